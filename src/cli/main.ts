@@ -1,0 +1,25 @@
+import { Command, CommanderError } from 'commander';
+
+/** Builds the `overt` command. Each command group lives in its own file and registers itself here. */
+export function program(): Command {
+  const cli = new Command('overt')
+    .description(
+      'Overt: overt, authorised, proportionate and recorded checks of children’s public social media',
+    )
+    .exitOverride()
+    .showHelpAfterError();
+  return cli;
+}
+
+/** Runs the CLI and resolves to the exit code; never throws for a user's mistake. */
+export async function main(argv: string[]): Promise<number> {
+  const cli = program();
+  try {
+    await cli.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    process.stderr.write(`overt: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 2;
+  }
+}
