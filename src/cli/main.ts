@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { register as registerPolicy } from './policy';
 
 /** Builds the `overt` command. Each command group lives in its own file and registers itself here. */
 export function program(): Command {
@@ -8,6 +9,7 @@ export function program(): Command {
     )
     .exitOverride()
     .showHelpAfterError();
+  registerPolicy(cli);
   return cli;
 }
 

@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { builtinProfiles } from '../policy/builtin';
+import { collectCaseFiles, runCaseFile } from '../policy/cases';
+import { describeProfile } from '../policy/describe';
+import { evaluate } from '../policy/evaluate';
+import { loadProfileFile, resolveProfile } from '../policy/load';
+import { Situation } from '../policy/situation';
+
+const out = (s: string) => process.stdout.write(s + '\n');
+const err = (s: string) => process.stderr.write(s + '\n');
+
+export function register(cli: Command): void {
+  const policy = cli.command('policy').description('policy profiles: list, show, evaluate, check and test');
+
+  policy
+    .command('list')
+    .description('the built-in profiles')
+    .action(() => {
+      for (const p of builtinProfiles().values())
+        out(`${p.id.padEnd(24)} v${p.version.padEnd(5)} effective ${p.effectiveDate}  ${p.organisation}`);
+    });
+
+  policy
+    .command('show <profile>')
+    .description("a profile's rules under the clauses they cite (a built-in id or a profile file)")
+    .action((ref: string) => {
+      const p = resolveProfile(ref);
+      if (!p.ok) return fail(p.error.message);
+      out(describeProfile(p.value));
+    });
+
+  policy
+    .command('eval <case>')
+    .description('the verdict, as JSON, for a policy case file (its "expect" is ignored)')
+    .option('--profile <profile>', 'evaluate under this profile instead of the case’s')
+    .action((file: string, opts: { profile?: string }) => {
+      let raw: { profile?: unknown } & Record<string, unknown>;
+      try {
+        raw = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (e) {
+        return fail(`${file}: ${(e as Error).message}`);
+      }
+      const ref = opts.profile ?? (typeof raw.profile === 'string' ? raw.profile : undefined);
+      if (!ref) return fail(`${file}: name a "profile" in the case or pass --profile`);
+      const p = resolveProfile(ref);
+      if (!p.ok) return fail(p.error.message);
+      const s = Situation.safeParse(raw);
+      if (!s.success) return fail(`${file}: invalid situation\n${z.prettifyError(s.error)}`);
+      out(JSON.stringify(evaluate(p.value, s.data), null, 2));
+    });
+
+  policy
+    .command('check <file>')
+    .description('validate a custom profile file')
+    .action((file: string) => {
+      const p = loadProfileFile(file);
+      if (!p.ok) return fail(p.error.message);
+      out(
+        `${file}: valid profile ${p.value.id} v${p.value.version}, ${p.value.rules.length} rules citing ${new Set(p.value.rules.flatMap((r) => r.cites)).size} clauses`,
+      );
+    });
+
+  policy
+    .command('test <paths...>')
+    .description('run policy case files (shared/policy-cases/FORMAT.md); closes with "N passed, N failed"')
+    .action((paths: string[]) => {
+      const { files, missing } = collectCaseFiles(paths);
+      for (const m of missing) err(`no such file or folder: ${m}`);
+      let passed = 0;
+      let failed = missing.length;
+      for (const file of files) {
+        const r = runCaseFile(file);
+        if (r.passed) {
+          passed++;
+          out(`PASS ${r.name}  (${file})`);
+          continue;
+        }
+        failed++;
+        out(`FAIL ${r.name}  (${file})`);
+        for (const f of r.failures) out(`     ${f.replace(/\n/g, '\n     ')}`);
+        if (r.expected) out(`     expected: ${JSON.stringify(r.expected)}`);
+        if (r.verdict) {
+          const v = r.verdict;
+          out(
+            `     actual:   ${JSON.stringify({ outcome: v.outcome, authority: v.authority, cites: v.cites, obligations: v.obligations.map((o) => o.id) })}`,
+          );
+          out(`     determining rules: ${v.determining.join(', ')}`);
+        }
+      }
+      if (files.length === 0 && missing.length === 0) {
+        err('no policy cases found');
+        failed++;
+      }
+      out(`${passed} passed, ${failed} failed`);
+      if (failed > 0) process.exitCode = 1;
+    });
+}
+
+function fail(message: string): void {
+  err(message);
+  process.exitCode = 1;
+}

@@ -1,0 +1,111 @@
+import { addMonthsToDay, dayOf, instantOf, type Day } from './days';
+import type { HistoryEvent, Situation } from './situation';
+
+/** What the record of one child says at the moment of the action, derived once per evaluation. */
+export interface Facts {
+  nowDay: Day;
+  objection: 'none' | 'open' | 'stopped';
+  consent: 'absent' | 'withdrawn' | 'recorded';
+  consentPlatforms: string[] | undefined;
+  consentDay: Day | undefined;
+  consentExceptionAgreed: boolean;
+  /** The latest notice or reminder: consent recorded or reminder given. */
+  lastNoticeDay: Day | undefined;
+  assessmentDay: Day | undefined;
+  completedDays: Day[];
+  /** Approved checks not yet recorded as done, oldest first. */
+  outstandingApprovals: { day: Day; by: string; requester: string | undefined }[];
+  ripaInForce: boolean;
+  lastRequester: string | undefined;
+}
+
+function ordered(given: HistoryEvent[]): HistoryEvent[] {
+  for (let i = 1; i < given.length; i++) {
+    if (instantOf(given[i]!.on) < instantOf(given[i - 1]!.on)) {
+      return given
+        .map((e, i) => ({ e, i, t: instantOf(e.on) }))
+        .sort((a, b) => a.t - b.t || a.i - b.i)
+        .map((x) => x.e);
+    }
+  }
+  return given;
+}
+
+export function deriveFacts(situation: Situation, timeZone: string): Facts {
+  const nowDay = dayOf(situation.now, timeZone);
+  const f: Facts = {
+    nowDay,
+    objection: 'none',
+    consent: 'absent',
+    consentPlatforms: undefined,
+    consentDay: undefined,
+    consentExceptionAgreed: false,
+    lastNoticeDay: undefined,
+    assessmentDay: undefined,
+    completedDays: [],
+    outstandingApprovals: [],
+    ripaInForce: false,
+    lastRequester: undefined,
+  };
+  for (const e of ordered(situation.given)) {
+    const day = dayOf(e.on, timeZone);
+    switch (e.event) {
+      case 'consent-recorded':
+        f.consent = 'recorded';
+        f.consentPlatforms = e.platforms?.map((p) => p.toLowerCase());
+        f.consentDay = day;
+        f.lastNoticeDay = day;
+        break;
+      case 'consent-withdrawn':
+        f.consent = 'withdrawn';
+        f.consentPlatforms = undefined;
+        break;
+      case 'consent-exception-agreed':
+        f.consentExceptionAgreed = true;
+        break;
+      case 'reminder-given':
+        f.lastNoticeDay = day;
+        break;
+      case 'assessment-started':
+        f.assessmentDay = day;
+        f.consentExceptionAgreed = false;
+        break;
+      case 'check-requested':
+        f.lastRequester = e.by;
+        break;
+      case 'check-approved':
+        f.outstandingApprovals.push({ day, by: e.by, requester: e.requester });
+        break;
+      case 'check-completed':
+        f.completedDays.push(day);
+        f.outstandingApprovals.shift();
+        break;
+      case 'objection-raised':
+        f.objection = 'open';
+        break;
+      case 'objection-resolved':
+        f.objection = e.outcome === 'checks-stopped' ? 'stopped' : 'none';
+        break;
+      case 'ripa-authorised':
+        if (day <= nowDay && dayOf(e.until, timeZone) >= nowDay) f.ripaInForce = true;
+        break;
+    }
+  }
+  return f;
+}
+
+/** Checks by anyone on the child, completed or approved and not yet done, inside the window. */
+export function countPriorChecks(f: Facts, withinMonths: number | undefined, since: Day | undefined): number {
+  let n = 0;
+  for (const d of f.completedDays) {
+    if (since !== undefined && d < since) continue;
+    if (withinMonths !== undefined && f.nowDay >= addMonthsToDay(d, withinMonths)) continue;
+    n++;
+  }
+  for (const a of f.outstandingApprovals) {
+    // An approved check not yet done may be done at any moment: it always falls inside the window.
+    if (since !== undefined && a.day < since) continue;
+    n++;
+  }
+  return n;
+}

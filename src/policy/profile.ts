@@ -1,0 +1,176 @@
+import { z } from 'zod';
+import { ACTION_TYPES, Authority, Role } from './situation';
+
+/**
+ * A policy profile: one organisation's procedure as data. Every rule cites the clauses it rests on, and the
+ * schema checks that each cited clause is one the profile declares, so a typo cannot produce an uncited rule.
+ */
+
+/** `000 §11`, `002 §Information gathering`, `003 §2.3.5`. */
+export const ClauseId = z.string().regex(/^\d{3} §\S.*$/, 'a clause id looks like "000 §11"');
+
+const Months = z.number().int().positive();
+
+/** What must hold for a rule to fire: every condition given must hold (and). */
+export const Condition = z
+  .object({
+    /** Fires on every action the rule applies to. */
+    always: z.literal(true),
+    /** The child's objection: `open` (raised, not resolved) or `stopped` (resolved: checks stopped). */
+    objection: z.array(z.enum(['open', 'stopped'])).min(1),
+    /** Consent or notice on record: `absent` (never recorded), `withdrawn`, `recorded`. */
+    consent: z.array(z.enum(['absent', 'withdrawn', 'recorded'])).min(1),
+    /** Consent on record names platforms, and a requested platform is not among them. */
+    consentMissesPlatform: z.literal(true),
+    /** Whether a consent exception has been agreed (e.g. 002: manager and information governance). */
+    consentExceptionAgreed: z.boolean(),
+    reasonIn: z.array(z.string()).min(1),
+    reasonNotIn: z.array(z.string()).min(1),
+    rationale: z.enum(['absent', 'present']),
+    viewerIn: z.array(z.string()).min(1),
+    viewerNotIn: z.array(z.string()).min(1),
+    /** Any requested platform is one of these. */
+    platformsAny: z.array(z.string()).min(1),
+    /** A requested platform has no entry in the profile's platform notes. */
+    platformsUnlisted: z.literal(true),
+    /** Checks on the child by anyone (completed, plus approved and not yet done) within the window. */
+    priorChecks: z
+      .object({
+        withinMonths: Months.optional(),
+        /** Only count checks on or after the latest event of this kind (e.g. one search per assessment). */
+        since: z.enum(['assessment-started', 'consent-recorded']).optional(),
+        atLeast: z.number().int().positive().default(1),
+      })
+      .strict(),
+    /** A RIPA authorisation covers the moment of the action. */
+    ripaInForce: z.boolean(),
+    /** The last notice or reminder (consent-recorded, reminder-given) is this many months old or more. */
+    reminderDueMonths: Months,
+    /** An approved check not yet recorded exists (record-check needs one). */
+    approvedCheckOutstanding: z.boolean(),
+    thirdPartyData: z.array(z.enum(['none', 'seen-not-kept', 'kept'])).min(1),
+    thirdPartyAuthorised: z.boolean(),
+    attestNoFriendFollow: z.boolean(),
+    attestOpenSourceOnly: z.boolean(),
+    byRoleIn: z.array(Role).min(1),
+    byRoleNotIn: z.array(Role).min(1),
+    bySocialMediaResponsibility: z.boolean(),
+    byDesignatedOfficer: z.boolean(),
+    /** approve-check: the approver is the person who raised the request. */
+    selfApproval: z.boolean(),
+    /** approve-check: the authority named is not one the verdict requires. */
+    authorityMismatch: z.literal(true),
+    /** approve-check: the approver's role cannot act as the authority they name. */
+    approverRoleMismatch: z.literal(true),
+    /** approve-check: the approver's reasons. */
+    reasons: z.enum(['absent', 'present']),
+  })
+  .partial()
+  .strict()
+  .refine((c) => Object.keys(c).length > 0, 'a rule needs at least one condition (use "always": true)');
+export type Condition = z.infer<typeof Condition>;
+
+export const Effect = z.enum(['allow', 'escalate', 'refuse', 'oblige']);
+export type Effect = z.infer<typeof Effect>;
+
+export const Obligation = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]+$/),
+    text: z.string().min(1),
+    /** Add the platform notes (with their "last checked" date) of the requested platforms to the text. */
+    withPlatformNotes: z.boolean().optional(),
+  })
+  .strict();
+
+export const Rule = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]+$/, 'rule ids are lower-case words joined by hyphens'),
+    cites: z.array(ClauseId).min(1, 'every rule cites at least one clause'),
+    actions: z.array(z.enum(ACTION_TYPES)).min(1),
+    when: Condition,
+    effect: Effect,
+    /** Who must authorise (required for escalate); the first is the usual one, the others may act instead. */
+    authority: z.array(Authority).min(1).optional(),
+    obligation: Obligation.optional(),
+    /** Plain English for a team manager reading the card. */
+    explain: z.string().min(1),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if (r.effect === 'escalate' && !r.authority)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'an escalate rule names the authority to escalate to',
+        path: ['authority'],
+      });
+    if (r.effect === 'oblige' && !r.obligation)
+      ctx.addIssue({ code: 'custom', message: 'an oblige rule names its obligation', path: ['obligation'] });
+  });
+export type Rule = z.infer<typeof Rule>;
+
+export const PlatformNote = z
+  .object({
+    platform: z.string().min(1),
+    aliases: z.array(z.string()).default([]),
+    note: z.string().min(1),
+    /** The viewer can be seen by the child (e.g. Instagram stories, TikTok profile views). */
+    viewerVisible: z.boolean().default(false),
+  })
+  .strict();
+
+export const Profile = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]+$/),
+    name: z.string().min(1),
+    organisation: z.string().min(1),
+    version: z.string().min(1),
+    effectiveDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    source: z
+      .object({ document: z.string().min(1), seed: z.string().optional(), note: z.string().optional() })
+      .strict(),
+    timeZone: z.string().default('Europe/London'),
+    /** The clauses of the source document this profile may cite, with a short title each. */
+    clauses: z.record(ClauseId, z.string().min(1)),
+    /** Who may act as each authority. */
+    authorities: z.partialRecord(Authority, z.object({ roles: z.array(Role) }).strict()).default({}),
+    platformNotes: z
+      .object({
+        lastChecked: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+        cites: z.array(ClauseId),
+        platforms: z.array(PlatformNote),
+      })
+      .strict()
+      .optional(),
+    /** What happens when no allow, escalate or refuse rule fires: fail closed. */
+    default: z.object({ cites: z.array(ClauseId).min(1), explain: z.string().min(1) }).strict(),
+    rules: z.array(Rule).min(1),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    const known = new Set(Object.keys(p.clauses));
+    const check = (cites: string[], path: (string | number)[]) =>
+      cites.forEach((c, i) => {
+        if (!known.has(c))
+          ctx.addIssue({
+            code: 'custom',
+            message: `cites ${c}, which the profile does not declare in "clauses"`,
+            path: [...path, i],
+          });
+      });
+    const ids = new Set<string>();
+    p.rules.forEach((r, i) => {
+      check(r.cites, ['rules', i, 'cites']);
+      if (ids.has(r.id))
+        ctx.addIssue({ code: 'custom', message: `duplicate rule id ${r.id}`, path: ['rules', i, 'id'] });
+      ids.add(r.id);
+    });
+    check(p.default.cites, ['default', 'cites']);
+    if (p.platformNotes) check(p.platformNotes.cites, ['platformNotes', 'cites']);
+    try {
+      new Intl.DateTimeFormat('en-GB', { timeZone: p.timeZone });
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `unknown time zone ${p.timeZone}`, path: ['timeZone'] });
+    }
+  });
+export type Profile = z.infer<typeof Profile>;
+export type ProfileInput = z.input<typeof Profile>;

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+
+/**
+ * The situation a verdict is asked about: what is on record for one child, the moment, and the action.
+ * The names are those of the public policy case format (shared/policy-cases/FORMAT.md); a profile may add
+ * names of its own, so open vocabularies (reasons, platforms, viewers) are strings, checked by the profile.
+ */
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** A day (`YYYY-MM-DD`) or an instant (ISO 8601 with an offset). */
+export const When = z
+  .string()
+  .refine((s) => (DAY.test(s) || INSTANT.test(s)) && !Number.isNaN(Date.parse(s)), {
+    message: 'expected a day (YYYY-MM-DD) or an instant with its offset (2026-03-01T10:00:00Z)',
+  });
+export const Instant = z.string().refine((s) => INSTANT.test(s) && !Number.isNaN(Date.parse(s)), {
+  message: 'expected an instant with its offset, e.g. 2026-03-01T10:00:00Z',
+});
+
+export const Role = z.enum([
+  'case-manager',
+  'team-manager',
+  'service-manager',
+  'information-governance',
+  'authorised-officer',
+  'administrator',
+]);
+export type Role = z.infer<typeof Role>;
+
+export const Authority = z.enum([
+  'team-manager',
+  'strategy-discussion',
+  'exploitation-response-meeting',
+  'cla-service-manager',
+  'authorised-officer',
+  'manager',
+  'trustees',
+  'information-governance',
+  'court',
+]);
+export type Authority = z.infer<typeof Authority>;
+
+export const Actor = z.object({
+  id: z.string().min(1),
+  role: Role,
+  socialMediaResponsibility: z.boolean().optional(),
+  designatedOfficer: z.boolean().optional(),
+});
+export type Actor = z.infer<typeof Actor>;
+
+const by = z.string().min(1);
+export const HistoryEvent = z.discriminatedUnion('event', [
+  z.object({
+    event: z.literal('consent-recorded'),
+    on: When,
+    by: by.optional(),
+    platforms: z.array(z.string()).optional(),
+  }),
+  z.object({ event: z.literal('consent-withdrawn'), on: When, by: by.optional() }),
+  /** Kent (002 §Communicating): a manager and information governance agreed to go ahead without consent. */
+  z.object({ event: z.literal('consent-exception-agreed'), on: When, by: by.optional() }),
+  z.object({ event: z.literal('reminder-given'), on: When, by: by.optional() }),
+  z.object({ event: z.literal('assessment-started'), on: When, by: by.optional() }),
+  z.object({ event: z.literal('check-requested'), on: When, by }),
+  z.object({ event: z.literal('check-approved'), on: When, by, requester: by.optional() }),
+  z.object({ event: z.literal('check-completed'), on: When, by }),
+  z.object({ event: z.literal('objection-raised'), on: When, by: by.optional() }),
+  z.object({
+    event: z.literal('objection-resolved'),
+    on: When,
+    by: by.optional(),
+    outcome: z.enum(['checks-may-resume', 'checks-stopped']),
+  }),
+  z.object({ event: z.literal('ripa-authorised'), on: When, by, until: When }),
+]);
+export type HistoryEvent = z.infer<typeof HistoryEvent>;
+
+const platforms = z.array(z.string().min(1).toLowerCase()).min(1, 'name at least one platform');
+const rationale = z
+  .string()
+  .optional()
+  .transform((s) => (s && s.trim() ? s.trim() : undefined));
+
+const requestFields = {
+  by: Actor,
+  reason: z.string().min(1),
+  viewer: z.string().min(1),
+  platforms,
+  rationale,
+};
+
+export const RequestCheck = z.object({ type: z.literal('request-check'), ...requestFields });
+export const ApproveCheck = z.object({
+  type: z.literal('approve-check'),
+  ...requestFields,
+  /** The person who raised the request, where known (otherwise the latest check-requested event says). */
+  requester: z.string().min(1).optional(),
+  authority: Authority,
+  reasons: rationale,
+});
+export const RecordCheck = z.object({
+  type: z.literal('record-check'),
+  by: Actor,
+  viewer: z.string().min(1),
+  platforms,
+  reason: z.string().min(1).optional(),
+  thirdPartyData: z.enum(['none', 'seen-not-kept', 'kept']),
+  thirdPartyAuthorisedBy: z.string().min(1).optional(),
+  thirdPartyRationale: rationale,
+  attestNoFriendFollow: z.boolean(),
+  attestOpenSourceOnly: z.boolean().optional(),
+});
+export const ViewHistory = z.object({ type: z.literal('view-history'), by: Actor });
+
+export const Action = z.discriminatedUnion('type', [RequestCheck, ApproveCheck, RecordCheck, ViewHistory]);
+export type Action = z.infer<typeof Action>;
+export type ActionType = Action['type'];
+export const ACTION_TYPES = ['request-check', 'approve-check', 'record-check', 'view-history'] as const;
+
+export const Situation = z.object({
+  now: Instant,
+  given: z.array(HistoryEvent).default([]),
+  action: Action,
+});
+export type Situation = z.infer<typeof Situation>;
+export type SituationInput = z.input<typeof Situation>;

@@ -1,0 +1,38 @@
+import type { Effect } from './profile';
+import type { ActionType, Authority } from './situation';
+
+export type Outcome = 'allow' | 'refuse' | 'needs-escalation';
+
+export interface FiredRule {
+  rule: string;
+  effect: Effect;
+  cites: string[];
+  explain: string;
+  authority?: Authority[];
+}
+
+export interface VerdictObligation {
+  id: string;
+  text: string;
+  cites: string[];
+}
+
+/** The policy's answer: what may happen, who must authorise, on which clauses, and what must follow. */
+export interface Verdict {
+  outcome: Outcome;
+  /** Who must authorise: the usual authority. */
+  authority?: Authority;
+  /** Every authority that may act (the usual one first). */
+  authorities: Authority[];
+  /** Clauses the verdict rests on: the determining rules' first, then every other fired rule's. */
+  cites: string[];
+  obligations: VerdictObligation[];
+  /** The rules that decided the outcome (`default` when none did and the profile failed closed). */
+  determining: string[];
+  /** Every rule that fired, in profile order. */
+  fired: FiredRule[];
+  /** Plain English a team manager can read on a card. */
+  explanation: string;
+  profile: { id: string; version: string };
+  action: ActionType;
+}
