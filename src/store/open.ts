@@ -1,0 +1,58 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { SqliteStore } from './sqlite/sqlite-store';
+import type { Store, StoreOutcome } from './store';
+
+/** Where the store lives and which adapter serves it (DESIGN.md §6: `OVERT_DATA` or `--data`, default
+ * `./.data`; `OVERT_STORE=sqlite|graph`, default sqlite). */
+export const StoreOptions = z.object({
+  dataDir: z.string().min(1),
+  kind: z.enum(['sqlite', 'graph']),
+});
+export type StoreOptions = z.infer<typeof StoreOptions>;
+
+export const DEFAULT_DATA_DIR = './.data';
+
+/** The SQLite file inside a data folder. */
+export function sqliteFile(dataDir: string): string {
+  return join(dataDir, 'overt.sqlite');
+}
+
+/** Store options from a `--data` option and the environment; a bad `OVERT_STORE` is an error value. */
+export function storeOptions(
+  data: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): StoreOutcome<StoreOptions> {
+  const parsed = StoreOptions.safeParse({
+    dataDir: data ?? env.OVERT_DATA ?? DEFAULT_DATA_DIR,
+    kind: env.OVERT_STORE ?? 'sqlite',
+  });
+  if (!parsed.success) {
+    return {
+      ok: false,
+      error: { code: 'STORE_CONFIG_INVALID', message: `store settings: ${z.prettifyError(parsed.error)}` },
+    };
+  }
+  return { ok: true, value: parsed.data };
+}
+
+/** Opens the store, creating the data folder if need be. */
+export async function openStore(options: StoreOptions): Promise<StoreOutcome<Store>> {
+  const parsed = StoreOptions.safeParse(options);
+  if (!parsed.success) {
+    return { ok: false, error: { code: 'STORE_CONFIG_INVALID', message: z.prettifyError(parsed.error) } };
+  }
+  const { dataDir, kind } = parsed.data;
+  if (kind === 'graph') {
+    return {
+      ok: false,
+      error: {
+        code: 'STORE_KIND_UNAVAILABLE',
+        message: 'the SharePoint (graph) store is not built yet: use OVERT_STORE=sqlite',
+      },
+    };
+  }
+  mkdirSync(resolve(dataDir), { recursive: true });
+  return { ok: true, value: SqliteStore.open(sqliteFile(dataDir)) };
+}

@@ -1,0 +1,242 @@
+import { z } from 'zod';
+
+/**
+ * The record: one zod schema per kind of thing Overt keeps (DESIGN.md §3). The schema is the type.
+ * Policy vocabulary (reasons, viewing methods, authorities) belongs to src/policy, so the store keeps
+ * those as non-empty strings rather than fixing the list here.
+ */
+
+/** An ISO 8601 day (`2026-01-31`) or instant with offset (`2026-01-31T08:00:00Z`). */
+export const IsoDate = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
+export type IsoDate = z.infer<typeof IsoDate>;
+
+const Id = z.string().min(1);
+const Text = z.string().min(1);
+/** JSON the store keeps without looking inside (verdicts, conversation references, assertions). */
+const Opaque = z.json();
+
+export const Role = z.enum([
+  'case-manager',
+  'team-manager',
+  'service-manager',
+  'information-governance',
+  'authorised-officer',
+  'administrator',
+]);
+export type Role = z.infer<typeof Role>;
+
+export const PlatformAccount = z.object({ platform: Text, account: Text });
+export type PlatformAccount = z.infer<typeof PlatformAccount>;
+
+export const Team = z.object({
+  id: Id,
+  name: Text,
+  profileId: Text,
+  managerIds: z.array(Id),
+  deputyIds: z.array(Id).optional(),
+});
+export type Team = z.infer<typeof Team>;
+
+export const Staff = z.object({
+  id: Id,
+  name: Text,
+  email: z.email().optional(),
+  role: Role,
+  teamIds: z.array(Id),
+  socialMediaResponsibility: z.boolean().optional(),
+  designatedOfficer: z.boolean().optional(),
+});
+export type Staff = z.infer<typeof Staff>;
+
+export const ConsentStatus = z.enum(['none', 'given', 'withdrawn']);
+
+/** A child's case. The consent, reminder and objection fields are kept current by the workflow in the
+ * same unit as the consent, reminder or objection record, so that a team's due reminders and blocked
+ * children are one indexed query (no joins in SharePoint). */
+export const Child = z.object({
+  id: Id,
+  caseRef: Text,
+  displayName: Text,
+  teamId: Id,
+  workerId: Id,
+  platforms: z.array(PlatformAccount),
+  createdAt: IsoDate,
+  consentStatus: ConsentStatus.optional(),
+  consentId: Id.optional(),
+  lastReminderAt: IsoDate.optional(),
+  reminderDueAt: IsoDate.optional(),
+  openObjectionId: Id.optional(),
+});
+export type Child = z.infer<typeof Child>;
+
+export const RequestStatus = z.enum([
+  'pending',
+  'more-info',
+  'approved',
+  'declined',
+  'withdrawn',
+  'expired',
+  'completed',
+  'refused',
+  'escalated',
+]);
+export type RequestStatus = z.infer<typeof RequestStatus>;
+
+/** A check request. */
+export const Request = z.object({
+  id: Id,
+  childId: Id,
+  teamId: Id,
+  requesterId: Id,
+  reason: Text,
+  platforms: z.array(PlatformAccount),
+  viewer: Text,
+  viewerId: Id.optional(),
+  rationale: z.string().optional(),
+  consentId: Id.optional(),
+  status: RequestStatus,
+  authority: Text,
+  profileId: Text,
+  profileVersion: Text,
+  verdict: Opaque,
+  createdAt: IsoDate,
+  updatedAt: IsoDate,
+  decidedAt: IsoDate.optional(),
+  decidedBy: Id.optional(),
+  expiresAt: IsoDate.optional(),
+});
+export type Request = z.infer<typeof Request>;
+
+export const Decision = z.object({
+  id: Id,
+  requestId: Id,
+  childId: Id,
+  teamId: Id,
+  deciderId: Id,
+  authority: Text,
+  onBehalfOf: Id.optional(),
+  outcome: z.enum(['approve', 'decline', 'more-info']),
+  reasons: z.string(),
+  at: IsoDate,
+});
+export type Decision = z.infer<typeof Decision>;
+
+/** A check record: what was viewed, by whom, and what was found. */
+export const Check = z.object({
+  id: Id,
+  requestId: Id,
+  childId: Id,
+  teamId: Id,
+  viewerId: Id,
+  viewedAt: IsoDate,
+  accounts: z.array(PlatformAccount),
+  relevantInfo: z.string(),
+  thirdPartyData: z.enum(['none', 'seen-not-kept', 'kept']),
+  thirdPartyAuthorisedBy: Id.optional(),
+  thirdPartyRationale: z.string().optional(),
+  sensitive: z.boolean(),
+  safeguardingFollowUp: z.string().optional(),
+  attestNoFriendFollow: z.boolean(),
+  attestOpenSourceOnly: z.boolean(),
+  recordedAt: IsoDate,
+  recordedBy: Id,
+});
+export type Check = z.infer<typeof Check>;
+
+export const Consent = z.object({
+  id: Id,
+  childId: Id,
+  teamId: Id,
+  givenBy: Text,
+  date: IsoDate,
+  scope: z.object({
+    platforms: z.array(Text),
+    purposes: z.array(Text),
+    sharing: z.string().optional(),
+  }),
+  withdrawnAt: IsoDate.optional(),
+  recordedBy: Id,
+});
+export type Consent = z.infer<typeof Consent>;
+
+export const Reminder = z.object({ id: Id, childId: Id, teamId: Id, givenAt: IsoDate, givenBy: Id });
+export type Reminder = z.infer<typeof Reminder>;
+
+export const Objection = z.object({
+  id: Id,
+  childId: Id,
+  teamId: Id,
+  raisedAt: IsoDate,
+  raisedBy: Text,
+  status: z.enum(['open', 'with-ig', 'response-sent', 'resolved']),
+  response: z.string().optional(),
+  respondedAt: IsoDate.optional(),
+  outcome: z.enum(['checks-may-resume', 'checks-stopped']).optional(),
+  resolvedAt: IsoDate.optional(),
+});
+export type Objection = z.infer<typeof Objection>;
+
+/** A RIPA directed-surveillance authorisation. */
+export const Ripa = z.object({
+  id: Id,
+  childId: Id,
+  teamId: Id,
+  officerId: Id,
+  legalAdviceRef: Text,
+  offence: Text,
+  maxSentenceMonths: z.number().int().nonnegative(),
+  from: IsoDate,
+  until: IsoDate,
+  reviewAt: IsoDate,
+  cancelledAt: IsoDate.optional(),
+});
+export type Ripa = z.infer<typeof Ripa>;
+
+/** An approver's absence: `toId` may decide for `fromId` between `from` and `until`. */
+export const Delegation = z.object({ id: Id, fromId: Id, toId: Id, from: IsoDate, until: IsoDate });
+export type Delegation = z.infer<typeof Delegation>;
+
+/** A Teams conversation reference for proactive messages; `id` is the user's id. */
+export const Conversation = z.object({ id: Id, reference: Opaque, updatedAt: IsoDate });
+export type Conversation = z.infer<typeof Conversation>;
+
+/** The annual practice review (000 §24). */
+export const Review = z.object({
+  id: Id,
+  year: z.number().int().min(2000).max(2100),
+  reviewerId: Id,
+  assertions: Opaque,
+  sentToIgAt: IsoDate.optional(),
+});
+export type Review = z.infer<typeof Review>;
+
+export const Setting = z.object({ id: Id, value: Opaque });
+export type Setting = z.infer<typeof Setting>;
+
+/** A scheduler lease; written only through `Store.lease`. */
+export const Lease = z.object({ id: Id, holder: Text, until: IsoDate });
+export type Lease = z.infer<typeof Lease>;
+
+/** Every kind of record, by name. */
+export const schemas = {
+  team: Team,
+  staff: Staff,
+  child: Child,
+  request: Request,
+  decision: Decision,
+  check: Check,
+  consent: Consent,
+  reminder: Reminder,
+  objection: Objection,
+  ripa: Ripa,
+  delegation: Delegation,
+  conversation: Conversation,
+  review: Review,
+  setting: Setting,
+  lease: Lease,
+} as const;
+
+export type Kind = keyof typeof schemas;
+export const kinds = Object.keys(schemas) as Kind[];
+export const KindName = z.enum(kinds as [Kind, ...Kind[]]);
+export type RecordOf<K extends Kind> = z.infer<(typeof schemas)[K]>;

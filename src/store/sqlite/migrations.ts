@@ -1,0 +1,126 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Versioned migrations, applied in order and recorded in `schema_migrations`. A migration, once
+ * released, never changes: add a new one. Each kind has a table named after it holding the record as
+ * JSON (`body`), its version, and one real column per indexed field (see src/store/indexes.ts).
+ */
+export type Migration = { version: number; name: string; up: (db: Database.Database) => void };
+
+type Column = [name: string, sqlType: 'TEXT' | 'REAL' | 'INTEGER'];
+
+/** A quoted SQL identifier. */
+export const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+function createKindTable(db: Database.Database, kind: string, columns: Column[]): void {
+  const cols = columns.map(([name, type]) => `, ${ident(name)} ${type}`).join('');
+  db.exec(
+    `CREATE TABLE ${ident(kind)} (id TEXT PRIMARY KEY, version INTEGER NOT NULL, body TEXT NOT NULL${cols})`,
+  );
+  for (const [name] of columns) {
+    db.exec(`CREATE INDEX ${ident(`${kind}_${name}`)} ON ${ident(kind)} (${ident(name)})`);
+  }
+}
+
+const text = (...names: string[]): Column[] => names.map((n) => [n, 'TEXT']);
+
+/** The kinds and indexed columns as they were at version 1 (frozen: do not edit). */
+const V1_TABLES: Record<string, Column[]> = {
+  team: text('profileId'),
+  staff: text('email', 'role'),
+  child: text(
+    'caseRef',
+    'teamId',
+    'workerId',
+    'createdAt',
+    'consentStatus',
+    'reminderDueAt',
+    'openObjectionId',
+  ),
+  request: text('childId', 'teamId', 'requesterId', 'status', 'createdAt', 'updatedAt', 'expiresAt'),
+  decision: text('requestId', 'childId', 'teamId', 'deciderId', 'outcome', 'at'),
+  check: text('requestId', 'childId', 'teamId', 'viewerId', 'viewedAt', 'thirdPartyData'),
+  consent: text('childId', 'teamId', 'date'),
+  reminder: text('childId', 'teamId', 'givenAt'),
+  objection: text('childId', 'teamId', 'status', 'raisedAt'),
+  ripa: text('childId', 'teamId', 'officerId', 'reviewAt', 'until'),
+  delegation: text('fromId', 'toId', 'until'),
+  conversation: text('updatedAt'),
+  review: [['year', 'REAL'], ...text('reviewerId')],
+  setting: [],
+  lease: [],
+};
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'record tables, units and the audit trail',
+    up(db) {
+      for (const [kind, columns] of Object.entries(V1_TABLES)) createKindTable(db, kind, columns);
+      db.exec(`
+        CREATE TABLE units (
+          key TEXT PRIMARY KEY,
+          at TEXT NOT NULL,
+          result TEXT
+        );
+        CREATE TABLE audit (
+          seq INTEGER PRIMARY KEY,
+          id TEXT NOT NULL UNIQUE,
+          at TEXT NOT NULL,
+          at_utc TEXT NOT NULL,
+          actor_id TEXT NOT NULL,
+          actor_role TEXT,
+          action TEXT NOT NULL,
+          target_kind TEXT NOT NULL,
+          target_id TEXT NOT NULL,
+          outcome TEXT NOT NULL,
+          cites TEXT NOT NULL,
+          profile_id TEXT,
+          profile_version TEXT,
+          key TEXT NOT NULL,
+          details TEXT NOT NULL,
+          prev_hash TEXT NOT NULL,
+          hash TEXT NOT NULL
+        );
+        CREATE INDEX audit_at_utc ON audit (at_utc);
+        CREATE INDEX audit_key ON audit (key);
+        CREATE INDEX audit_target ON audit (target_kind, target_id);
+        CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+          BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+        CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+          BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+      `);
+    },
+  },
+];
+
+/**
+ * Applies the migrations not yet recorded, in one immediate transaction, so that two processes opening
+ * the same file at once apply each migration exactly once. Returns the versions it applied.
+ */
+export function migrate(
+  db: Database.Database,
+  list: readonly Migration[] = migrations,
+  now = new Date(),
+): number[] {
+  const run = db.transaction(() => {
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
+    const done = new Set(
+      (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
+        (r) => r.version,
+      ),
+    );
+    const applied: number[] = [];
+    const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+    for (const migration of [...list].sort((a, b) => a.version - b.version)) {
+      if (done.has(migration.version)) continue;
+      migration.up(db);
+      record.run(migration.version, migration.name, now.toISOString());
+      applied.push(migration.version);
+    }
+    return applied;
+  });
+  return run.immediate();
+}

@@ -1,0 +1,317 @@
+import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { z } from 'zod';
+import { AuditEvent, chain, verifyChain, type VerifyResult } from '../audit';
+import { indexedFields, indexValue, normaliseDate, type ColumnType } from '../indexes';
+import { schemas, type Kind } from '../records';
+import type { AuditListQuery, CommitResult, CountRow, Store, Unit, Versioned, Write } from '../store';
+import { checkQuery, checkUnit, type CheckedQuery } from '../validate';
+import { ident, migrate } from './migrations';
+
+/**
+ * The store on an embedded SQLite file (better-sqlite3). WAL with synchronous=FULL, so a committed
+ * unit survives a power cut; every unit is one IMMEDIATE transaction, so units from many processes on
+ * one file are serialised and an `ifVersion` is checked and written with no gap between.
+ */
+
+export const BUSY_TIMEOUT_MS = 5000;
+
+const KindRow = z.object({ version: z.number().int(), body: z.string() });
+const AuditRow = z.object({
+  seq: z.number().int(),
+  id: z.string(),
+  at: z.string(),
+  at_utc: z.string(),
+  actor_id: z.string(),
+  actor_role: z.string().nullable(),
+  action: z.string(),
+  target_kind: z.string(),
+  target_id: z.string(),
+  outcome: z.string(),
+  cites: z.string(),
+  profile_id: z.string().nullable(),
+  profile_version: z.string().nullable(),
+  key: z.string(),
+  details: z.string(),
+  prev_hash: z.string(),
+  hash: z.string(),
+});
+type AuditRow = z.infer<typeof AuditRow>;
+
+/** A value as SQLite binds it (no booleans). */
+function bindable(type: ColumnType, value: unknown): string | number | null {
+  const v = indexValue(type, value);
+  return typeof v === 'boolean' ? (v ? 1 : 0) : v;
+}
+
+function fromColumn(type: ColumnType, value: unknown): string | number | boolean | null {
+  if (value === null || value === undefined) return null;
+  if (type === 'boolean') return value === 1;
+  return value as string | number;
+}
+
+function whereSql(q: CheckedQuery): { sql: string; params: (string | number | null)[] } {
+  const clauses: string[] = [];
+  const params: (string | number | null)[] = [];
+  for (const { field, type, values } of q.where) {
+    clauses.push(`${ident(field)} IN (${values.map(() => '?').join(', ')})`);
+    params.push(...values.map((v) => bindable(type, v)));
+  }
+  if (q.range) {
+    if (q.range.from !== undefined) {
+      clauses.push(`${ident(q.range.field)} >= ?`);
+      params.push(q.range.from);
+    }
+    if (q.range.to !== undefined) {
+      clauses.push(`${ident(q.range.field)} < ?`);
+      params.push(q.range.to);
+    }
+    if (q.range.from === undefined && q.range.to === undefined)
+      clauses.push(`${ident(q.range.field)} IS NOT NULL`);
+  }
+  return { sql: clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+function toEvent(row: AuditRow): unknown {
+  return {
+    seq: row.seq,
+    id: row.id,
+    at: row.at,
+    actor: row.actor_role === null ? { id: row.actor_id } : { id: row.actor_id, role: row.actor_role },
+    action: row.action,
+    target: { kind: row.target_kind, id: row.target_id },
+    outcome: row.outcome,
+    cites: JSON.parse(row.cites),
+    ...(row.profile_id === null ? {} : { profileId: row.profile_id }),
+    ...(row.profile_version === null ? {} : { profileVersion: row.profile_version }),
+    key: row.key,
+    details: JSON.parse(row.details),
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+
+  private constructor(db: Database.Database) {
+    this.db = db;
+  }
+
+  /** Opens (creating if need be) the database file, sets the pragmas and applies pending migrations. */
+  static open(file: string): SqliteStore {
+    const db = new Database(file);
+    try {
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      migrate(db);
+      return new SqliteStore(db);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  private read<K extends Kind>(kind: K, row: unknown): Versioned<K> {
+    const { version, body } = KindRow.parse(row);
+    const record = schemas[kind].parse(JSON.parse(body)) as Versioned<K>['record'];
+    return { record, version: String(version) };
+  }
+
+  async get<K extends Kind>(kind: K, id: string): Promise<Versioned<K> | undefined> {
+    checkQuery(kind);
+    const row = this.db.prepare(`SELECT version, body FROM ${ident(kind)} WHERE id = ?`).get(id);
+    return row === undefined ? undefined : this.read(kind, row);
+  }
+
+  async query<K extends Kind>(kind: K, query: Parameters<Store['query']>[1] = {}): Promise<Versioned<K>[]> {
+    const q = checkQuery(kind, query);
+    const { sql, params } = whereSql(q);
+    const order = q.orderBy
+      ? ` ORDER BY ${ident(q.orderBy.field)} ${q.orderBy.dir === 'asc' ? 'ASC' : 'DESC'}, id`
+      : '';
+    const limit = q.limit === undefined ? '' : ` LIMIT ${q.limit}`;
+    const rows = this.db
+      .prepare(`SELECT version, body FROM ${ident(kind)}${sql}${order}${limit}`)
+      .all(...params);
+    return rows.map((row) => this.read(kind, row));
+  }
+
+  async count<K extends Kind>(kind: K, query: Parameters<Store['count']>[1] = {}): Promise<CountRow<K>[]> {
+    const q = checkQuery(kind, query);
+    const { sql, params } = whereSql(q);
+    const cols = q.groupBy.map((f, i) => `${ident(f)} AS g${i}`);
+    const group = q.groupBy.length ? ` GROUP BY ${q.groupBy.map(ident).join(', ')}` : '';
+    const rows = this.db
+      .prepare(`SELECT ${[...cols, 'COUNT(*) AS n'].join(', ')} FROM ${ident(kind)}${sql}${group}`)
+      .all(...params) as Record<string, unknown>[];
+    const types = new Map(indexedFields(kind));
+    return rows.map((row) => ({
+      group: Object.fromEntries(
+        q.groupBy.map((f, i) => [f, fromColumn(types.get(f) ?? 'text', row[`g${i}`])]),
+      ) as CountRow<K>['group'],
+      count: Number(row.n),
+    }));
+  }
+
+  async commit(unit: Unit): Promise<CommitResult> {
+    const writes = checkUnit(unit);
+    const result = unit.result === undefined ? null : JSON.stringify(unit.result);
+    const run = this.db.transaction((): CommitResult => {
+      const prior = this.db.prepare('SELECT result FROM units WHERE key = ?').get(unit.key) as
+        { result: string | null } | undefined;
+      if (prior)
+        return { status: 'replayed', result: prior.result === null ? undefined : JSON.parse(prior.result) };
+
+      const current = writes.map((w) => {
+        const id = w.record.id;
+        const row = this.db.prepare(`SELECT version, body FROM ${ident(w.kind)} WHERE id = ?`).get(id);
+        return row === undefined ? undefined : this.read(w.kind, row);
+      });
+      for (const [i, w] of writes.entries()) {
+        const now = current[i];
+        const stale =
+          w.ifVersion === null
+            ? now !== undefined
+            : w.ifVersion !== undefined && now?.version !== w.ifVersion;
+        if (stale) return { status: 'conflict', kind: w.kind, id: w.record.id, current: now };
+      }
+
+      const versions = writes.map((w, i) => this.write(w, Number(current[i]?.version ?? 0) + 1));
+      const last = this.db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as
+        { seq: number; hash: string } | undefined;
+      const events = chain(unit.audit, last, unit, randomUUID);
+      const insert = this.db.prepare(
+        `INSERT INTO audit (seq, id, at, at_utc, actor_id, actor_role, action, target_kind, target_id, outcome, cites,
+           profile_id, profile_version, key, details, prev_hash, hash)
+         VALUES (@seq, @id, @at, @at_utc, @actor_id, @actor_role, @action, @target_kind, @target_id, @outcome, @cites,
+           @profile_id, @profile_version, @key, @details, @prev_hash, @hash)`,
+      );
+      for (const e of events) {
+        insert.run({
+          seq: e.seq,
+          id: e.id,
+          at: e.at,
+          at_utc: normaliseDate(e.at),
+          actor_id: e.actor.id,
+          actor_role: e.actor.role ?? null,
+          action: e.action,
+          target_kind: e.target.kind,
+          target_id: e.target.id,
+          outcome: e.outcome,
+          cites: JSON.stringify(e.cites),
+          profile_id: e.profileId ?? null,
+          profile_version: e.profileVersion ?? null,
+          key: e.key,
+          details: JSON.stringify(e.details),
+          prev_hash: e.prevHash,
+          hash: e.hash,
+        });
+      }
+      this.db.prepare('INSERT INTO units (key, at, result) VALUES (?, ?, ?)').run(unit.key, unit.at, result);
+      return { status: 'committed', events, versions };
+    });
+    return run.immediate();
+  }
+
+  /** Writes one record at `version` (inside a transaction). */
+  private write(w: Write, version: number): { kind: Kind; id: string; version: string } {
+    const fields = indexedFields(w.kind);
+    const record = w.record as Record<string, unknown>;
+    const cols = ['id', 'version', 'body', ...fields.map(([f]) => f)];
+    const values = [
+      w.record.id,
+      version,
+      JSON.stringify(record),
+      ...fields.map(([f, t]) => bindable(t, record[f])),
+    ];
+    const updates = cols.slice(1).map((c) => `${ident(c)} = excluded.${ident(c)}`);
+    this.db
+      .prepare(
+        `INSERT INTO ${ident(w.kind)} (${cols.map(ident).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
+         ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')}`,
+      )
+      .run(...values);
+    return { kind: w.kind, id: w.record.id, version: String(version) };
+  }
+
+  readonly audit = {
+    list: async (query: AuditListQuery = {}): Promise<AuditEvent[]> => {
+      const clauses: string[] = [];
+      const params: (string | number)[] = [];
+      if (query.from !== undefined) {
+        clauses.push('at_utc >= ?');
+        params.push(normaliseDate(query.from));
+      }
+      if (query.to !== undefined) {
+        clauses.push('at_utc < ?');
+        params.push(normaliseDate(query.to));
+      }
+      if (query.afterSeq !== undefined) {
+        clauses.push('seq > ?');
+        params.push(query.afterSeq);
+      }
+      if (query.limit !== undefined && (!Number.isInteger(query.limit) || query.limit < 1)) {
+        throw new Error('limit is a positive integer');
+      }
+      const where = clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '';
+      const limit = query.limit === undefined ? '' : ` LIMIT ${query.limit}`;
+      const rows = this.db.prepare(`SELECT * FROM audit${where} ORDER BY seq${limit}`).all(...params);
+      return rows.map((row) => AuditEvent.parse(toEvent(AuditRow.parse(row))));
+    },
+    verify: async (): Promise<VerifyResult> => {
+      const stmt = this.db.prepare('SELECT * FROM audit ORDER BY seq');
+      function* rows(): Generator<{ seq: number; event: unknown; problem?: string }> {
+        for (const raw of stmt.iterate()) {
+          const seq = Number((raw as { seq: unknown }).seq);
+          const parsed = AuditRow.safeParse(raw);
+          if (!parsed.success) {
+            yield { seq, event: undefined, problem: `row is malformed: ${z.prettifyError(parsed.error)}` };
+            return;
+          }
+          let event: unknown;
+          try {
+            event = toEvent(parsed.data);
+          } catch {
+            yield { seq, event: undefined, problem: 'cites or details is not JSON' };
+            return;
+          }
+          let atUtc: string | undefined;
+          try {
+            atUtc = normaliseDate(parsed.data.at);
+          } catch {
+            atUtc = undefined;
+          }
+          const problem =
+            atUtc !== undefined && atUtc !== parsed.data.at_utc
+              ? 'its indexed time differs from its time'
+              : undefined;
+          yield problem ? { seq, event, problem } : { seq, event };
+        }
+      }
+      return verifyChain(rows());
+    },
+  };
+
+  async lease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean> {
+    if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new Error('ttlMs is a positive number');
+    const run = this.db.transaction((): boolean => {
+      const row = this.db.prepare(`SELECT version, body FROM ${ident('lease')} WHERE id = ?`).get(name);
+      const current = row === undefined ? undefined : this.read('lease', row);
+      const held =
+        current &&
+        current.record.holder !== holder &&
+        normaliseDate(current.record.until) > now.toISOString();
+      if (held) return false;
+      const until = new Date(now.getTime() + ttlMs).toISOString();
+      this.write({ kind: 'lease', record: { id: name, holder, until } }, Number(current?.version ?? 0) + 1);
+      return true;
+    });
+    return run.immediate();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

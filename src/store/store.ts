@@ -1,0 +1,110 @@
+import type { AuditDraft, AuditEvent, VerifyResult } from './audit';
+import type { IndexedField } from './indexes';
+import type { Kind, RecordOf } from './records';
+
+/**
+ * The store: one asynchronous interface, shaped for what SharePoint lists can honour (GRAPH-LISTS.md):
+ * single-record reads, filters only on indexed columns, no joins, and one unit of writes per command
+ * with optimistic concurrency (eTags) and an idempotency key. The contract in test/store/contract.ts
+ * states what every adapter promises; what it does not state, no adapter promises.
+ */
+
+/** A record with its version: an opaque string (an eTag) that changes on every write. */
+export type Versioned<K extends Kind> = { record: RecordOf<K>; version: string };
+
+type Scalar = string | number | boolean;
+type FieldValue<K extends Kind, F extends IndexedField<K>> = F extends keyof RecordOf<K>
+  ? Extract<NonNullable<RecordOf<K>[F]>, Scalar>
+  : never;
+
+/** Equality on indexed fields, all of which must hold; an array means any one of its values. */
+export type Where<K extends Kind> = {
+  [F in IndexedField<K>]?: FieldValue<K, F> | readonly FieldValue<K, F>[];
+};
+
+/** A range on one indexed date (or number) field: `from` inclusive, `to` exclusive. Records without
+ * the field are outside every range. Dates may be days or instants; they are compared as instants. */
+export type Range<K extends Kind> = { field: IndexedField<K>; from?: string | number; to?: string | number };
+
+export type Query<K extends Kind> = {
+  where?: Where<K>;
+  range?: Range<K>;
+  /** Ties, and records without the field, come in an unspecified order; without it, all do. */
+  orderBy?: { field: IndexedField<K>; dir: 'asc' | 'desc' };
+  /** At most this many records (a positive integer). */
+  limit?: number;
+};
+
+export type CountQuery<K extends Kind> = {
+  where?: Where<K>;
+  range?: Range<K>;
+  /** Indexed fields to group by; without it, one row with the total. */
+  groupBy?: readonly IndexedField<K>[];
+};
+
+/** One group's count. `group` holds each groupBy field's value (null where the record lacks it). */
+export type CountRow<K extends Kind> = {
+  group: { [F in IndexedField<K>]?: FieldValue<K, F> | null };
+  count: number;
+};
+
+/** A write in a unit. `ifVersion`: a string means the record must be at that version; `null` means it
+ * must not exist yet; absent means write whatever is there. Each record at most once per unit. */
+export type Write = { [K in Kind]: { kind: K; record: RecordOf<K>; ifVersion?: string | null } }[Kind];
+
+/** One command's effect: its writes and its audit events, all or nothing. */
+export type Unit = {
+  /** Idempotency key: a unit whose key was committed before writes nothing and replays `result`. */
+  key: string;
+  /** When it happened (ISO 8601); the audit events carry this time. */
+  at: string;
+  writes: readonly Write[];
+  audit: readonly AuditDraft[];
+  /** What the command answered, JSON, kept with the key and returned on replay. */
+  result?: unknown;
+};
+
+export type CommitResult =
+  | {
+      status: 'committed';
+      events: AuditEvent[];
+      /** The new version of each write, in the unit's order. */
+      versions: { kind: Kind; id: string; version: string }[];
+    }
+  | { status: 'replayed'; result: unknown }
+  | { status: 'conflict'; kind: Kind; id: string; current: Versioned<Kind> | undefined };
+
+export type AuditListQuery = {
+  /** Events at or after this time (inclusive). */
+  from?: string;
+  /** Events before this time (exclusive). */
+  to?: string;
+  /** Events with a seq greater than this (for paging). */
+  afterSeq?: number;
+  limit?: number;
+};
+
+export interface AuditLog {
+  /** Events in seq order. */
+  list(query?: AuditListQuery): Promise<AuditEvent[]>;
+  /** Recomputes the whole chain: the count, or the first broken event and why. */
+  verify(): Promise<VerifyResult>;
+}
+
+export interface Store {
+  get<K extends Kind>(kind: K, id: string): Promise<Versioned<K> | undefined>;
+  /** Throws if a field used is not indexed for the kind: that is a programming error. */
+  query<K extends Kind>(kind: K, query?: Query<K>): Promise<Versioned<K>[]>;
+  count<K extends Kind>(kind: K, query?: CountQuery<K>): Promise<CountRow<K>[]>;
+  /** Throws for a malformed unit (a record its schema rejects, a record written twice): a bug. */
+  commit(unit: Unit): Promise<CommitResult>;
+  readonly audit: AuditLog;
+  /** Takes or renews the named lease until `now + ttlMs`. True if `holder` holds it now; false if
+   * another holder's lease has not expired. Two instances never both hold a lease. */
+  lease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** An expected failure, as a value. */
+export type StoreFailure = { code: 'STORE_KIND_UNAVAILABLE' | 'STORE_CONFIG_INVALID'; message: string };
+export type StoreOutcome<T> = { ok: true; value: T } | { ok: false; error: StoreFailure };
