@@ -1,4 +1,4 @@
-import { TZDate } from '@date-fns/tz';
+import { tzOffset } from '@date-fns/tz';
 import { UTCDate } from '@date-fns/utc';
 import { addMonths } from 'date-fns';
 
@@ -13,9 +13,25 @@ const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 /** The calendar day of a day or instant, in the given time zone. */
 export function dayOf(when: string, timeZone: string): Day {
-  if (DAY.test(when)) return when;
-  const t = new TZDate(Date.parse(when), timeZone);
-  return `${pad(t.getFullYear(), 4)}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}`;
+  if (when.length === 10 && DAY.test(when)) return when;
+  const ms = Date.parse(when);
+  const t = new Date(ms + offsetMinutes(timeZone, ms) * 60_000);
+  return `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
+}
+
+const HOUR = 3_600_000;
+const offsets = new Map<string, number>();
+/** The zone's offset from UTC at an instant, in minutes; offsets change on the hour, so one look-up an hour. */
+function offsetMinutes(timeZone: string, ms: number): number {
+  const hour = Math.floor(ms / HOUR);
+  const key = `${timeZone}|${hour}`;
+  let off = offsets.get(key);
+  if (off === undefined) {
+    off = tzOffset(timeZone, new Date(hour * HOUR));
+    if (offsets.size > 50_000) offsets.clear();
+    offsets.set(key, off);
+  }
+  return off;
 }
 
 /** The instant a day or instant stands for (a day: its start in UTC), for ordering events. */

@@ -1,122 +1,237 @@
 import { countPriorChecks, deriveFacts, type Facts } from './facts';
 import { addMonthsToDay as addMonths, ukDate } from './days';
 import type { Condition, Profile, Rule } from './profile';
-import type { Action, Authority, Situation } from './situation';
+import { ACTION_TYPES, type Action, type ActionType, type Authority, type Situation } from './situation';
 import type { FiredRule, Outcome, Verdict, VerdictObligation } from './verdict';
 
 /**
  * evaluate(profile, situation) → verdict. Pure: no I/O, no clock (the moment is `situation.now`).
  * Refuse beats escalation beats allow; every rule that fired is listed, not only the first.
  */
-export function evaluate(profile: Profile, situation: Situation): Verdict {
+export function evaluate(profile: Profile, situation: Situation): Readonly<Verdict> {
   const facts = deriveFacts(situation, profile.timeZone);
   const action = situation.action;
+  const { direct, deferred } = compile(profile)[action.type];
   const fired: Rule[] = [];
-  const deferred: Rule[] = [];
-  for (const rule of profile.rules) {
-    if (!rule.actions.includes(action.type)) continue;
-    if (rule.when.authorityMismatch || rule.when.approverRoleMismatch) deferred.push(rule);
-    else if (holds(rule.when, action, facts, profile, undefined)) fired.push(rule);
-  }
+  for (const r of direct) if (r.test(action, facts, undefined)) fired.push(r.rule);
   const authorities = requiredAuthorities(fired);
-  for (const rule of deferred) if (holds(rule.when, action, facts, profile, authorities)) fired.push(rule);
-  return combine(profile, action, fired, authorities);
+  const before = fired.length;
+  for (const r of deferred) if (r.test(action, facts, authorities)) fired.push(r.rule);
+  if (fired.length > before) fired.sort((a, b) => profile.rules.indexOf(a) - profile.rules.indexOf(b));
+  return memoised(profile, action, fired, authorities);
 }
 
+/**
+ * A verdict depends only on the profile, the rules that fired, the action type and (for platform notes) the
+ * platforms; so it is built once per combination and shared, frozen.
+ */
+const verdicts = new WeakMap<Profile, Map<string, Verdict>>();
+function memoised(profile: Profile, action: Action, fired: Rule[], authorities: Authority[]): Verdict {
+  let byKey = verdicts.get(profile);
+  if (!byKey) verdicts.set(profile, (byKey = new Map()));
+  let key = action.type;
+  for (const r of fired) key += '|' + r.id;
+  if ('platforms' in action && fired.some((r) => r.obligation?.withPlatformNotes))
+    key += '#' + action.platforms.join(',');
+  let v = byKey.get(key);
+  if (!v) {
+    v = deepFreeze(combine(profile, action, fired, authorities));
+    if (byKey.size >= 10_000) byKey.clear();
+    byKey.set(key, v);
+  }
+  return v;
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o)) deepFreeze(v);
+  }
+  return o;
+}
+
+/** The authorities of the escalate rules that fired, or else of the allow rules; the usual one first. */
 function requiredAuthorities(fired: Rule[]): Authority[] {
-  const pick = (effect: 'allow' | 'escalate') => [
-    ...new Set(fired.filter((r) => r.effect === effect).flatMap((r) => r.authority ?? [])),
-  ];
-  const escalation = pick('escalate');
-  return escalation.length ? escalation : pick('allow');
+  const escalation: Authority[] = [];
+  const allow: Authority[] = [];
+  for (const r of fired) {
+    const into = r.effect === 'escalate' ? escalation : r.effect === 'allow' ? allow : undefined;
+    if (into && r.authority) for (const a of r.authority) if (!into.includes(a)) into.push(a);
+  }
+  return escalation.length ? escalation : allow;
 }
 
-const has = (list: readonly string[], value: string | undefined) =>
-  value !== undefined && list.includes(value);
+type Test = (a: Action, f: Facts, required: Authority[] | undefined) => boolean;
 
-function holds(c: Condition, a: Action, f: Facts, p: Profile, required: Authority[] | undefined): boolean {
-  if (c.objection && !(f.objection !== 'none' && c.objection.includes(f.objection))) return false;
-  if (c.consent && !c.consent.includes(f.consent)) return false;
-  if (c.consentMissesPlatform) {
-    if (f.consent !== 'recorded' || !f.consentPlatforms || !('platforms' in a)) return false;
-    if (a.platforms.every((x) => f.consentPlatforms!.includes(x))) return false;
+/** Each condition becomes a list of small tests, built once per rule; a rule fires when all of them hold. */
+function compileCondition(c: Condition, p: Profile): Test {
+  const t: Test[] = [];
+  const reasonOf = (a: Action) => ('reason' in a ? a.reason : undefined);
+  const viewerOf = (a: Action) => ('viewer' in a ? a.viewer : undefined);
+  if (c.objection) {
+    const states: string[] = c.objection;
+    t.push((_a, f) => f.objection !== 'none' && states.includes(f.objection));
   }
-  if (c.consentExceptionAgreed !== undefined && c.consentExceptionAgreed !== f.consentExceptionAgreed)
-    return false;
-  const reason = 'reason' in a ? a.reason : undefined;
-  if (c.reasonIn && !has(c.reasonIn, reason)) return false;
-  if (c.reasonNotIn && (reason === undefined || c.reasonNotIn.includes(reason))) return false;
+  if (c.consent) {
+    const states: string[] = c.consent;
+    t.push((_a, f) => states.includes(f.consent));
+  }
+  if (c.consentMissesPlatform)
+    t.push((a, f) => {
+      const allowed = f.consentPlatforms;
+      return (
+        f.consent === 'recorded' &&
+        !!allowed &&
+        'platforms' in a &&
+        a.platforms.some((x) => !allowed.includes(x))
+      );
+    });
+  if (c.consentExceptionAgreed !== undefined) {
+    const want = c.consentExceptionAgreed;
+    t.push((_a, f) => f.consentExceptionAgreed === want);
+  }
+  if (c.reasonIn) {
+    const list = c.reasonIn;
+    t.push((a) => {
+      const r = reasonOf(a);
+      return r !== undefined && list.includes(r);
+    });
+  }
+  if (c.reasonNotIn) {
+    const list = c.reasonNotIn;
+    t.push((a) => {
+      const r = reasonOf(a);
+      return r !== undefined && !list.includes(r);
+    });
+  }
   if (c.rationale) {
-    const present = 'rationale' in a && a.rationale !== undefined;
-    if ((c.rationale === 'present') !== present) return false;
+    const want = c.rationale === 'present';
+    t.push((a) => ('rationale' in a && a.rationale !== undefined) === want);
   }
-  const viewer = 'viewer' in a ? a.viewer : undefined;
-  if (c.viewerIn && !has(c.viewerIn, viewer)) return false;
-  if (c.viewerNotIn && (viewer === undefined || c.viewerNotIn.includes(viewer))) return false;
-  if (c.platformsAny && !('platforms' in a && a.platforms.some((x) => c.platformsAny!.includes(x))))
-    return false;
+  if (c.viewerIn) {
+    const list = c.viewerIn;
+    t.push((a) => {
+      const v = viewerOf(a);
+      return v !== undefined && list.includes(v);
+    });
+  }
+  if (c.viewerNotIn) {
+    const list = c.viewerNotIn;
+    t.push((a) => {
+      const v = viewerOf(a);
+      return v !== undefined && !list.includes(v);
+    });
+  }
+  if (c.platformsAny) {
+    const list = c.platformsAny;
+    t.push((a) => 'platforms' in a && a.platforms.some((x) => list.includes(x)));
+  }
   if (c.platformsUnlisted) {
-    if (!('platforms' in a)) return false;
-    const notes = p.platformNotes?.platforms ?? [];
-    if (a.platforms.every((x) => notes.some((n) => n.platform === x || n.aliases.includes(x)))) return false;
+    const known = (p.platformNotes?.platforms ?? []).flatMap((n) => [n.platform, ...n.aliases]);
+    t.push((a) => 'platforms' in a && a.platforms.some((x) => !known.includes(x)));
   }
   if (c.priorChecks) {
-    const since =
-      c.priorChecks.since === 'assessment-started'
-        ? f.assessmentDay
-        : c.priorChecks.since
-          ? f.consentDay
-          : undefined;
-    if (countPriorChecks(f, c.priorChecks.withinMonths, since) < c.priorChecks.atLeast) return false;
+    const { withinMonths, since, atLeast } = c.priorChecks;
+    t.push((_a, f) => {
+      const from = since === 'assessment-started' ? f.assessmentDay : since ? f.consentDay : undefined;
+      return countPriorChecks(f, withinMonths, from) >= atLeast;
+    });
   }
-  if (c.ripaInForce !== undefined && c.ripaInForce !== f.ripaInForce) return false;
+  if (c.ripaInForce !== undefined) {
+    const want = c.ripaInForce;
+    t.push((_a, f) => f.ripaInForce === want);
+  }
   if (c.reminderDueMonths !== undefined) {
-    if (f.lastNoticeDay === undefined) return false;
-    if (f.nowDay < addMonths(f.lastNoticeDay, c.reminderDueMonths)) return false;
+    const months = c.reminderDueMonths;
+    t.push((_a, f) => f.lastNoticeDay !== undefined && f.nowDay >= addMonths(f.lastNoticeDay, months));
   }
-  if (
-    c.approvedCheckOutstanding !== undefined &&
-    c.approvedCheckOutstanding !== f.outstandingApprovals.length > 0
-  )
-    return false;
-  if (a.type === 'record-check') {
-    if (c.thirdPartyData && !c.thirdPartyData.includes(a.thirdPartyData)) return false;
-    if (c.thirdPartyAuthorised !== undefined) {
-      const authorised = a.thirdPartyAuthorisedBy !== undefined && a.thirdPartyRationale !== undefined;
-      if (c.thirdPartyAuthorised !== authorised) return false;
-    }
-    if (c.attestNoFriendFollow !== undefined && c.attestNoFriendFollow !== a.attestNoFriendFollow)
-      return false;
-    if (c.attestOpenSourceOnly !== undefined && c.attestOpenSourceOnly !== (a.attestOpenSourceOnly ?? false))
-      return false;
-  } else if (
-    c.thirdPartyData ||
-    c.thirdPartyAuthorised !== undefined ||
-    c.attestNoFriendFollow !== undefined ||
-    c.attestOpenSourceOnly !== undefined
-  ) {
-    return false;
+  if (c.approvedCheckOutstanding !== undefined) {
+    const want = c.approvedCheckOutstanding;
+    t.push((_a, f) => f.outstandingApprovals.length > 0 === want);
   }
-  if (c.byRoleIn && !c.byRoleIn.includes(a.by.role)) return false;
-  if (c.byRoleNotIn && c.byRoleNotIn.includes(a.by.role)) return false;
-  if (
-    c.bySocialMediaResponsibility !== undefined &&
-    c.bySocialMediaResponsibility !== !!a.by.socialMediaResponsibility
-  )
-    return false;
-  if (c.byDesignatedOfficer !== undefined && c.byDesignatedOfficer !== !!a.by.designatedOfficer) return false;
-  if (a.type === 'approve-check') {
-    if (c.selfApproval !== undefined) {
+  if (c.thirdPartyData) {
+    const list: string[] = c.thirdPartyData;
+    t.push((a) => a.type === 'record-check' && list.includes(a.thirdPartyData));
+  }
+  if (c.thirdPartyAuthorised !== undefined) {
+    const want = c.thirdPartyAuthorised;
+    t.push(
+      (a) =>
+        a.type === 'record-check' &&
+        (a.thirdPartyAuthorisedBy !== undefined && a.thirdPartyRationale !== undefined) === want,
+    );
+  }
+  if (c.attestNoFriendFollow !== undefined) {
+    const want = c.attestNoFriendFollow;
+    t.push((a) => a.type === 'record-check' && a.attestNoFriendFollow === want);
+  }
+  if (c.attestOpenSourceOnly !== undefined) {
+    const want = c.attestOpenSourceOnly;
+    t.push((a) => a.type === 'record-check' && (a.attestOpenSourceOnly ?? false) === want);
+  }
+  if (c.byRoleIn) {
+    const list: string[] = c.byRoleIn;
+    t.push((a) => list.includes(a.by.role));
+  }
+  if (c.byRoleNotIn) {
+    const list: string[] = c.byRoleNotIn;
+    t.push((a) => !list.includes(a.by.role));
+  }
+  if (c.bySocialMediaResponsibility !== undefined) {
+    const want = c.bySocialMediaResponsibility;
+    t.push((a) => !!a.by.socialMediaResponsibility === want);
+  }
+  if (c.byDesignatedOfficer !== undefined) {
+    const want = c.byDesignatedOfficer;
+    t.push((a) => !!a.by.designatedOfficer === want);
+  }
+  if (c.selfApproval !== undefined) {
+    const want = c.selfApproval;
+    t.push((a, f) => {
+      if (a.type !== 'approve-check') return false;
       const requester = a.requester ?? f.lastRequester;
-      if (c.selfApproval !== (requester !== undefined && requester === a.by.id)) return false;
-    }
-    if (c.reasons && (c.reasons === 'present') !== (a.reasons !== undefined)) return false;
-    if (c.authorityMismatch && (!required?.length || required.includes(a.authority))) return false;
-    if (c.approverRoleMismatch && (p.authorities[a.authority]?.roles ?? []).includes(a.by.role)) return false;
-  } else if (c.selfApproval !== undefined || c.reasons || c.authorityMismatch || c.approverRoleMismatch) {
-    return false;
+      return (requester !== undefined && requester === a.by.id) === want;
+    });
   }
-  return true;
+  if (c.reasons) {
+    const want = c.reasons === 'present';
+    t.push((a) => a.type === 'approve-check' && (a.reasons !== undefined) === want);
+  }
+  if (c.authorityMismatch)
+    t.push(
+      (a, _f, required) =>
+        a.type === 'approve-check' && !!required?.length && !required.includes(a.authority),
+    );
+  if (c.approverRoleMismatch)
+    t.push(
+      (a) => a.type === 'approve-check' && !(p.authorities[a.authority]?.roles ?? []).includes(a.by.role),
+    );
+  return (a, f, required) => {
+    for (const test of t) if (!test(a, f, required)) return false;
+    return true;
+  };
+}
+
+interface CompiledRule {
+  rule: Rule;
+  test: Test;
+}
+/** A profile's rules by action type: those decided from the facts, and those that need the authorities first. */
+type Compiled = Record<ActionType, { direct: CompiledRule[]; deferred: CompiledRule[] }>;
+const compiled = new WeakMap<Profile, Compiled>();
+
+function compile(p: Profile): Compiled {
+  let c = compiled.get(p);
+  if (!c) {
+    c = Object.fromEntries(ACTION_TYPES.map((t) => [t, { direct: [], deferred: [] }])) as unknown as Compiled;
+    for (const rule of p.rules) {
+      const entry = { rule, test: compileCondition(rule.when, p) };
+      const late = rule.when.authorityMismatch || rule.when.approverRoleMismatch;
+      for (const t of rule.actions) c[t][late ? 'deferred' : 'direct'].push(entry);
+    }
+    compiled.set(p, c);
+  }
+  return c;
 }
 
 const HEADLINE: Record<Outcome, string> = {

@@ -19,16 +19,16 @@ export interface Facts {
   lastRequester: string | undefined;
 }
 
-function ordered(given: HistoryEvent[]): HistoryEvent[] {
-  for (let i = 1; i < given.length; i++) {
-    if (instantOf(given[i]!.on) < instantOf(given[i - 1]!.on)) {
-      return given
-        .map((e, i) => ({ e, i, t: instantOf(e.on) }))
-        .sort((a, b) => a.t - b.t || a.i - b.i)
-        .map((x) => x.e);
+/** The events oldest first, each with its calendar day (the case format asks for oldest first; not everyone obliges). */
+function ordered(given: HistoryEvent[], timeZone: string): { e: HistoryEvent; day: Day }[] {
+  const out: { e: HistoryEvent; day: Day }[] = new Array(given.length);
+  for (let i = 0; i < given.length; i++) out[i] = { e: given[i]!, day: dayOf(given[i]!.on, timeZone) };
+  for (let i = 1; i < out.length; i++) {
+    if (out[i]!.day < out[i - 1]!.day) {
+      return out.map((x, i) => ({ ...x, i, t: instantOf(x.e.on) })).sort((a, b) => a.t - b.t || a.i - b.i);
     }
   }
-  return given;
+  return out;
 }
 
 export function deriveFacts(situation: Situation, timeZone: string): Facts {
@@ -47,8 +47,7 @@ export function deriveFacts(situation: Situation, timeZone: string): Facts {
     ripaInForce: false,
     lastRequester: undefined,
   };
-  for (const e of ordered(situation.given)) {
-    const day = dayOf(e.on, timeZone);
+  for (const { e, day } of ordered(situation.given, timeZone)) {
     switch (e.event) {
       case 'consent-recorded':
         f.consent = 'recorded';
