@@ -127,7 +127,8 @@ export type VerifyResult = { ok: true; count: number } | { ok: false; seq: numbe
 /**
  * Walks stored events in seq order and names the first one that breaks the chain: a gap in seq, a
  * row that does not parse, a prevHash that is not the previous event's hash, or a hash that does not
- * match the event's contents. An adapter may name a `problem` it found in how a row is stored.
+ * match the event's contents. An adapter may name a `problem` it found in how a row is stored
+ * (with no `event` if the row could not be read at all).
  */
 export function verifyChain(rows: Iterable<{ seq: number; event: unknown; problem?: string }>): VerifyResult {
   let expectedSeq = 1;
@@ -143,7 +144,7 @@ export function verifyChain(rows: Iterable<{ seq: number; event: unknown; proble
           }
         : { ok: false, seq: row.seq, reason: `event ${row.seq} is out of order` };
     }
-    if (row.problem) return { ok: false, seq: row.seq, reason: row.problem };
+    if (row.problem && row.event === undefined) return { ok: false, seq: row.seq, reason: row.problem };
     const parsed = AuditEvent.safeParse(row.event);
     if (!parsed.success) {
       return { ok: false, seq: row.seq, reason: `event is malformed: ${z.prettifyError(parsed.error)}` };
@@ -162,6 +163,7 @@ export function verifyChain(rows: Iterable<{ seq: number; event: unknown; proble
         reason: 'hash does not match the event’s contents (edited after writing)',
       };
     }
+    if (row.problem) return { ok: false, seq: row.seq, reason: row.problem };
     prevHash = event.hash;
     expectedSeq += 1;
     count += 1;

@@ -311,6 +311,15 @@ export class SqliteStore implements Store {
     return run.immediate();
   }
 
+  /** The connection's settings, for diagnostics and tests. */
+  pragmas(): { journalMode: string; synchronous: number; busyTimeout: number } {
+    return {
+      journalMode: String(this.db.pragma('journal_mode', { simple: true })),
+      synchronous: Number(this.db.pragma('synchronous', { simple: true })),
+      busyTimeout: Number(this.db.pragma('busy_timeout', { simple: true })),
+    };
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
