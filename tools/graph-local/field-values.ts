@@ -1,0 +1,155 @@
+// Field values: coercing writes to stored values, enforcing uniqueness, and shaping `fields` as Graph does.
+import { SYSTEM_FIELDS, columnFor, isLookupLike, isMulti } from './columns';
+import { fail, invalidRequest } from './errors';
+import { etagOf } from './ids';
+import type { FieldValues } from './schemas';
+import type { ColumnRec, ItemRec, ListRec, Stored } from './state';
+
+/** Graph writes by an app-only caller show as this user id. [U] */
+export const APP_USER_ID = '1073741822';
+
+const UNTYPED_COLLECTION =
+  'A value without a type name was found and no expected type is available. When the model is specified, ' +
+  'each value in the payload must have a type which can be either specified in the payload, explicitly by ' +
+  'the caller or implicitly inferred from the parent value.';
+
+/** SharePoint dates come back in UTC without milliseconds: `2024-01-31T08:00:00Z`. */
+export function toGraphDate(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function bad(message: string): never {
+  fail(invalidRequest(message));
+}
+
+function toInt(key: string, v: unknown): number {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0)
+    bad(`Invalid lookup id '${String(v)}' for field '${key}'.`);
+  return n;
+}
+
+function coerce(c: ColumnRec, key: string, v: unknown, collection: boolean): Stored {
+  if (collection) {
+    if (!Array.isArray(v)) bad(`Field '${key}' expects a collection.`);
+    return isLookupLike(c) ? v.map((x) => toInt(key, x)) : v.map((x) => String(x));
+  }
+  if (Array.isArray(v)) bad(UNTYPED_COLLECTION);
+  switch (c.type) {
+    case 'text':
+    case 'choice':
+      if (typeof v === 'object') bad(`Cannot convert the value of field '${key}' to a string.`);
+      return String(v);
+    case 'number': {
+      const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+      if (typeof n !== 'number' || !Number.isFinite(n))
+        bad(`Cannot convert '${String(v)}' to a number for field '${key}'.`);
+      return n;
+    }
+    case 'boolean':
+      if (typeof v === 'boolean') return v;
+      if (v === 'true' || v === 'false') return v === 'true';
+      return bad(`Cannot convert '${String(v)}' to a boolean for field '${key}'.`);
+    case 'dateTime': {
+      const d = typeof v === 'string' ? new Date(v) : undefined;
+      if (!d || Number.isNaN(d.getTime())) bad(`Cannot convert '${String(v)}' to a date for field '${key}'.`);
+      const iso = toGraphDate(d);
+      return c.facet.format === 'dateOnly' ? `${iso.slice(0, 10)}T00:00:00Z` : iso;
+    }
+    case 'lookup':
+    case 'personOrGroup':
+      return toInt(key, v);
+  }
+}
+
+/** Apply a fieldValueSet to an item's stored values. Null or '' clears a field. Throws a 400 on bad input. */
+export function applyFields(
+  list: ListRec,
+  current: Record<string, Stored>,
+  input: FieldValues,
+): Record<string, Stored> {
+  const next = { ...current };
+  for (const [key, value] of Object.entries(input)) {
+    if (key.startsWith('@') || key.includes('@odata.')) continue;
+    if (SYSTEM_FIELDS.has(key)) bad(`Field '${key}' is read-only.`);
+    const column = columnFor(list, key);
+    if (!column) bad(`Field '${key}' is not recognized`);
+    if (isLookupLike(column) && key === column.name)
+      bad(`Field '${key}' is a lookup: write '${key}LookupId'.`);
+    const annotation = input[`${key}@odata.type`];
+    const collection = typeof annotation === 'string' && annotation.startsWith('Collection(');
+    if (value === null || value === '' || (Array.isArray(value) && value.length === 0)) {
+      delete next[column.name];
+      continue;
+    }
+    if (collection && isLookupLike(column) && !isMulti(column))
+      bad(`Field '${key}' does not allow multiple values.`);
+    next[column.name] = coerce(column, key, value, collection);
+  }
+  return next;
+}
+
+const norm = (v: Stored): string => (Array.isArray(v) ? JSON.stringify(v) : String(v).toLowerCase());
+
+/** enforceUniqueValues: the message below is what public SharePoint-via-Graph clients match on (code invalidRequest). */
+export function checkUnique(list: ListRec, itemId: number | undefined, values: Record<string, Stored>): void {
+  for (const c of list.columns) {
+    const v = values[c.name];
+    if (!c.enforceUniqueValues || v === undefined) continue;
+    const clash = Object.values(list.items).some(
+      (other) =>
+        other.id !== itemId && other.values[c.name] !== undefined && norm(other.values[c.name]!) === norm(v),
+    );
+    if (clash) bad('One or more fields with unique constraints already has the provided value.');
+  }
+}
+
+export type LookupText = (listId: string, itemId: number, columnName: string) => string;
+
+/** The `fields` object of an item: empty fields omitted, lookups as `XLookupId` strings, system fields last. */
+export function renderFields(
+  list: ListRec,
+  item: ItemRec,
+  select: string[] | undefined,
+  lookupText: LookupText,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { '@odata.etag': etagOf(item.guid, item.version) };
+  const wanted = (name: string): boolean => select === undefined || select.includes(name);
+  for (const c of list.columns) {
+    const v = item.values[c.name];
+    if (v === undefined) continue;
+    const selected = select?.includes(c.name) || select?.includes(`${c.name}LookupId`);
+    if (select !== undefined ? !selected : c.hidden) continue;
+    if (isLookupLike(c)) {
+      if (Array.isArray(v)) {
+        out[c.name] = (v as number[]).map((id) => ({
+          LookupId: id,
+          LookupValue:
+            c.type === 'lookup' ? lookupText(String(c.facet.listId), id, String(c.facet.columnName)) : '',
+        }));
+      } else {
+        out[`${c.name}LookupId`] = String(v);
+      }
+    } else {
+      out[c.name] = v;
+    }
+  }
+  const title = item.values.Title;
+  const system: Record<string, unknown> = {
+    id: String(item.id),
+    ContentType: 'Item',
+    Modified: item.modified,
+    Created: item.created,
+    AuthorLookupId: APP_USER_ID,
+    EditorLookupId: APP_USER_ID,
+    _UIVersionString: `${item.version}.0`,
+    Attachments: false,
+    Edit: '',
+    LinkTitleNoMenu: title,
+    LinkTitle: title,
+    ItemChildCount: '0',
+    FolderChildCount: '0',
+  };
+  for (const [k, v] of Object.entries(system)) if (v !== undefined && wanted(k)) out[k] = v;
+  return out;
+}

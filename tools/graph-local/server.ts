@@ -1,0 +1,232 @@
+// The local Graph lists server: HTTPS on localhost, Graph-shaped errors, bearer token required, fault
+// injection on whole requests and inner $batch requests, resource-unit accounting.
+import { lookup } from 'node:dns/promises';
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { runBatch, validateBatch, type InnerRequest } from './batch';
+import { localhostCertificate } from './certificate';
+import type { Ctx } from './context';
+import { badRequest, graphError, type GraphResponse } from './errors';
+import { FaultInjector, type Fault, type FaultSettings, type FaultTarget } from './faults';
+import { resourceUnits } from './resource-units';
+import { route } from './routes';
+import { seedSites } from './sites';
+import { loadState, saveState } from './state';
+
+export type GraphServerOptions = {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Added to every HTTP request before it is answered. */
+  delayMs?: number;
+  faultRate?: number;
+  faultStatuses?: number[];
+  retryAfterSeconds?: number;
+  seed?: number;
+  faultTarget?: FaultTarget;
+  /** Default page size of item queries when the client sends no $top. Graph's is reported as 200. [U] */
+  pageSize?: number;
+  /** Sites the app has a Sites.Selected grant on, as `host:/path`. Others → 403 accessDenied. */
+  grantedSites?: string[];
+  /** Further sites that exist but are not granted (resolving them gives 403, unknown ones 404). */
+  otherSites?: string[];
+  listViewThreshold?: number;
+  /** Optional JSON snapshot: loaded at start if present, written at stop. */
+  snapshotPath?: string;
+};
+
+export type GraphStats = {
+  /** HTTP requests received under /v1.0 with a token (a $batch counts once here). */
+  requests: number;
+  /** Inner $batch requests. */
+  batchItems: number;
+  /** Resource units charged (inner batch requests individually; throttled requests too). */
+  ru: number;
+  /** Requests and inner requests answered with an injected 429/503. */
+  throttled: number;
+  byMethod: Record<string, number>;
+  byStatus: Record<string, number>;
+};
+
+export type GraphServer = {
+  url: string;
+  ca: string;
+  stats: GraphStats;
+  resetStats(): void;
+  setFaults(patch: Partial<FaultSettings>): void;
+  stop(): Promise<void>;
+};
+
+export const DEFAULT_SITE = 'contoso.sharepoint.com:/sites/overt';
+
+function emptyStats(): GraphStats {
+  return { requests: 0, batchItems: 0, ru: 0, throttled: 0, byMethod: {}, byStatus: {} };
+}
+
+function throttledResponse(f: Fault): GraphResponse {
+  return f.status === 429
+    ? graphError(429, 'TooManyRequests', 'Please retry again later.', { 'Retry-After': f.retryAfter })
+    : graphError(
+        f.status,
+        'serviceNotAvailable',
+        'The service is temporarily unavailable. Please retry later.',
+        {
+          'Retry-After': f.retryAfter,
+        },
+      );
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function send(res: ServerResponse, r: GraphResponse, clientRequestId: string | undefined): void {
+  const headers: Record<string, string> = { ...r.headers, 'request-id': randomUUID() };
+  if (clientRequestId) headers['client-request-id'] = clientRequestId;
+  res.writeHead(r.status, headers);
+  res.end(r.body === undefined ? undefined : JSON.stringify(r.body));
+}
+
+const bump = (m: Record<string, number>, k: string): void => {
+  m[k] = (m[k] ?? 0) + 1;
+};
+
+export async function startGraphServer(options: GraphServerOptions = {}): Promise<GraphServer> {
+  const state = loadState(options.snapshotPath);
+  seedSites(state, options.otherSites ?? [], options.grantedSites ?? [DEFAULT_SITE]);
+  const faults = new FaultInjector({
+    rate: options.faultRate ?? 0,
+    statuses: options.faultStatuses ?? [429, 503],
+    retryAfterSeconds: options.retryAfterSeconds ?? 1,
+    seed: options.seed ?? 1,
+    target: options.faultTarget ?? 'all',
+  });
+  const stats = emptyStats();
+  const { key, cert } = await localhostCertificate();
+  const ctx: Ctx = {
+    state,
+    settings: { pageSize: options.pageSize ?? 200, listViewThreshold: options.listViewThreshold ?? 5000 },
+    baseUrl: '', // set once the port is known
+  };
+
+  const runInner = async (inner: InnerRequest): Promise<GraphResponse> => {
+    stats.batchItems += 1;
+    bump(stats.byMethod, inner.method);
+    const u = new URL(inner.url.startsWith('/') ? inner.url : `/${inner.url}`, 'https://localhost');
+    const path = decodeURIComponent(u.pathname);
+    stats.ru += resourceUnits(inner.method, path, u.searchParams);
+    const fault = faults.decide('batchItem');
+    const r = fault
+      ? throttledResponse(fault)
+      : route(ctx, {
+          method: inner.method,
+          path,
+          query: u.searchParams,
+          headers: inner.headers,
+          body: inner.body,
+        });
+    if (fault) stats.throttled += 1;
+    bump(stats.byStatus, String(r.status));
+    return r;
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const text = await readBody(req);
+    const clientRequestId = req.headers['client-request-id'] as string | undefined;
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = new URL(req.url ?? '/', 'https://localhost');
+    const reply = (r: GraphResponse): void => {
+      bump(stats.byStatus, String(r.status));
+      send(res, r, clientRequestId);
+    };
+    if (!url.pathname.startsWith('/v1.0/')) return reply(badRequest('Invalid version: use /v1.0.'));
+    const auth = req.headers.authorization ?? '';
+    if (!/^Bearer\s+\S+/i.test(auth))
+      return reply(graphError(401, 'InvalidAuthenticationToken', 'Access token is empty.'));
+    stats.requests += 1;
+    bump(stats.byMethod, method);
+    const path = decodeURIComponent(url.pathname.slice('/v1.0'.length));
+    let body: unknown;
+    if (text.trim() !== '') {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return reply(
+          badRequest(
+            'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
+          ),
+        );
+      }
+    }
+    const isBatch = path === '/$batch';
+    if (isBatch) {
+      // Each inner request is charged when it runs; a throttled batch is charged for what it carried.
+      const valid = validateBatch(body);
+      if (typeof valid !== 'string' && faults.current.target !== 'batchItems') {
+        const fault = faults.decide('request');
+        if (fault) {
+          for (const r of valid.requests) {
+            const u = new URL(r.url.startsWith('/') ? r.url : `/${r.url}`, 'https://localhost');
+            stats.ru += resourceUnits(r.method.toUpperCase(), decodeURIComponent(u.pathname), u.searchParams);
+          }
+          stats.throttled += 1;
+          return reply(throttledResponse(fault));
+        }
+      }
+    } else {
+      stats.ru += resourceUnits(method, path, url.searchParams);
+      const fault = faults.decide('request');
+      if (fault) {
+        stats.throttled += 1;
+        return reply(throttledResponse(fault));
+      }
+    }
+    if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).map(([k, v]) => [
+        k.toLowerCase(),
+        Array.isArray(v) ? v.join(', ') : (v ?? ''),
+      ]),
+    );
+    if (isBatch) {
+      if (method !== 'POST') return reply(graphError(405, 'BadRequest', '$batch accepts POST only.'));
+      return reply(await runBatch(body, runInner));
+    }
+    reply(route(ctx, { method, path, query: url.searchParams, headers, body }));
+  };
+
+  const server: Server = createServer({ key, cert }, (req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      send(
+        res,
+        graphError(500, 'generalException', `graph-local: ${e instanceof Error ? e.message : String(e)}`),
+        undefined,
+      );
+    });
+  });
+  // Bind where `localhost` resolves (::1 or 127.0.0.1), so a client connecting to localhost finds it.
+  const { address } = await lookup('localhost');
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, address, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `https://localhost:${port}`;
+  ctx.baseUrl = `${url}/v1.0`;
+
+  return {
+    url,
+    ca: cert,
+    stats,
+    resetStats: () => Object.assign(stats, emptyStats()),
+    setFaults: (patch) => faults.set(patch),
+    stop: async () => {
+      saveState(options.snapshotPath, state);
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
+    },
+  };
+}
