@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { register as registerPolicy } from './policy';
+import { register as registerAudit } from './audit';
 
 /** Builds the `overt` command. Each command group lives in its own file and registers itself here. */
 export function program(): Command {
@@ -10,6 +11,7 @@ export function program(): Command {
     .exitOverride()
     .showHelpAfterError();
   registerPolicy(cli);
+  registerAudit(cli);
   return cli;
 }
 
