@@ -1,5 +1,7 @@
 // Shared set-up for the graph-local tests: a server plus the real Graph SDK client talking HTTPS to it.
 import { Client, type ClientOptions } from '@microsoft/microsoft-graph-client';
+
+type InitOptions = Parameters<typeof Client.init>[0];
 import { Agent } from 'undici';
 import { startGraphServer, type GraphServer, type GraphServerOptions } from '../../tools/graph-local/server';
 
@@ -13,7 +15,7 @@ export type Harness = { server: GraphServer; client: Client; siteId: string };
  * `fetchOptions` through to fetch(url, options) untouched (HTTPMessageHandler), so an undici Agent with the
  * server's CA is how the client trusts the self-signed certificate. No NODE_EXTRA_CA_CERTS needed.
  */
-export function graphClient(server: GraphServer, extra: Partial<ClientOptions> = {}): Client {
+export function graphClient(server: GraphServer, extra: Partial<InitOptions> = {}): Client {
   return Client.init({
     baseUrl: `${server.url}/`,
     customHosts: new Set(['localhost']),
