@@ -18,6 +18,9 @@ export function program(): Command {
 /** Runs the CLI and resolves to the exit code; never throws for a user's mistake. */
 export async function main(argv: string[]): Promise<number> {
   const cli = program();
+  // Commands report failure through process.exitCode; it is read and cleared here, so that running the CLI
+  // in-process (as the tests do) leaves no exit status behind.
+  process.exitCode = undefined;
   try {
     await cli.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
@@ -25,5 +28,7 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) return err.exitCode;
     process.stderr.write(`overt: ${err instanceof Error ? err.message : String(err)}\n`);
     return 2;
+  } finally {
+    process.exitCode = undefined;
   }
 }

@@ -16,7 +16,9 @@ export function evaluate(profile: Profile, situation: Situation): Readonly<Verdi
   for (const r of direct) if (r.test(action, facts, undefined)) fired.push(r.rule);
   const authorities = requiredAuthorities(fired);
   const before = fired.length;
-  for (const r of deferred) if (r.test(action, facts, authorities)) fired.push(r.rule);
+  // Naming the wrong authority matters only where the request could be allowed; an escalation stands as it is.
+  const required = fired.some((r) => r.effect === 'escalate') ? undefined : authorities;
+  for (const r of deferred) if (r.test(action, facts, required)) fired.push(r.rule);
   if (fired.length > before) fired.sort((a, b) => profile.rules.indexOf(a) - profile.rules.indexOf(b));
   return memoised(profile, action, fired, authorities);
 }

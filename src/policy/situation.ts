@@ -78,9 +78,10 @@ export const HistoryEvent = z.discriminatedUnion('event', [
 export type HistoryEvent = z.infer<typeof HistoryEvent>;
 
 const platforms = z.array(z.string().min(1).toLowerCase()).min(1, 'name at least one platform');
+/** Free text; empty (or null) counts as absent. */
 const rationale = z
   .string()
-  .optional()
+  .nullish()
   .transform((s) => (s && s.trim() ? s.trim() : undefined));
 
 const requestFields = {

@@ -1,0 +1,122 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from './run';
+
+const cases = join(__dirname, '../policy-cases');
+const shared = join(__dirname, '../../../shared/policy-cases/examples');
+const dir = mkdtempSync(join(tmpdir(), 'overt-cli-'));
+
+describe('overt policy', () => {
+  it('list: the five built-in profiles', async () => {
+    const r = await runCli('policy', 'list');
+    expect(r.code).toBe(0);
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split(/\s+/)[0]),
+    ).toEqual([
+      'nottinghamshire-yjs',
+      'camden-cfs',
+      'kent-ics',
+      'north-somerset-scb',
+      'westgate-youth-project',
+    ]);
+  });
+
+  it('show: every numbered clause of 000 that carries a rule, with its rules', async () => {
+    const r = await runCli('policy', 'show', 'nottinghamshire-yjs');
+    expect(r.code).toBe(0);
+    for (const n of [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24])
+      expect(r.stdout).toMatch(new RegExp(`^000 §${n} — `, 'm'));
+    expect(r.stdout).toMatch(/ESCALATE repeat-inside-three-months .* authority: authorised-officer/);
+    expect(r.stdout).toMatch(/PLATFORM NOTES last checked 03\/01\/2023/);
+    expect(r.stdout).toMatch(/Clauses that carry no rule:\n {2}000 §1 /);
+  });
+
+  it('test: the shared examples (when present) and the project’s own cases all pass', async () => {
+    const folders = existsSync(shared) ? [shared, cases] : [cases];
+    if (existsSync(shared)) {
+      const r = await runCli('policy', 'test', shared);
+      expect(r.stdout.trim().split('\n').pop()).toBe('6 passed, 0 failed');
+      expect(r.code).toBe(0);
+    }
+    const all = await runCli('policy', 'test', ...folders);
+    expect(all.stdout.trim().split('\n').pop()).toMatch(/^\d{2,} passed, 0 failed$/);
+    expect(all.code).toBe(0);
+  });
+
+  it('test: a failing case prints expected and actual with the determining rules, and exits 1', async () => {
+    const file = join(dir, 'wrong.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'a deliberately wrong expectation',
+        profile: 'north-somerset-scb',
+        now: '2026-03-01T10:00:00Z',
+        given: [],
+        action: {
+          type: 'request-check',
+          by: { id: 'cm-a', role: 'case-manager' },
+          reason: 'risk-of-cce',
+          viewer: 'organisation-account',
+          platforms: ['instagram'],
+        },
+        expect: { outcome: 'allow' },
+      }),
+    );
+    const r = await runCli('policy', 'test', file, cases);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toBe(`FAIL a deliberately wrong expectation  (${file})`);
+    expect(r.stdout).toMatch(/outcome: expected allow, got refuse/);
+    expect(r.stdout).toMatch(/expected: \{"outcome":"allow"\}/);
+    expect(r.stdout).toMatch(/actual: {3}\{"outcome":"refuse".*"cites":\["003 §2\.3\.5"\]/);
+    expect(r.stdout).toMatch(/determining rules: never-access-childrens-pages/);
+    expect(lines.pop()).toMatch(/^\d+ passed, 1 failed$/);
+    expect(r.code).toBe(1);
+  });
+
+  it('test: no cases at all is a failure, not a pass', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'overt-empty-'));
+    const r = await runCli('policy', 'test', empty);
+    expect(r.stdout.trim()).toBe('0 passed, 1 failed');
+    expect(r.stderr).toMatch(/no policy cases found/);
+    expect(r.code).toBe(1);
+  });
+
+  it('eval: the verdict as JSON', async () => {
+    const r = await runCli(
+      'policy',
+      'eval',
+      join(cases, 'nottinghamshire/000-11-an-approved-check-not-yet-done-counts-as-a-check.json'),
+    );
+    expect(r.code).toBe(0);
+    const v = JSON.parse(r.stdout);
+    expect(v).toMatchObject({
+      outcome: 'needs-escalation',
+      authority: 'authorised-officer',
+      determining: ['repeat-inside-three-months'],
+    });
+  });
+
+  it('eval: a malformed situation names the field', async () => {
+    const file = join(dir, 'bad-situation.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ profile: 'kent-ics', now: 'yesterday', action: { type: 'request-check' } }),
+    );
+    const r = await runCli('policy', 'eval', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/invalid situation[\s\S]*→ at now/);
+  });
+
+  it('check: a bad profile file is named with its problem', async () => {
+    const file = join(dir, 'bad-profile.json');
+    writeFileSync(file, JSON.stringify({ id: 'x', rules: [] }));
+    const r = await runCli('policy', 'check', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${file}: invalid profile`);
+    expect(r.stderr).toMatch(/→ at name/);
+  });
+});
