@@ -94,8 +94,21 @@ function toEvent(row: AuditRow): unknown {
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
 
+  private readonly statements = new Map<string, Database.Statement>();
+
   private constructor(db: Database.Database) {
     this.db = db;
+  }
+
+  /** A prepared statement, prepared once per connection. */
+  private sql(text: string): Database.Statement {
+    let stmt = this.statements.get(text);
+    if (!stmt) {
+      if (this.statements.size >= 500) this.statements.clear();
+      stmt = this.db.prepare(text);
+      this.statements.set(text, stmt);
+    }
+    return stmt;
   }
 
   /** Opens (creating if need be) the database file, sets the pragmas and applies pending migrations. */
@@ -121,7 +134,7 @@ export class SqliteStore implements Store {
 
   async get<K extends Kind>(kind: K, id: string): Promise<Versioned<K> | undefined> {
     checkQuery(kind);
-    const row = this.db.prepare(`SELECT version, body FROM ${ident(kind)} WHERE id = ?`).get(id);
+    const row = this.sql(`SELECT version, body FROM ${ident(kind)} WHERE id = ?`).get(id);
     return row === undefined ? undefined : this.read(kind, row);
   }
 
@@ -132,9 +145,7 @@ export class SqliteStore implements Store {
       ? ` ORDER BY ${ident(q.orderBy.field)} ${q.orderBy.dir === 'asc' ? 'ASC' : 'DESC'}, id`
       : '';
     const limit = q.limit === undefined ? '' : ` LIMIT ${q.limit}`;
-    const rows = this.db
-      .prepare(`SELECT version, body FROM ${ident(kind)}${sql}${order}${limit}`)
-      .all(...params);
+    const rows = this.sql(`SELECT version, body FROM ${ident(kind)}${sql}${order}${limit}`).all(...params);
     return rows.map((row) => this.read(kind, row));
   }
 
@@ -143,9 +154,9 @@ export class SqliteStore implements Store {
     const { sql, params } = whereSql(q);
     const cols = q.groupBy.map((f, i) => `${ident(f)} AS g${i}`);
     const group = q.groupBy.length ? ` GROUP BY ${q.groupBy.map(ident).join(', ')}` : '';
-    const rows = this.db
-      .prepare(`SELECT ${[...cols, 'COUNT(*) AS n'].join(', ')} FROM ${ident(kind)}${sql}${group}`)
-      .all(...params) as Record<string, unknown>[];
+    const rows = this.sql(
+      `SELECT ${[...cols, 'COUNT(*) AS n'].join(', ')} FROM ${ident(kind)}${sql}${group}`,
+    ).all(...params) as Record<string, unknown>[];
     const types = new Map(indexedFields(kind));
     return rows.map((row) => ({
       group: Object.fromEntries(
@@ -159,14 +170,14 @@ export class SqliteStore implements Store {
     const writes = checkUnit(unit);
     const result = unit.result === undefined ? null : JSON.stringify(unit.result);
     const run = this.db.transaction((): CommitResult => {
-      const prior = this.db.prepare('SELECT result FROM units WHERE key = ?').get(unit.key) as
+      const prior = this.sql('SELECT result FROM units WHERE key = ?').get(unit.key) as
         { result: string | null } | undefined;
       if (prior)
         return { status: 'replayed', result: prior.result === null ? undefined : JSON.parse(prior.result) };
 
       const current = writes.map((w) => {
         const id = w.record.id;
-        const row = this.db.prepare(`SELECT version, body FROM ${ident(w.kind)} WHERE id = ?`).get(id);
+        const row = this.sql(`SELECT version, body FROM ${ident(w.kind)} WHERE id = ?`).get(id);
         return row === undefined ? undefined : this.read(w.kind, row);
       });
       for (const [i, w] of writes.entries()) {
@@ -179,10 +190,10 @@ export class SqliteStore implements Store {
       }
 
       const versions = writes.map((w, i) => this.write(w, Number(current[i]?.version ?? 0) + 1));
-      const last = this.db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as
+      const last = this.sql('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as
         { seq: number; hash: string } | undefined;
       const events = chain(unit.audit, last, unit, randomUUID);
-      const insert = this.db.prepare(
+      const insert = this.sql(
         `INSERT INTO audit (seq, id, at, at_utc, actor_id, actor_role, action, target_kind, target_id, outcome, cites,
            profile_id, profile_version, key, details, prev_hash, hash)
          VALUES (@seq, @id, @at, @at_utc, @actor_id, @actor_role, @action, @target_kind, @target_id, @outcome, @cites,
@@ -209,7 +220,7 @@ export class SqliteStore implements Store {
           hash: e.hash,
         });
       }
-      this.db.prepare('INSERT INTO units (key, at, result) VALUES (?, ?, ?)').run(unit.key, unit.at, result);
+      this.sql('INSERT INTO units (key, at, result) VALUES (?, ?, ?)').run(unit.key, unit.at, result);
       return { status: 'committed', events, versions };
     });
     return run.immediate();
@@ -227,12 +238,10 @@ export class SqliteStore implements Store {
       ...fields.map(([f, t]) => bindable(t, record[f])),
     ];
     const updates = cols.slice(1).map((c) => `${ident(c)} = excluded.${ident(c)}`);
-    this.db
-      .prepare(
-        `INSERT INTO ${ident(w.kind)} (${cols.map(ident).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
+    this.sql(
+      `INSERT INTO ${ident(w.kind)} (${cols.map(ident).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
          ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')}`,
-      )
-      .run(...values);
+    ).run(...values);
     return { kind: w.kind, id: w.record.id, version: String(version) };
   }
 
@@ -257,11 +266,11 @@ export class SqliteStore implements Store {
       }
       const where = clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '';
       const limit = query.limit === undefined ? '' : ` LIMIT ${query.limit}`;
-      const rows = this.db.prepare(`SELECT * FROM audit${where} ORDER BY seq${limit}`).all(...params);
+      const rows = this.sql(`SELECT * FROM audit${where} ORDER BY seq${limit}`).all(...params);
       return rows.map((row) => AuditEvent.parse(toEvent(AuditRow.parse(row))));
     },
     verify: async (): Promise<VerifyResult> => {
-      const stmt = this.db.prepare('SELECT * FROM audit ORDER BY seq');
+      const stmt = this.sql('SELECT * FROM audit ORDER BY seq');
       function* rows(): Generator<{ seq: number; event: unknown; problem?: string }> {
         for (const raw of stmt.iterate()) {
           const seq = Number((raw as { seq: unknown }).seq);
@@ -297,7 +306,7 @@ export class SqliteStore implements Store {
   async lease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean> {
     if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new Error('ttlMs is a positive number');
     const run = this.db.transaction((): boolean => {
-      const row = this.db.prepare(`SELECT version, body FROM ${ident('lease')} WHERE id = ?`).get(name);
+      const row = this.sql(`SELECT version, body FROM ${ident('lease')} WHERE id = ?`).get(name);
       const current = row === undefined ? undefined : this.read('lease', row);
       const held =
         current &&
