@@ -1,4 +1,7 @@
 import { Client } from '@microsoft/microsoft-graph-client';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Agent } from 'undici';
 import { OTHER_SITE, SITE, createList, graphErrorOf, startHarness, type Harness } from './harness';
 
@@ -75,5 +78,25 @@ describe('lists and columns', () => {
     await createList(h, 'Twice', []);
     const e = await graphErrorOf(createList(h, 'Twice', []));
     expect([e.statusCode, e.code]).toEqual([409, 'nameAlreadyExists']);
+  });
+});
+
+describe('snapshot', () => {
+  it('writes state at stop and loads it at the next start', async () => {
+    const path = require('node:path').join(
+      require('node:os').tmpdir(),
+      `graph-local-${process.pid}.json`,
+    ) as string;
+    const first = await startHarness({ snapshotPath: path });
+    const listId = await createList(first, 'Kept', []);
+    await first.client
+      .api(`/sites/${first.siteId}/lists/${listId}/items`)
+      .post({ fields: { Title: 'still here' } });
+    await first.server.stop();
+    const second = await startHarness({ snapshotPath: path });
+    const item = await second.client.api(`/sites/${second.siteId}/lists/Kept/items/1`).expand('fields').get();
+    expect(item.fields.Title).toBe('still here');
+    await second.server.stop();
+    rmSync(path);
   });
 });
