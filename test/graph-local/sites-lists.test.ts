@@ -83,10 +83,7 @@ describe('lists and columns', () => {
 
 describe('snapshot', () => {
   it('writes state at stop and loads it at the next start', async () => {
-    const path = require('node:path').join(
-      require('node:os').tmpdir(),
-      `graph-local-${process.pid}.json`,
-    ) as string;
+    const path = join(tmpdir(), `graph-local-${process.pid}.json`);
     const first = await startHarness({ snapshotPath: path });
     const listId = await createList(first, 'Kept', []);
     await first.client
