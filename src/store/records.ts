@@ -66,6 +66,8 @@ export const Child = z.object({
   lastReminderAt: IsoDate.optional(),
   reminderDueAt: IsoDate.optional(),
   openObjectionId: Id.optional(),
+  /** The start of the current assessment (002: one search per assessment). */
+  assessmentStartedAt: IsoDate.optional(),
 });
 export type Child = z.infer<typeof Child>;
 
@@ -156,6 +158,8 @@ export const Consent = z.object({
   }),
   withdrawnAt: IsoDate.optional(),
   recordedBy: Id,
+  /** Consent could not be gained and this person (with a manager) agreed to go ahead without it (002). */
+  exceptionAgreedBy: Id.optional(),
 });
 export type Consent = z.infer<typeof Consent>;
 

@@ -98,6 +98,9 @@ export interface Store {
   count<K extends Kind>(kind: K, query?: CountQuery<K>): Promise<CountRow<K>[]>;
   /** Throws for a malformed unit (a record its schema rejects, a record written twice): a bug. */
   commit(unit: Unit): Promise<CommitResult>;
+  /** The result kept with a committed key, if that key was committed: lets a command answer a retry
+   * before doing any work. */
+  replay(key: string): Promise<{ result: unknown } | undefined>;
   readonly audit: AuditLog;
   /** Takes or renews the named lease until `now + ttlMs`. True if `holder` holds it now; false if
    * another holder's lease has not expired. Two instances never both hold a lease. */

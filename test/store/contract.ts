@@ -153,6 +153,22 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
         expect(await auditCount()).toBe(events);
       });
 
+      it('answers replay(key) with the kept result once the key is committed, and not before or after a conflict', async () => {
+        expect(await store.replay('probe-1')).toBeUndefined();
+        await store.commit({ key: 'probe-1', at, writes: [], audit: [], result: { ok: false, code: 'X' } });
+        expect(await store.replay('probe-1')).toEqual({ result: { ok: false, code: 'X' } });
+        await put('child', samples.child, null);
+        const conflicted = await store.commit({
+          key: 'probe-2',
+          at,
+          writes: [{ kind: 'child', record: samples.child, ifVersion: null }],
+          audit: [],
+          result: 'never',
+        });
+        expect(conflicted.status).toBe('conflict');
+        expect(await store.replay('probe-2')).toBeUndefined();
+      });
+
       it('replays an undefined result as undefined', async () => {
         await store.commit({ key: 'no-result', at, writes: [], audit: [] });
         expect(await store.commit({ key: 'no-result', at, writes: [], audit: [] })).toEqual({

@@ -166,6 +166,13 @@ export class SqliteStore implements Store {
     }));
   }
 
+  async replay(key: string): Promise<{ result: unknown } | undefined> {
+    const prior = this.sql('SELECT result FROM units WHERE key = ?').get(key) as
+      { result: string | null } | undefined;
+    if (!prior) return undefined;
+    return { result: prior.result === null ? undefined : JSON.parse(prior.result) };
+  }
+
   async commit(unit: Unit): Promise<CommitResult> {
     const writes = checkUnit(unit);
     const result = unit.result === undefined ? null : JSON.stringify(unit.result);
