@@ -117,6 +117,7 @@ export const ViewHistory = z.object({ type: z.literal('view-history'), by: Actor
 
 export const Action = z.discriminatedUnion('type', [RequestCheck, ApproveCheck, RecordCheck, ViewHistory]);
 export type Action = z.infer<typeof Action>;
+export type ActionInput = z.input<typeof Action>;
 export type ActionType = Action['type'];
 export const ACTION_TYPES = ['request-check', 'approve-check', 'record-check', 'view-history'] as const;
 

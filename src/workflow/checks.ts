@@ -1,0 +1,195 @@
+import { z } from 'zod';
+import type { Check, Request } from '../store/records';
+import {
+  actor,
+  commit,
+  getOr,
+  nowIso,
+  refuse,
+  replayed,
+  teamProfile,
+  verdictAudit,
+  verdictSummary,
+  type VerdictSummary,
+} from './context';
+import { Id, Key, OptionalText, parse, Text, When } from './input';
+import { fieldOf, policyActor, verdictFor } from './policy-facts';
+import { fail, type Deps, type Outcome } from './types';
+
+export const RecordCheckInput = z
+  .object({
+    key: Key,
+    actorId: Id,
+    requestId: Id,
+    /** Who viewed; by default the person recording. */
+    viewerId: Id.optional(),
+    viewedAt: When,
+    accounts: z
+      .array(z.object({ platform: Text.toLowerCase(), account: Text }))
+      .min(1, 'name the accounts accessed'),
+    /** Only what is relevant: may be empty when nothing relevant was found. */
+    relevantInfo: z.string().trim(),
+    thirdPartyData: z.enum(['none', 'seen-not-kept', 'kept']),
+    thirdPartyAuthorisedBy: Id.optional(),
+    thirdPartyRationale: OptionalText,
+    sensitive: z.boolean(),
+    safeguardingFollowUp: OptionalText,
+    attestNoFriendFollow: z.boolean(),
+    attestOpenSourceOnly: z.boolean(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.thirdPartyData !== 'kept' && (c.thirdPartyAuthorisedBy || c.thirdPartyRationale))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['thirdPartyData'],
+        message: 'an authorisation and rationale for third-party data make sense only when it is kept',
+      });
+  });
+export type RecordCheckInput = z.input<typeof RecordCheckInput>;
+
+export interface Recorded {
+  check: Check;
+  request: Request;
+  verdict: VerdictSummary;
+}
+
+/** Record the check that was done against its approved request: what was viewed, when, what was found. */
+export async function recordCheck(deps: Deps, input: RecordCheckInput): Promise<Outcome<Recorded>> {
+  const parsed = parse(RecordCheckInput, input);
+  if (!parsed.ok) return parsed;
+  const i = parsed.value;
+  const again = await replayed<Recorded>(deps, i.key);
+  if (again) return again;
+  const staff = await actor(deps, i.actorId);
+  if (!staff.ok) return staff;
+  const found = await getOr(deps, 'request', i.requestId, 'requestId');
+  if (!found.ok) return found;
+  const { record: request, version } = found.value;
+  const audit = {
+    actor: { id: staff.value.id, role: staff.value.role },
+    action: 'check.record',
+    target: { kind: 'request', id: request.id },
+  };
+  const viewer = await actor(deps, i.viewerId ?? staff.value.id);
+  if (!viewer.ok)
+    return fail(
+      'INVALID_INPUT',
+      `viewerId: "${i.viewerId}" is not a member of staff known to Overt`,
+      'viewerId',
+    );
+  const involved =
+    request.requesterId === staff.value.id ||
+    viewer.value.id === staff.value.id ||
+    (staff.value.role === 'team-manager' && staff.value.teamIds.includes(request.teamId));
+  if (!involved || !viewer.value.teamIds.includes(request.teamId))
+    return refuse(deps, i.key, audit, {
+      code: 'FORBIDDEN',
+      message: 'requestId: this check belongs to another team or person',
+      field: 'requestId',
+    });
+  if (request.status !== 'approved')
+    return refuse(deps, i.key, audit, {
+      code: 'WRONG_STATE',
+      message: `requestId: the request is ${request.status}; only an approved check can be recorded`,
+      field: 'requestId',
+    });
+  const authorised = new Set(request.platforms.map((p) => `${p.platform}\u0000${p.account.toLowerCase()}`));
+  const outside = i.accounts.find((a) => !authorised.has(`${a.platform}\u0000${a.account.toLowerCase()}`));
+  if (outside)
+    return fail(
+      'INVALID_INPUT',
+      `accounts: ${outside.platform} "${outside.account}" was not authorised for this check; record only the accounts approved`,
+      'accounts',
+    );
+  const now = deps.clock().getTime();
+  const viewed = Date.parse(i.viewedAt);
+  if (viewed > now)
+    return fail('INVALID_INPUT', 'viewedAt: a check cannot be recorded before it happens', 'viewedAt');
+  if (request.decidedAt && viewed < Date.parse(`${request.decidedAt.slice(0, 10)}T00:00:00Z`))
+    return fail(
+      'INVALID_INPUT',
+      `viewedAt: the check was approved at ${request.decidedAt}; a viewing before that was not authorised`,
+      'viewedAt',
+    );
+  if (i.thirdPartyAuthorisedBy && !(await deps.store.get('staff', i.thirdPartyAuthorisedBy)))
+    return fail(
+      'INVALID_INPUT',
+      `thirdPartyAuthorisedBy: "${i.thirdPartyAuthorisedBy}" is not a member of staff known to Overt`,
+      'thirdPartyAuthorisedBy',
+    );
+  const child = await getOr(deps, 'child', request.childId, 'requestId');
+  if (!child.ok) return child;
+  const tp = await teamProfile(deps, request.teamId);
+  if (!tp.ok) return tp;
+  const verdict = await verdictFor(deps, tp.value.profile, child.value.record, {
+    type: 'record-check',
+    by: policyActor(viewer.value),
+    viewer: request.viewer,
+    platforms: [...new Set(i.accounts.map((a) => a.platform))],
+    reason: request.reason,
+    thirdPartyData: i.thirdPartyData,
+    ...(i.thirdPartyAuthorisedBy ? { thirdPartyAuthorisedBy: i.thirdPartyAuthorisedBy } : {}),
+    ...(i.thirdPartyRationale ? { thirdPartyRationale: i.thirdPartyRationale } : {}),
+    attestNoFriendFollow: i.attestNoFriendFollow,
+    attestOpenSourceOnly: i.attestOpenSourceOnly,
+  });
+  if (verdict.outcome !== 'allow') {
+    const field = fieldOf(tp.value.profile, verdict);
+    return refuse(
+      deps,
+      i.key,
+      { ...audit, ...verdictAudit(verdict), details: { determining: [...verdict.determining] } },
+      {
+        code: 'POLICY_REFUSED',
+        message: `${field ? `${field}: ` : ''}${verdict.explanation}`,
+        ...(field ? { field } : {}),
+        verdict: verdictSummary(verdict),
+      },
+    );
+  }
+  const at = nowIso(deps);
+  const check: Check = {
+    id: deps.ids(),
+    requestId: request.id,
+    childId: request.childId,
+    teamId: request.teamId,
+    viewerId: viewer.value.id,
+    viewedAt: i.viewedAt,
+    accounts: i.accounts,
+    relevantInfo: i.relevantInfo,
+    thirdPartyData: i.thirdPartyData,
+    ...(i.thirdPartyAuthorisedBy ? { thirdPartyAuthorisedBy: i.thirdPartyAuthorisedBy } : {}),
+    ...(i.thirdPartyRationale ? { thirdPartyRationale: i.thirdPartyRationale } : {}),
+    sensitive: i.sensitive,
+    ...(i.safeguardingFollowUp ? { safeguardingFollowUp: i.safeguardingFollowUp } : {}),
+    attestNoFriendFollow: i.attestNoFriendFollow,
+    attestOpenSourceOnly: i.attestOpenSourceOnly,
+    recordedAt: at,
+    recordedBy: staff.value.id,
+  };
+  const updated: Request = { ...request, status: 'completed', updatedAt: at };
+  const value: Recorded = { check, request: updated, verdict: verdictSummary(verdict) };
+  const r = await commit(
+    deps,
+    i.key,
+    [
+      { kind: 'check', record: check, ifVersion: null },
+      { kind: 'request', record: updated, ifVersion: version },
+    ],
+    [
+      {
+        ...audit,
+        ...verdictAudit(verdict),
+        target: { kind: 'check', id: check.id },
+        details: {
+          requestId: request.id,
+          thirdPartyData: i.thirdPartyData,
+          sensitive: i.sensitive,
+          safeguardingFollowUp: !!i.safeguardingFollowUp,
+        },
+      },
+    ],
+    value,
+  );
+  return 'conflict' in r ? fail('CONFLICT', 'the request changed meanwhile: look again') : r;
+}

@@ -1,0 +1,84 @@
+import type { Profile } from '../policy/profile';
+import type { AuditDraft } from '../store/audit';
+import type { Child, Staff, Team } from '../store/records';
+import type { Write } from '../store/store';
+import { actor, canActForTeam, commit, getOr, refuse, replayed, teamProfile } from './context';
+import { fail, type Deps, type Failure, type Outcome } from './types';
+
+export interface ChildCtx {
+  staff: Staff;
+  child: Child;
+  childVersion: string;
+  team: Team;
+  profile: Profile;
+}
+
+export interface ChildStep<T> {
+  writes: Write[];
+  audit: Omit<AuditDraft, 'actor' | 'action'>;
+  value: T;
+}
+
+/**
+ * The shape of every use case on one child (consent, reminders, objections, RIPA): who acts, on which
+ * child, may they, then one unit of writes and its audit event. A refusal is audited; bad input writes nothing.
+ */
+export type Step<T> = ChildStep<T> | Failure;
+
+export async function childCommand<T>(
+  deps: Deps,
+  i: { key: string; actorId: string; childId: string },
+  action: string,
+  allowed: (staff: Staff, ctx: Omit<ChildCtx, 'staff'>) => string | undefined,
+  step: (ctx: ChildCtx) => Promise<ChildStep<T> | Failure> | ChildStep<T> | Failure,
+): Promise<Outcome<T>> {
+  const again = await replayed<T>(deps, i.key);
+  if (again) return again;
+  const staff = await actor(deps, i.actorId);
+  if (!staff.ok) return staff;
+  const child = await getOr(deps, 'child', i.childId, 'childId');
+  if (!child.ok) return child;
+  const tp = await teamProfile(deps, child.value.record.teamId);
+  if (!tp.ok) return tp;
+  const ctx: ChildCtx = {
+    staff: staff.value,
+    child: child.value.record,
+    childVersion: child.value.version,
+    ...tp.value,
+  };
+  const who = { id: staff.value.id, role: staff.value.role };
+  const target = { kind: 'child', id: ctx.child.id };
+  const why = canActForTeam(staff.value, ctx.child.teamId)
+    ? allowed(staff.value, ctx)
+    : `childId: ${ctx.child.caseRef} is not a child of your team`;
+  if (why)
+    return refuse(
+      deps,
+      i.key,
+      { actor: who, action, target, profileId: ctx.profile.id, profileVersion: ctx.profile.version },
+      { code: 'FORBIDDEN', message: why },
+    );
+  const s = await step(ctx);
+  if ('code' in s) {
+    if (s.code === 'INVALID_INPUT' || s.code === 'NOT_FOUND') return { ok: false, error: s };
+    return refuse(
+      deps,
+      i.key,
+      { actor: who, action, target, profileId: ctx.profile.id, profileVersion: ctx.profile.version },
+      s,
+    );
+  }
+  const r = await commit(
+    deps,
+    i.key,
+    s.writes,
+    [{ actor: who, ...s.audit, action, profileId: ctx.profile.id, profileVersion: ctx.profile.version }],
+    s.value,
+  );
+  return 'conflict' in r ? fail('CONFLICT', 'the record changed meanwhile: look again and retry') : r;
+}
+
+export const roleIn =
+  (...roles: Staff['role'][]) =>
+  (staff: Staff): string | undefined =>
+    roles.includes(staff.role) ? undefined : `only ${roles.join(', ')} can do this`;

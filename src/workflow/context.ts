@@ -1,0 +1,183 @@
+import type { Profile } from '../policy/profile';
+import type { HistoryEvent } from '../policy/situation';
+import type { Verdict } from '../policy/verdict';
+import type { AuditDraft } from '../store/audit';
+import type { Child, Kind, RecordOf, Staff, Team } from '../store/records';
+import type { Versioned, Write } from '../store/store';
+import { fail, ok, type Deps, type Failure, type Outcome } from './types';
+
+/** Shared steps of the use cases: look-ups that fail as values, the child's record as policy facts, and
+ * the one commit per command (writes + audit, all or nothing, under the idempotency key). */
+
+export const nowIso = (deps: Deps) => deps.clock().toISOString();
+
+export async function getOr<K extends Kind>(
+  deps: Deps,
+  kind: K,
+  id: string,
+  field: string,
+): Promise<Outcome<Versioned<K>>> {
+  const found = await deps.store.get(kind, id);
+  return found ? ok(found) : fail('NOT_FOUND', `${field}: no ${kind} "${id}"`, field);
+}
+
+/** The acting person, from the store: roles are never trusted from a card or a request body. */
+export async function actor(deps: Deps, actorId: string): Promise<Outcome<Staff>> {
+  const s = await deps.store.get('staff', actorId);
+  return s
+    ? ok(s.record)
+    : fail('FORBIDDEN', `actorId: "${actorId}" is not a member of staff known to Overt`, 'actorId');
+}
+
+export async function teamProfile(
+  deps: Deps,
+  teamId: string,
+): Promise<Outcome<{ team: Team; profile: Profile }>> {
+  const t = await deps.store.get('team', teamId);
+  if (!t) return fail('NOT_FOUND', `teamId: no team "${teamId}"`, 'teamId');
+  const profile = deps.profiles(t.record.profileId);
+  if (!profile)
+    return fail(
+      'NOT_FOUND',
+      `team ${t.record.name} uses profile "${t.record.profileId}", which is not configured`,
+    );
+  return ok({ team: t.record, profile });
+}
+
+/** Staff who work in the child's team, or whose role spans teams. */
+export function canActForTeam(staff: Staff, teamId: string): boolean {
+  return (
+    staff.teamIds.includes(teamId) ||
+    staff.role === 'information-governance' ||
+    staff.role === 'authorised-officer'
+  );
+}
+
+/** Everything on record for one child, as the policy's history events, oldest first. One indexed query per
+ * kind, no joins: the shape a SharePoint $batch can read in one request. */
+export async function childHistory(deps: Deps, child: Child): Promise<HistoryEvent[]> {
+  const where = { childId: child.id };
+  const [consents, reminders, requests, checks, objections, ripas] = await Promise.all([
+    deps.store.query('consent', { where }),
+    deps.store.query('reminder', { where }),
+    deps.store.query('request', { where }),
+    deps.store.query('check', { where }),
+    deps.store.query('objection', { where }),
+    deps.store.query('ripa', { where }),
+  ]);
+  const events: HistoryEvent[] = [];
+  if (child.assessmentStartedAt) events.push({ event: 'assessment-started', on: child.assessmentStartedAt });
+  for (const { record: c } of consents) {
+    if (c.exceptionAgreedBy)
+      events.push({ event: 'consent-exception-agreed', on: c.date, by: c.exceptionAgreedBy });
+    else
+      events.push({
+        event: 'consent-recorded',
+        on: c.date,
+        ...(c.scope.platforms.length ? { platforms: c.scope.platforms } : {}),
+      });
+    if (c.withdrawnAt) events.push({ event: 'consent-withdrawn', on: c.withdrawnAt });
+  }
+  for (const { record: r } of reminders)
+    events.push({ event: 'reminder-given', on: r.givenAt, by: r.givenBy });
+  for (const { record: r } of requests) {
+    events.push({ event: 'check-requested', on: r.createdAt, by: r.requesterId });
+    if ((r.status === 'approved' || r.status === 'completed') && r.decidedAt)
+      events.push({
+        event: 'check-approved',
+        on: r.decidedAt,
+        by: r.decidedBy ?? 'unknown',
+        requester: r.requesterId,
+      });
+  }
+  for (const { record: c } of checks)
+    events.push({ event: 'check-completed', on: c.viewedAt, by: c.viewerId });
+  for (const { record: o } of objections) {
+    events.push({ event: 'objection-raised', on: o.raisedAt });
+    if (o.status === 'resolved' && o.resolvedAt && o.outcome)
+      events.push({ event: 'objection-resolved', on: o.resolvedAt, outcome: o.outcome });
+  }
+  for (const { record: r } of ripas) {
+    const until = r.cancelledAt && r.cancelledAt < r.until ? r.cancelledAt : r.until;
+    events.push({ event: 'ripa-authorised', on: r.from, by: r.officerId, until });
+  }
+  return events.sort((a, b) => Date.parse(a.on) - Date.parse(b.on));
+}
+
+/** The audit fields a verdict contributes. */
+export function verdictAudit(
+  v: Verdict,
+): Pick<AuditDraft, 'outcome' | 'cites' | 'profileId' | 'profileVersion'> {
+  return {
+    outcome: v.outcome,
+    cites: [...v.cites],
+    profileId: v.profile.id,
+    profileVersion: v.profile.version,
+  };
+}
+
+/** A lean copy of a verdict for records, cards and the audit trail. */
+export function verdictSummary(v: Verdict) {
+  return {
+    outcome: v.outcome,
+    authority: v.authority ?? null,
+    authorities: [...v.authorities],
+    cites: [...v.cites],
+    determining: [...v.determining],
+    obligations: v.obligations.map((o) => ({ id: o.id, text: o.text, cites: [...o.cites] })),
+    explanation: v.explanation,
+    profile: { ...v.profile },
+  };
+}
+export type VerdictSummary = ReturnType<typeof verdictSummary>;
+
+/**
+ * Commits one command's writes and audit events under its key. A replayed key returns the first run's
+ * outcome unchanged; a version conflict comes back as `conflict` for the caller to explain.
+ */
+export async function commit<T>(
+  deps: Deps,
+  key: string,
+  writes: Write[],
+  audit: AuditDraft[],
+  value: T,
+): Promise<Outcome<T> | { conflict: { kind: Kind; id: string; current: Versioned<Kind> | undefined } }> {
+  const outcome: Outcome<T> = ok(value);
+  const r = await deps.store.commit({ key, at: nowIso(deps), writes, audit, result: outcome });
+  if (r.status === 'replayed') return { ...(r.result as Outcome<T>), replayed: true };
+  if (r.status === 'conflict') return { conflict: { kind: r.kind, id: r.id, current: r.current } };
+  return outcome;
+}
+
+/** A refusal: nothing but its audit event is written, under the command's key, so a retry gets the same answer. */
+export async function refuse(
+  deps: Deps,
+  key: string,
+  draft: Omit<AuditDraft, 'outcome'> & { outcome?: string },
+  error: Failure,
+): Promise<Outcome<never>> {
+  const outcome: Outcome<never> = { ok: false, error };
+  const r = await deps.store.commit({
+    key,
+    at: nowIso(deps),
+    writes: [],
+    audit: [
+      {
+        ...draft,
+        outcome: draft.outcome ?? 'refuse',
+        details: { ...(draft.details as object), code: error.code, message: error.message },
+      },
+    ],
+    result: outcome,
+  });
+  if (r.status === 'replayed') return { ...(r.result as Outcome<never>), replayed: true };
+  return outcome;
+}
+
+/** A replayed key answers before any work is done (a card clicked twice). */
+export async function replayed<T>(deps: Deps, key: string): Promise<Outcome<T> | undefined> {
+  const r = await deps.store.replay(key);
+  return r ? ({ ...(r.result as Outcome<T>), replayed: true } as Outcome<T>) : undefined;
+}
+
+export type Rec<K extends Kind> = RecordOf<K>;

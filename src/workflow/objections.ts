@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import type { Child, Objection } from '../store/records';
+import { childCommand, roleIn, type Step } from './child-command';
+import { Id, Key, parse, Text, When } from './input';
+import { clausesAbout } from './policy-facts';
+import type { Deps, Outcome } from './types';
+
+/**
+ * A child's objection (000 §8): raised → with information governance → formal response sent → resolved
+ * (checks may resume, or stopped). While it is open the policy refuses every check.
+ */
+
+export const RaiseObjectionInput = z.object({
+  key: Key,
+  actorId: Id,
+  childId: Id,
+  raisedBy: Text,
+  raisedAt: When,
+  detail: z.string().trim().default(''),
+});
+
+export async function raiseObjection(
+  deps: Deps,
+  input: z.input<typeof RaiseObjectionInput>,
+): Promise<Outcome<Objection>> {
+  const parsed = parse(RaiseObjectionInput, input);
+  if (!parsed.ok) return parsed;
+  const i = parsed.value;
+  return childCommand(
+    deps,
+    i,
+    'objection.raise',
+    () => undefined,
+    (ctx): Step<Objection> => {
+      if (Date.parse(i.raisedAt) > deps.clock().getTime())
+        return { code: 'INVALID_INPUT', message: 'raisedAt: cannot be in the future', field: 'raisedAt' };
+      if (ctx.child.openObjectionId)
+        return {
+          code: 'WRONG_STATE',
+          message: 'childId: an objection is already open for this child',
+          field: 'childId',
+        };
+      const objection: Objection = {
+        id: deps.ids(),
+        childId: ctx.child.id,
+        teamId: ctx.child.teamId,
+        raisedAt: i.raisedAt,
+        raisedBy: i.raisedBy,
+        status: 'open',
+      };
+      const child: Child = { ...ctx.child, openObjectionId: objection.id };
+      return {
+        writes: [
+          { kind: 'objection', record: objection, ifVersion: null },
+          { kind: 'child', record: child, ifVersion: ctx.childVersion },
+        ],
+        audit: {
+          target: { kind: 'objection', id: objection.id },
+          outcome: 'open',
+          cites: clausesAbout(ctx.profile, 'objection'),
+          details: { childId: ctx.child.id, raisedBy: i.raisedBy, detail: i.detail },
+        },
+        value: objection,
+      };
+    },
+  );
+}
+
+const IG = roleIn('information-governance');
+
+export const ObjectionStepInput = z.discriminatedUnion('step', [
+  z.object({ step: z.literal('take'), key: Key, actorId: Id, objectionId: Id }),
+  z.object({ step: z.literal('respond'), key: Key, actorId: Id, objectionId: Id, response: Text }),
+  z.object({
+    step: z.literal('resolve'),
+    key: Key,
+    actorId: Id,
+    objectionId: Id,
+    outcome: z.enum(['checks-may-resume', 'checks-stopped']),
+  }),
+]);
+export type ObjectionStepInput = z.input<typeof ObjectionStepInput>;
+
+const NEXT = { take: 'open', respond: 'with-ig', resolve: 'response-sent' } as const;
+
+/** Information governance moves an objection on: takes it, sends the formal response, resolves it. */
+export async function progressObjection(deps: Deps, input: ObjectionStepInput): Promise<Outcome<Objection>> {
+  const parsed = parse(ObjectionStepInput, input);
+  if (!parsed.ok) return parsed;
+  const i = parsed.value;
+  const found = await deps.store.get('objection', i.objectionId);
+  if (!found)
+    return {
+      ok: false,
+      error: {
+        code: 'NOT_FOUND',
+        message: `objectionId: no objection "${i.objectionId}"`,
+        field: 'objectionId',
+      },
+    };
+  const { record, version } = found;
+  return childCommand(
+    deps,
+    { ...i, childId: record.childId },
+    `objection.${i.step}`,
+    IG,
+    (ctx): Step<Objection> => {
+      if (record.status !== NEXT[i.step])
+        return {
+          code: 'WRONG_STATE',
+          message: `objectionId: the objection is ${record.status}; it must be ${NEXT[i.step]} to ${i.step}`,
+          field: 'objectionId',
+        };
+      const at = deps.clock().toISOString();
+      const next: Objection =
+        i.step === 'take'
+          ? { ...record, status: 'with-ig' }
+          : i.step === 'respond'
+            ? { ...record, status: 'response-sent', response: i.response, respondedAt: at }
+            : { ...record, status: 'resolved', outcome: i.outcome, resolvedAt: at };
+      const { openObjectionId: _open, ...childRest } = ctx.child;
+      return {
+        writes: [
+          { kind: 'objection', record: next, ifVersion: version },
+          ...(i.step === 'resolve'
+            ? [{ kind: 'child' as const, record: childRest, ifVersion: ctx.childVersion }]
+            : []),
+        ],
+        audit: {
+          target: { kind: 'objection', id: record.id },
+          outcome: next.status,
+          cites: clausesAbout(ctx.profile, 'objection'),
+          details: { childId: record.childId, ...(i.step === 'resolve' ? { outcome: i.outcome } : {}) },
+        },
+        value: next,
+      };
+    },
+  );
+}

@@ -1,0 +1,318 @@
+import { parse as parseCsv } from 'csv-parse/sync';
+import { z } from 'zod';
+import type { Child, Delegation, Staff, Team } from '../store/records';
+import { Role } from '../store/records';
+import type { Write } from '../store/store';
+import { actor, commit, nowIso, refuse, replayed } from './context';
+import { Id, Key, parse, Text, When } from './input';
+import { fail, ok, type Deps, type Outcome } from './types';
+
+/** Teams, staff, delegation and the case list: the organisation Overt works for. */
+
+const ADMIN: Staff['role'][] = ['administrator', 'service-manager'];
+
+async function adminCommand<T>(
+  deps: Deps,
+  i: { key: string; actorId: string },
+  action: string,
+  target: { kind: string; id: string },
+  build: () => Promise<Outcome<{ writes: Write[]; value: T; details?: Record<string, unknown> }>>,
+): Promise<Outcome<T>> {
+  const again = await replayed<T>(deps, i.key);
+  if (again) return again;
+  const staff = await actor(deps, i.actorId);
+  if (!staff.ok) return staff;
+  const who = { id: staff.value.id, role: staff.value.role };
+  if (!ADMIN.includes(staff.value.role))
+    return refuse(
+      deps,
+      i.key,
+      { actor: who, action, target },
+      { code: 'FORBIDDEN', message: 'only an administrator or service manager can change the organisation' },
+    );
+  const built = await build();
+  if (!built.ok) return built;
+  const r = await commit(
+    deps,
+    i.key,
+    built.value.writes,
+    [{ actor: who, action, target, outcome: 'recorded', details: (built.value.details ?? {}) as never }],
+    built.value.value,
+  );
+  return 'conflict' in r ? fail('CONFLICT', 'the record changed meanwhile: retry') : r;
+}
+
+export const TeamInput = z.object({
+  key: Key,
+  actorId: Id,
+  team: z.object({
+    id: Id,
+    name: Text,
+    profileId: Text,
+    managerIds: z.array(Id).default([]),
+    deputyIds: z.array(Id).optional(),
+  }),
+});
+
+/** Create or update a team: its name, its managers, and the policy profile in force for it. */
+export async function upsertTeam(deps: Deps, input: z.input<typeof TeamInput>): Promise<Outcome<Team>> {
+  const parsed = parse(TeamInput, input);
+  if (!parsed.ok) return parsed;
+  const { team } = parsed.value;
+  return adminCommand(deps, parsed.value, 'team.upsert', { kind: 'team', id: team.id }, async () => {
+    if (!deps.profiles(team.profileId))
+      return fail(
+        'INVALID_INPUT',
+        `team.profileId: no profile "${team.profileId}" is configured`,
+        'team.profileId',
+      );
+    for (const m of team.managerIds)
+      if (!(await deps.store.get('staff', m)))
+        return fail('INVALID_INPUT', `team.managerIds: no member of staff "${m}"`, 'team.managerIds');
+    return ok({
+      writes: [{ kind: 'team', record: team }],
+      value: team,
+      details: { profileId: team.profileId, managerIds: team.managerIds },
+    });
+  });
+}
+
+export const StaffInput = z.object({
+  key: Key,
+  actorId: Id,
+  staff: z.object({
+    id: Id,
+    name: Text,
+    email: z.email().optional(),
+    role: Role,
+    teamIds: z.array(Id).default([]),
+    socialMediaResponsibility: z.boolean().optional(),
+    designatedOfficer: z.boolean().optional(),
+  }),
+});
+
+export async function upsertStaff(deps: Deps, input: z.input<typeof StaffInput>): Promise<Outcome<Staff>> {
+  const parsed = parse(StaffInput, input);
+  if (!parsed.ok) return parsed;
+  const { staff } = parsed.value;
+  return adminCommand(deps, parsed.value, 'staff.upsert', { kind: 'staff', id: staff.id }, async () =>
+    ok({
+      writes: [{ kind: 'staff', record: staff }],
+      value: staff,
+      details: { role: staff.role, teamIds: staff.teamIds },
+    }),
+  );
+}
+
+/** The first administrator, set up from the command line before anyone can act in Overt. */
+export async function bootstrapAdministrator(
+  deps: Deps,
+  admin: { id: string; name: string; email?: string },
+): Promise<Outcome<Staff>> {
+  const staff: Staff = {
+    id: admin.id,
+    name: admin.name,
+    ...(admin.email ? { email: admin.email } : {}),
+    role: 'administrator',
+    teamIds: [],
+  };
+  const r = await commit(
+    deps,
+    `bootstrap:${admin.id}`,
+    [{ kind: 'staff', record: staff, ifVersion: null }],
+    [
+      {
+        actor: { id: 'system' },
+        action: 'staff.bootstrap',
+        target: { kind: 'staff', id: admin.id },
+        outcome: 'recorded',
+        details: {},
+      },
+    ],
+    staff,
+  );
+  return 'conflict' in r ? fail('CONFLICT', `staff "${admin.id}" already exists`) : r;
+}
+
+export const DelegationInput = z.object({
+  key: Key,
+  actorId: Id,
+  fromId: Id,
+  toId: Id,
+  from: When,
+  until: When,
+});
+
+/** An approver names a deputy for an absence (or a service manager does it for them). */
+export async function delegate(
+  deps: Deps,
+  input: z.input<typeof DelegationInput>,
+): Promise<Outcome<Delegation>> {
+  const parsed = parse(DelegationInput, input);
+  if (!parsed.ok) return parsed;
+  const i = parsed.value;
+  const again = await replayed<Delegation>(deps, i.key);
+  if (again) return again;
+  const staff = await actor(deps, i.actorId);
+  if (!staff.ok) return staff;
+  const who = { id: staff.value.id, role: staff.value.role };
+  if (staff.value.id !== i.fromId && staff.value.role !== 'service-manager')
+    return refuse(
+      deps,
+      i.key,
+      { actor: who, action: 'delegation.create', target: { kind: 'staff', id: i.fromId } },
+      { code: 'FORBIDDEN', message: 'only the approver or a service manager can name a deputy' },
+    );
+  if (!(await deps.store.get('staff', i.toId)))
+    return fail('INVALID_INPUT', `toId: no member of staff "${i.toId}"`, 'toId');
+  if (i.toId === i.fromId) return fail('INVALID_INPUT', 'toId: a deputy is someone else', 'toId');
+  if (Date.parse(i.until) <= Date.parse(i.from))
+    return fail('INVALID_INPUT', 'until: must be after from', 'until');
+  const d: Delegation = { id: deps.ids(), fromId: i.fromId, toId: i.toId, from: i.from, until: i.until };
+  const r = await commit(
+    deps,
+    i.key,
+    [{ kind: 'delegation', record: d, ifVersion: null }],
+    [
+      {
+        actor: who,
+        action: 'delegation.create',
+        target: { kind: 'delegation', id: d.id },
+        outcome: 'recorded',
+        details: { fromId: d.fromId, toId: d.toId, from: d.from, until: d.until },
+      },
+    ],
+    d,
+  );
+  return 'conflict' in r ? fail('CONFLICT', 'retry') : r;
+}
+
+export const CaseListInput = z.object({ key: Key, actorId: Id, csv: z.string().min(1, 'the CSV is empty') });
+
+export interface CaseListReport {
+  created: number;
+  updated: number;
+}
+
+const COLUMNS: Record<string, string[]> = {
+  caseRef: ['case reference', 'case_reference', 'caseref', 'case ref', 'reference'],
+  name: ['name', 'initials', 'display name', 'displayname'],
+  team: ['team', 'team id', 'teamid'],
+  worker: ['worker', 'case manager', 'allocated worker', 'workerid'],
+  platforms: ['platforms', 'accounts'],
+};
+
+/**
+ * Import the case list (case reference, initials or name, team, worker; optionally platforms as
+ * `instagram:@name; tiktok:@other`). Every bad row is named with its line and reason, and then nothing is
+ * written: a case list is imported whole or not at all.
+ */
+export async function importCaseList(
+  deps: Deps,
+  input: z.input<typeof CaseListInput>,
+): Promise<Outcome<CaseListReport>> {
+  const parsed = parse(CaseListInput, input);
+  if (!parsed.ok) return parsed;
+  return adminCommand(deps, parsed.value, 'caselist.import', { kind: 'child', id: '*' }, async () => {
+    let rows: { record: Record<string, string>; info: { lines: number } }[];
+    try {
+      rows = parseCsv(parsed.value.csv, {
+        columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()),
+        skip_empty_lines: true,
+        trim: true,
+        info: true,
+        bom: true,
+      });
+    } catch (err) {
+      return fail('INVALID_INPUT', `csv: ${(err as Error).message}`, 'csv');
+    }
+    if (!rows.length) return fail('INVALID_INPUT', 'csv: no rows under the header', 'csv');
+    const header = Object.keys(rows[0]!.record);
+    const col = Object.fromEntries(
+      Object.entries(COLUMNS).map(([k, names]) => [k, header.find((h) => names.includes(h))]),
+    ) as Record<keyof typeof COLUMNS, string | undefined>;
+    const missing = (['caseRef', 'name', 'team', 'worker'] as const).filter((k) => !col[k]);
+    if (missing.length)
+      return fail(
+        'INVALID_INPUT',
+        `csv: the header lacks ${missing.map((m) => COLUMNS[m]![0]).join(', ')}`,
+        'csv',
+      );
+
+    const teams = new Map<string, Team>();
+    for (const t of await deps.store.query('team', {})) {
+      teams.set(t.record.id.toLowerCase(), t.record);
+      teams.set(t.record.name.toLowerCase(), t.record);
+    }
+    const staffAll = await Promise.all(
+      (await deps.store.query('staff', { where: { role: ['case-manager', 'team-manager'] } })).map(
+        (s) => s.record,
+      ),
+    );
+    const findWorker = (w: string) =>
+      staffAll.find((s) => [s.id, s.email ?? '', s.name].some((x) => x.toLowerCase() === w.toLowerCase()));
+    const errors: string[] = [];
+    const seen = new Set<string>();
+    const writes: Write[] = [];
+    let created = 0;
+    let updated = 0;
+    for (const { record: row, info } of rows) {
+      const line = info.lines;
+      const v = (k: keyof typeof COLUMNS) => (col[k] ? (row[col[k]!] ?? '').trim() : '');
+      const caseRef = v('caseRef');
+      const why: string[] = [];
+      if (!caseRef) why.push('no case reference');
+      else if (seen.has(caseRef.toLowerCase())) why.push(`case reference ${caseRef} appears twice`);
+      if (!v('name')) why.push('no name or initials');
+      const team = teams.get(v('team').toLowerCase());
+      if (!team) why.push(`no team "${v('team')}"`);
+      const worker = findWorker(v('worker'));
+      if (!worker) why.push(`no case manager "${v('worker')}"`);
+      else if (team && !worker.teamIds.includes(team.id))
+        why.push(`${worker.name} is not in team ${team.name}`);
+      const platforms: { platform: string; account: string }[] = [];
+      for (const part of v('platforms')
+        .split(/[;,]/)
+        .map((p) => p.trim())
+        .filter(Boolean)) {
+        const m = /^([a-z0-9 ._-]+):\s*(\S.*)$/i.exec(part);
+        if (m) platforms.push({ platform: m[1]!.trim().toLowerCase(), account: m[2]!.trim() });
+        else why.push(`platform "${part}" is not platform:account`);
+      }
+      if (why.length) {
+        errors.push(`line ${line}: ${why.join('; ')}`);
+        continue;
+      }
+      seen.add(caseRef.toLowerCase());
+      const existing = (await deps.store.query('child', { where: { caseRef }, limit: 1 }))[0];
+      const child: Child = existing
+        ? {
+            ...existing.record,
+            displayName: v('name'),
+            teamId: team!.id,
+            workerId: worker!.id,
+            ...(platforms.length ? { platforms } : {}),
+          }
+        : {
+            id: deps.ids(),
+            caseRef,
+            displayName: v('name'),
+            teamId: team!.id,
+            workerId: worker!.id,
+            platforms,
+            createdAt: nowIso(deps),
+            consentStatus: 'none',
+          };
+      if (existing) updated++;
+      else created++;
+      writes.push({ kind: 'child', record: child, ifVersion: existing ? existing.version : null });
+    }
+    if (errors.length)
+      return fail(
+        'INVALID_INPUT',
+        `csv: ${errors.length} bad row${errors.length > 1 ? 's' : ''}, nothing imported:\n${errors.join('\n')}`,
+        'csv',
+      );
+    return ok({ writes, value: { created, updated }, details: { created, updated } });
+  });
+}

@@ -1,0 +1,69 @@
+import { evaluate } from '../policy/evaluate';
+import type { Condition, Profile } from '../policy/profile';
+import { Situation, type ActionInput } from '../policy/situation';
+import type { Verdict } from '../policy/verdict';
+import type { Child, Staff } from '../store/records';
+import { childHistory } from './context';
+import type { Deps } from './types';
+
+/** Asks the policy about an action on a child: the facts come from the store, the moment from the clock. */
+export async function verdictFor(
+  deps: Deps,
+  profile: Profile,
+  child: Child,
+  action: ActionInput,
+): Promise<Readonly<Verdict>> {
+  const situation = Situation.parse({
+    now: deps.clock().toISOString(),
+    given: await childHistory(deps, child),
+    action,
+  });
+  return evaluate(profile, situation);
+}
+
+/** The policy's view of a member of staff. */
+export function policyActor(s: Staff, role: Staff['role'] = s.role) {
+  return {
+    id: s.id,
+    role,
+    ...(s.socialMediaResponsibility !== undefined
+      ? { socialMediaResponsibility: s.socialMediaResponsibility }
+      : {}),
+    ...(s.designatedOfficer !== undefined ? { designatedOfficer: s.designatedOfficer } : {}),
+  };
+}
+
+/** The input field a refusal is about, from the conditions of the rules that decided it. */
+export function fieldOf(profile: Profile, v: Verdict): string | undefined {
+  const keys = new Set(
+    profile.rules
+      .filter((r) => v.determining.includes(r.id))
+      .flatMap((r) => Object.keys(r.when) as (keyof Condition)[]),
+  );
+  const map: [keyof Condition, string][] = [
+    ['viewerIn', 'viewer'],
+    ['viewerNotIn', 'viewer'],
+    ['platformsAny', 'platforms'],
+    ['consentMissesPlatform', 'platforms'],
+    ['reasonNotIn', 'reason'],
+    ['rationale', 'rationale'],
+    ['reasons', 'reasons'],
+    ['thirdPartyAuthorised', 'thirdPartyAuthorisedBy'],
+    ['thirdPartyData', 'thirdPartyData'],
+    ['attestNoFriendFollow', 'attestNoFriendFollow'],
+    ['attestOpenSourceOnly', 'attestOpenSourceOnly'],
+    ['authorityMismatch', 'authority'],
+  ];
+  return map.find(([k]) => keys.has(k))?.[1];
+}
+
+/** The clauses a profile's rules about one condition rest on (e.g. consent, objection), for audit events of
+ * actions the case format has no verdict for. */
+export function clausesAbout(profile: Profile, condition: keyof Condition): string[] {
+  return [...new Set(profile.rules.filter((r) => r.when[condition] !== undefined).flatMap((r) => r.cites))];
+}
+
+/** The reminder interval in months a profile sets (000 §7), if it sets one. */
+export function reminderMonths(profile: Profile): number | undefined {
+  return profile.rules.find((r) => r.when.reminderDueMonths !== undefined)?.when.reminderDueMonths;
+}

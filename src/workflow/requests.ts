@@ -1,0 +1,487 @@
+import { addDays } from 'date-fns';
+import { z } from 'zod';
+import { Authority } from '../policy/situation';
+import type { Profile } from '../policy/profile';
+import type { Verdict } from '../policy/verdict';
+import type { Child, Request, Staff, Team } from '../store/records';
+import type { Versioned } from '../store/store';
+import {
+  actor,
+  canActForTeam,
+  commit,
+  getOr,
+  nowIso,
+  refuse,
+  replayed,
+  teamProfile,
+  verdictAudit,
+  verdictSummary,
+  type VerdictSummary,
+} from './context';
+import { Id, Key, OptionalText, parse, Text } from './input';
+import { fieldOf, policyActor, verdictFor } from './policy-facts';
+import { fail, ok, type Deps, type Outcome } from './types';
+
+const PlatformAccount = z.object({ platform: Text.toLowerCase(), account: Text });
+
+export const RaiseInput = z.object({
+  key: Key,
+  actorId: Id,
+  childId: Id,
+  reason: Text,
+  platforms: z.array(PlatformAccount).min(1, 'name at least one platform and account'),
+  viewer: Text,
+  rationale: OptionalText,
+});
+export type RaiseInput = z.input<typeof RaiseInput>;
+
+export interface Raised {
+  request: Request;
+  verdict: VerdictSummary;
+}
+
+interface Ctx {
+  staff: Staff;
+  child: Child;
+  team: Team;
+  profile: Profile;
+}
+
+/** Who, which child, which team and profile: the common look-ups of raise and preview. */
+async function load(deps: Deps, actorId: string, childId: string): Promise<Outcome<Ctx>> {
+  const staff = await actor(deps, actorId);
+  if (!staff.ok) return staff;
+  const child = await getOr(deps, 'child', childId, 'childId');
+  if (!child.ok) return child;
+  const tp = await teamProfile(deps, child.value.record.teamId);
+  if (!tp.ok) return tp;
+  return ok({ staff: staff.value, child: child.value.record, ...tp.value });
+}
+
+function requestAction(
+  ctx: Ctx,
+  i: Pick<z.infer<typeof RaiseInput>, 'reason' | 'viewer' | 'platforms' | 'rationale'>,
+) {
+  return {
+    type: 'request-check' as const,
+    by: policyActor(ctx.staff),
+    reason: i.reason,
+    viewer: i.viewer,
+    platforms: i.platforms.map((p) => p.platform),
+    ...(i.rationale ? { rationale: i.rationale } : {}),
+  };
+}
+
+/** What the policy would say, before the case manager sends: nothing is written. */
+export async function previewRequest(
+  deps: Deps,
+  input: Omit<RaiseInput, 'key'>,
+): Promise<Outcome<VerdictSummary>> {
+  const parsed = parse(RaiseInput.omit({ key: true }), input);
+  if (!parsed.ok) return parsed;
+  const ctx = await load(deps, parsed.value.actorId, parsed.value.childId);
+  if (!ctx.ok) return ctx;
+  return ok(
+    verdictSummary(
+      await verdictFor(deps, ctx.value.profile, ctx.value.child, requestAction(ctx.value, parsed.value)),
+    ),
+  );
+}
+
+const policyRefusal = (profile: Profile, v: Verdict) => {
+  const field = fieldOf(profile, v);
+  return {
+    code: 'POLICY_REFUSED' as const,
+    message: `${field ? `${field}: ` : ''}${v.explanation}`,
+    ...(field ? { field } : {}),
+    verdict: verdictSummary(v),
+  };
+};
+
+/** Raise a check request: facts → policy → a pending (or escalated) request and its audit event, or an
+ * audited refusal that writes nothing else. */
+export async function raiseRequest(deps: Deps, input: RaiseInput): Promise<Outcome<Raised>> {
+  const parsed = parse(RaiseInput, input);
+  if (!parsed.ok) return parsed;
+  const i = parsed.value;
+  const again = await replayed<Raised>(deps, i.key);
+  if (again) return again;
+  const ctx = await load(deps, i.actorId, i.childId);
+  if (!ctx.ok) return ctx;
+  const { staff, child, team, profile } = ctx.value;
+  const target = { kind: 'child', id: child.id };
+  const who = { id: staff.id, role: staff.role };
+  if (!canActForTeam(staff, child.teamId))
+    return refuse(
+      deps,
+      i.key,
+      { actor: who, action: 'request.raise', target },
+      {
+        code: 'FORBIDDEN',
+        message: `childId: ${child.caseRef} is not a child of your team`,
+        field: 'childId',
+      },
+    );
+  const verdict = await verdictFor(deps, profile, child, requestAction(ctx.value, i));
+  if (verdict.outcome === 'refuse')
+    return refuse(
+      deps,
+      i.key,
+      {
+        actor: who,
+        action: 'request.raise',
+        target,
+        ...verdictAudit(verdict),
+        details: {
+          reason: i.reason,
+          viewer: i.viewer,
+          platforms: i.platforms.map((p) => p.platform),
+          determining: [...verdict.determining],
+        },
+      },
+      policyRefusal(profile, verdict),
+    );
+  const at = nowIso(deps);
+  const request: Request = {
+    id: deps.ids(),
+    childId: child.id,
+    teamId: child.teamId,
+    requesterId: staff.id,
+    reason: i.reason,
+    platforms: i.platforms,
+    viewer: i.viewer,
+    ...(i.rationale ? { rationale: i.rationale } : {}),
+    status: verdict.outcome === 'needs-escalation' ? 'escalated' : 'pending',
+    authority: verdict.authority ?? 'team-manager',
+    profileId: profile.id,
+    profileVersion: profile.version,
+    verdict: verdictSummary(verdict),
+    createdAt: at,
+    updatedAt: at,
+    expiresAt: addDays(deps.clock(), deps.settings.decideWithinDays).toISOString(),
+  };
+  const value: Raised = { request, verdict: verdictSummary(verdict) };
+  const r = await commit(
+    deps,
+    i.key,
+    [{ kind: 'request', record: request, ifVersion: null }],
+    [
+      {
+        actor: who,
+        action: 'request.raise',
+        target: { kind: 'request', id: request.id },
+        ...verdictAudit(verdict),
+        details: {
+          childId: child.id,
+          teamId: team.id,
+          status: request.status,
+          authority: request.authority,
+          determining: [...verdict.determining],
+        },
+      },
+    ],
+    value,
+  );
+  return 'conflict' in r ? fail('CONFLICT', 'the request could not be saved: try again') : r;
+}
+
+export const DecideInput = z
+  .object({
+    key: Key,
+    actorId: Id,
+    requestId: Id,
+    outcome: z.enum(['approve', 'decline', 'more-info']),
+    reasons: OptionalText,
+    /** The authority the decider acts as; by default the one the request needs. */
+    authority: Authority.optional(),
+    /** The version the card showed; a different current version means the card is stale. */
+    expectedVersion: z.string().optional(),
+  })
+  .superRefine((d, ctx) => {
+    if (d.outcome !== 'approve' && !d.reasons)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reasons'],
+        message: `give the reasons to ${d.outcome === 'decline' ? 'decline' : 'ask for more information'}`,
+      });
+  });
+export type DecideInput = z.input<typeof DecideInput>;
+
+export interface Decided {
+  request: Request;
+  decisionId: string | null;
+  verdict: VerdictSummary | null;
+}
+
+const OPEN: Request['status'][] = ['pending', 'escalated', 'more-info'];
+
+async function alreadyDecided(deps: Deps, r: Request): Promise<string> {
+  const by = r.decidedBy
+    ? ((await deps.store.get('staff', r.decidedBy))?.record.name ?? r.decidedBy)
+    : 'someone';
+  return r.decidedAt ? `already decided (${r.status}) by ${by} at ${r.decidedAt}` : `already ${r.status}`;
+}
+
+/** Who the decider acts as: themselves, or an absent approver who delegated to them for today. */
+async function capacity(
+  deps: Deps,
+  staff: Staff,
+  roles: Staff['role'][],
+): Promise<{ as: Staff; onBehalfOf?: string }> {
+  if (roles.includes(staff.role)) return { as: staff };
+  const now = nowIso(deps);
+  const delegations = await deps.store.query('delegation', {
+    where: { toId: staff.id },
+    range: { field: 'until', from: now },
+  });
+  for (const { record: d } of delegations) {
+    if (d.from > now) continue;
+    const from = (await deps.store.get('staff', d.fromId))?.record;
+    if (from && roles.includes(from.role))
+      return {
+        as: { ...staff, role: from.role, teamIds: [...new Set([...staff.teamIds, ...from.teamIds])] },
+        onBehalfOf: from.id,
+      };
+  }
+  return { as: staff };
+}
+
+/** Approve, decline or ask for more information, with optimistic concurrency: a second decider gets
+ * "already decided by X at T", never a second decision. */
+export async function decideRequest(deps: Deps, input: DecideInput): Promise<Outcome<Decided>> {
+  const parsed = parse(DecideInput, input);
+  if (!parsed.ok) return parsed;
+  const i = parsed.value;
+  const again = await replayed<Decided>(deps, i.key);
+  if (again) return again;
+  const staff = await actor(deps, i.actorId);
+  if (!staff.ok) return staff;
+  const found = await getOr(deps, 'request', i.requestId, 'requestId');
+  if (!found.ok) return found;
+  const { record: request, version } = found.value;
+  const who = { id: staff.value.id, role: staff.value.role };
+  const target = { kind: 'request', id: request.id };
+  const audit = { actor: who, action: `request.${i.outcome}`, target };
+  if (!OPEN.includes(request.status) || (request.status === 'more-info' && i.outcome !== 'decline'))
+    return refuse(deps, i.key, audit, {
+      code: 'ALREADY_DECIDED',
+      message: await alreadyDecided(deps, request),
+    });
+  if (i.expectedVersion && i.expectedVersion !== version)
+    return fail('CONFLICT', 'this card is out of date: it has been refreshed with the request as it is now');
+  const child = await getOr(deps, 'child', request.childId, 'requestId');
+  if (!child.ok) return child;
+  const tp = await teamProfile(deps, request.teamId);
+  if (!tp.ok) return tp;
+  const { profile } = tp.value;
+  const authority = i.authority ?? (request.authority as z.infer<typeof Authority>);
+  const roles = profile.authorities[authority]?.roles ?? [];
+  const { as, onBehalfOf } = await capacity(deps, staff.value, roles);
+  if (!canActForTeam(as, request.teamId))
+    return refuse(deps, i.key, audit, {
+      code: 'FORBIDDEN',
+      message: 'requestId: this request belongs to another team',
+      field: 'requestId',
+    });
+  if (request.requesterId === staff.value.id)
+    return refuse(deps, i.key, audit, { code: 'FORBIDDEN', message: 'nobody decides their own request' });
+
+  let verdict: Readonly<Verdict> | undefined;
+  let status: Request['status'];
+  if (i.outcome === 'approve') {
+    verdict = await verdictFor(deps, profile, child.value.record, {
+      type: 'approve-check',
+      by: policyActor(as),
+      requester: request.requesterId,
+      reason: request.reason,
+      viewer: request.viewer,
+      platforms: request.platforms.map((p) => p.platform),
+      ...(request.rationale ? { rationale: request.rationale } : {}),
+      authority,
+      ...(i.reasons ? { reasons: i.reasons } : {}),
+    });
+    if (verdict.outcome === 'refuse')
+      return refuse(
+        deps,
+        i.key,
+        { ...audit, ...verdictAudit(verdict), details: { determining: [...verdict.determining] } },
+        policyRefusal(profile, verdict),
+      );
+    status = verdict.outcome === 'needs-escalation' ? 'escalated' : 'approved';
+  } else {
+    if (!roles.includes(as.role))
+      return refuse(deps, i.key, audit, {
+        code: 'FORBIDDEN',
+        message: `only ${authority} can ${i.outcome === 'decline' ? 'decline' : 'question'} this request`,
+        field: 'authority',
+      });
+    status = i.outcome === 'decline' ? 'declined' : 'more-info';
+  }
+
+  const at = nowIso(deps);
+  const escalated = status === 'escalated';
+  const decisionId = escalated ? null : deps.ids();
+  const updated: Request = {
+    ...request,
+    status,
+    updatedAt: at,
+    ...(escalated && verdict?.authority ? { authority: verdict.authority } : {}),
+    ...(status === 'approved' || status === 'declined' ? { decidedAt: at, decidedBy: staff.value.id } : {}),
+    ...(status === 'approved'
+      ? { expiresAt: addDays(deps.clock(), deps.settings.recordWithinDays).toISOString() }
+      : {}),
+    ...(verdict ? { verdict: verdictSummary(verdict) } : {}),
+  };
+  const writes: Parameters<typeof commit>[2] = [{ kind: 'request', record: updated, ifVersion: version }];
+  if (decisionId)
+    writes.push({
+      kind: 'decision',
+      record: {
+        id: decisionId,
+        requestId: request.id,
+        childId: request.childId,
+        teamId: request.teamId,
+        deciderId: staff.value.id,
+        authority,
+        ...(onBehalfOf ? { onBehalfOf } : {}),
+        outcome: i.outcome,
+        reasons: i.reasons ?? '',
+        at,
+      },
+      ifVersion: null,
+    });
+  const value: Decided = { request: updated, decisionId, verdict: verdict ? verdictSummary(verdict) : null };
+  const r = await commit(
+    deps,
+    i.key,
+    writes,
+    [
+      {
+        ...audit,
+        ...(verdict
+          ? verdictAudit(verdict)
+          : { outcome: status, cites: [], profileId: profile.id, profileVersion: profile.version }),
+        details: { status, authority, onBehalfOf: onBehalfOf ?? null, reasons: i.reasons ?? null },
+      },
+    ],
+    value,
+  );
+  if (!('conflict' in r)) return r;
+  const now = await deps.store.get('request', request.id);
+  if (now && !OPEN.includes(now.record.status))
+    return refuse(deps, i.key, audit, {
+      code: 'ALREADY_DECIDED',
+      message: await alreadyDecided(deps, now.record),
+    });
+  return fail('CONFLICT', 'the request changed while you were deciding: look again and decide');
+}
+
+export const WithdrawInput = z.object({ key: Key, actorId: Id, requestId: Id, reason: OptionalText });
+
+/** The requester (or their team manager) withdraws a request that is not yet done. */
+export async function withdrawRequest(
+  deps: Deps,
+  input: z.input<typeof WithdrawInput>,
+): Promise<Outcome<Request>> {
+  const parsed = parse(WithdrawInput, input);
+  if (!parsed.ok) return parsed;
+  const i = parsed.value;
+  const again = await replayed<Request>(deps, i.key);
+  if (again) return again;
+  const staff = await actor(deps, i.actorId);
+  if (!staff.ok) return staff;
+  const found = await getOr(deps, 'request', i.requestId, 'requestId');
+  if (!found.ok) return found;
+  const { record, version } = found.value;
+  const audit = {
+    actor: { id: staff.value.id, role: staff.value.role },
+    action: 'request.withdraw',
+    target: { kind: 'request', id: record.id },
+  };
+  const mayWithdraw =
+    record.requesterId === staff.value.id ||
+    (staff.value.role === 'team-manager' && staff.value.teamIds.includes(record.teamId));
+  if (!mayWithdraw)
+    return refuse(deps, i.key, audit, {
+      code: 'FORBIDDEN',
+      message: 'only the requester or their team manager can withdraw a request',
+    });
+  if (![...OPEN, 'approved'].includes(record.status))
+    return refuse(deps, i.key, audit, {
+      code: 'WRONG_STATE',
+      message: `requestId: the request is ${record.status} and cannot be withdrawn`,
+      field: 'requestId',
+    });
+  const updated: Request = { ...record, status: 'withdrawn', updatedAt: nowIso(deps) };
+  const r = await commit(
+    deps,
+    i.key,
+    [{ kind: 'request', record: updated, ifVersion: version }],
+    [{ ...audit, outcome: 'withdrawn', details: { reason: i.reason ?? null, was: record.status } }],
+    updated,
+  );
+  return 'conflict' in r ? fail('CONFLICT', 'the request changed meanwhile: look again') : r;
+}
+
+export const AmendInput = z.object({ key: Key, actorId: Id, requestId: Id, rationale: Text });
+
+/** The requester answers a request for more information; the policy is asked again. */
+export async function answerMoreInfo(
+  deps: Deps,
+  input: z.input<typeof AmendInput>,
+): Promise<Outcome<Raised>> {
+  const parsed = parse(AmendInput, input);
+  if (!parsed.ok) return parsed;
+  const i = parsed.value;
+  const again = await replayed<Raised>(deps, i.key);
+  if (again) return again;
+  const found = await getOr(deps, 'request', i.requestId, 'requestId');
+  if (!found.ok) return found;
+  const { record, version } = found.value;
+  const ctx = await load(deps, i.actorId, record.childId);
+  if (!ctx.ok) return ctx;
+  const { staff, child, profile } = ctx.value;
+  const audit = {
+    actor: { id: staff.id, role: staff.role },
+    action: 'request.amend',
+    target: { kind: 'request', id: record.id },
+  };
+  if (record.requesterId !== staff.id)
+    return refuse(deps, i.key, audit, {
+      code: 'FORBIDDEN',
+      message: 'only the requester answers a request for more information',
+    });
+  if (record.status !== 'more-info')
+    return refuse(deps, i.key, audit, {
+      code: 'WRONG_STATE',
+      message: `requestId: the request is ${record.status}, not waiting for more information`,
+      field: 'requestId',
+    });
+  const verdict = await verdictFor(
+    deps,
+    profile,
+    child,
+    requestAction(ctx.value, { ...record, rationale: i.rationale }),
+  );
+  if (verdict.outcome === 'refuse')
+    return refuse(deps, i.key, { ...audit, ...verdictAudit(verdict) }, policyRefusal(profile, verdict));
+  const updated: Request = {
+    ...record,
+    rationale: i.rationale,
+    status: verdict.outcome === 'needs-escalation' ? 'escalated' : 'pending',
+    authority: verdict.authority ?? record.authority,
+    verdict: verdictSummary(verdict),
+    updatedAt: nowIso(deps),
+  };
+  const value: Raised = { request: updated, verdict: verdictSummary(verdict) };
+  const r = await commit(
+    deps,
+    i.key,
+    [{ kind: 'request', record: updated, ifVersion: version }],
+    [{ ...audit, ...verdictAudit(verdict), details: { status: updated.status } }],
+    value,
+  );
+  return 'conflict' in r ? fail('CONFLICT', 'the request changed meanwhile: look again') : r;
+}
+
+export type { Versioned };

@@ -1,0 +1,67 @@
+import type { Profile } from '../policy/profile';
+import type { Store } from '../store/store';
+
+/** What every use case is given: no globals, no clock of its own. */
+export interface Deps {
+  store: Store;
+  clock: () => Date;
+  /** New record ids. */
+  ids: () => string;
+  /** A profile by id: the built-ins and any custom profile files the administrator configured. */
+  profiles: (id: string) => Profile | undefined;
+  settings: WorkflowSettings;
+}
+
+export interface WorkflowSettings {
+  /** A request not decided within this many days expires. */
+  decideWithinDays: number;
+  /** An approved check not recorded within this many days expires. */
+  recordWithinDays: number;
+  /** A request waiting this many hours for a decision is escalated to the next authority. */
+  escalateAfterHours: number;
+}
+
+export const DEFAULT_SETTINGS: WorkflowSettings = {
+  decideWithinDays: 7,
+  recordWithinDays: 14,
+  escalateAfterHours: 48,
+};
+
+export type FailureCode =
+  | 'INVALID_INPUT'
+  | 'NOT_FOUND'
+  | 'FORBIDDEN'
+  | 'POLICY_REFUSED'
+  | 'ALREADY_DECIDED'
+  | 'WRONG_STATE'
+  | 'CONFLICT';
+
+/** An expected failure, as a value: a stable code, a plain message, the field at fault where there is one. */
+export interface Failure {
+  code: FailureCode;
+  message: string;
+  field?: string;
+  /** For POLICY_REFUSED: the verdict, so a card can show its clauses. */
+  verdict?: unknown;
+}
+
+export type Outcome<T> =
+  { ok: true; value: T; replayed?: boolean } | { ok: false; error: Failure; replayed?: boolean };
+
+export const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
+export const fail = (
+  code: FailureCode,
+  message: string,
+  field?: string,
+  verdict?: unknown,
+): Outcome<never> => ({
+  ok: false,
+  error: { code, message, ...(field ? { field } : {}), ...(verdict ? { verdict } : {}) },
+});
+
+/** Every command names who is acting (an id the server resolves: roles are never taken from a card) and
+ * carries an idempotency key, so that a card clicked twice or a retried request never acts twice. */
+export interface Envelope {
+  key: string;
+  actorId: string;
+}
