@@ -210,6 +210,8 @@ export const Review = z.object({
   year: z.number().int().min(2000).max(2100),
   reviewerId: Id,
   assertions: Opaque,
+  /** The evidence gathered from the store when the review was submitted. */
+  evidence: Opaque.optional(),
   sentToIgAt: IsoDate.optional(),
 });
 export type Review = z.infer<typeof Review>;

@@ -82,7 +82,8 @@ export async function childHistory(deps: Deps, child: Child): Promise<HistoryEve
     events.push({ event: 'reminder-given', on: r.givenAt, by: r.givenBy });
   for (const { record: r } of requests) {
     events.push({ event: 'check-requested', on: r.createdAt, by: r.requesterId });
-    if ((r.status === 'approved' || r.status === 'completed') && r.decidedAt)
+    // An approval counts as a check until it is done; once done, the check record stands for it.
+    if (r.status === 'approved' && r.decidedAt)
       events.push({
         event: 'check-approved',
         on: r.decidedAt,

@@ -1,0 +1,222 @@
+import { subDays, subHours } from 'date-fns';
+import type { AuditDraft } from '../store/audit';
+import type { Request } from '../store/records';
+import type { Write } from '../store/store';
+import type { Deps } from './types';
+
+/**
+ * Timers: requests expire, stale decisions are escalated, consent reminders and RIPA reviews fall due,
+ * approved checks go unrecorded. A lease in the store means two running instances never both fire; each
+ * item is its own unit under a key derived from what it is about, so running twice acts once.
+ * Notices are audit events (`notice.*`): the bot delivers them, and they stay on the record.
+ */
+
+export type NoticeKind =
+  'request-expired' | 'decision-waiting' | 'reminder-due' | 'record-check' | 'ripa-review' | 'ripa-expired';
+
+export interface Notice {
+  kind: NoticeKind;
+  to: string[];
+  childId: string;
+  requestId?: string;
+  ripaId?: string;
+  text: string;
+}
+
+export interface JobsReport {
+  ran: boolean;
+  expired: number;
+  notices: Notice[];
+}
+
+const SYSTEM = { id: 'system' };
+const LEASE_MS = 5 * 60_000;
+
+export async function runJobs(deps: Deps, holder: string): Promise<JobsReport> {
+  const now = deps.clock();
+  const nowIso = now.toISOString();
+  if (!(await deps.store.lease('jobs', holder, LEASE_MS, now)))
+    return { ran: false, expired: 0, notices: [] };
+  const report: JobsReport = { ran: true, expired: 0, notices: [] };
+
+  const once = async (key: string, writes: Write[], audit: AuditDraft, notice?: Notice) => {
+    const r = await deps.store.commit({ key, at: nowIso, writes, audit: [audit], result: notice ?? null });
+    if (r.status === 'committed' && notice) report.notices.push(notice);
+    return r.status === 'committed';
+  };
+  const managersOf = async (teamId: string) => {
+    const team = await deps.store.get('team', teamId);
+    const sms = (await deps.store.query('staff', { where: { role: 'service-manager' } })).filter((s) =>
+      s.record.teamIds.includes(teamId),
+    );
+    return [...new Set([...(team?.record.managerIds ?? []), ...sms.map((s) => s.record.id)])];
+  };
+  const childRef = async (childId: string) =>
+    (await deps.store.get('child', childId))?.record.caseRef ?? childId;
+
+  // Expiry: not decided, or approved and not done, in time.
+  const due = await deps.store.query('request', {
+    where: { status: ['pending', 'escalated', 'more-info', 'approved'] },
+    range: { field: 'expiresAt', to: nowIso },
+  });
+  for (const { record: r, version } of due) {
+    const expired: Request = { ...r, status: 'expired', updatedAt: nowIso };
+    const notice: Notice = {
+      kind: 'request-expired',
+      to: [r.requesterId],
+      childId: r.childId,
+      requestId: r.id,
+      text: `The ${r.status === 'approved' ? 'approved check was not recorded' : 'request was not decided'} in time for ${await childRef(r.childId)} and has expired. Raise a new request if a check is still needed.`,
+    };
+    if (
+      await once(
+        `expire:${r.id}:${r.expiresAt}`,
+        [{ kind: 'request', record: expired, ifVersion: version }],
+        {
+          actor: SYSTEM,
+          action: 'request.expire',
+          target: { kind: 'request', id: r.id },
+          outcome: 'expired',
+          cites: [],
+          profileId: r.profileId,
+          profileVersion: r.profileVersion,
+          details: { was: r.status, ...notice } as never,
+        },
+        notice,
+      )
+    )
+      report.expired++;
+  }
+
+  // Decisions waiting too long go to the next authority: the team's managers and service managers.
+  const stale = await deps.store.query('request', {
+    where: { status: ['pending', 'escalated'] },
+    range: { field: 'createdAt', to: subHours(now, deps.settings.escalateAfterHours).toISOString() },
+  });
+  for (const { record: r } of stale) {
+    const notice: Notice = {
+      kind: 'decision-waiting',
+      to: await managersOf(r.teamId),
+      childId: r.childId,
+      requestId: r.id,
+      text: `A request for ${await childRef(r.childId)} has waited over ${deps.settings.escalateAfterHours} hours for ${r.authority}.`,
+    };
+    await once(
+      `stale:${r.id}`,
+      [],
+      {
+        actor: SYSTEM,
+        action: 'notice.decision-waiting',
+        target: { kind: 'request', id: r.id },
+        outcome: 'due',
+        details: { ...notice } as never,
+      },
+      notice,
+    );
+  }
+
+  // Approved checks not yet recorded, two days on.
+  const unrecorded = await deps.store.query('request', {
+    where: { status: 'approved' },
+    range: { field: 'updatedAt', to: subDays(now, 2).toISOString() },
+  });
+  for (const { record: r } of unrecorded) {
+    const notice: Notice = {
+      kind: 'record-check',
+      to: [r.requesterId],
+      childId: r.childId,
+      requestId: r.id,
+      text: `The check approved for ${await childRef(r.childId)} has not been recorded: record it, or withdraw the request if it was not done.`,
+    };
+    await once(
+      `unrecorded:${r.id}`,
+      [],
+      {
+        actor: SYSTEM,
+        action: 'notice.record-check',
+        target: { kind: 'request', id: r.id },
+        outcome: 'due',
+        details: { ...notice } as never,
+      },
+      notice,
+    );
+  }
+
+  // Consent reminders due (000 §7).
+  const reminders = await deps.store.query('child', {
+    where: { consentStatus: 'given' },
+    range: { field: 'reminderDueAt', to: nowIso },
+  });
+  for (const { record: c } of reminders) {
+    const notice: Notice = {
+      kind: 'reminder-due',
+      to: [c.workerId],
+      childId: c.id,
+      text: `${c.caseRef} is due a reminder that their public social media may be looked at (last ${c.lastReminderAt ?? 'never'}).`,
+    };
+    await once(
+      `remind:${c.id}:${c.reminderDueAt}`,
+      [],
+      {
+        actor: SYSTEM,
+        action: 'notice.reminder-due',
+        target: { kind: 'child', id: c.id },
+        outcome: 'due',
+        details: { ...notice } as never,
+      },
+      notice,
+    );
+  }
+
+  // RIPA authorisations due for review, or ended, in the last 30 days.
+  const month = subDays(now, 30).toISOString();
+  for (const { record: r } of await deps.store.query('ripa', {
+    range: { field: 'reviewAt', from: month, to: nowIso },
+  })) {
+    if (r.cancelledAt) continue;
+    const notice: Notice = {
+      kind: 'ripa-review',
+      to: [r.officerId],
+      childId: r.childId,
+      ripaId: r.id,
+      text: `The RIPA authorisation for ${await childRef(r.childId)} (${r.offence}) is due for review.`,
+    };
+    await once(
+      `ripa-review:${r.id}:${r.reviewAt}`,
+      [],
+      {
+        actor: SYSTEM,
+        action: 'notice.ripa-review',
+        target: { kind: 'ripa', id: r.id },
+        outcome: 'due',
+        details: { ...notice } as never,
+      },
+      notice,
+    );
+  }
+  for (const { record: r } of await deps.store.query('ripa', {
+    range: { field: 'until', from: month, to: nowIso },
+  })) {
+    if (r.cancelledAt) continue;
+    const notice: Notice = {
+      kind: 'ripa-expired',
+      to: [r.officerId],
+      childId: r.childId,
+      ripaId: r.id,
+      text: `The RIPA authorisation for ${await childRef(r.childId)} ended on ${r.until}: repeat viewing inside three months is no longer covered.`,
+    };
+    await once(
+      `ripa-end:${r.id}:${r.until}`,
+      [],
+      {
+        actor: SYSTEM,
+        action: 'notice.ripa-expired',
+        target: { kind: 'ripa', id: r.id },
+        outcome: 'due',
+        details: { ...notice } as never,
+      },
+      notice,
+    );
+  }
+  return report;
+}

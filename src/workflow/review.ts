@@ -1,0 +1,183 @@
+import { z } from 'zod';
+import type { Review } from '../store/records';
+import { actor, commit, refuse, replayed } from './context';
+import { Id, Key, parse } from './input';
+import { fail, type Deps, type Outcome } from './types';
+
+/**
+ * The annual review of the practice (000 §24): five assertions, each with the evidence the store can give,
+ * for the service manager (or nominee) to assess and send to information governance (000 §25).
+ */
+
+export const ASSERTIONS = [
+  {
+    id: 'benefits',
+    statement:
+      'There continue to be clear, documented benefits to undertaking the social media monitoring of young people’s social media accounts.',
+  },
+  {
+    id: 'objections',
+    statement:
+      'Appropriate action has been taken in light of any complaints, concerns or objections raised, both for the individual and for the wider service approach.',
+  },
+  { id: 'procedures', statement: 'Local procedures are working well and are not in need of refinement.' },
+  {
+    id: 'records',
+    statement:
+      'Clear records are being maintained as an audit trail of monitoring young people’s social media accounts.',
+  },
+  {
+    id: 'risks',
+    statement:
+      'Risks associated with the approach have been assessed and have been effectively mitigated to an acceptable level or are being tolerated.',
+  },
+] as const;
+export type AssertionId = (typeof ASSERTIONS)[number]['id'];
+
+const median = (xs: number[]) => {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const hours = (a: string, b: string) => Math.round(((Date.parse(b) - Date.parse(a)) / 3_600_000) * 10) / 10;
+const tally = <T extends string>(xs: T[]) =>
+  xs.reduce<Record<string, number>>((m, x) => ((m[x] = (m[x] ?? 0) + 1), m), {});
+
+export async function reviewEvidence(deps: Deps, year: number) {
+  const range = (field: string) =>
+    ({ field, from: `${year}-01-01T00:00:00Z`, to: `${year + 1}-01-01T00:00:00Z` }) as never;
+  const [requests, checks, objections, ripas, decisions, events, chain] = await Promise.all([
+    deps.store.query('request', { range: range('createdAt') }),
+    deps.store.query('check', { range: range('viewedAt') }),
+    deps.store.query('objection', { range: range('raisedAt') }),
+    deps.store.query('ripa', { range: range('until') }),
+    deps.store.query('decision', { range: range('at') }),
+    deps.store.audit.list({ from: `${year}-01-01T00:00:00Z`, to: `${year + 1}-01-01T00:00:00Z` }),
+    deps.store.audit.verify(),
+  ]);
+  const reqs = requests.map((r) => r.record);
+  const raised = events.filter((e) => e.action === 'request.raise');
+  const refusals = raised.filter((e) => e.outcome === 'refuse');
+  const determiningOf = (e: (typeof events)[number]) =>
+    ((e.details as { determining?: string[] } | null)?.determining ?? []) as string[];
+  const nearMisses = events.filter(
+    (e) =>
+      (e.action === 'request.raise' || e.action === 'request.approve') &&
+      e.outcome !== 'allow' &&
+      determiningOf(e).some((d) => d.startsWith('repeat-')),
+  );
+  const decided = reqs.filter((r) => r.decidedAt);
+  const checksList = checks.map((c) => c.record);
+  const objectionList = objections.map((o) => o.record);
+  const responded = objectionList.filter((o) => o.respondedAt);
+  return {
+    year,
+    volumes: {
+      requests: reqs.length,
+      byStatus: tally(reqs.map((r) => r.status)),
+      byTeam: tally(reqs.map((r) => r.teamId)),
+      checks: checksList.length,
+      checksByTeam: tally(checksList.map((c) => c.teamId)),
+      decisions: tally(decisions.map((d) => d.record.outcome)),
+    },
+    benefits: {
+      checksWithRelevantInformation: checksList.filter((c) => c.relevantInfo.trim()).length,
+      checksWithSafeguardingFollowUp: checksList.filter((c) => c.safeguardingFollowUp).length,
+    },
+    refusals: { total: refusals.length, byRule: tally(refusals.flatMap(determiningOf)) },
+    nearMisses: {
+      total: nearMisses.length,
+      escalatedToRipa: reqs.filter((r) => r.authority === 'authorised-officer').length,
+    },
+    medianHoursToDecision: median(decided.map((r) => hours(r.createdAt, r.decidedAt!))),
+    objections: {
+      raised: objectionList.length,
+      byStatus: tally(objectionList.map((o) => o.status)),
+      outcomes: tally(objectionList.flatMap((o) => (o.outcome ? [o.outcome] : []))),
+      medianDaysToFormalResponse: median(responded.map((o) => hours(o.raisedAt, o.respondedAt!) / 24)),
+    },
+    records: {
+      auditChain: chain,
+      auditEvents: events.length,
+      approvedNeverRecorded: reqs.filter((r) => r.status === 'expired' && r.decidedAt).length,
+      approvedAwaitingRecord: reqs.filter((r) => r.status === 'approved').length,
+      thirdPartyKept: checksList.filter((c) => c.thirdPartyData === 'kept').length,
+      thirdPartyKeptWithRationale: checksList.filter(
+        (c) => c.thirdPartyData === 'kept' && c.thirdPartyRationale && c.thirdPartyAuthorisedBy,
+      ).length,
+    },
+    risks: {
+      sensitiveInformationFlagged: checksList.filter((c) => c.sensitive).length,
+      ripaAuthorisations: ripas.length,
+      profiles: [...new Set(reqs.map((r) => `${r.profileId} v${r.profileVersion}`))],
+    },
+  };
+}
+export type ReviewEvidence = Awaited<ReturnType<typeof reviewEvidence>>;
+
+export const ReviewInput = z.object({
+  key: Key,
+  actorId: Id,
+  year: z.number().int().min(2000).max(2100),
+  assessments: z
+    .array(
+      z.object({
+        id: z.enum(ASSERTIONS.map((a) => a.id) as [AssertionId, ...AssertionId[]]),
+        assessment: z.enum(['met', 'partly-met', 'not-met']),
+        comments: z.string().trim().min(1, 'say why'),
+      }),
+    )
+    .length(ASSERTIONS.length, 'assess each of the five assertions'),
+  sendToIg: z.boolean().default(true),
+});
+
+/** The reviewer's assessment of each assertion, kept with the evidence and sent to information governance. */
+export async function submitReview(deps: Deps, input: z.input<typeof ReviewInput>): Promise<Outcome<Review>> {
+  const parsed = parse(ReviewInput, input);
+  if (!parsed.ok) return parsed;
+  const i = parsed.value;
+  const again = await replayed<Review>(deps, i.key);
+  if (again) return again;
+  const staff = await actor(deps, i.actorId);
+  if (!staff.ok) return staff;
+  const who = { id: staff.value.id, role: staff.value.role };
+  if (staff.value.role !== 'service-manager')
+    return refuse(
+      deps,
+      i.key,
+      { actor: who, action: 'review.submit', target: { kind: 'review', id: String(i.year) } },
+      {
+        code: 'FORBIDDEN',
+        message: 'the annual review is by the service manager or their nominee (000 §24)',
+      },
+    );
+  if (new Set(i.assessments.map((a) => a.id)).size !== ASSERTIONS.length)
+    return fail('INVALID_INPUT', 'assessments: assess each assertion once', 'assessments');
+  const evidence = await reviewEvidence(deps, i.year);
+  const review: Review = {
+    id: `review-${i.year}-${deps.ids()}`,
+    year: i.year,
+    reviewerId: staff.value.id,
+    assertions: ASSERTIONS.map((a) => ({ ...a, ...i.assessments.find((x) => x.id === a.id)! })) as never,
+    evidence: evidence as never,
+    ...(i.sendToIg ? { sentToIgAt: deps.clock().toISOString() } : {}),
+  };
+  const r = await commit(
+    deps,
+    i.key,
+    [{ kind: 'review', record: review, ifVersion: null }],
+    [
+      {
+        actor: who,
+        action: 'review.submit',
+        target: { kind: 'review', id: review.id },
+        outcome: i.sendToIg ? 'sent-to-ig' : 'kept',
+        cites: ['000 §24', '000 §25'],
+        details: { year: i.year },
+      },
+    ],
+    review,
+  );
+  return 'conflict' in r ? fail('CONFLICT', 'retry') : r;
+}

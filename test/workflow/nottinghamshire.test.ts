@@ -1,0 +1,245 @@
+import {
+  decideRequest,
+  raiseRequest,
+  recordCheck,
+  recordConsent,
+  recordRipa,
+  type Raised,
+} from '../../src/workflow';
+import { cleanupWorlds, must, world, type World } from './world';
+
+/** 000 end to end through the workflow: raise → decide → record, then the three-month rule and RIPA. */
+let w: World;
+beforeEach(async () => (w = await world('2026-01-10T09:00:00Z')));
+afterEach(() => w.close());
+afterAll(cleanupWorlds);
+
+const raise = (actorId = 'cm-notts', extra = {}) =>
+  raiseRequest(w.deps, {
+    key: w.key(),
+    actorId,
+    childId: 'child-notts',
+    reason: 'risk-of-cce',
+    platforms: [{ platform: 'Instagram', account: '@demo_ab' }],
+    viewer: 'own-personal-account',
+    rationale: 'Intelligence that the child is being groomed to carry drugs (fictional).',
+    ...extra,
+  });
+const record = (requestId: string, viewedAt: string, extra = {}) =>
+  recordCheck(w.deps, {
+    key: w.key(),
+    actorId: 'cm-notts',
+    requestId,
+    viewedAt,
+    accounts: [{ platform: 'instagram', account: '@demo_ab' }],
+    relevantInfo: 'Photos at a known location (fictional).',
+    thirdPartyData: 'seen-not-kept',
+    sensitive: false,
+    attestNoFriendFollow: true,
+    attestOpenSourceOnly: true,
+    ...extra,
+  });
+
+it('a first check: consent → raise → team manager approves → recorded, every step audited with its clauses', async () => {
+  must(
+    await recordConsent(w.deps, {
+      key: w.key(),
+      actorId: 'cm-notts',
+      childId: 'child-notts',
+      givenBy: 'child and mother',
+      date: '2026-01-05',
+      scope: { platforms: [], purposes: ['000 §3 criteria'] },
+    }),
+  );
+  const raised: Raised = must(await raise());
+  expect(raised.request).toMatchObject({
+    status: 'pending',
+    authority: 'team-manager',
+    profileId: 'nottinghamshire-yjs',
+    profileVersion: '2.0',
+  });
+  expect(raised.verdict.cites).toContain('000 §11');
+  expect(raised.verdict.obligations.map((o) => o.id)).toEqual(
+    expect.arrayContaining(['story-viewer-warning', 'no-friend-or-follow']),
+  );
+
+  w.at('2026-01-10T11:00:00Z');
+  const decided = must(
+    await decideRequest(w.deps, {
+      key: w.key(),
+      actorId: 'tm-notts',
+      requestId: raised.request.id,
+      outcome: 'approve',
+      reasons: 'Necessary and proportionate.',
+    }),
+  );
+  expect(decided.request).toMatchObject({ status: 'approved', decidedBy: 'tm-notts' });
+
+  w.at('2026-01-11T15:00:00Z');
+  const done = must(await record(raised.request.id, '2026-01-11T14:00:00Z'));
+  expect(done.request.status).toBe('completed');
+  expect(done.check).toMatchObject({
+    viewerId: 'cm-notts',
+    thirdPartyData: 'seen-not-kept',
+    attestNoFriendFollow: true,
+  });
+
+  const events = await w.store.audit.list();
+  const trail = events
+    .filter((e) => e.actor.id !== 'admin' && e.actor.id !== 'system')
+    .map((e) => [e.action, e.outcome, e.cites.includes('000 §11') || e.cites.includes('000 §6')]);
+  expect(trail).toEqual([
+    ['consent.record', 'recorded', true],
+    ['request.raise', 'allow', true],
+    ['request.approve', 'allow', true],
+    ['check.record', 'allow', true],
+  ]);
+  expect(await w.store.audit.verify()).toEqual({ ok: true, count: events.length });
+});
+
+it('a second check inside three months goes to the RIPA route, and proceeds only under a recorded authorisation', async () => {
+  must(
+    await recordConsent(w.deps, {
+      key: w.key(),
+      actorId: 'cm-notts',
+      childId: 'child-notts',
+      givenBy: 'child',
+      date: '2026-01-05',
+      scope: { platforms: [], purposes: [] },
+    }),
+  );
+  const first = must(await raise()).request;
+  must(
+    await decideRequest(w.deps, {
+      key: w.key(),
+      actorId: 'tm-notts',
+      requestId: first.id,
+      outcome: 'approve',
+    }),
+  );
+  w.at('2026-01-10T12:00:00Z');
+  must(await record(first.id, '2026-01-10T10:00:00Z'));
+
+  w.at('2026-02-20T09:00:00Z');
+  const second = must(await raise('cm2-notts'));
+  expect(second.request).toMatchObject({ status: 'escalated', authority: 'authorised-officer' });
+  expect(second.verdict.cites).toEqual(expect.arrayContaining(['000 §11', '000 §12']));
+
+  // The team manager cannot approve it: it stays with the RIPA route.
+  const tm = must(
+    await decideRequest(w.deps, {
+      key: w.key(),
+      actorId: 'tm-notts',
+      requestId: second.request.id,
+      outcome: 'approve',
+      authority: 'team-manager',
+    }),
+  );
+  expect(tm.request.status).toBe('escalated');
+  expect(tm.decisionId).toBeNull();
+
+  // An offence of six months or less cannot found a RIPA authorisation.
+  const low = await recordRipa(w.deps, {
+    key: w.key(),
+    actorId: 'ao',
+    childId: 'child-notts',
+    legalAdviceRef: 'LEGAL-1',
+    offence: 'Criminal damage (fictional)',
+    maxSentenceMonths: 6,
+    from: '2026-02-20',
+    until: '2026-05-20',
+    reviewAt: '2026-03-20',
+  });
+  expect(low).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'maxSentenceMonths' } });
+
+  must(
+    await recordRipa(w.deps, {
+      key: w.key(),
+      actorId: 'ao',
+      childId: 'child-notts',
+      legalAdviceRef: 'LEGAL-2',
+      offence: 'Supplying class A drugs (fictional case)',
+      maxSentenceMonths: 999,
+      from: '2026-02-20',
+      until: '2026-05-20',
+      reviewAt: '2026-03-20',
+    }),
+  );
+  const ao = must(
+    await decideRequest(w.deps, {
+      key: w.key(),
+      actorId: 'ao',
+      requestId: second.request.id,
+      outcome: 'approve',
+      authority: 'authorised-officer',
+      reasons: 'Directed surveillance authorised under RIPA.',
+    }),
+  );
+  expect(ao.request).toMatchObject({ status: 'approved', decidedBy: 'ao' });
+  expect(ao.verdict?.cites).toContain('000 §12');
+});
+
+it('a check exactly three months after the last is clear again (000 §11)', async () => {
+  must(
+    await recordConsent(w.deps, {
+      key: w.key(),
+      actorId: 'cm-notts',
+      childId: 'child-notts',
+      givenBy: 'child',
+      date: '2026-01-05',
+      scope: { platforms: [], purposes: [] },
+    }),
+  );
+  const first = must(await raise()).request;
+  must(
+    await decideRequest(w.deps, {
+      key: w.key(),
+      actorId: 'tm-notts',
+      requestId: first.id,
+      outcome: 'approve',
+    }),
+  );
+  must(await record(first.id, '2026-01-10'));
+  w.at('2026-04-09T23:30:00Z'); // 00:30 BST on 10 April
+  expect(must(await raise()).request.status).toBe('pending');
+});
+
+it('third-party data kept without a team manager’s authorisation is refused, and nothing but the refusal is written', async () => {
+  must(
+    await recordConsent(w.deps, {
+      key: w.key(),
+      actorId: 'cm-notts',
+      childId: 'child-notts',
+      givenBy: 'child',
+      date: '2026-01-05',
+      scope: { platforms: [], purposes: [] },
+    }),
+  );
+  const req = must(await raise()).request;
+  must(
+    await decideRequest(w.deps, { key: w.key(), actorId: 'tm-notts', requestId: req.id, outcome: 'approve' }),
+  );
+  w.at('2026-01-10T12:00:00Z');
+  const before = await w.counts();
+  const refused = await record(req.id, '2026-01-10T10:00:00Z', {
+    thirdPartyData: 'kept',
+    thirdPartyRationale: 'An older friend (fictional).',
+  });
+  expect(refused).toMatchObject({ ok: false, error: { code: 'POLICY_REFUSED' } });
+  if (!refused.ok) expect(refused.error.message).toMatch(/000 §16, 000 §17/);
+  expect(await w.counts()).toEqual(before);
+  const last = (await w.store.audit.list()).pop()!;
+  expect(last).toMatchObject({
+    action: 'check.record',
+    outcome: 'refuse',
+    cites: expect.arrayContaining(['000 §16', '000 §17']),
+  });
+  const ok = must(
+    await record(req.id, '2026-01-10T10:00:00Z', {
+      thirdPartyData: 'kept',
+      thirdPartyAuthorisedBy: 'tm-notts',
+      thirdPartyRationale: 'A known exploiter is pictured (fictional).',
+    }),
+  );
+  expect(ok.verdict.obligations.map((o) => o.id)).toContain('record-third-party-rationale');
+});

@@ -1,0 +1,206 @@
+import {
+  agreeConsentException,
+  decideRequest,
+  raiseRequest,
+  recordCheck,
+  recordConsent,
+  startAssessment,
+} from '../../src/workflow';
+import { cleanupWorlds, must, world, type World } from './world';
+
+/** Each seed policy's situations end to end through the workflow: raise → decide → record, or refusal. */
+let w: World;
+beforeEach(async () => (w = await world('2026-03-01T10:00:00Z')));
+afterEach(() => w.close());
+afterAll(cleanupWorlds);
+
+const consent = (team: string) =>
+  recordConsent(w.deps, {
+    key: w.key(),
+    actorId: `cm-${team}`,
+    childId: `child-${team}`,
+    givenBy: 'young person (written)',
+    date: '2026-02-01',
+    scope: { platforms: ['instagram'], purposes: ['safeguarding'] },
+  });
+const raise = (team: string, extra: Record<string, unknown> = {}) =>
+  raiseRequest(w.deps, {
+    key: w.key(),
+    actorId: `cm-${team}`,
+    childId: `child-${team}`,
+    reason: 'risk-of-cce',
+    platforms: [{ platform: 'instagram', account: '@demo_ab' }],
+    viewer: 'organisation-account',
+    rationale: 'Fictional rationale for a test.',
+    ...extra,
+  });
+const record = (team: string, requestId: string, extra: Record<string, unknown> = {}) =>
+  recordCheck(w.deps, {
+    key: w.key(),
+    actorId: `cm-${team}`,
+    requestId,
+    viewedAt: '2026-03-02T09:00:00Z',
+    accounts: [{ platform: 'instagram', account: '@demo_ab' }],
+    relevantInfo: 'Nothing relevant found.',
+    thirdPartyData: 'none',
+    sensitive: false,
+    attestNoFriendFollow: true,
+    attestOpenSourceOnly: true,
+    ...extra,
+  });
+
+describe('Camden (001)', () => {
+  it('a safeguarding check goes to a strategy discussion, is approved as one, and is recorded by a designated officer', async () => {
+    must(await consent('camden'));
+    const r = must(await raise('camden', { reason: 's47-enquiry' }));
+    expect(r.request).toMatchObject({ status: 'pending', authority: 'strategy-discussion' });
+    const wrong = await decideRequest(w.deps, {
+      key: w.key(),
+      actorId: 'sm',
+      requestId: r.request.id,
+      outcome: 'approve',
+      authority: 'cla-service-manager',
+    });
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'POLICY_REFUSED' } });
+    must(
+      await decideRequest(w.deps, {
+        key: w.key(),
+        actorId: 'tm-camden',
+        requestId: r.request.id,
+        outcome: 'approve',
+        reasons: 'Agreed at the strategy discussion of 1 March (fictional).',
+      }),
+    );
+    w.at('2026-03-02T10:00:00Z');
+    const notDesignated = await recordCheck(w.deps, {
+      key: w.key(),
+      actorId: 'cm2-camden',
+      viewerId: 'cm2-camden',
+      requestId: r.request.id,
+      viewedAt: '2026-03-02T09:00:00Z',
+      accounts: [{ platform: 'instagram', account: '@demo_ab' }],
+      relevantInfo: '',
+      thirdPartyData: 'none',
+      sensitive: false,
+      attestNoFriendFollow: true,
+      attestOpenSourceOnly: true,
+    });
+    expect(notDesignated).toMatchObject({ ok: false });
+    expect(must(await record('camden', r.request.id)).request.status).toBe('completed');
+    // One-off: a second access under the same consent is refused.
+    expect(await raise('camden', { reason: 's47-enquiry' })).toMatchObject({
+      ok: false,
+      error: { code: 'POLICY_REFUSED' },
+    });
+  });
+
+  it('a personal account is refused citing 001 §4, and nothing but the refusal is written', async () => {
+    must(await consent('camden'));
+    const before = await w.counts();
+    const r = await raise('camden', { reason: 'missing-or-exploitation', viewer: 'own-personal-account' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'POLICY_REFUSED', field: 'viewer' } });
+    if (!r.ok) expect(r.error.message).toMatch(/^viewer: Refused under .*001 §4/);
+    expect(await w.counts()).toEqual(before);
+    expect((await w.store.audit.list()).pop()).toMatchObject({
+      action: 'request.raise',
+      outcome: 'refuse',
+      cites: expect.arrayContaining(['001 §4']),
+    });
+  });
+});
+
+describe('Kent (002)', () => {
+  it('without consent the request is escalated to information governance; once an exception is agreed, a manager approves', async () => {
+    must(
+      await startAssessment(w.deps, {
+        key: w.key(),
+        actorId: 'cm-kent',
+        childId: 'child-kent',
+        date: '2026-02-15',
+      }),
+    );
+    const r = must(await raise('kent', { reason: 'assessment-corroboration' }));
+    expect(r.request).toMatchObject({ status: 'escalated', authority: 'information-governance' });
+    must(
+      await agreeConsentException(w.deps, {
+        key: w.key(),
+        actorId: 'ig',
+        childId: 'child-kent',
+        date: '2026-03-01',
+        reasons: 'Parent cannot be traced; manager agrees (fictional).',
+      }),
+    );
+    const d = must(
+      await decideRequest(w.deps, {
+        key: w.key(),
+        actorId: 'tm-kent',
+        requestId: r.request.id,
+        outcome: 'approve',
+        authority: 'manager',
+      }),
+    );
+    expect(d.request.status).toBe('approved');
+    expect(d.verdict?.obligations.map((o) => o.id)).toContain('consent-exception-recorded');
+    w.at('2026-03-02T10:00:00Z');
+    must(await record('kent', r.request.id));
+  });
+
+  it('a personal account is refused, whatever the consent', async () => {
+    must(await consent('kent'));
+    expect(
+      await raise('kent', { reason: 'assessment-corroboration', viewer: 'own-personal-account' }),
+    ).toMatchObject({ ok: false, error: { code: 'POLICY_REFUSED', field: 'viewer' } });
+  });
+
+  it('a repeat search in the same assessment needs its rationale', async () => {
+    must(
+      await startAssessment(w.deps, {
+        key: w.key(),
+        actorId: 'cm-kent',
+        childId: 'child-kent',
+        date: '2026-02-15',
+      }),
+    );
+    must(await consent('kent'));
+    const first = must(await raise('kent', { reason: 'assessment-corroboration' }));
+    must(
+      await decideRequest(w.deps, {
+        key: w.key(),
+        actorId: 'tm-kent',
+        requestId: first.request.id,
+        outcome: 'approve',
+        authority: 'manager',
+      }),
+    );
+    w.at('2026-03-02T10:00:00Z');
+    must(await record('kent', first.request.id));
+    const again = must(
+      await raise('kent', {
+        reason: 'assessment-corroboration',
+        rationale: 'New information about a person posing a risk (fictional).',
+      }),
+    );
+    expect(again.verdict.obligations.map((o) => o.id)).toContain('record-repeat-rationale');
+    expect(await raise('kent', { reason: 'assessment-corroboration', rationale: '' })).toMatchObject({
+      ok: false,
+      error: { code: 'POLICY_REFUSED', field: 'rationale' },
+    });
+  });
+});
+
+describe.each([
+  ['ns', '003 §2.3.5'],
+  ['west', '004 §1'],
+])('%s: never a check', (team, clause) => {
+  it(`refuses even a consented organisation-account request, citing ${clause}, writing only the refusal`, async () => {
+    must(await consent(team));
+    const before = await w.counts();
+    const r = await raise(team);
+    expect(r).toMatchObject({ ok: false, error: { code: 'POLICY_REFUSED' } });
+    expect(await w.counts()).toEqual(before);
+    expect((await w.store.audit.list()).pop()).toMatchObject({
+      outcome: 'refuse',
+      cites: expect.arrayContaining([clause]),
+    });
+  });
+});
