@@ -1,0 +1,73 @@
+import {
+  attachment,
+  card,
+  choice,
+  choiceSet,
+  execute,
+  inputDate,
+  inputTime,
+  inputToggle,
+  MAX_REFRESH_USERS,
+  refresh,
+  textBlock,
+  typeahead,
+} from './build';
+
+describe('card builders', () => {
+  it('make a 1.5 card, full width in Teams, with no undefined properties', () => {
+    const built = card([textBlock('Hello')]);
+    expect(built).toEqual({
+      type: 'AdaptiveCard',
+      $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+      version: '1.5',
+      body: [{ type: 'TextBlock', text: 'Hello', wrap: true }],
+      msteams: { width: 'Full' },
+    });
+    expect(JSON.stringify(built)).not.toContain('undefined');
+    expect(card([], { fullWidth: false })).not.toHaveProperty('msteams');
+  });
+
+  it('make Action.Execute with verb and data, and a refresh that lists each user once', () => {
+    const approve = execute('request.approve', 'Approve', { requestId: 'r1' });
+    expect(approve).toEqual({
+      type: 'Action.Execute',
+      verb: 'request.approve',
+      title: 'Approve',
+      data: { requestId: 'r1' },
+    });
+    expect(refresh(approve, ['a', 'b', 'a'])).toEqual({ action: approve, userIds: ['a', 'b'] });
+    const tooMany = Array.from({ length: MAX_REFRESH_USERS + 1 }, (_, i) => `u${i}`);
+    expect(() => refresh(approve, tooMany)).toThrow(/at most 60/);
+  });
+
+  it('make inputs with ids and labels', () => {
+    expect(inputDate('on', 'Date', { isRequired: true })).toEqual({
+      type: 'Input.Date',
+      id: 'on',
+      label: 'Date',
+      isRequired: true,
+    });
+    expect(inputTime('at', 'Time')).toEqual({ type: 'Input.Time', id: 'at', label: 'Time' });
+    expect(inputToggle('attest', 'Attestation', 'I did not friend or follow')).toMatchObject({
+      type: 'Input.Toggle',
+      title: 'I did not friend or follow',
+    });
+    expect(choiceSet('p', 'Platform', [choice('TikTok', 'tiktok')], { isMultiSelect: true })).toMatchObject({
+      type: 'Input.ChoiceSet',
+      choices: [{ title: 'TikTok', value: 'tiktok' }],
+      isMultiSelect: true,
+    });
+    expect(typeahead('child', 'Child', 'children')).toMatchObject({
+      style: 'filtered',
+      'choices.data': { type: 'Data.Query', dataset: 'children' },
+    });
+  });
+
+  it('wrap a card as a bot attachment', () => {
+    const built = card([textBlock('x')]);
+    expect(attachment(built)).toEqual({
+      contentType: 'application/vnd.microsoft.card.adaptive',
+      content: built,
+    });
+  });
+});

@@ -1,0 +1,193 @@
+/**
+ * Pure functions that build Adaptive Card 1.5 JSON. Cards are always made by these, never by copying
+ * and editing JSON: each function fills the type, and `card()` adds the version, schema and Teams width.
+ * Optional properties are only written when given, so the JSON stays minimal and schema-valid.
+ */
+import type {
+  ActionData,
+  ActionSet,
+  AdaptiveCard,
+  CardAction,
+  CardAttachment,
+  CardElement,
+  Choice,
+  Column,
+  ColumnSet,
+  Container,
+  DataQuery,
+  ExecuteAction,
+  Fact,
+  FactSet,
+  InputChoiceSet,
+  InputDate,
+  InputText,
+  InputTime,
+  InputToggle,
+  Refresh,
+  TextBlock,
+} from './types';
+
+export const CARD_VERSION = '1.5';
+export const CARD_SCHEMA_URL = 'http://adaptivecards.io/schemas/adaptive-card.json';
+export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+/** Teams runs a card's refresh automatically for at most this many listed users. */
+export const MAX_REFRESH_USERS = 60;
+
+type Props<T, K extends keyof T = never> = Omit<T, 'type' | K>;
+
+/** Drops keys whose value is undefined, so optional properties never appear as `undefined`. */
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+export function textBlock(text: string, props: Props<TextBlock, 'text'> = {}): TextBlock {
+  return defined({ type: 'TextBlock', text, wrap: true, ...props });
+}
+
+export function heading(text: string, props: Props<TextBlock, 'text'> = {}): TextBlock {
+  return textBlock(text, { size: 'medium', weight: 'bolder', style: 'heading', ...props });
+}
+
+export function fact(title: string, value: string): Fact {
+  return { title, value };
+}
+
+export function factSet(facts: Fact[], props: Props<FactSet, 'facts'> = {}): FactSet {
+  return defined({ type: 'FactSet', facts, ...props });
+}
+
+export function container(items: CardElement[], props: Props<Container, 'items'> = {}): Container {
+  return defined({ type: 'Container', items, ...props });
+}
+
+export function column(items: CardElement[], props: Props<Column, 'items'> = {}): Column {
+  return defined({ type: 'Column', items, ...props });
+}
+
+export function columnSet(columns: Column[], props: Props<ColumnSet, 'columns'> = {}): ColumnSet {
+  return defined({ type: 'ColumnSet', columns, ...props });
+}
+
+export function inputText(
+  id: string,
+  label: string,
+  props: Props<InputText, 'id' | 'label'> = {},
+): InputText {
+  return defined({ type: 'Input.Text', id, label, ...props });
+}
+
+export function choice(title: string, value: string): Choice {
+  return { title, value };
+}
+
+export function choiceSet(
+  id: string,
+  label: string,
+  choices: Choice[],
+  props: Props<InputChoiceSet, 'id' | 'label' | 'choices'> = {},
+): InputChoiceSet {
+  return defined({ type: 'Input.ChoiceSet', id, label, choices, ...props });
+}
+
+/** A Teams typeahead: the client asks the bot for choices (`application/search` invoke) as the user types. */
+export function typeahead(
+  id: string,
+  label: string,
+  dataset: string,
+  props: Props<InputChoiceSet, 'id' | 'label' | 'choices' | 'choices.data' | 'style'> & {
+    count?: number;
+  } = {},
+): InputChoiceSet {
+  const { count, ...rest } = props;
+  const query: DataQuery = defined({ type: 'Data.Query', dataset, count });
+  return defined({
+    type: 'Input.ChoiceSet',
+    id,
+    label,
+    choices: [],
+    style: 'filtered',
+    'choices.data': query,
+    ...rest,
+  });
+}
+
+export function inputDate(
+  id: string,
+  label: string,
+  props: Props<InputDate, 'id' | 'label'> = {},
+): InputDate {
+  return defined({ type: 'Input.Date', id, label, ...props });
+}
+
+export function inputTime(
+  id: string,
+  label: string,
+  props: Props<InputTime, 'id' | 'label'> = {},
+): InputTime {
+  return defined({ type: 'Input.Time', id, label, ...props });
+}
+
+/** A yes/no toggle; its value is `valueOn` / `valueOff` ("true" / "false" unless given). */
+export function inputToggle(
+  id: string,
+  label: string,
+  title: string,
+  props: Props<InputToggle, 'id' | 'label' | 'title'> = {},
+): InputToggle {
+  return defined({ type: 'Input.Toggle', id, label, title, wrap: true, ...props });
+}
+
+/** A Universal Action: Teams sends an `adaptiveCard/action` invoke with `verb` and `data` merged with the inputs. */
+export function execute(
+  verb: string,
+  title: string,
+  data: ActionData = {},
+  props: Props<ExecuteAction, 'verb' | 'title' | 'data'> = {},
+): ExecuteAction {
+  return defined({ type: 'Action.Execute', verb, title, data, ...props });
+}
+
+export function actionSet(actions: CardAction[], props: Props<ActionSet, 'actions'> = {}): ActionSet {
+  return defined({ type: 'ActionSet', actions, ...props });
+}
+
+/**
+ * Universal Actions refresh: Teams runs `action` for each listed user when they see the card, so each
+ * gets their own view (the user-specific views). Throws on more than Teams' limit of listed users: that is a
+ * programming error, since the caller picks who is listed (requester and approvers).
+ */
+export function refresh(action: ExecuteAction, userIds: string[]): Refresh {
+  if (userIds.length > MAX_REFRESH_USERS) {
+    throw new RangeError(
+      `refresh lists ${userIds.length} users; Teams refreshes for at most ${MAX_REFRESH_USERS}`,
+    );
+  }
+  return { action, userIds: [...new Set(userIds)] };
+}
+
+export type CardOptions = {
+  actions?: CardAction[];
+  refresh?: Refresh;
+  /** Shown by clients that cannot render the card, and in notifications. */
+  fallbackText?: string;
+  speak?: string;
+  /** Teams: use the full width of the conversation (default true). */
+  fullWidth?: boolean;
+};
+
+export function card(body: CardElement[], options: CardOptions = {}): AdaptiveCard {
+  const { fullWidth = true, actions, ...rest } = options;
+  return defined({
+    type: 'AdaptiveCard',
+    $schema: CARD_SCHEMA_URL,
+    version: CARD_VERSION,
+    body,
+    actions: actions && actions.length > 0 ? actions : undefined,
+    ...rest,
+    msteams: fullWidth ? { width: 'Full' } : undefined,
+  });
+}
+
+export function attachment(content: AdaptiveCard): CardAttachment {
+  return { contentType: CARD_CONTENT_TYPE, content };
+}
