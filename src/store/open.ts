@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { graphConfig } from './graph/config';
+import { openGraphStore } from './graph/connect';
 import { SqliteStore } from './sqlite/sqlite-store';
 import type { Store, StoreOutcome } from './store';
 
@@ -9,6 +11,15 @@ import type { Store, StoreOutcome } from './store';
 export const StoreOptions = z.object({
   dataDir: z.string().min(1),
   kind: z.enum(['sqlite', 'graph']),
+  /** For `graph`: overrides of OVERT_GRAPH_SITE, OVERT_GRAPH_URL, OVERT_GRAPH_CA_FILE (src/store/graph/config.ts). */
+  graph: z
+    .object({
+      siteUrl: z.string().optional(),
+      graphUrl: z.string().optional(),
+      caFile: z.string().optional(),
+      staleMs: z.number().int().nonnegative().optional(),
+    })
+    .optional(),
 });
 export type StoreOptions = z.infer<typeof StoreOptions>;
 
@@ -45,13 +56,20 @@ export async function openStore(options: StoreOptions): Promise<StoreOutcome<Sto
   }
   const { dataDir, kind } = parsed.data;
   if (kind === 'graph') {
-    return {
-      ok: false,
-      error: {
-        code: 'STORE_KIND_UNAVAILABLE',
-        message: 'the SharePoint (graph) store is not built yet: use OVERT_STORE=sqlite',
-      },
-    };
+    const over = parsed.data.graph ?? {};
+    if (!over.siteUrl && !process.env.OVERT_GRAPH_SITE) {
+      return {
+        ok: false,
+        error: {
+          code: 'STORE_KIND_UNAVAILABLE',
+          message:
+            'the SharePoint (graph) store needs its site: set OVERT_GRAPH_SITE (and OVERT_TENANT_ID, OVERT_CLIENT_ID, OVERT_CLIENT_SECRET or OVERT_CLIENT_CERTIFICATE_PATH; or OVERT_GRAPH_URL and OVERT_GRAPH_CA_FILE for the local server), or use OVERT_STORE=sqlite',
+        },
+      };
+    }
+    const config = graphConfig(process.env, over);
+    if (!config.ok) return config;
+    return openGraphStore(config.value);
   }
   mkdirSync(resolve(dataDir), { recursive: true });
   return { ok: true, value: SqliteStore.open(sqliteFile(dataDir)) };

@@ -1,0 +1,174 @@
+import type { Client } from '@microsoft/microsoft-graph-client';
+import { z } from 'zod';
+
+/**
+ * JSON batching (GRAPH-LISTS.md §5): at most 20 requests per `$batch`, and inner 429/503/504 answers
+ * re-sent by us after the largest Retry-After, because the SDK's RetryHandler only sees the outer 200.
+ * A chain runs its requests in order (each `dependsOn` the one before), so a failure stops it: the
+ * requests after it answer 424 and were not run.
+ */
+
+export const BATCH_LIMIT = 20;
+const RETRYABLE = new Set([429, 503, 504]);
+
+export type GraphCall = {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Relative to the version root: `/sites/{id}/lists/{id}/items`. */
+  url: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+};
+
+export type GraphReply = { status: number; headers: Record<string, string>; body: unknown };
+
+const BatchResponse = z.object({
+  responses: z.array(
+    z.object({
+      id: z.string(),
+      status: z.number().int(),
+      headers: z.record(z.string(), z.string()).optional(),
+      body: z.unknown().optional(),
+    }),
+  ),
+});
+
+/** Thrown when Graph cannot be reached or keeps throttling past every retry: an outage, not a value. */
+export class GraphUnavailableError extends Error {
+  override name = 'GraphUnavailableError';
+}
+
+export type BatchOptions = {
+  /** How many rounds of re-sending throttled inner requests before giving up. */
+  maxRounds?: number;
+  /** Cap on one wait, in seconds. */
+  maxWaitSeconds?: number;
+};
+
+function retryAfterSeconds(headers: Record<string, string>): number {
+  const raw = Object.entries(headers).find(([k]) => k.toLowerCase() === 'retry-after')?.[1];
+  if (raw === undefined) return 1;
+  const n = Number(raw);
+  if (Number.isFinite(n)) return Math.max(0, n);
+  const at = Date.parse(raw);
+  return Number.isNaN(at) ? 1 : Math.max(0, (at - Date.now()) / 1000);
+}
+
+const sleep = (seconds: number) => new Promise((r) => setTimeout(r, seconds * 1000));
+
+function notRun(): GraphReply {
+  return { status: 424, headers: {}, body: { error: { code: 'FailedDependency', message: 'not run' } } };
+}
+
+export class Batcher {
+  constructor(
+    private readonly client: Client,
+    private readonly options: BatchOptions = {},
+  ) {}
+
+  /** One `$batch` HTTP request of at most 20 calls; the replies in the calls' order. */
+  private async once(calls: GraphCall[], chain: boolean): Promise<GraphReply[]> {
+    const requests = calls.map((c, i) => ({
+      id: String(i + 1),
+      method: c.method,
+      url: c.url,
+      headers: {
+        ...(c.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...c.headers,
+      },
+      ...(c.body === undefined ? {} : { body: c.body }),
+      ...(chain && i > 0 ? { dependsOn: [String(i)] } : {}),
+    }));
+    let raw: unknown;
+    try {
+      raw = await this.client.api('/$batch').post({ requests });
+    } catch (e) {
+      const err = e as { statusCode?: number; message?: string };
+      throw new GraphUnavailableError(
+        `Graph $batch failed (${err.statusCode ?? 'no status'}): ${err.message ?? String(e)}`,
+      );
+    }
+    const parsed = BatchResponse.parse(raw);
+    const byId = new Map(parsed.responses.map((r) => [r.id, r]));
+    return requests.map((r) => {
+      const reply = byId.get(r.id);
+      if (!reply) throw new GraphUnavailableError(`Graph $batch gave no response for request ${r.id}`);
+      return { status: reply.status, headers: reply.headers ?? {}, body: reply.body };
+    });
+  }
+
+  /** Up to 20 calls, re-sending the throttled ones (and, in a chain, everything after them). */
+  private async group(calls: GraphCall[], chain: boolean): Promise<GraphReply[]> {
+    const replies: (GraphReply | undefined)[] = calls.map(() => undefined);
+    let todo = calls.map((_, i) => i);
+    const maxRounds = this.options.maxRounds ?? 12;
+    for (let round = 0; todo.length > 0; round++) {
+      const got = await this.once(
+        todo.map((i) => calls[i]!),
+        chain,
+      );
+      const again: number[] = [];
+      let wait = 0;
+      for (const [j, i] of todo.entries()) {
+        const reply = got[j]!;
+        replies[i] = reply;
+        if (RETRYABLE.has(reply.status)) {
+          wait = Math.max(wait, retryAfterSeconds(reply.headers));
+          again.push(i);
+        }
+      }
+      if (chain && again.length > 0) {
+        // In a chain only the first failure ran; if it was throttled, the rest (424) go again with it.
+        const first = todo.findIndex((i) => (replies[i]?.status ?? 0) >= 300);
+        const firstIndex = todo[first]!;
+        todo = RETRYABLE.has(replies[firstIndex]!.status) ? todo.slice(first) : [];
+      } else {
+        todo = again;
+      }
+      if (todo.length === 0) break;
+      if (round + 1 >= maxRounds) {
+        throw new GraphUnavailableError(`Graph kept throttling after ${maxRounds} rounds of $batch`);
+      }
+      await sleep(Math.min(wait, this.options.maxWaitSeconds ?? 120));
+    }
+    return replies.map((r) => r!);
+  }
+
+  /** Any number of independent calls, 20 to a `$batch`, the batches sent together. */
+  async parallel(calls: GraphCall[]): Promise<GraphReply[]> {
+    const groups: GraphCall[][] = [];
+    for (let i = 0; i < calls.length; i += BATCH_LIMIT) groups.push(calls.slice(i, i + BATCH_LIMIT));
+    return (await Promise.all(groups.map((g) => this.group(g, false)))).flat();
+  }
+
+  /** Calls run strictly in order, 20 to a `$batch`; the first failure stops the chain (424 after it). */
+  async chain(calls: GraphCall[]): Promise<GraphReply[]> {
+    const out: GraphReply[] = [];
+    for (let i = 0; i < calls.length; i += BATCH_LIMIT) {
+      const replies = await this.group(calls.slice(i, i + BATCH_LIMIT), true);
+      out.push(...replies);
+      if (replies.some((r) => r.status >= 300)) {
+        while (out.length < calls.length) out.push(notRun());
+        break;
+      }
+    }
+    return out;
+  }
+}
+
+/** A 2xx reply. */
+export const ok = (r: GraphReply): boolean => r.status >= 200 && r.status < 300;
+
+/** The error code and message of a Graph error reply. */
+export function errorOf(r: GraphReply): { code: string; message: string } {
+  const e = z
+    .object({ error: z.object({ code: z.string().optional(), message: z.string().optional() }) })
+    .safeParse(r.body);
+  return e.success
+    ? { code: e.data.error.code ?? '', message: e.data.error.message ?? '' }
+    : { code: '', message: '' };
+}
+
+/** SharePoint's answer to a duplicate in a unique column (400 invalidRequest; GRAPH-LISTS.md, README). */
+export function isUniqueViolation(r: GraphReply): boolean {
+  return r.status === 400 && /unique constraints/i.test(errorOf(r).message);
+}

@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { ClientCertificateCredential, ClientSecretCredential } from '@azure/identity';
+import type { AuthenticationProvider } from '@microsoft/microsoft-graph-client';
+import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
+import { z } from 'zod';
+import type { StoreOutcome } from '../store';
+
+/**
+ * How Overt reaches its SharePoint site. In a tenant: app-only credentials (client secret or
+ * certificate) for an app registration holding the `Sites.Selected` application permission with a
+ * write grant on the one site. Against the local Graph server: its URL, its CA, and a dummy token.
+ *
+ * Environment: OVERT_GRAPH_SITE (https://contoso.sharepoint.com/sites/overt), OVERT_GRAPH_URL
+ * (default https://graph.microsoft.com), OVERT_GRAPH_CA_FILE, OVERT_TENANT_ID, OVERT_CLIENT_ID,
+ * OVERT_CLIENT_SECRET or OVERT_CLIENT_CERTIFICATE_PATH (a PEM with the private key).
+ */
+
+export const GRAPH_URL = 'https://graph.microsoft.com';
+
+const Auth = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('secret'),
+    tenantId: z.string().min(1),
+    clientId: z.string().min(1),
+    clientSecret: z.string().min(1),
+  }),
+  z.object({
+    type: z.literal('certificate'),
+    tenantId: z.string().min(1),
+    clientId: z.string().min(1),
+    certificatePath: z.string().min(1),
+  }),
+  /** Only for a local server: any non-empty bearer token. */
+  z.object({ type: z.literal('local'), token: z.string().min(1) }),
+]);
+
+export const GraphConfig = z
+  .object({
+    siteUrl: z.url({ protocol: /^https$/ }),
+    graphUrl: z.url({ protocol: /^https$/ }).default(GRAPH_URL),
+    /** PEM of a CA to trust besides the system's (the local server's). */
+    ca: z.string().optional(),
+    auth: Auth,
+    /** A pending unit older than this is taken to be abandoned and is finished or undone. */
+    staleMs: z.number().int().nonnegative().default(60_000),
+    /** Seconds to wait on a throttled whole request with no Retry-After. */
+    retryDelaySeconds: z.number().positive().default(3),
+  })
+  .refine((c) => c.auth.type !== 'local' || new URL(c.graphUrl).hostname !== new URL(GRAPH_URL).hostname, {
+    message:
+      'a local token is only for a local Graph server: give OVERT_TENANT_ID, OVERT_CLIENT_ID and a secret or certificate',
+    path: ['auth'],
+  });
+export type GraphConfig = z.output<typeof GraphConfig>;
+export type GraphConfigInput = z.input<typeof GraphConfig>;
+
+export type GraphOverrides = { siteUrl?: string; graphUrl?: string; caFile?: string; staleMs?: number };
+
+/** The Graph settings from the environment and command-line overrides; a gap is an error value. */
+export function graphConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  over: GraphOverrides = {},
+): StoreOutcome<GraphConfig> {
+  const graphUrl = over.graphUrl ?? env.OVERT_GRAPH_URL ?? GRAPH_URL;
+  const caFile = over.caFile ?? env.OVERT_GRAPH_CA_FILE;
+  let ca: string | undefined;
+  try {
+    ca = caFile ? readFileSync(caFile, 'utf8') : undefined;
+  } catch (e) {
+    return invalid(`cannot read the CA file ${caFile}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const tenantId = env.OVERT_TENANT_ID;
+  const clientId = env.OVERT_CLIENT_ID;
+  const auth = env.OVERT_CLIENT_CERTIFICATE_PATH
+    ? { type: 'certificate', tenantId, clientId, certificatePath: env.OVERT_CLIENT_CERTIFICATE_PATH }
+    : env.OVERT_CLIENT_SECRET || tenantId || clientId || new URL(graphUrl).hostname === 'graph.microsoft.com'
+      ? { type: 'secret', tenantId, clientId, clientSecret: env.OVERT_CLIENT_SECRET }
+      : { type: 'local', token: 'overt-local-token' };
+  const parsed = GraphConfig.safeParse({
+    siteUrl: over.siteUrl ?? env.OVERT_GRAPH_SITE,
+    graphUrl,
+    ...(ca ? { ca } : {}),
+    auth,
+    ...(over.staleMs === undefined ? {} : { staleMs: over.staleMs }),
+  });
+  if (!parsed.success) return invalid(`SharePoint store settings: ${z.prettifyError(parsed.error)}`);
+  return { ok: true, value: parsed.data };
+}
+
+function invalid(message: string): StoreOutcome<never> {
+  return { ok: false, error: { code: 'STORE_CONFIG_INVALID', message } };
+}
+
+const SCOPES = [`${GRAPH_URL}/.default`];
+
+export function authProvider(auth: GraphConfig['auth']): AuthenticationProvider {
+  switch (auth.type) {
+    case 'local':
+      return { getAccessToken: async () => auth.token };
+    case 'secret':
+      return new TokenCredentialAuthenticationProvider(
+        new ClientSecretCredential(auth.tenantId, auth.clientId, auth.clientSecret),
+        { scopes: SCOPES },
+      );
+    case 'certificate':
+      return new TokenCredentialAuthenticationProvider(
+        new ClientCertificateCredential(auth.tenantId, auth.clientId, auth.certificatePath),
+        { scopes: SCOPES },
+      );
+  }
+}
+
+/** `https://contoso.sharepoint.com/sites/overt` → `/sites/contoso.sharepoint.com:/sites/overt`. */
+export function sitePath(siteUrl: string): string {
+  const u = new URL(siteUrl);
+  const path = u.pathname.replace(/\/+$/, '') || '/';
+  return `/sites/${u.hostname}:${path}`;
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import type { StoreOutcome } from '../store';
+import { Batcher, errorOf, type GraphReply } from './batch';
+import { authProvider, sitePath, type GraphConfig } from './config';
+import { GraphContext, type GraphSite } from './context';
+import { graphClient } from './graph-client';
+import { GraphStore } from './graph-store';
+import { listKeys, listSpecs, type ListKey } from './lists';
+
+/** Connecting: the client, the site (one `$batch`: the site and its lists), then reconciliation. */
+
+const Site = z.object({ id: z.string().min(1) });
+export const ListsPage = z.object({
+  value: z.array(z.object({ id: z.string().min(1), displayName: z.string(), name: z.string().optional() })),
+});
+
+export function clientFor(config: GraphConfig) {
+  return graphClient({
+    graphUrl: config.graphUrl,
+    authProvider: authProvider(config.auth),
+    retryDelaySeconds: config.retryDelaySeconds,
+    ...(config.ca ? { ca: config.ca } : {}),
+  });
+}
+
+export function siteFailure(config: GraphConfig, r: GraphReply): StoreOutcome<never> {
+  const { code, message } = errorOf(r);
+  const hint =
+    r.status === 403
+      ? ': grant the app access to this site (Sites.Selected: POST /sites/{site-id}/permissions with role write)'
+      : r.status === 404
+        ? ': check the site URL'
+        : '';
+  return {
+    ok: false,
+    error: {
+      code: 'STORE_CONFIG_INVALID',
+      message: `SharePoint site ${config.siteUrl}: Graph answered ${r.status} ${code} ${message}${hint}`,
+    },
+  };
+}
+
+/** The site id and its lists by display name, in one request. */
+export async function readSite(
+  batcher: Batcher,
+  config: GraphConfig,
+): Promise<StoreOutcome<{ siteId: string; lists: Map<string, string> }>> {
+  const path = sitePath(config.siteUrl);
+  const [site, lists] = await batcher.parallel([
+    { method: 'GET', url: path },
+    { method: 'GET', url: `${path}:/lists?$select=id,displayName,name` },
+  ]);
+  if (!site || site.status !== 200) return siteFailure(config, site!);
+  if (!lists || lists.status !== 200) return siteFailure(config, lists!);
+  const page = ListsPage.parse(lists.body);
+  return {
+    ok: true,
+    value: { siteId: Site.parse(site.body).id, lists: new Map(page.value.map((l) => [l.displayName, l.id])) },
+  };
+}
+
+/** Opens the SharePoint store: the site's lists must have been provisioned (`overt provision`). */
+export async function openGraphStore(config: GraphConfig): Promise<StoreOutcome<GraphStore>> {
+  const { client, counter } = clientFor(config);
+  const site = await readSite(new Batcher(client), config);
+  if (!site.ok) return site;
+  const lists: Partial<Record<ListKey, string>> = {};
+  const missing: string[] = [];
+  for (const key of listKeys) {
+    const id = site.value.lists.get(listSpecs[key].name);
+    if (id) lists[key] = id;
+    else missing.push(listSpecs[key].name);
+  }
+  if (missing.length > 0) {
+    return {
+      ok: false,
+      error: {
+        code: 'STORE_CONFIG_INVALID',
+        message: `SharePoint site ${config.siteUrl} lacks the lists ${missing.join(', ')}: run overt provision --site ${config.siteUrl}`,
+      },
+    };
+  }
+  const graphSite: GraphSite = { siteId: site.value.siteId, lists: lists as Record<ListKey, string> };
+  const store = new GraphStore(new GraphContext(client, counter, graphSite, config.staleMs));
+  await store.reconcile();
+  return { ok: true, value: store };
+}

@@ -1,0 +1,71 @@
+import {
+  AuthenticationHandler,
+  Client,
+  HTTPMessageHandler,
+  RetryHandler,
+  RetryHandlerOptions,
+  type AuthenticationProvider,
+  type ClientOptions,
+  type Context,
+  type Middleware,
+} from '@microsoft/microsoft-graph-client';
+import { Agent } from 'undici';
+
+/**
+ * The Graph client with Overt's cross-cutting concerns as middleware, once: the token, retries of whole
+ * requests on 429/503/504 honouring Retry-After (the SDK's RetryHandler, up to its cap of 10 retries),
+ * and a request counter. Inner `$batch` throttling is not visible here: batch.ts re-sends those.
+ */
+
+export type RequestCounter = { requests: number };
+
+class CountingHandler implements Middleware {
+  private next: Middleware | undefined;
+
+  constructor(private readonly counter: RequestCounter) {}
+
+  async execute(context: Context): Promise<void> {
+    this.counter.requests += 1;
+    if (!this.next) throw new Error('CountingHandler needs a next middleware');
+    await this.next.execute(context);
+  }
+
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+}
+
+export type GraphClientOptions = {
+  /** `https://graph.microsoft.com` in production; the local server's URL in tests. */
+  graphUrl: string;
+  authProvider: AuthenticationProvider;
+  /** PEM of a CA to trust (the local server's); production uses the system store. */
+  ca?: string;
+  /** Seconds to wait when a throttled response carries no Retry-After. */
+  retryDelaySeconds?: number;
+  maxRetries?: number;
+};
+
+export function graphClient(options: GraphClientOptions): { client: Client; counter: RequestCounter } {
+  const counter: RequestCounter = { requests: 0 };
+  const url = new URL(options.graphUrl);
+  const middleware: Middleware[] = [
+    new AuthenticationHandler(options.authProvider),
+    new RetryHandler(new RetryHandlerOptions(options.retryDelaySeconds ?? 3, options.maxRetries ?? 10)),
+    new CountingHandler(counter),
+    new HTTPMessageHandler(),
+  ];
+  const init: ClientOptions = {
+    baseUrl: `${options.graphUrl.replace(/\/+$/, '')}/`,
+    middleware,
+    ...(url.hostname === 'graph.microsoft.com' ? {} : { customHosts: new Set([url.hostname]) }),
+    ...(options.ca
+      ? {
+          fetchOptions: {
+            dispatcher: new Agent({ connect: { ca: options.ca } }),
+          } as unknown as ClientOptions['fetchOptions'],
+        }
+      : {}),
+  };
+  return { client: Client.initWithMiddleware(init), counter };
+}

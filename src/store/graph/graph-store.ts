@@ -1,0 +1,207 @@
+import { AuditEvent, verifyChain, type VerifyResult } from '../audit';
+import { indexedFields, indexValue, normaliseDate } from '../indexes';
+import type { Kind } from '../records';
+import type {
+  AuditListQuery,
+  CommitResult,
+  CountQuery,
+  CountRow,
+  Query,
+  Store,
+  Unit,
+  Versioned,
+} from '../store';
+import { checkQuery } from '../validate';
+import { GraphUnavailableError, isUniqueViolation, ok } from './batch';
+import { GraphContext, unexpected } from './context';
+import {
+  SELECT,
+  WrittenItem,
+  ceilSecond,
+  fieldsOf,
+  filterOf,
+  floorSecond,
+  matches,
+  quote,
+  recordOf,
+  sortBy,
+} from './fields';
+import { AuditColumns, columnName } from './lists';
+import { UnitWriter } from './units';
+
+/**
+ * The store on SharePoint lists through Microsoft Graph. Reads issued together share one `$batch`;
+ * a unit is one `$batch` chain (units.ts); versions are the items' eTags.
+ */
+export class GraphStore implements Store {
+  private readonly units: UnitWriter;
+  private closed = false;
+
+  constructor(readonly ctx: GraphContext) {
+    this.units = new UnitWriter(ctx);
+  }
+
+  /** HTTP requests this instance has sent (a `$batch` is one). */
+  get requests(): number {
+    return this.ctx.counter.requests;
+  }
+
+  async get<K extends Kind>(kind: K, id: string): Promise<Versioned<K> | undefined> {
+    checkQuery(kind);
+    const found = await this.ctx.fetch(kind, id);
+    return found && { record: found.record, version: found.version };
+  }
+
+  async query<K extends Kind>(kind: K, query: Query<K> = {}): Promise<Versioned<K>[]> {
+    const q = checkQuery(kind, query);
+    const orderby = q.orderBy && `fields/${columnName(q.orderBy.field)} ${q.orderBy.dir}`;
+    const out: Versioned<K>[] = [];
+    const pages = this.ctx.pages(kind, { filter: filterOf(q), orderby, select: SELECT, top: q.limit });
+    for await (const items of pages) {
+      for (const item of items) {
+        const v = this.ctx.remember(kind, item);
+        if (matches(kind, q, v.record as Record<string, unknown>)) out.push(v);
+      }
+      if (q.limit !== undefined && out.length >= q.limit) break;
+    }
+    const sorted = q.orderBy ? sortBy(kind, out, q.orderBy) : out;
+    return q.limit === undefined ? sorted : sorted.slice(0, q.limit);
+  }
+
+  /** Graph has no aggregates: the matching items are read (bodies only) and counted here. */
+  async count<K extends Kind>(kind: K, query: CountQuery<K> = {}): Promise<CountRow<K>[]> {
+    const q = checkQuery(kind, query);
+    const types = new Map(indexedFields(kind));
+    const groups = new Map<string, CountRow<K>>();
+    for await (const items of this.ctx.pages(kind, { filter: filterOf(q), select: SELECT })) {
+      for (const item of items) {
+        const record = recordOf(kind, item).record as Record<string, unknown>;
+        if (!matches(kind, q, record)) continue;
+        const group = Object.fromEntries(
+          q.groupBy.map((f) => [f, indexValue(types.get(f) ?? 'text', record[f])]),
+        ) as CountRow<K>['group'];
+        const key = JSON.stringify(q.groupBy.map((f) => group[f as keyof typeof group] ?? null));
+        const row = groups.get(key) ?? { group, count: 0 };
+        row.count += 1;
+        groups.set(key, row);
+      }
+    }
+    if (q.groupBy.length === 0) return [{ group: {}, count: groups.get('[]')?.count ?? 0 }];
+    return [...groups.values()];
+  }
+
+  commit(unit: Unit): Promise<CommitResult> {
+    return this.units.commit(unit);
+  }
+
+  replay(key: string): Promise<{ result: unknown } | undefined> {
+    return this.units.replay(key);
+  }
+
+  /** Finishes or undoes pending units (run on open); `force` ignores their age. */
+  reconcile(force = false) {
+    return this.units.reconcilePending(force);
+  }
+
+  readonly audit = {
+    list: async (query: AuditListQuery = {}): Promise<AuditEvent[]> => {
+      if (query.limit !== undefined && (!Number.isInteger(query.limit) || query.limit < 1)) {
+        throw new Error('limit is a positive integer');
+      }
+      const from = query.from === undefined ? undefined : normaliseDate(query.from);
+      const to = query.to === undefined ? undefined : normaliseDate(query.to);
+      const clauses = [
+        ...(query.afterSeq === undefined ? [] : [`fields/${AuditColumns.seq} gt ${query.afterSeq}`]),
+        ...(from === undefined ? [] : [`fields/${AuditColumns.at} ge ${quote(floorSecond(from))}`]),
+        ...(to === undefined ? [] : [`fields/${AuditColumns.at} lt ${quote(ceilSecond(to))}`]),
+      ];
+      const out: AuditEvent[] = [];
+      for await (const items of this.eventPages(clauses.join(' and ') || undefined, query.limit)) {
+        for (const { event } of items) {
+          const at = normaliseDate(event.at);
+          if ((from === undefined || at >= from) && (to === undefined || at < to)) out.push(event);
+        }
+        if (query.limit !== undefined && out.length >= query.limit) break;
+      }
+      return query.limit === undefined ? out : out.slice(0, query.limit);
+    },
+    verify: async (): Promise<VerifyResult> => {
+      const rows: { seq: number; event: unknown; problem?: string }[] = [];
+      const select = `$expand=fields($select=${AuditColumns.seq},${AuditColumns.at},${AuditColumns.body})`;
+      const pages = this.ctx.pages('audit', { orderby: `fields/${AuditColumns.seq} asc`, select });
+      for await (const items of pages) {
+        for (const item of items) {
+          const seq = Number(item.fields[AuditColumns.seq]);
+          let event: unknown;
+          try {
+            event = JSON.parse(String(item.fields[AuditColumns.body]));
+          } catch {
+            rows.push({ seq, event: undefined, problem: 'its body is not JSON' });
+            continue;
+          }
+          const at = (event as { at?: unknown }).at;
+          const column = item.fields[AuditColumns.at];
+          let problem: string | undefined;
+          try {
+            if (typeof at === 'string' && floorSecond(normaliseDate(at)) !== column)
+              problem = 'its indexed time differs from its time';
+          } catch {
+            problem = undefined;
+          }
+          rows.push(problem ? { seq, event, problem } : { seq, event });
+        }
+      }
+      return verifyChain(rows);
+    },
+  };
+
+  private async *eventPages(filter: string | undefined, top?: number) {
+    const select = `$expand=fields($select=${AuditColumns.seq},${AuditColumns.body})`;
+    const pages = this.ctx.pages('audit', { filter, orderby: `fields/${AuditColumns.seq} asc`, select, top });
+    for await (const items of pages) {
+      yield items.map((i) => ({ event: AuditEvent.parse(JSON.parse(String(i.fields[AuditColumns.body]))) }));
+    }
+  }
+
+  /** A lease is a `lease` item: created under its unique record id, renewed with If-Match. */
+  async lease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean> {
+    if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new Error('ttlMs is a positive number');
+    const until = new Date(now.getTime() + ttlMs).toISOString();
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const current = await this.ctx.fetch('lease', name);
+      if (
+        current &&
+        current.record.holder !== holder &&
+        normaliseDate(current.record.until) > now.toISOString()
+      ) {
+        return false;
+      }
+      const record = { id: name, holder, until };
+      const [r] = await this.ctx.batcher.chain([
+        current
+          ? {
+              method: 'PATCH',
+              url: `${this.ctx.items('lease')}/${current.itemId}/fields`,
+              headers: { 'If-Match': current.version },
+              body: fieldsOf('lease', record),
+            }
+          : { method: 'POST', url: this.ctx.items('lease'), body: { fields: fieldsOf('lease', record) } },
+      ]);
+      if (r && ok(r)) {
+        const written = WrittenItem.parse(r.body);
+        const itemId = current?.itemId ?? written.id ?? '';
+        this.ctx.seen.set(`lease/${name}`, { itemId, version: written['@odata.etag'], record });
+        return true;
+      }
+      if (!r || !(r.status === 412 || isUniqueViolation(r))) throw unexpected(`taking lease ${name}`, r!);
+      // Someone else wrote it between our read and write: read again and decide again.
+    }
+    throw new GraphUnavailableError(`lease ${name}: too much contention`);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.units.flush();
+  }
+}
