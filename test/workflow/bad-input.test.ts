@@ -26,7 +26,7 @@ beforeEach(async () => {
 afterEach(() => w.close());
 afterAll(cleanupWorlds);
 
-const nothingWritten = async (run: () => Promise<unknown>) => {
+const nothingWritten = async <T>(run: () => Promise<T>): Promise<T> => {
   const before = { counts: await w.counts(), events: (await w.store.audit.list()).length };
   const result = await run();
   expect({ counts: await w.counts(), events: (await w.store.audit.list()).length }).toEqual(before);

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { loadProfileFile } from './policy/load';
+import type { Profile } from './policy/profile';
+
+/**
+ * The service's settings, from the environment (the Agents Toolkit's env/ files set them in Azure):
+ * validated once at start; a bad setting or a bad custom profile stops the start with a message naming it.
+ */
+export const Config = z.object({
+  OVERT_DATA: z.string().min(1).default('./.data'),
+  OVERT_STORE: z.enum(['sqlite', 'graph']).default('sqlite'),
+  /** Custom profile files, separated by commas. */
+  OVERT_PROFILE_FILES: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    ),
+  /** Create the fictional demo service when the data folder is empty. */
+  OVERT_DEMO: z.enum(['auto', 'off']).default('auto'),
+  BOT_PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  TAB_PORT: z.coerce.number().int().min(0).max(65535).default(53000),
+  /** How often the timers run, in seconds. */
+  OVERT_JOBS_EVERY: z.coerce.number().int().min(5).default(60),
+});
+export type Config = z.infer<typeof Config>;
+
+export type Loaded<T> = { ok: true; value: T } | { ok: false; message: string };
+
+export function loadConfig(
+  env: NodeJS.ProcessEnv,
+  overrides: Partial<Record<keyof Config, string>> = {},
+): Loaded<Config> {
+  const parsed = Config.safeParse({ ...env, ...overrides });
+  if (!parsed.success) return { ok: false, message: `configuration: ${z.prettifyError(parsed.error)}` };
+  return { ok: true, value: parsed.data };
+}
+
+/** Every configured custom profile, or the first that fails, named with its path and problem. */
+export function loadCustomProfiles(paths: string[]): Loaded<Profile[]> {
+  const out: Profile[] = [];
+  for (const path of paths) {
+    const p = loadProfileFile(path);
+    if (!p.ok) return { ok: false, message: p.error.message };
+    out.push(p.value);
+  }
+  return { ok: true, value: out };
+}
