@@ -68,6 +68,13 @@ function visibleStrings(value: unknown, found: string[] = []): string[] {
   return found;
 }
 
+function render(page: Page, json: unknown): Promise<Rendered> {
+  return page.evaluate(
+    (j) => (window as unknown as { renderCard(card: unknown): Rendered }).renderCard(j),
+    json,
+  );
+}
+
 const normalise = (text: string): string => text.replace(/\s+/g, ' ').trim();
 
 describe('cards render in Chromium with adaptivecards', () => {
@@ -93,10 +100,7 @@ describe('cards render in Chromium with adaptivecards', () => {
 
   it.each(SAMPLE_CARDS.map((s) => [s.name, s.card] as const))('%s', async (name, card) => {
     expect(validateCard(card)).toEqual({ ok: true });
-    const rendered = await page.evaluate(
-      (json) => (window as unknown as { renderCard(j: unknown): Rendered }).renderCard(json),
-      card,
-    );
+    const rendered = await render(page, card);
     await screenshot(page.locator('#host'), `cards/${name}.png`);
 
     expect(rendered.events).toEqual([]);
@@ -107,10 +111,11 @@ describe('cards render in Chromium with adaptivecards', () => {
   });
 
   it('reports a renderer error for a broken card, so the checks above can fail', async () => {
-    const rendered = await page.evaluate(
-      (json) => (window as unknown as { renderCard(j: unknown): Rendered }).renderCard(json),
-      { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlok', text: 'typo' }] },
-    );
+    const rendered = await render(page, {
+      type: 'AdaptiveCard',
+      version: '1.5',
+      body: [{ type: 'TextBlok', text: 'typo' }],
+    });
     expect(rendered.events.map((e) => e.message).join(' ')).toMatch(/TextBlok/);
   });
 });
