@@ -2,7 +2,6 @@ import { Command, CommanderError } from 'commander';
 import { register as registerPolicy } from './policy';
 import { register as registerAudit } from './audit';
 import { register as registerProvision } from './provision';
-import { register as registerService } from './service';
 
 /** Builds the `overt` command. Each command group lives in its own file and registers itself here. */
 export function program(): Command {
@@ -15,7 +14,6 @@ export function program(): Command {
   registerPolicy(cli);
   registerAudit(cli);
   registerProvision(cli);
-  registerService(cli);
   return cli;
 }
 

@@ -82,6 +82,7 @@ export async function openGraphStore(config: GraphConfig): Promise<StoreOutcome<
   }
   const graphSite: GraphSite = { siteId: site.value.siteId, lists: lists as Record<ListKey, string> };
   const store = new GraphStore(new GraphContext(client, counter, graphSite, config.staleMs));
-  await store.reconcile();
+  // One request: the audit tail (so the first unit needs no read of its own) and the pending units.
+  await Promise.all([store.ctx.readTail(), store.reconcile()]);
   return { ok: true, value: store };
 }
