@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { register as registerPolicy } from './policy';
 import { register as registerAudit } from './audit';
 import { register as registerProvision } from './provision';
+import { register as registerService } from './service';
 
 /** Builds the `overt` command. Each command group lives in its own file and registers itself here. */
 export function program(): Command {
@@ -14,6 +15,7 @@ export function program(): Command {
   registerPolicy(cli);
   registerAudit(cli);
   registerProvision(cli);
+  registerService(cli);
   return cli;
 }
 
