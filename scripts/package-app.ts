@@ -1,0 +1,204 @@
+/**
+ * Builds the Teams app package for one environment: `npm run package -- --env local` →
+ * build/appPackage.local.zip (manifest.json with its ${{NAME}} placeholders filled from env/.env.<env>
+ * and env/.env.<env>.user, color.png, outline.png). Refuses to build when a placeholder has no value,
+ * the manifest fails the Teams v1.22 JSON schema (vendored in appPackage/schema/), or an icon has the
+ * wrong size or, for the outline icon, is not white on transparent.
+ *
+ * Zipping uses the system `zip` command (no zip library is installed); without it, the packaging stops
+ * with a message saying how to install it.
+ */
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import teamsSchema from '../appPackage/schema/MicrosoftTeams.schema.v1.22.json';
+import { decodePng } from './png';
+
+export const ROOT = resolve(__dirname, '..');
+export const APP_PACKAGE_DIR = join(ROOT, 'appPackage');
+export const ENV_DIR = join(ROOT, 'env');
+
+const ENV_NAME = /^[a-z][a-z0-9-]*$/;
+const PLACEHOLDER = /\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+
+/** Parses a dotenv-style file as the Agents Toolkit writes them: KEY=VALUE, # comments, optional quotes. */
+export function parseEnvFile(text: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [index, raw] of text.split(/\r?\n/).entries()) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+    if (!match) throw new Error(`line ${index + 1} is not KEY=VALUE: ${raw}`);
+    let value = match[2]!;
+    const quoted = /^(["'])(.*)\1$/.exec(value);
+    if (quoted) value = quoted[2]!;
+    values[match[1]!] = value;
+  }
+  return values;
+}
+
+/** The values for one environment: env/.env.<env>, then env/.env.<env>.user (secrets) over it. */
+export function readEnv(env: string, dir = ENV_DIR): Record<string, string> {
+  if (!ENV_NAME.test(env))
+    throw new Error(`"${env}" is not an environment name (lower-case letters, digits, -)`);
+  const file = join(dir, `.env.${env}`);
+  if (!existsSync(file)) throw new Error(`no environment "${env}": ${file} does not exist`);
+  const values = parseEnvFile(readFileSync(file, 'utf8'));
+  const user = `${file}.user`;
+  return existsSync(user) ? { ...values, ...parseEnvFile(readFileSync(user, 'utf8')) } : values;
+}
+
+/** Fills ${{NAME}} placeholders; a name with no value is reported, never left in or blanked silently. */
+export function fillPlaceholders(
+  text: string,
+  values: Record<string, string>,
+): { text: string; missing: string[] } {
+  const missing = new Set<string>();
+  const filled = text.replace(PLACEHOLDER, (whole, name: string) => {
+    const value = values[name];
+    if (value === undefined) {
+      missing.add(name);
+      return whole;
+    }
+    // The manifest is JSON: a value goes inside a JSON string, so it is escaped as one.
+    return JSON.stringify(value).slice(1, -1);
+  });
+  return { text: filled, missing: [...missing].sort() };
+}
+
+const Guid = z.string().regex(/^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/, 'must be a GUID');
+/** What the manifest needs from an environment; the zod schema names the bad value and why. */
+export const ManifestEnv = z.looseObject({
+  TEAMS_APP_ID: Guid,
+  BOT_ID: Guid,
+  BOT_DOMAIN: z.string().regex(/^[A-Za-z0-9.-]+$/, 'must be a host name, without scheme, port or path'),
+  APP_VERSION: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a version like 1.2.3'),
+  APP_NAME_SUFFIX: z.string().max(24),
+});
+
+let compiledManifest: ReturnType<Ajv['compile']> | undefined;
+
+/** Checks a filled manifest against the Teams v1.22 schema; returns readable problems (none when valid). */
+export function validateManifest(manifest: unknown): string[] {
+  if (!compiledManifest) {
+    // The Teams schema declares draft-04, whose meta-schema Ajv 8 does not ship; the keywords it uses mean
+    // the same in Ajv's default draft (it has no boolean exclusiveMinimum/Maximum and no `id`), so it is
+    // compiled without checking it against its meta-schema.
+    const ajv = new Ajv({ allErrors: true, strictTypes: false, validateSchema: false });
+    addFormats(ajv);
+    compiledManifest = ajv.compile(teamsSchema);
+  }
+  if (compiledManifest(manifest)) return [];
+  return (compiledManifest.errors ?? []).map((e) => {
+    const extra =
+      e.keyword === 'additionalProperties' ? ` ("${String(e.params['additionalProperty'])}")` : '';
+    return `${e.instancePath || '/'}: ${e.message ?? e.keyword}${extra}`;
+  });
+}
+
+/** Icon rules from the Teams schema's descriptions: colour 192×192; outline 32×32, white on transparent. */
+export function checkIcons(
+  dir = APP_PACKAGE_DIR,
+  names = { color: 'color.png', outline: 'outline.png' },
+): string[] {
+  const problems: string[] = [];
+  const read = (name: string) => {
+    try {
+      return decodePng(readFileSync(join(dir, name)));
+    } catch (error) {
+      problems.push(`${name}: ${(error as Error).message}`);
+      return undefined;
+    }
+  };
+  const color = read(names.color);
+  if (color && (color.width !== 192 || color.height !== 192)) {
+    problems.push(`${names.color}: must be 192×192, is ${color.width}×${color.height}`);
+  }
+  const outline = read(names.outline);
+  if (outline) {
+    if (outline.width !== 32 || outline.height !== 32) {
+      problems.push(`${names.outline}: must be 32×32, is ${outline.width}×${outline.height}`);
+    }
+    let transparent = 0;
+    for (let i = 0; i < outline.rgba.length; i += 4) {
+      const [r, g, b, a] = [outline.rgba[i], outline.rgba[i + 1], outline.rgba[i + 2], outline.rgba[i + 3]];
+      if (a === 0) transparent++;
+      else if (r !== 255 || g !== 255 || b !== 255) {
+        problems.push(
+          `${names.outline}: must be white on transparent; pixel ${i / 4} is rgb(${r}, ${g}, ${b})`,
+        );
+        break;
+      }
+    }
+    if (transparent === 0) problems.push(`${names.outline}: must have a transparent background`);
+  }
+  return problems;
+}
+
+/** The manifest for one environment, filled and checked; throws with every problem found. */
+export function buildManifest(env: string): Record<string, unknown> {
+  const values = readEnv(env);
+  const parsed = ManifestEnv.safeParse(values);
+  if (!parsed.success) throw new Error(`env/.env.${env}: ${z.prettifyError(parsed.error)}`);
+  const { text, missing } = fillPlaceholders(
+    readFileSync(join(APP_PACKAGE_DIR, 'manifest.json'), 'utf8'),
+    values,
+  );
+  if (missing.length > 0) throw new Error(`env/.env.${env} has no value for: ${missing.join(', ')}`);
+  const manifest = JSON.parse(text) as Record<string, unknown>;
+  const problems = [...validateManifest(manifest), ...checkIcons()];
+  if (problems.length > 0)
+    throw new Error(`the ${env} app package is not valid:\n  ${problems.join('\n  ')}`);
+  return manifest;
+}
+
+export function hasZipCommand(): boolean {
+  try {
+    execFileSync('zip', ['-v'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Writes build/appPackage.<env>/ and zips it to build/appPackage.<env>.zip; returns the zip's path. */
+export function packageApp(env: string, outDir = join(ROOT, 'build')): string {
+  const manifest = buildManifest(env);
+  const staging = join(outDir, `appPackage.${env}`);
+  const zip = join(outDir, `appPackage.${env}.zip`);
+  rmSync(staging, { recursive: true, force: true });
+  rmSync(zip, { force: true });
+  mkdirSync(staging, { recursive: true });
+  writeFileSync(join(staging, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  for (const icon of ['color.png', 'outline.png'])
+    writeFileSync(join(staging, icon), readFileSync(join(APP_PACKAGE_DIR, icon)));
+  if (!hasZipCommand()) {
+    throw new Error(
+      `the \`zip\` command is not installed, so ${zip} was not made (the files are in ${staging}): apt-get install -y zip`,
+    );
+  }
+  // -X: no extra file attributes, -j: files at the root of the zip, as Teams requires.
+  const files = ['manifest.json', 'color.png', 'outline.png'].map((name) => join(staging, name));
+  execFileSync('zip', ['-q', '-X', '-j', zip, ...files]);
+  return zip;
+}
+
+function main(argv: string[]): void {
+  const at = argv.indexOf('--env');
+  const env = at >= 0 ? argv[at + 1] : undefined;
+  if (!env) {
+    console.error('usage: npm run package -- --env <name>   (an env/.env.<name> file, e.g. local or dev)');
+    process.exit(2);
+  }
+  try {
+    console.log(`wrote ${packageApp(env)}`);
+  } catch (error) {
+    console.error(`package: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
+
+if (require.main === module) main(process.argv.slice(2));

@@ -1,0 +1,147 @@
+/**
+ * The Teams app package, checked offline: the manifest filled for each environment in env/ passes the
+ * Teams v1.22 JSON schema (vendored in appPackage/schema/), carries the bot with its commands, and the
+ * icons have the sizes and colours Teams requires. A broken manifest or icon is named with its problem.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { colorIcon, outlineIcon } from '../../scripts/make-icons';
+import {
+  APP_PACKAGE_DIR,
+  buildManifest,
+  checkIcons,
+  ENV_DIR,
+  fillPlaceholders,
+  hasZipCommand,
+  packageApp,
+  parseEnvFile,
+  readEnv,
+  validateManifest,
+} from '../../scripts/package-app';
+import { encodePng } from '../../scripts/png';
+
+const ENVIRONMENTS = readdirSync(ENV_DIR)
+  .map((name) => /^\.env\.([a-z][a-z0-9-]*)$/.exec(name)?.[1])
+  .filter((name): name is string => name !== undefined);
+
+type Bot = {
+  botId: string;
+  scopes: string[];
+  commandLists: { scopes: string[]; commands: { title: string }[] }[];
+};
+
+describe('Teams app manifest', () => {
+  it('has an environment file for local and dev', () => {
+    expect(ENVIRONMENTS).toEqual(expect.arrayContaining(['local', 'dev']));
+  });
+
+  it.each(ENVIRONMENTS)(
+    'filled for %s, passes the Teams v1.22 schema with the bot and its commands',
+    (env) => {
+      const manifest = buildManifest(env);
+      const values = readEnv(env);
+      expect(JSON.stringify(manifest)).not.toContain('${{');
+      expect(validateManifest(manifest)).toEqual([]);
+      expect(manifest['manifestVersion']).toBe('1.22');
+      expect(manifest['$schema']).toBe(
+        'https://developer.microsoft.com/en-us/json-schemas/teams/v1.22/MicrosoftTeams.schema.json',
+      );
+      expect(manifest['id']).toBe(values['TEAMS_APP_ID']);
+      expect(manifest['validDomains']).toEqual([values['BOT_DOMAIN']]);
+      const [bot] = manifest['bots'] as Bot[];
+      expect(bot?.botId).toBe(values['BOT_ID']);
+      expect(bot?.scopes).toEqual(['personal', 'team']);
+      const personal = bot?.commandLists.find((list) => list.scopes.includes('personal'));
+      expect(personal?.commands.map((c) => c.title)).toEqual([
+        'help',
+        'new request',
+        'my requests',
+        'child summary',
+        'record consent',
+        'record objection',
+      ]);
+    },
+  );
+
+  it('the schema rejects a broken manifest, naming the field', () => {
+    const manifest = buildManifest('local');
+    const broken = {
+      ...manifest,
+      id: 'not-a-guid',
+      accentColor: 'blue',
+      colour: 'extra',
+      bots: [{ ...(manifest['bots'] as Bot[])[0], scopes: ['everywhere'] }],
+    };
+    const problems = validateManifest(broken);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        '/: must NOT have additional properties ("colour")',
+        '/id: must match pattern "^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$"',
+        '/accentColor: must match pattern "^#[0-9a-fA-F]{6}$"',
+        '/bots/0/scopes/0: must be equal to one of the allowed values',
+      ]),
+    );
+    const { manifestVersion: _dropped, ...withoutVersion } = manifest;
+    expect(validateManifest(withoutVersion)).toContain("/: must have required property 'manifestVersion'");
+  });
+
+  it('placeholders without a value are reported, and values are escaped for JSON', () => {
+    expect(fillPlaceholders('{"a":"${{A}}","b":"${{ B }}","c":"${{C}}"}', { A: 'say "hi"', B: 'x' })).toEqual(
+      {
+        text: '{"a":"say \\"hi\\"","b":"x","c":"${{C}}"}',
+        missing: ['C'],
+      },
+    );
+    expect(parseEnvFile('# comment\nA=1\nB = "two words"\n\nC=\'x=y\'\n')).toEqual({
+      A: '1',
+      B: 'two words',
+      C: 'x=y',
+    });
+    expect(() => parseEnvFile('not a line')).toThrow('line 1 is not KEY=VALUE');
+  });
+
+  it('the committed icons are the right size and colour, and are what scripts/make-icons.ts draws', () => {
+    expect(checkIcons()).toEqual([]);
+    expect(readFileSync(join(APP_PACKAGE_DIR, 'color.png')).equals(encodePng(colorIcon()))).toBe(true);
+    expect(readFileSync(join(APP_PACKAGE_DIR, 'outline.png')).equals(encodePng(outlineIcon()))).toBe(true);
+  });
+
+  it('a wrong-sized colour icon and a coloured outline icon are refused', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'overt-icons-'));
+    try {
+      const small = colorIcon();
+      writeFileSync(
+        join(dir, 'color.png'),
+        encodePng({ width: 32, height: 32, rgba: small.rgba.slice(0, 32 * 32 * 4) }),
+      );
+      writeFileSync(join(dir, 'outline.png'), encodePng(colorIcon()));
+      const problems = checkIcons(dir);
+      expect(problems).toContain('color.png: must be 192×192, is 32×32');
+      expect(problems).toContain('outline.png: must be 32×32, is 192×192');
+      expect(problems.some((p) => p.startsWith('outline.png: must be white on transparent'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  (hasZipCommand() ? it : it.skip)(
+    'npm run package builds build/appPackage.<env>.zip with the three files at its root',
+    () => {
+      const out = mkdtempSync(join(tmpdir(), 'overt-package-'));
+      try {
+        const zip = packageApp('local', out);
+        expect(zip).toBe(join(out, 'appPackage.local.zip'));
+        const listing = execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).trim().split('\n').sort();
+        expect(listing).toEqual(['color.png', 'manifest.json', 'outline.png']);
+        const manifest = JSON.parse(
+          execFileSync('unzip', ['-p', zip, 'manifest.json'], { encoding: 'utf8' }),
+        ) as unknown;
+        expect(validateManifest(manifest)).toEqual([]);
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    },
+  );
+});
