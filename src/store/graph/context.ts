@@ -24,8 +24,9 @@ export class GraphContext {
   readonly batcher: Batcher;
   readonly reads: ReadQueue;
   readonly seen = new Map<string, Seen>();
-  /** The last audit event this instance knows of; a stale one is caught by the unique seq column. */
-  tail: Tail | undefined;
+  /** The last audit event this instance knows of (null: the trail is empty; undefined: not read yet).
+   * A stale one is caught by the unique seq column. */
+  tail: Tail | null | undefined;
 
   constructor(
     readonly client: Client,
@@ -93,7 +94,7 @@ export class GraphContext {
   }
 
   /** The last audit event, read from Graph. */
-  async readTail(): Promise<Tail | undefined> {
+  async readTail(): Promise<Tail | null> {
     const select = `$expand=fields($select=${AuditColumns.seq},${AuditColumns.body})`;
     for await (const items of this.pages('audit', {
       orderby: `fields/${AuditColumns.seq} desc`,
@@ -101,12 +102,13 @@ export class GraphContext {
       top: 1,
     })) {
       const last = items[0];
-      if (!last) return undefined;
+      if (!last) break;
       const event = JSON.parse(String(last.fields[AuditColumns.body])) as { seq: number; hash: string };
       this.tail = { seq: event.seq, hash: event.hash };
       return this.tail;
     }
-    return undefined;
+    this.tail = null;
+    return null;
   }
 }
 

@@ -220,7 +220,7 @@ export class UnitWriter {
   /** The unit's events not yet landed, chained onto the current tail. */
   private remainingEvents(intent: Intent, landed: number): AuditEvent[] {
     let i = landed;
-    return chain(intent.audit.slice(landed) as AuditDraft[], this.ctx.tail, intent, () =>
+    return chain(intent.audit.slice(landed) as AuditDraft[], this.ctx.tail ?? undefined, intent, () =>
       eventId(intent.key, i++),
     );
   }
