@@ -68,6 +68,26 @@ describe('validateCard', () => {
     expect(problemsOf(broken)).toContain('/body/0/spacing: must be equal to one of the allowed values');
   });
 
+  it('gives exactly one precise problem for typical mistakes, however deep', () => {
+    const exactly = (value: unknown) => {
+      const check = validateCard(value);
+      return check.ok ? [] : check.problems.map((p) => `${p.path}: ${p.message}`);
+    };
+    const badFact = card([columnSet([column([{ type: 'FactSet', facts: [{ title: 'a' }] } as never])])]);
+    expect(exactly(badFact)).toEqual([
+      "/body/0/columns/0/items/0/facts/0: must have required property 'value'",
+    ]);
+    expect(exactly(card([{ type: 'Column', items: [] } as never]))).toEqual([
+      '/body/0/type: a "Column" is not allowed here',
+    ]);
+    expect(exactly(card([], { actions: [{ ...execute('go', 'Go'), data: 5 } as never] }))).toEqual([
+      '/actions/0/data: must be string or object',
+    ]);
+    expect(exactly(card([{ ...textBlock('x'), spacing: 'huge' } as never]))).toEqual([
+      '/body/0/spacing: must be equal to one of the allowed values: ["default","none","small","medium","large","extraLarge","padding"]',
+    ]);
+  });
+
   it('rejects an input without an id (the schema) and duplicate ids (Overt)', () => {
     const noId = card([{ type: 'Input.Text', label: 'Reason' } as never]);
     expect(problemsOf(noId)).toContain("/body/0: must have required property 'id'");

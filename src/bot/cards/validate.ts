@@ -33,13 +33,36 @@ type JsonObject = { [key: string]: Json };
 const isObject = (value: Json): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The element and action types the schema defines; used to tell which anyOf branch an error came from. */
+/**
+ * The definitions that make up one type's own shape: those it reaches through `$ref` without passing
+ * through an `ImplementationsOf.*` choice (which is where a child element or action starts). For a
+ * TextBlock: Extendable.Element, Spacing, Colors…; for a FactSet: Fact; for a ColumnSet: Column.
+ */
 const definitions = officialSchema.definitions as Record<string, unknown>;
-const ITEM_TYPES = new Set(
-  officialSchema.definitions['ImplementationsOf.Item'].anyOf.map((branch) =>
-    branch.allOf[0]!.$ref.replace('#/definitions/', ''),
-  ),
-);
+const reachCache = new Map<string, Set<string>>();
+function ownDefinitions(type: string): Set<string> {
+  const cached = reachCache.get(type);
+  if (cached) return cached;
+  const reached = new Set<string>([type]);
+  const queue = [type];
+  while (queue.length > 0) {
+    const visit = (node: unknown): void => {
+      if (typeof node !== 'object' || node === null) return;
+      for (const [key, value] of Object.entries(node)) {
+        if (key === '$ref' && typeof value === 'string') {
+          const name = value.replace('#/definitions/', '');
+          if (!name.startsWith('ImplementationsOf.') && !reached.has(name)) {
+            reached.add(name);
+            queue.push(name);
+          }
+        } else visit(value);
+      }
+    };
+    visit(definitions[queue.shift()!]);
+  }
+  reachCache.set(type, reached);
+  return reached;
+}
 
 /** Which definition each sub-schema of the official schema belongs to (Ajv reports errors against sub-schemas). */
 const owner = new WeakMap<object, string>();
@@ -165,6 +188,19 @@ function describe(error: ErrorObject): string {
   return error.message ?? error.keyword;
 }
 
+/** "must be string" and "must be object" at one path (an anyOf of types) read as one problem. */
+function mergeTypeErrors(problems: CardProblem[]): CardProblem[] {
+  const merged: CardProblem[] = [];
+  for (const problem of problems) {
+    const type = /^must be (\w+)$/.exec(problem.message)?.[1];
+    const earlier =
+      type && merged.find((p) => p.path === problem.path && /^must be \w+( or \w+)*$/.test(p.message));
+    if (earlier) earlier.message += ` or ${type}`;
+    else merged.push({ ...problem });
+  }
+  return merged;
+}
+
 /**
  * The schema's errors, cut down to the useful ones. Elements are matched through `anyOf` over every type,
  * so a broken TextBlock also "fails" as an Image, a Container…; only the errors of the branch for the
@@ -180,6 +216,7 @@ function readable(errors: ErrorObject[], card: Json): CardProblem[] {
       problems.push({ path, message });
     }
   };
+  const offBranch = new Set<string>();
   for (const error of errors) {
     if (error.keyword === 'anyOf' || error.keyword === 'allOf') continue;
     const path = error.instancePath || '/';
@@ -195,9 +232,13 @@ function readable(errors: ErrorObject[], card: Json): CardProblem[] {
       push(typed.path + '/type', `"${typed.type}" is not an Adaptive Card 1.5 element or action type`);
       continue;
     }
-    const branch = typeof error.parentSchema === 'object' ? owner.get(error.parentSchema) : undefined;
-    const type = typed && ITEM_TYPES.has(typed.type) ? typed.type : undefined;
-    if (branch && ITEM_TYPES.has(branch) && type && branch !== type) continue;
+    // Elements are matched through `anyOf` over every type, so a broken TextBlock also "fails" as an Image,
+    // an Input…: keep only errors from the definitions that make up the nearest element's own type.
+    const from = typeof error.parentSchema === 'object' ? owner.get(error.parentSchema) : undefined;
+    if (from && typed && !ownDefinitions(typed.type).has(from)) {
+      offBranch.add(typed.path);
+      continue;
+    }
     if (
       error.keyword === 'pattern' &&
       errors.some((e) => e.keyword === 'enum' && e.instancePath === error.instancePath)
@@ -206,11 +247,18 @@ function readable(errors: ErrorObject[], card: Json): CardProblem[] {
     }
     push(path, describe(error));
   }
+  // An element whose anyOf failed with no error of its own type at or below it is of a type not allowed
+  // where it stands (a Column directly in a body, an Input as a card action).
+  for (const path of offBranch) {
+    const prefix = path === '/' ? '/' : path + '/';
+    if (problems.some((p) => p.path === path || p.path.startsWith(prefix))) continue;
+    const type = String((at(card, path === '/' ? '' : path) as JsonObject)['type']);
+    push(path + '/type', `a "${type}" is not allowed here`);
+  }
   if (problems.length === 0 && errors.length > 0) {
-    // Nothing matched the element's own branch (say, a Column placed directly in a body): report the raw errors.
     for (const error of errors.slice(0, 5)) push(error.instancePath || '/', describe(error));
   }
-  return problems;
+  return mergeTypeErrors(problems);
 }
 
 export function validateCard(card: unknown): CardCheck {
