@@ -2,19 +2,16 @@
  * Builds the Teams app package for one environment: `npm run package -- --env local` →
  * build/appPackage.local.zip (manifest.json with its ${{NAME}} placeholders filled from env/.env.<env>
  * and env/.env.<env>.user, color.png, outline.png). Refuses to build when a placeholder has no value,
- * the manifest fails the Teams v1.22 JSON schema (vendored in appPackage/schema/), or an icon has the
- * wrong size or, for the outline icon, is not white on transparent.
- *
- * Zipping uses the system `zip` command (no zip library is installed); without it, the packaging stops
- * with a message saying how to install it.
+ * the manifest fails the Teams v1.22 JSON schema (as Microsoft ships it in @microsoft/app-manifest), or an
+ * icon has the wrong size or, for the outline icon, is not white on transparent. Zipped with jszip.
  */
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import teamsSchema from '../appPackage/schema/MicrosoftTeams.schema.v1.22.json';
+import JSZip from 'jszip';
+import teamsSchema from '@microsoft/app-manifest/build/json-schemas/teams/v1.22/MicrosoftTeams.schema.json';
 import { decodePng } from './png';
 
 export const ROOT = resolve(__dirname, '..');
@@ -155,34 +152,28 @@ export function buildManifest(env: string): Record<string, unknown> {
   return manifest;
 }
 
-export function hasZipCommand(): boolean {
-  try {
-    execFileSync('zip', ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Writes build/appPackage.<env>/ and zips it to build/appPackage.<env>.zip; returns the zip's path. */
-export function packageApp(env: string, outDir = join(ROOT, 'build')): string {
+export async function packageApp(env: string, outDir = join(ROOT, 'build')): Promise<string> {
   const manifest = buildManifest(env);
   const staging = join(outDir, `appPackage.${env}`);
   const zip = join(outDir, `appPackage.${env}.zip`);
   rmSync(staging, { recursive: true, force: true });
   rmSync(zip, { force: true });
   mkdirSync(staging, { recursive: true });
-  writeFileSync(join(staging, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-  for (const icon of ['color.png', 'outline.png'])
-    writeFileSync(join(staging, icon), readFileSync(join(APP_PACKAGE_DIR, icon)));
-  if (!hasZipCommand()) {
-    throw new Error(
-      `the \`zip\` command is not installed, so ${zip} was not made (the files are in ${staging}): apt-get install -y zip`,
-    );
+  const archive = new JSZip();
+  const files: [string, Buffer][] = [
+    ['manifest.json', Buffer.from(JSON.stringify(manifest, null, 2) + '\n')],
+    ...['color.png', 'outline.png'].map((icon): [string, Buffer] => [
+      icon,
+      readFileSync(join(APP_PACKAGE_DIR, icon)),
+    ]),
+  ];
+  // The three files at the root of the zip, as Teams requires.
+  for (const [name, data] of files) {
+    writeFileSync(join(staging, name), data);
+    archive.file(name, data, { date: new Date('2026-01-01T00:00:00Z') });
   }
-  // -X: no extra file attributes, -j: files at the root of the zip, as Teams requires.
-  const files = ['manifest.json', 'color.png', 'outline.png'].map((name) => join(staging, name));
-  execFileSync('zip', ['-q', '-X', '-j', zip, ...files]);
+  writeFileSync(zip, await archive.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
   return zip;
 }
 
@@ -193,12 +184,13 @@ function main(argv: string[]): void {
     console.error('usage: npm run package -- --env <name>   (an env/.env.<name> file, e.g. local or dev)');
     process.exit(2);
   }
-  try {
-    console.log(`wrote ${packageApp(env)}`);
-  } catch (error) {
-    console.error(`package: ${(error as Error).message}`);
-    process.exit(1);
-  }
+  packageApp(env).then(
+    (zip) => console.log(`wrote ${zip}`),
+    (error: Error) => {
+      console.error(`package: ${error.message}`);
+      process.exit(1);
+    },
+  );
 }
 
 if (require.main === module) main(process.argv.slice(2));
