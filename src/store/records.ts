@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Role } from '../policy/situation';
 
 /**
  * The record: one zod schema per kind of thing Overt keeps (DESIGN.md §3). The schema is the type.
@@ -15,15 +16,8 @@ const Text = z.string().min(1);
 /** JSON the store keeps without looking inside (verdicts, conversation references, assertions). */
 const Opaque = z.json();
 
-export const Role = z.enum([
-  'case-manager',
-  'team-manager',
-  'service-manager',
-  'information-governance',
-  'authorised-officer',
-  'administrator',
-]);
-export type Role = z.infer<typeof Role>;
+/** Staff roles: the policy's own vocabulary (the case format's `action.by.role`). */
+export { Role };
 
 export const PlatformAccount = z.object({ platform: Text, account: Text });
 export type PlatformAccount = z.infer<typeof PlatformAccount>;

@@ -6,14 +6,14 @@ import {
   getOr,
   nowIso,
   refuse,
-  replayed,
+  openRequestCommand,
   teamProfile,
   verdictAudit,
   verdictSummary,
   type VerdictSummary,
 } from './context';
 import { Id, Key, OptionalText, parse, Text, When } from './input';
-import { fieldOf, policyActor, verdictFor } from './policy-facts';
+import { policyActor, policyRefusal, verdictFor } from './policy-facts';
 import { fail, type Deps, type Outcome } from './types';
 
 export const RecordCheckInput = z
@@ -58,13 +58,10 @@ export async function recordCheck(deps: Deps, input: RecordCheckInput): Promise<
   const parsed = parse(RecordCheckInput, input);
   if (!parsed.ok) return parsed;
   const i = parsed.value;
-  const again = await replayed<Recorded>(deps, i.key);
-  if (again) return again;
-  const staff = await actor(deps, i.actorId);
-  if (!staff.ok) return staff;
-  const found = await getOr(deps, 'request', i.requestId, 'requestId');
-  if (!found.ok) return found;
-  const { record: request, version } = found.value;
+  const opened = await openRequestCommand<Recorded>(deps, i);
+  if ('done' in opened) return opened.done;
+  const { request, version } = opened;
+  const staff = { value: opened.staff };
   const audit = {
     actor: { id: staff.value.id, role: staff.value.role },
     action: 'check.record',
@@ -133,20 +130,13 @@ export async function recordCheck(deps: Deps, input: RecordCheckInput): Promise<
     attestNoFriendFollow: i.attestNoFriendFollow,
     attestOpenSourceOnly: i.attestOpenSourceOnly,
   });
-  if (verdict.outcome !== 'allow') {
-    const field = fieldOf(tp.value.profile, verdict);
+  if (verdict.outcome !== 'allow')
     return refuse(
       deps,
       i.key,
       { ...audit, ...verdictAudit(verdict), details: { determining: [...verdict.determining] } },
-      {
-        code: 'POLICY_REFUSED',
-        message: `${field ? `${field}: ` : ''}${verdict.explanation}`,
-        ...(field ? { field } : {}),
-        verdict: verdictSummary(verdict),
-      },
+      policyRefusal(tp.value.profile, verdict),
     );
-  }
   const at = nowIso(deps);
   const check: Check = {
     id: deps.ids(),

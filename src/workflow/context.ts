@@ -182,3 +182,22 @@ export async function replayed<T>(deps: Deps, key: string): Promise<Outcome<T> |
 }
 
 export type Rec<K extends Kind> = RecordOf<K>;
+
+/**
+ * The opening of every command on an existing request: the replayed answer for a key seen before, or who
+ * is acting and the request as it is now — read together, so a store that batches reads makes one trip.
+ */
+export async function openRequestCommand<T>(
+  deps: Deps,
+  i: { key: string; actorId: string; requestId: string },
+): Promise<{ done: Outcome<T> } | { staff: Staff; request: Rec<'request'>; version: string }> {
+  const [again, staff, found] = await Promise.all([
+    replayed<T>(deps, i.key),
+    actor(deps, i.actorId),
+    getOr(deps, 'request', i.requestId, 'requestId'),
+  ]);
+  if (again) return { done: again };
+  if (!staff.ok) return { done: staff };
+  if (!found.ok) return { done: found };
+  return { staff: staff.value, request: found.value.record, version: found.value.version };
+}

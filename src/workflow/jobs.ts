@@ -44,6 +44,20 @@ export async function runJobs(deps: Deps, holder: string): Promise<JobsReport> {
     if (r.status === 'committed' && notice) report.notices.push(notice);
     return r.status === 'committed';
   };
+  /** A notice, once: its audit event is the outbox the bot reads. */
+  const notify = (key: string, target: { kind: string; id: string }, notice: Notice) =>
+    once(
+      key,
+      [],
+      {
+        actor: SYSTEM,
+        action: `notice.${notice.kind}`,
+        target,
+        outcome: 'due',
+        details: { ...notice } as never,
+      },
+      notice,
+    );
   const managersOf = async (teamId: string) => {
     const team = await deps.store.get('team', teamId);
     const sms = (await deps.store.query('staff', { where: { role: 'service-manager' } })).filter((s) =>
@@ -101,18 +115,7 @@ export async function runJobs(deps: Deps, holder: string): Promise<JobsReport> {
       requestId: r.id,
       text: `A request for ${await childRef(r.childId)} has waited over ${deps.settings.escalateAfterHours} hours for ${r.authority}.`,
     };
-    await once(
-      `stale:${r.id}`,
-      [],
-      {
-        actor: SYSTEM,
-        action: 'notice.decision-waiting',
-        target: { kind: 'request', id: r.id },
-        outcome: 'due',
-        details: { ...notice } as never,
-      },
-      notice,
-    );
+    await notify(`stale:${r.id}`, { kind: 'request', id: r.id }, notice);
   }
 
   // Approved checks not yet recorded, two days on.
@@ -128,18 +131,7 @@ export async function runJobs(deps: Deps, holder: string): Promise<JobsReport> {
       requestId: r.id,
       text: `The check approved for ${await childRef(r.childId)} has not been recorded: record it, or withdraw the request if it was not done.`,
     };
-    await once(
-      `unrecorded:${r.id}`,
-      [],
-      {
-        actor: SYSTEM,
-        action: 'notice.record-check',
-        target: { kind: 'request', id: r.id },
-        outcome: 'due',
-        details: { ...notice } as never,
-      },
-      notice,
-    );
+    await notify(`unrecorded:${r.id}`, { kind: 'request', id: r.id }, notice);
   }
 
   // Consent reminders due (000 §7).
@@ -154,18 +146,7 @@ export async function runJobs(deps: Deps, holder: string): Promise<JobsReport> {
       childId: c.id,
       text: `${c.caseRef} is due a reminder that their public social media may be looked at (last ${c.lastReminderAt ?? 'never'}).`,
     };
-    await once(
-      `remind:${c.id}:${c.reminderDueAt}`,
-      [],
-      {
-        actor: SYSTEM,
-        action: 'notice.reminder-due',
-        target: { kind: 'child', id: c.id },
-        outcome: 'due',
-        details: { ...notice } as never,
-      },
-      notice,
-    );
+    await notify(`remind:${c.id}:${c.reminderDueAt}`, { kind: 'child', id: c.id }, notice);
   }
 
   // RIPA authorisations due for review, or ended, in the last 30 days.
@@ -181,18 +162,7 @@ export async function runJobs(deps: Deps, holder: string): Promise<JobsReport> {
       ripaId: r.id,
       text: `The RIPA authorisation for ${await childRef(r.childId)} (${r.offence}) is due for review.`,
     };
-    await once(
-      `ripa-review:${r.id}:${r.reviewAt}`,
-      [],
-      {
-        actor: SYSTEM,
-        action: 'notice.ripa-review',
-        target: { kind: 'ripa', id: r.id },
-        outcome: 'due',
-        details: { ...notice } as never,
-      },
-      notice,
-    );
+    await notify(`ripa-review:${r.id}:${r.reviewAt}`, { kind: 'ripa', id: r.id }, notice);
   }
   for (const { record: r } of await deps.store.query('ripa', {
     range: { field: 'until', from: month, to: nowIso },
@@ -205,18 +175,7 @@ export async function runJobs(deps: Deps, holder: string): Promise<JobsReport> {
       ripaId: r.id,
       text: `The RIPA authorisation for ${await childRef(r.childId)} ended on ${r.until}: repeat viewing inside three months is no longer covered.`,
     };
-    await once(
-      `ripa-end:${r.id}:${r.until}`,
-      [],
-      {
-        actor: SYSTEM,
-        action: 'notice.ripa-expired',
-        target: { kind: 'ripa', id: r.id },
-        outcome: 'due',
-        details: { ...notice } as never,
-      },
-      notice,
-    );
+    await notify(`ripa-end:${r.id}:${r.until}`, { kind: 'ripa', id: r.id }, notice);
   }
   return report;
 }

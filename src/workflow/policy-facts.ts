@@ -3,7 +3,7 @@ import type { Condition, Profile } from '../policy/profile';
 import { Situation, type ActionInput } from '../policy/situation';
 import type { Verdict } from '../policy/verdict';
 import type { Child, Staff } from '../store/records';
-import { childHistory } from './context';
+import { childHistory, verdictSummary } from './context';
 import type { Deps } from './types';
 
 /** Asks the policy about an action on a child: the facts come from the store, the moment from the clock. */
@@ -66,4 +66,15 @@ export function clausesAbout(profile: Profile, condition: keyof Condition): stri
 /** The reminder interval in months a profile sets (000 §7), if it sets one. */
 export function reminderMonths(profile: Profile): number | undefined {
   return profile.rules.find((r) => r.when.reminderDueMonths !== undefined)?.when.reminderDueMonths;
+}
+
+/** A policy refusal as a failure: the field it is about first, the verdict's explanation and clauses. */
+export function policyRefusal(profile: Profile, v: Verdict) {
+  const field = fieldOf(profile, v);
+  return {
+    code: 'POLICY_REFUSED' as const,
+    message: `${field ? `${field}: ` : ''}${v.explanation}`,
+    ...(field ? { field } : {}),
+    verdict: verdictSummary(v),
+  };
 }

@@ -12,6 +12,7 @@ import {
   getOr,
   nowIso,
   refuse,
+  openRequestCommand,
   replayed,
   teamProfile,
   verdictAudit,
@@ -19,7 +20,7 @@ import {
   type VerdictSummary,
 } from './context';
 import { Id, Key, OptionalText, parse, Text } from './input';
-import { fieldOf, policyActor, verdictFor } from './policy-facts';
+import { policyActor, policyRefusal, verdictFor } from './policy-facts';
 import { fail, ok, type Deps, type Outcome } from './types';
 
 const PlatformAccount = z.object({ platform: Text.toLowerCase(), account: Text });
@@ -87,16 +88,6 @@ export async function previewRequest(
     ),
   );
 }
-
-const policyRefusal = (profile: Profile, v: Verdict) => {
-  const field = fieldOf(profile, v);
-  return {
-    code: 'POLICY_REFUSED' as const,
-    message: `${field ? `${field}: ` : ''}${v.explanation}`,
-    ...(field ? { field } : {}),
-    verdict: verdictSummary(v),
-  };
-};
 
 /** Raise a check request: facts → policy → a pending (or escalated) request and its audit event, or an
  * audited refusal that writes nothing else. */
@@ -252,13 +243,10 @@ export async function decideRequest(deps: Deps, input: DecideInput): Promise<Out
   const parsed = parse(DecideInput, input);
   if (!parsed.ok) return parsed;
   const i = parsed.value;
-  const again = await replayed<Decided>(deps, i.key);
-  if (again) return again;
-  const staff = await actor(deps, i.actorId);
-  if (!staff.ok) return staff;
-  const found = await getOr(deps, 'request', i.requestId, 'requestId');
-  if (!found.ok) return found;
-  const { record: request, version } = found.value;
+  const opened = await openRequestCommand<Decided>(deps, i);
+  if ('done' in opened) return opened.done;
+  const { request, version } = opened;
+  const staff = { value: opened.staff };
   const who = { id: staff.value.id, role: staff.value.role };
   const target = { kind: 'request', id: request.id };
   const audit = { actor: who, action: `request.${i.outcome}`, target };
@@ -386,13 +374,10 @@ export async function withdrawRequest(
   const parsed = parse(WithdrawInput, input);
   if (!parsed.ok) return parsed;
   const i = parsed.value;
-  const again = await replayed<Request>(deps, i.key);
-  if (again) return again;
-  const staff = await actor(deps, i.actorId);
-  if (!staff.ok) return staff;
-  const found = await getOr(deps, 'request', i.requestId, 'requestId');
-  if (!found.ok) return found;
-  const { record, version } = found.value;
+  const opened = await openRequestCommand<Request>(deps, i);
+  if ('done' in opened) return opened.done;
+  const { request: record, version } = opened;
+  const staff = { value: opened.staff };
   const audit = {
     actor: { id: staff.value.id, role: staff.value.role },
     action: 'request.withdraw',
@@ -433,11 +418,9 @@ export async function answerMoreInfo(
   const parsed = parse(AmendInput, input);
   if (!parsed.ok) return parsed;
   const i = parsed.value;
-  const again = await replayed<Raised>(deps, i.key);
-  if (again) return again;
-  const found = await getOr(deps, 'request', i.requestId, 'requestId');
-  if (!found.ok) return found;
-  const { record, version } = found.value;
+  const opened = await openRequestCommand<Raised>(deps, i);
+  if ('done' in opened) return opened.done;
+  const { request: record, version } = opened;
   const ctx = await load(deps, i.actorId, record.childId);
   if (!ctx.ok) return ctx;
   const { staff, child, profile } = ctx.value;
