@@ -6,8 +6,10 @@ import {
   getOr,
   nowIso,
   refuse,
+  childRecords,
+  historyFrom,
   openRequestCommand,
-  teamProfile,
+  profileOf,
   verdictAudit,
   verdictSummary,
   type VerdictSummary,
@@ -67,7 +69,14 @@ export async function recordCheck(deps: Deps, input: RecordCheckInput): Promise<
     action: 'check.record',
     target: { kind: 'request', id: request.id },
   };
-  const viewer = await actor(deps, i.viewerId ?? staff.value.id);
+  // Everything else this needs, read together in one round trip.
+  const [viewer, child, team, records, authoriser] = await Promise.all([
+    actor(deps, i.viewerId ?? staff.value.id),
+    getOr(deps, 'child', request.childId, 'requestId'),
+    deps.store.get('team', request.teamId),
+    childRecords(deps, request.childId),
+    i.thirdPartyAuthorisedBy ? deps.store.get('staff', i.thirdPartyAuthorisedBy) : undefined,
+  ]);
   if (!viewer.ok)
     return fail(
       'INVALID_INPUT',
@@ -108,28 +117,33 @@ export async function recordCheck(deps: Deps, input: RecordCheckInput): Promise<
       `viewedAt: the check was approved at ${request.decidedAt}; a viewing before that was not authorised`,
       'viewedAt',
     );
-  if (i.thirdPartyAuthorisedBy && !(await deps.store.get('staff', i.thirdPartyAuthorisedBy)))
+  if (i.thirdPartyAuthorisedBy && !authoriser)
     return fail(
       'INVALID_INPUT',
       `thirdPartyAuthorisedBy: "${i.thirdPartyAuthorisedBy}" is not a member of staff known to Overt`,
       'thirdPartyAuthorisedBy',
     );
-  const child = await getOr(deps, 'child', request.childId, 'requestId');
   if (!child.ok) return child;
-  const tp = await teamProfile(deps, request.teamId);
+  const tp = profileOf(deps, request.teamId, team);
   if (!tp.ok) return tp;
-  const verdict = await verdictFor(deps, tp.value.profile, child.value.record, {
-    type: 'record-check',
-    by: policyActor(viewer.value),
-    viewer: request.viewer,
-    platforms: [...new Set(i.accounts.map((a) => a.platform))],
-    reason: request.reason,
-    thirdPartyData: i.thirdPartyData,
-    ...(i.thirdPartyAuthorisedBy ? { thirdPartyAuthorisedBy: i.thirdPartyAuthorisedBy } : {}),
-    ...(i.thirdPartyRationale ? { thirdPartyRationale: i.thirdPartyRationale } : {}),
-    attestNoFriendFollow: i.attestNoFriendFollow,
-    attestOpenSourceOnly: i.attestOpenSourceOnly,
-  });
+  const verdict = await verdictFor(
+    deps,
+    tp.value.profile,
+    child.value.record,
+    {
+      type: 'record-check',
+      by: policyActor(viewer.value),
+      viewer: request.viewer,
+      platforms: [...new Set(i.accounts.map((a) => a.platform))],
+      reason: request.reason,
+      thirdPartyData: i.thirdPartyData,
+      ...(i.thirdPartyAuthorisedBy ? { thirdPartyAuthorisedBy: i.thirdPartyAuthorisedBy } : {}),
+      ...(i.thirdPartyRationale ? { thirdPartyRationale: i.thirdPartyRationale } : {}),
+      attestNoFriendFollow: i.attestNoFriendFollow,
+      attestOpenSourceOnly: i.attestOpenSourceOnly,
+    },
+    historyFrom(child.value.record, records),
+  );
   if (verdict.outcome !== 'allow')
     return refuse(
       deps,

@@ -2,7 +2,7 @@ import type { Profile } from '../policy/profile';
 import type { AuditDraft } from '../store/audit';
 import type { Child, Staff, Team } from '../store/records';
 import type { Write } from '../store/store';
-import { actor, canActForTeam, commit, getOr, refuse, replayed, teamProfile } from './context';
+import { canActForTeam, commit, openChildCommand, refuse } from './context';
 import { fail, type Deps, type Failure, type Outcome } from './types';
 
 export interface ChildCtx {
@@ -32,20 +32,11 @@ export async function childCommand<T>(
   allowed: (staff: Staff, ctx: Omit<ChildCtx, 'staff'>) => string | undefined,
   step: (ctx: ChildCtx) => Promise<ChildStep<T> | Failure> | ChildStep<T> | Failure,
 ): Promise<Outcome<T>> {
-  const again = await replayed<T>(deps, i.key);
-  if (again) return again;
-  const staff = await actor(deps, i.actorId);
-  if (!staff.ok) return staff;
-  const child = await getOr(deps, 'child', i.childId, 'childId');
-  if (!child.ok) return child;
-  const tp = await teamProfile(deps, child.value.record.teamId);
-  if (!tp.ok) return tp;
-  const ctx: ChildCtx = {
-    staff: staff.value,
-    child: child.value.record,
-    childVersion: child.value.version,
-    ...tp.value,
-  };
+  const opened = await openChildCommand<T>(deps, i, false);
+  if ('done' in opened) return opened.done;
+  const { staff: person, child, childVersion, team, profile } = opened;
+  const ctx: ChildCtx = { staff: person, child, childVersion, team, profile };
+  const staff = { value: person };
   const who = { id: staff.value.id, role: staff.value.role };
   const target = { kind: 'child', id: ctx.child.id };
   const why = canActForTeam(staff.value, ctx.child.teamId)

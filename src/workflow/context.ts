@@ -33,7 +33,15 @@ export async function teamProfile(
   deps: Deps,
   teamId: string,
 ): Promise<Outcome<{ team: Team; profile: Profile }>> {
-  const t = await deps.store.get('team', teamId);
+  return profileOf(deps, teamId, await deps.store.get('team', teamId));
+}
+
+/** A team's record and the profile in force for it. */
+export function profileOf(
+  deps: Deps,
+  teamId: string,
+  t: Versioned<'team'> | undefined,
+): Outcome<{ team: Team; profile: Profile }> {
   if (!t) return fail('NOT_FOUND', `teamId: no team "${teamId}"`, 'teamId');
   const profile = deps.profiles(t.record.profileId);
   if (!profile)
@@ -56,8 +64,13 @@ export function canActForTeam(staff: Staff, teamId: string): boolean {
 /** Everything on record for one child, as the policy's history events, oldest first. One indexed query per
  * kind, no joins: the shape a SharePoint $batch can read in one request. */
 export async function childHistory(deps: Deps, child: Child): Promise<HistoryEvent[]> {
-  const where = { childId: child.id };
-  const [consents, reminders, requests, checks, objections, ripas] = await Promise.all([
+  return historyFrom(child, await childRecords(deps, child.id));
+}
+
+/** The six kinds of record about one child, read together. */
+export function childRecords(deps: Deps, childId: string) {
+  const where = { childId };
+  return Promise.all([
     deps.store.query('consent', { where }),
     deps.store.query('reminder', { where }),
     deps.store.query('request', { where }),
@@ -65,6 +78,12 @@ export async function childHistory(deps: Deps, child: Child): Promise<HistoryEve
     deps.store.query('objection', { where }),
     deps.store.query('ripa', { where }),
   ]);
+}
+export type ChildRecords = Awaited<ReturnType<typeof childRecords>>;
+
+/** A child's records as policy history, oldest first. */
+export function historyFrom(child: Child, records: ChildRecords): HistoryEvent[] {
+  const [consents, reminders, requests, checks, objections, ripas] = records;
   const events: HistoryEvent[] = [];
   if (child.assessmentStartedAt) events.push({ event: 'assessment-started', on: child.assessmentStartedAt });
   for (const { record: c } of consents) {
@@ -200,4 +219,56 @@ export async function openRequestCommand<T>(
   if (!staff.ok) return { done: staff };
   if (!found.ok) return { done: found };
   return { staff: staff.value, request: found.value.record, version: found.value.version };
+}
+
+/**
+ * What deciding on a request needs besides the request itself: the child, the team, the child's whole
+ * record and the decider's current delegations. Keyed by ids a card already carries, so these reads can
+ * go out with the request's own (a decision then costs one round trip of reads and one of writes).
+ */
+export async function decisionFacts(deps: Deps, childId: string, teamId: string, actorId: string) {
+  const [child, team, records, delegations] = await Promise.all([
+    deps.store.get('child', childId),
+    deps.store.get('team', teamId),
+    childRecords(deps, childId),
+    deps.store.query('delegation', {
+      where: { toId: actorId },
+      range: { field: 'until', from: nowIso(deps) },
+    }),
+  ]);
+  return { childId, teamId, child, team, records, delegations: delegations.map((d) => d.record) };
+}
+export type DecisionFacts = Awaited<ReturnType<typeof decisionFacts>>;
+
+/**
+ * The opening of every command on a child: the replayed answer for a key seen before (when there is a
+ * key), or who is acting, the child, the child's team and profile, and (when the policy will be asked)
+ * the child's whole record — the first three and the record read together, the team next.
+ */
+export async function openChildCommand<T>(
+  deps: Deps,
+  i: { key?: string; actorId: string; childId: string },
+  withRecords: boolean,
+): Promise<
+  | { done: Outcome<T> }
+  | { staff: Staff; child: Child; childVersion: string; team: Team; profile: Profile; records?: ChildRecords }
+> {
+  const [again, staff, child, records] = await Promise.all([
+    i.key ? replayed<T>(deps, i.key) : undefined,
+    actor(deps, i.actorId),
+    getOr(deps, 'child', i.childId, 'childId'),
+    withRecords ? childRecords(deps, i.childId) : undefined,
+  ]);
+  if (again) return { done: again };
+  if (!staff.ok) return { done: staff };
+  if (!child.ok) return { done: child };
+  const tp = await teamProfile(deps, child.value.record.teamId);
+  if (!tp.ok) return { done: tp };
+  return {
+    staff: staff.value,
+    child: child.value.record,
+    childVersion: child.value.version,
+    ...tp.value,
+    ...(records ? { records } : {}),
+  };
 }

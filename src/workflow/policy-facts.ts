@@ -1,6 +1,6 @@
 import { evaluate } from '../policy/evaluate';
 import type { Condition, Profile } from '../policy/profile';
-import { Situation, type ActionInput } from '../policy/situation';
+import { Situation, type ActionInput, type HistoryEvent } from '../policy/situation';
 import type { Verdict } from '../policy/verdict';
 import type { Child, Staff } from '../store/records';
 import { childHistory, verdictSummary } from './context';
@@ -12,13 +12,10 @@ export async function verdictFor(
   profile: Profile,
   child: Child,
   action: ActionInput,
+  given?: HistoryEvent[],
 ): Promise<Readonly<Verdict>> {
-  const situation = Situation.parse({
-    now: deps.clock().toISOString(),
-    given: await childHistory(deps, child),
-    action,
-  });
-  return evaluate(profile, situation);
+  const history = given ?? (await childHistory(deps, child));
+  return evaluate(profile, Situation.parse({ now: deps.clock().toISOString(), given: history, action }));
 }
 
 /** The policy's view of a member of staff. */

@@ -1,20 +1,20 @@
 import { addDays } from 'date-fns';
 import { z } from 'zod';
-import { Authority } from '../policy/situation';
+import { Authority, type HistoryEvent } from '../policy/situation';
 import type { Profile } from '../policy/profile';
 import type { Verdict } from '../policy/verdict';
-import type { Child, Request, Staff, Team } from '../store/records';
+import type { Child, Delegation, Request, Staff, Team } from '../store/records';
 import type { Versioned } from '../store/store';
 import {
-  actor,
   canActForTeam,
   commit,
-  getOr,
   nowIso,
   refuse,
+  decisionFacts,
+  historyFrom,
+  openChildCommand,
   openRequestCommand,
-  replayed,
-  teamProfile,
+  profileOf,
   verdictAudit,
   verdictSummary,
   type VerdictSummary,
@@ -49,14 +49,15 @@ interface Ctx {
 }
 
 /** Who, which child, which team and profile: the common look-ups of raise and preview. */
-async function load(deps: Deps, actorId: string, childId: string): Promise<Outcome<Ctx>> {
-  const staff = await actor(deps, actorId);
-  if (!staff.ok) return staff;
-  const child = await getOr(deps, 'child', childId, 'childId');
-  if (!child.ok) return child;
-  const tp = await teamProfile(deps, child.value.record.teamId);
-  if (!tp.ok) return tp;
-  return ok({ staff: staff.value, child: child.value.record, ...tp.value });
+/** Who, which child, which team and profile, and the child's record: read together. */
+async function load<T>(
+  deps: Deps,
+  i: { key?: string; actorId: string; childId: string },
+): Promise<{ done: Outcome<T> } | (Ctx & { history: HistoryEvent[] })> {
+  const opened = await openChildCommand<T>(deps, i, true);
+  if ('done' in opened) return opened;
+  const { staff, child, team, profile, records } = opened;
+  return { staff, child, team, profile, history: historyFrom(child, records!) };
 }
 
 function requestAction(
@@ -80,11 +81,11 @@ export async function previewRequest(
 ): Promise<Outcome<VerdictSummary>> {
   const parsed = parse(RaiseInput.omit({ key: true }), input);
   if (!parsed.ok) return parsed;
-  const ctx = await load(deps, parsed.value.actorId, parsed.value.childId);
-  if (!ctx.ok) return ctx;
+  const ctx = await load<VerdictSummary>(deps, parsed.value);
+  if ('done' in ctx) return ctx.done;
   return ok(
     verdictSummary(
-      await verdictFor(deps, ctx.value.profile, ctx.value.child, requestAction(ctx.value, parsed.value)),
+      await verdictFor(deps, ctx.profile, ctx.child, requestAction(ctx, parsed.value), ctx.history),
     ),
   );
 }
@@ -95,11 +96,9 @@ export async function raiseRequest(deps: Deps, input: RaiseInput): Promise<Outco
   const parsed = parse(RaiseInput, input);
   if (!parsed.ok) return parsed;
   const i = parsed.value;
-  const again = await replayed<Raised>(deps, i.key);
-  if (again) return again;
-  const ctx = await load(deps, i.actorId, i.childId);
-  if (!ctx.ok) return ctx;
-  const { staff, child, team, profile } = ctx.value;
+  const ctx = await load<Raised>(deps, i);
+  if ('done' in ctx) return ctx.done;
+  const { staff, child, team, profile, history } = ctx;
   const target = { kind: 'child', id: child.id };
   const who = { id: staff.id, role: staff.role };
   if (!canActForTeam(staff, child.teamId))
@@ -113,7 +112,7 @@ export async function raiseRequest(deps: Deps, input: RaiseInput): Promise<Outco
         field: 'childId',
       },
     );
-  const verdict = await verdictFor(deps, profile, child, requestAction(ctx.value, i));
+  const verdict = await verdictFor(deps, profile, child, requestAction(ctx, i), history);
   if (verdict.outcome === 'refuse')
     return refuse(
       deps,
@@ -187,6 +186,9 @@ export const DecideInput = z
     authority: Authority.optional(),
     /** The version the card showed; a different current version means the card is stale. */
     expectedVersion: z.string().optional(),
+    /** Ids the card already shows, so the facts can be read with the request (checked against it). */
+    childId: Id.optional(),
+    teamId: Id.optional(),
   })
   .superRefine((d, ctx) => {
     if (d.outcome !== 'approve' && !d.reasons)
@@ -218,15 +220,12 @@ async function capacity(
   deps: Deps,
   staff: Staff,
   roles: Staff['role'][],
+  delegations: Delegation[],
 ): Promise<{ as: Staff; onBehalfOf?: string }> {
   if (roles.includes(staff.role)) return { as: staff };
   const now = nowIso(deps);
-  const delegations = await deps.store.query('delegation', {
-    where: { toId: staff.id },
-    range: { field: 'until', from: now },
-  });
-  for (const { record: d } of delegations) {
-    if (d.from > now) continue;
+  for (const d of delegations) {
+    if (d.from > now || d.until < now) continue;
     const from = (await deps.store.get('staff', d.fromId))?.record;
     if (from && roles.includes(from.role))
       return {
@@ -243,7 +242,11 @@ export async function decideRequest(deps: Deps, input: DecideInput): Promise<Out
   const parsed = parse(DecideInput, input);
   if (!parsed.ok) return parsed;
   const i = parsed.value;
-  const opened = await openRequestCommand<Decided>(deps, i);
+  // The card carries the child and team ids: their facts are read with the request, in one round trip.
+  const [opened, hinted] = await Promise.all([
+    openRequestCommand<Decided>(deps, i),
+    i.childId && i.teamId ? decisionFacts(deps, i.childId, i.teamId, i.actorId) : undefined,
+  ]);
   if ('done' in opened) return opened.done;
   const { request, version } = opened;
   const staff = { value: opened.staff };
@@ -257,14 +260,20 @@ export async function decideRequest(deps: Deps, input: DecideInput): Promise<Out
     });
   if (i.expectedVersion && i.expectedVersion !== version)
     return fail('CONFLICT', 'this card is out of date: it has been refreshed with the request as it is now');
-  const child = await getOr(deps, 'child', request.childId, 'requestId');
-  if (!child.ok) return child;
-  const tp = await teamProfile(deps, request.teamId);
+  // A hint that does not match the request (a forged or stale card) is ignored, never trusted.
+  const facts =
+    hinted && hinted.childId === request.childId && hinted.teamId === request.teamId
+      ? hinted
+      : await decisionFacts(deps, request.childId, request.teamId, staff.value.id);
+  if (!facts.child)
+    return fail('NOT_FOUND', `requestId: the request's child "${request.childId}" is missing`, 'requestId');
+  const child = facts.child.record;
+  const tp = profileOf(deps, request.teamId, facts.team);
   if (!tp.ok) return tp;
   const { profile } = tp.value;
   const authority = i.authority ?? (request.authority as z.infer<typeof Authority>);
   const roles = profile.authorities[authority]?.roles ?? [];
-  const { as, onBehalfOf } = await capacity(deps, staff.value, roles);
+  const { as, onBehalfOf } = await capacity(deps, staff.value, roles, facts.delegations);
   if (!canActForTeam(as, request.teamId))
     return refuse(deps, i.key, audit, {
       code: 'FORBIDDEN',
@@ -277,17 +286,23 @@ export async function decideRequest(deps: Deps, input: DecideInput): Promise<Out
   let verdict: Readonly<Verdict> | undefined;
   let status: Request['status'];
   if (i.outcome === 'approve') {
-    verdict = await verdictFor(deps, profile, child.value.record, {
-      type: 'approve-check',
-      by: policyActor(as),
-      requester: request.requesterId,
-      reason: request.reason,
-      viewer: request.viewer,
-      platforms: request.platforms.map((p) => p.platform),
-      ...(request.rationale ? { rationale: request.rationale } : {}),
-      authority,
-      ...(i.reasons ? { reasons: i.reasons } : {}),
-    });
+    verdict = await verdictFor(
+      deps,
+      profile,
+      child,
+      {
+        type: 'approve-check',
+        by: policyActor(as),
+        requester: request.requesterId,
+        reason: request.reason,
+        viewer: request.viewer,
+        platforms: request.platforms.map((p) => p.platform),
+        ...(request.rationale ? { rationale: request.rationale } : {}),
+        authority,
+        ...(i.reasons ? { reasons: i.reasons } : {}),
+      },
+      historyFrom(child, facts.records),
+    );
     if (verdict.outcome === 'refuse')
       return refuse(
         deps,
@@ -421,9 +436,9 @@ export async function answerMoreInfo(
   const opened = await openRequestCommand<Raised>(deps, i);
   if ('done' in opened) return opened.done;
   const { request: record, version } = opened;
-  const ctx = await load(deps, i.actorId, record.childId);
-  if (!ctx.ok) return ctx;
-  const { staff, child, profile } = ctx.value;
+  const ctx = await load<Raised>(deps, { actorId: i.actorId, childId: record.childId });
+  if ('done' in ctx) return ctx.done;
+  const { staff, child, profile, history } = ctx;
   const audit = {
     actor: { id: staff.id, role: staff.role },
     action: 'request.amend',
@@ -444,7 +459,8 @@ export async function answerMoreInfo(
     deps,
     profile,
     child,
-    requestAction(ctx.value, { ...record, rationale: i.rationale }),
+    requestAction(ctx, { ...record, rationale: i.rationale }),
+    history,
   );
   if (verdict.outcome === 'refuse')
     return refuse(deps, i.key, { ...audit, ...verdictAudit(verdict) }, policyRefusal(profile, verdict));

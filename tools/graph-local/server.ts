@@ -55,6 +55,8 @@ export type GraphServer = {
   stats: GraphStats;
   resetStats(): void;
   setFaults(patch: Partial<FaultSettings>): void;
+  /** Changes the delay added to every request from now on. */
+  setDelay(ms: number): void;
   stop(): Promise<void>;
 };
 
@@ -105,6 +107,7 @@ export async function startGraphServer(options: GraphServerOptions = {}): Promis
     target: options.faultTarget ?? 'all',
   });
   const stats = emptyStats();
+  const delay = { ms: options.delayMs ?? 0 };
   const { key, cert } = await localhostCertificate();
   const ctx: Ctx = {
     state,
@@ -184,7 +187,7 @@ export async function startGraphServer(options: GraphServerOptions = {}): Promis
         return reply(throttledResponse(fault));
       }
     }
-    if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
+    if (delay.ms) await new Promise((r) => setTimeout(r, delay.ms));
     const headers = Object.fromEntries(
       Object.entries(req.headers).map(([k, v]) => [
         k.toLowerCase(),
@@ -223,6 +226,7 @@ export async function startGraphServer(options: GraphServerOptions = {}): Promis
     stats,
     resetStats: () => Object.assign(stats, emptyStats()),
     setFaults: (patch) => faults.set(patch),
+    setDelay: (ms) => (delay.ms = ms),
     stop: async () => {
       saveState(options.snapshotPath, state);
       server.closeAllConnections();

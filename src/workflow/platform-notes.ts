@@ -1,0 +1,172 @@
+import { z } from 'zod';
+import { describeCondition } from '../policy/describe';
+import type { Profile } from '../policy/profile';
+import type { Staff } from '../store/records';
+import { actor, commit, refuse, replayed } from './context';
+import { Id, Key, parse, Text } from './input';
+import { fail, ok, type Deps, type Outcome } from './types';
+
+/**
+ * The policy view: each team's profile — its clauses, the rules that rest on each, and the platform privacy
+ * notes with their "last checked" date. The administrator keeps the notes current: an edit is kept as a
+ * setting (`platform-notes:<profile id>`) with an audit event, and shown in place of the profile's own notes.
+ */
+
+const NoteInput = z.object({
+  platform: Text.toLowerCase(),
+  aliases: z.array(Text).default([]),
+  note: Text,
+  viewerVisible: z.boolean().default(false),
+});
+const PlatformNotes = z.object({
+  lastChecked: z.iso.date(),
+  platforms: z.array(NoteInput).min(1, 'keep at least one platform note'),
+});
+const StoredNotes = PlatformNotes.extend({ editedBy: Id, editedAt: z.string() });
+export type StoredNotes = z.infer<typeof StoredNotes>;
+
+export const UpdateNotesInput = z.object({ key: Key, actorId: Id, profileId: Id, notes: PlatformNotes });
+
+const settingId = (profileId: string) => `platform-notes:${profileId}`;
+
+export async function platformNotes(deps: Deps, profile: Profile) {
+  const s = await deps.store.get('setting', settingId(profile.id));
+  const edited = s ? StoredNotes.safeParse(s.record.value) : undefined;
+  if (edited?.success)
+    return { ...edited.data, cites: profile.platformNotes?.cites ?? [], source: 'edited' as const };
+  return profile.platformNotes ? { ...profile.platformNotes, source: 'profile' as const } : null;
+}
+
+export interface PolicyView {
+  teams: { id: string; name: string; profileId: string }[];
+  profiles: {
+    id: string;
+    name: string;
+    organisation: string;
+    version: string;
+    effectiveDate: string;
+    source: Profile['source'];
+    failsClosed: { explain: string; cites: string[] };
+    clauses: {
+      id: string;
+      title: string;
+      rules: {
+        id: string;
+        effect: string;
+        actions: string[];
+        when: string;
+        explain: string;
+        authority: string[];
+      }[];
+    }[];
+    platformNotes: Awaited<ReturnType<typeof platformNotes>>;
+  }[];
+  canEditNotes: boolean;
+}
+
+/** Every member of staff may read the policy that governs their work. */
+export async function policyView(deps: Deps, input: { actorId: string }): Promise<Outcome<PolicyView>> {
+  const staff = await actor(deps, input.actorId);
+  if (!staff.ok) return staff;
+  const teams = (await deps.store.query('team', {})).map((t) => t.record);
+  const spans = ['service-manager', 'information-governance', 'administrator', 'authorised-officer'].includes(
+    staff.value.role,
+  );
+  const mine = teams.filter((t) => spans || staff.value.teamIds.includes(t.id));
+  const ids = [...new Set(mine.map((t) => t.profileId))];
+  const profiles = [];
+  for (const id of ids) {
+    const p = deps.profiles(id);
+    if (!p) continue;
+    profiles.push({
+      id: p.id,
+      name: p.name,
+      organisation: p.organisation,
+      version: p.version,
+      effectiveDate: p.effectiveDate,
+      source: p.source,
+      failsClosed: { explain: p.default.explain, cites: [...p.default.cites] },
+      clauses: Object.entries(p.clauses).map(([clause, title]) => ({
+        id: clause,
+        title,
+        rules: p.rules
+          .filter((r) => r.cites.includes(clause))
+          .map((r) => ({
+            id: r.id,
+            effect: r.effect,
+            actions: [...r.actions],
+            when: describeCondition(r.when),
+            explain: r.explain,
+            authority: [...(r.authority ?? [])],
+          })),
+      })),
+      platformNotes: await platformNotes(deps, p),
+    });
+  }
+  return ok({
+    teams: mine.map((t) => ({ id: t.id, name: t.name, profileId: t.profileId })),
+    profiles,
+    canEditNotes: staff.value.role === 'administrator',
+  });
+}
+
+const EDITORS: Staff['role'][] = ['administrator'];
+
+/** The administrator's edit of a profile's platform notes, with its audit event (before and after). */
+export async function updatePlatformNotes(
+  deps: Deps,
+  input: z.input<typeof UpdateNotesInput>,
+): Promise<Outcome<StoredNotes>> {
+  const parsed = parse(UpdateNotesInput, input);
+  if (!parsed.ok) return parsed;
+  const i = parsed.value;
+  const again = await replayed<StoredNotes>(deps, i.key);
+  if (again) return again;
+  const staff = await actor(deps, i.actorId);
+  if (!staff.ok) return staff;
+  const who = { id: staff.value.id, role: staff.value.role };
+  const target = { kind: 'setting', id: settingId(i.profileId) };
+  if (!EDITORS.includes(staff.value.role))
+    return refuse(
+      deps,
+      i.key,
+      { actor: who, action: 'policy.platform-notes', target },
+      {
+        code: 'FORBIDDEN',
+        message: 'only an administrator can edit the platform notes',
+      },
+    );
+  const profile = deps.profiles(i.profileId);
+  if (!profile) return fail('NOT_FOUND', `profileId: no profile "${i.profileId}"`, 'profileId');
+  const before = await deps.store.get('setting', target.id);
+  const value: StoredNotes = { ...i.notes, editedBy: staff.value.id, editedAt: deps.clock().toISOString() };
+  const r = await commit(
+    deps,
+    i.key,
+    [
+      {
+        kind: 'setting',
+        record: { id: target.id, value: value as never },
+        ifVersion: before?.version ?? null,
+      },
+    ],
+    [
+      {
+        actor: who,
+        action: 'policy.platform-notes',
+        target,
+        outcome: 'recorded',
+        profileId: profile.id,
+        profileVersion: profile.version,
+        cites: [...(profile.platformNotes?.cites ?? [])],
+        details: {
+          lastChecked: value.lastChecked,
+          platforms: value.platforms.map((p) => p.platform),
+          before: (before?.record.value ?? null) as never,
+        },
+      },
+    ],
+    value,
+  );
+  return 'conflict' in r ? fail('CONFLICT', 'the notes changed meanwhile: reload and retry') : r;
+}
