@@ -1,0 +1,31 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { JWTVerifyGetKey } from 'jose';
+import type { Handler } from '../server/health';
+import type { Deps } from '../workflow';
+import { AuditProjection } from '../workflow/audit-projection';
+import { authenticator } from './auth';
+import type { AuthConfig } from './auth-config';
+import { router } from './router';
+import { adminRoutes } from './routes-admin';
+import { childRoutes } from './routes-children';
+import { serviceRoutes } from './routes-service';
+import { staticHandler } from './static';
+
+/** The tab's HTTP handlers: the page and its bundle, then `/api/v1/…`. */
+export const routes = [...childRoutes, ...serviceRoutes, ...adminRoutes];
+
+export function createApi(
+  deps: Deps,
+  auth: AuthConfig,
+  options: { keys?: JWTVerifyGetKey; log?: (s: string) => void } = {},
+): { handlers: Handler[]; projection: AuditProjection } {
+  const projection = new AuditProjection(deps.store);
+  // Warm the projection in the background; every route that needs it syncs again first.
+  projection.sync().catch((err: Error) => options.log?.(`audit projection: ${err.message}`));
+  const api = router(routes, deps, projection, authenticator(auth, options.keys));
+  const page = staticHandler(deps.store, auth.OVERT_DEMO_AUTH === 'on');
+  return {
+    projection,
+    handlers: [(req: IncomingMessage, res: ServerResponse) => page(req, res), api],
+  };
+}

@@ -1,0 +1,201 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Staff } from '../store/records';
+import type { Deps, Outcome } from '../workflow';
+import type { AuditProjection } from '../workflow/audit-projection';
+import type { Caller } from './auth';
+import { fromFailure, problem, sendProblem, type Problem } from './problem';
+
+/**
+ * A typed table of routes. Each route names its method and path, the roles that may call it (checked
+ * against the staff record, never the token), and zod schemas for its query and body; the handler gets the
+ * parsed values and calls one workflow function. Bad input is a 400 naming the field, before any work.
+ */
+
+export type Role = Staff['role'];
+export type Reply =
+  | { status?: number; json: unknown }
+  | { status?: number; file: Buffer | string; type: string; filename: string };
+
+export interface Ctx<Q, B> {
+  deps: Deps;
+  projection: AuditProjection;
+  staff: Staff;
+  params: Record<string, string>;
+  query: Q;
+  body: B;
+  /** The command's idempotency key: the `Idempotency-Key` header, or a fresh one for a read. */
+  key: string;
+}
+
+export interface Route<Q = unknown, B = unknown> {
+  method: 'GET' | 'POST' | 'PUT';
+  path: string;
+  roles: readonly Role[] | 'any';
+  query?: z.ZodType<Q>;
+  body?: z.ZodType<B>;
+  handle: (ctx: Ctx<Q, B>) => Promise<Reply | Problem>;
+}
+
+export const route = <Q = undefined, B = undefined>(r: Route<Q, B>): Route => r as unknown as Route;
+
+/** A workflow outcome as a reply: its value rendered, or its failure as a problem. */
+export function reply<T>(o: Outcome<T>, render: (v: T) => Reply = (v) => ({ json: v })): Reply | Problem {
+  return o.ok ? render(o.value) : fromFailure(o.error);
+}
+
+const isProblem = (r: Reply | Problem): r is Problem => 'type' in r && 'detail' in r && 'code' in r;
+
+/** Query strings: repeated or comma-separated values become arrays where the schema wants one. */
+export const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
+
+const MAX_BODY = 256 * 1024;
+const KeyHeader = z.string().trim().min(8, 'at least 8 characters').max(200);
+
+async function readBody(
+  req: IncomingMessage,
+): Promise<{ ok: true; value: unknown } | { ok: false; problem: Problem }> {
+  const type = req.headers['content-type'] ?? '';
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY)
+      return { ok: false, problem: problem(413, 'BODY_TOO_LARGE', `the body is over ${MAX_BODY} bytes`) };
+    chunks.push(chunk as Buffer);
+  }
+  if (!size) return { ok: true, value: undefined };
+  if (!/^application\/json\b/.test(type))
+    return {
+      ok: false,
+      problem: problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json'),
+    };
+  try {
+    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+  } catch {
+    return { ok: false, problem: problem(400, 'INVALID_JSON', 'the body is not valid JSON') };
+  }
+}
+
+function invalid(where: 'query' | 'body', error: z.ZodError): Problem {
+  const issue = error.issues[0]!;
+  const field = issue.path.join('.') || undefined;
+  return problem(400, 'INVALID_INPUT', `${field ?? where}: ${issue.message}`, field ? { field } : {});
+}
+
+function compile(path: string): RegExp {
+  return new RegExp(`^${path.replace(/:([A-Za-z]+)/g, (_m, n: string) => `(?<${n}>[^/]+)`)}$`);
+}
+
+export function router(
+  routes: Route[],
+  deps: Deps,
+  projection: AuditProjection,
+  authenticate: (req: IncomingMessage) => Promise<Caller>,
+) {
+  const table = routes.map((r) => ({ ...r, re: compile(r.path) }));
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!url.pathname.startsWith('/api/v1/')) return false;
+    const send = (r: Reply | Problem, headers: Record<string, string> = {}) => {
+      if (isProblem(r)) return sendProblem(res, r, headers);
+      if ('json' in r) {
+        res.writeHead(r.status ?? 200, {
+          'content-type': 'application/json; charset=utf-8',
+          'cache-control': 'no-store',
+        });
+        return res.end(JSON.stringify(r.json));
+      }
+      const body = typeof r.file === 'string' ? Buffer.from(r.file, 'utf8') : r.file;
+      res.writeHead(r.status ?? 200, {
+        'content-type': r.type,
+        'content-length': String(body.length),
+        'content-disposition': `attachment; filename="${r.filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+      });
+      res.end(body);
+    };
+    const matches = table.map((r) => ({ r, m: r.re.exec(url.pathname) })).filter((x) => x.m);
+    if (!matches.length) {
+      send(problem(404, 'NO_ROUTE', `no route for ${req.method} ${url.pathname}`));
+      return true;
+    }
+    const hit = matches.find((x) => x.r.method === req.method);
+    if (!hit) {
+      send(problem(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed here`), {
+        allow: matches.map((x) => x.r.method).join(', '),
+      });
+      return true;
+    }
+    const caller = await authenticate(req);
+    if (!caller.ok) {
+      send(
+        problem(caller.status, caller.status === 401 ? 'UNAUTHENTICATED' : 'NOT_MAPPED', caller.detail),
+        caller.status === 401 ? { 'www-authenticate': 'Bearer' } : {},
+      );
+      return true;
+    }
+    const found = await deps.store.get('staff', caller.staffId);
+    if (!found) {
+      send(problem(403, 'UNKNOWN_STAFF', `"${caller.staffId}" is not a member of staff known to Overt`));
+      return true;
+    }
+    const staff = found.record;
+    const r = hit.r;
+    if (r.roles !== 'any' && !r.roles.includes(staff.role)) {
+      send(problem(403, 'FORBIDDEN', `this is for ${r.roles.join(', ')}; you are ${staff.role}`));
+      return true;
+    }
+    const rawQuery: Record<string, string> = Object.fromEntries(url.searchParams);
+    const q = r.query ? r.query.safeParse(rawQuery) : { success: true as const, data: undefined };
+    if (!q.success) {
+      send(invalid('query', q.error));
+      return true;
+    }
+    let body: unknown;
+    if (req.method !== 'GET') {
+      const read = await readBody(req);
+      if (!read.ok) {
+        send(read.problem);
+        return true;
+      }
+      const b = r.body ? r.body.safeParse(read.value ?? {}) : { success: true as const, data: undefined };
+      if (!b.success) {
+        send(invalid('body', b.error));
+        return true;
+      }
+      body = b.data;
+    }
+    let key: string = randomUUID();
+    if (req.method !== 'GET') {
+      const k = KeyHeader.safeParse(req.headers['idempotency-key']);
+      if (!k.success) {
+        send(
+          problem(400, 'INVALID_INPUT', `Idempotency-Key header: ${k.error.issues[0]!.message}`, {
+            field: 'Idempotency-Key',
+          }),
+        );
+        return true;
+      }
+      key = k.data;
+    }
+    let params: Record<string, string>;
+    try {
+      params = Object.fromEntries(
+        Object.entries(hit.m!.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]),
+      );
+    } catch {
+      send(problem(400, 'INVALID_INPUT', 'the path is not validly encoded'));
+      return true;
+    }
+    send(await r.handle({ deps, projection, staff, params, query: q.data, body, key }));
+    return true;
+  };
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { auditExport } from '../workflow/audit-export';
+import { policyView, updatePlatformNotes, UpdateNotesInput } from '../workflow/platform-notes';
+import { toCsv } from './csv';
+import { reply, route } from './router';
+
+/** Who am I, the policy view and its platform notes, and the audit export. */
+
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day, e.g. 2026-03-01');
+const AuditQuery = z.object({ from: Day, to: Day });
+const NotesBody = UpdateNotesInput.shape.notes;
+
+export const adminRoutes = [
+  route({
+    method: 'GET',
+    path: '/api/v1/me',
+    roles: 'any',
+    handle: async ({ staff }) => ({
+      json: { id: staff.id, name: staff.name, role: staff.role, teamIds: staff.teamIds },
+    }),
+  }),
+  route({
+    method: 'GET',
+    path: '/api/v1/policy',
+    roles: 'any',
+    handle: async ({ deps, staff }) => reply(await policyView(deps, { actorId: staff.id })),
+  }),
+  route<undefined, z.infer<typeof NotesBody>>({
+    method: 'PUT',
+    path: '/api/v1/policy/:profileId/platform-notes',
+    roles: ['administrator'],
+    body: NotesBody,
+    handle: async ({ deps, staff, params, body, key }) =>
+      reply(
+        await updatePlatformNotes(deps, {
+          key,
+          actorId: staff.id,
+          profileId: params.profileId!,
+          notes: body,
+        }),
+      ),
+  }),
+  route<z.infer<typeof AuditQuery>>({
+    method: 'GET',
+    path: '/api/v1/audit.csv',
+    roles: ['information-governance', 'service-manager', 'administrator'],
+    query: AuditQuery,
+    handle: async ({ deps, staff, query, key }) =>
+      reply(
+        await auditExport(deps, { key, actorId: staff.id, from: query.from, to: query.to }),
+        (events) => ({
+          file: toCsv(
+            [
+              'seq',
+              'at',
+              'actor',
+              'role',
+              'action',
+              'target',
+              'outcome',
+              'clauses',
+              'profile',
+              'details',
+              'hash',
+            ],
+            events.map((e) => [
+              e.seq,
+              e.at,
+              e.actor.id,
+              e.actor.role ?? '',
+              e.action,
+              `${e.target.kind}:${e.target.id}`,
+              e.outcome,
+              e.cites.join('; '),
+              e.profileId ? `${e.profileId} v${e.profileVersion}` : '',
+              e.details,
+              e.hash,
+            ]),
+          ),
+          type: 'text/csv; charset=utf-8',
+          filename: `audit-${query.from}-${query.to}.csv`,
+        }),
+      ),
+  }),
+];

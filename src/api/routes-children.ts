@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { childrenList } from '../workflow/children-list';
+import { childTimeline, TIMELINE_KINDS, timeline } from '../workflow/history';
+import { subjectAccess } from '../workflow/subject-access';
+import { renderPdf, type Block } from './pdf';
+import { csv, reply, route } from './router';
+
+/** A child's history and access log, the children one may look up, and the subject-access export. */
+
+const Day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day, e.g. 2026-03-01')
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'a real date');
+const HistoryQuery = z.object({
+  kinds: csv.pipe(z.array(z.enum(TIMELINE_KINDS))).optional(),
+  from: Day.optional(),
+  to: Day.optional(),
+});
+
+export const childRoutes = [
+  route<{ teamId?: string }>({
+    method: 'GET',
+    path: '/api/v1/children',
+    roles: 'any',
+    query: z.object({ teamId: z.string().min(1).max(100).optional() }),
+    handle: async ({ deps, staff, query }) =>
+      reply(
+        await childrenList(deps, { actorId: staff.id, ...(query.teamId ? { teamId: query.teamId } : {}) }),
+      ),
+  }),
+  route<z.infer<typeof HistoryQuery>>({
+    method: 'GET',
+    path: '/api/v1/children/:childId/history',
+    roles: 'any',
+    query: HistoryQuery,
+    handle: async ({ deps, projection, staff, params, query, key }) =>
+      reply(
+        await childTimeline(deps, projection, { key, actorId: staff.id, childId: params.childId!, ...query }),
+      ),
+  }),
+  route({
+    method: 'GET',
+    path: '/api/v1/children/:childId/access-log',
+    roles: 'any',
+    handle: async ({ deps, projection, staff, params, key }) =>
+      reply(
+        await childTimeline(deps, projection, {
+          key,
+          actorId: staff.id,
+          childId: params.childId!,
+          kinds: ['view'],
+        }),
+        (h) => ({
+          json: { childId: h.child.id, caseRef: h.child.caseRef, access: h.access },
+        }),
+      ),
+  }),
+  route({
+    method: 'GET',
+    path: '/api/v1/children/:childId/subject-access.json',
+    roles: ['information-governance', 'service-manager'],
+    handle: async ({ deps, projection, staff, params, key }) =>
+      reply(
+        await subjectAccess(deps, projection, { key, actorId: staff.id, childId: params.childId! }),
+        (r) => ({
+          file: JSON.stringify(
+            { exportedAt: deps.clock().toISOString(), exportedBy: r.reader, ...r },
+            null,
+            2,
+          ),
+          type: 'application/json; charset=utf-8',
+          filename: `subject-access-${r.child.caseRef}.json`,
+        }),
+      ),
+  }),
+  route({
+    method: 'GET',
+    path: '/api/v1/children/:childId/subject-access.pdf',
+    roles: ['information-governance', 'service-manager'],
+    handle: async ({ deps, projection, staff, params, key }) => {
+      const r = await subjectAccess(deps, projection, { key, actorId: staff.id, childId: params.childId! });
+      if (!r.ok) return reply(r);
+      const c = r.value.child;
+      const blocks: Block[] = [
+        {
+          kv: [
+            ['Case reference', c.caseRef],
+            ['Name', c.displayName],
+            ['Team', r.value.team.name],
+            ['Policy', `${r.value.profile.name} v${r.value.profile.version}`],
+            ['Platforms known', c.platforms.map((p) => `${p.platform} ${p.account}`).join(', ') || 'none'],
+            ['Exported', `${deps.clock().toISOString()} by ${r.value.reader.name}`],
+          ],
+        },
+        { h: 'The record, oldest first' },
+      ];
+      for (const t of timeline(r.value))
+        blocks.push(
+          { h: `${t.at.slice(0, 10)} — ${t.title}` },
+          {
+            kv: [
+              ...t.facts,
+              ...(t.by ? ([['by', t.by]] as [string, string][]) : []),
+              ...(t.cites.length ? ([['clauses', t.cites.join(', ')]] as [string, string][]) : []),
+            ],
+          },
+        );
+      return {
+        file: await renderPdf(`Subject access: ${c.caseRef}`, blocks),
+        type: 'application/pdf',
+        filename: `subject-access-${c.caseRef}.pdf`,
+      };
+    },
+  }),
+];

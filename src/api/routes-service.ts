@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { ASSERTIONS, progressObjection, reviewEvidence, submitReview } from '../workflow';
+import { serviceDashboard } from '../workflow/dashboard';
+import { objectionQueue } from '../workflow/objection-queue';
+import { reviewExport } from './review-export';
+import { reply, route } from './router';
+
+/** The dashboard, information governance's objections queue and steps, and the annual review. */
+
+const Year = z.object({ year: z.coerce.number().int().min(2000).max(2100) });
+const StepBody = z.discriminatedUnion('step', [
+  z.object({ step: z.literal('take') }),
+  z.object({
+    step: z.literal('respond'),
+    response: z.string().trim().min(1, 'write the formal response').max(20_000),
+  }),
+  z.object({ step: z.literal('resolve'), outcome: z.enum(['checks-may-resume', 'checks-stopped']) }),
+]);
+const ReviewBody = z.object({
+  year: z.number().int().min(2000).max(2100),
+  assessments: z
+    .array(
+      z.object({
+        id: z.enum(ASSERTIONS.map((a) => a.id) as [string, ...string[]]),
+        assessment: z.enum(['met', 'partly-met', 'not-met']),
+        comments: z.string().trim().min(1, 'say why').max(10_000),
+      }),
+    )
+    .length(ASSERTIONS.length, 'assess each of the five assertions'),
+  sendToIg: z.boolean().default(true),
+});
+
+export const serviceRoutes = [
+  route({
+    method: 'GET',
+    path: '/api/v1/dashboard',
+    roles: ['service-manager', 'information-governance', 'administrator', 'team-manager'],
+    handle: async ({ deps, projection, staff }) =>
+      reply(await serviceDashboard(deps, projection, { actorId: staff.id })),
+  }),
+  route({
+    method: 'GET',
+    path: '/api/v1/objections',
+    roles: ['information-governance', 'service-manager'],
+    handle: async ({ deps, staff }) => reply(await objectionQueue(deps, { actorId: staff.id })),
+  }),
+  route<undefined, z.infer<typeof StepBody>>({
+    method: 'POST',
+    path: '/api/v1/objections/:objectionId/steps',
+    roles: ['information-governance'],
+    body: StepBody,
+    handle: async ({ deps, staff, params, body, key }) =>
+      reply(
+        await progressObjection(deps, { ...body, key, actorId: staff.id, objectionId: params.objectionId! }),
+      ),
+  }),
+  route({
+    method: 'GET',
+    path: '/api/v1/review/:year/evidence',
+    roles: ['service-manager', 'information-governance'],
+    handle: async ({ deps, params }) => {
+      const y = Year.safeParse(params);
+      if (!y.success)
+        return reply({
+          ok: false,
+          error: { code: 'INVALID_INPUT', message: 'year: a year from 2000 to 2100', field: 'year' },
+        });
+      return { json: { assertions: ASSERTIONS, evidence: await reviewEvidence(deps, y.data.year) } };
+    },
+  }),
+  route<undefined, z.infer<typeof ReviewBody>>({
+    method: 'POST',
+    path: '/api/v1/review',
+    roles: ['service-manager'],
+    body: ReviewBody,
+    handle: async ({ deps, staff, body, key }) =>
+      reply(
+        await submitReview(deps, { ...body, assessments: body.assessments as never, key, actorId: staff.id }),
+        (v) => ({
+          status: 201,
+          json: v,
+        }),
+      ),
+  }),
+  route({
+    method: 'GET',
+    path: '/api/v1/review/:year/export.:format',
+    roles: ['service-manager', 'information-governance'],
+    handle: async ({ deps, params }) => {
+      const y = Year.safeParse(params);
+      const f = z.enum(['pdf', 'csv']).safeParse(params.format);
+      if (!y.success || !f.success)
+        return reply({
+          ok: false,
+          error: {
+            code: 'INVALID_INPUT',
+            message: 'a year from 2000 to 2100, as pdf or csv',
+            field: y.success ? 'format' : 'year',
+          },
+        });
+      return reviewExport(deps, y.data.year, f.data);
+    },
+  }),
+];

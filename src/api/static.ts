@@ -1,0 +1,101 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Store } from '../store/store';
+
+/**
+ * The tab: one HTML page and the esbuild bundle from dist/tab (`npm run build:tab`), same origin as the API.
+ * The page carries a strict Content-Security-Policy (scripts from this origin only; framed only by Teams)
+ * and, in demo mode, the demo personas to pick from.
+ */
+
+function root(): string {
+  const up = resolve(__dirname, '..', '..');
+  return basename(up) === 'dist' ? resolve(up, '..') : up;
+}
+export const TAB_DIR = join(root(), 'dist', 'tab');
+
+const FILES: Record<string, string> = {
+  '/tab.js': 'application/javascript; charset=utf-8',
+  '/tab.js.map': 'application/json; charset=utf-8',
+};
+
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  // Griffel (Fluent UI) inserts its style rules at run time.
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  'frame-ancestors https://teams.microsoft.com https://*.teams.microsoft.com https://*.office.com https://*.cloud.microsoft',
+].join('; ');
+
+export interface Persona {
+  id: string;
+  name: string;
+  role: string;
+}
+
+export function page(personas: Persona[] | null): string {
+  const config = JSON.stringify({ demo: personas !== null, personas: personas ?? [] }).replace(
+    /</g,
+    '\\u003c',
+  );
+  return `<!doctype html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Overt</title>
+<script id="overt-config" type="application/json">${config}</script>
+</head>
+<body style="margin:0">
+<noscript>Overt needs JavaScript.</noscript>
+<div id="root"></div>
+<script src="/tab.js"></script>
+</body>
+</html>
+`;
+}
+
+export function staticHandler(store: Store, demo: boolean) {
+  return async function serve(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path === '/' || path === '/index.html') {
+      const personas = demo
+        ? (await store.query('staff', {}))
+            .map((s) => s.record)
+            .filter((s) => s.id.startsWith('demo-'))
+            .map((s) => ({ id: s.id, name: s.name, role: s.role }))
+            .sort((a, b) => a.id.localeCompare(b.id))
+        : null;
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': CSP,
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+        'cache-control': 'no-store',
+      });
+      res.end(req.method === 'HEAD' ? undefined : page(personas));
+      return true;
+    }
+    const type = FILES[path];
+    if (!type) return false;
+    const file = join(TAB_DIR, path.slice(1));
+    if (!existsSync(file)) {
+      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('The tab is not built: run `npm run build:tab`.');
+      return true;
+    }
+    res.writeHead(200, {
+      'content-type': type,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-cache',
+    });
+    res.end(req.method === 'HEAD' ? undefined : readFileSync(file));
+    return true;
+  };
+}
