@@ -1,0 +1,142 @@
+/**
+ * One turn: a message gets a card by lenient matching; an `adaptiveCard/action` invoke goes to the route of
+ * its verb; an `application/search` invoke answers the child typeahead; install and first contact keep the
+ * conversation reference. The person is always looked up in the store by the id Teams sends.
+ */
+import { randomUUID } from 'node:crypto';
+import { ActivityTypes, CardFactory, TurnContext } from 'botbuilder';
+import type { Deps } from '../workflow';
+import type { AdaptiveCard } from './cards/types';
+import { ExecuteInvoke, SearchInvoke } from './activity';
+import { keepReference, Reference } from './conversations';
+import './handlers/children';
+import './handlers/requests';
+import { intentOf } from './intents';
+import type { Outbox, Task } from './outbox';
+import { childChoices, staffOf } from './reads';
+import { route, type Turn } from './routes';
+import { helpCard } from './views/conversation-cards';
+import { errorCard } from './views/failure-card';
+import { CHILD_DATASET } from './views/request-form';
+
+const CARD = 'application/vnd.microsoft.card.adaptive';
+
+async function invokeResponse(ctx: TurnContext, status: number, body: unknown): Promise<void> {
+  await ctx.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status, body } });
+}
+const cardBody = (card: AdaptiveCard) => ({ statusCode: 200, type: CARD, value: card });
+const errorBody = (status: number, message: string) => ({
+  statusCode: status,
+  type: 'application/vnd.microsoft.error',
+  value: { code: status === 401 ? 'Unauthorized' : 'BadRequest', message },
+});
+
+const UNKNOWN_PERSON = errorCard(
+  'Overt does not know you',
+  'You are not set up as a member of staff in Overt, so nothing can be done here. Ask your administrator to add you.',
+);
+
+export async function onTurn(
+  ctx: TurnContext,
+  deps: Deps,
+  outbox: Outbox,
+  after: Task[],
+  log: (s: string) => void,
+) {
+  const a = ctx.activity;
+  const staff = await staffOf(deps, a.from ?? {});
+  if (staff) {
+    const ref = Reference.safeParse(TurnContext.getConversationReference(a));
+    // A reference not kept only means no proactive message yet: the turn itself goes on.
+    if (ref.success)
+      await keepReference(deps, staff.id, ref.data).catch((e: Error) => log(`bot: reference: ${e.message}`));
+  }
+  const turn = (automatic = false): Turn | undefined =>
+    staff && {
+      deps,
+      staff,
+      userId: a.from.id,
+      activityId: a.id ?? randomUUID(),
+      automatic,
+      outbox,
+      after: (task) => after.push(task),
+    };
+
+  if (a.type === ActivityTypes.Message) {
+    const t = turn();
+    let card: AdaptiveCard;
+    if (!t) card = UNKNOWN_PERSON;
+    else {
+      const intent = intentOf(a.text ?? '');
+      card = 'help' in intent ? helpCard(intent.unknown) : await route(intent.verb, intent.data, t);
+    }
+    await ctx.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
+    return;
+  }
+
+  if (a.type === ActivityTypes.Invoke) {
+    try {
+      if (a.name === 'adaptiveCard/action') {
+        const v = ExecuteInvoke.safeParse(a.value);
+        if (!v.success)
+          return invokeResponse(
+            ctx,
+            400,
+            errorBody(400, `value: not an Action.Execute invoke (${v.error.issues[0]?.message})`),
+          );
+        const t = turn(v.data.trigger === 'automatic');
+        const card = t ? await route(v.data.action.verb, v.data.action.data, t) : UNKNOWN_PERSON;
+        return invokeResponse(ctx, 200, cardBody(card));
+      }
+      if (a.name === 'application/search') {
+        const v = SearchInvoke.safeParse(a.value);
+        if (!v.success || v.data.dataset !== CHILD_DATASET)
+          return invokeResponse(
+            ctx,
+            400,
+            errorBody(400, `value: not a search of the "${CHILD_DATASET}" dataset`),
+          );
+        const results = staff
+          ? await childChoices(
+              deps,
+              staff,
+              v.data.queryText,
+              v.data.queryOptions?.top ?? 10,
+              v.data.queryOptions?.skip ?? 0,
+            )
+          : [];
+        return invokeResponse(ctx, 200, {
+          type: 'application/vnd.microsoft.search.searchResponse',
+          value: { results },
+        });
+      }
+      return invokeResponse(
+        ctx,
+        400,
+        errorBody(400, `name: Overt does not answer "${a.name ?? ''}" invokes`),
+      );
+    } catch (err) {
+      log(`bot: invoke failed: ${(err as Error).stack ?? String(err)}`);
+      return invokeResponse(
+        ctx,
+        200,
+        cardBody(
+          errorCard(
+            'Overt could not finish this',
+            'Something went wrong on our side. Try again in a moment.',
+          ),
+        ),
+      );
+    }
+  }
+
+  const installed =
+    (a.type === ActivityTypes.InstallationUpdate && a.action === 'add') ||
+    (a.type === ActivityTypes.ConversationUpdate &&
+      (a.membersAdded ?? []).some((m) => m.id === a.recipient?.id));
+  if (installed && a.conversation?.conversationType === 'personal')
+    await ctx.sendActivity({
+      type: 'message',
+      attachments: [CardFactory.adaptiveCard(staff ? helpCard() : UNKNOWN_PERSON)],
+    });
+}

@@ -1,0 +1,114 @@
+/**
+ * Conversation references, kept so the bot can write first (approval cards, notices): one `conversation`
+ * record per member of staff, holding their personal chat and, failing that, another conversation where
+ * they met the bot. Also the copies of each approval card sent, so a decision updates every one.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { Deps } from '../workflow';
+
+/** The parts of a Bot Framework conversation reference the bot keeps (zod: the store's JSON is parsed back). */
+export const Reference = z.object({
+  channelId: z.string(),
+  serviceUrl: z.string(),
+  conversation: z
+    .object({ id: z.string(), conversationType: z.string().optional(), tenantId: z.string().optional() })
+    .passthrough(),
+  bot: z.object({ id: z.string(), name: z.string().optional() }).passthrough().optional(),
+  user: z
+    .object({ id: z.string(), name: z.string().optional(), aadObjectId: z.string().optional() })
+    .passthrough()
+    .optional(),
+  locale: z.string().optional(),
+});
+export type Reference = z.infer<typeof Reference>;
+
+const Kept = z.object({ personal: Reference.optional(), other: Reference.optional() });
+type Kept = z.infer<typeof Kept>;
+
+const hash = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 32);
+const seen = new WeakMap<Deps, Map<string, string>>();
+
+/** Keeps a member of staff's reference; writes only when it changed. */
+export async function keepReference(deps: Deps, staffId: string, ref: Reference): Promise<void> {
+  const personal = ref.conversation.conversationType === 'personal';
+  const memo = seen.get(deps) ?? new Map<string, string>();
+  seen.set(deps, memo);
+  const memoKey = `${staffId}:${personal}`;
+  const h = hash(ref);
+  if (memo.get(memoKey) === h) return;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const found = await deps.store.get('conversation', staffId);
+    const kept = found ? Kept.parse(found.record.reference) : {};
+    const next: Kept = personal ? { ...kept, personal: ref } : { ...kept, other: ref };
+    if (hash(next) === hash(kept)) break;
+    const r = await deps.store.commit({
+      key: `conversation:${staffId}:${hash(next)}`,
+      at: deps.clock().toISOString(),
+      writes: [
+        {
+          kind: 'conversation',
+          record: {
+            id: staffId,
+            reference: JSON.parse(JSON.stringify(next)) as never,
+            updatedAt: deps.clock().toISOString(),
+          },
+          ifVersion: found ? found.version : null,
+        },
+      ],
+      audit: [],
+    });
+    if (r.status !== 'conflict') break;
+  }
+  memo.set(memoKey, h);
+}
+
+/** Where to write to a member of staff: their personal chat, else another conversation they met the bot in. */
+export async function referenceOf(deps: Deps, staffId: string): Promise<Reference | undefined> {
+  const found = await deps.store.get('conversation', staffId);
+  if (!found) return undefined;
+  const kept = Kept.safeParse(found.record.reference);
+  return kept.success ? (kept.data.personal ?? kept.data.other) : undefined;
+}
+
+/** The channel's user id for a member of staff (for a card's refresh list), else their staff id. */
+export async function channelUserId(deps: Deps, staffId: string): Promise<string> {
+  const found = await deps.store.get('conversation', staffId);
+  const kept = found ? Kept.safeParse(found.record.reference) : undefined;
+  const ref = kept?.success ? (kept.data.personal ?? kept.data.other) : undefined;
+  return ref?.user?.id ?? staffId;
+}
+
+const Copy = z.object({ reference: Reference, activityId: z.string() });
+const Copies = z.array(Copy);
+export type Copy = z.infer<typeof Copy>;
+
+const copiesId = (requestId: string) => `bot.cards.${requestId}`;
+
+export async function cardCopies(deps: Deps, requestId: string): Promise<Copy[]> {
+  const found = await deps.store.get('setting', copiesId(requestId));
+  const parsed = found ? Copies.safeParse(found.record.value) : undefined;
+  return parsed?.success ? parsed.data : [];
+}
+
+/** Adds sent copies of a request's approval card (optimistic, retried on a concurrent add). */
+export async function addCardCopies(deps: Deps, requestId: string, copies: Copy[]): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const found = await deps.store.get('setting', copiesId(requestId));
+    const before = found ? Copies.safeParse(found.record.value) : undefined;
+    const all = JSON.parse(JSON.stringify([...(before?.success ? before.data : []), ...copies])) as Copy[];
+    const r = await deps.store.commit({
+      key: `cards:${requestId}:${hash(all)}`,
+      at: deps.clock().toISOString(),
+      writes: [
+        {
+          kind: 'setting',
+          record: { id: copiesId(requestId), value: all as never },
+          ifVersion: found ? found.version : null,
+        },
+      ],
+      audit: [],
+    });
+    if (r.status !== 'conflict') return;
+  }
+}

@@ -1,0 +1,122 @@
+/** A child's summary, consent or notice, objections, and a person's own requests, from cards and chat. */
+import { raiseObjection, recordConsent } from '../../workflow';
+import { statusCard } from '../cards/status';
+import { referenceOf } from '../conversations';
+import { childSummary, findChild, igStaff, myRequests } from '../reads';
+import { onVerb, type Turn } from '../routes';
+import {
+  childSummaryCard,
+  consentCard,
+  myRequestsCard,
+  noticeCard,
+  objectionCard,
+} from '../views/conversation-cards';
+import { errorCard } from '../views/failure-card';
+
+const today = (turn: Turn) => turn.deps.clock().toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
+const notYours = (ref: string) =>
+  errorCard(
+    'No such child in your teams',
+    `“${ref}” is not a case reference of a child in your teams; nothing was done.`,
+  );
+
+onVerb('child.summary', async (data, turn) => {
+  const child = await findChild(turn.deps, turn.staff, data.childId);
+  return child ? childSummaryCard(await childSummary(turn.deps, child)) : notYours(data.childId);
+});
+
+onVerb('consent.open', async (data, turn) => {
+  const child = await findChild(turn.deps, turn.staff, data.childId);
+  if (!child) return notYours(data.childId);
+  return consentCard({
+    formId: `consent-${turn.activityId}`,
+    childId: child.id,
+    caseRef: child.caseRef,
+    today: today(turn),
+  });
+});
+
+onVerb('consent.record', async (data, turn) => {
+  const child = await findChild(turn.deps, turn.staff, data.childId);
+  if (!child) return notYours(data.childId);
+  const r = await recordConsent(turn.deps, {
+    key: `consent:${data.formId}`,
+    actorId: turn.staff.id,
+    childId: child.id,
+    givenBy: data.givenBy,
+    date: data.date,
+    scope: {
+      platforms: data.platforms
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+      purposes: [],
+    },
+  });
+  if (!r.ok)
+    return consentCard({
+      formId: data.formId,
+      childId: child.id,
+      caseRef: child.caseRef,
+      today: today(turn),
+      problem: r.error.message,
+    });
+  return statusCard({
+    title: `Consent recorded for ${child.caseRef}`,
+    tone: 'success',
+    facts: [
+      ['Given by', data.givenBy],
+      ['Date', data.date],
+    ],
+  });
+});
+
+onVerb('objection.open', async (data, turn) => {
+  const child = await findChild(turn.deps, turn.staff, data.childId);
+  if (!child) return notYours(data.childId);
+  return objectionCard({
+    formId: `objection-${turn.activityId}`,
+    childId: child.id,
+    caseRef: child.caseRef,
+    today: today(turn),
+  });
+});
+
+onVerb('objection.raise', async (data, turn) => {
+  const child = await findChild(turn.deps, turn.staff, data.childId);
+  if (!child) return notYours(data.childId);
+  const r = await raiseObjection(turn.deps, {
+    key: `objection:${data.formId}`,
+    actorId: turn.staff.id,
+    childId: child.id,
+    raisedBy: data.raisedBy,
+    raisedAt: data.raisedAt,
+    detail: data.detail,
+  });
+  if (!r.ok)
+    return objectionCard({
+      formId: data.formId,
+      childId: child.id,
+      caseRef: child.caseRef,
+      today: today(turn),
+      problem: r.error.message,
+    });
+  if (!r.replayed)
+    turn.after(async () => {
+      const card = noticeCard(
+        `Objection recorded: case ${child.caseRef}`,
+        `${turn.staff.name} recorded an objection raised by ${data.raisedBy} on ${data.raisedAt}. Every check on this child is stopped until information governance has dealt with it.`,
+      );
+      for (const id of await igStaff(turn.deps)) {
+        const ref = await referenceOf(turn.deps, id);
+        if (ref) await turn.outbox.send(ref, card);
+      }
+    });
+  return statusCard({
+    title: `Objection recorded for ${child.caseRef}`,
+    detail: 'Every check on this child is stopped. Information governance has been told.',
+    tone: 'warning',
+  });
+});
+
+onVerb('requests.mine', async (_data, turn) => myRequestsCard(await myRequests(turn.deps, turn.staff)));

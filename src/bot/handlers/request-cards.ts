@@ -1,0 +1,90 @@
+/** Sending and updating approval cards, and telling the requester: the work that follows a turn. */
+import type { Request } from '../../store/records';
+import type { Deps } from '../../workflow';
+import { addCardCopies, cardCopies, channelUserId, referenceOf, type Copy } from '../conversations';
+import type { Outbox } from '../outbox';
+import { approversOf, requestView } from '../reads';
+import { approvalBaseCard, requestStatusCard } from '../views/approval-card';
+import { recordCheckCard } from '../views/record-check-card';
+
+/** The approvers and the requester, as the channel knows them: who a card's refresh lists. */
+export async function refreshUsers(deps: Deps, r: Request): Promise<string[]> {
+  const ids = [...(await approversOf(deps, r)), r.requesterId];
+  return Promise.all(ids.map((id) => channelUserId(deps, id)));
+}
+
+export async function baseCardOf(deps: Deps, r: Request) {
+  const child = (await deps.store.get('child', r.childId))?.record;
+  return approvalBaseCard({
+    requestId: r.id,
+    caseRef: child?.caseRef ?? 'unknown',
+    status: r.status,
+    authority: r.authority,
+    refreshUserIds: await refreshUsers(deps, r),
+  });
+}
+
+/** Sends the base approval card to each approver's conversation (once per conversation) and keeps the copies. */
+export async function sendApprovalCards(deps: Deps, outbox: Outbox, r: Request): Promise<void> {
+  const card = await baseCardOf(deps, r);
+  const sentTo = new Set((await cardCopies(deps, r.id)).map((c) => c.reference.conversation.id));
+  const copies: Copy[] = [];
+  for (const id of await approversOf(deps, r)) {
+    const ref = await referenceOf(deps, id);
+    if (!ref || sentTo.has(ref.conversation.id)) continue;
+    sentTo.add(ref.conversation.id);
+    const activityId = await outbox.send(ref, card);
+    if (activityId) copies.push({ reference: ref, activityId });
+  }
+  if (copies.length) await addCardCopies(deps, r.id, copies);
+}
+
+/** Every copy of the approval card shows the request as it is now. */
+export async function updateApprovalCards(deps: Deps, outbox: Outbox, requestId: string): Promise<void> {
+  const r = (await deps.store.get('request', requestId))?.record;
+  if (!r) return;
+  const card = await baseCardOf(deps, r);
+  for (const copy of await cardCopies(deps, requestId))
+    await outbox.update(copy.reference, copy.activityId, card);
+}
+
+const NOTES: Partial<Record<Request['status'], { text: string; tone: 'good' | 'warning' | 'attention' }>> = {
+  approved: { text: 'Your request was approved. Record the check when it is done.', tone: 'good' },
+  declined: { text: 'Your request was declined.', tone: 'attention' },
+  'more-info': { text: 'More information was asked for: answer below.', tone: 'warning' },
+  escalated: { text: 'Your request went to a higher authority.', tone: 'warning' },
+  expired: { text: 'Your request expired.', tone: 'attention' },
+};
+
+/** Tells the requester what became of their request; after an approval, sends the record-the-check card. */
+export async function tellRequester(deps: Deps, outbox: Outbox, requestId: string): Promise<void> {
+  const found = await deps.store.get('request', requestId);
+  if (!found) return;
+  const r = found.record;
+  const ref = await referenceOf(deps, r.requesterId);
+  const view = await requestView(deps, found);
+  if (!ref || !view) return;
+  const note = NOTES[r.status];
+  await outbox.send(
+    ref,
+    requestStatusCard(view, await refreshUsers(deps, r), { requester: true, ...(note ? { note } : {}) }),
+  );
+  if (r.status === 'approved') await outbox.send(ref, recordCheckCard(checkCardInput(view, deps.clock())));
+}
+
+export function checkCardInput(
+  view: Awaited<ReturnType<typeof requestView>> & object,
+  now: Date,
+  problem?: string,
+) {
+  return {
+    requestId: view.id,
+    formId: `check-${view.id}`,
+    caseRef: view.caseRef,
+    childName: view.childName,
+    platforms: view.platforms,
+    obligations: view.verdict.obligations,
+    today: now.toLocaleDateString('en-CA', { timeZone: 'Europe/London' }),
+    ...(problem ? { problem } : {}),
+  };
+}

@@ -1,0 +1,291 @@
+/** Raising, deciding, answering and withdrawing requests, and recording the check, from cards. */
+import { randomUUID } from 'node:crypto';
+import { TZDate } from '@date-fns/tz';
+import {
+  answerMoreInfo,
+  decideRequest,
+  previewRequest,
+  raiseRequest,
+  recordCheck,
+  withdrawRequest,
+  type Failure,
+  type VerdictSummary,
+} from '../../workflow';
+import type { AdaptiveCard } from '../cards/types';
+import { statusCard } from '../cards/status';
+import { onVerb, type Turn } from '../routes';
+import { findChild, profileOptions, requestView, standing, teamAndProfile, verdictView } from '../reads';
+import { PlatformLines, type VerbData } from '../verbs';
+import { approverCard, requestStatusCard } from '../views/approval-card';
+import { errorCard, refusalCard } from '../views/failure-card';
+import { recordCheckCard } from '../views/record-check-card';
+import { requestFormCard } from '../views/request-form';
+import {
+  checkCardInput,
+  refreshUsers,
+  sendApprovalCards,
+  tellRequester,
+  updateApprovalCards,
+} from './request-cards';
+
+const OPEN = new Set(['pending', 'escalated', 'more-info']);
+
+async function blankForm(turn: Turn, problem?: string): Promise<AdaptiveCard> {
+  const teamId = turn.staff.teamIds[0];
+  const tp = teamId ? await teamAndProfile(turn.deps, teamId) : undefined;
+  if (!tp)
+    return errorCard(
+      'You are not in a team',
+      'Overt needs to know your team to raise a request: ask your administrator.',
+    );
+  return requestFormCard({
+    formId: randomUUID(),
+    teamName: tp.team.name,
+    ...profileOptions(tp.profile),
+    ...(problem ? { problem } : {}),
+  });
+}
+
+/** The form again, as it was filled in, with the verdict or the problem. */
+async function filledForm(
+  turn: Turn,
+  data: VerbData<'request.preview'>,
+  extra: { verdict?: VerdictSummary; problem?: string },
+): Promise<AdaptiveCard> {
+  const child = await findChild(turn.deps, turn.staff, data.childId);
+  const tp = await teamAndProfile(turn.deps, child?.teamId ?? turn.staff.teamIds[0] ?? '');
+  if (!tp) return blankForm(turn, extra.problem);
+  return requestFormCard({
+    formId: data.formId,
+    teamName: tp.team.name,
+    ...profileOptions(tp.profile),
+    values: {
+      childId: data.childId,
+      ...(child ? { childTitle: `${child.caseRef} · ${child.displayName}` } : {}),
+      reason: data.reason,
+      platforms: data.platforms.map((p) => `${p.platform}: ${p.account}`).join('\n'),
+      viewer: data.viewer,
+      ...(data.rationale ? { rationale: data.rationale } : {}),
+    },
+    ...(extra.verdict ? { verdict: verdictView(extra.verdict, tp.profile) } : {}),
+    ...(extra.problem ? { problem: extra.problem } : {}),
+  });
+}
+
+const command = (turn: Turn, data: VerbData<'request.preview'>) => ({
+  actorId: turn.staff.id,
+  childId: data.childId,
+  reason: data.reason,
+  platforms: data.platforms,
+  viewer: data.viewer,
+  ...(data.rationale ? { rationale: data.rationale } : {}),
+});
+
+onVerb('request.new', (_data, turn) => blankForm(turn));
+
+onVerb('request.preview', async (data, turn) => {
+  if (!(await findChild(turn.deps, turn.staff, data.childId)))
+    return filledForm(turn, data, { problem: 'childId: choose a child of your team' });
+  const v = await previewRequest(turn.deps, command(turn, data));
+  return v.ok
+    ? filledForm(turn, data, { verdict: v.value })
+    : filledForm(turn, data, { problem: v.error.message });
+});
+
+onVerb('request.send', async (data, turn) => {
+  if (!(await findChild(turn.deps, turn.staff, data.childId)))
+    return filledForm(turn, data, { problem: 'childId: choose a child of your team' });
+  const r = await raiseRequest(turn.deps, { key: `raise:${data.formId}`, ...command(turn, data) });
+  if (!r.ok)
+    return r.error.verdict
+      ? filledForm(turn, data, { verdict: r.error.verdict as VerdictSummary, problem: r.error.message })
+      : filledForm(turn, data, { problem: r.error.message });
+  const request = r.value.request;
+  if (!r.replayed) turn.after(() => sendApprovalCards(turn.deps, turn.outbox, request));
+  return requestCard(turn, request.id, {
+    text: `Request sent to the ${request.authority.replace(/-/g, ' ')}. You will be told of the decision here.`,
+    tone: 'good',
+  });
+});
+
+/** A request as this person may see it. */
+async function requestCard(
+  turn: Turn,
+  requestId: string,
+  note?: { text: string; tone: 'good' | 'warning' | 'attention' },
+): Promise<AdaptiveCard> {
+  const found = await turn.deps.store.get('request', requestId);
+  const view = found && (await requestView(turn.deps, found));
+  if (!found || !view) return errorCard('No such request', `requestId: Overt has no request "${requestId}".`);
+  const who = await standing(turn.deps, turn.staff, found.record);
+  if (who === 'outsider')
+    return errorCard(
+      'Not a request of your team',
+      'requestId: this request belongs to another team; nothing was done.',
+    );
+  const users = await refreshUsers(turn.deps, found.record);
+  if (who === 'approver' && OPEN.has(found.record.status) && !note) return approverCard(view, users);
+  return requestStatusCard(view, users, { requester: who === 'requester', ...(note ? { note } : {}) });
+}
+
+onVerb('request.refresh', (data, turn) => requestCard(turn, data.requestId));
+
+const DONE: Record<'approve' | 'decline' | 'more-info', string> = {
+  approve: 'You approved this request.',
+  decline: 'You declined this request.',
+  'more-info': 'You asked the requester for more information.',
+};
+
+function decide(outcome: 'approve' | 'decline' | 'more-info') {
+  return async (data: VerbData<'request.approve'>, turn: Turn): Promise<AdaptiveCard> => {
+    const found = await turn.deps.store.get('request', data.requestId);
+    if (!found)
+      return errorCard(
+        'No such request',
+        `requestId: Overt has no request "${data.requestId}"; nothing was done.`,
+      );
+    if ((await standing(turn.deps, turn.staff, found.record)) === 'outsider')
+      return errorCard(
+        'Not a request of your team',
+        'requestId: this request belongs to another team; nothing was done.',
+      );
+    const r = await decideRequest(turn.deps, {
+      key: `decide:${data.requestId}:${turn.activityId}`,
+      actorId: turn.staff.id,
+      requestId: data.requestId,
+      outcome,
+      ...(data.reasons ? { reasons: data.reasons } : {}),
+      ...(data.version ? { expectedVersion: data.version } : {}),
+    });
+    if (r.ok) {
+      const id = data.requestId;
+      if (!r.replayed)
+        turn.after(async () => {
+          await updateApprovalCards(turn.deps, turn.outbox, id);
+          await tellRequester(turn.deps, turn.outbox, id);
+          if (r.value.request.status === 'escalated')
+            await sendApprovalCards(turn.deps, turn.outbox, r.value.request);
+        });
+      return requestCard(turn, id, { text: DONE[outcome], tone: outcome === 'approve' ? 'good' : 'warning' });
+    }
+    return decisionFailure(turn, data.requestId, r.error);
+  };
+}
+
+async function decisionFailure(turn: Turn, requestId: string, e: Failure): Promise<AdaptiveCard> {
+  switch (e.code) {
+    case 'ALREADY_DECIDED':
+      return requestCard(turn, requestId, { text: `This request was ${e.message}.`, tone: 'attention' });
+    case 'CONFLICT':
+      return requestCard(turn, requestId, { text: `Nothing was decided: ${e.message}.`, tone: 'warning' });
+    case 'POLICY_REFUSED': {
+      const r = (await turn.deps.store.get('request', requestId))?.record;
+      const tp = r && (await teamAndProfile(turn.deps, r.teamId));
+      return refusalCard(
+        'The policy does not allow this decision',
+        e.message,
+        verdictView(e.verdict as VerdictSummary, tp?.profile),
+      );
+    }
+    default:
+      return errorCard(e.code === 'INVALID_INPUT' ? 'Something is missing' : 'Not allowed', e.message);
+  }
+}
+
+onVerb('request.approve', decide('approve'));
+onVerb('request.decline', decide('decline'));
+onVerb('request.more-info', decide('more-info'));
+
+onVerb('request.answer', async (data, turn) => {
+  const r = await answerMoreInfo(turn.deps, {
+    key: `answer:${data.formId}`,
+    actorId: turn.staff.id,
+    requestId: data.requestId,
+    rationale: data.rationale,
+  });
+  if (!r.ok)
+    return r.error.verdict
+      ? decisionFailure(turn, data.requestId, r.error)
+      : errorCard('The answer was not sent', r.error.message);
+  const request = r.value.request;
+  if (!r.replayed)
+    turn.after(async () => {
+      await updateApprovalCards(turn.deps, turn.outbox, request.id);
+      await sendApprovalCards(turn.deps, turn.outbox, request);
+    });
+  return requestCard(turn, request.id, { text: 'Your answer was sent to the approver.', tone: 'good' });
+});
+
+onVerb('request.withdraw', async (data, turn) => {
+  const r = await withdrawRequest(turn.deps, {
+    key: `withdraw:${data.requestId}:${turn.staff.id}`,
+    actorId: turn.staff.id,
+    requestId: data.requestId,
+  });
+  if (!r.ok) return errorCard('The request was not withdrawn', r.error.message);
+  if (!r.replayed) turn.after(() => updateApprovalCards(turn.deps, turn.outbox, data.requestId));
+  return requestCard(turn, data.requestId, { text: 'You withdrew this request.', tone: 'warning' });
+});
+
+async function checkForm(turn: Turn, requestId: string, problem?: string): Promise<AdaptiveCard> {
+  const found = await turn.deps.store.get('request', requestId);
+  const view = found && (await requestView(turn.deps, found));
+  if (!found || !view) return errorCard('No such request', `requestId: Overt has no request "${requestId}".`);
+  if (found.record.requesterId !== turn.staff.id)
+    return errorCard('Not your request', 'Only the person who asked records the check.');
+  if (found.record.status !== 'approved')
+    return requestCard(turn, requestId, {
+      text: 'This request is not approved and waiting to be recorded.',
+      tone: 'attention',
+    });
+  return recordCheckCard(checkCardInput(view, turn.deps.clock(), problem));
+}
+
+onVerb('check.open', (data, turn) => checkForm(turn, data.requestId));
+
+onVerb('check.record', async (data, turn) => {
+  const accounts = data.accounts
+    .split(',')
+    .map((a) => PlatformLines.safeParse(a))
+    .flatMap((p) => (p.success ? p.data : []));
+  if (!accounts.length) return checkForm(turn, data.requestId, 'accounts: tick the accounts you looked at');
+  const [y, m, d] = data.viewedDate.split('-').map(Number) as [number, number, number];
+  const [hh, mm] = data.viewedTime.split(':').map(Number) as [number, number];
+  const viewedAt = new TZDate(y, m - 1, d, hh, mm, 'Europe/London').toISOString();
+  const r = await recordCheck(turn.deps, {
+    key: `check:${data.formId}`,
+    actorId: turn.staff.id,
+    requestId: data.requestId,
+    viewedAt,
+    accounts,
+    relevantInfo: data.relevantInfo,
+    thirdPartyData: data.thirdPartyData,
+    ...(data.thirdPartyData === 'kept' && data.thirdPartyRationale
+      ? { thirdPartyRationale: data.thirdPartyRationale }
+      : {}),
+    sensitive: data.sensitive,
+    ...(data.safeguardingFollowUp ? { safeguardingFollowUp: data.safeguardingFollowUp } : {}),
+    attestNoFriendFollow: data.attestNoFriendFollow,
+    attestOpenSourceOnly: data.attestOpenSourceOnly,
+  });
+  if (!r.ok) {
+    if (r.error.code === 'POLICY_REFUSED' && r.error.verdict) {
+      const tp = await teamAndProfile(turn.deps, turn.staff.teamIds[0] ?? '');
+      return refusalCard(
+        'The check was not recorded',
+        r.error.message,
+        verdictView(r.error.verdict as VerdictSummary, tp?.profile),
+      );
+    }
+    return checkForm(turn, data.requestId, r.error.message);
+  }
+  if (!r.replayed) turn.after(() => updateApprovalCards(turn.deps, turn.outbox, data.requestId));
+  return statusCard({
+    title: 'Check recorded',
+    tone: 'success',
+    facts: [
+      ['Viewed', viewedAt],
+      ['Accounts', accounts.map((a) => `${a.platform}: ${a.account}`).join(', ')],
+    ],
+  });
+});

@@ -1,0 +1,31 @@
+/**
+ * Lenient matching of what people type in chat: "hi", "new request", "my requests", "child DEMO-0001",
+ * "consent for DEMO-0001", "objection DEMO-0001", "help". A bare case reference opens the child's summary;
+ * anything else gets the help card.
+ */
+import type { Verb } from './verbs';
+
+export type Intent = { verb: Verb; data: Record<string, string> } | { help: true; unknown?: string };
+
+const CASE_REF = /\b([a-z]{2,}-?\d{2,})\b/i;
+
+export function intentOf(raw: string): Intent {
+  const text = raw
+    .replace(/<at>[^<]*<\/at>/gi, ' ')
+    .replace(/[^\p{L}\p{N}\s-]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
+  if (!text || /^(hi|hello|hey|good (morning|afternoon|evening)|start)\b/.test(text))
+    return { verb: 'request.new', data: {} };
+  if (/^(help|\?|what can you do|commands?)\b/.test(text)) return { help: true };
+  const ref = CASE_REF.exec(raw)?.[1];
+  if (/\b(my|mine)\b.*\brequests?\b|^(my )?(requests|status)$/.test(text))
+    return { verb: 'requests.mine', data: {} };
+  if (/\bobject(ion|s|ed)?\b/.test(text) && ref) return { verb: 'objection.open', data: { childId: ref } };
+  if (/\b(consent|notice|told)\b/.test(text) && ref) return { verb: 'consent.open', data: { childId: ref } };
+  if (/\b(new|raise|make|start)\b.*\b(request|check)\b|^(request|check)$/.test(text))
+    return { verb: 'request.new', data: {} };
+  if (ref) return { verb: 'child.summary', data: { childId: ref } };
+  return { help: true, unknown: raw.trim().slice(0, 80) };
+}

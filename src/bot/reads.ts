@@ -1,0 +1,253 @@
+/**
+ * What the bot reads to show a card: who is acting, the children they may pick, a request as its views show
+ * it, who may decide it, a person's requests, a child's summary. Reads only, on indexed fields: every write
+ * goes through one workflow function.
+ */
+import type { Profile } from '../policy/profile';
+import type { Child, Request, Staff } from '../store/records';
+import type { Versioned } from '../store/store';
+import { canActForTeam } from '../workflow/context';
+import type { Deps, VerdictSummary } from '../workflow';
+import type { ChildSummary, RequestLine } from './views/conversation-cards';
+import type { RequestView } from './views/request-view';
+import type { VerdictView } from './views/verdict';
+
+/** The acting member of staff, by the Entra object id Teams sends, else by the channel's user id. Roles come
+ * from the store, never from a card. */
+export async function staffOf(
+  deps: Deps,
+  from: { id?: string; aadObjectId?: string },
+): Promise<Staff | undefined> {
+  for (const id of [from.aadObjectId, from.id])
+    if (id) {
+      const s = await deps.store.get('staff', id);
+      if (s) return s.record;
+    }
+  return undefined;
+}
+
+export const nameOf = async (deps: Deps, id: string | undefined): Promise<string> =>
+  id ? ((await deps.store.get('staff', id))?.record.name ?? id) : 'someone';
+
+/** The reasons and viewing methods a profile lists: what its refusal rules accept, and what its rules name. */
+export function profileOptions(profile: Profile): { reasons: string[]; viewers: string[] } {
+  const reasons = new Set<string>();
+  const viewers = new Set<string>();
+  for (const r of profile.rules) {
+    const w = r.when as {
+      reasonNotIn?: string[];
+      reasonIn?: string[];
+      viewerNotIn?: string[];
+      viewerIn?: string[];
+    };
+    if (r.effect === 'refuse') {
+      w.reasonNotIn?.forEach((x) => reasons.add(x));
+      w.viewerNotIn?.forEach((x) => viewers.add(x));
+    }
+    w.reasonIn?.forEach((x) => reasons.add(x));
+    w.viewerIn?.forEach((x) => viewers.add(x));
+  }
+  return { reasons: [...reasons], viewers: [...viewers] };
+}
+
+export async function teamAndProfile(deps: Deps, teamId: string) {
+  const team = (await deps.store.get('team', teamId))?.record;
+  const profile = team ? deps.profiles(team.profileId) : undefined;
+  return team && profile ? { team, profile } : undefined;
+}
+
+/** The children of the person's teams matching what they typed (case reference or initials). */
+export async function childChoices(
+  deps: Deps,
+  staff: Staff,
+  text: string,
+  top: number,
+  skip = 0,
+): Promise<{ title: string; value: string }[]> {
+  const rows = staff.teamIds.length
+    ? await deps.store.query('child', { where: { teamId: staff.teamIds } })
+    : [];
+  const q = text.trim().toLowerCase();
+  return rows
+    .map((r) => r.record)
+    .filter((c) => !q || c.caseRef.toLowerCase().includes(q) || c.displayName.toLowerCase().includes(q))
+    .sort((a, b) => a.caseRef.localeCompare(b.caseRef))
+    .slice(skip, skip + top)
+    .map((c) => ({ title: `${c.caseRef} · ${c.displayName}`, value: c.id }));
+}
+
+/** A child named by case reference (any case) among the children the person may act for. */
+export async function findChild(deps: Deps, staff: Staff, ref: string): Promise<Child | undefined> {
+  const wanted = ref.trim().toUpperCase();
+  for (const caseRef of new Set([wanted, ref.trim()])) {
+    const rows = await deps.store.query('child', { where: { caseRef }, limit: 5 });
+    const found = rows.map((r) => r.record).find((c) => canActForTeam(staff, c.teamId));
+    if (found) return found;
+  }
+  const byId = await deps.store.get('child', ref.trim());
+  return byId && canActForTeam(staff, byId.record.teamId) ? byId.record : undefined;
+}
+
+export function verdictView(v: VerdictSummary | null | undefined, profile: Profile | undefined): VerdictView {
+  const s = (v ?? {}) as Partial<VerdictSummary>;
+  return {
+    outcome: s.outcome ?? 'refuse',
+    authority: s.authority ?? null,
+    explanation: s.explanation ?? '',
+    clauses: (s.cites ?? [])
+      .map((id) => ({ id, title: profile?.clauses[id] ?? '' }))
+      .map((c) => ({
+        id: c.id,
+        title: c.title || c.id,
+      })),
+    obligations: (s.obligations ?? []).map((o) => o.text),
+  };
+}
+
+async function consentText(deps: Deps, child: Child): Promise<string> {
+  if (child.consentStatus === 'given' && child.consentId) {
+    const c = (await deps.store.get('consent', child.consentId))?.record;
+    return c ? `given by ${c.givenBy} on ${c.date.slice(0, 10)}` : 'given';
+  }
+  return child.consentStatus === 'withdrawn' ? 'withdrawn' : 'none on record';
+}
+
+async function objectionText(deps: Deps, child: Child): Promise<string | null> {
+  if (!child.openObjectionId) return null;
+  const o = (await deps.store.get('objection', child.openObjectionId))?.record;
+  return o ? `raised by ${o.raisedBy} on ${o.raisedAt.slice(0, 10)} (${o.status})` : 'open';
+}
+
+/** A request as its cards show it. */
+export async function requestView(deps: Deps, found: Versioned<'request'>): Promise<RequestView | undefined> {
+  const r = found.record;
+  const child = (await deps.store.get('child', r.childId))?.record;
+  if (!child) return undefined;
+  const tp = await teamAndProfile(deps, r.teamId);
+  const [checks, decisions, requesterName, consent, objection] = await Promise.all([
+    deps.store.query('check', {
+      where: { childId: r.childId },
+      orderBy: { field: 'viewedAt', dir: 'desc' },
+      limit: 5,
+    }),
+    deps.store.query('decision', { where: { requestId: r.id } }),
+    nameOf(deps, r.requesterId),
+    consentText(deps, child),
+    objectionText(deps, child),
+  ]);
+  const last = decisions.map((d) => d.record).sort((a, b) => b.at.localeCompare(a.at))[0];
+  return {
+    id: r.id,
+    version: found.version,
+    caseRef: child.caseRef,
+    childName: child.displayName,
+    status: r.status,
+    reason: r.reason,
+    platforms: r.platforms,
+    viewer: r.viewer,
+    ...(r.rationale ? { rationale: r.rationale } : {}),
+    requesterName,
+    createdAt: r.createdAt,
+    authority: r.authority,
+    verdict: verdictView(r.verdict as VerdictSummary, tp?.profile),
+    consent,
+    objection,
+    recentChecks: await Promise.all(
+      checks.map(async (c) => ({ at: c.record.viewedAt, by: await nameOf(deps, c.record.viewerId) })),
+    ),
+    ...(last
+      ? {
+          decided: {
+            by: await nameOf(deps, last.deciderId),
+            at: last.at,
+            outcome: last.outcome,
+            reasons: last.reasons,
+          },
+        }
+      : {}),
+  };
+}
+
+/** Who may decide a request now: the team's staff in the roles the authority names, the cross-team roles,
+ * and anyone an approver has delegated to today. */
+export async function approversOf(deps: Deps, r: Request): Promise<string[]> {
+  const tp = await teamAndProfile(deps, r.teamId);
+  const roles = tp?.profile.authorities[r.authority as keyof Profile['authorities']]?.roles ?? [];
+  if (!roles.length) return [];
+  const staff = (await deps.store.query('staff', { where: { role: roles } }))
+    .map((s) => s.record)
+    .filter((s) => canActForTeam(s, r.teamId) && s.id !== r.requesterId);
+  const ids = staff.map((s) => s.id);
+  const now = deps.clock().toISOString();
+  if (ids.length) {
+    const delegations = await deps.store.query('delegation', {
+      where: { fromId: ids },
+      range: { field: 'until', from: now },
+    });
+    for (const d of delegations)
+      if (d.record.from <= now && d.record.toId !== r.requesterId) ids.push(d.record.toId);
+  }
+  return [...new Set(ids)];
+}
+
+export type Standing = 'requester' | 'approver' | 'team' | 'outsider';
+
+/** How a person stands to a request, for choosing their view; the workflow checks again on every decision. */
+export async function standing(deps: Deps, staff: Staff, r: Request): Promise<Standing> {
+  if (r.requesterId === staff.id) return 'requester';
+  if ((await approversOf(deps, r)).includes(staff.id)) return 'approver';
+  return staff.teamIds.includes(r.teamId) || canActForTeam(staff, r.teamId) ? 'team' : 'outsider';
+}
+
+export async function myRequests(deps: Deps, staff: Staff): Promise<RequestLine[]> {
+  const rows = await deps.store.query('request', {
+    where: { requesterId: staff.id },
+    orderBy: { field: 'createdAt', dir: 'desc' },
+    limit: 15,
+  });
+  return Promise.all(
+    rows.map(async ({ record: r }) => ({
+      id: r.id,
+      caseRef: (await deps.store.get('child', r.childId))?.record.caseRef ?? r.childId,
+      status: r.status,
+      createdAt: r.createdAt,
+      reason: r.reason,
+    })),
+  );
+}
+
+export async function childSummary(deps: Deps, child: Child): Promise<ChildSummary> {
+  const where = { childId: child.id };
+  const [requests, checks, team, consent, objection] = await Promise.all([
+    deps.store.query('request', { where, orderBy: { field: 'createdAt', dir: 'desc' }, limit: 10 }),
+    deps.store.query('check', { where, orderBy: { field: 'viewedAt', dir: 'desc' }, limit: 10 }),
+    deps.store.get('team', child.teamId),
+    consentText(deps, child),
+    objectionText(deps, child),
+  ]);
+  return {
+    childId: child.id,
+    caseRef: child.caseRef,
+    name: child.displayName,
+    team: team?.record.name ?? child.teamId,
+    consent,
+    objection,
+    requests: await Promise.all(
+      requests.map(async ({ record: r }) => ({
+        at: r.createdAt,
+        status: r.status,
+        by: await nameOf(deps, r.requesterId),
+      })),
+    ),
+    checks: await Promise.all(
+      checks.map(async ({ record: c }) => ({ at: c.viewedAt, by: await nameOf(deps, c.viewerId) })),
+    ),
+  };
+}
+
+/** Information-governance staff, told of every objection. */
+export async function igStaff(deps: Deps): Promise<string[]> {
+  return (await deps.store.query('staff', { where: { role: 'information-governance' } })).map(
+    (s) => s.record.id,
+  );
+}

@@ -1,0 +1,53 @@
+/**
+ * The typed route table: one handler per card verb, its data already parsed by the verb's schema
+ * (verbs.ts). A handler parses nothing itself, calls one workflow function and renders a card; work for
+ * other people (other copies of a card, the requester, information governance) goes to `turn.after`.
+ */
+import { z } from 'zod';
+import type { Staff } from '../store/records';
+import type { Deps } from '../workflow';
+import type { AdaptiveCard } from './cards/types';
+import type { Outbox, Task } from './outbox';
+import { isVerb, verbs, type Verb, type VerbData } from './verbs';
+import { errorCard } from './views/failure-card';
+
+export interface Turn {
+  deps: Deps;
+  staff: Staff;
+  /** The channel's id for this user (for a card's refresh list). */
+  userId: string;
+  /** Unique per activity: part of the idempotency key of a decision. */
+  activityId: string;
+  /** A Universal Actions refresh Teams ran by itself, rather than a click. */
+  automatic: boolean;
+  outbox: Outbox;
+  after: (task: Task) => void;
+}
+
+type Handler<V extends Verb> = (data: VerbData<V>, turn: Turn) => Promise<AdaptiveCard>;
+const handlers = new Map<Verb, Handler<Verb>>();
+
+export function onVerb<V extends Verb>(verb: V, handle: Handler<V>): void {
+  handlers.set(verb, handle as unknown as Handler<Verb>);
+}
+
+/** Routes one `Action.Execute`: an unknown verb or data of the wrong shape is answered with a card that
+ * says what was wrong, and nothing is written. */
+export async function route(verb: string, data: unknown, turn: Turn): Promise<AdaptiveCard> {
+  if (!isVerb(verb) || !handlers.has(verb))
+    return errorCard(
+      'This card asked for something Overt does not do',
+      `Unknown action "${verb}". Type "help" to see what Overt can do.`,
+    );
+  const parsed = verbs[verb].safeParse(data ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.join('.') || 'input';
+    return errorCard(
+      'This card sent something Overt cannot use',
+      `${field}: ${issue.message}`,
+      z.prettifyError(parsed.error),
+    );
+  }
+  return handlers.get(verb)!(parsed.data as VerbData<Verb>, turn);
+}

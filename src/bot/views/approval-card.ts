@@ -1,0 +1,147 @@
+/**
+ * The approval card, in three views (Universal Actions):
+ * - the base card, sent to the approvers' conversations and seen by anyone who can see that message: the
+ *   child only by case reference, the state, no detail of the request; its `refresh` lists the approvers and
+ *   the requester, so Teams fetches their own view when they look at it, and "Open" does the same by hand;
+ * - the approver's view: the child, the request, the verdict with its clauses, consent, any open objection,
+ *   recent checks, and Approve / Decline (reasons required) / Ask for more information;
+ * - the read-only view, for the requester and for approvers once it is decided.
+ */
+import {
+  refresh as refreshOf,
+  actionSet,
+  card,
+  container,
+  fact,
+  factSet,
+  heading,
+  inputText,
+  textBlock,
+} from '../cards/build';
+import type { AdaptiveCard, CardElement, Refresh } from '../cards/types';
+import { act } from './act';
+import type { RequestView } from './request-view';
+import { STATUS_WORDS, when } from './status-text';
+import { verdictSection, words } from './verdict';
+
+const OPEN = new Set(['pending', 'escalated', 'more-info']);
+
+function refreshFor(requestId: string, userIds: string[]): Refresh {
+  return refreshOf(act('request.refresh', 'Refresh', { requestId }), userIds);
+}
+
+/** The base card: safe to show anyone who can see the message. */
+export function approvalBaseCard(input: {
+  requestId: string;
+  caseRef: string;
+  status: RequestView['status'];
+  authority: string;
+  refreshUserIds: string[];
+}): AdaptiveCard {
+  const body: CardElement[] = [
+    heading(`Request to view public social media: case ${input.caseRef}`),
+    factSet([fact('State', STATUS_WORDS[input.status]), fact('Needs', words(input.authority))]),
+    textBlock(
+      'The details are shown only to the requester and to those who may decide. Open the card to see your view.',
+      { isSubtle: true, size: 'small' },
+    ),
+  ];
+  return card(body, {
+    actions: [act('request.refresh', 'Open', { requestId: input.requestId })],
+    refresh: refreshFor(input.requestId, input.refreshUserIds),
+    fallbackText: `Request for case ${input.caseRef}: ${STATUS_WORDS[input.status]}`,
+  });
+}
+
+function details(r: RequestView): CardElement[] {
+  const facts = [
+    fact('Child', `${r.childName} (${r.caseRef})`),
+    fact('Requested by', `${r.requesterName}, ${when(r.createdAt)}`),
+    fact('Reason', words(r.reason)),
+    fact('Platforms', r.platforms.map((p) => `${p.platform}: ${p.account}`).join(', ')),
+    fact('Viewing method', words(r.viewer)),
+    fact('Consent / notice', r.consent),
+    fact('Objection', r.objection ?? 'none open'),
+    fact('State', STATUS_WORDS[r.status]),
+  ];
+  if (r.decided)
+    facts.push(
+      fact(
+        'Decision',
+        `${r.decided.outcome} by ${r.decided.by}, ${when(r.decided.at)}${r.decided.reasons ? `: ${r.decided.reasons}` : ''}`,
+      ),
+    );
+  const items: CardElement[] = [
+    heading(`Request to view public social media: case ${r.caseRef}`),
+    factSet(facts),
+  ];
+  if (r.rationale) items.push(textBlock(`Why it is necessary and proportionate: ${r.rationale}`));
+  items.push(verdictSection(r.verdict));
+  items.push(
+    textBlock('Recent checks on this child', { weight: 'bolder', size: 'small' }),
+    r.recentChecks.length
+      ? factSet(r.recentChecks.map((c) => fact(when(c.at), c.by)))
+      : textBlock('None on record.', { size: 'small', isSubtle: true }),
+  );
+  return items;
+}
+
+/** For someone who may decide while the request is open. */
+export function approverCard(r: RequestView, refreshUserIds: string[]): AdaptiveCard {
+  const body = details(r);
+  const base = { requestId: r.id, version: r.version };
+  body.push(
+    container(
+      [
+        inputText('reasons', 'Reasons (required to decline or to ask for more information)', {
+          isMultiline: true,
+          maxLength: 2000,
+        }),
+        actionSet([
+          act('request.approve', 'Approve', base, { style: 'positive' }),
+          act('request.decline', 'Decline', base, { style: 'destructive' }),
+          act('request.more-info', 'Ask for more information', base),
+        ]),
+      ],
+      { separator: true },
+    ),
+  );
+  return card(body, {
+    refresh: refreshFor(r.id, refreshUserIds),
+    fallbackText: `Request for case ${r.caseRef}: waiting for your decision`,
+  });
+}
+
+/** Read-only: the requester's view, and an approver's once it is decided. */
+export function requestStatusCard(
+  r: RequestView,
+  refreshUserIds: string[],
+  options: { requester?: boolean; note?: { text: string; tone: 'good' | 'warning' | 'attention' } } = {},
+): AdaptiveCard {
+  const body = details(r);
+  const { note, requester = false } = options;
+  if (note) body.unshift(container([textBlock(note.text, { weight: 'bolder' })], { style: note.tone }));
+  const actions = [];
+  if (requester && r.status === 'more-info')
+    body.push(
+      inputText('rationale', 'Your answer: why the check is necessary and proportionate', {
+        isMultiline: true,
+        isRequired: true,
+        errorMessage: 'Write your answer',
+        value: r.rationale ?? '',
+      }),
+    );
+  if (requester && r.status === 'more-info')
+    actions.push(
+      act('request.answer', 'Send the answer', { requestId: r.id, formId: `answer-${r.id}-${r.version}` }),
+    );
+  if (requester && r.status === 'approved')
+    actions.push(act('check.open', 'Record the check', { requestId: r.id }));
+  if (requester && (OPEN.has(r.status) || r.status === 'approved'))
+    actions.push(act('request.withdraw', 'Withdraw', { requestId: r.id, formId: `withdraw-${r.id}` }));
+  return card(body, {
+    actions,
+    refresh: refreshFor(r.id, refreshUserIds),
+    fallbackText: `Request for case ${r.caseRef}: ${STATUS_WORDS[r.status]}`,
+  });
+}

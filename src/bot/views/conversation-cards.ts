@@ -1,0 +1,170 @@
+/**
+ * The other conversations: help, my requests, a child's summary, record consent or notice, record an
+ * objection, and a timer's notice.
+ */
+import {
+  actionSet,
+  card,
+  container,
+  fact,
+  factSet,
+  heading,
+  inputDate,
+  inputText,
+  textBlock,
+} from '../cards/build';
+import type { AdaptiveCard, CardElement } from '../cards/types';
+import { act } from './act';
+import { STATUS_WORDS, when } from './status-text';
+import type { RequestStatus } from '../../store/records';
+import { words } from './verdict';
+
+export const COMMANDS: [string, string][] = [
+  ['new request', 'raise a request to view a child’s public social media'],
+  ['my requests', 'your requests and their state'],
+  ['child DEMO-0001', 'a child’s summary: consent, objections, requests, checks'],
+  ['consent DEMO-0001', 'record consent or notice for a child'],
+  ['objection DEMO-0001', 'record a child’s objection (stops every check, tells information governance)'],
+  ['help', 'this list'],
+];
+
+export function helpCard(unknown?: string): AdaptiveCard {
+  const body: CardElement[] = [heading('What Overt can do')];
+  if (unknown) body.push(textBlock(`I did not understand “${unknown}”. Try one of these:`, { wrap: true }));
+  body.push(factSet(COMMANDS.map(([c, d]) => fact(c, d))));
+  return card(body, {
+    actions: [act('request.new', 'New request', {}), act('requests.mine', 'My requests', {})],
+    fallbackText: 'Overt: new request, my requests, child, consent, objection, help',
+  });
+}
+
+export type RequestLine = {
+  id: string;
+  caseRef: string;
+  status: RequestStatus;
+  createdAt: string;
+  reason: string;
+};
+
+export function myRequestsCard(lines: RequestLine[]): AdaptiveCard {
+  const body: CardElement[] = [heading('Your requests')];
+  if (!lines.length) body.push(textBlock('You have no requests on record.'));
+  for (const l of lines)
+    body.push(
+      container(
+        [
+          textBlock(`${l.caseRef} · ${words(l.reason)}`, { weight: 'bolder' }),
+          textBlock(`${when(l.createdAt)} · ${STATUS_WORDS[l.status]}`, { size: 'small', isSubtle: true }),
+          actionSet([act('request.refresh', 'Open', { requestId: l.id })]),
+        ],
+        { separator: true },
+      ),
+    );
+  return card(body, { actions: [act('request.new', 'New request', {})], fallbackText: 'Your requests' });
+}
+
+export type ChildSummary = {
+  childId: string;
+  caseRef: string;
+  name: string;
+  team: string;
+  consent: string;
+  objection: string | null;
+  requests: { at: string; status: RequestStatus; by: string }[];
+  checks: { at: string; by: string }[];
+};
+
+export function childSummaryCard(c: ChildSummary): AdaptiveCard {
+  const body: CardElement[] = [
+    heading(`${c.name} (${c.caseRef})`),
+    factSet([
+      fact('Team', c.team),
+      fact('Consent / notice', c.consent),
+      fact('Objection', c.objection ?? 'none open'),
+    ]),
+    textBlock('Checks', { weight: 'bolder' }),
+    c.checks.length
+      ? factSet(c.checks.map((x) => fact(when(x.at), x.by)))
+      : textBlock('None on record.', { isSubtle: true }),
+    textBlock('Requests', { weight: 'bolder' }),
+    c.requests.length
+      ? factSet(c.requests.map((x) => fact(when(x.at), `${STATUS_WORDS[x.status]} (${x.by})`)))
+      : textBlock('None on record.', { isSubtle: true }),
+  ];
+  return card(body, {
+    actions: [
+      act('consent.open', 'Record consent', { childId: c.childId }),
+      act('objection.open', 'Record an objection', { childId: c.childId }),
+    ],
+    fallbackText: `Summary for case ${c.caseRef}`,
+  });
+}
+
+export function consentCard(i: {
+  formId: string;
+  childId: string;
+  caseRef: string;
+  today: string;
+  problem?: string;
+}): AdaptiveCard {
+  const body: CardElement[] = [heading(`Record consent or notice: case ${i.caseRef}`)];
+  if (i.problem) body.push(container([textBlock(i.problem, { color: 'attention' })], { style: 'attention' }));
+  body.push(
+    inputText('givenBy', 'Given by (the child, a parent or carer)', {
+      isRequired: true,
+      errorMessage: 'Say who gave it',
+    }),
+    inputDate('date', 'Date', { isRequired: true, value: i.today, max: i.today }),
+    inputText('platforms', 'Platforms it covers (comma-separated; empty for all)'),
+    actionSet([
+      act(
+        'consent.record',
+        'Record consent',
+        { formId: i.formId, childId: i.childId },
+        { style: 'positive' },
+      ),
+    ]),
+  );
+  return card(body, { fallbackText: `Record consent for case ${i.caseRef}` });
+}
+
+export function objectionCard(i: {
+  formId: string;
+  childId: string;
+  caseRef: string;
+  today: string;
+  problem?: string;
+}): AdaptiveCard {
+  const body: CardElement[] = [
+    heading(`Record an objection: case ${i.caseRef}`),
+    textBlock('While an objection is open no check may proceed. Information governance is told at once.', {
+      size: 'small',
+    }),
+  ];
+  if (i.problem) body.push(container([textBlock(i.problem, { color: 'attention' })], { style: 'attention' }));
+  body.push(
+    inputText('raisedBy', 'Raised by (the child, a parent or carer)', {
+      isRequired: true,
+      errorMessage: 'Say who objected',
+    }),
+    inputDate('raisedAt', 'Date raised', { isRequired: true, value: i.today, max: i.today }),
+    inputText('detail', 'What was said', { isMultiline: true }),
+    actionSet([
+      act(
+        'objection.raise',
+        'Record the objection',
+        { formId: i.formId, childId: i.childId },
+        { style: 'destructive' },
+      ),
+    ]),
+  );
+  return card(body, { fallbackText: `Record an objection for case ${i.caseRef}` });
+}
+
+/** A timer's notice, or a message to someone who should know (the requester, information governance). */
+export function noticeCard(title: string, text: string, requestId?: string): AdaptiveCard {
+  return card([heading(title), textBlock(text)], {
+    actions: requestId ? [act('request.refresh', 'Open the request', { requestId })] : [],
+    fallbackText: `${title}: ${text}`,
+  });
+}

@@ -1,0 +1,95 @@
+/**
+ * After approval, the record-the-check card for the requester: the obligations first (before viewing), then
+ * what was done — accounts accessed, date and time, relevant information found, third-party data, sensitive
+ * information, safeguarding follow-up — and the attestations.
+ */
+import {
+  actionSet,
+  card,
+  choice,
+  choiceSet,
+  container,
+  fact,
+  factSet,
+  heading,
+  inputDate,
+  inputText,
+  inputTime,
+  inputToggle,
+  textBlock,
+} from '../cards/build';
+import type { AdaptiveCard, CardElement } from '../cards/types';
+import { act } from './act';
+
+export type RecordCheckInput = {
+  requestId: string;
+  formId: string;
+  caseRef: string;
+  childName: string;
+  platforms: { platform: string; account: string }[];
+  obligations: string[];
+  today: string;
+  problem?: string;
+};
+
+export function recordCheckCard(i: RecordCheckInput): AdaptiveCard {
+  const body: CardElement[] = [
+    heading(`Record the check: ${i.childName} (${i.caseRef})`),
+    factSet(i.platforms.map((p) => fact(p.platform, p.account))),
+  ];
+  if (i.problem) body.push(container([textBlock(i.problem, { color: 'attention' })], { style: 'attention' }));
+  if (i.obligations.length) {
+    const items: CardElement[] = [textBlock('Before you view:', { weight: 'bolder' })];
+    for (const o of i.obligations) items.push(textBlock(`• ${o}`, { size: 'small' }));
+    body.push(container(items, { style: 'warning', id: 'obligations' }));
+  }
+  const accounts = i.platforms.map((p) => `${p.platform}: ${p.account}`);
+  body.push(
+    choiceSet(
+      'accounts',
+      'Accounts accessed',
+      accounts.map((a) => choice(a, a)),
+      {
+        isMultiSelect: true,
+        style: 'expanded',
+        isRequired: true,
+        errorMessage: 'Tick the accounts you looked at',
+        value: accounts.join(','),
+      },
+    ),
+    inputDate('viewedDate', 'Date viewed', { isRequired: true, value: i.today, max: i.today }),
+    inputTime('viewedTime', 'Time viewed', { isRequired: true }),
+    inputText('relevantInfo', 'Relevant information found (only what is relevant)', {
+      isMultiline: true,
+      maxLength: 4000,
+    }),
+    choiceSet(
+      'thirdPartyData',
+      'Other people’s information',
+      [
+        choice('None seen', 'none'),
+        choice('Seen, not kept', 'seen-not-kept'),
+        choice('Kept (needs authorisation and rationale)', 'kept'),
+      ],
+      { style: 'compact', value: 'none', isRequired: true },
+    ),
+    inputText('thirdPartyRationale', 'If kept: why (safeguarding concern)', { isMultiline: true }),
+    inputToggle('sensitive', 'Sensitive information', 'Sensitive information was found', { value: 'false' }),
+    inputText('safeguardingFollowUp', 'Safeguarding follow-up, if any', { isMultiline: true }),
+    inputToggle('attestNoFriendFollow', 'Attestation', 'I did not friend, follow or contact the child', {
+      value: 'false',
+    }),
+    inputToggle('attestOpenSourceOnly', 'Attestation', 'I viewed open-source (public) information only', {
+      value: 'false',
+    }),
+    actionSet([
+      act(
+        'check.record',
+        'Record the check',
+        { requestId: i.requestId, formId: i.formId },
+        { style: 'positive' },
+      ),
+    ]),
+  );
+  return card(body, { fallbackText: `Record the check for case ${i.caseRef}` });
+}

@@ -1,0 +1,109 @@
+/**
+ * The request form, in a personal chat: the child (a typeahead the bot answers from the store), the reason
+ * or purpose as the team's profile lists them, platforms and accounts, the viewing methods the profile
+ * allows, and the rationale. "Check with the policy" previews the verdict in place; "Send" appears once the
+ * verdict is shown and does not refuse.
+ */
+import {
+  actionSet,
+  card,
+  choice,
+  choiceSet,
+  container,
+  heading,
+  inputText,
+  textBlock,
+  typeahead,
+} from '../cards/build';
+import type { AdaptiveCard, CardElement, Choice } from '../cards/types';
+import { act } from './act';
+import { verdictSection, words, type VerdictView } from './verdict';
+
+export const CHILD_DATASET = 'overt.children';
+
+export type RequestFormInput = {
+  formId: string;
+  teamName: string;
+  reasons: string[];
+  viewers: string[];
+  values?: {
+    childId?: string;
+    childTitle?: string;
+    reason?: string;
+    platforms?: string;
+    viewer?: string;
+    rationale?: string;
+  };
+  verdict?: VerdictView;
+  /** A problem with what was entered, shown above the form. */
+  problem?: string;
+};
+
+const choices = (ids: string[]): Choice[] => ids.map((id) => choice(words(id), id));
+
+export function requestFormCard(input: RequestFormInput): AdaptiveCard {
+  const v = input.values ?? {};
+  const child = typeahead('childId', 'Child (case reference or initials)', CHILD_DATASET, {
+    isRequired: true,
+    errorMessage: 'Choose the child',
+    placeholder: 'Type a case reference',
+    count: 10,
+    ...(v.childId ? { value: v.childId } : {}),
+  });
+  if (v.childId) child.choices = [choice(v.childTitle ?? v.childId, v.childId)];
+  const body: CardElement[] = [
+    heading('Request to view a child’s public social media'),
+    textBlock(`Team: ${input.teamName}. The policy is checked before anything is sent.`, {
+      isSubtle: true,
+      size: 'small',
+    }),
+  ];
+  if (input.problem)
+    body.push(
+      container([textBlock(input.problem, { color: 'attention' })], { style: 'attention', id: 'problem' }),
+    );
+  body.push(
+    child,
+    input.reasons.length
+      ? choiceSet('reason', 'Reason or purpose', choices(input.reasons), {
+          isRequired: true,
+          errorMessage: 'Choose the reason',
+          style: 'compact',
+          ...(v.reason ? { value: v.reason } : {}),
+        })
+      : inputText('reason', 'Reason or purpose', {
+          isRequired: true,
+          ...(v.reason ? { value: v.reason } : {}),
+        }),
+    inputText('platforms', 'Platforms and account names (one per line, "instagram: @name")', {
+      isMultiline: true,
+      isRequired: true,
+      errorMessage: 'Name at least one platform and account',
+      ...(v.platforms ? { value: v.platforms } : {}),
+    }),
+    input.viewers.length
+      ? choiceSet('viewer', 'How it will be viewed', choices(input.viewers), {
+          isRequired: true,
+          errorMessage: 'Choose how it will be viewed',
+          style: 'expanded',
+          ...(v.viewer ? { value: v.viewer } : {}),
+        })
+      : inputText('viewer', 'How it will be viewed', {
+          isRequired: true,
+          ...(v.viewer ? { value: v.viewer } : {}),
+        }),
+    inputText('rationale', 'Why it is necessary and proportionate', {
+      isMultiline: true,
+      maxLength: 4000,
+      ...(v.rationale ? { value: v.rationale } : {}),
+    }),
+  );
+  const actions = [act('request.preview', 'Check with the policy', { formId: input.formId })];
+  if (input.verdict) {
+    body.push(verdictSection(input.verdict));
+    if (input.verdict.outcome !== 'refuse')
+      actions.push(act('request.send', 'Send request', { formId: input.formId }, { style: 'positive' }));
+  }
+  body.push(actionSet(actions));
+  return card(body, { fallbackText: 'Request to view a child’s public social media' });
+}

@@ -1,0 +1,42 @@
+/**
+ * The policy's verdict as a card section: the outcome in plain words, the explanation, each clause it rests
+ * on with its title, and the obligations that follow. Pure: the bot passes the clause titles in.
+ */
+import { container, fact, factSet, textBlock } from '../cards/build';
+import type { CardElement, ContainerStyle } from '../cards/types';
+
+export type VerdictView = {
+  outcome: 'allow' | 'refuse' | 'needs-escalation';
+  /** Who must authorise, in words ("team manager"), when the outcome names one. */
+  authority: string | null;
+  explanation: string;
+  clauses: { id: string; title: string }[];
+  obligations: string[];
+};
+
+const HEADLINE: Record<VerdictView['outcome'], string> = {
+  allow: 'The policy allows this request',
+  'needs-escalation': 'The policy sends this request to a higher authority',
+  refuse: 'The policy refuses this request',
+};
+const STYLE: Record<VerdictView['outcome'], ContainerStyle> = {
+  allow: 'good',
+  'needs-escalation': 'warning',
+  refuse: 'attention',
+};
+
+export const words = (id: string): string => id.replace(/-/g, ' ');
+
+export function verdictSection(v: VerdictView): CardElement {
+  const items: CardElement[] = [
+    textBlock(HEADLINE[v.outcome], { weight: 'bolder' }),
+    textBlock(v.explanation, { size: 'small' }),
+  ];
+  if (v.authority) items.push(textBlock(`Decided by: ${words(v.authority)}`, { size: 'small' }));
+  if (v.clauses.length) items.push(factSet(v.clauses.map((c) => fact(c.id, c.title))));
+  if (v.obligations.length) {
+    items.push(textBlock('Before and while viewing:', { weight: 'bolder', size: 'small' }));
+    for (const o of v.obligations) items.push(textBlock(`• ${o}`, { size: 'small' }));
+  }
+  return container(items, { style: STYLE[v.outcome], id: 'verdict' });
+}

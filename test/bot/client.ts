@@ -1,0 +1,105 @@
+/** A plain HTTP client for /api/messages: activities as Teams would send them, unsigned (no app id). */
+import { randomUUID } from 'node:crypto';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+export const SERVICE_URL = 'http://127.0.0.1:9/_connector';
+
+export function activity(from: string, conversationId: string, extra: Record<string, unknown>) {
+  return {
+    id: randomUUID(),
+    channelId: 'msteams',
+    serviceUrl: SERVICE_URL,
+    from: { id: from, aadObjectId: from, name: from },
+    recipient: { id: 'overt-bot', name: 'Overt' },
+    conversation: { id: conversationId, conversationType: 'personal', tenantId: 'demo-tenant' },
+    channelData: { tenant: { id: 'demo-tenant' } },
+    ...extra,
+  };
+}
+
+export async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = text;
+  }
+  return { status: res.status, json: json as Json };
+}
+
+/** A user says something, answered inline (`deliveryMode: "expectReplies"`). */
+export async function say(url: string, from: string, text: string) {
+  const r = await post(
+    url,
+    activity(from, `personal-${from}`, {
+      type: 'message',
+      text,
+      textFormat: 'plain',
+      deliveryMode: 'expectReplies',
+    }),
+  );
+  return {
+    status: r.status,
+    cards: ((r.json?.activities ?? []) as Json[]).flatMap((a) =>
+      ((a.attachments ?? []) as Json[]).map((x) => x.content),
+    ),
+  };
+}
+
+/** A user clicks an Action.Execute: the synchronous invoke response. */
+export async function execute(
+  url: string,
+  from: string,
+  verb: string,
+  data: Record<string, unknown>,
+  conversationId = `personal-${from}`,
+) {
+  return post(
+    url,
+    activity(from, conversationId, {
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+    }),
+  );
+}
+
+/** All the text a card shows, flattened, for assertions. */
+export function textOf(card: unknown): string {
+  const out: string[] = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      for (const k of ['text', 'title', 'value', 'label'])
+        if (typeof o[k] === 'string') out.push(o[k] as string);
+      Object.entries(o).forEach(([k, x]) => k !== 'refresh' && walk(x));
+    }
+  };
+  walk(card);
+  return out.join('\n');
+}
+
+/** The data of the action with this verb on a card. */
+export function actionData(card: unknown, verb: string): Record<string, unknown> | undefined {
+  let found: Record<string, unknown> | undefined;
+  const walk = (v: unknown) => {
+    if (found) return;
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (o['type'] === 'Action.Execute' && o['verb'] === verb) found = o['data'] as Record<string, unknown>;
+      else Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return found;
+}
