@@ -6,6 +6,7 @@ import type { Store } from '../store/store';
 import { createDeps, runJobs, type Deps } from '../workflow';
 import type { VerifyResult } from '../store/audit';
 import { health, sendJson, type Handler } from './health';
+import '../bot/surface';
 import '../api/surface';
 
 /**
