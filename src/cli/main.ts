@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { register as registerPolicy } from './policy';
 import { register as registerAudit } from './audit';
+import { register as registerMigrate } from './migrate';
 import { register as registerProvision } from './provision';
 import { register as registerService } from './service';
 
@@ -15,6 +16,7 @@ export function program(): Command {
   registerPolicy(cli);
   registerAudit(cli);
   registerProvision(cli);
+  registerMigrate(cli);
   registerService(cli);
   return cli;
 }

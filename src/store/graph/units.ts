@@ -193,20 +193,7 @@ export class UnitWriter {
   }
 
   private eventCall(e: AuditEvent): GraphCall {
-    return {
-      method: 'POST',
-      url: this.ctx.items('audit'),
-      body: {
-        fields: {
-          Title: String(e.seq),
-          [AuditColumns.seq]: e.seq,
-          [AuditColumns.at]: normaliseDate(e.at),
-          [AuditColumns.key]: e.key,
-          [AuditColumns.eventId]: e.id,
-          [AuditColumns.body]: JSON.stringify(e),
-        },
-      },
-    };
+    return eventCall(this.ctx, e);
   }
 
   private doneCall(itemId: string): GraphCall {
@@ -494,4 +481,44 @@ export class UnitWriter {
       if (replies[i] && ok(replies[i])) this.undone.delete(key);
     });
   }
+}
+
+/** Appends one audit event as an item of the audit list (its seq column is unique). */
+export function eventCall(ctx: GraphContext, e: AuditEvent): GraphCall {
+  return {
+    method: 'POST',
+    url: ctx.items('audit'),
+    body: {
+      fields: {
+        Title: String(e.seq),
+        [AuditColumns.seq]: e.seq,
+        [AuditColumns.at]: normaliseDate(e.at),
+        [AuditColumns.key]: e.key,
+        [AuditColumns.eventId]: e.id,
+        [AuditColumns.body]: JSON.stringify(e),
+      },
+    },
+  };
+}
+
+/** A finished unit's item: its key (unique) and the result a replay answers with. */
+export function doneUnitCall(
+  ctx: GraphContext,
+  unit: { key: string; at: string; result: unknown },
+): GraphCall {
+  const intent: Intent = { nonce: randomUUID(), key: unit.key, at: unit.at, writes: [], audit: [] };
+  return {
+    method: 'POST',
+    url: ctx.items('units'),
+    body: {
+      fields: {
+        Title: unit.key,
+        [UnitColumns.key]: unit.key,
+        [UnitColumns.state]: 'done',
+        [UnitColumns.startedAt]: normaliseDate(unit.at),
+        [UnitColumns.intent]: JSON.stringify(intent),
+        ...(unit.result === undefined ? {} : { [UnitColumns.result]: JSON.stringify(unit.result) }),
+      },
+    },
+  };
 }

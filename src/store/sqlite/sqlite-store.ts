@@ -166,6 +166,17 @@ export class SqliteStore implements Store {
     }));
   }
 
+  /** Every committed unit's key, time and result, for a migration to carry replays across. */
+  async *units(): AsyncGenerator<{ key: string; at: string; result: unknown }> {
+    const rows = this.sql('SELECT key, at, result FROM units ORDER BY rowid').all() as {
+      key: string;
+      at: string;
+      result: string | null;
+    }[];
+    for (const r of rows)
+      yield { key: r.key, at: r.at, result: r.result === null ? undefined : JSON.parse(r.result) };
+  }
+
   async replay(key: string): Promise<{ result: unknown } | undefined> {
     const prior = this.sql('SELECT result FROM units WHERE key = ?').get(key) as
       { result: string | null } | undefined;
