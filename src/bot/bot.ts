@@ -45,7 +45,8 @@ export async function onTurn(
 ) {
   const a = ctx.activity;
   const staff = await staffOf(deps, a.from ?? {});
-  if (staff) {
+  // References are kept from messages and installs, not from card clicks: an invoke writes only what its verb does.
+  if (staff && a.type !== ActivityTypes.Invoke) {
     const ref = Reference.safeParse(TurnContext.getConversationReference(a));
     // A reference not kept only means no proactive message yet: the turn itself goes on.
     if (ref.success)

@@ -5,6 +5,7 @@
  * demo-cm-south-1), and demo-ao, demo-ig, demo-sm across teams; children DEMO-0001..0003 (north) and
  * DEMO-0101 (south), each with consent on record.
  */
+import { botOf } from '../../src/bot/surface';
 import { start, type Running } from '../../src/server/main';
 import {
   bootstrapAdministrator,
@@ -119,5 +120,15 @@ export async function botWorld(env: Record<string, string> = {}): Promise<BotWor
       }),
     );
   const port = (running.servers[0]!.address() as { port: number }).port;
-  return { running, url: `http://127.0.0.1:${port}`, childId, close: () => running.stop() };
+  return {
+    running,
+    url: `http://127.0.0.1:${port}`,
+    childId,
+    close: async () => {
+      const bot = botOf(deps);
+      await bot?.outbox.settled();
+      bot?.stop();
+      await running.stop();
+    },
+  };
 }
