@@ -1,0 +1,96 @@
+/**
+ * The tab's client for /api/v1: every request carries the Teams SSO token, or, in the demo, the persona
+ * chosen; failures come back as problem details, shown as plain text.
+ */
+
+export interface Problem {
+  status: number;
+  title: string;
+  detail: string;
+  field?: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; problem: Problem };
+
+export interface Auth {
+  headers: () => Promise<Record<string, string>>;
+}
+
+const newKey = () => crypto.randomUUID();
+
+async function problemOf(res: Response): Promise<Problem> {
+  try {
+    const p = (await res.json()) as Partial<Problem>;
+    return {
+      status: res.status,
+      title: p.title ?? res.statusText,
+      detail: p.detail ?? res.statusText,
+      ...(p.field ? { field: p.field } : {}),
+    };
+  } catch {
+    return { status: res.status, title: res.statusText, detail: `the service answered ${res.status}` };
+  }
+}
+
+export function client(auth: Auth) {
+  async function call<T>(method: string, path: string, body?: unknown): Promise<Result<T>> {
+    try {
+      const res = await fetch(path, {
+        method,
+        headers: {
+          ...(await auth.headers()),
+          ...(body === undefined ? {} : { 'content-type': 'application/json', 'idempotency-key': newKey() }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      if (!res.ok) return { ok: false, problem: await problemOf(res) };
+      return { ok: true, value: (await res.json()) as T };
+    } catch (err) {
+      return { ok: false, problem: { status: 0, title: 'Network error', detail: (err as Error).message } };
+    }
+  }
+
+  /** Downloads a file, reporting progress (0–1, or null while the size is unknown), and saves it. */
+  async function download(
+    path: string,
+    onProgress: (p: number | null) => void,
+  ): Promise<Result<{ name: string; bytes: number }>> {
+    try {
+      const res = await fetch(path, { headers: await auth.headers() });
+      if (!res.ok || !res.body) return { ok: false, problem: await problemOf(res) };
+      const total = Number(res.headers.get('content-length')) || 0;
+      const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'export';
+      const reader = res.body.getReader();
+      const parts: Uint8Array[] = [];
+      let got = 0;
+      onProgress(total ? 0 : null);
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        parts.push(value);
+        got += value.length;
+        onProgress(total ? got / total : null);
+      }
+      const url = URL.createObjectURL(
+        new Blob(parts as BlobPart[], { type: res.headers.get('content-type') ?? '' }),
+      );
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = name;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      onProgress(1);
+      return { ok: true, value: { name, bytes: got } };
+    } catch (err) {
+      return { ok: false, problem: { status: 0, title: 'Network error', detail: (err as Error).message } };
+    }
+  }
+
+  return {
+    get: <T>(path: string) => call<T>('GET', path),
+    post: <T>(path: string, body: unknown) => call<T>('POST', path, body),
+    put: <T>(path: string, body: unknown) => call<T>('PUT', path, body),
+    download,
+  };
+}
+export type Client = ReturnType<typeof client>;

@@ -1,0 +1,158 @@
+import { useState } from 'react';
+import {
+  Link,
+  Tab,
+  TabList,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  tokens,
+} from '@fluentui/react-components';
+import type { Dashboard, Period, TeamFigures } from '../../workflow/dashboard';
+import type { Client } from '../api';
+import { Bars, day, Heading, Loaded, useLoad } from '../common';
+
+/** The service dashboard: a period's figures by team, what is open now, and children needing attention. */
+
+const FIGURES: [keyof TeamFigures, string][] = [
+  ['checks', 'Checks'],
+  ['approvals', 'Approved'],
+  ['declines', 'Declined'],
+  ['refusals', 'Refused by policy'],
+  ['medianHoursToDecision', 'Median hours to decision'],
+  ['repeatsStopped', 'Repeats stopped (3-month rule)'],
+  ['escalatedToRipa', 'Escalated to RIPA'],
+  ['expiredUnrecorded', 'Approved, never recorded'],
+];
+
+const show = (v: number | null) => (v === null ? '—' : String(v));
+
+export function DashboardView({ api }: { api: Client }) {
+  const [load] = useLoad(() => api.get<Dashboard>('/api/v1/dashboard'), [api]);
+  const [period, setPeriod] = useState<Period>('month');
+  return (
+    <section aria-labelledby="dashboard-h">
+      <Heading>
+        <span id="dashboard-h">Service dashboard</span>
+      </Heading>
+      <Loaded load={load}>
+        {(d) => {
+          const p = d.periods.find((x) => x.id === period)!;
+          const name = new Map(d.teams.map((t) => [t.id, t.name]));
+          return (
+            <>
+              <TabList
+                selectedValue={period}
+                onTabSelect={(_e, v) => setPeriod(v.value as Period)}
+                aria-label="Period"
+                size="small"
+              >
+                <Tab value="month">This month</Tab>
+                <Tab value="quarter">This quarter</Tab>
+                <Tab value="year">This year</Tab>
+              </TabList>
+              <Text size={200} block style={{ color: tokens.colorNeutralForeground3, margin: '4px 0 8px' }}>
+                From {day(p.from)} to {day(p.to)}
+              </Text>
+              <div style={{ display: 'flex', flexWrap: 'wrap', gap: 12 }} role="list" aria-label="Totals">
+                {FIGURES.map(([k, label]) => (
+                  <div
+                    role="listitem"
+                    key={k}
+                    style={{
+                      background: tokens.colorNeutralBackground1,
+                      border: `1px solid ${tokens.colorNeutralStroke2}`,
+                      borderRadius: 6,
+                      padding: '8px 12px',
+                      minWidth: 140,
+                    }}
+                  >
+                    <Text block size={200}>
+                      {label}
+                    </Text>
+                    <Text block size={600} weight="semibold" data-figure={k}>
+                      {show(p.total[k])}
+                    </Text>
+                  </div>
+                ))}
+              </div>
+              <Heading level={3}>Checks by team</Heading>
+              <Bars
+                caption={`Checks by team, ${period}`}
+                rows={d.teams.map((t) => ({ label: t.name, value: p.byTeam[t.id]?.checks ?? 0 }))}
+              />
+              <Heading level={3}>Figures by team</Heading>
+              <div style={{ overflowX: 'auto' }}>
+                <Table size="small" aria-label={`Figures by team, ${period}`}>
+                  <TableHeader>
+                    <TableRow>
+                      <TableHeaderCell>Team</TableHeaderCell>
+                      {FIGURES.map(([k, label]) => (
+                        <TableHeaderCell key={k}>{label}</TableHeaderCell>
+                      ))}
+                    </TableRow>
+                  </TableHeader>
+                  <TableBody>
+                    {d.teams.map((t) => (
+                      <TableRow key={t.id}>
+                        <TableCell>{t.name}</TableCell>
+                        {FIGURES.map(([k]) => (
+                          <TableCell key={k}>{show(p.byTeam[t.id]?.[k] ?? null)}</TableCell>
+                        ))}
+                      </TableRow>
+                    ))}
+                  </TableBody>
+                </Table>
+              </div>
+              <Heading level={3}>Open now</Heading>
+              <Table size="small" aria-label="Open now, by team">
+                <TableHeader>
+                  <TableRow>
+                    <TableHeaderCell>Team</TableHeaderCell>
+                    <TableHeaderCell>Overdue consent reminders</TableHeaderCell>
+                    <TableHeaderCell>Open objections</TableHeaderCell>
+                    <TableHeaderCell>Approved, awaiting record</TableHeaderCell>
+                    <TableHeaderCell>Awaiting decision</TableHeaderCell>
+                  </TableRow>
+                </TableHeader>
+                <TableBody>
+                  {d.teams.map((t) => {
+                    const o = d.open[t.id]!;
+                    return (
+                      <TableRow key={t.id}>
+                        <TableCell>{t.name}</TableCell>
+                        <TableCell>{o.overdueReminders}</TableCell>
+                        <TableCell>{o.openObjections}</TableCell>
+                        <TableCell>{o.awaitingRecord}</TableCell>
+                        <TableCell>{o.pending}</TableCell>
+                      </TableRow>
+                    );
+                  })}
+                </TableBody>
+              </Table>
+              <Heading level={3}>Children needing attention</Heading>
+              {d.attention.length ? (
+                <ul aria-label="Children needing attention">
+                  {d.attention.map((a) => (
+                    <li key={`${a.why}-${a.childId}`}>
+                      <Link href={`#child/${encodeURIComponent(a.childId)}`}>{a.caseRef}</Link> (
+                      {name.get(a.teamId) ?? a.teamId}):{' '}
+                      {a.why === 'objection-open' ? 'objection open' : 'consent reminder overdue'} since{' '}
+                      {day(a.since)}
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <Text>None.</Text>
+              )}
+            </>
+          );
+        }}
+      </Loaded>
+    </section>
+  );
+}

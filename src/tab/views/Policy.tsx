@@ -1,0 +1,176 @@
+import { useState } from 'react';
+import {
+  Badge,
+  Button,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  Text,
+  Textarea,
+  tokens,
+} from '@fluentui/react-components';
+import type { PolicyView as Policy } from '../../workflow/platform-notes';
+import type { Client, Problem } from '../api';
+import { Heading, Loaded, ProblemBar, useLoad } from '../common';
+
+/** The policy in force for one's teams: each clause with its rules, and the platform notes. */
+
+type Notes = NonNullable<Policy['profiles'][number]['platformNotes']>;
+
+function NotesEditor({
+  api,
+  profileId,
+  notes,
+  saved,
+}: {
+  api: Client;
+  profileId: string;
+  notes: Notes;
+  saved: () => void;
+}) {
+  const [lastChecked, setLastChecked] = useState(notes.lastChecked);
+  const [texts, setTexts] = useState(notes.platforms.map((p) => p.note));
+  const [problem, setProblem] = useState<Problem | null>(null);
+  return (
+    <form
+      aria-label="Edit the platform notes"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void api
+          .put(`/api/v1/policy/${encodeURIComponent(profileId)}/platform-notes`, {
+            lastChecked,
+            platforms: notes.platforms.map((p, i) => ({
+              platform: p.platform,
+              aliases: p.aliases,
+              viewerVisible: p.viewerVisible,
+              note: texts[i] ?? p.note,
+            })),
+          })
+          .then((r) => (r.ok ? saved() : setProblem(r.problem)));
+      }}
+    >
+      <Field label="Last checked (day)">
+        <Input type="date" value={lastChecked} onChange={(_e, d) => setLastChecked(d.value)} />
+      </Field>
+      {notes.platforms.map((p, i) => (
+        <Field key={p.platform} label={`Note: ${p.platform}`}>
+          <Textarea
+            value={texts[i] ?? ''}
+            onChange={(_e, d) => setTexts(texts.map((t, j) => (j === i ? d.value : t)))}
+          />
+        </Field>
+      ))}
+      {problem && <ProblemBar problem={problem} />}
+      <Button type="submit" appearance="primary" style={{ marginTop: 8 }}>
+        Save the platform notes
+      </Button>
+    </form>
+  );
+}
+
+export function PolicyView({ api }: { api: Client }) {
+  const [load, reload] = useLoad(() => api.get<Policy>('/api/v1/policy'), [api]);
+  const [note, setNote] = useState('');
+  return (
+    <section aria-labelledby="policy-h">
+      <Heading>
+        <span id="policy-h">Policy</span>
+      </Heading>
+      {note && (
+        <MessageBar intent="success" role="status">
+          <MessageBarBody>{note}</MessageBarBody>
+        </MessageBar>
+      )}
+      <Loaded load={load}>
+        {(v) => (
+          <>
+            {v.profiles.map((p) => (
+              <article key={p.id} aria-label={p.name}>
+                <Heading level={3}>
+                  {p.name} — {p.organisation} (v{p.version}, effective {p.effectiveDate})
+                </Heading>
+                <Text block>
+                  Teams:{' '}
+                  {v.teams
+                    .filter((t) => t.profileId === p.id)
+                    .map((t) => t.name)
+                    .join(', ')}
+                  . Source: {p.source.document}.
+                </Text>
+                <Text block>
+                  When no rule decides: {p.failsClosed.explain} ({p.failsClosed.cites.join(', ')})
+                </Text>
+                {p.clauses
+                  .filter((c) => c.rules.length)
+                  .map((c) => (
+                    <details key={c.id} style={{ margin: '6px 0' }}>
+                      <summary>
+                        {c.id} — {c.title} ({c.rules.length} {c.rules.length === 1 ? 'rule' : 'rules'})
+                      </summary>
+                      <ul>
+                        {c.rules.map((r) => (
+                          <li key={r.id}>
+                            <Badge
+                              appearance="tint"
+                              color={
+                                r.effect === 'refuse'
+                                  ? 'danger'
+                                  : r.effect === 'allow'
+                                    ? 'success'
+                                    : 'warning'
+                              }
+                            >
+                              {r.effect}
+                            </Badge>{' '}
+                            {r.explain}{' '}
+                            <Text size={200}>
+                              (on {r.actions.join(', ')}; when {r.when})
+                            </Text>
+                          </li>
+                        ))}
+                      </ul>
+                    </details>
+                  ))}
+                {p.platformNotes && (
+                  <div
+                    style={{
+                      border: `1px solid ${tokens.colorNeutralStroke2}`,
+                      borderRadius: 6,
+                      padding: 12,
+                      marginTop: 8,
+                    }}
+                  >
+                    <Text weight="semibold" block>
+                      Platform notes, last checked {p.platformNotes.lastChecked}
+                      {p.platformNotes.source === 'edited' ? ' (edited by the administrator)' : ''}
+                    </Text>
+                    <ul>
+                      {p.platformNotes.platforms.map((n) => (
+                        <li key={n.platform}>
+                          <strong>{n.platform}</strong>
+                          {n.viewerVisible ? ' (the viewer can be seen)' : ''}: {n.note}
+                        </li>
+                      ))}
+                    </ul>
+                    {v.canEditNotes && (
+                      <NotesEditor
+                        api={api}
+                        profileId={p.id}
+                        notes={p.platformNotes}
+                        saved={() => {
+                          setNote('Platform notes saved; the change is in the audit trail.');
+                          reload();
+                        }}
+                      />
+                    )}
+                  </div>
+                )}
+              </article>
+            ))}
+          </>
+        )}
+      </Loaded>
+    </section>
+  );
+}

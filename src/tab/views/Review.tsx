@@ -1,0 +1,188 @@
+import { useState } from 'react';
+import {
+  Button,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  Radio,
+  RadioGroup,
+  Text,
+  Textarea,
+  tokens,
+} from '@fluentui/react-components';
+import type { Client, Problem } from '../api';
+import type { Me } from '../App';
+import { Facts, Heading, Loaded, ProblemBar, Progress, useLoad } from '../common';
+
+/** The annual review (000 §24): the evidence gathered from the record, the five assessments, the files. */
+
+type Assertion = { id: string; statement: string };
+type Assessment = { assessment: 'met' | 'partly-met' | 'not-met'; comments: string };
+
+function flatten(value: unknown, path = ''): [string, string][] {
+  if (value === null || value === undefined) return [[path, '—']];
+  if (typeof value !== 'object') return [[path, String(value)]];
+  if (Array.isArray(value)) return [[path, value.map(String).join('; ') || '—']];
+  const entries = Object.entries(value as Record<string, unknown>);
+  return entries.length ? entries.flatMap(([k, v]) => flatten(v, path ? `${path}.${k}` : k)) : [[path, '—']];
+}
+
+export function Download({ api, path, label }: { api: Client; path: string; label: string }) {
+  const [progress, setProgress] = useState<number | null | undefined>(undefined);
+  const [result, setResult] = useState<string>('');
+  const [problem, setProblem] = useState<Problem | null>(null);
+  return (
+    <div style={{ minWidth: 220 }}>
+      <Button
+        disabled={progress !== undefined && progress !== 1}
+        onClick={() => {
+          setProblem(null);
+          setResult('');
+          void api.download(path, setProgress).then((r) => {
+            if (r.ok)
+              setResult(`Downloaded ${r.value.name} (${Math.max(1, Math.round(r.value.bytes / 1024))} KB)`);
+            else {
+              setProblem(r.problem);
+              setProgress(undefined);
+            }
+          });
+        }}
+      >
+        {label}
+      </Button>
+      {progress !== undefined && <Progress value={progress} label={`${label}: progress`} />}
+      <Text role="status" block size={200}>
+        {result}
+      </Text>
+      {problem && <ProblemBar problem={problem} />}
+    </div>
+  );
+}
+
+export function ReviewView({ api, me }: { api: Client; me: Me }) {
+  const [year, setYear] = useState(String(new Date().getFullYear()));
+  const valid = /^\d{4}$/.test(year);
+  const [load] = useLoad(
+    () =>
+      valid
+        ? api.get<{ assertions: Assertion[]; evidence: unknown }>(`/api/v1/review/${year}/evidence`)
+        : Promise.resolve({
+            ok: false as const,
+            problem: { status: 400, title: 'Year', detail: 'enter a year such as 2026' },
+          }),
+    [api, year],
+  );
+  const [answers, setAnswers] = useState<Record<string, Assessment>>({});
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [saved, setSaved] = useState('');
+  const submit = async (assertions: Assertion[]) => {
+    setProblem(null);
+    const r = await api.post<{ id: string }>('/api/v1/review', {
+      year: Number(year),
+      sendToIg: true,
+      assessments: assertions.map((a) => ({
+        id: a.id,
+        assessment: answers[a.id]?.assessment ?? 'met',
+        comments: answers[a.id]?.comments ?? '',
+      })),
+    });
+    if (r.ok) setSaved(`Review ${r.value.id} kept and sent to information governance.`);
+    else setProblem(r.problem);
+  };
+  return (
+    <section aria-labelledby="review-h">
+      <Heading>
+        <span id="review-h">Annual review</span>
+      </Heading>
+      <Field label="Year">
+        <Input
+          value={year}
+          onChange={(_e, d) => setYear(d.value)}
+          inputMode="numeric"
+          style={{ width: 120 }}
+        />
+      </Field>
+      <Loaded load={load}>
+        {({ assertions, evidence }) => (
+          <>
+            <Heading level={3}>Evidence from the record</Heading>
+            <details>
+              <summary>Show the evidence ({flatten(evidence).length} figures)</summary>
+              <Facts facts={flatten(evidence)} />
+            </details>
+            <Heading level={3}>The five assertions</Heading>
+            {assertions.map((a) => (
+              <fieldset
+                key={a.id}
+                style={{
+                  border: `1px solid ${tokens.colorNeutralStroke2}`,
+                  borderRadius: 6,
+                  marginBottom: 8,
+                }}
+              >
+                <legend>{a.id}</legend>
+                <Text block>{a.statement}</Text>
+                <RadioGroup
+                  layout="horizontal"
+                  aria-label={`Assessment: ${a.id}`}
+                  value={answers[a.id]?.assessment ?? 'met'}
+                  onChange={(_e, d) =>
+                    setAnswers({
+                      ...answers,
+                      [a.id]: {
+                        comments: answers[a.id]?.comments ?? '',
+                        assessment: d.value as Assessment['assessment'],
+                      },
+                    })
+                  }
+                >
+                  <Radio value="met" label="Met" />
+                  <Radio value="partly-met" label="Partly met" />
+                  <Radio value="not-met" label="Not met" />
+                </RadioGroup>
+                <Field label={`Why (${a.id})`} required>
+                  <Textarea
+                    value={answers[a.id]?.comments ?? ''}
+                    onChange={(_e, d) =>
+                      setAnswers({
+                        ...answers,
+                        [a.id]: { assessment: answers[a.id]?.assessment ?? 'met', comments: d.value },
+                      })
+                    }
+                  />
+                </Field>
+              </fieldset>
+            ))}
+            {problem && <ProblemBar problem={problem} />}
+            {saved && (
+              <MessageBar intent="success" role="status">
+                <MessageBarBody>{saved}</MessageBarBody>
+              </MessageBar>
+            )}
+            {me.role === 'service-manager' ? (
+              <Button appearance="primary" onClick={() => void submit(assertions)}>
+                Submit and send to information governance
+              </Button>
+            ) : (
+              <Text block>The service manager submits the review.</Text>
+            )}
+            <Heading level={3}>Export</Heading>
+            <div style={{ display: 'flex', gap: 16, flexWrap: 'wrap' }}>
+              <Download
+                api={api}
+                path={`/api/v1/review/${year}/export.pdf`}
+                label="Export the review as PDF"
+              />
+              <Download
+                api={api}
+                path={`/api/v1/review/${year}/export.csv`}
+                label="Export the review as CSV"
+              />
+            </div>
+          </>
+        )}
+      </Loaded>
+    </section>
+  );
+}

@@ -1,0 +1,221 @@
+import { existsSync } from 'node:fs';
+import { source as axeSource } from 'axe-core';
+import type { Page } from 'playwright-core';
+import { buildTab } from '../../src/tab/build';
+import { start, type Running } from '../../src/server/main';
+import { raiseObjection } from '../../src/workflow';
+import { launchChromium, screenshot, CHROMIUM_PATH, type BrowserSession } from '../browser/chromium';
+import { tempDirs } from '../store/temp-dirs';
+
+/**
+ * The tab in Debian's Chromium on the demo service (`npm start`'s, on port 0, demo personas on): the
+ * dashboard, a child's history, an objection handled by information governance, the annual review exported.
+ * Each view is screenshot in light and dark (test-artifacts/tab/) and checked with axe-core: no serious or
+ * critical violation.
+ */
+
+const dirs = tempDirs('tab');
+let running: Running;
+let browser: BrowserSession;
+let base: string;
+let objectionChild: { id: string; caseRef: string };
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM_PATH))
+    throw new Error(`${CHROMIUM_PATH} is missing: run bash scripts/ensure-chromium.sh`);
+  await buildTab();
+  process.env.OVERT_DEMO_AUTH = 'on';
+  running = await start(
+    { OVERT_DATA: dirs.make(), BOT_PORT: '0', TAB_PORT: '0', OVERT_JOBS_EVERY: '3600' },
+    () => undefined,
+  );
+  base = `http://localhost:${(running.servers[1]!.address() as { port: number }).port}`;
+  // A fresh objection for information governance to handle.
+  const child = (await running.store.query('child', { where: { teamId: 'north' } }))
+    .map((c) => c.record)
+    .find((c) => !c.openObjectionId)!;
+  const raised = await raiseObjection(running.deps, {
+    key: 'tab-test-objection',
+    actorId: child.workerId,
+    childId: child.id,
+    raisedBy: 'the child, by email',
+    raisedAt: new Date().toISOString(),
+  });
+  if (!raised.ok) throw new Error(raised.error.message);
+  objectionChild = { id: child.id, caseRef: child.caseRef };
+  browser = await launchChromium({ viewport: { width: 1280, height: 900 } });
+}, 120_000);
+
+afterAll(async () => {
+  delete process.env.OVERT_DEMO_AUTH;
+  await browser?.close();
+  await running?.stop();
+  dirs.cleanup();
+});
+
+async function open(persona: string, hash: string): Promise<Page> {
+  const page = await browser.newPage();
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.addInitScript((p) => sessionStorage.setItem('overt-demo-persona', p), persona);
+  await page.goto(`${base}/#${hash}`);
+  return page;
+}
+
+/**
+ * axe-core on the page as it is: no serious or critical violation. Tabster's focus sentinels (Fluent UI's
+ * `<i data-tabster-dummy tabindex=0 aria-hidden>`, which hand focus on at the edges of a group) are left out:
+ * axe reports them as aria-hidden-focus, but they never keep focus.
+ */
+async function axe(page: Page): Promise<void> {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const r = await (
+      window as unknown as {
+        axe: {
+          run: (
+            c: unknown,
+            o: unknown,
+          ) => Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }>;
+        };
+      }
+    ).axe.run({ exclude: [['[data-tabster-dummy]']] }, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      targets: v.nodes.slice(0, 3).map((n) => n.target),
+    }));
+  });
+  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+}
+
+/** Light and dark screenshots, each checked with axe; the theme follows the browser's scheme live. */
+async function shots(page: Page, name: string): Promise<void> {
+  await screenshot(page, `tab/${name}-light.png`);
+  await axe(page);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForFunction(
+    () =>
+      getComputedStyle(document.querySelector('.fui-FluentProvider')!).backgroundColor !==
+      'rgb(245, 245, 245)',
+  );
+  await screenshot(page, `tab/${name}-dark.png`);
+  await axe(page);
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+describe('the tab in Chromium', () => {
+  it('shows the service dashboard, with links into a child’s history', async () => {
+    const page = await open('demo-sm', 'dashboard');
+    await page.getByRole('heading', { name: 'Service dashboard' }).waitFor();
+    await page.getByText('Signed in as Sol Marsh (demo) (service-manager)').waitFor();
+    await page.getByRole('tab', { name: 'This year' }).click();
+    const checks = Number(await page.locator('[data-figure="checks"]').textContent());
+    expect(checks).toBeGreaterThan(10);
+    await page
+      .getByRole('table', { name: 'Figures by team, year' })
+      .getByRole('row', { name: /North Locality Team/ })
+      .waitFor();
+    await page.getByRole('link', { name: objectionChild.caseRef }).waitFor();
+    await shots(page, 'dashboard');
+    await page.close();
+  }, 60_000);
+
+  it("opens a child's history from the dashboard, filters it, and shows who read it", async () => {
+    const page = await open('demo-sm', 'dashboard');
+    await page.getByRole('link', { name: objectionChild.caseRef }).click();
+    await page.getByRole('heading', { name: new RegExp(`^${objectionChild.caseRef}`) }).waitFor();
+    await page
+      .getByRole('list', { name: 'Timeline' })
+      .getByText(/Objection \(open\)/)
+      .waitFor();
+    await page
+      .getByRole('table', { name: 'Access log' })
+      .getByRole('cell', { name: 'demo-sm' })
+      .first()
+      .waitFor();
+    await page.getByRole('checkbox', { name: 'Consent' }).check();
+    await page.getByRole('heading', { name: /^Timeline \(\d+\)$/ }).waitFor();
+    await expect(
+      page
+        .getByRole('list', { name: 'Timeline' })
+        .getByText(/Objection \(open\)/)
+        .count(),
+    ).resolves.toBe(0);
+    await page.getByRole('checkbox', { name: 'Consent' }).uncheck();
+    await shots(page, 'history');
+    await page.close();
+  }, 60_000);
+
+  it('lets information governance handle an objection with the keyboard: take, respond, resolve', async () => {
+    const page = await open('demo-ig', 'objections');
+    const item = page
+      .getByRole('list', { name: 'Open objections' })
+      .getByRole('listitem')
+      .filter({ hasText: objectionChild.caseRef });
+    await item.getByRole('button', { name: 'Take this objection' }).focus();
+    await page.keyboard.press('Enter');
+    await page
+      .getByRole('status')
+      .getByText(`${objectionChild.caseRef}: taken by information governance`)
+      .waitFor();
+    await item
+      .getByRole('textbox', { name: `Formal response for ${objectionChild.caseRef}` })
+      .fill('<b>not bold</b> Checks have stopped while we review.');
+    await shots(page, 'objections');
+    await item.getByRole('button', { name: 'Send the formal response' }).click();
+    await item.getByText('Response: <b>not bold</b> Checks have stopped while we review.').waitFor();
+    await item
+      .getByRole('combobox', { name: `Outcome for ${objectionChild.caseRef}` })
+      .selectOption('checks-stopped');
+    await item.getByRole('button', { name: 'Record the outcome' }).click();
+    await page
+      .getByRole('list', { name: 'Resolved objections' })
+      .getByText(new RegExp(`${objectionChild.caseRef}: .*checks-stopped`))
+      .waitFor();
+    expect(await page.locator('b').count()).toBe(0);
+    const stored = await running.store.query('objection', { where: { childId: objectionChild.id } });
+    expect(stored.map((o) => o.record.status)).toContain('resolved');
+    await page.close();
+  }, 60_000);
+
+  it('lets the service manager submit the annual review and export it as PDF and CSV', async () => {
+    const page = await open('demo-sm', 'review');
+    await page.getByRole('heading', { name: 'The five assertions' }).waitFor();
+    for (const id of ['benefits', 'objections', 'procedures', 'records', 'risks'])
+      await page.getByRole('textbox', { name: `Why (${id})` }).fill(`Assessed from the evidence (${id}).`);
+    await page
+      .getByRole('radiogroup', { name: 'Assessment: procedures' })
+      .getByRole('radio', { name: 'Partly met' })
+      .check();
+    await page.getByRole('button', { name: 'Submit and send to information governance' }).click();
+    await page.getByText(/kept and sent to information governance/).waitFor();
+    await shots(page, 'review');
+    const year = new Date().getFullYear();
+    const [pdf] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export the review as PDF' }).click(),
+    ]);
+    expect(pdf.suggestedFilename()).toBe(`annual-review-${year}.pdf`);
+    await page.getByText(new RegExp(`Downloaded annual-review-${year}\\.pdf`)).waitFor();
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export the review as CSV' }).click(),
+    ]);
+    expect(csv.suggestedFilename()).toBe(`annual-review-${year}.csv`);
+    await page.close();
+  }, 60_000);
+
+  it('shows the policy and the exports views without serious accessibility problems', async () => {
+    const page = await open('demo-admin', 'policy');
+    await page
+      .getByText(/Platform notes, last checked/)
+      .first()
+      .waitFor();
+    await page.getByRole('button', { name: 'Save the platform notes' }).first().waitFor();
+    await shots(page, 'policy');
+    await page.goto(`${base}/#exports`);
+    await page.getByRole('heading', { name: 'Audit trail' }).waitFor();
+    await shots(page, 'exports');
+    await page.close();
+  }, 60_000);
+});
