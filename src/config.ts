@@ -23,6 +23,13 @@ export const Config = z.object({
   OVERT_DEMO: z.enum(['auto', 'off']).default('auto'),
   BOT_PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   TAB_PORT: z.coerce.number().int().min(0).max(65535).default(53000),
+  /** The profile in force for the tenant (a team may name its own). */
+  OVERT_DEFAULT_PROFILE: z.string().min(1).default('nottinghamshire-yjs'),
+  /** A request not decided within this many days expires; an approved check not recorded within
+   * OVERT_RECORD_WITHIN_DAYS expires; a request waiting OVERT_ESCALATE_AFTER_HOURS goes to the next authority. */
+  OVERT_DECIDE_WITHIN_DAYS: z.coerce.number().int().min(1).default(7),
+  OVERT_RECORD_WITHIN_DAYS: z.coerce.number().int().min(1).default(14),
+  OVERT_ESCALATE_AFTER_HOURS: z.coerce.number().int().min(1).default(48),
   /** How often the timers run, in seconds. */
   OVERT_JOBS_EVERY: z.coerce.number().int().min(5).default(60),
 });
@@ -48,4 +55,14 @@ export function loadCustomProfiles(paths: string[]): Loaded<Profile[]> {
     out.push(p.value);
   }
   return { ok: true, value: out };
+}
+
+/** The workflow's settings from the configuration. */
+export function workflowSettings(c: Config) {
+  return {
+    defaultProfileId: c.OVERT_DEFAULT_PROFILE,
+    decideWithinDays: c.OVERT_DECIDE_WITHIN_DAYS,
+    recordWithinDays: c.OVERT_RECORD_WITHIN_DAYS,
+    escalateAfterHours: c.OVERT_ESCALATE_AFTER_HOURS,
+  };
 }

@@ -1,5 +1,5 @@
 import { CommanderError, type Command } from 'commander';
-import { loadConfig, loadCustomProfiles } from '../config';
+import { loadConfig, loadCustomProfiles, workflowSettings } from '../config';
 import { createDemo } from '../demo/demo';
 import { openStore } from '../store/open';
 import type { Store } from '../store/store';
@@ -24,7 +24,11 @@ export async function openService(
   if (!opened.ok) return fail(2, opened.error.message);
   return {
     store: opened.value,
-    deps: createDeps(opened.value, { customProfiles: profiles.value, ...(clock ? { clock } : {}) }),
+    deps: createDeps(opened.value, {
+      customProfiles: profiles.value,
+      settings: workflowSettings(config.value),
+      ...(clock ? { clock } : {}),
+    }),
   };
 }
 

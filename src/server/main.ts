@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { isEmpty, seedDemo } from '../cli/service';
-import { loadConfig, loadCustomProfiles, type Config } from '../config';
+import { loadConfig, loadCustomProfiles, workflowSettings, type Config } from '../config';
 import { openStore } from '../store/open';
 import type { Store } from '../store/store';
 import { createDeps, runJobs, type Deps } from '../workflow';
@@ -75,7 +75,10 @@ export async function start(
   const opened = await openStore({ dataDir: config.value.OVERT_DATA, kind: config.value.OVERT_STORE });
   if (!opened.ok) throw new Error(opened.error.message);
   const store = opened.value;
-  const deps = createDeps(store, { customProfiles: profiles.value });
+  const deps = createDeps(store, {
+    customProfiles: profiles.value,
+    settings: workflowSettings(config.value),
+  });
   if (config.value.OVERT_DEMO === 'auto' && (await isEmpty(store))) {
     log(`creating the fictional demo service in ${config.value.OVERT_DATA} …`);
     const s = await seedDemo(store, deps);

@@ -48,7 +48,8 @@ export const TeamInput = z.object({
   team: z.object({
     id: Id,
     name: Text,
-    profileId: Text,
+    /** The profile in force for this team; without one, the tenant's default. */
+    profileId: Text.optional(),
     managerIds: z.array(Id).default([]),
     deputyIds: z.array(Id).optional(),
   }),
@@ -58,7 +59,10 @@ export const TeamInput = z.object({
 export async function upsertTeam(deps: Deps, input: z.input<typeof TeamInput>): Promise<Outcome<Team>> {
   const parsed = parse(TeamInput, input);
   if (!parsed.ok) return parsed;
-  const { team } = parsed.value;
+  const team: Team = {
+    ...parsed.value.team,
+    profileId: parsed.value.team.profileId ?? deps.settings.defaultProfileId,
+  };
   return adminCommand(deps, parsed.value, 'team.upsert', { kind: 'team', id: team.id }, async () => {
     if (!deps.profiles(team.profileId))
       return fail(

@@ -19,12 +19,15 @@ export interface WorkflowSettings {
   recordWithinDays: number;
   /** A request waiting this many hours for a decision is escalated to the next authority. */
   escalateAfterHours: number;
+  /** The profile in force for the tenant: a team without one of its own uses it. */
+  defaultProfileId: string;
 }
 
 export const DEFAULT_SETTINGS: WorkflowSettings = {
   decideWithinDays: 7,
   recordWithinDays: 14,
   escalateAfterHours: 48,
+  defaultProfileId: 'nottinghamshire-yjs',
 };
 
 export type FailureCode =

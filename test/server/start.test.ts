@@ -77,3 +77,18 @@ describe('overt demo, audit verify and jobs run-once', () => {
     expect(jobs.stdout).toMatch(/^\d+ expired, \d+ notices\n/);
   }, 60_000);
 });
+
+describe('settings', () => {
+  it('the workflow takes its timings and the tenant profile from the environment', async () => {
+    const { loadConfig, workflowSettings } = await import('../../src/config');
+    const c = loadConfig({ OVERT_DECIDE_WITHIN_DAYS: '3', OVERT_DEFAULT_PROFILE: 'kent-ics' });
+    expect(c.ok && workflowSettings(c.value)).toEqual({
+      defaultProfileId: 'kent-ics',
+      decideWithinDays: 3,
+      recordWithinDays: 14,
+      escalateAfterHours: 48,
+    });
+    const bad = loadConfig({ OVERT_DECIDE_WITHIN_DAYS: 'soon' });
+    expect(!bad.ok && bad.message).toMatch(/OVERT_DECIDE_WITHIN_DAYS/);
+  });
+});

@@ -204,3 +204,23 @@ describe.each([
     });
   });
 });
+
+describe('the profile in force', () => {
+  it('a team without a profile of its own uses the tenant’s default; an unknown profile is refused, naming the field', async () => {
+    const { upsertTeam } = await import('../../src/workflow');
+    const team = must(
+      await upsertTeam(w.deps, {
+        key: w.key(),
+        actorId: 'admin',
+        team: { id: 'new', name: 'New team (demo)', managerIds: [] },
+      }),
+    );
+    expect(team.profileId).toBe(w.deps.settings.defaultProfileId);
+    const bad = await upsertTeam(w.deps, {
+      key: w.key(),
+      actorId: 'admin',
+      team: { id: 'x', name: 'X (demo)', profileId: 'atlantis', managerIds: [] },
+    });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'team.profileId' } });
+  });
+});
