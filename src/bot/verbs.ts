@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 
-const Id = z.string().trim().min(1, 'required');
+const Id = z.string({ error: 'required: a text id' }).trim().min(1, 'required');
 const FormId = z.string().trim().min(8, 'this card has no form id: open a new one');
-const Text = z.string().trim().min(1, 'required');
+const Text = z.string({ error: 'required' }).trim().min(1, 'required');
 const Optional = z
   .string()
   .trim()
