@@ -114,7 +114,12 @@ export function consentCard(i: {
       isRequired: true,
       errorMessage: 'Say who gave it',
     }),
-    inputDate('date', 'Date', { isRequired: true, value: i.today, max: i.today }),
+    inputDate('date', 'Date', {
+      isRequired: true,
+      errorMessage: 'Pick the date',
+      value: i.today,
+      max: i.today,
+    }),
     inputText('platforms', 'Platforms it covers (comma-separated; empty for all)'),
     actionSet([
       act(
@@ -147,7 +152,12 @@ export function objectionCard(i: {
       isRequired: true,
       errorMessage: 'Say who objected',
     }),
-    inputDate('raisedAt', 'Date raised', { isRequired: true, value: i.today, max: i.today }),
+    inputDate('raisedAt', 'Date raised', {
+      isRequired: true,
+      errorMessage: 'Pick the date',
+      value: i.today,
+      max: i.today,
+    }),
     inputText('detail', 'What was said', { isMultiline: true }),
     actionSet([
       act(
