@@ -2,14 +2,16 @@ import { TZDate } from '@date-fns/tz';
 import { startOfMonth, startOfQuarter, startOfYear } from 'date-fns';
 import { z } from 'zod';
 import type { Staff } from '../store/records';
-import type { AuditProjection, Tally } from './audit-projection';
+import { londonDay, SERIES, type AuditProjection } from './audit-projection';
 import { actor } from './context';
 import { Id, parse } from './input';
 import { fail, ok, type Deps, type Outcome } from './types';
 
 /**
- * The service dashboard: every figure is an indexed count (`store.count` with groupBy) or comes from the
- * audit projection; no record is read one by one. A team manager sees their own teams; the service
+ * The service dashboard. What is open now is an indexed count (`store.count` with groupBy: objections,
+ * reminders due, requests awaiting a decision or a record); what happened in a period comes from the audit
+ * projection's tallies by team and London day (checks recorded, decisions, refusals, near-misses), which
+ * cost no store read. A team manager sees their own teams; the service
  * manager, information governance and the administrator see the service.
  */
 
@@ -61,12 +63,51 @@ export interface Dashboard {
   }[];
 }
 
-const median = (xs: number[]) => {
-  if (!xs.length) return null;
-  const s = Float64Array.from(xs).sort();
-  const m = s.length >> 1;
-  return Math.round((s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2) * 10) / 10;
-};
+/** The median of several lists, by selection (linear time), to a tenth. */
+export function median(lists: number[][]): number | null {
+  let n = 0;
+  for (const xs of lists) n += xs.length;
+  if (!n) return null;
+  const a = new Float64Array(n);
+  let i = 0;
+  for (const xs of lists) for (const x of xs) a[i++] = x;
+  const hi = select(a, n >> 1);
+  const m = n % 2 ? hi : (hi + max(a, n >> 1)) / 2;
+  return Math.round(m * 10) / 10;
+}
+
+/** The k-th smallest (0-based) of a, which it partly reorders (Hoare's selection). */
+function select(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i++] = a[j]!;
+        a[j--] = t;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
+}
+
+/** The largest of a[0..end) — after select(a, end), the element just below the median. */
+function max(a: Float64Array, end: number): number {
+  let m = -Infinity;
+  for (let i = 0; i < end; i++) if (a[i]! > m) m = a[i]!;
+  return m;
+}
+
+const OPEN_OBJECTION: ('open' | 'with-ig' | 'response-sent')[] = ['open', 'with-ig', 'response-sent'];
 
 const empty = (): TeamFigures => ({
   checks: 0,
@@ -101,36 +142,14 @@ export async function serviceDashboard(
     .map((t) => ({ id: t.id, name: t.name, profileId: t.profileId }))
     .sort((a, b) => a.name.localeCompare(b.name));
   const teamIds = teams.map((t) => t.id);
-  const where = { teamId: teamIds };
+  // Service-wide readers count everything; a team manager's counts are their teams'.
+  const where = staff.value.role === 'team-manager' ? { teamId: teamIds } : {};
 
   const local = new TZDate(now, 'Europe/London');
   const windows = PERIODS.map((id) => ({ id, from: START[id](local).toISOString(), to: nowIso }));
-  const [checkCounts, decisionCounts] = await Promise.all([
-    Promise.all(
-      windows.map((w) =>
-        deps.store.count('check', {
-          where,
-          range: { field: 'viewedAt', from: w.from, to: w.to },
-          groupBy: ['teamId'],
-        }),
-      ),
-    ),
-    Promise.all(
-      windows.map((w) =>
-        deps.store.count('decision', {
-          where,
-          range: { field: 'at', from: w.from, to: w.to },
-          groupBy: ['teamId', 'outcome'],
-        }),
-      ),
-    ),
-  ]);
   const [reminders, objections, awaiting, pending, overdueList, objectionList] = await Promise.all([
     deps.store.count('child', { where, range: { field: 'reminderDueAt', to: nowIso }, groupBy: ['teamId'] }),
-    deps.store.count('objection', {
-      where: { ...where, status: ['open', 'with-ig', 'response-sent'] },
-      groupBy: ['teamId'],
-    }),
+    deps.store.count('objection', { where: { ...where, status: OPEN_OBJECTION }, groupBy: ['teamId'] }),
     deps.store.count('request', { where: { ...where, status: 'approved' }, groupBy: ['teamId'] }),
     deps.store.count('request', {
       where: { ...where, status: ['pending', 'escalated', 'more-info'] },
@@ -142,50 +161,30 @@ export async function serviceDashboard(
       orderBy: { field: 'reminderDueAt', dir: 'asc' },
       limit: 50,
     }),
-    deps.store.query('objection', {
-      where: { ...where, status: ['open', 'with-ig', 'response-sent'] },
-      limit: 50,
-    }),
+    deps.store.query('objection', { where: { ...where, status: OPEN_OBJECTION }, limit: 50 }),
   ]);
 
-  const inWindow = (w: { from: string; to: string }) => (t: Tally) =>
-    t.at >= w.from && t.at < w.to && t.teamId !== null && visible.has(t.teamId);
+  // The projection counts by London day: a window is the days from its first to today.
+  const today = londonDay(nowIso);
+  const fromDays = windows.map((w) => londonDay(w.from));
   const periods = windows.map((w, n) => {
-    const byTeam: Record<string, TeamFigures> = Object.fromEntries(teamIds.map((id) => [id, empty()]));
+    const from = fromDays[n]!;
+    const byTeam: Record<string, TeamFigures> = {};
     const total = empty();
-    const add = (
-      teamId: string | null | undefined,
-      field: keyof Omit<TeamFigures, 'medianHoursToDecision'>,
-      k = 1,
-    ) => {
-      if (!teamId || !byTeam[teamId]) return;
-      byTeam[teamId][field] += k;
-      total[field] += k;
-    };
-    for (const row of checkCounts[n]!) add(row.group.teamId as string, 'checks', row.count);
-    for (const row of decisionCounts[n]!) {
-      if (row.group.outcome === 'approve') add(row.group.teamId as string, 'approvals', row.count);
-      if (row.group.outcome === 'decline') add(row.group.teamId as string, 'declines', row.count);
+    const all: number[][] = [];
+    for (const team of teamIds) {
+      const f = (byTeam[team] = empty());
+      for (const series of SERIES)
+        for (const [day, k] of projection.counts[series].get(team) ?? [])
+          if (day >= from && day <= today) f[series] += k;
+      const hours: number[][] = [];
+      for (const [day, xs] of projection.hours.get(team) ?? [])
+        if (day >= from && day <= today) hours.push(xs);
+      f.medianHoursToDecision = median(hours);
+      all.push(...hours);
+      for (const series of SERIES) total[series] += f[series];
     }
-    const keep = inWindow(w);
-    for (const r of projection.refusals)
-      if (keep(r)) {
-        add(r.teamId, 'refusals');
-        if (r.repeat) add(r.teamId, 'repeatsStopped');
-      }
-    for (const e of projection.escalatedToRipa) if (keep(e)) add(e.teamId, 'escalatedToRipa');
-    for (const e of projection.expiredUnrecorded) if (keep(e)) add(e.teamId, 'expiredUnrecorded');
-    const hours = new Map<string, number[]>();
-    const everyone: number[] = [];
-    for (const d of projection.decisions)
-      if (keep(d)) {
-        everyone.push(d.hours);
-        const xs = hours.get(d.teamId!) ?? [];
-        if (!hours.has(d.teamId!)) hours.set(d.teamId!, xs);
-        xs.push(d.hours);
-      }
-    for (const id of teamIds) byTeam[id]!.medianHoursToDecision = median(hours.get(id) ?? []);
-    total.medianHoursToDecision = median(everyone);
+    total.medianHoursToDecision = median(all);
     return { ...w, byTeam, total };
   });
 
