@@ -1,4 +1,5 @@
 import { dashboardBench, tabJsGzipKb } from './dashboard';
+import { invokeRatio } from './bot';
 import { graphDecisionRun } from './graph';
 import { policyEvalsPerSec } from './policy';
 
@@ -18,6 +19,25 @@ async function main(argv: string[]): Promise<void> {
     unit: '/s',
     goal: '≥ 200,000',
   });
+
+  // An Approve invoke through the real bot endpoint, against a bare bot that commits one row.
+  const invoke = await invokeRatio();
+  figures.push(
+    {
+      key: 'invokeRatio',
+      label: 'approve invoke: Overt ÷ bare bot (medians)',
+      value: invoke.ratio,
+      unit: '×',
+      goal: '≤ 1.3',
+    },
+    {
+      key: 'invokeOvertMs',
+      label: '  approve invoke through Overt, median',
+      value: invoke.overtMs,
+      unit: 'ms',
+    },
+    { key: 'invokeBareMs', label: '  bare bot committing one row, median', value: invoke.bareMs, unit: 'ms' },
+  );
 
   // Decisions through the workflow on the SharePoint store, the local Graph server adding 80 ms a request.
   const graph = await graphDecisionRun({ decisions: 20, delayMs: 80 });

@@ -13,16 +13,18 @@ export const STATUS_WORDS: Record<RequestStatus, string> = {
   refused: 'refused by the policy',
 };
 
-/** A date-time as people read it, in the UK. */
+const UK = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+/** A date-time as people read it, in the UK (one formatter, made once: they are costly to make). */
 export function when(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString('en-GB', {
-    timeZone: 'Europe/London',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
+  return UK.format(d);
 }

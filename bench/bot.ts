@@ -1,0 +1,180 @@
+import { createServer } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { randomUUID } from 'node:crypto';
+import { start } from '../src/server/main';
+import {
+  bootstrapAdministrator,
+  raiseRequest,
+  recordConsent,
+  upsertStaff,
+  upsertTeam,
+  type Outcome,
+} from '../src/workflow';
+import { startBareBot } from './bare-bot';
+
+/**
+ * `invokeRatio`: the median time of an Approve invoke through Overt's real endpoint (SQLite with
+ * synchronous=FULL), over that of a bare botbuilder bot answering the same invoke with a static card
+ * after committing one row with synchronous=FULL — measured interleaved in the same run.
+ */
+const must = <T>(o: Outcome<T>): T => {
+  if (!o.ok) throw new Error(`${o.error.code}: ${o.error.message}`);
+  return o.value;
+};
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+export async function invokeRatio(rounds = 60): Promise<{ ratio: number; overtMs: number; bareMs: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'overt-bench-bot-'));
+  // A connector that accepts whatever the bot sends after answering (card updates, the requester told).
+  const connector = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: randomUUID() }));
+    });
+  });
+  await new Promise<void>((r) => connector.listen(0, '127.0.0.1', r));
+  const serviceUrl = `http://127.0.0.1:${(connector.address() as { port: number }).port}/`;
+  const running = await start(
+    { OVERT_DATA: join(dir, 'overt'), OVERT_DEMO: 'off', BOT_PORT: '0', TAB_PORT: '0' },
+    () => undefined,
+  );
+  const bare = await startBareBot(join(dir, 'bare.sqlite'));
+  try {
+    const deps = running.deps;
+    let k = 0;
+    const key = () => `bench-bot-${++k}`;
+    must(await bootstrapAdministrator(deps, { id: 'admin', name: 'Bench Admin (demo)' }));
+    for (const [id, role] of [
+      ['cm', 'case-manager'],
+      ['tm', 'team-manager'],
+    ] as const)
+      must(
+        await upsertStaff(deps, {
+          key: key(),
+          actorId: 'admin',
+          staff: { id, name: `${id} (demo)`, role, teamIds: ['t'] },
+        }),
+      );
+    must(
+      await upsertTeam(deps, {
+        key: key(),
+        actorId: 'admin',
+        team: { id: 't', name: 'Bench team (demo)', profileId: 'nottinghamshire-yjs', managerIds: ['tm'] },
+      }),
+    );
+    const requestIds: string[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const childId = `child-${i}`;
+      const at = new Date().toISOString();
+      await running.store.commit({
+        key: key(),
+        at,
+        writes: [
+          {
+            kind: 'child',
+            record: {
+              id: childId,
+              caseRef: `BENCH-${i}`,
+              displayName: 'B.B. (demo)',
+              teamId: 't',
+              workerId: 'cm',
+              platforms: [],
+              createdAt: at,
+            },
+            ifVersion: null,
+          },
+        ],
+        audit: [
+          {
+            actor: { id: 'admin' },
+            action: 'child.create',
+            target: { kind: 'child', id: childId },
+            outcome: 'recorded',
+          },
+        ],
+      });
+      must(
+        await recordConsent(deps, {
+          key: key(),
+          actorId: 'cm',
+          childId,
+          givenBy: 'child',
+          date: at.slice(0, 10),
+          scope: { platforms: [], purposes: [] },
+        }),
+      );
+      requestIds.push(
+        must(
+          await raiseRequest(deps, {
+            key: key(),
+            actorId: 'cm',
+            childId,
+            reason: 'risk-of-cce',
+            platforms: [{ platform: 'youtube', account: 'bench' }],
+            viewer: 'own-personal-account',
+          }),
+        ).request.id,
+      );
+    }
+    const overtUrl = `http://127.0.0.1:${(running.servers[0]!.address() as { port: number }).port}/api/messages`;
+    const invoke = (requestId: string) => ({
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      id: randomUUID(),
+      channelId: 'msteams',
+      serviceUrl,
+      from: { id: 'tm', aadObjectId: 'tm', name: 'tm' },
+      recipient: { id: 'overt-bot', name: 'Overt' },
+      conversation: { id: 'personal-tm', conversationType: 'personal', tenantId: 'bench' },
+      channelData: { tenant: { id: 'bench' } },
+      value: {
+        action: { type: 'Action.Execute', verb: 'request.approve', data: { requestId, reasons: 'Bench.' } },
+        trigger: 'manual',
+      },
+    });
+    const time = async (url: string, body: unknown) => {
+      const t0 = performance.now();
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const json = (await res.json()) as { value?: unknown };
+      const ms = performance.now() - t0;
+      if (res.status !== 200 || !json.value) throw new Error(`invoke answered ${res.status}`);
+      return ms;
+    };
+    // Warm both up, then interleave.
+    await time(`${bare.url}/api/messages`, invoke('warm-up'));
+    const overt: number[] = [];
+    const baseline: number[] = [];
+    for (const [i, id] of requestIds.entries()) {
+      if (i % 2) {
+        overt.push(await time(overtUrl, invoke(id)));
+        baseline.push(await time(`${bare.url}/api/messages`, invoke(id)));
+      } else {
+        baseline.push(await time(`${bare.url}/api/messages`, invoke(id)));
+        overt.push(await time(overtUrl, invoke(id)));
+      }
+    }
+    const decided = await running.store.count('request', { where: { status: 'approved' } });
+    if ((decided[0]?.count ?? 0) !== rounds)
+      throw new Error(`expected ${rounds} approvals, found ${decided[0]?.count ?? 0}`);
+    const overtMs = median(overt.slice(5));
+    const bareMs = median(baseline.slice(5));
+    return {
+      ratio: Math.round((overtMs / bareMs) * 100) / 100,
+      overtMs: Math.round(overtMs * 100) / 100,
+      bareMs: Math.round(bareMs * 100) / 100,
+    };
+  } finally {
+    await bare.stop();
+    await running.stop();
+    connector.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
