@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { auditExport } from '../workflow/audit-export';
+import { myRequests } from '../workflow/my-requests';
 import { policyView, updatePlatformNotes, UpdateNotesInput } from '../workflow/platform-notes';
 import { toCsv } from './csv';
 import { reply, route } from './router';
 
-/** Who am I, the policy view and its platform notes, and the audit export. */
+/** Who am I, my requests, the policy view and its platform notes, and the audit export. */
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day, e.g. 2026-03-01');
 const AuditQuery = z.object({ from: Day, to: Day });
@@ -18,6 +19,14 @@ export const adminRoutes = [
     handle: async ({ staff }) => ({
       json: { id: staff.id, name: staff.name, role: staff.role, teamIds: staff.teamIds },
     }),
+  }),
+  route<{ limit: number }>({
+    method: 'GET',
+    path: '/api/v1/requests/mine',
+    roles: 'any',
+    query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+    handle: async ({ deps, staff, query }) =>
+      reply(await myRequests(deps, { actorId: staff.id, limit: query.limit })),
   }),
   route({
     method: 'GET',

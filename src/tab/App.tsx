@@ -17,6 +17,7 @@ import type { Host, ThemeName } from './teams';
 import { DashboardView } from './views/Dashboard';
 import { ExportsView } from './views/Exports';
 import { HistoryView } from './views/History';
+import { MyRequestsView } from './views/MyRequests';
 import { ObjectionsView } from './views/Objections';
 import { PolicyView } from './views/Policy';
 import { ReviewView } from './views/Review';
@@ -27,6 +28,7 @@ const THEMES = { default: teamsLightTheme, dark: teamsDarkTheme, contrast: teams
 const VIEWS = [
   ['dashboard', 'Dashboard'],
   ['child', "A child's history"],
+  ['requests', 'My requests'],
   ['objections', 'Objections'],
   ['review', 'Annual review'],
   ['policy', 'Policy'],
@@ -135,6 +137,7 @@ export function App({
               </Text>
               {route.view === 'dashboard' && <DashboardView api={api} key={m.id} />}
               {route.view === 'child' && <HistoryView api={api} childId={route.arg} key={m.id} />}
+              {route.view === 'requests' && <MyRequestsView api={api} key={m.id} />}
               {route.view === 'objections' && <ObjectionsView api={api} key={m.id} />}
               {route.view === 'review' && <ReviewView api={api} me={m} key={m.id} />}
               {route.view === 'policy' && <PolicyView api={api} key={m.id} />}

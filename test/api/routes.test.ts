@@ -272,6 +272,13 @@ describe('exports', () => {
     expect(toCsv(['a'], [['plain']])).toBe('a\r\nplain\r\n');
   });
 
+  it("my requests: the caller's own, newest first; a bad limit is a 400", async () => {
+    const mine = await api.get('/api/v1/requests/mine', 'cm-notts');
+    expect(mine.status).toBe(200);
+    expect(Array.isArray(await mine.json())).toBe(true);
+    expect((await api.get('/api/v1/requests/mine?limit=0', 'cm-notts')).status).toBe(400);
+  });
+
   it('an unknown route is a 404 problem, a wrong method a 405', async () => {
     const nope = await api.get('/api/v1/nothing', 'sm');
     expect(nope.status).toBe(404);

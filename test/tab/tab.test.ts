@@ -205,6 +205,13 @@ describe('the tab in Chromium', () => {
     await page.close();
   }, 60_000);
 
+  it("shows a case manager's own requests (the My requests tab)", async () => {
+    const page = await open('demo-cm-north-1', 'requests');
+    await page.getByRole('table', { name: 'My requests' }).getByRole('row').nth(1).waitFor();
+    await shots(page, 'my-requests');
+    await page.close();
+  }, 60_000);
+
   it('shows the policy and the exports views without serious accessibility problems', async () => {
     const page = await open('demo-admin', 'policy');
     await page
