@@ -9,51 +9,25 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'undici';
+import { BOT_ID, TENANT, playgroundConfig } from '../../scripts/playground';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
 export type Frame = { action: string; actionConversationId: string; message: Json };
 
-export const TENANT = 'demo-tenant';
-export const BOT_ID = 'overt-bot';
+export { TENANT, BOT_ID };
 export const PERSONAL = 'personal-demo-cm-north-1';
 export const GROUP = 'group-north-demo';
 
-const user = (id: string, given: string, surname: string) => ({
-  id,
-  name: `${given} ${surname} (demo)`,
-  userPrincipleName: `${id}@demo.invalid`,
-  aadObjectId: id,
-  givenName: given,
-  surname,
-  email: `${id}@demo.invalid`,
-});
-
-function config(): string {
-  const users = [
-    user('demo-tm-north', 'Arlo', 'Ashdown'),
-    user('demo-cm-north-2', 'Eden', 'Elmstead'),
-    user('demo-ao', 'Orla', 'Fenwick'),
-    user('demo-ig', 'Ivy', 'Gardner'),
-    user('demo-tm-south', 'Bryn', 'Birchwood'),
-  ];
-  return JSON.stringify({
-    version: '0.1.1',
-    tenantId: TENANT,
-    bot: { id: BOT_ID, name: 'Overt' },
-    currentUser: user('demo-cm-north-1', 'Dara', 'Dunmore'),
-    users,
-    personalChat: { id: PERSONAL },
-    groupChat: { id: GROUP, name: 'North team (demo)' },
-    // Required: without a team the Playground exits silently.
-    team: {
-      id: 'team-north-demo',
-      name: 'North Locality Team (demo)',
-      aadGroupId: '00000000-0000-0000-0000-00000000d001',
-      channels: [{ id: 'channel-north-demo', name: 'General' }],
-    },
-  });
-}
+/** The config `npm run playground` uses, as the case manager, with the people these tests need. */
+const config = () =>
+  playgroundConfig('case-manager', [
+    'team-manager',
+    'second-case-manager',
+    'authorised-officer',
+    'information-governance',
+    'other-team-manager',
+  ]);
 
 const freePort = () =>
   new Promise<number>((resolve) => {

@@ -1,0 +1,90 @@
+/**
+ * `npm run playground`: the local Overt bot (from `npm start`) in the Microsoft 365 Agents Playground,
+ * with the demo service's people. The Playground's current user is a demo case manager; to act as someone
+ * else, start it again `-- --as team-manager` (or `service-manager`, `information-governance`,
+ * `authorised-officer`, `case-manager`). The others are members of the group chat and the team, so their
+ * clicks on a card there act as them. These ids exist only in the fictional demo service: against a real
+ * tenant's data nobody is matched, so there is no such switch outside the demo.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const person = (id: string, given: string, surname: string) => ({
+  id,
+  name: `${given} ${surname} (demo)`,
+  userPrincipleName: `${id}@demo.invalid`, // sic: the Playground's own spelling
+  aadObjectId: id,
+  givenName: given,
+  surname,
+  email: `${id}@demo.invalid`,
+});
+
+/** The demo service's people (src/demo/demo.ts), by the role a tester may play. */
+export const DEMO_PEOPLE = {
+  'case-manager': person('demo-cm-north-1', 'Dara', 'Dunmore'),
+  'team-manager': person('demo-tm-north', 'Arlo', 'Ashdown'),
+  'service-manager': person('demo-sm', 'Sol', 'Marsh'),
+  'information-governance': person('demo-ig', 'Ivy', 'Gardner'),
+  'authorised-officer': person('demo-ao', 'Orla', 'Fenwick'),
+  'second-case-manager': person('demo-cm-north-2', 'Eden', 'Elmstead'),
+  'other-team-manager': person('demo-tm-south', 'Bryn', 'Birchwood'),
+} as const;
+export type DemoRole = keyof typeof DEMO_PEOPLE;
+
+export const TENANT = 'demo-tenant';
+export const BOT_ID = 'overt-bot';
+
+/** The Playground's config (YAML, written as JSON, which YAML reads): exactly five other users, and a
+ * team (without one the Playground exits silently). */
+export function playgroundConfig(as: DemoRole = 'case-manager', others?: DemoRole[]): string {
+  const current = DEMO_PEOPLE[as];
+  const rest = (others ?? (Object.keys(DEMO_PEOPLE) as DemoRole[]).filter((r) => r !== as))
+    .map((r) => DEMO_PEOPLE[r])
+    .slice(0, 5);
+  if (rest.length !== 5) throw new Error('the Playground needs exactly five other users');
+  return JSON.stringify({
+    version: '0.1.1',
+    tenantId: TENANT,
+    bot: { id: BOT_ID, name: 'Overt' },
+    currentUser: current,
+    users: rest,
+    personalChat: { id: `personal-${current.id}` },
+    groupChat: { id: 'group-north-demo', name: 'North team (demo)' },
+    team: {
+      id: 'team-north-demo',
+      name: 'North Locality Team (demo)',
+      aadGroupId: '00000000-0000-0000-0000-00000000d001',
+      channels: [{ id: 'channel-north-demo', name: 'General' }],
+    },
+  });
+}
+
+function main(argv: string[]): void {
+  const at = argv.indexOf('--as');
+  const as = (at >= 0 ? argv[at + 1] : 'case-manager') as DemoRole;
+  if (!(as in DEMO_PEOPLE)) {
+    console.error(`--as: one of ${Object.keys(DEMO_PEOPLE).join(', ')}`);
+    process.exit(2);
+  }
+  const dir = resolve(__dirname, '..', 'build', 'playground');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, '.m365agentsplayground.yml');
+  writeFileSync(file, playgroundConfig(as));
+  const bot = process.env.BOT_ENDPOINT ?? 'http://127.0.0.1:3978/api/messages';
+  console.log(
+    `Agents Playground as ${DEMO_PEOPLE[as].name}, talking to ${bot} (start Overt first: npm start)`,
+  );
+  const child = spawn(
+    process.execPath,
+    [require.resolve('@microsoft/m365agentsplayground/cli.js'), '-e', bot, '-c', 'msteams', '--dt'],
+    {
+      cwd: dir,
+      env: { ...process.env, M365_AGENTS_PLAYGROUND_CONFIG_PATH: file },
+      stdio: 'inherit',
+    },
+  );
+  child.on('exit', (code) => process.exit(code ?? 0));
+}
+
+if (require.main === module) main(process.argv.slice(2));
