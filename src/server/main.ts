@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { isEmpty, seedDemo } from '../cli/service';
 import { loadConfig, loadCustomProfiles, workflowSettings, type Config } from '../config';
@@ -135,6 +136,9 @@ export async function start(
 }
 
 if (require.main === module) {
+  // Local debugging in Teams: the Agents Toolkit writes the bot's credentials to .localConfigs
+  // (m365agents.local.yml); settings already in the environment win.
+  if (existsSync('.localConfigs')) process.loadEnvFile('.localConfigs');
   start().then(
     (running) => {
       const shutdown = () => void running.stop().then(() => process.exit(0));
