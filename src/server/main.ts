@@ -73,7 +73,7 @@ export async function start(
   if (!config.ok) throw new Error(config.message);
   const profiles = loadCustomProfiles(config.value.OVERT_PROFILE_FILES);
   if (!profiles.ok) throw new Error(profiles.message);
-  const opened = await openStore({ dataDir: config.value.OVERT_DATA, kind: config.value.OVERT_STORE });
+  const opened = await openStore({ dataDir: config.value.OVERT_DATA, kind: config.value.OVERT_STORE }, env);
   if (!opened.ok) throw new Error(opened.error.message);
   const store = opened.value;
   const deps = createDeps(store, {

@@ -49,7 +49,10 @@ export function storeOptions(
 }
 
 /** Opens the store, creating the data folder if need be. */
-export async function openStore(options: StoreOptions): Promise<StoreOutcome<Store>> {
+export async function openStore(
+  options: StoreOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<StoreOutcome<Store>> {
   const parsed = StoreOptions.safeParse(options);
   if (!parsed.success) {
     return { ok: false, error: { code: 'STORE_CONFIG_INVALID', message: z.prettifyError(parsed.error) } };
@@ -57,7 +60,7 @@ export async function openStore(options: StoreOptions): Promise<StoreOutcome<Sto
   const { dataDir, kind } = parsed.data;
   if (kind === 'graph') {
     const over = parsed.data.graph ?? {};
-    if (!over.siteUrl && !process.env.OVERT_GRAPH_SITE) {
+    if (!over.siteUrl && !env.OVERT_GRAPH_SITE) {
       return {
         ok: false,
         error: {
@@ -67,7 +70,7 @@ export async function openStore(options: StoreOptions): Promise<StoreOutcome<Sto
         },
       };
     }
-    const config = graphConfig(process.env, over);
+    const config = graphConfig(env, over);
     if (!config.ok) return config;
     return openGraphStore(config.value);
   }
