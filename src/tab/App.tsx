@@ -1,19 +1,9 @@
 import { useEffect, useMemo, useState } from 'react';
-import {
-  Field,
-  FluentProvider,
-  Select,
-  Tab,
-  TabList,
-  Text,
-  teamsDarkTheme,
-  teamsHighContrastTheme,
-  teamsLightTheme,
-  tokens,
-} from '@fluentui/react-components';
+import { Field, FluentProvider, Select, Tab, TabList, Text, tokens } from '@fluentui/react-components';
 import { client, type Auth } from './api';
 import { Loaded, useLoad } from './common';
 import type { Host, ThemeName } from './teams';
+import { THEMES, ThemeNameContext } from './theme';
 import { DashboardView } from './views/Dashboard';
 import { ExportsView } from './views/Exports';
 import { HistoryView } from './views/History';
@@ -24,7 +14,6 @@ import { ReviewView } from './views/Review';
 
 /** The tab: a persona picker in the demo, the views as tabs, the route in the URL's hash (#child/<id> …). */
 
-const THEMES = { default: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme } as const;
 const VIEWS = [
   ['dashboard', 'Dashboard'],
   ['child', "A child's history"],
@@ -129,22 +118,24 @@ export function App({
         </TabList>
       </nav>
       <main style={{ padding: '0 20px 32px' }}>
-        <Loaded load={me}>
-          {(m) => (
-            <>
-              <Text size={200} block style={{ color: tokens.colorNeutralForeground3 }}>
-                Signed in as {m.name} ({m.role}){demo ? ' — demo' : ''}
-              </Text>
-              {route.view === 'dashboard' && <DashboardView api={api} key={m.id} />}
-              {route.view === 'child' && <HistoryView api={api} childId={route.arg} key={m.id} />}
-              {route.view === 'requests' && <MyRequestsView api={api} key={m.id} />}
-              {route.view === 'objections' && <ObjectionsView api={api} key={m.id} />}
-              {route.view === 'review' && <ReviewView api={api} me={m} key={m.id} />}
-              {route.view === 'policy' && <PolicyView api={api} key={m.id} />}
-              {route.view === 'exports' && <ExportsView api={api} key={m.id} />}
-            </>
-          )}
-        </Loaded>
+        <ThemeNameContext.Provider value={theme}>
+          <Loaded load={me}>
+            {(m) => (
+              <>
+                <Text size={200} block style={{ color: tokens.colorNeutralForeground3 }}>
+                  Signed in as {m.name} ({m.role}){demo ? ' — demo' : ''}
+                </Text>
+                {route.view === 'dashboard' && <DashboardView api={api} key={m.id} />}
+                {route.view === 'child' && <HistoryView api={api} childId={route.arg} key={m.id} />}
+                {route.view === 'requests' && <MyRequestsView api={api} key={m.id} />}
+                {route.view === 'objections' && <ObjectionsView api={api} key={m.id} />}
+                {route.view === 'review' && <ReviewView api={api} me={m} key={m.id} />}
+                {route.view === 'policy' && <PolicyView api={api} key={m.id} />}
+                {route.view === 'exports' && <ExportsView api={api} key={m.id} />}
+              </>
+            )}
+          </Loaded>
+        </ThemeNameContext.Provider>
       </main>
     </FluentProvider>
   );

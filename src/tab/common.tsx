@@ -6,11 +6,10 @@ import {
   ProgressBar,
   Spinner,
   Text,
-  tokens,
 } from '@fluentui/react-components';
 import type { Problem, Result } from './api';
 
-/** Small shared pieces: loading a resource, showing a problem, bars, key–value lists. All text, never HTML. */
+/** Small shared pieces: loading a resource, showing a problem, key–value lists. All text, never HTML. */
 
 export type Load<T> = { state: 'loading' } | { state: 'ok'; value: T } | { state: 'error'; problem: Problem };
 
@@ -46,43 +45,6 @@ export function Loaded<T>({ load, children }: { load: Load<T>; children: (v: T) 
   if (load.state === 'loading') return <Spinner label="Loading…" />;
   if (load.state === 'error') return <ProblemBar problem={load.problem} />;
   return <>{children(load.value)}</>;
-}
-
-/** A horizontal bar chart as a table: each row a label, a bar and its value (the value is the text). */
-export function Bars({ caption, rows }: { caption: string; rows: { label: string; value: number }[] }) {
-  const max = Math.max(1, ...rows.map((r) => r.value));
-  return (
-    <table style={{ borderCollapse: 'collapse', width: '100%', maxWidth: 640 }}>
-      <caption style={{ textAlign: 'left', fontWeight: 600, paddingBottom: 4 }}>{caption}</caption>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={r.label}>
-            <th
-              scope="row"
-              style={{ textAlign: 'left', fontWeight: 400, padding: '2px 8px 2px 0', whiteSpace: 'nowrap' }}
-            >
-              {r.label}
-            </th>
-            <td style={{ width: '100%', padding: '2px 0' }} aria-hidden="true">
-              <div
-                style={{
-                  width: `${(r.value / max) * 100}%`,
-                  minWidth: r.value ? 2 : 0,
-                  height: 14,
-                  background: tokens.colorBrandBackground,
-                  border: `1px solid ${tokens.colorBrandStroke1}`,
-                  borderRadius: 2,
-                }}
-              />
-            </td>
-            <td style={{ textAlign: 'right', paddingLeft: 8, fontVariantNumeric: 'tabular-nums' }}>
-              {r.value}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
 }
 
 export function Facts({ facts }: { facts: [string, string][] }) {

@@ -6,12 +6,14 @@ import { start, type Running } from '../../src/server/main';
 import { raiseObjection } from '../../src/workflow';
 import { launchChromium, screenshot, CHROMIUM_PATH, type BrowserSession } from '../browser/chromium';
 import { tempDirs } from '../store/temp-dirs';
+import { dashboardFigures, untilChartsShow, type Scheme } from './dashboard-charts';
 
 /**
  * The tab in Debian's Chromium on the demo service (`npm start`'s, on port 0, demo personas on): the
  * dashboard, a child's history, an objection handled by information governance, the annual review exported.
  * Each view is screenshot in light and dark (test-artifacts/tab/) and checked with axe-core: no serious or
- * critical violation.
+ * critical violation. The dashboard's charts are checked against the API's own figures in light, dark and
+ * forced colours (dashboard-charts-*.png).
  */
 
 const dirs = tempDirs('tab');
@@ -88,8 +90,12 @@ async function axe(page: Page): Promise<void> {
   expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
 }
 
-/** Light and dark screenshots, each checked with axe; the theme follows the browser's scheme live. */
-async function shots(page: Page, name: string): Promise<void> {
+/**
+ * Light and dark screenshots, each checked with axe (and with `check`, if given); the theme follows the
+ * browser's scheme live.
+ */
+async function shots(page: Page, name: string, check?: (scheme: Scheme) => Promise<void>): Promise<void> {
+  await check?.('light');
   await screenshot(page, `tab/${name}-light.png`);
   await axe(page);
   await page.emulateMedia({ colorScheme: 'dark' });
@@ -98,16 +104,19 @@ async function shots(page: Page, name: string): Promise<void> {
       getComputedStyle(document.querySelector('.fui-FluentProvider')!).backgroundColor !==
       'rgb(245, 245, 245)',
   );
+  await check?.('dark');
   await screenshot(page, `tab/${name}-dark.png`);
   await axe(page);
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
 describe('the tab in Chromium', () => {
-  it('shows the service dashboard, with links into a child’s history', async () => {
+  it('shows the service dashboard, its charts drawn from the API’s figures, with links into a child’s history', async () => {
     const page = await open('demo-sm', 'dashboard');
     await page.getByRole('heading', { name: 'Service dashboard' }).waitFor();
     await page.getByText('Signed in as Sol Marsh (demo) (service-manager)').waitFor();
+    const figures = await dashboardFigures(page, 'demo-sm');
+    await untilChartsShow(page, figures, 'month', 'light');
     await page.getByRole('tab', { name: 'This year' }).click();
     const checks = Number(await page.locator('[data-figure="checks"]').textContent());
     expect(checks).toBeGreaterThan(10);
@@ -115,8 +124,28 @@ describe('the tab in Chromium', () => {
       .getByRole('table', { name: 'Figures by team, year' })
       .getByRole('row', { name: /North Locality Team/ })
       .waitFor();
+    await page.getByRole('figure', { name: 'Decisions by team, this year' }).waitFor();
     await page.getByRole('link', { name: objectionChild.caseRef }).waitFor();
-    await shots(page, 'dashboard');
+    const charts = page.locator('[data-charts]');
+    await shots(page, 'dashboard', async (scheme) => {
+      await untilChartsShow(page, figures, 'year', scheme);
+      await screenshot(charts, `tab/dashboard-charts-${scheme}.png`);
+    });
+    // Windows high contrast: the tab takes the Teams contrast theme, the bars the system's colours.
+    await page.emulateMedia({ forcedColors: 'active', colorScheme: 'dark' });
+    await untilChartsShow(page, figures, 'year', 'contrast');
+    await screenshot(charts, 'tab/dashboard-charts-contrast.png');
+    await axe(page);
+    // With the keyboard: Tab from the period into the first chart, the arrow keys along its bars.
+    const year = figures.periods.find((p) => p.id === 'year')!;
+    const named = figures.teams
+      .filter((t) => year.byTeam[t.id]?.checks)
+      .map((t) => `${t.name}. Checks, ${year.byTeam[t.id]!.checks}.`);
+    await page.getByRole('tab', { name: 'This year' }).focus();
+    for (const [i, key] of ['Tab', 'ArrowRight'].entries()) {
+      await page.keyboard.press(key);
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(named[i]);
+    }
     await page.close();
   }, 60_000);
 

@@ -14,7 +14,8 @@ import {
 } from '@fluentui/react-components';
 import type { Dashboard, Period, TeamFigures } from '../../workflow/dashboard';
 import type { Client } from '../api';
-import { Bars, day, Heading, Loaded, useLoad } from '../common';
+import { day, Heading, Loaded, useLoad } from '../common';
+import { TeamBarChart } from '../team-chart';
 
 /** The service dashboard: a period's figures by team, what is open now, and children needing attention. */
 
@@ -30,6 +31,20 @@ const FIGURES: [keyof TeamFigures, string][] = [
 ];
 
 const show = (v: number | null) => (v === null ? '—' : String(v));
+
+const PERIOD_NAME: Record<Period, string> = {
+  month: 'this month',
+  quarter: 'this quarter',
+  year: 'this year',
+};
+
+/** The charts: which figures each one draws, one series a figure. */
+const CHARTS: { id: string; title: string; figures: (keyof TeamFigures)[] }[] = [
+  { id: 'checks', title: 'Checks by team', figures: ['checks'] },
+  { id: 'decisions', title: 'Decisions by team', figures: ['approvals', 'declines', 'refusals'] },
+  { id: 'near-misses', title: 'Near-misses by team', figures: ['repeatsStopped', 'escalatedToRipa'] },
+];
+const LABEL = new Map(FIGURES);
 
 export function DashboardView({ api }: { api: Client }) {
   const [load] = useLoad(() => api.get<Dashboard>('/api/v1/dashboard'), [api]);
@@ -80,11 +95,29 @@ export function DashboardView({ api }: { api: Client }) {
                   </div>
                 ))}
               </div>
-              <Heading level={3}>Checks by team</Heading>
-              <Bars
-                caption={`Checks by team, ${period}`}
-                rows={d.teams.map((t) => ({ label: t.name, value: p.byTeam[t.id]?.checks ?? 0 }))}
-              />
+              <Heading level={3}>Charts</Heading>
+              <div
+                data-charts
+                style={{
+                  display: 'grid',
+                  gap: 12,
+                  gridTemplateColumns: 'repeat(auto-fit, minmax(340px, 1fr))',
+                }}
+              >
+                {CHARTS.map((c) => (
+                  <TeamBarChart
+                    key={`${c.id}-${period}`}
+                    id={c.id}
+                    title={`${c.title}, ${PERIOD_NAME[period]}`}
+                    teams={d.teams}
+                    series={c.figures.map((k) => ({
+                      legend: LABEL.get(k)!,
+                      value: (team) => p.byTeam[team]?.[k] ?? 0,
+                    }))}
+                    tableNote="The same figures, and the others, are in the table “Figures by team” below."
+                  />
+                ))}
+              </div>
               <Heading level={3}>Figures by team</Heading>
               <div style={{ overflowX: 'auto' }}>
                 <Table size="small" aria-label={`Figures by team, ${period}`}>
