@@ -4,10 +4,11 @@
  * goes through one workflow function.
  */
 import type { Profile } from '../policy/profile';
-import type { Child, Request, Staff } from '../store/records';
+import type { Check, Child, Consent, Objection, Request, Staff } from '../store/records';
 import type { Versioned } from '../store/store';
 import { canActForTeam } from '../workflow/context';
 import type { Deps, VerdictSummary } from '../workflow';
+import type { DecisionFacts } from '../workflow/context';
 import type { ChildSummary, RequestLine } from './views/conversation-cards';
 import type { RequestView } from './views/request-view';
 import type { VerdictView } from './views/verdict';
@@ -104,38 +105,100 @@ export function verdictView(v: VerdictSummary | null | undefined, profile: Profi
   };
 }
 
-async function consentText(deps: Deps, child: Child): Promise<string> {
+async function consentText(deps: Deps, child: Child, known?: Consent[]): Promise<string> {
   if (child.consentStatus === 'given' && child.consentId) {
-    const c = (await deps.store.get('consent', child.consentId))?.record;
+    const id = child.consentId;
+    const c = known?.find((k) => k.id === id) ?? (await deps.store.get('consent', id))?.record;
     return c ? `given by ${c.givenBy} on ${c.date.slice(0, 10)}` : 'given';
   }
   return child.consentStatus === 'withdrawn' ? 'withdrawn' : 'none on record';
 }
 
-async function objectionText(deps: Deps, child: Child): Promise<string | null> {
+async function objectionText(deps: Deps, child: Child, known?: Objection[]): Promise<string | null> {
   if (!child.openObjectionId) return null;
-  const o = (await deps.store.get('objection', child.openObjectionId))?.record;
+  const id = child.openObjectionId;
+  const o = known?.find((k) => k.id === id) ?? (await deps.store.get('objection', id))?.record;
   return o ? `raised by ${o.raisedBy} on ${o.raisedAt.slice(0, 10)} (${o.status})` : 'open';
 }
 
-/** A request as its cards show it. */
-export async function requestView(deps: Deps, found: Versioned<'request'>): Promise<RequestView | undefined> {
+/** Names of staff, each read once per call. */
+function namer(deps: Deps, known: Staff[] = []) {
+  const names = new Map<string, Promise<string>>(known.map((s) => [s.id, Promise.resolve(s.name)]));
+  return (id: string | undefined): Promise<string> => {
+    if (!id) return Promise.resolve('someone');
+    let name = names.get(id);
+    if (!name) names.set(id, (name = nameOf(deps, id)));
+    return name;
+  };
+}
+
+/** What a view may be given instead of reading it: the team's profile, people already read, the decision
+ * just made (the latest, so the decisions need not be read) and the child's record as a command read it. */
+export type ViewKnown = {
+  profile?: Profile;
+  people?: Staff[];
+  decided?: { by: string; at: string; outcome: string; reasons: string };
+  child?: { record: Child; consents: Consent[]; checks: Check[]; objections: Objection[] };
+};
+
+/** What a decision was made on, as a view's `known`. */
+export function knownFrom(deps: Deps, facts: DecisionFacts): ViewKnown {
+  const [consents, , , checks, objections] = facts.records;
+  const profile = facts.team && deps.profiles(facts.team.record.profileId);
+  return {
+    ...(profile ? { profile } : {}),
+    ...(facts.child
+      ? {
+          child: {
+            record: facts.child.record,
+            consents: consents.map((c) => c.record),
+            checks: checks.map((c) => c.record),
+            objections: objections.map((o) => o.record),
+          },
+        }
+      : {}),
+  };
+}
+
+/** A request as its cards show it: the child, team, recent checks and decisions read together. */
+export async function requestView(
+  deps: Deps,
+  found: Versioned<'request'>,
+  known: ViewKnown = {},
+): Promise<RequestView | undefined> {
   const r = found.record;
-  const child = (await deps.store.get('child', r.childId))?.record;
-  if (!child) return undefined;
-  const tp = await teamAndProfile(deps, r.teamId);
-  const [checks, decisions, requesterName, consent, objection] = await Promise.all([
-    deps.store.query('check', {
-      where: { childId: r.childId },
-      orderBy: { field: 'viewedAt', dir: 'desc' },
-      limit: 5,
-    }),
-    deps.store.query('decision', { where: { requestId: r.id } }),
-    nameOf(deps, r.requesterId),
-    consentText(deps, child),
-    objectionText(deps, child),
+  const name = namer(deps, known.people);
+  const given = known.child?.record.id === r.childId ? known.child : undefined;
+  const [child, profile, checks, decisions] = await Promise.all([
+    given?.record ?? deps.store.get('child', r.childId).then((c) => c?.record),
+    known.profile ?? teamAndProfile(deps, r.teamId).then((tp) => tp?.profile),
+    given
+      ? [...given.checks].sort((a, b) => b.viewedAt.localeCompare(a.viewedAt)).slice(0, 5)
+      : deps.store
+          .query('check', {
+            where: { childId: r.childId },
+            orderBy: { field: 'viewedAt', dir: 'desc' },
+            limit: 5,
+          })
+          .then((rows) => rows.map((c) => c.record)),
+    known.decided ? [] : deps.store.query('decision', { where: { requestId: r.id } }),
   ]);
+  if (!child) return undefined;
   const last = decisions.map((d) => d.record).sort((a, b) => b.at.localeCompare(a.at))[0];
+  const [requesterName, consent, objection, recentChecks, decided] = await Promise.all([
+    name(r.requesterId),
+    consentText(deps, child, given?.consents),
+    objectionText(deps, child, given?.objections),
+    Promise.all(checks.map(async (c) => ({ at: c.viewedAt, by: await name(c.viewerId) }))),
+    known.decided ??
+      (last &&
+        name(last.deciderId).then((by) => ({
+          by,
+          at: last.at,
+          outcome: last.outcome,
+          reasons: last.reasons,
+        }))),
+  ]);
   return {
     id: r.id,
     version: found.version,
@@ -149,30 +212,19 @@ export async function requestView(deps: Deps, found: Versioned<'request'>): Prom
     requesterName,
     createdAt: r.createdAt,
     authority: r.authority,
-    verdict: verdictView(r.verdict as VerdictSummary, tp?.profile),
+    verdict: verdictView(r.verdict as VerdictSummary, profile),
     consent,
     objection,
-    recentChecks: await Promise.all(
-      checks.map(async (c) => ({ at: c.record.viewedAt, by: await nameOf(deps, c.record.viewerId) })),
-    ),
-    ...(last
-      ? {
-          decided: {
-            by: await nameOf(deps, last.deciderId),
-            at: last.at,
-            outcome: last.outcome,
-            reasons: last.reasons,
-          },
-        }
-      : {}),
+    recentChecks,
+    ...(decided ? { decided } : {}),
   };
 }
 
 /** Who may decide a request now: the team's staff in the roles the authority names, the cross-team roles,
  * and anyone an approver has delegated to today. */
-export async function approversOf(deps: Deps, r: Request): Promise<string[]> {
-  const tp = await teamAndProfile(deps, r.teamId);
-  const roles = tp?.profile.authorities[r.authority as keyof Profile['authorities']]?.roles ?? [];
+export async function approversOf(deps: Deps, r: Request, profile?: Profile): Promise<string[]> {
+  const p = profile ?? (await teamAndProfile(deps, r.teamId))?.profile;
+  const roles = p?.authorities[r.authority as keyof Profile['authorities']]?.roles ?? [];
   if (!roles.length) return [];
   const staff = (await deps.store.query('staff', { where: { role: roles } }))
     .map((s) => s.record)
@@ -192,11 +244,24 @@ export async function approversOf(deps: Deps, r: Request): Promise<string[]> {
 
 export type Standing = 'requester' | 'approver' | 'team' | 'outsider';
 
-/** How a person stands to a request, for choosing their view; the workflow checks again on every decision. */
-export async function standing(deps: Deps, staff: Staff, r: Request): Promise<Standing> {
+/** How a person stands to a request, for choosing their view; the workflow checks again on every decision.
+ * `approvers` when they have been read already. */
+export async function standing(
+  deps: Deps,
+  staff: Staff,
+  r: Request,
+  approvers?: string[],
+): Promise<Standing> {
   if (r.requesterId === staff.id) return 'requester';
-  if ((await approversOf(deps, r)).includes(staff.id)) return 'approver';
-  return staff.teamIds.includes(r.teamId) || canActForTeam(staff, r.teamId) ? 'team' : 'outsider';
+  if ((approvers ?? (await approversOf(deps, r))).includes(staff.id)) return 'approver';
+  return canActForTeam(staff, r.teamId) ? 'team' : 'outsider';
+}
+
+/** Whether a person has no standing at all on a request. Anyone who may act for the request's team is an
+ * approver or in the team, so only someone outside it needs the approvers read (a deputy by delegation). */
+export async function isOutsider(deps: Deps, staff: Staff, r: Request): Promise<boolean> {
+  if (r.requesterId === staff.id || canActForTeam(staff, r.teamId)) return false;
+  return (await standing(deps, staff, r)) === 'outsider';
 }
 
 export async function myRequests(deps: Deps, staff: Staff): Promise<RequestLine[]> {

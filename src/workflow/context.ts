@@ -162,11 +162,27 @@ export async function commit<T>(
   audit: AuditDraft[],
   value: T,
 ): Promise<Outcome<T> | { conflict: { kind: Kind; id: string; current: Versioned<Kind> | undefined } }> {
+  const r = await commitVersioned(deps, key, writes, audit, value);
+  return 'conflict' in r ? r : r.outcome;
+}
+
+/** `commit`, also giving a fresh commit's new versions of the writes, in the unit's order (a replay has
+ * none: they are not kept with the key). */
+export async function commitVersioned<T>(
+  deps: Deps,
+  key: string,
+  writes: Write[],
+  audit: AuditDraft[],
+  value: T,
+): Promise<
+  | { outcome: Outcome<T>; versions?: string[] }
+  | { conflict: { kind: Kind; id: string; current: Versioned<Kind> | undefined } }
+> {
   const outcome: Outcome<T> = ok(value);
   const r = await deps.store.commit({ key, at: nowIso(deps), writes, audit, result: outcome });
-  if (r.status === 'replayed') return { ...(r.result as Outcome<T>), replayed: true };
+  if (r.status === 'replayed') return { outcome: { ...(r.result as Outcome<T>), replayed: true } };
   if (r.status === 'conflict') return { conflict: { kind: r.kind, id: r.id, current: r.current } };
-  return outcome;
+  return { outcome, versions: r.versions.map((v) => v.version) };
 }
 
 /** A refusal: nothing but its audit event is written, under the command's key, so a retry gets the same answer. */

@@ -8,6 +8,7 @@ import type { Versioned } from '../store/store';
 import {
   canActForTeam,
   commit,
+  commitVersioned,
   nowIso,
   refuse,
   decisionFacts,
@@ -17,6 +18,7 @@ import {
   profileOf,
   verdictAudit,
   verdictSummary,
+  type DecisionFacts,
   type VerdictSummary,
 } from './context';
 import { Id, Key, OptionalText, parse, Text } from './input';
@@ -237,8 +239,14 @@ async function capacity(
 }
 
 /** Approve, decline or ask for more information, with optimistic concurrency: a second decider gets
- * "already decided by X at T", never a second decision. */
-export async function decideRequest(deps: Deps, input: DecideInput): Promise<Outcome<Decided>> {
+ * "already decided by X at T", never a second decision. A fresh decision also gives, beside its value, the
+ * request's new `version` and the `facts` it was decided on (the child, the team, the child's record), so a
+ * card can show them without reading them again; they are not part of the value, so a replay, which
+ * answers with the first value alone, has neither. */
+export async function decideRequest(
+  deps: Deps,
+  input: DecideInput,
+): Promise<Outcome<Decided> & { version?: string; facts?: DecisionFacts }> {
   const parsed = parse(DecideInput, input);
   if (!parsed.ok) return parsed;
   const i = parsed.value;
@@ -354,7 +362,7 @@ export async function decideRequest(deps: Deps, input: DecideInput): Promise<Out
       ifVersion: null,
     });
   const value: Decided = { request: updated, decisionId, verdict: verdict ? verdictSummary(verdict) : null };
-  const r = await commit(
+  const r = await commitVersioned(
     deps,
     i.key,
     writes,
@@ -369,7 +377,8 @@ export async function decideRequest(deps: Deps, input: DecideInput): Promise<Out
     ],
     value,
   );
-  if (!('conflict' in r)) return r;
+  if (!('conflict' in r))
+    return r.versions?.[0] ? { ...r.outcome, version: r.versions[0], facts } : r.outcome;
   const now = await deps.store.get('request', request.id);
   if (now && !OPEN.includes(now.record.status))
     return refuse(deps, i.key, audit, {

@@ -8,28 +8,32 @@ import { approvalBaseCard, requestStatusCard } from '../views/approval-card';
 import { recordCheckCard } from '../views/record-check-card';
 
 /** The approvers and the requester, as the channel knows them: who a card's refresh lists. */
-export async function refreshUsers(deps: Deps, r: Request): Promise<string[]> {
-  const ids = [...(await approversOf(deps, r)), r.requesterId];
+export async function refreshUsers(deps: Deps, r: Request, approvers?: string[]): Promise<string[]> {
+  const ids = [...(approvers ?? (await approversOf(deps, r))), r.requesterId];
   return Promise.all(ids.map((id) => channelUserId(deps, id)));
 }
 
-export async function baseCardOf(deps: Deps, r: Request) {
-  const child = (await deps.store.get('child', r.childId))?.record;
+export async function baseCardOf(deps: Deps, r: Request, approvers?: string[]) {
+  const [child, refreshUserIds] = await Promise.all([
+    deps.store.get('child', r.childId),
+    refreshUsers(deps, r, approvers),
+  ]);
   return approvalBaseCard({
     requestId: r.id,
-    caseRef: child?.caseRef ?? 'unknown',
+    caseRef: child?.record.caseRef ?? 'unknown',
     status: r.status,
     authority: r.authority,
-    refreshUserIds: await refreshUsers(deps, r),
+    refreshUserIds,
   });
 }
 
 /** Sends the base approval card to each approver's conversation (once per conversation) and keeps the copies. */
 export async function sendApprovalCards(deps: Deps, outbox: Outbox, r: Request): Promise<void> {
-  const card = await baseCardOf(deps, r);
+  const approvers = await approversOf(deps, r);
+  const card = await baseCardOf(deps, r, approvers);
   const sentTo = new Set((await cardCopies(deps, r.id)).map((c) => c.reference.conversation.id));
   const copies: Copy[] = [];
-  for (const id of await approversOf(deps, r)) {
+  for (const id of approvers) {
     const ref = await referenceOf(deps, id);
     if (!ref || sentTo.has(ref.conversation.id)) continue;
     sentTo.add(ref.conversation.id);
@@ -41,11 +45,12 @@ export async function sendApprovalCards(deps: Deps, outbox: Outbox, r: Request):
 
 /** Every copy of the approval card shows the request as it is now. */
 export async function updateApprovalCards(deps: Deps, outbox: Outbox, requestId: string): Promise<void> {
+  const copies = await cardCopies(deps, requestId);
+  if (!copies.length) return;
   const r = (await deps.store.get('request', requestId))?.record;
   if (!r) return;
   const card = await baseCardOf(deps, r);
-  for (const copy of await cardCopies(deps, requestId))
-    await outbox.update(copy.reference, copy.activityId, card);
+  for (const copy of copies) await outbox.update(copy.reference, copy.activityId, card);
 }
 
 const NOTES: Partial<Record<Request['status'], { text: string; tone: 'good' | 'warning' | 'attention' }>> = {
@@ -56,14 +61,15 @@ const NOTES: Partial<Record<Request['status'], { text: string; tone: 'good' | 'w
   expired: { text: 'Your request expired.', tone: 'attention' },
 };
 
-/** Tells the requester what became of their request; after an approval, sends the record-the-check card. */
-export async function tellRequester(deps: Deps, outbox: Outbox, requestId: string): Promise<void> {
-  const found = await deps.store.get('request', requestId);
-  if (!found) return;
+/** Tells the requester what became of their request (as it is now); after an approval, sends the
+ * record-the-check card. */
+export async function tellRequester(deps: Deps, outbox: Outbox, request: Request): Promise<void> {
+  const ref = await referenceOf(deps, request.requesterId);
+  if (!ref) return;
+  const found = await deps.store.get('request', request.id);
+  const view = found && (await requestView(deps, found));
+  if (!found || !view) return;
   const r = found.record;
-  const ref = await referenceOf(deps, r.requesterId);
-  const view = await requestView(deps, found);
-  if (!ref || !view) return;
   const note = NOTES[r.status];
   await outbox.send(
     ref,

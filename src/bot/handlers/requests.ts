@@ -11,10 +11,22 @@ import {
   type Failure,
   type VerdictSummary,
 } from '../../workflow';
+import type { Versioned } from '../../store/store';
 import type { AdaptiveCard } from '../cards/types';
 import { statusCard } from '../cards/status';
 import { onVerb, type Turn } from '../routes';
-import { findChild, profileOptions, requestView, standing, teamAndProfile, verdictView } from '../reads';
+import {
+  approversOf,
+  findChild,
+  isOutsider,
+  knownFrom,
+  profileOptions,
+  requestView,
+  standing,
+  teamAndProfile,
+  verdictView,
+  type ViewKnown,
+} from '../reads';
 import { PlatformLines, type VerbData } from '../verbs';
 import { approverCard, requestStatusCard } from '../views/approval-card';
 import { errorCard, refusalCard } from '../views/failure-card';
@@ -108,23 +120,32 @@ onVerb('request.send', async (data, turn) => {
   });
 });
 
-/** A request as this person may see it. */
+/** A request as this person may see it: read now, or as a command just left it. */
 async function requestCard(
   turn: Turn,
   requestId: string,
   note?: { text: string; tone: 'good' | 'warning' | 'attention' },
+  given?: { found: Versioned<'request'>; known: ViewKnown },
 ): Promise<AdaptiveCard> {
-  const found = await turn.deps.store.get('request', requestId);
-  const view = found && (await requestView(turn.deps, found));
-  if (!found || !view) return errorCard('No such request', `requestId: Overt has no request "${requestId}".`);
-  const who = await standing(turn.deps, turn.staff, found.record);
+  const found = given?.found ?? (await turn.deps.store.get('request', requestId));
+  if (!found) return errorCard('No such request', `requestId: Overt has no request "${requestId}".`);
+  const r = found.record;
+  const tp = given?.known.profile ? undefined : await teamAndProfile(turn.deps, r.teamId);
+  const profile = given?.known.profile ?? tp?.profile;
+  const approvers = await approversOf(turn.deps, r, profile);
+  const who = await standing(turn.deps, turn.staff, r, approvers);
   if (who === 'outsider')
     return errorCard(
       'Not a request of your team',
       'requestId: this request belongs to another team; nothing was done.',
     );
-  const users = await refreshUsers(turn.deps, found.record);
-  if (who === 'approver' && OPEN.has(found.record.status) && !note) return approverCard(view, users);
+  const known: ViewKnown = { ...given?.known, ...(profile ? { profile } : {}) };
+  const [view, users] = await Promise.all([
+    requestView(turn.deps, found, known),
+    refreshUsers(turn.deps, r, approvers),
+  ]);
+  if (!view) return errorCard('No such request', `requestId: Overt has no request "${requestId}".`);
+  if (who === 'approver' && OPEN.has(r.status) && !note) return approverCard(view, users);
   return requestStatusCard(view, users, { requester: who === 'requester', ...(note ? { note } : {}) });
 }
 
@@ -144,7 +165,7 @@ function decide(outcome: 'approve' | 'decline' | 'more-info') {
         'No such request',
         `requestId: Overt has no request "${data.requestId}"; nothing was done.`,
       );
-    if ((await standing(turn.deps, turn.staff, found.record)) === 'outsider')
+    if (await isOutsider(turn.deps, turn.staff, found.record))
       return errorCard(
         'Not a request of your team',
         'requestId: this request belongs to another team; nothing was done.',
@@ -156,19 +177,41 @@ function decide(outcome: 'approve' | 'decline' | 'more-info') {
       outcome,
       ...(data.reasons ? { reasons: data.reasons } : {}),
       ...(data.version ? { expectedVersion: data.version } : {}),
+      // Read with the request inside the workflow, and checked against it there.
+      childId: found.record.childId,
+      teamId: found.record.teamId,
     });
-    if (r.ok) {
-      const id = data.requestId;
-      if (!r.replayed)
-        turn.after(async () => {
-          await updateApprovalCards(turn.deps, turn.outbox, id);
-          await tellRequester(turn.deps, turn.outbox, id);
-          if (r.value.request.status === 'escalated')
-            await sendApprovalCards(turn.deps, turn.outbox, r.value.request);
-        });
-      return requestCard(turn, id, { text: DONE[outcome], tone: outcome === 'approve' ? 'good' : 'warning' });
-    }
-    return decisionFailure(turn, data.requestId, r.error);
+    if (!r.ok) return decisionFailure(turn, data.requestId, r.error);
+    const id = data.requestId;
+    const request = r.value.request;
+    if (!r.replayed)
+      turn.after(async () => {
+        await updateApprovalCards(turn.deps, turn.outbox, id);
+        await tellRequester(turn.deps, turn.outbox, request);
+        if (request.status === 'escalated') await sendApprovalCards(turn.deps, turn.outbox, request);
+      });
+    const note = { text: DONE[outcome], tone: outcome === 'approve' ? 'good' : 'warning' } as const;
+    // The card is made from what the decision returned: the request as it left it, and the decision itself.
+    const given = r.version
+      ? {
+          found: { record: request, version: r.version },
+          known: {
+            ...(r.facts ? knownFrom(turn.deps, r.facts) : {}),
+            people: [turn.staff],
+            ...(r.value.decisionId
+              ? {
+                  decided: {
+                    by: turn.staff.name,
+                    at: request.updatedAt,
+                    outcome,
+                    reasons: data.reasons ?? '',
+                  },
+                }
+              : {}),
+          },
+        }
+      : undefined;
+    return requestCard(turn, id, note, given);
   };
 }
 

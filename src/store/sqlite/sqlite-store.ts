@@ -193,21 +193,32 @@ export class SqliteStore implements Store {
       if (prior)
         return { status: 'replayed', result: prior.result === null ? undefined : JSON.parse(prior.result) };
 
-      const current = writes.map((w) => {
-        const id = w.record.id;
-        const row = this.sql(`SELECT version, body FROM ${ident(w.kind)} WHERE id = ?`).get(id);
-        return row === undefined ? undefined : this.read(w.kind, row);
-      });
+      // Only the versions are read to check the unit; a record is parsed only to report a conflict.
+      const current = writes.map(
+        (w) =>
+          (
+            this.sql(`SELECT version FROM ${ident(w.kind)} WHERE id = ?`).get(w.record.id) as
+              { version: number } | undefined
+          )?.version,
+      );
       for (const [i, w] of writes.entries()) {
         const now = current[i];
         const stale =
           w.ifVersion === null
             ? now !== undefined
-            : w.ifVersion !== undefined && now?.version !== w.ifVersion;
-        if (stale) return { status: 'conflict', kind: w.kind, id: w.record.id, current: now };
+            : w.ifVersion !== undefined && (now === undefined || String(now) !== w.ifVersion);
+        if (stale) {
+          const row = this.sql(`SELECT version, body FROM ${ident(w.kind)} WHERE id = ?`).get(w.record.id);
+          return {
+            status: 'conflict',
+            kind: w.kind,
+            id: w.record.id,
+            current: row === undefined ? undefined : this.read(w.kind, row),
+          };
+        }
       }
 
-      const versions = writes.map((w, i) => this.write(w, Number(current[i]?.version ?? 0) + 1));
+      const versions = writes.map((w, i) => this.write(w, (current[i] ?? 0) + 1));
       const last = this.sql('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as
         { seq: number; hash: string } | undefined;
       const events = chain(unit.audit, last, unit, randomUUID);
