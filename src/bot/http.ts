@@ -87,6 +87,8 @@ export interface BotEndpoint {
   handler: Handler;
   outbox: Outbox;
   adapter: CloudAdapter;
+  /** Delivers the timers' notices now, rather than at the next tick; how many messages were sent. */
+  deliverNotices: () => Promise<number>;
   stop: () => void;
 }
 
@@ -139,5 +141,5 @@ export function botEndpoint(
     outbox.run(after);
     return true;
   };
-  return { handler, outbox, adapter, stop: notices.stop };
+  return { handler, outbox, adapter, deliverNotices: notices.deliver, stop: notices.stop };
 }

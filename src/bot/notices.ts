@@ -70,21 +70,21 @@ export async function deliverNotices(
   return sent;
 }
 
-/** Delivers notices every `everyMs` until the store closes or `stop` is called. */
+/** Delivers notices every `everyMs` until the store closes or `stop` is called. `deliver()` runs a pass now
+ * (or joins the one under way), for shutdown and tests; passes never overlap. */
 export function followNotices(deps: Deps, outbox: Outbox, everyMs: number, log: (s: string) => void) {
   const since = deps.clock().toISOString();
   const holder = `bot-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  let busy = false;
+  let running: Promise<number> | undefined;
+  const deliver = (): Promise<number> =>
+    (running ??= deliverNotices(deps, outbox, holder, since).finally(() => (running = undefined)));
   const timer = setInterval(() => {
-    if (busy) return;
-    busy = true;
-    deliverNotices(deps, outbox, holder, since)
-      .catch((err: Error) => {
-        if (/closed|not open/i.test(err.message)) clearInterval(timer);
-        else log(`bot: notices: ${err.message}`);
-      })
-      .finally(() => (busy = false));
+    if (running) return;
+    deliver().catch((err: Error) => {
+      if (/closed|not open/i.test(err.message)) clearInterval(timer);
+      else log(`bot: notices: ${err.message}`);
+    });
   }, everyMs);
   timer.unref();
-  return { stop: () => clearInterval(timer), since, holder };
+  return { stop: () => clearInterval(timer), since, holder, deliver };
 }

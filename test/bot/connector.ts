@@ -1,0 +1,72 @@
+/**
+ * A fake Bot Framework connector: the serviceUrl the bot writes to for proactive messages and card updates.
+ * It records every activity sent (POST) or updated (PUT) under `/v3/conversations/{id}/activities[/{id}]`
+ * and answers with a new message id, as the real connector does.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+export interface Sent {
+  method: 'POST' | 'PUT';
+  conversationId: string;
+  /** For a PUT, the message updated; for a POST, the id the connector gave the new message. */
+  messageId: string;
+  activity: Json;
+}
+
+export interface FakeConnector {
+  serviceUrl: string;
+  sent: Sent[];
+  /** The first activity, from `from` on, that matches; waits for it up to `ms`. */
+  waitFor: (match: (s: Sent) => boolean, ms?: number, from?: number) => Promise<Sent>;
+  close: () => Promise<void>;
+}
+
+const PATH = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/;
+
+export async function fakeConnector(): Promise<FakeConnector> {
+  const sent: Sent[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const m = PATH.exec(decodeURIComponent(req.url?.split('?')[0] ?? ''));
+      if (!m || (req.method !== 'POST' && req.method !== 'PUT')) {
+        res.writeHead(404).end();
+        return;
+      }
+      const messageId = req.method === 'PUT' ? m[2]! : randomUUID();
+      sent.push({
+        method: req.method,
+        conversationId: m[1]!,
+        messageId,
+        activity: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+      });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: messageId }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  const waitFor = async (match: (s: Sent) => boolean, ms = 8000, from = 0): Promise<Sent> => {
+    const until = Date.now() + ms;
+    for (;;) {
+      const found = sent.slice(from).find(match);
+      if (found) return found;
+      if (Date.now() > until) throw new Error(`no matching activity reached the connector in ${ms} ms`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+  return {
+    serviceUrl: `http://127.0.0.1:${port}/`,
+    sent,
+    waitFor,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+/** The Adaptive Card an activity carries, if any. */
+export const cardOf = (s: Sent): Json => s.activity?.attachments?.[0]?.content;
