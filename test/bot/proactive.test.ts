@@ -272,6 +272,17 @@ describe('the bot writing first, through the connector', () => {
 
   it('delivers the timers’ notices to the people named: an expired request, consent reminders due', async () => {
     const { requestId } = await raise('DEMO-0001');
+    // DEMO-0003's worker met the bot in a conversation that has since gone: the connector answers 404.
+    const gone = 'demo-cm-north-2';
+    await post(
+      w.url,
+      activity(gone, chat(gone), {
+        type: 'conversationUpdate',
+        serviceUrl: `${connector.serviceUrl}gone/`,
+        membersAdded: [{ id: 'overt-bot' }],
+      }),
+    );
+    expect(await w.running.store.get('conversation', gone)).toBeDefined();
     const from = connector.sent.length;
     // The timers run at a moment when the request has expired and a year has passed since consent.
     const later = addDays(new Date(), 400);
@@ -297,8 +308,8 @@ describe('the bot writing first, through the connector', () => {
     expect(expired).toBeDefined();
     expect(validateCard(cardOf(expired))).toEqual({ ok: true });
     expect(textOf(cardOf(expired))).toMatch(/request was not decided in time for DEMO-0001 and has expired/);
-    // DEMO-0001 and DEMO-0002 are this case manager's: a reminder each; DEMO-0003 is someone else's (with no
-    // chat kept, so nothing is sent), and the team manager is named in none of these.
+    // DEMO-0001 and DEMO-0002 are this case manager's: a reminder each; DEMO-0003's reminder is for its
+    // worker, whose conversation refused it — which held up nobody else's. The team manager is named in none.
     const reminders = connector.sent.slice(from).filter(to(CM, 'POST', /A consent reminder is due/));
     expect(reminders.map((s) => textOf(cardOf(s)).match(/DEMO-\d+ is due a reminder/)?.[0]).sort()).toEqual([
       'DEMO-0001 is due a reminder',
