@@ -20,6 +20,8 @@ export interface Sent {
 export interface FakeConnector {
   serviceUrl: string;
   sent: Sent[];
+  /** Paths it answered with 404 (a conversation that has gone). */
+  refused: string[];
   /** The first activity, from `from` on, that matches; waits for it up to `ms`. */
   waitFor: (match: (s: Sent) => boolean, ms?: number, from?: number) => Promise<Sent>;
   close: () => Promise<void>;
@@ -29,12 +31,14 @@ const PATH = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/;
 
 export async function fakeConnector(): Promise<FakeConnector> {
   const sent: Sent[] = [];
+  const refused: string[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const m = PATH.exec(decodeURIComponent(req.url?.split('?')[0] ?? ''));
       if (!m || (req.method !== 'POST' && req.method !== 'PUT')) {
+        refused.push(req.url ?? '');
         res.writeHead(404).end();
         return;
       }
@@ -63,6 +67,7 @@ export async function fakeConnector(): Promise<FakeConnector> {
   return {
     serviceUrl: `http://127.0.0.1:${port}/`,
     sent,
+    refused,
     waitFor,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
