@@ -4,10 +4,10 @@ import { loadAuthConfig } from './auth-config';
 
 /**
  * Registers the tab and its API with `npm start` (src/server/main.ts imports this module). The auth settings
- * come from the process environment (OVERT_AUTH_*, OVERT_DEMO_AUTH).
+ * come from the environment the service was started with (OVERT_AUTH_*, OVERT_DEMO_AUTH).
  */
-export const tabSurface: server.Surface = (deps) => ({
-  tab: createApi(deps, loadAuthConfig(process.env), { log: (s) => console.error(s) }).handlers,
+export const tabSurface: server.Surface = (deps, _config, env) => ({
+  tab: createApi(deps, loadAuthConfig(env), { log: (s) => console.error(s) }).handlers,
 });
 
 // main.ts and this module import each other: register once both have finished loading.

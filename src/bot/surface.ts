@@ -10,8 +10,8 @@ const endpoints = new WeakMap<Deps, BotEndpoint>();
 export const botOf = (deps: Deps): BotEndpoint | undefined => endpoints.get(deps);
 
 const register = () =>
-  server.surfaces.push((deps) => {
-    const endpoint = botEndpoint(deps, botSettings(process.env));
+  server.surfaces.push((deps, _config, env) => {
+    const endpoint = botEndpoint(deps, botSettings(env));
     endpoints.set(deps, endpoint);
     return { bot: [endpoint.handler] };
   });

@@ -23,7 +23,13 @@ export interface Running {
   stop: () => Promise<void>;
 }
 
-export type Surface = (deps: Deps, config: Config) => { bot?: Handler[]; tab?: Handler[] };
+/** A Teams surface: its HTTP handlers, given the workflow, the parsed settings and the environment the
+ * service was started with (each surface parses its own settings from it). */
+export type Surface = (
+  deps: Deps,
+  config: Config,
+  env: NodeJS.ProcessEnv,
+) => { bot?: Handler[]; tab?: Handler[] };
 export const surfaces: Surface[] = [];
 
 function listen(
@@ -89,7 +95,9 @@ export async function start(
   }
   const chain = await store.audit.verify();
   if (!chain.ok) log(`WARNING: the audit chain is broken at event ${chain.seq}: ${chain.reason}`);
-  const handlers = surfaces.map((s) => s(deps, config.value));
+  // The surfaces read their own settings: from the environment given, over the process's own.
+  const surfaceEnv = env === process.env ? env : { ...process.env, ...env };
+  const handlers = surfaces.map((s) => s(deps, config.value, surfaceEnv));
   const servers = [
     await listen(
       config.value.BOT_PORT,
