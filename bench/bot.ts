@@ -5,25 +5,15 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { start } from '../src/server/main';
-import {
-  bootstrapAdministrator,
-  raiseRequest,
-  recordConsent,
-  upsertStaff,
-  upsertTeam,
-  type Outcome,
-} from '../src/workflow';
+import { raiseRequest, recordConsent } from '../src/workflow';
 import { startBareBot } from './bare-bot';
+import { benchChild, benchOrganisation, must } from './seed';
 
 /**
  * `invokeRatio`: the median time of an Approve invoke through Overt's real endpoint (SQLite with
  * synchronous=FULL), over that of a bare botbuilder bot answering the same invoke with a static card
  * after committing one row with synchronous=FULL — measured interleaved in the same run.
  */
-const must = <T>(o: Outcome<T>): T => {
-  if (!o.ok) throw new Error(`${o.error.code}: ${o.error.message}`);
-  return o.value;
-};
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function invokeRatio(rounds = 60): Promise<{ ratio: number; overtMs: number; bareMs: number }> {
@@ -47,56 +37,11 @@ export async function invokeRatio(rounds = 60): Promise<{ ratio: number; overtMs
     const deps = running.deps;
     let k = 0;
     const key = () => `bench-bot-${++k}`;
-    must(await bootstrapAdministrator(deps, { id: 'admin', name: 'Bench Admin (demo)' }));
-    for (const [id, role] of [
-      ['cm', 'case-manager'],
-      ['tm', 'team-manager'],
-    ] as const)
-      must(
-        await upsertStaff(deps, {
-          key: key(),
-          actorId: 'admin',
-          staff: { id, name: `${id} (demo)`, role, teamIds: ['t'] },
-        }),
-      );
-    must(
-      await upsertTeam(deps, {
-        key: key(),
-        actorId: 'admin',
-        team: { id: 't', name: 'Bench team (demo)', profileId: 'nottinghamshire-yjs', managerIds: ['tm'] },
-      }),
-    );
+    await benchOrganisation(deps, key);
     const requestIds: string[] = [];
     for (let i = 0; i < rounds; i++) {
-      const childId = `child-${i}`;
       const at = new Date().toISOString();
-      await running.store.commit({
-        key: key(),
-        at,
-        writes: [
-          {
-            kind: 'child',
-            record: {
-              id: childId,
-              caseRef: `BENCH-${i}`,
-              displayName: 'B.B. (demo)',
-              teamId: 't',
-              workerId: 'cm',
-              platforms: [],
-              createdAt: at,
-            },
-            ifVersion: null,
-          },
-        ],
-        audit: [
-          {
-            actor: { id: 'admin' },
-            action: 'child.create',
-            target: { kind: 'child', id: childId },
-            outcome: 'recorded',
-          },
-        ],
-      });
+      const childId = await benchChild(running.store, key(), i, at);
       must(
         await recordConsent(deps, {
           key: key(),

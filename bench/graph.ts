@@ -4,18 +4,9 @@ import { GraphConfig } from '../src/store/graph/config';
 import { openGraphStore } from '../src/store/graph/connect';
 import { graphClient } from '../src/store/graph/graph-client';
 import { provision } from '../src/store/graph/provision';
-import {
-  bootstrapAdministrator,
-  createDeps,
-  decideRequest,
-  raiseRequest,
-  recordCheck,
-  recordConsent,
-  upsertStaff,
-  upsertTeam,
-  type Outcome,
-} from '../src/workflow';
+import { createDeps, decideRequest, raiseRequest, recordCheck, recordConsent } from '../src/workflow';
 import { startGraphServer } from '../tools/graph-local/server';
+import { benchChild, benchOrganisation, must } from './seed';
 
 /**
  * Decisions through the workflow on the SharePoint (Graph) store, against the local Graph server:
@@ -30,11 +21,6 @@ export interface GraphDecisionFigures {
   ruPerDecision: number;
   p95Ms: number;
 }
-
-const must = <T>(o: Outcome<T>): T => {
-  if (!o.ok) throw new Error(`${o.error.code}: ${o.error.message}`);
-  return o.value;
-};
 
 export async function graphDecisionRun(options: {
   decisions: number;
@@ -65,25 +51,7 @@ export async function graphDecisionRun(options: {
     let n = 0;
     const deps = createDeps(store, { clock: () => now, ids: () => `bench-${++n}` });
     const key = () => `bench-key-${++n}`;
-    must(await bootstrapAdministrator(deps, { id: 'admin', name: 'Bench Admin (demo)' }));
-    for (const [id, role] of [
-      ['cm', 'case-manager'],
-      ['tm', 'team-manager'],
-    ] as const)
-      must(
-        await upsertStaff(deps, {
-          key: key(),
-          actorId: 'admin',
-          staff: { id, name: `${id} (demo)`, role, teamIds: ['t'] },
-        }),
-      );
-    must(
-      await upsertTeam(deps, {
-        key: key(),
-        actorId: 'admin',
-        team: { id: 't', name: 'Bench team (demo)', profileId: 'nottinghamshire-yjs', managerIds: ['tm'] },
-      }),
-    );
+    await benchOrganisation(deps, key);
 
     const requests: number[] = [];
     const ru: number[] = [];
@@ -97,34 +65,7 @@ export async function graphDecisionRun(options: {
     const ms: number[] = [];
     for (let d = 0; d < options.decisions; d++) {
       // A child of its own for each decision, so that every approval is a first check (000 §11).
-      const childId = `child-${d}`;
-      await store.commit({
-        key: key(),
-        at: now.toISOString(),
-        writes: [
-          {
-            kind: 'child',
-            record: {
-              id: childId,
-              caseRef: `BENCH-${d}`,
-              displayName: 'B.B. (demo)',
-              teamId: 't',
-              workerId: 'cm',
-              platforms: [],
-              createdAt: now.toISOString(),
-            },
-            ifVersion: null,
-          },
-        ],
-        audit: [
-          {
-            actor: { id: 'admin' },
-            action: 'child.create',
-            target: { kind: 'child', id: childId },
-            outcome: 'recorded',
-          },
-        ],
-      });
+      const childId = await benchChild(store, key(), d, now.toISOString());
       await counted('consent', async () =>
         must(
           await recordConsent(deps, {
