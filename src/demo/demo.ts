@@ -190,6 +190,7 @@ export async function createDemo(
   const routine = children.filter((c) => c !== objector && c !== ripaChild);
 
   let refusals = 0;
+  const lastAsked = new Map<string, number>();
   // A year of weekly practice.
   for (let week = 5; week < 52; week++) {
     const weekStart = addDays(start, week * 7);
@@ -211,7 +212,11 @@ export async function createDemo(
       );
     }
     for (let n = 0; n < 3; n++) {
-      const c = rnd.pick(routine);
+      // Practice mostly keeps to the three-month rule; now and then a worker asks again too soon (a
+      // near-miss the policy sends to the RIPA route), as the dashboard should be able to show.
+      const due = routine.filter((x) => (lastAsked.get(x.id) ?? 0) < addDays(weekStart, -95).getTime());
+      const c = due.length && !rnd.chance(0.06) ? rnd.pick(due) : rnd.pick(routine);
+      lastAsked.set(c.id, weekStart.getTime());
       const raisedAt = addHours(weekStart, 9 + n * 20 + Math.floor(rnd.next() * 6));
       deps.setClock(raisedAt);
       const platform = c.platforms[0] ?? { platform: 'instagram', account: `@demo_${c.caseRef}` };
