@@ -25,21 +25,23 @@ it('moves the demo service into a fresh site: every record, the same verified ch
   const ca = join(dirs.make(), 'ca.pem');
   writeFileSync(ca, server.ca);
 
-  const r = await runCli(
-    'migrate',
-    '--from',
-    'sqlite',
-    '--to',
-    'graph',
-    '--data',
-    data,
-    '--site',
-    config.siteUrl,
-    '--graph-url',
-    server.url,
-    '--ca-file',
-    ca,
-  );
+  const migrate = () =>
+    runCli(
+      'migrate',
+      '--from',
+      'sqlite',
+      '--to',
+      'graph',
+      '--data',
+      data,
+      '--site',
+      config.siteUrl,
+      '--graph-url',
+      server.url,
+      '--ca-file',
+      ca,
+    );
+  const r = await migrate();
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(
@@ -66,21 +68,7 @@ it('moves the demo service into a fresh site: every record, the same verified ch
   }
 
   // Into a site that already holds records: refused, naming why.
-  const again = await runCli(
-    'migrate',
-    '--from',
-    'sqlite',
-    '--to',
-    'graph',
-    '--data',
-    data,
-    '--site',
-    config.siteUrl,
-    '--graph-url',
-    server.url,
-    '--ca-file',
-    ca,
-  );
+  const again = await migrate();
   expect(again.code).toBe(2);
   expect(again.stderr).toMatch(/already holds Overt records/);
 }, 120_000);

@@ -40,6 +40,30 @@ const record = (requestId: string, viewedAt: string, extra = {}) =>
     ...extra,
   });
 
+/** Notice on record (5 January), then a request raised and approved by the team manager. */
+async function consentedAndApproved() {
+  must(
+    await recordConsent(w.deps, {
+      key: w.key(),
+      actorId: 'cm-notts',
+      childId: 'child-notts',
+      givenBy: 'child',
+      date: '2026-01-05',
+      scope: { platforms: [], purposes: [] },
+    }),
+  );
+  const request = must(await raise()).request;
+  must(
+    await decideRequest(w.deps, {
+      key: w.key(),
+      actorId: 'tm-notts',
+      requestId: request.id,
+      outcome: 'approve',
+    }),
+  );
+  return request;
+}
+
 it('a first check: consent → raise → team manager approves → recorded, every step audited with its clauses', async () => {
   must(
     await recordConsent(w.deps, {
@@ -98,25 +122,7 @@ it('a first check: consent → raise → team manager approves → recorded, eve
 });
 
 it('a second check inside three months goes to the RIPA route, and proceeds only under a recorded authorisation', async () => {
-  must(
-    await recordConsent(w.deps, {
-      key: w.key(),
-      actorId: 'cm-notts',
-      childId: 'child-notts',
-      givenBy: 'child',
-      date: '2026-01-05',
-      scope: { platforms: [], purposes: [] },
-    }),
-  );
-  const first = must(await raise()).request;
-  must(
-    await decideRequest(w.deps, {
-      key: w.key(),
-      actorId: 'tm-notts',
-      requestId: first.id,
-      outcome: 'approve',
-    }),
-  );
+  const first = await consentedAndApproved();
   w.at('2026-01-10T12:00:00Z');
   must(await record(first.id, '2026-01-10T10:00:00Z'));
 
@@ -180,45 +186,14 @@ it('a second check inside three months goes to the RIPA route, and proceeds only
 });
 
 it('a check exactly three months after the last is clear again (000 §11)', async () => {
-  must(
-    await recordConsent(w.deps, {
-      key: w.key(),
-      actorId: 'cm-notts',
-      childId: 'child-notts',
-      givenBy: 'child',
-      date: '2026-01-05',
-      scope: { platforms: [], purposes: [] },
-    }),
-  );
-  const first = must(await raise()).request;
-  must(
-    await decideRequest(w.deps, {
-      key: w.key(),
-      actorId: 'tm-notts',
-      requestId: first.id,
-      outcome: 'approve',
-    }),
-  );
+  const first = await consentedAndApproved();
   must(await record(first.id, '2026-01-10'));
   w.at('2026-04-09T23:30:00Z'); // 00:30 BST on 10 April
   expect(must(await raise()).request.status).toBe('pending');
 });
 
 it('third-party data kept without a team manager’s authorisation is refused, and nothing but the refusal is written', async () => {
-  must(
-    await recordConsent(w.deps, {
-      key: w.key(),
-      actorId: 'cm-notts',
-      childId: 'child-notts',
-      givenBy: 'child',
-      date: '2026-01-05',
-      scope: { platforms: [], purposes: [] },
-    }),
-  );
-  const req = must(await raise()).request;
-  must(
-    await decideRequest(w.deps, { key: w.key(), actorId: 'tm-notts', requestId: req.id, outcome: 'approve' }),
-  );
+  const req = await consentedAndApproved();
   w.at('2026-01-10T12:00:00Z');
   const before = await w.counts();
   const refused = await record(req.id, '2026-01-10T10:00:00Z', {
