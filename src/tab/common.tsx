@@ -41,6 +41,16 @@ export function ProblemBar({ problem }: { problem: Problem }) {
   );
 }
 
+/** A confirmation of what was just done, announced politely to screen readers; nothing when empty. */
+export function SuccessNote({ text }: { text: string }) {
+  if (!text) return null;
+  return (
+    <MessageBar intent="success" role="status">
+      <MessageBarBody>{text}</MessageBarBody>
+    </MessageBar>
+  );
+}
+
 export function Loaded<T>({ load, children }: { load: Load<T>; children: (v: T) => ReactNode }) {
   if (load.state === 'loading') return <Spinner label="Loading…" />;
   if (load.state === 'error') return <ProblemBar problem={load.problem} />;

@@ -1,18 +1,8 @@
 import { useState } from 'react';
-import {
-  Button,
-  Field,
-  Link,
-  MessageBar,
-  MessageBarBody,
-  Select,
-  Text,
-  Textarea,
-  tokens,
-} from '@fluentui/react-components';
+import { Button, Field, Link, Select, Text, Textarea, tokens } from '@fluentui/react-components';
 import type { QueuedObjection } from '../../workflow/objection-queue';
 import type { Client, Problem } from '../api';
-import { day, Heading, Loaded, ProblemBar, useLoad } from '../common';
+import { day, Heading, Loaded, ProblemBar, useLoad, SuccessNote } from '../common';
 
 /** Information governance's objections: take one, send the formal response, record the outcome. */
 
@@ -85,11 +75,7 @@ export function ObjectionsView({ api }: { api: Client }) {
       <Heading>
         <span id="objections-h">Objections</span>
       </Heading>
-      {note && (
-        <MessageBar intent="success" role="status">
-          <MessageBarBody>{note}</MessageBarBody>
-        </MessageBar>
-      )}
+      <SuccessNote text={note} />
       <Loaded load={load}>
         {(q) => (
           <>

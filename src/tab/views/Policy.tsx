@@ -1,18 +1,8 @@
 import { useState } from 'react';
-import {
-  Badge,
-  Button,
-  Field,
-  Input,
-  MessageBar,
-  MessageBarBody,
-  Text,
-  Textarea,
-  tokens,
-} from '@fluentui/react-components';
+import { Badge, Button, Field, Input, Text, Textarea, tokens } from '@fluentui/react-components';
 import type { PolicyView as Policy } from '../../workflow/platform-notes';
 import type { Client, Problem } from '../api';
-import { Heading, Loaded, ProblemBar, useLoad } from '../common';
+import { Heading, Loaded, ProblemBar, useLoad, SuccessNote } from '../common';
 
 /** The policy in force for one's teams: each clause with its rules, and the platform notes. */
 
@@ -77,11 +67,7 @@ export function PolicyView({ api }: { api: Client }) {
       <Heading>
         <span id="policy-h">Policy</span>
       </Heading>
-      {note && (
-        <MessageBar intent="success" role="status">
-          <MessageBarBody>{note}</MessageBarBody>
-        </MessageBar>
-      )}
+      <SuccessNote text={note} />
       <Loaded load={load}>
         {(v) => (
           <>

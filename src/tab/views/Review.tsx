@@ -1,19 +1,8 @@
 import { useState } from 'react';
-import {
-  Button,
-  Field,
-  Input,
-  MessageBar,
-  MessageBarBody,
-  Radio,
-  RadioGroup,
-  Text,
-  Textarea,
-  tokens,
-} from '@fluentui/react-components';
+import { Button, Field, Input, Radio, RadioGroup, Text, Textarea, tokens } from '@fluentui/react-components';
 import type { Client, Problem } from '../api';
 import type { Me } from '../App';
-import { Facts, Heading, Loaded, ProblemBar, Progress, useLoad } from '../common';
+import { Facts, Heading, Loaded, ProblemBar, Progress, useLoad, SuccessNote } from '../common';
 
 /** The annual review (000 §24): the evidence gathered from the record, the five assessments, the files. */
 
@@ -155,11 +144,7 @@ export function ReviewView({ api, me }: { api: Client; me: Me }) {
               </fieldset>
             ))}
             {problem && <ProblemBar problem={problem} />}
-            {saved && (
-              <MessageBar intent="success" role="status">
-                <MessageBarBody>{saved}</MessageBarBody>
-              </MessageBar>
-            )}
+            <SuccessNote text={saved} />
             {me.role === 'service-manager' ? (
               <Button appearance="primary" onClick={() => void submit(assertions)}>
                 Submit and send to information governance
