@@ -70,12 +70,13 @@ export async function recordCheck(deps: Deps, input: RecordCheckInput): Promise<
     target: { kind: 'request', id: request.id },
   };
   // Everything else this needs, read together in one round trip.
-  const [viewer, child, team, records, authoriser] = await Promise.all([
+  const [viewer, child, team, records, authoriser, settings] = await Promise.all([
     actor(deps, i.viewerId ?? staff.value.id),
     getOr(deps, 'child', request.childId, 'requestId'),
     deps.store.get('team', request.teamId),
     childRecords(deps, request.childId),
     i.thirdPartyAuthorisedBy ? deps.store.get('staff', i.thirdPartyAuthorisedBy) : undefined,
+    deps.store.query('setting'),
   ]);
   if (!viewer.ok)
     return fail(
@@ -124,7 +125,7 @@ export async function recordCheck(deps: Deps, input: RecordCheckInput): Promise<
       'thirdPartyAuthorisedBy',
     );
   if (!child.ok) return child;
-  const tp = profileOf(deps, request.teamId, team);
+  const tp = profileOf(deps, request.teamId, team, settings);
   if (!tp.ok) return tp;
   const verdict = await verdictFor(
     deps,

@@ -4,6 +4,7 @@ import type { Verdict } from '../policy/verdict';
 import type { AuditDraft } from '../store/audit';
 import type { Child, Kind, RecordOf, Staff, Team } from '../store/records';
 import type { Versioned, Write } from '../store/store';
+import { notesSettingId, withEditedNotes } from './edited-notes';
 import { fail, ok, type Deps, type Failure, type Outcome } from './types';
 
 /** Shared steps of the use cases: look-ups that fail as values, the child's record as policy facts, and
@@ -33,7 +34,8 @@ export async function teamProfile(
   deps: Deps,
   teamId: string,
 ): Promise<Outcome<{ team: Team; profile: Profile }>> {
-  return profileOf(deps, teamId, await deps.store.get('team', teamId));
+  const [team, notes] = await Promise.all([deps.store.get('team', teamId), deps.store.query('setting')]);
+  return profileOf(deps, teamId, team, notes);
 }
 
 /** A team's record and the profile in force for it. */
@@ -41,9 +43,16 @@ export function profileOf(
   deps: Deps,
   teamId: string,
   t: Versioned<'team'> | undefined,
+  settings: Versioned<'setting'>[],
 ): Outcome<{ team: Team; profile: Profile }> {
   if (!t) return fail('NOT_FOUND', `teamId: no team "${teamId}"`, 'teamId');
-  const profile = deps.profiles(t.record.profileId);
+  const shipped = deps.profiles(t.record.profileId);
+  const profile =
+    shipped &&
+    withEditedNotes(
+      shipped,
+      settings.find((x) => x.record.id === notesSettingId(shipped.id)),
+    );
   if (!profile)
     return fail(
       'NOT_FOUND',
@@ -243,7 +252,7 @@ export async function openRequestCommand<T>(
  * go out with the request's own (a decision then costs one round trip of reads and one of writes).
  */
 export async function decisionFacts(deps: Deps, childId: string, teamId: string, actorId: string) {
-  const [child, team, records, delegations] = await Promise.all([
+  const [child, team, records, delegations, settings] = await Promise.all([
     deps.store.get('child', childId),
     deps.store.get('team', teamId),
     childRecords(deps, childId),
@@ -251,8 +260,9 @@ export async function decisionFacts(deps: Deps, childId: string, teamId: string,
       where: { toId: actorId },
       range: { field: 'until', from: nowIso(deps) },
     }),
+    deps.store.query('setting'),
   ]);
-  return { childId, teamId, child, team, records, delegations: delegations.map((d) => d.record) };
+  return { childId, teamId, child, team, records, delegations: delegations.map((d) => d.record), settings };
 }
 export type DecisionFacts = Awaited<ReturnType<typeof decisionFacts>>;
 

@@ -3,7 +3,8 @@ import { describeCondition } from '../policy/describe';
 import type { Profile } from '../policy/profile';
 import type { Staff } from '../store/records';
 import { actor, commit, refuse, replayed } from './context';
-import { Id, Key, parse, Text } from './input';
+import { Id, Key, parse } from './input';
+import { notesSettingId, PlatformNotes, StoredNotes } from './edited-notes';
 import { fail, ok, type Deps, type Outcome } from './types';
 
 /**
@@ -12,22 +13,9 @@ import { fail, ok, type Deps, type Outcome } from './types';
  * setting (`platform-notes:<profile id>`) with an audit event, and shown in place of the profile's own notes.
  */
 
-const NoteInput = z.object({
-  platform: Text.toLowerCase(),
-  aliases: z.array(Text).default([]),
-  note: Text,
-  viewerVisible: z.boolean().default(false),
-});
-const PlatformNotes = z.object({
-  lastChecked: z.iso.date(),
-  platforms: z.array(NoteInput).min(1, 'keep at least one platform note'),
-});
-const StoredNotes = PlatformNotes.extend({ editedBy: Id, editedAt: z.string() });
-export type StoredNotes = z.infer<typeof StoredNotes>;
-
 export const UpdateNotesInput = z.object({ key: Key, actorId: Id, profileId: Id, notes: PlatformNotes });
 
-const settingId = (profileId: string) => `platform-notes:${profileId}`;
+const settingId = notesSettingId;
 
 export async function platformNotes(deps: Deps, profile: Profile) {
   const s = await deps.store.get('setting', settingId(profile.id));

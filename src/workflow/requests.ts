@@ -276,7 +276,7 @@ export async function decideRequest(
   if (!facts.child)
     return fail('NOT_FOUND', `requestId: the request's child "${request.childId}" is missing`, 'requestId');
   const child = facts.child.record;
-  const tp = profileOf(deps, request.teamId, facts.team);
+  const tp = profileOf(deps, request.teamId, facts.team, facts.settings);
   if (!tp.ok) return tp;
   const { profile } = tp.value;
   const authority = i.authority ?? (request.authority as z.infer<typeof Authority>);

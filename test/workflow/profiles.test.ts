@@ -224,3 +224,40 @@ describe('the profile in force', () => {
     expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'team.profileId' } });
   });
 });
+
+describe('platform notes kept current by the administrator (000 §23)', () => {
+  it('an edit is what the next verdict’s story-viewer warning carries, with its new "last checked" date', async () => {
+    const { updatePlatformNotes } = await import('../../src/workflow/platform-notes');
+    must(await consent('notts'));
+    const before = must(await raise('notts', { viewer: 'own-personal-account' }));
+    expect(before.verdict.obligations.find((o) => o.id === 'story-viewer-warning')?.text).toMatch(
+      /last checked 03\/01\/2023/,
+    );
+    must(
+      await updatePlatformNotes(w.deps, {
+        key: w.key(),
+        actorId: 'admin',
+        profileId: 'nottinghamshire-yjs',
+        notes: {
+          lastChecked: '2026-02-20',
+          platforms: [
+            {
+              platform: 'instagram',
+              note: 'Story viewers are visible; so are profile visits from some business accounts (fictional re-check).',
+              viewerVisible: true,
+            },
+          ],
+        },
+      }),
+    );
+    const after = must(
+      await raise('notts', {
+        viewer: 'own-personal-account',
+        platforms: [{ platform: 'instagram', account: '@demo_ab' }],
+      }),
+    );
+    const warning = after.verdict.obligations.find((o) => o.id === 'story-viewer-warning')!.text;
+    expect(warning).toMatch(/last checked 20\/02\/2026/);
+    expect(warning).toMatch(/fictional re-check/);
+  });
+});
