@@ -5,5 +5,4 @@ module.exports = {
   testMatch: ['**/*.spec.ts', '**/*.test.ts'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   testTimeout: 30000,
-  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };
