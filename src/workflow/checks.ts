@@ -63,15 +63,15 @@ export async function recordCheck(deps: Deps, input: RecordCheckInput): Promise<
   const opened = await openRequestCommand<Recorded>(deps, i);
   if ('done' in opened) return opened.done;
   const { request, version } = opened;
-  const staff = { value: opened.staff };
+  const staff = opened.staff;
   const audit = {
-    actor: { id: staff.value.id, role: staff.value.role },
+    actor: { id: staff.id, role: staff.role },
     action: 'check.record',
     target: { kind: 'request', id: request.id },
   };
   // Everything else this needs, read together in one round trip.
   const [viewer, child, team, records, authoriser, settings] = await Promise.all([
-    actor(deps, i.viewerId ?? staff.value.id),
+    actor(deps, i.viewerId ?? staff.id),
     getOr(deps, 'child', request.childId, 'requestId'),
     deps.store.get('team', request.teamId),
     childRecords(deps, request.childId),
@@ -85,9 +85,9 @@ export async function recordCheck(deps: Deps, input: RecordCheckInput): Promise<
       'viewerId',
     );
   const involved =
-    request.requesterId === staff.value.id ||
-    viewer.value.id === staff.value.id ||
-    (staff.value.role === 'team-manager' && staff.value.teamIds.includes(request.teamId));
+    request.requesterId === staff.id ||
+    viewer.value.id === staff.id ||
+    (staff.role === 'team-manager' && staff.teamIds.includes(request.teamId));
   if (!involved || !viewer.value.teamIds.includes(request.teamId))
     return refuse(deps, i.key, audit, {
       code: 'FORBIDDEN',
@@ -170,7 +170,7 @@ export async function recordCheck(deps: Deps, input: RecordCheckInput): Promise<
     attestNoFriendFollow: i.attestNoFriendFollow,
     attestOpenSourceOnly: i.attestOpenSourceOnly,
     recordedAt: at,
-    recordedBy: staff.value.id,
+    recordedBy: staff.id,
   };
   const updated: Request = { ...request, status: 'completed', updatedAt: at };
   const value: Recorded = { check, request: updated, verdict: verdictSummary(verdict) };

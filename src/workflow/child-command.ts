@@ -34,13 +34,12 @@ export async function childCommand<T>(
 ): Promise<Outcome<T>> {
   const opened = await openChildCommand<T>(deps, i, false);
   if ('done' in opened) return opened.done;
-  const { staff: person, child, childVersion, team, profile } = opened;
-  const ctx: ChildCtx = { staff: person, child, childVersion, team, profile };
-  const staff = { value: person };
-  const who = { id: staff.value.id, role: staff.value.role };
+  const { staff, child, childVersion, team, profile } = opened;
+  const ctx: ChildCtx = { staff, child, childVersion, team, profile };
+  const who = { id: staff.id, role: staff.role };
   const target = { kind: 'child', id: ctx.child.id };
-  const why = canActForTeam(staff.value, ctx.child.teamId)
-    ? allowed(staff.value, ctx)
+  const why = canActForTeam(staff, ctx.child.teamId)
+    ? allowed(staff, ctx)
     : `childId: ${ctx.child.caseRef} is not a child of your team`;
   if (why)
     return refuse(

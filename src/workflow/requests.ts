@@ -257,8 +257,8 @@ export async function decideRequest(
   ]);
   if ('done' in opened) return opened.done;
   const { request, version } = opened;
-  const staff = { value: opened.staff };
-  const who = { id: staff.value.id, role: staff.value.role };
+  const staff = opened.staff;
+  const who = { id: staff.id, role: staff.role };
   const target = { kind: 'request', id: request.id };
   const audit = { actor: who, action: `request.${i.outcome}`, target };
   if (!OPEN.includes(request.status) || (request.status === 'more-info' && i.outcome !== 'decline'))
@@ -272,7 +272,7 @@ export async function decideRequest(
   const facts =
     hinted && hinted.childId === request.childId && hinted.teamId === request.teamId
       ? hinted
-      : await decisionFacts(deps, request.childId, request.teamId, staff.value.id);
+      : await decisionFacts(deps, request.childId, request.teamId, staff.id);
   if (!facts.child)
     return fail('NOT_FOUND', `requestId: the request's child "${request.childId}" is missing`, 'requestId');
   const child = facts.child.record;
@@ -281,14 +281,14 @@ export async function decideRequest(
   const { profile } = tp.value;
   const authority = i.authority ?? (request.authority as z.infer<typeof Authority>);
   const roles = profile.authorities[authority]?.roles ?? [];
-  const { as, onBehalfOf } = await capacity(deps, staff.value, roles, facts.delegations);
+  const { as, onBehalfOf } = await capacity(deps, staff, roles, facts.delegations);
   if (!canActForTeam(as, request.teamId))
     return refuse(deps, i.key, audit, {
       code: 'FORBIDDEN',
       message: 'requestId: this request belongs to another team',
       field: 'requestId',
     });
-  if (request.requesterId === staff.value.id)
+  if (request.requesterId === staff.id)
     return refuse(deps, i.key, audit, { code: 'FORBIDDEN', message: 'nobody decides their own request' });
 
   let verdict: Readonly<Verdict> | undefined;
@@ -337,7 +337,7 @@ export async function decideRequest(
     status,
     updatedAt: at,
     ...(escalated && verdict?.authority ? { authority: verdict.authority } : {}),
-    ...(status === 'approved' || status === 'declined' ? { decidedAt: at, decidedBy: staff.value.id } : {}),
+    ...(status === 'approved' || status === 'declined' ? { decidedAt: at, decidedBy: staff.id } : {}),
     ...(status === 'approved'
       ? { expiresAt: addDays(deps.clock(), deps.settings.recordWithinDays).toISOString() }
       : {}),
@@ -352,7 +352,7 @@ export async function decideRequest(
         requestId: request.id,
         childId: request.childId,
         teamId: request.teamId,
-        deciderId: staff.value.id,
+        deciderId: staff.id,
         authority,
         ...(onBehalfOf ? { onBehalfOf } : {}),
         outcome: i.outcome,
@@ -401,15 +401,15 @@ export async function withdrawRequest(
   const opened = await openRequestCommand<Request>(deps, i);
   if ('done' in opened) return opened.done;
   const { request: record, version } = opened;
-  const staff = { value: opened.staff };
+  const staff = opened.staff;
   const audit = {
-    actor: { id: staff.value.id, role: staff.value.role },
+    actor: { id: staff.id, role: staff.role },
     action: 'request.withdraw',
     target: { kind: 'request', id: record.id },
   };
   const mayWithdraw =
-    record.requesterId === staff.value.id ||
-    (staff.value.role === 'team-manager' && staff.value.teamIds.includes(record.teamId));
+    record.requesterId === staff.id ||
+    (staff.role === 'team-manager' && staff.teamIds.includes(record.teamId));
   if (!mayWithdraw)
     return refuse(deps, i.key, audit, {
       code: 'FORBIDDEN',
