@@ -12,16 +12,7 @@ import { cleanupWorlds, must, world, type World } from './world';
 let w: World;
 beforeEach(async () => {
   w = await world('2026-03-01T10:00:00Z');
-  must(
-    await recordConsent(w.deps, {
-      key: w.key(),
-      actorId: 'cm-notts',
-      childId: 'child-notts',
-      givenBy: 'child',
-      date: '2026-02-01',
-      scope: { platforms: [], purposes: [] },
-    }),
-  );
+  await w.consent('notts', '2026-02-01');
 });
 afterEach(() => w.close());
 afterAll(cleanupWorlds);

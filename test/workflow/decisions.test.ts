@@ -2,7 +2,6 @@ import {
   decideRequest,
   delegate,
   raiseRequest,
-  recordConsent,
   upsertStaff,
   type Decided,
   type Outcome,
@@ -13,16 +12,7 @@ let w: World;
 let requestId: string;
 beforeEach(async () => {
   w = await world('2026-03-01T10:00:00Z');
-  must(
-    await recordConsent(w.deps, {
-      key: w.key(),
-      actorId: 'cm-notts',
-      childId: 'child-notts',
-      givenBy: 'child',
-      date: '2026-02-01',
-      scope: { platforms: [], purposes: [] },
-    }),
-  );
+  await w.consent('notts', '2026-02-01');
   requestId = must(
     await raiseRequest(w.deps, {
       key: w.key(),

@@ -4,6 +4,7 @@ import type { Store } from '../../src/store/store';
 import {
   bootstrapAdministrator,
   createDeps,
+  recordConsent,
   upsertStaff,
   upsertTeam,
   type Deps,
@@ -22,6 +23,8 @@ export interface World {
   at: (iso: string) => void;
   key: () => string;
   counts: () => Promise<Record<string, number>>;
+  /** Notice given to the child of a team (`cm-<team>` records it), on a day; fails the test if refused. */
+  consent: (team: TeamKey, date: string) => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -124,5 +127,25 @@ export async function world(start = '2026-03-01T10:00:00Z'): Promise<World> {
     for (const kind of kinds) out[kind] = (await store.count(kind))[0]?.count ?? 0;
     return out;
   };
-  return { deps, store, at: (iso) => (now = new Date(iso)), key, counts, close: () => store.close() };
+  const consent = async (team: TeamKey, date: string) => {
+    must(
+      await recordConsent(deps, {
+        key: key(),
+        actorId: `cm-${team}`,
+        childId: `child-${team}`,
+        givenBy: 'child',
+        date,
+        scope: { platforms: [], purposes: [] },
+      }),
+    );
+  };
+  return {
+    deps,
+    store,
+    at: (iso) => (now = new Date(iso)),
+    key,
+    counts,
+    consent,
+    close: () => store.close(),
+  };
 }
