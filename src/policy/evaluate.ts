@@ -1,3 +1,4 @@
+import { deepFreeze } from '../util/deep-freeze';
 import { countPriorChecks, deriveFacts, type Facts } from './facts';
 import { addMonthsToDay as addMonths, ukDate } from './days';
 import type { Condition, Profile, Rule } from './profile';
@@ -42,14 +43,6 @@ function memoised(profile: Profile, action: Action, fired: Rule[], authorities: 
     byKey.set(key, v);
   }
   return v;
-}
-
-function deepFreeze<T>(o: T): T {
-  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
-    Object.freeze(o);
-    for (const v of Object.values(o)) deepFreeze(v);
-  }
-  return o;
 }
 
 /** The authorities of the escalate rules that fired, or else of the allow rules; the usual one first. */

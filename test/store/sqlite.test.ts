@@ -196,6 +196,36 @@ describe('SQLite store', () => {
     });
   });
 
+  describe('records kept parsed', () => {
+    it('shares one frozen record between reads, and reads a row changed elsewhere afresh', async () => {
+      const dataDir = dirs.make();
+      const store = await open(dataDir);
+      await store.commit({
+        key: 'kept-1',
+        at,
+        writes: [{ kind: 'team', record: samples.team, ifVersion: null }],
+        audit: [draft('team.create', { kind: 'team', id: samples.team.id })],
+      });
+      const first = (await store.get('team', samples.team.id))!;
+      const again = (await store.get('team', samples.team.id))!;
+      expect(first.record).toEqual(samples.team);
+      expect(again.record).toBe(first.record);
+      expect(Object.isFrozen(first.record) && Object.isFrozen(first.record.managerIds)).toBe(true);
+      expect(() => (first.record.managerIds as string[]).push('someone')).toThrow(TypeError);
+
+      // Another connection (another process) rewrites the row without changing its version.
+      const other = new Database(sqliteFile(dataDir));
+      const edit = other.prepare('UPDATE team SET body = ? WHERE id = ?');
+      edit.run(JSON.stringify({ ...samples.team, name: 'Renamed elsewhere' }), samples.team.id);
+      expect((await store.get('team', samples.team.id))!.record.name).toBe('Renamed elsewhere');
+      // A body this connection did not write is validated as it is read.
+      edit.run(JSON.stringify({ ...samples.team, managerIds: 'nobody' }), samples.team.id);
+      await expect(store.get('team', samples.team.id)).rejects.toThrow(/managerIds/);
+      other.close();
+      await store.close();
+    });
+  });
+
   describe('tampering', () => {
     async function trail(dataDir: string) {
       const store = await open(dataDir);

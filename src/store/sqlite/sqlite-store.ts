@@ -6,6 +6,7 @@ import { indexedFields, indexValue, normaliseDate, type ColumnType } from '../in
 import { schemas, type Kind } from '../records';
 import type { AuditListQuery, CommitResult, CountRow, Store, Unit, Versioned, Write } from '../store';
 import { checkQuery, checkUnit, type CheckedQuery } from '../validate';
+import { deepFreeze } from '../../util/deep-freeze';
 import { ident, migrate } from './migrations';
 
 /**
@@ -16,7 +17,9 @@ import { ident, migrate } from './migrations';
 
 export const BUSY_TIMEOUT_MS = 5000;
 
-const KindRow = z.object({ version: z.number().int(), body: z.string() });
+/** How many records a connection keeps parsed (see `SqliteStore.kept`). */
+const RECORDS_KEPT = 5000;
+
 const AuditRow = z.object({
   seq: z.number().int(),
   id: z.string(),
@@ -96,6 +99,20 @@ export class SqliteStore implements Store {
 
   private readonly statements = new Map<string, Database.Statement>();
 
+  /**
+   * Records as this connection last wrote or read them, by kind and id. A row whose version and body are
+   * the text kept here is that record: it is not parsed and validated again. A body this connection
+   * wrote was made from a validated record, so it is parsed once, without validation, when first read.
+   * Kept records are frozen, since every reader shares them.
+   */
+  private readonly kept = new Map<string, { version: number; body: string; record?: unknown }>();
+
+  private keep(key: string, version: number, body: string, record?: unknown): void {
+    this.kept.delete(key);
+    if (this.kept.size >= RECORDS_KEPT) this.kept.delete(this.kept.keys().next().value!);
+    this.kept.set(key, { version, body, record });
+  }
+
   private constructor(db: Database.Database) {
     this.db = db;
   }
@@ -126,15 +143,26 @@ export class SqliteStore implements Store {
     }
   }
 
+  /** A row (id, version, body) as its record. */
   private read<K extends Kind>(kind: K, row: unknown): Versioned<K> {
-    const { version, body } = KindRow.parse(row);
-    const record = schemas[kind].parse(JSON.parse(body)) as Versioned<K>['record'];
-    return { record, version: String(version) };
+    const { id, version, body } = row as { id: unknown; version: unknown; body: unknown };
+    if (typeof id !== 'string' || !Number.isInteger(version) || typeof body !== 'string')
+      throw new Error(`a ${kind} row is malformed`);
+    const key = `${kind}/${id}`;
+    const kept = this.kept.get(key);
+    let record: unknown;
+    if (kept && kept.version === version && kept.body === body) {
+      record = kept.record ??= deepFreeze(JSON.parse(body));
+    } else {
+      record = deepFreeze(schemas[kind].parse(JSON.parse(body)));
+      this.keep(key, version as number, body, record);
+    }
+    return { record: record as Versioned<K>['record'], version: String(version) };
   }
 
   async get<K extends Kind>(kind: K, id: string): Promise<Versioned<K> | undefined> {
     checkQuery(kind);
-    const row = this.sql(`SELECT version, body FROM ${ident(kind)} WHERE id = ?`).get(id);
+    const row = this.sql(`SELECT id, version, body FROM ${ident(kind)} WHERE id = ?`).get(id);
     return row === undefined ? undefined : this.read(kind, row);
   }
 
@@ -145,7 +173,7 @@ export class SqliteStore implements Store {
       ? ` ORDER BY ${ident(q.orderBy.field)} ${q.orderBy.dir === 'asc' ? 'ASC' : 'DESC'}, id`
       : '';
     const limit = q.limit === undefined ? '' : ` LIMIT ${q.limit}`;
-    const rows = this.sql(`SELECT version, body FROM ${ident(kind)}${sql}${order}${limit}`).all(...params);
+    const rows = this.sql(`SELECT id, version, body FROM ${ident(kind)}${sql}${order}${limit}`).all(...params);
     return rows.map((row) => this.read(kind, row));
   }
 
@@ -208,7 +236,7 @@ export class SqliteStore implements Store {
             ? now !== undefined
             : w.ifVersion !== undefined && (now === undefined || String(now) !== w.ifVersion);
         if (stale) {
-          const row = this.sql(`SELECT version, body FROM ${ident(w.kind)} WHERE id = ?`).get(w.record.id);
+          const row = this.sql(`SELECT id, version, body FROM ${ident(w.kind)} WHERE id = ?`).get(w.record.id);
           return {
             status: 'conflict',
             kind: w.kind,
@@ -260,10 +288,11 @@ export class SqliteStore implements Store {
     const fields = indexedFields(w.kind);
     const record = w.record as Record<string, unknown>;
     const cols = ['id', 'version', 'body', ...fields.map(([f]) => f)];
+    const body = JSON.stringify(record);
     const values = [
       w.record.id,
       version,
-      JSON.stringify(record),
+      body,
       ...fields.map(([f, t]) => bindable(t, record[f])),
     ];
     const updates = cols.slice(1).map((c) => `${ident(c)} = excluded.${ident(c)}`);
@@ -271,6 +300,7 @@ export class SqliteStore implements Store {
       `INSERT INTO ${ident(w.kind)} (${cols.map(ident).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
          ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')}`,
     ).run(...values);
+    this.keep(`${w.kind}/${w.record.id}`, version, body);
     return { kind: w.kind, id: w.record.id, version: String(version) };
   }
 
@@ -335,7 +365,7 @@ export class SqliteStore implements Store {
   async lease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean> {
     if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new Error('ttlMs is a positive number');
     const run = this.db.transaction((): boolean => {
-      const row = this.sql(`SELECT version, body FROM ${ident('lease')} WHERE id = ?`).get(name);
+      const row = this.sql(`SELECT id, version, body FROM ${ident('lease')} WHERE id = ?`).get(name);
       const current = row === undefined ? undefined : this.read('lease', row);
       const held =
         current &&
