@@ -173,7 +173,9 @@ export class SqliteStore implements Store {
       ? ` ORDER BY ${ident(q.orderBy.field)} ${q.orderBy.dir === 'asc' ? 'ASC' : 'DESC'}, id`
       : '';
     const limit = q.limit === undefined ? '' : ` LIMIT ${q.limit}`;
-    const rows = this.sql(`SELECT id, version, body FROM ${ident(kind)}${sql}${order}${limit}`).all(...params);
+    const rows = this.sql(`SELECT id, version, body FROM ${ident(kind)}${sql}${order}${limit}`).all(
+      ...params,
+    );
     return rows.map((row) => this.read(kind, row));
   }
 
@@ -236,7 +238,9 @@ export class SqliteStore implements Store {
             ? now !== undefined
             : w.ifVersion !== undefined && (now === undefined || String(now) !== w.ifVersion);
         if (stale) {
-          const row = this.sql(`SELECT id, version, body FROM ${ident(w.kind)} WHERE id = ?`).get(w.record.id);
+          const row = this.sql(`SELECT id, version, body FROM ${ident(w.kind)} WHERE id = ?`).get(
+            w.record.id,
+          );
           return {
             status: 'conflict',
             kind: w.kind,
@@ -289,12 +293,7 @@ export class SqliteStore implements Store {
     const record = w.record as Record<string, unknown>;
     const cols = ['id', 'version', 'body', ...fields.map(([f]) => f)];
     const body = JSON.stringify(record);
-    const values = [
-      w.record.id,
-      version,
-      body,
-      ...fields.map(([f, t]) => bindable(t, record[f])),
-    ];
+    const values = [w.record.id, version, body, ...fields.map(([f, t]) => bindable(t, record[f]))];
     const updates = cols.slice(1).map((c) => `${ident(c)} = excluded.${ident(c)}`);
     this.sql(
       `INSERT INTO ${ident(w.kind)} (${cols.map(ident).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
