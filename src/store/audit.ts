@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { canonicalJson } from './canonical-json';
-import { IsoDate, Role } from './records';
+import { IsoDate, Opaque, Role } from './records';
 
 /**
  * The audit trail: append-only events, each carrying the hash of the one before it, so that an edited,
@@ -26,7 +26,7 @@ export const AuditDraft = z.object({
   cites: z.array(z.string().min(1)).default([]),
   profileId: z.string().min(1).optional(),
   profileVersion: z.string().min(1).optional(),
-  details: z.json().default({}),
+  details: Opaque.default({}),
 });
 export type AuditDraft = z.input<typeof AuditDraft>;
 
@@ -48,7 +48,7 @@ export const AuditEvent = z.object({
   profileVersion: z.string().min(1).optional(),
   /** The idempotency key of the unit that wrote it. */
   key: z.string().min(1),
-  details: z.json(),
+  details: Opaque,
   prevHash: Sha256,
   hash: Sha256,
 });

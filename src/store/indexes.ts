@@ -37,14 +37,7 @@ export const indexes = {
     updatedAt: 'date',
     expiresAt: 'date',
   },
-  decision: {
-    requestId: 'text',
-    childId: 'text',
-    teamId: 'text',
-    deciderId: 'text',
-    outcome: 'text',
-    at: 'date',
-  },
+  decision: { requestId: 'text', childId: 'text', at: 'date' },
   check: {
     requestId: 'text',
     childId: 'text',

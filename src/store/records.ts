@@ -30,7 +30,7 @@ function isJson(v: unknown, depth = 0): boolean {
 }
 
 /** JSON the store keeps without looking inside (verdicts, conversation references, assertions). */
-const Opaque = z.custom<JsonValue>((v) => isJson(v), { message: 'expected a JSON value' });
+export const Opaque = z.custom<JsonValue>((v) => isJson(v), { message: 'expected a JSON value' });
 
 /** Staff roles: the policy's own vocabulary (the case format's `action.by.role`). */
 export { Role };

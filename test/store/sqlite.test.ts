@@ -94,6 +94,47 @@ describe('SQLite store', () => {
       db.close();
     });
 
+    it('moves a version 1 file on: the decisions kept, the indexes no read uses dropped', async () => {
+      const dataDir = dirs.make();
+      await (await open(dataDir)).close();
+      const file = sqliteFile(dataDir);
+      // A file as version 1 left it, holding a decision in the old columns.
+      const db = new Database(file);
+      db.exec('DROP TABLE decision; DELETE FROM schema_migrations WHERE version > 1');
+      db.exec(
+        'CREATE TABLE decision (id TEXT PRIMARY KEY, version INTEGER NOT NULL, body TEXT NOT NULL, "requestId" TEXT, "childId" TEXT, "teamId" TEXT, "deciderId" TEXT, "outcome" TEXT, "at" TEXT)',
+      );
+      for (const c of ['requestId', 'childId', 'teamId', 'deciderId', 'outcome', 'at'])
+        db.exec(`CREATE INDEX "decision_${c}" ON decision ("${c}")`);
+      db.exec(
+        'CREATE INDEX audit_key ON audit (key); CREATE INDEX audit_target ON audit (target_kind, target_id)',
+      );
+      const d = samples.decision;
+      db.prepare('INSERT INTO decision VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?)').run(
+        d.id,
+        JSON.stringify(d),
+        d.requestId,
+        d.childId,
+        d.teamId,
+        d.deciderId,
+        d.outcome,
+        d.at,
+      );
+      db.close();
+
+      const store = await open(dataDir);
+      expect((await store.get('decision', d.id))?.record).toEqual(d);
+      expect(await store.query('decision', { where: { requestId: d.requestId } })).toHaveLength(1);
+      await store.close();
+      const after = new Database(file, { readonly: true });
+      const indexNames = (t: string) =>
+        (after.prepare(`PRAGMA index_list("${t}")`).all() as { name: string }[]).map((i) => i.name);
+      expect(indexNames('audit')).not.toContain('audit_key');
+      expect(indexNames('audit')).not.toContain('audit_target');
+      expect(indexNames('decision')).not.toContain('decision_outcome');
+      after.close();
+    });
+
     it('has a table per kind with an indexed column for each indexed field', async () => {
       const dataDir = dirs.make();
       await (await open(dataDir)).close();

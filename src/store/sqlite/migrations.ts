@@ -92,6 +92,22 @@ export const migrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'drop the indexes no read uses: audit events by key and by target, decisions by team, decider and outcome',
+    up(db) {
+      db.exec(`
+        DROP INDEX audit_key;
+        DROP INDEX audit_target;
+        DROP INDEX "decision_teamId";
+        DROP INDEX "decision_deciderId";
+        DROP INDEX "decision_outcome";
+        ALTER TABLE decision DROP COLUMN "teamId";
+        ALTER TABLE decision DROP COLUMN "deciderId";
+        ALTER TABLE decision DROP COLUMN "outcome";
+      `);
+    },
+  },
 ];
 
 /**

@@ -223,16 +223,16 @@ export class SqliteStore implements Store {
       if (prior)
         return { status: 'replayed', result: prior.result === null ? undefined : JSON.parse(prior.result) };
 
-      // Only the versions are read to check the unit; a record is parsed only to report a conflict.
+      // Only the versions (and the indexed columns, to update no index needlessly) are read to check the
+      // unit; a record is parsed only to report a conflict.
       const current = writes.map(
         (w) =>
-          (
-            this.sql(`SELECT version FROM ${ident(w.kind)} WHERE id = ?`).get(w.record.id) as
-              { version: number } | undefined
-          )?.version,
+          this.sql(
+            `SELECT ${['version', ...indexedFields(w.kind).map(([f]) => f)].map(ident).join(', ')} FROM ${ident(w.kind)} WHERE id = ?`,
+          ).get(w.record.id) as ({ version: number } & Record<string, unknown>) | undefined,
       );
       for (const [i, w] of writes.entries()) {
-        const now = current[i];
+        const now = current[i]?.version;
         const stale =
           w.ifVersion === null
             ? now !== undefined
@@ -250,7 +250,7 @@ export class SqliteStore implements Store {
         }
       }
 
-      const versions = writes.map((w, i) => this.write(w, (current[i] ?? 0) + 1));
+      const versions = writes.map((w, i) => this.write(w, current[i]));
       const last = this.sql('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as
         { seq: number; hash: string } | undefined;
       const events = chain(unit.audit, last, unit, randomUUID);
@@ -287,18 +287,30 @@ export class SqliteStore implements Store {
     return run.immediate();
   }
 
-  /** Writes one record at `version` (inside a transaction). */
-  private write(w: Write, version: number): { kind: Kind; id: string; version: string } {
-    const fields = indexedFields(w.kind);
+  /**
+   * Writes one record at the version after `old`'s (inside a transaction): a new row, or an update of the
+   * body and of only those indexed columns whose values change, so that no other index is touched.
+   */
+  private write(w: Write, old: ({ version: number } & Record<string, unknown>) | undefined) {
+    const version = (old?.version ?? 0) + 1;
     const record = w.record as Record<string, unknown>;
-    const cols = ['id', 'version', 'body', ...fields.map(([f]) => f)];
     const body = JSON.stringify(record);
-    const values = [w.record.id, version, body, ...fields.map(([f, t]) => bindable(t, record[f]))];
-    const updates = cols.slice(1).map((c) => `${ident(c)} = excluded.${ident(c)}`);
-    this.sql(
-      `INSERT INTO ${ident(w.kind)} (${cols.map(ident).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
-         ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')}`,
-    ).run(...values);
+    const fields = indexedFields(w.kind).map(([f, t]) => [f, bindable(t, record[f])] as const);
+    if (old) {
+      const changed = fields.filter(([f, v]) => old[f] !== v);
+      const set = ['version', 'body', ...changed.map(([f]) => f)].map((c) => `${ident(c)} = ?`);
+      this.sql(`UPDATE ${ident(w.kind)} SET ${set.join(', ')} WHERE id = ?`).run(
+        version,
+        body,
+        ...changed.map(([, v]) => v),
+        w.record.id,
+      );
+    } else {
+      const cols = ['id', 'version', 'body', ...fields.map(([f]) => f)];
+      this.sql(
+        `INSERT INTO ${ident(w.kind)} (${cols.map(ident).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+      ).run(w.record.id, version, body, ...fields.map(([, v]) => v));
+    }
     this.keep(`${w.kind}/${w.record.id}`, version, body);
     return { kind: w.kind, id: w.record.id, version: String(version) };
   }
@@ -372,7 +384,10 @@ export class SqliteStore implements Store {
         normaliseDate(current.record.until) > now.toISOString();
       if (held) return false;
       const until = new Date(now.getTime() + ttlMs).toISOString();
-      this.write({ kind: 'lease', record: { id: name, holder, until } }, Number(current?.version ?? 0) + 1);
+      this.write(
+        { kind: 'lease', record: { id: name, holder, until } },
+        current && { version: Number(current.version) },
+      );
       return true;
     });
     return run.immediate();
