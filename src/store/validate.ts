@@ -27,8 +27,15 @@ export type CheckedQuery = {
   limit?: number;
 };
 
+const KINDS: ReadonlySet<string> = new Set(KindName.options);
+
+/** Throws (zod's error, naming the kinds) unless `kind` is one. */
+export function checkKind(kind: string): asserts kind is Kind {
+  if (!KINDS.has(kind)) KindName.parse(kind);
+}
+
 export function checkQuery<K extends Kind>(kind: K, query: Query<K> & CountQuery<K> = {}): CheckedQuery {
-  KindName.parse(kind);
+  checkKind(kind);
   const checked: CheckedQuery = { where: [], groupBy: [] };
   for (const [field, value] of Object.entries(query.where ?? {})) {
     if (value === undefined) continue;
@@ -76,7 +83,8 @@ export function checkUnit(unit: Unit): Write[] {
     throw new StoreUsageError(`unit ${unit.key}: at is not an ISO 8601 date: ${String(unit.at)}`);
   const seen = new Set<string>();
   return unit.writes.map((write) => {
-    const kind = KindName.parse(write.kind);
+    const kind = write.kind;
+    checkKind(kind);
     const parsed = schemas[kind].safeParse(write.record);
     if (!parsed.success) {
       throw new StoreUsageError(`unit ${unit.key}: invalid ${kind} record: ${z.prettifyError(parsed.error)}`);

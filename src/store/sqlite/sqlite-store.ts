@@ -41,6 +41,25 @@ const AuditRow = z.object({
 });
 type AuditRow = z.infer<typeof AuditRow>;
 
+/** The statements on one kind's table, made once per kind. */
+type KindSql = { get: string; current: string; insert: string; fields: [string, ColumnType][] };
+const kindSql = new Map<Kind, KindSql>();
+function sqlOf(kind: Kind): KindSql {
+  let k = kindSql.get(kind);
+  if (!k) {
+    const fields = indexedFields(kind);
+    const cols = ['id', 'version', 'body', ...fields.map(([f]) => f)];
+    k = {
+      get: `SELECT id, version, body FROM ${ident(kind)} WHERE id = ?`,
+      current: `SELECT ${['version', ...fields.map(([f]) => f)].map(ident).join(', ')} FROM ${ident(kind)} WHERE id = ?`,
+      insert: `INSERT INTO ${ident(kind)} (${cols.map(ident).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+      fields,
+    };
+    kindSql.set(kind, k);
+  }
+  return k;
+}
+
 /** A value as SQLite binds it (no booleans). */
 function bindable(type: ColumnType, value: unknown): string | number | null {
   const v = indexValue(type, value);
@@ -115,6 +134,9 @@ export class SqliteStore implements Store {
 
   private constructor(db: Database.Database) {
     this.db = db;
+    this.commitUnit = db.transaction((unit: Unit, writes: Write[], result: string | null) =>
+      this.commitInTransaction(unit, writes, result),
+    );
   }
 
   /** A prepared statement, prepared once per connection. */
@@ -162,7 +184,7 @@ export class SqliteStore implements Store {
 
   async get<K extends Kind>(kind: K, id: string): Promise<Versioned<K> | undefined> {
     checkQuery(kind);
-    const row = this.sql(`SELECT id, version, body FROM ${ident(kind)} WHERE id = ?`).get(id);
+    const row = this.sql(sqlOf(kind).get).get(id);
     return row === undefined ? undefined : this.read(kind, row);
   }
 
@@ -216,75 +238,81 @@ export class SqliteStore implements Store {
 
   async commit(unit: Unit): Promise<CommitResult> {
     const writes = checkUnit(unit);
-    const result = unit.result === undefined ? null : JSON.stringify(unit.result);
-    const run = this.db.transaction((): CommitResult => {
-      const prior = this.sql('SELECT result FROM units WHERE key = ?').get(unit.key) as
-        { result: string | null } | undefined;
-      if (prior)
-        return { status: 'replayed', result: prior.result === null ? undefined : JSON.parse(prior.result) };
+    return this.commitUnit.immediate(
+      unit,
+      writes,
+      unit.result === undefined ? null : JSON.stringify(unit.result),
+    );
+  }
 
-      // Only the versions (and the indexed columns, to update no index needlessly) are read to check the
-      // unit; a record is parsed only to report a conflict.
-      const current = writes.map(
-        (w) =>
-          this.sql(
-            `SELECT ${['version', ...indexedFields(w.kind).map(([f]) => f)].map(ident).join(', ')} FROM ${ident(w.kind)} WHERE id = ?`,
-          ).get(w.record.id) as ({ version: number } & Record<string, unknown>) | undefined,
-      );
-      for (const [i, w] of writes.entries()) {
-        const now = current[i]?.version;
-        const stale =
-          w.ifVersion === null
-            ? now !== undefined
-            : w.ifVersion !== undefined && (now === undefined || String(now) !== w.ifVersion);
-        if (stale) {
-          const row = this.sql(`SELECT id, version, body FROM ${ident(w.kind)} WHERE id = ?`).get(
-            w.record.id,
-          );
-          return {
-            status: 'conflict',
-            kind: w.kind,
-            id: w.record.id,
-            current: row === undefined ? undefined : this.read(w.kind, row),
-          };
-        }
-      }
+  /** A unit as one IMMEDIATE transaction (made once: better-sqlite3 builds a wrapper per `transaction`). */
+  private readonly commitUnit: Database.Transaction<
+    (unit: Unit, writes: Write[], result: string | null) => CommitResult
+  >;
 
-      const versions = writes.map((w, i) => this.write(w, current[i]));
-      const last = this.sql('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as
-        { seq: number; hash: string } | undefined;
-      const events = chain(unit.audit, last, unit, randomUUID);
-      const insert = this.sql(
-        `INSERT INTO audit (seq, id, at, at_utc, actor_id, actor_role, action, target_kind, target_id, outcome, cites,
-           profile_id, profile_version, key, details, prev_hash, hash)
-         VALUES (@seq, @id, @at, @at_utc, @actor_id, @actor_role, @action, @target_kind, @target_id, @outcome, @cites,
-           @profile_id, @profile_version, @key, @details, @prev_hash, @hash)`,
-      );
-      for (const e of events) {
-        insert.run({
-          seq: e.seq,
-          id: e.id,
-          at: e.at,
-          at_utc: normaliseDate(e.at),
-          actor_id: e.actor.id,
-          actor_role: e.actor.role ?? null,
-          action: e.action,
-          target_kind: e.target.kind,
-          target_id: e.target.id,
-          outcome: e.outcome,
-          cites: JSON.stringify(e.cites),
-          profile_id: e.profileId ?? null,
-          profile_version: e.profileVersion ?? null,
-          key: e.key,
-          details: JSON.stringify(e.details),
-          prev_hash: e.prevHash,
-          hash: e.hash,
-        });
+  private commitInTransaction(unit: Unit, writes: Write[], result: string | null): CommitResult {
+    const prior = this.sql('SELECT result FROM units WHERE key = ?').get(unit.key) as
+      { result: string | null } | undefined;
+    if (prior)
+      return { status: 'replayed', result: prior.result === null ? undefined : JSON.parse(prior.result) };
+
+    // Only the versions (and the indexed columns, to update no index needlessly) are read to check the
+    // unit; a record is parsed only to report a conflict.
+    const current = writes.map(
+      (w) =>
+        this.sql(sqlOf(w.kind).current).get(w.record.id) as
+          ({ version: number } & Record<string, unknown>) | undefined,
+    );
+    for (const [i, w] of writes.entries()) {
+      const now = current[i]?.version;
+      const stale =
+        w.ifVersion === null
+          ? now !== undefined
+          : w.ifVersion !== undefined && (now === undefined || String(now) !== w.ifVersion);
+      if (stale) {
+        const row = this.sql(sqlOf(w.kind).get).get(w.record.id);
+        return {
+          status: 'conflict',
+          kind: w.kind,
+          id: w.record.id,
+          current: row === undefined ? undefined : this.read(w.kind, row),
+        };
       }
-      this.sql('INSERT INTO units (key, at, result) VALUES (?, ?, ?)').run(unit.key, unit.at, result);
-      return { status: 'committed', events, versions };
-    });
-    return run.immediate();
+    }
+
+    const versions = writes.map((w, i) => this.write(w, current[i]));
+    const last = this.sql('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as
+      { seq: number; hash: string } | undefined;
+    const events = chain(unit.audit, last, unit, randomUUID);
+    const insert = this.sql(
+      `INSERT INTO audit (seq, id, at, at_utc, actor_id, actor_role, action, target_kind, target_id, outcome, cites,
+         profile_id, profile_version, key, details, prev_hash, hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const atUtc = normaliseDate(unit.at);
+    for (const e of events) {
+      insert.run(
+        e.seq,
+        e.id,
+        e.at,
+        atUtc,
+        e.actor.id,
+        e.actor.role ?? null,
+        e.action,
+        e.target.kind,
+        e.target.id,
+        e.outcome,
+        JSON.stringify(e.cites),
+        e.profileId ?? null,
+        e.profileVersion ?? null,
+        e.key,
+        JSON.stringify(e.details),
+        e.prevHash,
+        e.hash,
+      );
+    }
+    this.sql('INSERT INTO units (key, at, result) VALUES (?, ?, ?)').run(unit.key, unit.at, result);
+    return { status: 'committed', events, versions };
   }
 
   /**
@@ -295,7 +323,8 @@ export class SqliteStore implements Store {
     const version = (old?.version ?? 0) + 1;
     const record = w.record as Record<string, unknown>;
     const body = JSON.stringify(record);
-    const fields = indexedFields(w.kind).map(([f, t]) => [f, bindable(t, record[f])] as const);
+    const { insert, fields: indexed } = sqlOf(w.kind);
+    const fields = indexed.map(([f, t]) => [f, bindable(t, record[f])] as const);
     if (old) {
       const changed = fields.filter(([f, v]) => old[f] !== v);
       const set = ['version', 'body', ...changed.map(([f]) => f)].map((c) => `${ident(c)} = ?`);
@@ -306,10 +335,7 @@ export class SqliteStore implements Store {
         w.record.id,
       );
     } else {
-      const cols = ['id', 'version', 'body', ...fields.map(([f]) => f)];
-      this.sql(
-        `INSERT INTO ${ident(w.kind)} (${cols.map(ident).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
-      ).run(w.record.id, version, body, ...fields.map(([, v]) => v));
+      this.sql(insert).run(w.record.id, version, body, ...fields.map(([, v]) => v));
     }
     this.keep(`${w.kind}/${w.record.id}`, version, body);
     return { kind: w.kind, id: w.record.id, version: String(version) };
