@@ -15,6 +15,7 @@ import { z } from 'zod';
 import type { Handler } from '../server/health';
 import type { Deps } from '../workflow';
 import { ActivityEnvelope } from './activity';
+import { KeptClientsAuthentication } from './auth';
 import { onTurn } from './bot';
 import { followNotices } from './notices';
 import { Outbox, type Task } from './outbox';
@@ -111,7 +112,7 @@ export function botEndpoint(
     MicrosoftAppTenantId: settings.MicrosoftAppTenantId,
     MicrosoftAppType: settings.MicrosoftAppType,
   });
-  const adapter = new CloudAdapter(auth);
+  const adapter = new CloudAdapter(new KeptClientsAuthentication(auth));
   adapter.onTurnError = async (_ctx, err) => log(`bot: turn failed: ${err.stack ?? err.message}`);
   const outbox = new Outbox(adapter, settings.MicrosoftAppId, log);
   const notices = followNotices(deps, outbox, settings.OVERT_NOTICES_EVERY * 1000, log);

@@ -1,6 +1,6 @@
 import { evaluate } from '../policy/evaluate';
 import type { Condition, Profile } from '../policy/profile';
-import { Situation, type ActionInput, type HistoryEvent } from '../policy/situation';
+import { Action, type ActionInput, type HistoryEvent, type Situation } from '../policy/situation';
 import type { Verdict } from '../policy/verdict';
 import type { Child, Staff } from '../store/records';
 import { childHistory, verdictSummary } from './context';
@@ -15,7 +15,14 @@ export async function verdictFor(
   given?: HistoryEvent[],
 ): Promise<Readonly<Verdict>> {
   const history = given ?? (await childHistory(deps, child));
-  return evaluate(profile, Situation.parse({ now: deps.clock().toISOString(), given: history, action }));
+  // The history is made here from records the store has validated (historyFrom), and the moment from the
+  // clock: only the action, which carries what a person typed, is parsed (and normalised) again.
+  const situation: Situation = {
+    now: deps.clock().toISOString(),
+    given: history,
+    action: Action.parse(action),
+  };
+  return evaluate(profile, situation);
 }
 
 /** The policy's view of a member of staff. */

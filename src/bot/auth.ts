@@ -1,0 +1,122 @@
+/**
+ * The bot's Bot Framework authentication: the configured one (ConfigurationBotFrameworkAuthentication), with
+ * its outbound clients kept. CloudAdapter asks for a new ConnectorClient and UserTokenClient on every turn,
+ * and building one (an HTTP pipeline, its policies, credentials) cost more than a short invoke's own work;
+ * the older BotFrameworkAdapter kept them per service URL, app and audience, and so does this. Inbound
+ * requests are authenticated exactly as before: only what is made after authentication is kept.
+ */
+import type { Activity } from 'botbuilder';
+import {
+  AuthenticationConstants,
+  BotFrameworkAuthentication,
+  ConnectorFactory,
+  type AuthenticateRequestResult,
+  type BotFrameworkClient,
+  type ClaimsIdentity,
+  type ConnectorClient,
+  type UserTokenClient,
+} from 'botframework-connector';
+
+/** A small map that forgets its oldest entry past `max` (service URLs come from activities). */
+class Kept<V> {
+  private readonly map = new Map<string, V>();
+
+  constructor(private readonly max: number) {}
+
+  get(key: string, make: () => V): V {
+    let v = this.map.get(key);
+    if (v === undefined) {
+      if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value!);
+      v = make();
+      this.map.set(key, v);
+    }
+    return v;
+  }
+
+  delete(key: string): void {
+    this.map.delete(key);
+  }
+}
+
+const KEPT_CLIENTS = 64;
+
+/** A connector factory whose clients are kept per service URL and audience (for the one app it serves). */
+class KeptConnectorFactory extends ConnectorFactory {
+  constructor(
+    private readonly inner: ConnectorFactory,
+    private readonly clients: Kept<Promise<ConnectorClient>>,
+    private readonly appKey: string,
+  ) {
+    super();
+  }
+
+  create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+    const key = `${this.appKey}\n${serviceUrl}\n${audience ?? ''}`;
+    const made = this.clients.get(key, () => this.inner.create(serviceUrl, audience));
+    // A client that could not be made is not kept: the next turn tries again.
+    made.catch(() => this.clients.delete(key));
+    return made;
+  }
+}
+
+function appKeyOf(claims: ClaimsIdentity): string {
+  return (
+    claims.getClaimValue(AuthenticationConstants.AudienceClaim) ??
+    claims.getClaimValue(AuthenticationConstants.AppIdClaim) ??
+    ''
+  );
+}
+
+export class KeptClientsAuthentication extends BotFrameworkAuthentication {
+  private readonly connectors = new Kept<Promise<ConnectorClient>>(KEPT_CLIENTS);
+
+  private readonly userTokens = new Kept<Promise<UserTokenClient>>(KEPT_CLIENTS);
+
+  constructor(private readonly inner: BotFrameworkAuthentication) {
+    super();
+  }
+
+  async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    const r = await this.inner.authenticateRequest(activity, authHeader);
+    return r.connectorFactory
+      ? { ...r, connectorFactory: this.kept(r.connectorFactory, r.claimsIdentity) }
+      : r;
+  }
+
+  async authenticateStreamingRequest(
+    authHeader: string,
+    channelIdHeader: string,
+  ): Promise<AuthenticateRequestResult> {
+    const r = await this.inner.authenticateStreamingRequest(authHeader, channelIdHeader);
+    return r.connectorFactory
+      ? { ...r, connectorFactory: this.kept(r.connectorFactory, r.claimsIdentity) }
+      : r;
+  }
+
+  createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
+    return this.kept(this.inner.createConnectorFactory(claimsIdentity), claimsIdentity);
+  }
+
+  createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
+    const key = appKeyOf(claimsIdentity);
+    const made = this.userTokens.get(key, () => this.inner.createUserTokenClient(claimsIdentity));
+    made.catch(() => this.userTokens.delete(key));
+    return made;
+  }
+
+  override createBotFrameworkClient(): BotFrameworkClient {
+    return this.inner.createBotFrameworkClient();
+  }
+
+  override getOriginatingAudience(): string {
+    return this.inner.getOriginatingAudience();
+  }
+
+  override authenticateChannelRequest(authHeader: string): Promise<ClaimsIdentity> {
+    return this.inner.authenticateChannelRequest(authHeader);
+  }
+
+  private kept(factory: ConnectorFactory, claims: ClaimsIdentity): ConnectorFactory {
+    return new KeptConnectorFactory(factory, this.connectors, appKeyOf(claims));
+  }
+}
