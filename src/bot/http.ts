@@ -8,9 +8,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
-  type Request,
-  type Response,
+  type Activity,
+  type TurnContext,
 } from 'botbuilder';
+import { AuthenticationError } from 'botframework-connector';
 import { z } from 'zod';
 import type { Handler } from '../server/health';
 import type { Deps } from '../workflow';
@@ -23,26 +24,20 @@ import type { BotSettings } from './settings';
 
 const MAX_BODY = 512 * 1024;
 
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  405: 'Method Not Allowed',
+  413: 'Payload Too Large',
+  500: 'Internal Server Error',
+};
+
 function problem(res: ServerResponse, status: number, detail: string): void {
   res.writeHead(status, {
     'content-type': 'application/problem+json; charset=utf-8',
     'cache-control': 'no-store',
   });
-  res.end(
-    JSON.stringify({
-      type: 'about:blank',
-      title:
-        status === 401
-          ? 'Unauthorized'
-          : status === 405
-            ? 'Method Not Allowed'
-            : status === 413
-              ? 'Payload Too Large'
-              : 'Bad Request',
-      status,
-      detail,
-    }),
-  );
+  res.end(JSON.stringify({ type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail }));
 }
 
 /** The body as text, or undefined past MAX_BODY (the rest is not buffered). Events rather than an async
@@ -64,32 +59,45 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
   });
 }
 
-/** Node's response, as the `Response` CloudAdapter writes to. */
-function responseFor(res: ServerResponse): Response {
-  let status = 200;
-  let body: string | undefined;
+/**
+ * The adapter, entered below its HTTP layer: this endpoint has read the body and checked its envelope, so the
+ * activity goes straight to authentication and the turn, and the invoke's answer comes back as a value.
+ * (CloudAdapter.process would parse the same body and a response object again, then write through them.)
+ */
+class Adapter extends CloudAdapter {
+  turn(authHeader: string, activity: Activity, logic: (ctx: TurnContext) => Promise<void>) {
+    return this.processActivity(authHeader, withDates(activity), logic);
+  }
+}
+
+/** An activity's times as Dates, the raw text kept beside them (what botbuilder's own HTTP layer does). */
+function withDates(activity: Activity): Activity {
+  const a = activity as unknown as Record<string, unknown>;
+  for (const [field, raw] of [
+    ['timestamp', 'rawTimestamp'],
+    ['expiration', 'rawExpiration'],
+    ['localTimestamp', 'rawLocalTimestamp'],
+  ] as const) {
+    const value = a[field];
+    if (typeof value === 'string') {
+      a[raw] = value;
+      a[field] = new Date(value);
+    }
+  }
+  return activity;
+}
+
+/** The turn's answer: an invoke's body as JSON, a bare status otherwise. */
+function answer(res: ServerResponse, status: number, body: unknown): void {
   const headers: Record<string, string> = { 'cache-control': 'no-store' };
-  return {
-    socket: res.socket,
-    status: (code: unknown) => (status = Number(code)),
-    header: (name: unknown, value: unknown) => (headers[String(name).toLowerCase()] = String(value)),
-    send: (b: unknown) => {
-      if (typeof b === 'string') body = b;
-      else if (b !== undefined) {
-        body = JSON.stringify(b);
-        headers['content-type'] ??= 'application/json; charset=utf-8';
-      }
-    },
-    end: () => {
-      if (res.headersSent) return;
-      if (status >= 400 && body !== undefined && !headers['content-type']) {
-        body = JSON.stringify({ type: 'about:blank', status, detail: body });
-        headers['content-type'] = 'application/problem+json; charset=utf-8';
-      }
-      res.writeHead(status, headers);
-      res.end(body);
-    },
-  };
+  if (body === undefined) {
+    res.writeHead(status, headers);
+    res.end();
+    return;
+  }
+  headers['content-type'] = 'application/json; charset=utf-8';
+  res.writeHead(status, headers);
+  res.end(JSON.stringify(body));
 }
 
 export interface BotEndpoint {
@@ -112,7 +120,7 @@ export function botEndpoint(
     MicrosoftAppTenantId: settings.MicrosoftAppTenantId,
     MicrosoftAppType: settings.MicrosoftAppType,
   });
-  const adapter = new CloudAdapter(new KeptClientsAuthentication(auth));
+  const adapter = new Adapter(new KeptClientsAuthentication(auth));
   adapter.onTurnError = async (_ctx, err) => log(`bot: turn failed: ${err.stack ?? err.message}`);
   const outbox = new Outbox(adapter, settings.MicrosoftAppId, log);
   const notices = followNotices(deps, outbox, settings.OVERT_NOTICES_EVERY * 1000, log);
@@ -141,12 +149,20 @@ export function botEndpoint(
       return true;
     }
     const after: Task[] = [];
-    const request: Request = {
-      body: json as Record<string, unknown>,
-      headers: req.headers as Request['headers'],
-      method: 'POST',
-    };
-    await adapter.process(request, responseFor(res), (ctx) => onTurn(ctx, deps, outbox, after, log));
+    const authHeader = req.headers.authorization ?? '';
+    try {
+      const r = await adapter.turn(authHeader, envelope.data as unknown as Activity, (ctx) =>
+        onTurn(ctx, deps, outbox, after, log),
+      );
+      answer(res, r?.status ?? 200, r?.body);
+    } catch (err) {
+      if (err instanceof AuthenticationError) problem(res, 401, err.message);
+      else {
+        log(`bot: turn failed: ${(err as Error).stack ?? String(err)}`);
+        problem(res, 500, 'the turn failed');
+      }
+      return true;
+    }
     outbox.run(after);
     return true;
   };
