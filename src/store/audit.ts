@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { z } from 'zod';
 import { canonicalJson } from './canonical-json';
 import { IsoDate, Opaque, Role } from './records';
@@ -86,7 +86,7 @@ export function hashEvent(event: Omit<AuditEvent, 'hash'>): string {
     details,
     prevHash,
   };
-  return createHash('sha256').update(canonicalJson(body), 'utf8').digest('hex');
+  return hash('sha256', canonicalJson(body), 'hex');
 }
 
 /** Chains a unit's drafts onto the event before them. */
