@@ -83,27 +83,25 @@ const Copy = z.object({ reference: Reference, activityId: z.string() });
 const Copies = z.array(Copy);
 export type Copy = z.infer<typeof Copy>;
 
-const copiesId = (requestId: string) => `bot.cards.${requestId}`;
-
 export async function cardCopies(deps: Deps, requestId: string): Promise<Copy[]> {
-  const found = await deps.store.get('setting', copiesId(requestId));
-  const parsed = found ? Copies.safeParse(found.record.value) : undefined;
+  const found = await deps.store.get('card', requestId);
+  const parsed = found ? Copies.safeParse(found.record.copies) : undefined;
   return parsed?.success ? parsed.data : [];
 }
 
 /** Adds sent copies of a request's approval card (optimistic, retried on a concurrent add). */
 export async function addCardCopies(deps: Deps, requestId: string, copies: Copy[]): Promise<void> {
   for (let attempt = 0; attempt < 5; attempt++) {
-    const found = await deps.store.get('setting', copiesId(requestId));
-    const before = found ? Copies.safeParse(found.record.value) : undefined;
+    const found = await deps.store.get('card', requestId);
+    const before = found ? Copies.safeParse(found.record.copies) : undefined;
     const all = JSON.parse(JSON.stringify([...(before?.success ? before.data : []), ...copies])) as Copy[];
     const r = await deps.store.commit({
       key: `cards:${requestId}:${hash(all)}`,
       at: deps.clock().toISOString(),
       writes: [
         {
-          kind: 'setting',
-          record: { id: copiesId(requestId), value: all as never },
+          kind: 'card',
+          record: { id: requestId, copies: all as never },
           ifVersion: found ? found.version : null,
         },
       ],

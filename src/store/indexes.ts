@@ -54,6 +54,7 @@ export const indexes = {
   conversation: { updatedAt: 'date' },
   review: { year: 'number', reviewerId: 'text' },
   setting: {},
+  card: {},
   lease: {},
 } as const satisfies IndexMap;
 

@@ -229,6 +229,14 @@ export type Review = z.infer<typeof Review>;
 export const Setting = z.object({ id: Id, value: Opaque });
 export type Setting = z.infer<typeof Setting>;
 
+/** The copies of one request's approval card that the bot has sent (the id is the request's), so that a
+ * decision updates every one. Each reference is the channel's, kept as it came. */
+export const Card = z.object({
+  id: Id,
+  copies: z.array(z.object({ reference: Opaque, activityId: Text })),
+});
+export type Card = z.infer<typeof Card>;
+
 /** A scheduler lease; written only through `Store.lease`. */
 export const Lease = z.object({ id: Id, holder: Text, until: IsoDate });
 export type Lease = z.infer<typeof Lease>;
@@ -249,6 +257,7 @@ export const schemas = {
   conversation: Conversation,
   review: Review,
   setting: Setting,
+  card: Card,
   lease: Lease,
 } as const;
 

@@ -122,6 +122,10 @@ export const samples: { [K in Kind]: RecordOf<K> } = {
     assertions: [{ n: 1, holds: true, evidence: 'x' }],
   },
   setting: { id: 'tenant.profile', value: { profileId: 'nottinghamshire-yjs' } },
+  card: {
+    id: 'req-1',
+    copies: [{ reference: { channelId: 'msteams', conversation: { id: 'c-1' } }, activityId: 'act-1' }],
+  },
   lease: { id: 'jobs', holder: 'instance-a', until: '2026-01-01T00:00:00.000Z' },
 };
 

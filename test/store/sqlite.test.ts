@@ -94,13 +94,13 @@ describe('SQLite store', () => {
       db.close();
     });
 
-    it('moves a version 1 file on: the decisions kept, the indexes no read uses dropped', async () => {
+    it('moves a version 1 file on: decisions and sent cards kept, the indexes no read uses dropped', async () => {
       const dataDir = dirs.make();
       await (await open(dataDir)).close();
       const file = sqliteFile(dataDir);
       // A file as version 1 left it, holding a decision in the old columns.
       const db = new Database(file);
-      db.exec('DROP TABLE decision; DELETE FROM schema_migrations WHERE version > 1');
+      db.exec('DROP TABLE decision; DROP TABLE card; DELETE FROM schema_migrations WHERE version > 1');
       db.exec(
         'CREATE TABLE decision (id TEXT PRIMARY KEY, version INTEGER NOT NULL, body TEXT NOT NULL, "requestId" TEXT, "childId" TEXT, "teamId" TEXT, "deciderId" TEXT, "outcome" TEXT, "at" TEXT)',
       );
@@ -120,10 +120,19 @@ describe('SQLite store', () => {
         d.outcome,
         d.at,
       );
+      // Version 1 kept the copies of a request's approval card as a setting.
+      db.prepare("INSERT INTO setting (id, version, body) VALUES ('bot.cards.req-9', 2, ?)").run(
+        JSON.stringify({ id: 'bot.cards.req-9', value: samples.card.copies }),
+      );
       db.close();
 
       const store = await open(dataDir);
       expect((await store.get('decision', d.id))?.record).toEqual(d);
+      expect(await store.get('card', 'req-9')).toEqual({
+        record: { id: 'req-9', copies: samples.card.copies },
+        version: '2',
+      });
+      expect(await store.query('setting')).toEqual([]);
       expect(await store.query('decision', { where: { requestId: d.requestId } })).toHaveLength(1);
       await store.close();
       const after = new Database(file, { readonly: true });

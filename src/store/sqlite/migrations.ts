@@ -108,6 +108,20 @@ export const migrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'the approval cards sent move from settings (bot.cards.<request id>) to their own kind, card',
+    up(db) {
+      db.exec(`
+        CREATE TABLE card (id TEXT PRIMARY KEY, version INTEGER NOT NULL, body TEXT NOT NULL);
+        INSERT INTO card (id, version, body)
+          SELECT substr(id, 11), version,
+                 json_object('id', substr(id, 11), 'copies', json(json_extract(body, '$.value')))
+          FROM setting WHERE id LIKE 'bot.cards.%';
+        DELETE FROM setting WHERE id LIKE 'bot.cards.%';
+      `);
+    },
+  },
 ];
 
 /**
