@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { Deps } from '../workflow';
 import { referenceOf } from './conversations';
+import { escalateDecision } from './handlers/request-cards';
 import type { Outbox } from './outbox';
 import { noticeCard } from './views/conversation-cards';
 
@@ -46,10 +47,22 @@ export async function deliverNotices(
     if (!(e.action.startsWith('notice.') || e.action === 'request.expire')) continue;
     const n = NoticeDetails.safeParse(e.details);
     if (!n.success) continue;
+    const card = noticeCard(TITLES[n.data.kind] ?? 'Notice', n.data.text, n.data.requestId);
+    if (n.data.kind === 'decision-waiting' && n.data.requestId) {
+      sent += await escalateDecision(
+        deps,
+        outbox,
+        n.data.requestId,
+        n.data.to,
+        (ref) => outbox.send(ref, card),
+        n.data.text,
+      );
+      continue;
+    }
     for (const to of n.data.to) {
       const ref = await referenceOf(deps, to);
       if (!ref) continue;
-      await outbox.send(ref, noticeCard(TITLES[n.data.kind] ?? 'Notice', n.data.text, n.data.requestId));
+      await outbox.send(ref, card);
       sent++;
     }
   }

@@ -90,6 +90,17 @@ const CARDS: [string, AdaptiveCard][] = [
       refreshUserIds: users,
     }),
   ],
+  [
+    'approval-base-escalated',
+    approvalBaseCard({
+      requestId: 'r-1',
+      caseRef: 'DEMO-0001',
+      status: 'pending',
+      authority: 'team-manager',
+      refreshUserIds: users,
+      note: 'A request for DEMO-0001 has waited over 48 hours for team-manager.',
+    }),
+  ],
   ['approval-approver', approverCard(view, users)],
   [
     'approval-requester-approved',

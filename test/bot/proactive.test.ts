@@ -270,6 +270,58 @@ describe('the bot writing first, through the connector', () => {
     expect(await w.running.store.query('consent', { where: { childId } })).toHaveLength(before.length + 1);
   });
 
+  it('a decision waiting too long: the team manager gets the approval card again, the service manager a notice', async () => {
+    const SM = 'demo-sm';
+    expect((await install(SM)).status).toBeLessThan(300);
+    const raisedFrom = connector.sent.length;
+    const { requestId } = await raise('DEMO-0002');
+    const first = await connector.waitFor(to(TM, 'POST', /case DEMO-0002/), 8000, raisedFrom);
+    const from = connector.sent.length;
+    // The timers run two days and an hour later (OVERT_ESCALATE_AFTER_HOURS is 48), before it expires.
+    const later = new Date(Date.now() + 49 * 3600_000);
+    expect((await runJobs({ ...w.running.deps, clock: () => later }, 'test-jobs')).ran).toBe(true);
+    expect(await audited('notice.decision-waiting', requestId)).toHaveLength(1);
+    await botOf(w.running.deps)!.deliverNotices();
+    await botOf(w.running.deps)!.deliverNotices();
+
+    // The team manager, who may decide, gets a new copy of the approval card, saying how long it has waited…
+    const escalated = await connector.waitFor(
+      to(TM, 'POST', /DEMO-0002 has waited over 48 hours/),
+      8000,
+      from,
+    );
+    expect(escalated.messageId).not.toBe(first.messageId);
+    expect(textOf(cardOf(escalated))).toMatch(/case DEMO-0002/);
+    expect(validateCard(cardOf(escalated))).toEqual({ ok: true });
+    expect(actionData(cardOf(escalated), 'request.refresh')).toMatchObject({ requestId });
+    // …with nothing of the request on it beyond its case reference (it is the base card).
+    expect(textOf(cardOf(escalated))).not.toMatch(/instagram|risk of cse/i);
+    // The service manager, who cannot decide it, is told, with a way to open it.
+    const told = await connector.waitFor(to(SM, 'POST', /DEMO-0002 has waited/), 8000, from);
+    expect(actionData(cardOf(told), 'request.refresh')).toMatchObject({ requestId });
+    expect(connector.sent.slice(from).filter(to(SM, 'POST', /Request to view/))).toHaveLength(0);
+
+    // Decided from its view, every copy updates: the first card and the escalation's.
+    const view = (await execute(w.url, TM, 'request.refresh', { requestId })).json.value;
+    const decidedFrom = connector.sent.length;
+    expect(
+      textOf(
+        (await execute(w.url, TM, 'request.approve', { ...actionData(view, 'request.approve') })).json.value,
+      ),
+    ).toMatch(/You approved this request/);
+    await settled();
+    const updated = connector.sent
+      .slice(decidedFrom)
+      .filter((s) => to(TM, 'PUT', /approved/)(s))
+      .map((s) => s.messageId);
+    expect(updated).toEqual(expect.arrayContaining([first.messageId, escalated.messageId]));
+
+    // Once decided, a later escalation of it sends nothing.
+    const after = connector.sent.length;
+    await botOf(w.running.deps)!.deliverNotices();
+    expect(connector.sent.slice(after).filter(to(TM, 'POST', /DEMO-0002/))).toHaveLength(0);
+  });
+
   it('delivers the timers’ notices to the people named: an expired request, consent reminders due', async () => {
     const { requestId } = await raise('DEMO-0001');
     // DEMO-0003's worker met the bot in a conversation that has since gone: the connector answers 404.

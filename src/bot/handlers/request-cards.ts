@@ -1,7 +1,14 @@
 /** Sending and updating approval cards, and telling the requester: the work that follows a turn. */
 import type { Request } from '../../store/records';
 import type { Deps } from '../../workflow';
-import { addCardCopies, cardCopies, channelUserId, referenceOf, type Copy } from '../conversations';
+import {
+  addCardCopies,
+  cardCopies,
+  channelUserId,
+  referenceOf,
+  type Copy,
+  type Reference,
+} from '../conversations';
 import type { Outbox } from '../outbox';
 import { approversOf, requestView } from '../reads';
 import { approvalBaseCard, requestStatusCard } from '../views/approval-card';
@@ -13,7 +20,7 @@ export async function refreshUsers(deps: Deps, r: Request, approvers?: string[])
   return Promise.all(ids.map((id) => channelUserId(deps, id)));
 }
 
-export async function baseCardOf(deps: Deps, r: Request, approvers?: string[]) {
+export async function baseCardOf(deps: Deps, r: Request, approvers?: string[], note?: string) {
   const [child, refreshUserIds] = await Promise.all([
     deps.store.get('child', r.childId),
     refreshUsers(deps, r, approvers),
@@ -24,6 +31,7 @@ export async function baseCardOf(deps: Deps, r: Request, approvers?: string[]) {
     status: r.status,
     authority: r.authority,
     refreshUserIds,
+    ...(note ? { note } : {}),
   });
 }
 
@@ -41,6 +49,38 @@ export async function sendApprovalCards(deps: Deps, outbox: Outbox, r: Request):
     if (activityId) copies.push({ reference: ref, activityId });
   }
   if (copies.length) await addCardCopies(deps, r.id, copies);
+}
+
+/**
+ * A decision waiting too long, escalated by the timers to the team's managers: those of them who may decide
+ * get the approval card again (a new copy, kept, so the decision updates it too); the others, who can only
+ * chase it, the notice. Once the request has been decided or withdrawn, nobody is sent anything.
+ * How many messages were sent.
+ */
+export async function escalateDecision(
+  deps: Deps,
+  outbox: Outbox,
+  requestId: string,
+  to: string[],
+  notice: (ref: Reference) => Promise<string | undefined>,
+  waited: string,
+): Promise<number> {
+  const r = (await deps.store.get('request', requestId))?.record;
+  if (!r || !['pending', 'escalated'].includes(r.status)) return 0;
+  const approvers = await approversOf(deps, r);
+  const card = await baseCardOf(deps, r, approvers, waited);
+  const copies: Copy[] = [];
+  let sent = 0;
+  for (const id of to) {
+    const ref = await referenceOf(deps, id);
+    if (!ref) continue;
+    const activityId = approvers.includes(id) ? await outbox.send(ref, card) : await notice(ref);
+    if (!activityId) continue;
+    sent++;
+    if (approvers.includes(id)) copies.push({ reference: ref, activityId });
+  }
+  if (copies.length) await addCardCopies(deps, r.id, copies);
+  return sent;
 }
 
 /** Every copy of the approval card shows the request as it is now. */

@@ -37,8 +37,11 @@ export function approvalBaseCard(input: {
   status: RequestView['status'];
   authority: string;
   refreshUserIds: string[];
+  /** A line above it, e.g. how long it has waited (nothing about the request itself). */
+  note?: string;
 }): AdaptiveCard {
   const body: CardElement[] = [
+    ...(input.note ? [container([textBlock(input.note, { weight: 'bolder' })], { style: 'warning' })] : []),
     heading(`Request to view public social media: case ${input.caseRef}`),
     factSet([fact('State', STATUS_WORDS[input.status]), fact('Needs', words(input.authority))]),
     textBlock(
