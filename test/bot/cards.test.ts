@@ -52,6 +52,13 @@ const view: RequestView = {
   recentChecks: [{ at: '2025-11-02T14:00:00Z', by: 'Eden Elmstead (demo)' }],
 };
 const users = ['demo-tm-north', 'demo-cm-north-1'];
+const baseCard = {
+  requestId: 'r-1',
+  caseRef: 'DEMO-0001',
+  status: 'pending',
+  authority: 'team-manager',
+  refreshUserIds: users,
+} as const;
 
 const CARDS: [string, AdaptiveCard][] = [
   [
@@ -80,24 +87,11 @@ const CARDS: [string, AdaptiveCard][] = [
       verdict,
     }),
   ],
-  [
-    'approval-base',
-    approvalBaseCard({
-      requestId: 'r-1',
-      caseRef: 'DEMO-0001',
-      status: 'pending',
-      authority: 'team-manager',
-      refreshUserIds: users,
-    }),
-  ],
+  ['approval-base', approvalBaseCard(baseCard)],
   [
     'approval-base-escalated',
     approvalBaseCard({
-      requestId: 'r-1',
-      caseRef: 'DEMO-0001',
-      status: 'pending',
-      authority: 'team-manager',
-      refreshUserIds: users,
+      ...baseCard,
       note: 'A request for DEMO-0001 has waited over 48 hours for team-manager.',
     }),
   ],
