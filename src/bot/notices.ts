@@ -49,14 +49,7 @@ export async function deliverNotices(
     if (!n.success) continue;
     const card = noticeCard(TITLES[n.data.kind] ?? 'Notice', n.data.text, n.data.requestId);
     if (n.data.kind === 'decision-waiting' && n.data.requestId) {
-      sent += await escalateDecision(
-        deps,
-        outbox,
-        n.data.requestId,
-        n.data.to,
-        (ref) => outbox.send(ref, card),
-        n.data.text,
-      );
+      sent += await escalateDecision(deps, outbox, n.data.requestId, n.data.to, card, n.data.text);
       continue;
     }
     for (const to of n.data.to) {

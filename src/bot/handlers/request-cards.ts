@@ -1,14 +1,8 @@
 /** Sending and updating approval cards, and telling the requester: the work that follows a turn. */
 import type { Request } from '../../store/records';
 import type { Deps } from '../../workflow';
-import {
-  addCardCopies,
-  cardCopies,
-  channelUserId,
-  referenceOf,
-  type Copy,
-  type Reference,
-} from '../conversations';
+import { addCardCopies, cardCopies, channelUserId, referenceOf, type Copy } from '../conversations';
+import type { AdaptiveCard } from '../cards/types';
 import type { Outbox } from '../outbox';
 import { approversOf, requestView } from '../reads';
 import { approvalBaseCard, requestStatusCard } from '../views/approval-card';
@@ -62,7 +56,7 @@ export async function escalateDecision(
   outbox: Outbox,
   requestId: string,
   to: string[],
-  notice: (ref: Reference) => Promise<string | undefined>,
+  notice: AdaptiveCard,
   waited: string,
 ): Promise<number> {
   const r = (await deps.store.get('request', requestId))?.record;
@@ -74,10 +68,11 @@ export async function escalateDecision(
   for (const id of to) {
     const ref = await referenceOf(deps, id);
     if (!ref) continue;
-    const activityId = approvers.includes(id) ? await outbox.send(ref, card) : await notice(ref);
+    const approver = approvers.includes(id);
+    const activityId = await outbox.send(ref, approver ? card : notice);
     if (!activityId) continue;
     sent++;
-    if (approvers.includes(id)) copies.push({ reference: ref, activityId });
+    if (approver) copies.push({ reference: ref, activityId });
   }
   if (copies.length) await addCardCopies(deps, r.id, copies);
   return sent;
