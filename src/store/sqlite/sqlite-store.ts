@@ -287,29 +287,30 @@ export class SqliteStore implements Store {
     const insert = this.sql(
       `INSERT INTO audit (seq, id, at, at_utc, actor_id, actor_role, action, target_kind, target_id, outcome, cites,
          profile_id, profile_version, key, details, prev_hash, hash)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (@seq, @id, @at, @at_utc, @actor_id, @actor_role, @action, @target_kind, @target_id, @outcome, @cites,
+         @profile_id, @profile_version, @key, @details, @prev_hash, @hash)`,
     );
     const atUtc = normaliseDate(unit.at);
     for (const e of events) {
-      insert.run(
-        e.seq,
-        e.id,
-        e.at,
-        atUtc,
-        e.actor.id,
-        e.actor.role ?? null,
-        e.action,
-        e.target.kind,
-        e.target.id,
-        e.outcome,
-        JSON.stringify(e.cites),
-        e.profileId ?? null,
-        e.profileVersion ?? null,
-        e.key,
-        JSON.stringify(e.details),
-        e.prevHash,
-        e.hash,
-      );
+      insert.run({
+        seq: e.seq,
+        id: e.id,
+        at: e.at,
+        at_utc: atUtc,
+        actor_id: e.actor.id,
+        actor_role: e.actor.role ?? null,
+        action: e.action,
+        target_kind: e.target.kind,
+        target_id: e.target.id,
+        outcome: e.outcome,
+        cites: JSON.stringify(e.cites),
+        profile_id: e.profileId ?? null,
+        profile_version: e.profileVersion ?? null,
+        key: e.key,
+        details: JSON.stringify(e.details),
+        prev_hash: e.prevHash,
+        hash: e.hash,
+      });
     }
     this.sql('INSERT INTO units (key, at, result) VALUES (?, ?, ?)').run(unit.key, unit.at, result);
     return { status: 'committed', events, versions };
