@@ -77,20 +77,14 @@ export class KeptClientsAuthentication extends BotFrameworkAuthentication {
   }
 
   async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
-    const r = await this.inner.authenticateRequest(activity, authHeader);
-    return r.connectorFactory
-      ? { ...r, connectorFactory: this.kept(r.connectorFactory, r.claimsIdentity) }
-      : r;
+    return this.keptResult(await this.inner.authenticateRequest(activity, authHeader));
   }
 
   async authenticateStreamingRequest(
     authHeader: string,
     channelIdHeader: string,
   ): Promise<AuthenticateRequestResult> {
-    const r = await this.inner.authenticateStreamingRequest(authHeader, channelIdHeader);
-    return r.connectorFactory
-      ? { ...r, connectorFactory: this.kept(r.connectorFactory, r.claimsIdentity) }
-      : r;
+    return this.keptResult(await this.inner.authenticateStreamingRequest(authHeader, channelIdHeader));
   }
 
   createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
@@ -114,6 +108,12 @@ export class KeptClientsAuthentication extends BotFrameworkAuthentication {
 
   override authenticateChannelRequest(authHeader: string): Promise<ClaimsIdentity> {
     return this.inner.authenticateChannelRequest(authHeader);
+  }
+
+  private keptResult(r: AuthenticateRequestResult): AuthenticateRequestResult {
+    return r.connectorFactory
+      ? { ...r, connectorFactory: this.kept(r.connectorFactory, r.claimsIdentity) }
+      : r;
   }
 
   private kept(factory: ConnectorFactory, claims: ClaimsIdentity): ConnectorFactory {

@@ -1,7 +1,14 @@
 /** Sending and updating approval cards, and telling the requester: the work that follows a turn. */
 import type { Request } from '../../store/records';
 import type { Deps } from '../../workflow';
-import { addCardCopies, cardCopies, channelUserId, referenceOf, type Copy } from '../conversations';
+import {
+  addCardCopies,
+  cardCopies,
+  channelUserId,
+  referenceOf,
+  type Copy,
+  type Reference,
+} from '../conversations';
 import type { AdaptiveCard } from '../cards/types';
 import type { Outbox } from '../outbox';
 import { approversOf, requestView } from '../reads';
@@ -29,20 +36,37 @@ export async function baseCardOf(deps: Deps, r: Request, approvers?: string[], n
   });
 }
 
+/** Sends a request's approval card to each conversation and keeps the copies sent, so a decision updates
+ * them; how many were sent. */
+async function sendKeptCopies(
+  deps: Deps,
+  outbox: Outbox,
+  requestId: string,
+  refs: Reference[],
+  card: AdaptiveCard,
+): Promise<number> {
+  const copies: Copy[] = [];
+  for (const ref of refs) {
+    const activityId = await outbox.send(ref, card);
+    if (activityId) copies.push({ reference: ref, activityId });
+  }
+  if (copies.length) await addCardCopies(deps, requestId, copies);
+  return copies.length;
+}
+
 /** Sends the base approval card to each approver's conversation (once per conversation) and keeps the copies. */
 export async function sendApprovalCards(deps: Deps, outbox: Outbox, r: Request): Promise<void> {
   const approvers = await approversOf(deps, r);
   const card = await baseCardOf(deps, r, approvers);
   const sentTo = new Set((await cardCopies(deps, r.id)).map((c) => c.reference.conversation.id));
-  const copies: Copy[] = [];
+  const refs: Reference[] = [];
   for (const id of approvers) {
     const ref = await referenceOf(deps, id);
     if (!ref || sentTo.has(ref.conversation.id)) continue;
     sentTo.add(ref.conversation.id);
-    const activityId = await outbox.send(ref, card);
-    if (activityId) copies.push({ reference: ref, activityId });
+    refs.push(ref);
   }
-  if (copies.length) await addCardCopies(deps, r.id, copies);
+  await sendKeptCopies(deps, outbox, r.id, refs, card);
 }
 
 /**
@@ -62,20 +86,16 @@ export async function escalateDecision(
   const r = (await deps.store.get('request', requestId))?.record;
   if (!r || !['pending', 'escalated'].includes(r.status)) return 0;
   const approvers = await approversOf(deps, r);
-  const card = await baseCardOf(deps, r, approvers, waited);
-  const copies: Copy[] = [];
+  const toApprovers: Reference[] = [];
   let sent = 0;
   for (const id of to) {
     const ref = await referenceOf(deps, id);
     if (!ref) continue;
-    const approver = approvers.includes(id);
-    const activityId = await outbox.send(ref, approver ? card : notice);
-    if (!activityId) continue;
-    sent++;
-    if (approver) copies.push({ reference: ref, activityId });
+    if (approvers.includes(id)) toApprovers.push(ref);
+    else if (await outbox.send(ref, notice)) sent++;
   }
-  if (copies.length) await addCardCopies(deps, r.id, copies);
-  return sent;
+  const card = await baseCardOf(deps, r, approvers, waited);
+  return sent + (await sendKeptCopies(deps, outbox, r.id, toApprovers, card));
 }
 
 /** Every copy of the approval card shows the request as it is now. */
