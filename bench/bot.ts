@@ -29,7 +29,13 @@ export async function invokeRatio(rounds = 60): Promise<{ ratio: number; overtMs
   await new Promise<void>((r) => connector.listen(0, '127.0.0.1', r));
   const serviceUrl = `http://127.0.0.1:${(connector.address() as { port: number }).port}/`;
   const running = await start(
-    { OVERT_DATA: join(dir, 'overt'), OVERT_DEMO: 'off', BOT_PORT: '0', TAB_PORT: '0' },
+    {
+      OVERT_DATA: join(dir, 'overt'),
+      OVERT_DEMO: 'off',
+      BOT_PORT: '0',
+      TAB_PORT: '0',
+      OVERT_BOT_TENANTS: 'bench',
+    },
     () => undefined,
   );
   const bare = await startBareBot(join(dir, 'bare.sqlite'));

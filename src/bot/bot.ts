@@ -42,9 +42,10 @@ export async function onTurn(
   outbox: Outbox,
   after: Task[],
   log: (s: string) => void,
+  staffMap: Readonly<Record<string, string>> = {},
 ) {
   const a = ctx.activity;
-  const staff = await staffOf(deps, a.from ?? {});
+  const staff = await staffOf(deps, a.from ?? {}, staffMap);
   // References are kept from messages and installs, not from card clicks: an invoke writes only what its verb does.
   if (staff && a.type !== ActivityTypes.Invoke) {
     const ref = Reference.safeParse(TurnContext.getConversationReference(a));

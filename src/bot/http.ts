@@ -11,7 +11,7 @@ import {
   type Activity,
   type TurnContext,
 } from 'botbuilder';
-import { AuthenticationError } from 'botframework-connector';
+import { AuthenticationError, type AuthenticateRequestResult } from 'botframework-connector';
 import { z } from 'zod';
 import type { Handler } from '../server/health';
 import type { Deps } from '../workflow';
@@ -20,13 +20,17 @@ import { KeptClientsAuthentication } from './auth';
 import { onTurn } from './bot';
 import { followNotices } from './notices';
 import { Outbox, type Task } from './outbox';
-import type { BotSettings } from './settings';
+import { auditRefusal, refusalOf, type Seen } from './identity';
+import { tenantsOf, type BotSettings } from './settings';
 
 const MAX_BODY = 512 * 1024;
+/** A Teams activity, card and all, nests some twenty levels; anything past this is not an activity. */
+export const MAX_DEPTH = 64;
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
+  403: 'Forbidden',
   405: 'Method Not Allowed',
   413: 'Payload Too Large',
   500: 'Internal Server Error',
@@ -59,14 +63,33 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
   });
 }
 
+/** How deep the JSON text nests (objects and arrays), scanned without parsing, stopping past `max`. */
+export function depthOf(text: string, max = MAX_DEPTH): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92)
+        i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > deepest && (deepest = depth) > max) return deepest;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return deepest;
+}
+
 /**
  * The adapter, entered below its HTTP layer: this endpoint has read the body and checked its envelope, so the
  * activity goes straight to authentication and the turn, and the invoke's answer comes back as a value.
  * (CloudAdapter.process would parse the same body and a response object again, then write through them.)
  */
 class Adapter extends CloudAdapter {
-  turn(authHeader: string, activity: Activity, logic: (ctx: TurnContext) => Promise<void>) {
-    return this.processActivity(authHeader, withDates(activity), logic);
+  turn(auth: AuthenticateRequestResult, activity: Activity, logic: (ctx: TurnContext) => Promise<void>) {
+    return this.processActivity(auth, withDates(activity), logic);
   }
 }
 
@@ -120,7 +143,11 @@ export function botEndpoint(
     MicrosoftAppTenantId: settings.MicrosoftAppTenantId,
     MicrosoftAppType: settings.MicrosoftAppType,
   });
-  const adapter = new Adapter(new KeptClientsAuthentication(auth));
+  const authentication = new KeptClientsAuthentication(auth);
+  const adapter = new Adapter(authentication);
+  const tenants = tenantsOf(settings);
+  if (!tenants.length)
+    log('bot: no tenant is configured (OVERT_BOT_TENANTS or OVERT_AUTH_TENANTS): every activity is refused');
   adapter.onTurnError = async (_ctx, err) => log(`bot: turn failed: ${err.stack ?? err.message}`);
   const outbox = new Outbox(adapter, settings.MicrosoftAppId, log);
   const notices = followNotices(deps, outbox, settings.OVERT_NOTICES_EVERY * 1000, log);
@@ -136,6 +163,10 @@ export function botEndpoint(
       problem(res, 413, `an activity is at most ${MAX_BODY} bytes`);
       return true;
     }
+    if (depthOf(text) > MAX_DEPTH) {
+      problem(res, 400, `the activity nests deeper than ${MAX_DEPTH} levels`);
+      return true;
+    }
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -148,19 +179,33 @@ export function botEndpoint(
       problem(res, 400, z.prettifyError(envelope.error));
       return true;
     }
-    const after: Task[] = [];
-    const authHeader = req.headers.authorization ?? '';
+    const activity = envelope.data as unknown as Activity;
+    let authenticated: AuthenticateRequestResult;
     try {
-      const r = await adapter.turn(authHeader, envelope.data as unknown as Activity, (ctx) =>
-        onTurn(ctx, deps, outbox, after, log),
+      authenticated = await authentication.authenticateRequest(activity, req.headers.authorization ?? '');
+    } catch (err) {
+      // Whatever fails while a token is checked (a forged signature, `alg: none`, HS256, keys that could not
+      // be fetched) means the sender is not authenticated: 401, never the turn's 500.
+      if (!(err instanceof AuthenticationError)) log(`bot: authentication failed: ${(err as Error).message}`);
+      problem(res, 401, `the request is not authenticated: ${(err as Error).message}`);
+      return true;
+    }
+    const refused = refusalOf(envelope.data as Seen, tenants);
+    if (refused) {
+      await auditRefusal(deps, envelope.data as Seen, refused);
+      log(`bot: refused an activity: ${refused.message}`);
+      problem(res, 403, refused.message);
+      return true;
+    }
+    const after: Task[] = [];
+    try {
+      const r = await adapter.turn(authenticated, activity, (ctx) =>
+        onTurn(ctx, deps, outbox, after, log, settings.OVERT_AUTH_STAFF_MAP),
       );
       answer(res, r?.status ?? 200, r?.body);
     } catch (err) {
-      if (err instanceof AuthenticationError) problem(res, 401, err.message);
-      else {
-        log(`bot: turn failed: ${(err as Error).stack ?? String(err)}`);
-        problem(res, 500, 'the turn failed');
-      }
+      log(`bot: turn failed: ${(err as Error).stack ?? String(err)}`);
+      problem(res, 500, 'the turn failed');
       return true;
     }
     outbox.run(after);

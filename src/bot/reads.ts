@@ -8,23 +8,21 @@ import type { Check, Child, Consent, Objection, Request, Staff } from '../store/
 import type { Versioned } from '../store/store';
 import { canActForTeam } from '../workflow/context';
 import type { Deps, VerdictSummary } from '../workflow';
+import { staffIdOf } from './identity';
 import type { DecisionFacts } from '../workflow/context';
 import type { ChildSummary, RequestLine } from './views/conversation-cards';
 import type { RequestView } from './views/request-view';
 import type { VerdictView } from './views/verdict';
 
-/** The acting member of staff, by the Entra object id Teams sends, else by the channel's user id. Roles come
- * from the store, never from a card. */
+/** The member of staff an activity comes from: found only by the Entra object id Teams sends
+ * (`from.aadObjectId`), through the configured map; `from.id` is never used (any channel can claim one). Roles come from the store, never from a card. */
 export async function staffOf(
   deps: Deps,
-  from: { id?: string; aadObjectId?: string },
+  from: { aadObjectId?: string },
+  map: Readonly<Record<string, string>> = {},
 ): Promise<Staff | undefined> {
-  for (const id of [from.aadObjectId, from.id])
-    if (id) {
-      const s = await deps.store.get('staff', id);
-      if (s) return s.record;
-    }
-  return undefined;
+  if (!from.aadObjectId) return undefined;
+  return (await deps.store.get('staff', staffIdOf(from.aadObjectId, map)))?.record;
 }
 
 export const nameOf = async (deps: Deps, id: string | undefined): Promise<string> =>

@@ -1,6 +1,20 @@
 /** The bot's Bot Framework settings, from the environment. Without an app id the endpoint accepts unsigned
- * activities (local runs, the Agents Playground); with one it demands a valid Bot Framework token. */
+ * activities (local runs, the Agents Playground); with one it demands a valid Bot Framework token. Either
+ * way it answers only Microsoft Teams activities from the tenants configured here. */
 import { z } from 'zod';
+
+const list = z
+  .string()
+  .default('')
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
+
+/** The fictional demo's tenant: the Agents Playground's (scripts/playground.ts) and the tests'. */
+export const DEMO_TENANT = 'demo-tenant';
 
 export const BotSettings = z.object({
   MicrosoftAppId: z.string().trim().default(''),
@@ -9,6 +23,28 @@ export const BotSettings = z.object({
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
   /** How often notices from the timers are delivered, in seconds. */
   OVERT_NOTICES_EVERY: z.coerce.number().int().min(1).default(10),
+  /** The Entra tenants whose Teams users the bot answers (comma-separated). Unset: the API's
+   * OVERT_AUTH_TENANTS; with neither, only the demo's tenant when the demo is asked for (OVERT_DEMO_AUTH=on),
+   * else nobody. */
+  OVERT_BOT_TENANTS: list,
+  OVERT_AUTH_TENANTS: list,
+  OVERT_DEMO_AUTH: z.enum(['on', 'off']).default('off'),
+  /** Entra object id → staff id, as the API reads it; a person whose object id is a staff id needs no entry. */
+  OVERT_AUTH_STAFF_MAP: z
+    .string()
+    .default('{}')
+    .transform((s, ctx) => {
+      try {
+        return z.record(z.string().min(1), z.string().min(1)).parse(JSON.parse(s));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'a JSON object of Entra id → staff id' });
+        return z.NEVER;
+      }
+    }),
+  /** Proactive messages per second to one conversation, and to the whole tenant (Teams: 7 per second per
+   * conversation, and a little more than 50 per second per app per tenant; we keep under both). */
+  OVERT_BOT_PER_CONVERSATION_PER_SECOND: z.coerce.number().min(0.1).max(7).default(5),
+  OVERT_BOT_PER_TENANT_PER_SECOND: z.coerce.number().min(1).max(50).default(40),
 });
 export type BotSettings = z.infer<typeof BotSettings>;
 
@@ -16,4 +52,11 @@ export function botSettings(env: NodeJS.ProcessEnv): BotSettings {
   const parsed = BotSettings.safeParse(env);
   if (!parsed.success) throw new Error(`bot configuration: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
+}
+
+/** The tenants the bot answers, by the rule above. */
+export function tenantsOf(s: BotSettings): string[] {
+  if (s.OVERT_BOT_TENANTS.length) return s.OVERT_BOT_TENANTS;
+  if (s.OVERT_AUTH_TENANTS.length) return s.OVERT_AUTH_TENANTS;
+  return s.OVERT_DEMO_AUTH === 'on' ? [DEMO_TENANT] : [];
 }

@@ -40,6 +40,7 @@ export async function botWorld(env: Record<string, string> = {}): Promise<BotWor
       BOT_PORT: '0',
       TAB_PORT: '0',
       OVERT_NOTICES_EVERY: '1',
+      OVERT_BOT_TENANTS: 'demo-tenant',
       ...env,
     },
     () => undefined,

@@ -1,0 +1,97 @@
+/**
+ * Who may talk to the bot: only Microsoft Teams (`channelId: "msteams"`), only the tenants configured
+ * (settings.ts), and only a person identified by their Entra object id (`from.aadObjectId`), which is then
+ * mapped to a member of staff (OVERT_AUTH_STAFF_MAP, or a staff id equal to it). `from.id` and a name are
+ * claims any channel can make up and are never used to find a person. A refused activity is answered 403
+ * with the reason and written nowhere but the audit trail.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Deps } from '../workflow';
+
+export type Refusal = { reason: 'channel' | 'tenant' | 'identity'; message: string };
+
+export type Seen = {
+  type?: unknown;
+  id?: unknown;
+  name?: unknown;
+  channelId?: unknown;
+  from?: { id?: unknown; aadObjectId?: unknown };
+  conversation?: { id?: unknown; tenantId?: unknown; conversationType?: unknown };
+  channelData?: { tenant?: { id?: unknown } };
+  value?: { action?: { verb?: unknown } };
+};
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
+/** A claimed value as kept on the record: text, at most 200 characters. */
+const claim = (v: unknown): string => (typeof v === 'string' ? v.slice(0, 200) : '');
+
+/** The activity's tenant: Teams sends it in `channelData.tenant.id` and `conversation.tenantId`; when both
+ * are present they must agree. */
+export function tenantOf(a: Seen): string | undefined {
+  const fromChannel = text(a.channelData?.tenant?.id);
+  const fromConversation = text(a.conversation?.tenantId);
+  if (fromChannel && fromConversation && fromChannel !== fromConversation) return undefined;
+  return fromChannel ?? fromConversation;
+}
+
+/** Activities a person sends (as opposed to Teams telling the bot about a conversation). */
+const PERSON_ACTIVITIES = new Set(['message', 'invoke', 'messageReaction', 'messageUpdate', 'messageDelete']);
+
+export function refusalOf(a: Seen, tenants: readonly string[]): Refusal | undefined {
+  if (a.channelId !== 'msteams')
+    return {
+      reason: 'channel',
+      message: `Overt answers only Microsoft Teams; this activity came from the "${String(a.channelId)}" channel`,
+    };
+  const tenant = tenantOf(a);
+  if (!tenant || !tenants.includes(tenant))
+    return {
+      reason: 'tenant',
+      message: tenant
+        ? `Overt does not serve the tenant "${tenant}"`
+        : 'the activity names no tenant (channelData.tenant.id and conversation.tenantId), or two that differ',
+    };
+  if (PERSON_ACTIVITIES.has(String(a.type)) && !text(a.from?.aadObjectId))
+    return {
+      reason: 'identity',
+      message:
+        'the sender has no Entra object id (from.aadObjectId): Overt acts only for people it can identify',
+    };
+  return undefined;
+}
+
+/** The refusal on the audit trail: who claimed to send it (never as the actor: nobody was identified),
+ * what it asked for, and why it was refused. Its only write. */
+export async function auditRefusal(deps: Deps, a: Seen, refusal: Refusal): Promise<void> {
+  const id = claim(a.id) || randomUUID();
+  await deps.store.commit({
+    key: `bot-refused:${id}`,
+    at: deps.clock().toISOString(),
+    writes: [],
+    audit: [
+      {
+        actor: { id: 'unidentified' },
+        action: 'bot.activity',
+        target: { kind: 'activity', id },
+        outcome: 'refuse',
+        details: {
+          reason: refusal.reason,
+          message: refusal.message,
+          channelId: claim(a.channelId),
+          tenantId: claim(text(a.channelData?.tenant?.id) ?? a.conversation?.tenantId),
+          type: claim(a.type),
+          name: claim(a.name),
+          verb: claim(a.value?.action?.verb),
+          claimedFromId: claim(a.from?.id),
+          claimedAadObjectId: claim(a.from?.aadObjectId),
+          conversationType: claim(a.conversation?.conversationType),
+        },
+      },
+    ],
+  });
+}
+
+/** The staff id an Entra object id maps to: the configured map first, else a staff record of that id. */
+export function staffIdOf(aadObjectId: string, map: Readonly<Record<string, string>>): string {
+  return map[aadObjectId] ?? aadObjectId;
+}
