@@ -22,7 +22,7 @@ export function createApi(
   const projection = new AuditProjection(deps.store);
   // Warm the projection in the background; every route that needs it syncs again first.
   projection.sync().catch((err: Error) => options.log?.(`audit projection: ${err.message}`));
-  const api = router(routes, deps, projection, authenticator(auth, options.keys));
+  const api = router(routes, deps, projection, authenticator(auth, options.keys, options.log));
   const page = staticHandler(deps.store, auth.OVERT_DEMO_AUTH === 'on');
   return {
     projection,

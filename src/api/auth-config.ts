@@ -46,7 +46,54 @@ export const AuthConfig = z.object({
 });
 export type AuthConfig = z.infer<typeof AuthConfig>;
 
+/** Settings that mean real people sign in (Teams SSO for the tab, Bot Framework for the bot). */
+const REAL_SIGN_IN = [
+  'OVERT_AUTH_AUDIENCE',
+  'OVERT_AUTH_TENANTS',
+  'OVERT_AUTH_STAFF_MAP',
+  'MicrosoftAppId',
+  'MicrosoftAppPassword',
+] as const;
+
+/**
+ * How people sign in, decided once at start: demo personas only when the operator asks for the demo
+ * (`OVERT_DEMO_AUTH=on`, `npm run demo`), never together with a real sign-in setting — that is refused,
+ * naming both — else Teams SSO only. The line is what the service logs at start.
+ */
+export function signInMode(
+  env: NodeJS.ProcessEnv,
+): { ok: true; mode: 'demo' | 'sso'; line: string } | { ok: false; message: string } {
+  const demo = env.OVERT_DEMO_AUTH?.trim() || 'off';
+  if (demo !== 'on' && demo !== 'off')
+    return { ok: false, message: `configuration: OVERT_DEMO_AUTH must be "on" or "off", not "${demo}"` };
+  const real = REAL_SIGN_IN.filter((k) => {
+    const v = env[k]?.trim();
+    return v && v !== '{}';
+  });
+  if (demo === 'on') {
+    if (real.length)
+      return {
+        ok: false,
+        message: `configuration: OVERT_DEMO_AUTH=on (demo personas) cannot be used with real sign-in settings (${real.join(', ')}): unset OVERT_DEMO_AUTH for a real service, or those settings for the demo`,
+      };
+    return {
+      ok: true,
+      mode: 'demo',
+      line: 'sign-in: DEMO personas (OVERT_DEMO_AUTH=on): anyone who can reach the tab may act as a demo person; never use this with real data',
+    };
+  }
+  return {
+    ok: true,
+    mode: 'sso',
+    line: real.length
+      ? `sign-in: Teams SSO only (configured: ${real.join(', ')}); demo personas off`
+      : 'sign-in: Teams SSO only, not configured yet (set OVERT_AUTH_AUDIENCE, OVERT_AUTH_TENANTS, OVERT_AUTH_STAFF_MAP); demo personas off',
+  };
+}
+
 export function loadAuthConfig(env: NodeJS.ProcessEnv): AuthConfig {
+  const mode = signInMode(env);
+  if (!mode.ok) throw new Error(mode.message);
   const r = AuthConfig.safeParse(env);
   if (!r.success) throw new Error(`configuration: ${z.prettifyError(r.error)}`);
   return r.data;

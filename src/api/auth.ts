@@ -10,7 +10,26 @@ export const DEMO_HEADER = 'x-overt-demo-persona';
 /** Entra ID signs with RS256; anything else (`none`, HS256 with a guessed secret …) is refused. */
 const ALGORITHMS = ['RS256'];
 
-export function authenticator(config: AuthConfig, keys?: JWTVerifyGetKey) {
+/** What the person is told when their token could not carry their groups. */
+export const OVERAGE =
+  'you are signed in, but you are in too many groups for your sign-in to carry them, so Overt cannot tell ' +
+  'which member of staff you are. Ask your administrator to map your account itself to you in Overt ' +
+  '(OVERT_AUTH_STAFF_MAP), or to limit the app registration\'s groups claim to "Groups assigned to the ' +
+  'application" and assign your group to the app.';
+
+/** The token says the user's groups were too many to include (Entra ID group overage). */
+function groupOverage(payload: Record<string, unknown>): boolean {
+  if (Array.isArray(payload.groups)) return false;
+  if (payload.hasgroups === true || payload.hasgroups === 'true') return true;
+  const names = payload._claim_names;
+  return typeof names === 'object' && names !== null && 'groups' in names;
+}
+
+export function authenticator(
+  config: AuthConfig,
+  keys?: JWTVerifyGetKey,
+  log: (s: string) => void = (s) => console.error(s),
+) {
   const jwks = keys ?? createRemoteJWKSet(new URL(config.OVERT_AUTH_JWKS_URL), { cooldownDuration: 30_000 });
 
   async function fromToken(token: string): Promise<Caller> {
@@ -45,6 +64,15 @@ export function authenticator(config: AuthConfig, keys?: JWTVerifyGetKey) {
       (x): x is string => typeof x === 'string',
     );
     const staffId = ids.map((id) => config.OVERT_AUTH_STAFF_MAP[id]).find(Boolean);
+    if (!staffId && groupOverage(payload)) {
+      // Entra leaves the groups out of a token when the user is in too many (over 200 in a JWT; any in
+      // an implicit-flow token): it sends `hasgroups` or `_claim_names` instead. Overt does not call Graph
+      // for them, so the administrator must map the user, or give the app its groups another way.
+      log(
+        `sign-in: user ${String(payload.oid)} of tenant ${tid} is mapped to no staff and the token omits their groups (group overage: ${'hasgroups' in payload ? 'hasgroups' : '_claim_names'}); map the object id in OVERT_AUTH_STAFF_MAP, or set the app registration's groups claim to "Groups assigned to the application" and assign the mapped groups to the app`,
+      );
+      return { ok: false, status: 403, detail: OVERAGE };
+    }
     if (!staffId)
       return {
         ok: false,

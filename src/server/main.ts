@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { isEmpty, seedDemo } from '../cli/service';
+import { signInMode } from '../api/auth-config';
 import { loadConfig, loadCustomProfiles, workflowSettings, type Config } from '../config';
 import { openStore } from '../store/open';
 import type { Store } from '../store/store';
@@ -77,6 +78,10 @@ export async function start(
 ): Promise<Running> {
   const config = loadConfig(env);
   if (!config.ok) throw new Error(config.message);
+  // Demo personas only when asked for, never beside real sign-in: decided (and logged) before anything opens.
+  const signIn = signInMode(env === process.env ? env : { ...process.env, ...env });
+  if (!signIn.ok) throw new Error(signIn.message);
+  log(signIn.line);
   const profiles = loadCustomProfiles(config.value.OVERT_PROFILE_FILES);
   if (!profiles.ok) throw new Error(profiles.message);
   const opened = await openStore({ dataDir: config.value.OVERT_DATA, kind: config.value.OVERT_STORE }, env);

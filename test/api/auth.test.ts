@@ -96,6 +96,49 @@ describe('SSO token validation', () => {
   });
 });
 
+describe('Entra group overage (issue 12, fault 11)', () => {
+  // A user in too many groups gets a token with `hasgroups` or `_claim_names` instead of `groups`.
+  const overage = [
+    ['hasgroups', { hasgroups: true }],
+    [
+      '_claim_names',
+      {
+        _claim_names: { groups: 'src1' },
+        _claim_sources: {
+          src1: { endpoint: 'https://graph.windows.net/tenant/users/oid-unmapped/getMemberObjects' },
+        },
+      },
+    ],
+  ] as const;
+
+  it.each(overage)(
+    'a token with %s instead of groups: a 403 saying what the administrator must change, and a log line',
+    async (_name, claims) => {
+      const demo = await startApi({ OVERT_AUTH_STAFF_MAP: JSON.stringify({ 'group-ig': 'ig' }) });
+      try {
+        const t = await demo.token('sm', { oid: 'oid-unmapped', ...claims });
+        const res = await fetch(`${demo.base}/api/v1/me`, { headers: { authorization: `Bearer ${t}` } });
+        expect(res.status).toBe(403);
+        const body = (await res.json()) as { detail: string; code: string };
+        expect(body.code).toBe('NOT_MAPPED');
+        expect(body.detail).toMatch(/too many groups/);
+        expect(body.detail).toMatch(/Ask your administrator to map your account/);
+        expect(demo.logs.join('\n')).toMatch(
+          /user oid-unmapped .*group overage: (hasgroups|_claim_names)\).*OVERT_AUTH_STAFF_MAP.*Groups assigned to the application/,
+        );
+      } finally {
+        await demo.close();
+      }
+    },
+  );
+
+  it('a user mapped by object id is let in even when the token omits their groups', async () => {
+    const t = await api.token('ig', { hasgroups: true });
+    const res = await withToken(t);
+    expect(res.status).toBe(200);
+  });
+});
+
 describe('demo personas', () => {
   it('are refused when demo auth is off', async () => {
     const res = await fetch(`${api.base}/api/v1/me`, { headers: { 'x-overt-demo-persona': 'demo-sm' } });

@@ -25,6 +25,8 @@ export const OIDS = {
 export interface Api {
   w: World;
   base: string;
+  /** What the API logged (sign-in problems, the projection). */
+  logs: string[];
   token: (
     who: keyof typeof OIDS,
     claims?: Record<string, unknown>,
@@ -62,7 +64,8 @@ export async function startApi(env: Record<string, string> = {}): Promise<Api> {
     OVERT_AUTH_STAFF_MAP: JSON.stringify(Object.fromEntries(Object.entries(OIDS).map(([s, o]) => [o, s]))),
     ...env,
   });
-  const { handlers } = createApi(w.deps, config);
+  const logs: string[] = [];
+  const { handlers } = createApi(w.deps, config, { log: (s) => logs.push(s) });
   const server = createServer((req, res) => {
     void (async () => {
       for (const h of handlers) if (await h(req, res)) return;
@@ -82,6 +85,7 @@ export async function startApi(env: Record<string, string> = {}): Promise<Api> {
   return {
     w,
     base,
+    logs,
     token,
     get: async (path, who) => fetch(`${base}${path}`, { headers: await auth(who) }),
     send: async (method, path, body, who, key = `api-test-key-${++k}`) =>

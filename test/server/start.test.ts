@@ -13,7 +13,8 @@ describe('npm start', () => {
     const logs: string[] = [];
     const running = await start({ OVERT_DATA: data, BOT_PORT: '0', TAB_PORT: '0' }, (s) => logs.push(s));
     try {
-      expect(logs[0]).toMatch(/^creating the fictional demo service/);
+      expect(logs[0]).toMatch(/^sign-in: Teams SSO only/);
+      expect(logs[1]).toMatch(/^creating the fictional demo service/);
       expect(logs.join('\n')).toMatch(/demo service: 3 teams, 40 children, \d+ requests/);
       for (const server of running.servers) {
         const port = (server.address() as { port: number }).port;
