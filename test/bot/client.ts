@@ -1,5 +1,6 @@
 /** A plain HTTP client for /api/messages: activities as Teams would send them, unsigned (no app id). */
 import { randomUUID } from 'node:crypto';
+import { shownText } from '../../src/bot/cards/build';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -72,7 +73,7 @@ export async function execute(
   );
 }
 
-/** All the text a card shows, flattened, for assertions. */
+/** All the text a card shows, flattened, for assertions: as a reader sees it once markdown is rendered. */
 export function textOf(card: unknown): string {
   const out: string[] = [];
   const walk = (v: unknown) => {
@@ -80,7 +81,7 @@ export function textOf(card: unknown): string {
     else if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
       for (const k of ['text', 'title', 'value', 'label'])
-        if (typeof o[k] === 'string') out.push(o[k] as string);
+        if (typeof o[k] === 'string') out.push(shownText(o[k] as string));
       Object.entries(o).forEach(([k, x]) => k !== 'refresh' && walk(x));
     }
   };

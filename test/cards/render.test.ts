@@ -6,7 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
+import { shownText } from '../../src/bot/cards/build';
 import { validateCard } from '../../src/bot/cards/validate';
+import { approverCard } from '../../src/bot/views/approval-card';
+import { HOSTILE, hostileView } from './samples';
 import { launchChromium, screenshot, type BrowserSession } from '../browser/chromium';
 import { SAMPLE_CARDS } from './samples';
 
@@ -15,10 +18,19 @@ type Rendered = {
   text: string;
   inputs: number;
   buttons: string[];
+  links: (string | null)[];
+  markup: number;
 };
 
-/** Runs in the page: parse, validate and render one card with the renderer's own error reporting. */
+/** Runs in the page: parse, validate and render one card with the renderer's own error reporting. Markdown is
+ * processed as Teams does (markdown-it, with bare URLs linked), so text that would become a link or emphasis
+ * in Teams does here too. */
 const RENDERER = `
+const md = window.markdownit({ html: false, linkify: true, breaks: false });
+window.AdaptiveCards.AdaptiveCard.onProcessMarkdown = (text, result) => {
+  result.outputHtml = md.render(text);
+  result.didProcess = true;
+};
 window.renderCard = (json) => {
   const AC = window.AdaptiveCards;
   const card = new AC.AdaptiveCard();
@@ -41,6 +53,8 @@ window.renderCard = (json) => {
     text: host.innerText,
     inputs: host.querySelectorAll('input, textarea, select').length,
     buttons: Array.from(host.querySelectorAll('button')).map((b) => b.innerText.trim()),
+    links: Array.from(host.querySelectorAll('a')).map((a) => a.getAttribute('href')),
+    markup: host.querySelectorAll('strong, em, li, code, h1, h2, h3, img, del').length,
   };
 };`;
 
@@ -55,13 +69,14 @@ function visibleStrings(value: unknown, found: string[] = []): string[] {
   if (Array.isArray(value)) value.forEach((item) => visibleStrings(item, found));
   else if (typeof value === 'object' && value !== null) {
     const node = value as Record<string, unknown>;
-    if (node['type'] === 'TextBlock' && typeof node['text'] === 'string') found.push(node['text']);
+    if (node['type'] === 'TextBlock' && typeof node['text'] === 'string') found.push(shownText(node['text']));
     if (typeof node['label'] === 'string') found.push(node['label']);
     if (node['type'] === 'Input.Toggle' && typeof node['title'] === 'string') found.push(node['title']);
     if (node['type'] === 'Action.Execute' && typeof node['title'] === 'string' && !('userIds' in node))
       found.push(node['title']);
     if ('facts' in node && Array.isArray(node['facts'])) {
-      for (const f of node['facts'] as { title: string; value: string }[]) found.push(f.title, f.value);
+      for (const f of node['facts'] as { title: string; value: string }[])
+        found.push(shownText(f.title), shownText(f.value));
     }
     for (const [key, child] of Object.entries(node)) if (key !== 'refresh') visibleStrings(child, found);
   }
@@ -75,7 +90,7 @@ function render(page: Page, json: unknown): Promise<Rendered> {
   );
 }
 
-const normalise = (text: string): string => text.replace(/\s+/g, ' ').trim();
+const normalise = (text: string): string => text.replaceAll('\u2060', '').replace(/\s+/g, ' ').trim();
 
 describe('cards render in Chromium with adaptivecards', () => {
   let session: BrowserSession;
@@ -91,6 +106,7 @@ describe('cards render in Chromium with adaptivecards', () => {
     });
     await page.setContent(PAGE);
     await page.addScriptTag({ path: require.resolve('adaptivecards/dist/adaptivecards.min.js') });
+    await page.addScriptTag({ path: require.resolve('markdown-it/dist/markdown-it.min.js') });
     await page.addScriptTag({ content: RENDERER });
   });
 
@@ -108,6 +124,33 @@ describe('cards render in Chromium with adaptivecards', () => {
     const shown = normalise(rendered.text);
     for (const text of visibleStrings(card)) expect(shown).toContain(normalise(text));
     expect(rendered.buttons.length).toBeGreaterThanOrEqual((card.actions ?? []).length);
+  });
+
+  it('markdown a person typed renders as literal text: no link, no emphasis, no list (screenshot kept)', async () => {
+    // The approver's card, every field a person typed holding markdown and a phishing link.
+    const card = approverCard(hostileView, ['aad-team-manager', 'aad-case-manager']);
+    expect(validateCard(card)).toEqual({ ok: true });
+    const rendered = await render(page, card);
+    await screenshot(page.locator('#host'), 'cards/markdown-literal.png');
+    expect(rendered.events).toEqual([]);
+    expect(rendered.links).toEqual([]);
+    expect(rendered.markup).toBe(0);
+    const shown = normalise(rendered.text);
+    for (const typed of Object.values(HOSTILE)) expect(shown).toContain(normalise(typed));
+
+    // The same text put in a TextBlock and a fact without plainText is live markdown in this renderer: the
+    // check above can fail.
+    const raw = await render(page, {
+      type: 'AdaptiveCard',
+      version: '1.5',
+      body: [
+        { type: 'TextBlock', text: HOSTILE.rationale, wrap: true },
+        { type: 'FactSet', facts: [{ title: 'Platforms', value: HOSTILE.account }] },
+      ],
+    });
+    await screenshot(page.locator('#host'), 'cards/markdown-live-without-escaping.png');
+    expect(raw.links).toContain('https://phishing.invalid/login');
+    expect(raw.markup).toBeGreaterThan(0);
   });
 
   it('reports a renderer error for a broken card, so the checks above can fail', async () => {

@@ -23,6 +23,7 @@ import {
 } from '../../src/bot/cards/build';
 import { statusCard } from '../../src/bot/cards/status';
 import type { AdaptiveCard } from '../../src/bot/cards/types';
+import type { RequestView } from '../../src/bot/views/request-view';
 
 export type SampleCard = { name: string; card: AdaptiveCard };
 
@@ -100,6 +101,47 @@ const form = card(
     refresh: refresh(execute('request.refresh', 'Refresh', { requestId: 'req-1' }), ['aad-case-manager']),
   },
 );
+
+/** Markdown and links as a person might type them into each free-text field. */
+export const HOSTILE = {
+  rationale: 'Urgent: [Open the case file to approve](https://phishing.invalid/login) **now**',
+  account: '[@demo_north](https://phishing.invalid/a) _x_',
+  requester: 'Dara **Dunmore** (demo)',
+  reasons: '- first\n1. second <b>bold</b> {{DATE(2017-02-14T06:08:39Z, SHORT)}} www.phishing-demo.com',
+  objection: '# Heading ![img](https://phishing.invalid/i.png)',
+};
+
+/** A request as the approver sees it, every field a person typed holding markdown. */
+export const hostileView: RequestView = {
+  id: 'req-hostile',
+  version: 'v1',
+  caseRef: 'DEMO-0001',
+  childName: 'A.B. (demo)',
+  status: 'pending',
+  reason: 'risk-of-cse',
+  platforms: [{ platform: 'instagram', account: HOSTILE.account }],
+  viewer: 'own-personal-account',
+  rationale: HOSTILE.rationale,
+  requesterName: HOSTILE.requester,
+  createdAt: '2026-01-15T10:00:00.000Z',
+  authority: 'team-manager',
+  verdict: {
+    outcome: 'allow',
+    authority: 'team-manager',
+    explanation: 'The policy allows this request.',
+    clauses: [{ id: '000 §11', title: 'Open-source checks' }],
+    obligations: ['Do not view stories.'],
+  },
+  consent: 'given by the child (fictional)',
+  objection: HOSTILE.objection,
+  recentChecks: [],
+  decided: {
+    by: 'Arlo Ashdown (demo)',
+    at: '2026-01-16T10:00:00.000Z',
+    outcome: 'declined',
+    reasons: HOSTILE.reasons,
+  },
+};
 
 export const SAMPLE_CARDS: SampleCard[] = [
   { name: 'status-info', card: statusInfo },

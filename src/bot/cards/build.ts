@@ -40,8 +40,33 @@ function defined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
+/** The word joiner: invisible, unbreakable, and no part of a link's host or scheme to a linkifier. */
+const WJ = '\u2060';
+
+/**
+ * Text exactly as typed, for the places Teams reads as markdown (TextBlock text, FactSet titles and values):
+ * every character markdown or the card's `{{DATE()}}` functions act on is escaped with a backslash, a line
+ * that would start a list or a heading is escaped, and a word joiner follows each `.` or `:` inside a word,
+ * so that a linkifier sees no URL, host or address (`https://phishing.invalid` stays text). Overt puts no
+ * markdown and no links of its own in these places, so every string is made plain here, once, by the
+ * builders: text a person typed can never become a live link, emphasis or list.
+ */
+export function plainText(text: string): string {
+  return text
+    .replace(/[\\`*_{}[\]<>#~|&!]/g, '\\$&')
+    .replace(/^(\s*)([-+]|\d+[.)])(?=\s|$)/gm, (_m, space: string, mark: string) =>
+      mark.length === 1 ? `${space}\\${mark}` : `${space}${mark.slice(0, -1)}\\${mark.slice(-1)}`,
+    )
+    .replace(/([.:@])(?=\S)/g, `$1${WJ}`);
+}
+
+/** What a reader sees of `plainText(text)` once a card host has rendered its markdown: the text itself. */
+export function shownText(text: string): string {
+  return text.replaceAll(WJ, '').replace(/\\([\\`*_{}[\]<>#~|&!.)+-])/g, '$1');
+}
+
 export function textBlock(text: string, props: Props<TextBlock, 'text'> = {}): TextBlock {
-  return defined({ type: 'TextBlock', text, wrap: true, ...props });
+  return defined({ type: 'TextBlock', text: plainText(text), wrap: true, ...props });
 }
 
 export function heading(text: string, props: Props<TextBlock, 'text'> = {}): TextBlock {
@@ -49,7 +74,7 @@ export function heading(text: string, props: Props<TextBlock, 'text'> = {}): Tex
 }
 
 export function fact(title: string, value: string): Fact {
-  return { title, value };
+  return { title: plainText(title), value: plainText(value) };
 }
 
 export function factSet(facts: Fact[], props: Props<FactSet, 'facts'> = {}): FactSet {
