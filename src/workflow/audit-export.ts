@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AuditEvent } from '../store/audit';
 import type { Staff } from '../store/records';
-import { actor, commit } from './context';
+import { actor, cmdOf, commit } from './context';
 import { Id, Key, parse, When } from './input';
 import { fail, ok, type Deps, type Outcome } from './types';
 
@@ -21,6 +21,7 @@ export async function auditExport(
   const parsed = parse(AuditExportInput, input);
   if (!parsed.ok) return parsed;
   const i = parsed.value;
+  const c = cmdOf('audit.export', i);
   const staff = await actor(deps, i.actorId);
   if (!staff.ok) return staff;
   if (!READERS.includes(staff.value.role))
@@ -30,7 +31,7 @@ export async function auditExport(
     return fail('INVALID_INPUT', `to: more than ${MAX} events: choose a shorter period`, 'to');
   const r = await commit(
     deps,
-    i.key,
+    c,
     [],
     [
       {

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { Check, Request } from '../store/records';
 import {
   actor,
+  canActForTeam,
+  cmdOf,
   commit,
   getOr,
   nowIso,
@@ -23,7 +25,7 @@ export const RecordCheckInput = z
     key: Key,
     actorId: Id,
     requestId: Id,
-    /** Who viewed; by default the person recording. */
+    /** Who viewed: by default the viewer the request named, else its requester — never simply the sender. */
     viewerId: Id.optional(),
     viewedAt: When,
     accounts: z
@@ -60,7 +62,8 @@ export async function recordCheck(deps: Deps, input: RecordCheckInput): Promise<
   const parsed = parse(RecordCheckInput, input);
   if (!parsed.ok) return parsed;
   const i = parsed.value;
-  const opened = await openRequestCommand<Recorded>(deps, i);
+  const c = cmdOf('check.record', i);
+  const opened = await openRequestCommand<Recorded>(deps, c, i);
   if ('done' in opened) return opened.done;
   const { request, version } = opened;
   const staff = opened.staff;
@@ -69,9 +72,13 @@ export async function recordCheck(deps: Deps, input: RecordCheckInput): Promise<
     action: 'check.record',
     target: { kind: 'request', id: request.id },
   };
+  // Who the check is for is the request's, never whoever sent the command (issue 12, fault 1): the viewer
+  // the request named, else its requester — or a viewer the policy's viewing method allows (000 §13: the
+  // team manager with social media responsibility checking on the case manager's behalf).
+  const viewerId = i.viewerId ?? request.viewerId ?? request.requesterId;
   // Everything else this needs, read together in one round trip.
   const [viewer, child, team, records, authoriser, settings] = await Promise.all([
-    actor(deps, i.viewerId ?? staff.id),
+    actor(deps, viewerId),
     getOr(deps, 'child', request.childId, 'requestId'),
     deps.store.get('team', request.teamId),
     childRecords(deps, request.childId),
@@ -81,21 +88,27 @@ export async function recordCheck(deps: Deps, input: RecordCheckInput): Promise<
   if (!viewer.ok)
     return fail(
       'INVALID_INPUT',
-      `viewerId: "${i.viewerId}" is not a member of staff known to Overt`,
+      `viewerId: "${viewerId}" is not a member of staff known to Overt`,
       'viewerId',
     );
-  const involved =
-    request.requesterId === staff.id ||
-    viewer.value.id === staff.id ||
-    (staff.role === 'team-manager' && staff.teamIds.includes(request.teamId));
-  if (!involved || !viewer.value.teamIds.includes(request.teamId))
-    return refuse(deps, i.key, audit, {
+  const v = viewer.value;
+  const mayView =
+    v.id === (request.viewerId ?? request.requesterId) ||
+    (request.viewer === 'social-media-responsible-manager' &&
+      v.socialMediaResponsibility === true &&
+      v.teamIds.includes(request.teamId));
+  // The check is recorded by the person it is for: the requester, or the viewer themselves.
+  const mayRecord = staff.id === request.requesterId || staff.id === v.id;
+  if (!mayView || !mayRecord || !v.teamIds.includes(request.teamId))
+    return refuse(deps, c, audit, {
       code: 'FORBIDDEN',
-      message: 'requestId: this check belongs to another team or person',
+      message: !canActForTeam(staff, request.teamId)
+        ? 'requestId: this check belongs to another team'
+        : 'requestId: this check is for the person who asked for it to record; nothing was recorded',
       field: 'requestId',
     });
   if (request.status !== 'approved')
-    return refuse(deps, i.key, audit, {
+    return refuse(deps, c, audit, {
       code: 'WRONG_STATE',
       message: `requestId: the request is ${request.status}; only an approved check can be recorded`,
       field: 'requestId',
@@ -124,6 +137,24 @@ export async function recordCheck(deps: Deps, input: RecordCheckInput): Promise<
       `thirdPartyAuthorisedBy: "${i.thirdPartyAuthorisedBy}" is not a member of staff known to Overt`,
       'thirdPartyAuthorisedBy',
     );
+  // Keeping third-party data is authorised by a manager over the team, never by the viewer themselves.
+  const a = authoriser?.record;
+  if (
+    a &&
+    (a.id === v.id ||
+      a.id === staff.id ||
+      !(
+        (a.role === 'team-manager' && a.teamIds.includes(request.teamId)) ||
+        a.role === 'service-manager' ||
+        a.role === 'information-governance'
+      ))
+  )
+    return refuse(deps, c, audit, {
+      code: 'FORBIDDEN',
+      message:
+        'thirdPartyAuthorisedBy: keeping third-party data is authorised by a manager of the team, service manager or information governance, not by the viewer',
+      field: 'thirdPartyAuthorisedBy',
+    });
   if (!child.ok) return child;
   const tp = profileOf(deps, request.teamId, team, settings);
   if (!tp.ok) return tp;
@@ -148,7 +179,7 @@ export async function recordCheck(deps: Deps, input: RecordCheckInput): Promise<
   if (verdict.outcome !== 'allow')
     return refuse(
       deps,
-      i.key,
+      c,
       { ...audit, ...verdictAudit(verdict), details: { determining: [...verdict.determining] } },
       policyRefusal(tp.value.profile, verdict),
     );
@@ -176,7 +207,7 @@ export async function recordCheck(deps: Deps, input: RecordCheckInput): Promise<
   const value: Recorded = { check, request: updated, verdict: verdictSummary(verdict) };
   const r = await commit(
     deps,
-    i.key,
+    c,
     [
       { kind: 'check', record: check, ifVersion: null },
       { kind: 'request', record: updated, ifVersion: version },

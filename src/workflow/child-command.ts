@@ -2,7 +2,7 @@ import type { Profile } from '../policy/profile';
 import type { AuditDraft } from '../store/audit';
 import type { Child, Staff, Team } from '../store/records';
 import type { Write } from '../store/store';
-import { canActForTeam, commit, openChildCommand, refuse } from './context';
+import { canActForTeam, cmdOf, commit, openChildCommand, refuse } from './context';
 import { fail, type Deps, type Failure, type Outcome } from './types';
 
 export interface ChildCtx {
@@ -31,8 +31,11 @@ export async function childCommand<T>(
   action: string,
   allowed: (staff: Staff, ctx: Omit<ChildCtx, 'staff'>) => string | undefined,
   step: (ctx: ChildCtx) => Promise<ChildStep<T> | Failure> | ChildStep<T> | Failure,
+  command = action,
 ): Promise<Outcome<T>> {
-  const opened = await openChildCommand<T>(deps, i, false);
+  // The key answers only this person's same command with the same input (`i` is the whole parsed input).
+  const c = cmdOf(command, i);
+  const opened = await openChildCommand<T>(deps, c, i, false);
   if ('done' in opened) return opened.done;
   const { staff, child, childVersion, team, profile } = opened;
   const ctx: ChildCtx = { staff, child, childVersion, team, profile };
@@ -44,7 +47,7 @@ export async function childCommand<T>(
   if (why)
     return refuse(
       deps,
-      i.key,
+      c,
       { actor: who, action, target, profileId: ctx.profile.id, profileVersion: ctx.profile.version },
       { code: 'FORBIDDEN', message: why },
     );
@@ -53,14 +56,14 @@ export async function childCommand<T>(
     if (s.code === 'INVALID_INPUT' || s.code === 'NOT_FOUND') return { ok: false, error: s };
     return refuse(
       deps,
-      i.key,
+      c,
       { actor: who, action, target, profileId: ctx.profile.id, profileVersion: ctx.profile.version },
       s,
     );
   }
   const r = await commit(
     deps,
-    i.key,
+    c,
     s.writes,
     [{ actor: who, ...s.audit, action, profileId: ctx.profile.id, profileVersion: ctx.profile.version }],
     s.value,

@@ -2,7 +2,17 @@ import { z } from 'zod';
 import type { AuditEvent } from '../store/audit';
 import type { Child, Staff, Team } from '../store/records';
 import type { Profile } from '../policy/profile';
-import { actor, canActForTeam, commit, getOr, refuse, replayed, teamProfile, verdictAudit } from './context';
+import {
+  actor,
+  canActForTeam,
+  cmdOf,
+  commit,
+  getOr,
+  refuse,
+  replayed,
+  teamProfile,
+  verdictAudit,
+} from './context';
 import { Id, Key, parse } from './input';
 import type { AuditProjection } from './audit-projection';
 import { policyActor, verdictFor } from './policy-facts';
@@ -90,7 +100,8 @@ export async function readChildRecord(
   const parsed = parse(ReadChildInput, input);
   if (!parsed.ok) return parsed;
   const i = parsed.value;
-  const again = await replayed<{ childId: string }>(deps, i.key);
+  const c = cmdOf(action, i);
+  const again = await replayed<{ childId: string }>(deps, c);
   if (again) return fail('CONFLICT', 'key: this idempotency key was used for another command', 'key');
   const staff = await actor(deps, i.actorId);
   if (!staff.ok) return staff;
@@ -109,7 +120,7 @@ export async function readChildRecord(
   if (!may.ok)
     return refuse(
       deps,
-      i.key,
+      c,
       {
         actor: who,
         action,
@@ -123,7 +134,7 @@ export async function readChildRecord(
   const records = await gather(deps, child.id);
   const r = await commit(
     deps,
-    i.key,
+    c,
     [],
     [
       {

@@ -1,8 +1,10 @@
+import { createHash, randomUUID } from 'node:crypto';
 import type { Profile } from '../policy/profile';
 import type { HistoryEvent } from '../policy/situation';
 import type { Verdict } from '../policy/verdict';
 import type { AuditDraft } from '../store/audit';
 import type { Child, Kind, RecordOf, Staff, Team } from '../store/records';
+import { canonicalJson } from '../store/canonical-json';
 import type { Versioned, Write } from '../store/store';
 import { notesSettingId, withEditedNotes } from './edited-notes';
 import { fail, ok, type Deps, type Failure, type Outcome } from './types';
@@ -161,17 +163,57 @@ export function verdictSummary(v: Verdict) {
 export type VerdictSummary = ReturnType<typeof verdictSummary>;
 
 /**
+ * A command's idempotency (issue 12, fault 3): the caller's key answers only the same person's same command
+ * with the same input. The unit is kept under a key scoped to who sent which command, with a digest of the
+ * input beside its result; the same key with other input is a conflict, never another person's answer.
+ */
+export interface Cmd {
+  /** The store's unit key: a hash of the command, the actor and the caller's key. */
+  readonly unitKey: string;
+  /** A hash of the parsed input, less the key. */
+  readonly digest: string;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** The idempotency of one command: `command` names it (`check.record`), `i` is its parsed input. */
+export function cmdOf(command: string, i: { key: string; actorId: string }): Cmd {
+  const { key, ...input } = i;
+  return {
+    unitKey: `cmd:${sha256(canonicalJson([command, i.actorId, key]))}`,
+    digest: sha256(canonicalJson(input)),
+  };
+}
+
+/** What a unit keeps under its key: the input's digest and the command's answer. */
+type Kept<T> = { digest: string; outcome: Outcome<T> };
+
+const KEY_REUSED: Outcome<never> = fail(
+  'CONFLICT',
+  'this was already sent with different details under the same key, and the first stands; nothing more was done (send it afresh to make another)',
+  'key',
+);
+
+/** The answer kept under a key, if the input is the same; a conflict if it is not. */
+function answerOf<T>(c: Cmd, result: unknown): Outcome<T> {
+  const kept = result as Partial<Kept<T>> | undefined;
+  if (!kept || typeof kept.digest !== 'string' || !kept.outcome) return KEY_REUSED;
+  if (kept.digest !== c.digest) return { ...KEY_REUSED, replayed: true };
+  return { ...kept.outcome, replayed: true };
+}
+
+/**
  * Commits one command's writes and audit events under its key. A replayed key returns the first run's
  * outcome unchanged; a version conflict comes back as `conflict` for the caller to explain.
  */
 export async function commit<T>(
   deps: Deps,
-  key: string,
+  c: Cmd,
   writes: Write[],
   audit: AuditDraft[],
   value: T,
 ): Promise<Outcome<T> | { conflict: { kind: Kind; id: string; current: Versioned<Kind> | undefined } }> {
-  const r = await commitVersioned(deps, key, writes, audit, value);
+  const r = await commitVersioned(deps, c, writes, audit, value);
   return 'conflict' in r ? r : r.outcome;
 }
 
@@ -179,7 +221,7 @@ export async function commit<T>(
  * none: they are not kept with the key). */
 export async function commitVersioned<T>(
   deps: Deps,
-  key: string,
+  c: Cmd,
   writes: Write[],
   audit: AuditDraft[],
   value: T,
@@ -188,22 +230,24 @@ export async function commitVersioned<T>(
   | { conflict: { kind: Kind; id: string; current: Versioned<Kind> | undefined } }
 > {
   const outcome: Outcome<T> = ok(value);
-  const r = await deps.store.commit({ key, at: nowIso(deps), writes, audit, result: outcome });
-  if (r.status === 'replayed') return { outcome: { ...(r.result as Outcome<T>), replayed: true } };
+  const kept: Kept<T> = { digest: c.digest, outcome };
+  const r = await deps.store.commit({ key: c.unitKey, at: nowIso(deps), writes, audit, result: kept });
+  if (r.status === 'replayed') return { outcome: answerOf<T>(c, r.result) };
   if (r.status === 'conflict') return { conflict: { kind: r.kind, id: r.id, current: r.current } };
   return { outcome, versions: r.versions.map((v) => v.version) };
 }
 
-/** A refusal: nothing but its audit event is written, under the command's key, so a retry gets the same answer. */
+/** A refusal: nothing but its audit event is written. It is never kept under the command's key, so a
+ * corrected retry under the same key (a form sent again from the same card) is decided afresh. */
 export async function refuse(
   deps: Deps,
-  key: string,
+  c: Cmd,
   draft: Omit<AuditDraft, 'outcome'> & { outcome?: string },
   error: Failure,
 ): Promise<Outcome<never>> {
   const outcome: Outcome<never> = { ok: false, error };
-  const r = await deps.store.commit({
-    key,
+  await deps.store.commit({
+    key: `${c.unitKey}:refused:${randomUUID()}`,
     at: nowIso(deps),
     writes: [],
     audit: [
@@ -213,16 +257,14 @@ export async function refuse(
         details: { ...(draft.details as object), code: error.code, message: error.message },
       },
     ],
-    result: outcome,
   });
-  if (r.status === 'replayed') return { ...(r.result as Outcome<never>), replayed: true };
   return outcome;
 }
 
-/** A replayed key answers before any work is done (a card clicked twice). */
-export async function replayed<T>(deps: Deps, key: string): Promise<Outcome<T> | undefined> {
-  const r = await deps.store.replay(key);
-  return r ? ({ ...(r.result as Outcome<T>), replayed: true } as Outcome<T>) : undefined;
+/** A replayed key answers before any work is done (a card clicked twice); other input under it conflicts. */
+export async function replayed<T>(deps: Deps, c: Cmd): Promise<Outcome<T> | undefined> {
+  const r = await deps.store.replay(c.unitKey);
+  return r ? answerOf<T>(c, r.result) : undefined;
 }
 
 export type Rec<K extends Kind> = RecordOf<K>;
@@ -233,10 +275,11 @@ export type Rec<K extends Kind> = RecordOf<K>;
  */
 export async function openRequestCommand<T>(
   deps: Deps,
-  i: { key: string; actorId: string; requestId: string },
+  c: Cmd,
+  i: { actorId: string; requestId: string },
 ): Promise<{ done: Outcome<T> } | { staff: Staff; request: Rec<'request'>; version: string }> {
   const [again, staff, found] = await Promise.all([
-    replayed<T>(deps, i.key),
+    replayed<T>(deps, c),
     actor(deps, i.actorId),
     getOr(deps, 'request', i.requestId, 'requestId'),
   ]);
@@ -273,14 +316,15 @@ export type DecisionFacts = Awaited<ReturnType<typeof decisionFacts>>;
  */
 export async function openChildCommand<T>(
   deps: Deps,
-  i: { key?: string; actorId: string; childId: string },
+  c: Cmd | undefined,
+  i: { actorId: string; childId: string },
   withRecords: boolean,
 ): Promise<
   | { done: Outcome<T> }
   | { staff: Staff; child: Child; childVersion: string; team: Team; profile: Profile; records?: ChildRecords }
 > {
   const [again, staff, child, records] = await Promise.all([
-    i.key ? replayed<T>(deps, i.key) : undefined,
+    c ? replayed<T>(deps, c) : undefined,
     actor(deps, i.actorId),
     getOr(deps, 'child', i.childId, 'childId'),
     withRecords ? childRecords(deps, i.childId) : undefined,

@@ -135,5 +135,6 @@ export async function progressObjection(deps: Deps, input: ObjectionStepInput): 
         value: next,
       };
     },
+    'objection.progress',
   );
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Child, Delegation, Staff, Team } from '../store/records';
 import { Role } from '../store/records';
 import type { Write } from '../store/store';
-import { actor, commit, nowIso, refuse, replayed } from './context';
+import { actor, cmdOf, commit, nowIso, refuse, replayed } from './context';
 import { Id, Key, parse, Text, When } from './input';
 import { fail, ok, type Deps, type Outcome } from './types';
 
@@ -18,7 +18,8 @@ async function adminCommand<T>(
   target: { kind: string; id: string },
   build: () => Promise<Outcome<{ writes: Write[]; value: T; details?: Record<string, unknown> }>>,
 ): Promise<Outcome<T>> {
-  const again = await replayed<T>(deps, i.key);
+  const c = cmdOf(action, i);
+  const again = await replayed<T>(deps, c);
   if (again) return again;
   const staff = await actor(deps, i.actorId);
   if (!staff.ok) return staff;
@@ -26,7 +27,7 @@ async function adminCommand<T>(
   if (!ADMIN.includes(staff.value.role))
     return refuse(
       deps,
-      i.key,
+      c,
       { actor: who, action, target },
       { code: 'FORBIDDEN', message: 'only an administrator or service manager can change the organisation' },
     );
@@ -34,7 +35,7 @@ async function adminCommand<T>(
   if (!built.ok) return built;
   const r = await commit(
     deps,
-    i.key,
+    c,
     built.value.writes,
     [{ actor: who, action, target, outcome: 'recorded', details: (built.value.details ?? {}) as never }],
     built.value.value,
@@ -122,7 +123,7 @@ export async function bootstrapAdministrator(
   };
   const r = await commit(
     deps,
-    `bootstrap:${admin.id}`,
+    cmdOf('staff.bootstrap', { key: `bootstrap:${admin.id}`, actorId: 'system', ...admin }),
     [{ kind: 'staff', record: staff, ifVersion: null }],
     [
       {
@@ -155,7 +156,8 @@ export async function delegate(
   const parsed = parse(DelegationInput, input);
   if (!parsed.ok) return parsed;
   const i = parsed.value;
-  const again = await replayed<Delegation>(deps, i.key);
+  const c = cmdOf('delegation.create', i);
+  const again = await replayed<Delegation>(deps, c);
   if (again) return again;
   const staff = await actor(deps, i.actorId);
   if (!staff.ok) return staff;
@@ -163,7 +165,7 @@ export async function delegate(
   if (staff.value.id !== i.fromId && staff.value.role !== 'service-manager')
     return refuse(
       deps,
-      i.key,
+      c,
       { actor: who, action: 'delegation.create', target: { kind: 'staff', id: i.fromId } },
       { code: 'FORBIDDEN', message: 'only the approver or a service manager can name a deputy' },
     );
@@ -175,7 +177,7 @@ export async function delegate(
   const d: Delegation = { id: deps.ids(), fromId: i.fromId, toId: i.toId, from: i.from, until: i.until };
   const r = await commit(
     deps,
-    i.key,
+    c,
     [{ kind: 'delegation', record: d, ifVersion: null }],
     [
       {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { describeCondition } from '../policy/describe';
 import type { Profile } from '../policy/profile';
 import type { Staff } from '../store/records';
-import { actor, commit, refuse, replayed } from './context';
+import { actor, cmdOf, commit, refuse, replayed } from './context';
 import { Id, Key, parse } from './input';
 import { notesSettingId, PlatformNotes, StoredNotes } from './edited-notes';
 import { fail, ok, type Deps, type Outcome } from './types';
@@ -108,7 +108,8 @@ export async function updatePlatformNotes(
   const parsed = parse(UpdateNotesInput, input);
   if (!parsed.ok) return parsed;
   const i = parsed.value;
-  const again = await replayed<StoredNotes>(deps, i.key);
+  const c = cmdOf('policy.platform-notes', i);
+  const again = await replayed<StoredNotes>(deps, c);
   if (again) return again;
   const staff = await actor(deps, i.actorId);
   if (!staff.ok) return staff;
@@ -117,7 +118,7 @@ export async function updatePlatformNotes(
   if (!EDITORS.includes(staff.value.role))
     return refuse(
       deps,
-      i.key,
+      c,
       { actor: who, action: 'policy.platform-notes', target },
       {
         code: 'FORBIDDEN',
@@ -130,7 +131,7 @@ export async function updatePlatformNotes(
   const value: StoredNotes = { ...i.notes, editedBy: staff.value.id, editedAt: deps.clock().toISOString() };
   const r = await commit(
     deps,
-    i.key,
+    c,
     [
       {
         kind: 'setting',

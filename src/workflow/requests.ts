@@ -7,6 +7,7 @@ import type { Child, Delegation, Request, Staff, Team } from '../store/records';
 import type { Versioned } from '../store/store';
 import {
   canActForTeam,
+  cmdOf,
   commit,
   commitVersioned,
   nowIso,
@@ -18,6 +19,7 @@ import {
   profileOf,
   verdictAudit,
   verdictSummary,
+  type Cmd,
   type DecisionFacts,
   type VerdictSummary,
 } from './context';
@@ -54,9 +56,10 @@ interface Ctx {
 /** Who, which child, which team and profile, and the child's record: read together. */
 async function load<T>(
   deps: Deps,
-  i: { key?: string; actorId: string; childId: string },
+  c: Cmd | undefined,
+  i: { actorId: string; childId: string },
 ): Promise<{ done: Outcome<T> } | (Ctx & { history: HistoryEvent[] })> {
-  const opened = await openChildCommand<T>(deps, i, true);
+  const opened = await openChildCommand<T>(deps, c, i, true);
   if ('done' in opened) return opened;
   const { staff, child, team, profile, records } = opened;
   return { staff, child, team, profile, history: historyFrom(child, records!) };
@@ -83,7 +86,7 @@ export async function previewRequest(
 ): Promise<Outcome<VerdictSummary>> {
   const parsed = parse(RaiseInput.omit({ key: true }), input);
   if (!parsed.ok) return parsed;
-  const ctx = await load<VerdictSummary>(deps, parsed.value);
+  const ctx = await load<VerdictSummary>(deps, undefined, parsed.value);
   if ('done' in ctx) return ctx.done;
   return ok(
     verdictSummary(
@@ -98,7 +101,8 @@ export async function raiseRequest(deps: Deps, input: RaiseInput): Promise<Outco
   const parsed = parse(RaiseInput, input);
   if (!parsed.ok) return parsed;
   const i = parsed.value;
-  const ctx = await load<Raised>(deps, i);
+  const c = cmdOf('request.raise', i);
+  const ctx = await load<Raised>(deps, c, i);
   if ('done' in ctx) return ctx.done;
   const { staff, child, team, profile, history } = ctx;
   const target = { kind: 'child', id: child.id };
@@ -106,7 +110,7 @@ export async function raiseRequest(deps: Deps, input: RaiseInput): Promise<Outco
   if (!canActForTeam(staff, child.teamId))
     return refuse(
       deps,
-      i.key,
+      c,
       { actor: who, action: 'request.raise', target },
       {
         code: 'FORBIDDEN',
@@ -118,7 +122,7 @@ export async function raiseRequest(deps: Deps, input: RaiseInput): Promise<Outco
   if (verdict.outcome === 'refuse')
     return refuse(
       deps,
-      i.key,
+      c,
       {
         actor: who,
         action: 'request.raise',
@@ -155,7 +159,7 @@ export async function raiseRequest(deps: Deps, input: RaiseInput): Promise<Outco
   const value: Raised = { request, verdict: verdictSummary(verdict) };
   const r = await commit(
     deps,
-    i.key,
+    c,
     [{ kind: 'request', record: request, ifVersion: null }],
     [
       {
@@ -250,9 +254,10 @@ export async function decideRequest(
   const parsed = parse(DecideInput, input);
   if (!parsed.ok) return parsed;
   const i = parsed.value;
+  const c = cmdOf('request.decide', i);
   // The card carries the child and team ids: their facts are read with the request, in one round trip.
   const [opened, hinted] = await Promise.all([
-    openRequestCommand<Decided>(deps, i),
+    openRequestCommand<Decided>(deps, c, i),
     i.childId && i.teamId ? decisionFacts(deps, i.childId, i.teamId, i.actorId) : undefined,
   ]);
   if ('done' in opened) return opened.done;
@@ -262,7 +267,7 @@ export async function decideRequest(
   const target = { kind: 'request', id: request.id };
   const audit = { actor: who, action: `request.${i.outcome}`, target };
   if (!OPEN.includes(request.status) || (request.status === 'more-info' && i.outcome !== 'decline'))
-    return refuse(deps, i.key, audit, {
+    return refuse(deps, c, audit, {
       code: 'ALREADY_DECIDED',
       message: await alreadyDecided(deps, request),
     });
@@ -280,16 +285,24 @@ export async function decideRequest(
   if (!tp.ok) return tp;
   const { profile } = tp.value;
   const authority = i.authority ?? (request.authority as z.infer<typeof Authority>);
+  // A decision is made as the authority the request needs (issue 12, fault 1): naming another is not a way
+  // round it. Only an approval may name another, and only one the policy itself requires (checked below).
+  if (i.outcome !== 'approve' && authority !== request.authority)
+    return refuse(deps, c, audit, {
+      code: 'FORBIDDEN',
+      message: `authority: this request is for the ${request.authority.replace(/-/g, ' ')} to decide`,
+      field: 'authority',
+    });
   const roles = profile.authorities[authority]?.roles ?? [];
   const { as, onBehalfOf } = await capacity(deps, staff, roles, facts.delegations);
   if (!canActForTeam(as, request.teamId))
-    return refuse(deps, i.key, audit, {
+    return refuse(deps, c, audit, {
       code: 'FORBIDDEN',
       message: 'requestId: this request belongs to another team',
       field: 'requestId',
     });
   if (request.requesterId === staff.id)
-    return refuse(deps, i.key, audit, { code: 'FORBIDDEN', message: 'nobody decides their own request' });
+    return refuse(deps, c, audit, { code: 'FORBIDDEN', message: 'nobody decides their own request' });
 
   let verdict: Readonly<Verdict> | undefined;
   let status: Request['status'];
@@ -314,14 +327,29 @@ export async function decideRequest(
     if (verdict.outcome === 'refuse')
       return refuse(
         deps,
-        i.key,
+        c,
         { ...audit, ...verdictAudit(verdict), details: { determining: [...verdict.determining] } },
         policyRefusal(profile, verdict),
+      );
+    if (
+      verdict.outcome !== 'needs-escalation' &&
+      authority !== request.authority &&
+      !verdict.authorities.includes(authority)
+    )
+      return refuse(
+        deps,
+        c,
+        { ...audit, ...verdictAudit(verdict) },
+        {
+          code: 'FORBIDDEN',
+          message: `authority: this request is for the ${request.authority.replace(/-/g, ' ')} to decide`,
+          field: 'authority',
+        },
       );
     status = verdict.outcome === 'needs-escalation' ? 'escalated' : 'approved';
   } else {
     if (!roles.includes(as.role))
-      return refuse(deps, i.key, audit, {
+      return refuse(deps, c, audit, {
         code: 'FORBIDDEN',
         message: `only ${authority} can ${i.outcome === 'decline' ? 'decline' : 'question'} this request`,
         field: 'authority',
@@ -364,7 +392,7 @@ export async function decideRequest(
   const value: Decided = { request: updated, decisionId, verdict: verdict ? verdictSummary(verdict) : null };
   const r = await commitVersioned(
     deps,
-    i.key,
+    c,
     writes,
     [
       {
@@ -381,7 +409,7 @@ export async function decideRequest(
     return r.versions?.[0] ? { ...r.outcome, version: r.versions[0], facts } : r.outcome;
   const now = await deps.store.get('request', request.id);
   if (now && !OPEN.includes(now.record.status))
-    return refuse(deps, i.key, audit, {
+    return refuse(deps, c, audit, {
       code: 'ALREADY_DECIDED',
       message: await alreadyDecided(deps, now.record),
     });
@@ -398,7 +426,8 @@ export async function withdrawRequest(
   const parsed = parse(WithdrawInput, input);
   if (!parsed.ok) return parsed;
   const i = parsed.value;
-  const opened = await openRequestCommand<Request>(deps, i);
+  const c = cmdOf('request.withdraw', i);
+  const opened = await openRequestCommand<Request>(deps, c, i);
   if ('done' in opened) return opened.done;
   const { request: record, version } = opened;
   const staff = opened.staff;
@@ -411,12 +440,12 @@ export async function withdrawRequest(
     record.requesterId === staff.id ||
     (staff.role === 'team-manager' && staff.teamIds.includes(record.teamId));
   if (!mayWithdraw)
-    return refuse(deps, i.key, audit, {
+    return refuse(deps, c, audit, {
       code: 'FORBIDDEN',
       message: 'only the requester or their team manager can withdraw a request',
     });
   if (![...OPEN, 'approved'].includes(record.status))
-    return refuse(deps, i.key, audit, {
+    return refuse(deps, c, audit, {
       code: 'WRONG_STATE',
       message: `requestId: the request is ${record.status} and cannot be withdrawn`,
       field: 'requestId',
@@ -424,7 +453,7 @@ export async function withdrawRequest(
   const updated: Request = { ...record, status: 'withdrawn', updatedAt: nowIso(deps) };
   const r = await commit(
     deps,
-    i.key,
+    c,
     [{ kind: 'request', record: updated, ifVersion: version }],
     [{ ...audit, outcome: 'withdrawn', details: { reason: i.reason ?? null, was: record.status } }],
     updated,
@@ -442,10 +471,11 @@ export async function answerMoreInfo(
   const parsed = parse(AmendInput, input);
   if (!parsed.ok) return parsed;
   const i = parsed.value;
-  const opened = await openRequestCommand<Raised>(deps, i);
+  const c = cmdOf('request.amend', i);
+  const opened = await openRequestCommand<Raised>(deps, c, i);
   if ('done' in opened) return opened.done;
   const { request: record, version } = opened;
-  const ctx = await load<Raised>(deps, { actorId: i.actorId, childId: record.childId });
+  const ctx = await load<Raised>(deps, undefined, { actorId: i.actorId, childId: record.childId });
   if ('done' in ctx) return ctx.done;
   const { staff, child, profile, history } = ctx;
   const audit = {
@@ -454,12 +484,12 @@ export async function answerMoreInfo(
     target: { kind: 'request', id: record.id },
   };
   if (record.requesterId !== staff.id)
-    return refuse(deps, i.key, audit, {
+    return refuse(deps, c, audit, {
       code: 'FORBIDDEN',
       message: 'only the requester answers a request for more information',
     });
   if (record.status !== 'more-info')
-    return refuse(deps, i.key, audit, {
+    return refuse(deps, c, audit, {
       code: 'WRONG_STATE',
       message: `requestId: the request is ${record.status}, not waiting for more information`,
       field: 'requestId',
@@ -472,7 +502,7 @@ export async function answerMoreInfo(
     history,
   );
   if (verdict.outcome === 'refuse')
-    return refuse(deps, i.key, { ...audit, ...verdictAudit(verdict) }, policyRefusal(profile, verdict));
+    return refuse(deps, c, { ...audit, ...verdictAudit(verdict) }, policyRefusal(profile, verdict));
   const updated: Request = {
     ...record,
     rationale: i.rationale,
@@ -484,7 +514,7 @@ export async function answerMoreInfo(
   const value: Raised = { request: updated, verdict: verdictSummary(verdict) };
   const r = await commit(
     deps,
-    i.key,
+    c,
     [{ kind: 'request', record: updated, ifVersion: version }],
     [{ ...audit, ...verdictAudit(verdict), details: { status: updated.status } }],
     value,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Review } from '../store/records';
-import { actor, commit, refuse, replayed } from './context';
+import { actor, cmdOf, commit, refuse, replayed } from './context';
 import { Id, Key, parse } from './input';
 import { fail, type Deps, type Outcome } from './types';
 
@@ -137,7 +137,8 @@ export async function submitReview(deps: Deps, input: z.input<typeof ReviewInput
   const parsed = parse(ReviewInput, input);
   if (!parsed.ok) return parsed;
   const i = parsed.value;
-  const again = await replayed<Review>(deps, i.key);
+  const c = cmdOf('review.submit', i);
+  const again = await replayed<Review>(deps, c);
   if (again) return again;
   const staff = await actor(deps, i.actorId);
   if (!staff.ok) return staff;
@@ -145,7 +146,7 @@ export async function submitReview(deps: Deps, input: z.input<typeof ReviewInput
   if (staff.value.role !== 'service-manager')
     return refuse(
       deps,
-      i.key,
+      c,
       { actor: who, action: 'review.submit', target: { kind: 'review', id: String(i.year) } },
       {
         code: 'FORBIDDEN',
@@ -165,7 +166,7 @@ export async function submitReview(deps: Deps, input: z.input<typeof ReviewInput
   };
   const r = await commit(
     deps,
-    i.key,
+    c,
     [{ kind: 'review', record: review, ifVersion: null }],
     [
       {

@@ -320,6 +320,12 @@ onVerb('check.record', async (data, turn) => {
         verdictView(r.error.verdict as VerdictSummary, tp?.profile),
       );
     }
+    // The same card sent again with other details after it was recorded: the first record stands.
+    if (r.error.code === 'CONFLICT' && r.error.field === 'key')
+      return errorCard(
+        'The check was not recorded again',
+        `This form ${r.error.message.replace(/^this /, '')}.`,
+      );
     return checkForm(turn, data.requestId, r.error.message);
   }
   if (!r.replayed) turn.after(() => updateApprovalCards(turn.deps, turn.outbox, data.requestId));

@@ -1,0 +1,60 @@
+/** Steps through the bot endpoint shared by the reliability tests: raise, approve, record a check. */
+import { actionData, execute, textOf } from '../bot/client';
+import type { BotWorld } from '../bot/world';
+
+export const CM = 'demo-cm-north-1';
+export const TM = 'demo-tm-north';
+
+/** Raises a request for a child as the case manager, through `request.send`; its id. */
+export async function raiseThroughBot(w: BotWorld, caseRef: string, from = CM): Promise<string> {
+  const sent = await execute(w.url, from, 'request.send', {
+    formId: `form-${caseRef}-${Math.random()}`,
+    childId: await w.childId(caseRef),
+    reason: 'risk-of-cse',
+    platforms: 'instagram: @demo_account',
+    viewer: 'own-personal-account',
+    rationale: 'Fictional: new information suggests a risk to the child.',
+  });
+  const requestId = actionData(sent.json.value, 'request.withdraw')?.['requestId'];
+  if (typeof requestId !== 'string') throw new Error(`not raised: ${textOf(sent.json.value)}`);
+  return requestId;
+}
+
+export async function approveThroughBot(w: BotWorld, requestId: string, from = TM): Promise<string> {
+  return textOf((await execute(w.url, from, 'request.approve', { requestId })).json.value);
+}
+
+/** The record-the-check form's data as the card sends it (strings), viewed a minute ago. */
+export function checkForm(requestId: string, formId: string, over: Record<string, string> = {}) {
+  const at = new Date(Date.now() - 60_000);
+  const part = (o: Intl.DateTimeFormatOptions) =>
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', ...o }).formatToParts(at);
+  const get = (parts: Intl.DateTimeFormatPart[], t: string) => parts.find((p) => p.type === t)!.value;
+  const d = part({ year: 'numeric', month: '2-digit', day: '2-digit' });
+  const t = part({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  return {
+    requestId,
+    formId,
+    viewedDate: `${get(d, 'year')}-${get(d, 'month')}-${get(d, 'day')}`,
+    viewedTime: `${get(t, 'hour')}:${get(t, 'minute')}`,
+    accounts: 'instagram: @demo_account',
+    relevantInfo: 'Nothing of concern (fictional).',
+    thirdPartyData: 'none',
+    sensitive: 'false',
+    attestNoFriendFollow: 'true',
+    attestOpenSourceOnly: 'true',
+    ...over,
+  };
+}
+
+export async function recordThroughBot(
+  w: BotWorld,
+  from: string,
+  data: ReturnType<typeof checkForm>,
+): Promise<string> {
+  return textOf((await execute(w.url, from, 'check.record', data)).json.value);
+}
+
+export async function checksOf(w: BotWorld, requestId: string) {
+  return (await w.running.store.query('check', { where: { requestId } })).map((c) => c.record);
+}
