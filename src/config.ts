@@ -31,7 +31,10 @@ export const Config = z.object({
   OVERT_RECORD_WITHIN_DAYS: z.coerce.number().int().min(1).default(14),
   OVERT_ESCALATE_AFTER_HOURS: z.coerce.number().int().min(1).default(48),
   /** How often the timers run, in seconds. */
-  OVERT_JOBS_EVERY: z.coerce.number().int().min(5).default(60),
+  OVERT_JOBS_EVERY: z.coerce.number().int().min(1).default(60),
+  /** How long the timers' lease lasts, in seconds: renewed every third of it, so another instance takes
+   * over within about this long when the holder dies. */
+  OVERT_TIMERS_LEASE: z.coerce.number().int().min(1).default(30),
 });
 export type Config = z.infer<typeof Config>;
 

@@ -9,12 +9,19 @@ const endpoints = new WeakMap<Deps, BotEndpoint>();
 /** The bot endpoint a running service made (tests wait on its outbox). */
 export const botOf = (deps: Deps): BotEndpoint | undefined => endpoints.get(deps);
 
-const register = () =>
-  server.surfaces.push((deps, _config, env) => {
-    const endpoint = botEndpoint(deps, botSettings(env));
+const register = () => {
+  server.surfaces.push((deps, _config, env, logger) => {
+    const endpoint = botEndpoint(deps, botSettings(env), (s) => logger.warn({ component: 'bot' }, s));
     endpoints.set(deps, endpoint);
     return { bot: [endpoint.handler] };
   });
+  // At shutdown: no more notice passes, and what follows the turns already answered is sent.
+  server.surfaceStops.push(async (deps) => {
+    const endpoint = endpoints.get(deps);
+    endpoint?.stop();
+    await endpoint?.outbox.settled();
+  });
+};
 
 /** main.ts imports this module while it is itself loading: register once its exports exist. */
 function loaded(): boolean {

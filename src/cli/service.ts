@@ -1,9 +1,17 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CommanderError, type Command } from 'commander';
 import { loadConfig, loadCustomProfiles, workflowSettings } from '../config';
 import { createDemo } from '../demo/demo';
-import { openStore } from '../store/open';
+import { openStore, sqliteFile } from '../store/open';
+import { SqliteStore } from '../store/sqlite/sqlite-store';
 import type { Store } from '../store/store';
-import { createDeps, runJobs, type Deps } from '../workflow';
+import { ASK, leaseHolder, readLastRun, releaseLease, writeSetting } from '../server/timers';
+import { createDeps, JOBS_LEASE, runJobs, type Deps, type JobsReport } from '../workflow';
+
+/** The lease `jobs run-once` takes when nobody holds the timers: long enough for one run; let go after. */
+const RUN_ONCE_LEASE_MS = 5 * 60_000;
 
 /** `overt demo` and `overt jobs run-once`: the service's store, with the workflow over it. */
 
@@ -71,22 +79,107 @@ export function register(cli: Command): void {
   jobs
     .command('run-once')
     .description(
-      'run every due timer once (for cron and tests); a lease keeps two instances from both firing',
+      'run every due timer once (for cron): beside a running service, asks the instance holding the timers to run them and waits for it',
     )
     .option('--data <dir>', 'data folder (default: $OVERT_DATA, else ./.data)')
-    .option('--now <instant>', 'the moment to run at (default: now)')
-    .option('--holder <name>', 'who holds the lease', `cli-${process.pid}`)
-    .action(async (opts: { data?: string; now?: string; holder: string }) => {
-      const at = opts.now ? new Date(opts.now) : new Date();
-      if (Number.isNaN(at.getTime())) return fail(2, `--now: not an instant: ${opts.now}`);
-      const { store, deps } = await openService(opts.data, () => at);
+    .option(
+      '--now <instant>',
+      'for tests only: run at another moment, on a copy of the SQLite store (nothing is written to it)',
+    )
+    .option('--wait <seconds>', 'how long to wait for a running service to do it', '60')
+    .option('--holder <name>', 'who holds the lease', `cli-${hostname()}-${process.pid}`)
+    .action(async (opts: { data?: string; now?: string; wait: string; holder: string }) => {
+      const waitS = Number(opts.wait);
+      if (!Number.isFinite(waitS) || waitS < 0)
+        return fail(2, `--wait: not a number of seconds: ${opts.wait}`);
+      if (opts.now !== undefined) return runOnCopy(opts.data, opts.now, opts.holder);
+      const { store, deps } = await openService(opts.data);
       try {
-        const r = await runJobs(deps, opts.holder);
-        if (!r.ran) return fail(1, 'another instance holds the timers’ lease: nothing run');
-        process.stdout.write(`${r.expired} expired, ${r.notices.length} notices\n`);
-        for (const n of r.notices) process.stdout.write(`  ${n.kind} → ${n.to.join(', ')}: ${n.text}\n`);
+        await runOrAsk(store, deps, opts.holder, waitS * 1000);
       } finally {
         await store.close();
       }
     });
+}
+
+function printReport(r: JobsReport, prefix = ''): void {
+  process.stdout.write(`${prefix}${r.expired} expired, ${r.notices.length} notices\n`);
+  for (const n of r.notices) process.stdout.write(`  ${n.kind} → ${n.to.join(', ')}: ${n.text}\n`);
+}
+
+const at = (iso: string) => `${iso.slice(0, 19).replace('T', ' ')} UTC`;
+
+/**
+ * Without `--now`: take the timers' lease (on the real clock) and run; if a running instance holds it, ask
+ * it to run now and wait for its record of a run that began after asking (exit 0: the work was done, by
+ * the holder). If nobody answers in time, say who holds the lease until when (exit 1).
+ */
+async function runOrAsk(store: Store, deps: Deps, holder: string, waitMs: number): Promise<void> {
+  const asked = new Date();
+  const until = asked.getTime() + waitMs;
+  let wrote = false;
+  for (;;) {
+    const now = new Date();
+    if (await store.lease(JOBS_LEASE, holder, RUN_ONCE_LEASE_MS, now)) {
+      try {
+        printReport(await runJobs(deps, holder, { leased: true }));
+      } finally {
+        await releaseLease(store, JOBS_LEASE, holder);
+      }
+      return;
+    }
+    const last = await readLastRun(store);
+    if (wrote && last && last.startedAt >= asked.toISOString()) {
+      process.stdout.write(
+        `the running service (${last.holder}) ran the timers at ${at(last.startedAt)}: ${last.expired} expired, ${last.notices} notices\n`,
+      );
+      return;
+    }
+    if (!wrote) {
+      await writeSetting(store, ASK, { at: asked.toISOString(), by: holder }, asked.toISOString());
+      wrote = true;
+    }
+    if (Date.now() >= until) {
+      const h = await leaseHolder(store);
+      return fail(
+        1,
+        h
+          ? `the timers are held by ${h.holder} until ${at(h.until)} (renewed while it runs); it was asked to run them and did not answer within ${waitMs / 1000} s: nothing run here`
+          : `the timers' lease was held by another instance that did not answer within ${waitMs / 1000} s: nothing run here`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, Math.min(500, Math.max(0, until - Date.now()))));
+  }
+}
+
+/**
+ * `--now` is for tests: the moment is not now, so nothing it does may reach the live store (its lease or
+ * its audit trail). It runs on a copy of the SQLite file, prints what would happen, and leaves the copy.
+ */
+async function runOnCopy(data: string | undefined, nowIso: string, holder: string): Promise<void> {
+  const moment = new Date(nowIso);
+  if (Number.isNaN(moment.getTime())) return fail(2, `--now: not an instant: ${nowIso}`);
+  const config = loadConfig(process.env, data ? { OVERT_DATA: data } : {});
+  if (!config.ok) return fail(2, config.message);
+  if (config.value.OVERT_STORE !== 'sqlite')
+    return fail(
+      2,
+      '--now is for tests and runs on a copy of a SQLite data folder; a SharePoint site is never run at another moment',
+    );
+  const source = sqliteFile(config.value.OVERT_DATA);
+  if (!existsSync(source)) return fail(2, `no store in ${config.value.OVERT_DATA}`);
+  const copyDir = mkdtempSync(join(tmpdir(), 'overt-now-'));
+  try {
+    await SqliteStore.copy(source, sqliteFile(copyDir));
+    const { store, deps } = await openService(copyDir, () => moment);
+    try {
+      const r = await runJobs(deps, holder);
+      printReport(r);
+      process.stdout.write(`(--now ${moment.toISOString()}: run on a copy; ${source} is unchanged)\n`);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    rmSync(copyDir, { recursive: true, force: true });
+  }
 }

@@ -2,21 +2,51 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { VerifyResult } from '../store/audit';
 import type { Store } from '../store/store';
 
-/** `GET /healthz`: the store answers, and the audit chain was intact when the service started. */
+/**
+ * `GET /healthz`: the store answers, and the audit chain was intact when the service started. It answers
+ * within `withinMs` whatever the store does: a store that has not answered by then is reported as not
+ * answering (503), and a service that is shutting down says so (503), so a load balancer moves on.
+ */
 export async function health(
   store: Store,
   service: string,
   chain: VerifyResult,
+  options: { withinMs?: number; draining?: boolean } = {},
 ): Promise<{ status: number; body: unknown }> {
+  if (options.draining)
+    return { status: 503, body: { status: 'down', service, problems: ['shutting down'] } };
+  const withinMs = options.withinMs ?? 800;
+  let timer: NodeJS.Timeout | undefined;
   try {
-    const staff = await store.count('staff');
+    const answered = store.count('staff');
+    answered.catch(() => undefined); // a late failure after the timeout is nobody's to hear
+    const staff = await Promise.race([
+      answered,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`the store did not answer within ${withinMs / 1000} s`)),
+          withinMs,
+        );
+      }),
+    ]);
     const ok = chain.ok;
     return {
       status: ok ? 200 : 503,
-      body: { status: ok ? 'ok' : 'degraded', service, staff: staff[0]?.count ?? 0, audit: chain },
+      body: {
+        status: ok ? 'ok' : 'degraded',
+        service,
+        staff: staff[0]?.count ?? 0,
+        audit: chain,
+        ...(ok ? {} : { problems: ['the audit chain was broken at start'] }),
+      },
     };
   } catch (err) {
-    return { status: 503, body: { status: 'down', service, error: (err as Error).message } };
+    return {
+      status: 503,
+      body: { status: 'down', service, problems: [(err as Error).message], error: (err as Error).message },
+    };
+  } finally {
+    clearTimeout(timer);
   }
 }
 

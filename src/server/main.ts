@@ -1,11 +1,15 @@
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { hostname } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { isEmpty, seedDemo } from '../cli/service';
 import { signInMode } from '../api/auth-config';
 import { loadConfig, loadCustomProfiles, workflowSettings, type Config } from '../config';
 import { openStore } from '../store/open';
-import type { Store } from '../store/store';
-import { createDeps, runJobs, type Deps } from '../workflow';
+import { StoreUnavailableError, type Store } from '../store/store';
+import { createLogger, log, requestIdFrom, withRequest, type Logger } from '../util/log';
+import { createDeps, type Deps } from '../workflow';
+import { startTimers } from './timers';
 import type { VerifyResult } from '../store/audit';
 import { health, sendJson, type Handler } from './health';
 import '../bot/surface';
@@ -21,6 +25,8 @@ export interface Running {
   store: Store;
   deps: Deps;
   servers: Server[];
+  logger: Logger;
+  /** Drains: no new calls, the calls under way finish, the timers stop (lease let go), the store closes. */
   stop: () => Promise<void>;
 }
 
@@ -30,8 +36,14 @@ export type Surface = (
   deps: Deps,
   config: Config,
   env: NodeJS.ProcessEnv,
+  logger: Logger,
 ) => { bot?: Handler[]; tab?: Handler[] };
 export const surfaces: Surface[] = [];
+/** Work a surface runs after its calls (the bot's outbox): awaited at shutdown, after the servers close. */
+export const surfaceStops: ((deps: Deps) => Promise<void>)[] = [];
+
+/** How long /healthz waits for the store before answering that it does not answer. */
+const HEALTH_WITHIN_MS = 800;
 
 function listen(
   port: number,
@@ -39,32 +51,69 @@ function listen(
   store: Store,
   chain: VerifyResult,
   handlers: Handler[],
+  logger: Logger,
+  draining: () => boolean,
 ): Promise<Server> {
   const server = createServer((req, res) => {
-    void (async () => {
-      try {
-        if (req.method === 'GET' && req.url?.split('?')[0] === '/healthz') {
-          const h = await health(store, name, chain);
-          return sendJson(res, h.status, h.body);
-        }
-        for (const handle of handlers) if (await handle(req, res)) return;
-        sendJson(res, 404, {
-          type: 'about:blank',
-          title: 'Not Found',
-          status: 404,
-          detail: `no route for ${req.method} ${req.url}`,
-        });
-      } catch (err) {
-        if (!res.headersSent)
-          sendJson(res, 500, {
+    const reqId = requestIdFrom(req.headers['x-request-id']);
+    res.setHeader('x-request-id', reqId);
+    const startedAt = performance.now();
+    const path = req.url?.split('?')[0] ?? '';
+    withRequest(() => {
+      res.once('finish', () =>
+        logger[res.statusCode >= 500 ? 'error' : 'info'](
+          {
+            port: name,
+            method: req.method,
+            path,
+            status: res.statusCode,
+            durationMs: Math.round((performance.now() - startedAt) * 10) / 10,
+          },
+          'http',
+        ),
+      );
+      void (async () => {
+        try {
+          if (req.method === 'GET' && path === '/healthz') {
+            const h = await health(store, name, chain, { withinMs: HEALTH_WITHIN_MS, draining: draining() });
+            return sendJson(res, h.status, h.body, h.status === 503 ? { 'retry-after': '5' } : {});
+          }
+          for (const handle of handlers) if (await handle(req, res)) return;
+          sendJson(res, 404, {
             type: 'about:blank',
-            title: 'Internal Server Error',
-            status: 500,
-            detail: (err as Error).message,
+            title: 'Not Found',
+            status: 404,
+            detail: `no route for ${req.method} ${path}`,
           });
-        else res.end();
-      }
-    })();
+        } catch (err) {
+          const unavailable = err instanceof StoreUnavailableError;
+          logger.error(
+            { err: { name: (err as Error).name, message: (err as Error).message }, path },
+            unavailable ? 'the store did not answer' : 'the request failed',
+          );
+          if (res.headersSent) res.end();
+          else if (unavailable)
+            sendJson(
+              res,
+              503,
+              {
+                type: 'about:blank',
+                title: 'Service Unavailable',
+                status: 503,
+                detail: 'the records could not be reached just now: try again shortly',
+              },
+              { 'retry-after': String(err.retryAfterSeconds) },
+            );
+          else
+            sendJson(res, 500, {
+              type: 'about:blank',
+              title: 'Internal Server Error',
+              status: 500,
+              detail: (err as Error).message,
+            });
+        }
+      })();
+    }, reqId);
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -72,37 +121,95 @@ function listen(
   });
 }
 
+/** The store with each unit logged: its key, what came of it and how long it took (never its records). */
+function loggedStore(store: Store, logger: Logger): Store {
+  const commit: Store['commit'] = async (unit) => {
+    const began = performance.now();
+    try {
+      const r = await store.commit(unit);
+      logger.info(
+        {
+          unit: unit.key,
+          status: r.status,
+          writes: unit.writes.length,
+          events: unit.audit.length,
+          durationMs: Math.round((performance.now() - began) * 10) / 10,
+        },
+        'unit',
+      );
+      return r;
+    } catch (err) {
+      logger.error(
+        {
+          unit: unit.key,
+          err: { name: (err as Error).name, message: (err as Error).message },
+          durationMs: Math.round(performance.now() - began),
+        },
+        'unit failed',
+      );
+      throw err;
+    }
+  };
+  return new Proxy(store, {
+    get: (target, prop, receiver) => {
+      if (prop === 'commit') return commit;
+      const v: unknown = Reflect.get(target, prop, receiver);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
+/** `sink`: where the JSON log lines go (default stdout). */
 export async function start(
   env: NodeJS.ProcessEnv = process.env,
-  log: (s: string) => void = console.log,
+  sink?: (line: string) => void,
 ): Promise<Running> {
+  const logger = sink ? createLogger({ write: (line: string) => sink(line.replace(/\n$/, '')) }) : log();
   const config = loadConfig(env);
   if (!config.ok) throw new Error(config.message);
   // Demo personas only when asked for, never beside real sign-in: decided (and logged) before anything opens.
   const signIn = signInMode(env === process.env ? env : { ...process.env, ...env });
   if (!signIn.ok) throw new Error(signIn.message);
-  log(signIn.line);
+  logger[signIn.mode === 'demo' ? 'warn' : 'info']({ auth: signIn.mode }, signIn.line);
   const profiles = loadCustomProfiles(config.value.OVERT_PROFILE_FILES);
   if (!profiles.ok) throw new Error(profiles.message);
   const opened = await openStore({ dataDir: config.value.OVERT_DATA, kind: config.value.OVERT_STORE }, env);
   if (!opened.ok) throw new Error(opened.error.message);
-  const store = opened.value;
+  const store = loggedStore(opened.value, logger);
+  const surfaceEnv = env === process.env ? env : { ...process.env, ...env };
+  logger.info(
+    {
+      store: config.value.OVERT_STORE,
+      ...(config.value.OVERT_STORE === 'graph'
+        ? {
+            site: surfaceEnv.OVERT_GRAPH_SITE,
+            graphUrl: surfaceEnv.OVERT_GRAPH_URL ?? 'https://graph.microsoft.com',
+          }
+        : { data: config.value.OVERT_DATA }),
+      auth: {
+        api: signIn.mode,
+        bot: surfaceEnv.MicrosoftAppId ? 'Bot Framework (app id set)' : 'anonymous (local)',
+      },
+    },
+    'starting',
+  );
   const deps = createDeps(store, {
     customProfiles: profiles.value,
     settings: workflowSettings(config.value),
   });
   if (config.value.OVERT_DEMO === 'auto' && (await isEmpty(store))) {
-    log(`creating the fictional demo service in ${config.value.OVERT_DATA} …`);
+    logger.info(`creating the fictional demo service in ${config.value.OVERT_DATA}`);
     const s = await seedDemo(store, deps);
-    log(
-      `demo service: ${s.teams} teams, ${s.children} children, ${s.requests} requests, ${s.checks} checks, ${s.auditEvents} audit events`,
+    logger.info(
+      { teams: s.teams, children: s.children, requests: s.requests, checks: s.checks, events: s.auditEvents },
+      'demo service created',
     );
   }
   const chain = await store.audit.verify();
-  if (!chain.ok) log(`WARNING: the audit chain is broken at event ${chain.seq}: ${chain.reason}`);
+  if (!chain.ok) logger.warn({ seq: chain.seq, reason: chain.reason }, 'the audit chain is broken');
   // The surfaces read their own settings: from the environment given, over the process's own.
-  const surfaceEnv = env === process.env ? env : { ...process.env, ...env };
-  const handlers = surfaces.map((s) => s(deps, config.value, surfaceEnv));
+  const handlers = surfaces.map((s) => s(deps, config.value, surfaceEnv, logger));
+  let draining = false;
   const servers = [
     await listen(
       config.value.BOT_PORT,
@@ -110,6 +217,8 @@ export async function start(
       store,
       chain,
       handlers.flatMap((h) => h.bot ?? []),
+      logger,
+      () => draining,
     ),
     await listen(
       config.value.TAB_PORT,
@@ -117,50 +226,72 @@ export async function start(
       store,
       chain,
       handlers.flatMap((h) => h.tab ?? []),
+      logger,
+      () => draining,
     ),
   ];
-  const holder = `overt-${process.pid}`;
-  const tick = async () => {
-    try {
-      const r = await runJobs(deps, holder);
-      if (r.ran && (r.expired || r.notices.length))
-        log(`timers: ${r.expired} expired, ${r.notices.length} notices`);
-    } catch (err) {
-      log(`timers failed: ${(err as Error).message}`);
-    }
-  };
-  await tick();
-  const timer = setInterval(() => void tick(), config.value.OVERT_JOBS_EVERY * 1000);
+  const timers = await startTimers({
+    deps,
+    holder: `overt-${hostname()}-${process.pid}`,
+    everyMs: config.value.OVERT_JOBS_EVERY * 1000,
+    leaseMs: config.value.OVERT_TIMERS_LEASE * 1000,
+    log: logger,
+  });
   const port = (s: Server) => (s.address() as { port: number }).port;
-  log(
+  logger.info(
+    { botPort: port(servers[0]!), tabPort: port(servers[1]!) },
     `Overt is running: http://localhost:${port(servers[0]!)} (bot), http://localhost:${port(servers[1]!)} (tab and API); GET /healthz on both`,
   );
+  let stopping: Promise<void> | undefined;
   return {
     config: config.value,
     store,
     deps,
     servers,
-    stop: async () => {
-      clearInterval(timer);
-      await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
-      await store.close();
-    },
+    logger,
+    stop: () =>
+      (stopping ??= (async () => {
+        const began = performance.now();
+        draining = true;
+        // No new connections; the calls under way (turns, units) finish; idle keep-alives are closed.
+        const closed = Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+        for (const s of servers) s.closeIdleConnections();
+        await timers.stop();
+        await closed;
+        for (const s of surfaceStops) await s(deps).catch(() => undefined);
+        await store.close();
+        logger.info({ durationMs: Math.round(performance.now() - began) }, 'stopped');
+      })()),
   };
+}
+
+/** SIGTERM and SIGINT: drain, then exit 0; if the drain takes longer than `graceMs`, exit 1 anyway. */
+export function exitOnSignals(running: Running, graceMs = 9000): void {
+  const shutdown = (signal: string) => {
+    running.logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      running.logger.error({ graceMs }, 'did not stop in time: exiting');
+      process.exit(1);
+    }, graceMs);
+    force.unref();
+    void running.stop().then(
+      () => process.exit(0),
+      (err: Error) => {
+        running.logger.error({ err: { message: err.message } }, 'stopping failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 if (require.main === module) {
   // Local debugging in Teams: the Agents Toolkit writes the bot's credentials to .localConfigs
   // (m365agents.local.yml); settings already in the environment win.
   if (existsSync('.localConfigs')) process.loadEnvFile('.localConfigs');
-  start().then(
-    (running) => {
-      const shutdown = () => void running.stop().then(() => process.exit(0));
-      process.on('SIGINT', shutdown);
-      process.on('SIGTERM', shutdown);
-    },
-    (err: Error) => {
-      console.error(`overt: ${err.message}`);
-      process.exit(1);
-    },
-  );
+  start().then(exitOnSignals, (err: Error) => {
+    log().fatal({ err: { message: err.message } }, 'could not start');
+    process.exit(1);
+  });
 }

@@ -108,6 +108,19 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/** The store cannot answer now (its service is down, stalled past the timeout, or throttling past every
+ * retry): an outage, not a bug. The HTTP surfaces answer 503 with `Retry-After`. */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+  constructor(
+    message: string,
+    /** When it is worth asking again, in seconds. */
+    readonly retryAfterSeconds = 5,
+  ) {
+    super(message);
+  }
+}
+
 /** An expected failure, as a value. */
 export type StoreFailure = { code: 'STORE_KIND_UNAVAILABLE' | 'STORE_CONFIG_INVALID'; message: string };
 export type StoreOutcome<T> = { ok: true; value: T } | { ok: false; error: StoreFailure };

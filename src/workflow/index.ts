@@ -19,7 +19,7 @@ export {
 export { raiseObjection, progressObjection } from './objections';
 export { recordRipa, cancelRipa } from './ripa';
 export { upsertTeam, upsertStaff, bootstrapAdministrator, delegate, importCaseList } from './organisation';
-export { runJobs } from './jobs';
+export { runJobs, JOBS_LEASE } from './jobs';
 export type { Notice, JobsReport } from './jobs';
 export { reviewEvidence, submitReview, ASSERTIONS } from './review';
 export { childHistory, verdictSummary } from './context';

@@ -31,11 +31,19 @@ export interface JobsReport {
 
 const SYSTEM = { id: 'system' };
 const LEASE_MS = 5 * 60_000;
+/** The lease's name in the store: the running service holds it (src/server/timers.ts). */
+export const JOBS_LEASE = 'jobs';
 
-export async function runJobs(deps: Deps, holder: string): Promise<JobsReport> {
+/** Runs the due timers once under the `jobs` lease, taken at `deps.clock()` — or, with `leased`, under a
+ * lease the caller already holds (the service keeps one on the real clock and renews it). */
+export async function runJobs(
+  deps: Deps,
+  holder: string,
+  options: { leased?: boolean } = {},
+): Promise<JobsReport> {
   const now = deps.clock();
   const nowIso = now.toISOString();
-  if (!(await deps.store.lease('jobs', holder, LEASE_MS, now)))
+  if (!options.leased && !(await deps.store.lease(JOBS_LEASE, holder, LEASE_MS, now)))
     return { ran: false, expired: 0, notices: [] };
   const report: JobsReport = { ran: true, expired: 0, notices: [] };
 

@@ -13,9 +13,22 @@ describe('npm start', () => {
     const logs: string[] = [];
     const running = await start({ OVERT_DATA: data, BOT_PORT: '0', TAB_PORT: '0' }, (s) => logs.push(s));
     try {
-      expect(logs[0]).toMatch(/^sign-in: Teams SSO only/);
-      expect(logs[1]).toMatch(/^creating the fictional demo service/);
-      expect(logs.join('\n')).toMatch(/demo service: 3 teams, 40 children, \d+ requests/);
+      const lines = logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines[0]).toMatchObject({
+        level: 'info',
+        auth: 'sso',
+        msg: expect.stringMatching(/^sign-in: Teams SSO only/),
+      });
+      expect(lines[1]).toMatchObject({
+        level: 'info',
+        msg: 'starting',
+        store: 'sqlite',
+        auth: { api: 'sso' },
+      });
+      expect(lines[2]!.msg).toMatch(/^creating the fictional demo service/);
+      expect(lines).toContainEqual(
+        expect.objectContaining({ msg: 'demo service created', teams: 3, children: 40 }),
+      );
       for (const server of running.servers) {
         const port = (server.address() as { port: number }).port;
         const res = await fetch(`http://localhost:${port}/healthz`);

@@ -1,5 +1,7 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
+import { retrying } from '../../util/retry';
+import { StoreUnavailableError } from '../store';
 
 /**
  * JSON batching (GRAPH-LISTS.md §5): at most 20 requests per `$batch`, and inner 429/503/504 answers
@@ -33,8 +35,20 @@ const BatchResponse = z.object({
 });
 
 /** Thrown when Graph cannot be reached or keeps throttling past every retry: an outage, not a value. */
-export class GraphUnavailableError extends Error {
+export class GraphUnavailableError extends StoreUnavailableError {
   override name = 'GraphUnavailableError';
+}
+
+/** A connection that dropped or was refused before an answer came: worth sending again (a `$batch` that
+ * did run is recognised by its effects: unique ids and eTags). A timeout is not retried: the caller is
+ * answered within it. */
+function droppedConnection(e: unknown): boolean {
+  const err = e as { statusCode?: number; message?: string; name?: string; cause?: { code?: string } };
+  if (err.name === 'TimeoutError' || err.name === 'AbortError') return false;
+  if (err.statusCode !== undefined && err.statusCode > 0) return false;
+  return /fetch failed|ECONNRESET|ECONNREFUSED|EPIPE|socket hang up|other side closed|UND_ERR_SOCKET/i.test(
+    `${err.message ?? ''} ${err.cause?.code ?? ''}`,
+  );
 }
 
 export type BatchOptions = {
@@ -80,9 +94,15 @@ export class Batcher {
     }));
     let raw: unknown;
     try {
-      raw = await this.client.api('/$batch').post({ requests });
+      raw = await retrying(
+        () => this.client.api('/$batch').post({ requests }) as Promise<unknown>,
+        (e) => droppedConnection(e) && {},
+        { policy: { attempts: 4, baseMs: 250, maxMs: 4000 } },
+      );
     } catch (e) {
-      const err = e as { statusCode?: number; message?: string };
+      const err = e as { statusCode?: number; message?: string; name?: string };
+      if (err.name === 'TimeoutError' || err.name === 'AbortError')
+        throw new GraphUnavailableError(`Graph did not answer in time: ${err.message ?? String(e)}`);
       throw new GraphUnavailableError(
         `Graph $batch failed (${err.statusCode ?? 'no status'}): ${err.message ?? String(e)}`,
       );

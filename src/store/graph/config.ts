@@ -45,6 +45,8 @@ export const GraphConfig = z
     staleMs: z.number().int().nonnegative().default(60_000),
     /** Seconds to wait on a throttled whole request with no Retry-After. */
     retryDelaySeconds: z.number().positive().default(3),
+    /** How long one Graph request may take (OVERT_GRAPH_TIMEOUT_MS): past it the call fails as unavailable. */
+    timeoutMs: z.number().int().positive().default(10_000),
   })
   .refine((c) => c.auth.type !== 'local' || new URL(c.graphUrl).hostname !== new URL(GRAPH_URL).hostname, {
     message:
@@ -82,6 +84,7 @@ export function graphConfig(
     ...(ca ? { ca } : {}),
     auth,
     ...(over.staleMs === undefined ? {} : { staleMs: over.staleMs }),
+    ...(env.OVERT_GRAPH_TIMEOUT_MS ? { timeoutMs: Number(env.OVERT_GRAPH_TIMEOUT_MS) } : {}),
   });
   if (!parsed.success) return invalid(`SharePoint store settings: ${z.prettifyError(parsed.error)}`);
   return { ok: true, value: parsed.data };

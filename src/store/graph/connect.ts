@@ -19,6 +19,7 @@ export function clientFor(config: GraphConfig) {
     graphUrl: config.graphUrl,
     authProvider: authProvider(config.auth),
     retryDelaySeconds: config.retryDelaySeconds,
+    timeoutMs: config.timeoutMs,
     ...(config.ca ? { ca: config.ca } : {}),
   });
 }

@@ -35,6 +35,36 @@ class CountingHandler implements Middleware {
   }
 }
 
+/** Every request (each attempt of the RetryHandler) gets `timeoutMs` to answer: a stalled Graph fails
+ * the call with a TimeoutError instead of holding it, so callers can answer 503 in time. */
+class TimeoutHandler implements Middleware {
+  private next: Middleware | undefined;
+
+  constructor(private readonly timeoutMs: number) {}
+
+  async execute(context: Context): Promise<void> {
+    if (!this.next) throw new Error('TimeoutHandler needs a next middleware');
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    (context.options ??= {}).signal = signal; // each attempt its own
+    try {
+      await this.next.execute(context);
+    } catch (err) {
+      if (signal.aborted) {
+        const e = new Error(`no answer from Graph within ${this.timeoutMs / 1000} s`);
+        e.name = 'TimeoutError';
+        throw e;
+      }
+      throw err;
+    }
+  }
+
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+}
+
+export const DEFAULT_GRAPH_TIMEOUT_MS = 10_000;
+
 export type GraphClientOptions = {
   /** `https://graph.microsoft.com` in production; the local server's URL in tests. */
   graphUrl: string;
@@ -44,6 +74,8 @@ export type GraphClientOptions = {
   /** Seconds to wait when a throttled response carries no Retry-After. */
   retryDelaySeconds?: number;
   maxRetries?: number;
+  /** How long one request may take before it is abandoned (default 10 s). */
+  timeoutMs?: number;
 };
 
 export function graphClient(options: GraphClientOptions): { client: Client; counter: RequestCounter } {
@@ -53,6 +85,7 @@ export function graphClient(options: GraphClientOptions): { client: Client; coun
     new AuthenticationHandler(options.authProvider),
     new RetryHandler(new RetryHandlerOptions(options.retryDelaySeconds ?? 3, options.maxRetries ?? 10)),
     new CountingHandler(counter),
+    new TimeoutHandler(options.timeoutMs ?? DEFAULT_GRAPH_TIMEOUT_MS),
     new HTTPMessageHandler(),
   ];
   const init: ClientOptions = {

@@ -165,6 +165,17 @@ export class SqliteStore implements Store {
     }
   }
 
+  /** A consistent copy of a database file (an online backup: a running service may be writing to it). */
+  static async copy(from: string, to: string): Promise<void> {
+    const db = new Database(from, { fileMustExist: true });
+    try {
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      await db.backup(to);
+    } finally {
+      db.close();
+    }
+  }
+
   /** A row (id, version, body) as its record. */
   private read<K extends Kind>(kind: K, row: unknown): Versioned<K> {
     const { id, version, body } = row as { id: unknown; version: unknown; body: unknown };

@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Store } from '../store/store';
+import type { Logger } from '../util/log';
+import { withRequest } from '../util/log';
+import { JOBS_LEASE, runJobs, type Deps, type JobsReport } from '../workflow';
+
+/**
+ * The timers of a running service, on many instances: one instance holds the `jobs` lease, on the real
+ * clock, for a short time (`leaseMs`) and renews it every third of that; the others try to take it at the
+ * same rate, so when the holder dies another takes over within `leaseMs` plus one renewal, and says so in
+ * the log. The holder runs the due timers every `everyMs`, and at once when `overt jobs run-once` asks
+ * (a `setting` record, `timers.ask`); after such a run it records what it did (`timers.last-run`), which
+ * is how the asking command learns that the work was done. On a graceful stop the lease is let go at once.
+ */
+
+export const ASK = 'timers.ask';
+export const LAST_RUN = 'timers.last-run';
+
+export const Ask = z.object({ at: z.string(), by: z.string() });
+export const LastRun = z.object({
+  holder: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  expired: z.number(),
+  notices: z.number(),
+});
+export type LastRun = z.infer<typeof LastRun>;
+
+/** Who holds the timers' lease and until when, if anyone does now. */
+export async function leaseHolder(
+  store: Store,
+  now = new Date(),
+): Promise<{ holder: string; until: string } | undefined> {
+  const lease = await store.get('lease', JOBS_LEASE);
+  if (!lease || new Date(lease.record.until).getTime() <= now.getTime()) return undefined;
+  return { holder: lease.record.holder, until: lease.record.until };
+}
+
+async function readSetting<T>(store: Store, id: string, schema: z.ZodType<T>): Promise<T | undefined> {
+  const found = await store.get('setting', id);
+  const parsed = found ? schema.safeParse(found.record.value) : undefined;
+  return parsed?.success ? parsed.data : undefined;
+}
+
+export const readLastRun = (store: Store) => readSetting(store, LAST_RUN, LastRun);
+export const readAsk = (store: Store) => readSetting(store, ASK, Ask);
+
+/** A blind write of one setting (no audit event: these are the timers' own bookkeeping). */
+export async function writeSetting(store: Store, id: string, value: unknown, at: string): Promise<void> {
+  await store.commit({
+    key: `${id}:${randomUUID()}`,
+    at,
+    writes: [{ kind: 'setting', record: { id, value: value as never } }],
+    audit: [],
+  });
+}
+
+/** Lets go of a lease this holder has: taken again for a millisecond, so it has ended by the next look. */
+export async function releaseLease(store: Store, name: string, holder: string): Promise<void> {
+  await store.lease(name, holder, 1, new Date());
+}
+
+export interface Timers {
+  /** Resolves once the timers have stopped (a run under way finished) and the lease is let go. */
+  stop(): Promise<void>;
+  /** True while this instance holds the lease. */
+  holding(): boolean;
+}
+
+export async function startTimers(options: {
+  deps: Deps;
+  holder: string;
+  everyMs: number;
+  leaseMs: number;
+  log: Logger;
+}): Promise<Timers> {
+  const { deps, holder, everyMs, leaseMs } = options;
+  const store = deps.store;
+  const log = options.log.child({ component: 'timers', holder });
+  const renewMs = Math.max(100, Math.floor(leaseMs / 3));
+  let held = false;
+  let stopped = false;
+  let lastStart = 0;
+  let beat: Promise<void> | undefined;
+  let run: Promise<void> | undefined;
+
+  const runNow = (asked: boolean): Promise<void> =>
+    (run ??= withRequest(async () => {
+      const startedAt = new Date();
+      lastStart = startedAt.getTime();
+      try {
+        const r: JobsReport = await runJobs(deps, holder, { leased: true });
+        const finishedAt = new Date();
+        log.info(
+          {
+            expired: r.expired,
+            notices: r.notices.length,
+            asked,
+            durationMs: finishedAt.getTime() - startedAt.getTime(),
+          },
+          'timers ran',
+        );
+        const last: LastRun = {
+          holder,
+          startedAt: startedAt.toISOString(),
+          finishedAt: finishedAt.toISOString(),
+          expired: r.expired,
+          notices: r.notices.length,
+        };
+        // Only a run someone asked for is recorded: the asker waits for it; other runs need no record.
+        if (asked) await writeSetting(store, LAST_RUN, last, finishedAt.toISOString());
+      } catch (err) {
+        log.error({ err: { message: (err as Error).message } }, 'timers failed');
+      }
+    }).finally(() => (run = undefined)));
+
+  const heartbeat = async (): Promise<void> => {
+    if (stopped) return;
+    const now = new Date();
+    try {
+      const before = held ? undefined : (await store.get('lease', JOBS_LEASE))?.record;
+      const ok = await store.lease(JOBS_LEASE, holder, leaseMs, now);
+      if (ok && !held) {
+        const from = before && before.holder !== holder ? before : undefined;
+        log.info(
+          { leaseMs, ...(from ? { from: from.holder, fromUntil: from.until } : {}) },
+          from ? 'took over the timers’ lease' : 'holds the timers’ lease',
+        );
+      } else if (!ok && held) {
+        const other = await leaseHolder(store, now);
+        log.warn({ to: other?.holder, until: other?.until }, 'lost the timers’ lease');
+      }
+      held = ok;
+      if (!held || run || stopped) return;
+      const ask = await readAsk(store);
+      const asked = !!ask && new Date(ask.at).getTime() > lastStart;
+      if (asked || now.getTime() - lastStart >= everyMs) void runNow(asked);
+    } catch (err) {
+      log.error({ err: { message: (err as Error).message } }, 'timers’ lease could not be renewed');
+    }
+  };
+  const tick = () => {
+    if (!beat) beat = heartbeat().finally(() => (beat = undefined));
+  };
+  tick();
+  await beat;
+  await run;
+  const timer = setInterval(tick, renewMs);
+  timer.unref();
+  return {
+    holding: () => held,
+    stop: async () => {
+      stopped = true;
+      clearInterval(timer);
+      await beat;
+      await run;
+      if (held) {
+        await releaseLease(store, JOBS_LEASE, holder).catch(() => undefined);
+        held = false;
+        log.info('let go of the timers’ lease');
+      }
+    },
+  };
+}
