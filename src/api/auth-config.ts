@@ -57,7 +57,7 @@ const REAL_SIGN_IN = [
 
 /**
  * How people sign in, decided once at start: demo personas only when the operator asks for the demo
- * (`OVERT_DEMO_AUTH=on`, `npm run demo`), never together with a real sign-in setting — that is refused,
+ * (`OVERT_DEMO_AUTH=on`, which `npm start` sets unless it is `off`), never together with a real sign-in setting — that is refused,
  * naming both — else Teams SSO only. The line is what the service logs at start.
  */
 export function signInMode(

@@ -7,8 +7,9 @@ import { tempDirs } from '../store/temp-dirs';
 /**
  * Issue 12, fault 5: demo personas in production. `npm start` forced OVERT_DEMO_AUTH=on, so with
  * `OVERT_DEMO_AUTH=off npm start` a request naming `x-overt-demo-persona: demo-sm` was the service manager.
- * Demo personas now only when the operator asks for the demo (`npm run demo`), never beside real sign-in
- * settings (the start is refused, naming both), and the mode is logged at start.
+ * Demo personas now only when the operator asks for the demo (`npm start`, the local demo, unless
+ * `OVERT_DEMO_AUTH=off`), never by the service's own default, never beside real sign-in settings (the start
+ * is refused, naming both), and the mode is logged at start.
  */
 
 const dirs = tempDirs('sign-in');
@@ -82,8 +83,7 @@ describe('sign-in mode', () => {
     }
   }, 90_000);
 
-  it('`npm start` with nothing set is not the demo either', async () => {
-    expect(scripts.start).not.toMatch(/OVERT_DEMO_AUTH/);
+  it('the service itself, with nothing set, is not the demo', async () => {
     const logs: string[] = [];
     const running = await start(
       { OVERT_DATA: dirs.make(), OVERT_DEMO: 'off', BOT_PORT: '0', TAB_PORT: '0' },
@@ -92,14 +92,18 @@ describe('sign-in mode', () => {
     try {
       const tab = (running.servers[1]!.address() as { port: number }).port;
       expect((await asPersona(tab)).status).toBe(401);
-      expect(logs[0]).toMatch(/^sign-in: Teams SSO only/);
+      expect(JSON.parse(logs[0]!)).toMatchObject({
+        level: 'info',
+        auth: 'sso',
+        msg: expect.stringMatching(/^sign-in: Teams SSO only/),
+      });
     } finally {
       await running.stop();
     }
   }, 60_000);
 
-  it('`npm run demo` asks for the demo: personas work, and the log says so', async () => {
-    const s = await runScript('demo', { OVERT_DATA: dirs.make(), BOT_PORT: '0', TAB_PORT: '0' });
+  it('`npm start` asks for the demo: personas work, and the log says so', async () => {
+    const s = await runScript('start', { OVERT_DATA: dirs.make(), BOT_PORT: '0', TAB_PORT: '0' });
     try {
       expect(s.out.join('')).toMatch(/sign-in: DEMO personas \(OVERT_DEMO_AUTH=on\)/);
       const res = await asPersona(s.tab);
