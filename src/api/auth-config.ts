@@ -51,6 +51,7 @@ const REAL_SIGN_IN = [
   'OVERT_AUTH_AUDIENCE',
   'OVERT_AUTH_TENANTS',
   'OVERT_AUTH_STAFF_MAP',
+  'OVERT_BOT_TENANTS',
   'MicrosoftAppId',
   'MicrosoftAppPassword',
 ] as const;

@@ -4,7 +4,9 @@ import type { AuthConfig } from './auth-config';
 
 /** Who is calling: a staff id from a verified token (or, in the demo only, a chosen persona), or why not. */
 export type Caller =
-  { ok: true; staffId: string; via: 'token' | 'demo' } | { ok: false; status: 401 | 403; detail: string };
+  | { ok: true; staffId: string; via: 'token' | 'demo' }
+  /** `subject`: for a 403, the signed-in person as their Entra object id (`entra:<oid>`), for the audit trail. */
+  | { ok: false; status: 401 | 403; detail: string; subject?: string };
 
 export const DEMO_HEADER = 'x-overt-demo-persona';
 /** Entra ID signs with RS256; anything else (`none`, HS256 with a guessed secret …) is refused. */
@@ -71,13 +73,14 @@ export function authenticator(
       log(
         `sign-in: user ${String(payload.oid)} of tenant ${tid} is mapped to no staff and the token omits their groups (group overage: ${'hasgroups' in payload ? 'hasgroups' : '_claim_names'}); map the object id in OVERT_AUTH_STAFF_MAP, or set the app registration's groups claim to "Groups assigned to the application" and assign the mapped groups to the app`,
       );
-      return { ok: false, status: 403, detail: OVERAGE };
+      return { ok: false, status: 403, detail: OVERAGE, subject: `entra:${String(payload.oid)}` };
     }
     if (!staffId)
       return {
         ok: false,
         status: 403,
         detail: 'you are signed in, but no member of staff in Overt is mapped to you',
+        subject: `entra:${String(payload.oid)}`,
       };
     return { ok: true, staffId, via: 'token' };
   }

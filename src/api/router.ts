@@ -5,6 +5,7 @@ import type { Staff } from '../store/records';
 import type { Deps, Outcome } from '../workflow';
 import type { AuditProjection } from '../workflow/audit-projection';
 import type { Caller } from './auth';
+import { answerRecorded, type Refused } from '../workflow/refusals';
 import { fromFailure, problem, sendProblem, type Problem } from './problem';
 
 /**
@@ -100,6 +101,79 @@ export function router(
   authenticate: (req: IncomingMessage) => Promise<Caller>,
 ) {
   const table = routes.map((r) => ({ ...r, re: compile(r.path) }));
+
+  /** The answer to one request from a known member of staff: a reply, or a problem (a refusal). */
+  async function answer(
+    deps: Deps,
+    req: IncomingMessage,
+    url: URL,
+    staff: Staff,
+  ): Promise<{ r: Reply | Problem; headers?: Record<string, string>; route?: Route }> {
+    const matches = table.map((r) => ({ r, m: r.re.exec(url.pathname) })).filter((x) => x.m);
+    if (!matches.length) return { r: problem(404, 'NO_ROUTE', `no route for ${req.method} ${url.pathname}`) };
+    const hit = matches.find((x) => x.r.method === req.method);
+    if (!hit)
+      return {
+        r: problem(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed here`),
+        headers: { allow: matches.map((x) => x.r.method).join(', ') },
+      };
+    const r = hit.r;
+    if (r.roles !== 'any' && !r.roles.includes(staff.role))
+      return {
+        r: problem(403, 'FORBIDDEN', `this is for ${r.roles.join(', ')}; you are ${staff.role}`),
+        route: r,
+      };
+    const rawQuery: Record<string, string> = Object.fromEntries(url.searchParams);
+    const q = r.query ? r.query.safeParse(rawQuery) : { success: true as const, data: undefined };
+    if (!q.success) return { r: invalid('query', q.error), route: r };
+    let body: unknown;
+    if (req.method !== 'GET') {
+      const read = await readBody(req);
+      if (!read.ok) return { r: read.problem, route: r };
+      const b = r.body ? r.body.safeParse(read.value ?? {}) : { success: true as const, data: undefined };
+      if (!b.success) return { r: invalid('body', b.error), route: r };
+      body = b.data;
+    }
+    let key: string = randomUUID();
+    if (req.method !== 'GET') {
+      const k = KeyHeader.safeParse(req.headers['idempotency-key']);
+      if (!k.success)
+        return {
+          r: problem(400, 'INVALID_INPUT', `Idempotency-Key header: ${k.error.issues[0]!.message}`, {
+            field: 'Idempotency-Key',
+          }),
+          route: r,
+        };
+      key = k.data;
+    }
+    let params: Record<string, string>;
+    try {
+      params = Object.fromEntries(
+        Object.entries(hit.m!.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]),
+      );
+    } catch {
+      return { r: problem(400, 'INVALID_INPUT', 'the path is not validly encoded'), route: r };
+    }
+    return { r: await r.handle({ deps, projection, staff, params, query: q.data, body, key }), route: r };
+  }
+
+  /** A refusal as the audit trail keeps it: who, the route asked for, and the problem they were given. */
+  const refused = (
+    req: IncomingMessage,
+    url: URL,
+    who: Refused['who'],
+    p: Problem,
+    route?: Route,
+  ): Refused => ({
+    who,
+    what: {
+      action: `api:${req.method ?? '?'} ${route?.path ?? url.pathname}`,
+      target: { kind: 'route', id: url.pathname },
+    },
+    why: { code: p.code, message: p.detail, status: p.status, ...(p.field ? { field: p.field } : {}) },
+    via: 'api',
+  });
+
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (!url.pathname.startsWith('/api/v1/')) return false;
@@ -122,80 +196,45 @@ export function router(
       });
       res.end(body);
     };
-    const matches = table.map((r) => ({ r, m: r.re.exec(url.pathname) })).filter((x) => x.m);
-    if (!matches.length) {
-      send(problem(404, 'NO_ROUTE', `no route for ${req.method} ${url.pathname}`));
-      return true;
-    }
-    const hit = matches.find((x) => x.r.method === req.method);
-    if (!hit) {
-      send(problem(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed here`), {
-        allow: matches.map((x) => x.r.method).join(', '),
-      });
-      return true;
-    }
+    // Who is asking comes first: every refusal after this names them on the audit trail. A 401 names
+    // nobody (the token proved nothing) and is not recorded, so strangers cannot fill the trail.
     const caller = await authenticate(req);
     if (!caller.ok) {
-      send(
-        problem(caller.status, caller.status === 401 ? 'UNAUTHENTICATED' : 'NOT_MAPPED', caller.detail),
-        caller.status === 401 ? { 'www-authenticate': 'Bearer' } : {},
+      const p = problem(
+        caller.status,
+        caller.status === 401 ? 'UNAUTHENTICATED' : 'NOT_MAPPED',
+        caller.detail,
       );
+      if (caller.status === 403 && caller.subject)
+        await answerRecorded(
+          deps,
+          async () => p,
+          () => refused(req, url, { id: caller.subject! }, p),
+        );
+      send(p, caller.status === 401 ? { 'www-authenticate': 'Bearer' } : {});
       return true;
     }
     const found = await deps.store.get('staff', caller.staffId);
     if (!found) {
-      send(problem(403, 'UNKNOWN_STAFF', `"${caller.staffId}" is not a member of staff known to Overt`));
+      const p = problem(403, 'UNKNOWN_STAFF', `"${caller.staffId}" is not a member of staff known to Overt`);
+      await answerRecorded(
+        deps,
+        async () => p,
+        () => refused(req, url, { id: caller.staffId }, p),
+      );
+      send(p);
       return true;
     }
     const staff = found.record;
-    const r = hit.r;
-    if (r.roles !== 'any' && !r.roles.includes(staff.role)) {
-      send(problem(403, 'FORBIDDEN', `this is for ${r.roles.join(', ')}; you are ${staff.role}`));
-      return true;
-    }
-    const rawQuery: Record<string, string> = Object.fromEntries(url.searchParams);
-    const q = r.query ? r.query.safeParse(rawQuery) : { success: true as const, data: undefined };
-    if (!q.success) {
-      send(invalid('query', q.error));
-      return true;
-    }
-    let body: unknown;
-    if (req.method !== 'GET') {
-      const read = await readBody(req);
-      if (!read.ok) {
-        send(read.problem);
-        return true;
-      }
-      const b = r.body ? r.body.safeParse(read.value ?? {}) : { success: true as const, data: undefined };
-      if (!b.success) {
-        send(invalid('body', b.error));
-        return true;
-      }
-      body = b.data;
-    }
-    let key: string = randomUUID();
-    if (req.method !== 'GET') {
-      const k = KeyHeader.safeParse(req.headers['idempotency-key']);
-      if (!k.success) {
-        send(
-          problem(400, 'INVALID_INPUT', `Idempotency-Key header: ${k.error.issues[0]!.message}`, {
-            field: 'Idempotency-Key',
-          }),
-        );
-        return true;
-      }
-      key = k.data;
-    }
-    let params: Record<string, string>;
-    try {
-      params = Object.fromEntries(
-        Object.entries(hit.m!.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]),
-      );
-    } catch {
-      send(problem(400, 'INVALID_INPUT', 'the path is not validly encoded'));
-      return true;
-    }
-    send(await r.handle({ deps, projection, staff, params, query: q.data, body, key }));
+    const a = await answerRecorded(
+      deps,
+      (d) => answer(d, req, url, staff),
+      (x) =>
+        isProblem(x.r) && x.r.status < 500
+          ? refused(req, url, { id: staff.id, role: staff.role }, x.r, x.route)
+          : undefined,
+    );
+    send(a.r, a.headers);
     return true;
   };
 }

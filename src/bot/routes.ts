@@ -9,7 +9,8 @@ import type { Deps } from '../workflow';
 import type { AdaptiveCard } from './cards/types';
 import type { Outbox, Task } from './outbox';
 import { isVerb, verbs, type Verb, type VerbData } from './verbs';
-import { errorCard } from './views/failure-card';
+import { answerRecorded } from '../workflow/refusals';
+import { errorCard, refusalOf } from './views/failure-card';
 
 export interface Turn {
   deps: Deps;
@@ -32,8 +33,38 @@ export function onVerb<V extends Verb>(verb: V, handle: Handler<V>): void {
 }
 
 /** Routes one `Action.Execute`: an unknown verb or data of the wrong shape is answered with a card that
- * says what was wrong, and nothing is written. */
+ * says what was wrong, and nothing is written. Every refusal the answer carries (a card marked by
+ * failure-card.ts) is an audit event, once: here, unless the workflow recorded it (refusals.ts). */
 export async function route(verb: string, data: unknown, turn: Turn): Promise<AdaptiveCard> {
+  return answerRecorded(
+    turn.deps,
+    (deps) => answer(verb, data, { ...turn, deps }),
+    (card) => {
+      const why = refusalOf(card);
+      return why === undefined
+        ? undefined
+        : {
+            who: { id: turn.staff.id, role: turn.staff.role },
+            what: { action: `bot:${verb}`, target: targetOf(data, verb) },
+            why: { code: 'REFUSED', message: why },
+            via: 'bot',
+            ...(turn.automatic ? { details: { automatic: true } } : {}),
+          };
+    },
+  );
+}
+
+/** What a card's data was about: its request, else its child, else the verb itself. */
+function targetOf(data: unknown, verb: string): { kind: string; id: string } {
+  const d = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
+  for (const kind of ['request', 'child'] as const) {
+    const id = d[`${kind}Id`];
+    if (typeof id === 'string' && id) return { kind, id };
+  }
+  return { kind: 'card', id: verb };
+}
+
+async function answer(verb: string, data: unknown, turn: Turn): Promise<AdaptiveCard> {
   if (!isVerb(verb) || !handlers.has(verb))
     return errorCard(
       'This card asked for something Overt does not do',

@@ -7,6 +7,7 @@ import type { Child, Kind, RecordOf, Staff, Team } from '../store/records';
 import { canonicalJson } from '../store/canonical-json';
 import type { Versioned, Write } from '../store/store';
 import { notesSettingId, withEditedNotes } from './edited-notes';
+import { noteAudited } from './refusals';
 import { fail, ok, type Deps, type Failure, type Outcome } from './types';
 
 /** Shared steps of the use cases: look-ups that fail as values, the child's record as policy facts, and
@@ -246,6 +247,7 @@ export async function refuse(
   error: Failure,
 ): Promise<Outcome<never>> {
   const outcome: Outcome<never> = { ok: false, error };
+  noteAudited(deps);
   await deps.store.commit({
     key: `${c.unitKey}:refused:${randomUUID()}`,
     at: nowIso(deps),

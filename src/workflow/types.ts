@@ -10,6 +10,8 @@ export interface Deps {
   /** A profile by id: the built-ins and any custom profile files the administrator configured. */
   profiles: (id: string) => Profile | undefined;
   settings: WorkflowSettings;
+  /** Set by a surface for one command (refusals.ts): the refusals the workflow audited itself. */
+  audited?: { count: number };
 }
 
 export interface WorkflowSettings {

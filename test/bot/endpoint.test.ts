@@ -25,8 +25,11 @@ const events = async () => {
   const v = await w.running.store.audit.verify();
   return v.ok ? v.count : -1;
 };
+/** Refusals are audit events of their own (issue 12, fault 4): counted apart from what a command wrote. */
+const refusals = async () =>
+  (await w.running.store.audit.list()).filter((e) => e.outcome === 'refuse').length;
 const writesOf = async () => ({
-  events: await events(),
+  events: (await events()) - (await refusals()),
   requests: (await w.running.store.count('request'))[0]!.count,
   decisions: (await w.running.store.count('decision'))[0]!.count,
 });
@@ -143,6 +146,7 @@ describe('the bot over plain HTTP', () => {
     const { requestId } = await raise('DEMO-0002');
     const tmView = (await execute(w.url, TM, 'request.refresh', { requestId })).json.value;
     const before = await writesOf();
+    const refusedBefore = await refusals();
     const cases: [string, Record<string, unknown>, string, RegExp][] = [
       [TM, { requestId }, 'request.explode', /Unknown action "request.explode"/],
       [TM, { requestId: 5 }, 'request.approve', /requestId/],
@@ -179,6 +183,14 @@ describe('the bot over plain HTTP', () => {
     }
     expect((await fetch(`${w.url}/api/messages`)).status).toBe(405);
     expect(await writesOf()).toEqual(before);
+    // Each refused card is one audit event, naming who, the verb and why.
+    const refused = (await w.running.store.audit.list())
+      .filter((e) => e.outcome === 'refuse')
+      .slice(refusedBefore);
+    expect(refused.map((e) => [e.actor.id, e.action])).toEqual(
+      cases.map(([who, , verb]) => [who, `bot:${verb}`]),
+    );
+    for (const e of refused) expect((e.details as { message: string }).message).toBeTruthy();
   });
 
   it('with MicrosoftAppId set, an unsigned activity is refused with 401', async () => {

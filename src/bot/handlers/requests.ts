@@ -29,7 +29,7 @@ import {
 } from '../reads';
 import { PlatformLines, type VerbData } from '../verbs';
 import { approverCard, requestStatusCard } from '../views/approval-card';
-import { errorCard, refusalCard } from '../views/failure-card';
+import { errorCard, markRefusal, refusalCard } from '../views/failure-card';
 import { recordCheckCard } from '../views/record-check-card';
 import { requestFormCard } from '../views/request-form';
 import {
@@ -218,9 +218,15 @@ function decide(outcome: 'approve' | 'decline' | 'more-info') {
 async function decisionFailure(turn: Turn, requestId: string, e: Failure): Promise<AdaptiveCard> {
   switch (e.code) {
     case 'ALREADY_DECIDED':
-      return requestCard(turn, requestId, { text: `This request was ${e.message}.`, tone: 'attention' });
+      return markRefusal(
+        await requestCard(turn, requestId, { text: `This request was ${e.message}.`, tone: 'attention' }),
+        e.message,
+      );
     case 'CONFLICT':
-      return requestCard(turn, requestId, { text: `Nothing was decided: ${e.message}.`, tone: 'warning' });
+      return markRefusal(
+        await requestCard(turn, requestId, { text: `Nothing was decided: ${e.message}.`, tone: 'warning' }),
+        e.message,
+      );
     case 'POLICY_REFUSED': {
       const r = (await turn.deps.store.get('request', requestId))?.record;
       const tp = r && (await teamAndProfile(turn.deps, r.teamId));

@@ -4,21 +4,38 @@ import { statusCard } from '../cards/status';
 import type { AdaptiveCard } from '../cards/types';
 import { verdictSection, type VerdictView } from './verdict';
 
+/**
+ * The bot says no only with one of these cards (or a form showing its problem): each is marked as a refusal,
+ * with why, so the route table (routes.ts) puts it on the audit trail in one place.
+ */
+const refusals = new WeakMap<AdaptiveCard, string>();
+export function markRefusal(card: AdaptiveCard, why: string): AdaptiveCard {
+  refusals.set(card, why);
+  return card;
+}
+export const refusalOf = (card: AdaptiveCard): string | undefined => refusals.get(card);
+
 export function errorCard(title: string, detail: string, more?: string): AdaptiveCard {
-  return statusCard({
-    title,
-    detail: more && more !== detail ? `${detail}\n\n${more}` : detail,
-    tone: 'error',
-  });
+  return markRefusal(
+    statusCard({
+      title,
+      detail: more && more !== detail ? `${detail}\n\n${more}` : detail,
+      tone: 'error',
+    }),
+    `${title}: ${detail}`,
+  );
 }
 
 export function refusalCard(title: string, message: string, verdict: VerdictView): AdaptiveCard {
-  return card(
-    [
-      container([heading(title, { color: 'attention' })], { style: 'attention', bleed: true }),
-      textBlock(message),
-      verdictSection(verdict),
-    ],
-    { fallbackText: `${title}: ${message}` },
+  return markRefusal(
+    card(
+      [
+        container([heading(title, { color: 'attention' })], { style: 'attention', bleed: true }),
+        textBlock(message),
+        verdictSection(verdict),
+      ],
+      { fallbackText: `${title}: ${message}` },
+    ),
+    `${title}: ${message}`,
   );
 }

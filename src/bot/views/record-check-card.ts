@@ -18,6 +18,7 @@ import {
   inputToggle,
   textBlock,
 } from '../cards/build';
+import { markRefusal } from './failure-card';
 import type { AdaptiveCard, CardElement } from '../cards/types';
 import { act } from './act';
 
@@ -101,5 +102,6 @@ export function recordCheckCard(i: RecordCheckInput): AdaptiveCard {
       ),
     ]),
   );
-  return card(body, { fallbackText: `Record the check for case ${i.caseRef}` });
+  const made = card(body, { fallbackText: `Record the check for case ${i.caseRef}` });
+  return i.problem ? markRefusal(made, i.problem) : made;
 }

@@ -15,6 +15,7 @@ import {
   textBlock,
   typeahead,
 } from '../cards/build';
+import { markRefusal } from './failure-card';
 import type { AdaptiveCard, CardElement, Choice } from '../cards/types';
 import { act } from './act';
 import { verdictSection, words, type VerdictView } from './verdict';
@@ -105,5 +106,6 @@ export function requestFormCard(input: RequestFormInput): AdaptiveCard {
       actions.push(act('request.send', 'Send request', { formId: input.formId }, { style: 'positive' }));
   }
   body.push(actionSet(actions));
-  return card(body, { fallbackText: 'Request to view a child’s public social media' });
+  const made = card(body, { fallbackText: 'Request to view a child’s public social media' });
+  return input.problem ? markRefusal(made, input.problem) : made;
 }

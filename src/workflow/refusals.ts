@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import type { Role } from '../store/records';
+import type { Deps } from './types';
+
+/**
+ * Every refusal is on the record, wherever it is decided, and once. The workflow records the refusals it
+ * decides with its verdict in the command's own unit (`refuse` in context.ts counts them in `deps.audited`); a
+ * surface (the API's router, the bot's route table) runs each command through `answerRecorded`, with its own
+ * count (no AsyncLocalStorage: on Node 20 it slows every promise), which records any
+ * other refusal it answers with — a role the route is not for, bad input, an unknown id, another team's
+ * request, a stale card — as one audit event: who (the staff member, or the Entra id that maps to nobody),
+ * what (the surface's action and its target) and why (the code and the message the person was given).
+ */
+
+export interface Refused {
+  /** The member of staff, or for someone Overt does not know, an id prefixed with where it came from. */
+  who: { id: string; role?: Role };
+  what: { action: string; target: { kind: string; id: string } };
+  why: { code: string; message: string; field?: string; status?: number };
+  via: 'api' | 'bot';
+  details?: Record<string, unknown>;
+}
+
+/** The workflow wrote a refusal's audit event in this command: the surface must not write a second. */
+export function noteAudited(deps: Deps): void {
+  if (deps.audited) deps.audited.count += 1;
+}
+
+const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n)}…` : s);
+
+/** One refusal as one audit event, in a unit of its own (it writes nothing else). */
+export async function recordRefusal(deps: Deps, r: Refused): Promise<void> {
+  await deps.store.commit({
+    key: `refused:${randomUUID()}`,
+    at: deps.clock().toISOString(),
+    writes: [],
+    audit: [
+      {
+        actor: { id: clip(r.who.id, 200), ...(r.who.role ? { role: r.who.role } : {}) },
+        action: clip(r.what.action, 200),
+        target: { kind: clip(r.what.target.kind, 50), id: clip(r.what.target.id || '-', 200) },
+        outcome: 'refuse',
+        details: {
+          via: r.via,
+          code: r.why.code,
+          message: clip(r.why.message, 1000),
+          ...(r.why.field ? { field: clip(r.why.field, 200) } : {}),
+          ...(r.why.status ? { status: r.why.status } : {}),
+          ...r.details,
+        },
+      },
+    ],
+  });
+}
+
+/**
+ * Runs one command of a surface and answers with what it gave; when that answer is a refusal (`refusalOf`
+ * says what, who and why) that the workflow did not record itself, records it. A refusal that cannot be
+ * recorded is still answered as a refusal (refusing is safe), and the failure is logged.
+ */
+export async function answerRecorded<T>(
+  deps: Deps,
+  run: (deps: Deps) => Promise<T>,
+  refusalOf: (answer: T) => Refused | undefined,
+  log: (s: string) => void = (s) => console.error(s),
+): Promise<T> {
+  const audited = { count: 0 };
+  const answer = await run({ ...deps, audited });
+  const refused = refusalOf(answer);
+  if (refused && audited.count === 0)
+    await recordRefusal(deps, refused).catch((err: Error) =>
+      log(`refusal not recorded (${refused.what.action} by ${refused.who.id}): ${err.message}`),
+    );
+  return answer;
+}
