@@ -5,7 +5,8 @@ import { migrateSqliteToGraph } from '../store/migrate';
 import { openStore, storeOptions } from '../store/open';
 import { SqliteStore } from '../store/sqlite/sqlite-store';
 
-/** `overt migrate --from sqlite --to graph`: a local service moved into a freshly provisioned SharePoint site. */
+/** `overt migrate --from sqlite --to graph`: a local service moved into a provisioned SharePoint site; run it
+ * again after an interruption and it carries on where it stopped. */
 
 function fail(message: string): never {
   process.stderr.write(`overt: ${message}\n`);
@@ -42,7 +43,7 @@ async function migrate(options: MigrateOptions): Promise<void> {
     const r = await migrateSqliteToGraph(source.value, target.value, (s) => out(`  ${s}`));
     const records = Object.values(r.records).reduce((a, b) => a + (b ?? 0), 0);
     out(
-      `migrated ${local.value.dataDir} → ${config.value.siteUrl}: ${records} records, ${r.events} audit events (chain verified), ${r.units} units`,
+      `migrated ${local.value.dataDir} → ${config.value.siteUrl}: ${records} records, ${r.events} audit events (chain verified), ${r.units} units; ${r.copied ? `${r.copied} items copied by this run` : 'nothing left to copy'}`,
     );
   } catch (err) {
     fail((err as Error).message);
@@ -56,7 +57,7 @@ export function register(cli: Command): void {
   cli
     .command('migrate')
     .description(
-      'move a local service into SharePoint, records and audit chain intact (into a freshly provisioned site)',
+      'move a local service into SharePoint, records and audit chain intact; if cut off, run it again to finish',
     )
     .requiredOption('--from <store>', 'sqlite')
     .requiredOption('--to <store>', 'graph')

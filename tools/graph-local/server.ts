@@ -34,6 +34,9 @@ export type GraphServerOptions = {
   listViewThreshold?: number;
   /** Optional JSON snapshot: loaded at start if present, written at stop. */
   snapshotPath?: string;
+  /** Probability (0..1) that a request's connection is dropped without an answer: half of them before it
+   * runs, half after it ran (the answer lost), as a network does. */
+  dropRate?: number;
 };
 
 export type GraphStats = {
@@ -45,6 +48,8 @@ export type GraphStats = {
   ru: number;
   /** Requests and inner requests answered with an injected 429/503. */
   throttled: number;
+  /** Requests whose connection was dropped on purpose (dropRate). */
+  dropped: number;
   byMethod: Record<string, number>;
   byStatus: Record<string, number>;
 };
@@ -57,13 +62,15 @@ export type GraphServer = {
   setFaults(patch: Partial<FaultSettings>): void;
   /** Changes the delay added to every request from now on. */
   setDelay(ms: number): void;
+  /** Changes the rate of dropped connections from now on. */
+  setDropRate(rate: number): void;
   stop(): Promise<void>;
 };
 
 export const DEFAULT_SITE = 'contoso.sharepoint.com:/sites/overt';
 
 function emptyStats(): GraphStats {
-  return { requests: 0, batchItems: 0, ru: 0, throttled: 0, byMethod: {}, byStatus: {} };
+  return { requests: 0, batchItems: 0, ru: 0, throttled: 0, dropped: 0, byMethod: {}, byStatus: {} };
 }
 
 function throttledResponse(f: Fault): GraphResponse {
@@ -108,6 +115,7 @@ export async function startGraphServer(options: GraphServerOptions = {}): Promis
   });
   const stats = emptyStats();
   const delay = { ms: options.delayMs ?? 0 };
+  const drops = { rate: options.dropRate ?? 0 };
   const { key, cert } = await localhostCertificate();
   const ctx: Ctx = {
     state,
@@ -188,6 +196,13 @@ export async function startGraphServer(options: GraphServerOptions = {}): Promis
       }
     }
     if (delay.ms) await new Promise((r) => setTimeout(r, delay.ms));
+    const drop =
+      drops.rate > 0 && Math.random() < drops.rate ? (Math.random() < 0.5 ? 'before' : 'after') : undefined;
+    if (drop === 'before') {
+      stats.dropped += 1;
+      req.socket.destroy();
+      return;
+    }
     const headers = Object.fromEntries(
       Object.entries(req.headers).map(([k, v]) => [
         k.toLowerCase(),
@@ -196,9 +211,21 @@ export async function startGraphServer(options: GraphServerOptions = {}): Promis
     );
     if (isBatch) {
       if (method !== 'POST') return reply(graphError(405, 'BadRequest', '$batch accepts POST only.'));
-      return reply(await runBatch(body, runInner));
+      const answer = await runBatch(body, runInner);
+      if (drop === 'after') {
+        stats.dropped += 1;
+        req.socket.destroy();
+        return;
+      }
+      return reply(answer);
     }
-    reply(route(ctx, { method, path, query: url.searchParams, headers, body }));
+    const answer = route(ctx, { method, path, query: url.searchParams, headers, body });
+    if (drop === 'after') {
+      stats.dropped += 1;
+      req.socket.destroy();
+      return;
+    }
+    reply(answer);
   };
 
   const server: Server = createServer({ key, cert }, (req, res) => {
@@ -227,6 +254,7 @@ export async function startGraphServer(options: GraphServerOptions = {}): Promis
     resetStats: () => Object.assign(stats, emptyStats()),
     setFaults: (patch) => faults.set(patch),
     setDelay: (ms) => (delay.ms = ms),
+    setDropRate: (rate) => (drops.rate = rate),
     stop: async () => {
       saveState(options.snapshotPath, state);
       server.closeAllConnections();

@@ -43,12 +43,29 @@ export class GraphUnavailableError extends StoreUnavailableError {
  * did run is recognised by its effects: unique ids and eTags). A timeout is not retried: the caller is
  * answered within it. */
 function droppedConnection(e: unknown): boolean {
-  const err = e as { statusCode?: number; message?: string; name?: string; cause?: { code?: string } };
-  if (err.name === 'TimeoutError' || err.name === 'AbortError') return false;
-  if (err.statusCode !== undefined && err.statusCode > 0) return false;
-  return /fetch failed|ECONNRESET|ECONNREFUSED|EPIPE|socket hang up|other side closed|UND_ERR_SOCKET/i.test(
-    `${err.message ?? ''} ${err.cause?.code ?? ''}`,
+  const { status, name, text } = described(e);
+  if (timedOut(e)) return false;
+  if (status !== undefined && status > 0) return false;
+  return (
+    name === 'TypeError' ||
+    /fetch failed|ECONNRESET|ECONNREFUSED|EPIPE|socket hang up|other side closed|UND_ERR_SOCKET/i.test(text)
   );
+}
+
+/** The SDK wraps a failed fetch as a GraphError with status -1, the cause's name as `code` and its text
+ * as `body`. */
+function described(e: unknown): { status?: number; name: string; text: string } {
+  const err = e as { statusCode?: number; message?: string; name?: string; code?: string; body?: unknown };
+  return {
+    ...(err.statusCode === undefined ? {} : { status: err.statusCode }),
+    name: err.code ?? err.name ?? '',
+    text: `${err.message ?? ''} ${typeof err.body === 'string' ? err.body : ''}`.trim(),
+  };
+}
+
+function timedOut(e: unknown): boolean {
+  const { name } = described(e);
+  return name === 'TimeoutError' || name === 'AbortError';
 }
 
 export type BatchOptions = {
@@ -100,12 +117,9 @@ export class Batcher {
         { policy: { attempts: 4, baseMs: 250, maxMs: 4000 } },
       );
     } catch (e) {
-      const err = e as { statusCode?: number; message?: string; name?: string };
-      if (err.name === 'TimeoutError' || err.name === 'AbortError')
-        throw new GraphUnavailableError(`Graph did not answer in time: ${err.message ?? String(e)}`);
-      throw new GraphUnavailableError(
-        `Graph $batch failed (${err.statusCode ?? 'no status'}): ${err.message ?? String(e)}`,
-      );
+      const { status, text } = described(e);
+      if (timedOut(e)) throw new GraphUnavailableError(`Graph did not answer in time: ${text}`);
+      throw new GraphUnavailableError(`Graph $batch failed (${status ?? 'no status'}): ${text || String(e)}`);
     }
     const parsed = BatchResponse.parse(raw);
     const byId = new Map(parsed.responses.map((r) => [r.id, r]));
