@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { AuditEvent } from '../store/audit';
 import type { Staff } from '../store/records';
-import { actor, cmdOf, commit } from './context';
+import { actor, cmdOf, commit, teamProfile } from './context';
+import { mayRead } from './child-record';
 import { Id, Key, parse, When } from './input';
 import { fail, ok, type Deps, type Outcome } from './types';
 
@@ -29,6 +30,7 @@ export async function auditExport(
   const events = await deps.store.audit.list({ from: i.from, to: i.to, limit: MAX + 1 });
   if (events.length > MAX)
     return fail('INVALID_INPUT', `to: more than ${MAX} events: choose a shorter period`, 'to');
+  const shown = await asViewable(deps, staff.value, events);
   const r = await commit(
     deps,
     c,
@@ -39,11 +41,84 @@ export async function auditExport(
         action: 'audit.export',
         target: { kind: 'audit', id: `${i.from}/${i.to}` },
         outcome: 'exported',
-        details: { from: i.from, to: i.to, events: events.length },
+        details: { from: i.from, to: i.to, events: events.length, withheld: shown.withheld },
       },
     ],
     { events: events.length },
   );
   if ('conflict' in r || !r.ok) return fail('CONFLICT', 'the export could not be recorded: retry');
-  return ok(events);
+  return ok(shown.events);
+}
+
+/** Kinds of record that belong to one child (each carries `childId`). */
+const CHILD_KINDS = new Set<string>([
+  'request',
+  'check',
+  'decision',
+  'consent',
+  'objection',
+  'ripa',
+  'reminder',
+]);
+const UNKNOWN_CHILD = '\u0000unknown';
+
+/**
+ * The export follows the same view rules as the tab: an event about a child whose record the reader may not
+ * see (not their team, or the profile refuses their role, as Nottinghamshire refuses the administrator) keeps
+ * its sequence, time, actor, action, target, outcome, clauses and hash, and its details are withheld. An event
+ * about a record whose child cannot be found is withheld too (fail closed).
+ */
+async function asViewable(
+  deps: Deps,
+  staff: Staff,
+  events: AuditEvent[],
+): Promise<{ events: AuditEvent[]; withheld: number }> {
+  const childOfRecord = new Map<string, Map<string, string>>();
+  const childOf = async (e: AuditEvent): Promise<string | undefined> => {
+    if (e.target.kind === 'child') return e.target.id;
+    const d = (e.details ?? {}) as Record<string, unknown>;
+    if (typeof d.childId === 'string') return d.childId;
+    const [kind, id] = CHILD_KINDS.has(e.target.kind)
+      ? [e.target.kind, e.target.id]
+      : typeof d.requestId === 'string'
+        ? ['request', d.requestId]
+        : [undefined, undefined];
+    if (!kind || !id) return undefined;
+    let ids = childOfRecord.get(kind);
+    if (!ids) {
+      const all = await deps.store.query(kind as 'request');
+      ids = new Map(all.map((x) => [x.record.id, (x.record as { childId: string }).childId]));
+      childOfRecord.set(kind, ids);
+    }
+    return ids.get(id) ?? UNKNOWN_CHILD;
+  };
+  const verdicts = new Map<string, Promise<string | undefined>>();
+  /** Why this reader may not see this child's record, or undefined when they may. */
+  const refusedFor = (childId: string): Promise<string | undefined> => {
+    let v = verdicts.get(childId);
+    if (!v) {
+      v = (async () => {
+        const child = childId === UNKNOWN_CHILD ? undefined : await deps.store.get('child', childId);
+        if (!child) return 'withheld: the record this event is about is not found';
+        const tp = await teamProfile(deps, child.record.teamId);
+        if (!tp.ok) return `withheld: ${tp.error.message}`;
+        const may = await mayRead(deps, staff, child.record, tp.value.profile);
+        return may.ok ? undefined : `withheld: you may not see this child's record: ${may.message}`;
+      })();
+      verdicts.set(childId, v);
+    }
+    return v;
+  };
+  let withheld = 0;
+  const out: AuditEvent[] = [];
+  for (const e of events) {
+    const childId = await childOf(e);
+    const why = childId === undefined ? undefined : await refusedFor(childId);
+    if (why === undefined) out.push(e);
+    else {
+      withheld += 1;
+      out.push({ ...e, details: { withheld: why } });
+    }
+  }
+  return { events: out, withheld };
 }

@@ -68,8 +68,9 @@ async function gather(deps: Deps, childId: string) {
   };
 }
 
-/** May this member of staff read this child's record? A refusal as a value, not yet audited. */
-async function mayRead(
+/** May this member of staff read this child's record? A refusal as a value, not yet audited. The audit
+ * export asks it too, for each child its events are about. */
+export async function mayRead(
   deps: Deps,
   staff: Staff,
   child: Child,

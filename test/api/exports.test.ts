@@ -1,0 +1,78 @@
+import { parse as parseCsv } from 'csv-parse/sync';
+import { decideRequest, raiseObjection, raiseRequest } from '../../src/workflow';
+import { must } from '../workflow/world';
+import { startApi, type Api } from './harness';
+
+/**
+ * Issue 12, fault 8: the administrator's audit export leaked what the policy refuses them. Nottinghamshire
+ * refuses the administrator any child's record (the tab's history answers 403), yet `GET /api/v1/audit.csv`
+ * gave them decision reasons, objection detail and the request's rationale. Exports follow the tab's rules.
+ */
+
+let api: Api;
+beforeAll(async () => {
+  api = await startApi();
+  await api.w.consent('notts', '2026-02-01');
+  const raised = must(
+    await raiseRequest(api.w.deps, {
+      key: api.w.key(),
+      actorId: 'cm-notts',
+      childId: 'child-notts',
+      reason: 'risk-of-cce',
+      platforms: [{ platform: 'Instagram', account: '@demo_ab' }],
+      viewer: 'own-personal-account',
+      rationale: 'SECRET-RATIONALE: intelligence about the child (fictional).',
+    }),
+  );
+  must(
+    await decideRequest(api.w.deps, {
+      key: api.w.key(),
+      actorId: 'tm-notts',
+      requestId: raised.request.id,
+      outcome: 'decline',
+      reasons: 'SECRET-REASON: the decision reasons (fictional).',
+    }),
+  );
+  must(
+    await raiseObjection(api.w.deps, {
+      key: api.w.key(),
+      actorId: 'cm-notts',
+      childId: 'child-notts',
+      raisedBy: 'the child',
+      raisedAt: '2026-03-01',
+      detail: 'SECRET-OBJECTION: what the child said (fictional).',
+    }),
+  );
+});
+afterAll(() => api.close());
+
+const exportAs = async (who: 'admin' | 'ig' | 'sm') => {
+  const res = await api.get('/api/v1/audit.csv?from=2026-01-01&to=2027-01-01', who);
+  expect(res.status).toBe(200);
+  return { text: await res.text() };
+};
+
+describe('the audit export follows the view rules of the tab', () => {
+  it("the administrator, refused the child's record in the tab, is refused its details in the export", async () => {
+    expect((await api.get('/api/v1/children/child-notts/history', 'admin')).status).toBe(403);
+    const { text } = await exportAs('admin');
+    expect(text).not.toMatch(/SECRET-/);
+    const rows = parseCsv(text, { columns: true }) as Record<string, string>[];
+    const aboutChild = rows.filter((r) => /request\.raise|request\.decline|objection\.raise/.test(r.action!));
+    expect(aboutChild.length).toBeGreaterThanOrEqual(3);
+    for (const r of aboutChild) expect(r.details).toMatch(/withheld: you may not see this child's record/);
+    // Events about no child (staff, teams) are shown whole; every row keeps its hash.
+    expect(rows.some((r) => r.action === 'staff.upsert' && !/withheld/.test(r.details!))).toBe(true);
+    for (const r of rows) expect(r.hash).toMatch(/^[0-9a-f]{64}$/);
+    // The export says how many it withheld.
+    const last = (await api.w.store.audit.list()).at(-1)!;
+    expect(last).toMatchObject({ action: 'audit.export', actor: { id: 'admin' } });
+    expect((last.details as { withheld: number }).withheld).toBeGreaterThanOrEqual(3);
+  });
+
+  it('information governance, who may read the record, gets the details', async () => {
+    const { text } = await exportAs('ig');
+    expect(text).toMatch(/SECRET-REASON/);
+    expect(text).toMatch(/SECRET-OBJECTION/);
+  });
+});
