@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BUILTIN_IDS } from './policy/builtin';
 import { loadProfileFile } from './policy/load';
 import type { Profile } from './policy/profile';
 
@@ -21,6 +22,8 @@ export const Config = z.object({
     ),
   /** Create the fictional demo service when the data folder is empty. */
   OVERT_DEMO: z.enum(['auto', 'off']).default('auto'),
+  /** The address both ports listen on: loopback unless set (a container or App Service sets 0.0.0.0). */
+  OVERT_LISTEN_HOST: z.string().trim().min(1).default('127.0.0.1'),
   BOT_PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   TAB_PORT: z.coerce.number().int().min(0).max(65535).default(53000),
   /** The profile in force for the tenant (a team may name its own). */
@@ -58,6 +61,17 @@ export function loadCustomProfiles(paths: string[]): Loaded<Profile[]> {
     out.push(p.value);
   }
   return { ok: true, value: out };
+}
+
+/** The tenant's default profile must be one Overt has (built in or a custom file): otherwise every team
+ * without its own profile would fail closed, so the start stops, naming the setting and the profiles known. */
+export function checkDefaultProfile(c: Config, custom: Profile[]): Loaded<void> {
+  const known = [...BUILTIN_IDS, ...custom.map((p) => p.id)];
+  if (known.includes(c.OVERT_DEFAULT_PROFILE)) return { ok: true, value: undefined };
+  return {
+    ok: false,
+    message: `OVERT_DEFAULT_PROFILE: no profile "${c.OVERT_DEFAULT_PROFILE}"; the profiles are ${known.join(', ')} (a custom one is added with OVERT_PROFILE_FILES)`,
+  };
 }
 
 /** The workflow's settings from the configuration. */

@@ -29,15 +29,20 @@ export const AuthConfig = z.object({
   ]),
   /** Tenants allowed to call. */
   OVERT_AUTH_TENANTS: list,
-  /** JSON: { "<Entra object id or group id>": "<staff id>" }. */
+  /** JSON: { "<Entra object id or group id>": "<staff id>" }; or `entra`: the staff id is the user's Entra
+   * object id (as `overt staff add` records them), so the token's `oid` names the member of staff. */
   OVERT_AUTH_STAFF_MAP: z
     .string()
     .default('{}')
-    .transform((s, ctx) => {
+    .transform((s, ctx): Record<string, string> | 'entra' => {
+      if (s.trim() === 'entra') return 'entra';
       try {
         return z.record(z.string().min(1), z.string().min(1)).parse(JSON.parse(s));
       } catch {
-        ctx.addIssue({ code: 'custom', message: 'a JSON object of Entra id → staff id' });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'OVERT_AUTH_STAFF_MAP: "entra", or a JSON object of Entra id → staff id',
+        });
         return z.NEVER;
       }
     }),

@@ -65,7 +65,13 @@ export function authenticator(
     const ids = [payload.oid, ...(Array.isArray(payload.groups) ? payload.groups : [])].filter(
       (x): x is string => typeof x === 'string',
     );
-    const staffId = ids.map((id) => config.OVERT_AUTH_STAFF_MAP[id]).find(Boolean);
+    const map = config.OVERT_AUTH_STAFF_MAP;
+    const staffId =
+      map === 'entra'
+        ? typeof payload.oid === 'string'
+          ? payload.oid
+          : undefined
+        : ids.map((id) => map[id]).find(Boolean);
     if (!staffId && groupOverage(payload)) {
       // Entra leaves the groups out of a token when the user is in too many (over 200 in a JWT; any in
       // an implicit-flow token): it sends `hasgroups` or `_claim_names` instead. Overt does not call Graph

@@ -21,7 +21,7 @@ import { onTurn } from './bot';
 import { followNotices } from './notices';
 import { Outbox, type Task } from './outbox';
 import { auditRefusal, refusalOf, type Seen } from './identity';
-import { tenantsOf, type BotSettings } from './settings';
+import { certificateKey, tenantsOf, type BotSettings } from './settings';
 
 const MAX_BODY = 512 * 1024;
 /** A Teams activity, card and all, nests some twenty levels; anything past this is not an activity. */
@@ -142,6 +142,12 @@ export function botEndpoint(
     MicrosoftAppPassword: settings.MicrosoftAppPassword,
     MicrosoftAppTenantId: settings.MicrosoftAppTenantId,
     MicrosoftAppType: settings.MicrosoftAppType,
+    ...(settings.MicrosoftAppCertificatePath
+      ? {
+          CertificateThumbprint: settings.MicrosoftAppCertificateThumbprint,
+          CertificatePrivateKey: certificateKey(settings),
+        }
+      : {}),
   });
   const authentication = new KeptClientsAuthentication(auth);
   const adapter = new Adapter(authentication);

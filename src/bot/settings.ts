@@ -1,6 +1,7 @@
 /** The bot's Bot Framework settings, from the environment. Without an app id the endpoint accepts unsigned
  * activities (local runs, the Agents Playground); with one it demands a valid Bot Framework token. Either
  * way it answers only Microsoft Teams activities from the tenants configured here. */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 const list = z
@@ -21,6 +22,9 @@ export const BotSettings = z.object({
   MicrosoftAppPassword: z.string().default(''),
   MicrosoftAppTenantId: z.string().default(''),
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  /** A certificate instead of the secret: its thumbprint and a PEM file holding its private key. */
+  MicrosoftAppCertificateThumbprint: z.string().trim().default(''),
+  MicrosoftAppCertificatePath: z.string().trim().default(''),
   /** How often notices from the timers are delivered, in seconds. */
   OVERT_NOTICES_EVERY: z.coerce.number().int().min(1).default(10),
   /** The Entra tenants whose Teams users the bot answers (comma-separated). Unset: the API's
@@ -33,7 +37,9 @@ export const BotSettings = z.object({
   OVERT_AUTH_STAFF_MAP: z
     .string()
     .default('{}')
-    .transform((s, ctx) => {
+    .transform((s, ctx): Record<string, string> => {
+      // "entra": staff ids are Entra object ids (as `overt staff add` records them), so there is no map.
+      if (s.trim() === 'entra') return {};
       try {
         return z.record(z.string().min(1), z.string().min(1)).parse(JSON.parse(s));
       } catch {
@@ -59,4 +65,16 @@ export function tenantsOf(s: BotSettings): string[] {
   if (s.OVERT_BOT_TENANTS.length) return s.OVERT_BOT_TENANTS;
   if (s.OVERT_AUTH_TENANTS.length) return s.OVERT_AUTH_TENANTS;
   return s.OVERT_DEMO_AUTH === 'on' ? [DEMO_TENANT] : [];
+}
+
+/** The certificate's private key, read once at start; a missing file is named by its setting. */
+export function certificateKey(settings: BotSettings): string | undefined {
+  if (!settings.MicrosoftAppCertificatePath) return undefined;
+  try {
+    return readFileSync(settings.MicrosoftAppCertificatePath, 'utf8');
+  } catch (err) {
+    throw new Error(
+      `MicrosoftAppCertificatePath: cannot read the certificate ${settings.MicrosoftAppCertificatePath}: ${(err as Error).message}`,
+    );
+  }
 }

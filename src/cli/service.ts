@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommanderError, type Command } from 'commander';
-import { loadConfig, loadCustomProfiles, workflowSettings } from '../config';
+import { checkDefaultProfile, loadConfig, loadCustomProfiles, workflowSettings } from '../config';
 import { createDemo } from '../demo/demo';
 import { openStore, sqliteFile } from '../store/open';
 import { SqliteStore } from '../store/sqlite/sqlite-store';
@@ -28,6 +28,8 @@ export async function openService(
   if (!config.ok) return fail(2, config.message);
   const profiles = loadCustomProfiles(config.value.OVERT_PROFILE_FILES);
   if (!profiles.ok) return fail(2, profiles.message);
+  const profile = checkDefaultProfile(config.value, profiles.value);
+  if (!profile.ok) return fail(2, profile.message);
   const opened = await openStore({ dataDir: config.value.OVERT_DATA, kind: config.value.OVERT_STORE });
   if (!opened.ok) return fail(2, opened.error.message);
   return {

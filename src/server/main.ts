@@ -4,7 +4,13 @@ import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { isEmpty, seedDemo } from '../cli/service';
 import { signInMode } from '../api/auth-config';
-import { loadConfig, loadCustomProfiles, workflowSettings, type Config } from '../config';
+import {
+  checkDefaultProfile,
+  loadConfig,
+  loadCustomProfiles,
+  workflowSettings,
+  type Config,
+} from '../config';
 import { openStore } from '../store/open';
 import { StoreUnavailableError, type Store } from '../store/store';
 import { createLogger, log, requestIdFrom, withRequest, type Logger } from '../util/log';
@@ -46,6 +52,7 @@ export const surfaceStops: ((deps: Deps) => Promise<void>)[] = [];
 const HEALTH_WITHIN_MS = 800;
 
 function listen(
+  host: string,
   port: number,
   name: string,
   store: Store,
@@ -117,7 +124,7 @@ function listen(
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, () => resolve(server));
+    server.listen(port, host, () => resolve(server));
   });
 }
 
@@ -159,10 +166,17 @@ function loggedStore(store: Store, logger: Logger): Store {
   });
 }
 
+export interface StartOptions {
+  /** Runs once the store is open and before anything listens (the production start sets up the first
+   * administrator here); a throw stops the start. */
+  prepare?: (deps: Deps, logger: Logger) => Promise<void>;
+}
+
 /** `sink`: where the JSON log lines go (default stdout). */
 export async function start(
   env: NodeJS.ProcessEnv = process.env,
   sink?: (line: string) => void,
+  options: StartOptions = {},
 ): Promise<Running> {
   const logger = sink ? createLogger({ write: (line: string) => sink(line.replace(/\n$/, '')) }) : log();
   const config = loadConfig(env);
@@ -173,6 +187,8 @@ export async function start(
   logger[signIn.mode === 'demo' ? 'warn' : 'info']({ auth: signIn.mode }, signIn.line);
   const profiles = loadCustomProfiles(config.value.OVERT_PROFILE_FILES);
   if (!profiles.ok) throw new Error(profiles.message);
+  const profile = checkDefaultProfile(config.value, profiles.value);
+  if (!profile.ok) throw new Error(profile.message);
   const opened = await openStore({ dataDir: config.value.OVERT_DATA, kind: config.value.OVERT_STORE }, env);
   if (!opened.ok) throw new Error(opened.error.message);
   const store = loggedStore(opened.value, logger);
@@ -205,31 +221,29 @@ export async function start(
       'demo service created',
     );
   }
+  if (options.prepare) {
+    try {
+      await options.prepare(deps, logger);
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+  }
   const chain = await store.audit.verify();
   if (!chain.ok) logger.warn({ seq: chain.seq, reason: chain.reason }, 'the audit chain is broken');
   // The surfaces read their own settings: from the environment given, over the process's own.
   const handlers = surfaces.map((s) => s(deps, config.value, surfaceEnv, logger));
   let draining = false;
-  const servers = [
-    await listen(
-      config.value.BOT_PORT,
-      'bot',
-      store,
-      chain,
-      handlers.flatMap((h) => h.bot ?? []),
-      logger,
-      () => draining,
-    ),
-    await listen(
-      config.value.TAB_PORT,
-      'tab',
-      store,
-      chain,
-      handlers.flatMap((h) => h.tab ?? []),
-      logger,
-      () => draining,
-    ),
-  ];
+  const host = config.value.OVERT_LISTEN_HOST;
+  const bot = handlers.flatMap((h) => h.bot ?? []);
+  const tab = handlers.flatMap((h) => h.tab ?? []);
+  const on = (port: number, name: string, hs: Handler[]) =>
+    listen(host, port, name, store, chain, hs, logger, () => draining);
+  // One port for both (App Service routes one port): the bot's /api/messages first, then the tab and API.
+  const servers =
+    config.value.BOT_PORT === config.value.TAB_PORT && config.value.BOT_PORT !== 0
+      ? [await on(config.value.BOT_PORT, 'overt', [...bot, ...tab])]
+      : [await on(config.value.BOT_PORT, 'bot', bot), await on(config.value.TAB_PORT, 'tab', tab)];
   const timers = await startTimers({
     deps,
     holder: `overt-${hostname()}-${process.pid}`,
@@ -238,9 +252,14 @@ export async function start(
     log: logger,
   });
   const port = (s: Server) => (s.address() as { port: number }).port;
+  const local = ['0.0.0.0', '::', '::1', '127.0.0.1', 'localhost'].includes(host);
+  const shown = local ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  const [first, second = first] = servers.map(port);
   logger.info(
-    { botPort: port(servers[0]!), tabPort: port(servers[1]!) },
-    `Overt is running: http://localhost:${port(servers[0]!)} (bot), http://localhost:${port(servers[1]!)} (tab and API); GET /healthz on both`,
+    { host, botPort: first, tabPort: second },
+    servers.length === 1
+      ? `Overt is running: http://${shown}:${first} (bot at /api/messages, tab and API); GET /healthz`
+      : `Overt is running: http://${shown}:${first} (bot), http://${shown}:${second} (tab and API); GET /healthz on both`,
   );
   let stopping: Promise<void> | undefined;
   return {

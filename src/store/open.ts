@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { graphConfig } from './graph/config';
@@ -74,6 +74,15 @@ export async function openStore(
     if (!config.ok) return config;
     return openGraphStore(config.value);
   }
-  mkdirSync(resolve(dataDir), { recursive: true });
-  return { ok: true, value: SqliteStore.open(sqliteFile(dataDir)) };
+  mkdirSync(resolve(dataDir), { recursive: true, mode: 0o700 });
+  // Created readable and writable by its owner only; SQLite gives its -wal and -shm files the same mode.
+  const file = sqliteFile(dataDir);
+  if (!existsSync(file)) {
+    try {
+      closeSync(openSync(file, 'wx', 0o600));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  return { ok: true, value: SqliteStore.open(file) };
 }

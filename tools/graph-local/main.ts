@@ -4,8 +4,10 @@
 //   --site host:/path, repeatable (GRAPH_LOCAL_SITES, comma-separated; default contoso.sharepoint.com:/sites/overt)
 //   --ca-file PATH (GRAPH_LOCAL_CA_FILE, default <tmpdir>/graph-local-ca.pem)
 //   --snapshot PATH (GRAPH_LOCAL_SNAPSHOT): JSON state loaded at start, written on exit
+//   --directory PATH (GRAPH_LOCAL_DIRECTORY): JSON { users: [{id, displayName, mail, userPrincipalName}],
+//     groups: [{id, displayName, members: [object ids]}] } served at /users and /groups
 // Another process trusts the server with NODE_EXTRA_CA_CERTS=<ca file> or an undici Agent({ connect: { ca } }).
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_SITE, startGraphServer } from './server';
@@ -35,6 +37,7 @@ async function main(): Promise<void> {
     sites.length > 0 ? sites : (env.GRAPH_LOCAL_SITES?.split(',').filter(Boolean) ?? [DEFAULT_SITE]);
   const faultRate = num(one('fault-rate', 'GRAPH_LOCAL_FAULT_RATE'), 0, 'fault rate');
   if (faultRate > 1) throw new Error('fault rate must be between 0 and 1');
+  const directory = one('directory', 'GRAPH_LOCAL_DIRECTORY');
   const server = await startGraphServer({
     port: num(one('port', 'GRAPH_LOCAL_PORT'), 53100, 'port'),
     delayMs: num(one('delay', 'GRAPH_LOCAL_DELAY_MS'), 0, 'delay'),
@@ -42,12 +45,14 @@ async function main(): Promise<void> {
     retryAfterSeconds: num(one('retry-after', 'GRAPH_LOCAL_RETRY_AFTER'), 1, 'retry-after'),
     grantedSites: granted,
     snapshotPath: one('snapshot', 'GRAPH_LOCAL_SNAPSHOT'),
+    ...(directory ? { directory: JSON.parse(readFileSync(directory, 'utf8')) as object } : {}),
   });
   const caFile = one('ca-file', 'GRAPH_LOCAL_CA_FILE') ?? join(tmpdir(), 'graph-local-ca.pem');
   writeFileSync(caFile, server.ca);
   console.log(`graph-local listening on ${server.url}/v1.0`);
   console.log(`CA certificate written to ${caFile}`);
   console.log(`granted sites: ${granted.join(', ')}`);
+  if (directory) console.log(`directory: users and groups from ${directory}`);
   const stop = (): void => {
     server.stop().then(
       () => process.exit(0),

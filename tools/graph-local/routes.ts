@@ -12,6 +12,7 @@ import {
   notFound,
   type GraphResponse,
 } from './errors';
+import { directoryRoute, isDirectoryPath } from './directory';
 import { toGraphDate } from './field-values';
 import { newGuid } from './ids';
 import { createItem, delta, deleteItem, listItems, readItem, updateItem } from './items';
@@ -151,6 +152,7 @@ function siteRoutes(ctx: Ctx, req: GraphRequest, site: SiteRec, rest: string): G
 
 export function route(ctx: Ctx, req: GraphRequest): GraphResponse {
   try {
+    if (isDirectoryPath(req.path)) return directoryRoute(ctx, req);
     if (!req.path.startsWith('/sites/'))
       fail(badRequest(`Resource not found for the segment '${req.path.split('/')[1] ?? ''}'.`));
     const { site, rest } = resolveSite(ctx, req.path);

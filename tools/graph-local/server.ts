@@ -6,7 +6,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { runBatch, validateBatch, type InnerRequest } from './batch';
+import type { z } from 'zod';
 import { localhostCertificate } from './certificate';
+import { DirectorySeed } from './directory';
 import type { Ctx } from './context';
 import { badRequest, graphError, type GraphResponse } from './errors';
 import { FaultInjector, type Fault, type FaultSettings, type FaultTarget } from './faults';
@@ -32,6 +34,8 @@ export type GraphServerOptions = {
   /** Further sites that exist but are not granted (resolving them gives 403, unknown ones 404). */
   otherSites?: string[];
   listViewThreshold?: number;
+  /** Entra ID users and groups served at /users and /groups (directory.ts). */
+  directory?: z.input<typeof DirectorySeed>;
   /** Optional JSON snapshot: loaded at start if present, written at stop. */
   snapshotPath?: string;
   /** Probability (0..1) that a request's connection is dropped without an answer: half of them before it
@@ -106,6 +110,7 @@ const bump = (m: Record<string, number>, k: string): void => {
 export async function startGraphServer(options: GraphServerOptions = {}): Promise<GraphServer> {
   const state = loadState(options.snapshotPath);
   seedSites(state, options.otherSites ?? [], options.grantedSites ?? [DEFAULT_SITE]);
+  if (options.directory) state.directory = DirectorySeed.parse(options.directory);
   const faults = new FaultInjector({
     rate: options.faultRate ?? 0,
     statuses: options.faultStatuses ?? [429, 503],

@@ -1,6 +1,7 @@
 // In-memory state: sites, lists, columns, items and the change log used by delta. Plain data, so it
 // can be written to and read from a JSON snapshot.
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import type { DirectorySeed } from './directory';
 import type { ColumnType } from './schemas';
 
 export type Stored = string | number | boolean | number[] | string[];
@@ -56,7 +57,11 @@ export type SiteRec = {
   lists: Record<string, ListRec>;
 };
 
-export type State = { sites: Record<string, SiteRec> };
+export type State = {
+  sites: Record<string, SiteRec>;
+  /** Entra ID users and groups (directory.ts). */
+  directory?: DirectorySeed;
+};
 
 export function loadState(path: string | undefined): State {
   if (path && existsSync(path)) return JSON.parse(readFileSync(path, 'utf8')) as State;

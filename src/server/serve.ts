@@ -1,0 +1,189 @@
+import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { emailOf, openDirectory, type Directory } from '../cli/directory';
+import { bootstrapAdministrator, type Deps } from '../workflow';
+import { exitOnSignals, start, type Running } from './main';
+
+/**
+ * `npm run serve` (and the Docker image's command): the production start. It runs the built service
+ * (`dist/`, no build step), never creates the demo service and never honours demo personas, and it refuses
+ * to start without the settings real use needs, naming each by its environment variable. `npm start` stays
+ * the local demo.
+ */
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const isLoopback = (host: string) =>
+  host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+
+/** A URL that must be https (a loopback address may be http, for a local key set in tests). */
+function urlProblem(name: string, value: string, loopbackHttp = false): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    return `${name}: "${value}" is not a URL; write it in full, starting https://`;
+  }
+  if (u.protocol === 'https:') return undefined;
+  if (loopbackHttp && u.protocol === 'http:' && isLoopback(u.hostname.replace(/^\[|\]$/g, '')))
+    return undefined;
+  return `${name}: "${value}" must start with https://`;
+}
+
+/** Every setting real use needs that is missing or wrong, each named by its environment variable. */
+export function productionProblems(env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  const need = (name: string, why: string) => problems.push(`${name}: ${why}`);
+  const set = (name: string) => (env[name] ?? '').trim() !== '';
+  const list = (name: string) =>
+    (env[name] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+
+  // Where it listens: never by default in production.
+  if (!set('OVERT_LISTEN_HOST'))
+    need(
+      'OVERT_LISTEN_HOST',
+      'not set: the address to listen on (0.0.0.0 in a container or on App Service; 127.0.0.1 behind a proxy on the same machine)',
+    );
+
+  // No demo in production.
+  if (env.OVERT_DEMO_AUTH && env.OVERT_DEMO_AUTH !== 'off')
+    need('OVERT_DEMO_AUTH', 'demo personas are for the local demo (npm start) only: remove it');
+  if (env.OVERT_DEMO && env.OVERT_DEMO !== 'off')
+    need('OVERT_DEMO', 'the fictional demo service is for the local demo (npm start) only: remove it');
+
+  // The bot: a Bot Framework app id with a secret, a certificate or a managed identity.
+  const unsigned = env.OVERT_BOT_UNSIGNED === 'on';
+  const appType = env.MicrosoftAppType ?? 'MultiTenant';
+  if (!set('MicrosoftAppId')) {
+    if (!unsigned)
+      need(
+        'MicrosoftAppId',
+        "not set: the bot's app id (BOT_ID); only a local bot tried without Teams may run unsigned, with OVERT_BOT_UNSIGNED=on",
+      );
+  } else {
+    if (unsigned) need('OVERT_BOT_UNSIGNED', 'is on, but MicrosoftAppId is set: remove one');
+    if (!GUID.test(env.MicrosoftAppId!.trim()))
+      need('MicrosoftAppId', `"${env.MicrosoftAppId}" is not an app id (a GUID)`);
+    if (!['MultiTenant', 'SingleTenant', 'UserAssignedMSI'].includes(appType))
+      need('MicrosoftAppType', `"${appType}": one of MultiTenant, SingleTenant, UserAssignedMSI`);
+    const cert = env.MicrosoftAppCertificatePath;
+    if (appType !== 'UserAssignedMSI' && !set('MicrosoftAppPassword') && !cert)
+      need(
+        'MicrosoftAppPassword',
+        "not set: the bot's client secret (or MicrosoftAppCertificatePath and MicrosoftAppCertificateThumbprint for a certificate, or MicrosoftAppType=UserAssignedMSI)",
+      );
+    if (cert && !existsSync(cert))
+      need('MicrosoftAppCertificatePath', `no certificate file at ${cert} (a PEM with the private key)`);
+    if (cert && !set('MicrosoftAppCertificateThumbprint'))
+      need(
+        'MicrosoftAppCertificateThumbprint',
+        "not set: the certificate's thumbprint, as Entra ID shows it",
+      );
+    if (appType !== 'MultiTenant' && !set('MicrosoftAppTenantId'))
+      need('MicrosoftAppTenantId', `not set: a ${appType} bot needs its tenant id`);
+  }
+
+  // Teams SSO for the tab and its API.
+  if (!list('OVERT_AUTH_AUDIENCE').length)
+    need(
+      'OVERT_AUTH_AUDIENCE',
+      'not set: the SSO app registration, api://<host>/<client id> and/or its client id',
+    );
+  if (!list('OVERT_AUTH_TENANTS').length)
+    need('OVERT_AUTH_TENANTS', "not set: the tenant id(s) whose users may sign in (your council's tenant)");
+  for (const t of list('OVERT_AUTH_TENANTS'))
+    if (!GUID.test(t)) need('OVERT_AUTH_TENANTS', `"${t}" is not a tenant id (a GUID)`);
+  if (!set('OVERT_AUTH_STAFF_MAP'))
+    need(
+      'OVERT_AUTH_STAFF_MAP',
+      'not set: "entra" when staff were added with overt staff (their Entra object ids), or a JSON object of Entra user or group id → staff id',
+    );
+  if (set('OVERT_AUTH_JWKS_URL')) {
+    const p = urlProblem('OVERT_AUTH_JWKS_URL', env.OVERT_AUTH_JWKS_URL!, true);
+    if (p) problems.push(p);
+  }
+
+  // The store.
+  const store = env.OVERT_STORE;
+  if (!store)
+    need(
+      'OVERT_STORE',
+      'not set: graph (SharePoint lists in your tenant) or sqlite (a file on this machine)',
+    );
+  else if (store === 'sqlite' && !set('OVERT_DATA'))
+    need('OVERT_DATA', 'not set: the folder for the SQLite file (kept on persistent, backed-up storage)');
+  else if (store === 'graph') {
+    if (!set('OVERT_GRAPH_SITE'))
+      need(
+        'OVERT_GRAPH_SITE',
+        'not set: the SharePoint site, e.g. https://contoso.sharepoint.com/sites/overt',
+      );
+    else {
+      const p = urlProblem('OVERT_GRAPH_SITE', env.OVERT_GRAPH_SITE!);
+      if (p) problems.push(p);
+    }
+  }
+  return problems;
+}
+
+export const FIRST_ADMIN_HELP =
+  'OVERT_FIRST_ADMIN: not set, and Overt has no staff yet: the Entra user (sign-in name or object id) who is to be the first administrator';
+
+/**
+ * The first administrator, from OVERT_FIRST_ADMIN (an Entra user's sign-in name or object id, looked up in
+ * the directory): created only while Overt has no staff at all, and audited (`staff.bootstrap`).
+ * Returns what was done, or throws naming the setting.
+ */
+export async function firstAdministrator(
+  deps: Deps,
+  env: NodeJS.ProcessEnv,
+  directory?: Directory,
+): Promise<string> {
+  const staff = (await deps.store.count('staff'))[0]?.count ?? 0;
+  if (staff > 0) return `${staff} staff already set up`;
+  const who = (env.OVERT_FIRST_ADMIN ?? '').trim();
+  if (!who) throw new Error(FIRST_ADMIN_HELP);
+  let dir = directory;
+  if (!dir) {
+    const opened = openDirectory(env);
+    if (!opened.ok)
+      throw new Error(`OVERT_FIRST_ADMIN: cannot look ${who} up in Entra ID: ${opened.message}`);
+    dir = opened.value;
+  }
+  const user = await dir.user(who);
+  if (!user.ok) throw new Error(`OVERT_FIRST_ADMIN: ${user.message}`);
+  const email = emailOf(user.value);
+  const made = await bootstrapAdministrator(deps, {
+    id: user.value.id,
+    name: user.value.displayName,
+    ...(email ? { email } : {}),
+  });
+  if (!made.ok) throw new Error(`OVERT_FIRST_ADMIN: ${made.error.message}`);
+  return `first administrator: ${made.value.name}`;
+}
+
+/** The production start: checks every setting, then starts the service with the demo off. `sink`: where
+ * the JSON log lines go (default stdout). */
+export async function serve(
+  env: NodeJS.ProcessEnv = process.env,
+  sink?: (line: string) => void,
+): Promise<Running> {
+  const problems = productionProblems(env);
+  if (problems.length)
+    throw new Error(
+      `Overt cannot start for real use; set these (see "Running it for your council" in the README):\n  ${problems.join('\n  ')}`,
+    );
+  return start({ ...env, OVERT_DEMO: 'off', OVERT_DEMO_AUTH: 'off' }, sink, {
+    prepare: async (deps, logger) => logger.info(await firstAdministrator(deps, env)),
+  });
+}
+
+if (require.main === module) {
+  serve().then(exitOnSignals, (err: Error) => {
+    process.stderr.write(`overt: ${err.message}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,209 @@
+import { spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { start } from '../../src/server/main';
+import { productionProblems, serve } from '../../src/server/serve';
+import { runCli } from '../cli/run';
+import { PEOPLE, SITE, startCouncil, type Council } from '../council/council';
+import { tempDirs } from '../store/temp-dirs';
+
+/** issue 19: `npm run serve`, the production start — safe by default, refusing to start half set up. */
+const dirs = tempDirs('serve');
+let council: Council;
+beforeAll(async () => {
+  council = await startCouncil(dirs.make());
+  const made = await runCli(
+    'provision',
+    '--site',
+    SITE,
+    '--graph-url',
+    council.graph.url,
+    '--ca-file',
+    council.caFile,
+  );
+  expect(made.code).toBe(0);
+}, 60_000);
+afterAll(async () => {
+  await council.stop();
+  dirs.cleanup();
+});
+
+const REQUIRED = [
+  'OVERT_LISTEN_HOST',
+  'MicrosoftAppId',
+  'MicrosoftAppPassword',
+  'MicrosoftAppTenantId',
+  'OVERT_AUTH_AUDIENCE',
+  'OVERT_AUTH_TENANTS',
+  'OVERT_AUTH_STAFF_MAP',
+  'OVERT_STORE',
+  'OVERT_GRAPH_SITE',
+];
+
+describe('npm run serve', () => {
+  it.each(REQUIRED)('without %s does not start, naming it', async (name) => {
+    const env = council.env(dirs.make());
+    delete (env as Record<string, string | undefined>)[name];
+    const problems = productionProblems(env);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${name}: `));
+    await expect(serve(env, () => undefined)).rejects.toThrow(new RegExp(`\\n  ${name}: `));
+  });
+
+  it('as a process with nothing set exits 1, naming every setting it needs', () => {
+    const r = spawnSync(process.execPath, ['dist/src/server/serve.js'], {
+      env: { PATH: process.env.PATH ?? '' },
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
+    for (const name of [
+      'OVERT_LISTEN_HOST',
+      'MicrosoftAppId',
+      'OVERT_AUTH_AUDIENCE',
+      'OVERT_AUTH_TENANTS',
+      'OVERT_AUTH_STAFF_MAP',
+      'OVERT_STORE',
+    ])
+      expect(r.stderr).toContain(`\n  ${name}: `);
+    expect(r.stdout).toBe('');
+  });
+
+  it('names the other mistakes an administrator makes', () => {
+    const base = council.env(dirs.make());
+    const problems = (over: Record<string, string>) => productionProblems({ ...base, ...over }).join('\n');
+    expect(problems({ OVERT_GRAPH_SITE: 'wyverncouncil.sharepoint.com/sites/overt' })).toMatch(
+      /OVERT_GRAPH_SITE: .* is not a URL; write it in full, starting https:\/\//,
+    );
+    expect(problems({ OVERT_GRAPH_SITE: 'http://wyverncouncil.sharepoint.com/sites/overt' })).toMatch(
+      /OVERT_GRAPH_SITE: .* must start with https:\/\//,
+    );
+    expect(problems({ OVERT_DEMO_AUTH: 'on' })).toMatch(
+      /OVERT_DEMO_AUTH: demo personas are for the local demo/,
+    );
+    expect(problems({ OVERT_DEMO: 'auto' })).toMatch(/OVERT_DEMO: the fictional demo service/);
+    expect(problems({ MicrosoftAppId: 'overt-bot' })).toMatch(/MicrosoftAppId: "overt-bot" is not an app id/);
+    expect(problems({ MicrosoftAppPassword: '', MicrosoftAppCertificatePath: '/nowhere/bot.pem' })).toMatch(
+      /MicrosoftAppCertificatePath: no certificate file at \/nowhere\/bot.pem[^]*MicrosoftAppCertificateThumbprint: not set/,
+    );
+    expect(problems({ OVERT_AUTH_TENANTS: 'wyverncouncil' })).toMatch(
+      /OVERT_AUTH_TENANTS: "wyverncouncil" is not a tenant id/,
+    );
+    expect(problems({ OVERT_AUTH_JWKS_URL: 'http://login.example.test/keys' })).toMatch(
+      /OVERT_AUTH_JWKS_URL: .* must start with https:\/\//,
+    );
+    expect(problems({ OVERT_STORE: 'sqlite', OVERT_DATA: '' })).toMatch(/^OVERT_DATA: not set/);
+    // A bot with no app id is unsigned only when that is asked for, and never with an app id.
+    expect(problems({ MicrosoftAppId: '', MicrosoftAppPassword: '', OVERT_BOT_UNSIGNED: 'on' })).toBe('');
+    expect(problems({ OVERT_BOT_UNSIGNED: 'on' })).toMatch(
+      /OVERT_BOT_UNSIGNED: is on, but MicrosoftAppId is set/,
+    );
+  });
+
+  it('with every setting, makes the first administrator from OVERT_FIRST_ADMIN, serves, and refuses demo personas', async () => {
+    const data = dirs.make();
+    const logs: string[] = [];
+    const running = await serve(council.env(data), (s) => logs.push(s));
+    try {
+      expect(logs.join('\n')).toContain(`first administrator: ${PEOPLE.admin.displayName}`);
+      expect(logs.join('\n')).toMatch(/sign-in: Teams SSO only/);
+      expect(logs.join('\n')).not.toMatch(/DEMO personas|demo service/);
+      const base = `http://127.0.0.1:${(running.servers[1]!.address() as { port: number }).port}`;
+      expect((running.servers[0]!.address() as { address: string }).address).toBe('127.0.0.1');
+      const health = await fetch(`${base}/healthz`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toMatchObject({ status: 'ok', staff: 1 });
+      const persona = await fetch(`${base}/api/v1/me`, { headers: { 'x-overt-demo-persona': 'demo-admin' } });
+      expect(persona.status).toBe(401);
+      const me = await fetch(`${base}/api/v1/me`, {
+        headers: { authorization: `Bearer ${await council.token(PEOPLE.admin.id)}` },
+      });
+      expect(me.status).toBe(200);
+      expect(JSON.stringify(await me.json())).toContain(PEOPLE.admin.displayName);
+      // The bot has an app id: an unsigned activity is refused.
+      const botBase = `http://127.0.0.1:${(running.servers[0]!.address() as { port: number }).port}`;
+      const unsigned = await fetch(`${botBase}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: 'message',
+          text: 'hi',
+          channelId: 'msteams',
+          serviceUrl: 'https://smba.trafficmanager.net/uk/',
+          from: { id: '29:x', aadObjectId: PEOPLE.admin.id },
+          recipient: { id: `28:bot` },
+          conversation: { id: 'a:1' },
+        }),
+      });
+      expect(unsigned.status).toBe(401);
+    } finally {
+      await running.stop();
+    }
+    // Started again, the administrator is there and nothing is made twice.
+    const again = await serve(council.env(data), () => undefined);
+    expect((await again.store.count('staff'))[0]!.count).toBe(1);
+    await again.stop();
+  }, 60_000);
+
+  it('without OVERT_FIRST_ADMIN on a service with no staff, does not start, naming it', async () => {
+    const site = 'https://wyverncouncil.sharepoint.com/sites/overt';
+    const env = {
+      ...council.env(dirs.make()),
+      OVERT_STORE: 'sqlite',
+      OVERT_FIRST_ADMIN: '',
+      OVERT_GRAPH_SITE: site,
+    };
+    await expect(serve(env, () => undefined)).rejects.toThrow(
+      /^OVERT_FIRST_ADMIN: not set, and Overt has no staff yet/,
+    );
+    const unknown = { ...env, OVERT_FIRST_ADMIN: 'nobody@wyverncouncil.test' };
+    await expect(serve(unknown, () => undefined)).rejects.toThrow(
+      /^OVERT_FIRST_ADMIN: user nobody@wyverncouncil.test: no such account in Entra ID/,
+    );
+  });
+
+  it('keeps the SQLite file readable by its owner only', async () => {
+    const data = dirs.make();
+    const running = await serve({ ...council.env(data), OVERT_STORE: 'sqlite' }, () => undefined);
+    try {
+      expect(statSync(join(data, 'overt.sqlite')).mode & 0o777).toBe(0o600);
+      expect(statSync(join(data, 'overt.sqlite-wal')).mode & 0o777).toBe(0o600);
+    } finally {
+      await running.stop();
+    }
+  }, 30_000);
+});
+
+describe('any start', () => {
+  it('stops on an unknown OVERT_DEFAULT_PROFILE, naming it and the profiles there are', async () => {
+    await expect(
+      start(
+        { OVERT_DATA: dirs.make(), OVERT_DEFAULT_PROFILE: 'wyvern', BOT_PORT: '0', TAB_PORT: '0' },
+        () => undefined,
+      ),
+    ).rejects.toThrow(
+      /^OVERT_DEFAULT_PROFILE: no profile "wyvern"; the profiles are nottinghamshire-yjs, camden-cfs/,
+    );
+  });
+
+  it('listens on loopback unless told otherwise, and on one port when BOT_PORT and TAB_PORT are the same', async () => {
+    const probe = await start(
+      { OVERT_DATA: dirs.make(), OVERT_DEMO: 'off', BOT_PORT: '0', TAB_PORT: '0' },
+      () => undefined,
+    );
+    const free = (probe.servers[0]!.address() as { port: number }).port;
+    expect((probe.servers[0]!.address() as { address: string }).address).toBe('127.0.0.1');
+    await probe.stop();
+    const one = await start(
+      { OVERT_DATA: dirs.make(), OVERT_DEMO: 'off', BOT_PORT: String(free), TAB_PORT: String(free) },
+      () => undefined,
+    );
+    try {
+      expect(one.servers).toHaveLength(1);
+      expect((await fetch(`http://127.0.0.1:${free}/healthz`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${free}/api/messages`)).status).toBe(405);
+      expect((await fetch(`http://127.0.0.1:${free}/api/v1/me`)).status).toBe(401);
+    } finally {
+      await one.stop();
+    }
+  }, 30_000);
+});
