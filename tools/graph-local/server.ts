@@ -200,7 +200,7 @@ export async function startGraphServer(options: GraphServerOptions = {}): Promis
         return reply(throttledResponse(fault));
       }
     }
-    if (delay.ms) await new Promise((r) => setTimeout(r, delay.ms));
+    if (delay.ms) await new Promise((r) => setTimeout(r, delay.ms).unref());
     const drop =
       drops.rate > 0 && Math.random() < drops.rate ? (Math.random() < 0.5 ? 'before' : 'after') : undefined;
     if (drop === 'before') {
