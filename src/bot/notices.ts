@@ -55,8 +55,8 @@ export async function deliverNotices(
     for (const to of n.data.to) {
       const ref = await referenceOf(deps, to);
       if (!ref) continue;
-      await outbox.send(ref, card);
-      sent++;
+      if (await outbox.send(ref, card, { what: `the notice ${n.data.kind} (audit event ${e.seq})`, to }))
+        sent++;
     }
   }
   const last = events.at(-1);

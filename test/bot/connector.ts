@@ -22,6 +22,11 @@ export interface FakeConnector {
   sent: Sent[];
   /** Paths it answered with 404 (a conversation that has gone). */
   refused: string[];
+  /** Requests answered 429 (throttled), and with 413 (an activity over Teams' size limit). */
+  throttled: string[];
+  tooLarge: string[];
+  /** The next `n` sends or updates are answered 429 with Retry-After `seconds`, as Teams throttles. */
+  throttle: (n: number, seconds?: number) => void;
   /** The first activity, from `from` on, that matches; waits for it up to `ms`. */
   waitFor: (match: (s: Sent) => boolean, ms?: number, from?: number) => Promise<Sent>;
   close: () => Promise<void>;
@@ -29,9 +34,15 @@ export interface FakeConnector {
 
 const PATH = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/;
 
+/** Teams refuses a bot's message over about 28 KB (the whole activity as sent) with 413. */
+export const MAX_ACTIVITY_BYTES = 28 * 1024;
+
 export async function fakeConnector(): Promise<FakeConnector> {
   const sent: Sent[] = [];
   const refused: string[] = [];
+  const throttled: string[] = [];
+  const tooLarge: string[] = [];
+  const throttling = { left: 0, seconds: 1 };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -42,12 +53,26 @@ export async function fakeConnector(): Promise<FakeConnector> {
         res.writeHead(404).end();
         return;
       }
+      const body = Buffer.concat(chunks);
+      if (throttling.left > 0) {
+        throttling.left--;
+        throttled.push(req.url ?? '');
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(throttling.seconds) });
+        res.end(JSON.stringify({ error: { code: 'Throttled', message: 'Too many requests' } }));
+        return;
+      }
+      if (body.length > MAX_ACTIVITY_BYTES) {
+        tooLarge.push(req.url ?? '');
+        res.writeHead(413, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'MessageSizeTooBig', message: 'Message size too big' } }));
+        return;
+      }
       const messageId = req.method === 'PUT' ? m[2]! : randomUUID();
       sent.push({
         method: req.method,
         conversationId: m[1]!,
         messageId,
-        activity: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+        activity: JSON.parse(body.toString('utf8')),
       });
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ id: messageId }));
@@ -68,6 +93,9 @@ export async function fakeConnector(): Promise<FakeConnector> {
     serviceUrl: `http://127.0.0.1:${port}/`,
     sent,
     refused,
+    throttled,
+    tooLarge,
+    throttle: (n, seconds = 1) => Object.assign(throttling, { left: n, seconds }),
     waitFor,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };

@@ -27,12 +27,15 @@ const must = <T>(o: Outcome<T>): T => {
 
 export interface BotWorld {
   running: Running;
+  /** The service's log lines (JSON). */
+  logs: string[];
   url: string;
   childId: (caseRef: string) => Promise<string>;
   close: () => Promise<void>;
 }
 
 export async function botWorld(env: Record<string, string> = {}): Promise<BotWorld> {
+  const logs: string[] = [];
   const running = await start(
     {
       OVERT_DATA: dirs.make(),
@@ -43,7 +46,7 @@ export async function botWorld(env: Record<string, string> = {}): Promise<BotWor
       OVERT_BOT_TENANTS: 'demo-tenant',
       ...env,
     },
-    () => undefined,
+    (l) => logs.push(l),
   );
   const deps = running.deps;
   let k = 0;
@@ -123,6 +126,7 @@ export async function botWorld(env: Record<string, string> = {}): Promise<BotWor
   const port = (running.servers[0]!.address() as { port: number }).port;
   return {
     running,
+    logs,
     url: `http://127.0.0.1:${port}`,
     childId,
     close: async () => {
