@@ -76,6 +76,36 @@ export const ManifestEnv = z.looseObject({
   APP_NAME_SUFFIX: z.string().max(24),
 });
 
+/** An id that only holds a place: the nil GUID, or one whose last group is eight or more zeros and a
+ * number (the fixed ids the env files carry until the Agents Toolkit provisions real ones). */
+const PLACEHOLDER_ID =
+  /^(?:0{8}-0{4}-0{4}-0{4}-0{12}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-0{8}[0-9a-f]{4})$/i;
+/** A documentation domain (RFC 2606/6761): example.com/.org/.net and below, or .example, .invalid, .test. */
+const EXAMPLE_DOMAIN =
+  /(?:^|\.)(?:example\.(?:com|org|net)|[^.]+\.(?:example|invalid|test)|example|invalid|test)$/i;
+
+function hostOf(value: string): string | undefined {
+  if (/^[A-Za-z0-9.-]+$/.test(value) && value.includes('.')) return value;
+  try {
+    return new URL(value).hostname;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Each value the manifest uses that is a placeholder id or an example domain, named with its value. */
+export function placeholderProblems(values: Record<string, string>, used: string[]): string[] {
+  const problems: string[] = [];
+  for (const name of used) {
+    const value = values[name];
+    if (value === undefined) continue;
+    if (PLACEHOLDER_ID.test(value)) problems.push(`${name}=${value} is a placeholder id`);
+    const host = hostOf(value);
+    if (host && EXAMPLE_DOMAIN.test(host)) problems.push(`${name}=${value} is on the example domain ${host}`);
+  }
+  return problems;
+}
+
 let compiledManifest: ReturnType<Ajv['compile']> | undefined;
 
 /** Checks a filled manifest against the Teams v1.22 schema; returns readable problems (none when valid). */
@@ -135,15 +165,28 @@ export function checkIcons(
   return problems;
 }
 
+export interface BuildOptions {
+  /** Build even when an id is a placeholder or a domain is an example one (offline tries only). */
+  allowPlaceholders?: boolean;
+  /** Where the env files are (default env/). */
+  envDir?: string;
+}
+
 /** The manifest for one environment, filled and checked; throws with every problem found. */
-export function buildManifest(env: string): Record<string, unknown> {
-  const values = readEnv(env);
+export function buildManifest(env: string, options: BuildOptions = {}): Record<string, unknown> {
+  const values = readEnv(env, options.envDir);
   const parsed = ManifestEnv.safeParse(values);
   if (!parsed.success) throw new Error(`env/.env.${env}: ${z.prettifyError(parsed.error)}`);
-  const { text, missing } = fillPlaceholders(
-    readFileSync(join(APP_PACKAGE_DIR, 'manifest.json'), 'utf8'),
-    values,
-  );
+  const template = readFileSync(join(APP_PACKAGE_DIR, 'manifest.json'), 'utf8');
+  if (!options.allowPlaceholders) {
+    const used = [...new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]!))];
+    const problems = placeholderProblems(values, used);
+    if (problems.length)
+      throw new Error(
+        `env/.env.${env} still holds placeholders; provision (m365agents.yml) or write the real values, or pass --allow-placeholders for an offline try:\n  ${problems.join('\n  ')}`,
+      );
+  }
+  const { text, missing } = fillPlaceholders(template, values);
   if (missing.length > 0) throw new Error(`env/.env.${env} has no value for: ${missing.join(', ')}`);
   const manifest = JSON.parse(text) as Record<string, unknown>;
   const problems = [...validateManifest(manifest), ...checkIcons()];
@@ -153,8 +196,12 @@ export function buildManifest(env: string): Record<string, unknown> {
 }
 
 /** Writes build/appPackage.<env>/ and zips it to build/appPackage.<env>.zip; returns the zip's path. */
-export async function packageApp(env: string, outDir = join(ROOT, 'build')): Promise<string> {
-  const manifest = buildManifest(env);
+export async function packageApp(
+  env: string,
+  outDir = join(ROOT, 'build'),
+  options: BuildOptions = {},
+): Promise<string> {
+  const manifest = buildManifest(env, options);
   const staging = join(outDir, `appPackage.${env}`);
   const zip = join(outDir, `appPackage.${env}.zip`);
   rmSync(staging, { recursive: true, force: true });
@@ -181,10 +228,12 @@ function main(argv: string[]): void {
   const at = argv.indexOf('--env');
   const env = at >= 0 ? argv[at + 1] : undefined;
   if (!env) {
-    console.error('usage: npm run package -- --env <name>   (an env/.env.<name> file, e.g. local or dev)');
+    console.error(
+      'usage: npm run package -- --env <name> [--allow-placeholders]   (an env/.env.<name> file, e.g. local or dev)',
+    );
     process.exit(2);
   }
-  packageApp(env).then(
+  packageApp(env, undefined, { allowPlaceholders: argv.includes('--allow-placeholders') }).then(
     (zip) => console.log(`wrote ${zip}`),
     (error: Error) => {
       console.error(`package: ${error.message}`);

@@ -4,6 +4,7 @@
  * icons have the sizes and colours Teams requires. A broken manifest or icon is named with its problem.
  */
 import JSZip from 'jszip';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,7 +40,7 @@ describe('Teams app manifest', () => {
   it.each(ENVIRONMENTS)(
     'filled for %s, passes the Teams v1.22 schema with the bot and its commands',
     (env) => {
-      const manifest = buildManifest(env);
+      const manifest = buildManifest(env, { allowPlaceholders: true });
       const values = readEnv(env);
       expect(JSON.stringify(manifest)).not.toContain('${{');
       expect(validateManifest(manifest)).toEqual([]);
@@ -65,7 +66,7 @@ describe('Teams app manifest', () => {
   );
 
   it('the schema rejects a broken manifest, naming the field', () => {
-    const manifest = buildManifest('local');
+    const manifest = buildManifest('local', { allowPlaceholders: true });
     const broken = {
       ...manifest,
       id: 'not-a-guid',
@@ -128,7 +129,7 @@ describe('Teams app manifest', () => {
   it('npm run package builds build/appPackage.<env>.zip with the three files at its root', async () => {
     const out = mkdtempSync(join(tmpdir(), 'overt-package-'));
     try {
-      const zip = await packageApp('local', out);
+      const zip = await packageApp('local', out, { allowPlaceholders: true });
       expect(zip).toBe(join(out, 'appPackage.local.zip'));
       const archive = await JSZip.loadAsync(readFileSync(zip));
       expect(Object.keys(archive.files).sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
@@ -137,5 +138,64 @@ describe('Teams app manifest', () => {
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
+  });
+
+  describe('refuses placeholders (issue 19)', () => {
+    it('npm run package -- --env dev fails, naming each placeholder id and example domain', () => {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/package-app.ts', '--env', 'dev'], {
+        cwd: join(__dirname, '../..'),
+        encoding: 'utf8',
+      });
+      expect(r.status).toBe(1);
+      const values = readEnv('dev');
+      for (const name of ['TEAMS_APP_ID', 'BOT_ID', 'AAD_APP_CLIENT_ID'])
+        expect(r.stderr).toContain(`${name}=${values[name]} is a placeholder id`);
+      for (const name of [
+        'BOT_DOMAIN',
+        'TAB_ENDPOINT',
+        'APP_WEBSITE_URL',
+        'APP_PRIVACY_URL',
+        'APP_TERMS_URL',
+      ])
+        expect(r.stderr).toContain(`${name}=${values[name]} is on the example domain overt-dev.example.org`);
+      expect(r.stderr).toContain('--allow-placeholders');
+    }, 60_000);
+
+    it('every committed environment is refused without --allow-placeholders', () => {
+      for (const env of ENVIRONMENTS) expect(() => buildManifest(env)).toThrow(/is a placeholder id/);
+    });
+
+    it('with real values the dev package passes validation and is built', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'overt-env-'));
+      try {
+        const values = readEnv('dev');
+        const host = 'overt.wyverncouncil.gov.uk';
+        const real: Record<string, string> = {
+          ...values,
+          TEAMS_APP_ID: '3f2a9c41-7b6e-4d15-a8c2-91e0f4b7d6a3',
+          BOT_ID: 'b7e41d02-5c9a-4f3b-8e61-2a0d9c7f4e18',
+          AAD_APP_CLIENT_ID: '6a0c8e53-2d4f-4b9a-9c17-e5f3a1b8d204',
+          BOT_DOMAIN: host,
+          BOT_ENDPOINT: `https://${host}`,
+          TAB_ENDPOINT: `https://${host}`,
+          APP_WEBSITE_URL: `https://${host}/`,
+          APP_PRIVACY_URL: `https://${host}/privacy`,
+          APP_TERMS_URL: `https://${host}/terms`,
+        };
+        writeFileSync(
+          join(dir, '.env.dev'),
+          Object.entries(real)
+            .map(([k, v]) => `${k}=${v}`)
+            .join('\n'),
+        );
+        const manifest = buildManifest('dev', { envDir: dir });
+        expect(validateManifest(manifest)).toEqual([]);
+        expect(manifest['validDomains']).toEqual([host]);
+        const zip = await packageApp('dev', dir, { envDir: dir });
+        expect(readFileSync(zip).length).toBeGreaterThan(1000);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 });
