@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { builtinProfiles } from '../policy/builtin';
 import { collectCaseFiles, runCaseFile } from '../policy/cases';
+import { coverageMarkdown, coverageText, profileCoverage } from '../policy/coverage';
 import { describeProfile } from '../policy/describe';
 import { evaluate } from '../policy/evaluate';
 import { loadProfileFile, resolveProfile } from '../policy/load';
@@ -63,6 +65,37 @@ export function register(cli: Command): void {
     });
 
   policy
+    .command('coverage [profile]')
+    .description(
+      'for every clause of a policy (every built-in one if none is named): the rules that enforce it and the cases that exercise them, or why no rule does; exit 1 if a clause has neither',
+    )
+    .option('--cases <paths...>', 'policy case files or folders (default: the project’s test/policy-cases)')
+    .option('--markdown', 'print the Markdown page (docs/POLICY-COVERAGE.md) instead')
+    .action((ref: string | undefined, opts: { cases?: string[]; markdown?: boolean }) => {
+      const profiles = [];
+      if (ref) {
+        const p = resolveProfile(ref);
+        if (!p.ok) return fail(p.error.message);
+        profiles.push(p.value);
+      } else profiles.push(...builtinProfiles().values());
+      const paths = opts.cases ?? [projectCases()].filter((x): x is string => !!x);
+      const { files, missing } = collectCaseFiles(paths);
+      for (const m of missing) err(`no such file or folder: ${m}`);
+      if (missing.length) return fail('the cases named could not all be read');
+      // A profile named by file is judged on its own: the cases for its id run under it.
+      const shared = ref ? undefined : files.map((f) => runCaseFile(f));
+      const all = profiles.map((p) => profileCoverage(p, shared ?? files.map((f) => runCaseFile(f, p))));
+      out(opts.markdown ? coverageMarkdown(all) : all.map(coverageText).join('\n\n'));
+      const gaps = all.reduce((n, c) => n + c.gaps, 0);
+      const clauses = all.reduce((n, c) => n + c.clauses.length, 0);
+      if (!opts.markdown)
+        out(
+          `\n${clauses} clauses in ${all.length} ${all.length === 1 ? 'policy' : 'policies'}, ${files.length} cases: ${gaps} not accounted for`,
+        );
+      if (gaps > 0) process.exitCode = 1;
+    });
+
+  policy
     .command('test <paths...>')
     .description('run policy case files (shared/policy-cases/FORMAT.md); closes with "N passed, N failed"')
     .action((paths: string[]) => {
@@ -96,6 +129,16 @@ export function register(cli: Command): void {
       out(`${passed} passed, ${failed} failed`);
       if (failed > 0) process.exitCode = 1;
     });
+}
+
+/** The project's own policy cases (test/policy-cases), found from wherever this file runs (src or dist). */
+function projectCases(): string | undefined {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir))
+    if (existsSync(join(dir, 'package.json'))) {
+      const cases = join(dir, 'test', 'policy-cases');
+      return existsSync(cases) ? cases : undefined;
+    }
+  return undefined;
 }
 
 function fail(message: string): void {

@@ -254,10 +254,15 @@ export async function createDemo(
       if (rnd.chance(0.05)) continue; // approved, never recorded
       const viewedAt = addHours(deps.clock(), 3 + Math.floor(rnd.next() * 30));
       deps.setClock(addHours(viewedAt, 1));
+      // A check on the case manager's behalf is viewed and recorded by the team manager with social media
+      // responsibility (000 §13).
+      const onBehalf = raised.value.request.viewer === 'social-media-responsible-manager';
+      const viewer = onBehalf ? `demo-tm-${c.teamId}` : c.workerId;
       must(
         await recordCheck(deps, {
           key: k(),
-          actorId: c.workerId,
+          actorId: viewer,
+          ...(onBehalf ? { viewerId: viewer } : {}),
           requestId: raised.value.request.id,
           viewedAt: viewedAt.toISOString(),
           accounts: [platform],
@@ -343,6 +348,7 @@ export async function createDemo(
         actorId: tm,
         requestId: first.value.request.id,
         outcome: 'approve',
+        reasons: 'Necessary and proportionate: county lines intelligence (fictional).',
       }),
       'ripa first approve',
     );

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { evaluate } from './evaluate';
 import { resolveProfile } from './load';
 import { Authority, HistoryEvent, Action, Instant } from './situation';
+import type { Profile } from './profile';
 import type { Verdict } from './verdict';
 
 /** A policy case (shared/policy-cases/FORMAT.md): one situation and the verdict the policy must give. */
@@ -64,7 +65,8 @@ export function unmetExpectations(expect: PolicyCase['expect'], v: Verdict): str
   return out;
 }
 
-export function runCaseFile(file: string): CaseResult {
+/** Runs one case file; with `as`, a case naming a profile of the same id is judged under `as` instead. */
+export function runCaseFile(file: string, as?: Profile): CaseResult {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
@@ -81,7 +83,11 @@ export function runCaseFile(file: string): CaseResult {
   const c = parsed.data;
   const ref =
     /[/\\]|\.json$/.test(c.profile) && !isAbsolute(c.profile) ? resolve(dirname(file), c.profile) : c.profile;
-  const profile = resolveProfile(ref);
+  const resolved = resolveProfile(ref);
+  const profile: typeof resolved =
+    as && (ref === as.id || (resolved.ok && resolved.value.id === as.id))
+      ? { ok: true, value: as }
+      : resolved;
   if (!profile.ok)
     return { file, name, passed: false, failures: [profile.error.message], expected: c.expect };
   const verdict = evaluate(profile.value, { now: c.now, given: c.given, action: c.action });

@@ -38,6 +38,10 @@ export function describeCondition(c: Condition): string {
   if (c.thirdPartyData) parts.push(`third-party data is ${c.thirdPartyData.join(' or ')}`);
   if (c.thirdPartyAuthorised !== undefined)
     parts.push(`its processing is ${c.thirdPartyAuthorised ? '' : 'not '}authorised with a rationale`);
+  if (c.thirdPartyAuthoriserRoleNotIn)
+    parts.push(
+      `whoever authorised keeping it is not a ${c.thirdPartyAuthoriserRoleNotIn.join(' or ')} (or their role is not on record)`,
+    );
   if (c.attestNoFriendFollow !== undefined)
     parts.push(`no-friend/follow is ${c.attestNoFriendFollow ? '' : 'not '}attested`);
   if (c.attestOpenSourceOnly !== undefined)
@@ -62,7 +66,10 @@ const EFFECT = { allow: 'ALLOW', escalate: 'ESCALATE', refuse: 'REFUSE', oblige:
 
 function describeRule(r: Rule): string[] {
   const head = `  ${EFFECT[r.effect]} ${r.id} — on ${r.actions.join(', ')}${r.authority ? ` — authority: ${r.authority.join(' or ')}` : ''}${r.obligation ? ` — obligation: ${r.obligation.id}` : ''}`;
-  return [head, `      when ${describeCondition(r.when)}`, `      ${r.explain}`];
+  const out = [head, `      when ${describeCondition(r.when)}`, `      ${r.explain}`];
+  if (r.reports) out.push(`      reported as: ${r.reports}`);
+  if (r.local) out.push(`      local decision (no clause carries it): ${r.local}`);
+  return out;
 }
 
 export function describeProfile(p: Profile): string {
@@ -78,7 +85,7 @@ export function describeProfile(p: Profile): string {
     const rules = p.rules.filter((r) => r.cites.includes(clause));
     const notes = p.platformNotes?.cites.includes(clause) ? p.platformNotes : undefined;
     if (!rules.length && !notes) {
-      uncited.push(`${clause} ${title}`);
+      uncited.push(`${clause} ${title}${p.unenforced[clause] ? ` — ${p.unenforced[clause]}` : ''}`);
       continue;
     }
     out.push(`${clause} — ${title}`);
@@ -90,6 +97,12 @@ export function describeProfile(p: Profile): string {
           `      ${n.platform}${n.aliases.length ? ` (${n.aliases.join(', ')})` : ''}${n.viewerVisible ? ' [viewer can be seen]' : ''}: ${n.note}`,
         );
     }
+    out.push('');
+  }
+  const local = p.rules.filter((r) => r.local);
+  if (local.length) {
+    out.push('Local decisions (no clause carries them):');
+    for (const r of local) out.push(...describeRule(r));
     out.push('');
   }
   if (uncited.length) out.push('Clauses that carry no rule:', ...uncited.map((c) => `  ${c}`));

@@ -156,6 +156,14 @@ function compileCondition(c: Condition, p: Profile): Test {
         (a.thirdPartyAuthorisedBy !== undefined && a.thirdPartyRationale !== undefined) === want,
     );
   }
+  if (c.thirdPartyAuthoriserRoleNotIn) {
+    const list: string[] = c.thirdPartyAuthoriserRoleNotIn;
+    t.push((a, f) => {
+      if (a.type !== 'record-check' || a.thirdPartyAuthorisedBy === undefined) return false;
+      const role = authoriserRole(a, f);
+      return role === undefined || !list.includes(role);
+    });
+  }
   if (c.attestNoFriendFollow !== undefined) {
     const want = c.attestNoFriendFollow;
     t.push((a) => a.type === 'record-check' && a.attestNoFriendFollow === want);
@@ -207,6 +215,19 @@ function compileCondition(c: Condition, p: Profile): Test {
   };
 }
 
+/**
+ * The role of whoever authorised keeping third-party data: as given (the service always gives it); for a case
+ * file that names only an id, the recorder's own role when it is them, or a team manager's when it is whoever
+ * approved the check being recorded (the manager who authorised this viewing); otherwise not known.
+ */
+function authoriserRole(a: Extract<Action, { type: 'record-check' }>, f: Facts): string | undefined {
+  const who = a.thirdPartyAuthorisedBy;
+  if (who === undefined) return undefined;
+  if (typeof who !== 'string') return who.role;
+  if (who === a.by.id) return a.by.role;
+  return f.outstandingApprovals[0]?.by === who ? 'team-manager' : undefined;
+}
+
 interface CompiledRule {
   rule: Rule;
   test: Test;
@@ -242,6 +263,8 @@ function combine(profile: Profile, action: Action, rules: Rule[], authorities: A
     cites: r.cites,
     explain: r.explain,
     ...(r.authority ? { authority: r.authority } : {}),
+    ...(r.local ? { local: r.local } : {}),
+    ...(r.reports ? { reports: r.reports } : {}),
   }));
   const effect = rules.some((r) => r.effect === 'refuse')
     ? 'refuse'
@@ -265,15 +288,20 @@ function combine(profile: Profile, action: Action, rules: Rule[], authorities: A
           .map((r) => ({ id: r.obligation!.id, text: obligationText(profile, r, action), cites: r.cites }));
   const auths = outcome === 'refuse' ? [] : authorities;
   const reasons = effect
-    ? determiningRules.map((r) => `${r.explain} (${r.cites.join(', ')})`)
+    ? determiningRules.map(
+        (r) =>
+          `${r.explain} (${r.local ? 'a local decision, not a clause of the policy' : r.cites.join(', ')})`,
+      )
     : [`${profile.default.explain} (${profile.default.cites.join(', ')})`];
   let explanation = `${HEADLINE[outcome]} under ${profile.name} v${profile.version}. ${reasons.join(' ')}`;
   if (auths.length) explanation += ` Authority: ${auths.map(authorityName).join(' or ')}.`;
   if (obligations.length)
     explanation += ` Before and during the check: ${obligations.map((o) => o.id).join(', ')}.`;
+  const reports = unique(determiningRules.flatMap((r) => (r.reports ? [r.reports] : [])));
   return {
     outcome,
     ...(auths[0] ? { authority: auths[0] } : {}),
+    reports,
     authorities: auths,
     cites,
     obligations,

@@ -50,6 +50,9 @@ export const Condition = z
     approvedCheckOutstanding: z.boolean(),
     thirdPartyData: z.array(z.enum(['none', 'seen-not-kept', 'kept'])).min(1),
     thirdPartyAuthorised: z.boolean(),
+    /** record-check: the person who authorised keeping third-party data has none of these roles (or their role
+     * is not on record: a case file may name only an id, and then it cannot be shown to be one of them). */
+    thirdPartyAuthoriserRoleNotIn: z.array(Role).min(1),
     attestNoFriendFollow: z.boolean(),
     attestOpenSourceOnly: z.boolean(),
     byRoleIn: z.array(Role).min(1),
@@ -82,10 +85,24 @@ export const Obligation = z
   })
   .strict();
 
+/**
+ * What a rule means for the reports (the dashboard and the annual review read this, never the rule's id):
+ * `repeat-stopped` — a refusal because the child was viewed too recently (a near-miss stopped);
+ * `ripa-route` — an escalation to the surveillance route (RIPA, or a court where RIPA cannot apply).
+ */
+export const REPORTS = ['repeat-stopped', 'ripa-route'] as const;
+export const Reports = z.enum(REPORTS);
+export type Reports = z.infer<typeof Reports>;
+
 export const Rule = z
   .object({
     id: z.string().regex(/^[a-z0-9-]+$/, 'rule ids are lower-case words joined by hyphens'),
-    cites: z.array(ClauseId).min(1, 'every rule cites at least one clause'),
+    /** The clauses that carry the rule; none only for a local decision. */
+    cites: z.array(ClauseId),
+    /** A rule no clause carries: the organisation's (or Overt's) own decision, said plainly, with why. */
+    local: z.string().min(1).optional(),
+    /** What the rule means for the reports, when it decides a verdict. */
+    reports: Reports.optional(),
     actions: z.array(z.enum(ACTION_TYPES)).min(1),
     when: Condition,
     effect: Effect,
@@ -97,6 +114,18 @@ export const Rule = z
   })
   .strict()
   .superRefine((r, ctx) => {
+    if (!r.local && r.cites.length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'every rule cites at least one clause, or says it is a local decision ("local")',
+        path: ['cites'],
+      });
+    if (r.local && r.cites.length > 0)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a local decision cites no clause: a rule a clause carries is not local',
+        path: ['local'],
+      });
     if (r.effect === 'escalate' && !r.authority)
       ctx.addIssue({
         code: 'custom',
@@ -131,6 +160,12 @@ export const Profile = z
     timeZone: z.string().default('Europe/London'),
     /** The clauses of the source document this profile may cite, with a short title each. */
     clauses: z.record(ClauseId, z.string().min(1)),
+    /**
+     * The declared clauses no rule enforces, each with the reason (not for software: staff's own conduct,
+     * an organisational duty; or carried elsewhere in Overt, e.g. the annual review). `overt policy coverage`
+     * fails a clause that has neither rules nor a reason here.
+     */
+    unenforced: z.record(ClauseId, z.string().min(1)).default({}),
     /** Who may act as each authority. */
     authorities: z.partialRecord(Authority, z.object({ roles: z.array(Role) }).strict()).default({}),
     platformNotes: z
@@ -165,6 +200,15 @@ export const Profile = z
       ids.add(r.id);
     });
     check(p.default.cites, ['default', 'cites']);
+    check(Object.keys(p.unenforced), ['unenforced']);
+    const cited = new Set(p.rules.flatMap((r) => r.cites));
+    for (const c of Object.keys(p.unenforced))
+      if (cited.has(c))
+        ctx.addIssue({
+          code: 'custom',
+          message: `${c} is cited by a rule, so it is not unenforced`,
+          path: ['unenforced', c],
+        });
     if (p.platformNotes) check(p.platformNotes.cites, ['platformNotes', 'cites']);
     try {
       new Intl.DateTimeFormat('en-GB', { timeZone: p.timeZone });

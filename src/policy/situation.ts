@@ -108,7 +108,10 @@ export const RecordCheck = z.object({
   platforms,
   reason: z.string().min(1).optional(),
   thirdPartyData: z.enum(['none', 'seen-not-kept', 'kept']),
-  thirdPartyAuthorisedBy: z.string().min(1).optional(),
+  /** Who authorised keeping it: an id, or an id with the role they hold (the service always gives the role). */
+  thirdPartyAuthorisedBy: z
+    .union([z.string().min(1), z.object({ id: z.string().min(1), role: Role })])
+    .optional(),
   thirdPartyRationale: rationale,
   attestNoFriendFollow: z.boolean(),
   attestOpenSourceOnly: z.boolean().optional(),

@@ -1,4 +1,4 @@
-import type { Effect } from './profile';
+import type { Effect, Reports } from './profile';
 import type { ActionType, Authority } from './situation';
 
 export type Outcome = 'allow' | 'refuse' | 'needs-escalation';
@@ -9,6 +9,9 @@ export interface FiredRule {
   cites: string[];
   explain: string;
   authority?: Authority[];
+  /** The rule is a local decision (no clause carries it): why. */
+  local?: string;
+  reports?: Reports;
 }
 
 export interface VerdictObligation {
@@ -31,6 +34,8 @@ export interface Verdict {
   determining: string[];
   /** Every rule that fired, in profile order. */
   fired: FiredRule[];
+  /** What the determining rules mean for the reports (the profile's `reports`): near-misses and the like. */
+  reports: Reports[];
   /** Plain English a team manager can read on a card. */
   explanation: string;
   profile: { id: string; version: string };

@@ -169,7 +169,10 @@ export async function recordCheck(deps: Deps, input: RecordCheckInput): Promise<
       platforms: [...new Set(i.accounts.map((a) => a.platform))],
       reason: request.reason,
       thirdPartyData: i.thirdPartyData,
-      ...(i.thirdPartyAuthorisedBy ? { thirdPartyAuthorisedBy: i.thirdPartyAuthorisedBy } : {}),
+      // The authoriser with the role the staff record gives them: the policy checks it (000 §17).
+      ...(authoriser
+        ? { thirdPartyAuthorisedBy: { id: authoriser.record.id, role: authoriser.record.role } }
+        : {}),
       ...(i.thirdPartyRationale ? { thirdPartyRationale: i.thirdPartyRationale } : {}),
       attestNoFriendFollow: i.attestNoFriendFollow,
       attestOpenSourceOnly: i.attestOpenSourceOnly,

@@ -116,11 +116,18 @@ describe('the bot over plain HTTP', () => {
     expect(textOf(self)).not.toMatch(/You approved/);
 
     const approved = (
-      await execute(w.url, TM, 'request.approve', { ...actionData(tmView, 'request.approve') })
+      await execute(w.url, TM, 'request.approve', {
+        ...actionData(tmView, 'request.approve'),
+        reasons: 'Necessary and proportionate (fictional).',
+      })
     ).json.value;
     expect(textOf(approved)).toMatch(/You approved this request/);
-    const again = (await execute(w.url, TM, 'request.approve', { ...actionData(tmView, 'request.approve') }))
-      .json.value;
+    const again = (
+      await execute(w.url, TM, 'request.approve', {
+        ...actionData(tmView, 'request.approve'),
+        reasons: 'Necessary and proportionate (fictional).',
+      })
+    ).json.value;
     expect(textOf(again)).toMatch(/already decided \(approved\) by Arlo Ashdown \(demo\)/);
     // The requester can now record the check.
     const check = (await execute(w.url, CM, 'check.open', { requestId })).json.value;
@@ -133,7 +140,12 @@ describe('the bot over plain HTTP', () => {
     expect(requestId).toBeTruthy();
     const before = (await w.running.store.count('decision', { where: { requestId } }))[0]?.count ?? 0;
     const answers = await Promise.all(
-      Array.from({ length: 50 }, () => execute(w.url, TM, 'request.approve', { requestId })),
+      Array.from({ length: 50 }, () =>
+        execute(w.url, TM, 'request.approve', {
+          requestId,
+          reasons: 'Necessary and proportionate (fictional).',
+        }),
+      ),
     );
     expect(answers.every((a) => a.status === 200)).toBe(true);
     const texts = answers.map((a) => textOf(a.json.value));

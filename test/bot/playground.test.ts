@@ -102,7 +102,10 @@ describe('through the Agents Playground', () => {
     // The team manager's own view (the refresh Teams would run), then Approve.
     const view = (await pg.invoke(GROUP, TM, base.message.messageId, 'request.refresh', { requestId })).value;
     expect(textOf(view)).toMatch(/A\.B\. \(demo\)/);
-    const approve = actionData(view, 'request.approve')!;
+    const approve = {
+      ...actionData(view, 'request.approve')!,
+      reasons: 'Necessary and proportionate (fictional).',
+    };
     const approved = (await pg.invoke(GROUP, TM, base.message.messageId, 'request.approve', approve)).value;
     expect(textOf(approved)).toMatch(/You approved this request/);
 

@@ -178,7 +178,10 @@ describe('the bot writing first, through the connector', () => {
     expect(textOf(again)).toMatch(/a peer reported contact/);
     from = connector.sent.length;
     const approved = (
-      await execute(w.url, TM, 'request.approve', { ...actionData(again, 'request.approve') })
+      await execute(w.url, TM, 'request.approve', {
+        ...actionData(again, 'request.approve'),
+        reasons: 'Necessary and proportionate (fictional).',
+      })
     ).json.value;
     expect(textOf(approved)).toMatch(/You approved this request/);
     expect(await request(requestId)).toMatchObject({ status: 'approved', decidedBy: TM });
@@ -306,7 +309,12 @@ describe('the bot writing first, through the connector', () => {
     const decidedFrom = connector.sent.length;
     expect(
       textOf(
-        (await execute(w.url, TM, 'request.approve', { ...actionData(view, 'request.approve') })).json.value,
+        (
+          await execute(w.url, TM, 'request.approve', {
+            ...actionData(view, 'request.approve'),
+            reasons: 'Necessary and proportionate (fictional).',
+          })
+        ).json.value,
       ),
     ).toMatch(/You approved this request/);
     await settled();

@@ -11,7 +11,7 @@ const shared = join(__dirname, '../../../shared/policy-cases/examples');
 const ours = join(__dirname, '../policy-cases');
 const folders = [ours, ...(existsSync(shared) ? [shared] : [])];
 const { files, missing } = collectCaseFiles(folders);
-const results = files.map(runCaseFile);
+const results = files.map((f) => runCaseFile(f));
 
 describe('policy cases', () => {
   it('load, from every folder', () => {

@@ -116,7 +116,15 @@ it.each([
   ['a third-party rationale without keeping anything', { thirdPartyRationale: 'why' }, 'thirdPartyData'],
 ])('record a check with %s', async (_what, extra, field) => {
   const id = must(await raiseRequest(w.deps, { key: w.key(), ...base })).request.id;
-  must(await decideRequest(w.deps, { key: w.key(), actorId: 'tm-notts', requestId: id, outcome: 'approve' }));
+  must(
+    await decideRequest(w.deps, {
+      key: w.key(),
+      actorId: 'tm-notts',
+      requestId: id,
+      outcome: 'approve',
+      reasons: 'Necessary and proportionate (fictional).',
+    }),
+  );
   const input = {
     key: w.key(),
     actorId: 'cm-notts',

@@ -37,7 +37,13 @@ afterEach(() => w.close());
 afterAll(cleanupWorlds);
 
 const approve = (actorId: string, key = w.key()) =>
-  decideRequest(w.deps, { key, actorId, requestId, outcome: 'approve' });
+  decideRequest(w.deps, {
+    key,
+    actorId,
+    requestId,
+    outcome: 'approve',
+    reasons: 'Necessary and proportionate (fictional).',
+  });
 
 it('many concurrent decisions on one request → exactly one decision; the rest are told who decided and when', async () => {
   const results = await Promise.all(Array.from({ length: 12 }, (_, i) => approve(`tm-x${i}`)));

@@ -59,6 +59,7 @@ async function consentedAndApproved() {
       actorId: 'tm-notts',
       requestId: request.id,
       outcome: 'approve',
+      reasons: 'Necessary and proportionate (fictional).',
     }),
   );
   return request;
@@ -139,6 +140,7 @@ it('a second check inside three months goes to the RIPA route, and proceeds only
       requestId: second.request.id,
       outcome: 'approve',
       authority: 'team-manager',
+      reasons: 'Necessary and proportionate (fictional).',
     }),
   );
   expect(tm.request.status).toBe('escalated');
@@ -217,4 +219,25 @@ it('third-party data kept without a team manager’s authorisation is refused, a
     }),
   );
   expect(ok.verdict.obligations.map((o) => o.id)).toContain('record-third-party-rationale');
+});
+
+it('third-party data kept on a case manager’s authorisation is refused: the workflow gives the policy the authoriser’s role (000 §17)', async () => {
+  const req = await consentedAndApproved();
+  w.at('2026-01-10T12:00:00Z');
+  const before = await w.counts();
+  for (const by of ['cm2-notts', 'cm-notts']) {
+    const refused = await record(req.id, '2026-01-10T10:00:00Z', {
+      thirdPartyData: 'kept',
+      thirdPartyAuthorisedBy: by,
+      thirdPartyRationale: 'A known exploiter is pictured (fictional).',
+    });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'POLICY_REFUSED' } });
+    if (!refused.ok) {
+      expect(refused.error.message).toMatch(/000 §17/);
+      expect((refused.error.verdict as { determining: string[] }).determining).toContain(
+        'third-party-authoriser-not-team-manager',
+      );
+    }
+  }
+  expect(await w.counts()).toEqual(before);
 });

@@ -53,6 +53,7 @@ describe('objections (000 §8)', () => {
         actorId: 'tm-notts',
         requestId: pending.id,
         outcome: 'approve',
+        reasons: 'Necessary and proportionate (fictional).',
       }),
     ).toMatchObject({
       ok: false,
@@ -98,6 +99,7 @@ describe('objections (000 §8)', () => {
           actorId: 'tm-notts',
           requestId: pending.id,
           outcome: 'approve',
+          reasons: 'Necessary and proportionate (fictional).',
         }),
       ).request.status,
     ).toBe('approved');

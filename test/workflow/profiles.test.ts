@@ -137,6 +137,7 @@ describe('Kent (002)', () => {
         requestId: r.request.id,
         outcome: 'approve',
         authority: 'manager',
+        reasons: 'Necessary and proportionate (fictional).',
       }),
     );
     expect(d.request.status).toBe('approved');
@@ -170,6 +171,7 @@ describe('Kent (002)', () => {
         requestId: first.request.id,
         outcome: 'approve',
         authority: 'manager',
+        reasons: 'Necessary and proportionate (fictional).',
       }),
     );
     w.at('2026-03-02T10:00:00Z');

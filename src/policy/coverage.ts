@@ -1,0 +1,157 @@
+import type { CaseResult } from './cases';
+import type { Profile } from './profile';
+import { seedOf, SEED_CLAUSES } from './seed-clauses';
+
+/**
+ * What a profile does with every clause of its policy, for an information-governance lead: the rules that
+ * enforce the clause and the passing cases that exercise them, or the profile's stated reason that no rule
+ * does. A clause with neither is a gap: `overt policy coverage` exits 1.
+ */
+
+export interface RuleCoverage {
+  id: string;
+  effect: string;
+  /** The passing cases in which the rule fired, by name. */
+  cases: string[];
+}
+
+export interface ClauseCoverage {
+  clause: string;
+  title: string | undefined;
+  rules: RuleCoverage[];
+  /** Why no rule enforces the clause (the profile's `unenforced`). */
+  reason: string | undefined;
+  /** `enforced`: a rule cites it and a passing case exercises that rule; `accounted`: a stated reason. */
+  status: 'enforced' | 'accounted' | 'gap';
+  /** For a gap, what is missing. */
+  problem?: string;
+}
+
+export interface ProfileCoverage {
+  profile: { id: string; name: string; version: string };
+  /** Where the clause list comes from: the seed's full list, or the profile's own declaration. */
+  clausesFrom: string;
+  clauses: ClauseCoverage[];
+  /** Rules no clause carries, said to be local decisions, with the cases that exercise them. */
+  local: (RuleCoverage & { why: string })[];
+  gaps: number;
+}
+
+/** The clauses a profile must account for: every clause of its seed, or for a custom policy, those it declares. */
+export function clausesToAccount(p: Profile): { clauses: readonly string[]; from: string } {
+  const seed = seedOf(p.source);
+  return seed
+    ? { clauses: SEED_CLAUSES[seed]!, from: `every clause of seed ${seed}` }
+    : { clauses: Object.keys(p.clauses), from: 'the clauses the profile declares' };
+}
+
+export function profileCoverage(p: Profile, results: readonly CaseResult[]): ProfileCoverage {
+  const firedIn = new Map<string, string[]>();
+  for (const r of results) {
+    if (!r.passed || !r.verdict || r.verdict.profile.id !== p.id) continue;
+    for (const f of r.verdict.fired) {
+      const list = firedIn.get(f.rule) ?? [];
+      if (!firedIn.has(f.rule)) firedIn.set(f.rule, list);
+      list.push(r.name);
+    }
+  }
+  const ruleCoverage = (r: Profile['rules'][number]): RuleCoverage => ({
+    id: r.id,
+    effect: r.effect,
+    cases: firedIn.get(r.id) ?? [],
+  });
+  const { clauses, from } = clausesToAccount(p);
+  const out: ClauseCoverage[] = clauses.map((clause) => {
+    const rules = p.rules.filter((r) => r.cites.includes(clause)).map(ruleCoverage);
+    const reason = p.unenforced[clause];
+    const title = p.clauses[clause];
+    const base = { clause, title, rules, reason };
+    if (rules.some((r) => r.cases.length)) return { ...base, status: 'enforced' };
+    if (reason) return { ...base, status: 'accounted' };
+    const problem = !title
+      ? 'the profile does not declare this clause'
+      : rules.length
+        ? `no passing case exercises ${rules.map((r) => r.id).join(', ')}`
+        : 'no rule enforces it and the profile gives no reason';
+    return { ...base, status: 'gap', problem };
+  });
+  const local = p.rules.filter((r) => r.local).map((r) => ({ ...ruleCoverage(r), why: r.local! }));
+  return {
+    profile: { id: p.id, name: p.name, version: p.version },
+    clausesFrom: from,
+    clauses: out,
+    local,
+    gaps: out.filter((c) => c.status === 'gap').length,
+  };
+}
+
+const SHOWN = 3;
+const some = (cases: string[]) =>
+  cases.length <= SHOWN
+    ? cases.join('; ')
+    : `${cases.slice(0, SHOWN).join('; ')}; and ${cases.length - SHOWN} more`;
+
+/** The coverage as text for the terminal: one block per clause. */
+export function coverageText(c: ProfileCoverage): string {
+  const lines = [
+    `${c.profile.name} (${c.profile.id} v${c.profile.version}): ${c.clausesFrom}, ${c.clauses.length} clauses, ${c.gaps} not accounted for`,
+  ];
+  for (const k of c.clauses) {
+    const mark = k.status === 'enforced' ? 'ENFORCED' : k.status === 'accounted' ? 'NO RULE ' : 'GAP     ';
+    lines.push(`  ${mark} ${k.clause}${k.title ? ` — ${k.title}` : ''}`);
+    for (const r of k.rules)
+      lines.push(
+        `      rule ${r.id} (${r.effect}): ${r.cases.length} case(s)${r.cases.length ? `: ${some(r.cases)}` : ''}`,
+      );
+    if (k.reason && k.status !== 'enforced') lines.push(`      why no rule: ${k.reason}`);
+    if (k.problem) lines.push(`      problem: ${k.problem}`);
+  }
+  for (const r of c.local)
+    lines.push(`  LOCAL    rule ${r.id} (${r.effect}): ${r.why} — ${r.cases.length} case(s)`);
+  return lines.join('\n');
+}
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** The coverage of several profiles as one Markdown page (docs/POLICY-COVERAGE.md is this, generated). */
+export function coverageMarkdown(all: ProfileCoverage[]): string {
+  const out = [
+    '# Policy coverage',
+    '',
+    '<!-- Generated by `npx overt policy coverage --markdown > docs/POLICY-COVERAGE.md`; test/cli/coverage.test.ts keeps it in sync. -->',
+    '',
+    'For every clause of each policy Overt ships: the rules that enforce it and how many of the policy cases in',
+    "`test/policy-cases` exercise each rule, or the reason no rule does (the profile's `unenforced`). Rules no",
+    'clause carries are listed at the end of each policy as local decisions.',
+    '',
+  ];
+  for (const c of all) {
+    const enforced = c.clauses.filter((k) => k.status === 'enforced').length;
+    const accounted = c.clauses.filter((k) => k.status === 'accounted').length;
+    out.push(
+      `## ${c.profile.name} (\`${c.profile.id}\` v${c.profile.version})`,
+      '',
+      `${c.clauses.length} clauses (${c.clausesFrom}): ${enforced} enforced, ${accounted} with a reason for no rule, ${c.gaps} not accounted for.`,
+      '',
+      '| clause | what it says | enforced by (cases) | why no rule |',
+      '| --- | --- | --- | --- |',
+    );
+    for (const k of c.clauses) {
+      const rules = k.rules.map((r) => `\`${r.id}\` (${r.cases.length})`).join(', ');
+      const why =
+        k.status === 'gap'
+          ? `**not accounted for**: ${k.problem}`
+          : k.status === 'accounted'
+            ? k.reason!
+            : '';
+      out.push(`| ${k.clause} | ${cell(k.title ?? '')} | ${rules} | ${cell(why)} |`);
+    }
+    if (c.local.length) {
+      out.push('', 'Local decisions (no clause carries them):', '');
+      for (const r of c.local)
+        out.push(`- \`${r.id}\` (${r.effect}, ${r.cases.length} cases): ${cell(r.why)}`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
