@@ -19,7 +19,7 @@ export function createApi(
   auth: AuthConfig,
   options: { keys?: JWTVerifyGetKey; log?: (s: string) => void } = {},
 ): { handlers: Handler[]; projection: AuditProjection } {
-  const projection = new AuditProjection(deps.store);
+  const projection = new AuditProjection(deps.store, deps.profiles);
   // Warm the projection in the background; every route that needs it syncs again first.
   projection.sync().catch((err: Error) => options.log?.(`audit projection: ${err.message}`));
   const api = router(routes, deps, projection, authenticator(auth, options.keys, options.log));

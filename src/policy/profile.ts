@@ -11,6 +11,9 @@ export const ClauseId = z.string().regex(/^\d{3} §\S.*$/, 'a clause id looks li
 
 const Months = z.number().int().positive();
 
+/** The time zone of a profile that names none: the organisation's calendar is the UK's. */
+export const DEFAULT_TIME_ZONE = 'Europe/London';
+
 /** What must hold for a rule to fire: every condition given must hold (and). */
 export const Condition = z
   .object({
@@ -157,7 +160,7 @@ export const Profile = z
     source: z
       .object({ document: z.string().min(1), seed: z.string().optional(), note: z.string().optional() })
       .strict(),
-    timeZone: z.string().default('Europe/London'),
+    timeZone: z.string().default(DEFAULT_TIME_ZONE),
     /** The clauses of the source document this profile may cite, with a short title each. */
     clauses: z.record(ClauseId, z.string().min(1)),
     /**

@@ -1,5 +1,9 @@
+import { builtinProfile } from '../policy/builtin';
+import { dayOf } from '../policy/days';
+import { DEFAULT_TIME_ZONE, type Profile } from '../policy/profile';
 import type { AuditEvent } from '../store/audit';
 import type { Store } from '../store/store';
+import { nearMissOf } from './near-miss';
 
 /**
  * What the tab needs from the audit trail, kept in memory and brought up to date incrementally: the store's
@@ -9,14 +13,15 @@ import type { Store } from '../store/store';
  *
  * Filed: each child's audit events (refusals, views, exports: the access log and the refused requests of a
  * child's history), and the dashboard's tallies by team and time: checks recorded, approvals and declines
- * with each decision's time from raise to decision, refusals, near-misses (repeats stopped by the
- * three-month rule, requests escalated to RIPA) and approved checks that expired unrecorded. Every record
+ * with each decision's time from raise to decision, refusals, near-misses (what the profile's rules say they
+ * report: repeats stopped, requests sent to the RIPA route; `near-miss.ts`) and approved checks that expired
+ * unrecorded. Days are calendar days in the time zone of the team's profile. Every record
  * these count is written in the same unit as its event, so the tallies agree with the records; and they
  * cost no store read per dashboard (SQLite would read 100,000 rows for a year's checks by team, Graph
  * every item).
  */
 
-/** What the dashboard counts, by team and by day (Europe/London). */
+/** What the dashboard counts, by team and by day (in the team's profile's time zone). */
 export const SERIES = [
   'checks',
   'approvals',
@@ -27,27 +32,8 @@ export const SERIES = [
   'expiredUnrecorded',
 ] as const;
 export type Series = (typeof SERIES)[number];
-/** team → day (YYYY-MM-DD, London) → value. */
+/** team → day (YYYY-MM-DD, in the team's time zone) → value. */
 export type ByTeamDay<T> = Map<string, Map<string, T>>;
-
-const LONDON = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-const dayCache = new Map<string, string>();
-/** The London calendar day of an instant (offsets change only on the hour, so cached per UTC hour). */
-export function londonDay(iso: string): string {
-  const hour = new Date(iso).toISOString().slice(0, 13);
-  let day = dayCache.get(hour);
-  if (!day) {
-    day = LONDON.format(new Date(`${hour}:00:00Z`));
-    if (dayCache.size > 100_000) dayCache.clear();
-    dayCache.set(hour, day);
-  }
-  return day;
-}
 
 type Details = {
   childId?: string;
@@ -60,6 +46,8 @@ type Details = {
 };
 
 const PAGE = 5000;
+/** A team whose record is gone: the zone a profile has when it names none. */
+const DEFAULT_ZONE = DEFAULT_TIME_ZONE;
 /** Events kept per child; older ones are still in the trail (`overt audit export`). */
 const PER_CHILD = 2000;
 
@@ -80,7 +68,24 @@ export class AuditProjection {
   /** Tallies whose child's team is not yet known (filed once it is). */
   private pending: { series: Series[]; childId: string | undefined; at: string; hours?: number }[] = [];
 
-  constructor(private readonly store: Store) {}
+  /** Each team's time zone: its profile's. */
+  private readonly teamZone = new Map<string, string>();
+
+  constructor(
+    private readonly store: Store,
+    /** Profiles by id (the built-ins and any custom ones): what a rule reports, and a team's time zone. */
+    private readonly profiles: (id: string) => Profile | undefined = builtinProfile,
+  ) {}
+
+  /** The time zone a team's days are counted in: its profile's (a team not yet seen: the built-in default). */
+  zoneOf(teamId: string): string {
+    return this.teamZone.get(teamId) ?? DEFAULT_ZONE;
+  }
+
+  /** The calendar day of an instant for a team. */
+  dayFor(teamId: string, iso: string): string {
+    return dayOf(iso, this.zoneOf(teamId));
+  }
 
   /** The last audit seq filed. */
   get at(): number {
@@ -114,6 +119,7 @@ export class AuditProjection {
         if (child && !this.childTeam.has(child)) unknown.add(child);
       }
       await this.learnTeams(unknown);
+      await this.learnZones();
       this.flush();
       if (events.length < PAGE) return;
     }
@@ -125,11 +131,23 @@ export class AuditProjection {
     for (const c of found) if (c) this.childTeam.set(c.record.id, c.record.teamId);
   }
 
+  /** The time zone of each team a tally is waiting for, from the team's profile. */
+  private async learnZones(): Promise<void> {
+    const teams = new Set<string>();
+    for (const p of this.pending) {
+      const team = this.teamOf(p.childId);
+      if (team && !this.teamZone.has(team)) teams.add(team);
+    }
+    const found = await Promise.all([...teams].map((id) => this.store.get('team', id)));
+    for (const t of found)
+      if (t) this.teamZone.set(t.record.id, this.profiles(t.record.profileId)?.timeZone ?? DEFAULT_ZONE);
+  }
+
   private flush(): void {
     for (const p of this.pending) {
       const team = this.teamOf(p.childId);
       if (!team) continue;
-      const day = londonDay(p.at);
+      const day = this.dayFor(team, p.at);
       for (const series of p.series) {
         const byDay = this.counts[series].get(team) ?? new Map<string, number>();
         if (!this.counts[series].has(team)) this.counts[series].set(team, byDay);
@@ -167,15 +185,15 @@ export class AuditProjection {
     }
     const series: Series[] = [];
     let hours: number | undefined;
-    const repeat = (d.determining ?? []).some((r) => r.startsWith('repeat-'));
+    const nearMiss = nearMissOf(this.profiles, e);
     if (e.action === 'request.raise' && e.target.kind === 'request') {
       if (childId) this.requestChild.set(e.target.id, childId);
       this.raisedAt.set(e.target.id, e.at);
     }
     if (e.action === 'request.raise' || e.action === 'request.approve') {
-      if (e.outcome === 'refuse') series.push('refusals', ...(repeat ? (['repeatsStopped'] as const) : []));
-      else if (e.outcome === 'needs-escalation' && (repeat || d.authority === 'authorised-officer'))
-        series.push('escalatedToRipa');
+      if (e.outcome === 'refuse') series.push('refusals');
+      if (nearMiss === 'repeat-stopped') series.push('repeatsStopped');
+      if (nearMiss === 'ripa-route') series.push('escalatedToRipa');
     }
     if (e.action === 'request.expire' && d.was === 'approved') series.push('expiredUnrecorded');
     const decided = e.outcome !== 'refuse' && e.outcome !== 'needs-escalation';

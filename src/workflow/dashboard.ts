@@ -2,7 +2,7 @@ import { TZDate } from '@date-fns/tz';
 import { startOfMonth, startOfQuarter, startOfYear } from 'date-fns';
 import { z } from 'zod';
 import type { Staff } from '../store/records';
-import { londonDay, SERIES, type AuditProjection } from './audit-projection';
+import { SERIES, type AuditProjection } from './audit-projection';
 import { actor } from './context';
 import { Id, parse } from './input';
 import { fail, ok, type Deps, type Outcome } from './types';
@@ -10,7 +10,8 @@ import { fail, ok, type Deps, type Outcome } from './types';
 /**
  * The service dashboard. What is open now is an indexed count (`store.count` with groupBy: objections,
  * reminders due, requests awaiting a decision or a record); what happened in a period comes from the audit
- * projection's tallies by team and London day (checks recorded, decisions, refusals, near-misses), which
+ * projection's tallies by team and day in the team's profile's time zone (checks recorded, decisions,
+ * refusals, near-misses), which
  * cost no store read. A team manager sees their own teams; the service
  * manager, information governance and the administrator see the service.
  */
@@ -145,8 +146,11 @@ export async function serviceDashboard(
   // Service-wide readers count everything; a team manager's counts are their teams'.
   const where = staff.value.role === 'team-manager' ? { teamId: teamIds } : {};
 
-  const local = new TZDate(now, 'Europe/London');
-  const windows = PERIODS.map((id) => ({ id, from: START[id](local).toISOString(), to: nowIso }));
+  // A period starts on the team's own calendar (its profile's time zone); the headline window is the
+  // calendar of the tenant's profile.
+  const zone = deps.profiles(deps.settings.defaultProfileId)?.timeZone ?? projection.zoneOf('');
+  const startIn = (id: Period, tz: string) => START[id](new TZDate(now, tz)).toISOString();
+  const windows = PERIODS.map((id) => ({ id, from: startIn(id, zone), to: nowIso }));
   const [reminders, objections, awaiting, pending, overdueList, objectionList] = await Promise.all([
     deps.store.count('child', { where, range: { field: 'reminderDueAt', to: nowIso }, groupBy: ['teamId'] }),
     deps.store.count('objection', { where: { ...where, status: OPEN_OBJECTION }, groupBy: ['teamId'] }),
@@ -164,15 +168,21 @@ export async function serviceDashboard(
     deps.store.query('objection', { where: { ...where, status: OPEN_OBJECTION }, limit: 50 }),
   ]);
 
-  // The projection counts by London day: a window is the days from its first to today.
-  const today = londonDay(nowIso);
-  const fromDays = windows.map((w) => londonDay(w.from));
+  // The projection counts by the team's days: a window is the days from its first to today, on its calendar.
+  const days = new Map(
+    teamIds.map((team) => {
+      const tz = projection.zoneOf(team);
+      const first = PERIODS.map((id) => projection.dayFor(team, startIn(id, tz)));
+      return [team, { today: projection.dayFor(team, nowIso), first }] as const;
+    }),
+  );
   const periods = windows.map((w, n) => {
-    const from = fromDays[n]!;
     const byTeam: Record<string, TeamFigures> = {};
     const total = empty();
     const all: number[][] = [];
     for (const team of teamIds) {
+      const { today, first } = days.get(team)!;
+      const from = first[n]!;
       const f = (byTeam[team] = empty());
       for (const series of SERIES)
         for (const [day, k] of projection.counts[series].get(team) ?? [])

@@ -400,7 +400,14 @@ export async function decideRequest(
         ...(verdict
           ? verdictAudit(verdict)
           : { outcome: status, cites: [], profileId: profile.id, profileVersion: profile.version }),
-        details: { status, authority, onBehalfOf: onBehalfOf ?? null, reasons: i.reasons ?? null },
+        details: {
+          status,
+          authority,
+          onBehalfOf: onBehalfOf ?? null,
+          reasons: i.reasons ?? null,
+          // What decided it, so the reports can read the profile's meaning of each rule (near-misses).
+          ...(verdict ? { determining: [...verdict.determining] } : {}),
+        },
       },
     ],
     value,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Review } from '../store/records';
 import { actor, cmdOf, commit, refuse, replayed } from './context';
 import { Id, Key, parse } from './input';
+import { nearMissOf } from './near-miss';
 import { fail, type Deps, type Outcome } from './types';
 
 /**
@@ -61,12 +62,11 @@ export async function reviewEvidence(deps: Deps, year: number) {
   const refusals = raised.filter((e) => e.outcome === 'refuse');
   const determiningOf = (e: (typeof events)[number]) =>
     ((e.details as { determining?: string[] } | null)?.determining ?? []) as string[];
-  const nearMisses = events.filter(
-    (e) =>
-      (e.action === 'request.raise' || e.action === 'request.approve') &&
-      e.outcome !== 'allow' &&
-      determiningOf(e).some((d) => d.startsWith('repeat-')),
-  );
+  // A near-miss as the dashboard counts it: what the profile's rules say they report (near-miss.ts).
+  const nearMisses = events.flatMap((e) => {
+    const kind = nearMissOf(deps.profiles, e);
+    return kind ? [kind] : [];
+  });
   const decided = reqs.filter((r) => r.decidedAt);
   const checksList = checks.map((c) => c.record);
   const objectionList = objections.map((o) => o.record);
@@ -88,7 +88,8 @@ export async function reviewEvidence(deps: Deps, year: number) {
     refusals: { total: refusals.length, byRule: tally(refusals.flatMap(determiningOf)) },
     nearMisses: {
       total: nearMisses.length,
-      escalatedToRipa: reqs.filter((r) => r.authority === 'authorised-officer').length,
+      repeatsStopped: nearMisses.filter((k) => k === 'repeat-stopped').length,
+      escalatedToRipa: nearMisses.filter((k) => k === 'ripa-route').length,
     },
     medianHoursToDecision: median(decided.map((r) => hours(r.createdAt, r.decidedAt!))),
     objections: {

@@ -29,7 +29,8 @@ describe("a child's history", () => {
       action: 'record.view',
       target: { id: 'child-notts' },
       outcome: 'allow',
-      cites: ['000 §24'],
+      // Who may read a record is a local decision in the profile: no clause is cited for it.
+      cites: [],
     });
     const log = await api.get('/api/v1/children/child-notts/access-log', 'sm');
     expect(((await log.json()) as { access: unknown[] }).access.length).toBe(2);
@@ -49,7 +50,7 @@ describe("a child's history", () => {
     });
   });
 
-  it("403 where the team's profile refuses the reader (000 §24: not the administrator)", async () => {
+  it("403 where the team's profile refuses the reader (a local decision: not the administrator)", async () => {
     const res = await api.get('/api/v1/children/child-notts/history', 'admin');
     expect(res.status).toBe(403);
   });

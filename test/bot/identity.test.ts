@@ -152,7 +152,10 @@ describe('only Teams people of the configured tenant, by their Entra object id',
     expect((await post(w.url, again)).status).toBe(403);
     expect((await w.running.store.audit.list()).length).toBe(eventsBefore + attempts.length);
     // The real team manager, from Teams, still decides.
-    const ok = await execute(w.url, TM, 'request.approve', { requestId });
+    const ok = await execute(w.url, TM, 'request.approve', {
+      requestId,
+      reasons: 'Necessary and proportionate (fictional).',
+    });
     expect(textOf(ok.json.value)).toMatch(/You approved this request/);
   });
 

@@ -21,7 +21,14 @@ export async function raiseThroughBot(w: BotWorld, caseRef: string, from = CM): 
 }
 
 export async function approveThroughBot(w: BotWorld, requestId: string, from = TM): Promise<string> {
-  return textOf((await execute(w.url, from, 'request.approve', { requestId })).json.value);
+  return textOf(
+    (
+      await execute(w.url, from, 'request.approve', {
+        requestId,
+        reasons: 'Necessary and proportionate (fictional).',
+      })
+    ).json.value,
+  );
 }
 
 /** The record-the-check form's data as the card sends it (strings), viewed a minute ago. */

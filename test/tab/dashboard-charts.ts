@@ -22,7 +22,7 @@ export const CHARTS: { id: string; series: [keyof TeamFigures, string][] }[] = [
   {
     id: 'near-misses',
     series: [
-      ['repeatsStopped', 'Repeats stopped (3-month rule)'],
+      ['repeatsStopped', 'Repeats stopped (too soon after the last)'],
       ['escalatedToRipa', 'Escalated to RIPA'],
     ],
   },

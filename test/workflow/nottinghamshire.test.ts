@@ -221,23 +221,27 @@ it('third-party data kept without a team manager’s authorisation is refused, a
   expect(ok.verdict.obligations.map((o) => o.id)).toContain('record-third-party-rationale');
 });
 
-it('third-party data kept on a case manager’s authorisation is refused: the workflow gives the policy the authoriser’s role (000 §17)', async () => {
+it('third-party data kept on the authorisation of someone who is not a team manager is refused: the workflow gives the policy the authoriser’s role (000 §17)', async () => {
   const req = await consentedAndApproved();
   w.at('2026-01-10T12:00:00Z');
   const before = await w.counts();
-  for (const by of ['cm2-notts', 'cm-notts']) {
-    const refused = await record(req.id, '2026-01-10T10:00:00Z', {
+  const kept = (by: string) =>
+    record(req.id, '2026-01-10T10:00:00Z', {
       thirdPartyData: 'kept',
       thirdPartyAuthorisedBy: by,
       thirdPartyRationale: 'A known exploiter is pictured (fictional).',
     });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'POLICY_REFUSED' } });
-    if (!refused.ok) {
-      expect(refused.error.message).toMatch(/000 §17/);
-      expect((refused.error.verdict as { determining: string[] }).determining).toContain(
-        'third-party-authoriser-not-team-manager',
-      );
-    }
+  // Another case manager, or the case manager who recorded it: never an authoriser.
+  for (const by of ['cm2-notts', 'cm-notts'])
+    expect(await kept(by)).toMatchObject({ ok: false, error: { field: 'thirdPartyAuthorisedBy' } });
+  // The service manager may authorise elsewhere, but Nottinghamshire's paragraph 17 names a team manager.
+  const sm = await kept('sm');
+  expect(sm).toMatchObject({ ok: false, error: { code: 'POLICY_REFUSED' } });
+  if (!sm.ok) {
+    expect(sm.error.message).toMatch(/000 §17/);
+    expect((sm.error.verdict as { determining: string[] }).determining).toContain(
+      'third-party-authoriser-not-team-manager',
+    );
   }
   expect(await w.counts()).toEqual(before);
 });

@@ -25,7 +25,7 @@ const FIGURES: [keyof TeamFigures, string][] = [
   ['declines', 'Declined'],
   ['refusals', 'Refused by policy'],
   ['medianHoursToDecision', 'Median hours to decision'],
-  ['repeatsStopped', 'Repeats stopped (3-month rule)'],
+  ['repeatsStopped', 'Repeats stopped (too soon after the last)'],
   ['escalatedToRipa', 'Escalated to RIPA'],
   ['expiredUnrecorded', 'Approved, never recorded'],
 ];

@@ -1,0 +1,49 @@
+import type { Profile, Reports } from '../policy/profile';
+
+/**
+ * What a request's verdict means for the reports, read from the profile that gave it (a rule's `reports`),
+ * never from a rule's id. One definition for the dashboard and the annual review: a **near-miss** is a request
+ * raised or approved that the policy refused because the child was viewed too recently (`repeat-stopped`) or
+ * sent to the surveillance route (`ripa-route`).
+ */
+
+export type NearMiss = Reports;
+
+interface EventLike {
+  action: string;
+  outcome: string;
+  profileId?: string | undefined;
+  details?: unknown;
+}
+
+const ACTIONS = new Set(['request.raise', 'request.approve']);
+const OUTCOME: Record<NearMiss, string> = { 'repeat-stopped': 'refuse', 'ripa-route': 'needs-escalation' };
+
+/** Per profile: rule id → what it reports. */
+const byProfile = new WeakMap<Profile, Map<string, Reports>>();
+function reportsOf(p: Profile): Map<string, Reports> {
+  let m = byProfile.get(p);
+  if (!m) {
+    m = new Map(p.rules.flatMap((r) => (r.reports ? [[r.id, r.reports] as const] : [])));
+    byProfile.set(p, m);
+  }
+  return m;
+}
+
+/** The near-miss an audit event records, if it records one. */
+export function nearMissOf(
+  profiles: (id: string) => Profile | undefined,
+  e: EventLike,
+): NearMiss | undefined {
+  if (!ACTIONS.has(e.action) || !e.profileId) return undefined;
+  const determining = (e.details as { determining?: unknown } | null | undefined)?.determining;
+  if (!Array.isArray(determining)) return undefined;
+  const profile = profiles(e.profileId);
+  if (!profile) return undefined;
+  const reports = reportsOf(profile);
+  for (const id of determining) {
+    const r = reports.get(String(id));
+    if (r && OUTCOME[r] === e.outcome) return r;
+  }
+  return undefined;
+}
