@@ -3,6 +3,8 @@ import { CommanderError, type Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { AuditEvent } from '../store/audit';
+import { Anchor, anchorPaths } from '../store/anchor';
+import { verifyTrail } from '../store/integrity';
 import { openStore, sqliteFile, storeOptions } from '../store/open';
 import { IsoDate } from '../store/records';
 import type { Store } from '../store/store';
@@ -88,13 +90,38 @@ const ExportOptions = z.object({
   out: z.string().min(1).optional(),
 });
 
-async function verify(opts: { data?: string }): Promise<void> {
+async function verify(opts: { data?: string; unanchored?: boolean }): Promise<void> {
+  const options = storeOptions(opts.data);
+  if (!options.ok) return fail(2, options.error.message);
+  let anchor: Anchor | undefined;
+  if (!opts.unanchored) {
+    const opened = Anchor.open(anchorPaths(options.value.dataDir), { create: false });
+    if (!opened.ok) return fail(2, `${opened.message}; or pass --unanchored to check the store alone`);
+    anchor = opened.anchor;
+  }
   const store = await openExisting(opts.data);
   try {
-    const result = await store.audit.verify();
+    const restored = (store as { restoredTriggers?: readonly string[] }).restoredTriggers ?? [];
+    if (restored.length)
+      process.stdout.write(
+        `the audit trail's triggers were missing or altered and have been put back: ${restored.join(', ')}\n`,
+      );
+    const result = await verifyTrail(store, anchor ? { anchor } : {});
     if (result.ok) {
-      process.stdout.write(`audit chain intact: ${result.count} events\n`);
+      const signed = result.latest
+        ? `, anchored by ${result.checkpoints} signed checkpoints (the latest counts ${result.latest.count} at ${result.latest.at})`
+        : anchor
+          ? ''
+          : ' (not anchored: checked against the store alone)';
+      process.stdout.write(
+        `audit chain intact: ${result.count} events${signed}; ${result.records} records match the events that wrote them\n`,
+      );
       return;
+    }
+    if (result.seq === undefined || result.seq < 1) {
+      process.stdout.write(`audit trail broken: ${result.reason}\n`);
+      for (const p of result.problems?.slice(1) ?? []) process.stdout.write(`  also: ${p}\n`);
+      throw new CommanderError(1, 'overt.audit.broken', 'audit trail broken');
     }
     let about = '';
     try {
@@ -145,8 +172,14 @@ export function register(cli: Command): void {
 
   audit
     .command('verify')
-    .description('recompute the hash chain; exit 1 and name the first broken event if it is broken')
+    .description(
+      'recompute the hash chain, check it against the signed checkpoints and every record against the event that wrote it; exit 1 naming the first fault',
+    )
     .option('--data <dir>', DATA_HELP)
+    .option(
+      '--unanchored',
+      'check the store alone, without the signing key ($OVERT_AUDIT_KEY, else <data>.audit/signing-key.pem) and checkpoints ($OVERT_AUDIT_CHECKPOINTS)',
+    )
     .action(verify);
 
   audit

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CommanderError, type Command } from 'commander';
 import { checkDefaultProfile, loadConfig, loadCustomProfiles, workflowSettings } from '../config';
 import { createDemo } from '../demo/demo';
-import { openStore, sqliteFile } from '../store/open';
+import { openGuarded, openStore, sqliteFile } from '../store/open';
 import { SqliteStore } from '../store/sqlite/sqlite-store';
 import type { Store } from '../store/store';
 import { ASK, leaseHolder, readLastRun, releaseLease, writeSetting } from '../server/timers';
@@ -20,9 +20,12 @@ function fail(exitCode: number, message: string): never {
   throw new CommanderError(exitCode, 'overt.service', message);
 }
 
+/** The service's store (behind its audit guard, anchored outside the store, unless `anchored` is false:
+ * a throwaway copy) with the workflow over it. */
 export async function openService(
   data: string | undefined,
   clock?: () => Date,
+  options: { anchored?: boolean } = {},
 ): Promise<{ store: Store; deps: Deps }> {
   const config = loadConfig(process.env, data ? { OVERT_DATA: data } : {});
   if (!config.ok) return fail(2, config.message);
@@ -30,7 +33,13 @@ export async function openService(
   if (!profiles.ok) return fail(2, profiles.message);
   const profile = checkDefaultProfile(config.value, profiles.value);
   if (!profile.ok) return fail(2, profile.message);
-  const opened = await openStore({ dataDir: config.value.OVERT_DATA, kind: config.value.OVERT_STORE });
+  const where = { dataDir: config.value.OVERT_DATA, kind: config.value.OVERT_STORE };
+  const opened =
+    options.anchored === false
+      ? await openStore(where)
+      : await openGuarded(where, process.env, { create: true }).then((o) =>
+          o.ok ? { ok: true as const, value: o.value.store } : o,
+        );
   if (!opened.ok) return fail(2, opened.error.message);
   return {
     store: opened.value,
@@ -173,7 +182,7 @@ async function runOnCopy(data: string | undefined, nowIso: string, holder: strin
   const copyDir = mkdtempSync(join(tmpdir(), 'overt-now-'));
   try {
     await SqliteStore.copy(source, sqliteFile(copyDir));
-    const { store, deps } = await openService(copyDir, () => moment);
+    const { store, deps } = await openService(copyDir, () => moment, { anchored: false });
     try {
       const r = await runJobs(deps, holder);
       printReport(r);

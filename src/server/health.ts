@@ -1,16 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { VerifyResult } from '../store/audit';
+import type { AuditGuard } from '../store/integrity';
 import type { Store } from '../store/store';
 
 /**
- * `GET /healthz`: the store answers, and the audit chain was intact when the service started. It answers
+ * `GET /healthz`: the store answers, and the audit trail is intact now — verified at start and re-verified
+ * incrementally on every call (`AuditGuard.check`); a broken trail is a 503, and the store then takes no
+ * units. It answers
  * within `withinMs` whatever the store does: a store that has not answered by then is reported as not
  * answering (503), and a service that is shutting down says so (503), so a load balancer moves on.
  */
 export async function health(
   store: Store,
   service: string,
-  chain: VerifyResult,
+  guard: AuditGuard,
   options: { withinMs?: number; draining?: boolean } = {},
 ): Promise<{ status: number; body: unknown }> {
   if (options.draining)
@@ -18,9 +20,9 @@ export async function health(
   const withinMs = options.withinMs ?? 800;
   let timer: NodeJS.Timeout | undefined;
   try {
-    const answered = store.count('staff');
+    const answered = Promise.all([store.count('staff'), guard.check()]);
     answered.catch(() => undefined); // a late failure after the timeout is nobody's to hear
-    const staff = await Promise.race([
+    const [staff, chain] = await Promise.race([
       answered,
       new Promise<never>((_, reject) => {
         timer = setTimeout(
@@ -37,7 +39,13 @@ export async function health(
         service,
         staff: staff[0]?.count ?? 0,
         audit: chain,
-        ...(ok ? {} : { problems: ['the audit chain was broken at start'] }),
+        ...(chain.ok
+          ? {}
+          : {
+              problems: [
+                `the audit trail is broken${chain.seq === undefined ? '' : ` at event ${chain.seq}`}: ${chain.reason}`,
+              ],
+            }),
       },
     };
   } catch (err) {

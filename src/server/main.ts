@@ -11,12 +11,12 @@ import {
   workflowSettings,
   type Config,
 } from '../config';
-import { openStore } from '../store/open';
+import { openGuarded } from '../store/open';
+import type { AuditGuard } from '../store/integrity';
 import { StoreUnavailableError, type Store } from '../store/store';
 import { createLogger, log, requestIdFrom, withRequest, type Logger } from '../util/log';
 import { createDeps, type Deps } from '../workflow';
 import { startTimers } from './timers';
-import type { VerifyResult } from '../store/audit';
 import { health, sendJson, type Handler } from './health';
 import '../bot/surface';
 import '../api/surface';
@@ -56,7 +56,7 @@ function listen(
   port: number,
   name: string,
   store: Store,
-  chain: VerifyResult,
+  guard: AuditGuard,
   handlers: Handler[],
   logger: Logger,
   draining: () => boolean,
@@ -82,9 +82,19 @@ function listen(
       void (async () => {
         try {
           if (req.method === 'GET' && path === '/healthz') {
-            const h = await health(store, name, chain, { withinMs: HEALTH_WITHIN_MS, draining: draining() });
+            const h = await health(store, name, guard, { withinMs: HEALTH_WITHIN_MS, draining: draining() });
             return sendJson(res, h.status, h.body, h.status === 503 ? { 'retry-after': '5' } : {});
           }
+          // A broken audit trail: the store refuses every unit; changes are answered here, plainly.
+          const broken = guard.state;
+          if (broken && req.method !== 'GET' && req.method !== 'HEAD')
+            return sendJson(res, 503, {
+              type: 'about:blank',
+              title: 'Service Unavailable',
+              status: 503,
+              code: 'AUDIT_TRAIL_BROKEN',
+              detail: `Overt is not taking changes: the audit trail is broken${broken.seq === undefined ? '' : ` at event ${broken.seq}`} (${broken.reason})`,
+            });
           for (const handle of handlers) if (await handle(req, res)) return;
           sendJson(res, 404, {
             type: 'about:blank',
@@ -189,9 +199,14 @@ export async function start(
   if (!profiles.ok) throw new Error(profiles.message);
   const profile = checkDefaultProfile(config.value, profiles.value);
   if (!profile.ok) throw new Error(profile.message);
-  const opened = await openStore({ dataDir: config.value.OVERT_DATA, kind: config.value.OVERT_STORE }, env);
+  const opened = await openGuarded(
+    { dataDir: config.value.OVERT_DATA, kind: config.value.OVERT_STORE },
+    env,
+    { create: true },
+  );
   if (!opened.ok) throw new Error(opened.error.message);
-  const store = loggedStore(opened.value, logger);
+  const { guard } = opened.value;
+  const store = loggedStore(opened.value.store, logger);
   const surfaceEnv = env === process.env ? env : { ...process.env, ...env };
   logger.info(
     {
@@ -229,8 +244,23 @@ export async function start(
       throw err;
     }
   }
-  const chain = await store.audit.verify();
-  if (!chain.ok) logger.warn({ seq: chain.seq, reason: chain.reason }, 'the audit chain is broken');
+  const anchor = guard.anchor!.paths;
+  logger.info(
+    { key: anchor.keyFile, checkpoints: anchor.checkpointsFile, newKey: opened.value.anchorCreated },
+    'audit trail anchored outside the store',
+  );
+  const restored = (store as { restoredTriggers?: readonly string[] }).restoredTriggers ?? [];
+  if (restored.length)
+    logger.warn(
+      { triggers: restored },
+      `the audit trail's triggers were missing or altered and have been put back: ${restored.join(', ')}`,
+    );
+  const chain = await guard.verifyAll();
+  if (!chain.ok)
+    logger.warn(
+      { seq: chain.seq, reason: chain.reason, problems: chain.problems },
+      `the audit trail is broken${chain.seq === undefined ? '' : ` at event ${chain.seq}`}: ${chain.reason}; Overt will take no changes until it is restored`,
+    );
   // The surfaces read their own settings: from the environment given, over the process's own.
   const handlers = surfaces.map((s) => s(deps, config.value, surfaceEnv, logger));
   let draining = false;
@@ -238,7 +268,7 @@ export async function start(
   const bot = handlers.flatMap((h) => h.bot ?? []);
   const tab = handlers.flatMap((h) => h.tab ?? []);
   const on = (port: number, name: string, hs: Handler[]) =>
-    listen(host, port, name, store, chain, hs, logger, () => draining);
+    listen(host, port, name, store, guard, hs, logger, () => draining);
   // One port for both (App Service routes one port): the bot's /api/messages first, then the tab and API.
   const servers =
     config.value.BOT_PORT === config.value.TAB_PORT && config.value.BOT_PORT !== 0

@@ -6,6 +6,12 @@ import { IsoDate, Opaque, Role } from './records';
 /**
  * The audit trail: append-only events, each carrying the hash of the one before it, so that an edited,
  * removed or reordered event breaks the chain at that event.
+ *
+ * Events in the second form (those with `detailsHash`, every event written since) commit to a hash of
+ * their details rather than to the details themselves, so retention can erase an event's details and
+ * keep the hash: the chain still verifies, and the erasure is itself an event (`retention.erase`) naming
+ * the events it erased. They also carry, on a unit's first event, a digest of every record the unit
+ * wrote (`writes`), so a record edited outside Overt no longer matches the event that wrote it.
  */
 
 export const Actor = z.object({ id: z.string().min(1), role: Role.optional() });
@@ -33,7 +39,14 @@ export type AuditDraft = z.input<typeof AuditDraft>;
 /** The hash before the first event. */
 export const GENESIS = '0'.repeat(64);
 
+/** The action of the event that records an erasure of details (its details name the erased events). */
+export const ERASE_ACTION = 'retention.erase';
+
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 hex digest');
+
+/** A record a unit wrote, as its kind, id and the SHA-256 of its canonical JSON. */
+export const WriteDigest = z.object({ kind: z.string().min(1), id: z.string().min(1), digest: Sha256 });
+export type WriteDigest = z.infer<typeof WriteDigest>;
 
 export const AuditEvent = z.object({
   seq: z.number().int().positive(),
@@ -49,58 +62,53 @@ export const AuditEvent = z.object({
   /** The idempotency key of the unit that wrote it. */
   key: z.string().min(1),
   details: Opaque,
+  /** SHA-256 of the details' canonical JSON (second form); the hash covers this, not the details. */
+  detailsHash: Sha256.optional(),
+  /** The records the unit wrote (second form, on the unit's first event). */
+  writes: z.array(WriteDigest).optional(),
+  /** The details were erased by retention (not hashed: the details are `{}` and `detailsHash` remains). */
+  detailsErased: z.literal(true).optional(),
   prevHash: Sha256,
   hash: Sha256,
 });
 export type AuditEvent = z.infer<typeof AuditEvent>;
 
-/** SHA-256 over the canonical JSON of the event without its own hash (prevHash included). */
+export const sha256 = (text: string): string => hash('sha256', text, 'hex');
+
+/** The digest of a record (or of an event's details): SHA-256 over its canonical JSON. */
+export const digestOf = (value: unknown): string => sha256(canonicalJson(value));
+
+/** SHA-256 over the canonical JSON of the event without its own hash (prevHash included). In the second
+ * form the details are replaced by their hash. */
 export function hashEvent(event: Omit<AuditEvent, 'hash'>): string {
-  const {
-    seq,
-    id,
-    at,
-    actor,
-    action,
-    target,
-    outcome,
-    cites,
-    profileId,
-    profileVersion,
-    key,
-    details,
-    prevHash,
-  } = event;
-  const body = {
-    seq,
-    id,
-    at,
-    actor,
-    action,
-    target,
-    outcome,
-    cites,
-    profileId,
-    profileVersion,
-    key,
-    details,
-    prevHash,
-  };
-  return hash('sha256', canonicalJson(body), 'hex');
+  const { seq, id, at, actor, action, target, outcome, cites, profileId, profileVersion, key } = event;
+  const { details, detailsHash, writes, prevHash } = event;
+  const common = { seq, id, at, actor, action, target, outcome, cites, profileId, profileVersion, key };
+  const body =
+    detailsHash === undefined
+      ? { ...common, details, prevHash }
+      : { ...common, detailsHash, writes, prevHash };
+  return sha256(canonicalJson(body));
 }
 
-/** Chains a unit's drafts onto the event before them. */
+/** Chains a unit's drafts onto the event before them; `writes` (the unit's records, as written) are
+ * digested onto its first event. */
 export function chain(
   drafts: readonly AuditDraft[],
   previous: { seq: number; hash: string } | undefined,
   unit: { key: string; at: string },
   newId: () => string,
+  writes: readonly { kind: string; record: { id: string } }[] = [],
 ): AuditEvent[] {
   let seq = previous?.seq ?? 0;
   let prevHash = previous?.hash ?? GENESIS;
-  return drafts.map((input) => {
+  return drafts.map((input, index) => {
     const draft = AuditDraft.parse(input);
     seq += 1;
+    const written =
+      index === 0 && writes.length > 0
+        ? writes.map((w) => ({ kind: w.kind, id: w.record.id, digest: digestOf(w.record) }))
+        : undefined;
     const body: Omit<AuditEvent, 'hash'> = {
       seq,
       id: newId(),
@@ -114,6 +122,8 @@ export function chain(
       ...(draft.profileVersion === undefined ? {} : { profileVersion: draft.profileVersion }),
       key: unit.key,
       details: draft.details,
+      detailsHash: digestOf(draft.details),
+      ...(written ? { writes: written } : {}),
       prevHash,
     };
     const event = { ...body, hash: hashEvent(body) };
@@ -122,51 +132,126 @@ export function chain(
   });
 }
 
+/** Which events an erasure event names. */
+export function erasedBy(event: Pick<AuditEvent, 'action' | 'details'>): number[] {
+  if (event.action !== ERASE_ACTION) return [];
+  const named = (event.details as { events?: unknown } | null)?.events;
+  return Array.isArray(named) ? named.filter((n): n is number => Number.isInteger(n)) : [];
+}
+
 export type VerifyResult = { ok: true; count: number } | { ok: false; seq: number; reason: string };
+
+export type VerifyOptions = {
+  /** Start after this event (already verified), instead of at the genesis. */
+  start?: { seq: number; hash: string };
+  /** Stop after this many events (a window); then `ok` with the events seen. */
+  limit?: number;
+  /** Hashes signed outside the store, by the count of events they cover: each must be the hash of that
+   * event (see anchor.ts). */
+  anchors?: ReadonlyMap<number, string>;
+  /** Called with each event's record digests, in seq order (the later a write, the newer). */
+  onWrites?: (seq: number, writes: readonly WriteDigest[]) => void;
+  /** Whether every erased event must be named by a later erasure event (a whole walk: true). */
+  accountErasures?: boolean;
+  /** Called with the last event verified, when the walk ends intact. */
+  onHead?: (head: { seq: number; hash: string }) => void;
+};
+
+type Row = { seq: number; event: unknown; problem?: string };
 
 /**
  * Walks stored events in seq order and names the first one that breaks the chain: a gap in seq, a
- * row that does not parse, a prevHash that is not the previous event's hash, or a hash that does not
- * match the event's contents. An adapter may name a `problem` it found in how a row is stored
- * (with no `event` if the row could not be read at all).
+ * row that does not parse, a prevHash that is not the previous event's hash, a hash that does not
+ * match the event's contents, details that do not match their hash, an event in the first form after
+ * the second, a hash that differs from one signed outside the store, or details erased with no erasure
+ * event naming them. An adapter may name a `problem` it found in how a row is stored (with no `event` if
+ * the row could not be read at all).
  */
-export function verifyChain(rows: Iterable<{ seq: number; event: unknown; problem?: string }>): VerifyResult {
-  let expectedSeq = 1;
-  let prevHash = GENESIS;
-  let count = 0;
+export function verifyChain(rows: Iterable<Row>, options: VerifyOptions = {}): VerifyResult {
+  const walk = new ChainWalk(options);
   for (const row of rows) {
+    const failure = walk.push(row);
+    if (failure) return failure;
+    if (options.limit !== undefined && walk.count >= options.limit) break;
+  }
+  return walk.finish();
+}
+
+export async function verifyChainAsync(rows: AsyncIterable<Row>, options: VerifyOptions = {}) {
+  const walk = new ChainWalk(options);
+  for await (const row of rows) {
+    const failure = walk.push(row);
+    if (failure) return failure;
+    if (options.limit !== undefined && walk.count >= options.limit) break;
+  }
+  return walk.finish();
+}
+
+class ChainWalk {
+  private expectedSeq: number;
+  private prevHash: string;
+  count = 0;
+  private secondForm = false;
+  /** Erased events not yet named by an erasure event. */
+  private readonly unaccounted = new Set<number>();
+
+  constructor(private readonly options: VerifyOptions) {
+    this.expectedSeq = (options.start?.seq ?? 0) + 1;
+    this.prevHash = options.start?.hash ?? GENESIS;
+  }
+
+  push(row: Row): VerifyResult | undefined {
+    const fail = (seq: number, reason: string): VerifyResult => ({ ok: false, seq, reason });
+    const expectedSeq = this.expectedSeq;
     if (row.seq !== expectedSeq) {
       return row.seq > expectedSeq
-        ? {
-            ok: false,
-            seq: expectedSeq,
-            reason: `event ${expectedSeq} is missing (the next stored is ${row.seq})`,
-          }
-        : { ok: false, seq: row.seq, reason: `event ${row.seq} is out of order` };
+        ? fail(expectedSeq, `event ${expectedSeq} is missing (the next stored is ${row.seq})`)
+        : fail(row.seq, `event ${row.seq} is out of order`);
     }
-    if (row.problem && row.event === undefined) return { ok: false, seq: row.seq, reason: row.problem };
+    if (row.problem && row.event === undefined) return fail(row.seq, row.problem);
     const parsed = AuditEvent.safeParse(row.event);
-    if (!parsed.success) {
-      return { ok: false, seq: row.seq, reason: `event is malformed: ${z.prettifyError(parsed.error)}` };
-    }
+    if (!parsed.success) return fail(row.seq, `event is malformed: ${z.prettifyError(parsed.error)}`);
     const event = parsed.data;
-    if (event.seq !== row.seq) {
-      return { ok: false, seq: row.seq, reason: `event claims seq ${event.seq}` };
+    if (event.seq !== row.seq) return fail(row.seq, `event claims seq ${event.seq}`);
+    if (event.prevHash !== this.prevHash)
+      return fail(row.seq, `prevHash does not match the hash of event ${row.seq - 1}`);
+    if (hashEvent(event) !== event.hash)
+      return fail(row.seq, 'hash does not match the event’s contents (edited after writing)');
+    if (event.detailsHash === undefined) {
+      if (this.secondForm)
+        return fail(row.seq, 'an event in the first form after events in the second (rewritten)');
+    } else {
+      this.secondForm = true;
+      if (event.detailsErased) this.unaccounted.add(event.seq);
+      else if (digestOf(event.details) !== event.detailsHash)
+        return fail(row.seq, 'its details do not match their hash (edited after writing)');
     }
-    if (event.prevHash !== prevHash) {
-      return { ok: false, seq: row.seq, reason: `prevHash does not match the hash of event ${row.seq - 1}` };
-    }
-    if (hashEvent(event) !== event.hash) {
+    if (row.problem) return fail(row.seq, row.problem);
+    const anchored = this.options.anchors?.get(event.seq);
+    if (anchored !== undefined && anchored !== event.hash)
+      return fail(
+        event.seq,
+        `its hash differs from the one signed outside the store for the first ${event.seq} events: an event at or before it was rewritten`,
+      );
+    for (const seq of erasedBy(event)) this.unaccounted.delete(seq);
+    if (event.writes) this.options.onWrites?.(event.seq, event.writes);
+    this.prevHash = event.hash;
+    this.expectedSeq += 1;
+    this.count += 1;
+    return undefined;
+  }
+
+  finish(): VerifyResult {
+    if (this.options.accountErasures !== false && this.unaccounted.size > 0) {
+      const seq = Math.min(...this.unaccounted);
       return {
         ok: false,
-        seq: row.seq,
-        reason: 'hash does not match the event’s contents (edited after writing)',
+        seq,
+        reason: 'its details were erased, but no retention event records the erasure',
       };
     }
-    if (row.problem) return { ok: false, seq: row.seq, reason: row.problem };
-    prevHash = event.hash;
-    expectedSeq += 1;
-    count += 1;
+    const last = this.expectedSeq - 1;
+    if (last > 0) this.options.onHead?.({ seq: last, hash: this.prevHash });
+    return { ok: true, count: this.count };
   }
-  return { ok: true, count };
 }

@@ -1,6 +1,8 @@
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { Anchor, anchorPaths } from './anchor';
+import { AuditGuard } from './integrity';
 import { graphConfig } from './graph/config';
 import { openGraphStore } from './graph/connect';
 import { SqliteStore } from './sqlite/sqlite-store';
@@ -85,4 +87,25 @@ export async function openStore(
     }
   }
   return { ok: true, value: SqliteStore.open(file) };
+}
+
+/**
+ * Opens the store behind an `AuditGuard` anchored outside it (anchor.ts): the service and the commands
+ * that write use this. With `create`, a signing key is made if there is none (a new service).
+ */
+export async function openGuarded(
+  options: StoreOptions,
+  env: NodeJS.ProcessEnv = process.env,
+  how: { create: boolean; checkpointEveryMs?: number } = { create: true },
+): Promise<StoreOutcome<{ store: Store; guard: AuditGuard; anchorCreated: boolean }>> {
+  const paths = anchorPaths(options.dataDir, env);
+  const anchored = Anchor.open(paths, { create: how.create });
+  if (!anchored.ok) return { ok: false, error: { code: 'STORE_CONFIG_INVALID', message: anchored.message } };
+  const opened = await openStore(options, env);
+  if (!opened.ok) return opened;
+  const guard = new AuditGuard(opened.value, anchored.anchor, {
+    anchorCreated: anchored.created,
+    ...(how.checkpointEveryMs === undefined ? {} : { checkpointEveryMs: how.checkpointEveryMs }),
+  });
+  return { ok: true, value: { store: guard.store, guard, anchorCreated: anchored.created } };
 }

@@ -1,4 +1,4 @@
-import type { AuditDraft, AuditEvent, VerifyResult } from './audit';
+import type { AuditDraft, AuditEvent, VerifyOptions, VerifyResult } from './audit';
 import type { IndexedField } from './indexes';
 import type { Kind, RecordOf } from './records';
 
@@ -87,8 +87,13 @@ export type AuditListQuery = {
 export interface AuditLog {
   /** Events in seq order. */
   list(query?: AuditListQuery): Promise<AuditEvent[]>;
-  /** Recomputes the whole chain: the count, or the first broken event and why. */
-  verify(): Promise<VerifyResult>;
+  /** Recomputes the chain (the whole of it, or from `options.start`): the count, or the first broken
+   * event and why. */
+  verify(options?: VerifyOptions): Promise<VerifyResult>;
+  /** Erases the details of these events (second form only), keeping their hashes: retention's only way
+   * to change the trail, after a `retention.erase` event naming them has been committed. Returns how many
+   * were erased now. */
+  eraseDetails(seqs: readonly number[]): Promise<number>;
 }
 
 export interface Store {

@@ -1,12 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import { CSV_COLUMNS, neutralise } from '../../src/cli/audit';
 import { main } from '../../src/cli/main';
 import { AuditEvent } from '../../src/store/audit';
-import { openStore, sqliteFile } from '../../src/store/open';
-import { draft } from '../store/fixtures';
+import { hashEvent } from '../../src/store/audit';
+import { openGuarded, sqliteFile } from '../../src/store/open';
+import { draft, samples } from '../store/fixtures';
 import { tempDirs } from '../store/temp-dirs';
 
 const dirs = tempDirs('cli-audit');
@@ -33,12 +34,24 @@ async function overt(...args: string[]): Promise<{ code: number; out: string; er
   }
 }
 
-/** A data folder with four audit events on 1–4 March 2026; the third has formula-like cells. */
-async function trail(): Promise<string> {
-  const dataDir = dirs.make();
-  const opened = await openStore({ dataDir, kind: 'sqlite' });
+/** The signing key and checkpoints beside each test's data folder, inside the temporary folder. */
+function audited(dataDir: string): NodeJS.ProcessEnv {
+  process.env.OVERT_AUDIT_KEY = join(dataDir, '..', 'anchor', 'key.pem');
+  process.env.OVERT_AUDIT_CHECKPOINTS = join(dataDir, '..', 'anchor', 'checkpoints.jsonl');
+  return process.env;
+}
+afterEach(() => {
+  delete process.env.OVERT_AUDIT_KEY;
+  delete process.env.OVERT_AUDIT_CHECKPOINTS;
+});
+
+/** A data folder with four audit events on 1–4 March 2026; the third has formula-like cells. The second
+ * writes a request, declined. Its head is signed outside the store when it closes. */
+async function trail(extra = 0): Promise<string> {
+  const dataDir = join(dirs.make(), 'data');
+  const opened = await openGuarded({ dataDir, kind: 'sqlite' }, audited(dataDir), { create: true });
   if (!opened.ok) throw new Error(opened.error.message);
-  const store = opened.value;
+  const { store } = opened.value;
   for (let i = 1; i <= 4; i++) {
     const event =
       i === 3
@@ -51,10 +64,70 @@ async function trail(): Promise<string> {
             details: { note: 'x' },
           }
         : draft('request.raise', { kind: 'request', id: `req-${i}` });
-    await store.commit({ key: `u${i}`, at: `2026-03-0${i}T09:00:00.000Z`, writes: [], audit: [event] });
+    const writes =
+      i === 2
+        ? [{ kind: 'request' as const, record: { ...samples.request, status: 'declined' as const } }]
+        : [];
+    await store.commit({ key: `u${i}`, at: `2026-03-0${i}T09:00:00.000Z`, writes, audit: [event] });
   }
+  for (let i = 0; i < extra; i++)
+    await store.commit({
+      key: `x${i}`,
+      at: '2026-03-05T09:00:00.000Z',
+      writes: [],
+      audit: [draft('record.view', { kind: 'child', id: `c-${i}` })],
+    });
   await store.close();
   return dataDir;
+}
+
+/** What `audit verify` printed after the line saying it put back the triggers a test dropped. */
+const RESTORED = /^the audit trail's triggers were missing or altered and have been put back: [^\n]*\n/;
+const afterRestore = (out: string) => out.replace(RESTORED, '');
+
+/** Opens the SQLite file behind Overt's back, with the audit triggers dropped. */
+function tamper(dataDir: string, edit: (db: Database.Database) => void): void {
+  const db = new Database(sqliteFile(dataDir));
+  db.exec('DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; DROP TRIGGER audit_erase_only');
+  edit(db);
+  db.close();
+}
+
+/** Rewrites event `from` with a new outcome and recomputes its hash and every later one, as someone with
+ * the store but not the signing key could. */
+function rewriteFrom(db: Database.Database, from: number, outcome: string): void {
+  const rows = db.prepare('SELECT * FROM audit WHERE seq >= ? ORDER BY seq').all(from) as Record<
+    string,
+    string | number | null
+  >[];
+  let prev = (db.prepare('SELECT hash FROM audit WHERE seq = ?').get(from - 1) as { hash: string }).hash;
+  for (const row of rows) {
+    const event = {
+      seq: row.seq,
+      id: row.id,
+      at: row.at,
+      actor: row.actor_role === null ? { id: row.actor_id } : { id: row.actor_id, role: row.actor_role },
+      action: row.action,
+      target: { kind: row.target_kind, id: row.target_id },
+      outcome: row.seq === from ? outcome : row.outcome,
+      cites: JSON.parse(String(row.cites)),
+      profileId: row.profile_id ?? undefined,
+      profileVersion: row.profile_version ?? undefined,
+      key: row.key,
+      details: JSON.parse(String(row.details)),
+      detailsHash: row.details_hash ?? undefined,
+      writes: row.writes === null ? undefined : JSON.parse(String(row.writes)),
+      prevHash: prev,
+    } as Parameters<typeof hashEvent>[0];
+    const hash = hashEvent(event);
+    db.prepare('UPDATE audit SET outcome = ?, prev_hash = ?, hash = ? WHERE seq = ?').run(
+      event.outcome,
+      prev,
+      hash,
+      row.seq,
+    );
+    prev = hash;
+  }
 }
 
 beforeEach(() => {
@@ -62,20 +135,21 @@ beforeEach(() => {
 });
 
 describe('overt audit verify', () => {
-  it('reports an intact chain with its count and exits 0', async () => {
+  const INTACT =
+    /^audit chain intact: 4 events, anchored by \d+ signed checkpoints \(the latest counts 4 at [^)]+\); 1 records match the events that wrote them\n$/;
+
+  it('reports an intact, anchored chain with its count and exits 0', async () => {
     const dataDir = await trail();
-    expect(await overt('audit', 'verify', '--data', dataDir)).toEqual({
-      code: 0,
-      out: 'audit chain intact: 4 events\n',
-      err: '',
-    });
+    const result = await overt('audit', 'verify', '--data', dataDir);
+    expect(result).toMatchObject({ code: 0, err: '' });
+    expect(result.out).toMatch(INTACT);
   });
 
   it('takes the data folder from OVERT_DATA', async () => {
     const dataDir = await trail();
     process.env.OVERT_DATA = dataDir;
     try {
-      expect((await overt('audit', 'verify')).out).toBe('audit chain intact: 4 events\n');
+      expect((await overt('audit', 'verify')).out).toMatch(INTACT);
     } finally {
       delete process.env.OVERT_DATA;
     }
@@ -83,21 +157,104 @@ describe('overt audit verify', () => {
 
   it('names the first edited event and exits 1', async () => {
     const dataDir = await trail();
-    const db = new Database(sqliteFile(dataDir));
-    db.exec('DROP TRIGGER audit_no_update');
-    db.prepare("UPDATE audit SET outcome = 'allow' WHERE seq = 3").run();
-    db.close();
+    tamper(dataDir, (db) => db.prepare("UPDATE audit SET outcome = 'allow' WHERE seq = 3").run());
     const result = await overt('audit', 'verify', '--data', dataDir);
     expect(result.code).toBe(1);
-    expect(result.out).toMatch(
+    expect(afterRestore(result.out)).toMatch(
       /^audit chain broken at event 3 \(2026-03-03T09:00:00.000Z \+SUM\(1,2\) on child @child\): /,
     );
     expect(result.out).toMatch(/hash does not match/);
   });
 
+  it('sees the last event deleted (issue 12 fault 7)', async () => {
+    const dataDir = await trail();
+    tamper(dataDir, (db) => db.prepare('DELETE FROM audit WHERE seq = 4').run());
+    const result = await overt('audit', 'verify', '--data', dataDir);
+    expect(result.code).toBe(1);
+    expect(afterRestore(result.out)).toMatch(
+      /^audit chain broken at event 4: the trail ends at event 3, but a checkpoint signed at \S+ counts 4 events: 1 were removed from its end\n$/,
+    );
+  });
+
+  it('sees the last 1,000 events deleted', async () => {
+    const dataDir = await trail(1100);
+    tamper(dataDir, (db) => db.prepare('DELETE FROM audit WHERE seq > 104').run());
+    const result = await overt('audit', 'verify', '--data', dataDir);
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(
+      /the trail ends at event 104, but a checkpoint .* counts 1104 events: 1000 were removed/,
+    );
+  });
+
+  it('sees an event edited and every later hash recomputed', async () => {
+    const dataDir = await trail();
+    tamper(dataDir, (db) => rewriteFrom(db, 2, 'refuse'));
+    // The store alone cannot tell: the chain is whole.
+    const alone = await overt('audit', 'verify', '--data', dataDir, '--unanchored');
+    expect(afterRestore(alone.out)).toMatch(/^audit chain intact: 4 events \(not anchored/);
+    const result = await overt('audit', 'verify', '--data', dataDir);
+    expect(result.code).toBe(1);
+    expect(afterRestore(result.out)).toMatch(
+      /^audit chain broken at event 4 \(.*\): its hash differs from the one signed outside the store for the first 4 events: an event at or before it was rewritten\n$/,
+    );
+  });
+
+  it('sees a request changed from declined to approved outside Overt, and a record no event wrote', async () => {
+    const dataDir = await trail();
+    const id = samples.request.id;
+    tamper(dataDir, (db) =>
+      db
+        .prepare(
+          `UPDATE request SET body = replace(body, '"declined"', '"approved"'), status = 'approved' WHERE id = ?`,
+        )
+        .run(id),
+    );
+    const result = await overt('audit', 'verify', '--data', dataDir);
+    expect(result.code).toBe(1);
+    expect(afterRestore(result.out)).toBe(
+      `audit trail broken: 1 record does not match the audit trail: request ${id} differs from what event 2 wrote (changed outside Overt)\n`,
+    );
+    tamper(dataDir, (db) =>
+      db
+        .prepare('INSERT INTO child (id, version, body) VALUES (?, 1, ?)')
+        .run('c-forged', JSON.stringify({ ...samples.child, id: 'c-forged' })),
+    );
+    expect((await overt('audit', 'verify', '--data', dataDir)).out).toMatch(
+      /2 records do not match the audit trail: child c-forged was written by no audit event \(put there outside Overt\)\n {2}also: request req-1 differs/,
+    );
+  });
+
+  it('puts back dropped triggers when the store is opened, and says so', async () => {
+    const dataDir = await trail();
+    tamper(dataDir, () => undefined);
+    const result = await overt('audit', 'verify', '--data', dataDir);
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(
+      /^the audit trail's triggers were missing or altered and have been put back: audit_no_update, audit_erase_only, audit_no_delete\naudit chain intact/,
+    );
+    const db = new Database(sqliteFile(dataDir));
+    expect(() => db.prepare('DELETE FROM audit WHERE seq = 4').run()).toThrow(/append-only/);
+    db.close();
+  });
+
+  it('refuses a checkpoint that is not signed by the key, and a missing key', async () => {
+    const dataDir = await trail();
+    const file = process.env.OVERT_AUDIT_CHECKPOINTS!;
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    const forged = { ...JSON.parse(lines.at(-1)!), count: 3 };
+    writeFileSync(file, [...lines, JSON.stringify(forged)].join('\n') + '\n');
+    const result = await overt('audit', 'verify', '--data', dataDir);
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(/checkpoints\.jsonl line \d+ is not signed by the audit key/);
+    process.env.OVERT_AUDIT_KEY = join(dataDir, 'elsewhere.pem');
+    const nokey = await overt('audit', 'verify', '--data', dataDir);
+    expect(nokey.code).toBe(2);
+    expect(nokey.err).toMatch(/no audit signing key at .*elsewhere\.pem/);
+  });
+
   it('refuses a folder with no Overt data, exit 2, without creating one', async () => {
     const missing = join(dirs.make(), 'nothing-here');
-    const result = await overt('audit', 'verify', '--data', missing);
+    const result = await overt('audit', 'verify', '--data', missing, '--unanchored');
     expect(result.code).toBe(2);
     expect(result.err).toMatch(/no Overt data in .*nothing-here/);
     expect(existsSync(missing)).toBe(false);

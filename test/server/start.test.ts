@@ -1,6 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { start } from '../../src/server/main';
+import { sqliteFile } from '../../src/store/open';
+import { bootstrapAdministrator } from '../../src/workflow';
 import { tempDirs } from '../store/temp-dirs';
 import { runCli } from '../cli/run';
 
@@ -105,4 +108,103 @@ describe('settings', () => {
     const bad = loadConfig({ OVERT_DECIDE_WITHIN_DAYS: 'soon' });
     expect(!bad.ok && bad.message).toMatch(/OVERT_DECIDE_WITHIN_DAYS/);
   });
+});
+
+describe('/healthz tells the truth about the audit trail (issue 12 fault 7)', () => {
+  it('re-verifies on every call: a live edit is a 503, and from then on the store and the API take no changes', async () => {
+    const base = dirs.make();
+    const data = join(base, 'data');
+    const env = {
+      OVERT_DATA: data,
+      OVERT_DEMO: 'off',
+      OVERT_AUDIT_KEY: join(base, 'anchor', 'key.pem'),
+      OVERT_AUDIT_CHECKPOINTS: join(base, 'anchor', 'checkpoints.jsonl'),
+      BOT_PORT: '0',
+      TAB_PORT: '0',
+    };
+    const running = await start(env, () => undefined);
+    try {
+      for (const id of ['admin', 'admin2', 'admin3'])
+        expect((await bootstrapAdministrator(running.deps, { id, name: `${id} (demo)` })).ok).toBe(true);
+      const port = (running.servers[1]!.address() as { port: number }).port;
+      const healthz = async () => {
+        const res = await fetch(`http://localhost:${port}/healthz`);
+        return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+      };
+      expect(await healthz()).toMatchObject({ status: 200, body: { audit: { ok: true, count: 3 } } });
+
+      // Someone edits event 2 in the live file (dropping the trigger that forbids it).
+      const db = new Database(sqliteFile(data));
+      db.exec('DROP TRIGGER audit_no_update');
+      db.prepare("UPDATE audit SET outcome = 'refused' WHERE seq = 2").run();
+      db.close();
+
+      expect(await healthz()).toMatchObject({
+        status: 503,
+        body: {
+          status: 'degraded',
+          audit: { ok: false, seq: 2, reason: expect.stringMatching(/hash does not match/) },
+        },
+      });
+      await expect(
+        running.store.commit({ key: 'after', at: new Date().toISOString(), writes: [], audit: [] }),
+      ).rejects.toThrow(
+        /Overt will not write while the audit trail is broken \(at event 2: hash does not match/,
+      );
+      const put = await fetch(`http://localhost:${port}/api/v1/review`, { method: 'POST', body: '{}' });
+      expect(put.status).toBe(503);
+      expect(await put.json()).toMatchObject({ code: 'AUDIT_TRAIL_BROKEN' });
+      // Still broken on the next call: the state does not flap back.
+      expect((await healthz()).status).toBe(503);
+    } finally {
+      await running.stop();
+    }
+  }, 60_000);
+
+  it('finds the end of the trail cut while running, and a broken trail at start', async () => {
+    const base = dirs.make();
+    const data = join(base, 'data');
+    const env = {
+      OVERT_DATA: data,
+      OVERT_DEMO: 'off',
+      OVERT_AUDIT_KEY: join(base, 'anchor', 'key.pem'),
+      OVERT_AUDIT_CHECKPOINTS: join(base, 'anchor', 'checkpoints.jsonl'),
+      BOT_PORT: '0',
+      TAB_PORT: '0',
+    };
+    const running = await start(env, () => undefined);
+    const port = (running.servers[0]!.address() as { port: number }).port;
+    try {
+      for (const id of ['admin', 'admin2'])
+        expect((await bootstrapAdministrator(running.deps, { id, name: `${id} (demo)` })).ok).toBe(true);
+      expect((await fetch(`http://localhost:${port}/healthz`)).status).toBe(200);
+      const db = new Database(sqliteFile(data));
+      db.exec('DROP TRIGGER audit_no_delete');
+      db.prepare('DELETE FROM audit WHERE seq = 2').run();
+      db.close();
+      const res = await fetch(`http://localhost:${port}/healthz`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({
+        audit: { ok: false, seq: 2, reason: 'event 2, verified before, is gone' },
+      });
+    } finally {
+      await running.stop();
+    }
+    const logs: string[] = [];
+    const again = await start(env, (s) => logs.push(s));
+    try {
+      expect(logs.join('\n')).toMatch(
+        /triggers were missing or altered and have been put back: audit_no_delete/,
+      );
+      expect(logs.join('\n')).toMatch(
+        /WARNING: the audit trail is broken at event 2: the trail ends at event 1, but a checkpoint .* counts 2 events/,
+      );
+      const res = await fetch(
+        `http://localhost:${(again.servers[0]!.address() as { port: number }).port}/healthz`,
+      );
+      expect(res.status).toBe(503);
+    } finally {
+      await again.stop();
+    }
+  }, 60_000);
 });

@@ -101,6 +101,10 @@ describe('SQLite store', () => {
       // A file as version 1 left it, holding a decision in the old columns.
       const db = new Database(file);
       db.exec('DROP TABLE decision; DROP TABLE card; DELETE FROM schema_migrations WHERE version > 1');
+      db.exec(`DROP TRIGGER audit_no_update; DROP TRIGGER audit_erase_only;
+        ALTER TABLE audit DROP COLUMN details_hash; ALTER TABLE audit DROP COLUMN writes;
+        CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+          BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;`);
       db.exec(
         'CREATE TABLE decision (id TEXT PRIMARY KEY, version INTEGER NOT NULL, body TEXT NOT NULL, "requestId" TEXT, "childId" TEXT, "teamId" TEXT, "deciderId" TEXT, "outcome" TEXT, "at" TEXT)',
       );
@@ -308,12 +312,14 @@ describe('SQLite store', () => {
         profileVersion: row.profile_version ?? undefined,
         key: row.key,
         details: JSON.parse(String(row.details)),
+        detailsHash: row.details_hash ?? undefined,
+        writes: row.writes === null ? undefined : JSON.parse(String(row.writes)),
         prevHash: row.prev_hash,
       } as Omit<AuditEvent, 'hash'>;
       db.prepare('UPDATE audit SET actor_id = ?, hash = ? WHERE seq = ?').run(actorId, hashEvent(event), seq);
     }
 
-    it('refuses UPDATE and DELETE on the audit table', async () => {
+    it('refuses UPDATE and DELETE on the audit table, but for erasing an event’s details', async () => {
       const dataDir = dirs.make();
       await trail(dataDir);
       const db = new Database(sqliteFile(dataDir));
@@ -321,12 +327,56 @@ describe('SQLite store', () => {
         /append-only/,
       );
       expect(() => db.prepare('DELETE FROM audit WHERE seq = 4').run()).toThrow(/append-only/);
+      expect(() => db.prepare(`UPDATE audit SET details = '{"x":1}' WHERE seq = 3`).run()).toThrow(
+        /append-only/,
+      );
+      expect(() => db.prepare("UPDATE audit SET details = 'null', hash = 'x' WHERE seq = 3").run()).toThrow(
+        /append-only/,
+      );
       db.close();
+      const store = await open(dataDir);
+      expect(await store.audit.eraseDetails([3])).toBe(1);
+      expect(await store.audit.eraseDetails([3])).toBe(0);
+      const [erased] = await store.audit.list({ afterSeq: 2, limit: 1 });
+      expect(erased).toMatchObject({ seq: 3, details: {}, detailsErased: true });
+      // No erasure event names it: the whole walk says so; a window of it does not.
+      expect(await store.audit.verify()).toEqual({
+        ok: false,
+        seq: 3,
+        reason: expect.stringMatching(/erased, but no retention event/),
+      });
+      expect(await store.audit.verify({ accountErasures: false })).toEqual({ ok: true, count: 4 });
+      await store.close();
+    });
+
+    it('puts back dropped or altered audit triggers, and drops foreign ones, when it opens', async () => {
+      const dataDir = dirs.make();
+      await trail(dataDir);
+      const db = new Database(sqliteFile(dataDir));
+      db.exec(`DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;
+        CREATE TRIGGER audit_sneak AFTER INSERT ON audit BEGIN SELECT 1; END;`);
+      db.close();
+      const store = (await open(dataDir)) as SqliteStore;
+      expect([...store.restoredTriggers].sort()).toEqual([
+        'audit_no_delete',
+        'audit_no_update',
+        'audit_sneak',
+      ]);
+      await store.close();
+      const again = new Database(sqliteFile(dataDir));
+      expect(() => again.prepare('DELETE FROM audit WHERE seq = 4').run()).toThrow(/append-only/);
+      expect(() => again.prepare("UPDATE audit SET outcome = 'x' WHERE seq = 4").run()).toThrow(
+        /append-only/,
+      );
+      again.close();
+      const third = (await open(dataDir)) as SqliteStore;
+      expect(third.restoredTriggers).toEqual([]);
+      await third.close();
     });
 
     it.each([
       ['outcome', "UPDATE audit SET outcome = 'refuse' WHERE seq = 2", 2, /hash does not match/],
-      ['details', `UPDATE audit SET details = '{"note":"edited"}' WHERE seq = 3`, 3, /hash does not match/],
+      ['details', `UPDATE audit SET details = '{"note":"edited"}' WHERE seq = 3`, 3, /details do not match/],
       ['time', "UPDATE audit SET at = '2026-03-01T09:00:00.000Z' WHERE seq = 2", 2, /hash does not match/],
       [
         'indexed time',
@@ -347,7 +397,7 @@ describe('SQLite store', () => {
       const dataDir = dirs.make();
       await trail(dataDir);
       const db = new Database(sqliteFile(dataDir));
-      db.exec('DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;');
+      db.exec('DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; DROP TRIGGER audit_erase_only;');
       if (sql === REHASH_SEQ_2) rehash(db, 2, 'someone-else');
       else db.prepare(sql).run();
       db.close();

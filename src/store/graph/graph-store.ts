@@ -1,4 +1,4 @@
-import { AuditEvent, verifyChain, type VerifyResult } from '../audit';
+import { AuditEvent, verifyChainAsync, type VerifyOptions, type VerifyResult } from '../audit';
 import { indexedFields, indexValue, normaliseDate } from '../indexes';
 import type { Kind } from '../records';
 import type {
@@ -125,33 +125,64 @@ export class GraphStore implements Store {
       }
       return query.limit === undefined ? out : out.slice(0, query.limit);
     },
-    verify: async (): Promise<VerifyResult> => {
-      const rows: { seq: number; event: unknown; problem?: string }[] = [];
-      const select = `$expand=fields($select=${AuditColumns.seq},${AuditColumns.at},${AuditColumns.body})`;
-      const pages = this.ctx.pages('audit', { orderby: `fields/${AuditColumns.seq} asc`, select });
-      for await (const items of pages) {
-        for (const item of items) {
-          const seq = Number(item.fields[AuditColumns.seq]);
-          let event: unknown;
-          try {
-            event = JSON.parse(String(item.fields[AuditColumns.body]));
-          } catch {
-            rows.push({ seq, event: undefined, problem: 'its body is not JSON' });
-            continue;
-          }
-          const at = (event as { at?: unknown }).at;
-          const column = item.fields[AuditColumns.at];
-          let problem: string | undefined;
-          try {
-            if (typeof at === 'string' && floorSecond(normaliseDate(at)) !== column)
-              problem = 'its indexed time differs from its time';
-          } catch {
-            problem = undefined;
-          }
-          rows.push(problem ? { seq, event, problem } : { seq, event });
+    eraseDetails: async (seqs: readonly number[]): Promise<number> => {
+      let erased = 0;
+      const select = `$expand=fields($select=${AuditColumns.seq},${AuditColumns.body})`;
+      for (const seq of seqs) {
+        const filter = `fields/${AuditColumns.seq} eq ${seq}`;
+        for await (const items of this.ctx.pages('audit', { filter, select, top: 1 })) {
+          const item = items[0];
+          if (!item) break;
+          const event = AuditEvent.parse(JSON.parse(String(item.fields[AuditColumns.body])));
+          if (event.detailsHash === undefined || event.detailsErased) break;
+          const body = JSON.stringify({ ...event, details: {}, detailsErased: true });
+          const [r] = await this.ctx.batcher.chain([
+            {
+              method: 'PATCH',
+              url: `${this.ctx.items('audit')}/${item.id}/fields`,
+              body: { [AuditColumns.body]: body },
+            },
+          ]);
+          if (!r || !ok(r)) throw unexpected(`erasing the details of audit event ${seq}`, r!);
+          erased += 1;
+          break;
         }
       }
-      return verifyChain(rows);
+      return erased;
+    },
+    verify: async (options: VerifyOptions = {}): Promise<VerifyResult> => {
+      const select = `$expand=fields($select=${AuditColumns.seq},${AuditColumns.at},${AuditColumns.body})`;
+      const after = options.start?.seq;
+      const pages = this.ctx.pages('audit', {
+        orderby: `fields/${AuditColumns.seq} asc`,
+        select,
+        ...(after === undefined ? {} : { filter: `fields/${AuditColumns.seq} gt ${after}` }),
+      });
+      async function* rows(): AsyncGenerator<{ seq: number; event: unknown; problem?: string }> {
+        for await (const items of pages) {
+          for (const item of items) {
+            const seq = Number(item.fields[AuditColumns.seq]);
+            let event: unknown;
+            try {
+              event = JSON.parse(String(item.fields[AuditColumns.body]));
+            } catch {
+              yield { seq, event: undefined, problem: 'its body is not JSON' };
+              continue;
+            }
+            const at = (event as { at?: unknown }).at;
+            const column = item.fields[AuditColumns.at];
+            let problem: string | undefined;
+            try {
+              if (typeof at === 'string' && floorSecond(normaliseDate(at)) !== column)
+                problem = 'its indexed time differs from its time';
+            } catch {
+              problem = undefined;
+            }
+            yield problem ? { seq, event, problem } : { seq, event };
+          }
+        }
+      }
+      return verifyChainAsync(rows(), options);
     },
   };
 

@@ -207,8 +207,12 @@ export class UnitWriter {
   /** The unit's events not yet landed, chained onto the current tail. */
   private remainingEvents(intent: Intent, landed: number): AuditEvent[] {
     let i = landed;
-    return chain(intent.audit.slice(landed) as AuditDraft[], this.ctx.tail ?? undefined, intent, () =>
-      eventId(intent.key, i++),
+    return chain(
+      intent.audit.slice(landed) as AuditDraft[],
+      this.ctx.tail ?? undefined,
+      intent,
+      () => eventId(intent.key, i++),
+      landed === 0 ? intent.writes.map((w) => ({ kind: w.kind, record: w.record as { id: string } })) : [],
     );
   }
 

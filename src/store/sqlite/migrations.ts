@@ -122,7 +122,70 @@ export const migrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'audit events in the second form: the hash of their details (erasable) and the digests of the records their unit wrote',
+    up(db) {
+      db.exec(`
+        ALTER TABLE audit ADD COLUMN details_hash TEXT;
+        ALTER TABLE audit ADD COLUMN writes TEXT;
+        DROP TRIGGER audit_no_update;
+        CREATE TRIGGER audit_no_update BEFORE UPDATE OF seq, id, at, at_utc, actor_id, actor_role, action,
+          target_kind, target_id, outcome, cites, profile_id, profile_version, key, details_hash, writes, prev_hash, hash ON audit
+          BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+        CREATE TRIGGER audit_erase_only BEFORE UPDATE OF details ON audit
+          WHEN NEW.details IS NOT 'null' OR OLD.details_hash IS NULL
+          BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: details may only be erased'); END;
+      `);
+    },
+  },
 ];
+
+/**
+ * The audit table's triggers as migration 4 leaves them: no row is deleted; no column is changed except
+ * the details of an event in the second form, and those only to null (erased by retention).
+ * `restoreTriggers` puts them back on every open if they were dropped or altered.
+ */
+export const AUDIT_TRIGGERS: Readonly<Record<string, string>> = {
+  audit_no_update: `CREATE TRIGGER audit_no_update BEFORE UPDATE OF seq, id, at, at_utc, actor_id, actor_role, action,
+  target_kind, target_id, outcome, cites, profile_id, profile_version, key, details_hash, writes, prev_hash, hash ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END`,
+  audit_erase_only: `CREATE TRIGGER audit_erase_only BEFORE UPDATE OF details ON audit
+  WHEN NEW.details IS NOT 'null' OR OLD.details_hash IS NULL
+  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: details may only be erased'); END`,
+  audit_no_delete: `CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END`,
+};
+
+const squash = (sql: string | null | undefined) => (sql ?? '').replace(/\s+/g, ' ').trim();
+
+/**
+ * Puts back the audit table's triggers if any was dropped or altered, and drops any other trigger on it
+ * (one could rewrite events as they are inserted). Returns the names of the triggers it changed.
+ */
+export function restoreTriggers(db: Database.Database): string[] {
+  const run = db.transaction(() => {
+    const found = db
+      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit'")
+      .all() as { name: string; sql: string | null }[];
+    const byName = new Map(found.map((t) => [t.name, squash(t.sql)]));
+    const changed: string[] = [];
+    for (const [name] of byName) {
+      if (AUDIT_TRIGGERS[name] === undefined) {
+        db.exec(`DROP TRIGGER ${ident(name)}`);
+        changed.push(name);
+      }
+    }
+    for (const [name, sql] of Object.entries(AUDIT_TRIGGERS)) {
+      if (byName.get(name) === squash(sql)) continue;
+      db.exec(`DROP TRIGGER IF EXISTS ${ident(name)}`);
+      db.exec(sql);
+      changed.push(name);
+    }
+    return changed;
+  });
+  return run.immediate();
+}
 
 /**
  * Applies the migrations not yet recorded, in one immediate transaction, so that two processes opening

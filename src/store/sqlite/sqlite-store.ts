@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
-import { AuditEvent, chain, verifyChain, type VerifyResult } from '../audit';
+import { AuditEvent, chain, verifyChain, type VerifyOptions, type VerifyResult } from '../audit';
 import { indexedFields, indexValue, normaliseDate, type ColumnType } from '../indexes';
 import { schemas, type Kind } from '../records';
 import type { AuditListQuery, CommitResult, CountRow, Store, Unit, Versioned, Write } from '../store';
 import { checkQuery, checkUnit, type CheckedQuery } from '../validate';
 import { deepFreeze } from '../../util/deep-freeze';
-import { ident, migrate } from './migrations';
+import { ident, migrate, restoreTriggers } from './migrations';
 
 /**
  * The store on an embedded SQLite file (better-sqlite3). WAL with synchronous=FULL, so a committed
@@ -36,6 +36,8 @@ const AuditRow = z.object({
   profile_version: z.string().nullable(),
   key: z.string(),
   details: z.string(),
+  details_hash: z.string().nullable(),
+  writes: z.string().nullable(),
   prev_hash: z.string(),
   hash: z.string(),
 });
@@ -107,7 +109,12 @@ function toEvent(row: AuditRow): unknown {
     ...(row.profile_id === null ? {} : { profileId: row.profile_id }),
     ...(row.profile_version === null ? {} : { profileVersion: row.profile_version }),
     key: row.key,
-    details: JSON.parse(row.details),
+    // Erased details are stored as null (the only update the audit table's triggers allow).
+    ...(row.details === 'null' && row.details_hash !== null
+      ? { details: {}, detailsErased: true }
+      : { details: JSON.parse(row.details) }),
+    ...(row.details_hash === null ? {} : { detailsHash: row.details_hash }),
+    ...(row.writes === null ? {} : { writes: JSON.parse(row.writes) }),
     prevHash: row.prev_hash,
     hash: row.hash,
   };
@@ -132,8 +139,12 @@ export class SqliteStore implements Store {
     this.kept.set(key, { version, body, record });
   }
 
-  private constructor(db: Database.Database) {
+  /** The audit table's triggers this connection found missing or altered and put back when it opened. */
+  readonly restoredTriggers: readonly string[];
+
+  private constructor(db: Database.Database, restored: string[]) {
     this.db = db;
+    this.restoredTriggers = restored;
     this.commitUnit = db.transaction((unit: Unit, writes: Write[], result: string | null) =>
       this.commitInTransaction(unit, writes, result),
     );
@@ -158,7 +169,7 @@ export class SqliteStore implements Store {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       migrate(db);
-      return new SqliteStore(db);
+      return new SqliteStore(db, restoreTriggers(db));
     } catch (err) {
       db.close();
       throw err;
@@ -294,12 +305,12 @@ export class SqliteStore implements Store {
     const versions = writes.map((w, i) => this.write(w, current[i]));
     const last = this.sql('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as
       { seq: number; hash: string } | undefined;
-    const events = chain(unit.audit, last, unit, randomUUID);
+    const events = chain(unit.audit, last, unit, randomUUID, writes);
     const insert = this.sql(
       `INSERT INTO audit (seq, id, at, at_utc, actor_id, actor_role, action, target_kind, target_id, outcome, cites,
-         profile_id, profile_version, key, details, prev_hash, hash)
+         profile_id, profile_version, key, details, details_hash, writes, prev_hash, hash)
        VALUES (@seq, @id, @at, @at_utc, @actor_id, @actor_role, @action, @target_kind, @target_id, @outcome, @cites,
-         @profile_id, @profile_version, @key, @details, @prev_hash, @hash)`,
+         @profile_id, @profile_version, @key, @details, @details_hash, @writes, @prev_hash, @hash)`,
     );
     const atUtc = normaliseDate(unit.at);
     for (const e of events) {
@@ -319,6 +330,8 @@ export class SqliteStore implements Store {
         profile_version: e.profileVersion ?? null,
         key: e.key,
         details: JSON.stringify(e.details),
+        details_hash: e.detailsHash ?? null,
+        writes: e.writes === undefined ? null : JSON.stringify(e.writes),
         prev_hash: e.prevHash,
         hash: e.hash,
       });
@@ -377,10 +390,18 @@ export class SqliteStore implements Store {
       const rows = this.sql(`SELECT * FROM audit${where} ORDER BY seq${limit}`).all(...params);
       return rows.map((row) => AuditEvent.parse(toEvent(AuditRow.parse(row))));
     },
-    verify: async (): Promise<VerifyResult> => {
-      const stmt = this.sql('SELECT * FROM audit ORDER BY seq');
+    eraseDetails: async (seqs: readonly number[]): Promise<number> => {
+      const erase = this.sql(
+        "UPDATE audit SET details = 'null' WHERE seq = ? AND details_hash IS NOT NULL AND details <> 'null'",
+      );
+      const run = this.db.transaction(() => seqs.reduce((n, seq) => n + erase.run(seq).changes, 0));
+      return run.immediate();
+    },
+    verify: async (options: VerifyOptions = {}): Promise<VerifyResult> => {
+      const stmt = this.sql('SELECT * FROM audit WHERE seq > ? ORDER BY seq');
+      const after = options.start?.seq ?? 0;
       function* rows(): Generator<{ seq: number; event: unknown; problem?: string }> {
-        for (const raw of stmt.iterate()) {
+        for (const raw of stmt.iterate(after)) {
           const seq = Number((raw as { seq: unknown }).seq);
           const parsed = AuditRow.safeParse(raw);
           if (!parsed.success) {
@@ -407,7 +428,7 @@ export class SqliteStore implements Store {
           yield problem ? { seq, event, problem } : { seq, event };
         }
       }
-      return verifyChain(rows());
+      return verifyChain(rows(), options);
     },
   };
 

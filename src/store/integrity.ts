@@ -1,0 +1,295 @@
+import { GENESIS, type VerifyResult, type WriteDigest } from './audit';
+import { Anchor, type Checkpoint } from './anchor';
+import { digestOf } from './audit';
+import { kinds, type Kind } from './records';
+import type { CommitResult, Store, Unit } from './store';
+
+/**
+ * The trail checked as a whole (`overt audit verify`, and the service at start) and kept checked while
+ * the service runs (`/healthz`): the hash chain; the signed checkpoints outside the store (anchor.ts); and
+ * every record against the digest in the event that last wrote it. A store whose trail is found broken
+ * refuses every unit from then on (`AuditGuard`), so nothing more is written on top of it.
+ */
+
+/** Kinds every write of which is on the record: a record of these kinds that no event wrote was put
+ * there outside Overt. (Leases, conversation references, sent cards and the notices cursor are written
+ * with no event.) */
+const AUDITED: ReadonlySet<Kind> = new Set([
+  'team',
+  'staff',
+  'child',
+  'request',
+  'decision',
+  'check',
+  'consent',
+  'reminder',
+  'objection',
+  'ripa',
+  'delegation',
+  'review',
+]);
+
+export type TrailReport =
+  | {
+      ok: true;
+      count: number;
+      /** Signed checkpoints found (undefined: not anchored). */
+      checkpoints?: number;
+      latest?: Checkpoint;
+      records: number;
+      /** The last event. */
+      head: { seq: number; hash: string };
+    }
+  | { ok: false; seq?: number; reason: string; problems?: string[] };
+
+const MAX_PROBLEMS = 20;
+
+/** Checks the whole trail and, unless `records` is false, every record against the events. */
+export async function verifyTrail(
+  store: Store,
+  options: { anchor?: Anchor; records?: boolean; allowNoCheckpoints?: boolean } = {},
+): Promise<TrailReport> {
+  let checkpoints: Checkpoint[] | undefined;
+  const anchors = new Map<number, string>();
+  if (options.anchor) {
+    const read = options.anchor.read();
+    if (read.problem && !(options.allowNoCheckpoints && read.checkpoints.length === 0))
+      return { ok: false, reason: read.problem };
+    checkpoints = read.checkpoints;
+    const when = new Map<number, string>();
+    for (const c of checkpoints) {
+      const before = anchors.get(c.count);
+      if (before !== undefined && before !== c.hash)
+        return {
+          ok: false,
+          seq: c.count,
+          reason: `the checkpoints signed at ${when.get(c.count)} and ${c.at} for the first ${c.count} events disagree: the trail was rewritten between them`,
+        };
+      anchors.set(c.count, c.hash);
+      when.set(c.count, c.at);
+    }
+  }
+  const latest = new Map<string, { seq: number; digest: string }>();
+  let head = { seq: 0, hash: GENESIS };
+  const chain: VerifyResult = await store.audit.verify({
+    anchors,
+    onWrites: (seq: number, writes: readonly WriteDigest[]) => {
+      for (const w of writes) latest.set(`${w.kind}/${w.id}`, { seq, digest: w.digest });
+    },
+    onHead: (h) => (head = h),
+  });
+  if (!chain.ok) return chain;
+  const furthest = checkpoints?.reduce<Checkpoint | undefined>(
+    (a, c) => (a === undefined || c.count > a.count ? c : a),
+    undefined,
+  );
+  if (furthest && furthest.count > head.seq)
+    return {
+      ok: false,
+      seq: head.seq + 1,
+      reason: `the trail ends at event ${head.seq}, but a checkpoint signed at ${furthest.at} counts ${furthest.count} events: ${furthest.count - head.seq} were removed from its end`,
+    };
+  if (furthest && anchors.get(0) !== undefined && anchors.get(0) !== GENESIS)
+    return { ok: false, seq: 0, reason: 'a checkpoint of the empty trail has a hash other than the genesis' };
+
+  let records = 0;
+  if (options.records !== false) {
+    // A trail begun before events carried record digests cannot say which records were written outside it.
+    const [first] = head.seq > 0 ? await store.audit.list({ limit: 1 }) : [];
+    const secondFormOnly = first?.detailsHash !== undefined;
+    const problems: string[] = [];
+    const found = new Set<string>();
+    for (const kind of kinds) {
+      if (kind === 'lease') continue;
+      let list: { record: { id: string } }[];
+      try {
+        list = await store.query(kind);
+      } catch (err) {
+        problems.push(`the ${kind} records could not be read: ${(err as Error).message}`);
+        continue;
+      }
+      for (const { record } of list) {
+        records += 1;
+        const key = `${kind}/${record.id}`;
+        found.add(key);
+        const wrote = latest.get(key);
+        if (wrote && wrote.digest !== digestOf(record))
+          problems.push(
+            `${kind} ${record.id} differs from what event ${wrote.seq} wrote (changed outside Overt)`,
+          );
+        else if (!wrote && AUDITED.has(kind) && secondFormOnly)
+          problems.push(`${kind} ${record.id} was written by no audit event (put there outside Overt)`);
+      }
+    }
+    for (const [key, wrote] of latest) {
+      if (found.has(key) || key.startsWith('lease/')) continue;
+      problems.push(`${key.replace('/', ' ')}, written by event ${wrote.seq}, is missing`);
+    }
+    if (problems.length > 0)
+      return {
+        ok: false,
+        reason: `${problems.length === 1 ? '1 record does' : `${problems.length} records do`} not match the audit trail: ${problems[0]}`,
+        problems: problems.slice(0, MAX_PROBLEMS),
+      };
+  }
+  return {
+    ok: true,
+    count: chain.count,
+    ...(checkpoints ? { checkpoints: checkpoints.length } : {}),
+    ...(furthest ? { latest: furthest } : {}),
+    records,
+    head,
+  };
+}
+
+/** Thrown by a guarded store's `commit` once its trail is found broken. */
+export class AuditTrailBrokenError extends Error {
+  override name = 'AuditTrailBrokenError';
+}
+
+export type TrailState = { ok: true; count: number } | { ok: false; seq?: number; reason: string };
+
+/**
+ * Keeps one store's trail checked while the service runs, anchors it, and stops writes once it is broken.
+ * `verifyAll` checks everything (at start); `check` (each `/healthz`) re-verifies incrementally: that the
+ * last event it verified is still there unchanged, every event since, and one window of older events in
+ * turn (so a live edit anywhere is found within a few checks). Checkpoints of the head this process
+ * wrote are signed at most every `checkpointEveryMs`, off the command's path.
+ */
+export class AuditGuard {
+  private broken: { seq?: number; reason: string } | undefined;
+  /** Every event up to this one has been verified. */
+  private verified = { seq: 0, hash: GENESIS };
+  /** Where the next window of older events starts. */
+  private sweep = { seq: 0, hash: GENESIS };
+  private head: { seq: number; hash: string } | undefined;
+  private signedCount = -1;
+  private timer: NodeJS.Timeout | undefined;
+  private checking: Promise<TrailState> | undefined;
+  readonly store: Store;
+
+  constructor(
+    private readonly inner: Store,
+    readonly anchor: Anchor | undefined,
+    private readonly options: { checkpointEveryMs?: number; window?: number; anchorCreated?: boolean } = {},
+  ) {
+    const commit = (unit: Unit) => this.commit(unit);
+    const close = () => this.close();
+    this.store = new Proxy(inner, {
+      get(target, prop) {
+        if (prop === 'commit') return commit;
+        if (prop === 'close') return close;
+        const value: unknown = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    guards.set(this.store, this);
+  }
+
+  /** The whole trail, checkpoints and records; sets the guard's state and, if intact, signs the head. */
+  async verifyAll(): Promise<TrailReport> {
+    this.flush();
+    const report = await verifyTrail(this.inner, {
+      ...(this.anchor ? { anchor: this.anchor } : {}),
+      allowNoCheckpoints: this.options.anchorCreated === true,
+    });
+    if (!report.ok) {
+      this.broken = { ...(report.seq === undefined ? {} : { seq: report.seq }), reason: report.reason };
+      return report;
+    }
+    this.verified = report.head;
+    if (!this.head || this.head.seq < report.head.seq) this.head = report.head;
+    if (this.anchor && report.latest?.count !== report.head.seq) this.sign();
+    return report;
+  }
+
+  /** Set once the trail is found broken. */
+  get state(): { ok: false; seq?: number; reason: string } | undefined {
+    return this.broken ? { ok: false, ...this.broken } : undefined;
+  }
+
+  /** Re-verifies incrementally (concurrent callers share one pass). */
+  check(): Promise<TrailState> {
+    this.checking ??= this.checkOnce().finally(() => (this.checking = undefined));
+    return this.checking;
+  }
+
+  private async checkOnce(): Promise<TrailState> {
+    if (this.broken) return { ok: false, ...this.broken };
+    const fail = (seq: number | undefined, reason: string): TrailState => {
+      this.broken = { ...(seq === undefined ? {} : { seq }), reason };
+      return { ok: false, ...this.broken };
+    };
+    try {
+      const v = this.verified;
+      if (v.seq > 0) {
+        const [at] = await this.inner.audit.list({ afterSeq: v.seq - 1, limit: 1 });
+        if (!at || at.seq !== v.seq) return fail(v.seq, `event ${v.seq}, verified before, is gone`);
+        if (at.hash !== v.hash) return fail(v.seq, `event ${v.seq} was rewritten after it was verified`);
+      }
+      let head = v;
+      const tail = await this.inner.audit.verify({
+        start: v,
+        accountErasures: false,
+        onHead: (h) => (head = h),
+      });
+      if (!tail.ok) return fail(tail.seq, tail.reason);
+      this.verified = head;
+      let end = this.sweep;
+      const window = await this.inner.audit.verify({
+        start: this.sweep,
+        limit: this.options.window ?? 5000,
+        accountErasures: false,
+        onHead: (h) => (end = h),
+      });
+      if (!window.ok) return fail(window.seq, window.reason);
+      this.sweep = end.seq >= this.verified.seq || window.count === 0 ? { seq: 0, hash: GENESIS } : end;
+      return { ok: true, count: this.verified.seq };
+    } catch (err) {
+      return fail(undefined, `the trail could not be read: ${(err as Error).message}`);
+    }
+  }
+
+  private async commit(unit: Unit): Promise<CommitResult> {
+    if (this.broken)
+      throw new AuditTrailBrokenError(
+        `Overt will not write while the audit trail is broken (${this.broken.seq === undefined ? '' : `at event ${this.broken.seq}: `}${this.broken.reason}); run \`overt audit verify\` and restore the trail`,
+      );
+    const r = await this.inner.commit(unit);
+    if (r.status === 'committed' && r.events.length > 0) {
+      const last = r.events[r.events.length - 1]!;
+      if (!this.head || last.seq > this.head.seq) this.head = { seq: last.seq, hash: last.hash };
+      if (this.anchor && !this.timer) {
+        const every = this.options.checkpointEveryMs ?? 1000;
+        this.timer = setTimeout(() => this.flush(), every);
+        this.timer.unref();
+      }
+    }
+    return r;
+  }
+
+  /** Signs the newest head this process knows, if not signed yet. */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.anchor && this.head && this.head.seq !== this.signedCount) this.sign();
+  }
+
+  private sign(): void {
+    const head = this.head ?? { seq: 0, hash: GENESIS };
+    this.anchor!.checkpoint({ count: head.seq, hash: head.hash }, new Date());
+    this.signedCount = head.seq;
+  }
+
+  private async close(): Promise<void> {
+    this.flush();
+    await this.inner.close();
+  }
+}
+
+const guards = new WeakMap<Store, AuditGuard>();
+
+/** The guard of a store opened with one. */
+export function guardOf(store: Store): AuditGuard | undefined {
+  return guards.get(store);
+}
