@@ -197,7 +197,7 @@ describe('/healthz tells the truth about the audit trail (issue 12 fault 7)', ()
         /triggers were missing or altered and have been put back: audit_no_delete/,
       );
       expect(logs.join('\n')).toMatch(
-        /WARNING: the audit trail is broken at event 2: the trail ends at event 1, but a checkpoint .* counts 2 events/,
+        /the audit trail is broken at event 2: the trail ends at event 1, but a checkpoint .* counts 2 events/,
       );
       const res = await fetch(
         `http://localhost:${(again.servers[0]!.address() as { port: number }).port}/healthz`,
