@@ -73,6 +73,21 @@ describe('filter and orderby', () => {
     const byId = await h.client.api(bigItems).filter('id eq 13').get();
     expect(byId.value).toHaveLength(1); // id is always indexed
   });
+
+  it('fails an indexed range that spans more items than the threshold, however it is paged (issue 16)', async () => {
+    const ranked = await createList(h, 'Ranked', [{ name: 'Rank', number: {}, indexed: true }]);
+    const rankedItems = `/sites/${h.siteId}/lists/${ranked}/items`;
+    for (let i = 0; i < 14; i++) await h.client.api(rankedItems).post({ fields: { Rank: i } });
+    const wide = await graphErrorOf(h.client.api(rankedItems).filter('fields/Rank ge 0').top(1).get());
+    expect(wide.statusCode).toBe(500);
+    expect(wide.message).toMatch(/exceeds the list view threshold/);
+    const narrow = await h.client
+      .api(rankedItems)
+      .filter('fields/Rank ge 2 and fields/Rank lt 12')
+      .top(50)
+      .get();
+    expect(narrow.value).toHaveLength(10);
+  });
 });
 
 describe('paging', () => {

@@ -164,6 +164,18 @@ export function queryItems({
     };
   };
   const matching = filter ? all.filter((item) => evaluate(filter, (o) => read(o)(item))) : all;
+  // An indexed filter is honoured on a list over the threshold only while what it selects stays under it
+  // (SharePoint scans the index's matches before paging): a range spanning more items fails however it is
+  // paged.
+  if (filter && all.length > listViewThreshold && matching.length > listViewThreshold) {
+    fail(
+      graphError(
+        500,
+        'generalException',
+        'The attempted operation is prohibited because it exceeds the list view threshold.',
+      ),
+    );
+  }
 
   const keyOf = (item: ItemRec): unknown[] => [...orders.map((o) => sortValue(item, o.column)), item.id];
   const compareKeys = (a: unknown[], b: unknown[]): number => {

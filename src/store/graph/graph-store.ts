@@ -29,6 +29,9 @@ import {
 import { AuditColumns, columnName } from './lists';
 import { UnitWriter } from './units';
 
+/** Seqs per read of the audit trail: under SharePoint's list view threshold (5,000 items). */
+const AUDIT_WINDOW = 4000;
+
 /**
  * The store on SharePoint lists through Microsoft Graph. Reads issued together share one `$batch`;
  * a unit is one `$batch` chain (units.ts); versions are the items' eTags.
@@ -110,18 +113,34 @@ export class GraphStore implements Store {
       }
       const from = query.from === undefined ? undefined : normaliseDate(query.from);
       const to = query.to === undefined ? undefined : normaliseDate(query.to);
-      const clauses = [
-        ...(query.afterSeq === undefined ? [] : [`fields/${AuditColumns.seq} gt ${query.afterSeq}`]),
+      const byTime = [
         ...(from === undefined ? [] : [`fields/${AuditColumns.at} ge ${quote(floorSecond(from))}`]),
         ...(to === undefined ? [] : [`fields/${AuditColumns.at} lt ${quote(ceilSecond(to))}`]),
       ];
+      // SharePoint refuses a filter that spans more items than the list view threshold (5,000), however
+      // it is paged: the trail is read in windows of seq that each hold fewer. Seqs have no gaps, so
+      // without a time filter a window that stops short of its end is the last; with one (which thins the
+      // windows out), they run to the tail.
+      const last = byTime.length ? ((await this.ctx.readTail())?.seq ?? 0) : undefined;
       const out: AuditEvent[] = [];
-      for await (const items of this.eventPages(clauses.join(' and ') || undefined, query.limit)) {
-        for (const { event } of items) {
-          const at = normaliseDate(event.at);
-          if ((from === undefined || at >= from) && (to === undefined || at < to)) out.push(event);
+      for (let after = query.afterSeq ?? 0; last === undefined || after < last; after += AUDIT_WINDOW) {
+        const filter = [
+          `fields/${AuditColumns.seq} gt ${after}`,
+          `fields/${AuditColumns.seq} le ${after + AUDIT_WINDOW}`,
+          ...byTime,
+        ].join(' and ');
+        const left = query.limit === undefined ? undefined : query.limit - out.length;
+        let highest = after;
+        for await (const items of this.eventPages(filter, left)) {
+          for (const { event } of items) {
+            highest = Math.max(highest, event.seq);
+            const at = normaliseDate(event.at);
+            if ((from === undefined || at >= from) && (to === undefined || at < to)) out.push(event);
+          }
+          if (query.limit !== undefined && out.length >= query.limit) break;
         }
         if (query.limit !== undefined && out.length >= query.limit) break;
+        if (last === undefined && highest < after + AUDIT_WINDOW) break;
       }
       return query.limit === undefined ? out : out.slice(0, query.limit);
     },
