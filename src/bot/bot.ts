@@ -8,7 +8,7 @@ import { ActivityTypes, CardFactory, TurnContext } from 'botbuilder';
 import type { Deps } from '../workflow';
 import type { AdaptiveCard } from './cards/types';
 import { ExecuteInvoke, SearchInvoke } from './activity';
-import { keepReference, Reference } from './conversations';
+import { dropReference, keepReference, Reference } from './conversations';
 import './handlers/children';
 import './handlers/requests';
 import { intentOf } from './intents';
@@ -46,6 +46,22 @@ export async function onTurn(
 ) {
   const a = ctx.activity;
   const staff = await staffOf(deps, a.from ?? {}, staffMap);
+  const botGone =
+    (a.type === ActivityTypes.InstallationUpdate && /^remove/.test(a.action ?? '')) ||
+    (a.type === ActivityTypes.ConversationUpdate &&
+      (a.membersRemoved ?? []).some((m) => m.id === a.recipient?.id));
+  if (botGone) {
+    // The app was removed, or the bot taken out of this chat: the reference is forgotten, never kept again
+    // from this event. Others who met the bot here are forgotten when the connector first refuses them.
+    if (staff && a.conversation?.id) await dropReference(deps, staff.id, a.conversation.id);
+    return;
+  }
+  // People who left a chat are not written to there again.
+  if (a.type === ActivityTypes.ConversationUpdate && a.conversation?.id)
+    for (const m of a.membersRemoved ?? []) {
+      const left = await staffOf(deps, m, staffMap);
+      if (left) await dropReference(deps, left.id, a.conversation.id);
+    }
   // References are kept from messages and installs, not from card clicks: an invoke writes only what its verb does.
   if (staff && a.type !== ActivityTypes.Invoke) {
     const ref = Reference.safeParse(TurnContext.getConversationReference(a));
@@ -58,6 +74,7 @@ export async function onTurn(
       deps,
       staff,
       userId: a.from.id,
+      conversationType: a.conversation?.conversationType ?? 'personal',
       activityId: a.id ?? randomUUID(),
       automatic,
       outbox,

@@ -63,6 +63,57 @@ export async function keepReference(deps: Deps, staffId: string, ref: Reference)
   memo.set(memoKey, h);
 }
 
+/** A member of staff's kept conversations: their personal chat, and another where they met the bot. */
+export async function keptOf(deps: Deps, staffId: string): Promise<Kept> {
+  const found = await deps.store.get('conversation', staffId);
+  const kept = found ? Kept.safeParse(found.record.reference) : undefined;
+  return kept?.success ? kept.data : {};
+}
+
+/**
+ * Forgets a conversation of a member of staff: the app was removed, the bot taken out of the chat, or the
+ * connector answered 403/404 for it. Only the slot holding that conversation is cleared.
+ */
+export async function dropReference(deps: Deps, staffId: string, conversationId: string): Promise<boolean> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const found = await deps.store.get('conversation', staffId);
+    if (!found) return false;
+    const parsed = Kept.safeParse(found.record.reference);
+    const kept = parsed.success ? parsed.data : {};
+    const next: Kept = {
+      ...(kept.personal && kept.personal.conversation.id !== conversationId
+        ? { personal: kept.personal }
+        : {}),
+      ...(kept.other && kept.other.conversation.id !== conversationId ? { other: kept.other } : {}),
+    };
+    if (hash(next) === hash(kept)) return false;
+    const r = await deps.store.commit({
+      key: `conversation:${staffId}:drop:${hash(next)}:${found.version}`,
+      at: deps.clock().toISOString(),
+      writes: [
+        {
+          kind: 'conversation',
+          record: {
+            id: staffId,
+            reference: JSON.parse(JSON.stringify(next)) as never,
+            updatedAt: deps.clock().toISOString(),
+          },
+          ifVersion: found.version,
+        },
+      ],
+      audit: [],
+    });
+    if (r.status !== 'conflict') {
+      // The memo must not hold the dropped reference back from being kept again.
+      const memo = seen.get(deps);
+      memo?.delete(`${staffId}:true`);
+      memo?.delete(`${staffId}:false`);
+      return true;
+    }
+  }
+  return false;
+}
+
 /** Where to write to a member of staff: their personal chat, else another conversation they met the bot in. */
 export async function referenceOf(deps: Deps, staffId: string): Promise<Reference | undefined> {
   const found = await deps.store.get('conversation', staffId);
@@ -87,6 +138,25 @@ export async function cardCopies(deps: Deps, requestId: string): Promise<Copy[]>
   const found = await deps.store.get('card', requestId);
   const parsed = found ? Copies.safeParse(found.record.copies) : undefined;
   return parsed?.success ? parsed.data : [];
+}
+
+/** Forgets copies of a request's approval card in a conversation that has gone. */
+export async function dropCardCopies(deps: Deps, requestId: string, conversationId: string): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const found = await deps.store.get('card', requestId);
+    if (!found) return;
+    const before = Copies.safeParse(found.record.copies);
+    const all = (before.success ? before.data : []).filter(
+      (c) => c.reference.conversation.id !== conversationId,
+    );
+    const r = await deps.store.commit({
+      key: `cards:${requestId}:drop:${hash(all)}:${found.version}`,
+      at: deps.clock().toISOString(),
+      writes: [{ kind: 'card', record: { id: requestId, copies: all as never }, ifVersion: found.version }],
+      audit: [],
+    });
+    if (r.status !== 'conflict') return;
+  }
 }
 
 /** Adds sent copies of a request's approval card (optimistic, retried on a concurrent add). */

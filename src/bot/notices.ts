@@ -5,10 +5,13 @@
  */
 import { z } from 'zod';
 import type { Deps } from '../workflow';
-import { referenceOf } from './conversations';
+import { channelUserId } from './conversations';
+import { deliver, serviceManagers } from './deliver';
+import { nameOf } from './reads';
+import { pointerCard } from './views/approval-card';
 import { escalateDecision } from './handlers/request-cards';
 import type { Outbox } from './outbox';
-import { noticeCard } from './views/conversation-cards';
+import { neutralNoticeCard, noticeCard } from './views/conversation-cards';
 
 const NoticeDetails = z.object({
   kind: z.string(),
@@ -52,11 +55,22 @@ export async function deliverNotices(
       sent += await escalateDecision(deps, outbox, n.data.requestId, n.data.to, card, n.data.text);
       continue;
     }
+    const title = TITLES[n.data.kind] ?? 'Notice';
     for (const to of n.data.to) {
-      const ref = await referenceOf(deps, to);
-      if (!ref) continue;
-      if (await outbox.send(ref, card, { what: `the notice ${n.data.kind} (audit event ${e.seq})`, to }))
-        sent++;
+      const d = await deliver(deps, outbox, {
+        staffId: to,
+        card,
+        about: `the notice ${n.data.kind} (audit event ${e.seq})`,
+        pointer: n.data.requestId
+          ? pointerCard(n.data.requestId, [await channelUserId(deps, to)])
+          : neutralNoticeCard(await nameOf(deps, to)),
+        unreachable: {
+          tell: await serviceManagers(deps),
+          about: `A notice for them could not be delivered: “${title}”.`,
+          key: `notice:${e.seq}`,
+        },
+      });
+      if (d && 'activityId' in d) sent++;
     }
   }
   const last = events.at(-1);

@@ -1,34 +1,64 @@
 /**
- * Proactive messages: send a card to a kept conversation, or update a card sent before. Work that follows a
- * turn (updating other copies, telling the requester, sending approval cards) runs here after the turn is
+ * Proactive messages: send a card to a kept conversation, update a card sent before, or open a personal chat
+ * with someone met elsewhere. Every call waits for a slot under Teams' rate limits (throttle.ts). Throttling
+ * (429), the channel's own faults (5xx) and no answer are tried again with backoff, Retry-After honoured; a
+ * 403 or 404 (the person blocked the bot, the bot is no longer in the conversation, the conversation is gone)
+ * is thrown as `ConversationGone` for the caller to follow; any other refusal (413 too large) is logged with
+ * what it was and to whom, and not tried again. Work that follows a turn runs here after the turn is
  * answered, never inside it; `settled()` lets tests and shutdown wait for it.
  */
-import { CardFactory, MessageFactory, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import {
+  CardFactory,
+  MessageFactory,
+  type CloudAdapter,
+  type ConversationParameters,
+  type ConversationReference,
+  type TurnContext,
+} from 'botbuilder';
 import { backoffMs, sleep, type RetryPolicy } from '../util/retry';
 import type { AdaptiveCard } from './cards/types';
 import type { Reference } from './conversations';
+import { PER_CONVERSATION, PER_TENANT, scaled, Throttle, type Window } from './throttle';
 
 export type Task = () => Promise<void>;
 
 /** What a message is and for whom, for the log when it cannot be sent (ids and kinds, never content). */
 export type About = { what: string; to: string };
 
-/** Teams throttling (429), its own faults (5xx) and no answer are tried again; a refusal (404 gone, 403,
- * 413 too large) is not. */
+/** The connector refused a conversation for good: blocked by the person, bot removed, conversation gone. */
+export class ConversationGone extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly conversationId: string,
+  ) {
+    super(`the conversation is no longer open to Overt (${status}${code ? ` ${code}` : ''})`);
+  }
+}
+
+/** Teams throttling (429), its own faults (5xx) and no answer are tried again; a refusal is not. */
 const SEND_RETRY: RetryPolicy = { attempts: 4, baseMs: 500, maxMs: 8000 };
 
-type SendFailure = { status?: number; message: string; retryAfterMs?: number };
+type SendFailure = { status?: number; code: string; message: string; retryAfterMs?: number };
 
 function failureOf(err: unknown): SendFailure {
   const e = err as {
     statusCode?: number;
+    code?: string;
     message?: string;
-    response?: { headers?: { get?: (n: string) => string | undefined } };
+    response?: { headers?: { get?: (n: string) => string | undefined }; bodyAsText?: string | null };
   };
   const raw = e.response?.headers?.get?.('retry-after');
   const seconds = raw === undefined ? NaN : Number(raw);
+  let code = '';
+  try {
+    code = (JSON.parse(e.response?.bodyAsText ?? '{}') as { error?: { code?: string } }).error?.code ?? '';
+  } catch {
+    code = '';
+  }
   return {
     ...(e.statusCode === undefined ? {} : { status: e.statusCode }),
+    code: code || (typeof e.code === 'string' ? e.code : ''),
     message: (e.message ?? String(err)).split('\n')[0]!.slice(0, 200),
     ...(Number.isFinite(seconds) ? { retryAfterMs: seconds * 1000 } : {}),
   };
@@ -37,36 +67,56 @@ function failureOf(err: unknown): SendFailure {
 export class Outbox {
   private readonly running = new Set<Promise<void>>();
 
+  private readonly throttle = new Throttle();
+
+  private readonly perConversation: Window[];
+
+  private readonly perTenant: Window[];
+
   constructor(
     private readonly adapter: CloudAdapter,
     private readonly appId: string,
     private readonly log: (s: string) => void,
-  ) {}
+    rates: { perConversation?: number; perTenant?: number } = {},
+  ) {
+    this.perConversation = scaled(PER_CONVERSATION, rates.perConversation ?? 5);
+    this.perTenant = scaled(PER_TENANT, rates.perTenant ?? 40);
+  }
 
-  /** Sends a card; the new message's id, or undefined if the channel refused it. Throttling and the
-   * channel's own faults are tried again with backoff (Retry-After honoured); a failure is logged with
-   * what it was and to whom. */
-  async send(ref: Reference, card: AdaptiveCard, about?: About): Promise<string | undefined> {
-    const who =
-      about?.to ?? `conversation ${String((ref as { conversation?: { id?: string } }).conversation?.id)}`;
+  /** One call to the connector for a conversation, under the rules above; false if refused (logged). */
+  private async call(
+    ref: Reference,
+    work: (ctx: TurnContext) => Promise<void>,
+    about?: About,
+  ): Promise<boolean> {
+    const who = about?.to ?? `conversation ${ref.conversation.id}`;
     const what = about?.what ?? 'a card';
     for (let attempt = 0; ; attempt++) {
-      let id: string | undefined;
+      await this.throttle.take([
+        [`c:${ref.conversation.id}`, this.perConversation],
+        [`t:${ref.conversation.tenantId ?? ''}`, this.perTenant],
+      ]);
+      // The adapter's turn error handler would swallow a failure inside the callback: keep it and act here.
       let failure: SendFailure | undefined;
       await this.adapter.continueConversationAsync(
         this.appId,
         ref as unknown as ConversationReference,
         async (ctx) => {
           try {
-            const r = await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
-            id = r?.id;
+            await work(ctx);
           } catch (err) {
             failure = failureOf(err);
           }
         },
       );
       const f = failure as SendFailure | undefined;
-      if (!f) return id;
+      if (!f) return true;
+      if (f.status === 403 || f.status === 404) {
+        this.log(
+          `bot: could not send ${what} to ${who} (${f.status}: ${f.code || f.message}): the conversation is gone`,
+        );
+        throw new ConversationGone(f.status, f.code, ref.conversation.id);
+      }
       const transient = f.status === undefined || f.status === 429 || f.status >= 500;
       if (transient && attempt + 1 < SEND_RETRY.attempts) {
         const wait = backoffMs(attempt, SEND_RETRY, f.retryAfterMs ?? 0);
@@ -79,14 +129,28 @@ export class Outbox {
       this.log(
         `bot: could not send ${what} to ${who} (${f.status ?? 'no answer'}: ${f.message})${transient ? ` after ${attempt + 1} attempts` : ''}`,
       );
-      return undefined;
+      return false;
     }
   }
 
-  async update(ref: Reference, activityId: string, card: AdaptiveCard): Promise<void> {
-    await this.adapter.continueConversationAsync(
-      this.appId,
-      ref as unknown as ConversationReference,
+  /** Sends a card; the new message's id, or undefined if the channel refused it (logged). Throws
+   * `ConversationGone` on 403/404. */
+  async send(ref: Reference, card: AdaptiveCard, about?: About): Promise<string | undefined> {
+    let id: string | undefined;
+    const ok = await this.call(
+      ref,
+      async (ctx) => {
+        const r = await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+        id = r?.id;
+      },
+      about,
+    );
+    return ok ? id : undefined;
+  }
+
+  async update(ref: Reference, activityId: string, card: AdaptiveCard, about?: About): Promise<void> {
+    await this.call(
+      ref,
       async (ctx) => {
         await ctx.updateActivity({
           type: 'message',
@@ -95,7 +159,49 @@ export class Outbox {
           attachments: [CardFactory.adaptiveCard(card)],
         });
       },
+      about ?? { what: `an update of message ${activityId}`, to: `conversation ${ref.conversation.id}` },
     );
+  }
+
+  /**
+   * Opens a personal chat with the person of a reference kept from a group chat or channel (Teams allows it
+   * when the app is installed where the two met); the new chat's reference, or undefined if Teams refused.
+   */
+  async openPersonal(ref: Reference): Promise<Reference | undefined> {
+    const user = ref.user;
+    if (!user) return undefined;
+    await this.throttle.take([[`t:${ref.conversation.tenantId ?? ''}`, this.perTenant]]);
+    const tenantId = ref.conversation.tenantId;
+    const params = {
+      isGroup: false,
+      bot: ref.bot,
+      members: [{ id: user.id, ...(user.name ? { name: user.name } : {}) }],
+      ...(tenantId ? { tenantId, channelData: { tenant: { id: tenantId } } } : {}),
+    } as unknown as ConversationParameters;
+    let conversationId: string | undefined;
+    try {
+      await this.adapter.createConversationAsync(
+        this.appId,
+        ref.channelId,
+        ref.serviceUrl,
+        this.appId ? 'https://api.botframework.com' : '',
+        params,
+        async (ctx) => {
+          conversationId = ctx.activity.conversation?.id;
+        },
+      );
+    } catch (err) {
+      const f = failureOf(err);
+      this.log(
+        `bot: could not open a personal chat with ${user.id} (${f.status ?? 'no answer'}: ${f.code || f.message})`,
+      );
+      return undefined;
+    }
+    if (!conversationId) return undefined;
+    return {
+      ...ref,
+      conversation: { id: conversationId, conversationType: 'personal', ...(tenantId ? { tenantId } : {}) },
+    };
   }
 
   /** Runs tasks after a turn was answered; a failure is logged, not thrown (the turn's answer stands). */

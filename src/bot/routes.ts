@@ -17,6 +17,8 @@ export interface Turn {
   staff: Staff;
   /** The channel's id for this user (for a card's refresh list). */
   userId: string;
+  /** Where the person is: `personal`, or a chat others can read (`groupChat`, `channel`). */
+  conversationType: string;
   /** Unique per activity: part of the idempotency key of a decision. */
   activityId: string;
   /** A Universal Actions refresh Teams ran by itself, rather than a click. */

@@ -178,16 +178,12 @@ export function actionSet(actions: CardAction[], props: Props<ActionSet, 'action
 
 /**
  * Universal Actions refresh: Teams runs `action` for each listed user when they see the card, so each
- * gets their own view (the user-specific views). Throws on more than Teams' limit of listed users: that is a
- * programming error, since the caller picks who is listed (requester and approvers).
+ * gets their own view (the user-specific views). Teams lists at most 60 users: the caller gives them in order
+ * of need, and the first 60 distinct ones are kept. Anyone not listed still gets their own view from the
+ * card's own button (the same action, by hand), so a longer list costs a click, never a failure.
  */
 export function refresh(action: ExecuteAction, userIds: string[]): Refresh {
-  if (userIds.length > MAX_REFRESH_USERS) {
-    throw new RangeError(
-      `refresh lists ${userIds.length} users; Teams refreshes for at most ${MAX_REFRESH_USERS}`,
-    );
-  }
-  return { action, userIds: [...new Set(userIds)] };
+  return { action, userIds: [...new Set(userIds)].slice(0, MAX_REFRESH_USERS) };
 }
 
 export type CardOptions = {

@@ -1,13 +1,14 @@
 /** A child's summary, consent or notice, objections, and a person's own requests, from cards and chat. */
 import { raiseObjection, recordConsent } from '../../workflow';
 import { statusCard } from '../cards/status';
-import { referenceOf } from '../conversations';
-import { childSummary, findChild, igStaff, myRequests } from '../reads';
+import { deliver, serviceManagers } from '../deliver';
+import { childSummary, findChild, igStaff, myRequests, nameOf } from '../reads';
 import { onVerb, type Turn } from '../routes';
 import {
   childSummaryCard,
   consentCard,
   myRequestsCard,
+  neutralNoticeCard,
   noticeCard,
   objectionCard,
 } from '../views/conversation-cards';
@@ -107,10 +108,19 @@ onVerb('objection.raise', async (data, turn) => {
         `Objection recorded: case ${child.caseRef}`,
         `${turn.staff.name} recorded an objection raised by ${data.raisedBy} on ${data.raisedAt}. Every check on this child is stopped until information governance has dealt with it.`,
       );
-      for (const id of await igStaff(turn.deps)) {
-        const ref = await referenceOf(turn.deps, id);
-        if (ref) await turn.outbox.send(ref, card);
-      }
+      const managers = await serviceManagers(turn.deps);
+      for (const id of await igStaff(turn.deps))
+        await deliver(turn.deps, turn.outbox, {
+          staffId: id,
+          card,
+          pointer: neutralNoticeCard(await nameOf(turn.deps, id)),
+          unreachable: {
+            tell: [turn.staff.id, ...managers],
+            about:
+              'An objection was recorded and information governance must deal with it: tell them another way.',
+            key: `objection:${child.id}:${data.formId}`,
+          },
+        });
     });
   return statusCard({
     title: `Objection recorded for ${child.caseRef}`,

@@ -1,34 +1,45 @@
 /** Sending and updating approval cards, and telling the requester: the work that follows a turn. */
 import type { Request } from '../../store/records';
 import type { Deps } from '../../workflow';
+import { MAX_REFRESH_USERS } from '../cards/build';
+import type { AdaptiveCard } from '../cards/types';
 import {
   addCardCopies,
   cardCopies,
   channelUserId,
-  referenceOf,
+  dropCardCopies,
   type Copy,
   type Reference,
 } from '../conversations';
-import type { AdaptiveCard } from '../cards/types';
-import type { Outbox } from '../outbox';
-import { approversOf, requestView } from '../reads';
-import { approvalBaseCard, requestStatusCard } from '../views/approval-card';
+import { deliver, serviceManagers } from '../deliver';
+import { ConversationGone, type Outbox } from '../outbox';
+import { approversOf, nameOf, requestView } from '../reads';
+import { approvalBaseCard, pointerCard, requestStatusCard } from '../views/approval-card';
 import { recordCheckCard } from '../views/record-check-card';
 
-/** The approvers and the requester, as the channel knows them: who a card's refresh lists. */
+/** Who a card's refresh lists, as the channel knows them: the requester first, then those who may decide.
+ * Teams refreshes for at most 60 (the builder keeps the first 60); anyone past that opens the card by hand. */
 export async function refreshUsers(deps: Deps, r: Request, approvers?: string[]): Promise<string[]> {
-  const ids = [...(approvers ?? (await approversOf(deps, r))), r.requesterId];
-  return Promise.all(ids.map((id) => channelUserId(deps, id)));
+  const ids = [r.requesterId, ...(approvers ?? (await approversOf(deps, r)))];
+  return Promise.all(ids.slice(0, MAX_REFRESH_USERS).map((id) => channelUserId(deps, id)));
 }
 
-export async function baseCardOf(deps: Deps, r: Request, approvers?: string[], note?: string) {
+/** The base approval card. In a personal chat it names the case reference; posted where others can read it
+ * (`shared`), nothing about the child at all. */
+export async function baseCardOf(
+  deps: Deps,
+  r: Request,
+  approvers?: string[],
+  note?: string,
+  shared = false,
+) {
   const [child, refreshUserIds] = await Promise.all([
-    deps.store.get('child', r.childId),
+    shared ? undefined : deps.store.get('child', r.childId),
     refreshUsers(deps, r, approvers),
   ]);
   return approvalBaseCard({
     requestId: r.id,
-    caseRef: child?.record.caseRef ?? 'unknown',
+    ...(shared ? {} : { caseRef: child?.record.caseRef ?? 'unknown' }),
     status: r.status,
     authority: r.authority,
     refreshUserIds,
@@ -36,37 +47,51 @@ export async function baseCardOf(deps: Deps, r: Request, approvers?: string[], n
   });
 }
 
-/** Sends a request's approval card to each conversation and keeps the copies sent, so a decision updates
- * them; how many were sent. */
+const waitingFor = (who: string) =>
+  `A request is waiting for ${who} to decide it: ask them to open Overt in Teams again, or ask another approver.`;
+
+/** Sends a request's approval card to each person (one copy per conversation: the base card in their
+ * personal chat, the neutral one where others can read it) and keeps the copies, so a decision updates them;
+ * whoever cannot be reached is named to the requester and the service managers. How many were sent. */
 async function sendKeptCopies(
   deps: Deps,
   outbox: Outbox,
-  requestId: string,
-  refs: Reference[],
-  card: AdaptiveCard,
+  r: Request,
+  to: string[],
+  approvers: string[],
+  note?: string,
 ): Promise<number> {
+  const [card, shared, managers, before] = await Promise.all([
+    baseCardOf(deps, r, approvers, note),
+    baseCardOf(deps, r, approvers, note, true),
+    serviceManagers(deps),
+    cardCopies(deps, r.id),
+  ]);
+  const sentTo = new Set(before.map((c) => c.reference.conversation.id));
   const copies: Copy[] = [];
-  for (const ref of refs) {
-    const activityId = await outbox.send(ref, card);
-    if (activityId) copies.push({ reference: ref, activityId });
+  for (const staffId of to) {
+    const d = await deliver(deps, outbox, {
+      staffId,
+      card,
+      pointer: shared,
+      openPersonal: false,
+      sentTo,
+      unreachable: {
+        tell: [r.requesterId, ...managers],
+        about: waitingFor(await nameOf(deps, staffId)),
+        key: `approval:${r.id}:${r.status}`,
+      },
+    });
+    if (d && 'activityId' in d) copies.push({ reference: d.ref, activityId: d.activityId });
   }
-  if (copies.length) await addCardCopies(deps, requestId, copies);
+  if (copies.length) await addCardCopies(deps, r.id, copies);
   return copies.length;
 }
 
-/** Sends the base approval card to each approver's conversation (once per conversation) and keeps the copies. */
+/** Sends the base approval card to each approver and keeps the copies. */
 export async function sendApprovalCards(deps: Deps, outbox: Outbox, r: Request): Promise<void> {
   const approvers = await approversOf(deps, r);
-  const card = await baseCardOf(deps, r, approvers);
-  const sentTo = new Set((await cardCopies(deps, r.id)).map((c) => c.reference.conversation.id));
-  const refs: Reference[] = [];
-  for (const id of approvers) {
-    const ref = await referenceOf(deps, id);
-    if (!ref || sentTo.has(ref.conversation.id)) continue;
-    sentTo.add(ref.conversation.id);
-    refs.push(ref);
-  }
-  await sendKeptCopies(deps, outbox, r.id, refs, card);
+  await sendKeptCopies(deps, outbox, r, approvers, approvers);
 }
 
 /**
@@ -86,26 +111,47 @@ export async function escalateDecision(
   const r = (await deps.store.get('request', requestId))?.record;
   if (!r || !['pending', 'escalated'].includes(r.status)) return 0;
   const approvers = await approversOf(deps, r);
-  const toApprovers: Reference[] = [];
   let sent = 0;
-  for (const id of to) {
-    const ref = await referenceOf(deps, id);
-    if (!ref) continue;
-    if (approvers.includes(id)) toApprovers.push(ref);
-    else if (await outbox.send(ref, notice)) sent++;
+  for (const id of to.filter((id) => !approvers.includes(id))) {
+    const d = await deliver(deps, outbox, { staffId: id, card: notice, pointer: pointerCard(r.id, []) });
+    if (d && 'activityId' in d) sent++;
   }
-  const card = await baseCardOf(deps, r, approvers, waited);
-  return sent + (await sendKeptCopies(deps, outbox, r.id, toApprovers, card));
+  const toApprovers = to.filter((id) => approvers.includes(id));
+  // The copies already sent are not sent again; an escalation is a new copy in each of their chats.
+  const copies: Copy[] = [];
+  const [card, shared] = await Promise.all([
+    baseCardOf(deps, r, approvers, waited),
+    baseCardOf(deps, r, approvers, waited, true),
+  ]);
+  const sentTo = new Set<string>();
+  for (const staffId of toApprovers) {
+    const d = await deliver(deps, outbox, { staffId, card, pointer: shared, openPersonal: false, sentTo });
+    if (d && 'activityId' in d) copies.push({ reference: d.ref, activityId: d.activityId });
+  }
+  if (copies.length) await addCardCopies(deps, r.id, copies);
+  return sent + copies.length;
 }
 
-/** Every copy of the approval card shows the request as it is now. */
+/** Every copy of the approval card shows the request as it is now; a copy in a conversation that has gone
+ * is forgotten. */
 export async function updateApprovalCards(deps: Deps, outbox: Outbox, requestId: string): Promise<void> {
   const copies = await cardCopies(deps, requestId);
   if (!copies.length) return;
   const r = (await deps.store.get('request', requestId))?.record;
   if (!r) return;
-  const card = await baseCardOf(deps, r);
-  for (const copy of copies) await outbox.update(copy.reference, copy.activityId, card);
+  const [card, shared] = await Promise.all([
+    baseCardOf(deps, r),
+    baseCardOf(deps, r, undefined, undefined, true),
+  ]);
+  for (const copy of copies) {
+    const personal = copy.reference.conversation.conversationType === 'personal';
+    try {
+      await outbox.update(copy.reference, copy.activityId, personal ? card : shared);
+    } catch (err) {
+      if (!(err instanceof ConversationGone)) throw err;
+      await dropCardCopies(deps, requestId, copy.reference.conversation.id);
+    }
+  }
 }
 
 const NOTES: Partial<Record<Request['status'], { text: string; tone: 'good' | 'warning' | 'attention' }>> = {
@@ -117,20 +163,35 @@ const NOTES: Partial<Record<Request['status'], { text: string; tone: 'good' | 'w
 };
 
 /** Tells the requester what became of their request (as it is now); after an approval, sends the
- * record-the-check card. */
+ * record-the-check card. In their personal chat only: where others can read it, a neutral pointer whose
+ * refresh shows the requester their own view. Nobody reachable: the service managers are told. */
 export async function tellRequester(deps: Deps, outbox: Outbox, request: Request): Promise<void> {
-  const ref = await referenceOf(deps, request.requesterId);
-  if (!ref) return;
   const found = await deps.store.get('request', request.id);
   const view = found && (await requestView(deps, found));
   if (!found || !view) return;
   const r = found.record;
   const note = NOTES[r.status];
-  await outbox.send(
-    ref,
-    requestStatusCard(view, await refreshUsers(deps, r), { requester: true, ...(note ? { note } : {}) }),
-  );
-  if (r.status === 'approved') await outbox.send(ref, recordCheckCard(checkCardInput(view, deps.clock())));
+  const users = await refreshUsers(deps, r);
+  const d = await deliver(deps, outbox, {
+    staffId: r.requesterId,
+    card: requestStatusCard(view, users, { requester: true, ...(note ? { note } : {}) }),
+    pointer: pointerCard(r.id, [await channelUserId(deps, r.requesterId)]),
+    unreachable: {
+      tell: await serviceManagers(deps),
+      about: `Their request has been ${r.status.replace(/-/g, ' ')}; they should open Overt in Teams to see it.`,
+      key: `requester:${r.id}:${r.status}`,
+    },
+  });
+  if (r.status === 'approved' && d && 'activityId' in d && !d.shared)
+    await trySendCheckCard(outbox, d.ref, recordCheckCard(checkCardInput(view, deps.clock())));
+}
+
+async function trySendCheckCard(outbox: Outbox, ref: Reference, card: AdaptiveCard): Promise<void> {
+  try {
+    await outbox.send(ref, card);
+  } catch (err) {
+    if (!(err instanceof ConversationGone)) throw err;
+  }
 }
 
 export function checkCardInput(

@@ -126,18 +126,24 @@ async function requestCard(
   requestId: string,
   note?: { text: string; tone: 'good' | 'warning' | 'attention' },
   given?: { found: Versioned<'request'>; known: ViewKnown },
+  knownApprovers?: string[],
 ): Promise<AdaptiveCard> {
   const found = given?.found ?? (await turn.deps.store.get('request', requestId));
   if (!found) return errorCard('No such request', `requestId: Overt has no request "${requestId}".`);
   const r = found.record;
   const tp = given?.known.profile ? undefined : await teamAndProfile(turn.deps, r.teamId);
   const profile = given?.known.profile ?? tp?.profile;
-  const approvers = await approversOf(turn.deps, r, profile);
+  const approvers = knownApprovers ?? (await approversOf(turn.deps, r, profile));
   const who = await standing(turn.deps, turn.staff, r, approvers);
   if (who === 'outsider')
     return errorCard(
       'Not a request of your team',
       'requestId: this request belongs to another team; nothing was done.',
+    );
+  if (who === 'team')
+    return errorCard(
+      'Not yours to see',
+      'This request is shown only to the person who asked and to those who may decide it; nothing was done.',
     );
   const known: ViewKnown = { ...given?.known, ...(profile ? { profile } : {}) };
   const [view, users] = await Promise.all([
@@ -149,7 +155,52 @@ async function requestCard(
   return requestStatusCard(view, users, { requester: who === 'requester', ...(note ? { note } : {}) });
 }
 
-onVerb('request.refresh', (data, turn) => requestCard(turn, data.requestId));
+/**
+ * A card's Open, or the refresh Teams runs for the people a card lists: the details only to the requester and
+ * to those who may decide. Anyone else — a colleague in the channel where the card was posted — is told it
+ * is not theirs to see. Every reveal by hand, every reveal where others can read the conversation, and every
+ * refusal is an audit event.
+ */
+onVerb('request.refresh', async (data, turn) => {
+  const found = await turn.deps.store.get('request', data.requestId);
+  if (!found) return requestCard(turn, data.requestId);
+  const r = found.record;
+  const tp = await teamAndProfile(turn.deps, r.teamId);
+  const approvers = await approversOf(turn.deps, r, tp?.profile);
+  const who = await standing(turn.deps, turn.staff, r, approvers);
+  const entitled = who === 'requester' || who === 'approver';
+  if (!entitled || !turn.automatic || turn.conversationType !== 'personal')
+    await auditView(turn, r.id, entitled ? 'allow' : 'refuse', who);
+  if (!entitled)
+    return errorCard(
+      'Not yours to see',
+      who === 'outsider'
+        ? 'requestId: this request belongs to another team; nothing was shown.'
+        : 'This request is shown only to the person who asked and to those who may decide it.',
+    );
+  return requestCard(turn, data.requestId, undefined, undefined, approvers);
+});
+
+async function auditView(turn: Turn, requestId: string, outcome: 'allow' | 'refuse', who: string) {
+  await turn.deps.store.commit({
+    key: `view:${requestId}:${turn.staff.id}:${turn.activityId}`,
+    at: turn.deps.clock().toISOString(),
+    writes: [],
+    audit: [
+      {
+        actor: { id: turn.staff.id, role: turn.staff.role },
+        action: 'request.view',
+        target: { kind: 'request', id: requestId },
+        outcome,
+        details: {
+          via: turn.automatic ? 'card refresh' : 'card Open',
+          conversationType: turn.conversationType,
+          standing: who,
+        },
+      },
+    ],
+  });
+}
 
 const DONE: Record<'approve' | 'decline' | 'more-info', string> = {
   approve: 'You approved this request.',

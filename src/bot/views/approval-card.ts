@@ -30,19 +30,23 @@ function refreshFor(requestId: string, userIds: string[]): Refresh {
   return refreshOf(act('request.refresh', 'Refresh', { requestId }), userIds);
 }
 
-/** The base card: safe to show anyone who can see the message. */
+/** The base card: safe to show anyone who can see the message. Without a case reference (posted where others
+ * than the requester and the deciders can read it) it says nothing about the child at all. */
 export function approvalBaseCard(input: {
   requestId: string;
-  caseRef: string;
+  caseRef?: string;
   status: RequestView['status'];
   authority: string;
   refreshUserIds: string[];
   /** A line above it, e.g. how long it has waited (nothing about the request itself). */
   note?: string;
 }): AdaptiveCard {
+  const title = input.caseRef
+    ? `Request to view public social media: case ${input.caseRef}`
+    : 'A request in Overt';
   const body: CardElement[] = [
     ...(input.note ? [container([textBlock(input.note, { weight: 'bolder' })], { style: 'warning' })] : []),
-    heading(`Request to view public social media: case ${input.caseRef}`),
+    heading(title),
     factSet([fact('State', STATUS_WORDS[input.status]), fact('Needs', words(input.authority))]),
     textBlock(
       'The details are shown only to the requester and to those who may decide. Open the card to see your view.',
@@ -52,8 +56,29 @@ export function approvalBaseCard(input: {
   return card(body, {
     actions: [act('request.refresh', 'Open', { requestId: input.requestId })],
     refresh: refreshFor(input.requestId, input.refreshUserIds),
-    fallbackText: `Request for case ${input.caseRef}: ${STATUS_WORDS[input.status]}`,
+    fallbackText: input.caseRef
+      ? `Request for case ${input.caseRef}: ${STATUS_WORDS[input.status]}`
+      : `A request in Overt: ${STATUS_WORDS[input.status]}`,
   });
+}
+
+/** A neutral pointer, posted where others can read it instead of a card about a child: the people listed see
+ * their own view (refresh); anyone else who opens it is told it is not theirs to see. */
+export function pointerCard(requestId: string, refreshUserIds: string[]): AdaptiveCard {
+  return card(
+    [
+      heading('Overt has an update for you'),
+      textBlock(
+        'It is shown only to the person it is for. Open it to see it, or open your personal chat with Overt.',
+        { isSubtle: true, size: 'small' },
+      ),
+    ],
+    {
+      actions: [act('request.refresh', 'Open', { requestId })],
+      refresh: refreshFor(requestId, refreshUserIds),
+      fallbackText: 'Overt has an update for you',
+    },
+  );
 }
 
 function details(r: RequestView): CardElement[] {

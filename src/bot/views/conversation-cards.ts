@@ -178,3 +178,20 @@ export function noticeCard(title: string, text: string, requestId?: string): Ada
     fallbackText: `${title}: ${text}`,
   });
 }
+
+/** Posted where others can read it instead of a notice about a child: says only that there is one. */
+export function neutralNoticeCard(name: string): AdaptiveCard {
+  return card(
+    [
+      heading(`Overt has a notice for ${name}`),
+      textBlock(
+        'It is about a child’s record, so it is not shown here: open your personal chat with Overt, or the Overt tab.',
+        {
+          isSubtle: true,
+          size: 'small',
+        },
+      ),
+    ],
+    { fallbackText: `Overt has a notice for ${name}` },
+  );
+}

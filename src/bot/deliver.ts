@@ -1,0 +1,158 @@
+/**
+ * Reaching a member of staff, following the conversation's life: their personal chat first; failing that, a
+ * personal chat opened from the group chat or channel where they met the bot; failing that, only a neutral
+ * pointer in that shared conversation (nothing about a child is posted where others can read it). A
+ * conversation the connector answers 403/404 for (ConversationBlockedByUser, BotNotInConversationRoster, a
+ * chat that has gone) is forgotten and the next way tried. When no way is left, the failure is an audit event
+ * and the people who can act (the requester, the service managers) are told, by name, what to do.
+ */
+import type { Deps } from '../workflow';
+import type { AdaptiveCard } from './cards/types';
+import { dropReference, keepReference, keptOf, type Reference } from './conversations';
+import { ConversationGone, type Outbox } from './outbox';
+import { nameOf } from './reads';
+import { noticeCard } from './views/conversation-cards';
+
+export type Delivery = {
+  staffId: string;
+  /** The card for the person's own chat. */
+  card: AdaptiveCard;
+  /** What it is, for the log when it cannot be sent (never content). */
+  about?: string;
+  /** What may be posted in a shared conversation instead: nothing about a child. None: nothing is posted there. */
+  pointer?: AdaptiveCard;
+  /** Whether to open a personal chat with someone met only in a shared conversation (default yes). A card
+   * whose refresh shows each listed person their own view in place (the approval card) need not. */
+  openPersonal?: boolean;
+  /** Conversations already written to in this round: one copy per conversation. */
+  sentTo?: Set<string>;
+  /** Who is told when the person cannot be reached, and what they should know (no child detail). */
+  unreachable?: { tell: string[]; about: string; key: string };
+};
+
+export type Delivered =
+  | { ref: Reference; activityId: string; shared: boolean }
+  | { already: Reference }
+  | { unreachable: true }
+  | undefined;
+
+type Sent = { activityId: string } | 'gone' | 'failed';
+
+async function trySend(
+  deps: Deps,
+  outbox: Outbox,
+  staffId: string,
+  ref: Reference,
+  card: AdaptiveCard,
+  log: (s: string) => void,
+  what = 'a card',
+): Promise<Sent> {
+  try {
+    const activityId = await outbox.send(ref, card, { what, to: staffId });
+    return activityId ? { activityId } : 'failed';
+  } catch (err) {
+    if (err instanceof ConversationGone) {
+      log(`bot: ${staffId}: ${err.message}; the conversation is forgotten`);
+      await dropReference(deps, staffId, ref.conversation.id);
+      return 'gone';
+    }
+    log(`bot: ${staffId}: not delivered: ${(err as Error).message}`);
+    return 'failed';
+  }
+}
+
+export async function deliver(
+  deps: Deps,
+  outbox: Outbox,
+  d: Delivery,
+  log: (s: string) => void = () => undefined,
+): Promise<Delivered> {
+  const kept = await keptOf(deps, d.staffId);
+  let transient = false;
+  const personal = async (ref: Reference): Promise<Delivered> => {
+    if (d.sentTo?.has(ref.conversation.id)) return { already: ref };
+    const r = await trySend(deps, outbox, d.staffId, ref, d.card, log, d.about);
+    if (typeof r === 'object') {
+      d.sentTo?.add(ref.conversation.id);
+      return { ref, activityId: r.activityId, shared: false };
+    }
+    if (r === 'failed') transient = true;
+    return undefined;
+  };
+  if (kept.personal) {
+    const done = await personal(kept.personal);
+    if (done) return done;
+  }
+  if (kept.other) {
+    const opened = d.openPersonal === false ? undefined : await outbox.openPersonal(kept.other);
+    if (opened) {
+      await keepReference(deps, d.staffId, opened);
+      const done = await personal(opened);
+      if (done) return done;
+    }
+    if (d.pointer) {
+      const ref = kept.other;
+      if (d.sentTo?.has(ref.conversation.id)) return { already: ref };
+      const r = await trySend(
+        deps,
+        outbox,
+        d.staffId,
+        ref,
+        d.pointer,
+        log,
+        d.about && `a pointer to ${d.about}`,
+      );
+      if (typeof r === 'object') {
+        d.sentTo?.add(ref.conversation.id);
+        return { ref, activityId: r.activityId, shared: true };
+      }
+      if (r === 'failed') transient = true;
+    }
+  }
+  // A connector that failed for a while is not a person out of reach: the failure is logged, nobody told.
+  if (transient || !d.unreachable) return undefined;
+  const left = await keptOf(deps, d.staffId);
+  if (left.personal || (left.other && d.pointer)) return undefined;
+  await unreachable(deps, outbox, d.staffId, d.unreachable, log);
+  return { unreachable: true };
+}
+
+/** The service managers: who is told when someone cannot be reached. */
+export async function serviceManagers(deps: Deps): Promise<string[]> {
+  return (await deps.store.query('staff', { where: { role: 'service-manager' } })).map((s) => s.record.id);
+}
+
+async function unreachable(
+  deps: Deps,
+  outbox: Outbox,
+  staffId: string,
+  u: NonNullable<Delivery['unreachable']>,
+  log: (s: string) => void,
+): Promise<void> {
+  const name = await nameOf(deps, staffId);
+  const tell = [...new Set(u.tell)].filter((id) => id !== staffId);
+  const told: string[] = [];
+  const card = noticeCard(
+    `Overt cannot reach ${name}`,
+    `${name} has removed or blocked the Overt app in Teams, or left the only chat Overt could use, so Overt cannot send them anything. ${u.about}`,
+  );
+  for (const id of tell) {
+    const r = await deliver(deps, outbox, { staffId: id, card, pointer: card }, log);
+    if (r && !('unreachable' in r)) told.push(id);
+  }
+  await deps.store.commit({
+    key: `bot-unreachable:${staffId}:${u.key}`,
+    at: deps.clock().toISOString(),
+    writes: [],
+    audit: [
+      {
+        actor: { id: 'overt-bot' },
+        action: 'bot.deliver',
+        target: { kind: 'staff', id: staffId },
+        outcome: 'unreachable',
+        details: { about: u.key, told },
+      },
+    ],
+  });
+  log(`bot: ${staffId} cannot be reached; told ${told.join(', ') || 'nobody (nobody reachable)'}`);
+}
