@@ -4,6 +4,7 @@ import { register as registerAudit } from './audit';
 import { register as registerMigrate } from './migrate';
 import { register as registerProvision } from './provision';
 import { register as registerService } from './service';
+import { register as registerOnboard } from './onboard';
 
 /** Builds the `overt` command. Each command group lives in its own file and registers itself here. */
 export function program(): Command {
@@ -18,6 +19,7 @@ export function program(): Command {
   registerProvision(cli);
   registerMigrate(cli);
   registerService(cli);
+  registerOnboard(cli);
   return cli;
 }
 

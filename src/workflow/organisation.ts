@@ -32,7 +32,8 @@ async function adminCommand<T>(
       { code: 'FORBIDDEN', message: 'only an administrator or service manager can change the organisation' },
     );
   const built = await build();
-  if (!built.ok) return built;
+  // A change refused for its content (a bad case-list row, an unknown profile or manager) is on the record.
+  if (!built.ok) return refuse(deps, c, { actor: who, action, target }, built.error);
   const r = await commit(
     deps,
     c,

@@ -161,7 +161,7 @@ it('a RIPA authorisation with a review date outside its period', async () => {
   expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'reviewAt' } });
 });
 
-it('a case list with bad rows names each line and reason, and imports nothing', async () => {
+it('a case list with bad rows names each line and reason, imports nothing, and audits the refusal', async () => {
   const csv = [
     'Case Reference,Name,Team,Worker',
     'CASE-101,J.D. (demo),notts,cm-notts',
@@ -170,7 +170,13 @@ it('a case list with bad rows names each line and reason, and imports nothing', 
     'CASE-103,S.T.,notts,cm-kent',
     'CASE-101,Again,notts,cm-notts',
   ].join('\n');
-  const r = await nothingWritten(() => importCaseList(w.deps, { key: w.key(), actorId: 'admin', csv }));
+  // No record is written; the refused import is one audit event (issue 19: the import is audited).
+  const before = { counts: await w.counts(), events: (await w.store.audit.list()).length };
+  const r = await importCaseList(w.deps, { key: w.key(), actorId: 'admin', csv });
+  expect(await w.counts()).toEqual(before.counts);
+  const events = (await w.store.audit.list()).slice(before.events);
+  expect(events).toHaveLength(1);
+  expect(events[0]).toMatchObject({ action: 'caselist.import', outcome: 'refuse', actor: { id: 'admin' } });
   expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'csv' } });
   if (!r.ok)
     expect(r.error.message.split('\n').slice(1)).toEqual([

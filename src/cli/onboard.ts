@@ -1,0 +1,299 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { CommanderError, Option, type Command } from 'commander';
+import { Role, type Staff, type Team } from '../store/records';
+import type { Store } from '../store/store';
+import { importCaseList, upsertStaff, upsertTeam, type Deps } from '../workflow';
+import { emailOf, openDirectory, type Directory, type DirectoryUser } from './directory';
+import { firstAdministrator } from './first-admin';
+import { openService } from './service';
+
+/**
+ * Onboarding a council: `overt admin init` (the first administrator, from OVERT_FIRST_ADMIN), `overt teams …`,
+ * `overt staff …` (people from Entra ID users or groups, looked up through Graph) and `overt children import`
+ * (the case system's CSV export, all or nothing). Every change goes through the workflow as the administrator
+ * named by --as (default OVERT_FIRST_ADMIN), so each is checked and audited like any other.
+ */
+
+function fail(exitCode: number, message: string): never {
+  process.stderr.write(`overt: ${message}\n`);
+  throw new CommanderError(exitCode, 'overt.onboard', message);
+}
+const out = (s: string) => process.stdout.write(`${s}\n`);
+const key = (what: string) => `cli:${what}:${randomUUID()}`;
+
+type Common = { data?: string; as?: string };
+
+async function withService<T>(
+  opts: Common,
+  run: (s: { store: Store; deps: Deps }) => Promise<T>,
+): Promise<T> {
+  const service = await openService(opts.data);
+  try {
+    return await run(service);
+  } finally {
+    await service.store.close();
+  }
+}
+
+let directoryForTests: Directory | undefined;
+/** Tests may hand the commands a directory; otherwise the Graph settings open one. */
+export function useDirectory(d: Directory | undefined): void {
+  directoryForTests = d;
+}
+function directory(): Directory {
+  if (directoryForTests) return directoryForTests;
+  const opened = openDirectory(process.env);
+  if (!opened.ok) return fail(2, `Entra ID: ${opened.message}`);
+  return opened.value;
+}
+
+/** The member of staff a person named on the command line is: a staff id, their email, or an Entra user. */
+async function staffFor(store: Store, who: string): Promise<Staff | undefined> {
+  const byId = await store.get('staff', who);
+  if (byId) return byId.record;
+  const byEmail = await store.query('staff', { where: { email: who }, limit: 1 });
+  if (byEmail[0]) return byEmail[0].record;
+  const user = await directory().user(who);
+  if (!user.ok) return undefined;
+  return (await store.get('staff', user.value.id))?.record;
+}
+
+async function actorOf(store: Store, opts: Common): Promise<string> {
+  const who = (opts.as ?? process.env.OVERT_FIRST_ADMIN ?? '').trim();
+  if (!who) return fail(2, '--as: who is making the change (an administrator); or set OVERT_FIRST_ADMIN');
+  const staff = await staffFor(store, who);
+  if (!staff) return fail(2, `--as ${who}: not a member of staff in Overt (run overt admin init first)`);
+  return staff.id;
+}
+
+const checked = <T>(
+  o: { ok: true; value: T } | { ok: false; error: { message: string } },
+  what: string,
+): T => (o.ok ? o.value : fail(1, `${what}: ${o.error.message}`));
+
+function commonOptions(c: Command): Command {
+  return c
+    .option('--data <dir>', 'data folder of the SQLite store (default: $OVERT_DATA, else ./.data)')
+    .option('--as <user>', 'the administrator making the change (default: $OVERT_FIRST_ADMIN)');
+}
+
+export function register(cli: Command): void {
+  const admin = cli.command('admin').description('the first administrator');
+  admin
+    .command('init')
+    .description(
+      'make the first administrator from OVERT_FIRST_ADMIN (an Entra user), while Overt has no staff',
+    )
+    .option('--data <dir>', 'data folder of the SQLite store (default: $OVERT_DATA, else ./.data)')
+    .option('--user <user>', 'the Entra user (sign-in name or object id) instead of OVERT_FIRST_ADMIN')
+    .action(async (opts: { data?: string; user?: string }) =>
+      withService(opts, async ({ deps }) => {
+        const env = opts.user ? { ...process.env, OVERT_FIRST_ADMIN: opts.user } : process.env;
+        try {
+          out(await firstAdministrator(deps, env, directory()));
+        } catch (err) {
+          fail(1, (err as Error).message);
+        }
+      }),
+    );
+
+  const teams = cli.command('teams').description('the teams and the policy profile each works under');
+  commonOptions(
+    teams
+      .command('add')
+      .description('create or update a team')
+      .argument('<id>', 'a short id, e.g. east')
+      .requiredOption('--name <name>', 'the team’s name, as staff know it')
+      .option('--profile <id>', 'the policy profile in force (default: OVERT_DEFAULT_PROFILE)')
+      .option('--manager <user...>', 'its managers (staff already added)'),
+  ).action(async (id: string, opts: Common & { name: string; profile?: string; manager?: string[] }) =>
+    withService(opts, async ({ store, deps }) => {
+      const actorId = await actorOf(store, opts);
+      const existing = (await store.get('team', id))?.record;
+      const managerIds: string[] = [];
+      for (const m of opts.manager ?? []) {
+        const s = await staffFor(store, m);
+        if (!s)
+          return fail(1, `--manager ${m}: not a member of staff in Overt (add them with overt staff add)`);
+        managerIds.push(s.id);
+      }
+      const team = checked(
+        await upsertTeam(deps, {
+          key: key('team'),
+          actorId,
+          team: {
+            id,
+            name: opts.name,
+            ...((opts.profile ?? existing?.profileId)
+              ? { profileId: opts.profile ?? existing!.profileId }
+              : {}),
+            managerIds: opts.manager ? managerIds : (existing?.managerIds ?? []),
+            ...(existing?.deputyIds ? { deputyIds: existing.deputyIds } : {}),
+          },
+        }),
+        `team ${id}`,
+      );
+      out(`team ${team.id}: ${team.name}, profile ${team.profileId}, ${team.managerIds.length} manager(s)`);
+    }),
+  );
+  commonOptions(
+    teams
+      .command('profile')
+      .description('give a team its policy profile')
+      .argument('<id>', 'the team')
+      .argument('<profile>', 'a profile id (overt policy list, or a custom one in OVERT_PROFILE_FILES)'),
+  ).action(async (id: string, profile: string, opts: Common) =>
+    withService(opts, async ({ store, deps }) => {
+      const actorId = await actorOf(store, opts);
+      const existing = (await store.get('team', id))?.record;
+      if (!existing) return fail(1, `team ${id}: no such team (overt teams list)`);
+      const team = checked(
+        await upsertTeam(deps, { key: key('team'), actorId, team: { ...existing, profileId: profile } }),
+        `team ${id}`,
+      );
+      out(`team ${team.id}: profile ${team.profileId}`);
+    }),
+  );
+  teams
+    .command('list')
+    .description('the teams, their profiles and managers')
+    .option('--data <dir>', 'data folder of the SQLite store (default: $OVERT_DATA, else ./.data)')
+    .action(async (opts: { data?: string }) =>
+      withService(opts, async ({ store }) => {
+        for (const { record: t } of await store.query('team', {})) {
+          const managers = await Promise.all(
+            t.managerIds.map(async (m) => (await store.get('staff', m))?.record.name ?? m),
+          );
+          out(`${t.id}\t${t.name}\t${t.profileId}\t${managers.join(', ') || '(no manager)'}`);
+        }
+      }),
+    );
+
+  const staff = cli
+    .command('staff')
+    .description('the staff: people from Entra ID, each with a role and teams');
+  commonOptions(
+    staff
+      .command('add')
+      .description(
+        'add or update staff from Entra ID users or a group (a team manager also becomes a manager of the team)',
+      )
+      .option('--user <user...>', 'Entra users: sign-in names or object ids')
+      .option('--group <id>', 'an Entra group: every user in it, nested groups included')
+      .addOption(
+        new Option('--role <role>', 'their role in Overt').choices(Role.options).makeOptionMandatory(),
+      )
+      .option('--team <id...>', 'their teams')
+      .option('--designated-officer', 'a designated officer (Camden)')
+      .option('--social-media-responsibility', 'responsible for social media checks (Kent)'),
+  ).action(
+    async (
+      opts: Common & {
+        user?: string[];
+        group?: string;
+        role: Staff['role'];
+        team?: string[];
+        designatedOfficer?: boolean;
+        socialMediaResponsibility?: boolean;
+      },
+    ) =>
+      withService(opts, async ({ store, deps }) => {
+        if (!opts.user?.length && !opts.group)
+          return fail(2, 'name the people: --user <user…> or --group <id>');
+        const actorId = await actorOf(store, opts);
+        const teamsById = new Map<string, Team>();
+        for (const t of opts.team ?? []) {
+          const team = (await store.get('team', t))?.record;
+          if (!team) return fail(1, `--team ${t}: no such team (overt teams add ${t} --name …)`);
+          teamsById.set(t, team);
+        }
+        const dir = directory();
+        const people: DirectoryUser[] = [];
+        for (const u of opts.user ?? []) {
+          const found = await dir.user(u);
+          if (!found.ok) return fail(1, found.message);
+          people.push(found.value);
+        }
+        if (opts.group) {
+          const found = await dir.groupUsers(opts.group);
+          if (!found.ok) return fail(1, found.message);
+          if (!found.value.users.length) return fail(1, `group ${found.value.name}: it has no users`);
+          people.push(...found.value.users);
+        }
+        for (const person of people) {
+          const existing = (await store.get('staff', person.id))?.record;
+          const email = emailOf(person);
+          const teamIds = [...new Set([...(existing?.teamIds ?? []), ...teamsById.keys()])];
+          const s = checked(
+            await upsertStaff(deps, {
+              key: key('staff'),
+              actorId,
+              staff: {
+                id: person.id,
+                name: person.displayName,
+                ...(email ? { email } : {}),
+                role: opts.role,
+                teamIds,
+                ...(opts.designatedOfficer ? { designatedOfficer: true } : {}),
+                ...(opts.socialMediaResponsibility ? { socialMediaResponsibility: true } : {}),
+              },
+            }),
+            person.displayName,
+          );
+          out(`${s.name}: ${s.role}${s.teamIds.length ? `, teams ${s.teamIds.join(', ')}` : ''}`);
+          if (opts.role === 'team-manager')
+            for (const team of teamsById.values()) {
+              const now = (await store.get('team', team.id))!.record;
+              if (now.managerIds.includes(s.id)) continue;
+              checked(
+                await upsertTeam(deps, {
+                  key: key('team'),
+                  actorId,
+                  team: { ...now, managerIds: [...now.managerIds, s.id] },
+                }),
+                `team ${team.id}`,
+              );
+              out(`  now a manager of ${now.name}`);
+            }
+        }
+      }),
+  );
+  staff
+    .command('list')
+    .description('the staff, their roles and teams')
+    .option('--data <dir>', 'data folder of the SQLite store (default: $OVERT_DATA, else ./.data)')
+    .action(async (opts: { data?: string }) =>
+      withService(opts, async ({ store }) => {
+        for (const { record: s } of await store.query('staff', {}))
+          out(`${s.name}\t${s.email ?? ''}\t${s.role}\t${s.teamIds.join(', ')}`);
+      }),
+    );
+
+  const children = cli.command('children').description('the children on the case list');
+  commonOptions(
+    children
+      .command('import')
+      .description(
+        'import the case system’s CSV export (case reference, name or initials, team, worker; optional platforms): all rows or none, every bad row named',
+      )
+      .argument('<csv>', 'the CSV file'),
+  ).action(async (file: string, opts: Common) =>
+    withService(opts, async ({ store, deps }) => {
+      let csv: string;
+      try {
+        csv = readFileSync(file, 'utf8');
+      } catch (err) {
+        return fail(
+          2,
+          `${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+        );
+      }
+      const actorId = await actorOf(store, opts);
+      const digest = createHash('sha256').update(csv).digest('hex').slice(0, 32);
+      const r = await importCaseList(deps, { key: `cli:children:${digest}`, actorId, csv });
+      if (!r.ok) return fail(1, `${file}: ${r.error.message.replace(/^csv: /, '')}`);
+      out(`${file}: ${r.value.created} children added, ${r.value.updated} updated`);
+    }),
+  );
+}
