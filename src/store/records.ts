@@ -78,6 +78,10 @@ export const Child = z.object({
   openObjectionId: Id.optional(),
   /** The start of the current assessment (002: one search per assessment). */
   assessmentStartedAt: IsoDate.optional(),
+  /** New on every unit that changes what the policy reads about this child (its record and every record
+   * about it): such a unit writes the child last, at the version read before the facts, so a verdict is
+   * kept only if the facts it was computed on are still the facts (issue 12, fault 2). */
+  stamp: Id.optional(),
 });
 export type Child = z.infer<typeof Child>;
 

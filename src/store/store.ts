@@ -52,7 +52,9 @@ export type CountRow<K extends Kind> = {
  * must not exist yet; absent means write whatever is there. Each record at most once per unit. */
 export type Write = { [K in Kind]: { kind: K; record: RecordOf<K>; ifVersion?: string | null } }[Kind];
 
-/** One command's effect: its writes and its audit events, all or nothing. */
+/** One command's effect: its writes and its audit events, all or nothing. A store without transactions
+ * (SharePoint) makes the writes visible one by one in the unit's order, each checked against its
+ * `ifVersion` as it lands, so a unit may end with a record that guards the others. */
 export type Unit = {
   /** Idempotency key: a unit whose key was committed before writes nothing and replays `result`. */
   key: string;
@@ -96,8 +98,13 @@ export interface AuditLog {
   eraseDetails(seqs: readonly number[]): Promise<number>;
 }
 
+/** `first`: this read is made before every read asked for after it in the same turn of the event loop
+ * (in a `Promise.all` after it, or chained on it), so the version it gives is no newer than what those
+ * reads see. An adapter whose reads are made when asked for (SQLite) does so anyway. */
+export type ReadOptions = { first?: boolean };
+
 export interface Store {
-  get<K extends Kind>(kind: K, id: string): Promise<Versioned<K> | undefined>;
+  get<K extends Kind>(kind: K, id: string, options?: ReadOptions): Promise<Versioned<K> | undefined>;
   /** Throws if a field used is not indexed for the kind: that is a programming error. */
   query<K extends Kind>(kind: K, query?: Query<K>): Promise<Versioned<K>[]>;
   count<K extends Kind>(kind: K, query?: CountQuery<K>): Promise<CountRow<K>[]>;

@@ -2,7 +2,13 @@ import { z } from 'zod';
 import type { Check, Request } from '../store/records';
 import {
   actor,
+  afresh,
   canActForTeam,
+  guardChild,
+  STALE,
+  staleChild,
+  type Cmd,
+  type Stale,
   cmdOf,
   commit,
   getOr,
@@ -63,6 +69,14 @@ export async function recordCheck(deps: Deps, input: RecordCheckInput): Promise<
   if (!parsed.ok) return parsed;
   const i = parsed.value;
   const c = cmdOf('check.record', i);
+  return afresh(() => recordOnce(deps, i, c));
+}
+
+async function recordOnce(
+  deps: Deps,
+  i: z.infer<typeof RecordCheckInput>,
+  c: Cmd,
+): Promise<Outcome<Recorded> | Stale> {
   const opened = await openRequestCommand<Recorded>(deps, c, i);
   if ('done' in opened) return opened.done;
   const { request, version } = opened;
@@ -76,10 +90,10 @@ export async function recordCheck(deps: Deps, input: RecordCheckInput): Promise<
   // the request named, else its requester — or a viewer the policy's viewing method allows (000 §13: the
   // team manager with social media responsibility checking on the case manager's behalf).
   const viewerId = i.viewerId ?? request.viewerId ?? request.requesterId;
-  // Everything else this needs, read together in one round trip.
+  // Everything else this needs, read together — the child's version before its records (`guardChild`).
   const [viewer, child, team, records, authoriser, settings] = await Promise.all([
     actor(deps, viewerId),
-    getOr(deps, 'child', request.childId, 'requestId'),
+    getOr(deps, 'child', request.childId, 'requestId', true),
     deps.store.get('team', request.teamId),
     childRecords(deps, request.childId),
     i.thirdPartyAuthorisedBy ? deps.store.get('staff', i.thirdPartyAuthorisedBy) : undefined,
@@ -214,6 +228,7 @@ export async function recordCheck(deps: Deps, input: RecordCheckInput): Promise<
     [
       { kind: 'check', record: check, ifVersion: null },
       { kind: 'request', record: updated, ifVersion: version },
+      guardChild(child.value.record, child.value.version),
     ],
     [
       {
@@ -230,5 +245,6 @@ export async function recordCheck(deps: Deps, input: RecordCheckInput): Promise<
     ],
     value,
   );
+  if (staleChild(r)) return STALE;
   return 'conflict' in r ? fail('CONFLICT', 'the request changed meanwhile: look again') : r;
 }

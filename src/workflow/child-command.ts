@@ -2,7 +2,19 @@ import type { Profile } from '../policy/profile';
 import type { AuditDraft } from '../store/audit';
 import type { Child, Staff, Team } from '../store/records';
 import type { Write } from '../store/store';
-import { canActForTeam, cmdOf, commit, openChildCommand, refuse } from './context';
+import {
+  afresh,
+  canActForTeam,
+  cmdOf,
+  commit,
+  guardChild,
+  openChildCommand,
+  refuse,
+  STALE,
+  staleChild,
+  type Cmd,
+  type Stale,
+} from './context';
 import { fail, type Deps, type Failure, type Outcome } from './types';
 
 export interface ChildCtx {
@@ -35,6 +47,17 @@ export async function childCommand<T>(
 ): Promise<Outcome<T>> {
   // The key answers only this person's same command with the same input (`i` is the whole parsed input).
   const c = cmdOf(command, i);
+  return afresh(() => childCommandOnce(deps, i, c, action, allowed, step));
+}
+
+async function childCommandOnce<T>(
+  deps: Deps,
+  i: { key: string; actorId: string; childId: string },
+  c: Cmd,
+  action: string,
+  allowed: (staff: Staff, ctx: Omit<ChildCtx, 'staff'>) => string | undefined,
+  step: (ctx: ChildCtx) => Promise<ChildStep<T> | Failure> | ChildStep<T> | Failure,
+): Promise<Outcome<T> | Stale> {
   const opened = await openChildCommand<T>(deps, c, i, false);
   if ('done' in opened) return opened.done;
   const { staff, child, childVersion, team, profile } = opened;
@@ -61,13 +84,21 @@ export async function childCommand<T>(
       s,
     );
   }
+  // Every such unit changes what the policy reads about the child: it ends with the child, at the version
+  // read before anything else (the step's own change to the child, if it makes one).
+  const own = s.writes.find((w) => w.kind === 'child' && w.record.id === ctx.child.id);
+  const writes = [
+    ...s.writes.filter((w) => w !== own),
+    guardChild((own?.record as Child | undefined) ?? ctx.child, ctx.childVersion),
+  ];
   const r = await commit(
     deps,
     c,
-    s.writes,
+    writes,
     [{ actor: who, ...s.audit, action, profileId: ctx.profile.id, profileVersion: ctx.profile.version }],
     s.value,
   );
+  if (staleChild(r)) return STALE;
   return 'conflict' in r ? fail('CONFLICT', 'the record changed meanwhile: look again and retry') : r;
 }
 

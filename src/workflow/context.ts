@@ -20,8 +20,9 @@ export async function getOr<K extends Kind>(
   kind: K,
   id: string,
   field: string,
+  first = false,
 ): Promise<Outcome<Versioned<K>>> {
-  const found = await deps.store.get(kind, id);
+  const found = await deps.store.get(kind, id, { first });
   return found ? ok(found) : fail('NOT_FOUND', `${field}: no ${kind} "${id}"`, field);
 }
 
@@ -272,6 +273,44 @@ export async function replayed<T>(deps: Deps, c: Cmd): Promise<Outcome<T> | unde
 export type Rec<K extends Kind> = RecordOf<K>;
 
 /**
+ * The three-month rule across instances (issue 12, fault 2): a verdict is valid only for the facts it was
+ * computed on. Every unit that changes what the policy reads about a child — the child, or any request,
+ * check, consent, reminder, objection or RIPA authorisation about it — ends with this write: the child
+ * again, with a new stamp, at the version read *before* the facts. Two units computed on the same facts
+ * cannot both commit; the loser reads again and asks the policy again (`afresh`).
+ *
+ * Why the order matters on a store without transactions (SharePoint): a unit's writes land one by one in
+ * the unit's order, so the child's new version is visible only after the records it covers; and a command
+ * reads the child's version before the records, so records it saw can only be as new as, or newer than,
+ * that version — never older, or its unit would not commit.
+ */
+export function guardChild(child: Child, version: string): Write {
+  return { kind: 'child', record: { ...child, stamp: randomUUID() }, ifVersion: version };
+}
+
+/** What a command's body answers when its unit lost the race on the child's record: read and decide again. */
+export const STALE = Symbol('the child changed since its facts were read');
+export type Stale = typeof STALE;
+
+/** A conflict on a child's record: the facts a verdict rested on have moved. */
+export const staleChild = (r: object): boolean =>
+  'conflict' in r && (r as { conflict: { kind: Kind } }).conflict.kind === 'child';
+
+const ATTEMPTS = 12;
+
+/** Runs a command until its facts held when its unit committed (each attempt reads and evaluates afresh),
+ * waiting a little longer, with jitter, after each lost race. */
+export async function afresh<T>(run: () => Promise<Outcome<T> | Stale>): Promise<Outcome<T>> {
+  for (let attempt = 1; ; attempt++) {
+    const r = await run();
+    if (r !== STALE) return r;
+    if (attempt >= ATTEMPTS)
+      return fail('CONFLICT', "the child's record kept changing while this was decided: look again and retry");
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+  }
+}
+
+/**
  * The opening of every command on an existing request: the replayed answer for a key seen before, or who
  * is acting and the request as it is now — read together, so a store that batches reads makes one trip.
  */
@@ -297,8 +336,9 @@ export async function openRequestCommand<T>(
  * go out with the request's own (a decision then costs one round trip of reads and one of writes).
  */
 export async function decisionFacts(deps: Deps, childId: string, teamId: string, actorId: string) {
+  // The child (its version) is read before its records (`first`): see `guardChild`.
   const [child, team, records, delegations, settings] = await Promise.all([
-    deps.store.get('child', childId),
+    deps.store.get('child', childId, { first: true }),
     deps.store.get('team', teamId),
     childRecords(deps, childId),
     deps.store.query('delegation', {
@@ -325,10 +365,11 @@ export async function openChildCommand<T>(
   | { done: Outcome<T> }
   | { staff: Staff; child: Child; childVersion: string; team: Team; profile: Profile; records?: ChildRecords }
 > {
+  // The child (its version) is read before its records (`first`): see `guardChild`.
   const [again, staff, child, records] = await Promise.all([
     c ? replayed<T>(deps, c) : undefined,
     actor(deps, i.actorId),
-    getOr(deps, 'child', i.childId, 'childId'),
+    getOr(deps, 'child', i.childId, 'childId', true),
     withRecords ? childRecords(deps, i.childId) : undefined,
   ]);
   if (again) return { done: again };

@@ -2,6 +2,7 @@ import { subDays, subHours } from 'date-fns';
 import type { AuditDraft } from '../store/audit';
 import type { Request } from '../store/records';
 import type { Write } from '../store/store';
+import { guardChild } from './context';
 import type { Deps } from './types';
 
 /**
@@ -90,10 +91,16 @@ export async function runJobs(
       requestId: r.id,
       text: `The ${r.status === 'approved' ? 'approved check was not recorded' : 'request was not decided'} in time for ${await childRef(r.childId)} and has expired. Raise a new request if a check is still needed.`,
     };
+    // An approval expiring changes what the policy reads about the child: guarded like every such unit
+    // (a lost race is left for the next run).
+    const child = await deps.store.get('child', r.childId);
     if (
       await once(
         `expire:${r.id}:${r.expiresAt}`,
-        [{ kind: 'request', record: expired, ifVersion: version }],
+        [
+          { kind: 'request', record: expired, ifVersion: version },
+          ...(child ? [guardChild(child.record, child.version)] : []),
+        ],
         {
           actor: SYSTEM,
           action: 'request.expire',

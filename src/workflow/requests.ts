@@ -10,7 +10,12 @@ import {
   cmdOf,
   commit,
   commitVersioned,
+  afresh,
+  guardChild,
   nowIso,
+  STALE,
+  staleChild,
+  type Stale,
   refuse,
   decisionFacts,
   historyFrom,
@@ -58,11 +63,11 @@ async function load<T>(
   deps: Deps,
   c: Cmd | undefined,
   i: { actorId: string; childId: string },
-): Promise<{ done: Outcome<T> } | (Ctx & { history: HistoryEvent[] })> {
+): Promise<{ done: Outcome<T> } | (Ctx & { history: HistoryEvent[]; childVersion: string })> {
   const opened = await openChildCommand<T>(deps, c, i, true);
   if ('done' in opened) return opened;
-  const { staff, child, team, profile, records } = opened;
-  return { staff, child, team, profile, history: historyFrom(child, records!) };
+  const { staff, child, childVersion, team, profile, records } = opened;
+  return { staff, child, childVersion, team, profile, history: historyFrom(child, records!) };
 }
 
 function requestAction(
@@ -102,9 +107,17 @@ export async function raiseRequest(deps: Deps, input: RaiseInput): Promise<Outco
   if (!parsed.ok) return parsed;
   const i = parsed.value;
   const c = cmdOf('request.raise', i);
+  return afresh(() => raiseOnce(deps, i, c));
+}
+
+async function raiseOnce(
+  deps: Deps,
+  i: z.infer<typeof RaiseInput>,
+  c: Cmd,
+): Promise<Outcome<Raised> | Stale> {
   const ctx = await load<Raised>(deps, c, i);
   if ('done' in ctx) return ctx.done;
-  const { staff, child, team, profile, history } = ctx;
+  const { staff, child, childVersion, team, profile, history } = ctx;
   const target = { kind: 'child', id: child.id };
   const who = { id: staff.id, role: staff.role };
   if (!canActForTeam(staff, child.teamId))
@@ -160,7 +173,7 @@ export async function raiseRequest(deps: Deps, input: RaiseInput): Promise<Outco
   const r = await commit(
     deps,
     c,
-    [{ kind: 'request', record: request, ifVersion: null }],
+    [{ kind: 'request', record: request, ifVersion: null }, guardChild(child, childVersion)],
     [
       {
         actor: who,
@@ -178,6 +191,7 @@ export async function raiseRequest(deps: Deps, input: RaiseInput): Promise<Outco
     ],
     value,
   );
+  if (staleChild(r)) return STALE;
   return 'conflict' in r ? fail('CONFLICT', 'the request could not be saved: try again') : r;
 }
 
@@ -255,6 +269,16 @@ export async function decideRequest(
   if (!parsed.ok) return parsed;
   const i = parsed.value;
   const c = cmdOf('request.decide', i);
+  return afresh(() => decideOnce(deps, i, c));
+}
+
+type DecideOutcome = Outcome<Decided> & { version?: string; facts?: DecisionFacts };
+
+async function decideOnce(
+  deps: Deps,
+  i: z.infer<typeof DecideInput>,
+  c: Cmd,
+): Promise<DecideOutcome | Stale> {
   // The card carries the child and team ids: their facts are read with the request, in one round trip.
   const [opened, hinted] = await Promise.all([
     openRequestCommand<Decided>(deps, c, i),
@@ -281,6 +305,7 @@ export async function decideRequest(
   if (!facts.child)
     return fail('NOT_FOUND', `requestId: the request's child "${request.childId}" is missing`, 'requestId');
   const child = facts.child.record;
+  const childVersion = facts.child.version;
   const tp = profileOf(deps, request.teamId, facts.team, facts.settings);
   if (!tp.ok) return tp;
   const { profile } = tp.value;
@@ -389,6 +414,7 @@ export async function decideRequest(
       },
       ifVersion: null,
     });
+  writes.push(guardChild(child, childVersion));
   const value: Decided = { request: updated, decisionId, verdict: verdict ? verdictSummary(verdict) : null };
   const r = await commitVersioned(
     deps,
@@ -414,6 +440,8 @@ export async function decideRequest(
   );
   if (!('conflict' in r))
     return r.versions?.[0] ? { ...r.outcome, version: r.versions[0], facts } : r.outcome;
+  // Another unit changed the child's record since its facts were read: read them again and decide again.
+  if (r.conflict.kind === 'child') return STALE;
   const now = await deps.store.get('request', request.id);
   if (now && !OPEN.includes(now.record.status))
     return refuse(deps, c, audit, {
@@ -434,6 +462,14 @@ export async function withdrawRequest(
   if (!parsed.ok) return parsed;
   const i = parsed.value;
   const c = cmdOf('request.withdraw', i);
+  return afresh(() => withdrawOnce(deps, i, c));
+}
+
+async function withdrawOnce(
+  deps: Deps,
+  i: z.infer<typeof WithdrawInput>,
+  c: Cmd,
+): Promise<Outcome<Request> | Stale> {
   const opened = await openRequestCommand<Request>(deps, c, i);
   if ('done' in opened) return opened.done;
   const { request: record, version } = opened;
@@ -457,14 +493,18 @@ export async function withdrawRequest(
       message: `requestId: the request is ${record.status} and cannot be withdrawn`,
       field: 'requestId',
     });
+  const child = await deps.store.get('child', record.childId);
+  if (!child)
+    return fail('NOT_FOUND', `requestId: the request's child "${record.childId}" is missing`, 'requestId');
   const updated: Request = { ...record, status: 'withdrawn', updatedAt: nowIso(deps) };
   const r = await commit(
     deps,
     c,
-    [{ kind: 'request', record: updated, ifVersion: version }],
+    [{ kind: 'request', record: updated, ifVersion: version }, guardChild(child.record, child.version)],
     [{ ...audit, outcome: 'withdrawn', details: { reason: i.reason ?? null, was: record.status } }],
     updated,
   );
+  if (staleChild(r)) return STALE;
   return 'conflict' in r ? fail('CONFLICT', 'the request changed meanwhile: look again') : r;
 }
 
@@ -479,12 +519,20 @@ export async function answerMoreInfo(
   if (!parsed.ok) return parsed;
   const i = parsed.value;
   const c = cmdOf('request.amend', i);
+  return afresh(() => answerOnce(deps, i, c));
+}
+
+async function answerOnce(
+  deps: Deps,
+  i: z.infer<typeof AmendInput>,
+  c: Cmd,
+): Promise<Outcome<Raised> | Stale> {
   const opened = await openRequestCommand<Raised>(deps, c, i);
   if ('done' in opened) return opened.done;
   const { request: record, version } = opened;
   const ctx = await load<Raised>(deps, undefined, { actorId: i.actorId, childId: record.childId });
   if ('done' in ctx) return ctx.done;
-  const { staff, child, profile, history } = ctx;
+  const { staff, child, childVersion, profile, history } = ctx;
   const audit = {
     actor: { id: staff.id, role: staff.role },
     action: 'request.amend',
@@ -522,10 +570,11 @@ export async function answerMoreInfo(
   const r = await commit(
     deps,
     c,
-    [{ kind: 'request', record: updated, ifVersion: version }],
+    [{ kind: 'request', record: updated, ifVersion: version }, guardChild(child, childVersion)],
     [{ ...audit, ...verdictAudit(verdict), details: { status: updated.status } }],
     value,
   );
+  if (staleChild(r)) return STALE;
   return 'conflict' in r ? fail('CONFLICT', 'the request changed meanwhile: look again') : r;
 }
 

@@ -241,7 +241,14 @@ function decide(outcome: 'approve' | 'decline' | 'more-info') {
         await tellRequester(turn.deps, turn.outbox, request);
         if (request.status === 'escalated') await sendApprovalCards(turn.deps, turn.outbox, request);
       });
-    const note = { text: DONE[outcome], tone: outcome === 'approve' ? 'good' : 'warning' } as const;
+    // An approval the policy sent on (the child's record changed meanwhile, e.g. another check approved).
+    const note =
+      request.status === 'escalated'
+        ? ({
+            text: `Not approved: the policy now needs the ${request.authority.replace(/-/g, ' ')}, and it has been sent on to them.`,
+            tone: 'warning',
+          } as const)
+        : ({ text: DONE[outcome], tone: outcome === 'approve' ? 'good' : 'warning' } as const);
     // The card is made from what the decision returned: the request as it left it, and the decision itself.
     const given = r.version
       ? {

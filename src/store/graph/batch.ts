@@ -19,6 +19,8 @@ export type GraphCall = {
   url: string;
   headers?: Record<string, string>;
   body?: unknown;
+  /** In `parallel`: the index of another call in the same list that must run first (`dependsOn`). */
+  after?: number;
 };
 
 export type GraphReply = { status: number; headers: Record<string, string>; body: unknown };
@@ -97,7 +99,9 @@ export class Batcher {
   ) {}
 
   /** One `$batch` HTTP request of at most 20 calls; the replies in the calls' order. */
-  private async once(calls: GraphCall[], chain: boolean): Promise<GraphReply[]> {
+  private async once(calls: GraphCall[], chain: boolean, indices?: number[]): Promise<GraphReply[]> {
+    // `after` names an index of the whole list; in this round it is a position, if that call runs again.
+    const position = new Map((indices ?? []).map((original, at) => [original, at]));
     const requests = calls.map((c, i) => ({
       id: String(i + 1),
       method: c.method,
@@ -108,6 +112,9 @@ export class Batcher {
       },
       ...(c.body === undefined ? {} : { body: c.body }),
       ...(chain && i > 0 ? { dependsOn: [String(i)] } : {}),
+      ...(!chain && c.after !== undefined && position.has(c.after)
+        ? { dependsOn: [String(position.get(c.after)! + 1)] }
+        : {}),
     }));
     let raw: unknown;
     try {
@@ -139,6 +146,7 @@ export class Batcher {
       const got = await this.once(
         todo.map((i) => calls[i]!),
         chain,
+        todo,
       );
       const again: number[] = [];
       let wait = 0;
@@ -147,6 +155,9 @@ export class Batcher {
         replies[i] = reply;
         if (RETRYABLE.has(reply.status)) {
           wait = Math.max(wait, retryAfterSeconds(reply.headers));
+          again.push(i);
+        } else if (!chain && reply.status === 424 && calls[i]!.after !== undefined) {
+          // Not run because the call it waits for was throttled: it goes again with that call.
           again.push(i);
         }
       }
@@ -167,7 +178,8 @@ export class Batcher {
     return replies.map((r) => r!);
   }
 
-  /** Any number of independent calls, 20 to a `$batch`, the batches sent together. */
+  /** Any number of calls, 20 to a `$batch`, the batches sent together; a call with `after` runs after
+   * that one (both must then fall in the same 20). */
   async parallel(calls: GraphCall[]): Promise<GraphReply[]> {
     const groups: GraphCall[][] = [];
     for (let i = 0; i < calls.length; i += BATCH_LIMIT) groups.push(calls.slice(i, i + BATCH_LIMIT));

@@ -50,10 +50,14 @@ export class GraphContext {
 
   /** The current record and its item id, read from Graph (by item id when known: 1 RU, else by the
    * unique indexed record id: 2 RU). */
-  async fetch<K extends Kind>(kind: K, id: string): Promise<(Versioned<K> & { itemId: string }) | undefined> {
+  async fetch<K extends Kind>(
+    kind: K,
+    id: string,
+    first = false,
+  ): Promise<(Versioned<K> & { itemId: string }) | undefined> {
     const seen = this.seen.get(`${kind}/${id}`);
     if (seen) {
-      const r = await this.reads.get(`${this.items(kind)}/${seen.itemId}?${SELECT}`);
+      const r = await this.reads.get(`${this.items(kind)}/${seen.itemId}?${SELECT}`, first);
       if (r.status === 200) {
         const item = GraphItem.parse(r.body);
         return { ...this.remember(kind, item), itemId: item.id };
@@ -64,13 +68,14 @@ export class GraphContext {
     const filter = `fields/${RECORD_ID} eq ${quote(id)}`;
     const page = await this.page(
       `${this.items(kind)}?$filter=${encodeURIComponent(filter)}&${SELECT}&$top=1`,
+      first,
     );
     const item = page.value[0];
     return item ? { ...this.remember(kind, item), itemId: item.id } : undefined;
   }
 
-  async page(url: string): Promise<{ value: GraphItem[]; next?: string }> {
-    const r = await this.reads.get(url);
+  async page(url: string, first = false): Promise<{ value: GraphItem[]; next?: string }> {
+    const r = await this.reads.get(url, first);
     if (r.status !== 200) throw unexpected(`reading ${url}`, r);
     const page = ItemPage.parse(r.body);
     const next = page['@odata.nextLink'];

@@ -7,6 +7,7 @@ import type {
   CountQuery,
   CountRow,
   Query,
+  ReadOptions,
   Store,
   Unit,
   Versioned,
@@ -49,9 +50,9 @@ export class GraphStore implements Store {
     return this.ctx.counter.requests;
   }
 
-  async get<K extends Kind>(kind: K, id: string): Promise<Versioned<K> | undefined> {
+  async get<K extends Kind>(kind: K, id: string, options?: ReadOptions): Promise<Versioned<K> | undefined> {
     checkQuery(kind);
-    const found = await this.ctx.fetch(kind, id);
+    const found = await this.ctx.fetch(kind, id, options?.first ?? false);
     return found && { record: found.record, version: found.version };
   }
 

@@ -249,12 +249,9 @@ export class UnitWriter {
         });
         tags.push({ t: 'unit' });
       }
-      // Updates first: an If-Match is the likeliest to fail, and a failure before any write lands
-      // leaves only the unit item to remove.
-      const order = intent.writes
-        .map((w, i) => ({ w, i }))
-        .sort((a, b) => (a.w.op === b.w.op ? a.i - b.i : a.w.op === 'update' ? -1 : 1));
-      for (const { w, i } of order) {
+      // In the unit's order: a reader sees a unit's writes land one by one in that order, so a unit can
+      // put last the record that guards the others (the workflow's child version, `guardChild`).
+      for (const [i, w] of intent.writes.entries()) {
         if (progress.writes[i]!.status !== 'todo') continue;
         calls.push(this.writeCall(w));
         tags.push({ t: 'write', i });
