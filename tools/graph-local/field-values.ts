@@ -14,6 +14,8 @@ const UNTYPED_COLLECTION =
   'the caller or implicitly inferred from the parent value.';
 
 /** SharePoint dates come back in UTC without milliseconds: `2024-01-31T08:00:00Z`. */
+export const MAX_MULTILINE = 63_999;
+
 export function toGraphDate(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
@@ -37,9 +39,14 @@ function coerce(c: ColumnRec, key: string, v: unknown, collection: boolean): Sto
   if (Array.isArray(v)) bad(UNTYPED_COLLECTION);
   switch (c.type) {
     case 'text':
-    case 'choice':
+    case 'choice': {
       if (typeof v === 'object') bad(`Cannot convert the value of field '${key}' to a string.`);
-      return String(v);
+      const text = String(v);
+      // A multi-line plain-text column holds at most 63,999 characters (SharePoint's column limit). [U text]
+      if (c.type === 'text' && c.facet.allowMultipleLines === true && text.length > MAX_MULTILINE)
+        bad(`The value of field '${key}' exceeds the maximum length of ${MAX_MULTILINE} characters.`);
+      return text;
+    }
     case 'number': {
       const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
       if (typeof n !== 'number' || !Number.isFinite(n))
@@ -53,6 +60,9 @@ function coerce(c: ColumnRec, key: string, v: unknown, collection: boolean): Sto
     case 'dateTime': {
       const d = typeof v === 'string' ? new Date(v) : undefined;
       if (!d || Number.isNaN(d.getTime())) bad(`Cannot convert '${String(v)}' to a date for field '${key}'.`);
+      // SharePoint keeps dates from 1 January 1900 to 31 December 8900. [U text]
+      if (d.getUTCFullYear() < 1900 || d.getUTCFullYear() > 8900)
+        bad(`The value of field '${key}' is out of range: dates must be between 1/1/1900 and 12/31/8900.`);
       const iso = toGraphDate(d);
       return c.facet.format === 'dateOnly' ? `${iso.slice(0, 10)}T00:00:00Z` : iso;
     }

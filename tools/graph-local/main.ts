@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   });
   const caFile = one('ca-file', 'GRAPH_LOCAL_CA_FILE') ?? join(tmpdir(), 'graph-local-ca.pem');
   writeFileSync(caFile, server.ca);
-  console.log(`graph-local listening on ${server.url}/v1.0`);
+  console.log(`graph-local listening on ${server.url} (pass it as --graph-url or OVERT_GRAPH_URL)`);
   console.log(`CA certificate written to ${caFile}`);
   console.log(`granted sites: ${granted.join(', ')}`);
   if (directory) console.log(`directory: users and groups from ${directory}`);

@@ -17,6 +17,8 @@ import { route } from './routes';
 import { seedSites } from './sites';
 import { loadState, saveState } from './state';
 
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
 export type GraphServerOptions = {
   /** 0 (default) picks a free port. */
   port?: number;
@@ -178,6 +180,11 @@ export async function startGraphServer(options: GraphServerOptions = {}): Promis
       }
     }
     const isBatch = path === '/$batch';
+    // Graph refuses a request body over 4 MB (a $batch counts as one body). [U text]
+    if (Buffer.byteLength(text) > MAX_BODY_BYTES)
+      return reply(
+        graphError(413, 'RequestEntityTooLarge', `The request body exceeds ${MAX_BODY_BYTES} bytes.`),
+      );
     if (isBatch) {
       // Each inner request is charged when it runs; a throttled batch is charged for what it carried.
       const valid = validateBatch(body);

@@ -63,7 +63,8 @@ export function graphConfig(
   env: NodeJS.ProcessEnv = process.env,
   over: GraphOverrides = {},
 ): StoreOutcome<GraphConfig> {
-  const graphUrl = over.graphUrl ?? env.OVERT_GRAPH_URL ?? GRAPH_URL;
+  // The endpoint without its version (`…/v1.0` is accepted as the same endpoint: the version is Overt's).
+  const graphUrl = (over.graphUrl ?? env.OVERT_GRAPH_URL ?? GRAPH_URL).replace(/\/(v1\.0|beta)\/*$/, '');
   const caFile = over.caFile ?? env.OVERT_GRAPH_CA_FILE;
   let ca: string | undefined;
   try {
