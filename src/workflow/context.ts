@@ -305,7 +305,10 @@ export async function afresh<T>(run: () => Promise<Outcome<T> | Stale>): Promise
     const r = await run();
     if (r !== STALE) return r;
     if (attempt >= ATTEMPTS)
-      return fail('CONFLICT', "the child's record kept changing while this was decided: look again and retry");
+      return fail(
+        'CONFLICT',
+        "the child's record kept changing while this was decided: look again and retry",
+      );
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
   }
 }
