@@ -5,6 +5,7 @@ import { register as registerMigrate } from './migrate';
 import { register as registerProvision } from './provision';
 import { register as registerService } from './service';
 import { register as registerOnboard } from './onboard';
+import { register as registerRetention } from './retention';
 
 /** Builds the `overt` command. Each command group lives in its own file and registers itself here. */
 export function program(): Command {
@@ -20,6 +21,7 @@ export function program(): Command {
   registerMigrate(cli);
   registerService(cli);
   registerOnboard(cli);
+  registerRetention(cli);
   return cli;
 }
 

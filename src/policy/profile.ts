@@ -150,6 +150,67 @@ export const PlatformNote = z
   })
   .strict();
 
+/**
+ * Retention (UK GDPR storage limitation): how long each kind of record is kept, counted from an event —
+ * the request closing, the decision, the check, consent given, a reminder, an objection resolved, a RIPA
+ * authorisation ending, or (for the child's own details) the last record about the child. When due, the
+ * record's personal content is erased (`overt retention run`); its skeleton and the audit trail stay.
+ */
+export const RETENTION_FROM = {
+  request: 'closed',
+  decision: 'decided',
+  check: 'viewed',
+  consent: 'given',
+  reminder: 'given',
+  objection: 'resolved',
+  ripa: 'authorisation-ends',
+  child: 'last-record',
+} as const;
+export type RetentionKind = keyof typeof RETENTION_FROM;
+/** The RIPA code of practice: records kept at least three years after the authorisation ends. */
+export const RIPA_MIN_MONTHS = 36;
+
+export const RetentionRule = z
+  .object({
+    kind: z.enum(Object.keys(RETENTION_FROM) as [RetentionKind, ...RetentionKind[]]),
+    from: z.enum([...new Set(Object.values(RETENTION_FROM))] as [string, ...string[]]),
+    months: z.number().int().positive(),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if (RETENTION_FROM[r.kind] !== r.from)
+      ctx.addIssue({
+        code: 'custom',
+        message: `a ${r.kind} record's retention runs from "${RETENTION_FROM[r.kind]}"`,
+        path: ['from'],
+      });
+    if (r.kind === 'ripa' && r.months < RIPA_MIN_MONTHS)
+      ctx.addIssue({
+        code: 'custom',
+        message: `RIPA records are kept at least ${RIPA_MIN_MONTHS} months after the authorisation ends (code of practice)`,
+        path: ['months'],
+      });
+  });
+export type RetentionRule = z.infer<typeof RetentionRule>;
+
+export const Retention = z
+  .object({
+    /** Where the periods come from, in words (the law, the code of practice, the local schedule). */
+    basis: z.string().min(1),
+    cites: z.array(ClauseId).default([]),
+    schedule: z.array(RetentionRule).min(1),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    const kinds = new Set<string>();
+    r.schedule.forEach((rule, i) => {
+      if (kinds.has(rule.kind))
+        ctx.addIssue({ code: 'custom', message: `${rule.kind} is scheduled twice`, path: ['schedule', i] });
+      kinds.add(rule.kind);
+    });
+  });
+export type Retention = z.infer<typeof Retention>;
+
 export const Profile = z
   .object({
     id: z.string().regex(/^[a-z0-9-]+$/),
@@ -182,6 +243,7 @@ export const Profile = z
     /** What happens when no allow, escalate or refuse rule fires: fail closed. */
     default: z.object({ cites: z.array(ClauseId).min(1), explain: z.string().min(1) }).strict(),
     rules: z.array(Rule).min(1),
+    retention: Retention.optional(),
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -213,6 +275,7 @@ export const Profile = z
           path: ['unenforced', c],
         });
     if (p.platformNotes) check(p.platformNotes.cites, ['platformNotes', 'cites']);
+    if (p.retention) check(p.retention.cites, ['retention', 'cites']);
     try {
       new Intl.DateTimeFormat('en-GB', { timeZone: p.timeZone });
     } catch {

@@ -1,0 +1,278 @@
+import { addMonths } from 'date-fns';
+import { RETENTION_FROM, type Profile, type RetentionKind, type RetentionRule } from '../policy/profile';
+import { ERASE_ACTION } from '../store/audit';
+import { normaliseDate } from '../store/indexes';
+import type { Kind, RecordOf } from '../store/records';
+import type { Versioned } from '../store/store';
+import type { Deps } from './types';
+
+/**
+ * Retention (issue 15 item 5): each team's profile schedules how long each kind of record is kept, from
+ * an event (the request closing, the check, the authorisation ending…). `runRetention` erases what is due:
+ * the record keeps its ids, dates and statuses (so counts, the dashboard and the chain stay whole) and
+ * loses its personal content; the details of every audit event about it are erased, their hashes kept,
+ * so `overt audit verify` still passes. Each erasure is one unit with its own `retention.erase` event
+ * naming the events it erased, under a key derived from the record, so a second run erases nothing twice.
+ *
+ * What must stay stays: open requests and objections, a child's current consent while the child's own
+ * details are kept, and every record about a child under a RIPA authorisation until the RIPA records'
+ * own period (at least three years after it ends) has passed.
+ */
+
+const SYSTEM = { id: 'system' };
+const ERASED = '(erased)';
+
+/** The day (or instant) each kind's period runs from; undefined while it has not happened (open). */
+function fromDate(kind: RetentionKind, record: Record<string, unknown>): string | undefined {
+  const r = record as Partial<Record<string, string>> & Record<string, unknown>;
+  switch (kind) {
+    case 'request':
+      return ['pending', 'more-info', 'approved', 'escalated'].includes(String(r.status))
+        ? undefined
+        : r.updatedAt;
+    case 'decision':
+      return r.at;
+    case 'check':
+      return r.viewedAt;
+    case 'consent':
+      return r.date;
+    case 'reminder':
+      return r.givenAt;
+    case 'objection':
+      return r.status === 'resolved' ? (r.resolvedAt ?? r.raisedAt) : undefined;
+    case 'ripa':
+      return r.cancelledAt ?? r.until;
+    case 'child':
+      return r.createdAt;
+  }
+}
+
+/** The indexed date field a first, wide query can narrow on (the exact date is checked after). */
+const NARROW: Partial<Record<RetentionKind, string>> = {
+  request: 'updatedAt',
+  decision: 'at',
+  check: 'viewedAt',
+  consent: 'date',
+  reminder: 'givenAt',
+  objection: 'raisedAt',
+  child: 'createdAt',
+};
+
+/** The record without its personal content (ids, dates, statuses and flags stay). */
+function erase(kind: RetentionKind, record: Record<string, unknown>): Record<string, unknown> {
+  switch (kind) {
+    case 'request':
+      return { ...record, platforms: [], rationale: undefined };
+    case 'decision':
+      return { ...record, reasons: '' };
+    case 'check':
+      return {
+        ...record,
+        accounts: [],
+        relevantInfo: '',
+        thirdPartyRationale: undefined,
+        safeguardingFollowUp: undefined,
+      };
+    case 'consent':
+      return {
+        ...record,
+        givenBy: ERASED,
+        scope: { platforms: [], purposes: [] },
+      };
+    case 'reminder':
+      return record;
+    case 'objection':
+      return { ...record, raisedBy: ERASED, response: undefined };
+    case 'ripa':
+      return { ...record, legalAdviceRef: ERASED, offence: ERASED };
+    case 'child':
+      return { ...record, displayName: ERASED, platforms: [] };
+  }
+}
+
+export type RetentionReport = {
+  /** Records erased in this run, by kind. */
+  erased: Partial<Record<RetentionKind, number>>;
+  /** Audit events whose details were erased in this run. */
+  eventDetails: number;
+  /** Records past their period kept because they must stay (open, current consent, RIPA hold). */
+  held: number;
+};
+
+type Due = {
+  kind: RetentionKind;
+  record: Versioned<Kind>;
+  rule: RetentionRule;
+  profile: Profile;
+  since: string;
+};
+
+/** Erases what is due at `deps.clock()`. */
+export async function runRetention(deps: Deps): Promise<RetentionReport> {
+  const now = deps.clock();
+  const nowIso = now.toISOString();
+  const report: RetentionReport = { erased: {}, eventDetails: 0, held: 0 };
+
+  const teams = await deps.store.query('team');
+  const profiles = new Map<string, Profile>();
+  for (const t of teams) {
+    const p = deps.profiles(t.record.profileId);
+    if (p?.retention) profiles.set(t.record.id, p);
+  }
+  if (profiles.size === 0) return report;
+  const ripaRule = (teamId: string) =>
+    profiles.get(teamId)?.retention?.schedule.find((r) => r.kind === 'ripa');
+
+  // Every child under a RIPA authorisation is held until that authorisation's records are due.
+  const holds = new Map<string, string>();
+  for (const { record: r } of await deps.store.query('ripa')) {
+    const months = ripaRule(r.teamId)?.months ?? 36;
+    const until = addMonths(
+      new Date(normaliseDate(r.cancelledAt ?? r.until)),
+      Math.max(months, 36),
+    ).toISOString();
+    if ((holds.get(r.childId) ?? '') < until) holds.set(r.childId, until);
+  }
+  const held = (childId: string) => (holds.get(childId) ?? '') > nowIso;
+
+  const ruleOf = (teamId: string, kind: RetentionKind) =>
+    profiles.get(teamId)?.retention?.schedule.find((r) => r.kind === kind);
+  const kindsScheduled = new Set<RetentionKind>();
+  for (const p of profiles.values()) for (const r of p.retention!.schedule) kindsScheduled.add(r.kind);
+  /** Records whose narrowing date is before the shortest period's cut-off: a superset of those due. */
+  const candidates = async (kind: RetentionKind) => {
+    let cutoff = nowIso;
+    for (const p of profiles.values()) {
+      const rule = p.retention!.schedule.find((r) => r.kind === kind);
+      const c = rule && addMonths(now, -rule.months).toISOString();
+      if (c && c < cutoff) cutoff = c;
+    }
+    const field = NARROW[kind];
+    const query = field ? { range: { field, to: addMonths(new Date(cutoff), 0).toISOString() } } : {};
+    return (await deps.store.query(kind as Kind, query as never)) as Versioned<Kind>[];
+  };
+  const sinceOf = (kind: RetentionKind, record: Record<string, unknown>, rule: RetentionRule) => {
+    const from = fromDate(kind, record);
+    return from === undefined
+      ? undefined
+      : addMonths(new Date(normaliseDate(from)), rule.months).toISOString();
+  };
+
+  // A child's own details: due when the child's last record is past the child's period, nothing about
+  // it is open, and it is not held.
+  const dueChildren: Due[] = [];
+  if (kindsScheduled.has('child')) {
+    for (const v of await candidates('child')) {
+      const child = v.record as RecordOf<'child'>;
+      const rule = ruleOf(child.teamId, 'child');
+      if (!rule) continue;
+      let last = normaliseDate(child.createdAt);
+      let open = false;
+      for (const kind of [
+        'request',
+        'decision',
+        'check',
+        'consent',
+        'reminder',
+        'objection',
+        'ripa',
+      ] as const) {
+        for (const { record } of await deps.store.query(kind, { where: { childId: child.id } })) {
+          const from = fromDate(kind, record as never);
+          if (from === undefined) open = true;
+          else if (normaliseDate(from) > last) last = normaliseDate(from);
+        }
+      }
+      const since = addMonths(new Date(last), rule.months).toISOString();
+      if (since > nowIso) continue;
+      if (open || held(child.id)) {
+        report.held += 1;
+        continue;
+      }
+      dueChildren.push({ kind: 'child', record: v, rule, profile: profiles.get(child.teamId)!, since });
+    }
+  }
+  const erasedChildren = new Set(dueChildren.map((d) => d.record.record.id));
+  const currentConsent = new Set(
+    (await deps.store.query('child')).map((c) => c.record.consentId).filter((x): x is string => !!x),
+  );
+
+  const due: Due[] = [];
+  for (const kind of kindsScheduled) {
+    if (kind === 'child') continue;
+    for (const v of await candidates(kind)) {
+      const record = v.record as unknown as Record<string, unknown> & { teamId: string; childId: string };
+      const rule = ruleOf(record.teamId, kind);
+      const since = rule && sinceOf(kind, record, rule);
+      if (!rule || since === undefined || since > nowIso) continue;
+      // What must stay: a child's records under a RIPA hold; a child's current consent while the child's
+      // own details are kept.
+      const current = kind === 'consent' && currentConsent.has(String(record.id));
+      if (held(record.childId) || (current && !erasedChildren.has(record.childId))) {
+        report.held += 1;
+        continue;
+      }
+      due.push({ kind, record: v, rule, profile: profiles.get(record.teamId)!, since });
+    }
+  }
+  const all = [...due, ...dueChildren];
+  if (all.length === 0) return report;
+
+  // The events about each record, found in one pass over the trail.
+  const wanted = new Set(all.map((d) => `${d.kind}/${d.record.record.id}`));
+  const about = new Map<string, number[]>();
+  for (let afterSeq = 0; ;) {
+    const page = await deps.store.audit.list({ afterSeq, limit: 5000 });
+    for (const e of page) {
+      const key = `${e.target.kind}/${e.target.id}`;
+      if (!wanted.has(key) || e.action === ERASE_ACTION) continue;
+      if (e.detailsHash === undefined || e.detailsErased) continue;
+      (about.get(key) ?? about.set(key, []).get(key)!).push(e.seq);
+    }
+    if (page.length < 5000) break;
+    afterSeq = page[page.length - 1]!.seq;
+  }
+
+  for (const d of all) {
+    const id = d.record.record.id;
+    const events = about.get(`${d.kind}/${id}`) ?? [];
+    const r = await deps.store.commit({
+      key: `retention:${d.kind}:${id}`,
+      at: nowIso,
+      writes: [
+        {
+          kind: d.kind as Kind,
+          record: JSON.parse(JSON.stringify(erase(d.kind, d.record.record as never))) as never,
+          ifVersion: d.record.version,
+        },
+      ],
+      audit: [
+        {
+          actor: SYSTEM,
+          action: ERASE_ACTION,
+          target: { kind: d.kind, id },
+          outcome: 'erased',
+          cites: d.profile.retention!.cites,
+          profileId: d.profile.id,
+          profileVersion: d.profile.version,
+          details: {
+            events,
+            rule: { kind: d.rule.kind, from: RETENTION_FROM[d.kind], months: d.rule.months },
+            dueSince: d.since,
+          },
+        },
+      ],
+      result: { events },
+    });
+    // A replay is an erasure committed before (perhaps by a run cut short): finish its events.
+    const named =
+      r.status === 'committed'
+        ? events
+        : r.status === 'replayed'
+          ? ((r.result as { events?: number[] } | undefined)?.events ?? [])
+          : [];
+    if (r.status === 'committed') report.erased[d.kind] = (report.erased[d.kind] ?? 0) + 1;
+    if (named.length) report.eventDetails += await deps.store.audit.eraseDetails(named);
+  }
+  return report;
+}
