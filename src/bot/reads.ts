@@ -3,6 +3,7 @@
  * it, who may decide it, a person's requests, a child's summary. Reads only, on indexed fields: every write
  * goes through one workflow function.
  */
+import { DEFAULT_TIME_ZONE } from '../policy/profile';
 import type { Profile } from '../policy/profile';
 import type { Check, Child, Consent, Objection, Request, Staff } from '../store/records';
 import type { Versioned } from '../store/store';
@@ -47,6 +48,11 @@ export function profileOptions(profile: Profile): { reasons: string[]; viewers: 
     w.viewerIn?.forEach((x) => viewers.add(x));
   }
   return { reasons: [...reasons], viewers: [...viewers] };
+}
+
+/** The time zone a team's dates are read and written in: its profile's. */
+export async function teamTimeZone(deps: Deps, teamId: string): Promise<string> {
+  return (await teamAndProfile(deps, teamId))?.profile.timeZone ?? DEFAULT_TIME_ZONE;
 }
 
 export async function teamAndProfile(deps: Deps, teamId: string) {
@@ -210,6 +216,8 @@ export async function requestView(
     requesterName,
     createdAt: r.createdAt,
     authority: r.authority,
+    /** The team's profile's time zone: the dates on the request's cards are on its calendar. */
+    timeZone: profile?.timeZone ?? DEFAULT_TIME_ZONE,
     verdict: verdictView(r.verdict as VerdictSummary, profile),
     consent,
     objection,

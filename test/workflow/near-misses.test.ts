@@ -93,3 +93,25 @@ it("counts Camden's refused repeat (one-off access) as a repeat stopped, and the
     escalatedToRipa: month.total.escalatedToRipa,
   });
 });
+
+it("counts each team's days on its own profile's calendar, not London's", async () => {
+  must(await consent('notts'));
+  w.at('2026-03-31T12:00:00Z'); // 1 April, 01:00 in Auckland; still 31 March in London
+  const r = must(await raise('notts', 'risk-of-cse', 'own-personal-account'));
+  must(
+    await decideRequest(w.deps, {
+      key: w.key(),
+      actorId: 'tm-notts',
+      requestId: r.request.id,
+      outcome: 'approve',
+      reasons: 'Necessary and proportionate (fictional).',
+    }),
+  );
+  const notts = w.deps.profiles('nottinghamshire-yjs')!;
+  const auckland = { ...notts, timeZone: 'Pacific/Auckland' };
+  const there = new AuditProjection(w.store, (id) => (id === notts.id ? auckland : w.deps.profiles(id)));
+  const here = new AuditProjection(w.store, w.deps.profiles);
+  await Promise.all([there.sync(), here.sync()]);
+  expect([...there.counts.approvals.get('notts')!.keys()]).toEqual(['2026-04-01']);
+  expect([...here.counts.approvals.get('notts')!.keys()]).toEqual(['2026-03-31']);
+});

@@ -2,7 +2,7 @@
 import { raiseObjection, recordConsent } from '../../workflow';
 import { statusCard } from '../cards/status';
 import { deliver, serviceManagers } from '../deliver';
-import { childSummary, findChild, igStaff, myRequests, nameOf } from '../reads';
+import { childSummary, findChild, igStaff, myRequests, nameOf, teamTimeZone } from '../reads';
 import { onVerb, type Turn } from '../routes';
 import {
   childSummaryCard,
@@ -14,7 +14,9 @@ import {
 } from '../views/conversation-cards';
 import { errorCard } from '../views/failure-card';
 
-const today = (turn: Turn) => turn.deps.clock().toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
+/** Today on the calendar of the child's team (its profile's time zone). */
+const today = async (turn: Turn, teamId: string) =>
+  turn.deps.clock().toLocaleDateString('en-CA', { timeZone: await teamTimeZone(turn.deps, teamId) });
 const notYours = (ref: string) =>
   errorCard(
     'No such child in your teams',
@@ -33,7 +35,7 @@ onVerb('consent.open', async (data, turn) => {
     formId: `consent-${turn.activityId}`,
     childId: child.id,
     caseRef: child.caseRef,
-    today: today(turn),
+    today: await today(turn, child.teamId),
   });
 });
 
@@ -59,7 +61,7 @@ onVerb('consent.record', async (data, turn) => {
       formId: data.formId,
       childId: child.id,
       caseRef: child.caseRef,
-      today: today(turn),
+      today: await today(turn, child.teamId),
       problem: r.error.message,
     });
   return statusCard({
@@ -79,7 +81,7 @@ onVerb('objection.open', async (data, turn) => {
     formId: `objection-${turn.activityId}`,
     childId: child.id,
     caseRef: child.caseRef,
-    today: today(turn),
+    today: await today(turn, child.teamId),
   });
 });
 
@@ -99,7 +101,7 @@ onVerb('objection.raise', async (data, turn) => {
       formId: data.formId,
       childId: child.id,
       caseRef: child.caseRef,
-      today: today(turn),
+      today: await today(turn, child.teamId),
       problem: r.error.message,
     });
   if (!r.replayed)

@@ -1,4 +1,5 @@
 /** Sending and updating approval cards, and telling the requester: the work that follows a turn. */
+import { DEFAULT_TIME_ZONE } from '../../policy/profile';
 import type { Request } from '../../store/records';
 import type { Deps } from '../../workflow';
 import { MAX_REFRESH_USERS } from '../cards/build';
@@ -206,7 +207,7 @@ export function checkCardInput(
     childName: view.childName,
     platforms: view.platforms,
     obligations: view.verdict.obligations,
-    today: now.toLocaleDateString('en-CA', { timeZone: 'Europe/London' }),
+    today: now.toLocaleDateString('en-CA', { timeZone: view.timeZone ?? DEFAULT_TIME_ZONE }),
     ...(problem ? { problem } : {}),
   };
 }

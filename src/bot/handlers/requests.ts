@@ -1,6 +1,7 @@
 /** Raising, deciding, answering and withdrawing requests, and recording the check, from cards. */
 import { randomUUID } from 'node:crypto';
 import { TZDate } from '@date-fns/tz';
+import { DEFAULT_TIME_ZONE } from '../../policy/profile';
 import {
   answerMoreInfo,
   decideRequest,
@@ -24,6 +25,7 @@ import {
   requestView,
   standing,
   teamAndProfile,
+  teamTimeZone,
   verdictView,
   type ViewKnown,
 } from '../reads';
@@ -358,7 +360,10 @@ onVerb('check.record', async (data, turn) => {
   if (!accounts.length) return checkForm(turn, data.requestId, 'accounts: tick the accounts you looked at');
   const [y, m, d] = data.viewedDate.split('-').map(Number) as [number, number, number];
   const [hh, mm] = data.viewedTime.split(':').map(Number) as [number, number];
-  const viewedAt = new TZDate(y, m - 1, d, hh, mm, 'Europe/London').toISOString();
+  // The date and time typed are on the calendar of the request's team (its profile's time zone).
+  const request = await turn.deps.store.get('request', data.requestId);
+  const zone = request ? await teamTimeZone(turn.deps, request.record.teamId) : DEFAULT_TIME_ZONE;
+  const viewedAt = new TZDate(y, m - 1, d, hh, mm, zone).toISOString();
   const r = await recordCheck(turn.deps, {
     key: `check:${data.formId}`,
     actorId: turn.staff.id,

@@ -84,7 +84,7 @@ export function pointerCard(requestId: string, refreshUserIds: string[]): Adapti
 function details(r: RequestView): CardElement[] {
   const facts = [
     fact('Child', `${r.childName} (${r.caseRef})`),
-    fact('Requested by', `${r.requesterName}, ${when(r.createdAt)}`),
+    fact('Requested by', `${r.requesterName}, ${when(r.createdAt, r.timeZone)}`),
     fact('Reason', words(r.reason)),
     fact('Platforms', r.platforms.map((p) => `${p.platform}: ${p.account}`).join(', ')),
     fact('Viewing method', words(r.viewer)),
@@ -96,7 +96,7 @@ function details(r: RequestView): CardElement[] {
     facts.push(
       fact(
         'Decision',
-        `${r.decided.outcome} by ${r.decided.by}, ${when(r.decided.at)}${r.decided.reasons ? `: ${r.decided.reasons}` : ''}`,
+        `${r.decided.outcome} by ${r.decided.by}, ${when(r.decided.at, r.timeZone)}${r.decided.reasons ? `: ${r.decided.reasons}` : ''}`,
       ),
     );
   const items: CardElement[] = [
@@ -108,7 +108,7 @@ function details(r: RequestView): CardElement[] {
   items.push(
     textBlock('Recent checks on this child', { weight: 'bolder', size: 'small' }),
     r.recentChecks.length
-      ? factSet(r.recentChecks.map((c) => fact(when(c.at), c.by)))
+      ? factSet(r.recentChecks.map((c) => fact(when(c.at, r.timeZone), c.by)))
       : textBlock('None on record.', { size: 'small', isSubtle: true }),
   );
   return items;

@@ -16,6 +16,8 @@ export type RequestView = {
   requesterName: string;
   createdAt: string;
   authority: string;
+  /** The team's profile's time zone: the card's dates are on its calendar. */
+  timeZone?: string;
   verdict: VerdictView;
   consent: string;
   objection: string | null;
