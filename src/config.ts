@@ -33,6 +33,10 @@ export const Config = z.object({
   OVERT_DECIDE_WITHIN_DAYS: z.coerce.number().int().min(1).default(7),
   OVERT_RECORD_WITHIN_DAYS: z.coerce.number().int().min(1).default(14),
   OVERT_ESCALATE_AFTER_HOURS: z.coerce.number().int().min(1).default(48),
+  /** A request (headers and body) not received within this many seconds is answered 408 and closed, so a
+   * stalled upload holds nothing; headers alone must arrive within OVERT_HEADERS_TIMEOUT_SECONDS. */
+  OVERT_REQUEST_TIMEOUT_SECONDS: z.coerce.number().min(0.5).max(600).default(30),
+  OVERT_HEADERS_TIMEOUT_SECONDS: z.coerce.number().min(0.5).max(120).default(10),
   /** How often the timers run, in seconds. */
   OVERT_JOBS_EVERY: z.coerce.number().int().min(1).default(60),
   /** How long the timers' lease lasts, in seconds: renewed every third of it, so another instance takes

@@ -4,13 +4,30 @@
  * "true"/"false" and lists are comma-separated.
  */
 import { z } from 'zod';
+import { BOUNDS, tooLong } from '../workflow/input';
 
-const Id = z.string({ error: 'required: a text id' }).trim().min(1, 'required');
-const FormId = z.string().trim().min(8, 'this card has no form id: open a new one');
-const Text = z.string({ error: 'required' }).trim().min(1, 'required');
+/** Bounded as the workflow bounds them (workflow/input.ts), so a card is told at its own boundary. */
+const Id = z
+  .string({ error: 'required: a text id' })
+  .trim()
+  .min(1, 'required')
+  .max(BOUNDS.id, tooLong(BOUNDS.id));
+const FormId = z
+  .string()
+  .trim()
+  .min(8, 'this card has no form id: open a new one')
+  .max(BOUNDS.id, tooLong(BOUNDS.id));
+const Text = z.string({ error: 'required' }).trim().min(1, 'required').max(BOUNDS.long, tooLong(BOUNDS.long));
+const Short = z
+  .string({ error: 'required' })
+  .trim()
+  .min(1, 'required')
+  .max(BOUNDS.short, tooLong(BOUNDS.short));
+const Blank = z.string().trim().max(BOUNDS.long, tooLong(BOUNDS.long));
 const Optional = z
   .string()
   .trim()
+  .max(BOUNDS.long, tooLong(BOUNDS.long))
   .optional()
   .transform((s) => (s ? s : undefined));
 const Flag = z.enum(['true', 'false']).transform((s) => s === 'true');
@@ -20,6 +37,10 @@ export const PlatformLines = z
   .string()
   .trim()
   .min(1, 'name at least one platform and account, e.g. "instagram: @name"')
+  .max(
+    BOUNDS.platforms * (BOUNDS.platform + BOUNDS.account + 3),
+    'too long: at most 10 platforms and accounts',
+  )
   .transform((s, ctx) => {
     const out: { platform: string; account: string }[] = [];
     for (const line of s
@@ -39,14 +60,14 @@ export const PlatformLines = z
 const RequestForm = z.object({
   formId: FormId,
   childId: Id,
-  reason: Text,
+  reason: Short,
   platforms: PlatformLines,
-  viewer: Text,
+  viewer: Short,
   rationale: Optional,
 });
 
 const OnRequest = z.object({ requestId: Id });
-const Decision = OnRequest.extend({ version: z.string().min(1).optional() });
+const Decision = OnRequest.extend({ version: z.string().min(1).max(BOUNDS.id).optional() });
 
 export const verbs = {
   'request.new': z.object({}),
@@ -64,7 +85,7 @@ export const verbs = {
     viewedDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'pick the date of viewing'),
     viewedTime: z.string().regex(/^\d{2}:\d{2}$/, 'pick the time of viewing'),
     accounts: Text,
-    relevantInfo: z.string().trim().default(''),
+    relevantInfo: Blank.default(''),
     thirdPartyData: z.enum(['none', 'seen-not-kept', 'kept']),
     thirdPartyRationale: Optional,
     sensitive: Flag,
@@ -77,17 +98,17 @@ export const verbs = {
   'consent.record': z.object({
     formId: FormId,
     childId: Id,
-    givenBy: Text,
+    givenBy: Short,
     date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'pick the date'),
-    platforms: z.string().trim().default(''),
+    platforms: Blank.default(''),
   }),
   'objection.open': z.object({ childId: Id }),
   'objection.raise': z.object({
     formId: FormId,
     childId: Id,
-    raisedBy: Text,
+    raisedBy: Short,
     raisedAt: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'pick the date'),
-    detail: z.string().trim().default(''),
+    detail: Blank.default(''),
   }),
   'requests.mine': z.object({}),
 } as const;

@@ -60,8 +60,20 @@ function listen(
   handlers: Handler[],
   logger: Logger,
   draining: () => boolean,
+  timeouts: { requestMs: number; headersMs: number },
 ): Promise<Server> {
-  const server = createServer((req, res) => {
+  // Bounds on the wire (issue 12, fault 10): a request whose headers or body stall is answered 408 and its
+  // connection closed; idle keep-alive sockets close after 5 s. Node checks the bounds every
+  // connectionsCheckingInterval, so that is kept well below them.
+  const requestTimeout = timeouts.requestMs;
+  const headersTimeout = Math.min(timeouts.headersMs, requestTimeout);
+  const options = {
+    requestTimeout,
+    headersTimeout,
+    keepAliveTimeout: 5_000,
+    connectionsCheckingInterval: Math.max(250, Math.min(1_000, headersTimeout / 2)),
+  };
+  const server = createServer(options, (req, res) => {
     const reqId = requestIdFrom(req.headers['x-request-id']);
     res.setHeader('x-request-id', reqId);
     const startedAt = performance.now();
@@ -264,11 +276,15 @@ export async function start(
   // The surfaces read their own settings: from the environment given, over the process's own.
   const handlers = surfaces.map((s) => s(deps, config.value, surfaceEnv, logger));
   let draining = false;
+  const timeouts = {
+    requestMs: config.value.OVERT_REQUEST_TIMEOUT_SECONDS * 1000,
+    headersMs: config.value.OVERT_HEADERS_TIMEOUT_SECONDS * 1000,
+  };
   const host = config.value.OVERT_LISTEN_HOST;
   const bot = handlers.flatMap((h) => h.bot ?? []);
   const tab = handlers.flatMap((h) => h.tab ?? []);
   const on = (port: number, name: string, hs: Handler[]) =>
-    listen(host, port, name, store, guard, hs, logger, () => draining);
+    listen(host, port, name, store, guard, hs, logger, () => draining, timeouts);
   // One port for both (App Service routes one port): the bot's /api/messages first, then the tab and API.
   const servers =
     config.value.BOT_PORT === config.value.TAB_PORT && config.value.BOT_PORT !== 0

@@ -22,7 +22,7 @@ import {
   verdictSummary,
   type VerdictSummary,
 } from './context';
-import { Id, Key, OptionalText, parse, Text, When } from './input';
+import { BlankText, BOUNDS, Id, Key, OptionalText, parse, PlatformAccount, tooMany, When } from './input';
 import { policyActor, policyRefusal, verdictFor } from './policy-facts';
 import { fail, type Deps, type Outcome } from './types';
 
@@ -35,10 +35,11 @@ export const RecordCheckInput = z
     viewerId: Id.optional(),
     viewedAt: When,
     accounts: z
-      .array(z.object({ platform: Text.toLowerCase(), account: Text }))
+      .array(PlatformAccount)
+      .max(BOUNDS.platforms, tooMany(BOUNDS.platforms))
       .min(1, 'name the accounts accessed'),
     /** Only what is relevant: may be empty when nothing relevant was found. */
-    relevantInfo: z.string().trim(),
+    relevantInfo: BlankText,
     thirdPartyData: z.enum(['none', 'seen-not-kept', 'kept']),
     thirdPartyAuthorisedBy: Id.optional(),
     thirdPartyRationale: OptionalText,

@@ -2,7 +2,19 @@ import { addMonths } from 'date-fns';
 import { z } from 'zod';
 import type { Child, Consent, Reminder } from '../store/records';
 import { childCommand, roleIn, type ChildCtx, type Step } from './child-command';
-import { Id, Key, OptionalText, parse, Text, When } from './input';
+import {
+  BOUNDS,
+  Id,
+  Key,
+  list,
+  OptionalText,
+  parse,
+  PlatformAccount,
+  ShortText,
+  Text,
+  tooMany,
+  When,
+} from './input';
 import { clausesAbout, reminderMonths } from './policy-facts';
 import type { Deps, Failure, Outcome } from './types';
 
@@ -25,11 +37,14 @@ export const ConsentInput = z.object({
   actorId: Id,
   childId: Id,
   /** Who gave consent or was told: the child, a parent or carer. */
-  givenBy: Text,
+  givenBy: ShortText,
   date: When,
   scope: z.object({
-    platforms: z.array(Text.toLowerCase()).default([]),
-    purposes: z.array(Text).default([]),
+    platforms: z
+      .array(PlatformAccount.shape.platform)
+      .max(BOUNDS.platforms, tooMany(BOUNDS.platforms))
+      .default([]),
+    purposes: list(ShortText).default([]),
     sharing: OptionalText,
   }),
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Profile } from '../policy/profile';
 import type { Versioned } from '../store/store';
-import { Id, Text } from './input';
+import { Id, list, ShortText, Text } from './input';
 
 /**
  * Platform privacy notes as the administrator last edited them (a setting `platform-notes:<profile id>`),
@@ -10,8 +10,8 @@ import { Id, Text } from './input';
  */
 
 export const NoteInput = z.object({
-  platform: Text.toLowerCase(),
-  aliases: z.array(Text).default([]),
+  platform: ShortText.toLowerCase(),
+  aliases: list(ShortText).default([]),
   note: Text,
   viewerVisible: z.boolean().default(false),
 });

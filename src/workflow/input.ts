@@ -4,27 +4,79 @@ import { fail, type Outcome } from './types';
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-/** A day or an instant with its offset, and a real calendar date (2026-02-30 is not). */
-export const When = z.string().refine(
-  (s) => {
-    if (!(DAY.test(s) || INSTANT.test(s)) || Number.isNaN(Date.parse(s))) return false;
-    const [y, m, d] = s.slice(0, 10).split('-').map(Number) as [number, number, number];
-    const day = new Date(Date.UTC(y, m - 1, d));
-    return day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
-  },
-  {
-    message: 'expected a real date: a day (2026-03-01) or an instant with its offset (2026-03-01T10:00:00Z)',
-  },
-);
+/**
+ * The bounds of every input, in one place (issue 12, fault 10): a date from 1900 to 2100 (SharePoint's date
+ * columns take 1900–8900; nothing Overt records is before 1900 or a lifetime ahead), an id or a short text
+ * (a name, a platform, an account, a reason's id) at most 200 characters, a free text (a rationale, reasons,
+ * a detail, a response) at most 4,000, a list at most 20 items, a request's platforms at most 10 (a platform's
+ * name 50 characters, an account 100). Each says so plainly at the boundary; cards stay under Teams' limit
+ * (src/bot/cards/build.ts shortens what a card shows past its budget).
+ */
+export const BOUNDS = {
+  firstYear: 1900,
+  lastYear: 2100,
+  id: 200,
+  short: 200,
+  long: 4_000,
+  items: 20,
+  /** A platform's name, an account on it, and how many a request, a check or a consent names. */
+  platform: 50,
+  account: 100,
+  platforms: 10,
+  csv: 1_000_000,
+} as const;
+
+const n = (x: number) => x.toLocaleString('en-GB');
+export const tooLong = (max: number) => `at most ${n(max)} characters: shorten it`;
+export const tooMany = (max: number) => `at most ${n(max)} items`;
+
+/** A day or an instant with its offset, a real calendar date (2026-02-30 is not), from 1900 to 2100. */
+export const When = z
+  .string()
+  .max(40, 'expected a date')
+  .refine(
+    (s) => {
+      if (!(DAY.test(s) || INSTANT.test(s)) || Number.isNaN(Date.parse(s))) return false;
+      const [y, m, d] = s.slice(0, 10).split('-').map(Number) as [number, number, number];
+      const day = new Date(Date.UTC(y, m - 1, d));
+      return day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
+    },
+    {
+      message:
+        'expected a real date: a day (2026-03-01) or an instant with its offset (2026-03-01T10:00:00Z)',
+      abort: true,
+    },
+  )
+  .refine(
+    (s) => {
+      const y = Number(s.slice(0, 4));
+      return y >= BOUNDS.firstYear && y <= BOUNDS.lastYear;
+    },
+    { message: `expected a date from ${BOUNDS.firstYear} to ${BOUNDS.lastYear}`, abort: true },
+  );
 
 export const Key = z.string().trim().min(8, 'an idempotency key of at least 8 characters').max(200);
-export const Id = z.string().trim().min(1, 'required');
-export const Text = z.string().trim().min(1, 'required');
+export const Id = z.string().trim().min(1, 'required').max(BOUNDS.id, tooLong(BOUNDS.id));
+/** Free text: a rationale, reasons, a detail, a response. */
+export const Text = z.string().trim().min(1, 'required').max(BOUNDS.long, tooLong(BOUNDS.long));
+/** A name, a platform, an account, a reason or viewer id. */
+export const ShortText = z.string().trim().min(1, 'required').max(BOUNDS.short, tooLong(BOUNDS.short));
 export const OptionalText = z
   .string()
   .trim()
+  .max(BOUNDS.long, tooLong(BOUNDS.long))
   .optional()
   .transform((s) => (s ? s : undefined));
+/** Free text that may be left empty. */
+export const BlankText = z.string().trim().max(BOUNDS.long, tooLong(BOUNDS.long));
+/** A platform and an account on it, e.g. instagram and @name. */
+export const PlatformAccount = z.object({
+  platform: z.string().trim().min(1, 'required').max(BOUNDS.platform, tooLong(BOUNDS.platform)).toLowerCase(),
+  account: z.string().trim().min(1, 'required').max(BOUNDS.account, tooLong(BOUNDS.account)),
+});
+export const PlatformAccounts = z.array(PlatformAccount).max(BOUNDS.platforms, tooMany(BOUNDS.platforms));
+/** A list of at most BOUNDS.items. */
+export const list = <T extends z.ZodType>(item: T) => z.array(item).max(BOUNDS.items, tooMany(BOUNDS.items));
 
 /** Parses a command's input; the failure names the first field at fault. */
 export function parse<S extends z.ZodType>(schema: S, input: unknown): Outcome<z.infer<S>> {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Child, Objection } from '../store/records';
 import { childCommand, roleIn, type Step } from './child-command';
-import { Id, Key, parse, Text, When } from './input';
+import { BlankText, Id, Key, parse, ShortText, Text, When } from './input';
 import { clausesAbout } from './policy-facts';
 import type { Deps, Outcome } from './types';
 
@@ -14,9 +14,9 @@ export const RaiseObjectionInput = z.object({
   key: Key,
   actorId: Id,
   childId: Id,
-  raisedBy: Text,
+  raisedBy: ShortText,
   raisedAt: When,
-  detail: z.string().trim().default(''),
+  detail: BlankText.default(''),
 });
 
 export async function raiseObjection(

@@ -4,7 +4,7 @@ import type { Child, Delegation, Staff, Team } from '../store/records';
 import { Role } from '../store/records';
 import type { Write } from '../store/store';
 import { actor, cmdOf, commit, nowIso, refuse, replayed } from './context';
-import { Id, Key, parse, Text, When } from './input';
+import { BOUNDS, Id, Key, list, parse, ShortText, tooLong, When } from './input';
 import { fail, ok, type Deps, type Outcome } from './types';
 
 /** Teams, staff, delegation and the case list: the organisation Overt works for. */
@@ -49,11 +49,11 @@ export const TeamInput = z.object({
   actorId: Id,
   team: z.object({
     id: Id,
-    name: Text,
+    name: ShortText,
     /** The profile in force for this team; without one, the tenant's default. */
-    profileId: Text.optional(),
-    managerIds: z.array(Id).default([]),
-    deputyIds: z.array(Id).optional(),
+    profileId: ShortText.optional(),
+    managerIds: list(Id).default([]),
+    deputyIds: list(Id).optional(),
   }),
 });
 
@@ -88,10 +88,10 @@ export const StaffInput = z.object({
   actorId: Id,
   staff: z.object({
     id: Id,
-    name: Text,
-    email: z.email().optional(),
+    name: ShortText,
+    email: z.email().max(BOUNDS.short, tooLong(BOUNDS.short)).optional(),
     role: Role,
-    teamIds: z.array(Id).default([]),
+    teamIds: list(Id).default([]),
     socialMediaResponsibility: z.boolean().optional(),
     designatedOfficer: z.boolean().optional(),
   }),
@@ -194,7 +194,11 @@ export async function delegate(
   return 'conflict' in r ? fail('CONFLICT', 'retry') : r;
 }
 
-export const CaseListInput = z.object({ key: Key, actorId: Id, csv: z.string().min(1, 'the CSV is empty') });
+export const CaseListInput = z.object({
+  key: Key,
+  actorId: Id,
+  csv: z.string().min(1, 'the CSV is empty').max(BOUNDS.csv, tooLong(BOUNDS.csv)),
+});
 
 export interface CaseListReport {
   created: number;
@@ -271,10 +275,16 @@ export async function importCaseList(
       if (!caseRef) why.push('no case reference');
       else if (seen.has(caseRef.toLowerCase())) why.push(`case reference ${caseRef} appears twice`);
       if (!v('name')) why.push('no name or initials');
+      for (const [k, label] of [
+        ['caseRef', 'the case reference'],
+        ['name', 'the name'],
+      ] as const)
+        if (v(k).length > BOUNDS.short) why.push(`${label} is over ${BOUNDS.short} characters`);
+      const clip = (x: string) => (x.length > 60 ? `${x.slice(0, 60)}…` : x);
       const team = teams.get(v('team').toLowerCase());
-      if (!team) why.push(`no team "${v('team')}"`);
+      if (!team) why.push(`no team "${clip(v('team'))}"`);
       const worker = findWorker(v('worker'));
-      if (!worker) why.push(`no case manager "${v('worker')}"`);
+      if (!worker) why.push(`no case manager "${clip(v('worker'))}"`);
       else if (team && !worker.teamIds.includes(team.id))
         why.push(`${worker.name} is not in team ${team.name}`);
       const platforms: { platform: string; account: string }[] = [];
@@ -283,9 +293,12 @@ export async function importCaseList(
         .map((p) => p.trim())
         .filter(Boolean)) {
         const m = /^([a-z0-9 ._-]+):\s*(\S.*)$/i.exec(part);
-        if (m) platforms.push({ platform: m[1]!.trim().toLowerCase(), account: m[2]!.trim() });
-        else why.push(`platform "${part}" is not platform:account`);
+        if (m && part.length <= BOUNDS.short)
+          platforms.push({ platform: m[1]!.trim().toLowerCase(), account: m[2]!.trim() });
+        else if (m) why.push(`platform "${clip(part)}" is over ${BOUNDS.short} characters`);
+        else why.push(`platform "${clip(part)}" is not platform:account`);
       }
+      if (platforms.length > BOUNDS.items) why.push(`more than ${BOUNDS.items} platforms`);
       if (why.length) {
         errors.push(`line ${line}: ${why.join('; ')}`);
         continue;

@@ -28,19 +28,17 @@ import {
   type DecisionFacts,
   type VerdictSummary,
 } from './context';
-import { Id, Key, OptionalText, parse, Text } from './input';
+import { Id, Key, OptionalText, parse, PlatformAccounts, ShortText, Text } from './input';
 import { policyActor, policyRefusal, verdictFor } from './policy-facts';
 import { fail, ok, type Deps, type Outcome } from './types';
-
-const PlatformAccount = z.object({ platform: Text.toLowerCase(), account: Text });
 
 export const RaiseInput = z.object({
   key: Key,
   actorId: Id,
   childId: Id,
-  reason: Text,
-  platforms: z.array(PlatformAccount).min(1, 'name at least one platform and account'),
-  viewer: Text,
+  reason: ShortText,
+  platforms: PlatformAccounts.min(1, 'name at least one platform and account'),
+  viewer: ShortText,
   rationale: OptionalText,
 });
 export type RaiseInput = z.input<typeof RaiseInput>;
@@ -205,7 +203,7 @@ export const DecideInput = z
     /** The authority the decider acts as; by default the one the request needs. */
     authority: Authority.optional(),
     /** The version the card showed; a different current version means the card is stale. */
-    expectedVersion: z.string().optional(),
+    expectedVersion: z.string().max(200).optional(),
     /** Ids the card already shows, so the facts can be read with the request (checked against it). */
     childId: Id.optional(),
     teamId: Id.optional(),

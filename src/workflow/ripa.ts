@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Ripa } from '../store/records';
 import { childCommand, roleIn, type Step } from './child-command';
-import { Id, Key, parse, Text, When } from './input';
+import { Id, Key, parse, ShortText, When } from './input';
 import { clausesAbout } from './policy-facts';
 import type { Deps, Outcome } from './types';
 
@@ -10,8 +10,8 @@ export const RipaInput = z
     key: Key,
     actorId: Id,
     childId: Id,
-    legalAdviceRef: Text,
-    offence: Text,
+    legalAdviceRef: ShortText,
+    offence: ShortText,
     /** The offence's maximum sentence in months: directed surveillance needs over six (000 §12). */
     maxSentenceMonths: z.number().int(),
     from: When,

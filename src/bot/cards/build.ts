@@ -198,15 +198,62 @@ export type CardOptions = {
 
 export function card(body: CardElement[], options: CardOptions = {}): AdaptiveCard {
   const { fullWidth = true, actions, ...rest } = options;
-  return defined({
-    type: 'AdaptiveCard',
-    $schema: CARD_SCHEMA_URL,
-    version: CARD_VERSION,
-    body,
-    actions: actions && actions.length > 0 ? actions : undefined,
-    ...rest,
-    msteams: fullWidth ? { width: 'Full' } : undefined,
-  });
+  return withinBudget(
+    defined({
+      type: 'AdaptiveCard',
+      $schema: CARD_SCHEMA_URL,
+      version: CARD_VERSION,
+      body,
+      actions: actions && actions.length > 0 ? actions : undefined,
+      ...rest,
+      msteams: fullWidth ? { width: 'Full' } : undefined,
+    }),
+  );
+}
+
+/** Teams refuses an activity over about 28 KB; a card is kept under this, leaving room for the activity. */
+export const CARD_BUDGET = 24 * 1024;
+const SHORTENED = '… (shortened here: the full text is in the tab)';
+
+/**
+ * Every input is bounded (workflow/input.ts), but a card can show many at once: past CARD_BUDGET its longest
+ * shown texts (TextBlock text, FactSet values, the fallback text) are shortened, longest first, each marked
+ * as shortened, until it fits. An input's value and an action's data are never touched: what a person sends
+ * back is what they typed.
+ */
+function withinBudget(c: AdaptiveCard): AdaptiveCard {
+  const size = (x: unknown) => Buffer.byteLength(JSON.stringify(x), 'utf8');
+  if (size(c) <= CARD_BUDGET) return c;
+  const copy = JSON.parse(JSON.stringify(c)) as AdaptiveCard;
+  const shown: { holder: Record<string, unknown>; key: string }[] = [];
+  const walk = (v: unknown, inAction: boolean) => {
+    if (Array.isArray(v)) return v.forEach((x) => walk(x, inAction));
+    if (!v || typeof v !== 'object') return;
+    const o = v as Record<string, unknown>;
+    if (!inAction && o.type === 'TextBlock' && typeof o.text === 'string')
+      shown.push({ holder: o, key: 'text' });
+    if (!inAction && o.type === 'FactSet' && Array.isArray(o.facts))
+      for (const f of o.facts as Record<string, unknown>[])
+        if (typeof f.value === 'string') shown.push({ holder: f, key: 'value' });
+    for (const [k, x] of Object.entries(o))
+      if (k !== 'data' && k !== 'value' && k !== 'refresh') walk(x, inAction || k === 'data');
+  };
+  walk(copy.body, false);
+  walk(copy.actions, false);
+  if (typeof copy.fallbackText === 'string')
+    shown.push({ holder: copy as unknown as Record<string, unknown>, key: 'fallbackText' });
+  const text = (s: { holder: Record<string, unknown>; key: string }) => s.holder[s.key] as string;
+  while (size(copy) > CARD_BUDGET) {
+    const longest = shown
+      .filter((s) => text(s).length > 240)
+      .sort((a, b) => text(b).length - text(a).length)[0];
+    if (!longest) break;
+    const t = text(longest);
+    // Cut at half, never inside an escape (a trailing backslash would escape the marker).
+    longest.holder[longest.key] =
+      t.slice(0, Math.max(200, Math.floor(t.length / 2))).replace(/\\+$/, '') + SHORTENED;
+  }
+  return copy;
 }
 
 export function attachment(content: AdaptiveCard): CardAttachment {

@@ -1,0 +1,124 @@
+/**
+ * Issue 12, fault 10, through the bot endpoint: every free-text field has a limit, told plainly at the
+ * boundary with nothing written; a date before 1900 or far ahead is refused; and with every field at its
+ * limit — in the characters that cost most in a card (three-byte characters, and markdown characters the
+ * card builder escapes) — every card the bot answers with stays under Teams' limit of about 28 KB.
+ */
+import { BOUNDS } from '../../src/workflow/input';
+import { actionData, execute, textOf } from './client';
+import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
+
+let w: BotWorld;
+beforeAll(async () => {
+  w = await botWorld();
+});
+afterAll(async () => {
+  await w?.close();
+  await cleanupBotWorlds();
+});
+
+const CM = 'demo-cm-north-1';
+const TM = 'demo-tm-north';
+/** Teams refuses an activity over about 28 KB; the card is most of it. */
+const TEAMS_LIMIT = 28 * 1024;
+const bytes = (card: unknown) => Buffer.byteLength(JSON.stringify(card), 'utf8');
+const count = async () => ({
+  requests: (await w.running.store.count('request'))[0]!.count,
+  checks: (await w.running.store.count('check'))[0]!.count,
+});
+
+const fill = (pattern: string, n: number) => pattern.repeat(Math.ceil(n / pattern.length)).slice(0, n);
+
+describe('bounds at the bot', () => {
+  it('a rationale of 100,000 characters is refused with the limit named, and nothing is written', async () => {
+    const before = await count();
+    const r = await execute(w.url, CM, 'request.send', {
+      formId: `form-long-${Date.now()}`,
+      childId: await w.childId('DEMO-0001'),
+      reason: 'risk-of-cse',
+      platforms: 'instagram: @demo_account',
+      viewer: 'own-personal-account',
+      rationale: 'x'.repeat(100_000),
+    });
+    expect(r.status).toBe(200);
+    expect(textOf(r.json.value)).toMatch(/rationale: at most 4,000 characters: shorten it/);
+    expect(bytes(r.json.value)).toBeLessThan(TEAMS_LIMIT);
+    expect(await count()).toEqual(before);
+  });
+
+  it.each([
+    ['1899-12-31', /from 1900 to 2100/],
+    ['2999-01-01', /from 1900 to 2100/],
+  ])('an objection dated %s is refused with a clear message', async (day, message) => {
+    const r = await execute(w.url, CM, 'objection.raise', {
+      formId: `form-obj-${day}`,
+      childId: await w.childId('DEMO-0001'),
+      raisedBy: 'the child',
+      raisedAt: day,
+      detail: 'Fictional.',
+    });
+    expect(textOf(r.json.value)).toMatch(message);
+    expect((await w.running.store.count('objection'))[0]!.count).toBe(0);
+  });
+
+  const patterns = [
+    ['plain letters', 'abcdefghij ', 'DEMO-0001'],
+    ['three-byte characters', '€‘’“”…', 'DEMO-0002'],
+    ['escaped markdown', '*_[]()#>`~|\\', 'DEMO-0003'],
+  ] as const;
+
+  it.each(patterns)(
+    'with every field at its limit in %s, every card stays under 28 KB',
+    async (_name, pattern, caseRef) => {
+      const sizes: Record<string, number> = {};
+      const platforms = Array.from(
+        { length: BOUNDS.platforms },
+        (_, i) => `p${fill('x', BOUNDS.platform - 3)}${i}: @${fill(pattern, BOUNDS.account - 1)}`,
+      ).join('\n');
+      const data = {
+        formId: `form-max-${pattern.length}-${Date.now()}`,
+        childId: await w.childId(caseRef),
+        reason: 'risk-of-cse',
+        platforms,
+        viewer: 'own-personal-account',
+        rationale: fill(pattern, BOUNDS.long),
+      };
+      const preview = await execute(w.url, CM, 'request.preview', data);
+      sizes.preview = bytes(preview.json.value);
+      const sent = await execute(w.url, CM, 'request.send', data);
+      sizes.sent = bytes(sent.json.value);
+      const requestId = actionData(sent.json.value, 'request.withdraw')?.['requestId'] as string;
+      expect(requestId).toBeTruthy();
+      const approver = await execute(w.url, TM, 'request.refresh', { requestId });
+      sizes.approver = bytes(approver.json.value);
+      const more = await execute(w.url, TM, 'request.more-info', {
+        requestId,
+        reasons: fill(pattern, BOUNDS.long),
+      });
+      sizes.moreInfo = bytes(more.json.value);
+      const answered = await execute(w.url, CM, 'request.answer', {
+        requestId,
+        formId: `answer-${data.formId}`,
+        rationale: fill(pattern, BOUNDS.long),
+      });
+      sizes.answered = bytes(answered.json.value);
+      expect(textOf(answered.json.value)).toMatch(/Your answer was sent/);
+      const approved = await execute(w.url, TM, 'request.approve', {
+        requestId,
+        reasons: fill(pattern, BOUNDS.long),
+      });
+      sizes.approved = bytes(approved.json.value);
+      expect(textOf(approved.json.value)).toMatch(/You approved this request/);
+      const check = await execute(w.url, CM, 'check.open', { requestId });
+      sizes.checkForm = bytes(check.json.value);
+      const requester = await execute(w.url, CM, 'request.refresh', { requestId });
+      sizes.requesterView = bytes(requester.json.value);
+      const child = await execute(w.url, CM, 'child.summary', { childId: data.childId });
+      sizes.child = bytes(child.json.value);
+      for (const [card, size] of Object.entries(sizes))
+        expect({ card, size, under: size < TEAMS_LIMIT }).toEqual({ card, size, under: true });
+      console.log(`card sizes at the limits (${_name}): ${JSON.stringify(sizes)}`);
+    },
+    60_000,
+  );
+});
