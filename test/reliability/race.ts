@@ -128,7 +128,10 @@ export async function raceRounds(o: {
       // Every approval at the same moment, alternately through each process.
       const answers = await Promise.all(
         ids.map((requestId, i) =>
-          execute(urls[i % urls.length]!, 'demo-tm-north', 'request.approve', { requestId }),
+          execute(urls[i % urls.length]!, 'demo-tm-north', 'request.approve', {
+            requestId,
+            reasons: 'Necessary and proportionate (fictional).',
+          }),
         ),
       );
       f.approvals += answers.length;
