@@ -43,7 +43,7 @@ export async function keepReference(deps: Deps, staffId: string, ref: Reference)
     const next: Kept = personal ? { ...kept, personal: ref } : { ...kept, other: ref };
     if (hash(next) === hash(kept)) break;
     const r = await deps.store.commit({
-      key: `conversation:${staffId}:${hash(next)}`,
+      key: `conversation:${staffId}:${hash(next)}:${found?.version ?? 'new'}`,
       at: deps.clock().toISOString(),
       writes: [
         {

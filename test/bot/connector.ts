@@ -27,6 +27,16 @@ export interface FakeConnector {
   tooLarge: string[];
   /** The next `n` sends or updates are answered 429 with Retry-After `seconds`, as Teams throttles. */
   throttle: (n: number, seconds?: number) => void;
+  /** From now on, sends and updates to this conversation are refused as Teams does when the person blocked
+   * the bot (403 ConversationBlockedByUser) or the bot is no longer in it (403 BotNotInConversationRoster),
+   * or the conversation is gone (404 ConversationNotFound). */
+  block: (conversationId: string, status: 403 | 404, code: string) => void;
+  /** Users with whom a personal chat may not be opened (POST /v3/conversations answers 403). */
+  noPersonalChat: Set<string>;
+  /** Personal chats the bot opened (POST /v3/conversations): the new conversation's id per user id. */
+  opened: Map<string, string>;
+  /** When each message was received, per conversation (for the rate limits). */
+  times: Map<string, number[]>;
   /** The first activity, from `from` on, that matches; waits for it up to `ms`. */
   waitFor: (match: (s: Sent) => boolean, ms?: number, from?: number) => Promise<Sent>;
   close: () => Promise<void>;
@@ -43,17 +53,52 @@ export async function fakeConnector(): Promise<FakeConnector> {
   const throttled: string[] = [];
   const tooLarge: string[] = [];
   const throttling = { left: 0, seconds: 1 };
+  const blocked = new Map<string, { status: number; code: string }>();
+  const noPersonalChat = new Set<string>();
+  const opened = new Map<string, string>();
+  const times = new Map<string, number[]>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const m = PATH.exec(decodeURIComponent(req.url?.split('?')[0] ?? ''));
+      const path = decodeURIComponent(req.url?.split('?')[0] ?? '');
+      if (req.method === 'POST' && path === '/v3/conversations') {
+        // Opening a personal chat: Teams allows it where the app is installed for the user or their team.
+        const params = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { members?: { id: string }[] };
+        const user = params.members?.[0]?.id ?? '';
+        if (!user || noPersonalChat.has(user)) {
+          res.writeHead(403, { 'content-type': 'application/json' });
+          res.end(
+            JSON.stringify({
+              error: { code: 'Forbidden', message: 'The bot is not installed for the user' },
+            }),
+          );
+          return;
+        }
+        const id = `a:opened-${user}`;
+        opened.set(user, id);
+        res.writeHead(201, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id }));
+        return;
+      }
+      const m = PATH.exec(path);
       if (!m || (req.method !== 'POST' && req.method !== 'PUT')) {
         refused.push(req.url ?? '');
         res.writeHead(404).end();
         return;
       }
       const body = Buffer.concat(chunks);
+      const gone = blocked.get(m[1]!);
+      if (gone) {
+        refused.push(req.url ?? '');
+        res.writeHead(gone.status, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            error: { code: gone.code, message: `The conversation refused the bot (${gone.code})` },
+          }),
+        );
+        return;
+      }
       if (throttling.left > 0) {
         throttling.left--;
         throttled.push(req.url ?? '');
@@ -68,6 +113,7 @@ export async function fakeConnector(): Promise<FakeConnector> {
         return;
       }
       const messageId = req.method === 'PUT' ? m[2]! : randomUUID();
+      times.set(m[1]!, [...(times.get(m[1]!) ?? []), Date.now()]);
       sent.push({
         method: req.method,
         conversationId: m[1]!,
@@ -96,6 +142,10 @@ export async function fakeConnector(): Promise<FakeConnector> {
     throttled,
     tooLarge,
     throttle: (n, seconds = 1) => Object.assign(throttling, { left: n, seconds }),
+    block: (conversationId, status, code) => blocked.set(conversationId, { status, code }),
+    noPersonalChat,
+    opened,
+    times,
     waitFor,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };

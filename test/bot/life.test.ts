@@ -1,0 +1,209 @@
+/**
+ * The conversation's life and the platform's limits, over HTTP against the bot and a fake connector that
+ * behaves as Teams does (issue 20, found 2 and 3; issue 12, fault 9): the app removed, the bot taken out of a
+ * chat, a person who blocked the bot (403 ConversationBlockedByUser) or a chat the bot is no longer in (403
+ * BotNotInConversationRoster, 404) end with the reference gone, the person reached another way or a named
+ * person told; nothing about a child is posted where others can read it; 61 people who may decide get a
+ * working request, card and refresh, within Teams' rate limits.
+ */
+import { botOf } from '../../src/bot/surface';
+import { upsertStaff } from '../../src/workflow';
+import { actionData, activity, execute, post, textOf } from './client';
+import { cardOf, fakeConnector, type FakeConnector, type Sent } from './connector';
+import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
+
+let w: BotWorld;
+let connector: FakeConnector;
+const CM = 'demo-cm-north-1';
+const CM2 = 'demo-cm-north-2';
+const TM = 'demo-tm-north';
+const SM = 'demo-sm';
+const GROUP = 'group-north';
+const CHANNEL = '19:north-channel@thread.tacv2';
+const chat = (who: string) => `personal-${who}`;
+const settled = () => botOf(w.running.deps)!.outbox.settled();
+
+beforeAll(async () => {
+  w = await botWorld();
+  connector = await fakeConnector();
+  for (const who of [CM, TM, SM]) await install(who);
+  await settled();
+}, 60_000);
+afterAll(async () => {
+  await w?.close();
+  await connector?.close();
+  await cleanupBotWorlds();
+});
+
+const here = (
+  who: string,
+  conversationId: string,
+  conversationType: string,
+  extra: Record<string, unknown>,
+) => {
+  const a = activity(who, conversationId, { serviceUrl: connector.serviceUrl, ...extra }) as Record<
+    string,
+    unknown
+  >;
+  a['conversation'] = { id: conversationId, conversationType, tenantId: 'demo-tenant' };
+  return a;
+};
+const install = async (who: string) =>
+  expect(
+    (
+      await post(
+        w.url,
+        here(who, chat(who), 'personal', {
+          type: 'conversationUpdate',
+          membersAdded: [{ id: 'overt-bot' }, { id: who }],
+        }),
+      )
+    ).status,
+  ).toBeLessThan(300);
+/** A person says hello in a shared conversation: the bot keeps it as their other way in. */
+const hello = async (who: string, conversationId: string, type: 'groupChat' | 'channel') =>
+  expect((await post(w.url, here(who, conversationId, type, { type: 'message', text: 'help' }))).status).toBe(
+    200,
+  );
+const kept = async (who: string) =>
+  ((await w.running.store.get('conversation', who))?.record.reference ?? {}) as {
+    personal?: { conversation: { id: string } };
+    other?: { conversation: { id: string } };
+  };
+const events = async (action: string) =>
+  (await w.running.store.audit.list()).filter((e) => e.action === action);
+
+async function raise(caseRef: string, who = CM, conversationId = chat(who), type = 'personal') {
+  const r = await post(
+    w.url,
+    here(who, conversationId, type, {
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      value: {
+        action: {
+          type: 'Action.Execute',
+          verb: 'request.send',
+          data: {
+            formId: `form-${caseRef}-${Math.random()}`,
+            childId: await w.childId(caseRef),
+            reason: 'risk-of-cse',
+            platforms: 'instagram: @demo_life',
+            viewer: 'own-personal-account',
+            rationale: 'Fictional: new information suggests a risk to the child.',
+          },
+        },
+        trigger: 'manual',
+      },
+    }),
+  );
+  expect(r.status).toBe(200);
+  expect(textOf(r.json.value)).toMatch(/Request sent/);
+  const requestId = actionData(r.json.value, 'request.withdraw')!['requestId'] as string;
+  await settled();
+  return requestId;
+}
+const told =
+  (who: string, name: RegExp, from = 0) =>
+  (s: Sent) =>
+    s.conversationId === chat(who) && name.test(textOf(cardOf(s))) && connector.sent.indexOf(s) >= from;
+
+describe('the conversation’s life', () => {
+  it('installationUpdate remove forgets the chat; the next approval card finds nobody and the requester is told by name', async () => {
+    await post(w.url, here(TM, chat(TM), 'personal', { type: 'installationUpdate', action: 'remove' }));
+    expect((await kept(TM)).personal).toBeUndefined();
+    const from = connector.sent.length;
+    const requestId = await raise('DEMO-0001');
+    const notice = await connector.waitFor(told(CM, /Overt cannot reach Arlo Ashdown/), 8000, from);
+    expect(textOf(cardOf(notice))).toMatch(/waiting for Arlo Ashdown \(demo\) to decide it/);
+    expect(connector.sent.slice(from).filter((s) => s.conversationId === chat(TM))).toEqual([]);
+    const e = (await events('bot.deliver')).find((x) => x.target.id === TM)!;
+    expect(e).toMatchObject({ outcome: 'unreachable', details: { told: expect.arrayContaining([CM, SM]) } });
+    // The service manager is told too; the record of who was told names them.
+    await connector.waitFor(told(SM, /Overt cannot reach Arlo Ashdown/), 8000, from);
+    await execute(w.url, CM, 'request.withdraw', { requestId });
+  });
+
+  it('a block (403 ConversationBlockedByUser) drops the personal chat; the card then reaches the group chat as a neutral pointer', async () => {
+    await install(TM);
+    await hello(TM, GROUP, 'groupChat');
+    expect((await kept(TM)).personal?.conversation.id).toBe(chat(TM));
+    connector.block(chat(TM), 403, 'ConversationBlockedByUser');
+    const from = connector.sent.length;
+    const requestId = await raise('DEMO-0002');
+    const pointer = await connector.waitFor(
+      (s) =>
+        s.conversationId === GROUP && actionData(cardOf(s), 'request.refresh')?.['requestId'] === requestId,
+      8000,
+      from,
+    );
+    expect(textOf(cardOf(pointer))).toMatch(/A request in Overt/);
+    expect(JSON.stringify(cardOf(pointer))).not.toMatch(/DEMO-0002|instagram|risk|Fictional/);
+    expect(cardOf(pointer).refresh.userIds).toEqual(expect.arrayContaining([CM, TM]));
+    expect((await kept(TM)).personal).toBeUndefined();
+    expect((await kept(TM)).other?.conversation.id).toBe(GROUP);
+    // A colleague in the group who opens it is told it is not theirs, and that is on the record.
+    const peek = await execute(w.url, CM2, 'request.refresh', { requestId }, GROUP);
+    expect(textOf(peek.json.value)).toMatch(/Not yours to see/);
+    expect(JSON.stringify(peek.json.value)).not.toMatch(/DEMO-0002|A\.B\.|C\.D\./);
+    const views = (await events('request.view')).filter((e) => e.target.id === requestId);
+    expect(views).toContainEqual(
+      expect.objectContaining({ actor: expect.objectContaining({ id: CM2 }), outcome: 'refuse' }),
+    );
+    // The team manager opens it there: their own view, and the reveal is on the record.
+    const open = await execute(w.url, TM, 'request.refresh', { requestId }, GROUP);
+    expect(actionData(open.json.value, 'request.approve')).toMatchObject({ requestId });
+    expect((await events('request.view')).filter((e) => e.target.id === requestId)).toContainEqual(
+      expect.objectContaining({ actor: expect.objectContaining({ id: TM }), outcome: 'allow' }),
+    );
+  });
+
+  it('the bot removed from the group chat (conversationUpdate) forgets it; a 404 for the requester tells the service manager', async () => {
+    await post(
+      w.url,
+      here(TM, GROUP, 'groupChat', { type: 'conversationUpdate', membersRemoved: [{ id: 'overt-bot' }] }),
+    );
+    expect((await kept(TM)).other).toBeUndefined();
+    // The requester's chat has gone (404): when the request is decided, the service manager is told.
+    await install(TM);
+    connector.block(chat(TM), 403, 'BotNotInConversationRoster');
+    const from = connector.sent.length;
+    const requestId = await raise('DEMO-0003');
+    await connector.waitFor(told(CM, /Overt cannot reach Arlo Ashdown/), 8000, from);
+    expect((await kept(TM)).personal).toBeUndefined();
+    connector.block(chat(CM), 404, 'ConversationNotFound');
+    const decided = await execute(w.url, TM, 'request.approve', { requestId, reasons: 'Fictional: agreed.' });
+    expect(textOf(decided.json.value)).toMatch(/You approved this request/);
+    await settled();
+    await connector.waitFor(told(SM, /Overt cannot reach Dara Dunmore/), 8000, from);
+    expect((await kept(CM)).personal).toBeUndefined();
+  });
+});
+
+describe('shared conversations (issue 12, fault 9)', () => {
+  it('a requester met only in a channel: a personal chat is opened for their status and check cards; if Teams refuses, only a pointer in the channel', async () => {
+    await install(TM); // a fresh personal chat for the approver (unblocked id below)
+    // Eden has met the bot only in the team channel, and no personal chat may be opened with her.
+    connector.noPersonalChat.add(CM2);
+    await hello(CM2, CHANNEL, 'channel');
+    const from = connector.sent.length;
+    const requestId = await raise('DEMO-0001', CM2, CHANNEL, 'channel');
+    const decided = await execute(w.url, TM, 'request.approve', { requestId, reasons: 'Fictional: agreed.' });
+    expect(textOf(decided.json.value)).toMatch(/You approved this request/);
+    await settled();
+    const inChannel = connector.sent.slice(from).filter((s) => s.conversationId === CHANNEL);
+    expect(inChannel.length).toBeGreaterThan(0);
+    for (const s of inChannel) {
+      expect(JSON.stringify(cardOf(s))).not.toMatch(/DEMO-0001|A\.B\.|instagram|Fictional|Record the check:/);
+    }
+    // Only the pointer: Eden sees her own view by opening it.
+    const mine = await execute(w.url, CM2, 'request.refresh', { requestId }, CHANNEL);
+    expect(textOf(mine.json.value)).toMatch(/DEMO-0001/);
+    expect(actionData(mine.json.value, 'check.open')).toMatchObject({ requestId });
+    expect((await events('request.view')).filter((e) => e.target.id === requestId)).toContainEqual(
+      expect.objectContaining({
+        actor: expect.objectContaining({ id: CM2 }),
+        outcome: 'allow',
+      }),
+    );
+  });
+});
