@@ -7,7 +7,6 @@
  * working request, card and refresh, within Teams' rate limits.
  */
 import { botOf } from '../../src/bot/surface';
-import { upsertStaff } from '../../src/workflow';
 import { actionData, activity, execute, post, textOf } from './client';
 import { cardOf, fakeConnector, type FakeConnector, type Sent } from './connector';
 import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
