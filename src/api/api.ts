@@ -5,14 +5,17 @@ import type { Deps } from '../workflow';
 import { AuditProjection } from '../workflow/audit-projection';
 import { authenticator } from './auth';
 import type { AuthConfig } from './auth-config';
-import { router } from './router';
+import { router, type Route } from './router';
 import { adminRoutes } from './routes-admin';
 import { childRoutes } from './routes-children';
 import { serviceRoutes } from './routes-service';
+import { viewRoutes } from './routes-views';
 import { staticHandler } from './static';
 
 /** The tab's HTTP handlers: the page and its bundle, then `/api/v1/…`. */
-export const routes = [...childRoutes, ...serviceRoutes, ...adminRoutes];
+export const routes: Route[] = [...childRoutes, ...serviceRoutes, ...adminRoutes];
+// Who may use which view is read from this same table.
+routes.push(...viewRoutes(() => routes));
 
 export function createApi(
   deps: Deps,

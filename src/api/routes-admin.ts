@@ -5,21 +5,13 @@ import { policyView, updatePlatformNotes, UpdateNotesInput } from '../workflow/p
 import { toCsv } from './csv';
 import { reply, route } from './router';
 
-/** Who am I, my requests, the policy view and its platform notes, and the audit export. */
+/** My requests, the policy view and its platform notes, and the audit export. */
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day, e.g. 2026-03-01');
 const AuditQuery = z.object({ from: Day, to: Day });
 const NotesBody = UpdateNotesInput.shape.notes;
 
 export const adminRoutes = [
-  route({
-    method: 'GET',
-    path: '/api/v1/me',
-    roles: 'any',
-    handle: async ({ staff }) => ({
-      json: { id: staff.id, name: staff.name, role: staff.role, teamIds: staff.teamIds },
-    }),
-  }),
   route<{ limit: number }>({
     method: 'GET',
     path: '/api/v1/requests/mine',

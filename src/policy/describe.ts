@@ -3,13 +3,15 @@ import type { Condition, Profile, Rule } from './profile';
 
 /** A profile in words, for an information-governance lead: each clause with the rules that rest on it. */
 
-const list = (xs: readonly string[]) => xs.join(', ');
+const same = (code: string) => code;
 
-export function describeCondition(c: Condition): string {
+/** A rule's condition in words; `words` gives each code (reason, viewing method, role…) its label. */
+export function describeCondition(c: Condition, words: (code: string) => string = same): string {
+  const list = (xs: readonly string[]) => xs.map(words).join(', ');
   const parts: string[] = [];
   if (c.always) parts.push('always');
-  if (c.objection) parts.push(`the child's objection is ${c.objection.join(' or ')}`);
-  if (c.consent) parts.push(`consent/notice is ${c.consent.join(' or ')}`);
+  if (c.objection) parts.push(`the child's objection is ${c.objection.map(words).join(' or ')}`);
+  if (c.consent) parts.push(`consent/notice is ${c.consent.map(words).join(' or ')}`);
   if (c.consentMissesPlatform) parts.push('a platform is outside the recorded consent');
   if (c.consentExceptionAgreed !== undefined)
     parts.push(`a consent exception is ${c.consentExceptionAgreed ? '' : 'not '}agreed`);
@@ -24,7 +26,7 @@ export function describeCondition(c: Condition): string {
     const p = c.priorChecks;
     const window = [
       p.withinMonths ? `in the last ${p.withinMonths} months` : '',
-      p.since ? `since the latest ${p.since}` : '',
+      p.since ? `since the latest ${words(p.since)}` : '',
     ]
       .filter(Boolean)
       .join(' ');
@@ -35,7 +37,7 @@ export function describeCondition(c: Condition): string {
   if (c.reminderDueMonths) parts.push(`the last notice or reminder is ${c.reminderDueMonths}+ months old`);
   if (c.approvedCheckOutstanding !== undefined)
     parts.push(`an approved check is ${c.approvedCheckOutstanding ? '' : 'not '}waiting`);
-  if (c.thirdPartyData) parts.push(`third-party data is ${c.thirdPartyData.join(' or ')}`);
+  if (c.thirdPartyData) parts.push(`third-party data is ${c.thirdPartyData.map(words).join(' or ')}`);
   if (c.thirdPartyAuthorised !== undefined)
     parts.push(`its processing is ${c.thirdPartyAuthorised ? '' : 'not '}authorised with a rationale`);
   if (c.thirdPartyAuthoriserRoleNotIn)
@@ -46,8 +48,8 @@ export function describeCondition(c: Condition): string {
     parts.push(`no-friend/follow is ${c.attestNoFriendFollow ? '' : 'not '}attested`);
   if (c.attestOpenSourceOnly !== undefined)
     parts.push(`open-source-only is ${c.attestOpenSourceOnly ? '' : 'not '}attested`);
-  if (c.byRoleIn) parts.push(`by a ${c.byRoleIn.join(' or ')}`);
-  if (c.byRoleNotIn) parts.push(`by anyone but a ${c.byRoleNotIn.join(' or ')}`);
+  if (c.byRoleIn) parts.push(`by a ${c.byRoleIn.map(words).join(' or ')}`);
+  if (c.byRoleNotIn) parts.push(`by anyone but a ${c.byRoleNotIn.map(words).join(' or ')}`);
   if (c.bySocialMediaResponsibility !== undefined)
     parts.push(
       `by someone ${c.bySocialMediaResponsibility ? 'with' : 'without'} social-media responsibility`,

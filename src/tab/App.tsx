@@ -1,48 +1,87 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Field, FluentProvider, Select, Tab, TabList, Text, tokens } from '@fluentui/react-components';
+import {
+  Button,
+  Field,
+  FluentProvider,
+  Menu,
+  MenuItemRadio,
+  MenuList,
+  MenuPopover,
+  MenuTrigger,
+  Select,
+  Tab,
+  TabList,
+  Text,
+  tokens,
+} from '@fluentui/react-components';
+import { ROLE } from '../vocabulary';
 import { client, type Auth } from './api';
 import { Loaded, useLoad } from './common';
+import { go, MeContext, NarrowContext, parseHash, useNarrowQuery, type Me, type ViewId } from './nav';
 import type { Host, ThemeName } from './teams';
 import { THEMES, ThemeNameContext } from './theme';
 import { DashboardView } from './views/Dashboard';
+import { DecisionsView } from './views/Decisions';
 import { ExportsView } from './views/Exports';
 import { HistoryView } from './views/History';
 import { MyRequestsView } from './views/MyRequests';
 import { ObjectionsView } from './views/Objections';
+import { OrganisationView } from './views/Organisation';
 import { PolicyView } from './views/Policy';
 import { ReviewView } from './views/Review';
+import { RipaView } from './views/Ripa';
 
-/** The tab: a persona picker in the demo, the views as tabs, the route in the URL's hash (#child/<id> …). */
+/**
+ * The tab: a persona picker in the demo, the views the server says this person may use (their own work
+ * first), as tabs on a wide page and an overflow menu on a narrow one; the route in the URL's hash.
+ */
 
-const VIEWS = [
-  ['dashboard', 'Dashboard'],
-  ['child', "A child's history"],
-  ['requests', 'My requests'],
-  ['objections', 'Objections'],
-  ['review', 'Annual review'],
-  ['policy', 'Policy'],
-  ['exports', 'Exports'],
-] as const;
-type View = (typeof VIEWS)[number][0];
-
-export interface Me {
-  id: string;
-  name: string;
-  role: string;
-  teamIds: string[];
-}
-
-function parseHash(): { view: View; arg?: string } {
-  const [v, arg] = window.location.hash.replace(/^#\/?/, '').split('/');
-  const view = (VIEWS.find(([id]) => id === v)?.[0] ?? 'dashboard') as View;
-  return arg ? { view, arg: decodeURIComponent(arg) } : { view };
-}
-
-export const go = (view: View, arg?: string) => {
-  window.location.hash = arg ? `${view}/${encodeURIComponent(arg)}` : view;
-};
+export { go, type Me };
 
 const PERSONA_KEY = 'overt-demo-persona';
+
+function Nav({ me, view }: { me: Me; view: ViewId }) {
+  const narrow = useNarrowQuery();
+  const current = me.views.find((v) => v.id === view)?.label ?? '';
+  if (narrow)
+    return (
+      <nav aria-label="Views" style={{ padding: '4px 12px', display: 'flex', alignItems: 'center', gap: 8 }}>
+        <Menu
+          checkedValues={{ view: [view] }}
+          onCheckedValueChange={(_e, d) => go(d.checkedItems[0] as ViewId)}
+        >
+          <MenuTrigger disableButtonEnhancement>
+            <Button aria-label={`Views: ${current}`}>Menu</Button>
+          </MenuTrigger>
+          <MenuPopover>
+            <MenuList>
+              {me.views.map((v) => (
+                <MenuItemRadio key={v.id} name="view" value={v.id}>
+                  {v.label}
+                </MenuItemRadio>
+              ))}
+            </MenuList>
+          </MenuPopover>
+        </Menu>
+        <Text weight="semibold">{current}</Text>
+      </nav>
+    );
+  return (
+    <nav aria-label="Views" style={{ padding: '4px 12px' }}>
+      <TabList
+        selectedValue={view}
+        onTabSelect={(_e, d) => go(d.value as ViewId)}
+        style={{ flexWrap: 'wrap' }}
+      >
+        {me.views.map((v) => (
+          <Tab key={v.id} value={v.id}>
+            {v.label}
+          </Tab>
+        ))}
+      </TabList>
+    </nav>
+  );
+}
 
 export function App({
   host,
@@ -59,6 +98,7 @@ export function App({
     window.addEventListener('hashchange', on);
     return () => window.removeEventListener('hashchange', on);
   }, []);
+  const narrow = useNarrowQuery();
   const demo = config.demo && !host.inTeams;
   const [persona, setPersona] = useState(
     () => sessionStorage.getItem(PERSONA_KEY) ?? config.personas.find((p) => p.id === 'demo-sm')?.id ?? '',
@@ -82,61 +122,79 @@ export function App({
   return (
     <FluentProvider
       theme={THEMES[theme]}
-      style={{ minHeight: '100vh', background: tokens.colorNeutralBackground2 }}
+      style={{ minHeight: '100vh', background: tokens.colorNeutralBackground2, overflowWrap: 'anywhere' }}
     >
-      <header
-        style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'flex-end', gap: 16, padding: '12px 20px 0' }}
-      >
-        <Text as="h1" size={700} weight="bold" style={{ margin: 0 }}>
-          Overt
-        </Text>
-        {demo && (
-          <Field label="Demo persona" orientation="horizontal" style={{ marginLeft: 'auto' }}>
-            <Select
-              value={persona}
-              onChange={(_e, d) => {
-                sessionStorage.setItem(PERSONA_KEY, d.value);
-                setPersona(d.value);
-              }}
+      <NarrowContext.Provider value={narrow}>
+        <header
+          style={{
+            display: 'flex',
+            flexWrap: 'wrap',
+            alignItems: 'flex-end',
+            gap: '8px 16px',
+            padding: narrow ? '8px 12px 0' : '12px 20px 0',
+          }}
+        >
+          <Text as="h1" size={narrow ? 600 : 700} weight="bold" style={{ margin: 0 }}>
+            Overt
+          </Text>
+          {demo && (
+            <Field
+              label="Demo persona"
+              orientation={narrow ? 'vertical' : 'horizontal'}
+              style={{ marginLeft: narrow ? 0 : 'auto', minWidth: 0, maxWidth: '100%' }}
             >
-              {config.personas.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name} — {p.role}
-                </option>
-              ))}
-            </Select>
-          </Field>
-        )}
-      </header>
-      <nav aria-label="Views" style={{ padding: '4px 12px' }}>
-        <TabList selectedValue={route.view} onTabSelect={(_e, d) => go(d.value as View)}>
-          {VIEWS.map(([id, label]) => (
-            <Tab key={id} value={id}>
-              {label}
-            </Tab>
-          ))}
-        </TabList>
-      </nav>
-      <main style={{ padding: '0 20px 32px' }}>
-        <ThemeNameContext.Provider value={theme}>
-          <Loaded load={me}>
-            {(m) => (
-              <>
-                <Text size={200} block style={{ color: tokens.colorNeutralForeground3 }}>
-                  Signed in as {m.name} ({m.role}){demo ? ' — demo' : ''}
-                </Text>
-                {route.view === 'dashboard' && <DashboardView api={api} key={m.id} />}
-                {route.view === 'child' && <HistoryView api={api} childId={route.arg} key={m.id} />}
-                {route.view === 'requests' && <MyRequestsView api={api} key={m.id} />}
-                {route.view === 'objections' && <ObjectionsView api={api} key={m.id} />}
-                {route.view === 'review' && <ReviewView api={api} me={m} key={m.id} />}
-                {route.view === 'policy' && <PolicyView api={api} key={m.id} />}
-                {route.view === 'exports' && <ExportsView api={api} key={m.id} />}
-              </>
-            )}
-          </Loaded>
-        </ThemeNameContext.Provider>
-      </main>
+              <Select
+                value={persona}
+                style={{ maxWidth: '100%', minWidth: 0 }}
+                onChange={(_e, d) => {
+                  sessionStorage.setItem(PERSONA_KEY, d.value);
+                  setPersona(d.value);
+                  window.location.hash = '';
+                }}
+              >
+                {config.personas.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name} — {ROLE[p.role] ?? p.role}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+          )}
+        </header>
+        <Loaded load={me}>
+          {(m) => {
+            const view = m.views.find((v) => v.id === route.view)?.id ?? m.landing;
+            return (
+              <MeContext.Provider value={m}>
+                <Nav me={m} view={view} />
+                <main style={{ padding: narrow ? '0 12px 24px' : '0 20px 32px' }}>
+                  <ThemeNameContext.Provider value={theme}>
+                    <Text size={200} block style={{ color: tokens.colorNeutralForeground3 }}>
+                      Signed in as {m.name}, {m.roleLabel}
+                    </Text>
+                    {view === 'decisions' && <DecisionsView api={api} key={m.id} />}
+                    {view === 'requests' && <MyRequestsView api={api} key={m.id} />}
+                    {view === 'dashboard' && <DashboardView api={api} key={m.id} />}
+                    {view === 'objections' && <ObjectionsView api={api} key={m.id} />}
+                    {view === 'ripa' && <RipaView api={api} key={m.id} />}
+                    {view === 'organisation' && <OrganisationView api={api} key={m.id} />}
+                    {view === 'child' && (
+                      <HistoryView
+                        api={api}
+                        childId={route.view === 'child' ? route.arg : undefined}
+                        key={m.id}
+                      />
+                    )}
+                    {view === 'review' && <ReviewView api={api} me={m} key={m.id} />}
+                    {view === 'policy' && <PolicyView api={api} key={m.id} />}
+                    {view === 'exports' && <ExportsView api={api} key={m.id} />}
+                  </ThemeNameContext.Provider>
+                </main>
+              </MeContext.Provider>
+            );
+          }}
+        </Loaded>
+      </NarrowContext.Provider>
     </FluentProvider>
   );
 }

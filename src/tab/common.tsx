@@ -1,13 +1,22 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import {
   MessageBar,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  tokens,
   MessageBarBody,
   MessageBarTitle,
   ProgressBar,
   Spinner,
   Text,
 } from '@fluentui/react-components';
+import { dateGb } from '../vocabulary';
 import type { Problem, Result } from './api';
+import { useNarrow } from './nav';
 
 /** Small shared pieces: loading a resource, showing a problem, key–value lists. All text, never HTML. */
 
@@ -88,4 +97,83 @@ export function Progress({ value, label }: { value: number | null; label: string
   return <ProgressBar value={value ?? undefined} thickness="large" aria-label={label} />;
 }
 
-export const day = (iso: string) => iso.slice(0, 10);
+/** A day in en-GB in the service's time zone: "15 January 2026". */
+export const day = (iso: string | null | undefined) => dateGb(iso);
+
+export interface Column<T> {
+  label: string;
+  render: (row: T) => ReactNode;
+}
+
+/**
+ * A table on a wide page; on a narrow one (Teams mobile, the meeting side panel) each row becomes a block of
+ * labelled lines, so nothing scrolls sideways and no header overlaps.
+ */
+export function DataTable<T>({
+  label,
+  columns,
+  rows,
+  rowKey,
+}: {
+  label: string;
+  columns: Column<T>[];
+  rows: T[];
+  rowKey: (row: T, i: number) => string;
+}) {
+  const narrow = useNarrow();
+  if (narrow)
+    return (
+      <ul aria-label={label} style={{ listStyle: 'none', padding: 0, margin: '4px 0' }}>
+        {rows.map((r, i) => (
+          <li
+            key={rowKey(r, i)}
+            style={{
+              background: tokens.colorNeutralBackground1,
+              border: `1px solid ${tokens.colorNeutralStroke2}`,
+              borderRadius: 6,
+              padding: '6px 10px',
+              marginBottom: 6,
+            }}
+          >
+            <dl
+              style={{
+                display: 'grid',
+                gridTemplateColumns: 'minmax(6em, 40%) 1fr',
+                gap: '2px 8px',
+                margin: 0,
+              }}
+            >
+              {columns.map((c) => (
+                <div key={c.label} style={{ display: 'contents' }}>
+                  <dt style={{ fontWeight: 600 }}>{c.label}</dt>
+                  <dd style={{ margin: 0, minWidth: 0, overflowWrap: 'anywhere' }}>{c.render(r)}</dd>
+                </div>
+              ))}
+            </dl>
+          </li>
+        ))}
+      </ul>
+    );
+  return (
+    <div style={{ overflowX: 'auto', maxWidth: '100%' }}>
+      <Table size="small" aria-label={label}>
+        <TableHeader>
+          <TableRow>
+            {columns.map((c) => (
+              <TableHeaderCell key={c.label}>{c.label}</TableHeaderCell>
+            ))}
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {rows.map((r, i) => (
+            <TableRow key={rowKey(r, i)}>
+              {columns.map((c) => (
+                <TableCell key={c.label}>{c.render(r)}</TableCell>
+              ))}
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </div>
+  );
+}

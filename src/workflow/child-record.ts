@@ -91,6 +91,9 @@ export async function mayRead(
   return { ok: true, cites: [...verdict.cites], audit: verdictAudit(verdict) };
 }
 
+/** A sitting: reads of one child's record by one person within this long of their last are one entry. */
+export const SITTING_MS = 30 * 60_000;
+
 export async function readChildRecord(
   deps: Deps,
   projection: AuditProjection,
@@ -132,23 +135,40 @@ export async function readChildRecord(
       },
       { code: 'FORBIDDEN', message: may.message, field: 'childId' },
     );
-  const records = await gather(deps, child.id);
-  const r = await commit(
-    deps,
-    c,
-    [],
-    [
-      {
-        actor: who,
-        action,
-        target,
-        ...may.audit,
-        outcome: 'allow',
-        details: { childId: child.id, teamId: child.teamId },
-      },
-    ],
-    { childId: child.id },
-  );
+  const [records] = await Promise.all([gather(deps, child.id), projection.sync()]);
+  // One "Record viewed" per person per child per sitting: a view within SITTING_MS of their last is not
+  // written again (exports always are).
+  const now = deps.clock().getTime();
+  const sitting =
+    action === 'record.view' &&
+    projection
+      .childEvents(child.id)
+      .some(
+        (e) =>
+          e.action === 'record.view' &&
+          e.outcome === 'allow' &&
+          e.actor.id === staff.value.id &&
+          now - Date.parse(e.at) < SITTING_MS &&
+          now >= Date.parse(e.at),
+      );
+  const r = sitting
+    ? ({ ok: true } as const)
+    : await commit(
+        deps,
+        c,
+        [],
+        [
+          {
+            actor: who,
+            action,
+            target,
+            ...may.audit,
+            outcome: 'allow',
+            details: { childId: child.id, teamId: child.teamId },
+          },
+        ],
+        { childId: child.id },
+      );
   if ('conflict' in r || !r.ok) return fail('CONFLICT', 'the read could not be recorded: retry');
   await projection.sync();
   const { profile, team } = tp.value;

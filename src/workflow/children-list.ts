@@ -15,6 +15,8 @@ export interface ChildRow {
   teamId: string;
   openObjection: boolean;
   reminderDueAt: string | null;
+  /** The caller is the child's case manager. */
+  yours: boolean;
 }
 
 const SPANS = ['service-manager', 'information-governance', 'authorised-officer'];
@@ -44,6 +46,7 @@ export async function childrenList(
         teamId: c.teamId,
         openObjection: Boolean(c.openObjectionId),
         reminderDueAt: c.reminderDueAt ?? null,
+        yours: c.workerId === staff.value.id,
       }))
       .sort((a, b) => a.caseRef.localeCompare(b.caseRef)),
   );

@@ -4,6 +4,19 @@ import type { AuditProjection } from './audit-projection';
 import { readChildRecord, type ChildRecord } from './child-record';
 import { Id, Key, parse, When } from './input';
 import { ok, type Deps, type Outcome } from './types';
+import {
+  account,
+  AUTHORITY,
+  dateGb,
+  DECISION,
+  label,
+  OBJECTION_OUTCOME,
+  OBJECTION_STATUS,
+  REASON,
+  REQUEST_STATUS,
+  THIRD_PARTY,
+  VIEWER,
+} from '../vocabulary';
 
 /**
  * A child's history as a timeline: requests (with the verdict and its clauses), refusals, decisions and
@@ -48,6 +61,8 @@ export type HistoryInput = z.input<typeof HistoryInput>;
 export interface AccessEntry {
   at: string;
   actorId: string;
+  /** The reader's name (their id if they are no longer on the staff list). */
+  actorName: string;
   role: string | null;
   action: string;
   outcome: string;
@@ -59,12 +74,44 @@ export interface History {
   profile: ChildRecord['profile'];
   timeline: TimelineItem[];
   access: AccessEntry[];
+  /** The latest objection was resolved with checks stopped: no reminder or check is due. */
+  checksStopped: boolean;
 }
 
-const list = (xs: { platform: string; account: string }[]) =>
-  xs.map((p) => `${p.platform} ${p.account}`).join(', ');
+const list = (xs: { platform: string; account: string }[]) => xs.map(account).join(', ');
 const cites = (v: unknown) => ((v as { cites?: string[] } | null)?.cites ?? []).map(String);
 const explanation = (v: unknown) => String((v as { explanation?: string } | null)?.explanation ?? '');
+
+const REFUSED: Record<string, string> = {
+  'request.raise': 'a request',
+  'request.approve': 'an approval',
+  'request.decline': 'a decline',
+  'request.more-info': 'a question',
+  'request.record': 'a check record',
+};
+
+/** Staff names by id, for everything a person is shown by. */
+export async function staffNames(deps: Deps, ids: Iterable<string>): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)];
+  const got = await Promise.all(unique.map((id) => deps.store.get('staff', id)));
+  return new Map(got.flatMap((s) => (s ? [[s.record.id, s.record.name] as const] : [])));
+}
+
+/** The timeline with people by name ('by', 'On behalf of'); an id no longer on the staff list stays as it is. */
+export async function namedTimeline(deps: Deps, r: ChildRecord): Promise<TimelineItem[]> {
+  const items = timeline(r);
+  const ids = new Set<string>();
+  for (const t of items) {
+    if (t.by) ids.add(t.by);
+    for (const [k, v] of t.facts) if (k === 'On behalf of') ids.add(v);
+  }
+  const names = await staffNames(deps, ids);
+  return items.map((t) => ({
+    ...t,
+    ...(t.by ? { by: names.get(t.by) ?? t.by } : {}),
+    facts: t.facts.map(([k, v]): [string, string] => [k, k === 'On behalf of' ? (names.get(v) ?? v) : v]),
+  }));
+}
 
 export function timeline(r: ChildRecord): TimelineItem[] {
   const out: TimelineItem[] = [];
@@ -73,16 +120,16 @@ export function timeline(r: ChildRecord): TimelineItem[] {
       at: q.createdAt,
       kind: 'request',
       id: q.id,
-      title: `Check requested (${q.status})`,
+      title: `Check requested (${label(q.status, REQUEST_STATUS).toLowerCase()})`,
       by: q.requesterId,
       facts: [
-        ['reason', q.reason],
-        ['platforms', list(q.platforms)],
-        ['viewing with', q.viewer],
-        ['authority', q.authority],
-        ...(q.rationale ? ([['rationale', q.rationale]] as [string, string][]) : []),
-        ['verdict', explanation(q.verdict)],
-        ['profile', `${q.profileId} v${q.profileVersion}`],
+        ['Reason', label(q.reason, REASON)],
+        ['Platforms', list(q.platforms)],
+        ['Viewing with', label(q.viewer, VIEWER)],
+        ['Decided by', label(q.authority, AUTHORITY)],
+        ...(q.rationale ? ([['Rationale', q.rationale]] as [string, string][]) : []),
+        ['Policy said', explanation(q.verdict)],
+        ['Policy version', q.profileVersion],
       ],
       cites: cites(q.verdict),
     });
@@ -91,13 +138,12 @@ export function timeline(r: ChildRecord): TimelineItem[] {
       at: d.at,
       kind: 'decision',
       id: d.id,
-      title: `Decision: ${d.outcome}`,
+      title: `Decision: ${label(d.outcome, DECISION).toLowerCase()}`,
       by: d.deciderId,
       facts: [
-        ['authority', d.authority],
-        ['reasons', d.reasons || '—'],
-        ...(d.onBehalfOf ? ([['on behalf of', d.onBehalfOf]] as [string, string][]) : []),
-        ['request', d.requestId],
+        ['As', label(d.authority, AUTHORITY)],
+        ['Reasons', d.reasons || '—'],
+        ...(d.onBehalfOf ? ([['On behalf of', d.onBehalfOf]] as [string, string][]) : []),
       ],
       cites: [],
     });
@@ -109,19 +155,24 @@ export function timeline(r: ChildRecord): TimelineItem[] {
       title: 'Check recorded',
       by: c.viewerId,
       facts: [
-        ['accounts', list(c.accounts)],
-        ['relevant information', c.relevantInfo || 'nothing relevant'],
-        ['third-party data', c.thirdPartyData],
+        ['Accounts', list(c.accounts)],
+        ['Relevant information', c.relevantInfo || 'nothing relevant'],
+        ['Third-party data', label(c.thirdPartyData, THIRD_PARTY)],
         ...(c.thirdPartyRationale
-          ? ([['third-party rationale', c.thirdPartyRationale]] as [string, string][])
+          ? ([['Third-party rationale', c.thirdPartyRationale]] as [string, string][])
           : []),
-        ['sensitive', c.sensitive ? 'yes' : 'no'],
+        ['Sensitive', c.sensitive ? 'yes' : 'no'],
         ...(c.safeguardingFollowUp
-          ? ([['safeguarding follow-up', c.safeguardingFollowUp]] as [string, string][])
+          ? ([['Safeguarding follow-up', c.safeguardingFollowUp]] as [string, string][])
           : []),
         [
-          'attested',
-          `${c.attestNoFriendFollow ? 'no friend/follow' : ''}${c.attestOpenSourceOnly ? '; open source only' : ''}`,
+          'Attested',
+          [
+            c.attestNoFriendFollow ? 'no friend or follow request' : '',
+            c.attestOpenSourceOnly ? 'open source only' : '',
+          ]
+            .filter(Boolean)
+            .join('; ') || '—',
         ],
       ],
       cites: [],
@@ -134,9 +185,9 @@ export function timeline(r: ChildRecord): TimelineItem[] {
       title: c.exceptionAgreedBy ? 'Consent exception agreed' : 'Consent / notice recorded',
       by: c.recordedBy,
       facts: [
-        ['given by', c.givenBy],
-        ['platforms', c.scope.platforms.join(', ') || 'all'],
-        ['purposes', c.scope.purposes.join(', ')],
+        ['Given by', c.givenBy],
+        ['Platforms', c.scope.platforms.map((p) => label(p)).join(', ') || 'all'],
+        ['Purposes', c.scope.purposes.join(', ')],
       ],
       cites: [],
     });
@@ -165,11 +216,11 @@ export function timeline(r: ChildRecord): TimelineItem[] {
       at: o.raisedAt,
       kind: 'objection',
       id: o.id,
-      title: `Objection (${o.status})`,
+      title: `Objection (${label(o.status, OBJECTION_STATUS).toLowerCase()})`,
       facts: [
-        ['raised by', o.raisedBy],
-        ...(o.response ? ([['formal response', o.response]] as [string, string][]) : []),
-        ...(o.outcome ? ([['outcome', o.outcome]] as [string, string][]) : []),
+        ['Raised by', o.raisedBy],
+        ...(o.response ? ([['Formal response', o.response]] as [string, string][]) : []),
+        ...(o.outcome ? ([['Outcome', label(o.outcome, OBJECTION_OUTCOME)]] as [string, string][]) : []),
       ],
       cites: [],
     });
@@ -181,11 +232,11 @@ export function timeline(r: ChildRecord): TimelineItem[] {
       title: p.cancelledAt ? 'RIPA authorisation (cancelled)' : 'RIPA authorisation',
       by: p.officerId,
       facts: [
-        ['offence', p.offence],
-        ['maximum sentence', `${p.maxSentenceMonths} months`],
-        ['legal advice', p.legalAdviceRef],
-        ['until', p.until],
-        ['review', p.reviewAt],
+        ['Offence', p.offence],
+        ['Maximum sentence', `${p.maxSentenceMonths} months`],
+        ['Legal advice', p.legalAdviceRef],
+        ['Until', dateGb(p.until)],
+        ['Review', dateGb(p.reviewAt)],
       ],
       cites: [],
     });
@@ -195,9 +246,9 @@ export function timeline(r: ChildRecord): TimelineItem[] {
         at: e.at,
         kind: 'refusal',
         id: e.id,
-        title: `Refused: ${e.action}`,
+        title: `Refused by policy: ${REFUSED[e.action] ?? label(e.action.replace(/^request\./, ''))}`,
         by: e.actor.id,
-        facts: [['message', String((e.details as { message?: string } | null)?.message ?? '')]],
+        facts: [['Why', String((e.details as { message?: string } | null)?.message ?? '')]],
         cites: [...e.cites],
       });
     if (e.action === 'record.view' || e.action === 'record.export')
@@ -205,7 +256,7 @@ export function timeline(r: ChildRecord): TimelineItem[] {
         at: e.at,
         kind: 'view',
         id: e.id,
-        title: `${e.action === 'record.view' ? 'Record viewed' : 'Record exported'} (${e.outcome})`,
+        title: `${e.action === 'record.view' ? 'Record viewed' : 'Record exported'}${e.outcome === 'refuse' ? ' (refused)' : ''}`,
         by: e.actor.id,
         facts: [],
         cites: [...e.cites],
@@ -220,6 +271,7 @@ export function accessLog(events: readonly AuditEvent[]): AccessEntry[] {
     .map((e) => ({
       at: e.at,
       actorId: e.actor.id,
+      actorName: e.actor.id,
       role: e.actor.role ?? null,
       action: e.action,
       outcome: e.outcome,
@@ -241,13 +293,23 @@ export async function childTimeline(
   const from = i.from ? Date.parse(i.from) : -Infinity;
   const to = i.to ? Date.parse(i.to) : Infinity;
   const kinds = i.kinds?.length ? new Set(i.kinds) : undefined;
+  const access = accessLog(r.value.events);
+  const names = await staffNames(
+    deps,
+    access.map((a) => a.actorId),
+  );
+  const items = await namedTimeline(deps, r.value);
   return ok({
     child: r.value.child,
     team: { id: r.value.team.id, name: r.value.team.name },
     profile: r.value.profile,
-    timeline: timeline(r.value).filter(
-      (t) => (!kinds || kinds.has(t.kind)) && Date.parse(t.at) >= from && Date.parse(t.at) < to,
+    timeline: items.filter(
+      (t) =>
+        (kinds ? kinds.has(t.kind) : t.kind !== 'view') && Date.parse(t.at) >= from && Date.parse(t.at) < to,
     ),
-    access: accessLog(r.value.events),
+    access: access.map((a) => ({ ...a, actorName: names.get(a.actorId) ?? a.actorId })),
+    checksStopped:
+      [...r.value.objections].sort((a, b) => a.raisedAt.localeCompare(b.raisedAt)).at(-1)?.outcome ===
+      'checks-stopped',
   });
 }

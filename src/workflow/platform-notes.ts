@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { phrase } from '../vocabulary';
 import { describeCondition } from '../policy/describe';
 import type { Profile } from '../policy/profile';
 import type { Staff } from '../store/records';
@@ -83,7 +84,7 @@ export async function policyView(deps: Deps, input: { actorId: string }): Promis
             id: r.id,
             effect: r.effect,
             actions: [...r.actions],
-            when: describeCondition(r.when),
+            when: describeCondition(r.when, (c) => phrase(c)),
             explain: r.explain,
             authority: [...(r.authority ?? [])],
           })),

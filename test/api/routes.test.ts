@@ -68,7 +68,7 @@ describe("a child's history", () => {
     const only = await api.get('/api/v1/children/child-notts/history?kinds=objection', 'cm-notts');
     const body = (await only.json()) as { timeline: { kind: string; facts: [string, string][] }[] };
     expect(body.timeline.map((t) => t.kind)).toEqual(['objection']);
-    expect(body.timeline[0]!.facts).toContainEqual(['raised by', 'the child']);
+    expect(body.timeline[0]!.facts).toContainEqual(['Raised by', 'the child']);
     const before = await snapshot();
     for (const [q, field] of [
       ['kinds=nonsense', 'kinds.0'],

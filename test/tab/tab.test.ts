@@ -114,7 +114,7 @@ describe('the tab in Chromium', () => {
   it('shows the service dashboard, its charts drawn from the API’s figures, with links into a child’s history', async () => {
     const page = await open('demo-sm', 'dashboard');
     await page.getByRole('heading', { name: 'Service dashboard' }).waitFor();
-    await page.getByText('Signed in as Sol Marsh (demo) (service-manager)').waitFor();
+    await page.getByText('Signed in as Sol Marsh (demo), Service manager').waitFor();
     const figures = await dashboardFigures(page, 'demo-sm');
     await untilChartsShow(page, figures, 'month', 'light');
     await page.getByRole('tab', { name: 'This year' }).click();
@@ -159,7 +159,7 @@ describe('the tab in Chromium', () => {
       .waitFor();
     await page
       .getByRole('table', { name: 'Access log' })
-      .getByRole('cell', { name: 'demo-sm' })
+      .getByRole('cell', { name: 'Sol Marsh (demo)' })
       .first()
       .waitFor();
     await page.getByRole('checkbox', { name: 'Consent' }).check();
@@ -199,7 +199,7 @@ describe('the tab in Chromium', () => {
     await item.getByRole('button', { name: 'Record the outcome' }).click();
     await page
       .getByRole('list', { name: 'Resolved objections' })
-      .getByText(new RegExp(`${objectionChild.caseRef}: .*checks-stopped`))
+      .getByText(new RegExp(`${objectionChild.caseRef}: .*checks stopped`))
       .waitFor();
     expect(await page.locator('b').count()).toBe(0);
     const stored = await running.store.query('objection', { where: { childId: objectionChild.id } });
@@ -210,10 +210,18 @@ describe('the tab in Chromium', () => {
   it('lets the service manager submit the annual review and export it as PDF and CSV', async () => {
     const page = await open('demo-sm', 'review');
     await page.getByRole('heading', { name: 'The five assertions' }).waitFor();
-    for (const id of ['benefits', 'objections', 'procedures', 'records', 'risks'])
-      await page.getByRole('textbox', { name: `Why (${id})` }).fill(`Assessed from the evidence (${id}).`);
+    for (const name of [
+      'Benefits',
+      'Complaints, concerns and objections',
+      'Local procedures',
+      'Records and audit trail',
+      'Risks',
+    ])
+      await page
+        .getByRole('textbox', { name: `Why (${name})` })
+        .fill(`Assessed from the evidence (${name}).`);
     await page
-      .getByRole('radiogroup', { name: 'Assessment: procedures' })
+      .getByRole('radiogroup', { name: 'Assessment: Local procedures' })
       .getByRole('radio', { name: 'Partly met' })
       .check();
     await page.getByRole('button', { name: 'Submit and send to information governance' }).click();

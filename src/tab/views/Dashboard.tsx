@@ -1,20 +1,9 @@
 import { useState } from 'react';
-import {
-  Link,
-  Tab,
-  TabList,
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
-  Text,
-  tokens,
-} from '@fluentui/react-components';
+import { Link, Tab, TabList, Text, tokens } from '@fluentui/react-components';
 import type { Dashboard, Period, TeamFigures } from '../../workflow/dashboard';
 import type { Client } from '../api';
-import { day, Heading, Loaded, useLoad } from '../common';
+import { DataTable, day, Heading, Loaded, useLoad } from '../common';
+import { useMe } from '../nav';
 import { TeamBarChart } from '../team-chart';
 
 /** The service dashboard: a period's figures by team, what is open now, and children needing attention. */
@@ -47,12 +36,15 @@ const CHARTS: { id: string; title: string; figures: (keyof TeamFigures)[] }[] = 
 const LABEL = new Map(FIGURES);
 
 export function DashboardView({ api }: { api: Client }) {
+  const me = useMe();
   const [load] = useLoad(() => api.get<Dashboard>('/api/v1/dashboard'), [api]);
   const [period, setPeriod] = useState<Period>('month');
   return (
     <section aria-labelledby="dashboard-h">
       <Heading>
-        <span id="dashboard-h">Service dashboard</span>
+        <span id="dashboard-h">
+          {me.role === 'team-manager' ? 'Your team’s figures' : 'Service dashboard'}
+        </span>
       </Heading>
       <Loaded load={load}>
         {(d) => {
@@ -84,6 +76,7 @@ export function DashboardView({ api }: { api: Client }) {
                       borderRadius: 6,
                       padding: '8px 12px',
                       minWidth: 140,
+                      flex: '1 1 140px',
                     }}
                   >
                     <Text block size={200}>
@@ -101,7 +94,7 @@ export function DashboardView({ api }: { api: Client }) {
                 style={{
                   display: 'grid',
                   gap: 12,
-                  gridTemplateColumns: 'repeat(auto-fit, minmax(340px, 1fr))',
+                  gridTemplateColumns: 'repeat(auto-fit, minmax(min(340px, 100%), 1fr))',
                 }}
               >
                 {CHARTS.map((c) => (
@@ -119,54 +112,34 @@ export function DashboardView({ api }: { api: Client }) {
                 ))}
               </div>
               <Heading level={3}>Figures by team</Heading>
-              <div style={{ overflowX: 'auto' }}>
-                <Table size="small" aria-label={`Figures by team, ${period}`}>
-                  <TableHeader>
-                    <TableRow>
-                      <TableHeaderCell>Team</TableHeaderCell>
-                      {FIGURES.map(([k, label]) => (
-                        <TableHeaderCell key={k}>{label}</TableHeaderCell>
-                      ))}
-                    </TableRow>
-                  </TableHeader>
-                  <TableBody>
-                    {d.teams.map((t) => (
-                      <TableRow key={t.id}>
-                        <TableCell>{t.name}</TableCell>
-                        {FIGURES.map(([k]) => (
-                          <TableCell key={k}>{show(p.byTeam[t.id]?.[k] ?? null)}</TableCell>
-                        ))}
-                      </TableRow>
-                    ))}
-                  </TableBody>
-                </Table>
-              </div>
+              <DataTable
+                label={`Figures by team, ${period}`}
+                rows={d.teams}
+                rowKey={(t) => t.id}
+                columns={[
+                  { label: 'Team', render: (t) => t.name },
+                  ...FIGURES.map(([k, text]) => ({
+                    label: text,
+                    render: (t: (typeof d.teams)[number]) => show(p.byTeam[t.id]?.[k] ?? null),
+                  })),
+                ]}
+              />
               <Heading level={3}>Open now</Heading>
-              <Table size="small" aria-label="Open now, by team">
-                <TableHeader>
-                  <TableRow>
-                    <TableHeaderCell>Team</TableHeaderCell>
-                    <TableHeaderCell>Overdue consent reminders</TableHeaderCell>
-                    <TableHeaderCell>Open objections</TableHeaderCell>
-                    <TableHeaderCell>Approved, awaiting record</TableHeaderCell>
-                    <TableHeaderCell>Awaiting decision</TableHeaderCell>
-                  </TableRow>
-                </TableHeader>
-                <TableBody>
-                  {d.teams.map((t) => {
-                    const o = d.open[t.id]!;
-                    return (
-                      <TableRow key={t.id}>
-                        <TableCell>{t.name}</TableCell>
-                        <TableCell>{o.overdueReminders}</TableCell>
-                        <TableCell>{o.openObjections}</TableCell>
-                        <TableCell>{o.awaitingRecord}</TableCell>
-                        <TableCell>{o.pending}</TableCell>
-                      </TableRow>
-                    );
-                  })}
-                </TableBody>
-              </Table>
+              <DataTable
+                label="Open now, by team"
+                rows={d.teams}
+                rowKey={(t) => t.id}
+                columns={[
+                  { label: 'Team', render: (t) => t.name },
+                  {
+                    label: 'Overdue consent reminders',
+                    render: (t) => String(d.open[t.id]!.overdueReminders),
+                  },
+                  { label: 'Open objections', render: (t) => String(d.open[t.id]!.openObjections) },
+                  { label: 'Approved, awaiting record', render: (t) => String(d.open[t.id]!.awaitingRecord) },
+                  { label: 'Awaiting decision', render: (t) => String(d.open[t.id]!.pending) },
+                ]}
+              />
               <Heading level={3}>Children needing attention</Heading>
               {d.attention.length ? (
                 <ul aria-label="Children needing attention">

@@ -1,51 +1,70 @@
 import { useState } from 'react';
 import { Field, Input, Text } from '@fluentui/react-components';
+import type { ChildRow } from '../../workflow/children-list';
 import type { Client } from '../api';
 import { Heading } from '../common';
+import { useMe } from '../nav';
 import { ChildPicker } from './History';
 import { Download } from './Review';
 
-/** A child's subject-access export (JSON, PDF) and the audit trail as CSV, each with its progress. */
+/** A child's subject-access export (JSON, PDF) and the audit trail as CSV, each offered only to whom may. */
 export function ExportsView({ api }: { api: Client }) {
-  const [childId, setChildId] = useState('');
+  const me = useMe();
+  const [child, setChild] = useState<ChildRow | null>(null);
   const [from, setFrom] = useState(`${new Date().getFullYear()}-01-01`);
   const [to, setTo] = useState(new Date(Date.now() + 86_400_000).toISOString().slice(0, 10));
+  const badRange = Boolean(from && to && to <= from);
   return (
     <section aria-labelledby="exports-h">
       <Heading>
         <span id="exports-h">Exports</span>
       </Heading>
-      <Heading level={3}>Subject access</Heading>
-      <ChildPicker api={api} onPick={setChildId} label="Find the child" />
-      {childId && (
-        <div style={{ display: 'flex', gap: 16, flexWrap: 'wrap' }}>
-          <Text block>Child: {childId}</Text>
-          <Download
-            api={api}
-            path={`/api/v1/children/${encodeURIComponent(childId)}/subject-access.json`}
-            label="Subject access (JSON)"
-          />
-          <Download
-            api={api}
-            path={`/api/v1/children/${encodeURIComponent(childId)}/subject-access.pdf`}
-            label="Subject access (PDF)"
-          />
-        </div>
+      {me.can.subjectAccess && (
+        <>
+          <Heading level={3}>Subject access</Heading>
+          <ChildPicker api={api} onPick={setChild} label="Find the child" />
+          {child && (
+            <div style={{ display: 'flex', gap: 16, flexWrap: 'wrap' }}>
+              <Text block>
+                Child: {child.caseRef} {child.displayName}
+              </Text>
+              <Download
+                api={api}
+                path={`/api/v1/children/${encodeURIComponent(child.id)}/subject-access.json`}
+                label="Subject access (JSON)"
+              />
+              <Download
+                api={api}
+                path={`/api/v1/children/${encodeURIComponent(child.id)}/subject-access.pdf`}
+                label="Subject access (PDF)"
+              />
+            </div>
+          )}
+        </>
       )}
-      <Heading level={3}>Audit trail</Heading>
-      <div style={{ display: 'flex', gap: 12, flexWrap: 'wrap', alignItems: 'flex-end' }}>
-        <Field label="From (day)">
-          <Input type="date" value={from} onChange={(_e, d) => setFrom(d.value)} />
-        </Field>
-        <Field label="Before (day)">
-          <Input type="date" value={to} onChange={(_e, d) => setTo(d.value)} />
-        </Field>
-        <Download
-          api={api}
-          path={`/api/v1/audit.csv?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`}
-          label="Audit trail (CSV)"
-        />
-      </div>
+      {me.can.auditExport && (
+        <>
+          <Heading level={3}>Audit trail</Heading>
+          <div style={{ display: 'flex', gap: 12, flexWrap: 'wrap', alignItems: 'flex-end' }}>
+            <Field label="From (day)">
+              <Input type="date" value={from} onChange={(_e, d) => setFrom(d.value)} />
+            </Field>
+            <Field
+              label="Before (day)"
+              validationMessage={badRange ? '“Before” must be a later day than “From”.' : undefined}
+            >
+              <Input type="date" value={to} onChange={(_e, d) => setTo(d.value)} />
+            </Field>
+            {!badRange && (
+              <Download
+                api={api}
+                path={`/api/v1/audit.csv?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`}
+                label="Audit trail (CSV)"
+              />
+            )}
+          </div>
+        </>
+      )}
     </section>
   );
 }

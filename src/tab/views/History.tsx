@@ -1,25 +1,11 @@
 import { useMemo, useState } from 'react';
-import {
-  Badge,
-  Button,
-  Checkbox,
-  Field,
-  Input,
-  Link,
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
-  Text,
-  tokens,
-} from '@fluentui/react-components';
+import { Badge, Button, Checkbox, Field, Input, Link, Text, tokens } from '@fluentui/react-components';
 import type { ChildRow } from '../../workflow/children-list';
 import type { History, TimelineKind } from '../../workflow/history';
+import { CONSENT_STATUS, dateTimeGb, label, ROLE } from '../../vocabulary';
 import type { Client } from '../api';
-import { go } from '../App';
-import { day, Facts, Heading, Loaded, useLoad } from '../common';
+import { DataTable, day, Facts, Heading, Loaded, useLoad } from '../common';
+import { go } from '../nav';
 
 /** A child's history: pick a child, filter the timeline, and see who has read the record. */
 
@@ -32,18 +18,21 @@ const KINDS: [TimelineKind, string][] = [
   ['reminder', 'Reminders'],
   ['objection', 'Objections'],
   ['ripa', 'RIPA'],
-  ['view', 'Reads'],
 ];
 const SHOWN = 200;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export function ChildPicker({
   api,
   onPick,
-  label,
+  label: fieldLabel,
+  hrefOf,
 }: {
   api: Client;
-  onPick: (id: string) => void;
+  onPick: (child: ChildRow) => void;
   label: string;
+  /** Each child as a link to this address (navigation), rather than a button that picks it. */
+  hrefOf?: (child: ChildRow) => string;
 }) {
   const [children] = useLoad(() => api.get<ChildRow[]>('/api/v1/children'), [api]);
   const [filter, setFilter] = useState('');
@@ -54,17 +43,33 @@ export function ChildPicker({
         const hits = f ? rows.filter((c) => `${c.caseRef} ${c.displayName}`.toLowerCase().includes(f)) : rows;
         return (
           <div>
-            <Field label={label}>
+            <Field
+              label={fieldLabel}
+              hint="Type a case reference or initials; Enter opens the first match."
+              validationState={f && !hits.length ? 'warning' : 'none'}
+              validationMessage={f && !hits.length ? `No child matches “${filter.trim()}”.` : undefined}
+            >
               <Input
                 value={filter}
                 onChange={(_e, d) => setFilter(d.value)}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter' && f && hits[0]) {
+                    e.preventDefault();
+                    onPick(hits[0]);
+                  }
+                }}
                 placeholder="Case reference or initials"
               />
             </Field>
             <ul aria-label="Children" style={{ columns: '14em', padding: 0, listStyle: 'none' }}>
               {hits.slice(0, SHOWN).map((c) => (
                 <li key={c.id} style={{ padding: '2px 0' }}>
-                  <Link onClick={() => onPick(c.id)}>{c.caseRef}</Link> {c.displayName}
+                  {hrefOf ? (
+                    <Link href={hrefOf(c)}>{c.caseRef}</Link>
+                  ) : (
+                    <Link onClick={() => onPick(c)}>{c.caseRef}</Link>
+                  )}{' '}
+                  {c.displayName}
                   {c.openObjection ? ' — objection open' : ''}
                 </li>
               ))}
@@ -81,13 +86,14 @@ export function HistoryView({ api, childId }: { api: Client; childId: string | u
   const [kinds, setKinds] = useState<Set<TimelineKind>>(new Set());
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
+  const badRange = DAY.test(from) && DAY.test(to) && to <= from;
   const query = useMemo(() => {
     const q = new URLSearchParams();
     if (kinds.size) q.set('kinds', [...kinds].join(','));
-    if (/^\d{4}-\d{2}-\d{2}$/.test(from)) q.set('from', from);
-    if (/^\d{4}-\d{2}-\d{2}$/.test(to)) q.set('to', to);
+    if (!badRange && DAY.test(from)) q.set('from', from);
+    if (!badRange && DAY.test(to)) q.set('to', to);
     return q.toString();
-  }, [kinds, from, to]);
+  }, [kinds, from, to, badRange]);
   const [load] = useLoad(
     () =>
       childId
@@ -101,9 +107,14 @@ export function HistoryView({ api, childId }: { api: Client; childId: string | u
     return (
       <section aria-labelledby="history-h">
         <Heading>
-          <span id="history-h">A child&apos;s history</span>
+          <span id="history-h">Children</span>
         </Heading>
-        <ChildPicker api={api} onPick={(id) => go('child', id)} label="Find a child" />
+        <ChildPicker
+          api={api}
+          onPick={(c) => go('child', c.id)}
+          hrefOf={(c) => `#child/${encodeURIComponent(c.id)}`}
+          label="Find a child"
+        />
       </section>
     );
   return (
@@ -118,9 +129,14 @@ export function HistoryView({ api, childId }: { api: Client; childId: string | u
                 </span>
               </Heading>
               <Text block>
-                {h.team.name}; policy {h.profile.name} v{h.profile.version}. Consent:{' '}
-                {h.child.consentStatus ?? 'none'}
-                {h.child.reminderDueAt ? `; next reminder due ${day(h.child.reminderDueAt)}` : ''}.
+                {h.team.name}; policy {h.profile.name}, version {h.profile.version}. Consent:{' '}
+                {label(h.child.consentStatus ?? 'none', CONSENT_STATUS).toLowerCase()}
+                {h.checksStopped
+                  ? '; checks stopped after an objection, so no reminder is due'
+                  : h.child.reminderDueAt
+                    ? `; next reminder due ${day(h.child.reminderDueAt)}`
+                    : ''}
+                .
               </Text>
               <Button appearance="subtle" onClick={() => go('child')}>
                 Another child
@@ -130,14 +146,15 @@ export function HistoryView({ api, childId }: { api: Client; childId: string | u
                   border: `1px solid ${tokens.colorNeutralStroke2}`,
                   borderRadius: 6,
                   margin: '12px 0',
+                  minWidth: 0,
                 }}
               >
                 <legend>Show</legend>
                 <div style={{ display: 'flex', flexWrap: 'wrap', gap: 4 }}>
-                  {KINDS.map(([k, label]) => (
+                  {KINDS.map(([k, text]) => (
                     <Checkbox
                       key={k}
-                      label={label}
+                      label={text}
                       checked={kinds.has(k)}
                       onChange={(_e, d) => {
                         const next = new Set(kinds);
@@ -148,11 +165,14 @@ export function HistoryView({ api, childId }: { api: Client; childId: string | u
                     />
                   ))}
                 </div>
-                <div style={{ display: 'flex', gap: 12 }}>
+                <div style={{ display: 'flex', flexWrap: 'wrap', gap: 12 }}>
                   <Field label="From (day)">
                     <Input type="date" value={from} onChange={(_e, d) => setFrom(d.value)} />
                   </Field>
-                  <Field label="Before (day)">
+                  <Field
+                    label="Before (day)"
+                    validationMessage={badRange ? '“Before” must be a later day than “From”.' : undefined}
+                  >
                     <Input type="date" value={to} onChange={(_e, d) => setTo(d.value)} />
                   </Field>
                 </div>
@@ -184,28 +204,21 @@ export function HistoryView({ api, childId }: { api: Client; childId: string | u
                 ))}
               </ol>
               <Heading level={3}>Who has read this record</Heading>
-              <Table size="small" aria-label="Access log">
-                <TableHeader>
-                  <TableRow>
-                    <TableHeaderCell>When</TableHeaderCell>
-                    <TableHeaderCell>Who</TableHeaderCell>
-                    <TableHeaderCell>Role</TableHeaderCell>
-                    <TableHeaderCell>What</TableHeaderCell>
-                    <TableHeaderCell>Outcome</TableHeaderCell>
-                  </TableRow>
-                </TableHeader>
-                <TableBody>
-                  {h.access.slice(0, 500).map((a, i) => (
-                    <TableRow key={`${a.at}-${i}`}>
-                      <TableCell>{a.at.replace('T', ' ').slice(0, 19)}</TableCell>
-                      <TableCell>{a.actorId}</TableCell>
-                      <TableCell>{a.role ?? ''}</TableCell>
-                      <TableCell>{a.action === 'record.view' ? 'viewed' : 'exported'}</TableCell>
-                      <TableCell>{a.outcome}</TableCell>
-                    </TableRow>
-                  ))}
-                </TableBody>
-              </Table>
+              <Text block size={200}>
+                One line per person per sitting (30 minutes).
+              </Text>
+              <DataTable
+                label="Access log"
+                rows={h.access.slice(0, 500)}
+                rowKey={(a, i) => `${a.at}-${i}`}
+                columns={[
+                  { label: 'When', render: (a) => dateTimeGb(a.at) },
+                  { label: 'Who', render: (a) => a.actorName },
+                  { label: 'Role', render: (a) => (a.role ? label(a.role, ROLE) : '—') },
+                  { label: 'What', render: (a) => (a.action === 'record.view' ? 'Viewed' : 'Exported') },
+                  { label: 'Outcome', render: (a) => (a.outcome === 'allow' ? 'Allowed' : 'Refused') },
+                ]}
+              />
             </>
           )
         }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Button, Field, Link, Select, Text, Textarea, tokens } from '@fluentui/react-components';
 import type { QueuedObjection } from '../../workflow/objection-queue';
+import { label, OBJECTION_OUTCOME, OBJECTION_STATUS } from '../../vocabulary';
 import type { Client, Problem } from '../api';
 import { day, Heading, Loaded, ProblemBar, useLoad, SuccessNote } from '../common';
 
@@ -57,7 +58,12 @@ function Step({ api, o, done }: { api: Client; o: QueuedObjection; done: (msg: s
           <Button
             appearance="primary"
             disabled={busy}
-            onClick={() => void send({ step: 'resolve', outcome }, `${o.caseRef}: resolved (${outcome})`)}
+            onClick={() =>
+              void send(
+                { step: 'resolve', outcome },
+                `${o.caseRef}: resolved (${label(outcome, OBJECTION_OUTCOME).toLowerCase()})`,
+              )
+            }
           >
             Record the outcome
           </Button>
@@ -97,7 +103,8 @@ export function ObjectionsView({ api }: { api: Client }) {
                     <Link href={`#child/${encodeURIComponent(o.childId)}`}>{o.caseRef}</Link> — {o.teamName}
                   </Text>
                   <Text block>
-                    Raised {day(o.raisedAt)} by {o.raisedBy}; status: {o.status}
+                    Raised {day(o.raisedAt)} by {o.raisedBy};{' '}
+                    {label(o.status, OBJECTION_STATUS).toLowerCase()}
                   </Text>
                   {o.response && <Text block>Response: {o.response}</Text>}
                   <Step
@@ -115,7 +122,8 @@ export function ObjectionsView({ api }: { api: Client }) {
             <ul aria-label="Resolved objections">
               {q.resolved.map((o) => (
                 <li key={o.id}>
-                  {o.caseRef}: raised {day(o.raisedAt)}, {o.outcome ?? 'resolved'}
+                  {o.caseRef}: raised {day(o.raisedAt)},{' '}
+                  {o.outcome ? label(o.outcome, OBJECTION_OUTCOME).toLowerCase() : 'resolved'}
                   {o.resolvedAt ? ` on ${day(o.resolvedAt)}` : ''}
                 </li>
               ))}

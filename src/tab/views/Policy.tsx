@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Badge, Button, Field, Input, Text, Textarea, tokens } from '@fluentui/react-components';
 import type { PolicyView as Policy } from '../../workflow/platform-notes';
+import { ACTION, dateGb, EFFECT, label, phrase, PLATFORM } from '../../vocabulary';
 import type { Client, Problem } from '../api';
 import { Heading, Loaded, ProblemBar, useLoad, SuccessNote } from '../common';
 
@@ -44,7 +45,7 @@ function NotesEditor({
         <Input type="date" value={lastChecked} onChange={(_e, d) => setLastChecked(d.value)} />
       </Field>
       {notes.platforms.map((p, i) => (
-        <Field key={p.platform} label={`Note: ${p.platform}`}>
+        <Field key={p.platform} label={`Note: ${label(p.platform, PLATFORM)}`}>
           <Textarea
             value={texts[i] ?? ''}
             onChange={(_e, d) => setTexts(texts.map((t, j) => (j === i ? d.value : t)))}
@@ -74,7 +75,7 @@ export function PolicyView({ api }: { api: Client }) {
             {v.profiles.map((p) => (
               <article key={p.id} aria-label={p.name}>
                 <Heading level={3}>
-                  {p.name} — {p.organisation} (v{p.version}, effective {p.effectiveDate})
+                  {p.name} — {p.organisation} (version {p.version}, in force from {dateGb(p.effectiveDate)})
                 </Heading>
                 <Text block>
                   Teams:{' '}
@@ -107,11 +108,11 @@ export function PolicyView({ api }: { api: Client }) {
                                     : 'warning'
                               }
                             >
-                              {r.effect}
+                              {label(r.effect, EFFECT)}
                             </Badge>{' '}
                             {r.explain}{' '}
                             <Text size={200}>
-                              (on {r.actions.join(', ')}; when {r.when})
+                              (on {r.actions.map((a) => phrase(a, ACTION)).join(', ')}; when {r.when})
                             </Text>
                           </li>
                         ))}
@@ -128,13 +129,13 @@ export function PolicyView({ api }: { api: Client }) {
                     }}
                   >
                     <Text weight="semibold" block>
-                      Platform notes, last checked {p.platformNotes.lastChecked}
+                      Platform notes, last checked {dateGb(p.platformNotes.lastChecked)}
                       {p.platformNotes.source === 'edited' ? ' (edited by the administrator)' : ''}
                     </Text>
                     <ul>
                       {p.platformNotes.platforms.map((n) => (
                         <li key={n.platform}>
-                          <strong>{n.platform}</strong>
+                          <strong>{label(n.platform, PLATFORM)}</strong>
                           {n.viewerVisible ? ' (the viewer can be seen)' : ''}: {n.note}
                         </li>
                       ))}

@@ -1,21 +1,14 @@
 import { useState } from 'react';
 import { Button, Field, Input, Radio, RadioGroup, Text, Textarea, tokens } from '@fluentui/react-components';
 import type { Client, Problem } from '../api';
-import type { Me } from '../App';
+import type { Me } from '../nav';
+import { ASSERTION, evidenceLines, label } from '../../vocabulary';
 import { Facts, Heading, Loaded, ProblemBar, Progress, useLoad, SuccessNote } from '../common';
 
 /** The annual review (000 §24): the evidence gathered from the record, the five assessments, the files. */
 
 type Assertion = { id: string; statement: string };
 type Assessment = { assessment: 'met' | 'partly-met' | 'not-met'; comments: string };
-
-function flatten(value: unknown, path = ''): [string, string][] {
-  if (value === null || value === undefined) return [[path, '—']];
-  if (typeof value !== 'object') return [[path, String(value)]];
-  if (Array.isArray(value)) return [[path, value.map(String).join('; ') || '—']];
-  const entries = Object.entries(value as Record<string, unknown>);
-  return entries.length ? entries.flatMap(([k, v]) => flatten(v, path ? `${path}.${k}` : k)) : [[path, '—']];
-}
 
 export function Download({ api, path, label }: { api: Client; path: string; label: string }) {
   const [progress, setProgress] = useState<number | null | undefined>(undefined);
@@ -76,7 +69,7 @@ export function ReviewView({ api, me }: { api: Client; me: Me }) {
         comments: answers[a.id]?.comments ?? '',
       })),
     });
-    if (r.ok) setSaved(`Review ${r.value.id} kept and sent to information governance.`);
+    if (r.ok) setSaved(`The review for ${year} is kept and sent to information governance.`);
     else setProblem(r.problem);
   };
   return (
@@ -97,8 +90,8 @@ export function ReviewView({ api, me }: { api: Client; me: Me }) {
           <>
             <Heading level={3}>Evidence from the record</Heading>
             <details>
-              <summary>Show the evidence ({flatten(evidence).length} figures)</summary>
-              <Facts facts={flatten(evidence)} />
+              <summary>Show the evidence ({evidenceLines(evidence).length} figures)</summary>
+              <Facts facts={evidenceLines(evidence)} />
             </details>
             <Heading level={3}>The five assertions</Heading>
             {assertions.map((a) => (
@@ -110,11 +103,11 @@ export function ReviewView({ api, me }: { api: Client; me: Me }) {
                   marginBottom: 8,
                 }}
               >
-                <legend>{a.id}</legend>
+                <legend>{label(a.id, ASSERTION)}</legend>
                 <Text block>{a.statement}</Text>
                 <RadioGroup
                   layout="horizontal"
-                  aria-label={`Assessment: ${a.id}`}
+                  aria-label={`Assessment: ${label(a.id, ASSERTION)}`}
                   value={answers[a.id]?.assessment ?? 'met'}
                   onChange={(_e, d) =>
                     setAnswers({
@@ -130,7 +123,7 @@ export function ReviewView({ api, me }: { api: Client; me: Me }) {
                   <Radio value="partly-met" label="Partly met" />
                   <Radio value="not-met" label="Not met" />
                 </RadioGroup>
-                <Field label={`Why (${a.id})`} required>
+                <Field label={`Why (${label(a.id, ASSERTION)})`} required>
                   <Textarea
                     value={answers[a.id]?.comments ?? ''}
                     onChange={(_e, d) =>

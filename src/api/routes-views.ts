@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { decideRequest } from '../workflow';
+import { awaitingDecision, organisationView, ripaRegister } from '../workflow/role-views';
+import { ROLE } from '../vocabulary';
+import { reply, route, type Route } from './router';
+import { capabilities, viewsFor } from './views';
+
+/** Who am I and what may I use; what awaits my decision (and deciding it); the RIPA register; teams and staff. */
+
+const DecisionBody = z.object({
+  outcome: z.enum(['approve', 'decline', 'more-info']),
+  reasons: z.string().trim().max(10_000).optional(),
+  expectedVersion: z.string().min(1).max(200),
+});
+
+export const viewRoutes = (routes: () => readonly Route[]): Route[] => [
+  route({
+    method: 'GET',
+    path: '/api/v1/me',
+    roles: 'any',
+    handle: async ({ deps, staff }) => {
+      const teams = (await Promise.all(staff.teamIds.map((id) => deps.store.get('team', id)))).flatMap((t) =>
+        t ? [{ id: t.record.id, name: t.record.name }] : [],
+      );
+      return {
+        json: {
+          id: staff.id,
+          name: staff.name,
+          role: staff.role,
+          roleLabel: ROLE[staff.role] ?? staff.role,
+          teamIds: staff.teamIds,
+          teams,
+          timeZone: 'Europe/London',
+          ...viewsFor(routes(), staff),
+          can: capabilities(routes(), staff),
+        },
+      };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/api/v1/decisions/awaiting',
+    roles: ['team-manager', 'service-manager'],
+    handle: async ({ deps, staff }) => reply(await awaitingDecision(deps, { actorId: staff.id })),
+  }),
+  route<undefined, z.infer<typeof DecisionBody>>({
+    method: 'POST',
+    path: '/api/v1/requests/:requestId/decision',
+    roles: ['team-manager', 'service-manager', 'authorised-officer', 'information-governance'],
+    body: DecisionBody,
+    handle: async ({ deps, staff, params, body, key }) =>
+      reply(
+        await decideRequest(deps, {
+          key,
+          actorId: staff.id,
+          requestId: params.requestId!,
+          outcome: body.outcome,
+          ...(body.reasons ? { reasons: body.reasons } : {}),
+          expectedVersion: body.expectedVersion,
+        }),
+        (d) => ({ json: { status: d.request.status, decidedAt: d.request.decidedAt ?? null } }),
+      ),
+  }),
+  route({
+    method: 'GET',
+    path: '/api/v1/ripa',
+    roles: ['authorised-officer', 'information-governance', 'service-manager'],
+    handle: async ({ deps, staff }) => reply(await ripaRegister(deps, { actorId: staff.id })),
+  }),
+  route({
+    method: 'GET',
+    path: '/api/v1/organisation',
+    roles: ['administrator'],
+    handle: async ({ deps, staff }) => reply(await organisationView(deps, { actorId: staff.id })),
+  }),
+];

@@ -1,0 +1,132 @@
+import { useState } from 'react';
+import { Badge, Button, Field, Link, Text, Textarea, tokens } from '@fluentui/react-components';
+import type { Awaiting } from '../../workflow/role-views';
+import { account, AUTHORITY, label, REASON, REQUEST_STATUS, VIEWER } from '../../vocabulary';
+import type { Client, Problem } from '../api';
+import { day, Facts, Heading, Loaded, ProblemBar, SuccessNote, useLoad } from '../common';
+
+/**
+ * What awaits the team manager's decision: each open request of their teams that they may decide, with the
+ * verdict and its obligations, decided here through the same workflow command as the approval card.
+ */
+
+type Outcome = 'approve' | 'decline' | 'more-info';
+const DONE: Record<Outcome, string> = {
+  approve: 'approved',
+  decline: 'declined',
+  'more-info': 'more information asked for',
+};
+
+function Decide({ api, r, done }: { api: Client; r: Awaiting; done: (msg: string) => void }) {
+  const [reasons, setReasons] = useState('');
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [busy, setBusy] = useState(false);
+  const decide = async (outcome: Outcome) => {
+    setProblem(null);
+    if (outcome !== 'approve' && !reasons.trim()) {
+      setProblem({
+        status: 400,
+        title: 'Reasons needed',
+        detail: `Give your reasons to ${outcome === 'decline' ? 'decline' : 'ask for more information'}.`,
+        field: 'reasons',
+      });
+      return;
+    }
+    setBusy(true);
+    const res = await api.post(`/api/v1/requests/${encodeURIComponent(r.id)}/decision`, {
+      outcome,
+      expectedVersion: r.version,
+      ...(reasons.trim() ? { reasons: reasons.trim() } : {}),
+    });
+    setBusy(false);
+    if (res.ok) done(`${r.caseRef}: ${DONE[outcome]}.`);
+    else setProblem(res.problem);
+  };
+  return (
+    <div>
+      <Field
+        label={`Your reasons for ${r.caseRef}`}
+        hint="Needed to decline or to ask for more information."
+        validationMessage={problem?.field === 'reasons' ? problem.detail : undefined}
+      >
+        <Textarea value={reasons} onChange={(_e, d) => setReasons(d.value)} resize="vertical" />
+      </Field>
+      {problem && problem.field !== 'reasons' && <ProblemBar problem={problem} />}
+      <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8, marginTop: 8 }}>
+        <Button appearance="primary" disabled={busy} onClick={() => void decide('approve')}>
+          Approve
+        </Button>
+        <Button disabled={busy} onClick={() => void decide('decline')}>
+          Decline
+        </Button>
+        <Button disabled={busy} onClick={() => void decide('more-info')}>
+          Ask for more information
+        </Button>
+      </div>
+    </div>
+  );
+}
+
+export function DecisionsView({ api }: { api: Client }) {
+  const [load, reload] = useLoad(() => api.get<Awaiting[]>('/api/v1/decisions/awaiting'), [api]);
+  const [note, setNote] = useState('');
+  return (
+    <section aria-labelledby="decisions-h">
+      <Heading>
+        <span id="decisions-h">Awaiting your decision</span>
+      </Heading>
+      <SuccessNote text={note} />
+      <Loaded load={load}>
+        {(rows) =>
+          rows.length ? (
+            <ul aria-label="Requests awaiting your decision" style={{ listStyle: 'none', padding: 0 }}>
+              {rows.map((r) => (
+                <li
+                  key={r.id}
+                  aria-label={`${r.caseRef}, ${label(r.reason, REASON)}`}
+                  style={{
+                    background: tokens.colorNeutralBackground1,
+                    border: `1px solid ${tokens.colorNeutralStroke2}`,
+                    borderRadius: 6,
+                    padding: 12,
+                    marginBottom: 8,
+                  }}
+                >
+                  <Text weight="semibold" block>
+                    <Link href={`#child/${encodeURIComponent(r.childId)}`}>{r.caseRef}</Link> {r.childName} —{' '}
+                    {r.teamName}
+                  </Text>
+                  <Text block size={200}>
+                    Requested by {r.requesterName} on {day(r.createdAt)}.{' '}
+                    <Badge appearance="outline">{label(r.status, REQUEST_STATUS)}</Badge>
+                  </Text>
+                  <Facts
+                    facts={[
+                      ['Reason', label(r.reason, REASON)],
+                      ...(r.rationale ? ([['Rationale', r.rationale]] as [string, string][]) : []),
+                      ['Platforms', r.platforms.map(account).join(', ')],
+                      ['Viewing with', label(r.viewer, VIEWER)],
+                      ['Needs the decision of', label(r.authority, AUTHORITY)],
+                      ['Policy says', `${r.explanation}${r.cites.length ? ` (${r.cites.join(', ')})` : ''}`],
+                      ...r.obligations.map((o, i): [string, string] => [i ? '' : 'Obligations', o.text]),
+                    ]}
+                  />
+                  <Decide
+                    api={api}
+                    r={r}
+                    done={(m) => {
+                      setNote(m);
+                      reload();
+                    }}
+                  />
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <Text block>Nothing awaits your decision.</Text>
+          )
+        }
+      </Loaded>
+    </section>
+  );
+}

@@ -1,0 +1,314 @@
+/**
+ * One vocabulary: every code Overt keeps (roles, statuses, reasons, viewing methods, authorities, outcomes,
+ * the review's assertions and evidence) has one human label, shared by the tab, the API's CSV headers and
+ * PDFs, and the bot. Pure data and functions, no I/O, so the tab's bundle can use it too.
+ *
+ * A code that is not listed (a custom profile's reason, say) is still never shown raw: `label` turns it into
+ * words ("repeated-missing-episodes" → "Repeated missing episodes"), keeping the field's acronyms upper case.
+ */
+
+export const ROLE: Record<string, string> = {
+  'case-manager': 'Case manager',
+  'team-manager': 'Team manager',
+  'service-manager': 'Service manager',
+  'information-governance': 'Information governance',
+  'authorised-officer': 'Authorising officer',
+  administrator: 'Administrator',
+};
+
+export const REQUEST_STATUS: Record<string, string> = {
+  pending: 'Awaiting decision',
+  'more-info': 'More information asked for',
+  approved: 'Approved, awaiting the check',
+  declined: 'Declined',
+  withdrawn: 'Withdrawn',
+  expired: 'Expired',
+  completed: 'Check recorded',
+  refused: 'Refused by policy',
+  escalated: 'Escalated',
+};
+
+export const DECISION: Record<string, string> = {
+  approve: 'Approved',
+  decline: 'Declined',
+  'more-info': 'More information asked for',
+};
+
+export const OBJECTION_STATUS: Record<string, string> = {
+  open: 'Open',
+  'with-ig': 'With information governance',
+  'response-sent': 'Formal response sent',
+  resolved: 'Resolved',
+};
+
+export const OBJECTION_OUTCOME: Record<string, string> = {
+  'checks-may-resume': 'Checks may resume',
+  'checks-stopped': 'Checks stopped',
+};
+
+export const CONSENT_STATUS: Record<string, string> = {
+  none: 'None recorded',
+  given: 'Given',
+  withdrawn: 'Withdrawn',
+};
+
+export const THIRD_PARTY: Record<string, string> = {
+  none: 'None seen',
+  'seen-not-kept': 'Seen, not kept',
+  kept: 'Kept',
+};
+
+export const ASSESSMENT: Record<string, string> = {
+  met: 'Met',
+  'partly-met': 'Partly met',
+  'not-met': 'Not met',
+};
+
+export const AUTHORITY: Record<string, string> = {
+  'team-manager': 'Team manager',
+  'strategy-discussion': 'Strategy discussion',
+  'exploitation-response-meeting': 'Exploitation response meeting',
+  'cla-service-manager': 'Children looked after service manager',
+  'authorised-officer': 'Authorising officer (RIPA)',
+  manager: 'Manager',
+  trustees: 'Trustees',
+  'information-governance': 'Information governance',
+  court: 'Court',
+};
+
+export const REASON: Record<string, string> = {
+  'assessment-corroboration': 'Corroborating an assessment',
+  'breach-of-conditions': 'Breach of conditions',
+  'gang-involvement': 'Gang involvement',
+  'mase-intelligence': 'MASE intelligence',
+  'missing-or-exploitation': 'Missing or exploitation',
+  other: 'Other circumstances',
+  'repeated-missing-episodes': 'Repeated missing episodes',
+  'risk-of-cce': 'Risk of child criminal exploitation',
+  'risk-of-cse': 'Risk of child sexual exploitation',
+  's47-enquiry': 'Section 47 enquiry',
+  'safeguarding-assessment': 'Safeguarding assessment',
+  'serious-self-harm-risk': 'Serious risk of self-harm',
+  'uasc-age-assessment': 'Age assessment (unaccompanied child)',
+  'weapon-offence': 'Weapon offence',
+};
+
+export const VIEWER: Record<string, string> = {
+  'organisation-account': "The organisation's account",
+  'own-personal-account': 'Own personal account',
+  'social-media-responsible-manager': 'The manager responsible for social media',
+};
+
+export const PLATFORM: Record<string, string> = {
+  instagram: 'Instagram',
+  tiktok: 'TikTok',
+  facebook: 'Facebook',
+  snapchat: 'Snapchat',
+  x: 'X',
+  twitter: 'X (Twitter)',
+  youtube: 'YouTube',
+  whatsapp: 'WhatsApp',
+  linkedin: 'LinkedIn',
+};
+
+export const EFFECT: Record<string, string> = {
+  allow: 'Allows',
+  escalate: 'Escalates',
+  refuse: 'Refuses',
+  oblige: 'Obliges',
+};
+
+export const ACTION: Record<string, string> = {
+  'request-check': 'raising a request',
+  'approve-check': 'approving',
+  'record-check': 'recording a check',
+  'view-history': "reading a child's record",
+};
+
+export const ACCESS: Record<string, string> = {
+  'record.view': 'Viewed',
+  'record.export': 'Exported',
+};
+
+export const VERDICT_OUTCOME: Record<string, string> = {
+  allow: 'Allowed',
+  refuse: 'Refused',
+  escalate: 'Escalated',
+  'needs-escalation': 'Needs escalation',
+};
+
+/** The review's five assertions by heading (000 §24). */
+export const ASSERTION: Record<string, string> = {
+  benefits: 'Benefits',
+  objections: 'Complaints, concerns and objections',
+  procedures: 'Local procedures',
+  records: 'Records and audit trail',
+  risks: 'Risks',
+};
+
+/** The review's evidence: each key of the evidence object, as a heading or a figure's name. */
+export const EVIDENCE: Record<string, string> = {
+  year: 'Year',
+  volumes: 'Volumes',
+  requests: 'Requests raised',
+  byStatus: 'By status',
+  byTeam: 'By team',
+  checks: 'Checks recorded',
+  checksByTeam: 'Checks by team',
+  decisions: 'Decisions',
+  benefits: 'Benefits',
+  checksWithRelevantInformation: 'Checks that found relevant information',
+  checksWithSafeguardingFollowUp: 'Checks with a safeguarding follow-up',
+  refusals: 'Refusals by policy',
+  total: 'Total',
+  byRule: 'By rule',
+  nearMisses: 'Near-misses',
+  escalatedToRipa: 'Escalated to RIPA',
+  medianHoursToDecision: 'Median hours from request to decision',
+  objections: 'Objections',
+  raised: 'Raised',
+  outcomes: 'Outcomes',
+  medianDaysToFormalResponse: 'Median days to the formal response',
+  records: 'Records',
+  auditChain: 'Audit trail',
+  ok: 'Intact',
+  count: 'Events checked',
+  firstBadSeq: 'First broken event',
+  auditEvents: 'Audit events in the year',
+  approvedNeverRecorded: 'Approved, never recorded',
+  approvedAwaitingRecord: 'Approved, awaiting the record',
+  thirdPartyKept: 'Third-party data kept',
+  thirdPartyKeptWithRationale: 'Third-party data kept with a rationale',
+  risks: 'Risks',
+  sensitiveInformationFlagged: 'Sensitive information flagged',
+  ripaAuthorisations: 'RIPA authorisations',
+  profiles: 'Policies applied',
+};
+
+const TABLES = [
+  ROLE,
+  REQUEST_STATUS,
+  DECISION,
+  OBJECTION_STATUS,
+  OBJECTION_OUTCOME,
+  CONSENT_STATUS,
+  THIRD_PARTY,
+  ASSESSMENT,
+  AUTHORITY,
+  REASON,
+  VIEWER,
+  PLATFORM,
+  EFFECT,
+  ACCESS,
+  VERDICT_OUTCOME,
+];
+
+/** Every code with a hyphen or dot that Overt keeps: what a user must never read raw. */
+export const CODES: readonly string[] = [
+  ...new Set(TABLES.flatMap((t) => Object.keys(t)).filter((k) => /[-.]/.test(k))),
+];
+
+const ACRONYMS = new Set([
+  'cce',
+  'cse',
+  'cla',
+  'ig',
+  'ripa',
+  'mase',
+  'uasc',
+  'yjs',
+  'sar',
+  'csv',
+  'pdf',
+  's47',
+]);
+
+/** A code in words: the first letter capital, hyphens and dots as spaces, acronyms upper case. */
+export function humanise(code: string): string {
+  const words = code
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .split(/[-_.\s]+/)
+    .filter(Boolean)
+    .map((w) => (ACRONYMS.has(w.toLowerCase()) ? w.toUpperCase() : w.toLowerCase()));
+  const s = words.join(' ');
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** The label of a code from the table given (or any table), else the code in words. */
+export function label(code: string | null | undefined, table?: Record<string, string>): string {
+  if (code === null || code === undefined || code === '') return '—';
+  if (table && Object.hasOwn(table, code)) return table[code]!;
+  for (const t of TABLES) if (Object.hasOwn(t, code)) return t[code]!;
+  return humanise(code);
+}
+
+/** A platform and account, e.g. "Instagram @demo_x". */
+export const account = (p: { platform: string; account: string }) =>
+  `${label(p.platform, PLATFORM)} ${p.account}`;
+
+export const DEFAULT_TIME_ZONE = 'Europe/London';
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function fmt(key: string, tz: string, o: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const k = `${key}|${tz}`;
+  let f = formatters.get(k);
+  if (!f) formatters.set(k, (f = new Intl.DateTimeFormat('en-GB', { ...o, timeZone: tz })));
+  return f;
+}
+
+/** A day in en-GB in the profile's time zone: "15 January 2026". A bare day (2026-01-15) is that day. */
+export function dateGb(iso: string | null | undefined, tz = DEFAULT_TIME_ZONE): string {
+  if (!iso) return '—';
+  const bare = /^\d{4}-\d{2}-\d{2}$/.test(iso);
+  const d = new Date(bare ? `${iso}T12:00:00Z` : iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return fmt('d', bare ? 'UTC' : tz, { day: 'numeric', month: 'long', year: 'numeric' }).format(d);
+}
+
+/** A moment in en-GB in the profile's time zone: "15 January 2026, 14:05". */
+export function dateTimeGb(iso: string | null | undefined, tz = DEFAULT_TIME_ZONE): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return fmt('dt', tz, {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }).format(d);
+}
+
+/** A code's label inside a sentence: the first letter lower case unless the word is an acronym. */
+export function phrase(code: string, table?: Record<string, string>): string {
+  const s = label(code, table);
+  return /^[A-Z][a-z]/.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s;
+}
+
+const CODE_LIKE = /^[a-z0-9]+(?:[-.][a-z0-9]+)+(?: v[\w.]+)?$/;
+
+/** A value in words: true/false as yes/no, a code as its label, anything else as it is. */
+export function valueText(v: unknown): string {
+  if (v === null || v === undefined) return '—';
+  if (typeof v === 'boolean') return v ? 'yes' : 'no';
+  if (typeof v === 'string') {
+    if (!CODE_LIKE.test(v)) return v;
+    const [code, version] = v.split(' v');
+    return version ? `${label(code)}, version ${version}` : label(code);
+  }
+  return String(v);
+}
+
+/**
+ * Nested figures (the review's evidence) as lines under human headings: each key through EVIDENCE or the
+ * code tables ("volumes.byStatus.completed" → "Volumes — By status — Check recorded").
+ */
+export function evidenceLines(value: unknown, path: string[] = []): [string, string][] {
+  const key = () => path.join(' — ');
+  if (value === null || value === undefined || typeof value !== 'object') return [[key(), valueText(value)]];
+  if (Array.isArray(value)) return [[key(), value.map(valueText).join('; ') || '—']];
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (!entries.length) return [[key(), 'none']];
+  return entries.flatMap(([k, v]) => evidenceLines(v, [...path, EVIDENCE[k] ?? label(k)]));
+}

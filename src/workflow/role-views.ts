@@ -1,0 +1,246 @@
+import { z } from 'zod';
+import type { Request, Staff } from '../store/records';
+import { actor } from './context';
+import { Id, parse } from './input';
+import { fail, ok, type Deps, type Outcome } from './types';
+
+/**
+ * Read models for the tab's role-shaped views: what awaits a manager's decision, the RIPA register (the
+ * central record of authorisations), and the organisation (teams and staff) for the administrator. Names,
+ * not ids, for every person; children by case reference and the name the team keeps.
+ */
+
+const ActorInput = z.object({ actorId: Id });
+
+const OPEN: Request['status'][] = ['pending', 'escalated', 'more-info'];
+
+export interface Awaiting {
+  id: string;
+  version: string;
+  childId: string;
+  caseRef: string;
+  childName: string;
+  teamName: string;
+  requesterName: string;
+  status: Request['status'];
+  reason: string;
+  rationale: string | null;
+  viewer: string;
+  platforms: { platform: string; account: string }[];
+  authority: string;
+  createdAt: string;
+  explanation: string;
+  cites: string[];
+  obligations: { text: string; cites: string[] }[];
+}
+
+async function names(deps: Deps, ids: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)];
+  const got = await Promise.all(unique.map((id) => deps.store.get('staff', id)));
+  return new Map(got.flatMap((s) => (s ? [[s.record.id, s.record.name] as const] : [])));
+}
+
+/**
+ * The open requests of the actor's teams that the actor may decide: the team's profile lets their role act
+ * as the authority the request needs, and nobody decides their own request.
+ */
+export async function awaitingDecision(
+  deps: Deps,
+  input: z.input<typeof ActorInput>,
+): Promise<Outcome<Awaiting[]>> {
+  const parsed = parse(ActorInput, input);
+  if (!parsed.ok) return parsed;
+  const staff = await actor(deps, parsed.value.actorId);
+  if (!staff.ok) return staff;
+  const s = staff.value;
+  if (!s.teamIds.length) return ok([]);
+  const rows = await deps.store.query('request', {
+    where: { teamId: s.teamIds, status: OPEN },
+    orderBy: { field: 'createdAt', dir: 'asc' },
+  });
+  const teams = new Map(
+    (await Promise.all(s.teamIds.map((id) => deps.store.get('team', id)))).flatMap((t) =>
+      t ? [[t.record.id, t.record] as const] : [],
+    ),
+  );
+  const mine = rows.filter(({ record: r }) => {
+    const team = teams.get(r.teamId);
+    const profile = team && deps.profiles(team.profileId);
+    const roles = profile?.authorities[r.authority as keyof typeof profile.authorities]?.roles ?? [];
+    return r.requesterId !== s.id && r.status !== 'more-info' && roles.includes(s.role);
+  });
+  const children = new Map(
+    (
+      await Promise.all(
+        [...new Set(mine.map((r) => r.record.childId))].map((id) => deps.store.get('child', id)),
+      )
+    ).flatMap((c) => (c ? [[c.record.id, c.record] as const] : [])),
+  );
+  const who = await names(
+    deps,
+    mine.map((r) => r.record.requesterId),
+  );
+  return ok(
+    mine.map(({ record: r, version }) => {
+      const v = (r.verdict ?? {}) as {
+        explanation?: string;
+        cites?: string[];
+        obligations?: { text: string; cites?: string[] }[];
+      };
+      const child = children.get(r.childId);
+      return {
+        id: r.id,
+        version,
+        childId: r.childId,
+        caseRef: child?.caseRef ?? 'unknown child',
+        childName: child?.displayName ?? '',
+        teamName: teams.get(r.teamId)?.name ?? '',
+        requesterName: who.get(r.requesterId) ?? 'a former member of staff',
+        status: r.status,
+        reason: r.reason,
+        rationale: r.rationale ?? null,
+        viewer: r.viewer,
+        platforms: r.platforms,
+        authority: r.authority,
+        createdAt: r.createdAt,
+        explanation: String(v.explanation ?? ''),
+        cites: (v.cites ?? []).map(String),
+        obligations: (v.obligations ?? []).map((o) => ({
+          text: String(o.text),
+          cites: (o.cites ?? []).map(String),
+        })),
+      };
+    }),
+  );
+}
+
+export interface RipaEntry {
+  id: string;
+  childId: string;
+  caseRef: string;
+  childName: string;
+  teamName: string;
+  officerName: string;
+  offence: string;
+  maxSentenceMonths: number;
+  legalAdviceRef: string;
+  from: string;
+  until: string;
+  reviewAt: string;
+  cancelledAt: string | null;
+  state: 'in-force' | 'review-due' | 'cancelled' | 'ended';
+}
+
+const RIPA_READERS: Staff['role'][] = ['authorised-officer', 'information-governance', 'service-manager'];
+
+/** The central record of RIPA directed-surveillance authorisations, newest first. */
+export async function ripaRegister(
+  deps: Deps,
+  input: z.input<typeof ActorInput>,
+): Promise<Outcome<RipaEntry[]>> {
+  const parsed = parse(ActorInput, input);
+  if (!parsed.ok) return parsed;
+  const staff = await actor(deps, parsed.value.actorId);
+  if (!staff.ok) return staff;
+  if (!RIPA_READERS.includes(staff.value.role))
+    return fail(
+      'FORBIDDEN',
+      'the RIPA register is for authorising officers, information governance and the service manager',
+    );
+  const [rows, teams] = await Promise.all([deps.store.query('ripa', {}), deps.store.query('team', {})]);
+  const teamName = new Map(teams.map((t) => [t.record.id, t.record.name]));
+  const children = new Map(
+    (
+      await Promise.all(
+        [...new Set(rows.map((r) => r.record.childId))].map((id) => deps.store.get('child', id)),
+      )
+    ).flatMap((c) => (c ? [[c.record.id, c.record] as const] : [])),
+  );
+  const who = await names(
+    deps,
+    rows.map((r) => r.record.officerId),
+  );
+  const now = deps.clock().toISOString();
+  return ok(
+    rows
+      .map(({ record: r }) => ({
+        id: r.id,
+        childId: r.childId,
+        caseRef: children.get(r.childId)?.caseRef ?? 'unknown child',
+        childName: children.get(r.childId)?.displayName ?? '',
+        teamName: teamName.get(r.teamId) ?? '',
+        officerName: who.get(r.officerId) ?? 'a former member of staff',
+        offence: r.offence,
+        maxSentenceMonths: r.maxSentenceMonths,
+        legalAdviceRef: r.legalAdviceRef,
+        from: r.from,
+        until: r.until,
+        reviewAt: r.reviewAt,
+        cancelledAt: r.cancelledAt ?? null,
+        state: (r.cancelledAt
+          ? 'cancelled'
+          : r.until < now
+            ? 'ended'
+            : r.reviewAt < now
+              ? 'review-due'
+              : 'in-force') as RipaEntry['state'],
+      }))
+      .sort((a, b) => b.from.localeCompare(a.from)),
+  );
+}
+
+export interface OrganisationView {
+  teams: {
+    id: string;
+    name: string;
+    profileName: string;
+    managers: string[];
+    deputies: string[];
+    staff: number;
+    children: number;
+  }[];
+  staff: { id: string; name: string; role: Staff['role']; teams: string[]; email: string | null }[];
+}
+
+/** Teams and staff, for the administrator. */
+export async function organisationView(
+  deps: Deps,
+  input: z.input<typeof ActorInput>,
+): Promise<Outcome<OrganisationView>> {
+  const parsed = parse(ActorInput, input);
+  if (!parsed.ok) return parsed;
+  const staff = await actor(deps, parsed.value.actorId);
+  if (!staff.ok) return staff;
+  if (staff.value.role !== 'administrator')
+    return fail('FORBIDDEN', 'teams and staff are for the administrator');
+  const [teams, people, children] = await Promise.all([
+    deps.store.query('team', {}),
+    deps.store.query('staff', {}),
+    deps.store.count('child', { groupBy: ['teamId'] }),
+  ]);
+  const name = new Map(people.map((p) => [p.record.id, p.record.name]));
+  const teamName = new Map(teams.map((t) => [t.record.id, t.record.name]));
+  const perTeam = new Map(children.map((c) => [String(c.group.teamId), c.count]));
+  return ok({
+    teams: teams
+      .map(({ record: t }) => ({
+        id: t.id,
+        name: t.name,
+        profileName: deps.profiles(t.profileId)?.name ?? t.profileId,
+        managers: t.managerIds.map((id) => name.get(id) ?? 'a former member of staff'),
+        deputies: (t.deputyIds ?? []).map((id) => name.get(id) ?? 'a former member of staff'),
+        staff: people.filter((p) => p.record.teamIds.includes(t.id)).length,
+        children: perTeam.get(t.id) ?? 0,
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+    staff: people
+      .map(({ record: p }) => ({
+        id: p.id,
+        name: p.name,
+        role: p.role,
+        teams: p.teamIds.map((id) => teamName.get(id) ?? 'a team no longer kept'),
+        email: p.email ?? null,
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+  });
+}
