@@ -1,3 +1,4 @@
+import { ASSERTION, ASSESSMENT, dateGb, evidenceLines, label } from '../vocabulary';
 import { ASSERTIONS, reviewEvidence, type Deps } from '../workflow';
 import { toCsv } from './csv';
 import { renderPdf, type Block } from './pdf';
@@ -10,14 +11,26 @@ import type { Reply } from './router';
 
 type Assessed = { id: string; statement: string; assessment?: string; comments?: string };
 
-/** Evidence as flat (path, value) pairs, for the CSV and the PDF alike. */
-export function flatten(value: unknown, path = ''): [string, string][] {
-  if (value === null || value === undefined) return [[path, '—']];
-  if (typeof value !== 'object') return [[path, String(value)]];
-  if (Array.isArray(value)) return [[path, value.map(String).join('; ') || '—']];
-  const entries = Object.entries(value as Record<string, unknown>);
-  if (!entries.length) return [[path, '—']];
-  return entries.flatMap(([k, v]) => flatten(v, path ? `${path}.${k}` : k));
+/** Evidence as lines under human headings, for the CSV and the PDF alike. */
+export const flatten = (value: unknown): [string, string][] => evidenceLines(value);
+
+/** The review last submitted for a year, with the reviewer by name: what the tab shows read-only. */
+export async function latestReview(deps: Deps, year: number) {
+  const reviews = (await deps.store.query('review', { where: { year } })).map((r) => r.record);
+  const latest = reviews.sort((a, b) => (a.sentToIgAt ?? '').localeCompare(b.sentToIgAt ?? '')).at(-1);
+  if (!latest) return null;
+  const reviewer =
+    (await deps.store.get('staff', latest.reviewerId))?.record.name ?? 'a former member of staff';
+  return {
+    reviewer,
+    sentToIgAt: latest.sentToIgAt ?? null,
+    revisions: reviews.length,
+    assertions: (latest.assertions as Assessed[]).map((a) => ({
+      id: a.id,
+      assessment: a.assessment ?? null,
+      comments: a.comments ?? '',
+    })),
+  };
 }
 
 export async function reviewExport(deps: Deps, year: number, format: 'pdf' | 'csv'): Promise<Reply> {
@@ -26,18 +39,26 @@ export async function reviewExport(deps: Deps, year: number, format: 'pdf' | 'cs
   const evidence = latest?.evidence ?? (await reviewEvidence(deps, year));
   const assertions: Assessed[] =
     (latest?.assertions as Assessed[] | undefined) ?? ASSERTIONS.map((a) => ({ ...a }));
+  const reviewer = latest
+    ? ((await deps.store.get('staff', latest.reviewerId))?.record.name ?? 'a former member of staff')
+    : '';
   const status = latest
-    ? `submitted by ${latest.reviewerId}${latest.sentToIgAt ? `, sent to information governance ${latest.sentToIgAt}` : ''}`
-    : `not yet submitted; evidence as at ${deps.clock().toISOString()}`;
+    ? `submitted by ${reviewer}${latest.sentToIgAt ? ` and sent to information governance on ${dateGb(latest.sentToIgAt)}` : ''}`
+    : `not yet submitted; the evidence as at ${dateGb(deps.clock().toISOString())}`;
   const name = `annual-review-${year}`;
   if (format === 'csv') {
     const rows: unknown[][] = [
-      ['review', 'status', status, ''],
-      ...assertions.map((a) => ['assertion', a.id, a.assessment ?? 'not assessed', a.comments ?? '']),
-      ...flatten(evidence).map(([k, v]) => ['evidence', k, v, '']),
+      ['Review', 'Status', status, ''],
+      ...assertions.map((a) => [
+        'Assertion',
+        label(a.id, ASSERTION),
+        a.assessment ? label(a.assessment, ASSESSMENT) : 'Not assessed',
+        a.comments ?? '',
+      ]),
+      ...flatten(evidence).map(([k, v]) => ['Evidence', k, v, '']),
     ];
     return {
-      file: toCsv(['section', 'item', 'value', 'comments'], rows),
+      file: toCsv(['Section', 'Item', 'Value', 'Comments'], rows),
       type: 'text/csv; charset=utf-8',
       filename: `${name}.csv`,
     };
@@ -46,12 +67,12 @@ export async function reviewExport(deps: Deps, year: number, format: 'pdf' | 'cs
     {
       p: `The annual review of the practice of viewing children's public social media (000 §24), ${year}: ${status}.`,
     },
-    { h: 'The five assertions' },
     ...assertions.flatMap((a): Block[] => [
+      { h: label(a.id, ASSERTION) },
       { p: a.statement },
       {
         kv: [
-          ['Assessment', a.assessment ?? 'not assessed'],
+          ['Assessment', a.assessment ? label(a.assessment, ASSESSMENT) : 'Not assessed'],
           ['Comments', a.comments ?? '—'],
         ],
       },
@@ -60,7 +81,10 @@ export async function reviewExport(deps: Deps, year: number, format: 'pdf' | 'cs
     { kv: flatten(evidence) },
   ];
   return {
-    file: await renderPdf(`Annual review ${year}`, blocks),
+    file: await renderPdf(`Annual review ${year}`, blocks, {
+      lines: [['Status', status.charAt(0).toUpperCase() + status.slice(1)]],
+      madeAt: deps.clock().toISOString(),
+    }),
     type: 'application/pdf',
     filename: `${name}.pdf`,
   };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { childrenList } from '../workflow/children-list';
-import { childTimeline, TIMELINE_KINDS, timeline } from '../workflow/history';
+import { childTimeline, namedTimeline, TIMELINE_KINDS } from '../workflow/history';
+import { account, dateGb } from '../vocabulary';
 import { subjectAccess } from '../workflow/subject-access';
 import { renderPdf, type Block } from './pdf';
 import { csv, reply, route } from './router';
@@ -83,30 +84,36 @@ export const childRoutes = [
       const c = r.value.child;
       const blocks: Block[] = [
         {
+          p: `Everything Overt keeps about the viewing of ${c.displayName}'s public social media, and who has read it, as at the day it was made.`,
+        },
+        {
           kv: [
-            ['Case reference', c.caseRef],
-            ['Name', c.displayName],
-            ['Team', r.value.team.name],
-            ['Policy', `${r.value.profile.name} v${r.value.profile.version}`],
-            ['Platforms known', c.platforms.map((p) => `${p.platform} ${p.account}`).join(', ') || 'none'],
-            ['Exported', `${deps.clock().toISOString()} by ${r.value.reader.name}`],
+            ['Policy', `${r.value.profile.name}, version ${r.value.profile.version}`],
+            ['Accounts known', c.platforms.map(account).join(', ') || 'none'],
           ],
         },
         { h: 'The record, oldest first' },
       ];
-      for (const t of timeline(r.value))
+      for (const t of await namedTimeline(deps, r.value))
         blocks.push(
-          { h: `${t.at.slice(0, 10)} — ${t.title}` },
+          { h: `${dateGb(t.at)} — ${t.title}` },
           {
             kv: [
               ...t.facts,
-              ...(t.by ? ([['by', t.by]] as [string, string][]) : []),
-              ...(t.cites.length ? ([['clauses', t.cites.join(', ')]] as [string, string][]) : []),
+              ...(t.by ? ([['By', t.by]] as [string, string][]) : []),
+              ...(t.cites.length ? ([['Policy clauses', t.cites.join(', ')]] as [string, string][]) : []),
             ],
           },
         );
       return {
-        file: await renderPdf(`Subject access: ${c.caseRef}`, blocks),
+        file: await renderPdf(`Subject access: ${c.caseRef}`, blocks, {
+          lines: [
+            ['Child', `${c.displayName} (case reference ${c.caseRef})`],
+            ['Team', r.value.team.name],
+          ],
+          madeAt: deps.clock().toISOString(),
+          madeBy: r.value.reader.name,
+        }),
         type: 'application/pdf',
         filename: `subject-access-${c.caseRef}.pdf`,
       };

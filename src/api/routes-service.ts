@@ -3,7 +3,7 @@ import { BOUNDS, tooLong } from '../workflow/input';
 import { ASSERTIONS, progressObjection, reviewEvidence, submitReview } from '../workflow';
 import { serviceDashboard } from '../workflow/dashboard';
 import { objectionQueue } from '../workflow/objection-queue';
-import { reviewExport } from './review-export';
+import { latestReview, reviewExport } from './review-export';
 import { reply, route } from './router';
 
 /** The dashboard, information governance's objections queue and steps, and the annual review. */
@@ -66,7 +66,11 @@ export const serviceRoutes = [
           ok: false,
           error: { code: 'INVALID_INPUT', message: 'year: a year from 2000 to 2100', field: 'year' },
         });
-      return { json: { assertions: ASSERTIONS, evidence: await reviewEvidence(deps, y.data.year) } };
+      const [evidence, submitted] = await Promise.all([
+        reviewEvidence(deps, y.data.year),
+        latestReview(deps, y.data.year),
+      ]);
+      return { json: { assertions: ASSERTIONS, evidence, submitted } };
     },
   }),
   route<undefined, z.infer<typeof ReviewBody>>({

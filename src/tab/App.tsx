@@ -51,7 +51,7 @@ function Nav({ me, view }: { me: Me; view: ViewId }) {
           onCheckedValueChange={(_e, d) => go(d.checkedItems[0] as ViewId)}
         >
           <MenuTrigger disableButtonEnhancement>
-            <Button aria-label={`Views: ${current}`}>Menu</Button>
+            <Button>Views: {current}</Button>
           </MenuTrigger>
           <MenuPopover>
             <MenuList>
@@ -63,7 +63,6 @@ function Nav({ me, view }: { me: Me; view: ViewId }) {
             </MenuList>
           </MenuPopover>
         </Menu>
-        <Text weight="semibold">{current}</Text>
       </nav>
     );
   return (

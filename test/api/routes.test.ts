@@ -181,9 +181,9 @@ describe('the annual review', () => {
     ).toBe('%PDF-');
     const csv = await (await api.get('/api/v1/review/2026/export.csv', 'sm')).text();
     const rows = parseCsv(csv) as string[][];
-    expect(rows[0]).toEqual(['section', 'item', 'value', 'comments']);
-    const benefits = rows.find((r) => r[0] === 'assertion' && r[1] === 'benefits')!;
-    expect(benefits[2]).toBe('met');
+    expect(rows[0]).toEqual(['Section', 'Item', 'Value', 'Comments']);
+    const benefits = rows.find((r) => r[0] === 'Assertion' && r[1] === 'Benefits')!;
+    expect(benefits[2]).toBe('Met');
     expect(benefits[3]).toBe(`'=cmd|' /C calc'!A0 benefits`);
     expect((await api.get('/api/v1/review/2026/export.docx', 'sm')).status).toBe(400);
   });

@@ -6,6 +6,7 @@ import { start, type Running } from '../../src/server/main';
 import { CODES } from '../../src/vocabulary';
 import { launchChromium, screenshot, CHROMIUM_PATH, type BrowserSession } from '../browser/chromium';
 import { tempDirs } from '../store/temp-dirs';
+import { pdfText } from '../api/pdf-text';
 
 /**
  * The tab as each demo persona, at 1280 px and at 400 px (Teams mobile, the meeting side panel): the landing
@@ -77,8 +78,11 @@ const STAFF_ID = /\bdemo-(?:sm|ig|ao|admin|tm-|cm-)/;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
 /** What the page says that it should not: codes, staff ids, record ids. */
-export async function strayCodes(page: Page): Promise<string[]> {
-  const text = await page.evaluate(() => document.body.innerText);
+async function strayCodes(page: Page): Promise<string[]> {
+  return strayIn(await page.evaluate(() => document.body.innerText));
+}
+
+function strayIn(text: string): string[] {
   const found: string[] = [];
   for (const line of text.split('\n')) {
     for (const re of [CODE_RE, STAFF_ID, UUID]) {
@@ -165,4 +169,31 @@ describe.each(WIDTHS)('the tab at %i px, as each persona', (width) => {
     },
     120_000,
   );
+});
+
+describe('the papers of the demo service', () => {
+  it('name no code, staff id or record id: the subject-access PDF of every child with a record, and the annual review', async () => {
+    const get = async (path: string, persona: string) => {
+      const res = await fetch(`${base}${path}`, { headers: { 'x-overt-demo-persona': persona } });
+      expect(res.status).toBe(200);
+      return Buffer.from(await res.arrayBuffer());
+    };
+    const children = (await running.store.query('child', {})).map((c) => c.record);
+    // The children with the most on record: a RIPA authorisation, an objection, decisions and checks.
+    const ripa = (await running.store.query('ripa', {})).map((r) => r.record.childId);
+    const objected = (await running.store.query('objection', {})).map((o) => o.record.childId);
+    const picked = [...new Set([...ripa, ...objected, ...children.slice(0, 3).map((c) => c.id)])].slice(0, 6);
+    const stray: string[] = [];
+    for (const id of picked) {
+      const text = pdfText(
+        await get(`/api/v1/children/${encodeURIComponent(id)}/subject-access.pdf`, 'demo-ig'),
+      );
+      stray.push(...strayIn(text.join('\n')).map((s) => `subject access ${id}: ${s}`));
+    }
+    const year = new Date().getFullYear();
+    const review = pdfText(await get(`/api/v1/review/${year}/export.pdf`, 'demo-sm')).join('\n');
+    expect(review).toContain(`Annual review ${year} — page 1 of`);
+    stray.push(...strayIn(review).map((s) => `review: ${s}`));
+    expect(stray).toEqual([]);
+  }, 120_000);
 });

@@ -227,6 +227,21 @@ describe('the tab in Chromium', () => {
     await page.getByRole('button', { name: 'Submit and send to information governance' }).click();
     await page.getByText(/kept and sent to information governance/).waitFor();
     await shots(page, 'review');
+    // Submitted is read-only, after a reload too, and shown to information governance with who and when; a
+    // new revision only by choice.
+    await page.reload();
+    const submitted = page.getByRole('list', { name: 'Assessments as submitted' });
+    await submitted.getByText('Local procedures: Partly met').waitFor();
+    await page.getByText(/^Submitted by Sol Marsh \(demo\) and sent to information governance on /).waitFor();
+    expect(
+      await page.getByRole('button', { name: 'Submit and send to information governance' }).count(),
+    ).toBe(0);
+    const ig = await open('demo-ig', 'review');
+    await ig.getByRole('list', { name: 'Assessments as submitted' }).getByText('Benefits: Met').waitFor();
+    expect(await ig.getByRole('button', { name: 'Start a new revision' }).count()).toBe(0);
+    await ig.close();
+    await page.getByRole('button', { name: 'Start a new revision' }).click();
+    await page.getByRole('textbox', { name: 'Why (Benefits)' }).waitFor();
     const year = new Date().getFullYear();
     const [pdf] = await Promise.all([
       page.waitForEvent('download'),

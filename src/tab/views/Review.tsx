@@ -2,13 +2,19 @@ import { useState } from 'react';
 import { Button, Field, Input, Radio, RadioGroup, Text, Textarea, tokens } from '@fluentui/react-components';
 import type { Client, Problem } from '../api';
 import type { Me } from '../nav';
-import { ASSERTION, evidenceLines, label } from '../../vocabulary';
+import { ASSERTION, ASSESSMENT, dateTimeGb, evidenceLines, label } from '../../vocabulary';
 import { Facts, Heading, Loaded, ProblemBar, Progress, useLoad, SuccessNote } from '../common';
 
 /** The annual review (000 §24): the evidence gathered from the record, the five assessments, the files. */
 
 type Assertion = { id: string; statement: string };
 type Assessment = { assessment: 'met' | 'partly-met' | 'not-met'; comments: string };
+type Submitted = {
+  reviewer: string;
+  sentToIgAt: string | null;
+  revisions: number;
+  assertions: { id: string; assessment: string | null; comments: string }[];
+};
 
 export function Download({ api, path, label }: { api: Client; path: string; label: string }) {
   const [progress, setProgress] = useState<number | null | undefined>(undefined);
@@ -45,10 +51,12 @@ export function Download({ api, path, label }: { api: Client; path: string; labe
 export function ReviewView({ api, me }: { api: Client; me: Me }) {
   const [year, setYear] = useState(String(new Date().getFullYear()));
   const valid = /^\d{4}$/.test(year);
-  const [load] = useLoad(
+  const [load, reload] = useLoad(
     () =>
       valid
-        ? api.get<{ assertions: Assertion[]; evidence: unknown }>(`/api/v1/review/${year}/evidence`)
+        ? api.get<{ assertions: Assertion[]; evidence: unknown; submitted: Submitted | null }>(
+            `/api/v1/review/${year}/evidence`,
+          )
         : Promise.resolve({
             ok: false as const,
             problem: { status: 400, title: 'Year', detail: 'enter a year such as 2026' },
@@ -58,6 +66,8 @@ export function ReviewView({ api, me }: { api: Client; me: Me }) {
   const [answers, setAnswers] = useState<Record<string, Assessment>>({});
   const [problem, setProblem] = useState<Problem | null>(null);
   const [saved, setSaved] = useState('');
+  /** A new revision of a submitted review is started only by choice. */
+  const [revising, setRevising] = useState(false);
   const submit = async (assertions: Assertion[]) => {
     setProblem(null);
     const r = await api.post<{ id: string }>('/api/v1/review', {
@@ -69,8 +79,12 @@ export function ReviewView({ api, me }: { api: Client; me: Me }) {
         comments: answers[a.id]?.comments ?? '',
       })),
     });
-    if (r.ok) setSaved(`The review for ${year} is kept and sent to information governance.`);
-    else setProblem(r.problem);
+    if (r.ok) {
+      setSaved(`The review for ${year} is kept and sent to information governance.`);
+      setRevising(false);
+      setAnswers({});
+      reload();
+    } else setProblem(r.problem);
   };
   return (
     <section aria-labelledby="review-h">
@@ -86,64 +100,101 @@ export function ReviewView({ api, me }: { api: Client; me: Me }) {
         />
       </Field>
       <Loaded load={load}>
-        {({ assertions, evidence }) => (
+        {({ assertions, evidence, submitted }) => (
           <>
             <Heading level={3}>Evidence from the record</Heading>
             <details>
               <summary>Show the evidence ({evidenceLines(evidence).length} figures)</summary>
               <Facts facts={evidenceLines(evidence)} />
             </details>
-            <Heading level={3}>The five assertions</Heading>
-            {assertions.map((a) => (
-              <fieldset
-                key={a.id}
-                style={{
-                  border: `1px solid ${tokens.colorNeutralStroke2}`,
-                  borderRadius: 6,
-                  marginBottom: 8,
-                }}
-              >
-                <legend>{label(a.id, ASSERTION)}</legend>
-                <Text block>{a.statement}</Text>
-                <RadioGroup
-                  layout="horizontal"
-                  aria-label={`Assessment: ${label(a.id, ASSERTION)}`}
-                  value={answers[a.id]?.assessment ?? 'met'}
-                  onChange={(_e, d) =>
-                    setAnswers({
-                      ...answers,
-                      [a.id]: {
-                        comments: answers[a.id]?.comments ?? '',
-                        assessment: d.value as Assessment['assessment'],
-                      },
-                    })
-                  }
-                >
-                  <Radio value="met" label="Met" />
-                  <Radio value="partly-met" label="Partly met" />
-                  <Radio value="not-met" label="Not met" />
-                </RadioGroup>
-                <Field label={`Why (${label(a.id, ASSERTION)})`} required>
-                  <Textarea
-                    value={answers[a.id]?.comments ?? ''}
-                    onChange={(_e, d) =>
-                      setAnswers({
-                        ...answers,
-                        [a.id]: { assessment: answers[a.id]?.assessment ?? 'met', comments: d.value },
-                      })
-                    }
-                  />
-                </Field>
-              </fieldset>
-            ))}
-            {problem && <ProblemBar problem={problem} />}
-            <SuccessNote text={saved} />
-            {me.role === 'service-manager' ? (
-              <Button appearance="primary" onClick={() => void submit(assertions)}>
-                Submit and send to information governance
-              </Button>
+            {submitted && !revising ? (
+              <>
+                <Heading level={3}>The five assertions, as submitted</Heading>
+                <Text block>
+                  Submitted by {submitted.reviewer}
+                  {submitted.sentToIgAt
+                    ? ` and sent to information governance on ${dateTimeGb(submitted.sentToIgAt)}`
+                    : ''}
+                  {submitted.revisions > 1 ? ` (revision ${submitted.revisions})` : ''}. It cannot be changed;
+                  a new revision can be submitted in its place.
+                </Text>
+                <ul aria-label="Assessments as submitted" style={{ listStyle: 'none', padding: 0 }}>
+                  {assertions.map((a) => {
+                    const got = submitted.assertions.find((x) => x.id === a.id);
+                    return (
+                      <li key={a.id} style={{ marginBottom: 8 }}>
+                        <Text weight="semibold" block>
+                          {label(a.id, ASSERTION)}:{' '}
+                          {got?.assessment ? label(got.assessment, ASSESSMENT) : 'Not assessed'}
+                        </Text>
+                        <Text block size={200}>
+                          {a.statement}
+                        </Text>
+                        <Text block>{got?.comments || '—'}</Text>
+                      </li>
+                    );
+                  })}
+                </ul>
+                <SuccessNote text={saved} />
+                {me.can.submitReview && (
+                  <Button onClick={() => setRevising(true)}>Start a new revision</Button>
+                )}
+              </>
             ) : (
-              <Text block>The service manager submits the review.</Text>
+              <>
+                <Heading level={3}>The five assertions</Heading>
+                {assertions.map((a) => (
+                  <fieldset
+                    key={a.id}
+                    style={{
+                      border: `1px solid ${tokens.colorNeutralStroke2}`,
+                      borderRadius: 6,
+                      marginBottom: 8,
+                    }}
+                  >
+                    <legend>{label(a.id, ASSERTION)}</legend>
+                    <Text block>{a.statement}</Text>
+                    <RadioGroup
+                      layout="horizontal"
+                      aria-label={`Assessment: ${label(a.id, ASSERTION)}`}
+                      value={answers[a.id]?.assessment ?? 'met'}
+                      onChange={(_e, d) =>
+                        setAnswers({
+                          ...answers,
+                          [a.id]: {
+                            comments: answers[a.id]?.comments ?? '',
+                            assessment: d.value as Assessment['assessment'],
+                          },
+                        })
+                      }
+                    >
+                      <Radio value="met" label="Met" />
+                      <Radio value="partly-met" label="Partly met" />
+                      <Radio value="not-met" label="Not met" />
+                    </RadioGroup>
+                    <Field label={`Why (${label(a.id, ASSERTION)})`} required>
+                      <Textarea
+                        value={answers[a.id]?.comments ?? ''}
+                        onChange={(_e, d) =>
+                          setAnswers({
+                            ...answers,
+                            [a.id]: { assessment: answers[a.id]?.assessment ?? 'met', comments: d.value },
+                          })
+                        }
+                      />
+                    </Field>
+                  </fieldset>
+                ))}
+                {problem && <ProblemBar problem={problem} />}
+                <SuccessNote text={saved} />
+                {me.can.submitReview ? (
+                  <Button appearance="primary" onClick={() => void submit(assertions)}>
+                    Submit and send to information governance
+                  </Button>
+                ) : (
+                  <Text block>The service manager submits the review.</Text>
+                )}
+              </>
             )}
             <Heading level={3}>Export</Heading>
             <div style={{ display: 'flex', gap: 16, flexWrap: 'wrap' }}>
