@@ -26,7 +26,8 @@ const CSP = [
   // Griffel (Fluent UI) inserts its style rules at run time.
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
-  "connect-src 'self'",
+  // teams-js fetches the list of valid Teams domains from Microsoft's CDN.
+  "connect-src 'self' https://res.cdn.office.net",
   "object-src 'none'",
   "base-uri 'none'",
   'frame-ancestors https://teams.microsoft.com https://*.teams.microsoft.com https://*.office.com https://*.cloud.microsoft',
@@ -49,6 +50,7 @@ export function page(personas: Persona[] | null): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Overt</title>
+<link rel="icon" type="image/png" href="/favicon.png">
 <script id="overt-config" type="application/json">${config}</script>
 </head>
 <body style="margin:0">
@@ -80,6 +82,16 @@ export function staticHandler(store: Store, demo: boolean) {
         'cache-control': 'no-store',
       });
       res.end(req.method === 'HEAD' ? undefined : page(personas));
+      return true;
+    }
+    if (path === '/favicon.png' || path === '/favicon.ico') {
+      // The app's own icon (appPackage/color.png), so the browser's request for one is never a 404.
+      res.writeHead(200, {
+        'content-type': 'image/png',
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'max-age=86400',
+      });
+      res.end(req.method === 'HEAD' ? undefined : readFileSync(join(root(), 'appPackage', 'color.png')));
       return true;
     }
     const type = FILES[path];

@@ -120,6 +120,14 @@ describe.each(WIDTHS)('the tab at %i px, as each persona', (width) => {
       await page.emulateMedia({ colorScheme: 'light' });
       await page.addInitScript((id) => sessionStorage.setItem('overt-demo-persona', id), p.id);
       const problems: string[] = [];
+      // Nothing the page asks for is missing or refused (the favicon, the bundle, the API).
+      const failed: string[] = [];
+      page.on('response', (r) => {
+        if (r.status() >= 400 && !r.url().includes('/api/v1/')) failed.push(`${r.status()} ${r.url()}`);
+      });
+      page.on('console', (m) => {
+        if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) failed.push(m.text());
+      });
       page.on('response', (r) => {
         if (r.url().includes('/api/v1/') && r.status() >= 400) problems.push(`${r.status()} ${r.url()}`);
       });
@@ -163,6 +171,7 @@ describe.each(WIDTHS)('the tab at %i px, as each persona', (width) => {
         }
       }
       expect(problems).toEqual([]);
+      expect(failed).toEqual([]);
       expect(stray).toEqual([]);
       expect(violations).toEqual([]);
       await page.close();
