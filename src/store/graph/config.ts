@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { ClientCertificateCredential, ClientSecretCredential } from '@azure/identity';
 import type { AuthenticationProvider } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
@@ -87,9 +87,40 @@ export function graphConfig(
     ...(over.staleMs === undefined ? {} : { staleMs: over.staleMs }),
     ...(env.OVERT_GRAPH_TIMEOUT_MS ? { timeoutMs: Number(env.OVERT_GRAPH_TIMEOUT_MS) } : {}),
   });
-  if (!parsed.success) return invalid(`SharePoint store settings: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) {
+    // Each problem named by the environment variable (or option) an administrator sets, not a field path.
+    const problems = parsed.error.issues.map((i) => {
+      const path = i.path.join('.');
+      const name = SETTING_NAMES[path] ?? (path || 'settings');
+      const value =
+        path === 'siteUrl'
+          ? (over.siteUrl ?? env.OVERT_GRAPH_SITE)
+          : path === 'graphUrl'
+            ? graphUrl
+            : undefined;
+      if ((path === 'siteUrl' || path === 'graphUrl') && value)
+        return `${name}: "${value}" must be a full URL starting https://`;
+      if (i.code === 'invalid_type' && i.input === undefined) return `${name}: not set`;
+      return `${name}: ${i.message}`;
+    });
+    return invalid(`SharePoint (Graph) settings:\n  ${problems.join('\n  ')}`);
+  }
+  if (parsed.data.auth.type === 'certificate' && !existsSync(parsed.data.auth.certificatePath))
+    return invalid(
+      `OVERT_CLIENT_CERTIFICATE_PATH: no certificate file at ${parsed.data.auth.certificatePath} (a PEM holding the private key)`,
+    );
   return { ok: true, value: parsed.data };
 }
+
+const SETTING_NAMES: Record<string, string> = {
+  siteUrl: 'OVERT_GRAPH_SITE (or --site)',
+  graphUrl: 'OVERT_GRAPH_URL (or --graph-url)',
+  'auth.tenantId': 'OVERT_TENANT_ID',
+  'auth.clientId': 'OVERT_CLIENT_ID',
+  'auth.clientSecret': 'OVERT_CLIENT_SECRET (or OVERT_CLIENT_CERTIFICATE_PATH)',
+  'auth.certificatePath': 'OVERT_CLIENT_CERTIFICATE_PATH',
+  auth: 'OVERT_TENANT_ID, OVERT_CLIENT_ID, OVERT_CLIENT_SECRET',
+};
 
 function invalid(message: string): StoreOutcome<never> {
   return { ok: false, error: { code: 'STORE_CONFIG_INVALID', message } };
