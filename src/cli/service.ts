@@ -116,6 +116,12 @@ export function register(cli: Command): void {
 function printReport(r: JobsReport, prefix = ''): void {
   process.stdout.write(`${prefix}${r.expired} expired, ${r.notices.length} notices\n`);
   for (const n of r.notices) process.stdout.write(`  ${n.kind} → ${n.to.join(', ')}: ${n.text}\n`);
+  if (r.retention) {
+    const erased = Object.values(r.retention.erased).reduce((a, b) => a + b, 0);
+    process.stdout.write(
+      `${prefix}retention: ${erased} records erased, ${r.retention.eventDetails} audit events’ details erased, ${r.retention.held} past their period kept\n`,
+    );
+  }
 }
 
 const at = (iso: string) => `${iso.slice(0, 19).replace('T', ' ')} UTC`;

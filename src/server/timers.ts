@@ -96,6 +96,9 @@ export async function startTimers(options: {
           {
             expired: r.expired,
             notices: r.notices.length,
+            ...(r.retention
+              ? { retentionErased: r.retention.erased, retentionEventDetails: r.retention.eventDetails }
+              : {}),
             asked,
             durationMs: finishedAt.getTime() - startedAt.getTime(),
           },

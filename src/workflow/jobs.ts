@@ -3,11 +3,12 @@ import type { AuditDraft } from '../store/audit';
 import type { Request } from '../store/records';
 import type { Write } from '../store/store';
 import { guardChild } from './context';
+import { runRetentionIfDue, type RetentionReport } from './retention';
 import type { Deps } from './types';
 
 /**
  * Timers: requests expire, stale decisions are escalated, consent reminders and RIPA reviews fall due,
- * approved checks go unrecorded. A lease in the store means two running instances never both fire; each
+ * approved checks go unrecorded, and once a day the retention schedule erases what is due. A lease in the store means two running instances never both fire; each
  * item is its own unit under a key derived from what it is about, so running twice acts once.
  * Notices are audit events (`notice.*`): the bot delivers them, and they stay on the record.
  */
@@ -28,6 +29,8 @@ export interface JobsReport {
   ran: boolean;
   expired: number;
   notices: Notice[];
+  /** What the retention timer erased, when it was due in this run (once a day). */
+  retention?: RetentionReport;
 }
 
 const SYSTEM = { id: 'system' };
@@ -192,5 +195,8 @@ export async function runJobs(
     };
     await notify(`ripa-end:${r.id}:${r.until}`, { kind: 'ripa', id: r.id }, notice);
   }
+
+  // Retention (issue 15 item 5): what each team's profile says is due is erased, once a day.
+  report.retention = await runRetentionIfDue(deps);
   return report;
 }

@@ -276,3 +276,29 @@ export async function runRetention(deps: Deps): Promise<RetentionReport> {
   }
   return report;
 }
+
+/** The setting that says when the retention timer last ran (shared by every instance). */
+export const RETENTION_LAST_RUN = 'retention.last-run';
+/** How often the timers run retention: once a day is enough for periods counted in months. */
+export const RETENTION_EVERY_MS = 24 * 3_600_000;
+
+/**
+ * The retention timer: runs `runRetention` when a day has passed since the last run at `deps.clock()`
+ * (or it never ran), and records when it ran. Called by `runJobs`, so the running service's timers and
+ * `overt jobs run-once` both keep the schedule. Returns the report, or undefined when not yet due.
+ */
+export async function runRetentionIfDue(deps: Deps): Promise<RetentionReport | undefined> {
+  const now = deps.clock();
+  const last = (await deps.store.get('setting', RETENTION_LAST_RUN))?.record.value as
+    { at?: unknown } | undefined;
+  const lastAt = typeof last?.at === 'string' ? Date.parse(last.at) : NaN;
+  if (!Number.isNaN(lastAt) && now.getTime() - lastAt < RETENTION_EVERY_MS) return undefined;
+  const report = await runRetention(deps);
+  await deps.store.commit({
+    key: `${RETENTION_LAST_RUN}:${now.toISOString()}`,
+    at: now.toISOString(),
+    writes: [{ kind: 'setting', record: { id: RETENTION_LAST_RUN, value: { at: now.toISOString() } } }],
+    audit: [],
+  });
+  return report;
+}

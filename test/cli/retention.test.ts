@@ -75,3 +75,23 @@ it('erases what is due three years on, keeps what must stay, and the anchored ch
   const again = await runCli('retention', 'run', '--data', data, '--now', later);
   expect(again.stdout).toMatch(/^0 records erased, 0 audit events’ details erased/);
 }, 120_000);
+
+it('the timers keep the schedule: once a day, `jobs run-once` erases what is due and the next run waits', async () => {
+  const base = dirs.make();
+  const data = join(base, 'data');
+  process.env.OVERT_AUDIT_KEY = join(base, 'anchor', 'key.pem');
+  process.env.OVERT_AUDIT_CHECKPOINTS = join(base, 'anchor', 'checkpoints.jsonl');
+  expect((await runCli('demo', '--data', data)).code).toBe(0);
+  // Today: the timers run retention (nothing is due yet), and not again within the day.
+  const today = await runCli('jobs', 'run-once', '--data', data);
+  expect(today.code).toBe(0);
+  expect(today.stdout).toMatch(/retention: 0 records erased/);
+  const again = await runCli('jobs', 'run-once', '--data', data);
+  expect(again.code).toBe(0);
+  expect(again.stdout).not.toMatch(/retention:/);
+  // Three years on (a copy, as --now always is): the timer's run erases what the schedule says is due.
+  const later = new Date(Date.now() + (3 * 365 + 1) * 86_400_000).toISOString();
+  const run = await runCli('jobs', 'run-once', '--data', data, '--now', later);
+  expect(run.code).toBe(0);
+  expect(run.stdout).toMatch(/retention: [1-9]\d* records erased, [1-9]\d* audit events’ details erased/);
+}, 120_000);
