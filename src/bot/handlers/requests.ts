@@ -15,6 +15,7 @@ import {
 import type { Versioned } from '../../store/store';
 import type { AdaptiveCard } from '../cards/types';
 import { statusCard } from '../cards/status';
+import { noteAudited } from '../../workflow/refusals';
 import { onVerb, type Turn } from '../routes';
 import {
   approversOf,
@@ -202,6 +203,8 @@ async function auditView(turn: Turn, requestId: string, outcome: 'allow' | 'refu
       },
     ],
   });
+  // This refusal's event is written here: the route table must not write a second (refusals.ts).
+  if (outcome === 'refuse') noteAudited(turn.deps);
 }
 
 const DONE: Record<'approve' | 'decline' | 'more-info', string> = {
@@ -342,11 +345,15 @@ async function checkForm(turn: Turn, requestId: string, problem?: string): Promi
   if (!found || !view) return errorCard('No such request', `requestId: Overt has no request "${requestId}".`);
   if (found.record.requesterId !== turn.staff.id)
     return errorCard('Not your request', 'Only the person who asked records the check.');
+  // A refusal like any other (routes.ts records it): the check cannot be recorded on this request.
   if (found.record.status !== 'approved')
-    return requestCard(turn, requestId, {
-      text: 'This request is not approved and waiting to be recorded.',
-      tone: 'attention',
-    });
+    return markRefusal(
+      await requestCard(turn, requestId, {
+        text: 'This request is not approved and waiting to be recorded.',
+        tone: 'attention',
+      }),
+      'This request is not approved and waiting to be recorded.',
+    );
   return recordCheckCard(checkCardInput(view, turn.deps.clock(), problem));
 }
 

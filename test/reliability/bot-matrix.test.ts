@@ -1,0 +1,277 @@
+/**
+ * The bot's authorisation matrix (issue 12, "Also build"): every card verb of the route table (verbs.ts) ×
+ * every role × a target of the person's own team, of another team, or of no one, sent over HTTP as Teams
+ * would send it. Each answer is either allowed or a refusal with a plain reason, and every refusal wrote
+ * exactly one audit event (an allowed answer wrote none). A verb added to verbs.ts without a row here
+ * fails the first test.
+ */
+import { verbs, type Verb } from '../../src/bot/verbs';
+import { actionData, execute, textOf } from '../bot/client';
+import { botWorld, cleanupBotWorlds, type BotWorld } from '../bot/world';
+
+let w: BotWorld;
+beforeAll(async () => {
+  w = await botWorld();
+  for (const scope of ['own team', 'other team'] as const) {
+    const t = await raised(scope, TEAM[scope].checkRef);
+    await decided(scope, t, 'request.approve');
+    approved[scope] = t.requestId;
+  }
+});
+afterAll(async () => {
+  await w?.close();
+  await cleanupBotWorlds();
+});
+
+const ROLES = {
+  'case-manager': 'demo-cm-north-1',
+  'team-manager': 'demo-tm-north',
+  'service-manager': 'demo-sm',
+  'information-governance': 'demo-ig',
+  'authorised-officer': 'demo-ao',
+  administrator: 'demo-admin',
+} as const;
+type RoleName = keyof typeof ROLES;
+type Scope = 'own team' | 'other team' | 'none';
+/** The north staff's own team is north; the other team is south; "none" is an id that names nothing. */
+const TEAM = {
+  'own team': { caseRef: 'DEMO-0001', checkRef: 'DEMO-0002', raiser: 'demo-cm-north-1', tm: 'demo-tm-north' },
+  'other team': {
+    caseRef: 'DEMO-0101',
+    checkRef: 'DEMO-0101',
+    raiser: 'demo-cm-south-1',
+    tm: 'demo-tm-south',
+  },
+} as const;
+
+type Target = { childId: string; requestId: string };
+const today = new Date().toISOString().slice(0, 10);
+let form = 0;
+const formId = () => `matrix-form-${++form}`;
+
+/** One row per verb: what it is about, and a well-formed payload for a target. */
+type About = 'request' | 'approved request' | 'request awaiting an answer' | 'child' | 'nothing';
+const ROWS: Record<Verb, { about: About; data: (t: Target) => object }> = {
+  'request.new': { about: 'nothing', data: () => ({}) },
+  'requests.mine': { about: 'nothing', data: () => ({}) },
+  'request.preview': { about: 'child', data: (t) => requestForm(t) },
+  'request.send': { about: 'child', data: (t) => requestForm(t) },
+  'request.refresh': { about: 'request', data: (t) => ({ requestId: t.requestId }) },
+  'request.approve': {
+    about: 'request',
+    data: (t) => ({ requestId: t.requestId, reasons: 'Fictional: necessary and proportionate.' }),
+  },
+  'request.decline': {
+    about: 'request',
+    data: (t) => ({ requestId: t.requestId, reasons: 'Fictional: not proportionate.' }),
+  },
+  'request.more-info': {
+    about: 'request',
+    data: (t) => ({ requestId: t.requestId, reasons: 'Fictional: say more about the risk.' }),
+  },
+  'request.answer': {
+    about: 'request awaiting an answer',
+    data: (t) => ({ requestId: t.requestId, formId: formId(), rationale: 'Fictional: the risk is new.' }),
+  },
+  'request.withdraw': { about: 'request', data: (t) => ({ requestId: t.requestId, formId: formId() }) },
+  'check.open': { about: 'approved request', data: (t) => ({ requestId: t.requestId }) },
+  'check.record': {
+    about: 'approved request',
+    data: (t) => ({
+      requestId: t.requestId,
+      formId: formId(),
+      viewedDate: today,
+      viewedTime: '10:00',
+      accounts: 'instagram: @demo_account',
+      relevantInfo: '',
+      thirdPartyData: 'none',
+      sensitive: 'false',
+      attestNoFriendFollow: 'true',
+      attestOpenSourceOnly: 'true',
+    }),
+  },
+  'child.summary': { about: 'child', data: (t) => ({ childId: t.childId }) },
+  'consent.open': { about: 'child', data: (t) => ({ childId: t.childId }) },
+  'consent.record': {
+    about: 'child',
+    data: (t) => ({
+      formId: formId(),
+      childId: t.childId,
+      givenBy: 'child and parent',
+      date: today,
+      platforms: '',
+    }),
+  },
+  'objection.open': { about: 'child', data: (t) => ({ childId: t.childId }) },
+  'objection.raise': {
+    about: 'child',
+    data: (t) => ({
+      formId: formId(),
+      childId: t.childId,
+      raisedBy: 'the child',
+      raisedAt: today,
+      detail: 'Fictional objection.',
+    }),
+  },
+};
+
+function requestForm(t: Target) {
+  return {
+    formId: formId(),
+    childId: t.childId,
+    reason: 'risk-of-cse',
+    platforms: 'instagram: @demo_account',
+    viewer: 'own-personal-account',
+    rationale: 'Fictional: new information suggests a risk to the child.',
+  };
+}
+
+/** A request of a team raised by its case manager (and, if asked, sent back for more information by its team
+ * manager), fresh for each cell so no cell depends on another; the check verbs share one approved request
+ * per team (one approval per child in three months), made before any cell runs. */
+const approved: Partial<Record<Exclude<Scope, 'none'>, string>> = {};
+async function raised(scope: Exclude<Scope, 'none'>, caseRef: string): Promise<Target> {
+  const childId = await w.childId(caseRef);
+  const sent = await execute(
+    w.url,
+    TEAM[scope].raiser,
+    'request.send',
+    requestForm({ childId, requestId: '' }),
+  );
+  const requestId = actionData(sent.json.value, 'request.withdraw')?.['requestId'];
+  if (typeof requestId !== 'string')
+    throw new Error(`no request raised for ${caseRef}: ${textOf(sent.json)}`);
+  return { childId, requestId };
+}
+/** Decided by whoever the policy makes the authority now: the team manager, or after an approval in the last
+ * three months, the authorised officer. */
+async function decided(
+  scope: Exclude<Scope, 'none'>,
+  t: Target,
+  verb: 'request.approve' | 'request.more-info',
+) {
+  let why = '';
+  for (const by of [TEAM[scope].tm, 'demo-ao']) {
+    const r = await execute(w.url, by, verb, {
+      requestId: t.requestId,
+      reasons: 'Fictional: necessary and proportionate; say when it was last viewed.',
+    });
+    if (!isRefusal(r.json?.value)) return;
+    why += textOf(r.json?.value).slice(0, 200);
+  }
+  throw new Error(`${verb} refused: ${why}`);
+}
+async function target(scope: Scope, about: About): Promise<Target> {
+  if (scope === 'none' || about === 'nothing')
+    return { childId: 'no-such-child', requestId: 'no-such-request' };
+  if (about === 'approved request')
+    return { childId: await w.childId(TEAM[scope].checkRef), requestId: approved[scope]! };
+  // Only a request's verbs need a request: the objection verbs run last, so an objection blocks none.
+  if (about === 'child')
+    return { childId: await w.childId(TEAM[scope].caseRef), requestId: 'no-such-request' };
+  const t = await raised(scope, TEAM[scope].caseRef);
+  if (about === 'request awaiting an answer') await decided(scope, t, 'request.more-info');
+  return t;
+}
+
+const refusals = async () =>
+  (await w.running.store.audit.list()).filter((e) => e.outcome === 'refuse').length;
+
+/** A refusal card is drawn in the attention style (failure-card.ts); an allowed answer is not. */
+const isRefusal = (card: unknown) => JSON.stringify(card).includes('"attention"');
+
+/** What must be refused whatever else the profile says. */
+function mustRefuse(verb: Verb, role: RoleName, scope: Scope): boolean {
+  const about = ROWS[verb].about;
+  if (about === 'nothing') return false;
+  if (scope === 'none') return true;
+  // Case and team managers work for one team (north): another team's child or request is not theirs.
+  if (scope === 'other team' && (role === 'case-manager' || role === 'team-manager')) return true;
+  // The profiles refuse the administrator every child's record.
+  if (role === 'administrator') return true;
+  return false;
+}
+
+/** What must be allowed: the work each role exists to do, on its own team. (Declining or questioning a
+ * repeat within three months falls to the authorised officer, so those cells follow the profile.) */
+const MUST_ALLOW: [Verb, RoleName, Scope | 'n/a'][] = [
+  ['request.new', 'case-manager', 'n/a'],
+  ['requests.mine', 'case-manager', 'n/a'],
+  ['request.send', 'case-manager', 'own team'],
+  ['request.refresh', 'case-manager', 'own team'],
+  ['request.approve', 'team-manager', 'own team'],
+  ['request.answer', 'case-manager', 'own team'],
+  ['request.withdraw', 'case-manager', 'own team'],
+  ['check.open', 'case-manager', 'own team'],
+  ['check.record', 'case-manager', 'own team'],
+  ...(['case-manager', 'team-manager', 'service-manager', 'information-governance'] as const).map(
+    (r) => ['child.summary', r, 'own team'] as [Verb, RoleName, Scope],
+  ),
+  ['consent.record', 'case-manager', 'own team'],
+  ['objection.raise', 'case-manager', 'own team'],
+];
+const mustAllow = (c: { verb: Verb; role: RoleName; scope: Scope | 'n/a' }) =>
+  MUST_ALLOW.some(([v, r, s]) => v === c.verb && r === c.role && s === c.scope);
+
+interface Cell {
+  verb: Verb;
+  role: RoleName;
+  scope: Scope | 'n/a';
+  status: number;
+  refused: boolean;
+  audited: number;
+  text: string;
+}
+
+describe('the bot authorisation matrix', () => {
+  it('has a row for every verb the route table handles, and no other', () => {
+    expect(Object.keys(ROWS).sort()).toEqual(Object.keys(verbs).sort());
+  });
+
+  it('every verb × role × own team / other team / none: allowed, or refused plainly with one audit event', async () => {
+    const cells: Cell[] = [];
+    for (const verb of Object.keys(ROWS) as Verb[])
+      for (const role of Object.keys(ROLES) as RoleName[]) {
+        const scopes: (Scope | 'n/a')[] =
+          ROWS[verb].about === 'nothing' ? ['n/a'] : ['own team', 'other team', 'none'];
+        for (const scope of scopes) {
+          const t = await target(scope === 'n/a' ? 'none' : scope, ROWS[verb].about);
+          const before = await refusals();
+          const r = await execute(w.url, ROLES[role], verb, ROWS[verb].data(t));
+          const audited = (await refusals()) - before;
+          const card = r.json?.value;
+          cells.push({
+            verb,
+            role,
+            scope,
+            status: r.status,
+            refused: isRefusal(card),
+            audited,
+            text: textOf(card),
+          });
+        }
+      }
+    const wrong = cells.filter(
+      (c) =>
+        c.status !== 200 ||
+        c.audited !== (c.refused ? 1 : 0) ||
+        (c.scope !== 'n/a' && mustRefuse(c.verb, c.role, c.scope) && !c.refused) ||
+        (mustAllow(c) && c.refused) ||
+        // A plain reason: no staff id, no code, no field name in capitals.
+        (c.refused && (/demo-(cm|tm|sm|ig|ao|admin)/.test(c.text) || /\b[A-Z]{2,}_[A-Z_]+\b/.test(c.text))),
+    );
+    const provoked = cells.filter((c) => c.refused).length;
+    const audited = cells.filter((c) => c.refused && c.audited === 1).length;
+    console.log(
+      `bot matrix: ${cells.length} rows, ${provoked} refusals provoked, ${audited} audited\n` +
+        cells
+          .map(
+            (c) =>
+              `${c.verb.padEnd(18)} ${c.role.padEnd(23)} ${c.scope.padEnd(10)} ${c.refused ? `refused: ${c.text.split('\n').slice(0, 2).join(' / ').slice(0, 140)}` : 'allowed'}`,
+          )
+          .join('\n'),
+    );
+    expect(wrong.map((c) => ({ ...c, text: c.text.slice(0, 300) }))).toEqual([]);
+    expect(audited).toBe(provoked);
+  }, 240_000);
+});
