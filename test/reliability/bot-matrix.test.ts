@@ -51,7 +51,7 @@ const formId = () => `matrix-form-${++form}`;
 
 /** One row per verb: what it is about, and a well-formed payload for a target. */
 type About = 'request' | 'approved request' | 'request awaiting an answer' | 'child' | 'nothing';
-const ROWS: Record<Verb, { about: About; data: (t: Target) => object }> = {
+const ROWS: Record<Verb, { about: About; data: (t: Target) => Record<string, unknown> }> = {
   'request.new': { about: 'nothing', data: () => ({}) },
   'requests.mine': { about: 'nothing', data: () => ({}) },
   'request.preview': { about: 'child', data: (t) => requestForm(t) },
