@@ -3,7 +3,7 @@ import { dayOf } from '../policy/days';
 import { DEFAULT_TIME_ZONE, type Profile } from '../policy/profile';
 import type { AuditEvent } from '../store/audit';
 import type { Store } from '../store/store';
-import { nearMissOf } from './near-miss';
+import { NearMissTally } from './near-miss';
 
 /**
  * What the tab needs from the audit trail, kept in memory and brought up to date incrementally: the store's
@@ -57,6 +57,7 @@ export class AuditProjection {
   private readonly childTeam = new Map<string, string>();
   private readonly requestChild = new Map<string, string>();
   private readonly raisedAt = new Map<string, string>();
+  private readonly nearMisses: NearMissTally;
   readonly byChild = new Map<string, AuditEvent[]>();
   /** Counts per series, team and day. Checks are counted on the day they were recorded. */
   readonly counts = Object.fromEntries(SERIES.map((s) => [s, new Map()])) as Record<
@@ -75,7 +76,9 @@ export class AuditProjection {
     private readonly store: Store,
     /** Profiles by id (the built-ins and any custom ones): what a rule reports, and a team's time zone. */
     private readonly profiles: (id: string) => Profile | undefined = builtinProfile,
-  ) {}
+  ) {
+    this.nearMisses = new NearMissTally(profiles);
+  }
 
   /** The time zone a team's days are counted in: its profile's (a team not yet seen: the built-in default). */
   zoneOf(teamId: string): string {
@@ -185,7 +188,7 @@ export class AuditProjection {
     }
     const series: Series[] = [];
     let hours: number | undefined;
-    const nearMiss = nearMissOf(this.profiles, e);
+    const nearMiss = this.nearMisses.add(e);
     if (e.action === 'request.raise' && e.target.kind === 'request') {
       if (childId) this.requestChild.set(e.target.id, childId);
       this.raisedAt.set(e.target.id, e.at);

@@ -19,6 +19,7 @@ export const PlatformNotes = z.object({
   lastChecked: z.iso.date(),
   platforms: z.array(NoteInput).min(1, 'keep at least one platform note'),
 });
+export type PlatformNotes = z.infer<typeof PlatformNotes>;
 export const StoredNotes = PlatformNotes.extend({ editedBy: Id, editedAt: z.string() });
 export type StoredNotes = z.infer<typeof StoredNotes>;
 

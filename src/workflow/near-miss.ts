@@ -47,3 +47,23 @@ export function nearMissOf(
   }
   return undefined;
 }
+
+/**
+ * Near-misses counted once per request: a request sent to the RIPA route when raised is sent there again by
+ * each attempt to approve it, and a repeat refused at approval may be tried twice — one request, one
+ * near-miss. A refused raise (no request was made) is its own near-miss.
+ */
+export class NearMissTally {
+  private readonly seen = new Set<string>();
+  constructor(private readonly profiles: (id: string) => Profile | undefined) {}
+
+  /** The near-miss this event adds to the count, if it records one not yet counted for its request. */
+  add(e: EventLike & { target?: { kind: string; id: string } }): NearMiss | undefined {
+    const kind = nearMissOf(this.profiles, e);
+    if (!kind || e.target?.kind !== 'request') return kind;
+    const key = `${kind}|${e.target.id}`;
+    if (this.seen.has(key)) return undefined;
+    this.seen.add(key);
+    return kind;
+  }
+}

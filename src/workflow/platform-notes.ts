@@ -101,16 +101,28 @@ export async function policyView(deps: Deps, input: { actorId: string }): Promis
 
 const EDITORS: Staff['role'][] = ['administrator'];
 
-/** The administrator's edit of a profile's platform notes, with its audit event (before and after). */
+/** Notes as compared: their schema's form (defaults filled, unknown fields dropped), in a stable text. */
+function sameNotes(a: { lastChecked: string; platforms: unknown }, b: PlatformNotes): boolean {
+  const x = PlatformNotes.safeParse({ lastChecked: a.lastChecked, platforms: a.platforms });
+  return x.success && JSON.stringify(x.data) === JSON.stringify(PlatformNotes.parse(b));
+}
+
+/** What a save did: `changed` false when the notes given are the ones in force (nothing written). */
+export type SavedNotes = PlatformNotes & { changed: boolean; editedBy?: string; editedAt?: string };
+
+/**
+ * The administrator's edit of a profile's platform notes, with its audit event (before and after). Notes
+ * saved as they already are change nothing: no write, no audit event, and they are not marked edited.
+ */
 export async function updatePlatformNotes(
   deps: Deps,
   input: z.input<typeof UpdateNotesInput>,
-): Promise<Outcome<StoredNotes>> {
+): Promise<Outcome<SavedNotes>> {
   const parsed = parse(UpdateNotesInput, input);
   if (!parsed.ok) return parsed;
   const i = parsed.value;
   const c = cmdOf('policy.platform-notes', i);
-  const again = await replayed<StoredNotes>(deps, c);
+  const again = await replayed<SavedNotes>(deps, c);
   if (again) return again;
   const staff = await actor(deps, i.actorId);
   if (!staff.ok) return staff;
@@ -128,6 +140,17 @@ export async function updatePlatformNotes(
     );
   const profile = deps.profiles(i.profileId);
   if (!profile) return fail('NOT_FOUND', `profileId: no profile "${i.profileId}"`, 'profileId');
+  const inForce = await platformNotes(deps, profile);
+  if (inForce && sameNotes(inForce, i.notes)) {
+    const { lastChecked, platforms } = inForce;
+    const by = inForce.source === 'edited' ? { editedBy: inForce.editedBy, editedAt: inForce.editedAt } : {};
+    return ok({
+      lastChecked,
+      platforms: PlatformNotes.parse({ lastChecked, platforms }).platforms,
+      ...by,
+      changed: false,
+    });
+  }
   const before = await deps.store.get('setting', target.id);
   const value: StoredNotes = { ...i.notes, editedBy: staff.value.id, editedAt: deps.clock().toISOString() };
   const r = await commit(
@@ -156,7 +179,7 @@ export async function updatePlatformNotes(
         },
       },
     ],
-    value,
+    { ...value, changed: true } as SavedNotes,
   );
   return 'conflict' in r ? fail('CONFLICT', 'the notes changed meanwhile: reload and retry') : r;
 }

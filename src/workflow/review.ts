@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Review } from '../store/records';
 import { actor, cmdOf, commit, refuse, replayed } from './context';
 import { Id, Key, parse, tooLong } from './input';
-import { nearMissOf } from './near-miss';
+import { NearMissTally } from './near-miss';
 import { fail, type Deps, type Outcome } from './types';
 
 /**
@@ -63,8 +63,9 @@ export async function reviewEvidence(deps: Deps, year: number) {
   const determiningOf = (e: (typeof events)[number]) =>
     ((e.details as { determining?: string[] } | null)?.determining ?? []) as string[];
   // A near-miss as the dashboard counts it: what the profile's rules say they report (near-miss.ts).
+  const once = new NearMissTally(deps.profiles);
   const nearMisses = events.flatMap((e) => {
-    const kind = nearMissOf(deps.profiles, e);
+    const kind = once.add(e);
     return kind ? [kind] : [];
   });
   const decided = reqs.filter((r) => r.decidedAt);

@@ -115,3 +115,32 @@ it("counts each team's days on its own profile's calendar, not London's", async 
   expect([...there.counts.approvals.get('notts')!.keys()]).toEqual(['2026-04-01']);
   expect([...here.counts.approvals.get('notts')!.keys()]).toEqual(['2026-03-31']);
 });
+
+it('counts a request sent to the RIPA route once, however many times someone tries to approve it', async () => {
+  must(await consent('notts'));
+  w.at('2026-03-02T10:00:00Z');
+  await firstCheck('notts', 'risk-of-cse', 'own-personal-account');
+  w.at('2026-03-10T10:00:00Z');
+  const r = must(await raise('notts', 'risk-of-cse', 'own-personal-account'));
+  expect(r.request.status).toBe('escalated');
+  // The authorised officer approves twice without a RIPA authorisation in force: each time the policy keeps
+  // it on the RIPA route (another needs-escalation event for the same request).
+  for (const actorId of ['ao', 'ao'])
+    await decideRequest(w.deps, {
+      key: w.key(),
+      actorId,
+      requestId: r.request.id,
+      outcome: 'approve',
+      reasons: 'Necessary and proportionate (fictional).',
+    });
+  const events = await w.store.audit.list({});
+  const escalations = events.filter((e) => e.target.id === r.request.id && e.outcome === 'needs-escalation');
+  expect(escalations.length).toBeGreaterThan(1); // the trail keeps every attempt …
+
+  const projection = new AuditProjection(w.store, w.deps.profiles);
+  const d = must(await serviceDashboard(w.deps, projection, { actorId: 'sm' }));
+  const month = d.periods.find((p) => p.id === 'month')!;
+  expect(month.byTeam['notts']).toMatchObject({ escalatedToRipa: 1 }); // … the dashboard counts the request once
+  expect(month.total.escalatedToRipa).toBe(1);
+  expect((await reviewEvidence(w.deps, 2026)).nearMisses).toMatchObject({ escalatedToRipa: 1 });
+});

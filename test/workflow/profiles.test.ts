@@ -262,4 +262,37 @@ describe('platform notes kept current by the administrator (000 §23)', () => {
     expect(warning).toMatch(/last checked 20\/02\/2026/);
     expect(warning).toMatch(/fictional re-check/);
   });
+
+  it('saving the notes as they are changes nothing: no write, no audit event, not marked edited', async () => {
+    const { updatePlatformNotes, platformNotes } = await import('../../src/workflow/platform-notes');
+    const profile = w.deps.profiles('nottinghamshire-yjs')!;
+    const shipped = (await platformNotes(w.deps, profile))!;
+    expect(shipped.source).toBe('profile');
+    const save = (notes: { lastChecked: string; platforms: typeof shipped.platforms }) =>
+      updatePlatformNotes(w.deps, {
+        key: w.key(),
+        actorId: 'admin',
+        profileId: profile.id,
+        // As the tab sends them: every platform with its aliases and visibility, texts untouched.
+        notes: {
+          lastChecked: notes.lastChecked,
+          platforms: notes.platforms.map((p) => ({ ...p })),
+        },
+      });
+    const trail = async () =>
+      (await w.store.audit.list({})).filter((e) => e.action === 'policy.platform-notes');
+    expect(must(await save(shipped))).toMatchObject({ changed: false });
+    expect((await platformNotes(w.deps, profile))!.source).toBe('profile');
+    expect(await w.store.get('setting', 'platform-notes:nottinghamshire-yjs')).toBeUndefined();
+    expect(await trail()).toHaveLength(0);
+
+    // A real edit is kept and marked; saving that edit again unchanged keeps who edited it and when.
+    w.at('2026-03-05T10:00:00Z');
+    const edited = must(await save({ ...shipped, lastChecked: '2026-03-05' }));
+    expect(edited).toMatchObject({ changed: true, editedBy: 'admin', editedAt: '2026-03-05T10:00:00.000Z' });
+    w.at('2026-03-06T10:00:00Z');
+    const again = must(await save({ ...shipped, lastChecked: '2026-03-05' }));
+    expect(again).toMatchObject({ changed: false, editedAt: '2026-03-05T10:00:00.000Z' });
+    expect(await trail()).toHaveLength(1);
+  });
 });

@@ -18,7 +18,7 @@ function NotesEditor({
   api: Client;
   profileId: string;
   notes: Notes;
-  saved: () => void;
+  saved: (changed: boolean) => void;
 }) {
   const [lastChecked, setLastChecked] = useState(notes.lastChecked);
   const [texts, setTexts] = useState(notes.platforms.map((p) => p.note));
@@ -29,7 +29,7 @@ function NotesEditor({
       onSubmit={(e) => {
         e.preventDefault();
         void api
-          .put(`/api/v1/policy/${encodeURIComponent(profileId)}/platform-notes`, {
+          .put<{ changed: boolean }>(`/api/v1/policy/${encodeURIComponent(profileId)}/platform-notes`, {
             lastChecked,
             platforms: notes.platforms.map((p, i) => ({
               platform: p.platform,
@@ -38,7 +38,7 @@ function NotesEditor({
               note: texts[i] ?? p.note,
             })),
           })
-          .then((r) => (r.ok ? saved() : setProblem(r.problem)));
+          .then((r) => (r.ok ? saved(r.value.changed) : setProblem(r.problem)));
       }}
     >
       <Field label="Last checked (day)">
@@ -145,8 +145,12 @@ export function PolicyView({ api }: { api: Client }) {
                         api={api}
                         profileId={p.id}
                         notes={p.platformNotes}
-                        saved={() => {
-                          setNote('Platform notes saved; the change is in the audit trail.');
+                        saved={(changed) => {
+                          setNote(
+                            changed
+                              ? 'Platform notes saved; the change is in the audit trail.'
+                              : 'Nothing to save: the platform notes are as they were.',
+                          );
                           reload();
                         }}
                       />
