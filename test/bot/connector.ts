@@ -15,6 +15,8 @@ export interface Sent {
   /** For a PUT, the message updated; for a POST, the id the connector gave the new message. */
   messageId: string;
   activity: Json;
+  /** The size of the request body as received, in bytes. */
+  bytes: number;
 }
 
 export interface FakeConnector {
@@ -29,8 +31,10 @@ export interface FakeConnector {
   throttle: (n: number, seconds?: number) => void;
   /** From now on, sends and updates to this conversation are refused as Teams does when the person blocked
    * the bot (403 ConversationBlockedByUser) or the bot is no longer in it (403 BotNotInConversationRoster),
-   * or the conversation is gone (404 ConversationNotFound). */
-  block: (conversationId: string, status: 403 | 404, code: string) => void;
+   * or the conversation is gone (404 ConversationNotFound); or, to fail every send there, a message too large
+   * (413) or the service failing (500, 503). `unblock` lifts it. */
+  block: (conversationId: string, status: 403 | 404 | 413 | 500 | 503, code: string) => void;
+  unblock: (conversationId: string) => void;
   /** Users with whom a personal chat may not be opened (POST /v3/conversations answers 403). */
   noPersonalChat: Set<string>;
   /** Personal chats the bot opened (POST /v3/conversations): the new conversation's id per user id. */
@@ -119,6 +123,7 @@ export async function fakeConnector(): Promise<FakeConnector> {
         conversationId: m[1]!,
         messageId,
         activity: JSON.parse(body.toString('utf8')),
+        bytes: body.length,
       });
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ id: messageId }));
@@ -143,6 +148,7 @@ export async function fakeConnector(): Promise<FakeConnector> {
     tooLarge,
     throttle: (n, seconds = 1) => Object.assign(throttling, { left: n, seconds }),
     block: (conversationId, status, code) => blocked.set(conversationId, { status, code }),
+    unblock: (conversationId) => blocked.delete(conversationId),
     noPersonalChat,
     opened,
     times,

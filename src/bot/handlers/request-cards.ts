@@ -16,6 +16,7 @@ import { deliver, serviceManagers } from '../deliver';
 import { ConversationGone, type Outbox } from '../outbox';
 import { approversOf, nameOf, requestView } from '../reads';
 import { approvalBaseCard, pointerCard, requestStatusCard } from '../views/approval-card';
+import { noticeCard } from '../views/conversation-cards';
 import { recordCheckCard } from '../views/record-check-card';
 
 /** Who a card's refresh lists, as the channel knows them: the requester first, then those who may decide.
@@ -70,6 +71,7 @@ async function sendKeptCopies(
   ]);
   const sentTo = new Set(before.map((c) => c.reference.conversation.id));
   const copies: Copy[] = [];
+  const notSent: string[] = [];
   for (const staffId of to) {
     const d = await deliver(deps, outbox, {
       staffId,
@@ -84,9 +86,66 @@ async function sendKeptCopies(
       },
     });
     if (d && 'activityId' in d) copies.push({ reference: d.ref, activityId: d.activityId });
+    // Not sent and nobody told yet (Teams failed or refused the card, 5xx or 413): the requester is.
+    else if (!d) notSent.push(staffId);
   }
   if (copies.length) await addCardCopies(deps, r.id, copies);
+  if (notSent.length) await tellNotSent(deps, outbox, r, notSent, copies.length, managers);
   return copies.length;
+}
+
+/**
+ * Never a half-told request: it is stored whatever Teams does with the card, so when a card could not be
+ * sent to someone who may decide, the requester is told that the request is kept and waiting, and whom Overt
+ * could not reach — and the service managers if the requester cannot be reached either. An audit event
+ * records who was not sent the card and who was told.
+ */
+async function tellNotSent(
+  deps: Deps,
+  outbox: Outbox,
+  r: Request,
+  notSent: string[],
+  sent: number,
+  managers: string[],
+): Promise<void> {
+  const names = await Promise.all(notSent.map((id) => nameOf(deps, id)));
+  const who =
+    names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} others` : names.join(' and ');
+  const authority = r.authority.replace(/-/g, ' ');
+  const card = noticeCard(
+    'Your request is kept, but a card did not go',
+    `Your request is stored in Overt and waits for the ${authority}'s decision. Teams did not accept the approval card for ${who}` +
+      (sent
+        ? `; the others who may decide were sent it.`
+        : `, so nobody who may decide has it in their chat yet.`) +
+      ` Ask ${names.length > 1 ? 'them' : names[0]} to open Overt in Teams, where the request is waiting; you will be told of the decision here.`,
+    r.id,
+  );
+  const d = await deliver(deps, outbox, {
+    staffId: r.requesterId,
+    card,
+    pointer: pointerCard(r.id, [await channelUserId(deps, r.requesterId)]),
+    unreachable: {
+      tell: managers,
+      about: `Their request is stored and waits for the ${authority}'s decision; Teams did not accept the approval card for ${who}.`,
+      key: `not-sent:${r.id}:${r.status}`,
+    },
+  });
+  const told = d && !('unreachable' in d) ? [r.requesterId] : [];
+  await deps.store.commit({
+    key: `bot-not-sent:${r.id}:${r.status}:${notSent.join(',')}`,
+    at: deps.clock().toISOString(),
+    writes: [],
+    audit: [
+      {
+        actor: { id: 'overt-bot' },
+        action: 'bot.deliver',
+        target: { kind: 'request', id: r.id },
+        outcome: 'not-sent',
+        details: { notSent, told },
+      },
+    ],
+  });
 }
 
 /** Sends the base approval card to each approver and keeps the copies. */
