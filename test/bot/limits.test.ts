@@ -94,14 +94,6 @@ const cardsFor = (requestId: string, from: number) =>
         JSON.stringify(s.activity).includes(requestId),
     );
 
-async function until(what: string, ok: () => boolean, ms = 20_000) {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('61 people who may decide', () => {
   it('a request is raised, the approval card reaches all 61, and an automatic refresh by any of them works; refresh.userIds ≤ 60 in every card', async () => {
     const from = connector.sent.length;
