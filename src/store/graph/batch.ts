@@ -48,7 +48,10 @@ function droppedConnection(e: unknown): boolean {
   const { status, name, text } = described(e);
   if (timedOut(e)) return false;
   if (status !== undefined && status > 0) return false;
+  // Status -1 is the SDK's "no answer came" (its GraphError for a failed fetch), whatever the cause's
+  // name: seen as a bare `Error` with no text when the server dropped the connection mid-answer.
   return (
+    status === -1 ||
     name === 'TypeError' ||
     /fetch failed|ECONNRESET|ECONNREFUSED|EPIPE|socket hang up|other side closed|UND_ERR_SOCKET/i.test(text)
   );
