@@ -134,7 +134,7 @@ async function unreachable(
   const told: string[] = [];
   const card = noticeCard(
     `Overt cannot reach ${name}`,
-    `${name} has removed or blocked the Overt app in Teams, or left the only chat Overt could use, so Overt cannot send them anything. ${u.about}`,
+    `${name} does not have the Overt app in Teams (it was never added for them, or they removed or blocked it, or left the only chat Overt could use), so Overt cannot send them anything. ${u.about}`,
   );
   for (const id of tell) {
     const r = await deliver(deps, outbox, { staffId: id, card, pointer: card }, log);
