@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import type { Request, Staff } from '../store/records';
-import { actor } from './context';
+import type { Profile } from '../policy/profile';
+import type { Verdict } from '../policy/verdict';
+import { actor, childHistory, profileOf } from './context';
+import { policyActor, verdictFor } from './policy-facts';
 import { Id, parse } from './input';
 import { fail, ok, type Deps, type Outcome } from './types';
 
@@ -32,6 +35,18 @@ export interface Awaiting {
   explanation: string;
   cites: string[];
   obligations: { text: string; cites: string[] }[];
+  /**
+   * Whether the team's profile refuses this approval without the approver's reasons (Nottinghamshire and
+   * Kent, 000 §10): the policy's own verdict on approving it with none, not a list of profiles. `why` is
+   * the rule's explanation and clauses, for the field's hint.
+   */
+  reasonsToApprove: { required: boolean; why: string; cites: string[] };
+}
+
+/** The rules of a verdict that refuse for want of reasons. */
+function reasonsRules(profile: Profile, v: Readonly<Verdict>) {
+  if (v.outcome !== 'refuse') return [];
+  return profile.rules.filter((r) => v.determining.includes(r.id) && r.when.reasons === 'absent');
 }
 
 async function names(deps: Deps, ids: string[]): Promise<Map<string, string>> {
@@ -80,6 +95,52 @@ export async function awaitingDecision(
     deps,
     mine.map((r) => r.record.requesterId),
   );
+  // The policy's verdict on approving each request as this person, without reasons: does it refuse for want
+  // of them? (The same evaluation the approval itself makes, with the child's record as it is now.)
+  const settings = await deps.store.query('setting');
+  const teamRows = new Map(
+    (await Promise.all(s.teamIds.map((id) => deps.store.get('team', id)))).flatMap((t) =>
+      t ? [[t.record.id, t] as const] : [],
+    ),
+  );
+  const histories = new Map(
+    await Promise.all([...children.values()].map(async (c) => [c.id, await childHistory(deps, c)] as const)),
+  );
+  const reasonsNeeded = new Map<string, Awaiting['reasonsToApprove']>(
+    await Promise.all(
+      mine.map(async ({ record: r }): Promise<[string, Awaiting['reasonsToApprove']]> => {
+        const child = children.get(r.childId);
+        const tp = profileOf(deps, r.teamId, teamRows.get(r.teamId), settings);
+        if (!child || !tp.ok) return [r.id, { required: false, why: '', cites: [] }];
+        const { profile } = tp.value;
+        const v = await verdictFor(
+          deps,
+          profile,
+          child,
+          {
+            type: 'approve-check',
+            by: policyActor(s),
+            requester: r.requesterId,
+            reason: r.reason,
+            viewer: r.viewer,
+            platforms: r.platforms.map((p) => p.platform),
+            ...(r.rationale ? { rationale: r.rationale } : {}),
+            authority: r.authority as never,
+          },
+          histories.get(child.id),
+        );
+        const rules = reasonsRules(profile, v);
+        return [
+          r.id,
+          {
+            required: rules.length > 0,
+            why: rules.map((x) => x.explain).join(' '),
+            cites: [...new Set(rules.flatMap((x) => x.cites))],
+          },
+        ];
+      }),
+    ),
+  );
   return ok(
     mine.map(({ record: r, version }) => {
       const v = (r.verdict ?? {}) as {
@@ -109,6 +170,7 @@ export async function awaitingDecision(
           text: String(o.text),
           cites: (o.cites ?? []).map(String),
         })),
+        reasonsToApprove: reasonsNeeded.get(r.id)!,
       };
     }),
   );

@@ -21,13 +21,21 @@ function Decide({ api, r, done }: { api: Client; r: Awaiting; done: (msg: string
   const [reasons, setReasons] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
+  // The team's profile may refuse an approval without reasons (000 §10): the server asks the policy.
+  const approveNeeds = r.reasonsToApprove;
+  const why = approveNeeds.required
+    ? ` ${approveNeeds.why}${approveNeeds.cites.length ? ` (${approveNeeds.cites.join(', ')})` : ''}`
+    : '';
   const decide = async (outcome: Outcome) => {
     setProblem(null);
-    if (outcome !== 'approve' && !reasons.trim()) {
+    if ((outcome !== 'approve' || approveNeeds.required) && !reasons.trim()) {
       setProblem({
         status: 400,
         title: 'Reasons needed',
-        detail: `Give your reasons to ${outcome === 'decline' ? 'decline' : 'ask for more information'}.`,
+        detail:
+          outcome === 'approve'
+            ? `Give your reasons to approve.${why}`
+            : `Give your reasons to ${outcome === 'decline' ? 'decline' : 'ask for more information'}.`,
         field: 'reasons',
       });
       return;
@@ -46,7 +54,12 @@ function Decide({ api, r, done }: { api: Client; r: Awaiting; done: (msg: string
     <div>
       <Field
         label={`Your reasons for ${r.caseRef}`}
-        hint="Needed to decline or to ask for more information."
+        required={approveNeeds.required}
+        hint={
+          approveNeeds.required
+            ? `Needed to approve, to decline or to ask for more information.${why}`
+            : 'Needed to decline or to ask for more information; optional to approve.'
+        }
         validationMessage={problem?.field === 'reasons' ? problem.detail : undefined}
       >
         <Textarea value={reasons} onChange={(_e, d) => setReasons(d.value)} resize="vertical" />
