@@ -1,5 +1,5 @@
 import type { CaseResult } from './cases';
-import type { Profile } from './profile';
+import { retentionLines, type Profile } from './profile';
 import { seedOf, SEED_CLAUSES } from './seed-clauses';
 
 /**
@@ -21,8 +21,14 @@ export interface ClauseCoverage {
   rules: RuleCoverage[];
   /** Why no rule enforces the clause (the profile's `unenforced`). */
   reason: string | undefined;
-  /** `enforced`: a rule cites it and a passing case exercises that rule; `accounted`: a stated reason. */
-  status: 'enforced' | 'accounted' | 'gap';
+  /** The retention schedule, in words, when the profile's retention cites this clause. */
+  retention?: string[];
+  /**
+   * `enforced`: a rule that can stop or escalate an action cites it and a passing case exercises that rule;
+   * `obliged`: the only rules exercised are obligations (shown to staff, not blocked); `accounted`: a stated
+   * reason, or the clause carries the retention schedule (applied by `overt retention run`).
+   */
+  status: 'enforced' | 'obliged' | 'accounted' | 'gap';
   /** For a gap, what is missing. */
   problem?: string;
 }
@@ -34,6 +40,8 @@ export interface ProfileCoverage {
   clauses: ClauseCoverage[];
   /** Rules no clause carries, said to be local decisions, with the cases that exercise them. */
   local: (RuleCoverage & { why: string })[];
+  /** The retention schedule in words, when no clause carries it (a local decision). */
+  localRetention?: string[];
   gaps: number;
 }
 
@@ -65,9 +73,12 @@ export function profileCoverage(p: Profile, results: readonly CaseResult[]): Pro
     const rules = p.rules.filter((r) => r.cites.includes(clause)).map(ruleCoverage);
     const reason = p.unenforced[clause];
     const title = p.clauses[clause];
-    const base = { clause, title, rules, reason };
-    if (rules.some((r) => r.cases.length)) return { ...base, status: 'enforced' };
-    if (reason) return { ...base, status: 'accounted' };
+    const retention = p.retention?.cites.includes(clause) ? retentionLines(p.retention.schedule) : undefined;
+    const base = { clause, title, rules, reason, ...(retention ? { retention } : {}) };
+    const exercised = rules.filter((r) => r.cases.length);
+    if (exercised.some((r) => r.effect !== 'oblige')) return { ...base, status: 'enforced' };
+    if (exercised.length) return { ...base, status: 'obliged' };
+    if (reason || retention) return { ...base, status: 'accounted' };
     const problem = !title
       ? 'the profile does not declare this clause'
       : rules.length
@@ -81,6 +92,9 @@ export function profileCoverage(p: Profile, results: readonly CaseResult[]): Pro
     clausesFrom: from,
     clauses: out,
     local,
+    ...(p.retention && !p.retention.cites.length
+      ? { localRetention: retentionLines(p.retention.schedule) }
+      : {}),
     gaps: out.filter((c) => c.status === 'gap').length,
   };
 }
@@ -91,25 +105,42 @@ const some = (cases: string[]) =>
     ? cases.join('; ')
     : `${cases.slice(0, SHOWN).join('; ')}; and ${cases.length - SHOWN} more`;
 
+const MARK = { enforced: 'ENFORCED', obliged: 'OBLIGED ', accounted: 'NO RULE ', gap: 'GAP     ' } as const;
+const OBLIGED = 'shown to staff, not blocked: its rules are obligations; none refuses or escalates an action';
+const RETAINED = 'retention schedule (personal content erased when due by `overt retention run`)';
+const LOCAL_RETAINED =
+  'retention schedule, a local decision: no clause carries it (personal content erased when due by `overt retention run`)';
+
 /** The coverage as text for the terminal: one block per clause. */
 export function coverageText(c: ProfileCoverage): string {
   const lines = [
     `${c.profile.name} (${c.profile.id} v${c.profile.version}): ${c.clausesFrom}, ${c.clauses.length} clauses, ${c.gaps} not accounted for`,
   ];
   for (const k of c.clauses) {
-    const mark = k.status === 'enforced' ? 'ENFORCED' : k.status === 'accounted' ? 'NO RULE ' : 'GAP     ';
-    lines.push(`  ${mark} ${k.clause}${k.title ? ` — ${k.title}` : ''}`);
+    lines.push(`  ${MARK[k.status]} ${k.clause}${k.title ? ` — ${k.title}` : ''}`);
+    if (k.status === 'obliged') lines.push(`      ${OBLIGED}`);
     for (const r of k.rules)
       lines.push(
         `      rule ${r.id} (${r.effect}): ${r.cases.length} case(s)${r.cases.length ? `: ${some(r.cases)}` : ''}`,
       );
-    if (k.reason && k.status !== 'enforced') lines.push(`      why no rule: ${k.reason}`);
+    if (k.reason && k.status !== 'enforced' && k.status !== 'obliged')
+      lines.push(`      why no rule: ${k.reason}`);
+    if (k.retention) lines.push(`      ${RETAINED}:`, ...k.retention.map((l) => `        ${l}`));
     if (k.problem) lines.push(`      problem: ${k.problem}`);
   }
   for (const r of c.local)
     lines.push(`  LOCAL    rule ${r.id} (${r.effect}): ${r.why} — ${r.cases.length} case(s)`);
+  if (c.localRetention)
+    lines.push(`  LOCAL    ${LOCAL_RETAINED}:`, ...c.localRetention.map((l) => `        ${l}`));
   return lines.join('\n');
 }
+
+const STATUS = {
+  enforced: 'enforced',
+  obliged: 'obliged — shown to staff, not blocked',
+  accounted: 'no rule',
+  gap: '**gap**',
+} as const;
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -121,31 +152,48 @@ export function coverageMarkdown(all: ProfileCoverage[]): string {
     '<!-- Generated by `npx overt policy coverage --markdown > docs/POLICY-COVERAGE.md`; test/cli/coverage.test.ts keeps it in sync. -->',
     '',
     'For every clause of each policy Overt ships: the rules that enforce it and how many of the policy cases in',
-    "`test/policy-cases` exercise each rule, or the reason no rule does (the profile's `unenforced`). Rules no",
-    'clause carries are listed at the end of each policy as local decisions.',
+    "`test/policy-cases` exercise each rule, or the reason no rule does (the profile's `unenforced`). A clause",
+    'is **enforced** when a rule that can refuse, escalate or allow an action is exercised; **obliged** when its',
+    'only exercised rules are obligations: shown to staff, not blocked. Rules no clause carries, and a retention',
+    'schedule no clause carries, are listed at the end of each policy as local decisions.',
     '',
   ];
   for (const c of all) {
     const enforced = c.clauses.filter((k) => k.status === 'enforced').length;
+    const obliged = c.clauses.filter((k) => k.status === 'obliged').length;
     const accounted = c.clauses.filter((k) => k.status === 'accounted').length;
     out.push(
       `## ${c.profile.name} (\`${c.profile.id}\` v${c.profile.version})`,
       '',
-      `${c.clauses.length} clauses (${c.clausesFrom}): ${enforced} enforced, ${accounted} with a reason for no rule, ${c.gaps} not accounted for.`,
+      `${c.clauses.length} clauses (${c.clausesFrom}): ${enforced} enforced, ${obliged} obliged (shown to staff, not blocked), ${accounted} with no rule (a reason or the retention schedule), ${c.gaps} not accounted for.`,
       '',
-      '| clause | what it says | enforced by (cases) | why no rule |',
-      '| --- | --- | --- | --- |',
+      '| clause | what it says | status | rules (cases) | why no rule |',
+      '| --- | --- | --- | --- | --- |',
     );
     for (const k of c.clauses) {
-      const rules = k.rules.map((r) => `\`${r.id}\` (${r.cases.length})`).join(', ');
+      const rules = [
+        ...k.rules.map(
+          (r) => `\`${r.id}\` (${r.effect === 'oblige' ? 'obligation, ' : ''}${r.cases.length})`,
+        ),
+        ...(k.retention ? ['retention schedule (below)'] : []),
+      ].join(', ');
       const why =
         k.status === 'gap'
           ? `**not accounted for**: ${k.problem}`
           : k.status === 'accounted'
-            ? k.reason!
+            ? (k.reason ?? '')
             : '';
-      out.push(`| ${k.clause} | ${cell(k.title ?? '')} | ${rules} | ${cell(why)} |`);
+      out.push(`| ${k.clause} | ${cell(k.title ?? '')} | ${STATUS[k.status]} | ${rules} | ${cell(why)} |`);
     }
+    const carried = c.clauses.filter((k) => k.retention);
+    const schedule = carried[0]?.retention ?? c.localRetention;
+    if (schedule)
+      out.push(
+        '',
+        `Retention schedule (${carried.length ? `carried by ${carried.map((k) => k.clause).join(', ')}` : 'a local decision: no clause carries it'}; personal content erased when due by \`overt retention run\`):`,
+        '',
+        ...schedule.map((l) => `- ${cell(l)}`),
+      );
     if (c.local.length) {
       out.push('', 'Local decisions (no clause carries them):', '');
       for (const r of c.local)

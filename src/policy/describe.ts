@@ -1,9 +1,12 @@
 import { ukDate } from './days';
-import type { Condition, Profile, Rule } from './profile';
+import { REPORTS_WORDS, retentionLines, type Condition, type Profile, type Rule } from './profile';
 
 /** A profile in words, for an information-governance lead: each clause with the rules that rest on it. */
 
 const same = (code: string) => code;
+
+/** "a" or "an" before a word: "an administrator", "a team manager", "an information-governance lead". */
+export const aOrAn = (word: string) => (/^[aeiou]/i.test(word) ? `an ${word}` : `a ${word}`);
 
 /** A rule's condition in words; `words` gives each code (reason, viewing method, role…) its label. */
 export function describeCondition(c: Condition, words: (code: string) => string = same): string {
@@ -42,14 +45,14 @@ export function describeCondition(c: Condition, words: (code: string) => string 
     parts.push(`its processing is ${c.thirdPartyAuthorised ? '' : 'not '}authorised with a rationale`);
   if (c.thirdPartyAuthoriserRoleNotIn)
     parts.push(
-      `whoever authorised keeping it is not a ${c.thirdPartyAuthoriserRoleNotIn.join(' or ')} (or their role is not on record)`,
+      `whoever authorised keeping it is not ${c.thirdPartyAuthoriserRoleNotIn.map((r) => aOrAn(words(r))).join(' or ')} (or their role is not on record)`,
     );
   if (c.attestNoFriendFollow !== undefined)
     parts.push(`no-friend/follow is ${c.attestNoFriendFollow ? '' : 'not '}attested`);
   if (c.attestOpenSourceOnly !== undefined)
     parts.push(`open-source-only is ${c.attestOpenSourceOnly ? '' : 'not '}attested`);
-  if (c.byRoleIn) parts.push(`by a ${c.byRoleIn.map(words).join(' or ')}`);
-  if (c.byRoleNotIn) parts.push(`by anyone but a ${c.byRoleNotIn.map(words).join(' or ')}`);
+  if (c.byRoleIn) parts.push(`by ${c.byRoleIn.map((r) => aOrAn(words(r))).join(' or ')}`);
+  if (c.byRoleNotIn) parts.push(`by anyone but ${c.byRoleNotIn.map((r) => aOrAn(words(r))).join(' or ')}`);
   if (c.bySocialMediaResponsibility !== undefined)
     parts.push(
       `by someone ${c.bySocialMediaResponsibility ? 'with' : 'without'} social-media responsibility`,
@@ -69,9 +72,18 @@ const EFFECT = { allow: 'ALLOW', escalate: 'ESCALATE', refuse: 'REFUSE', oblige:
 function describeRule(r: Rule): string[] {
   const head = `  ${EFFECT[r.effect]} ${r.id} — on ${r.actions.join(', ')}${r.authority ? ` — authority: ${r.authority.join(' or ')}` : ''}${r.obligation ? ` — obligation: ${r.obligation.id}` : ''}`;
   const out = [head, `      when ${describeCondition(r.when)}`, `      ${r.explain}`];
-  if (r.reports) out.push(`      reported as: ${r.reports}`);
+  if (r.reports) out.push(`      counted in reports as ${REPORTS_WORDS[r.reports]}`);
   if (r.local) out.push(`      local decision (no clause carries it): ${r.local}`);
   return out;
+}
+
+/** The retention schedule: each kind of record, how long it is kept and from what. */
+function describeRetention(r: NonNullable<Profile['retention']>): string[] {
+  return [
+    '  RETENTION — how long records are kept; then their personal content is erased (the audit trail stays):',
+    ...retentionLines(r.schedule).map((l) => `      ${l}`),
+    `      basis: ${r.basis}`,
+  ];
 }
 
 export function describeProfile(p: Profile): string {
@@ -86,7 +98,8 @@ export function describeProfile(p: Profile): string {
   for (const [clause, title] of Object.entries(p.clauses)) {
     const rules = p.rules.filter((r) => r.cites.includes(clause));
     const notes = p.platformNotes?.cites.includes(clause) ? p.platformNotes : undefined;
-    if (!rules.length && !notes) {
+    const retention = p.retention?.cites.includes(clause) ? p.retention : undefined;
+    if (!rules.length && !notes && !retention) {
       uncited.push(`${clause} ${title}${p.unenforced[clause] ? ` — ${p.unenforced[clause]}` : ''}`);
       continue;
     }
@@ -99,12 +112,15 @@ export function describeProfile(p: Profile): string {
           `      ${n.platform}${n.aliases.length ? ` (${n.aliases.join(', ')})` : ''}${n.viewerVisible ? ' [viewer can be seen]' : ''}: ${n.note}`,
         );
     }
+    if (retention) out.push(...describeRetention(retention));
     out.push('');
   }
   const local = p.rules.filter((r) => r.local);
-  if (local.length) {
+  const localRetention = p.retention && !p.retention.cites.length ? p.retention : undefined;
+  if (local.length || localRetention) {
     out.push('Local decisions (no clause carries them):');
     for (const r of local) out.push(...describeRule(r));
+    if (localRetention) out.push(...describeRetention(localRetention));
     out.push('');
   }
   if (uncited.length) out.push('Clauses that carry no rule:', ...uncited.map((c) => `  ${c}`));

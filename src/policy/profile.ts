@@ -96,6 +96,11 @@ export const Obligation = z
 export const REPORTS = ['repeat-stopped', 'ripa-route'] as const;
 export const Reports = z.enum(REPORTS);
 export type Reports = z.infer<typeof Reports>;
+/** What each `reports` value means, in words for an information-governance lead. */
+export const REPORTS_WORDS: Record<Reports, string> = {
+  'repeat-stopped': 'a repeat viewing stopped (the child was viewed too recently)',
+  'ripa-route': 'a check sent to the surveillance route (RIPA, or a court where RIPA cannot apply)',
+};
 
 export const Rule = z
   .object({
@@ -167,6 +172,25 @@ export const RETENTION_FROM = {
   child: 'last-record',
 } as const;
 export type RetentionKind = keyof typeof RETENTION_FROM;
+/** Each kind of record and the event its retention runs from, in words. */
+export const RETENTION_WORDS: Record<RetentionKind, { records: string; from: string }> = {
+  request: { records: 'Requests', from: 'the request is closed' },
+  decision: { records: 'Decisions on requests', from: 'the decision is made' },
+  check: { records: 'Checks (what was viewed and found)', from: 'the check is done' },
+  consent: { records: 'Consent and notice records', from: 'consent or notice is given' },
+  reminder: { records: 'Reminders', from: 'the reminder is given' },
+  objection: { records: 'Objections', from: 'the objection is resolved' },
+  ripa: { records: 'RIPA authorisation records', from: 'the authorisation ends' },
+  child: { records: "The child's own details", from: 'the last record about the child' },
+};
+/** A retention schedule in words: one line a kind of record, "Requests: kept 24 months from when …". */
+export function retentionLines(schedule: readonly { kind: RetentionKind; months: number }[]): string[] {
+  return schedule.map((r) => {
+    const w = RETENTION_WORDS[r.kind];
+    const from = r.kind === 'child' ? w.from : `when ${w.from}`;
+    return `${w.records}: kept ${r.months} months from ${from}`;
+  });
+}
 /** The RIPA code of practice: records kept at least three years after the authorisation ends. */
 export const RIPA_MIN_MONTHS = 36;
 

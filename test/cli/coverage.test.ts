@@ -21,7 +21,7 @@ describe('overt policy coverage', () => {
     expect(all).toHaveLength(108);
     for (const clause of all)
       expect(r.stdout).toMatch(
-        new RegExp(`^ {2}(ENFORCED|NO RULE ) ${clause.replace(/[.]/g, '\\.')}( —|$)`, 'm'),
+        new RegExp(`^ {2}(ENFORCED|OBLIGED |NO RULE ) ${clause.replace(/[.]/g, '\\.')}( —|$)`, 'm'),
       );
     expect(r.stdout).not.toMatch(/GAP/);
     expect(r.stdout.trim().split('\n').pop()).toMatch(
@@ -31,6 +31,40 @@ describe('overt policy coverage', () => {
     expect(r.stdout).toMatch(/rule repeat-no-ripa-route \(refuse\): [1-9]/);
     expect(r.stdout).toMatch(/rule approval-without-reasons \(refuse\): [1-9]/);
     expect(r.stdout).toMatch(/rule third-party-authoriser-not-team-manager \(refuse\): [1-9]/);
+  });
+
+  it('a clause whose only exercised rules are obligations is OBLIGED (shown to staff, not blocked), not ENFORCED', async () => {
+    const r = await runCli('policy', 'coverage', 'nottinghamshire-yjs');
+    expect(r.code).toBe(0);
+    // §7 (reminders) is carried only by the reminder-due obligation: shown, never a block.
+    expect(r.stdout).toMatch(
+      /^ {2}OBLIGED {2}000 §7 — Reminders at least every three months\n {6}shown to staff, not blocked: .*\n {6}rule reminder-due \(oblige\): [1-9]/m,
+    );
+    expect(r.stdout).not.toMatch(/ENFORCED 000 §7 /);
+    // A clause with a refusal exercised alongside an obligation stays ENFORCED.
+    expect(r.stdout).toMatch(/^ {2}ENFORCED 000 §10 /m);
+    const md = await runCli('policy', 'coverage', '--markdown');
+    expect(md.stdout).toMatch(
+      /\| 000 §7 \| .* \| obliged — shown to staff, not blocked \| `reminder-due` \(obligation, \d+\) \|/,
+    );
+  });
+
+  it('lists the retention schedule under the data-protection clause that carries it, or as a local decision', async () => {
+    const kent = await runCli('policy', 'coverage', 'kent-ics');
+    expect(kent.code).toBe(0);
+    expect(kent.stdout).toMatch(
+      /^ {2}ENFORCED 002 §Appendix 2 Data protection — .*\n(?: {6}rule .*\n)+ {6}retention schedule .*:\n {8}Requests: kept 24 months from when the request is closed\n[\s\S]* {8}RIPA authorisation records: kept 36 months from when the authorisation ends/m,
+    );
+    expect(kent.stdout).not.toMatch(/LOCAL {4}retention/);
+    const notts = await runCli('policy', 'coverage', 'nottinghamshire-yjs');
+    expect(notts.stdout).toMatch(
+      /^ {2}LOCAL {4}retention schedule, a local decision: no clause carries it .*:\n {8}Requests: kept 24 months/m,
+    );
+    const md = await runCli('policy', 'coverage', '--markdown');
+    expect(md.stdout).toMatch(
+      /Retention schedule \(carried by 002 §Appendix 2 Data protection; .*\):\n\n- Requests: kept 24 months from when the request is closed/,
+    );
+    expect(md.stdout).toMatch(/Retention schedule \(a local decision: no clause carries it; /);
   });
 
   it('keeps docs/POLICY-COVERAGE.md in sync with what it generates', async () => {

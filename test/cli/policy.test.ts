@@ -40,6 +40,46 @@ describe('overt policy', () => {
     );
   });
 
+  it('show: the retention schedule in words, under the clause that carries it or as a local decision', async () => {
+    const kent = await runCli('policy', 'show', 'kent-ics');
+    expect(kent.code).toBe(0);
+    expect(kent.stdout).toMatch(
+      /^002 §Appendix 2 Data protection — [^\n]*\n(?:(?!\n\n)[\s\S])*?\n {2}RETENTION — how long records are kept[^\n]*\n {6}Requests: kept 24 months from when the request is closed\n/m,
+    );
+    expect(kent.stdout).toMatch(
+      /^ {6}RIPA authorisation records: kept 36 months from when the authorisation ends$/m,
+    );
+    expect(kent.stdout).toMatch(
+      /^ {6}The child's own details: kept 24 months from the last record about the child$/m,
+    );
+    expect(kent.stdout).toMatch(/^ {6}basis: UK GDPR Article 5\(1\)\(e\)/m);
+    const notts = await runCli('policy', 'show', 'nottinghamshire-yjs');
+    expect(notts.stdout).toMatch(
+      /Local decisions \(no clause carries them\):\n[\s\S]*\n {2}RETENTION — [^\n]*\n {6}Requests: kept 24 months/,
+    );
+  });
+
+  it('show: roles with the right article and report labels in plain words, for every built-in profile', async () => {
+    for (const id of [
+      'nottinghamshire-yjs',
+      'camden-cfs',
+      'kent-ics',
+      'north-somerset-scb',
+      'westgate-youth-project',
+    ]) {
+      const r = await runCli('policy', 'show', id);
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toMatch(/\ba [aeiou]/i);
+      expect(r.stdout).not.toMatch(/reported as|(?<![-\w])(repeat-stopped|ripa-route)\b/);
+    }
+    const notts = await runCli('policy', 'show', 'nottinghamshire-yjs');
+    expect(notts.stdout).toMatch(/^ {6}when by an administrator$/m);
+    expect(notts.stdout).toMatch(
+      /counted in reports as a repeat viewing stopped \(the child was viewed too recently\)/,
+    );
+    expect(notts.stdout).toMatch(/counted in reports as a check sent to the surveillance route/);
+  });
+
   it('test: the shared examples (when present) and the project’s own cases all pass', async () => {
     const folders = existsSync(shared) ? [shared, cases] : [cases];
     if (existsSync(shared)) {
