@@ -61,12 +61,15 @@ const CHILD_KINDS = new Set<string>([
   'reminder',
 ]);
 const UNKNOWN_CHILD = '\u0000unknown';
+/** What a withheld event shows in place of its details (and of a child's id as its target). */
+export const WITHHELD = 'withheld: not yours to see';
 
 /**
  * The export follows the same view rules as the tab: an event about a child whose record the reader may not
  * see (not their team, or the profile refuses their role, as Nottinghamshire refuses the administrator) keeps
- * its sequence, time, actor, action, target, outcome, clauses and hash, and its details are withheld. An event
- * about a record whose child cannot be found is withheld too (fail closed).
+ * its sequence, time, actor, action, outcome, clauses and hash; its details, and a child's id as its target,
+ * are withheld, and the text in their place names no child. An event about a record whose child cannot be
+ * found is withheld too (fail closed).
  */
 async function asViewable(
   deps: Deps,
@@ -92,18 +95,17 @@ async function asViewable(
     }
     return ids.get(id) ?? UNKNOWN_CHILD;
   };
-  const verdicts = new Map<string, Promise<string | undefined>>();
-  /** Why this reader may not see this child's record, or undefined when they may. */
-  const refusedFor = (childId: string): Promise<string | undefined> => {
+  const verdicts = new Map<string, Promise<boolean>>();
+  /** Whether this reader may see this child's record (an unknown child or team: no, fail closed). */
+  const maySee = (childId: string): Promise<boolean> => {
     let v = verdicts.get(childId);
     if (!v) {
       v = (async () => {
         const child = childId === UNKNOWN_CHILD ? undefined : await deps.store.get('child', childId);
-        if (!child) return 'withheld: the record this event is about is not found';
+        if (!child) return false;
         const tp = await teamProfile(deps, child.record.teamId);
-        if (!tp.ok) return `withheld: ${tp.error.message}`;
-        const may = await mayRead(deps, staff, child.record, tp.value.profile);
-        return may.ok ? undefined : `withheld: you may not see this child's record: ${may.message}`;
+        if (!tp.ok) return false;
+        return (await mayRead(deps, staff, child.record, tp.value.profile)).ok;
       })();
       verdicts.set(childId, v);
     }
@@ -113,11 +115,16 @@ async function asViewable(
   const out: AuditEvent[] = [];
   for (const e of events) {
     const childId = await childOf(e);
-    const why = childId === undefined ? undefined : await refusedFor(childId);
-    if (why === undefined) out.push(e);
+    if (childId === undefined || (await maySee(childId))) out.push(e);
     else {
       withheld += 1;
-      out.push({ ...e, details: { withheld: why } });
+      // The reason for withholding names no child: neither its case reference nor its id (a child's id may be
+      // its case reference), in the details or as the target.
+      out.push({
+        ...e,
+        target: e.target.kind === 'child' ? { kind: 'child', id: WITHHELD } : e.target,
+        details: { withheld: WITHHELD },
+      });
     }
   }
   return { events: out, withheld };

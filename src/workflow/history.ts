@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import type { AuditEvent } from '../store/audit';
 import type { AuditProjection } from './audit-projection';
-import { readChildRecord, type ChildRecord } from './child-record';
+import { readChildRecord, SITTING_MS, type ChildRecord } from './child-record';
 import { Id, Key, parse, When } from './input';
 import { ok, type Deps, type Outcome } from './types';
 import {
   account,
   AUTHORITY,
   dateGb,
+  dateTimeGb,
   DECISION,
   label,
   OBJECTION_OUTCOME,
@@ -66,6 +67,10 @@ export interface AccessEntry {
   role: string | null;
   action: string;
   outcome: string;
+  /** How many reads this line stands for: refused reads in one sitting are one line. */
+  times: number;
+  /** The last read of the sitting (equal to `at` when `times` is 1). */
+  lastAt: string;
 }
 
 export interface History {
@@ -240,7 +245,7 @@ export function timeline(r: ChildRecord): TimelineItem[] {
       ],
       cites: [],
     });
-  for (const e of r.events) {
+  for (const e of r.events)
     if (e.outcome === 'refuse' && e.action.startsWith('request.'))
       out.push({
         at: e.at,
@@ -251,30 +256,68 @@ export function timeline(r: ChildRecord): TimelineItem[] {
         facts: [['Why', String((e.details as { message?: string } | null)?.message ?? '')]],
         cites: [...e.cites],
       });
-    if (e.action === 'record.view' || e.action === 'record.export')
-      out.push({
-        at: e.at,
-        kind: 'view',
-        id: e.id,
-        title: `${e.action === 'record.view' ? 'Record viewed' : 'Record exported'}${e.outcome === 'refuse' ? ' (refused)' : ''}`,
-        by: e.actor.id,
-        facts: [],
-        cites: [...e.cites],
-      });
-  }
+  for (const { event: e, times, lastAt } of readSittings(r.events))
+    out.push({
+      at: e.at,
+      kind: 'view',
+      id: e.id,
+      title: `${e.action === 'record.view' ? 'Record viewed' : 'Record exported'}${e.outcome === 'refuse' ? (times > 1 ? ` (refused ${times} times)` : ' (refused)') : ''}`,
+      by: e.actor.id,
+      facts: times > 1 ? [['Last refused', dateTimeGb(lastAt)]] : [],
+      cites: [...e.cites],
+    });
   return out.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }
 
+interface Sitting {
+  /** The sitting's first read (its audit event). */
+  event: AuditEvent;
+  times: number;
+  lastAt: string;
+}
+
+/**
+ * Reads of a record (`record.view`, `record.export`) as the access log shows them: one line per person per
+ * child per sitting. Allowed views are already written once a sitting (see readChildRecord); refused reads are
+ * each an audit event, and here those of one person on one child, of one kind, within SITTING_MS of the
+ * sitting's first are one line with a count. Allowed exports stay one line each. Oldest first.
+ */
+export function readSittings(events: readonly AuditEvent[]): Sitting[] {
+  const out: Sitting[] = [];
+  const open = new Map<string, Sitting>();
+  for (const e of events) {
+    if (e.action !== 'record.view' && e.action !== 'record.export') continue;
+    if (e.outcome !== 'refuse') {
+      out.push({ event: e, times: 1, lastAt: e.at });
+      continue;
+    }
+    const who = JSON.stringify([e.actor.id, e.action, e.target.kind, e.target.id]);
+    const s = open.get(who);
+    const t = Date.parse(e.at);
+    if (s && t >= Date.parse(s.event.at) && t - Date.parse(s.event.at) < SITTING_MS) {
+      s.times += 1;
+      s.lastAt = e.at;
+    } else {
+      const fresh = { event: e, times: 1, lastAt: e.at };
+      open.set(who, fresh);
+      out.push(fresh);
+    }
+  }
+  return out;
+}
+
+/** Who has read the record, newest first: one line per person per sitting (refused reads counted). */
 export function accessLog(events: readonly AuditEvent[]): AccessEntry[] {
-  return events
-    .filter((e) => e.action === 'record.view' || e.action === 'record.export')
-    .map((e) => ({
+  return readSittings(events)
+    .map(({ event: e, times, lastAt }) => ({
       at: e.at,
       actorId: e.actor.id,
       actorName: e.actor.id,
       role: e.actor.role ?? null,
       action: e.action,
       outcome: e.outcome,
+      times,
+      lastAt,
     }))
     .reverse();
 }

@@ -6,7 +6,8 @@ import { startApi, type Api } from './harness';
 /**
  * Issue 12, fault 8: the administrator's audit export leaked what the policy refuses them. Nottinghamshire
  * refuses the administrator any child's record (the tab's history answers 403), yet `GET /api/v1/audit.csv`
- * gave them decision reasons, objection detail and the request's rationale. Exports follow the tab's rules.
+ * gave them decision reasons, objection detail and the request's rationale. Exports follow the tab's rules,
+ * and the text in place of what is withheld names no child (it named the child's case reference).
  */
 
 let api: Api;
@@ -60,7 +61,14 @@ describe('the audit export follows the view rules of the tab', () => {
     const rows = parseCsv(text, { columns: true }) as Record<string, string>[];
     const aboutChild = rows.filter((r) => /request\.raise|request\.decline|objection\.raise/.test(r.action!));
     expect(aboutChild.length).toBeGreaterThanOrEqual(3);
-    for (const r of aboutChild) expect(r.details).toMatch(/withheld: you may not see this child's record/);
+    for (const r of aboutChild)
+      expect(r.details).toBe(JSON.stringify({ withheld: 'withheld: not yours to see' }));
+    // The withheld text names no child: neither its case reference nor its id, anywhere in the file (the
+    // administrator's own refused read of the record included).
+    const child = (await api.w.store.get('child', 'child-notts'))!.record;
+    expect(text).not.toContain(child.caseRef);
+    expect(text).not.toContain(child.id);
+    expect(rows.some((r) => r.action === 'record.view' && r.outcome === 'refuse')).toBe(true);
     // Events about no child (staff, teams) are shown whole; every row keeps its hash.
     expect(rows.some((r) => r.action === 'staff.upsert' && !/withheld/.test(r.details!))).toBe(true);
     for (const r of rows) expect(r.hash).toMatch(/^[0-9a-f]{64}$/);

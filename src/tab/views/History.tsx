@@ -205,7 +205,8 @@ export function HistoryView({ api, childId }: { api: Client; childId: string | u
               </ol>
               <Heading level={3}>Who has read this record</Heading>
               <Text block size={200}>
-                One line per person per sitting (30 minutes).
+                One line per person per sitting (30 minutes); refused reads in a sitting are counted on one
+                line.
               </Text>
               <DataTable
                 label="Access log"
@@ -216,7 +217,15 @@ export function HistoryView({ api, childId }: { api: Client; childId: string | u
                   { label: 'Who', render: (a) => a.actorName },
                   { label: 'Role', render: (a) => (a.role ? label(a.role, ROLE) : '—') },
                   { label: 'What', render: (a) => (a.action === 'record.view' ? 'Viewed' : 'Exported') },
-                  { label: 'Outcome', render: (a) => (a.outcome === 'allow' ? 'Allowed' : 'Refused') },
+                  {
+                    label: 'Outcome',
+                    render: (a) =>
+                      a.outcome === 'allow'
+                        ? 'Allowed'
+                        : a.times > 1
+                          ? `Refused ${a.times} times (last ${dateTimeGb(a.lastAt)})`
+                          : 'Refused',
+                  },
                 ]}
               />
             </>
