@@ -139,7 +139,7 @@ async function runOrAsk(store: Store, deps: Deps, holder: string, waitMs: number
     const now = new Date();
     if (await store.lease(JOBS_LEASE, holder, RUN_ONCE_LEASE_MS, now)) {
       try {
-        printReport(await runJobs(deps, holder, { leased: true }));
+        printReport(await runJobs(deps, holder, { leased: true, retention: true }));
       } finally {
         await releaseLease(store, JOBS_LEASE, holder);
       }
@@ -190,7 +190,7 @@ async function runOnCopy(data: string | undefined, nowIso: string, holder: strin
     await SqliteStore.copy(source, sqliteFile(copyDir));
     const { store, deps } = await openService(copyDir, () => moment, { anchored: false });
     try {
-      const r = await runJobs(deps, holder);
+      const r = await runJobs(deps, holder, { retention: true });
       printReport(r);
       process.stdout.write(`(--now ${moment.toISOString()}: run on a copy; ${source} is unchanged)\n`);
     } finally {

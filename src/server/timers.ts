@@ -4,6 +4,7 @@ import type { Store } from '../store/store';
 import type { Logger } from '../util/log';
 import { withRequest } from '../util/log';
 import { JOBS_LEASE, runJobs, type Deps, type JobsReport } from '../workflow';
+import { runRetentionIfDue } from '../workflow/retention';
 
 /**
  * The timers of a running service, on many instances: one instance holds the `jobs` lease, on the real
@@ -84,6 +85,28 @@ export async function startTimers(options: {
   let lastStart = 0;
   let beat: Promise<void> | undefined;
   let run: Promise<void> | undefined;
+  let retention: Promise<void> | undefined;
+
+  /** The daily retention run, beside the other timers (it can take a while on a large site). */
+  const retainNow = (): Promise<void> =>
+    (retention ??= withRequest(async () => {
+      const startedAt = Date.now();
+      try {
+        const r = await runRetentionIfDue(deps);
+        if (r)
+          log.info(
+            {
+              erased: r.erased,
+              eventDetails: r.eventDetails,
+              held: r.held,
+              durationMs: Date.now() - startedAt,
+            },
+            'retention ran',
+          );
+      } catch (err) {
+        log.error({ err: { message: (err as Error).message } }, 'retention failed');
+      }
+    }).finally(() => (retention = undefined)));
 
   const runNow = (asked: boolean): Promise<void> =>
     (run ??= withRequest(async () => {
@@ -96,9 +119,6 @@ export async function startTimers(options: {
           {
             expired: r.expired,
             notices: r.notices.length,
-            ...(r.retention
-              ? { retentionErased: r.retention.erased, retentionEventDetails: r.retention.eventDetails }
-              : {}),
             asked,
             durationMs: finishedAt.getTime() - startedAt.getTime(),
           },
@@ -138,7 +158,10 @@ export async function startTimers(options: {
       if (!held || run || stopped) return;
       const ask = await readAsk(store);
       const asked = !!ask && new Date(ask.at).getTime() > lastStart;
-      if (asked || now.getTime() - lastStart >= everyMs) void runNow(asked);
+      if (asked || now.getTime() - lastStart >= everyMs) {
+        void runNow(asked);
+        void retainNow();
+      }
     } catch (err) {
       log.error({ err: { message: (err as Error).message } }, 'timers’ lease could not be renewed');
     }
@@ -158,6 +181,7 @@ export async function startTimers(options: {
       clearInterval(timer);
       await beat;
       await run;
+      await retention;
       if (held) {
         await releaseLease(store, JOBS_LEASE, holder).catch(() => undefined);
         held = false;

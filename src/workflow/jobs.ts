@@ -39,11 +39,12 @@ const LEASE_MS = 5 * 60_000;
 export const JOBS_LEASE = 'jobs';
 
 /** Runs the due timers once under the `jobs` lease, taken at `deps.clock()` — or, with `leased`, under a
- * lease the caller already holds (the service keeps one on the real clock and renews it). */
+ * lease the caller already holds (the service keeps one on the real clock and renews it); with
+ * `retention`, the daily retention run too when it is due. */
 export async function runJobs(
   deps: Deps,
   holder: string,
-  options: { leased?: boolean } = {},
+  options: { leased?: boolean; retention?: boolean } = {},
 ): Promise<JobsReport> {
   const now = deps.clock();
   const nowIso = now.toISOString();
@@ -196,7 +197,8 @@ export async function runJobs(
     await notify(`ripa-end:${r.id}:${r.until}`, { kind: 'ripa', id: r.id }, notice);
   }
 
-  // Retention (issue 15 item 5): what each team's profile says is due is erased, once a day.
-  report.retention = await runRetentionIfDue(deps);
+  // Retention (issue 15 item 5), once a day, when asked for here (`jobs run-once`); the running service's
+  // timers run it beside the other timers, so a long erasure never holds up reminders or an asked run.
+  if (options.retention) report.retention = await runRetentionIfDue(deps);
   return report;
 }
