@@ -284,8 +284,9 @@ export const RETENTION_EVERY_MS = 24 * 3_600_000;
 
 /**
  * The retention timer: runs `runRetention` when a day has passed since the last run at `deps.clock()`
- * (or it never ran), and records when it ran. Called by `runJobs`, so the running service's timers and
- * `overt jobs run-once` both keep the schedule. Returns the report, or undefined when not yet due.
+ * (or it never ran), and records when it ran. The running service's timers call it beside their run
+ * (`src/server/timers.ts`); `overt jobs run-once` through `runJobs(…, { retention: true })`. Returns the
+ * report, or undefined when not yet due.
  */
 export async function runRetentionIfDue(deps: Deps): Promise<RetentionReport | undefined> {
   const now = deps.clock();
