@@ -129,7 +129,7 @@ const at = (iso: string) => `${iso.slice(0, 19).replace('T', ' ')} UTC`;
 /**
  * Without `--now`: take the timers' lease (on the real clock) and run; if a running instance holds it, ask
  * it to run now and wait for its record of a run that began after asking (exit 0: the work was done, by
- * the holder). If nobody answers in time, say who holds the lease until when (exit 1).
+ * the holder; exit 1 if that run failed, with its reason). If nobody answers in time, say who holds the lease until when (exit 1).
  */
 async function runOrAsk(store: Store, deps: Deps, holder: string, waitMs: number): Promise<void> {
   const asked = new Date();
@@ -147,6 +147,11 @@ async function runOrAsk(store: Store, deps: Deps, holder: string, waitMs: number
     }
     const last = await readLastRun(store);
     if (wrote && last && last.startedAt >= asked.toISOString()) {
+      if (last.failed)
+        return fail(
+          1,
+          `the running service (${last.holder}) tried to run the timers at ${at(last.startedAt)} and could not finish: ${last.failed}`,
+        );
       process.stdout.write(
         `the running service (${last.holder}) ran the timers at ${at(last.startedAt)}: ${last.expired} expired, ${last.notices} notices\n`,
       );

@@ -11,8 +11,10 @@ import { runRetentionIfDue } from '../workflow/retention';
  * clock, for a short time (`leaseMs`) and renews it every third of that; the others try to take it at the
  * same rate, so when the holder dies another takes over within `leaseMs` plus one renewal, and says so in
  * the log. The holder runs the due timers every `everyMs`, and at once when `overt jobs run-once` asks
- * (a `setting` record, `timers.ask`); after such a run it records what it did (`timers.last-run`), which
- * is how the asking command learns that the work was done. On a graceful stop the lease is let go at once.
+ * (a `setting` record, `timers.ask`); after every run, asked for or not, it records what it did or why it
+ * failed (`timers.last-run`), which is how the asking command learns that the work was done: any run that
+ * began after the ask answers it, so an ask is never lost to a run (or a takeover) that started between
+ * the asking and the reading. On a graceful stop the lease is let go at once.
  */
 
 export const ASK = 'timers.ask';
@@ -25,6 +27,8 @@ export const LastRun = z.object({
   finishedAt: z.string(),
   expired: z.number(),
   notices: z.number(),
+  /** Why the run stopped part-way, when it did (the asker reports it and exits 1). */
+  failed: z.string().optional(),
 });
 export type LastRun = z.infer<typeof LastRun>;
 
@@ -112,6 +116,7 @@ export async function startTimers(options: {
     (run ??= withRequest(async () => {
       const startedAt = new Date();
       lastStart = startedAt.getTime();
+      let last: LastRun;
       try {
         const r: JobsReport = await runJobs(deps, holder, { leased: true });
         const finishedAt = new Date();
@@ -124,18 +129,30 @@ export async function startTimers(options: {
           },
           'timers ran',
         );
-        const last: LastRun = {
+        last = {
           holder,
           startedAt: startedAt.toISOString(),
           finishedAt: finishedAt.toISOString(),
           expired: r.expired,
           notices: r.notices.length,
         };
-        // Only a run someone asked for is recorded: the asker waits for it; other runs need no record.
-        if (asked) await writeSetting(store, LAST_RUN, last, finishedAt.toISOString());
       } catch (err) {
-        log.error({ err: { message: (err as Error).message } }, 'timers failed');
+        const message = (err as Error).message;
+        log.error({ err: { message }, asked }, 'timers failed');
+        const finishedAt = new Date().toISOString();
+        last = {
+          holder,
+          startedAt: startedAt.toISOString(),
+          finishedAt,
+          expired: 0,
+          notices: 0,
+          failed: message,
+        };
       }
+      // Every run is recorded, so whoever asked learns of it whichever run answered them.
+      await writeSetting(store, LAST_RUN, last, last.finishedAt).catch((err: Error) =>
+        log.error({ err: { message: err.message } }, 'the timers’ last run could not be recorded'),
+      );
     }).finally(() => (run = undefined)));
 
   const heartbeat = async (): Promise<void> => {
