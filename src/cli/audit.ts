@@ -5,13 +5,63 @@ import { z } from 'zod';
 import type { AuditEvent } from '../store/audit';
 import { Anchor, anchorPaths } from '../store/anchor';
 import { verifyTrail } from '../store/integrity';
-import { openStore, sqliteFile, storeOptions } from '../store/open';
+import { openStore, sqliteFile, storeOptions, type StoreOptions } from '../store/open';
 import { IsoDate } from '../store/records';
 import type { Store } from '../store/store';
 
 /** `overt audit verify|export`: check the tamper-evident chain, or write a period out as CSV or JSON lines. */
 
-const DATA_HELP = 'data folder (default: $OVERT_DATA, else ./.data)';
+const DATA_HELP =
+  'the SQLite data folder (default: $OVERT_DATA, else ./.data); for a SharePoint store, where its signing key and checkpoints are kept (<data>.audit/)';
+const STORE_HELP =
+  'sqlite or graph (SharePoint lists; default: $OVERT_STORE, else sqlite; --site implies graph)';
+const SITE_HELP = 'the SharePoint site of a graph store (default: $OVERT_GRAPH_SITE)';
+
+type Where = { data?: string; store?: string; site?: string; graphUrl?: string; caFile?: string };
+
+/**
+ * Which store the command reads: `--store`/`--site` on the command line, else OVERT_STORE and
+ * OVERT_GRAPH_SITE. `--data` is never ignored silently: for a SharePoint store it only says where the
+ * signing key is kept, so a command that has no use for that refuses it (`dataUse: 'none'`).
+ */
+function where(opts: Where, dataUse: 'anchor' | 'none'): StoreOptions & { label: string } {
+  const kind = opts.store ?? (opts.site ? 'graph' : (process.env.OVERT_STORE ?? 'sqlite'));
+  if (kind !== 'sqlite' && kind !== 'graph')
+    return fail(2, `--store: ${kind} is not a store: sqlite or graph`);
+  if (kind === 'sqlite' && (opts.site || opts.graphUrl || opts.caFile))
+    return fail(
+      2,
+      `${opts.site ? '--site' : opts.graphUrl ? '--graph-url' : '--ca-file'} is for a SharePoint store (--store graph), not SQLite`,
+    );
+  if (kind === 'graph' && opts.data !== undefined && dataUse === 'none')
+    return fail(
+      2,
+      `--data ${opts.data}: this command reads the SharePoint store (${opts.site ?? process.env.OVERT_GRAPH_SITE ?? 'OVERT_GRAPH_SITE'}), not a data folder; drop --data, or pass --store sqlite to read the SQLite store in it`,
+    );
+  const options = storeOptions(opts.data, { ...process.env, OVERT_STORE: kind });
+  if (!options.ok) return fail(2, options.error.message);
+  if (kind === 'sqlite') return { ...options.value, label: `the SQLite store in ${options.value.dataDir}` };
+  const site = opts.site ?? process.env.OVERT_GRAPH_SITE;
+  if (!site) return fail(2, 'a SharePoint store needs its site: --site <url> or OVERT_GRAPH_SITE');
+  return {
+    ...options.value,
+    graph: {
+      siteUrl: site,
+      ...(opts.graphUrl ? { graphUrl: opts.graphUrl } : {}),
+      ...(opts.caFile ? { caFile: opts.caFile } : {}),
+    },
+    label: `the SharePoint store at ${site}`,
+  };
+}
+
+function storeOptionsOn(c: Command, dataHelp = DATA_HELP): Command {
+  return c
+    .option('--data <dir>', dataHelp)
+    .option('--store <kind>', STORE_HELP)
+    .option('--site <url>', SITE_HELP)
+    .option('--graph-url <url>', 'a Graph endpoint other than https://graph.microsoft.com (the local server)')
+    .option('--ca-file <path>', 'a CA certificate (PEM) to trust, for the local server');
+}
 const PAGE = 500;
 
 /** Writes a message to stderr and ends the command with this exit code. */
@@ -21,17 +71,15 @@ function fail(exitCode: number, message: string): never {
 }
 
 /** Opens the store of an existing data folder; a missing one is a mistake, not an empty trail. */
-async function openExisting(data: string | undefined): Promise<Store> {
-  const options = storeOptions(data);
-  if (!options.ok) return fail(2, options.error.message);
-  const { dataDir, kind } = options.value;
+async function openExisting(options: StoreOptions): Promise<Store> {
+  const { dataDir, kind } = options;
   if (kind === 'sqlite' && !existsSync(sqliteFile(dataDir))) {
     return fail(
       2,
-      `no Overt data in ${dataDir} (expected ${sqliteFile(dataDir)}); pass --data DIR or set OVERT_DATA`,
+      `no Overt data in ${dataDir} (expected ${sqliteFile(dataDir)}); pass --data DIR or set OVERT_DATA (or --store graph --site URL for a SharePoint store)`,
     );
   }
-  const opened = await openStore(options.value);
+  const opened = await openStore(options);
   if (!opened.ok) return fail(2, opened.error.message);
   return opened.value;
 }
@@ -84,22 +132,28 @@ function csvRow(e: AuditEvent): (string | number)[] {
 
 const ExportOptions = z.object({
   data: z.string().optional(),
+  store: z.string().optional(),
+  site: z.string().optional(),
+  graphUrl: z.string().optional(),
+  caFile: z.string().optional(),
   from: IsoDate.optional(),
   to: IsoDate.optional(),
   format: z.enum(['csv', 'jsonl'], { error: 'format is csv or jsonl' }),
   out: z.string().min(1).optional(),
 });
 
-async function verify(opts: { data?: string; unanchored?: boolean }): Promise<void> {
-  const options = storeOptions(opts.data);
-  if (!options.ok) return fail(2, options.error.message);
+async function verify(opts: Where & { unanchored?: boolean }): Promise<void> {
+  const options = where(opts, opts.unanchored ? 'none' : 'anchor');
   let anchor: Anchor | undefined;
   if (!opts.unanchored) {
-    const opened = Anchor.open(anchorPaths(options.value.dataDir), { create: false });
+    const paths = anchorPaths(options.dataDir);
+    const opened = Anchor.open(paths, { create: false });
     if (!opened.ok) return fail(2, `${opened.message}; or pass --unanchored to check the store alone`);
     anchor = opened.anchor;
+    if (options.kind === 'graph')
+      process.stdout.write(`checking ${options.label} against the checkpoints in ${paths.checkpointsFile}\n`);
   }
-  const store = await openExisting(opts.data);
+  const store = await openExisting(options);
   try {
     const restored = (store as { restoredTriggers?: readonly string[] }).restoredTriggers ?? [];
     if (restored.length)
@@ -142,7 +196,7 @@ async function exportTrail(raw: unknown): Promise<void> {
   const parsed = ExportOptions.safeParse(raw);
   if (!parsed.success) return fail(2, `audit export: ${z.prettifyError(parsed.error)}`);
   const opts = parsed.data;
-  const store = await openExisting(opts.data);
+  const store = await openExisting(where(opts, 'none'));
   const fd = opts.out === undefined ? undefined : openSync(opts.out, 'w');
   const write = (text: string) => (fd === undefined ? process.stdout.write(text) : writeSync(fd, text));
   try {
@@ -170,22 +224,27 @@ export function register(cli: Command): void {
     .command('audit')
     .description('the tamper-evident audit trail: verify the chain, export a period');
 
-  audit
-    .command('verify')
-    .description(
-      'recompute the hash chain, check it against the signed checkpoints and every record against the event that wrote it; exit 1 naming the first fault',
-    )
-    .option('--data <dir>', DATA_HELP)
+  storeOptionsOn(
+    audit
+      .command('verify')
+      .description(
+        'recompute the hash chain, check it against the signed checkpoints and every record against the event that wrote it; exit 1 naming the first fault. The SQLite store in --data, or a SharePoint store (--store graph --site URL)',
+      ),
+  )
     .option(
       '--unanchored',
       'check the store alone, without the signing key ($OVERT_AUDIT_KEY, else <data>.audit/signing-key.pem) and checkpoints ($OVERT_AUDIT_CHECKPOINTS)',
     )
     .action(verify);
 
-  audit
-    .command('export')
-    .description('write the audit events of a period as CSV or JSON lines')
-    .option('--data <dir>', DATA_HELP)
+  storeOptionsOn(
+    audit
+      .command('export')
+      .description(
+        'write the audit events of a period as CSV or JSON lines, from the SQLite store in --data or a SharePoint store (--store graph --site URL)',
+      ),
+    'the SQLite data folder (default: $OVERT_DATA, else ./.data); not for a SharePoint store',
+  )
     .option('--from <iso>', 'events at or after this day or instant (ISO 8601)')
     .option('--to <iso>', 'events before this day or instant (ISO 8601)')
     .requiredOption('--format <format>', 'csv or jsonl')
