@@ -83,7 +83,11 @@ export async function invokeRatio(rounds = 60): Promise<{ ratio: number; overtMs
       conversation: { id: 'personal-tm', conversationType: 'personal', tenantId: 'bench' },
       channelData: { tenant: { id: 'bench' } },
       value: {
-        action: { type: 'Action.Execute', verb: 'request.approve', data: { requestId, reasons: 'Bench.' } },
+        action: {
+          type: 'Action.Execute',
+          verb: 'request.approve',
+          data: { requestId, reasons: 'Bench reasons (fictional).' },
+        },
         trigger: 'manual',
       },
     });

@@ -123,7 +123,7 @@ export async function dashboardBench(calls = 100): Promise<DashboardBench> {
           deciderId: tm,
           authority: 'team-manager',
           outcome: j % 10 === 0 ? 'decline' : 'approve',
-          reasons: 'bench',
+          reasons: 'Bench reasons (fictional).',
           at: decided.toISOString(),
         };
         const check: Check = {

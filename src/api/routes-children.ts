@@ -5,6 +5,7 @@ import { account, dateGb } from '../vocabulary';
 import { subjectAccess } from '../workflow/subject-access';
 import { renderPdf, type Block } from './pdf';
 import { csv, reply, route } from './router';
+import { BOUNDS, tooLong } from '../workflow/input';
 
 /** A child's history and access log, the children one may look up, and the subject-access export. */
 
@@ -23,7 +24,7 @@ export const childRoutes = [
     method: 'GET',
     path: '/api/v1/children',
     roles: 'any',
-    query: z.object({ teamId: z.string().min(1).max(100).optional() }),
+    query: z.object({ teamId: z.string().min(1, 'required').max(BOUNDS.id, tooLong(BOUNDS.id)).optional() }),
     handle: async ({ deps, staff, query }) =>
       reply(
         await childrenList(deps, { actorId: staff.id, ...(query.teamId ? { teamId: query.teamId } : {}) }),

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { decideRequest } from '../workflow';
 import { awaitingDecision, organisationView, ripaRegister } from '../workflow/role-views';
 import { ROLE } from '../vocabulary';
+import { BOUNDS, tooLong } from '../workflow/input';
+import { staffZone } from '../workflow/zone';
 import { reply, route, type Route } from './router';
 import { capabilities, viewsFor } from './views';
 
@@ -9,8 +11,8 @@ import { capabilities, viewsFor } from './views';
 
 const DecisionBody = z.object({
   outcome: z.enum(['approve', 'decline', 'more-info']),
-  reasons: z.string().trim().max(10_000).optional(),
-  expectedVersion: z.string().min(1).max(200),
+  reasons: z.string().trim().max(BOUNDS.long, tooLong(BOUNDS.long)).optional(),
+  expectedVersion: z.string().min(1, 'required').max(BOUNDS.id, tooLong(BOUNDS.id)),
 });
 
 export const viewRoutes = (routes: () => readonly Route[]): Route[] => [
@@ -30,7 +32,7 @@ export const viewRoutes = (routes: () => readonly Route[]): Route[] => [
           roleLabel: ROLE[staff.role] ?? staff.role,
           teamIds: staff.teamIds,
           teams,
-          timeZone: 'Europe/London',
+          timeZone: await staffZone(deps, staff.teamIds),
           ...viewsFor(routes(), staff),
           can: capabilities(routes(), staff),
         },

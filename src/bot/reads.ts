@@ -14,6 +14,7 @@ import type { DecisionFacts } from '../workflow/context';
 import type { ChildSummary, RequestLine } from './views/conversation-cards';
 import type { RequestView } from './views/request-view';
 import type { VerdictView } from './views/verdict';
+import { dateGb, OBJECTION_STATUS, phrase } from '../vocabulary';
 
 /** The member of staff an activity comes from: found only by the Entra object id Teams sends
  * (`from.aadObjectId`), through the configured map; `from.id` is never used (any channel can claim one). Roles come from the store, never from a card. */
@@ -113,7 +114,7 @@ async function consentText(deps: Deps, child: Child, known?: Consent[]): Promise
   if (child.consentStatus === 'given' && child.consentId) {
     const id = child.consentId;
     const c = known?.find((k) => k.id === id) ?? (await deps.store.get('consent', id))?.record;
-    return c ? `given by ${c.givenBy} on ${c.date.slice(0, 10)}` : 'given';
+    return c ? `given by ${c.givenBy} on ${dateGb(c.date, await teamTimeZone(deps, child.teamId))}` : 'given';
   }
   return child.consentStatus === 'withdrawn' ? 'withdrawn' : 'none on record';
 }
@@ -122,7 +123,9 @@ async function objectionText(deps: Deps, child: Child, known?: Objection[]): Pro
   if (!child.openObjectionId) return null;
   const id = child.openObjectionId;
   const o = known?.find((k) => k.id === id) ?? (await deps.store.get('objection', id))?.record;
-  return o ? `raised by ${o.raisedBy} on ${o.raisedAt.slice(0, 10)} (${o.status})` : 'open';
+  return o
+    ? `raised by ${o.raisedBy} on ${dateGb(o.raisedAt, await teamTimeZone(deps, child.teamId))} (${phrase(o.status, OBJECTION_STATUS)})`
+    : 'open';
 }
 
 /** Names of staff, each read once per call. */
@@ -283,6 +286,7 @@ export async function myRequests(deps: Deps, staff: Staff): Promise<RequestLine[
       status: r.status,
       createdAt: r.createdAt,
       reason: r.reason,
+      timeZone: await teamTimeZone(deps, r.teamId),
     })),
   );
 }
@@ -296,11 +300,13 @@ export async function childSummary(deps: Deps, child: Child): Promise<ChildSumma
     consentText(deps, child),
     objectionText(deps, child),
   ]);
+  const timeZone = (team && deps.profiles(team.record.profileId)?.timeZone) ?? DEFAULT_TIME_ZONE;
   return {
     childId: child.id,
     caseRef: child.caseRef,
     name: child.displayName,
     team: team?.record.name ?? child.teamId,
+    timeZone,
     consent,
     objection,
     requests: await Promise.all(

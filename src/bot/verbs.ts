@@ -32,27 +32,55 @@ const Optional = z
   .transform((s) => (s ? s : undefined));
 const Flag = z.enum(['true', 'false']).transform((s) => s === 'true');
 
-/** "instagram: @name" lines (or separated by ";"): the platforms and accounts of a request. */
+/**
+ * "instagram: @name" lines (or separated by ";"): the platforms and accounts of a request. Each bound is told
+ * about its own part: a platform's name, an account, how many — never one message for all three.
+ */
 export const PlatformLines = z
   .string()
   .trim()
   .min(1, 'name at least one platform and account, e.g. "instagram: @name"')
-  .max(
-    BOUNDS.platforms * (BOUNDS.platform + BOUNDS.account + 3),
-    'too long: at most 10 platforms and accounts',
-  )
   .transform((s, ctx) => {
     const out: { platform: string; account: string }[] = [];
-    for (const line of s
+    const lines = s
       .split(/[\n;]+/)
       .map((l) => l.trim())
-      .filter(Boolean)) {
-      const m = /^([A-Za-z][\w .-]*?)\s*[:=]\s*(\S.*)$/.exec(line);
-      if (!m) {
-        ctx.addIssue({ code: 'custom', message: `"${line}": write it as "platform: account"` });
+      .filter(Boolean);
+    if (lines.length > BOUNDS.platforms) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `at most ${BOUNDS.platforms} platforms and accounts: ${lines.length} were given`,
+      });
+      return z.NEVER;
+    }
+    for (const line of lines) {
+      const at = line.search(/[:=]/);
+      const platform = at < 0 ? '' : line.slice(0, at).trim();
+      const account = at < 0 ? '' : line.slice(at + 1).trim();
+      const shown = line.length > 40 ? `${line.slice(0, 40)}…` : line;
+      if (!platform || !account || !/^[A-Za-z]/.test(platform)) {
+        ctx.addIssue({ code: 'custom', message: `"${shown}": write it as "platform: account"` });
         return z.NEVER;
       }
-      out.push({ platform: m[1]!.trim().toLowerCase(), account: m[2]!.trim() });
+      if (platform.length > BOUNDS.platform) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `a platform's name is at most ${BOUNDS.platform} characters: "${shown}"`,
+        });
+        return z.NEVER;
+      }
+      if (account.length > BOUNDS.account) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `an account is at most ${BOUNDS.account} characters: the one on ${platform.slice(0, BOUNDS.platform)} has ${account.length.toLocaleString('en-GB')}`,
+        });
+        return z.NEVER;
+      }
+      if (!/^[A-Za-z][\w .-]*$/.test(platform)) {
+        ctx.addIssue({ code: 'custom', message: `"${shown}": write it as "platform: account"` });
+        return z.NEVER;
+      }
+      out.push({ platform: platform.toLowerCase(), account });
     }
     return out;
   });

@@ -22,9 +22,22 @@ import {
   verdictSummary,
   type VerdictSummary,
 } from './context';
-import { BlankText, BOUNDS, Id, Key, OptionalText, parse, PlatformAccount, tooMany, When } from './input';
+import {
+  BlankText,
+  BOUNDS,
+  Id,
+  Key,
+  OptionalReasons,
+  OptionalText,
+  parse,
+  PlatformAccount,
+  tooMany,
+  When,
+} from './input';
 import { policyActor, policyRefusal, verdictFor } from './policy-facts';
 import { fail, type Deps, type Outcome } from './types';
+import { teamZone } from './zone';
+import { dateGb } from '../vocabulary';
 
 export const RecordCheckInput = z
   .object({
@@ -42,7 +55,7 @@ export const RecordCheckInput = z
     relevantInfo: BlankText,
     thirdPartyData: z.enum(['none', 'seen-not-kept', 'kept']),
     thirdPartyAuthorisedBy: Id.optional(),
-    thirdPartyRationale: OptionalText,
+    thirdPartyRationale: OptionalReasons,
     sensitive: z.boolean(),
     safeguardingFollowUp: OptionalText,
     attestNoFriendFollow: z.boolean(),
@@ -143,7 +156,7 @@ async function recordOnce(
   if (request.decidedAt && viewed < Date.parse(`${request.decidedAt.slice(0, 10)}T00:00:00Z`))
     return fail(
       'INVALID_INPUT',
-      `viewedAt: the check was approved at ${request.decidedAt}; a viewing before that was not authorised`,
+      `viewedAt: the check was approved on ${dateGb(request.decidedAt, await teamZone(deps, request.teamId))}; a viewing before that was not authorised`,
       'viewedAt',
     );
   if (i.thirdPartyAuthorisedBy && !authoriser)

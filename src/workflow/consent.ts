@@ -10,8 +10,8 @@ import {
   OptionalText,
   parse,
   PlatformAccount,
+  Reasons,
   ShortText,
-  Text,
   tooMany,
   When,
 } from './input';
@@ -183,7 +183,7 @@ export async function recordReminder(
   });
 }
 
-export const ExceptionInput = z.object({ key: Key, actorId: Id, childId: Id, date: When, reasons: Text });
+export const ExceptionInput = z.object({ key: Key, actorId: Id, childId: Id, date: When, reasons: Reasons });
 
 /** Consent could not be gained; information governance agrees, with a manager, to go ahead (002 §Communicating). */
 export async function agreeConsentException(

@@ -67,6 +67,21 @@ export const OptionalText = z
   .max(BOUNDS.long, tooLong(BOUNDS.long))
   .optional()
   .transform((s) => (s ? s : undefined));
+/**
+ * Reasons: why a decision, an exception, a withdrawal, a request or a kept record is justified. One rule for
+ * every reasons field (issue 15): a few words, not a mark — at least two words with letters in them and at
+ * least six letters in all ("." or "ok" or "n/a" is not a reason).
+ */
+export const REASONS_MESSAGE = 'give the reasons in a few words';
+export function meaningful(s: string): boolean {
+  const words = s.split(/\s+/).filter((w) => /\p{L}/u.test(w));
+  const letters = s.match(/\p{L}/gu)?.length ?? 0;
+  return words.length >= 2 && letters >= 6;
+}
+/** Reasons that must be given. */
+export const Reasons = Text.refine(meaningful, REASONS_MESSAGE);
+/** Reasons that may be left out, but when given are reasons. */
+export const OptionalReasons = OptionalText.refine((s) => s === undefined || meaningful(s), REASONS_MESSAGE);
 /** Free text that may be left empty. */
 export const BlankText = z.string().trim().max(BOUNDS.long, tooLong(BOUNDS.long));
 /** A platform and an account on it, e.g. instagram and @name. */

@@ -5,6 +5,8 @@ import type { Write } from '../store/store';
 import { guardChild } from './context';
 import { runRetentionIfDue, type RetentionReport } from './retention';
 import type { Deps } from './types';
+import { childZone, teamZone } from './zone';
+import { dateGb } from '../vocabulary';
 
 /**
  * Timers: requests expire, stale decisions are escalated, consent reminders and RIPA reviews fall due,
@@ -163,7 +165,7 @@ export async function runJobs(
       kind: 'reminder-due',
       to: [c.workerId],
       childId: c.id,
-      text: `${c.caseRef} is due a reminder that their public social media may be looked at (last ${c.lastReminderAt ?? 'never'}).`,
+      text: `${c.caseRef} is due a reminder that their public social media may be looked at (last ${c.lastReminderAt ? dateGb(c.lastReminderAt, await teamZone(deps, c.teamId)) : 'never'}).`,
     };
     await notify(`remind:${c.id}:${c.reminderDueAt}`, { kind: 'child', id: c.id }, notice);
   }
@@ -192,7 +194,7 @@ export async function runJobs(
       to: [r.officerId],
       childId: r.childId,
       ripaId: r.id,
-      text: `The RIPA authorisation for ${await childRef(r.childId)} ended on ${r.until}: repeat viewing inside three months is no longer covered.`,
+      text: `The RIPA authorisation for ${await childRef(r.childId)} ended on ${dateGb(r.until, await childZone(deps, r.childId))}: repeat viewing inside three months is no longer covered.`,
     };
     await notify(`ripa-end:${r.id}:${r.until}`, { kind: 'ripa', id: r.id }, notice);
   }

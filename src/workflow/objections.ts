@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Child, Objection } from '../store/records';
 import { childCommand, roleIn, type Step } from './child-command';
-import { BlankText, Id, Key, parse, ShortText, Text, When } from './input';
+import { BlankText, Id, Key, parse, Reasons, ShortText, When } from './input';
 import { clausesAbout } from './policy-facts';
 import type { Deps, Outcome } from './types';
 
@@ -70,7 +70,7 @@ const IG = roleIn('information-governance');
 
 export const ObjectionStepInput = z.discriminatedUnion('step', [
   z.object({ step: z.literal('take'), key: Key, actorId: Id, objectionId: Id }),
-  z.object({ step: z.literal('respond'), key: Key, actorId: Id, objectionId: Id, response: Text }),
+  z.object({ step: z.literal('respond'), key: Key, actorId: Id, objectionId: Id, response: Reasons }),
   z.object({
     step: z.literal('resolve'),
     key: Key,

@@ -28,9 +28,11 @@ import {
   type DecisionFacts,
   type VerdictSummary,
 } from './context';
-import { Id, Key, OptionalText, parse, PlatformAccounts, ShortText, Text } from './input';
+import { Id, Key, OptionalReasons, parse, PlatformAccounts, Reasons, ShortText } from './input';
 import { policyActor, policyRefusal, verdictFor } from './policy-facts';
 import { fail, ok, type Deps, type Outcome } from './types';
+import { teamZone } from './zone';
+import { dateTimeGb } from '../vocabulary';
 
 export const RaiseInput = z.object({
   key: Key,
@@ -39,7 +41,7 @@ export const RaiseInput = z.object({
   reason: ShortText,
   platforms: PlatformAccounts.min(1, 'name at least one platform and account'),
   viewer: ShortText,
-  rationale: OptionalText,
+  rationale: OptionalReasons,
 });
 export type RaiseInput = z.input<typeof RaiseInput>;
 
@@ -199,7 +201,7 @@ export const DecideInput = z
     actorId: Id,
     requestId: Id,
     outcome: z.enum(['approve', 'decline', 'more-info']),
-    reasons: OptionalText,
+    reasons: OptionalReasons,
     /** The authority the decider acts as; by default the one the request needs. */
     authority: Authority.optional(),
     /** The version the card showed; a different current version means the card is stale. */
@@ -230,7 +232,15 @@ async function alreadyDecided(deps: Deps, r: Request): Promise<string> {
   const by = r.decidedBy
     ? ((await deps.store.get('staff', r.decidedBy))?.record.name ?? r.decidedBy)
     : 'someone';
-  return r.decidedAt ? `already decided (${r.status}) by ${by} at ${r.decidedAt}` : `already ${r.status}`;
+  const status =
+    r.status === 'more-info'
+      ? 'more information asked for'
+      : r.status === 'completed'
+        ? 'check recorded'
+        : r.status;
+  return r.decidedAt
+    ? `already decided (${status}) by ${by} on ${dateTimeGb(r.decidedAt, await teamZone(deps, r.teamId))}`
+    : `already ${status}`;
 }
 
 /** Who the decider acts as: themselves, or an absent approver who delegated to them for today. */
@@ -449,7 +459,7 @@ async function decideOnce(
   return fail('CONFLICT', 'the request changed while you were deciding: look again and decide');
 }
 
-export const WithdrawInput = z.object({ key: Key, actorId: Id, requestId: Id, reason: OptionalText });
+export const WithdrawInput = z.object({ key: Key, actorId: Id, requestId: Id, reason: OptionalReasons });
 
 /** The requester (or their team manager) withdraws a request that is not yet done. */
 export async function withdrawRequest(
@@ -506,7 +516,7 @@ async function withdrawOnce(
   return 'conflict' in r ? fail('CONFLICT', 'the request changed meanwhile: look again') : r;
 }
 
-export const AmendInput = z.object({ key: Key, actorId: Id, requestId: Id, rationale: Text });
+export const AmendInput = z.object({ key: Key, actorId: Id, requestId: Id, rationale: Reasons });
 
 /** The requester answers a request for more information; the policy is asked again. */
 export async function answerMoreInfo(

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Review } from '../store/records';
 import { actor, cmdOf, commit, refuse, replayed } from './context';
-import { Id, Key, parse, tooLong } from './input';
+import { Id, Key, meaningful, parse, REASONS_MESSAGE, tooLong } from './input';
 import { NearMissTally } from './near-miss';
 import { fail, type Deps, type Outcome } from './types';
 
@@ -127,7 +127,12 @@ export const ReviewInput = z.object({
       z.object({
         id: z.enum(ASSERTIONS.map((a) => a.id) as [AssertionId, ...AssertionId[]]),
         assessment: z.enum(['met', 'partly-met', 'not-met']),
-        comments: z.string().trim().min(1, 'say why').max(10_000, tooLong(10_000)),
+        comments: z
+          .string()
+          .trim()
+          .min(1, 'say why')
+          .max(10_000, tooLong(10_000))
+          .refine(meaningful, REASONS_MESSAGE),
       }),
     )
     .length(ASSERTIONS.length, 'assess each of the five assertions'),

@@ -58,9 +58,19 @@ describe('bounds at the API', () => {
     const ok = await api.send(
       'POST',
       `/api/v1/objections/${id}/steps`,
-      { step: 'respond', response: 'y'.repeat(4_000) },
+      { step: 'respond', response: '.'.repeat(3) },
       'ig',
     );
-    expect(ok.status).toBe(200);
+    // Reasons must be reasons (issue 15): a mark is refused with what to do, and nothing is written.
+    expect(ok.status).toBe(400);
+    expect(((await ok.json()) as { detail: string }).detail).toMatch(/give the reasons in a few words/);
+    expect(await records()).toEqual(before);
+    const full = await api.send(
+      'POST',
+      `/api/v1/objections/${id}/steps`,
+      { step: 'respond', response: 'word '.repeat(800).trim() },
+      'ig',
+    );
+    expect(full.status).toBe(200);
   });
 });

@@ -28,6 +28,8 @@ const count = async () => ({
 });
 
 const fill = (pattern: string, n: number) => pattern.repeat(Math.ceil(n / pattern.length)).slice(0, n);
+/** Reasons at the limit: a few words first (every reasons field asks for some, issue 15), then the pattern. */
+const why = (pattern: string) => `Fictional reasons ${fill(pattern, BOUNDS.long - 18)}`;
 
 describe('bounds at the bot', () => {
   it('a rationale of 100,000 characters is refused with the limit named, and nothing is written', async () => {
@@ -45,6 +47,78 @@ describe('bounds at the bot', () => {
     expect(bytes(r.json.value)).toBeLessThan(TEAMS_LIMIT);
     expect(await count()).toEqual(before);
   });
+
+  it.each([
+    [
+      'an account of 100,000 characters',
+      'instagram: @' + 'a'.repeat(100_000),
+      /an account is at most 100 characters: the one on instagram has 100,001/,
+    ],
+    [
+      "a platform's name of 100,000 characters",
+      'i'.repeat(100_000) + ': @name',
+      /a platform's name is at most 50 characters/,
+    ],
+    [
+      'eleven platforms',
+      Array.from({ length: 11 }, (_, i) => `p${i}: @name`).join('\n'),
+      /at most 10 platforms and accounts: 11 were given/,
+    ],
+  ])('%s is refused naming that bound, and nothing is written', async (_name, platforms, message) => {
+    const before = await count();
+    const r = await execute(w.url, CM, 'request.send', {
+      formId: `form-bound-${Math.random()}`,
+      childId: await w.childId('DEMO-0001'),
+      reason: 'risk-of-cse',
+      platforms,
+      viewer: 'own-personal-account',
+      rationale: 'Fictional: new information suggests a risk to the child.',
+    });
+    const text = textOf(r.json.value);
+    expect(text).toMatch(message);
+    if (!/eleven/.test(_name)) expect(text).not.toMatch(/at most 10 platforms/);
+    expect(bytes(r.json.value)).toBeLessThan(TEAMS_LIMIT);
+    expect(await count()).toEqual(before);
+  });
+
+  it.each(['.', 'ok', 'n/a', '-', '???', 'no'])(
+    'reasons of "%s" are refused as no reasons, through every reasons field, and nothing is written',
+    async (reasons) => {
+      const start = await count();
+      const sent = await execute(w.url, CM, 'request.send', {
+        formId: `form-why-${Math.random()}`,
+        childId: await w.childId('DEMO-0002'),
+        reason: 'risk-of-cse',
+        platforms: 'tiktok: @demo_account',
+        viewer: 'own-personal-account',
+        rationale: reasons,
+      });
+      expect(textOf(sent.json.value)).toMatch(/give the reasons in a few words/);
+      expect(await count()).toEqual(start);
+      const ok = await execute(w.url, CM, 'request.send', {
+        formId: `form-why-ok-${Math.random()}`,
+        childId: await w.childId('DEMO-0002'),
+        reason: 'risk-of-cse',
+        platforms: 'tiktok: @demo_account',
+        viewer: 'own-personal-account',
+        rationale: 'Fictional: new information suggests a risk.',
+      });
+      const requestId = actionData(ok.json.value, 'request.withdraw')?.['requestId'] as string;
+      expect(requestId).toBeTruthy();
+      const decisions = async () => (await w.running.store.count('decision'))[0]!.count;
+      const before = await decisions();
+      for (const verb of ['request.approve', 'request.decline', 'request.more-info'] as const) {
+        const r = await execute(w.url, TM, verb, { requestId, reasons });
+        expect(textOf(r.json.value)).toMatch(/give the reasons in a few words/);
+      }
+      expect(await decisions()).toBe(before);
+      const withdrawn = await execute(w.url, CM, 'request.withdraw', {
+        requestId,
+        formId: `wd-${requestId}`,
+      });
+      expect(withdrawn.status).toBe(200);
+    },
+  );
 
   it.each([
     ['1899-12-31', /from 1900 to 2100/],
@@ -81,7 +155,7 @@ describe('bounds at the bot', () => {
         reason: 'risk-of-cse',
         platforms,
         viewer: 'own-personal-account',
-        rationale: fill(pattern, BOUNDS.long),
+        rationale: why(pattern),
       };
       const preview = await execute(w.url, CM, 'request.preview', data);
       sizes.preview = bytes(preview.json.value);
@@ -93,19 +167,19 @@ describe('bounds at the bot', () => {
       sizes.approver = bytes(approver.json.value);
       const more = await execute(w.url, TM, 'request.more-info', {
         requestId,
-        reasons: fill(pattern, BOUNDS.long),
+        reasons: why(pattern),
       });
       sizes.moreInfo = bytes(more.json.value);
       const answered = await execute(w.url, CM, 'request.answer', {
         requestId,
         formId: `answer-${data.formId}`,
-        rationale: fill(pattern, BOUNDS.long),
+        rationale: why(pattern),
       });
       sizes.answered = bytes(answered.json.value);
       expect(textOf(answered.json.value)).toMatch(/Your answer was sent/);
       const approved = await execute(w.url, TM, 'request.approve', {
         requestId,
-        reasons: fill(pattern, BOUNDS.long),
+        reasons: why(pattern),
       });
       sizes.approved = bytes(approved.json.value);
       expect(textOf(approved.json.value)).toMatch(/You approved this request/);

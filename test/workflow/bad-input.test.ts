@@ -113,7 +113,11 @@ it.each([
     { accounts: [{ platform: 'instagram', account: '@someone_else' }] },
     'accounts',
   ],
-  ['a third-party rationale without keeping anything', { thirdPartyRationale: 'why' }, 'thirdPartyData'],
+  [
+    'a third-party rationale without keeping anything',
+    { thirdPartyRationale: 'Why it was kept (fictional).' },
+    'thirdPartyData',
+  ],
 ])('record a check with %s', async (_what, extra, field) => {
   const id = must(await raiseRequest(w.deps, { key: w.key(), ...base })).request.id;
   must(

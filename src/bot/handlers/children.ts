@@ -12,6 +12,7 @@ import {
   noticeCard,
   objectionCard,
 } from '../views/conversation-cards';
+import { dateGb } from '../../vocabulary';
 import { errorCard } from '../views/failure-card';
 
 /** Today on the calendar of the child's team (its profile's time zone). */
@@ -69,7 +70,7 @@ onVerb('consent.record', async (data, turn) => {
     tone: 'success',
     facts: [
       ['Given by', data.givenBy],
-      ['Date', data.date],
+      ['Date', dateGb(data.date)],
     ],
   });
 });
@@ -108,7 +109,7 @@ onVerb('objection.raise', async (data, turn) => {
     turn.after(async () => {
       const card = noticeCard(
         `Objection recorded: case ${child.caseRef}`,
-        `${turn.staff.name} recorded an objection raised by ${data.raisedBy} on ${data.raisedAt}. Every check on this child is stopped until information governance has dealt with it.`,
+        `${turn.staff.name} recorded an objection raised by ${data.raisedBy} on ${dateGb(data.raisedAt)}. Every check on this child is stopped until information governance has dealt with it.`,
       );
       const managers = await serviceManagers(turn.deps);
       for (const id of await igStaff(turn.deps))

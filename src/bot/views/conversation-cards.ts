@@ -44,6 +44,8 @@ export type RequestLine = {
   status: RequestStatus;
   createdAt: string;
   reason: string;
+  /** The team's profile's time zone: the line's date is on its calendar. */
+  timeZone: string;
 };
 
 export function myRequestsCard(lines: RequestLine[]): AdaptiveCard {
@@ -54,7 +56,10 @@ export function myRequestsCard(lines: RequestLine[]): AdaptiveCard {
       container(
         [
           textBlock(`${l.caseRef} · ${words(l.reason)}`, { weight: 'bolder' }),
-          textBlock(`${when(l.createdAt)} · ${STATUS_WORDS[l.status]}`, { size: 'small', isSubtle: true }),
+          textBlock(`${when(l.createdAt, l.timeZone)} · ${STATUS_WORDS[l.status]}`, {
+            size: 'small',
+            isSubtle: true,
+          }),
           actionSet([act('request.refresh', 'Open', { requestId: l.id })]),
         ],
         { separator: true },
@@ -68,6 +73,8 @@ export type ChildSummary = {
   caseRef: string;
   name: string;
   team: string;
+  /** The team's profile's time zone: the card's dates are on its calendar. */
+  timeZone: string;
   consent: string;
   objection: string | null;
   requests: { at: string; status: RequestStatus; by: string }[];
@@ -84,11 +91,11 @@ export function childSummaryCard(c: ChildSummary): AdaptiveCard {
     ]),
     textBlock('Checks', { weight: 'bolder' }),
     c.checks.length
-      ? factSet(c.checks.map((x) => fact(when(x.at), x.by)))
+      ? factSet(c.checks.map((x) => fact(when(x.at, c.timeZone), x.by)))
       : textBlock('None on record.', { isSubtle: true }),
     textBlock('Requests', { weight: 'bolder' }),
     c.requests.length
-      ? factSet(c.requests.map((x) => fact(when(x.at), `${STATUS_WORDS[x.status]} (${x.by})`)))
+      ? factSet(c.requests.map((x) => fact(when(x.at, c.timeZone), `${STATUS_WORDS[x.status]} (${x.by})`)))
       : textBlock('None on record.', { isSubtle: true }),
   ];
   return card(body, {

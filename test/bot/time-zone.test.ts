@@ -1,0 +1,90 @@
+/**
+ * One time zone, the team's profile's (issue 15, kind 4): every date a bot card shows in a chat — my requests,
+ * a child's summary, consent and objection lines — is on the calendar of the team's profile, not London's, and
+ * `/api/v1/me` says the person's profile zone. A team here runs on a custom profile in Pacific/Auckland
+ * (13 hours from London in March), so a time shown in London's zone would be a different hour and often a
+ * different day.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { upsertTeam } from '../../src/workflow';
+import { tempDirs } from '../store/temp-dirs';
+import { execute, say, textOf } from './client';
+import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
+
+const dirs = tempDirs('bot-tz');
+let w: BotWorld;
+const ZONE = 'Pacific/Auckland';
+const CM = 'demo-cm-north-1';
+
+beforeAll(async () => {
+  const notts = JSON.parse(readFileSync('src/policy/profiles/nottinghamshire-yjs.json', 'utf8')) as {
+    id: string;
+    timeZone?: string;
+  };
+  const file = join(dirs.make(), 'auckland.json');
+  writeFileSync(file, JSON.stringify({ ...notts, id: 'notts-auckland', timeZone: ZONE }));
+  w = await botWorld({ OVERT_PROFILE_FILES: file, OVERT_DEMO_AUTH: 'on', OVERT_BOT_TENANTS: '' });
+  const r = await upsertTeam(w.running.deps, {
+    key: 'tz-team-north',
+    actorId: 'demo-admin',
+    team: {
+      id: 'north',
+      name: 'North Locality Team (demo)',
+      profileId: 'notts-auckland',
+      managerIds: ['demo-tm-north'],
+    },
+  });
+  if (!r.ok) throw new Error(r.error.message);
+}, 60_000);
+afterAll(async () => {
+  await w?.close();
+  await cleanupBotWorlds();
+  dirs.cleanup();
+});
+
+const shown = (iso: string, timeZone: string) =>
+  new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(new Date(iso));
+
+it("shows my requests and a child's summary in the team's profile's time zone", async () => {
+  const sent = await execute(w.url, CM, 'request.send', {
+    formId: 'tz-form-1',
+    childId: await w.childId('DEMO-0001'),
+    reason: 'risk-of-cse',
+    platforms: 'instagram: @demo_account',
+    viewer: 'own-personal-account',
+    rationale: 'Fictional: new information suggests a risk to the child.',
+  });
+  expect(sent.status).toBe(200);
+  const [request] = await w.running.store.query('request', { where: { requesterId: CM } });
+  const at = request!.record.createdAt;
+  expect(shown(at, ZONE)).not.toBe(shown(at, 'Europe/London'));
+
+  const mine = textOf((await say(w.url, CM, 'my requests')).cards[0]);
+  expect(mine).toContain(shown(at, ZONE));
+  expect(mine).not.toContain(shown(at, 'Europe/London'));
+
+  const summary = textOf((await say(w.url, CM, 'child DEMO-0001')).cards[0]);
+  expect(summary).toContain(shown(at, ZONE));
+  expect(summary).not.toContain(shown(at, 'Europe/London'));
+  // The consent line is a day in words, never an ISO date.
+  expect(summary).toMatch(/given by child and parent on \d{1,2} [A-Z][a-z]+ \d{4}/);
+  expect(summary).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+}, 60_000);
+
+it("/api/v1/me says the person's profile's time zone, not a fixed one", async () => {
+  const port = (w.running.servers[1]!.address() as { port: number }).port;
+  const me = async (persona: string) =>
+    (await (
+      await fetch(`http://127.0.0.1:${port}/api/v1/me`, { headers: { 'x-overt-demo-persona': persona } })
+    ).json()) as { timeZone: string };
+  expect((await me(CM)).timeZone).toBe(ZONE);
+  expect((await me('demo-cm-south-1')).timeZone).toBe('Europe/London');
+}, 30_000);
