@@ -34,12 +34,16 @@ function stall(port: number, data: string): Promise<{ answer: string; closedAfte
     const socket = connect(port, '127.0.0.1', () => socket.write(data));
     let answer = '';
     socket.on('data', (b) => (answer += b.toString()));
-    socket.on('close', () => resolve({ answer, closedAfterMs: Date.now() - startedAt }));
-    socket.on('error', reject);
-    setTimeout(() => {
+    // Cleared once the socket closes: a pending 10 s timer kept Jest from exiting after the run.
+    const limit = setTimeout(() => {
       socket.destroy();
       reject(new Error('the server kept a stalled connection open for 10 s'));
     }, 10_000);
+    socket.on('close', () => {
+      clearTimeout(limit);
+      resolve({ answer, closedAfterMs: Date.now() - startedAt });
+    });
+    socket.on('error', reject);
   });
 }
 

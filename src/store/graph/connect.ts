@@ -62,9 +62,15 @@ export async function readSite(
 
 /** Opens the SharePoint store: the site's lists must have been provisioned (`overt provision`). */
 export async function openGraphStore(config: GraphConfig): Promise<StoreOutcome<GraphStore>> {
-  const { client, counter } = clientFor(config);
-  const site = await readSite(new Batcher(client), config);
-  if (!site.ok) return site;
+  const { client, counter, close } = clientFor(config);
+  const site = await readSite(new Batcher(client), config).catch(async (err: unknown) => {
+    await close();
+    throw err;
+  });
+  if (!site.ok) {
+    await close();
+    return site;
+  }
   const lists: Partial<Record<ListKey, string>> = {};
   const missing: string[] = [];
   for (const key of listKeys) {
@@ -73,6 +79,7 @@ export async function openGraphStore(config: GraphConfig): Promise<StoreOutcome<
     else missing.push(listSpecs[key].name);
   }
   if (missing.length > 0) {
+    await close();
     return {
       ok: false,
       error: {
@@ -82,7 +89,7 @@ export async function openGraphStore(config: GraphConfig): Promise<StoreOutcome<
     };
   }
   const graphSite: GraphSite = { siteId: site.value.siteId, lists: lists as Record<ListKey, string> };
-  const store = new GraphStore(new GraphContext(client, counter, graphSite, config.staleMs));
+  const store = new GraphStore(new GraphContext(client, counter, graphSite, config.staleMs, close));
   // One request: the audit tail (so the first unit needs no read of its own) and the pending units.
   await Promise.all([store.ctx.readTail(), store.reconcile()]);
   return { ok: true, value: store };

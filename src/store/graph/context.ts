@@ -33,6 +33,8 @@ export class GraphContext {
     readonly counter: RequestCounter,
     readonly site: GraphSite,
     readonly staleMs: number,
+    /** Closes the transport: what is under way is abandoned, nothing later is sent. */
+    readonly closeTransport: () => Promise<void> = async () => undefined,
   ) {
     this.batcher = new Batcher(client);
     this.reads = new ReadQueue(this.batcher);

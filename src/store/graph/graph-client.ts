@@ -36,20 +36,33 @@ class CountingHandler implements Middleware {
 }
 
 /** Every request (each attempt of the RetryHandler) gets `timeoutMs` to answer: a stalled Graph fails
- * the call with a TimeoutError instead of holding it, so callers can answer 503 in time. */
+ * the call with a TimeoutError instead of holding it, so callers can answer 503 in time. Once the client
+ * is closed, every request under way is abandoned and every later one fails at once (an AbortError, which
+ * no retry sends again), so nothing a closed store started keeps calling Graph. */
 class TimeoutHandler implements Middleware {
   private next: Middleware | undefined;
 
-  constructor(private readonly timeoutMs: number) {}
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly closed: AbortSignal,
+  ) {}
 
   async execute(context: Context): Promise<void> {
     if (!this.next) throw new Error('TimeoutHandler needs a next middleware');
-    const signal = AbortSignal.timeout(this.timeoutMs);
+    const abandoned = () => {
+      const e = new Error('the Graph client is closed');
+      e.name = 'AbortError';
+      return e;
+    };
+    if (this.closed.aborted) throw abandoned();
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = AbortSignal.any([timeout, this.closed]);
     (context.options ??= {}).signal = signal; // each attempt its own
     try {
       await this.next.execute(context);
     } catch (err) {
-      if (signal.aborted) {
+      if (this.closed.aborted) throw abandoned();
+      if (timeout.aborted) {
         const e = new Error(`no answer from Graph within ${this.timeoutMs / 1000} s`);
         e.name = 'TimeoutError';
         throw e;
@@ -78,27 +91,37 @@ export type GraphClientOptions = {
   timeoutMs?: number;
 };
 
-export function graphClient(options: GraphClientOptions): { client: Client; counter: RequestCounter } {
+export type GraphTransport = {
+  client: Client;
+  counter: RequestCounter;
+  /** Abandons the requests under way, fails every later one, and closes the connections. */
+  close: () => Promise<void>;
+};
+
+export function graphClient(options: GraphClientOptions): GraphTransport {
   const counter: RequestCounter = { requests: 0 };
+  const closing = new AbortController();
   const url = new URL(options.graphUrl);
+  const agent = options.ca ? new Agent({ connect: { ca: options.ca } }) : undefined;
   const middleware: Middleware[] = [
     new AuthenticationHandler(options.authProvider),
     new RetryHandler(new RetryHandlerOptions(options.retryDelaySeconds ?? 3, options.maxRetries ?? 10)),
     new CountingHandler(counter),
-    new TimeoutHandler(options.timeoutMs ?? DEFAULT_GRAPH_TIMEOUT_MS),
+    new TimeoutHandler(options.timeoutMs ?? DEFAULT_GRAPH_TIMEOUT_MS, closing.signal),
     new HTTPMessageHandler(),
   ];
   const init: ClientOptions = {
     baseUrl: `${options.graphUrl.replace(/\/+$/, '')}/`,
     middleware,
     ...(url.hostname === 'graph.microsoft.com' ? {} : { customHosts: new Set([url.hostname]) }),
-    ...(options.ca
-      ? {
-          fetchOptions: {
-            dispatcher: new Agent({ connect: { ca: options.ca } }),
-          } as unknown as ClientOptions['fetchOptions'],
-        }
-      : {}),
+    ...(agent ? { fetchOptions: { dispatcher: agent } as unknown as ClientOptions['fetchOptions'] } : {}),
   };
-  return { client: Client.initWithMiddleware(init), counter };
+  return {
+    client: Client.initWithMiddleware(init),
+    counter,
+    close: async () => {
+      closing.abort();
+      await agent?.destroy();
+    },
+  };
 }

@@ -253,6 +253,12 @@ export class GraphStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.units.flush();
+    try {
+      await this.units.flush();
+    } finally {
+      // Reads a caller gave up on (a /healthz past its second, a timed-out page) stop here, rather than
+      // retrying against a Graph nobody is listening to any more.
+      await this.ctx.closeTransport();
+    }
   }
 }
