@@ -9,6 +9,7 @@
 import type { Deps } from '../workflow';
 import type { AdaptiveCard } from './cards/types';
 import { dropReference, keepReference, keptOf, type Reference } from './conversations';
+import type { Installed } from './install';
 import { ConversationGone, type Outbox } from './outbox';
 import { nameOf } from './reads';
 import { noticeCard } from './views/conversation-cards';
@@ -110,11 +111,70 @@ export async function deliver(
     }
   }
   // A connector that failed for a while is not a person out of reach: the failure is logged, nobody told.
-  if (transient || !d.unreachable) return undefined;
+  if (transient) return undefined;
+  // Nowhere left to write: Overt adds itself for the person (as Teams apps do) and writes in that chat.
+  const installed = outbox.install && (await installFor(deps, outbox, d.staffId, outbox.install, log));
+  if (installed && 'ref' in installed) {
+    const done = await personal(installed.ref);
+    if (done) return done;
+    if (transient) return undefined;
+  }
+  if (!d.unreachable) return undefined;
   const left = await keptOf(deps, d.staffId);
   if (left.personal || (left.other && d.pointer)) return undefined;
-  await unreachable(deps, outbox, d.staffId, d.unreachable, log);
+  await unreachable(
+    deps,
+    outbox,
+    d.staffId,
+    d.unreachable,
+    log,
+    installed && 'refused' in installed ? installed.refused : undefined,
+  );
   return { unreachable: true };
+}
+
+/** The install through Graph, kept and audited (`bot.install`, installed or refused with why); once per
+ * person at a time, so a round of cards to many people installs each once. */
+const installing = new WeakMap<Deps, Map<string, Promise<Installed>>>();
+async function installFor(
+  deps: Deps,
+  outbox: Outbox,
+  staffId: string,
+  install: NonNullable<Outbox['install']>,
+  log: (s: string) => void,
+): Promise<Installed> {
+  const inFlight = installing.get(deps) ?? new Map<string, Promise<Installed>>();
+  installing.set(deps, inFlight);
+  const running = inFlight.get(staffId);
+  if (running) return running;
+  const p = (async (): Promise<Installed> => {
+    const r = await install(staffId).catch((e: Error): Installed => ({ refused: e.message }));
+    if ('ref' in r) await keepReference(deps, staffId, r.ref);
+    await deps.store.commit({
+      key: `bot-install:${staffId}:${deps.clock().toISOString()}`,
+      at: deps.clock().toISOString(),
+      writes: [],
+      audit: [
+        {
+          actor: { id: 'overt-bot' },
+          action: 'bot.install',
+          target: { kind: 'staff', id: staffId },
+          outcome: 'ref' in r ? 'installed' : 'refused',
+          details: 'ref' in r ? {} : { why: r.refused },
+        },
+      ],
+    });
+    log(
+      `bot: ${staffId}: ${'ref' in r ? 'Overt added itself for them in Teams' : `Overt could not add itself for them: ${r.refused}`}`,
+    );
+    return r;
+  })();
+  inFlight.set(staffId, p);
+  try {
+    return await p;
+  } finally {
+    inFlight.delete(staffId);
+  }
 }
 
 /** The service managers: who is told when someone cannot be reached. */
@@ -128,13 +188,16 @@ async function unreachable(
   staffId: string,
   u: NonNullable<Delivery['unreachable']>,
   log: (s: string) => void,
+  refused?: string,
 ): Promise<void> {
   const name = await nameOf(deps, staffId);
   const tell = [...new Set(u.tell)].filter((id) => id !== staffId);
   const told: string[] = [];
   const card = noticeCard(
     `Overt cannot reach ${name}`,
-    `${name} does not have the Overt app in Teams (it was never added for them, or they removed or blocked it, or left the only chat Overt could use), so Overt cannot send them anything. ${u.about}`,
+    refused
+      ? `${name} does not have the Overt app in Teams, and Overt could not add it for them: ${refused}. Overt cannot send them anything until it is added (an administrator can allow it, or ${name} can add Overt in Teams). ${u.about}`
+      : `${name} does not have the Overt app in Teams (it was never added for them, or they removed or blocked it, or left the only chat Overt could use), so Overt cannot send them anything. ${u.about}`,
   );
   for (const id of tell) {
     const r = await deliver(deps, outbox, { staffId: id, card, pointer: card }, log);
@@ -150,7 +213,7 @@ async function unreachable(
         action: 'bot.deliver',
         target: { kind: 'staff', id: staffId },
         outcome: 'unreachable',
-        details: { about: u.key, told },
+        details: { about: u.key, told, ...(refused ? { why: refused } : {}) },
       },
     ],
   });

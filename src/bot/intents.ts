@@ -1,5 +1,5 @@
 /**
- * Lenient matching of what people type in chat: "hi", "new request", "my requests", "child DEMO-0001",
+ * Lenient matching of what people type in chat: "hi", "new request", "my requests", "waiting for me", "child DEMO-0001",
  * "consent for DEMO-0001", "objection DEMO-0001", "help". A bare case reference opens the child's summary;
  * anything else gets the help card.
  */
@@ -20,6 +20,8 @@ export function intentOf(raw: string): Intent {
     return { verb: 'request.new', data: {} };
   if (/^(help|\?|what can you do|commands?)\b/.test(text)) return { help: true };
   const ref = CASE_REF.exec(raw)?.[1];
+  if (/\bwaiting\b|\bto decide\b|^(my )?(decisions|approvals|queue|inbox)$/.test(text))
+    return { verb: 'requests.waiting', data: {} };
   if (/\b(my|mine)\b.*\brequests?\b|^(my )?(requests|status)$/.test(text))
     return { verb: 'requests.mine', data: {} };
   if (/\bobject(ion|s|ed)?\b/.test(text) && ref) return { verb: 'objection.open', data: { childId: ref } };

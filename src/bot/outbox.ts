@@ -18,6 +18,7 @@ import {
 import { backoffMs, sleep, type RetryPolicy } from '../util/retry';
 import type { AdaptiveCard } from './cards/types';
 import type { Reference } from './conversations';
+import type { Installed } from './install';
 import { PER_CONVERSATION, PER_TENANT, scaled, Throttle, type Window } from './throttle';
 
 export type Task = () => Promise<void>;
@@ -66,6 +67,9 @@ function failureOf(err: unknown): SendFailure {
 
 export class Outbox {
   private readonly running = new Set<Promise<void>>();
+
+  /** Installs the app for a member of staff who has no chat with Overt (install.ts); unset: nobody is. */
+  install?: (staffId: string) => Promise<Installed>;
 
   private readonly throttle = new Throttle();
 

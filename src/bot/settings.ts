@@ -51,6 +51,14 @@ export const BotSettings = z.object({
    * conversation, and a little more than 50 per second per app per tenant; we keep under both). */
   OVERT_BOT_PER_CONVERSATION_PER_SECOND: z.coerce.number().min(0.1).max(7).default(5),
   OVERT_BOT_PER_TENANT_PER_SECOND: z.coerce.number().min(1).max(50).default(40),
+  /** Reach someone who never opened Overt by installing the app for them through Microsoft Graph (install.ts):
+   * needs the Graph settings (OVERT_GRAPH_URL, OVERT_TENANT_ID, OVERT_CLIENT_ID, a secret or certificate)
+   * with TeamsAppInstallation.ReadWriteSelfForUser.All and AppCatalog.Read.All, and TEAMS_APP_ID. */
+  OVERT_BOT_INSTALL: z.enum(['on', 'off']).default('off'),
+  /** The app's manifest id (the Agents Toolkit sets it). */
+  TEAMS_APP_ID: z.string().trim().default(''),
+  /** The connector's address for chats Overt opens itself (Teams' global one unless set). */
+  OVERT_BOT_SERVICE_URL: z.url().default('https://smba.trafficmanager.net/teams/'),
 });
 export type BotSettings = z.infer<typeof BotSettings>;
 

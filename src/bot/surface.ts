@@ -11,7 +11,7 @@ export const botOf = (deps: Deps): BotEndpoint | undefined => endpoints.get(deps
 
 const register = () => {
   server.surfaces.push((deps, _config, env, logger) => {
-    const endpoint = botEndpoint(deps, botSettings(env), (s) => logger.warn({ component: 'bot' }, s));
+    const endpoint = botEndpoint(deps, botSettings(env), (s) => logger.warn({ component: 'bot' }, s), env);
     endpoints.set(deps, endpoint);
     return { bot: [endpoint.handler] };
   });

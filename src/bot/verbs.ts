@@ -139,6 +139,7 @@ export const verbs = {
     detail: Blank.default(''),
   }),
   'requests.mine': z.object({}),
+  'requests.waiting': z.object({}),
 } as const;
 
 export type Verb = keyof typeof verbs;

@@ -103,7 +103,9 @@ describe('the bot over plain HTTP', () => {
     expect(actionData(pcard, 'request.send')).toEqual({ formId: 'form-preview-1' });
 
     const { card, requestId } = await raise('DEMO-0001');
-    expect(textOf(card)).toMatch(/Request sent to the team manager/);
+    expect(textOf(card)).toMatch(
+      /Request saved. Overt is sending it to the team manager, Arlo Ashdown \(demo\), to decide/,
+    );
     const tmView = (await execute(w.url, TM, 'request.refresh', { requestId })).json.value;
     expect(validateCard(tmView)).toEqual({ ok: true });
     expect(actionData(tmView, 'request.approve')).toMatchObject({ requestId });

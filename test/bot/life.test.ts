@@ -96,7 +96,7 @@ async function raise(caseRef: string, who = CM, conversationId = chat(who), type
     }),
   );
   expect(r.status).toBe(200);
-  expect(textOf(r.json.value)).toMatch(/Request sent/);
+  expect(textOf(r.json.value)).toMatch(/Request saved/);
   const requestId = actionData(r.json.value, 'request.withdraw')!['requestId'] as string;
   await settled();
   return requestId;

@@ -81,7 +81,7 @@ async function raise(caseRef: string, who: string, extra: Record<string, unknown
   });
   expect(r.status).toBe(200);
   expect(textOf(r.json.value)).not.toMatch(/could not finish/);
-  expect(textOf(r.json.value)).toMatch(/Request sent/);
+  expect(textOf(r.json.value)).toMatch(/Request saved/);
   return actionData(r.json.value, 'request.withdraw')!['requestId'] as string;
 }
 

@@ -84,7 +84,9 @@ describe('through the Agents Playground', () => {
     const { preview, sent } = await send('DEMO-0001');
     expect(validateCard(preview)).toEqual({ ok: true });
     expect(textOf(preview)).toMatch(/The policy allows this request[\s\S]*000 §11/);
-    expect(textOf(sent)).toMatch(/Request sent to the team manager/);
+    expect(textOf(sent)).toMatch(
+      /Request saved. Overt is sending it to the team manager, Arlo Ashdown \(demo\), to decide/,
+    );
     const requestId = actionData(sent, 'request.withdraw')!['requestId'] as string;
 
     // The approval card reaches the group chat (the team manager's only chat with the bot here): where others

@@ -54,6 +54,7 @@ type About = 'request' | 'approved request' | 'request awaiting an answer' | 'ch
 const ROWS: Record<Verb, { about: About; data: (t: Target) => Record<string, unknown> }> = {
   'request.new': { about: 'nothing', data: () => ({}) },
   'requests.mine': { about: 'nothing', data: () => ({}) },
+  'requests.waiting': { about: 'nothing', data: () => ({}) },
   'request.preview': { about: 'child', data: (t) => requestForm(t) },
   'request.send': { about: 'child', data: (t) => requestForm(t) },
   'request.refresh': { about: 'request', data: (t) => ({ requestId: t.requestId }) },

@@ -13,6 +13,7 @@ import {
   type GraphResponse,
 } from './errors';
 import { directoryRoute, isDirectoryPath } from './directory';
+import { isTeamworkPath, teamworkRoute } from './teamwork';
 import { toGraphDate } from './field-values';
 import { newGuid } from './ids';
 import { createItem, delta, deleteItem, listItems, readItem, updateItem } from './items';
@@ -152,6 +153,7 @@ function siteRoutes(ctx: Ctx, req: GraphRequest, site: SiteRec, rest: string): G
 
 export function route(ctx: Ctx, req: GraphRequest): GraphResponse {
   try {
+    if (isTeamworkPath(req.path)) return teamworkRoute(ctx, req);
     if (isDirectoryPath(req.path)) return directoryRoute(ctx, req);
     if (!req.path.startsWith('/sites/'))
       fail(badRequest(`Resource not found for the segment '${req.path.split('/')[1] ?? ''}'.`));

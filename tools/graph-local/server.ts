@@ -9,6 +9,7 @@ import { runBatch, validateBatch, type InnerRequest } from './batch';
 import type { z } from 'zod';
 import { localhostCertificate } from './certificate';
 import { DirectorySeed } from './directory';
+import { TeamworkSeed } from './teamwork';
 import type { Ctx } from './context';
 import { badRequest, graphError, type GraphResponse } from './errors';
 import { FaultInjector, type Fault, type FaultSettings, type FaultTarget } from './faults';
@@ -38,6 +39,8 @@ export type GraphServerOptions = {
   listViewThreshold?: number;
   /** Entra ID users and groups served at /users and /groups (directory.ts). */
   directory?: z.input<typeof DirectorySeed>;
+  /** Teams apps in the tenant's catalog, users the app is blocked for, installations (teamwork.ts). */
+  teamwork?: z.input<typeof TeamworkSeed>;
   /** Optional JSON snapshot: loaded at start if present, written at stop. */
   snapshotPath?: string;
   /** Probability (0..1) that a request's connection is dropped without an answer: half of them before it
@@ -113,6 +116,7 @@ export async function startGraphServer(options: GraphServerOptions = {}): Promis
   const state = loadState(options.snapshotPath);
   seedSites(state, options.otherSites ?? [], options.grantedSites ?? [DEFAULT_SITE]);
   if (options.directory) state.directory = DirectorySeed.parse(options.directory);
+  if (options.teamwork) state.teamwork = TeamworkSeed.parse(options.teamwork);
   const faults = new FaultInjector({
     rate: options.faultRate ?? 0,
     statuses: options.faultStatuses ?? [429, 503],

@@ -2,6 +2,7 @@
 // can be written to and read from a JSON snapshot.
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import type { DirectorySeed } from './directory';
+import type { TeamworkSeed } from './teamwork';
 import type { ColumnType } from './schemas';
 
 export type Stored = string | number | boolean | number[] | string[];
@@ -61,6 +62,8 @@ export type State = {
   sites: Record<string, SiteRec>;
   /** Entra ID users and groups (directory.ts). */
   directory?: DirectorySeed;
+  /** Teams apps in the catalog and their installations for users (teamwork.ts). */
+  teamwork?: TeamworkSeed;
 };
 
 export function loadState(path: string | undefined): State {

@@ -1,5 +1,6 @@
 /** A child's summary, consent or notice, objections, and a person's own requests, from cards and chat. */
 import { raiseObjection, recordConsent } from '../../workflow';
+import { awaitingDecision } from '../../workflow/role-views';
 import { statusCard } from '../cards/status';
 import { deliver, serviceManagers } from '../deliver';
 import { childSummary, findChild, igStaff, myRequests, nameOf, teamTimeZone } from '../reads';
@@ -9,6 +10,7 @@ import {
   consentCard,
   myRequestsCard,
   neutralNoticeCard,
+  waitingCard,
   noticeCard,
   objectionCard,
 } from '../views/conversation-cards';
@@ -133,3 +135,9 @@ onVerb('objection.raise', async (data, turn) => {
 });
 
 onVerb('requests.mine', async (_data, turn) => myRequestsCard(await myRequests(turn.deps, turn.staff)));
+
+onVerb('requests.waiting', async (_data, turn) => {
+  const waiting = await awaitingDecision(turn.deps, { actorId: turn.staff.id });
+  if (!waiting.ok) return errorCard('Overt could not list what waits for you', waiting.error.message);
+  return waitingCard(waiting.value);
+});

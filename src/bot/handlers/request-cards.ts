@@ -151,7 +151,38 @@ async function tellNotSent(
 /** Sends the base approval card to each approver and keeps the copies. */
 export async function sendApprovalCards(deps: Deps, outbox: Outbox, r: Request): Promise<void> {
   const approvers = await approversOf(deps, r);
-  await sendKeptCopies(deps, outbox, r, approvers, approvers);
+  if (approvers.length) {
+    await sendKeptCopies(deps, outbox, r, approvers, approvers);
+    return;
+  }
+  // Nobody may decide it (no one holds the authority for this team): the service managers are told, by the
+  // team's name, so the request is not left with nobody; it waits, and is audited as not sent.
+  const team = (await deps.store.get('team', r.teamId))?.record.name ?? 'the team';
+  const authority = r.authority.replace(/-/g, ' ');
+  const card = noticeCard(
+    `Nobody can decide a request for ${team}`,
+    `A request for ${team} needs the ${authority}'s decision, and nobody in Overt holds that role for the team. Set one up (or a delegation) and they will find it under "waiting for me".`,
+    r.id,
+  );
+  const told: string[] = [];
+  for (const id of await serviceManagers(deps)) {
+    const d = await deliver(deps, outbox, { staffId: id, card, pointer: card });
+    if (d && !('unreachable' in d)) told.push(id);
+  }
+  await deps.store.commit({
+    key: `bot-no-approver:${r.id}:${r.status}`,
+    at: deps.clock().toISOString(),
+    writes: [],
+    audit: [
+      {
+        actor: { id: 'overt-bot' },
+        action: 'bot.deliver',
+        target: { kind: 'request', id: r.id },
+        outcome: 'no-approver',
+        details: { told },
+      },
+    ],
+  });
 }
 
 /**

@@ -22,6 +22,7 @@ import {
   findChild,
   isOutsider,
   knownFrom,
+  nameOf,
   profileOptions,
   requestView,
   standing,
@@ -117,9 +118,22 @@ onVerb('request.send', async (data, turn) => {
       : filledForm(turn, data, { problem: r.error.message });
   const request = r.value.request;
   if (!r.replayed) turn.after(() => sendApprovalCards(turn.deps, turn.outbox, request));
+  // Said as it stands when the turn is answered: saved, and on its way to the people named; whether it
+  // reached them is known only after the answer, and the requester is told then if it did not.
+  const approvers = await approversOf(turn.deps, request);
+  const names = await Promise.all(approvers.slice(0, 3).map((id) => nameOf(turn.deps, id)));
+  const authority = request.authority.replace(/-/g, ' ');
+  const who =
+    names.length === 0
+      ? undefined
+      : approvers.length > 3
+        ? `${names.join(', ')} and ${approvers.length - 3} others`
+        : names.join(' and ');
   return requestCard(turn, request.id, {
-    text: `Request sent to the ${request.authority.replace(/-/g, ' ')}. You will be told of the decision here.`,
-    tone: 'good',
+    text: who
+      ? `Request saved. Overt is sending it to the ${authority}${approvers.length > 1 ? 's' : ''}, ${who}, to decide. You will be told here of the decision, or straight away if Overt cannot reach ${approvers.length > 1 ? 'them' : 'the ' + authority}.`
+      : `Request saved, but nobody in Overt may decide it for this team (no ${authority} is set up). The service manager is being told; the request waits until someone is.`,
+    tone: who ? 'good' : 'warning',
   });
 });
 

@@ -22,6 +22,7 @@ import { words } from './verdict';
 export const COMMANDS: [string, string][] = [
   ['new request', 'raise a request to view a child’s public social media'],
   ['my requests', 'your requests and their state'],
+  ['waiting for me', 'the requests waiting for your decision'],
   ['child DEMO-0001', 'a child’s summary: consent, objections, requests, checks'],
   ['consent DEMO-0001', 'record consent or notice for a child'],
   ['objection DEMO-0001', 'record a child’s objection (stops every check, tells information governance)'],
@@ -66,6 +67,39 @@ export function myRequestsCard(lines: RequestLine[]): AdaptiveCard {
       ),
     );
   return card(body, { actions: [act('request.new', 'New request', {})], fallbackText: 'Your requests' });
+}
+
+export type WaitingLine = {
+  id: string;
+  caseRef: string;
+  childName: string;
+  requesterName: string;
+  reason: string;
+  status: RequestStatus;
+  createdAt: string;
+};
+
+/** What waits for this person's decision, oldest first, each with a button that opens its approval card. */
+export function waitingCard(lines: WaitingLine[]): AdaptiveCard {
+  const body: CardElement[] = [heading('Waiting for your decision')];
+  if (!lines.length) body.push(textBlock('Nothing is waiting for your decision.'));
+  for (const l of lines)
+    body.push(
+      container(
+        [
+          textBlock(`${l.childName ? `${l.childName} (${l.caseRef})` : l.caseRef} · ${words(l.reason)}`, {
+            weight: 'bolder',
+          }),
+          textBlock(`Asked by ${l.requesterName}, ${when(l.createdAt)} · ${STATUS_WORDS[l.status]}`, {
+            size: 'small',
+            isSubtle: true,
+          }),
+          actionSet([act('request.refresh', 'Open', { requestId: l.id })]),
+        ],
+        { separator: true },
+      ),
+    );
+  return card(body, { fallbackText: `Waiting for your decision: ${lines.length}` });
 }
 
 export type ChildSummary = {
