@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import {
   Button,
   Field,
@@ -17,6 +17,7 @@ import {
 import { ROLE } from '../vocabulary';
 import { client, type Auth } from './api';
 import { Loaded, useLoad } from './common';
+import { SignInHelp, signInTrouble } from './SignInHelp';
 import { go, MeContext, NarrowContext, parseHash, useNarrowQuery, type Me, type ViewId } from './nav';
 import type { Host, ThemeName } from './teams';
 import { THEMES, ThemeNameContext } from './theme';
@@ -39,6 +40,27 @@ import { RipaView } from './views/Ripa';
 export { go, type Me };
 
 const PERSONA_KEY = 'overt-demo-persona';
+
+/**
+ * The demo persona kept for this browser tab. Framed by Teams the tab is a third party, and a browser that
+ * blocks third-party storage throws on any use of sessionStorage: that must never stop the tab drawing.
+ */
+const kept = {
+  get: (): string | null => {
+    try {
+      return sessionStorage.getItem(PERSONA_KEY);
+    } catch {
+      return null;
+    }
+  },
+  set: (v: string): void => {
+    try {
+      sessionStorage.setItem(PERSONA_KEY, v);
+    } catch {
+      // not kept: the choice lasts until the page is reloaded
+    }
+  },
+};
 
 function Nav({ me, view }: { me: Me; view: ViewId }) {
   const narrow = useNarrowQuery();
@@ -100,15 +122,20 @@ export function App({
   const narrow = useNarrowQuery();
   const demo = config.demo && !host.inTeams;
   const [persona, setPersona] = useState(
-    () => sessionStorage.getItem(PERSONA_KEY) ?? config.personas.find((p) => p.id === 'demo-sm')?.id ?? '',
+    () => kept.get() ?? config.personas.find((p) => p.id === 'demo-sm')?.id ?? '',
   );
+  // Whether Teams refused the last request for a sign-in token (the service then answers 401).
+  const tokenFailed = useRef(false);
   const auth: Auth = useMemo(
     () => ({
       headers: async (): Promise<Record<string, string>> => {
         if (demo) return persona ? { 'x-overt-demo-persona': persona } : {};
         try {
-          return { authorization: `Bearer ${await host.token()}` };
+          const token = await host.token();
+          tokenFailed.current = false;
+          return { authorization: `Bearer ${token}` };
         } catch {
+          tokenFailed.current = true;
           return {};
         }
       },
@@ -117,6 +144,10 @@ export function App({
   );
   const api = useMemo(() => client(auth), [auth]);
   const [me] = useLoad(() => api.get<Me>('/api/v1/me'), [api]);
+  const trouble =
+    me.state === 'error'
+      ? signInTrouble(me.problem, { inTeams: host.inTeams, demo, tokenFailed: tokenFailed.current })
+      : undefined;
 
   return (
     <FluentProvider
@@ -146,7 +177,7 @@ export function App({
                 value={persona}
                 style={{ maxWidth: '100%', minWidth: 0 }}
                 onChange={(_e, d) => {
-                  sessionStorage.setItem(PERSONA_KEY, d.value);
+                  kept.set(d.value);
                   setPersona(d.value);
                   window.location.hash = '';
                 }}
@@ -160,39 +191,43 @@ export function App({
             </Field>
           )}
         </header>
-        <Loaded load={me}>
-          {(m) => {
-            const view = m.views.find((v) => v.id === route.view)?.id ?? m.landing;
-            return (
-              <MeContext.Provider value={m}>
-                <Nav me={m} view={view} />
-                <main style={{ padding: narrow ? '0 12px 24px' : '0 20px 32px' }}>
-                  <ThemeNameContext.Provider value={theme}>
-                    <Text size={200} block style={{ color: tokens.colorNeutralForeground3 }}>
-                      Signed in as {m.name}, {m.roleLabel}
-                    </Text>
-                    {view === 'decisions' && <DecisionsView api={api} key={m.id} />}
-                    {view === 'requests' && <MyRequestsView api={api} key={m.id} />}
-                    {view === 'dashboard' && <DashboardView api={api} key={m.id} />}
-                    {view === 'objections' && <ObjectionsView api={api} key={m.id} />}
-                    {view === 'ripa' && <RipaView api={api} key={m.id} />}
-                    {view === 'organisation' && <OrganisationView api={api} key={m.id} />}
-                    {view === 'child' && (
-                      <HistoryView
-                        api={api}
-                        childId={route.view === 'child' ? route.arg : undefined}
-                        key={m.id}
-                      />
-                    )}
-                    {view === 'review' && <ReviewView api={api} me={m} key={m.id} />}
-                    {view === 'policy' && <PolicyView api={api} key={m.id} />}
-                    {view === 'exports' && <ExportsView api={api} key={m.id} />}
-                  </ThemeNameContext.Provider>
-                </main>
-              </MeContext.Provider>
-            );
-          }}
-        </Loaded>
+        {trouble ? (
+          <SignInHelp trouble={trouble} />
+        ) : (
+          <Loaded load={me}>
+            {(m) => {
+              const view = m.views.find((v) => v.id === route.view)?.id ?? m.landing;
+              return (
+                <MeContext.Provider value={m}>
+                  <Nav me={m} view={view} />
+                  <main style={{ padding: narrow ? '0 12px 24px' : '0 20px 32px' }}>
+                    <ThemeNameContext.Provider value={theme}>
+                      <Text size={200} block style={{ color: tokens.colorNeutralForeground3 }}>
+                        Signed in as {m.name}, {m.roleLabel}
+                      </Text>
+                      {view === 'decisions' && <DecisionsView api={api} key={m.id} />}
+                      {view === 'requests' && <MyRequestsView api={api} key={m.id} />}
+                      {view === 'dashboard' && <DashboardView api={api} key={m.id} />}
+                      {view === 'objections' && <ObjectionsView api={api} key={m.id} />}
+                      {view === 'ripa' && <RipaView api={api} key={m.id} />}
+                      {view === 'organisation' && <OrganisationView api={api} key={m.id} />}
+                      {view === 'child' && (
+                        <HistoryView
+                          api={api}
+                          childId={route.view === 'child' ? route.arg : undefined}
+                          key={m.id}
+                        />
+                      )}
+                      {view === 'review' && <ReviewView api={api} me={m} key={m.id} />}
+                      {view === 'policy' && <PolicyView api={api} key={m.id} />}
+                      {view === 'exports' && <ExportsView api={api} key={m.id} />}
+                    </ThemeNameContext.Provider>
+                  </main>
+                </MeContext.Provider>
+              );
+            }}
+          </Loaded>
+        )}
       </NarrowContext.Provider>
     </FluentProvider>
   );
