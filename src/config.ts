@@ -62,6 +62,13 @@ export function loadCustomProfiles(paths: string[]): Loaded<Profile[]> {
   for (const path of paths) {
     const p = loadProfileFile(path);
     if (!p.ok) return { ok: false, message: p.error.message };
+    // A custom profile never takes a built-in's id: it would silently replace that council's rules and be
+    // recorded under their name in the audit trail.
+    if (BUILTIN_IDS.includes(p.value.id))
+      return {
+        ok: false,
+        message: `${path}: the id "${p.value.id}" is a built-in profile's; give the custom profile an id of its own (the built-ins are ${BUILTIN_IDS.join(', ')})`,
+      };
     out.push(p.value);
   }
   return { ok: true, value: out };

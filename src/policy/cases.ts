@@ -3,23 +3,42 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { evaluate } from './evaluate';
 import { resolveProfile } from './load';
-import { Authority, HistoryEvent, Action, Instant } from './situation';
+import {
+  Actor,
+  Authority,
+  BUILTIN_AUTHORITIES,
+  ChildFacts,
+  HistoryEvent,
+  Action,
+  Instant,
+} from './situation';
+import { strict } from './strict';
 import type { Profile } from './profile';
 import type { Verdict } from './verdict';
 
 /** A policy case (shared/policy-cases/FORMAT.md): one situation and the verdict the policy must give. */
-export const PolicyCase = z.object({
+export const Expect = strict({
+  outcome: z.enum(['allow', 'refuse', 'needs-escalation']),
+  authority: Authority.optional(),
+  cites: z.array(z.string()).optional(),
+  obligations: z.array(z.string()).optional(),
+  /** The rule (or rules) that must decide the verdict: `default` when the profile must fail closed. */
+  decidedBy: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  /** Clauses the verdict must not cite at all. */
+  notCites: z.array(z.string()).optional(),
+});
+/** Strict: a field the format does not name (a typo in `expect`) is an error, never silently dropped. */
+export const PolicyCase = strict({
   name: z.string().min(1),
+  /** A free description, for the reader. */
+  description: z.string().optional(),
   profile: z.string().min(1),
   now: Instant,
   given: z.array(HistoryEvent).default([]),
   action: Action,
-  expect: z.object({
-    outcome: z.enum(['allow', 'refuse', 'needs-escalation']),
-    authority: Authority.optional(),
-    cites: z.array(z.string()).optional(),
-    obligations: z.array(z.string()).optional(),
-  }),
+  child: ChildFacts.optional(),
+  people: z.array(Actor).optional(),
+  expect: Expect,
 });
 export type PolicyCase = z.infer<typeof PolicyCase>;
 
@@ -62,7 +81,57 @@ export function unmetExpectations(expect: PolicyCase['expect'], v: Verdict): str
   const ids = v.obligations.map((o) => o.id);
   for (const o of expect.obligations ?? [])
     if (!ids.includes(o)) out.push(`obligations: expected ${o} among ${ids.join(', ') || 'none'}`);
+  if (expect.decidedBy !== undefined) {
+    const want = [expect.decidedBy].flat();
+    const same = want.length === v.determining.length && want.every((r) => v.determining.includes(r));
+    if (!same) out.push(`decidedBy: expected ${want.join(', ')}, decided by ${v.determining.join(', ')}`);
+  }
+  for (const c of expect.notCites ?? [])
+    if (v.cites.includes(c)) out.push(`notCites: ${c} is cited (by ${whoCites(v, c)})`);
   return out;
+}
+
+const whoCites = (v: Verdict, c: string) =>
+  v.fired
+    .filter((f) => f.cites.includes(c))
+    .map((f) => f.rule)
+    .join(', ') || 'the default';
+
+/**
+ * Names in a case that the profile must know: the authorities an approval acts as or the case expects, the
+ * rules it expects to decide, the clauses it expects cited or not. A typo here would otherwise pass or fail
+ * for the wrong reason.
+ */
+export function unknownNames(c: PolicyCase, p: Profile): string[] {
+  const out: string[] = [];
+  // The case format's own authorities are names any case may use; a profile adds its own.
+  const auths = [...new Set([...BUILTIN_AUTHORITIES, ...Object.keys(p.authorities)])];
+  const authority = (a: string | undefined, where: string) => {
+    if (a !== undefined && !auths.includes(a))
+      out.push(
+        `${where}: "${a}" is not an authority of the case format or of ${p.id} (the authorities: ${auths.join(', ') || 'none'})`,
+      );
+  };
+  authority(c.action.type === 'approve-check' ? c.action.authority : undefined, 'action.authority');
+  authority(c.expect.authority, 'expect.authority');
+  const rules = [...p.rules.map((r) => r.id), 'default', 'not-in-force'];
+  for (const r of c.expect.decidedBy === undefined ? [] : [c.expect.decidedBy].flat())
+    if (!rules.includes(r))
+      out.push(`expect.decidedBy: "${r}" is not a rule of ${p.id} (its rules: ${rules.join(', ')})`);
+  const clauses = Object.keys(p.clauses);
+  for (const [key, list] of [
+    ['cites', c.expect.cites],
+    ['notCites', c.expect.notCites],
+  ] as const)
+    for (const x of list ?? [])
+      if (!clauses.includes(x))
+        out.push(`expect.${key}: "${x}" is not a clause of ${p.id} (its clauses: ${clauses.join(', ')})`);
+  return out;
+}
+
+/** Where a case's (or `--profile`'s) profile is: a built-in id as it is; a path, from the case file's folder. */
+export function caseProfileRef(caseFile: string, ref: string): string {
+  return /[/\\]|\.json$/.test(ref) && !isAbsolute(ref) ? resolve(dirname(caseFile), ref) : ref;
 }
 
 /** Runs one case file; with `as`, a case naming a profile of the same id is judged under `as` instead. */
@@ -81,8 +150,7 @@ export function runCaseFile(file: string, as?: Profile): CaseResult {
   if (!parsed.success)
     return { file, name, passed: false, failures: [`invalid case:\n${z.prettifyError(parsed.error)}`] };
   const c = parsed.data;
-  const ref =
-    /[/\\]|\.json$/.test(c.profile) && !isAbsolute(c.profile) ? resolve(dirname(file), c.profile) : c.profile;
+  const ref = caseProfileRef(file, c.profile);
   const resolved = resolveProfile(ref);
   const profile: typeof resolved =
     as && (ref === as.id || (resolved.ok && resolved.value.id === as.id))
@@ -90,7 +158,15 @@ export function runCaseFile(file: string, as?: Profile): CaseResult {
       : resolved;
   if (!profile.ok)
     return { file, name, passed: false, failures: [profile.error.message], expected: c.expect };
-  const verdict = evaluate(profile.value, { now: c.now, given: c.given, action: c.action });
+  const unknown = unknownNames(c, profile.value);
+  if (unknown.length) return { file, name, passed: false, failures: unknown, expected: c.expect };
+  const verdict = evaluate(profile.value, {
+    now: c.now,
+    given: c.given,
+    action: c.action,
+    ...(c.child ? { child: c.child } : {}),
+    ...(c.people ? { people: c.people } : {}),
+  });
   const failures = unmetExpectations(c.expect, verdict);
   return { file, name, passed: failures.length === 0, failures, expected: c.expect, verdict };
 }

@@ -1,6 +1,6 @@
 import { tzOffset } from '@date-fns/tz';
 import { UTCDate } from '@date-fns/utc';
-import { addMonths } from 'date-fns';
+import { addDays, addMonths, isWeekend } from 'date-fns';
 
 /**
  * Calendar days as `YYYY-MM-DD` strings (they sort as they compare). Policies count in calendar months on the
@@ -58,4 +58,55 @@ export function addMonthsToDay(day: Day, months: number): Day {
 export function ukDate(day: Day): string {
   const [y, m, d] = day.split('-');
   return `${d}/${m}/${y}`;
+}
+
+const toDate = (day: Day) => {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new UTCDate(y, m - 1, d);
+};
+const fromDate = (t: Date): Day =>
+  `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
+
+/** A length of time: exactly one of calendar days, weeks, calendar months or working days. */
+export interface WindowLength {
+  days?: number;
+  weeks?: number;
+  months?: number;
+  workingDays?: number;
+}
+
+/**
+ * The day a window that opens on `day` closes: `day` plus the window. Working days are Monday to Friday less
+ * the bank holidays given: 2 working days from Friday 18 December 2026 is Tuesday 22 December, and from
+ * Thursday 24 December (with 25 and 28 December bank holidays) it is Tuesday 29 December.
+ */
+export function addWindow(day: Day, w: WindowLength, bankHolidays: ReadonlySet<Day> = new Set()): Day {
+  if (w.months !== undefined) return addMonthsToDay(day, w.months);
+  if (w.days !== undefined) return fromDate(addDays(toDate(day), w.days));
+  if (w.weeks !== undefined) return fromDate(addDays(toDate(day), 7 * w.weeks));
+  let t = toDate(day);
+  for (let left = w.workingDays ?? 0; left > 0;) {
+    t = addDays(t, 1);
+    if (!isWeekend(t) && !bankHolidays.has(fromDate(t))) left--;
+  }
+  return fromDate(t);
+}
+
+/** A window in words: "3 months", "a month", "28 days", "2 working days", "a week". */
+export function windowWords(w: WindowLength): string {
+  const [unit, n] = (Object.entries(w).find(([, v]) => v !== undefined) ?? ['days', 0]) as [string, number];
+  const names: Record<string, [string, string]> = {
+    days: ['day', 'days'],
+    weeks: ['week', 'weeks'],
+    months: ['month', 'months'],
+    workingDays: ['working day', 'working days'],
+  };
+  const [one, many] = names[unit] ?? ['day', 'days'];
+  return n === 1 ? `${one === 'working day' ? 'a' : 'a'} ${one}` : `${n} ${many}`;
+}
+
+/** Age in whole years on `on` of someone born on `born` (born 29 February: a year older on 1 March). */
+export function ageOn(born: Day, on: Day): number {
+  const years = Number(on.slice(0, 4)) - Number(born.slice(0, 4));
+  return on.slice(5) < born.slice(5) ? years - 1 : years;
 }

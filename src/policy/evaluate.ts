@@ -1,6 +1,7 @@
 import { deepFreeze } from '../util/deep-freeze';
 import { countPriorChecks, deriveFacts, type Facts } from './facts';
-import { addMonthsToDay as addMonths, ukDate } from './days';
+import { holds, fingerprint } from './authority';
+import { addMonthsToDay as addMonths, addWindow, ageOn, ukDate } from './days';
 import type { Condition, Profile, Rule } from './profile';
 import { ACTION_TYPES, type Action, type ActionType, type Authority, type Situation } from './situation';
 import type { FiredRule, Outcome, Verdict, VerdictObligation } from './verdict';
@@ -12,6 +13,8 @@ import type { FiredRule, Outcome, Verdict, VerdictObligation } from './verdict';
 export function evaluate(profile: Profile, situation: Situation): Readonly<Verdict> {
   const facts = deriveFacts(situation, profile.timeZone);
   const action = situation.action;
+  // A version judges only what happens once it is in force: before its effective date it fails closed.
+  if (facts.nowDay < profile.effectiveDate) return notInForce(profile, action, facts.nowDay);
   const { direct, deferred } = compile(profile)[action.type];
   const fired: Rule[] = [];
   for (const r of direct) if (r.test(action, facts, undefined)) fired.push(r.rule);
@@ -61,6 +64,7 @@ type Test = (a: Action, f: Facts, required: Authority[] | undefined) => boolean;
 /** Each condition becomes a list of small tests, built once per rule; a rule fires when all of them hold. */
 function compileCondition(c: Condition, p: Profile): Test {
   const t: Test[] = [];
+  const holidays = new Set(p.bankHolidays);
   const reasonOf = (a: Action) => ('reason' in a ? a.reason : undefined);
   const viewerOf = (a: Action) => ('viewer' in a ? a.viewer : undefined);
   if (c.objection) {
@@ -127,9 +131,52 @@ function compileCondition(c: Condition, p: Profile): Test {
   }
   if (c.priorChecks) {
     const { withinMonths, since, atLeast } = c.priorChecks;
+    const within =
+      c.priorChecks.within ?? (withinMonths !== undefined ? { months: withinMonths } : undefined);
     t.push((_a, f) => {
       const from = since === 'assessment-started' ? f.assessmentDay : since ? f.consentDay : undefined;
-      return countPriorChecks(f, withinMonths, from) >= atLeast;
+      return countPriorChecks(f, within, from, holidays) >= atLeast;
+    });
+  }
+  if (c.byHolds) {
+    const list = c.byHolds;
+    t.push((a, f) => list.some((x) => holds(p, x, a.by, f.childTeam)));
+  }
+  if (c.byHoldsNone) {
+    const list = c.byHoldsNone;
+    t.push((a, f) => !list.some((x) => holds(p, x, a.by, f.childTeam)));
+  }
+  if (c.byInChildTeam !== undefined) {
+    const want = c.byInChildTeam;
+    t.push((a, f) => (f.childTeam !== undefined && !!a.by.teams?.includes(f.childTeam)) === want);
+  }
+  if (c.childAgeKnown !== undefined) {
+    const want = c.childAgeKnown;
+    t.push((_a, f) => (f.childBorn !== undefined) === want);
+  }
+  if (c.childAge) {
+    const { atLeast, under } = c.childAge;
+    t.push((_a, f) => {
+      if (f.childBorn === undefined) return false;
+      const age = ageOn(f.childBorn, f.nowDay);
+      return (atLeast === undefined || age >= atLeast) && (under === undefined || age < under);
+    });
+  }
+  if (c.recordedBy) {
+    const { event, holds: yes, holdsNone: none } = c.recordedBy;
+    t.push((_a, f) => {
+      const e = f.latest[event];
+      if (!e) return false;
+      const who = e.by === undefined ? undefined : f.people.find((x) => x.id === e.by);
+      if (yes) return yes.some((x) => holds(p, x, who, f.childTeam));
+      return !(none ?? []).some((x) => holds(p, x, who, f.childTeam));
+    });
+  }
+  if (c.overdue) {
+    const { from, within } = c.overdue;
+    t.push((_a, f) => {
+      const start = from === 'viewing' ? f.viewingDay : f.latest[from]?.day;
+      return start !== undefined && f.nowDay > addWindow(start, within, holidays);
     });
   }
   if (c.ripaInForce !== undefined) {
@@ -206,9 +253,7 @@ function compileCondition(c: Condition, p: Profile): Test {
         a.type === 'approve-check' && !!required?.length && !required.includes(a.authority),
     );
   if (c.approverRoleMismatch)
-    t.push(
-      (a) => a.type === 'approve-check' && !(p.authorities[a.authority]?.roles ?? []).includes(a.by.role),
-    );
+    t.push((a, f) => a.type === 'approve-check' && !holds(p, a.authority, a.by, f.childTeam));
   return (a, f, required) => {
     for (const test of t) if (!test(a, f, required)) return false;
     return true;
@@ -294,7 +339,7 @@ function combine(profile: Profile, action: Action, rules: Rule[], authorities: A
       )
     : [`${profile.default.explain} (${profile.default.cites.join(', ')})`];
   let explanation = `${HEADLINE[outcome]} under ${profile.name} v${profile.version}. ${reasons.join(' ')}`;
-  if (auths.length) explanation += ` Authority: ${auths.map(authorityName).join(' or ')}.`;
+  if (auths.length) explanation += ` Authority: ${auths.map((a) => authorityName(a, profile)).join(' or ')}.`;
   if (obligations.length)
     explanation += ` Before and during the check: ${obligations.map((o) => o.id).join(', ')}.`;
   const reports = unique(determiningRules.flatMap((r) => (r.reports ? [r.reports] : [])));
@@ -308,9 +353,27 @@ function combine(profile: Profile, action: Action, rules: Rule[], authorities: A
     determining,
     fired,
     explanation,
-    profile: { id: profile.id, version: profile.version },
+    profile: profileRef(profile),
     action: action.type,
   };
+}
+
+const profileRef = (p: Profile) => ({ id: p.id, version: p.version, fingerprint: fingerprint(p) });
+
+/** The verdict on a moment before the version takes effect: refused, citing the profile's default clauses. */
+function notInForce(profile: Profile, action: Action, nowDay: string): Readonly<Verdict> {
+  return deepFreeze({
+    outcome: 'refuse',
+    reports: [],
+    authorities: [],
+    cites: [...profile.default.cites],
+    obligations: [],
+    determining: ['not-in-force'],
+    fired: [],
+    explanation: `Refused: ${profile.name} v${profile.version} takes effect on ${ukDate(profile.effectiveDate)}, and no version of it was in force on ${ukDate(nowDay)}.`,
+    profile: profileRef(profile),
+    action: action.type,
+  } satisfies Verdict);
 }
 
 function obligationText(profile: Profile, rule: Rule, action: Action): string {
@@ -330,7 +393,7 @@ function obligationText(profile: Profile, rule: Rule, action: Action): string {
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const unique = <T>(xs: T[]) => [...new Set(xs)];
 
-const AUTHORITY_NAMES: Record<Authority, string> = {
+const AUTHORITY_NAMES: Record<string, string> = {
   'team-manager': 'the team manager',
   'strategy-discussion': 'a strategy discussion',
   'exploitation-response-meeting': 'a child exploitation response meeting',
@@ -341,4 +404,6 @@ const AUTHORITY_NAMES: Record<Authority, string> = {
   'information-governance': 'information governance',
   court: 'a court',
 };
-export const authorityName = (a: Authority) => AUTHORITY_NAMES[a];
+/** An authority as people read it: the profile's own name for it, else the case format's, else its words. */
+export const authorityName = (a: Authority, p?: Profile) =>
+  p?.authorities[a]?.name ?? AUTHORITY_NAMES[a] ?? a.replace(/-/g, ' ');

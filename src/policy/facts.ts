@@ -1,5 +1,5 @@
-import { addMonthsToDay, dayOf, instantOf, type Day } from './days';
-import type { HistoryEvent, Situation } from './situation';
+import { addWindow, dayOf, instantOf, type Day, type WindowLength } from './days';
+import type { Actor, EventName, HistoryEvent, Situation } from './situation';
 
 /** What the record of one child says at the moment of the action, derived once per evaluation. */
 export interface Facts {
@@ -17,6 +17,15 @@ export interface Facts {
   outstandingApprovals: { day: Day; by: string; requester: string | undefined }[];
   ripaInForce: boolean;
   lastRequester: string | undefined;
+  /** The latest event of each kind: its day and who recorded it. */
+  latest: Partial<Record<EventName, { day: Day; by: string | undefined }>>;
+  /** The day of the viewing a record-check records, when the action says. */
+  viewingDay: Day | undefined;
+  /** The child's date of birth and team, when the case system holds them. */
+  childBorn: Day | undefined;
+  childTeam: string | undefined;
+  /** Who is who among the people named in the record. */
+  people: readonly Actor[];
 }
 
 /** The events oldest first, each with its calendar day (the case format asks for oldest first; not everyone obliges). */
@@ -46,8 +55,17 @@ export function deriveFacts(situation: Situation, timeZone: string): Facts {
     outstandingApprovals: [],
     ripaInForce: false,
     lastRequester: undefined,
+    latest: {},
+    viewingDay:
+      situation.action.type === 'record-check' && situation.action.viewedAt
+        ? dayOf(situation.action.viewedAt, timeZone)
+        : undefined,
+    childBorn: situation.child?.dateOfBirth,
+    childTeam: situation.child?.team,
+    people: situation.people ?? [],
   };
   for (const { e, day } of ordered(situation.given, timeZone)) {
+    f.latest[e.event] = { day, by: e.by };
     switch (e.event) {
       case 'consent-recorded':
         f.consent = 'recorded';
@@ -94,11 +112,16 @@ export function deriveFacts(situation: Situation, timeZone: string): Facts {
 }
 
 /** Checks by anyone on the child, completed or approved and not yet done, inside the window. */
-export function countPriorChecks(f: Facts, withinMonths: number | undefined, since: Day | undefined): number {
+export function countPriorChecks(
+  f: Facts,
+  within: WindowLength | undefined,
+  since: Day | undefined,
+  bankHolidays?: ReadonlySet<Day>,
+): number {
   let n = 0;
   for (const d of f.completedDays) {
     if (since !== undefined && d < since) continue;
-    if (withinMonths !== undefined && f.nowDay >= addMonthsToDay(d, withinMonths)) continue;
+    if (within !== undefined && f.nowDay >= addWindow(d, within, bankHolidays)) continue;
     n++;
   }
   for (const a of f.outstandingApprovals) {

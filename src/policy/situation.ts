@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { strict } from './strict';
 
 /**
  * The situation a verdict is asked about: what is on record for one child, the moment, and the action.
@@ -29,7 +30,8 @@ export const Role = z.enum([
 ]);
 export type Role = z.infer<typeof Role>;
 
-export const Authority = z.enum([
+/** The authorities of the public case format; a profile may declare others of its own (`authorities`). */
+export const BUILTIN_AUTHORITIES = [
   'team-manager',
   'strategy-discussion',
   'exploitation-response-meeting',
@@ -39,43 +41,74 @@ export const Authority = z.enum([
   'trustees',
   'information-governance',
   'court',
-]);
+] as const;
+/** An authority's id: one of the case format's, or one a profile declares (lower-case words and hyphens). */
+export const Authority = z
+  .string()
+  .regex(
+    /^[a-z0-9]+(-[a-z0-9]+)*$/,
+    'an authority is lower-case words joined by hyphens, e.g. "prevent-lead"',
+  );
 export type Authority = z.infer<typeof Authority>;
 
-export const Actor = z.object({
-  id: z.string().min(1),
+const Name = z.string().min(1);
+/**
+ * A person as the policy sees them: their role, the flags on their staff record (the case format's two,
+ * `socialMediaResponsibility` and `designatedOfficer`, or any a profile names in `flags`), the named groups
+ * they belong to, and the teams they work in (for authorities held only in the child's own team).
+ */
+export const Actor = strict({
+  id: Name,
   role: Role,
   socialMediaResponsibility: z.boolean().optional(),
   designatedOfficer: z.boolean().optional(),
+  flags: z.array(Name).optional(),
+  groups: z.array(Name).optional(),
+  teams: z.array(Name).optional(),
 });
 export type Actor = z.infer<typeof Actor>;
 
+/** What the case system holds about the child: date of birth and team, where known. */
+export const ChildFacts = strict({
+  dateOfBirth: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date of birth is a day, YYYY-MM-DD')
+    .optional(),
+  team: Name.optional(),
+});
+export type ChildFacts = z.infer<typeof ChildFacts>;
+
 const by = z.string().min(1);
 export const HistoryEvent = z.discriminatedUnion('event', [
-  z.object({
+  strict({
     event: z.literal('consent-recorded'),
     on: When,
     by: by.optional(),
     platforms: z.array(z.string()).optional(),
   }),
-  z.object({ event: z.literal('consent-withdrawn'), on: When, by: by.optional() }),
+  strict({ event: z.literal('consent-withdrawn'), on: When, by: by.optional() }),
   /** Kent (002 §Communicating): a manager and information governance agreed to go ahead without consent. */
-  z.object({ event: z.literal('consent-exception-agreed'), on: When, by: by.optional() }),
-  z.object({ event: z.literal('reminder-given'), on: When, by: by.optional() }),
-  z.object({ event: z.literal('assessment-started'), on: When, by: by.optional() }),
-  z.object({ event: z.literal('check-requested'), on: When, by }),
-  z.object({ event: z.literal('check-approved'), on: When, by, requester: by.optional() }),
-  z.object({ event: z.literal('check-completed'), on: When, by }),
-  z.object({ event: z.literal('objection-raised'), on: When, by: by.optional() }),
-  z.object({
+  strict({ event: z.literal('consent-exception-agreed'), on: When, by: by.optional() }),
+  strict({ event: z.literal('reminder-given'), on: When, by: by.optional() }),
+  strict({ event: z.literal('assessment-started'), on: When, by: by.optional() }),
+  strict({ event: z.literal('check-requested'), on: When, by }),
+  strict({ event: z.literal('check-approved'), on: When, by, requester: by.optional() }),
+  strict({ event: z.literal('check-completed'), on: When, by }),
+  strict({ event: z.literal('objection-raised'), on: When, by: by.optional() }),
+  strict({
     event: z.literal('objection-resolved'),
     on: When,
     by: by.optional(),
     outcome: z.enum(['checks-may-resume', 'checks-stopped']),
   }),
-  z.object({ event: z.literal('ripa-authorised'), on: When, by, until: When }),
+  strict({ event: z.literal('ripa-authorised'), on: When, by, until: When }),
 ]);
 export type HistoryEvent = z.infer<typeof HistoryEvent>;
+export type EventName = HistoryEvent['event'];
+export const EVENT_NAMES = HistoryEvent.options.map((o) => o.shape.event.value) as [
+  EventName,
+  ...EventName[],
+];
 
 const platforms = z.array(z.string().min(1).toLowerCase()).min(1, 'name at least one platform');
 /** Free text; empty (or null) counts as absent. */
@@ -92,8 +125,8 @@ const requestFields = {
   rationale,
 };
 
-export const RequestCheck = z.object({ type: z.literal('request-check'), ...requestFields });
-export const ApproveCheck = z.object({
+export const RequestCheck = strict({ type: z.literal('request-check'), ...requestFields });
+export const ApproveCheck = strict({
   type: z.literal('approve-check'),
   ...requestFields,
   /** The person who raised the request, where known (otherwise the latest check-requested event says). */
@@ -101,7 +134,7 @@ export const ApproveCheck = z.object({
   authority: Authority,
   reasons: rationale,
 });
-export const RecordCheck = z.object({
+export const RecordCheck = strict({
   type: z.literal('record-check'),
   by: Actor,
   viewer: z.string().min(1),
@@ -115,8 +148,10 @@ export const RecordCheck = z.object({
   thirdPartyRationale: rationale,
   attestNoFriendFollow: z.boolean(),
   attestOpenSourceOnly: z.boolean().optional(),
+  /** When the viewing being recorded took place (a profile may set a deadline for recording it). */
+  viewedAt: When.optional(),
 });
-export const ViewHistory = z.object({ type: z.literal('view-history'), by: Actor });
+export const ViewHistory = strict({ type: z.literal('view-history'), by: Actor });
 
 export const Action = z.discriminatedUnion('type', [RequestCheck, ApproveCheck, RecordCheck, ViewHistory]);
 export type Action = z.infer<typeof Action>;
@@ -128,6 +163,10 @@ export const Situation = z.object({
   now: Instant,
   given: z.array(HistoryEvent).default([]),
   action: Action,
+  /** What the case system holds about the child (date of birth, team). */
+  child: ChildFacts.optional(),
+  /** Who is who among the people named in `given` (`by`): their role, flags, groups and teams. */
+  people: z.array(Actor).optional(),
 });
 export type Situation = z.infer<typeof Situation>;
 export type SituationInput = z.input<typeof Situation>;

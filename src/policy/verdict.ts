@@ -38,6 +38,7 @@ export interface Verdict {
   reports: Reports[];
   /** Plain English a team manager can read on a card. */
   explanation: string;
-  profile: { id: string; version: string };
+  /** The profile version that decided, and its fingerprint (a hash of its canonical form). */
+  profile: { id: string; version: string; fingerprint: string };
   action: ActionType;
 }

@@ -134,6 +134,10 @@ export const Decision = z.object({
   outcome: z.enum(['approve', 'decline', 'more-info']),
   reasons: z.string(),
   at: IsoDate,
+  /** The profile version the decision was made under, and its fingerprint (a hash of its canonical form). */
+  profileId: Text.optional(),
+  profileVersion: Text.optional(),
+  profileFingerprint: Text.optional(),
 });
 export type Decision = z.infer<typeof Decision>;
 

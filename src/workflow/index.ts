@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { builtinProfile } from '../policy/builtin';
+import { fingerprint } from '../policy/authority';
+import { builtinProfile, builtinProfiles } from '../policy/builtin';
+import { inForce, profileVersions } from '../policy/versions';
 import type { Profile } from '../policy/profile';
 import type { Store } from '../store/store';
 import { DEFAULT_SETTINGS, type Deps, type WorkflowSettings } from './types';
@@ -36,12 +38,20 @@ export function createDeps(
     settings?: Partial<WorkflowSettings>;
   } = {},
 ): Deps {
-  const custom = new Map((options.customProfiles ?? []).map((p) => [p.id, p]));
+  const custom = profileVersions(options.customProfiles ?? []);
+  for (const id of custom.byId.keys())
+    if (builtinProfile(id)) throw new Error(`a custom profile cannot take the built-in profile id "${id}"`);
+  const clock = options.clock ?? (() => new Date());
   return {
     store,
-    clock: options.clock ?? (() => new Date()),
+    clock,
     ids: options.ids ?? randomUUID,
-    profiles: (id) => custom.get(id) ?? builtinProfile(id),
+    profiles: (id, at) => {
+      const versions = custom.byId.get(id);
+      return versions ? inForce(versions, at ?? clock().toISOString()) : builtinProfile(id);
+    },
+    profileByFingerprint: (f) =>
+      custom.byFingerprint.get(f) ?? [...builtinProfiles().values()].find((p) => fingerprint(p) === f),
     settings: { ...DEFAULT_SETTINGS, ...options.settings },
   };
 }

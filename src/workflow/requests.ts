@@ -1,3 +1,4 @@
+import { fingerprint } from '../policy/authority';
 import { addDays } from 'date-fns';
 import { z } from 'zod';
 import { Authority, type HistoryEvent } from '../policy/situation';
@@ -405,6 +406,14 @@ async function decideOnce(
     ...(verdict ? { verdict: verdictSummary(verdict) } : {}),
   };
   const writes: Parameters<typeof commit>[2] = [{ kind: 'request', record: updated, ifVersion: version }];
+  // The version decided under: the verdict's, or (declining, asking for more) the team's profile now.
+  const underProfile = verdict
+    ? {
+        profileId: verdict.profile.id,
+        profileVersion: verdict.profile.version,
+        profileFingerprint: verdict.profile.fingerprint,
+      }
+    : { profileId: profile.id, profileVersion: profile.version, profileFingerprint: fingerprint(profile) };
   if (decisionId)
     writes.push({
       kind: 'decision',
@@ -419,6 +428,7 @@ async function decideOnce(
         outcome: i.outcome,
         reasons: i.reasons ?? '',
         at,
+        ...underProfile,
       },
       ifVersion: null,
     });
@@ -439,6 +449,7 @@ async function decideOnce(
           authority,
           onBehalfOf: onBehalfOf ?? null,
           reasons: i.reasons ?? null,
+          profileFingerprint: underProfile.profileFingerprint,
           // What decided it, so the reports can read the profile's meaning of each rule (near-misses).
           ...(verdict ? { determining: [...verdict.determining] } : {}),
         },

@@ -8,7 +8,10 @@ export interface Deps {
   /** New record ids. */
   ids: () => string;
   /** A profile by id: the built-ins and any custom profile files the administrator configured. */
-  profiles: (id: string) => Profile | undefined;
+  /** A profile by id: the version in force at `at` (an instant; the clock's now when not given). */
+  profiles: (id: string, at?: string) => Profile | undefined;
+  /** Every loaded version of a profile, by its fingerprint (a decision names the version it was made under). */
+  profileByFingerprint?: (fingerprint: string) => Profile | undefined;
   settings: WorkflowSettings;
   /** Set by a surface for one command (refusals.ts): the refusals the workflow audited itself. */
   audited?: { count: number };

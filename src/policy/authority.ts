@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../store/canonical-json';
+import type { Holder, Profile } from './profile';
+import type { Actor, Authority } from './situation';
+
+/** What the policy needs to know of a person to say whether they hold an authority. */
+export type Person = Pick<Actor, 'role'> &
+  Partial<Pick<Actor, 'socialMediaResponsibility' | 'designatedOfficer' | 'flags' | 'groups' | 'teams'>>;
+
+function matches(h: Holder, who: Person, childTeam: string | undefined): boolean {
+  const held =
+    (h.role !== undefined && who.role === h.role) ||
+    (h.flag !== undefined &&
+      (!!who.flags?.includes(h.flag) ||
+        (h.flag === 'socialMediaResponsibility' && !!who.socialMediaResponsibility) ||
+        (h.flag === 'designatedOfficer' && !!who.designatedOfficer))) ||
+    (h.group !== undefined && !!who.groups?.includes(h.group));
+  return held && (!h.ofChildTeam || (childTeam !== undefined && !!who.teams?.includes(childTeam)));
+}
+
+/**
+ * Whether a person holds an authority under a profile: by one of its `roles` (any team), or one of its
+ * `holders` — a role, a flag on their staff record, a named group — where `ofChildTeam` also asks that they
+ * work in the child's own team. An authority the profile does not declare, or takes outside Overt, nobody holds.
+ */
+export function holds(
+  p: Profile,
+  authority: Authority,
+  who: Person | undefined,
+  childTeam?: string,
+): boolean {
+  const decl = p.authorities[authority];
+  if (!decl || !who) return false;
+  return decl.roles.includes(who.role) || decl.holders.some((h) => matches(h, who, childTeam));
+}
+
+/** Every way of holding an authority, roles first, as holders. */
+export function holdersOf(p: Profile, authority: Authority): Holder[] {
+  const decl = p.authorities[authority];
+  if (!decl) return [];
+  return [...decl.roles.map((role) => ({ role })), ...decl.holders];
+}
+
+const fingerprints = new WeakMap<Profile, string>();
+/**
+ * A profile's fingerprint: the SHA-256 of its canonical form (the parsed profile, defaults filled in, keys
+ * sorted), so two files that say the same thing have the same fingerprint and any change of substance gives
+ * another. Every verdict carries it, so a decision names exactly the rules it was made under.
+ */
+export function fingerprint(p: Profile): string {
+  let f = fingerprints.get(p);
+  if (!f) {
+    f = `sha256:${createHash('sha256').update(canonicalJson(p)).digest('hex')}`;
+    fingerprints.set(p, f);
+  }
+  return f;
+}
