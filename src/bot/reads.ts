@@ -8,6 +8,8 @@ import type { Profile } from '../policy/profile';
 import type { Check, Child, Consent, Objection, Request, Staff } from '../store/records';
 import type { Versioned } from '../store/store';
 import { canActForTeam } from '../workflow/context';
+import { staffHolds } from '../workflow/policy-facts';
+import { authorityRoles, heldOtherwise } from '../policy/authority';
 import type { Deps, VerdictSummary } from '../workflow';
 import { staffIdOf } from './identity';
 import type { DecisionFacts } from '../workflow/context';
@@ -233,11 +235,16 @@ export async function requestView(
  * and anyone an approver has delegated to today. */
 export async function approversOf(deps: Deps, r: Request, profile?: Profile): Promise<string[]> {
   const p = profile ?? (await teamAndProfile(deps, r.teamId))?.profile;
-  const roles = p?.authorities[r.authority as keyof Profile['authorities']]?.roles ?? [];
-  if (!roles.length) return [];
-  const staff = (await deps.store.query('staff', { where: { role: roles } }))
+  if (!p) return [];
+  const roles = authorityRoles(p, r.authority);
+  // Holders by a flag or a group may hold any role: then every member of staff is a candidate.
+  const otherwise = heldOtherwise(p, r.authority);
+  if (!roles.length && !otherwise) return [];
+  const staff = (await deps.store.query('staff', otherwise ? {} : { where: { role: roles } }))
     .map((s) => s.record)
-    .filter((s) => canActForTeam(s, r.teamId) && s.id !== r.requesterId);
+    .filter(
+      (s) => canActForTeam(s, r.teamId) && s.id !== r.requesterId && staffHolds(p, r.authority, s, r.teamId),
+    );
   const ids = staff.map((s) => s.id);
   const now = deps.clock().toISOString();
   if (ids.length) {

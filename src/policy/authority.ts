@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../store/canonical-json';
 import type { Holder, Profile } from './profile';
-import type { Actor, Authority } from './situation';
+import type { Actor, Authority, Role } from './situation';
 
 /** What the policy needs to know of a person to say whether they hold an authority. */
 export type Person = Pick<Actor, 'role'> &
@@ -32,6 +32,18 @@ export function holds(
   const decl = p.authorities[authority];
   if (!decl || !who) return false;
   return decl.roles.includes(who.role) || decl.holders.some((h) => matches(h, who, childTeam));
+}
+
+/** The roles that hold an authority in some team (its `roles` and its role holders). */
+export function authorityRoles(p: Profile, authority: Authority): Role[] {
+  const decl = p.authorities[authority];
+  if (!decl) return [];
+  return [...new Set([...decl.roles, ...decl.holders.flatMap((h) => (h.role ? [h.role] : []))])];
+}
+
+/** Whether some holder of an authority holds it by a flag or a group rather than a role. */
+export function heldOtherwise(p: Profile, authority: Authority): boolean {
+  return !!p.authorities[authority]?.holders.some((h) => h.flag !== undefined || h.group !== undefined);
 }
 
 /** Every way of holding an authority, roles first, as holders. */

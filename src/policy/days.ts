@@ -78,7 +78,7 @@ export interface WindowLength {
 /**
  * The day a window that opens on `day` closes: `day` plus the window. Working days are Monday to Friday less
  * the bank holidays given: 2 working days from Friday 18 December 2026 is Tuesday 22 December, and from
- * Thursday 24 December (with 25 and 28 December bank holidays) it is Tuesday 29 December.
+ * Thursday 24 December (25 and 28 December bank holidays) it is Wednesday 30 December.
  */
 export function addWindow(day: Day, w: WindowLength, bankHolidays: ReadonlySet<Day> = new Set()): Day {
   if (w.months !== undefined) return addMonthsToDay(day, w.months);
@@ -102,7 +102,7 @@ export function windowWords(w: WindowLength): string {
     workingDays: ['working day', 'working days'],
   };
   const [one, many] = names[unit] ?? ['day', 'days'];
-  return n === 1 ? `${one === 'working day' ? 'a' : 'a'} ${one}` : `${n} ${many}`;
+  return n === 1 ? `a ${one}` : `${n} ${many}`;
 }
 
 /** Age in whole years on `on` of someone born on `born` (born 29 February: a year older on 1 March). */

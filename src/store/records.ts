@@ -55,6 +55,10 @@ export const Staff = z.object({
   teamIds: z.array(Id),
   socialMediaResponsibility: z.boolean().optional(),
   designatedOfficer: z.boolean().optional(),
+  /** Further flags on the staff record a team's policy may name (e.g. `preventLead`). */
+  flags: z.array(Text).optional(),
+  /** Named groups the person belongs to (e.g. "Head of Service"), as a policy may name them. */
+  groups: z.array(Text).optional(),
 });
 export type Staff = z.infer<typeof Staff>;
 
@@ -69,6 +73,8 @@ export const Child = z.object({
   displayName: Text,
   teamId: Id,
   workerId: Id,
+  /** The child's date of birth, where the case system holds it (a policy may turn on the child's age). */
+  dateOfBirth: z.iso.date().optional(),
   platforms: z.array(PlatformAccount),
   createdAt: IsoDate,
   consentStatus: ConsentStatus.optional(),

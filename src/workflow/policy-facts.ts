@@ -1,3 +1,4 @@
+import { holds } from '../policy/authority';
 import { evaluate } from '../policy/evaluate';
 import type { Condition, Profile } from '../policy/profile';
 import { Action, type ActionInput, type HistoryEvent, type Situation } from '../policy/situation';
@@ -21,6 +22,7 @@ export async function verdictFor(
     now: deps.clock().toISOString(),
     given: history,
     action: Action.parse(action),
+    child: { team: child.teamId, ...(child.dateOfBirth ? { dateOfBirth: child.dateOfBirth } : {}) },
   };
   return evaluate(profile, situation);
 }
@@ -34,7 +36,15 @@ export function policyActor(s: Staff, role: Staff['role'] = s.role) {
       ? { socialMediaResponsibility: s.socialMediaResponsibility }
       : {}),
     ...(s.designatedOfficer !== undefined ? { designatedOfficer: s.designatedOfficer } : {}),
+    ...(s.flags?.length ? { flags: [...s.flags] } : {}),
+    ...(s.groups?.length ? { groups: [...s.groups] } : {}),
+    teams: [...s.teamIds],
   };
+}
+
+/** Whether a member of staff may act as an authority for a child of a team, as the team's profile says. */
+export function staffHolds(profile: Profile, authority: string, s: Staff, teamId: string): boolean {
+  return holds(profile, authority, policyActor(s), teamId);
 }
 
 /** The input field a refusal is about, from the conditions of the rules that decided it. */

@@ -30,7 +30,8 @@ import {
   type VerdictSummary,
 } from './context';
 import { Id, Key, OptionalReasons, parse, PlatformAccounts, Reasons, ShortText } from './input';
-import { policyActor, policyRefusal, verdictFor } from './policy-facts';
+import { policyActor, policyRefusal, staffHolds, verdictFor } from './policy-facts';
+import { authorityName } from '../policy/evaluate';
 import { fail, ok, type Deps, type Outcome } from './types';
 import { teamZone } from './zone';
 import { dateTimeGb } from '../vocabulary';
@@ -248,17 +249,23 @@ async function alreadyDecided(deps: Deps, r: Request): Promise<string> {
 async function capacity(
   deps: Deps,
   staff: Staff,
-  roles: Staff['role'][],
+  mayAct: (s: Staff) => boolean,
   delegations: Delegation[],
 ): Promise<{ as: Staff; onBehalfOf?: string }> {
-  if (roles.includes(staff.role)) return { as: staff };
+  if (mayAct(staff)) return { as: staff };
   const now = nowIso(deps);
   for (const d of delegations) {
     if (d.from > now || d.until < now) continue;
     const from = (await deps.store.get('staff', d.fromId))?.record;
-    if (from && roles.includes(from.role))
+    if (from && mayAct(from))
       return {
-        as: { ...staff, role: from.role, teamIds: [...new Set([...staff.teamIds, ...from.teamIds])] },
+        as: {
+          ...staff,
+          role: from.role,
+          teamIds: [...new Set([...staff.teamIds, ...from.teamIds])],
+          flags: [...new Set([...(staff.flags ?? []), ...(from.flags ?? [])])],
+          groups: [...new Set([...(staff.groups ?? []), ...(from.groups ?? [])])],
+        },
         onBehalfOf: from.id,
       };
   }
@@ -324,11 +331,11 @@ async function decideOnce(
   if (i.outcome !== 'approve' && authority !== request.authority)
     return refuse(deps, c, audit, {
       code: 'FORBIDDEN',
-      message: `authority: this request is for the ${request.authority.replace(/-/g, ' ')} to decide`,
+      message: `authority: this request is for ${authorityName(request.authority, profile)} to decide`,
       field: 'authority',
     });
-  const roles = profile.authorities[authority]?.roles ?? [];
-  const { as, onBehalfOf } = await capacity(deps, staff, roles, facts.delegations);
+  const mayAct = (s: Staff) => staffHolds(profile, authority, s, request.teamId);
+  const { as, onBehalfOf } = await capacity(deps, staff, mayAct, facts.delegations);
   if (!canActForTeam(as, request.teamId))
     return refuse(deps, c, audit, {
       code: 'FORBIDDEN',
@@ -376,16 +383,16 @@ async function decideOnce(
         { ...audit, ...verdictAudit(verdict) },
         {
           code: 'FORBIDDEN',
-          message: `authority: this request is for the ${request.authority.replace(/-/g, ' ')} to decide`,
+          message: `authority: this request is for ${authorityName(request.authority, profile)} to decide`,
           field: 'authority',
         },
       );
     status = verdict.outcome === 'needs-escalation' ? 'escalated' : 'approved';
   } else {
-    if (!roles.includes(as.role))
+    if (!mayAct(as))
       return refuse(deps, c, audit, {
         code: 'FORBIDDEN',
-        message: `only ${authority} can ${i.outcome === 'decline' ? 'decline' : 'question'} this request`,
+        message: `only ${authorityName(authority, profile)} can ${i.outcome === 'decline' ? 'decline' : 'question'} this request`,
         field: 'authority',
       });
     status = i.outcome === 'decline' ? 'declined' : 'more-info';

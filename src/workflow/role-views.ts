@@ -3,7 +3,7 @@ import type { Request, Staff } from '../store/records';
 import type { Profile } from '../policy/profile';
 import type { Verdict } from '../policy/verdict';
 import { actor, childHistory, profileOf } from './context';
-import { policyActor, verdictFor } from './policy-facts';
+import { policyActor, staffHolds, verdictFor } from './policy-facts';
 import { Id, parse } from './input';
 import { fail, ok, type Deps, type Outcome } from './types';
 
@@ -81,8 +81,12 @@ export async function awaitingDecision(
   const mine = rows.filter(({ record: r }) => {
     const team = teams.get(r.teamId);
     const profile = team && deps.profiles(team.profileId);
-    const roles = profile?.authorities[r.authority as keyof typeof profile.authorities]?.roles ?? [];
-    return r.requesterId !== s.id && r.status !== 'more-info' && roles.includes(s.role);
+    return (
+      r.requesterId !== s.id &&
+      r.status !== 'more-info' &&
+      !!profile &&
+      staffHolds(profile, r.authority, s, r.teamId)
+    );
   });
   const children = new Map(
     (
