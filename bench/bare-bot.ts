@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import Database from 'better-sqlite3';
 import {
@@ -9,8 +10,10 @@ import {
 
 /**
  * The least any correct approve must do, for `invokeRatio`: a bare botbuilder bot that commits one row to
- * SQLite with `synchronous=FULL` and answers the invoke with a static card. Not product code: the
- * bench's yardstick.
+ * SQLite with `synchronous=FULL` and answers the invoke with a static card. With `audited` (for
+ * `invokeRatioAudited`), what an approve on the record must do at least: in one transaction, the decision
+ * row and an audit row chained to the one before by a SHA-256 of its content and the previous hash, then
+ * an answer card built from the decision. Not product code: the bench's yardsticks.
  */
 const CARD = {
   type: 'AdaptiveCard',
@@ -18,14 +21,51 @@ const CARD = {
   body: [{ type: 'TextBlock', text: 'Approved.' }],
 };
 
-export async function startBareBot(file: string): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startBareBot(
+  file: string,
+  options: { audited?: boolean } = {},
+): Promise<{ url: string; stop: () => Promise<void> }> {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.exec(
     'CREATE TABLE IF NOT EXISTS decisions (id INTEGER PRIMARY KEY, request TEXT NOT NULL, at TEXT NOT NULL)',
   );
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS audit (seq INTEGER PRIMARY KEY, body TEXT NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL)',
+  );
   const insert = db.prepare('INSERT INTO decisions (request, at) VALUES (?, ?)');
+  const tail = db.prepare('SELECT hash FROM audit ORDER BY seq DESC LIMIT 1');
+  const append = db.prepare('INSERT INTO audit (body, prev, hash) VALUES (?, ?, ?)');
+  const decide = db.transaction((requestId: string, actor: string, at: string) => {
+    const decision = { requestId, outcome: 'approve', by: actor, at };
+    const { lastInsertRowid } = insert.run(requestId, at);
+    const prev = (tail.get() as { hash: string } | undefined)?.hash ?? '0'.repeat(64);
+    const body = JSON.stringify({
+      action: 'request.approve',
+      actor,
+      target: requestId,
+      decision: Number(lastInsertRowid),
+      at,
+    });
+    append.run(body, prev, createHash('sha256').update(prev).update(body).digest('hex'));
+    return decision;
+  });
+  const decisionCard = (d: { requestId: string; by: string; at: string }) => ({
+    type: 'AdaptiveCard',
+    version: '1.5',
+    body: [
+      { type: 'TextBlock', text: 'Approved', weight: 'Bolder' },
+      {
+        type: 'FactSet',
+        facts: [
+          { title: 'Request', value: d.requestId },
+          { title: 'By', value: d.by },
+          { title: 'When', value: new Date(d.at).toLocaleString('en-GB', { timeZone: 'Europe/London' }) },
+        ],
+      },
+    ],
+  });
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -53,12 +93,16 @@ export async function startBareBot(file: string): Promise<{ url: string; stop: (
         async (ctx) => {
           if (ctx.activity.type !== ActivityTypes.Invoke) return;
           const data = (ctx.activity.value as { action?: { data?: { requestId?: string } } }).action?.data;
-          insert.run(String(data?.requestId ?? ''), new Date().toISOString());
+          const at = new Date().toISOString();
+          let card: unknown = CARD;
+          if (options.audited)
+            card = decisionCard(decide(String(data?.requestId ?? ''), ctx.activity.from.id, at));
+          else insert.run(String(data?.requestId ?? ''), at);
           await ctx.sendActivity({
             type: ActivityTypes.InvokeResponse,
             value: {
               status: 200,
-              body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: CARD },
+              body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card },
             },
           });
         },

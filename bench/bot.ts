@@ -16,7 +16,17 @@ import { benchChild, benchOrganisation, must } from './seed';
  */
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-export async function invokeRatio(rounds = 60): Promise<{ ratio: number; overtMs: number; bareMs: number }> {
+export type InvokeFigures = {
+  ratio: number;
+  overtMs: number;
+  bareMs: number;
+  /** Over the bare bot that commits the decision and a hash-chained audit row and answers with a card
+   * made from the decision (`invokeRatioAudited`). */
+  ratioAudited: number;
+  bareAuditedMs: number;
+};
+
+export async function invokeRatio(rounds = 60): Promise<InvokeFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'overt-bench-bot-'));
   // A connector that accepts whatever the bot sends after answering (card updates, the requester told).
   const connector = createServer((req, res) => {
@@ -39,6 +49,7 @@ export async function invokeRatio(rounds = 60): Promise<{ ratio: number; overtMs
     () => undefined,
   );
   const bare = await startBareBot(join(dir, 'bare.sqlite'));
+  const audited = await startBareBot(join(dir, 'bare-audited.sqlite'), { audited: true });
   try {
     const deps = running.deps;
     let k = 0;
@@ -105,29 +116,35 @@ export async function invokeRatio(rounds = 60): Promise<{ ratio: number; overtMs
     };
     // Warm both up, then interleave.
     await time(`${bare.url}/api/messages`, invoke('warm-up'));
+    await time(`${audited.url}/api/messages`, invoke('warm-up'));
     const overt: number[] = [];
     const baseline: number[] = [];
+    const baselineAudited: number[] = [];
+    // The three interleaved, in an order that turns round each time.
     for (const [i, id] of requestIds.entries()) {
-      if (i % 2) {
-        overt.push(await time(overtUrl, invoke(id)));
-        baseline.push(await time(`${bare.url}/api/messages`, invoke(id)));
-      } else {
-        baseline.push(await time(`${bare.url}/api/messages`, invoke(id)));
-        overt.push(await time(overtUrl, invoke(id)));
-      }
+      const runs = [
+        async () => overt.push(await time(overtUrl, invoke(id))),
+        async () => baseline.push(await time(`${bare.url}/api/messages`, invoke(id))),
+        async () => baselineAudited.push(await time(`${audited.url}/api/messages`, invoke(id))),
+      ];
+      for (let k = 0; k < runs.length; k++) await runs[(i + k) % runs.length]!();
     }
     const decided = await running.store.count('request', { where: { status: 'approved' } });
     if ((decided[0]?.count ?? 0) !== rounds)
       throw new Error(`expected ${rounds} approvals, found ${decided[0]?.count ?? 0}`);
     const overtMs = median(overt.slice(5));
     const bareMs = median(baseline.slice(5));
+    const bareAuditedMs = median(baselineAudited.slice(5));
     return {
       ratio: Math.round((overtMs / bareMs) * 100) / 100,
       overtMs: Math.round(overtMs * 100) / 100,
       bareMs: Math.round(bareMs * 100) / 100,
+      ratioAudited: Math.round((overtMs / bareAuditedMs) * 100) / 100,
+      bareAuditedMs: Math.round(bareAuditedMs * 100) / 100,
     };
   } finally {
     await bare.stop();
+    await audited.stop();
     await running.stop();
     connector.close();
     rmSync(dir, { recursive: true, force: true });

@@ -29,6 +29,8 @@ export interface DashboardBench {
   medianMs: number;
   firstMs: number;
   loadSeconds: number;
+  /** The process's resident memory once the dashboard has been served (run it in a process of its own). */
+  rssMb: number;
 }
 
 export async function dashboardBench(calls = 100): Promise<DashboardBench> {
@@ -215,6 +217,7 @@ export async function dashboardBench(calls = 100): Promise<DashboardBench> {
         medianMs: round(times[Math.floor(times.length / 2)]!),
         firstMs: round(firstMs),
         loadSeconds: round(loadSeconds),
+        rssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
       };
     } finally {
       await new Promise<void>((r) => server.close(() => r()));

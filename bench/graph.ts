@@ -4,7 +4,19 @@ import { GraphConfig } from '../src/store/graph/config';
 import { openGraphStore } from '../src/store/graph/connect';
 import { graphClient } from '../src/store/graph/graph-client';
 import { provision } from '../src/store/graph/provision';
-import { createDeps, decideRequest, raiseRequest, recordCheck, recordConsent } from '../src/workflow';
+import {
+  createDeps,
+  decideRequest,
+  raiseRequest,
+  recordCheck,
+  recordConsent,
+  upsertStaff,
+} from '../src/workflow';
+import { AuditProjection } from '../src/workflow/audit-projection';
+import { serviceDashboard } from '../src/workflow/dashboard';
+import { childTimeline } from '../src/workflow/history';
+import { myRequests } from '../src/workflow/my-requests';
+import { awaitingDecision, ripaRegister } from '../src/workflow/role-views';
 import { startGraphServer } from '../tools/graph-local/server';
 import { benchChild, benchOrganisation, must } from './seed';
 
@@ -14,12 +26,18 @@ import { benchChild, benchOrganisation, must } from './seed';
  * request to Graph takes `delayMs`.
  */
 export interface GraphDecisionFigures {
-  /** Graph requests per use case, averaged: consent, raise, approve (the decision), record. */
+  /** Graph requests per use case, averaged: consent, raise, approve (the decision), record; and per read:
+   * a child's history, the dashboard (first after start, then again), the RIPA register, what awaits a
+   * decision, my requests. */
   perUseCase: Record<string, number>;
   requestsPerDecision: number;
   maxRequestsPerDecision: number;
   ruPerDecision: number;
   p95Ms: number;
+  /** Each read's time at `delayMs` a request, once. */
+  readMs: Record<string, number>;
+  /** Audit events on the site when the reads ran. */
+  events: number;
 }
 
 export async function graphDecisionRun(options: {
@@ -130,6 +148,35 @@ export async function graphDecisionRun(options: {
         ),
       );
     }
+    // The reads, each as the tab makes it, on the site the decisions left (a second instance's first
+    // dashboard reads the whole audit trail: its projection starts empty).
+    must(
+      await upsertStaff(deps, {
+        key: key(),
+        actorId: 'admin',
+        staff: { id: 'sm', name: 'sm (demo)', role: 'service-manager', teamIds: ['t'] },
+      }),
+    );
+    const reads: Record<string, () => Promise<unknown>> = {};
+    const projection = new AuditProjection(store, deps.profiles);
+    reads.dashboardFirst = async () => must(await serviceDashboard(deps, projection, { actorId: 'sm' }));
+    reads.dashboard = async () => must(await serviceDashboard(deps, projection, { actorId: 'sm' }));
+    reads.history = async () =>
+      must(await childTimeline(deps, projection, { key: key(), actorId: 'tm', childId: 'child-0' }));
+    reads.ripaRegister = async () => must(await ripaRegister(deps, { actorId: 'sm' }));
+    reads.awaiting = async () => must(await awaitingDecision(deps, { actorId: 'tm' }));
+    reads.myRequests = async () => must(await myRequests(deps, { actorId: 'cm' }));
+    const readMs: Record<string, number> = {};
+    for (const [name, run] of Object.entries(reads)) {
+      server.setDelay(options.delayMs);
+      server.resetStats();
+      const t0 = performance.now();
+      await run();
+      readMs[name] = Math.round(performance.now() - t0);
+      perUseCase[name] = [server.stats.requests];
+      server.setDelay(0);
+    }
+    const events = (await store.audit.list({})).length;
     await store.close();
     const sorted = [...ms].sort((a, b) => a - b);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -141,8 +188,121 @@ export async function graphDecisionRun(options: {
       maxRequestsPerDecision: Math.max(...requests),
       ruPerDecision: Math.round(mean(ru) * 100) / 100,
       p95Ms: Math.round(sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)]!),
+      readMs,
+      events,
     };
   } finally {
     await server.stop();
   }
 }
+
+/**
+ * The first dashboard after an instance starts on a SharePoint site whose audit trail holds `events`
+ * events (checks recorded, approvals, raises, with refusals among them), every Graph request taking
+ * `delayMs`: a second store instance, its projection empty, as a new instance behind the load balancer.
+ * The trail is written in units of 20 events with no records (what the dashboard reads is the trail).
+ */
+export async function graphDashboardFirst(options: {
+  events: number;
+  delayMs: number;
+}): Promise<{ ms: number; requests: number; events: number; loadSeconds: number }> {
+  const site = 'https://contoso.sharepoint.com/sites/overt-bench-dashboard';
+  const server = await startGraphServer({ grantedSites: [site], delayMs: 0 });
+  try {
+    const config = GraphConfig.parse({
+      siteUrl: site,
+      graphUrl: server.url,
+      ca: server.ca,
+      auth: { type: 'local', token: 'bench' },
+      retryDelaySeconds: 0.01,
+    });
+    const transport = graphClient({
+      graphUrl: server.url,
+      ca: server.ca,
+      authProvider: { getAccessToken: async () => 'bench' },
+      retryDelaySeconds: 0.01,
+    });
+    const provisioned = await provision(new Batcher(transport.client), config, false);
+    await transport.close();
+    if (!provisioned.ok) throw new Error(provisioned.error.message);
+    const opened = await openGraphStore(config);
+    if (!opened.ok) throw new Error(opened.error.message);
+    const writer = opened.value;
+    let n = 0;
+    const deps = createDeps(writer, { ids: () => `bench-${++n}` });
+    const key = () => `bench-key-${++n}`;
+    await benchOrganisation(deps, key);
+    must(
+      await upsertStaff(deps, {
+        key: key(),
+        actorId: 'admin',
+        staff: { id: 'sm', name: 'sm (demo)', role: 'service-manager', teamIds: ['t'] },
+      }),
+    );
+    const t0 = performance.now();
+    const start = Date.now() - 365 * 86_400_000;
+    const UNIT = 20;
+    for (let e = 0; e < options.events; e += UNIT) {
+      const at = new Date(start + (e / options.events) * 365 * 86_400_000).toISOString();
+      const audit = Array.from({ length: Math.min(UNIT, options.events - e) }, (_, j) => {
+        const i = e + j;
+        const base = { childId: `c${i % 500}`, teamId: 't' };
+        const actor = { id: 'cm', role: 'case-manager' as const };
+        switch (i % 3) {
+          case 0:
+            return {
+              actor,
+              action: 'request.raise',
+              target: { kind: 'request', id: `r${i}` },
+              outcome: i % 40 === 0 ? 'refuse' : 'allow',
+              details: { ...base, determining: [] },
+            };
+          case 1:
+            return {
+              actor: { id: 'tm', role: 'team-manager' as const },
+              action: 'request.approve',
+              target: { kind: 'request', id: `r${i - 1}` },
+              outcome: 'allow',
+              details: base,
+            };
+          default:
+            return {
+              actor,
+              action: 'check.record',
+              target: { kind: 'check', id: `k${i}` },
+              outcome: 'allow',
+              details: { ...base, requestId: `r${i - 2}` },
+            };
+        }
+      });
+      const r = await writer.commit({ key: `bench-trail-${e}`, at, writes: [], audit });
+      if (r.status !== 'committed') throw new Error(`bench load: ${r.status}`);
+    }
+    const loadSeconds = Math.round((performance.now() - t0) / 100) / 10;
+    const events = (await writer.audit.list({})).length;
+    await writer.close();
+
+    const again = await openGraphStore(config);
+    if (!again.ok) throw new Error(again.error.message);
+    const store = again.value;
+    const reader = createDeps(store);
+    const projection = new AuditProjection(store, reader.profiles);
+    server.setDelay(options.delayMs);
+    server.resetStats();
+    const t1 = performance.now();
+    const d = must(await serviceDashboard(reader, projection, { actorId: 'sm' }));
+    const ms = Math.round(performance.now() - t1);
+    const requests = server.stats.requests;
+    server.setDelay(0);
+    if (!d.periods.some((p) => p.total.checks > 0)) throw new Error('the dashboard counted no checks');
+    await store.close();
+    return { ms, requests, events, loadSeconds };
+  } finally {
+    await server.stop();
+  }
+}
+
+if (require.main === module)
+  void graphDashboardFirst({ events: Number(process.argv[2] ?? 2000), delayMs: 80 }).then((r) =>
+    console.log(JSON.stringify(r)),
+  );
