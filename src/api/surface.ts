@@ -1,16 +1,12 @@
-import * as server from '../server/main';
+import type { Surface, SurfaceDeps } from '../server/surface';
 import { createApi } from './api';
 import { loadAuthConfig } from './auth-config';
 
 /**
- * Registers the tab and its API with `npm start` (src/server/main.ts imports this module). The auth settings
- * come from the environment the service was started with (OVERT_AUTH_*, OVERT_DEMO_AUTH).
+ * The tab and its API on the service's tab port (53000): `src/server/main.ts` builds it with the service's
+ * deps. The auth settings come from the environment the service was started with (OVERT_AUTH_*,
+ * OVERT_DEMO_AUTH).
  */
-export const tabSurface: server.Surface = (deps, _config, env, logger) => ({
+export const apiSurface = ({ deps, env, logger }: SurfaceDeps): Surface => ({
   tab: createApi(deps, loadAuthConfig(env), { log: (s) => logger.warn({ component: 'api' }, s) }).handlers,
-});
-
-// main.ts and this module import each other: register once both have finished loading.
-queueMicrotask(() => {
-  if (!server.surfaces.includes(tabSurface)) server.surfaces.push(tabSurface);
 });

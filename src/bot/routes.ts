@@ -1,38 +1,20 @@
 /**
  * The typed route table: one handler per card verb, its data already parsed by the verb's schema
- * (verbs.ts). A handler parses nothing itself, calls one workflow function and renders a card; work for
+ * (verbs.ts), in one object typed by the verb list: a verb without a handler does not compile. A handler
+ * parses nothing itself, calls one workflow function and renders a card; work for
  * other people (other copies of a card, the requester, information governance) goes to `turn.after`.
  */
 import { z } from 'zod';
-import type { Staff } from '../store/records';
-import type { Deps } from '../workflow';
 import type { AdaptiveCard } from './cards/types';
-import type { Outbox, Task } from './outbox';
+import { childVerbs } from './handlers/children';
+import { requestVerbs } from './handlers/requests';
+import type { Turn, VerbHandlers } from './turn';
 import { isVerb, verbs, type Verb, type VerbData } from './verbs';
 import { answerRecorded } from '../workflow/refusals';
 import { errorCard, refusalOf } from './views/failure-card';
 
-export interface Turn {
-  deps: Deps;
-  staff: Staff;
-  /** The channel's id for this user (for a card's refresh list). */
-  userId: string;
-  /** Where the person is: `personal`, or a chat others can read (`groupChat`, `channel`). */
-  conversationType: string;
-  /** Unique per activity: part of the idempotency key of a decision. */
-  activityId: string;
-  /** A Universal Actions refresh Teams ran by itself, rather than a click. */
-  automatic: boolean;
-  outbox: Outbox;
-  after: (task: Task) => void;
-}
-
-type Handler<V extends Verb> = (data: VerbData<V>, turn: Turn) => Promise<AdaptiveCard>;
-const handlers = new Map<Verb, Handler<Verb>>();
-
-export function onVerb<V extends Verb>(verb: V, handle: Handler<V>): void {
-  handlers.set(verb, handle as unknown as Handler<Verb>);
-}
+/** Every verb and its handler. */
+export const verbHandlers: VerbHandlers = { ...requestVerbs, ...childVerbs };
 
 /** Routes one `Action.Execute`: an unknown verb or data of the wrong shape is answered with a card that
  * says what was wrong, and nothing is written. Every refusal the answer carries (a card marked by
@@ -67,7 +49,7 @@ function targetOf(data: unknown, verb: string): { kind: string; id: string } {
 }
 
 async function answer(verb: string, data: unknown, turn: Turn): Promise<AdaptiveCard> {
-  if (!isVerb(verb) || !handlers.has(verb))
+  if (!isVerb(verb))
     return errorCard(
       'This card asked for something Overt does not do',
       `Unknown action "${verb}". Type "help" to see what Overt can do.`,
@@ -82,5 +64,6 @@ async function answer(verb: string, data: unknown, turn: Turn): Promise<Adaptive
       z.prettifyError(parsed.error),
     );
   }
-  return handlers.get(verb)!(parsed.data as VerbData<Verb>, turn);
+  const handle = verbHandlers[verb] as (data: VerbData<Verb>, turn: Turn) => Promise<AdaptiveCard>;
+  return handle(parsed.data as VerbData<Verb>, turn);
 }

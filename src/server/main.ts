@@ -18,13 +18,14 @@ import { createLogger, log, requestIdFrom, withRequest, type Logger } from '../u
 import { createDeps, type Deps } from '../workflow';
 import { startTimers } from './timers';
 import { health, sendJson, type Handler } from './health';
-import '../bot/surface';
-import '../api/surface';
+import { botSurface } from '../bot/surface';
+import { apiSurface } from '../api/surface';
+import type { Surface } from './surface';
 
 /**
  * `npm start`: the whole service on this machine — the store (SQLite in ./.data by default, with the
  * fictional demo service created when the folder is empty), the timers, and the HTTP endpoints: the bot on
- * :3978 and the tab and its API on :53000. Each surface adds its handlers to `surfaces`.
+ * :3978 and the tab and its API on :53000. The deps are built here and handed to each surface.
  */
 export interface Running {
   config: Config;
@@ -35,18 +36,6 @@ export interface Running {
   /** Drains: no new calls, the calls under way finish, the timers stop (lease let go), the store closes. */
   stop: () => Promise<void>;
 }
-
-/** A Teams surface: its HTTP handlers, given the workflow, the parsed settings and the environment the
- * service was started with (each surface parses its own settings from it). */
-export type Surface = (
-  deps: Deps,
-  config: Config,
-  env: NodeJS.ProcessEnv,
-  logger: Logger,
-) => { bot?: Handler[]; tab?: Handler[] };
-export const surfaces: Surface[] = [];
-/** Work a surface runs after its calls (the bot's outbox): awaited at shutdown, after the servers close. */
-export const surfaceStops: ((deps: Deps) => Promise<void>)[] = [];
 
 /** How long /healthz waits for the store before answering that it does not answer. */
 const HEALTH_WITHIN_MS = 800;
@@ -274,15 +263,16 @@ export async function start(
       `the audit trail is broken${chain.seq === undefined ? '' : ` at event ${chain.seq}`}: ${chain.reason}; Overt will take no changes until it is restored`,
     );
   // The surfaces read their own settings: from the environment given, over the process's own.
-  const handlers = surfaces.map((s) => s(deps, config.value, surfaceEnv, logger));
+  const surfaceDeps = { deps, config: config.value, env: surfaceEnv, logger };
+  const surfaces: Surface[] = [botSurface(surfaceDeps), apiSurface(surfaceDeps)];
   let draining = false;
   const timeouts = {
     requestMs: config.value.OVERT_REQUEST_TIMEOUT_SECONDS * 1000,
     headersMs: config.value.OVERT_HEADERS_TIMEOUT_SECONDS * 1000,
   };
   const host = config.value.OVERT_LISTEN_HOST;
-  const bot = handlers.flatMap((h) => h.bot ?? []);
-  const tab = handlers.flatMap((h) => h.tab ?? []);
+  const bot = surfaces.flatMap((h) => h.bot ?? []);
+  const tab = surfaces.flatMap((h) => h.tab ?? []);
   const on = (port: number, name: string, hs: Handler[]) =>
     listen(host, port, name, store, guard, hs, logger, () => draining, timeouts);
   // One port for both (App Service routes one port): the bot's /api/messages first, then the tab and API.
@@ -323,7 +313,7 @@ export async function start(
         for (const s of servers) s.closeIdleConnections();
         await timers.stop();
         await closed;
-        for (const s of surfaceStops) await s(deps).catch(() => undefined);
+        for (const s of surfaces) await s.stop?.().catch(() => undefined);
         await store.close();
         logger.info({ durationMs: Math.round(performance.now() - began) }, 'stopped');
       })()),

@@ -4,7 +4,7 @@ import { awaitingDecision } from '../../workflow/role-views';
 import { statusCard } from '../cards/status';
 import { deliver, serviceManagers } from '../deliver';
 import { childSummary, findChild, igStaff, myRequests, nameOf, teamTimeZone } from '../reads';
-import { onVerb, type Turn } from '../routes';
+import type { Turn, VerbHandler, VerbHandlers } from '../turn';
 import {
   childSummaryCard,
   consentCard,
@@ -26,12 +26,12 @@ const notYours = (ref: string) =>
     `“${ref}” is not a case reference of a child in your teams; nothing was done.`,
   );
 
-onVerb('child.summary', async (data, turn) => {
+const onChildSummary: VerbHandler<'child.summary'> = async (data, turn) => {
   const child = await findChild(turn.deps, turn.staff, data.childId);
   return child ? childSummaryCard(await childSummary(turn.deps, child)) : notYours(data.childId);
-});
+};
 
-onVerb('consent.open', async (data, turn) => {
+const onConsentOpen: VerbHandler<'consent.open'> = async (data, turn) => {
   const child = await findChild(turn.deps, turn.staff, data.childId);
   if (!child) return notYours(data.childId);
   return consentCard({
@@ -40,9 +40,9 @@ onVerb('consent.open', async (data, turn) => {
     caseRef: child.caseRef,
     today: await today(turn, child.teamId),
   });
-});
+};
 
-onVerb('consent.record', async (data, turn) => {
+const onConsentRecord: VerbHandler<'consent.record'> = async (data, turn) => {
   const child = await findChild(turn.deps, turn.staff, data.childId);
   if (!child) return notYours(data.childId);
   const r = await recordConsent(turn.deps, {
@@ -75,9 +75,9 @@ onVerb('consent.record', async (data, turn) => {
       ['Date', dateGb(data.date)],
     ],
   });
-});
+};
 
-onVerb('objection.open', async (data, turn) => {
+const onObjectionOpen: VerbHandler<'objection.open'> = async (data, turn) => {
   const child = await findChild(turn.deps, turn.staff, data.childId);
   if (!child) return notYours(data.childId);
   return objectionCard({
@@ -86,9 +86,9 @@ onVerb('objection.open', async (data, turn) => {
     caseRef: child.caseRef,
     today: await today(turn, child.teamId),
   });
-});
+};
 
-onVerb('objection.raise', async (data, turn) => {
+const onObjectionRaise: VerbHandler<'objection.raise'> = async (data, turn) => {
   const child = await findChild(turn.deps, turn.staff, data.childId);
   if (!child) return notYours(data.childId);
   const r = await raiseObjection(turn.deps, {
@@ -132,12 +132,21 @@ onVerb('objection.raise', async (data, turn) => {
     detail: 'Every check on this child is stopped. Information governance has been told.',
     tone: 'warning',
   });
-});
+};
 
-onVerb('requests.mine', async (_data, turn) => myRequestsCard(await myRequests(turn.deps, turn.staff)));
-
-onVerb('requests.waiting', async (_data, turn) => {
+const onRequestsWaiting: VerbHandler<'requests.waiting'> = async (_data, turn) => {
   const waiting = await awaitingDecision(turn.deps, { actorId: turn.staff.id });
   if (!waiting.ok) return errorCard('Overt could not list what waits for you', waiting.error.message);
   return waitingCard(waiting.value);
-});
+};
+
+/** The verbs this file answers (the whole table is routes.ts's). */
+export const childVerbs = {
+  'child.summary': onChildSummary,
+  'consent.open': onConsentOpen,
+  'consent.record': onConsentRecord,
+  'objection.open': onObjectionOpen,
+  'objection.raise': onObjectionRaise,
+  'requests.mine': async (_data, turn) => myRequestsCard(await myRequests(turn.deps, turn.staff)),
+  'requests.waiting': onRequestsWaiting,
+} satisfies Partial<VerbHandlers>;

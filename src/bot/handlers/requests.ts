@@ -16,7 +16,7 @@ import type { Versioned } from '../../store/store';
 import type { AdaptiveCard } from '../cards/types';
 import { statusCard } from '../cards/status';
 import { noteAudited } from '../../workflow/refusals';
-import { onVerb, type Turn } from '../routes';
+import type { Turn, VerbHandler, VerbHandlers } from '../turn';
 import {
   approversOf,
   findChild,
@@ -97,18 +97,16 @@ const command = (turn: Turn, data: VerbData<'request.preview'>) => ({
   ...(data.rationale ? { rationale: data.rationale } : {}),
 });
 
-onVerb('request.new', (_data, turn) => blankForm(turn));
-
-onVerb('request.preview', async (data, turn) => {
+const onRequestPreview: VerbHandler<'request.preview'> = async (data, turn) => {
   if (!(await findChild(turn.deps, turn.staff, data.childId)))
     return filledForm(turn, data, { problem: 'childId: choose a child of your team' });
   const v = await previewRequest(turn.deps, command(turn, data));
   return v.ok
     ? filledForm(turn, data, { verdict: v.value })
     : filledForm(turn, data, { problem: v.error.message });
-});
+};
 
-onVerb('request.send', async (data, turn) => {
+const onRequestSend: VerbHandler<'request.send'> = async (data, turn) => {
   if (!(await findChild(turn.deps, turn.staff, data.childId)))
     return filledForm(turn, data, { problem: 'childId: choose a child of your team' });
   const r = await raiseRequest(turn.deps, { key: `raise:${data.formId}`, ...command(turn, data) });
@@ -135,7 +133,7 @@ onVerb('request.send', async (data, turn) => {
       : `Request saved, but nobody in Overt may decide it for this team (no ${authority} is set up). The service manager is being told; the request waits until someone is.`,
     tone: who ? 'good' : 'warning',
   });
-});
+};
 
 /** A request as this person may see it: read now, or as a command just left it. */
 async function requestCard(
@@ -178,7 +176,7 @@ async function requestCard(
  * is not theirs to see. Every reveal by hand, every reveal where others can read the conversation, and every
  * refusal is an audit event.
  */
-onVerb('request.refresh', async (data, turn) => {
+const onRequestRefresh: VerbHandler<'request.refresh'> = async (data, turn) => {
   const found = await turn.deps.store.get('request', data.requestId);
   if (!found) return requestCard(turn, data.requestId);
   const r = found.record;
@@ -196,7 +194,7 @@ onVerb('request.refresh', async (data, turn) => {
         : 'This request is shown only to the person who asked and to those who may decide it.',
     );
   return requestCard(turn, data.requestId, undefined, undefined, approvers);
-});
+};
 
 async function auditView(turn: Turn, requestId: string, outcome: 'allow' | 'refuse', who: string) {
   await turn.deps.store.commit({
@@ -318,11 +316,7 @@ async function decisionFailure(turn: Turn, requestId: string, e: Failure): Promi
   }
 }
 
-onVerb('request.approve', decide('approve'));
-onVerb('request.decline', decide('decline'));
-onVerb('request.more-info', decide('more-info'));
-
-onVerb('request.answer', async (data, turn) => {
+const onRequestAnswer: VerbHandler<'request.answer'> = async (data, turn) => {
   const r = await answerMoreInfo(turn.deps, {
     key: `answer:${data.formId}`,
     actorId: turn.staff.id,
@@ -340,9 +334,9 @@ onVerb('request.answer', async (data, turn) => {
       await sendApprovalCards(turn.deps, turn.outbox, request);
     });
   return requestCard(turn, request.id, { text: 'Your answer was sent to the approver.', tone: 'good' });
-});
+};
 
-onVerb('request.withdraw', async (data, turn) => {
+const onRequestWithdraw: VerbHandler<'request.withdraw'> = async (data, turn) => {
   const r = await withdrawRequest(turn.deps, {
     key: `withdraw:${data.requestId}:${turn.staff.id}`,
     actorId: turn.staff.id,
@@ -351,7 +345,7 @@ onVerb('request.withdraw', async (data, turn) => {
   if (!r.ok) return errorCard('The request was not withdrawn', r.error.message);
   if (!r.replayed) turn.after(() => updateApprovalCards(turn.deps, turn.outbox, data.requestId));
   return requestCard(turn, data.requestId, { text: 'You withdrew this request.', tone: 'warning' });
-});
+};
 
 async function checkForm(turn: Turn, requestId: string, problem?: string): Promise<AdaptiveCard> {
   const found = await turn.deps.store.get('request', requestId);
@@ -371,9 +365,7 @@ async function checkForm(turn: Turn, requestId: string, problem?: string): Promi
   return recordCheckCard(checkCardInput(view, turn.deps.clock(), problem));
 }
 
-onVerb('check.open', (data, turn) => checkForm(turn, data.requestId));
-
-onVerb('check.record', async (data, turn) => {
+const onCheckRecord: VerbHandler<'check.record'> = async (data, turn) => {
   const accounts = data.accounts
     .split(',')
     .map((a) => PlatformLines.safeParse(a))
@@ -427,4 +419,19 @@ onVerb('check.record', async (data, turn) => {
       ['Accounts', accounts.map((a) => `${a.platform}: ${a.account}`).join(', ')],
     ],
   });
-});
+};
+
+/** The verbs this file answers (the whole table is routes.ts's). */
+export const requestVerbs = {
+  'request.new': (_data, turn) => blankForm(turn),
+  'request.preview': onRequestPreview,
+  'request.send': onRequestSend,
+  'request.refresh': onRequestRefresh,
+  'request.approve': decide('approve'),
+  'request.decline': decide('decline'),
+  'request.more-info': decide('more-info'),
+  'request.answer': onRequestAnswer,
+  'request.withdraw': onRequestWithdraw,
+  'check.open': (data, turn) => checkForm(turn, data.requestId),
+  'check.record': onCheckRecord,
+} satisfies Partial<VerbHandlers>;

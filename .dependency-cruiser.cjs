@@ -1,0 +1,85 @@
+/**
+ * The layout's rules (docs/ARCHITECTURE.md), checked by dependency-cruiser in `npm test`
+ * (test/architecture/layout.test.ts) and by `npm run layout`. Paths are from the repository root.
+ */
+/** Node's modules that reach outside the process: files, network, processes. */
+const IO =
+  '^(node:)?(fs|fs/promises|http|https|http2|net|tls|dgram|dns|child_process|cluster|worker_threads|os|path)$';
+/** Teams and HTTP: the Bot Framework SDK, teams-js, the Graph client, Node's HTTP. */
+const TEAMS_OR_HTTP =
+  '(^|/)node_modules/(botbuilder|botframework-|@microsoft/teams-js|@microsoft/microsoft-graph-client|adaptivecards)|^(botbuilder|botframework-|@microsoft/teams-js|@microsoft/microsoft-graph-client|adaptivecards)';
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-cycles',
+      comment: 'No import cycles in src/: the service is composed in server/main.ts, not by import order.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
+    {
+      name: 'policy-imports-no-io',
+      comment:
+        'The policy core is pure: no files, network or clock, and nothing of the store, workflow or surfaces. ' +
+        'Only its file readers at the edge (load.ts: profile files; cases.ts: the case-file runner) read files.',
+      severity: 'error',
+      from: { path: '^src/policy/', pathNot: '^src/policy/(load|cases)\\.ts$|\\.spec\\.ts$' },
+      to: { path: [IO, '^src/(?!policy/|util/deep-freeze\\.ts$)'] },
+    },
+    {
+      name: 'policy-core-reads-no-files',
+      comment:
+        'The evaluator and its schema never reach for the file readers (a type of their results is fine).',
+      severity: 'error',
+      from: { path: '^src/policy/', pathNot: '^src/policy/(load|cases)\\.ts$|\\.spec\\.ts$' },
+      to: { path: '^src/policy/(load|cases)\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'workflow-knows-no-teams-or-http',
+      comment:
+        'The use cases know the store interface and the policy; not the bot, the API, the server, ' +
+        'a store adapter, Teams or HTTP.',
+      severity: 'error',
+      from: { path: '^src/workflow/' },
+      to: {
+        path: [
+          TEAMS_OR_HTTP,
+          '^(node:)?(http|https|http2|net)$',
+          '^src/(bot|api|server|tab|cli|demo)/',
+          '^src/store/(sqlite|graph)/',
+          '^src/store/open\\.ts$',
+        ],
+      },
+    },
+    {
+      name: 'botbuilder-only-in-bot',
+      comment: 'The Bot Framework SDK stays behind the adapter in src/bot.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/bot/' },
+      to: { path: '(^|/)node_modules/(botbuilder|botframework-)|^(botbuilder|botframework-)' },
+    },
+    {
+      name: 'tab-reaches-data-through-the-api',
+      comment:
+        'The tab runs in the browser and reaches data only over /api/v1: from the rest of src it imports ' +
+        'types only (the shapes the API sends), and nothing of the store, the bot, the server or Node.',
+      severity: 'error',
+      from: { path: '^src/tab/' },
+      to: { path: '^src/', pathNot: '^src/(tab|vocabulary)/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'tab-knows-no-store-or-server',
+      severity: 'error',
+      from: { path: '^src/tab/', pathNot: '^src/tab/build\\.ts$' },
+      to: { path: ['^src/(store|bot|server|cli|demo|policy)/', IO] },
+    },
+  ],
+  options: {
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '\\.d\\.ts$' },
+    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js', '.json'] },
+  },
+};
