@@ -204,6 +204,7 @@ async function recordOnce(
       ...(i.thirdPartyRationale ? { thirdPartyRationale: i.thirdPartyRationale } : {}),
       attestNoFriendFollow: i.attestNoFriendFollow,
       attestOpenSourceOnly: i.attestOpenSourceOnly,
+      viewedAt: i.viewedAt,
     },
     historyFrom(child.value.record, records),
   );
