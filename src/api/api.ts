@@ -7,13 +7,14 @@ import { authenticator } from './auth';
 import type { AuthConfig } from './auth-config';
 import { router, type Route } from './router';
 import { adminRoutes } from './routes-admin';
+import { organisationRoutes } from './routes-organisation';
 import { childRoutes } from './routes-children';
 import { serviceRoutes } from './routes-service';
 import { viewRoutes } from './routes-views';
 import { staticHandler } from './static';
 
 /** The tab's HTTP handlers: the page and its bundle, then `/api/v1/…`. */
-export const routes: Route[] = [...childRoutes, ...serviceRoutes, ...adminRoutes];
+export const routes: Route[] = [...childRoutes, ...serviceRoutes, ...adminRoutes, ...organisationRoutes];
 // Who may use which view is read from this same table.
 routes.push(...viewRoutes(() => routes));
 

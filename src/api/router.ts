@@ -36,6 +36,8 @@ export interface Route<Q = unknown, B = unknown> {
   roles: readonly Role[] | 'any';
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
+  /** The largest body this route takes, in bytes (default 256 KB): the case list is larger. */
+  maxBody?: number;
   handle: (ctx: Ctx<Q, B>) => Promise<Reply | Problem>;
 }
 
@@ -61,14 +63,15 @@ const KeyHeader = z.string().trim().min(8, 'at least 8 characters').max(200);
 
 async function readBody(
   req: IncomingMessage,
+  max = MAX_BODY,
 ): Promise<{ ok: true; value: unknown } | { ok: false; problem: Problem }> {
   const type = req.headers['content-type'] ?? '';
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY)
-      return { ok: false, problem: problem(413, 'BODY_TOO_LARGE', `the body is over ${MAX_BODY} bytes`) };
+    if (size > max)
+      return { ok: false, problem: problem(413, 'BODY_TOO_LARGE', `the body is over ${max} bytes`) };
     chunks.push(chunk as Buffer);
   }
   if (!size) return { ok: true, value: undefined };
@@ -128,7 +131,7 @@ export function router(
     if (!q.success) return { r: invalid('query', q.error), route: r };
     let body: unknown;
     if (req.method !== 'GET') {
-      const read = await readBody(req);
+      const read = await readBody(req, r.maxBody);
       if (!read.ok) return { r: read.problem, route: r };
       const b = r.body ? r.body.safeParse(read.value ?? {}) : { success: true as const, data: undefined };
       if (!b.success) return { r: invalid('body', b.error), route: r };

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { CommanderError, Option, type Command } from 'commander';
 import { Role, type Staff, type Team } from '../store/records';
 import type { Store } from '../store/store';
-import { importCaseList, upsertStaff, upsertTeam, type Deps } from '../workflow';
+import { assignProfile, importCaseList, upsertStaff, upsertTeam, type Deps } from '../workflow';
 import { emailOf, openDirectory, type Directory, type DirectoryUser } from './directory';
 import { firstAdministrator } from './first-admin';
 import { openService } from './service';
@@ -139,20 +139,20 @@ export function register(cli: Command): void {
   );
   commonOptions(
     teams
-      .command('profile')
-      .description('give a team its policy profile')
-      .argument('<id>', 'the team')
+      .command('set-profile')
+      .alias('profile')
+      .description('give a team its policy profile (audited, with the profile it had)')
+      .argument('<team>', 'the team')
       .argument('<profile>', 'a profile id (overt policy list, or a custom one in OVERT_PROFILE_FILES)'),
   ).action(async (id: string, profile: string, opts: Common) =>
     withService(opts, async ({ store, deps }) => {
       const actorId = await actorOf(store, opts);
-      const existing = (await store.get('team', id))?.record;
-      if (!existing) return fail(1, `team ${id}: no such team (overt teams list)`);
       const team = checked(
-        await upsertTeam(deps, { key: key('team'), actorId, team: { ...existing, profileId: profile } }),
+        await assignProfile(deps, { key: key('team-profile'), actorId, teamId: id, profileId: profile }),
         `team ${id}`,
       );
-      out(`team ${team.id}: profile ${team.profileId}`);
+      const p = deps.profiles(team.profileId)!;
+      out(`team ${team.id}: profile ${team.profileId} (${p.name}, version ${p.version})`);
     }),
   );
   teams

@@ -20,7 +20,16 @@ export {
 } from './consent';
 export { raiseObjection, progressObjection } from './objections';
 export { recordRipa, cancelRipa } from './ripa';
-export { upsertTeam, upsertStaff, bootstrapAdministrator, delegate, importCaseList } from './organisation';
+export {
+  upsertTeam,
+  upsertStaff,
+  assignProfile,
+  bootstrapAdministrator,
+  delegate,
+  importCaseList,
+  previewCaseList,
+} from './organisation';
+export type { CaseListPlan, CaseListRow } from './organisation';
 export { runJobs, JOBS_LEASE } from './jobs';
 export type { Notice, JobsReport } from './jobs';
 export { reviewEvidence, submitReview, ASSERTIONS } from './review';
@@ -50,6 +59,7 @@ export function createDeps(
       const versions = custom.byId.get(id);
       return versions ? inForce(versions, at ?? clock().toISOString()) : builtinProfile(id);
     },
+    customProfileIds: [...custom.byId.keys()],
     profileByFingerprint: (f) =>
       custom.byFingerprint.get(f) ?? [...builtinProfiles().values()].find((p) => fingerprint(p) === f),
     settings: { ...DEFAULT_SETTINGS, ...options.settings },

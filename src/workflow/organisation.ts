@@ -83,6 +83,36 @@ export async function upsertTeam(deps: Deps, input: z.input<typeof TeamInput>): 
   });
 }
 
+export const AssignProfileInput = z.object({
+  key: Key,
+  actorId: Id,
+  teamId: Id,
+  profileId: ShortText,
+});
+
+/** Give a team its policy profile (built in, or a custom one the service has loaded); audited `team.profile`. */
+export async function assignProfile(
+  deps: Deps,
+  input: z.input<typeof AssignProfileInput>,
+): Promise<Outcome<Team>> {
+  const parsed = parse(AssignProfileInput, input);
+  if (!parsed.ok) return parsed;
+  const { teamId, profileId } = parsed.value;
+  return adminCommand(deps, parsed.value, 'team.profile', { kind: 'team', id: teamId }, async () => {
+    const found = await deps.store.get('team', teamId);
+    if (!found) return fail('NOT_FOUND', `no team "${teamId}"`, 'teamId');
+    const profile = deps.profiles(profileId);
+    if (!profile)
+      return fail('INVALID_INPUT', `profileId: no profile "${profileId}" is configured`, 'profileId');
+    const team: Team = { ...found.record, profileId };
+    return ok({
+      writes: [{ kind: 'team', record: team, ifVersion: found.version }],
+      value: team,
+      details: { from: found.record.profileId, to: profileId, profileVersion: profile.version },
+    });
+  });
+}
+
 export const StaffInput = z.object({
   key: Key,
   actorId: Id,
@@ -213,10 +243,164 @@ const COLUMNS: Record<string, string[]> = {
   platforms: ['platforms', 'accounts'],
 };
 
+/** One row of a case list as it would be imported: what it would do, or its problems in plain words. */
+export interface CaseListRow {
+  line: number;
+  caseRef: string;
+  name: string;
+  team: string;
+  worker: string;
+  /** What importing it would do; null when the row has problems. */
+  action: 'add' | 'update' | null;
+  problems: string[];
+}
+
+export interface CaseListPlan {
+  rows: CaseListRow[];
+  created: number;
+  updated: number;
+  /** Rows with problems. */
+  bad: number;
+}
+
 /**
- * Import the case list (case reference, initials or name, team, worker; optionally platforms as
- * `instagram:@name; tiktok:@other`). Every bad row is named with its line and reason, and then nothing is
- * written: a case list is imported whole or not at all.
+ * Read the case list (case reference, initials or name, team, worker; optionally platforms as
+ * `instagram:@name; tiktok:@other`) against the teams, staff and children on record: every row with what
+ * importing it would do, or its problems. A CSV that cannot be read at all is an error naming why.
+ */
+async function planCaseList(deps: Deps, csv: string): Promise<Outcome<CaseListPlan & { writes: Write[] }>> {
+  let rows: { record: Record<string, string>; info: { lines: number } }[];
+  try {
+    rows = parseCsv(csv, {
+      columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()),
+      skip_empty_lines: true,
+      trim: true,
+      info: true,
+      bom: true,
+    });
+  } catch (err) {
+    return fail('INVALID_INPUT', `csv: ${(err as Error).message}`, 'csv');
+  }
+  if (!rows.length) return fail('INVALID_INPUT', 'csv: no rows under the header', 'csv');
+  const header = Object.keys(rows[0]!.record);
+  const col = Object.fromEntries(
+    Object.entries(COLUMNS).map(([k, names]) => [k, header.find((h) => names.includes(h))]),
+  ) as Record<keyof typeof COLUMNS, string | undefined>;
+  const missing = (['caseRef', 'name', 'team', 'worker'] as const).filter((k) => !col[k]);
+  if (missing.length)
+    return fail(
+      'INVALID_INPUT',
+      `csv: the header lacks ${missing.map((m) => COLUMNS[m]![0]).join(', ')}`,
+      'csv',
+    );
+
+  const teams = new Map<string, Team>();
+  for (const t of await deps.store.query('team', {})) {
+    teams.set(t.record.id.toLowerCase(), t.record);
+    teams.set(t.record.name.toLowerCase(), t.record);
+  }
+  const staffAll = (
+    await deps.store.query('staff', { where: { role: ['case-manager', 'team-manager'] } })
+  ).map((s) => s.record);
+  const findWorker = (w: string) =>
+    staffAll.find((s) => [s.id, s.email ?? '', s.name].some((x) => x.toLowerCase() === w.toLowerCase()));
+  const seen = new Set<string>();
+  const writes: Write[] = [];
+  const out: CaseListRow[] = [];
+  let created = 0;
+  let updated = 0;
+  for (const { record: row, info } of rows) {
+    const line = info.lines;
+    const v = (k: keyof typeof COLUMNS) => (col[k] ? (row[col[k]!] ?? '').trim() : '');
+    const caseRef = v('caseRef');
+    const why: string[] = [];
+    if (!caseRef) why.push('no case reference');
+    else if (seen.has(caseRef.toLowerCase())) why.push(`case reference ${caseRef} appears twice`);
+    if (!v('name')) why.push('no name or initials');
+    for (const [k, label] of [
+      ['caseRef', 'the case reference'],
+      ['name', 'the name'],
+    ] as const)
+      if (v(k).length > BOUNDS.short) why.push(`${label} is over ${BOUNDS.short} characters`);
+    const clip = (x: string) => (x.length > 60 ? `${x.slice(0, 60)}…` : x);
+    const team = teams.get(v('team').toLowerCase());
+    if (!team) why.push(`no team "${clip(v('team'))}"`);
+    const worker = findWorker(v('worker'));
+    if (!worker) why.push(`no case manager "${clip(v('worker'))}"`);
+    else if (team && !worker.teamIds.includes(team.id))
+      why.push(`${worker.name} is not in team ${team.name}`);
+    const platforms: { platform: string; account: string }[] = [];
+    for (const part of v('platforms')
+      .split(/[;,]/)
+      .map((p) => p.trim())
+      .filter(Boolean)) {
+      const m = /^([a-z0-9 ._-]+):\s*(\S.*)$/i.exec(part);
+      if (m && part.length <= BOUNDS.short)
+        platforms.push({ platform: m[1]!.trim().toLowerCase(), account: m[2]!.trim() });
+      else if (m) why.push(`platform "${clip(part)}" is over ${BOUNDS.short} characters`);
+      else why.push(`platform "${clip(part)}" is not platform:account`);
+    }
+    if (platforms.length > BOUNDS.items) why.push(`more than ${BOUNDS.items} platforms`);
+    const shown = {
+      line,
+      caseRef: clip(caseRef),
+      name: clip(v('name')),
+      team: team?.name ?? clip(v('team')),
+      worker: worker?.name ?? clip(v('worker')),
+    };
+    if (why.length) {
+      out.push({ ...shown, action: null, problems: why });
+      continue;
+    }
+    seen.add(caseRef.toLowerCase());
+    const existing = (await deps.store.query('child', { where: { caseRef }, limit: 1 }))[0];
+    const child: Child = existing
+      ? {
+          ...existing.record,
+          displayName: v('name'),
+          teamId: team!.id,
+          workerId: worker!.id,
+          ...(platforms.length ? { platforms } : {}),
+        }
+      : {
+          id: deps.ids(),
+          caseRef,
+          displayName: v('name'),
+          teamId: team!.id,
+          workerId: worker!.id,
+          platforms,
+          createdAt: nowIso(deps),
+          consentStatus: 'none',
+        };
+    if (existing) updated++;
+    else created++;
+    out.push({ ...shown, action: existing ? 'update' : 'add', problems: [] });
+    writes.push({ kind: 'child', record: child, ifVersion: existing ? existing.version : null });
+  }
+  const bad = out.filter((r) => r.problems.length).length;
+  return ok({ rows: out, created, updated, bad, writes });
+}
+
+/** What importing a case list would do, row by row, writing nothing: for the administrator to check first. */
+export async function previewCaseList(
+  deps: Deps,
+  input: z.input<typeof CaseListInput>,
+): Promise<Outcome<CaseListPlan>> {
+  const parsed = parse(CaseListInput, input);
+  if (!parsed.ok) return parsed;
+  const staff = await actor(deps, parsed.value.actorId);
+  if (!staff.ok) return staff;
+  if (!ADMIN.includes(staff.value.role))
+    return fail('FORBIDDEN', 'only an administrator or service manager can change the organisation');
+  const plan = await planCaseList(deps, parsed.value.csv);
+  if (!plan.ok) return plan;
+  const { writes: _writes, ...shown } = plan.value;
+  return ok(shown);
+}
+
+/**
+ * Import the case list. Every bad row is named with its line and reason, and then nothing is written: a
+ * case list is imported whole or not at all.
  */
 export async function importCaseList(
   deps: Deps,
@@ -225,112 +409,16 @@ export async function importCaseList(
   const parsed = parse(CaseListInput, input);
   if (!parsed.ok) return parsed;
   return adminCommand(deps, parsed.value, 'caselist.import', { kind: 'child', id: '*' }, async () => {
-    let rows: { record: Record<string, string>; info: { lines: number } }[];
-    try {
-      rows = parseCsv(parsed.value.csv, {
-        columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()),
-        skip_empty_lines: true,
-        trim: true,
-        info: true,
-        bom: true,
-      });
-    } catch (err) {
-      return fail('INVALID_INPUT', `csv: ${(err as Error).message}`, 'csv');
-    }
-    if (!rows.length) return fail('INVALID_INPUT', 'csv: no rows under the header', 'csv');
-    const header = Object.keys(rows[0]!.record);
-    const col = Object.fromEntries(
-      Object.entries(COLUMNS).map(([k, names]) => [k, header.find((h) => names.includes(h))]),
-    ) as Record<keyof typeof COLUMNS, string | undefined>;
-    const missing = (['caseRef', 'name', 'team', 'worker'] as const).filter((k) => !col[k]);
-    if (missing.length)
+    const plan = await planCaseList(deps, parsed.value.csv);
+    if (!plan.ok) return plan;
+    const { rows, created, updated, bad, writes } = plan.value;
+    if (bad)
       return fail(
         'INVALID_INPUT',
-        `csv: the header lacks ${missing.map((m) => COLUMNS[m]![0]).join(', ')}`,
-        'csv',
-      );
-
-    const teams = new Map<string, Team>();
-    for (const t of await deps.store.query('team', {})) {
-      teams.set(t.record.id.toLowerCase(), t.record);
-      teams.set(t.record.name.toLowerCase(), t.record);
-    }
-    const staffAll = await Promise.all(
-      (await deps.store.query('staff', { where: { role: ['case-manager', 'team-manager'] } })).map(
-        (s) => s.record,
-      ),
-    );
-    const findWorker = (w: string) =>
-      staffAll.find((s) => [s.id, s.email ?? '', s.name].some((x) => x.toLowerCase() === w.toLowerCase()));
-    const errors: string[] = [];
-    const seen = new Set<string>();
-    const writes: Write[] = [];
-    let created = 0;
-    let updated = 0;
-    for (const { record: row, info } of rows) {
-      const line = info.lines;
-      const v = (k: keyof typeof COLUMNS) => (col[k] ? (row[col[k]!] ?? '').trim() : '');
-      const caseRef = v('caseRef');
-      const why: string[] = [];
-      if (!caseRef) why.push('no case reference');
-      else if (seen.has(caseRef.toLowerCase())) why.push(`case reference ${caseRef} appears twice`);
-      if (!v('name')) why.push('no name or initials');
-      for (const [k, label] of [
-        ['caseRef', 'the case reference'],
-        ['name', 'the name'],
-      ] as const)
-        if (v(k).length > BOUNDS.short) why.push(`${label} is over ${BOUNDS.short} characters`);
-      const clip = (x: string) => (x.length > 60 ? `${x.slice(0, 60)}…` : x);
-      const team = teams.get(v('team').toLowerCase());
-      if (!team) why.push(`no team "${clip(v('team'))}"`);
-      const worker = findWorker(v('worker'));
-      if (!worker) why.push(`no case manager "${clip(v('worker'))}"`);
-      else if (team && !worker.teamIds.includes(team.id))
-        why.push(`${worker.name} is not in team ${team.name}`);
-      const platforms: { platform: string; account: string }[] = [];
-      for (const part of v('platforms')
-        .split(/[;,]/)
-        .map((p) => p.trim())
-        .filter(Boolean)) {
-        const m = /^([a-z0-9 ._-]+):\s*(\S.*)$/i.exec(part);
-        if (m && part.length <= BOUNDS.short)
-          platforms.push({ platform: m[1]!.trim().toLowerCase(), account: m[2]!.trim() });
-        else if (m) why.push(`platform "${clip(part)}" is over ${BOUNDS.short} characters`);
-        else why.push(`platform "${clip(part)}" is not platform:account`);
-      }
-      if (platforms.length > BOUNDS.items) why.push(`more than ${BOUNDS.items} platforms`);
-      if (why.length) {
-        errors.push(`line ${line}: ${why.join('; ')}`);
-        continue;
-      }
-      seen.add(caseRef.toLowerCase());
-      const existing = (await deps.store.query('child', { where: { caseRef }, limit: 1 }))[0];
-      const child: Child = existing
-        ? {
-            ...existing.record,
-            displayName: v('name'),
-            teamId: team!.id,
-            workerId: worker!.id,
-            ...(platforms.length ? { platforms } : {}),
-          }
-        : {
-            id: deps.ids(),
-            caseRef,
-            displayName: v('name'),
-            teamId: team!.id,
-            workerId: worker!.id,
-            platforms,
-            createdAt: nowIso(deps),
-            consentStatus: 'none',
-          };
-      if (existing) updated++;
-      else created++;
-      writes.push({ kind: 'child', record: child, ifVersion: existing ? existing.version : null });
-    }
-    if (errors.length)
-      return fail(
-        'INVALID_INPUT',
-        `csv: ${errors.length} bad row${errors.length > 1 ? 's' : ''}, nothing imported:\n${errors.join('\n')}`,
+        `csv: ${bad} bad row${bad > 1 ? 's' : ''}, nothing imported:\n${rows
+          .filter((r) => r.problems.length)
+          .map((r) => `line ${r.line}: ${r.problems.join('; ')}`)
+          .join('\n')}`,
         'csv',
       );
     return ok({ writes, value: { created, updated }, details: { created, updated } });

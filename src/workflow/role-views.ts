@@ -1,3 +1,4 @@
+import { BUILTIN_IDS } from '../policy/builtin';
 import { z } from 'zod';
 import type { Request, Staff } from '../store/records';
 import type { Profile } from '../policy/profile';
@@ -259,13 +260,24 @@ export interface OrganisationView {
   teams: {
     id: string;
     name: string;
+    profileId: string;
     profileName: string;
+    managerIds: string[];
     managers: string[];
     deputies: string[];
     staff: number;
     children: number;
   }[];
-  staff: { id: string; name: string; role: Staff['role']; teams: string[]; email: string | null }[];
+  staff: {
+    id: string;
+    name: string;
+    role: Staff['role'];
+    teamIds: string[];
+    teams: string[];
+    email: string | null;
+  }[];
+  /** The profiles a team may be given: built in, then those loaded from files. */
+  profiles: { id: string; name: string; version: string; builtIn: boolean }[];
 }
 
 /** Teams and staff, for the administrator. */
@@ -292,7 +304,9 @@ export async function organisationView(
       .map(({ record: t }) => ({
         id: t.id,
         name: t.name,
+        profileId: t.profileId,
         profileName: deps.profiles(t.profileId)?.name ?? t.profileId,
+        managerIds: t.managerIds,
         managers: t.managerIds.map((id) => name.get(id) ?? 'a former member of staff'),
         deputies: (t.deputyIds ?? []).map((id) => name.get(id) ?? 'a former member of staff'),
         staff: people.filter((p) => p.record.teamIds.includes(t.id)).length,
@@ -304,9 +318,17 @@ export async function organisationView(
         id: p.id,
         name: p.name,
         role: p.role,
+        teamIds: p.teamIds,
         teams: p.teamIds.map((id) => teamName.get(id) ?? 'a team no longer kept'),
         email: p.email ?? null,
       }))
       .sort((a, b) => a.name.localeCompare(b.name)),
+    profiles: [
+      ...BUILTIN_IDS.map((id) => ({ id, builtIn: true })),
+      ...(deps.customProfileIds ?? []).map((id) => ({ id, builtIn: false })),
+    ].flatMap(({ id, builtIn }) => {
+      const p = deps.profiles(id);
+      return p ? [{ id, name: p.name, version: p.version, builtIn }] : [];
+    }),
   });
 }

@@ -12,6 +12,8 @@ export interface Deps {
   profiles: (id: string, at?: string) => Profile | undefined;
   /** Every loaded version of a profile, by its fingerprint (a decision names the version it was made under). */
   profileByFingerprint?: (fingerprint: string) => Profile | undefined;
+  /** The ids of the custom profiles loaded (the built-ins are BUILTIN_IDS), for choosing a team's profile. */
+  customProfileIds?: readonly string[];
   settings: WorkflowSettings;
   /** Set by a surface for one command (refusals.ts): the refusals the workflow audited itself. */
   audited?: { count: number };

@@ -57,10 +57,12 @@ it('onboards a council from nothing and raises a request for one child', async (
   );
   expect(await ok('teams', 'add', 'west', '--name', 'West Youth Justice (fictional)')).toMatch(/^team west/);
   // A team given its policy profile; an unknown one is refused, named.
-  expect(await ok('teams', 'profile', 'west', 'kent-ics')).toBe('team west: profile kent-ics\n');
-  const badProfile = await runCli('teams', 'profile', 'west', 'wyvern-policy', '--data', data);
+  expect(await ok('teams', 'set-profile', 'west', 'kent-ics')).toMatch(
+    /^team west: profile kent-ics \(Kent.*, version [^)]+\)\n$/,
+  );
+  const badProfile = await runCli('teams', 'set-profile', 'west', 'wyvern-policy', '--data', data);
   expect(badProfile.code).toBe(1);
-  expect(badProfile.stderr).toMatch(/team west: team.profileId: no profile "wyvern-policy"/);
+  expect(badProfile.stderr).toMatch(/team west: profileId: no profile "wyvern-policy"/);
 
   // Five staff from Entra ID: a group of two case managers, a third by sign-in name, two team managers.
   const group = await ok('staff', 'add', '--group', EAST_GROUP, '--role', 'case-manager', '--team', 'east');

@@ -1,0 +1,247 @@
+import { BOUNDS } from '../../src/workflow/input';
+import { startApi, type Api } from './harness';
+
+/**
+ * issue 19: the administrator's teams, staff, policy profiles and case list over HTTP — each change a workflow
+ * command with its audit event; bad input a 4xx naming the field, with nothing written but the refusal's event;
+ * the case list checked row by row before anything is imported.
+ */
+
+let api: Api;
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(() => api.close());
+
+const events = () => api.w.store.audit.list();
+const last = async () => (await events()).at(-1)!;
+const team = async (id: string) => (await api.w.store.get('team', id))?.record;
+const json = async <T>(res: Response) => (await res.json()) as T;
+
+describe('the organisation', () => {
+  it('lists every profile a team may be given, and each team’s', async () => {
+    const res = await api.get('/api/v1/organisation', 'admin');
+    expect(res.status).toBe(200);
+    const o = await json<{
+      profiles: { id: string; builtIn: boolean; version: string }[];
+      teams: { id: string; profileId: string }[];
+    }>(res);
+    expect(o.profiles.map((p) => p.id)).toEqual(
+      expect.arrayContaining(['nottinghamshire-yjs', 'camden-cfs', 'kent-ics']),
+    );
+    expect(o.profiles.every((p) => p.builtIn && p.version)).toBe(true);
+    expect(o.teams.find((t) => t.id === 'notts')).toMatchObject({ profileId: 'nottinghamshire-yjs' });
+  });
+});
+
+describe('a team’s policy profile', () => {
+  it('is assigned by the administrator, audited with the profile moved from and to', async () => {
+    const res = await api.send('PUT', '/api/v1/teams/west/profile', { profileId: 'kent-ics' }, 'admin');
+    expect(res.status).toBe(200);
+    expect((await team('west'))!.profileId).toBe('kent-ics');
+    expect(await last()).toMatchObject({
+      action: 'team.profile',
+      actor: { id: 'admin' },
+      target: { kind: 'team', id: 'west' },
+      outcome: 'recorded',
+      details: { from: 'westgate-youth-project', to: 'kent-ics', profileVersion: expect.any(String) },
+    });
+  });
+
+  it('an unknown profile is a 400 naming the field; the team is unchanged and the refusal audited', async () => {
+    const before = await team('camden');
+    const res = await api.send('PUT', '/api/v1/teams/camden/profile', { profileId: 'wyvern' }, 'admin');
+    expect(res.status).toBe(400);
+    expect(await json(res)).toMatchObject({
+      field: 'profileId',
+      detail: expect.stringMatching(/no profile "wyvern"/),
+    });
+    expect(await team('camden')).toEqual(before);
+    expect(await last()).toMatchObject({ action: 'team.profile', outcome: 'refuse' });
+  });
+
+  it('no team: 404; not the administrator: 403, audited', async () => {
+    expect(
+      (await api.send('PUT', '/api/v1/teams/nowhere/profile', { profileId: 'kent-ics' }, 'admin')).status,
+    ).toBe(404);
+    const res = await api.send('PUT', '/api/v1/teams/notts/profile', { profileId: 'kent-ics' }, 'sm');
+    expect(res.status).toBe(403);
+    expect((await team('notts'))!.profileId).toBe('nottinghamshire-yjs');
+    expect(await last()).toMatchObject({ actor: { id: 'sm' }, outcome: 'refuse' });
+  });
+});
+
+describe('teams', () => {
+  it('a new team is made with the default profile and its managers; renaming keeps its profile', async () => {
+    const made = await api.send(
+      'PUT',
+      '/api/v1/teams/east',
+      { name: 'East (demo)', managerIds: ['tm-notts'] },
+      'admin',
+    );
+    expect(made.status).toBe(200);
+    expect(await team('east')).toMatchObject({
+      name: 'East (demo)',
+      managerIds: ['tm-notts'],
+      profileId: 'nottinghamshire-yjs',
+    });
+    expect(await last()).toMatchObject({
+      action: 'team.upsert',
+      target: { id: 'east' },
+      outcome: 'recorded',
+    });
+    await api.send('PUT', '/api/v1/teams/east/profile', { profileId: 'camden-cfs' }, 'admin');
+    const renamed = await api.send(
+      'PUT',
+      '/api/v1/teams/east',
+      { name: 'East Youth Justice (demo)' },
+      'admin',
+    );
+    expect(renamed.status).toBe(200);
+    expect(await team('east')).toMatchObject({
+      name: 'East Youth Justice (demo)',
+      managerIds: [],
+      profileId: 'camden-cfs',
+    });
+  });
+
+  it('a manager who is not staff, or a blank name, is a 400 naming the field', async () => {
+    const nobody = await api.send(
+      'PUT',
+      '/api/v1/teams/east',
+      { name: 'East', managerIds: ['ghost'] },
+      'admin',
+    );
+    expect(nobody.status).toBe(400);
+    expect(await json(nobody)).toMatchObject({ field: 'managerIds' });
+    const blank = await api.send('PUT', '/api/v1/teams/east', { name: '  ' }, 'admin');
+    expect(blank.status).toBe(400);
+    expect(await json(blank)).toMatchObject({ field: 'name' });
+    expect((await team('east'))!.name).toBe('East Youth Justice (demo)');
+  });
+});
+
+describe('staff', () => {
+  it('a role and teams are changed, audited', async () => {
+    const res = await api.send(
+      'PUT',
+      '/api/v1/staff/cm2-kent',
+      { role: 'team-manager', teamIds: ['kent', 'notts'] },
+      'admin',
+    );
+    expect(res.status).toBe(200);
+    expect((await api.w.store.get('staff', 'cm2-kent'))!.record).toMatchObject({
+      name: 'cm2-kent (demo)',
+      role: 'team-manager',
+      teamIds: ['kent', 'notts'],
+    });
+    expect(await last()).toMatchObject({
+      action: 'staff.upsert',
+      target: { id: 'cm2-kent' },
+      details: { role: 'team-manager', teamIds: ['kent', 'notts'] },
+    });
+  });
+
+  it('an unknown role or team, someone not on record, or the administrator’s own role: refused, nothing written', async () => {
+    const role = await api.send('PUT', '/api/v1/staff/cm-kent', { role: 'boss', teamIds: [] }, 'admin');
+    expect(role.status).toBe(400);
+    expect(await json(role)).toMatchObject({ field: 'role' });
+    const teams = await api.send(
+      'PUT',
+      '/api/v1/staff/cm-kent',
+      { role: 'case-manager', teamIds: ['mars'] },
+      'admin',
+    );
+    expect(await json(teams)).toMatchObject({ status: 400, field: 'teamIds' });
+    expect((await api.send('PUT', '/api/v1/staff/ghost', { role: 'case-manager' }, 'admin')).status).toBe(
+      404,
+    );
+    const self = await api.send('PUT', '/api/v1/staff/admin', { role: 'case-manager' }, 'admin');
+    expect(await json(self)).toMatchObject({ status: 400, field: 'role' });
+    expect((await api.w.store.get('staff', 'admin'))!.record.role).toBe('administrator');
+    expect((await api.w.store.get('staff', 'cm-kent'))!.record).toMatchObject({
+      role: 'case-manager',
+      teamIds: ['kent'],
+    });
+  });
+});
+
+describe('the case list', () => {
+  const csv = (rows: string[]) => ['Case reference,Name,Team,Worker', ...rows].join('\n');
+  const good = ['KENT-9,E.F. (demo),kent,cm-kent', 'KENT-10,G.H. (demo),Team kent (demo),cm-kent'];
+  const children = async () => (await api.w.store.count('child'))[0]?.count ?? 0;
+
+  it('is previewed row by row with problems in plain words, writing nothing', async () => {
+    const before = { children: await children(), events: (await events()).length };
+    const res = await api.send(
+      'POST',
+      '/api/v1/children/import/preview',
+      { csv: csv([...good, 'CASE-NOTTS-1,A.B. (demo),north,cm-kent', ',,kent,cm-kent']) },
+      'admin',
+    );
+    expect(res.status).toBe(200);
+    const plan = await json<{
+      rows: { line: number; action: string | null; problems: string[] }[];
+      bad: number;
+    }>(res);
+    expect(plan.bad).toBe(2);
+    expect(plan.rows).toEqual([
+      expect.objectContaining({
+        line: 2,
+        caseRef: 'KENT-9',
+        team: 'Team kent (demo)',
+        worker: 'cm-kent (demo)',
+        action: 'add',
+        problems: [],
+      }),
+      expect.objectContaining({ line: 3, action: 'add' }),
+      expect.objectContaining({ line: 4, action: null, problems: ['no team "north"'] }),
+      expect.objectContaining({
+        line: 5,
+        action: null,
+        problems: ['no case reference', 'no name or initials'],
+      }),
+    ]);
+    expect({ children: await children(), events: (await events()).length }).toEqual(before);
+  });
+
+  it('with a bad row is refused whole, each bad line named, audited; fixed, it is imported', async () => {
+    const before = await children();
+    const bad = await api.send(
+      'POST',
+      '/api/v1/children/import',
+      { csv: csv([...good, 'KENT-11,I.J. (demo),kent,cm-notts']) },
+      'admin',
+    );
+    expect(bad.status).toBe(400);
+    expect(await json(bad)).toMatchObject({
+      field: 'csv',
+      detail: expect.stringContaining('line 4: cm-notts (demo) is not in team Team kent (demo)'),
+    });
+    expect(await children()).toBe(before);
+    expect(await last()).toMatchObject({
+      action: 'caselist.import',
+      outcome: 'refuse',
+      actor: { id: 'admin' },
+    });
+
+    const done = await api.send('POST', '/api/v1/children/import', { csv: csv(good) }, 'admin');
+    expect(done.status).toBe(200);
+    expect(await json(done)).toEqual({ created: 2, updated: 0 });
+    expect(await children()).toBe(before + 2);
+    expect(await last()).toMatchObject({
+      action: 'caselist.import',
+      outcome: 'recorded',
+      details: { created: 2 },
+    });
+  });
+
+  it('over its bound: a 400 naming the limit (not a 413); not the administrator: 403', async () => {
+    const big = csv(Array.from({ length: 30_000 }, (_, i) => `BIG-${i},A.B. (demo),kent,cm-kent`));
+    expect(big.length).toBeGreaterThan(BOUNDS.csv);
+    const res = await api.send('POST', '/api/v1/children/import/preview', { csv: big }, 'admin');
+    expect(res.status).toBe(400);
+    expect(await json(res)).toMatchObject({ field: 'csv' });
+    expect((await api.send('POST', '/api/v1/children/import', { csv: csv(good) }, 'sm')).status).toBe(403);
+  });
+});

@@ -1,0 +1,105 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openStore } from '../../src/store/open';
+import { bootstrapAdministrator, createDeps, upsertTeam } from '../../src/workflow';
+import { tempDirs } from '../store/temp-dirs';
+import { must } from '../workflow/world';
+import { runCli } from './run';
+
+/**
+ * issue 19: `overt teams set-profile <team> <profile>` gives a team a built-in or a loaded custom profile,
+ * audited (`team.profile`, from and to, the version). A custom profile file whose id is a built-in's used to
+ * replace the built-in for every team given that id (the custom map was read first): now the service and the
+ * commands refuse to start on it, naming the file, and the workflow refuses such a set of profiles outright.
+ */
+
+const dirs = tempDirs('cli-teams-profile');
+afterAll(dirs.cleanup);
+const saved = { ...process.env };
+afterEach(() => {
+  process.env = { ...saved };
+});
+
+const notts = JSON.parse(
+  readFileSync(join(__dirname, '../../src/policy/profiles/nottinghamshire-yjs.json'), 'utf8'),
+) as Record<string, unknown>;
+
+async function service(): Promise<string> {
+  const data = dirs.make();
+  const opened = await openStore({ dataDir: data, kind: 'sqlite' });
+  if (!opened.ok) throw new Error(opened.error.message);
+  const deps = createDeps(opened.value);
+  await bootstrapAdministrator(deps, { id: 'admin-1', name: 'Ada Admin (fictional)' });
+  await upsertTeam(deps, {
+    key: 'test-team-east',
+    actorId: 'admin-1',
+    team: { id: 'east', name: 'East (fictional)' },
+  });
+  await opened.value.close();
+  return data;
+}
+
+it('assigns a loaded custom profile to a team, audited; an unknown one is refused', async () => {
+  const data = await service();
+  const file = join(dirs.make(), 'wyvern.json');
+  writeFileSync(
+    file,
+    JSON.stringify({ ...notts, id: 'wyvern-yjs', name: 'Wyvern YJS (fictional)', version: '2.1' }),
+  );
+  process.env.OVERT_PROFILE_FILES = file;
+  const r = await runCli('teams', 'set-profile', 'east', 'wyvern-yjs', '--as', 'admin-1', '--data', data);
+  expect(r).toEqual({
+    code: 0,
+    stderr: '',
+    stdout: 'team east: profile wyvern-yjs (Wyvern YJS (fictional), version 2.1)\n',
+  });
+  const opened = await openStore({ dataDir: data, kind: 'sqlite' });
+  if (!opened.ok) throw new Error(opened.error.message);
+  try {
+    expect((await opened.value.get('team', 'east'))!.record.profileId).toBe('wyvern-yjs');
+    expect((await opened.value.audit.list()).at(-1)).toMatchObject({
+      action: 'team.profile',
+      actor: { id: 'admin-1' },
+      details: { from: 'nottinghamshire-yjs', to: 'wyvern-yjs', profileVersion: '2.1' },
+    });
+  } finally {
+    await opened.value.close();
+  }
+  const unknown = await runCli('teams', 'set-profile', 'east', 'wyvern', '--as', 'admin-1', '--data', data);
+  expect(unknown.code).toBe(1);
+  expect(unknown.stderr).toContain('no profile "wyvern"');
+  const noTeam = await runCli('teams', 'set-profile', 'west', 'kent-ics', '--as', 'admin-1', '--data', data);
+  expect(noTeam.code).toBe(1);
+  expect(noTeam.stderr).toContain('no team "west"');
+});
+
+it('a custom profile can never take a built-in’s id', async () => {
+  const data = await service();
+  const file = join(dirs.make(), 'not-notts.json');
+  writeFileSync(file, JSON.stringify({ ...notts, name: 'Not Nottinghamshire' }));
+  process.env.OVERT_PROFILE_FILES = file;
+  const r = await runCli(
+    'teams',
+    'set-profile',
+    'east',
+    'nottinghamshire-yjs',
+    '--as',
+    'admin-1',
+    '--data',
+    data,
+  );
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain(
+    `${file}: the id "nottinghamshire-yjs" is a built-in profile's; give the custom profile an id of its own`,
+  );
+  // And the workflow will not be built over such a set.
+  const opened = await openStore({ dataDir: dirs.make(), kind: 'sqlite' });
+  if (!opened.ok) throw new Error(opened.error.message);
+  try {
+    expect(() =>
+      createDeps(opened.value, { customProfiles: [{ ...(notts as object), id: 'kent-ics' } as never] }),
+    ).toThrow('a custom profile cannot take the built-in profile id "kent-ics"');
+  } finally {
+    await opened.value.close();
+  }
+});
