@@ -19,15 +19,18 @@ ENV NODE_ENV=production \
     OVERT_LISTEN_HOST=0.0.0.0 \
     BOT_PORT=8080 \
     TAB_PORT=8080 \
-    OVERT_DATA=/data
+    OVERT_DATA=/data \
+    OVERT_AUDIT_KEY=/audit/signing-key.pem \
+    OVERT_AUDIT_CHECKPOINTS=/audit/checkpoints.jsonl
 WORKDIR /app
 COPY --from=build --chown=root:root /app/package.json ./
 COPY --from=build --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
 COPY --from=build --chown=root:root /app/bin ./bin
-RUN mkdir -p /data && chown node:node /data && chmod 700 /data
+RUN mkdir -p /data /audit && chown node:node /data /audit && chmod 700 /data /audit
 USER node
-VOLUME ["/data"]
+# The audit signing key and checkpoints on a volume of their own, apart from the data they vouch for.
+VOLUME ["/data", "/audit"]
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.TAB_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"

@@ -134,6 +134,9 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'OVERT_TENANT_ID', value: tenantId }
         { name: 'OVERT_CLIENT_ID', value: graphClientId }
         { name: 'OVERT_CLIENT_SECRET', value: kv('graph-client-secret') }
+        // The audit trail's signing key and checkpoints: on the app's own storage, never in the SharePoint site.
+        { name: 'OVERT_AUDIT_KEY', value: '/home/overt-audit/signing-key.pem' }
+        { name: 'OVERT_AUDIT_CHECKPOINTS', value: '/home/overt-audit/checkpoints.jsonl' }
         { name: 'OVERT_FIRST_ADMIN', value: firstAdmin }
         { name: 'OVERT_DEFAULT_PROFILE', value: defaultProfile }
       ]

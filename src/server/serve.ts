@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { anchorPaths } from '../store/anchor';
 import { firstAdministrator } from '../cli/first-admin';
 import { exitOnSignals, start, type Running } from './main';
 
@@ -125,6 +127,38 @@ export function productionProblems(env: NodeJS.ProcessEnv): string[] {
       if (p) problems.push(p);
     }
   }
+  // The audit trail's signing key: chosen by the operator, never beside the data it anchors by default, and
+  // never inside the data folder (whoever can change the data must not be able to re-sign it). `npm start`
+  // (the demo) keeps its own beside the demo's data.
+  const data = set('OVERT_DATA') ? resolve(env.OVERT_DATA!) : undefined;
+  const inside = (file: string) => {
+    if (!data) return false;
+    const rel = relative(data, resolve(file));
+    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  };
+  if (!set('OVERT_AUDIT_KEY'))
+    need(
+      'OVERT_AUDIT_KEY',
+      "not set: the file of the audit trail's signing key (made there on first start), outside the data folder and where the store's administrators cannot write",
+    );
+  else if (inside(env.OVERT_AUDIT_KEY!))
+    need(
+      'OVERT_AUDIT_KEY',
+      `${env.OVERT_AUDIT_KEY} is inside the data folder (OVERT_DATA): keep the signing key where whoever can change the data cannot`,
+    );
+  else if (!existsSync(env.OVERT_AUDIT_KEY!)) {
+    const checkpoints = anchorPaths(env.OVERT_DATA ?? '.', env).checkpointsFile;
+    if (existsSync(checkpoints))
+      need(
+        'OVERT_AUDIT_KEY',
+        `no key at ${env.OVERT_AUDIT_KEY}, but checkpoints signed with one are at ${checkpoints}: restore the key (a new one could not vouch for the trail)`,
+      );
+  }
+  if (set('OVERT_AUDIT_CHECKPOINTS') && inside(env.OVERT_AUDIT_CHECKPOINTS!))
+    need(
+      'OVERT_AUDIT_CHECKPOINTS',
+      `${env.OVERT_AUDIT_CHECKPOINTS} is inside the data folder (OVERT_DATA): keep the checkpoints outside it`,
+    );
   return problems;
 }
 

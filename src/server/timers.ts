@@ -4,6 +4,7 @@ import type { Store } from '../store/store';
 import type { Logger } from '../util/log';
 import { withRequest } from '../util/log';
 import { JOBS_LEASE, runJobs, type Deps, type JobsReport } from '../workflow';
+import { guardOf } from '../store/integrity';
 import { runRetentionIfDue } from '../workflow/retention';
 
 /**
@@ -118,6 +119,13 @@ export async function startTimers(options: {
       lastStart = startedAt.getTime();
       let last: LastRun;
       try {
+        // Nothing acts on a trail found broken: the trail (and the records swept) is checked first, and the
+        // records the jobs read are checked against their events as they are read.
+        const trail = await guardOf(deps.store)?.check();
+        if (trail && !trail.ok)
+          throw new Error(
+            `the audit trail is broken${trail.seq === undefined ? '' : ` at event ${trail.seq}`}: ${trail.reason}; nothing was run`,
+          );
         const r: JobsReport = await runJobs(deps, holder, { leased: true });
         const finishedAt = new Date();
         log.info(

@@ -29,6 +29,9 @@ const AUDITED: ReadonlySet<Kind> = new Set([
   'review',
 ]);
 
+/** The audited kinds, swept in turn by `AuditGuard.check`. */
+const SWEPT: readonly Kind[] = [...AUDITED];
+
 export type TrailReport =
   | {
       ok: true;
@@ -47,7 +50,13 @@ const MAX_PROBLEMS = 20;
 /** Checks the whole trail and, unless `records` is false, every record against the events. */
 export async function verifyTrail(
   store: Store,
-  options: { anchor?: Anchor; records?: boolean; allowNoCheckpoints?: boolean } = {},
+  options: {
+    anchor?: Anchor;
+    records?: boolean;
+    allowNoCheckpoints?: boolean;
+    /** Filled with the digest each record had when its last event wrote it. */
+    latest?: Map<string, { seq: number; digest: string }>;
+  } = {},
 ): Promise<TrailReport> {
   let checkpoints: Checkpoint[] | undefined;
   const anchors = new Map<number, string>();
@@ -69,7 +78,8 @@ export async function verifyTrail(
       when.set(c.count, c.at);
     }
   }
-  const latest = new Map<string, { seq: number; digest: string }>();
+  const latest = options.latest ?? new Map<string, { seq: number; digest: string }>();
+  latest.clear();
   let head = { seq: 0, hash: GENESIS };
   const chain: VerifyResult = await store.audit.verify({
     anchors,
@@ -166,19 +176,54 @@ export class AuditGuard {
   private signedCount = -1;
   private timer: NodeJS.Timeout | undefined;
   private checking: Promise<TrailState> | undefined;
+  /**
+   * What each audited record was when the event that last wrote it was written (kind/id → digest), known
+   * once the whole trail has been verified (`verifyAll`) and kept up to date from every event verified or
+   * committed since: a record read that differs from it was changed outside Overt.
+   */
+  private latest: Map<string, { seq: number; digest: string }> | undefined;
+  /** Record objects already found to match (the SQLite adapter hands out the same frozen object while
+   * its row is unchanged), so a record is digested once, not on every read. */
+  private readonly matched = new WeakSet<object>();
+  /** When the records were last swept, and which kind is next. */
+  private swept = { at: 0, kind: 0 };
   readonly store: Store;
 
   constructor(
     private readonly inner: Store,
     readonly anchor: Anchor | undefined,
-    private readonly options: { checkpointEveryMs?: number; window?: number; anchorCreated?: boolean } = {},
+    private readonly options: {
+      checkpointEveryMs?: number;
+      window?: number;
+      anchorCreated?: boolean;
+      /** How often `check` also sweeps one kind of record against the trail (default 30 s). */
+      recordSweepMs?: number;
+      /**
+       * Check records against the trail as they are read and in `check`'s sweep. Only for a store whose
+       * units are atomic (SQLite): on SharePoint a unit's records land before its events, so a record read
+       * mid-unit would look changed; there records are checked at start and by `overt audit verify`.
+       */
+      checkRecords?: boolean;
+    } = {},
   ) {
     const commit = (unit: Unit) => this.commit(unit);
     const close = () => this.close();
+    const get: Store['get'] = async (kind, id, opts) => {
+      const found = await inner.get(kind, id, opts);
+      if (found) await this.matches([{ kind, record: found.record }]);
+      return found;
+    };
+    const query: Store['query'] = async (kind, q) => {
+      const found = await inner.query(kind, q);
+      await this.matches(found.map((f) => ({ kind, record: f.record })));
+      return found;
+    };
     this.store = new Proxy(inner, {
       get(target, prop) {
         if (prop === 'commit') return commit;
         if (prop === 'close') return close;
+        if (prop === 'get') return get;
+        if (prop === 'query') return query;
         const value: unknown = Reflect.get(target, prop, target);
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       },
@@ -189,10 +234,13 @@ export class AuditGuard {
   /** The whole trail, checkpoints and records; sets the guard's state and, if intact, signs the head. */
   async verifyAll(): Promise<TrailReport> {
     this.flush();
+    const latest = new Map<string, { seq: number; digest: string }>();
     const report = await verifyTrail(this.inner, {
       ...(this.anchor ? { anchor: this.anchor } : {}),
       allowNoCheckpoints: this.options.anchorCreated === true,
+      latest,
     });
+    if (report.ok && this.options.checkRecords) this.latest = latest;
     if (!report.ok) {
       this.broken = { ...(report.seq === undefined ? {} : { seq: report.seq }), reason: report.reason };
       return report;
@@ -232,6 +280,7 @@ export class AuditGuard {
         start: v,
         accountErasures: false,
         onHead: (h) => (head = h),
+        onWrites: (seq, writes) => this.learn(seq, writes),
       });
       if (!tail.ok) return fail(tail.seq, tail.reason);
       this.verified = head;
@@ -244,10 +293,95 @@ export class AuditGuard {
       });
       if (!window.ok) return fail(window.seq, window.reason);
       this.sweep = end.seq >= this.verified.seq || window.count === 0 ? { seq: 0, hash: GENESIS } : end;
+      // The records, one kind at a time, at most every `recordSweepMs`: an edit of a record nobody reads
+      // is found within a few minutes, not only at the next start.
+      const every = this.options.recordSweepMs ?? 30_000;
+      if (this.latest && Date.now() - this.swept.at >= every) {
+        this.swept.at = Date.now();
+        const kind = SWEPT[this.swept.kind++ % SWEPT.length]!;
+        const rows = await this.inner.query(kind);
+        const bad = await this.mismatch(rows.map((r) => ({ kind, record: r.record })));
+        if (bad) return fail(undefined, bad);
+      }
       return { ok: true, count: this.verified.seq };
     } catch (err) {
       return fail(undefined, `the trail could not be read: ${(err as Error).message}`);
     }
+  }
+
+  /** Notes the records an event wrote, as it wrote them. */
+  private learn(seq: number, writes: readonly WriteDigest[]): void {
+    if (!this.latest) return;
+    for (const w of writes) this.latest.set(`${w.kind}/${w.id}`, { seq, digest: w.digest });
+  }
+
+  /** The first record that differs from what its last event wrote, after catching up with the trail
+   * (another instance's unit is matched by its events once they are read), or undefined. */
+  private async mismatch(
+    records: readonly { kind: Kind; record: { id: string } }[],
+  ): Promise<string | undefined> {
+    const latest = this.latest;
+    if (!latest) return undefined;
+    const differs = () =>
+      records.filter(({ kind, record }) => {
+        if (!AUDITED.has(kind) || this.matched.has(record)) return false;
+        const wrote = latest.get(`${kind}/${record.id}`);
+        if (!wrote) return false; // written before events carried digests: verify cannot say either
+        if (wrote.digest === digestOf(record)) {
+          this.matched.add(record);
+          return false;
+        }
+        return true;
+      });
+    let bad = differs();
+    // Another instance's records can be read before its events are (on SharePoint a unit's records land
+    // first): catch up with the trail, a few times over about a second, before calling it tampering.
+    for (let i = 0; bad.length > 0 && i < 4; i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 250 * i));
+      const caught = await this.catchUp();
+      if (!caught.ok) return caught.reason;
+      bad = differs();
+    }
+    if (bad.length === 0) return undefined;
+    const { kind, record } = bad[0]!;
+    const wrote = latest.get(`${kind}/${record.id}`)!;
+    return `${kind} ${record.id} differs from what event ${wrote.seq} wrote (changed outside Overt)`;
+  }
+
+  /** Checks records as they are read: one changed outside Overt breaks the trail (health 503, no more
+   * units) and the read fails, so nothing acts on it. */
+  private async matches(records: readonly { kind: Kind; record: { id: string } }[]): Promise<void> {
+    if (!this.latest || records.length === 0) return;
+    if (this.broken) throw this.brokenError();
+    const bad = await this.mismatch(records);
+    if (!bad) return;
+    this.broken ??= { reason: bad };
+    throw this.brokenError();
+  }
+
+  /** The events since the last verified one, verified and learnt (not the window of older ones). */
+  private async catchUp(): Promise<TrailState> {
+    const v = this.verified;
+    let head = v;
+    const tail = await this.inner.audit.verify({
+      start: v,
+      accountErasures: false,
+      onHead: (h) => (head = h),
+      onWrites: (seq, writes) => this.learn(seq, writes),
+    });
+    if (!tail.ok) {
+      this.broken ??= { ...(tail.seq === undefined ? {} : { seq: tail.seq }), reason: tail.reason };
+      return { ok: false, ...this.broken };
+    }
+    this.verified = head;
+    return { ok: true, count: head.seq };
+  }
+
+  private brokenError(): AuditTrailBrokenError {
+    const b = this.broken!;
+    return new AuditTrailBrokenError(
+      `Overt will not act while the audit trail is broken (${b.seq === undefined ? '' : `at event ${b.seq}: `}${b.reason}); run \`overt audit verify\` and restore the trail`,
+    );
   }
 
   private async commit(unit: Unit): Promise<CommitResult> {
@@ -257,6 +391,7 @@ export class AuditGuard {
       );
     const r = await this.inner.commit(unit);
     if (r.status === 'committed' && r.events.length > 0) {
+      for (const e of r.events) if (e.writes) this.learn(e.seq, e.writes);
       const last = r.events[r.events.length - 1]!;
       if (!this.head || last.seq > this.head.seq) this.head = { seq: last.seq, hash: last.hash };
       if (this.anchor && !this.timer) {

@@ -105,6 +105,10 @@ export async function openGuarded(
   if (!opened.ok) return opened;
   const guard = new AuditGuard(opened.value, anchored.anchor, {
     anchorCreated: anchored.created,
+    checkRecords: (options.kind ?? 'sqlite') === 'sqlite',
+    ...(/^\d+$/.test(env.OVERT_RECORD_SWEEP_MS ?? '')
+      ? { recordSweepMs: Number(env.OVERT_RECORD_SWEEP_MS) }
+      : {}),
     ...(how.checkpointEveryMs === undefined ? {} : { checkpointEveryMs: how.checkpointEveryMs }),
   });
   return { ok: true, value: { store: guard.store, guard, anchorCreated: anchored.created } };

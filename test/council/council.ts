@@ -123,6 +123,7 @@ export async function startCouncil(dir: string): Promise<Council> {
       OVERT_GRAPH_URL: graph.url,
       OVERT_GRAPH_CA_FILE: caFile,
       OVERT_DATA: data,
+      OVERT_AUDIT_KEY: `${data}.key/signing-key.pem`,
       OVERT_FIRST_ADMIN: PEOPLE.admin.userPrincipalName,
     }),
     stop: async () => {

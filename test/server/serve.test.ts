@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { start } from '../../src/server/main';
 import { productionProblems, serve } from '../../src/server/serve';
@@ -38,6 +38,7 @@ const REQUIRED = [
   'OVERT_AUTH_STAFF_MAP',
   'OVERT_STORE',
   'OVERT_GRAPH_SITE',
+  'OVERT_AUDIT_KEY',
 ];
 
 describe('npm run serve', () => {
@@ -66,6 +67,31 @@ describe('npm run serve', () => {
     ])
       expect(r.stderr).toContain(`\n  ${name}: `);
     expect(r.stdout).toBe('');
+  });
+
+  it('refuses a signing key inside the data folder, and a key gone that signed the trail', async () => {
+    const data = dirs.make();
+    const base = council.env(data);
+    for (const key of [join(data, 'signing-key.pem'), join(data, 'sub', 'key.pem'), data]) {
+      const env = { ...base, OVERT_AUDIT_KEY: key };
+      expect(productionProblems(env).join('\n')).toMatch(
+        /^OVERT_AUDIT_KEY: .* is inside the data folder \(OVERT_DATA\)/m,
+      );
+      await expect(serve(env, () => undefined)).rejects.toThrow(/OVERT_AUDIT_KEY: .* inside the data folder/);
+    }
+    expect(
+      productionProblems({ ...base, OVERT_AUDIT_CHECKPOINTS: join(data, 'checkpoints.jsonl') }).join('\n'),
+    ).toMatch(/^OVERT_AUDIT_CHECKPOINTS: .* is inside the data folder/m);
+    // A key that signed checkpoints and is now missing: refused, not silently replaced by a new one.
+    const checkpoints = join(dirs.make(), 'checkpoints.jsonl');
+    writeFileSync(checkpoints, '');
+    expect(
+      productionProblems({
+        ...base,
+        OVERT_AUDIT_KEY: join(dirs.make(), 'gone.pem'),
+        OVERT_AUDIT_CHECKPOINTS: checkpoints,
+      }).join('\n'),
+    ).toMatch(/^OVERT_AUDIT_KEY: no key at .* but checkpoints signed with one are at/m);
   });
 
   it('names the other mistakes an administrator makes', () => {

@@ -2,6 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { TZDate } from '@date-fns/tz';
 import { DEFAULT_TIME_ZONE } from '../../policy/profile';
+import type { Profile } from '../../policy/profile';
+import type { Request } from '../../store/records';
+import { dateGb } from '../../vocabulary';
 import {
   answerMoreInfo,
   decideRequest,
@@ -156,9 +159,12 @@ async function requestCard(
       'requestId: this request belongs to another team; nothing was done.',
     );
   if (who === 'team')
-    return errorCard(
-      'Not yours to see',
-      'This request is shown only to the person who asked and to those who may decide it; nothing was done.',
+    return (
+      movedOn(turn, r, profile, note) ??
+      errorCard(
+        'Not yours to see',
+        'This request is shown only to the person who asked and to those who may decide it; nothing was done.',
+      )
     );
   const known: ViewKnown = { ...given?.known, ...(profile ? { profile } : {}) };
   const [view, users] = await Promise.all([
@@ -187,14 +193,45 @@ const onRequestRefresh: VerbHandler<'request.refresh'> = async (data, turn) => {
   if (!entitled || !turn.automatic || turn.conversationType !== 'personal')
     await auditView(turn, r.id, entitled ? 'allow' : 'refuse', who);
   if (!entitled)
-    return errorCard(
-      'Not yours to see',
-      who === 'outsider'
-        ? 'requestId: this request belongs to another team; nothing was shown.'
-        : 'This request is shown only to the person who asked and to those who may decide it.',
+    return (
+      (who === 'team' && movedOn(turn, r, tp?.profile)) ||
+      errorCard(
+        'Not yours to see',
+        who === 'outsider'
+          ? 'requestId: this request belongs to another team; nothing was shown.'
+          : 'This request is shown only to the person who asked and to those who may decide it.',
+      )
     );
   return requestCard(turn, data.requestId, undefined, undefined, approvers);
 };
+
+/**
+ * A request that went on to a higher authority, shown to someone of its team who decides for the team's
+ * profile but not at that authority (the team manager whose card it was): where it went and when, and that
+ * it is theirs now — the truth, with nothing of the request they may no longer see. Anyone else of the team
+ * is told it is not theirs to see.
+ */
+function movedOn(
+  turn: Turn,
+  r: Request,
+  profile: Profile | undefined,
+  note?: { text: string; tone: 'good' | 'warning' | 'attention' },
+): AdaptiveCard | undefined {
+  if (!profile || r.status !== 'escalated') return undefined;
+  const decides = Object.values(profile.authorities).some((a) => a.roles.includes(turn.staff.role));
+  const theirs =
+    (profile.authorities as Record<string, { roles: string[] } | undefined>)[r.authority]?.roles ?? [];
+  if (!decides || theirs.includes(turn.staff.role)) return undefined;
+  const to = `the ${r.authority.replace(/-/g, ' ')}`;
+  const zone = profile.timeZone;
+  const where = `This request went to ${to} on ${dateGb(r.updatedAt, zone)}: it is for them to decide now, and only they and the person who asked see it.`;
+  const card = statusCard({
+    title: note ? 'Sent on to a higher authority' : `With ${to}`,
+    detail: note ? `${note.text}\n\n${where}` : `${where} Nothing was done.`,
+    tone: note?.tone === 'good' ? 'success' : 'warning',
+  });
+  return note ? card : markRefusal(card, where);
+}
 
 async function auditView(turn: Turn, requestId: string, outcome: 'allow' | 'refuse', who: string) {
   await turn.deps.store.commit({
@@ -305,6 +342,12 @@ async function decisionFailure(turn: Turn, requestId: string, e: Failure): Promi
     case 'POLICY_REFUSED': {
       const r = (await turn.deps.store.get('request', requestId))?.record;
       const tp = r && (await teamAndProfile(turn.deps, r.teamId));
+      // Refused because it is no longer theirs to decide: say where it went, not the request's details.
+      const moved =
+        r &&
+        (await standing(turn.deps, turn.staff, r, await approversOf(turn.deps, r, tp?.profile))) === 'team' &&
+        movedOn(turn, r, tp?.profile);
+      if (moved) return moved;
       return refusalCard(
         'The policy does not allow this decision',
         e.message,

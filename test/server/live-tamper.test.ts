@@ -1,0 +1,186 @@
+/**
+ * Integrity is kept while the service runs, not only at start (issue 12, fault 7): a record edited directly
+ * in the SQLite file under a running service is found — by the first read of it (the record acted on is
+ * checked against the event that wrote it) or by /healthz's sweep of the records — health turns unhealthy,
+ * and nothing acts on it: here the expiry timer, which would otherwise expire a request whose expiry date
+ * was moved into the past behind Overt's back.
+ */
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { start } from '../../src/server/main';
+import { sqliteFile } from '../../src/store/open';
+import {
+  bootstrapAdministrator,
+  decideRequest,
+  importCaseList,
+  raiseRequest,
+  recordConsent,
+  upsertStaff,
+  upsertTeam,
+  type Outcome,
+} from '../../src/workflow';
+import { tempDirs } from '../store/temp-dirs';
+
+const dirs = tempDirs('live-tamper');
+afterAll(dirs.cleanup);
+
+const must = <T>(o: Outcome<T>): T => {
+  if (!o.ok) throw new Error(`${o.error.code}: ${o.error.message}`);
+  return o.value;
+};
+
+async function service(extra: Record<string, string> = {}) {
+  const base = dirs.make();
+  const data = join(base, 'data');
+  const logs: string[] = [];
+  const running = await start(
+    {
+      OVERT_DATA: data,
+      OVERT_DEMO: 'off',
+      OVERT_AUDIT_KEY: join(base, 'anchor', 'key.pem'),
+      OVERT_AUDIT_CHECKPOINTS: join(base, 'anchor', 'checkpoints.jsonl'),
+      BOT_PORT: '0',
+      TAB_PORT: '0',
+      OVERT_JOBS_EVERY: '3600',
+      ...extra,
+    },
+    (l) => logs.push(l),
+  );
+  const deps = running.deps;
+  let k = 0;
+  const key = () => `live-tamper-${++k}`;
+  must(await bootstrapAdministrator(deps, { id: 'admin', name: 'Ada Admin (demo)' }));
+  for (const [id, role] of [
+    ['tm', 'team-manager'],
+    ['cm', 'case-manager'],
+  ] as const)
+    must(
+      await upsertStaff(deps, {
+        key: key(),
+        actorId: 'admin',
+        staff: { id, name: `${id} (demo)`, role, teamIds: ['north'] },
+      }),
+    );
+  must(
+    await upsertTeam(deps, {
+      key: key(),
+      actorId: 'admin',
+      team: { id: 'north', name: 'North (demo)', profileId: 'nottinghamshire-yjs', managerIds: ['tm'] },
+    }),
+  );
+  must(
+    await importCaseList(deps, {
+      key: key(),
+      actorId: 'admin',
+      csv: 'case_reference,initials,team,worker,platforms\nDEMO-0001,A.B. (demo),north,cm,instagram:@demo_1',
+    }),
+  );
+  const [child] = await running.store.query('child', { where: { caseRef: 'DEMO-0001' } });
+  must(
+    await recordConsent(deps, {
+      key: key(),
+      actorId: 'cm',
+      childId: child!.record.id,
+      givenBy: 'child and parent',
+      date: new Date().toISOString().slice(0, 10),
+      scope: { platforms: [], purposes: [] },
+    }),
+  );
+  const raised = must(
+    await raiseRequest(deps, {
+      key: key(),
+      actorId: 'cm',
+      childId: child!.record.id,
+      reason: 'risk-of-cse',
+      platforms: [{ platform: 'instagram', account: '@demo_1' }],
+      viewer: 'own-personal-account',
+      rationale: 'Fictional: new information suggests a risk.',
+    }),
+  );
+  must(
+    await decideRequest(deps, {
+      key: key(),
+      actorId: 'tm',
+      requestId: raised.request.id,
+      outcome: 'approve',
+      reasons: 'Necessary and proportionate (fictional).',
+    }),
+  );
+  const port = (running.servers[1]!.address() as { port: number }).port;
+  const healthz = async () => {
+    const res = await fetch(`http://localhost:${port}/healthz`);
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  /** Moves the request's expiry into the past in the live file, as someone with the file would. */
+  const tamper = () => {
+    const db = new Database(sqliteFile(data));
+    db.prepare(
+      `UPDATE request SET body = json_set(body, '$.expiresAt', '2001-01-01T00:00:00.000Z'), expiresAt = '2001-01-01T00:00:00.000Z' WHERE id = ?`,
+    ).run(raised.request.id);
+    db.close();
+  };
+  const raw = () => {
+    const db = new Database(sqliteFile(data), { readonly: true });
+    const row = db.prepare('SELECT body FROM request WHERE id = ?').get(raised.request.id) as {
+      body: string;
+    };
+    const expires = db.prepare("SELECT count(*) AS n FROM audit WHERE action = 'request.expire'").get() as {
+      n: number;
+    };
+    db.close();
+    return { status: (JSON.parse(row.body) as { status: string }).status, expireEvents: expires.n };
+  };
+  return { running, deps, healthz, tamper, raw, requestId: raised.request.id, logs };
+}
+
+describe('a record edited in the live SQLite file', () => {
+  it('is not acted on by the expiry timer, and health turns unhealthy', async () => {
+    const s = await service();
+    try {
+      expect((await s.healthz()).status).toBe(200);
+      s.tamper();
+      const { runJobs } = await import('../../src/workflow');
+      await expect(runJobs(s.deps, 'test-holder', { leased: true })).rejects.toThrow(
+        /audit trail is broken.*request .* differs from what event \d+ wrote/,
+      );
+      expect(s.raw()).toEqual({ status: 'approved', expireEvents: 0 });
+      const h = await s.healthz();
+      expect(h.status).toBe(503);
+      expect(JSON.stringify(h.body)).toMatch(
+        /request .* differs from what event \d+ wrote \(changed outside Overt\)/,
+      );
+      await expect(
+        s.running.store.commit({ key: 'after', at: new Date().toISOString(), writes: [], audit: [] }),
+      ).rejects.toThrow(/will not write while the audit trail is broken/);
+    } finally {
+      await s.running.stop();
+    }
+  }, 60_000);
+
+  it('is found by /healthz itself, though nothing reads it, within one sweep of the records', async () => {
+    const s = await service({ OVERT_RECORD_SWEEP_MS: '0' });
+    try {
+      expect((await s.healthz()).status).toBe(200);
+      s.tamper();
+      let status = 200;
+      for (let i = 0; i < 20 && status === 200; i++) status = (await s.healthz()).status;
+      expect(status).toBe(503);
+      expect(s.raw()).toEqual({ status: 'approved', expireEvents: 0 });
+    } finally {
+      await s.running.stop();
+    }
+  }, 60_000);
+
+  it('is not acted on by the running timers', async () => {
+    const s = await service({ OVERT_JOBS_EVERY: '1', OVERT_TIMERS_LEASE: '1' });
+    try {
+      s.tamper();
+      await new Promise((r) => setTimeout(r, 3_500));
+      expect(s.raw()).toEqual({ status: 'approved', expireEvents: 0 });
+      expect((await s.healthz()).status).toBe(503);
+      expect(s.logs.join('\n')).toMatch(/timers failed|audit trail is broken/);
+    } finally {
+      await s.running.stop();
+    }
+  }, 60_000);
+});
