@@ -29,12 +29,14 @@ async function service(): Promise<string> {
   const opened = await openStore({ dataDir: data, kind: 'sqlite' });
   if (!opened.ok) throw new Error(opened.error.message);
   const deps = createDeps(opened.value);
-  await bootstrapAdministrator(deps, { id: 'admin-1', name: 'Ada Admin (fictional)' });
-  await upsertTeam(deps, {
-    key: 'test-team-east',
-    actorId: 'admin-1',
-    team: { id: 'east', name: 'East (fictional)' },
-  });
+  must(await bootstrapAdministrator(deps, { id: 'admin-1', name: 'Ada Admin (fictional)' }));
+  must(
+    await upsertTeam(deps, {
+      key: 'test-team-east',
+      actorId: 'admin-1',
+      team: { id: 'east', name: 'East (fictional)' },
+    }),
+  );
   await opened.value.close();
   return data;
 }
