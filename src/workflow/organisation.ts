@@ -124,6 +124,9 @@ export const StaffInput = z.object({
     teamIds: list(Id).default([]),
     socialMediaResponsibility: z.boolean().optional(),
     designatedOfficer: z.boolean().optional(),
+    /** Flags and named groups a team's policy may name (a Prevent lead, the Head of Service). */
+    flags: list(ShortText).optional(),
+    groups: list(ShortText).optional(),
   }),
 });
 

@@ -1,0 +1,129 @@
+/**
+ * Any council's policy in the running service (issue 18): the invented Fernmoor profile
+ * (examples/fernmoor) loaded with OVERT_PROFILE_FILES and given to the demo South team decides that team's
+ * requests through the bot, over HTTP: the child's own team manager authorises (a manager of another team
+ * cannot), a Prevent concern goes to the Prevent lead (a flag on their staff record), and every verdict and
+ * decision names the Fernmoor version and its fingerprint. The profile is assigned with the workflow's
+ * upsertTeam in the set-up (assigning profiles from the tab and CLI is another issue's work).
+ */
+import { join } from 'node:path';
+import { fingerprint } from '../../src/policy/authority';
+import { loadProfileFile } from '../../src/policy/load';
+import { upsertStaff, upsertTeam } from '../../src/workflow';
+import { actionData, execute, textOf } from './client';
+import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
+
+const FILE = join(__dirname, '../../examples/fernmoor/fernmoor.json');
+const loaded = loadProfileFile(FILE);
+if (!loaded.ok) throw new Error(loaded.error.message);
+const fernmoor = loaded.value;
+
+let w: BotWorld;
+const CM = 'demo-cm-south-1';
+const TM = 'demo-tm-south';
+const OTHER_TM = 'demo-tm-north';
+const PREVENT = 'demo-prevent-lead';
+
+beforeAll(async () => {
+  w = await botWorld({ OVERT_PROFILE_FILES: FILE });
+  const deps = w.running.deps;
+  const ok = <T extends { ok: boolean }>(r: T) => {
+    if (!r.ok) throw new Error(JSON.stringify(r));
+    return r;
+  };
+  ok(
+    await upsertTeam(deps, {
+      key: 'fernmoor-assign-south',
+      actorId: 'demo-admin',
+      team: { id: 'south', name: 'South Locality Team (demo)', profileId: 'fernmoor-cs', managerIds: [TM] },
+    }),
+  );
+  ok(
+    await upsertStaff(deps, {
+      key: 'fernmoor-prevent-lead',
+      actorId: 'demo-admin',
+      staff: {
+        id: PREVENT,
+        name: 'Pat Prentice (demo)',
+        role: 'service-manager',
+        teamIds: ['north', 'south'],
+        flags: ['preventLead'],
+      },
+    }),
+  );
+}, 60_000);
+afterAll(async () => {
+  await w?.close();
+  await cleanupBotWorlds();
+});
+
+async function raise(reason: string): Promise<string> {
+  const r = await execute(w.url, CM, 'request.send', {
+    formId: `form-${Math.random()}`,
+    childId: await w.childId('DEMO-0101'),
+    reason,
+    platforms: 'instagram: @demo_south_1',
+    viewer: 'organisation-account',
+    rationale: 'Fictional: new information suggests a risk to the child.',
+  });
+  expect(r.status).toBe(200);
+  expect(textOf(r.json.value)).toMatch(/Request saved/);
+  return actionData(r.json.value, 'request.withdraw')!['requestId'] as string;
+}
+const request = async (id: string) => (await w.running.store.get('request', id))!.record;
+
+describe('a team under an invented council’s own profile', () => {
+  it('the child’s own team manager authorises; a manager of another team cannot; the decision names Fernmoor v1 and its fingerprint', async () => {
+    const id = await raise('risk-of-cse');
+    const r = await request(id);
+    expect(r).toMatchObject({ status: 'pending', authority: 'child-team-manager', profileId: 'fernmoor-cs' });
+    expect(r.verdict).toMatchObject({
+      outcome: 'allow',
+      cites: ['SMP-2'],
+      profile: { id: 'fernmoor-cs', version: '1', fingerprint: fingerprint(fernmoor) },
+    });
+    expect((r.verdict as { explanation: string }).explanation).toMatch(
+      /Authority: the child's own team manager\./,
+    );
+
+    const other = await execute(w.url, OTHER_TM, 'request.approve', {
+      requestId: id,
+      reasons: 'Fictional: agreed.',
+    });
+    expect(textOf(other.json.value)).not.toMatch(/You approved this request/);
+    expect((await request(id)).status).toBe('pending');
+
+    const mine = await execute(w.url, TM, 'request.approve', {
+      requestId: id,
+      reasons: 'Fictional: agreed.',
+    });
+    expect(textOf(mine.json.value)).toMatch(/You approved this request/);
+    expect((await request(id)).status).toBe('approved');
+    const [decision] = await w.running.store.query('decision', { where: { requestId: id } });
+    expect(decision!.record).toMatchObject({
+      deciderId: TM,
+      authority: 'child-team-manager',
+      profileId: 'fernmoor-cs',
+      profileVersion: '1',
+      profileFingerprint: fingerprint(fernmoor),
+    });
+  });
+
+  it('a Prevent concern goes to the Prevent lead (a flag on the staff record), whom the team manager cannot stand in for', async () => {
+    const id = await raise('prevent-concern');
+    expect(await request(id)).toMatchObject({ status: 'pending', authority: 'prevent-lead' });
+    const tm = await execute(w.url, TM, 'request.approve', { requestId: id, reasons: 'Fictional: agreed.' });
+    expect(textOf(tm.json.value)).not.toMatch(/You approved this request/);
+    const lead = await execute(w.url, PREVENT, 'request.approve', {
+      requestId: id,
+      reasons: 'Fictional: agreed.',
+    });
+    expect(textOf(lead.json.value)).toMatch(/You approved this request/);
+    expect((await request(id)).status).toBe('approved');
+  });
+
+  it('the North team, still on its built-in profile, is unchanged', async () => {
+    const team = (await w.running.store.get('team', 'north'))!.record;
+    expect(team.profileId).toBe('nottinghamshire-yjs');
+  });
+});
