@@ -1,3 +1,4 @@
+import { fingerprint } from '../policy/authority';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import type { Child, Delegation, Staff, Team } from '../store/records';
@@ -108,7 +109,12 @@ export async function assignProfile(
     return ok({
       writes: [{ kind: 'team', record: team, ifVersion: found.version }],
       value: team,
-      details: { from: found.record.profileId, to: profileId, profileVersion: profile.version },
+      details: {
+        from: found.record.profileId,
+        to: profileId,
+        profileVersion: profile.version,
+        profileFingerprint: fingerprint(profile),
+      },
     });
   });
 }

@@ -3,13 +3,13 @@
  * (examples/fernmoor) loaded with OVERT_PROFILE_FILES and given to the demo South team decides that team's
  * requests through the bot, over HTTP: the child's own team manager authorises (a manager of another team
  * cannot), a Prevent concern goes to the Prevent lead (a flag on their staff record), and every verdict and
- * decision names the Fernmoor version and its fingerprint. The profile is assigned with the workflow's
- * upsertTeam in the set-up (assigning profiles from the tab and CLI is another issue's work).
+ * decision names the Fernmoor version and its fingerprint. The profile is given to the team with the
+ * workflow's assignProfile (what `overt teams set-profile` and the API call), audited with its fingerprint.
  */
 import { join } from 'node:path';
 import { fingerprint } from '../../src/policy/authority';
 import { loadProfileFile } from '../../src/policy/load';
-import { upsertStaff, upsertTeam } from '../../src/workflow';
+import { assignProfile, upsertStaff } from '../../src/workflow';
 import { actionData, execute, textOf } from './client';
 import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
 
@@ -32,10 +32,11 @@ beforeAll(async () => {
     return r;
   };
   ok(
-    await upsertTeam(deps, {
+    await assignProfile(deps, {
       key: 'fernmoor-assign-south',
       actorId: 'demo-admin',
-      team: { id: 'south', name: 'South Locality Team (demo)', profileId: 'fernmoor-cs', managerIds: [TM] },
+      teamId: 'south',
+      profileId: 'fernmoor-cs',
     }),
   );
   ok(
@@ -122,8 +123,13 @@ describe('a team under an invented council’s own profile', () => {
     expect((await request(id)).status).toBe('approved');
   });
 
-  it('the North team, still on its built-in profile, is unchanged', async () => {
+  it('the North team, still on its built-in profile, is unchanged; the assignment is audited with the fingerprint', async () => {
     const team = (await w.running.store.get('team', 'north'))!.record;
     expect(team.profileId).toBe('nottinghamshire-yjs');
+    const events = (await w.running.store.audit.list()).filter((e) => e.action === 'team.profile');
+    expect(events.at(-1)).toMatchObject({
+      target: { id: 'south' },
+      details: { to: 'fernmoor-cs', profileVersion: '1', profileFingerprint: fingerprint(fernmoor) },
+    });
   });
 });
