@@ -103,7 +103,7 @@ async function main(argv: string[]): Promise<void> {
   figures.push(
     {
       key: 'graphDashboardFirstMs',
-      label: `dashboard via Graph, first after an instance starts, ${first.events.toLocaleString('en-GB')} events, 80 ms a request`,
+      label: `dashboard via Graph, first after an instance starts (checkpoint), ${first.events.toLocaleString('en-GB')} events, 80 ms a request`,
       value: first.ms,
       unit: 'ms',
       goal: '≤ 3,000',
@@ -112,6 +112,18 @@ async function main(argv: string[]): Promise<void> {
       key: 'graphDashboardFirstRequests',
       label: '  Graph requests of that first dashboard',
       value: first.requests,
+      unit: '',
+    },
+    {
+      key: 'graphDashboardFirstWholeTrailMs',
+      label: '  the same without the checkpoint (the whole trail read)',
+      value: first.wholeTrailMs,
+      unit: 'ms',
+    },
+    {
+      key: 'graphDashboardFirstWholeTrailRequests',
+      label: '  Graph requests without the checkpoint',
+      value: first.wholeTrailRequests,
       unit: '',
     },
   );

@@ -23,9 +23,12 @@ export function createApi(
   auth: AuthConfig,
   options: { keys?: JWTVerifyGetKey; log?: (s: string) => void } = {},
 ): { handlers: Handler[]; projection: AuditProjection } {
-  const projection = new AuditProjection(deps.store, deps.profiles);
-  // Warm the projection in the background; every route that needs it syncs again first.
-  projection.sync().catch((err: Error) => options.log?.(`audit projection: ${err.message}`));
+  const projection = new AuditProjection(deps.store, deps.profiles, {
+    ...(options.log ? { log: options.log } : {}),
+  });
+  // Warm the dashboard's tallies in the background (from the store's checkpoint); every route that needs
+  // the projection syncs again first.
+  projection.syncTallies().catch((err: Error) => options.log?.(`audit projection: ${err.message}`));
   const api = router(routes, deps, projection, authenticator(auth, options.keys, options.log));
   const page = staticHandler(deps.store, auth.OVERT_DEMO_AUTH === 'on');
   return {

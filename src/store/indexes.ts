@@ -56,6 +56,7 @@ export const indexes = {
   setting: {},
   card: {},
   lease: {},
+  projection: {},
 } as const satisfies IndexMap;
 
 /** The indexed field names of a kind. */

@@ -255,6 +255,12 @@ export type Card = z.infer<typeof Card>;
 export const Lease = z.object({ id: Id, holder: Text, until: IsoDate });
 export type Lease = z.infer<typeof Lease>;
 
+/** A part of a read model's checkpoint (the audit projection's, src/workflow/audit-projection.ts), so that a
+ * new instance starts from it instead of reading the whole audit trail. Derived from the trail, so written
+ * with no event; a part is at most 60,000 characters (SharePoint's multi-line text holds 63,999). */
+export const Projection = z.object({ id: Id, value: z.string().max(60_000) });
+export type Projection = z.infer<typeof Projection>;
+
 /** Every kind of record, by name. */
 export const schemas = {
   team: Team,
@@ -273,6 +279,7 @@ export const schemas = {
   setting: Setting,
   card: Card,
   lease: Lease,
+  projection: Projection,
 } as const;
 
 export type Kind = keyof typeof schemas;

@@ -134,7 +134,7 @@ export async function serviceDashboard(
     return fail('FORBIDDEN', `the dashboard is for ${READERS.join(', ')}`);
   const now = deps.clock();
   const nowIso = now.toISOString();
-  const [teamRows] = await Promise.all([deps.store.query('team', {}), projection.sync()]);
+  const [teamRows] = await Promise.all([deps.store.query('team', {}), projection.syncTallies()]);
   const all = staff.value.role === 'team-manager' ? staff.value.teamIds : teamRows.map((t) => t.record.id);
   const visible = new Set(all);
   const teams = teamRows

@@ -66,4 +66,15 @@ export class NearMissTally {
     this.seen.add(key);
     return kind;
   }
+
+  /** What it has counted, to be kept in a checkpoint. */
+  keys(): string[] {
+    return [...this.seen];
+  }
+
+  /** Takes up a checkpoint's keys in place of its own. */
+  restore(keys: readonly string[]): void {
+    this.seen.clear();
+    for (const k of keys) this.seen.add(k);
+  }
 }

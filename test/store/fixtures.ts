@@ -127,6 +127,7 @@ export const samples: { [K in Kind]: RecordOf<K> } = {
     copies: [{ reference: { channelId: 'msteams', conversation: { id: 'c-1' } }, activityId: 'act-1' }],
   },
   lease: { id: 'jobs', holder: 'instance-a', until: '2026-01-01T00:00:00.000Z' },
+  projection: { id: 'audit-projection', value: '{"seq":0}' },
 };
 
 /** An audit draft about a record. */

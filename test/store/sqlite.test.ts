@@ -100,7 +100,9 @@ describe('SQLite store', () => {
       const file = sqliteFile(dataDir);
       // A file as version 1 left it, holding a decision in the old columns.
       const db = new Database(file);
-      db.exec('DROP TABLE decision; DROP TABLE card; DELETE FROM schema_migrations WHERE version > 1');
+      db.exec(
+        'DROP TABLE decision; DROP TABLE card; DROP TABLE projection; DELETE FROM schema_migrations WHERE version > 1',
+      );
       db.exec(`DROP TRIGGER audit_no_update; DROP TRIGGER audit_erase_only;
         ALTER TABLE audit DROP COLUMN details_hash; ALTER TABLE audit DROP COLUMN writes;
         CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit

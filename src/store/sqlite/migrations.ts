@@ -139,6 +139,13 @@ export const migrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: "the audit projection's checkpoint, in its own kind (projection), so a new instance need not read the whole trail",
+    up(db) {
+      db.exec('CREATE TABLE projection (id TEXT PRIMARY KEY, version INTEGER NOT NULL, body TEXT NOT NULL);');
+    },
+  },
 ];
 
 /**
