@@ -58,9 +58,8 @@ export async function graphDecisionRun(options: {
       graphUrl: server.url,
       ca: server.ca,
       authProvider: { getAccessToken: async () => 'bench' },
-      retryDelaySeconds: 0.01,
     });
-    const provisioned = await provision(new Batcher(client), config, false);
+    const provisioned = await provision(new Batcher(client, { baseMs: 10 }), config, false);
     if (!provisioned.ok) throw new Error(provisioned.error.message);
     const opened = await openGraphStore(config);
     if (!opened.ok) throw new Error(opened.error.message);
@@ -226,9 +225,8 @@ export async function graphDashboardFirst(options: { events: number; delayMs: nu
       graphUrl: server.url,
       ca: server.ca,
       authProvider: { getAccessToken: async () => 'bench' },
-      retryDelaySeconds: 0.01,
     });
-    const provisioned = await provision(new Batcher(transport.client), config, false);
+    const provisioned = await provision(new Batcher(transport.client, { baseMs: 10 }), config, false);
     await transport.close();
     if (!provisioned.ok) throw new Error(provisioned.error.message);
     const opened = await openGraphStore(config);

@@ -11,7 +11,7 @@ import type { AdaptiveCard } from './cards/types';
 import { dropReference, keepReference, keptOf, type Reference } from './conversations';
 import type { Installed } from './install';
 import { ConversationGone, type Outbox } from './outbox';
-import { nameOf } from './reads';
+import { nameOf, staffWithRole } from '../workflow/queries';
 import { noticeCard } from './views/conversation-cards';
 
 export type Delivery = {
@@ -178,9 +178,7 @@ async function installFor(
 }
 
 /** The service managers: who is told when someone cannot be reached. */
-export async function serviceManagers(deps: Deps): Promise<string[]> {
-  return (await deps.store.query('staff', { where: { role: 'service-manager' } })).map((s) => s.record.id);
-}
+export const serviceManagers = (deps: Deps): Promise<string[]> => staffWithRole(deps, 'service-manager');
 
 async function unreachable(
   deps: Deps,

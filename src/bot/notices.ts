@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Deps } from '../workflow';
 import { channelUserId } from './conversations';
 import { deliver, serviceManagers } from './deliver';
-import { nameOf } from './reads';
+import { nameOf } from '../workflow/queries';
 import { pointerCard } from './views/approval-card';
 import { escalateDecision } from './handlers/request-cards';
 import type { Outbox } from './outbox';

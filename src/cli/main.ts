@@ -6,6 +6,7 @@ import { register as registerProvision } from './provision';
 import { register as registerService } from './service';
 import { register as registerOnboard } from './onboard';
 import { register as registerRetention } from './retention';
+import { register as registerDecision } from './decision';
 
 /** Builds the `overt` command. Each command group lives in its own file and registers itself here. */
 export function program(): Command {
@@ -22,6 +23,7 @@ export function program(): Command {
   registerService(cli);
   registerOnboard(cli);
   registerRetention(cli);
+  registerDecision(cli);
   return cli;
 }
 

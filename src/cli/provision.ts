@@ -1,7 +1,7 @@
 import { CommanderError, type Command } from 'commander';
 import { Batcher } from '../store/graph/batch';
 import { graphConfig } from '../store/graph/config';
-import { clientFor } from '../store/graph/connect';
+import { clientFor, retryOf } from '../store/graph/connect';
 import { describeSteps, provision } from '../store/graph/provision';
 
 /**
@@ -27,7 +27,11 @@ async function run(options: Options): Promise<void> {
   });
   if (!config.ok) fail(config.error.message);
   const { client } = clientFor(config.value);
-  const done = await provision(new Batcher(client), config.value, options.dryRun === true);
+  const done = await provision(
+    new Batcher(client, retryOf(config.value)),
+    config.value,
+    options.dryRun === true,
+  );
   if (!done.ok) fail(done.error.message);
   const lines = describeSteps(done.value.steps);
   const out = (s: string) => process.stdout.write(`${s}\n`);

@@ -103,9 +103,9 @@ async function asViewable(
       v = (async () => {
         const child = childId === UNKNOWN_CHILD ? undefined : await deps.store.get('child', childId);
         if (!child) return false;
-        const tp = await teamProfile(deps, child.record.teamId);
-        if (!tp.ok) return false;
-        return (await mayRead(deps, staff, child.record, tp.value.profile)).ok;
+        const teamAndProfile = await teamProfile(deps, child.record.teamId);
+        if (!teamAndProfile.ok) return false;
+        return (await mayRead(deps, staff, child.record, teamAndProfile.value.profile)).ok;
       })();
       verdicts.set(childId, v);
     }

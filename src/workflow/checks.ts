@@ -18,7 +18,6 @@ import {
   historyFrom,
   openRequestCommand,
   profileOf,
-  verdictAudit,
   verdictSummary,
   type VerdictSummary,
 } from './context';
@@ -34,6 +33,7 @@ import {
   tooMany,
   When,
 } from './input';
+import { decisionAudit } from './decision-record';
 import { policyActor, policyRefusal, verdictFor } from './policy-facts';
 import { fail, type Deps, type Outcome } from './types';
 import { teamZone } from './zone';
@@ -184,11 +184,11 @@ async function recordOnce(
       field: 'thirdPartyAuthorisedBy',
     });
   if (!child.ok) return child;
-  const tp = profileOf(deps, request.teamId, team, settings);
-  if (!tp.ok) return tp;
+  const teamAndProfile = profileOf(deps, request.teamId, team, settings);
+  if (!teamAndProfile.ok) return teamAndProfile;
   const verdict = await verdictFor(
     deps,
-    tp.value.profile,
+    teamAndProfile.value.profile,
     child.value.record,
     {
       type: 'record-check',
@@ -212,8 +212,8 @@ async function recordOnce(
     return refuse(
       deps,
       c,
-      { ...audit, ...verdictAudit(verdict), details: { determining: [...verdict.determining] } },
-      policyRefusal(tp.value.profile, verdict),
+      { ...audit, ...decisionAudit(verdict, { determining: [...verdict.determining] }) },
+      policyRefusal(teamAndProfile.value.profile, verdict),
     );
   const at = nowIso(deps);
   const check: Check = {
@@ -248,14 +248,13 @@ async function recordOnce(
     [
       {
         ...audit,
-        ...verdictAudit(verdict),
         target: { kind: 'check', id: check.id },
-        details: {
+        ...decisionAudit(verdict, {
           requestId: request.id,
           thirdPartyData: i.thirdPartyData,
           sensitive: i.sensitive,
           safeguardingFollowUp: !!i.safeguardingFollowUp,
-        },
+        }),
       },
     ],
     value,

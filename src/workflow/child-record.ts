@@ -2,19 +2,10 @@ import { z } from 'zod';
 import type { AuditEvent } from '../store/audit';
 import type { Child, Staff, Team } from '../store/records';
 import type { Profile } from '../policy/profile';
-import {
-  actor,
-  canActForTeam,
-  cmdOf,
-  commit,
-  getOr,
-  refuse,
-  replayed,
-  teamProfile,
-  verdictAudit,
-} from './context';
+import { actor, canActForTeam, cmdOf, commit, getOr, refuse, replayed, teamProfile } from './context';
 import { Id, Key, parse } from './input';
 import type { AuditProjection } from './audit-projection';
+import { decisionAudit } from './decision-record';
 import { policyActor, verdictFor } from './policy-facts';
 import { fail, ok, type Deps, type Outcome } from './types';
 
@@ -76,8 +67,8 @@ export async function mayRead(
   child: Child,
   profile: Profile,
 ): Promise<
-  | { ok: true; cites: string[]; audit: ReturnType<typeof verdictAudit> }
-  | { ok: false; message: string; audit?: ReturnType<typeof verdictAudit> }
+  | { ok: true; cites: string[]; audit: ReturnType<typeof decisionAudit> }
+  | { ok: false; message: string; audit?: ReturnType<typeof decisionAudit> }
 > {
   if (!canActForTeam(staff, child.teamId))
     return { ok: false, message: `childId: ${child.caseRef} is not a child of your team` };
@@ -86,9 +77,9 @@ export async function mayRead(
     return {
       ok: false,
       message: `${verdict.explanation} (${verdict.cites.join(', ')})`,
-      audit: verdictAudit(verdict),
+      audit: decisionAudit(verdict),
     };
-  return { ok: true, cites: [...verdict.cites], audit: verdictAudit(verdict) };
+  return { ok: true, cites: [...verdict.cites], audit: decisionAudit(verdict) };
 }
 
 /** A sitting: reads of one child's record by one person within this long of their last are one entry. */
@@ -112,15 +103,18 @@ export async function readChildRecord(
   const found = await getOr(deps, 'child', i.childId, 'childId');
   if (!found.ok) return found;
   const child = found.value.record;
-  const tp = await teamProfile(deps, child.teamId);
-  if (!tp.ok) return tp;
+  const teamAndProfile = await teamProfile(deps, child.teamId);
+  if (!teamAndProfile.ok) return teamAndProfile;
   const who = { id: staff.value.id, role: staff.value.role };
   const target = { kind: 'child', id: child.id };
-  const base = { profileId: tp.value.profile.id, profileVersion: tp.value.profile.version };
+  const base = {
+    profileId: teamAndProfile.value.profile.id,
+    profileVersion: teamAndProfile.value.profile.version,
+  };
   const may: Awaited<ReturnType<typeof mayRead>> =
     roles && !roles.includes(staff.value.role)
       ? { ok: false, message: `only ${roles.join(', ')} can do this` }
-      : await mayRead(deps, staff.value, child, tp.value.profile);
+      : await mayRead(deps, staff.value, child, teamAndProfile.value.profile);
   if (!may.ok)
     return refuse(
       deps,
@@ -131,7 +125,7 @@ export async function readChildRecord(
         target,
         ...base,
         ...(may.audit ?? {}),
-        details: { childId: child.id, teamId: child.teamId },
+        details: { ...(may.audit?.details as object), childId: child.id, teamId: child.teamId },
       },
       { code: 'FORBIDDEN', message: may.message, field: 'childId' },
     );
@@ -164,14 +158,14 @@ export async function readChildRecord(
             target,
             ...may.audit,
             outcome: 'allow',
-            details: { childId: child.id, teamId: child.teamId },
+            details: { ...(may.audit.details as object), childId: child.id, teamId: child.teamId },
           },
         ],
         { childId: child.id },
       );
   if ('conflict' in r || !r.ok) return fail('CONFLICT', 'the read could not be recorded: retry');
   await projection.sync();
-  const { profile, team } = tp.value;
+  const { profile, team } = teamAndProfile.value;
   return ok({
     child,
     team,

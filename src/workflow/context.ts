@@ -80,10 +80,10 @@ export async function childHistory(deps: Deps, child: Child): Promise<HistoryEve
   return historyFrom(child, await childRecords(deps, child.id));
 }
 
-/** The six kinds of record about one child, read together. */
-export function childRecords(deps: Deps, childId: string) {
+/** The six kinds of record about one child, read together (asked for in one turn, so one `$batch`). */
+export async function childRecords(deps: Deps, childId: string) {
   const where = { childId };
-  return Promise.all([
+  const [consents, reminders, requests, checks, objections, ripas] = await Promise.all([
     deps.store.query('consent', { where }),
     deps.store.query('reminder', { where }),
     deps.store.query('request', { where }),
@@ -91,12 +91,13 @@ export function childRecords(deps: Deps, childId: string) {
     deps.store.query('objection', { where }),
     deps.store.query('ripa', { where }),
   ]);
+  return { consents, reminders, requests, checks, objections, ripas };
 }
 export type ChildRecords = Awaited<ReturnType<typeof childRecords>>;
 
 /** A child's records as policy history, oldest first. */
 export function historyFrom(child: Child, records: ChildRecords): HistoryEvent[] {
-  const [consents, reminders, requests, checks, objections, ripas] = records;
+  const { consents, reminders, requests, checks, objections, ripas } = records;
   const events: HistoryEvent[] = [];
   if (child.assessmentStartedAt) events.push({ event: 'assessment-started', on: child.assessmentStartedAt });
   for (const { record: c } of consents) {
@@ -135,18 +136,6 @@ export function historyFrom(child: Child, records: ChildRecords): HistoryEvent[]
     events.push({ event: 'ripa-authorised', on: r.from, by: r.officerId, until });
   }
   return events.sort((a, b) => Date.parse(a.on) - Date.parse(b.on));
-}
-
-/** The audit fields a verdict contributes. */
-export function verdictAudit(
-  v: Verdict,
-): Pick<AuditDraft, 'outcome' | 'cites' | 'profileId' | 'profileVersion'> {
-  return {
-    outcome: v.outcome,
-    cites: [...v.cites],
-    profileId: v.profile.id,
-    profileVersion: v.profile.version,
-  };
 }
 
 /** A lean copy of a verdict for records, cards and the audit trail. */
@@ -378,13 +367,13 @@ export async function openChildCommand<T>(
   if (again) return { done: again };
   if (!staff.ok) return { done: staff };
   if (!child.ok) return { done: child };
-  const tp = await teamProfile(deps, child.value.record.teamId);
-  if (!tp.ok) return { done: tp };
+  const teamAndProfile = await teamProfile(deps, child.value.record.teamId);
+  if (!teamAndProfile.ok) return { done: teamAndProfile };
   return {
     staff: staff.value,
     child: child.value.record,
     childVersion: child.value.version,
-    ...tp.value,
+    ...teamAndProfile.value,
     ...(records ? { records } : {}),
   };
 }

@@ -5,6 +5,7 @@ import { Action, type ActionInput, type HistoryEvent, type Situation } from '../
 import type { Verdict } from '../policy/verdict';
 import type { Child, Staff } from '../store/records';
 import { childHistory, verdictSummary } from './context';
+import type { VerdictGiven } from './decision-record';
 import type { Deps } from './types';
 
 /** Asks the policy about an action on a child: the facts come from the store, the moment from the clock. */
@@ -14,7 +15,7 @@ export async function verdictFor(
   child: Child,
   action: ActionInput,
   given?: HistoryEvent[],
-): Promise<Readonly<Verdict>> {
+): Promise<VerdictGiven> {
   const history = given ?? (await childHistory(deps, child));
   // The history is made here from records the store has validated (historyFrom), and the moment from the
   // clock: only the action, which carries what a person typed, is parsed (and normalised) again.
@@ -24,7 +25,8 @@ export async function verdictFor(
     action: Action.parse(action),
     child: { team: child.teamId, ...(child.dateOfBirth ? { dateOfBirth: child.dateOfBirth } : {}) },
   };
-  return evaluate(profile, situation);
+  // The situation goes with the verdict (verdicts are shared, frozen): a decision's audit event records it.
+  return { ...evaluate(profile, situation), situation };
 }
 
 /** The policy's view of a member of staff. */

@@ -3,7 +3,6 @@ import { addDays } from 'date-fns';
 import { z } from 'zod';
 import { Authority, type HistoryEvent } from '../policy/situation';
 import type { Profile } from '../policy/profile';
-import type { Verdict } from '../policy/verdict';
 import type { Child, Delegation, Request, Staff, Team } from '../store/records';
 import type { Versioned } from '../store/store';
 import {
@@ -23,13 +22,13 @@ import {
   openChildCommand,
   openRequestCommand,
   profileOf,
-  verdictAudit,
   verdictSummary,
   type Cmd,
   type DecisionFacts,
   type VerdictSummary,
 } from './context';
 import { Id, Key, OptionalReasons, parse, PlatformAccounts, Reasons, ShortText } from './input';
+import { decisionAudit, type VerdictGiven } from './decision-record';
 import { policyActor, policyRefusal, staffHolds, verdictFor } from './policy-facts';
 import { authorityName } from '../policy/evaluate';
 import { fail, ok, type Deps, type Outcome } from './types';
@@ -142,13 +141,12 @@ async function raiseOnce(
         actor: who,
         action: 'request.raise',
         target,
-        ...verdictAudit(verdict),
-        details: {
+        ...decisionAudit(verdict, {
           reason: i.reason,
           viewer: i.viewer,
           platforms: i.platforms.map((p) => p.platform),
           determining: [...verdict.determining],
-        },
+        }),
       },
       policyRefusal(profile, verdict),
     );
@@ -181,14 +179,13 @@ async function raiseOnce(
         actor: who,
         action: 'request.raise',
         target: { kind: 'request', id: request.id },
-        ...verdictAudit(verdict),
-        details: {
+        ...decisionAudit(verdict, {
           childId: child.id,
           teamId: team.id,
           status: request.status,
           authority: request.authority,
           determining: [...verdict.determining],
-        },
+        }),
       },
     ],
     value,
@@ -322,9 +319,9 @@ async function decideOnce(
     return fail('NOT_FOUND', `requestId: the request's child "${request.childId}" is missing`, 'requestId');
   const child = facts.child.record;
   const childVersion = facts.child.version;
-  const tp = profileOf(deps, request.teamId, facts.team, facts.settings);
-  if (!tp.ok) return tp;
-  const { profile } = tp.value;
+  const teamAndProfile = profileOf(deps, request.teamId, facts.team, facts.settings);
+  if (!teamAndProfile.ok) return teamAndProfile;
+  const { profile } = teamAndProfile.value;
   const authority = i.authority ?? (request.authority as z.infer<typeof Authority>);
   // A decision is made as the authority the request needs (issue 12, fault 1): naming another is not a way
   // round it. Only an approval may name another, and only one the policy itself requires (checked below).
@@ -345,7 +342,7 @@ async function decideOnce(
   if (request.requesterId === staff.id)
     return refuse(deps, c, audit, { code: 'FORBIDDEN', message: 'nobody decides their own request' });
 
-  let verdict: Readonly<Verdict> | undefined;
+  let verdict: VerdictGiven | undefined;
   let status: Request['status'];
   if (i.outcome === 'approve') {
     verdict = await verdictFor(
@@ -369,7 +366,7 @@ async function decideOnce(
       return refuse(
         deps,
         c,
-        { ...audit, ...verdictAudit(verdict), details: { determining: [...verdict.determining] } },
+        { ...audit, ...decisionAudit(verdict, { determining: [...verdict.determining] }) },
         policyRefusal(profile, verdict),
       );
     if (
@@ -380,7 +377,7 @@ async function decideOnce(
       return refuse(
         deps,
         c,
-        { ...audit, ...verdictAudit(verdict) },
+        { ...audit, ...decisionAudit(verdict) },
         {
           code: 'FORBIDDEN',
           message: `authority: this request is for ${authorityName(request.authority, profile)} to decide`,
@@ -441,6 +438,13 @@ async function decideOnce(
     });
   writes.push(guardChild(child, childVersion));
   const value: Decided = { request: updated, decisionId, verdict: verdict ? verdictSummary(verdict) : null };
+  const decision = {
+    status,
+    authority,
+    onBehalfOf: onBehalfOf ?? null,
+    reasons: i.reasons ?? null,
+    profileFingerprint: underProfile.profileFingerprint,
+  };
   const r = await commitVersioned(
     deps,
     c,
@@ -449,17 +453,15 @@ async function decideOnce(
       {
         ...audit,
         ...(verdict
-          ? verdictAudit(verdict)
-          : { outcome: status, cites: [], profileId: profile.id, profileVersion: profile.version }),
-        details: {
-          status,
-          authority,
-          onBehalfOf: onBehalfOf ?? null,
-          reasons: i.reasons ?? null,
-          profileFingerprint: underProfile.profileFingerprint,
-          // What decided it, so the reports can read the profile's meaning of each rule (near-misses).
-          ...(verdict ? { determining: [...verdict.determining] } : {}),
-        },
+          ? // What decided it, so the reports can read the profile's meaning of each rule (near-misses).
+            decisionAudit(verdict, { ...decision, determining: [...verdict.determining] })
+          : {
+              outcome: status,
+              cites: [],
+              profileId: profile.id,
+              profileVersion: profile.version,
+              details: decision,
+            }),
       },
     ],
     value,
@@ -583,7 +585,7 @@ async function answerOnce(
     history,
   );
   if (verdict.outcome === 'refuse')
-    return refuse(deps, c, { ...audit, ...verdictAudit(verdict) }, policyRefusal(profile, verdict));
+    return refuse(deps, c, { ...audit, ...decisionAudit(verdict) }, policyRefusal(profile, verdict));
   const updated: Request = {
     ...record,
     rationale: i.rationale,
@@ -597,7 +599,7 @@ async function answerOnce(
     deps,
     c,
     [{ kind: 'request', record: updated, ifVersion: version }, guardChild(child, childVersion)],
-    [{ ...audit, ...verdictAudit(verdict), details: { status: updated.status } }],
+    [{ ...audit, ...decisionAudit(verdict, { status: updated.status }) }],
     value,
   );
   if (staleChild(r)) return STALE;

@@ -115,9 +115,9 @@ export async function awaitingDecision(
     await Promise.all(
       mine.map(async ({ record: r }): Promise<[string, Awaiting['reasonsToApprove']]> => {
         const child = children.get(r.childId);
-        const tp = profileOf(deps, r.teamId, teamRows.get(r.teamId), settings);
-        if (!child || !tp.ok) return [r.id, { required: false, why: '', cites: [] }];
-        const { profile } = tp.value;
+        const teamAndProfile = profileOf(deps, r.teamId, teamRows.get(r.teamId), settings);
+        if (!child || !teamAndProfile.ok) return [r.id, { required: false, why: '', cites: [] }];
+        const { profile } = teamAndProfile.value;
         const v = await verdictFor(
           deps,
           profile,

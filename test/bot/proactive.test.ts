@@ -153,7 +153,7 @@ describe('the bot writing first, through the connector', () => {
 
     // The approver cannot approve while the requester is being asked.
     const early = (await execute(w.url, TM, 'request.approve', { requestId })).json.value;
-    expect(textOf(early)).toMatch(/already more-info/);
+    expect(textOf(early)).toMatch(/already more information asked for/);
 
     from = connector.sent.length;
     const answered = (

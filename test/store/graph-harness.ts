@@ -34,9 +34,8 @@ export function batcherFor(server: GraphServer): Batcher {
     graphUrl: server.url,
     ca: server.ca,
     authProvider: { getAccessToken: async () => 'test-token' },
-    retryDelaySeconds: 0.01,
   });
-  return new Batcher(client);
+  return new Batcher(client, { baseMs: 10 });
 }
 
 let next = 0;

@@ -3,7 +3,8 @@ import { raiseObjection, recordConsent } from '../../workflow';
 import { awaitingDecision } from '../../workflow/role-views';
 import { statusCard } from '../cards/status';
 import { deliver, serviceManagers } from '../deliver';
-import { childSummary, findChild, igStaff, myRequests, nameOf, teamTimeZone } from '../reads';
+import { childSummary, findChild, myRequests, nameOf, staffWithRole } from '../../workflow/queries';
+import { teamZone } from '../../workflow/zone';
 import type { Turn, VerbHandler, VerbHandlers } from '../turn';
 import {
   childSummaryCard,
@@ -19,7 +20,7 @@ import { errorCard } from '../views/failure-card';
 
 /** Today on the calendar of the child's team (its profile's time zone). */
 const today = async (turn: Turn, teamId: string) =>
-  turn.deps.clock().toLocaleDateString('en-CA', { timeZone: await teamTimeZone(turn.deps, teamId) });
+  turn.deps.clock().toLocaleDateString('en-CA', { timeZone: await teamZone(turn.deps, teamId) });
 const notYours = (ref: string) =>
   errorCard(
     'No such child in your teams',
@@ -114,7 +115,7 @@ const onObjectionRaise: VerbHandler<'objection.raise'> = async (data, turn) => {
         `${turn.staff.name} recorded an objection raised by ${data.raisedBy} on ${dateGb(data.raisedAt)}. Every check on this child is stopped until information governance has dealt with it.`,
       );
       const managers = await serviceManagers(turn.deps);
-      for (const id of await igStaff(turn.deps))
+      for (const id of await staffWithRole(turn.deps, 'information-governance'))
         await deliver(turn.deps, turn.outbox, {
           staffId: id,
           card,

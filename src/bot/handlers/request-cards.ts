@@ -14,7 +14,7 @@ import {
 } from '../conversations';
 import { deliver, serviceManagers } from '../deliver';
 import { ConversationGone, type Outbox } from '../outbox';
-import { approversOf, nameOf, requestView } from '../reads';
+import { approversOf, nameOf, requestView } from '../../workflow/queries';
 import { approvalBaseCard, pointerCard, requestStatusCard } from '../views/approval-card';
 import { noticeCard } from '../views/conversation-cards';
 import { recordCheckCard } from '../views/record-check-card';

@@ -26,14 +26,14 @@ import {
   isOutsider,
   knownFrom,
   nameOf,
-  profileOptions,
   requestView,
   standing,
-  teamAndProfile,
-  teamTimeZone,
+  teamWithProfile,
   verdictView,
   type ViewKnown,
-} from '../reads';
+} from '../../workflow/queries';
+import { teamZone } from '../../workflow/zone';
+import { profileOptions } from '../reads';
 import { PlatformLines, type VerbData } from '../verbs';
 import { approverCard, requestStatusCard } from '../views/approval-card';
 import { errorCard, markRefusal, refusalCard } from '../views/failure-card';
@@ -51,16 +51,16 @@ const OPEN = new Set(['pending', 'escalated', 'more-info']);
 
 async function blankForm(turn: Turn, problem?: string): Promise<AdaptiveCard> {
   const teamId = turn.staff.teamIds[0];
-  const tp = teamId ? await teamAndProfile(turn.deps, teamId) : undefined;
-  if (!tp)
+  const teamAndProfile = teamId ? await teamWithProfile(turn.deps, teamId) : undefined;
+  if (!teamAndProfile)
     return errorCard(
       'You are not in a team',
       'Overt needs to know your team to raise a request: ask your administrator.',
     );
   return requestFormCard({
     formId: randomUUID(),
-    teamName: tp.team.name,
-    ...profileOptions(tp.profile),
+    teamName: teamAndProfile.team.name,
+    ...profileOptions(teamAndProfile.profile),
     ...(problem ? { problem } : {}),
   });
 }
@@ -72,12 +72,12 @@ async function filledForm(
   extra: { verdict?: VerdictSummary; problem?: string },
 ): Promise<AdaptiveCard> {
   const child = await findChild(turn.deps, turn.staff, data.childId);
-  const tp = await teamAndProfile(turn.deps, child?.teamId ?? turn.staff.teamIds[0] ?? '');
-  if (!tp) return blankForm(turn, extra.problem);
+  const teamAndProfile = await teamWithProfile(turn.deps, child?.teamId ?? turn.staff.teamIds[0] ?? '');
+  if (!teamAndProfile) return blankForm(turn, extra.problem);
   return requestFormCard({
     formId: data.formId,
-    teamName: tp.team.name,
-    ...profileOptions(tp.profile),
+    teamName: teamAndProfile.team.name,
+    ...profileOptions(teamAndProfile.profile),
     values: {
       childId: data.childId,
       ...(child ? { childTitle: `${child.caseRef} · ${child.displayName}` } : {}),
@@ -86,7 +86,7 @@ async function filledForm(
       viewer: data.viewer,
       ...(data.rationale ? { rationale: data.rationale } : {}),
     },
-    ...(extra.verdict ? { verdict: verdictView(extra.verdict, tp.profile) } : {}),
+    ...(extra.verdict ? { verdict: verdictView(extra.verdict, teamAndProfile.profile) } : {}),
     ...(extra.problem ? { problem: extra.problem } : {}),
   });
 }
@@ -149,8 +149,8 @@ async function requestCard(
   const found = given?.found ?? (await turn.deps.store.get('request', requestId));
   if (!found) return errorCard('No such request', `requestId: Overt has no request "${requestId}".`);
   const r = found.record;
-  const tp = given?.known.profile ? undefined : await teamAndProfile(turn.deps, r.teamId);
-  const profile = given?.known.profile ?? tp?.profile;
+  const teamAndProfile = given?.known.profile ? undefined : await teamWithProfile(turn.deps, r.teamId);
+  const profile = given?.known.profile ?? teamAndProfile?.profile;
   const approvers = knownApprovers ?? (await approversOf(turn.deps, r, profile));
   const who = await standing(turn.deps, turn.staff, r, approvers);
   if (who === 'outsider')
@@ -186,15 +186,15 @@ const onRequestRefresh: VerbHandler<'request.refresh'> = async (data, turn) => {
   const found = await turn.deps.store.get('request', data.requestId);
   if (!found) return requestCard(turn, data.requestId);
   const r = found.record;
-  const tp = await teamAndProfile(turn.deps, r.teamId);
-  const approvers = await approversOf(turn.deps, r, tp?.profile);
+  const teamAndProfile = await teamWithProfile(turn.deps, r.teamId);
+  const approvers = await approversOf(turn.deps, r, teamAndProfile?.profile);
   const who = await standing(turn.deps, turn.staff, r, approvers);
   const entitled = who === 'requester' || who === 'approver';
   if (!entitled || !turn.automatic || turn.conversationType !== 'personal')
     await auditView(turn, r.id, entitled ? 'allow' : 'refuse', who);
   if (!entitled)
     return (
-      (who === 'team' && movedOn(turn, r, tp?.profile)) ||
+      (who === 'team' && movedOn(turn, r, teamAndProfile?.profile)) ||
       errorCard(
         'Not yours to see',
         who === 'outsider'
@@ -341,17 +341,22 @@ async function decisionFailure(turn: Turn, requestId: string, e: Failure): Promi
       );
     case 'POLICY_REFUSED': {
       const r = (await turn.deps.store.get('request', requestId))?.record;
-      const tp = r && (await teamAndProfile(turn.deps, r.teamId));
+      const teamAndProfile = r && (await teamWithProfile(turn.deps, r.teamId));
       // Refused because it is no longer theirs to decide: say where it went, not the request's details.
       const moved =
         r &&
-        (await standing(turn.deps, turn.staff, r, await approversOf(turn.deps, r, tp?.profile))) === 'team' &&
-        movedOn(turn, r, tp?.profile);
+        (await standing(
+          turn.deps,
+          turn.staff,
+          r,
+          await approversOf(turn.deps, r, teamAndProfile?.profile),
+        )) === 'team' &&
+        movedOn(turn, r, teamAndProfile?.profile);
       if (moved) return moved;
       return refusalCard(
         'The policy does not allow this decision',
         e.message,
-        verdictView(e.verdict as VerdictSummary, tp?.profile),
+        verdictView(e.verdict as VerdictSummary, teamAndProfile?.profile),
       );
     }
     default:
@@ -418,7 +423,7 @@ const onCheckRecord: VerbHandler<'check.record'> = async (data, turn) => {
   const [hh, mm] = data.viewedTime.split(':').map(Number) as [number, number];
   // The date and time typed are on the calendar of the request's team (its profile's time zone).
   const request = await turn.deps.store.get('request', data.requestId);
-  const zone = request ? await teamTimeZone(turn.deps, request.record.teamId) : DEFAULT_TIME_ZONE;
+  const zone = request ? await teamZone(turn.deps, request.record.teamId) : DEFAULT_TIME_ZONE;
   const viewedAt = new TZDate(y, m - 1, d, hh, mm, zone).toISOString();
   const r = await recordCheck(turn.deps, {
     key: `check:${data.formId}`,
@@ -438,11 +443,11 @@ const onCheckRecord: VerbHandler<'check.record'> = async (data, turn) => {
   });
   if (!r.ok) {
     if (r.error.code === 'POLICY_REFUSED' && r.error.verdict) {
-      const tp = await teamAndProfile(turn.deps, turn.staff.teamIds[0] ?? '');
+      const teamAndProfile = await teamWithProfile(turn.deps, turn.staff.teamIds[0] ?? '');
       return refusalCard(
         'The check was not recorded',
         r.error.message,
-        verdictView(r.error.verdict as VerdictSummary, tp?.profile),
+        verdictView(r.error.verdict as VerdictSummary, teamAndProfile?.profile),
       );
     }
     // The same card sent again with other details after it was recorded: the first record stands.

@@ -18,6 +18,9 @@ import { act } from './act';
 import { STATUS_WORDS, when } from './status-text';
 import type { RequestStatus } from '../../store/records';
 import { words } from './verdict';
+import type { ChildSummary } from '../../workflow/queries/children';
+import type { RequestLine } from '../../workflow/queries/request';
+export type { ChildSummary, RequestLine };
 
 export const COMMANDS: [string, string][] = [
   ['new request', 'raise a request to view a child’s public social media'],
@@ -38,16 +41,6 @@ export function helpCard(unknown?: string): AdaptiveCard {
     fallbackText: 'Overt: new request, my requests, child, consent, objection, help',
   });
 }
-
-export type RequestLine = {
-  id: string;
-  caseRef: string;
-  status: RequestStatus;
-  createdAt: string;
-  reason: string;
-  /** The team's profile's time zone: the line's date is on its calendar. */
-  timeZone: string;
-};
 
 export function myRequestsCard(lines: RequestLine[]): AdaptiveCard {
   const body: CardElement[] = [heading('Your requests')];
@@ -101,19 +94,6 @@ export function waitingCard(lines: WaitingLine[]): AdaptiveCard {
     );
   return card(body, { fallbackText: `Waiting for your decision: ${lines.length}` });
 }
-
-export type ChildSummary = {
-  childId: string;
-  caseRef: string;
-  name: string;
-  team: string;
-  /** The team's profile's time zone: the card's dates are on its calendar. */
-  timeZone: string;
-  consent: string;
-  objection: string | null;
-  requests: { at: string; status: RequestStatus; by: string }[];
-  checks: { at: string; by: string }[];
-};
 
 export function childSummaryCard(c: ChildSummary): AdaptiveCard {
   const body: CardElement[] = [

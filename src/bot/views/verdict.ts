@@ -5,14 +5,8 @@
 import { container, fact, factSet, textBlock } from '../cards/build';
 import type { CardElement, ContainerStyle } from '../cards/types';
 
-export type VerdictView = {
-  outcome: 'allow' | 'refuse' | 'needs-escalation';
-  /** Who must authorise, in words ("team manager"), when the outcome names one. */
-  authority: string | null;
-  explanation: string;
-  clauses: { id: string; title: string }[];
-  obligations: string[];
-};
+export type { VerdictView } from '../../workflow/queries/request';
+import type { VerdictView } from '../../workflow/queries/request';
 
 const HEADLINE: Record<VerdictView['outcome'], string> = {
   allow: 'The policy allows this request',

@@ -1,11 +1,12 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
-import { retrying } from '../../util/retry';
 import { StoreUnavailableError } from '../store';
+import { budgetFor, graphRetry, retryAfterMs, sleep, type GraphRetryPolicy, type RetryBudget } from './retry';
 
 /**
- * JSON batching (GRAPH-LISTS.md §5): at most 20 requests per `$batch`, and inner 429/503/504 answers
- * re-sent by us after the largest Retry-After, because the SDK's RetryHandler only sees the outer 200.
+ * JSON batching (GRAPH-LISTS.md §5): at most 20 requests per `$batch`. Every retry of a Graph call is made
+ * here, by the one policy in retry.ts: a `$batch` that dropped or was throttled as a whole, and inner
+ * 429/503/504 answers re-sent after the largest Retry-After (the SDK's own RetryHandler is not used).
  * A chain runs its requests in order (each `dependsOn` the one before), so a failure stops it: the
  * requests after it answer 424 and were not run.
  */
@@ -73,36 +74,42 @@ function timedOut(e: unknown): boolean {
   return name === 'TimeoutError' || name === 'AbortError';
 }
 
-export type BatchOptions = {
-  /** How many rounds of re-sending throttled inner requests before giving up. */
-  maxRounds?: number;
-  /** Cap on one wait, in seconds. */
-  maxWaitSeconds?: number;
-};
-
-function retryAfterSeconds(headers: Record<string, string>): number {
-  const raw = Object.entries(headers).find(([k]) => k.toLowerCase() === 'retry-after')?.[1];
-  if (raw === undefined) return 1;
-  const n = Number(raw);
-  if (Number.isFinite(n)) return Math.max(0, n);
-  const at = Date.parse(raw);
-  return Number.isNaN(at) ? 1 : Math.max(0, (at - Date.now()) / 1000);
+/** The largest Retry-After among replies, in milliseconds; `undefined` if none gives one. */
+function largestRetryAfter(replies: GraphReply[]): number | undefined {
+  const waits = replies
+    .map((r) => retryAfterMs(Object.entries(r.headers).find(([k]) => k.toLowerCase() === 'retry-after')?.[1]))
+    .filter((ms): ms is number => ms !== undefined);
+  return waits.length ? Math.max(...waits) : undefined;
 }
 
-const sleep = (seconds: number) => new Promise((r) => setTimeout(r, seconds * 1000));
+/** A `$batch` answered 429/503/504 as a whole: its Retry-After (the SDK's GraphError keeps the headers). */
+function throttledWhole(e: unknown): { retryAfterMs?: number } | undefined {
+  const err = e as { statusCode?: number; headers?: { get?: (name: string) => string | null } };
+  if (err.statusCode === undefined || !RETRYABLE.has(err.statusCode)) return undefined;
+  const after = retryAfterMs(err.headers?.get?.('retry-after'));
+  return after === undefined ? {} : { retryAfterMs: after };
+}
 
 function notRun(): GraphReply {
   return { status: 424, headers: {}, body: { error: { code: 'FailedDependency', message: 'not run' } } };
 }
 
 export class Batcher {
+  readonly retry: GraphRetryPolicy;
   constructor(
     private readonly client: Client,
-    private readonly options: BatchOptions = {},
-  ) {}
+    retry: Partial<GraphRetryPolicy> = {},
+  ) {
+    this.retry = graphRetry(retry);
+  }
 
   /** One `$batch` HTTP request of at most 20 calls; the replies in the calls' order. */
-  private async once(calls: GraphCall[], chain: boolean, indices?: number[]): Promise<GraphReply[]> {
+  private async once(
+    calls: GraphCall[],
+    chain: boolean,
+    budget: RetryBudget,
+    indices?: number[],
+  ): Promise<GraphReply[]> {
     // `after` names an index of the whole list; in this round it is a position, if that call runs again.
     const position = new Map((indices ?? []).map((original, at) => [original, at]));
     const requests = calls.map((c, i) => ({
@@ -120,16 +127,21 @@ export class Batcher {
         : {}),
     }));
     let raw: unknown;
-    try {
-      raw = await retrying(
-        () => this.client.api('/$batch').post({ requests }) as Promise<unknown>,
-        (e) => droppedConnection(e) && {},
-        { policy: { attempts: 4, baseMs: 250, maxMs: 4000 } },
-      );
-    } catch (e) {
-      const { status, text } = described(e);
-      if (timedOut(e)) throw new GraphUnavailableError(`Graph did not answer in time: ${text}`);
-      throw new GraphUnavailableError(`Graph $batch failed (${status ?? 'no status'}): ${text || String(e)}`);
+    for (let retry = 0; ; retry++) {
+      try {
+        raw = await this.client.api('/$batch').post({ requests });
+        break;
+      } catch (e) {
+        const { status, text } = described(e);
+        if (timedOut(e)) throw new GraphUnavailableError(`Graph did not answer in time: ${text}`);
+        const again = droppedConnection(e) ? {} : throttledWhole(e);
+        const wait = again ? budget.wait(retry, again.retryAfterMs) : undefined;
+        if (wait === undefined)
+          throw new GraphUnavailableError(
+            `Graph $batch failed (${status ?? 'no status'}${again ? `, after ${retry} retries` : ''}): ${text || String(e)}`,
+          );
+        await sleep(wait);
+      }
     }
     const parsed = BatchResponse.parse(raw);
     const byId = new Map(parsed.responses.map((r) => [r.id, r]));
@@ -142,22 +154,23 @@ export class Batcher {
 
   /** Up to 20 calls, re-sending the throttled ones (and, in a chain, everything after them). */
   private async group(calls: GraphCall[], chain: boolean): Promise<GraphReply[]> {
+    const budget = budgetFor(this.retry);
     const replies: (GraphReply | undefined)[] = calls.map(() => undefined);
     let todo = calls.map((_, i) => i);
-    const maxRounds = this.options.maxRounds ?? 12;
     for (let round = 0; todo.length > 0; round++) {
       const got = await this.once(
         todo.map((i) => calls[i]!),
         chain,
+        budget,
         todo,
       );
       const again: number[] = [];
-      let wait = 0;
+      const throttled: GraphReply[] = [];
       for (const [j, i] of todo.entries()) {
         const reply = got[j]!;
         replies[i] = reply;
         if (RETRYABLE.has(reply.status)) {
-          wait = Math.max(wait, retryAfterSeconds(reply.headers));
+          throttled.push(reply);
           again.push(i);
         } else if (!chain && reply.status === 424 && calls[i]!.after !== undefined) {
           // Not run because the call it waits for was throttled: it goes again with that call.
@@ -173,10 +186,10 @@ export class Batcher {
         todo = again;
       }
       if (todo.length === 0) break;
-      if (round + 1 >= maxRounds) {
-        throw new GraphUnavailableError(`Graph kept throttling after ${maxRounds} rounds of $batch`);
-      }
-      await sleep(Math.min(wait, this.options.maxWaitSeconds ?? 120));
+      const wait = budget.wait(round, largestRetryAfter(throttled));
+      if (wait === undefined)
+        throw new GraphUnavailableError(`Graph kept throttling after ${round} retries of $batch`);
+      await sleep(wait);
     }
     return replies.map((r) => r!);
   }

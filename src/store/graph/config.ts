@@ -43,7 +43,8 @@ export const GraphConfig = z
     auth: Auth,
     /** A pending unit older than this is taken to be abandoned and is finished or undone. */
     staleMs: z.number().int().nonnegative().default(60_000),
-    /** Seconds to wait on a throttled whole request with no Retry-After. */
+    /** The first wait, in seconds, before retrying a call Graph throttled without a Retry-After or
+     * dropped (the retry policy: retry.ts). */
     retryDelaySeconds: z.number().positive().default(3),
     /** How long one Graph request may take (OVERT_GRAPH_TIMEOUT_MS): past it the call fails as unavailable. */
     timeoutMs: z.number().int().positive().default(10_000),

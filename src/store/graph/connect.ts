@@ -4,6 +4,7 @@ import { Batcher, errorOf, type GraphReply } from './batch';
 import { authProvider, sitePath, type GraphConfig } from './config';
 import { GraphContext, type GraphSite } from './context';
 import { graphClient } from './graph-client';
+import { graphRetry } from './retry';
 import { GraphStore } from './graph-store';
 import { listKeys, listSpecs, type ListKey } from './lists';
 
@@ -18,11 +19,13 @@ export function clientFor(config: GraphConfig) {
   return graphClient({
     graphUrl: config.graphUrl,
     authProvider: authProvider(config.auth),
-    retryDelaySeconds: config.retryDelaySeconds,
     timeoutMs: config.timeoutMs,
     ...(config.ca ? { ca: config.ca } : {}),
   });
 }
+
+/** The retry policy (retry.ts) with the configured first wait. */
+export const retryOf = (config: GraphConfig) => graphRetry({ baseMs: config.retryDelaySeconds * 1000 });
 
 export function siteFailure(config: GraphConfig, r: GraphReply): StoreOutcome<never> {
   const { code, message } = errorOf(r);
@@ -63,7 +66,7 @@ export async function readSite(
 /** Opens the SharePoint store: the site's lists must have been provisioned (`overt provision`). */
 export async function openGraphStore(config: GraphConfig): Promise<StoreOutcome<GraphStore>> {
   const { client, counter, close } = clientFor(config);
-  const site = await readSite(new Batcher(client), config).catch(async (err: unknown) => {
+  const site = await readSite(new Batcher(client, retryOf(config)), config).catch(async (err: unknown) => {
     await close();
     throw err;
   });
@@ -89,7 +92,9 @@ export async function openGraphStore(config: GraphConfig): Promise<StoreOutcome<
     };
   }
   const graphSite: GraphSite = { siteId: site.value.siteId, lists: lists as Record<ListKey, string> };
-  const store = new GraphStore(new GraphContext(client, counter, graphSite, config.staleMs, close));
+  const store = new GraphStore(
+    new GraphContext(client, counter, graphSite, config.staleMs, close, retryOf(config)),
+  );
   // One request: the audit tail (so the first unit needs no read of its own) and the pending units.
   await Promise.all([store.ctx.readTail(), store.reconcile()]);
   return { ok: true, value: store };

@@ -2,6 +2,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { createHash } from 'node:crypto';
 import type { Kind } from '../records';
 import type { Versioned } from '../store';
+import { GRAPH_RETRY, type GraphRetryPolicy } from './retry';
 import { Batcher, GraphUnavailableError, errorOf, type GraphReply } from './batch';
 import { GraphItem, ItemPage, SELECT, quote, recordOf } from './fields';
 import type { RequestCounter } from './graph-client';
@@ -35,8 +36,9 @@ export class GraphContext {
     readonly staleMs: number,
     /** Closes the transport: what is under way is abandoned, nothing later is sent. */
     readonly closeTransport: () => Promise<void> = async () => undefined,
+    readonly retry: GraphRetryPolicy = GRAPH_RETRY,
   ) {
-    this.batcher = new Batcher(client);
+    this.batcher = new Batcher(client, retry);
     this.reads = new ReadQueue(this.batcher);
   }
 

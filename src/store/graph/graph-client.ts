@@ -2,8 +2,6 @@ import {
   AuthenticationHandler,
   Client,
   HTTPMessageHandler,
-  RetryHandler,
-  RetryHandlerOptions,
   type AuthenticationProvider,
   type ClientOptions,
   type Context,
@@ -12,9 +10,9 @@ import {
 import { Agent } from 'undici';
 
 /**
- * The Graph client with Overt's cross-cutting concerns as middleware, once: the token, retries of whole
- * requests on 429/503/504 honouring Retry-After (the SDK's RetryHandler, up to its cap of 10 retries),
- * and a request counter. Inner `$batch` throttling is not visible here: batch.ts re-sends those.
+ * The Graph client with Overt's cross-cutting concerns as middleware, once: the token, a timeout per
+ * request and a request counter. Retries are not made here: every call is a `$batch`, and batch.ts retries
+ * by the one policy in retry.ts (the SDK's RetryHandler would be a second layer with a budget of its own).
  */
 
 export type RequestCounter = { requests: number };
@@ -35,7 +33,7 @@ class CountingHandler implements Middleware {
   }
 }
 
-/** Every request (each attempt of the RetryHandler) gets `timeoutMs` to answer: a stalled Graph fails
+/** Every request (each send of a retry too) gets `timeoutMs` to answer: a stalled Graph fails
  * the call with a TimeoutError instead of holding it, so callers can answer 503 in time. Once the client
  * is closed, every request under way is abandoned and every later one fails at once (an AbortError, which
  * no retry sends again), so nothing a closed store started keeps calling Graph. */
@@ -84,9 +82,6 @@ export type GraphClientOptions = {
   authProvider: AuthenticationProvider;
   /** PEM of a CA to trust (the local server's); production uses the system store. */
   ca?: string;
-  /** Seconds to wait when a throttled response carries no Retry-After. */
-  retryDelaySeconds?: number;
-  maxRetries?: number;
   /** How long one request may take before it is abandoned (default 10 s). */
   timeoutMs?: number;
 };
@@ -105,7 +100,6 @@ export function graphClient(options: GraphClientOptions): GraphTransport {
   const agent = options.ca ? new Agent({ connect: { ca: options.ca } }) : undefined;
   const middleware: Middleware[] = [
     new AuthenticationHandler(options.authProvider),
-    new RetryHandler(new RetryHandlerOptions(options.retryDelaySeconds ?? 3, options.maxRetries ?? 10)),
     new CountingHandler(counter),
     new TimeoutHandler(options.timeoutMs ?? DEFAULT_GRAPH_TIMEOUT_MS, closing.signal),
     new HTTPMessageHandler(),

@@ -10,6 +10,7 @@ import { GraphUnavailableError, isUniqueViolation, ok, type GraphCall, type Grap
 import { GraphContext, eventId, unexpected } from './context';
 import { GraphItem, WrittenItem, fieldsOf, quote } from './fields';
 import { AuditColumns, UnitColumns } from './lists';
+import { budgetFor, underBudget } from './retry';
 
 /**
  * A unit without transactions (docs/ARCHITECTURE.md, "The SharePoint store"). One `$batch` chain, each
@@ -66,7 +67,6 @@ export type UnitItem = { itemId: string; fields: z.infer<typeof UnitFields> };
 
 const UNIT_SELECT = `$expand=fields($select=${Object.values(UnitColumns).join(',')})`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const MAX_ATTEMPTS = 8;
 
 function resultOf(item: UnitItem): unknown {
   const raw = item.fields.ovResult;
@@ -87,7 +87,8 @@ export class UnitWriter {
     const drafts = unit.audit.map((d) => AuditDraft.parse(d));
     this.active.set(unit.key, (this.active.get(unit.key) ?? 0) + 1);
     try {
-      return await this.attempt(unit, writes, drafts);
+      // One budget for the whole commit: its re-plans and every $batch it sends (retry.ts).
+      return await underBudget(this.ctx.retry, () => this.attempt(unit, writes, drafts));
     } finally {
       const n = (this.active.get(unit.key) ?? 1) - 1;
       if (n > 0) this.active.set(unit.key, n);
@@ -96,7 +97,10 @@ export class UnitWriter {
   }
 
   private async attempt(unit: Unit, writes: Write[], drafts: AuditDraft[]): Promise<CommitResult> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const budget = budgetFor(this.ctx.retry);
+    for (let attempt = 0; ; attempt++) {
+      if (attempt > 0 && budget.wait(attempt - 1, 0) === undefined)
+        throw new GraphUnavailableError(`unit ${unit.key}: could not commit after ${attempt} attempts`);
       const planned = await this.plan(writes, drafts.length > 0);
       if (!Array.isArray(planned)) return planned;
       const intent: Intent = {
@@ -125,7 +129,6 @@ export class UnitWriter {
       if (met.kind === 'replayed') return { status: 'replayed', result: met.result };
       if (met.kind === 'done') return { status: 'committed', events: met.events, versions: met.versions };
     }
-    throw new GraphUnavailableError(`unit ${unit.key}: could not commit after ${MAX_ATTEMPTS} attempts`);
   }
 
   /** What each write will do, from what this instance has seen or one batched read; or the conflict. */
@@ -223,7 +226,14 @@ export class UnitWriter {
    */
   private async drive(intent: Intent, progress: Progress, result?: unknown): Promise<Driven> {
     const ctx = this.ctx;
-    for (let round = 0; round < MAX_ATTEMPTS * 4; round++) {
+    const budget = budgetFor(ctx.retry);
+    // Each round sends what is left; a round after a clash with another writer's audit event is a retry,
+    // bounded by the commit's budget (retry.ts) rather than a count of its own.
+    for (let round = 0; ; round++) {
+      if (round > 0 && !budget.open())
+        throw new GraphUnavailableError(
+          `unit ${intent.key}: other writers kept taking its place in the trail`,
+        );
       if (intent.audit.length > progress.events.length && ctx.tail === undefined) await ctx.readTail();
       const calls: GraphCall[] = [];
       type Tag =

@@ -1,0 +1,55 @@
+import { CommanderError, type Command } from 'commander';
+import { explainEvent } from '../workflow/decision-record';
+import { openService } from './service';
+
+/** `overt decision explain <event>`: a recorded decision re-evaluated with the profile version it used. */
+
+function fail(exitCode: number, message: string): never {
+  process.stderr.write(`overt: ${message}\n`);
+  throw new CommanderError(exitCode, 'overt.decision', message);
+}
+
+const rules = (d: { rule: string; cites: string[] }[]) =>
+  d
+    .map((r) => `${r.rule}${r.cites.length ? ` (${r.cites.join(', ')})` : ' (a local decision)'}`)
+    .join('; ') || 'none';
+
+export function register(cli: Command): void {
+  const decision = cli.command('decision').description('the policy decisions on the audit trail');
+  decision
+    .command('explain')
+    .description(
+      'show a decision event: the action, who acted, the facts, and the verdict re-evaluated with the profile version it used beside the one recorded (exit 1 if they differ or it cannot be replayed)',
+    )
+    .argument('<event>', 'the audit event’s id or sequence number')
+    .option('--data <dir>', 'data folder (default: $OVERT_DATA, else ./.data)')
+    .option('--json', 'print the explanation as JSON')
+    .action(async (event: string, opts: { data?: string; json?: boolean }) => {
+      const { store, deps } = await openService(opts.data, undefined, { anchored: false });
+      try {
+        const x = await explainEvent(deps, event);
+        if (!x.ok) return fail(1, x.message);
+        const { recorded, replayed } = x;
+        if (opts.json)
+          process.stdout.write(
+            `${JSON.stringify({ event: x.event!.id, same: x.same, recorded, replayed })}\n`,
+          );
+        else
+          process.stdout.write(
+            [
+              `event ${x.event!.seq} (${x.event!.id}): ${x.event!.action} at ${x.event!.at}`,
+              `action: ${recorded.action.type} by ${recorded.actor.id} (${recorded.actor.role})`,
+              `profile: ${recorded.profile.id} version ${recorded.profile.version}`,
+              `facts: ${recorded.facts.given.length} events on record at ${recorded.facts.now} (digest ${recorded.factsDigest.slice(0, 12)})`,
+              `recorded: ${recorded.verdict.outcome}; determining ${rules(recorded.verdict.determining)}`,
+              `replayed: ${replayed.outcome}; determining ${rules(replayed.determining)}`,
+              x.same ? 'the same verdict' : `a different verdict: ${x.differences.join('; ')}`,
+              '',
+            ].join('\n'),
+          );
+        if (!x.same) process.exitCode = 1;
+      } finally {
+        await store.close();
+      }
+    });
+}

@@ -1,0 +1,86 @@
+/**
+ * A child's file as a person may see it: the children they may pick, a child by case reference, and a
+ * child's summary (consent, objection, recent requests and checks). Reads only, on indexed fields.
+ */
+import type { Child, RequestStatus, Staff } from '../../store/records';
+import { canActForTeam } from '../context';
+import type { Deps } from '../types';
+import { teamZone } from '../zone';
+import { consentText, objectionText } from './request';
+import { nameOf } from './people';
+
+export type ChildSummary = {
+  childId: string;
+  caseRef: string;
+  name: string;
+  team: string;
+  /** The team's profile's time zone: the card's dates are on its calendar. */
+  timeZone: string;
+  consent: string;
+  objection: string | null;
+  requests: { at: string; status: RequestStatus; by: string }[];
+  checks: { at: string; by: string }[];
+};
+
+/** The children of the person's teams matching what they typed (case reference or initials). */
+export async function childChoices(
+  deps: Deps,
+  staff: Staff,
+  text: string,
+  top: number,
+  skip = 0,
+): Promise<{ title: string; value: string }[]> {
+  const rows = staff.teamIds.length
+    ? await deps.store.query('child', { where: { teamId: staff.teamIds } })
+    : [];
+  const q = text.trim().toLowerCase();
+  return rows
+    .map((r) => r.record)
+    .filter((c) => !q || c.caseRef.toLowerCase().includes(q) || c.displayName.toLowerCase().includes(q))
+    .sort((a, b) => a.caseRef.localeCompare(b.caseRef))
+    .slice(skip, skip + top)
+    .map((c) => ({ title: `${c.caseRef} · ${c.displayName}`, value: c.id }));
+}
+
+/** A child named by case reference (any case) among the children the person may act for. */
+export async function findChild(deps: Deps, staff: Staff, ref: string): Promise<Child | undefined> {
+  const wanted = ref.trim().toUpperCase();
+  for (const caseRef of new Set([wanted, ref.trim()])) {
+    const rows = await deps.store.query('child', { where: { caseRef }, limit: 5 });
+    const found = rows.map((r) => r.record).find((c) => canActForTeam(staff, c.teamId));
+    if (found) return found;
+  }
+  const byId = await deps.store.get('child', ref.trim());
+  return byId && canActForTeam(staff, byId.record.teamId) ? byId.record : undefined;
+}
+
+export async function childSummary(deps: Deps, child: Child): Promise<ChildSummary> {
+  const where = { childId: child.id };
+  const [requests, checks, team, consent, objection] = await Promise.all([
+    deps.store.query('request', { where, orderBy: { field: 'createdAt', dir: 'desc' }, limit: 10 }),
+    deps.store.query('check', { where, orderBy: { field: 'viewedAt', dir: 'desc' }, limit: 10 }),
+    deps.store.get('team', child.teamId),
+    consentText(deps, child),
+    objectionText(deps, child),
+  ]);
+  const timeZone = await teamZone(deps, child.teamId);
+  return {
+    childId: child.id,
+    caseRef: child.caseRef,
+    name: child.displayName,
+    team: team?.record.name ?? child.teamId,
+    timeZone,
+    consent,
+    objection,
+    requests: await Promise.all(
+      requests.map(async ({ record: r }) => ({
+        at: r.createdAt,
+        status: r.status,
+        by: await nameOf(deps, r.requesterId),
+      })),
+    ),
+    checks: await Promise.all(
+      checks.map(async ({ record: c }) => ({ at: c.viewedAt, by: await nameOf(deps, c.viewerId) })),
+    ),
+  };
+}

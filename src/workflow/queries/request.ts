@@ -1,0 +1,283 @@
+/**
+ * A request as a given person may see it: its view (the child, consent, objection, recent checks, the
+ * latest decision, the verdict with its clauses), who may decide it, and how the person stands to it;
+ * and what a person has asked for. Reads only, on indexed fields; the commands check everything again.
+ */
+import { DEFAULT_TIME_ZONE } from '../../policy/profile';
+import type { Profile } from '../../policy/profile';
+import type {
+  Check,
+  Child,
+  Consent,
+  Objection,
+  Request,
+  RequestStatus,
+  Staff,
+  Team,
+} from '../../store/records';
+import type { Versioned } from '../../store/store';
+import { authorityRoles, heldOtherwise } from '../../policy/authority';
+import { dateGb, OBJECTION_STATUS, phrase } from '../../vocabulary';
+import { canActForTeam, teamProfile, type DecisionFacts, type VerdictSummary } from '../context';
+import { staffHolds } from '../policy-facts';
+import type { Deps } from '../types';
+import { teamZone } from '../zone';
+import { nameOf } from './people';
+
+export type VerdictView = {
+  outcome: 'allow' | 'refuse' | 'needs-escalation';
+  /** Who must authorise, in words ("team manager"), when the outcome names one. */
+  authority: string | null;
+  explanation: string;
+  clauses: { id: string; title: string }[];
+  obligations: string[];
+};
+
+export type RequestView = {
+  id: string;
+  /** The record's version when the card was made: a decision on an older one is a stale card. */
+  version: string;
+  caseRef: string;
+  childName: string;
+  status: RequestStatus;
+  reason: string;
+  platforms: { platform: string; account: string }[];
+  viewer: string;
+  rationale?: string;
+  requesterName: string;
+  createdAt: string;
+  authority: string;
+  /** The team's profile's time zone: the card's dates are on its calendar. */
+  timeZone?: string;
+  verdict: VerdictView;
+  consent: string;
+  objection: string | null;
+  recentChecks: { at: string; by: string }[];
+  decided?: { by: string; at: string; outcome: string; reasons: string };
+};
+
+export type RequestLine = {
+  id: string;
+  caseRef: string;
+  status: RequestStatus;
+  createdAt: string;
+  reason: string;
+  /** The team's profile's time zone: the line's date is on its calendar. */
+  timeZone: string;
+};
+
+/** A team and the profile in force for it, as the commands read them (the administrator's edited
+ * platform notes applied); undefined for no team, or a profile not configured. */
+export async function teamWithProfile(
+  deps: Deps,
+  teamId: string,
+): Promise<{ team: Team; profile: Profile } | undefined> {
+  const found = await teamProfile(deps, teamId);
+  return found.ok ? found.value : undefined;
+}
+
+async function profileOfTeam(deps: Deps, teamId: string): Promise<Profile | undefined> {
+  return (await teamWithProfile(deps, teamId))?.profile;
+}
+
+export function verdictView(v: VerdictSummary | null | undefined, profile: Profile | undefined): VerdictView {
+  const s = (v ?? {}) as Partial<VerdictSummary>;
+  return {
+    outcome: s.outcome ?? 'refuse',
+    authority: s.authority ?? null,
+    explanation: s.explanation ?? '',
+    clauses: (s.cites ?? [])
+      .map((id) => ({ id, title: profile?.clauses[id] ?? '' }))
+      .map((c) => ({
+        id: c.id,
+        title: c.title || c.id,
+      })),
+    obligations: (s.obligations ?? []).map((o) => o.text),
+  };
+}
+
+export async function consentText(deps: Deps, child: Child, known?: Consent[]): Promise<string> {
+  if (child.consentStatus === 'given' && child.consentId) {
+    const id = child.consentId;
+    const c = known?.find((k) => k.id === id) ?? (await deps.store.get('consent', id))?.record;
+    return c ? `given by ${c.givenBy} on ${dateGb(c.date, await teamZone(deps, child.teamId))}` : 'given';
+  }
+  return child.consentStatus === 'withdrawn' ? 'withdrawn' : 'none on record';
+}
+
+export async function objectionText(deps: Deps, child: Child, known?: Objection[]): Promise<string | null> {
+  if (!child.openObjectionId) return null;
+  const id = child.openObjectionId;
+  const o = known?.find((k) => k.id === id) ?? (await deps.store.get('objection', id))?.record;
+  return o
+    ? `raised by ${o.raisedBy} on ${dateGb(o.raisedAt, await teamZone(deps, child.teamId))} (${phrase(o.status, OBJECTION_STATUS)})`
+    : 'open';
+}
+
+/** Names of staff, each read once per call. */
+function namer(deps: Deps, known: Staff[] = []) {
+  const names = new Map<string, Promise<string>>(known.map((s) => [s.id, Promise.resolve(s.name)]));
+  return (id: string | undefined): Promise<string> => {
+    if (!id) return Promise.resolve('someone');
+    let name = names.get(id);
+    if (!name) names.set(id, (name = nameOf(deps, id)));
+    return name;
+  };
+}
+
+/** What a view may be given instead of reading it: the team's profile, people already read, the decision
+ * just made (the latest, so the decisions need not be read) and the child's record as a command read it. */
+export type ViewKnown = {
+  profile?: Profile;
+  people?: Staff[];
+  decided?: { by: string; at: string; outcome: string; reasons: string };
+  child?: { record: Child; consents: Consent[]; checks: Check[]; objections: Objection[] };
+};
+
+/** What a decision was made on, as a view's `known`. */
+export function knownFrom(deps: Deps, facts: DecisionFacts): ViewKnown {
+  const { consents, checks, objections } = facts.records;
+  const profile = facts.team && deps.profiles(facts.team.record.profileId);
+  return {
+    ...(profile ? { profile } : {}),
+    ...(facts.child
+      ? {
+          child: {
+            record: facts.child.record,
+            consents: consents.map((c) => c.record),
+            checks: checks.map((c) => c.record),
+            objections: objections.map((o) => o.record),
+          },
+        }
+      : {}),
+  };
+}
+
+/** A request as its cards show it: the child, team, recent checks and decisions read together. */
+export async function requestView(
+  deps: Deps,
+  found: Versioned<'request'>,
+  known: ViewKnown = {},
+): Promise<RequestView | undefined> {
+  const r = found.record;
+  const name = namer(deps, known.people);
+  const given = known.child?.record.id === r.childId ? known.child : undefined;
+  const [child, profile, checks, decisions] = await Promise.all([
+    given?.record ?? deps.store.get('child', r.childId).then((c) => c?.record),
+    known.profile ?? profileOfTeam(deps, r.teamId),
+    given
+      ? [...given.checks].sort((a, b) => b.viewedAt.localeCompare(a.viewedAt)).slice(0, 5)
+      : deps.store
+          .query('check', {
+            where: { childId: r.childId },
+            orderBy: { field: 'viewedAt', dir: 'desc' },
+            limit: 5,
+          })
+          .then((rows) => rows.map((c) => c.record)),
+    known.decided ? [] : deps.store.query('decision', { where: { requestId: r.id } }),
+  ]);
+  if (!child) return undefined;
+  const last = decisions.map((d) => d.record).sort((a, b) => b.at.localeCompare(a.at))[0];
+  const [requesterName, consent, objection, recentChecks, decided] = await Promise.all([
+    name(r.requesterId),
+    consentText(deps, child, given?.consents),
+    objectionText(deps, child, given?.objections),
+    Promise.all(checks.map(async (c) => ({ at: c.viewedAt, by: await name(c.viewerId) }))),
+    known.decided ??
+      (last &&
+        name(last.deciderId).then((by) => ({
+          by,
+          at: last.at,
+          outcome: last.outcome,
+          reasons: last.reasons,
+        }))),
+  ]);
+  return {
+    id: r.id,
+    version: found.version,
+    caseRef: child.caseRef,
+    childName: child.displayName,
+    status: r.status,
+    reason: r.reason,
+    platforms: r.platforms,
+    viewer: r.viewer,
+    ...(r.rationale ? { rationale: r.rationale } : {}),
+    requesterName,
+    createdAt: r.createdAt,
+    authority: r.authority,
+    /** The team's profile's time zone: the dates on the request's cards are on its calendar. */
+    timeZone: profile?.timeZone ?? DEFAULT_TIME_ZONE,
+    verdict: verdictView(r.verdict as VerdictSummary, profile),
+    consent,
+    objection,
+    recentChecks,
+    ...(decided ? { decided } : {}),
+  };
+}
+
+/** Who may decide a request now: the team's staff in the roles the authority names, the cross-team roles,
+ * and anyone an approver has delegated to today. */
+export async function approversOf(deps: Deps, r: Request, profile?: Profile): Promise<string[]> {
+  const p = profile ?? (await profileOfTeam(deps, r.teamId));
+  if (!p) return [];
+  const roles = authorityRoles(p, r.authority);
+  // Holders by a flag or a group may hold any role: then every member of staff is a candidate.
+  const otherwise = heldOtherwise(p, r.authority);
+  if (!roles.length && !otherwise) return [];
+  const staff = (await deps.store.query('staff', otherwise ? {} : { where: { role: roles } }))
+    .map((s) => s.record)
+    .filter(
+      (s) => canActForTeam(s, r.teamId) && s.id !== r.requesterId && staffHolds(p, r.authority, s, r.teamId),
+    );
+  const ids = staff.map((s) => s.id);
+  const now = deps.clock().toISOString();
+  if (ids.length) {
+    const delegations = await deps.store.query('delegation', {
+      where: { fromId: ids },
+      range: { field: 'until', from: now },
+    });
+    for (const d of delegations)
+      if (d.record.from <= now && d.record.toId !== r.requesterId) ids.push(d.record.toId);
+  }
+  return [...new Set(ids)];
+}
+
+export type Standing = 'requester' | 'approver' | 'team' | 'outsider';
+
+/** How a person stands to a request, for choosing their view; the workflow checks again on every decision.
+ * `approvers` when they have been read already. */
+export async function standing(
+  deps: Deps,
+  staff: Staff,
+  r: Request,
+  approvers?: string[],
+): Promise<Standing> {
+  if (r.requesterId === staff.id) return 'requester';
+  if ((approvers ?? (await approversOf(deps, r))).includes(staff.id)) return 'approver';
+  return canActForTeam(staff, r.teamId) ? 'team' : 'outsider';
+}
+
+/** Whether a person has no standing at all on a request. Anyone who may act for the request's team is an
+ * approver or in the team, so only someone outside it needs the approvers read (a deputy by delegation). */
+export async function isOutsider(deps: Deps, staff: Staff, r: Request): Promise<boolean> {
+  if (r.requesterId === staff.id || canActForTeam(staff, r.teamId)) return false;
+  return (await standing(deps, staff, r)) === 'outsider';
+}
+
+export async function myRequests(deps: Deps, staff: Staff): Promise<RequestLine[]> {
+  const rows = await deps.store.query('request', {
+    where: { requesterId: staff.id },
+    orderBy: { field: 'createdAt', dir: 'desc' },
+    limit: 15,
+  });
+  return Promise.all(
+    rows.map(async ({ record: r }) => ({
+      id: r.id,
+      caseRef: (await deps.store.get('child', r.childId))?.record.caseRef ?? r.childId,
+      status: r.status,
+      createdAt: r.createdAt,
+      reason: r.reason,
+      timeZone: await teamZone(deps, r.teamId),
+    })),
+  );
+}

@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import { openStore } from '../../src/store/open';
+import { tempDirs } from '../store/temp-dirs';
+import { runCli } from './run';
+
+/** Issue 17: every decision of the demo service, replayed through `overt decision explain`, gives the
+ * verdict that was recorded; the record is one typed schema (workflow/decision-record.ts). */
+const dirs = tempDirs('decision');
+afterAll(() => dirs.cleanup());
+afterEach(() => {
+  delete process.env.OVERT_AUDIT_KEY;
+  delete process.env.OVERT_AUDIT_CHECKPOINTS;
+});
+
+it('replays every decision of the demo service to the verdict recorded', async () => {
+  const base = dirs.make();
+  const data = join(base, 'data');
+  process.env.OVERT_AUDIT_KEY = join(base, 'anchor', 'key.pem');
+  process.env.OVERT_AUDIT_CHECKPOINTS = join(base, 'anchor', 'checkpoints.jsonl');
+  expect((await runCli('demo', '--data', data)).code).toBe(0);
+
+  const opened = await openStore({ dataDir: data, kind: 'sqlite' });
+  if (!opened.ok) throw new Error(opened.error.message);
+  const events = await opened.value.audit.list();
+  await opened.value.close();
+  // Every event that carries a verdict (a profile and a policy outcome) is a decision and keeps its record.
+  const decisions = events.filter(
+    (e) => e.profileId && ['allow', 'refuse', 'needs-escalation'].includes(e.outcome),
+  );
+  expect(decisions.length).toBeGreaterThan(20);
+  expect(
+    decisions.filter((e) => !(e.details as { decision?: unknown }).decision).map((e) => e.action),
+  ).toEqual([]);
+  const outcomes = new Set<string>();
+  for (const e of decisions) {
+    const run = await runCli('decision', 'explain', e.id, '--data', data, '--json');
+    expect([e.seq, run.stderr, run.code]).toEqual([e.seq, '', 0]);
+    const shown = JSON.parse(run.stdout) as {
+      same: boolean;
+      recorded: { verdict: { outcome: string; cites: string[] } };
+      replayed: { outcome: string; cites: string[] };
+    };
+    expect(shown.same).toBe(true);
+    expect(shown.replayed).toEqual(shown.recorded.verdict);
+    expect(shown.recorded.verdict.outcome).toBe(e.outcome);
+    expect(shown.recorded.verdict.cites).toEqual(e.cites);
+    outcomes.add(e.outcome);
+  }
+  // The demo's decisions include refusals and escalations as well as allowances.
+  expect([...outcomes].sort()).toEqual(['allow', 'needs-escalation', 'refuse']);
+
+  // In words, for a person: the action, the profile and version, the facts, and the same verdict.
+  const words = await runCli('decision', 'explain', String(decisions[0]!.seq), '--data', data);
+  expect(words.code).toBe(0);
+  expect(words.stdout).toMatch(/profile: \S+ version \S+/);
+  expect(words.stdout).toMatch(/the same verdict/);
+  // Not a decision, and no such event: said plainly, exit 1.
+  const other = events.find((e) => !e.profileId)!;
+  expect(await runCli('decision', 'explain', other.id, '--data', data)).toMatchObject({
+    code: 1,
+    stderr: expect.stringMatching(/records no policy decision/),
+  });
+  expect(await runCli('decision', 'explain', 'no-such-event', '--data', data)).toMatchObject({
+    code: 1,
+    stderr: expect.stringMatching(/no audit event "no-such-event"/),
+  });
+}, 300_000);
