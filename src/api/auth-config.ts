@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commaList as list } from '../util/env';
 
 /**
  * How the API knows who is calling, from the environment. A Teams SSO token is an Entra ID access token for
@@ -7,16 +8,6 @@ import { z } from 'zod';
  * `OVERT_AUTH_STAFF_MAP`: Entra object ids or group ids, each mapped to a staff id; the staff record's role
  * is what every route checks.
  */
-
-const list = z
-  .string()
-  .default('')
-  .transform((s) =>
-    s
-      .split(',')
-      .map((x) => x.trim())
-      .filter(Boolean),
-  );
 
 export const AuthConfig = z.object({
   OVERT_AUTH_JWKS_URL: z.url().default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),

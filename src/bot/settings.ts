@@ -3,16 +3,7 @@
  * way it answers only Microsoft Teams activities from the tenants configured here. */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-
-const list = z
-  .string()
-  .default('')
-  .transform((s) =>
-    s
-      .split(',')
-      .map((x) => x.trim())
-      .filter(Boolean),
-  );
+import { commaList as list } from '../util/env';
 
 /** The fictional demo's tenant: the Agents Playground's (scripts/playground.ts) and the tests'. */
 export const DEMO_TENANT = 'demo-tenant';

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { readSetting, writeSetting } from '../workflow/bookkeeping';
 import type { Store } from '../store/store';
 import type { Logger } from '../util/log';
 import { withRequest } from '../util/log';
@@ -43,24 +43,10 @@ export async function leaseHolder(
   return { holder: lease.record.holder, until: lease.record.until };
 }
 
-async function readSetting<T>(store: Store, id: string, schema: z.ZodType<T>): Promise<T | undefined> {
-  const found = await store.get('setting', id);
-  const parsed = found ? schema.safeParse(found.record.value) : undefined;
-  return parsed?.success ? parsed.data : undefined;
-}
-
 export const readLastRun = (store: Store) => readSetting(store, LAST_RUN, LastRun);
 export const readAsk = (store: Store) => readSetting(store, ASK, Ask);
 
-/** A blind write of one setting (no audit event: these are the timers' own bookkeeping). */
-export async function writeSetting(store: Store, id: string, value: unknown, at: string): Promise<void> {
-  await store.commit({
-    key: `${id}:${randomUUID()}`,
-    at,
-    writes: [{ kind: 'setting', record: { id, value: value as never } }],
-    audit: [],
-  });
-}
+export { writeSetting };
 
 /** Lets go of a lease this holder has: taken again for a millisecond, so it has ended by the next look. */
 export async function releaseLease(store: Store, name: string, holder: string): Promise<void> {

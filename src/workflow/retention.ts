@@ -5,6 +5,8 @@ import { normaliseDate } from '../store/indexes';
 import type { Kind, RecordOf } from '../store/records';
 import type { Versioned } from '../store/store';
 import type { Deps } from './types';
+import { z } from 'zod';
+import { readSetting, writeSetting } from './bookkeeping';
 
 /**
  * Retention (issue 15 item 5): each team's profile schedules how long each kind of record is kept, from
@@ -279,6 +281,7 @@ export async function runRetention(deps: Deps): Promise<RetentionReport> {
 
 /** The setting that says when the retention timer last ran (shared by every instance). */
 export const RETENTION_LAST_RUN = 'retention.last-run';
+const LastRetention = z.object({ at: z.string() });
 /** How often the timers run retention: once a day is enough for periods counted in months. */
 export const RETENTION_EVERY_MS = 24 * 3_600_000;
 
@@ -290,16 +293,10 @@ export const RETENTION_EVERY_MS = 24 * 3_600_000;
  */
 export async function runRetentionIfDue(deps: Deps): Promise<RetentionReport | undefined> {
   const now = deps.clock();
-  const last = (await deps.store.get('setting', RETENTION_LAST_RUN))?.record.value as
-    { at?: unknown } | undefined;
-  const lastAt = typeof last?.at === 'string' ? Date.parse(last.at) : NaN;
+  const last = await readSetting(deps.store, RETENTION_LAST_RUN, LastRetention);
+  const lastAt = last ? Date.parse(last.at) : NaN;
   if (!Number.isNaN(lastAt) && now.getTime() - lastAt < RETENTION_EVERY_MS) return undefined;
   const report = await runRetention(deps);
-  await deps.store.commit({
-    key: `${RETENTION_LAST_RUN}:${now.toISOString()}`,
-    at: now.toISOString(),
-    writes: [{ kind: 'setting', record: { id: RETENTION_LAST_RUN, value: { at: now.toISOString() } } }],
-    audit: [],
-  });
+  await writeSetting(deps.store, RETENTION_LAST_RUN, { at: now.toISOString() }, now.toISOString());
   return report;
 }
