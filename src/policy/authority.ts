@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../store/canonical-json';
+import { canonicalJson } from '../util/canonical-json';
 import type { Holder, Profile } from './profile';
 import type { Actor, Authority, Role } from './situation';
 
