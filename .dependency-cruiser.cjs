@@ -60,6 +60,16 @@ module.exports = {
       to: { path: '(^|/)node_modules/(botbuilder|botframework-)|^(botbuilder|botframework-)' },
     },
     {
+      name: 'bot-reaches-store-through-its-port',
+      comment:
+        'The bot calls the workflow (commands and queries); of the store it may import types only, except its ' +
+        'conversation-reference port (conversations.ts) and, until it moves, the Graph client its Teams ' +
+        'installs use (install.ts).',
+      severity: 'error',
+      from: { path: '^src/bot/', pathNot: '^src/bot/(conversations|install)\\.ts$' },
+      to: { path: '^src/store/', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'tab-reaches-data-through-the-api',
       comment:
         'The tab runs in the browser and reaches data only over /api/v1: from the rest of src it imports ' +

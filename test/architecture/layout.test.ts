@@ -68,6 +68,11 @@ describe('each rule bites on a forbidden import', () => {
     );
     write('src/api/turn.ts', "import { TurnContext } from 'botbuilder';\nexport const turn = TurnContext;\n");
     write('src/tab/view.ts', "import { decide } from '../workflow/decide';\nexport const view = decide;\n");
+    write('src/store/store.ts', 'export const openStore = () => ({});\n');
+    write(
+      'src/bot/reads.ts',
+      "import { openStore } from '../store/store';\nexport const reads = openStore;\n",
+    );
     write('src/server/a.ts', "import { b } from './b';\nexport const a = () => b;\n");
     write('src/server/b.ts', "import { a } from './a';\nexport const b = () => a;\n");
     found = cruise(dir);
@@ -90,6 +95,9 @@ describe('each rule bites on a forbidden import', () => {
     expect(broken('botbuilder-only-in-bot')).toEqual([
       expect.stringMatching(/^src\/api\/turn\.ts → node_modules\/botbuilder\//),
     ]);
+  });
+  test('the bot reaching into the store instead of the workflow', () => {
+    expect(broken('bot-reaches-store-through-its-port')).toEqual(['src/bot/reads.ts → src/store/store.ts']);
   });
   test('the tab calling the workflow instead of the API', () => {
     expect(broken('tab-reaches-data-through-the-api')).toEqual(['src/tab/view.ts → src/workflow/decide.ts']);
