@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { builtinProfiles } from '../policy/builtin';
-import { collectCaseFiles, runCaseFile } from '../policy/cases';
+import { caseProfileRef, collectCaseFiles, runCaseFile } from '../policy/cases';
 import { coverageMarkdown, coverageText, profileCoverage } from '../policy/coverage';
 import { describeProfile } from '../policy/describe';
 import { evaluate } from '../policy/evaluate';
@@ -44,7 +44,10 @@ export function register(cli: Command): void {
       } catch (e) {
         return fail(`${file}: ${(e as Error).message}`);
       }
-      const ref = opts.profile ?? (typeof raw.profile === 'string' ? raw.profile : undefined);
+      // A case's own profile path is read from the case file's folder, as `policy test` reads it; a path given
+      // with --profile is the command line's, from the current folder.
+      const ref =
+        opts.profile ?? (typeof raw.profile === 'string' ? caseProfileRef(file, raw.profile) : undefined);
       if (!ref) return fail(`${file}: name a "profile" in the case or pass --profile`);
       const p = resolveProfile(ref);
       if (!p.ok) return fail(p.error.message);
