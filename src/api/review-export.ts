@@ -1,5 +1,5 @@
-import { ASSERTION, ASSESSMENT, dateGb, evidenceLines, label } from '../vocabulary';
-import { ASSERTIONS, reviewEvidence, type Deps } from '../workflow';
+import { ASSERTION, ASSESSMENT, dateTimeGb, evidenceLines, label } from '../vocabulary';
+import { ASSERTIONS, reviewEvidence, reviewsOf, type Deps } from '../workflow';
 import { toCsv } from './csv';
 import { renderPdf, type Block } from './pdf';
 import type { Reply } from './router';
@@ -16,15 +16,16 @@ export const flatten = (value: unknown): [string, string][] => evidenceLines(val
 
 /** The review last submitted for a year, with the reviewer by name: what the tab shows read-only. */
 export async function latestReview(deps: Deps, year: number) {
-  const reviews = (await deps.store.query('review', { where: { year } })).map((r) => r.record);
-  const latest = reviews.sort((a, b) => (a.sentToIgAt ?? '').localeCompare(b.sentToIgAt ?? '')).at(-1);
+  const latest = (await reviewsOf(deps, year)).at(-1);
   if (!latest) return null;
   const reviewer =
     (await deps.store.get('staff', latest.reviewerId))?.record.name ?? 'a former member of staff';
   return {
     reviewer,
     sentToIgAt: latest.sentToIgAt ?? null,
-    revisions: reviews.length,
+    submittedAt: latest.submittedAt,
+    /** The latest revision's number: a new one is submitted as this plus one. */
+    revision: latest.revision,
     assertions: (latest.assertions as Assessed[]).map((a) => ({
       id: a.id,
       assessment: a.assessment ?? null,
@@ -34,8 +35,7 @@ export async function latestReview(deps: Deps, year: number) {
 }
 
 export async function reviewExport(deps: Deps, year: number, format: 'pdf' | 'csv'): Promise<Reply> {
-  const reviews = (await deps.store.query('review', { where: { year } })).map((r) => r.record);
-  const latest = reviews.sort((a, b) => (a.sentToIgAt ?? '').localeCompare(b.sentToIgAt ?? '')).at(-1);
+  const latest = (await reviewsOf(deps, year)).at(-1);
   const evidence = latest?.evidence ?? (await reviewEvidence(deps, year));
   const assertions: Assessed[] =
     (latest?.assertions as Assessed[] | undefined) ?? ASSERTIONS.map((a) => ({ ...a }));
@@ -43,11 +43,13 @@ export async function reviewExport(deps: Deps, year: number, format: 'pdf' | 'cs
     ? ((await deps.store.get('staff', latest.reviewerId))?.record.name ?? 'a former member of staff')
     : '';
   const status = latest
-    ? `submitted by ${reviewer}${latest.sentToIgAt ? ` and sent to information governance on ${dateGb(latest.sentToIgAt)}` : ''}`
-    : `not yet submitted; the evidence as at ${dateGb(deps.clock().toISOString())}`;
+    ? `submitted by ${reviewer}${latest.submittedAt ? ` on ${dateTimeGb(latest.submittedAt)}` : ''}${latest.sentToIgAt ? ' and sent to information governance' : ''}`
+    : `not yet submitted; the evidence as at ${dateTimeGb(deps.clock().toISOString())}`;
+  const revision = latest ? String(latest.revision) : 'none yet';
   const name = `annual-review-${year}`;
   if (format === 'csv') {
     const rows: unknown[][] = [
+      ['Review', 'Revision', revision, ''],
       ['Review', 'Status', status, ''],
       ...assertions.map((a) => [
         'Assertion',
@@ -65,7 +67,7 @@ export async function reviewExport(deps: Deps, year: number, format: 'pdf' | 'cs
   }
   const blocks: Block[] = [
     {
-      p: `The annual review of the practice of viewing children's public social media (000 §24), ${year}: ${status}.`,
+      p: `The annual review of the practice of viewing children's public social media (000 §24), ${year}${latest ? `, revision ${latest.revision}` : ''}: ${status}.`,
     },
     ...assertions.flatMap((a): Block[] => [
       { h: label(a.id, ASSERTION) },
@@ -82,7 +84,10 @@ export async function reviewExport(deps: Deps, year: number, format: 'pdf' | 'cs
   ];
   return {
     file: await renderPdf(`Annual review ${year}`, blocks, {
-      lines: [['Status', status.charAt(0).toUpperCase() + status.slice(1)]],
+      lines: [
+        ['Revision', revision],
+        ['Status', status.charAt(0).toUpperCase() + status.slice(1)],
+      ],
       madeAt: deps.clock().toISOString(),
     }),
     type: 'application/pdf',

@@ -28,6 +28,8 @@ const ReviewBody = z.object({
       }),
     )
     .length(ASSERTIONS.length, 'assess each of the five assertions'),
+  /** The revision this makes: 1 for the year's first, else one more than the latest (a stale form: 409). */
+  revision: z.number().int().min(1).max(1000),
   sendToIg: z.boolean().default(true),
 });
 

@@ -237,6 +237,9 @@ export const Review = z.object({
   /** The evidence gathered from the store when the review was submitted. */
   evidence: Opaque.optional(),
   sentToIgAt: IsoDate.optional(),
+  /** 1 for the year's first review, then one more for each new revision (absent on reviews kept before). */
+  revision: z.number().int().min(1).optional(),
+  submittedAt: IsoDate.optional(),
 });
 export type Review = z.infer<typeof Review>;
 

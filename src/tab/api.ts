@@ -8,6 +8,8 @@ export interface Problem {
   title: string;
   detail: string;
   field?: string;
+  /** The service's code for the problem (never shown): lets a view choose its own words. */
+  code?: string;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; problem: Problem };
@@ -26,6 +28,7 @@ async function problemOf(res: Response): Promise<Problem> {
       title: p.title ?? res.statusText,
       detail: p.detail ?? res.statusText,
       ...(p.field ? { field: p.field } : {}),
+      ...(p.code ? { code: p.code } : {}),
     };
   } catch {
     return { status: res.status, title: res.statusText, detail: `the service answered ${res.status}` };

@@ -28,6 +28,19 @@ export const REQUEST_STATUS: Record<string, string> = {
   escalated: 'Escalated',
 };
 
+/** What became of a request, as a past participle in a sentence: "already decided (approved) by …". */
+export const DECIDED: Record<string, string> = {
+  approved: 'approved',
+  declined: 'declined',
+  'more-info': 'more information asked for',
+  completed: 'approved and the check recorded',
+  expired: 'expired',
+  withdrawn: 'withdrawn',
+  refused: 'refused by policy',
+  escalated: 'escalated',
+  pending: 'awaiting a decision',
+};
+
 export const DECISION: Record<string, string> = {
   approve: 'Approved',
   decline: 'Declined',

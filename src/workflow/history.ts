@@ -102,19 +102,22 @@ export async function staffNames(deps: Deps, ids: Iterable<string>): Promise<Map
   return new Map(got.flatMap((s) => (s ? [[s.record.id, s.record.name] as const] : [])));
 }
 
+/** Facts whose value is a member of staff: shown by name. */
+const NAMED = new Set(['On behalf of', 'Decided by']);
+
 /** The timeline with people by name ('by', 'On behalf of'); an id no longer on the staff list stays as it is. */
 export async function namedTimeline(deps: Deps, r: ChildRecord): Promise<TimelineItem[]> {
   const items = timeline(r);
   const ids = new Set<string>();
   for (const t of items) {
     if (t.by) ids.add(t.by);
-    for (const [k, v] of t.facts) if (k === 'On behalf of') ids.add(v);
+    for (const [k, v] of t.facts) if (NAMED.has(k)) ids.add(v);
   }
   const names = await staffNames(deps, ids);
   return items.map((t) => ({
     ...t,
     ...(t.by ? { by: names.get(t.by) ?? t.by } : {}),
-    facts: t.facts.map(([k, v]): [string, string] => [k, k === 'On behalf of' ? (names.get(v) ?? v) : v]),
+    facts: t.facts.map(([k, v]): [string, string] => [k, NAMED.has(k) ? (names.get(v) ?? v) : v]),
   }));
 }
 
@@ -131,7 +134,8 @@ export function timeline(r: ChildRecord): TimelineItem[] {
         ['Reason', label(q.reason, REASON)],
         ['Platforms', list(q.platforms)],
         ['Viewing with', label(q.viewer, VIEWER)],
-        ['Decided by', label(q.authority, AUTHORITY)],
+        // Who decided, by name (namedTimeline); before a decision, whose decision it needs.
+        q.decidedBy ? ['Decided by', q.decidedBy] : ['Needs the decision of', label(q.authority, AUTHORITY)],
         ...(q.rationale ? ([['Rationale', q.rationale]] as [string, string][]) : []),
         ['Policy said', explanation(q.verdict)],
         ['Policy version', q.profileVersion],

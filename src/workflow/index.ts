@@ -32,7 +32,7 @@ export {
 export type { CaseListPlan, CaseListRow } from './organisation';
 export { runJobs, JOBS_LEASE } from './jobs';
 export type { Notice, JobsReport } from './jobs';
-export { reviewEvidence, submitReview, ASSERTIONS } from './review';
+export { reviewEvidence, submitReview, latestSubmitted, reviewsOf, ASSERTIONS } from './review';
 export { childHistory, verdictSummary } from './context';
 export type { VerdictSummary } from './context';
 

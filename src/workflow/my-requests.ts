@@ -17,6 +17,8 @@ export interface MyRequest extends Pick<
 > {
   caseRef: string;
   platforms: string[];
+  /** Who decided it, by name (null before a decision). */
+  deciderName: string | null;
 }
 
 export async function myRequests(
@@ -34,6 +36,15 @@ export async function myRequests(
   });
   const childIds = [...new Set(rows.map((r) => r.record.childId))];
   const children = await Promise.all(childIds.map((id) => deps.store.get('child', id)));
+  const deciders = new Map(
+    (
+      await Promise.all(
+        [...new Set(rows.flatMap((r) => (r.record.decidedBy ? [r.record.decidedBy] : [])))].map((id) =>
+          deps.store.get('staff', id),
+        ),
+      )
+    ).flatMap((s) => (s ? [[s.record.id, s.record.name] as const] : [])),
+  );
   const caseRef = new Map(children.flatMap((c) => (c ? [[c.record.id, c.record.caseRef] as const] : [])));
   return ok(
     rows.map(({ record: r }) => ({
@@ -43,6 +54,7 @@ export async function myRequests(
       status: r.status,
       reason: r.reason,
       authority: r.authority,
+      deciderName: r.decidedBy ? (deciders.get(r.decidedBy) ?? 'a former member of staff') : null,
       platforms: r.platforms.map((p) => p.platform),
       createdAt: r.createdAt,
       updatedAt: r.updatedAt,

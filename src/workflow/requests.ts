@@ -33,7 +33,7 @@ import { policyActor, policyRefusal, staffHolds, verdictFor } from './policy-fac
 import { authorityName } from '../policy/evaluate';
 import { fail, ok, type Deps, type Outcome } from './types';
 import { teamZone } from './zone';
-import { dateTimeGb } from '../vocabulary';
+import { dateTimeGb, DECIDED, phrase } from '../vocabulary';
 
 export const RaiseInput = z.object({
   key: Key,
@@ -231,15 +231,9 @@ async function alreadyDecided(deps: Deps, r: Request): Promise<string> {
   const by = r.decidedBy
     ? ((await deps.store.get('staff', r.decidedBy))?.record.name ?? r.decidedBy)
     : 'someone';
-  const status =
-    r.status === 'more-info'
-      ? 'more information asked for'
-      : r.status === 'completed'
-        ? 'check recorded'
-        : r.status;
   return r.decidedAt
-    ? `already decided (${status}) by ${by} on ${dateTimeGb(r.decidedAt, await teamZone(deps, r.teamId))}`
-    : `already ${status}`;
+    ? `already decided (${phrase(r.status, DECIDED)}) by ${by} on ${dateTimeGb(r.decidedAt, await teamZone(deps, r.teamId))}`
+    : `already ${phrase(r.status, DECIDED)}`;
 }
 
 /** Who the decider acts as: themselves, or an absent approver who delegated to them for today. */
@@ -303,13 +297,6 @@ async function decideOnce(
   const who = { id: staff.id, role: staff.role };
   const target = { kind: 'request', id: request.id };
   const audit = { actor: who, action: `request.${i.outcome}`, target };
-  if (!OPEN.includes(request.status) || (request.status === 'more-info' && i.outcome !== 'decline'))
-    return refuse(deps, c, audit, {
-      code: 'ALREADY_DECIDED',
-      message: await alreadyDecided(deps, request),
-    });
-  if (i.expectedVersion && i.expectedVersion !== version)
-    return fail('CONFLICT', 'this card is out of date: it has been refreshed with the request as it is now');
   // A hint that does not match the request (a forged or stale card) is ignored, never trusted.
   const facts =
     hinted && hinted.childId === request.childId && hinted.teamId === request.teamId
@@ -341,6 +328,15 @@ async function decideOnce(
     });
   if (request.requesterId === staff.id)
     return refuse(deps, c, audit, { code: 'FORBIDDEN', message: 'nobody decides their own request' });
+  // Only now, with the decider's authority over this team's request established, may the answer say what
+  // became of it: someone who may not decide it learns nothing of its outcome, its decider or its version.
+  if (!OPEN.includes(request.status) || (request.status === 'more-info' && i.outcome !== 'decline'))
+    return refuse(deps, c, audit, {
+      code: 'ALREADY_DECIDED',
+      message: await alreadyDecided(deps, request),
+    });
+  if (i.expectedVersion && i.expectedVersion !== version)
+    return fail('CONFLICT', 'this card is out of date: it has been refreshed with the request as it is now');
 
   let verdict: VerdictGiven | undefined;
   let status: Request['status'];

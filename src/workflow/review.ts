@@ -4,6 +4,7 @@ import { actor, cmdOf, commit, refuse, replayed } from './context';
 import { Id, Key, meaningful, parse, REASONS_MESSAGE, tooLong } from './input';
 import { NearMissTally } from './near-miss';
 import { fail, type Deps, type Outcome } from './types';
+import { dateTimeGb } from '../vocabulary';
 
 /**
  * The annual review of the practice (000 §24): five assertions, each with the evidence the store can give,
@@ -137,6 +138,12 @@ export const ReviewInput = z.object({
     )
     .length(ASSERTIONS.length, 'assess each of the five assertions'),
   sendToIg: z.boolean().default(true),
+  /**
+   * The revision this submission makes: 1 for the year's first, one more than the latest for a new revision.
+   * A form filled in before another submission (a second tab, a colleague) names a revision already taken,
+   * and is refused rather than quietly replacing what was submitted.
+   */
+  revision: z.number().int().min(1).max(1000),
 });
 
 /** The reviewer's assessment of each assertion, kept with the evidence and sent to information governance. */
@@ -162,9 +169,33 @@ export async function submitReview(deps: Deps, input: z.input<typeof ReviewInput
     );
   if (new Set(i.assessments.map((a) => a.id)).size !== ASSERTIONS.length)
     return fail('INVALID_INPUT', 'assessments: assess each assertion once', 'assessments');
+  const stale = async () => {
+    const latest = await latestSubmitted(deps, i.year);
+    const by = latest
+      ? ((await deps.store.get('staff', latest.reviewerId))?.record.name ?? 'a former member of staff')
+      : '';
+    return refuse(
+      deps,
+      c,
+      { actor: who, action: 'review.submit', target: { kind: 'review', id: String(i.year) } },
+      {
+        code: 'CONFLICT',
+        message: latest
+          ? `the review for ${i.year} has changed since this form was opened: revision ${latest.revision} was submitted by ${by}${latest.submittedAt ? ` on ${dateTimeGb(latest.submittedAt)}` : ''}. Open the review again to see it; to change it, start a new revision.`
+          : `the review for ${i.year} has not been submitted yet: submit it as revision 1`,
+        field: 'revision',
+      },
+    );
+  };
+  const before = await latestSubmitted(deps, i.year);
+  if (i.revision !== (before?.revision ?? 0) + 1) return stale();
   const evidence = await reviewEvidence(deps, i.year);
   const review: Review = {
-    id: `review-${i.year}-${deps.ids()}`,
+    // One record per revision, written only if it is new: of two submissions of the same revision (two tabs,
+    // two people) exactly one is kept.
+    id: `review-${i.year}-revision-${i.revision}`,
+    revision: i.revision,
+    submittedAt: deps.clock().toISOString(),
     year: i.year,
     reviewerId: staff.value.id,
     assertions: ASSERTIONS.map((a) => ({ ...a, ...i.assessments.find((x) => x.id === a.id)! })) as never,
@@ -182,10 +213,30 @@ export async function submitReview(deps: Deps, input: z.input<typeof ReviewInput
         target: { kind: 'review', id: review.id },
         outcome: i.sendToIg ? 'sent-to-ig' : 'kept',
         cites: ['000 §24', '000 §25'],
-        details: { year: i.year },
+        details: { year: i.year, revision: i.revision },
       },
     ],
     review,
   );
-  return 'conflict' in r ? fail('CONFLICT', 'retry') : r;
+  return 'conflict' in r ? stale() : r;
+}
+
+/**
+ * The reviews kept for a year, oldest first, each with its revision: recorded on the review since revisions
+ * were numbered, counted in the order they were sent for those kept before.
+ */
+export async function reviewsOf(
+  deps: Deps,
+  year: number,
+): Promise<(Omit<Review, 'revision' | 'submittedAt'> & { revision: number; submittedAt: string | null })[]> {
+  const reviews = (await deps.store.query('review', { where: { year } })).map((r) => r.record);
+  const when = (r: Review) => r.submittedAt ?? r.sentToIgAt ?? '';
+  return reviews
+    .sort((a, b) => (a.revision ?? 0) - (b.revision ?? 0) || when(a).localeCompare(when(b)))
+    .map((r, n) => ({ ...r, revision: r.revision ?? n + 1, submittedAt: when(r) || null }));
+}
+
+/** The latest review kept for a year, or undefined before the first is submitted. */
+export async function latestSubmitted(deps: Deps, year: number) {
+  return (await reviewsOf(deps, year)).at(-1);
 }

@@ -163,14 +163,14 @@ describe('the annual review', () => {
     const short = await api.send(
       'POST',
       '/api/v1/review',
-      { year: 2026, assessments: assessments.slice(1) },
+      { year: 2026, assessments: assessments.slice(1), revision: 1 },
       'sm',
     );
     expect(short.status).toBe(400);
     expect(await short.json()).toMatchObject({ field: 'assessments' });
-    expect((await api.send('POST', '/api/v1/review', { year: 2026, assessments }, 'ig')).status).toBe(403);
+    expect((await api.send('POST', '/api/v1/review', { year: 2026, assessments, revision: 1 }, 'ig')).status).toBe(403);
     expect(await snapshot()).toEqual(before);
-    const ok = await api.send('POST', '/api/v1/review', { year: 2026, assessments }, 'sm');
+    const ok = await api.send('POST', '/api/v1/review', { year: 2026, assessments, revision: 1 }, 'sm');
     expect(ok.status).toBe(201);
     const pdf = await api.get('/api/v1/review/2026/export.pdf', 'ig');
     expect(pdf.headers.get('content-type')).toBe('application/pdf');

@@ -80,7 +80,7 @@ const ROWS: Record<string, { about: About; call: (id: string) => Call | Promise<
   },
   'POST /api/v1/review': {
     about: 'nothing',
-    call: () => ({ path: '/api/v1/review', body: { year: 2026, assessments } }),
+    call: () => ({ path: '/api/v1/review', body: { year: 2026, assessments, revision: 1 } }),
   },
   'GET /api/v1/review/:year/export.:format': {
     about: 'nothing',

@@ -50,7 +50,7 @@ describe('through the API', () => {
     const review = await api.send(
       'POST',
       '/api/v1/review',
-      { year: 2026, assessments: assessments('Fine') },
+      { year: 2026, assessments: assessments('Fine'), revision: 1 },
       'sm',
       K,
     );
@@ -64,7 +64,7 @@ describe('through the API', () => {
     const again = await api.send(
       'POST',
       '/api/v1/review',
-      { year: 2026, assessments: assessments('Fine') },
+      { year: 2026, assessments: assessments('Fine'), revision: 1 },
       'sm',
       K,
     );
@@ -77,7 +77,7 @@ describe('through the API', () => {
     const other = await api.send(
       'POST',
       '/api/v1/review',
-      { year: 2026, assessments: assessments('Changed') },
+      { year: 2026, assessments: assessments('Changed'), revision: 1 },
       'sm',
       K,
     );

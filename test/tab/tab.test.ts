@@ -210,6 +210,10 @@ describe('the tab in Chromium', () => {
   it('lets the service manager submit the annual review and export it as PDF and CSV', async () => {
     const page = await open('demo-sm', 'review');
     await page.getByRole('heading', { name: 'The five assertions' }).waitFor();
+    // A second tab holds the same blank form: once the first submits, the second's submission is refused
+    // in plain words, and it is shown what was submitted (no second review is kept).
+    const second = await open('demo-sm', 'review');
+    await second.getByRole('heading', { name: 'The five assertions' }).waitFor();
     for (const name of [
       'Benefits',
       'Complaints, concerns and objections',
@@ -225,22 +229,51 @@ describe('the tab in Chromium', () => {
       .getByRole('radio', { name: 'Partly met' })
       .check();
     await page.getByRole('button', { name: 'Submit and send to information governance' }).click();
-    await page.getByText(/kept and sent to information governance/).waitFor();
+    await page
+      .getByText(/^Revision 1 of the review for \d{4} is kept and sent to information governance/)
+      .waitFor();
     await shots(page, 'review');
+    for (const name of [
+      'Benefits',
+      'Complaints, concerns and objections',
+      'Local procedures',
+      'Records and audit trail',
+      'Risks',
+    ])
+      await second.getByRole('textbox', { name: `Why (${name})` }).fill('From a second tab.');
+    await second.getByRole('button', { name: 'Submit and send to information governance' }).click();
+    const refused = second.getByRole('alert');
+    await refused.getByText('Submitted meanwhile').waitFor();
+    expect(await refused.innerText()).toMatch(
+      /revision 1 was submitted by Sol Marsh \(demo\) on \d{1,2} \w+ \d{4}/,
+    );
+    expect(await refused.innerText()).not.toMatch(/\d{4}-\d{2}-\d{2}T|CONFLICT|revision:/);
+    await second
+      .getByRole('list', { name: 'Assessments as submitted' })
+      .getByText('Local procedures: Partly met')
+      .waitFor();
+    await shots(second, 'review-submitted-meanwhile');
+    await second.close();
+    const year0 = new Date().getFullYear();
+    expect(await running.store.query('review', { where: { year: year0 } })).toHaveLength(1);
     // Submitted is read-only, after a reload too, and shown to information governance with who and when; a
     // new revision only by choice.
     await page.reload();
     const submitted = page.getByRole('list', { name: 'Assessments as submitted' });
     await submitted.getByText('Local procedures: Partly met').waitFor();
-    await page.getByText(/^Submitted by Sol Marsh \(demo\) and sent to information governance on /).waitFor();
+    await page
+      .getByText(
+        /^Revision 1, submitted by Sol Marsh \(demo\) on \d{1,2} \w+ \d{4}.* and sent to information governance/,
+      )
+      .waitFor();
     expect(
       await page.getByRole('button', { name: 'Submit and send to information governance' }).count(),
     ).toBe(0);
     const ig = await open('demo-ig', 'review');
     await ig.getByRole('list', { name: 'Assessments as submitted' }).getByText('Benefits: Met').waitFor();
-    expect(await ig.getByRole('button', { name: 'Start a new revision' }).count()).toBe(0);
+    expect(await ig.getByRole('button', { name: /^Start revision/ }).count()).toBe(0);
     await ig.close();
-    await page.getByRole('button', { name: 'Start a new revision' }).click();
+    await page.getByRole('button', { name: 'Start revision 2' }).click();
     await page.getByRole('textbox', { name: 'Why (Benefits)' }).waitFor();
     const year = new Date().getFullYear();
     const [pdf] = await Promise.all([

@@ -222,9 +222,11 @@ describe('the annual review (000 §24)', () => {
       comments: 'Evidence reviewed (fictional).',
     }));
     expect(
-      await submitReview(w.deps, { key: w.key(), actorId: 'tm-notts', year: 2026, assessments }),
+      await submitReview(w.deps, { key: w.key(), actorId: 'tm-notts', year: 2026, assessments, revision: 1 }),
     ).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    const review = must(await submitReview(w.deps, { key: w.key(), actorId: 'sm', year: 2026, assessments }));
+    const review = must(
+      await submitReview(w.deps, { key: w.key(), actorId: 'sm', year: 2026, assessments, revision: 1 }),
+    );
     expect(review).toMatchObject({ year: 2026, reviewerId: 'sm', sentToIgAt: '2026-03-01T10:00:00.000Z' });
     expect(
       await submitReview(w.deps, {
@@ -232,6 +234,7 @@ describe('the annual review (000 §24)', () => {
         actorId: 'sm',
         year: 2026,
         assessments: assessments.slice(1),
+        revision: 2,
       }),
     ).toMatchObject({ ok: false, error: { field: 'assessments' } });
   });

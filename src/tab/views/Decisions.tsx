@@ -1,5 +1,17 @@
 import { useState } from 'react';
-import { Badge, Button, Field, Link, Text, Textarea, tokens } from '@fluentui/react-components';
+import {
+  Badge,
+  Button,
+  Field,
+  Link,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  MessageBarTitle,
+  Text,
+  Textarea,
+  tokens,
+} from '@fluentui/react-components';
 import type { Awaiting } from '../../workflow/role-views';
 import { account, AUTHORITY, label, REASON, REQUEST_STATUS, VIEWER } from '../../vocabulary';
 import type { Client, Problem } from '../api';
@@ -17,10 +29,21 @@ const DONE: Record<Outcome, string> = {
   'more-info': 'more information asked for',
 };
 
-function Decide({ api, r, done }: { api: Client; r: Awaiting; done: (msg: string) => void }) {
+function Decide({
+  api,
+  r,
+  done,
+  refresh,
+}: {
+  api: Client;
+  r: Awaiting;
+  done: (msg: string) => void;
+  refresh: () => void;
+}) {
   const [reasons, setReasons] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
+  const [gone, setGone] = useState<Problem | null>(null);
   // The team's profile may refuse an approval without reasons (000 §10): the server asks the policy.
   const approveNeeds = r.reasonsToApprove;
   const why = approveNeeds.required
@@ -48,8 +71,27 @@ function Decide({ api, r, done }: { api: Client; r: Awaiting; done: (msg: string
     });
     setBusy(false);
     if (res.ok) done(`${r.caseRef}: ${DONE[outcome]}.`);
+    else if (res.problem.status === 409) setGone(res.problem);
     else setProblem(res.problem);
   };
+  // Decided elsewhere (another tab, the card, a colleague) or changed since the page loaded: no decision
+  // can be made here any more, so no button is offered; the list is refreshed on request.
+  if (gone)
+    return (
+      <MessageBar intent="warning" role="status">
+        <MessageBarBody>
+          <MessageBarTitle>
+            {gone.code === 'ALREADY_DECIDED' ? 'Already decided' : 'This request has changed'}
+          </MessageBarTitle>
+          {gone.code === 'ALREADY_DECIDED'
+            ? `${r.caseRef} was ${gone.detail.replace(/^already decided /, 'decided ')}.`
+            : `${r.caseRef} changed after this page was loaded. Refresh to see it as it is now.`}
+        </MessageBarBody>
+        <MessageBarActions>
+          <Button onClick={refresh}>Refresh the list</Button>
+        </MessageBarActions>
+      </MessageBar>
+    );
   return (
     <div>
       <Field
@@ -129,6 +171,10 @@ export function DecisionsView({ api }: { api: Client }) {
                     r={r}
                     done={(m) => {
                       setNote(m);
+                      reload();
+                    }}
+                    refresh={() => {
+                      setNote('');
                       reload();
                     }}
                   />

@@ -38,7 +38,10 @@ export function MyRequestsView({ api }: { api: Client }) {
                 },
                 { label: 'Reason', render: (r) => label(r.reason, REASON) },
                 { label: 'Platforms', render: (r) => r.platforms.map((p) => label(p, PLATFORM)).join(', ') },
-                { label: 'Decided by', render: (r) => label(r.authority, AUTHORITY) },
+                {
+                  label: 'Decided by',
+                  render: (r) => r.deciderName ?? `${label(r.authority, AUTHORITY)} (to decide)`,
+                },
                 { label: 'Status', render: (r) => label(r.status, REQUEST_STATUS) },
                 { label: 'Last change', render: (r) => day(r.updatedAt) },
               ]}

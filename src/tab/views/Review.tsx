@@ -12,7 +12,8 @@ type Assessment = { assessment: 'met' | 'partly-met' | 'not-met'; comments: stri
 type Submitted = {
   reviewer: string;
   sentToIgAt: string | null;
-  revisions: number;
+  submittedAt: string | null;
+  revision: number;
   assertions: { id: string; assessment: string | null; comments: string }[];
 };
 
@@ -68,11 +69,14 @@ export function ReviewView({ api, me }: { api: Client; me: Me }) {
   const [saved, setSaved] = useState('');
   /** A new revision of a submitted review is started only by choice. */
   const [revising, setRevising] = useState(false);
-  const submit = async (assertions: Assertion[]) => {
+  const submit = async (assertions: Assertion[], submitted: Submitted | null) => {
     setProblem(null);
+    setSaved('');
     const r = await api.post<{ id: string }>('/api/v1/review', {
       year: Number(year),
       sendToIg: true,
+      // The revision this form makes: if another was submitted meanwhile (a second tab), the service refuses.
+      revision: (submitted?.revision ?? 0) + 1,
       assessments: assertions.map((a) => ({
         id: a.id,
         assessment: answers[a.id]?.assessment ?? 'met',
@@ -80,9 +84,17 @@ export function ReviewView({ api, me }: { api: Client; me: Me }) {
       })),
     });
     if (r.ok) {
-      setSaved(`The review for ${year} is kept and sent to information governance.`);
+      setSaved(
+        `Revision ${(submitted?.revision ?? 0) + 1} of the review for ${year} is kept and sent to information governance.`,
+      );
       setRevising(false);
       setAnswers({});
+      reload();
+    } else if (r.problem.status === 409) {
+      // Submitted meanwhile elsewhere: show what was submitted; this form's answers are kept for a new revision.
+      setRevising(false);
+      setSaved('');
+      setProblem({ ...r.problem, title: 'Submitted meanwhile' });
       reload();
     } else setProblem(r.problem);
   };
@@ -110,13 +122,12 @@ export function ReviewView({ api, me }: { api: Client; me: Me }) {
             {submitted && !revising ? (
               <>
                 <Heading level={3}>The five assertions, as submitted</Heading>
+                {problem && <ProblemBar problem={problem} />}
                 <Text block>
-                  Submitted by {submitted.reviewer}
-                  {submitted.sentToIgAt
-                    ? ` and sent to information governance on ${dateTimeGb(submitted.sentToIgAt)}`
-                    : ''}
-                  {submitted.revisions > 1 ? ` (revision ${submitted.revisions})` : ''}. It cannot be changed;
-                  a new revision can be submitted in its place.
+                  Revision {submitted.revision}, submitted by {submitted.reviewer}
+                  {submitted.submittedAt ? ` on ${dateTimeGb(submitted.submittedAt)}` : ''}
+                  {submitted.sentToIgAt ? ' and sent to information governance' : ''}. It cannot be changed; a
+                  new revision can be submitted in its place.
                 </Text>
                 <ul aria-label="Assessments as submitted" style={{ listStyle: 'none', padding: 0 }}>
                   {assertions.map((a) => {
@@ -137,7 +148,15 @@ export function ReviewView({ api, me }: { api: Client; me: Me }) {
                 </ul>
                 <SuccessNote text={saved} />
                 {me.can.submitReview && (
-                  <Button onClick={() => setRevising(true)}>Start a new revision</Button>
+                  <Button
+                    onClick={() => {
+                      setProblem(null);
+                      setSaved('');
+                      setRevising(true);
+                    }}
+                  >
+                    Start revision {submitted.revision + 1}
+                  </Button>
                 )}
               </>
             ) : (
@@ -188,8 +207,10 @@ export function ReviewView({ api, me }: { api: Client; me: Me }) {
                 {problem && <ProblemBar problem={problem} />}
                 <SuccessNote text={saved} />
                 {me.can.submitReview ? (
-                  <Button appearance="primary" onClick={() => void submit(assertions)}>
-                    Submit and send to information governance
+                  <Button appearance="primary" onClick={() => void submit(assertions, submitted)}>
+                    {submitted
+                      ? `Submit revision ${submitted.revision + 1} and send to information governance`
+                      : 'Submit and send to information governance'}
                   </Button>
                 ) : (
                   <Text block>The service manager submits the review.</Text>

@@ -1,0 +1,150 @@
+import { parse as parseCsv } from 'csv-parse/sync';
+import { ASSERTIONS, raiseRequest } from '../../src/workflow';
+import { must } from '../workflow/world';
+import { startApi, type Api } from './harness';
+import { pdfText } from './pdf-text';
+
+/**
+ * Deciding over HTTP as the tab does: authority is checked before anything about the request's outcome is
+ * said; a stale decision is told who decided and when, in en-GB words. The annual review: a submission made
+ * from a form opened before another was submitted is refused (409, plain words) and nothing is kept twice;
+ * the papers print the revision.
+ */
+
+let api: Api;
+let requestId: string;
+const ISO = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
+beforeAll(async () => {
+  api = await startApi();
+  await api.w.consent('notts', '2026-02-01');
+  requestId = must(
+    await raiseRequest(api.w.deps, {
+      key: api.w.key(),
+      actorId: 'cm-notts',
+      childId: 'child-notts',
+      reason: 'gang-involvement',
+      platforms: [{ platform: 'tiktok', account: '@demo_cd' }],
+      viewer: 'own-personal-account',
+    }),
+  ).request.id;
+});
+afterAll(() => api.close());
+
+const decide = (who: 'tm-notts' | 'tm-camden', outcome: string, expectedVersion: string, reasons?: string) =>
+  api.send(
+    'POST',
+    `/api/v1/requests/${requestId}/decision`,
+    { outcome, expectedVersion, ...(reasons ? { reasons } : {}) },
+    who,
+  );
+const version = async () => (await api.w.store.get('request', requestId))!.version;
+
+describe('a decision from the tab', () => {
+  it("another team's manager is refused for authority, before and after the request is decided, and learns nothing of it", async () => {
+    const v = await version();
+    const before = await decide('tm-camden', 'approve', v, 'Looks fine.');
+    expect(before.status).toBe(403);
+    const beforeBody = (await before.json()) as { detail: string };
+    expect(beforeBody.detail).toMatch(/another team/);
+
+    const ok = await decide('tm-notts', 'approve', v, 'Necessary and proportionate (fictional).');
+    expect(ok.status).toBe(200);
+
+    // Decided now: the other team's manager still gets the same refusal, not "already decided … by …".
+    for (const outcome of ['approve', 'decline']) {
+      const after = await decide('tm-camden', outcome, v, 'Looks fine.');
+      expect(after.status).toBe(403);
+      const body = (await after.json()) as { detail: string; code: string };
+      expect(body.code).toBe('FORBIDDEN');
+      expect(body.detail).toBe(beforeBody.detail);
+      expect(body.detail).not.toMatch(/decided|approved|tm-notts/);
+    }
+    const last = (await api.w.store.audit.list()).at(-1)!;
+    expect(last).toMatchObject({ actor: { id: 'tm-camden' }, outcome: 'refuse' });
+  });
+
+  it("the same team's stale decision is told who decided and when, in en-GB words, with no ISO time", async () => {
+    const stale = await decide('tm-notts', 'decline', 'an-old-version', 'Changed my mind.');
+    expect(stale.status).toBe(409);
+    const body = (await stale.json()) as { detail: string; code: string };
+    expect(body.code).toBe('ALREADY_DECIDED');
+    expect(body.detail).toMatch(
+      /^already decided \(approved\) by tm-notts \(demo\) on 1 March 2026 at 10:00$/,
+    );
+    expect(body.detail).not.toMatch(ISO);
+  });
+});
+
+const assessments = (why: string) =>
+  ASSERTIONS.map((a) => ({ id: a.id, assessment: 'met' as const, comments: why }));
+
+describe('the annual review has revisions', () => {
+  it('two submissions of the same revision (two tabs): one is kept, the other is a 409 in plain words', async () => {
+    const [a, b] = await Promise.all([
+      api.send(
+        'POST',
+        '/api/v1/review',
+        { year: 2026, assessments: assessments('Tab A'), revision: 1 },
+        'sm',
+      ),
+      api.send(
+        'POST',
+        '/api/v1/review',
+        { year: 2026, assessments: assessments('Tab B'), revision: 1 },
+        'sm',
+      ),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([201, 409]);
+    const refused = (await (a.status === 409 ? a : b).json()) as { detail: string; field: string };
+    expect(refused.field).toBe('revision');
+    expect(refused.detail).toMatch(
+      /^the review for 2026 has changed since this form was opened: revision 1 was submitted by sm \(demo\) on 1 March 2026 at 10:00\./,
+    );
+    expect(refused.detail).not.toMatch(ISO);
+    expect(await api.w.store.query('review', { where: { year: 2026 } })).toHaveLength(1);
+
+    // A reload's blank form (revision 1 again) is refused too; a new revision by choice is kept.
+    const again = await api.send(
+      'POST',
+      '/api/v1/review',
+      { year: 2026, assessments: assessments('Reloaded'), revision: 1 },
+      'sm',
+    );
+    expect(again.status).toBe(409);
+    const skip = await api.send(
+      'POST',
+      '/api/v1/review',
+      { year: 2026, assessments: assessments('Skipping'), revision: 3 },
+      'sm',
+    );
+    expect(skip.status).toBe(409);
+    const second = await api.send(
+      'POST',
+      '/api/v1/review',
+      { year: 2026, assessments: assessments('A second look'), revision: 2 },
+      'sm',
+    );
+    expect(second.status).toBe(201);
+    const ev = (await (await api.get('/api/v1/review/2026/evidence', 'ig')).json()) as {
+      submitted: { revision: number; reviewer: string };
+    };
+    expect(ev.submitted).toMatchObject({ revision: 2, reviewer: 'sm (demo)' });
+    const refusals = (await api.w.store.audit.list()).filter(
+      (e) => e.action === 'review.submit' && e.outcome === 'refuse',
+    );
+    expect(refusals.length).toBe(3);
+  });
+
+  it('the review PDF and CSV print the revision', async () => {
+    const pdf = await api.get('/api/v1/review/2026/export.pdf', 'ig');
+    expect(pdf.status).toBe(200);
+    const text = pdfText(Buffer.from(await pdf.arrayBuffer())).join('\n');
+    expect(text).toMatch(/^Revision: 2$/m);
+    expect(text).toMatch(/^Status: Submitted by sm \(demo\) on 1 March 2026 at 10:00/m);
+    expect(text).toMatch(/2026, revision 2:\s+submitted by sm/);
+    expect(text).toContain('A second look');
+    const csv = parseCsv(await (await api.get('/api/v1/review/2026/export.csv', 'sm')).text()) as string[][];
+    expect(csv).toContainEqual(['Review', 'Revision', '2', '']);
+  });
+});
