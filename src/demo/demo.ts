@@ -420,6 +420,51 @@ export async function createDemo(
     );
   }
 
+  // The day the demo starts: work waiting for each persona. Each team manager has requests raised this
+  // morning awaiting their decision (so each case manager has one pending too), and information governance
+  // has an objection raised yesterday to take. They are raised hours before `end`, so none has expired.
+  const asked = new Set([objector.id, ripaChild.id]);
+  for (const [n, t] of TEAMS.entries()) {
+    let pending = 0;
+    // The children asked about longest ago first: a repeat inside three months would go the RIPA route.
+    const team = routine
+      .filter((x) => x.teamId === t.id && !asked.has(x.id))
+      .sort((a, b) => (lastAsked.get(a.id) ?? 0) - (lastAsked.get(b.id) ?? 0));
+    for (const c of team) {
+      if (pending === 2) break;
+      deps.setClock(addHours(end, -(6 - n - pending)));
+      const platform = c.platforms[0] ?? { platform: 'instagram', account: `@demo_${c.caseRef}` };
+      const raised = await raiseRequest(deps, {
+        key: k(),
+        actorId: c.workerId,
+        childId: c.id,
+        reason: REASONS[(n * 2 + pending) % REASONS.length]!,
+        platforms: [platform],
+        viewer: 'own-personal-account',
+        rationale: 'Fictional: raised this morning after new information about the child.',
+      });
+      if (raised.ok && raised.value.request.status === 'pending') {
+        pending++;
+        asked.add(c.id);
+      }
+    }
+  }
+  const objectsToday = routine.find((c) => !asked.has(c.id) && c.teamId === 'south');
+  if (objectsToday) {
+    deps.setClock(addHours(end, -20));
+    must(
+      await raiseObjection(deps, {
+        key: k(),
+        actorId: objectsToday.workerId,
+        childId: objectsToday.id,
+        raisedBy: 'the parent, by telephone (demo)',
+        raisedAt: deps.clock().toISOString(),
+        detail: 'Fictional: the parent asks why their child’s posts are being looked at.',
+      }),
+      'objection today',
+    );
+  }
+
   deps.setClock(end);
   const count = async (kind: 'team' | 'staff' | 'child' | 'request' | 'check') =>
     (await deps.store.count(kind))[0]?.count ?? 0;

@@ -20,18 +20,45 @@ export interface Auth {
 
 const newKey = () => crypto.randomUUID();
 
+/** What each kind of answer means to the person, in plain words (never "Forbidden" or "Conflict"). */
+const TITLES: Record<number, string> = {
+  400: 'Please check what you entered',
+  401: 'Please sign in again',
+  403: 'Not open to you',
+  404: 'Not found',
+  405: 'Not possible here',
+  409: 'This has changed',
+  413: 'Too large to send',
+  415: 'Not possible here',
+  429: 'Too many requests: try again shortly',
+};
+const titleOf = (status: number) =>
+  TITLES[status] ?? (status >= 500 ? 'Something went wrong: try again shortly' : 'That did not work');
+
+/**
+ * The service's reason in plain words: the field it names is shown beside the field (or not at all), not as a
+ * "childId:" prefix; a quoted id (a record or staff id) is never shown; the first letter is a capital.
+ */
+export function plainDetail(detail: string): string {
+  const s = detail
+    .replace(/^[A-Za-z][\w.-]*: /, '')
+    .replace(/\s*["“][^"”]*[0-9-][^"”]*["”]/g, '')
+    .trim();
+  return s ? s.charAt(0).toUpperCase() + s.slice(1) : s;
+}
+
 async function problemOf(res: Response): Promise<Problem> {
   try {
     const p = (await res.json()) as Partial<Problem>;
     return {
       status: res.status,
-      title: p.title ?? res.statusText,
-      detail: p.detail ?? res.statusText,
+      title: titleOf(res.status),
+      detail: p.detail ? plainDetail(p.detail) : titleOf(res.status),
       ...(p.field ? { field: p.field } : {}),
       ...(p.code ? { code: p.code } : {}),
     };
   } catch {
-    return { status: res.status, title: res.statusText, detail: `the service answered ${res.status}` };
+    return { status: res.status, title: titleOf(res.status), detail: 'Please try again.' };
   }
 }
 
@@ -49,7 +76,14 @@ export function client(auth: Auth) {
       if (!res.ok) return { ok: false, problem: await problemOf(res) };
       return { ok: true, value: (await res.json()) as T };
     } catch (err) {
-      return { ok: false, problem: { status: 0, title: 'Network error', detail: (err as Error).message } };
+      return {
+        ok: false,
+        problem: {
+          status: 0,
+          title: 'Overt could not be reached',
+          detail: 'Check the connection and try again.',
+        },
+      };
     }
   }
 
@@ -85,7 +119,14 @@ export function client(auth: Auth) {
       onProgress(1);
       return { ok: true, value: { name, bytes: got } };
     } catch (err) {
-      return { ok: false, problem: { status: 0, title: 'Network error', detail: (err as Error).message } };
+      return {
+        ok: false,
+        problem: {
+          status: 0,
+          title: 'Overt could not be reached',
+          detail: 'Check the connection and try again.',
+        },
+      };
     }
   }
 

@@ -71,7 +71,7 @@ export async function mayRead(
   | { ok: false; message: string; audit?: ReturnType<typeof decisionAudit> }
 > {
   if (!canActForTeam(staff, child.teamId))
-    return { ok: false, message: `childId: ${child.caseRef} is not a child of your team` };
+    return { ok: false, message: 'childId: this child is not a child of your team' };
   const verdict = await verdictFor(deps, profile, child, { type: 'view-history', by: policyActor(staff) });
   if (verdict.outcome !== 'allow')
     return {

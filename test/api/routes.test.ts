@@ -168,7 +168,9 @@ describe('the annual review', () => {
     );
     expect(short.status).toBe(400);
     expect(await short.json()).toMatchObject({ field: 'assessments' });
-    expect((await api.send('POST', '/api/v1/review', { year: 2026, assessments, revision: 1 }, 'ig')).status).toBe(403);
+    expect(
+      (await api.send('POST', '/api/v1/review', { year: 2026, assessments, revision: 1 }, 'ig')).status,
+    ).toBe(403);
     expect(await snapshot()).toEqual(before);
     const ok = await api.send('POST', '/api/v1/review', { year: 2026, assessments, revision: 1 }, 'sm');
     expect(ok.status).toBe(201);

@@ -288,6 +288,42 @@ describe('the tab in Chromium', () => {
     ]);
     expect(csv.suggestedFilename()).toBe(`annual-review-${year}.csv`);
     await page.close();
+  }, 150_000);
+
+  it('lets a team manager decide on the day the demo starts; a request decided meanwhile in another tab loses its buttons and says who decided, in en-GB words', async () => {
+    const a = await open('demo-tm-north', 'decisions');
+    const b = await open('demo-tm-north', 'decisions');
+    const listOf = (p: Page) => p.getByRole('list', { name: 'Requests awaiting your decision' });
+    await listOf(a).getByRole('listitem').first().waitFor();
+    await listOf(b).getByRole('listitem').first().waitFor();
+    const caseRef = (await listOf(a).getByRole('listitem').first().getAttribute('aria-label'))!.split(
+      ',',
+    )[0]!;
+    const item = (p: Page) => listOf(p).getByRole('listitem', { name: new RegExp(`^${caseRef},`) });
+    await item(a)
+      .getByRole('textbox', { name: `Your reasons for ${caseRef}` })
+      .fill('Necessary (fictional).');
+    await item(a).getByRole('button', { name: 'Approve' }).click();
+    await a.getByText(`${caseRef}: approved.`).waitFor();
+    await item(b)
+      .getByRole('textbox', { name: `Your reasons for ${caseRef}` })
+      .fill('Also fine (fictional).');
+    await item(b).getByRole('button', { name: 'Approve' }).click();
+    const said = item(b).getByRole('status');
+    await said.getByText('Already decided').waitFor();
+    const text = await said.innerText();
+    expect(text).toMatch(
+      new RegExp(`${caseRef} was decided \\(approved\\) by Arlo Ashdown \\(demo\\) on \\d{1,2} \\w+ \\d{4}`),
+    );
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T|ALREADY_DECIDED|Conflict/);
+    for (const name of ['Approve', 'Decline', 'Ask for more information'])
+      expect(await item(b).getByRole('button', { name }).count()).toBe(0);
+    await shots(b, 'decisions-decided-meanwhile');
+    await item(b).getByRole('button', { name: 'Refresh the list' }).click();
+    await listOf(b).or(b.getByText('Nothing awaits your decision.')).first().waitFor();
+    expect(await item(b).count()).toBe(0);
+    await a.close();
+    await b.close();
   }, 60_000);
 
   it("shows a case manager's own requests (the My requests tab)", async () => {

@@ -84,7 +84,7 @@ function Decide({
             {gone.code === 'ALREADY_DECIDED' ? 'Already decided' : 'This request has changed'}
           </MessageBarTitle>
           {gone.code === 'ALREADY_DECIDED'
-            ? `${r.caseRef} was ${gone.detail.replace(/^already decided /, 'decided ')}.`
+            ? `${r.caseRef} was ${gone.detail.replace(/^already decided /i, 'decided ')}.`
             : `${r.caseRef} changed after this page was loaded. Refresh to see it as it is now.`}
         </MessageBarBody>
         <MessageBarActions>

@@ -4,7 +4,7 @@ import type { ChildRow } from '../../workflow/children-list';
 import type { History, TimelineKind } from '../../workflow/history';
 import { CONSENT_STATUS, dateTimeGb, label, ROLE } from '../../vocabulary';
 import type { Client } from '../api';
-import { DataTable, day, Facts, Heading, Loaded, useLoad } from '../common';
+import { DataTable, day, Facts, Heading, Loaded, ProblemBar, useLoad } from '../common';
 import { go } from '../nav';
 
 /** A child's history: pick a child, filter the timeline, and see who has read the record. */
@@ -115,6 +115,34 @@ export function HistoryView({ api, childId }: { api: Client; childId: string | u
           hrefOf={(c) => `#child/${encodeURIComponent(c.id)}`}
           label="Find a child"
         />
+      </section>
+    );
+  // A link to a child this person may not open, or one that no longer exists: plain words and a way on.
+  if (load.state === 'error' && (load.problem.status === 403 || load.problem.status === 404))
+    return (
+      <section aria-labelledby="history-h">
+        <Heading>
+          <span id="history-h">A child's record</span>
+        </Heading>
+        <ProblemBar
+          problem={
+            load.problem.status === 403
+              ? {
+                  ...load.problem,
+                  title: 'This record is not open to you',
+                  detail: `${load.problem.detail.replace(/\.$/, '')}. Pick one of the children you may look up.`,
+                }
+              : {
+                  ...load.problem,
+                  title: 'No such child',
+                  detail:
+                    'No child was found for this link: it may be out of date. Pick a child from the list.',
+                }
+          }
+        />
+        <Button appearance="primary" onClick={() => go('child')} style={{ marginTop: 8 }}>
+          Find a child
+        </Button>
       </section>
     );
   return (
