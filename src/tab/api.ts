@@ -75,7 +75,7 @@ export function client(auth: Auth) {
       });
       if (!res.ok) return { ok: false, problem: await problemOf(res) };
       return { ok: true, value: (await res.json()) as T };
-    } catch (err) {
+    } catch {
       return {
         ok: false,
         problem: {
@@ -118,7 +118,7 @@ export function client(auth: Auth) {
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
       onProgress(1);
       return { ok: true, value: { name, bytes: got } };
-    } catch (err) {
+    } catch {
       return {
         ok: false,
         problem: {
