@@ -85,13 +85,13 @@ describe('the annual review has revisions', () => {
       api.send(
         'POST',
         '/api/v1/review',
-        { year: 2026, assessments: assessments('Tab A'), revision: 1 },
+        { year: 2026, assessments: assessments('From the first tab'), revision: 1 },
         'sm',
       ),
       api.send(
         'POST',
         '/api/v1/review',
-        { year: 2026, assessments: assessments('Tab B'), revision: 1 },
+        { year: 2026, assessments: assessments('From the second tab'), revision: 1 },
         'sm',
       ),
     ]);
@@ -108,14 +108,14 @@ describe('the annual review has revisions', () => {
     const again = await api.send(
       'POST',
       '/api/v1/review',
-      { year: 2026, assessments: assessments('Reloaded'), revision: 1 },
+      { year: 2026, assessments: assessments('A reloaded form'), revision: 1 },
       'sm',
     );
     expect(again.status).toBe(409);
     const skip = await api.send(
       'POST',
       '/api/v1/review',
-      { year: 2026, assessments: assessments('Skipping'), revision: 3 },
+      { year: 2026, assessments: assessments('Skipping a revision'), revision: 3 },
       'sm',
     );
     expect(skip.status).toBe(409);
