@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { auditExport } from '../workflow/audit-export';
 import { myRequests } from '../workflow/my-requests';
 import { policyView, updatePlatformNotes, UpdateNotesInput } from '../workflow/platform-notes';
-import { toCsv } from './csv';
+import { auditCsv } from './audit-csv';
 import { reply, route } from './router';
 
 /** My requests, the policy view and its platform notes, and the audit export. */
@@ -46,41 +46,14 @@ export const adminRoutes = [
     path: '/api/v1/audit.csv',
     roles: ['information-governance', 'service-manager', 'administrator'],
     query: AuditQuery,
-    handle: async ({ deps, staff, query, key }) =>
-      reply(
-        await auditExport(deps, { key, actorId: staff.id, from: query.from, to: query.to }),
-        (events) => ({
-          file: toCsv(
-            [
-              'seq',
-              'at',
-              'actor',
-              'role',
-              'action',
-              'target',
-              'outcome',
-              'clauses',
-              'profile',
-              'details',
-              'hash',
-            ],
-            events.map((e) => [
-              e.seq,
-              e.at,
-              e.actor.id,
-              e.actor.role ?? '',
-              e.action,
-              `${e.target.kind}:${e.target.id}`,
-              e.outcome,
-              e.cites.join('; '),
-              e.profileId ? `${e.profileId} v${e.profileVersion}` : '',
-              e.details,
-              e.hash,
-            ]),
-          ),
-          type: 'text/csv; charset=utf-8',
-          filename: `audit-${query.from}-${query.to}.csv`,
-        }),
-      ),
+    handle: async ({ deps, staff, query, key }) => {
+      const r = await auditExport(deps, { key, actorId: staff.id, from: query.from, to: query.to });
+      if (!r.ok) return reply(r);
+      return {
+        file: await auditCsv(deps, r.value),
+        type: 'text/csv; charset=utf-8',
+        filename: `audit-${query.from}-${query.to}.csv`,
+      };
+    },
   }),
 ];

@@ -5,6 +5,7 @@ import { addMonthsToDay as addMonths, addWindow, ageOn, ukDate } from './days';
 import type { Condition, Profile, Rule } from './profile';
 import { ACTION_TYPES, type Action, type ActionType, type Authority, type Situation } from './situation';
 import type { FiredRule, Outcome, Verdict, VerdictObligation } from './verdict';
+import { obligationsSentence } from '../vocabulary';
 
 /**
  * evaluate(profile, situation) → verdict. Pure: no I/O, no clock (the moment is `situation.now`).
@@ -340,8 +341,7 @@ function combine(profile: Profile, action: Action, rules: Rule[], authorities: A
     : [`${profile.default.explain} (${profile.default.cites.join(', ')})`];
   let explanation = `${HEADLINE[outcome]} under ${profile.name} v${profile.version}. ${reasons.join(' ')}`;
   if (auths.length) explanation += ` Authority: ${auths.map((a) => authorityName(a, profile)).join(' or ')}.`;
-  if (obligations.length)
-    explanation += ` Before and during the check: ${obligations.map((o) => o.id).join(', ')}.`;
+  if (obligations.length) explanation += ` ${obligationsSentence(obligations)}`;
   const reports = unique(determiningRules.flatMap((r) => (r.reports ? [r.reports] : [])));
   return {
     outcome,

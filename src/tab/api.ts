@@ -18,6 +18,8 @@ export interface Auth {
   headers: () => Promise<Record<string, string>>;
 }
 
+import { plainDetail } from '../vocabulary';
+
 const newKey = () => crypto.randomUUID();
 
 /** What each kind of answer means to the person, in plain words (never "Forbidden" or "Conflict"). */
@@ -34,18 +36,6 @@ const TITLES: Record<number, string> = {
 };
 const titleOf = (status: number) =>
   TITLES[status] ?? (status >= 500 ? 'Something went wrong: try again shortly' : 'That did not work');
-
-/**
- * The service's reason in plain words: the field it names is shown beside the field (or not at all), not as a
- * "childId:" prefix; a quoted id (a record or staff id) is never shown; the first letter is a capital.
- */
-export function plainDetail(detail: string): string {
-  const s = detail
-    .replace(/^[A-Za-z][\w.-]*: /, '')
-    .replace(/\s*["“][^"”]*[0-9-][^"”]*["”]/g, '')
-    .trim();
-  return s ? s.charAt(0).toUpperCase() + s.slice(1) : s;
-}
 
 async function problemOf(res: Response): Promise<Problem> {
   try {

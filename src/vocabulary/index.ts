@@ -124,6 +124,35 @@ export const PLATFORM: Record<string, string> = {
   linkedin: 'LinkedIn',
 };
 
+/**
+ * What a policy obliges before and during a check, in a few words: the obligations of the seed profiles by
+ * their ids (the full text of each is in the verdict). A custom profile's own id is put into words.
+ */
+export const OBLIGATION: Record<string, string> = {
+  'act-on-safeguarding-concerns': 'Act on any safeguarding concern',
+  'check-privacy-settings': "Know the platform's privacy settings",
+  'consent-exception-recorded': 'Record the agreed consent exception',
+  'data-protection-principles': 'Follow the data protection principles',
+  'necessity-proportionality': 'Be satisfied it is necessary and proportionate',
+  'no-friend-or-follow': 'Do not friend or follow',
+  'open-source-only': 'Gather open-source information only',
+  'own-account-voluntary': 'Using your own account is voluntary',
+  'platform-not-assessed': 'Find out what a platform not yet assessed shows',
+  'record-decision': 'Record the decision and its reasons',
+  'record-on-case-file': 'Record the access on the case file',
+  'record-reasons': 'Record the reasons',
+  'record-repeat-rationale': 'Record why a repeat search is needed',
+  'record-third-party-rationale': "Record why other people's information is kept",
+  'relevant-information-only': 'Gather relevant information only',
+  'remind-child': 'Remind the child',
+  'ripa-record-offence': 'Record the offence and the legal advice',
+  'sensitive-information': 'Take care with sensitive information',
+  'story-viewer-warning': 'Do not open stories',
+  'third-party-data': "Do not keep other people's information",
+  'use-known-accounts': 'Use the accounts recorded at assessment',
+  'verify-veracity': 'Corroborate what you find',
+};
+
 export const EFFECT: Record<string, string> = {
   allow: 'Allows',
   escalate: 'Escalates',
@@ -148,6 +177,141 @@ export const VERDICT_OUTCOME: Record<string, string> = {
   refuse: 'Refused',
   escalate: 'Escalated',
   'needs-escalation': 'Needs escalation',
+};
+
+/** What happened, as the audit trail's export says it. */
+export const AUDIT_ACTION: Record<string, string> = {
+  'audit.export': 'Audit trail exported',
+  'bot.activity': 'Used the bot',
+  'bot.deliver': 'Bot message delivered',
+  'bot.install': 'Bot installed for a person',
+  'caselist.import': 'Case list imported',
+  'check.record': 'Check recorded',
+  'child.create': 'Child added',
+  'consent.exception': 'Consent exception agreed',
+  'consent.record': 'Consent or notice recorded',
+  'consent.remind': 'Reminder given',
+  'consent.withdraw': 'Consent withdrawn',
+  'delegation.create': 'Deputy named',
+  'notice.decision-waiting': 'Notice: a decision is waiting',
+  'notice.record-check': 'Notice: a check is to be recorded',
+  'notice.reminder-due': 'Notice: a reminder is due',
+  'notice.request-expired': 'Notice: a request expired',
+  'notice.ripa-review': 'Notice: a RIPA review is due',
+  'notice.ripa-expired': 'Notice: a RIPA authorisation ended',
+  'objection.raise': 'Objection raised',
+  'objection.take': 'Objection taken by information governance',
+  'objection.respond': 'Formal response sent',
+  'objection.resolve': 'Objection resolved',
+  'policy.platform-notes': 'Platform notes saved',
+  'record.export': 'Record exported',
+  'record.view': 'Record viewed',
+  'request.amend': 'Request amended',
+  'request.answer': 'More information given',
+  'request.approve': 'Request approved',
+  'request.decline': 'Request declined',
+  'request.escalate': 'Request escalated',
+  'request.expire': 'Request expired',
+  'request.more-info': 'More information asked for',
+  'request.raise': 'Request raised',
+  'request.record': 'Check recorded',
+  'request.view': 'Request viewed',
+  'request.withdraw': 'Request withdrawn',
+  'retention.erase': 'Records erased at the end of retention',
+  'review.submit': 'Annual review submitted',
+  'ripa.authorise': 'RIPA authorisation recorded',
+  'ripa.cancel': 'RIPA authorisation cancelled',
+  'staff.bootstrap': 'First administrator set up',
+  'staff.upsert': 'Staff details saved',
+  'team.upsert': 'Team saved',
+};
+
+/** An audit event's outcome in words. */
+export const AUDIT_OUTCOME: Record<string, string> = {
+  allow: 'Allowed',
+  refuse: 'Refused',
+  'needs-escalation': 'Needs escalation',
+  escalate: 'Escalated',
+  recorded: 'Recorded',
+  due: 'Due',
+  expired: 'Expired',
+  declined: 'Declined',
+  'more-info': 'More information asked for',
+  open: 'Open',
+  'with-ig': 'With information governance',
+  'response-sent': 'Formal response sent',
+  resolved: 'Resolved',
+  authorised: 'Authorised',
+  unreachable: 'Could not be delivered',
+  delivered: 'Delivered',
+  exported: 'Exported',
+  'sent-to-ig': 'Sent to information governance',
+  kept: 'Kept',
+  erased: 'Erased',
+  cancelled: 'Cancelled',
+};
+
+/** The kind of record an audit event is about. */
+export const RECORD_KIND: Record<string, string> = {
+  request: 'Request',
+  check: 'Check',
+  decision: 'Decision',
+  consent: 'Consent',
+  objection: 'Objection',
+  ripa: 'RIPA authorisation',
+  reminder: 'Reminder',
+  child: 'Child',
+  staff: 'Staff',
+  team: 'Team',
+  review: 'Annual review',
+  audit: 'Audit trail',
+  profile: 'Policy',
+  caselist: 'Case list',
+  delegation: 'Deputy',
+  route: 'The service',
+};
+
+/** The details of an audit event, by key. */
+export const DETAIL: Record<string, string> = {
+  status: 'Status',
+  authority: 'Authority',
+  determining: 'Deciding rules',
+  kind: 'Kind',
+  to: 'To',
+  text: 'Text',
+  teamId: 'Team',
+  teamIds: 'Teams',
+  onBehalfOf: 'On behalf of',
+  reasons: 'Reasons',
+  nextDue: 'Next due',
+  thirdPartyData: 'Third-party data',
+  sensitive: 'Sensitive',
+  safeguardingFollowUp: 'Safeguarding follow-up',
+  platforms: 'Platforms',
+  code: 'Problem',
+  message: 'Why',
+  was: 'Was',
+  reason: 'Reason',
+  viewer: 'Viewing with',
+  role: 'Role',
+  profileId: 'Policy',
+  managerIds: 'Managers',
+  via: 'Through',
+  about: 'About',
+  told: 'Told',
+  withheld: 'Withheld',
+  raisedBy: 'Raised by',
+  detail: 'Detail',
+  outcome: 'Outcome',
+  offence: 'Offence',
+  maxSentenceMonths: 'Maximum sentence (months)',
+  until: 'Until',
+  legalAdviceRef: 'Legal advice',
+  field: 'Field',
+  from: 'From',
+  events: 'Events',
+  year: 'Year',
+  revision: 'Revision',
 };
 
 /** The review's five assertions by heading (000 §24). */
@@ -211,6 +375,8 @@ const TABLES = [
   REASON,
   VIEWER,
   PLATFORM,
+  OBLIGATION,
+  AUDIT_ACTION,
   EFFECT,
   ACCESS,
   VERDICT_OUTCOME,
@@ -324,4 +490,56 @@ export function evidenceLines(value: unknown, path: string[] = []): [string, str
   const entries = Object.entries(value as Record<string, unknown>);
   if (!entries.length) return [[key(), 'none']];
   return entries.flatMap(([k, v]) => evidenceLines(v, [...path, EVIDENCE[k] ?? label(k)]));
+}
+
+/** A verdict's obligations as the sentence its explanation ends with, each in a few words. */
+export function obligationsSentence(obligations: readonly { id: string }[]): string {
+  return `Before and during the check: ${obligations.map((o) => phrase(o.id, OBLIGATION)).join('; ')}.`;
+}
+
+/**
+ * A verdict's explanation as people read it: one kept before obligations were put into words ended with
+ * their ids ("Before and during the check: record-decision, …"); that ending is said again in words.
+ */
+export function explanationText(verdict: unknown): string {
+  const v = (verdict ?? {}) as { explanation?: unknown; obligations?: { id?: unknown }[] };
+  const text = typeof v.explanation === 'string' ? v.explanation : '';
+  const obligations = (Array.isArray(v.obligations) ? v.obligations : []).flatMap((o) =>
+    typeof o?.id === 'string' ? [{ id: o.id }] : [],
+  );
+  const cut = text.indexOf(' Before and during the check: ');
+  if (cut < 0) return text;
+  return obligations.length
+    ? `${text.slice(0, cut)} ${obligationsSentence(obligations)}`
+    : text.slice(0, cut);
+}
+
+/** A refusal's kind, as the audit trail's export says it. */
+export const PROBLEM: Record<string, string> = {
+  FORBIDDEN: 'Not allowed',
+  POLICY_REFUSED: 'Refused by policy',
+  INVALID_INPUT: 'Input not accepted',
+  NOT_FOUND: 'Not found',
+  CONFLICT: 'Changed meanwhile',
+  ALREADY_DECIDED: 'Already decided',
+  WRONG_STATE: 'Not possible now',
+  UNKNOWN_STAFF: 'Not on the staff list',
+  NOT_MAPPED: 'Not on the staff list',
+  NO_ROUTE: 'No such page',
+  METHOD_NOT_ALLOWED: 'Not possible here',
+  BODY_TOO_LARGE: 'Too large',
+  UNSUPPORTED_MEDIA_TYPE: 'Not possible here',
+  INVALID_JSON: 'Input not accepted',
+};
+
+/**
+ * A reason the service gave, in plain words: the field it names is not a "childId:" prefix, a quoted id (a
+ * record or staff id) is left out, and the first letter is a capital.
+ */
+export function plainDetail(detail: string): string {
+  const s = detail
+    .replace(/^[A-Za-z][\w.-]*: /, '')
+    .replace(/\s*["“][^"”]*[0-9-][^"”]*["”]/g, '')
+    .trim();
+  return s ? s.charAt(0).toUpperCase() + s.slice(1) : s;
 }

@@ -10,6 +10,7 @@ import {
   dateGb,
   dateTimeGb,
   DECISION,
+  explanationText,
   label,
   OBJECTION_OUTCOME,
   OBJECTION_STATUS,
@@ -85,7 +86,7 @@ export interface History {
 
 const list = (xs: { platform: string; account: string }[]) => xs.map(account).join(', ');
 const cites = (v: unknown) => ((v as { cites?: string[] } | null)?.cites ?? []).map(String);
-const explanation = (v: unknown) => String((v as { explanation?: string } | null)?.explanation ?? '');
+const explanation = (v: unknown) => explanationText(v);
 
 const REFUSED: Record<string, string> = {
   'request.raise': 'a request',

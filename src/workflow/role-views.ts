@@ -7,6 +7,7 @@ import { actor, childHistory, profileOf } from './context';
 import { policyActor, staffHolds, verdictFor } from './policy-facts';
 import { Id, parse } from './input';
 import { fail, ok, type Deps, type Outcome } from './types';
+import { explanationText } from '../vocabulary';
 
 /**
  * Read models for the tab's role-shaped views: what awaits a manager's decision, the RIPA register (the
@@ -169,7 +170,8 @@ export async function awaitingDecision(
         platforms: r.platforms,
         authority: r.authority,
         createdAt: r.createdAt,
-        explanation: String(v.explanation ?? ''),
+        // The obligations are listed in full beside it: the explanation stops before naming them.
+        explanation: explanationText({ explanation: v.explanation }),
         cites: (v.cites ?? []).map(String),
         obligations: (v.obligations ?? []).map((o) => ({
           text: String(o.text),

@@ -1,6 +1,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { decideRequest, raiseObjection, raiseRequest } from '../../src/workflow';
 import { must } from '../workflow/world';
+import { AUDIT_HEADER } from '../../src/api/audit-csv';
 import { startApi, type Api } from './harness';
 
 /**
@@ -59,19 +60,22 @@ describe('the audit export follows the view rules of the tab', () => {
     const { text } = await exportAs('admin');
     expect(text).not.toMatch(/SECRET-/);
     const rows = parseCsv(text, { columns: true }) as Record<string, string>[];
-    const aboutChild = rows.filter((r) => /request\.raise|request\.decline|objection\.raise/.test(r.action!));
+    const aboutChild = rows.filter((r) =>
+      /^(Request raised|Request declined|Objection raised)$/.test(r['What happened']!),
+    );
     expect(aboutChild.length).toBeGreaterThanOrEqual(3);
-    for (const r of aboutChild)
-      expect(r.details).toBe(JSON.stringify({ withheld: 'withheld: not yours to see' }));
+    for (const r of aboutChild) expect(r.Details).toBe('withheld: not yours to see');
     // The withheld text names no child: neither its case reference nor its id, anywhere in the file (the
     // administrator's own refused read of the record included).
     const child = (await api.w.store.get('child', 'child-notts'))!.record;
     expect(text).not.toContain(child.caseRef);
     expect(text).not.toContain(child.id);
-    expect(rows.some((r) => r.action === 'record.view' && r.outcome === 'refuse')).toBe(true);
+    expect(rows.some((r) => r['What happened'] === 'Record viewed' && r.Outcome === 'Refused')).toBe(true);
     // Events about no child (staff, teams) are shown whole; every row keeps its hash.
-    expect(rows.some((r) => r.action === 'staff.upsert' && !/withheld/.test(r.details!))).toBe(true);
-    for (const r of rows) expect(r.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(
+      rows.some((r) => r['What happened'] === 'Staff details saved' && !/withheld/.test(r.Details!)),
+    ).toBe(true);
+    for (const r of rows) expect(r.Hash).toMatch(/^[0-9a-f]{64}$/);
     // The export says how many it withheld.
     const last = (await api.w.store.audit.list()).at(-1)!;
     expect(last).toMatchObject({ action: 'audit.export', actor: { id: 'admin' } });
@@ -82,5 +86,23 @@ describe('the audit export follows the view rules of the tab', () => {
     const { text } = await exportAs('ig');
     expect(text).toMatch(/SECRET-REASON/);
     expect(text).toMatch(/SECRET-OBJECTION/);
+  });
+
+  it('reads in words: headings, people by name, what happened and its outcome, en-GB times; no code', async () => {
+    const { text } = await exportAs('ig');
+    const rows = parseCsv(text, { columns: true }) as Record<string, string>[];
+    expect(Object.keys(rows[0]!)).toEqual(AUDIT_HEADER);
+    const names = new Set((await api.w.store.query('staff')).map((s) => s.record.name));
+    for (const r of rows) {
+      expect(r.When).toMatch(/^\d{1,2} [A-Z][a-z]+ \d{4} at \d{2}:\d{2}$/);
+      expect(names.has(r.Who!) || r.Who === 'Overt (automatic)').toBe(true);
+      expect(r.Role).toMatch(/^$|^[A-Z][a-z]+( [a-z]+)*$/);
+      expect(r['What happened']).not.toMatch(/^[a-z]+[.:][a-z-]+/);
+      expect(r.Outcome).toMatch(/^[A-Z]/);
+      expect(r.Details).not.toMatch(/[{}"]|\b(childId|teamId|requestId)\b/);
+    }
+    const raised = rows.find((r) => r['What happened'] === 'Request raised')!;
+    expect(raised.About).toBe('Request about CASE-NOTTS-1');
+    expect(raised.Details).toMatch(/Status: Awaiting decision; Authority: Team manager/);
   });
 });

@@ -1,6 +1,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { raiseObjection } from '../../src/workflow';
 import { safeCell, toCsv } from '../../src/api/csv';
+import { AUDIT_HEADER } from '../../src/api/audit-csv';
 import { must } from '../workflow/world';
 import { startApi, type Api } from './harness';
 
@@ -263,7 +264,7 @@ describe('exports', () => {
     const res = await api.get('/api/v1/audit.csv?from=2026-01-01&to=2027-01-01', 'ig');
     expect(res.status).toBe(200);
     const rows = parseCsv(await res.text()) as string[][];
-    expect(rows[0]![0]).toBe('seq');
+    expect(rows[0]).toEqual(AUDIT_HEADER);
     expect(rows.length).toBeGreaterThan(10);
     for (const row of rows) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@]/);
     expect((await api.get('/api/v1/audit.csv?from=2026-01-01', 'ig')).status).toBe(400);

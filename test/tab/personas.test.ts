@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { source as axeSource } from 'axe-core';
 import type { Page } from 'playwright-core';
 import { buildTab } from '../../src/tab/build';
@@ -150,6 +151,14 @@ describe.each(WIDTHS)('the tab at %i px, as each persona', (width) => {
         expect(items).toEqual(me.views.map((v: { label: string }) => v.label));
         await page.keyboard.press('Escape');
       }
+      // Work is waiting on the day the demo starts: a team manager has requests to decide.
+      if (p.landing === 'decisions')
+        expect(
+          await page
+            .getByRole('list', { name: 'Requests awaiting your decision' })
+            .getByRole('listitem')
+            .count(),
+        ).toBeGreaterThan(0);
       const stray: string[] = [];
       const violations: unknown[] = [];
       for (const view of views) {
@@ -180,6 +189,37 @@ describe.each(WIDTHS)('the tab at %i px, as each persona', (width) => {
   );
 });
 
+describe('a link to a child one may not open', () => {
+  it.each(WIDTHS)(
+    "at %i px, another team's child and a child that does not exist are said in plain words, with no id",
+    async (width) => {
+      const page = await browser.newPage();
+      await page.setViewportSize({ width, height: 900 });
+      await page.addInitScript((id) => sessionStorage.setItem('overt-demo-persona', id), 'demo-cm-north-1');
+      const other = (await running.store.query('child', { where: { teamId: 'south' } }))[0]!.record;
+      await page.goto(`${base}/#child/${encodeURIComponent(other.id)}`);
+      await page.getByRole('heading', { level: 2, name: "A child's record" }).waitFor();
+      const alert = page.getByRole('alert');
+      expect(await alert.innerText()).toMatch(
+        /^This record is not open to you\s+This child is not a child of your team\. Pick one of the children you may look up\.$/,
+      );
+      const text = await page.evaluate(() => document.body.innerText);
+      expect(strayIn(text)).toEqual([]);
+      expect(text).not.toMatch(/Forbidden|childId|403/);
+      expect(text).not.toContain(other.caseRef);
+      await noSidewaysScroll(page);
+      await screenshot(page, `tab/personas/deep-link-other-team-${width}.png`);
+      await page.goto(`${base}/#child/${encodeURIComponent('0b7e1c9e-0000-4000-8000-000000000000')}`);
+      await page.getByRole('alert').getByText('No such child').waitFor();
+      expect(strayIn(await page.evaluate(() => document.body.innerText))).toEqual([]);
+      await page.getByRole('button', { name: 'Find a child' }).click();
+      await page.getByRole('list', { name: 'Children' }).waitFor();
+      await page.close();
+    },
+    60_000,
+  );
+});
+
 describe('the papers of the demo service', () => {
   it('name no code, staff id or record id: the subject-access PDF of every child with a record, and the annual review', async () => {
     const get = async (path: string, persona: string) => {
@@ -203,6 +243,19 @@ describe('the papers of the demo service', () => {
     const review = pdfText(await get(`/api/v1/review/${year}/export.pdf`, 'demo-sm')).join('\n');
     expect(review).toContain(`Annual review ${year} — page 1 of`);
     stray.push(...strayIn(review).map((s) => `review: ${s}`));
+    // The audit trail's export: every cell but the hash (which is hex, and may look like anything).
+    const csv = parseCsv(
+      (await get(`/api/v1/audit.csv?from=${year - 1}-01-01&to=${year + 1}-01-01`, 'demo-ig')).toString(
+        'utf8',
+      ),
+      {
+        columns: true,
+      },
+    ) as Record<string, string>[];
+    expect(csv.length).toBeGreaterThan(100);
+    for (const row of csv)
+      for (const [k, v] of Object.entries(row))
+        if (k !== 'Hash') stray.push(...strayIn(v).map((s) => `audit CSV ${k}: ${s}`));
     expect(stray).toEqual([]);
   }, 120_000);
 });

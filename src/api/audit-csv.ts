@@ -1,0 +1,153 @@
+import type { AuditEvent } from '../store/audit';
+import type { Deps } from '../workflow';
+import { WITHHELD } from '../workflow/audit-export';
+import {
+  AUDIT_ACTION,
+  AUDIT_OUTCOME,
+  dateTimeGb,
+  label,
+  RECORD_KIND,
+  ROLE,
+  valueText,
+  DETAIL,
+  humanise,
+  plainDetail,
+  PROBLEM,
+  REASON,
+  REQUEST_STATUS,
+  VIEWER,
+  AUTHORITY,
+} from '../vocabulary';
+import { toCsv } from './csv';
+
+/**
+ * The audit trail as a spreadsheet a person reads: headings in words; people, teams and children by name
+ * (a child by case reference, and only where the reader may see the child: a withheld event stays withheld);
+ * what happened and its outcome in words; times in en-GB. The sequence and each event's hash are kept, so a
+ * row can be matched to `overt audit verify`.
+ */
+
+export const AUDIT_HEADER = [
+  'Sequence',
+  'When',
+  'Who',
+  'Role',
+  'What happened',
+  'About',
+  'Outcome',
+  'Policy clauses',
+  'Policy',
+  'Details',
+  'Hash',
+];
+
+const IDS = new Set([
+  'field',
+  'childId',
+  'requestId',
+  'objectionId',
+  'checkId',
+  'consentId',
+  'decisionId',
+  'ripaId',
+]);
+
+export async function auditCsv(deps: Deps, events: AuditEvent[], timeZone?: string): Promise<string> {
+  const [staff, teams, children, requests] = await Promise.all([
+    deps.store.query('staff'),
+    deps.store.query('team'),
+    deps.store.query('child'),
+    deps.store.query('request'),
+  ]);
+  const staffName = new Map(staff.map((s) => [s.record.id, s.record.name]));
+  const teamName = new Map(teams.map((t) => [t.record.id, t.record.name]));
+  const caseRef = new Map(children.map((c) => [c.record.id, c.record.caseRef]));
+  const childOfRequest = new Map(requests.map((r) => [r.record.id, r.record.childId]));
+  const person = (id: string) =>
+    id === 'system' ? 'Overt (automatic)' : (staffName.get(id) ?? 'a former member of staff');
+  const profileName = (id: string) => deps.profiles(id)?.name ?? humanise(id);
+
+  const about = (e: AuditEvent, withheld: boolean): string => {
+    const { kind, id } = e.target;
+    const what = label(kind, RECORD_KIND);
+    if (kind === 'route') return what;
+    if (kind === 'staff') return `${what}: ${person(id)}`;
+    if (kind === 'team') return `${what}: ${teamName.get(id) ?? humanise(id)}`;
+    if (kind === 'profile') return `${what}: ${profileName(id)}`;
+    if (withheld) return `${what} (${WITHHELD})`;
+    const d = (e.details ?? {}) as Record<string, unknown>;
+    const childId =
+      kind === 'child'
+        ? id
+        : typeof d.childId === 'string'
+          ? d.childId
+          : kind === 'request'
+            ? childOfRequest.get(id)
+            : undefined;
+    const ref = childId ? caseRef.get(childId) : undefined;
+    if (kind === 'child') return ref ? `Child ${ref}` : 'A child no longer on record';
+    return ref ? `${what} about ${ref}` : what;
+  };
+
+  const value = (key: string, v: unknown): string => {
+    if (Array.isArray(v)) return v.map((x) => value(key, x)).join(', ') || 'none';
+    if (typeof v === 'string') {
+      if (key === 'teamId' || key === 'teamIds') return teamName.get(v) ?? humanise(v);
+      if (['onBehalfOf', 'to', 'managerIds', 'by', 'deciderId', 'viewerId', 'fromId', 'toId'].includes(key))
+        return person(v);
+      if (key === 'profileId') return profileName(v);
+      if (/^\d{4}-\d{2}-\d{2}T/.test(v)) return dateTimeGb(v, timeZone);
+      if (key === 'role') return label(v, ROLE);
+      if (key === 'code') return PROBLEM[v] ?? humanise(v);
+      if (key === 'message') return plainDetail(v);
+      if (key === 'status' || key === 'was') return label(v, REQUEST_STATUS);
+      if (key === 'reason') return label(v, REASON);
+      if (key === 'viewer') return label(v, VIEWER);
+      if (key === 'authority') return label(v, AUTHORITY);
+      return valueText(v);
+    }
+    if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (typeof o.platform === 'string' && typeof o.account === 'string')
+        return `${label(o.platform)} ${o.account}`;
+      return details(o);
+    }
+    return valueText(v);
+  };
+  const details = (d: Record<string, unknown>): string =>
+    Object.entries(d)
+      .filter(([k]) => !IDS.has(k))
+      .map(([k, v]) => `${DETAIL[k] ?? humanise(k)}: ${value(k, v)}`)
+      .join('; ');
+
+  return toCsv(
+    AUDIT_HEADER,
+    events.map((e) => {
+      const d = (e.details ?? {}) as Record<string, unknown>;
+      const withheld = d.withheld === WITHHELD;
+      return [
+        e.seq,
+        dateTimeGb(e.at, timeZone),
+        person(e.actor.id),
+        e.actor.role ? label(e.actor.role, ROLE) : '',
+        actionText(e.action),
+        about(e, withheld),
+        label(e.outcome, AUDIT_OUTCOME),
+        e.cites.join('; '),
+        e.profileId ? `${profileName(e.profileId)}, version ${e.profileVersion}` : '',
+        withheld ? WITHHELD : details(d),
+        e.hash,
+      ];
+    }),
+  );
+}
+
+/** An audit action in words: "request.raise" → "Request raised"; a refused API call names its route. */
+export function actionText(action: string): string {
+  if (Object.hasOwn(AUDIT_ACTION, action)) return AUDIT_ACTION[action]!;
+  const api = /^api:(\w+) (.*)$/.exec(action);
+  if (api) return `Asked the service (${api[1]} ${api[2]})`;
+  const bot = /^bot:(.*)$/.exec(action);
+  if (bot) return `Used the bot: ${humanise(bot[1]!).toLowerCase()}`;
+  return humanise(action);
+}
