@@ -236,11 +236,17 @@ export class AuditProjection {
    * they were raised, from the store. */
   private async learnRequests(events: readonly AuditEvent[]): Promise<void> {
     const ids = new Set<string>();
+    // Raised among these events: filed before the events that follow them, so not looked up.
+    const raised = new Set(
+      events
+        .filter((e) => e.action === 'request.raise' && e.target.kind === 'request')
+        .map((e) => e.target.id),
+    );
     for (const e of events) {
       if (e.action === 'request.raise') continue;
       const d = (e.details ?? {}) as Details;
       const id = e.target.kind === 'request' ? e.target.id : d.requestId;
-      if (id && !(this.requestChild.has(id) && this.raisedAt.has(id))) ids.add(id);
+      if (id && !raised.has(id) && !(this.requestChild.has(id) && this.raisedAt.has(id))) ids.add(id);
     }
     if (!ids.size) return;
     const found = await Promise.all([...ids].map((id) => this.store.get('request', id)));
