@@ -1,15 +1,14 @@
 import { z } from 'zod';
 import type { Check, Request } from '../store/records';
 import {
+  childFactsCommand,
   actor,
-  afresh,
   canActForTeam,
   guardChild,
   STALE,
   staleChild,
   type Cmd,
   type Stale,
-  cmdOf,
   commit,
   getOr,
   nowIso,
@@ -28,7 +27,6 @@ import {
   Key,
   OptionalReasons,
   OptionalText,
-  parse,
   PlatformAccount,
   tooMany,
   When,
@@ -79,11 +77,9 @@ export interface Recorded {
 
 /** Record the check that was done against its approved request: what was viewed, when, what was found. */
 export async function recordCheck(deps: Deps, input: RecordCheckInput): Promise<Outcome<Recorded>> {
-  const parsed = parse(RecordCheckInput, input);
-  if (!parsed.ok) return parsed;
-  const i = parsed.value;
-  const c = cmdOf('check.record', i);
-  return afresh(() => recordOnce(deps, i, c));
+  return childFactsCommand(RecordCheckInput, 'check.record', input, (parsed, c) =>
+    recordOnce(deps, parsed, c),
+  );
 }
 
 async function recordOnce(

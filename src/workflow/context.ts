@@ -9,6 +9,8 @@ import type { Versioned, Write } from '../store/store';
 import { notesSettingId, withEditedNotes } from './edited-notes';
 import { noteAudited } from './refusals';
 import { fail, ok, type Deps, type Failure, type Outcome } from './types';
+import type { z } from 'zod';
+import { parse } from './input';
 
 /** Shared steps of the use cases: look-ups that fail as values, the child's record as policy facts, and
  * the one commit per command (writes + audit, all or nothing, under the idempotency key). */
@@ -300,6 +302,20 @@ export async function afresh<T>(run: () => Promise<Outcome<T> | Stale>): Promise
       );
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
   }
+}
+
+/** The shape every command on a child's facts shares: its input parsed (a bad field answers before any
+ * work), its idempotency scope (`cmdOf`), and its run repeated afresh while the child changed under it. */
+export async function childFactsCommand<S extends z.ZodType<{ key: string; actorId: string }>, R>(
+  schema: S,
+  command: string,
+  input: unknown,
+  once: (input: z.infer<S>, c: Cmd) => Promise<Outcome<R> | Stale>,
+): Promise<Outcome<R>> {
+  const parsed = parse(schema, input);
+  if (!parsed.ok) return parsed;
+  const cmd = cmdOf(command, parsed.value);
+  return afresh(() => once(parsed.value, cmd));
 }
 
 /**

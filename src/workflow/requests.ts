@@ -6,11 +6,10 @@ import type { Profile } from '../policy/profile';
 import type { Child, Delegation, Request, Staff, Team } from '../store/records';
 import type { Versioned } from '../store/store';
 import {
+  childFactsCommand,
   canActForTeam,
-  cmdOf,
   commit,
   commitVersioned,
-  afresh,
   guardChild,
   nowIso,
   STALE,
@@ -104,11 +103,7 @@ export async function previewRequest(
 /** Raise a check request: facts → policy → a pending (or escalated) request and its audit event, or an
  * audited refusal that writes nothing else. */
 export async function raiseRequest(deps: Deps, input: RaiseInput): Promise<Outcome<Raised>> {
-  const parsed = parse(RaiseInput, input);
-  if (!parsed.ok) return parsed;
-  const i = parsed.value;
-  const c = cmdOf('request.raise', i);
-  return afresh(() => raiseOnce(deps, i, c));
+  return childFactsCommand(RaiseInput, 'request.raise', input, (parsed, c) => raiseOnce(deps, parsed, c));
 }
 
 async function raiseOnce(
@@ -272,11 +267,7 @@ export async function decideRequest(
   deps: Deps,
   input: DecideInput,
 ): Promise<Outcome<Decided> & { version?: string; facts?: DecisionFacts }> {
-  const parsed = parse(DecideInput, input);
-  if (!parsed.ok) return parsed;
-  const i = parsed.value;
-  const c = cmdOf('request.decide', i);
-  return afresh(() => decideOnce(deps, i, c));
+  return childFactsCommand(DecideInput, 'request.decide', input, (parsed, c) => decideOnce(deps, parsed, c));
 }
 
 type DecideOutcome = Outcome<Decided> & { version?: string; facts?: DecisionFacts };
@@ -482,11 +473,9 @@ export async function withdrawRequest(
   deps: Deps,
   input: z.input<typeof WithdrawInput>,
 ): Promise<Outcome<Request>> {
-  const parsed = parse(WithdrawInput, input);
-  if (!parsed.ok) return parsed;
-  const i = parsed.value;
-  const c = cmdOf('request.withdraw', i);
-  return afresh(() => withdrawOnce(deps, i, c));
+  return childFactsCommand(WithdrawInput, 'request.withdraw', input, (parsed, c) =>
+    withdrawOnce(deps, parsed, c),
+  );
 }
 
 async function withdrawOnce(
@@ -539,11 +528,7 @@ export async function answerMoreInfo(
   deps: Deps,
   input: z.input<typeof AmendInput>,
 ): Promise<Outcome<Raised>> {
-  const parsed = parse(AmendInput, input);
-  if (!parsed.ok) return parsed;
-  const i = parsed.value;
-  const c = cmdOf('request.amend', i);
-  return afresh(() => answerOnce(deps, i, c));
+  return childFactsCommand(AmendInput, 'request.amend', input, (parsed, c) => answerOnce(deps, parsed, c));
 }
 
 async function answerOnce(
