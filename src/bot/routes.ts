@@ -12,6 +12,8 @@ import type { Turn, VerbHandlers } from './turn';
 import { isVerb, verbs, type Verb, type VerbData } from './verbs';
 import { answerRecorded } from '../workflow/refusals';
 import { errorCard, refusalOf } from './views/failure-card';
+import { deliver } from './deliver';
+import { sentPrivatelyCard } from './views/conversation-cards';
 
 /** Every verb and its handler. */
 export const verbHandlers: VerbHandlers = { ...requestVerbs, ...childVerbs };
@@ -20,6 +22,39 @@ export const verbHandlers: VerbHandlers = { ...requestVerbs, ...childVerbs };
  * says what was wrong, and nothing is written. Every refusal the answer carries (a card marked by
  * failure-card.ts) is an audit event, once: here, unless the workflow recorded it (refusals.ts). */
 export async function route(verb: string, data: unknown, turn: Turn): Promise<AdaptiveCard> {
+  const card = await recorded(verb, data, turn);
+  // Nothing about a child where others can read it (issue 12, fault 9): in a channel or a group chat the
+  // answer to anything but a decision or a card's own view (which show each person their own view) goes to
+  // the person's personal chat, and the shared conversation is told only that.
+  if (turn.conversationType === 'personal' || !PRIVATE.has(verb)) return card;
+  turn.after(async () => {
+    await deliver(turn.deps, turn.outbox, {
+      staffId: turn.staff.id,
+      card,
+      about: `the answer to ${verb}`,
+    });
+  });
+  return sentPrivatelyCard();
+}
+
+/** Verbs whose answer shows a child's details, a form about a child, or what someone typed about one. */
+const PRIVATE: ReadonlySet<string> = new Set<Verb>([
+  'request.new',
+  'request.preview',
+  'request.send',
+  'request.answer',
+  'request.withdraw',
+  'check.open',
+  'check.record',
+  'child.summary',
+  'consent.open',
+  'consent.record',
+  'objection.open',
+  'objection.raise',
+  'requests.mine',
+]);
+
+function recorded(verb: string, data: unknown, turn: Turn): Promise<AdaptiveCard> {
   return answerRecorded(
     turn.deps,
     (deps) => answer(verb, data, { ...turn, deps }),

@@ -96,10 +96,20 @@ async function raise(caseRef: string, who = CM, conversationId = chat(who), type
     }),
   );
   expect(r.status).toBe(200);
-  expect(textOf(r.json.value)).toMatch(/Request saved/);
-  const requestId = actionData(r.json.value, 'request.withdraw')!['requestId'] as string;
   await settled();
-  return requestId;
+  if (type !== 'personal') {
+    // Where others can read it, nothing about the child: the answer went to the requester's personal chat.
+    expect(textOf(r.json.value)).toMatch(/Sent to your personal chat with Overt/);
+    expect(JSON.stringify(r.json.value)).not.toMatch(new RegExp(`${caseRef}|demo_life|Fictional`));
+    const [latest] = await w.running.store.query('request', {
+      where: { requesterId: who },
+      orderBy: { field: 'createdAt', dir: 'desc' },
+      limit: 1,
+    });
+    return latest!.record.id;
+  }
+  expect(textOf(r.json.value)).toMatch(/Request saved/);
+  return actionData(r.json.value, 'request.withdraw')!['requestId'] as string;
 }
 const told =
   (who: string, name: RegExp, from = 0) =>
@@ -205,4 +215,68 @@ describe('shared conversations (issue 12, fault 9)', () => {
       }),
     );
   });
+});
+
+describe('asked in a channel or a group chat', () => {
+  const GALE = 'demo-cm-south-1';
+  it.each([
+    ['channel', CHANNEL],
+    ['groupChat', GROUP],
+  ] as const)(
+    'in a %s the new-request form, the preview and the sent request go to the personal chat; the %s is told only that',
+    async (type, conversationId) => {
+      await install(GALE);
+      const from = connector.sent.length;
+      const invoke = async (verb: string, data: Record<string, unknown>) =>
+        post(
+          w.url,
+          here(GALE, conversationId, type, {
+            type: 'invoke',
+            name: 'adaptiveCard/action',
+            value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+          }),
+        );
+      const typed = await post(w.url, {
+        ...here(GALE, conversationId, type, { type: 'message', text: 'child DEMO-0101' }),
+        deliveryMode: 'expectReplies',
+      });
+      const data = {
+        formId: `form-shared-${type}`,
+        childId: await w.childId('DEMO-0101'),
+        reason: 'risk-of-cse',
+        platforms: 'tiktok: @demo_shared',
+        viewer: 'own-personal-account',
+        rationale: 'Fictional: new information suggests a risk to the child.',
+      };
+      const answers = [
+        JSON.stringify(typed.json),
+        JSON.stringify((await invoke('request.preview', data)).json),
+        JSON.stringify((await invoke('request.send', data)).json),
+      ];
+      await settled();
+      const inShared = connector.sent.slice(from).filter((s) => s.conversationId === conversationId);
+      for (const text of [...answers, ...inShared.map((s) => JSON.stringify(s.activity))]) {
+        expect(text).not.toMatch(/DEMO-0101|G\.H\.|demo_shared|tiktok|Fictional: new information/);
+      }
+      for (const text of answers.slice(1)) expect(text).toMatch(/Sent to your personal chat with Overt/);
+      // The person has them, in their own chat.
+      const mine = connector.sent.slice(from).filter((s) => s.conversationId === chat(GALE));
+      expect(mine.map((s) => textOf(cardOf(s))).join('\n')).toMatch(/Request saved/);
+      expect(mine.map((s) => JSON.stringify(cardOf(s))).join('\n')).toMatch(/DEMO-0101/);
+      // The request was raised once.
+      expect(
+        (await w.running.store.query('request', { where: { requesterId: GALE } })).filter(
+          (r) => r.record.childId === data.childId && r.record.status !== 'withdrawn',
+        ),
+      ).toHaveLength(1);
+      const withdrawn = await execute(w.url, GALE, 'request.withdraw', {
+        requestId: (await w.running.store.query('request', { where: { requesterId: GALE } })).find(
+          (r) => r.record.childId === data.childId && r.record.status !== 'withdrawn',
+        )!.record.id,
+        formId: `withdraw-${type}`,
+      });
+      expect(withdrawn.status).toBe(200);
+      await settled();
+    },
+  );
 });

@@ -216,3 +216,20 @@ export function neutralNoticeCard(name: string): AdaptiveCard {
     { fallbackText: `Overt has a notice for ${name}` },
   );
 }
+
+/**
+ * What a shared conversation (a channel, a group chat) is told when someone there asks for something about a
+ * child: nothing of it — the answer went to their personal chat with Overt.
+ */
+export function sentPrivatelyCard(): AdaptiveCard {
+  return card(
+    [
+      heading('Sent to your personal chat with Overt'),
+      textBlock(
+        'It is about a child’s record, so it is not shown here where others can read it. Carry on in your personal chat with Overt, or in the Overt tab.',
+        { isSubtle: true, size: 'small' },
+      ),
+    ],
+    { fallbackText: 'Sent to your personal chat with Overt' },
+  );
+}
