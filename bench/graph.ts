@@ -16,7 +16,8 @@ import { AuditProjection } from '../src/workflow/audit-projection';
 import { serviceDashboard } from '../src/workflow/dashboard';
 import { childTimeline } from '../src/workflow/history';
 import { myRequests } from '../src/workflow/my-requests';
-import { awaitingDecision, ripaRegister } from '../src/workflow/role-views';
+import { awaitingDecision } from '../src/workflow/role-views';
+import { centralRecord } from '../src/workflow/queries/ripa';
 import { startGraphServer } from '../tools/graph-local/server';
 import { benchChild, benchOrganisation, must } from './seed';
 
@@ -156,13 +157,21 @@ export async function graphDecisionRun(options: {
         staff: { id: 'sm', name: 'sm (demo)', role: 'service-manager', teamIds: ['t'] },
       }),
     );
+    // The central record of RIPA authorisations is read by an authorising officer (or IG).
+    must(
+      await upsertStaff(deps, {
+        key: key(),
+        actorId: 'admin',
+        staff: { id: 'ao', name: 'ao (demo)', role: 'authorised-officer', teamIds: ['t'] },
+      }),
+    );
     const reads: Record<string, () => Promise<unknown>> = {};
     const projection = new AuditProjection(store, deps.profiles);
     reads.dashboardFirst = async () => must(await serviceDashboard(deps, projection, { actorId: 'sm' }));
     reads.dashboard = async () => must(await serviceDashboard(deps, projection, { actorId: 'sm' }));
     reads.history = async () =>
       must(await childTimeline(deps, projection, { key: key(), actorId: 'tm', childId: 'child-0' }));
-    reads.ripaRegister = async () => must(await ripaRegister(deps, { actorId: 'sm' }));
+    reads.ripaRegister = async () => must(await centralRecord(deps, { actorId: 'ao' }));
     reads.awaiting = async () => must(await awaitingDecision(deps, { actorId: 'tm' }));
     reads.myRequests = async () => must(await myRequests(deps, { actorId: 'cm' }));
     const readMs: Record<string, number> = {};

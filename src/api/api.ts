@@ -10,11 +10,18 @@ import { adminRoutes } from './routes-admin';
 import { organisationRoutes } from './routes-organisation';
 import { childRoutes } from './routes-children';
 import { serviceRoutes } from './routes-service';
+import { ripaRoutes } from './routes-ripa';
 import { viewRoutes } from './routes-views';
 import { staticHandler } from './static';
 
 /** The tab's HTTP handlers: the page and its bundle, then `/api/v1/…`. */
-export const routes: Route[] = [...childRoutes, ...serviceRoutes, ...adminRoutes, ...organisationRoutes];
+export const routes: Route[] = [
+  ...childRoutes,
+  ...serviceRoutes,
+  ...adminRoutes,
+  ...organisationRoutes,
+  ...ripaRoutes,
+];
 // Who may use which view is read from this same table.
 routes.push(...viewRoutes(() => routes));
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { decideRequest } from '../workflow';
-import { awaitingDecision, organisationView, ripaRegister } from '../workflow/role-views';
+import { awaitingDecision, organisationView } from '../workflow/role-views';
 import { ROLE } from '../vocabulary';
 import { BOUNDS, tooLong } from '../workflow/input';
 import { staffZone } from '../workflow/zone';
@@ -62,12 +62,6 @@ export const viewRoutes = (routes: () => readonly Route[]): Route[] => [
         }),
         (d) => ({ json: { status: d.request.status, decidedAt: d.request.decidedAt ?? null } }),
       ),
-  }),
-  route({
-    method: 'GET',
-    path: '/api/v1/ripa',
-    roles: ['authorised-officer', 'information-governance', 'service-manager'],
-    handle: async ({ deps, staff }) => reply(await ripaRegister(deps, { actorId: staff.id })),
   }),
   route({
     method: 'GET',

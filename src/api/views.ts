@@ -47,7 +47,7 @@ const VIEWS: ViewDef[] = [
   },
   { id: 'dashboard', label: 'Dashboard', needs: ['GET /api/v1/dashboard'] },
   { id: 'objections', label: 'Objections', needs: ['GET /api/v1/objections'] },
-  { id: 'ripa', label: 'RIPA register', needs: ['GET /api/v1/ripa'] },
+  { id: 'ripa', label: 'RIPA central record', needs: ['GET /api/v1/ripa'] },
   { id: 'organisation', label: 'Teams and staff', needs: ['GET /api/v1/organisation'] },
   {
     id: 'child',
@@ -95,6 +95,7 @@ export function capabilities(routes: readonly Route[], s: Staff) {
     handleObjections: may('POST /api/v1/objections/:objectionId/steps'),
     editNotes: may('PUT /api/v1/policy/:profileId/platform-notes'),
     reviewExport: may('GET /api/v1/review/:year/export.:format'),
+    authoriseRipa: may('POST /api/v1/requests/:requestId/ripa-authorisation'),
   };
 }
 export type Capabilities = ReturnType<typeof capabilities>;

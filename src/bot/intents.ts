@@ -26,6 +26,8 @@ export function intentOf(raw: string): Intent {
     return { verb: 'requests.mine', data: {} };
   if (/\bobject(ion|s|ed)?\b/.test(text) && ref) return { verb: 'objection.open', data: { childId: ref } };
   if (/\b(consent|notice|told)\b/.test(text) && ref) return { verb: 'consent.open', data: { childId: ref } };
+  if (/\b(ripa|authorisations?|central record|surveillance)\b/.test(text))
+    return { verb: 'ripa.queue', data: {} };
   if (/\b(new|raise|make|start)\b.*\b(request|check)\b|^(request|check)$/.test(text))
     return { verb: 'request.new', data: {} };
   if (ref) return { verb: 'child.summary', data: { childId: ref } };

@@ -12,12 +12,14 @@ import { pointerCard } from './views/approval-card';
 import { escalateDecision } from './handlers/request-cards';
 import type { Outbox } from './outbox';
 import { neutralNoticeCard, noticeCard } from './views/conversation-cards';
+import { ripaNoticeCard } from './views/ripa-cards';
 
 const NoticeDetails = z.object({
   kind: z.string(),
   to: z.array(z.string()),
   text: z.string(),
   requestId: z.string().optional(),
+  ripaId: z.string().optional(),
 });
 
 const TITLES: Record<string, string> = {
@@ -50,7 +52,9 @@ export async function deliverNotices(
     if (!(e.action.startsWith('notice.') || e.action === 'request.expire')) continue;
     const n = NoticeDetails.safeParse(e.details);
     if (!n.success) continue;
-    const card = noticeCard(TITLES[n.data.kind] ?? 'Notice', n.data.text, n.data.requestId);
+    const card = n.data.ripaId
+      ? ripaNoticeCard(TITLES[n.data.kind] ?? 'Notice', n.data.text, n.data.ripaId)
+      : noticeCard(TITLES[n.data.kind] ?? 'Notice', n.data.text, n.data.requestId);
     if (n.data.kind === 'decision-waiting' && n.data.requestId) {
       sent += await escalateDecision(deps, outbox, n.data.requestId, n.data.to, card, n.data.text);
       continue;

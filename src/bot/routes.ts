@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { AdaptiveCard } from './cards/types';
 import { childVerbs } from './handlers/children';
 import { requestVerbs } from './handlers/requests';
+import { ripaVerbs } from './handlers/ripa';
 import type { Turn, VerbHandlers } from './turn';
 import { isVerb, verbs, type Verb, type VerbData } from './verbs';
 import { answerRecorded } from '../workflow/refusals';
@@ -16,7 +17,7 @@ import { deliver } from './deliver';
 import { sentPrivatelyCard } from './views/conversation-cards';
 
 /** Every verb and its handler. */
-export const verbHandlers: VerbHandlers = { ...requestVerbs, ...childVerbs };
+export const verbHandlers: VerbHandlers = { ...requestVerbs, ...childVerbs, ...ripaVerbs };
 
 /** Routes one `Action.Execute`: an unknown verb or data of the wrong shape is answered with a card that
  * says what was wrong, and nothing is written. Every refusal the answer carries (a card marked by

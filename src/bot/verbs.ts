@@ -95,6 +95,9 @@ const RequestForm = z.object({
 });
 
 const OnRequest = z.object({ requestId: Id });
+const OnRipa = z.object({ ripaId: Id });
+/** A typed field the workflow checks (so its problem is shown by the field): bounded, may be empty. */
+const Field = z.string().trim().max(BOUNDS.long, tooLong(BOUNDS.long)).default('');
 const Decision = OnRequest.extend({ version: z.string().min(1).max(BOUNDS.id).optional() });
 
 export const verbs = {
@@ -140,6 +143,43 @@ export const verbs = {
   }),
   'requests.mine': z.object({}),
   'requests.waiting': z.object({}),
+  // The RIPA route (000 §12). Every field a person types is optional here: a missing or wrong one comes back
+  // from the workflow by its field, on the same card with what was typed kept.
+  'ripa.queue': z.object({}),
+  'ripa.open': OnRequest,
+  'ripa.authorise': OnRequest.extend({
+    formId: FormId,
+    reference: Field,
+    offence: Field,
+    maxSentenceMonths: Field,
+    necessity: Field,
+    proportionality: Field,
+    legalAdvice: Field,
+    grantedOn: Field,
+    magistrateApprovedOn: Field,
+    from: Field,
+    until: Field,
+    reviewAt: Field,
+    confidentialInfoLikely: Flag.default(false),
+    authoriserInvolved: Flag.default(false),
+  }),
+  'ripa.refuse': OnRequest.extend({ formId: FormId, ground: Field, refuseReasons: Field }),
+  'ripa.show': OnRipa,
+  'ripa.review': OnRipa.extend({
+    formId: FormId,
+    reviewedOn: Field,
+    reviewNotes: Field,
+    nextReviewAt: Field,
+  }),
+  'ripa.renew': OnRipa.extend({
+    formId: FormId,
+    renewedOn: Field,
+    renewUntil: Field,
+    renewReasons: Field,
+    renewMagistrateOn: Field,
+    renewNextReviewAt: Field,
+  }),
+  'ripa.cancel': OnRipa.extend({ formId: FormId, cancelOn: Field, cancelReasons: Field }),
 } as const;
 
 export type Verb = keyof typeof verbs;

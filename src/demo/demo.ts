@@ -9,7 +9,7 @@ import {
   recordCheck,
   recordConsent,
   recordReminder,
-  recordRipa,
+  authoriseRipa,
   runJobs,
   upsertStaff,
   upsertTeam,
@@ -375,32 +375,32 @@ export async function createDemo(
     'ripa repeat',
   );
   at(addDays(deps.clock(), 2));
-  must(
-    await recordRipa(deps, {
+  const today = deps.clock().toISOString().slice(0, 10);
+  const authorised = must(
+    await authoriseRipa(deps, {
       key: k(),
       actorId: 'demo-ao',
       childId: ripaChild.id,
-      legalAdviceRef: 'DEMO-LEGAL-001',
+      ...(repeat.request.status === 'escalated' ? { requestId: repeat.request.id } : {}),
+      reference: 'DS-DEMO-2026-001',
       offence: 'Being concerned in the supply of a class A drug (fictional case)',
-      maxSentenceMonths: 999,
-      from: deps.clock().toISOString().slice(0, 10),
-      until: addMonths(deps.clock(), 3).toISOString().slice(0, 10),
+      maxSentenceMonths: 9999,
+      necessity:
+        'Fictional: the child is missing and the police ask for current location information; no less intrusive way is known.',
+      proportionality:
+        'Fictional: public posts only, by one named officer, for the shortest time needed to find the child.',
+      legalAdvice: 'Fictional: advice from the council’s legal services (DEMO-LEGAL-001) supports it.',
+      grantedOn: today,
+      magistrateApprovedOn: today,
+      from: today,
+      until: addDays(addMonths(deps.clock(), 3), -1).toISOString().slice(0, 10),
       reviewAt: addMonths(deps.clock(), 1).toISOString().slice(0, 10),
+      confidentialInfoLikely: false,
+      authoriserInvolved: false,
     }),
     'ripa',
   );
-  if (repeat.request.status === 'escalated') {
-    must(
-      await decideRequest(deps, {
-        key: k(),
-        actorId: 'demo-ao',
-        requestId: repeat.request.id,
-        outcome: 'approve',
-        authority: 'authorised-officer',
-        reasons: 'Directed surveillance authorised after legal advice (fictional).',
-      }),
-      'ripa approve',
-    );
+  if (authorised.request?.status === 'approved') {
     at(addHours(deps.clock(), 4));
     must(
       await recordCheck(deps, {

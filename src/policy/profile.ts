@@ -328,6 +328,16 @@ export const Profile = strict({
   default: strict({ cites: z.array(ClauseId).min(1), explain: z.string().min(1) }),
   rules: z.array(Rule).min(1),
   retention: Retention.optional(),
+  /**
+   * How this organisation authorises directed surveillance (RIPA), where it has a route at all: a local
+   * authority in England and Wales needs a magistrate's approval before an authorisation takes effect
+   * (Protection of Freedoms Act 2012, ss. 37–38), so the date of that approval is part of the record.
+   */
+  ripa: strict({
+    judicialApproval: z.boolean(),
+    /** Why, in words, for the card and the central record. */
+    basis: z.string().min(1),
+  }).optional(),
 }).superRefine((p, ctx) => {
   for (const issue of crossCheck(p)) ctx.addIssue({ code: 'custom', ...issue });
 });

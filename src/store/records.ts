@@ -204,19 +204,55 @@ export const Objection = z.object({
 });
 export type Objection = z.infer<typeof Objection>;
 
-/** A RIPA directed-surveillance authorisation. */
+/** A review of a RIPA authorisation by an authorising officer: is it still necessary and proportionate. */
+export const RipaReview = z.object({ at: IsoDate, by: Id, notes: Text, nextReviewAt: IsoDate.optional() });
+export type RipaReview = z.infer<typeof RipaReview>;
+
+/** A renewal: the authorisation goes on to a new end, granted before the old one ended. */
+export const RipaRenewal = z.object({
+  at: IsoDate,
+  by: Id,
+  reasons: Text,
+  previousUntil: IsoDate,
+  until: IsoDate,
+  magistrateApprovedOn: IsoDate.optional(),
+});
+export type RipaRenewal = z.infer<typeof RipaRenewal>;
+
+/**
+ * A RIPA directed-surveillance authorisation (000 §12), with what the central record of authorisations
+ * keeps under the Home Office code of practice: the unique reference, the authorising officer, the dates
+ * granted, approved by a magistrate, reviewed, renewed and cancelled, whether confidential information is
+ * likely, and whether the authoriser is involved in the case. Records made before the route was built lack
+ * the fields marked optional here; a new authorisation always has them (workflow/ripa.ts).
+ */
 export const Ripa = z.object({
   id: Id,
   childId: Id,
   teamId: Id,
   officerId: Id,
+  /** The authority's unique reference for the authorisation. */
+  reference: Text.optional(),
+  /** The check request this authorisation was granted on, if any. */
+  requestId: Id.optional(),
+  /** The legal advice taken before authorising. */
   legalAdviceRef: Text,
   offence: Text,
   maxSentenceMonths: z.number().int().nonnegative(),
+  necessity: Text.optional(),
+  proportionality: Text.optional(),
+  grantedAt: IsoDate.optional(),
+  magistrateApprovedOn: IsoDate.optional(),
+  confidentialInfoLikely: z.boolean().optional(),
+  authoriserInvolved: z.boolean().optional(),
   from: IsoDate,
   until: IsoDate,
   reviewAt: IsoDate,
+  reviews: z.array(RipaReview).optional(),
+  renewals: z.array(RipaRenewal).optional(),
   cancelledAt: IsoDate.optional(),
+  cancelledBy: Id.optional(),
+  cancelReasons: Text.optional(),
 });
 export type Ripa = z.infer<typeof Ripa>;
 

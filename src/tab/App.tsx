@@ -209,7 +209,7 @@ export function App({
                       {view === 'requests' && <MyRequestsView api={api} key={m.id} />}
                       {view === 'dashboard' && <DashboardView api={api} key={m.id} />}
                       {view === 'objections' && <ObjectionsView api={api} key={m.id} />}
-                      {view === 'ripa' && <RipaView api={api} key={m.id} />}
+                      {view === 'ripa' && <RipaView api={api} key={m.id} canAct={m.can.authoriseRipa} />}
                       {view === 'organisation' && <OrganisationView api={api} key={m.id} />}
                       {view === 'child' && (
                         <HistoryView

@@ -362,6 +362,49 @@ export const EVIDENCE: Record<string, string> = {
   profiles: 'Policies applied',
 };
 
+/** The state of a RIPA authorisation on the central record. */
+export const RIPA_STATE: Record<string, string> = {
+  'in-force': 'In force',
+  'review-due': 'In force, review overdue',
+  'not-yet': 'Not yet in force',
+  cancelled: 'Cancelled',
+  ended: 'Ended',
+};
+
+/** Why an authorising officer refuses a RIPA application. */
+export const RIPA_REFUSAL: Record<string, string> = {
+  'below-threshold': 'The offence does not carry a maximum sentence of six months or more',
+  'not-necessary': 'Not necessary',
+  'not-proportionate': 'Not proportionate',
+  'no-legal-advice': 'Legal advice does not support it',
+  other: 'Other reasons',
+};
+
+/** The maximum sentences an authorising officer chooses from, in months (9999: life), and their words. */
+export const MAX_SENTENCE: Record<string, string> = {
+  '0': 'Less than six months, or no prison sentence',
+  '6': 'Six months',
+  '12': 'One year',
+  '24': 'Two years',
+  '60': 'Five years',
+  '84': 'Seven years',
+  '120': 'Ten years',
+  '168': 'Fourteen years',
+  '9999': 'Life imprisonment',
+};
+
+/** A maximum sentence in words: a listed one by name, another in months or years. */
+export function sentenceWords(months: number): string {
+  const listed = MAX_SENTENCE[String(months)];
+  if (listed) return listed;
+  if (months >= 999) return 'Life imprisonment';
+  return months % 12 === 0 ? `${months / 12} years` : `${months} months`;
+}
+
+/** Yes, No, or not recorded (an authorisation made before the field existed). */
+export const yesNo = (b: boolean | null | undefined) =>
+  b === true ? 'Yes' : b === false ? 'No' : 'Not recorded';
+
 const TABLES = [
   ROLE,
   REQUEST_STATUS,
@@ -380,6 +423,8 @@ const TABLES = [
   EFFECT,
   ACCESS,
   VERDICT_OUTCOME,
+  RIPA_STATE,
+  RIPA_REFUSAL,
 ];
 
 /** Every code with a hyphen or dot that Overt keeps: what a user must never read raw. */

@@ -134,10 +134,18 @@ export function historyFrom(child: Child, records: ChildRecords): HistoryEvent[]
       events.push({ event: 'objection-resolved', on: o.resolvedAt, outcome: o.outcome });
   }
   for (const { record: r } of ripas) {
-    const until = r.cancelledAt && r.cancelledAt < r.until ? r.cancelledAt : r.until;
+    // Cancelled: not in force from the day of cancellation (the day before is the last it covers).
+    const last = r.cancelledAt ? dayBefore(r.cancelledAt.slice(0, 10)) : undefined;
+    const until = last && last < r.until.slice(0, 10) ? last : r.until;
     events.push({ event: 'ripa-authorised', on: r.from, by: r.officerId, until });
   }
   return events.sort((a, b) => Date.parse(a.on) - Date.parse(b.on));
+}
+
+function dayBefore(day: string): string {
+  const t = new Date(`${day}T00:00:00Z`);
+  t.setUTCDate(t.getUTCDate() - 1);
+  return t.toISOString().slice(0, 10);
 }
 
 /** A lean copy of a verdict for records, cards and the audit trail. */

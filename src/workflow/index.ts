@@ -19,7 +19,17 @@ export {
   startAssessment,
 } from './consent';
 export { raiseObjection, progressObjection } from './objections';
-export { recordRipa, cancelRipa } from './ripa';
+export {
+  authoriseRipa,
+  refuseRipa,
+  reviewRipa,
+  renewRipa,
+  cancelRipa,
+  ripaIdOf,
+  REFUSAL_GROUNDS,
+  SENTENCE_THRESHOLD_MONTHS,
+} from './ripa';
+export type { Authorised, AuthoriseRipaInput, RefusalGround } from './ripa';
 export {
   upsertTeam,
   upsertStaff,

@@ -181,7 +181,7 @@ export async function runJobs(
       to: [r.officerId],
       childId: r.childId,
       ripaId: r.id,
-      text: `The RIPA authorisation for ${await childRef(r.childId)} (${r.offence}) is due for review.`,
+      text: `The RIPA authorisation ${r.reference ? `${r.reference} ` : ''}for ${await childRef(r.childId)} (${r.offence}) is due for review by ${dateGb(r.reviewAt, await childZone(deps, r.childId))}: record the review, renew it or cancel it.`,
     };
     await notify(`ripa-review:${r.id}:${r.reviewAt}`, { kind: 'ripa', id: r.id }, notice);
   }
@@ -194,7 +194,7 @@ export async function runJobs(
       to: [r.officerId],
       childId: r.childId,
       ripaId: r.id,
-      text: `The RIPA authorisation for ${await childRef(r.childId)} ended on ${dateGb(r.until, await childZone(deps, r.childId))}: repeat viewing inside three months is no longer covered.`,
+      text: `The RIPA authorisation ${r.reference ? `${r.reference} ` : ''}for ${await childRef(r.childId)} ended on ${dateGb(r.until, await childZone(deps, r.childId))}: repeat viewing inside three months is no longer covered.`,
     };
     await notify(`ripa-end:${r.id}:${r.until}`, { kind: 'ripa', id: r.id }, notice);
   }

@@ -371,6 +371,32 @@ async function decideOnce(
           field: 'authority',
         },
       );
+    // The authority the request already waits for cannot approve it past the policy: a repeat inside three
+    // months needs a RIPA authorisation in force first (000 §12), recorded from its own card.
+    if (
+      verdict.outcome === 'needs-escalation' &&
+      request.status === 'escalated' &&
+      verdict.authority === request.authority
+    )
+      return refuse(
+        deps,
+        c,
+        {
+          ...audit,
+          ...decisionAudit(verdict, { determining: [...verdict.determining] }),
+          outcome: 'refuse',
+        },
+        {
+          code: 'WRONG_STATE',
+          message:
+            request.authority !== 'authorised-officer'
+              ? `this request still needs the ${request.authority.replace(/-/g, ' ')}'s decision under the policy`
+              : staff.role === 'authorised-officer'
+                ? 'this request needs a RIPA directed-surveillance authorisation in force before it can proceed: record the authorisation, or refuse it, from the card'
+                : 'this request waits for an authorising officer, who records a RIPA directed-surveillance authorisation or refuses it (000 §12)',
+          verdict: verdictSummary(verdict),
+        },
+      );
     status = verdict.outcome === 'needs-escalation' ? 'escalated' : 'approved';
   } else {
     if (!mayAct(as))

@@ -86,7 +86,20 @@ function erase(kind: RetentionKind, record: Record<string, unknown>): Record<str
     case 'objection':
       return { ...record, raisedBy: ERASED, response: undefined };
     case 'ripa':
-      return { ...record, legalAdviceRef: ERASED, offence: ERASED };
+      return {
+        ...record,
+        legalAdviceRef: ERASED,
+        offence: ERASED,
+        ...(record.necessity ? { necessity: ERASED } : {}),
+        ...(record.proportionality ? { proportionality: ERASED } : {}),
+        ...(record.cancelReasons ? { cancelReasons: ERASED } : {}),
+        ...(Array.isArray(record.reviews)
+          ? { reviews: (record.reviews as object[]).map((r) => ({ ...r, notes: ERASED })) }
+          : {}),
+        ...(Array.isArray(record.renewals)
+          ? { renewals: (record.renewals as object[]).map((r) => ({ ...r, reasons: ERASED })) }
+          : {}),
+      };
     case 'child':
       return { ...record, displayName: ERASED, platforms: [] };
   }

@@ -1,76 +1,448 @@
+/**
+ * The RIPA route (000 §12) for a local authority: a repeat viewing inside three months, for a criminal
+ * purpose, goes to an authorising officer, who either records a directed-surveillance authorisation — its
+ * unique reference, the offence and its maximum sentence (six months or more), necessity and
+ * proportionality, the legal advice taken, the period, the magistrate's approval where the profile needs
+ * it, whether confidential information is likely and whether they are involved in the case — or refuses it
+ * with reasons. The check then proceeds under the authorisation; reviews fall due (the timers remind the
+ * officer), and renewal and cancellation are recorded. Each step is one unit with its audit event; every
+ * refusal is an audit event too.
+ */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { Ripa } from '../store/records';
-import { childCommand, roleIn, type Step } from './child-command';
-import { Id, Key, parse, ShortText, When } from './input';
+import { addMonthsToDay, dayOf, type Day } from '../policy/days';
+import type { Profile } from '../policy/profile';
+import type { Ripa, RipaRenewal, RipaReview } from '../store/records';
+import { childCommand, roleIn, type ChildCtx, type Step } from './child-command';
+import { BlankText, Id, Key, parse, ShortText, Text, When } from './input';
 import { clausesAbout } from './policy-facts';
-import type { Deps, Outcome } from './types';
+import { decideRequest, type Decided } from './requests';
+import { fail, type Deps, type Failure, type Outcome } from './types';
 
-export const RipaInput = z
-  .object({
-    key: Key,
-    actorId: Id,
-    childId: Id,
-    legalAdviceRef: ShortText,
-    offence: ShortText,
-    /** The offence's maximum sentence in months: directed surveillance needs over six (000 §12). */
-    maxSentenceMonths: z.number().int(),
-    from: When,
-    until: When,
-    reviewAt: When,
-  })
-  .superRefine((r, ctx) => {
-    if (r.maxSentenceMonths <= 6)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['maxSentenceMonths'],
-        message: 'RIPA directed surveillance is only for an offence punishable by over six months in prison',
-      });
-    if (Date.parse(r.until) <= Date.parse(r.from))
-      ctx.addIssue({ code: 'custom', path: ['until'], message: 'must be after from' });
-    if (Date.parse(r.reviewAt) < Date.parse(r.from) || Date.parse(r.reviewAt) > Date.parse(r.until))
-      ctx.addIssue({
-        code: 'custom',
-        path: ['reviewAt'],
-        message: 'must fall within the authorisation period',
-      });
-  });
+/** Directed surveillance by a local authority is only for an offence punishable by a maximum term of at
+ * least six months' imprisonment (000 §12; the 2010 Order, art. 7A). */
+export const SENTENCE_THRESHOLD_MONTHS = 6;
+/** A directed-surveillance authorisation lasts three months, and a renewal three months more. */
+export const RIPA_PERIOD_MONTHS = 3;
 
-/** An authorised officer records a RIPA directed-surveillance authorisation, after legal advice (000 §12). */
-export async function recordRipa(deps: Deps, input: z.input<typeof RipaInput>): Promise<Outcome<Ripa>> {
-  const parsed = parse(RipaInput, input);
-  if (!parsed.ok) return parsed;
-  const i = parsed.value;
-  return childCommand(deps, i, 'ripa.authorise', roleIn('authorised-officer'), (ctx): Step<Ripa> => {
-    const cites = clausesAbout(ctx.profile, 'ripaInForce');
-    if (!cites.length)
-      return {
+const YesNo = z.boolean({ error: 'say yes or no' });
+const Months = z
+  .number({ error: 'choose the maximum sentence' })
+  .int('choose the maximum sentence')
+  .min(0, 'choose the maximum sentence')
+  .max(9999, 'choose the maximum sentence');
+
+const dayText = (d: Day) => {
+  const [y, m, dd] = d.split('-');
+  return `${dd}/${m}/${y}`;
+};
+
+export const AuthoriseRipaInput = z.object({
+  key: Key,
+  actorId: Id,
+  childId: Id,
+  /** The escalated check request this authorisation is granted on: approved under it in the same call. */
+  requestId: Id.optional(),
+  reference: ShortText,
+  offence: ShortText,
+  /** The offence's maximum sentence in months (life: 9999). */
+  maxSentenceMonths: Months,
+  necessity: Text,
+  proportionality: Text,
+  legalAdvice: Text,
+  grantedOn: When,
+  magistrateApprovedOn: When.optional(),
+  from: When,
+  until: When,
+  reviewAt: When,
+  confidentialInfoLikely: YesNo,
+  authoriserInvolved: YesNo,
+});
+export type AuthoriseRipaInput = z.input<typeof AuthoriseRipaInput>;
+
+/** The record's id from its reference, so a reference can be used once only, on either store. */
+export function ripaIdOf(reference: string): string {
+  const norm = reference.trim().toUpperCase().replace(/\s+/g, ' ');
+  return `ripa-${createHash('sha256').update(norm).digest('hex').slice(0, 24)}`;
+}
+
+const bad = (field: string, message: string): Failure => ({
+  code: 'INVALID_INPUT',
+  message: `${field}: ${message}`,
+  field,
+});
+
+/** The rules of the period, in the profile's calendar: each a problem by its field. */
+function periodProblem(
+  profile: Profile,
+  today: Day,
+  i: { grantedOn: string; magistrateApprovedOn?: string; from: string; until: string; reviewAt: string },
+): Failure | undefined {
+  const tz = profile.timeZone;
+  const granted = dayOf(i.grantedOn, tz);
+  const from = dayOf(i.from, tz);
+  const until = dayOf(i.until, tz);
+  const review = dayOf(i.reviewAt, tz);
+  if (granted > today) return bad('grantedOn', 'the date granted cannot be in the future');
+  if (profile.ripa?.judicialApproval) {
+    if (!i.magistrateApprovedOn)
+      return bad(
+        'magistrateApprovedOn',
+        'give the date a magistrate approved it: this authority’s authorisations take effect only then',
+      );
+    const approved = dayOf(i.magistrateApprovedOn, tz);
+    if (approved < granted)
+      return bad('magistrateApprovedOn', 'a magistrate approves an authorisation after it is granted');
+    if (approved > today) return bad('magistrateApprovedOn', 'the approval date cannot be in the future');
+    if (from < approved) return bad('from', 'it cannot take effect before the magistrate approved it');
+  } else if (from < granted) return bad('from', 'it cannot take effect before it was granted');
+  if (until <= from) return bad('until', 'the end must be after the start');
+  const max = addMonthsToDay(from, RIPA_PERIOD_MONTHS);
+  if (until >= max)
+    return bad(
+      'until',
+      `an authorisation lasts at most three months: it must end by ${dayText(addDaysToDay(max, -1))}; renew it to go on`,
+    );
+  if (review < from || review > until) return bad('reviewAt', 'the first review must fall within the period');
+  return undefined;
+}
+
+function addDaysToDay(day: Day, days: number): Day {
+  const t = new Date(`${day}T00:00:00Z`);
+  t.setUTCDate(t.getUTCDate() + days);
+  return t.toISOString().slice(0, 10);
+}
+
+/** The RIPA route must exist in the team's profile: its clause is what every RIPA event cites. */
+function ripaClauses(ctx: ChildCtx): string[] | Failure {
+  const cites = clausesAbout(ctx.profile, 'ripaInForce');
+  return cites.length
+    ? cites
+    : {
         code: 'POLICY_REFUSED',
         message: `${ctx.profile.name} has no RIPA route: no surveillance can be authorised under it`,
       };
-    const ripa: Ripa = {
-      id: deps.ids(),
-      childId: ctx.child.id,
-      teamId: ctx.child.teamId,
-      officerId: ctx.staff.id,
-      legalAdviceRef: i.legalAdviceRef,
-      offence: i.offence,
-      maxSentenceMonths: i.maxSentenceMonths,
-      from: i.from,
-      until: i.until,
-      reviewAt: i.reviewAt,
-    };
+}
+
+export interface Authorised {
+  ripa: Ripa;
+  /** The request approved under it, when one was named; or why it could not be. */
+  request?: { id: string; status: string; problem?: string };
+}
+
+/**
+ * The authorising officer records a directed-surveillance authorisation (000 §12). With a request, the
+ * request is then approved under it (a decision by the officer the policy now allows), so the case manager
+ * records the check. A bad field writes nothing and names the field; an offence under the threshold is a
+ * problem by the sentence (refuse the application instead).
+ */
+export async function authoriseRipa(deps: Deps, input: AuthoriseRipaInput): Promise<Outcome<Authorised>> {
+  const parsed = parse(AuthoriseRipaInput, input);
+  if (!parsed.ok) return parsed;
+  const i = parsed.value;
+  const id = ripaIdOf(i.reference);
+  const made = await childCommand(
+    deps,
+    i,
+    'ripa.authorise',
+    roleIn('authorised-officer'),
+    async (ctx): Promise<Step<Ripa>> => {
+      const cites = ripaClauses(ctx);
+      if (!Array.isArray(cites)) return cites;
+      if (i.maxSentenceMonths < SENTENCE_THRESHOLD_MONTHS)
+        return bad(
+          'maxSentenceMonths',
+          'directed surveillance is only for an offence with a maximum sentence of six months or more (000 §12): refuse the application instead',
+        );
+      const problem = periodProblem(ctx.profile, dayOf(deps.clock().toISOString(), ctx.profile.timeZone), i);
+      if (problem) return problem;
+      if (i.requestId) {
+        const req = await deps.store.get('request', i.requestId);
+        if (!req || req.record.childId !== ctx.child.id)
+          return bad('requestId', 'this request is not about this child');
+        if (req.record.status !== 'escalated' || req.record.authority !== 'authorised-officer')
+          return {
+            code: 'WRONG_STATE',
+            message: 'this request is not waiting for an authorising officer',
+            field: 'requestId',
+          };
+      }
+      if (await deps.store.get('ripa', id))
+        return bad('reference', `${i.reference} is already the reference of another authorisation`);
+      const tz = ctx.profile.timeZone;
+      const ripa: Ripa = {
+        id,
+        childId: ctx.child.id,
+        teamId: ctx.child.teamId,
+        officerId: ctx.staff.id,
+        reference: i.reference,
+        ...(i.requestId ? { requestId: i.requestId } : {}),
+        legalAdviceRef: i.legalAdvice,
+        offence: i.offence,
+        maxSentenceMonths: i.maxSentenceMonths,
+        necessity: i.necessity,
+        proportionality: i.proportionality,
+        grantedAt: dayOf(i.grantedOn, tz),
+        ...(i.magistrateApprovedOn ? { magistrateApprovedOn: dayOf(i.magistrateApprovedOn, tz) } : {}),
+        confidentialInfoLikely: i.confidentialInfoLikely,
+        authoriserInvolved: i.authoriserInvolved,
+        from: dayOf(i.from, tz),
+        until: dayOf(i.until, tz),
+        reviewAt: dayOf(i.reviewAt, tz),
+        reviews: [],
+        renewals: [],
+      };
+      return {
+        writes: [{ kind: 'ripa', record: ripa, ifVersion: null }],
+        audit: {
+          target: { kind: 'ripa', id: ripa.id },
+          outcome: 'authorised',
+          cites,
+          details: {
+            childId: ctx.child.id,
+            reference: i.reference,
+            requestId: i.requestId ?? null,
+            offence: i.offence,
+            maxSentenceMonths: i.maxSentenceMonths,
+            from: ripa.from,
+            until: ripa.until,
+            reviewAt: ripa.reviewAt,
+            magistrateApprovedOn: ripa.magistrateApprovedOn ?? null,
+            confidentialInfoLikely: i.confidentialInfoLikely,
+            authoriserInvolved: i.authoriserInvolved,
+            legalAdvice: i.legalAdvice,
+          },
+        },
+        value: ripa,
+      };
+    },
+  );
+  if (!made.ok) {
+    // Two officers with one reference at once: the second's unit conflicts on the record's id.
+    if (made.error.code === 'CONFLICT' && (await deps.store.get('ripa', id))?.record.reference !== undefined)
+      return fail(
+        'INVALID_INPUT',
+        `reference: ${i.reference} is already the reference of another authorisation`,
+        'reference',
+      );
+    return made;
+  }
+  const ripa = made.value;
+  if (!i.requestId) return { ...made, value: { ripa } };
+  // The request proceeds under the authorisation: the policy now sees it in force and allows the officer's
+  // approval. Its own unit, under a key derived from this one, so a retry approves once.
+  const approved = await decideRequest(deps, {
+    key: `${i.key}:approve`,
+    actorId: i.actorId,
+    requestId: i.requestId,
+    outcome: 'approve',
+    authority: 'authorised-officer',
+    reasons: `Directed surveillance authorised under RIPA, reference ${ripa.reference}.`,
+  });
+  return {
+    ok: true,
+    ...(made.replayed ? { replayed: true } : {}),
+    value: {
+      ripa,
+      request: approved.ok
+        ? { id: i.requestId, status: approved.value.request.status }
+        : { id: i.requestId, status: 'escalated', problem: approved.error.message },
+    },
+  };
+}
+
+/** Why an authorising officer refuses an application. */
+export const REFUSAL_GROUNDS = {
+  'below-threshold':
+    'the offence does not carry a maximum sentence of six months or more, so RIPA does not allow directed surveillance (000 §12)',
+  'not-necessary': 'the surveillance is not necessary',
+  'not-proportionate': 'the surveillance is not proportionate',
+  'no-legal-advice': 'legal advice does not support it',
+  other: 'other reasons',
+} as const;
+export type RefusalGround = keyof typeof REFUSAL_GROUNDS;
+
+export const RefuseRipaInput = z.object({
+  key: Key,
+  actorId: Id,
+  requestId: Id,
+  ground: z.enum(Object.keys(REFUSAL_GROUNDS) as [RefusalGround, ...RefusalGround[]], {
+    error: 'choose why it is refused',
+  }),
+  reasons: Text,
+});
+
+/** The authorising officer refuses the application: the request is declined, with the ground and reasons. */
+export async function refuseRipa(
+  deps: Deps,
+  input: z.input<typeof RefuseRipaInput>,
+): Promise<Outcome<Decided>> {
+  const parsed = parse(RefuseRipaInput, input);
+  if (!parsed.ok) return parsed;
+  const i = parsed.value;
+  const found = await deps.store.get('request', i.requestId);
+  if (found && (found.record.status !== 'escalated' || found.record.authority !== 'authorised-officer'))
+    return fail(
+      'WRONG_STATE',
+      'requestId: this request is not waiting for an authorising officer',
+      'requestId',
+    );
+  const ground = REFUSAL_GROUNDS[i.ground];
+  return decideRequest(deps, {
+    key: i.key,
+    actorId: i.actorId,
+    requestId: i.requestId,
+    outcome: 'decline',
+    authority: 'authorised-officer',
+    reasons: `RIPA authorisation refused: ${ground}. ${i.reasons}`,
+  });
+}
+
+/** One command on an existing authorisation, by an authorising officer of its child's team. */
+async function onRipa(
+  deps: Deps,
+  i: { key: string; actorId: string; ripaId: string },
+  action: string,
+  step: (ctx: ChildCtx, ripa: Ripa, version: string, cites: string[]) => Step<Ripa>,
+): Promise<Outcome<Ripa>> {
+  const found = await deps.store.get('ripa', i.ripaId);
+  if (!found) return fail('NOT_FOUND', 'ripaId: Overt has no such RIPA authorisation', 'ripaId');
+  return childCommand(
+    deps,
+    { ...i, childId: found.record.childId },
+    action,
+    roleIn('authorised-officer'),
+    async (ctx) => {
+      const now = await deps.store.get('ripa', i.ripaId);
+      if (!now)
+        return {
+          code: 'NOT_FOUND',
+          message: 'ripaId: Overt has no such RIPA authorisation',
+          field: 'ripaId',
+        };
+      const cites = ripaClauses(ctx);
+      if (!Array.isArray(cites)) return cites;
+      if (now.record.cancelledAt)
+        return {
+          code: 'WRONG_STATE',
+          message: `ripaId: it was cancelled on ${dayText(dayOf(now.record.cancelledAt, ctx.profile.timeZone))}`,
+          field: 'ripaId',
+        };
+      return step(ctx, now.record, now.version, cites);
+    },
+  );
+}
+
+export const ReviewRipaInput = z.object({
+  key: Key,
+  actorId: Id,
+  ripaId: Id,
+  reviewedOn: When,
+  notes: Text,
+  nextReviewAt: When,
+});
+
+/** A review: still necessary and proportionate? The next review falls within the period. */
+export async function reviewRipa(deps: Deps, input: z.input<typeof ReviewRipaInput>): Promise<Outcome<Ripa>> {
+  const parsed = parse(ReviewRipaInput, input);
+  if (!parsed.ok) return parsed;
+  const i = parsed.value;
+  return onRipa(deps, i, 'ripa.review', (ctx, r, version, cites) => {
+    const tz = ctx.profile.timeZone;
+    const today = dayOf(deps.clock().toISOString(), tz);
+    const on = dayOf(i.reviewedOn, tz);
+    const next = dayOf(i.nextReviewAt, tz);
+    if (on > today) return bad('reviewedOn', 'the review date cannot be in the future');
+    if (on < dayOf(r.from, tz))
+      return bad('reviewedOn', 'a review falls within the period of the authorisation');
+    if (next <= on) return bad('nextReviewAt', 'the next review must be after this one');
+    if (next > dayOf(r.until, tz))
+      return bad(
+        'nextReviewAt',
+        `the next review must fall by the end of the authorisation, ${dayText(dayOf(r.until, tz))}`,
+      );
+    const review: RipaReview = { at: on, by: ctx.staff.id, notes: i.notes, nextReviewAt: next };
+    const ripa: Ripa = { ...r, reviews: [...(r.reviews ?? []), review], reviewAt: next };
     return {
-      writes: [{ kind: 'ripa', record: ripa, ifVersion: null }],
+      writes: [{ kind: 'ripa', record: ripa, ifVersion: version }],
       audit: {
-        target: { kind: 'ripa', id: ripa.id },
-        outcome: 'authorised',
+        target: { kind: 'ripa', id: r.id },
+        outcome: 'reviewed',
+        cites,
+        details: { childId: r.childId, reference: r.reference ?? null, reviewedOn: on, nextReviewAt: next },
+      },
+      value: ripa,
+    };
+  });
+}
+
+export const RenewRipaInput = z.object({
+  key: Key,
+  actorId: Id,
+  ripaId: Id,
+  renewedOn: When,
+  until: When,
+  reasons: Text,
+  magistrateApprovedOn: When.optional(),
+  nextReviewAt: When,
+});
+
+/** A renewal, granted before the authorisation ends, for up to three months more from its end. */
+export async function renewRipa(deps: Deps, input: z.input<typeof RenewRipaInput>): Promise<Outcome<Ripa>> {
+  const parsed = parse(RenewRipaInput, input);
+  if (!parsed.ok) return parsed;
+  const i = parsed.value;
+  return onRipa(deps, i, 'ripa.renew', (ctx, r, version, cites) => {
+    const tz = ctx.profile.timeZone;
+    const today = dayOf(deps.clock().toISOString(), tz);
+    const on = dayOf(i.renewedOn, tz);
+    const end = dayOf(r.until, tz);
+    const until = dayOf(i.until, tz);
+    const next = dayOf(i.nextReviewAt, tz);
+    if (on > today) return bad('renewedOn', 'the renewal date cannot be in the future');
+    if (on > end)
+      return bad(
+        'renewedOn',
+        `it ended on ${dayText(end)}: a renewal is granted before the end; authorise afresh instead`,
+      );
+    if (profileNeedsMagistrate(ctx.profile)) {
+      if (!i.magistrateApprovedOn)
+        return bad('magistrateApprovedOn', 'give the date a magistrate approved the renewal');
+      const approved = dayOf(i.magistrateApprovedOn, tz);
+      if (approved < on)
+        return bad('magistrateApprovedOn', 'a magistrate approves a renewal after it is granted');
+      if (approved > today) return bad('magistrateApprovedOn', 'the approval date cannot be in the future');
+    }
+    if (until <= end) return bad('until', `a renewal goes on past the present end, ${dayText(end)}`);
+    const max = addMonthsToDay(addDaysToDay(end, 1), RIPA_PERIOD_MONTHS);
+    if (until >= max)
+      return bad(
+        'until',
+        `a renewal lasts at most three months: it must end by ${dayText(addDaysToDay(max, -1))}`,
+      );
+    if (next <= on || next > until)
+      return bad('nextReviewAt', 'the next review must fall after the renewal and within the new period');
+    const renewal: RipaRenewal = {
+      at: on,
+      by: ctx.staff.id,
+      reasons: i.reasons,
+      previousUntil: end,
+      until,
+      ...(i.magistrateApprovedOn ? { magistrateApprovedOn: dayOf(i.magistrateApprovedOn, tz) } : {}),
+    };
+    const ripa: Ripa = { ...r, until, reviewAt: next, renewals: [...(r.renewals ?? []), renewal] };
+    return {
+      writes: [{ kind: 'ripa', record: ripa, ifVersion: version }],
+      audit: {
+        target: { kind: 'ripa', id: r.id },
+        outcome: 'renewed',
         cites,
         details: {
-          childId: ctx.child.id,
-          offence: i.offence,
-          maxSentenceMonths: i.maxSentenceMonths,
-          until: i.until,
-          legalAdviceRef: i.legalAdviceRef,
+          childId: r.childId,
+          reference: r.reference ?? null,
+          renewedOn: on,
+          until,
+          reasons: i.reasons,
         },
       },
       value: ripa,
@@ -78,38 +450,71 @@ export async function recordRipa(deps: Deps, input: z.input<typeof RipaInput>): 
   });
 }
 
-export const CancelRipaInput = z.object({ key: Key, actorId: Id, ripaId: Id, at: When });
+const profileNeedsMagistrate = (p: Profile) => p.ripa?.judicialApproval === true;
 
-/** The authorised officer cancels an authorisation: repeat viewing is no longer covered from then. */
+export const CancelRipaInput = z.object({
+  key: Key,
+  actorId: Id,
+  ripaId: Id,
+  at: When,
+  reasons: BlankText.default(''),
+});
+
+/** The authorising officer cancels an authorisation once it is no longer needed: repeat viewing is no
+ * longer covered from then. */
 export async function cancelRipa(deps: Deps, input: z.input<typeof CancelRipaInput>): Promise<Outcome<Ripa>> {
   const parsed = parse(CancelRipaInput, input);
   if (!parsed.ok) return parsed;
   const i = parsed.value;
-  const found = await deps.store.get('ripa', i.ripaId);
-  if (!found)
-    return {
-      ok: false,
-      error: { code: 'NOT_FOUND', message: `ripaId: no RIPA authorisation "${i.ripaId}"`, field: 'ripaId' },
+  return onRipa(deps, i, 'ripa.cancel', (ctx, r, version, cites) => {
+    const tz = ctx.profile.timeZone;
+    const on = dayOf(i.at, tz);
+    if (on > dayOf(deps.clock().toISOString(), tz))
+      return bad('at', 'the cancellation date cannot be in the future');
+    if (on < dayOf(r.grantedAt ?? r.from, tz))
+      return bad('at', 'it cannot be cancelled before it was granted');
+    const ripa: Ripa = {
+      ...r,
+      cancelledAt: on,
+      cancelledBy: ctx.staff.id,
+      ...(i.reasons ? { cancelReasons: i.reasons } : {}),
     };
-  return childCommand(
-    deps,
-    { ...i, childId: found.record.childId },
-    'ripa.cancel',
-    roleIn('authorised-officer'),
-    (ctx): Step<Ripa> => {
-      if (found.record.cancelledAt)
-        return { code: 'WRONG_STATE', message: 'ripaId: already cancelled', field: 'ripaId' };
-      const ripa: Ripa = { ...found.record, cancelledAt: i.at };
-      return {
-        writes: [{ kind: 'ripa', record: ripa, ifVersion: found.version }],
-        audit: {
-          target: { kind: 'ripa', id: ripa.id },
-          outcome: 'cancelled',
-          cites: clausesAbout(ctx.profile, 'ripaInForce'),
-          details: { childId: ripa.childId },
+    return {
+      writes: [{ kind: 'ripa', record: ripa, ifVersion: version }],
+      audit: {
+        target: { kind: 'ripa', id: r.id },
+        outcome: 'cancelled',
+        cites,
+        details: {
+          childId: r.childId,
+          reference: r.reference ?? null,
+          cancelledOn: on,
+          reasons: i.reasons || null,
         },
-        value: ripa,
-      };
-    },
-  );
+      },
+      value: ripa,
+    };
+  });
+}
+
+/** An export of the central record, on the audit trail: who, when, in which form, how many entries. */
+export async function noteCentralRecordExport(
+  deps: Deps,
+  i: { key: string; actorId: string; format: 'csv' | 'pdf'; count: number },
+): Promise<void> {
+  const staff = await deps.store.get('staff', i.actorId);
+  await deps.store.commit({
+    key: `ripa-export:${i.actorId}:${i.key}`,
+    at: deps.clock().toISOString(),
+    writes: [],
+    audit: [
+      {
+        actor: { id: i.actorId, ...(staff ? { role: staff.record.role } : {}) },
+        action: 'ripa.export',
+        target: { kind: 'ripa', id: 'central-record' },
+        outcome: 'exported',
+        details: { format: i.format, entries: i.count },
+      },
+    ],
+  });
 }

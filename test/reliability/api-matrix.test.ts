@@ -6,7 +6,7 @@
  * fails the first test.
  */
 import { routes } from '../../src/api/api';
-import { raiseObjection, raiseRequest } from '../../src/workflow';
+import { authoriseRipa, raiseObjection, raiseRequest } from '../../src/workflow';
 import { must } from '../workflow/world';
 import { OIDS, startApi, type Api } from '../api/harness';
 
@@ -36,7 +36,7 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-type About = 'child' | 'request' | 'objection' | 'profile' | 'nothing';
+type About = 'child' | 'request' | 'objection' | 'profile' | 'ripa' | 'nothing';
 interface Call {
   path: string;
   query?: string;
@@ -118,10 +118,70 @@ const ROWS: Record<string, { about: About; call: (id: string) => Call | Promise<
     }),
   },
   'GET /api/v1/ripa': { about: 'nothing', call: () => ({ path: '/api/v1/ripa' }) },
+  'GET /api/v1/ripa/central-record.:format': {
+    about: 'nothing',
+    call: () => ({ path: '/api/v1/ripa/central-record.csv' }),
+  },
+  'POST /api/v1/requests/:requestId/ripa-authorisation': {
+    about: 'request',
+    call: (id) => ({ path: `/api/v1/requests/${id}/ripa-authorisation`, body: authorisation() }),
+  },
+  'POST /api/v1/requests/:requestId/ripa-refusal': {
+    about: 'request',
+    call: (id) => ({
+      path: `/api/v1/requests/${id}/ripa-refusal`,
+      body: { ground: 'not-necessary', reasons: 'Fictional: not necessary.' },
+    }),
+  },
+  'POST /api/v1/ripa/:ripaId/reviews': {
+    about: 'ripa',
+    call: (id) => ({
+      path: `/api/v1/ripa/${id}/reviews`,
+      body: { reviewedOn: '2026-03-01', notes: 'Fictional: still necessary.', nextReviewAt: '2026-03-20' },
+    }),
+  },
+  'POST /api/v1/ripa/:ripaId/renewals': {
+    about: 'ripa',
+    call: (id) => ({
+      path: `/api/v1/ripa/${id}/renewals`,
+      body: {
+        renewedOn: '2026-03-01',
+        until: '2026-06-15',
+        reasons: 'Fictional: still necessary.',
+        magistrateApprovedOn: '2026-03-01',
+        nextReviewAt: '2026-05-20',
+      },
+    }),
+  },
+  'POST /api/v1/ripa/:ripaId/cancellation': {
+    about: 'ripa',
+    call: (id) => ({
+      path: `/api/v1/ripa/${id}/cancellation`,
+      body: { at: '2026-03-01', reasons: 'Fictional.' },
+    }),
+  },
   'GET /api/v1/organisation': { about: 'nothing', call: () => ({ path: '/api/v1/organisation' }) },
 };
 
-/** The target of a cell: a fresh pending request, one objection per team (taken once), a child, a profile. */
+/** A directed-surveillance authorisation as an authorising officer fills it in (000 §12). */
+const authorisation = () => ({
+  reference: `DS-API-${api.w.key()}`,
+  offence: 'Robbery (fictional)',
+  maxSentenceMonths: 9999,
+  necessity: 'Fictional: necessary.',
+  proportionality: 'Fictional: proportionate.',
+  legalAdvice: 'Fictional: legal services advise it is lawful.',
+  grantedOn: '2026-03-01',
+  magistrateApprovedOn: '2026-03-01',
+  from: '2026-03-01',
+  until: '2026-04-30',
+  reviewAt: '2026-03-15',
+  confidentialInfoLikely: false,
+  authoriserInvolved: false,
+});
+
+/** The target of a cell: a fresh pending request, one objection per team (taken once), a child, a profile,
+ * a fresh RIPA authorisation (only Nottinghamshire has the RIPA route: another team's is none). */
 const objections: Partial<Record<Exclude<Scope, 'none'>, string>> = {};
 async function target(about: About, scope: Scope): Promise<string> {
   if (scope === 'none') return `no-such-${about}`;
@@ -141,6 +201,17 @@ async function target(about: About, scope: Scope): Promise<string> {
         rationale: 'Fictional: intelligence that the child is at risk.',
       }),
     ).request.id;
+  if (about === 'ripa') {
+    if (t !== 'notts') return 'no-such-ripa-on-a-team-without-the-route';
+    return must(
+      await authoriseRipa(api.w.deps, {
+        key: api.w.key(),
+        actorId: 'ao',
+        childId: `child-${t}`,
+        ...authorisation(),
+      }),
+    ).ripa.id;
+  }
   if (about === 'objection')
     return (objections[scope] ??= must(
       await raiseObjection(api.w.deps, {
@@ -236,6 +307,13 @@ describe('the API authorisation matrix', () => {
       'POST /api/v1/review service-manager n/a',
       'GET /api/v1/organisation administrator n/a',
       'PUT /api/v1/policy/:profileId/platform-notes administrator own team',
+      'GET /api/v1/ripa authorised-officer n/a',
+      'GET /api/v1/ripa information-governance n/a',
+      'GET /api/v1/ripa/central-record.:format authorised-officer n/a',
+      'GET /api/v1/ripa/central-record.:format information-governance n/a',
+      'POST /api/v1/ripa/:ripaId/reviews authorised-officer own team',
+      'POST /api/v1/ripa/:ripaId/renewals authorised-officer own team',
+      'POST /api/v1/ripa/:ripaId/cancellation authorised-officer own team',
     ];
     const mustAllow = (c: Cell) => MUST_ALLOW.includes(`${c.route} ${c.role} ${c.scope}`);
     const refused = (c: Cell) => c.status >= 400;

@@ -6,6 +6,7 @@
  * fails the first test.
  */
 import { verbs, type Verb } from '../../src/bot/verbs';
+import { authoriseRipa } from '../../src/workflow';
 import { actionData, execute, textOf } from '../bot/client';
 import { botWorld, cleanupBotWorlds, type BotWorld } from '../bot/world';
 
@@ -44,13 +45,21 @@ const TEAM = {
   },
 } as const;
 
-type Target = { childId: string; requestId: string };
+type Target = { childId: string; requestId: string; ripaId: string };
 const today = new Date().toISOString().slice(0, 10);
 let form = 0;
 const formId = () => `matrix-form-${++form}`;
 
 /** One row per verb: what it is about, and a well-formed payload for a target. */
-type About = 'request' | 'approved request' | 'request awaiting an answer' | 'child' | 'nothing';
+type About =
+  | 'request'
+  | 'approved request'
+  | 'request awaiting an answer'
+  | 'escalated request'
+  | 'authorisation'
+  | 'child'
+  | 'nothing';
+const plusDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 const ROWS: Record<Verb, { about: About; data: (t: Target) => Record<string, unknown> }> = {
   'request.new': { about: 'nothing', data: () => ({}) },
   'requests.mine': { about: 'nothing', data: () => ({}) },
@@ -103,6 +112,49 @@ const ROWS: Record<Verb, { about: About; data: (t: Target) => Record<string, unk
       platforms: '',
     }),
   },
+  // The RIPA route: refuse runs before authorise, whose success puts an authorisation in force for the child.
+  'ripa.queue': { about: 'nothing', data: () => ({}) },
+  'ripa.open': { about: 'escalated request', data: (t) => ({ requestId: t.requestId }) },
+  'ripa.refuse': {
+    about: 'escalated request',
+    data: (t) => ({
+      requestId: t.requestId,
+      formId: formId(),
+      ground: 'not-necessary',
+      refuseReasons: 'Fictional: not necessary.',
+    }),
+  },
+  'ripa.authorise': {
+    about: 'escalated request',
+    data: (t) => ({ requestId: t.requestId, ...authorisation(formId()) }),
+  },
+  'ripa.show': { about: 'authorisation', data: (t) => ({ ripaId: t.ripaId }) },
+  'ripa.review': {
+    about: 'authorisation',
+    data: (t) => ({
+      ripaId: t.ripaId,
+      formId: formId(),
+      reviewedOn: today,
+      reviewNotes: 'Fictional: still necessary.',
+      nextReviewAt: plusDays(7),
+    }),
+  },
+  'ripa.renew': {
+    about: 'authorisation',
+    data: (t) => ({
+      ripaId: t.ripaId,
+      formId: formId(),
+      renewedOn: today,
+      renewUntil: plusDays(50),
+      renewReasons: 'Fictional: still necessary.',
+      renewMagistrateOn: today,
+      renewNextReviewAt: plusDays(14),
+    }),
+  },
+  'ripa.cancel': {
+    about: 'authorisation',
+    data: (t) => ({ ripaId: t.ripaId, formId: formId(), cancelOn: today, cancelReasons: 'Fictional.' }),
+  },
   'objection.open': { about: 'child', data: (t) => ({ childId: t.childId }) },
   'objection.raise': {
     about: 'child',
@@ -115,6 +167,26 @@ const ROWS: Record<Verb, { about: About; data: (t: Target) => Record<string, unk
     }),
   },
 };
+
+/** A directed-surveillance authorisation as an authorising officer fills it in (000 §12). */
+function authorisation(form: string) {
+  return {
+    formId: form,
+    reference: `DS-MATRIX-${form}`,
+    offence: 'Robbery (fictional)',
+    maxSentenceMonths: '9999',
+    necessity: 'Fictional: necessary.',
+    proportionality: 'Fictional: proportionate.',
+    legalAdvice: 'Fictional: legal services advise it is lawful.',
+    grantedOn: today,
+    magistrateApprovedOn: today,
+    from: today,
+    until: plusDays(30),
+    reviewAt: plusDays(7),
+    confidentialInfoLikely: 'false',
+    authoriserInvolved: 'false',
+  };
+}
 
 function requestForm(t: Target) {
   return {
@@ -137,12 +209,12 @@ async function raised(scope: Exclude<Scope, 'none'>, caseRef: string): Promise<T
     w.url,
     TEAM[scope].raiser,
     'request.send',
-    requestForm({ childId, requestId: '' }),
+    requestForm({ childId, requestId: '', ripaId: '' }),
   );
   const requestId = actionData(sent.json.value, 'request.withdraw')?.['requestId'];
   if (typeof requestId !== 'string')
     throw new Error(`no request raised for ${caseRef}: ${textOf(sent.json)}`);
-  return { childId, requestId };
+  return { childId, requestId, ripaId: 'no-such-authorisation' };
 }
 /** Decided by whoever the policy makes the authority now: the team manager, or after an approval in the last
  * three months, the authorised officer. */
@@ -163,13 +235,29 @@ async function decided(
   throw new Error(`${verb} refused: ${why}`);
 }
 async function target(scope: Scope, about: About): Promise<Target> {
-  if (scope === 'none' || about === 'nothing')
-    return { childId: 'no-such-child', requestId: 'no-such-request' };
+  const none = { requestId: 'no-such-request', ripaId: 'no-such-authorisation' };
+  if (scope === 'none' || about === 'nothing') return { childId: 'no-such-child', ...none };
   if (about === 'approved request')
-    return { childId: await w.childId(TEAM[scope].checkRef), requestId: approved[scope]! };
+    return { ...none, childId: await w.childId(TEAM[scope].checkRef), requestId: approved[scope]! };
   // Only a request's verbs need a request: the objection verbs run last, so an objection blocks none.
-  if (about === 'child')
-    return { childId: await w.childId(TEAM[scope].caseRef), requestId: 'no-such-request' };
+  if (about === 'child') return { ...none, childId: await w.childId(TEAM[scope].caseRef) };
+  // A repeat inside three months of the approved check: on the RIPA route.
+  if (about === 'escalated request') return raised(scope, TEAM[scope].checkRef);
+  if (about === 'authorisation') {
+    const childId = await w.childId(TEAM[scope].caseRef);
+    const made = await authoriseRipa(w.running.deps, {
+      key: `matrix-ripa-${formId()}`,
+      actorId: 'demo-ao',
+      childId,
+      ...authorisation(formId()),
+      maxSentenceMonths: 9999,
+      legalAdvice: 'Fictional: legal services advise it is lawful.',
+      confidentialInfoLikely: false,
+      authoriserInvolved: false,
+    });
+    if (!made.ok) throw new Error(`no authorisation for ${scope}: ${made.error.message}`);
+    return { ...none, childId, ripaId: made.value.ripa.id };
+  }
   const t = await raised(scope, TEAM[scope].caseRef);
   if (about === 'request awaiting an answer') await decided(scope, t, 'request.more-info');
   return t;
@@ -190,6 +278,9 @@ function mustRefuse(verb: Verb, role: RoleName, scope: Scope): boolean {
   if (scope === 'other team' && (role === 'case-manager' || role === 'team-manager')) return true;
   // The profiles refuse the administrator every child's record.
   if (role === 'administrator') return true;
+  // The RIPA route is the authorising officer's; information governance may read an authorisation.
+  if (verb.startsWith('ripa.') && role !== 'authorised-officer')
+    return !(verb === 'ripa.show' && role === 'information-governance');
   return false;
 }
 
@@ -210,6 +301,20 @@ const MUST_ALLOW: [Verb, RoleName, Scope | 'n/a'][] = [
   ),
   ['consent.record', 'case-manager', 'own team'],
   ['objection.raise', 'case-manager', 'own team'],
+  ['ripa.queue', 'authorised-officer', 'n/a'],
+  ['ripa.queue', 'information-governance', 'n/a'],
+  ...(
+    [
+      'ripa.open',
+      'ripa.refuse',
+      'ripa.authorise',
+      'ripa.show',
+      'ripa.review',
+      'ripa.renew',
+      'ripa.cancel',
+    ] as const
+  ).map((v) => [v, 'authorised-officer', 'own team'] as [Verb, RoleName, Scope]),
+  ['ripa.show', 'information-governance', 'own team'],
 ];
 const mustAllow = (c: { verb: Verb; role: RoleName; scope: Scope | 'n/a' }) =>
   MUST_ALLOW.some(([v, r, s]) => v === c.verb && r === c.role && s === c.scope);

@@ -26,7 +26,7 @@ const PERSONAS: { id: string; landing: string; heading: RegExp }[] = [
   { id: 'demo-tm-north', landing: 'decisions', heading: /^Awaiting your decision$/ },
   { id: 'demo-sm', landing: 'dashboard', heading: /^Service dashboard$/ },
   { id: 'demo-ig', landing: 'objections', heading: /^Objections$/ },
-  { id: 'demo-ao', landing: 'ripa', heading: /^RIPA register$/ },
+  { id: 'demo-ao', landing: 'ripa', heading: /^RIPA central record$/ },
   { id: 'demo-admin', landing: 'organisation', heading: /^Teams and staff$/ },
 ];
 const WIDTHS = [1280, 400];

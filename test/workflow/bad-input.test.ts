@@ -4,7 +4,7 @@ import {
   raiseRequest,
   recordCheck,
   recordConsent,
-  recordRipa,
+  authoriseRipa,
 } from '../../src/workflow';
 import { cleanupWorlds, must, world, type World } from './world';
 
@@ -150,16 +150,23 @@ it.each([
 
 it('a RIPA authorisation with a review date outside its period', async () => {
   const r = await nothingWritten(() =>
-    recordRipa(w.deps, {
+    authoriseRipa(w.deps, {
       key: w.key(),
       actorId: 'ao',
       childId: 'child-notts',
-      legalAdviceRef: 'L-1',
+      reference: 'DS-BAD-1',
       offence: 'Robbery (fictional)',
-      maxSentenceMonths: 999,
+      maxSentenceMonths: 9999,
+      necessity: 'Fictional.',
+      proportionality: 'Fictional.',
+      legalAdvice: 'L-1',
+      grantedOn: '2026-03-01',
+      magistrateApprovedOn: '2026-03-01',
       from: '2026-03-01',
-      until: '2026-06-01',
+      until: '2026-05-31',
       reviewAt: '2026-07-01',
+      confidentialInfoLikely: false,
+      authoriserInvolved: false,
     }),
   );
   expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'reviewAt' } });

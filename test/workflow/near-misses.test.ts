@@ -123,8 +123,8 @@ it('counts a request sent to the RIPA route once, however many times someone tri
   w.at('2026-03-10T10:00:00Z');
   const r = must(await raise('notts', 'risk-of-cse', 'own-personal-account'));
   expect(r.request.status).toBe('escalated');
-  // The authorised officer approves twice without a RIPA authorisation in force: each time the policy keeps
-  // it on the RIPA route (another needs-escalation event for the same request).
+  // The authorised officer approves twice without a RIPA authorisation in force: each time it is refused (it
+  // needs the authorisation recorded first), and the request stays on the RIPA route.
   for (const actorId of ['ao', 'ao'])
     await decideRequest(w.deps, {
       key: w.key(),
@@ -134,8 +134,9 @@ it('counts a request sent to the RIPA route once, however many times someone tri
       reasons: 'Necessary and proportionate (fictional).',
     });
   const events = await w.store.audit.list({});
-  const escalations = events.filter((e) => e.target.id === r.request.id && e.outcome === 'needs-escalation');
-  expect(escalations.length).toBeGreaterThan(1); // the trail keeps every attempt …
+  const attempts = events.filter((e) => e.target.id === r.request.id && e.action === 'request.approve');
+  expect(attempts.map((e) => e.outcome)).toEqual(['refuse', 'refuse']); // the trail keeps every attempt …
+  expect((await w.store.get('request', r.request.id))!.record.status).toBe('escalated');
 
   const projection = new AuditProjection(w.store, w.deps.profiles);
   const d = must(await serviceDashboard(w.deps, projection, { actorId: 'sm' }));

@@ -3,7 +3,7 @@ import {
   raiseRequest,
   recordCheck,
   recordConsent,
-  recordRipa,
+  authoriseRipa,
   type Raised,
 } from '../../src/workflow';
 import { cleanupWorlds, must, world, type World } from './world';
@@ -132,59 +132,66 @@ it('a second check inside three months goes to the RIPA route, and proceeds only
   expect(second.request).toMatchObject({ status: 'escalated', authority: 'authorised-officer' });
   expect(second.verdict.cites).toEqual(expect.arrayContaining(['000 §11', '000 §12']));
 
-  // The team manager cannot approve it: it stays with the RIPA route.
-  const tm = must(
-    await decideRequest(w.deps, {
-      key: w.key(),
-      actorId: 'tm-notts',
-      requestId: second.request.id,
-      outcome: 'approve',
-      authority: 'team-manager',
-      reasons: 'Necessary and proportionate (fictional).',
-    }),
-  );
-  expect(tm.request.status).toBe('escalated');
-  expect(tm.decisionId).toBeNull();
+  // The team manager cannot approve it: it stays with the RIPA route, and the refusal is audited.
+  const tm = await decideRequest(w.deps, {
+    key: w.key(),
+    actorId: 'tm-notts',
+    requestId: second.request.id,
+    outcome: 'approve',
+    authority: 'team-manager',
+    reasons: 'Necessary and proportionate (fictional).',
+  });
+  expect(tm).toMatchObject({ ok: false, error: { code: 'WRONG_STATE' } });
+  expect(tm.ok || tm.error.message).toMatch(/authorising officer/);
+  expect((await w.store.audit.list()).at(-1)).toMatchObject({ action: 'request.approve', outcome: 'refuse' });
 
-  // An offence of six months or less cannot found a RIPA authorisation.
-  const low = await recordRipa(w.deps, {
+  // The authorising officer cannot simply approve it: it needs an authorisation in force first.
+  const early = await decideRequest(w.deps, {
+    key: w.key(),
+    actorId: 'ao',
+    requestId: second.request.id,
+    outcome: 'approve',
+    authority: 'authorised-officer',
+    reasons: 'Approve, please.',
+  });
+  expect(early).toMatchObject({ ok: false, error: { code: 'WRONG_STATE' } });
+  expect((await w.store.get('request', second.request.id))!.record.status).toBe('escalated');
+
+  const authorisation = {
     key: w.key(),
     actorId: 'ao',
     childId: 'child-notts',
-    legalAdviceRef: 'LEGAL-1',
+    requestId: second.request.id,
+    reference: 'DS-2026-001',
     offence: 'Criminal damage (fictional)',
-    maxSentenceMonths: 6,
+    maxSentenceMonths: 5,
+    necessity: 'Fictional: no other way to find the child.',
+    proportionality: 'Fictional: public posts only, for the shortest time.',
+    legalAdvice: 'Fictional: legal services advise it is lawful.',
+    grantedOn: '2026-02-20',
+    magistrateApprovedOn: '2026-02-20',
     from: '2026-02-20',
-    until: '2026-05-20',
+    until: '2026-05-19',
     reviewAt: '2026-03-20',
-  });
+    confidentialInfoLikely: false,
+    authoriserInvolved: false,
+  };
+  // An offence whose maximum sentence is under six months cannot found a RIPA authorisation.
+  const low = await authoriseRipa(w.deps, authorisation);
   expect(low).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'maxSentenceMonths' } });
 
-  must(
-    await recordRipa(w.deps, {
-      key: w.key(),
-      actorId: 'ao',
-      childId: 'child-notts',
-      legalAdviceRef: 'LEGAL-2',
-      offence: 'Supplying class A drugs (fictional case)',
-      maxSentenceMonths: 999,
-      from: '2026-02-20',
-      until: '2026-05-20',
-      reviewAt: '2026-03-20',
-    }),
-  );
   const ao = must(
-    await decideRequest(w.deps, {
+    await authoriseRipa(w.deps, {
+      ...authorisation,
       key: w.key(),
-      actorId: 'ao',
-      requestId: second.request.id,
-      outcome: 'approve',
-      authority: 'authorised-officer',
-      reasons: 'Directed surveillance authorised under RIPA.',
+      offence: 'Supplying class A drugs (fictional case)',
+      maxSentenceMonths: 9999,
     }),
   );
-  expect(ao.request).toMatchObject({ status: 'approved', decidedBy: 'ao' });
-  expect(ao.verdict?.cites).toContain('000 §12');
+  expect(ao.request).toMatchObject({ status: 'approved' });
+  const decided = (await w.store.get('request', second.request.id))!.record;
+  expect(decided).toMatchObject({ status: 'approved', decidedBy: 'ao' });
+  expect((decided.verdict as { cites: string[] }).cites).toContain('000 §12');
 });
 
 it('a check exactly three months after the last is clear again (000 §11)', async () => {

@@ -6,7 +6,7 @@ import {
   raiseRequest,
   recordConsent,
   recordReminder,
-  recordRipa,
+  authoriseRipa,
   reviewEvidence,
   runJobs,
   submitReview,
@@ -173,16 +173,23 @@ describe('timers', () => {
 
   it('a RIPA authorisation is flagged for review and when it ends', async () => {
     must(
-      await recordRipa(w.deps, {
+      await authoriseRipa(w.deps, {
         key: w.key(),
         actorId: 'ao',
         childId: 'child-notts',
-        legalAdviceRef: 'L-9',
+        reference: 'DS-JOBS-1',
         offence: 'Robbery (fictional)',
-        maxSentenceMonths: 999,
+        maxSentenceMonths: 9999,
+        necessity: 'Fictional.',
+        proportionality: 'Fictional.',
+        legalAdvice: 'L-9',
+        grantedOn: '2026-03-01',
+        magistrateApprovedOn: '2026-03-01',
         from: '2026-03-01',
         until: '2026-04-01',
         reviewAt: '2026-03-15',
+        confidentialInfoLikely: false,
+        authoriserInvolved: false,
       }),
     );
     w.at('2026-03-16T09:00:00Z');

@@ -46,8 +46,11 @@ import {
   tellRequester,
   updateApprovalCards,
 } from './request-cards';
+import { applicationCard } from './ripa';
 
 const OPEN = new Set(['pending', 'escalated', 'more-info']);
+const onRipaRoute = (r: { status: string; authority: string }) =>
+  r.status === 'escalated' && r.authority === 'authorised-officer';
 
 async function blankForm(turn: Turn, problem?: string): Promise<AdaptiveCard> {
   const teamId = turn.staff.teamIds[0];
@@ -172,6 +175,9 @@ async function requestCard(
     refreshUsers(turn.deps, r, approvers),
   ]);
   if (!view) return errorCard('No such request', `requestId: Overt has no request "${requestId}".`);
+  // A repeat viewing on the RIPA route: the authorising officer records the authorisation or refuses it.
+  if (who === 'approver' && !note && onRipaRoute(r) && turn.staff.role === 'authorised-officer')
+    return applicationCard(turn, r.id);
   if (who === 'approver' && OPEN.has(r.status) && !note) return approverCard(view, users);
   return requestStatusCard(view, users, { requester: who === 'requester', ...(note ? { note } : {}) });
 }
@@ -358,6 +364,16 @@ async function decisionFailure(turn: Turn, requestId: string, e: Failure): Promi
         e.message,
         verdictView(e.verdict as VerdictSummary, teamAndProfile?.profile),
       );
+    }
+    case 'WRONG_STATE': {
+      // Approving a repeat viewing before its RIPA authorisation: the application, with why.
+      const r = (await turn.deps.store.get('request', requestId))?.record;
+      if (r && onRipaRoute(r) && turn.staff.role === 'authorised-officer')
+        return applicationCard(turn, requestId, {
+          problem: { input: 'form', message: 'Record the authorisation below, or refuse it.' },
+          form: 'authorise',
+        });
+      return errorCard('Not allowed', e.message);
     }
     default:
       return errorCard(e.code === 'INVALID_INPUT' ? 'Something is missing' : 'Not allowed', e.message);

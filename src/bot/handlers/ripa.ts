@@ -1,0 +1,307 @@
+/**
+ * The RIPA route from cards (000 §12): an authorising officer opens an application (a repeat viewing inside
+ * three months), records the directed-surveillance authorisation or refuses it, and on the authorisation
+ * records reviews, a renewal and the cancellation. Each verb calls one workflow command; a problem comes back
+ * on the same card, what was typed kept, the problem by its field; the refusal is audited by the route table.
+ */
+import { DEFAULT_TIME_ZONE } from '../../policy/profile';
+import { authoriseRipa, cancelRipa, refuseRipa, renewRipa, reviewRipa, type Failure } from '../../workflow';
+import { canActForTeam } from '../../workflow/context';
+import { applicationOf, centralRecord, ripaFor } from '../../workflow/queries/ripa';
+import { teamWithProfile as teamAndProfile } from '../../workflow/queries/request';
+import { statusCard } from '../cards/status';
+import type { AdaptiveCard } from '../cards/types';
+import type { Turn, VerbHandler, VerbHandlers } from '../turn';
+import { errorCard } from '../views/failure-card';
+import {
+  ripaApplicationCard,
+  ripaAuthorisationCard,
+  ripaQueueCard,
+  type FieldProblem,
+} from '../views/ripa-cards';
+import { tellRequester, updateApprovalCards } from './request-cards';
+
+const todayIn = (turn: Turn, timeZone = DEFAULT_TIME_ZONE) =>
+  turn.deps.clock().toLocaleDateString('en-CA', { timeZone });
+
+/** A workflow failure as a problem by the card's input (`fields` maps the workflow's field to the input). */
+function problemOf(e: Failure, fields: Record<string, string> = {}): FieldProblem | undefined {
+  if (e.code !== 'INVALID_INPUT' || !e.field) return undefined;
+  const input = fields[e.field] ?? e.field;
+  const message = e.message.replace(/^[\w.]+: /, '');
+  return { input, message: message.charAt(0).toUpperCase() + message.slice(1) };
+}
+
+const NOT_AN_OFFICER = () =>
+  errorCard(
+    'Only an authorising officer can do this',
+    'RIPA authorisations are recorded, reviewed, renewed and cancelled by an authorising officer of the team.',
+  );
+
+/** The application card for an escalated request, or why it cannot be shown. */
+export async function applicationCard(
+  turn: Turn,
+  requestId: string,
+  extra: Omit<Parameters<typeof ripaApplicationCard>[0], 'app' | 'today'> = {},
+): Promise<AdaptiveCard> {
+  const found = await turn.deps.store.get('request', requestId);
+  if (!found) return errorCard('No such request', 'Overt has no such request; nothing was done.');
+  const r = found.record;
+  if (turn.staff.role !== 'authorised-officer') return NOT_AN_OFFICER();
+  if (!canActForTeam(turn.staff, r.teamId))
+    return errorCard(
+      'Not a request of your teams',
+      'This request belongs to another team; nothing was done.',
+    );
+  if (r.status !== 'escalated' || r.authority !== 'authorised-officer')
+    return errorCard(
+      'Not waiting for an authorisation',
+      `This request is not waiting for an authorising officer (it is ${r.status.replace(/-/g, ' ')}); nothing was done.`,
+    );
+  const tp = await teamAndProfile(turn.deps, r.teamId);
+  return ripaApplicationCard({
+    app: await applicationOf(turn.deps, r, found.version),
+    today: todayIn(turn, tp?.profile.timeZone),
+    ...extra,
+  });
+}
+
+/** The authorisation card, for an authorising officer or information governance. */
+async function authorisationCard(
+  turn: Turn,
+  ripaId: string,
+  extra: Omit<
+    Parameters<typeof ripaAuthorisationCard>[0],
+    'entry' | 'today' | 'judicialApproval' | 'canAct'
+  > = {},
+): Promise<AdaptiveCard> {
+  const got = await ripaFor(turn.deps, { actorId: turn.staff.id, ripaId });
+  if (!got.ok)
+    return got.error.code === 'NOT_FOUND'
+      ? errorCard('No such authorisation', 'Overt has no such RIPA authorisation; nothing was done.')
+      : errorCard(
+          'Not yours to see',
+          'This authorisation is shown only to the authorising officers of its team and to information governance.',
+        );
+  const found = await turn.deps.store.get('ripa', ripaId);
+  const tp = found ? await teamAndProfile(turn.deps, found.record.teamId) : undefined;
+  return ripaAuthorisationCard({
+    entry: got.value,
+    judicialApproval: tp?.profile.ripa?.judicialApproval ?? false,
+    canAct: turn.staff.role === 'authorised-officer',
+    today: todayIn(turn, tp?.profile.timeZone),
+    ...extra,
+  });
+}
+
+const onQueue: VerbHandler<'ripa.queue'> = async (_data, turn) => {
+  const read = await centralRecord(turn.deps, { actorId: turn.staff.id });
+  if (!read.ok) return NOT_AN_OFFICER();
+  return ripaQueueCard(read.value.waiting, read.value.entries);
+};
+
+const onOpen: VerbHandler<'ripa.open'> = (data, turn) => applicationCard(turn, data.requestId);
+
+const onShow: VerbHandler<'ripa.show'> = (data, turn) => authorisationCard(turn, data.ripaId);
+
+const AUTHORISE_FIELDS = [
+  'reference',
+  'offence',
+  'maxSentenceMonths',
+  'necessity',
+  'proportionality',
+  'legalAdvice',
+  'grantedOn',
+  'magistrateApprovedOn',
+  'from',
+  'until',
+  'reviewAt',
+] as const;
+
+const onAuthorise: VerbHandler<'ripa.authorise'> = async (data, turn) => {
+  const values: Record<string, string> = {
+    ...Object.fromEntries(AUTHORISE_FIELDS.map((f) => [f, data[f]])),
+    confidentialInfoLikely: String(data.confidentialInfoLikely),
+    authoriserInvolved: String(data.authoriserInvolved),
+  };
+  if (turn.staff.role !== 'authorised-officer') return NOT_AN_OFFICER();
+  const request = await turn.deps.store.get('request', data.requestId);
+  if (!request) return errorCard('No such request', 'Overt has no such request; nothing was done.');
+  const months = data.maxSentenceMonths === '' ? undefined : Number(data.maxSentenceMonths);
+  const r = await authoriseRipa(turn.deps, {
+    key: `ripa-authorise:${data.formId}`,
+    actorId: turn.staff.id,
+    childId: request.record.childId,
+    requestId: data.requestId,
+    reference: data.reference,
+    offence: data.offence,
+    ...(months === undefined ? {} : { maxSentenceMonths: months }),
+    necessity: data.necessity,
+    proportionality: data.proportionality,
+    legalAdvice: data.legalAdvice,
+    grantedOn: data.grantedOn,
+    ...(data.magistrateApprovedOn ? { magistrateApprovedOn: data.magistrateApprovedOn } : {}),
+    from: data.from,
+    until: data.until,
+    reviewAt: data.reviewAt,
+    confidentialInfoLikely: data.confidentialInfoLikely,
+    authoriserInvolved: data.authoriserInvolved,
+  } as Parameters<typeof authoriseRipa>[1]);
+  if (!r.ok) {
+    const problem = problemOf(r.error);
+    if (problem) return applicationCard(turn, data.requestId, { values, problem, form: 'authorise' });
+    return errorCard('The authorisation was not recorded', r.error.message.replace(/^[\w.]+: /, ''));
+  }
+  const { ripa, request: after } = r.value;
+  if (!r.replayed && after?.status === 'approved')
+    turn.after(async () => {
+      await updateApprovalCards(turn.deps, turn.outbox, data.requestId);
+      const now = await turn.deps.store.get('request', data.requestId);
+      if (now) await tellRequester(turn.deps, turn.outbox, now.record);
+    });
+  return authorisationCard(turn, ripa.id, {
+    note:
+      after?.status === 'approved'
+        ? {
+            text: 'Authorisation recorded. The check may proceed under it: the case manager has been told and records it.',
+            tone: 'good',
+          }
+        : {
+            text: `Authorisation recorded, but the request was not approved under it: ${after?.problem ?? 'it is no longer waiting'}.`,
+            tone: 'warning',
+          },
+  });
+};
+
+const onRefuse: VerbHandler<'ripa.refuse'> = async (data, turn) => {
+  const values = { ground: data.ground, refuseReasons: data.refuseReasons };
+  if (turn.staff.role !== 'authorised-officer') return NOT_AN_OFFICER();
+  const r = await refuseRipa(turn.deps, {
+    key: `ripa-refuse:${data.formId}`,
+    actorId: turn.staff.id,
+    requestId: data.requestId,
+    ground: data.ground as never,
+    reasons: data.refuseReasons,
+  });
+  if (!r.ok) {
+    const problem = problemOf(r.error, { reasons: 'refuseReasons' });
+    if (problem) return applicationCard(turn, data.requestId, { values, problem, form: 'refuse' });
+    return errorCard('The refusal was not recorded', r.error.message.replace(/^[\w.]+: /, ''));
+  }
+  const request = r.value.request;
+  if (!r.replayed)
+    turn.after(async () => {
+      await updateApprovalCards(turn.deps, turn.outbox, request.id);
+      await tellRequester(turn.deps, turn.outbox, request);
+    });
+  return statusCard({
+    title: 'Authorisation refused',
+    detail: 'The request is declined with your reasons, and the case manager has been told.',
+    tone: 'success',
+  });
+};
+
+const onReview: VerbHandler<'ripa.review'> = async (data, turn) => {
+  if (turn.staff.role !== 'authorised-officer') return NOT_AN_OFFICER();
+  const r = await reviewRipa(turn.deps, {
+    key: `ripa-review:${data.formId}`,
+    actorId: turn.staff.id,
+    ripaId: data.ripaId,
+    reviewedOn: data.reviewedOn,
+    notes: data.reviewNotes,
+    nextReviewAt: data.nextReviewAt,
+  });
+  const values = {
+    reviewedOn: data.reviewedOn,
+    reviewNotes: data.reviewNotes,
+    nextReviewAt: data.nextReviewAt,
+  };
+  return after(turn, data.ripaId, r, 'review', values, { notes: 'reviewNotes' }, 'Review recorded.');
+};
+
+const onRenew: VerbHandler<'ripa.renew'> = async (data, turn) => {
+  if (turn.staff.role !== 'authorised-officer') return NOT_AN_OFFICER();
+  const r = await renewRipa(turn.deps, {
+    key: `ripa-renew:${data.formId}`,
+    actorId: turn.staff.id,
+    ripaId: data.ripaId,
+    renewedOn: data.renewedOn,
+    until: data.renewUntil,
+    reasons: data.renewReasons,
+    ...(data.renewMagistrateOn ? { magistrateApprovedOn: data.renewMagistrateOn } : {}),
+    nextReviewAt: data.renewNextReviewAt,
+  });
+  const values = {
+    renewedOn: data.renewedOn,
+    renewUntil: data.renewUntil,
+    renewReasons: data.renewReasons,
+    renewMagistrateOn: data.renewMagistrateOn,
+    renewNextReviewAt: data.renewNextReviewAt,
+  };
+  return after(
+    turn,
+    data.ripaId,
+    r,
+    'renew',
+    values,
+    {
+      renewedOn: 'renewedOn',
+      until: 'renewUntil',
+      reasons: 'renewReasons',
+      magistrateApprovedOn: 'renewMagistrateOn',
+      nextReviewAt: 'renewNextReviewAt',
+    },
+    'Renewal recorded.',
+  );
+};
+
+const onCancel: VerbHandler<'ripa.cancel'> = async (data, turn) => {
+  if (turn.staff.role !== 'authorised-officer') return NOT_AN_OFFICER();
+  const r = await cancelRipa(turn.deps, {
+    key: `ripa-cancel:${data.formId}`,
+    actorId: turn.staff.id,
+    ripaId: data.ripaId,
+    at: data.cancelOn,
+    reasons: data.cancelReasons,
+  });
+  const values = { cancelOn: data.cancelOn, cancelReasons: data.cancelReasons };
+  return after(
+    turn,
+    data.ripaId,
+    r,
+    'cancel',
+    values,
+    { at: 'cancelOn', reasons: 'cancelReasons' },
+    'Cancelled. Repeat viewing of this child is no longer covered from today.',
+  );
+};
+
+async function after(
+  turn: Turn,
+  ripaId: string,
+  r: Awaited<ReturnType<typeof reviewRipa>>,
+  form: 'review' | 'renew' | 'cancel',
+  values: Record<string, string>,
+  fields: Record<string, string>,
+  done: string,
+): Promise<AdaptiveCard> {
+  if (r.ok) return authorisationCard(turn, ripaId, { note: { text: done, tone: 'good' } });
+  const problem = problemOf(r.error, fields);
+  if (problem) return authorisationCard(turn, ripaId, { values, problem, form });
+  return errorCard(
+    `The ${form === 'renew' ? 'renewal' : form === 'cancel' ? 'cancellation' : 'review'} was not recorded`,
+    r.error.message.replace(/^[\w.]+: /, ''),
+  );
+}
+
+/** The verbs this file answers (the whole table is routes.ts's). */
+export const ripaVerbs = {
+  'ripa.queue': onQueue,
+  'ripa.open': onOpen,
+  'ripa.show': onShow,
+  'ripa.authorise': onAuthorise,
+  'ripa.refuse': onRefuse,
+  'ripa.review': onReview,
+  'ripa.renew': onRenew,
+  'ripa.cancel': onCancel,
+} satisfies Partial<VerbHandlers>;

@@ -1,0 +1,368 @@
+/**
+ * The RIPA route's cards (000 §12), for an authorising officer:
+ * - the application: a repeat viewing inside three months for a criminal purpose, with the form to record
+ *   the directed-surveillance authorisation (reference, offence and its maximum sentence, necessity,
+ *   proportionality, legal advice, dates, the magistrate's approval where the profile needs it, confidential
+ *   information, the officer's involvement) or to refuse it with reasons;
+ * - the authorisation: what the central record holds, with its review, renewal and cancellation;
+ * - the queue: what waits for an authorisation and what is in force.
+ * A form sent with a problem comes back as it was filled in, the problem in plain words beside its field.
+ */
+import {
+  actionSet,
+  card,
+  choice,
+  choiceSet,
+  container,
+  fact,
+  factSet,
+  heading,
+  inputDate,
+  inputText,
+  inputToggle,
+  textBlock,
+} from '../cards/build';
+import type { AdaptiveCard, CardElement } from '../cards/types';
+import {
+  account,
+  dateGb,
+  label,
+  MAX_SENTENCE,
+  REASON,
+  RIPA_REFUSAL,
+  RIPA_STATE,
+  sentenceWords,
+  yesNo,
+} from '../../vocabulary';
+import type { CentralRecordEntry, RipaApplication } from '../../workflow/queries/ripa';
+import { act } from './act';
+import { markRefusal } from './failure-card';
+
+/** A problem with one field of a form: the input's id and the message in plain words. */
+export type FieldProblem = { input: string; message: string };
+type Values = Record<string, string>;
+
+const problemFor = (p: FieldProblem | undefined, id: string): CardElement[] =>
+  p && p.input === id
+    ? [textBlock(p.message, { color: 'attention', size: 'small', id: `${id}-problem` })]
+    : [];
+
+function banner(p: FieldProblem | undefined, what: string): CardElement[] {
+  if (!p) return [];
+  const text =
+    p.input === 'form'
+      ? `Nothing was recorded. ${p.message}`
+      : `Nothing was recorded: ${what}. See the problem marked below.`;
+  return [container([textBlock(text, { weight: 'bolder', color: 'attention' })], { style: 'attention' })];
+}
+
+/** An input and, under it, its problem if it has one. */
+const withProblem = (p: FieldProblem | undefined, id: string, input: CardElement): CardElement[] => [
+  input,
+  ...problemFor(p, id),
+];
+
+const text = (p: FieldProblem | undefined, v: Values, id: string, title: string, multiline = false) =>
+  withProblem(
+    p,
+    id,
+    inputText(id, title, {
+      value: v[id] ?? '',
+      ...(multiline ? { isMultiline: true } : {}),
+      maxLength: 4000,
+    }),
+  );
+const date = (p: FieldProblem | undefined, v: Values, id: string, title: string) =>
+  withProblem(p, id, inputDate(id, title, { value: v[id] ?? '' }));
+const toggle = (v: Values, id: string, title: string, statement: string) =>
+  inputToggle(id, title, statement, { value: v[id] === 'true' ? 'true' : 'false' });
+
+const section = (title: string, items: CardElement[]): CardElement =>
+  container([textBlock(title, { weight: 'bolder', size: 'medium' }), ...items], {
+    separator: true,
+    spacing: 'large',
+  });
+
+export interface ApplicationCardInput {
+  app: RipaApplication;
+  values?: Values;
+  problem?: FieldProblem;
+  /** Which form the problem belongs to. */
+  form?: 'authorise' | 'refuse';
+  today: string;
+}
+
+/** The application, with the authorisation form and the refusal. */
+export function ripaApplicationCard(i: ApplicationCardInput): AdaptiveCard {
+  const a = i.app;
+  const t = i.today;
+  const v: Values = {
+    grantedOn: t,
+    ...(a.judicialApproval ? { magistrateApprovedOn: t } : {}),
+    from: t,
+    until: addDays(addMonths(t, 3), -1),
+    reviewAt: addMonths(t, 1),
+    confidentialInfoLikely: 'false',
+    authoriserInvolved: 'false',
+    ...i.values,
+  };
+  const pa = i.form === 'authorise' ? i.problem : undefined;
+  const pr = i.form === 'refuse' ? i.problem : undefined;
+  const body: CardElement[] = [
+    ...banner(
+      i.problem,
+      i.form === 'refuse' ? 'the refusal was not recorded' : 'the authorisation was not recorded',
+    ),
+    heading(`RIPA application: ${a.childName} (${a.caseRef})`),
+    textBlock(
+      'A repeat viewing inside three months is surveillance. It may go ahead only under a directed-surveillance authorisation from an authorising officer, after legal advice, for a criminal offence with a maximum sentence of six months or more (000 §12).',
+      { size: 'small' },
+    ),
+    factSet([
+      fact('Team', a.teamName),
+      fact('Requested by', `${a.requesterName}, ${dateGb(a.raisedAt)}`),
+      fact('Reason', label(a.reason, REASON)),
+      fact('Platforms', a.platforms.map(account).join(', ')),
+      ...(a.rationale ? [fact('Why', a.rationale)] : []),
+    ]),
+    section('Record the authorisation', [
+      ...text(pa, v, 'reference', 'Unique reference'),
+      ...text(pa, v, 'offence', 'The criminal offence to be detected or prevented'),
+      ...withProblem(
+        pa,
+        'maxSentenceMonths',
+        choiceSet(
+          'maxSentenceMonths',
+          'Its maximum sentence',
+          Object.entries(MAX_SENTENCE).map(([value, title]) => choice(title, value)),
+          {
+            style: 'compact',
+            ...(v.maxSentenceMonths ? { value: v.maxSentenceMonths } : {}),
+            placeholder: 'Choose',
+          },
+        ),
+      ),
+      ...text(pa, v, 'necessity', 'Why it is necessary', true),
+      ...text(pa, v, 'proportionality', 'Why it is proportionate', true),
+      ...text(pa, v, 'legalAdvice', 'The legal advice taken', true),
+      ...date(pa, v, 'grantedOn', 'Date granted'),
+      ...(a.judicialApproval
+        ? [
+            ...date(pa, v, 'magistrateApprovedOn', 'Date a magistrate approved it'),
+            textBlock(a.judicialBasis ?? '', { size: 'small', isSubtle: true }),
+          ]
+        : []),
+      ...date(pa, v, 'from', 'In force from'),
+      ...date(pa, v, 'until', 'Ends on (at most three months)'),
+      ...date(pa, v, 'reviewAt', 'First review by'),
+      toggle(
+        v,
+        'confidentialInfoLikely',
+        'Confidential information',
+        'Confidential information is likely to be obtained',
+      ),
+      toggle(v, 'authoriserInvolved', 'Your involvement', 'I am involved in this case'),
+      actionSet([
+        act(
+          'ripa.authorise',
+          'Record the authorisation',
+          { requestId: a.requestId, formId: `ripa-auth-${a.requestId}` },
+          { style: 'positive' },
+        ),
+      ]),
+    ]),
+    section('Or refuse it', [
+      ...withProblem(
+        pr,
+        'ground',
+        choiceSet(
+          'ground',
+          'Why it is refused',
+          Object.entries(RIPA_REFUSAL).map(([value, title]) => choice(title, value)),
+          { style: 'compact', ...(v.ground ? { value: v.ground } : {}), placeholder: 'Choose' },
+        ),
+      ),
+      ...text(pr, v, 'refuseReasons', 'Your reasons', true),
+      actionSet([
+        act(
+          'ripa.refuse',
+          'Refuse',
+          { requestId: a.requestId, formId: `ripa-refuse-${a.requestId}` },
+          { style: 'destructive' },
+        ),
+      ]),
+    ]),
+  ];
+  const made = card(body, {
+    fallbackText: `RIPA application for case ${a.caseRef}: waiting for an authorising officer`,
+  });
+  return i.problem ? markRefusal(made, i.problem.message) : made;
+}
+
+export interface AuthorisationCardInput {
+  entry: CentralRecordEntry;
+  judicialApproval: boolean;
+  /** The officer may act on it (review, renew, cancel); information governance only reads. */
+  canAct: boolean;
+  values?: Values;
+  problem?: FieldProblem;
+  form?: 'review' | 'renew' | 'cancel';
+  note?: { text: string; tone: 'good' | 'warning' | 'attention' };
+  today: string;
+}
+
+/** One authorisation as the central record holds it, with its review, renewal and cancellation. */
+export function ripaAuthorisationCard(i: AuthorisationCardInput): AdaptiveCard {
+  const e = i.entry;
+  const t = i.today;
+  const nextMonth = addMonths(t, 1);
+  const v: Values = {
+    reviewedOn: t,
+    nextReviewAt: nextMonth < e.until ? nextMonth : e.until,
+    renewedOn: t,
+    renewUntil: addDays(addMonths(addDays(e.until, 1), 3), -1),
+    ...(i.judicialApproval ? { renewMagistrateOn: t } : {}),
+    renewNextReviewAt: addMonths(e.until, 1),
+    cancelOn: t,
+    ...i.values,
+  };
+  const p = (f: AuthorisationCardInput['form']) => (i.form === f ? i.problem : undefined);
+  const body: CardElement[] = [
+    ...(i.note ? [container([textBlock(i.note.text, { weight: 'bolder' })], { style: i.note.tone })] : []),
+    ...banner(
+      i.problem,
+      `the ${i.form === 'renew' ? 'renewal' : i.form === 'cancel' ? 'cancellation' : 'review'} was not recorded`,
+    ),
+    heading(`RIPA authorisation ${e.reference}`),
+    factSet([
+      fact('Child', `${e.childName} (${e.caseRef})`),
+      fact('State', label(e.state, RIPA_STATE)),
+      fact('Authorising officer', e.officerName),
+      fact('Offence', `${e.offence} (maximum: ${sentenceWords(e.maxSentenceMonths)})`),
+      fact('Granted', dateGb(e.grantedOn)),
+      ...(e.magistrateApprovedOn ? [fact('Approved by a magistrate', dateGb(e.magistrateApprovedOn))] : []),
+      fact('In force', `${dateGb(e.from)} to ${dateGb(e.until)}`),
+      fact('Reviews', e.reviews.map((r) => `${dateGb(r.on)} by ${r.by}`).join('; ') || 'None yet'),
+      ...(e.cancelledOn ? [] : [fact('Next review by', dateGb(e.nextReviewOn))]),
+      fact('Renewals', e.renewals.map((r) => `${dateGb(r.on)}, to ${dateGb(r.until)}`).join('; ') || 'None'),
+      fact('Cancelled', e.cancelledOn ? `${dateGb(e.cancelledOn)} by ${e.cancelledBy}` : 'No'),
+      fact('Confidential information likely', yesNo(e.confidentialInfoLikely)),
+      fact('Authoriser involved in the case', yesNo(e.authoriserInvolved)),
+    ]),
+  ];
+  const open = i.canAct && (e.state === 'in-force' || e.state === 'review-due' || e.state === 'not-yet');
+  if (open) {
+    const rv = p('review');
+    const rn = p('renew');
+    const cn = p('cancel');
+    body.push(
+      section('Record a review', [
+        ...date(rv, v, 'reviewedOn', 'Date reviewed'),
+        ...text(rv, v, 'reviewNotes', 'Is it still necessary and proportionate? What has it obtained?', true),
+        ...date(rv, v, 'nextReviewAt', 'Next review by'),
+        actionSet([
+          act(
+            'ripa.review',
+            'Record the review',
+            { ripaId: e.id, formId: `ripa-review-${e.id}-${e.nextReviewOn}` },
+            { style: 'positive' },
+          ),
+        ]),
+      ]),
+      section('Renew it', [
+        ...date(rn, v, 'renewedOn', 'Date renewed'),
+        ...(i.judicialApproval
+          ? date(rn, v, 'renewMagistrateOn', 'Date a magistrate approved the renewal')
+          : []),
+        ...date(rn, v, 'renewUntil', 'New end (at most three months more)'),
+        ...text(rn, v, 'renewReasons', 'Why it is still necessary and proportionate', true),
+        ...date(rn, v, 'renewNextReviewAt', 'Next review by'),
+        actionSet([
+          act('ripa.renew', 'Record the renewal', { ripaId: e.id, formId: `ripa-renew-${e.id}-${e.until}` }),
+        ]),
+      ]),
+      section('Cancel it', [
+        textBlock('Cancel it as soon as it is no longer necessary or proportionate.', {
+          size: 'small',
+          isSubtle: true,
+        }),
+        ...date(cn, v, 'cancelOn', 'Date cancelled'),
+        ...text(cn, v, 'cancelReasons', 'Why it is no longer needed', true),
+        actionSet([
+          act(
+            'ripa.cancel',
+            'Cancel the authorisation',
+            { ripaId: e.id, formId: `ripa-cancel-${e.id}` },
+            { style: 'destructive' },
+          ),
+        ]),
+      ]),
+    );
+  }
+  const made = card(body, {
+    fallbackText: `RIPA authorisation ${e.reference}: ${label(e.state, RIPA_STATE)}`,
+  });
+  return i.problem ? markRefusal(made, i.problem.message) : made;
+}
+
+/** What waits for an authorisation, and what is in force: each opens its own card. */
+export function ripaQueueCard(waiting: RipaApplication[], entries: CentralRecordEntry[]): AdaptiveCard {
+  const live = entries.filter((e) => e.state !== 'cancelled' && e.state !== 'ended');
+  const body: CardElement[] = [heading('RIPA: your queue')];
+  body.push(textBlock('Waiting for an authorisation', { weight: 'bolder' }));
+  if (!waiting.length) body.push(textBlock('Nothing is waiting.', { isSubtle: true, size: 'small' }));
+  for (const a of waiting.slice(0, 15))
+    body.push(
+      container(
+        [
+          textBlock(
+            `${a.childName} (${a.caseRef}), ${a.teamName}: asked by ${a.requesterName} on ${dateGb(a.raisedAt)}`,
+            { wrap: true },
+          ),
+          actionSet([act('ripa.open', 'Open the application', { requestId: a.requestId })]),
+        ],
+        { separator: true },
+      ),
+    );
+  body.push(textBlock('Authorisations in force', { weight: 'bolder' }));
+  if (!live.length) body.push(textBlock('None in force.', { isSubtle: true, size: 'small' }));
+  for (const e of live.slice(0, 15))
+    body.push(
+      container(
+        [
+          textBlock(
+            `${e.reference}: ${e.caseRef}, ${label(e.state, RIPA_STATE)}; next review by ${dateGb(e.nextReviewOn)}; ends ${dateGb(e.until)}`,
+            { wrap: true },
+          ),
+          actionSet([act('ripa.show', 'Open the authorisation', { ripaId: e.id })]),
+        ],
+        { separator: true },
+      ),
+    );
+  body.push(
+    textBlock('The whole central record, and its CSV and PDF exports, are in the Overt tab.', {
+      isSubtle: true,
+      size: 'small',
+    }),
+  );
+  return card(body, { fallbackText: `RIPA: ${waiting.length} waiting, ${live.length} in force` });
+}
+
+/** A notice about an authorisation (a review due, an end), with the way to it. */
+export function ripaNoticeCard(title: string, text: string, ripaId: string): AdaptiveCard {
+  return card([heading(title), textBlock(text)], {
+    actions: [act('ripa.show', 'Open the authorisation', { ripaId })],
+    fallbackText: `${title}: ${text}`,
+  });
+}
+
+function addDays(day: string, n: number): string {
+  const t = new Date(`${day}T00:00:00Z`);
+  t.setUTCDate(t.getUTCDate() + n);
+  return t.toISOString().slice(0, 10);
+}
+function addMonths(day: string, n: number): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const last = new Date(Date.UTC(y, m - 1 + n + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(y, m - 1 + n, Math.min(d, last))).toISOString().slice(0, 10);
+}

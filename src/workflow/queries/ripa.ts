@@ -1,0 +1,257 @@
+/**
+ * Reads for the RIPA route (000 §12): the central record of directed-surveillance authorisations as the
+ * Home Office code of practice describes it (reference, authorising officer, the dates granted, approved by a
+ * magistrate, reviewed, renewed and cancelled, whether confidential information was likely, whether the
+ * authoriser was involved in the case), the applications waiting for an authorising officer, and one
+ * authorisation or application for a card. People by name, dates as days; codes in words by the caller.
+ */
+import { z } from 'zod';
+import { dayOf } from '../../policy/days';
+import { DEFAULT_TIME_ZONE, type Profile } from '../../policy/profile';
+import type { Request, Ripa, Staff } from '../../store/records';
+import { actor, canActForTeam } from '../context';
+import { Id, parse } from '../input';
+import { fail, ok, type Deps, type Outcome } from '../types';
+
+/** Who may read the central record: the authorising officers and information governance. */
+export const CENTRAL_RECORD_READERS: Staff['role'][] = ['authorised-officer', 'information-governance'];
+
+export type RipaState = 'in-force' | 'review-due' | 'cancelled' | 'ended' | 'not-yet';
+
+export interface CentralRecordEntry {
+  id: string;
+  reference: string;
+  childId: string;
+  caseRef: string;
+  childName: string;
+  teamName: string;
+  officerName: string;
+  offence: string;
+  maxSentenceMonths: number;
+  necessity: string | null;
+  proportionality: string | null;
+  legalAdvice: string;
+  grantedOn: string;
+  magistrateApprovedOn: string | null;
+  from: string;
+  until: string;
+  nextReviewOn: string;
+  reviews: { on: string; by: string; notes: string }[];
+  renewals: { on: string; by: string; until: string; magistrateApprovedOn: string | null; reasons: string }[];
+  cancelledOn: string | null;
+  cancelledBy: string | null;
+  cancelReasons: string | null;
+  confidentialInfoLikely: boolean | null;
+  authoriserInvolved: boolean | null;
+  state: RipaState;
+  requestId: string | null;
+}
+
+export interface RipaApplication {
+  requestId: string;
+  version: string;
+  childId: string;
+  caseRef: string;
+  childName: string;
+  teamName: string;
+  requesterName: string;
+  raisedAt: string;
+  reason: string;
+  rationale: string | null;
+  platforms: { platform: string; account: string }[];
+  /** Where the profile needs a magistrate's approval before an authorisation takes effect. */
+  judicialApproval: boolean;
+  judicialBasis: string | null;
+}
+
+export interface CentralRecord {
+  entries: CentralRecordEntry[];
+  /** Repeat viewings waiting for an authorising officer: shown to authorising officers only. */
+  waiting: RipaApplication[];
+}
+
+const ActorInput = z.object({ actorId: Id });
+
+async function namesOf(deps: Deps, ids: (string | undefined)[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids.filter((x): x is string => !!x))];
+  const got = await Promise.all(unique.map((id) => deps.store.get('staff', id)));
+  return new Map(got.flatMap((s) => (s ? [[s.record.id, s.record.name] as const] : [])));
+}
+
+const FORMER = 'a former member of staff';
+
+/** The state of an authorisation on a day of its team's calendar. */
+export function ripaState(r: Ripa, today: string, timeZone = DEFAULT_TIME_ZONE): RipaState {
+  if (r.cancelledAt) return 'cancelled';
+  if (dayOf(r.until, timeZone) < today) return 'ended';
+  if (dayOf(r.from, timeZone) > today) return 'not-yet';
+  return dayOf(r.reviewAt, timeZone) < today ? 'review-due' : 'in-force';
+}
+
+/** One authorisation as the central record shows it. */
+export async function entryOf(deps: Deps, r: Ripa): Promise<CentralRecordEntry> {
+  const [child, team] = await Promise.all([
+    deps.store.get('child', r.childId),
+    deps.store.get('team', r.teamId),
+  ]);
+  const profile = team ? deps.profiles(team.record.profileId) : undefined;
+  return (
+    await entriesOf(deps, [r], {
+      children: new Map(child ? [[child.record.id, child.record]] : []),
+      teams: new Map(team ? [[team.record.id, { name: team.record.name, profile }]] : []),
+    })
+  )[0]!;
+}
+
+async function entriesOf(
+  deps: Deps,
+  rows: Ripa[],
+  known: {
+    children: Map<string, { caseRef: string; displayName: string }>;
+    teams: Map<string, { name: string; profile: Profile | undefined }>;
+  },
+): Promise<CentralRecordEntry[]> {
+  const who = await namesOf(
+    deps,
+    rows.flatMap((r) => [
+      r.officerId,
+      r.cancelledBy,
+      ...(r.reviews ?? []).map((v) => v.by),
+      ...(r.renewals ?? []).map((v) => v.by),
+    ]),
+  );
+  const name = (id: string | undefined) => (id ? (who.get(id) ?? FORMER) : null);
+  return rows.map((r) => {
+    const team = known.teams.get(r.teamId);
+    const tz = team?.profile?.timeZone ?? DEFAULT_TIME_ZONE;
+    const day = (s: string) => dayOf(s, tz);
+    const child = known.children.get(r.childId);
+    return {
+      id: r.id,
+      reference: r.reference ?? 'No reference recorded',
+      childId: r.childId,
+      caseRef: child?.caseRef ?? 'unknown child',
+      childName: child?.displayName ?? '',
+      teamName: team?.name ?? '',
+      officerName: name(r.officerId)!,
+      offence: r.offence,
+      maxSentenceMonths: r.maxSentenceMonths,
+      necessity: r.necessity ?? null,
+      proportionality: r.proportionality ?? null,
+      legalAdvice: r.legalAdviceRef,
+      grantedOn: day(r.grantedAt ?? r.from),
+      magistrateApprovedOn: r.magistrateApprovedOn ? day(r.magistrateApprovedOn) : null,
+      from: day(r.from),
+      until: day(r.until),
+      nextReviewOn: day(r.reviewAt),
+      reviews: (r.reviews ?? []).map((v) => ({ on: day(v.at), by: name(v.by)!, notes: v.notes })),
+      renewals: (r.renewals ?? []).map((v) => ({
+        on: day(v.at),
+        by: name(v.by)!,
+        until: day(v.until),
+        magistrateApprovedOn: v.magistrateApprovedOn ? day(v.magistrateApprovedOn) : null,
+        reasons: v.reasons,
+      })),
+      cancelledOn: r.cancelledAt ? day(r.cancelledAt) : null,
+      cancelledBy: r.cancelledAt ? (name(r.cancelledBy) ?? FORMER) : null,
+      cancelReasons: r.cancelReasons ?? null,
+      confidentialInfoLikely: r.confidentialInfoLikely ?? null,
+      authoriserInvolved: r.authoriserInvolved ?? null,
+      state: ripaState(r, dayOf(deps.clock().toISOString(), tz), tz),
+      requestId: r.requestId ?? null,
+    };
+  });
+}
+
+/** The repeat viewings waiting for an authorising officer in the teams this officer acts for. */
+async function applicationsFor(deps: Deps, staff: Staff): Promise<RipaApplication[]> {
+  if (staff.role !== 'authorised-officer' || !staff.teamIds.length) return [];
+  const rows = await deps.store.query('request', {
+    where: { teamId: staff.teamIds, status: 'escalated' },
+    orderBy: { field: 'createdAt', dir: 'asc' },
+  });
+  const mine = rows.filter(
+    (r) => r.record.authority === 'authorised-officer' && r.record.requesterId !== staff.id,
+  );
+  return Promise.all(mine.map((r) => applicationOf(deps, r.record, r.version)));
+}
+
+/** What an authorising officer needs to decide one application. */
+export async function applicationOf(deps: Deps, r: Request, version: string): Promise<RipaApplication> {
+  const [child, team, requester] = await Promise.all([
+    deps.store.get('child', r.childId),
+    deps.store.get('team', r.teamId),
+    deps.store.get('staff', r.requesterId),
+  ]);
+  const profile = team ? deps.profiles(team.record.profileId) : undefined;
+  return {
+    requestId: r.id,
+    version,
+    childId: r.childId,
+    caseRef: child?.record.caseRef ?? 'unknown child',
+    childName: child?.record.displayName ?? '',
+    teamName: team?.record.name ?? '',
+    requesterName: requester?.record.name ?? FORMER,
+    raisedAt: r.createdAt,
+    reason: r.reason,
+    rationale: r.rationale ?? null,
+    platforms: r.platforms,
+    judicialApproval: profile?.ripa?.judicialApproval ?? false,
+    judicialBasis: profile?.ripa?.basis ?? null,
+  };
+}
+
+/** The central record, newest first, and (for an authorising officer) the applications waiting. */
+export async function centralRecord(
+  deps: Deps,
+  input: z.input<typeof ActorInput>,
+): Promise<Outcome<CentralRecord>> {
+  const parsed = parse(ActorInput, input);
+  if (!parsed.ok) return parsed;
+  const staff = await actor(deps, parsed.value.actorId);
+  if (!staff.ok) return staff;
+  if (!CENTRAL_RECORD_READERS.includes(staff.value.role))
+    return fail(
+      'FORBIDDEN',
+      'the central record of RIPA authorisations is for authorising officers and information governance',
+    );
+  const [rows, teams] = await Promise.all([deps.store.query('ripa', {}), deps.store.query('team', {})]);
+  const children = new Map(
+    (
+      await Promise.all(
+        [...new Set(rows.map((r) => r.record.childId))].map((id) => deps.store.get('child', id)),
+      )
+    ).flatMap((c) => (c ? [[c.record.id, c.record] as const] : [])),
+  );
+  const entries = await entriesOf(
+    deps,
+    rows.map((r) => r.record),
+    {
+      children,
+      teams: new Map(
+        teams.map((t) => [t.record.id, { name: t.record.name, profile: deps.profiles(t.record.profileId) }]),
+      ),
+    },
+  );
+  return ok({
+    entries: entries.sort(
+      (a, b) => b.grantedOn.localeCompare(a.grantedOn) || a.reference.localeCompare(b.reference),
+    ),
+    waiting: await applicationsFor(deps, staff.value),
+  });
+}
+
+/** One authorisation, for an authorising officer of its child's team (the review, renewal and cancellation
+ * card). */
+export async function ripaFor(
+  deps: Deps,
+  input: { actorId: string; ripaId: string },
+): Promise<Outcome<CentralRecordEntry>> {
+  const staff = await actor(deps, input.actorId);
+  if (!staff.ok) return staff;
+  const found = await deps.store.get('ripa', input.ripaId);
+  if (!found) return fail('NOT_FOUND', 'ripaId: Overt has no such RIPA authorisation', 'ripaId');
+  if (!CENTRAL_RECORD_READERS.includes(staff.value.role) || !canActForTeam(staff.value, found.record.teamId))
+    return fail('FORBIDDEN', 'this authorisation is for the authorising officers of its team to see');
+  return ok(await entryOf(deps, found.record));
+}

@@ -1,0 +1,375 @@
+/**
+ * The RIPA route to its end (issue 13, part 1), as people walk it from cards, shared by the plain-HTTP and the
+ * Agents Playground tests: a check approved and recorded; a repeat inside three months goes to the
+ * authorising officer; approving it without an authorisation gives the application back; a bad authorisation
+ * comes back with what was typed and the problem by its field, writing nothing; the authorisation recorded
+ * approves the request under it; the case manager records the check; the review falls due and is reminded;
+ * the review is recorded; a cancellation dated ahead comes back by its field; the cancellation is recorded;
+ * the central record (tab API, CSV and PDF) shows it all; a repeat for a purpose that is not a crime is
+ * refused citing 000 §12.
+ */
+import { createServer, type Server } from 'node:http';
+import { createApi } from '../../src/api/api';
+import { AuthConfig } from '../../src/api/auth-config';
+import { validateCard } from '../../src/bot/cards/validate';
+import { runJobs } from '../../src/workflow';
+import { pdfText } from '../api/pdf-text';
+import { actionData, textOf } from './client';
+import type { BotWorld } from './world';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+export const CM = 'demo-cm-north-1';
+export const TM = 'demo-tm-north';
+export const AO = 'demo-ao';
+export const IG = 'demo-ig';
+
+/** How a person acts on the bot: a card's action (with the inputs they typed merged into its data). */
+export interface Driver {
+  invoke: (who: string, verb: string, data: Record<string, unknown>) => Promise<Json>;
+  /** The review reminder reached the officer: its card, as delivered. */
+  reminded: (ripaId: string) => Promise<Json>;
+  /** Called with each new card, e.g. to keep a screenshot. */
+  seen?: (name: string, card: Json) => void;
+}
+
+const today = () => new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
+const plusDays = (d: string, n: number) => {
+  const t = new Date(`${d}T00:00:00Z`);
+  t.setUTCDate(t.getUTCDate() + n);
+  return t.toISOString().slice(0, 10);
+};
+
+/** What a person reads on a card: texts, labels, titles and facts — not the values inputs and choices send. */
+export function shownTextOf(card: unknown): string {
+  const out: string[] = [];
+  const walk = (v: unknown, under: string) => {
+    if (Array.isArray(v)) v.forEach((x) => walk(x, under));
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      const input = typeof o['type'] === 'string' && (o['type'] as string).startsWith('Input.');
+      for (const k of ['text', 'title', 'label', 'placeholder'])
+        if (typeof o[k] === 'string') out.push(o[k] as string);
+      if (under === 'facts' && typeof o['value'] === 'string') out.push(o['value'] as string);
+      if (input && o['type'] === 'Input.Text' && typeof o['value'] === 'string')
+        out.push(o['value'] as string);
+      for (const [k, x] of Object.entries(o)) if (k !== 'refresh' && k !== 'data') walk(x, k);
+    }
+  };
+  walk(card, '');
+  return out.join('\n');
+}
+
+/** No staff id, record id or code in what a person reads. */
+export function plainForPeople(card: Json): void {
+  const text = shownTextOf(card);
+  expect(text).not.toMatch(/demo-(cm|tm|sm|ig|ao|admin)|ripa-[0-9a-f]{8}|\b[A-Z]{2,}_[A-Z_]+\b/);
+  expect(text).not.toMatch(/\b(risk-of-cse|own-personal-account|below-threshold|in-force|review-due)\b/);
+  expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+}
+
+/**
+ * The tab's API over HTTP on the same service (the same deps and store), signed in as a demo persona: the
+ * bot's world accepts only its tenant's Teams activities, so the tab is served beside it with demo sign-in.
+ */
+async function tab(w: BotWorld, who: string, path: string) {
+  let base = tabs.get(w);
+  if (!base) {
+    const { handlers } = createApi(w.running.deps, AuthConfig.parse({ OVERT_DEMO_AUTH: 'on' }));
+    const server = createServer((req, res) => {
+      void (async () => {
+        for (const h of handlers) if (await h(req, res)) return;
+        res.writeHead(404).end();
+      })();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    tabs.set(w, base);
+    servers.push(server);
+  }
+  return fetch(`${base}${path}`, { headers: { 'x-overt-demo-persona': who } });
+}
+const tabs = new Map<BotWorld, string>();
+const servers: Server[] = [];
+/** Closes the tab servers the journeys started. */
+export const closeTabs = () => Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+
+const refusals = async (w: BotWorld) =>
+  (await w.running.store.audit.list()).filter((e) => e.outcome === 'refuse' || e.action.startsWith('bot:'))
+    .length;
+
+export async function raise(d: Driver, w: BotWorld, caseRef: string, reason = 'risk-of-cse') {
+  const data = {
+    formId: `journey-${caseRef}-${Math.random().toString(36).slice(2)}`,
+    childId: await w.childId(caseRef),
+    reason,
+    platforms: 'instagram: @demo_north_1',
+    viewer: 'own-personal-account',
+    rationale: 'Fictional: new information suggests a risk to the child.',
+  };
+  return d.invoke(CM, 'request.send', data);
+}
+
+async function recordCheck(d: Driver, requestId: string) {
+  const form = await d.invoke(CM, 'check.open', { requestId });
+  expect(textOf(form)).toMatch(/Record the check/);
+  const done = await d.invoke(CM, 'check.record', {
+    ...actionData(form, 'check.record'),
+    viewedDate: today(),
+    viewedTime: '00:01',
+    accounts: 'instagram: @demo_north_1',
+    relevantInfo: 'Fictional: nothing of note.',
+    thirdPartyData: 'none',
+    sensitive: 'false',
+    attestNoFriendFollow: 'true',
+    attestOpenSourceOnly: 'true',
+  });
+  expect(textOf(done)).toMatch(/Check recorded/);
+  return done;
+}
+
+export async function ripaJourney(d: Driver, w: BotWorld): Promise<void> {
+  const store = w.running.store;
+  // A first check, approved by the team manager and recorded.
+  const first = await raise(d, w, 'DEMO-0001');
+  const firstId = actionData(first, 'request.withdraw')!['requestId'] as string;
+  const approved = await d.invoke(TM, 'request.approve', {
+    requestId: firstId,
+    reasons: 'Necessary and proportionate (fictional).',
+  });
+  expect(textOf(approved)).toMatch(/You approved this request/);
+  await recordCheck(d, firstId);
+
+  // A repeat inside three months, for a criminal purpose: to the authorising officer.
+  const repeat = await raise(d, w, 'DEMO-0001');
+  expect(textOf(repeat)).toMatch(/Request sent to the authorised officer/);
+  const requestId = actionData(repeat, 'request.withdraw')!['requestId'] as string;
+  expect((await store.get('request', requestId))!.record).toMatchObject({
+    status: 'escalated',
+    authority: 'authorised-officer',
+  });
+
+  // The officer opens it: the application, with the authorisation form and the refusal.
+  const app = await d.invoke(AO, 'request.refresh', { requestId });
+  expect(validateCard(app)).toEqual({ ok: true });
+  expect(textOf(app)).toMatch(/RIPA application: A\.B\. \(demo\) \(DEMO-0001\)/);
+  expect(textOf(app)).toMatch(/maximum sentence of six months or more \(000 §12\)/);
+  expect(textOf(app)).toMatch(/Date a magistrate approved it/);
+  plainForPeople(app);
+  d.seen?.('ripa-application', app);
+
+  // Approve, as before, is not a way round it: the application comes back, and nothing is decided.
+  const early = await d.invoke(AO, 'request.approve', { requestId, reasons: 'Approve, please (fictional).' });
+  expect(textOf(early)).toMatch(/Nothing was recorded\. Record the authorisation below, or refuse it/);
+  expect(textOf(early)).not.toMatch(/You approved/);
+  expect((await store.get('request', requestId))!.record.status).toBe('escalated');
+
+  const t = today();
+  const good = {
+    ...actionData(app, 'ripa.authorise'),
+    reference: 'DS-NOTTS-042',
+    offence: 'Being concerned in the supply of a class A drug (fictional)',
+    maxSentenceMonths: '9999',
+    necessity: 'Fictional: the child is missing; no less intrusive way is known.',
+    proportionality: 'Fictional: public posts only, by one officer, for the shortest time.',
+    legalAdvice: 'Fictional: legal services advise it is lawful (LS-0001).',
+    grantedOn: t,
+    magistrateApprovedOn: t,
+    from: t,
+    until: plusDays(t, 60),
+    reviewAt: plusDays(t, 7),
+    confidentialInfoLikely: 'false',
+    authoriserInvolved: 'false',
+  };
+
+  // An offence under the threshold: the form comes back as typed, the problem by the sentence, nothing written.
+  const before = { ripa: (await store.count('ripa'))[0]!.count, refusals: await refusals(w) };
+  const low = await d.invoke(AO, 'ripa.authorise', { ...good, maxSentenceMonths: '0' });
+  expect(validateCard(low)).toEqual({ ok: true });
+  expect(textOf(low)).toMatch(/Nothing was recorded: the authorisation was not recorded/);
+  expect(JSON.stringify(low)).toContain('"id":"maxSentenceMonths-problem"');
+  expect(textOf(low)).toMatch(
+    /maximum sentence of six months or more \(000 §12\): refuse the application instead/,
+  );
+  expect(JSON.stringify(low)).toContain(good.reference); // what was typed is kept
+  expect(JSON.stringify(low)).toContain(good.necessity);
+  plainForPeople(low);
+  d.seen?.('ripa-application-problem', low);
+  // No magistrate's date where the profile needs one: by that field.
+  const noJudge = await d.invoke(AO, 'ripa.authorise', { ...good, magistrateApprovedOn: '' });
+  expect(JSON.stringify(noJudge)).toContain('"id":"magistrateApprovedOn-problem"');
+  // A period over three months: by the end date.
+  const long = await d.invoke(AO, 'ripa.authorise', { ...good, until: plusDays(t, 120) });
+  expect(JSON.stringify(long)).toContain('"id":"until-problem"');
+  expect(textOf(long)).toMatch(/at most three months/);
+  expect((await store.count('ripa'))[0]!.count).toBe(before.ripa);
+  expect(await refusals(w)).toBe(before.refusals + 3); // each refusal an audit event
+
+  // Recorded: the authorisation card; the request approved under it.
+  const authorised = await d.invoke(AO, 'ripa.authorise', good);
+  expect(validateCard(authorised)).toEqual({ ok: true });
+  expect(textOf(authorised)).toMatch(/Authorisation recorded\. The check may proceed under it/);
+  expect(textOf(authorised)).toMatch(new RegExp(`RIPA authorisation ${good.reference}`));
+  plainForPeople(authorised);
+  d.seen?.('ripa-authorisation', authorised);
+  const ripaId = actionData(authorised, 'ripa.review')!['ripaId'] as string;
+  expect((await store.get('request', requestId))!.record).toMatchObject({
+    status: 'approved',
+    decidedBy: AO,
+  });
+  const ripa = (await store.get('ripa', ripaId))!.record;
+  expect(ripa).toMatchObject({
+    reference: good.reference,
+    officerId: AO,
+    requestId,
+    maxSentenceMonths: 9999,
+    magistrateApprovedOn: t,
+    confidentialInfoLikely: false,
+    authoriserInvolved: false,
+  });
+  // The case manager records the check under it.
+  await recordCheck(d, requestId);
+  expect((await store.get('request', requestId))!.record.status).toBe('completed');
+
+  // The review falls due and the officer is reminded: the timers run a week and a day from now.
+  const later = new Date(Date.now() + 8 * 86_400_000);
+  const jobs = await runJobs({ ...w.running.deps, clock: () => later }, 'journey');
+  expect(jobs.ran).toBe(true);
+  const notice = jobs.notices.find((n) => n.kind === 'ripa-review' && n.ripaId === ripaId);
+  expect(notice).toMatchObject({ to: [AO] });
+  expect(notice!.text).toMatch(new RegExp(`${good.reference} for DEMO-0001`));
+  const reminder = await d.reminded(ripaId);
+  expect(textOf(reminder)).toMatch(/A RIPA authorisation needs review/);
+  expect(actionData(reminder, 'ripa.show')).toEqual({ ripaId });
+  plainForPeople(reminder);
+  d.seen?.('ripa-review-reminder', reminder);
+
+  // The officer opens it from the reminder and records the review.
+  const shown = await d.invoke(AO, 'ripa.show', { ripaId });
+  const reviewed = await d.invoke(AO, 'ripa.review', {
+    ...actionData(shown, 'ripa.review'),
+    reviewedOn: t,
+    reviewNotes: 'Fictional: still necessary and proportionate; the child is not yet found.',
+    nextReviewAt: plusDays(t, 14),
+  });
+  expect(textOf(reviewed)).toMatch(/Review recorded/);
+  expect((await store.get('ripa', ripaId))!.record.reviews).toHaveLength(1);
+  // Reminded once for that review: a second run sends nothing more about it.
+  const again = await runJobs({ ...w.running.deps, clock: () => later }, 'journey');
+  expect(again.notices.filter((n) => n.ripaId === ripaId)).toEqual([]);
+
+  // A cancellation dated ahead comes back by its field; then it is cancelled.
+  const ahead = await d.invoke(AO, 'ripa.cancel', {
+    ...actionData(reviewed, 'ripa.cancel'),
+    cancelOn: plusDays(t, 3),
+    cancelReasons: 'Fictional: the child has been found.',
+  });
+  expect(JSON.stringify(ahead)).toContain('"id":"cancelOn-problem"');
+  expect(JSON.stringify(ahead)).toContain('Fictional: the child has been found.');
+  d.seen?.('ripa-authorisation-problem', ahead);
+  expect((await store.get('ripa', ripaId))!.record.cancelledAt).toBeUndefined();
+  const cancelled = await d.invoke(AO, 'ripa.cancel', {
+    ...actionData(reviewed, 'ripa.cancel'),
+    cancelOn: t,
+    cancelReasons: 'Fictional: the child has been found.',
+  });
+  expect(textOf(cancelled)).toMatch(/Cancelled\. Repeat viewing of this child is no longer covered/);
+  expect(textOf(cancelled)).toMatch(/State\nCancelled/);
+  d.seen?.('ripa-authorisation-cancelled', cancelled);
+  expect((await store.get('ripa', ripaId))!.record).toMatchObject({ cancelledAt: t, cancelledBy: AO });
+
+  // The queue card: nothing waiting, nothing in force.
+  const queue = await d.invoke(AO, 'ripa.queue', {});
+  expect(textOf(queue)).toMatch(/RIPA: your queue[\s\S]*Nothing is waiting[\s\S]*None in force/);
+  d.seen?.('ripa-queue', queue);
+
+  // The central record, for the officer and for information governance, in the tab's API and its exports.
+  for (const who of [AO, IG]) {
+    const res = await tab(w, who, '/api/v1/ripa');
+    expect(res.status).toBe(200);
+    const record = (await res.json()) as Json;
+    expect(record.entries).toEqual([
+      expect.objectContaining({
+        reference: good.reference,
+        officerName: 'Orla Fenwick (demo)',
+        grantedOn: t,
+        magistrateApprovedOn: t,
+        reviews: [expect.objectContaining({ on: t, by: 'Orla Fenwick (demo)' })],
+        cancelledOn: t,
+        cancelledBy: 'Orla Fenwick (demo)',
+        confidentialInfoLikely: false,
+        authoriserInvolved: false,
+        state: 'cancelled',
+      }),
+    ]);
+  }
+  expect((await tab(w, CM, '/api/v1/ripa')).status).toBe(403);
+  const csv = await (await tab(w, IG, '/api/v1/ripa/central-record.csv')).text();
+  const [head, line] = csv.trim().split(/\r?\n/);
+  expect(head).toMatch(
+    /^Reference,Case reference,Team,Authorising officer,Offence,Maximum sentence,Granted,Approved by a magistrate/,
+  );
+  expect(head).toMatch(/Confidential information likely,Authoriser involved in the case,State$/);
+  expect(line).toContain(good.reference);
+  expect(line).toContain('Orla Fenwick (demo)');
+  expect(line).toMatch(/Life imprisonment/);
+  expect(line).toMatch(/Cancelled$/);
+  expect(line).not.toMatch(/demo-ao|\d{4}-\d{2}-\d{2}/);
+  const pdf = Buffer.from(await (await tab(w, AO, '/api/v1/ripa/central-record.pdf')).arrayBuffer());
+  const pages = pdfText(pdf).join('\n');
+  expect(pages).toMatch(/RIPA central record/);
+  expect(pages).toContain(good.reference);
+  expect(pages).toMatch(/Confidential information likely/);
+  expect(pages).not.toMatch(/demo-ao/);
+  const exports = (await store.audit.list()).filter((e) => e.action === 'ripa.export');
+  expect(exports.map((e) => e.details)).toEqual([
+    expect.objectContaining({ format: 'csv', entries: 1 }),
+    expect.objectContaining({ format: 'pdf', entries: 1 }),
+  ]);
+  // The route is on the audit trail.
+  const actions = (await store.audit.list()).filter((e) => e.target.id === ripaId).map((e) => e.action);
+  expect(actions).toEqual(['ripa.authorise', 'notice.ripa-review', 'ripa.review', 'ripa.cancel']);
+  expect(await store.audit.verify()).toMatchObject({ ok: true });
+}
+
+/** A repeat for a purpose that is not a crime has no route: refused, citing 000 §12. */
+export async function nonCrimeRepeat(d: Driver, w: BotWorld, caseRef = 'DEMO-0001'): Promise<Json> {
+  const before = (await w.running.store.count('request'))[0]!.count;
+  const refused = await raise(d, w, caseRef, 'serious-self-harm-risk');
+  expect(textOf(refused)).toMatch(/000 §12/);
+  expect(textOf(refused)).toMatch(/not one, so there is no route/);
+  expect(actionData(refused, 'request.withdraw')).toBeUndefined();
+  expect((await w.running.store.count('request'))[0]!.count).toBe(before);
+  const last = (await w.running.store.audit.list()).at(-1)!;
+  expect(last).toMatchObject({ action: 'request.raise', outcome: 'refuse' });
+  expect(last.cites).toContain('000 §12');
+  plainForPeople(refused);
+  return refused;
+}
+
+/** The officer refuses an application because the offence is under the threshold: the request is declined
+ * with the ground and reasons, and the requester is told. */
+export async function refusedApplication(d: Driver, w: BotWorld, requestId: string): Promise<Json> {
+  const app = await d.invoke(AO, 'ripa.open', { requestId });
+  const missing = await d.invoke(AO, 'ripa.refuse', {
+    ...actionData(app, 'ripa.refuse'),
+    ground: '',
+    refuseReasons: 'Fictional.',
+  });
+  expect(JSON.stringify(missing)).toContain('"id":"ground-problem"');
+  expect(JSON.stringify(missing)).toContain('Fictional.');
+  const refused = await d.invoke(AO, 'ripa.refuse', {
+    ...actionData(app, 'ripa.refuse'),
+    ground: 'below-threshold',
+    refuseReasons: 'Fictional: the offence named is a summary offence with no prison sentence.',
+  });
+  expect(textOf(refused)).toMatch(/Authorisation refused/);
+  const r = (await w.running.store.get('request', requestId))!.record;
+  expect(r).toMatchObject({ status: 'declined', decidedBy: AO });
+  const decision = (await w.running.store.query('decision', { where: { requestId } }))[0]!.record;
+  expect(decision.reasons).toMatch(
+    /RIPA authorisation refused: the offence does not carry a maximum sentence of six months or more.*000 §12.*summary offence/,
+  );
+  return refused;
+}
