@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { builtinProfiles } from '../policy/builtin';
+import { BUILTIN_IDS, builtinProfiles } from '../policy/builtin';
 import { caseProfileRef, collectCaseFiles, runCaseFile } from '../policy/cases';
 import { coverageMarkdown, coverageText, profileCoverage } from '../policy/coverage';
 import { describeProfile } from '../policy/describe';
@@ -22,6 +22,21 @@ export function register(cli: Command): void {
     .action(() => {
       for (const p of builtinProfiles().values())
         out(`${p.id.padEnd(24)} v${p.version.padEnd(5)} effective ${p.effectiveDate}  ${p.organisation}`);
+      // The custom profiles the service would load (OVERT_PROFILE_FILES), each marked with its file.
+      const files = (process.env['OVERT_PROFILE_FILES'] ?? '')
+        .split(',')
+        .map((f) => f.trim())
+        .filter(Boolean);
+      for (const f of files) {
+        const p = loadProfileFile(f);
+        if (!p.ok) {
+          fail(p.error.message);
+          continue;
+        }
+        out(
+          `${p.value.id.padEnd(24)} v${p.value.version.padEnd(5)} effective ${p.value.effectiveDate}  ${p.value.organisation}  (custom: ${f})`,
+        );
+      }
     });
 
   policy
@@ -61,7 +76,19 @@ export function register(cli: Command): void {
     .description('validate a custom profile file')
     .action((file: string) => {
       const p = loadProfileFile(file);
-      if (!p.ok) return fail(p.error.message);
+      if (!p.ok) return fail(withRuleIds(file, p.error.message));
+      const problems: string[] = [];
+      if (BUILTIN_IDS.includes(p.value.id))
+        problems.push(
+          `id: "${p.value.id}" is a built-in profile's id; a custom profile takes an id of its own (the built-ins: ${BUILTIN_IDS.join(', ')})`,
+        );
+      for (const [id, a] of Object.entries(p.value.authorities))
+        if (!a.roles.length && !a.holders.length && !a.outside)
+          problems.push(
+            `authorities.${id}: nobody can act as ${a.name ?? id}: give it "roles", "holders" (a role, flag or group) or say it is taken "outside" Overt`,
+          );
+      if (problems.length)
+        return fail(`${file}: invalid profile\n${problems.map((x) => `✖ ${x}`).join('\n')}`);
       out(
         `${file}: valid profile ${p.value.id} v${p.value.version}, ${p.value.rules.length} rules citing ${new Set(p.value.rules.flatMap((r) => r.cites)).size} clauses`,
       );
@@ -142,6 +169,20 @@ function projectCases(): string | undefined {
       return existsSync(cases) ? cases : undefined;
     }
   return undefined;
+}
+
+/** A problem's place `rules[4]` named by the rule's id too, `rules[4] (rule "third-in-28-days")`. */
+function withRuleIds(file: string, message: string): string {
+  let ids: unknown[] = [];
+  try {
+    const raw = JSON.parse(readFileSync(file, 'utf8')) as { rules?: unknown };
+    ids = Array.isArray(raw.rules) ? raw.rules.map((r) => (r as { id?: unknown })?.id) : [];
+  } catch {
+    return message;
+  }
+  return message.replace(/rules\[(\d+)\]/g, (m, i: string) =>
+    typeof ids[Number(i)] === 'string' ? `${m} (rule "${ids[Number(i)] as string}")` : m,
+  );
 }
 
 function fail(message: string): void {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './run';
@@ -163,5 +163,49 @@ describe('overt policy', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${file}: invalid profile`);
     expect(r.stderr).toMatch(/→ at name/);
+  });
+});
+
+describe('overt policy for a custom profile (issue 18)', () => {
+  const fernmoor = join(__dirname, '../../examples/fernmoor/fernmoor.json');
+  const raw = () => JSON.parse(readFileSync(fernmoor, 'utf8'));
+  const write = (name: string, p: unknown) => {
+    const f = join(dir, name);
+    writeFileSync(f, JSON.stringify(p));
+    return f;
+  };
+
+  it('list: the custom profiles of OVERT_PROFILE_FILES too, each with its file', async () => {
+    process.env['OVERT_PROFILE_FILES'] = fernmoor;
+    try {
+      const r = await runCli('policy', 'list');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^fernmoor-cs +v1 +effective 2026-04-01 .*\(custom: .*fernmoor\.json\)$/m);
+    } finally {
+      delete process.env['OVERT_PROFILE_FILES'];
+    }
+  });
+
+  it('check: a built-in id, an authority nobody holds, and a problem named by its rule id', async () => {
+    const p = raw();
+    p.id = 'kent-ics';
+    p.authorities['prevent-lead'] = { name: 'the Prevent lead' };
+    const r = await runCli('policy', 'check', write('clash.json', p));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/id: "kent-ics" is a built-in profile's id/);
+    expect(r.stderr).toMatch(/nobody can act as the Prevent lead/);
+    const q = raw();
+    q.rules[2].when.priorChecks.withinDays = 28;
+    q.rules[3].cites = ['SMP-99'];
+    const bad = await runCli('policy', 'check', write('typo.json', q));
+    expect(bad.code).toBe(1);
+    // Structural and citation errors together; the rule named by id; the valid names listed.
+    expect(bad.stderr).toMatch(
+      /unknown field "withinDays"; the fields here are: atLeast, since, within, withinMonths/,
+    );
+    expect(bad.stderr).toMatch(/rules\[2\] \(rule "third-in-28-days"\)/);
+    expect(bad.stderr).toMatch(
+      /cites "SMP-99", which the profile does not declare in "clauses" \(declared: SMP-1, /,
+    );
   });
 });
