@@ -6,7 +6,7 @@ import { guardChild } from './context';
 import { runRetentionIfDue, type RetentionReport } from './retention';
 import type { Deps } from './types';
 import { childZone, teamZone } from './zone';
-import { dateGb } from '../vocabulary';
+import { AUTHORITY, dateGb, phrase } from '../vocabulary';
 
 /**
  * Timers: requests expire, stale decisions are escalated, consent reminders and RIPA reviews fall due,
@@ -134,7 +134,7 @@ export async function runJobs(
       to: await managersOf(r.teamId),
       childId: r.childId,
       requestId: r.id,
-      text: `A request for ${await childRef(r.childId)} has waited over ${deps.settings.escalateAfterHours} hours for ${r.authority}.`,
+      text: `A request for ${await childRef(r.childId)} has waited over ${deps.settings.escalateAfterHours} hours for the decision of ${phrase(r.authority, AUTHORITY)}.`,
     };
     await notify(`stale:${r.id}`, { kind: 'request', id: r.id }, notice);
   }

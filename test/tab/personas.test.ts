@@ -201,7 +201,7 @@ describe('a link to a child one may not open', () => {
       await page.getByRole('heading', { level: 2, name: "A child's record" }).waitFor();
       const alert = page.getByRole('alert');
       expect(await alert.innerText()).toMatch(
-        /^This record is not open to you\s+This child is not a child of your team\. Pick one of the children you may look up\.$/,
+        /^This record is not open to you\s*This child is not a child of your team\. Pick one of the children you may look up\.$/,
       );
       const text = await page.evaluate(() => document.body.innerText);
       expect(strayIn(text)).toEqual([]);
