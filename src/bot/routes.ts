@@ -6,18 +6,31 @@
  */
 import { z } from 'zod';
 import type { AdaptiveCard } from './cards/types';
-import { childVerbs } from './handlers/children';
-import { requestVerbs } from './handlers/requests';
+import { childForms, childVerbs } from './handlers/children';
+import { requestForms, requestVerbs } from './handlers/requests';
 import { ripaVerbs } from './handlers/ripa';
-import type { Turn, VerbHandlers } from './turn';
+import type { Forms, Turn, VerbHandlers } from './turn';
 import { isVerb, verbs, type Verb, type VerbData } from './verbs';
 import { answerRecorded } from '../workflow/refusals';
-import { errorCard, refusalOf } from './views/failure-card';
+import { errorCard, markRefusal, refusalOf } from './views/failure-card';
 import { deliver } from './deliver';
 import { sentPrivatelyCard } from './views/conversation-cards';
+import { plainWords, valuesOf } from './views/form';
 
 /** Every verb and its handler. */
 export const verbHandlers: VerbHandlers = { ...requestVerbs, ...childVerbs, ...ripaVerbs };
+
+/** The verbs whose data comes from a form, and how to send the form back as filled in. */
+const forms: Forms = { ...requestForms, ...childForms };
+
+/** A schema's complaint in plain words, for the person who filled the form in. */
+function plainIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' || issue.message === 'required' || /^required/.test(issue.message))
+    return 'Fill this in.';
+  if (issue.code === 'invalid_value') return 'Choose one of the options.';
+  const text = plainWords(issue.message);
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
 
 /** Routes one `Action.Execute`: an unknown verb or data of the wrong shape is answered with a card that
  * says what was wrong, and nothing is written. Every refusal the answer carries (a card marked by
@@ -92,12 +105,24 @@ async function answer(verb: string, data: unknown, turn: Turn): Promise<Adaptive
     );
   const parsed = verbs[verb].safeParse(data ?? {});
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const field = issue.path.join('.') || 'input';
+    const form = forms[verb];
+    const problems: Record<string, string> = {};
+    for (const issue of parsed.error.issues) {
+      const field = String(issue.path[0] ?? '');
+      const plain = plainIssue(issue);
+      problems[field] ??= (plain === 'Fill this in.' && form?.needs?.[field]) || plain;
+    }
+    // The form again, as it was filled in, each problem by its field; marked a refusal for the audit trail.
+    if (form)
+      return markRefusal(
+        await form.again({ values: valuesOf(data), problems }, turn),
+        Object.entries(problems)
+          .map(([f, p]) => `${f || 'form'}: ${p}`)
+          .join('; '),
+      );
     return errorCard(
-      'This card sent something Overt cannot use',
-      `${field}: ${issue.message}`,
-      z.prettifyError(parsed.error),
+      'This card is out of date',
+      'Overt could not use what this card sent, so nothing was done. Open it again from “my requests” or “waiting for me”, or type “help”.',
     );
   }
   const handle = verbHandlers[verb] as (data: VerbData<Verb>, turn: Turn) => Promise<AdaptiveCard>;

@@ -4,6 +4,7 @@ import type { Deps } from '../workflow';
 import type { AdaptiveCard } from './cards/types';
 import type { Outbox, Task } from './outbox';
 import type { Verb, VerbData } from './verbs';
+import type { FormState } from './views/form';
 
 export interface Turn {
   deps: Deps;
@@ -24,3 +25,9 @@ export interface Turn {
 export type VerbHandler<V extends Verb> = (data: VerbData<V>, turn: Turn) => Promise<AdaptiveCard>;
 /** Every verb, each with its handler. */
 export type VerbHandlers = { [V in Verb]: VerbHandler<V> };
+
+/** A form sent back as the person filled it in, each problem under its input (views/form.ts). */
+export type FormAgain = (state: Required<FormState>, turn: Turn) => Promise<AdaptiveCard>;
+/** The verbs whose data comes from a form: data of the wrong shape is answered with that form, inputs kept;
+ * `needs` says, by input, what to write when it was left empty. */
+export type Forms = Partial<Record<Verb, { again: FormAgain; needs?: Record<string, string> }>>;

@@ -43,7 +43,7 @@ describe('bounds at the bot', () => {
       rationale: 'x'.repeat(100_000),
     });
     expect(r.status).toBe(200);
-    expect(textOf(r.json.value)).toMatch(/rationale: at most 4,000 characters: shorten it/);
+    expect(textOf(r.json.value)).toMatch(/At most 4,000 characters: shorten it/);
     expect(bytes(r.json.value)).toBeLessThan(TEAMS_LIMIT);
     expect(await count()).toEqual(before);
   });
@@ -52,17 +52,17 @@ describe('bounds at the bot', () => {
     [
       'an account of 100,000 characters',
       'instagram: @' + 'a'.repeat(100_000),
-      /an account is at most 100 characters: the one on instagram has 100,001/,
+      /An account is at most 100 characters: the one on instagram has 100,001/,
     ],
     [
       "a platform's name of 100,000 characters",
       'i'.repeat(100_000) + ': @name',
-      /a platform's name is at most 50 characters/,
+      /A platform's name is at most 50 characters/,
     ],
     [
       'eleven platforms',
       Array.from({ length: 11 }, (_, i) => `p${i}: @name`).join('\n'),
-      /at most 10 platforms and accounts: 11 were given/,
+      /At most 10 platforms and accounts: 11 were given/,
     ],
   ])('%s is refused naming that bound, and nothing is written', async (_name, platforms, message) => {
     const before = await count();
@@ -76,7 +76,7 @@ describe('bounds at the bot', () => {
     });
     const text = textOf(r.json.value);
     expect(text).toMatch(message);
-    if (!/eleven/.test(_name)) expect(text).not.toMatch(/at most 10 platforms/);
+    if (!/eleven/.test(_name)) expect(text).not.toMatch(/at most 10 platforms/i);
     expect(bytes(r.json.value)).toBeLessThan(TEAMS_LIMIT);
     expect(await count()).toEqual(before);
   });
@@ -93,7 +93,7 @@ describe('bounds at the bot', () => {
         viewer: 'own-personal-account',
         rationale: reasons,
       });
-      expect(textOf(sent.json.value)).toMatch(/give the reasons in a few words/);
+      expect(textOf(sent.json.value)).toMatch(/give the reasons in a few words/i);
       expect(await count()).toEqual(start);
       const ok = await execute(w.url, CM, 'request.send', {
         formId: `form-why-ok-${Math.random()}`,
@@ -109,7 +109,7 @@ describe('bounds at the bot', () => {
       const before = await decisions();
       for (const verb of ['request.approve', 'request.decline', 'request.more-info'] as const) {
         const r = await execute(w.url, TM, verb, { requestId, reasons });
-        expect(textOf(r.json.value)).toMatch(/give the reasons in a few words/);
+        expect(textOf(r.json.value)).toMatch(/give the reasons in a few words/i);
       }
       expect(await decisions()).toBe(before);
       const withdrawn = await execute(w.url, CM, 'request.withdraw', {

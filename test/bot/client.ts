@@ -104,3 +104,41 @@ export function actionData(card: unknown, verb: string): Record<string, unknown>
   walk(card);
   return found;
 }
+
+/** A card's inputs with the values they hold, as Teams merges them into an action's data on a click. */
+export function inputsOf(card: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (typeof o['type'] === 'string' && o['type'].startsWith('Input.') && typeof o['id'] === 'string')
+        out[o['id']] = typeof o['value'] === 'string' ? o['value'] : '';
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return out;
+}
+
+/** The problem a form shows right under one of its inputs (views/form.ts), or undefined. */
+export function problemOf(card: unknown, inputId: string): string | undefined {
+  let found: string | undefined;
+  const walk = (v: unknown) => {
+    if (found) return;
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => {
+        const o = x as Record<string, unknown> | undefined;
+        const next = v[i + 1] as Record<string, unknown> | undefined;
+        if (o?.['id'] === inputId && next?.['id'] === `${inputId}-problem`) found = String(next['text']);
+      });
+      v.forEach(walk);
+    } else if (v && typeof v === 'object') Object.values(v as Record<string, unknown>).forEach(walk);
+  };
+  walk(card);
+  return found;
+}
+
+/** Words a person should never see on a card: field names, schema output, the old catch-all. */
+export const NOT_FOR_PEOPLE =
+  /\b(requestId|childId|viewedAt|formId|thirdParty\w*|attest\w+|reasons):|✖|→ at |This card sent something Overt cannot use/;

@@ -165,7 +165,10 @@ describe('message size', () => {
       formId: `check-${requestId}`,
       viewedDate: new Date().toISOString().slice(0, 10),
       viewedTime: '00:01',
-      accounts: platforms.split('\n').join(','),
+      accounts: platforms
+        .split('\n')
+        .map((_, n) => `account-${n}`)
+        .join(','),
       relevantInfo: long('Seen: «quote» *bold* [link](https://x.invalid) ☃ '),
       thirdPartyData: 'seen-not-kept',
       sensitive: 'true',

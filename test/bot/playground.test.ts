@@ -7,7 +7,7 @@
  */
 import { validateCard } from '../../src/bot/cards/validate';
 import { botOf } from '../../src/bot/surface';
-import { actionData, textOf } from './client';
+import { actionData, NOT_FOR_PEOPLE, problemOf, textOf } from './client';
 import {
   BOT_ID,
   GROUP,
@@ -145,7 +145,7 @@ describe('through the Agents Playground', () => {
         ...actionData(cardOf(checkFrame), 'check.record'),
         viewedDate: today,
         viewedTime: '00:01',
-        accounts: 'instagram: @demo_north',
+        accounts: 'account-0',
         relevantInfo: 'Nothing relevant (fictional).',
         thirdPartyData: 'none',
         sensitive: 'false',
@@ -213,7 +213,10 @@ describe('through the Agents Playground', () => {
     const view = (await pg.invoke(GROUP, TM, base.message.messageId, 'request.refresh', { requestId })).value;
     const decline = actionData(view, 'request.decline')!;
     const without = (await pg.invoke(GROUP, TM, base.message.messageId, 'request.decline', decline)).value;
-    expect(textOf(without)).toMatch(/reasons: required/);
+    // An inline error on the same card: the problem under the reasons box, in plain words.
+    expect(problemOf(without, 'reasons')).toMatch(/Give your reasons for declining/);
+    expect(textOf(without)).not.toMatch(NOT_FOR_PEOPLE);
+    expect(actionData(without, 'request.decline')).toMatchObject({ requestId });
     const withReason = (
       await pg.invoke(GROUP, TM, base.message.messageId, 'request.decline', {
         ...decline,

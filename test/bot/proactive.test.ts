@@ -9,7 +9,7 @@ import { addDays } from 'date-fns';
 import { validateCard } from '../../src/bot/cards/validate';
 import { botOf } from '../../src/bot/surface';
 import { runJobs } from '../../src/workflow';
-import { actionData, activity, execute, post, textOf } from './client';
+import { actionData, activity, execute, inputsOf, post, problemOf, textOf } from './client';
 import { cardOf, fakeConnector, type FakeConnector, type Sent } from './connector';
 import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
 
@@ -233,7 +233,8 @@ describe('the bot writing first, through the connector', () => {
     // A bad date is refused before anything is written.
     const bad = (await execute(w.url, CM, 'consent.record', { ...data, givenBy: 'parent', date: 'soon' }))
       .json.value;
-    expect(textOf(bad)).toMatch(/date: pick the date/);
+    expect(problemOf(bad, 'date')).toMatch(/Pick the date/);
+    expect(inputsOf(bad)).toMatchObject({ givenBy: 'parent' });
     expect(await w.running.store.query('consent', { where: { childId } })).toHaveLength(before.length);
 
     const today = new Date().toISOString().slice(0, 10);

@@ -92,7 +92,7 @@ const ROWS: Record<Verb, { about: About; data: (t: Target) => Record<string, unk
       formId: formId(),
       viewedDate: today,
       viewedTime: '10:00',
-      accounts: 'instagram: @demo_account',
+      accounts: 'account-0',
       relevantInfo: '',
       thirdPartyData: 'none',
       sensitive: 'false',

@@ -44,7 +44,7 @@ export function checkForm(requestId: string, formId: string, over: Record<string
     formId,
     viewedDate: `${get(d, 'year')}-${get(d, 'month')}-${get(d, 'day')}`,
     viewedTime: `${get(t, 'hour')}:${get(t, 'minute')}`,
-    accounts: 'instagram: @demo_account',
+    accounts: 'account-0',
     relevantInfo: 'Nothing of concern (fictional).',
     thirdPartyData: 'none',
     sensitive: 'false',

@@ -5,7 +5,8 @@ import { statusCard } from '../cards/status';
 import { deliver, serviceManagers } from '../deliver';
 import { childSummary, findChild, myRequests, nameOf, staffWithRole } from '../../workflow/queries';
 import { teamZone } from '../../workflow/zone';
-import type { Turn, VerbHandler, VerbHandlers } from '../turn';
+import type { Forms, Turn, VerbHandler, VerbHandlers } from '../turn';
+import { plainWords, valuesOf } from '../views/form';
 import {
   childSummaryCard,
   consentCard,
@@ -66,7 +67,14 @@ const onConsentRecord: VerbHandler<'consent.record'> = async (data, turn) => {
       childId: child.id,
       caseRef: child.caseRef,
       today: await today(turn, child.teamId),
-      problem: r.error.message,
+      state: {
+        values: valuesOf(data),
+        problems: {
+          [['givenBy', 'date', 'platforms'].includes(r.error.field ?? '') ? r.error.field! : '']: plainWords(
+            r.error.message,
+          ),
+        },
+      },
     });
   return statusCard({
     title: `Consent recorded for ${child.caseRef}`,
@@ -106,7 +114,13 @@ const onObjectionRaise: VerbHandler<'objection.raise'> = async (data, turn) => {
       childId: child.id,
       caseRef: child.caseRef,
       today: await today(turn, child.teamId),
-      problem: r.error.message,
+      state: {
+        values: valuesOf(data),
+        problems: {
+          [['raisedBy', 'raisedAt', 'detail'].includes(r.error.field ?? '') ? r.error.field! : '']:
+            plainWords(r.error.message),
+        },
+      },
     });
   if (!r.replayed)
     turn.after(async () => {
@@ -133,6 +147,27 @@ const onObjectionRaise: VerbHandler<'objection.raise'> = async (data, turn) => {
     detail: 'Every check on this child is stopped. Information governance has been told.',
     tone: 'warning',
   });
+};
+
+/** Consent and objection cards sent with something missing or malformed: the same card, as filled in. */
+const formAgain =
+  (verb: 'consent.record' | 'objection.raise', form: typeof consentCard | typeof objectionCard) =>
+  async (state: Parameters<NonNullable<Forms['consent.record']>['again']>[0], turn: Turn) => {
+    const child = await findChild(turn.deps, turn.staff, state.values['childId'] ?? '');
+    if (!child) return notYours(state.values['childId'] ?? '');
+    return form({
+      formId: state.values['formId'] || `${verb}-${turn.activityId}`,
+      childId: child.id,
+      caseRef: child.caseRef,
+      today: await today(turn, child.teamId),
+      state,
+    });
+  };
+
+/** The forms this file's verbs come from (routes.ts sends a malformed one back as filled in). */
+export const childForms: Forms = {
+  'consent.record': { again: formAgain('consent.record', consentCard) },
+  'objection.raise': { again: formAgain('objection.raise', objectionCard) },
 };
 
 const onRequestsWaiting: VerbHandler<'requests.waiting'> = async (_data, turn) => {

@@ -19,7 +19,8 @@ import type { Versioned } from '../../store/store';
 import type { AdaptiveCard } from '../cards/types';
 import { statusCard } from '../cards/status';
 import { noteAudited } from '../../workflow/refusals';
-import type { Turn, VerbHandler, VerbHandlers } from '../turn';
+import type { Forms, Turn, VerbHandler, VerbHandlers } from '../turn';
+import { BOUNDS } from '../../workflow/input';
 import {
   approversOf,
   findChild,
@@ -37,7 +38,8 @@ import { profileOptions } from '../reads';
 import { PlatformLines, type VerbData } from '../verbs';
 import { approverCard, requestStatusCard } from '../views/approval-card';
 import { errorCard, markRefusal, refusalCard } from '../views/failure-card';
-import { recordCheckCard } from '../views/record-check-card';
+import { accountChoice, recordCheckCard } from '../views/record-check-card';
+import { plainWords, valuesOf, type FormState } from '../views/form';
 import { requestFormCard } from '../views/request-form';
 import {
   checkCardInput,
@@ -68,31 +70,42 @@ async function blankForm(turn: Turn, problem?: string): Promise<AdaptiveCard> {
   });
 }
 
-/** The form again, as it was filled in, with the verdict or the problem. */
+/** The form again, as it was filled in (the strings the card sent), with the verdict or the problems, each
+ * under its input. */
 async function filledForm(
   turn: Turn,
-  data: VerbData<'request.preview'>,
-  extra: { verdict?: VerdictSummary; problem?: string },
+  values: Record<string, string>,
+  extra: { verdict?: VerdictSummary; problems?: Record<string, string> },
 ): Promise<AdaptiveCard> {
-  const child = await findChild(turn.deps, turn.staff, data.childId);
-  const teamAndProfile = await teamWithProfile(turn.deps, child?.teamId ?? turn.staff.teamIds[0] ?? '');
-  if (!teamAndProfile) return blankForm(turn, extra.problem);
+  const child = values['childId'] ? await findChild(turn.deps, turn.staff, values['childId']) : undefined;
+  const tp = await teamWithProfile(turn.deps, child?.teamId ?? turn.staff.teamIds[0] ?? '');
+  if (!tp) return blankForm(turn);
+  // Kept as typed, up to what an input takes (a value past every bound would not fit in a card).
+  const v = (k: string) => (values[k] ? { [k]: values[k].slice(0, BOUNDS.long) } : {});
   return requestFormCard({
-    formId: data.formId,
-    teamName: teamAndProfile.team.name,
-    ...profileOptions(teamAndProfile.profile),
+    formId: values['formId'] || randomUUID(),
+    teamName: tp.team.name,
+    ...profileOptions(tp.profile),
     values: {
-      childId: data.childId,
-      ...(child ? { childTitle: `${child.caseRef} · ${child.displayName}` } : {}),
-      reason: data.reason,
-      platforms: data.platforms.map((p) => `${p.platform}: ${p.account}`).join('\n'),
-      viewer: data.viewer,
-      ...(data.rationale ? { rationale: data.rationale } : {}),
+      ...(child ? { childId: child.id, childTitle: `${child.caseRef} · ${child.displayName}` } : {}),
+      ...v('reason'),
+      ...v('platforms'),
+      ...v('viewer'),
+      ...v('rationale'),
     },
-    ...(extra.verdict ? { verdict: verdictView(extra.verdict, teamAndProfile.profile) } : {}),
-    ...(extra.problem ? { problem: extra.problem } : {}),
+    ...(extra.verdict ? { verdict: verdictView(extra.verdict, tp.profile) } : {}),
+    ...(extra.problems ? { problems: extra.problems } : {}),
   });
 }
+
+/** The inputs of the request form, for a workflow's complaint by field. */
+const REQUEST_INPUTS = new Set(['childId', 'reason', 'platforms', 'viewer', 'rationale']);
+const problemAt = (inputs: Set<string>, e: { field?: string; message: string }) => ({
+  [e.field && inputs.has(e.field) ? e.field : '']: plainWords(e.message),
+});
+const NOT_YOUR_CHILD = { childId: 'Choose a child of your own team.' };
+const requestAgain = (state: Required<FormState>, turn: Turn) =>
+  filledForm(turn, state.values, { problems: state.problems });
 
 const command = (turn: Turn, data: VerbData<'request.preview'>) => ({
   actorId: turn.staff.id,
@@ -104,22 +117,29 @@ const command = (turn: Turn, data: VerbData<'request.preview'>) => ({
 });
 
 const onRequestPreview: VerbHandler<'request.preview'> = async (data, turn) => {
+  const values = valuesOf(data);
+  values['platforms'] = data.platforms.map((p) => `${p.platform}: ${p.account}`).join('\n');
   if (!(await findChild(turn.deps, turn.staff, data.childId)))
-    return filledForm(turn, data, { problem: 'childId: choose a child of your team' });
+    return filledForm(turn, values, { problems: NOT_YOUR_CHILD });
   const v = await previewRequest(turn.deps, command(turn, data));
   return v.ok
-    ? filledForm(turn, data, { verdict: v.value })
-    : filledForm(turn, data, { problem: v.error.message });
+    ? filledForm(turn, values, { verdict: v.value })
+    : filledForm(turn, values, { problems: problemAt(REQUEST_INPUTS, v.error) });
 };
 
 const onRequestSend: VerbHandler<'request.send'> = async (data, turn) => {
+  const values = valuesOf(data);
+  values['platforms'] = data.platforms.map((p) => `${p.platform}: ${p.account}`).join('\n');
   if (!(await findChild(turn.deps, turn.staff, data.childId)))
-    return filledForm(turn, data, { problem: 'childId: choose a child of your team' });
+    return filledForm(turn, values, { problems: NOT_YOUR_CHILD });
   const r = await raiseRequest(turn.deps, { key: `raise:${data.formId}`, ...command(turn, data) });
   if (!r.ok)
     return r.error.verdict
-      ? filledForm(turn, data, { verdict: r.error.verdict as VerdictSummary, problem: r.error.message })
-      : filledForm(turn, data, { problem: r.error.message });
+      ? filledForm(turn, values, {
+          verdict: r.error.verdict as VerdictSummary,
+          problems: problemAt(REQUEST_INPUTS, r.error),
+        })
+      : filledForm(turn, values, { problems: problemAt(REQUEST_INPUTS, r.error) });
   const request = r.value.request;
   if (!r.replayed) turn.after(() => sendApprovalCards(turn.deps, turn.outbox, request));
   // Said as it stands when the turn is answered: saved, and on its way to the people named; whether it
@@ -148,6 +168,7 @@ async function requestCard(
   note?: { text: string; tone: 'good' | 'warning' | 'attention' },
   given?: { found: Versioned<'request'>; known: ViewKnown },
   knownApprovers?: string[],
+  form?: FormState,
 ): Promise<AdaptiveCard> {
   const found = given?.found ?? (await turn.deps.store.get('request', requestId));
   if (!found) return errorCard('No such request', `requestId: Overt has no request "${requestId}".`);
@@ -178,8 +199,12 @@ async function requestCard(
   // A repeat viewing on the RIPA route: the authorising officer records the authorisation or refuses it.
   if (who === 'approver' && !note && onRipaRoute(r) && turn.staff.role === 'authorised-officer')
     return applicationCard(turn, r.id);
-  if (who === 'approver' && OPEN.has(r.status) && !note) return approverCard(view, users);
-  return requestStatusCard(view, users, { requester: who === 'requester', ...(note ? { note } : {}) });
+  if (who === 'approver' && OPEN.has(r.status) && !note) return approverCard(view, users, form);
+  return requestStatusCard(view, users, {
+    requester: who === 'requester',
+    ...(note ? { note } : {}),
+    ...(form ? { state: form } : {}),
+  });
 }
 
 /**
@@ -292,7 +317,8 @@ function decide(outcome: 'approve' | 'decline' | 'more-info') {
       childId: found.record.childId,
       teamId: found.record.teamId,
     });
-    if (!r.ok) return decisionFailure(turn, data.requestId, r.error);
+    if (!r.ok)
+      return decisionFailure(turn, data.requestId, r.error, { values: { reasons: data.reasons ?? '' } });
     const id = data.requestId;
     const request = r.value.request;
     if (!r.replayed)
@@ -333,7 +359,12 @@ function decide(outcome: 'approve' | 'decline' | 'more-info') {
   };
 }
 
-async function decisionFailure(turn: Turn, requestId: string, e: Failure): Promise<AdaptiveCard> {
+async function decisionFailure(
+  turn: Turn,
+  requestId: string,
+  e: Failure,
+  form?: FormState,
+): Promise<AdaptiveCard> {
   switch (e.code) {
     case 'ALREADY_DECIDED':
       return markRefusal(
@@ -359,6 +390,16 @@ async function decisionFailure(turn: Turn, requestId: string, e: Failure): Promi
         )) === 'team' &&
         movedOn(turn, r, teamAndProfile?.profile);
       if (moved) return moved;
+      // Refused for want of reasons (a profile that needs an approver's reasons): the same card, the rule's
+      // words under the reasons box, what was typed kept.
+      const wantsReasons = (e.verdict as VerdictSummary | undefined)?.determining.some(
+        (id) => teamAndProfile?.profile.rules.find((x) => x.id === id)?.when.reasons === 'absent',
+      );
+      if (wantsReasons && form)
+        return requestCard(turn, requestId, undefined, undefined, undefined, {
+          ...form,
+          problems: { reasons: plainWords(e.message) },
+        });
       return refusalCard(
         'The policy does not allow this decision',
         e.message,
@@ -376,9 +417,24 @@ async function decisionFailure(turn: Turn, requestId: string, e: Failure): Promi
       return errorCard('Not allowed', e.message);
     }
     default:
-      return errorCard(e.code === 'INVALID_INPUT' ? 'Something is missing' : 'Not allowed', e.message);
+      if (e.code === 'INVALID_INPUT' && e.field === 'reasons' && form)
+        return requestCard(turn, requestId, undefined, undefined, undefined, {
+          ...form,
+          problems: { reasons: plainWords(e.message) },
+        });
+      return errorCard(
+        e.code === 'INVALID_INPUT' ? 'Something is missing' : 'Not allowed',
+        plainWords(e.message),
+      );
   }
 }
+
+/** A decision's card sent with something missing (decline or more information without reasons): the approver's
+ * card again, what was typed kept, the problem under the reasons box. */
+const decisionAgain = (state: Required<FormState>, turn: Turn) =>
+  state.values['requestId'] && typeof state.values['requestId'] === 'string'
+    ? requestCard(turn, state.values['requestId'], undefined, undefined, undefined, state)
+    : Promise.resolve(errorCard('This card is out of date', 'Open the request again from “waiting for me”.'));
 
 const onRequestAnswer: VerbHandler<'request.answer'> = async (data, turn) => {
   const r = await answerMoreInfo(turn.deps, {
@@ -390,7 +446,10 @@ const onRequestAnswer: VerbHandler<'request.answer'> = async (data, turn) => {
   if (!r.ok)
     return r.error.verdict
       ? decisionFailure(turn, data.requestId, r.error)
-      : errorCard('The answer was not sent', r.error.message);
+      : requestCard(turn, data.requestId, undefined, undefined, undefined, {
+          values: { rationale: data.rationale },
+          problems: { rationale: plainWords(r.error.message) },
+        });
   const request = r.value.request;
   if (!r.replayed)
     turn.after(async () => {
@@ -411,10 +470,16 @@ const onRequestWithdraw: VerbHandler<'request.withdraw'> = async (data, turn) =>
   return requestCard(turn, data.requestId, { text: 'You withdrew this request.', tone: 'warning' });
 };
 
-async function checkForm(turn: Turn, requestId: string, problem?: string): Promise<AdaptiveCard> {
+async function checkForm(
+  turn: Turn,
+  requestId: string,
+  problem?: string,
+  state?: FormState,
+): Promise<AdaptiveCard> {
   const found = await turn.deps.store.get('request', requestId);
   const view = found && (await requestView(turn.deps, found));
-  if (!found || !view) return errorCard('No such request', `requestId: Overt has no request "${requestId}".`);
+  if (!found || !view)
+    return errorCard('No such request', 'Overt has no such request: open it again from “my requests”.');
   if (found.record.requesterId !== turn.staff.id)
     return errorCard('Not your request', 'Only the person who asked records the check.');
   // A refusal like any other (routes.ts records it): the check cannot be recorded on this request.
@@ -426,19 +491,70 @@ async function checkForm(turn: Turn, requestId: string, problem?: string): Promi
       }),
       'This request is not approved and waiting to be recorded.',
     );
-  return recordCheckCard(checkCardInput(view, turn.deps.clock(), problem));
+  return recordCheckCard({
+    ...checkCardInput(view, turn.deps.clock(), problem),
+    ...(state ? { state } : {}),
+  });
 }
 
+/** Where a workflow's complaint about a check belongs on the form: the input it is about. */
+const CHECK_INPUTS: Record<string, string> = {
+  viewedAt: 'viewedDate',
+  accounts: 'accounts',
+  thirdPartyData: 'thirdPartyData',
+  thirdPartyRationale: 'thirdPartyRationale',
+  thirdPartyAuthorisedBy: 'thirdPartyData',
+  attestNoFriendFollow: 'attestNoFriendFollow',
+  attestOpenSourceOnly: 'attestOpenSourceOnly',
+  relevantInfo: 'relevantInfo',
+  safeguardingFollowUp: 'safeguardingFollowUp',
+};
+
+/** A policy refusal of a check, by the inputs its determining rules are about (each rule's own explanation
+ * under its input); what is about no input goes at the top. */
+async function policyProblems(
+  turn: Turn,
+  teamId: string | undefined,
+  verdict: VerdictSummary | undefined,
+  message: string,
+): Promise<Record<string, string>> {
+  const profile = teamId ? (await teamWithProfile(turn.deps, teamId))?.profile : undefined;
+  const out: Record<string, string> = {};
+  for (const id of verdict?.determining ?? []) {
+    const rule = profile?.rules.find((r) => r.id === id);
+    const input = Object.keys(rule?.when ?? {})
+      .map((k) => CHECK_INPUTS[k])
+      .find(Boolean);
+    if (rule && input) out[input] ??= plainWords(rule.explain);
+  }
+  if (!Object.keys(out).length) out[''] = plainWords(message);
+  return out;
+}
+
+const checkAgain = (state: Required<FormState>, turn: Turn) =>
+  state.values['requestId']
+    ? checkForm(turn, state.values['requestId'], undefined, state)
+    : Promise.resolve(errorCard('This card is out of date', 'Open the check again from “my requests”.'));
+
 const onCheckRecord: VerbHandler<'check.record'> = async (data, turn) => {
-  const accounts = data.accounts
+  const values = valuesOf(data);
+  const again = (problems: Record<string, string>) =>
+    checkForm(turn, data.requestId, undefined, { values, problems });
+  const request = await turn.deps.store.get('request', data.requestId);
+  // The accounts ticked, by their choice ids (their place in the request's list), never by their text.
+  const ticked = data.accounts
     .split(',')
-    .map((a) => PlatformLines.safeParse(a))
-    .flatMap((p) => (p.success ? p.data : []));
-  if (!accounts.length) return checkForm(turn, data.requestId, 'accounts: tick the accounts you looked at');
+    .map((a) => a.trim())
+    .filter(Boolean);
+  const approved = request?.record.platforms ?? [];
+  const accounts = approved.filter((_, n) => ticked.includes(accountChoice(n)));
+  if (!accounts.length || accounts.length !== ticked.length)
+    return again({
+      accounts: accounts.length ? 'Tick only the accounts listed here.' : 'Tick the accounts you looked at.',
+    });
   const [y, m, d] = data.viewedDate.split('-').map(Number) as [number, number, number];
   const [hh, mm] = data.viewedTime.split(':').map(Number) as [number, number];
   // The date and time typed are on the calendar of the request's team (its profile's time zone).
-  const request = await turn.deps.store.get('request', data.requestId);
   const zone = request ? await teamZone(turn.deps, request.record.teamId) : DEFAULT_TIME_ZONE;
   const viewedAt = new TZDate(y, m - 1, d, hh, mm, zone).toISOString();
   const r = await recordCheck(turn.deps, {
@@ -458,21 +574,23 @@ const onCheckRecord: VerbHandler<'check.record'> = async (data, turn) => {
     attestOpenSourceOnly: data.attestOpenSourceOnly,
   });
   if (!r.ok) {
-    if (r.error.code === 'POLICY_REFUSED' && r.error.verdict) {
-      const teamAndProfile = await teamWithProfile(turn.deps, turn.staff.teamIds[0] ?? '');
-      return refusalCard(
-        'The check was not recorded',
-        r.error.message,
-        verdictView(r.error.verdict as VerdictSummary, teamAndProfile?.profile),
+    // The form again, as filled in: the problem by the input it is about, in plain words.
+    if (r.error.code === 'POLICY_REFUSED')
+      return again(
+        await policyProblems(
+          turn,
+          request?.record.teamId,
+          r.error.verdict as VerdictSummary | undefined,
+          r.error.message,
+        ),
       );
-    }
     // The same card sent again with other details after it was recorded: the first record stands.
     if (r.error.code === 'CONFLICT' && r.error.field === 'key')
       return errorCard(
         'The check was not recorded again',
         `This form ${r.error.message.replace(/^this /, '')}.`,
       );
-    return checkForm(turn, data.requestId, r.error.message);
+    return again({ [CHECK_INPUTS[r.error.field ?? ''] ?? '']: plainWords(r.error.message) });
   }
   if (!r.replayed) turn.after(() => updateApprovalCards(turn.deps, turn.outbox, data.requestId));
   return statusCard({
@@ -499,3 +617,23 @@ export const requestVerbs = {
   'check.open': (data, turn) => checkForm(turn, data.requestId),
   'check.record': onCheckRecord,
 } satisfies Partial<VerbHandlers>;
+
+/** The forms this file's verbs come from (routes.ts sends a malformed one back as filled in). */
+export const requestForms: Forms = {
+  'request.preview': { again: requestAgain, needs: { childId: 'Choose the child.' } },
+  'request.send': { again: requestAgain, needs: { childId: 'Choose the child.' } },
+  'request.approve': { again: decisionAgain },
+  'request.decline': {
+    again: decisionAgain,
+    needs: { reasons: 'Give your reasons for declining: they are recorded, and the requester is told them.' },
+  },
+  'request.more-info': {
+    again: decisionAgain,
+    needs: { reasons: 'Say what more information you need: the requester is asked it.' },
+  },
+  'request.answer': {
+    again: decisionAgain,
+    needs: { rationale: 'Write your answer: what is new, and why the check is necessary and proportionate.' },
+  },
+  'check.record': { again: checkAgain },
+};

@@ -20,6 +20,8 @@ import {
 } from '../cards/build';
 import type { AdaptiveCard, CardElement, Refresh } from '../cards/types';
 import { act } from './act';
+import { withState, type FormState } from './form';
+import { markRefusal } from './failure-card';
 import type { RequestView } from './request-view';
 import { STATUS_WORDS, when } from './status-text';
 import { verdictSection, words } from './verdict';
@@ -115,7 +117,7 @@ function details(r: RequestView): CardElement[] {
 }
 
 /** For someone who may decide while the request is open. */
-export function approverCard(r: RequestView, refreshUserIds: string[]): AdaptiveCard {
+export function approverCard(r: RequestView, refreshUserIds: string[], state?: FormState): AdaptiveCard {
   const body = details(r);
   const base = { requestId: r.id, version: r.version };
   body.push(
@@ -134,20 +136,26 @@ export function approverCard(r: RequestView, refreshUserIds: string[]): Adaptive
       { separator: true },
     ),
   );
-  return card(body, {
+  const made = card(withState(body, state), {
     refresh: refreshFor(r.id, refreshUserIds),
     fallbackText: `Request for case ${r.caseRef}: waiting for your decision`,
   });
+  const why = Object.values(state?.problems ?? {}).join(' ');
+  return why ? markRefusal(made, why) : made;
 }
 
 /** Read-only: the requester's view, and an approver's once it is decided. */
 export function requestStatusCard(
   r: RequestView,
   refreshUserIds: string[],
-  options: { requester?: boolean; note?: { text: string; tone: 'good' | 'warning' | 'attention' } } = {},
+  options: {
+    requester?: boolean;
+    note?: { text: string; tone: 'good' | 'warning' | 'attention' };
+    state?: FormState;
+  } = {},
 ): AdaptiveCard {
   const body = details(r);
-  const { note, requester = false } = options;
+  const { note, requester = false, state } = options;
   if (note) body.unshift(container([textBlock(note.text, { weight: 'bolder' })], { style: note.tone }));
   const actions = [];
   if (requester && r.status === 'more-info')
@@ -167,9 +175,11 @@ export function requestStatusCard(
     actions.push(act('check.open', 'Record the check', { requestId: r.id }));
   if (requester && (OPEN.has(r.status) || r.status === 'approved'))
     actions.push(act('request.withdraw', 'Withdraw', { requestId: r.id, formId: `withdraw-${r.id}` }));
-  return card(body, {
+  const made = card(withState(body, state), {
     actions,
     refresh: refreshFor(r.id, refreshUserIds),
     fallbackText: `Request for case ${r.caseRef}: ${STATUS_WORDS[r.status]}`,
   });
+  const why = Object.values(state?.problems ?? {}).join(' ');
+  return why ? markRefusal(made, why) : made;
 }

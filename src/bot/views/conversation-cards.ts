@@ -15,6 +15,8 @@ import {
 } from '../cards/build';
 import type { AdaptiveCard, CardElement } from '../cards/types';
 import { act } from './act';
+import { markRefusal } from './failure-card';
+import { withState, type FormState } from './form';
 import { STATUS_WORDS, when } from './status-text';
 import type { RequestStatus } from '../../store/records';
 import { words } from './verdict';
@@ -31,6 +33,19 @@ export const COMMANDS: [string, string][] = [
   ['objection DEMO-0001', 'record a child’s objection (stops every check, tells information governance)'],
   ['help', 'this list'],
 ];
+
+/** A form's card with its state applied (values kept, problems under their inputs), marked a refusal when it
+ * carries one. */
+function formCard(
+  body: CardElement[],
+  i: { problem?: string; state?: FormState },
+  fallbackText: string,
+): AdaptiveCard {
+  const problems = { ...i.state?.problems, ...(i.problem && i.state ? { '': i.problem } : {}) };
+  const made = card(withState(body, i.state && { ...i.state, problems }), { fallbackText });
+  const why = i.problem ?? Object.values(problems).join(' ');
+  return why ? markRefusal(made, why) : made;
+}
 
 export function helpCard(unknown?: string): AdaptiveCard {
   const body: CardElement[] = [heading('What Overt can do')];
@@ -127,9 +142,11 @@ export function consentCard(i: {
   caseRef: string;
   today: string;
   problem?: string;
+  state?: FormState;
 }): AdaptiveCard {
   const body: CardElement[] = [heading(`Record consent or notice: case ${i.caseRef}`)];
-  if (i.problem) body.push(container([textBlock(i.problem, { color: 'attention' })], { style: 'attention' }));
+  if (i.problem && !i.state)
+    body.push(container([textBlock(i.problem, { color: 'attention' })], { style: 'attention' }));
   body.push(
     inputText('givenBy', 'Given by (the child, a parent or carer)', {
       isRequired: true,
@@ -151,7 +168,7 @@ export function consentCard(i: {
       ),
     ]),
   );
-  return card(body, { fallbackText: `Record consent for case ${i.caseRef}` });
+  return formCard(body, i, `Record consent for case ${i.caseRef}`);
 }
 
 export function objectionCard(i: {
@@ -160,6 +177,7 @@ export function objectionCard(i: {
   caseRef: string;
   today: string;
   problem?: string;
+  state?: FormState;
 }): AdaptiveCard {
   const body: CardElement[] = [
     heading(`Record an objection: case ${i.caseRef}`),
@@ -167,7 +185,8 @@ export function objectionCard(i: {
       size: 'small',
     }),
   ];
-  if (i.problem) body.push(container([textBlock(i.problem, { color: 'attention' })], { style: 'attention' }));
+  if (i.problem && !i.state)
+    body.push(container([textBlock(i.problem, { color: 'attention' })], { style: 'attention' }));
   body.push(
     inputText('raisedBy', 'Raised by (the child, a parent or carer)', {
       isRequired: true,
@@ -189,7 +208,7 @@ export function objectionCard(i: {
       ),
     ]),
   );
-  return card(body, { fallbackText: `Record an objection for case ${i.caseRef}` });
+  return formCard(body, i, `Record an objection for case ${i.caseRef}`);
 }
 
 /** A timer's notice, or a message to someone who should know (the requester, information governance). */

@@ -21,6 +21,7 @@ import {
 import { markRefusal } from './failure-card';
 import type { AdaptiveCard, CardElement } from '../cards/types';
 import { act } from './act';
+import { withState, type FormState } from './form';
 
 export type RecordCheckInput = {
   requestId: string;
@@ -30,34 +31,37 @@ export type RecordCheckInput = {
   platforms: { platform: string; account: string }[];
   obligations: string[];
   today: string;
+  /** A problem about the form as a whole. */
   problem?: string;
+  /** As sent, with problems by input (a refusal answers with the form as it was filled in). */
+  state?: FormState;
 };
+
+/** Each approved account's choice value: its place in the request's list, never its text (a name may hold a
+ * comma, and the values of a multi-select arrive joined by commas). */
+export const accountChoice = (index: number) => `account-${index}`;
 
 export function recordCheckCard(i: RecordCheckInput): AdaptiveCard {
   const body: CardElement[] = [
     heading(`Record the check: ${i.childName} (${i.caseRef})`),
     factSet(i.platforms.map((p) => fact(p.platform, p.account))),
   ];
-  if (i.problem) body.push(container([textBlock(i.problem, { color: 'attention' })], { style: 'attention' }));
+  if (i.problem && !i.state)
+    body.push(container([textBlock(i.problem, { color: 'attention' })], { style: 'attention' }));
   if (i.obligations.length) {
     const items: CardElement[] = [textBlock('Before you view:', { weight: 'bolder' })];
     for (const o of i.obligations) items.push(textBlock(`• ${o}`, { size: 'small' }));
     body.push(container(items, { style: 'warning', id: 'obligations' }));
   }
-  const accounts = i.platforms.map((p) => `${p.platform}: ${p.account}`);
+  const accounts = i.platforms.map((p, n) => choice(`${p.platform}: ${p.account}`, accountChoice(n)));
   body.push(
-    choiceSet(
-      'accounts',
-      'Accounts accessed',
-      accounts.map((a) => choice(a, a)),
-      {
-        isMultiSelect: true,
-        style: 'expanded',
-        isRequired: true,
-        errorMessage: 'Tick the accounts you looked at',
-        value: accounts.join(','),
-      },
-    ),
+    choiceSet('accounts', 'Accounts accessed', accounts, {
+      isMultiSelect: true,
+      style: 'expanded',
+      isRequired: true,
+      errorMessage: 'Tick the accounts you looked at',
+      value: accounts.map((a) => a.value).join(','),
+    }),
     inputDate('viewedDate', 'Date viewed', {
       isRequired: true,
       errorMessage: 'Pick the date of viewing',
@@ -102,6 +106,10 @@ export function recordCheckCard(i: RecordCheckInput): AdaptiveCard {
       ),
     ]),
   );
-  const made = card(body, { fallbackText: `Record the check for case ${i.caseRef}` });
-  return i.problem ? markRefusal(made, i.problem) : made;
+  const problems = { ...i.state?.problems, ...(i.problem && i.state ? { '': i.problem } : {}) };
+  const made = card(withState(body, i.state && { ...i.state, problems }), {
+    fallbackText: `Record the check for case ${i.caseRef}`,
+  });
+  const why = i.problem ?? Object.values(problems).join(' ');
+  return why ? markRefusal(made, why) : made;
 }

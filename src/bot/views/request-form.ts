@@ -18,6 +18,7 @@ import {
 import { markRefusal } from './failure-card';
 import type { AdaptiveCard, CardElement, Choice } from '../cards/types';
 import { act } from './act';
+import { withState } from './form';
 import { verdictSection, words, type VerdictView } from './verdict';
 
 export const CHILD_DATASET = 'overt.children';
@@ -38,6 +39,8 @@ export type RequestFormInput = {
   verdict?: VerdictView;
   /** A problem with what was entered, shown above the form. */
   problem?: string;
+  /** Problems by input, each shown under its input (views/form.ts). */
+  problems?: Record<string, string>;
 };
 
 const choices = (ids: string[]): Choice[] => ids.map((id) => choice(words(id), id));
@@ -106,6 +109,10 @@ export function requestFormCard(input: RequestFormInput): AdaptiveCard {
       actions.push(act('request.send', 'Send request', { formId: input.formId }, { style: 'positive' }));
   }
   body.push(actionSet(actions));
-  const made = card(body, { fallbackText: 'Request to view a child’s public social media' });
-  return input.problem ? markRefusal(made, input.problem) : made;
+  const problems = input.problems ?? {};
+  const made = card(withState(body, { problems }), {
+    fallbackText: 'Request to view a child’s public social media',
+  });
+  const why = input.problem ?? Object.values(problems).join(' ');
+  return why ? markRefusal(made, why) : made;
 }
