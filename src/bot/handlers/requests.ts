@@ -35,7 +35,7 @@ import {
 } from '../../workflow/queries';
 import { teamZone } from '../../workflow/zone';
 import { profileOptions } from '../reads';
-import { PlatformLines, type VerbData } from '../verbs';
+import { type VerbData } from '../verbs';
 import { approverCard, requestStatusCard } from '../views/approval-card';
 import { errorCard, markRefusal, refusalCard } from '../views/failure-card';
 import { accountChoice, recordCheckCard } from '../views/record-check-card';
