@@ -118,7 +118,7 @@ async function recordCheck(d: Driver, requestId: string) {
     ...actionData(form, 'check.record'),
     viewedDate: today(),
     viewedTime: '00:01',
-    accounts: 'instagram: @demo_north_1',
+    accounts: 'account-0', // the first (only) approved account, chosen by its id
     relevantInfo: 'Fictional: nothing of note.',
     thirdPartyData: 'none',
     sensitive: 'false',
