@@ -117,6 +117,37 @@ const ROWS: Record<string, { about: About; call: (id: string) => Call | Promise<
       },
     }),
   },
+  // Administration: each call leaves the own team and its staff as they were (same name, managers, role,
+  // teams, profile), and the case-list import sends nothing to import, so no other row is disturbed.
+  'PUT /api/v1/teams/:teamId': {
+    about: 'nothing',
+    call: async () => {
+      const team = (await api.w.store.get('team', TEAMS['own team']))!.record;
+      return { path: `/api/v1/teams/${team.id}`, body: { name: team.name, managerIds: team.managerIds } };
+    },
+  },
+  'PUT /api/v1/teams/:teamId/profile': {
+    about: 'nothing',
+    call: () => ({
+      path: `/api/v1/teams/${TEAMS['own team']}/profile`,
+      body: { profileId: PROFILE['own team'] },
+    }),
+  },
+  'PUT /api/v1/staff/:staffId': {
+    about: 'nothing',
+    call: async () => {
+      const person = (await api.w.store.get('staff', ROLES['case-manager']))!.record;
+      return { path: `/api/v1/staff/${person.id}`, body: { role: person.role, teamIds: person.teamIds } };
+    },
+  },
+  'POST /api/v1/children/import/preview': {
+    about: 'nothing',
+    call: () => ({ path: '/api/v1/children/import/preview', body: { csv: '' } }),
+  },
+  'POST /api/v1/children/import': {
+    about: 'nothing',
+    call: () => ({ path: '/api/v1/children/import', body: { csv: '' } }),
+  },
   'GET /api/v1/ripa': { about: 'nothing', call: () => ({ path: '/api/v1/ripa' }) },
   'GET /api/v1/ripa/central-record.:format': {
     about: 'nothing',
@@ -306,6 +337,9 @@ describe('the API authorisation matrix', () => {
       'POST /api/v1/objections/:objectionId/steps information-governance own team',
       'POST /api/v1/review service-manager n/a',
       'GET /api/v1/organisation administrator n/a',
+      'PUT /api/v1/teams/:teamId administrator n/a',
+      'PUT /api/v1/teams/:teamId/profile administrator n/a',
+      'PUT /api/v1/staff/:staffId administrator n/a',
       'PUT /api/v1/policy/:profileId/platform-notes administrator own team',
       'GET /api/v1/ripa authorised-officer n/a',
       'GET /api/v1/ripa information-governance n/a',
