@@ -79,7 +79,10 @@ it('anchors the trail on SharePoint too: a deleted last event and an edited reco
   Object.assign(process.env, env);
   try {
     const intact = await runCli('audit', 'verify', '--data', data);
-    expect(intact.stdout).toMatch(/^audit chain intact: 2 events, anchored by \d+ signed checkpoints/);
+    // First the line saying which store is checked against which checkpoints, then the verdict.
+    expect(intact.stdout).toMatch(
+      /^checking the SharePoint store at .+\naudit chain intact: 2 events, anchored by \d+ signed checkpoints/,
+    );
     // Someone with the site but not the key edits a staff item, then deletes the last event.
     const site = await reopen(config);
     const batcher = batcherFor(server);
@@ -107,7 +110,7 @@ it('anchors the trail on SharePoint too: a deleted last event and an edited reco
     const cut = await runCli('audit', 'verify', '--data', data);
     expect(cut.code).toBe(1);
     expect(cut.stdout).toMatch(
-      /^audit chain broken at event 2: the trail ends at event 1, but a checkpoint .* counts 2 events/,
+      /^audit chain broken at event 2: the trail ends at event 1, but a checkpoint .* counts 2 events/m,
     );
   } finally {
     for (const k of Object.keys(env)) delete process.env[k];
