@@ -132,8 +132,22 @@ async function tellNotSent(
     },
   });
   const told = d && !('unreachable' in d) ? [r.requesterId] : [];
+  await auditDelivery(deps, `bot-not-sent:${r.id}:${r.status}:${notSent.join(',')}`, r, 'not-sent', {
+    notSent,
+    told,
+  });
+}
+
+/** One `bot.deliver` audit event about a request's approval card (nothing else written). */
+async function auditDelivery(
+  deps: Deps,
+  key: string,
+  r: Request,
+  outcome: 'not-sent' | 'no-approver',
+  details: Record<string, string[]>,
+): Promise<void> {
   await deps.store.commit({
-    key: `bot-not-sent:${r.id}:${r.status}:${notSent.join(',')}`,
+    key,
     at: deps.clock().toISOString(),
     writes: [],
     audit: [
@@ -141,8 +155,8 @@ async function tellNotSent(
         actor: { id: 'overt-bot' },
         action: 'bot.deliver',
         target: { kind: 'request', id: r.id },
-        outcome: 'not-sent',
-        details: { notSent, told },
+        outcome,
+        details,
       },
     ],
   });
@@ -169,20 +183,7 @@ export async function sendApprovalCards(deps: Deps, outbox: Outbox, r: Request):
     const d = await deliver(deps, outbox, { staffId: id, card, pointer: card });
     if (d && !('unreachable' in d)) told.push(id);
   }
-  await deps.store.commit({
-    key: `bot-no-approver:${r.id}:${r.status}`,
-    at: deps.clock().toISOString(),
-    writes: [],
-    audit: [
-      {
-        actor: { id: 'overt-bot' },
-        action: 'bot.deliver',
-        target: { kind: 'request', id: r.id },
-        outcome: 'no-approver',
-        details: { told },
-      },
-    ],
-  });
+  await auditDelivery(deps, `bot-no-approver:${r.id}:${r.status}`, r, 'no-approver', { told });
 }
 
 /**
