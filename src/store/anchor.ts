@@ -6,7 +6,15 @@ import {
   verify,
   type KeyObject,
 } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { sha256 } from './audit';
@@ -76,16 +84,23 @@ export class Anchor {
           message: `no audit signing key at ${paths.keyFile} (set OVERT_AUDIT_KEY to where the key is kept)`,
         };
       mkdirSync(dirname(paths.keyFile), { recursive: true, mode: 0o700 });
+      // The checkpoints file exists before the key does, so an instance that finds the key never finds the
+      // file missing ("no checkpoints") while the one that made the key has not yet signed its first.
+      mkdirSync(dirname(paths.checkpointsFile), { recursive: true, mode: 0o700 });
+      appendFileSync(paths.checkpointsFile, '');
       const { privateKey } = generateKeyPairSync('ed25519');
+      // Written whole to a file of its own, then linked into place: another instance starting at the same
+      // moment sees no key or the whole key, never half of one.
+      const temp = `${paths.keyFile}.${process.pid}.${Date.now()}.tmp`;
+      writeFileSync(temp, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
       try {
-        writeFileSync(paths.keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), {
-          mode: 0o600,
-          flag: 'wx',
-        });
+        linkSync(temp, paths.keyFile);
         created = true;
       } catch (err) {
         // Another process made it first: use theirs.
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      } finally {
+        unlinkSync(temp);
       }
     }
     let privateKey: KeyObject;

@@ -322,8 +322,8 @@ export class AuditGuard {
   ): Promise<string | undefined> {
     const latest = this.latest;
     if (!latest) return undefined;
-    const differs = () =>
-      records.filter(({ kind, record }) => {
+    const differs = (read: readonly { kind: Kind; record: { id: string } }[]) =>
+      read.filter(({ kind, record }) => {
         if (!AUDITED.has(kind) || this.matched.has(record)) return false;
         const wrote = latest.get(`${kind}/${record.id}`);
         if (!wrote) return false; // written before events carried digests: verify cannot say either
@@ -333,14 +333,22 @@ export class AuditGuard {
         }
         return true;
       });
-    let bad = differs();
-    // Another instance's records can be read before its events are (on SharePoint a unit's records land
-    // first): catch up with the trail, a few times over about a second, before calling it tampering.
+    let bad = differs(records);
+    // A record that differs may only be behind or ahead of what this guard knows: another instance's unit
+    // is matched by its events once they are read, and a record read before a later write of it (here or
+    // elsewhere) while the trail was read after that write is stale, not changed. So, a few times over about
+    // a second: read such records again, then catch up with the trail (a unit's records and events commit
+    // together, so the trail read second covers the record read first), before calling it tampering.
     for (let i = 0; bad.length > 0 && i < 4; i++) {
       if (i > 0) await new Promise((r) => setTimeout(r, 250 * i));
+      const again: { kind: Kind; record: { id: string } }[] = [];
+      for (const { kind, record } of bad) {
+        const found = await this.inner.get(kind, record.id);
+        if (found) again.push({ kind, record: found.record }); // gone since: deleted by a unit, or the sweep says
+      }
       const caught = await this.catchUp();
       if (!caught.ok) return caught.reason;
-      bad = differs();
+      bad = differs(again);
     }
     if (bad.length === 0) return undefined;
     const { kind, record } = bad[0]!;
