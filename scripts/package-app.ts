@@ -170,20 +170,27 @@ export interface BuildOptions {
   allowPlaceholders?: boolean;
   /** Where the env files are (default env/). */
   envDir?: string;
+  /** Values set here for a name the manifest uses override the files, as the Agents Toolkit resolves
+   * ${{NAME}} (a pipeline gives them so). Default: the process environment. */
+  given?: NodeJS.ProcessEnv;
 }
 
 /** The manifest for one environment, filled and checked; throws with every problem found. */
 export function buildManifest(env: string, options: BuildOptions = {}): Record<string, unknown> {
-  const values = readEnv(env, options.envDir);
+  const template = readFileSync(join(APP_PACKAGE_DIR, 'manifest.json'), 'utf8');
+  const used = [...new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]!))];
+  const given = options.given ?? process.env;
+  const values = {
+    ...readEnv(env, options.envDir),
+    ...Object.fromEntries(used.flatMap((name) => (given[name] ? [[name, given[name]]] : []))),
+  };
   const parsed = ManifestEnv.safeParse(values);
   if (!parsed.success) throw new Error(`env/.env.${env}: ${z.prettifyError(parsed.error)}`);
-  const template = readFileSync(join(APP_PACKAGE_DIR, 'manifest.json'), 'utf8');
   if (!options.allowPlaceholders) {
-    const used = [...new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]!))];
     const problems = placeholderProblems(values, used);
     if (problems.length)
       throw new Error(
-        `env/.env.${env} still holds placeholders; provision (m365agents.yml) or write the real values, or pass --allow-placeholders for an offline try:\n  ${problems.join('\n  ')}`,
+        `env/.env.${env} still holds placeholders; provision (m365agents.yml), or write the real values there or in the environment, or pass --allow-placeholders for an offline try:\n  ${problems.join('\n  ')}`,
       );
   }
   const { text, missing } = fillPlaceholders(template, values);

@@ -8,54 +8,67 @@ import { commaList as list } from '../util/env';
 /** The fictional demo's tenant: the Agents Playground's (scripts/playground.ts) and the tests'. */
 export const DEMO_TENANT = 'demo-tenant';
 
-export const BotSettings = z.object({
-  MicrosoftAppId: z.string().trim().default(''),
-  MicrosoftAppPassword: z.string().default(''),
-  MicrosoftAppTenantId: z.string().default(''),
-  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
-  /** A certificate instead of the secret: its thumbprint and a PEM file holding its private key. */
-  MicrosoftAppCertificateThumbprint: z.string().trim().default(''),
-  MicrosoftAppCertificatePath: z.string().trim().default(''),
-  /** How often notices from the timers are delivered, in seconds. */
-  OVERT_NOTICES_EVERY: z.coerce.number().int().min(1).default(10),
-  /** The Entra tenants whose Teams users the bot answers (comma-separated). Unset: the API's
-   * OVERT_AUTH_TENANTS; with neither, only the demo's tenant when the demo is asked for (OVERT_DEMO_AUTH=on),
-   * else nobody. */
-  OVERT_BOT_TENANTS: list,
-  OVERT_AUTH_TENANTS: list,
-  OVERT_DEMO_AUTH: z.enum(['on', 'off']).default('off'),
-  /** Entra object id → staff id, as the API reads it; a person whose object id is a staff id needs no entry. */
-  OVERT_AUTH_STAFF_MAP: z
-    .string()
-    .default('{}')
-    .transform((s, ctx): Record<string, string> => {
-      // "entra": staff ids are Entra object ids (as `overt staff add` records them), so there is no map.
-      if (s.trim() === 'entra') return {};
-      try {
-        return z.record(z.string().min(1), z.string().min(1)).parse(JSON.parse(s));
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'a JSON object of Entra id → staff id' });
-        return z.NEVER;
-      }
-    }),
-  /** Proactive messages per second to one conversation, and to the whole tenant (Teams: 7 per second per
-   * conversation, and a little more than 50 per second per app per tenant; we keep under both). */
-  OVERT_BOT_PER_CONVERSATION_PER_SECOND: z.coerce.number().min(0.1).max(7).default(5),
-  OVERT_BOT_PER_TENANT_PER_SECOND: z.coerce.number().min(1).max(50).default(40),
-  /** Reach someone who never opened Overt by installing the app for them through Microsoft Graph (install.ts):
-   * needs the Graph settings (OVERT_GRAPH_URL, OVERT_TENANT_ID, OVERT_CLIENT_ID, a secret or certificate)
-   * with TeamsAppInstallation.ReadWriteSelfForUser.All and AppCatalog.Read.All, and TEAMS_APP_ID. */
-  OVERT_BOT_INSTALL: z.enum(['on', 'off']).default('off'),
-  /** The app's manifest id (the Agents Toolkit sets it). */
-  TEAMS_APP_ID: z.string().trim().default(''),
-  /** The connector's address for chats Overt opens itself (Teams' global one unless set). */
-  OVERT_BOT_SERVICE_URL: z.url().default('https://smba.trafficmanager.net/teams/'),
-});
+export const BotSettings = z
+  .object({
+    MicrosoftAppId: z.string().trim().default(''),
+    MicrosoftAppPassword: z.string().default(''),
+    MicrosoftAppTenantId: z.string().default(''),
+    MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+    /** A certificate instead of the secret: its thumbprint and a PEM file holding its private key. */
+    MicrosoftAppCertificateThumbprint: z.string().trim().default(''),
+    MicrosoftAppCertificatePath: z.string().trim().default(''),
+    /** How often notices from the timers are delivered, in seconds. */
+    OVERT_NOTICES_EVERY: z.coerce.number().int().min(1).default(10),
+    /** The Entra tenants whose Teams users the bot answers (comma-separated). Unset: the API's
+     * OVERT_AUTH_TENANTS; with neither, only the demo's tenant when the demo is asked for (OVERT_DEMO_AUTH=on),
+     * else nobody. */
+    OVERT_BOT_TENANTS: list,
+    OVERT_AUTH_TENANTS: list,
+    OVERT_DEMO_AUTH: z.enum(['on', 'off']).default('off'),
+    /** Entra object id → staff id, as the API reads it; a person whose object id is a staff id needs no entry. */
+    OVERT_AUTH_STAFF_MAP: z
+      .string()
+      .default('{}')
+      .transform((s, ctx): Record<string, string> => {
+        // "entra": staff ids are Entra object ids (as `overt staff add` records them), so there is no map.
+        if (s.trim() === 'entra') return {};
+        try {
+          return z.record(z.string().min(1), z.string().min(1)).parse(JSON.parse(s));
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'a JSON object of Entra id → staff id' });
+          return z.NEVER;
+        }
+      }),
+    /** Proactive messages per second to one conversation, and to the whole tenant (Teams: 7 per second per
+     * conversation, and a little more than 50 per second per app per tenant; we keep under both). */
+    OVERT_BOT_PER_CONVERSATION_PER_SECOND: z.coerce.number().min(0.1).max(7).default(5),
+    OVERT_BOT_PER_TENANT_PER_SECOND: z.coerce.number().min(1).max(50).default(40),
+    /** Reach someone who never opened Overt by installing the app for them through Microsoft Graph (install.ts):
+     * needs the Graph settings (OVERT_GRAPH_URL, OVERT_TENANT_ID, OVERT_CLIENT_ID, a secret or certificate)
+     * with TeamsAppInstallation.ReadWriteSelfForUser.All and AppCatalog.Read.All, and TEAMS_APP_ID. */
+    OVERT_BOT_INSTALL: z.enum(['on', 'off']).default('off'),
+    /** The app's manifest id (the Agents Toolkit sets it). */
+    TEAMS_APP_ID: z.string().trim().default(''),
+    /** The connector's address for chats Overt opens itself (Teams' global one unless set). */
+    OVERT_BOT_SERVICE_URL: z.url().default('https://smba.trafficmanager.net/teams/'),
+  })
+  .superRefine((s, ctx) => {
+    // A single-tenant or managed-identity bot is one with an app id: without one, botbuilder would stop on an
+    // assertion naming no setting of ours.
+    if (!s.MicrosoftAppId && s.MicrosoftAppType !== 'MultiTenant')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MicrosoftAppType'],
+        message: `${s.MicrosoftAppType} needs MicrosoftAppId; for a local bot with no app id, remove MicrosoftAppType`,
+      });
+  });
 export type BotSettings = z.infer<typeof BotSettings>;
 
 export function botSettings(env: NodeJS.ProcessEnv): BotSettings {
   const parsed = BotSettings.safeParse(env);
-  if (!parsed.success) throw new Error(`bot configuration: ${z.prettifyError(parsed.error)}`);
+  // Each problem named by its environment variable first, as an administrator sets it.
+  if (!parsed.success)
+    throw new Error(parsed.error.issues.map((i) => `${i.path.join('.') || 'bot'}: ${i.message}`).join('\n'));
   return parsed.data;
 }
 

@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { anchorPaths } from '../store/anchor';
-import { firstAdministrator } from '../cli/first-admin';
-import { exitOnSignals, start, type Running } from './main';
+import type { Running } from './main';
 
 /**
  * `npm run serve` (and the Docker image's command): the production start. It runs the built service
@@ -64,6 +63,8 @@ export function productionProblems(env: NodeJS.ProcessEnv): string[] {
         'MicrosoftAppId',
         "not set: the bot's app id (BOT_ID); only a local bot tried without Teams may run unsigned, with OVERT_BOT_UNSIGNED=on",
       );
+    else if (appType !== 'MultiTenant')
+      need('MicrosoftAppType', `${appType} needs MicrosoftAppId; for an unsigned local bot, remove it`);
   } else {
     if (unsigned) need('OVERT_BOT_UNSIGNED', 'is on, but MicrosoftAppId is set: remove one');
     if (!GUID.test(env.MicrosoftAppId!.trim()))
@@ -173,14 +174,23 @@ export async function serve(
     throw new Error(
       `Overt cannot start for real use; set these (see "Running it for your council" in the README):\n  ${problems.join('\n  ')}`,
     );
+  // The service is loaded only once the settings are right, so a refusal is quick (a container's restart
+  // loop, a test of every setting).
+  const [{ start }, { firstAdministrator }] = await Promise.all([
+    import('./main'),
+    import('../cli/first-admin'),
+  ]);
   return start({ ...env, OVERT_DEMO: 'off', OVERT_DEMO_AUTH: 'off' }, sink, {
     prepare: async (deps, logger) => logger.info(await firstAdministrator(deps, env)),
   });
 }
 
 if (require.main === module) {
-  serve().then(exitOnSignals, (err: Error) => {
-    process.stderr.write(`overt: ${err.message}\n`);
-    process.exit(1);
-  });
+  serve().then(
+    async (running) => (await import('./main')).exitOnSignals(running),
+    (err: Error) => {
+      process.stderr.write(`overt: ${err.message}\n`);
+      process.exit(1);
+    },
+  );
 }

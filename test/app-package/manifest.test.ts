@@ -141,11 +141,16 @@ describe('Teams app manifest', () => {
   });
 
   describe('refuses placeholders (issue 19)', () => {
-    it('npm run package -- --env dev fails, naming each placeholder id and example domain', () => {
-      const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/package-app.ts', '--env', 'dev'], {
+    /** `npm run package -- --env dev`, as an administrator types it, with these values in the environment. */
+    const npmPackage = (given: Record<string, string> = {}) =>
+      spawnSync('npm', ['run', '--silent', 'package', '--', '--env', 'dev'], {
         cwd: join(__dirname, '../..'),
         encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...given },
       });
+
+    it('npm run package -- --env dev fails, naming each placeholder id and example domain', () => {
+      const r = npmPackage();
       expect(r.status).toBe(1);
       const values = readEnv('dev');
       for (const name of ['TEAMS_APP_ID', 'BOT_ID', 'AAD_APP_CLIENT_ID'])
@@ -159,6 +164,33 @@ describe('Teams app manifest', () => {
       ])
         expect(r.stderr).toContain(`${name}=${values[name]} is on the example domain overt-dev.example.org`);
       expect(r.stderr).toContain('--allow-placeholders');
+    }, 60_000);
+
+    it('npm run package -- --env dev with the real values given passes validation and writes the package', async () => {
+      const host = 'overt.wyverncouncil.gov.uk';
+      const r = npmPackage({
+        TEAMS_APP_ID: '3f2a9c41-7b6e-4d15-a8c2-91e0f4b7d6a3',
+        BOT_ID: 'b7e41d02-5c9a-4f3b-8e61-2a0d9c7f4e18',
+        AAD_APP_CLIENT_ID: '6a0c8e53-2d4f-4b9a-9c17-e5f3a1b8d204',
+        BOT_DOMAIN: host,
+        BOT_ENDPOINT: `https://${host}`,
+        TAB_ENDPOINT: `https://${host}`,
+        APP_WEBSITE_URL: `https://${host}/`,
+        APP_PRIVACY_URL: `https://${host}/privacy`,
+        APP_TERMS_URL: `https://${host}/terms`,
+      });
+      expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+      const zipPath = /^wrote (.*appPackage\.dev\.zip)$/m.exec(r.stdout)?.[1];
+      expect(zipPath).toBeDefined();
+      const zip = await JSZip.loadAsync(readFileSync(zipPath!));
+      const manifest = JSON.parse(await zip.file('manifest.json')!.async('string')) as Record<
+        string,
+        unknown
+      >;
+      expect(validateManifest(manifest)).toEqual([]);
+      expect(manifest['id']).toBe('3f2a9c41-7b6e-4d15-a8c2-91e0f4b7d6a3');
+      expect(manifest['validDomains']).toEqual([host]);
+      expect(JSON.stringify(manifest)).not.toMatch(/example\.|0000000000/);
     }, 60_000);
 
     it('every committed environment is refused without --allow-placeholders', () => {

@@ -1,16 +1,19 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { serve } from '../../src/server/serve';
+import { anchorPaths } from '../../src/store/anchor';
 import { openStore } from '../../src/store/open';
-import { createDeps, raiseRequest, recordConsent } from '../../src/workflow';
+import { activity, post, textOf } from '../bot/client';
 import { runCli } from '../cli/run';
 import { tempDirs } from '../store/temp-dirs';
-import { EAST_GROUP, PEOPLE, startCouncil, type Council } from './council';
+import { EAST_GROUP, PEOPLE, startCouncil, TENANT, type Council } from './council';
 
 /**
  * issue 19, must show: a council onboarded from nothing with the `overt` command — the first administrator
  * from OVERT_FIRST_ADMIN, two teams, five staff from Entra ID (a group and single users, through the local
  * Graph server), a case list of twenty children whose two bad rows are refused and named with nothing
- * imported, then imported once fixed — and a request raised for one child.
+ * imported, then imported once fixed — and, with the production start (`npm run serve`) on what was made, a
+ * request raised for one child through the bot endpoint.
  */
 const dirs = tempDirs('onboard');
 let council: Council;
@@ -153,38 +156,66 @@ it('onboards a council from nothing and raises a request for one child', async (
   expect(await ok('children', 'import', file)).toBe(`${file}: 20 children added, 0 updated\n`);
   expect((await runCli('audit', 'verify', '--data', data)).code).toBe(0);
 
-  // A case manager raises a request for one child.
-  const again = await openStore({ dataDir: data, kind: 'sqlite' });
-  if (!again.ok) throw new Error(again.error.message);
+  // The service is started for real use (`npm run serve`) on what was onboarded, with a local unsigned bot
+  // (OVERT_BOT_UNSIGNED=on: no Bot Framework here); a case manager records the child's consent and raises a
+  // request for one child through the bot endpoint, as Teams would send it.
+  const running = await serve(
+    {
+      ...council.env(data),
+      OVERT_STORE: 'sqlite',
+      OVERT_AUDIT_KEY: anchorPaths(data, {}).keyFile,
+      MicrosoftAppId: '',
+      MicrosoftAppPassword: '',
+      MicrosoftAppTenantId: '',
+      MicrosoftAppType: 'MultiTenant',
+      OVERT_BOT_UNSIGNED: 'on',
+    },
+    () => undefined,
+  );
   try {
-    const deps = createDeps(again.value);
-    expect((await again.value.count('child'))[0]?.count).toBe(20);
-    const child = (await again.value.query('child', { where: { caseRef: 'WYV-0001' } }))[0]!.record;
-    const consent = await recordConsent(deps, {
-      key: 'onboard-first-consent',
-      actorId: PEOPLE.cm1.id,
+    const bot = `http://127.0.0.1:${(running.servers[0]!.address() as { port: number }).port}`;
+    const store = running.store;
+    expect((await store.count('child'))[0]?.count).toBe(20);
+    const child = (await store.query('child', { where: { caseRef: 'WYV-0001' } }))[0]!.record;
+    const click = (verb: string, data: Record<string, unknown>) =>
+      post(bot, {
+        ...activity(PEOPLE.cm1.id, `personal-${PEOPLE.cm1.id}`, {
+          type: 'invoke',
+          name: 'adaptiveCard/action',
+          value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+        }),
+        conversation: { id: `personal-${PEOPLE.cm1.id}`, conversationType: 'personal', tenantId: TENANT },
+        channelData: { tenant: { id: TENANT } },
+      });
+    const consent = await click('consent.record', {
+      formId: 'onboard-first-consent',
       childId: child.id,
       givenBy: 'child and parent',
       date: new Date().toISOString().slice(0, 10),
-      scope: { platforms: [], purposes: ['000 §3 criteria'] },
+      platforms: '',
     });
-    if (!consent.ok) throw new Error(consent.error.message);
-    const raised = await raiseRequest(deps, {
-      key: 'onboard-first-request',
-      actorId: PEOPLE.cm1.id,
+    expect(consent.status).toBe(200);
+    expect(await store.query('consent', { where: { childId: child.id } })).toHaveLength(1);
+    const sent = await click('request.send', {
+      formId: 'onboard-first-request',
       childId: child.id,
       reason: 'risk-of-cse',
-      platforms: [{ platform: 'instagram', account: '@wyv_fictional_a' }],
+      platforms: 'instagram: @wyv_fictional_a',
       viewer: 'own-personal-account',
+      rationale: 'Fictional: new information suggests a risk to the child.',
     });
-    if (!raised.ok) throw new Error(raised.error.message);
-    expect(raised.value.request).toMatchObject({
+    expect(sent.status).toBe(200);
+    expect(textOf(sent.json.value)).toContain(`Request saved. Overt is sending it to the`);
+    expect(textOf(sent.json.value)).toContain(PEOPLE.tmEast.displayName);
+    const requests = await store.query('request', { where: { childId: child.id } });
+    expect(requests).toHaveLength(1);
+    expect(requests[0]!.record).toMatchObject({
       childId: child.id,
       teamId: 'east',
       requesterId: PEOPLE.cm1.id,
+      status: 'pending',
     });
-    expect(raised.value.verdict.outcome).not.toBe('refuse');
   } finally {
-    await again.value.close();
+    await running.stop();
   }
 }, 120_000);

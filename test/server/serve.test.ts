@@ -42,14 +42,39 @@ const REQUIRED = [
 ];
 
 describe('npm run serve', () => {
-  it.each(REQUIRED)('without %s does not start, naming it', async (name) => {
-    const env = council.env(dirs.make());
-    delete (env as Record<string, string | undefined>)[name];
+  /** Every required setting, each from a whole set (some are required only with another's value). */
+  const ROWS: [string, Record<string, string>][] = [
+    ...REQUIRED.map((name): [string, Record<string, string>] => [name, {}]),
+    ['OVERT_DATA', { OVERT_STORE: 'sqlite' }],
+    [
+      'MicrosoftAppCertificateThumbprint',
+      { MicrosoftAppPassword: '', MicrosoftAppCertificatePath: __filename },
+    ],
+  ];
+
+  it.each(ROWS)('without %s does not start, naming it', async (name, over) => {
+    const env: Record<string, string | undefined> = { ...council.env(dirs.make()), ...over };
+    delete env[name];
     const problems = productionProblems(env);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(new RegExp(`^${name}: `));
     await expect(serve(env, () => undefined)).rejects.toThrow(new RegExp(`\\n  ${name}: `));
   });
+
+  it('as a process, without any one required setting exits 1, naming it and only it', () => {
+    for (const [name, over] of ROWS) {
+      const env: Record<string, string | undefined> = {
+        PATH: process.env.PATH ?? '',
+        ...council.env(dirs.make()),
+        ...over,
+      };
+      delete env[name];
+      const r = spawnSync(process.execPath, ['dist/src/server/serve.js'], { env, encoding: 'utf8' });
+      expect({ name, status: r.status, stdout: r.stdout }).toEqual({ name, status: 1, stdout: '' });
+      const named = r.stderr.split('\n').filter((l) => /^  \w+: /.test(l));
+      expect({ name, named: named.map((l) => l.trim().split(':')[0]) }).toEqual({ name, named: [name] });
+    }
+  }, 120_000);
 
   it('as a process with nothing set exits 1, naming every setting it needs', () => {
     const r = spawnSync(process.execPath, ['dist/src/server/serve.js'], {
@@ -119,7 +144,22 @@ describe('npm run serve', () => {
     );
     expect(problems({ OVERT_STORE: 'sqlite', OVERT_DATA: '' })).toMatch(/^OVERT_DATA: not set/);
     // A bot with no app id is unsigned only when that is asked for, and never with an app id.
-    expect(problems({ MicrosoftAppId: '', MicrosoftAppPassword: '', OVERT_BOT_UNSIGNED: 'on' })).toBe('');
+    expect(
+      problems({
+        MicrosoftAppId: '',
+        MicrosoftAppPassword: '',
+        MicrosoftAppType: 'MultiTenant',
+        OVERT_BOT_UNSIGNED: 'on',
+      }),
+    ).toBe('');
+    expect(
+      problems({
+        MicrosoftAppId: '',
+        MicrosoftAppPassword: '',
+        MicrosoftAppTenantId: '',
+        OVERT_BOT_UNSIGNED: 'on',
+      }),
+    ).toMatch(/^MicrosoftAppType: SingleTenant needs MicrosoftAppId; for an unsigned local bot, remove it$/);
     expect(problems({ OVERT_BOT_UNSIGNED: 'on' })).toMatch(
       /OVERT_BOT_UNSIGNED: is on, but MicrosoftAppId is set/,
     );
@@ -209,6 +249,21 @@ describe('any start', () => {
     ).rejects.toThrow(
       /^OVERT_DEFAULT_PROFILE: no profile "wyvern"; the profiles are nottinghamshire-yjs, camden-cfs/,
     );
+  });
+
+  it('stops on a single-tenant bot with no app id, naming MicrosoftAppType (not a botbuilder assertion)', async () => {
+    await expect(
+      start(
+        {
+          OVERT_DATA: dirs.make(),
+          OVERT_DEMO: 'off',
+          MicrosoftAppType: 'SingleTenant',
+          BOT_PORT: '0',
+          TAB_PORT: '0',
+        },
+        () => undefined,
+      ),
+    ).rejects.toThrow(/^MicrosoftAppType: SingleTenant needs MicrosoftAppId/);
   });
 
   it('listens on loopback unless told otherwise, and on one port when BOT_PORT and TAB_PORT are the same', async () => {
