@@ -71,7 +71,7 @@ describe('npm run serve', () => {
       delete env[name];
       const r = spawnSync(process.execPath, ['dist/src/server/serve.js'], { env, encoding: 'utf8' });
       expect({ name, status: r.status, stdout: r.stdout }).toEqual({ name, status: 1, stdout: '' });
-      const named = r.stderr.split('\n').filter((l) => /^  \w+: /.test(l));
+      const named = r.stderr.split('\n').filter((l) => /^ {2}\w+: /.test(l));
       expect({ name, named: named.map((l) => l.trim().split(':')[0]) }).toEqual({ name, named: [name] });
     }
   }, 120_000);
