@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import { ArabicShaper } from 'arabic-persian-reshaper';
 import { dateTimeGb } from '../vocabulary';
@@ -47,15 +48,11 @@ export function runs(text: string, bold: boolean): { text: string; face: Face }[
   const latin: Face = bold ? 'latinBold' : 'latin';
   for (const m of text.matchAll(RUNS)) {
     if (m.index > last) out.push({ text: text.slice(last, m.index), face: latin });
-    if (m[1]) {
-      // A right-to-left run: its words drawn right to left, each word its own run (the font lays out a
-      // word's letters right to left), with the spaces between them in the body face.
-      const words = m[0].split(/\s+/).reverse();
-      words.forEach((w, i) => {
-        if (i) out.push({ text: ' ', face: latin });
-        out.push({ text: w, face: bold ? 'arabicBold' : 'arabic' });
-      });
-    } else out.push({ text: m[0], face: bold ? 'bengaliBold' : 'bengali' });
+    // A right-to-left run is one run, its spaces included: the font lays the whole run out right to left
+    // (its words in reading order from the right), so a reader of the PDF that puts a right-to-left run
+    // back in logical order gives the words as written.
+    if (m[1]) out.push({ text: m[0], face: bold ? 'arabicBold' : 'arabic' });
+    else out.push({ text: m[0], face: bold ? 'bengaliBold' : 'bengali' });
     last = m.index + m[0].length;
   }
   if (last < text.length || !out.length) out.push({ text: text.slice(last), face: latin });
@@ -68,8 +65,36 @@ export function runs(text: string, bold: boolean): { text: string; face: Face }[
  * is the name as written (the font's own shaping shares glyphs between letters, which garbles extraction).
  */
 function shapeArabic(text: string): string {
-  return (ArabicShaper as { convertArabic: (s: string) => string }).convertArabic(text);
+  const shaped = (ArabicShaper as { convertArabic: (s: string) => string }).convertArabic(text);
+  // The shaper gives alef maksura's final form as Farsi yeh's and Farsi yeh's as alef maksura's (the same
+  // glyph in the font, two letters in the text): put each letter's own form back.
+  return shaped.replace(/[\ufbfd\ufef0]/g, (c) => (c === '\ufbfd' ? '\ufef0' : '\ufbfd'));
 }
+
+/**
+ * The Arabic faces without their glyph substitution table (GSUB): an Arabic run is already its presentation
+ * forms, so each character is drawn as the one glyph the font's character map gives it and nothing else.
+ * With the table, fontkit (under pdfkit) would break a letter into a dotless body and its dots, and draw
+ * letters with glyphs shared between them, so that a reader of the PDF could no longer tell which letter was
+ * drawn (ح came back as ج, ا as a control character). The table's tag is renamed in the font's directory,
+ * which leaves the rest of the file as it is; the table is then never read and not embedded.
+ */
+function withoutSubstitutions(file: string): Buffer {
+  const font = Buffer.from(readFileSync(file));
+  const tables = font.readUInt16BE(4);
+  for (let i = 0; i < tables; i++) {
+    const at = 12 + 16 * i;
+    if (font.toString('latin1', at, at + 4) === 'GSUB') font.write('xSUB', at, 'latin1');
+  }
+  return font;
+}
+let FACES: Record<Face, string | Buffer> | undefined;
+const faces = () =>
+  (FACES ??= {
+    ...FONTS,
+    arabic: withoutSubstitutions(FONTS.arabic),
+    arabicBold: withoutSubstitutions(FONTS.arabicBold),
+  });
 
 /** Control characters other than line breaks and tabs never reach the page. */
 const clean = (s: string) =>
@@ -89,7 +114,10 @@ export function renderPdf(title: string, blocks: Block[], head: TitleBlock = {})
       displayTitle: true,
       bufferPages: true,
     });
-    for (const [name, file] of Object.entries(FONTS)) doc.registerFont(name, file);
+    for (const [name, file] of Object.entries(faces())) doc.registerFont(name, file);
+    // Every run of a line sits on the body face's baseline (pdfkit places each font's text by its own
+    // ascender, which set Arabic lower than the Latin beside it).
+    const ascender = (doc.font('latin') as unknown as { _font: { ascender: number } })._font.ascender / 1000;
     const chunks: Buffer[] = [];
     doc.on('data', (c: Buffer) => chunks.push(c));
     doc.on('end', () => resolve(Buffer.concat(chunks)));
@@ -103,16 +131,29 @@ export function renderPdf(title: string, blocks: Block[], head: TitleBlock = {})
     ) => {
       const all = parts.flatMap((p) => runs(clean(p.text), p.bold)).filter((r) => r.text.length);
       if (!all.length) all.push({ text: ' ', face: 'latin' });
+      // A line starts on the page that has room for its tallest face (pdfkit would otherwise carry an Arabic
+      // run alone onto the next page, its label left behind).
+      const tallest = Math.max(...all.map((r) => doc.font(r.face).fontSize(size).currentLineHeight(true)));
+      if (doc.y + tallest > doc.page.height - doc.page.margins.bottom) doc.addPage();
       all.forEach((r, i) => {
-        // Shaped right-to-left and Bengali text carries its own words as ActualText, so that copying or
-        // extracting it gives the letters as written, not the glyphs in the order drawn.
+        // Bengali text carries its words as ActualText, so that readers that use it (poppler's pdftotext,
+        // copying in Acrobat) give the letters as written, not the glyphs in the order drawn. (Not Arabic:
+        // poppler reverses an ActualText's letters a second time.)
+        const arabic = r.face === 'arabic' || r.face === 'arabicBold';
         const shaped = r.face === 'bengali' || r.face === 'bengaliBold';
         if (shaped) doc.markContent('Span', { actual: r.text } as never);
-        const arabic = r.face === 'arabic' || r.face === 'arabicBold';
         doc
           .font(r.face)
           .fontSize(size)
-          .text(arabic ? shapeArabic(r.text) : r.text, { ...options, continued: i < all.length - 1 });
+          .text(arabic ? shapeArabic(r.text) : r.text, {
+            ...options,
+            continued: i < all.length - 1,
+            baseline: -ascender * size,
+            // With features given (none are needed), pdfkit lays the run out whole; without, it lays out each
+            // word by itself, which would put a right-to-left run's spaces at its words' ends and its words
+            // in left-to-right order.
+            ...(arabic ? { features: [] } : {}),
+          });
         if (shaped) doc.endMarkedContent();
       });
     };
