@@ -63,12 +63,13 @@ module.exports = {
     {
       name: 'bot-reaches-store-through-its-port',
       comment:
-        'The bot calls the workflow (commands and queries); of the store it may import types only, except its ' +
-        'conversation-reference port (conversations.ts) and, until it moves, the Graph client its Teams ' +
-        'installs use (install.ts).',
+        'The bot calls the workflow (commands and queries) and renders what they return; it imports nothing of ' +
+        'the store, not even a type (the shapes it renders come from src/workflow/queries). The one exception ' +
+        'is its conversation-reference port (conversations.ts). The Graph client its Teams installs use is ' +
+        'made by the composition (server/main.ts) and handed to it.',
       severity: 'error',
-      from: { path: '^src/bot/', pathNot: '^src/bot/(conversations|install)\\.ts$' },
-      to: { path: '^src/store/', dependencyTypesNot: ['type-only'] },
+      from: { path: '^src/bot/', pathNot: '^src/bot/conversations\\.ts$' },
+      to: { path: '^src/store/' },
     },
     {
       name: 'tab-reaches-data-through-the-api',

@@ -31,6 +31,27 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
+    // The bot reaches the store only through its conversation-reference port: elsewhere in src/bot it calls the
+    // workflow's commands and queries (dependency-cruiser stops the imports; this stops `deps.store`).
+    files: ['src/bot/**/*.{ts,tsx}'],
+    ignores: ['src/bot/conversations.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[property.name='store']",
+          message:
+            'src/bot does not use the store: call a workflow query or command (src/workflow), or the conversation port (conversations.ts).',
+        },
+        {
+          selector: "ObjectPattern > Property[key.name='store']",
+          message:
+            'src/bot does not use the store: call a workflow query or command (src/workflow), or the conversation port (conversations.ts).',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.{js,cjs,mjs}'],
     languageOptions: {
       globals: {

@@ -1,7 +1,9 @@
 /**
- * Conversation references, kept so the bot can write first (approval cards, notices): one `conversation`
+ * The bot's conversation-reference port: the one file of src/bot that keeps anything in the store (the layout
+ * rules allow it alone; everything else the bot reads or records goes through the workflow). It keeps the
+ * conversation references the bot needs to write first (approval cards, notices): one `conversation`
  * record per member of staff, holding their personal chat and, failing that, another conversation where
- * they met the bot. Also the copies of each approval card sent, so a decision updates every one.
+ * they met the bot; and the copies of each approval card sent (a `card` record), so a decision updates every one.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';

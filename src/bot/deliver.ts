@@ -6,7 +6,7 @@
  * chat that has gone) is forgotten and the next way tried. When no way is left, the failure is an audit event
  * and the people who can act (the requester, the service managers) are told, by name, what to do.
  */
-import type { Deps } from '../workflow';
+import { recordSurfaceEvent, type Deps } from '../workflow';
 import type { AdaptiveCard } from './cards/types';
 import { dropReference, keepReference, keptOf, type Reference } from './conversations';
 import type { Installed } from './install';
@@ -150,19 +150,11 @@ async function installFor(
   const p = (async (): Promise<Installed> => {
     const r = await install(staffId).catch((e: Error): Installed => ({ refused: e.message }));
     if ('ref' in r) await keepReference(deps, staffId, r.ref);
-    await deps.store.commit({
-      key: `bot-install:${staffId}:${deps.clock().toISOString()}`,
-      at: deps.clock().toISOString(),
-      writes: [],
-      audit: [
-        {
-          actor: { id: 'overt-bot' },
-          action: 'bot.install',
-          target: { kind: 'staff', id: staffId },
-          outcome: 'ref' in r ? 'installed' : 'refused',
-          details: 'ref' in r ? {} : { why: r.refused },
-        },
-      ],
+    await recordSurfaceEvent(deps, `bot-install:${staffId}:${deps.clock().toISOString()}`, {
+      action: 'bot.install',
+      staffId,
+      outcome: 'ref' in r ? 'installed' : 'refused',
+      details: 'ref' in r ? {} : { why: r.refused },
     });
     log(
       `bot: ${staffId}: ${'ref' in r ? 'Overt added itself for them in Teams' : `Overt could not add itself for them: ${r.refused}`}`,
@@ -201,19 +193,11 @@ async function unreachable(
     const r = await deliver(deps, outbox, { staffId: id, card, pointer: card }, log);
     if (r && !('unreachable' in r)) told.push(id);
   }
-  await deps.store.commit({
-    key: `bot-unreachable:${staffId}:${u.key}`,
-    at: deps.clock().toISOString(),
-    writes: [],
-    audit: [
-      {
-        actor: { id: 'overt-bot' },
-        action: 'bot.deliver',
-        target: { kind: 'staff', id: staffId },
-        outcome: 'unreachable',
-        details: { about: u.key, told, ...(refused ? { why: refused } : {}) },
-      },
-    ],
+  await recordSurfaceEvent(deps, `bot-unreachable:${staffId}:${u.key}`, {
+    action: 'bot.deliver',
+    target: { kind: 'staff', id: staffId },
+    outcome: 'unreachable',
+    details: { about: u.key, told, ...(refused ? { why: refused } : {}) },
   });
   log(`bot: ${staffId} cannot be reached; told ${told.join(', ') || 'nobody (nobody reachable)'}`);
 }

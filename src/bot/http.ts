@@ -19,7 +19,7 @@ import { ActivityEnvelope } from './activity';
 import { KeptClientsAuthentication } from './auth';
 import { onTurn } from './bot';
 import { followNotices } from './notices';
-import { installerOf } from './install';
+import { installerOf, type GraphPort } from './install';
 import { Outbox, type Task } from './outbox';
 import { auditRefusal, refusalOf, type Seen } from './identity';
 import { certificateKey, tenantsOf, type BotSettings } from './settings';
@@ -137,7 +137,7 @@ export function botEndpoint(
   deps: Deps,
   settings: BotSettings,
   log: (s: string) => void = console.log,
-  env: NodeJS.ProcessEnv = {},
+  graph?: GraphPort,
 ): BotEndpoint {
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: settings.MicrosoftAppId,
@@ -158,7 +158,7 @@ export function botEndpoint(
     log('bot: no tenant is configured (OVERT_BOT_TENANTS or OVERT_AUTH_TENANTS): every activity is refused');
   adapter.onTurnError = async (_ctx, err) => log(`bot: turn failed: ${err.stack ?? err.message}`);
   const outbox = new Outbox(adapter, settings.MicrosoftAppId, log);
-  const install = installerOf(settings, env, log);
+  const install = installerOf(settings, graph, log);
   if (install) outbox.install = install;
   const notices = followNotices(deps, outbox, settings.OVERT_NOTICES_EVERY * 1000, log);
 

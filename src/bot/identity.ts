@@ -6,7 +6,7 @@
  * with the reason and written nowhere but the audit trail.
  */
 import { randomUUID } from 'node:crypto';
-import type { Deps } from '../workflow';
+import { recordSurfaceEvent, type Deps } from '../workflow';
 
 export type Refusal = { reason: 'channel' | 'tenant' | 'identity'; message: string };
 
@@ -64,30 +64,22 @@ export function refusalOf(a: Seen, tenants: readonly string[]): Refusal | undefi
  * what it asked for, and why it was refused. Its only write. */
 export async function auditRefusal(deps: Deps, a: Seen, refusal: Refusal): Promise<void> {
   const id = claim(a.id) || randomUUID();
-  await deps.store.commit({
-    key: `bot-refused:${id}`,
-    at: deps.clock().toISOString(),
-    writes: [],
-    audit: [
-      {
-        actor: { id: 'unidentified' },
-        action: 'bot.activity',
-        target: { kind: 'activity', id },
-        outcome: 'refuse',
-        details: {
-          reason: refusal.reason,
-          message: refusal.message,
-          channelId: claim(a.channelId),
-          tenantId: claim(text(a.channelData?.tenant?.id) ?? a.conversation?.tenantId),
-          type: claim(a.type),
-          name: claim(a.name),
-          verb: claim(a.value?.action?.verb),
-          claimedFromId: claim(a.from?.id),
-          claimedAadObjectId: claim(a.from?.aadObjectId),
-          conversationType: claim(a.conversation?.conversationType),
-        },
-      },
-    ],
+  await recordSurfaceEvent(deps, `bot-refused:${id}`, {
+    action: 'bot.activity',
+    activityId: id,
+    outcome: 'refuse',
+    details: {
+      reason: refusal.reason,
+      message: refusal.message,
+      channelId: claim(a.channelId),
+      tenantId: claim(text(a.channelData?.tenant?.id) ?? a.conversation?.tenantId),
+      type: claim(a.type),
+      name: claim(a.name),
+      verb: claim(a.value?.action?.verb),
+      claimedFromId: claim(a.from?.id),
+      claimedAadObjectId: claim(a.from?.aadObjectId),
+      conversationType: claim(a.conversation?.conversationType),
+    },
   });
 }
 

@@ -14,12 +14,14 @@
  */
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
-import { clientFor } from '../store/graph/connect';
-import { graphConfig } from '../store/graph/config';
 import type { Reference } from './conversations';
 import { tenantsOf, type BotSettings } from './settings';
 
 export type Installed = { ref: Reference } | { refused: string };
+
+/** The Graph client the installs use, made by the composition (server/main.ts) on first use from the
+ * service's Graph settings; throws, naming what is missing, when they are incomplete. */
+export type GraphPort = () => Client;
 
 /** Installs the app for a member of staff (by their Entra object id) and gives the chat to write to. */
 export type Installer = (entraId: string) => Promise<Installed>;
@@ -129,12 +131,12 @@ export function graphInstaller(options: {
 }
 
 /**
- * The installer the settings ask for, by staff id (the Entra object id through OVERT_AUTH_STAFF_MAP, else the
+ * The installer the settings ask for (on the Graph client the service hands the bot), by staff id (the Entra object id through OVERT_AUTH_STAFF_MAP, else the
  * staff id itself), or undefined when OVERT_BOT_INSTALL is off. A setting missing is an error naming it.
  */
 export function installerOf(
   settings: BotSettings,
-  env: NodeJS.ProcessEnv,
+  graph: GraphPort | undefined,
   log: (s: string) => void,
 ): ((staffId: string) => Promise<Installed>) | undefined {
   if (settings.OVERT_BOT_INSTALL !== 'on') return undefined;
@@ -142,12 +144,15 @@ export function installerOf(
     throw new Error(
       'OVERT_BOT_INSTALL=on needs TEAMS_APP_ID, the app manifest’s id, to find Overt in the catalog',
     );
-  const config = graphConfig(env, {
-    siteUrl: env.OVERT_GRAPH_SITE || 'https://directory.invalid/sites/none',
-  });
-  if (!config.ok) throw new Error(`OVERT_BOT_INSTALL=on needs the Graph settings: ${config.error.message}`);
+  let client: Client;
+  try {
+    if (!graph) throw new Error('the service gave the bot no Graph client');
+    client = graph();
+  } catch (err) {
+    throw new Error(`OVERT_BOT_INSTALL=on needs the Graph settings: ${(err as Error).message}`);
+  }
   const install = graphInstaller({
-    client: clientFor(config.value).client,
+    client,
     teamsAppId: settings.TEAMS_APP_ID,
     serviceUrl: settings.OVERT_BOT_SERVICE_URL,
     tenantId: tenantsOf(settings)[0] ?? settings.MicrosoftAppTenantId,

@@ -1,10 +1,9 @@
 /**
  * Delivers the timers' notices (audit events `notice.*`, and `request.expire`, which carries one) as
- * proactive messages to the people they name, following the audit trail from a cursor kept in the store.
- * A store lease means one instance delivers; events from before the bot first ran are not delivered.
+ * proactive messages to the people they name, as the workflow hands them out (notice-feed.ts: after a kept
+ * cursor, under a lease so one instance delivers; nothing from before the bot first ran).
  */
-import { z } from 'zod';
-import type { Deps } from '../workflow';
+import { takeNotices, type Deps } from '../workflow';
 import { channelUserId } from './conversations';
 import { deliver, serviceManagers } from './deliver';
 import { nameOf } from '../workflow/queries';
@@ -13,14 +12,6 @@ import { escalateDecision } from './handlers/request-cards';
 import type { Outbox } from './outbox';
 import { neutralNoticeCard, noticeCard } from './views/conversation-cards';
 import { ripaNoticeCard } from './views/ripa-cards';
-
-const NoticeDetails = z.object({
-  kind: z.string(),
-  to: z.array(z.string()),
-  text: z.string(),
-  requestId: z.string().optional(),
-  ripaId: z.string().optional(),
-});
 
 const TITLES: Record<string, string> = {
   'request-expired': 'A request expired',
@@ -31,9 +22,6 @@ const TITLES: Record<string, string> = {
   'ripa-expired': 'A RIPA authorisation has ended',
 };
 
-const CURSOR = 'bot.notices.cursor';
-const Cursor = z.object({ seq: z.number().int().nonnegative() });
-
 /** One pass: deliver what arrived since the cursor. Returns how many messages were sent. */
 export async function deliverNotices(
   deps: Deps,
@@ -41,56 +29,36 @@ export async function deliverNotices(
   holder: string,
   since: string,
 ): Promise<number> {
-  if (!(await deps.store.lease('bot-notices', holder, 60_000, deps.clock()))) return 0;
-  const found = await deps.store.get('setting', CURSOR);
-  const cursor = found ? Cursor.safeParse(found.record.value) : undefined;
-  const events = await deps.store.audit.list(
-    cursor?.success ? { afterSeq: cursor.data.seq, limit: 200 } : { from: since, limit: 200 },
-  );
+  const taken = await takeNotices(deps, holder, since);
+  if (!taken) return 0;
   let sent = 0;
-  for (const e of events) {
-    if (!(e.action.startsWith('notice.') || e.action === 'request.expire')) continue;
-    const n = NoticeDetails.safeParse(e.details);
-    if (!n.success) continue;
-    const card = n.data.ripaId
-      ? ripaNoticeCard(TITLES[n.data.kind] ?? 'Notice', n.data.text, n.data.ripaId)
-      : noticeCard(TITLES[n.data.kind] ?? 'Notice', n.data.text, n.data.requestId);
-    if (n.data.kind === 'decision-waiting' && n.data.requestId) {
-      sent += await escalateDecision(deps, outbox, n.data.requestId, n.data.to, card, n.data.text);
+  for (const n of taken.notices) {
+    const card = n.ripaId
+      ? ripaNoticeCard(TITLES[n.kind] ?? 'Notice', n.text, n.ripaId)
+      : noticeCard(TITLES[n.kind] ?? 'Notice', n.text, n.requestId);
+    if (n.kind === 'decision-waiting' && n.requestId) {
+      sent += await escalateDecision(deps, outbox, n.requestId, n.to, card, n.text);
       continue;
     }
-    const title = TITLES[n.data.kind] ?? 'Notice';
-    for (const to of n.data.to) {
+    const title = TITLES[n.kind] ?? 'Notice';
+    for (const to of n.to) {
       const d = await deliver(deps, outbox, {
         staffId: to,
         card,
-        about: `the notice ${n.data.kind} (audit event ${e.seq})`,
-        pointer: n.data.requestId
-          ? pointerCard(n.data.requestId, [await channelUserId(deps, to)])
+        about: `the notice ${n.kind} (audit event ${n.seq})`,
+        pointer: n.requestId
+          ? pointerCard(n.requestId, [await channelUserId(deps, to)])
           : neutralNoticeCard(await nameOf(deps, to)),
         unreachable: {
           tell: await serviceManagers(deps),
           about: `A notice for them could not be delivered: “${title}”.`,
-          key: `notice:${e.seq}`,
+          key: `notice:${n.seq}`,
         },
       });
       if (d && 'activityId' in d) sent++;
     }
   }
-  const last = events.at(-1);
-  if (last)
-    await deps.store.commit({
-      key: `notices:${last.seq}`,
-      at: deps.clock().toISOString(),
-      writes: [
-        {
-          kind: 'setting',
-          record: { id: CURSOR, value: { seq: last.seq } },
-          ...(found ? { ifVersion: found.version } : {}),
-        },
-      ],
-      audit: [],
-    });
+  await taken.done();
   return sent;
 }
 

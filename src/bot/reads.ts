@@ -4,7 +4,7 @@
  * (src/workflow/queries).
  */
 import type { Profile } from '../policy/profile';
-import type { Staff } from '../store/records';
+import type { Staff } from '../workflow/queries';
 import type { Deps } from '../workflow';
 import { staffById } from '../workflow/queries/people';
 import { staffIdOf } from './identity';

@@ -9,8 +9,8 @@ const endpoints = new WeakMap<Deps, BotEndpoint>();
 /** The bot endpoint a running service made (tests wait on its outbox). */
 export const botOf = (deps: Deps): BotEndpoint | undefined => endpoints.get(deps);
 
-export function botSurface({ deps, env, logger }: SurfaceDeps): Surface {
-  const endpoint = botEndpoint(deps, botSettings(env), (s) => logger.warn({ component: 'bot' }, s), env);
+export function botSurface({ deps, env, logger, graph }: SurfaceDeps): Surface {
+  const endpoint = botEndpoint(deps, botSettings(env), (s) => logger.warn({ component: 'bot' }, s), graph);
   endpoints.set(deps, endpoint);
   return {
     bot: [endpoint.handler],

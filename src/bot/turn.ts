@@ -1,5 +1,5 @@
 /** What a card verb's handler is given (one turn of one person), and the shape of the verb table. */
-import type { Staff } from '../store/records';
+import type { Staff } from '../workflow/queries';
 import type { Deps } from '../workflow';
 import type { AdaptiveCard } from './cards/types';
 import type { Outbox, Task } from './outbox';

@@ -12,6 +12,8 @@ import {
   type Config,
 } from '../config';
 import { openGuarded } from '../store/open';
+import { graphConfig } from '../store/graph/config';
+import { clientFor } from '../store/graph/connect';
 import type { AuditGuard } from '../store/integrity';
 import { StoreUnavailableError, type Store } from '../store/store';
 import { createLogger, log, requestIdFrom, withRequest, type Logger } from '../util/log';
@@ -263,7 +265,15 @@ export async function start(
       `the audit trail is broken${chain.seq === undefined ? '' : ` at event ${chain.seq}`}: ${chain.reason}; Overt will take no changes until it is restored`,
     );
   // The surfaces read their own settings: from the environment given, over the process's own.
-  const surfaceDeps = { deps, config: config.value, env: surfaceEnv, logger };
+  // The Graph client the bot's proactive installs use (made only if they are turned on).
+  const graph = () => {
+    const gc = graphConfig(surfaceEnv, {
+      siteUrl: surfaceEnv.OVERT_GRAPH_SITE || 'https://directory.invalid/sites/none',
+    });
+    if (!gc.ok) throw new Error(gc.error.message);
+    return clientFor(gc.value).client;
+  };
+  const surfaceDeps = { deps, config: config.value, env: surfaceEnv, logger, graph };
   const surfaces: Surface[] = [botSurface(surfaceDeps), apiSurface(surfaceDeps)];
   let draining = false;
   const timeouts = {

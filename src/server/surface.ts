@@ -1,3 +1,4 @@
+import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Config } from '../config';
 import type { Logger } from '../util/log';
 import type { Deps } from '../workflow';
@@ -10,6 +11,9 @@ export interface SurfaceDeps {
   config: Config;
   env: NodeJS.ProcessEnv;
   logger: Logger;
+  /** The Graph client for the directory (the bot's proactive installs), made on first use from the Graph
+   * settings; throws, naming what is missing, when they are incomplete. */
+  graph?: () => Client;
 }
 
 /** A surface's HTTP handlers, on the bot's port or the tab's, and the work it runs after its calls (the

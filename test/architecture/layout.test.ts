@@ -1,8 +1,9 @@
 /**
  * The layout checks itself: dependency-cruiser runs the rules in .dependency-cruiser.cjs over src/ (no
  * cycles; the policy imports no I/O; the workflow knows no Teams or HTTP; botbuilder only in src/bot; the
- * tab reaches data only through the API), and each rule is shown to bite on a forbidden import in a small
- * tree of its own.
+ * tab reaches data only through the API; the bot imports nothing of the store but through its conversation
+ * port), and each rule is shown to bite on a forbidden import in a small tree of its own; ESLint stops the
+ * bot using `deps.store` outside that port.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { verbs } from '../../src/bot/verbs';
 const ROOT = resolve(__dirname, '../..');
 const CLI = join(ROOT, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs');
 const CONFIG = join(ROOT, '.dependency-cruiser.cjs');
+const ESLINT = join(ROOT, 'node_modules/eslint/bin/eslint.js');
 
 interface Violation {
   rule: { name: string };
@@ -73,6 +75,16 @@ describe('each rule bites on a forbidden import', () => {
       'src/bot/reads.ts',
       "import { openStore } from '../store/store';\nexport const reads = openStore;\n",
     );
+    // Even a type of the store is out of the bot's reach; its conversation port may use the store.
+    write('src/store/records.ts', 'export type Request = { id: string };\n');
+    write(
+      'src/bot/views/card.ts',
+      "import type { Request } from '../../store/records';\nexport const title = (r: Request) => r.id;\n",
+    );
+    write(
+      'src/bot/conversations.ts',
+      "import { openStore } from '../store/store';\nexport const kept = openStore;\n",
+    );
     write('src/server/a.ts', "import { b } from './b';\nexport const a = () => b;\n");
     write('src/server/b.ts', "import { a } from './a';\nexport const b = () => a;\n");
     found = cruise(dir);
@@ -97,12 +109,44 @@ describe('each rule bites on a forbidden import', () => {
     ]);
   });
   test('the bot reaching into the store instead of the workflow', () => {
-    expect(broken('bot-reaches-store-through-its-port')).toEqual(['src/bot/reads.ts → src/store/store.ts']);
+    expect(broken('bot-reaches-store-through-its-port').sort()).toEqual([
+      'src/bot/reads.ts → src/store/store.ts',
+      'src/bot/views/card.ts → src/store/records.ts',
+    ]);
   });
   test('the tab calling the workflow instead of the API', () => {
     expect(broken('tab-reaches-data-through-the-api')).toEqual(['src/tab/view.ts → src/workflow/decide.ts']);
   });
 });
+
+test("the bot using the store through the workflow's deps (deps.store) fails the lint, except in its conversation port", async () => {
+  const text = [
+    "import type { Deps } from '../workflow';",
+    "export const a = (deps: Deps) => deps.store.get('request', 'r1');",
+    'export const b = ({ store }: Deps) => store;',
+    '',
+  ].join('\n');
+  // ESLint's own command line, with the project's config, on the text as if it were that file.
+  const problems = (filePath: string) => {
+    let out: string;
+    try {
+      out = execFileSync(
+        process.execPath,
+        [ESLINT, '--stdin', '--stdin-filename', filePath, '--format', 'json'],
+        { cwd: ROOT, input: text, encoding: 'utf8' },
+      );
+    } catch (err) {
+      out = (err as { stdout: string }).stdout;
+    }
+    return (JSON.parse(out) as { messages: { ruleId: string; line: number }[] }[])
+      .flatMap((r) => r.messages)
+      .filter((m) => m.ruleId === 'no-restricted-syntax')
+      .map((m) => m.line);
+  };
+  expect(problems('src/bot/handlers/example.ts')).toEqual([2, 3]);
+  expect(problems('src/bot/conversations.ts')).toEqual([]);
+  expect(problems('src/workflow/example.ts')).toEqual([]);
+}, 60_000);
 
 test('the verb table is one typed object: a verb without a handler does not compile', () => {
   // @ts-expect-error the request verbs have no handler here (tsc, in `npm run lint`, fails if this compiles)

@@ -1,7 +1,6 @@
 /** Sending and updating approval cards, and telling the requester: the work that follows a turn. */
 import { DEFAULT_TIME_ZONE } from '../../policy/profile';
-import type { Request } from '../../store/records';
-import type { Deps } from '../../workflow';
+import { recordSurfaceEvent, type Deps } from '../../workflow';
 import { MAX_REFRESH_USERS } from '../cards/build';
 import type { AdaptiveCard } from '../cards/types';
 import {
@@ -14,7 +13,15 @@ import {
 } from '../conversations';
 import { deliver, serviceManagers } from '../deliver';
 import { ConversationGone, type Outbox } from '../outbox';
-import { approversOf, nameOf, requestView } from '../../workflow/queries';
+import {
+  approversOf,
+  caseRefOf,
+  nameOf,
+  requestById,
+  requestView,
+  teamNameOf,
+  type Request,
+} from '../../workflow/queries';
 import { approvalBaseCard, pointerCard, requestStatusCard } from '../views/approval-card';
 import { noticeCard } from '../views/conversation-cards';
 import { recordCheckCard } from '../views/record-check-card';
@@ -35,13 +42,13 @@ export async function baseCardOf(
   note?: string,
   shared = false,
 ) {
-  const [child, refreshUserIds] = await Promise.all([
-    shared ? undefined : deps.store.get('child', r.childId),
+  const [caseRef, refreshUserIds] = await Promise.all([
+    shared ? undefined : caseRefOf(deps, r.childId),
     refreshUsers(deps, r, approvers),
   ]);
   return approvalBaseCard({
     requestId: r.id,
-    ...(shared ? {} : { caseRef: child?.record.caseRef ?? 'unknown' }),
+    ...(caseRef === undefined ? {} : { caseRef }),
     status: r.status,
     authority: r.authority,
     refreshUserIds,
@@ -146,19 +153,11 @@ async function auditDelivery(
   outcome: 'not-sent' | 'no-approver',
   details: Record<string, string[]>,
 ): Promise<void> {
-  await deps.store.commit({
-    key,
-    at: deps.clock().toISOString(),
-    writes: [],
-    audit: [
-      {
-        actor: { id: 'overt-bot' },
-        action: 'bot.deliver',
-        target: { kind: 'request', id: r.id },
-        outcome,
-        details,
-      },
-    ],
+  await recordSurfaceEvent(deps, key, {
+    action: 'bot.deliver',
+    target: { kind: 'request', id: r.id },
+    outcome,
+    details,
   });
 }
 
@@ -171,7 +170,7 @@ export async function sendApprovalCards(deps: Deps, outbox: Outbox, r: Request):
   }
   // Nobody may decide it (no one holds the authority for this team): the service managers are told, by the
   // team's name, so the request is not left with nobody; it waits, and is audited as not sent.
-  const team = (await deps.store.get('team', r.teamId))?.record.name ?? 'the team';
+  const team = await teamNameOf(deps, r.teamId, 'the team');
   const authority = r.authority.replace(/-/g, ' ');
   const card = noticeCard(
     `Nobody can decide a request for ${team}`,
@@ -200,7 +199,7 @@ export async function escalateDecision(
   notice: AdaptiveCard,
   waited: string,
 ): Promise<number> {
-  const r = (await deps.store.get('request', requestId))?.record;
+  const r = (await requestById(deps, requestId))?.record;
   if (!r || !['pending', 'escalated'].includes(r.status)) return 0;
   const approvers = await approversOf(deps, r);
   let sent = 0;
@@ -229,7 +228,7 @@ export async function escalateDecision(
 export async function updateApprovalCards(deps: Deps, outbox: Outbox, requestId: string): Promise<void> {
   const copies = await cardCopies(deps, requestId);
   if (!copies.length) return;
-  const r = (await deps.store.get('request', requestId))?.record;
+  const r = (await requestById(deps, requestId))?.record;
   if (!r) return;
   const [card, shared] = await Promise.all([
     baseCardOf(deps, r),
@@ -258,7 +257,7 @@ const NOTES: Partial<Record<Request['status'], { text: string; tone: 'good' | 'w
  * record-the-check card. In their personal chat only: where others can read it, a neutral pointer whose
  * refresh shows the requester their own view. Nobody reachable: the service managers are told. */
 export async function tellRequester(deps: Deps, outbox: Outbox, request: Request): Promise<void> {
-  const found = await deps.store.get('request', request.id);
+  const found = await requestById(deps, request.id);
   const view = found && (await requestView(deps, found));
   if (!found || !view) return;
   const r = found.record;

@@ -3,19 +3,18 @@ import { randomUUID } from 'node:crypto';
 import { TZDate } from '@date-fns/tz';
 import { DEFAULT_TIME_ZONE } from '../../policy/profile';
 import type { Profile } from '../../policy/profile';
-import type { Request } from '../../store/records';
 import { dateGb } from '../../vocabulary';
 import {
   answerMoreInfo,
   decideRequest,
   previewRequest,
   raiseRequest,
+  recordSurfaceEvent,
   recordCheck,
   withdrawRequest,
   type Failure,
   type VerdictSummary,
 } from '../../workflow';
-import type { Versioned } from '../../store/store';
 import type { AdaptiveCard } from '../cards/types';
 import { statusCard } from '../cards/status';
 import { noteAudited } from '../../workflow/refusals';
@@ -27,10 +26,13 @@ import {
   isOutsider,
   knownFrom,
   nameOf,
+  requestById,
   requestView,
   standing,
   teamWithProfile,
   verdictView,
+  type FoundRequest,
+  type Request,
   type ViewKnown,
 } from '../../workflow/queries';
 import { teamZone } from '../../workflow/zone';
@@ -166,11 +168,11 @@ async function requestCard(
   turn: Turn,
   requestId: string,
   note?: { text: string; tone: 'good' | 'warning' | 'attention' },
-  given?: { found: Versioned<'request'>; known: ViewKnown },
+  given?: { found: FoundRequest; known: ViewKnown },
   knownApprovers?: string[],
   form?: FormState,
 ): Promise<AdaptiveCard> {
-  const found = given?.found ?? (await turn.deps.store.get('request', requestId));
+  const found = given?.found ?? (await requestById(turn.deps, requestId));
   if (!found) return errorCard('No such request', `requestId: Overt has no request "${requestId}".`);
   const r = found.record;
   const teamAndProfile = given?.known.profile ? undefined : await teamWithProfile(turn.deps, r.teamId);
@@ -214,7 +216,7 @@ async function requestCard(
  * refusal is an audit event.
  */
 const onRequestRefresh: VerbHandler<'request.refresh'> = async (data, turn) => {
-  const found = await turn.deps.store.get('request', data.requestId);
+  const found = await requestById(turn.deps, data.requestId);
   if (!found) return requestCard(turn, data.requestId);
   const r = found.record;
   const teamAndProfile = await teamWithProfile(turn.deps, r.teamId);
@@ -265,23 +267,16 @@ function movedOn(
 }
 
 async function auditView(turn: Turn, requestId: string, outcome: 'allow' | 'refuse', who: string) {
-  await turn.deps.store.commit({
-    key: `view:${requestId}:${turn.staff.id}:${turn.activityId}`,
-    at: turn.deps.clock().toISOString(),
-    writes: [],
-    audit: [
-      {
-        actor: { id: turn.staff.id, role: turn.staff.role },
-        action: 'request.view',
-        target: { kind: 'request', id: requestId },
-        outcome,
-        details: {
-          via: turn.automatic ? 'card refresh' : 'card Open',
-          conversationType: turn.conversationType,
-          standing: who,
-        },
-      },
-    ],
+  await recordSurfaceEvent(turn.deps, `view:${requestId}:${turn.staff.id}:${turn.activityId}`, {
+    action: 'request.view',
+    actor: turn.staff,
+    requestId,
+    outcome,
+    details: {
+      via: turn.automatic ? 'card refresh' : 'card Open',
+      conversationType: turn.conversationType,
+      standing: who,
+    },
   });
   // This refusal's event is written here: the route table must not write a second (refusals.ts).
   if (outcome === 'refuse') noteAudited(turn.deps);
@@ -295,7 +290,7 @@ const DONE: Record<'approve' | 'decline' | 'more-info', string> = {
 
 function decide(outcome: 'approve' | 'decline' | 'more-info') {
   return async (data: VerbData<'request.approve'>, turn: Turn): Promise<AdaptiveCard> => {
-    const found = await turn.deps.store.get('request', data.requestId);
+    const found = await requestById(turn.deps, data.requestId);
     if (!found)
       return errorCard(
         'No such request',
@@ -377,7 +372,7 @@ async function decisionFailure(
         e.message,
       );
     case 'POLICY_REFUSED': {
-      const r = (await turn.deps.store.get('request', requestId))?.record;
+      const r = (await requestById(turn.deps, requestId))?.record;
       const teamAndProfile = r && (await teamWithProfile(turn.deps, r.teamId));
       // Refused because it is no longer theirs to decide: say where it went, not the request's details.
       const moved =
@@ -408,7 +403,7 @@ async function decisionFailure(
     }
     case 'WRONG_STATE': {
       // Approving a repeat viewing before its RIPA authorisation: the application, with why.
-      const r = (await turn.deps.store.get('request', requestId))?.record;
+      const r = (await requestById(turn.deps, requestId))?.record;
       if (r && onRipaRoute(r) && turn.staff.role === 'authorised-officer')
         return applicationCard(turn, requestId, {
           problem: { input: 'form', message: 'Record the authorisation below, or refuse it.' },
@@ -476,7 +471,7 @@ async function checkForm(
   problem?: string,
   state?: FormState,
 ): Promise<AdaptiveCard> {
-  const found = await turn.deps.store.get('request', requestId);
+  const found = await requestById(turn.deps, requestId);
   const view = found && (await requestView(turn.deps, found));
   if (!found || !view)
     return errorCard('No such request', 'Overt has no such request: open it again from “my requests”.');
@@ -540,7 +535,7 @@ const onCheckRecord: VerbHandler<'check.record'> = async (data, turn) => {
   const values = valuesOf(data);
   const again = (problems: Record<string, string>) =>
     checkForm(turn, data.requestId, undefined, { values, problems });
-  const request = await turn.deps.store.get('request', data.requestId);
+  const request = await requestById(turn.deps, data.requestId);
   // The accounts ticked, by their choice ids (their place in the request's list), never by their text.
   const ticked = data.accounts
     .split(',')

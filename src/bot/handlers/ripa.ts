@@ -7,8 +7,8 @@
 import { DEFAULT_TIME_ZONE } from '../../policy/profile';
 import { authoriseRipa, cancelRipa, refuseRipa, renewRipa, reviewRipa, type Failure } from '../../workflow';
 import { canActForTeam } from '../../workflow/context';
-import { applicationOf, centralRecord, ripaFor } from '../../workflow/queries/ripa';
-import { teamWithProfile as teamAndProfile } from '../../workflow/queries/request';
+import { applicationOf, centralRecord, ripaFor, ripaProfile } from '../../workflow/queries/ripa';
+import { requestById, teamWithProfile as teamAndProfile } from '../../workflow/queries/request';
 import { statusCard } from '../cards/status';
 import type { AdaptiveCard } from '../cards/types';
 import type { Turn, VerbHandler, VerbHandlers } from '../turn';
@@ -44,7 +44,7 @@ export async function applicationCard(
   requestId: string,
   extra: Omit<Parameters<typeof ripaApplicationCard>[0], 'app' | 'today'> = {},
 ): Promise<AdaptiveCard> {
-  const found = await turn.deps.store.get('request', requestId);
+  const found = await requestById(turn.deps, requestId);
   if (!found) return errorCard('No such request', 'Overt has no such request; nothing was done.');
   const r = found.record;
   if (turn.staff.role !== 'authorised-officer') return NOT_AN_OFFICER();
@@ -83,13 +83,12 @@ async function authorisationCard(
           'Not yours to see',
           'This authorisation is shown only to the authorising officers of its team and to information governance.',
         );
-  const found = await turn.deps.store.get('ripa', ripaId);
-  const tp = found ? await teamAndProfile(turn.deps, found.record.teamId) : undefined;
+  const profile = await ripaProfile(turn.deps, ripaId);
   return ripaAuthorisationCard({
     entry: got.value,
-    judicialApproval: tp?.profile.ripa?.judicialApproval ?? false,
+    judicialApproval: profile?.ripa?.judicialApproval ?? false,
     canAct: turn.staff.role === 'authorised-officer',
-    today: todayIn(turn, tp?.profile.timeZone),
+    today: todayIn(turn, profile?.timeZone),
     ...extra,
   });
 }
@@ -125,7 +124,7 @@ const onAuthorise: VerbHandler<'ripa.authorise'> = async (data, turn) => {
     authoriserInvolved: String(data.authoriserInvolved),
   };
   if (turn.staff.role !== 'authorised-officer') return NOT_AN_OFFICER();
-  const request = await turn.deps.store.get('request', data.requestId);
+  const request = await requestById(turn.deps, data.requestId);
   if (!request) return errorCard('No such request', 'Overt has no such request; nothing was done.');
   const months = data.maxSentenceMonths === '' ? undefined : Number(data.maxSentenceMonths);
   const r = await authoriseRipa(turn.deps, {
@@ -156,7 +155,7 @@ const onAuthorise: VerbHandler<'ripa.authorise'> = async (data, turn) => {
   if (!r.replayed && after?.status === 'approved')
     turn.after(async () => {
       await updateApprovalCards(turn.deps, turn.outbox, data.requestId);
-      const now = await turn.deps.store.get('request', data.requestId);
+      const now = await requestById(turn.deps, data.requestId);
       if (now) await tellRequester(turn.deps, turn.outbox, now.record);
     });
   return authorisationCard(turn, ripa.id, {

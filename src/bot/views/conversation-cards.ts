@@ -18,7 +18,7 @@ import { act } from './act';
 import { markRefusal } from './failure-card';
 import { withState, type FormState } from './form';
 import { STATUS_WORDS, when } from './status-text';
-import type { RequestStatus } from '../../store/records';
+import type { RequestStatus } from '../../workflow/queries';
 import { words } from './verdict';
 import type { ChildSummary } from '../../workflow/queries/children';
 import type { RequestLine } from '../../workflow/queries/request';

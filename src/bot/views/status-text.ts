@@ -1,6 +1,6 @@
 /** Plain words for a request's state, shared by every card that shows one. */
 import { DEFAULT_TIME_ZONE } from '../../policy/profile';
-import type { RequestStatus } from '../../store/records';
+import type { RequestStatus } from '../../workflow/queries';
 
 export const STATUS_WORDS: Record<RequestStatus, string> = {
   pending: 'waiting for a decision',

@@ -54,6 +54,11 @@ export async function findChild(deps: Deps, staff: Staff, ref: string): Promise<
   return byId && canActForTeam(staff, byId.record.teamId) ? byId.record : undefined;
 }
 
+/** A child's case reference (the only detail of the child an approval card names), else `unknown`. */
+export async function caseRefOf(deps: Deps, childId: string): Promise<string> {
+  return (await deps.store.get('child', childId))?.record.caseRef ?? 'unknown';
+}
+
 export async function childSummary(deps: Deps, child: Child): Promise<ChildSummary> {
   const where = { childId: child.id };
   const [requests, checks, team, consent, objection] = await Promise.all([

@@ -2,3 +2,4 @@
 export * from './people';
 export * from './children';
 export * from './request';
+export * from './records';

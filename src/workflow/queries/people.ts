@@ -1,5 +1,5 @@
 /**
- * Who is who: the look-ups of staff the bot and the workflow share. Reads only.
+ * Who is who: the look-ups of staff (and a team's name) the bot and the workflow share. Reads only.
  */
 import type { Staff } from '../../store/records';
 import type { Deps } from '../types';
@@ -16,4 +16,9 @@ export const nameOf = async (deps: Deps, id: string | undefined): Promise<string
  * managers, told when nobody could be reached). */
 export async function staffWithRole(deps: Deps, role: Staff['role']): Promise<string[]> {
   return (await deps.store.query('staff', { where: { role } })).map((s) => s.record.id);
+}
+
+/** A team's name, else the words given. */
+export async function teamNameOf(deps: Deps, teamId: string, otherwise: string): Promise<string> {
+  return (await deps.store.get('team', teamId))?.record.name ?? otherwise;
 }

@@ -56,6 +56,14 @@ export type RequestView = {
   decided?: { by: string; at: string; outcome: string; reasons: string };
 };
 
+/** A request as read, with the version a decision on it must name. */
+export type FoundRequest = Versioned<'request'>;
+
+/** A request by id, with its version; undefined when there is none. */
+export async function requestById(deps: Deps, id: string): Promise<FoundRequest | undefined> {
+  return deps.store.get('request', id);
+}
+
 export type RequestLine = {
   id: string;
   caseRef: string;
@@ -156,7 +164,7 @@ export function knownFrom(deps: Deps, facts: DecisionFacts): ViewKnown {
 /** A request as its cards show it: the child, team, recent checks and decisions read together. */
 export async function requestView(
   deps: Deps,
-  found: Versioned<'request'>,
+  found: FoundRequest,
   known: ViewKnown = {},
 ): Promise<RequestView | undefined> {
   const r = found.record;

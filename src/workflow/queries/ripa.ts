@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { dayOf } from '../../policy/days';
 import { DEFAULT_TIME_ZONE, type Profile } from '../../policy/profile';
 import type { Request, Ripa, Staff } from '../../store/records';
-import { actor, canActForTeam } from '../context';
+import { actor, canActForTeam, teamProfile } from '../context';
 import { Id, parse } from '../input';
 import { fail, ok, type Deps, type Outcome } from '../types';
 
@@ -254,4 +254,12 @@ export async function ripaFor(
   if (!CENTRAL_RECORD_READERS.includes(staff.value.role) || !canActForTeam(staff.value, found.record.teamId))
     return fail('FORBIDDEN', 'this authorisation is for the authorising officers of its team to see');
   return ok(await entryOf(deps, found.record));
+}
+
+/** The profile in force for an authorisation's team (its time zone, whether a magistrate approves), or
+ * undefined when there is no such authorisation or its team's profile is not configured. */
+export async function ripaProfile(deps: Deps, ripaId: string): Promise<Profile | undefined> {
+  const found = await deps.store.get('ripa', ripaId);
+  const tp = found && (await teamProfile(deps, found.record.teamId));
+  return tp?.ok ? tp.value.profile : undefined;
 }

@@ -1,0 +1,54 @@
+/**
+ * What a surface records about its own work on the audit trail: a request shown (or refused) on a card, an
+ * approval card not delivered, someone Overt could not reach, the app added for someone, an activity refused
+ * at the door. Each is one event and writes no record; the key makes a repeat a no-op.
+ */
+import type { Staff } from '../store/records';
+import type { Deps } from './types';
+
+type Details = Record<string, string | string[]>;
+
+/** The events, by action: who acted, about what, how it ended. */
+export type SurfaceEvent =
+  | {
+      action: 'request.view';
+      actor: Pick<Staff, 'id' | 'role'>;
+      requestId: string;
+      outcome: 'allow' | 'refuse';
+      details: { via: string; conversationType: string; standing: string };
+    }
+  | {
+      action: 'bot.deliver';
+      target: { kind: 'request' | 'staff'; id: string };
+      outcome: 'not-sent' | 'no-approver' | 'unreachable';
+      details: Details;
+    }
+  | { action: 'bot.install'; staffId: string; outcome: 'installed' | 'refused'; details: Details }
+  | { action: 'bot.activity'; activityId: string; outcome: 'refuse'; details: Details };
+
+function draftOf(e: SurfaceEvent) {
+  switch (e.action) {
+    case 'request.view':
+      return {
+        actor: { id: e.actor.id, role: e.actor.role },
+        target: { kind: 'request', id: e.requestId },
+      };
+    case 'bot.deliver':
+      return { actor: { id: 'overt-bot' }, target: e.target };
+    case 'bot.install':
+      return { actor: { id: 'overt-bot' }, target: { kind: 'staff', id: e.staffId } };
+    case 'bot.activity':
+      // Nobody was identified: the claims are in the details, never the actor.
+      return { actor: { id: 'unidentified' }, target: { kind: 'activity', id: e.activityId } };
+  }
+}
+
+/** Records one surface event under `key` (its only write). */
+export async function recordSurfaceEvent(deps: Deps, key: string, e: SurfaceEvent): Promise<void> {
+  await deps.store.commit({
+    key,
+    at: deps.clock().toISOString(),
+    writes: [],
+    audit: [{ ...draftOf(e), action: e.action, outcome: e.outcome, details: e.details }],
+  });
+}
