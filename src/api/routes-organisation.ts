@@ -1,9 +1,17 @@
 import { z } from 'zod';
 import { Role } from '../store/records';
-import { assignProfile, importCaseList, previewCaseList, upsertStaff, upsertTeam } from '../workflow';
+import {
+  assignProfile,
+  importCaseList,
+  previewCaseList,
+  upsertStaff,
+  upsertTeam,
+  type Deps,
+  type Outcome,
+} from '../workflow';
 import { BOUNDS, Id, list, ShortText } from '../workflow/input';
 import { fail } from '../workflow/types';
-import { reply, route } from './router';
+import { reply, route, type Route } from './router';
 
 /**
  * The administrator's teams, staff and case list (issue 19): each a workflow command, audited, refused with a
@@ -17,6 +25,27 @@ const CsvBody = z.object({ csv: z.string() });
 // The case list's own bound, with room for JSON's escapes.
 const CSV_BODY = BOUNDS.csv * 2 + 1024;
 
+/** Whether every id names a record of the kind (a team's managers, a person's teams). */
+async function allExist(deps: Deps, kind: 'staff' | 'team', ids: string[]): Promise<boolean> {
+  return (await Promise.all(ids.map((id) => deps.store.get(kind, id)))).every(Boolean);
+}
+
+/** The case list sent as CSV to one command: checked row by row (the preview), or imported. */
+function caseListRoute(
+  path: string,
+  command: (deps: Deps, input: { key: string; actorId: string; csv: string }) => Promise<Outcome<unknown>>,
+): Route {
+  return route<undefined, z.infer<typeof CsvBody>>({
+    method: 'POST',
+    path,
+    roles: ['administrator'],
+    body: CsvBody,
+    maxBody: CSV_BODY,
+    handle: async ({ deps, staff, body, key }) =>
+      reply(await command(deps, { key, actorId: staff.id, csv: body.csv })),
+  });
+}
+
 export const organisationRoutes = [
   route<undefined, z.infer<typeof TeamBody>>({
     method: 'PUT',
@@ -25,11 +54,8 @@ export const organisationRoutes = [
     body: TeamBody,
     handle: async ({ deps, staff, params, body, key }) => {
       const existing = (await deps.store.get('team', params.teamId!))?.record;
-      for (const m of body.managerIds)
-        if (!(await deps.store.get('staff', m)))
-          return reply(
-            fail('INVALID_INPUT', 'managerIds: one of them is not a member of staff', 'managerIds'),
-          );
+      if (!(await allExist(deps, 'staff', body.managerIds)))
+        return reply(fail('INVALID_INPUT', 'managerIds: one of them is not a member of staff', 'managerIds'));
       return reply(
         await upsertTeam(deps, {
           key,
@@ -69,9 +95,8 @@ export const organisationRoutes = [
       const person = (await deps.store.get('staff', params.staffId!))?.record;
       if (!person)
         return reply(fail('NOT_FOUND', 'no such member of staff: add people with overt staff add'));
-      for (const t of body.teamIds)
-        if (!(await deps.store.get('team', t)))
-          return reply(fail('INVALID_INPUT', 'teamIds: one of them is not a team', 'teamIds'));
+      if (!(await allExist(deps, 'team', body.teamIds)))
+        return reply(fail('INVALID_INPUT', 'teamIds: one of them is not a team', 'teamIds'));
       if (person.id === staff.id && body.role !== 'administrator')
         return reply(fail('INVALID_INPUT', 'role: you cannot take away your own administrator role', 'role'));
       return reply(
@@ -83,22 +108,6 @@ export const organisationRoutes = [
       );
     },
   }),
-  route<undefined, z.infer<typeof CsvBody>>({
-    method: 'POST',
-    path: '/api/v1/children/import/preview',
-    roles: ['administrator'],
-    body: CsvBody,
-    maxBody: CSV_BODY,
-    handle: async ({ deps, staff, body, key }) =>
-      reply(await previewCaseList(deps, { key, actorId: staff.id, csv: body.csv })),
-  }),
-  route<undefined, z.infer<typeof CsvBody>>({
-    method: 'POST',
-    path: '/api/v1/children/import',
-    roles: ['administrator'],
-    body: CsvBody,
-    maxBody: CSV_BODY,
-    handle: async ({ deps, staff, body, key }) =>
-      reply(await importCaseList(deps, { key, actorId: staff.id, csv: body.csv })),
-  }),
+  caseListRoute('/api/v1/children/import/preview', previewCaseList),
+  caseListRoute('/api/v1/children/import', importCaseList),
 ];

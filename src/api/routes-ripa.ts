@@ -5,7 +5,15 @@
  */
 import { z } from 'zod';
 import { dateGb, RIPA_STATE, label, sentenceWords, yesNo } from '../vocabulary';
-import { authoriseRipa, cancelRipa, refuseRipa, renewRipa, reviewRipa, type Deps } from '../workflow';
+import {
+  authoriseRipa,
+  cancelRipa,
+  refuseRipa,
+  renewRipa,
+  reviewRipa,
+  type Deps,
+  type Outcome,
+} from '../workflow';
 import {
   AuthoriseRipaInput,
   CancelRipaInput,
@@ -27,6 +35,26 @@ const RefuseBody = RefuseRipaInput.omit({ ...without, requestId: true });
 const ReviewBody = ReviewRipaInput.omit({ ...without, ripaId: true });
 const RenewBody = RenewRipaInput.omit({ ...without, ripaId: true });
 const CancelBody = CancelRipaInput.omit({ ...without, ripaId: true });
+
+/** A step an authorising officer records on an authorisation (a review, a renewal, the cancellation): the body,
+ * with the actor, the key and the authorisation named in the path, is the command's input. */
+function ripaStep<B extends object>(
+  path: string,
+  body: z.ZodType<B>,
+  command: (
+    deps: Deps,
+    input: B & { key: string; actorId: string; ripaId: string },
+  ) => Promise<Outcome<unknown>>,
+): Route {
+  return route<undefined, B>({
+    method: 'POST',
+    path: `/api/v1/ripa/:ripaId/${path}`,
+    roles: AO,
+    body,
+    handle: async ({ deps, staff, params, body: b, key }) =>
+      reply(await command(deps, { ...b, key, actorId: staff.id, ripaId: params.ripaId! })),
+  });
+}
 
 const COLUMNS = [
   'Reference',
@@ -176,28 +204,7 @@ export const ripaRoutes: Route[] = [
         (d) => ({ json: { status: d.request.status } }),
       ),
   }),
-  route<undefined, z.infer<typeof ReviewBody>>({
-    method: 'POST',
-    path: '/api/v1/ripa/:ripaId/reviews',
-    roles: AO,
-    body: ReviewBody,
-    handle: async ({ deps, staff, params, body, key }) =>
-      reply(await reviewRipa(deps, { ...body, key, actorId: staff.id, ripaId: params.ripaId! })),
-  }),
-  route<undefined, z.infer<typeof RenewBody>>({
-    method: 'POST',
-    path: '/api/v1/ripa/:ripaId/renewals',
-    roles: AO,
-    body: RenewBody,
-    handle: async ({ deps, staff, params, body, key }) =>
-      reply(await renewRipa(deps, { ...body, key, actorId: staff.id, ripaId: params.ripaId! })),
-  }),
-  route<undefined, z.infer<typeof CancelBody>>({
-    method: 'POST',
-    path: '/api/v1/ripa/:ripaId/cancellation',
-    roles: AO,
-    body: CancelBody,
-    handle: async ({ deps, staff, params, body, key }) =>
-      reply(await cancelRipa(deps, { ...body, key, actorId: staff.id, ripaId: params.ripaId! })),
-  }),
+  ripaStep('reviews', ReviewBody, reviewRipa),
+  ripaStep('renewals', RenewBody, renewRipa),
+  ripaStep('cancellation', CancelBody, cancelRipa),
 ];

@@ -298,13 +298,22 @@ export async function refuseRipa(
   });
 }
 
-/** One command on an existing authorisation, by an authorising officer of its child's team. */
-async function onRipa(
+/** What a step on an authorisation changes: the record as it becomes, and its event's outcome and details
+ * (the child and the reference are added to them). */
+type RipaChange = { ripa: Ripa; outcome: string; details: Record<string, unknown> };
+
+/** One command on an existing authorisation, by an authorising officer of its child's team: the input parsed,
+ * the authorisation read (and refused once cancelled), and what `change` makes of it written with its event. */
+async function onRipa<S extends z.ZodType<{ key: string; actorId: string; ripaId: string }>>(
   deps: Deps,
-  i: { key: string; actorId: string; ripaId: string },
+  schema: S,
+  input: unknown,
   action: string,
-  step: (ctx: ChildCtx, ripa: Ripa, version: string, cites: string[]) => Step<Ripa>,
+  change: (i: z.infer<S>, ctx: ChildCtx, ripa: Ripa) => RipaChange | Failure,
 ): Promise<Outcome<Ripa>> {
+  const parsed = parse(schema, input);
+  if (!parsed.ok) return parsed;
+  const i = parsed.value;
   const found = await deps.store.get('ripa', i.ripaId);
   if (!found) return fail('NOT_FOUND', 'ripaId: Overt has no such RIPA authorisation', 'ripaId');
   return childCommand(
@@ -312,7 +321,7 @@ async function onRipa(
     { ...i, childId: found.record.childId },
     action,
     roleIn('authorised-officer'),
-    async (ctx) => {
+    async (ctx): Promise<Step<Ripa>> => {
       const now = await deps.store.get('ripa', i.ripaId);
       if (!now)
         return {
@@ -322,13 +331,25 @@ async function onRipa(
         };
       const cites = ripaClauses(ctx);
       if (!Array.isArray(cites)) return cites;
-      if (now.record.cancelledAt)
+      const r = now.record;
+      if (r.cancelledAt)
         return {
           code: 'WRONG_STATE',
-          message: `ripaId: it was cancelled on ${dayText(dayOf(now.record.cancelledAt, ctx.profile.timeZone))}`,
+          message: `ripaId: it was cancelled on ${dayText(dayOf(r.cancelledAt, ctx.profile.timeZone))}`,
           field: 'ripaId',
         };
-      return step(ctx, now.record, now.version, cites);
+      const c = change(i, ctx, r);
+      if ('code' in c) return c;
+      return {
+        writes: [{ kind: 'ripa', record: c.ripa, ifVersion: now.version }],
+        audit: {
+          target: { kind: 'ripa', id: r.id },
+          outcome: c.outcome,
+          cites,
+          details: { childId: r.childId, reference: r.reference ?? null, ...c.details },
+        },
+        value: c.ripa,
+      };
     },
   );
 }
@@ -343,11 +364,8 @@ export const ReviewRipaInput = z.object({
 });
 
 /** A review: still necessary and proportionate? The next review falls within the period. */
-export async function reviewRipa(deps: Deps, input: z.input<typeof ReviewRipaInput>): Promise<Outcome<Ripa>> {
-  const parsed = parse(ReviewRipaInput, input);
-  if (!parsed.ok) return parsed;
-  const i = parsed.value;
-  return onRipa(deps, i, 'ripa.review', (ctx, r, version, cites) => {
+export function reviewRipa(deps: Deps, input: z.input<typeof ReviewRipaInput>): Promise<Outcome<Ripa>> {
+  return onRipa(deps, ReviewRipaInput, input, 'ripa.review', (i, ctx, r) => {
     const tz = ctx.profile.timeZone;
     const today = dayOf(deps.clock().toISOString(), tz);
     const on = dayOf(i.reviewedOn, tz);
@@ -362,16 +380,10 @@ export async function reviewRipa(deps: Deps, input: z.input<typeof ReviewRipaInp
         `the next review must fall by the end of the authorisation, ${dayText(dayOf(r.until, tz))}`,
       );
     const review: RipaReview = { at: on, by: ctx.staff.id, notes: i.notes, nextReviewAt: next };
-    const ripa: Ripa = { ...r, reviews: [...(r.reviews ?? []), review], reviewAt: next };
     return {
-      writes: [{ kind: 'ripa', record: ripa, ifVersion: version }],
-      audit: {
-        target: { kind: 'ripa', id: r.id },
-        outcome: 'reviewed',
-        cites,
-        details: { childId: r.childId, reference: r.reference ?? null, reviewedOn: on, nextReviewAt: next },
-      },
-      value: ripa,
+      ripa: { ...r, reviews: [...(r.reviews ?? []), review], reviewAt: next },
+      outcome: 'reviewed',
+      details: { reviewedOn: on, nextReviewAt: next },
     };
   });
 }
@@ -388,11 +400,8 @@ export const RenewRipaInput = z.object({
 });
 
 /** A renewal, granted before the authorisation ends, for up to three months more from its end. */
-export async function renewRipa(deps: Deps, input: z.input<typeof RenewRipaInput>): Promise<Outcome<Ripa>> {
-  const parsed = parse(RenewRipaInput, input);
-  if (!parsed.ok) return parsed;
-  const i = parsed.value;
-  return onRipa(deps, i, 'ripa.renew', (ctx, r, version, cites) => {
+export function renewRipa(deps: Deps, input: z.input<typeof RenewRipaInput>): Promise<Outcome<Ripa>> {
+  return onRipa(deps, RenewRipaInput, input, 'ripa.renew', (i, ctx, r) => {
     const tz = ctx.profile.timeZone;
     const today = dayOf(deps.clock().toISOString(), tz);
     const on = dayOf(i.renewedOn, tz);
@@ -430,22 +439,10 @@ export async function renewRipa(deps: Deps, input: z.input<typeof RenewRipaInput
       until,
       ...(i.magistrateApprovedOn ? { magistrateApprovedOn: dayOf(i.magistrateApprovedOn, tz) } : {}),
     };
-    const ripa: Ripa = { ...r, until, reviewAt: next, renewals: [...(r.renewals ?? []), renewal] };
     return {
-      writes: [{ kind: 'ripa', record: ripa, ifVersion: version }],
-      audit: {
-        target: { kind: 'ripa', id: r.id },
-        outcome: 'renewed',
-        cites,
-        details: {
-          childId: r.childId,
-          reference: r.reference ?? null,
-          renewedOn: on,
-          until,
-          reasons: i.reasons,
-        },
-      },
-      value: ripa,
+      ripa: { ...r, until, reviewAt: next, renewals: [...(r.renewals ?? []), renewal] },
+      outcome: 'renewed',
+      details: { renewedOn: on, until, reasons: i.reasons },
     };
   });
 }
@@ -462,37 +459,23 @@ export const CancelRipaInput = z.object({
 
 /** The authorising officer cancels an authorisation once it is no longer needed: repeat viewing is no
  * longer covered from then. */
-export async function cancelRipa(deps: Deps, input: z.input<typeof CancelRipaInput>): Promise<Outcome<Ripa>> {
-  const parsed = parse(CancelRipaInput, input);
-  if (!parsed.ok) return parsed;
-  const i = parsed.value;
-  return onRipa(deps, i, 'ripa.cancel', (ctx, r, version, cites) => {
+export function cancelRipa(deps: Deps, input: z.input<typeof CancelRipaInput>): Promise<Outcome<Ripa>> {
+  return onRipa(deps, CancelRipaInput, input, 'ripa.cancel', (i, ctx, r) => {
     const tz = ctx.profile.timeZone;
     const on = dayOf(i.at, tz);
     if (on > dayOf(deps.clock().toISOString(), tz))
       return bad('at', 'the cancellation date cannot be in the future');
     if (on < dayOf(r.grantedAt ?? r.from, tz))
       return bad('at', 'it cannot be cancelled before it was granted');
-    const ripa: Ripa = {
-      ...r,
-      cancelledAt: on,
-      cancelledBy: ctx.staff.id,
-      ...(i.reasons ? { cancelReasons: i.reasons } : {}),
-    };
     return {
-      writes: [{ kind: 'ripa', record: ripa, ifVersion: version }],
-      audit: {
-        target: { kind: 'ripa', id: r.id },
-        outcome: 'cancelled',
-        cites,
-        details: {
-          childId: r.childId,
-          reference: r.reference ?? null,
-          cancelledOn: on,
-          reasons: i.reasons || null,
-        },
+      ripa: {
+        ...r,
+        cancelledAt: on,
+        cancelledBy: ctx.staff.id,
+        ...(i.reasons ? { cancelReasons: i.reasons } : {}),
       },
-      value: ripa,
+      outcome: 'cancelled',
+      details: { cancelledOn: on, reasons: i.reasons || null },
     };
   });
 }
