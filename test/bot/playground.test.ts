@@ -3,11 +3,13 @@
  * folder; the Playground started once, driven through its HTTP API and websocket. What the Playground cannot
  * do (PLAYGROUND.md): it never runs a Universal Actions refresh by itself, so the tests send the refresh
  * invoke ("Open") as a client would; it sends messages only as its current user, so the team manager's and
- * IG's first contact with the bot is a custom activity in the group chat.
+ * IG's first contact with the bot is a custom activity in the group chat. The journeys of issue 13 (a decline
+ * without a reason, a refused record corrected, the RIPA route) run here and over HTTP from one definition, in
+ * journeys.test.ts.
  */
 import { validateCard } from '../../src/bot/cards/validate';
 import { botOf } from '../../src/bot/surface';
-import { actionData, NOT_FOR_PEOPLE, problemOf, textOf } from './client';
+import { actionData, textOf } from './client';
 import {
   BOT_ID,
   GROUP,
@@ -199,34 +201,6 @@ describe('through the Agents Playground', () => {
     expect(textOf(preview)).toMatch(/000 §8/);
     expect(actionData(preview, 'request.send')).toBeUndefined();
     expect(textOf(sent)).toMatch(/refuses/);
-    await settle();
-  });
-
-  it('a decline needs a reason', async () => {
-    const { sent } = await send('DEMO-0003');
-    const requestId = actionData(sent, 'request.withdraw')!['requestId'] as string;
-    const base = await pg.waitFrame(
-      (f) =>
-        f.actionConversationId === GROUP &&
-        actionData(cardOf(f), 'request.refresh')?.['requestId'] === requestId,
-    );
-    const view = (await pg.invoke(GROUP, TM, base.message.messageId, 'request.refresh', { requestId })).value;
-    const decline = actionData(view, 'request.decline')!;
-    const without = (await pg.invoke(GROUP, TM, base.message.messageId, 'request.decline', decline)).value;
-    // An inline error on the same card: the problem under the reasons box, in plain words.
-    expect(problemOf(without, 'reasons')).toMatch(/Give your reasons for declining/);
-    expect(textOf(without)).not.toMatch(NOT_FOR_PEOPLE);
-    expect(actionData(without, 'request.decline')).toMatchObject({ requestId });
-    const withReason = (
-      await pg.invoke(GROUP, TM, base.message.messageId, 'request.decline', {
-        ...decline,
-        reasons: 'Speak to the child first (fictional).',
-      })
-    ).value;
-    expect(textOf(withReason)).toMatch(/You declined this request/);
-    await pg.waitFrame(
-      (f) => f.actionConversationId === PERSONAL && /Your request was declined/.test(textOf(cardOf(f))),
-    );
     await settle();
   });
 });

@@ -42,7 +42,8 @@ export interface Playground {
   base: string;
   frames: Frame[];
   waitFrame: (pred: (f: Frame) => boolean, ms?: number) => Promise<Frame>;
-  message: (conversationId: string, from: string, text: string, mentionBot?: boolean) => Promise<void>;
+  /** Posts a message as a member; its id in the conversation. */
+  message: (conversationId: string, from: string, text: string, mentionBot?: boolean) => Promise<string>;
   invoke: (
     conversationId: string,
     from: string,
@@ -119,10 +120,17 @@ export async function startPlayground(botUrl: string): Promise<Playground> {
       check();
     });
   const json = async (path: string, body: Json) => {
-    const res = await fetch(`${base}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
+    const send = () =>
+      fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    // A kept-alive socket the Playground closed while idle fails on reuse ("other side closed") before the
+    // request reached it: sent once more, on a new connection.
+    const res = await send().catch((err: Error & { cause?: { code?: string } }) => {
+      if (!/ECONNRESET|UND_ERR_SOCKET/.test(err.cause?.code ?? '')) throw err;
+      return send();
     });
     const text = await res.text();
     if (!res.ok) throw new Error(`${path}: ${res.status} ${text}`);
@@ -133,12 +141,13 @@ export async function startPlayground(botUrl: string): Promise<Playground> {
     frames,
     waitFrame,
     message: async (conversationId, from, text, mentionBot = false) => {
-      await json(`/_conversation/v1/conversations/${conversationId}/messages`, {
+      const posted = await json(`/_conversation/v1/conversations/${conversationId}/messages`, {
         from: { id: from },
         text: mentionBot ? `<at>Overt</at> ${text}` : text,
         textFormat: 'plain',
         ...(mentionBot ? { mentions: [{ mentioned: { id: BOT_ID }, text: '<at>Overt</at>' }] } : {}),
       });
+      return String(posted?.messageId ?? '');
     },
     invoke: (conversationId, from, replyToId, verb, data) =>
       json('/_conversation/v1/invoke', {

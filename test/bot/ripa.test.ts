@@ -1,6 +1,7 @@
 /**
- * The RIPA route to its end over plain HTTP (issue 13, part 1), on both stores: SQLite, and the SharePoint
- * lists of the local Graph server through the real Graph client. The journey is in ripa-journey.ts.
+ * The RIPA route to its end over plain HTTP (issue 13, part 1) on the SharePoint lists of the local Graph
+ * server through the real Graph client. The journey is in ripa-journey.ts; on SQLite it runs, with the other
+ * journeys, over HTTP and through the Agents Playground in journeys.test.ts.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -69,33 +70,33 @@ function httpDriver(w: BotWorld): Driver {
   };
 }
 
-describe.each([
-  ['SQLite', async () => ({})],
-  ['SharePoint (local Graph server)', graphEnv],
-])('the RIPA route over HTTP on %s', (_store, env) => {
-  let w: BotWorld;
-  beforeAll(async () => {
-    w = await botWorld(await env());
-  }, 120_000);
-  afterAll(async () => w?.close());
+describe.each([['SharePoint (local Graph server)', graphEnv]])(
+  'the RIPA route over HTTP on %s',
+  (_store, env) => {
+    let w: BotWorld;
+    beforeAll(async () => {
+      w = await botWorld(await env());
+    }, 120_000);
+    afterAll(async () => w?.close());
 
-  it('repeat inside three months → authorising officer records the authorisation → check recorded → review reminded → reviewed → cancelled, and the central record shows it', async () => {
-    await ripaJourney(httpDriver(w), w);
-  }, 180_000);
+    it('repeat inside three months → authorising officer records the authorisation → check recorded → review reminded → reviewed → cancelled, and the central record shows it', async () => {
+      await ripaJourney(httpDriver(w), w);
+    }, 180_000);
 
-  it('a repeat for a purpose that is not a crime is refused, citing 000 §12', async () => {
-    await nonCrimeRepeat(httpDriver(w), w);
-  }, 60_000);
+    it('a repeat for a purpose that is not a crime is refused, citing 000 §12', async () => {
+      await nonCrimeRepeat(httpDriver(w), w);
+    }, 60_000);
 
-  it('after the cancellation a repeat goes to the officer again, who refuses it (the offence is under the threshold)', async () => {
-    const d = httpDriver(w);
-    const sent = await raise(d, w, 'DEMO-0001');
-    expect(textOf(sent)).toMatch(/sending it to the authorised officer/);
-    const requestId = actionData(sent, 'request.withdraw')!['requestId'] as string;
-    await refusedApplication(d, w, requestId);
-    // Someone who is not an authorising officer cannot open or act on it.
-    const tm = await d.invoke('demo-tm-north', 'ripa.open', { requestId });
-    expect(textOf(tm)).toMatch(/Only an authorising officer can do this/);
-    expect(AO).toBe('demo-ao');
-  }, 60_000);
-});
+    it('after the cancellation a repeat goes to the officer again, who refuses it (the offence is under the threshold)', async () => {
+      const d = httpDriver(w);
+      const sent = await raise(d, w, 'DEMO-0001');
+      expect(textOf(sent)).toMatch(/sending it to the authorised officer/);
+      const requestId = actionData(sent, 'request.withdraw')!['requestId'] as string;
+      await refusedApplication(d, w, requestId);
+      // Someone who is not an authorising officer cannot open or act on it.
+      const tm = await d.invoke('demo-tm-north', 'ripa.open', { requestId });
+      expect(textOf(tm)).toMatch(/Only an authorising officer can do this/);
+      expect(AO).toBe('demo-ao');
+    }, 60_000);
+  },
+);

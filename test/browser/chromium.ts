@@ -35,7 +35,7 @@ export type BrowserSession = {
 };
 
 export async function launchChromium(
-  options: { viewport?: { width: number; height: number } } = {},
+  options: { viewport?: { width: number; height: number }; locale?: string } = {},
 ): Promise<BrowserSession> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
@@ -50,6 +50,7 @@ export async function launchChromium(
       headless: true,
       args: CHROMIUM_ARGS,
       viewport: options.viewport ?? { width: 800, height: 600 },
+      ...(options.locale ? { locale: options.locale } : {}),
     });
   } catch (error) {
     rmSync(profile, { recursive: true, force: true });

@@ -131,11 +131,21 @@ describe('cards render in Chromium with adaptivecards', () => {
     const card = approverCard(hostileView, ['aad-team-manager', 'aad-case-manager']);
     expect(validateCard(card)).toEqual({ ok: true });
     const rendered = await render(page, card);
-    await screenshot(page.locator('#host'), 'cards/markdown-literal.png');
     expect(rendered.events).toEqual([]);
-    expect(rendered.links).toEqual([]);
-    expect(rendered.markup).toBe(0);
-    const shown = normalise(rendered.text);
+    // The details sit behind "Show details": opened, so every field typed is on screen.
+    await page.locator('#host button', { hasText: 'Show details' }).click();
+    await screenshot(page.locator('#host'), 'cards/markdown-literal.png');
+    const opened = await page.evaluate(() => {
+      const host = document.getElementById('host')!;
+      return {
+        text: host.innerText,
+        links: Array.from(host.querySelectorAll('a')).map((a) => a.getAttribute('href')),
+        markup: host.querySelectorAll('strong, em, li, code, h1, h2, h3, img, del').length,
+      };
+    });
+    expect(opened.links).toEqual([]);
+    expect(opened.markup).toBe(0);
+    const shown = normalise(opened.text);
     for (const typed of Object.values(HOSTILE)) expect(shown).toContain(normalise(typed));
 
     // The same text put in a TextBlock and a fact without plainText is live markdown in this renderer: the

@@ -8,6 +8,7 @@ import type {
   ActionSet,
   AdaptiveCard,
   CardAction,
+  ToggleVisibilityAction,
   CardAttachment,
   CardElement,
   Choice,
@@ -170,6 +171,11 @@ export function execute(
   props: Props<ExecuteAction, 'verb' | 'title' | 'data'> = {},
 ): ExecuteAction {
   return defined({ type: 'Action.Execute', verb, title, data, ...props });
+}
+
+/** A button that shows or hides the elements with these ids (each starts hidden: `isVisible: false`). */
+export function toggle(title: string, targetElements: string[]): ToggleVisibilityAction {
+  return { type: 'Action.ToggleVisibility', title, targetElements };
 }
 
 export function actionSet(actions: CardAction[], props: Props<ActionSet, 'actions'> = {}): ActionSet {

@@ -122,7 +122,15 @@ export type ExecuteAction = {
   mode?: 'primary' | 'secondary';
 };
 
-export type CardAction = ExecuteAction;
+/** Shows or hides elements of the card in place, on the client (nothing is sent to the bot). */
+export type ToggleVisibilityAction = {
+  type: 'Action.ToggleVisibility';
+  title: string;
+  targetElements: string[];
+  id?: string;
+};
+
+export type CardAction = ExecuteAction | ToggleVisibilityAction;
 
 export type ActionSet = ElementBase & { type: 'ActionSet'; actions: CardAction[] };
 

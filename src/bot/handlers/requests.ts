@@ -43,6 +43,7 @@ import { errorCard, markRefusal, refusalCard } from '../views/failure-card';
 import { accountChoice, recordCheckCard } from '../views/record-check-card';
 import { plainWords, valuesOf, type FormState } from '../views/form';
 import { requestFormCard } from '../views/request-form';
+import { when } from '../views/status-text';
 import {
   checkCardInput,
   refreshUsers,
@@ -592,7 +593,7 @@ const onCheckRecord: VerbHandler<'check.record'> = async (data, turn) => {
     title: 'Check recorded',
     tone: 'success',
     facts: [
-      ['Viewed', viewedAt],
+      ['Viewed', when(viewedAt, zone)],
       ['Accounts', accounts.map((a) => `${a.platform}: ${a.account}`).join(', ')],
     ],
   });

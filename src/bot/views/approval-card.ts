@@ -17,6 +17,7 @@ import {
   heading,
   inputText,
   textBlock,
+  toggle,
 } from '../cards/build';
 import type { AdaptiveCard, CardElement, Refresh } from '../cards/types';
 import { act } from './act';
@@ -24,7 +25,7 @@ import { withState, type FormState } from './form';
 import { markRefusal } from './failure-card';
 import type { RequestView } from './request-view';
 import { STATUS_WORDS, when } from './status-text';
-import { verdictSection, words } from './verdict';
+import { verdictLine, verdictSection, words } from './verdict';
 
 const OPEN = new Set(['pending', 'escalated', 'more-info']);
 
@@ -83,6 +84,10 @@ export function pointerCard(requestId: string, refreshUserIds: string[]): Adapti
   );
 }
 
+const DECIDED_AGAINST = new Set(['declined', 'withdrawn', 'expired', 'refused']);
+
+/** Everything about the request, in full: the facts, the reasons given, the verdict with its clauses and
+ * obligations, recent checks. A request decided against never shows the verdict as a green "allows". */
 function details(r: RequestView): CardElement[] {
   const facts = [
     fact('Child', `${r.childName} (${r.caseRef})`),
@@ -94,33 +99,51 @@ function details(r: RequestView): CardElement[] {
     fact('Objection', r.objection ?? 'none open'),
     fact('State', STATUS_WORDS[r.status]),
   ];
-  if (r.decided)
-    facts.push(
-      fact(
-        'Decision',
-        `${r.decided.outcome} by ${r.decided.by}, ${when(r.decided.at, r.timeZone)}${r.decided.reasons ? `: ${r.decided.reasons}` : ''}`,
-      ),
-    );
+  if (r.decided) facts.push(decision(r, r.decided));
   const items: CardElement[] = [
     heading(`Request to view public social media: case ${r.caseRef}`),
     factSet(facts),
   ];
   if (r.rationale) items.push(textBlock(`Why it is necessary and proportionate: ${r.rationale}`));
-  items.push(verdictSection(r.verdict));
-  items.push(
+  items.push(verdictSection(r.verdict, DECIDED_AGAINST.has(r.status) ? { style: 'emphasis' } : {}));
+  items.push(...recentChecks(r));
+  return items;
+}
+
+const decision = (r: RequestView, d: NonNullable<RequestView['decided']>) =>
+  fact('Decision', `${d.outcome} by ${d.by}, ${when(d.at, r.timeZone)}${d.reasons ? `: ${d.reasons}` : ''}`);
+
+function recentChecks(r: RequestView): CardElement[] {
+  return [
     textBlock('Recent checks on this child', { weight: 'bolder', size: 'small' }),
     r.recentChecks.length
       ? factSet(r.recentChecks.map((c) => fact(when(c.at, r.timeZone), c.by)))
       : textBlock('None on record.', { size: 'small', isSubtle: true }),
-  );
-  return items;
+  ];
 }
 
-/** For someone who may decide while the request is open. */
+/**
+ * For someone who may decide while the request is open, read at a glance on a phone: who asks, for which
+ * child, why, the verdict in one sentence, and the reasons box with the buttons, all on the first screen; the
+ * rest (viewing method, consent, the verdict's clauses and obligations, recent checks) behind "Show details".
+ */
 export function approverCard(r: RequestView, refreshUserIds: string[], state?: FormState): AdaptiveCard {
-  const body = details(r);
   const base = { requestId: r.id, version: r.version };
-  body.push(
+  const more = `more-${r.id}`;
+  const summary: CardElement[] = [
+    heading(`Request to view public social media: case ${r.caseRef}`),
+    factSet([
+      fact('Child', `${r.childName} (${r.caseRef})`),
+      fact('Requested by', `${r.requesterName}, ${when(r.createdAt, r.timeZone)}`),
+      fact('Reason', words(r.reason)),
+      fact('Platforms', r.platforms.map((p) => `${p.platform}: ${p.account}`).join(', ')),
+      ...(r.objection ? [fact('Objection', r.objection)] : []),
+    ]),
+  ];
+  if (r.rationale) summary.push(textBlock(`Why: ${r.rationale}`, { maxLines: 4, spacing: 'small' }));
+  summary.push(verdictLine(r.verdict));
+  const body: CardElement[] = [
+    ...summary,
     container(
       [
         inputText('reasons', 'Reasons (required to decline or to ask for more information)', {
@@ -130,12 +153,30 @@ export function approverCard(r: RequestView, refreshUserIds: string[], state?: F
         actionSet([
           act('request.approve', 'Approve', base, { style: 'positive' }),
           act('request.decline', 'Decline', base, { style: 'destructive' }),
+        ]),
+        actionSet([
           act('request.more-info', 'Ask for more information', base),
+          toggle('Show details', [more]),
         ]),
       ],
       { separator: true },
     ),
-  );
+    container(
+      [
+        factSet([
+          fact('Viewing method', words(r.viewer)),
+          fact('Consent / notice', r.consent),
+          fact('Objection', r.objection ?? 'none open'),
+          fact('State', STATUS_WORDS[r.status]),
+          ...(r.decided ? [decision(r, r.decided)] : []),
+        ]),
+        ...(r.rationale ? [textBlock(`Why it is necessary and proportionate: ${r.rationale}`)] : []),
+        verdictSection(r.verdict),
+        ...recentChecks(r),
+      ],
+      { id: more, isVisible: false, separator: true },
+    ),
+  ];
   const made = card(withState(body, state), {
     refresh: refreshFor(r.id, refreshUserIds),
     fallbackText: `Request for case ${r.caseRef}: waiting for your decision`,

@@ -21,7 +21,17 @@ const STYLE: Record<VerdictView['outcome'], ContainerStyle> = {
 
 export const words = (id: string): string => id.replace(/-/g, ' ');
 
-export function verdictSection(v: VerdictView): CardElement {
+/** The verdict in one sentence, in its colour: what the policy says and who decides. */
+export function verdictLine(v: VerdictView): CardElement {
+  const who = v.authority ? `; the ${words(v.authority)} decides` : '';
+  return container([textBlock(`${HEADLINE[v.outcome]}${who}.`, { weight: 'bolder' })], {
+    style: STYLE[v.outcome],
+    id: 'verdict-line',
+  });
+}
+
+/** The verdict in full; `style` overrides its colour (a request decided against is never shown green). */
+export function verdictSection(v: VerdictView, options: { style?: ContainerStyle } = {}): CardElement {
   const items: CardElement[] = [
     textBlock(HEADLINE[v.outcome], { weight: 'bolder' }),
     textBlock(v.explanation, { size: 'small' }),
@@ -32,5 +42,5 @@ export function verdictSection(v: VerdictView): CardElement {
     items.push(textBlock('Before and while viewing:', { weight: 'bolder', size: 'small' }));
     for (const o of v.obligations) items.push(textBlock(`• ${o}`, { size: 'small' }));
   }
-  return container(items, { style: STYLE[v.outcome], id: 'verdict' });
+  return container(items, { style: options.style ?? STYLE[v.outcome], id: 'verdict' });
 }

@@ -1,0 +1,112 @@
+/**
+ * Every journey of issue 13's "Must show", defined once (journeys.ts, ripa-journey.ts) and run by two drivers
+ * (drivers.ts): over plain HTTP, and through the Microsoft 365 Agents Playground started offline from
+ * node_modules. Each driver has its own service, with approvers reachable only through Graph (the local Graph
+ * server) and the fake connector:
+ *   (a) case manager raises → team manager approves → a refused record is corrected and recorded;
+ *   (b) a repeat inside three months → the authorising officer records the RIPA authorisation → check recorded
+ *       → review reminded (the reminder delivered) → reviewed → cancelled, and the central record shows it;
+ *   (c) a repeat for a purpose that is not a crime is refused, citing 000 §12;
+ *   (d) an approver who never spoke to the bot still receives the card;
+ *   (e) a decline without a reason is an inline error on the same card.
+ * Then every card the journeys produced is rendered with `adaptivecards` in headless Chromium at 400 and
+ * 1280 px, a screenshot of each kept in test-artifacts/cards/journeys/ (card-shots.ts).
+ */
+import { renderCardShots, type CardShot } from './card-shots';
+import {
+  httpDriver,
+  journeyWorld,
+  playgroundDriver,
+  startPlayground,
+  type Driver,
+  type JourneyWorld,
+} from './drivers';
+import { approvalJourney } from './journeys';
+import type { Json, Playground } from './playground';
+import { closeTabs, nonCrimeRepeat, ripaJourney } from './ripa-journey';
+import { cleanupBotWorlds } from './world';
+
+/** Every card the journeys showed, by step, from the first driver that showed it. */
+const cards = new Map<string, Json>();
+const seen = (name: string, card: Json) => {
+  if (!cards.has(name)) cards.set(name, card);
+};
+
+afterAll(async () => {
+  await closeTabs();
+  await cleanupBotWorlds();
+});
+
+const DRIVERS: [string, (jw: JourneyWorld) => Promise<{ d: Driver; stop?: () => Promise<void> }>][] = [
+  ['over plain HTTP', async (jw) => ({ d: httpDriver(jw, seen) })],
+  [
+    'through the Agents Playground',
+    async (jw) => {
+      const pg: Playground = await startPlayground(jw.w.url);
+      return { d: playgroundDriver(jw, pg, seen), stop: () => pg.stop() };
+    },
+  ],
+];
+
+describe.each(DRIVERS)('the journeys %s', (_name, make) => {
+  let jw: JourneyWorld;
+  let d: Driver;
+  let stop: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    jw = await journeyWorld();
+    ({ d, stop } = await make(jw));
+  }, 60_000);
+  afterAll(async () => {
+    await stop?.();
+    await jw?.close();
+  });
+
+  it('(a, d, e) case manager raises → the team manager, who never spoke to the bot, gets the card through Graph → a decline without a reason is an inline error → approves → a refused record is corrected and recorded', async () => {
+    await approvalJourney(d);
+  }, 60_000);
+
+  it('(b) repeat inside three months → the authorising officer records the RIPA authorisation → check recorded → review reminded → reviewed → cancelled, and the central record shows it', async () => {
+    await ripaJourney(d, jw.w);
+    await d.settle();
+  }, 120_000);
+
+  it('(c) a repeat for a purpose that is not a crime is refused, citing 000 §12', async () => {
+    d.seen?.('request-refused-000-12', await nonCrimeRepeat(d, jw.w));
+  }, 30_000);
+});
+
+describe('every card the journeys showed, rendered with adaptivecards in Chromium', () => {
+  let shots: CardShot[] = [];
+  beforeAll(async () => {
+    shots = await renderCardShots(cards, 'cards/journeys');
+  }, 120_000);
+
+  it('covers each step of the journeys', () => {
+    expect([...cards.keys()]).toEqual(
+      expect.arrayContaining([
+        'request-form',
+        'approval-approver',
+        'approval-decline-needs-reason',
+        'record-check-problems',
+        'ripa-application',
+        'ripa-authorisation',
+        'ripa-review-reminder',
+        'ripa-authorisation-cancelled',
+        'request-refused-000-12',
+      ]),
+    );
+    expect(shots.map((s) => `${s.name}-${s.width}`)).toEqual(
+      [...cards.keys()].flatMap((n) => [`${n}-400`, `${n}-1280`]),
+    );
+  });
+
+  it('at 400 px (a phone) and 1280 px: no renderer complaint, nothing wider than the card, every button shown and readable', () => {
+    for (const s of shots) {
+      expect({ card: s.name, width: s.width, problems: s.problems }).toEqual({
+        card: s.name,
+        width: s.width,
+        problems: [],
+      });
+    }
+  });
+});

@@ -1,0 +1,142 @@
+/**
+ * The approval journey of issue 13, defined once and run by both drivers (drivers.ts: plain HTTP and the
+ * Agents Playground): the case manager asks for the form and raises a request; the team manager, who never
+ * spoke to the bot, gets the card in the chat Overt made for them through Graph; their decline without a
+ * reason comes back as an inline error on the same card, deciding nothing; they approve from that card; the
+ * requester is told and gets the record-the-check card; a record with faults comes back as filled in, each
+ * problem under its field, writing nothing; corrected on the same card, it is recorded. The account is named
+ * `facebook: Smith, Jane` (punctuation in a choice's text, part 5).
+ */
+import { validateCard } from '../../src/bot/cards/validate';
+import { actionData, inputsOf, NOT_FOR_PEOPLE, problemOf, textOf } from './client';
+import { graphChatOf, type Driver } from './drivers';
+import type { Json } from './playground';
+import { CM, plainForPeople, TM } from './ripa-journey';
+
+/** A click on a card's button: the card's inputs (as filled in, with what the person typed now) and the
+ * action's data, as Teams merges them. */
+export const click = (d: Driver, who: string, card: Json, verb: string, typed: Record<string, string> = {}) =>
+  d.invoke(who, verb, { ...inputsOf(card), ...typed, ...actionData(card, verb) });
+
+const today = () => new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
+
+/** Each card a person sees in the journey, checked the same way: valid, in plain words, kept for its picture. */
+function look(d: Driver, name: string, card: Json): Json {
+  expect(card).toBeTruthy();
+  expect(validateCard(card)).toEqual({ ok: true });
+  expect(textOf(card)).not.toMatch(NOT_FOR_PEOPLE);
+  plainForPeople(card);
+  d.seen?.(name, card);
+  return card;
+}
+
+export async function approvalJourney(d: Driver): Promise<string> {
+  const w = d.world;
+  const store = w.running.store;
+
+  // The case manager asks for a new request and fills the form in.
+  const form = look(d, 'request-form', await d.say(CM, 'new request'));
+  expect(textOf(form)).toMatch(/Request to view a child/);
+  const typed = {
+    childId: await w.childId('DEMO-0002'),
+    reason: 'risk-of-cse',
+    platforms: 'facebook: Smith, Jane',
+    viewer: 'own-personal-account',
+    rationale: 'Fictional: new information suggests a risk to the child.',
+  };
+  const preview = look(d, 'request-preview', await click(d, CM, form, 'request.preview', typed));
+  expect(textOf(preview)).toMatch(/The policy allows this request/);
+  const sent = look(d, 'request-sent', await click(d, CM, preview, 'request.send'));
+  expect(textOf(sent)).toMatch(/sending it to the team manager, Arlo Ashdown \(demo\)/);
+  const requestId = actionData(sent, 'request.withdraw')?.['requestId'] as string;
+  expect(requestId).toBeTruthy();
+
+  // The team manager never spoke to the bot: Overt installs itself for them through Graph, and the card
+  // reaches the chat Graph gave. Nobody is told they cannot be reached.
+  const arrived = await d.delivered(TM, (c) => actionData(c, 'request.refresh')?.['requestId'] === requestId);
+  expect(arrived.conversationId).toBe(graphChatOf(TM));
+  look(d, 'approval-arrived', arrived.card);
+  const audit = await store.audit.list();
+  expect(audit.filter((e) => e.action === 'bot.install' && e.target.id === TM)).toEqual([
+    expect.objectContaining({ outcome: 'installed' }),
+  ]);
+  expect(audit.filter((e) => e.action === 'bot.deliver' && e.target.id === TM)).toEqual([]);
+
+  // Their own view (the refresh Teams runs when they open it): who, which child, why, and the buttons.
+  const view = look(d, 'approval-approver', await d.invoke(TM, 'request.refresh', { requestId }));
+  expect(textOf(view)).toMatch(/C\.D\. \(demo\) \(DEMO-0002\)/);
+  expect(textOf(view)).toMatch(/Dara Dunmore \(demo\)/);
+  expect(actionData(view, 'request.approve')).toMatchObject({ requestId });
+
+  // Decline with no reason: the same card, the problem under the reasons box, nothing decided.
+  const declined = look(
+    d,
+    'approval-decline-needs-reason',
+    await click(d, TM, view, 'request.decline', { reasons: '' }),
+  );
+  expect(problemOf(declined, 'reasons')).toMatch(/Give your reasons for declining/);
+  expect(actionData(declined, 'request.approve')).toMatchObject({ requestId });
+  expect((await store.get('request', requestId))!.record.status).toBe('pending');
+
+  // From that same card, with reasons typed: approved.
+  const approved = look(
+    d,
+    'approval-approved',
+    await click(d, TM, declined, 'request.approve', { reasons: 'Fictional: proportionate to the risk.' }),
+  );
+  expect(textOf(approved)).toMatch(/You approved this request/);
+  expect((await store.get('request', requestId))!.record.status).toBe('approved');
+
+  // The requester is told, and gets the record-the-check card.
+  const told = await d.delivered(CM, (c) => /Your request was approved/.test(textOf(c)));
+  look(d, 'requester-told-approved', told.card);
+  const check = await d.delivered(
+    CM,
+    (c) => /Record the check:/.test(textOf(c)) && actionData(c, 'check.record')?.['requestId'] === requestId,
+  );
+  look(d, 'record-check', check.card);
+
+  // The record with faults: other people's information kept with no authorisation, attestations unticked. The
+  // form comes back as filled in, each problem under its field; nothing is written.
+  const first = look(
+    d,
+    'record-check-problems',
+    await click(d, CM, check.card, 'check.record', {
+      viewedDate: today(),
+      viewedTime: '00:01',
+      accounts: 'account-0',
+      relevantInfo: 'Fictional: a public post about a party.',
+      thirdPartyData: 'kept',
+      sensitive: 'false',
+      attestNoFriendFollow: 'false',
+      attestOpenSourceOnly: 'false',
+    }),
+  );
+  expect(textOf(first)).toMatch(/Nothing was saved yet/);
+  expect(inputsOf(first)).toMatchObject({
+    relevantInfo: 'Fictional: a public post about a party.',
+    thirdPartyData: 'kept',
+    viewedTime: '00:01',
+  });
+  expect(problemOf(first, 'thirdPartyData')).toMatch(/significant safeguarding concern/);
+  expect(problemOf(first, 'attestNoFriendFollow')).toMatch(/did not friend, follow or subscribe/);
+  expect(await store.query('check', { where: { requestId } })).toHaveLength(0);
+
+  // Corrected on the same card and sent again: recorded, with the account named as approved.
+  const second = look(
+    d,
+    'check-recorded',
+    await click(d, CM, first, 'check.record', {
+      thirdPartyData: 'seen-not-kept',
+      attestNoFriendFollow: 'true',
+      attestOpenSourceOnly: 'true',
+    }),
+  );
+  expect(textOf(second)).toMatch(/Check recorded/);
+  const checks = await store.query('check', { where: { requestId } });
+  expect(checks).toHaveLength(1);
+  expect(checks[0]!.record.accounts).toEqual([{ platform: 'facebook', account: 'Smith, Jane' }]);
+  expect((await store.get('request', requestId))!.record.status).toBe('completed');
+  await d.settle();
+  return requestId;
+}
