@@ -34,8 +34,26 @@ import { UnitWriter } from './units';
 const AUDIT_WINDOW = 4000;
 
 /**
- * The store on SharePoint lists through Microsoft Graph. Reads issued together share one `$batch`;
- * a unit is one `$batch` chain (units.ts); versions are the items' eTags.
+ * The store on SharePoint lists through Microsoft Graph (`OVERT_STORE=graph`, `OVERT_GRAPH_SITE`), passing the
+ * same contract suite as SQLite against the local Graph server (test/store/sharepoint.test.ts). Reads issued
+ * together share one `$batch` (read-queue.ts); a unit is one `$batch` chain (units.ts); versions are the
+ * items' eTags. Measured on the local server (graph-requests.test.ts): a decision is 2 requests (15 inner);
+ * a get, a query page, a count, a replay or an audit-only unit 1; a lease 2.
+ *
+ * The audit chain needs one serial order: `ovSeq` is unique, and an append is a create at the next seq,
+ * chained on the last event this instance knows; if another instance appended first the create fails and the
+ * tail is read and the rest re-chained. Event ids derive from the unit key and the event's place, so a unit
+ * finished after a crash writes exactly the events it would have; no head item is needed.
+ *
+ * SharePoint (and the local server) refuses an indexed filter selecting more than 5,000 items on a list over
+ * 5,000, however it is paged: the audit trail is read in windows of 4,000 seqs. Leases are `lease` items,
+ * created under the unique record id or renewed with If-Match. `count` has no aggregate in Graph: matching
+ * items are read and counted.
+ *
+ * Limits: no test against a real tenant (what GRAPH-LISTS.md marks [U] is the local server's guess);
+ * read-uncommitted (a reader can see a pending unit's writes before it completes or is rolled back); a unit
+ * is bounded by what fits in one item's intent; ordering with a `limit` is by the second SharePoint keeps,
+ * ties by item id; the dashboard's counts by status are not yet windowed for lists over 5,000.
  */
 export class GraphStore implements Store {
   private readonly units: UnitWriter;

@@ -13,7 +13,7 @@ import { AuditColumns, UnitColumns } from './lists';
 import { budgetFor, underBudget } from './retry';
 
 /**
- * A unit without transactions (docs/ARCHITECTURE.md, "The SharePoint store"). One `$batch` chain, each
+ * A unit without transactions. One `$batch` chain, each
  * request depending on the one before: (1) the unit item, keyed by the idempotency key in a unique
  * column, "pending", holding the whole intent (each write with its before-image and expected eTag, and
  * the audit drafts); (2) the record writes, updates with If-Match, creates guarded by the unique record
@@ -21,6 +21,16 @@ import { budgetFor, underBudget } from './retry';
  * instance's earlier units. A unit whose writes and events have all landed is committed; marking it
  * done rides on the next chain (or close). A conflict rolls back what landed and deletes the unit
  * item; a pending unit met later is finished or rolled back from its intent by `reconcile`.
+ *
+ * Before sending, versions are checked against what this instance has read: a stale `ifVersion` is a conflict
+ * with nothing written. A 412 or a taken record id inside the chain is a conflict found late: what landed is
+ * put back (the before-image, If-Match on what was written so a later writer is never undone; created items
+ * deleted), the unit item deleted so the key is free. Reconciliation (on open, and whenever a commit or replay
+ * meets a pending unit) needs no waiting for proof: every event landed, or (no events) every record holds what
+ * the unit wrote — then it is marked done. Otherwise, once older than `staleMs` (60 s; its owner may still be
+ * sending it), writes still at their expected eTag are made and the events appended, or, if a record moved on,
+ * what landed is put back and the unit removed. A request Graph ran whose answer was lost (our own nonce on
+ * the unit item, a 412 on a body already ours, a seq taken by our own event) is recognised and carried on.
  */
 
 const PlannedWrite = z.object({
