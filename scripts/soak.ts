@@ -1,11 +1,14 @@
 /**
  * `npm run soak`: the concurrency tests of issue 12 at full size, with their figures. Two server processes
- * on one SQLite folder and two on one local Graph site; in each round a child with several pending requests
- * has every one approved at the same moment through both. CI runs a smaller size in jest
- * (test/reliability/race.test.ts). Options: --rounds N (SQLite; Graph runs half), --per-round N (4–6).
- * Exit 1 if any round ended with other than exactly one approval.
+ * on one SQLite folder and two on one local Graph site. The three-month rule: in each round a child with
+ * several pending requests has every one approved at the same moment through both. Replayed deliveries:
+ * in each round one form and one approval are each delivered several times at once through both. CI runs a
+ * smaller size in jest (test/reliability/race.test.ts, replay-race.test.ts). Options: --rounds N (SQLite;
+ * Graph runs half; the replay rounds are half of each), --per-round N (4–6), --copies N (replays, 4).
+ * Exit 1 if any round ended with other than exactly one approval, or a replay wrote twice or answered
+ * otherwise than the first.
  */
-import { raceRounds, type RaceFigures } from '../test/reliability/race';
+import { raceRounds, replayRounds, type RaceFigures, type ReplayFigures } from '../test/reliability/race';
 import { cleanupStores } from '../test/reliability/stores';
 import { cleanupBotWorlds } from '../test/bot/world';
 
@@ -19,13 +22,16 @@ function option(name: string, fallback: number): number {
 async function main(): Promise<void> {
   const rounds = option('rounds', 40);
   const perRound = option('per-round', 6);
+  const copies = option('copies', 4);
   const all: RaceFigures[] = [];
+  const replays: ReplayFigures[] = [];
+  const half = (n: number) => Math.max(1, Math.round(n / 2));
   for (const [store, n] of [
     ['sqlite', rounds],
-    ['graph', Math.max(1, Math.round(rounds / 2))],
+    ['graph', half(rounds)],
   ] as const) {
-    const f = await raceRounds({ store, rounds: n, perRound, log: (l) => console.log(l) });
-    all.push(f);
+    all.push(await raceRounds({ store, rounds: n, perRound, log: (l) => console.log(l) }));
+    replays.push(await replayRounds({ store, rounds: half(n), copies, log: (l) => console.log(l) }));
   }
   await cleanupStores();
   cleanupBotWorlds();
@@ -50,16 +56,52 @@ async function main(): Promise<void> {
         (f.ms / 1000).toFixed(1).padStart(9),
       ].join(' '),
     );
-  console.log(JSON.stringify(all));
-  const bad = all.some(
+  console.log('');
+  console.log(
+    'store   processes  rounds  copies  deliveries  requests  decisions  duplicated  lost  other-answers  failed  audit   seconds',
+  );
+  for (const f of replays)
+    console.log(
+      [
+        f.store.padEnd(7),
+        String(f.processes).padStart(9),
+        String(f.rounds).padStart(7),
+        String(f.copies).padStart(7),
+        String(f.deliveries).padStart(11),
+        String(f.requests).padStart(9),
+        String(f.decisions).padStart(10),
+        String(f.duplicated).padStart(11),
+        String(f.lost).padStart(5),
+        String(f.otherAnswers).padStart(14),
+        String(f.failedInvokes).padStart(7),
+        (f.auditIntact ? 'intact' : 'BROKEN').padStart(7),
+        (f.ms / 1000).toFixed(1).padStart(9),
+      ].join(' '),
+    );
+  for (const f of replays)
+    for (const line of f.otherSamples) console.log(`${f.store}: answered otherwise: ${line}`);
+  console.log(JSON.stringify([...all, ...replays]));
+  const badReplay = replays.some(
     (f) =>
       f.duplicated ||
       f.lost ||
-      f.undecided ||
+      f.otherAnswers ||
       f.failedInvokes ||
       !f.auditIntact ||
-      f.approveDecisions !== f.rounds,
+      f.requests !== f.rounds ||
+      f.decisions !== f.rounds,
   );
+  const bad =
+    badReplay ||
+    all.some(
+      (f) =>
+        f.duplicated ||
+        f.lost ||
+        f.undecided ||
+        f.failedInvokes ||
+        !f.auditIntact ||
+        f.approveDecisions !== f.rounds,
+    );
   process.exit(bad ? 1 : 0);
 }
 

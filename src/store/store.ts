@@ -111,8 +111,10 @@ export interface Store {
   /** Throws for a malformed unit (a record its schema rejects, a record written twice): a bug. */
   commit(unit: Unit): Promise<CommitResult>;
   /** The result kept with a committed key, if that key was committed: lets a command answer a retry
-   * before doing any work. */
-  replay(key: string): Promise<{ result: unknown } | undefined>;
+   * before doing any work. With `settle`, a unit under the key that another instance has under way is
+   * waited for (finished or undone) first: a command about to refuse on facts that a copy of itself wrote
+   * answers as that copy did (issue 12, fault 3 across instances). */
+  replay(key: string, options?: { settle?: boolean }): Promise<{ result: unknown } | undefined>;
   readonly audit: AuditLog;
   /** Takes or renews the named lease until `now + ttlMs`. True if `holder` holds it now; false if
    * another holder's lease has not expired. Two instances never both hold a lease. */

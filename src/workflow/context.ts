@@ -246,6 +246,12 @@ export async function refuse(
   draft: Omit<AuditDraft, 'outcome'> & { outcome?: string },
   error: Failure,
 ): Promise<Outcome<never>> {
+  // The facts refused on may be a copy of this very command's, under way on another instance (Teams
+  // delivers an activity again; the copies land on two instances at once): its answer is this one's.
+  // Read after the facts, so a copy whose writes were seen is found (waited for on SharePoint, where a
+  // unit's records land before its key is done).
+  const copy = await deps.store.replay(c.unitKey, { settle: true });
+  if (copy) return answerOf<never>(c, copy.result);
   const outcome: Outcome<never> = { ok: false, error };
   noteAudited(deps);
   await deps.store.commit({

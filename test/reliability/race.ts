@@ -7,8 +7,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { importCaseList, raiseRequest, recordConsent, type Outcome } from '../../src/workflow';
-import { execute } from '../bot/client';
-import { botWorld } from '../bot/world';
+import { actionData, activity, execute, post, textOf } from '../bot/client';
+import { botWorld, type BotWorld } from '../bot/world';
 import { storeEnv, type StoreName } from './stores';
 
 export interface RaceFigures {
@@ -39,18 +39,95 @@ const must = <T>(o: Outcome<T>): T => {
   return o.value;
 };
 
-function secondServer(env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(join(__dirname, 'race-server.ts'), [], {
+/** Sends every request at the same moment: a rejection (a socket closed, a process gone) is counted, not thrown. */
+async function together<T>(sends: (() => Promise<T>)[]): Promise<{ answers: T[]; failed: string[] }> {
+  const settled = await Promise.allSettled(sends.map((s) => s()));
+  return {
+    answers: settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])),
+    failed: settled.flatMap((r) =>
+      r.status === 'rejected' ? [`${String(r.reason)} ${String((r.reason as Error).cause ?? '')}`] : [],
+    ),
+  };
+}
+
+interface Processes {
+  /** The bot endpoints: this process's server first, then the second process's. */
+  urls: string[];
+  w: BotWorld;
+  /** Why the second process ended before it was told to, if it did. */
+  died: () => string | undefined;
+  stop: () => Promise<void>;
+}
+
+/**
+ * The test's own server and a second `start()` in another process (race-server.ts) on one store. The
+ * second process's exit is watched: one that ends unasked is named, so a round that then fails says so
+ * (a socket to a process that is gone only says 'other side closed').
+ */
+async function twoProcesses(store: StoreName): Promise<Processes> {
+  const env = await storeEnv(store);
+  const w = await botWorld(env);
+  const child: ChildProcess = fork(join(__dirname, 'race-server.ts'), [], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
-  return new Promise((resolve, reject) => {
+  let died: string | undefined;
+  let stopping = false;
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      if (!stopping) died = `the second server process exited unasked (${signal ?? `code ${code}`})`;
+      resolve();
+    }),
+  );
+  const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m: { port?: number; error?: string }) =>
-      m.port ? resolve({ child, port: m.port }) : reject(new Error(m.error ?? 'no port')),
+      m.port ? resolve(m.port) : reject(new Error(m.error ?? 'no port')),
     );
-    child.once('exit', (code) => reject(new Error(`second server exited (${code})`)));
-    child.send(env);
+    void exited.then(() => reject(new Error(died ?? 'the second server process exited')));
+    child.send({ ...env, OVERT_DEMO: 'off', OVERT_BOT_TENANTS: 'demo-tenant', OVERT_NOTICES_EVERY: '3600' });
   });
+  return {
+    urls: [w.url, `http://127.0.0.1:${port}`],
+    w,
+    died: () => died,
+    stop: async () => {
+      stopping = true;
+      if (child.exitCode === null && child.signalCode === null) {
+        child.send('stop');
+        // Awaited: the second process closes its store before this one is closed and its folder removed.
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+        if (child.exitCode === null && child.signalCode === null) {
+          child.kill('SIGKILL');
+          await exited;
+        }
+      }
+      await w.close();
+    },
+  };
+}
+
+/** A child of the north team with consent given, made in this process. */
+async function childFor(p: Processes, key: () => string, ref: string, account: string): Promise<string> {
+  const deps = p.w.running.deps;
+  must(
+    await importCaseList(deps, {
+      key: key(),
+      actorId: 'demo-admin',
+      csv: `case_reference,initials,team,worker,platforms\n${ref},R.C. (demo),north,demo-cm-north-1,instagram:${account}`,
+    }),
+  );
+  const childId = await p.w.childId(ref);
+  must(
+    await recordConsent(deps, {
+      key: key(),
+      actorId: 'demo-cm-north-1',
+      childId,
+      givenBy: 'child and parent',
+      date: new Date().toISOString().slice(0, 10),
+      scope: { platforms: [], purposes: ['000 §3 criteria'] },
+    }),
+  );
+  return childId;
 }
 
 export async function raceRounds(o: {
@@ -59,17 +136,10 @@ export async function raceRounds(o: {
   perRound: number;
   log?: (line: string) => void;
 }): Promise<RaceFigures> {
-  const env = await storeEnv(o.store);
-  const w = await botWorld(env);
-  const second = await secondServer({
-    ...env,
-    OVERT_DEMO: 'off',
-    OVERT_BOT_TENANTS: 'demo-tenant',
-    OVERT_NOTICES_EVERY: '3600',
-  });
-  const urls = [w.url, `http://127.0.0.1:${second.port}`];
-  const deps = w.running.deps;
-  const store = w.running.store;
+  const p = await twoProcesses(o.store);
+  const { urls } = p;
+  const deps = p.w.running.deps;
+  const store = p.w.running.store;
   const f: RaceFigures = {
     store: o.store,
     processes: urls.length,
@@ -91,24 +161,7 @@ export async function raceRounds(o: {
   try {
     for (let round = 0; round < o.rounds; round++) {
       const ref = `RACE-${round}-${Math.floor(Math.random() * 1e6)}`;
-      must(
-        await importCaseList(deps, {
-          key: key(),
-          actorId: 'demo-admin',
-          csv: `case_reference,initials,team,worker,platforms\n${ref},R.C. (demo),north,demo-cm-north-1,instagram:@race_${round}`,
-        }),
-      );
-      const childId = await w.childId(ref);
-      must(
-        await recordConsent(deps, {
-          key: key(),
-          actorId: 'demo-cm-north-1',
-          childId,
-          givenBy: 'child and parent',
-          date: new Date().toISOString().slice(0, 10),
-          scope: { platforms: [], purposes: ['000 §3 criteria'] },
-        }),
-      );
+      const childId = await childFor(p, key, ref, `@race_${round}`);
       const ids: string[] = [];
       for (let i = 0; i < o.perRound; i++) {
         const raised = must(
@@ -126,16 +179,17 @@ export async function raceRounds(o: {
         ids.push(raised.request.id);
       }
       // Every approval at the same moment, alternately through each process.
-      const answers = await Promise.all(
-        ids.map((requestId, i) =>
-          execute(urls[i % urls.length]!, 'demo-tm-north', 'request.approve', {
-            requestId,
-            reasons: 'Necessary and proportionate (fictional).',
-          }),
+      const { answers, failed } = await together(
+        ids.map(
+          (requestId, i) => () =>
+            execute(urls[i % urls.length]!, 'demo-tm-north', 'request.approve', {
+              requestId,
+              reasons: 'Necessary and proportionate (fictional).',
+            }),
         ),
       );
-      f.approvals += answers.length;
-      f.failedInvokes += answers.filter((a) => a.status !== 200).length;
+      f.approvals += ids.length;
+      f.failedInvokes += failed.length + answers.filter((a) => a.status !== 200).length;
       const requests = (await store.query('request', { where: { childId } })).map((r) => r.record);
       const approved = requests.filter((r) => r.status === 'approved').length;
       const decisions = (await store.query('decision', { where: { childId } })).filter(
@@ -147,18 +201,136 @@ export async function raceRounds(o: {
       f.escalated += requests.filter((r) => r.status === 'escalated').length;
       f.approveDecisions += decisions;
       o.log?.(
-        `${o.store} round ${round + 1}/${o.rounds}: ${approved} approved, ${requests.filter((r) => r.status === 'escalated').length} escalated, ${decisions} approve decisions`,
+        `${o.store} round ${round + 1}/${o.rounds}: ${approved} approved, ${requests.filter((r) => r.status === 'escalated').length} escalated, ${decisions} approve decisions${failed.length ? `; ${failed.length} not answered: ${failed[0]}` : ''}`,
       );
+      const died = p.died();
+      if (died) throw new Error(`${o.store} round ${round + 1}: ${died}`);
     }
     f.auditIntact = (await store.audit.verify()).ok;
   } finally {
     f.ms = Date.now() - started;
-    second.child.removeAllListeners('exit');
-    const exited = new Promise((r) => second.child.once('exit', r));
-    second.child.send('stop');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-    if (second.child.exitCode === null) second.child.kill();
-    await w.close();
+    await p.stop();
+  }
+  return f;
+}
+
+export interface ReplayFigures {
+  store: StoreName;
+  processes: number;
+  rounds: number;
+  /** Copies of each delivery sent at the same moment, alternately to the two processes. */
+  copies: number;
+  /** Deliveries sent in all (the form and the approval, `copies` of each per round). */
+  deliveries: number;
+  /** Not answered, or answered with other than 200 (must be 0). */
+  failedInvokes: number;
+  /** Copies answered with something other than the first answer (the request raised; "You approved"). */
+  otherAnswers: number;
+  /** Requests raised and approve decisions written beyond one per round (must be 0). */
+  duplicated: number;
+  /** Rounds with no request raised or no approval written (must be 0). */
+  lost: number;
+  requests: number;
+  decisions: number;
+  /** The answers that differed, each once: their first line. */
+  otherSamples: string[];
+  auditIntact: boolean;
+  ms: number;
+}
+
+/**
+ * Issue 12, fault 3 across instances: Teams delivers the same activity again (a retry after a slow answer)
+ * and the copies land on different instances at the same moment. The same form (`request.send`, one form
+ * id) and the same approval (one activity id) are each sent `copies` times at once, alternately to the two
+ * processes: one request and one decision are written, and every copy is answered as the first was.
+ */
+export async function replayRounds(o: {
+  store: StoreName;
+  rounds: number;
+  copies: number;
+  log?: (line: string) => void;
+}): Promise<ReplayFigures> {
+  const p = await twoProcesses(o.store);
+  const { urls } = p;
+  const store = p.w.running.store;
+  const f: ReplayFigures = {
+    store: o.store,
+    processes: urls.length,
+    rounds: o.rounds,
+    copies: o.copies,
+    deliveries: 0,
+    failedInvokes: 0,
+    otherAnswers: 0,
+    duplicated: 0,
+    lost: 0,
+    requests: 0,
+    decisions: 0,
+    otherSamples: [],
+    auditIntact: false,
+    ms: 0,
+  };
+  const started = Date.now();
+  let k = 0;
+  const key = () => `replay-${o.store}-${++k}-${Math.random()}`;
+  const copies = (from: string, verb: string, data: Record<string, unknown>) => {
+    // One activity, as Teams would send it again: the same id and the same data in every copy.
+    const a = activity(from, `personal-${from}`, {
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+    });
+    return together(Array.from({ length: o.copies }, (_, i) => () => post(urls[i % urls.length]!, a)));
+  };
+  try {
+    for (let round = 0; round < o.rounds; round++) {
+      const ref = `REPLAY-${round}-${Math.floor(Math.random() * 1e6)}`;
+      const childId = await childFor(p, key, ref, `@replay_${round}`);
+      const sent = await copies('demo-cm-north-1', 'request.send', {
+        formId: `form-${ref}`,
+        childId,
+        reason: 'risk-of-cse',
+        platforms: `instagram: @replay_${round}`,
+        viewer: 'own-personal-account',
+        rationale: 'Fictional: new information suggests a risk to the child.',
+      });
+      const raisedIds = sent.answers.map((a) => actionData(a.json?.value, 'request.withdraw')?.['requestId']);
+      const requestId = raisedIds.find((id): id is string => typeof id === 'string');
+      const requests = (await store.query('request', { where: { childId } })).map((r) => r.record);
+      let decisions = 0;
+      let approved = { answers: [] as Awaited<ReturnType<typeof post>>[], failed: [] as string[] };
+      if (requestId) {
+        approved = await copies('demo-tm-north', 'request.approve', {
+          requestId,
+          reasons: 'Necessary and proportionate (fictional).',
+        });
+        decisions = (await store.query('decision', { where: { childId } })).length;
+      }
+      f.deliveries += 2 * o.copies;
+      for (const r of [sent, approved])
+        f.failedInvokes += r.failed.length + r.answers.filter((a) => a.status !== 200).length;
+      const others = [
+        ...sent.answers.filter((_, i) => raisedIds[i] !== requestId),
+        ...approved.answers.filter((a) => !/You approved this request/.test(textOf(a.json?.value))),
+      ];
+      f.otherAnswers += others.length;
+      for (const a of others) {
+        const line = (textOf(a.json?.value) || JSON.stringify(a.json)).split('\n')[0]!.slice(0, 160);
+        if (!f.otherSamples.includes(line)) f.otherSamples.push(line);
+      }
+      f.requests += requests.length;
+      f.decisions += decisions;
+      f.duplicated += Math.max(0, requests.length - 1) + Math.max(0, decisions - 1);
+      if (requests.length === 0 || decisions === 0) f.lost += 1;
+      o.log?.(
+        `${o.store} replay round ${round + 1}/${o.rounds}: ${requests.length} request, ${decisions} decision from ${o.copies} copies of each${[...sent.failed, ...approved.failed].length ? `; not answered: ${[...sent.failed, ...approved.failed][0]}` : ''}`,
+      );
+      const died = p.died();
+      if (died) throw new Error(`${o.store} replay round ${round + 1}: ${died}`);
+    }
+    f.auditIntact = (await store.audit.verify()).ok;
+  } finally {
+    f.ms = Date.now() - started;
+    await p.stop();
   }
   return f;
 }

@@ -116,8 +116,8 @@ export class GraphStore implements Store {
     return this.units.commit(unit);
   }
 
-  replay(key: string): Promise<{ result: unknown } | undefined> {
-    return this.units.replay(key);
+  replay(key: string, options: { settle?: boolean } = {}): Promise<{ result: unknown } | undefined> {
+    return this.units.replay(key, options.settle === true);
   }
 
   /** Finishes or undoes pending units (run on open); `force` ignores their age. */

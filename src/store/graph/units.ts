@@ -389,13 +389,19 @@ export class UnitWriter {
     return item && { itemId: item.id, fields: UnitFields.parse(item.fields) };
   }
 
-  /** The result kept with a committed key; a pending unit counts once it is proven complete. */
-  async replay(key: string): Promise<{ result: unknown } | undefined> {
-    const item = await this.readUnit(key);
-    if (!item) return undefined;
-    if (item.fields.ovState === 'done' || this.undone.has(key)) return { result: resultOf(item) };
-    const settled = await this.reconcile(item, false);
-    return settled.kind === 'done' ? { result: resultOf(item) } : undefined;
+  /** The result kept with a committed key; a pending unit counts once it is proven complete. With
+   * `settle`, a pending unit still in flight (another instance's, its writes landing before its events) is
+   * waited for, as a commit meeting it would (`meet`), until it is done or, once stale, finished or undone. */
+  async replay(key: string, settle = false): Promise<{ result: unknown } | undefined> {
+    for (;;) {
+      const item = await this.readUnit(key);
+      if (!item) return undefined;
+      if (item.fields.ovState === 'done' || this.undone.has(key)) return { result: resultOf(item) };
+      const settled = await this.reconcile(item, false);
+      if (settled.kind === 'done') return { result: resultOf(item) };
+      if (!settle || settled.kind === 'rolled-back') return undefined;
+      await sleep(Math.min(250, this.ctx.staleMs));
+    }
   }
 
   /** A commit met a unit item under its key: a replay, our own unit (a request Graph ran but whose
