@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { evaluate } from '../policy/evaluate';
 import type { Profile } from '../policy/profile';
-import { Action, HistoryEvent, type Situation } from '../policy/situation';
+import { Action, Actor, ChildFacts, HistoryEvent, type Situation } from '../policy/situation';
 import type { Verdict } from '../policy/verdict';
 import { digestOf, type AuditDraft, type AuditEvent } from '../store/audit';
 import type { Store } from '../store/store';
@@ -23,7 +23,8 @@ export const DecisionRecord = z.object({
   schema: z.literal(DECISION_SCHEMA),
   /** The action asked about, with its input as the policy read it (who acted is its `by`). */
   action: Action,
-  actor: z.object({ id: z.string().min(1), role: z.string().min(1) }),
+  /** Who acted, as the policy read them: role, flags, groups and teams (the same as the action's `by`). */
+  actor: Actor,
   verdict: z.object({
     outcome: z.enum(['allow', 'refuse', 'needs-escalation']),
     authority: z.string().nullable(),
@@ -33,8 +34,15 @@ export const DecisionRecord = z.object({
   }),
   /** The profile that decided: id, version and fingerprint (a hash of its canonical form). */
   profile: z.object({ id: z.string().min(1), version: z.string().min(1), fingerprint: z.string().min(1) }),
-  /** The facts the policy used: the moment and what was on record for the child. */
-  facts: z.object({ now: z.string().min(1), given: z.array(HistoryEvent) }),
+  /** Every fact the policy read besides the action: the moment, what was on record for the child, what the
+   * case system holds about the child (team, date of birth) and who is who among the people the record
+   * names (role, flags, groups, teams). A replay needs nothing from the live store. */
+  facts: z.object({
+    now: z.string().min(1),
+    given: z.array(HistoryEvent),
+    child: ChildFacts.optional(),
+    people: z.array(Actor).optional(),
+  }),
   /** SHA-256 of the facts' canonical JSON. */
   factsDigest: z.string().regex(/^[0-9a-f]{64}$/),
 });
@@ -46,12 +54,17 @@ export type VerdictGiven = Readonly<Verdict> & { readonly situation: Situation }
 /** The decision record of a verdict given for a situation. */
 export function decisionRecord(verdict: VerdictGiven): DecisionRecord {
   const { situation } = verdict;
-  const facts = { now: situation.now, given: situation.given };
+  const facts = {
+    now: situation.now,
+    given: situation.given,
+    ...(situation.child ? { child: situation.child } : {}),
+    ...(situation.people ? { people: situation.people } : {}),
+  };
   const fired = new Map(verdict.fired.map((f) => [f.rule, f.cites]));
   return {
     schema: DECISION_SCHEMA,
     action: situation.action,
-    actor: { id: situation.action.by.id, role: situation.action.by.role },
+    actor: situation.action.by,
     verdict: {
       outcome: verdict.outcome,
       authority: verdict.authority ?? null,
@@ -118,6 +131,7 @@ export function explainDecision(
   const recorded = parsed.data;
   if (digestOf(recorded.facts) !== recorded.factsDigest)
     return { ok: false, message: `event ${event.id}: the facts do not match their digest` };
+  // A record written before the whole actor was kept names only id and role: the action's `by` is the actor.
   const profile = profileOf(
     recorded.profile.id,
     recorded.profile.version,
@@ -165,14 +179,18 @@ export async function explainEvent(deps: Deps, idOrSeq: string): Promise<Explain
   if (!event) return { ok: false, message: `no audit event "${idOrSeq}"` };
   // The profile as it was when it decided: the version in force at its moment, with the same fingerprint.
   const settings = await deps.store.query('setting');
-  const explained = explainDecision(event, (id, version, print, at) => {
-    const shipped = deps.profiles(id, at);
-    if (!shipped) return undefined;
-    const edited = withEditedNotes(
-      shipped,
-      settings.find((x) => x.record.id === notesSettingId(shipped.id)),
-    );
-    return [edited, shipped].find((p) => p.version === version && fingerprint(p) === print);
+  // Every loaded version of the profile is at hand (keyed by id, version and fingerprint), not only the
+  // one in force at the decision's moment: a version loaded later may claim that moment by its date.
+  const explained = explainDecision(event, (id, version, print) => {
+    for (const shipped of deps.profileVersions(id)) {
+      const edited = withEditedNotes(
+        shipped,
+        settings.find((x) => x.record.id === notesSettingId(shipped.id)),
+      );
+      const found = [edited, shipped].find((p) => p.version === version && fingerprint(p) === print);
+      if (found) return found;
+    }
+    return undefined;
   });
   return { ...explained, event };
 }

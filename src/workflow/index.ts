@@ -69,6 +69,10 @@ export function createDeps(
       const versions = custom.byId.get(id);
       return versions ? inForce(versions, at ?? clock().toISOString()) : builtinProfile(id);
     },
+    profileVersions: (id) => {
+      const builtin = builtinProfile(id);
+      return custom.byId.get(id) ?? (builtin ? [builtin] : []);
+    },
     customProfileIds: [...custom.byId.keys()],
     profileByFingerprint: (f) =>
       custom.byFingerprint.get(f) ?? [...builtinProfiles().values()].find((p) => fingerprint(p) === f),

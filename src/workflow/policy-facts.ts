@@ -17,6 +17,12 @@ export async function verdictFor(
   given?: HistoryEvent[],
 ): Promise<VerdictGiven> {
   const history = given ?? (await childHistory(deps, child));
+  // Who is who among the people the record names (a profile may ask who recorded an event): read here, once,
+  // and kept with the verdict so a replay needs nothing from the live store.
+  const named = [...new Set(history.flatMap((e) => (e.by ? [e.by] : [])))].sort();
+  const people = (await Promise.all(named.map((id) => deps.store.get('staff', id))))
+    .filter((s) => s !== undefined)
+    .map((s) => policyActor(s.record));
   // The history is made here from records the store has validated (historyFrom), and the moment from the
   // clock: only the action, which carries what a person typed, is parsed (and normalised) again.
   const situation: Situation = {
@@ -24,6 +30,7 @@ export async function verdictFor(
     given: history,
     action: Action.parse(action),
     child: { team: child.teamId, ...(child.dateOfBirth ? { dateOfBirth: child.dateOfBirth } : {}) },
+    ...(people.length ? { people } : {}),
   };
   // The situation goes with the verdict (verdicts are shared, frozen): a decision's audit event records it.
   return { ...evaluate(profile, situation), situation };

@@ -10,6 +10,8 @@ export interface Deps {
   /** A profile by id: the built-ins and any custom profile files the administrator configured. */
   /** A profile by id: the version in force at `at` (an instant; the clock's now when not given). */
   profiles: (id: string, at?: string) => Profile | undefined;
+  /** Every loaded version of a profile (oldest first; a built-in has one), for replaying past decisions. */
+  profileVersions: (id: string) => readonly Profile[];
   /** Every loaded version of a profile, by its fingerprint (a decision names the version it was made under). */
   profileByFingerprint?: (fingerprint: string) => Profile | undefined;
   /** The ids of the custom profiles loaded (the built-ins are BUILTIN_IDS), for choosing a team's profile. */
