@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/open';
 import { Profile } from '../../src/policy/profile';
+import type { Staff } from '../../src/store/records';
 import {
   agreeConsentException,
   bootstrapAdministrator,
@@ -73,25 +74,14 @@ it('every Fernmoor v1 decision is explained by v1 after v2 is loaded, in either 
     customProfiles: [Profile.parse(raw)],
   });
   must(await bootstrapAdministrator(deps, { id: 'admin', name: 'Ada Admin (demo)' }));
-  const people = [
+  const people: { id: string; role: Staff['role']; teamIds: string[]; groups?: string[] }[] = [
     { id: 'cm', role: 'case-manager', teamIds: ['north'] },
     { id: 'tm', role: 'team-manager', teamIds: ['north'] },
     { id: 'tm-south', role: 'team-manager', teamIds: ['south'] },
     { id: 'ig', role: 'information-governance', teamIds: ['north'], groups: ['Head of Service'] },
-  ] as const;
+  ];
   for (const p of people)
-    must(
-      await upsertStaff(deps, {
-        key: key(),
-        actorId: 'admin',
-        staff: {
-          ...p,
-          teamIds: [...p.teamIds],
-          name: `${p.id} (demo)`,
-          ...('groups' in p ? { groups: [...p.groups] } : {}),
-        },
-      }),
-    );
+    must(await upsertStaff(deps, { key: key(), actorId: 'admin', staff: { ...p, name: `${p.id} (demo)` } }));
   for (const [id, manager] of [
     ['north', 'tm'],
     ['south', 'tm-south'],
