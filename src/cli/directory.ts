@@ -44,6 +44,8 @@ function graphError(err: unknown): { status: number; message: string } {
 function explain(what: string, err: unknown): string {
   const { status, message } = graphError(err);
   if (status === 404) return `${what}: no such account in Entra ID`;
+  if (status === 400 && /Invalid object identifier/i.test(message))
+    return `${what}: not an object id; give the group's object id (a GUID, as Entra ID shows it)`;
   if (status === 403)
     return `${what}: Graph refused (${message}); the app registration needs the User.Read.All and GroupMember.Read.All application permissions, with admin consent`;
   return `${what}: ${message}`;
@@ -73,7 +75,13 @@ export function directoryOver(client: Client): Directory {
           const page = Page.parse(await client.api(next).get());
           for (const m of page.value) {
             const u = DirectoryUser.safeParse(m);
-            if (u.success) users.push(u.data);
+            // A member Graph gives with only its id is one the app may not read: never dropped silently.
+            if (!u.success)
+              return {
+                ok: false,
+                message: `group ${groupId}: Graph gave its members without their names; the app registration needs the User.Read.All application permission, with admin consent`,
+              };
+            users.push(u.data);
           }
           next = page['@odata.nextLink'];
         }

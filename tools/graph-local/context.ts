@@ -1,7 +1,12 @@
 // What every handler receives: the state, the server's settings and the normalised request.
 import type { State } from './state';
 
-export type Settings = { pageSize: number; listViewThreshold: number };
+export type Settings = {
+  pageSize: number;
+  listViewThreshold: number;
+  /** The application permissions the app was granted (its token's roles), for /users and /groups. */
+  appPermissions: string[];
+};
 
 export type GraphRequest = {
   method: string;

@@ -6,6 +6,8 @@
 //   --snapshot PATH (GRAPH_LOCAL_SNAPSHOT): JSON state loaded at start, written on exit
 //   --directory PATH (GRAPH_LOCAL_DIRECTORY): JSON { users: [{id, displayName, mail, userPrincipalName}],
 //     groups: [{id, displayName, members: [object ids]}] } served at /users and /groups
+//   --permissions A,B (GRAPH_LOCAL_PERMISSIONS): the app's application permissions (default Sites.Selected,
+//     User.Read.All, GroupMember.Read.All), checked by /users and /groups as Graph checks a token's roles
 // Another process trusts the server with NODE_EXTRA_CA_CERTS=<ca file> or an undici Agent({ connect: { ca } }).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,6 +40,7 @@ async function main(): Promise<void> {
   const faultRate = num(one('fault-rate', 'GRAPH_LOCAL_FAULT_RATE'), 0, 'fault rate');
   if (faultRate > 1) throw new Error('fault rate must be between 0 and 1');
   const directory = one('directory', 'GRAPH_LOCAL_DIRECTORY');
+  const permissions = one('permissions', 'GRAPH_LOCAL_PERMISSIONS');
   const server = await startGraphServer({
     port: num(one('port', 'GRAPH_LOCAL_PORT'), 53100, 'port'),
     delayMs: num(one('delay', 'GRAPH_LOCAL_DELAY_MS'), 0, 'delay'),
@@ -45,6 +48,7 @@ async function main(): Promise<void> {
     retryAfterSeconds: num(one('retry-after', 'GRAPH_LOCAL_RETRY_AFTER'), 1, 'retry-after'),
     grantedSites: granted,
     snapshotPath: one('snapshot', 'GRAPH_LOCAL_SNAPSHOT'),
+    ...(permissions ? { appPermissions: permissions.split(',').map((p) => p.trim()) } : {}),
     ...(directory ? { directory: JSON.parse(readFileSync(directory, 'utf8')) as object } : {}),
   });
   const caFile = one('ca-file', 'GRAPH_LOCAL_CA_FILE') ?? join(tmpdir(), 'graph-local-ca.pem');

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { runBatch, validateBatch, type InnerRequest } from './batch';
 import type { z } from 'zod';
 import { localhostCertificate } from './certificate';
-import { DirectorySeed } from './directory';
+import { DEFAULT_APP_PERMISSIONS, DirectorySeed } from './directory';
 import { TeamworkSeed } from './teamwork';
 import type { Ctx } from './context';
 import { badRequest, graphError, type GraphResponse } from './errors';
@@ -39,6 +39,9 @@ export type GraphServerOptions = {
   listViewThreshold?: number;
   /** Entra ID users and groups served at /users and /groups (directory.ts). */
   directory?: z.input<typeof DirectorySeed>;
+  /** The application permissions granted to the app, as its token's roles (default: what Overt asks for,
+   * Sites.Selected, User.Read.All and GroupMember.Read.All). /users and /groups check them (directory.ts). */
+  appPermissions?: string[];
   /** Teams apps in the tenant's catalog, users the app is blocked for, installations (teamwork.ts). */
   teamwork?: z.input<typeof TeamworkSeed>;
   /** Optional JSON snapshot: loaded at start if present, written at stop. */
@@ -130,7 +133,11 @@ export async function startGraphServer(options: GraphServerOptions = {}): Promis
   const { key, cert } = await localhostCertificate();
   const ctx: Ctx = {
     state,
-    settings: { pageSize: options.pageSize ?? 200, listViewThreshold: options.listViewThreshold ?? 5000 },
+    settings: {
+      pageSize: options.pageSize ?? 200,
+      listViewThreshold: options.listViewThreshold ?? 5000,
+      appPermissions: options.appPermissions ?? DEFAULT_APP_PERMISSIONS,
+    },
     baseUrl: '', // set once the port is known
   };
 
