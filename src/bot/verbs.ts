@@ -30,6 +30,13 @@ const Optional = z
   .max(BOUNDS.long, tooLong(BOUNDS.long))
   .optional()
   .transform((s) => (s ? s : undefined));
+/** A choice that may be left unpicked (a card sends it empty). */
+const OptionalId = z
+  .string()
+  .trim()
+  .max(BOUNDS.id, tooLong(BOUNDS.id))
+  .optional()
+  .transform((s) => (s ? s : undefined));
 const Flag = z.enum(['true', 'false']).transform((s) => s === 'true');
 
 /**
@@ -119,6 +126,10 @@ export const verbs = {
     relevantInfo: Blank.default(''),
     thirdPartyData: z.enum(['none', 'seen-not-kept', 'kept']),
     thirdPartyRationale: Optional,
+    /** The team manager who authorised keeping other people's information (000 §17). */
+    thirdPartyAuthorisedBy: OptionalId,
+    /** Who viewed, on the route where the team manager with social media responsibility views (000 §13). */
+    viewerId: OptionalId,
     sensitive: Flag,
     safeguardingFollowUp: Optional,
     attestNoFriendFollow: Flag,

@@ -35,6 +35,7 @@ import { decisionAudit } from './decision-record';
 import { policyActor, policyRefusal, verdictFor } from './policy-facts';
 import { fail, type Deps, type Outcome } from './types';
 import { teamZone } from './zone';
+import { isResponsibleManager } from './queries/people';
 import { dateGb } from '../vocabulary';
 
 export const RecordCheckInput = z
@@ -99,7 +100,18 @@ async function recordOnce(
   // Who the check is for is the request's, never whoever sent the command (issue 12, fault 1): the viewer
   // the request named, else its requester — or a viewer the policy's viewing method allows (000 §13: the
   // team manager with social media responsibility checking on the case manager's behalf).
-  const viewerId = i.viewerId ?? request.viewerId ?? request.requesterId;
+  // On that route, a manager recording without naming a viewer is taken as the one who viewed.
+  const onBehalf = request.viewer === 'social-media-responsible-manager';
+  const viewerId =
+    i.viewerId ??
+    request.viewerId ??
+    (onBehalf && staff.id !== request.requesterId ? staff.id : request.requesterId);
+  if (onBehalf && viewerId === request.requesterId && !isResponsibleManager(staff, request.teamId))
+    return fail(
+      'INVALID_INPUT',
+      'viewerId: name who viewed: this check was to be done by the team manager with social media responsibility',
+      'viewerId',
+    );
   // Everything else this needs, read together — the child's version before its records (`guardChild`).
   const [viewer, child, team, records, authoriser, settings] = await Promise.all([
     actor(deps, viewerId),
@@ -116,11 +128,8 @@ async function recordOnce(
       'viewerId',
     );
   const v = viewer.value;
-  const mayView =
-    v.id === (request.viewerId ?? request.requesterId) ||
-    (request.viewer === 'social-media-responsible-manager' &&
-      v.socialMediaResponsibility === true &&
-      v.teamIds.includes(request.teamId));
+  // On the behalf route, the policy judges whoever is named as the viewer (000 §13, cited when refused).
+  const mayView = v.id === (request.viewerId ?? request.requesterId) || onBehalf;
   // The check is recorded by the person it is for: the requester, or the viewer themselves.
   const mayRecord = staff.id === request.requesterId || staff.id === v.id;
   if (!mayView || !mayRecord || !v.teamIds.includes(request.teamId))
@@ -161,24 +170,6 @@ async function recordOnce(
       `thirdPartyAuthorisedBy: "${i.thirdPartyAuthorisedBy}" is not a member of staff known to Overt`,
       'thirdPartyAuthorisedBy',
     );
-  // Keeping third-party data is authorised by a manager over the team, never by the viewer themselves.
-  const a = authoriser?.record;
-  if (
-    a &&
-    (a.id === v.id ||
-      a.id === staff.id ||
-      !(
-        (a.role === 'team-manager' && a.teamIds.includes(request.teamId)) ||
-        a.role === 'service-manager' ||
-        a.role === 'information-governance'
-      ))
-  )
-    return refuse(deps, c, audit, {
-      code: 'FORBIDDEN',
-      message:
-        'thirdPartyAuthorisedBy: keeping third-party data is authorised by a manager of the team, service manager or information governance, not by the viewer',
-      field: 'thirdPartyAuthorisedBy',
-    });
   if (!child.ok) return child;
   const teamAndProfile = profileOf(deps, request.teamId, team, settings);
   if (!teamAndProfile.ok) return teamAndProfile;
@@ -211,6 +202,25 @@ async function recordOnce(
       { ...audit, ...decisionAudit(verdict, { determining: [...verdict.determining] }) },
       policyRefusal(teamAndProfile.value.profile, verdict),
     );
+  // Keeping third-party data is authorised by a manager over the team, never by the viewer themselves: after the
+  // policy, so that where the policy names who authorises (000 §17) its clause is what the refusal cites.
+  const a = authoriser?.record;
+  if (
+    a &&
+    (a.id === v.id ||
+      a.id === staff.id ||
+      !(
+        (a.role === 'team-manager' && a.teamIds.includes(request.teamId)) ||
+        a.role === 'service-manager' ||
+        a.role === 'information-governance'
+      ))
+  )
+    return refuse(deps, c, audit, {
+      code: 'FORBIDDEN',
+      message:
+        'thirdPartyAuthorisedBy: keeping third-party data is authorised by a manager of the team, service manager or information governance, not by the viewer',
+      field: 'thirdPartyAuthorisedBy',
+    });
   const at = nowIso(deps);
   const check: Check = {
     id: deps.ids(),

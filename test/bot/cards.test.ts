@@ -118,6 +118,8 @@ const CARDS: [string, AdaptiveCard][] = [
       childName: 'A.B. (demo)',
       platforms: view.platforms,
       obligations: verdict.obligations,
+      authorisers: [{ id: 'demo-tm-north', name: 'Arlo Ashdown (demo)' }],
+      viewers: [{ id: 'demo-tm-north', name: 'Arlo Ashdown (demo)' }],
       today: '2026-03-02',
     }),
   ],

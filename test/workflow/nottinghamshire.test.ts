@@ -238,9 +238,13 @@ it('third-party data kept on the authorisation of someone who is not a team mana
       thirdPartyAuthorisedBy: by,
       thirdPartyRationale: 'A known exploiter is pictured (fictional).',
     });
-  // Another case manager, or the case manager who recorded it: never an authoriser.
-  for (const by of ['cm2-notts', 'cm-notts'])
-    expect(await kept(by)).toMatchObject({ ok: false, error: { field: 'thirdPartyAuthorisedBy' } });
+  // Another case manager, or the case manager who recorded it: never an authoriser — the policy refuses,
+  // citing the clause that names who authorises (000 §17).
+  for (const by of ['cm2-notts', 'cm-notts']) {
+    const r = await kept(by);
+    expect(r).toMatchObject({ ok: false, error: { code: 'POLICY_REFUSED' } });
+    if (!r.ok) expect(r.error.message).toMatch(/000 §17/);
+  }
   // The service manager may authorise elsewhere, but Nottinghamshire's paragraph 17 names a team manager.
   const sm = await kept('sm');
   expect(sm).toMatchObject({ ok: false, error: { code: 'POLICY_REFUSED' } });

@@ -15,6 +15,8 @@ import { deliver, serviceManagers } from '../deliver';
 import { ConversationGone, type Outbox } from '../outbox';
 import {
   approversOf,
+  checkPeople,
+  type CheckPeople,
   caseRefOf,
   nameOf,
   requestById,
@@ -274,7 +276,11 @@ export async function tellRequester(deps: Deps, outbox: Outbox, request: Request
     },
   });
   if (r.status === 'approved' && d && 'activityId' in d && !d.shared)
-    await trySendCheckCard(outbox, d.ref, recordCheckCard(checkCardInput(view, deps.clock())));
+    await trySendCheckCard(
+      outbox,
+      d.ref,
+      recordCheckCard(checkCardInput(view, deps.clock(), await checkPeople(deps, r), r.requesterId)),
+    );
 }
 
 async function trySendCheckCard(outbox: Outbox, ref: Reference, card: AdaptiveCard): Promise<void> {
@@ -288,9 +294,18 @@ async function trySendCheckCard(outbox: Outbox, ref: Reference, card: AdaptiveCa
 export function checkCardInput(
   view: Awaited<ReturnType<typeof requestView>> & object,
   now: Date,
+  people: CheckPeople,
+  opener: string,
   problem?: string,
 ) {
   return {
+    authorisers: people.authorisers,
+    ...(people.viewers
+      ? {
+          viewers: people.viewers,
+          ...(people.viewers.some((v) => v.id === opener) ? { viewerDefault: opener } : {}),
+        }
+      : {}),
     requestId: view.id,
     formId: `check-${view.id}`,
     caseRef: view.caseRef,

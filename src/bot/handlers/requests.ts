@@ -22,7 +22,9 @@ import type { Forms, Turn, VerbHandler, VerbHandlers } from '../turn';
 import { BOUNDS } from '../../workflow/input';
 import {
   approversOf,
+  checkPeople,
   findChild,
+  mayRecordCheck,
   isOutsider,
   knownFrom,
   nameOf,
@@ -205,6 +207,7 @@ async function requestCard(
   if (who === 'approver' && OPEN.has(r.status) && !note) return approverCard(view, users, form);
   return requestStatusCard(view, users, {
     requester: who === 'requester',
+    mayRecord: who === 'requester' || mayRecordCheck(turn.staff, r),
     ...(note ? { note } : {}),
     ...(form ? { state: form } : {}),
   });
@@ -476,8 +479,15 @@ async function checkForm(
   const view = found && (await requestView(turn.deps, found));
   if (!found || !view)
     return errorCard('No such request', 'Overt has no such request: open it again from “my requests”.');
-  if (found.record.requesterId !== turn.staff.id)
-    return errorCard('Not your request', 'Only the person who asked records the check.');
+  // The person who asked records it — or, where the team manager with social media responsibility views on
+  // their behalf (000 §13), that manager.
+  if (!mayRecordCheck(turn.staff, found.record))
+    return errorCard(
+      'Not yours to record',
+      found.record.viewer === 'social-media-responsible-manager'
+        ? 'Only the person who asked, or the team manager with social media responsibility who viewed, records the check.'
+        : 'Only the person who asked records the check.',
+    );
   // A refusal like any other (routes.ts records it): the check cannot be recorded on this request.
   if (found.record.status !== 'approved')
     return markRefusal(
@@ -488,7 +498,13 @@ async function checkForm(
       'This request is not approved and waiting to be recorded.',
     );
   return recordCheckCard({
-    ...checkCardInput(view, turn.deps.clock(), problem),
+    ...checkCardInput(
+      view,
+      turn.deps.clock(),
+      await checkPeople(turn.deps, found.record),
+      turn.staff.id,
+      problem,
+    ),
     ...(state ? { state } : {}),
   });
 }
@@ -499,12 +515,21 @@ const CHECK_INPUTS: Record<string, string> = {
   accounts: 'accounts',
   thirdPartyData: 'thirdPartyData',
   thirdPartyRationale: 'thirdPartyRationale',
-  thirdPartyAuthorisedBy: 'thirdPartyData',
+  thirdPartyAuthorisedBy: 'thirdPartyAuthorisedBy',
+  viewerId: 'viewerId',
   attestNoFriendFollow: 'attestNoFriendFollow',
   attestOpenSourceOnly: 'attestOpenSourceOnly',
   relevantInfo: 'relevantInfo',
   safeguardingFollowUp: 'safeguardingFollowUp',
 };
+
+/** A rule's condition that names the input it is about, before any other condition of the rule: who
+ * authorised keeping other people's information, and who viewed (000 §13, §17). */
+const RULE_INPUTS: [string, string][] = [
+  ['thirdPartyAuthoriserRoleNotIn', 'thirdPartyAuthorisedBy'],
+  ['byRoleNotIn', 'viewerId'],
+  ['bySocialMediaResponsibility', 'viewerId'],
+];
 
 /** A policy refusal of a check, by the inputs its determining rules are about (each rule's own explanation
  * under its input); what is about no input goes at the top. */
@@ -518,9 +543,10 @@ async function policyProblems(
   const out: Record<string, string> = {};
   for (const id of verdict?.determining ?? []) {
     const rule = profile?.rules.find((r) => r.id === id);
-    const input = Object.keys(rule?.when ?? {})
-      .map((k) => CHECK_INPUTS[k])
-      .find(Boolean);
+    const keys = Object.keys(rule?.when ?? {});
+    const input =
+      RULE_INPUTS.filter(([k]) => keys.includes(k)).map(([, v]) => v)[0] ??
+      keys.map((k) => CHECK_INPUTS[k]).find(Boolean);
     if (rule && input) out[input] ??= plainWords(rule.explain);
   }
   if (!Object.keys(out).length) out[''] = plainWords(message);
@@ -559,10 +585,14 @@ const onCheckRecord: VerbHandler<'check.record'> = async (data, turn) => {
     requestId: data.requestId,
     viewedAt,
     accounts,
+    ...(data.viewerId ? { viewerId: data.viewerId } : {}),
     relevantInfo: data.relevantInfo,
     thirdPartyData: data.thirdPartyData,
     ...(data.thirdPartyData === 'kept' && data.thirdPartyRationale
       ? { thirdPartyRationale: data.thirdPartyRationale }
+      : {}),
+    ...(data.thirdPartyData === 'kept' && data.thirdPartyAuthorisedBy
+      ? { thirdPartyAuthorisedBy: data.thirdPartyAuthorisedBy }
       : {}),
     sensitive: data.sensitive,
     ...(data.safeguardingFollowUp ? { safeguardingFollowUp: data.safeguardingFollowUp } : {}),

@@ -191,12 +191,14 @@ export function requestStatusCard(
   refreshUserIds: string[],
   options: {
     requester?: boolean;
+    /** May record the check (the requester, or the manager who views on their behalf, 000 §13). */
+    mayRecord?: boolean;
     note?: { text: string; tone: 'good' | 'warning' | 'attention' };
     state?: FormState;
   } = {},
 ): AdaptiveCard {
   const body = details(r);
-  const { note, requester = false, state } = options;
+  const { note, requester = false, state, mayRecord = requester } = options;
   if (note) body.unshift(container([textBlock(note.text, { weight: 'bolder' })], { style: note.tone }));
   const actions = [];
   if (requester && r.status === 'more-info')
@@ -212,7 +214,7 @@ export function requestStatusCard(
     actions.push(
       act('request.answer', 'Send the answer', { requestId: r.id, formId: `answer-${r.id}-${r.version}` }),
     );
-  if (requester && r.status === 'approved')
+  if (mayRecord && r.status === 'approved')
     actions.push(act('check.open', 'Record the check', { requestId: r.id }));
   if (requester && (OPEN.has(r.status) || r.status === 'approved'))
     actions.push(act('request.withdraw', 'Withdraw', { requestId: r.id, formId: `withdraw-${r.id}` }));

@@ -31,6 +31,12 @@ export type RecordCheckInput = {
   platforms: { platform: string; account: string }[];
   obligations: string[];
   today: string;
+  /** The team's managers, by name: who may authorise keeping other people's information (000 §17). */
+  authorisers: { id: string; name: string }[];
+  /** On the route where the team manager with social media responsibility views (000 §13): who may have
+   * viewed, by name; the person opening the form first when they are one. */
+  viewers?: { id: string; name: string }[];
+  viewerDefault?: string;
   /** A problem about the form as a whole. */
   problem?: string;
   /** As sent, with problems by input (a refusal answers with the form as it was filled in). */
@@ -54,6 +60,20 @@ export function recordCheckCard(i: RecordCheckInput): AdaptiveCard {
     body.push(container(items, { style: 'warning', id: 'obligations' }));
   }
   const accounts = i.platforms.map((p, n) => choice(`${p.platform}: ${p.account}`, accountChoice(n)));
+  if (i.viewers)
+    body.push(
+      choiceSet(
+        'viewerId',
+        'Who viewed (the team manager with social media responsibility)',
+        i.viewers.map((v) => choice(v.name, v.id)),
+        {
+          style: 'compact',
+          isRequired: true,
+          errorMessage: 'Pick who viewed',
+          ...(i.viewerDefault ? { value: i.viewerDefault } : {}),
+        },
+      ),
+    );
   body.push(
     choiceSet('accounts', 'Accounts accessed', accounts, {
       isMultiSelect: true,
@@ -88,6 +108,16 @@ export function recordCheckCard(i: RecordCheckInput): AdaptiveCard {
         errorMessage: 'Say whether other people’s information was seen',
       },
     ),
+    ...(i.authorisers.length
+      ? [
+          choiceSet(
+            'thirdPartyAuthorisedBy',
+            'If kept: the team manager who authorised it',
+            i.authorisers.map((a) => choice(a.name, a.id)),
+            { style: 'compact' },
+          ),
+        ]
+      : []),
     inputText('thirdPartyRationale', 'If kept: why (safeguarding concern)', { isMultiline: true }),
     inputToggle('sensitive', 'Sensitive information', 'Sensitive information was found', { value: 'false' }),
     inputText('safeguardingFollowUp', 'Safeguarding follow-up, if any', { isMultiline: true }),
