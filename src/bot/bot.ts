@@ -8,7 +8,8 @@ import { ActivityTypes, CardFactory, TurnContext } from 'botbuilder';
 import type { Deps } from '../workflow';
 import type { AdaptiveCard } from './cards/types';
 import { ExecuteInvoke, SearchInvoke } from './activity';
-import { dropReference, keepReference, Reference } from './conversations';
+import { dropReference, forgetConversation, keepReference, Reference } from './conversations';
+import { auditRefusal, type Seen } from './identity';
 import { intentOf } from './intents';
 import type { Outbox, Task } from './outbox';
 import { childChoices } from '../workflow/queries';
@@ -51,9 +52,9 @@ export async function onTurn(
     (a.type === ActivityTypes.ConversationUpdate &&
       (a.membersRemoved ?? []).some((m) => m.id === a.recipient?.id));
   if (botGone) {
-    // The app was removed, or the bot taken out of this chat: the reference is forgotten, never kept again
-    // from this event. Others who met the bot here are forgotten when the connector first refuses them.
-    if (staff && a.conversation?.id) await dropReference(deps, staff.id, a.conversation.id);
+    // The app was removed, or the bot taken out of this chat: the conversation is forgotten for everyone who
+    // met the bot there (not only whoever sent the event), never kept again from this event.
+    if (a.conversation?.id) await forgetConversation(deps, a.conversation.id);
     return;
   }
   // People who left a chat are not written to there again.
@@ -81,8 +82,16 @@ export async function onTurn(
       after: (task) => after.push(task),
     };
 
+  // A person of the right tenant whom Overt does not know, asking for something: refused, and on the record.
+  const notStaff = async () =>
+    auditRefusal(deps, a as Seen, {
+      reason: 'not-staff',
+      message: 'the sender is not a member of staff in Overt (no staff record for their Entra object id)',
+    }).catch((e: Error) => log(`bot: refusal not audited: ${e.message}`));
+
   if (a.type === ActivityTypes.Message) {
     const t = turn();
+    if (!t) await notStaff();
     let card: AdaptiveCard;
     if (!t) card = UNKNOWN_PERSON;
     else {
@@ -104,6 +113,7 @@ export async function onTurn(
             errorBody(400, `value: not an Action.Execute invoke (${v.error.issues[0]?.message})`),
           );
         const t = turn(v.data.trigger === 'automatic');
+        if (!t) await notStaff();
         const card = t ? await route(v.data.action.verb, v.data.action.data, t) : UNKNOWN_PERSON;
         return invokeResponse(ctx, 200, cardBody(card));
       }

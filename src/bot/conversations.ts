@@ -116,6 +116,27 @@ export async function dropReference(deps: Deps, staffId: string, conversationId:
   return false;
 }
 
+/**
+ * Forgets a conversation for everyone who met the bot there: Overt was removed from it (conversationUpdate
+ * membersRemoved with the bot, installationUpdate remove), so nobody's reference to it is any use. Returns
+ * whose were dropped.
+ */
+export async function forgetConversation(deps: Deps, conversationId: string): Promise<string[]> {
+  const all = await deps.store.query('conversation');
+  const holders = all
+    .filter((c) => {
+      const kept = Kept.safeParse(c.record.reference);
+      return (
+        kept.success &&
+        [kept.data.personal, kept.data.other].some((r) => r?.conversation.id === conversationId)
+      );
+    })
+    .map((c) => c.record.id);
+  const dropped: string[] = [];
+  for (const id of holders) if (await dropReference(deps, id, conversationId)) dropped.push(id);
+  return dropped;
+}
+
 /** Where to write to a member of staff: their personal chat, else another conversation they met the bot in. */
 export async function referenceOf(deps: Deps, staffId: string): Promise<Reference | undefined> {
   const found = await deps.store.get('conversation', staffId);

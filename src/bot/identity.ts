@@ -5,10 +5,10 @@
  * claims any channel can make up and are never used to find a person. A refused activity is answered 403
  * with the reason and written nowhere but the audit trail.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { recordSurfaceEvent, type Deps } from '../workflow';
 
-export type Refusal = { reason: 'channel' | 'tenant' | 'identity'; message: string };
+export type Refusal = { reason: 'channel' | 'tenant' | 'identity' | 'not-staff'; message: string };
 
 export type Seen = {
   type?: unknown;
@@ -18,6 +18,7 @@ export type Seen = {
   from?: { id?: unknown; aadObjectId?: unknown };
   conversation?: { id?: unknown; tenantId?: unknown; conversationType?: unknown };
   channelData?: { tenant?: { id?: unknown } };
+  text?: unknown;
   value?: { action?: { verb?: unknown } };
 };
 
@@ -61,10 +62,29 @@ export function refusalOf(a: Seen, tenants: readonly string[]): Refusal | undefi
 }
 
 /** The refusal on the audit trail: who claimed to send it (never as the actor: nobody was identified),
- * what it asked for, and why it was refused. Its only write. */
+ * what it asked for, and why it was refused. Its only write. The activity id is the sender's choice, so a
+ * refusal is one event per (id, sender, content): the same activity sent again is not filed twice, but a
+ * different one reusing an id is. */
 export async function auditRefusal(deps: Deps, a: Seen, refusal: Refusal): Promise<void> {
   const id = claim(a.id) || randomUUID();
-  await recordSurfaceEvent(deps, `bot-refused:${id}`, {
+  const sameActivity = createHash('sha256')
+    .update(
+      JSON.stringify([
+        id,
+        a.channelId,
+        a.from?.id,
+        a.from?.aadObjectId,
+        a.type,
+        a.name,
+        a.text,
+        a.value,
+        a.conversation?.id,
+        refusal.reason,
+      ]),
+    )
+    .digest('hex')
+    .slice(0, 32);
+  await recordSurfaceEvent(deps, `bot-refused:${sameActivity}`, {
     action: 'bot.activity',
     activityId: id,
     outcome: 'refuse',

@@ -195,6 +195,61 @@ describe('only Teams people of the configured tenant, by their Entra object id',
   });
 });
 
+describe('refusals on the record (issue 20, fault 8)', () => {
+  it('a person of the tenant who is not staff is refused and audited by their Entra id; a reused activity id is filed again when the activity differs', async () => {
+    const STRANGER = '00000000-0000-4000-8000-0000000057a7';
+    const requestId = await pending();
+    const before = await state();
+    const eventsBefore = (await w.running.store.audit.list()).length;
+    const click = approveAs(requestId, (a) => {
+      a['id'] = 'reused-activity-id';
+      a['from'] = { id: '29:stranger', aadObjectId: STRANGER, name: 'Stranger' };
+    });
+    const r = await post(w.url, click);
+    expect(r.status).toBe(200);
+    expect(textOf(r.json.value)).toMatch(/Overt does not know you/);
+    // A message, reusing the same activity id: a different activity, so a second refusal on the record.
+    const said = await post(w.url, {
+      ...activity(STRANGER, `personal-${STRANGER}`, { type: 'message', text: 'my requests' }),
+      id: 'reused-activity-id',
+    });
+    expect(said.status).toBe(200);
+    // The same click sent again (a retry) is not filed twice.
+    await post(w.url, click);
+    const events = (await w.running.store.audit.list()).slice(eventsBefore);
+    expect(events).toHaveLength(2);
+    for (const e of events)
+      expect(e).toMatchObject({
+        action: 'bot.activity',
+        outcome: 'refuse',
+        actor: { id: 'unidentified' },
+        details: { reason: 'not-staff', claimedAadObjectId: STRANGER },
+      });
+    expect(events[0]!.details).toMatchObject({ verb: 'request.approve', type: 'invoke' });
+    expect(events[1]!.details).toMatchObject({ type: 'message' });
+    // And nothing else was written.
+    expect(await state()).toEqual(before);
+    expect((await w.running.store.get('request', requestId))!.record.status).toBe('pending');
+  });
+
+  it('two different refused activities reusing one id are both audited', async () => {
+    const eventsBefore = (await w.running.store.audit.list()).length;
+    for (const channelId of ['directline', 'webchat']) {
+      const r = await post(w.url, {
+        ...activity(CM, 'x', { type: 'message', text: `hello from ${channelId}` }),
+        id: 'same-id-twice',
+        channelId,
+      });
+      expect(r.status).toBe(403);
+    }
+    const events = (await w.running.store.audit.list()).slice(eventsBefore);
+    expect(events.map((e) => (e.details as { channelId: string }).channelId)).toEqual([
+      'directline',
+      'webchat',
+    ]);
+  });
+});
+
 const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
 
 describe('forged Bot Framework tokens and hostile bodies (issue 12, fault 6)', () => {

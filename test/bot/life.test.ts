@@ -188,6 +188,27 @@ describe('the conversation’s life', () => {
   });
 });
 
+describe('Overt removed from a group chat (issue 20, fault 6)', () => {
+  it.each([
+    [
+      'conversationUpdate membersRemoved [bot]',
+      { type: 'conversationUpdate', membersRemoved: [{ id: 'overt-bot' }] },
+    ],
+    ['installationUpdate remove', { type: 'installationUpdate', action: 'remove' }],
+  ])('%s forgets that chat for everyone who met Overt there, not only the sender', async (_what, event) => {
+    const group = `group-removed-${Math.random().toString(36).slice(2)}`;
+    await hello(CM2, group, 'groupChat');
+    await hello(SM, group, 'groupChat');
+    expect((await kept(CM2)).other?.conversation.id).toBe(group);
+    expect((await kept(SM)).other?.conversation.id).toBe(group);
+    expect((await post(w.url, here(CM2, group, 'groupChat', event))).status).toBeLessThan(300);
+    expect((await kept(CM2)).other).toBeUndefined();
+    expect((await kept(SM)).other).toBeUndefined();
+    // Their personal chats are kept.
+    expect((await kept(SM)).personal?.conversation.id).toBe(chat(SM));
+  });
+});
+
 describe('shared conversations (issue 12, fault 9)', () => {
   it('a requester met only in a channel: a personal chat is opened for their status and check cards; if Teams refuses, only a pointer in the channel', async () => {
     await install(TM); // a fresh personal chat for the approver (unblocked id below)
