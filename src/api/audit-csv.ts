@@ -13,6 +13,7 @@ import {
   humanise,
   plainDetail,
   PROBLEM,
+  sentenceWords,
   REASON,
   REQUEST_STATUS,
   VIEWER,
@@ -106,6 +107,7 @@ export async function auditCsv(deps: Deps, events: AuditEvent[], timeZone?: stri
       if (key === 'authority') return label(v, AUTHORITY);
       return valueText(v);
     }
+    if (key === 'maxSentenceMonths' && typeof v === 'number') return sentenceWords(v);
     if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
       if (typeof o.platform === 'string' && typeof o.account === 'string')

@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import {
+  Field,
+  Input,
   MessageBar,
   Table,
   TableBody,
@@ -175,5 +177,69 @@ export function DataTable<T>({
         </TableBody>
       </Table>
     </div>
+  );
+}
+
+const GB_DAY = /^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$/;
+const isoDay = (y: number, m: number, d: number) =>
+  `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+/** "15/01/2026" → "2026-01-15"; undefined if it is not a real day. */
+export function parseGbDay(text: string): string | undefined {
+  const m = GB_DAY.exec(text);
+  if (!m) return undefined;
+  const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  if (t.getUTCFullYear() !== y || t.getUTCMonth() !== mo - 1 || t.getUTCDate() !== d) return undefined;
+  return isoDay(y, mo, d);
+}
+const gbOf = (iso: string) => (/^\d{4}-\d{2}-\d{2}$/.test(iso) ? iso.split('-').reverse().join('/') : '');
+
+/**
+ * A day, written and shown the British way (day/month/year) whatever the browser's own language: the
+ * browser's date field follows its locale (month first in en-US). Gives the parent an ISO day, or '' while
+ * the field is empty or not yet a real day (said beside the field).
+ */
+export function DayInput({
+  label,
+  value,
+  onChange,
+  validationMessage,
+  hint,
+  required,
+}: {
+  label: string;
+  value: string;
+  onChange: (iso: string) => void;
+  validationMessage?: string | undefined;
+  /** Said under the field besides the day in words. */
+  hint?: string | undefined;
+  required?: boolean;
+}) {
+  const [text, setText] = useState(gbOf(value));
+  useEffect(() => {
+    if (parseGbDay(text) !== value && !(value === '' && text.trim() !== '')) setText(gbOf(value));
+  }, [value]);
+  const parsed = parseGbDay(text);
+  const bad = text.trim() !== '' && !parsed;
+  return (
+    <Field
+      label={label}
+      required={required ?? false}
+      hint={[parsed ? dateGb(parsed) : 'Day/month/year, e.g. 15/01/2026', hint].filter(Boolean).join('. ')}
+      validationMessage={
+        bad ? 'Write the day as day/month/year, e.g. 15/01/2026.' : (validationMessage ?? undefined)
+      }
+    >
+      <Input
+        value={text}
+        inputMode="numeric"
+        placeholder="dd/mm/yyyy"
+        onChange={(_e, d) => {
+          setText(d.value);
+          onChange(parseGbDay(d.value) ?? '');
+        }}
+        style={{ width: '12em', maxWidth: '100%' }}
+      />
+    </Field>
   );
 }

@@ -304,7 +304,7 @@ export const DETAIL: Record<string, string> = {
   detail: 'Detail',
   outcome: 'Outcome',
   offence: 'Offence',
-  maxSentenceMonths: 'Maximum sentence (months)',
+  maxSentenceMonths: 'Maximum sentence',
   until: 'Until',
   legalAdviceRef: 'Legal advice',
   field: 'Field',

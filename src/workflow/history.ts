@@ -11,6 +11,7 @@ import {
   dateTimeGb,
   DECISION,
   explanationText,
+  sentenceWords,
   label,
   OBJECTION_OUTCOME,
   OBJECTION_STATUS,
@@ -243,7 +244,7 @@ export function timeline(r: ChildRecord): TimelineItem[] {
       by: p.officerId,
       facts: [
         ['Offence', p.offence],
-        ['Maximum sentence', `${p.maxSentenceMonths} months`],
+        ['Maximum sentence', sentenceWords(p.maxSentenceMonths)],
         ['Legal advice', p.legalAdviceRef],
         ['Until', dateGb(p.until)],
         ['Review', dateGb(p.reviewAt)],

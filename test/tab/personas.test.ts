@@ -7,7 +7,7 @@ import { start, type Running } from '../../src/server/main';
 import { CODES } from '../../src/vocabulary';
 import { launchChromium, screenshot, CHROMIUM_PATH, type BrowserSession } from '../browser/chromium';
 import { tempDirs } from '../store/temp-dirs';
-import { pdfText } from '../api/pdf-text';
+import { pdfTexts } from '../api/pdf-text';
 
 /**
  * The tab as each demo persona, at 1280 px and at 400 px (Teams mobile, the meeting side panel): the landing
@@ -189,6 +189,71 @@ describe.each(WIDTHS)('the tab at %i px, as each persona', (width) => {
   );
 });
 
+describe('at 320 px (the narrowest Teams panel)', () => {
+  it.each(PERSONAS)(
+    '$id reaches every view through the overflow menu, and nothing scrolls sideways',
+    async (p) => {
+      const page = await browser.newPage();
+      await page.setViewportSize({ width: 320, height: 800 });
+      await page.addInitScript((id) => sessionStorage.setItem('overt-demo-persona', id), p.id);
+      await page.goto(`${base}/`);
+      await page.getByRole('heading', { level: 2, name: p.heading }).waitFor();
+      await settled(page);
+      await noSidewaysScroll(page);
+      // No tab list: the views are behind one button, and each one chosen there opens.
+      expect(await page.getByRole('navigation', { name: 'Views' }).getByRole('tab').count()).toBe(0);
+      const menu = page.getByRole('button', { name: /^Views: / });
+      await menu.click();
+      const labels = await page.getByRole('menuitemradio').allInnerTexts();
+      await page.keyboard.press('Escape');
+      expect(labels.length).toBeGreaterThan(0);
+      for (const label of labels) {
+        await menu.click();
+        await page.getByRole('menuitemradio', { name: label }).click();
+        await page.getByRole('button', { name: `Views: ${label}` }).waitFor();
+        await settled(page);
+        await noSidewaysScroll(page);
+        if (label === 'Dashboard' || (await page.getByRole('tablist', { name: 'Period' }).count())) {
+          // The period tabs wrap rather than push the page wider.
+          for (const period of ['This quarter', 'This year', 'This month']) {
+            await page.getByRole('tab', { name: period }).click();
+            await noSidewaysScroll(page);
+          }
+        }
+      }
+      await screenshot(page, `tab/personas/${p.id}-320.png`);
+      await page.close();
+    },
+    120_000,
+  );
+
+  it('a day is written and read as day/month/year: the audit trail export', async () => {
+    const page = await browser.newPage();
+    await page.setViewportSize({ width: 320, height: 800 });
+    await page.addInitScript((id) => sessionStorage.setItem('overt-demo-persona', id), 'demo-ig');
+    await page.goto(`${base}/#exports`);
+    await page.getByRole('heading', { level: 2, name: 'Exports' }).waitFor();
+    const from = page.getByRole('textbox', { name: 'From (day)' });
+    // Shown as the British write it, whatever the browser's own language.
+    expect(await from.inputValue()).toBe(`01/01/${new Date().getFullYear()}`);
+    await from.fill('15/01/2026');
+    await page.getByText('15 January 2026').waitFor();
+    const asked = page.waitForRequest((r) => r.url().includes('/api/v1/audit.csv'));
+    await page.getByRole('button', { name: 'Audit trail (CSV)' }).click();
+    expect(new URL((await asked).url()).searchParams.get('from')).toBe('2026-01-15');
+    // Not a day: said by the field, and nothing to download.
+    await from.fill('31/02/2026');
+    await page.getByText('Write the day as day/month/year, e.g. 15/01/2026.').waitFor();
+    expect(await page.getByRole('button', { name: 'Audit trail (CSV)' }).count()).toBe(0);
+    // "Before" no later than "From".
+    await from.fill('01/01/2099');
+    await page.getByText('“Before” must be a later day than “From”.').waitFor();
+    expect(await page.getByRole('button', { name: 'Audit trail (CSV)' }).count()).toBe(0);
+    await noSidewaysScroll(page);
+    await page.close();
+  }, 60_000);
+});
+
 describe('a link to a child one may not open', () => {
   it.each(WIDTHS)(
     "at %i px, another team's child and a child that does not exist are said in plain words, with no id",
@@ -221,28 +286,24 @@ describe('a link to a child one may not open', () => {
 });
 
 describe('the papers of the demo service', () => {
-  it('name no code, staff id or record id: the subject-access PDF of every child with a record, and the annual review', async () => {
+  it('name no code, staff id or record id: the subject-access PDF of every child, the annual review, the RIPA central record, the audit CSV', async () => {
     const get = async (path: string, persona: string) => {
       const res = await fetch(`${base}${path}`, { headers: { 'x-overt-demo-persona': persona } });
       expect(res.status).toBe(200);
       return Buffer.from(await res.arrayBuffer());
     };
     const children = (await running.store.query('child', {})).map((c) => c.record);
-    // The children with the most on record: a RIPA authorisation, an objection, decisions and checks.
-    const ripa = (await running.store.query('ripa', {})).map((r) => r.record.childId);
-    const objected = (await running.store.query('objection', {})).map((o) => o.record.childId);
-    const picked = [...new Set([...ripa, ...objected, ...children.slice(0, 3).map((c) => c.id)])].slice(0, 6);
-    const stray: string[] = [];
-    for (const id of picked) {
-      const text = pdfText(
-        await get(`/api/v1/children/${encodeURIComponent(id)}/subject-access.pdf`, 'demo-ig'),
-      );
-      stray.push(...strayIn(text.join('\n')).map((s) => `subject access ${id}: ${s}`));
-    }
+    expect(children.length).toBeGreaterThan(30);
     const year = new Date().getFullYear();
-    const review = pdfText(await get(`/api/v1/review/${year}/export.pdf`, 'demo-sm')).join('\n');
-    expect(review).toContain(`Annual review ${year} — page 1 of`);
-    stray.push(...strayIn(review).map((s) => `review: ${s}`));
+    const papers: [string, Buffer][] = [];
+    for (const c of children)
+      papers.push([
+        `subject access ${c.caseRef}`,
+        await get(`/api/v1/children/${encodeURIComponent(c.id)}/subject-access.pdf`, 'demo-ig'),
+      ]);
+    papers.push(['annual review', await get(`/api/v1/review/${year}/export.pdf`, 'demo-sm')]);
+    papers.push(['RIPA central record', await get('/api/v1/ripa/central-record.pdf', 'demo-ao')]);
+    const stray: string[] = [];
     // The audit trail's export: every cell but the hash (which is hex, and may look like anything).
     const csv = parseCsv(
       (await get(`/api/v1/audit.csv?from=${year - 1}-01-01&to=${year + 1}-01-01`, 'demo-ig')).toString(
@@ -256,6 +317,23 @@ describe('the papers of the demo service', () => {
     for (const row of csv)
       for (const [k, v] of Object.entries(row))
         if (k !== 'Hash') stray.push(...strayIn(v).map((s) => `audit CSV ${k}: ${s}`));
+    // The central record's CSV too.
+    const central = parseCsv((await get('/api/v1/ripa/central-record.csv', 'demo-ao')).toString('utf8'), {
+      columns: true,
+    }) as Record<string, string>[];
+    expect(central.length).toBeGreaterThan(0);
+    for (const row of central)
+      for (const [k, v] of Object.entries(row))
+        stray.push(...strayIn(`${k}: ${v}`).map((s) => `central record CSV: ${s}`));
+    // The papers are read once everything is fetched (pdf.js runs as a child process this test waits on).
+    const texts = pdfTexts(papers.map(([, pdf]) => pdf)).map((pages) => pages.join('\n'));
+    texts.forEach((text, i) => stray.push(...strayIn(text).map((s) => `${papers[i]![0]}: ${s}`)));
+    const review = texts[children.length]!;
+    expect(review).toContain(`Annual review ${year} — page 1 of`);
+    // The central record holds the demo's authorisation.
+    const ripa = texts[children.length + 1]!;
+    expect(ripa).toMatch(/RIPA central record — page 1 of/);
+    expect(ripa).not.toContain('No authorisation is on the record.');
     expect(stray).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 });

@@ -57,6 +57,7 @@ export function DashboardView({ api }: { api: Client }) {
                 onTabSelect={(_e, v) => setPeriod(v.value as Period)}
                 aria-label="Period"
                 size="small"
+                style={{ flexWrap: 'wrap' }}
               >
                 <Tab value="month">This month</Tab>
                 <Tab value="quarter">This quarter</Tab>

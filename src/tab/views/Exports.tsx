@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { Field, Input, Text } from '@fluentui/react-components';
+import { Text } from '@fluentui/react-components';
 import type { ChildRow } from '../../workflow/children-list';
 import type { Client } from '../api';
-import { Heading } from '../common';
+import { DayInput, Heading } from '../common';
 import { useMe } from '../nav';
 import { ChildPicker } from './History';
 import { Download } from './Review';
@@ -46,16 +46,14 @@ export function ExportsView({ api }: { api: Client }) {
         <>
           <Heading level={3}>Audit trail</Heading>
           <div style={{ display: 'flex', gap: 12, flexWrap: 'wrap', alignItems: 'flex-end' }}>
-            <Field label="From (day)">
-              <Input type="date" value={from} onChange={(_e, d) => setFrom(d.value)} />
-            </Field>
-            <Field
+            <DayInput label="From (day)" value={from} onChange={setFrom} />
+            <DayInput
               label="Before (day)"
+              value={to}
+              onChange={setTo}
               validationMessage={badRange ? '“Before” must be a later day than “From”.' : undefined}
-            >
-              <Input type="date" value={to} onChange={(_e, d) => setTo(d.value)} />
-            </Field>
-            {!badRange && (
+            />
+            {from && to && !badRange && (
               <Download
                 api={api}
                 path={`/api/v1/audit.csv?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`}

@@ -4,7 +4,7 @@ import type { ChildRow } from '../../workflow/children-list';
 import type { History, TimelineKind } from '../../workflow/history';
 import { CONSENT_STATUS, dateTimeGb, label, ROLE } from '../../vocabulary';
 import type { Client } from '../api';
-import { DataTable, day, Facts, Heading, Loaded, ProblemBar, useLoad } from '../common';
+import { DataTable, day, DayInput, Facts, Heading, Loaded, ProblemBar, useLoad } from '../common';
 import { go } from '../nav';
 
 /** A child's history: pick a child, filter the timeline, and see who has read the record. */
@@ -194,15 +194,13 @@ export function HistoryView({ api, childId }: { api: Client; childId: string | u
                   ))}
                 </div>
                 <div style={{ display: 'flex', flexWrap: 'wrap', gap: 12 }}>
-                  <Field label="From (day)">
-                    <Input type="date" value={from} onChange={(_e, d) => setFrom(d.value)} />
-                  </Field>
-                  <Field
+                  <DayInput label="From (day)" value={from} onChange={setFrom} />
+                  <DayInput
                     label="Before (day)"
+                    value={to}
+                    onChange={setTo}
                     validationMessage={badRange ? '“Before” must be a later day than “From”.' : undefined}
-                  >
-                    <Input type="date" value={to} onChange={(_e, d) => setTo(d.value)} />
-                  </Field>
+                  />
                 </div>
               </fieldset>
               <Heading level={3}>Timeline ({h.timeline.length})</Heading>

@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { Badge, Button, Field, Input, Text, Textarea, tokens } from '@fluentui/react-components';
+import { Badge, Button, Field, Text, Textarea, tokens } from '@fluentui/react-components';
 import type { PolicyView as Policy } from '../../workflow/platform-notes';
 import { ACTION, dateGb, EFFECT, label, phrase, PLATFORM } from '../../vocabulary';
 import type { Client, Problem } from '../api';
-import { Heading, Loaded, ProblemBar, useLoad, SuccessNote } from '../common';
+import { DayInput, Heading, Loaded, ProblemBar, useLoad, SuccessNote } from '../common';
 
 /** The policy in force for one's teams: each clause with its rules, and the platform notes. */
 
@@ -41,9 +41,7 @@ function NotesEditor({
           .then((r) => (r.ok ? saved(r.value.changed) : setProblem(r.problem)));
       }}
     >
-      <Field label="Last checked (day)">
-        <Input type="date" value={lastChecked} onChange={(_e, d) => setLastChecked(d.value)} />
-      </Field>
+      <DayInput label="Last checked (day)" value={lastChecked} onChange={setLastChecked} />
       {notes.platforms.map((p, i) => (
         <Field key={p.platform} label={`Note: ${label(p.platform, PLATFORM)}`}>
           <Textarea

@@ -22,7 +22,17 @@ import {
   yesNo,
 } from '../../vocabulary';
 import type { Client, Problem } from '../api';
-import { DataTable, day, Facts, Heading, Loaded, ProblemBar, SuccessNote, useLoad } from '../common';
+import {
+  DataTable,
+  day,
+  DayInput,
+  Facts,
+  Heading,
+  Loaded,
+  ProblemBar,
+  SuccessNote,
+  useLoad,
+} from '../common';
 import { Download } from './Review';
 
 /**
@@ -105,44 +115,52 @@ function Form({
         }}
         style={{ display: 'grid', gap: 8, maxWidth: 640, paddingTop: 8 }}
       >
-        {fields.map((f) => (
-          <Field
-            key={f.name}
-            label={f.label}
-            required={!('optional' in f && f.optional) && f.kind !== 'yes-no'}
-            hint={f.hint}
-            validationMessage={message(f.name)}
-          >
-            {f.kind === 'long' ? (
-              <Textarea
-                value={String(values[f.name] ?? '')}
-                onChange={(_e, d) => set(f.name, d.value)}
-                resize="vertical"
-              />
-            ) : f.kind === 'choice' ? (
-              <Select value={String(values[f.name] ?? '')} onChange={(_e, d) => set(f.name, d.value)}>
-                <option value="">Choose…</option>
-                {Object.entries(f.options).map(([v, l]) => (
-                  <option key={v} value={v}>
-                    {l}
-                  </option>
-                ))}
-              </Select>
-            ) : f.kind === 'yes-no' ? (
-              <Switch
-                checked={values[f.name] === true}
-                label={values[f.name] === true ? 'Yes' : 'No'}
-                onChange={(_e, d) => set(f.name, d.checked)}
-              />
-            ) : (
-              <Input
-                type={f.kind === 'date' ? 'date' : 'text'}
-                value={String(values[f.name] ?? '')}
-                onChange={(_e, d) => set(f.name, d.value)}
-              />
-            )}
-          </Field>
-        ))}
+        {fields.map((f) =>
+          f.kind === 'date' ? (
+            <DayInput
+              key={f.name}
+              label={f.label}
+              required={!('optional' in f && f.optional)}
+              hint={f.hint}
+              value={String(values[f.name] ?? '')}
+              onChange={(iso) => set(f.name, iso)}
+              validationMessage={message(f.name)}
+            />
+          ) : (
+            <Field
+              key={f.name}
+              label={f.label}
+              required={!('optional' in f && f.optional) && f.kind !== 'yes-no'}
+              hint={f.hint}
+              validationMessage={message(f.name)}
+            >
+              {f.kind === 'long' ? (
+                <Textarea
+                  value={String(values[f.name] ?? '')}
+                  onChange={(_e, d) => set(f.name, d.value)}
+                  resize="vertical"
+                />
+              ) : f.kind === 'choice' ? (
+                <Select value={String(values[f.name] ?? '')} onChange={(_e, d) => set(f.name, d.value)}>
+                  <option value="">Choose…</option>
+                  {Object.entries(f.options).map(([v, l]) => (
+                    <option key={v} value={v}>
+                      {l}
+                    </option>
+                  ))}
+                </Select>
+              ) : f.kind === 'yes-no' ? (
+                <Switch
+                  checked={values[f.name] === true}
+                  label={values[f.name] === true ? 'Yes' : 'No'}
+                  onChange={(_e, d) => set(f.name, d.checked)}
+                />
+              ) : (
+                <Input value={String(values[f.name] ?? '')} onChange={(_e, d) => set(f.name, d.value)} />
+              )}
+            </Field>
+          ),
+        )}
         {problem && !known.has(problem.field ?? '') && <ProblemBar problem={problem} />}
         <div>
           <Button type="submit" appearance={danger ? 'secondary' : 'primary'} disabled={busy}>
