@@ -21,7 +21,7 @@ import { recordCheckCard } from '../../src/bot/views/record-check-card';
 import { requestFormCard } from '../../src/bot/views/request-form';
 import type { RequestView } from '../../src/bot/views/request-view';
 import type { VerdictView } from '../../src/bot/views/verdict';
-import { launchChromium, screenshot, type BrowserSession } from '../browser/chromium';
+import { docsScreenshot, launchChromium, screenshot, type BrowserSession } from '../browser/chromium';
 
 const verdict: VerdictView = {
   outcome: 'allow',
@@ -205,6 +205,8 @@ describe('the bot’s cards', () => {
       card as unknown,
     );
     await screenshot(page.locator('#host'), `bot/${name}.png`);
+    // The approval card as a team manager gets it: the README's picture of it.
+    if (name === 'approval-approver') await docsScreenshot(page.locator('#host'), 'approval-card.png');
     // The renderer does not know Teams' Data.Query: a typeahead with no static choices is its only complaint.
     const typeahead =
       JSON.stringify(card).includes('"Data.Query"') && !JSON.stringify(card).includes('"childTitle"');

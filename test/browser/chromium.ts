@@ -66,6 +66,17 @@ export async function launchChromium(
   };
 }
 
+/** The README's screenshots: made by the tests that check what they show, never by hand. */
+export const DOCS_SCREENSHOTS = resolve(__dirname, '../../docs/screenshots');
+
+/** Saves a screenshot of a page or an element as docs/screenshots/<name> (for the README). */
+export async function docsScreenshot(target: Page | Locator, name: string): Promise<string> {
+  const path = join(DOCS_SCREENSHOTS, name);
+  mkdirSync(DOCS_SCREENSHOTS, { recursive: true });
+  await target.screenshot({ path });
+  return path;
+}
+
 /** Saves a screenshot of a page or an element under test-artifacts/ and returns its path. */
 export async function screenshot(target: Page | Locator, relativePath: string): Promise<string> {
   const path = join(ARTIFACTS_DIR, relativePath);

@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { graphConfig } from '../../src/store/graph/config';
+import { listKeys } from '../../src/store/graph/lists';
+import { runCli } from './run';
 
 /** issue 19, item 7: messages an administrator can act on — settings named by their environment variable. */
 const message = (env: Record<string, string>) => {
@@ -43,3 +45,58 @@ it('`overt … | head` exits quietly when the reader stops early', () => {
   );
   expect(r.stderr).toBe('exit 0\n');
 }, 30_000);
+
+describe('provision --dry-run with no Graph credentials', () => {
+  const saved = { ...process.env };
+  beforeEach(() => {
+    for (const name of [
+      'OVERT_TENANT_ID',
+      'OVERT_CLIENT_ID',
+      'OVERT_CLIENT_SECRET',
+      'OVERT_CLIENT_CERTIFICATE_PATH',
+      'OVERT_GRAPH_URL',
+      'OVERT_GRAPH_CA_FILE',
+    ])
+      delete process.env[name];
+  });
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it('prints the whole plan for a site without Overt’s lists, saying the site was not read', async () => {
+    const r = await runCli(
+      'provision',
+      '--site',
+      'https://wyverncouncil.sharepoint.com/sites/overt',
+      '--dry-run',
+    );
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(r.stdout).toMatch(
+      /no Graph credentials \(OVERT_TENANT_ID, OVERT_CLIENT_ID, OVERT_CLIENT_SECRET\)/,
+    );
+    expect(r.stdout).toContain(`provision would make ${listKeys.length} change(s)`);
+    expect(r.stdout).toContain('create list OvertRequest with columns ovRecordId');
+  });
+
+  it('still names a site URL without https://, and without --dry-run still needs the credentials', async () => {
+    const bad = await runCli('provision', '--site', 'wyverncouncil.sharepoint.com/sites/overt', '--dry-run');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/must be a full URL starting https:\/\//);
+    const real = await runCli('provision', '--site', 'https://wyverncouncil.sharepoint.com/sites/overt');
+    expect(real.code).toBe(2);
+    expect(real.stderr).toContain('OVERT_TENANT_ID: not set');
+  });
+
+  it('`overt provision --dry-run | head -1` exits quietly', () => {
+    const r = spawnSync(
+      'sh',
+      [
+        '-c',
+        '(node bin/overt.js provision --site https://wyverncouncil.sharepoint.com/sites/overt --dry-run; echo "exit $?" >&2) | head -1',
+      ],
+      { cwd: join(__dirname, '../..'), encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } },
+    );
+    expect(r.stderr).toBe('exit 0\n');
+    expect(r.stdout).toMatch(/^https:\/\/wyverncouncil.sharepoint.com\/sites\/overt: no Graph credentials/);
+  }, 30_000);
+});

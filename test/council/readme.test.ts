@@ -88,6 +88,28 @@ it('the section has only files, commands run here, and commands that need Azure'
   expect(blocks.filter((b) => b.tag === 'council').length).toBeGreaterThanOrEqual(4);
 });
 
+it('its pictures are there, each made by a test (named in it), not by hand', () => {
+  const pictures = [...section().matchAll(/!\[[^\]]*\]\((docs\/screenshots\/[^)]+)\)/g)].map((m) => m[1]!);
+  expect(pictures).toEqual(
+    expect.arrayContaining(['docs/screenshots/approval-card.png', 'docs/screenshots/dashboard-1280.png']),
+  );
+  const tests = ['test/bot/cards.test.ts', 'test/tab/tab.test.ts', 'test/tab/organisation.test.ts']
+    .map((f) => readFileSync(join(ROOT, f), 'utf8'))
+    .join('\n');
+  for (const picture of pictures) {
+    expect(readFileSync(join(ROOT, picture)).subarray(1, 4).toString()).toBe('PNG');
+    const name = picture.split('/').pop()!;
+    // The organisation test writes `${name}-${width}.png`; the others name the file whole.
+    expect({
+      picture,
+      made: tests.includes(name) || tests.includes(name.replace(/-(1280|400)\.png$/, '')),
+    }).toEqual({
+      picture,
+      made: true,
+    });
+  }
+});
+
 it('the guide’s commands pass, in order, as written', async () => {
   const dir = dirs.make();
   const blocks = blocksOf(section());

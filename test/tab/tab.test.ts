@@ -4,7 +4,13 @@ import type { Page } from 'playwright-core';
 import { buildTab } from '../../src/tab/build';
 import { start, type Running } from '../../src/server/main';
 import { raiseObjection } from '../../src/workflow';
-import { launchChromium, screenshot, CHROMIUM_PATH, type BrowserSession } from '../browser/chromium';
+import {
+  docsScreenshot,
+  launchChromium,
+  screenshot,
+  CHROMIUM_PATH,
+  type BrowserSession,
+} from '../browser/chromium';
 import { tempDirs } from '../store/temp-dirs';
 import { dashboardFigures, untilChartsShow, type Scheme } from './dashboard-charts';
 
@@ -130,6 +136,8 @@ describe('the tab in Chromium', () => {
     await shots(page, 'dashboard', async (scheme) => {
       await untilChartsShow(page, figures, 'year', scheme);
       await screenshot(charts, `tab/dashboard-charts-${scheme}.png`);
+      // The dashboard as the service manager sees it, its charts drawn: the README's picture of it.
+      if (scheme === 'light') await docsScreenshot(page, 'dashboard-1280.png');
     });
     // Windows high contrast: the tab takes the Teams contrast theme, the bars the system's colours.
     await page.emulateMedia({ forcedColors: 'active', colorScheme: 'dark' });
