@@ -5,10 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ActivityTypes, CardFactory, TurnContext } from 'botbuilder';
-import type { Deps } from '../workflow';
+import { recordSurfaceEvent, type Deps } from '../workflow';
 import type { AdaptiveCard } from './cards/types';
 import { ExecuteInvoke, SearchInvoke } from './activity';
-import { dropReference, forgetConversation, keepReference, Reference } from './conversations';
+import { dropReference, forgetConversation, keepReference, Reference, takeHeld } from './conversations';
 import { auditRefusal, type Seen } from './identity';
 import { intentOf } from './intents';
 import type { Outbox, Task } from './outbox';
@@ -16,7 +16,8 @@ import { childChoices } from '../workflow/queries';
 import { staffOf } from './reads';
 import { route } from './routes';
 import type { Turn } from './turn';
-import { helpCard } from './views/conversation-cards';
+import { helpCard, onReturnCard } from './views/conversation-cards';
+import { awaitingDecision } from '../workflow/role-views';
 import { errorCard } from './views/failure-card';
 import { CHILD_DATASET } from './views/request-form';
 
@@ -89,6 +90,29 @@ export async function onTurn(
       message: 'the sender is not a member of staff in Overt (no staff record for their Entra object id)',
     }).catch((e: Error) => log(`bot: refusal not audited: ${e.message}`));
 
+  const installed =
+    (a.type === ActivityTypes.InstallationUpdate && a.action === 'add') ||
+    (a.type === ActivityTypes.ConversationUpdate &&
+      (a.membersAdded ?? []).some((m) => m.id === a.recipient?.id));
+  const personal = a.conversation?.conversationType === 'personal';
+  /** On coming back to their personal chat: what was kept for them while they could not be reached, and (on
+   * an install or a greeting) how many requests wait for their decision. */
+  const onReturn = async (greeting: boolean): Promise<void> => {
+    if (!staff || !personal) return;
+    const missed = await takeHeld(deps, staff.id);
+    const waiting = greeting ? await awaitingDecision(deps, { actorId: staff.id }) : undefined;
+    const shown = onReturnCard(missed, waiting?.ok ? waiting.value.length : 0);
+    if (!shown) return;
+    await ctx.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(shown)] });
+    if (missed.length)
+      await recordSurfaceEvent(deps, `bot-kept-delivered:${staff.id}:${missed.at(-1)!.at}:${missed.length}`, {
+        action: 'bot.deliver',
+        target: { kind: 'staff', id: staff.id },
+        outcome: 'delivered-on-return',
+        details: { count: String(missed.length) },
+      });
+  };
+
   if (a.type === ActivityTypes.Message) {
     const t = turn();
     if (!t) await notStaff();
@@ -99,6 +123,13 @@ export async function onTurn(
       card = 'help' in intent ? helpCard(intent.unknown) : await route(intent.verb, intent.data, t);
     }
     await ctx.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
+    if (t) {
+      const intent = intentOf(a.text ?? '');
+      // A greeting or help is someone arriving: they are shown what waits for them too.
+      await onReturn('help' in intent || intent.verb === 'request.new').catch((e: Error) =>
+        log(`bot: on return: ${e.message}`),
+      );
+    }
     return;
   }
 
@@ -159,13 +190,11 @@ export async function onTurn(
     }
   }
 
-  const installed =
-    (a.type === ActivityTypes.InstallationUpdate && a.action === 'add') ||
-    (a.type === ActivityTypes.ConversationUpdate &&
-      (a.membersAdded ?? []).some((m) => m.id === a.recipient?.id));
-  if (installed && a.conversation?.conversationType === 'personal')
+  if (installed && personal) {
     await ctx.sendActivity({
       type: 'message',
       attachments: [CardFactory.adaptiveCard(staff ? helpCard() : UNKNOWN_PERSON)],
     });
+    await onReturn(true).catch((e: Error) => log(`bot: on return: ${e.message}`));
+  }
 }

@@ -25,7 +25,22 @@ export const Reference = z.object({
 });
 export type Reference = z.infer<typeof Reference>;
 
-const Kept = z.object({ personal: Reference.optional(), other: Reference.optional() });
+/** A notice that could not be delivered, kept for the person until they are next reachable. */
+const Held = z.object({
+  title: z.string(),
+  text: z.string(),
+  requestId: z.string().optional(),
+  at: z.string(),
+});
+export type Held = z.infer<typeof Held>;
+/** At most this many notices are kept for one person (the oldest go first). */
+const MAX_HELD = 20;
+
+const Kept = z.object({
+  personal: Reference.optional(),
+  other: Reference.optional(),
+  held: z.array(Held).optional(),
+});
 type Kept = z.infer<typeof Kept>;
 
 const hash = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 32);
@@ -87,6 +102,7 @@ export async function dropReference(deps: Deps, staffId: string, conversationId:
         ? { personal: kept.personal }
         : {}),
       ...(kept.other && kept.other.conversation.id !== conversationId ? { other: kept.other } : {}),
+      ...(kept.held ? { held: kept.held } : {}),
     };
     if (hash(next) === hash(kept)) return false;
     const r = await deps.store.commit({
@@ -135,6 +151,61 @@ export async function forgetConversation(deps: Deps, conversationId: string): Pr
   const dropped: string[] = [];
   for (const id of holders) if (await dropReference(deps, id, conversationId)) dropped.push(id);
   return dropped;
+}
+
+/** Changes what is kept for a member of staff (optimistic, retried on a concurrent change). */
+async function changeKept(
+  deps: Deps,
+  staffId: string,
+  change: (kept: Kept) => Kept | undefined,
+): Promise<Kept | undefined> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const found = await deps.store.get('conversation', staffId);
+    const parsed = found ? Kept.safeParse(found.record.reference) : undefined;
+    const kept = parsed?.success ? parsed.data : {};
+    const next = change(kept);
+    if (!next) return undefined;
+    const r = await deps.store.commit({
+      key: `conversation:${staffId}:${hash(next)}:${found?.version ?? 'new'}`,
+      at: deps.clock().toISOString(),
+      writes: [
+        {
+          kind: 'conversation',
+          record: {
+            id: staffId,
+            reference: JSON.parse(JSON.stringify(next)) as never,
+            updatedAt: deps.clock().toISOString(),
+          },
+          ifVersion: found ? found.version : null,
+        },
+      ],
+      audit: [],
+    });
+    if (r.status !== 'conflict') return kept;
+  }
+  return undefined;
+}
+
+/** Keeps a notice that could not be delivered, to be shown when the person is next reachable. */
+export async function holdNotice(deps: Deps, staffId: string, notice: Omit<Held, 'at'>): Promise<void> {
+  const held: Held = { ...notice, at: deps.clock().toISOString() };
+  await changeKept(deps, staffId, (kept) => ({
+    ...kept,
+    held: [...(kept.held ?? []), held].slice(-MAX_HELD),
+  }));
+}
+
+/** The notices kept for a member of staff, taken (no longer kept). */
+export async function takeHeld(deps: Deps, staffId: string): Promise<Held[]> {
+  const found = await deps.store.get('conversation', staffId);
+  const parsed = found ? Kept.safeParse(found.record.reference) : undefined;
+  if (!parsed?.success || !parsed.data.held?.length) return [];
+  const before = await changeKept(deps, staffId, (kept) => {
+    if (!kept.held?.length) return undefined;
+    const { held: _held, ...rest } = kept;
+    return rest;
+  });
+  return before?.held ?? [];
 }
 
 /** Where to write to a member of staff: their personal chat, else another conversation they met the bot in. */

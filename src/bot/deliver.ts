@@ -8,7 +8,7 @@
  */
 import { recordSurfaceEvent, type Deps } from '../workflow';
 import type { AdaptiveCard } from './cards/types';
-import { dropReference, keepReference, keptOf, type Reference } from './conversations';
+import { dropReference, holdNotice, keepReference, keptOf, type Reference } from './conversations';
 import type { Installed } from './install';
 import { ConversationGone, type Outbox } from './outbox';
 import { nameOf, staffWithRole } from '../workflow/queries';
@@ -27,8 +27,14 @@ export type Delivery = {
   openPersonal?: boolean;
   /** Conversations already written to in this round: one copy per conversation. */
   sentTo?: Set<string>;
-  /** Who is told when the person cannot be reached, and what they should know (no child detail). */
-  unreachable?: { tell: string[]; about: string; key: string };
+  /** Who is told when the person cannot be reached, and what they should know (no child detail); and what
+   * the person is shown when they are next reachable ("While you were away"). */
+  unreachable?: {
+    tell: string[];
+    about: string;
+    key: string;
+    keep?: { title: string; text: string; requestId?: string };
+  };
 };
 
 export type Delivered =
@@ -181,13 +187,16 @@ async function unreachable(
   refused?: string,
 ): Promise<void> {
   const name = await nameOf(deps, staffId);
+  // Not lost: the person is shown it when they next open Overt (held.ts in conversations.ts).
+  if (u.keep) await holdNotice(deps, staffId, u.keep);
   const tell = [...new Set(u.tell)].filter((id) => id !== staffId);
   const told: string[] = [];
   const card = noticeCard(
     `Overt cannot reach ${name}`,
     refused
       ? `${name} does not have the Overt app in Teams, and Overt could not add it for them: ${refused}. Overt cannot send them anything until it is added (an administrator can allow it, or ${name} can add Overt in Teams). ${u.about}`
-      : `${name} does not have the Overt app in Teams (it was never added for them, or they removed or blocked it, or left the only chat Overt could use), so Overt cannot send them anything. ${u.about}`,
+      : `${name} does not have the Overt app in Teams (it was never added for them, or they removed or blocked it, or left the only chat Overt could use), so Overt cannot send them anything. ${u.about}` +
+        (u.keep ? ' Overt will show it to them when they next open Overt in Teams.' : ''),
   );
   for (const id of tell) {
     const r = await deliver(deps, outbox, { staffId: id, card, pointer: card }, log);
@@ -197,7 +206,7 @@ async function unreachable(
     action: 'bot.deliver',
     target: { kind: 'staff', id: staffId },
     outcome: 'unreachable',
-    details: { about: u.key, told, ...(refused ? { why: refused } : {}) },
+    details: { about: u.key, told, kept: u.keep ? 'yes' : 'no', ...(refused ? { why: refused } : {}) },
   });
   log(`bot: ${staffId} cannot be reached; told ${told.join(', ') || 'nobody (nobody reachable)'}`);
 }

@@ -53,6 +53,7 @@ export async function deliverNotices(
           tell: await serviceManagers(deps),
           about: `A notice for them could not be delivered: “${title}”.`,
           key: `notice:${n.seq}`,
+          keep: { title, text: n.text, ...(n.requestId ? { requestId: n.requestId } : {}) },
         },
       });
       if (d && 'activityId' in d) sent++;

@@ -139,6 +139,10 @@ const onObjectionRaise: VerbHandler<'objection.raise'> = async (data, turn) => {
             about:
               'An objection was recorded and information governance must deal with it: tell them another way.',
             key: `objection:${child.id}:${data.formId}`,
+            keep: {
+              title: `Objection recorded: case ${child.caseRef}`,
+              text: 'Every check on this child is stopped until information governance has dealt with it.',
+            },
           },
         });
     });

@@ -138,6 +138,11 @@ async function tellNotSent(
       tell: managers,
       about: `Their request is stored and waits for the ${authority}'s decision; Teams did not accept the approval card for ${who}.`,
       key: `not-sent:${r.id}:${r.status}`,
+      keep: {
+        title: 'Your request is kept, but a card did not go',
+        text: `Teams did not accept the approval card for ${who}: ask them to open Overt in Teams.`,
+        requestId: r.id,
+      },
     },
   });
   const told = d && !('unreachable' in d) ? [r.requesterId] : [];
@@ -258,7 +263,13 @@ const NOTES: Partial<Record<Request['status'], { text: string; tone: 'good' | 'w
 /** Tells the requester what became of their request (as it is now); after an approval, sends the
  * record-the-check card. In their personal chat only: where others can read it, a neutral pointer whose
  * refresh shows the requester their own view. Nobody reachable: the service managers are told. */
-export async function tellRequester(deps: Deps, outbox: Outbox, request: Request): Promise<void> {
+export async function tellRequester(
+  deps: Deps,
+  outbox: Outbox,
+  request: Request,
+  /** Who acted (the approver): told, with the service managers, when the requester cannot be reached. */
+  actorId?: string,
+): Promise<void> {
   const found = await requestById(deps, request.id);
   const view = found && (await requestView(deps, found));
   if (!found || !view) return;
@@ -270,9 +281,14 @@ export async function tellRequester(deps: Deps, outbox: Outbox, request: Request
     card: requestStatusCard(view, users, { requester: true, ...(note ? { note } : {}) }),
     pointer: pointerCard(r.id, [await channelUserId(deps, r.requesterId)]),
     unreachable: {
-      tell: await serviceManagers(deps),
+      tell: [...(actorId ? [actorId] : []), ...(await serviceManagers(deps))],
       about: `Their request has been ${r.status.replace(/-/g, ' ')}; they should open Overt in Teams to see it.`,
       key: `requester:${r.id}:${r.status}`,
+      keep: {
+        title: `Your request for ${view.caseRef}`,
+        text: note?.text ?? `Your request is now ${r.status.replace(/-/g, ' ')}.`,
+        requestId: r.id,
+      },
     },
   });
   if (r.status === 'approved' && d && 'activityId' in d && !d.shared)

@@ -323,7 +323,7 @@ function decide(outcome: 'approve' | 'decline' | 'more-info') {
     if (!r.replayed)
       turn.after(async () => {
         await updateApprovalCards(turn.deps, turn.outbox, id);
-        await tellRequester(turn.deps, turn.outbox, request);
+        await tellRequester(turn.deps, turn.outbox, request, turn.staff.id);
         if (request.status === 'escalated') await sendApprovalCards(turn.deps, turn.outbox, request);
       });
     // An approval the policy sent on (the child's record changed meanwhile, e.g. another check approved).

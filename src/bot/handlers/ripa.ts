@@ -156,7 +156,7 @@ const onAuthorise: VerbHandler<'ripa.authorise'> = async (data, turn) => {
     turn.after(async () => {
       await updateApprovalCards(turn.deps, turn.outbox, data.requestId);
       const now = await requestById(turn.deps, data.requestId);
-      if (now) await tellRequester(turn.deps, turn.outbox, now.record);
+      if (now) await tellRequester(turn.deps, turn.outbox, now.record, turn.staff.id);
     });
   return authorisationCard(turn, ripa.id, {
     note:
@@ -191,7 +191,7 @@ const onRefuse: VerbHandler<'ripa.refuse'> = async (data, turn) => {
   if (!r.replayed)
     turn.after(async () => {
       await updateApprovalCards(turn.deps, turn.outbox, request.id);
-      await tellRequester(turn.deps, turn.outbox, request);
+      await tellRequester(turn.deps, turn.outbox, request, turn.staff.id);
     });
   return statusCard({
     title: 'Authorisation refused',

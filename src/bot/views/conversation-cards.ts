@@ -252,3 +252,49 @@ export function sentPrivatelyCard(): AdaptiveCard {
     { fallbackText: 'Sent to your personal chat with Overt' },
   );
 }
+
+/** A notice kept while the person could not be reached (conversations.ts `Held`). */
+export type Missed = { title: string; text: string; requestId?: string; at: string };
+
+/**
+ * What a person is shown when they come back to their personal chat (Overt added again, or they speak to it):
+ * the notices that could not reach them while they were away, and how many requests wait for their decision,
+ * with a way to open each. Undefined when there is nothing.
+ */
+export function onReturnCard(missed: Missed[], waiting: number): AdaptiveCard | undefined {
+  if (!missed.length && !waiting) return undefined;
+  const body: CardElement[] = [];
+  const actions: ReturnType<typeof act>[] = [];
+  if (missed.length) {
+    body.push(heading('While you were away'));
+    body.push(
+      textBlock(
+        `Overt could not reach you, so ${missed.length === 1 ? 'this notice was' : `these ${missed.length} notices were`} kept for you:`,
+        { isSubtle: true, size: 'small' },
+      ),
+    );
+    for (const m of missed) {
+      body.push(textBlock(`${m.title} (${when(m.at)})`, { weight: 'bolder' }));
+      body.push(textBlock(m.text));
+    }
+    const requests = [...new Set(missed.flatMap((m) => (m.requestId ? [m.requestId] : [])))];
+    for (const [i, requestId] of requests.slice(0, 3).entries())
+      actions.push(
+        act('request.refresh', requests.length > 1 ? `Open request ${i + 1}` : 'Open the request', {
+          requestId,
+        }),
+      );
+  }
+  if (waiting) {
+    body.push(
+      heading(
+        waiting === 1 ? '1 request waits for your decision' : `${waiting} requests wait for your decision`,
+      ),
+    );
+    actions.unshift(act('requests.waiting', 'Open what waits for me', {}));
+  }
+  const fallbackText = missed.length
+    ? `While you were away: ${missed.map((m) => m.title).join('; ')}`
+    : `${waiting} requests wait for your decision`;
+  return card(body, { actions, fallbackText });
+}
