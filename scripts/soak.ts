@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   cleanupBotWorlds();
   console.log('');
   console.log(
-    'store   processes  rounds  approvals  approved  duplicated  lost  undecided  escalated  failed  audit   seconds',
+    'store   processes  rounds  approvals  approved  duplicated  lost  undecided  escalated  failed  redelivered  audit   seconds',
   );
   for (const f of all)
     console.log(
@@ -52,13 +52,14 @@ async function main(): Promise<void> {
         String(f.undecided).padStart(10),
         String(f.escalated).padStart(10),
         String(f.failedInvokes).padStart(7),
+        String(f.redelivered).padStart(12),
         (f.auditIntact ? 'intact' : 'BROKEN').padStart(7),
         (f.ms / 1000).toFixed(1).padStart(9),
       ].join(' '),
     );
   console.log('');
   console.log(
-    'store   processes  rounds  copies  deliveries  requests  decisions  duplicated  lost  other-answers  failed  audit   seconds',
+    'store   processes  rounds  copies  deliveries  requests  decisions  duplicated  lost  other-answers  failed  redelivered  audit   seconds',
   );
   for (const f of replays)
     console.log(
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
         String(f.lost).padStart(5),
         String(f.otherAnswers).padStart(14),
         String(f.failedInvokes).padStart(7),
+        String(f.redelivered).padStart(12),
         (f.auditIntact ? 'intact' : 'BROKEN').padStart(7),
         (f.ms / 1000).toFixed(1).padStart(9),
       ].join(' '),

@@ -7,7 +7,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { importCaseList, raiseRequest, recordConsent, type Outcome } from '../../src/workflow';
-import { actionData, activity, execute, post, textOf } from '../bot/client';
+import { actionData, activity, post, textOf } from '../bot/client';
 import { botWorld, type BotWorld } from '../bot/world';
 import { storeEnv, type StoreName } from './stores';
 
@@ -18,8 +18,10 @@ export interface RaceFigures {
   perRound: number;
   /** Approve invokes sent. */
   approvals: number;
-  /** Answered with something other than 200. */
+  /** Answered with something other than 200, or not answered even when delivered again. */
   failedInvokes: number;
+  /** Delivered again, same activity, after the connection closed before an answer. */
+  redelivered: number;
   /** Rounds ending with more than one approved request for the child (must be 0). */
   duplicated: number;
   /** Rounds ending with none approved (must be 0: one approval must win). */
@@ -48,6 +50,29 @@ async function together<T>(sends: (() => Promise<T>)[]): Promise<{ answers: T[];
       r.status === 'rejected' ? [`${String(r.reason)} ${String((r.reason as Error).cause ?? '')}`] : [],
     ),
   };
+}
+
+/** An invoke as Teams sends it: one activity, with its own id. */
+const invoke = (from: string, verb: string, data: Record<string, unknown>) =>
+  activity(from, `personal-${from}`, {
+    type: 'invoke',
+    name: 'adaptiveCard/action',
+    value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+  });
+
+/**
+ * Delivers an activity; if the connection closes under it before an answer (a keep-alive connection the
+ * server closed just as the client reused it: `ECONNRESET`, `other side closed`), delivers the same
+ * activity, same id, once more — as Teams does. Overt answers a redelivered activity as the first
+ * (replay-race.test.ts), so this never counts twice; each redelivery is counted with its cause.
+ */
+async function deliver(url: string, a: object, retried: string[]): Promise<Awaited<ReturnType<typeof post>>> {
+  try {
+    return await post(url, a);
+  } catch (err) {
+    retried.push(`${String(err)} ${String((err as Error).cause ?? '')}`);
+    return post(url, a);
+  }
 }
 
 interface Processes {
@@ -147,6 +172,7 @@ export async function raceRounds(o: {
     perRound: o.perRound,
     approvals: 0,
     failedInvokes: 0,
+    redelivered: 0,
     duplicated: 0,
     lost: 0,
     undecided: 0,
@@ -179,15 +205,21 @@ export async function raceRounds(o: {
         ids.push(raised.request.id);
       }
       // Every approval at the same moment, alternately through each process.
+      const retried: string[] = [];
       const { answers, failed } = await together(
         ids.map(
           (requestId, i) => () =>
-            execute(urls[i % urls.length]!, 'demo-tm-north', 'request.approve', {
-              requestId,
-              reasons: 'Necessary and proportionate (fictional).',
-            }),
+            deliver(
+              urls[i % urls.length]!,
+              invoke('demo-tm-north', 'request.approve', {
+                requestId,
+                reasons: 'Necessary and proportionate (fictional).',
+              }),
+              retried,
+            ),
         ),
       );
+      f.redelivered += retried.length;
       f.approvals += ids.length;
       f.failedInvokes += failed.length + answers.filter((a) => a.status !== 200).length;
       const requests = (await store.query('request', { where: { childId } })).map((r) => r.record);
@@ -201,7 +233,7 @@ export async function raceRounds(o: {
       f.escalated += requests.filter((r) => r.status === 'escalated').length;
       f.approveDecisions += decisions;
       o.log?.(
-        `${o.store} round ${round + 1}/${o.rounds}: ${approved} approved, ${requests.filter((r) => r.status === 'escalated').length} escalated, ${decisions} approve decisions${failed.length ? `; ${failed.length} not answered: ${failed[0]}` : ''}`,
+        `${o.store} round ${round + 1}/${o.rounds}: ${approved} approved, ${requests.filter((r) => r.status === 'escalated').length} escalated, ${decisions} approve decisions${retried.length ? `; ${retried.length} delivered again: ${retried[0]}` : ''}${failed.length ? `; ${failed.length} not answered: ${failed[0]}` : ''}`,
       );
       const died = p.died();
       if (died) throw new Error(`${o.store} round ${round + 1}: ${died}`);
@@ -222,8 +254,10 @@ export interface ReplayFigures {
   copies: number;
   /** Deliveries sent in all (the form and the approval, `copies` of each per round). */
   deliveries: number;
-  /** Not answered, or answered with other than 200 (must be 0). */
+  /** Not answered even when delivered again, or answered with other than 200 (must be 0). */
   failedInvokes: number;
+  /** Copies delivered again, same activity, after the connection closed before an answer. */
+  redelivered: number;
   /** Copies answered with something other than the first answer (the request raised; "You approved"). */
   otherAnswers: number;
   /** Requests raised and approve decisions written beyond one per round (must be 0). */
@@ -260,6 +294,7 @@ export async function replayRounds(o: {
     copies: o.copies,
     deliveries: 0,
     failedInvokes: 0,
+    redelivered: 0,
     otherAnswers: 0,
     duplicated: 0,
     lost: 0,
@@ -272,14 +307,13 @@ export async function replayRounds(o: {
   const started = Date.now();
   let k = 0;
   const key = () => `replay-${o.store}-${++k}-${Math.random()}`;
+  const retried: string[] = [];
+  // One activity, as Teams would send it again: the same id and the same data in every copy.
   const copies = (from: string, verb: string, data: Record<string, unknown>) => {
-    // One activity, as Teams would send it again: the same id and the same data in every copy.
-    const a = activity(from, `personal-${from}`, {
-      type: 'invoke',
-      name: 'adaptiveCard/action',
-      value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
-    });
-    return together(Array.from({ length: o.copies }, (_, i) => () => post(urls[i % urls.length]!, a)));
+    const a = invoke(from, verb, data);
+    return together(
+      Array.from({ length: o.copies }, (_, i) => () => deliver(urls[i % urls.length]!, a, retried)),
+    );
   };
   try {
     for (let round = 0; round < o.rounds; round++) {
@@ -330,6 +364,7 @@ export async function replayRounds(o: {
     f.auditIntact = (await store.audit.verify()).ok;
   } finally {
     f.ms = Date.now() - started;
+    f.redelivered = retried.length;
     await p.stop();
   }
   return f;
