@@ -18,6 +18,8 @@ import type { AuditGuard } from '../store/integrity';
 import { StoreUnavailableError, type Store } from '../store/store';
 import { createLogger, log, requestIdFrom, withRequest, type Logger } from '../util/log';
 import { createDeps, type Deps } from '../workflow';
+import { adoptProfiles } from '../workflow/profile-adoption';
+import { fingerprint } from '../policy/authority';
 import { startTimers } from './timers';
 import { health, sendJson, type Handler } from './health';
 import { botSurface } from '../bot/surface';
@@ -231,6 +233,27 @@ export async function start(
     customProfiles: profiles.value,
     settings: workflowSettings(config.value),
   });
+  // Which custom profiles this instance loaded, and whether the data folder agrees (profile-adoption.ts).
+  logger.info(
+    {
+      customProfiles: profiles.value.map((p) => ({
+        id: p.id,
+        version: p.version,
+        effectiveDate: p.effectiveDate,
+        fingerprint: fingerprint(p),
+      })),
+    },
+    profiles.value.length
+      ? `custom profiles loaded: ${profiles.value.map((p) => `${p.id} v${p.version}`).join(', ')}`
+      : 'no custom profiles loaded (OVERT_PROFILE_FILES is not set)',
+  );
+  const adoption = await adoptProfiles(deps);
+  if (!adoption.ok) {
+    await store.close();
+    throw new Error(adoption.message);
+  }
+  if (adoption.adopted.length)
+    logger.info({ adopted: adoption.adopted }, `adopted in this data folder: ${adoption.adopted.join(', ')}`);
   if (config.value.OVERT_DEMO === 'auto' && (await isEmpty(store))) {
     logger.info(`creating the fictional demo service in ${config.value.OVERT_DATA}`);
     const s = await seedDemo(store, deps);

@@ -6,6 +6,7 @@ import type { Verdict } from '../policy/verdict';
 import type { Child, Staff } from '../store/records';
 import { childHistory, verdictSummary } from './context';
 import type { VerdictGiven } from './decision-record';
+import { checkAdopted } from './profile-adoption';
 import type { Deps } from './types';
 
 /** Asks the policy about an action on a child: the facts come from the store, the moment from the clock. */
@@ -16,6 +17,8 @@ export async function verdictFor(
   action: ActionInput,
   given?: HistoryEvent[],
 ): Promise<VerdictGiven> {
+  // An instance that lacks a version of this profile the data folder has adopted does not judge by it.
+  await checkAdopted(deps, profile.id);
   const history = given ?? (await childHistory(deps, child));
   // Who is who among the people the record names (a profile may ask who recorded an event): read here, once,
   // and kept with the verdict so a replay needs nothing from the live store.
