@@ -234,19 +234,18 @@ export async function start(
     settings: workflowSettings(config.value),
   });
   // Which custom profiles this instance loaded, and whether the data folder agrees (profile-adoption.ts).
-  logger.info(
-    {
-      customProfiles: profiles.value.map((p) => ({
-        id: p.id,
-        version: p.version,
-        effectiveDate: p.effectiveDate,
-        fingerprint: fingerprint(p),
-      })),
-    },
-    profiles.value.length
-      ? `custom profiles loaded: ${profiles.value.map((p) => `${p.id} v${p.version}`).join(', ')}`
-      : 'no custom profiles loaded (OVERT_PROFILE_FILES is not set)',
-  );
+  if (profiles.value.length)
+    logger.info(
+      {
+        customProfiles: profiles.value.map((p) => ({
+          id: p.id,
+          version: p.version,
+          effectiveDate: p.effectiveDate,
+          fingerprint: fingerprint(p),
+        })),
+      },
+      `custom profiles loaded: ${profiles.value.map((p) => `${p.id} v${p.version}`).join(', ')}`,
+    );
   const adoption = await adoptProfiles(deps);
   if (!adoption.ok) {
     await store.close();
