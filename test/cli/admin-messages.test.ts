@@ -100,3 +100,29 @@ describe('provision --dry-run with no Graph credentials', () => {
     expect(r.stdout).toMatch(/^https:\/\/wyverncouncil.sharepoint.com\/sites\/overt: no Graph credentials/);
   }, 30_000);
 });
+
+it('a failed sign-in to Graph says so, naming the settings to check', async () => {
+  const saved = { ...process.env };
+  try {
+    delete process.env.OVERT_GRAPH_URL;
+    delete process.env.OVERT_GRAPH_CA_FILE;
+    // Entra ID cannot be reached here, so the sign-in fails as it does with a wrong secret: before any request.
+    Object.assign(process.env, {
+      OVERT_TENANT_ID: '7d1c3a52-6f0e-4b8a-9c21-5e4f3a2b1c0d',
+      OVERT_CLIENT_ID: '2b8e4f61-0c3d-4a7e-8f19-6d5c4b3a2e1f',
+      OVERT_CLIENT_SECRET: 'not-the-secret',
+    });
+    const r = await runCli(
+      'provision',
+      '--site',
+      'https://wyverncouncil.sharepoint.com/sites/overt',
+      '--dry-run',
+    );
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(
+      /Graph sign-in failed for OVERT_CLIENT_ID 2b8e4f61-0c3d-4a7e-8f19-6d5c4b3a2e1f in OVERT_TENANT_ID 7d1c3a52-6f0e-4b8a-9c21-5e4f3a2b1c0d: .*Check both ids, OVERT_CLIENT_SECRET/,
+    );
+  } finally {
+    process.env = saved;
+  }
+}, 120_000);

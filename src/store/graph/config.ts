@@ -130,20 +130,29 @@ function invalid(message: string): StoreOutcome<never> {
 const SCOPES = [`${GRAPH_URL}/.default`];
 
 export function authProvider(auth: GraphConfig['auth']): AuthenticationProvider {
-  switch (auth.type) {
-    case 'local':
-      return { getAccessToken: async () => auth.token };
-    case 'secret':
-      return new TokenCredentialAuthenticationProvider(
-        new ClientSecretCredential(auth.tenantId, auth.clientId, auth.clientSecret),
-        { scopes: SCOPES },
-      );
-    case 'certificate':
-      return new TokenCredentialAuthenticationProvider(
-        new ClientCertificateCredential(auth.tenantId, auth.clientId, auth.certificatePath),
-        { scopes: SCOPES },
-      );
-  }
+  if (auth.type === 'local') return { getAccessToken: async () => auth.token };
+  const inner = new TokenCredentialAuthenticationProvider(
+    auth.type === 'secret'
+      ? new ClientSecretCredential(auth.tenantId, auth.clientId, auth.clientSecret)
+      : new ClientCertificateCredential(auth.tenantId, auth.clientId, auth.certificatePath),
+    { scopes: SCOPES },
+  );
+  const credential =
+    auth.type === 'secret'
+      ? 'OVERT_CLIENT_SECRET'
+      : `OVERT_CLIENT_CERTIFICATE_PATH (${auth.certificatePath})`;
+  return {
+    // A failed sign-in says so, with the settings to check (MSAL's own message names none of them).
+    getAccessToken: async () => {
+      try {
+        return await inner.getAccessToken();
+      } catch (err) {
+        throw new Error(
+          `Graph sign-in failed for OVERT_CLIENT_ID ${auth.clientId} in OVERT_TENANT_ID ${auth.tenantId}: ${(err as Error).message}. Check both ids, ${credential}, and that this machine can reach login.microsoftonline.com`,
+        );
+      }
+    },
+  };
 }
 
 /** `https://contoso.sharepoint.com/sites/overt` → `/sites/contoso.sharepoint.com:/sites/overt`. */
