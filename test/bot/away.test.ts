@@ -52,12 +52,9 @@ async function installed(
   expect(r.status).toBeLessThan(300);
   return repliesOf(r.json);
 }
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const repliesOf = (json: any): string[] =>
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  ((json?.activities ?? []) as any[]).flatMap((a) =>
-    (a.attachments ?? []).map((x: any) => textOf(x.content)),
-  );
+type Replies = { activities?: { attachments?: { content: unknown }[] }[] } | undefined;
+const repliesOf = (json: Replies): string[] =>
+  (json?.activities ?? []).flatMap((a) => (a.attachments ?? []).map((x) => textOf(x.content)));
 async function says(who: string, text: string) {
   const r = await post(
     w.url,
