@@ -196,7 +196,7 @@ async function unreachable(
     refused
       ? `${name} does not have the Overt app in Teams, and Overt could not add it for them: ${refused}. Overt cannot send them anything until it is added (an administrator can allow it, or ${name} can add Overt in Teams). ${u.about}`
       : `${name} does not have the Overt app in Teams (it was never added for them, or they removed or blocked it, or left the only chat Overt could use), so Overt cannot send them anything. ${u.about}` +
-        (u.keep ? ' Overt will show it to them when they next open Overt in Teams.' : ''),
+          (u.keep ? ' Overt will show it to them when they next open Overt in Teams.' : ''),
   );
   for (const id of tell) {
     const r = await deliver(deps, outbox, { staffId: id, card, pointer: card }, log);
