@@ -317,6 +317,17 @@ export const Profile = strict({
   unenforced: z.record(ClauseId, z.string().min(1)).default({}),
   /** Who may act as each authority: the case format's authorities and any the profile declares itself. */
   authorities: z.record(Authority, AuthorityDecl).default({}),
+  /**
+   * The reasons for a viewing this policy recognises, each with the words a form shows. When declared, the
+   * request form offers exactly these and the service refuses any other; a rule's `reasonIn`/`reasonNotIn`
+   * may name only these (a typo is an error).
+   */
+  reasons: z
+    .record(
+      z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a reason is lower-case words joined by hyphens'),
+      z.string().min(1),
+    )
+    .optional(),
   /** Days that are not working days besides Saturdays and Sundays (for windows in working days). */
   bankHolidays: z.array(Day).default([]),
   platformNotes: strict({
@@ -395,6 +406,17 @@ export function crossCheck(raw: unknown): CrossIssue[] {
     }
     arr(r.authority).forEach((a, j) => named(a, ['rules', i, 'authority', j]));
     const when = isObj(r.when) ? r.when : {};
+    if (isObj(raw.reasons)) {
+      const reasons = Object.keys(raw.reasons);
+      for (const key of ['reasonIn', 'reasonNotIn'] as const)
+        strs(when[key]).forEach((x, j) => {
+          if (!reasons.includes(x))
+            out.push({
+              message: `names the reason "${x}", which the profile does not declare in "reasons" (declared: ${reasons.join(', ')})`,
+              path: ['rules', i, 'when', key, j],
+            });
+        });
+    }
     for (const key of ['byHolds', 'byHoldsNone'] as const)
       arr(when[key]).forEach((a, j) => named(a, ['rules', i, 'when', key, j]));
     if (isObj(when.recordedBy))
@@ -429,4 +451,9 @@ export function crossCheck(raw: unknown): CrossIssue[] {
       out.push({ message: `unknown time zone ${raw.timeZone}`, path: ['timeZone'] });
     }
   return out;
+}
+
+/** The reasons a profile declares (`reasons`), or undefined when it declares none (its rules say). */
+export function declaredReasons(profile: Profile): string[] | undefined {
+  return profile.reasons ? Object.keys(profile.reasons) : undefined;
 }

@@ -29,6 +29,7 @@ import {
 import { Id, Key, OptionalReasons, parse, PlatformAccounts, Reasons, ShortText } from './input';
 import { decisionAudit, type VerdictGiven } from './decision-record';
 import { policyActor, policyRefusal, staffHolds, verdictFor } from './policy-facts';
+import { declaredReasons } from '../policy/profile';
 import { authorityName } from '../policy/evaluate';
 import { fail, ok, type Deps, type Outcome } from './types';
 import { teamZone } from './zone';
@@ -125,6 +126,19 @@ async function raiseOnce(
         code: 'FORBIDDEN',
         message: `childId: ${child.caseRef} is not a child of your team`,
         field: 'childId',
+      },
+    );
+  // A reason the team's profile does not declare is refused before the policy is asked (a forged card).
+  const reasons = declaredReasons(profile);
+  if (reasons && !reasons.includes(i.reason))
+    return refuse(
+      deps,
+      c,
+      { actor: who, action: 'request.raise', target },
+      {
+        code: 'INVALID_INPUT',
+        message: `reason: ${profile.name} does not recognise this reason; choose one of ${reasons.map((r) => profile.reasons![r]).join('; ')}`,
+        field: 'reason',
       },
     );
   const verdict = await verdictFor(deps, profile, child, requestAction(ctx, i), history);

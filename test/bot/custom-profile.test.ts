@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fingerprint } from '../../src/policy/authority';
 import { loadProfileFile } from '../../src/policy/load';
 import { assignProfile, upsertStaff } from '../../src/workflow';
-import { actionData, execute, textOf } from './client';
+import { actionData, execute, problemOf, say, textOf } from './client';
 import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
 
 const FILE = join(__dirname, '../../examples/fernmoor/fernmoor.json');
@@ -121,6 +121,46 @@ describe('a team under an invented council’s own profile', () => {
     });
     expect(textOf(lead.json.value)).toMatch(/You approved this request/);
     expect((await request(id)).status).toBe('approved');
+  });
+
+  it('the request form offers every reason the profile declares, in its words; a reason it does not declare is refused and audited', async () => {
+    const form = (await say(w.url, CM, 'new request')).cards[0] as unknown;
+    const choices: { title: string; value: string }[] = [];
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object') {
+        const o = v as Record<string, unknown>;
+        if (o['id'] === 'reason' && Array.isArray(o['choices']))
+          choices.push(...(o['choices'] as { title: string; value: string }[]));
+        Object.values(o).forEach(walk);
+      }
+    };
+    walk(form);
+    expect(choices.map((c) => c.value).sort()).toEqual(Object.keys(fernmoor.reasons!).sort());
+    expect(choices).toContainEqual({ title: 'Risk of child sexual exploitation', value: 'risk-of-cse' });
+    expect(choices).toContainEqual({ title: 'Prevent concern (radicalisation)', value: 'prevent-concern' });
+
+    // A forged card with a reason Fernmoor does not declare: the form again, the problem by the reason.
+    const before = (await w.running.store.audit.list()).length;
+    const forged = await execute(w.url, CM, 'request.send', {
+      formId: `form-${Math.random()}`,
+      childId: await w.childId('DEMO-0101'),
+      reason: 'weapon-offence',
+      platforms: 'instagram: @demo_south_1',
+      viewer: 'organisation-account',
+      rationale: 'Fictional: new information suggests a risk to the child.',
+    });
+    expect(textOf(forged.json.value)).not.toMatch(/Request saved/);
+    expect(problemOf(forged.json.value, 'reason')).toMatch(/does not recognise this reason/);
+    const after = (await w.running.store.audit.list()).slice(before);
+    expect(after).toContainEqual(
+      expect.objectContaining({
+        action: 'request.raise',
+        outcome: 'refuse',
+        details: expect.objectContaining({ code: 'INVALID_INPUT' }),
+      }),
+    );
+    expect(after.filter((e) => e.action === 'request.raise' && e.outcome !== 'refuse')).toEqual([]);
   });
 
   it('the North team, still on its built-in profile, is unchanged; the assignment is audited with the fingerprint', async () => {

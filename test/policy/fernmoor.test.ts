@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { Profile } from '../../src/policy/profile';
 import { collectCaseFiles, runCaseFile } from '../../src/policy/cases';
 import { loadProfileFile } from '../../src/policy/load';
 
@@ -31,4 +33,17 @@ describe('the Fernmoor example', () => {
     expect(kinds.some((w) => w.recordedBy)).toBe(true); // who recorded an event
     expect(kinds.some((w) => w.byHoldsNone)).toBe(true); // the record is seen by the team and IG only
   });
+});
+
+it('a rule naming a reason the profile does not declare (a typo) is an error naming the rule and the declared reasons', () => {
+  const raw = JSON.parse(readFileSync(join(folder, 'fernmoor.json'), 'utf8'));
+  raw.rules[0].when.reasonNotIn = ['prevent-concren'];
+  const parsed = Profile.safeParse(raw);
+  expect(parsed.success).toBe(false);
+  expect(parsed.error!.issues.map((i) => [i.path.join('.'), i.message])).toContainEqual([
+    'rules.0.when.reasonNotIn.0',
+    expect.stringMatching(
+      /names the reason "prevent-concren", which the profile does not declare in "reasons" \(declared: .*prevent-concern/,
+    ),
+  ]);
 });

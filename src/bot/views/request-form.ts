@@ -27,6 +27,8 @@ export type RequestFormInput = {
   formId: string;
   teamName: string;
   reasons: string[];
+  /** The profile's own words for its reasons, where it declares them. */
+  reasonNames?: Record<string, string>;
   viewers: string[];
   values?: {
     childId?: string;
@@ -43,7 +45,8 @@ export type RequestFormInput = {
   problems?: Record<string, string>;
 };
 
-const choices = (ids: string[]): Choice[] => ids.map((id) => choice(words(id), id));
+const choices = (ids: string[], names: Record<string, string> = {}): Choice[] =>
+  ids.map((id) => choice(names[id] ?? words(id), id));
 
 export function requestFormCard(input: RequestFormInput): AdaptiveCard {
   const v = input.values ?? {};
@@ -69,7 +72,7 @@ export function requestFormCard(input: RequestFormInput): AdaptiveCard {
   body.push(
     child,
     input.reasons.length
-      ? choiceSet('reason', 'Reason or purpose', choices(input.reasons), {
+      ? choiceSet('reason', 'Reason or purpose', choices(input.reasons, input.reasonNames), {
           isRequired: true,
           errorMessage: 'Choose the reason',
           style: 'compact',
