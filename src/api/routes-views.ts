@@ -5,7 +5,7 @@ import { ROLE } from '../vocabulary';
 import { BOUNDS, tooLong } from '../workflow/input';
 import { staffZone } from '../workflow/zone';
 import { reply, route, type Route } from './router';
-import { capabilities, viewsFor } from './views';
+import { capabilities, DECIDERS, viewsFor } from './views';
 
 /** Who am I and what may I use; what awaits my decision (and deciding it); the RIPA register; teams and staff. */
 
@@ -42,13 +42,14 @@ export const viewRoutes = (routes: () => readonly Route[]): Route[] => [
   route({
     method: 'GET',
     path: '/api/v1/decisions/awaiting',
-    roles: ['team-manager', 'service-manager'],
+    // Whoever may decide a request (the decision route's roles): each sees what the profile lets them decide.
+    roles: DECIDERS,
     handle: async ({ deps, staff }) => reply(await awaitingDecision(deps, { actorId: staff.id })),
   }),
   route<undefined, z.infer<typeof DecisionBody>>({
     method: 'POST',
     path: '/api/v1/requests/:requestId/decision',
-    roles: ['team-manager', 'service-manager', 'authorised-officer', 'information-governance'],
+    roles: DECIDERS,
     body: DecisionBody,
     handle: async ({ deps, staff, params, body, key }) =>
       reply(

@@ -32,12 +32,20 @@ interface ViewDef {
 
 const hasTeams = (s: Staff) => s.teamIds.length > 0;
 
+/** The roles a profile may name as an authority that decides a request: the decisions view and its routes. */
+export const DECIDERS: readonly Staff['role'][] = [
+  'team-manager',
+  'service-manager',
+  'authorised-officer',
+  'information-governance',
+];
+
 const VIEWS: ViewDef[] = [
   {
     id: 'decisions',
     label: 'Awaiting decision',
     needs: ['GET /api/v1/decisions/awaiting', 'POST /api/v1/requests/:requestId/decision'],
-    for: (s) => s.role === 'team-manager',
+    for: (s) => DECIDERS.includes(s.role),
   },
   {
     id: 'requests',

@@ -67,3 +67,15 @@ export function fingerprint(p: Profile): string {
   }
   return f;
 }
+
+/**
+ * The authorities that may decide a request waiting for `authority`: it, and any named beside it by a rule
+ * that escalates to it (Kent: "a manager and, if necessary, information governance" — either agrees).
+ */
+export function decidersOf(p: Profile, authority: Authority): Authority[] {
+  const out: Authority[] = [authority];
+  for (const r of p.rules)
+    if (r.effect === 'escalate' && r.authority?.includes(authority))
+      for (const a of r.authority) if (!out.includes(a)) out.push(a);
+  return out;
+}

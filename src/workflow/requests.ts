@@ -1,4 +1,4 @@
-import { fingerprint } from '../policy/authority';
+import { decidersOf, fingerprint } from '../policy/authority';
 import { addDays } from 'date-fns';
 import { z } from 'zod';
 import { Authority, type HistoryEvent } from '../policy/situation';
@@ -314,7 +314,15 @@ async function decideOnce(
   const teamAndProfile = profileOf(deps, request.teamId, facts.team, facts.settings);
   if (!teamAndProfile.ok) return teamAndProfile;
   const { profile } = teamAndProfile.value;
-  const authority = i.authority ?? (request.authority as z.infer<typeof Authority>);
+  // Unnamed, an approval is made as the authority the request waits for — or, by someone who does not hold
+  // that one, as another the profile names beside it (an escalation to "a manager and, if necessary,
+  // information governance" is decided by either; the policy's verdict still says whether it may be).
+  const waitsFor = request.authority as z.infer<typeof Authority>;
+  const heldInstead =
+    i.outcome === 'approve' && !staffHolds(profile, waitsFor, staff, request.teamId)
+      ? decidersOf(profile, waitsFor).find((a) => staffHolds(profile, a, staff, request.teamId))
+      : undefined;
+  const authority = i.authority ?? heldInstead ?? waitsFor;
   // A decision is made as the authority the request needs (issue 12, fault 1): naming another is not a way
   // round it. Only an approval may name another, and only one the policy itself requires (checked below).
   if (i.outcome !== 'approve' && authority !== request.authority)
@@ -385,9 +393,22 @@ async function decideOnce(
           field: 'authority',
         },
       );
-    // The authority the request already waits for cannot approve it past the policy: a repeat inside three
-    // months needs a RIPA authorisation in force first (000 §12), recorded from its own card.
+    // An escalated request is decided by whoever holds an authority the policy sends it to: their approval is
+    // the agreement the policy asks for (Kent: a manager's, or information governance's). Only a route that
+    // acts through an instrument of its own — RIPA directed surveillance (000 §12), authorised and recorded
+    // from its own card — is not approved past the policy; nor is an authority taken outside Overt (a court),
+    // which nobody here holds.
+    const byInstrument = verdict.determining.some(
+      (id) => profile.rules.find((r) => r.id === id)?.reports === 'ripa-route',
+    );
+    const agreed =
+      verdict.outcome === 'needs-escalation' &&
+      request.status === 'escalated' &&
+      !byInstrument &&
+      verdict.authorities.includes(authority) &&
+      mayAct(as);
     if (
+      !agreed &&
       verdict.outcome === 'needs-escalation' &&
       request.status === 'escalated' &&
       verdict.authority === request.authority
@@ -404,14 +425,14 @@ async function decideOnce(
           code: 'WRONG_STATE',
           message:
             request.authority !== 'authorised-officer'
-              ? `this request still needs the ${request.authority.replace(/-/g, ' ')}'s decision under the policy`
+              ? `this request still needs the decision of ${authorityName(request.authority, profile)} under the policy`
               : staff.role === 'authorised-officer'
                 ? 'this request needs a RIPA directed-surveillance authorisation in force before it can proceed: record the authorisation, or refuse it, from the card'
                 : 'this request waits for an authorising officer, who records a RIPA directed-surveillance authorisation or refuses it (000 §12)',
           verdict: verdictSummary(verdict),
         },
       );
-    status = verdict.outcome === 'needs-escalation' ? 'escalated' : 'approved';
+    status = verdict.outcome === 'needs-escalation' && !agreed ? 'escalated' : 'approved';
   } else {
     if (!mayAct(as))
       return refuse(deps, c, audit, {

@@ -2,6 +2,7 @@ import { BUILTIN_IDS } from '../policy/builtin';
 import { z } from 'zod';
 import type { Request, Staff } from '../store/records';
 import type { Profile } from '../policy/profile';
+import { decidersOf } from '../policy/authority';
 import type { Verdict } from '../policy/verdict';
 import { actor, childHistory, profileOf } from './context';
 import { policyActor, staffHolds, verdictFor } from './policy-facts';
@@ -87,7 +88,7 @@ export async function awaitingDecision(
       r.requesterId !== s.id &&
       r.status !== 'more-info' &&
       !!profile &&
-      staffHolds(profile, r.authority, s, r.teamId)
+      decidersOf(profile, r.authority as never).some((a) => staffHolds(profile, a, s, r.teamId))
     );
   });
   const children = new Map(

@@ -18,6 +18,7 @@ export const OIDS = {
   ig: 'oid-ig',
   'tm-notts': 'oid-tm-notts',
   'tm-camden': 'oid-tm-camden',
+  'tm-kent': 'oid-tm-kent',
   'cm-notts': 'oid-cm-notts',
   admin: 'oid-admin',
 } as const;

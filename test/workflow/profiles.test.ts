@@ -110,7 +110,7 @@ describe('Camden (001)', () => {
 });
 
 describe('Kent (002)', () => {
-  it('without consent the request is escalated to information governance; once an exception is agreed, a manager approves', async () => {
+  it('without consent the request is escalated to a manager (and, if necessary, information governance); once an exception is agreed, a manager approves', async () => {
     must(
       await startAssessment(w.deps, {
         key: w.key(),
@@ -120,7 +120,7 @@ describe('Kent (002)', () => {
       }),
     );
     const r = must(await raise('kent', { reason: 'assessment-corroboration' }));
-    expect(r.request).toMatchObject({ status: 'escalated', authority: 'information-governance' });
+    expect(r.request).toMatchObject({ status: 'escalated', authority: 'manager' });
     must(
       await agreeConsentException(w.deps, {
         key: w.key(),

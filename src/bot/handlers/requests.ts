@@ -38,6 +38,7 @@ import {
   type ViewKnown,
 } from '../../workflow/queries';
 import { teamZone } from '../../workflow/zone';
+import { authorityName } from '../../policy/evaluate';
 import { profileOptions } from '../reads';
 import { type VerbData } from '../verbs';
 import { approverCard, requestStatusCard } from '../views/approval-card';
@@ -259,7 +260,8 @@ function movedOn(
   const theirs =
     (profile.authorities as Record<string, { roles: string[] } | undefined>)[r.authority]?.roles ?? [];
   if (!decides || theirs.includes(turn.staff.role)) return undefined;
-  const to = `the ${r.authority.replace(/-/g, ' ')}`;
+  // The authority as the profile names it ("information governance", "a manager"), never a de-hyphenated id.
+  const to = authorityName(r.authority as never, profile);
   const zone = profile.timeZone;
   const where = `This request went to ${to} on ${dateGb(r.updatedAt, zone)}: it is for them to decide now, and only they and the person who asked see it.`;
   const card = statusCard({
