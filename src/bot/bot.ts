@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ActivityTypes, CardFactory, TurnContext } from 'botbuilder';
-import { recordSurfaceEvent, type Deps } from '../workflow';
+import { firstWelcome, recordSurfaceEvent, type Deps } from '../workflow';
 import type { AdaptiveCard } from './cards/types';
 import { ExecuteInvoke, SearchInvoke } from './activity';
 import { dropReference, forgetConversation, keepReference, Reference, takeHeld } from './conversations';
@@ -191,10 +191,12 @@ export async function onTurn(
   }
 
   if (installed && personal) {
-    await ctx.sendActivity({
-      type: 'message',
-      attachments: [CardFactory.adaptiveCard(staff ? helpCard() : UNKNOWN_PERSON)],
-    });
+    // Welcomed once: Teams sends two events when the app is added, and may add it again later.
+    if (!staff || (await firstWelcome(deps, staff.id)))
+      await ctx.sendActivity({
+        type: 'message',
+        attachments: [CardFactory.adaptiveCard(staff ? helpCard() : UNKNOWN_PERSON)],
+      });
     await onReturn(true).catch((e: Error) => log(`bot: on return: ${e.message}`));
   }
 }

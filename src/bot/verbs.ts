@@ -108,7 +108,8 @@ const Field = z.string().trim().max(BOUNDS.long, tooLong(BOUNDS.long)).default('
 const Decision = OnRequest.extend({ version: z.string().min(1).max(BOUNDS.id).optional() });
 
 export const verbs = {
-  'request.new': z.object({}),
+  /** A blank form, or one with the child chosen (from the child's summary). */
+  'request.new': z.object({ childId: Id.optional() }),
   'request.preview': RequestForm,
   'request.send': RequestForm,
   'request.refresh': OnRequest,

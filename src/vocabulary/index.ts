@@ -185,6 +185,7 @@ export const AUDIT_ACTION: Record<string, string> = {
   'bot.activity': 'Used the bot',
   'bot.deliver': 'Bot message delivered',
   'bot.install': 'Bot installed for a person',
+  'bot.welcome': 'Welcomed by the bot',
   'caselist.import': 'Case list imported',
   'check.record': 'Check recorded',
   'child.create': 'Child added',

@@ -79,7 +79,7 @@ export function createDeps(
     settings: { ...DEFAULT_SETTINGS, ...options.settings },
   };
 }
-export { recordSurfaceEvent } from './surface-events';
+export { firstWelcome, recordSurfaceEvent } from './surface-events';
 export type { SurfaceEvent } from './surface-events';
 export { takeNotices } from './notice-feed';
 export type { PendingNotice } from './notice-feed';

@@ -24,7 +24,8 @@ export type SurfaceEvent =
       details: Details;
     }
   | { action: 'bot.install'; staffId: string; outcome: 'installed' | 'refused'; details: Details }
-  | { action: 'bot.activity'; activityId: string; outcome: 'refuse'; details: Details };
+  | { action: 'bot.activity'; activityId: string; outcome: 'refuse'; details: Details }
+  | { action: 'bot.welcome'; staffId: string; outcome: 'delivered'; details: Details };
 
 function draftOf(e: SurfaceEvent) {
   switch (e.action) {
@@ -36,6 +37,7 @@ function draftOf(e: SurfaceEvent) {
     case 'bot.deliver':
       return { actor: { id: 'overt-bot' }, target: e.target };
     case 'bot.install':
+    case 'bot.welcome':
       return { actor: { id: 'overt-bot' }, target: { kind: 'staff', id: e.staffId } };
     case 'bot.activity':
       // Nobody was identified: the claims are in the details, never the actor.
@@ -51,4 +53,26 @@ export async function recordSurfaceEvent(deps: Deps, key: string, e: SurfaceEven
     writes: [],
     audit: [{ ...draftOf(e), action: e.action, outcome: e.outcome, details: e.details }],
   });
+}
+
+/**
+ * Whether a person is to be welcomed now: only the first time Overt is added for them. Teams sends both an
+ * installationUpdate and a conversationUpdate when the app is added, often together: the welcome is one
+ * commit under one key per person, so the second (or a later reinstall) is a replay and is not welcomed.
+ */
+export async function firstWelcome(deps: Deps, staffId: string): Promise<boolean> {
+  const r = await deps.store.commit({
+    key: `bot.welcome:${staffId}`,
+    at: deps.clock().toISOString(),
+    writes: [],
+    audit: [
+      {
+        ...draftOf({ action: 'bot.welcome', staffId, outcome: 'delivered', details: {} }),
+        action: 'bot.welcome',
+        outcome: 'delivered',
+        details: {},
+      },
+    ],
+  });
+  return r.status === 'committed';
 }

@@ -633,7 +633,8 @@ const onCheckRecord: VerbHandler<'check.record'> = async (data, turn) => {
 
 /** The verbs this file answers (the whole table is routes.ts's). */
 export const requestVerbs = {
-  'request.new': (_data, turn) => blankForm(turn),
+  'request.new': (data, turn) =>
+    data.childId ? filledForm(turn, { childId: data.childId }, {}) : blankForm(turn),
   'request.preview': onRequestPreview,
   'request.send': onRequestSend,
   'request.refresh': onRequestRefresh,

@@ -129,6 +129,7 @@ export function childSummaryCard(c: ChildSummary): AdaptiveCard {
   ];
   return card(body, {
     actions: [
+      act('request.new', 'New request', { childId: c.childId }),
       act('consent.open', 'Record consent', { childId: c.childId }),
       act('objection.open', 'Record an objection', { childId: c.childId }),
     ],

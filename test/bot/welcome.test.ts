@@ -1,0 +1,77 @@
+/**
+ * issue 13: the welcome comes once per person, and the first cards lead somewhere. Teams sends both an
+ * installationUpdate and a conversationUpdate when Overt is added in a personal chat, often at once: before,
+ * each sent the welcome, and a reinstall sent it again. The welcome's "New request" opens the form; a child's
+ * summary has a "New request" that opens the form with that child chosen (the Agents Playground has no
+ * typeahead to choose one with).
+ */
+import { botOf } from '../../src/bot/surface';
+import { actionData, activity, execute, post, say, textOf } from './client';
+import { cardOf, fakeConnector, type FakeConnector } from './connector';
+import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
+
+const CM = 'demo-cm-north-1';
+let w: BotWorld;
+let connector: FakeConnector;
+
+beforeAll(async () => {
+  connector = await fakeConnector();
+  w = await botWorld();
+}, 60_000);
+afterAll(async () => {
+  await w?.close();
+  await connector?.close();
+  await cleanupBotWorlds();
+});
+
+const added = (who: string) => [
+  activity(who, `personal-${who}`, {
+    type: 'installationUpdate',
+    action: 'add',
+    serviceUrl: connector.serviceUrl,
+  }),
+  activity(who, `personal-${who}`, {
+    type: 'conversationUpdate',
+    serviceUrl: connector.serviceUrl,
+    membersAdded: [{ id: 'overt-bot' }, { id: who }],
+  }),
+];
+const welcomes = (who: string) =>
+  connector.sent.filter(
+    (s) => s.conversationId === `personal-${who}` && /What Overt can do/.test(textOf(cardOf(s))),
+  );
+
+it('adding Overt (both events at once, then again) welcomes the person once, and its "New request" opens the form', async () => {
+  const results = await Promise.all(added(CM).map((a) => post(w.url, a)));
+  for (const r of results) expect(r.status).toBeLessThan(300);
+  await botOf(w.running.deps)!.outbox.settled();
+  expect(welcomes(CM)).toHaveLength(1);
+  // Removed and added again later: not welcomed a second time.
+  for (const a of added(CM)) expect((await post(w.url, a)).status).toBeLessThan(300);
+  await botOf(w.running.deps)!.outbox.settled();
+  expect(welcomes(CM)).toHaveLength(1);
+  const events = (await w.running.store.audit.list()).filter((e) => e.action === 'bot.welcome');
+  expect(events).toEqual([expect.objectContaining({ target: { kind: 'staff', id: CM } })]);
+
+  // The welcome leads to the form.
+  const welcome = cardOf(welcomes(CM)[0]!);
+  expect(actionData(welcome, 'request.new')).toEqual({});
+  const form = (await execute(w.url, CM, 'request.new', {})).json.value;
+  expect(textOf(form)).toMatch(/Request to view a child/);
+});
+
+it('a child’s summary has "New request", which opens the form with that child chosen', async () => {
+  const [summary] = (await say(w.url, CM, 'DEMO-0001')).cards;
+  expect(textOf(summary)).toMatch(/A\.B\. \(demo\) \(DEMO-0001\)/);
+  const data = actionData(summary, 'request.new');
+  expect(data).toEqual({ childId: await w.childId('DEMO-0001') });
+  const form = (await execute(w.url, CM, 'request.new', data!)).json.value;
+  expect(textOf(form)).toMatch(/Request to view a child/);
+  const child = JSON.stringify(form);
+  expect(child).toContain(`"value":"${await w.childId('DEMO-0001')}"`);
+  expect(textOf(form)).toMatch(/DEMO-0001 · A\.B\. \(demo\)/);
+  // Someone who may not see the child gets a blank form, not the child.
+  const other = (await execute(w.url, 'demo-cm-south-1', 'request.new', data!)).json.value;
+  expect(textOf(other)).toMatch(/Request to view a child/);
+  expect(textOf(other)).not.toMatch(/A\.B\.|DEMO-0001/);
+});
