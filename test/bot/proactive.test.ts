@@ -83,12 +83,16 @@ async function raise(caseRef: string) {
 }
 
 describe('the bot writing first, through the connector', () => {
-  it('welcomes a person on install with the help card and keeps their conversation', async () => {
+  it('welcomes a person on install with the help card (once) and keeps their conversation', async () => {
+    // Both were added in beforeAll: each was welcomed then.
+    const welcome = await connector.waitFor(to(CM, 'POST', /What Overt can do/), 8000, 0);
+    expect(validateCard(cardOf(welcome))).toEqual({ ok: true });
+    await connector.waitFor(to(TM, 'POST', /What Overt can do/), 8000, 0);
+    // Added again: not welcomed again (test/bot/welcome.test.ts has the two install events at once).
     const from = connector.sent.length;
     for (const who of [CM, TM]) expect((await install(who)).status).toBeLessThan(300);
-    const welcome = await connector.waitFor(to(CM, 'POST', /What Overt can do/), 8000, from);
-    expect(validateCard(cardOf(welcome))).toEqual({ ok: true });
-    await connector.waitFor(to(TM, 'POST', /What Overt can do/), 8000, from);
+    await settled();
+    expect(connector.sent.slice(from).filter((s) => /What Overt can do/.test(textOf(cardOf(s))))).toEqual([]);
     // The reference is kept, pointing at the connector, for proactive messages later.
     const kept = (await w.running.store.get('conversation', CM))!.record.reference as {
       personal?: { serviceUrl: string; conversation: { id: string } };
