@@ -1,3 +1,4 @@
+import { BUILTIN_IDS } from '../policy/builtin';
 import { fingerprint } from '../policy/authority';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
@@ -104,7 +105,11 @@ export async function assignProfile(
     if (!found) return fail('NOT_FOUND', `no team "${teamId}"`, 'teamId');
     const profile = deps.profiles(profileId);
     if (!profile)
-      return fail('INVALID_INPUT', `profileId: no profile "${profileId}" is configured`, 'profileId');
+      return fail(
+        'INVALID_INPUT',
+        `profileId: no profile "${profileId}" is loaded (built-in: ${BUILTIN_IDS.join(', ')}; custom: ${(deps.customProfileIds ?? []).join(', ') || 'none'}). A custom profile is loaded when the service starts: set OVERT_PROFILE_FILES to the file that holds it`,
+        'profileId',
+      );
     const team: Team = { ...found.record, profileId };
     return ok({
       writes: [{ kind: 'team', record: team, ifVersion: found.version }],

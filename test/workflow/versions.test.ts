@@ -6,6 +6,7 @@ import { Profile } from '../../src/policy/profile';
 import { openStore } from '../../src/store/open';
 import type { Store } from '../../src/store/store';
 import {
+  assignProfile,
   bootstrapAdministrator,
   createDeps,
   decideRequest,
@@ -232,4 +233,17 @@ it('a moment before the first version takes effect is not judged by it', () => {
   expect(deps.profiles('fernmoor-cs', '2026-03-01T09:00:00Z')?.version).toBe('1');
   expect(deps.profiles('fernmoor-cs', '2026-06-30T22:59:00Z')?.version).toBe('1');
   expect(deps.profiles('fernmoor-cs', '2026-06-30T23:30:00Z')?.version).toBe('2'); // 1 July in London
+});
+
+it('giving a team a profile that is not loaded says how to load it (OVERT_PROFILE_FILES)', async () => {
+  const r = await assignProfile(deps, {
+    key: key(),
+    actorId: 'admin',
+    teamId: 'north',
+    profileId: 'westmoor-cs',
+  });
+  expect(r.ok).toBe(false);
+  expect(!r.ok && r.error.message).toMatch(
+    /no profile "westmoor-cs" is loaded \(built-in: nottinghamshire-yjs, .*; custom: fernmoor-cs\)\. .*set OVERT_PROFILE_FILES to the file that holds it/,
+  );
 });
