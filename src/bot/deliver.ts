@@ -34,6 +34,8 @@ export type Delivery = {
     about: string;
     key: string;
     keep?: { title: string; text: string; requestId?: string };
+    /** The caller tells and audits once for a whole round (one summary, not a card per person). */
+    summarised?: boolean;
   };
 };
 
@@ -189,6 +191,7 @@ async function unreachable(
   const name = await nameOf(deps, staffId);
   // Not lost: the person is shown it when they next open Overt (held.ts in conversations.ts).
   if (u.keep) await holdNotice(deps, staffId, u.keep);
+  if (u.summarised) return;
   const tell = [...new Set(u.tell)].filter((id) => id !== staffId);
   const told: string[] = [];
   const card = noticeCard(

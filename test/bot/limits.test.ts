@@ -246,3 +246,29 @@ describe('never half-committed', () => {
     60_000,
   );
 });
+
+describe('many who may decide cannot be reached (issue 20, fault 3)', () => {
+  it('the requester gets ONE summary card naming how many of the 61 Overt could not reach, not one card each', async () => {
+    const blocked = DECIDERS.slice(2);
+    for (const who of blocked) connector.block(chat(who), 403, 'ConversationBlockedByUser');
+    const from = connector.sent.length;
+    await raise('DEMO-0003', CM);
+    await settled();
+    const toRequester = connector.sent
+      .slice(from)
+      .filter(
+        (s) => s.conversationId === chat(CM) && /Overt (could not|cannot) reach/.test(textOf(cardOf(s))),
+      );
+    expect(toRequester).toHaveLength(1);
+    expect(textOf(cardOf(toRequester[0]!))).toMatch(
+      /Overt could not reach 59 of the 61 people who may decide/,
+    );
+    expect(textOf(cardOf(toRequester[0]!))).toMatch(/and 54 others/);
+    const events = (await w.running.store.audit.list()).filter(
+      (e) => e.action === 'bot.deliver' && e.outcome === 'unreachable',
+    );
+    expect(new Set(events.map((e) => e.target.id))).toEqual(new Set(blocked));
+    for (const e of events) expect((e.details as { told: string[] }).told).toContain(CM);
+    for (const who of blocked) connector.unblock(chat(who));
+  });
+});

@@ -81,6 +81,7 @@ async function sendKeptCopies(
   const sentTo = new Set(before.map((c) => c.reference.conversation.id));
   const copies: Copy[] = [];
   const notSent: string[] = [];
+  const unreachable: string[] = [];
   for (const staffId of to) {
     const d = await deliver(deps, outbox, {
       staffId,
@@ -92,15 +93,56 @@ async function sendKeptCopies(
         tell: [r.requesterId, ...managers],
         about: waitingFor(await nameOf(deps, staffId)),
         key: `approval:${r.id}:${r.status}`,
+        summarised: true,
       },
     });
+    if (d && 'unreachable' in d) unreachable.push(staffId);
     if (d && 'activityId' in d) copies.push({ reference: d.ref, activityId: d.activityId });
     // Not sent and nobody told yet (Teams failed or refused the card, 5xx or 413): the requester is.
     else if (!d) notSent.push(staffId);
   }
   if (copies.length) await addCardCopies(deps, r.id, copies);
+  if (unreachable.length) await tellUnreachable(deps, outbox, r, unreachable, approvers.length, managers);
   if (notSent.length) await tellNotSent(deps, outbox, r, notSent, copies.length, managers);
   return copies.length;
+}
+
+/** Those who may decide whom Overt could not reach, in ONE card to the requester and the service managers
+ * (never a card per person), and one audit event naming them all and who was told. */
+async function tellUnreachable(
+  deps: Deps,
+  outbox: Outbox,
+  r: Request,
+  unreachable: string[],
+  of: number,
+  managers: string[],
+): Promise<void> {
+  const names = await Promise.all(unreachable.map((id) => nameOf(deps, id)));
+  const who =
+    names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} others` : names.join(', ');
+  const one = unreachable.length === 1;
+  const card = noticeCard(
+    one
+      ? `Overt cannot reach ${names[0]}`
+      : `Overt could not reach ${unreachable.length} of the ${of} people who may decide`,
+    one
+      ? `${names[0]} does not have the Overt app in Teams (it was never added for them, or they removed or blocked it, or left the only chat Overt could use), so Overt cannot send them anything. ${waitingFor(names[0]!)}`
+      : `Overt could not reach ${unreachable.length} of the ${of} people who may decide: ${who}. The request is stored and waits for a decision: ask them to open Overt in Teams.`,
+    r.id,
+  );
+  const told: string[] = [];
+  for (const id of [...new Set([r.requesterId, ...managers])]) {
+    const d = await deliver(deps, outbox, { staffId: id, card, pointer: pointerCard(r.id, []) });
+    if (d && !('unreachable' in d)) told.push(id);
+  }
+  // Each person not reached is on the record, with who was told (by the one summary).
+  for (const staffId of unreachable)
+    await recordSurfaceEvent(deps, `bot-unreachable:${staffId}:approval:${r.id}:${r.status}`, {
+      action: 'bot.deliver',
+      target: { kind: 'staff', id: staffId },
+      outcome: 'unreachable',
+      details: { about: `approval:${r.id}:${r.status}`, told, summary: `${unreachable.length} of ${of}` },
+    });
 }
 
 /**
