@@ -99,7 +99,10 @@ export function register(cli: Command): void {
     .description(
       'for every clause of a policy (every built-in one if none is named): the rules that enforce it and the cases that exercise them, or why no rule does; exit 1 if a clause has neither',
     )
-    .option('--cases <paths...>', 'policy case files or folders (default: the project’s test/policy-cases)')
+    .option(
+      '--cases <paths...>',
+      'policy case files or folders (default: the cases/ folder beside a profile named by file, else the project’s test/policy-cases)',
+    )
     .option('--markdown', 'print the Markdown page (docs/POLICY-COVERAGE.md) instead')
     .action((ref: string | undefined, opts: { cases?: string[]; markdown?: boolean }) => {
       const profiles = [];
@@ -108,7 +111,11 @@ export function register(cli: Command): void {
         if (!p.ok) return fail(p.error.message);
         profiles.push(p.value);
       } else profiles.push(...builtinProfiles().values());
-      const paths = opts.cases ?? [projectCases()].filter((x): x is string => !!x);
+      // A profile named by its file has its own cases beside it (examples/fernmoor/cases), when there are.
+      const beside = ref && !builtinProfiles().has(ref) ? join(dirname(ref), 'cases') : undefined;
+      const paths =
+        opts.cases ??
+        (beside && existsSync(beside) ? [beside] : [projectCases()].filter((x): x is string => !!x));
       const { files, missing } = collectCaseFiles(paths);
       for (const m of missing) err(`no such file or folder: ${m}`);
       if (missing.length) return fail('the cases named could not all be read');

@@ -209,3 +209,11 @@ describe('overt policy for a custom profile (issue 18)', () => {
     );
   });
 });
+
+it('coverage of a profile named by its file counts the cases beside it (its cases/ folder)', async () => {
+  const run = await runCli('policy', 'coverage', join(__dirname, '../../examples/fernmoor/fernmoor.json'));
+  expect(run.stdout).toMatch(/SMP-2/);
+  expect(run.stdout).toMatch(
+    /rule team-manager-authorises \(allow\): 13 case\(s\): SMP-2: a request goes to the child's own team manager/,
+  );
+});
