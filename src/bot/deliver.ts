@@ -42,7 +42,7 @@ export type Delivery = {
 export type Delivered =
   | { ref: Reference; activityId: string; shared: boolean }
   | { already: Reference }
-  | { unreachable: true }
+  | { unreachable: true; refused?: string }
   | undefined;
 
 type Sent = { activityId: string } | 'gone' | 'failed';
@@ -130,15 +130,9 @@ export async function deliver(
   if (!d.unreachable) return undefined;
   const left = await keptOf(deps, d.staffId);
   if (left.personal || (left.other && d.pointer)) return undefined;
-  await unreachable(
-    deps,
-    outbox,
-    d.staffId,
-    d.unreachable,
-    log,
-    installed && 'refused' in installed ? installed.refused : undefined,
-  );
-  return { unreachable: true };
+  const refused = installed && 'refused' in installed ? installed.refused : undefined;
+  await unreachable(deps, outbox, d.staffId, d.unreachable, log, refused);
+  return { unreachable: true, ...(refused ? { refused } : {}) };
 }
 
 /** The install through Graph, kept and audited (`bot.install`, installed or refused with why); once per

@@ -14,7 +14,8 @@ import { isVerb, verbs, type Verb, type VerbData } from './verbs';
 import { answerRecorded } from '../workflow/refusals';
 import { errorCard, markRefusal, refusalOf } from './views/failure-card';
 import { deliver } from './deliver';
-import { sentPrivatelyCard } from './views/conversation-cards';
+import { notSentPrivatelyCard, sentPrivatelyCard } from './views/conversation-cards';
+import { recordSurfaceEvent } from '../workflow';
 import { plainWords, valuesOf } from './views/form';
 
 /** Every verb and its handler. */
@@ -41,14 +42,20 @@ export async function route(verb: string, data: unknown, turn: Turn): Promise<Ad
   // answer to anything but a decision or a card's own view (which show each person their own view) goes to
   // the person's personal chat, and the shared conversation is told only that.
   if (turn.conversationType === 'personal' || !PRIVATE.has(verb)) return card;
-  turn.after(async () => {
-    await deliver(turn.deps, turn.outbox, {
-      staffId: turn.staff.id,
-      card,
-      about: `the answer to ${verb}`,
-    });
+  // Said only once it is true: the answer is sent first, and the shared conversation told what happened.
+  const d = await deliver(turn.deps, turn.outbox, {
+    staffId: turn.staff.id,
+    card,
+    about: `the answer to ${verb}`,
   });
-  return sentPrivatelyCard();
+  if (d && ('activityId' in d || 'already' in d) && !('shared' in d && d.shared)) return sentPrivatelyCard();
+  await recordSurfaceEvent(turn.deps, `bot-private-not-sent:${turn.staff.id}:${turn.activityId}`, {
+    action: 'bot.deliver',
+    target: { kind: 'staff', id: turn.staff.id },
+    outcome: 'not-sent',
+    details: { about: `the answer to ${verb}`, toldIn: turn.conversationType },
+  });
+  return notSentPrivatelyCard();
 }
 
 /** Verbs whose answer shows a child's details, a form about a child, or what someone typed about one. */

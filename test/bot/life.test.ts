@@ -99,7 +99,12 @@ async function raise(caseRef: string, who = CM, conversationId = chat(who), type
   await settled();
   if (type !== 'personal') {
     // Where others can read it, nothing about the child: the answer went to the requester's personal chat.
-    expect(textOf(r.json.value)).toMatch(/Sent to your personal chat with Overt/);
+    // Said to be sent only when it was (issue 20, fault 4): with no personal chat to be had, told so plainly.
+    expect(textOf(r.json.value)).toMatch(
+      connector.noPersonalChat.has(who)
+        ? /Overt could not open your personal chat/
+        : /Sent to your personal chat with Overt/,
+    );
     expect(JSON.stringify(r.json.value)).not.toMatch(new RegExp(`${caseRef}|demo_life|Fictional`));
     const [latest] = await w.running.store.query('request', {
       where: { requesterId: who },
@@ -300,4 +305,26 @@ describe('asked in a channel or a group chat', () => {
       await settled();
     },
   );
+});
+
+describe('the personal chat cannot be opened (issue 20, fault 4)', () => {
+  it('a group chat is told plainly, only after trying, and it is audited', async () => {
+    const AO = 'demo-ao';
+    const group = 'group-no-personal';
+    connector.noPersonalChat.add(AO);
+    await hello(AO, group, 'groupChat');
+    const r = await post(
+      w.url,
+      here(AO, group, 'groupChat', {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        value: { action: { type: 'Action.Execute', verb: 'request.new', data: {} }, trigger: 'manual' },
+      }),
+    );
+    expect(textOf(r.json.value)).toMatch(/Overt could not open your personal chat/);
+    expect(textOf(r.json.value)).not.toMatch(/Sent to your personal chat/);
+    expect(await events('bot.deliver')).toContainEqual(
+      expect.objectContaining({ outcome: 'not-sent', target: { kind: 'staff', id: AO } }),
+    );
+  });
 });

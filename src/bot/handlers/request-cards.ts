@@ -82,6 +82,7 @@ async function sendKeptCopies(
   const copies: Copy[] = [];
   const notSent: string[] = [];
   const unreachable: string[] = [];
+  const refusedFor = new Map<string, string>();
   for (const staffId of to) {
     const d = await deliver(deps, outbox, {
       staffId,
@@ -96,13 +97,17 @@ async function sendKeptCopies(
         summarised: true,
       },
     });
-    if (d && 'unreachable' in d) unreachable.push(staffId);
+    if (d && 'unreachable' in d) {
+      unreachable.push(staffId);
+      if (d.refused) refusedFor.set(staffId, d.refused);
+    }
     if (d && 'activityId' in d) copies.push({ reference: d.ref, activityId: d.activityId });
     // Not sent and nobody told yet (Teams failed or refused the card, 5xx or 413): the requester is.
     else if (!d) notSent.push(staffId);
   }
   if (copies.length) await addCardCopies(deps, r.id, copies);
-  if (unreachable.length) await tellUnreachable(deps, outbox, r, unreachable, approvers.length, managers);
+  if (unreachable.length)
+    await tellUnreachable(deps, outbox, r, unreachable, approvers.length, managers, refusedFor);
   if (notSent.length) await tellNotSent(deps, outbox, r, notSent, copies.length, managers);
   return copies.length;
 }
@@ -116,7 +121,9 @@ async function tellUnreachable(
   unreachable: string[],
   of: number,
   managers: string[],
+  refusedFor: Map<string, string>,
 ): Promise<void> {
+  const refused = unreachable.length === 1 ? refusedFor.get(unreachable[0]!) : undefined;
   const names = await Promise.all(unreachable.map((id) => nameOf(deps, id)));
   const who =
     names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} others` : names.join(', ');
@@ -126,7 +133,9 @@ async function tellUnreachable(
       ? `Overt cannot reach ${names[0]}`
       : `Overt could not reach ${unreachable.length} of the ${of} people who may decide`,
     one
-      ? `${names[0]} does not have the Overt app in Teams (it was never added for them, or they removed or blocked it, or left the only chat Overt could use), so Overt cannot send them anything. ${waitingFor(names[0]!)}`
+      ? refused
+        ? `${names[0]} does not have the Overt app in Teams, and Overt could not add it for them: ${refused}. Overt cannot send them anything until it is added (an administrator can allow it, or ${names[0]} can add Overt in Teams). ${waitingFor(names[0]!)}`
+        : `${names[0]} does not have the Overt app in Teams (it was never added for them, or they removed or blocked it, or left the only chat Overt could use), so Overt cannot send them anything. ${waitingFor(names[0]!)}`
       : `Overt could not reach ${unreachable.length} of the ${of} people who may decide: ${who}. The request is stored and waits for a decision: ask them to open Overt in Teams.`,
     r.id,
   );
@@ -141,7 +150,12 @@ async function tellUnreachable(
       action: 'bot.deliver',
       target: { kind: 'staff', id: staffId },
       outcome: 'unreachable',
-      details: { about: `approval:${r.id}:${r.status}`, told, summary: `${unreachable.length} of ${of}` },
+      details: {
+        about: `approval:${r.id}:${r.status}`,
+        told,
+        summary: `${unreachable.length} of ${of}`,
+        ...(refusedFor.get(staffId) ? { why: refusedFor.get(staffId)! } : {}),
+      },
     });
 }
 

@@ -299,3 +299,18 @@ export function onReturnCard(missed: Missed[], waiting: number): AdaptiveCard | 
     : `${waiting} requests wait for your decision`;
   return card(body, { actions, fallbackText });
 }
+
+/** What a shared conversation is told when the answer could not be sent to the person's personal chat:
+ * plainly, with nothing about the child. */
+export function notSentPrivatelyCard(): AdaptiveCard {
+  return card(
+    [
+      heading('Overt could not open your personal chat'),
+      textBlock(
+        'The answer is about a child’s record, so it is not shown here where others can read it, and Overt could not send it to your personal chat. Add Overt in Teams (Apps, then Overt) or open the Overt tab, then ask again there.',
+        { isSubtle: true, size: 'small' },
+      ),
+    ],
+    { fallbackText: 'Overt could not open your personal chat' },
+  );
+}
