@@ -89,6 +89,25 @@ export const AUTHORITY: Record<string, string> = {
   court: 'Court',
 };
 
+/** An authority inside a sentence ("sending it to the team manager", "… to information governance"). */
+export const AUTHORITY_IN_SENTENCE: Record<string, string> = {
+  'team-manager': 'the team manager',
+  'strategy-discussion': 'the strategy discussion',
+  'exploitation-response-meeting': 'the exploitation response meeting',
+  'cla-service-manager': 'the children looked after service manager',
+  'authorised-officer': 'the authorised officer',
+  manager: 'a manager',
+  trustees: 'the trustees',
+  'information-governance': 'information governance',
+  court: 'a court',
+};
+
+/** An authority inside a sentence: a standard authority in its short words, a profile's own authority by the
+ * name the profile gives it, else its code in words. */
+export function authorityInSentence(code: string, profileName?: string): string {
+  return AUTHORITY_IN_SENTENCE[code] ?? profileName ?? `the ${phrase(code)}`;
+}
+
 export const REASON: Record<string, string> = {
   'assessment-corroboration': 'Corroborating an assessment',
   'breach-of-conditions': 'Breach of conditions',

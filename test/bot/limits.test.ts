@@ -230,7 +230,7 @@ describe('never half-committed', () => {
           from,
         );
         const text = textOf(cardOf(told));
-        expect(text).toMatch(/Your request is stored in Overt and waits for the team manager's decision/);
+        expect(text).toMatch(/Your request is stored in Overt and waits for a decision by the team manager/);
         expect(text).toMatch(/Bryn Birchwood \(demo\)/);
         expect(text).not.toMatch(/demo-tm-south|could not finish/);
         const e = (await w.running.store.audit.list()).find(

@@ -1,5 +1,6 @@
 /** Sending and updating approval cards, and telling the requester: the work that follows a turn. */
 import { DEFAULT_TIME_ZONE } from '../../policy/profile';
+import { authorityInSentence, phrase, REQUEST_STATUS } from '../../vocabulary';
 import { recordSurfaceEvent, type Deps } from '../../workflow';
 import { MAX_REFRESH_USERS } from '../cards/build';
 import type { AdaptiveCard } from '../cards/types';
@@ -176,10 +177,10 @@ async function tellNotSent(
   const names = await Promise.all(notSent.map((id) => nameOf(deps, id)));
   const who =
     names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} others` : names.join(' and ');
-  const authority = r.authority.replace(/-/g, ' ');
+  const authority = authorityInSentence(r.authority);
   const card = noticeCard(
     'Your request is kept, but a card did not go',
-    `Your request is stored in Overt and waits for the ${authority}'s decision. Teams did not accept the approval card for ${who}` +
+    `Your request is stored in Overt and waits for a decision by ${authority}. Teams did not accept the approval card for ${who}` +
       (sent
         ? `; the others who may decide were sent it.`
         : `, so nobody who may decide has it in their chat yet.`) +
@@ -192,7 +193,7 @@ async function tellNotSent(
     pointer: pointerCard(r.id, [await channelUserId(deps, r.requesterId)]),
     unreachable: {
       tell: managers,
-      about: `Their request is stored and waits for the ${authority}'s decision; Teams did not accept the approval card for ${who}.`,
+      about: `Their request is stored and waits for a decision by ${authority}; Teams did not accept the approval card for ${who}.`,
       key: `not-sent:${r.id}:${r.status}`,
       keep: {
         title: 'Your request is kept, but a card did not go',
@@ -234,10 +235,10 @@ export async function sendApprovalCards(deps: Deps, outbox: Outbox, r: Request):
   // Nobody may decide it (no one holds the authority for this team): the service managers are told, by the
   // team's name, so the request is not left with nobody; it waits, and is audited as not sent.
   const team = await teamNameOf(deps, r.teamId, 'the team');
-  const authority = r.authority.replace(/-/g, ' ');
+  const authority = authorityInSentence(r.authority);
   const card = noticeCard(
     `Nobody can decide a request for ${team}`,
-    `A request for ${team} needs the ${authority}'s decision, and nobody in Overt holds that role for the team. Set one up (or a delegation) and they will find it under "waiting for me".`,
+    `A request for ${team} needs a decision by ${authority}, and nobody in Overt holds that role for the team. Set one up (or a delegation) and they will find it under "waiting for me".`,
     r.id,
   );
   const told: string[] = [];
@@ -338,11 +339,11 @@ export async function tellRequester(
     pointer: pointerCard(r.id, [await channelUserId(deps, r.requesterId)]),
     unreachable: {
       tell: [...(actorId ? [actorId] : []), ...(await serviceManagers(deps))],
-      about: `Their request has been ${r.status.replace(/-/g, ' ')}; they should open Overt in Teams to see it.`,
+      about: `Their request is now ${phrase(r.status, REQUEST_STATUS)}; they should open Overt in Teams to see it.`,
       key: `requester:${r.id}:${r.status}`,
       keep: {
         title: `Your request for ${view.caseRef}`,
-        text: note?.text ?? `Your request is now ${r.status.replace(/-/g, ' ')}.`,
+        text: note?.text ?? `Your request is now ${phrase(r.status, REQUEST_STATUS)}.`,
         requestId: r.id,
       },
     },

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { TZDate } from '@date-fns/tz';
 import { DEFAULT_TIME_ZONE } from '../../policy/profile';
 import type { Profile } from '../../policy/profile';
-import { dateGb } from '../../vocabulary';
+import { authorityInSentence, dateGb } from '../../vocabulary';
 import {
   answerMoreInfo,
   decideRequest,
@@ -152,7 +152,13 @@ const onRequestSend: VerbHandler<'request.send'> = async (data, turn) => {
   // reached them is known only after the answer, and the requester is told then if it did not.
   const approvers = await approversOf(turn.deps, request);
   const names = await Promise.all(approvers.slice(0, 3).map((id) => nameOf(turn.deps, id)));
-  const authority = request.authority.replace(/-/g, ' ');
+  // The authority as the profile names it ("the team manager", "information governance"), never an id.
+  const profile = (await teamWithProfile(turn.deps, request.teamId))?.profile;
+  const authority = authorityInSentence(
+    request.authority,
+    (profile?.authorities as Record<string, { name?: string } | undefined> | undefined)?.[request.authority]
+      ?.name,
+  );
   const who =
     names.length === 0
       ? undefined
@@ -161,8 +167,8 @@ const onRequestSend: VerbHandler<'request.send'> = async (data, turn) => {
         : names.join(' and ');
   return requestCard(turn, request.id, {
     text: who
-      ? `Request saved. Overt is sending it to the ${authority}${approvers.length > 1 ? 's' : ''}, ${who}, to decide. You will be told here of the decision, or straight away if Overt cannot reach ${approvers.length > 1 ? 'them' : 'the ' + authority}.`
-      : `Request saved, but nobody in Overt may decide it for this team (no ${authority} is set up). The service manager is being told; the request waits until someone is.`,
+      ? `Request saved. Overt is sending it to ${approvers.length > 1 ? `the people who may decide as ${authority}` : authority}, ${who}, to decide. You will be told here of the decision, or straight away if Overt cannot reach them.`
+      : `Request saved, but nobody in Overt may decide it for this team (nobody is set up as ${authority}). The service manager is being told; the request waits until someone is.`,
     tone: who ? 'good' : 'warning',
   });
 };
@@ -332,7 +338,7 @@ function decide(outcome: 'approve' | 'decline' | 'more-info') {
     const note =
       request.status === 'escalated'
         ? ({
-            text: `Not approved: the policy now needs the ${request.authority.replace(/-/g, ' ')}, and it has been sent on to them.`,
+            text: `Not approved: the policy now needs a decision by ${authorityInSentence(request.authority)}, and it has been sent on to them.`,
             tone: 'warning',
           } as const)
         : ({ text: DONE[outcome], tone: outcome === 'approve' ? 'good' : 'warning' } as const);

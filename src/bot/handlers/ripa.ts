@@ -5,6 +5,7 @@
  * on the same card, what was typed kept, the problem by its field; the refusal is audited by the route table.
  */
 import { DEFAULT_TIME_ZONE } from '../../policy/profile';
+import { phrase, REQUEST_STATUS } from '../../vocabulary';
 import { authoriseRipa, cancelRipa, refuseRipa, renewRipa, reviewRipa, type Failure } from '../../workflow';
 import { canActForTeam } from '../../workflow/context';
 import { applicationOf, centralRecord, ripaFor, ripaProfile } from '../../workflow/queries/ripa';
@@ -56,7 +57,7 @@ export async function applicationCard(
   if (r.status !== 'escalated' || r.authority !== 'authorised-officer')
     return errorCard(
       'Not waiting for an authorisation',
-      `This request is not waiting for an authorising officer (it is ${r.status.replace(/-/g, ' ')}); nothing was done.`,
+      `This request is not waiting for an authorising officer (it is ${phrase(r.status, REQUEST_STATUS)}); nothing was done.`,
     );
   const tp = await teamAndProfile(turn.deps, r.teamId);
   return ripaApplicationCard({

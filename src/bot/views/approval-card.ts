@@ -25,7 +25,8 @@ import { withState, type FormState } from './form';
 import { markRefusal } from './failure-card';
 import type { RequestView } from './request-view';
 import { STATUS_WORDS, when } from './status-text';
-import { verdictLine, verdictSection, words } from './verdict';
+import { verdictLine, verdictSection } from './verdict';
+import { label } from '../../vocabulary';
 
 const OPEN = new Set(['pending', 'escalated', 'more-info']);
 
@@ -50,7 +51,7 @@ export function approvalBaseCard(input: {
   const body: CardElement[] = [
     ...(input.note ? [container([textBlock(input.note, { weight: 'bolder' })], { style: 'warning' })] : []),
     heading(title),
-    factSet([fact('State', STATUS_WORDS[input.status]), fact('Needs', words(input.authority))]),
+    factSet([fact('State', STATUS_WORDS[input.status]), fact('Needs', label(input.authority))]),
     textBlock(
       'The details are shown only to the requester and to those who may decide. Open the card to see your view.',
       { isSubtle: true, size: 'small' },
@@ -92,9 +93,9 @@ function details(r: RequestView): CardElement[] {
   const facts = [
     fact('Child', `${r.childName} (${r.caseRef})`),
     fact('Requested by', `${r.requesterName}, ${when(r.createdAt, r.timeZone)}`),
-    fact('Reason', words(r.reason)),
+    fact('Reason', label(r.reason)),
     fact('Platforms', r.platforms.map((p) => `${p.platform}: ${p.account}`).join(', ')),
-    fact('Viewing method', words(r.viewer)),
+    fact('Viewing method', label(r.viewer)),
     fact('Consent / notice', r.consent),
     fact('Objection', r.objection ?? 'none open'),
     fact('State', STATUS_WORDS[r.status]),
@@ -135,7 +136,7 @@ export function approverCard(r: RequestView, refreshUserIds: string[], state?: F
     factSet([
       fact('Child', `${r.childName} (${r.caseRef})`),
       fact('Requested by', `${r.requesterName}, ${when(r.createdAt, r.timeZone)}`),
-      fact('Reason', words(r.reason)),
+      fact('Reason', label(r.reason)),
       fact('Platforms', r.platforms.map((p) => `${p.platform}: ${p.account}`).join(', ')),
       ...(r.objection ? [fact('Objection', r.objection)] : []),
     ]),
@@ -164,7 +165,7 @@ export function approverCard(r: RequestView, refreshUserIds: string[], state?: F
     container(
       [
         factSet([
-          fact('Viewing method', words(r.viewer)),
+          fact('Viewing method', label(r.viewer)),
           fact('Consent / notice', r.consent),
           fact('Objection', r.objection ?? 'none open'),
           fact('State', STATUS_WORDS[r.status]),

@@ -19,7 +19,7 @@ import { markRefusal } from './failure-card';
 import { withState, type FormState } from './form';
 import { STATUS_WORDS, when } from './status-text';
 import type { RequestStatus } from '../../workflow/queries';
-import { words } from './verdict';
+import { label } from '../../vocabulary';
 import type { ChildSummary } from '../../workflow/queries/children';
 import type { RequestLine } from '../../workflow/queries/request';
 export type { ChildSummary, RequestLine };
@@ -64,7 +64,7 @@ export function myRequestsCard(lines: RequestLine[]): AdaptiveCard {
     body.push(
       container(
         [
-          textBlock(`${l.caseRef} · ${words(l.reason)}`, { weight: 'bolder' }),
+          textBlock(`${l.caseRef} · ${label(l.reason)}`, { weight: 'bolder' }),
           textBlock(`${when(l.createdAt, l.timeZone)} · ${STATUS_WORDS[l.status]}`, {
             size: 'small',
             isSubtle: true,
@@ -95,7 +95,7 @@ export function waitingCard(lines: WaitingLine[]): AdaptiveCard {
     body.push(
       container(
         [
-          textBlock(`${l.childName ? `${l.childName} (${l.caseRef})` : l.caseRef} · ${words(l.reason)}`, {
+          textBlock(`${l.childName ? `${l.childName} (${l.caseRef})` : l.caseRef} · ${label(l.reason)}`, {
             weight: 'bolder',
           }),
           textBlock(`Asked by ${l.requesterName}, ${when(l.createdAt)} · ${STATUS_WORDS[l.status]}`, {

@@ -19,7 +19,8 @@ import { markRefusal } from './failure-card';
 import type { AdaptiveCard, CardElement, Choice } from '../cards/types';
 import { act } from './act';
 import { withState } from './form';
-import { verdictSection, words, type VerdictView } from './verdict';
+import { verdictSection, type VerdictView } from './verdict';
+import { label } from '../../vocabulary';
 
 export const CHILD_DATASET = 'overt.children';
 
@@ -46,7 +47,7 @@ export type RequestFormInput = {
 };
 
 const choices = (ids: string[], names: Record<string, string> = {}): Choice[] =>
-  ids.map((id) => choice(names[id] ?? words(id), id));
+  ids.map((id) => choice(names[id] ?? label(id), id));
 
 export function requestFormCard(input: RequestFormInput): AdaptiveCard {
   const v = input.values ?? {};

@@ -2,6 +2,7 @@
  * The policy's verdict as a card section: the outcome in plain words, the explanation, each clause it rests
  * on with its title, and the obligations that follow. Pure: the bot passes the clause titles in.
  */
+import { label, phrase } from '../../vocabulary';
 import { container, fact, factSet, textBlock } from '../cards/build';
 import type { CardElement, ContainerStyle } from '../cards/types';
 
@@ -19,7 +20,8 @@ const STYLE: Record<VerdictView['outcome'], ContainerStyle> = {
   refuse: 'attention',
 };
 
-export const words = (id: string): string => id.replace(/-/g, ' ');
+/** A code inside a sentence, as its label ("risk of child sexual exploitation"); never a de-hyphenated id. */
+export const words = (id: string): string => phrase(id);
 
 /** The verdict in one sentence, in its colour: what the policy says and who decides. */
 export function verdictLine(v: VerdictView): CardElement {
@@ -36,7 +38,7 @@ export function verdictSection(v: VerdictView, options: { style?: ContainerStyle
     textBlock(HEADLINE[v.outcome], { weight: 'bolder' }),
     textBlock(v.explanation, { size: 'small' }),
   ];
-  if (v.authority) items.push(textBlock(`Decided by: ${words(v.authority)}`, { size: 'small' }));
+  if (v.authority) items.push(textBlock(`Decided by: ${label(v.authority)}`, { size: 'small' }));
   if (v.clauses.length) items.push(factSet(v.clauses.map((c) => fact(c.id, c.title))));
   if (v.obligations.length) {
     items.push(textBlock('Before and while viewing:', { weight: 'bolder', size: 'small' }));
