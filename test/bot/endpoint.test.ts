@@ -163,7 +163,7 @@ describe('the bot over plain HTTP', () => {
     const refusedBefore = await refusals();
     const cases: [string, Record<string, unknown>, string, RegExp][] = [
       [TM, { requestId }, 'request.explode', /Unknown action "request.explode"/],
-      [TM, { requestId: 5 }, 'request.approve', /requestId/],
+      [TM, { requestId: 5 }, 'request.approve', /Overt has no request "5"/],
       [TM, { requestId }, 'request.decline', /reasons/],
       [TM, { requestId: 'no-such-request' }, 'request.approve', /no request "no-such-request"/],
       ['demo-tm-south', { requestId }, 'request.approve', /belongs to another team/],

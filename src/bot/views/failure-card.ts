@@ -2,6 +2,7 @@
 import { card, container, heading, textBlock } from '../cards/build';
 import { statusCard } from '../cards/status';
 import type { AdaptiveCard } from '../cards/types';
+import { plainWords } from './form';
 import { verdictSection, type VerdictView } from './verdict';
 
 /**
@@ -19,7 +20,8 @@ export function errorCard(title: string, detail: string, more?: string): Adaptiv
   return markRefusal(
     statusCard({
       title,
-      detail: more && more !== detail ? `${detail}\n\n${more}` : detail,
+      // Shown in plain words: never the field name a workflow message carries for the API ("requestId: …").
+      detail: plainWords(more && more !== detail ? `${detail}\n\n${more}` : detail),
       tone: 'error',
     }),
     `${title}: ${detail}`,
