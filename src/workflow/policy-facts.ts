@@ -9,6 +9,14 @@ import type { VerdictGiven } from './decision-record';
 import { checkAdopted } from './profile-adoption';
 import type { Deps } from './types';
 
+const asking = new WeakMap<object, boolean>();
+/** Whether any of the profile's rules has a `recordedBy` condition (at any depth). */
+function asksWhoRecorded(profile: object): boolean {
+  let asks = asking.get(profile);
+  if (asks === undefined) asking.set(profile, (asks = JSON.stringify(profile).includes('"recordedBy"')));
+  return asks;
+}
+
 /** Asks the policy about an action on a child: the facts come from the store, the moment from the clock. */
 export async function verdictFor(
   deps: Deps,
@@ -22,7 +30,10 @@ export async function verdictFor(
   const history = given ?? (await childHistory(deps, child));
   // Who is who among the people the record names (a profile may ask who recorded an event): read here, once,
   // and kept with the verdict so a replay needs nothing from the live store.
-  const named = [...new Set(history.flatMap((e) => (e.by ? [e.by] : [])))].sort();
+  // Only a profile that asks who recorded an event needs them (each is a store read, on SharePoint a request).
+  const named = asksWhoRecorded(profile)
+    ? [...new Set(history.flatMap((e) => (e.by ? [e.by] : [])))].sort()
+    : [];
   const people = (await Promise.all(named.map((id) => deps.store.get('staff', id))))
     .filter((s) => s !== undefined)
     .map((s) => policyActor(s.record));
