@@ -59,22 +59,7 @@ export async function keepReference(deps: Deps, staffId: string, ref: Reference)
     const kept = found ? Kept.parse(found.record.reference) : {};
     const next: Kept = personal ? { ...kept, personal: ref } : { ...kept, other: ref };
     if (hash(next) === hash(kept)) break;
-    const r = await deps.store.commit({
-      key: `conversation:${staffId}:${hash(next)}:${found?.version ?? 'new'}`,
-      at: deps.clock().toISOString(),
-      writes: [
-        {
-          kind: 'conversation',
-          record: {
-            id: staffId,
-            reference: JSON.parse(JSON.stringify(next)) as never,
-            updatedAt: deps.clock().toISOString(),
-          },
-          ifVersion: found ? found.version : null,
-        },
-      ],
-      audit: [],
-    });
+    const r = await writeKept(deps, staffId, next, found);
     if (r.status !== 'conflict') break;
   }
   memo.set(memoKey, h);
@@ -165,22 +150,7 @@ async function changeKept(
     const kept = parsed?.success ? parsed.data : {};
     const next = change(kept);
     if (!next) return undefined;
-    const r = await deps.store.commit({
-      key: `conversation:${staffId}:${hash(next)}:${found?.version ?? 'new'}`,
-      at: deps.clock().toISOString(),
-      writes: [
-        {
-          kind: 'conversation',
-          record: {
-            id: staffId,
-            reference: JSON.parse(JSON.stringify(next)) as never,
-            updatedAt: deps.clock().toISOString(),
-          },
-          ifVersion: found ? found.version : null,
-        },
-      ],
-      audit: [],
-    });
+    const r = await writeKept(deps, staffId, next, found);
     if (r.status !== 'conflict') return kept;
   }
   return undefined;
@@ -273,4 +243,30 @@ export async function addCardCopies(deps: Deps, requestId: string, copies: Copy[
     });
     if (r.status !== 'conflict') return;
   }
+}
+
+/** Writes a person's kept references over the version read (`found`), or as new: a conflict means another
+ * turn wrote first, and the caller reads again. */
+function writeKept(
+  deps: Deps,
+  staffId: string,
+  next: Kept,
+  found: { version: string } | undefined,
+): ReturnType<Deps['store']['commit']> {
+  return deps.store.commit({
+    key: `conversation:${staffId}:${hash(next)}:${found?.version ?? 'new'}`,
+    at: deps.clock().toISOString(),
+    writes: [
+      {
+        kind: 'conversation',
+        record: {
+          id: staffId,
+          reference: JSON.parse(JSON.stringify(next)) as never,
+          updatedAt: deps.clock().toISOString(),
+        },
+        ifVersion: found ? found.version : null,
+      },
+    ],
+    audit: [],
+  });
 }
