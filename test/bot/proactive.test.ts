@@ -222,7 +222,7 @@ describe('the bot writing first, through the connector', () => {
     const refused = (
       await execute(w.url, 'demo-cm-north-2', 'request.withdraw', { requestId: other, formId: 'withdraw-x1' })
     ).json.value;
-    expect(textOf(refused)).toMatch(/only the requester or their team manager/);
+    expect(textOf(refused)).toMatch(/only the requester or their team manager/i);
     expect(await request(other)).toMatchObject({ status: 'pending' });
   });
 
