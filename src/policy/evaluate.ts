@@ -5,7 +5,7 @@ import { addMonthsToDay as addMonths, addWindow, ageOn, ukDate } from './days';
 import type { Condition, Profile, Rule } from './profile';
 import { ACTION_TYPES, type Action, type ActionType, type Authority, type Situation } from './situation';
 import type { FiredRule, Outcome, Verdict, VerdictObligation } from './verdict';
-import { obligationsSentence } from '../vocabulary';
+import { authorityInSentence, obligationsSentence } from '../vocabulary';
 
 /**
  * evaluate(profile, situation) → verdict. Pure: no I/O, no clock (the moment is `situation.now`).
@@ -393,17 +393,6 @@ function obligationText(profile: Profile, rule: Rule, action: Action): string {
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const unique = <T>(xs: T[]) => [...new Set(xs)];
 
-const AUTHORITY_NAMES: Record<string, string> = {
-  'team-manager': 'the team manager',
-  'strategy-discussion': 'a strategy discussion',
-  'exploitation-response-meeting': 'a child exploitation response meeting',
-  'cla-service-manager': 'the CLA service manager',
-  'authorised-officer': 'an authorised officer (RIPA), after legal advice',
-  manager: 'a manager',
-  trustees: 'the trustees',
-  'information-governance': 'information governance',
-  court: 'a court',
-};
-/** An authority as people read it: the profile's own name for it, else the case format's, else its words. */
-export const authorityName = (a: Authority, p?: Profile) =>
-  p?.authorities[a]?.name ?? AUTHORITY_NAMES[a] ?? a.replace(/-/g, ' ');
+/** An authority as people read it inside a sentence: the profile's own name for it, else the standard words
+ * (src/vocabulary), else its id in words. */
+export const authorityName = (a: Authority, p?: Profile) => authorityInSentence(a, p?.authorities[a]?.name);

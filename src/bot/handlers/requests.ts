@@ -154,11 +154,7 @@ const onRequestSend: VerbHandler<'request.send'> = async (data, turn) => {
   const names = await Promise.all(approvers.slice(0, 3).map((id) => nameOf(turn.deps, id)));
   // The authority as the profile names it ("the team manager", "information governance"), never an id.
   const profile = (await teamWithProfile(turn.deps, request.teamId))?.profile;
-  const authority = authorityInSentence(
-    request.authority,
-    (profile?.authorities as Record<string, { name?: string } | undefined> | undefined)?.[request.authority]
-      ?.name,
-  );
+  const authority = authorityName(request.authority as never, profile);
   const who =
     names.length === 0
       ? undefined
