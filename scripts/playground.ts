@@ -60,6 +60,27 @@ export function playgroundConfig(as: DemoRole = 'case-manager', others?: DemoRol
   });
 }
 
+/** The bot the Playground talks to: `--port N`, else `BOT_ENDPOINT`, else `BOT_PORT` (the port `npm start` uses,
+ * 3978 unless set), on this machine. */
+export function botEndpoint(argv: string[], env: NodeJS.ProcessEnv): string {
+  const at = argv.indexOf('--port');
+  const port = at >= 0 ? argv[at + 1] : undefined;
+  if (port === undefined && env.BOT_ENDPOINT) return env.BOT_ENDPOINT;
+  const p = port ?? env.BOT_PORT ?? '3978';
+  if (!/^\d{1,5}$/.test(p) || Number(p) < 1 || Number(p) > 65535)
+    throw new Error(`${at >= 0 ? '--port' : 'BOT_PORT'}: a port number from 1 to 65535, not "${p}"`);
+  return `http://127.0.0.1:${p}/api/messages`;
+}
+
+/** The Playground's command line for a start with these arguments and environment. */
+export function playgroundCommand(argv: string[], env: NodeJS.ProcessEnv): { bot: string; args: string[] } {
+  const bot = botEndpoint(argv, env);
+  return {
+    bot,
+    args: [require.resolve('@microsoft/m365agentsplayground/cli.js'), '-e', bot, '-c', 'msteams', '--dt'],
+  };
+}
+
 function main(argv: string[]): void {
   const at = argv.indexOf('--as');
   const as = (at >= 0 ? argv[at + 1] : 'case-manager') as DemoRole;
@@ -67,23 +88,25 @@ function main(argv: string[]): void {
     console.error(`--as: one of ${Object.keys(DEMO_PEOPLE).join(', ')}`);
     process.exit(2);
   }
+  let command: { bot: string; args: string[] };
+  try {
+    command = playgroundCommand(argv, process.env);
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(2);
+  }
   const dir = resolve(__dirname, '..', 'build', 'playground');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, '.m365agentsplayground.yml');
   writeFileSync(file, playgroundConfig(as));
-  const bot = process.env.BOT_ENDPOINT ?? 'http://127.0.0.1:3978/api/messages';
   console.log(
-    `Agents Playground as ${DEMO_PEOPLE[as].name}, talking to ${bot} (start Overt first: npm start)`,
+    `Agents Playground as ${DEMO_PEOPLE[as].name}, talking to ${command.bot} (start Overt first: npm start)`,
   );
-  const child = spawn(
-    process.execPath,
-    [require.resolve('@microsoft/m365agentsplayground/cli.js'), '-e', bot, '-c', 'msteams', '--dt'],
-    {
-      cwd: dir,
-      env: { ...process.env, M365_AGENTS_PLAYGROUND_CONFIG_PATH: file },
-      stdio: 'inherit',
-    },
-  );
+  const child = spawn(process.execPath, command.args, {
+    cwd: dir,
+    env: { ...process.env, M365_AGENTS_PLAYGROUND_CONFIG_PATH: file },
+    stdio: 'inherit',
+  });
   child.on('exit', (code) => process.exit(code ?? 0));
 }
 
