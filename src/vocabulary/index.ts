@@ -393,7 +393,7 @@ export const RIPA_STATE: Record<string, string> = {
 
 /** Why an authorising officer refuses a RIPA application. */
 export const RIPA_REFUSAL: Record<string, string> = {
-  'below-threshold': 'The offence does not carry a maximum sentence of six months or more',
+  'below-threshold': 'The offence is not punishable by over six months in prison',
   'not-necessary': 'Not necessary',
   'not-proportionate': 'Not proportionate',
   'no-legal-advice': 'Legal advice does not support it',

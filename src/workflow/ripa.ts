@@ -1,7 +1,7 @@
 /**
  * The RIPA route (000 §12) for a local authority: a repeat viewing inside three months, for a criminal
  * purpose, goes to an authorising officer, who either records a directed-surveillance authorisation — its
- * unique reference, the offence and its maximum sentence (six months or more), necessity and
+ * unique reference, the offence and its maximum sentence (over six months in prison), necessity and
  * proportionality, the legal advice taken, the period, the magistrate's approval where the profile needs
  * it, whether confidential information is likely and whether they are involved in the case — or refuses it
  * with reasons. The check then proceeds under the authorisation; reviews fall due (the timers remind the
@@ -19,9 +19,13 @@ import { clausesAbout } from './policy-facts';
 import { decideRequest, type Decided } from './requests';
 import { fail, type Deps, type Failure, type Outcome } from './types';
 
-/** Directed surveillance by a local authority is only for an offence punishable by a maximum term of at
- * least six months' imprisonment (000 §12; the 2010 Order, art. 7A). */
+/** Directed surveillance is only for an offence "punishable by over six months in prison" (000 §12, the
+ * seed's words): the maximum sentence must be MORE than this many months; a six-month maximum is not enough. */
 export const SENTENCE_THRESHOLD_MONTHS = 6;
+/** Whether an offence's maximum sentence (in months) is enough for directed surveillance (000 §12). */
+export const sentenceAllowsSurveillance = (months: number) => months > SENTENCE_THRESHOLD_MONTHS;
+/** The seed's words for the threshold, used wherever it is stated to a person. */
+export const SENTENCE_THRESHOLD_WORDS = 'punishable by over six months in prison';
 /** A directed-surveillance authorisation lasts three months, and a renewal three months more. */
 export const RIPA_PERIOD_MONTHS = 3;
 
@@ -149,10 +153,10 @@ export async function authoriseRipa(deps: Deps, input: AuthoriseRipaInput): Prom
     async (ctx): Promise<Step<Ripa>> => {
       const cites = ripaClauses(ctx);
       if (!Array.isArray(cites)) return cites;
-      if (i.maxSentenceMonths < SENTENCE_THRESHOLD_MONTHS)
+      if (!sentenceAllowsSurveillance(i.maxSentenceMonths))
         return bad(
           'maxSentenceMonths',
-          'directed surveillance is only for an offence with a maximum sentence of six months or more (000 §12): refuse the application instead',
+          `directed surveillance is only for an offence ${SENTENCE_THRESHOLD_WORDS} (000 §12): refuse the application instead`,
         );
       const problem = periodProblem(ctx.profile, dayOf(deps.clock().toISOString(), ctx.profile.timeZone), i);
       if (problem) return problem;
@@ -254,7 +258,7 @@ export async function authoriseRipa(deps: Deps, input: AuthoriseRipaInput): Prom
 /** Why an authorising officer refuses an application. */
 export const REFUSAL_GROUNDS = {
   'below-threshold':
-    'the offence does not carry a maximum sentence of six months or more, so RIPA does not allow directed surveillance (000 §12)',
+    'the offence is not punishable by over six months in prison, so RIPA does not allow directed surveillance (000 §12)',
   'not-necessary': 'the surveillance is not necessary',
   'not-proportionate': 'the surveillance is not proportionate',
   'no-legal-advice': 'legal advice does not support it',

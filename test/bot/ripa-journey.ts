@@ -154,7 +154,7 @@ export async function ripaJourney(d: Driver, w: BotWorld): Promise<void> {
   const app = await d.invoke(AO, 'request.refresh', { requestId });
   expect(validateCard(app)).toEqual({ ok: true });
   expect(textOf(app)).toMatch(/RIPA application: A\.B\. \(demo\) \(DEMO-0001\)/);
-  expect(textOf(app)).toMatch(/maximum sentence of six months or more \(000 §12\)/);
+  expect(textOf(app)).toMatch(/punishable by over six months in prison \(000 §12\)/);
   expect(textOf(app)).toMatch(/Date a magistrate approved it/);
   plainForPeople(app);
   d.seen?.('ripa-application', app);
@@ -183,14 +183,15 @@ export async function ripaJourney(d: Driver, w: BotWorld): Promise<void> {
     authoriserInvolved: 'false',
   };
 
-  // An offence under the threshold: the form comes back as typed, the problem by the sentence, nothing written.
+  // An offence AT the threshold (a six-month maximum: 000 §12 asks for over six months): the form comes back
+  // as typed, the problem by the sentence, nothing written.
   const before = { ripa: (await store.count('ripa'))[0]!.count, refusals: await refusals(w) };
-  const low = await d.invoke(AO, 'ripa.authorise', { ...good, maxSentenceMonths: '0' });
+  const low = await d.invoke(AO, 'ripa.authorise', { ...good, maxSentenceMonths: '6' });
   expect(validateCard(low)).toEqual({ ok: true });
   expect(textOf(low)).toMatch(/Nothing was recorded: the authorisation was not recorded/);
   expect(JSON.stringify(low)).toContain('"id":"maxSentenceMonths-problem"');
   expect(textOf(low)).toMatch(
-    /maximum sentence of six months or more \(000 §12\): refuse the application instead/,
+    /punishable by over six months in prison \(000 §12\): refuse the application instead/,
   );
   expect(JSON.stringify(low)).toContain(good.reference); // what was typed is kept
   expect(JSON.stringify(low)).toContain(good.necessity);
@@ -369,7 +370,7 @@ export async function refusedApplication(d: Driver, w: BotWorld, requestId: stri
   expect(r).toMatchObject({ status: 'declined', decidedBy: AO });
   const decision = (await w.running.store.query('decision', { where: { requestId } }))[0]!.record;
   expect(decision.reasons).toMatch(
-    /RIPA authorisation refused: the offence does not carry a maximum sentence of six months or more.*000 §12.*summary offence/,
+    /RIPA authorisation refused: the offence is not punishable by over six months in prison.*000 §12.*summary offence/,
   );
   return refused;
 }

@@ -176,9 +176,20 @@ it('a second check inside three months goes to the RIPA route, and proceeds only
     confidentialInfoLikely: false,
     authoriserInvolved: false,
   };
-  // An offence whose maximum sentence is under six months cannot found a RIPA authorisation.
+  // An offence whose maximum sentence is under six months cannot found a RIPA authorisation; nor can one of
+  // exactly six months — the seed says "punishable by over six months in prison" (000 §12).
   const low = await authoriseRipa(w.deps, authorisation);
   expect(low).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'maxSentenceMonths' } });
+  const six = await authoriseRipa(w.deps, { ...authorisation, key: w.key(), maxSentenceMonths: 6 });
+  expect(six).toMatchObject({
+    ok: false,
+    error: {
+      code: 'INVALID_INPUT',
+      field: 'maxSentenceMonths',
+      message: expect.stringMatching(/over six months in prison/),
+    },
+  });
+  expect((await w.store.count('ripa'))[0]!.count).toBe(0);
 
   const ao = must(
     await authoriseRipa(w.deps, {

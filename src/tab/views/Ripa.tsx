@@ -220,7 +220,7 @@ function Application({ api, a, done }: { api: Client; a: RipaApplication; done: 
             label: 'Its maximum sentence',
             kind: 'choice',
             options: MAX_SENTENCE,
-            hint: 'Directed surveillance is only for an offence with a maximum of six months or more (000 §12).',
+            hint: 'Directed surveillance is only for an offence punishable by over six months in prison (000 §12): six months is not enough.',
           },
           { name: 'necessity', label: 'Why it is necessary', kind: 'long' },
           { name: 'proportionality', label: 'Why it is proportionate', kind: 'long' },
