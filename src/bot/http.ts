@@ -160,7 +160,13 @@ export function botEndpoint(
   const outbox = new Outbox(adapter, settings.MicrosoftAppId, log);
   const install = installerOf(settings, graph, log);
   if (install) outbox.install = install;
-  const notices = followNotices(deps, outbox, settings.OVERT_NOTICES_EVERY * 1000, log);
+  const notices = followNotices(
+    deps,
+    outbox,
+    settings.OVERT_NOTICES_EVERY * 1000,
+    log,
+    settings.OVERT_NOTICES_LEASE * 1000,
+  );
 
   const handler: Handler = async (req, res) => {
     if (req.url?.split('?')[0] !== '/api/messages') return false;

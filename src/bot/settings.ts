@@ -19,6 +19,9 @@ export const BotSettings = z
     MicrosoftAppCertificatePath: z.string().trim().default(''),
     /** How often notices from the timers are delivered, in seconds. */
     OVERT_NOTICES_EVERY: z.coerce.number().int().min(1).default(10),
+    /** How long the instance delivering notices holds that task, in seconds: when it dies, another takes over
+     * within this. Renewed before every message. */
+    OVERT_NOTICES_LEASE: z.coerce.number().int().min(1).default(30),
     /** The Entra tenants whose Teams users the bot answers (comma-separated). Unset: the API's
      * OVERT_AUTH_TENANTS; with neither, only the demo's tenant when the demo is asked for (OVERT_DEMO_AUTH=on),
      * else nobody. */

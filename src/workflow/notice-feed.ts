@@ -2,6 +2,12 @@
  * The timers' notices as a surface delivers them: the audit events `notice.*` (and `request.expire`, which
  * carries one) after a cursor kept in the store, under a lease so that one instance delivers. Events from
  * before `since` (when the surface first ran) are not handed out.
+ *
+ * Each notice is delivered once across instances: before every message the holder renews the lease (a holder
+ * that has lost it stops, and the new holder sends the rest), and after every message the cursor records it
+ * (the notice being delivered and the people already sent it). An instance that dies part-way therefore
+ * leaves only the message it had in flight unknown: the next holder sends that one again (a message Teams
+ * took but whose answer never reached the dead holder arrives twice; nothing is lost).
  */
 import { z } from 'zod';
 import type { Deps } from './types';
@@ -13,46 +19,88 @@ const NoticeDetails = z.object({
   requestId: z.string().optional(),
   ripaId: z.string().optional(),
 });
-/** One notice to deliver: its kind, the staff it is for, its words, what it is about, its event's number. */
-export type PendingNotice = z.infer<typeof NoticeDetails> & { seq: number };
+/** One notice to deliver: its kind, the staff it is for, its words, what it is about, its event's number,
+ * and whom it was already sent to (by a holder that stopped part-way). */
+export type PendingNotice = z.infer<typeof NoticeDetails> & { seq: number; sentTo: string[] };
 
+/** The lease's name: the instance holding it delivers. */
+export const NOTICES_LEASE = 'bot-notices';
 const CURSOR = 'bot.notices.cursor';
-const Cursor = z.object({ seq: z.number().int().nonnegative() });
+const Cursor = z.object({
+  /** Every notice up to this event is delivered. */
+  seq: z.number().int().nonnegative(),
+  /** The notice under way after it, and the people already sent it. */
+  partial: z.object({ seq: z.number().int().nonnegative(), to: z.array(z.string()) }).optional(),
+});
+type Cursor = z.infer<typeof Cursor>;
 
-/** The notices that arrived since the cursor (at most 200 events read), and `done()` to move the cursor past
- * them once they are delivered; undefined when another instance holds the lease. */
+export interface NoticeBatch {
+  notices: PendingNotice[];
+  /** When this pass took the lease from another holder (whose lease had run out): who that was. */
+  tookOverFrom?: { holder: string; until: string };
+  /** Before each message: renews the lease; false once another instance holds it (stop: it sends the rest). */
+  hold: () => Promise<boolean>;
+  /** After a message: the notice is recorded as sent to `to` (or to everyone it names, with no `to`). */
+  sent: (n: PendingNotice, to?: string) => Promise<void>;
+  /** After every notice: the cursor moves past every event read. */
+  done: () => Promise<void>;
+}
+
+/** The notices that arrived since the cursor (at most 200 events read), with what was already sent; undefined
+ * when another instance holds the lease. */
 export async function takeNotices(
   deps: Deps,
   holder: string,
   since: string,
-): Promise<{ notices: PendingNotice[]; done: () => Promise<void> } | undefined> {
-  if (!(await deps.store.lease('bot-notices', holder, 60_000, deps.clock()))) return undefined;
+  leaseMs = 60_000,
+): Promise<NoticeBatch | undefined> {
+  const before = (await deps.store.get('lease', NOTICES_LEASE))?.record;
+  if (!(await deps.store.lease(NOTICES_LEASE, holder, leaseMs, deps.clock()))) return undefined;
   const found = await deps.store.get('setting', CURSOR);
-  const cursor = found ? Cursor.safeParse(found.record.value) : undefined;
+  const parsed = found ? Cursor.safeParse(found.record.value) : undefined;
+  let cursor: Cursor | undefined = parsed?.success ? parsed.data : undefined;
+  let version = found?.version;
   const events = await deps.store.audit.list(
-    cursor?.success ? { afterSeq: cursor.data.seq, limit: 200 } : { from: since, limit: 200 },
+    cursor ? { afterSeq: cursor.seq, limit: 200 } : { from: since, limit: 200 },
   );
   const notices: PendingNotice[] = [];
   for (const e of events) {
     if (!(e.action.startsWith('notice.') || e.action === 'request.expire')) continue;
     const n = NoticeDetails.safeParse(e.details);
-    if (n.success) notices.push({ ...n.data, seq: e.seq });
+    if (!n.success) continue;
+    const sentTo = cursor?.partial?.seq === e.seq ? cursor.partial.to : [];
+    notices.push({ ...n.data, seq: e.seq, sentTo });
   }
-  const last = events.at(-1);
-  const done = async () => {
-    if (!last) return;
-    await deps.store.commit({
-      key: `notices:${last.seq}`,
+  const write = async (value: Cursor) => {
+    const r = await deps.store.commit({
+      key: `notices:${value.seq}:${value.partial ? `${value.partial.seq}:${value.partial.to.length}` : 'all'}:${holder}`,
       at: deps.clock().toISOString(),
       writes: [
-        {
-          kind: 'setting',
-          record: { id: CURSOR, value: { seq: last.seq } },
-          ...(found ? { ifVersion: found.version } : {}),
-        },
+        { kind: 'setting', record: { id: CURSOR, value }, ...(version ? { ifVersion: version } : {}) },
       ],
       audit: [],
     });
+    // Another holder moved the cursor: it has the lease, and this one stops.
+    if (r.status === 'conflict') throw new Error('another instance is delivering the notices');
+    if (r.status === 'committed') version = r.versions[0]!.version;
+    cursor = value;
   };
-  return { notices, done };
+  const last = events.at(-1);
+  return {
+    notices,
+    ...(before && before.holder !== holder && new Date(before.until).getTime() <= deps.clock().getTime()
+      ? { tookOverFrom: { holder: before.holder, until: before.until } }
+      : {}),
+    hold: () => deps.store.lease(NOTICES_LEASE, holder, leaseMs, deps.clock()),
+    sent: async (n, to) => {
+      const done = [...new Set([...n.sentTo, ...(to === undefined ? n.to : [to])])];
+      n.sentTo = done;
+      // The events before this notice are all delivered (notices are delivered in order).
+      await write({ seq: Math.max(cursor?.seq ?? 0, n.seq - 1), partial: { seq: n.seq, to: done } });
+    },
+    done: async () => {
+      if (!last || (cursor && cursor.seq >= last.seq && !cursor.partial)) return;
+      await write({ seq: last.seq });
+    },
+  };
 }

@@ -41,6 +41,13 @@ export interface FakeConnector {
   opened: Map<string, string>;
   /** When each message was received, per conversation (for the rate limits). */
   times: Map<string, number[]>;
+  /** After `after` more sends or updates are taken, the next one is held: not answered and not taken (an
+   * instance killed while Teams holds its message). A held request whose client goes away is dropped, as a
+   * message the connector never accepted; `release()` takes the ones still held. */
+  hold: (after?: number) => void;
+  /** Requests held (their paths), in order. */
+  held: string[];
+  release: () => void;
   /** The first activity, from `from` on, that matches; waits for it up to `ms`. */
   waitFor: (match: (s: Sent) => boolean, ms?: number, from?: number) => Promise<Sent>;
   close: () => Promise<void>;
@@ -61,6 +68,9 @@ export async function fakeConnector(): Promise<FakeConnector> {
   const noPersonalChat = new Set<string>();
   const opened = new Map<string, string>();
   const times = new Map<string, number[]>();
+  const holding = { after: -1 };
+  const held: string[] = [];
+  const waiting = new Set<() => void>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -116,17 +126,30 @@ export async function fakeConnector(): Promise<FakeConnector> {
         res.end(JSON.stringify({ error: { code: 'MessageSizeTooBig', message: 'Message size too big' } }));
         return;
       }
-      const messageId = req.method === 'PUT' ? m[2]! : randomUUID();
-      times.set(m[1]!, [...(times.get(m[1]!) ?? []), Date.now()]);
-      sent.push({
-        method: req.method,
-        conversationId: m[1]!,
-        messageId,
-        activity: JSON.parse(body.toString('utf8')),
-        bytes: body.length,
-      });
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: messageId }));
+      const take = () => {
+        const messageId = req.method === 'PUT' ? m[2]! : randomUUID();
+        times.set(m[1]!, [...(times.get(m[1]!) ?? []), Date.now()]);
+        sent.push({
+          method: req.method as 'POST' | 'PUT',
+          conversationId: m[1]!,
+          messageId,
+          activity: JSON.parse(body.toString('utf8')),
+          bytes: body.length,
+        });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: messageId }));
+      };
+      if (holding.after >= 0 && holding.after-- === 0) {
+        held.push(req.url ?? '');
+        const resume = () => {
+          waiting.delete(resume);
+          take();
+        };
+        waiting.add(resume);
+        res.once('close', () => waiting.delete(resume));
+        return;
+      }
+      take();
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -146,6 +169,9 @@ export async function fakeConnector(): Promise<FakeConnector> {
     refused,
     throttled,
     tooLarge,
+    hold: (after = 0) => (holding.after = after),
+    held,
+    release: () => [...waiting].forEach((r) => r()),
     throttle: (n, seconds = 1) => Object.assign(throttling, { left: n, seconds }),
     block: (conversationId, status, code) => blocked.set(conversationId, { status, code }),
     unblock: (conversationId) => blocked.delete(conversationId),
@@ -153,7 +179,11 @@ export async function fakeConnector(): Promise<FakeConnector> {
     opened,
     times,
     waitFor,
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
   };
 }
 

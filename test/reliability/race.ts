@@ -75,10 +75,12 @@ async function deliver(url: string, a: object, retried: string[]): Promise<Await
   }
 }
 
-interface Processes {
+export interface Processes {
   /** The bot endpoints: this process's server first, then the second process's. */
   urls: string[];
   w: BotWorld;
+  /** The second process. */
+  child: ChildProcess;
   /** Why the second process ended before it was told to, if it did. */
   died: () => string | undefined;
   stop: () => Promise<void>;
@@ -89,9 +91,13 @@ interface Processes {
  * second process's exit is watched: one that ends unasked is named, so a round that then fails says so
  * (a socket to a process that is gone only says 'other side closed').
  */
-async function twoProcesses(store: StoreName): Promise<Processes> {
+export async function twoProcesses(
+  store: StoreName,
+  /** Settings added for this process's server, and for the second process's. */
+  extra: { first?: Record<string, string>; second?: Record<string, string> } = {},
+): Promise<Processes> {
   const env = await storeEnv(store);
-  const w = await botWorld(env);
+  const w = await botWorld({ ...env, ...extra.first });
   const child: ChildProcess = fork(join(__dirname, 'race-server.ts'), [], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -109,11 +115,18 @@ async function twoProcesses(store: StoreName): Promise<Processes> {
       m.port ? resolve(m.port) : reject(new Error(m.error ?? 'no port')),
     );
     void exited.then(() => reject(new Error(died ?? 'the second server process exited')));
-    child.send({ ...env, OVERT_DEMO: 'off', OVERT_BOT_TENANTS: 'demo-tenant', OVERT_NOTICES_EVERY: '3600' });
+    child.send({
+      ...env,
+      OVERT_DEMO: 'off',
+      OVERT_BOT_TENANTS: 'demo-tenant',
+      OVERT_NOTICES_EVERY: '3600',
+      ...extra.second,
+    });
   });
   return {
     urls: [w.url, `http://127.0.0.1:${port}`],
     w,
+    child,
     died: () => died,
     stop: async () => {
       stopping = true;

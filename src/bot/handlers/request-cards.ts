@@ -249,6 +249,21 @@ export async function sendApprovalCards(deps: Deps, outbox: Outbox, r: Request):
   await auditDelivery(deps, `bot-no-approver:${r.id}:${r.status}`, r, 'no-approver', { told });
 }
 
+/** A notice delivered person by person under the notices' lease (notices.ts): whom it already reached, a
+ * check before each message (false: another instance delivers the rest) and a record after each. */
+export interface NoticeProgress {
+  sentTo: readonly string[];
+  hold: () => Promise<boolean>;
+  sent: (staffId: string) => Promise<void>;
+}
+
+/** Stops the pass when the lease has gone to another instance: it sends what is left. */
+export class LeaseLost extends Error {
+  constructor() {
+    super('another instance holds the notices’ lease now; it delivers the rest');
+  }
+}
+
 /**
  * A decision waiting too long, escalated by the timers to the team's managers: those of them who may decide
  * get the approval card again (a new copy, kept, so the decision updates it too); the others, who can only
@@ -262,29 +277,37 @@ export async function escalateDecision(
   to: string[],
   notice: AdaptiveCard,
   waited: string,
+  progress?: NoticeProgress,
 ): Promise<number> {
   const r = (await requestById(deps, requestId))?.record;
   if (!r || !['pending', 'escalated'].includes(r.status)) return 0;
   const approvers = await approversOf(deps, r);
+  const left = to.filter((id) => !progress?.sentTo.includes(id));
   let sent = 0;
-  for (const id of to.filter((id) => !approvers.includes(id))) {
+  for (const id of left.filter((id) => !approvers.includes(id))) {
+    if (progress && !(await progress.hold())) throw new LeaseLost();
     const d = await deliver(deps, outbox, { staffId: id, card: notice, pointer: pointerCard(r.id, []) });
     if (d && 'activityId' in d) sent++;
+    await progress?.sent(id);
   }
-  const toApprovers = to.filter((id) => approvers.includes(id));
-  // The copies already sent are not sent again; an escalation is a new copy in each of their chats.
-  const copies: Copy[] = [];
+  const toApprovers = left.filter((id) => approvers.includes(id));
+  // The copies already sent are not sent again; an escalation is a new copy in each of their chats, kept as
+  // it is sent, so a decision updates it whoever sends the next one.
   const [card, shared] = await Promise.all([
     baseCardOf(deps, r, approvers, waited),
     baseCardOf(deps, r, approvers, waited, true),
   ]);
   const sentTo = new Set<string>();
   for (const staffId of toApprovers) {
+    if (progress && !(await progress.hold())) throw new LeaseLost();
     const d = await deliver(deps, outbox, { staffId, card, pointer: shared, openPersonal: false, sentTo });
-    if (d && 'activityId' in d) copies.push({ reference: d.ref, activityId: d.activityId });
+    if (d && 'activityId' in d) {
+      await addCardCopies(deps, r.id, [{ reference: d.ref, activityId: d.activityId }]);
+      sent++;
+    }
+    await progress?.sent(staffId);
   }
-  if (copies.length) await addCardCopies(deps, r.id, copies);
-  return sent + copies.length;
+  return sent;
 }
 
 /** Every copy of the approval card shows the request as it is now; a copy in a conversation that has gone
