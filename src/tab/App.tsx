@@ -16,7 +16,7 @@ import {
 } from '@fluentui/react-components';
 import { ROLE } from '../vocabulary';
 import { client, type Auth } from './api';
-import { Loaded, useLoad } from './common';
+import { Loaded, setServiceZone, useLoad } from './common';
 import { SignInHelp, signInTrouble } from './SignInHelp';
 import { go, MeContext, NarrowContext, parseHash, useNarrowQuery, type Me, type ViewId } from './nav';
 import type { Host, ThemeName } from './teams';
@@ -196,6 +196,7 @@ export function App({
         ) : (
           <Loaded load={me}>
             {(m) => {
+              setServiceZone(m.timeZone);
               const view = m.views.find((v) => v.id === route.view)?.id ?? m.landing;
               return (
                 <MeContext.Provider value={m}>

@@ -16,7 +16,7 @@ import {
   Spinner,
   Text,
 } from '@fluentui/react-components';
-import { dateGb } from '../vocabulary';
+import { dateGb, dateTimeGb, DEFAULT_TIME_ZONE } from '../vocabulary';
 import type { Problem, Result } from './api';
 import { useNarrow } from './nav';
 
@@ -99,8 +99,18 @@ export function Progress({ value, label }: { value: number | null; label: string
   return <ProgressBar value={value ?? undefined} thickness="large" aria-label={label} />;
 }
 
+/** The signed-in person's profile's time zone (`/api/v1/me`), set by the app as soon as it is known and
+ * before any view renders: every date the tab shows or proposes is on that calendar, never a fixed one. */
+let serviceZone = DEFAULT_TIME_ZONE;
+export const setServiceZone = (tz: string) => {
+  serviceZone = tz;
+};
 /** A day in en-GB in the service's time zone: "15 January 2026". */
-export const day = (iso: string | null | undefined) => dateGb(iso);
+export const day = (iso: string | null | undefined) => dateGb(iso, serviceZone);
+/** A moment in en-GB in the service's time zone: "15 January 2026, 14:05". */
+export const moment = (iso: string | null | undefined) => dateTimeGb(iso, serviceZone);
+/** Today in the service's time zone, as yyyy-mm-dd (a form's default day). */
+export const today = () => new Date().toLocaleDateString('en-CA', { timeZone: serviceZone });
 
 export interface Column<T> {
   label: string;
@@ -225,7 +235,7 @@ export function DayInput({
     <Field
       label={label}
       required={required ?? false}
-      hint={[parsed ? dateGb(parsed) : 'Day/month/year, e.g. 15/01/2026', hint].filter(Boolean).join('. ')}
+      hint={[parsed ? day(parsed) : 'Day/month/year, e.g. 15/01/2026', hint].filter(Boolean).join('. ')}
       validationMessage={
         bad ? 'Write the day as day/month/year, e.g. 15/01/2026.' : (validationMessage ?? undefined)
       }

@@ -2,9 +2,9 @@ import { useMemo, useState } from 'react';
 import { Badge, Button, Checkbox, Field, Input, Link, Text, tokens } from '@fluentui/react-components';
 import type { ChildRow } from '../../workflow/children-list';
 import type { History, TimelineKind } from '../../workflow/history';
-import { CONSENT_STATUS, dateTimeGb, label, ROLE } from '../../vocabulary';
+import { CONSENT_STATUS, label, ROLE } from '../../vocabulary';
 import type { Client } from '../api';
-import { DataTable, day, DayInput, Facts, Heading, Loaded, ProblemBar, useLoad } from '../common';
+import { DataTable, day, DayInput, moment, Facts, Heading, Loaded, ProblemBar, useLoad } from '../common';
 import { go } from '../nav';
 
 /** A child's history: pick a child, filter the timeline, and see who has read the record. */
@@ -239,7 +239,7 @@ export function HistoryView({ api, childId }: { api: Client; childId: string | u
                 rows={h.access.slice(0, 500)}
                 rowKey={(a, i) => `${a.at}-${i}`}
                 columns={[
-                  { label: 'When', render: (a) => dateTimeGb(a.at) },
+                  { label: 'When', render: (a) => moment(a.at) },
                   { label: 'Who', render: (a) => a.actorName },
                   { label: 'Role', render: (a) => (a.role ? label(a.role, ROLE) : '—') },
                   { label: 'What', render: (a) => (a.action === 'record.view' ? 'Viewed' : 'Exported') },
@@ -249,7 +249,7 @@ export function HistoryView({ api, childId }: { api: Client; childId: string | u
                       a.outcome === 'allow'
                         ? 'Allowed'
                         : a.times > 1
-                          ? `Refused ${a.times} times (last ${dateTimeGb(a.lastAt)})`
+                          ? `Refused ${a.times} times (last ${moment(a.lastAt)})`
                           : 'Refused',
                   },
                 ]}

@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { Badge, Button, Field, Text, Textarea, tokens } from '@fluentui/react-components';
 import type { PolicyView as Policy } from '../../workflow/platform-notes';
-import { ACTION, dateGb, EFFECT, label, phrase, PLATFORM } from '../../vocabulary';
+import { ACTION, EFFECT, label, phrase, PLATFORM } from '../../vocabulary';
 import type { Client, Problem } from '../api';
-import { DayInput, Heading, Loaded, ProblemBar, useLoad, SuccessNote } from '../common';
+import { day, DayInput, Heading, Loaded, ProblemBar, useLoad, SuccessNote } from '../common';
 
 /** The policy in force for one's teams: each clause with its rules, and the platform notes. */
 
@@ -73,7 +73,7 @@ export function PolicyView({ api }: { api: Client }) {
             {v.profiles.map((p) => (
               <article key={p.id} aria-label={p.name}>
                 <Heading level={3}>
-                  {p.name} — {p.organisation} (version {p.version}, in force from {dateGb(p.effectiveDate)})
+                  {p.name} — {p.organisation} (version {p.version}, in force from {day(p.effectiveDate)})
                 </Heading>
                 <Text block>
                   Teams:{' '}
@@ -127,7 +127,7 @@ export function PolicyView({ api }: { api: Client }) {
                     }}
                   >
                     <Text weight="semibold" block>
-                      Platform notes, last checked {dateGb(p.platformNotes.lastChecked)}
+                      Platform notes, last checked {day(p.platformNotes.lastChecked)}
                       {p.platformNotes.source === 'edited' ? ' (edited by the administrator)' : ''}
                     </Text>
                     <ul>

@@ -2,8 +2,8 @@ import { useState } from 'react';
 import { Button, Field, Input, Radio, RadioGroup, Text, Textarea, tokens } from '@fluentui/react-components';
 import type { Client, Problem } from '../api';
 import type { Me } from '../nav';
-import { ASSERTION, ASSESSMENT, dateTimeGb, evidenceLines, label } from '../../vocabulary';
-import { Facts, Heading, Loaded, ProblemBar, Progress, useLoad, SuccessNote } from '../common';
+import { ASSERTION, ASSESSMENT, evidenceLines, label } from '../../vocabulary';
+import { Facts, Heading, Loaded, moment, ProblemBar, Progress, useLoad, SuccessNote } from '../common';
 
 /** The annual review (000 §24): the evidence gathered from the record, the five assessments, the files. */
 
@@ -125,7 +125,7 @@ export function ReviewView({ api, me }: { api: Client; me: Me }) {
                 {problem && <ProblemBar problem={problem} />}
                 <Text block>
                   Revision {submitted.revision}, submitted by {submitted.reviewer}
-                  {submitted.submittedAt ? ` on ${dateTimeGb(submitted.submittedAt)}` : ''}
+                  {submitted.submittedAt ? ` on ${moment(submitted.submittedAt)}` : ''}
                   {submitted.sentToIgAt ? ' and sent to information governance' : ''}. It cannot be changed; a
                   new revision can be submitted in its place.
                 </Text>

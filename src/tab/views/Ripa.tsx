@@ -31,6 +31,7 @@ import {
   Loaded,
   ProblemBar,
   SuccessNote,
+  today,
   useLoad,
 } from '../common';
 import { Download } from './Review';
@@ -48,7 +49,6 @@ type FieldSpec =
   | { name: string; label: string; kind: 'choice'; options: Record<string, string>; hint?: string }
   | { name: string; label: string; kind: 'yes-no'; hint?: string };
 
-const today = () => new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
 const plusDays = (d: string, n: number) => {
   const t = new Date(`${d}T00:00:00Z`);
   t.setUTCDate(t.getUTCDate() + n);
