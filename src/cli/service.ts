@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommanderError, type Command } from 'commander';
 import { checkDefaultProfile, loadConfig, loadCustomProfiles, workflowSettings } from '../config';
 import { createDemo } from '../demo/demo';
+import { anchorPaths } from '../store/anchor';
 import { openGuarded, openStore, sqliteFile } from '../store/open';
 import { SqliteStore } from '../store/sqlite/sqlite-store';
 import type { Store } from '../store/store';
@@ -34,6 +35,7 @@ export async function openService(
   const profile = checkDefaultProfile(config.value, profiles.value);
   if (!profile.ok) return fail(2, profile.message);
   const where = { dataDir: config.value.OVERT_DATA, kind: config.value.OVERT_STORE };
+  if (options.anchored !== false) sameKeyAsTheService(where);
   const opened =
     options.anchored === false
       ? await openStore(where)
@@ -49,6 +51,29 @@ export async function openService(
       ...(clock ? { clock } : {}),
     }),
   };
+}
+
+/**
+ * The commands sign the audit trail with the service's own key, or not at all: a command that made a key of
+ * its own (beside the data folder, the default) would leave checkpoints `npm run serve`, with its
+ * OVERT_AUDIT_KEY, finds signed by another key — the trail "broken" and every write refused. So a SharePoint
+ * store (only ever the production service's) is written only with OVERT_AUDIT_KEY set, and no key is made where
+ * checkpoints signed with another are kept.
+ */
+function sameKeyAsTheService(where: { dataDir: string; kind: 'sqlite' | 'graph' }): void {
+  const named = (process.env.OVERT_AUDIT_KEY ?? '').trim() !== '';
+  if (where.kind === 'graph' && !named)
+    return fail(
+      2,
+      'OVERT_AUDIT_KEY: not set. A SharePoint store is written with the audit signing key of the service (the same OVERT_AUDIT_KEY as npm run serve, outside the data folder); set it before any overt command that changes the store',
+    );
+  // As `npm run serve` does: a key gone while checkpoints signed with one are there is never replaced.
+  const { keyFile, checkpointsFile } = anchorPaths(where.dataDir, process.env);
+  if (!existsSync(keyFile) && existsSync(checkpointsFile) && statSync(checkpointsFile).size > 0)
+    return fail(
+      2,
+      `OVERT_AUDIT_KEY: no signing key at ${keyFile}, but checkpoints signed with one are at ${checkpointsFile}: set OVERT_AUDIT_KEY to the key file the service uses (a new key could not vouch for the trail)`,
+    );
 }
 
 /** True when nobody has been set up yet: the demo may be created. */
