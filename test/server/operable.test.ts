@@ -4,6 +4,7 @@ import { start, type Running } from '../../src/server/main';
 import { bootstrapAdministrator } from '../../src/workflow';
 import { freshStore, startServer } from '../store/graph-harness';
 import { tempDirs } from '../store/temp-dirs';
+import { activity } from '../bot/client';
 import type { GraphServer } from '../../tools/graph-local/server';
 
 /**
@@ -56,6 +57,13 @@ it('logs JSON lines with the fields; a Graph stall gives 503 and a logged error 
       headers: { 'x-overt-demo-persona': 'demo-nobody', 'x-request-id': 'req-fine-1' },
     });
     expect(ok.headers.get('x-request-id')).toBe('req-fine-1');
+    // A bot turn: its own request id, on the HTTP line and on the unit it writes (the conversation kept).
+    const turn = await fetch(`http://localhost:${port(0)}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'turn-1' },
+      body: JSON.stringify(activity('admin', 'personal-admin', { type: 'message', text: 'help' })),
+    });
+    expect(turn.status).toBe(200);
 
     // Every line JSON with an ISO time and a level word.
     for (const l of parsed()) {
@@ -81,6 +89,12 @@ it('logs JSON lines with the fields; a Graph stall gives 503 and a logged error 
         status: 'committed',
         durationMs: expect.any(Number),
       }),
+    );
+    expect(all).toContainEqual(
+      expect.objectContaining({ msg: 'http', reqId: 'turn-1', path: '/api/messages', status: 200 }),
+    );
+    expect(all).toContainEqual(
+      expect.objectContaining({ msg: 'unit', reqId: 'turn-1', unit: expect.any(String) }),
     );
     expect(all).toContainEqual(
       expect.objectContaining({
