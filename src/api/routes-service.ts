@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BOUNDS, tooLong } from '../workflow/input';
+import { BOUNDS, tooLong, typedString } from '../workflow/input';
 import { ASSERTIONS, progressObjection, reviewEvidence, submitReview } from '../workflow';
 import { serviceDashboard } from '../workflow/dashboard';
 import { objectionQueue } from '../workflow/objection-queue';
@@ -13,7 +13,7 @@ const StepBody = z.discriminatedUnion('step', [
   z.object({ step: z.literal('take') }),
   z.object({
     step: z.literal('respond'),
-    response: z.string().trim().min(1, 'write the formal response').max(BOUNDS.long, tooLong(BOUNDS.long)),
+    response: typedString().trim().min(1, 'write the formal response').max(BOUNDS.long, tooLong(BOUNDS.long)),
   }),
   z.object({ step: z.literal('resolve'), outcome: z.enum(['checks-may-resume', 'checks-stopped']) }),
 ]);
@@ -24,7 +24,7 @@ const ReviewBody = z.object({
       z.object({
         id: z.enum(ASSERTIONS.map((a) => a.id) as [string, ...string[]]),
         assessment: z.enum(['met', 'partly-met', 'not-met']),
-        comments: z.string().trim().min(1, 'say why').max(10_000, tooLong(10_000)),
+        comments: typedString().trim().min(1, 'say why').max(10_000, tooLong(10_000)),
       }),
     )
     .length(ASSERTIONS.length, 'assess each of the five assertions'),

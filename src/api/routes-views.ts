@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { decideRequest } from '../workflow';
 import { awaitingDecision, organisationView } from '../workflow/role-views';
 import { ROLE } from '../vocabulary';
-import { BOUNDS, tooLong } from '../workflow/input';
+import { BOUNDS, tooLong, typedString } from '../workflow/input';
 import { staffZone } from '../workflow/zone';
 import { reply, route, type Route } from './router';
 import { capabilities, DECIDERS, viewsFor } from './views';
@@ -11,7 +11,7 @@ import { capabilities, DECIDERS, viewsFor } from './views';
 
 const DecisionBody = z.object({
   outcome: z.enum(['approve', 'decline', 'more-info']),
-  reasons: z.string().trim().max(BOUNDS.long, tooLong(BOUNDS.long)).optional(),
+  reasons: typedString().trim().max(BOUNDS.long, tooLong(BOUNDS.long)).optional(),
   expectedVersion: z.string().min(1, 'required').max(BOUNDS.id, tooLong(BOUNDS.id)),
 });
 

@@ -4,35 +4,33 @@
  * "true"/"false" and lists are comma-separated.
  */
 import { z } from 'zod';
-import { BOUNDS, tooLong } from '../workflow/input';
+import { BOUNDS, tooLong, typedString } from '../workflow/input';
 
 /** Bounded as the workflow bounds them (workflow/input.ts), so a card is told at its own boundary. */
-const Id = z
-  .string({ error: 'required: a text id' })
+const Id = typedString({ error: 'required: a text id' })
   .trim()
   .min(1, 'required')
   .max(BOUNDS.id, tooLong(BOUNDS.id));
-const FormId = z
-  .string()
+const FormId = typedString()
   .trim()
   .min(8, 'this card has no form id: open a new one')
   .max(BOUNDS.id, tooLong(BOUNDS.id));
-const Text = z.string({ error: 'required' }).trim().min(1, 'required').max(BOUNDS.long, tooLong(BOUNDS.long));
-const Short = z
-  .string({ error: 'required' })
+const Text = typedString({ error: 'required' })
+  .trim()
+  .min(1, 'required')
+  .max(BOUNDS.long, tooLong(BOUNDS.long));
+const Short = typedString({ error: 'required' })
   .trim()
   .min(1, 'required')
   .max(BOUNDS.short, tooLong(BOUNDS.short));
-const Blank = z.string().trim().max(BOUNDS.long, tooLong(BOUNDS.long));
-const Optional = z
-  .string()
+const Blank = typedString().trim().max(BOUNDS.long, tooLong(BOUNDS.long));
+const Optional = typedString()
   .trim()
   .max(BOUNDS.long, tooLong(BOUNDS.long))
   .optional()
   .transform((s) => (s ? s : undefined));
 /** A choice that may be left unpicked (a card sends it empty). */
-const OptionalId = z
-  .string()
+const OptionalId = typedString()
   .trim()
   .max(BOUNDS.id, tooLong(BOUNDS.id))
   .optional()
@@ -43,8 +41,7 @@ const Flag = z.enum(['true', 'false']).transform((s) => s === 'true');
  * "instagram: @name" lines (or separated by ";"): the platforms and accounts of a request. Each bound is told
  * about its own part: a platform's name, an account, how many — never one message for all three.
  */
-export const PlatformLines = z
-  .string()
+export const PlatformLines = typedString()
   .trim()
   .min(1, 'name at least one platform and account, e.g. "instagram: @name"')
   .transform((s, ctx) => {
@@ -104,7 +101,7 @@ const RequestForm = z.object({
 const OnRequest = z.object({ requestId: Id });
 const OnRipa = z.object({ ripaId: Id });
 /** A typed field the workflow checks (so its problem is shown by the field): bounded, may be empty. */
-const Field = z.string().trim().max(BOUNDS.long, tooLong(BOUNDS.long)).default('');
+const Field = typedString().trim().max(BOUNDS.long, tooLong(BOUNDS.long)).default('');
 const Decision = OnRequest.extend({ version: z.string().min(1).max(BOUNDS.id).optional() });
 
 export const verbs = {

@@ -55,14 +55,44 @@ export const When = z
     { message: `expected a date from ${BOUNDS.firstYear} to ${BOUNDS.lastYear}`, abort: true },
   );
 
+/**
+ * Text a person typed, as it reaches any surface (issue 20): the characters that make what a reader sees differ
+ * from what was typed are decided here, once, for the bot, the API and the CLI alike.
+ * - **Refused**: the direction embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069). They reorder
+ *   the text around them (an approver reads "approve" where "evorppa" was stored), no keyboard types them, and
+ *   removing them silently would change what the person meant: the field says so and nothing is written.
+ * - **Removed**: invisible characters with no meaning in typed text: zero-width space, word joiner and the
+ *   invisible operators (U+200B, U+2060–U+2064), the deprecated format controls (U+206A–U+206F), the byte order
+ *   mark (U+FEFF), the soft hyphen (U+00AD), U+180E and the interlinear annotation marks (U+FFF9–U+FFFB). They
+ *   hide where a word breaks or splits a handle or a link so that it reads as another.
+ * - **Made ordinary**: the no-break spaces (U+00A0, U+2007, U+202F) become a space and the non-breaking hyphen
+ *   (U+2011) a hyphen, so a handle or a time a person pasted can wrap on a phone's card like any other text.
+ * The joiners a script needs (U+200C, U+200D: Persian, Indic scripts, emoji) and the direction marks that only
+ * nudge neutral characters (U+200E, U+200F, U+061C) are kept: they hide nothing and reorder no word.
+ */
+export const DIRECTION_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
+export const DIRECTION_MESSAGE =
+  'it holds a hidden character that reverses or reorders the text (a direction override, as pasted from elsewhere): type it again without it';
+const INVISIBLE = /[\u00AD\u180E\u200B\u2060-\u2064\u206A-\u206F\uFEFF\uFFF9-\uFFFB]/g;
+const NO_BREAK_SPACE = /[\u00A0\u2007\u202F]/g;
+/** The removals and replacements above (not the refusal: see `typedString`). */
+export function neutraliseText(s: string): string {
+  return s.replace(INVISIBLE, '').replace(NO_BREAK_SPACE, ' ').replaceAll('\u2011', '-');
+}
+/** A string as typed: invisible characters removed, no-break spaces made ordinary, direction controls refused. */
+export const typedString = (params?: Parameters<typeof z.string>[0]) =>
+  z
+    .string(params)
+    .overwrite(neutraliseText)
+    .refine((s) => !DIRECTION_CONTROLS.test(s), { message: DIRECTION_MESSAGE, abort: true });
+
 export const Key = z.string().trim().min(8, 'an idempotency key of at least 8 characters').max(200);
-export const Id = z.string().trim().min(1, 'required').max(BOUNDS.id, tooLong(BOUNDS.id));
+export const Id = typedString().trim().min(1, 'required').max(BOUNDS.id, tooLong(BOUNDS.id));
 /** Free text: a rationale, reasons, a detail, a response. */
-export const Text = z.string().trim().min(1, 'required').max(BOUNDS.long, tooLong(BOUNDS.long));
+export const Text = typedString().trim().min(1, 'required').max(BOUNDS.long, tooLong(BOUNDS.long));
 /** A name, a platform, an account, a reason or viewer id. */
-export const ShortText = z.string().trim().min(1, 'required').max(BOUNDS.short, tooLong(BOUNDS.short));
-export const OptionalText = z
-  .string()
+export const ShortText = typedString().trim().min(1, 'required').max(BOUNDS.short, tooLong(BOUNDS.short));
+export const OptionalText = typedString()
   .trim()
   .max(BOUNDS.long, tooLong(BOUNDS.long))
   .optional()
@@ -83,11 +113,15 @@ export const Reasons = Text.refine(meaningful, REASONS_MESSAGE);
 /** Reasons that may be left out, but when given are reasons. */
 export const OptionalReasons = OptionalText.refine((s) => s === undefined || meaningful(s), REASONS_MESSAGE);
 /** Free text that may be left empty. */
-export const BlankText = z.string().trim().max(BOUNDS.long, tooLong(BOUNDS.long));
+export const BlankText = typedString().trim().max(BOUNDS.long, tooLong(BOUNDS.long));
 /** A platform and an account on it, e.g. instagram and @name. */
 export const PlatformAccount = z.object({
-  platform: z.string().trim().min(1, 'required').max(BOUNDS.platform, tooLong(BOUNDS.platform)).toLowerCase(),
-  account: z.string().trim().min(1, 'required').max(BOUNDS.account, tooLong(BOUNDS.account)),
+  platform: typedString()
+    .trim()
+    .min(1, 'required')
+    .max(BOUNDS.platform, tooLong(BOUNDS.platform))
+    .toLowerCase(),
+  account: typedString().trim().min(1, 'required').max(BOUNDS.account, tooLong(BOUNDS.account)),
 });
 export const PlatformAccounts = z.array(PlatformAccount).max(BOUNDS.platforms, tooMany(BOUNDS.platforms));
 /** A list of at most BOUNDS.items. */

@@ -43,6 +43,14 @@ window.renderCard = (json, titles) => {
     if (r.width > 0 && r.right > box.right + 1)
       wide.push((el.innerText || el.getAttribute('aria-label') || el.tagName).slice(0, 60) + ' ends at ' + Math.round(r.right) + ' px');
   }
+  // Text cut off inside its own box (a FactSet value or a TextBlock clips what cannot wrap: a word with no
+  // place to break, e.g. a handle whose dots were made unbreakable).
+  const clipped = [];
+  for (const el of host.querySelectorAll('.ac-textBlock, .ac-fact-value, .ac-fact-title')) {
+    if (!shown(el)) continue;
+    if (el.scrollWidth > el.clientWidth + 1)
+      clipped.push((el.innerText || '').slice(0, 60) + ' needs ' + el.scrollWidth + ' px of ' + el.clientWidth);
+  }
   if (document.documentElement.scrollWidth > window.innerWidth)
     wide.push('the page scrolls sideways (' + document.documentElement.scrollWidth + ' px)');
   const buttons = Array.from(host.querySelectorAll('button')).map((b) => ({
@@ -51,7 +59,7 @@ window.renderCard = (json, titles) => {
     cut: Array.from(b.querySelectorAll('*')).concat([b]).some((x) => x.scrollWidth > x.clientWidth + 1),
     bottom: b.getBoundingClientRect().bottom,
   }));
-  return { events, wide, buttons, height: box.height };
+  return { events, wide, clipped, buttons, height: box.height };
 };`;
 
 const page = (
@@ -81,6 +89,7 @@ export function actionTitles(card: Json): string[] {
 type Rendered = {
   events: string[];
   wide: string[];
+  clipped: string[];
   buttons: { text: string; shown: boolean; cut: boolean; bottom: number }[];
   height: number;
 };
@@ -121,6 +130,7 @@ export async function renderCardShots(cards: Map<string, Json>, folder: string):
             .map((e) => `renderer: ${e}`),
         );
         problems.push(...r.wide.map((x) => `wider than the card: ${x}`));
+        problems.push(...r.clipped.map((x) => `cut off: ${x}`));
         for (const title of titles)
           if (!r.buttons.some((b) => b.text === title)) problems.push(`no button "${title}"`);
         for (const b of r.buttons) if (b.shown && b.cut) problems.push(`the button "${b.text}" is cut off`);

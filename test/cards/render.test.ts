@@ -90,7 +90,11 @@ function render(page: Page, json: unknown): Promise<Rendered> {
   );
 }
 
-const normalise = (text: string): string => text.replaceAll('\u2060', '').replace(/\s+/g, ' ').trim();
+const normalise = (text: string): string =>
+  text
+    .replace(/[\u2060\u200b]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 describe('cards render in Chromium with adaptivecards', () => {
   let session: BrowserSession;

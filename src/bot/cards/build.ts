@@ -3,6 +3,7 @@
  * and editing JSON: each function fills the type, and `card()` adds the version, schema and Teams width.
  * Optional properties are only written when given, so the JSON stays minimal and schema-valid.
  */
+import { DIRECTION_CONTROLS, neutraliseText } from '../../workflow/input';
 import type {
   ActionData,
   ActionSet,
@@ -41,29 +42,40 @@ function defined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** The word joiner: invisible, unbreakable, and no part of a link's host or scheme to a linkifier. */
-const WJ = '\u2060';
+/**
+ * The zero-width space: invisible, a place where a line may break, and no part of a link's host or scheme to a
+ * linkifier. (It replaced the word joiner, U+2060, which did the same to linkifiers but made every handle and
+ * time one unbreakable word: a phone's card, 400 px wide, cut them off.)
+ */
+const ZWSP = '\u200b';
+/** Direction controls in text already stored (refused at the boundary since: workflow/input.ts). */
+const DIRECTION_CONTROLS_ALL = new RegExp(DIRECTION_CONTROLS.source, 'g');
 
 /**
  * Text exactly as typed, for the places Teams reads as markdown (TextBlock text, FactSet titles and values):
  * every character markdown or the card's `{{DATE()}}` functions act on is escaped with a backslash, a line
- * that would start a list or a heading is escaped, and a word joiner follows each `.` or `:` inside a word,
- * so that a linkifier sees no URL, host or address (`https://phishing.invalid` stays text). Overt puts no
- * markdown and no links of its own in these places, so every string is made plain here, once, by the
- * builders: text a person typed can never become a live link, emphasis or list.
+ * that would start a list or a heading is escaped, and a zero-width space follows each `.` inside a word and
+ * each `:` before a letter or a mark and comes before each `@` inside a word, so that a linkifier sees no URL,
+ * host or address (`https://phishing.invalid` stays text) and a long handle may wrap at its dots. A time
+ * (`10:45`) is left whole. What the boundary neutralises (workflow/input.ts: invisible characters, no-break
+ * spaces, direction controls) is neutralised here too, for text stored before it did. Overt puts no markdown
+ * and no links of its own in these places, so every string is made plain here, once, by the builders: text a
+ * person typed can never become a live link, emphasis or list, nor hide or reorder what a reader sees.
  */
 export function plainText(text: string): string {
-  return text
+  return neutraliseText(text)
+    .replace(DIRECTION_CONTROLS_ALL, '')
     .replace(/[\\`*_{}[\]<>#~|&!]/g, '\\$&')
     .replace(/^(\s*)([-+]|\d+[.)])(?=\s|$)/gm, (_m, space: string, mark: string) =>
       mark.length === 1 ? `${space}\\${mark}` : `${space}${mark.slice(0, -1)}\\${mark.slice(-1)}`,
     )
-    .replace(/([.:@])(?=\S)/g, `$1${WJ}`);
+    .replace(/\.(?=\S)|:(?=[^\s\d])/g, `$&${ZWSP}`)
+    .replace(/(?<=\S)@/g, `${ZWSP}@`);
 }
 
 /** What a reader sees of `plainText(text)` once a card host has rendered its markdown: the text itself. */
 export function shownText(text: string): string {
-  return text.replaceAll(WJ, '').replace(/\\([\\`*_{}[\]<>#~|&!.)+-])/g, '$1');
+  return text.replaceAll(ZWSP, '').replace(/\\([\\`*_{}[\]<>#~|&!.)+-])/g, '$1');
 }
 
 export function textBlock(text: string, props: Props<TextBlock, 'text'> = {}): TextBlock {
