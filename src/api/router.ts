@@ -93,9 +93,27 @@ async function readBody(
   }
 }
 
-function invalid(where: 'query' | 'body', error: z.ZodError): Problem {
+/** The fields an object schema takes (for naming them when a body has others). */
+function fieldsOf(schema: z.ZodType | undefined): string[] {
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape as object) : [];
+}
+
+function invalid(where: 'query' | 'body', error: z.ZodError, schema?: z.ZodType): Problem {
   const issue = error.issues[0]!;
   const field = issue.path.join('.') || undefined;
+  // A field the route does not take is named, with the ones it does: never dropped in silence.
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys;
+    const valid = fieldsOf(schema);
+    return problem(
+      400,
+      'INVALID_INPUT',
+      `${field ?? where}: ${keys.length > 1 ? 'these fields are' : 'this field is'} not taken here: ${keys
+        .map((k) => `"${k}"`)
+        .join(', ')}${valid.length ? `; the fields are ${valid.join(', ')}` : ''}`,
+      { field: keys[0]! },
+    );
+  }
   return problem(400, 'INVALID_INPUT', `${field ?? where}: ${issue.message}`, field ? { field } : {});
 }
 
@@ -144,7 +162,7 @@ export function router(
       const read = await readBody(req, r.maxBody);
       if (!read.ok) return { r: read.problem, route: r };
       const b = r.body ? r.body.safeParse(read.value ?? {}) : { success: true as const, data: undefined };
-      if (!b.success) return { r: invalid('body', b.error), route: r };
+      if (!b.success) return { r: invalid('body', b.error, r.body), route: r };
       body = b.data;
     }
     let key: string = randomUUID();

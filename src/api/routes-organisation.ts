@@ -10,6 +10,7 @@ import {
   type Outcome,
 } from '../workflow';
 import { BOUNDS, Id, list, ShortText } from '../workflow/input';
+import { flagsOf } from '../workflow/organisation';
 import { fail } from '../workflow/types';
 import { reply, route, type Route } from './router';
 
@@ -18,9 +19,16 @@ import { reply, route, type Route } from './router';
  * reason by the field. People are added from Entra ID with `overt staff add`; here their role and teams change.
  */
 
-const TeamBody = z.object({ name: ShortText, managerIds: list(Id).default([]) });
-const ProfileBody = z.object({ profileId: ShortText });
-const StaffBody = z.object({ role: Role, teamIds: list(Id).default([]) });
+const TeamBody = z.strictObject({ name: ShortText, managerIds: list(Id).default([]) });
+const ProfileBody = z.strictObject({ profileId: ShortText });
+/** A person's role and teams, and the flags and named groups a policy reads (left as they are when not
+ * given). Strict: a field it does not take is a 400 naming it, never dropped. */
+const StaffBody = z.strictObject({
+  role: Role,
+  teamIds: list(Id).default([]),
+  flags: list(ShortText).optional(),
+  groups: list(ShortText).optional(),
+});
 const CsvBody = z.object({ csv: z.string() });
 // The case list's own bound, with room for JSON's escapes.
 const CSV_BODY = BOUNDS.csv * 2 + 1024;
@@ -99,12 +107,23 @@ export const organisationRoutes = [
         return reply(fail('INVALID_INPUT', 'teamIds: one of them is not a team', 'teamIds'));
       if (person.id === staff.id && body.role !== 'administrator')
         return reply(fail('INVALID_INPUT', 'role: you cannot take away your own administrator role', 'role'));
+      const { designatedOfficer: _d, socialMediaResponsibility: _s, ...kept } = person;
+      const r = await upsertStaff(deps, {
+        key,
+        actorId: staff.id,
+        staff: {
+          ...kept,
+          role: body.role,
+          teamIds: body.teamIds,
+          flags: body.flags ?? flagsOf(person),
+          groups: body.groups ?? person.groups ?? [],
+        },
+      });
+      // The workflow names its fields inside the staff record; this body has them at the top.
       return reply(
-        await upsertStaff(deps, {
-          key,
-          actorId: staff.id,
-          staff: { ...person, role: body.role, teamIds: body.teamIds },
-        }),
+        r.ok || !r.error.field?.startsWith('staff.')
+          ? r
+          : fail(r.error.code, r.error.message.replace(/^staff\./, ''), r.error.field.slice(6)),
       );
     },
   }),

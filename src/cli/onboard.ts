@@ -4,6 +4,7 @@ import { CommanderError, Option, type Command } from 'commander';
 import { Role, type Staff, type Team } from '../store/records';
 import type { Store } from '../store/store';
 import { assignProfile, importCaseList, upsertStaff, upsertTeam, type Deps } from '../workflow';
+import { flagsOf } from '../workflow/organisation';
 import { emailOf, openDirectory, type Directory, type DirectoryUser } from './directory';
 import { firstAdministrator } from './first-admin';
 import { openService } from './service';
@@ -186,7 +187,16 @@ export function register(cli: Command): void {
       )
       .option('--team <id...>', 'their teams')
       .option('--designated-officer', 'a designated officer (Camden)')
-      .option('--social-media-responsibility', 'responsible for social media checks (Kent)'),
+      .option('--social-media-responsibility', 'responsible for social media checks (Kent)')
+      .option(
+        '--flag <flag...>',
+        'flags on their staff record a loaded policy profile reads (e.g. preventLead); replaces their flags',
+      )
+      .option(
+        '--in-group <name...>',
+        'named groups a loaded policy profile reads (e.g. "Head of Service"); replaces their groups',
+      )
+      .option('--no-flags', 'take away every flag and group they have'),
   ).action(
     async (
       opts: Common & {
@@ -196,6 +206,9 @@ export function register(cli: Command): void {
         team?: string[];
         designatedOfficer?: boolean;
         socialMediaResponsibility?: boolean;
+        flag?: string[];
+        inGroup?: string[];
+        flags: boolean;
       },
     ) =>
       withService(opts, async ({ store, deps }) => {
@@ -225,6 +238,14 @@ export function register(cli: Command): void {
           const existing = (await store.get('staff', person.id))?.record;
           const email = emailOf(person);
           const teamIds = [...new Set([...(existing?.teamIds ?? []), ...teamsById.keys()])];
+          // Flags and groups given replace theirs; none given keeps theirs (--no-flags takes them all away).
+          const kept = opts.flags && existing ? existing : undefined;
+          const flags = [
+            ...(opts.flag ?? (kept ? flagsOf(kept) : [])),
+            ...(opts.designatedOfficer ? ['designatedOfficer'] : []),
+            ...(opts.socialMediaResponsibility ? ['socialMediaResponsibility'] : []),
+          ];
+          const groups = opts.inGroup ?? kept?.groups ?? [];
           const s = checked(
             await upsertStaff(deps, {
               key: key('staff'),
@@ -235,13 +256,16 @@ export function register(cli: Command): void {
                 ...(email ? { email } : {}),
                 role: opts.role,
                 teamIds,
-                ...(opts.designatedOfficer ? { designatedOfficer: true } : {}),
-                ...(opts.socialMediaResponsibility ? { socialMediaResponsibility: true } : {}),
+                flags,
+                groups,
               },
             }),
             person.displayName,
           );
-          out(`${s.name}: ${s.role}${s.teamIds.length ? `, teams ${s.teamIds.join(', ')}` : ''}`);
+          const marks = [...flagsOf(s), ...(s.groups ?? [])];
+          out(
+            `${s.name}: ${s.role}${s.teamIds.length ? `, teams ${s.teamIds.join(', ')}` : ''}${marks.length ? `; ${marks.join(', ')}` : ''}`,
+          );
           if (opts.role === 'team-manager')
             for (const team of teamsById.values()) {
               const now = (await store.get('team', team.id))!.record;
@@ -266,7 +290,9 @@ export function register(cli: Command): void {
     .action(async (opts: { data?: string }) =>
       withService(opts, async ({ store }) => {
         for (const { record: s } of await store.query('staff', {}))
-          out(`${s.name}\t${s.email ?? ''}\t${s.role}\t${s.teamIds.join(', ')}`);
+          out(
+            `${s.name}\t${s.email ?? ''}\t${s.role}\t${s.teamIds.join(', ')}\t${[...flagsOf(s), ...(s.groups ?? [])].join(', ')}`,
+          );
       }),
     );
 
@@ -275,7 +301,7 @@ export function register(cli: Command): void {
     children
       .command('import')
       .description(
-        'import the case system’s CSV export (case reference, name or initials, team, worker; optional platforms): all rows or none, every bad row named',
+        'import the case system’s CSV export (case reference, name or initials, team, worker; optional platforms and date of birth, as 31/01/2012): all rows or none, every bad row named',
       )
       .argument('<csv>', 'the CSV file'),
   ).action(async (file: string, opts: Common) =>

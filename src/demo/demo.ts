@@ -86,6 +86,12 @@ const must = <T>(o: Outcome<T>, what: string): T => {
   return o.value;
 };
 
+/** A demo child's date of birth (day/month/year, as a case system exports it): aged 10 to 17 at the start. */
+function bornOn(start: Date, i: number): string {
+  const d = addDays(start, -Math.round(365.25 * (10 + (i % 8)) + ((i * 37) % 360)));
+  return d.toLocaleDateString('en-GB', { timeZone: 'UTC' });
+}
+
 export async function createDemo(
   deps: Deps & { setClock: (d: Date) => void },
   end: Date,
@@ -137,6 +143,8 @@ export async function createDemo(
         `${FIRST[(n * 3 + j + 3) % FIRST.length]} ${LAST[(n * 3 + j + 3) % LAST.length]}`,
         'case-manager',
         [t.id],
+        // One designated officer a team (Camden 001 §4), so a team given Camden's profile can view.
+        j === 0 ? { designatedOfficer: true } : {},
       );
       workers[t.id]!.push(id);
     }
@@ -151,7 +159,7 @@ export async function createDemo(
   }
 
   // The case list, imported as an administrator would.
-  const rows = ['case_reference,initials,team,worker,platforms'];
+  const rows = ['case_reference,initials,team,worker,platforms,date of birth'];
   for (let i = 1; i <= 40; i++) {
     const team = TEAMS[i % 3]!.id;
     const initials = `${String.fromCharCode(65 + ((i * 7) % 26))}.${String.fromCharCode(65 + ((i * 11) % 26))}.`;
@@ -159,7 +167,7 @@ export async function createDemo(
       .filter((p, x, a) => a.indexOf(p) === x)
       .map((p) => `${p}:@demo_${team}_${i}_${p.slice(0, 2)}`);
     rows.push(
-      `DEMO-${String(i).padStart(4, '0')},${initials} (demo),${team},${workers[team]![i % 3]},${platforms.join('; ')}`,
+      `DEMO-${String(i).padStart(4, '0')},${initials} (demo),${team},${workers[team]![i % 3]},${platforms.join('; ')},${bornOn(start, i)}`,
     );
   }
   must(await importCaseList(deps, { key: k(), actorId: 'demo-admin', csv: rows.join('\n') }), 'case list');

@@ -7,6 +7,7 @@ import { Role } from '../store/records';
 import type { Write } from '../store/store';
 import { actor, cmdOf, commit, nowIso, refuse, replayed } from './context';
 import { BOUNDS, Id, Key, list, parse, ShortText, tooLong, When } from './input';
+import { FORMAT_FLAGS, staffMarks, unreadMarks } from './staff-marks';
 import { fail, ok, type Deps, type Outcome } from './types';
 
 /** Teams, staff, delegation and the case list: the organisation Overt works for. */
@@ -144,14 +145,54 @@ export const StaffInput = z.object({
 export async function upsertStaff(deps: Deps, input: z.input<typeof StaffInput>): Promise<Outcome<Staff>> {
   const parsed = parse(StaffInput, input);
   if (!parsed.ok) return parsed;
-  const { staff } = parsed.value;
-  return adminCommand(deps, parsed.value, 'staff.upsert', { kind: 'staff', id: staff.id }, async () =>
-    ok({
+  const given = parsed.value.staff;
+  const staff = staffRecord(given);
+  return adminCommand(deps, parsed.value, 'staff.upsert', { kind: 'staff', id: staff.id }, async () => {
+    const unread = unreadMarks(staffMarks(deps), given);
+    if (unread)
+      return fail('INVALID_INPUT', `staff.${unread.field}: ${unread.message}`, `staff.${unread.field}`);
+    return ok({
       writes: [{ kind: 'staff', record: staff }],
       value: staff,
-      details: { role: staff.role, teamIds: staff.teamIds },
-    }),
-  );
+      details: {
+        role: staff.role,
+        teamIds: staff.teamIds,
+        flags: flagsOf(staff),
+        groups: staff.groups ?? [],
+      },
+    });
+  });
+}
+
+/**
+ * The staff record for what was given: the case format's two flags (designated officer, social media
+ * responsibility), given among the flags or as their own fields, are kept as their own fields; other flags and
+ * groups as lists, left out when empty.
+ */
+function staffRecord(given: z.infer<typeof StaffInput>['staff']): Staff {
+  const { flags = [], groups = [], designatedOfficer, socialMediaResponsibility, ...rest } = given;
+  const has = (f: (typeof FORMAT_FLAGS)[number], own: boolean | undefined) => own || flags.includes(f);
+  const others = [...new Set(flags.filter((f) => !(FORMAT_FLAGS as readonly string[]).includes(f)))];
+  return {
+    ...rest,
+    ...(has('designatedOfficer', designatedOfficer) ? { designatedOfficer: true } : {}),
+    ...(has('socialMediaResponsibility', socialMediaResponsibility)
+      ? { socialMediaResponsibility: true }
+      : {}),
+    ...(others.length ? { flags: others } : {}),
+    ...(groups.length ? { groups: [...new Set(groups)] } : {}),
+  };
+}
+
+/** Every flag a member of staff has, the case format's two among them, as a profile spells them. */
+export function flagsOf(
+  s: Pick<Staff, 'flags' | 'designatedOfficer' | 'socialMediaResponsibility'>,
+): string[] {
+  return [
+    ...(s.designatedOfficer ? ['designatedOfficer'] : []),
+    ...(s.socialMediaResponsibility ? ['socialMediaResponsibility'] : []),
+    ...(s.flags ?? []),
+  ];
 }
 
 /** The first administrator, set up from the command line before anyone can act in Overt. */
@@ -255,7 +296,26 @@ const COLUMNS: Record<string, string[]> = {
   team: ['team', 'team id', 'teamid'],
   worker: ['worker', 'case manager', 'allocated worker', 'workerid'],
   platforms: ['platforms', 'accounts'],
+  dateOfBirth: ['date of birth', 'date_of_birth', 'dateofbirth', 'dob', 'birth date'],
 };
+
+/**
+ * A date of birth as a case system exports it: day/month/year (en-GB) or year-month-day, as a day that
+ * exists and is not after today; else the problem in words.
+ */
+function dateOfBirth(raw: string, today: string): { day: string } | { problem: string } {
+  const uk = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(raw);
+  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw);
+  const [y, m, d] = uk ? [uk[3]!, uk[2]!, uk[1]!] : iso ? [iso[1]!, iso[2]!, iso[3]!] : [];
+  const clip = raw.length > 30 ? `${raw.slice(0, 30)}…` : raw;
+  if (!y) return { problem: `date of birth "${clip}" is not a day (write it as 31/01/2012)` };
+  const day = `${y}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
+  const t = new Date(`${day}T00:00:00Z`);
+  if (Number.isNaN(t.getTime()) || t.toISOString().slice(0, 10) !== day)
+    return { problem: `date of birth "${clip}" is not a day that exists` };
+  if (day > today) return { problem: `date of birth "${clip}" is after today` };
+  return { day };
+}
 
 /** One row of a case list as it would be imported: what it would do, or its problems in plain words. */
 export interface CaseListRow {
@@ -355,6 +415,9 @@ async function planCaseList(deps: Deps, csv: string): Promise<Outcome<CaseListPl
       else why.push(`platform "${clip(part)}" is not platform:account`);
     }
     if (platforms.length > BOUNDS.items) why.push(`more than ${BOUNDS.items} platforms`);
+    const born = v('dateOfBirth') ? dateOfBirth(v('dateOfBirth'), nowIso(deps).slice(0, 10)) : undefined;
+    if (born && 'problem' in born) why.push(born.problem);
+    const dob = born && 'day' in born ? { dateOfBirth: born.day } : {};
     const shown = {
       line,
       caseRef: clip(caseRef),
@@ -375,6 +438,11 @@ async function planCaseList(deps: Deps, csv: string): Promise<Outcome<CaseListPl
           teamId: team!.id,
           workerId: worker!.id,
           ...(platforms.length ? { platforms } : {}),
+          ...dob,
+          // The child's age is a fact the policy reads: a verdict computed on the old one is not kept.
+          ...(dob.dateOfBirth && dob.dateOfBirth !== existing.record.dateOfBirth
+            ? { stamp: deps.ids() }
+            : {}),
         }
       : {
           id: deps.ids(),
@@ -383,6 +451,7 @@ async function planCaseList(deps: Deps, csv: string): Promise<Outcome<CaseListPl
           teamId: team!.id,
           workerId: worker!.id,
           platforms,
+          ...dob,
           createdAt: nowIso(deps),
           consentStatus: 'none',
         };

@@ -1,3 +1,5 @@
+import { flagsOf } from './organisation';
+import { staffMarks, type StaffMarks } from './staff-marks';
 import { BUILTIN_IDS } from '../policy/builtin';
 import { z } from 'zod';
 import type { Request, Staff } from '../store/records';
@@ -203,7 +205,12 @@ export interface OrganisationView {
     teamIds: string[];
     teams: string[];
     email: string | null;
+    /** The flags and named groups a policy reads that this person has (as the profiles spell them). */
+    flags: string[];
+    groups: string[];
   }[];
+  /** The flags and named groups a member of staff may be given: those the loaded profiles read, labelled. */
+  marks: StaffMarks;
   /** The profiles a team may be given: built in, then those loaded from files. */
   profiles: { id: string; name: string; version: string; builtIn: boolean }[];
 }
@@ -249,8 +256,11 @@ export async function organisationView(
         teamIds: p.teamIds,
         teams: p.teamIds.map((id) => teamName.get(id) ?? 'a team no longer kept'),
         email: p.email ?? null,
+        flags: flagsOf(p),
+        groups: p.groups ?? [],
       }))
       .sort((a, b) => a.name.localeCompare(b.name)),
+    marks: staffMarks(deps),
     profiles: [
       ...BUILTIN_IDS.map((id) => ({ id, builtIn: true })),
       ...(deps.customProfileIds ?? []).map((id) => ({ id, builtIn: false })),

@@ -1,3 +1,4 @@
+import type { Profile } from '../../src/policy/profile';
 import { createServer, type Server } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { createApi } from '../../src/api/api';
@@ -49,8 +50,11 @@ const listen = (s: Server) =>
     s.listen(0, () => r(`http://localhost:${(s.address() as { port: number }).port}`)),
   );
 
-export async function startApi(env: Record<string, string> = {}): Promise<Api> {
-  const w = await world();
+export async function startApi(
+  env: Record<string, string> = {},
+  opts: { customProfiles?: Profile[] } = {},
+): Promise<Api> {
+  const w = await world(undefined, opts);
   const { publicKey, privateKey } = await generateKeyPair('RS256');
   const jwk: JWK = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
   const jwksServer = createServer((_req, res) => {

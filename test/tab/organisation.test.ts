@@ -142,6 +142,29 @@ describe('the administrator’s teams and staff', () => {
     await page.close();
   });
 
+  it('gives a member of staff what the policy asks of them (a designated officer), in words, audited', async () => {
+    const page = await open();
+    const cm = (await running.store.get('staff', 'demo-cm-north-2'))!.record;
+    expect(cm.designatedOfficer).toBeUndefined();
+    await page.getByRole('button', { name: `Change ${cm.name}` }).click();
+    const form = page.getByRole('form', { name: `Change ${cm.name}` });
+    const officer = form.getByRole('checkbox', { name: /^Designated officer \(read by .*Camden/ });
+    expect(await officer.isChecked()).toBe(false);
+    await officer.check();
+    await form.getByRole('button', { name: 'Save' }).click();
+    await page.getByText(`${cm.name}: saved.`).waitFor();
+    expect((await running.store.get('staff', cm.id))!.record).toMatchObject({ designatedOfficer: true });
+    expect(await lastEvent()).toMatchObject({
+      action: 'staff.upsert',
+      target: { id: cm.id },
+      details: { flags: ['designatedOfficer'] },
+    });
+    const row = page.getByRole('row').filter({ hasText: cm.name });
+    expect(await row.innerText()).toContain('Designated officer');
+    expect(await row.innerText()).not.toContain('designatedOfficer');
+    await page.close();
+  });
+
   it('checks a case list row by row, problems in plain words, then imports it', async () => {
     const page = await open();
     const children = async () => (await running.store.count('child'))[0]!.count;

@@ -1,3 +1,4 @@
+import type { Profile } from '../../src/policy/profile';
 import { openStore } from '../../src/store/open';
 import type { Kind } from '../../src/store/records';
 import type { Store } from '../../src/store/store';
@@ -45,14 +46,21 @@ export const must = <T>(o: Outcome<T>): T => {
   return o.value;
 };
 
-export async function world(start = '2026-03-01T10:00:00Z'): Promise<World> {
+export async function world(
+  start = '2026-03-01T10:00:00Z',
+  opts: { customProfiles?: Profile[] } = {},
+): Promise<World> {
   const opened = await openStore({ dataDir: dirs.make(), kind: 'sqlite' });
   if (!opened.ok) throw new Error(opened.error.message);
   const store = opened.value;
   let now = new Date(start);
   let n = 0;
   let k = 0;
-  const deps = createDeps(store, { clock: () => now, ids: () => `id-${++n}` });
+  const deps = createDeps(store, {
+    clock: () => now,
+    ids: () => `id-${++n}`,
+    ...(opts.customProfiles ? { customProfiles: opts.customProfiles } : {}),
+  });
   const key = () => `test-key-${++k}`;
   must(await bootstrapAdministrator(deps, { id: 'admin', name: 'Ada Admin (demo)' }));
   const person = async (

@@ -150,6 +150,43 @@ function TeamForm({
   );
 }
 
+/** Flags or groups the loaded profiles read, each a checkbox with its label and the profiles that read it. */
+function Marks({
+  legend,
+  marks,
+  chosen,
+  set,
+}: {
+  legend: string;
+  marks: Organisation['marks']['flags'];
+  chosen: string[];
+  set: (x: string[]) => void;
+}) {
+  if (!marks.length) return null;
+  return (
+    <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
+      <legend>{legend}</legend>
+      {marks.map((m) => (
+        <Checkbox
+          key={m.id}
+          label={`${m.label} (read by ${m.profiles.join(', ')})`}
+          checked={chosen.includes(m.id)}
+          onChange={(_e, d) => set(d.checked ? [...chosen, m.id] : chosen.filter((x) => x !== m.id))}
+        />
+      ))}
+    </fieldset>
+  );
+}
+
+/** What a person has of the flags and groups the policy reads, in words. */
+const marksOf = (o: Organisation, p: Person) =>
+  [
+    ...o.marks.flags.filter((m) => p.flags.includes(m.id)),
+    ...o.marks.groups.filter((m) => p.groups.includes(m.id)),
+  ]
+    .map((m) => m.label)
+    .join(', ');
+
 function StaffForm({
   api,
   o,
@@ -163,11 +200,15 @@ function StaffForm({
 }) {
   const [role, setRole] = useState(person.role);
   const [teams, setTeams] = useState<string[]>(person.teamIds);
+  const [flags, setFlags] = useState<string[]>(person.flags);
+  const [groups, setGroups] = useState<string[]>(person.groups);
   const [problem, setProblem] = useState<Problem | null>(null);
   const save = async () => {
     const r = await api.put<unknown>(`/api/v1/staff/${encodeURIComponent(person.id)}`, {
       role,
       teamIds: teams,
+      flags,
+      groups,
     });
     if (!r.ok) return setProblem(r.problem);
     done(`${person.name}: saved.`);
@@ -198,6 +239,8 @@ function StaffForm({
           />
         ))}
       </fieldset>
+      <Marks legend="What the policy asks of them" marks={o.marks.flags} chosen={flags} set={setFlags} />
+      <Marks legend="Groups the policy names" marks={o.marks.groups} chosen={groups} set={setGroups} />
       <Refusal problem={problem} />
       <div style={{ display: 'flex', gap: 8, flexWrap: 'wrap' }}>
         <Button appearance="primary" type="submit" onClick={() => void save()}>
@@ -234,7 +277,8 @@ function CaseListImport({ api, done }: { api: Client; done: (note: string) => vo
     <Panel label="Import the case list" wide>
       <Text>
         The case system’s CSV export, with the columns case reference, name (or initials), team and worker
-        (their email or name); platforms optional. Check it first: it is imported whole, or not at all.
+        (their email or name); platforms and date of birth (31/01/2012) optional. Check it first: it is
+        imported whole, or not at all.
       </Text>
       <div style={{ display: 'grid', gap: 4 }}>
         <label htmlFor="case-list-file">CSV file</label>
@@ -356,7 +400,7 @@ export function OrganisationView({ api }: { api: Client }) {
             <Heading level={3}>Staff ({o.staff.length})</Heading>
             <Text block size={200} style={{ color: tokens.colorNeutralForeground3 }}>
               People are added from your organisation’s directory with the overt command (overt staff add);
-              their role and teams are changed here.
+              their role, teams, and what the policy asks of them are changed here.
             </Text>
             <DataTable
               label="Staff"
@@ -366,6 +410,7 @@ export function OrganisationView({ api }: { api: Client }) {
                 { label: 'Name', render: (s) => s.name },
                 { label: 'Role', render: (s) => label(s.role, ROLE) },
                 { label: 'Teams', render: (s) => s.teams.join(', ') || '—' },
+                { label: 'Policy', render: (s) => marksOf(o, s) || '—' },
                 {
                   label: 'Change',
                   render: (s) => (
