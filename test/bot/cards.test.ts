@@ -50,6 +50,7 @@ const view: RequestView = {
   consent: 'given by child and parent on 2026-01-10',
   objection: null,
   recentChecks: [{ at: '2025-11-02T14:00:00Z', by: 'Eden Elmstead (demo)' }],
+  reasonsToApprove: { required: false, why: '', cites: [] },
 };
 const users = ['demo-tm-north', 'demo-cm-north-1'];
 const baseCard = {

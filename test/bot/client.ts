@@ -122,6 +122,22 @@ export function inputsOf(card: unknown): Record<string, string> {
 }
 
 /** The problem a form shows right under one of its inputs (views/form.ts), or undefined. */
+/** The label of an input on a card. */
+export function labelOf(card: unknown, inputId: string): string | undefined {
+  let found: string | undefined;
+  const walk = (v: unknown) => {
+    if (found !== undefined) return;
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (o['id'] === inputId && typeof o['label'] === 'string') found = o['label'];
+      else Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return found;
+}
+
 export function problemOf(card: unknown, inputId: string): string | undefined {
   let found: string | undefined;
   const walk = (v: unknown) => {

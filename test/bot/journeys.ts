@@ -8,7 +8,7 @@
  * `facebook: Smith, Jane` (punctuation in a choice's text, part 5).
  */
 import { validateCard } from '../../src/bot/cards/validate';
-import { actionData, inputsOf, NOT_FOR_PEOPLE, problemOf, textOf } from './client';
+import { actionData, inputsOf, labelOf, NOT_FOR_PEOPLE, problemOf, textOf } from './client';
 import { graphChatOf, type Driver } from './drivers';
 import type { Json } from './playground';
 import { CM, plainForPeople, TM } from './ripa-journey';
@@ -67,6 +67,9 @@ export async function approvalJourney(d: Driver): Promise<string> {
   expect(textOf(view)).toMatch(/C\.D\. \(demo\) \(DEMO-0002\)/);
   expect(textOf(view)).toMatch(/Dara Dunmore \(demo\)/);
   expect(actionData(view, 'request.approve')).toMatchObject({ requestId });
+  // The reasons box says what the team's policy asks: 000 §10 wants reasons for any decision, not only a decline.
+  expect(labelOf(view, 'reasons')).toMatch(/required to approve, decline or ask for more information/);
+  expect(textOf(view)).toMatch(/an approval needs its reasons/);
 
   // Decline with no reason: the same card, the problem under the reasons box, nothing decided.
   const declined = look(

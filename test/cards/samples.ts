@@ -135,6 +135,7 @@ export const hostileView: RequestView = {
   consent: 'given by the child (fictional)',
   objection: HOSTILE.objection,
   recentChecks: [],
+  reasonsToApprove: { required: true, why: HOSTILE.rationale, cites: [] },
   decided: {
     by: 'Arlo Ashdown (demo)',
     at: '2026-01-16T10:00:00.000Z',

@@ -123,6 +123,22 @@ function recentChecks(r: RequestView): CardElement[] {
   ];
 }
 
+/** The reasons box, labelled from what the team's policy asks: reasons for any decision where its rules
+ * refuse an approval without them (000 §10), else for declining or asking for more information. */
+function reasonsInput(r: RequestView): CardElement[] {
+  const need = r.reasonsToApprove;
+  return [
+    inputText(
+      'reasons',
+      need.required
+        ? 'Reasons for your decision (required to approve, decline or ask for more information)'
+        : 'Reasons (required to decline or to ask for more information)',
+      { isMultiline: true, maxLength: 2000 },
+    ),
+    ...(need.required ? [textBlock(need.why, { size: 'small', isSubtle: true, spacing: 'none' })] : []),
+  ];
+}
+
 /**
  * For someone who may decide while the request is open, read at a glance on a phone: who asks, for which
  * child, why, the verdict in one sentence, and the reasons box with the buttons, all on the first screen; the
@@ -147,10 +163,7 @@ export function approverCard(r: RequestView, refreshUserIds: string[], state?: F
     ...summary,
     container(
       [
-        inputText('reasons', 'Reasons (required to decline or to ask for more information)', {
-          isMultiline: true,
-          maxLength: 2000,
-        }),
+        ...reasonsInput(r),
         actionSet([
           act('request.approve', 'Approve', base, { style: 'positive' }),
           act('request.decline', 'Decline', base, { style: 'destructive' }),

@@ -17,6 +17,7 @@ import type {
 } from '../../store/records';
 import type { Versioned } from '../../store/store';
 import { authorityRoles, heldOtherwise } from '../../policy/authority';
+import { reasonsToApprove, type ReasonsNeed } from '../../policy/reasons';
 import { dateGb, OBJECTION_STATUS, phrase } from '../../vocabulary';
 import { canActForTeam, teamProfile, type DecisionFacts, type VerdictSummary } from '../context';
 import { staffHolds } from '../policy-facts';
@@ -54,6 +55,8 @@ export type RequestView = {
   objection: string | null;
   recentChecks: { at: string; by: string }[];
   decided?: { by: string; at: string; outcome: string; reasons: string };
+  /** Whether the team's profile asks for the approver's reasons to approve it, too (000 §10), and why. */
+  reasonsToApprove: ReasonsNeed;
 };
 
 /** A request as read, with the version a decision on it must name. */
@@ -220,6 +223,7 @@ export async function requestView(
     objection,
     recentChecks,
     ...(decided ? { decided } : {}),
+    reasonsToApprove: profile ? reasonsToApprove(profile, r) : { required: false, why: '', cites: [] },
   };
 }
 
