@@ -126,8 +126,8 @@ export async function onTurn(
     if (t) {
       const intent = intentOf(a.text ?? '');
       // A greeting or help is someone arriving: they are shown what waits for them too.
-      await onReturn('help' in intent || intent.verb === 'request.new').catch((e: Error) =>
-        log(`bot: on return: ${e.message}`),
+      await onReturn('help' in intent || intent.verb === 'request.new' || intent.verb === 'hello').catch(
+        (e: Error) => log(`bot: on return: ${e.message}`),
       );
     }
     return;

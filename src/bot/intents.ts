@@ -1,5 +1,5 @@
 /**
- * Lenient matching of what people type in chat: "hi", "new request", "my requests", "waiting for me", "child DEMO-0001",
+ * Lenient matching of what people type in chat: "hi" (answered by role: handlers/hello.ts), "new request", "my requests", "waiting for me", "child DEMO-0001",
  * "consent for DEMO-0001", "objection DEMO-0001", "help". A bare case reference opens the child's summary;
  * anything else gets the help card.
  */
@@ -17,7 +17,7 @@ export function intentOf(raw: string): Intent {
     .trim()
     .toLowerCase();
   if (!text || /^(hi|hello|hey|good (morning|afternoon|evening)|start)\b/.test(text))
-    return { verb: 'request.new', data: {} };
+    return { verb: 'hello', data: {} };
   if (/^(help|\?|what can you do|commands?)\b/.test(text)) return { help: true };
   const ref = CASE_REF.exec(raw)?.[1];
   if (/\bwaiting\b|\bto decide\b|^(my )?(decisions|approvals|queue|inbox)$/.test(text))

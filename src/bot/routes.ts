@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { AdaptiveCard } from './cards/types';
 import { childForms, childVerbs } from './handlers/children';
+import { helloVerbs } from './handlers/hello';
 import { requestForms, requestVerbs } from './handlers/requests';
 import { ripaVerbs } from './handlers/ripa';
 import type { Forms, Turn, VerbHandlers } from './turn';
@@ -19,7 +20,7 @@ import { recordSurfaceEvent } from '../workflow';
 import { plainWords, valuesOf } from './views/form';
 
 /** Every verb and its handler. */
-export const verbHandlers: VerbHandlers = { ...requestVerbs, ...childVerbs, ...ripaVerbs };
+export const verbHandlers: VerbHandlers = { ...requestVerbs, ...childVerbs, ...ripaVerbs, ...helloVerbs };
 
 /** The verbs whose data comes from a form, and how to send the form back as filled in. */
 const forms: Forms = { ...requestForms, ...childForms };
@@ -73,6 +74,7 @@ const PRIVATE: ReadonlySet<string> = new Set<Verb>([
   'objection.open',
   'objection.raise',
   'requests.mine',
+  'hello',
 ]);
 
 function recorded(verb: string, data: unknown, turn: Turn): Promise<AdaptiveCard> {

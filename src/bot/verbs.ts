@@ -152,6 +152,8 @@ export const verbs = {
   }),
   'requests.mine': z.object({}),
   'requests.waiting': z.object({}),
+  /** "hi": what the person's role comes to do (handlers/hello.ts). */
+  hello: z.object({}),
   // The RIPA route (000 §12). Every field a person types is optional here: a missing or wrong one comes back
   // from the workflow by its field, on the same card with what was typed kept.
   'ripa.queue': z.object({}),

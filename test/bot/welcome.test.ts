@@ -75,3 +75,24 @@ it('a child’s summary has "New request", which opens the form with that child 
   expect(textOf(other)).toMatch(/Request to view a child/);
   expect(textOf(other)).not.toMatch(/A\.B\.|DEMO-0001/);
 });
+
+it('"hi" answers by role: each person gets what their role comes to do, not the case manager’s form', async () => {
+  const first = async (who: string, text = 'hi') => (await say(w.url, who, text)).cards[0];
+  // A case manager: the request form.
+  expect(textOf(await first(CM))).toMatch(/Request to view a child/);
+  // A team manager and the service manager: what waits for their decision.
+  for (const who of ['demo-tm-north', 'demo-sm']) {
+    const card = await first(who, 'Hello!');
+    expect(textOf(card)).toMatch(/Waiting for your decision/);
+    expect(textOf(card)).not.toMatch(/Request to view a child/);
+  }
+  // The authorising officer: the RIPA queue (applications waiting, authorisations in force); information
+  // governance the central record, which is read from the same queue.
+  for (const who of ['demo-ao', 'demo-ig']) {
+    const card = await first(who, 'good morning');
+    expect(textOf(card)).toMatch(/RIPA: your queue/);
+    expect(textOf(card)).toMatch(/Authorisations in force/);
+  }
+  // An administrator: the list of what Overt can do.
+  expect(textOf(await first('demo-admin'))).toMatch(/What Overt can do/);
+});

@@ -64,6 +64,7 @@ const ROWS: Record<Verb, { about: About; data: (t: Target) => Record<string, unk
   'request.new': { about: 'nothing', data: () => ({}) },
   'requests.mine': { about: 'nothing', data: () => ({}) },
   'requests.waiting': { about: 'nothing', data: () => ({}) },
+  hello: { about: 'nothing', data: () => ({}) },
   'request.preview': { about: 'child', data: (t) => requestForm(t) },
   'request.send': { about: 'child', data: (t) => requestForm(t) },
   'request.refresh': { about: 'request', data: (t) => ({ requestId: t.requestId }) },
