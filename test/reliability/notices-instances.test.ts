@@ -59,7 +59,13 @@ describe.each(['sqlite', 'graph'] as StoreName[])('on the %s store, two processe
     // This process delivers notices only when the test asks (a pass every hour); the second every second,
     // so it holds the notices' lease until it is killed.
     p = await twoProcesses(store, {
-      first: { ...timers, OVERT_NOTICES_EVERY: '3600', OVERT_NOTICES_LEASE: String(LEASE_S) },
+      first: {
+        ...timers,
+        OVERT_NOTICES_EVERY: '3600',
+        OVERT_NOTICES_LEASE: String(LEASE_S),
+        OVERT_DEMO_AUTH: 'on',
+        OVERT_BOT_TENANTS: '', // the demo's tenant, with demo sign-in for the tab
+      },
       second: { ...timers, OVERT_NOTICES_EVERY: '1', OVERT_NOTICES_LEASE: String(LEASE_S) },
     });
     for (const who of PEOPLE) {
@@ -81,8 +87,23 @@ describe.each(['sqlite', 'graph'] as StoreName[])('on the %s store, two processe
     await connector?.close();
   });
 
-  it('a request raised on one and approved on the other: the requester is told once, every card copy updated once', async () => {
+  /** This process's dashboard, as the service manager sees it in the tab. */
+  const dashboard = async () => {
+    const port = (p.w.running.servers[1]!.address() as { port: number }).port;
+    const r = await fetch(`http://127.0.0.1:${port}/api/v1/dashboard`, {
+      headers: { 'x-overt-demo-persona': 'demo-sm' },
+    });
+    expect(r.status).toBe(200);
+    const d = (await r.json()) as {
+      periods: { total: { approvals: number } }[];
+      open: Record<string, { awaitingRecord: number }>;
+    };
+    return { approvals: d.periods[0]!.total.approvals, awaitingRecord: d.open['north']?.awaitingRecord ?? 0 };
+  };
+
+  it('a request raised on one and approved on the other: the requester is told once, every card copy updated once; the first one’s dashboard shows it at once', async () => {
     const childId = await p.w.childId('DEMO-0001');
+    const shown = await dashboard();
     const from = connector.sent.length;
     const raised = await post(
       p.urls[0]!,
@@ -112,6 +133,11 @@ describe.each(['sqlite', 'graph'] as StoreName[])('on the %s store, two processe
     );
     expect(approved.status).toBe(200);
     expect(textOf(approved.json?.value)).toMatch(/You approved this request/);
+    // The other instance's decision is on this one's dashboard with its next call: no delay but the call's.
+    expect(await dashboard()).toEqual({
+      approvals: shown.approvals + 1,
+      awaitingRecord: shown.awaitingRecord + 1,
+    });
     const told = () =>
       connector.sent
         .slice(before)
