@@ -111,7 +111,7 @@ export const verbs = {
   'request.send': RequestForm,
   'request.refresh': OnRequest,
   'request.approve': Decision.extend({ reasons: Optional }),
-  'request.decline': Decision.extend({ reasons: Text.describe('the reasons to decline') }),
+  'request.decline': Decision.extend({ reasons: Field }),
   'request.more-info': Decision.extend({ reasons: Text }),
   'request.answer': OnRequest.extend({ formId: FormId, rationale: Text }),
   'request.withdraw': OnRequest.extend({ formId: FormId }),

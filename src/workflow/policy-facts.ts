@@ -100,6 +100,15 @@ export function clausesAbout(profile: Profile, condition: keyof Condition): stri
   return [...new Set(profile.rules.filter((r) => r.when[condition] !== undefined).flatMap((r) => r.cites))];
 }
 
+/** The clauses a profile asks for the reasons of a decision by: those of its rules that refuse a decision
+ * for want of reasons alone (Nottinghamshire: 000 §10). Empty where the profile states no such clause. */
+export function decisionReasonsClauses(profile: Profile): string[] {
+  const alone = profile.rules.filter(
+    (r) => r.effect === 'refuse' && r.when.reasons === 'absent' && Object.keys(r.when).length === 1,
+  );
+  return [...new Set(alone.flatMap((r) => r.cites))];
+}
+
 /** The reminder interval in months a profile sets (000 §7), if it sets one. */
 export function reminderMonths(profile: Profile): number | undefined {
   return profile.rules.find((r) => r.when.reminderDueMonths !== undefined)?.when.reminderDueMonths;

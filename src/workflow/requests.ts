@@ -28,7 +28,7 @@ import {
 } from './context';
 import { Id, Key, OptionalReasons, parse, PlatformAccounts, Reasons, ShortText } from './input';
 import { decisionAudit, type VerdictGiven } from './decision-record';
-import { policyActor, policyRefusal, staffHolds, verdictFor } from './policy-facts';
+import { decisionReasonsClauses, policyActor, policyRefusal, staffHolds, verdictFor } from './policy-facts';
 import { declaredReasons } from '../policy/profile';
 import { authorityName } from '../policy/evaluate';
 import { fail, ok, type Deps, type Outcome } from './types';
@@ -219,11 +219,13 @@ export const DecideInput = z
     teamId: Id.optional(),
   })
   .superRefine((d, ctx) => {
-    if (d.outcome !== 'approve' && !d.reasons)
+    // A decline without reasons is refused once the team's profile is known, citing the clause that asks
+    // for the reasons for any decision (000 §10), and audited (decideOnce).
+    if (d.outcome === 'more-info' && !d.reasons)
       ctx.addIssue({
         code: 'custom',
         path: ['reasons'],
-        message: `give the reasons to ${d.outcome === 'decline' ? 'decline' : 'ask for more information'}`,
+        message: 'give the reasons to ask for more information',
       });
   });
 export type DecideInput = z.input<typeof DecideInput>;
@@ -350,6 +352,21 @@ async function decideOnce(
     });
   if (i.expectedVersion && i.expectedVersion !== version)
     return fail('CONFLICT', 'this card is out of date: it has been refreshed with the request as it is now');
+  // Reasons for ANY decision (000 §10): a decline is a decision as much as an approval is. The clauses are
+  // those the profile's own reasons rule rests on, so the refusal cites what carries it.
+  if (i.outcome === 'decline' && !i.reasons) {
+    const cites = decisionReasonsClauses(profile);
+    return refuse(
+      deps,
+      c,
+      { ...audit, details: { cites } },
+      {
+        code: 'INVALID_INPUT',
+        message: `reasons: give the reasons to decline${cites.length ? `: the reasons for any decision are recorded (${cites.join(', ')})` : ''}`,
+        field: 'reasons',
+      },
+    );
+  }
 
   let verdict: VerdictGiven | undefined;
   let status: Request['status'];

@@ -41,6 +41,35 @@ const decide = (who: 'tm-notts' | 'tm-camden', outcome: string, expectedVersion:
 const version = async () => (await api.w.store.get('request', requestId))!.version;
 
 describe('a decision from the tab', () => {
+  it('a decline with no reasons is refused by the field, citing 000 §10 (reasons for any decision), audited, and decides nothing', async () => {
+    const v = await version();
+    const decisions = async () => (await api.w.store.query('decision', { where: { requestId } })).length;
+    const before = await decisions();
+    for (const reasons of [undefined, '', '   ']) {
+      const r = await api.send(
+        'POST',
+        `/api/v1/requests/${requestId}/decision`,
+        { outcome: 'decline', expectedVersion: v, ...(reasons === undefined ? {} : { reasons }) },
+        'tm-notts',
+      );
+      expect(r.status).toBeGreaterThanOrEqual(400);
+      expect(r.status).toBeLessThan(500);
+      const body = (await r.json()) as { detail: string; field: string };
+      expect(body.field).toBe('reasons');
+      expect(body.detail).toMatch(/give the reasons to decline.*000 §10/);
+      const last = (await api.w.store.audit.list()).at(-1)!;
+      expect(last).toMatchObject({
+        actor: { id: 'tm-notts' },
+        action: 'request.decline',
+        outcome: 'refuse',
+        details: { cites: ['000 §10'] },
+      });
+    }
+    expect(await decisions()).toBe(before);
+    expect((await api.w.store.get('request', requestId))!.record.status).toBe('pending');
+    expect(await version()).toBe(v);
+  });
+
   it("another team's manager is refused for authority, before and after the request is decided, and learns nothing of it", async () => {
     const v = await version();
     const before = await decide('tm-camden', 'approve', v, 'Looks fine.');

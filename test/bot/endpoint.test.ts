@@ -164,7 +164,7 @@ describe('the bot over plain HTTP', () => {
     const cases: [string, Record<string, unknown>, string, RegExp][] = [
       [TM, { requestId }, 'request.explode', /Unknown action "request.explode"/],
       [TM, { requestId: 5 }, 'request.approve', /Overt has no request "5"/],
-      [TM, { requestId }, 'request.decline', /reasons/],
+      [TM, { requestId }, 'request.decline', /give the reasons to decline.*000 §10/i],
       [TM, { requestId: 'no-such-request' }, 'request.approve', /no request "no-such-request"/],
       ['demo-tm-south', { requestId }, 'request.approve', /belongs to another team/],
       [TM, { requestId, version: 'stale-version' }, 'request.approve', /out of date/],
@@ -197,13 +197,17 @@ describe('the bot over plain HTTP', () => {
     }
     expect((await fetch(`${w.url}/api/messages`)).status).toBe(405);
     expect(await writesOf()).toEqual(before);
-    // Each refused card is one audit event, naming who, the verb and why.
+    // Each refused card is one audit event, naming who, the verb and why. A decline without reasons is the
+    // workflow's refusal (the team's policy asks for the reasons for any decision, 000 §10), audited as such.
     const refused = (await w.running.store.audit.list())
       .filter((e) => e.outcome === 'refuse')
       .slice(refusedBefore);
     expect(refused.map((e) => [e.actor.id, e.action])).toEqual(
-      cases.map(([who, , verb]) => [who, `bot:${verb}`]),
+      cases.map(([who, , verb]) => [who, verb === 'request.decline' ? verb : `bot:${verb}`]),
     );
+    expect(refused.find((e) => e.action === 'request.decline')!.details).toMatchObject({
+      cites: ['000 §10'],
+    });
     for (const e of refused) expect((e.details as { message: string }).message).toBeTruthy();
   });
 

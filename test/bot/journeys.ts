@@ -71,13 +71,14 @@ export async function approvalJourney(d: Driver): Promise<string> {
   expect(labelOf(view, 'reasons')).toMatch(/required to approve, decline or ask for more information/);
   expect(textOf(view)).toMatch(/an approval needs its reasons/);
 
-  // Decline with no reason: the same card, the problem under the reasons box, nothing decided.
+  // Decline with no reason: the same card, the problem under the reasons box citing 000 §10 (the reasons
+  // for any decision), nothing decided.
   const declined = look(
     d,
     'approval-decline-needs-reason',
     await click(d, TM, view, 'request.decline', { reasons: '' }),
   );
-  expect(problemOf(declined, 'reasons')).toMatch(/Give your reasons for declining/);
+  expect(problemOf(declined, 'reasons')).toMatch(/give the reasons to decline.*000 §10/i);
   expect(actionData(declined, 'request.approve')).toMatchObject({ requestId });
   expect((await store.get('request', requestId))!.record.status).toBe('pending');
 
