@@ -134,6 +134,9 @@ export class Batcher {
       } catch (e) {
         const { status, text } = described(e);
         if (timedOut(e)) throw new GraphUnavailableError(`Graph did not answer in time: ${text}`);
+        // A failed sign-in (config.ts) is not a dropped connection: sending again would only wait as long again.
+        if (described(e).name === 'GraphSignInError')
+          throw new GraphUnavailableError((e as Error).message || text);
         const again = droppedConnection(e) ? {} : throttledWhole(e);
         const wait = again ? budget.wait(retry, again.retryAfterMs) : undefined;
         if (wait === undefined)

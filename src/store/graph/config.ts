@@ -48,6 +48,8 @@ export const GraphConfig = z
     retryDelaySeconds: z.number().positive().default(3),
     /** How long one Graph request may take (OVERT_GRAPH_TIMEOUT_MS): past it the call fails as unavailable. */
     timeoutMs: z.number().int().positive().default(10_000),
+    /** How long signing in to Entra ID may take (OVERT_GRAPH_SIGNIN_TIMEOUT_MS): past it, a failed sign-in. */
+    signInTimeoutMs: z.number().int().positive().default(30_000),
   })
   .refine((c) => c.auth.type !== 'local' || new URL(c.graphUrl).hostname !== new URL(GRAPH_URL).hostname, {
     message:
@@ -87,6 +89,9 @@ export function graphConfig(
     auth,
     ...(over.staleMs === undefined ? {} : { staleMs: over.staleMs }),
     ...(env.OVERT_GRAPH_TIMEOUT_MS ? { timeoutMs: Number(env.OVERT_GRAPH_TIMEOUT_MS) } : {}),
+    ...(env.OVERT_GRAPH_SIGNIN_TIMEOUT_MS
+      ? { signInTimeoutMs: Number(env.OVERT_GRAPH_SIGNIN_TIMEOUT_MS) }
+      : {}),
   });
   if (!parsed.success) {
     // Each problem named by the environment variable (or option) an administrator sets, not a field path.
@@ -129,7 +134,18 @@ function invalid(message: string): StoreOutcome<never> {
 
 const SCOPES = [`${GRAPH_URL}/.default`];
 
-export function authProvider(auth: GraphConfig['auth']): AuthenticationProvider {
+/** Thrown when signing in to Entra ID fails or does not answer in time: never retried, the settings named. */
+export class GraphSignInError extends Error {
+  override name = 'GraphSignInError';
+}
+
+export function authProvider(
+  auth: GraphConfig['auth'],
+  within: { signInTimeoutMs: number; graphUrl: string } = {
+    signInTimeoutMs: 30_000,
+    graphUrl: GRAPH_URL,
+  },
+): AuthenticationProvider {
   if (auth.type === 'local') return { getAccessToken: async () => auth.token };
   const inner = new TokenCredentialAuthenticationProvider(
     auth.type === 'secret'
@@ -143,13 +159,32 @@ export function authProvider(auth: GraphConfig['auth']): AuthenticationProvider 
       : `OVERT_CLIENT_CERTIFICATE_PATH (${auth.certificatePath})`;
   return {
     // A failed sign-in says so, with the settings to check (MSAL's own message names none of them).
+    // A sign-in that never answers (the token endpoint unreachable, a firewall dropping it) is a failed one
+    // after signInTimeoutMs: the service does not hang silently at its start.
     getAccessToken: async () => {
+      const seconds = Math.round(within.signInTimeoutMs / 1000);
+      const local =
+        new URL(within.graphUrl).hostname !== new URL(GRAPH_URL).hostname
+          ? ` OVERT_GRAPH_URL is ${within.graphUrl}: the local Graph server needs no OVERT_TENANT_ID, OVERT_CLIENT_ID or ${credential.split(' ')[0]} (remove them).`
+          : '';
+      let timer: NodeJS.Timeout | undefined;
       try {
-        return await inner.getAccessToken();
+        return await Promise.race([
+          inner.getAccessToken(),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(
+              () => reject(new Error(`no answer from Entra ID within ${seconds} s`)),
+              within.signInTimeoutMs,
+            );
+            timer.unref();
+          }),
+        ]);
       } catch (err) {
-        throw new Error(
-          `Graph sign-in failed for OVERT_CLIENT_ID ${auth.clientId} in OVERT_TENANT_ID ${auth.tenantId}: ${(err as Error).message}. Check both ids, ${credential}, and that this machine can reach login.microsoftonline.com`,
+        throw new GraphSignInError(
+          `Graph sign-in failed for OVERT_CLIENT_ID ${auth.clientId} in OVERT_TENANT_ID ${auth.tenantId}: ${(err as Error).message}. Check both ids, ${credential}, and that this machine can reach login.microsoftonline.com.${local}`,
         );
+      } finally {
+        clearTimeout(timer);
       }
     },
   };

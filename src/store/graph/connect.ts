@@ -18,7 +18,7 @@ export const ListsPage = z.object({
 export function clientFor(config: GraphConfig) {
   return graphClient({
     graphUrl: config.graphUrl,
-    authProvider: authProvider(config.auth),
+    authProvider: authProvider(config.auth, config),
     timeoutMs: config.timeoutMs,
     ...(config.ca ? { ca: config.ca } : {}),
   });
