@@ -133,5 +133,14 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown): Outcome<z
   if (r.success) return { ok: true, value: r.data };
   const issue = r.error.issues[0]!;
   const field = issue.path.join('.') || undefined;
-  return fail('INVALID_INPUT', `${field ?? 'input'}: ${issue.message}`, field);
+  const failed = fail('INVALID_INPUT', `${field ?? 'input'}: ${issue.message}`, field);
+  // Every problem, each by its field (one per field), for a form that marks them all at once.
+  const problems = new Map<string, string>();
+  for (const x of r.error.issues) {
+    const f = x.path.join('.') || 'input';
+    if (!problems.has(f)) problems.set(f, x.message);
+  }
+  if (!failed.ok && problems.size > 1)
+    failed.error.problems = [...problems].map(([f, message]) => ({ field: f, message }));
+  return failed;
 }

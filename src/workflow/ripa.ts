@@ -14,7 +14,7 @@ import { addMonthsToDay, dayOf, type Day } from '../policy/days';
 import type { Profile } from '../policy/profile';
 import type { Ripa, RipaRenewal, RipaReview } from '../store/records';
 import { childCommand, roleIn, type ChildCtx, type Step } from './child-command';
-import { BlankText, Id, Key, parse, ShortText, Text, When } from './input';
+import { Id, Key, parse, ShortText, Text, When } from './input';
 import { clausesAbout } from './policy-facts';
 import { decideRequest, type Decided } from './requests';
 import { fail, type Deps, type Failure, type Outcome } from './types';
@@ -458,7 +458,8 @@ export const CancelRipaInput = z.object({
   actorId: Id,
   ripaId: Id,
   at: When,
-  reasons: BlankText.default(''),
+  /** Why it is no longer needed: the central record keeps it (Home Office code of practice). */
+  reasons: Text,
 });
 
 /** The authorising officer cancels an authorisation once it is no longer needed: repeat viewing is no

@@ -53,6 +53,9 @@ export interface Failure {
   code: FailureCode;
   message: string;
   field?: string;
+  /** For INVALID_INPUT: every problem the input had, each by its field (the first is `field`/`message`), so a
+   * form can mark them all at once. */
+  problems?: { field: string; message: string }[];
   /** For POLICY_REFUSED: the verdict, so a card can show its clauses. */
   verdict?: unknown;
 }

@@ -14,7 +14,7 @@ import { AuthConfig } from '../../src/api/auth-config';
 import { validateCard } from '../../src/bot/cards/validate';
 import { runJobs } from '../../src/workflow';
 import { pdfText } from '../api/pdf-text';
-import { actionData, textOf } from './client';
+import { actionData, inputsOf, problemOf, textOf } from './client';
 import type { BotWorld } from './world';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -260,6 +260,44 @@ export async function ripaJourney(d: Driver, w: BotWorld): Promise<void> {
   const again = await runJobs({ ...w.running.deps, clock: () => later }, 'journey');
   expect(again.notices.filter((n) => n.ripaId === ripaId)).toEqual([]);
 
+  // Review, renewal and cancellation each need their reasons: sent without them, the same card comes back with
+  // every problem beside its field at once, what was typed kept; nothing is written; each refusal is audited.
+  const kept = (await store.get('ripa', ripaId))!;
+  const refusedBefore = await refusals(w);
+  const noReviewNotes = await d.invoke(AO, 'ripa.review', {
+    ...actionData(reviewed, 'ripa.review'),
+    reviewedOn: t,
+    reviewNotes: '  ',
+    nextReviewAt: plusDays(t, 14),
+  });
+  expect(problemOf(noReviewNotes, 'reviewNotes')).toMatch(/still necessary and proportionate/);
+  const noRenewReasons = await d.invoke(AO, 'ripa.renew', {
+    ...actionData(reviewed, 'ripa.renew'),
+    ...inputsOf(reviewed),
+    renewReasons: '',
+  });
+  expect(problemOf(noRenewReasons, 'renewReasons')).toMatch(/Give the reasons it is still necessary/);
+  const noCancelReasons = await d.invoke(AO, 'ripa.cancel', {
+    ...actionData(reviewed, 'ripa.cancel'),
+    cancelOn: '',
+    cancelReasons: '',
+  });
+  expect(problemOf(noCancelReasons, 'cancelReasons')).toMatch(/Give the reasons it is no longer needed/);
+  expect(problemOf(noCancelReasons, 'cancelOn')).toBeTruthy();
+  expect(textOf(noCancelReasons)).toMatch(/See the problems marked below/);
+  expect(textOf(noCancelReasons)).not.toMatch(/\brequired\b/);
+  plainForPeople(noCancelReasons);
+  d.seen?.('ripa-cancel-needs-reasons', noCancelReasons);
+  const onlyReasons = await d.invoke(AO, 'ripa.cancel', {
+    ...actionData(reviewed, 'ripa.cancel'),
+    cancelOn: t,
+    cancelReasons: '',
+  });
+  expect(problemOf(onlyReasons, 'cancelReasons')).toMatch(/no longer needed/);
+  expect(inputsOf(onlyReasons)).toMatchObject({ cancelOn: t });
+  expect((await store.get('ripa', ripaId))!.version).toBe(kept.version);
+  expect(await refusals(w)).toBe(refusedBefore + 4);
+
   // A cancellation dated ahead comes back by its field; then it is cancelled.
   const ahead = await d.invoke(AO, 'ripa.cancel', {
     ...actionData(reviewed, 'ripa.cancel'),
@@ -278,7 +316,11 @@ export async function ripaJourney(d: Driver, w: BotWorld): Promise<void> {
   expect(textOf(cancelled)).toMatch(/Cancelled\. Repeat viewing of this child is no longer covered/);
   expect(textOf(cancelled)).toMatch(/State\nCancelled/);
   d.seen?.('ripa-authorisation-cancelled', cancelled);
-  expect((await store.get('ripa', ripaId))!.record).toMatchObject({ cancelledAt: t, cancelledBy: AO });
+  expect((await store.get('ripa', ripaId))!.record).toMatchObject({
+    cancelledAt: t,
+    cancelledBy: AO,
+    cancelReasons: 'Fictional: the child has been found.',
+  });
 
   // The queue card: nothing waiting, nothing in force.
   const queue = await d.invoke(AO, 'ripa.queue', {});

@@ -28,10 +28,33 @@ const todayIn = (turn: Turn, timeZone = DEFAULT_TIME_ZONE) =>
 /** A workflow failure as a problem by the card's input (`fields` maps the workflow's field to the input). */
 function problemOf(e: Failure, fields: Record<string, string> = {}): FieldProblem | undefined {
   if (e.code !== 'INVALID_INPUT' || !e.field) return undefined;
-  const input = fields[e.field] ?? e.field;
-  const message = e.message.replace(/^[\w.]+: /, '');
-  return { input, message: message.charAt(0).toUpperCase() + message.slice(1) };
+  const one = (field: string, raw: string) => {
+    const input = fields[field] ?? field;
+    const message = raw.replace(/^[\w.]+: /, '');
+    // Left empty: what to write there, in words (never the schema's "required").
+    if (message === 'required') return { input, message: NEEDS[input] ?? 'Fill this in.' };
+    // A date missing or not one: said as a person would, never with the machine's format.
+    if (/^expected a real date/i.test(message)) return { input, message: 'Pick a date.' };
+    return { input, message: message.charAt(0).toUpperCase() + message.slice(1) };
+  };
+  const [first, ...also] = (e.problems ?? [{ field: e.field, message: e.message }]).map((p) =>
+    one(p.field, p.message),
+  );
+  return { ...first!, ...(also.length ? { also } : {}) };
 }
+
+/** What to write in a RIPA form's box left empty, by input. */
+const NEEDS: Record<string, string> = {
+  reviewNotes: 'Say whether it is still necessary and proportionate, and what it has obtained.',
+  renewReasons: 'Give the reasons it is still necessary and proportionate: the central record keeps them.',
+  cancelReasons: 'Give the reasons it is no longer needed: the central record keeps them.',
+  necessity: 'Say why the surveillance is necessary.',
+  proportionality: 'Say why it is proportionate to what it seeks to achieve.',
+  legalAdvice: 'Record the legal advice taken.',
+  offence: 'Name the criminal offence.',
+  reference: 'Give the authorisation its unique reference.',
+  refuseReasons: 'Give the reasons for refusing.',
+};
 
 const NOT_AN_OFFICER = () =>
   errorCard(

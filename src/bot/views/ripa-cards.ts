@@ -38,21 +38,22 @@ import type { CentralRecordEntry, RipaApplication } from '../../workflow/queries
 import { act } from './act';
 import { markRefusal } from './failure-card';
 
-/** A problem with one field of a form: the input's id and the message in plain words. */
-export type FieldProblem = { input: string; message: string };
+/** A problem with one field of a form: the input's id and the message in plain words; `also`, the other
+ * fields' problems found in the same submission, each marked beside its own input at once. */
+export type FieldProblem = { input: string; message: string; also?: { input: string; message: string }[] };
 type Values = Record<string, string>;
 
-const problemFor = (p: FieldProblem | undefined, id: string): CardElement[] =>
-  p && p.input === id
-    ? [textBlock(p.message, { color: 'attention', size: 'small', id: `${id}-problem` })]
-    : [];
+const problemFor = (p: FieldProblem | undefined, id: string): CardElement[] => {
+  const found = p && (p.input === id ? p : p.also?.find((x) => x.input === id));
+  return found ? [textBlock(found.message, { color: 'attention', size: 'small', id: `${id}-problem` })] : [];
+};
 
 function banner(p: FieldProblem | undefined, what: string): CardElement[] {
   if (!p) return [];
   const text =
     p.input === 'form'
       ? `Nothing was recorded. ${p.message}`
-      : `Nothing was recorded: ${what}. See the problem marked below.`;
+      : `Nothing was recorded: ${what}. See the ${p.also?.length ? 'problems' : 'problem'} marked below.`;
   return [container([textBlock(text, { weight: 'bolder', color: 'attention' })], { style: 'attention' })];
 }
 
