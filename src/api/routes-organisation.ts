@@ -20,7 +20,8 @@ import { reply, route, type Route } from './router';
  */
 
 const TeamBody = z.strictObject({ name: ShortText, managerIds: list(Id).default([]) });
-const ProfileBody = z.strictObject({ profileId: ShortText });
+/** The profile, and optionally the version meant (refused with a reason unless it is the one in force). */
+const ProfileBody = z.strictObject({ profileId: ShortText, version: ShortText.optional() });
 /** A person's role and teams, and the flags and named groups a policy reads (left as they are when not
  * given). Strict: a field it does not take is a 400 naming it, never dropped. */
 const StaffBody = z.strictObject({
@@ -91,6 +92,7 @@ export const organisationRoutes = [
           actorId: staff.id,
           teamId: params.teamId!,
           profileId: body.profileId,
+          ...(body.version !== undefined ? { version: body.version } : {}),
         }),
       ),
   }),

@@ -144,12 +144,22 @@ export function register(cli: Command): void {
       .alias('profile')
       .description('give a team its policy profile (audited, with the profile it had)')
       .argument('<team>', 'the team')
-      .argument('<profile>', 'a profile id (overt policy list, or a custom one in OVERT_PROFILE_FILES)'),
-  ).action(async (id: string, profile: string, opts: Common) =>
+      .argument('<profile>', 'a profile id (overt policy list, or a custom one in OVERT_PROFILE_FILES)')
+      .option(
+        '--version <version>',
+        'the version meant: refused, with when each loaded version is in force, unless it is the one in force today',
+      ),
+  ).action(async (id: string, profile: string, opts: Common & { version?: string }) =>
     withService(opts, async ({ store, deps }) => {
       const actorId = await actorOf(store, opts);
       const team = checked(
-        await assignProfile(deps, { key: key('team-profile'), actorId, teamId: id, profileId: profile }),
+        await assignProfile(deps, {
+          key: key('team-profile'),
+          actorId,
+          teamId: id,
+          profileId: profile,
+          ...(opts.version !== undefined ? { version: opts.version } : {}),
+        }),
         `team ${id}`,
       );
       const p = deps.profiles(team.profileId)!;

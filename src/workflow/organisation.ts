@@ -91,7 +91,35 @@ export const AssignProfileInput = z.object({
   actorId: Id,
   teamId: Id,
   profileId: ShortText,
+  /** The version meant: it must be a loaded version of the profile, and the one in force today. */
+  version: ShortText.optional(),
 });
+
+/** A day as people read it: "1 March 2026". */
+const dayWords = (day: string) =>
+  new Date(`${day}T12:00:00Z`).toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+
+/**
+ * Whether the version asked for can be given: a team is judged by the version of its profile in force on
+ * each day (the effective dates), so only that one can; any other is refused saying which are loaded and when
+ * each takes effect.
+ */
+function versionProblem(deps: Deps, profileId: string, asked: string): string | undefined {
+  const versions = deps.profileVersions(profileId);
+  const now = deps.profiles(profileId)!;
+  const list = versions.map((v) => `${v.version} (in force from ${dayWords(v.effectiveDate)})`).join(', ');
+  const wanted = versions.find((v) => v.version === asked);
+  if (!wanted) return `${now.name} has no version "${asked}" loaded; the loaded versions are ${list}`;
+  if (wanted === now) return undefined;
+  return wanted.effectiveDate > now.effectiveDate
+    ? `version ${asked} of ${now.name} takes effect on ${dayWords(wanted.effectiveDate)}; today version ${now.version} is in force. A team is judged by the version in force on each day, so give the team the profile (without a version) and version ${asked} applies from that day`
+    : `version ${asked} of ${now.name} was replaced by version ${now.version} on ${dayWords(now.effectiveDate)}; a team is judged by the version in force on each day and cannot be held to an earlier one`;
+}
 
 /** Give a team its policy profile (built in, or a custom one the service has loaded); audited `team.profile`. */
 export async function assignProfile(
@@ -100,7 +128,7 @@ export async function assignProfile(
 ): Promise<Outcome<Team>> {
   const parsed = parse(AssignProfileInput, input);
   if (!parsed.ok) return parsed;
-  const { teamId, profileId } = parsed.value;
+  const { teamId, profileId, version } = parsed.value;
   return adminCommand(deps, parsed.value, 'team.profile', { kind: 'team', id: teamId }, async () => {
     const found = await deps.store.get('team', teamId);
     if (!found) return fail('NOT_FOUND', `no team "${teamId}"`, 'teamId');
@@ -111,6 +139,8 @@ export async function assignProfile(
         `profileId: no profile "${profileId}" is loaded (built-in: ${BUILTIN_IDS.join(', ')}; custom: ${(deps.customProfileIds ?? []).join(', ') || 'none'}). A custom profile is loaded when the service starts: set OVERT_PROFILE_FILES to the file that holds it`,
         'profileId',
       );
+    const wrong = version === undefined ? undefined : versionProblem(deps, profileId, version);
+    if (wrong) return fail('INVALID_INPUT', `version: ${wrong}`, 'version');
     const team: Team = { ...found.record, profileId };
     return ok({
       writes: [{ kind: 'team', record: team, ifVersion: found.version }],

@@ -105,3 +105,31 @@ it('a custom profile can never take a built-in’s id', async () => {
     await opened.value.close();
   }
 });
+
+it('--version: the version in force today is given; another is refused saying when each is in force', async () => {
+  const data = await service();
+  const dir = dirs.make();
+  const v1 = join(dir, 'wyvern-1.json');
+  const v2 = join(dir, 'wyvern-2.json');
+  const wyvern = { ...notts, id: 'wyvern-yjs', name: 'Wyvern YJS (fictional)' };
+  writeFileSync(v1, JSON.stringify({ ...wyvern, version: '1', effectiveDate: '2026-01-01' }));
+  writeFileSync(v2, JSON.stringify({ ...wyvern, version: '2', effectiveDate: '2099-01-01' }));
+  process.env.OVERT_PROFILE_FILES = `${v1},${v2}`;
+  const set = (v: string) =>
+    runCli('teams', 'set-profile', 'east', 'wyvern-yjs', '--version', v, '--as', 'admin-1', '--data', data);
+  const later = await set('2');
+  expect(later.code).toBe(1);
+  expect(later.stderr).toMatch(
+    /version 2 of Wyvern YJS \(fictional\) takes effect on 1 January 2099; today version 1 is in force/,
+  );
+  const missing = await set('1.1');
+  expect(missing.code).toBe(1);
+  expect(missing.stderr).toContain(
+    'has no version "1.1" loaded; the loaded versions are 1 (in force from 1 January 2026), 2 (in force from 1 January 2099)',
+  );
+  expect(await set('1')).toEqual({
+    code: 0,
+    stderr: '',
+    stdout: 'team east: profile wyvern-yjs (Wyvern YJS (fictional), version 1)\n',
+  });
+});
