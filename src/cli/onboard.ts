@@ -307,6 +307,34 @@ export function register(cli: Command): void {
     );
 
   const children = cli.command('children').description('the children on the case list');
+  children
+    .command('list')
+    .description('the children loaded: case reference, name, team, worker and platforms')
+    .option('--data <dir>', 'data folder of the SQLite store (default: $OVERT_DATA, else ./.data)')
+    .option('--team <id>', 'only this team’s')
+    .action(async (opts: { data?: string; team?: string }) =>
+      withService(opts, async ({ store }) => {
+        if (opts.team && !(await store.get('team', opts.team)))
+          return fail(1, `--team ${opts.team}: no such team (overt teams list)`);
+        const teamName = new Map((await store.query('team', {})).map(({ record: t }) => [t.id, t.name]));
+        const staffName = new Map((await store.query('staff', {})).map(({ record: s }) => [s.id, s.name]));
+        const rows = (await store.query('child', opts.team ? { where: { teamId: opts.team } } : {})).map(
+          ({ record: c }) => c,
+        );
+        rows.sort((a, b) => a.caseRef.localeCompare(b.caseRef));
+        for (const c of rows)
+          out(
+            [
+              c.caseRef,
+              c.displayName,
+              teamName.get(c.teamId) ?? c.teamId,
+              staffName.get(c.workerId) ?? '(worker no longer on the staff list)',
+              c.platforms.map((p) => `${p.platform}:${p.account}`).join('; '),
+            ].join('\t'),
+          );
+        out(`${rows.length} children`);
+      }),
+    );
   commonOptions(
     children
       .command('import')

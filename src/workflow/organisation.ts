@@ -373,6 +373,16 @@ export interface CaseListPlan {
  * importing it would do, or its problems. A CSV that cannot be read at all is an error naming why.
  */
 async function planCaseList(deps: Deps, csv: string): Promise<Outcome<CaseListPlan & { writes: Write[] }>> {
+  // A file read as UTF-8 that was not (Excel's plain "CSV" is Windows-1252) has its accented letters
+  // replaced by U+FFFD on the way in (the tab's file.text(), the command's decoding): names would be
+  // imported garbled, so the whole file is refused, saying how to save it. A UTF-8 BOM is accepted.
+  const garbled = csv.split(/\r?\n/).findIndex((l) => l.includes('\uFFFD'));
+  if (garbled >= 0)
+    return fail(
+      'INVALID_INPUT',
+      `csv: the file is not in UTF-8 (line ${garbled + 1} has characters that could not be read): save it as "CSV UTF-8 (Comma delimited)" and import it again`,
+      'csv',
+    );
   let rows: { record: Record<string, string>; info: { lines: number } }[];
   try {
     rows = parseCsv(csv, {

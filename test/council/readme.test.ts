@@ -221,4 +221,10 @@ it('the guide’s commands pass, in order, as written', async () => {
   const staff = await runCli('staff', 'list');
   for (const name of ['Alex Adair', 'Morgan Marsh', 'Wren Walker', 'Casey Cole', 'Drew Dale'])
     expect(staff.stdout).toContain(`${name} (fictional)`);
+  const children = await runCli('children', 'list');
+  expect(children.stdout).toContain(
+    'EX-0001\tA.B. (fictional)\tEast Youth Justice\tCasey Cole (fictional)\tinstagram:@example_fictional\n',
+  );
+  expect(children.stdout).toMatch(/^EX-0003\tE\.F\. \(fictional\)\tWest Youth Justice\t/m);
+  expect(children.stdout).toMatch(/\n3 children\n$/);
 }, 300_000);
