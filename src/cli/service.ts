@@ -57,18 +57,19 @@ export async function openService(
  * The commands sign the audit trail with the service's own key, or not at all: a command that made a key of
  * its own (beside the data folder, the default) would leave checkpoints `npm run serve`, with its
  * OVERT_AUDIT_KEY, finds signed by another key — the trail "broken" and every write refused. So a SharePoint
- * store (only ever the production service's) is written only with OVERT_AUDIT_KEY set, and no key is made where
+ * store is written only with OVERT_AUDIT_KEY set or the service's default key found, and no key is made where
  * checkpoints signed with another are kept.
  */
 function sameKeyAsTheService(where: { dataDir: string; kind: 'sqlite' | 'graph' }): void {
   const named = (process.env.OVERT_AUDIT_KEY ?? '').trim() !== '';
-  if (where.kind === 'graph' && !named)
+  const { keyFile, checkpointsFile } = anchorPaths(where.dataDir, process.env);
+  // Beside a service that runs with the default key (`npm start` on the local Graph server) that key is used.
+  if (where.kind === 'graph' && !named && !existsSync(keyFile))
     return fail(
       2,
       'OVERT_AUDIT_KEY: not set. A SharePoint store is written with the audit signing key of the service (the same OVERT_AUDIT_KEY as npm run serve, outside the data folder); set it before any overt command that changes the store',
     );
   // As `npm run serve` does: a key gone while checkpoints signed with one are there is never replaced.
-  const { keyFile, checkpointsFile } = anchorPaths(where.dataDir, process.env);
   if (!existsSync(keyFile) && existsSync(checkpointsFile) && statSync(checkpointsFile).size > 0)
     return fail(
       2,
