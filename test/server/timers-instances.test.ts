@@ -138,7 +138,8 @@ describe('on one local Graph site', () => {
     };
     const [holder, other] = await twoInstances(env);
 
-    await withEnv(env, async () => {
+    // The commands sign with the service's audit key (made by the instances beside their data folder).
+    await withEnv({ ...env, OVERT_AUDIT_KEY: `${env.OVERT_DATA}.audit/signing-key.pem` }, async () => {
       const once = await runCli('jobs', 'run-once', '--wait', '30');
       // On a failure, what the holder logged says why it did not answer.
       expect({ stderr: once.stderr, holderLog: once.stderr ? holder.lines.slice(-12) : [] }).toEqual({
