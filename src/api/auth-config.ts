@@ -71,7 +71,12 @@ export function signInMode(
     if (real.length)
       return {
         ok: false,
-        message: `configuration: OVERT_DEMO_AUTH=on (demo personas) cannot be used with real sign-in settings (${real.join(', ')}): unset OVERT_DEMO_AUTH for a real service, or those settings for the demo`,
+        // Under `npm start` the person may never have set OVERT_DEMO_AUTH: the script turns the demo on. Say so,
+        // and what to run instead.
+        message:
+          env.npm_lifecycle_event === 'start'
+            ? `configuration: \`npm start\` is the local demo: it turns demo personas on (OVERT_DEMO_AUTH=on), which cannot be used with real sign-in settings (${real.join(', ')}). For real sign-in run \`npm run serve\` (or \`OVERT_DEMO_AUTH=off npm start\`); for the demo, unset those settings`
+            : `configuration: OVERT_DEMO_AUTH=on (demo personas) cannot be used with real sign-in settings (${real.join(', ')}): for real sign-in set OVERT_DEMO_AUTH=off (or unset it) and run \`npm run serve\`; for the demo, unset those settings`,
       };
     return {
       ok: true,

@@ -201,9 +201,16 @@ export function botEndpoint(
       authenticated = await authentication.authenticateRequest(activity, req.headers.authorization ?? '');
     } catch (err) {
       // Whatever fails while a token is checked (a forged signature, `alg: none`, HS256, keys that could not
-      // be fetched) means the sender is not authenticated: 401, never the turn's 500.
-      if (!(err instanceof AuthenticationError)) log(`bot: authentication failed: ${(err as Error).message}`);
-      problem(res, 401, `the request is not authenticated: ${(err as Error).message}`);
+      // be fetched) means the sender is not authenticated: 401, never the turn's 500. The body says so plainly;
+      // what failed (a library's wording, a host that could not be reached) goes to the log only.
+      log(`bot: authentication failed: ${(err as Error).message}`);
+      problem(
+        res,
+        401,
+        err instanceof AuthenticationError
+          ? 'the request is not authenticated'
+          : 'the request is not authenticated: the sign-in could not be checked',
+      );
       return true;
     }
     const refused = refusalOf(envelope.data as Seen, tenants);

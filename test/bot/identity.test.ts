@@ -292,7 +292,16 @@ describe('forged Bot Framework tokens and hostile bodies (issue 12, fault 6)', (
           status: 401,
         });
         expect(r.json.title).toBe('Unauthorized');
+        // A plain reason only: no library wording, no host, no network error (offline, the signing keys
+        // cannot be fetched: that detail is in the log, never in the body).
+        expect(r.json.detail).toMatch(
+          /^the request is not authenticated(: the sign-in could not be checked)?$/,
+        );
+        expect(JSON.stringify(r.json)).not.toMatch(
+          /botframework\.com|ENOTFOUND|getaddrinfo|request to|fetch failed/i,
+        );
       }
+      expect(logs.join('\n')).toMatch(/bot: authentication failed: /);
       expect(await state()).toEqual(before);
       expect((await w.running.store.audit.list()).length).toBe(events);
     } finally {

@@ -114,6 +114,30 @@ describe('sign-in mode', () => {
     }
   }, 90_000);
 
+  it('`MicrosoftAppId=… MicrosoftAppPassword=… npm start` (OVERT_DEMO_AUTH never set) says what to run instead', async () => {
+    // As npm runs it: npm names the script in npm_lifecycle_event; the person set only the bot's sign-in.
+    const started = runScript('start', {
+      npm_lifecycle_event: 'start',
+      OVERT_DATA: dirs.make(),
+      BOT_PORT: '0',
+      TAB_PORT: '0',
+      MicrosoftAppId: '00000000-0000-0000-0000-0000000000bb',
+      MicrosoftAppPassword: 'fictional-secret',
+    });
+    const failed = await started.then(
+      async (s) => {
+        await stop(s.child);
+        throw new Error('it started');
+      },
+      (e: Error) => e.message,
+    );
+    expect(failed).toMatch(/^exited [1-9]/);
+    expect(failed).toMatch(/`npm start` is the local demo/);
+    expect(failed).toMatch(/MicrosoftAppId, MicrosoftAppPassword/);
+    expect(failed).toMatch(/For real sign-in run `npm run serve` \(or `OVERT_DEMO_AUTH=off npm start`\)/);
+    expect(failed).not.toMatch(/unset OVERT_DEMO_AUTH/);
+  }, 90_000);
+
   it.each([
     ['OVERT_AUTH_AUDIENCE', 'api://overt.example/00000000-0000-0000-0000-0000000000aa'],
     ['OVERT_AUTH_TENANTS', '11111111-1111-1111-1111-111111111111'],
