@@ -142,7 +142,7 @@ const ExportOptions = z.object({
   out: z.string().min(1).optional(),
 });
 
-async function verify(opts: Where & { unanchored?: boolean }): Promise<void> {
+async function verify(opts: Where & { unanchored?: boolean; witness?: string[] }): Promise<void> {
   const options = where(opts, opts.unanchored ? 'none' : 'anchor');
   let anchor: Anchor | undefined;
   if (!opts.unanchored) {
@@ -160,7 +160,8 @@ async function verify(opts: Where & { unanchored?: boolean }): Promise<void> {
       process.stdout.write(
         `the audit trail's triggers were missing or altered and have been put back: ${restored.join(', ')}\n`,
       );
-    const result = await verifyTrail(store, anchor ? { anchor } : {});
+    const witnesses = opts.witness ?? [];
+    const result = await verifyTrail(store, anchor ? { anchor, witnesses } : {});
     if (result.ok) {
       const signed = result.latest
         ? `, anchored by ${result.checkpoints} signed checkpoints (the latest counts ${result.latest.count} at ${result.latest.at})`
@@ -234,6 +235,10 @@ export function register(cli: Command): void {
     .option(
       '--unanchored',
       'check the store alone, without the signing key ($OVERT_AUDIT_KEY, else <data>.audit/signing-key.pem) and checkpoints ($OVERT_AUDIT_CHECKPOINTS)',
+    )
+    .option(
+      '--witness <file...>',
+      "the service's saved log (JSON lines): the checkpoints it logged are read beside the checkpoints file and $OVERT_AUDIT_WITNESS, so a trail cut together with the checkpoints file is found",
     )
     .action(verify);
 

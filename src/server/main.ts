@@ -211,6 +211,10 @@ export async function start(
   );
   if (!opened.ok) throw new Error(opened.error.message);
   const { guard } = opened.value;
+  // Every checkpoint signed is also a log line: the log, kept by the platform, is a witness the store's
+  // administrators cannot cut (`overt audit verify --witness <saved log>`).
+  guard.onCheckpoint = (c) =>
+    logger.info({ auditCheckpoint: c }, `audit checkpoint signed: ${c.count} events`);
   const store = loggedStore(opened.value.store, logger);
   const surfaceEnv = env === process.env ? env : { ...process.env, ...env };
   logger.info(
@@ -271,7 +275,12 @@ export async function start(
   }
   const anchor = guard.anchor!.paths;
   logger.info(
-    { key: anchor.keyFile, checkpoints: anchor.checkpointsFile, newKey: opened.value.anchorCreated },
+    {
+      key: anchor.keyFile,
+      checkpoints: anchor.checkpointsFile,
+      witnesses: anchor.witnessFiles,
+      newKey: opened.value.anchorCreated,
+    },
     'audit trail anchored outside the store',
   );
   const restored = (store as { restoredTriggers?: readonly string[] }).restoredTriggers ?? [];

@@ -8,10 +8,14 @@ import {
 } from 'node:crypto';
 import {
   appendFileSync,
+  closeSync,
   existsSync,
   linkSync,
   mkdirSync,
+  openSync,
   readFileSync,
+  readSync,
+  statSync,
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -28,17 +32,31 @@ import { canonicalJson } from './canonical-json';
  *
  * Where: `OVERT_AUDIT_KEY` (the private key, PKCS#8 PEM) and `OVERT_AUDIT_CHECKPOINTS` (the checkpoint
  * file); by default both in a folder beside the data folder, `<data>.audit/`, never inside it.
+ *
+ * Whoever can write the checkpoints file can still cut its end together with the trail's: lines removed need
+ * no key. So every checkpoint is also appended to each witness (`OVERT_AUDIT_WITNESS`, comma-separated
+ * paths, for example on storage the store's administrators cannot write) and logged by the service
+ * (`auditCheckpoint` in a JSON log line); a witness, or the saved log (`overt audit verify --witness`), is
+ * read with the checkpoints file, and a checkpoint in any of them that the trail no longer reaches is a cut.
  */
 
-export type AnchorPaths = { keyFile: string; checkpointsFile: string };
+export type AnchorPaths = { keyFile: string; checkpointsFile: string; witnessFiles: string[] };
 
 export function anchorPaths(dataDir: string, env: NodeJS.ProcessEnv = process.env): AnchorPaths {
   const beside = `${resolve(dataDir)}.audit`;
   return {
     keyFile: resolve(env.OVERT_AUDIT_KEY || join(beside, 'signing-key.pem')),
     checkpointsFile: resolve(env.OVERT_AUDIT_CHECKPOINTS || join(beside, 'checkpoints.jsonl')),
+    witnessFiles: (env.OVERT_AUDIT_WITNESS ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)
+      .map((p) => resolve(p)),
   };
 }
+
+/** A checkpoint as read, with the file (and line) it was read from. */
+export type ReadCheckpoint = Checkpoint & { from: string };
 
 const Hash = z.string().regex(/^[0-9a-f]{64}$/);
 
@@ -86,8 +104,10 @@ export class Anchor {
       mkdirSync(dirname(paths.keyFile), { recursive: true, mode: 0o700 });
       // The checkpoints file exists before the key does, so an instance that finds the key never finds the
       // file missing ("no checkpoints") while the one that made the key has not yet signed its first.
-      mkdirSync(dirname(paths.checkpointsFile), { recursive: true, mode: 0o700 });
-      appendFileSync(paths.checkpointsFile, '');
+      for (const file of [paths.checkpointsFile, ...paths.witnessFiles]) {
+        mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+        appendFileSync(file, '');
+      }
       const { privateKey } = generateKeyPairSync('ed25519');
       // Written whole to a file of its own, then linked into place: another instance starting at the same
       // moment sees no key or the whole key, never half of one.
@@ -114,38 +134,111 @@ export class Anchor {
     return { ok: true, anchor: new Anchor(paths, privateKey, createPublicKey(privateKey)), created };
   }
 
-  /** Signs the trail's head and appends the checkpoint to the file. */
+  /** Signs the trail's head and appends the checkpoint to the checkpoints file and to every witness. */
   checkpoint(head: { count: number; hash: string }, at: Date): Checkpoint {
     const body = { count: head.count, hash: head.hash, at: at.toISOString(), keyId: this.keyId };
     const c: Checkpoint = { ...body, sig: sign(null, signed(body), this.privateKey).toString('base64') };
-    mkdirSync(dirname(this.paths.checkpointsFile), { recursive: true, mode: 0o700 });
-    appendFileSync(this.paths.checkpointsFile, `${JSON.stringify(c)}\n`);
+    for (const file of [this.paths.checkpointsFile, ...this.paths.witnessFiles]) {
+      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+      appendFileSync(file, `${JSON.stringify(c)}\n`);
+    }
     return c;
   }
 
-  /** The checkpoints in the file, each checked against this key; the first line that fails is a problem. */
-  read(): { checkpoints: Checkpoint[]; problem?: string } {
-    if (!existsSync(this.paths.checkpointsFile))
-      return { checkpoints: [], problem: `no checkpoints at ${this.paths.checkpointsFile}` };
-    const lines = readFileSync(this.paths.checkpointsFile, 'utf8').split('\n');
-    const checkpoints: Checkpoint[] = [];
-    for (const [i, line] of lines.entries()) {
-      if (line.trim() === '') continue;
-      const where = `${this.paths.checkpointsFile} line ${i + 1}`;
-      let parsed: ReturnType<typeof Checkpoint.safeParse>;
-      try {
-        parsed = Checkpoint.safeParse(JSON.parse(line));
-      } catch {
-        // A line cut short by a crash mid-write can only be the last.
-        if (i >= lines.length - 2) continue;
-        return { checkpoints, problem: `${where} is not a checkpoint` };
+  /**
+   * The checkpoints in the checkpoints file, in every witness, and in the `extra` files (saved service logs),
+   * each checked against this key. In the checkpoints file and the witnesses every line must be a signed
+   * checkpoint; in an extra file only the lines that carry one (`auditCheckpoint` in a log line) count. The
+   * first line that fails is the problem; so is a missing checkpoints file or witness.
+   */
+  read(extra: readonly string[] = []): { checkpoints: ReadCheckpoint[]; problem?: string } {
+    const checkpoints: ReadCheckpoint[] = [];
+    const sources = [
+      ...[this.paths.checkpointsFile, ...this.paths.witnessFiles].map((file) => ({ file, log: false })),
+      ...extra.map((file) => ({ file: resolve(file), log: true })),
+    ];
+    for (const { file, log } of sources) {
+      if (!existsSync(file))
+        return {
+          checkpoints,
+          problem:
+            file === this.paths.checkpointsFile ? `no checkpoints at ${file}` : `no witness at ${file}`,
+        };
+      const lines = readFileSync(file, 'utf8').split('\n');
+      for (const [i, line] of lines.entries()) {
+        if (line.trim() === '') continue;
+        const where = `${file} line ${i + 1}`;
+        let json: unknown;
+        try {
+          json = JSON.parse(line);
+        } catch {
+          // A line cut short by a crash mid-write can only be the last; a log may hold other lines.
+          if (log || i >= lines.length - 2) continue;
+          return { checkpoints, problem: `${where} is not a checkpoint` };
+        }
+        const carried = log ? (json as { auditCheckpoint?: unknown } | null)?.auditCheckpoint : json;
+        if (log && carried === undefined) continue;
+        const parsed = Checkpoint.safeParse(carried);
+        if (!parsed.success) return { checkpoints, problem: `${where} is not a checkpoint` };
+        const c = parsed.data;
+        const good =
+          c.keyId === this.keyId && verify(null, signed(c), this.publicKey, Buffer.from(c.sig, 'base64'));
+        if (!good) return { checkpoints, problem: `${where} is not signed by the audit key` };
+        checkpoints.push({ ...c, from: where });
       }
-      if (!parsed.success) return { checkpoints, problem: `${where} is not a checkpoint` };
-      const c = parsed.data;
-      const good =
-        c.keyId === this.keyId && verify(null, signed(c), this.publicKey, Buffer.from(c.sig, 'base64'));
-      if (!good) return { checkpoints, problem: `${where} is not signed by the audit key` };
-      checkpoints.push(c);
+    }
+    return { checkpoints };
+  }
+
+  /**
+   * The checkpoints appended to the checkpoints file and the witnesses since `seen` (file → bytes read),
+   * which it advances past every whole line read. A file now shorter than what was read of it was cut:
+   * Overt only ever appends to it. For the running service's checks, which must not re-read every line.
+   */
+  readSince(seen: Map<string, number>): { checkpoints: ReadCheckpoint[]; problem?: string } {
+    const checkpoints: ReadCheckpoint[] = [];
+    for (const file of [this.paths.checkpointsFile, ...this.paths.witnessFiles]) {
+      const before = seen.get(file) ?? 0;
+      let size: number;
+      try {
+        size = statSync(file).size;
+      } catch {
+        return { checkpoints, problem: `${file}, read before, is gone` };
+      }
+      if (size < before)
+        return {
+          checkpoints,
+          problem: `${file} was cut short: it held ${before} bytes of signed checkpoints, now ${size}`,
+        };
+      if (size === before) continue;
+      const fd = openSync(file, 'r');
+      let text: string;
+      try {
+        const buffer = Buffer.alloc(size - before);
+        readSync(fd, buffer, 0, buffer.length, before);
+        text = buffer.toString('utf8');
+      } finally {
+        closeSync(fd);
+      }
+      const whole = text.lastIndexOf('\n') + 1;
+      for (const line of text.slice(0, whole).split('\n')) {
+        if (line.trim() === '') continue;
+        let parsed: ReturnType<typeof Checkpoint.safeParse>;
+        try {
+          parsed = Checkpoint.safeParse(JSON.parse(line));
+        } catch {
+          return { checkpoints, problem: `${file}: a line appended is not a checkpoint` };
+        }
+        const c = parsed.success ? parsed.data : undefined;
+        if (
+          !c ||
+          c.keyId !== this.keyId ||
+          !verify(null, signed(c), this.publicKey, Buffer.from(c.sig, 'base64'))
+        )
+          return { checkpoints, problem: `${file}: a line appended is not signed by the audit key` };
+        checkpoints.push({ ...c, from: file });
+      }
+      seen.set(file, before + Buffer.byteLength(text.slice(0, whole)));
     }
     return { checkpoints };
   }

@@ -1,5 +1,5 @@
 import { GENESIS, type VerifyResult, type WriteDigest } from './audit';
-import { Anchor, type Checkpoint } from './anchor';
+import { Anchor, type Checkpoint, type ReadCheckpoint } from './anchor';
 import { digestOf } from './audit';
 import { kinds, type Kind } from './records';
 import type { CommitResult, Store, Unit } from './store';
@@ -54,14 +54,16 @@ export async function verifyTrail(
     anchor?: Anchor;
     records?: boolean;
     allowNoCheckpoints?: boolean;
+    /** Saved service logs read for the checkpoints they carry, beside the anchor's files. */
+    witnesses?: readonly string[];
     /** Filled with the digest each record had when its last event wrote it. */
     latest?: Map<string, { seq: number; digest: string }>;
   } = {},
 ): Promise<TrailReport> {
-  let checkpoints: Checkpoint[] | undefined;
+  let checkpoints: ReadCheckpoint[] | undefined;
   const anchors = new Map<number, string>();
   if (options.anchor) {
-    const read = options.anchor.read();
+    const read = options.anchor.read(options.witnesses);
     if (read.problem && !(options.allowNoCheckpoints && read.checkpoints.length === 0))
       return { ok: false, reason: read.problem };
     checkpoints = read.checkpoints;
@@ -89,7 +91,7 @@ export async function verifyTrail(
     onHead: (h) => (head = h),
   });
   if (!chain.ok) return chain;
-  const furthest = checkpoints?.reduce<Checkpoint | undefined>(
+  const furthest = checkpoints?.reduce<ReadCheckpoint | undefined>(
     (a, c) => (a === undefined || c.count > a.count ? c : a),
     undefined,
   );
@@ -97,7 +99,7 @@ export async function verifyTrail(
     return {
       ok: false,
       seq: head.seq + 1,
-      reason: `the trail ends at event ${head.seq}, but a checkpoint signed at ${furthest.at} counts ${furthest.count} events: ${furthest.count - head.seq} were removed from its end`,
+      reason: cutReason(head.seq, furthest),
     };
   if (furthest && anchors.get(0) !== undefined && anchors.get(0) !== GENESIS)
     return { ok: false, seq: 0, reason: 'a checkpoint of the empty trail has a hash other than the genesis' };
@@ -152,6 +154,9 @@ export async function verifyTrail(
   };
 }
 
+const cutReason = (end: number, furthest: ReadCheckpoint) =>
+  `the trail ends at event ${end}, but a checkpoint signed at ${furthest.at} (${furthest.from}) counts ${furthest.count} events: ${furthest.count - end} were removed from its end`;
+
 /** Thrown by a guarded store's `commit` once its trail is found broken. */
 export class AuditTrailBrokenError extends Error {
   override name = 'AuditTrailBrokenError';
@@ -187,6 +192,12 @@ export class AuditGuard {
   private readonly matched = new WeakSet<object>();
   /** When the records were last swept, and which kind is next. */
   private swept = { at: 0, kind: 0 };
+  /** How much of the checkpoints file and each witness has been read (file → bytes), and the furthest
+   * checkpoint found in them: a later check reads only what was appended since. */
+  private readonly seen = new Map<string, number>();
+  private furthest: ReadCheckpoint | undefined;
+  /** Told of every checkpoint this process signs (the service logs it: a witness outside every file). */
+  onCheckpoint: ((c: Checkpoint) => void) | undefined;
   readonly store: Store;
 
   constructor(
@@ -234,6 +245,7 @@ export class AuditGuard {
   /** The whole trail, checkpoints and records; sets the guard's state and, if intact, signs the head. */
   async verifyAll(): Promise<TrailReport> {
     this.flush();
+    if (this.anchor) this.readAnchor(); // what is there now; the whole check reads it again below
     const latest = new Map<string, { seq: number; digest: string }>();
     const report = await verifyTrail(this.inner, {
       ...(this.anchor ? { anchor: this.anchor } : {}),
@@ -284,6 +296,20 @@ export class AuditGuard {
       });
       if (!tail.ok) return fail(tail.seq, tail.reason);
       this.verified = head;
+      // A checkpoint (this instance's, another's, or a witness's) that the trail no longer reaches: its end
+      // was cut. One signed by another instance after the events above were read is not a cut: the trail is
+      // caught up with, a few times over about a second, before it is called one.
+      if (this.anchor) {
+        const problem = this.readAnchor();
+        if (problem) return fail(undefined, problem);
+        for (let i = 0; this.furthest && this.furthest.count > this.verified.seq && i < 4; i++) {
+          if (i > 0) await new Promise((r) => setTimeout(r, 250 * i));
+          const caught = await this.catchUp();
+          if (!caught.ok) return caught;
+        }
+        if (this.furthest && this.furthest.count > this.verified.seq)
+          return fail(this.verified.seq + 1, cutReason(this.verified.seq, this.furthest));
+      }
       let end = this.sweep;
       const window = await this.inner.audit.verify({
         start: this.sweep,
@@ -420,8 +446,16 @@ export class AuditGuard {
 
   private sign(): void {
     const head = this.head ?? { seq: 0, hash: GENESIS };
-    this.anchor!.checkpoint({ count: head.seq, hash: head.hash }, new Date());
+    const c = this.anchor!.checkpoint({ count: head.seq, hash: head.hash }, new Date());
     this.signedCount = head.seq;
+    this.onCheckpoint?.(c);
+  }
+
+  /** Reads what was appended to the anchor's files since the last read; a problem if one was cut. */
+  private readAnchor(): string | undefined {
+    const read = this.anchor!.readSince(this.seen);
+    for (const c of read.checkpoints) if (!this.furthest || c.count > this.furthest.count) this.furthest = c;
+    return read.problem;
   }
 
   private async close(): Promise<void> {

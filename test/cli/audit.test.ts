@@ -172,7 +172,7 @@ describe('overt audit verify', () => {
     const result = await overt('audit', 'verify', '--data', dataDir);
     expect(result.code).toBe(1);
     expect(afterRestore(result.out)).toMatch(
-      /^audit chain broken at event 4: the trail ends at event 3, but a checkpoint signed at \S+ counts 4 events: 1 were removed from its end\n$/,
+      /^audit chain broken at event 4: the trail ends at event 3, but a checkpoint signed at \S+ \(\S+ line 1\) counts 4 events: 1 were removed from its end\n$/,
     );
   });
 
@@ -329,5 +329,150 @@ describe('neutralise', () => {
     ['', ''],
   ])('%j becomes %j', (cell, expected) => {
     expect(neutralise(cell)).toBe(expected);
+  });
+});
+
+describe('a trail cut together with its checkpoints file (the walk of issue 12)', () => {
+  /** A data folder with six events, each signed as it is written (as the service signs within a second),
+   * every checkpoint also logged as the service logs it; with `witness`, also appended to a witness. */
+  async function signedTrail(
+    witness: boolean,
+  ): Promise<{ dataDir: string; log: string; env: NodeJS.ProcessEnv }> {
+    const dataDir = join(dirs.make(), 'data');
+    const env = { ...audited(dataDir) };
+    if (witness) env.OVERT_AUDIT_WITNESS = join(dataDir, '..', 'elsewhere', 'witness.jsonl');
+    const log = join(dataDir, '..', 'service.log');
+    const opened = await openGuarded({ dataDir, kind: 'sqlite' }, env, { create: true });
+    if (!opened.ok) throw new Error(opened.error.message);
+    const { store, guard } = opened.value;
+    guard.onCheckpoint = (c) =>
+      writeFileSync(
+        log,
+        `${JSON.stringify({ level: 'info', msg: 'audit checkpoint signed', auditCheckpoint: c })}\n`,
+        {
+          flag: 'a',
+        },
+      );
+    for (let i = 1; i <= 6; i++) {
+      await store.commit({
+        key: `w${i}`,
+        at: `2026-03-0${i}T09:00:00.000Z`,
+        writes: [],
+        audit: [draft('record.view', { kind: 'child', id: `c-${i}` })],
+      });
+      guard.flush();
+    }
+    await store.close();
+    return { dataDir, log, env };
+  }
+
+  /** Deletes events 5 and 6 behind Overt's back and the checkpoint lines that count them (no key needed). */
+  function cut(dataDir: string): void {
+    tamper(dataDir, (db) => db.prepare('DELETE FROM audit WHERE seq > 4').run());
+    const file = process.env.OVERT_AUDIT_CHECKPOINTS!;
+    const kept = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l && (JSON.parse(l) as { count: number }).count <= 4);
+    writeFileSync(file, `${kept.join('\n')}\n`);
+  }
+
+  it('the checkpoints file alone cannot tell; the saved service log (--witness) can, naming the line', async () => {
+    const { dataDir, log } = await signedTrail(false);
+    cut(dataDir);
+    const alone = await overt('audit', 'verify', '--data', dataDir);
+    expect(afterRestore(alone.out)).toMatch(/^audit chain intact: 4 events/);
+    const witnessed = await overt('audit', 'verify', '--data', dataDir, '--witness', log);
+    expect(witnessed.code).toBe(1);
+    expect(afterRestore(witnessed.out)).toMatch(
+      /^audit chain broken at event 5: the trail ends at event 4, but a checkpoint signed at \S+ \(\S+service\.log line 6\) counts 6 events: 2 were removed from its end\n$/,
+    );
+  });
+
+  it('a witness file (OVERT_AUDIT_WITNESS) is read by verify and at start, and a forged line in the log is refused', async () => {
+    const { dataDir, log, env } = await signedTrail(true);
+    process.env.OVERT_AUDIT_WITNESS = env.OVERT_AUDIT_WITNESS;
+    try {
+      cut(dataDir);
+      const result = await overt('audit', 'verify', '--data', dataDir);
+      expect(result.code).toBe(1);
+      expect(afterRestore(result.out)).toMatch(
+        /\(\S+witness\.jsonl line 6\) counts 6 events: 2 were removed/,
+      );
+      // A service starting on the cut folder finds it too, and writes nothing on top of it.
+      const opened = await openGuarded({ dataDir, kind: 'sqlite' }, env, { create: false });
+      if (!opened.ok) throw new Error(opened.error.message);
+      const report = await opened.value.guard.verifyAll();
+      expect(report).toMatchObject({
+        ok: false,
+        reason: expect.stringMatching(/2 were removed from its end/),
+      });
+      await expect(
+        opened.value.store.commit({
+          key: 'after',
+          at: '2026-03-09T09:00:00.000Z',
+          writes: [],
+          audit: [draft('record.view', { kind: 'child', id: 'c-9' })],
+        }),
+      ).rejects.toThrow(/audit trail is broken/);
+      await opened.value.store.close();
+    } finally {
+      delete process.env.OVERT_AUDIT_WITNESS;
+    }
+    // A checkpoint line forged into the log (signed by no key of ours) is named, not believed.
+    writeFileSync(
+      log,
+      `${JSON.stringify({ auditCheckpoint: { count: 99, hash: 'a'.repeat(64), at: 'x', keyId: 'k', sig: 'AA==' } })}\n`,
+      { flag: 'a' },
+    );
+    const forged = await overt('audit', 'verify', '--data', dataDir, '--witness', log);
+    expect(forged.out + forged.err).toMatch(/service\.log line 7 is not signed by the audit key/);
+  });
+
+  it('two instances on one folder: one that never read the lost events finds them cut from a witness while running', async () => {
+    const dataDir = join(dirs.make(), 'data');
+    const env = {
+      ...audited(dataDir),
+      OVERT_AUDIT_WITNESS: join(dataDir, '..', 'elsewhere', 'witness.jsonl'),
+    };
+    const a = await openGuarded({ dataDir, kind: 'sqlite' }, env, { create: true });
+    const b = await openGuarded({ dataDir, kind: 'sqlite' }, env, { create: true });
+    if (!a.ok || !b.ok) throw new Error('not opened');
+    expect(await b.value.guard.verifyAll()).toMatchObject({ ok: true });
+    // A writes three events and signs them; B does not look until after they are cut, with their lines in the
+    // checkpoints file (the walker's case: B then wrote over the cut and every instance looked healthy).
+    for (let i = 1; i <= 3; i++)
+      await a.value.store.commit({
+        key: `t${i}`,
+        at: '2026-03-01T09:00:00.000Z',
+        writes: [],
+        audit: [draft('record.view', { kind: 'child', id: `c-${i}` })],
+      });
+    a.value.guard.flush();
+    await a.value.store.close();
+    cut3(dataDir);
+    const found = await b.value.guard.check();
+    expect(found).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/witness\.jsonl\) counts 3 events: 1 were removed from its end/),
+    });
+    await expect(
+      b.value.store.commit({
+        key: 'on-top',
+        at: '2026-03-02T09:00:00.000Z',
+        writes: [],
+        audit: [draft('record.view', { kind: 'child', id: 'c-x' })],
+      }),
+    ).rejects.toThrow(/audit trail is broken/);
+    await b.value.store.close();
+
+    /** Event 3 and its checkpoint line deleted behind both instances' backs. */
+    function cut3(dir: string): void {
+      tamper(dir, (db) => db.prepare('DELETE FROM audit WHERE seq = 3').run());
+      const file = process.env.OVERT_AUDIT_CHECKPOINTS!;
+      const kept = readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l && (JSON.parse(l) as { count: number }).count < 3);
+      writeFileSync(file, kept.length ? `${kept.join('\n')}\n` : '');
+    }
   });
 });
