@@ -36,7 +36,7 @@ import { policyActor, policyRefusal, verdictFor } from './policy-facts';
 import { fail, type Deps, type Outcome } from './types';
 import { teamZone } from './zone';
 import { isResponsibleManager } from './queries/people';
-import { dateGb } from '../vocabulary';
+import { dateTimeGb } from '../vocabulary';
 
 export const RecordCheckInput = z
   .object({
@@ -158,12 +158,20 @@ async function recordOnce(
   const viewed = Date.parse(i.viewedAt);
   if (viewed > now)
     return fail('INVALID_INPUT', 'viewedAt: a check cannot be recorded before it happens', 'viewedAt');
-  if (request.decidedAt && viewed < Date.parse(`${request.decidedAt.slice(0, 10)}T00:00:00Z`))
-    return fail(
-      'INVALID_INPUT',
-      `viewedAt: the check was approved on ${dateGb(request.decidedAt, await teamZone(deps, request.teamId))}; a viewing before that was not authorised`,
-      'viewedAt',
-    );
+  // A viewing falls inside what the approval allows: after the approval's moment (not merely its day — a
+  // 10:00 viewing before a 12:00 approval was not authorised) and before the approval lapses.
+  const notAllowed =
+    request.decidedAt && viewed < Date.parse(request.decidedAt)
+      ? `the check was approved on ${dateTimeGb(request.decidedAt, await teamZone(deps, request.teamId))}; a viewing before that was not authorised`
+      : request.expiresAt && viewed > Date.parse(request.expiresAt)
+        ? `the approval allowed a viewing until ${dateTimeGb(request.expiresAt, await teamZone(deps, request.teamId))}; a viewing after that was not authorised`
+        : undefined;
+  if (notAllowed)
+    return refuse(deps, c, audit, {
+      code: 'INVALID_INPUT',
+      message: `viewedAt: ${notAllowed}`,
+      field: 'viewedAt',
+    });
   if (i.thirdPartyAuthorisedBy && !authoriser)
     return fail(
       'INVALID_INPUT',

@@ -76,17 +76,28 @@ it('a profile-forbidden viewer or platform is refused naming the field, and only
 
 it('decline without reasons, and an unknown request', async () => {
   const id = must(await raiseRequest(w.deps, { key: w.key(), ...base })).request.id;
+  // A decline without reasons is refused citing 000 §10: nothing written but its audit event.
+  const before = { counts: await w.counts(), events: (await w.store.audit.list()).length };
   expect(
-    await nothingWritten(() =>
-      decideRequest(w.deps, {
-        key: w.key(),
-        actorId: 'tm-notts',
-        requestId: id,
-        outcome: 'decline',
-        reasons: '  ',
-      }),
-    ),
-  ).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'reasons' } });
+    await decideRequest(w.deps, {
+      key: w.key(),
+      actorId: 'tm-notts',
+      requestId: id,
+      outcome: 'decline',
+      reasons: '  ',
+    }),
+  ).toMatchObject({
+    ok: false,
+    error: { code: 'INVALID_INPUT', field: 'reasons', message: expect.stringMatching(/000 §10/) },
+  });
+  expect(await w.counts()).toEqual(before.counts);
+  const events = await w.store.audit.list();
+  expect(events.length).toBe(before.events + 1);
+  expect(events.at(-1)).toMatchObject({
+    action: 'request.decline',
+    outcome: 'refuse',
+    details: { cites: ['000 §10'] },
+  });
   expect(
     await nothingWritten(() =>
       decideRequest(w.deps, { key: w.key(), actorId: 'tm-notts', requestId: 'no-such', outcome: 'approve' }),

@@ -49,7 +49,7 @@ async function firstCheck(team: string, reason: string, viewer: string) {
       key: w.key(),
       actorId: `cm-${team}`,
       requestId: r.request.id,
-      viewedAt: '2026-03-02T09:00:00Z',
+      viewedAt: '2026-03-02T10:00:00Z', // the moment of the approval: no earlier
       accounts: [{ platform: 'instagram', account: '@demo_ab' }],
       relevantInfo: 'Nothing relevant found.',
       thirdPartyData: 'none',

@@ -207,7 +207,7 @@ it('a second check inside three months goes to the RIPA route, and proceeds only
 
 it('a check exactly three months after the last is clear again (000 §11)', async () => {
   const first = await consentedAndApproved();
-  must(await record(first.id, '2026-01-10'));
+  must(await record(first.id, '2026-01-10T09:00:00Z')); // as it was approved: no earlier
   w.at('2026-04-09T23:30:00Z'); // 00:30 BST on 10 April
   expect(must(await raise()).request.status).toBe('pending');
 });
@@ -266,4 +266,29 @@ it('third-party data kept on the authorisation of someone who is not a team mana
     );
   }
   expect(await w.counts()).toEqual(before);
+});
+
+it('a viewing must fall inside what the approval allows: not before its moment (same day), not after it lapses', async () => {
+  const req = await consentedAndApproved(); // approved at 09:00 on 10 January
+  const approved = (await w.store.get('request', req.id))!.record;
+  expect(approved.decidedAt).toBe('2026-01-10T09:00:00.000Z');
+  w.at('2026-01-10T12:00:00Z');
+  const before = await w.counts();
+  const early = await record(req.id, '2026-01-10T08:30:00Z');
+  expect(early).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'viewedAt' } });
+  if (!early.ok)
+    expect(early.error.message).toMatch(/approved on 10 January 2026 at 09:00; a viewing before that/);
+  expect(await w.counts()).toEqual(before);
+  expect((await w.store.audit.list()).pop()).toMatchObject({ action: 'check.record', outcome: 'refuse' });
+
+  const lapses = Date.parse(approved.expiresAt!);
+  w.at(new Date(lapses + 3_600_000).toISOString());
+  const late = await record(req.id, new Date(lapses + 60_000).toISOString());
+  expect(late).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'viewedAt' } });
+  if (!late.ok)
+    expect(late.error.message).toMatch(/the approval allowed a viewing until .*; a viewing after that/);
+  expect(await w.counts()).toEqual(before);
+
+  // A viewing inside the window, recorded after it lapsed, is the viewing that was authorised.
+  must(await record(req.id, '2026-01-10T09:30:00Z'));
 });
