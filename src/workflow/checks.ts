@@ -77,6 +77,10 @@ export interface Recorded {
 }
 
 /** Record the check that was done against its approved request: what was viewed, when, what was found. */
+/** The start of the minute a moment falls in: a viewing is given to the minute, so one in the minute of
+ * the approval is after it. */
+const minuteOf = (iso: string) => Math.floor(Date.parse(iso) / 60_000) * 60_000;
+
 export async function recordCheck(deps: Deps, input: RecordCheckInput): Promise<Outcome<Recorded>> {
   return childFactsCommand(RecordCheckInput, 'check.record', input, (parsed, c) =>
     recordOnce(deps, parsed, c),
@@ -161,7 +165,7 @@ async function recordOnce(
   // A viewing falls inside what the approval allows: after the approval's moment (not merely its day — a
   // 10:00 viewing before a 12:00 approval was not authorised) and before the approval lapses.
   const notAllowed =
-    request.decidedAt && viewed < Date.parse(request.decidedAt)
+    request.decidedAt && viewed < minuteOf(request.decidedAt)
       ? `the check was approved on ${dateTimeGb(request.decidedAt, await teamZone(deps, request.teamId))}; a viewing before that was not authorised`
       : request.expiresAt && viewed > Date.parse(request.expiresAt)
         ? `the approval allowed a viewing until ${dateTimeGb(request.expiresAt, await teamZone(deps, request.teamId))}; a viewing after that was not authorised`

@@ -13,6 +13,12 @@ import { graphChatOf, type Driver } from './drivers';
 import type { Json } from './playground';
 import { CM, plainForPeople, TM } from './ripa-journey';
 
+/** Now, to the minute, on the team's calendar (Europe/London): a viewing no earlier than its approval. */
+const nowTime = () =>
+  new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit' }).format(
+    new Date(),
+  );
+
 /** A click on a card's button: the card's inputs (as filled in, with what the person typed now) and the
  * action's data, as Teams merges them. */
 export const click = (d: Driver, who: string, card: Json, verb: string, typed: Record<string, string> = {}) =>
@@ -102,12 +108,13 @@ export async function approvalJourney(d: Driver): Promise<string> {
 
   // The record with faults: other people's information kept with no authorisation, attestations unticked. The
   // form comes back as filled in, each problem under its field; nothing is written.
+  const viewedTime = nowTime();
   const first = look(
     d,
     'record-check-problems',
     await click(d, CM, check.card, 'check.record', {
       viewedDate: today(),
-      viewedTime: '00:01',
+      viewedTime,
       accounts: 'account-0',
       relevantInfo: 'Fictional: a public post about a party.',
       thirdPartyData: 'kept',
@@ -120,7 +127,7 @@ export async function approvalJourney(d: Driver): Promise<string> {
   expect(inputsOf(first)).toMatchObject({
     relevantInfo: 'Fictional: a public post about a party.',
     thirdPartyData: 'kept',
-    viewedTime: '00:01',
+    viewedTime,
   });
   expect(problemOf(first, 'thirdPartyData')).toMatch(/significant safeguarding concern/);
   expect(problemOf(first, 'attestNoFriendFollow')).toMatch(/did not friend, follow or subscribe/);

@@ -13,6 +13,12 @@ import { actionData, activity, post, textOf } from './client';
 import { cardOf, fakeConnector, MAX_ACTIVITY_BYTES, type FakeConnector, type Sent } from './connector';
 import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
 
+/** Now, to the minute, on the team's calendar (Europe/London): a viewing no earlier than its approval. */
+const nowTime = () =>
+  new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit' }).format(
+    new Date(),
+  );
+
 let w: BotWorld;
 let connector: FakeConnector;
 const CM = 'demo-cm-north-1';
@@ -164,7 +170,7 @@ describe('message size', () => {
       requestId,
       formId: `check-${requestId}`,
       viewedDate: new Date().toISOString().slice(0, 10),
-      viewedTime: '00:01',
+      viewedTime: nowTime(),
       accounts: platforms
         .split('\n')
         .map((_, n) => `account-${n}`)

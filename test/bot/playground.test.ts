@@ -22,6 +22,12 @@ import {
 } from './playground';
 import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
 
+/** Now, to the minute, on the team's calendar (Europe/London): a viewing no earlier than its approval. */
+const nowTime = () =>
+  new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit' }).format(
+    new Date(),
+  );
+
 let w: BotWorld;
 let pg: Playground;
 const CM = 'demo-cm-north-1';
@@ -146,7 +152,7 @@ describe('through the Agents Playground', () => {
       await pg.invoke(PERSONAL, CM, checkFrame.message.messageId, 'check.record', {
         ...actionData(cardOf(checkFrame), 'check.record'),
         viewedDate: today,
-        viewedTime: '00:01',
+        viewedTime: nowTime(),
         accounts: 'account-0',
         relevantInfo: 'Nothing relevant (fictional).',
         thirdPartyData: 'none',

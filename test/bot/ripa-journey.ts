@@ -17,6 +17,12 @@ import { pdfText } from '../api/pdf-text';
 import { actionData, inputsOf, problemOf, textOf } from './client';
 import type { BotWorld } from './world';
 
+/** Now, to the minute, on the team's calendar (Europe/London): a viewing no earlier than its approval. */
+const nowTime = () =>
+  new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit' }).format(
+    new Date(),
+  );
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
@@ -117,7 +123,7 @@ async function recordCheck(d: Driver, requestId: string) {
   const done = await d.invoke(CM, 'check.record', {
     ...actionData(form, 'check.record'),
     viewedDate: today(),
-    viewedTime: '00:01',
+    viewedTime: nowTime(),
     accounts: 'account-0', // the first (only) approved account, chosen by its id
     relevantInfo: 'Fictional: nothing of note.',
     thirdPartyData: 'none',

@@ -47,6 +47,23 @@ const TEAM = {
 
 type Target = { childId: string; requestId: string; ripaId: string };
 const today = new Date().toISOString().slice(0, 10);
+/** A viewing now, to the minute, on the team's calendar (Europe/London): no earlier than its approval. */
+const viewedNow = () => {
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/London',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(new Date())
+      .map((x) => [x.type, x.value]),
+  );
+  return { viewedDate: `${p.year}-${p.month}-${p.day}`, viewedTime: `${p.hour}:${p.minute}` };
+};
 let form = 0;
 const formId = () => `matrix-form-${++form}`;
 
@@ -91,8 +108,7 @@ const ROWS: Record<Verb, { about: About; data: (t: Target) => Record<string, unk
     data: (t) => ({
       requestId: t.requestId,
       formId: formId(),
-      viewedDate: today,
-      viewedTime: '10:00',
+      ...viewedNow(),
       accounts: 'account-0',
       relevantInfo: '',
       thirdPartyData: 'none',
