@@ -9,6 +9,7 @@ import { describeProfile } from '../policy/describe';
 import { evaluate } from '../policy/evaluate';
 import { loadProfileFile, resolveProfile } from '../policy/load';
 import { Situation } from '../policy/situation';
+import { profileWarnings } from '../policy/warnings';
 
 const out = (s: string) => process.stdout.write(s + '\n');
 const err = (s: string) => process.stderr.write(s + '\n');
@@ -73,8 +74,11 @@ export function register(cli: Command): void {
 
   policy
     .command('check <file>')
-    .description('validate a custom profile file')
-    .action((file: string) => {
+    .description(
+      'validate a custom profile file, and warn of what is valid but probably not meant (dates, rules that never fire or never decide, a profile that allows nothing)',
+    )
+    .option('--strict', 'exit 1 on a warning too')
+    .action((file: string, opts: { strict?: boolean }) => {
       const p = loadProfileFile(file);
       if (!p.ok) return fail(withRuleIds(file, p.error.message));
       const problems: string[] = [];
@@ -92,6 +96,12 @@ export function register(cli: Command): void {
       out(
         `${file}: valid profile ${p.value.id} v${p.value.version}, ${p.value.rules.length} rules citing ${new Set(p.value.rules.flatMap((r) => r.cites)).size} clauses`,
       );
+      const warnings = profileWarnings(p.value, new Date().toISOString().slice(0, 10));
+      for (const w of warnings) out(`⚠ ${w}`);
+      if (warnings.length && opts.strict) {
+        err(`${file}: ${warnings.length} warning${warnings.length > 1 ? 's' : ''} (--strict)`);
+        process.exitCode = 1;
+      }
     });
 
   policy

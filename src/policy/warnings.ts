@@ -1,0 +1,83 @@
+import type { Condition, Profile, Rule } from './profile';
+import { ACTION_TYPES } from './situation';
+
+/**
+ * What `overt policy check` warns of in a profile that is valid but probably not what its author meant: an
+ * effective date far from today, a rule whose conditions no situation can meet, a rule that never decides
+ * (a rule that always refuses, or always escalates, the same actions outranks it: refuse beats escalate beats
+ * allow), and a profile, or a request for a check, that can never be allowed. Each names the rule's id.
+ */
+
+const YEARS_AHEAD = 2;
+const YEARS_BEHIND = 30;
+
+const dayWords = (day: string) =>
+  new Date(`${day}T12:00:00Z`).toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+
+/** Why no situation can meet a rule's conditions, or undefined when one can. */
+function unsatisfiable(w: Condition): string | undefined {
+  const within = <T>(a: T[] | undefined, b: T[] | undefined) => !!a && !!b && a.every((x) => b.includes(x));
+  if (
+    w.childAge?.atLeast !== undefined &&
+    w.childAge.under !== undefined &&
+    w.childAge.atLeast >= w.childAge.under
+  )
+    return `it asks for a child at least ${w.childAge.atLeast} and under ${w.childAge.under}`;
+  if (w.childAge && w.childAgeKnown === false)
+    return 'it asks for the child’s age and for a child whose age is not known';
+  if (within(w.reasonIn, w.reasonNotIn))
+    return 'every reason it asks for (reasonIn) is also excluded (reasonNotIn)';
+  if (within(w.viewerIn, w.viewerNotIn))
+    return 'every viewer it asks for (viewerIn) is also excluded (viewerNotIn)';
+  if (within(w.byRoleIn, w.byRoleNotIn))
+    return 'every role it asks for (byRoleIn) is also excluded (byRoleNotIn)';
+  if (within(w.byHolds, w.byHoldsNone))
+    return 'every authority it asks the person to hold (byHolds) they must also not hold (byHoldsNone)';
+  if (w.recordedBy?.holds && w.recordedBy.holdsNone)
+    return 'it asks the recorder both to hold and not to hold';
+  return undefined;
+}
+
+/** Whether a rule fires on every situation of its actions. */
+const always = (r: Rule) => Object.keys(r.when).length === 1 && r.when.always === true;
+const RANK: Record<string, number> = { refuse: 3, escalate: 2, allow: 1, oblige: 0 };
+
+export function profileWarnings(p: Profile, today: string): string[] {
+  const out: string[] = [];
+  const year = Number(today.slice(0, 4));
+  const ahead = `${year + YEARS_AHEAD}${today.slice(4)}`;
+  const behind = `${year - YEARS_BEHIND}${today.slice(4)}`;
+  if (p.effectiveDate > ahead)
+    out.push(
+      `effectiveDate: ${dayWords(p.effectiveDate)} is more than ${YEARS_AHEAD} years away; until then every situation is refused (is the year right?)`,
+    );
+  if (p.effectiveDate < behind)
+    out.push(
+      `effectiveDate: ${dayWords(p.effectiveDate)} is more than ${YEARS_BEHIND} years ago (is the year right?)`,
+    );
+  for (const r of p.rules) {
+    const why = unsatisfiable(r.when);
+    if (why) out.push(`rule ${r.id}: can never fire: ${why}`);
+    if (r.effect === 'oblige' || r.effect === 'refuse') continue;
+    // Outranked on every one of its actions by a rule that always fires with a stronger effect.
+    const over = r.actions.map((a) =>
+      p.rules.find((s) => s !== r && always(s) && s.actions.includes(a) && RANK[s.effect]! > RANK[r.effect]!),
+    );
+    if (over.every(Boolean))
+      out.push(
+        `rule ${r.id}: never decides: ${[...new Set(over.map((s) => `rule ${s!.id} always ${s!.effect === 'refuse' ? 'refuses' : 'escalates'}`))].join(' and ')} ${r.actions.join(', ')}, and ${r.effect === 'allow' ? 'an allow' : 'an escalation'} never outranks it`,
+      );
+  }
+  const opens = (a: string) =>
+    p.rules.some((r) => (r.effect === 'allow' || r.effect === 'escalate') && r.actions.includes(a as never));
+  if (!ACTION_TYPES.some(opens))
+    out.push('rules: no rule allows or escalates anything, so every situation is refused (the default)');
+  else if (!opens('request-check'))
+    out.push('rules: no rule allows or escalates a request for a check, so every request is refused');
+  return out;
+}

@@ -1,0 +1,75 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDirs } from '../store/temp-dirs';
+import { runCli } from './run';
+
+/**
+ * issue 18: `overt policy check` warns of a profile that is valid but probably not meant — an effective date
+ * far off, a rule whose conditions no situation meets, a rule outranked on all its actions by one that always
+ * refuses, a profile that never allows anything — naming the rule. Warnings leave the exit code 0 unless
+ * --strict. (An authority nobody can act as stays an error.)
+ */
+
+const dirs = tempDirs('cli-policy-warnings');
+afterAll(dirs.cleanup);
+type Raw = { rules: Record<string, unknown>[]; [k: string]: unknown };
+const fernmoor = () =>
+  JSON.parse(readFileSync(join(__dirname, '../../examples/fernmoor/fernmoor.json'), 'utf8')) as Raw;
+const write = (p: Raw) => {
+  const file = join(dirs.make(), 'profile.json');
+  writeFileSync(file, JSON.stringify(p));
+  return file;
+};
+
+it('a sound profile has no warnings', async () => {
+  const r = await runCli('policy', 'check', write(fernmoor()), '--strict');
+  expect(r.code).toBe(0);
+  expect(r.stdout).not.toContain('⚠');
+});
+
+it('warns of an effective date far off, unsatisfiable and outranked rules; exit 0, or 1 with --strict', async () => {
+  const p = fernmoor();
+  p.effectiveDate = '2206-04-01';
+  p.rules[0]!.when = { childAge: { atLeast: 16, under: 12 } };
+  p.rules[1]!.when = { reasonIn: ['prevent-concern'], reasonNotIn: ['prevent-concern'] };
+  p.rules.unshift({
+    id: 'stop-everything',
+    cites: ['SMP-2'],
+    actions: ['request-check', 'approve-check'],
+    when: { always: true },
+    effect: 'refuse',
+    explain: 'Nothing for now.',
+  });
+  const file = write(p);
+  const r = await runCli('policy', 'check', file);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('⚠ effectiveDate: 1 April 2206 is more than 2 years away');
+  expect(r.stdout).toContain(
+    '⚠ rule team-manager-authorises: can never fire: it asks for a child at least 16 and under 12',
+  );
+  expect(r.stdout).toContain(
+    '⚠ rule prevent-lead-authorises: can never fire: every reason it asks for (reasonIn) is also excluded (reasonNotIn)',
+  );
+  expect(r.stdout).toMatch(
+    /⚠ rule team-manager-authorises: never decides: rule stop-everything always refuses request-check, approve-check/,
+  );
+  const strict = await runCli('policy', 'check', file, '--strict');
+  expect(strict.code).toBe(1);
+  expect(strict.stderr).toMatch(/warnings \(--strict\)/);
+});
+
+it('warns of a profile that can never allow anything', async () => {
+  const p = fernmoor();
+  p.rules = p.rules.filter((r) => r.effect !== 'allow' && r.effect !== 'escalate');
+  const r = await runCli('policy', 'check', write(p));
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('⚠ rules: no rule allows or escalates anything, so every situation is refused');
+});
+
+it('an authority nobody can act as is still an error', async () => {
+  const p = fernmoor();
+  (p.authorities as Record<string, unknown>)['prevent-lead'] = { name: 'the Prevent lead' };
+  const r = await runCli('policy', 'check', write(p));
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain('nobody can act as the Prevent lead');
+});
