@@ -18,6 +18,7 @@ import { Id, Key, parse, ShortText, Text, When } from './input';
 import { clausesAbout } from './policy-facts';
 import { decideRequest, type Decided } from './requests';
 import { fail, type Deps, type Failure, type Outcome } from './types';
+import { MAX_SENTENCE } from '../vocabulary';
 
 /** Directed surveillance is only for an offence "punishable by over six months in prison" (000 §12, the
  * seed's words): the maximum sentence must be MORE than this many months; a six-month maximum is not enough. */
@@ -30,11 +31,13 @@ export const SENTENCE_THRESHOLD_WORDS = 'punishable by over six months in prison
 export const RIPA_PERIOD_MONTHS = 3;
 
 const YesNo = z.boolean({ error: 'say yes or no' });
+/** The offence's maximum sentence: one of the sentences the form lists (MAX_SENTENCE), never another number —
+ * a value no form offers is forged or mistaken, and the central record would carry it. */
 const Months = z
   .number({ error: 'choose the maximum sentence' })
-  .int('choose the maximum sentence')
-  .min(0, 'choose the maximum sentence')
-  .max(9999, 'choose the maximum sentence');
+  .refine((n) => Object.hasOwn(MAX_SENTENCE, String(n)), {
+    message: `choose one of the maximum sentences listed: ${Object.values(MAX_SENTENCE).join('; ')}`,
+  });
 
 const dayText = (d: Day) => {
   const [y, m, dd] = d.split('-');

@@ -192,6 +192,10 @@ export async function ripaJourney(d: Driver, w: BotWorld): Promise<void> {
   // An offence AT the threshold (a six-month maximum: 000 §12 asks for over six months): the form comes back
   // as typed, the problem by the sentence, nothing written.
   const before = { ripa: (await store.count('ripa'))[0]!.count, refusals: await refusals(w) };
+  // A maximum the card does not offer (forged in the submitted data) is refused by its field, not stored.
+  const forged = await d.invoke(AO, 'ripa.authorise', { ...good, maxSentenceMonths: '100' });
+  expect(problemOf(forged, 'maxSentenceMonths')).toMatch(/one of the maximum sentences listed/);
+  expect((await store.count('ripa'))[0]!.count).toBe(before.ripa);
   const low = await d.invoke(AO, 'ripa.authorise', { ...good, maxSentenceMonths: '6' });
   expect(validateCard(low)).toEqual({ ok: true });
   expect(textOf(low)).toMatch(/Nothing was recorded: the authorisation was not recorded/);
@@ -211,7 +215,7 @@ export async function ripaJourney(d: Driver, w: BotWorld): Promise<void> {
   expect(JSON.stringify(long)).toContain('"id":"until-problem"');
   expect(textOf(long)).toMatch(/at most three months/);
   expect((await store.count('ripa'))[0]!.count).toBe(before.ripa);
-  expect(await refusals(w)).toBe(before.refusals + 3); // each refusal an audit event
+  expect(await refusals(w)).toBe(before.refusals + 4); // each refusal an audit event
 
   // Recorded: the authorisation card; the request approved under it.
   const authorised = await d.invoke(AO, 'ripa.authorise', good);

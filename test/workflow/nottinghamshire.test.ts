@@ -180,6 +180,17 @@ it('a second check inside three months goes to the RIPA route, and proceeds only
   // exactly six months — the seed says "punishable by over six months in prison" (000 §12).
   const low = await authoriseRipa(w.deps, authorisation);
   expect(low).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'maxSentenceMonths' } });
+  // A maximum no form lists (forged, or mistyped through the API) is refused as such, whatever its size.
+  for (const forged of [5, 7, 100, 1000, -1, 1.5])
+    expect(
+      await authoriseRipa(w.deps, { ...authorisation, key: w.key(), maxSentenceMonths: forged }),
+    ).toMatchObject({
+      ok: false,
+      error: {
+        field: 'maxSentenceMonths',
+        message: expect.stringMatching(/one of the maximum sentences listed/),
+      },
+    });
   const six = await authoriseRipa(w.deps, { ...authorisation, key: w.key(), maxSentenceMonths: 6 });
   expect(six).toMatchObject({
     ok: false,
