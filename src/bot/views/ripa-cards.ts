@@ -53,7 +53,7 @@ function banner(p: FieldProblem | undefined, what: string): CardElement[] {
   const text =
     p.input === 'form'
       ? `Nothing was recorded. ${p.message}`
-      : `Nothing was recorded: ${what}. See the ${p.also?.length ? 'problems' : 'problem'} marked below.`;
+      : `${what.charAt(0).toUpperCase()}${what.slice(1)}. See the ${p.also?.length ? 'problems' : 'problem'} marked below.`;
   return [container([textBlock(text, { weight: 'bolder', color: 'attention' })], { style: 'attention' })];
 }
 
