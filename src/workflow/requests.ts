@@ -212,8 +212,11 @@ export const DecideInput = z
     reasons: OptionalReasons,
     /** The authority the decider acts as; by default the one the request needs. */
     authority: Authority.optional(),
-    /** The version the card showed; a different current version means the card is stale. */
-    expectedVersion: z.string().max(200).optional(),
+    /**
+     * The version the card showed; a different current version means the card is stale. `null`: the action
+     * named no version (a card that did not carry it, or data made by hand) — treated as stale, never as "any".
+     */
+    expectedVersion: z.string().max(200).nullable().optional(),
     /** Ids the card already shows, so the facts can be read with the request (checked against it). */
     childId: Id.optional(),
     teamId: Id.optional(),
@@ -350,7 +353,7 @@ async function decideOnce(
       code: 'ALREADY_DECIDED',
       message: await alreadyDecided(deps, request),
     });
-  if (i.expectedVersion && i.expectedVersion !== version)
+  if (i.expectedVersion !== undefined && i.expectedVersion !== version)
     return fail('CONFLICT', 'this card is out of date: it has been refreshed with the request as it is now');
   // Reasons for ANY decision (000 §10): a decline is a decision as much as an approval is. The clauses are
   // those the profile's own reasons rule rests on, so the refusal cites what carries it.

@@ -8,7 +8,7 @@
 import { addDays } from 'date-fns';
 import { botOf } from '../../src/bot/surface';
 import { runJobs } from '../../src/workflow';
-import { actionData, activity, execute, post, textOf } from './client';
+import { actionData, activity, execute, post, textOf, decideFromCard } from './client';
 import { cardOf, fakeConnector, type FakeConnector } from './connector';
 import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
 
@@ -91,7 +91,9 @@ describe('a requester Overt cannot reach (fault 1)', () => {
     const requestId = await raise(CM, 'DEMO-0001');
     connector.block(chat(CM), 403, 'ConversationBlockedByUser');
     const from = connector.sent.length;
-    const decided = await execute(w.url, TM, 'request.approve', { requestId, reasons: 'Fictional: agreed.' });
+    const decided = await decideFromCard(w.url, TM, 'request.approve', requestId, {
+      reasons: 'Fictional: agreed.',
+    });
     expect(textOf(decided.json.value)).toMatch(/You approved this request/);
     await settled();
     // The approver is told, in their own chat, that the requester could not be reached.

@@ -5,7 +5,7 @@
  * card builder escapes) — every card the bot answers with stays under Teams' limit of about 28 KB.
  */
 import { BOUNDS } from '../../src/workflow/input';
-import { actionData, execute, textOf } from './client';
+import { actionData, execute, textOf, decideFromCard } from './client';
 import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
 
 let w: BotWorld;
@@ -165,10 +165,7 @@ describe('bounds at the bot', () => {
       expect(requestId).toBeTruthy();
       const approver = await execute(w.url, TM, 'request.refresh', { requestId });
       sizes.approver = bytes(approver.json.value);
-      const more = await execute(w.url, TM, 'request.more-info', {
-        requestId,
-        reasons: why(pattern),
-      });
+      const more = await decideFromCard(w.url, TM, 'request.more-info', requestId, { reasons: why(pattern) });
       sizes.moreInfo = bytes(more.json.value);
       const answered = await execute(w.url, CM, 'request.answer', {
         requestId,
@@ -177,8 +174,7 @@ describe('bounds at the bot', () => {
       });
       sizes.answered = bytes(answered.json.value);
       expect(textOf(answered.json.value)).toMatch(/Your answer was sent/);
-      const approved = await execute(w.url, TM, 'request.approve', {
-        requestId,
+      const approved = await decideFromCard(w.url, TM, 'request.approve', requestId, {
         reasons: why(pattern),
       });
       sizes.approved = bytes(approved.json.value);

@@ -158,3 +158,22 @@ export function problemOf(card: unknown, inputId: string): string | undefined {
 /** Words a person should never see on a card: field names, schema output, the old catch-all. */
 export const NOT_FOR_PEOPLE =
   /\b(requestId|childId|viewedAt|formId|thirdParty\w*|attest\w+|reasons):|✖|→ at |This card sent something Overt cannot use/;
+
+/**
+ * A decision as Teams sends it: from the person's own view of the request (its refresh, in the same
+ * conversation), the data of the button pressed — the request and the version the card showed — with what
+ * they typed. Where their view has no such button, the data is what a hand-made card would send (the request
+ * alone), so the refusal is the one the service gives to that.
+ */
+export async function decideFromCard(
+  url: string,
+  from: string,
+  verb: 'request.approve' | 'request.decline' | 'request.more-info',
+  requestId: string,
+  typed: Record<string, unknown> = {},
+  conversationId = `personal-${from}`,
+) {
+  const view = (await execute(url, from, 'request.refresh', { requestId }, conversationId)).json?.value;
+  const pressed = actionData(view, verb) ?? { requestId };
+  return execute(url, from, verb, { ...pressed, ...typed }, conversationId);
+}

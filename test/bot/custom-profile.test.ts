@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fingerprint } from '../../src/policy/authority';
 import { loadProfileFile } from '../../src/policy/load';
 import { assignProfile, upsertStaff } from '../../src/workflow';
-import { actionData, execute, problemOf, say, textOf } from './client';
+import { actionData, execute, problemOf, say, textOf, decideFromCard } from './client';
 import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
 
 const FILE = join(__dirname, '../../examples/fernmoor/fernmoor.json');
@@ -87,17 +87,13 @@ describe('a team under an invented council’s own profile', () => {
       /Authority: the child's own team manager\./,
     );
 
-    const other = await execute(w.url, OTHER_TM, 'request.approve', {
-      requestId: id,
+    const other = await decideFromCard(w.url, OTHER_TM, 'request.approve', id, {
       reasons: 'Fictional: agreed.',
     });
     expect(textOf(other.json.value)).not.toMatch(/You approved this request/);
     expect((await request(id)).status).toBe('pending');
 
-    const mine = await execute(w.url, TM, 'request.approve', {
-      requestId: id,
-      reasons: 'Fictional: agreed.',
-    });
+    const mine = await decideFromCard(w.url, TM, 'request.approve', id, { reasons: 'Fictional: agreed.' });
     expect(textOf(mine.json.value)).toMatch(/You approved this request/);
     expect((await request(id)).status).toBe('approved');
     const [decision] = await w.running.store.query('decision', { where: { requestId: id } });
@@ -113,10 +109,9 @@ describe('a team under an invented council’s own profile', () => {
   it('a Prevent concern goes to the Prevent lead (a flag on the staff record), whom the team manager cannot stand in for', async () => {
     const id = await raise('prevent-concern');
     expect(await request(id)).toMatchObject({ status: 'pending', authority: 'prevent-lead' });
-    const tm = await execute(w.url, TM, 'request.approve', { requestId: id, reasons: 'Fictional: agreed.' });
+    const tm = await decideFromCard(w.url, TM, 'request.approve', id, { reasons: 'Fictional: agreed.' });
     expect(textOf(tm.json.value)).not.toMatch(/You approved this request/);
-    const lead = await execute(w.url, PREVENT, 'request.approve', {
-      requestId: id,
+    const lead = await decideFromCard(w.url, PREVENT, 'request.approve', id, {
       reasons: 'Fictional: agreed.',
     });
     expect(textOf(lead.json.value)).toMatch(/You approved this request/);

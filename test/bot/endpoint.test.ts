@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import { validateCard } from '../../src/bot/cards/validate';
 import { botEndpoint } from '../../src/bot/http';
 import { botSettings } from '../../src/bot/settings';
-import { actionData, activity, execute, post, say, textOf } from './client';
+import { actionData, activity, execute, post, say, textOf, decideFromCard } from './client';
 import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
 
 let w: BotWorld;
@@ -114,7 +114,7 @@ describe('the bot over plain HTTP', () => {
     const other = (await execute(w.url, 'demo-cm-north-2', 'request.refresh', { requestId })).json.value;
     expect(actionData(other, 'request.approve')).toBeUndefined();
     // Self-approval is impossible.
-    const self = (await execute(w.url, CM, 'request.approve', { requestId })).json.value;
+    const self = (await decideFromCard(w.url, CM, 'request.approve', requestId, {})).json.value;
     expect(textOf(self)).not.toMatch(/You approved/);
 
     const approved = (
@@ -143,8 +143,7 @@ describe('the bot over plain HTTP', () => {
     const before = (await w.running.store.count('decision', { where: { requestId } }))[0]?.count ?? 0;
     const answers = await Promise.all(
       Array.from({ length: 50 }, () =>
-        execute(w.url, TM, 'request.approve', {
-          requestId,
+        decideFromCard(w.url, TM, 'request.approve', requestId, {
           reasons: 'Necessary and proportionate (fictional).',
         }),
       ),

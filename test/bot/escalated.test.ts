@@ -3,7 +3,7 @@
  * to the authorised officer on that date, and who decides it now — not "Not yours to see" — and is shown
  * nothing of the request they may no longer see. Their attempt is on the record.
  */
-import { actionData, execute, textOf } from './client';
+import { actionData, execute, textOf, decideFromCard } from './client';
 import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
 
 let w: BotWorld;
@@ -34,8 +34,7 @@ it('a team manager approving a request sent on to the authorised officer is told
   const first = await raise('DEMO-0003', 1);
   const second = await raise('DEMO-0003', 2);
   const approve = (requestId: string, who = TM) =>
-    execute(w.url, who, 'request.approve', {
-      requestId,
+    decideFromCard(w.url, who, 'request.approve', requestId, {
       reasons: 'Necessary and proportionate (fictional).',
     });
   expect(textOf((await approve(first)).json.value)).toMatch(/You approved this request/);

@@ -9,7 +9,7 @@ import { createSign, generateKeyPairSync, createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import { botEndpoint } from '../../src/bot/http';
 import { botSettings } from '../../src/bot/settings';
-import { actionData, activity, execute, post, textOf } from './client';
+import { actionData, activity, execute, post, textOf, decideFromCard } from './client';
 import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
 
 let w: BotWorld;
@@ -152,8 +152,7 @@ describe('only Teams people of the configured tenant, by their Entra object id',
     expect((await post(w.url, again)).status).toBe(403);
     expect((await w.running.store.audit.list()).length).toBe(eventsBefore + attempts.length);
     // The real team manager, from Teams, still decides.
-    const ok = await execute(w.url, TM, 'request.approve', {
-      requestId,
+    const ok = await decideFromCard(w.url, TM, 'request.approve', requestId, {
       reasons: 'Necessary and proportionate (fictional).',
     });
     expect(textOf(ok.json.value)).toMatch(/You approved this request/);

@@ -7,7 +7,7 @@
  * working request, card and refresh, within Teams' rate limits.
  */
 import { botOf } from '../../src/bot/surface';
-import { actionData, activity, execute, post, textOf } from './client';
+import { actionData, activity, execute, post, textOf, decideFromCard } from './client';
 import { cardOf, fakeConnector, type FakeConnector, type Sent } from './connector';
 import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
 
@@ -185,7 +185,9 @@ describe('the conversation’s life', () => {
     await connector.waitFor(told(CM, /Overt cannot reach Arlo Ashdown/), 8000, from);
     expect((await kept(TM)).personal).toBeUndefined();
     connector.block(chat(CM), 404, 'ConversationNotFound');
-    const decided = await execute(w.url, TM, 'request.approve', { requestId, reasons: 'Fictional: agreed.' });
+    const decided = await decideFromCard(w.url, TM, 'request.approve', requestId, {
+      reasons: 'Fictional: agreed.',
+    });
     expect(textOf(decided.json.value)).toMatch(/You approved this request/);
     await settled();
     await connector.waitFor(told(SM, /Overt cannot reach Dara Dunmore/), 8000, from);
@@ -222,7 +224,9 @@ describe('shared conversations (issue 12, fault 9)', () => {
     await hello(CM2, CHANNEL, 'channel');
     const from = connector.sent.length;
     const requestId = await raise('DEMO-0001', CM2, CHANNEL, 'channel');
-    const decided = await execute(w.url, TM, 'request.approve', { requestId, reasons: 'Fictional: agreed.' });
+    const decided = await decideFromCard(w.url, TM, 'request.approve', requestId, {
+      reasons: 'Fictional: agreed.',
+    });
     expect(textOf(decided.json.value)).toMatch(/You approved this request/);
     await settled();
     const inChannel = connector.sent.slice(from).filter((s) => s.conversationId === CHANNEL);

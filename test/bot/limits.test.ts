@@ -132,8 +132,9 @@ describe('61 people who may decide', () => {
     expect(actionData(automatic.json.value, 'request.approve')).toMatchObject({ requestId });
     // The 61st decides; every copy is updated, each under the limit.
     const before = connector.sent.length;
+    const sixtyFirst = await invoke(DECIDERS[60]!, 'request.refresh', { requestId });
     const decided = await invoke(DECIDERS[60]!, 'request.approve', {
-      requestId,
+      ...actionData(sixtyFirst.json.value, 'request.approve'),
       reasons: 'Fictional: agreed.',
     });
     expect(textOf(decided.json.value)).toMatch(/You approved this request/);
@@ -160,8 +161,9 @@ describe('message size', () => {
     const from = connector.sent.length;
     const requestId = await raise('DEMO-0002', CM, { rationale, platforms });
     await settled();
+    const view = await invoke(DECIDERS[1]!, 'request.refresh', { requestId });
     const decided = await invoke(DECIDERS[1]!, 'request.approve', {
-      requestId,
+      ...actionData(view.json.value, 'request.approve'),
       reasons: long('Reasons — *ok* [x](y) ✓ '),
     });
     expect(textOf(decided.json.value)).toMatch(/You approved this request/);

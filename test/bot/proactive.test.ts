@@ -9,7 +9,7 @@ import { addDays } from 'date-fns';
 import { validateCard } from '../../src/bot/cards/validate';
 import { botOf } from '../../src/bot/surface';
 import { runJobs } from '../../src/workflow';
-import { actionData, activity, execute, inputsOf, post, problemOf, textOf } from './client';
+import { actionData, activity, execute, inputsOf, post, problemOf, textOf, decideFromCard } from './client';
 import { cardOf, fakeConnector, type FakeConnector, type Sent } from './connector';
 import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
 
@@ -156,7 +156,7 @@ describe('the bot writing first, through the connector', () => {
     expect(answer).toMatchObject({ requestId });
 
     // The approver cannot approve while the requester is being asked.
-    const early = (await execute(w.url, TM, 'request.approve', { requestId })).json.value;
+    const early = (await decideFromCard(w.url, TM, 'request.approve', requestId, {})).json.value;
     expect(textOf(early)).toMatch(/already more information asked for/);
 
     from = connector.sent.length;
@@ -214,7 +214,7 @@ describe('the bot writing first, through the connector', () => {
     // Withdrawing twice changes nothing; deciding now is refused and no decision is written.
     await execute(w.url, CM, 'request.withdraw', { ...actionData(card, 'request.withdraw') });
     expect(await audited('request.withdraw', requestId)).toHaveLength(1);
-    const late = (await execute(w.url, TM, 'request.approve', { requestId })).json.value;
+    const late = (await decideFromCard(w.url, TM, 'request.approve', requestId, {})).json.value;
     expect(textOf(late)).toMatch(/already withdrawn/);
     expect(await w.running.store.query('decision', { where: { requestId } })).toHaveLength(0);
     // Only the requester (or their team manager) may withdraw.

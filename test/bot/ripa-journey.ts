@@ -143,7 +143,7 @@ export async function ripaJourney(d: Driver, w: BotWorld): Promise<void> {
   const first = await raise(d, w, 'DEMO-0001');
   const firstId = actionData(first, 'request.withdraw')!['requestId'] as string;
   const approved = await d.invoke(TM, 'request.approve', {
-    requestId: firstId,
+    ...actionData(await d.invoke(TM, 'request.refresh', { requestId: firstId }), 'request.approve'),
     reasons: 'Necessary and proportionate (fictional).',
   });
   expect(textOf(approved)).toMatch(/You approved this request/);
@@ -168,7 +168,13 @@ export async function ripaJourney(d: Driver, w: BotWorld): Promise<void> {
   d.seen?.('ripa-application', app);
 
   // Approve, as before, is not a way round it: the application comes back, and nothing is decided.
-  const early = await d.invoke(AO, 'request.approve', { requestId, reasons: 'Approve, please (fictional).' });
+  // (The authorising officer's card has no Approve: this one is made by hand, with the request's current
+  // version as an approver's card of it would carry, so only the route can refuse it.)
+  const early = await d.invoke(AO, 'request.approve', {
+    requestId,
+    version: (await store.get('request', requestId))!.version,
+    reasons: 'Approve, please (fictional).',
+  });
   expect(textOf(early)).toMatch(/Nothing was recorded\. Record the authorisation below, or refuse it/);
   expect(textOf(early)).not.toMatch(/You approved/);
   expect((await store.get('request', requestId))!.record.status).toBe('escalated');

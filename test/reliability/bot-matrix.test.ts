@@ -244,12 +244,24 @@ async function decided(
   for (const by of [TEAM[scope].tm, 'demo-ao']) {
     const r = await execute(w.url, by, verb, {
       requestId: t.requestId,
+      ...(await shownData(by, verb, t)),
       reasons: 'Fictional: necessary and proportionate; say when it was last viewed.',
     });
     if (!isRefusal(r.json?.value)) return;
     why += textOf(r.json?.value).slice(0, 200);
   }
   throw new Error(`${verb} refused: ${why}`);
+}
+const DECISIONS: ReadonlySet<string> = new Set(['request.approve', 'request.decline', 'request.more-info']);
+/** What a decision button on the person's own view of the request sends (its version), as Teams would. Where
+ * their view has no such button, the press is made by hand with the request's current version (as an older
+ * card of it would carry), so that this matrix tests who may act, not how stale a card is (that is
+ * test/bot/card-version.test.ts). */
+async function shownData(who: string, verb: string, t: Target): Promise<Record<string, unknown>> {
+  if (!DECISIONS.has(verb) || !t.requestId) return {};
+  const view = (await execute(w.url, who, 'request.refresh', { requestId: t.requestId })).json?.value;
+  const current = await w.running.store.get('request', t.requestId);
+  return actionData(view, verb) ?? (current ? { version: current.version } : {});
 }
 async function target(scope: Scope, about: About): Promise<Target> {
   const none = { requestId: 'no-such-request', ripaId: 'no-such-authorisation' };
@@ -359,8 +371,11 @@ describe('the bot authorisation matrix', () => {
           ROWS[verb].about === 'nothing' ? ['n/a'] : ['own team', 'other team', 'none'];
         for (const scope of scopes) {
           const t = await target(scope === 'n/a' ? 'none' : scope, ROWS[verb].about);
+          // A decision carries the version the person's own card showed (read before counting: opening
+          // the card is its own event).
+          const pressed = await shownData(ROLES[role], verb, t);
           const before = await refusals();
-          const r = await execute(w.url, ROLES[role], verb, ROWS[verb].data(t));
+          const r = await execute(w.url, ROLES[role], verb, { ...ROWS[verb].data(t), ...pressed });
           const audited = (await refusals()) - before;
           const card = r.json?.value;
           cells.push({

@@ -1,5 +1,5 @@
 /** Steps through the bot endpoint shared by the reliability tests: raise, approve, record a check. */
-import { actionData, execute, textOf } from '../bot/client';
+import { actionData, execute, textOf, decideFromCard } from '../bot/client';
 import type { BotWorld } from '../bot/world';
 
 export const CM = 'demo-cm-north-1';
@@ -23,8 +23,7 @@ export async function raiseThroughBot(w: BotWorld, caseRef: string, from = CM): 
 export async function approveThroughBot(w: BotWorld, requestId: string, from = TM): Promise<string> {
   return textOf(
     (
-      await execute(w.url, from, 'request.approve', {
-        requestId,
+      await decideFromCard(w.url, from, 'request.approve', requestId, {
         reasons: 'Necessary and proportionate (fictional).',
       })
     ).json.value,

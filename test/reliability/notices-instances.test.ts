@@ -127,9 +127,14 @@ describe.each(['sqlite', 'graph'] as StoreName[])('on the %s store, two processe
     expect(copies.map((c) => c.conversationId)).toContain(`personal-${TM}`);
 
     const before = connector.sent.length;
+    // From the team manager's own card of the request: it carries the version it showed.
+    const view = (await post(p.urls[0]!, invoke(TM, 'request.refresh', { requestId }))).json?.value;
     const approved = await post(
       p.urls[1]!,
-      invoke(TM, 'request.approve', { requestId, reasons: 'Necessary and proportionate (fictional).' }),
+      invoke(TM, 'request.approve', {
+        ...actionData(view, 'request.approve'),
+        reasons: 'Necessary and proportionate (fictional).',
+      }),
     );
     expect(approved.status).toBe(200);
     expect(textOf(approved.json?.value)).toMatch(/You approved this request/);

@@ -60,6 +60,12 @@ const invoke = (from: string, verb: string, data: Record<string, unknown>) =>
     value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
   });
 
+/** What the Approve button on the person's own view of a request sends (the version the card showed). */
+async function shown(url: string, from: string, requestId: string): Promise<Record<string, unknown>> {
+  const view = await post(url, invoke(from, 'request.refresh', { requestId }));
+  return actionData(view.json?.value, 'request.approve') ?? {};
+}
+
 /**
  * Delivers an activity; if the connection closes under it before an answer (a keep-alive connection the
  * server closed just as the client reused it: `ECONNRESET`, `other side closed`), delivers the same
@@ -217,7 +223,10 @@ export async function raceRounds(o: {
         if (raised.request.status !== 'pending') throw new Error(`raised ${raised.request.status}`);
         ids.push(raised.request.id);
       }
-      // Every approval at the same moment, alternately through each process.
+      // Each approval from the team manager's own card of the request (it carries the version it showed),
+      // then every one at the same moment, alternately through each process.
+      const pressed = new Map<string, Record<string, unknown>>();
+      for (const requestId of ids) pressed.set(requestId, await shown(urls[0]!, 'demo-tm-north', requestId));
       const retried: string[] = [];
       const { answers, failed } = await together(
         ids.map(
@@ -225,6 +234,7 @@ export async function raceRounds(o: {
             deliver(
               urls[i % urls.length]!,
               invoke('demo-tm-north', 'request.approve', {
+                ...pressed.get(requestId),
                 requestId,
                 reasons: 'Necessary and proportionate (fictional).',
               }),
@@ -347,6 +357,7 @@ export async function replayRounds(o: {
       let approved = { answers: [] as Awaited<ReturnType<typeof post>>[], failed: [] as string[] };
       if (requestId) {
         approved = await copies('demo-tm-north', 'request.approve', {
+          ...(await shown(urls[0]!, 'demo-tm-north', requestId)),
           requestId,
           reasons: 'Necessary and proportionate (fictional).',
         });

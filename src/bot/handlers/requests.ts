@@ -315,7 +315,8 @@ function decide(outcome: 'approve' | 'decline' | 'more-info') {
       requestId: data.requestId,
       outcome,
       ...(data.reasons ? { reasons: data.reasons } : {}),
-      ...(data.version ? { expectedVersion: data.version } : {}),
+      // A card carries the version it showed; an action without one is acted on as stale (issue 20).
+      expectedVersion: data.version ?? null,
       // Read with the request inside the workflow, and checked against it there.
       childId: found.record.childId,
       teamId: found.record.teamId,
@@ -376,7 +377,8 @@ async function decisionFailure(
       );
     case 'CONFLICT':
       return markRefusal(
-        await requestCard(turn, requestId, { text: `Nothing was decided: ${e.message}.`, tone: 'warning' }),
+        // Drawn as the refusal it is (a stale card, or one that named no version: issue 20).
+        await requestCard(turn, requestId, { text: `Nothing was decided: ${e.message}.`, tone: 'attention' }),
         e.message,
       );
     case 'POLICY_REFUSED': {
