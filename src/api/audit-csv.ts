@@ -18,6 +18,9 @@ import {
   REQUEST_STATUS,
   VIEWER,
   AUTHORITY,
+  citations,
+  clauseIdsInWords,
+  clauseWords,
 } from '../vocabulary';
 import { toCsv } from './csv';
 
@@ -93,6 +96,8 @@ export async function auditCsv(deps: Deps, events: AuditEvent[], timeZone?: stri
   const value = (key: string, v: unknown): string => {
     if (Array.isArray(v)) return v.map((x) => value(key, x)).join(', ') || 'none';
     if (typeof v === 'string') {
+      if (key === 'cites') return clauseWords(v);
+      if (key === 'explanation' || key === 'explain') return clauseIdsInWords(v);
       if (key === 'teamId' || key === 'teamIds') return teamName.get(v) ?? humanise(v);
       if (['onBehalfOf', 'to', 'managerIds', 'by', 'deciderId', 'viewerId', 'fromId', 'toId'].includes(key))
         return person(v);
@@ -100,7 +105,7 @@ export async function auditCsv(deps: Deps, events: AuditEvent[], timeZone?: stri
       if (/^\d{4}-\d{2}-\d{2}T/.test(v)) return dateTimeGb(v, timeZone);
       if (key === 'role') return label(v, ROLE);
       if (key === 'code') return PROBLEM[v] ?? humanise(v);
-      if (key === 'message') return plainDetail(v);
+      if (key === 'message') return plainDetail(clauseIdsInWords(v));
       if (key === 'status' || key === 'was') return label(v, REQUEST_STATUS);
       if (key === 'reason') return label(v, REASON);
       if (key === 'viewer') return label(v, VIEWER);
@@ -135,7 +140,8 @@ export async function auditCsv(deps: Deps, events: AuditEvent[], timeZone?: stri
         actionText(e.action),
         about(e, withheld),
         label(e.outcome, AUDIT_OUTCOME),
-        e.cites.join('; '),
+        // The clauses in words, of the policy the event names (never its ids, "000 §11").
+        citations(e.cites, e.profileId ? deps.profiles(e.profileId) : undefined),
         e.profileId ? `${profileName(e.profileId)}, version ${e.profileVersion}` : '',
         withheld ? WITHHELD : details(d),
         e.hash,

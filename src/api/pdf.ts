@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
+import { create as createFont } from 'fontkit';
 import { ArabicShaper } from 'arabic-persian-reshaper';
 import { dateTimeGb } from '../vocabulary';
 
@@ -88,13 +89,25 @@ function withoutSubstitutions(file: string): Buffer {
   }
   return font;
 }
-let FACES: Record<Face, string | Buffer> | undefined;
+/** A font as fontkit parsed it: pdfkit takes one in place of a file (anything with `layout`). */
+type ParsedFont = { layout: unknown; _glyphs: Record<number, unknown> };
+/**
+ * The faces, each read and parsed once for the process: parsing a Noto font took most of the time of a
+ * short paper (about a quarter of a second each, four fonts a paper). Each document still embeds its own
+ * subset of the glyphs it draws; the parsed font is only read.
+ */
+let FACES: Record<Face, ParsedFont> | undefined;
 const faces = () =>
-  (FACES ??= {
-    ...FONTS,
-    arabic: withoutSubstitutions(FONTS.arabic),
-    arabicBold: withoutSubstitutions(FONTS.arabicBold),
-  });
+  (FACES ??= Object.fromEntries(
+    (Object.keys(FONTS) as Face[]).map((face) => [
+      face,
+      createFont(
+        face === 'arabic' || face === 'arabicBold'
+          ? withoutSubstitutions(FONTS[face])
+          : readFileSync(FONTS[face]),
+      ),
+    ]),
+  ) as Record<Face, ParsedFont>);
 
 /** Control characters other than line breaks and tabs never reach the page. */
 const clean = (s: string) =>
@@ -114,7 +127,13 @@ export function renderPdf(title: string, blocks: Block[], head: TitleBlock = {})
       displayTitle: true,
       bufferPages: true,
     });
-    for (const [name, file] of Object.entries(faces())) doc.registerFont(name, file);
+    for (const [name, font] of Object.entries(faces())) {
+      // fontkit keeps each glyph it has made with the characters it was first made for, and pdfkit writes
+      // those as the text a reader copies: a glyph shared by two letters (Latin A, Cyrillic А) made for one
+      // document must not speak for the next. The parsed tables stay; only the glyphs are made afresh.
+      font._glyphs = {};
+      doc.registerFont(name, font as never);
+    }
     // Every run of a line sits on the body face's baseline (pdfkit places each font's text by its own
     // ascender, which set Arabic lower than the Latin beside it).
     const ascender = (doc.font('latin') as unknown as { _font: { ascender: number } })._font.ascender / 1000;

@@ -67,7 +67,7 @@ export async function reviewExport(deps: Deps, year: number, format: 'pdf' | 'cs
   }
   const blocks: Block[] = [
     {
-      p: `The annual review of the practice of viewing children's public social media (000 §24), ${year}${latest ? `, revision ${latest.revision}` : ''}: ${status}.`,
+      p: `The annual review of the practice of viewing children's public social media, ${year}${latest ? `, revision ${latest.revision}` : ''}: ${status}.`,
     },
     ...assertions.flatMap((a): Block[] => [
       { h: label(a.id, ASSERTION) },

@@ -102,7 +102,7 @@ export const childRoutes = [
             kv: [
               ...t.facts,
               ...(t.by ? ([['By', t.by]] as [string, string][]) : []),
-              ...(t.cites.length ? ([['Policy clauses', t.cites.join(', ')]] as [string, string][]) : []),
+              ...(t.cites.length ? ([['As the policy says', t.cites.join('; ')]] as [string, string][]) : []),
             ],
           },
         );

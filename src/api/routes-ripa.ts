@@ -130,7 +130,7 @@ async function exportCentralRecord(
     };
   const blocks: Block[] = [
     {
-      p: 'The central record of directed-surveillance authorisations under the Regulation of Investigatory Powers Act 2000 (000 §12), kept as the Home Office code of practice describes.',
+      p: 'The central record of directed-surveillance authorisations under the Regulation of Investigatory Powers Act 2000, kept as the Home Office code of practice describes.',
     },
     ...(entries.length ? [] : [{ p: 'No authorisation is on the record.' }]),
     ...entries.flatMap((e): Block[] => [

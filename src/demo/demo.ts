@@ -186,7 +186,7 @@ export async function createDemo(
         childId: c.id,
         givenBy: rnd.pick(['child and parent', 'child and carer', 'child']),
         date: deps.clock().toISOString().slice(0, 10),
-        scope: { platforms: [], purposes: ['000 §3 criteria'] },
+        scope: { platforms: [], purposes: ['the criteria for looking at a child’s social media'] },
       }),
       'consent',
     );

@@ -116,7 +116,7 @@ describe('evaluate: combining rules', () => {
     });
     expect(v.cites).toEqual(expect.arrayContaining(['000 §11', '000 §12']));
     expect(v.explanation).toMatch(
-      /^Needs escalation under Nottinghamshire YJS v2\.0\. .*surveillance.*\(000 §11, 000 §12, 000 §2\)/,
+      /^Needs escalation under Nottinghamshire YJS v2\.0\. .*surveillance.*\(section 11, section 12, section 2\)/,
     );
   });
 

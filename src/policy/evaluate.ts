@@ -5,7 +5,7 @@ import { addMonthsToDay as addMonths, addWindow, ageOn, ukDate } from './days';
 import type { Condition, Profile, Rule } from './profile';
 import { ACTION_TYPES, type Action, type ActionType, type Authority, type Situation } from './situation';
 import type { FiredRule, Outcome, Verdict, VerdictObligation } from './verdict';
-import { authorityInSentence, obligationsSentence } from '../vocabulary';
+import { authorityInSentence, clauseWords, obligationsSentence } from '../vocabulary';
 
 /**
  * evaluate(profile, situation) → verdict. Pure: no I/O, no clock (the moment is `situation.now`).
@@ -302,6 +302,11 @@ const HEADLINE: Record<Outcome, string> = {
   refuse: 'Refused',
 };
 
+/** The clauses a reason rests on, in words ("section 11", a heading by its title): the explanation names
+ * the policy already, and people never read a clause's id ("000 §11"). */
+const clausesSaid = (profile: Profile, ids: readonly string[]) =>
+  [...new Set(ids.map((id) => clauseWords(id, profile.clauses[id])))].join(', ');
+
 function combine(profile: Profile, action: Action, rules: Rule[], authorities: Authority[]): Verdict {
   const fired: FiredRule[] = rules.map((r) => ({
     rule: r.id,
@@ -336,9 +341,9 @@ function combine(profile: Profile, action: Action, rules: Rule[], authorities: A
   const reasons = effect
     ? determiningRules.map(
         (r) =>
-          `${r.explain} (${r.local ? 'a local decision, not a clause of the policy' : r.cites.join(', ')})`,
+          `${r.explain} (${r.local ? 'a local decision, not a clause of the policy' : clausesSaid(profile, r.cites)})`,
       )
-    : [`${profile.default.explain} (${profile.default.cites.join(', ')})`];
+    : [`${profile.default.explain} (${clausesSaid(profile, profile.default.cites)})`];
   let explanation = `${HEADLINE[outcome]} under ${profile.name} v${profile.version}. ${reasons.join(' ')}`;
   if (auths.length) explanation += ` Authority: ${auths.map((a) => authorityName(a, profile)).join(' or ')}.`;
   if (obligations.length) explanation += ` ${obligationsSentence(obligations)}`;

@@ -568,7 +568,7 @@ export function obligationsSentence(obligations: readonly { id: string }[]): str
  */
 export function explanationText(verdict: unknown): string {
   const v = (verdict ?? {}) as { explanation?: unknown; obligations?: { id?: unknown }[] };
-  const text = typeof v.explanation === 'string' ? v.explanation : '';
+  const text = clauseIdsInWords(typeof v.explanation === 'string' ? v.explanation : '');
   const obligations = (Array.isArray(v.obligations) ? v.obligations : []).flatMap((o) =>
     typeof o?.id === 'string' ? [{ id: o.id }] : [],
   );
@@ -607,4 +607,58 @@ export function plainDetail(detail: string): string {
     .replace(/\s*["“][^"”]*[0-9-][^"”]*["”]/g, '')
     .trim();
   return s ? s.charAt(0).toUpperCase() + s.slice(1) : s;
+}
+
+/** What a citation needs of a policy profile: its name and its clauses' titles. */
+export type CitedPolicy = { name: string; clauses?: Readonly<Record<string, string>> };
+
+const CLAUSE_PART = /^(appendix|annex|schedule|part|section|paragraph|chapter)\s+[\w.()]+/i;
+
+/**
+ * A clause in words, without its policy: "section 12", "appendix 1", or — for a clause the document knows
+ * only by a heading — "section “Information gathering and Assessment”" (its title in the profile). A
+ * profile's clause id is free-form (`000 §12`, `002 §Information gathering`, `CP-4.2`): the seed's number
+ * before "§" is never said.
+ */
+export function clauseWords(id: string, title?: string): string {
+  const rest = id.replace(/^[^§]*§\s*/, '').trim();
+  if (/^\d/.test(rest)) return `section ${rest}`;
+  const part = CLAUSE_PART.exec(rest);
+  if (part) return part[0].charAt(0).toLowerCase() + part[0].slice(1);
+  return `section “${title || rest}”`;
+}
+
+/** A policy by its name, as a citation opens: "Nottinghamshire YJS policy". */
+export function policyName(policy: CitedPolicy): string {
+  return /\b(policy|procedure|guidance|guidelines)$/i.test(policy.name)
+    ? policy.name
+    : `${policy.name} policy`;
+}
+
+/**
+ * The one citation form every person reads (cards, the tab, the papers, the CSV): the policy by its name
+ * and the clause in words — "Nottinghamshire YJS policy, section 12". Without the profile, the clause alone
+ * ("section 12"). Never the clause's id (`000 §12`): test/tab/personas.test.ts looks for "§" in every view
+ * and paper.
+ */
+export function citation(id: string, policy?: CitedPolicy): string {
+  const words = clauseWords(id, policy?.clauses?.[id]);
+  return policy ? `${policyName(policy)}, ${words}` : words;
+}
+
+/** Several clauses of one policy in one citation: "Nottinghamshire YJS policy, sections 10 and 11". */
+export function citations(ids: readonly string[], policy?: CitedPolicy): string {
+  const words = [...new Set(ids.map((id) => clauseWords(id, policy?.clauses?.[id])))];
+  if (!words.length) return '';
+  const joined =
+    words.length === 1 ? words[0]! : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]!}`;
+  return policy ? `${policyName(policy)}, ${joined}` : joined;
+}
+
+/**
+ * Text kept before clauses were put into words ("… on Capita. (000 §11, 000 §10)"), said as people read it
+ * now ("(section 11, section 10)"): a verdict's explanation or a refusal's message stored in an older record.
+ */
+export function clauseIdsInWords(text: string): string {
+  return text.replace(/(?:\b\d{3} )?§\s?([\w.]+(?: \d+)?)/g, (whole) => clauseWords(whole));
 }

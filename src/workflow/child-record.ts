@@ -8,6 +8,7 @@ import type { AuditProjection } from './audit-projection';
 import { decisionAudit } from './decision-record';
 import { policyActor, verdictFor } from './policy-facts';
 import { fail, ok, type Deps, type Outcome } from './types';
+import { citations } from '../vocabulary';
 
 /**
  * Reading one child's whole record: the policy's `view-history` action decides who may (a member of the
@@ -76,7 +77,9 @@ export async function mayRead(
   if (verdict.outcome !== 'allow')
     return {
       ok: false,
-      message: `${verdict.explanation} (${verdict.cites.join(', ')})`,
+      message: verdict.cites.length
+        ? `${verdict.explanation} (${citations(verdict.cites, profile)})`
+        : verdict.explanation,
       audit: decisionAudit(verdict),
     };
   return { ok: true, cites: [...verdict.cites], audit: decisionAudit(verdict) };

@@ -19,6 +19,8 @@ import {
   REQUEST_STATUS,
   THIRD_PARTY,
   VIEWER,
+  citations,
+  clauseIdsInWords,
 } from '../vocabulary';
 
 /**
@@ -107,7 +109,10 @@ export async function staffNames(deps: Deps, ids: Iterable<string>): Promise<Map
 /** Facts whose value is a member of staff: shown by name. */
 const NAMED = new Set(['On behalf of', 'Decided by']);
 
-/** The timeline with people by name ('by', 'On behalf of'); an id no longer on the staff list stays as it is. */
+/**
+ * The timeline as people read it: people by name ('by', 'On behalf of'; an id no longer on the staff list
+ * stays as it is) and the clauses as one citation in words.
+ */
 export async function namedTimeline(deps: Deps, r: ChildRecord): Promise<TimelineItem[]> {
   const items = timeline(r);
   const ids = new Set<string>();
@@ -116,8 +121,11 @@ export async function namedTimeline(deps: Deps, r: ChildRecord): Promise<Timelin
     for (const [k, v] of t.facts) if (NAMED.has(k)) ids.add(v);
   }
   const names = await staffNames(deps, ids);
+  const profile = deps.profiles(r.profile.id);
   return items.map((t) => ({
     ...t,
+    // The clauses in words, as one citation of the child's policy (never "000 §11").
+    cites: t.cites.length ? [citations(t.cites, profile ?? { name: r.profile.name })] : [],
     ...(t.by ? { by: names.get(t.by) ?? t.by } : {}),
     facts: t.facts.map(([k, v]): [string, string] => [k, NAMED.has(k) ? (names.get(v) ?? v) : v]),
   }));
@@ -259,7 +267,7 @@ export function timeline(r: ChildRecord): TimelineItem[] {
         id: e.id,
         title: `Refused by policy: ${REFUSED[e.action] ?? label(e.action.replace(/^request\./, ''))}`,
         by: e.actor.id,
-        facts: [['Why', String((e.details as { message?: string } | null)?.message ?? '')]],
+        facts: [['Why', clauseIdsInWords(String((e.details as { message?: string } | null)?.message ?? ''))]],
         cites: [...e.cites],
       });
   for (const { event: e, times, lastAt } of readSittings(r.events))

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { phrase } from '../vocabulary';
+import { citations, clauseWords, phrase } from '../vocabulary';
+
+/** A clause as the policy page heads it: "Section 12 — its title", or its title alone when that is its name. */
+function clauseHeading(id: string, title: string): string {
+  const words = clauseWords(id, title);
+  const said = words.charAt(0).toUpperCase() + words.slice(1);
+  return words.includes(title) ? said : `${said} — ${title}`;
+}
 import { describeCondition } from '../policy/describe';
 import type { Profile } from '../policy/profile';
 import type { Staff } from '../store/records';
@@ -35,9 +42,12 @@ export interface PolicyView {
     version: string;
     effectiveDate: string;
     source: Profile['source'];
+    /** What happens when no rule decides, and the clauses that say so, as one citation in words. */
     failsClosed: { explain: string; cites: string[] };
     clauses: {
       id: string;
+      /** The clause in words with its title ("Section 12 — More frequent viewing…"); `id` is the profile's key. */
+      heading: string;
       title: string;
       rules: {
         id: string;
@@ -74,9 +84,10 @@ export async function policyView(deps: Deps, input: { actorId: string }): Promis
       version: p.version,
       effectiveDate: p.effectiveDate,
       source: p.source,
-      failsClosed: { explain: p.default.explain, cites: [...p.default.cites] },
+      failsClosed: { explain: p.default.explain, cites: [citations(p.default.cites, p)] },
       clauses: Object.entries(p.clauses).map(([clause, title]) => ({
         id: clause,
+        heading: clauseHeading(clause, title),
         title,
         rules: p.rules
           .filter((r) => r.cites.includes(clause))

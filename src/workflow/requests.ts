@@ -448,7 +448,7 @@ async function decideOnce(
               ? `this request still needs the decision of ${authorityName(request.authority, profile)} under the policy`
               : staff.role === 'authorised-officer'
                 ? 'this request needs a RIPA directed-surveillance authorisation in force before it can proceed: record the authorisation, or refuse it, from the card'
-                : 'this request waits for an authorising officer, who records a RIPA directed-surveillance authorisation or refuses it (000 §12)',
+                : 'this request waits for an authorising officer, who records a RIPA directed-surveillance authorisation or refuses it',
           verdict: verdictSummary(verdict),
         },
       );

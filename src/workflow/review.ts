@@ -164,7 +164,7 @@ export async function submitReview(deps: Deps, input: z.input<typeof ReviewInput
       { actor: who, action: 'review.submit', target: { kind: 'review', id: String(i.year) } },
       {
         code: 'FORBIDDEN',
-        message: 'the annual review is by the service manager or their nominee (000 §24)',
+        message: 'the annual review is by the service manager or their nominee',
       },
     );
   if (new Set(i.assessments.map((a) => a.id)).size !== ASSERTIONS.length)

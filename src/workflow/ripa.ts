@@ -159,7 +159,7 @@ export async function authoriseRipa(deps: Deps, input: AuthoriseRipaInput): Prom
       if (!sentenceAllowsSurveillance(i.maxSentenceMonths))
         return bad(
           'maxSentenceMonths',
-          `directed surveillance is only for an offence ${SENTENCE_THRESHOLD_WORDS} (000 §12): refuse the application instead`,
+          `directed surveillance is only for an offence ${SENTENCE_THRESHOLD_WORDS}: refuse the application instead`,
         );
       const problem = periodProblem(ctx.profile, dayOf(deps.clock().toISOString(), ctx.profile.timeZone), i);
       if (problem) return problem;
@@ -261,7 +261,7 @@ export async function authoriseRipa(deps: Deps, input: AuthoriseRipaInput): Prom
 /** Why an authorising officer refuses an application. */
 export const REFUSAL_GROUNDS = {
   'below-threshold':
-    'the offence is not punishable by over six months in prison, so RIPA does not allow directed surveillance (000 §12)',
+    'the offence is not punishable by over six months in prison, so RIPA does not allow directed surveillance',
   'not-necessary': 'the surveillance is not necessary',
   'not-proportionate': 'the surveillance is not proportionate',
   'no-legal-advice': 'legal advice does not support it',

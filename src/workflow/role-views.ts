@@ -10,7 +10,7 @@ import { actor, childHistory, profileOf } from './context';
 import { policyActor, staffHolds, verdictFor } from './policy-facts';
 import { Id, parse } from './input';
 import { fail, ok, type Deps, type Outcome } from './types';
-import { explanationText } from '../vocabulary';
+import { citations, explanationText } from '../vocabulary';
 
 /**
  * Read models for the tab's role-shaped views: what awaits a manager's decision, the RIPA register (the
@@ -38,6 +38,7 @@ export interface Awaiting {
   authority: string;
   createdAt: string;
   explanation: string;
+  /** The clauses the verdict rests on, as one citation in words ("Nottinghamshire YJS policy, section 11"). */
   cites: string[];
   obligations: { text: string; cites: string[] }[];
   /**
@@ -47,6 +48,10 @@ export interface Awaiting {
    */
   reasonsToApprove: { required: boolean; why: string; cites: string[] };
 }
+
+/** Clauses as people read them: one citation of the policy in words (none when no clause is cited). */
+const cited = (ids: readonly string[], profile: Profile | undefined): string[] =>
+  ids.length ? [citations(ids, profile)] : [];
 
 /** The rules of a verdict that refuse for want of reasons. */
 function reasonsRules(profile: Profile, v: Readonly<Verdict>) {
@@ -144,7 +149,10 @@ export async function awaitingDecision(
           {
             required: rules.length > 0,
             why: rules.map((x) => x.explain).join(' '),
-            cites: [...new Set(rules.flatMap((x) => x.cites))],
+            cites: cited(
+              rules.flatMap((x) => x.cites),
+              profile,
+            ),
           },
         ];
       }),
@@ -158,6 +166,8 @@ export async function awaitingDecision(
         obligations?: { text: string; cites?: string[] }[];
       };
       const child = children.get(r.childId);
+      const tp = profileOf(deps, r.teamId, teamRows.get(r.teamId), settings);
+      const profile = tp.ok ? tp.value.profile : deps.profiles(teams.get(r.teamId)?.profileId ?? '');
       return {
         id: r.id,
         version,
@@ -175,10 +185,10 @@ export async function awaitingDecision(
         createdAt: r.createdAt,
         // The obligations are listed in full beside it: the explanation stops before naming them.
         explanation: explanationText({ explanation: v.explanation }),
-        cites: (v.cites ?? []).map(String),
+        cites: cited((v.cites ?? []).map(String), profile),
         obligations: (v.obligations ?? []).map((o) => ({
           text: String(o.text),
-          cites: (o.cites ?? []).map(String),
+          cites: cited((o.cites ?? []).map(String), profile),
         })),
         reasonsToApprove: reasonsNeeded.get(r.id)!,
       };

@@ -28,8 +28,12 @@ const verdict: VerdictView = {
   authority: 'team-manager',
   explanation: 'A listed criterion, authorised by the team manager on this occasion.',
   clauses: [
-    { id: '000 §11', title: 'Authorisation on each occasion' },
-    { id: '000 §23', title: 'Platform settings' },
+    {
+      id: '000 §11',
+      cite: 'Nottinghamshire YJS policy, section 11',
+      title: 'Authorisation on each occasion',
+    },
+    { id: '000 §23', cite: 'Nottinghamshire YJS policy, section 23', title: 'Platform settings' },
   ],
   obligations: ['Instagram shows story viewers: do not open stories.', 'Do not friend or follow the child.'],
 };
@@ -131,7 +135,7 @@ const CARDS: [string, AdaptiveCard][] = [
       outcome: 'refuse',
       authority: null,
       obligations: [],
-      clauses: [{ id: '000 §8', title: 'Objections' }],
+      clauses: [{ id: '000 §8', cite: 'Nottinghamshire YJS policy, section 8', title: 'Objections' }],
     }),
   ],
   ['error', errorCard('This card asked for something Overt does not do', 'Unknown action "x".')],

@@ -155,9 +155,9 @@ export function problemOf(card: unknown, inputId: string): string | undefined {
   return found;
 }
 
-/** Words a person should never see on a card: field names, schema output, the old catch-all. */
+/** Words a person should never see on a card: field names, schema output, the old catch-all, a clause id. */
 export const NOT_FOR_PEOPLE =
-  /\b(requestId|childId|viewedAt|formId|thirdParty\w*|attest\w+|reasons):|✖|→ at |This card sent something Overt cannot use/;
+  /\b(requestId|childId|viewedAt|formId|thirdParty\w*|attest\w+|reasons):|✖|→ at |This card sent something Overt cannot use|§/;
 
 /**
  * A decision as Teams sends it: from the person's own view of the request (its refresh, in the same

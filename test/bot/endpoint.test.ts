@@ -98,7 +98,8 @@ describe('the bot over plain HTTP', () => {
     const pcard = preview.json.value;
     expect(validateCard(pcard)).toEqual({ ok: true });
     expect(textOf(pcard)).toMatch(/The policy allows this request/);
-    expect(textOf(pcard)).toMatch(/000 §11/);
+    expect(textOf(pcard)).toMatch(/Nottinghamshire YJS policy, section 11: /);
+    expect(textOf(pcard)).not.toMatch(/§/);
     expect(textOf(pcard)).toMatch(/Instagram/i); // the story-viewer warning is an obligation
     expect(actionData(pcard, 'request.send')).toEqual({ formId: 'form-preview-1' });
 

@@ -91,7 +91,10 @@ describe('through the Agents Playground', () => {
   it('a case manager raises a request, the team manager approves from the card, every copy updates, the requester is told and records the check', async () => {
     const { preview, sent } = await send('DEMO-0001');
     expect(validateCard(preview)).toEqual({ ok: true });
-    expect(textOf(preview)).toMatch(/The policy allows this request[\s\S]*000 §11/);
+    expect(textOf(preview)).toMatch(
+      /The policy allows this request[\s\S]*Nottinghamshire YJS policy, section 11/,
+    );
+    expect(textOf(preview)).not.toMatch(/§/);
     expect(textOf(sent)).toMatch(
       /Request saved. Overt is sending it to the team manager, Arlo Ashdown \(demo\), to decide/,
     );
@@ -168,7 +171,7 @@ describe('through the Agents Playground', () => {
   it('a second request inside three months goes to the RIPA route, shown with its clause', async () => {
     const { preview } = await send('DEMO-0001');
     expect(textOf(preview)).toMatch(/higher authority/);
-    expect(textOf(preview)).toMatch(/000 §12/);
+    expect(textOf(preview)).toMatch(/Nottinghamshire YJS policy, section 12/);
     expect(textOf(preview)).toMatch(/authorised officer/);
     await settle();
   });
@@ -204,7 +207,8 @@ describe('through the Agents Playground', () => {
     ).toEqual([]);
     const { preview, sent } = await send('DEMO-0002');
     expect(textOf(preview)).toMatch(/The policy refuses this request/);
-    expect(textOf(preview)).toMatch(/000 §8/);
+    expect(textOf(preview)).toMatch(/Nottinghamshire YJS policy, section 8/);
+    expect(textOf(preview)).not.toMatch(/§/);
     expect(actionData(preview, 'request.send')).toBeUndefined();
     expect(textOf(sent)).toMatch(/refuses/);
     await settle();

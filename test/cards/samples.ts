@@ -129,7 +129,7 @@ export const hostileView: RequestView = {
     outcome: 'allow',
     authority: 'team-manager',
     explanation: 'The policy allows this request.',
-    clauses: [{ id: '000 §11', title: 'Open-source checks' }],
+    clauses: [{ id: '000 §11', cite: 'Nottinghamshire YJS policy, section 11', title: 'Open-source checks' }],
     obligations: ['Do not view stories.'],
   },
   consent: 'given by the child (fictional)',

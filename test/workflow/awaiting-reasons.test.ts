@@ -36,7 +36,8 @@ it('marks reasons required to approve where the profile refuses an approval with
   ).request;
   const row = must(await awaitingDecision(w.deps, { actorId: 'tm-notts' })).find((x) => x.id === r.id)!;
   expect(row.reasonsToApprove.required).toBe(true);
-  expect(row.reasonsToApprove.cites).toContain('000 §10');
+  // The clause in words, never its id (000 §10).
+  expect(row.reasonsToApprove.cites).toEqual(['Nottinghamshire YJS policy, section 10']);
   expect(row.reasonsToApprove.why).toMatch(/reasons/);
 
   // What the view promised is what the approval does: refused without reasons, by the reasons field …

@@ -116,7 +116,7 @@ export function ripaApplicationCard(i: ApplicationCardInput): AdaptiveCard {
     ),
     heading(`RIPA application: ${a.childName} (${a.caseRef})`),
     textBlock(
-      'A repeat viewing inside three months is surveillance. It may go ahead only under a directed-surveillance authorisation from an authorising officer, after legal advice, for a criminal offence punishable by over six months in prison (000 §12); a six-month maximum is not enough.',
+      'A repeat viewing inside three months is surveillance. It may go ahead only under a directed-surveillance authorisation from an authorising officer, after legal advice, for a criminal offence punishable by over six months in prison; a six-month maximum is not enough.',
       { size: 'small' },
     ),
     factSet([

@@ -3,7 +3,7 @@
  * on with its title, and the obligations that follow. Pure: the bot passes the clause titles in.
  */
 import { label, phrase } from '../../vocabulary';
-import { container, fact, factSet, textBlock } from '../cards/build';
+import { container, textBlock } from '../cards/build';
 import type { CardElement, ContainerStyle } from '../cards/types';
 
 export type { VerdictView } from '../../workflow/queries/request';
@@ -39,7 +39,11 @@ export function verdictSection(v: VerdictView, options: { style?: ContainerStyle
     textBlock(v.explanation, { size: 'small' }),
   ];
   if (v.authority) items.push(textBlock(`Decided by: ${label(v.authority)}`, { size: 'small' }));
-  if (v.clauses.length) items.push(factSet(v.clauses.map((c) => fact(c.id, c.title))));
+  if (v.clauses.length) {
+    items.push(textBlock('The policy says so in:', { weight: 'bolder', size: 'small' }));
+    for (const c of v.clauses)
+      items.push(textBlock(`• ${c.cite}${c.title ? `: ${c.title}` : ''}`, { size: 'small' }));
+  }
   if (v.obligations.length) {
     items.push(textBlock('Before and while viewing:', { weight: 'bolder', size: 'small' }));
     for (const o of v.obligations) items.push(textBlock(`• ${o}`, { size: 'small' }));

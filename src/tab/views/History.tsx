@@ -221,9 +221,9 @@ export function HistoryView({ api, childId }: { api: Client; childId: string | u
                     </Text>
                     {t.by && <Text size={200}> by {t.by}</Text>}{' '}
                     {t.cites.map((c) => (
-                      <Badge key={c} appearance="outline" style={{ marginLeft: 4 }}>
-                        {c}
-                      </Badge>
+                      <Text key={c} size={200} block>
+                        As the policy says: {c}
+                      </Text>
                     ))}
                     {t.facts.length > 0 && <Facts facts={t.facts} />}
                   </li>

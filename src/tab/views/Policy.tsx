@@ -91,7 +91,7 @@ export function PolicyView({ api }: { api: Client }) {
                   .map((c) => (
                     <details key={c.id} style={{ margin: '6px 0' }}>
                       <summary>
-                        {c.id} — {c.title} ({c.rules.length} {c.rules.length === 1 ? 'rule' : 'rules'})
+                        {c.heading} ({c.rules.length} {c.rules.length === 1 ? 'rule' : 'rules'})
                       </summary>
                       <ul>
                         {c.rules.map((r) => (

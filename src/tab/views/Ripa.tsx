@@ -220,7 +220,7 @@ function Application({ api, a, done }: { api: Client; a: RipaApplication; done: 
             label: 'Its maximum sentence',
             kind: 'choice',
             options: MAX_SENTENCE,
-            hint: 'Directed surveillance is only for an offence punishable by over six months in prison (000 §12): six months is not enough.',
+            hint: 'Directed surveillance is only for an offence punishable by over six months in prison: six months is not enough.',
           },
           { name: 'necessity', label: 'Why it is necessary', kind: 'long' },
           { name: 'proportionality', label: 'Why it is proportionate', kind: 'long' },
@@ -340,8 +340,8 @@ export function RipaView({ api, canAct = false }: { api: Client; canAct?: boolea
         <span id="ripa-h">RIPA central record</span>
       </Heading>
       <Text block>
-        The central record of directed-surveillance authorisations (000 §12), as the Home Office code of
-        practice describes it.
+        The central record of directed-surveillance authorisations, as the Home Office code of practice
+        describes it.
       </Text>
       <SuccessNote text={note} />
       <div style={{ display: 'flex', gap: 12, flexWrap: 'wrap', margin: '8px 0' }}>

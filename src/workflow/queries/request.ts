@@ -18,7 +18,7 @@ import type {
 import type { Versioned } from '../../store/store';
 import { authorityRoles, heldOtherwise } from '../../policy/authority';
 import { reasonsToApprove, type ReasonsNeed } from '../../policy/reasons';
-import { dateGb, OBJECTION_STATUS, phrase } from '../../vocabulary';
+import { citation, dateGb, OBJECTION_STATUS, phrase } from '../../vocabulary';
 import { canActForTeam, teamProfile, type DecisionFacts, type VerdictSummary } from '../context';
 import { staffHolds } from '../policy-facts';
 import type { Deps } from '../types';
@@ -30,7 +30,8 @@ export type VerdictView = {
   /** Who must authorise, in words ("team manager"), when the outcome names one. */
   authority: string | null;
   explanation: string;
-  clauses: { id: string; title: string }[];
+  /** Each clause it rests on: its id (for machines), its citation in words and its title (for people). */
+  clauses: { id: string; cite: string; title: string }[];
   obligations: string[];
 };
 
@@ -97,12 +98,11 @@ export function verdictView(v: VerdictSummary | null | undefined, profile: Profi
     outcome: s.outcome ?? 'refuse',
     authority: s.authority ?? null,
     explanation: s.explanation ?? '',
-    clauses: (s.cites ?? [])
-      .map((id) => ({ id, title: profile?.clauses[id] ?? '' }))
-      .map((c) => ({
-        id: c.id,
-        title: c.title || c.id,
-      })),
+    clauses: (s.cites ?? []).map((id) => ({
+      id,
+      cite: citation(id, profile),
+      title: profile?.clauses[id] ?? '',
+    })),
     obligations: (s.obligations ?? []).map((o) => o.text),
   };
 }
