@@ -210,9 +210,7 @@ export async function ripaJourney(d: Driver, w: BotWorld): Promise<void> {
   expect(validateCard(low)).toEqual({ ok: true });
   expect(textOf(low)).toMatch(/The authorisation was not recorded\. See the problem marked below/);
   expect(JSON.stringify(low)).toContain('"id":"maxSentenceMonths-problem"');
-  expect(textOf(low)).toMatch(
-    /punishable by over six months in prison: refuse the application instead/,
-  );
+  expect(textOf(low)).toMatch(/punishable by over six months in prison: refuse the application instead/);
   expect(JSON.stringify(low)).toContain(good.reference); // what was typed is kept
   expect(JSON.stringify(low)).toContain(good.necessity);
   plainForPeople(low);

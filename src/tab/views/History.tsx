@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { Badge, Button, Checkbox, Field, Input, Link, Text, tokens } from '@fluentui/react-components';
+import { Button, Checkbox, Field, Input, Link, Text, tokens } from '@fluentui/react-components';
 import type { ChildRow } from '../../workflow/children-list';
 import type { History, TimelineKind } from '../../workflow/history';
 import { CONSENT_STATUS, label, ROLE } from '../../vocabulary';
