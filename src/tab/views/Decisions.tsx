@@ -162,7 +162,9 @@ export function DecisionsView({ api }: { api: Client }) {
                       ['Platforms', r.platforms.map(account).join(', ')],
                       ['Viewing with', label(r.viewer, VIEWER)],
                       ['Needs the decision of', label(r.authority, AUTHORITY)],
-                      ['Policy says', `${r.explanation}${r.cites.length ? ` (${r.cites.join(', ')})` : ''}`],
+                      // The explanation names the clauses each reason rests on, in words; every clause the rules that
+                      // fired cite would say them again, longer.
+                      ['Policy says', r.explanation],
                       ...r.obligations.map((o, i): [string, string] => [i ? '' : 'Obligations', o.text]),
                     ]}
                   />
