@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Staff } from '../store/records';
 import type { Deps, Outcome } from '../workflow';
+import { changesRefused } from '../workflow';
 import type { AuditProjection } from '../workflow/audit-projection';
 import type { Caller } from './auth';
 import { answerRecorded, type Refused } from '../workflow/refusals';
@@ -257,6 +258,11 @@ export function router(
       return true;
     }
     const staff = found.record;
+    const stopped = changesRefused(deps, req.method);
+    if (stopped) {
+      sendProblem(res, problem(503, 'AUDIT_TRAIL_BROKEN', stopped));
+      return true;
+    }
     const a = await answerRecorded(
       deps,
       (d) => answer(d, req, url, staff),

@@ -15,6 +15,7 @@ import { AuthenticationError, type AuthenticateRequestResult } from 'botframewor
 import { z } from 'zod';
 import type { Handler } from '../server/health';
 import type { Deps } from '../workflow';
+import { changesRefused } from '../workflow';
 import { ActivityEnvelope } from './activity';
 import { KeptClientsAuthentication } from './auth';
 import { onTurn } from './bot';
@@ -218,6 +219,11 @@ export function botEndpoint(
       await auditRefusal(deps, envelope.data as Seen, refused);
       log(`bot: refused an activity: ${refused.message}`);
       problem(res, 403, refused.message);
+      return true;
+    }
+    const stopped = changesRefused(deps, req.method);
+    if (stopped) {
+      problem(res, 503, stopped);
       return true;
     }
     const after: Task[] = [];

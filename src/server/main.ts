@@ -14,7 +14,7 @@ import {
 import { openGuarded } from '../store/open';
 import { graphConfig } from '../store/graph/config';
 import { clientFor } from '../store/graph/connect';
-import type { AuditGuard } from '../store/integrity';
+import { AuditTrailBrokenError, sameGuard, type AuditGuard } from '../store/integrity';
 import { StoreUnavailableError, type Store } from '../store/store';
 import { createLogger, log, requestIdFrom, withRequest, type Logger } from '../util/log';
 import { createDeps, type Deps } from '../workflow';
@@ -91,16 +91,8 @@ function listen(
             const h = await health(store, name, guard, { withinMs: HEALTH_WITHIN_MS, draining: draining() });
             return sendJson(res, h.status, h.body, h.status === 503 ? { 'retry-after': '5' } : {});
           }
-          // A broken audit trail: the store refuses every unit; changes are answered here, plainly.
-          const broken = guard.state;
-          if (broken && req.method !== 'GET' && req.method !== 'HEAD')
-            return sendJson(res, 503, {
-              type: 'about:blank',
-              title: 'Service Unavailable',
-              status: 503,
-              code: 'AUDIT_TRAIL_BROKEN',
-              detail: `Overt is not taking changes: the audit trail is broken${broken.seq === undefined ? '' : ` at event ${broken.seq}`} (${broken.reason})`,
-            });
+          // A broken audit trail: the store refuses every unit; the API and the bot answer a change with a
+          // 503 once they know who asks (integrity.ts, changesRefused), never before: a stranger gets 401.
           for (const handle of handlers) if (await handle(req, res)) return;
           sendJson(res, 404, {
             type: 'about:blank',
@@ -115,6 +107,15 @@ function listen(
             unavailable ? 'the store did not answer' : 'the request failed',
           );
           if (res.headersSent) res.end();
+          // Reached only past a surface's own check of who asks: a read the guard stopped (trail broken).
+          else if (err instanceof AuditTrailBrokenError)
+            sendJson(res, 503, {
+              type: 'about:blank',
+              title: 'Service Unavailable',
+              status: 503,
+              code: 'AUDIT_TRAIL_BROKEN',
+              detail: (err as Error).message,
+            });
           else if (unavailable)
             sendJson(
               res,
@@ -217,6 +218,7 @@ export async function start(
   guard.onCheckpoint = (c) =>
     logger.info({ auditCheckpoint: c }, `audit checkpoint signed: ${c.count} events`);
   const store = loggedStore(opened.value.store, logger);
+  sameGuard(store, opened.value.store);
   const surfaceEnv = env === process.env ? env : { ...process.env, ...env };
   logger.info(
     {

@@ -16,7 +16,8 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isLoopback = (host: string) =>
   host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 
-/** A URL that must be https (a loopback address may be http, for a local key set in tests). */
+/** A URL that must be https; a loopback address may be http only with OVERT_ALLOW_LOCAL_HTTP=on (a local
+ * key set tried on one machine), and any other http is refused whatever it says. */
 function urlProblem(name: string, value: string, loopbackHttp = false): string | undefined {
   let u: URL;
   try {
@@ -25,8 +26,10 @@ function urlProblem(name: string, value: string, loopbackHttp = false): string |
     return `${name}: "${value}" is not a URL; write it in full, starting https://`;
   }
   if (u.protocol === 'https:') return undefined;
-  if (loopbackHttp && u.protocol === 'http:' && isLoopback(u.hostname.replace(/^\[|\]$/g, '')))
-    return undefined;
+  const loopback = u.protocol === 'http:' && isLoopback(u.hostname.replace(/^\[|\]$/g, ''));
+  if (loopback && loopbackHttp) return undefined;
+  if (loopback)
+    return `${name}: "${value}" must start with https:// (http to this machine only with OVERT_ALLOW_LOCAL_HTTP=on, for a local trial)`;
   return `${name}: "${value}" must start with https://`;
 }
 
@@ -103,10 +106,24 @@ export function productionProblems(env: NodeJS.ProcessEnv): string[] {
       'OVERT_AUTH_STAFF_MAP',
       'not set: "entra" when staff were added with overt staff (their Entra object ids), or a JSON object of Entra user or group id → staff id',
     );
+  // Sign-in is only as safe as where its keys and names come from: https, or this machine when asked for.
+  const localHttp = env.OVERT_ALLOW_LOCAL_HTTP === 'on';
+  for (const a of list('OVERT_AUTH_AUDIENCE'))
+    if (/^[a-z][a-z0-9+.-]*:/i.test(a) && !/^(api|https):\/\//i.test(a))
+      need(
+        'OVERT_AUTH_AUDIENCE',
+        `"${a}" is not an SSO audience: api://<host>/<client id> (https://… for an older app), or the client id; never http://`,
+      );
   if (set('OVERT_AUTH_JWKS_URL')) {
-    const p = urlProblem('OVERT_AUTH_JWKS_URL', env.OVERT_AUTH_JWKS_URL!, true);
+    const p = urlProblem('OVERT_AUTH_JWKS_URL', env.OVERT_AUTH_JWKS_URL!, localHttp);
     if (p) problems.push(p);
   }
+  for (const issuer of list('OVERT_AUTH_ISSUERS')) {
+    const p = urlProblem('OVERT_AUTH_ISSUERS', issuer.replace('{tenantid}', 'tenant'), localHttp);
+    if (p) problems.push(p.replace(issuer.replace('{tenantid}', 'tenant'), issuer));
+  }
+  if (env.OVERT_ALLOW_LOCAL_HTTP && !['on', 'off'].includes(env.OVERT_ALLOW_LOCAL_HTTP))
+    need('OVERT_ALLOW_LOCAL_HTTP', `"${env.OVERT_ALLOW_LOCAL_HTTP}": on or off`);
 
   // The store.
   const store = env.OVERT_STORE;

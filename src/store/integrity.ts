@@ -467,6 +467,22 @@ export class AuditGuard {
 const guards = new WeakMap<Store, AuditGuard>();
 
 /** The guard of a store opened with one. */
+/** A wrapper of a guarded store (the service's logging one) answers `guardOf` as the store it wraps. */
+export function sameGuard(wrapper: Store, guarded: Store): void {
+  const g = guards.get(guarded);
+  if (g) guards.set(wrapper, g);
+}
+
+/** The answer to a change while the trail is broken: for the surfaces, once they know who is asking (a
+ * stranger is answered 401/403 first, and learns nothing of the trail). */
+export function changesRefused(store: Store, method: string | undefined): string | undefined {
+  if (method === 'GET' || method === 'HEAD') return undefined;
+  const broken = guards.get(store)?.state;
+  return broken
+    ? `Overt is not taking changes: the audit trail is broken${broken.seq === undefined ? '' : ` at event ${broken.seq}`} (${broken.reason})`
+    : undefined;
+}
+
 export function guardOf(store: Store): AuditGuard | undefined {
   return guards.get(store);
 }

@@ -7,6 +7,7 @@ import type { Store } from '../store/store';
 import { DEFAULT_SETTINGS, type Deps, type WorkflowSettings } from './types';
 
 export * from './types';
+export { changesRefused } from './trail';
 export { previewRequest, raiseRequest, decideRequest, withdrawRequest, answerMoreInfo } from './requests';
 export type { Raised, Decided, RaiseInput, DecideInput } from './requests';
 export { recordCheck } from './checks';

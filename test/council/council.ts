@@ -118,6 +118,8 @@ export async function startCouncil(dir: string): Promise<Council> {
       OVERT_AUTH_TENANTS: TENANT,
       OVERT_AUTH_STAFF_MAP: 'entra',
       OVERT_AUTH_JWKS_URL: jwksUrl,
+      // The key set above is served over http on this machine.
+      OVERT_ALLOW_LOCAL_HTTP: 'on',
       OVERT_STORE: 'graph',
       OVERT_GRAPH_SITE: SITE,
       OVERT_GRAPH_URL: graph.url,

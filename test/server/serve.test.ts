@@ -142,6 +142,23 @@ describe('npm run serve', () => {
     expect(problems({ OVERT_AUTH_JWKS_URL: 'http://login.example.test/keys' })).toMatch(
       /OVERT_AUTH_JWKS_URL: .* must start with https:\/\//,
     );
+    // The walk's finding 6: http sign-in settings were accepted. Never http, but to this machine when asked for.
+    expect(problems({ OVERT_AUTH_AUDIENCE: 'http://overt.wyvern-council.test/2b8e4f61' })).toBe(
+      'OVERT_AUTH_AUDIENCE: "http://overt.wyvern-council.test/2b8e4f61" is not an SSO audience: api://<host>/<client id> (https://… for an older app), or the client id; never http://',
+    );
+    expect(
+      problems({ OVERT_AUTH_AUDIENCE: `${base.OVERT_AUTH_AUDIENCE},2b8e4f61-0c3d-4a7e-8f19-6d5c4b3a2e1f` }),
+    ).toBe('');
+    expect(problems({ OVERT_AUTH_ISSUERS: 'http://login.example.test/{tenantid}/v2.0' })).toBe(
+      'OVERT_AUTH_ISSUERS: "http://login.example.test/{tenantid}/v2.0" must start with https://',
+    );
+    expect(
+      problems({ OVERT_ALLOW_LOCAL_HTTP: 'on', OVERT_AUTH_JWKS_URL: 'http://login.example.test/keys' }),
+    ).toMatch(/^OVERT_AUTH_JWKS_URL: "http:\/\/login.example.test\/keys" must start with https:\/\/$/);
+    expect(problems({ OVERT_ALLOW_LOCAL_HTTP: '' })).toBe(
+      `OVERT_AUTH_JWKS_URL: "${base.OVERT_AUTH_JWKS_URL}" must start with https:// (http to this machine only with OVERT_ALLOW_LOCAL_HTTP=on, for a local trial)`,
+    );
+    expect(problems({})).toBe('');
     expect(problems({ OVERT_STORE: 'sqlite', OVERT_DATA: '' })).toMatch(/^OVERT_DATA: not set/);
     // A bot with no app id is unsigned only when that is asked for, and never with an app id.
     expect(

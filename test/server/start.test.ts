@@ -119,12 +119,13 @@ describe('/healthz tells the truth about the audit trail (issue 12 fault 7)', ()
       OVERT_DEMO: 'off',
       OVERT_AUDIT_KEY: join(base, 'anchor', 'key.pem'),
       OVERT_AUDIT_CHECKPOINTS: join(base, 'anchor', 'checkpoints.jsonl'),
+      OVERT_DEMO_AUTH: 'on',
       BOT_PORT: '0',
       TAB_PORT: '0',
     };
     const running = await start(env, () => undefined);
     try {
-      for (const id of ['admin', 'admin2', 'admin3'])
+      for (const id of ['demo-admin', 'admin2', 'admin3'])
         expect((await bootstrapAdministrator(running.deps, { id, name: `${id} (demo)` })).ok).toBe(true);
       const port = (running.servers[1]!.address() as { port: number }).port;
       const healthz = async () => {
@@ -151,7 +152,16 @@ describe('/healthz tells the truth about the audit trail (issue 12 fault 7)', ()
       ).rejects.toThrow(
         /Overt will not write while the audit trail is broken \(at event 2: hash does not match/,
       );
-      const put = await fetch(`http://localhost:${port}/api/v1/review`, { method: 'POST', body: '{}' });
+      // Who is asking comes first (the walk's finding 7): a stranger is refused as before, and learns nothing
+      // of the trail; a member of staff is told changes are not taken.
+      const stranger = await fetch(`http://localhost:${port}/api/v1/review`, { method: 'POST', body: '{}' });
+      expect(stranger.status).toBe(401);
+      expect(await stranger.text()).not.toMatch(/audit trail/);
+      const put = await fetch(`http://localhost:${port}/api/v1/review`, {
+        method: 'POST',
+        body: '{}',
+        headers: { 'x-overt-demo-persona': 'demo-admin' },
+      });
       expect(put.status).toBe(503);
       expect(await put.json()).toMatchObject({ code: 'AUDIT_TRAIL_BROKEN' });
       // Still broken on the next call: the state does not flap back.
