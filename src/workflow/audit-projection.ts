@@ -6,7 +6,7 @@ import { dayOf } from '../policy/days';
 import { DEFAULT_TIME_ZONE, type Profile } from '../policy/profile';
 import type { AuditEvent } from '../store/audit';
 import type { Store } from '../store/store';
-import { NearMissTally } from './near-miss';
+import { countsAsRefusal, NearMissTally } from './near-miss';
 
 /**
  * What the tab needs from the audit trail, kept in memory and brought up to date incrementally: the store's
@@ -419,8 +419,8 @@ export class AuditProjection {
     const series: Series[] = [];
     let hours: number | undefined;
     const nearMiss = this.nearMisses.add(e);
+    if (countsAsRefusal(e)) series.push('refusals');
     if (e.action === 'request.raise' || e.action === 'request.approve') {
-      if (e.outcome === 'refuse') series.push('refusals');
       if (nearMiss === 'repeat-stopped') series.push('repeatsStopped');
       if (nearMiss === 'ripa-route') series.push('escalatedToRipa');
     }

@@ -53,6 +53,13 @@ export function nearMissOf(
  * each attempt to approve it, and a repeat refused at approval may be tried twice — one request, one
  * near-miss. A refused raise (no request was made) is its own near-miss.
  */
+/** A refusal as every report counts it (the dashboard and the annual review alike): a request the policy or
+ * the service refused as it was raised or as someone tried to approve it. One definition, so the two views
+ * cannot disagree (they did: 28 on the dashboard, 21 in the review, which counted raises only). */
+export function countsAsRefusal(e: { action: string; outcome: string }): boolean {
+  return (e.action === 'request.raise' || e.action === 'request.approve') && e.outcome === 'refuse';
+}
+
 export class NearMissTally {
   private readonly seen = new Set<string>();
   constructor(private readonly profiles: (id: string) => Profile | undefined) {}

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Review } from '../store/records';
 import { actor, cmdOf, commit, refuse, replayed } from './context';
 import { Id, Key, meaningful, parse, REASONS_MESSAGE, tooLong } from './input';
-import { NearMissTally } from './near-miss';
+import { countsAsRefusal, NearMissTally } from './near-miss';
 import { fail, type Deps, type Outcome } from './types';
 import { dateTimeGb } from '../vocabulary';
 
@@ -59,8 +59,7 @@ export async function reviewEvidence(deps: Deps, year: number) {
     deps.store.audit.verify(),
   ]);
   const reqs = requests.map((r) => r.record);
-  const raised = events.filter((e) => e.action === 'request.raise');
-  const refusals = raised.filter((e) => e.outcome === 'refuse');
+  const refusals = events.filter(countsAsRefusal);
   const determiningOf = (e: (typeof events)[number]) =>
     ((e.details as { determining?: string[] } | null)?.determining ?? []) as string[];
   // A near-miss as the dashboard counts it: what the profile's rules say they report (near-miss.ts).

@@ -87,6 +87,8 @@ it("counts Camden's refused repeat (one-off access) as a repeat stopped, and the
   expect(month.total).toMatchObject({ repeatsStopped: 2, escalatedToRipa: 1 });
 
   const review = await reviewEvidence(w.deps, 2026);
+  // One definition of a refusal (countsAsRefusal): the review counts what the dashboard counts.
+  expect(review.refusals.total).toBe(month.total.refusals);
   expect(review.nearMisses).toEqual({
     total: month.total.repeatsStopped + month.total.escalatedToRipa,
     repeatsStopped: month.total.repeatsStopped,
