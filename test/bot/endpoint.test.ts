@@ -164,7 +164,12 @@ describe('the bot over plain HTTP', () => {
     const cases: [string, Record<string, unknown>, string, RegExp][] = [
       [TM, { requestId }, 'request.explode', /Unknown action "request.explode"/],
       [TM, { requestId: 5 }, 'request.approve', /Overt has no request "5"/],
-      [TM, { requestId }, 'request.decline', /give the reasons to decline.*000 §10/i],
+      [
+        TM,
+        { ...actionData(tmView, 'request.decline') },
+        'request.decline',
+        /give the reasons to decline.*000 §10/i,
+      ],
       [TM, { requestId: 'no-such-request' }, 'request.approve', /no request "no-such-request"/],
       ['demo-tm-south', { requestId }, 'request.approve', /belongs to another team/],
       [TM, { requestId, version: 'stale-version' }, 'request.approve', /out of date/],
