@@ -1,9 +1,10 @@
 import { TZDate } from '@date-fns/tz';
 import { startOfMonth, startOfQuarter, startOfYear } from 'date-fns';
 import { z } from 'zod';
-import type { Staff } from '../store/records';
+import type { Child, Staff } from '../store/records';
 import { SERIES, type AuditProjection } from './audit-projection';
-import { actor } from './context';
+import { mayRead } from './child-record';
+import { actor, teamProfile } from './context';
 import { Id, parse } from './input';
 import { fail, ok, type Deps, type Outcome } from './types';
 
@@ -215,9 +216,21 @@ export async function serviceDashboard(
   put(awaiting, 'awaitingRecord');
   put(pending, 'pending');
 
+  // A child is named only to a reader who may see that child's record (the view rule of the child history
+  // and the exports): the administrator, refused every child's record by Nottinghamshire, sees the counts only.
+  const profiles = new Map<string, Promise<Awaited<ReturnType<typeof teamProfile>>>>();
+  const maySee = async (c: Child): Promise<boolean> => {
+    if (!profiles.has(c.teamId)) profiles.set(c.teamId, teamProfile(deps, c.teamId));
+    const tp = await profiles.get(c.teamId)!;
+    return tp.ok && (await mayRead(deps, staff.value, c, tp.value.profile)).ok;
+  };
   const objectionChildren = await Promise.all(
-    objectionList.map((o) => deps.store.get('child', o.record.childId)),
+    objectionList.map(async (o) => {
+      const c = await deps.store.get('child', o.record.childId);
+      return c && (await maySee(c.record)) ? c : undefined;
+    }),
   );
+  const overdueSeen = await Promise.all(overdueList.map(async (o) => ((await maySee(o.record)) ? o : [])));
   const attention: Dashboard['attention'] = [
     ...objectionList.flatMap((o, n) => {
       const c = objectionChildren[n]?.record;
@@ -233,7 +246,7 @@ export async function serviceDashboard(
           ]
         : [];
     }),
-    ...overdueList.map(({ record: c }) => ({
+    ...overdueSeen.flat().map(({ record: c }) => ({
       childId: c.id,
       caseRef: c.caseRef,
       teamId: c.teamId,

@@ -106,3 +106,27 @@ describe('the audit export follows the view rules of the tab', () => {
     expect(raised.Details).toMatch(/Status: Awaiting decision; Authority: Team manager/);
   });
 });
+
+describe('the dashboard follows the same view rules (issue 12 walk: it named children to the administrator)', () => {
+  it('names the child with an open objection to the service manager, and only counts it for the administrator', async () => {
+    type Board = {
+      attention: { childId: string; caseRef: string }[];
+      open: Record<string, { openObjections: number }>;
+    };
+    const read = async (who: 'admin' | 'sm') => {
+      const res = await api.get('/api/v1/dashboard', who);
+      expect(res.status).toBe(200);
+      return (await res.json()) as Board;
+    };
+    const sm = await read('sm');
+    expect(sm.attention.map((a) => a.childId)).toContain('child-notts');
+    const admin = await read('admin');
+    expect((await api.get('/api/v1/children/child-notts/history', 'admin')).status).toBe(403);
+    expect(admin.attention.map((a) => a.childId)).not.toContain('child-notts');
+    expect(JSON.stringify(admin)).not.toContain(
+      sm.attention.find((a) => a.childId === 'child-notts')!.caseRef,
+    );
+    // The counts are not about a child: the administrator still sees that an objection is open.
+    expect(Object.values(admin.open).reduce((n, o) => n + o.openObjections, 0)).toBeGreaterThan(0);
+  });
+});
