@@ -9,7 +9,7 @@ import type { AdaptiveCard } from './cards/types';
 import { childForms, childVerbs } from './handlers/children';
 import { helloVerbs } from './handlers/hello';
 import { requestForms, requestVerbs } from './handlers/requests';
-import { ripaVerbs } from './handlers/ripa';
+import { ripaForms, ripaVerbs } from './handlers/ripa';
 import type { Forms, Turn, VerbHandlers } from './turn';
 import { isVerb, verbs, type Verb, type VerbData } from './verbs';
 import { answerRecorded } from '../workflow/refusals';
@@ -23,7 +23,7 @@ import { plainWords, valuesOf } from './views/form';
 export const verbHandlers: VerbHandlers = { ...requestVerbs, ...childVerbs, ...ripaVerbs, ...helloVerbs };
 
 /** The verbs whose data comes from a form, and how to send the form back as filled in. */
-const forms: Forms = { ...requestForms, ...childForms };
+const forms: Forms = { ...requestForms, ...childForms, ...ripaForms };
 
 /** A schema's complaint in plain words, for the person who filled the form in. */
 function plainIssue(issue: z.core.$ZodIssue): string {

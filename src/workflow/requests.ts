@@ -33,7 +33,7 @@ import { declaredReasons } from '../policy/profile';
 import { authorityName } from '../policy/evaluate';
 import { fail, ok, type Deps, type Outcome } from './types';
 import { teamZone } from './zone';
-import { dateTimeGb, DECIDED, phrase } from '../vocabulary';
+import { citations, dateTimeGb, DECIDED, phrase } from '../vocabulary';
 
 export const RaiseInput = z.object({
   key: Key,
@@ -365,7 +365,7 @@ async function decideOnce(
       { ...audit, details: { cites } },
       {
         code: 'INVALID_INPUT',
-        message: `reasons: give the reasons to decline${cites.length ? `: the reasons for any decision are recorded (${cites.join(', ')})` : ''}`,
+        message: `reasons: give the reasons to decline${cites.length ? `: the reasons for any decision are recorded (${citations(cites, profile)})` : ''}`,
         field: 'reasons',
       },
     );

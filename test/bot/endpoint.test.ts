@@ -168,7 +168,7 @@ describe('the bot over plain HTTP', () => {
         TM,
         { ...actionData(tmView, 'request.decline') },
         'request.decline',
-        /give the reasons to decline.*000 §10/i,
+        /give the reasons to decline.*section 10/i,
       ],
       [TM, { requestId: 'no-such-request' }, 'request.approve', /no request "no-such-request"/],
       ['demo-tm-south', { requestId }, 'request.approve', /belongs to another team/],

@@ -84,7 +84,7 @@ export async function approvalJourney(d: Driver): Promise<string> {
     'approval-decline-needs-reason',
     await click(d, TM, view, 'request.decline', { reasons: '' }),
   );
-  expect(problemOf(declined, 'reasons')).toMatch(/give the reasons to decline.*000 §10/i);
+  expect(problemOf(declined, 'reasons')).toMatch(/give the reasons to decline.*section 10/i);
   expect(actionData(declined, 'request.approve')).toMatchObject({ requestId });
   expect((await store.get('request', requestId))!.record.status).toBe('pending');
 

@@ -222,8 +222,18 @@ export async function ripaJourney(d: Driver, w: BotWorld): Promise<void> {
   const long = await d.invoke(AO, 'ripa.authorise', { ...good, until: plusDays(t, 120) });
   expect(JSON.stringify(long)).toContain('"id":"until-problem"');
   expect(textOf(long)).toMatch(/at most three months/);
+  // A box past its limit (the card's maxLength is 4,000; a forged or pasted 5,000): by that box, the limit
+  // named, what was typed kept — never "this card is out of date" (the issue-12 walk found that reason, and
+  // it was what the audit trail recorded).
+  const tooLong = await d.invoke(AO, 'ripa.authorise', { ...good, necessity: 'n'.repeat(5000) });
+  expect(JSON.stringify(tooLong)).toContain('"id":"necessity-problem"');
+  expect(textOf(tooLong)).toMatch(/At most 4,000 characters/);
+  expect(textOf(tooLong)).not.toMatch(/out of date/);
+  expect(JSON.stringify(tooLong)).toContain(good.reference);
+  const why = (await store.audit.list()).filter((e) => e.outcome === 'refuse').at(-1)!;
+  expect(JSON.stringify(why.details)).toMatch(/necessity: At most 4,000 characters/);
   expect((await store.count('ripa'))[0]!.count).toBe(before.ripa);
-  expect(await refusals(w)).toBe(before.refusals + 4); // each refusal an audit event
+  expect(await refusals(w)).toBe(before.refusals + 5); // each refusal an audit event
 
   // Recorded: the authorisation card; the request approved under it.
   const authorised = await d.invoke(AO, 'ripa.authorise', good);

@@ -12,7 +12,7 @@ import { applicationOf, centralRecord, ripaFor, ripaProfile } from '../../workfl
 import { requestById, teamWithProfile as teamAndProfile } from '../../workflow/queries/request';
 import { statusCard } from '../cards/status';
 import type { AdaptiveCard } from '../cards/types';
-import type { Turn, VerbHandler, VerbHandlers } from '../turn';
+import type { Forms, Turn, VerbHandler, VerbHandlers } from '../turn';
 import { errorCard } from '../views/failure-card';
 import {
   ripaApplicationCard,
@@ -328,3 +328,46 @@ export const ripaVerbs = {
   'ripa.renew': onRenew,
   'ripa.cancel': onCancel,
 } satisfies Partial<VerbHandlers>;
+
+/** Problems found by the input schema (routes.ts), by input, as a RIPA card shows them. */
+const asProblem = (problems: Record<string, string>): FieldProblem | undefined => {
+  const [first, ...also] = Object.entries(problems).map(([input, message]) => ({ input, message }));
+  return first ? { ...first, ...(also.length ? { also } : {}) } : undefined;
+};
+
+/** The RIPA forms sent back as filled in when what they sent does not fit the schema (a box past its limit,
+ * a date that is not one): each problem by its box, as every other form, never "this card is out of date". */
+export const ripaForms: Forms = {
+  'ripa.authorise': {
+    needs: NEEDS,
+    again: (s, turn) =>
+      applicationCard(turn, s.values.requestId ?? '', {
+        values: s.values,
+        ...(asProblem(s.problems) ? { problem: asProblem(s.problems)! } : {}),
+        form: 'authorise',
+      }),
+  },
+  'ripa.refuse': {
+    needs: NEEDS,
+    again: (s, turn) =>
+      applicationCard(turn, s.values.requestId ?? '', {
+        values: s.values,
+        ...(asProblem(s.problems) ? { problem: asProblem(s.problems)! } : {}),
+        form: 'refuse',
+      }),
+  },
+  ...Object.fromEntries(
+    (['review', 'renew', 'cancel'] as const).map((form) => [
+      `ripa.${form}`,
+      {
+        needs: NEEDS,
+        again: (s: { values: Record<string, string>; problems: Record<string, string> }, turn: Turn) =>
+          authorisationCard(turn, s.values.ripaId ?? '', {
+            values: s.values,
+            ...(asProblem(s.problems) ? { problem: asProblem(s.problems)! } : {}),
+            form,
+          }),
+      },
+    ]),
+  ),
+};
