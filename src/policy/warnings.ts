@@ -1,5 +1,6 @@
 import type { Condition, Profile, Rule } from './profile';
 import { ACTION_TYPES } from './situation';
+import { dateGb } from '../vocabulary';
 
 /**
  * What `overt policy check` warns of in a profile that is valid but probably not what its author meant: an
@@ -10,14 +11,6 @@ import { ACTION_TYPES } from './situation';
 
 const YEARS_AHEAD = 2;
 const YEARS_BEHIND = 30;
-
-const dayWords = (day: string) =>
-  new Date(`${day}T12:00:00Z`).toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
 
 /** Why no situation can meet a rule's conditions, or undefined when one can. */
 function unsatisfiable(w: Condition): string | undefined {
@@ -54,11 +47,11 @@ export function profileWarnings(p: Profile, today: string): string[] {
   const behind = `${year - YEARS_BEHIND}${today.slice(4)}`;
   if (p.effectiveDate > ahead)
     out.push(
-      `effectiveDate: ${dayWords(p.effectiveDate)} is more than ${YEARS_AHEAD} years away; until then every situation is refused (is the year right?)`,
+      `effectiveDate: ${dateGb(p.effectiveDate)} is more than ${YEARS_AHEAD} years away; until then every situation is refused (is the year right?)`,
     );
   if (p.effectiveDate < behind)
     out.push(
-      `effectiveDate: ${dayWords(p.effectiveDate)} is more than ${YEARS_BEHIND} years ago (is the year right?)`,
+      `effectiveDate: ${dateGb(p.effectiveDate)} is more than ${YEARS_BEHIND} years ago (is the year right?)`,
     );
   for (const r of p.rules) {
     const why = unsatisfiable(r.when);

@@ -9,6 +9,7 @@ import { actor, cmdOf, commit, nowIso, refuse, replayed } from './context';
 import { BOUNDS, Id, Key, list, parse, ShortText, tooLong, When } from './input';
 import { FORMAT_FLAGS, staffMarks, unreadMarks } from './staff-marks';
 import { fail, ok, type Deps, type Outcome } from './types';
+import { dateGb } from '../vocabulary';
 
 /** Teams, staff, delegation and the case list: the organisation Overt works for. */
 
@@ -95,15 +96,6 @@ export const AssignProfileInput = z.object({
   version: ShortText.optional(),
 });
 
-/** A day as people read it: "1 March 2026". */
-const dayWords = (day: string) =>
-  new Date(`${day}T12:00:00Z`).toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
-
 /**
  * Whether the version asked for can be given: a team is judged by the version of its profile in force on
  * each day (the effective dates), so only that one can; any other is refused saying which are loaded and when
@@ -112,13 +104,13 @@ const dayWords = (day: string) =>
 function versionProblem(deps: Deps, profileId: string, asked: string): string | undefined {
   const versions = deps.profileVersions(profileId);
   const now = deps.profiles(profileId)!;
-  const list = versions.map((v) => `${v.version} (in force from ${dayWords(v.effectiveDate)})`).join(', ');
+  const list = versions.map((v) => `${v.version} (in force from ${dateGb(v.effectiveDate)})`).join(', ');
   const wanted = versions.find((v) => v.version === asked);
   if (!wanted) return `${now.name} has no version "${asked}" loaded; the loaded versions are ${list}`;
   if (wanted === now) return undefined;
   return wanted.effectiveDate > now.effectiveDate
-    ? `version ${asked} of ${now.name} takes effect on ${dayWords(wanted.effectiveDate)}; today version ${now.version} is in force. A team is judged by the version in force on each day, so give the team the profile (without a version) and version ${asked} applies from that day`
-    : `version ${asked} of ${now.name} was replaced by version ${now.version} on ${dayWords(now.effectiveDate)}; a team is judged by the version in force on each day and cannot be held to an earlier one`;
+    ? `version ${asked} of ${now.name} takes effect on ${dateGb(wanted.effectiveDate)}; today version ${now.version} is in force. A team is judged by the version in force on each day, so give the team the profile (without a version) and version ${asked} applies from that day`
+    : `version ${asked} of ${now.name} was replaced by version ${now.version} on ${dateGb(now.effectiveDate)}; a team is judged by the version in force on each day and cannot be held to an earlier one`;
 }
 
 /** Give a team its policy profile (built in, or a custom one the service has loaded); audited `team.profile`. */
