@@ -57,7 +57,7 @@ describe('objections (000 §8)', () => {
       }),
     ).toMatchObject({
       ok: false,
-      error: { code: 'POLICY_REFUSED', message: expect.stringMatching(/000 §8/) },
+      error: { code: 'POLICY_REFUSED', message: expect.stringMatching(/\(section 8\)/) },
     });
     expect(
       await progressObjection(w.deps, { step: 'take', key: w.key(), actorId: 'tm-notts', objectionId: o.id }),
