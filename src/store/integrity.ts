@@ -331,7 +331,10 @@ export class AuditGuard {
       }
       return { ok: true, count: this.verified.seq };
     } catch (err) {
-      return fail(undefined, `the trail could not be read: ${(err as Error).message}`);
+      // The store not answering (a Graph stall) is an outage, not a broken trail: this check fails, and the
+      // next one, once the store answers, checks again (issue 16 walk: one stall left an instance refusing
+      // every write until restarted, while holding the timers' lease).
+      return { ok: false, reason: `the trail could not be read: ${(err as Error).message}` };
     }
   }
 

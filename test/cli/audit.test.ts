@@ -476,3 +476,33 @@ describe('a trail cut together with its checkpoints file (the walk of issue 12)'
     }
   });
 });
+
+it('a store that does not answer for a while is an outage, not a broken trail: the next check, once it answers, is intact (issue 16 walk)', async () => {
+  const dataDir = join(dirs.make(), 'data');
+  const opened = await openGuarded({ dataDir, kind: 'sqlite' }, { ...audited(dataDir) }, { create: true });
+  if (!opened.ok) throw new Error(opened.error.message);
+  const { store, guard } = opened.value;
+  await store.commit({
+    key: 'o1',
+    at: '2026-03-01T09:00:00.000Z',
+    writes: [],
+    audit: [draft('record.view', { kind: 'child', id: 'c-1' })],
+  });
+  expect(await guard.verifyAll()).toMatchObject({ ok: true });
+  const audit = store.audit as { list: (...a: unknown[]) => Promise<unknown> };
+  const list = audit.list;
+  audit.list = () => Promise.reject(new Error('Graph did not answer in time'));
+  expect(await guard.check()).toMatchObject({
+    ok: false,
+    reason: expect.stringMatching(/could not be read/),
+  });
+  audit.list = list;
+  expect(await guard.check()).toMatchObject({ ok: true });
+  await store.commit({
+    key: 'o2',
+    at: '2026-03-01T09:01:00.000Z',
+    writes: [],
+    audit: [draft('record.view', { kind: 'child', id: 'c-2' })],
+  });
+  await store.close();
+});
