@@ -30,9 +30,10 @@ export async function approveThroughBot(w: BotWorld, requestId: string, from = T
   );
 }
 
-/** The record-the-check form's data as the card sends it (strings), viewed a minute ago. */
+/** The record-the-check form's data as the card sends it (strings), viewed now (to the minute: a viewing
+ * may not come before its approval, and the form's minute may be the approval's own). */
 export function checkForm(requestId: string, formId: string, over: Record<string, string> = {}) {
-  const at = new Date(Date.now() - 60_000);
+  const at = new Date();
   const part = (o: Intl.DateTimeFormatOptions) =>
     new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', ...o }).formatToParts(at);
   const get = (parts: Intl.DateTimeFormatPart[], t: string) => parts.find((p) => p.type === t)!.value;
