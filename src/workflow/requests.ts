@@ -286,7 +286,14 @@ export async function decideRequest(
   deps: Deps,
   input: DecideInput,
 ): Promise<Outcome<Decided> & { version?: string; facts?: DecisionFacts }> {
-  return childFactsCommand(DecideInput, 'request.decide', input, (parsed, c) => decideOnce(deps, parsed, c));
+  // The card's version is checked on the first attempt only: a run repeated because the child changed under it
+  // may find the request at a version its own first attempt wrote (on SharePoint a unit's writes land in turn,
+  // the child's last, and that write is what lost), and a decision by someone else since is still refused
+  // as already decided.
+  let attempt = 0;
+  return childFactsCommand(DecideInput, 'request.decide', input, (parsed, c) =>
+    decideOnce(deps, attempt++ === 0 ? parsed : { ...parsed, expectedVersion: undefined }, c),
+  );
 }
 
 type DecideOutcome = Outcome<Decided> & { version?: string; facts?: DecisionFacts };
