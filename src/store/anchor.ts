@@ -134,6 +134,11 @@ export class Anchor {
     return { ok: true, anchor: new Anchor(paths, privateKey, createPublicKey(privateKey)), created };
   }
 
+  /** Whether a checkpoint was signed by this key. */
+  private signedByUs(c: Checkpoint): boolean {
+    return c.keyId === this.keyId && verify(null, signed(c), this.publicKey, Buffer.from(c.sig, 'base64'));
+  }
+
   /** Signs the trail's head and appends the checkpoint to the checkpoints file and to every witness. */
   checkpoint(head: { count: number; hash: string }, at: Date): Checkpoint {
     const body = { count: head.count, hash: head.hash, at: at.toISOString(), keyId: this.keyId };
@@ -181,9 +186,7 @@ export class Anchor {
         const parsed = Checkpoint.safeParse(carried);
         if (!parsed.success) return { checkpoints, problem: `${where} is not a checkpoint` };
         const c = parsed.data;
-        const good =
-          c.keyId === this.keyId && verify(null, signed(c), this.publicKey, Buffer.from(c.sig, 'base64'));
-        if (!good) return { checkpoints, problem: `${where} is not signed by the audit key` };
+        if (!this.signedByUs(c)) return { checkpoints, problem: `${where} is not signed by the audit key` };
         checkpoints.push({ ...c, from: where });
       }
     }
@@ -230,11 +233,7 @@ export class Anchor {
           return { checkpoints, problem: `${file}: a line appended is not a checkpoint` };
         }
         const c = parsed.success ? parsed.data : undefined;
-        if (
-          !c ||
-          c.keyId !== this.keyId ||
-          !verify(null, signed(c), this.publicKey, Buffer.from(c.sig, 'base64'))
-        )
+        if (!c || !this.signedByUs(c))
           return { checkpoints, problem: `${file}: a line appended is not signed by the audit key` };
         checkpoints.push({ ...c, from: file });
       }

@@ -335,6 +335,12 @@ const asProblem = (problems: Record<string, string>): FieldProblem | undefined =
   return first ? { ...first, ...(also.length ? { also } : {}) } : undefined;
 };
 
+/** A RIPA form's state as its card takes it: the values as sent, and the problems if any. */
+const filledIn = (s: { values: Record<string, string>; problems: Record<string, string> }) => {
+  const problem = asProblem(s.problems);
+  return { values: s.values, ...(problem ? { problem } : {}) };
+};
+
 /** The RIPA forms sent back as filled in when what they sent does not fit the schema (a box past its limit,
  * a date that is not one): each problem by its box, as every other form, never "this card is out of date". */
 export const ripaForms: Forms = {
@@ -342,8 +348,7 @@ export const ripaForms: Forms = {
     needs: NEEDS,
     again: (s, turn) =>
       applicationCard(turn, s.values.requestId ?? '', {
-        values: s.values,
-        ...(asProblem(s.problems) ? { problem: asProblem(s.problems)! } : {}),
+        ...filledIn(s),
         form: 'authorise',
       }),
   },
@@ -351,8 +356,7 @@ export const ripaForms: Forms = {
     needs: NEEDS,
     again: (s, turn) =>
       applicationCard(turn, s.values.requestId ?? '', {
-        values: s.values,
-        ...(asProblem(s.problems) ? { problem: asProblem(s.problems)! } : {}),
+        ...filledIn(s),
         form: 'refuse',
       }),
   },
@@ -363,8 +367,7 @@ export const ripaForms: Forms = {
         needs: NEEDS,
         again: (s: { values: Record<string, string>; problems: Record<string, string> }, turn: Turn) =>
           authorisationCard(turn, s.values.ripaId ?? '', {
-            values: s.values,
-            ...(asProblem(s.problems) ? { problem: asProblem(s.problems)! } : {}),
+            ...filledIn(s),
             form,
           }),
       },
