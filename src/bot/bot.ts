@@ -19,6 +19,7 @@ import type { Turn } from './turn';
 import { helpCard, onReturnCard } from './views/conversation-cards';
 import { awaitingDecision } from '../workflow/role-views';
 import { errorCard } from './views/failure-card';
+import { AuditTrailBrokenError, TRAIL_BROKEN_SENTENCE } from '../store/integrity';
 import { CHILD_DATASET } from './views/request-form';
 
 const CARD = 'application/vnd.microsoft.card.adaptive';
@@ -120,7 +121,12 @@ export async function onTurn(
     if (!t) card = UNKNOWN_PERSON;
     else {
       const intent = intentOf(a.text ?? '');
-      card = 'help' in intent ? helpCard(intent.unknown) : await route(intent.verb, intent.data, t);
+      try {
+        card = 'help' in intent ? helpCard(intent.unknown) : await route(intent.verb, intent.data, t);
+      } catch (err) {
+        log(`bot: message failed: ${(err as Error).stack ?? String(err)}`);
+        card = failureCard(err);
+      }
     }
     await ctx.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
     if (t) {
@@ -177,16 +183,7 @@ export async function onTurn(
       );
     } catch (err) {
       log(`bot: invoke failed: ${(err as Error).stack ?? String(err)}`);
-      return invokeResponse(
-        ctx,
-        200,
-        cardBody(
-          errorCard(
-            'Overt could not finish this',
-            'Something went wrong on our side. Try again in a moment.',
-          ),
-        ),
-      );
+      return invokeResponse(ctx, 200, cardBody(failureCard(err)));
     }
   }
 
@@ -199,4 +196,20 @@ export async function onTurn(
       });
     await onReturn(true).catch((e: Error) => log(`bot: on return: ${e.message}`));
   }
+}
+
+/** What the person is told when a turn fails: while the audit trail is broken, that Overt has stopped taking
+ * changes (every verb, read or change, the same sentence); otherwise that something went wrong on our side. */
+function failureCard(err: unknown): AdaptiveCard {
+  if (err instanceof AuditTrailBrokenError) return errorCard('Overt is paused', TRAIL_BROKEN_SENTENCE);
+  return errorCard('Overt could not finish this', 'Something went wrong on our side. Try again in a moment.');
+}
+
+/** A turn that failed outside its verb (the adapter's onTurnError): the person still gets the card saying so,
+ * as the answer to their invoke or as a reply to their message. */
+export async function answerFailure(ctx: TurnContext, err: unknown): Promise<void> {
+  const card = failureCard(err);
+  if (ctx.activity.type === ActivityTypes.Invoke) await invokeResponse(ctx, 200, cardBody(card));
+  else if (ctx.activity.type === ActivityTypes.Message)
+    await ctx.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
 }

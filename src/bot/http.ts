@@ -15,10 +15,9 @@ import { AuthenticationError, type AuthenticateRequestResult } from 'botframewor
 import { z } from 'zod';
 import type { Handler } from '../server/health';
 import type { Deps } from '../workflow';
-import { changesRefused } from '../workflow';
 import { ActivityEnvelope } from './activity';
 import { KeptClientsAuthentication } from './auth';
-import { onTurn } from './bot';
+import { answerFailure, onTurn } from './bot';
 import { followNotices } from './notices';
 import { installerOf, type GraphPort } from './install';
 import { Outbox, type Task } from './outbox';
@@ -157,7 +156,10 @@ export function botEndpoint(
   const tenants = tenantsOf(settings);
   if (!tenants.length)
     log('bot: no tenant is configured (OVERT_BOT_TENANTS or OVERT_AUTH_TENANTS): every activity is refused');
-  adapter.onTurnError = async (_ctx, err) => log(`bot: turn failed: ${err.stack ?? err.message}`);
+  adapter.onTurnError = async (ctx, err) => {
+    log(`bot: turn failed: ${err.stack ?? err.message}`);
+    await answerFailure(ctx, err).catch((e: Error) => log(`bot: the failure was not told: ${e.message}`));
+  };
   const outbox = new Outbox(adapter, settings.MicrosoftAppId, log);
   const install = installerOf(settings, graph, log);
   if (install) outbox.install = install;
@@ -221,11 +223,8 @@ export function botEndpoint(
       problem(res, 403, refused.message);
       return true;
     }
-    const stopped = changesRefused(deps, req.method);
-    if (stopped) {
-      problem(res, 503, stopped);
-      return true;
-    }
+    // A broken audit trail is not a 503 here: the store refuses every unit, and the turn answers the person
+    // with a card saying Overt has stopped taking changes (bot.ts, failureCard), whatever the verb.
     const after: Task[] = [];
     try {
       const r = await adapter.turn(authenticated, activity, (ctx) =>

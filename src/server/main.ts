@@ -14,7 +14,7 @@ import {
 import { openGuarded } from '../store/open';
 import { graphConfig } from '../store/graph/config';
 import { clientFor } from '../store/graph/connect';
-import { AuditTrailBrokenError, sameGuard, type AuditGuard } from '../store/integrity';
+import { AuditTrailBrokenError, sameGuard, TRAIL_BROKEN_SENTENCE, type AuditGuard } from '../store/integrity';
 import { StoreUnavailableError, type Store } from '../store/store';
 import { createLogger, log, requestIdFrom, withRequest, type Logger } from '../util/log';
 import { createDeps, type Deps } from '../workflow';
@@ -114,7 +114,7 @@ function listen(
               title: 'Service Unavailable',
               status: 503,
               code: 'AUDIT_TRAIL_BROKEN',
-              detail: (err as Error).message,
+              detail: TRAIL_BROKEN_SENTENCE,
             });
           else if (unavailable)
             sendJson(

@@ -162,6 +162,11 @@ export class AuditTrailBrokenError extends Error {
   override name = 'AuditTrailBrokenError';
 }
 
+/** What a person is told, on every surface, while the trail is broken: the detail is for the log and
+ * `overt audit verify`, not for them. */
+export const TRAIL_BROKEN_SENTENCE =
+  'Overt has stopped taking changes while its record is checked; tell your administrator.';
+
 export type TrailState = { ok: true; count: number } | { ok: false; seq?: number; reason: string };
 
 /**
@@ -469,7 +474,6 @@ export class AuditGuard {
 
 const guards = new WeakMap<Store, AuditGuard>();
 
-/** The guard of a store opened with one. */
 /** A wrapper of a guarded store (the service's logging one) answers `guardOf` as the store it wraps. */
 export function sameGuard(wrapper: Store, guarded: Store): void {
   const g = guards.get(guarded);
@@ -477,15 +481,14 @@ export function sameGuard(wrapper: Store, guarded: Store): void {
 }
 
 /** The answer to a change while the trail is broken: for the surfaces, once they know who is asking (a
- * stranger is answered 401/403 first, and learns nothing of the trail). */
+ * stranger is answered 401/403 first, and learns nothing of the trail). The plain sentence only: which event
+ * and why are for the log, `/healthz` and `overt audit verify`. */
 export function changesRefused(store: Store, method: string | undefined): string | undefined {
   if (method === 'GET' || method === 'HEAD') return undefined;
-  const broken = guards.get(store)?.state;
-  return broken
-    ? `Overt is not taking changes: the audit trail is broken${broken.seq === undefined ? '' : ` at event ${broken.seq}`} (${broken.reason})`
-    : undefined;
+  return guards.get(store)?.state ? TRAIL_BROKEN_SENTENCE : undefined;
 }
 
+/** The guard of a store opened with one. */
 export function guardOf(store: Store): AuditGuard | undefined {
   return guards.get(store);
 }
