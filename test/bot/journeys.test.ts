@@ -23,7 +23,7 @@ import {
 } from './drivers';
 import { approvalJourney } from './journeys';
 import type { Json, Playground } from './playground';
-import { closeTabs, nonCrimeRepeat, ripaJourney } from './ripa-journey';
+import { closeTabs, nonCrimeRepeat, repeatedSentences, ripaJourney } from './ripa-journey';
 import { cleanupBotWorlds } from './world';
 
 /** Every card the journeys showed, by step, from the first driver that showed it. */
@@ -98,6 +98,11 @@ describe('every card the journeys showed, rendered with adaptivecards in Chromiu
     expect(shots.map((s) => `${s.name}-${s.width}`)).toEqual(
       [...cards.keys()].flatMap((n) => [`${n}-400`, `${n}-1280`]),
     );
+  });
+
+  it('no card says a sentence twice (the 000 §12 refusal said its verdict twice: by the reason and under it)', () => {
+    for (const [name, card] of cards)
+      expect({ card: name, repeated: repeatedSentences(card) }).toEqual({ card: name, repeated: [] });
   });
 
   it('at 400 px (a phone) and 1280 px: no renderer complaint, nothing wider than the card, every button shown and readable', () => {

@@ -48,7 +48,7 @@ const plusDays = (d: string, n: number) => {
 };
 
 /** What a person reads on a card: texts, labels, titles and facts — not the values inputs and choices send. */
-export function shownTextOf(card: unknown): string {
+export function shownTextOf(card: unknown, options: { facts?: boolean } = {}): string {
   const out: string[] = [];
   const walk = (v: unknown, under: string) => {
     if (Array.isArray(v)) v.forEach((x) => walk(x, under));
@@ -57,7 +57,8 @@ export function shownTextOf(card: unknown): string {
       const input = typeof o['type'] === 'string' && (o['type'] as string).startsWith('Input.');
       for (const k of ['text', 'title', 'label', 'placeholder'])
         if (typeof o[k] === 'string') out.push(o[k] as string);
-      if (under === 'facts' && typeof o['value'] === 'string') out.push(o['value'] as string);
+      if (under === 'facts' && options.facts !== false && typeof o['value'] === 'string')
+        out.push(o['value'] as string);
       if (input && o['type'] === 'Input.Text' && typeof o['value'] === 'string')
         out.push(o['value'] as string);
       for (const [k, x] of Object.entries(o)) if (k !== 'refresh' && k !== 'data') walk(x, k);
@@ -67,7 +68,30 @@ export function shownTextOf(card: unknown): string {
   return out.join('\n');
 }
 
-/** No staff id, record id or code in what a person reads. */
+/** The sentences a card says more than once (what a person reads, compared without spacing, case or a
+ * closing stop; sentences of at least 25 characters, so a label such as "None on record" may recur; a fact's
+ * value answers its own title, so two facts may give the same date and person). */
+export function repeatedSentences(card: unknown): string[] {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const x of shownTextOf(card, { facts: false })
+    .split(/(?<=[.!?])\s+|\n+/)
+    .map((t) =>
+      t
+        .replace(/^[•\s]+/, '')
+        .replace(/\s+/g, ' ')
+        .replace(/[.!?]$/, '')
+        .trim()
+        .toLowerCase(),
+    )
+    .filter((t) => t.length >= 25)) {
+    if (seen.has(x)) twice.add(x);
+    seen.add(x);
+  }
+  return [...twice];
+}
+
+/** No staff id, record id or code in what a person reads, and no sentence said twice. */
 export function plainForPeople(card: Json): void {
   const text = shownTextOf(card);
   expect(text).not.toMatch(/demo-(cm|tm|sm|ig|ao|admin)|ripa-[0-9a-f]{8}|\b[A-Z]{2,}_[A-Z_]+\b/);
@@ -77,6 +101,7 @@ export function plainForPeople(card: Json): void {
   expect(text).not.toMatch(/nothing was recorded: the \w+ was not recorded/i);
   // A clause by its id ("000 §12"): people read "Nottinghamshire YJS policy, section 12".
   expect(text).not.toMatch(/§/);
+  expect(repeatedSentences(card)).toEqual([]);
 }
 
 /**

@@ -3,7 +3,7 @@ import { card, container, heading, textBlock } from '../cards/build';
 import { statusCard } from '../cards/status';
 import type { AdaptiveCard } from '../cards/types';
 import { plainWords } from './form';
-import { verdictSection, type VerdictView } from './verdict';
+import { besideVerdict, verdictSection, type VerdictView } from './verdict';
 
 /**
  * The bot says no only with one of these cards (or a form showing its problem): each is marked as a refusal,
@@ -33,7 +33,7 @@ export function refusalCard(title: string, message: string, verdict: VerdictView
     card(
       [
         container([heading(title, { color: 'attention' })], { style: 'attention', bleed: true }),
-        textBlock(message),
+        textBlock(besideVerdict(message, verdict)),
         verdictSection(verdict),
       ],
       { fallbackText: `${title}: ${message}` },

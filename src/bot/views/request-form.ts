@@ -19,7 +19,7 @@ import { markRefusal } from './failure-card';
 import type { AdaptiveCard, CardElement, Choice } from '../cards/types';
 import { act } from './act';
 import { withState } from './form';
-import { verdictSection, type VerdictView } from './verdict';
+import { besideVerdict, verdictSection, type VerdictView } from './verdict';
 import { label } from '../../vocabulary';
 
 export const CHILD_DATASET = 'overt.children';
@@ -113,10 +113,15 @@ export function requestFormCard(input: RequestFormInput): AdaptiveCard {
       actions.push(act('request.send', 'Send request', { formId: input.formId }, { style: 'positive' }));
   }
   body.push(actionSet(actions));
-  const problems = input.problems ?? {};
+  // The verdict's words once: a problem that repeats them points to the verdict below instead.
+  const verdict = input.verdict;
+  const problems = Object.fromEntries(
+    Object.entries(input.problems ?? {}).map(([k, p]) => [k, verdict ? besideVerdict(p, verdict) : p]),
+  );
   const made = card(withState(body, { problems }), {
     fallbackText: 'Request to view a child’s public social media',
   });
-  const why = input.problem ?? Object.values(problems).join(' ');
+  // The audit trail keeps the refusal's own words.
+  const why = input.problem ?? Object.values(input.problems ?? {}).join(' ');
   return why ? markRefusal(made, why) : made;
 }

@@ -32,6 +32,33 @@ export function verdictLine(v: VerdictView): CardElement {
   });
 }
 
+/** The sentences of a text, each as a reader compares them: without spacing, case or a closing stop. */
+export function sentencesOf(text: string): string[] {
+  return text
+    .split(/(?<=[.!?])\s+|\n+/)
+    .map((x) =>
+      x
+        .replace(/\s+/g, ' ')
+        .replace(/[.!?]$/, '')
+        .trim()
+        .toLowerCase(),
+    )
+    .filter((x) => x.length >= 25);
+}
+
+/**
+ * A refusal's message shown beside the verdict section that explains it: the verdict's words are said once,
+ * in the section, so a message that repeats a sentence of its explanation becomes a pointer to it ("why is
+ * below"); any other message is kept as it is. Every card that puts a problem beside a verdict says it so.
+ */
+export function besideVerdict(message: string, v: VerdictView): string {
+  const said = new Set(sentencesOf(v.explanation));
+  if (!sentencesOf(message).some((x) => said.has(x))) return message;
+  return v.outcome === 'refuse'
+    ? 'The policy does not allow this: why, and the clauses it rests on, are below.'
+    : 'What the policy says, and the clauses it rests on, are below.';
+}
+
 /** The verdict in full; `style` overrides its colour (a request decided against is never shown green). */
 export function verdictSection(v: VerdictView, options: { style?: ContainerStyle } = {}): CardElement {
   const items: CardElement[] = [
