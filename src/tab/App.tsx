@@ -12,6 +12,7 @@ import {
   Tab,
   TabList,
   Text,
+  makeStaticStyles,
   tokens,
 } from '@fluentui/react-components';
 import { ROLE } from '../vocabulary';
@@ -62,6 +63,24 @@ const kept = {
   },
 };
 
+/**
+ * The page's own rules for every view, so that no control sets the page's width: a form field and its
+ * control may shrink to the column they are in (a grid or flex item is otherwise at least as wide as its
+ * content — a dropdown as wide as its longest option), and a control is never wider than its column; a
+ * dropdown's chosen option is cut with an ellipsis rather than pushing the page sideways.
+ */
+const useBounded = makeStaticStyles({
+  'main .fui-Field, main .fui-Field > *, main form, main form > *, main fieldset, main details': {
+    minWidth: 0,
+    maxWidth: '100%',
+  },
+  'main select, main input, main textarea, main .fui-Select, main .fui-Input, main .fui-Textarea': {
+    minWidth: 0,
+    maxWidth: '100%',
+  },
+  'main select': { textOverflow: 'ellipsis' },
+});
+
 function Nav({ me, view }: { me: Me; view: ViewId }) {
   const narrow = useNarrowQuery();
   const current = me.views.find((v) => v.id === view)?.label ?? '';
@@ -111,6 +130,7 @@ export function App({
   host: Host;
   config: { demo: boolean; personas: { id: string; name: string; role: string }[] };
 }) {
+  useBounded();
   const [theme, setTheme] = useState<ThemeName>(host.theme);
   useEffect(() => host.onTheme(setTheme), [host]);
   const [route, setRoute] = useState(parseHash);

@@ -115,6 +115,46 @@ async function noSidewaysScroll(page: Page): Promise<void> {
   expect(scroll).toBeLessThanOrEqual(width);
 }
 
+/** Closed disclosures in the view: a `<details>` not open, a button that says it would show more. */
+const CLOSED =
+  'main details:not([open]) > summary:not([data-walked]), main button[aria-expanded="false"]:not([aria-haspopup]):not([data-walked])';
+
+/**
+ * Every collapsible part of the view opened in turn — whatever it is called: each closed `<details>` and
+ * each disclosure button (aria-expanded="false"), and any that opening reveals — and after each, nothing
+ * scrolls sideways and what it opened is no wider than the page. Opening writes nothing. Gives how many
+ * were opened.
+ */
+async function openEverything(page: Page, where: string): Promise<number> {
+  let opened = 0;
+  for (;;) {
+    const next = await page.$(CLOSED);
+    if (!next) return opened;
+    const what = await next.evaluate((el) => {
+      el.setAttribute('data-walked', '');
+      return (el.getAttribute('aria-label') ?? (el as HTMLElement).innerText).trim().slice(0, 80);
+    });
+    await next.click();
+    await next.dispose();
+    opened++;
+    const { scroll, width, wide } = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      width: window.innerWidth,
+      // Anything in the view reaching past the page's right edge (a control as wide as its longest option).
+      wide: [...document.querySelectorAll('main *')]
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+        .slice(0, 3)
+        .map((e) => `${e.tagName.toLowerCase()} ${Math.round(e.getBoundingClientRect().width)} px`),
+    }));
+    expect({ where: `${where}, opened “${what}”`, scroll: Math.min(scroll, width), wide }).toEqual({
+      where: `${where}, opened “${what}”`,
+      scroll: width,
+      wide: [],
+    });
+    if (opened > 200) throw new Error(`${where}: more than 200 disclosures`);
+  }
+}
+
 /**
  * One page per persona, taken through each width in turn (the page is resized, not reloaded: the tab is
  * one page, and Teams resizes it the same way when a panel opens): at 1280 and 400 px every view is
@@ -161,6 +201,7 @@ describe('the tab as each persona, at 1280, 400 and 320 px', () => {
         ).toBeGreaterThan(0);
       const stray: string[] = [];
       const violations: unknown[] = [];
+      let disclosures = 0;
       for (const width of WIDTHS) {
         await page.setViewportSize({ width, height: 900 });
         // The navigation offers exactly the server's views: tabs when wide, an overflow menu when narrow.
@@ -179,6 +220,11 @@ describe('the tab as each persona, at 1280, 400 and 320 px', () => {
           stray.push(...(await strayCodes(page)).map((s) => `${width} ${view}: ${s}`));
           violations.push(...(await axe(page)).map((v) => ({ width, view, ...v })));
           await screenshot(page, `tab/personas/${p.id}-${width}-${view}.png`);
+          if (width < 1000) {
+            // Narrow: every section, form and dialog of the view opened, and still nothing scrolls sideways.
+            disclosures += await openEverything(page, `${p.id} ${width} ${view}`);
+            await screenshot(page, `tab/personas/${p.id}-${width}-${view}-opened.png`);
+          }
           if (view === 'child') {
             // A child's record, as this person may see it.
             await page.getByRole('list', { name: 'Children' }).getByRole('link').first().click();
@@ -188,6 +234,7 @@ describe('the tab as each persona, at 1280, 400 and 320 px', () => {
             stray.push(...(await strayCodes(page)).map((s) => `${width} child record: ${s}`));
             violations.push(...(await axe(page)).map((v) => ({ width, view: 'child record', ...v })));
             await screenshot(page, `tab/personas/${p.id}-${width}-child-record.png`);
+            if (width < 1000) disclosures += await openEverything(page, `${p.id} ${width} child record`);
           }
         }
       }
@@ -210,6 +257,7 @@ describe('the tab as each persona, at 1280, 400 and 320 px', () => {
         await page.getByRole('button', { name: `Views: ${label}` }).waitFor();
         await settled(page);
         await noSidewaysScroll(page);
+        disclosures += await openEverything(page, `${p.id} 320 ${label}`);
         if (label === 'Dashboard' || (await page.getByRole('tablist', { name: 'Period' }).count())) {
           // The period tabs wrap rather than push the page wider.
           for (const period of ['This quarter', 'This year', 'This month']) {
@@ -220,6 +268,9 @@ describe('the tab as each persona, at 1280, 400 and 320 px', () => {
       }
       await screenshot(page, `tab/personas/${p.id}-320.png`);
       expect(problems).toEqual([]);
+      // The authorising officer has forms to open (record, refuse, review, renew, cancel); the administrator
+      // has a form for each team and person.
+      if (p.id === 'demo-ao' || p.id === 'demo-admin') expect(disclosures).toBeGreaterThan(4);
       await page.close();
     },
     240_000,

@@ -383,6 +383,7 @@ export function OrganisationView({ api }: { api: Client }) {
                     <Button
                       size="small"
                       aria-label={`Change ${t.name}`}
+                      aria-expanded={editing?.kind === 'team' && editing.team?.id === t.id}
                       onClick={() => (setNote(''), setEditing({ kind: 'team', team: t }))}
                     >
                       Change
@@ -391,7 +392,10 @@ export function OrganisationView({ api }: { api: Client }) {
                 },
               ]}
             />
-            <Button onClick={() => (setNote(''), setEditing({ kind: 'team', team: null }))}>
+            <Button
+              aria-expanded={editing?.kind === 'team' && editing.team === null}
+              onClick={() => (setNote(''), setEditing({ kind: 'team', team: null }))}
+            >
               Add a team
             </Button>
             {editing?.kind === 'team' && (
@@ -417,6 +421,7 @@ export function OrganisationView({ api }: { api: Client }) {
                     <Button
                       size="small"
                       aria-label={`Change ${s.name}`}
+                      aria-expanded={editing?.kind === 'staff' && editing.person.id === s.id}
                       onClick={() => (setNote(''), setEditing({ kind: 'staff', person: s }))}
                     >
                       Change
