@@ -61,6 +61,15 @@ module.exports = {
       to: { path: '(^|/)node_modules/(botbuilder|botframework-)|^(botbuilder|botframework-)' },
     },
     {
+      name: 'csv-only-through-the-writer',
+      comment:
+        'Every CSV is written by src/util/csv.ts, whose one cast defuses formula cells and quotes line breaks: ' +
+        'an export writing CSV by itself would skip both.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/util/csv\\.ts$' },
+      to: { path: '(^|/)node_modules/csv-stringify/|^csv-stringify' },
+    },
+    {
       name: 'bot-reaches-store-through-its-port',
       comment:
         'The bot calls the workflow (commands and queries) and renders what they return; it imports nothing of ' +

@@ -22,7 +22,7 @@ import {
   clauseIdsInWords,
   clauseWords,
 } from '../vocabulary';
-import { toCsv } from './csv';
+import { toCsv } from '../util/csv';
 
 /**
  * The audit trail as a spreadsheet a person reads: headings in words; people, teams and children by name

@@ -1,6 +1,6 @@
 import { ASSERTION, ASSESSMENT, dateTimeGb, evidenceLines, label } from '../vocabulary';
 import { ASSERTIONS, reviewEvidence, reviewsOf, type Deps } from '../workflow';
-import { toCsv } from './csv';
+import { toCsv } from '../util/csv';
 import { renderPdf, type Block } from './pdf';
 import type { Reply } from './router';
 

@@ -23,7 +23,7 @@ import {
 } from '../workflow/ripa';
 import { noteCentralRecordExport } from '../workflow/ripa';
 import { centralRecord, CENTRAL_RECORD_READERS, type CentralRecordEntry } from '../workflow/queries/ripa';
-import { toCsv } from './csv';
+import { toCsv } from '../util/csv';
 import { renderPdf, type Block } from './pdf';
 import { reply, route, type Reply, type Route } from './router';
 

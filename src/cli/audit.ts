@@ -1,6 +1,5 @@
 import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { CommanderError, type Command } from 'commander';
-import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { AuditEvent } from '../store/audit';
 import { Anchor, anchorPaths } from '../store/anchor';
@@ -8,6 +7,7 @@ import { verifyTrail } from '../store/integrity';
 import { openStore, sqliteFile, storeOptions, type StoreOptions } from '../store/open';
 import { IsoDate } from '../store/records';
 import type { Store } from '../store/store';
+import { csvRecords } from '../util/csv';
 
 /** `overt audit verify|export`: check the tamper-evident chain, or write a period out as CSV or JSON lines. */
 
@@ -84,11 +84,6 @@ async function openExisting(options: StoreOptions): Promise<Store> {
   return opened.value;
 }
 
-/** A cell that a spreadsheet would read as a formula gets a leading apostrophe. */
-export function neutralise(cell: string): string {
-  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
-}
-
 export const CSV_COLUMNS = [
   'seq',
   'id',
@@ -109,7 +104,7 @@ export const CSV_COLUMNS = [
 ] as const;
 
 function csvRow(e: AuditEvent): (string | number)[] {
-  const cells = [
+  return [
     e.seq,
     e.id,
     e.at,
@@ -127,7 +122,6 @@ function csvRow(e: AuditEvent): (string | number)[] {
     e.prevHash,
     e.hash,
   ];
-  return cells.map((c) => (typeof c === 'string' ? neutralise(c) : c));
 }
 
 const ExportOptions = z.object({
@@ -201,14 +195,14 @@ async function exportTrail(raw: unknown): Promise<void> {
   const fd = opts.out === undefined ? undefined : openSync(opts.out, 'w');
   const write = (text: string) => (fd === undefined ? process.stdout.write(text) : writeSync(fd, text));
   try {
-    if (opts.format === 'csv') write(stringify([[...CSV_COLUMNS]]));
+    if (opts.format === 'csv') write(csvRecords([CSV_COLUMNS]));
     let afterSeq = 0;
     for (;;) {
       const events = await store.audit.list({ from: opts.from, to: opts.to, afterSeq, limit: PAGE });
       if (events.length === 0) break;
       write(
         opts.format === 'csv'
-          ? stringify(events.map(csvRow))
+          ? csvRecords(events.map(csvRow))
           : events.map((e) => `${JSON.stringify(e)}\n`).join(''),
       );
       afterSeq = events[events.length - 1]!.seq;

@@ -1,8 +1,8 @@
 /**
  * The layout checks itself: dependency-cruiser runs the rules in .dependency-cruiser.cjs over src/ (no
  * cycles; the policy imports no I/O; the workflow knows no Teams or HTTP; botbuilder only in src/bot; the
- * tab reaches data only through the API; the bot imports nothing of the store but through its conversation
- * port), and each rule is shown to bite on a forbidden import in a small tree of its own; ESLint stops the
+ * tab reaches data only through the API; CSV only through the one writer, src/util/csv.ts; the bot imports
+ * nothing of the store but through its conversation port), and each rule is shown to bite on a forbidden import in a small tree of its own; ESLint stops the
  * bot using `deps.store` outside that port.
  */
 import { execFileSync } from 'node:child_process';
@@ -59,6 +59,15 @@ describe('each rule bites on a forbidden import', () => {
     write('tsconfig.json', JSON.stringify({ compilerOptions: { module: 'commonjs', strict: true } }));
     write('node_modules/botbuilder/package.json', JSON.stringify({ name: 'botbuilder', main: 'index.js' }));
     write('node_modules/botbuilder/index.js', 'exports.TurnContext = class {};\n');
+    write(
+      'node_modules/csv-stringify/package.json',
+      JSON.stringify({ name: 'csv-stringify', main: 'index.js' }),
+    );
+    write('node_modules/csv-stringify/index.js', 'exports.stringify = () => "";\n');
+    write(
+      'src/api/export.ts',
+      "import { stringify } from 'csv-stringify';\nexport const file = stringify;\n",
+    );
     write('src/bot/card.ts', "export const card = { type: 'AdaptiveCard' };\n");
     write(
       'src/policy/evaluate.ts',
@@ -106,6 +115,11 @@ describe('each rule bites on a forbidden import', () => {
   test('botbuilder outside src/bot', () => {
     expect(broken('botbuilder-only-in-bot')).toEqual([
       expect.stringMatching(/^src\/api\/turn\.ts → node_modules\/botbuilder\//),
+    ]);
+  });
+  test('a CSV written other than by the one writer', () => {
+    expect(broken('csv-only-through-the-writer')).toEqual([
+      expect.stringMatching(/^src\/api\/export\.ts → node_modules\/csv-stringify\//),
     ]);
   });
   test('the bot reaching into the store instead of the workflow', () => {

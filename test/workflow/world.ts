@@ -20,6 +20,8 @@ import { tempDirs } from '../store/temp-dirs';
  */
 export interface World {
   deps: Deps;
+  /** The data folder of its SQLite store (for the command line, `--data`). */
+  dataDir: string;
   store: Store;
   at: (iso: string) => void;
   key: () => string;
@@ -50,7 +52,8 @@ export async function world(
   start = '2026-03-01T10:00:00Z',
   opts: { customProfiles?: Profile[] } = {},
 ): Promise<World> {
-  const opened = await openStore({ dataDir: dirs.make(), kind: 'sqlite' });
+  const dataDir = dirs.make();
+  const opened = await openStore({ dataDir, kind: 'sqlite' });
   if (!opened.ok) throw new Error(opened.error.message);
   const store = opened.value;
   let now = new Date(start);
@@ -149,6 +152,7 @@ export async function world(
   };
   return {
     deps,
+    dataDir,
     store,
     at: (iso) => (now = new Date(iso)),
     key,
