@@ -15,6 +15,7 @@ import { AuthenticationError, type AuthenticateRequestResult } from 'botframewor
 import { z } from 'zod';
 import type { Handler } from '../server/health';
 import type { Deps } from '../workflow';
+import { StoreUnavailableError } from '../workflow';
 import { ActivityEnvelope } from './activity';
 import { KeptClientsAuthentication } from './auth';
 import { answerFailure, onTurn } from './bot';
@@ -35,12 +36,14 @@ const TITLES: Record<number, string> = {
   405: 'Method Not Allowed',
   413: 'Payload Too Large',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
-function problem(res: ServerResponse, status: number, detail: string): void {
+function problem(res: ServerResponse, status: number, detail: string, retryAfterSeconds?: number): void {
   res.writeHead(status, {
     'content-type': 'application/problem+json; charset=utf-8',
     'cache-control': 'no-store',
+    ...(retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) }),
   });
   res.end(JSON.stringify({ type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail }));
 }
@@ -157,6 +160,8 @@ export function botEndpoint(
   if (!tenants.length)
     log('bot: no tenant is configured (OVERT_BOT_TENANTS or OVERT_AUTH_TENANTS): every activity is refused');
   adapter.onTurnError = async (ctx, err) => {
+    // The store not answering is no fault of the turn: the endpoint answers it 503 with Retry-After.
+    if (err instanceof StoreUnavailableError) throw err;
     log(`bot: turn failed: ${err.stack ?? err.message}`);
     await answerFailure(ctx, err).catch((e: Error) => log(`bot: the failure was not told: ${e.message}`));
   };
@@ -232,6 +237,16 @@ export function botEndpoint(
       );
       answer(res, r?.status ?? 200, r?.body);
     } catch (err) {
+      if (err instanceof StoreUnavailableError) {
+        log(`bot: the store did not answer: ${err.message}`);
+        problem(
+          res,
+          503,
+          'the records could not be reached just now: try again shortly',
+          err.retryAfterSeconds,
+        );
+        return true;
+      }
       log(`bot: turn failed: ${(err as Error).stack ?? String(err)}`);
       problem(res, 500, 'the turn failed');
       return true;

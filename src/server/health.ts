@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuditGuard } from '../store/integrity';
-import type { Store } from '../store/store';
+import { StoreUnavailableError, type Store } from '../store/store';
 
 /**
  * `GET /healthz`: the store answers, and the audit trail is intact now — verified at start and re-verified
@@ -49,9 +49,14 @@ export async function health(
       },
     };
   } catch (err) {
+    // A store known not to answer (the Graph breaker is open) fails at once: said the same way as a stall.
+    const message =
+      err instanceof StoreUnavailableError
+        ? `the store did not answer: ${err.message}`
+        : (err as Error).message;
     return {
       status: 503,
-      body: { status: 'down', service, problems: [(err as Error).message], error: (err as Error).message },
+      body: { status: 'down', service, problems: [message], error: message },
     };
   } finally {
     clearTimeout(timer);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { isEmpty, seedDemo } from '../cli/service';
@@ -14,6 +14,7 @@ import {
 import { openGuarded } from '../store/open';
 import { graphConfig } from '../store/graph/config';
 import { clientFor } from '../store/graph/connect';
+import { breakerEvents } from '../store/graph/graph-client';
 import { AuditTrailBrokenError, sameGuard, TRAIL_BROKEN_SENTENCE, type AuditGuard } from '../store/integrity';
 import { StoreUnavailableError, type Store } from '../store/store';
 import { createLogger, log, requestIdFrom, withRequest, type Logger } from '../util/log';
@@ -37,8 +38,9 @@ export interface Running {
   deps: Deps;
   servers: Server[];
   logger: Logger;
-  /** Drains: no new calls, the calls under way finish, the timers stop (lease let go), the store closes. */
-  stop: () => Promise<void>;
+  /** Drains: no new calls, the calls under way finish, the timers stop (lease let go), the store closes —
+   * within `withinMs` (default 7.5 s): past it, calls to the store still under way are abandoned. */
+  stop: (withinMs?: number) => Promise<void>;
 }
 
 /** How long /healthz waits for the store before answering that it does not answer. */
@@ -68,6 +70,7 @@ function listen(
     connectionsCheckingInterval: Math.max(250, Math.min(1_000, headersTimeout / 2)),
   };
   const server = createServer(options, (req, res) => {
+    retryAfterOn503(res);
     const reqId = requestIdFrom(req.headers['x-request-id']);
     res.setHeader('x-request-id', reqId);
     const startedAt = performance.now();
@@ -89,7 +92,7 @@ function listen(
         try {
           if (req.method === 'GET' && path === '/healthz') {
             const h = await health(store, name, guard, { withinMs: HEALTH_WITHIN_MS, draining: draining() });
-            return sendJson(res, h.status, h.body, h.status === 503 ? { 'retry-after': '5' } : {});
+            return sendJson(res, h.status, h.body);
           }
           // A broken audit trail: the store refuses every unit; the API and the bot answer a change with a
           // 503 once they know who asks (integrity.ts, changesRefused), never before: a stranger gets 401.
@@ -143,6 +146,21 @@ function listen(
     server.once('error', reject);
     server.listen(port, host, () => resolve(server));
   });
+}
+
+/** Every 503 this service answers carries `Retry-After` (issue 16 walk, finding 2): whichever surface wrote
+ * it, a 503 that named no wait gets the default. Node writes implicit headers through `writeHead` too. */
+const DEFAULT_RETRY_AFTER = '5';
+function retryAfterOn503(res: ServerResponse): void {
+  const writeHead = res.writeHead.bind(res) as (...a: unknown[]) => ServerResponse;
+  res.writeHead = ((status: number, ...rest: unknown[]) => {
+    const given = rest.find((r) => typeof r === 'object' && r !== null && !Array.isArray(r)) as
+      Record<string, unknown> | undefined;
+    const named =
+      res.hasHeader('retry-after') || Object.keys(given ?? {}).some((k) => k.toLowerCase() === 'retry-after');
+    if (status === 503 && !named) res.setHeader('retry-after', DEFAULT_RETRY_AFTER);
+    return writeHead(status, ...rest);
+  }) as ServerResponse['writeHead'];
 }
 
 /** The store with each unit logged: its key, what came of it and how long it took (never its records). */
@@ -218,6 +236,10 @@ export async function start(
   guard.onCheckpoint = (c) =>
     logger.info({ auditCheckpoint: c }, `audit checkpoint signed: ${c.count} events`);
   const store = loggedStore(opened.value.store, logger);
+  // The Graph breaker's opening and closing (graph-client.ts): one line each, not one per refused call.
+  const onBreaker = (state: 'open' | 'closed', detail: string) =>
+    logger[state === 'open' ? 'error' : 'info']({ graphBreaker: state }, detail);
+  breakerEvents.on('change', onBreaker);
   sameGuard(store, opened.value.store);
   const surfaceEnv = env === process.env ? env : { ...process.env, ...env };
   logger.info(
@@ -348,35 +370,90 @@ export async function start(
     deps,
     servers,
     logger,
-    stop: () =>
+    stop: (withinMs = STOP_WITHIN_MS) =>
       (stopping ??= (async () => {
         const began = performance.now();
         draining = true;
-        // No new connections; the calls under way (turns, units) finish; idle keep-alives are closed.
+        // No new connections; the calls under way (turns, units) finish; idle keep-alives are closed; the
+        // timers and notices stop and let go of their leases.
         const closed = Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
         for (const s of servers) s.closeIdleConnections();
-        await timers.stop();
-        await closed;
-        for (const s of surfaces) await s.stop?.().catch(() => undefined);
-        await store.close();
-        logger.info({ durationMs: Math.round(performance.now() - began) }, 'stopped');
+        const drained = (async () => {
+          await timers.stop();
+          for (const s of surfaces) await s.stop?.().catch(() => undefined);
+          await closed;
+        })();
+        // Whatever the store is doing (a Graph stall holds each call up to its timeout, and retries), the
+        // drain has until its deadline; then the calls to the store under way are abandoned (they fail at
+        // once, their callers answer 503), the connections closed, and the leases not let go run out.
+        const inTime = await within(drained, Math.max(0, withinMs - ABANDON_MS));
+        if (!inTime) {
+          logger.warn(
+            { afterMs: Math.round(performance.now() - began) },
+            'stopping: the calls under way did not finish in time; those to the store are abandoned',
+          );
+          await store.abandon?.().catch(() => undefined);
+          for (const s of servers) s.closeAllConnections();
+          await within(drained, ABANDON_MS / 2);
+        }
+        const storeClosed = await within(
+          store.close().then(
+            () => true,
+            () => false,
+          ),
+          Math.max(0, withinMs - (performance.now() - began)),
+        );
+        breakerEvents.off('change', onBreaker);
+        logger.info(
+          {
+            durationMs: Math.round(performance.now() - began),
+            drained: inTime,
+            ...(storeClosed ? {} : { storeClosed: false }),
+          },
+          'stopped',
+        );
       })()),
   };
 }
 
-/** SIGTERM and SIGINT: drain, then exit 0; if the drain takes longer than `graceMs`, exit 1 anyway. */
+/** How long a stop may take in all (within the platform's grace), and what of it is kept for abandoning
+ * the calls still under way and closing the store. */
+const STOP_WITHIN_MS = 7_500;
+const ABANDON_MS = 1_500;
+
+/** Whether `p` settled within `ms` (it goes on regardless). */
+async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      p.then(
+        () => true,
+        () => true,
+      ),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** SIGTERM and SIGINT: drain, then exit 0, within `graceMs` whatever the store is doing (calls still under
+ * way at the deadline are abandoned: see `stop`); only if even that hangs, exit 1 at the grace. */
 export function exitOnSignals(running: Running, graceMs = 9000): void {
   const shutdown = (signal: string) => {
-    running.logger.info({ signal }, 'shutting down');
+    running.logger.info({ signal, graceMs }, 'shutting down');
     const force = setTimeout(() => {
       running.logger.error({ graceMs }, 'did not stop in time: exiting');
       process.exit(1);
     }, graceMs);
     force.unref();
-    void running.stop().then(
-      () => process.exit(0),
+    void running.stop(Math.min(STOP_WITHIN_MS, graceMs - ABANDON_MS)).then(
+      () => {
+        running.logger.info({ signal, code: 0 }, 'exiting');
+        process.exit(0);
+      },
       (err: Error) => {
-        running.logger.error({ err: { message: err.message } }, 'stopping failed');
+        running.logger.error({ err }, 'stopping failed');
         process.exit(1);
       },
     );

@@ -194,9 +194,16 @@ export async function startTimers(options: {
       await run;
       await retention;
       if (held) {
-        await releaseLease(store, JOBS_LEASE, holder).catch(() => undefined);
         held = false;
-        log.info('let go of the timers’ lease');
+        // Best effort: a store that does not answer (a stall at shutdown) leaves the lease to run out.
+        await releaseLease(store, JOBS_LEASE, holder).then(
+          () => log.info('let go of the timers’ lease'),
+          (err: Error) =>
+            log.warn(
+              { err, leaseMs },
+              'could not let go of the timers’ lease: another instance takes it when it runs out',
+            ),
+        );
       }
     },
   };

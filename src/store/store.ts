@@ -120,6 +120,9 @@ export interface Store {
    * another holder's lease has not expired. Two instances never both hold a lease. */
   lease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean>;
   close(): Promise<void>;
+  /** A shutdown past its deadline: every call under way to a remote store is abandoned and every later one
+   * fails at once, so `close` and whatever waited on the store end now (a local store has none). */
+  abandon?(): Promise<void>;
 }
 
 /** The store cannot answer now (its service is down, stalled past the timeout, or throttling past every

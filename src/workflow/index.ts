@@ -8,6 +8,8 @@ import { DEFAULT_SETTINGS, type Deps, type WorkflowSettings } from './types';
 
 export * from './types';
 export { changesRefused } from './trail';
+/** The store could not answer now: the surfaces answer 503 with Retry-After (not a bug of the turn). */
+export { StoreUnavailableError } from '../store/store';
 export { previewRequest, raiseRequest, decideRequest, withdrawRequest, answerMoreInfo } from './requests';
 export type { Raised, Decided, RaiseInput, DecideInput } from './requests';
 export { recordCheck } from './checks';

@@ -1,6 +1,7 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 import { StoreUnavailableError } from '../store';
+import { breakerOf } from './graph-client';
 import { budgetFor, graphRetry, retryAfterMs, sleep, type GraphRetryPolicy, type RetryBudget } from './retry';
 
 /**
@@ -71,7 +72,7 @@ function described(e: unknown): { status?: number; name: string; text: string } 
 
 function timedOut(e: unknown): boolean {
   const { name } = described(e);
-  return name === 'TimeoutError' || name === 'AbortError';
+  return name === 'TimeoutError' || name === 'AbortError' || name === 'BreakerOpenError';
 }
 
 /** The largest Retry-After among replies, in milliseconds; `undefined` if none gives one. */
@@ -133,7 +134,11 @@ export class Batcher {
         break;
       } catch (e) {
         const { status, text } = described(e);
-        if (timedOut(e)) throw new GraphUnavailableError(`Graph did not answer in time: ${text}`);
+        // No answer: when to ask again is the breaker's (graph-client.ts) — it now fails requests at once.
+        const after = breakerOf(this.client)?.retryAfterSeconds();
+        if (described(e).name === 'BreakerOpenError')
+          throw new GraphUnavailableError((e as Error).message, after);
+        if (timedOut(e)) throw new GraphUnavailableError(`Graph did not answer in time: ${text}`, after);
         // A failed sign-in (config.ts) is not a dropped connection: sending again would only wait as long again.
         if (described(e).name === 'GraphSignInError')
           throw new GraphUnavailableError((e as Error).message || text);

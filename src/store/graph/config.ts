@@ -48,6 +48,8 @@ export const GraphConfig = z
     retryDelaySeconds: z.number().positive().default(3),
     /** How long one Graph request may take (OVERT_GRAPH_TIMEOUT_MS): past it the call fails as unavailable. */
     timeoutMs: z.number().int().positive().default(10_000),
+    /** How long requests fail at once after Graph did not answer (OVERT_GRAPH_BREAKER_MS; graph-client.ts). */
+    breakerMs: z.number().int().nonnegative().default(5_000),
     /** How long signing in to Entra ID may take (OVERT_GRAPH_SIGNIN_TIMEOUT_MS): past it, a failed sign-in. */
     signInTimeoutMs: z.number().int().positive().default(30_000),
   })
@@ -89,6 +91,7 @@ export function graphConfig(
     auth,
     ...(over.staleMs === undefined ? {} : { staleMs: over.staleMs }),
     ...(env.OVERT_GRAPH_TIMEOUT_MS ? { timeoutMs: Number(env.OVERT_GRAPH_TIMEOUT_MS) } : {}),
+    ...(env.OVERT_GRAPH_BREAKER_MS ? { breakerMs: Number(env.OVERT_GRAPH_BREAKER_MS) } : {}),
     ...(env.OVERT_GRAPH_SIGNIN_TIMEOUT_MS
       ? { signInTimeoutMs: Number(env.OVERT_GRAPH_SIGNIN_TIMEOUT_MS) }
       : {}),

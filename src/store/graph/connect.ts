@@ -20,6 +20,7 @@ export function clientFor(config: GraphConfig) {
     graphUrl: config.graphUrl,
     authProvider: authProvider(config.auth, config),
     timeoutMs: config.timeoutMs,
+    breakerMs: config.breakerMs,
     ...(config.ca ? { ca: config.ca } : {}),
   });
 }

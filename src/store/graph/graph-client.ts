@@ -7,6 +7,7 @@ import {
   type Context,
   type Middleware,
 } from '@microsoft/microsoft-graph-client';
+import { EventEmitter } from 'node:events';
 import { Agent } from 'undici';
 
 /**
@@ -74,7 +75,110 @@ class TimeoutHandler implements Middleware {
   }
 }
 
+/**
+ * A short circuit breaker: once Graph is known not to answer (a request timed out, or five in a row found
+ * no connection), every request fails at once for `openMs` instead of each waiting out its own timeout;
+ * then one request is let through as a probe (the others still fail at once) and, when it is answered,
+ * requests flow again — the service recovers by itself when Graph answers. An answer of any status counts
+ * as answering (throttling is retry.ts's concern). The failure carries when to ask again (`retryAfterMs`),
+ * which the surfaces send as `Retry-After`.
+ */
+export class GraphBreaker {
+  private openUntil = 0;
+  private probing = false;
+  private drops = 0;
+  constructor(
+    readonly openMs: number,
+    private readonly onChange: (state: 'open' | 'closed', detail: string) => void = (state, detail) =>
+      breakerEvents.emit('change', state, detail),
+  ) {}
+
+  /** Throws a `BreakerOpenError` while open (or while another request probes); else lets the request go. */
+  admit(): 'probe' | 'pass' {
+    if (this.openUntil === 0) return 'pass';
+    const left = this.openUntil - Date.now();
+    if (left > 0 || this.probing) throw breakerOpen(Math.max(left, 1000));
+    this.probing = true;
+    return 'probe';
+  }
+
+  answered(): void {
+    const wasOpen = this.openUntil !== 0;
+    this.openUntil = 0;
+    this.probing = false;
+    this.drops = 0;
+    if (wasOpen) this.onChange('closed', 'Graph answers again: requests go through');
+  }
+
+  /** A request that got no answer: a timeout opens the breaker at once, a lost connection the fifth in a row. */
+  unanswered(kind: 'timeout' | 'connection', detail: string): void {
+    this.probing = false;
+    if (kind === 'connection' && ++this.drops < 5 && this.openUntil === 0) return;
+    const wasOpen = this.openUntil !== 0;
+    this.openUntil = Date.now() + this.openMs;
+    if (!wasOpen)
+      this.onChange(
+        'open',
+        `Graph did not answer (${detail}): requests fail at once for ${this.openMs / 1000} s, then one is tried`,
+      );
+  }
+
+  /** When to ask again, in whole seconds: what is left of the open time, else the open time. */
+  retryAfterSeconds(): number {
+    const left = this.openUntil - Date.now();
+    return Math.max(1, Math.ceil((left > 0 ? left : this.openMs) / 1000));
+  }
+
+  /** Whether requests now fail at once (for /healthz and tests). */
+  isOpen(): boolean {
+    return this.openUntil !== 0;
+  }
+}
+
+function breakerOpen(retryAfterMs: number): Error {
+  const e = new Error(
+    `Graph is not answering just now (it did not answer a moment ago); asked again within ${Math.ceil(retryAfterMs / 1000)} s`,
+  );
+  e.name = 'BreakerOpenError';
+  return e;
+}
+
+/** Every breaker's opening and closing, for whoever logs them (the service does; a command does not). */
+export const breakerEvents = new EventEmitter<{ change: [state: 'open' | 'closed', detail: string] }>();
+
+const breakers = new WeakMap<Client, GraphBreaker>();
+
+/** The breaker of a client made by `graphClient`, if it has one. */
+export const breakerOf = (client: Client): GraphBreaker | undefined => breakers.get(client);
+
+class BreakerHandler implements Middleware {
+  private next: Middleware | undefined;
+
+  constructor(private readonly breaker: GraphBreaker) {}
+
+  async execute(context: Context): Promise<void> {
+    if (!this.next) throw new Error('BreakerHandler needs a next middleware');
+    this.breaker.admit();
+    try {
+      await this.next.execute(context);
+    } catch (err) {
+      const e = err as Error;
+      if (e.name === 'TimeoutError') this.breaker.unanswered('timeout', e.message);
+      else if (e.name === 'AbortError' || e.name === 'GraphSignInError') {
+        // The client closed, or signing in failed: not Graph's answer either way.
+      } else this.breaker.unanswered('connection', e.message);
+      throw err;
+    }
+    this.breaker.answered();
+  }
+
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+}
+
 export const DEFAULT_GRAPH_TIMEOUT_MS = 10_000;
+export const DEFAULT_BREAKER_MS = 5_000;
 
 export type GraphClientOptions = {
   /** `https://graph.microsoft.com` in production; the local server's URL in tests. */
@@ -84,11 +188,16 @@ export type GraphClientOptions = {
   ca?: string;
   /** How long one request may take before it is abandoned (default 10 s). */
   timeoutMs?: number;
+  /** How long requests fail at once after Graph did not answer (default 5 s; 0: no breaker). */
+  breakerMs?: number;
+  /** Told when the breaker opens or closes (the service logs it). */
+  onBreaker?: (state: 'open' | 'closed', detail: string) => void;
 };
 
 export type GraphTransport = {
   client: Client;
   counter: RequestCounter;
+  breaker?: GraphBreaker;
   /** Abandons the requests under way, fails every later one, and closes the connections. */
   close: () => Promise<void>;
 };
@@ -98,7 +207,10 @@ export function graphClient(options: GraphClientOptions): GraphTransport {
   const closing = new AbortController();
   const url = new URL(options.graphUrl);
   const agent = options.ca ? new Agent({ connect: { ca: options.ca } }) : undefined;
+  const breakerMs = options.breakerMs ?? DEFAULT_BREAKER_MS;
+  const breaker = breakerMs > 0 ? new GraphBreaker(breakerMs, options.onBreaker) : undefined;
   const middleware: Middleware[] = [
+    ...(breaker ? [new BreakerHandler(breaker)] : []),
     new AuthenticationHandler(options.authProvider),
     new CountingHandler(counter),
     new TimeoutHandler(options.timeoutMs ?? DEFAULT_GRAPH_TIMEOUT_MS, closing.signal),
@@ -110,12 +222,17 @@ export function graphClient(options: GraphClientOptions): GraphTransport {
     ...(url.hostname === 'graph.microsoft.com' ? {} : { customHosts: new Set([url.hostname]) }),
     ...(agent ? { fetchOptions: { dispatcher: agent } as unknown as ClientOptions['fetchOptions'] } : {}),
   };
+  const client = Client.initWithMiddleware(init);
+  let closed: Promise<void> | undefined;
+  if (breaker) breakers.set(client, breaker);
   return {
-    client: Client.initWithMiddleware(init),
+    client,
     counter,
-    close: async () => {
-      closing.abort();
-      await agent?.destroy();
-    },
+    ...(breaker ? { breaker } : {}),
+    close: () =>
+      (closed ??= (async () => {
+        closing.abort();
+        await agent?.destroy();
+      })()),
   };
 }

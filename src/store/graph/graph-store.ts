@@ -268,6 +268,10 @@ export class GraphStore implements Store {
     throw new GraphUnavailableError(`lease ${name}: too much contention`);
   }
 
+  async abandon(): Promise<void> {
+    await this.ctx.closeTransport();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
