@@ -1,5 +1,6 @@
 import { CommanderError, type Command } from 'commander';
 import { explainEvent } from '../workflow/decision-record';
+import { decisionInWords } from '../workflow/decision-words';
 import { openService } from './service';
 
 /** `overt decision explain <event>`: a recorded decision re-evaluated with the profile version it used. */
@@ -8,11 +9,6 @@ function fail(exitCode: number, message: string): never {
   process.stderr.write(`overt: ${message}\n`);
   throw new CommanderError(exitCode, 'overt.decision', message);
 }
-
-const rules = (d: { rule: string; cites: string[] }[]) =>
-  d
-    .map((r) => `${r.rule}${r.cites.length ? ` (${r.cites.join(', ')})` : ' (a local decision)'}`)
-    .join('; ') || 'none';
 
 export function register(cli: Command): void {
   const decision = cli.command('decision').description('the policy decisions on the audit trail');
@@ -36,16 +32,15 @@ export function register(cli: Command): void {
           );
         else
           process.stdout.write(
-            [
-              `event ${x.event!.seq} (${x.event!.id}): ${x.event!.action} at ${x.event!.at}`,
-              `action: ${recorded.action.type} by ${recorded.actor.id} (${recorded.actor.role})`,
-              `profile: ${recorded.profile.id} version ${recorded.profile.version}`,
-              `facts: ${recorded.facts.given.length} events on record at ${recorded.facts.now} (digest ${recorded.factsDigest.slice(0, 12)})`,
-              `recorded: ${recorded.verdict.outcome}; determining ${rules(recorded.verdict.determining)}`,
-              `replayed: ${replayed.outcome}; determining ${rules(replayed.determining)}`,
-              x.same ? 'the same verdict' : `a different verdict: ${x.differences.join('; ')}`,
-              '',
-            ].join('\n'),
+            (
+              await decisionInWords(deps, {
+                typed: event,
+                event: x.event!,
+                recorded,
+                replayed,
+                same: x.same,
+              })
+            ).join('\n'),
           );
         if (!x.same) process.exitCode = 1;
       } finally {

@@ -16,6 +16,7 @@ import type { Store } from '../store/store';
 import type { Deps } from './types';
 import { fingerprint } from '../policy/authority';
 import { notesSettingId, withEditedNotes } from './edited-notes';
+import { AUDIT_ACTION } from '../vocabulary';
 
 export const DECISION_SCHEMA = 1;
 
@@ -118,19 +119,22 @@ export function explainDecision(
   if (event.detailsErased)
     return {
       ok: false,
-      message: `event ${event.id}: its details were erased by retention; the verdict cannot be replayed`,
+      message: `event ${event.seq}: its details were erased by retention; the verdict cannot be replayed`,
     };
   if (raw === undefined)
-    return { ok: false, message: `event ${event.id} (${event.action}) records no policy decision` };
+    return {
+      ok: false,
+      message: `event ${event.seq} (${AUDIT_ACTION[event.action] ?? event.action}) records no policy decision`,
+    };
   const parsed = DecisionRecord.safeParse(raw);
   if (!parsed.success)
     return {
       ok: false,
-      message: `event ${event.id}: its decision record is not readable: ${z.prettifyError(parsed.error)}`,
+      message: `event ${event.seq}: its decision record is not readable: ${z.prettifyError(parsed.error)}`,
     };
   const recorded = parsed.data;
   if (digestOf(recorded.facts) !== recorded.factsDigest)
-    return { ok: false, message: `event ${event.id}: the facts do not match their digest` };
+    return { ok: false, message: `event ${event.seq}: the facts do not match their digest` };
   // A record written before the whole actor was kept names only id and role: the action's `by` is the actor.
   const profile = profileOf(
     recorded.profile.id,
@@ -141,7 +145,7 @@ export function explainDecision(
   if (!profile)
     return {
       ok: false,
-      message: `event ${event.id} was decided under profile ${recorded.profile.id} version ${recorded.profile.version} (fingerprint ${recorded.profile.fingerprint.slice(0, 12)}), which is not configured here`,
+      message: `event ${event.seq} was decided under profile ${recorded.profile.id} version ${recorded.profile.version} (fingerprint ${recorded.profile.fingerprint.slice(0, 12)}), which is not configured here`,
     };
   const verdict = evaluate(profile, { ...recorded.facts, action: recorded.action });
   const replayed = decisionRecord({

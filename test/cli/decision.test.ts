@@ -59,7 +59,7 @@ it('replays every decision of the demo service to the verdict recorded', async (
   // In words, for a person: the action, the profile and version, the facts, and the same verdict.
   const words = await runCli('decision', 'explain', String(decisions[0]!.seq), '--data', data);
   expect(words.code).toBe(0);
-  expect(words.stdout).toMatch(/profile: \S+ version \S+/);
+  expect(words.stdout).toMatch(/Policy: .+, version \S+/);
   expect(words.stdout).toMatch(/the same verdict/);
   // Not a decision, and no such event: said plainly, exit 1.
   const other = events.find((e) => !e.profileId)!;
