@@ -112,7 +112,7 @@ export const verbs = {
   'request.refresh': OnRequest,
   'request.approve': Decision.extend({ reasons: Optional }),
   'request.decline': Decision.extend({ reasons: Field }),
-  'request.more-info': Decision.extend({ reasons: Text }),
+  'request.more-info': Decision.extend({ reasons: Field }),
   'request.answer': OnRequest.extend({ formId: FormId, rationale: Text }),
   'request.withdraw': OnRequest.extend({ formId: FormId }),
   'check.open': OnRequest,

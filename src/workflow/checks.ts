@@ -30,6 +30,7 @@ import {
   PlatformAccount,
   tooMany,
   When,
+  type Given,
 } from './input';
 import { decisionAudit } from './decision-record';
 import { policyActor, policyRefusal, verdictFor } from './policy-facts';
@@ -38,36 +39,39 @@ import { teamZone } from './zone';
 import { isResponsibleManager } from './queries/people';
 import { dateTimeGb } from '../vocabulary';
 
-export const RecordCheckInput = z
-  .object({
-    key: Key,
-    actorId: Id,
-    requestId: Id,
-    /** Who viewed: by default the viewer the request named, else its requester — never simply the sender. */
-    viewerId: Id.optional(),
-    viewedAt: When,
-    accounts: z
-      .array(PlatformAccount)
-      .max(BOUNDS.platforms, tooMany(BOUNDS.platforms))
-      .min(1, 'name the accounts accessed'),
-    /** Only what is relevant: may be empty when nothing relevant was found. */
-    relevantInfo: BlankText,
-    thirdPartyData: z.enum(['none', 'seen-not-kept', 'kept']),
-    thirdPartyAuthorisedBy: Id.optional(),
-    thirdPartyRationale: OptionalReasons,
-    sensitive: z.boolean(),
-    safeguardingFollowUp: OptionalText,
-    attestNoFriendFollow: z.boolean(),
-    attestOpenSourceOnly: z.boolean(),
-  })
-  .superRefine((c, ctx) => {
-    if (c.thirdPartyData !== 'kept' && (c.thirdPartyAuthorisedBy || c.thirdPartyRationale))
-      ctx.addIssue({
-        code: 'custom',
-        path: ['thirdPartyData'],
-        message: 'an authorisation and rationale for third-party data make sense only when it is kept',
-      });
-  });
+/** Whose check is recorded, by whom: what the recorder's standing is checked on before the form
+ * (`parseGiven`). */
+const CheckTarget = z.object({
+  key: Key,
+  actorId: Id,
+  requestId: Id,
+  /** Who viewed: by default the viewer the request named, else its requester — never simply the sender. */
+  viewerId: Id.optional(),
+});
+
+export const RecordCheckInput = CheckTarget.extend({
+  viewedAt: When,
+  accounts: z
+    .array(PlatformAccount)
+    .max(BOUNDS.platforms, tooMany(BOUNDS.platforms))
+    .min(1, 'name the accounts accessed'),
+  /** Only what is relevant: may be empty when nothing relevant was found. */
+  relevantInfo: BlankText,
+  thirdPartyData: z.enum(['none', 'seen-not-kept', 'kept']),
+  thirdPartyAuthorisedBy: Id.optional(),
+  thirdPartyRationale: OptionalReasons,
+  sensitive: z.boolean(),
+  safeguardingFollowUp: OptionalText,
+  attestNoFriendFollow: z.boolean(),
+  attestOpenSourceOnly: z.boolean(),
+}).superRefine((c, ctx) => {
+  if (c.thirdPartyData !== 'kept' && (c.thirdPartyAuthorisedBy || c.thirdPartyRationale))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['thirdPartyData'],
+      message: 'an authorisation and rationale for third-party data make sense only when it is kept',
+    });
+});
 export type RecordCheckInput = z.input<typeof RecordCheckInput>;
 
 export interface Recorded {
@@ -82,14 +86,18 @@ export interface Recorded {
 const minuteOf = (iso: string) => Math.floor(Date.parse(iso) / 60_000) * 60_000;
 
 export async function recordCheck(deps: Deps, input: RecordCheckInput): Promise<Outcome<Recorded>> {
-  return childFactsCommand(RecordCheckInput, 'check.record', input, (parsed, c) =>
-    recordOnce(deps, parsed, c),
+  return childFactsCommand(
+    RecordCheckInput,
+    'check.record',
+    input,
+    (given, c) => recordOnce(deps, given, c),
+    CheckTarget,
   );
 }
 
 async function recordOnce(
   deps: Deps,
-  i: z.infer<typeof RecordCheckInput>,
+  i: Given<typeof RecordCheckInput, typeof CheckTarget>,
   c: Cmd,
 ): Promise<Outcome<Recorded> | Stale> {
   const opened = await openRequestCommand<Recorded>(deps, c, i);
@@ -110,19 +118,13 @@ async function recordOnce(
     i.viewerId ??
     request.viewerId ??
     (onBehalf && staff.id !== request.requesterId ? staff.id : request.requesterId);
-  if (onBehalf && viewerId === request.requesterId && !isResponsibleManager(staff, request.teamId))
-    return fail(
-      'INVALID_INPUT',
-      'viewerId: name who viewed: this check was to be done by the team manager with social media responsibility',
-      'viewerId',
-    );
   // Everything else this needs, read together — the child's version before its records (`guardChild`).
   const [viewer, child, team, records, authoriser, settings] = await Promise.all([
     actor(deps, viewerId),
     getOr(deps, 'child', request.childId, 'requestId', true),
     deps.store.get('team', request.teamId),
     childRecords(deps, request.childId),
-    i.thirdPartyAuthorisedBy ? deps.store.get('staff', i.thirdPartyAuthorisedBy) : undefined,
+    !i.form && i.thirdPartyAuthorisedBy ? deps.store.get('staff', i.thirdPartyAuthorisedBy) : undefined,
     deps.store.query('setting'),
   ]);
   if (!viewer.ok)
@@ -150,6 +152,14 @@ async function recordOnce(
       message: `requestId: the request is ${request.status}; only an approved check can be recorded`,
       field: 'requestId',
     });
+  // Only now, with the recorder's standing established, is what they filled in looked at.
+  if (i.form) return { ok: false, error: i.form };
+  if (onBehalf && viewerId === request.requesterId && !isResponsibleManager(staff, request.teamId))
+    return fail(
+      'INVALID_INPUT',
+      'viewerId: name who viewed: this check was to be done by the team manager with social media responsibility',
+      'viewerId',
+    );
   const authorised = new Set(request.platforms.map((p) => `${p.platform}\u0000${p.account.toLowerCase()}`));
   const outside = i.accounts.find((a) => !authorised.has(`${a.platform}\u0000${a.account.toLowerCase()}`));
   if (outside)

@@ -42,11 +42,14 @@ export async function childCommand<T>(
   i: { key: string; actorId: string; childId: string },
   action: string,
   allowed: (staff: Staff, ctx: Omit<ChildCtx, 'staff'>) => string | undefined,
-  step: (ctx: ChildCtx) => Promise<ChildStep<T> | Failure> | ChildStep<T> | Failure,
+  /** What the command does, once the actor may act; or the problems of the form it was given, answered then
+   * (`parseGiven`: who may act before what they filled in). */
+  step: ((ctx: ChildCtx) => Promise<ChildStep<T> | Failure> | ChildStep<T> | Failure) | Failure,
   command = action,
 ): Promise<Outcome<T>> {
   // The key answers only this person's same command with the same input (`i` is the whole parsed input).
-  const c = cmdOf(command, i);
+  const { form: _form, ...given } = i as typeof i & { form?: unknown };
+  const c = cmdOf(command, given);
   return afresh(() => childCommandOnce(deps, i, c, action, allowed, step));
 }
 
@@ -56,7 +59,7 @@ async function childCommandOnce<T>(
   c: Cmd,
   action: string,
   allowed: (staff: Staff, ctx: Omit<ChildCtx, 'staff'>) => string | undefined,
-  step: (ctx: ChildCtx) => Promise<ChildStep<T> | Failure> | ChildStep<T> | Failure,
+  step: ((ctx: ChildCtx) => Promise<ChildStep<T> | Failure> | ChildStep<T> | Failure) | Failure,
 ): Promise<Outcome<T> | Stale> {
   const opened = await openChildCommand<T>(deps, c, i, false);
   if ('done' in opened) return opened.done;
@@ -74,7 +77,7 @@ async function childCommandOnce<T>(
       { actor: who, action, target, profileId: ctx.profile.id, profileVersion: ctx.profile.version },
       { code: 'FORBIDDEN', message: why },
     );
-  const s = await step(ctx);
+  const s = typeof step === 'function' ? await step(ctx) : step;
   if ('code' in s) {
     if (s.code === 'INVALID_INPUT' || s.code === 'NOT_FOUND') return { ok: false, error: s };
     return refuse(

@@ -10,7 +10,7 @@ import { notesSettingId, withEditedNotes } from './edited-notes';
 import { noteAudited } from './refusals';
 import { fail, ok, type Deps, type Failure, type Outcome } from './types';
 import type { z } from 'zod';
-import { parse } from './input';
+import { parseGiven, type Given } from './input';
 
 /** Shared steps of the use cases: look-ups that fail as values, the child's record as policy facts, and
  * the one commit per command (writes + audit, all or nothing, under the idempotency key). */
@@ -318,17 +318,25 @@ export async function afresh<T>(run: () => Promise<Outcome<T> | Stale>): Promise
   }
 }
 
-/** The shape every command on a child's facts shares: its input parsed (a bad field answers before any
- * work), its idempotency scope (`cmdOf`), and its run repeated afresh while the child changed under it. */
-export async function childFactsCommand<S extends z.ZodType<{ key: string; actorId: string }>, R>(
+/** The shape every command on a child's facts shares: its input parsed — with a `target` schema, who acts and
+ * on what first and the form's problems left for the command to answer after its check of who may act
+ * (`parseGiven`); without, a bad field answers before any work — its idempotency scope (`cmdOf`), and its run
+ * repeated afresh while the child changed under it. */
+export async function childFactsCommand<
+  S extends z.ZodType<{ key: string; actorId: string }>,
+  R,
+  T extends z.ZodType<{ key: string; actorId: string }> = never,
+>(
   schema: S,
   command: string,
   input: unknown,
-  once: (input: z.infer<S>, c: Cmd) => Promise<Outcome<R> | Stale>,
+  once: (input: Given<S, T>, c: Cmd) => Promise<Outcome<R> | Stale>,
+  target?: T,
 ): Promise<Outcome<R>> {
-  const parsed = parse(schema, input);
+  const parsed = parseGiven(schema, target, input);
   if (!parsed.ok) return parsed;
-  const cmd = cmdOf(command, parsed.value);
+  const { form: _form, ...given } = parsed.value as { form?: unknown; key: string; actorId: string };
+  const cmd = cmdOf(command, given);
   return afresh(() => once(parsed.value, cmd));
 }
 

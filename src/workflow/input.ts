@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fail, type Outcome } from './types';
+import { fail, type Failure, type Outcome } from './types';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -143,4 +143,28 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown): Outcome<z
   if (!failed.ok && problems.size > 1)
     failed.error.problems = [...problems].map(([f, message]) => ({ field: f, message }));
   return failed;
+}
+
+/**
+ * What a command was given, parsed in the order every command answers in: who acts and on what first, the form
+ * after (issue 12 walk: the requester approving their own request with reasons "ok" was told to give the
+ * reasons in a few words, and that was the audited reason; "nobody decides their own request" comes first).
+ * When the form is at fault but who and what are not, the command is given its `target` with the form's
+ * problems as `form`, to answer once it has established that this person may act on that target: a person
+ * who may not act is told so, and is never told what is wrong with a form that is not theirs to send. The
+ * content is typed only where `form` is absent, so a command cannot read it before that check.
+ */
+export type Given<S extends z.ZodType, T extends z.ZodType> =
+  (z.infer<S> & { form?: undefined }) | (z.infer<T> & { form: Failure });
+
+export function parseGiven<S extends z.ZodType, T extends z.ZodType>(
+  schema: S,
+  target: T | undefined,
+  input: unknown,
+): Outcome<Given<S, T>> {
+  const full = parse(schema, input);
+  if (full.ok || !target) return full as Outcome<Given<S, T>>;
+  const t = target.safeParse(input);
+  if (!t.success) return full;
+  return { ok: true, value: { ...(t.data as object), form: full.error } as Given<S, T> };
 }

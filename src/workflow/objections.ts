@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Child, Objection } from '../store/records';
 import { childCommand, roleIn, type Step } from './child-command';
-import { BlankText, Id, Key, parse, Reasons, ShortText, When } from './input';
+import { BlankText, Id, Key, parse, parseGiven, Reasons, ShortText, When } from './input';
 import { clausesAbout } from './policy-facts';
 import type { Deps, Outcome } from './types';
 
@@ -84,8 +84,17 @@ export type ObjectionStepInput = z.input<typeof ObjectionStepInput>;
 const NEXT = { take: 'open', respond: 'with-ig', resolve: 'response-sent' } as const;
 
 /** Information governance moves an objection on: takes it, sends the formal response, resolves it. */
+/** Which step on which objection, by whom: what information governance's standing is checked on before the
+ * form (`parseGiven`). */
+const StepTarget = z.object({
+  step: z.enum(['take', 'respond', 'resolve']),
+  key: Key,
+  actorId: Id,
+  objectionId: Id,
+});
+
 export async function progressObjection(deps: Deps, input: ObjectionStepInput): Promise<Outcome<Objection>> {
-  const parsed = parse(ObjectionStepInput, input);
+  const parsed = parseGiven(ObjectionStepInput, StepTarget, input);
   if (!parsed.ok) return parsed;
   const i = parsed.value;
   const found = await deps.store.get('objection', i.objectionId);
@@ -111,6 +120,8 @@ export async function progressObjection(deps: Deps, input: ObjectionStepInput): 
           message: `objectionId: the objection is ${record.status}; it must be ${NEXT[i.step]} to ${i.step}`,
           field: 'objectionId',
         };
+      // Only now, with the actor's standing established, is what they wrote looked at.
+      if (i.form) return i.form;
       const at = deps.clock().toISOString();
       const next: Objection =
         i.step === 'take'

@@ -7,6 +7,8 @@ import type { Child, Delegation, Request, Staff, Team } from '../store/records';
 import type { Versioned } from '../store/store';
 import {
   childFactsCommand,
+  afresh,
+  cmdOf,
   canActForTeam,
   commit,
   commitVersioned,
@@ -26,12 +28,12 @@ import {
   type DecisionFacts,
   type VerdictSummary,
 } from './context';
-import { Id, Key, OptionalReasons, parse, PlatformAccounts, Reasons, ShortText } from './input';
+import { Id, Key, OptionalReasons, parse, PlatformAccounts, Reasons, ShortText, type Given } from './input';
 import { decisionAudit, type VerdictGiven } from './decision-record';
 import { decisionReasonsClauses, policyActor, policyRefusal, staffHolds, verdictFor } from './policy-facts';
 import { declaredReasons } from '../policy/profile';
 import { authorityName } from '../policy/evaluate';
-import { fail, ok, type Deps, type Outcome } from './types';
+import { fail, ok, type Deps, type Failure, type Outcome } from './types';
 import { teamZone } from './zone';
 import { citations, dateTimeGb, DECIDED, phrase } from '../vocabulary';
 
@@ -203,34 +205,35 @@ async function raiseOnce(
   return 'conflict' in r ? fail('CONFLICT', 'the request could not be saved: try again') : r;
 }
 
-export const DecideInput = z
-  .object({
-    key: Key,
-    actorId: Id,
-    requestId: Id,
-    outcome: z.enum(['approve', 'decline', 'more-info']),
-    reasons: OptionalReasons,
-    /** The authority the decider acts as; by default the one the request needs. */
-    authority: Authority.optional(),
-    /**
-     * The version the card showed; a different current version means the card is stale. `null`: the action
-     * named no version (a card that did not carry it, or data made by hand) — treated as stale, never as "any".
-     */
-    expectedVersion: z.string().max(200).nullable().optional(),
-    /** Ids the card already shows, so the facts can be read with the request (checked against it). */
-    childId: Id.optional(),
-    teamId: Id.optional(),
-  })
-  .superRefine((d, ctx) => {
-    // A decline without reasons is refused once the team's profile is known, citing the clause that asks
-    // for the reasons for any decision (000 §10), and audited (decideOnce).
-    if (d.outcome === 'more-info' && !d.reasons)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['reasons'],
-        message: 'give the reasons to ask for more information',
-      });
-  });
+/** Who decides which request, how and as what: what a decider's standing is checked on before their reasons
+ * are looked at (`parseGiven`). */
+const DecideTarget = z.object({
+  key: Key,
+  actorId: Id,
+  requestId: Id,
+  outcome: z.enum(['approve', 'decline', 'more-info']),
+  /** The authority the decider acts as; by default the one the request needs. */
+  authority: Authority.optional(),
+  /**
+   * The version the card showed; a different current version means the card is stale. `null`: the action
+   * named no version (a card that did not carry it, or data made by hand) — treated as stale, never as "any".
+   */
+  expectedVersion: z.string().max(200).nullable().optional(),
+  /** Ids the card already shows, so the facts can be read with the request (checked against it). */
+  childId: Id.optional(),
+  teamId: Id.optional(),
+});
+
+export const DecideInput = DecideTarget.extend({ reasons: OptionalReasons }).superRefine((d, ctx) => {
+  // A decline without reasons is refused once the team's profile is known, citing the clause that asks
+  // for the reasons for any decision (000 §10), and audited (decideOnce).
+  if (d.outcome === 'more-info' && !d.reasons)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['reasons'],
+      message: 'give the reasons to ask for more information',
+    });
+});
 export type DecideInput = z.input<typeof DecideInput>;
 
 export interface Decided {
@@ -285,24 +288,28 @@ async function capacity(
 export async function decideRequest(
   deps: Deps,
   input: DecideInput,
+  /** The problems of a form the decision was made from (a RIPA refusal's), answered after the decider's
+   * standing is checked, as the decision's own reasons are. */
+  form?: Failure,
 ): Promise<Outcome<Decided> & { version?: string; facts?: DecisionFacts }> {
   // The card's version is checked on the first attempt only: a run repeated because the child changed under it
   // may find the request at a version its own first attempt wrote (on SharePoint a unit's writes land in turn,
   // the child's last, and that write is what lost), and a decision by someone else since is still refused
   // as already decided.
   let attempt = 0;
-  return childFactsCommand(DecideInput, 'request.decide', input, (parsed, c) =>
-    decideOnce(deps, attempt++ === 0 ? parsed : { ...parsed, expectedVersion: undefined }, c),
-  );
+  const run = (given: Decision, c: Cmd) =>
+    decideOnce(deps, attempt++ === 0 ? given : { ...given, expectedVersion: undefined }, c);
+  if (!form) return childFactsCommand(DecideInput, 'request.decide', input, run, DecideTarget);
+  const target = parse(DecideTarget, input);
+  if (!target.ok) return target;
+  const c = cmdOf('request.decide', target.value);
+  return afresh(() => run({ ...target.value, form }, c));
 }
 
 type DecideOutcome = Outcome<Decided> & { version?: string; facts?: DecisionFacts };
+type Decision = Given<typeof DecideInput, typeof DecideTarget>;
 
-async function decideOnce(
-  deps: Deps,
-  i: z.infer<typeof DecideInput>,
-  c: Cmd,
-): Promise<DecideOutcome | Stale> {
+async function decideOnce(deps: Deps, i: Decision, c: Cmd): Promise<DecideOutcome | Stale> {
   // The card carries the child and team ids: their facts are read with the request, in one round trip.
   const [opened, hinted] = await Promise.all([
     openRequestCommand<Decided>(deps, c, i),
@@ -362,6 +369,8 @@ async function decideOnce(
     });
   if (i.expectedVersion !== undefined && i.expectedVersion !== version)
     return fail('CONFLICT', 'this card is out of date: it has been refreshed with the request as it is now');
+  // Only now, with the decider's standing established, is what they wrote looked at.
+  if (i.form) return { ok: false, error: i.form };
   // Reasons for ANY decision (000 §10): a decline is a decision as much as an approval is. The clauses are
   // those the profile's own reasons rule rests on, so the refusal cites what carries it.
   if (i.outcome === 'decline' && !i.reasons) {

@@ -14,7 +14,7 @@ import { addMonthsToDay, dayOf, type Day } from '../policy/days';
 import type { Profile } from '../policy/profile';
 import type { Ripa, RipaRenewal, RipaReview } from '../store/records';
 import { childCommand, roleIn, type ChildCtx, type Step } from './child-command';
-import { Id, Key, parse, ShortText, Text, When } from './input';
+import { Id, Key, parseGiven, ShortText, Text, When } from './input';
 import { clausesAbout } from './policy-facts';
 import { decideRequest, type Decided } from './requests';
 import { fail, type Deps, type Failure, type Outcome } from './types';
@@ -144,9 +144,11 @@ export interface Authorised {
  * problem by the sentence (refuse the application instead).
  */
 export async function authoriseRipa(deps: Deps, input: AuthoriseRipaInput): Promise<Outcome<Authorised>> {
-  const parsed = parse(AuthoriseRipaInput, input);
+  const parsed = parseGiven(AuthoriseRipaInput, ChildTarget, input);
   if (!parsed.ok) return parsed;
   const i = parsed.value;
+  // A form at fault is answered once the officer's standing is (the role, the child's team).
+  if (i.form) return childCommand(deps, i, 'ripa.authorise', roleIn('authorised-officer'), i.form);
   const id = ripaIdOf(i.reference);
   const made = await childCommand(
     deps,
@@ -258,6 +260,12 @@ export async function authoriseRipa(deps: Deps, input: AuthoriseRipaInput): Prom
   };
 }
 
+/** Who acts on what — a child, a request, an authorisation: what an officer's standing is checked on before
+ * the form they filled in (`parseGiven`). */
+const ChildTarget = z.object({ key: Key, actorId: Id, childId: Id });
+const RequestTarget = z.object({ key: Key, actorId: Id, requestId: Id });
+const RipaTarget = z.object({ key: Key, actorId: Id, ripaId: Id });
+
 /** Why an authorising officer refuses an application. */
 export const REFUSAL_GROUNDS = {
   'below-threshold':
@@ -284,7 +292,7 @@ export async function refuseRipa(
   deps: Deps,
   input: z.input<typeof RefuseRipaInput>,
 ): Promise<Outcome<Decided>> {
-  const parsed = parse(RefuseRipaInput, input);
+  const parsed = parseGiven(RefuseRipaInput, RequestTarget, input);
   if (!parsed.ok) return parsed;
   const i = parsed.value;
   const found = await deps.store.get('request', i.requestId);
@@ -293,6 +301,19 @@ export async function refuseRipa(
       'WRONG_STATE',
       'requestId: this request is not waiting for an authorising officer',
       'requestId',
+    );
+  // A form at fault is answered once the officer's standing on the request is established, as a decision's is.
+  if (i.form)
+    return decideRequest(
+      deps,
+      {
+        key: i.key,
+        actorId: i.actorId,
+        requestId: i.requestId,
+        outcome: 'decline',
+        authority: 'authorised-officer',
+      },
+      i.form,
     );
   const ground = REFUSAL_GROUNDS[i.ground];
   return decideRequest(deps, {
@@ -318,7 +339,7 @@ async function onRipa<S extends z.ZodType<{ key: string; actorId: string; ripaId
   action: string,
   change: (i: z.infer<S>, ctx: ChildCtx, ripa: Ripa) => RipaChange | Failure,
 ): Promise<Outcome<Ripa>> {
-  const parsed = parse(schema, input);
+  const parsed = parseGiven(schema, RipaTarget, input);
   if (!parsed.ok) return parsed;
   const i = parsed.value;
   const found = await deps.store.get('ripa', i.ripaId);
@@ -345,6 +366,8 @@ async function onRipa<S extends z.ZodType<{ key: string; actorId: string; ripaId
           message: `ripaId: it was cancelled on ${dayText(dayOf(r.cancelledAt, ctx.profile.timeZone))}`,
           field: 'ripaId',
         };
+      // Only now, with the officer's standing established, is what they filled in looked at.
+      if (i.form) return i.form;
       const c = change(i, ctx, r);
       if ('code' in c) return c;
       return {
