@@ -18,8 +18,9 @@ export type Delivery = {
   staffId: string;
   /** The card for the person's own chat. */
   card: AdaptiveCard;
-  /** What it is, for the log when it cannot be sent (never content). */
-  about?: string;
+  /** What it is — the kind of notice or card, and what it is about (a request id, never a child's details) —
+   * for the log when it cannot be sent: every line about a failed delivery says what and to whom. */
+  about: string;
   /** What may be posted in a shared conversation instead: nothing about a child. None: nothing is posted there. */
   pointer?: AdaptiveCard;
   /** Whether to open a personal chat with someone met only in a shared conversation (default yes). A card
@@ -61,11 +62,11 @@ async function trySend(
     return activityId ? { activityId } : 'failed';
   } catch (err) {
     if (err instanceof ConversationGone) {
-      log(`bot: ${staffId}: ${err.message}; the conversation is forgotten`);
+      log(`bot: ${what} to ${staffId}: ${err.message}; the conversation is forgotten`);
       await dropReference(deps, staffId, ref.conversation.id);
       return 'gone';
     }
-    log(`bot: ${staffId}: not delivered: ${(err as Error).message}`);
+    log(`bot: ${what} to ${staffId}: not delivered: ${(err as Error).message}`);
     return 'failed';
   }
 }
@@ -196,7 +197,12 @@ async function unreachable(
           (u.keep ? ' Overt will show it to them when they next open Overt in Teams.' : ''),
   );
   for (const id of tell) {
-    const r = await deliver(deps, outbox, { staffId: id, card, pointer: card }, log);
+    const r = await deliver(
+      deps,
+      outbox,
+      { staffId: id, card, about: `the notice that ${staffId} cannot be reached (${u.key})`, pointer: card },
+      log,
+    );
     if (r && !('unreachable' in r)) told.push(id);
   }
   await recordSurfaceEvent(deps, `bot-unreachable:${staffId}:${u.key}`, {

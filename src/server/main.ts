@@ -105,10 +105,7 @@ function listen(
           });
         } catch (err) {
           const unavailable = err instanceof StoreUnavailableError;
-          logger.error(
-            { err: { name: (err as Error).name, message: (err as Error).message }, path },
-            unavailable ? 'the store did not answer' : 'the request failed',
-          );
+          logger.error({ err, path }, unavailable ? 'the store did not answer' : 'the request failed');
           if (res.headersSent) res.end();
           // Reached only past a surface's own check of who asks: a read the guard stopped (trail broken).
           else if (err instanceof AuditTrailBrokenError)
@@ -184,7 +181,7 @@ function loggedStore(store: Store, logger: Logger): Store {
       logger.error(
         {
           unit: unit.key,
-          err: { name: (err as Error).name, message: (err as Error).message },
+          err,
           durationMs: Math.round(performance.now() - began),
         },
         'unit failed',
@@ -467,7 +464,7 @@ if (require.main === module) {
   // (m365agents.local.yml); settings already in the environment win.
   if (existsSync('.localConfigs')) process.loadEnvFile('.localConfigs');
   start().then(exitOnSignals, (err: Error) => {
-    log().fatal({ err: { message: err.message } }, 'could not start');
+    log().fatal({ err }, 'could not start');
     process.exit(1);
   });
 }

@@ -95,7 +95,7 @@ export async function startTimers(options: {
             'retention ran',
           );
       } catch (err) {
-        log.error({ err: { message: (err as Error).message } }, 'retention failed');
+        log.error({ err }, 'retention failed');
       }
     }).finally(() => (retention = undefined)));
 
@@ -132,7 +132,7 @@ export async function startTimers(options: {
         };
       } catch (err) {
         const message = (err as Error).message;
-        log.error({ err: { message }, asked }, 'timers failed');
+        log.error({ err, asked }, 'timers failed');
         const finishedAt = new Date().toISOString();
         last = {
           holder,
@@ -145,7 +145,7 @@ export async function startTimers(options: {
       }
       // Every run is recorded, so whoever asked learns of it whichever run answered them.
       await writeSetting(store, LAST_RUN, last, last.finishedAt).catch((err: Error) =>
-        log.error({ err: { message: err.message } }, 'the timers’ last run could not be recorded'),
+        log.error({ err }, 'the timers’ last run could not be recorded'),
       );
     }).finally(() => (run = undefined)));
 
@@ -174,7 +174,7 @@ export async function startTimers(options: {
         void retainNow();
       }
     } catch (err) {
-      log.error({ err: { message: (err as Error).message } }, 'timers’ lease could not be renewed');
+      log.error({ err }, 'timers’ lease could not be renewed');
     }
   };
   const tick = () => {

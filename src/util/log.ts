@@ -26,9 +26,90 @@ const REDACT = [
   'req.headers.authorization',
 ];
 
-export function createLogger(destination?: DestinationStream): Logger {
+/** An error as pino's serializer gives it (type, message, stack, cause), whatever was passed as `err`: an
+ * Error, or something that is not one (its message kept, its type named as what it is). */
+function errOf(e: unknown): unknown {
+  if (e instanceof Error) return pino.stdSerializers.err(e);
+  const o = (typeof e === 'object' && e !== null ? e : {}) as { name?: unknown; message?: unknown };
+  return {
+    type: typeof o.name === 'string' ? o.name : typeof e === 'object' ? 'unknown' : typeof e,
+    message: typeof o.message === 'string' ? o.message : String(e),
+  };
+}
+
+/** Fields that differ between otherwise identical lines, left out when lines are compared. */
+const VOLATILE = new Set(['reqId', 'durationMs', 'afterMs', 'time']);
+
+/**
+ * Repeated identical warnings and errors (same level, message and fields but the request id and durations —
+ * a stalled store answers every call alike) are logged once in each window; the next after the window, or
+ * the window's end, gives one line with how many were left out (`repeated`).
+ */
+function repeatsFolded(windowMs: number) {
+  const seen = new Map<string, { first: number; count: number; timer?: NodeJS.Timeout }>();
+  return function logMethod(
+    this: Logger,
+    args: Parameters<pino.LogFn>,
+    method: pino.LogFn,
+    level: number,
+  ): void {
+    if (level < 40 || windowMs <= 0) return method.apply(this, args);
+    const [first, second] = args as unknown[];
+    const fields = typeof first === 'object' && first !== null ? (first as Record<string, unknown>) : {};
+    const msg = typeof first === 'string' ? first : typeof second === 'string' ? second : '';
+    const same = Object.entries(fields)
+      .filter(([k]) => !VOLATILE.has(k))
+      .map(([k, v]) => [k, v instanceof Error ? v.message : v]);
+    let key: string;
+    try {
+      key = `${level}|${msg}|${JSON.stringify(same)}`;
+    } catch {
+      return method.apply(this, args);
+    }
+    const now = Date.now();
+    const s = seen.get(key);
+    if (s && now - s.first < windowMs) {
+      s.count++;
+      return;
+    }
+    const summarise = (t: { first: number; count: number }) => {
+      if (t.count === 0) return;
+      method.apply(this, [
+        {
+          ...Object.fromEntries(same),
+          repeated: t.count,
+          overSeconds: Math.round((Date.now() - t.first) / 1000),
+        },
+        `${msg} (and ${t.count} more times like it)`,
+      ] as unknown as Parameters<pino.LogFn>);
+      t.count = 0;
+    };
+    if (s) {
+      clearTimeout(s.timer);
+      summarise(s);
+    }
+    const entry: { first: number; count: number; timer?: NodeJS.Timeout } = { first: now, count: 0 };
+    entry.timer = setTimeout(() => {
+      summarise(entry);
+      if (seen.get(key) === entry) seen.delete(key);
+    }, windowMs);
+    entry.timer.unref();
+    seen.set(key, entry);
+    return method.apply(this, args);
+  };
+}
+
+/** `repeatWindowMs`: the window in which identical warnings and errors are folded (OVERT_LOG_REPEAT_SECONDS,
+ * default 60 s; 0 logs every one). */
+export function createLogger(
+  destination?: DestinationStream,
+  options: { repeatWindowMs?: number } = {},
+): Logger {
+  const repeatWindowMs = options.repeatWindowMs ?? Number(process.env.OVERT_LOG_REPEAT_SECONDS ?? 60) * 1000;
   return pino(
     {
+      serializers: { err: errOf },
+      hooks: { logMethod: repeatsFolded(Number.isFinite(repeatWindowMs) ? repeatWindowMs : 60_000) },
       base: { service: 'overt', pid: process.pid },
       level: process.env.OVERT_LOG_LEVEL ?? 'info',
       timestamp: pino.stdTimeFunctions.isoTime,

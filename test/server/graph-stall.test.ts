@@ -89,6 +89,12 @@ it('a Graph stall: 503s with Retry-After that fail fast and recover by themselve
     from,
   );
 
+  // The log: each failure with its error's type and stack; the three fast 503s alike are one line, not three.
+  const failed = quick.lines.slice(from).filter(byMsg('the store did not answer'));
+  expect(failed).toHaveLength(2);
+  for (const l of failed)
+    expect(l.err).toMatchObject({ type: 'GraphUnavailableError', stack: expect.stringMatching(/\n\s+at /) });
+
   // SIGTERM to the other while its calls are stalled on Graph (10 s each, more than the 9 s grace).
   const stalled = get(`http://localhost:${patient.ports.tab}/api/v1/me`).catch((e: Error) => e);
   await new Promise((r) => setTimeout(r, 500));

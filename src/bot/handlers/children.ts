@@ -133,6 +133,7 @@ const onObjectionRaise: VerbHandler<'objection.raise'> = async (data, turn) => {
         await deliver(turn.deps, turn.outbox, {
           staffId: id,
           card,
+          about: `the notice objection-recorded for child ${child.id}`,
           pointer: neutralNoticeCard(await nameOf(turn.deps, id)),
           unreachable: {
             tell: [turn.staff.id, ...managers],

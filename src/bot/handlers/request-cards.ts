@@ -88,6 +88,7 @@ async function sendKeptCopies(
     const d = await deliver(deps, outbox, {
       staffId,
       card,
+      about: `the approval card of request ${r.id}`,
       pointer: shared,
       openPersonal: false,
       sentTo,
@@ -142,7 +143,12 @@ async function tellUnreachable(
   );
   const told: string[] = [];
   for (const id of [...new Set([r.requesterId, ...managers])]) {
-    const d = await deliver(deps, outbox, { staffId: id, card, pointer: pointerCard(r.id, []) });
+    const d = await deliver(deps, outbox, {
+      staffId: id,
+      card,
+      about: `the notice that the deciders of request ${r.id} cannot be reached`,
+      pointer: pointerCard(r.id, []),
+    });
     if (d && !('unreachable' in d)) told.push(id);
   }
   // Each person not reached is on the record, with who was told (by the one summary).
@@ -190,6 +196,7 @@ async function tellNotSent(
   const d = await deliver(deps, outbox, {
     staffId: r.requesterId,
     card,
+    about: `the notice that request ${r.id}'s approval card did not go to every decider`,
     pointer: pointerCard(r.id, [await channelUserId(deps, r.requesterId)]),
     unreachable: {
       tell: managers,
@@ -243,7 +250,12 @@ export async function sendApprovalCards(deps: Deps, outbox: Outbox, r: Request):
   );
   const told: string[] = [];
   for (const id of await serviceManagers(deps)) {
-    const d = await deliver(deps, outbox, { staffId: id, card, pointer: card });
+    const d = await deliver(deps, outbox, {
+      staffId: id,
+      card,
+      about: `the notice that nobody can decide request ${r.id}`,
+      pointer: card,
+    });
     if (d && !('unreachable' in d)) told.push(id);
   }
   await auditDelivery(deps, `bot-no-approver:${r.id}:${r.status}`, r, 'no-approver', { told });
@@ -286,7 +298,12 @@ export async function escalateDecision(
   let sent = 0;
   for (const id of left.filter((id) => !approvers.includes(id))) {
     if (progress && !(await progress.hold())) throw new LeaseLost();
-    const d = await deliver(deps, outbox, { staffId: id, card: notice, pointer: pointerCard(r.id, []) });
+    const d = await deliver(deps, outbox, {
+      staffId: id,
+      card: notice,
+      about: `the notice decision-waiting for request ${r.id}`,
+      pointer: pointerCard(r.id, []),
+    });
     if (d && 'activityId' in d) sent++;
     await progress?.sent(id);
   }
@@ -300,7 +317,14 @@ export async function escalateDecision(
   const sentTo = new Set<string>();
   for (const staffId of toApprovers) {
     if (progress && !(await progress.hold())) throw new LeaseLost();
-    const d = await deliver(deps, outbox, { staffId, card, pointer: shared, openPersonal: false, sentTo });
+    const d = await deliver(deps, outbox, {
+      staffId,
+      card,
+      about: `the escalated approval card of request ${r.id}`,
+      pointer: shared,
+      openPersonal: false,
+      sentTo,
+    });
     if (d && 'activityId' in d) {
       await addCardCopies(deps, r.id, [{ reference: d.ref, activityId: d.activityId }]);
       sent++;
@@ -359,6 +383,7 @@ export async function tellRequester(
   const d = await deliver(deps, outbox, {
     staffId: r.requesterId,
     card: requestStatusCard(view, users, { requester: true, ...(note ? { note } : {}) }),
+    about: `the status card of request ${r.id} (${r.status})`,
     pointer: pointerCard(r.id, [await channelUserId(deps, r.requesterId)]),
     unreachable: {
       tell: [...(actorId ? [actorId] : []), ...(await serviceManagers(deps))],
