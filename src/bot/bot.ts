@@ -98,9 +98,11 @@ export async function onTurn(
   const personal = a.conversation?.conversationType === 'personal';
   /** On coming back to their personal chat: what was kept for them while they could not be reached, and (on
    * an install or a greeting) how many requests wait for their decision. */
-  const onReturn = async (greeting: boolean): Promise<void> => {
+  const onReturn = async (greeting: boolean, before?: (missed: number) => Promise<void>): Promise<void> => {
     if (!staff || !personal) return;
     const missed = await takeHeld(deps, staff.id);
+    // What the person came for is answered first (the welcome on an install), never swallowed by the notices.
+    await before?.(missed.length);
     const waiting = greeting ? await awaitingDecision(deps, { actorId: staff.id }) : undefined;
     const shown = onReturnCard(missed, waiting?.ok ? waiting.value.length : 0);
     if (!shown) return;
@@ -188,13 +190,28 @@ export async function onTurn(
   }
 
   if (installed && personal) {
-    // Welcomed once: Teams sends two events when the app is added, and may add it again later.
-    if (!staff || (await firstWelcome(deps, staff.id)))
-      await ctx.sendActivity({
+    const welcome = () =>
+      ctx.sendActivity({
         type: 'message',
         attachments: [CardFactory.adaptiveCard(staff ? helpCard() : UNKNOWN_PERSON)],
       });
-    await onReturn(true).catch((e: Error) => log(`bot: on return: ${e.message}`));
+    if (!staff) {
+      await welcome();
+      return;
+    }
+    // Welcomed once: Teams sends two events when the app is added, and may add it again later. Someone who
+    // adds it again with notices kept for them is welcomed too, before the notices (issue 12 walk: they were
+    // shown "While you were away" alone, with nothing saying what Overt does); the notices are taken by the
+    // first of the two events, so the second adds nothing.
+    const first = await firstWelcome(deps, staff.id);
+    let welcomed = false;
+    await onReturn(true, async (missed) => {
+      if (first || missed) {
+        welcomed = true;
+        await welcome();
+      }
+    }).catch((e: Error) => log(`bot: on return: ${e.message}`));
+    if (first && !welcomed) await welcome();
   }
 }
 

@@ -109,6 +109,9 @@ describe('a requester Overt cannot reach (fault 1)', () => {
     connector.unblock(chat(CM));
     const back = await says(CM, 'hi');
     const i = back.texts.findIndex((t) => /While you were away/.test(t));
+    // Her hello is answered too, first: a case manager's is the request form (issue 12 walk).
+    expect(i).toBe(1);
+    expect(back.texts[0]).toMatch(/^Request to view a child’s public social media/);
     expect(back.texts[i]).toMatch(/Your request for DEMO-0001/);
     expect(back.texts[i]).toMatch(/Your request was approved/);
     expect(actionData(back.json.activities[i].attachments[0].content, 'request.refresh')).toMatchObject({
@@ -131,6 +134,12 @@ describe('a requester Overt cannot reach (fault 1)', () => {
     expect(events.some((e) => (e.details as { kept?: string }).kept === 'yes')).toBe(true);
     // Eden adds Overt again (a new personal chat): the welcome, then what she missed.
     const texts = await installed(CM2, `${chat(CM2)}-again`, 'installationUpdate');
+    // She was welcomed when she first added Overt; coming back with notices kept, she is welcomed again, and
+    // first — the notices alone said nothing of what Overt does (issue 12 walk). Teams' second event of the
+    // same install adds nothing.
+    expect(texts.length).toBe(2);
+    expect(texts[0]).toMatch(/^What Overt can do/);
+    expect(await installed(CM2, `${chat(CM2)}-again`, 'conversationUpdate')).toEqual([]);
     const away = texts.find((t) => /While you were away/.test(t));
     expect(away).toMatch(/A request expired/);
     expect(away).toMatch(/has expired/);
