@@ -357,7 +357,9 @@ export function register(cli: Command): void {
       const digest = createHash('sha256').update(csv).digest('hex').slice(0, 32);
       const r = await importCaseList(deps, { key: `cli:children:${digest}`, actorId, csv });
       if (!r.ok) return fail(1, `${file}: ${r.error.message.replace(/^csv: /, '')}`);
-      out(`${file}: ${r.value.created} children added, ${r.value.updated} updated`);
+      out(
+        `${file}: ${r.value.created} children added, ${r.value.updated} updated, ${r.value.unchanged} already as listed${r.value.parts > 1 ? ` (written in ${r.value.parts} parts)` : ''}`,
+      );
     }),
   );
 }

@@ -310,6 +310,10 @@ export const CaseListInput = z.object({
 export interface CaseListReport {
   created: number;
   updated: number;
+  /** Rows that matched the child on record: nothing written. */
+  unchanged: number;
+  /** The units it was written in (store/graph/units.ts: a unit's size is bounded). */
+  parts: number;
 }
 
 const COLUMNS: Record<string, string[]> = {
@@ -355,6 +359,8 @@ export interface CaseListPlan {
   rows: CaseListRow[];
   created: number;
   updated: number;
+  /** Rows that match the child on record and would write nothing. */
+  unchanged: number;
   /** Rows with problems. */
   bad: number;
 }
@@ -415,6 +421,7 @@ async function planCaseList(deps: Deps, csv: string): Promise<Outcome<CaseListPl
   const out: CaseListRow[] = [];
   let created = 0;
   let updated = 0;
+  let unchanged = 0;
   for (const { record: row, info } of rows) {
     const line = info.lines;
     const v = (k: keyof typeof COLUMNS) => (col[k] ? (row[col[k]!] ?? '').trim() : '');
@@ -487,13 +494,49 @@ async function planCaseList(deps: Deps, csv: string): Promise<Outcome<CaseListPl
           createdAt: nowIso(deps),
           consentStatus: 'none',
         };
+    // A row that changes nothing writes nothing: importing the same file again (after an import that
+    // stopped part way) adds only what is missing.
+    if (existing && sameChild(existing.record, child)) {
+      unchanged++;
+      out.push({ ...shown, action: 'update', problems: [] });
+      continue;
+    }
     if (existing) updated++;
     else created++;
     out.push({ ...shown, action: existing ? 'update' : 'add', problems: [] });
     writes.push({ kind: 'child', record: child, ifVersion: existing ? existing.version : null });
   }
   const bad = out.filter((r) => r.problems.length).length;
-  return ok({ rows: out, created, updated, bad, writes });
+  return ok({ rows: out, created, updated, unchanged, bad, writes });
+}
+
+/** What a case-list row sets on a child, unchanged. */
+function sameChild(a: Child, b: Child): boolean {
+  const pick = (c: Child) =>
+    JSON.stringify([c.displayName, c.teamId, c.workerId, c.platforms, c.dateOfBirth ?? null]);
+  return pick(a) === pick(b);
+}
+
+/**
+ * A unit's writes as JSON stay under this many characters. SharePoint keeps a unit's whole intent (each
+ * write with its before-image) in one multi-line column of at most 63,999 characters (store/graph/units.ts),
+ * so a case list is imported in parts of at most this size: each part all or nothing, in the file's order.
+ */
+export const CASE_LIST_PART_CHARS = 24_000;
+
+function inParts(writes: Write[]): Write[][] {
+  const parts: Write[][] = [[]];
+  let size = 0;
+  for (const w of writes) {
+    const n = JSON.stringify(w.record).length + 200;
+    if (size + n > CASE_LIST_PART_CHARS && parts.at(-1)!.length) {
+      parts.push([]);
+      size = 0;
+    }
+    parts.at(-1)!.push(w);
+    size += n;
+  }
+  return parts;
 }
 
 /** What importing a case list would do, row by row, writing nothing: for the administrator to check first. */
@@ -526,7 +569,7 @@ export async function importCaseList(
   return adminCommand(deps, parsed.value, 'caselist.import', { kind: 'child', id: '*' }, async () => {
     const plan = await planCaseList(deps, parsed.value.csv);
     if (!plan.ok) return plan;
-    const { rows, created, updated, bad, writes } = plan.value;
+    const { rows, created, updated, unchanged, bad, writes } = plan.value;
     if (bad)
       return fail(
         'INVALID_INPUT',
@@ -536,6 +579,51 @@ export async function importCaseList(
           .join('\n')}`,
         'csv',
       );
-    return ok({ writes, value: { created, updated }, details: { created, updated } });
+    // A big list is written in parts, each its own unit and audit event, all but the last here, under a key
+    // made of this command's key and the part's children (so importing the same file again after a stop
+    // writes the parts still missing: what landed is unchanged and drops out of the plan); the last part is
+    // this command's own unit, which answers a replay.
+    const parts = inParts(writes);
+    const who = await actor(deps, parsed.value.actorId);
+    if (!who.ok) return who;
+    let done = 0;
+    for (const [n, part] of parts.slice(0, -1).entries()) {
+      const ids = part.map((w) => (w.record as { id: string }).id);
+      const c = cmdOf(`caselist.import#${ids.join(',')}`, parsed.value);
+      const counts = { created: part.filter((w) => w.ifVersion === null).length };
+      const r = await commit(
+        deps,
+        c,
+        part,
+        [
+          {
+            actor: { id: who.value.id, role: who.value.role },
+            action: 'caselist.import',
+            target: { kind: 'child', id: '*' },
+            outcome: 'recorded',
+            details: { part: n + 1, parts: parts.length, ...counts, updated: part.length - counts.created },
+          },
+        ],
+        counts,
+      );
+      if ('conflict' in r || !r.ok)
+        return fail(
+          'CONFLICT',
+          `csv: ${done} of ${writes.length} children imported (parts 1 to ${n} of ${parts.length}); part ${n + 1} changed meanwhile and was not written: import the same file again to finish (what was imported is left as it is)`,
+          'csv',
+        );
+      done += part.length;
+    }
+    const last = parts.at(-1)!;
+    return ok({
+      writes: last,
+      value: { created, updated, unchanged, parts: parts.length },
+      details: {
+        created,
+        updated,
+        unchanged,
+        ...(parts.length > 1 ? { part: parts.length, parts: parts.length } : {}),
+      },
+    });
   });
 }

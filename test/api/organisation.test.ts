@@ -227,7 +227,7 @@ describe('the case list', () => {
 
     const done = await api.send('POST', '/api/v1/children/import', { csv: csv(good) }, 'admin');
     expect(done.status).toBe(200);
-    expect(await json(done)).toEqual({ created: 2, updated: 0 });
+    expect(await json(done)).toEqual({ created: 2, updated: 0, unchanged: 0, parts: 1 });
     expect(await children()).toBe(before + 2);
     expect(await last()).toMatchObject({
       action: 'caselist.import',

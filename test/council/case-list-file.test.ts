@@ -74,7 +74,9 @@ it('refuses a case list not in UTF-8, audited; imports CSV UTF-8 with a BOM; lis
 
   const utf8 = join(dirs.make(), 'case-list.csv');
   writeFileSync(utf8, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(rows, 'utf8')]));
-  expect(await ok('children', 'import', utf8)).toBe(`${utf8}: 2 children added, 0 updated\n`);
+  expect(await ok('children', 'import', utf8)).toBe(
+    `${utf8}: 2 children added, 0 updated, 0 already as listed\n`,
+  );
   expect(await ok('children', 'list')).toBe(
     [
       `WY-0001\tZoë Ångström (fictional)\tEast Youth Justice (fictional)\t${PEOPLE.cm1.displayName}\tinstagram:@zoe_fictional`,

@@ -153,7 +153,9 @@ it('onboards a council from nothing and raises a request for one child', async (
   }
 
   writeFileSync(file, caseList(rows));
-  expect(await ok('children', 'import', file)).toBe(`${file}: 20 children added, 0 updated\n`);
+  expect(await ok('children', 'import', file)).toBe(
+    `${file}: 20 children added, 0 updated, 0 already as listed\n`,
+  );
   expect((await runCli('audit', 'verify', '--data', data)).code).toBe(0);
 
   // The service is started for real use (`npm run serve`) on what was onboarded, with a local unsigned bot

@@ -219,6 +219,8 @@ it('a good case list creates and updates children, audited once', async () => {
   expect(must(await importCaseList(w.deps, { key: w.key(), actorId: 'admin', csv }))).toEqual({
     created: 1,
     updated: 1,
+    unchanged: 0,
+    parts: 1,
   });
   const created = (await w.store.query('child', { where: { caseRef: 'CASE-201' } }))[0]!.record;
   expect(created.platforms).toEqual([

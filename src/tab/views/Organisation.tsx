@@ -267,11 +267,16 @@ function CaseListImport({ api, done }: { api: Client; done: (note: string) => vo
     else setProblem(r.problem);
   };
   const importAll = async () => {
-    const r = await api.post<{ created: number; updated: number }>('/api/v1/children/import', { csv });
+    const r = await api.post<{ created: number; updated: number; unchanged: number }>(
+      '/api/v1/children/import',
+      { csv },
+    );
     if (!r.ok) return setProblem(r.problem);
     setPlan(null);
     setCsv('');
-    done(`Case list imported: ${r.value.created} children added, ${r.value.updated} updated.`);
+    done(
+      `Case list imported: ${r.value.created} children added, ${r.value.updated} updated, ${r.value.unchanged} already as listed.`,
+    );
   };
   return (
     <Panel label="Import the case list" wide>
