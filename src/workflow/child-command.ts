@@ -16,6 +16,8 @@ import {
   type Stale,
 } from './context';
 import { fail, type Deps, type Failure, type Outcome } from './types';
+import { z } from 'zod';
+import { Id, Key, parseGiven } from './input';
 
 export interface ChildCtx {
   staff: Staff;
@@ -109,3 +111,25 @@ export const roleIn =
   (...roles: Staff['role'][]) =>
   (staff: Staff): string | undefined =>
     roles.includes(staff.role) ? undefined : `only ${roles.join(', ')} can do this`;
+
+const ChildTarget = z.object({ key: Key, actorId: Id, childId: Id });
+
+/** A use case on one child from a form: who acts on which child parsed first, and the form's problems answered
+ * only once they may act (`parseGiven`); else `step`, given the whole input. */
+export async function childFormCommand<
+  S extends z.ZodType<{ key: string; actorId: string; childId: string }>,
+  T,
+>(
+  deps: Deps,
+  schema: S,
+  input: unknown,
+  action: string,
+  allowed: (staff: Staff, ctx: Omit<ChildCtx, 'staff'>) => string | undefined,
+  step: (i: z.infer<S>) => (ctx: ChildCtx) => Promise<ChildStep<T> | Failure> | ChildStep<T> | Failure,
+  command = action,
+): Promise<Outcome<T>> {
+  const parsed = parseGiven(schema, ChildTarget, input);
+  if (!parsed.ok) return parsed;
+  const i = parsed.value;
+  return childCommand(deps, i, action, allowed, i.form ? i.form : step(i), command);
+}

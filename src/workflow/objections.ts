@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Child, Objection } from '../store/records';
-import { childCommand, roleIn, type Step } from './child-command';
-import { BlankText, Id, Key, parse, parseGiven, Reasons, ShortText, When } from './input';
+import { childCommand, childFormCommand, roleIn, type Step } from './child-command';
+import { BlankText, Id, Key, parseGiven, Reasons, ShortText, When } from './input';
 import { clausesAbout } from './policy-facts';
 import type { Deps, Outcome } from './types';
 
@@ -23,46 +23,45 @@ export async function raiseObjection(
   deps: Deps,
   input: z.input<typeof RaiseObjectionInput>,
 ): Promise<Outcome<Objection>> {
-  const parsed = parse(RaiseObjectionInput, input);
-  if (!parsed.ok) return parsed;
-  const i = parsed.value;
-  return childCommand(
+  return childFormCommand(
     deps,
-    i,
+    RaiseObjectionInput,
+    input,
     'objection.raise',
     () => undefined,
-    (ctx): Step<Objection> => {
-      if (Date.parse(i.raisedAt) > deps.clock().getTime())
-        return { code: 'INVALID_INPUT', message: 'raisedAt: cannot be in the future', field: 'raisedAt' };
-      if (ctx.child.openObjectionId)
-        return {
-          code: 'WRONG_STATE',
-          message: 'childId: an objection is already open for this child',
-          field: 'childId',
+    (i) =>
+      (ctx): Step<Objection> => {
+        if (Date.parse(i.raisedAt) > deps.clock().getTime())
+          return { code: 'INVALID_INPUT', message: 'raisedAt: cannot be in the future', field: 'raisedAt' };
+        if (ctx.child.openObjectionId)
+          return {
+            code: 'WRONG_STATE',
+            message: 'childId: an objection is already open for this child',
+            field: 'childId',
+          };
+        const objection: Objection = {
+          id: deps.ids(),
+          childId: ctx.child.id,
+          teamId: ctx.child.teamId,
+          raisedAt: i.raisedAt,
+          raisedBy: i.raisedBy,
+          status: 'open',
         };
-      const objection: Objection = {
-        id: deps.ids(),
-        childId: ctx.child.id,
-        teamId: ctx.child.teamId,
-        raisedAt: i.raisedAt,
-        raisedBy: i.raisedBy,
-        status: 'open',
-      };
-      const child: Child = { ...ctx.child, openObjectionId: objection.id };
-      return {
-        writes: [
-          { kind: 'objection', record: objection, ifVersion: null },
-          { kind: 'child', record: child, ifVersion: ctx.childVersion },
-        ],
-        audit: {
-          target: { kind: 'objection', id: objection.id },
-          outcome: 'open',
-          cites: clausesAbout(ctx.profile, 'objection'),
-          details: { childId: ctx.child.id, raisedBy: i.raisedBy, detail: i.detail },
-        },
-        value: objection,
-      };
-    },
+        const child: Child = { ...ctx.child, openObjectionId: objection.id };
+        return {
+          writes: [
+            { kind: 'objection', record: objection, ifVersion: null },
+            { kind: 'child', record: child, ifVersion: ctx.childVersion },
+          ],
+          audit: {
+            target: { kind: 'objection', id: objection.id },
+            outcome: 'open',
+            cites: clausesAbout(ctx.profile, 'objection'),
+            details: { childId: ctx.child.id, raisedBy: i.raisedBy, detail: i.detail },
+          },
+          value: objection,
+        };
+      },
   );
 }
 

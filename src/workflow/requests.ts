@@ -563,21 +563,28 @@ async function decideOnce(deps: Deps, i: Decision, c: Cmd): Promise<DecideOutcom
   return fail('CONFLICT', 'the request changed while you were deciding: look again and decide');
 }
 
-export const WithdrawInput = z.object({ key: Key, actorId: Id, requestId: Id, reason: OptionalReasons });
+/** Who acts on which request: what the requester's (or manager's) standing is checked on before the form. */
+const RequestTarget = z.object({ key: Key, actorId: Id, requestId: Id });
+
+export const WithdrawInput = RequestTarget.extend({ reason: OptionalReasons });
 
 /** The requester (or their team manager) withdraws a request that is not yet done. */
 export async function withdrawRequest(
   deps: Deps,
   input: z.input<typeof WithdrawInput>,
 ): Promise<Outcome<Request>> {
-  return childFactsCommand(WithdrawInput, 'request.withdraw', input, (parsed, c) =>
-    withdrawOnce(deps, parsed, c),
+  return childFactsCommand(
+    WithdrawInput,
+    'request.withdraw',
+    input,
+    (given, c) => withdrawOnce(deps, given, c),
+    RequestTarget,
   );
 }
 
 async function withdrawOnce(
   deps: Deps,
-  i: z.infer<typeof WithdrawInput>,
+  i: Given<typeof WithdrawInput, typeof RequestTarget>,
   c: Cmd,
 ): Promise<Outcome<Request> | Stale> {
   const opened = await openRequestCommand<Request>(deps, c, i);
@@ -603,6 +610,7 @@ async function withdrawOnce(
       message: `requestId: the request is ${record.status} and cannot be withdrawn`,
       field: 'requestId',
     });
+  if (i.form) return { ok: false, error: i.form };
   const child = await deps.store.get('child', record.childId);
   if (!child)
     return fail('NOT_FOUND', `requestId: the request's child "${record.childId}" is missing`, 'requestId');
@@ -618,19 +626,25 @@ async function withdrawOnce(
   return 'conflict' in r ? fail('CONFLICT', 'the request changed meanwhile: look again') : r;
 }
 
-export const AmendInput = z.object({ key: Key, actorId: Id, requestId: Id, rationale: Reasons });
+export const AmendInput = RequestTarget.extend({ rationale: Reasons });
 
 /** The requester answers a request for more information; the policy is asked again. */
 export async function answerMoreInfo(
   deps: Deps,
   input: z.input<typeof AmendInput>,
 ): Promise<Outcome<Raised>> {
-  return childFactsCommand(AmendInput, 'request.amend', input, (parsed, c) => answerOnce(deps, parsed, c));
+  return childFactsCommand(
+    AmendInput,
+    'request.amend',
+    input,
+    (given, c) => answerOnce(deps, given, c),
+    RequestTarget,
+  );
 }
 
 async function answerOnce(
   deps: Deps,
-  i: z.infer<typeof AmendInput>,
+  i: Given<typeof AmendInput, typeof RequestTarget>,
   c: Cmd,
 ): Promise<Outcome<Raised> | Stale> {
   const opened = await openRequestCommand<Raised>(deps, c, i);
@@ -655,6 +669,7 @@ async function answerOnce(
       message: `requestId: the request is ${record.status}, not waiting for more information`,
       field: 'requestId',
     });
+  if (i.form) return { ok: false, error: i.form };
   const verdict = await verdictFor(
     deps,
     profile,

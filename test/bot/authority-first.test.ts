@@ -10,7 +10,7 @@ import { execute, textOf } from './client';
 import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
 
 let w: BotWorld;
-const REFS = ['DEMO-0021', 'DEMO-0022'];
+const REFS = ['DEMO-0021', 'DEMO-0022', 'DEMO-0023'];
 const CM = 'demo-cm-north-1';
 const CM2 = 'demo-cm-north-2';
 const TM = 'demo-tm-north';
@@ -149,4 +149,33 @@ it('a colleague recording a check that is not theirs, with a form at fault, is t
   expect(events.map((e) => e.actor.id)).toEqual([CM2]);
   expect((events[0]!.details as { message: string }).message).not.toMatch(/few words|make sense only when/);
   expect(await w.running.store.query('check', { where: { requestId } })).toEqual([]);
+}, 60_000);
+
+it('a colleague answering a request for more information that is not theirs, with an answer of one word, is told it is not theirs', async () => {
+  const requestId = await raise(CM, REFS[2]!);
+  const asked = await decideRequest(w.running.deps, {
+    key: 'first-more-info',
+    actorId: TM,
+    requestId,
+    outcome: 'more-info',
+    reasons: 'Fictional: say why now, please.',
+  });
+  expect(asked.ok).toBe(true);
+  const before = (await refusals()).length;
+  const r = await execute(w.url, CM2, 'request.answer', {
+    requestId,
+    formId: 'first-answer-form-1',
+    rationale: 'ok',
+  });
+  const text = textOf(r.json.value);
+  // The card says no more than that the request is not theirs; the trail keeps why, and it is not the form.
+  expect(text).toMatch(/Not yours/);
+  expect(text).not.toMatch(/few words/);
+  const events = (await refusals()).slice(before);
+  expect(events.map((e) => [e.actor.id, (e.details as { message: string }).message])).toContainEqual([
+    CM2,
+    'only the requester answers a request for more information',
+  ]);
+  expect(JSON.stringify(events)).not.toMatch(/few words/);
+  expect((await w.running.store.get('request', requestId))!.record.status).toBe('more-info');
 }, 60_000);
