@@ -120,7 +120,8 @@ export const verbs = {
     formId: FormId,
     viewedDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'pick the date of viewing'),
     viewedTime: z.string().regex(/^\d{2}:\d{2}$/, 'pick the time of viewing'),
-    accounts: Text,
+    /** May be empty: "tick the accounts" is said with the workflow's other problems, in one reply. */
+    accounts: Blank.default(''),
     relevantInfo: Blank.default(''),
     thirdPartyData: z.enum(['none', 'seen-not-kept', 'kept']),
     thirdPartyRationale: Optional,

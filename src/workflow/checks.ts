@@ -34,7 +34,7 @@ import {
 } from './input';
 import { decisionAudit } from './decision-record';
 import { policyActor, policyRefusal, verdictFor } from './policy-facts';
-import { fail, type Deps, type Outcome } from './types';
+import { fail, type Deps, type Failure, type Outcome } from './types';
 import { teamZone } from './zone';
 import { isResponsibleManager } from './queries/people';
 import { dateTimeGb } from '../vocabulary';
@@ -53,8 +53,8 @@ export const RecordCheckInput = CheckTarget.extend({
   viewedAt: When,
   accounts: z
     .array(PlatformAccount)
-    .max(BOUNDS.platforms, tooMany(BOUNDS.platforms))
-    .min(1, 'name the accounts accessed'),
+    // None named is a problem said beside the form's others (recordOnce), not alone before them.
+    .max(BOUNDS.platforms, tooMany(BOUNDS.platforms)),
   /** Only what is relevant: may be empty when nothing relevant was found. */
   relevantInfo: BlankText,
   thirdPartyData: z.enum(['none', 'seen-not-kept', 'kept']),
@@ -160,18 +160,19 @@ async function recordOnce(
       'viewerId: name who viewed: this check was to be done by the team manager with social media responsibility',
       'viewerId',
     );
+  // Every problem with what was typed, each by its field, said together (a form marks them all at once).
+  const problems: { field: string; message: string }[] = [];
   const authorised = new Set(request.platforms.map((p) => `${p.platform}\u0000${p.account.toLowerCase()}`));
   const outside = i.accounts.find((a) => !authorised.has(`${a.platform}\u0000${a.account.toLowerCase()}`));
-  if (outside)
-    return fail(
-      'INVALID_INPUT',
-      `accounts: ${outside.platform} "${outside.account}" was not authorised for this check; record only the accounts approved`,
-      'accounts',
-    );
+  if (!i.accounts.length)
+    problems.push({ field: 'accounts', message: 'accounts: name the accounts accessed' });
+  else if (outside)
+    problems.push({
+      field: 'accounts',
+      message: `accounts: ${outside.platform} "${outside.account}" was not authorised for this check; record only the accounts approved`,
+    });
   const now = deps.clock().getTime();
   const viewed = Date.parse(i.viewedAt);
-  if (viewed > now)
-    return fail('INVALID_INPUT', 'viewedAt: a check cannot be recorded before it happens', 'viewedAt');
   // A viewing falls inside what the approval allows: after the approval's moment (not merely its day — a
   // 10:00 viewing before a 12:00 approval was not authorised) and before the approval lapses.
   const notAllowed =
@@ -180,18 +181,22 @@ async function recordOnce(
       : request.expiresAt && viewed > Date.parse(request.expiresAt)
         ? `the approval allowed a viewing until ${dateTimeGb(request.expiresAt, await teamZone(deps, request.teamId))}; a viewing after that was not authorised`
         : undefined;
-  if (notAllowed)
-    return refuse(deps, c, audit, {
-      code: 'INVALID_INPUT',
-      message: `viewedAt: ${notAllowed}`,
-      field: 'viewedAt',
-    });
+  if (viewed > now)
+    problems.push({ field: 'viewedAt', message: 'viewedAt: a check cannot be recorded before it happens' });
+  else if (notAllowed) problems.push({ field: 'viewedAt', message: `viewedAt: ${notAllowed}` });
   if (i.thirdPartyAuthorisedBy && !authoriser)
-    return fail(
-      'INVALID_INPUT',
-      `thirdPartyAuthorisedBy: "${i.thirdPartyAuthorisedBy}" is not a member of staff known to Overt`,
-      'thirdPartyAuthorisedBy',
-    );
+    problems.push({
+      field: 'thirdPartyAuthorisedBy',
+      message: `thirdPartyAuthorisedBy: "${i.thirdPartyAuthorisedBy}" is not a member of staff known to Overt`,
+    });
+  const inputFailure = (verdict?: unknown): Failure => ({
+    code: 'INVALID_INPUT',
+    message: problems[0]!.message,
+    field: problems[0]!.field,
+    ...(problems.length > 1 ? { problems } : {}),
+    // What the policy would also refuse, so the form marks it in the same reply (nothing was decided).
+    ...(verdict ? { verdict } : {}),
+  });
   if (!child.ok) return child;
   const teamAndProfile = profileOf(deps, request.teamId, team, settings);
   if (!teamAndProfile.ok) return teamAndProfile;
@@ -203,7 +208,8 @@ async function recordOnce(
       type: 'record-check',
       by: policyActor(viewer.value),
       viewer: request.viewer,
-      platforms: [...new Set(i.accounts.map((a) => a.platform))],
+      // (None named: the request's, so the policy's other problems are still said beside that one.)
+      platforms: [...new Set((i.accounts.length ? i.accounts : request.platforms).map((a) => a.platform))],
       reason: request.reason,
       thirdPartyData: i.thirdPartyData,
       // The authoriser with the role the staff record gives them: the policy checks it (000 §17).
@@ -217,6 +223,13 @@ async function recordOnce(
     },
     historyFrom(child.value.record, records),
   );
+  if (problems.length) {
+    // Nothing is decided on input with problems: the policy's refusal, if any, is said beside them. A viewing
+    // outside the approval is a refusal on the audit trail; the other problems are the form's only.
+    const failure = inputFailure(verdict.outcome !== 'allow' ? verdictSummary(verdict) : undefined);
+    if (notAllowed && viewed <= now) return refuse(deps, c, audit, failure);
+    return { ok: false, error: failure };
+  }
   if (verdict.outcome !== 'allow')
     return refuse(
       deps,

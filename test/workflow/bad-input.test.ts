@@ -148,7 +148,9 @@ it.each([
     key: w.key(),
     actorId: 'cm-notts',
     requestId: id,
-    viewedAt: '2026-03-01T09:30:00Z',
+    // At the approval's moment (the clock's): a viewing before it is a refusal on the audit trail, said with
+    // any other problem since the check form says every problem at once.
+    viewedAt: '2026-03-01T10:00:00Z',
     accounts: [{ platform: 'instagram', account: '@demo_ab' }],
     relevantInfo: '',
     thirdPartyData: 'none' as const,

@@ -106,9 +106,18 @@ async function filledForm(
 
 /** The inputs of the request form, for a workflow's complaint by field. */
 const REQUEST_INPUTS = new Set(['childId', 'reason', 'platforms', 'viewer', 'rationale']);
-const problemAt = (inputs: Set<string>, e: { field?: string; message: string }) => ({
-  [e.field && inputs.has(e.field) ? e.field : '']: plainWords(e.message),
-});
+/** Every problem the workflow found, each by its input (the form marks them all in one reply). */
+const problemAt = (
+  inputs: Set<string>,
+  e: { field?: string; message: string; problems?: { field: string; message: string }[] },
+) => {
+  const out: Record<string, string> = {};
+  for (const p of e.problems ?? [e]) {
+    const at = p.field && inputs.has(p.field) ? p.field : '';
+    out[at] = out[at] ? `${out[at]} ${plainWords(p.message)}` : plainWords(p.message);
+  }
+  return out;
+};
 const NOT_YOUR_CHILD = { childId: 'Choose a child of your own team.' };
 const requestAgain = (state: Required<FormState>, turn: Turn) =>
   filledForm(turn, state.values, { problems: state.problems });
@@ -576,10 +585,9 @@ const onCheckRecord: VerbHandler<'check.record'> = async (data, turn) => {
     .filter(Boolean);
   const approved = request?.record.platforms ?? [];
   const accounts = approved.filter((_, n) => ticked.includes(accountChoice(n)));
-  if (!accounts.length || accounts.length !== ticked.length)
-    return again({
-      accounts: accounts.length ? 'Tick only the accounts listed here.' : 'Tick the accounts you looked at.',
-    });
+  // None ticked is said with the form's other problems (the workflow's); an account the card never listed
+  // (a forged or stale card) is refused alone.
+  if (accounts.length !== ticked.length) return again({ accounts: 'Tick only the accounts listed here.' });
   const [y, m, d] = data.viewedDate.split('-').map(Number) as [number, number, number];
   const [hh, mm] = data.viewedTime.split(':').map(Number) as [number, number];
   // The date and time typed are on the calendar of the request's team (its profile's time zone).
@@ -606,16 +614,30 @@ const onCheckRecord: VerbHandler<'check.record'> = async (data, turn) => {
     attestOpenSourceOnly: data.attestOpenSourceOnly,
   });
   if (!r.ok) {
-    // The form again, as filled in: the problem by the input it is about, in plain words.
-    if (r.error.code === 'POLICY_REFUSED')
-      return again(
-        await policyProblems(
+    // The form again, as filled in: every problem by the input it is about, in plain words, in one reply —
+    // what was typed wrong and what the policy refuses together.
+    const typed = (r.error.code === 'INVALID_INPUT' ? (r.error.problems ?? [r.error]) : []).map(
+      (p) =>
+        [
+          CHECK_INPUTS[p.field ?? ''] ?? '',
+          p.field === 'accounts' && /name the accounts/.test(p.message)
+            ? 'Tick the accounts you looked at.'
+            : plainWords(p.message),
+        ] as const,
+    );
+    if (r.error.code === 'POLICY_REFUSED' || (typed.length && r.error.verdict))
+      return again({
+        ...(await policyProblems(
           turn,
           request?.record.teamId,
           r.error.verdict as VerdictSummary | undefined,
-          r.error.message,
-        ),
-      );
+          r.error.code === 'POLICY_REFUSED'
+            ? r.error.message
+            : ((r.error.verdict as VerdictSummary).explanation ?? r.error.message),
+        )),
+        ...Object.fromEntries(typed),
+      });
+    if (typed.length) return again(Object.fromEntries(typed));
     // The same card sent again with other details after it was recorded: the first record stands.
     if (r.error.code === 'CONFLICT' && r.error.field === 'key')
       return errorCard(
