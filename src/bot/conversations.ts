@@ -186,12 +186,19 @@ export async function referenceOf(deps: Deps, staffId: string): Promise<Referenc
   return kept.success ? (kept.data.personal ?? kept.data.other) : undefined;
 }
 
-/** The channel's user id for a member of staff (for a card's refresh list), else their staff id. */
-export async function channelUserId(deps: Deps, staffId: string): Promise<string> {
+/**
+ * A member of staff's Teams user id (their MRI, "29:…"), as a card's `refresh.userIds` needs it (Microsoft
+ * Learn, "Work with Universal Actions for Adaptive Cards": userIds is an array of user MRIs, at most 60; the
+ * MRI is `activity.from.id`). It is the `from.id` Teams sent with one of the person's own activities, kept
+ * with the conversation it came in; never their staff id nor their Entra object id, which Teams would not
+ * match. Undefined until Teams has told Overt (a chat Overt opened by installing itself names nobody yet):
+ * such a person is left out of the list and opens the card by hand.
+ */
+export async function channelUserId(deps: Deps, staffId: string): Promise<string | undefined> {
   const found = await deps.store.get('conversation', staffId);
   const kept = found ? Kept.safeParse(found.record.reference) : undefined;
-  const ref = kept?.success ? (kept.data.personal ?? kept.data.other) : undefined;
-  return ref?.user?.id ?? staffId;
+  if (!kept?.success) return undefined;
+  return [kept.data.personal, kept.data.other].find((r) => r?.user?.id)?.user?.id;
 }
 
 const Copy = z.object({ reference: Reference, activityId: z.string() });

@@ -189,13 +189,12 @@ async function unreachable(
   if (u.summarised) return;
   const tell = [...new Set(u.tell)].filter((id) => id !== staffId);
   const told: string[] = [];
-  const card = noticeCard(
-    `Overt cannot reach ${name}`,
-    refused
-      ? `${name} does not have the Overt app in Teams, and Overt could not add it for them: ${refused}. Overt cannot send them anything until it is added (an administrator can allow it, or ${name} can add Overt in Teams). ${u.about}`
-      : `${name} does not have the Overt app in Teams (it was never added for them, or they removed or blocked it, or left the only chat Overt could use), so Overt cannot send them anything. ${u.about}` +
-          (u.keep ? ' Overt will show it to them when they next open Overt in Teams.' : ''),
-  );
+  const title = `Overt cannot reach ${name}`;
+  const text = refused
+    ? `${name} does not have the Overt app in Teams, and Overt could not add it for them: ${refused}. Overt cannot send them anything until it is added (an administrator can allow it, or ${name} can add Overt in Teams). ${u.about}`
+    : `${name} does not have the Overt app in Teams (it was never added for them, or they removed or blocked it, or left the only chat Overt could use), so Overt cannot send them anything. ${u.about}` +
+      (u.keep ? ' Overt will show it to them when they next open Overt in Teams.' : '');
+  const card = noticeCard(title, text);
   for (const id of tell) {
     const r = await deliver(
       deps,
@@ -205,11 +204,39 @@ async function unreachable(
     );
     if (r && !('unreachable' in r)) told.push(id);
   }
+  const later = await tellOnReturn(
+    deps,
+    tell.filter((id) => !told.includes(id)),
+    { title, text },
+  );
   await recordSurfaceEvent(deps, `bot-unreachable:${staffId}:${u.key}`, {
     action: 'bot.deliver',
     target: { kind: 'staff', id: staffId },
     outcome: 'unreachable',
-    details: { about: u.key, told, kept: u.keep ? 'yes' : 'no', ...(refused ? { why: refused } : {}) },
+    details: {
+      about: u.key,
+      told,
+      ...(later.length ? { toldOnReturn: later } : {}),
+      kept: u.keep ? 'yes' : 'no',
+      ...(refused ? { why: refused } : {}),
+    },
   });
-  log(`bot: ${staffId} cannot be reached; told ${told.join(', ') || 'nobody (nobody reachable)'}`);
+  log(
+    `bot: ${staffId} cannot be reached; told ${told.join(', ') || 'nobody now'}${later.length ? `; kept for ${later.join(', ')} to be told when they next open Overt` : ''}`,
+  );
+}
+
+/**
+ * Those who should have been told that someone cannot be reached, but cannot be reached now either (every
+ * conversation gone: a 404 for all, as after the connector lost its conversations): the news is kept for
+ * each of them and shown when they next open Overt ("While you were away"), so a named person is always told.
+ * Whom it was kept for.
+ */
+export async function tellOnReturn(
+  deps: Deps,
+  who: string[],
+  notice: { title: string; text: string; requestId?: string },
+): Promise<string[]> {
+  for (const id of who) await holdNotice(deps, id, notice);
+  return who;
 }

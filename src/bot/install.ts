@@ -117,7 +117,8 @@ export function graphInstaller(options: {
           serviceUrl: options.serviceUrl,
           conversation: { id: chat.id, conversationType: 'personal', tenantId: options.tenantId },
           bot: { id: options.botId },
-          user: { id: entraId, aadObjectId: entraId },
+          // No `user`: Teams' id for the person (the MRI a card's refresh lists) is not the Entra object id,
+          // and is known only once Teams sends an activity from them in this chat (conversations.ts).
         },
       };
     } catch (err) {

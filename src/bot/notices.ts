@@ -5,11 +5,10 @@
  * the bot first ran).
  */
 import { takeNotices, type Deps } from '../workflow';
-import { channelUserId } from './conversations';
 import { deliver, serviceManagers } from './deliver';
-import { nameOf } from '../workflow/queries';
+import { nameOf, requestById } from '../workflow/queries';
 import { pointerCard } from './views/approval-card';
-import { escalateDecision, LeaseLost } from './handlers/request-cards';
+import { escalateDecision, LeaseLost, refreshOne } from './handlers/request-cards';
 import type { Outbox } from './outbox';
 import { neutralNoticeCard, noticeCard } from './views/conversation-cards';
 import { ripaNoticeCard } from './views/ripa-cards';
@@ -22,6 +21,13 @@ const TITLES: Record<string, string> = {
   'ripa-review': 'A RIPA authorisation needs review',
   'ripa-expired': 'A RIPA authorisation has ended',
 };
+
+/** The requester of the request a notice is about, unless the notice is for them. */
+async function requesterOf(deps: Deps, requestId: string | undefined, to: string): Promise<string[]> {
+  if (!requestId) return [];
+  const r = (await requestById(deps, requestId))?.record;
+  return r && r.requesterId !== to ? [r.requesterId] : [];
+}
 
 /** One pass: deliver what arrived since the cursor, each message once (see notice-feed.ts). Returns how many
  * messages were sent. */
@@ -62,10 +68,12 @@ export async function deliverNotices(
           card,
           about: `the notice ${n.kind} (audit event ${n.seq})`,
           pointer: n.requestId
-            ? pointerCard(n.requestId, [await channelUserId(deps, to)])
+            ? pointerCard(n.requestId, await refreshOne(deps, to))
             : neutralNoticeCard(await nameOf(deps, to)),
           unreachable: {
-            tell: await serviceManagers(deps),
+            // Whoever can act: the requester of a request it is about (when it is not for them), and the
+            // service managers.
+            tell: [...(await requesterOf(deps, n.requestId, to)), ...(await serviceManagers(deps))],
             about: `A notice for them could not be delivered: “${title}”.`,
             key: `notice:${n.seq}`,
             keep: { title, text: n.text, ...(n.requestId ? { requestId: n.requestId } : {}) },

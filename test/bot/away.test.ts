@@ -17,6 +17,7 @@ let connector: FakeConnector;
 const CM = 'demo-cm-north-1'; // Dara Dunmore
 const CM2 = 'demo-cm-north-2'; // Eden Elmstead
 const TM = 'demo-tm-north'; // Arlo Ashdown
+const SM = 'demo-sm'; // Sol Marsh
 const chat = (who: string) => `personal-${who}`;
 const settled = () => botOf(w.running.deps)!.outbox.settled();
 
@@ -132,6 +133,10 @@ describe('a requester Overt cannot reach (fault 1)', () => {
     await settled();
     const events = await unreachableFor(CM2);
     expect(events.some((e) => (e.details as { kept?: string }).kept === 'yes')).toBe(true);
+    // No service manager can be reached now either (none has Overt: as after the connector lost every
+    // conversation, a 404 for all): it is kept for them, named on the record — never told nobody.
+    const expiry = events.find((e) => /^notice:/.test(String((e.details as { about?: string }).about)))!;
+    expect(expiry.details).toMatchObject({ told: [], toldOnReturn: expect.arrayContaining([SM]) });
     // Eden adds Overt again (a new personal chat): the welcome, then what she missed.
     const texts = await installed(CM2, `${chat(CM2)}-again`, 'installationUpdate');
     // She was welcomed when she first added Overt; coming back with notices kept, she is welcomed again, and
@@ -143,6 +148,12 @@ describe('a requester Overt cannot reach (fault 1)', () => {
     const away = texts.find((t) => /While you were away/.test(t));
     expect(away).toMatch(/A request expired/);
     expect(away).toMatch(/has expired/);
+    // The service manager adds Overt: they are told, by name, whom Overt could not reach.
+    const told = (await installed(SM, chat(SM), 'installationUpdate')).find((t) =>
+      /While you were away/.test(t),
+    );
+    expect(told).toMatch(/Overt cannot reach Eden Elmstead/);
+    expect(told).toMatch(/A notice for them could not be delivered/);
   });
 });
 

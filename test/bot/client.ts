@@ -7,12 +7,16 @@ type Json = any;
 
 export const SERVICE_URL = 'http://127.0.0.1:9/_connector';
 
+/** The Teams user id (MRI) Teams gives a person in the bot's activities: never their Entra object id (the demo
+ * staff ids stand for those here), so a test can tell which of the two Overt used. */
+export const mriOf = (staffId: string) => `29:1mri-${staffId}`;
+
 export function activity(from: string, conversationId: string, extra: Record<string, unknown>) {
   return {
     id: randomUUID(),
     channelId: 'msteams',
     serviceUrl: SERVICE_URL,
-    from: { id: from, aadObjectId: from, name: from },
+    from: { id: mriOf(from), aadObjectId: from, name: from },
     recipient: { id: 'overt-bot', name: 'Overt' },
     conversation: { id: conversationId, conversationType: 'personal', tenantId: 'demo-tenant' },
     channelData: { tenant: { id: 'demo-tenant' } },

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { botOf } from '../../src/bot/surface';
 import { startGraphServer, type GraphServer } from '../../tools/graph-local/server';
-import { actionData, activity, execute, post, textOf } from './client';
+import { actionData, activity, execute, mriOf, post, textOf } from './client';
 import { cardOf, fakeConnector, type FakeConnector } from './connector';
 import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
 
@@ -104,6 +104,10 @@ it('an approver who never spoke to the bot: Overt installs itself for them throu
   const kept = await w.running.store.get('conversation', TM);
   expect(JSON.stringify(kept?.record.reference)).toContain(chatOf(TM));
   expect(await audited('bot.install', TM)).toEqual([expect.objectContaining({ outcome: 'installed' })]);
+  // Its refresh lists Teams' user id (MRI) for the requester, who has spoken to Overt; not the manager's Entra
+  // object id, which Teams would not match: Teams has not yet told Overt the manager's MRI.
+  expect(cardOf(card).refresh.userIds).toEqual([mriOf(CM)]);
+  expect(JSON.stringify(cardOf(card).refresh)).not.toContain(TM);
   // Nobody was told the manager cannot be reached.
   expect(await audited('bot.deliver', TM)).toEqual([]);
   expect(connector.sent.slice(from).filter((s) => /cannot reach/i.test(textOf(cardOf(s))))).toHaveLength(0);
@@ -120,6 +124,20 @@ it('an approver who never spoke to the bot: Overt installs itself for them throu
   );
   expect(textOf(approved.json.value)).toMatch(/approved/i);
   expect((await w.running.store.get('request', requestId))!.record.status).toBe('approved');
+  // Once Teams has sent an activity from the manager in that chat, their MRI is known and listed.
+  const hi = await post(
+    w.url,
+    activity(TM, chatOf(TM), { type: 'message', text: 'hi', serviceUrl: connector.serviceUrl }),
+  );
+  expect(hi.status).toBeLessThan(300);
+  const second = await raise(CM, 'DEMO-0002');
+  await settled();
+  const next = await connector.waitFor(
+    (s) => s.conversationId === chatOf(TM) && JSON.stringify(s.activity).includes(second.requestId),
+    8000,
+    from,
+  );
+  expect(cardOf(next).refresh.userIds).toEqual([mriOf(CM), mriOf(TM)]);
 });
 
 it('where Teams will not let Overt be added for the approver: the requester is told so truthfully, the service manager is told, the refusal is audited, and the request waits in the approver’s "waiting for me"', async () => {

@@ -7,7 +7,7 @@
  * working request, card and refresh, within Teams' rate limits.
  */
 import { botOf } from '../../src/bot/surface';
-import { actionData, activity, execute, post, textOf, decideFromCard } from './client';
+import { actionData, activity, execute, post, textOf, decideFromCard, mriOf } from './client';
 import { cardOf, fakeConnector, type FakeConnector, type Sent } from './connector';
 import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
 
@@ -101,7 +101,7 @@ async function raise(caseRef: string, who = CM, conversationId = chat(who), type
     // Where others can read it, nothing about the child: the answer went to the requester's personal chat.
     // Said to be sent only when it was (issue 20, fault 4): with no personal chat to be had, told so plainly.
     expect(textOf(r.json.value)).toMatch(
-      connector.noPersonalChat.has(who)
+      connector.noPersonalChat.has(mriOf(who))
         ? /Overt could not open your personal chat/
         : /Sent to your personal chat with Overt/,
     );
@@ -152,7 +152,7 @@ describe('the conversation’s life', () => {
     );
     expect(textOf(cardOf(pointer))).toMatch(/A request in Overt/);
     expect(JSON.stringify(cardOf(pointer))).not.toMatch(/DEMO-0002|instagram|risk|Fictional/);
-    expect(cardOf(pointer).refresh.userIds).toEqual(expect.arrayContaining([CM, TM]));
+    expect(cardOf(pointer).refresh.userIds).toEqual(expect.arrayContaining([mriOf(CM), mriOf(TM)]));
     expect((await kept(TM)).personal).toBeUndefined();
     expect((await kept(TM)).other?.conversation.id).toBe(GROUP);
     // A colleague in the group who opens it is told it is not theirs, and that is on the record.
@@ -220,7 +220,7 @@ describe('shared conversations (issue 12, fault 9)', () => {
   it('a requester met only in a channel: a personal chat is opened for their status and check cards; if Teams refuses, only a pointer in the channel', async () => {
     await install(TM); // a fresh personal chat for the approver (unblocked id below)
     // Eden has met the bot only in the team channel, and no personal chat may be opened with her.
-    connector.noPersonalChat.add(CM2);
+    connector.noPersonalChat.add(mriOf(CM2));
     await hello(CM2, CHANNEL, 'channel');
     const from = connector.sent.length;
     const requestId = await raise('DEMO-0001', CM2, CHANNEL, 'channel');
@@ -315,7 +315,7 @@ describe('the personal chat cannot be opened (issue 20, fault 4)', () => {
   it('a group chat is told plainly, only after trying, and it is audited', async () => {
     const AO = 'demo-ao';
     const group = 'group-no-personal';
-    connector.noPersonalChat.add(AO);
+    connector.noPersonalChat.add(mriOf(AO));
     await hello(AO, group, 'groupChat');
     const r = await post(
       w.url,

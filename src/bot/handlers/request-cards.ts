@@ -12,7 +12,7 @@ import {
   type Copy,
   type Reference,
 } from '../conversations';
-import { deliver, serviceManagers } from '../deliver';
+import { deliver, serviceManagers, tellOnReturn } from '../deliver';
 import { ConversationGone, type Outbox } from '../outbox';
 import {
   approversOf,
@@ -29,11 +29,19 @@ import { approvalBaseCard, pointerCard, requestStatusCard } from '../views/appro
 import { noticeCard } from '../views/conversation-cards';
 import { recordCheckCard } from '../views/record-check-card';
 
-/** Who a card's refresh lists, as the channel knows them: the requester first, then those who may decide.
- * Teams refreshes for at most 60 (the builder keeps the first 60); anyone past that opens the card by hand. */
+/** Who a card's refresh lists, by their Teams user ids (MRIs, conversations.ts `channelUserId`): the
+ * requester first, then those who may decide, each whose MRI Overt knows, at most 60 (Teams refreshes for
+ * no more); anyone else opens the card by hand ("Open"). */
 export async function refreshUsers(deps: Deps, r: Request, approvers?: string[]): Promise<string[]> {
-  const ids = [r.requesterId, ...(approvers ?? (await approversOf(deps, r)))];
-  return Promise.all(ids.slice(0, MAX_REFRESH_USERS).map((id) => channelUserId(deps, id)));
+  const ids = [...new Set([r.requesterId, ...(approvers ?? (await approversOf(deps, r)))])];
+  const mris = await Promise.all(ids.map((id) => channelUserId(deps, id)));
+  return mris.filter((m): m is string => !!m).slice(0, MAX_REFRESH_USERS);
+}
+
+/** A refresh list of one person: theirs, if Overt knows their Teams user id. */
+export async function refreshOne(deps: Deps, staffId: string): Promise<string[]> {
+  const mri = await channelUserId(deps, staffId);
+  return mri ? [mri] : [];
 }
 
 /** The base approval card. In a personal chat it names the case reference; posted where others can read it
@@ -130,19 +138,18 @@ async function tellUnreachable(
   const who =
     names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} others` : names.join(', ');
   const one = unreachable.length === 1;
-  const card = noticeCard(
-    one
-      ? `Overt cannot reach ${names[0]}`
-      : `Overt could not reach ${unreachable.length} of the ${of} people who may decide`,
-    one
-      ? refused
-        ? `${names[0]} does not have the Overt app in Teams, and Overt could not add it for them: ${refused}. Overt cannot send them anything until it is added (an administrator can allow it, or ${names[0]} can add Overt in Teams). ${waitingFor(names[0]!)}`
-        : `${names[0]} does not have the Overt app in Teams (it was never added for them, or they removed or blocked it, or left the only chat Overt could use), so Overt cannot send them anything. ${waitingFor(names[0]!)}`
-      : `Overt could not reach ${unreachable.length} of the ${of} people who may decide: ${who}. The request is stored and waits for a decision: ask them to open Overt in Teams.`,
-    r.id,
-  );
+  const title = one
+    ? `Overt cannot reach ${names[0]}`
+    : `Overt could not reach ${unreachable.length} of the ${of} people who may decide`;
+  const text = one
+    ? refused
+      ? `${names[0]} does not have the Overt app in Teams, and Overt could not add it for them: ${refused}. Overt cannot send them anything until it is added (an administrator can allow it, or ${names[0]} can add Overt in Teams). ${waitingFor(names[0]!)}`
+      : `${names[0]} does not have the Overt app in Teams (it was never added for them, or they removed or blocked it, or left the only chat Overt could use), so Overt cannot send them anything. ${waitingFor(names[0]!)}`
+    : `Overt could not reach ${unreachable.length} of the ${of} people who may decide: ${who}. The request is stored and waits for a decision: ask them to open Overt in Teams.`;
+  const card = noticeCard(title, text, r.id);
   const told: string[] = [];
-  for (const id of [...new Set([r.requesterId, ...managers])]) {
+  const tell = [...new Set([r.requesterId, ...managers])];
+  for (const id of tell) {
     const d = await deliver(deps, outbox, {
       staffId: id,
       card,
@@ -151,6 +158,12 @@ async function tellUnreachable(
     });
     if (d && !('unreachable' in d)) told.push(id);
   }
+  // Whoever could not be told now is told when they next open Overt: never nobody.
+  const later = await tellOnReturn(
+    deps,
+    tell.filter((id) => !told.includes(id)),
+    { title, text },
+  );
   // Each person not reached is on the record, with who was told (by the one summary).
   for (const staffId of unreachable)
     await recordSurfaceEvent(deps, `bot-unreachable:${staffId}:approval:${r.id}:${r.status}`, {
@@ -160,6 +173,7 @@ async function tellUnreachable(
       details: {
         about: `approval:${r.id}:${r.status}`,
         told,
+        ...(later.length ? { toldOnReturn: later } : {}),
         summary: `${unreachable.length} of ${of}`,
         ...(refusedFor.get(staffId) ? { why: refusedFor.get(staffId)! } : {}),
       },
@@ -197,7 +211,7 @@ async function tellNotSent(
     staffId: r.requesterId,
     card,
     about: `the notice that request ${r.id}'s approval card did not go to every decider`,
-    pointer: pointerCard(r.id, [await channelUserId(deps, r.requesterId)]),
+    pointer: pointerCard(r.id, await refreshOne(deps, r.requesterId)),
     unreachable: {
       tell: managers,
       about: `Their request is stored and waits for a decision by ${authority}; Teams did not accept the approval card for ${who}.`,
@@ -384,7 +398,7 @@ export async function tellRequester(
     staffId: r.requesterId,
     card: requestStatusCard(view, users, { requester: true, ...(note ? { note } : {}) }),
     about: `the status card of request ${r.id} (${r.status})`,
-    pointer: pointerCard(r.id, [await channelUserId(deps, r.requesterId)]),
+    pointer: pointerCard(r.id, await refreshOne(deps, r.requesterId)),
     unreachable: {
       tell: [...(actorId ? [actorId] : []), ...(await serviceManagers(deps))],
       about: `Their request is now ${phrase(r.status, REQUEST_STATUS)}; they should open Overt in Teams to see it.`,
