@@ -51,3 +51,33 @@ it('300 children: imported in parts, each audited, every child on the site', asy
   const again = must(await importCaseList(deps, { key: key(), actorId: 'admin', csv: caseListCsv(300) }));
   expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 300, parts: 1 });
 }, 180_000);
+
+it('a unit too big for SharePoint is refused plainly before anything is sent, whatever command made it', async () => {
+  const count = async () => (await store.count('child'))[0]?.count ?? 0;
+  const before = await count();
+  const events = (await store.audit.list()).length;
+  server.resetStats();
+  const started = Date.now();
+  const writes = Array.from({ length: 600 }, (_, i) => ({
+    kind: 'child' as const,
+    record: {
+      id: `too-big-${i}`,
+      caseRef: `TOO-BIG-${i}`,
+      displayName: 'T.B. (fictional)',
+      teamId: 't',
+      workerId: 'cm',
+      platforms: [],
+      createdAt: '2026-03-01T09:00:00Z',
+    },
+    ifVersion: null,
+  }));
+  await expect(
+    store.commit({ key: 'too-big-unit', at: '2026-03-01T09:00:00Z', writes, audit: [] }),
+  ).rejects.toThrow(
+    /unit too-big-unit: its intent is [\d,]+ characters as JSON, over the 63,999 a SharePoint column holds \(600 writes\): nothing was written/,
+  );
+  expect(Date.now() - started).toBeLessThan(5_000);
+  expect(server.stats.requests).toBe(0);
+  expect(await count()).toBe(before);
+  expect((await store.audit.list()).length).toBe(events);
+});

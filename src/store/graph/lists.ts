@@ -62,6 +62,10 @@ export const UnitColumns = {
   result: columnName('result'),
 } as const;
 
+/** What one multi-line text ("note") column holds: SharePoint refuses a longer value (a 400). A unit's intent
+ * and its result are each one such column (units.ts checks them before sending). */
+export const NOTE_MAX_CHARS = 63_999;
+
 /** The audit list: one item per event; the unique seq column is what serialises appends. */
 export const AuditColumns = {
   seq: columnName('seq'),

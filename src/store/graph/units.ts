@@ -9,7 +9,7 @@ import { checkUnit } from '../validate';
 import { GraphUnavailableError, isUniqueViolation, ok, type GraphCall, type GraphReply } from './batch';
 import { GraphContext, eventId, unexpected } from './context';
 import { GraphItem, WrittenItem, fieldsOf, quote } from './fields';
-import { AuditColumns, UnitColumns } from './lists';
+import { AuditColumns, NOTE_MAX_CHARS, UnitColumns } from './lists';
 import { budgetFor, underBudget } from './retry';
 
 /**
@@ -120,6 +120,16 @@ export class UnitWriter {
         writes: planned,
         audit: drafts,
       };
+      // A unit that cannot be kept is a bug of its command (it must write in bounded parts, as the case list
+      // does): said plainly before anything is sent, not found as a 400 retried until the budget runs out.
+      for (const [what, text] of [
+        ['intent', JSON.stringify(intent)],
+        ['result', JSON.stringify(unit.result) ?? ''],
+      ] as const)
+        if (text.length > NOTE_MAX_CHARS)
+          throw new Error(
+            `unit ${unit.key}: its ${what} is ${text.length.toLocaleString('en-GB')} characters as JSON, over the ${NOTE_MAX_CHARS.toLocaleString('en-GB')} a SharePoint column holds (${writes.length} writes): nothing was written; the command must write in smaller units`,
+          );
       const progress: Progress = { writes: planned.map(() => ({ status: 'todo' })), events: [] };
       const driven = await this.drive(intent, progress, unit.result);
       if (driven.kind === 'done')
