@@ -150,7 +150,7 @@ describe('the bot writing first, through the connector', () => {
     const told = await connector.waitFor(to(CM, 'POST', /More information was asked for/), 8000, from);
     expect(validateCard(cardOf(told))).toEqual({ ok: true });
     expect(textOf(cardOf(told))).toMatch(
-      /more-info by Arlo Ashdown \(demo\).*Say what the new information is/s,
+      /More information asked for by Arlo Ashdown \(demo\).*Say what the new information is/s,
     );
     const answer = actionData(cardOf(told), 'request.answer');
     expect(answer).toMatchObject({ requestId });

@@ -26,7 +26,7 @@ import { markRefusal } from './failure-card';
 import type { RequestView } from './request-view';
 import { STATUS_WORDS, when } from './status-text';
 import { verdictLine, verdictSection } from './verdict';
-import { label } from '../../vocabulary';
+import { DECISION, label } from '../../vocabulary';
 
 const OPEN = new Set(['pending', 'escalated', 'more-info']);
 
@@ -112,7 +112,10 @@ function details(r: RequestView): CardElement[] {
 }
 
 const decision = (r: RequestView, d: NonNullable<RequestView['decided']>) =>
-  fact('Decision', `${d.outcome} by ${d.by}, ${when(d.at, r.timeZone)}${d.reasons ? `: ${d.reasons}` : ''}`);
+  fact(
+    'Decision',
+    `${label(d.outcome, DECISION)} by ${d.by}, ${when(d.at, r.timeZone)}${d.reasons ? `: ${d.reasons}` : ''}`,
+  );
 
 function recentChecks(r: RequestView): CardElement[] {
   return [
