@@ -122,13 +122,18 @@ async function answer(verb: string, data: unknown, turn: Turn): Promise<Adaptive
       problems[field] ??= (plain === 'Fill this in.' && form?.needs?.[field]) || plain;
     }
     // The form again, as it was filled in, each problem by its field; marked a refusal for the audit trail.
-    if (form)
+    if (form) {
+      const again = await form.again({ values: valuesOf(data), problems }, turn);
+      // The form sent back may itself be a refusal of who sent it (a check not theirs to record): that comes
+      // first, and is the answer and the reason kept on the trail — not what was wrong with the form.
+      if (refusalOf(again) !== undefined) return again;
       return markRefusal(
-        await form.again({ values: valuesOf(data), problems }, turn),
+        again,
         Object.entries(problems)
           .map(([f, p]) => `${f || 'form'}: ${p}`)
           .join('; '),
       );
+    }
     return errorCard(
       'This card is out of date',
       'Overt could not use what this card sent, so nothing was done. Open it again from “my requests” or “waiting for me”, or type “help”.',

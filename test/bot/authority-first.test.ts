@@ -148,6 +148,24 @@ it('a colleague recording a check that is not theirs, with a form at fault, is t
   const events = (await refusals()).slice(before);
   expect(events.map((e) => e.actor.id)).toEqual([CM2]);
   expect((events[0]!.details as { message: string }).message).not.toMatch(/few words|make sense only when/);
+  // The same with a form the card's own schema refuses (no date of viewing): the card was "Not yours to
+  // record", but the trail kept "viewedDate: pick the date of viewing" as the reason.
+  const before2 = (await refusals()).length;
+  const r2 = await execute(w.url, CM2, 'check.record', {
+    requestId,
+    formId: 'first-check-form-2',
+    viewedDate: '',
+    viewedTime: '',
+    accounts: '',
+    thirdPartyData: 'none',
+    sensitive: 'false',
+    attestNoFriendFollow: 'true',
+    attestOpenSourceOnly: 'true',
+  });
+  expect(textOf(r2.json.value)).toMatch(/Not yours to record/);
+  const events2 = (await refusals()).slice(before2);
+  expect(events2.map((e) => e.actor.id)).toEqual([CM2]);
+  expect((events2[0]!.details as { message: string }).message).toMatch(/Not yours to record/);
   expect(await w.running.store.query('check', { where: { requestId } })).toEqual([]);
 }, 60_000);
 
