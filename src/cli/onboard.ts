@@ -4,7 +4,8 @@ import { CommanderError, Option, type Command } from 'commander';
 import { Role, type Staff, type Team } from '../store/records';
 import type { Store } from '../store/store';
 import { assignProfile, importCaseList, upsertStaff, upsertTeam, type Deps } from '../workflow';
-import { flagsOf } from '../workflow/organisation';
+import { flagsOf, StaffInput } from '../workflow/organisation';
+import { BOUNDS } from '../workflow/input';
 import { emailOf, openDirectory, type Directory, type DirectoryUser } from './directory';
 import { firstAdministrator } from './first-admin';
 import { openService } from './service';
@@ -72,6 +73,35 @@ const checked = <T>(
   o: { ok: true; value: T } | { ok: false; error: { message: string } },
   what: string,
 ): T => (o.ok ? o.value : fail(1, `${what}: ${o.error.message}`));
+
+/** What would refuse `staff add` part-way, found before anything is written (undefined: nothing). */
+async function refusedBeforeWriting(
+  store: Store,
+  people: DirectoryUser[],
+  role: Staff['role'],
+  teams: Team[],
+): Promise<string | undefined> {
+  const ids = [...new Set(people.map((p) => p.id))];
+  for (const person of people) {
+    const email = emailOf(person);
+    const given = StaffInput.shape.staff.safeParse({
+      id: person.id,
+      name: person.displayName,
+      ...(email ? { email } : {}),
+      role,
+    });
+    if (!given.success)
+      return `${person.displayName || person.id}: ${given.error.issues[0]?.message ?? 'not a valid member of staff'}`;
+  }
+  if (role !== 'team-manager') return undefined;
+  for (const team of teams) {
+    const now = (await store.get('team', team.id))?.record ?? team;
+    const managers = new Set([...now.managerIds, ...ids]);
+    if (managers.size > BOUNDS.items)
+      return `team ${now.name} would have ${managers.size} managers, and a team has at most ${BOUNDS.items}: make fewer of them its managers (the others another role, or managers of another team)`;
+  }
+  return undefined;
+}
 
 function commonOptions(c: Command): Command {
   return c
@@ -244,6 +274,11 @@ export function register(cli: Command): void {
           if (!found.value.users.length) return fail(1, `group ${found.value.name}: it has no users`);
           people.push(...found.value.users);
         }
+        // All or nothing: everything that would refuse one of them is checked before anything is written —
+        // a team would have more managers than it may (a big group of managers), or someone's name or email
+        // does not fit — so a refusal never leaves the first people added and the rest not.
+        const problem = await refusedBeforeWriting(store, people, opts.role, [...teamsById.values()]);
+        if (problem) return fail(1, `${problem}; nobody was added or changed`);
         for (const person of people) {
           const existing = (await store.get('staff', person.id))?.record;
           const email = emailOf(person);

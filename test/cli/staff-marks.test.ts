@@ -18,14 +18,26 @@ const dirs = tempDirs('cli-staff-marks');
 const saved = { ...process.env };
 const PREVENT = { id: '5e0c1d2e-3f40-4152-8637-48596a7b8c9d', displayName: 'Priya Lead (fictional)' };
 const HEAD = { id: '6f1d2e3f-4051-4263-9748-596a7b8c9dae', displayName: 'Hal Head (fictional)' };
+/** A group of 21 managers: one more than a team may have. */
+const MANAGERS = Array.from({ length: 21 }, (_, i) => ({
+  id: `7a2e3f40-5162-4374-a859-${String(i).padStart(12, '0')}`,
+  displayName: `Manager ${i + 1} (fictional)`,
+}));
+const MANAGERS_GROUP = '8b3f4051-6273-4485-b96a-7b8c9daebf01';
 let graph: GraphServer;
 let data: string;
 
 beforeAll(async () => {
   graph = await startGraphServer({
     directory: {
-      users: [PREVENT, HEAD].map((u) => ({ ...u, userPrincipalName: `${u.id}@fernmoor.test`, mail: null })),
-      groups: [],
+      users: [PREVENT, HEAD, ...MANAGERS].map((u) => ({
+        ...u,
+        userPrincipalName: `${u.id}@fernmoor.test`,
+        mail: null,
+      })),
+      groups: [
+        { id: MANAGERS_GROUP, displayName: 'All managers (fictional)', members: MANAGERS.map((m) => m.id) },
+      ],
     },
   });
   const ca = join(dirs.make(), 'graph-ca.pem');
@@ -160,4 +172,51 @@ it('imports a child’s date of birth with the case list, and names a day that i
   } finally {
     await opened.value.close();
   }
+});
+
+it('a group of 21 team managers for one team is refused before anything is written (a team has at most 20), never half-added', async () => {
+  const count = async () => {
+    const opened = await openStore({ dataDir: data, kind: 'sqlite' });
+    if (!opened.ok) throw new Error(opened.error.message);
+    try {
+      return {
+        staff: (await opened.value.query('staff')).length,
+        managers: (await opened.value.get('team', 'east'))!.record.managerIds,
+        events: (await opened.value.audit.list()).length,
+      };
+    } finally {
+      await opened.value.close();
+    }
+  };
+  const before = await count();
+  const add = await overt(
+    'staff',
+    'add',
+    '--group',
+    MANAGERS_GROUP,
+    '--role',
+    'team-manager',
+    '--team',
+    'east',
+    ...as,
+  );
+  expect(add.code).toBe(1);
+  expect(add.stderr).toMatch(/team East \(fictional\) would have 21 managers, and a team has at most 20/);
+  expect(add.stderr).toMatch(/nobody was added or changed/);
+  expect(add.stdout).toBe('');
+  expect(await count()).toEqual(before);
+  // As case managers of the team, all 21 are added.
+  const ok = await overt(
+    'staff',
+    'add',
+    '--group',
+    MANAGERS_GROUP,
+    '--role',
+    'case-manager',
+    '--team',
+    'east',
+    ...as,
+  );
+  expect(ok.code).toBe(0);
+  expect((await count()).staff).toBe(before.staff + 21);
 });
