@@ -113,8 +113,8 @@ export const verbs = {
   'request.approve': Decision.extend({ reasons: Optional }),
   'request.decline': Decision.extend({ reasons: Field }),
   'request.more-info': Decision.extend({ reasons: Field }),
-  'request.answer': OnRequest.extend({ formId: FormId, rationale: Text }),
-  'request.withdraw': OnRequest.extend({ formId: FormId }),
+  'request.answer': Decision.extend({ formId: FormId, rationale: Text }),
+  'request.withdraw': Decision.extend({ formId: FormId }),
   'check.open': OnRequest,
   'check.record': OnRequest.extend({
     formId: FormId,

@@ -566,7 +566,19 @@ async function decideOnce(deps: Deps, i: Decision, c: Cmd): Promise<DecideOutcom
 /** Who acts on which request: what the requester's (or manager's) standing is checked on before the form. */
 const RequestTarget = z.object({ key: Key, actorId: Id, requestId: Id });
 
-export const WithdrawInput = RequestTarget.extend({ reason: OptionalReasons });
+/** The version of the request the card acted on showed: another is a stale card, refused (issue 20). */
+const CardVersion = z.string().max(200).optional();
+
+/** Who acts on which request, as the card they pressed showed it. */
+const CardTarget = RequestTarget.extend({ expectedVersion: CardVersion });
+
+export const WithdrawInput = CardTarget.extend({ reason: OptionalReasons });
+
+/** A card acting on an older version of the request than the one read: refused, nothing written. */
+const outOfDate = (i: { expectedVersion?: string | undefined }, version: string) =>
+  i.expectedVersion !== undefined && i.expectedVersion !== version
+    ? fail('CONFLICT', 'this card is out of date: it has been refreshed with the request as it is now')
+    : undefined;
 
 /** The requester (or their team manager) withdraws a request that is not yet done. */
 export async function withdrawRequest(
@@ -578,13 +590,13 @@ export async function withdrawRequest(
     'request.withdraw',
     input,
     (given, c) => withdrawOnce(deps, given, c),
-    RequestTarget,
+    CardTarget,
   );
 }
 
 async function withdrawOnce(
   deps: Deps,
-  i: Given<typeof WithdrawInput, typeof RequestTarget>,
+  i: Given<typeof WithdrawInput, typeof CardTarget>,
   c: Cmd,
 ): Promise<Outcome<Request> | Stale> {
   const opened = await openRequestCommand<Request>(deps, c, i);
@@ -610,6 +622,8 @@ async function withdrawOnce(
       message: `requestId: the request is ${record.status} and cannot be withdrawn`,
       field: 'requestId',
     });
+  const stale = outOfDate(i, version);
+  if (stale) return stale;
   if (i.form) return { ok: false, error: i.form };
   const child = await deps.store.get('child', record.childId);
   if (!child)
@@ -626,7 +640,7 @@ async function withdrawOnce(
   return 'conflict' in r ? fail('CONFLICT', 'the request changed meanwhile: look again') : r;
 }
 
-export const AmendInput = RequestTarget.extend({ rationale: Reasons });
+export const AmendInput = CardTarget.extend({ rationale: Reasons });
 
 /** The requester answers a request for more information; the policy is asked again. */
 export async function answerMoreInfo(
@@ -638,13 +652,13 @@ export async function answerMoreInfo(
     'request.amend',
     input,
     (given, c) => answerOnce(deps, given, c),
-    RequestTarget,
+    CardTarget,
   );
 }
 
 async function answerOnce(
   deps: Deps,
-  i: Given<typeof AmendInput, typeof RequestTarget>,
+  i: Given<typeof AmendInput, typeof CardTarget>,
   c: Cmd,
 ): Promise<Outcome<Raised> | Stale> {
   const opened = await openRequestCommand<Raised>(deps, c, i);
@@ -669,6 +683,8 @@ async function answerOnce(
       message: `requestId: the request is ${record.status}, not waiting for more information`,
       field: 'requestId',
     });
+  const stale = outOfDate(i, version);
+  if (stale) return stale;
   if (i.form) return { ok: false, error: i.form };
   const verdict = await verdictFor(
     deps,

@@ -107,8 +107,10 @@ describe('bounds at the bot', () => {
       expect(requestId).toBeTruthy();
       const decisions = async () => (await w.running.store.count('decision'))[0]!.count;
       const before = await decisions();
+      // Pressed on the approver's card, as Teams sends it (with the version the card showed).
+      const view = (await execute(w.url, TM, 'request.refresh', { requestId })).json.value;
       for (const verb of ['request.approve', 'request.decline', 'request.more-info'] as const) {
-        const r = await execute(w.url, TM, verb, { requestId, reasons });
+        const r = await execute(w.url, TM, verb, { ...actionData(view, verb), reasons });
         expect(textOf(r.json.value)).toMatch(/give the reasons in a few words/i);
       }
       expect(await decisions()).toBe(before);

@@ -69,3 +69,44 @@ describe('a decision names the version its card showed', () => {
     },
   );
 });
+
+describe('withdrawing and answering name the version their card showed too', () => {
+  it('a withdraw or an answer pressed on a card the request has moved on from is refused as out of date: the current card, nothing written, one audit event', async () => {
+    const requestId = await raise('DEMO-0002');
+    // The requester's card, as it was when the request was raised.
+    const old = (await execute(w.url, CM, 'request.refresh', { requestId })).json.value;
+    const withdraw = actionData(old, 'request.withdraw')!;
+    expect(withdraw).toMatchObject({ requestId, version: expect.any(String) });
+    // The manager asks for more information: the request moves on.
+    const view = (await execute(w.url, TM, 'request.refresh', { requestId })).json.value;
+    await execute(w.url, TM, 'request.more-info', {
+      ...actionData(view, 'request.more-info'),
+      reasons: 'Fictional: say what the new information is.',
+    });
+    const asked = (await execute(w.url, CM, 'request.refresh', { requestId })).json.value;
+    const answer = actionData(asked, 'request.answer')!;
+    expect(answer).toMatchObject({ requestId, version: expect.any(String) });
+    for (const [verb, data] of [
+      ['request.withdraw', withdraw],
+      [
+        'request.answer',
+        { ...answer, version: withdraw['version'], rationale: 'Fictional: a new post names the child.' },
+      ],
+    ] as const) {
+      const before = await w.running.store.get('request', requestId);
+      const events = (await w.running.store.audit.list()).length;
+      const r = await execute(w.url, CM, verb, data);
+      expect(textOf(r.json.value)).toMatch(/this card is out of date/);
+      expect(await w.running.store.get('request', requestId)).toEqual(before);
+      const added = (await w.running.store.audit.list()).slice(events);
+      expect(added).toHaveLength(1);
+      expect(added[0]).toMatchObject({ action: `bot:${verb}`, outcome: 'refuse', actor: { id: CM } });
+    }
+    // Pressed on the current card, the answer is taken.
+    const taken = await execute(w.url, CM, 'request.answer', {
+      ...answer,
+      rationale: 'Fictional: a new post names the child.',
+    });
+    expect(textOf(taken.json.value)).toMatch(/Your answer was sent/);
+  });
+});

@@ -456,7 +456,9 @@ const onRequestAnswer: VerbHandler<'request.answer'> = async (data, turn) => {
     actorId: turn.staff.id,
     requestId: data.requestId,
     rationale: data.rationale,
+    ...(data.version ? { expectedVersion: data.version } : {}),
   });
+  if (!r.ok && r.error.code === 'CONFLICT') return decisionFailure(turn, data.requestId, r.error);
   if (!r.ok)
     return r.error.verdict
       ? decisionFailure(turn, data.requestId, r.error)
@@ -478,7 +480,9 @@ const onRequestWithdraw: VerbHandler<'request.withdraw'> = async (data, turn) =>
     key: `withdraw:${data.requestId}:${turn.staff.id}`,
     actorId: turn.staff.id,
     requestId: data.requestId,
+    ...(data.version ? { expectedVersion: data.version } : {}),
   });
+  if (!r.ok && r.error.code === 'CONFLICT') return decisionFailure(turn, data.requestId, r.error);
   if (!r.ok) return errorCard('The request was not withdrawn', r.error.message);
   if (!r.replayed) turn.after(() => updateApprovalCards(turn.deps, turn.outbox, data.requestId));
   return requestCard(turn, data.requestId, { text: 'You withdrew this request.', tone: 'warning' });

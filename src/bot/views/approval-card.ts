@@ -229,12 +229,22 @@ export function requestStatusCard(
     );
   if (requester && r.status === 'more-info')
     actions.push(
-      act('request.answer', 'Send the answer', { requestId: r.id, formId: `answer-${r.id}-${r.version}` }),
+      act('request.answer', 'Send the answer', {
+        requestId: r.id,
+        version: r.version,
+        formId: `answer-${r.id}-${r.version}`,
+      }),
     );
   if (mayRecord && r.status === 'approved')
     actions.push(act('check.open', 'Record the check', { requestId: r.id }));
   if (requester && (OPEN.has(r.status) || r.status === 'approved'))
-    actions.push(act('request.withdraw', 'Withdraw', { requestId: r.id, formId: `withdraw-${r.id}` }));
+    actions.push(
+      act('request.withdraw', 'Withdraw', {
+        requestId: r.id,
+        version: r.version,
+        formId: `withdraw-${r.id}`,
+      }),
+    );
   const made = card(withState(body, state), {
     actions,
     refresh: refreshFor(r.id, refreshUserIds),
