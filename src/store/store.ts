@@ -115,6 +115,13 @@ export interface Store {
    * waited for (finished or undone) first: a command about to refuse on facts that a copy of itself wrote
    * answers as that copy did (issue 12, fault 3 across instances). */
   replay(key: string, options?: { settle?: boolean }): Promise<{ result: unknown } | undefined>;
+  /** Replaces what each of these committed units answered by `keep(result)`: retention's way to erase an
+   * answer that held a copy of a record it erased. The key stays committed, so a retry still replays (the
+   * new answer) and never runs the command again. Returns how many answers changed. */
+  forgetAnswers(keys: readonly string[], keep: (result: unknown) => unknown): Promise<number>;
+  /** Makes what was erased or overwritten unreadable in the store's own files too (SQLite: freed space is
+   * zeroed as it is freed, and this empties the write-ahead log, which still holds pages as they were). */
+  scrub(): Promise<void>;
   readonly audit: AuditLog;
   /** Takes or renews the named lease until `now + ttlMs`. True if `holder` holds it now; false if
    * another holder's lease has not expired. Two instances never both hold a lease. */

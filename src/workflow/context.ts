@@ -195,6 +195,24 @@ const KEY_REUSED: Outcome<never> = fail(
   'key',
 );
 
+/**
+ * What a key keeps once retention has erased a record its answer held a copy of: the input's digest, so a
+ * retry is still known for what it is and nothing is done again, and a plain answer in place of the first.
+ * A kept result of another shape (a notice's) is dropped.
+ */
+export function erasedAnswer(result: unknown): unknown {
+  const digest = (result as Partial<Kept<unknown>> | null | undefined)?.digest;
+  if (typeof digest !== 'string') return null;
+  const kept: Kept<never> = {
+    digest,
+    outcome: fail(
+      'CONFLICT',
+      'this was done before; what it answered has since been erased under the retention schedule, and nothing more was done',
+    ),
+  };
+  return kept;
+}
+
 /** The answer kept under a key, if the input is the same; a conflict if it is not. */
 function answerOf<T>(c: Cmd, result: unknown): Outcome<T> {
   const kept = result as Partial<Kept<T>> | undefined;

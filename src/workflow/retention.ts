@@ -7,14 +7,18 @@ import type { Versioned } from '../store/store';
 import type { Deps } from './types';
 import { z } from 'zod';
 import { readSetting, writeSetting } from './bookkeeping';
+import { erasedAnswer } from './context';
 
 /**
  * Retention (issue 15 item 5): each team's profile schedules how long each kind of record is kept, from
  * an event (the request closing, the check, the authorisation ending…). `runRetention` erases what is due:
  * the record keeps its ids, dates and statuses (so counts, the dashboard and the chain stay whole) and
- * loses its personal content; the details of every audit event about it are erased, their hashes kept,
- * so `overt audit verify` still passes. Each erasure is one unit with its own `retention.erase` event
- * naming the events it erased, under a key derived from the record, so a second run erases nothing twice.
+ * loses its personal content. Every other copy of that content goes with it: the details of every audit
+ * event about the record or written with it (their hashes kept, so `overt audit verify` still passes), the
+ * answers kept with those units' idempotency keys (the key stays, its answer says it was erased), and, in
+ * the store's own files, the space the text lay in (`Store.scrub`). Each erasure is one unit with its own
+ * `retention.erase` event naming the events and units it erased, under a key derived from the record, so a
+ * second run erases nothing twice.
  *
  * What must stay stays: open requests and objections, a child's current consent while the child's own
  * details are kept, and every record about a child under a RIPA authorisation until the RIPA records'
@@ -23,6 +27,11 @@ import { readSetting, writeSetting } from './bookkeeping';
 
 const SYSTEM = { id: 'system' };
 const ERASED = '(erased)';
+/** What an erasure names (kept as its unit's answer, so a run cut short is finished by the next). */
+const Named = z.object({
+  events: z.array(z.number().int()).default([]),
+  units: z.array(z.string()).default([]),
+});
 
 /** The day (or instant) each kind's period runs from; undefined while it has not happened (open). */
 function fromDate(kind: RetentionKind, record: Record<string, unknown>): string | undefined {
@@ -233,24 +242,36 @@ export async function runRetention(deps: Deps): Promise<RetentionReport> {
   const all = [...due, ...dueChildren];
   if (all.length === 0) return report;
 
-  // The events about each record, found in one pass over the trail.
+  // Every copy of each record's text, found in one pass over the trail: the details of the events about it
+  // and of every event of a unit that wrote it (a unit's first event names the records it wrote), and the
+  // answer kept with each of those units' keys.
   const wanted = new Set(all.map((d) => `${d.kind}/${d.record.record.id}`));
-  const about = new Map<string, number[]>();
+  const copies = new Map<string, { events: number[]; units: Set<string> }>();
+  const wrote = new Map<string, string[]>();
   for (let afterSeq = 0; ;) {
     const page = await deps.store.audit.list({ afterSeq, limit: 5000 });
     for (const e of page) {
-      const key = `${e.target.kind}/${e.target.id}`;
-      if (!wanted.has(key) || e.action === ERASE_ACTION) continue;
-      if (e.detailsHash === undefined || e.detailsErased) continue;
-      (about.get(key) ?? about.set(key, []).get(key)!).push(e.seq);
+      if (e.action === ERASE_ACTION) continue;
+      const written = (e.writes ?? []).map((w) => `${w.kind}/${w.id}`).filter((k) => wanted.has(k));
+      if (written.length) wrote.set(e.key, written);
+      const target = `${e.target.kind}/${e.target.id}`;
+      const holders = new Set([...(wanted.has(target) ? [target] : []), ...(wrote.get(e.key) ?? [])]);
+      for (const holder of holders) {
+        const c = copies.get(holder) ?? copies.set(holder, { events: [], units: new Set() }).get(holder)!;
+        c.units.add(e.key);
+        if (e.detailsHash !== undefined && !e.detailsErased) c.events.push(e.seq);
+      }
     }
     if (page.length < 5000) break;
     afterSeq = page[page.length - 1]!.seq;
   }
 
+  let erasedAny = false;
   for (const d of all) {
     const id = d.record.record.id;
-    const events = about.get(`${d.kind}/${id}`) ?? [];
+    const found = copies.get(`${d.kind}/${id}`);
+    const events = found?.events ?? [];
+    const units = [...(found?.units ?? [])];
     const r = await deps.store.commit({
       key: `retention:${d.kind}:${id}`,
       at: nowIso,
@@ -272,23 +293,30 @@ export async function runRetention(deps: Deps): Promise<RetentionReport> {
           profileVersion: d.profile.version,
           details: {
             events,
+            units,
             rule: { kind: d.rule.kind, from: RETENTION_FROM[d.kind], months: d.rule.months },
             dueSince: d.since,
           },
         },
       ],
-      result: { events },
+      result: { events, units },
     });
-    // A replay is an erasure committed before (perhaps by a run cut short): finish its events.
+    // A replay is an erasure committed before (perhaps by a run cut short): finish what it named.
     const named =
       r.status === 'committed'
-        ? events
+        ? { events, units }
         : r.status === 'replayed'
-          ? ((r.result as { events?: number[] } | undefined)?.events ?? [])
-          : [];
-    if (r.status === 'committed') report.erased[d.kind] = (report.erased[d.kind] ?? 0) + 1;
-    if (named.length) report.eventDetails += await deps.store.audit.eraseDetails(named);
+          ? Named.parse(r.result ?? {})
+          : { events: [], units: [] };
+    if (r.status === 'committed') {
+      report.erased[d.kind] = (report.erased[d.kind] ?? 0) + 1;
+      erasedAny = true;
+    }
+    // The answers first: an event's details, once erased, no longer say which units held a copy.
+    if (named.units.length) await deps.store.forgetAnswers(named.units, erasedAnswer);
+    if (named.events.length) report.eventDetails += await deps.store.audit.eraseDetails(named.events);
   }
+  if (erasedAny || report.eventDetails > 0) await deps.store.scrub();
   return report;
 }
 

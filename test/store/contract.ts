@@ -169,6 +169,26 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
         expect(await store.replay('probe-2')).toBeUndefined();
       });
 
+      it('forgets answers: the key stays committed and replays the answer put in place of the first', async () => {
+        await store.commit({
+          key: 'kept-1',
+          at,
+          writes: [],
+          audit: [draft('request.raise', { kind: 'request', id: 'req-1' })],
+          result: { digest: 'd1', text: 'a copy of a record' },
+        });
+        await store.commit({ key: 'kept-2', at, writes: [], audit: [] });
+        const keep = (r: unknown) => ({ digest: (r as { digest: string }).digest, erased: true });
+        // Unknown keys and keys with no answer are passed over; applying it again changes nothing.
+        expect(await store.forgetAnswers(['kept-1', 'kept-2', 'never-sent'], keep)).toBe(1);
+        expect(await store.forgetAnswers(['kept-1'], keep)).toBe(0);
+        expect(await store.replay('kept-1')).toEqual({ result: { digest: 'd1', erased: true } });
+        const again = await store.commit({ key: 'kept-1', at, writes: [], audit: [], result: 'other' });
+        expect(again).toEqual({ status: 'replayed', result: { digest: 'd1', erased: true } });
+        expect(await auditCount()).toBe(1);
+        await store.scrub();
+      });
+
       it('replays an undefined result as undefined', async () => {
         await store.commit({ key: 'no-result', at, writes: [], audit: [] });
         expect(await store.commit({ key: 'no-result', at, writes: [], audit: [] })).toEqual({

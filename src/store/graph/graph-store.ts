@@ -53,7 +53,10 @@ const AUDIT_WINDOW = 4000;
  * Limits: no test against a real tenant (what GRAPH-LISTS.md marks [U] is the local server's guess);
  * read-uncommitted (a reader can see a pending unit's writes before it completes or is rolled back); a unit
  * is bounded by what fits in one item's intent; ordering with a `limit` is by the second SharePoint keeps,
- * ties by item id; the dashboard's counts by status are not yet windowed for lists over 5,000.
+ * ties by item id; the dashboard's counts by status are not yet windowed for lists over 5,000. A list with
+ * versioning on keeps earlier versions of each item in SharePoint's version history, which Graph v1.0 cannot
+ * clear: what retention erases from an item stays there until the site's own retention removes it, so the
+ * lists are best kept without item versioning (a list setting Graph cannot change).
  */
 export class GraphStore implements Store {
   private readonly units: UnitWriter;
@@ -119,6 +122,14 @@ export class GraphStore implements Store {
   replay(key: string, options: { settle?: boolean } = {}): Promise<{ result: unknown } | undefined> {
     return this.units.replay(key, options.settle === true);
   }
+
+  forgetAnswers(keys: readonly string[], keep: (result: unknown) => unknown): Promise<number> {
+    return this.units.forgetAnswers(keys, keep);
+  }
+
+  /** Nothing to do through Graph: an item's fields are replaced where they lie (but see the limits above on
+   * SharePoint's version history). */
+  async scrub(): Promise<void> {}
 
   /** Finishes or undoes pending units (run on open); `force` ignores their age. */
   reconcile(force = false) {

@@ -219,12 +219,38 @@ export class UnitWriter {
     return eventCall(this.ctx, e);
   }
 
-  private doneCall(itemId: string): GraphCall {
+  /** Marks a unit done and empties its intent: the intent is a copy of every record the unit wrote (and
+   * of what they were before) and of its events' details, needed only while the unit is pending. Kept, it
+   * would outlive what retention erases from the records and the trail. */
+  private doneCall(itemId: string, key: string): GraphCall {
+    const spent: Intent = { nonce: '', key, at: '', writes: [], audit: [] };
     return {
       method: 'PATCH',
       url: `${this.ctx.items('units')}/${itemId}/fields`,
-      body: { [UnitColumns.state]: 'done' },
+      body: { [UnitColumns.state]: 'done', [UnitColumns.intent]: JSON.stringify(spent) },
     };
+  }
+
+  /** Replaces the answers kept with these keys by `keep(answer)` (retention, `Store.forgetAnswers`). */
+  async forgetAnswers(keys: readonly string[], keep: (result: unknown) => unknown): Promise<number> {
+    let changed = 0;
+    for (const key of keys) {
+      const item = await this.readUnit(key);
+      const raw = item?.fields.ovResult;
+      if (!item || raw === undefined) continue;
+      const next = JSON.stringify(keep(JSON.parse(raw)) ?? null);
+      if (next === raw) continue;
+      const [r] = await this.ctx.batcher.chain([
+        {
+          method: 'PATCH',
+          url: `${this.ctx.items('units')}/${item.itemId}/fields`,
+          body: { [UnitColumns.result]: next },
+        },
+      ]);
+      if (!r || !ok(r)) throw unexpected(`erasing the answer kept with unit ${key}`, r!);
+      changed += 1;
+    }
+    return changed;
   }
 
   /** The unit's events not yet landed, chained onto the current tail. */
@@ -292,7 +318,7 @@ export class UnitWriter {
       }
       for (const [key, itemId] of this.undone) {
         if (key === intent.key) continue;
-        calls.push(this.doneCall(itemId));
+        calls.push(this.doneCall(itemId, key));
         tags.push({ t: 'done', key });
       }
       const replies = await ctx.batcher.chain(calls);
@@ -471,7 +497,7 @@ export class UnitWriter {
     }
     const driven = await this.drive(intent, progress);
     if (driven.kind !== 'done') return { kind: 'rolled-back' };
-    const [marked] = await ctx.batcher.chain([this.doneCall(item.itemId)]);
+    const [marked] = await ctx.batcher.chain([this.doneCall(item.itemId, intent.key)]);
     if (marked && ok(marked)) this.undone.delete(intent.key);
     return driven;
   }
@@ -513,7 +539,9 @@ export class UnitWriter {
   async flush(): Promise<void> {
     if (this.undone.size === 0) return;
     const entries = [...this.undone];
-    const replies: GraphReply[] = await this.ctx.batcher.parallel(entries.map(([, id]) => this.doneCall(id)));
+    const replies: GraphReply[] = await this.ctx.batcher.parallel(
+      entries.map(([key, id]) => this.doneCall(id, key)),
+    );
     entries.forEach(([key], i) => {
       if (replies[i] && ok(replies[i])) this.undone.delete(key);
     });

@@ -168,6 +168,8 @@ export class SqliteStore implements Store {
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
+      // What a unit overwrites or retention erases is zeroed where it lay, not left in free space.
+      db.pragma('secure_delete = ON');
       migrate(db);
       return new SqliteStore(db, restoreTriggers(db));
     } catch (err) {
@@ -257,6 +259,30 @@ export class SqliteStore implements Store {
       { result: string | null } | undefined;
     if (!prior) return undefined;
     return { result: prior.result === null ? undefined : JSON.parse(prior.result) };
+  }
+
+  async forgetAnswers(keys: readonly string[], keep: (result: unknown) => unknown): Promise<number> {
+    const read = this.sql('SELECT result FROM units WHERE key = ?');
+    const write = this.sql('UPDATE units SET result = ? WHERE key = ?');
+    const run = this.db.transaction(() => {
+      let changed = 0;
+      for (const key of keys) {
+        const row = read.get(key) as { result: string | null } | undefined;
+        if (!row || row.result === null) continue;
+        const next = JSON.stringify(keep(JSON.parse(row.result)) ?? null);
+        if (next === row.result) continue;
+        write.run(next, key);
+        changed += 1;
+      }
+      return changed;
+    });
+    return run.immediate();
+  }
+
+  /** Freed space is zeroed as it is freed (secure_delete); the write-ahead log, which still holds pages as
+   * they were before, is checkpointed into the file and emptied (if no reader holds it, else next time). */
+  async scrub(): Promise<void> {
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   async commit(unit: Unit): Promise<CommitResult> {
