@@ -24,21 +24,35 @@ import { useNarrow } from './nav';
 
 export type Load<T> = { state: 'loading' } | { state: 'ok'; value: T } | { state: 'error'; problem: Problem };
 
+/**
+ * What a fetch gave, for the inputs it was asked with only: while the inputs (the person, the child, the
+ * filter) have changed and the new answer is not in, it is loading — never the answer for the previous ones,
+ * not even for the one render before the new fetch starts; an answer for inputs that have since changed is
+ * dropped.
+ */
 export function useLoad<T>(fetcher: () => Promise<Result<T>>, deps: unknown[]): [Load<T>, () => void] {
-  const [load, setLoad] = useState<Load<T>>({ state: 'loading' });
   const [n, setN] = useState(0);
   const reload = useCallback(() => setN((x) => x + 1), []);
+  const inputs = [...deps, n];
+  const [held, setHeld] = useState<{ inputs: unknown[]; load: Load<T> } | null>(null);
   useEffect(() => {
     let live = true;
-    setLoad({ state: 'loading' });
     void fetcher().then((r) => {
-      if (live) setLoad(r.ok ? { state: 'ok', value: r.value } : { state: 'error', problem: r.problem });
+      if (live)
+        setHeld({
+          inputs,
+          load: r.ok ? { state: 'ok', value: r.value } : { state: 'error', problem: r.problem },
+        });
     });
     return () => {
       live = false;
     };
-  }, [...deps, n]);
-  return [load, reload];
+  }, inputs);
+  const current =
+    held !== null &&
+    held.inputs.length === inputs.length &&
+    held.inputs.every((d, i) => Object.is(d, inputs[i]));
+  return [current ? held.load : { state: 'loading' }, reload];
 }
 
 export function ProblemBar({ problem }: { problem: Problem }) {

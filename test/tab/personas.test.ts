@@ -305,6 +305,73 @@ describe('at 320 px (the narrowest Teams panel)', () => {
   }, 60_000);
 });
 
+describe('switching persona (the demo)', () => {
+  it("never shows the previous persona's view or data, even for a moment, and asks nothing as the new one that is theirs to refuse", async () => {
+    const page = await browser.newPage();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.addInitScript((id) => sessionStorage.setItem('overt-demo-persona', id), 'demo-sm');
+    await page.goto(`${base}/`);
+    await page.getByRole('heading', { level: 2, name: 'Service dashboard' }).waitFor();
+    const sm = (await running.store.get('staff', 'demo-sm'))!.record.name;
+    const cm = (await running.store.get('staff', 'demo-cm-north-1'))!.record.name;
+    // A child of another team: on the service manager's list, never on the case manager's.
+    const other = (await running.store.query('child', { where: { teamId: 'south' } }))[0]!.record.caseRef;
+    // The service manager's answers come late (a slow network), so they land after the switch.
+    await page.route('**/api/v1/**', async (route) => {
+      const who = route.request().headers()['x-overt-demo-persona'];
+      await new Promise((r) => setTimeout(r, who === 'demo-sm' ? 1500 : 200));
+      await route.continue();
+    });
+    const asked: string[] = [];
+    page.on('response', (r) => {
+      if (r.url().includes('/api/v1/'))
+        asked.push(
+          `${r.request().headers()['x-overt-demo-persona']} ${r.status()} ${new URL(r.url()).pathname}`,
+        );
+    });
+    // Every state of the page, as drawn: the persona picked and what the page says.
+    await page.evaluate(() => {
+      const w = window as unknown as { seen: string[] };
+      w.seen = [];
+      const look = () => {
+        const picked = document.querySelector('header select') as HTMLSelectElement | null;
+        const main = document.querySelector('main') as HTMLElement | null;
+        w.seen.push(`${picked?.value ?? ''}\n${main?.innerText ?? ''}`);
+      };
+      new MutationObserver(look).observe(document.body, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+      });
+      const frame = () => {
+        look();
+        requestAnimationFrame(frame);
+      };
+      requestAnimationFrame(frame);
+    });
+    // The service manager opens the children (their list on its way), then the case manager is picked.
+    await page.evaluate(() => (window.location.hash = 'child'));
+    await page.getByRole('combobox', { name: 'Demo persona' }).selectOption('demo-cm-north-1');
+    await page.getByRole('heading', { level: 2, name: 'My requests' }).waitFor();
+    await page.getByText(`Signed in as ${cm}`).waitFor();
+    // Past the service manager's late answers.
+    await page.waitForTimeout(2500);
+    const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+    const wrong = seen.filter(
+      (s) =>
+        s.startsWith('demo-cm-north-1\n') &&
+        (s.includes(sm) || s.includes('Service dashboard') || s.includes(other)),
+    );
+    expect(wrong.map((s) => s.slice(0, 200))).toEqual([]);
+    expect(seen.filter((s) => s.startsWith('demo-cm-north-1\n')).length).toBeGreaterThan(0);
+    // Nothing was asked as the case manager for the service manager's views (each a refusal on the audit trail).
+    expect(asked.filter((a) => a.startsWith('demo-cm-north-1 ') && !/ 2\d\d /.test(a))).toEqual([]);
+    expect(await page.getByRole('heading', { level: 2, name: 'My requests' }).count()).toBe(1);
+    expect(await page.evaluate(() => document.querySelector('main')!.innerText)).not.toContain(other);
+    await page.close();
+  }, 60_000);
+});
+
 describe('a link to a child one may not open', () => {
   it.each(WIDTHS)(
     "at %i px, another team's child and a child that does not exist are said in plain words, with no id",
