@@ -126,7 +126,9 @@ async function answer(verb: string, data: unknown, turn: Turn): Promise<Adaptive
       const again = await form.again({ values: valuesOf(data), problems }, turn);
       // The form sent back may itself be a refusal of who sent it (a check not theirs to record): that comes
       // first, and is the answer and the reason kept on the trail — not what was wrong with the form.
-      if (refusalOf(again) !== undefined) return again;
+      // (A form that only marks one of the problems given to it is not such a refusal: the problems are kept.)
+      const own = refusalOf(again);
+      if (own !== undefined && !Object.values(problems).includes(own)) return again;
       return markRefusal(
         again,
         Object.entries(problems)
