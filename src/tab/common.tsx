@@ -84,10 +84,19 @@ export function Loaded<T>({ load, children }: { load: Load<T>; children: (v: T) 
 
 export function Facts({ facts }: { facts: [string, string][] }) {
   return (
-    <dl style={{ display: 'grid', gridTemplateColumns: 'max-content 1fr', gap: '2px 12px', margin: '4px 0' }}>
+    // The label column is as wide as its longest label but never more than 45% of the width: a long label wraps
+    // (at 400 px a review's evidence label made the list 424 px wide).
+    <dl
+      style={{
+        display: 'grid',
+        gridTemplateColumns: 'fit-content(45%) minmax(0, 1fr)',
+        gap: '2px 12px',
+        margin: '4px 0',
+      }}
+    >
       {facts.map(([k, v], i) => (
         <div key={`${k}-${i}`} style={{ display: 'contents' }}>
-          <dt style={{ fontWeight: 600 }}>{k}</dt>
+          <dt style={{ fontWeight: 600, overflowWrap: 'anywhere' }}>{k}</dt>
           <dd style={{ margin: 0, whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{v}</dd>
         </div>
       ))}
