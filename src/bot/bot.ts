@@ -19,7 +19,7 @@ import type { Turn } from './turn';
 import { helpCard, onReturnCard } from './views/conversation-cards';
 import { awaitingDecision } from '../workflow/role-views';
 import { errorCard } from './views/failure-card';
-import { AuditTrailBrokenError, TRAIL_BROKEN_SENTENCE } from '../store/integrity';
+import { AuditTrailBrokenError, TRAIL_BROKEN_SENTENCE } from '../workflow';
 import { CHILD_DATASET } from './views/request-form';
 
 const CARD = 'application/vnd.microsoft.card.adaptive';

@@ -7,7 +7,7 @@ import type { Store } from '../store/store';
 import { DEFAULT_SETTINGS, type Deps, type WorkflowSettings } from './types';
 
 export * from './types';
-export { changesRefused } from './trail';
+export { changesRefused, AuditTrailBrokenError, TRAIL_BROKEN_SENTENCE } from './trail';
 /** The store could not answer now: the surfaces answer 503 with Retry-After (not a bug of the turn). */
 export { StoreUnavailableError } from '../store/store';
 export { previewRequest, raiseRequest, decideRequest, withdrawRequest, answerMoreInfo } from './requests';

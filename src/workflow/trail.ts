@@ -5,3 +5,6 @@ import type { Deps } from './types';
  * asking: a stranger is answered 401/403 first and learns nothing of the trail. */
 export const changesRefused = (deps: Deps, method: string | undefined): string | undefined =>
   refused(deps.store, method);
+
+/** The error a store's guard throws while the audit trail is broken, and the sentence people are shown. */
+export { AuditTrailBrokenError, TRAIL_BROKEN_SENTENCE } from '../store/integrity';

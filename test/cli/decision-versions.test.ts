@@ -224,8 +224,8 @@ it('every Fernmoor v1 decision is explained by v1 after v2 is loaded, in either 
     }
     // In words: the approval by the child's own team manager, explained by version 1, the same verdict.
     const words = await runCli('decision', 'explain', approvals[0]!.id, '--data', data);
-    expect(words.stdout).toMatch(/profile: fernmoor-cs version 1/);
-    expect(words.stdout).toMatch(/replayed: allow; determining team-manager-authorises/);
+    expect(words.stdout).toMatch(/Policy: Fernmoor social media viewing procedure, version 1\n/);
+    expect(words.stdout).toMatch(/because: The child's own team manager authorises the viewing/);
     expect(words.stdout).toMatch(/the same verdict/);
   }
 }, 120_000);
