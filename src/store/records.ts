@@ -115,6 +115,9 @@ export const Request = z.object({
   viewer: Text,
   viewerId: Id.optional(),
   rationale: z.string().optional(),
+  /** The requester's answers to requests for more information, in order: kept beside the rationale they
+   * raised it with, never over it. */
+  answers: z.array(z.object({ at: IsoDate, by: Id, text: z.string() })).optional(),
   consentId: Id.optional(),
   status: RequestStatus,
   authority: Text,

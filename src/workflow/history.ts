@@ -152,6 +152,19 @@ export function timeline(r: ChildRecord): TimelineItem[] {
       ],
       cites: cites(q.verdict),
     });
+  // Each answer to a request for more information, at its own time, beside (never over) the rationale.
+  for (const q of r.requests)
+    (q.answers ?? []).forEach((a, n) =>
+      out.push({
+        at: a.at,
+        kind: 'request',
+        id: `${q.id}-answer-${n + 1}`,
+        title: 'More information given',
+        by: a.by,
+        facts: [['Answer', a.text]],
+        cites: [],
+      }),
+    );
   for (const d of r.decisions)
     out.push({
       at: d.at,

@@ -51,6 +51,15 @@ export async function verdictFor(
 }
 
 /** The policy's view of a member of staff. */
+/** The rationale the policy reads for a request: the one it was raised with, else the requester's last answer
+ * to a request for more information (the answer is kept beside the rationale, never over it). */
+export function givenRationale(r: {
+  rationale?: string | undefined;
+  answers?: { text: string }[] | undefined;
+}) {
+  return r.rationale ?? r.answers?.at(-1)?.text;
+}
+
 export function policyActor(s: Staff, role: Staff['role'] = s.role) {
   return {
     id: s.id,

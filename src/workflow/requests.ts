@@ -30,7 +30,14 @@ import {
 } from './context';
 import { Id, Key, OptionalReasons, parse, PlatformAccounts, Reasons, ShortText, type Given } from './input';
 import { decisionAudit, type VerdictGiven } from './decision-record';
-import { decisionReasonsClauses, policyActor, policyRefusal, staffHolds, verdictFor } from './policy-facts';
+import {
+  decisionReasonsClauses,
+  policyActor,
+  policyRefusal,
+  staffHolds,
+  verdictFor,
+  givenRationale,
+} from './policy-facts';
 import { declaredReasons } from '../policy/profile';
 import { authorityName } from '../policy/evaluate';
 import { fail, ok, type Deps, type Failure, type Outcome } from './types';
@@ -401,7 +408,7 @@ async function decideOnce(deps: Deps, i: Decision, c: Cmd): Promise<DecideOutcom
         reason: request.reason,
         viewer: request.viewer,
         platforms: request.platforms.map((p) => p.platform),
-        ...(request.rationale ? { rationale: request.rationale } : {}),
+        ...(givenRationale(request) ? { rationale: givenRationale(request) } : {}),
         authority,
         ...(i.reasons ? { reasons: i.reasons } : {}),
       },
@@ -640,9 +647,10 @@ async function withdrawOnce(
   return 'conflict' in r ? fail('CONFLICT', 'the request changed meanwhile: look again') : r;
 }
 
-export const AmendInput = CardTarget.extend({ rationale: Reasons });
+export const AmendInput = CardTarget.extend({ answer: Reasons });
 
-/** The requester answers a request for more information; the policy is asked again. */
+/** The requester answers a request for more information; the policy is asked again. The answer is kept
+ * beside the rationale the request was raised with (a rationale given with either counts as given). */
 export async function answerMoreInfo(
   deps: Deps,
   input: z.input<typeof AmendInput>,
@@ -690,14 +698,14 @@ async function answerOnce(
     deps,
     profile,
     child,
-    requestAction(ctx, { ...record, rationale: i.rationale }),
+    requestAction(ctx, { ...record, rationale: record.rationale ?? i.answer }),
     history,
   );
   if (verdict.outcome === 'refuse')
     return refuse(deps, c, { ...audit, ...decisionAudit(verdict) }, policyRefusal(profile, verdict));
   const updated: Request = {
     ...record,
-    rationale: i.rationale,
+    answers: [...(record.answers ?? []), { at: nowIso(deps), by: staff.id, text: i.answer }],
     status: verdict.outcome === 'needs-escalation' ? 'escalated' : 'pending',
     authority: verdict.authority ?? record.authority,
     verdict: verdictSummary(verdict),

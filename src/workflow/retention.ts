@@ -73,7 +73,7 @@ const NARROW: Partial<Record<RetentionKind, string>> = {
 function erase(kind: RetentionKind, record: Record<string, unknown>): Record<string, unknown> {
   switch (kind) {
     case 'request':
-      return { ...record, platforms: [], rationale: undefined };
+      return { ...record, platforms: [], rationale: undefined, answers: undefined };
     case 'decision':
       return { ...record, reasons: '' };
     case 'check':

@@ -7,7 +7,7 @@ import type { Profile } from '../policy/profile';
 import { decidersOf } from '../policy/authority';
 import type { Verdict } from '../policy/verdict';
 import { actor, childHistory, profileOf } from './context';
-import { policyActor, staffHolds, verdictFor } from './policy-facts';
+import { givenRationale, policyActor, staffHolds, verdictFor } from './policy-facts';
 import { Id, parse } from './input';
 import { fail, ok, type Deps, type Outcome } from './types';
 import { citations, explanationText } from '../vocabulary';
@@ -33,6 +33,8 @@ export interface Awaiting {
   status: Request['status'];
   reason: string;
   rationale: string | null;
+  /** The requester's answers to requests for more information, oldest first, beside the rationale. */
+  answers: { at: string; text: string }[];
   viewer: string;
   platforms: { platform: string; account: string }[];
   authority: string;
@@ -138,7 +140,7 @@ export async function awaitingDecision(
             reason: r.reason,
             viewer: r.viewer,
             platforms: r.platforms.map((p) => p.platform),
-            ...(r.rationale ? { rationale: r.rationale } : {}),
+            ...(givenRationale(r) ? { rationale: givenRationale(r) } : {}),
             authority: r.authority as never,
           },
           histories.get(child.id),
@@ -179,6 +181,7 @@ export async function awaitingDecision(
         status: r.status,
         reason: r.reason,
         rationale: r.rationale ?? null,
+        answers: (r.answers ?? []).map((a) => ({ at: a.at, text: a.text })),
         viewer: r.viewer,
         platforms: r.platforms,
         authority: r.authority,

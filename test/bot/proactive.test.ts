@@ -167,9 +167,17 @@ describe('the bot writing first, through the connector', () => {
       })
     ).json.value;
     expect(textOf(answered)).toMatch(/Your answer was sent to the approver/);
+    // The answer is kept beside the rationale the request was raised with, never over it.
     expect(await request(requestId)).toMatchObject({
       status: 'pending',
-      rationale: 'Fictional: a peer reported contact from an unknown adult on Instagram.',
+      rationale: 'Fictional: new information suggests a risk to the child.',
+      answers: [
+        {
+          by: CM,
+          text: 'Fictional: a peer reported contact from an unknown adult on Instagram.',
+          at: expect.any(String),
+        },
+      ],
     });
     expect(await audited('request.amend', requestId)).toHaveLength(1);
     await settled();

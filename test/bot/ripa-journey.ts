@@ -108,7 +108,7 @@ export function plainForPeople(card: Json): void {
  * The tab's API over HTTP on the same service (the same deps and store), signed in as a demo persona: the
  * bot's world accepts only its tenant's Teams activities, so the tab is served beside it with demo sign-in.
  */
-async function tab(w: BotWorld, who: string, path: string) {
+export async function tab(w: BotWorld, who: string, path: string) {
   let base = tabs.get(w);
   if (!base) {
     const { handlers } = createApi(w.running.deps, AuthConfig.parse({ OVERT_DEMO_AUTH: 'on' }));

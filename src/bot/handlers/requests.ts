@@ -455,7 +455,7 @@ const onRequestAnswer: VerbHandler<'request.answer'> = async (data, turn) => {
     key: `answer:${data.formId}`,
     actorId: turn.staff.id,
     requestId: data.requestId,
-    rationale: data.rationale,
+    answer: data.rationale,
     ...(data.version ? { expectedVersion: data.version } : {}),
   });
   if (!r.ok && r.error.code === 'CONFLICT') return decisionFailure(turn, data.requestId, r.error);

@@ -105,10 +105,20 @@ function details(r: RequestView): CardElement[] {
     heading(`Request to view public social media: case ${r.caseRef}`),
     factSet(facts),
   ];
-  if (r.rationale) items.push(textBlock(`Why it is necessary and proportionate: ${r.rationale}`));
+  items.push(...reasonsGiven(r));
   items.push(verdictSection(r.verdict, DECIDED_AGAINST.has(r.status) ? { style: 'emphasis' } : {}));
   items.push(...recentChecks(r));
   return items;
+}
+
+/** The rationale the request was raised with, then each answer to a request for more information, dated. */
+function reasonsGiven(r: RequestView): CardElement[] {
+  return [
+    ...(r.rationale ? [textBlock(`Why it is necessary and proportionate: ${r.rationale}`)] : []),
+    ...(r.answers ?? []).map((a) =>
+      textBlock(`Answer to the request for more information, ${when(a.at, r.timeZone)}: ${a.text}`),
+    ),
+  ];
 }
 
 const decision = (r: RequestView, d: NonNullable<RequestView['decided']>) =>
@@ -161,6 +171,14 @@ export function approverCard(r: RequestView, refreshUserIds: string[], state?: F
     ]),
   ];
   if (r.rationale) summary.push(textBlock(`Why: ${r.rationale}`, { maxLines: 4, spacing: 'small' }));
+  const answer = r.answers?.at(-1);
+  if (answer)
+    summary.push(
+      textBlock(`Their answer, ${when(answer.at, r.timeZone)}: ${answer.text}`, {
+        maxLines: 4,
+        spacing: 'small',
+      }),
+    );
   summary.push(verdictLine(r.verdict));
   const body: CardElement[] = [
     ...summary,
@@ -187,7 +205,7 @@ export function approverCard(r: RequestView, refreshUserIds: string[], state?: F
           fact('State', STATUS_WORDS[r.status]),
           ...(r.decided ? [decision(r, r.decided)] : []),
         ]),
-        ...(r.rationale ? [textBlock(`Why it is necessary and proportionate: ${r.rationale}`)] : []),
+        ...reasonsGiven(r),
         verdictSection(r.verdict),
         ...recentChecks(r),
       ],
@@ -224,7 +242,8 @@ export function requestStatusCard(
         isMultiline: true,
         isRequired: true,
         errorMessage: 'Write your answer',
-        value: r.rationale ?? '',
+        // Their last answer when asked again; the rationale stays above, never to be sent again as one.
+        value: r.answers?.at(-1)?.text ?? '',
       }),
     );
   if (requester && r.status === 'more-info')

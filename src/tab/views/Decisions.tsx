@@ -159,6 +159,7 @@ export function DecisionsView({ api }: { api: Client }) {
                     facts={[
                       ['Reason', label(r.reason, REASON)],
                       ...(r.rationale ? ([['Rationale', r.rationale]] as [string, string][]) : []),
+                      ...r.answers.map((a): [string, string] => [`Their answer, ${day(a.at)}`, a.text]),
                       ['Platforms', r.platforms.map(account).join(', ')],
                       ['Viewing with', label(r.viewer, VIEWER)],
                       ['Needs the decision of', label(r.authority, AUTHORITY)],

@@ -20,7 +20,7 @@ import { authorityRoles, heldOtherwise } from '../../policy/authority';
 import { reasonsToApprove, type ReasonsNeed } from '../../policy/reasons';
 import { citation, dateGb, OBJECTION_STATUS, phrase } from '../../vocabulary';
 import { canActForTeam, teamProfile, type DecisionFacts, type VerdictSummary } from '../context';
-import { staffHolds } from '../policy-facts';
+import { givenRationale, staffHolds } from '../policy-facts';
 import type { Deps } from '../types';
 import { teamZone } from '../zone';
 import { nameOf } from './people';
@@ -46,6 +46,8 @@ export type RequestView = {
   platforms: { platform: string; account: string }[];
   viewer: string;
   rationale?: string;
+  /** The requester's answers to requests for more information, oldest first (beside the rationale). */
+  answers?: { at: string; text: string }[];
   requesterName: string;
   createdAt: string;
   authority: string;
@@ -213,6 +215,7 @@ export async function requestView(
     platforms: r.platforms,
     viewer: r.viewer,
     ...(r.rationale ? { rationale: r.rationale } : {}),
+    ...(r.answers?.length ? { answers: r.answers.map((a) => ({ at: a.at, text: a.text })) } : {}),
     requesterName,
     createdAt: r.createdAt,
     authority: r.authority,
@@ -223,7 +226,9 @@ export async function requestView(
     objection,
     recentChecks,
     ...(decided ? { decided } : {}),
-    reasonsToApprove: profile ? reasonsToApprove(profile, r) : { required: false, why: '', cites: [] },
+    reasonsToApprove: profile
+      ? reasonsToApprove(profile, { ...r, rationale: givenRationale(r) })
+      : { required: false, why: '', cites: [] },
   };
 }
 
