@@ -295,17 +295,16 @@ async function capacity(
 export async function decideRequest(
   deps: Deps,
   input: DecideInput,
-  /** The problems of a form the decision was made from (a RIPA refusal's), answered after the decider's
-   * standing is checked, as the decision's own reasons are. */
-  form?: Failure,
+  also: DecideAlso = {},
 ): Promise<Outcome<Decided> & { version?: string; facts?: DecisionFacts }> {
+  const { form } = also;
   // The card's version is checked on the first attempt only: a run repeated because the child changed under it
   // may find the request at a version its own first attempt wrote (on SharePoint a unit's writes land in turn,
   // the child's last, and that write is what lost), and a decision by someone else since is still refused
   // as already decided.
   let attempt = 0;
   const run = (given: Decision, c: Cmd) =>
-    decideOnce(deps, attempt++ === 0 ? given : { ...given, expectedVersion: undefined }, c);
+    decideOnce(deps, attempt++ === 0 ? given : { ...given, expectedVersion: undefined }, c, also);
   if (!form) return childFactsCommand(DecideInput, 'request.decide', input, run, DecideTarget);
   const target = parse(DecideTarget, input);
   if (!target.ok) return target;
@@ -313,10 +312,36 @@ export async function decideRequest(
   return afresh(() => run({ ...target.value, form }, c));
 }
 
+/** What a route that decides through `decideRequest` (a RIPA refusal) adds, each answered only once the decider's
+ * standing is established, as the decision's own reasons are. */
+export interface DecideAlso {
+  /** The problems of the form the decision was made from. */
+  form?: Failure;
+  /** What the route needs of the request's state, or why it cannot be decided that way. */
+  state?: (request: Request) => Failure | undefined;
+}
+
 type DecideOutcome = Outcome<Decided> & { version?: string; facts?: DecisionFacts };
 type Decision = Given<typeof DecideInput, typeof DecideTarget>;
 
-async function decideOnce(deps: Deps, i: Decision, c: Cmd): Promise<DecideOutcome | Stale> {
+const ANOTHER_TEAM: Failure = {
+  code: 'FORBIDDEN',
+  message: 'requestId: this request belongs to another team',
+  field: 'requestId',
+};
+
+/** Whether someone acts today for an absent member of staff who may act for the team (a delegation). */
+async function deputisesFor(deps: Deps, delegations: Delegation[], teamId: string): Promise<boolean> {
+  const now = nowIso(deps);
+  for (const d of delegations) {
+    if (d.from > now || d.until < now) continue;
+    const from = (await deps.store.get('staff', d.fromId))?.record;
+    if (from && canActForTeam(from, teamId)) return true;
+  }
+  return false;
+}
+
+async function decideOnce(deps: Deps, i: Decision, c: Cmd, also: DecideAlso): Promise<DecideOutcome | Stale> {
   // The card carries the child and team ids: their facts are read with the request, in one round trip.
   const [opened, hinted] = await Promise.all([
     openRequestCommand<Decided>(deps, c, i),
@@ -340,6 +365,13 @@ async function decideOnce(deps: Deps, i: Decision, c: Cmd): Promise<DecideOutcom
   const teamAndProfile = profileOf(deps, request.teamId, facts.team, facts.settings);
   if (!teamAndProfile.ok) return teamAndProfile;
   const { profile } = teamAndProfile.value;
+  // Who may act comes before anything about the request (issue 12 walk), in this order, and only then its
+  // state: the request's team — someone of another team learns nothing of it, not even which authority it
+  // waits for —, then their own request, then the authority they would act as.
+  if (!canActForTeam(staff, request.teamId) && !(await deputisesFor(deps, facts.delegations, request.teamId)))
+    return refuse(deps, c, audit, ANOTHER_TEAM);
+  if (request.requesterId === staff.id)
+    return refuse(deps, c, audit, { code: 'FORBIDDEN', message: 'nobody decides their own request' });
   // Unnamed, an approval is made as the authority the request waits for — or, by someone who does not hold
   // that one, as another the profile names beside it (an escalation to "a manager and, if necessary,
   // information governance" is decided by either; the policy's verdict still says whether it may be).
@@ -349,6 +381,20 @@ async function decideOnce(deps: Deps, i: Decision, c: Cmd): Promise<DecideOutcom
       ? decidersOf(profile, waitsFor).find((a) => staffHolds(profile, a, staff, request.teamId))
       : undefined;
   const authority = i.authority ?? heldInstead ?? waitsFor;
+  const mayAct = (s: Staff) => staffHolds(profile, authority, s, request.teamId);
+  const { as, onBehalfOf } = await capacity(deps, staff, mayAct, facts.delegations);
+  if (!canActForTeam(as, request.teamId)) return refuse(deps, c, audit, ANOTHER_TEAM);
+  // A decline or a question is for whoever holds the authority they act as (an approval's is the policy's to
+  // say, below).
+  if (i.outcome !== 'approve' && !mayAct(as))
+    return refuse(deps, c, audit, {
+      code: 'FORBIDDEN',
+      message: `only ${authorityName(authority, profile)} can ${i.outcome === 'decline' ? 'decline' : 'question'} this request`,
+      field: 'authority',
+    });
+  // What the caller's own route needs of the request's state (RIPA: waiting for an authorising officer).
+  const unready = also.state?.(request);
+  if (unready) return refuse(deps, c, audit, unready);
   // A decision is made as the authority the request needs (issue 12, fault 1): naming another is not a way
   // round it. Only an approval may name another, and only one the policy itself requires (checked below).
   if (i.outcome !== 'approve' && authority !== request.authority)
@@ -357,16 +403,6 @@ async function decideOnce(deps: Deps, i: Decision, c: Cmd): Promise<DecideOutcom
       message: `authority: this request is for ${authorityName(request.authority, profile)} to decide`,
       field: 'authority',
     });
-  const mayAct = (s: Staff) => staffHolds(profile, authority, s, request.teamId);
-  const { as, onBehalfOf } = await capacity(deps, staff, mayAct, facts.delegations);
-  if (!canActForTeam(as, request.teamId))
-    return refuse(deps, c, audit, {
-      code: 'FORBIDDEN',
-      message: 'requestId: this request belongs to another team',
-      field: 'requestId',
-    });
-  if (request.requesterId === staff.id)
-    return refuse(deps, c, audit, { code: 'FORBIDDEN', message: 'nobody decides their own request' });
   // Only now, with the decider's authority over this team's request established, may the answer say what
   // became of it: someone who may not decide it learns nothing of its outcome, its decider or its version.
   if (!OPEN.includes(request.status) || (request.status === 'more-info' && i.outcome !== 'decline'))
@@ -477,12 +513,6 @@ async function decideOnce(deps: Deps, i: Decision, c: Cmd): Promise<DecideOutcom
       );
     status = verdict.outcome === 'needs-escalation' && !agreed ? 'escalated' : 'approved';
   } else {
-    if (!mayAct(as))
-      return refuse(deps, c, audit, {
-        code: 'FORBIDDEN',
-        message: `only ${authorityName(authority, profile)} can ${i.outcome === 'decline' ? 'decline' : 'question'} this request`,
-        field: 'authority',
-      });
     status = i.outcome === 'decline' ? 'declined' : 'more-info';
   }
 

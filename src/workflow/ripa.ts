@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { addMonthsToDay, dayOf, type Day } from '../policy/days';
 import type { Profile } from '../policy/profile';
-import type { Ripa, RipaRenewal, RipaReview } from '../store/records';
+import type { Request, Ripa, RipaRenewal, RipaReview } from '../store/records';
 import { childCommand, roleIn, type ChildCtx, type Step } from './child-command';
 import { Id, Key, parseGiven, ShortText, Text, When } from './input';
 import { clausesAbout } from './policy-facts';
@@ -295,13 +295,16 @@ export async function refuseRipa(
   const parsed = parseGiven(RefuseRipaInput, RequestTarget, input);
   if (!parsed.ok) return parsed;
   const i = parsed.value;
-  const found = await deps.store.get('request', i.requestId);
-  if (found && (found.record.status !== 'escalated' || found.record.authority !== 'authorised-officer'))
-    return fail(
-      'WRONG_STATE',
-      'requestId: this request is not waiting for an authorising officer',
-      'requestId',
-    );
+  // The request's state is answered only once the officer's standing on it is, as a decision's is (issue 12
+  // walk: "not waiting for an authorising officer" came before who asked).
+  const state = (r: Request): Failure | undefined =>
+    r.status !== 'escalated' || r.authority !== 'authorised-officer'
+      ? {
+          code: 'WRONG_STATE',
+          message: 'requestId: this request is not waiting for an authorising officer',
+          field: 'requestId',
+        }
+      : undefined;
   // A form at fault is answered once the officer's standing on the request is established, as a decision's is.
   if (i.form)
     return decideRequest(
@@ -313,17 +316,21 @@ export async function refuseRipa(
         outcome: 'decline',
         authority: 'authorised-officer',
       },
-      i.form,
+      { form: i.form, state },
     );
   const ground = REFUSAL_GROUNDS[i.ground];
-  return decideRequest(deps, {
-    key: i.key,
-    actorId: i.actorId,
-    requestId: i.requestId,
-    outcome: 'decline',
-    authority: 'authorised-officer',
-    reasons: `RIPA authorisation refused: ${ground}. ${i.reasons}`,
-  });
+  return decideRequest(
+    deps,
+    {
+      key: i.key,
+      actorId: i.actorId,
+      requestId: i.requestId,
+      outcome: 'decline',
+      authority: 'authorised-officer',
+      reasons: `RIPA authorisation refused: ${ground}. ${i.reasons}`,
+    },
+    { state },
+  );
 }
 
 /** What a step on an authorisation changes: the record as it becomes, and its event's outcome and details

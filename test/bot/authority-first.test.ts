@@ -5,15 +5,18 @@
  * that is not theirs with a form at fault is told it is not theirs, not what is wrong with the form. Over the
  * bot endpoint and the API; each answer is the audited refusal, and nothing is written.
  */
-import { decideRequest, importCaseList, raiseRequest, recordConsent } from '../../src/workflow';
+import { decideRequest, importCaseList, raiseRequest, recordConsent, refuseRipa } from '../../src/workflow';
+import { approveThroughBot, checkForm, raiseThroughBot, recordThroughBot } from '../reliability/bot-steps';
 import { execute, textOf } from './client';
 import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
 
 let w: BotWorld;
-const REFS = ['DEMO-0021', 'DEMO-0022', 'DEMO-0023'];
+const REFS = ['DEMO-0021', 'DEMO-0022', 'DEMO-0023', 'DEMO-0024'];
 const CM = 'demo-cm-north-1';
 const CM2 = 'demo-cm-north-2';
 const TM = 'demo-tm-north';
+const TM_SOUTH = 'demo-tm-south';
+const AO = 'demo-ao';
 
 beforeAll(async () => {
   w = await botWorld({ OVERT_DEMO_AUTH: 'on', OVERT_BOT_TENANTS: '' });
@@ -197,3 +200,119 @@ it('a colleague answering a request for more information that is not theirs, wit
   expect(JSON.stringify(events)).not.toMatch(/few words/);
   expect((await w.running.store.get('request', requestId))!.record.status).toBe('more-info');
 }, 60_000);
+
+it('who may act comes before what became of a request and which authority it waits for: a RIPA refusal, a named authority, a decline (bot, API, workflow)', async () => {
+  const deps = w.running.deps;
+  const store = w.running.store;
+  const tab = (w.running.servers[1]!.address() as { port: number }).port;
+  const ref = REFS[3]!;
+  // A check done for the child; a repeat inside three months then waits for the authorising officer (000 §12).
+  const first = await raiseThroughBot(w, ref);
+  expect(await approveThroughBot(w, first)).toMatch(/You approved this request/);
+  expect(await recordThroughBot(w, CM, checkForm(first, 'first-ripa-check-form'))).toMatch(/Check recorded/);
+  const escalated = async () => {
+    const id = await raiseThroughBot(w, ref);
+    expect((await store.get('request', id))!.record).toMatchObject({
+      status: 'escalated',
+      authority: 'authorised-officer',
+    });
+    return id;
+  };
+  const repeat = await escalated();
+  const message = (e: { details: unknown }) => (e.details as { message: string }).message;
+
+  // 1. A team manager of another team, through the workflow (the one caller that names an authority): told
+  // the request is another team's — never which authority it waits for, nor that it is not waiting for an
+  // authorising officer — and each refusal is on the trail.
+  let before = (await refusals()).length;
+  const named = await decideRequest(deps, {
+    key: 'first-named-authority',
+    actorId: TM_SOUTH,
+    requestId: repeat,
+    outcome: 'decline',
+    reasons: 'Declined by the team manager (fictional).',
+    authority: 'team-manager',
+  });
+  const ripaRefused = await refuseRipa(deps, {
+    key: 'first-ripa-refused-south',
+    actorId: TM_SOUTH,
+    requestId: first,
+    ground: 'not-necessary',
+    reasons: 'Not necessary (fictional).',
+  });
+  const stranger = [named, ripaRefused].map((r) => (r.ok ? 'done' : r.error.message));
+  expect(stranger).toEqual([
+    'requestId: this request belongs to another team',
+    'requestId: this request belongs to another team',
+  ]);
+  expect((await refusals()).slice(before).map((e) => [e.actor.id, message(e)])).toEqual([
+    [TM_SOUTH, 'requestId: this request belongs to another team'],
+    [TM_SOUTH, 'requestId: this request belongs to another team'],
+  ]);
+
+  // 2. A colleague of the team who does not decide, declining the request already approved: told they do not
+  // decide it, not what became of it (bot).
+  before = (await refusals()).length;
+  const colleague = await execute(w.url, CM2, 'request.decline', {
+    requestId: first,
+    version: (await store.get('request', first))!.version,
+    reasons: 'Declined by a colleague (fictional).',
+  });
+  const colleagueText = textOf(colleague.json.value);
+  expect(colleagueText).toMatch(/only the team manager can decline this request/i);
+  expect(colleagueText).not.toMatch(/already|approved/i);
+  expect((await refusals()).slice(before).map((e) => [e.actor.id, message(e)])).toEqual([
+    [CM2, expect.stringMatching(/^only the team manager can decline this request$/i)],
+  ]);
+
+  // 3. Someone who is not an authorising officer opening an application is told that, not whether it exists.
+  const nobody = await execute(w.url, TM, 'ripa.open', { requestId: 'no-such-request' });
+  expect(textOf(nobody.json.value)).toMatch(/Only an authorising officer can do this/);
+
+  // 4. The officer refusing the application twice from one card (a double click, or Teams sending it again):
+  // the second answer is the first's — never "not waiting for an authorising officer", which the officer's
+  // own first refusal made true. Over the bot, then over the API with one Idempotency-Key.
+  const refuse = {
+    requestId: repeat,
+    formId: 'first-ripa-refuse-form',
+    ground: 'not-necessary',
+    refuseReasons: 'Fictional: less intrusive means have not been tried.',
+  };
+  const twice = [
+    textOf((await execute(w.url, AO, 'ripa.refuse', refuse)).json.value),
+    textOf((await execute(w.url, AO, 'ripa.refuse', refuse)).json.value),
+  ];
+  expect(twice.map((t) => /Authorisation refused/.test(t) && !/not waiting/.test(t))).toEqual([true, true]);
+  expect(await store.query('decision', { where: { requestId: repeat } })).toHaveLength(1);
+  const viaApi = await escalated();
+  const post = () =>
+    fetch(`http://localhost:${tab}/api/v1/requests/${viaApi}/ripa-refusal`, {
+      method: 'POST',
+      headers: {
+        'x-overt-demo-persona': AO,
+        'content-type': 'application/json',
+        'idempotency-key': 'first-ripa-refusal-api-key',
+      },
+      body: JSON.stringify({ ground: 'not-necessary', reasons: 'Fictional: not necessary now.' }),
+    });
+  const answers = [];
+  for (const r of [await post(), await post()]) answers.push([r.status, await r.json()]);
+  expect(answers).toEqual([
+    [200, { status: 'declined' }],
+    [200, { status: 'declined' }],
+  ]);
+  expect(await store.query('decision', { where: { requestId: viaApi } })).toHaveLength(1);
+
+  // 5. The officer, whose standing is established, is still told the request is not waiting for them.
+  before = (await refusals()).length;
+  const notWaiting = await execute(w.url, AO, 'ripa.refuse', {
+    ...refuse,
+    requestId: first,
+    formId: 'first-ripa-refuse-2',
+  });
+  expect(textOf(notWaiting.json.value)).toMatch(/not waiting for an authorising officer/);
+  expect((await refusals()).slice(before).map((e) => [e.actor.id, message(e)])).toEqual([
+    [AO, 'requestId: this request is not waiting for an authorising officer'],
+  ]);
+  expect((await store.get('request', first))!.record.status).toBe('completed');
+}, 120_000);

@@ -68,10 +68,12 @@ export async function applicationCard(
   requestId: string,
   extra: Omit<Parameters<typeof ripaApplicationCard>[0], 'app' | 'today'> = {},
 ): Promise<AdaptiveCard> {
+  // Who asks comes first: someone who is not an authorising officer learns nothing of the request, not even
+  // whether there is one.
+  if (turn.staff.role !== 'authorised-officer') return NOT_AN_OFFICER();
   const found = await requestById(turn.deps, requestId);
   if (!found) return errorCard('No such request', 'Overt has no such request; nothing was done.');
   const r = found.record;
-  if (turn.staff.role !== 'authorised-officer') return NOT_AN_OFFICER();
   if (!canActForTeam(turn.staff, r.teamId))
     return errorCard(
       'Not a request of your teams',
