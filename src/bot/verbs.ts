@@ -91,7 +91,9 @@ export const PlatformLines = typedString()
 
 const RequestForm = z.object({
   formId: FormId,
-  childId: Id,
+  /** Picked from the list or the typeahead; else `childRef`, typed where a client has no typeahead. */
+  childId: OptionalId,
+  childRef: Optional,
   reason: Short,
   platforms: PlatformLines,
   viewer: Short,

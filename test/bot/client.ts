@@ -125,7 +125,29 @@ export function inputsOf(card: unknown): Record<string, string> {
   return out;
 }
 
-/** The problem a form shows right under one of its inputs (views/form.ts), or undefined. */
+/** The choices (title and value) of a choice input on a card; a typeahead's are only those it was given. */
+export function choicesOf(card: unknown, inputId: string): { title: string; value: string }[] {
+  let found: { title: string; value: string }[] = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (o['type'] === 'Input.ChoiceSet' && o['id'] === inputId)
+        found = o['choices'] as { title: string; value: string }[];
+      else Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return found;
+}
+
+/** The value of the choice a person picks by what it says (its title matching), as a click would send it. */
+export function pick(card: unknown, inputId: string, title: RegExp): string {
+  const found = choicesOf(card, inputId).find((c) => title.test(c.title));
+  if (!found) throw new Error(`no choice of ${inputId} says ${String(title)}`);
+  return found.value;
+}
+
 /** The label of an input on a card. */
 export function labelOf(card: unknown, inputId: string): string | undefined {
   let found: string | undefined;
@@ -142,6 +164,7 @@ export function labelOf(card: unknown, inputId: string): string | undefined {
   return found;
 }
 
+/** The problem a form shows right under one of its inputs (views/form.ts), or undefined. */
 export function problemOf(card: unknown, inputId: string): string | undefined {
   let found: string | undefined;
   const walk = (v: unknown) => {

@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import { validateCard } from '../../src/bot/cards/validate';
 import { botEndpoint } from '../../src/bot/http';
 import { botSettings } from '../../src/bot/settings';
-import { actionData, activity, execute, post, say, textOf, decideFromCard } from './client';
+import { actionData, activity, choicesOf, execute, post, say, textOf, decideFromCard } from './client';
 import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
 
 let w: BotWorld;
@@ -56,7 +56,14 @@ describe('the bot over plain HTTP', () => {
     expect(r.cards).toHaveLength(1);
     expect(validateCard(r.cards[0])).toEqual({ ok: true });
     expect(textOf(r.cards[0])).toMatch(/Request to view a child’s public social media/);
-    expect(JSON.stringify(r.cards[0])).toContain('"Data.Query"');
+    // Few children: a plain list every client can pick from (the Playground has no typeahead), by case
+    // reference and initials, the person's teams' children only.
+    expect(JSON.stringify(r.cards[0])).not.toContain('"Data.Query"');
+    expect(choicesOf(r.cards[0], 'childId').map((c) => c.title)).toEqual([
+      expect.stringMatching(/^DEMO-0001 · A\.B\. \(demo\)$/),
+      expect.stringMatching(/^DEMO-0002/),
+      expect.stringMatching(/^DEMO-0003/),
+    ]);
     // Lenient matching, and help for anything else.
     expect(textOf((await say(w.url, CM, 'Hello there!')).cards[0])).toMatch(/Request to view/);
     expect(textOf((await say(w.url, CM, 'show me MY requests please')).cards[0])).toMatch(/Your requests/);

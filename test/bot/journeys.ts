@@ -8,7 +8,7 @@
  * `facebook: Smith, Jane` (punctuation in a choice's text, part 5).
  */
 import { validateCard } from '../../src/bot/cards/validate';
-import { actionData, inputsOf, labelOf, NOT_FOR_PEOPLE, problemOf, textOf } from './client';
+import { actionData, inputsOf, labelOf, NOT_FOR_PEOPLE, pick, problemOf, textOf } from './client';
 import { graphChatOf, type Driver } from './drivers';
 import type { Json } from './playground';
 import { CM, plainForPeople, TM } from './ripa-journey';
@@ -44,7 +44,8 @@ export async function approvalJourney(d: Driver): Promise<string> {
   const form = look(d, 'request-form', await d.say(CM, 'new request'));
   expect(textOf(form)).toMatch(/Request to view a child/);
   const typed = {
-    childId: await w.childId('DEMO-0002'),
+    // Picked from the form's own list by what it says, as a person does (the Playground has no typeahead).
+    childId: pick(form, 'childId', /^DEMO-0002 /),
     reason: 'risk-of-cse',
     platforms: 'facebook: Smith, Jane',
     viewer: 'own-personal-account',

@@ -19,12 +19,14 @@ import type { AdaptiveCard } from '../cards/types';
 import { statusCard } from '../cards/status';
 import { noteAudited } from '../../workflow/refusals';
 import type { Forms, Turn, VerbHandler, VerbHandlers } from '../turn';
+import { choice } from '../cards/build';
 import { BOUNDS } from '../../workflow/input';
 import {
   approversOf,
   checkPeople,
   findChild,
   mayRecordCheck,
+  pickableChildren,
   isOutsider,
   knownFrom,
   nameOf,
@@ -72,8 +74,40 @@ async function blankForm(turn: Turn, problem?: string): Promise<AdaptiveCard> {
     formId: randomUUID(),
     teamName: teamAndProfile.team.name,
     ...profileOptions(teamAndProfile.profile),
+    ...(await pickList(turn)),
     ...(problem ? { problem } : {}),
   });
+}
+
+/** The children as a plain list when they are few (every client can pick from it), else nothing: the form
+ * offers the typeahead and the case reference box. */
+const pickList = async (turn: Turn) => {
+  const few = await pickableChildren(turn.deps, turn.staff);
+  return few ? { children: few.map((c) => choice(c.title, c.value)) } : {};
+};
+
+type Child = NonNullable<Awaited<ReturnType<typeof findChild>>>;
+
+/** The child the form names: picked (an id), else the case reference typed; or the problem, by its input. */
+async function chosenChild(
+  turn: Turn,
+  data: { childId?: string | undefined; childRef?: string | undefined },
+): Promise<{ child: Child } | { problems: Record<string, string> }> {
+  if (data.childId) {
+    const child = await findChild(turn.deps, turn.staff, data.childId);
+    return child ? { child } : { problems: NOT_YOUR_CHILD };
+  }
+  if (data.childRef) {
+    const child = await findChild(turn.deps, turn.staff, data.childRef);
+    return child
+      ? { child }
+      : {
+          problems: {
+            childRef: `No child with the case reference “${data.childRef}” is in your team’s cases. Check it, or choose the child above.`,
+          },
+        };
+  }
+  return { problems: { childId: 'Choose the child, or type their case reference.' } };
 }
 
 /** The form again, as it was filled in (the strings the card sent), with the verdict or the problems, each
@@ -83,7 +117,8 @@ async function filledForm(
   values: Record<string, string>,
   extra: { verdict?: VerdictSummary; problems?: Record<string, string> },
 ): Promise<AdaptiveCard> {
-  const child = values['childId'] ? await findChild(turn.deps, turn.staff, values['childId']) : undefined;
+  const ref = values['childId'] || values['childRef'];
+  const child = ref ? await findChild(turn.deps, turn.staff, ref) : undefined;
   const tp = await teamWithProfile(turn.deps, child?.teamId ?? turn.staff.teamIds[0] ?? '');
   if (!tp) return blankForm(turn);
   // Kept as typed, up to what an input takes (a value past every bound would not fit in a card).
@@ -92,8 +127,11 @@ async function filledForm(
     formId: values['formId'] || randomUUID(),
     teamName: tp.team.name,
     ...profileOptions(tp.profile),
+    ...(await pickList(turn)),
     values: {
       ...(child ? { childId: child.id, childTitle: `${child.caseRef} · ${child.displayName}` } : {}),
+      // A case reference typed that names no child of theirs stays as typed, its problem beside it.
+      ...(child ? {} : v('childRef')),
       ...v('reason'),
       ...v('platforms'),
       ...v('viewer'),
@@ -105,7 +143,7 @@ async function filledForm(
 }
 
 /** The inputs of the request form, for a workflow's complaint by field. */
-const REQUEST_INPUTS = new Set(['childId', 'reason', 'platforms', 'viewer', 'rationale']);
+const REQUEST_INPUTS = new Set(['childId', 'childRef', 'reason', 'platforms', 'viewer', 'rationale']);
 /** Every problem the workflow found, each by its input (the form marks them all in one reply). */
 const problemAt = (
   inputs: Set<string>,
@@ -122,9 +160,9 @@ const NOT_YOUR_CHILD = { childId: 'Choose a child of your own team.' };
 const requestAgain = (state: Required<FormState>, turn: Turn) =>
   filledForm(turn, state.values, { problems: state.problems });
 
-const command = (turn: Turn, data: VerbData<'request.preview'>) => ({
+const command = (turn: Turn, data: VerbData<'request.preview'>, child: Child) => ({
   actorId: turn.staff.id,
-  childId: data.childId,
+  childId: child.id,
   reason: data.reason,
   platforms: data.platforms,
   viewer: data.viewer,
@@ -134,9 +172,9 @@ const command = (turn: Turn, data: VerbData<'request.preview'>) => ({
 const onRequestPreview: VerbHandler<'request.preview'> = async (data, turn) => {
   const values = valuesOf(data);
   values['platforms'] = data.platforms.map((p) => `${p.platform}: ${p.account}`).join('\n');
-  if (!(await findChild(turn.deps, turn.staff, data.childId)))
-    return filledForm(turn, values, { problems: NOT_YOUR_CHILD });
-  const v = await previewRequest(turn.deps, command(turn, data));
+  const chosen = await chosenChild(turn, data);
+  if ('problems' in chosen) return filledForm(turn, values, chosen);
+  const v = await previewRequest(turn.deps, command(turn, data, chosen.child));
   return v.ok
     ? filledForm(turn, values, { verdict: v.value })
     : filledForm(turn, values, { problems: problemAt(REQUEST_INPUTS, v.error) });
@@ -145,9 +183,12 @@ const onRequestPreview: VerbHandler<'request.preview'> = async (data, turn) => {
 const onRequestSend: VerbHandler<'request.send'> = async (data, turn) => {
   const values = valuesOf(data);
   values['platforms'] = data.platforms.map((p) => `${p.platform}: ${p.account}`).join('\n');
-  if (!(await findChild(turn.deps, turn.staff, data.childId)))
-    return filledForm(turn, values, { problems: NOT_YOUR_CHILD });
-  const r = await raiseRequest(turn.deps, { key: `raise:${data.formId}`, ...command(turn, data) });
+  const chosen = await chosenChild(turn, data);
+  if ('problems' in chosen) return filledForm(turn, values, chosen);
+  const r = await raiseRequest(turn.deps, {
+    key: `raise:${data.formId}`,
+    ...command(turn, data, chosen.child),
+  });
   if (!r.ok)
     return r.error.verdict
       ? filledForm(turn, values, {
@@ -679,8 +720,8 @@ export const requestVerbs = {
 
 /** The forms this file's verbs come from (routes.ts sends a malformed one back as filled in). */
 export const requestForms: Forms = {
-  'request.preview': { again: requestAgain, needs: { childId: 'Choose the child.' } },
-  'request.send': { again: requestAgain, needs: { childId: 'Choose the child.' } },
+  'request.preview': { again: requestAgain },
+  'request.send': { again: requestAgain },
   'request.approve': { again: decisionAgain },
   'request.decline': {
     again: decisionAgain,

@@ -1,5 +1,7 @@
 /**
- * The request form, in a personal chat: the child (a typeahead the bot answers from the store), the reason
+ * The request form, in a personal chat: the child — a plain choice list of the person's teams' children when
+ * they are few (it works in every client, the Agents Playground too, which has no typeahead), else a typeahead
+ * the bot answers from the store with a case reference box beside it for a client without one — the reason
  * or purpose as the team's profile lists them, platforms and accounts, the viewing methods the profile
  * allows, and the rationale. "Check with the policy" previews the verdict in place; "Send" appears once the
  * verdict is shown and does not refuse.
@@ -31,9 +33,13 @@ export type RequestFormInput = {
   /** The profile's own words for its reasons, where it declares them. */
   reasonNames?: Record<string, string>;
   viewers: string[];
+  /** The children to pick from, as a plain list; absent, the typeahead and the case reference box. */
+  children?: Choice[];
   values?: {
     childId?: string;
     childTitle?: string;
+    /** A case reference as typed in the box beside the typeahead. */
+    childRef?: string;
     reason?: string;
     platforms?: string;
     viewer?: string;
@@ -49,16 +55,38 @@ export type RequestFormInput = {
 const choices = (ids: string[], names: Record<string, string> = {}): Choice[] =>
   ids.map((id) => choice(names[id] ?? label(id), id));
 
-export function requestFormCard(input: RequestFormInput): AdaptiveCard {
-  const v = input.values ?? {};
-  const child = typeahead('childId', 'Child (case reference or initials)', CHILD_DATASET, {
-    isRequired: true,
-    errorMessage: 'Choose the child',
+/** The typeahead (Teams asks the bot as the person types) and, for a client without one, a box for the case
+ * reference: neither is required by the card, the bot asks for one of them (handlers/requests.ts). */
+function childSearch(v: NonNullable<RequestFormInput['values']>): CardElement[] {
+  const search = typeahead('childId', 'Child (case reference or initials)', CHILD_DATASET, {
     placeholder: 'Type a case reference',
     count: 10,
     ...(v.childId ? { value: v.childId } : {}),
   });
-  if (v.childId) child.choices = [choice(v.childTitle ?? v.childId, v.childId)];
+  if (v.childId) search.choices = [choice(v.childTitle ?? v.childId, v.childId)];
+  return [
+    search,
+    inputText('childRef', 'Or type the child’s case reference', {
+      placeholder: 'For example DEMO-0001',
+      maxLength: 200,
+      ...(v.childRef ? { value: v.childRef } : {}),
+    }),
+  ];
+}
+
+export function requestFormCard(input: RequestFormInput): AdaptiveCard {
+  const v = input.values ?? {};
+  const child: CardElement[] = input.children
+    ? [
+        choiceSet('childId', 'Child', input.children, {
+          isRequired: true,
+          errorMessage: 'Choose the child',
+          style: 'filtered',
+          placeholder: 'Choose the child',
+          ...(v.childId ? { value: v.childId } : {}),
+        }),
+      ]
+    : childSearch(v);
   const body: CardElement[] = [
     heading('Request to view a child’s public social media'),
     textBlock(`Team: ${input.teamName}. The policy is checked before anything is sent.`, {
@@ -71,7 +99,7 @@ export function requestFormCard(input: RequestFormInput): AdaptiveCard {
       container([textBlock(input.problem, { color: 'attention' })], { style: 'attention', id: 'problem' }),
     );
   body.push(
-    child,
+    ...child,
     input.reasons.length
       ? choiceSet('reason', 'Reason or purpose', choices(input.reasons, input.reasonNames), {
           isRequired: true,

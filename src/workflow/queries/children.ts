@@ -42,6 +42,22 @@ export async function childChoices(
     .map((c) => ({ title: `${c.caseRef} · ${c.displayName}`, value: c.id }));
 }
 
+/** At most this many children are offered as a plain choice list on the request form. */
+export const PICK_LIMIT = 25;
+
+/**
+ * The children a person may pick on the request form without a typeahead (the Agents Playground and any
+ * client without Teams' dynamic search): every child of their teams when there are at most `PICK_LIMIT`,
+ * else undefined (the form offers the typeahead and a case reference typed, resolved by `findChild`).
+ */
+export async function pickableChildren(
+  deps: Deps,
+  staff: Staff,
+): Promise<{ title: string; value: string }[] | undefined> {
+  const some = await childChoices(deps, staff, '', PICK_LIMIT + 1);
+  return some.length <= PICK_LIMIT ? some : undefined;
+}
+
 /** A child named by case reference (any case) among the children the person may act for. */
 export async function findChild(deps: Deps, staff: Staff, ref: string): Promise<Child | undefined> {
   const wanted = ref.trim().toUpperCase();
