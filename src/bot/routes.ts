@@ -13,7 +13,7 @@ import { ripaForms, ripaVerbs } from './handlers/ripa';
 import type { Forms, Turn, VerbHandlers } from './turn';
 import { isVerb, verbs, type Verb, type VerbData } from './verbs';
 import { answerRecorded } from '../workflow/refusals';
-import { errorCard, markRefusal, refusalOf } from './views/failure-card';
+import { errorCard, markRefusal, refusalKindOf, refusalOf } from './views/failure-card';
 import { deliver } from './deliver';
 import { notSentPrivatelyCard, sentPrivatelyCard } from './views/conversation-cards';
 import { recordSurfaceEvent } from '../workflow';
@@ -106,6 +106,25 @@ function targetOf(data: unknown, verb: string): { kind: string; id: string } {
   return { kind: 'card', id: verb };
 }
 
+/**
+ * What a form sent back for problems of its own answers, and why it is on the trail. The card says what kind
+ * of refusal it is (failure-card.ts): a refusal of who sent it (a check not theirs to record, not an
+ * officer) — or any other that stops the form being shown (no such request) — is the answer and the reason
+ * kept, never what was wrong with a form that was not theirs to send; a form that marks its problems is kept
+ * on the trail with every problem by its field.
+ */
+export function refusedForm(again: AdaptiveCard, problems: Record<string, string>): AdaptiveCard {
+  const kind = refusalKindOf(again);
+  if (kind !== undefined && kind !== 'form') return again;
+  return markRefusal(
+    again,
+    Object.entries(problems)
+      .map(([f, p]) => `${f || 'form'}: ${p}`)
+      .join('; '),
+    'form',
+  );
+}
+
 async function answer(verb: string, data: unknown, turn: Turn): Promise<AdaptiveCard> {
   if (!isVerb(verb))
     return errorCard(
@@ -122,20 +141,7 @@ async function answer(verb: string, data: unknown, turn: Turn): Promise<Adaptive
       problems[field] ??= (plain === 'Fill this in.' && form?.needs?.[field]) || plain;
     }
     // The form again, as it was filled in, each problem by its field; marked a refusal for the audit trail.
-    if (form) {
-      const again = await form.again({ values: valuesOf(data), problems }, turn);
-      // The form sent back may itself be a refusal of who sent it (a check not theirs to record): that comes
-      // first, and is the answer and the reason kept on the trail — not what was wrong with the form.
-      // (A form that only marks one of the problems given to it is not such a refusal: the problems are kept.)
-      const own = refusalOf(again);
-      if (own !== undefined && !Object.values(problems).includes(own)) return again;
-      return markRefusal(
-        again,
-        Object.entries(problems)
-          .map(([f, p]) => `${f || 'form'}: ${p}`)
-          .join('; '),
-      );
-    }
+    if (form) return refusedForm(await form.again({ values: valuesOf(data), problems }, turn), problems);
     return errorCard(
       'This card is out of date',
       'Overt could not use what this card sent, so nothing was done. Open it again from “my requests” or “waiting for me”, or type “help”.',

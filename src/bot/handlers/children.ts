@@ -17,13 +17,13 @@ import {
   objectionCard,
 } from '../views/conversation-cards';
 import { dateGb } from '../../vocabulary';
-import { errorCard } from '../views/failure-card';
+import { errorCard, notYoursCard } from '../views/failure-card';
 
 /** Today on the calendar of the child's team (its profile's time zone). */
 const today = async (turn: Turn, teamId: string) =>
   turn.deps.clock().toLocaleDateString('en-CA', { timeZone: await teamZone(turn.deps, teamId) });
 const notYours = (ref: string) =>
-  errorCard(
+  notYoursCard(
     'No such child in your teams',
     `“${ref}” is not a case reference of a child in your teams; nothing was done.`,
   );

@@ -44,7 +44,7 @@ import { authorityName } from '../../policy/evaluate';
 import { profileOptions } from '../reads';
 import { type VerbData } from '../verbs';
 import { approverCard, requestStatusCard } from '../views/approval-card';
-import { errorCard, markRefusal, refusalCard } from '../views/failure-card';
+import { errorCard, markRefusal, notYoursCard, refusalCard } from '../views/failure-card';
 import { accountChoice, recordCheckCard } from '../views/record-check-card';
 import { plainWords, valuesOf, type FormState } from '../views/form';
 import { requestFormCard } from '../views/request-form';
@@ -236,14 +236,14 @@ async function requestCard(
   const approvers = knownApprovers ?? (await approversOf(turn.deps, r, profile));
   const who = await standing(turn.deps, turn.staff, r, approvers);
   if (who === 'outsider')
-    return errorCard(
+    return notYoursCard(
       'Not a request of your team',
       'requestId: this request belongs to another team; nothing was done.',
     );
   if (who === 'team')
     return (
       movedOn(turn, r, profile, note) ??
-      errorCard(
+      notYoursCard(
         'Not yours to see',
         'This request is shown only to the person who asked and to those who may decide it; nothing was done.',
       )
@@ -285,7 +285,7 @@ const onRequestRefresh: VerbHandler<'request.refresh'> = async (data, turn) => {
   if (!entitled)
     return (
       (who === 'team' && movedOn(turn, r, teamAndProfile?.profile)) ||
-      errorCard(
+      notYoursCard(
         'Not yours to see',
         who === 'outsider'
           ? 'requestId: this request belongs to another team; nothing was shown.'
@@ -321,7 +321,7 @@ function movedOn(
     detail: note ? `${note.text}\n\n${where}` : `${where} Nothing was done.`,
     tone: note?.tone === 'good' ? 'success' : 'warning',
   });
-  return note ? card : markRefusal(card, where);
+  return note ? card : markRefusal(card, where, 'sender');
 }
 
 async function auditView(turn: Turn, requestId: string, outcome: 'allow' | 'refuse', who: string) {
@@ -355,7 +355,7 @@ function decide(outcome: 'approve' | 'decline' | 'more-info') {
         `requestId: Overt has no request "${data.requestId}"; nothing was done.`,
       );
     if (await isOutsider(turn.deps, turn.staff, found.record))
-      return errorCard(
+      return notYoursCard(
         'Not a request of your team',
         'requestId: this request belongs to another team; nothing was done.',
       );
@@ -542,7 +542,7 @@ async function checkForm(
   // The person who asked records it — or, where the team manager with social media responsibility views on
   // their behalf (000 §13), that manager.
   if (!mayRecordCheck(turn.staff, found.record))
-    return errorCard(
+    return notYoursCard(
       'Not yours to record',
       found.record.viewer === 'social-media-responsible-manager'
         ? 'Only the person who asked, or the team manager with social media responsibility who viewed, records the check.'

@@ -13,7 +13,7 @@ import { requestById, teamWithProfile as teamAndProfile } from '../../workflow/q
 import { statusCard } from '../cards/status';
 import type { AdaptiveCard } from '../cards/types';
 import type { Forms, Turn, VerbHandler, VerbHandlers } from '../turn';
-import { errorCard } from '../views/failure-card';
+import { errorCard, notYoursCard } from '../views/failure-card';
 import {
   ripaApplicationCard,
   ripaAuthorisationCard,
@@ -57,7 +57,7 @@ const NEEDS: Record<string, string> = {
 };
 
 const NOT_AN_OFFICER = () =>
-  errorCard(
+  notYoursCard(
     'Only an authorising officer can do this',
     'RIPA authorisations are recorded, reviewed, renewed and cancelled by an authorising officer of the team.',
   );
@@ -75,7 +75,7 @@ export async function applicationCard(
   if (!found) return errorCard('No such request', 'Overt has no such request; nothing was done.');
   const r = found.record;
   if (!canActForTeam(turn.staff, r.teamId))
-    return errorCard(
+    return notYoursCard(
       'Not a request of your teams',
       'This request belongs to another team; nothing was done.',
     );
@@ -105,7 +105,7 @@ async function authorisationCard(
   if (!got.ok)
     return got.error.code === 'NOT_FOUND'
       ? errorCard('No such authorisation', 'Overt has no such RIPA authorisation; nothing was done.')
-      : errorCard(
+      : notYoursCard(
           'Not yours to see',
           'This authorisation is shown only to the authorising officers of its team and to information governance.',
         );

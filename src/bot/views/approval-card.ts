@@ -217,7 +217,7 @@ export function approverCard(r: RequestView, refreshUserIds: string[], state?: F
     fallbackText: `Request for case ${r.caseRef}: waiting for your decision`,
   });
   const why = Object.values(state?.problems ?? {}).join(' ');
-  return why ? markRefusal(made, why) : made;
+  return why ? markRefusal(made, why, 'form') : made;
 }
 
 /** Read-only: the requester's view, and an approver's once it is decided. */
@@ -270,5 +270,5 @@ export function requestStatusCard(
     fallbackText: `Request for case ${r.caseRef}: ${STATUS_WORDS[r.status]}`,
   });
   const why = Object.values(state?.problems ?? {}).join(' ');
-  return why ? markRefusal(made, why) : made;
+  return why ? markRefusal(made, why, 'form') : made;
 }

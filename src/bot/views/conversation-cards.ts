@@ -44,7 +44,7 @@ function formCard(
   const problems = { ...i.state?.problems, ...(i.problem && i.state ? { '': i.problem } : {}) };
   const made = card(withState(body, i.state && { ...i.state, problems }), { fallbackText });
   const why = i.problem ?? Object.values(problems).join(' ');
-  return why ? markRefusal(made, why) : made;
+  return why ? markRefusal(made, why, 'form') : made;
 }
 
 export function helpCard(unknown?: string): AdaptiveCard {

@@ -141,5 +141,5 @@ export function recordCheckCard(i: RecordCheckInput): AdaptiveCard {
     fallbackText: `Record the check for case ${i.caseRef}`,
   });
   const why = i.problem ?? Object.values(problems).join(' ');
-  return why ? markRefusal(made, why) : made;
+  return why ? markRefusal(made, why, 'form') : made;
 }

@@ -151,5 +151,5 @@ export function requestFormCard(input: RequestFormInput): AdaptiveCard {
   });
   // The audit trail keeps the refusal's own words.
   const why = input.problem ?? Object.values(input.problems ?? {}).join(' ');
-  return why ? markRefusal(made, why) : made;
+  return why ? markRefusal(made, why, 'form') : made;
 }

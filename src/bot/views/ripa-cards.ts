@@ -197,7 +197,7 @@ export function ripaApplicationCard(i: ApplicationCardInput): AdaptiveCard {
   const made = card(body, {
     fallbackText: `RIPA application for case ${a.caseRef}: waiting for an authorising officer`,
   });
-  return i.problem ? markRefusal(made, i.problem.message) : made;
+  return i.problem ? markRefusal(made, i.problem.message, 'form') : made;
 }
 
 export interface AuthorisationCardInput {
@@ -303,7 +303,7 @@ export function ripaAuthorisationCard(i: AuthorisationCardInput): AdaptiveCard {
   const made = card(body, {
     fallbackText: `RIPA authorisation ${e.reference}: ${label(e.state, RIPA_STATE)}`,
   });
-  return i.problem ? markRefusal(made, i.problem.message) : made;
+  return i.problem ? markRefusal(made, i.problem.message, 'form') : made;
 }
 
 /** What waits for an authorisation, and what is in force: each opens its own card. */
