@@ -175,6 +175,7 @@ export function botEndpoint(
     log,
     settings.OVERT_NOTICES_LEASE * 1000,
   );
+  outbox.notices = notices.deliver;
 
   const handler: Handler = async (req, res) => {
     if (req.url?.split('?')[0] !== '/api/messages') return false;

@@ -1,14 +1,23 @@
 /**
  * Delivers the timers' notices (audit events `notice.*`, and `request.expire`, which carries one) as
- * proactive messages to the people they name, as the workflow hands them out (notice-feed.ts: after a kept
- * cursor, under a lease so one instance delivers, each message recorded as it is sent; nothing from before
- * the bot first ran).
+ * proactive messages to the people they name, and the follow-ups of every unit on a request (its copies of
+ * the approval card updated, the requester told, the approval cards sent), as the workflow hands them out
+ * (notice-feed.ts: after a kept cursor, under a lease so one instance delivers, each message or step recorded
+ * as it is done; nothing from before the bot first ran). A follow-up is in the store with its unit, so an
+ * instance that dies after a decision and before its follow-ups leaves them to the next lease holder.
  */
-import { takeNotices, type Deps } from '../workflow';
+import { takeNotices, type Deps, type PendingNotice } from '../workflow';
 import { deliver, serviceManagers } from './deliver';
 import { nameOf, requestById } from '../workflow/queries';
 import { pointerCard } from './views/approval-card';
-import { escalateDecision, LeaseLost, refreshOne } from './handlers/request-cards';
+import {
+  escalateDecision,
+  LeaseLost,
+  refreshOne,
+  sendApprovalCards,
+  tellRequester,
+  updateApprovalCards,
+} from './handlers/request-cards';
 import type { Outbox } from './outbox';
 import { neutralNoticeCard, noticeCard } from './views/conversation-cards';
 import { ripaNoticeCard } from './views/ripa-cards';
@@ -29,8 +38,21 @@ async function requesterOf(deps: Deps, requestId: string | undefined, to: string
   return r && r.requesterId !== to ? [r.requesterId] : [];
 }
 
-/** One pass: deliver what arrived since the cursor, each message once (see notice-feed.ts). Returns how many
- * messages were sent. */
+/** One step of a unit's follow-up (notice-feed.ts `FOLLOW_UPS`), on the request as it is now. */
+async function followUp(deps: Deps, outbox: Outbox, n: PendingNotice, step: string): Promise<void> {
+  const r = n.requestId ? (await requestById(deps, n.requestId))?.record : undefined;
+  if (!r || !n.followUp) return;
+  if (step === 'update') await updateApprovalCards(deps, outbox, r.id);
+  else if (step === 'tell') await tellRequester(deps, outbox, r, n.followUp.actorId);
+  // The approval cards go to whoever may decide it now: after it was raised or answered, or sent on.
+  else if (step === 'cards' && ['pending', 'escalated'].includes(r.status)) {
+    if (n.followUp.action !== 'request.approve' || r.status === 'escalated')
+      await sendApprovalCards(deps, outbox, r);
+  }
+}
+
+/** Passes until nothing is left: deliver what arrived since the cursor, each message once (see
+ * notice-feed.ts). Returns how many messages were sent. */
 export async function deliverNotices(
   deps: Deps,
   outbox: Outbox,
@@ -38,9 +60,34 @@ export async function deliverNotices(
   since: string,
   leaseMs?: number,
   log: (s: string) => void = () => undefined,
+  stopping: () => boolean = () => false,
 ): Promise<number> {
+  let sent = 0;
+  for (;;) {
+    const pass = await onePass(deps, outbox, holder, since, leaseMs, log, stopping);
+    sent += pass.sent;
+    if (!pass.more) return sent;
+  }
+}
+
+async function onePass(
+  deps: Deps,
+  outbox: Outbox,
+  holder: string,
+  since: string,
+  leaseMs: number | undefined,
+  log: (s: string) => void,
+  stopping: () => boolean,
+): Promise<{ sent: number; more: boolean }> {
+  if (stopping()) return { sent: 0, more: false };
   const taken = await takeNotices(deps, holder, since, leaseMs);
-  if (!taken) return 0;
+  if (!taken) return { sent: 0, more: false };
+  // Before each message: still holding the lease, and not stopping (what is left is in the store, with the
+  // cursor: the next holder sends it).
+  const hold = async () => {
+    if (stopping()) throw new LeaseLost('stopping: the rest is sent by the next holder of the lease');
+    return taken.hold();
+  };
   if (taken.tookOverFrom)
     log(
       `bot: took over the notices’ lease from ${taken.tookOverFrom.holder} (it ran out at ${taken.tookOverFrom.until})`,
@@ -48,13 +95,22 @@ export async function deliverNotices(
   let sent = 0;
   try {
     for (const n of taken.notices) {
+      if (n.followUp) {
+        for (const step of n.to) {
+          if (n.sentTo.includes(step)) continue;
+          if (!(await hold())) throw new LeaseLost();
+          await followUp(deps, outbox, n, step);
+          await taken.sent(n, step);
+        }
+        continue;
+      }
       const card = n.ripaId
         ? ripaNoticeCard(TITLES[n.kind] ?? 'Notice', n.text, n.ripaId)
         : noticeCard(TITLES[n.kind] ?? 'Notice', n.text, n.requestId);
       if (n.kind === 'decision-waiting' && n.requestId) {
         sent += await escalateDecision(deps, outbox, n.requestId, n.to, card, n.text, {
           sentTo: n.sentTo,
-          hold: taken.hold,
+          hold,
           sent: (to) => taken.sent(n, to),
         });
         continue;
@@ -62,7 +118,7 @@ export async function deliverNotices(
       const title = TITLES[n.kind] ?? 'Notice';
       for (const to of n.to) {
         if (n.sentTo.includes(to)) continue;
-        if (!(await taken.hold())) throw new LeaseLost();
+        if (!(await hold())) throw new LeaseLost();
         const d = await deliver(deps, outbox, {
           staffId: to,
           card,
@@ -87,13 +143,14 @@ export async function deliverNotices(
   } catch (err) {
     if (!(err instanceof LeaseLost)) throw err;
     log(`bot: notices: ${err.message}`);
+    return { sent, more: false };
   }
-  return sent;
+  return { sent, more: taken.more };
 }
 
 /** Delivers notices every `everyMs` until the store closes or `stop` is called, under a lease of `leaseMs`
- * (an instance that dies leaves the rest to another within that). `deliver()` runs a pass now (or joins the
- * one under way), for shutdown and tests; passes never overlap. */
+ * (an instance that dies leaves the rest to another within that). `deliver()` runs a pass now (or one more
+ * after the one under way), after a turn's unit, for shutdown and tests; passes never overlap. */
 export function followNotices(
   deps: Deps,
   outbox: Outbox,
@@ -104,10 +161,22 @@ export function followNotices(
   const since = deps.clock().toISOString();
   const holder = `bot-${process.pid}-${Math.random().toString(36).slice(2)}`;
   let running: Promise<number> | undefined;
-  const deliver = (): Promise<number> =>
-    (running ??= deliverNotices(deps, outbox, holder, since, leaseMs, log).finally(
+  let stopped = false;
+  let again: Promise<number> | undefined;
+  const deliver = (): Promise<number> => {
+    // A pass under way may have read the trail before the unit that asks now: one more pass follows it.
+    if (running)
+      return (again ??= running
+        .catch(() => 0)
+        .then(() => {
+          again = undefined;
+          return deliver();
+        }));
+    if (stopped) return Promise.resolve(0);
+    return (running = deliverNotices(deps, outbox, holder, since, leaseMs, log, () => stopped).finally(
       () => (running = undefined),
     ));
+  };
   const timer = setInterval(() => {
     if (running) return;
     deliver().catch((err: Error) => {
@@ -116,5 +185,13 @@ export function followNotices(
     });
   }, everyMs);
   timer.unref();
-  return { stop: () => clearInterval(timer), since, holder, deliver };
+  return {
+    stop: () => {
+      stopped = true;
+      clearInterval(timer);
+    },
+    since,
+    holder,
+    deliver,
+  };
 }

@@ -71,6 +71,9 @@ export class Outbox {
   /** Installs the app for a member of staff who has no chat with Overt (install.ts); unset: nobody is. */
   install?: (staffId: string) => Promise<Installed>;
 
+  /** Runs a pass of the notices now (notices.ts `followNotices`); unset: nothing follows a unit. */
+  notices?: () => Promise<number>;
+
   private readonly throttle = new Throttle();
 
   private readonly perConversation: Window[];
@@ -206,6 +209,12 @@ export class Outbox {
       ...ref,
       conversation: { id: conversationId, conversationType: 'personal', ...(tenantId ? { tenantId } : {}) },
     };
+  }
+
+  /** After a unit on a request: its follow-ups, kept in the store with it (notice-feed.ts `FOLLOW_UPS`), are
+   * done now by this instance if it holds the notices' lease, else by the instance that does. */
+  async followUps(): Promise<void> {
+    await this.notices?.();
   }
 
   /** Runs tasks after a turn was answered; a failure is logged, not thrown (the turn's answer stands). */

@@ -3,6 +3,10 @@
  * carries one) after a cursor kept in the store, under a lease so that one instance delivers. Events from
  * before `since` (when the surface first ran) are not handed out.
  *
+ * A unit that changes a request also leaves its follow-ups there (`FOLLOW_UPS`): its own event is the notice
+ * (durable with the unit, whichever instance made it), handed out as a notice of kind `follow-up` whose steps
+ * (the approval card's copies updated, the requester told, the approval cards sent) stand in its `to`.
+ *
  * Each notice is delivered once across instances: before every message the holder renews the lease (a holder
  * that has lost it stops, and the new holder sends the rest), and after every message the cursor records it
  * (the notice being delivered and the people already sent it). An instance that dies part-way therefore
@@ -21,7 +25,47 @@ const NoticeDetails = z.object({
 });
 /** One notice to deliver: its kind, the staff it is for, its words, what it is about, its event's number,
  * and whom it was already sent to (by a holder that stopped part-way). */
-export type PendingNotice = z.infer<typeof NoticeDetails> & { seq: number; sentTo: string[] };
+export type PendingNotice = z.infer<typeof NoticeDetails> & {
+  seq: number;
+  sentTo: string[];
+  /** A unit's follow-ups: the event's action and who acted; `to` holds the steps left to take. */
+  followUp?: { action: string; actorId: string };
+};
+
+/** The steps that follow a unit on a request, by its event's action (refusals have none): `update` every copy
+ * of the approval card, `tell` the requester what became of it (and send the record-the-check card after an
+ * approval), `cards` send the approval cards to whoever may decide it now. */
+export const FOLLOW_UPS: Record<string, readonly FollowUpStep[]> = {
+  'request.raise': ['cards'],
+  'request.approve': ['update', 'tell', 'cards'],
+  'request.decline': ['update', 'tell'],
+  'request.more-info': ['update', 'tell'],
+  'request.amend': ['update', 'cards'],
+  'request.withdraw': ['update'],
+  'check.record': ['update'],
+};
+export type FollowUpStep = 'update' | 'tell' | 'cards';
+
+/** The follow-up an event leaves, if any. */
+function followUpOf(e: {
+  action: string;
+  outcome: string;
+  target: { kind: string; id: string };
+  actor: { id: string };
+}): (z.infer<typeof NoticeDetails> & { followUp: { action: string; actorId: string } }) | undefined {
+  const steps = FOLLOW_UPS[e.action];
+  if (!steps || e.outcome === 'refuse' || e.target.kind !== 'request') return undefined;
+  return {
+    kind: 'follow-up',
+    to: [...steps],
+    text: e.action,
+    requestId: e.target.id,
+    followUp: { action: e.action, actorId: e.actor.id },
+  };
+}
+
+/** The events one pass reads at most. */
+const PASS = 200;
 
 /** The lease's name: the instance holding it delivers. */
 export const NOTICES_LEASE = 'bot-notices';
@@ -44,6 +88,8 @@ export interface NoticeBatch {
   sent: (n: PendingNotice, to?: string) => Promise<void>;
   /** After every notice: the cursor moves past every event read. */
   done: () => Promise<void>;
+  /** More events wait after those read (a pass reads at most 200): take again. */
+  more: boolean;
 }
 
 /** The notices that arrived since the cursor (at most 200 events read), with what was already sent; undefined
@@ -61,14 +107,19 @@ export async function takeNotices(
   let cursor: Cursor | undefined = parsed?.success ? parsed.data : undefined;
   let version = found?.version;
   const events = await deps.store.audit.list(
-    cursor ? { afterSeq: cursor.seq, limit: 200 } : { from: since, limit: 200 },
+    cursor ? { afterSeq: cursor.seq, limit: PASS } : { from: since, limit: PASS },
   );
   const notices: PendingNotice[] = [];
   for (const e of events) {
+    const sentTo = cursor?.partial?.seq === e.seq ? cursor.partial.to : [];
+    const follow = followUpOf(e);
+    if (follow) {
+      notices.push({ ...follow, seq: e.seq, sentTo });
+      continue;
+    }
     if (!(e.action.startsWith('notice.') || e.action === 'request.expire')) continue;
     const n = NoticeDetails.safeParse(e.details);
     if (!n.success) continue;
-    const sentTo = cursor?.partial?.seq === e.seq ? cursor.partial.to : [];
     notices.push({ ...n.data, seq: e.seq, sentTo });
   }
   const write = async (value: Cursor) => {
@@ -88,6 +139,7 @@ export async function takeNotices(
   const last = events.at(-1);
   return {
     notices,
+    more: events.length >= PASS,
     ...(before && before.holder !== holder && new Date(before.until).getTime() <= deps.clock().getTime()
       ? { tookOverFrom: { holder: before.holder, until: before.until } }
       : {}),

@@ -130,9 +130,10 @@ export async function botWorld(env: Record<string, string> = {}): Promise<BotWor
     url: `http://127.0.0.1:${port}`,
     childId,
     close: async () => {
+      // No more notice passes (what is left of one is in the store), then what follows the turns is awaited.
       const bot = botOf(deps);
-      await bot?.outbox.settled();
       bot?.stop();
+      await bot?.outbox.settled();
       await running.stop();
     },
   };

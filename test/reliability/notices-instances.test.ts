@@ -32,10 +32,14 @@ const must = <T>(o: Outcome<T>): T => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const textOfSent = (s: Sent) => textOf(cardOf(s));
 
-async function until<T>(what: string, f: () => T | undefined | false, ms = 30_000): Promise<T> {
+async function until<T>(
+  what: string,
+  f: () => T | undefined | false | Promise<T | undefined | false>,
+  ms = 30_000,
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
-    const v = f();
+    const v = await f();
     if (v) return v;
     if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
     await sleep(100);
@@ -87,6 +91,18 @@ describe.each(['sqlite', 'graph'] as StoreName[])('on the %s store, two processe
     await connector?.close();
   });
 
+  /** Until the connector has taken nothing new for a second (the notices' holder has sent what it had). */
+  const quiet = async () => {
+    let seen = -1;
+    await until('the connector quiet', async () => {
+      const now = connector.sent.length;
+      const still = now === seen;
+      seen = now;
+      await sleep(1000);
+      return still;
+    });
+  };
+
   /** This process's dashboard, as the service manager sees it in the tab. */
   const dashboard = async () => {
     const port = (p.w.running.servers[1]!.address() as { port: number }).port;
@@ -120,7 +136,14 @@ describe.each(['sqlite', 'graph'] as StoreName[])('on the %s store, two processe
     const requestId = actionData(raised.json?.value, 'request.withdraw')?.['requestId'] as string;
     expect(typeof requestId).toBe('string');
     await botOf(p.w.running.deps)!.outbox.settled();
-    // The copies of the approval card sent by the first instance, one per approver's chat.
+    // The copies of the approval card, one per approver's chat, sent by the instance holding the notices'
+    // lease (the second): the raise's follow-up, kept with it.
+    await connector.waitFor(
+      (s) => s.method === 'POST' && s.conversationId === `personal-${TM}`,
+      20_000,
+      from,
+    );
+    await quiet();
     const copies = connector.sent
       .slice(from)
       .filter((s) => s.method === 'POST' && s.conversationId !== `personal-${CM}`);
@@ -229,5 +252,117 @@ describe.each(['sqlite', 'graph'] as StoreName[])('on the %s store, two processe
     expect(reminders().sort()).toEqual([...refs].sort());
     // The takeover is logged, naming the instance whose lease ran out.
     expect(p.w.logs.join('\n')).toMatch(new RegExp(`took over the notices’ lease from bot-${p.child.pid}-`));
+  }, 180_000);
+
+  it('a decision whose instance is killed after it commits and before its follow-ups: the other sends them, each once', async () => {
+    const deps = p.w.running.deps;
+    const first = botOf(deps)!;
+    await p.restart(); // killed by the test before; it delivers notices every second again
+    const pid = p.child.pid!;
+    await until(
+      'the second process holding the notices’ lease',
+      async () => {
+        const l = (await deps.store.get('lease', 'bot-notices'))?.record as
+          { holder: string; until: string } | undefined;
+        return !!l && l.holder.startsWith(`bot-${pid}-`) && new Date(l.until).getTime() > Date.now();
+      },
+      30_000,
+    );
+    const ref = `FOLLOW-${store}`;
+    must(
+      await importCaseList(deps, {
+        key: `follow-${store}-import`,
+        actorId: 'demo-admin',
+        csv: `case_reference,initials,team,worker,platforms\n${ref},F.U. (demo),north,${CM},instagram:@follow_up`,
+      }),
+    );
+    const childId = await p.w.childId(ref);
+    must(
+      await recordConsent(deps, {
+        key: `follow-${store}-consent`,
+        actorId: CM,
+        childId,
+        givenBy: 'child and parent',
+        date: new Date().toISOString().slice(0, 10),
+        scope: { platforms: [], purposes: ['000 §3 criteria'] },
+      }),
+    );
+    const from = connector.sent.length;
+    const raised = await post(
+      p.urls[0]!,
+      invoke(CM, 'request.send', {
+        formId: `form-${store}-follow`,
+        childId,
+        reason: 'risk-of-cse',
+        platforms: 'instagram: @follow_up',
+        viewer: 'own-personal-account',
+        rationale: 'Fictional: new information suggests a risk to the child.',
+      }),
+    );
+    expect(raised.status).toBe(200);
+    const requestId = actionData(raised.json?.value, 'request.withdraw')?.['requestId'] as string;
+    // The approval cards follow the request from the notices' holder (the second process); all of them sent.
+    await connector.waitFor(
+      (s) => s.method === 'POST' && s.conversationId === `personal-${TM}`,
+      20_000,
+      from,
+    );
+    await quiet();
+    const copies = connector.sent
+      .slice(from)
+      .filter((s) => s.method === 'POST' && s.conversationId !== `personal-${CM}`);
+    expect(copies.length).toBeGreaterThan(0);
+
+    const before = connector.sent.length;
+    const heldBefore = connector.held.length;
+    const view = (await post(p.urls[0]!, invoke(TM, 'request.refresh', { requestId }))).json?.value;
+    connector.hold(0); // the decision's first follow-up message is held, unanswered, and its sender killed
+    const approved = await post(
+      p.urls[1]!,
+      invoke(TM, 'request.approve', {
+        ...actionData(view, 'request.approve'),
+        reasons: 'Necessary and proportionate (fictional).',
+      }),
+    );
+    expect(approved.status).toBe(200);
+    expect(textOf(approved.json?.value)).toMatch(/You approved this request/);
+    await until('the deciding process sending its first follow-up', () => connector.held.length > heldBefore);
+    p.child.kill('SIGKILL');
+    const killedAt = Date.now();
+    expect(connector.sent.length).toBe(before); // nothing of the follow-up was taken
+
+    const told = () =>
+      connector.sent
+        .slice(before)
+        .filter(
+          (s) =>
+            s.conversationId === `personal-${CM}` &&
+            s.method === 'POST' &&
+            /Your request was approved/.test(textOfSent(s)),
+        );
+    const updatesOf = (c: Sent) =>
+      connector.sent.slice(before).filter((s) => s.method === 'PUT' && s.messageId === c.messageId);
+    await until(
+      'the requester told and every copy updated by the other process',
+      () => {
+        void first.deliverNotices().catch(() => undefined);
+        return told().length >= 1 && copies.every((c) => updatesOf(c).length >= 1);
+      },
+      LEASE_S * 1000 + 20_000,
+    );
+    expect(Date.now() - killedAt).toBeLessThan(LEASE_S * 1000 + 10_000);
+    await first.deliverNotices();
+    await first.outbox.settled();
+    await sleep(1500);
+    await first.deliverNotices();
+    expect(told()).toHaveLength(1);
+    expect(copies.map((c) => [c.conversationId, updatesOf(c).length])).toEqual(
+      copies.map((c) => [c.conversationId, 1]),
+    );
+    const checkCards = connector.sent
+      .slice(before)
+      .filter((s) => s.conversationId === `personal-${CM}` && actionData(cardOf(s), 'check.record'));
+    expect(checkCards).toHaveLength(1);
+    expect(p.w.logs.join('\n')).toMatch(new RegExp(`took over the notices’ lease from bot-${pid}-`));
   }, 180_000);
 });

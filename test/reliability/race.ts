@@ -89,6 +89,8 @@ export interface Processes {
   child: ChildProcess;
   /** Why the second process ended before it was told to, if it did. */
   died: () => string | undefined;
+  /** Starts the second process again (killed first if it still runs), on the same store and settings. */
+  restart: () => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -104,38 +106,54 @@ export async function twoProcesses(
 ): Promise<Processes> {
   const env = await storeEnv(store);
   const w = await botWorld({ ...env, ...extra.first });
-  const child: ChildProcess = fork(join(__dirname, 'race-server.ts'), [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
   let died: string | undefined;
   let stopping = false;
-  const exited = new Promise<void>((resolve) =>
-    child.once('exit', (code, signal) => {
-      if (!stopping) died = `the second server process exited unasked (${signal ?? `code ${code}`})`;
-      resolve();
-    }),
-  );
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (m: { port?: number; error?: string }) =>
-      m.port ? resolve(m.port) : reject(new Error(m.error ?? 'no port')),
-    );
-    void exited.then(() => reject(new Error(died ?? 'the second server process exited')));
-    child.send({
-      ...env,
-      OVERT_DEMO: 'off',
-      OVERT_BOT_TENANTS: 'demo-tenant',
-      OVERT_NOTICES_EVERY: '3600',
-      ...extra.second,
+  let current: ChildProcess | undefined;
+  const spawn = async () => {
+    const child: ChildProcess = fork(join(__dirname, 'race-server.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
-  });
-  return {
-    urls: [w.url, `http://127.0.0.1:${port}`],
+    current = child;
+    const exited = new Promise<void>((resolve) =>
+      child.once('exit', (code, signal) => {
+        if (!stopping && current === child)
+          died = `the second server process exited unasked (${signal ?? `code ${code}`})`;
+        resolve();
+      }),
+    );
+    const port = await new Promise<number>((resolve, reject) => {
+      child.once('message', (m: { port?: number; error?: string }) =>
+        m.port ? resolve(m.port) : reject(new Error(m.error ?? 'no port')),
+      );
+      void exited.then(() => reject(new Error(died ?? 'the second server process exited')));
+      child.send({
+        ...env,
+        OVERT_DEMO: 'off',
+        OVERT_BOT_TENANTS: 'demo-tenant',
+        OVERT_NOTICES_EVERY: '3600',
+        ...extra.second,
+      });
+    });
+    return { child, exited, url: `http://127.0.0.1:${port}` };
+  };
+  let second = await spawn();
+  const p: Processes = {
+    urls: [w.url, second.url],
     w,
-    child,
+    child: second.child,
     died: () => died,
+    restart: async () => {
+      if (second.child.exitCode === null && second.child.signalCode === null) second.child.kill('SIGKILL');
+      await second.exited;
+      died = undefined;
+      second = await spawn();
+      p.child = second.child;
+      p.urls[1] = second.url;
+    },
     stop: async () => {
       stopping = true;
+      const { child, exited } = second;
       if (child.exitCode === null && child.signalCode === null) {
         child.send('stop');
         // Awaited: the second process closes its store before this one is closed and its folder removed.
@@ -148,6 +166,7 @@ export async function twoProcesses(
       await w.close();
     },
   };
+  return p;
 }
 
 /** A child of the north team with consent given, made in this process. */

@@ -285,8 +285,8 @@ export interface NoticeProgress {
 
 /** Stops the pass when the lease has gone to another instance: it sends what is left. */
 export class LeaseLost extends Error {
-  constructor() {
-    super('another instance holds the notices’ lease now; it delivers the rest');
+  constructor(why = 'another instance holds the notices’ lease now; it delivers the rest') {
+    super(why);
   }
 }
 

@@ -49,13 +49,7 @@ import { accountChoice, recordCheckCard } from '../views/record-check-card';
 import { plainWords, valuesOf, type FormState } from '../views/form';
 import { requestFormCard } from '../views/request-form';
 import { when } from '../views/status-text';
-import {
-  checkCardInput,
-  refreshUsers,
-  sendApprovalCards,
-  tellRequester,
-  updateApprovalCards,
-} from './request-cards';
+import { checkCardInput, refreshUsers } from './request-cards';
 import { applicationCard } from './ripa';
 
 const OPEN = new Set(['pending', 'escalated', 'more-info']);
@@ -197,7 +191,7 @@ const onRequestSend: VerbHandler<'request.send'> = async (data, turn) => {
         })
       : filledForm(turn, values, { problems: problemAt(REQUEST_INPUTS, r.error) });
   const request = r.value.request;
-  if (!r.replayed) turn.after(() => sendApprovalCards(turn.deps, turn.outbox, request));
+  if (!r.replayed) turn.after(() => turn.outbox.followUps());
   // Said as it stands when the turn is answered: saved, and on its way to the people named; whether it
   // reached them is known only after the answer, and the requester is told then if it did not.
   const approvers = await approversOf(turn.deps, request);
@@ -375,12 +369,8 @@ function decide(outcome: 'approve' | 'decline' | 'more-info') {
       return decisionFailure(turn, data.requestId, r.error, { values: { reasons: data.reasons ?? '' } });
     const id = data.requestId;
     const request = r.value.request;
-    if (!r.replayed)
-      turn.after(async () => {
-        await updateApprovalCards(turn.deps, turn.outbox, id);
-        await tellRequester(turn.deps, turn.outbox, request, turn.staff.id);
-        if (request.status === 'escalated') await sendApprovalCards(turn.deps, turn.outbox, request);
-      });
+    // The copies updated, the requester told, the cards sent on: kept with the decision, done after the answer.
+    if (!r.replayed) turn.after(() => turn.outbox.followUps());
     // An approval the policy sent on (the child's record changed meanwhile, e.g. another check approved).
     const note =
       request.status === 'escalated'
@@ -508,11 +498,7 @@ const onRequestAnswer: VerbHandler<'request.answer'> = async (data, turn) => {
           problems: { rationale: plainWords(r.error.message) },
         });
   const request = r.value.request;
-  if (!r.replayed)
-    turn.after(async () => {
-      await updateApprovalCards(turn.deps, turn.outbox, request.id);
-      await sendApprovalCards(turn.deps, turn.outbox, request);
-    });
+  if (!r.replayed) turn.after(() => turn.outbox.followUps());
   return requestCard(turn, request.id, { text: 'Your answer was sent to the approver.', tone: 'good' });
 };
 
@@ -525,7 +511,7 @@ const onRequestWithdraw: VerbHandler<'request.withdraw'> = async (data, turn) =>
   });
   if (!r.ok && r.error.code === 'CONFLICT') return decisionFailure(turn, data.requestId, r.error);
   if (!r.ok) return errorCard('The request was not withdrawn', r.error.message);
-  if (!r.replayed) turn.after(() => updateApprovalCards(turn.deps, turn.outbox, data.requestId));
+  if (!r.replayed) turn.after(() => turn.outbox.followUps());
   return requestCard(turn, data.requestId, { text: 'You withdrew this request.', tone: 'warning' });
 };
 
@@ -691,7 +677,7 @@ const onCheckRecord: VerbHandler<'check.record'> = async (data, turn) => {
       );
     return again({ [CHECK_INPUTS[r.error.field ?? ''] ?? '']: plainWords(r.error.message) });
   }
-  if (!r.replayed) turn.after(() => updateApprovalCards(turn.deps, turn.outbox, data.requestId));
+  if (!r.replayed) turn.after(() => turn.outbox.followUps());
   return statusCard({
     title: 'Check recorded',
     tone: 'success',

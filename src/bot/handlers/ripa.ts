@@ -20,7 +20,6 @@ import {
   ripaQueueCard,
   type FieldProblem,
 } from '../views/ripa-cards';
-import { tellRequester, updateApprovalCards } from './request-cards';
 
 const todayIn = (turn: Turn, timeZone = DEFAULT_TIME_ZONE) =>
   turn.deps.clock().toLocaleDateString('en-CA', { timeZone });
@@ -178,12 +177,7 @@ const onAuthorise: VerbHandler<'ripa.authorise'> = async (data, turn) => {
     return errorCard('The authorisation was not recorded', r.error.message.replace(/^[\w.]+: /, ''));
   }
   const { ripa, request: after } = r.value;
-  if (!r.replayed && after?.status === 'approved')
-    turn.after(async () => {
-      await updateApprovalCards(turn.deps, turn.outbox, data.requestId);
-      const now = await requestById(turn.deps, data.requestId);
-      if (now) await tellRequester(turn.deps, turn.outbox, now.record, turn.staff.id);
-    });
+  if (!r.replayed && after?.status === 'approved') turn.after(() => turn.outbox.followUps());
   return authorisationCard(turn, ripa.id, {
     note:
       after?.status === 'approved'
@@ -213,12 +207,7 @@ const onRefuse: VerbHandler<'ripa.refuse'> = async (data, turn) => {
     if (problem) return applicationCard(turn, data.requestId, { values, problem, form: 'refuse' });
     return errorCard('The refusal was not recorded', r.error.message.replace(/^[\w.]+: /, ''));
   }
-  const request = r.value.request;
-  if (!r.replayed)
-    turn.after(async () => {
-      await updateApprovalCards(turn.deps, turn.outbox, request.id);
-      await tellRequester(turn.deps, turn.outbox, request, turn.staff.id);
-    });
+  if (!r.replayed) turn.after(() => turn.outbox.followUps());
   return statusCard({
     title: 'Authorisation refused',
     detail: 'The request is declined with your reasons, and the case manager has been told.',
