@@ -127,6 +127,17 @@ async function recordOnce(
     !i.form && i.thirdPartyAuthorisedBy ? deps.store.get('staff', i.thirdPartyAuthorisedBy) : undefined,
     deps.store.query('setting'),
   ]);
+  const notTheirs = () =>
+    refuse(deps, c, audit, {
+      code: 'FORBIDDEN',
+      message: !canActForTeam(staff, request.teamId)
+        ? 'requestId: this check belongs to another team'
+        : 'requestId: this check is for the person who asked for it to record; nothing was recorded',
+      field: 'requestId',
+    });
+  // The check is recorded by the person it is for: the requester, or the viewer themselves — asked before
+  // anything about the viewer they named (someone it is not for learns nothing of who is staff).
+  if (staff.id !== request.requesterId && staff.id !== viewerId) return notTheirs();
   if (!viewer.ok)
     return fail(
       'INVALID_INPUT',
@@ -136,16 +147,7 @@ async function recordOnce(
   const v = viewer.value;
   // On the behalf route, the policy judges whoever is named as the viewer (000 §13, cited when refused).
   const mayView = v.id === (request.viewerId ?? request.requesterId) || onBehalf;
-  // The check is recorded by the person it is for: the requester, or the viewer themselves.
-  const mayRecord = staff.id === request.requesterId || staff.id === v.id;
-  if (!mayView || !mayRecord || !v.teamIds.includes(request.teamId))
-    return refuse(deps, c, audit, {
-      code: 'FORBIDDEN',
-      message: !canActForTeam(staff, request.teamId)
-        ? 'requestId: this check belongs to another team'
-        : 'requestId: this check is for the person who asked for it to record; nothing was recorded',
-      field: 'requestId',
-    });
+  if (!mayView || !v.teamIds.includes(request.teamId)) return notTheirs();
   if (request.status !== 'approved')
     return refuse(deps, c, audit, {
       code: 'WRONG_STATE',

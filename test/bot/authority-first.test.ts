@@ -5,7 +5,14 @@
  * that is not theirs with a form at fault is told it is not theirs, not what is wrong with the form. Over the
  * bot endpoint and the API; each answer is the audited refusal, and nothing is written.
  */
-import { decideRequest, importCaseList, raiseRequest, recordConsent, refuseRipa } from '../../src/workflow';
+import {
+  decideRequest,
+  importCaseList,
+  raiseRequest,
+  recordCheck,
+  recordConsent,
+  refuseRipa,
+} from '../../src/workflow';
 import { approveThroughBot, checkForm, raiseThroughBot, recordThroughBot } from '../reliability/bot-steps';
 import { execute, textOf } from './client';
 import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
@@ -169,6 +176,26 @@ it('a colleague recording a check that is not theirs, with a form at fault, is t
   const events2 = (await refusals()).slice(before2);
   expect(events2.map((e) => e.actor.id)).toEqual([CM2]);
   expect((events2[0]!.details as { message: string }).message).toMatch(/Not yours to record/);
+  // Naming a viewer Overt does not know: told the check is not theirs, not who is staff (was "viewerId: … is
+  // not a member of staff known to Overt", and off the trail).
+  const before3 = (await refusals()).length;
+  const named = await recordCheck(w.running.deps, {
+    key: 'first-check-named-viewer',
+    actorId: CM2,
+    requestId,
+    viewerId: 'nobody-known-to-overt',
+    viewedAt: new Date().toISOString(),
+    accounts: [{ platform: 'instagram', account: '@first' }],
+    relevantInfo: 'Nothing of note (fictional).',
+    thirdPartyData: 'none',
+    sensitive: false,
+    attestNoFriendFollow: true,
+    attestOpenSourceOnly: true,
+  });
+  expect(named.ok ? 'recorded' : named.error.message).toBe(
+    'requestId: this check is for the person who asked for it to record; nothing was recorded',
+  );
+  expect((await refusals()).slice(before3).map((e) => e.actor.id)).toEqual([CM2]);
   expect(await w.running.store.query('check', { where: { requestId } })).toEqual([]);
 }, 60_000);
 

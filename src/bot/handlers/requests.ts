@@ -646,12 +646,13 @@ const onCheckRecord: VerbHandler<'check.record'> = async (data, turn) => {
   });
   if (!r.ok) {
     // The form again, as filled in: every problem by the input it is about, in plain words, in one reply —
-    // what was typed wrong and what the policy refuses together.
+    // what was typed wrong and what the policy refuses together. (None ticked is told by what was sent, never
+    // by the workflow's words.)
     const typed = (r.error.code === 'INVALID_INPUT' ? (r.error.problems ?? [r.error]) : []).map(
       (p) =>
         [
           CHECK_INPUTS[p.field ?? ''] ?? '',
-          p.field === 'accounts' && /name the accounts/.test(p.message)
+          p.field === 'accounts' && !accounts.length
             ? 'Tick the accounts you looked at.'
             : plainWords(p.message),
         ] as const,
