@@ -9,6 +9,7 @@ import { describeProfile } from '../policy/describe';
 import { evaluate } from '../policy/evaluate';
 import { loadProfileFile, resolveProfile } from '../policy/load';
 import { Situation } from '../policy/situation';
+import { undeclaredValues } from '../policy/values';
 import { profileWarnings } from '../policy/warnings';
 
 const out = (s: string) => process.stdout.write(s + '\n');
@@ -69,6 +70,8 @@ export function register(cli: Command): void {
       if (!p.ok) return fail(p.error.message);
       const s = Situation.safeParse(raw);
       if (!s.success) return fail(`${file}: invalid situation\n${z.prettifyError(s.error)}`);
+      const unknown = undeclaredValues(s.data, p.value);
+      if (unknown.length) return fail(`${file}: ${unknown.map((x) => `✖ ${x}`).join('\n')}`);
       out(JSON.stringify(evaluate(p.value, s.data), null, 2));
     });
 

@@ -13,6 +13,7 @@ import {
   Instant,
 } from './situation';
 import { strict } from './strict';
+import { undeclaredValues } from './values';
 import type { Profile } from './profile';
 import type { Verdict } from './verdict';
 
@@ -99,8 +100,8 @@ const whoCites = (v: Verdict, c: string) =>
 
 /**
  * Names in a case that the profile must know: the authorities an approval acts as or the case expects, the
- * rules it expects to decide, the clauses it expects cited or not. A typo here would otherwise pass or fail
- * for the wrong reason.
+ * rules it expects to decide, the clauses it expects cited or not, and the values the situation names (a
+ * reason, a viewer, a flag, a group). A typo here would otherwise pass or fail for the wrong reason.
  */
 export function unknownNames(c: PolicyCase, p: Profile): string[] {
   const out: string[] = [];
@@ -126,6 +127,8 @@ export function unknownNames(c: PolicyCase, p: Profile): string[] {
     for (const x of list ?? [])
       if (!clauses.includes(x))
         out.push(`expect.${key}: "${x}" is not a clause of ${p.id} (its clauses: ${clauses.join(', ')})`);
+  // The values of the situation too: a reason, viewer, flag or group the profile does not know.
+  out.push(...undeclaredValues(c, p));
   return out;
 }
 
