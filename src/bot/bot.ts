@@ -65,12 +65,16 @@ export async function onTurn(
       const left = await staffOf(deps, m, staffMap);
       if (left) await dropReference(deps, left.id, a.conversation.id);
     }
-  // References are kept from messages and installs, not from card clicks: an invoke writes only what its verb does.
-  if (staff && a.type !== ActivityTypes.Invoke) {
+  // Any activity from a person (a message, a card click, the app added again, a conversationUpdate) is them
+  // being here: their way in is kept, restoring what a block or a removal dropped (written only when it changed).
+  // A card click restores a way in that is missing and otherwise writes only what its verb does.
+  if (staff) {
     const ref = Reference.safeParse(TurnContext.getConversationReference(a));
     // A reference not kept only means no proactive message yet: the turn itself goes on.
     if (ref.success)
-      await keepReference(deps, staff.id, ref.data).catch((e: Error) => log(`bot: reference: ${e.message}`));
+      await keepReference(deps, staff.id, ref.data, {
+        restoreOnly: a.type === ActivityTypes.Invoke,
+      }).catch((e: Error) => log(`bot: reference: ${e.message}`));
   }
   const turn = (automatic = false): Turn | undefined =>
     staff && {

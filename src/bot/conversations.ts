@@ -40,29 +40,43 @@ const Kept = z.object({
   personal: Reference.optional(),
   other: Reference.optional(),
   held: z.array(Held).optional(),
+  /** The person's Teams user id (MRI) from their own last activity: who they are to Teams, kept when a
+   * conversation is dropped (a block does not change it), so a card's refresh still names them. */
+  userId: z.string().optional(),
 });
 type Kept = z.infer<typeof Kept>;
 
 const hash = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 32);
-const seen = new WeakMap<Deps, Map<string, string>>();
-
-/** Keeps a member of staff's reference; writes only when it changed. */
-export async function keepReference(deps: Deps, staffId: string, ref: Reference): Promise<void> {
+/**
+ * Keeps a member of staff's reference, and the Teams user id (MRI) it names; writes only when either changed.
+ * Every activity from the person comes here (a message, a card click, the app added again): whatever was
+ * dropped for them (a block, a removal) is restored by their next word. Read from the store each time, never
+ * from a copy kept in memory: another writer (a drop after a 403, another instance of the bot) would leave
+ * such a copy saying "already kept" while the store holds nothing, and the person would never be written to
+ * again (issue 20 walk).
+ */
+export async function keepReference(
+  deps: Deps,
+  staffId: string,
+  ref: Reference,
+  how: { restoreOnly?: boolean } = {},
+): Promise<void> {
   const personal = ref.conversation.conversationType === 'personal';
-  const memo = seen.get(deps) ?? new Map<string, string>();
-  seen.set(deps, memo);
-  const memoKey = `${staffId}:${personal}`;
-  const h = hash(ref);
-  if (memo.get(memoKey) === h) return;
   for (let attempt = 0; attempt < 3; attempt++) {
     const found = await deps.store.get('conversation', staffId);
-    const kept = found ? Kept.parse(found.record.reference) : {};
-    const next: Kept = personal ? { ...kept, personal: ref } : { ...kept, other: ref };
-    if (hash(next) === hash(kept)) break;
+    const parsed = found ? Kept.safeParse(found.record.reference) : undefined;
+    const kept = parsed?.success ? parsed.data : {};
+    // `restoreOnly` (a card click): only what is missing is kept; a way in already kept is left as it is.
+    const slot = personal ? 'personal' : 'other';
+    const next: Kept = {
+      ...kept,
+      [slot]: how.restoreOnly ? (kept[slot] ?? ref) : ref,
+      ...(ref.user?.id ? { userId: ref.user.id } : {}),
+    };
+    if (hash(next) === hash(kept)) return;
     const r = await writeKept(deps, staffId, next, found);
-    if (r.status !== 'conflict') break;
+    if (r.status !== 'conflict') return;
   }
-  memo.set(memoKey, h);
 }
 
 /** A member of staff's kept conversations: their personal chat, and another where they met the bot. */
@@ -88,6 +102,7 @@ export async function dropReference(deps: Deps, staffId: string, conversationId:
         : {}),
       ...(kept.other && kept.other.conversation.id !== conversationId ? { other: kept.other } : {}),
       ...(kept.held ? { held: kept.held } : {}),
+      ...(kept.userId ? { userId: kept.userId } : {}),
     };
     if (hash(next) === hash(kept)) return false;
     const r = await deps.store.commit({
@@ -106,13 +121,7 @@ export async function dropReference(deps: Deps, staffId: string, conversationId:
       ],
       audit: [],
     });
-    if (r.status !== 'conflict') {
-      // The memo must not hold the dropped reference back from being kept again.
-      const memo = seen.get(deps);
-      memo?.delete(`${staffId}:true`);
-      memo?.delete(`${staffId}:false`);
-      return true;
-    }
+    if (r.status !== 'conflict') return true;
   }
   return false;
 }
@@ -198,7 +207,7 @@ export async function channelUserId(deps: Deps, staffId: string): Promise<string
   const found = await deps.store.get('conversation', staffId);
   const kept = found ? Kept.safeParse(found.record.reference) : undefined;
   if (!kept?.success) return undefined;
-  return [kept.data.personal, kept.data.other].find((r) => r?.user?.id)?.user?.id;
+  return kept.data.userId ?? [kept.data.personal, kept.data.other].find((r) => r?.user?.id)?.user?.id;
 }
 
 const Copy = z.object({ reference: Reference, activityId: z.string() });
