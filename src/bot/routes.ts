@@ -10,8 +10,10 @@ import { childForms, childVerbs } from './handlers/children';
 import { helloVerbs } from './handlers/hello';
 import { requestForms, requestVerbs } from './handlers/requests';
 import { ripaForms, ripaVerbs } from './handlers/ripa';
-import type { Forms, Turn, VerbHandlers } from './turn';
-import { isVerb, verbs, type Verb, type VerbData } from './verbs';
+import { OutOfDate, type Forms, type Turn, type VerbHandlers } from './turn';
+import { isVerb, isVersioned, verbs, type Verb, type VerbData, type VersionedVerb } from './verbs';
+import { outOfDateCard } from './handlers/current';
+import { CARD_OUT_OF_DATE } from '../workflow/input';
 import { answerRecorded } from '../workflow/refusals';
 import { errorCard, markRefusal, refusalKindOf, refusalOf } from './views/failure-card';
 import { deliver } from './deliver';
@@ -147,6 +149,18 @@ async function answer(verb: string, data: unknown, turn: Turn): Promise<Adaptive
       'Overt could not use what this card sent, so nothing was done. Open it again from “my requests” or “waiting for me”, or type “help”.',
     );
   }
-  const handle = verbHandlers[verb] as (data: VerbData<Verb>, turn: Turn) => Promise<AdaptiveCard>;
-  return handle(parsed.data as VerbData<Verb>, turn);
+  const given = parsed.data as VerbData<Verb>;
+  // A card that names no version of the record it changes is a stale card, for every such verb alike: nothing
+  // is done, and the person gets the current card (issue 20: withdraw and answer once took such a press).
+  if (isVersioned(verb) && (given as VerbData<VersionedVerb>).version === null)
+    return outOfDateCard(verb, given as VerbData<VersionedVerb>, turn, CARD_OUT_OF_DATE);
+  const handle = verbHandlers[verb] as (
+    data: VerbData<Verb>,
+    turn: Turn,
+  ) => Promise<AdaptiveCard | OutOfDate>;
+  const answered = await handle(given, turn);
+  if (!(answered instanceof OutOfDate)) return answered;
+  // Only a verb that carries a version can be answered out of date; another would be a fault of its handler.
+  if (!isVersioned(verb)) throw new Error(`${verb} answered "out of date" but carries no card version`);
+  return outOfDateCard(verb, given as VerbData<VersionedVerb>, turn, answered.why);
 }

@@ -1,6 +1,6 @@
 /** What a card verb's handler is given (one turn of one person), and the shape of the verb table. */
 import type { Staff } from '../workflow/queries';
-import type { Deps } from '../workflow';
+import type { Deps, Failure } from '../workflow';
 import type { AdaptiveCard } from './cards/types';
 import type { Outbox, Task } from './outbox';
 import type { Verb, VerbData } from './verbs';
@@ -21,8 +21,26 @@ export interface Turn {
   after: (task: Task) => void;
 }
 
+/**
+ * A handler's answer that the card pressed showed its record as it no longer is (the workflow's
+ * `cardOutOfDate`, or the record changed while it was acted on): routes.ts answers, for every verb alike, with
+ * the current card and the reason, and records the refusal.
+ */
+export class OutOfDate {
+  constructor(readonly why: string) {}
+
+  /** A workflow failure that means the card is out of date: a version its record has moved on from, or the
+   * record changed while it was acted on — never a key sent again with other details (that is said as it is). */
+  static of(e: Failure): OutOfDate | undefined {
+    return e.code === 'CONFLICT' && e.field !== 'key' ? new OutOfDate(e.message) : undefined;
+  }
+}
+
 /** One verb's handler: its data already parsed by the verb's schema. */
-export type VerbHandler<V extends Verb> = (data: VerbData<V>, turn: Turn) => Promise<AdaptiveCard>;
+export type VerbHandler<V extends Verb> = (
+  data: VerbData<V>,
+  turn: Turn,
+) => Promise<AdaptiveCard | OutOfDate>;
 /** Every verb, each with its handler. */
 export type VerbHandlers = { [V in Verb]: VerbHandler<V> };
 

@@ -104,7 +104,19 @@ const OnRequest = z.object({ requestId: Id });
 const OnRipa = z.object({ ripaId: Id });
 /** A typed field the workflow checks (so its problem is shown by the field): bounded, may be empty. */
 const Field = typedString().trim().max(BOUNDS.long, tooLong(BOUNDS.long)).default('');
-const Decision = OnRequest.extend({ version: z.string().min(1).max(BOUNDS.id).optional() });
+/**
+ * The version of the record the card showed, on every verb that changes a record already there (issue 20). A
+ * card without one is a stale card: `null` here, answered in one place for every such verb (routes.ts), with
+ * the current card and nothing done; a version the record has moved on from is refused by the workflow
+ * (`cardOutOfDate`), and answered the same way.
+ */
+const Version = typedString()
+  .trim()
+  .max(BOUNDS.id, tooLong(BOUNDS.id))
+  .optional()
+  .transform((v) => v || null);
+const Decision = OnRequest.extend({ version: Version });
+const OnRipaVersion = OnRipa.extend({ version: Version });
 
 export const verbs = {
   /** A blank form, or one with the child chosen (from the child's summary). */
@@ -118,7 +130,7 @@ export const verbs = {
   'request.answer': Decision.extend({ formId: FormId, rationale: Text }),
   'request.withdraw': Decision.extend({ formId: FormId }),
   'check.open': OnRequest,
-  'check.record': OnRequest.extend({
+  'check.record': Decision.extend({
     formId: FormId,
     viewedDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'pick the date of viewing'),
     viewedTime: z.string().regex(/^\d{2}:\d{2}$/, 'pick the time of viewing'),
@@ -161,7 +173,7 @@ export const verbs = {
   // from the workflow by its field, on the same card with what was typed kept.
   'ripa.queue': z.object({}),
   'ripa.open': OnRequest,
-  'ripa.authorise': OnRequest.extend({
+  'ripa.authorise': Decision.extend({
     formId: FormId,
     reference: Field,
     offence: Field,
@@ -177,15 +189,15 @@ export const verbs = {
     confidentialInfoLikely: Flag.default(false),
     authoriserInvolved: Flag.default(false),
   }),
-  'ripa.refuse': OnRequest.extend({ formId: FormId, ground: Field, refuseReasons: Field }),
+  'ripa.refuse': Decision.extend({ formId: FormId, ground: Field, refuseReasons: Field }),
   'ripa.show': OnRipa,
-  'ripa.review': OnRipa.extend({
+  'ripa.review': OnRipaVersion.extend({
     formId: FormId,
     reviewedOn: Field,
     reviewNotes: Field,
     nextReviewAt: Field,
   }),
-  'ripa.renew': OnRipa.extend({
+  'ripa.renew': OnRipaVersion.extend({
     formId: FormId,
     renewedOn: Field,
     renewUntil: Field,
@@ -193,12 +205,18 @@ export const verbs = {
     renewMagistrateOn: Field,
     renewNextReviewAt: Field,
   }),
-  'ripa.cancel': OnRipa.extend({ formId: FormId, cancelOn: Field, cancelReasons: Field }),
+  'ripa.cancel': OnRipaVersion.extend({ formId: FormId, cancelOn: Field, cancelReasons: Field }),
 } as const;
 
 export type Verb = keyof typeof verbs;
 export type VerbData<V extends Verb> = z.output<(typeof verbs)[V]>;
 export const isVerb = (v: string): v is Verb => Object.hasOwn(verbs, v);
+
+/** The verbs that change a record already there, whose card names the version of it that it showed. */
+export type VersionedVerb = {
+  [V in Verb]: 'version' extends keyof (typeof verbs)[V]['shape'] ? V : never;
+}[Verb];
+export const isVersioned = (v: Verb): v is VersionedVerb => Object.hasOwn(verbs[v].shape, 'version');
 
 /** The data a card puts on an action for a verb (before the user's inputs are merged in). */
 export type VerbArgs<V extends Verb> = { [K in keyof z.input<(typeof verbs)[V]>]?: string };

@@ -23,6 +23,8 @@ import {
 import {
   BlankText,
   BOUNDS,
+  CardVersion,
+  cardOutOfDate,
   Id,
   Key,
   OptionalReasons,
@@ -47,6 +49,8 @@ const CheckTarget = z.object({
   requestId: Id,
   /** Who viewed: by default the viewer the request named, else its requester — never simply the sender. */
   viewerId: Id.optional(),
+  /** The version of the request the check card showed (`cardOutOfDate`). */
+  expectedVersion: CardVersion,
 });
 
 export const RecordCheckInput = CheckTarget.extend({
@@ -154,6 +158,8 @@ async function recordOnce(
       message: `requestId: the request is ${request.status}; only an approved check can be recorded`,
       field: 'requestId',
     });
+  const stale = cardOutOfDate(i.expectedVersion, version);
+  if (stale) return { ok: false, error: stale };
   // Only now, with the recorder's standing established, is what they filled in looked at.
   if (i.form) return { ok: false, error: i.form };
   if (onBehalf && viewerId === request.requesterId && !isResponsibleManager(staff, request.teamId))

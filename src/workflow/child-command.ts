@@ -81,7 +81,9 @@ async function childCommandOnce<T>(
     );
   const s = typeof step === 'function' ? await step(ctx) : step;
   if ('code' in s) {
-    if (s.code === 'INVALID_INPUT' || s.code === 'NOT_FOUND') return { ok: false, error: s };
+    // Bad input, an unknown record and a stale card write nothing here: the surface records the refusal.
+    if (s.code === 'INVALID_INPUT' || s.code === 'NOT_FOUND' || s.code === 'CONFLICT')
+      return { ok: false, error: s };
     return refuse(
       deps,
       c,

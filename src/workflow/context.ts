@@ -355,7 +355,19 @@ export async function childFactsCommand<
   if (!parsed.ok) return parsed;
   const { form: _form, ...given } = parsed.value as { form?: unknown; key: string; actorId: string };
   const cmd = cmdOf(command, given);
-  return afresh(() => once(parsed.value, cmd));
+  // A card's version is compared on the first attempt only: a run repeated because the child changed under
+  // it may find the record at a version its own first attempt wrote (on SharePoint a unit's writes land in
+  // turn, the child's last, and that write is what lost); a change by someone else since is still refused by
+  // the record's state and the unit's expected versions.
+  let attempt = 0;
+  return afresh(() =>
+    once(
+      attempt++ === 0 || !('expectedVersion' in (parsed.value as object))
+        ? parsed.value
+        : { ...parsed.value, expectedVersion: undefined },
+      cmd,
+    ),
+  );
 }
 
 /**

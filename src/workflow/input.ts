@@ -168,3 +168,24 @@ export function parseGiven<S extends z.ZodType, T extends z.ZodType>(
   if (!t.success) return full;
   return { ok: true, value: { ...(t.data as object), form: full.error } as Given<S, T> };
 }
+
+/**
+ * The version of the record a card showed (issue 20), given by every command a card's button can send that
+ * changes a record already there: a decision, a withdrawal, an answer, a check, each step of the RIPA route.
+ * `undefined`: the caller is no card (the API, the command line, the workflow itself); `null`: a card that
+ * named none (a card made before it carried one, or data made by hand) — stale, never "any version".
+ */
+export const CardVersion = z.string().max(BOUNDS.id).nullable().optional();
+
+/** What a person is told when the card they pressed showed the record as it no longer is. */
+export const CARD_OUT_OF_DATE = 'this card is out of date — here is the current one';
+
+/**
+ * The one decision whether a card is out of date: it named no version, or another than the record's now.
+ * Each command asks it once the person's standing is known and before it looks at what they filled in; a
+ * stale card writes nothing (the surface records the refusal: refusals.ts).
+ */
+export function cardOutOfDate(expected: string | null | undefined, version: string): Failure | undefined {
+  if (expected === undefined || expected === version) return undefined;
+  return { code: 'CONFLICT', message: CARD_OUT_OF_DATE, field: 'version' };
+}

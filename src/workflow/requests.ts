@@ -28,7 +28,18 @@ import {
   type DecisionFacts,
   type VerdictSummary,
 } from './context';
-import { Id, Key, OptionalReasons, parse, PlatformAccounts, Reasons, ShortText, type Given } from './input';
+import {
+  CardVersion,
+  cardOutOfDate,
+  Id,
+  Key,
+  OptionalReasons,
+  parse,
+  PlatformAccounts,
+  Reasons,
+  ShortText,
+  type Given,
+} from './input';
 import { decisionAudit, type VerdictGiven } from './decision-record';
 import {
   decisionReasonsClauses,
@@ -225,7 +236,7 @@ const DecideTarget = z.object({
    * The version the card showed; a different current version means the card is stale. `null`: the action
    * named no version (a card that did not carry it, or data made by hand) — treated as stale, never as "any".
    */
-  expectedVersion: z.string().max(200).nullable().optional(),
+  expectedVersion: CardVersion,
   /** Ids the card already shows, so the facts can be read with the request (checked against it). */
   childId: Id.optional(),
   teamId: Id.optional(),
@@ -410,8 +421,8 @@ async function decideOnce(deps: Deps, i: Decision, c: Cmd, also: DecideAlso): Pr
       code: 'ALREADY_DECIDED',
       message: await alreadyDecided(deps, request),
     });
-  if (i.expectedVersion !== undefined && i.expectedVersion !== version)
-    return fail('CONFLICT', 'this card is out of date: it has been refreshed with the request as it is now');
+  const stale = cardOutOfDate(i.expectedVersion, version);
+  if (stale) return { ok: false, error: stale };
   // Only now, with the decider's standing established, is what they wrote looked at.
   if (i.form) return { ok: false, error: i.form };
   // Reasons for ANY decision (000 §10): a decline is a decision as much as an approval is. The clauses are
@@ -603,19 +614,10 @@ async function decideOnce(deps: Deps, i: Decision, c: Cmd, also: DecideAlso): Pr
 /** Who acts on which request: what the requester's (or manager's) standing is checked on before the form. */
 const RequestTarget = z.object({ key: Key, actorId: Id, requestId: Id });
 
-/** The version of the request the card acted on showed: another is a stale card, refused (issue 20). */
-const CardVersion = z.string().max(200).optional();
-
-/** Who acts on which request, as the card they pressed showed it. */
+/** Who acts on which request, as the card they pressed showed it (`cardOutOfDate`). */
 const CardTarget = RequestTarget.extend({ expectedVersion: CardVersion });
 
 export const WithdrawInput = CardTarget.extend({ reason: OptionalReasons });
-
-/** A card acting on an older version of the request than the one read: refused, nothing written. */
-const outOfDate = (i: { expectedVersion?: string | undefined }, version: string) =>
-  i.expectedVersion !== undefined && i.expectedVersion !== version
-    ? fail('CONFLICT', 'this card is out of date: it has been refreshed with the request as it is now')
-    : undefined;
 
 /** The requester (or their team manager) withdraws a request that is not yet done. */
 export async function withdrawRequest(
@@ -659,8 +661,8 @@ async function withdrawOnce(
       message: `requestId: the request is ${record.status} and cannot be withdrawn`,
       field: 'requestId',
     });
-  const stale = outOfDate(i, version);
-  if (stale) return stale;
+  const stale = cardOutOfDate(i.expectedVersion, version);
+  if (stale) return { ok: false, error: stale };
   if (i.form) return { ok: false, error: i.form };
   const child = await deps.store.get('child', record.childId);
   if (!child)
@@ -721,8 +723,8 @@ async function answerOnce(
       message: `requestId: the request is ${record.status}, not waiting for more information`,
       field: 'requestId',
     });
-  const stale = outOfDate(i, version);
-  if (stale) return stale;
+  const stale = cardOutOfDate(i.expectedVersion, version);
+  if (stale) return { ok: false, error: stale };
   if (i.form) return { ok: false, error: i.form };
   const verdict = await verdictFor(
     deps,

@@ -14,7 +14,7 @@ import { addMonthsToDay, dayOf, type Day } from '../policy/days';
 import type { Profile } from '../policy/profile';
 import type { Request, Ripa, RipaRenewal, RipaReview } from '../store/records';
 import { childCommand, roleIn, type ChildCtx, type Step } from './child-command';
-import { Id, Key, parseGiven, ShortText, Text, When } from './input';
+import { CardVersion, cardOutOfDate, Id, Key, parseGiven, ShortText, Text, When } from './input';
 import { clausesAbout } from './policy-facts';
 import { decideRequest, type Decided } from './requests';
 import { fail, type Deps, type Failure, type Outcome } from './types';
@@ -50,6 +50,8 @@ export const AuthoriseRipaInput = z.object({
   childId: Id,
   /** The escalated check request this authorisation is granted on: approved under it in the same call. */
   requestId: Id.optional(),
+  /** The version of that request the application card showed (`cardOutOfDate`). */
+  expectedVersion: CardVersion,
   reference: ShortText,
   offence: ShortText,
   /** The offence's maximum sentence in months (life: 9999). */
@@ -147,8 +149,34 @@ export async function authoriseRipa(deps: Deps, input: AuthoriseRipaInput): Prom
   const parsed = parseGiven(AuthoriseRipaInput, ChildTarget, input);
   if (!parsed.ok) return parsed;
   const i = parsed.value;
-  // A form at fault is answered once the officer's standing is (the role, the child's team).
-  if (i.form) return childCommand(deps, i, 'ripa.authorise', roleIn('authorised-officer'), i.form);
+  // The request it is granted on, as the card showed it: checked once the officer's standing is (the role, the
+  // child's team), before the form — and on the first attempt only (`childFactsCommand` says why).
+  let attempt = 0;
+  const onRequest = async (ctx: ChildCtx): Promise<Failure | undefined> => {
+    const first = attempt++ === 0;
+    if (!i.requestId) return undefined;
+    const req = await deps.store.get('request', i.requestId);
+    if (!req || req.record.childId !== ctx.child.id)
+      return bad('requestId', 'this request is not about this child');
+    if (req.record.status !== 'escalated' || req.record.authority !== 'authorised-officer')
+      return {
+        code: 'WRONG_STATE',
+        message: 'this request is not waiting for an authorising officer',
+        field: 'requestId',
+      };
+    return first ? cardOutOfDate(i.expectedVersion, req.version) : undefined;
+  };
+  // A form at fault is answered once the officer's standing is, and the card is known to be current.
+  if (i.form) {
+    const form = i.form;
+    return childCommand(
+      deps,
+      i,
+      'ripa.authorise',
+      roleIn('authorised-officer'),
+      async (ctx) => (await onRequest(ctx)) ?? form,
+    );
+  }
   const id = ripaIdOf(i.reference);
   const made = await childCommand(
     deps,
@@ -158,6 +186,8 @@ export async function authoriseRipa(deps: Deps, input: AuthoriseRipaInput): Prom
     async (ctx): Promise<Step<Ripa>> => {
       const cites = ripaClauses(ctx);
       if (!Array.isArray(cites)) return cites;
+      const notNow = await onRequest(ctx);
+      if (notNow) return notNow;
       if (!sentenceAllowsSurveillance(i.maxSentenceMonths))
         return bad(
           'maxSentenceMonths',
@@ -165,17 +195,6 @@ export async function authoriseRipa(deps: Deps, input: AuthoriseRipaInput): Prom
         );
       const problem = periodProblem(ctx.profile, dayOf(deps.clock().toISOString(), ctx.profile.timeZone), i);
       if (problem) return problem;
-      if (i.requestId) {
-        const req = await deps.store.get('request', i.requestId);
-        if (!req || req.record.childId !== ctx.child.id)
-          return bad('requestId', 'this request is not about this child');
-        if (req.record.status !== 'escalated' || req.record.authority !== 'authorised-officer')
-          return {
-            code: 'WRONG_STATE',
-            message: 'this request is not waiting for an authorising officer',
-            field: 'requestId',
-          };
-      }
       if (await deps.store.get('ripa', id))
         return bad('reference', `${i.reference} is already the reference of another authorisation`);
       const tz = ctx.profile.timeZone;
@@ -262,9 +281,15 @@ export async function authoriseRipa(deps: Deps, input: AuthoriseRipaInput): Prom
 
 /** Who acts on what — a child, a request, an authorisation: what an officer's standing is checked on before
  * the form they filled in (`parseGiven`). */
-const ChildTarget = z.object({ key: Key, actorId: Id, childId: Id });
-const RequestTarget = z.object({ key: Key, actorId: Id, requestId: Id });
-const RipaTarget = z.object({ key: Key, actorId: Id, ripaId: Id });
+const ChildTarget = z.object({
+  key: Key,
+  actorId: Id,
+  childId: Id,
+  requestId: Id.optional(),
+  expectedVersion: CardVersion,
+});
+const RequestTarget = z.object({ key: Key, actorId: Id, requestId: Id, expectedVersion: CardVersion });
+const RipaTarget = z.object({ key: Key, actorId: Id, ripaId: Id, expectedVersion: CardVersion });
 
 /** Why an authorising officer refuses an application. */
 export const REFUSAL_GROUNDS = {
@@ -281,6 +306,8 @@ export const RefuseRipaInput = z.object({
   key: Key,
   actorId: Id,
   requestId: Id,
+  /** The version of the request the application card showed (`cardOutOfDate`). */
+  expectedVersion: CardVersion,
   ground: z.enum(Object.keys(REFUSAL_GROUNDS) as [RefusalGround, ...RefusalGround[]], {
     error: 'choose why it is refused',
   }),
@@ -315,6 +342,7 @@ export async function refuseRipa(
         requestId: i.requestId,
         outcome: 'decline',
         authority: 'authorised-officer',
+        ...(i.expectedVersion === undefined ? {} : { expectedVersion: i.expectedVersion }),
       },
       { form: i.form, state },
     );
@@ -328,6 +356,7 @@ export async function refuseRipa(
       outcome: 'decline',
       authority: 'authorised-officer',
       reasons: `RIPA authorisation refused: ${ground}. ${i.reasons}`,
+      ...(i.expectedVersion === undefined ? {} : { expectedVersion: i.expectedVersion }),
     },
     { state },
   );
@@ -339,7 +368,9 @@ type RipaChange = { ripa: Ripa; outcome: string; details: Record<string, unknown
 
 /** One command on an existing authorisation, by an authorising officer of its child's team: the input parsed,
  * the authorisation read (and refused once cancelled), and what `change` makes of it written with its event. */
-async function onRipa<S extends z.ZodType<{ key: string; actorId: string; ripaId: string }>>(
+async function onRipa<
+  S extends z.ZodType<{ key: string; actorId: string; ripaId: string; expectedVersion?: string | null }>,
+>(
   deps: Deps,
   schema: S,
   input: unknown,
@@ -351,6 +382,7 @@ async function onRipa<S extends z.ZodType<{ key: string; actorId: string; ripaId
   const i = parsed.value;
   const found = await deps.store.get('ripa', i.ripaId);
   if (!found) return fail('NOT_FOUND', 'ripaId: Overt has no such RIPA authorisation', 'ripaId');
+  let attempt = 0;
   return childCommand(
     deps,
     { ...i, childId: found.record.childId },
@@ -373,6 +405,9 @@ async function onRipa<S extends z.ZodType<{ key: string; actorId: string; ripaId
           message: `ripaId: it was cancelled on ${dayText(dayOf(r.cancelledAt, ctx.profile.timeZone))}`,
           field: 'ripaId',
         };
+      // The authorisation as the card showed it, on the first attempt only (`childFactsCommand` says why).
+      const stale = attempt++ === 0 ? cardOutOfDate(i.expectedVersion, now.version) : undefined;
+      if (stale) return stale;
       // Only now, with the officer's standing established, is what they filled in looked at.
       if (i.form) return i.form;
       const c = change(i, ctx, r);
@@ -395,6 +430,8 @@ export const ReviewRipaInput = z.object({
   key: Key,
   actorId: Id,
   ripaId: Id,
+  /** The version of the authorisation its card showed (`cardOutOfDate`). */
+  expectedVersion: CardVersion,
   reviewedOn: When,
   notes: Text,
   nextReviewAt: When,
@@ -429,6 +466,8 @@ export const RenewRipaInput = z.object({
   key: Key,
   actorId: Id,
   ripaId: Id,
+  /** The version of the authorisation its card showed (`cardOutOfDate`). */
+  expectedVersion: CardVersion,
   renewedOn: When,
   until: When,
   reasons: Text,
@@ -490,6 +529,8 @@ export const CancelRipaInput = z.object({
   key: Key,
   actorId: Id,
   ripaId: Id,
+  /** The version of the authorisation its card showed (`cardOutOfDate`). */
+  expectedVersion: CardVersion,
   at: When,
   /** Why it is no longer needed: the central record keeps it (Home Office code of practice). */
   reasons: Text,

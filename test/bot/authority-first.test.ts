@@ -138,8 +138,12 @@ it('a colleague recording a check that is not theirs, with a form at fault, is t
   });
   expect(approved.ok).toBe(true);
   const before = (await refusals()).length;
+  // With the request's current version, as a card of it would carry (a card with none is stale, whoever
+  // presses it: test/bot/card-version-verbs.test.ts), so that only who may act is at issue.
+  const version = (await w.running.store.get('request', requestId))!.version;
   const r = await execute(w.url, CM2, 'check.record', {
     requestId,
+    version,
     formId: 'first-check-form-1',
     viewedDate: new Date().toISOString().slice(0, 10),
     viewedTime: '00:00',
@@ -212,6 +216,7 @@ it('a colleague answering a request for more information that is not theirs, wit
   const before = (await refusals()).length;
   const r = await execute(w.url, CM2, 'request.answer', {
     requestId,
+    version: (await w.running.store.get('request', requestId))!.version,
     formId: 'first-answer-form-1',
     rationale: 'ok',
   });
@@ -301,6 +306,8 @@ it('who may act comes before what became of a request and which authority it wai
   // own first refusal made true. Over the bot, then over the API with one Idempotency-Key.
   const refuse = {
     requestId: repeat,
+    // The version the application card showed (one card, pressed twice).
+    version: (await store.get('request', repeat))!.version,
     formId: 'first-ripa-refuse-form',
     ground: 'not-necessary',
     refuseReasons: 'Fictional: less intrusive means have not been tried.',

@@ -114,10 +114,15 @@ describe('bounds at the bot', () => {
         expect(textOf(r.json.value)).toMatch(/give the reasons in a few words/i);
       }
       expect(await decisions()).toBe(before);
-      const withdrawn = await execute(w.url, CM, 'request.withdraw', {
-        requestId,
-        formId: `wd-${requestId}`,
-      });
+      const withdrawn = await execute(
+        w.url,
+        CM,
+        'request.withdraw',
+        actionData(
+          (await execute(w.url, CM, 'request.refresh', { requestId })).json.value,
+          'request.withdraw',
+        )!,
+      );
       expect(withdrawn.status).toBe(200);
     },
   );
@@ -169,9 +174,10 @@ describe('bounds at the bot', () => {
       sizes.approver = bytes(approver.json.value);
       const more = await decideFromCard(w.url, TM, 'request.more-info', requestId, { reasons: why(pattern) });
       sizes.moreInfo = bytes(more.json.value);
+      // Pressed on the requester's card, with the version it showed.
+      const asked = (await execute(w.url, CM, 'request.refresh', { requestId })).json.value;
       const answered = await execute(w.url, CM, 'request.answer', {
-        requestId,
-        formId: `answer-${data.formId}`,
+        ...actionData(asked, 'request.answer'),
         rationale: why(pattern),
       });
       sizes.answered = bytes(answered.json.value);

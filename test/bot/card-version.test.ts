@@ -52,7 +52,7 @@ describe('a decision names the version its card showed', () => {
       const r = await execute(w.url, TM, verb, { ...withoutVersion, reasons });
       expect(r.status).toBe(200);
       const card = r.json.value;
-      expect(textOf(card)).toMatch(/Nothing was decided: this card is out of date/);
+      expect(textOf(card)).toMatch(/Nothing was done: this card is out of date — here is the current one/);
       // The request as it is now (as for any stale card: its state, the case it is about).
       expect(textOf(card)).toContain(caseRef);
       expect(textOf(card)).toMatch(/waiting for a decision/i);

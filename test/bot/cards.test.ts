@@ -118,6 +118,7 @@ const CARDS: [string, AdaptiveCard][] = [
     'record-check',
     recordCheckCard({
       requestId: 'r-1',
+      version: 'v-1',
       formId: 'check-r-1',
       caseRef: 'DEMO-0001',
       childName: 'A.B. (demo)',

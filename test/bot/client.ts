@@ -200,6 +200,18 @@ export async function decideFromCard(
   typed: Record<string, unknown> = {},
   conversationId = `personal-${from}`,
 ) {
+  return pressFromCard(url, from, verb, requestId, typed, conversationId);
+}
+
+/** Any button of the person's own view of a request (a decision, Withdraw, Send the answer), as decideFromCard. */
+export async function pressFromCard(
+  url: string,
+  from: string,
+  verb: string,
+  requestId: string,
+  typed: Record<string, unknown> = {},
+  conversationId = `personal-${from}`,
+) {
   const view = (await execute(url, from, 'request.refresh', { requestId }, conversationId)).json?.value;
   const pressed = actionData(view, verb) ?? { requestId };
   return execute(url, from, verb, { ...pressed, ...typed }, conversationId);

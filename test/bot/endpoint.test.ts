@@ -149,9 +149,14 @@ describe('the bot over plain HTTP', () => {
     const { requestId } = await raise('DEMO-0003');
     expect(requestId).toBeTruthy();
     const before = (await w.running.store.count('decision', { where: { requestId } }))[0]?.count ?? 0;
+    // The same card's Approve, pressed 50 times at once (with the version that card showed).
+    const card = (await execute(w.url, TM, 'request.refresh', { requestId })).json.value;
+    const pressed = actionData(card, 'request.approve');
+    expect(pressed).toMatchObject({ requestId, version: expect.any(String) });
     const answers = await Promise.all(
       Array.from({ length: 50 }, () =>
-        decideFromCard(w.url, TM, 'request.approve', requestId, {
+        execute(w.url, TM, 'request.approve', {
+          ...pressed,
           reasons: 'Necessary and proportionate (fictional).',
         }),
       ),

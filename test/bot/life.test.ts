@@ -7,7 +7,7 @@
  * working request, card and refresh, within Teams' rate limits.
  */
 import { botOf } from '../../src/bot/surface';
-import { actionData, activity, execute, post, textOf, decideFromCard, mriOf } from './client';
+import { actionData, activity, execute, post, textOf, decideFromCard, mriOf, pressFromCard } from './client';
 import { cardOf, fakeConnector, type FakeConnector, type Sent } from './connector';
 import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
 
@@ -134,7 +134,7 @@ describe('the conversation’s life', () => {
     expect(e).toMatchObject({ outcome: 'unreachable', details: { told: expect.arrayContaining([CM, SM]) } });
     // The service manager is told too; the record of who was told names them.
     await connector.waitFor(told(SM, /Overt cannot reach Arlo Ashdown/), 8000, from);
-    await execute(w.url, CM, 'request.withdraw', { requestId });
+    await pressFromCard(w.url, CM, 'request.withdraw', requestId);
   });
 
   it('a block (403 ConversationBlockedByUser) drops the personal chat; the card then reaches the group chat as a neutral pointer', async () => {
@@ -299,12 +299,14 @@ describe('asked in a channel or a group chat', () => {
           (r) => r.record.childId === data.childId && r.record.status !== 'withdrawn',
         ),
       ).toHaveLength(1);
-      const withdrawn = await execute(w.url, GALE, 'request.withdraw', {
-        requestId: (await w.running.store.query('request', { where: { requesterId: GALE } })).find(
+      const withdrawn = await pressFromCard(
+        w.url,
+        GALE,
+        'request.withdraw',
+        (await w.running.store.query('request', { where: { requesterId: GALE } })).find(
           (r) => r.record.childId === data.childId && r.record.status !== 'withdrawn',
         )!.record.id,
-        formId: `withdraw-${type}`,
-      });
+      );
       expect(withdrawn.status).toBe(200);
       await settled();
     },

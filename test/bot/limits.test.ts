@@ -171,8 +171,7 @@ describe('message size', () => {
     expect(textOf(decided.json.value)).toMatch(/You approved this request/);
     await settled();
     const check = await invoke(CM, 'check.record', {
-      requestId,
-      formId: `check-${requestId}`,
+      ...actionData((await invoke(CM, 'check.open', { requestId })).json.value, 'check.record'),
       viewedDate: new Date().toISOString().slice(0, 10),
       viewedTime: nowTime(),
       accounts: platforms
@@ -247,7 +246,12 @@ describe('never half-committed', () => {
           (x) => x.action === 'bot.deliver' && x.target.id === requestId,
         );
         expect(e).toMatchObject({ outcome: 'not-sent', details: { notSent: [TM_SOUTH], told: [CM_SOUTH] } });
-        await invoke(CM_SOUTH, 'request.withdraw', { requestId, formId: `w-${requestId}` });
+        await invoke(CM_SOUTH, 'request.withdraw', {
+          ...actionData(
+            (await invoke(CM_SOUTH, 'request.refresh', { requestId })).json.value,
+            'request.withdraw',
+          ),
+        });
       } finally {
         connector.unblock(chat(TM_SOUTH));
         await settled();

@@ -205,6 +205,8 @@ describe('the bot writing first, through the connector', () => {
   it('withdraw: the request is withdrawn, every copy says so, and it can no longer be decided', async () => {
     const { card, requestId } = await raise('DEMO-0002');
     const copy = await connector.waitFor(to(TM, 'POST', /case DEMO-0002/));
+    // The team manager's card as it was before the withdrawal (its Approve names the version it showed).
+    const tmCard = (await execute(w.url, TM, 'request.refresh', { requestId })).json.value;
     const from = connector.sent.length;
     const withdrawn = (
       await execute(w.url, CM, 'request.withdraw', { ...actionData(card, 'request.withdraw') })
@@ -222,14 +224,21 @@ describe('the bot writing first, through the connector', () => {
     // Withdrawing twice changes nothing; deciding now is refused and no decision is written.
     await execute(w.url, CM, 'request.withdraw', { ...actionData(card, 'request.withdraw') });
     expect(await audited('request.withdraw', requestId)).toHaveLength(1);
-    const late = (await decideFromCard(w.url, TM, 'request.approve', requestId, {})).json.value;
+    const late = (await execute(w.url, TM, 'request.approve', { ...actionData(tmCard, 'request.approve') }))
+      .json.value;
     expect(textOf(late)).toMatch(/already withdrawn/);
     expect(await w.running.store.query('decision', { where: { requestId } })).toHaveLength(0);
     // Only the requester (or their team manager) may withdraw.
     const { requestId: other } = await raise('DEMO-0003');
-    const refused = (
-      await execute(w.url, 'demo-cm-north-2', 'request.withdraw', { requestId: other, formId: 'withdraw-x1' })
-    ).json.value;
+    const refused =
+      // Made by hand with the request's current version, so that only who may withdraw is at issue.
+      (
+        await execute(w.url, 'demo-cm-north-2', 'request.withdraw', {
+          requestId: other,
+          version: (await w.running.store.get('request', other))!.version,
+          formId: 'withdraw-x1',
+        })
+      ).json.value;
     expect(textOf(refused)).toMatch(/only the requester or their team manager/i);
     expect(await request(other)).toMatchObject({ status: 'pending' });
   });

@@ -5,7 +5,7 @@
  * exactly one audit event (an allowed answer wrote none). A verb added to verbs.ts without a row here
  * fails the first test.
  */
-import { verbs, type Verb } from '../../src/bot/verbs';
+import { isVerb, isVersioned, verbs, type Verb } from '../../src/bot/verbs';
 import { authoriseRipa } from '../../src/workflow';
 import { actionData, execute, textOf } from '../bot/client';
 import { botWorld, cleanupBotWorlds, type BotWorld } from '../bot/world';
@@ -258,9 +258,15 @@ const DECISIONS: ReadonlySet<string> = new Set(['request.approve', 'request.decl
  * card of it would carry), so that this matrix tests who may act, not how stale a card is (that is
  * test/bot/card-version.test.ts). */
 async function shownData(who: string, verb: string, t: Target): Promise<Record<string, unknown>> {
-  if (!DECISIONS.has(verb) || !t.requestId) return {};
+  if (!isVerb(verb) || !isVersioned(verb)) return {};
+  // Every other verb that changes a record names its version too: the record's current one, as its card would.
+  if (ROWS[verb].about === 'authorisation') {
+    const ripa = await w.running.store.get('ripa', t.ripaId);
+    return ripa ? { version: ripa.version } : {};
+  }
+  const current = t.requestId ? await w.running.store.get('request', t.requestId) : undefined;
+  if (!DECISIONS.has(verb)) return current ? { version: current.version } : {};
   const view = (await execute(w.url, who, 'request.refresh', { requestId: t.requestId })).json?.value;
-  const current = await w.running.store.get('request', t.requestId);
   return actionData(view, verb) ?? (current ? { version: current.version } : {});
 }
 async function target(scope: Scope, about: About): Promise<Target> {

@@ -59,7 +59,9 @@ export async function recordThroughBot(
   from: string,
   data: ReturnType<typeof checkForm>,
 ): Promise<string> {
-  return textOf((await execute(w.url, from, 'check.record', data)).json.value);
+  // With the request's version now, as the check card would carry it (a card without one is stale).
+  const version = (await w.running.store.get('request', data.requestId))?.version;
+  return textOf((await execute(w.url, from, 'check.record', { version, ...data })).json.value);
 }
 
 export async function checksOf(w: BotWorld, requestId: string) {

@@ -113,16 +113,18 @@ describe.each(STORES)('through the bot, on the %s store', (store) => {
     const requestId = await raiseThroughBot(w, 'DEMO-0002');
     expect(await approveThroughBot(w, requestId)).toMatch(/You approved this request/);
     const form = 'form-record-check-same-card';
+    // One card: the version of the request it showed goes with every press of it.
+    const version = (await w.running.store.get('request', requestId))!.version;
     // Refused: not friending or following the child is not confirmed (000 §20).
     const refused = await recordThroughBot(
       w,
       CM,
-      checkForm(requestId, form, { attestNoFriendFollow: 'false' }),
+      checkForm(requestId, form, { version, attestNoFriendFollow: 'false' }),
     );
     expect(refused).not.toMatch(/Check recorded/);
     expect(await checksOf(w, requestId)).toEqual([]);
     // The same card, corrected.
-    const fixed = checkForm(requestId, form);
+    const fixed = checkForm(requestId, form, { version });
     expect(await recordThroughBot(w, CM, fixed)).toMatch(/Check recorded/);
     expect(await checksOf(w, requestId)).toHaveLength(1);
     // Clicked again: the first answer, still one check.

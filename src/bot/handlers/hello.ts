@@ -5,7 +5,6 @@
  * record; an administrator the list of commands. Each is the card its own command gives.
  */
 import type { Role } from '../../policy/situation';
-import type { AdaptiveCard } from '../cards/types';
 import type { Turn, VerbHandler } from '../turn';
 import type { Verb } from '../verbs';
 import { helpCard } from '../views/conversation-cards';
@@ -23,7 +22,7 @@ export const HELLO: Record<Role, Verb | undefined> = {
   administrator: undefined,
 };
 
-const onHello: VerbHandler<'hello'> = (_data, turn: Turn): Promise<AdaptiveCard> => {
+const onHello: VerbHandler<'hello'> = (_data, turn: Turn) => {
   switch (HELLO[turn.staff.role]) {
     case 'request.new':
       return requestVerbs['request.new']({}, turn);

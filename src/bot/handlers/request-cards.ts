@@ -442,6 +442,7 @@ export function checkCardInput(
         }
       : {}),
     requestId: view.id,
+    version: view.version,
     formId: `check-${view.id}`,
     caseRef: view.caseRef,
     childName: view.childName,

@@ -18,7 +18,7 @@ import {
 import type { AdaptiveCard } from '../cards/types';
 import { statusCard } from '../cards/status';
 import { noteAudited } from '../../workflow/refusals';
-import type { Forms, Turn, VerbHandler, VerbHandlers } from '../turn';
+import { OutOfDate, type Forms, type Turn, type VerbHandler, type VerbHandlers } from '../turn';
 import { choice } from '../cards/build';
 import { BOUNDS } from '../../workflow/input';
 import {
@@ -214,7 +214,7 @@ const onRequestSend: VerbHandler<'request.send'> = async (data, turn) => {
 };
 
 /** A request as this person may see it: read now, or as a command just left it. */
-async function requestCard(
+export async function requestCard(
   turn: Turn,
   requestId: string,
   note?: { text: string; tone: 'good' | 'warning' | 'attention' },
@@ -341,7 +341,7 @@ const DONE: Record<'approve' | 'decline' | 'more-info', string> = {
 };
 
 function decide(outcome: 'approve' | 'decline' | 'more-info') {
-  return async (data: VerbData<'request.approve'>, turn: Turn): Promise<AdaptiveCard> => {
+  return async (data: VerbData<'request.approve'>, turn: Turn): Promise<AdaptiveCard | OutOfDate> => {
     const found = await requestById(turn.deps, data.requestId);
     if (!found)
       return errorCard(
@@ -359,12 +359,13 @@ function decide(outcome: 'approve' | 'decline' | 'more-info') {
       requestId: data.requestId,
       outcome,
       ...(data.reasons ? { reasons: data.reasons } : {}),
-      // A card carries the version it showed; an action without one is acted on as stale (issue 20).
-      expectedVersion: data.version ?? null,
+      // The version the card showed (a card without one never reaches here: routes.ts).
+      expectedVersion: data.version,
       // Read with the request inside the workflow, and checked against it there.
       childId: found.record.childId,
       teamId: found.record.teamId,
     });
+    if (!r.ok && OutOfDate.of(r.error)) return OutOfDate.of(r.error)!;
     if (!r.ok)
       return decisionFailure(turn, data.requestId, r.error, { values: { reasons: data.reasons ?? '' } });
     const id = data.requestId;
@@ -413,12 +414,6 @@ async function decisionFailure(
     case 'ALREADY_DECIDED':
       return markRefusal(
         await requestCard(turn, requestId, { text: `This request was ${e.message}.`, tone: 'attention' }),
-        e.message,
-      );
-    case 'CONFLICT':
-      return markRefusal(
-        // Drawn as the refusal it is (a stale card, or one that named no version: issue 20).
-        await requestCard(turn, requestId, { text: `Nothing was decided: ${e.message}.`, tone: 'attention' }),
         e.message,
       );
     case 'POLICY_REFUSED': {
@@ -487,9 +482,9 @@ const onRequestAnswer: VerbHandler<'request.answer'> = async (data, turn) => {
     actorId: turn.staff.id,
     requestId: data.requestId,
     answer: data.rationale,
-    ...(data.version ? { expectedVersion: data.version } : {}),
+    expectedVersion: data.version,
   });
-  if (!r.ok && r.error.code === 'CONFLICT') return decisionFailure(turn, data.requestId, r.error);
+  if (!r.ok && OutOfDate.of(r.error)) return OutOfDate.of(r.error)!;
   if (!r.ok)
     return r.error.verdict
       ? decisionFailure(turn, data.requestId, r.error)
@@ -507,9 +502,9 @@ const onRequestWithdraw: VerbHandler<'request.withdraw'> = async (data, turn) =>
     key: `withdraw:${data.requestId}:${turn.staff.id}`,
     actorId: turn.staff.id,
     requestId: data.requestId,
-    ...(data.version ? { expectedVersion: data.version } : {}),
+    expectedVersion: data.version,
   });
-  if (!r.ok && r.error.code === 'CONFLICT') return decisionFailure(turn, data.requestId, r.error);
+  if (!r.ok && OutOfDate.of(r.error)) return OutOfDate.of(r.error)!;
   if (!r.ok) return errorCard('The request was not withdrawn', r.error.message);
   if (!r.replayed) turn.after(() => turn.outbox.followUps());
   return requestCard(turn, data.requestId, { text: 'You withdrew this request.', tone: 'warning' });
@@ -628,6 +623,7 @@ const onCheckRecord: VerbHandler<'check.record'> = async (data, turn) => {
     key: `check:${data.formId}`,
     actorId: turn.staff.id,
     requestId: data.requestId,
+    expectedVersion: data.version,
     viewedAt,
     accounts,
     ...(data.viewerId ? { viewerId: data.viewerId } : {}),
@@ -644,6 +640,7 @@ const onCheckRecord: VerbHandler<'check.record'> = async (data, turn) => {
     attestNoFriendFollow: data.attestNoFriendFollow,
     attestOpenSourceOnly: data.attestOpenSourceOnly,
   });
+  if (!r.ok && OutOfDate.of(r.error)) return OutOfDate.of(r.error)!;
   if (!r.ok) {
     // The form again, as filled in: every problem by the input it is about, in plain words, in one reply —
     // what was typed wrong and what the policy refuses together. (None ticked is told by what was sent, never

@@ -12,7 +12,7 @@ import { applicationOf, centralRecord, ripaFor, ripaProfile } from '../../workfl
 import { requestById, teamWithProfile as teamAndProfile } from '../../workflow/queries/request';
 import { statusCard } from '../cards/status';
 import type { AdaptiveCard } from '../cards/types';
-import type { Forms, Turn, VerbHandler, VerbHandlers } from '../turn';
+import { OutOfDate, type Forms, type Turn, type VerbHandler, type VerbHandlers } from '../turn';
 import { errorCard, notYoursCard } from '../views/failure-card';
 import {
   ripaApplicationCard,
@@ -92,12 +92,12 @@ export async function applicationCard(
 }
 
 /** The authorisation card, for an authorising officer or information governance. */
-async function authorisationCard(
+export async function authorisationCard(
   turn: Turn,
   ripaId: string,
   extra: Omit<
     Parameters<typeof ripaAuthorisationCard>[0],
-    'entry' | 'today' | 'judicialApproval' | 'canAct'
+    'entry' | 'version' | 'today' | 'judicialApproval' | 'canAct'
   > = {},
 ): Promise<AdaptiveCard> {
   const got = await ripaFor(turn.deps, { actorId: turn.staff.id, ripaId });
@@ -111,6 +111,7 @@ async function authorisationCard(
   const profile = await ripaProfile(turn.deps, ripaId);
   return ripaAuthorisationCard({
     entry: got.value,
+    version: got.value.version,
     judicialApproval: profile?.ripa?.judicialApproval ?? false,
     canAct: turn.staff.role === 'authorised-officer',
     today: todayIn(turn, profile?.timeZone),
@@ -157,6 +158,7 @@ const onAuthorise: VerbHandler<'ripa.authorise'> = async (data, turn) => {
     actorId: turn.staff.id,
     childId: request.record.childId,
     requestId: data.requestId,
+    expectedVersion: data.version,
     reference: data.reference,
     offence: data.offence,
     ...(months === undefined ? {} : { maxSentenceMonths: months }),
@@ -171,6 +173,7 @@ const onAuthorise: VerbHandler<'ripa.authorise'> = async (data, turn) => {
     confidentialInfoLikely: data.confidentialInfoLikely,
     authoriserInvolved: data.authoriserInvolved,
   } as Parameters<typeof authoriseRipa>[1]);
+  if (!r.ok && r.error.field === 'version' && OutOfDate.of(r.error)) return OutOfDate.of(r.error)!;
   if (!r.ok) {
     const problem = problemOf(r.error);
     if (problem) return applicationCard(turn, data.requestId, { values, problem, form: 'authorise' });
@@ -199,9 +202,11 @@ const onRefuse: VerbHandler<'ripa.refuse'> = async (data, turn) => {
     key: `ripa-refuse:${data.formId}`,
     actorId: turn.staff.id,
     requestId: data.requestId,
+    expectedVersion: data.version,
     ground: data.ground as never,
     reasons: data.refuseReasons,
   });
+  if (!r.ok && OutOfDate.of(r.error)) return OutOfDate.of(r.error)!;
   if (!r.ok) {
     const problem = problemOf(r.error, { reasons: 'refuseReasons' });
     if (problem) return applicationCard(turn, data.requestId, { values, problem, form: 'refuse' });
@@ -221,6 +226,7 @@ const onReview: VerbHandler<'ripa.review'> = async (data, turn) => {
     key: `ripa-review:${data.formId}`,
     actorId: turn.staff.id,
     ripaId: data.ripaId,
+    expectedVersion: data.version,
     reviewedOn: data.reviewedOn,
     notes: data.reviewNotes,
     nextReviewAt: data.nextReviewAt,
@@ -239,6 +245,7 @@ const onRenew: VerbHandler<'ripa.renew'> = async (data, turn) => {
     key: `ripa-renew:${data.formId}`,
     actorId: turn.staff.id,
     ripaId: data.ripaId,
+    expectedVersion: data.version,
     renewedOn: data.renewedOn,
     until: data.renewUntil,
     reasons: data.renewReasons,
@@ -275,6 +282,7 @@ const onCancel: VerbHandler<'ripa.cancel'> = async (data, turn) => {
     key: `ripa-cancel:${data.formId}`,
     actorId: turn.staff.id,
     ripaId: data.ripaId,
+    expectedVersion: data.version,
     at: data.cancelOn,
     reasons: data.cancelReasons,
   });
@@ -298,8 +306,9 @@ async function after(
   values: Record<string, string>,
   fields: Record<string, string>,
   done: string,
-): Promise<AdaptiveCard> {
+): Promise<AdaptiveCard | OutOfDate> {
   if (r.ok) return authorisationCard(turn, ripaId, { note: { text: done, tone: 'good' } });
+  if (OutOfDate.of(r.error)) return OutOfDate.of(r.error)!;
   const problem = problemOf(r.error, fields);
   if (problem) return authorisationCard(turn, ripaId, { values, problem, form });
   return errorCard(

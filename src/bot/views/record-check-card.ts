@@ -25,6 +25,8 @@ import { withState, type FormState } from './form';
 
 export type RecordCheckInput = {
   requestId: string;
+  /** The version of the request the card shows: recording on an older one is a stale card (issue 20). */
+  version: string;
   formId: string;
   caseRef: string;
   childName: string;
@@ -131,7 +133,7 @@ export function recordCheckCard(i: RecordCheckInput): AdaptiveCard {
       act(
         'check.record',
         'Record the check',
-        { requestId: i.requestId, formId: i.formId },
+        { requestId: i.requestId, version: i.version, formId: i.formId },
         { style: 'positive' },
       ),
     ]),

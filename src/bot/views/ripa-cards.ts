@@ -167,7 +167,7 @@ export function ripaApplicationCard(i: ApplicationCardInput): AdaptiveCard {
         act(
           'ripa.authorise',
           'Record the authorisation',
-          { requestId: a.requestId, formId: `ripa-auth-${a.requestId}` },
+          { requestId: a.requestId, version: a.version, formId: `ripa-auth-${a.requestId}` },
           { style: 'positive' },
         ),
       ]),
@@ -188,7 +188,7 @@ export function ripaApplicationCard(i: ApplicationCardInput): AdaptiveCard {
         act(
           'ripa.refuse',
           'Refuse',
-          { requestId: a.requestId, formId: `ripa-refuse-${a.requestId}` },
+          { requestId: a.requestId, version: a.version, formId: `ripa-refuse-${a.requestId}` },
           { style: 'destructive' },
         ),
       ]),
@@ -202,6 +202,8 @@ export function ripaApplicationCard(i: ApplicationCardInput): AdaptiveCard {
 
 export interface AuthorisationCardInput {
   entry: CentralRecordEntry;
+  /** The version of the authorisation shown: a step recorded on an older one is a stale card (issue 20). */
+  version: string;
   judicialApproval: boolean;
   /** The officer may act on it (review, renew, cancel); information governance only reads. */
   canAct: boolean;
@@ -265,7 +267,7 @@ export function ripaAuthorisationCard(i: AuthorisationCardInput): AdaptiveCard {
           act(
             'ripa.review',
             'Record the review',
-            { ripaId: e.id, formId: `ripa-review-${e.id}-${e.nextReviewOn}` },
+            { ripaId: e.id, version: i.version, formId: `ripa-review-${e.id}-${e.nextReviewOn}` },
             { style: 'positive' },
           ),
         ]),
@@ -279,7 +281,11 @@ export function ripaAuthorisationCard(i: AuthorisationCardInput): AdaptiveCard {
         ...text(rn, v, 'renewReasons', 'Why it is still necessary and proportionate', true),
         ...date(rn, v, 'renewNextReviewAt', 'Next review by'),
         actionSet([
-          act('ripa.renew', 'Record the renewal', { ripaId: e.id, formId: `ripa-renew-${e.id}-${e.until}` }),
+          act('ripa.renew', 'Record the renewal', {
+            ripaId: e.id,
+            version: i.version,
+            formId: `ripa-renew-${e.id}-${e.until}`,
+          }),
         ]),
       ]),
       section('Cancel it', [
@@ -293,7 +299,7 @@ export function ripaAuthorisationCard(i: AuthorisationCardInput): AdaptiveCard {
           act(
             'ripa.cancel',
             'Cancel the authorisation',
-            { ripaId: e.id, formId: `ripa-cancel-${e.id}` },
+            { ripaId: e.id, version: i.version, formId: `ripa-cancel-${e.id}` },
             { style: 'destructive' },
           ),
         ]),

@@ -246,14 +246,14 @@ export async function centralRecord(
 export async function ripaFor(
   deps: Deps,
   input: { actorId: string; ripaId: string },
-): Promise<Outcome<CentralRecordEntry>> {
+): Promise<Outcome<CentralRecordEntry & { version: string }>> {
   const staff = await actor(deps, input.actorId);
   if (!staff.ok) return staff;
   const found = await deps.store.get('ripa', input.ripaId);
   if (!found) return fail('NOT_FOUND', 'ripaId: Overt has no such RIPA authorisation', 'ripaId');
   if (!CENTRAL_RECORD_READERS.includes(staff.value.role) || !canActForTeam(staff.value, found.record.teamId))
     return fail('FORBIDDEN', 'this authorisation is for the authorising officers of its team to see');
-  return ok(await entryOf(deps, found.record));
+  return ok({ ...(await entryOf(deps, found.record)), version: found.version });
 }
 
 /** The profile in force for an authorisation's team (its time zone, whether a magistrate approves), or
