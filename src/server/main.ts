@@ -317,6 +317,13 @@ export async function start(
       { seq: chain.seq, reason: chain.reason, problems: chain.problems },
       `the audit trail is broken${chain.seq === undefined ? '' : ` at event ${chain.seq}`}: ${chain.reason}; Overt will take no changes until it is restored`,
     );
+  // A second instance anchoring the same store elsewhere (another checkpoints file, witness or key) is refused.
+  const elsewhere = chain.ok ? await guard.sharedAnchor() : undefined;
+  if (elsewhere) {
+    logger.error({ checkpoints: anchor.checkpointsFile, witnesses: anchor.witnessFiles }, elsewhere);
+    await store.close().catch(() => undefined);
+    throw new Error(`Overt does not start: ${elsewhere}`);
+  }
   // The surfaces read their own settings: from the environment given, over the process's own.
   // The Graph client the bot's proactive installs use (made only if they are turned on).
   const graph = () => {

@@ -1,5 +1,5 @@
 import { GENESIS, type VerifyResult, type WriteDigest } from './audit';
-import { Anchor, type Checkpoint, type ReadCheckpoint } from './anchor';
+import { Anchor, Checkpoint, type ReadCheckpoint } from './anchor';
 import { digestOf } from './audit';
 import { kinds, type Kind } from './records';
 import type { CommitResult, Store, Unit } from './store';
@@ -176,6 +176,9 @@ export type TrailState = { ok: true; count: number } | { ok: false; seq?: number
  * turn (so a live edit anywhere is found within a few checks). Checkpoints of the head this process
  * wrote are signed at most every `checkpointEveryMs`, off the command's path.
  */
+/** The store's note of the anchor the instances share (see `AuditGuard.sharedAnchor`). */
+const ANCHOR_NOTE = 'audit.anchor';
+
 export class AuditGuard {
   private broken: { seq?: number; reason: string } | undefined;
   /** Every event up to this one has been verified. */
@@ -266,6 +269,55 @@ export class AuditGuard {
     if (!this.head || this.head.seq < report.head.seq) this.head = report.head;
     if (this.anchor && report.latest?.count !== report.head.seq) this.sign();
     return report;
+  }
+
+  /**
+   * At start, with the trail verified: whether this instance anchors the trail where the others on this store
+   * do. The store keeps a note of the last checkpoint an instance found in its checkpoints file when it
+   * started (`setting` `audit.anchor`); an instance whose checkpoints file, or a witness that holds any
+   * checkpoint, lacks that one writes its checkpoints elsewhere (or with another key), so the trail's end
+   * could be cut unseen: the problem, said plainly. Otherwise the note becomes this instance's last
+   * checkpoint. A witness with no checkpoint yet is a new one, and starts now.
+   */
+  async sharedAnchor(): Promise<string | undefined> {
+    if (!this.anchor) return undefined;
+    const found = await this.store.get('setting', ANCHOR_NOTE);
+    const parsed = found ? Checkpoint.safeParse(found.record.value) : undefined;
+    const note = parsed?.success ? parsed.data : undefined;
+    const read = this.anchor.read();
+    if (read.problem) return undefined; // the trail's own check reports it
+    const { checkpointsFile, witnessFiles } = this.anchor.paths;
+    const inFile = (file: string) => read.checkpoints.filter((c) => c.from.startsWith(`${file} line `));
+    if (note) {
+      const when = `${note.count} events, signed at ${note.at}`;
+      const rule =
+        'every instance on one store must use the same signing key, checkpoints file and witnesses (OVERT_AUDIT_KEY, OVERT_AUDIT_CHECKPOINTS, OVERT_AUDIT_WITNESS), or the end of the audit trail could be cut unseen';
+      if (note.keyId !== this.anchor.keyId)
+        return `another instance of this store signs its checkpoints with another key (its last: ${when}): ${rule}`;
+      for (const file of [checkpointsFile, ...witnessFiles]) {
+        const there = inFile(file);
+        if (file !== checkpointsFile && there.length === 0) continue;
+        if (!there.some((c) => c.sig === note.sig))
+          return `${file === checkpointsFile ? 'the checkpoints file' : 'the witness'} ${file} does not hold the checkpoint another instance of this store noted (${when}): it writes its checkpoints elsewhere; ${rule}`;
+      }
+    }
+    const mine = inFile(checkpointsFile).at(-1);
+    if (mine && mine.sig !== note?.sig) {
+      const { from: _from, ...value } = mine;
+      await this.store.commit({
+        key: `audit-anchor:${mine.count}:${mine.sig.slice(0, 16)}`,
+        at: new Date().toISOString(),
+        writes: [
+          {
+            kind: 'setting',
+            record: { id: ANCHOR_NOTE, value },
+            ...(found ? { ifVersion: found.version } : {}),
+          },
+        ],
+        audit: [],
+      });
+    }
+    return undefined;
   }
 
   /** Set once the trail is found broken. */
