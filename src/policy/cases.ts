@@ -27,6 +27,11 @@ export const Expect = strict({
   decidedBy: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
   /** Clauses the verdict must not cite at all. */
   notCites: z.array(z.string()).optional(),
+  /**
+   * Exactly the clauses the verdict cites, in any order (the deciding rule's and its obligations'). `cites`
+   * is the public format's "at least these": a verdict may cite more.
+   */
+  citesExactly: z.array(z.string()).optional(),
 });
 /** Strict: a field the format does not name (a typo in `expect`) is an error, never silently dropped. */
 export const PolicyCase = strict({
@@ -89,12 +94,21 @@ export function unmetExpectations(expect: PolicyCase['expect'], v: Verdict): str
   }
   for (const c of expect.notCites ?? [])
     if (v.cites.includes(c)) out.push(`notCites: ${c} is cited (by ${whoCites(v, c)})`);
+  if (expect.citesExactly) {
+    const want = new Set(expect.citesExactly);
+    const extra = v.cites.filter((c) => !want.has(c));
+    const lacking = [...want].filter((c) => !v.cites.includes(c));
+    if (extra.length || lacking.length)
+      out.push(
+        `citesExactly: expected ${[...want].join(', ') || 'none'}, the verdict cites ${v.cites.join(', ') || 'none'}`,
+      );
+  }
   return out;
 }
 
 const whoCites = (v: Verdict, c: string) =>
   v.fired
-    .filter((f) => f.cites.includes(c))
+    .filter((f) => f.cites.includes(c) && (v.determining.includes(f.rule) || f.effect === 'oblige'))
     .map((f) => f.rule)
     .join(', ') || 'the default';
 
@@ -123,6 +137,7 @@ export function unknownNames(c: PolicyCase, p: Profile): string[] {
   for (const [key, list] of [
     ['cites', c.expect.cites],
     ['notCites', c.expect.notCites],
+    ['citesExactly', c.expect.citesExactly],
   ] as const)
     for (const x of list ?? [])
       if (!clauses.includes(x))

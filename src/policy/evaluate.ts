@@ -327,16 +327,18 @@ function combine(profile: Profile, action: Action, rules: Rule[], authorities: A
   const outcome: Outcome = effect === 'escalate' ? 'needs-escalation' : (effect ?? 'refuse');
   const determiningRules = effect ? rules.filter((r) => r.effect === effect) : [];
   const determining = effect ? determiningRules.map((r) => r.id) : ['default'];
-  const cites = unique([
-    ...(effect ? determiningRules.flatMap((r) => r.cites) : profile.default.cites),
-    ...rules.flatMap((r) => r.cites),
-  ]);
   const obligations: VerdictObligation[] =
     outcome === 'refuse'
       ? []
       : rules
           .filter((r) => r.effect === 'oblige' && r.obligation)
           .map((r) => ({ id: r.obligation!.id, text: obligationText(profile, r, action), cites: r.cites }));
+  // What the verdict rests on: the deciding rules' clauses, then those of the obligations that go with it —
+  // never a rule the deciding one overrode (an escalation does not cite the allow it overrode).
+  const cites = unique([
+    ...(effect ? determiningRules.flatMap((r) => r.cites) : profile.default.cites),
+    ...obligations.flatMap((o) => o.cites),
+  ]);
   const auths = outcome === 'refuse' ? [] : authorities;
   const reasons = effect
     ? determiningRules.map(

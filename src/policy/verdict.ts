@@ -27,7 +27,7 @@ export interface Verdict {
   authority?: Authority;
   /** Every authority that may act (the usual one first). */
   authorities: Authority[];
-  /** Clauses the verdict rests on: the determining rules' first, then every other fired rule's. */
+  /** Clauses the verdict rests on: the determining rules', then its obligations' — not an overridden rule's. */
   cites: string[];
   obligations: VerdictObligation[];
   /** The rules that decided the outcome (`default` when none did and the profile failed closed). */
