@@ -4,9 +4,9 @@ import { BUILTIN_IDS } from '../policy/builtin';
 import { z } from 'zod';
 import type { Request, Staff } from '../store/records';
 import type { Profile } from '../policy/profile';
-import { decidersOf } from '../policy/authority';
 import type { Verdict } from '../policy/verdict';
-import { actor, childHistory, profileOf } from './context';
+import { actor, canActForTeam, childHistory, profileOf } from './context';
+import { approversOf } from './queries/request';
 import { givenRationale, policyActor, staffHolds, verdictFor } from './policy-facts';
 import { Id, parse } from './input';
 import { fail, ok, type Deps, type Outcome } from './types';
@@ -80,26 +80,46 @@ export async function awaitingDecision(
   const staff = await actor(deps, parsed.value.actorId);
   if (!staff.ok) return staff;
   const s = staff.value;
-  if (!s.teamIds.length) return ok([]);
+  // Whoever a request was sent to for a decision finds it here: the same rule (approversOf) decides both, so an
+  // authorised officer who acts for every team and is in none, or a deputy by delegation, is not left with an
+  // empty list while the cards reach them (issue 20 walk: 61 officers added without a team saw nothing).
+  const delegated = await deps.store.query('delegation', {
+    where: { toId: s.id },
+    range: { field: 'until', from: deps.clock().toISOString() },
+  });
+  // A role that acts for every team (an authorised officer, information governance) is in none of them.
+  const actsForEveryTeam = canActForTeam({ ...s, teamIds: [] }, '');
   const rows = await deps.store.query('request', {
-    where: { teamId: s.teamIds, status: OPEN },
+    where: delegated.length || actsForEveryTeam ? { status: OPEN } : { teamId: s.teamIds, status: OPEN },
     orderBy: { field: 'createdAt', dir: 'asc' },
   });
+  const candidates = rows.filter(
+    ({ record: r }) =>
+      r.requesterId !== s.id &&
+      r.status !== 'more-info' &&
+      (delegated.length > 0 || canActForTeam(s, r.teamId)),
+  );
+  const teamIds = [...new Set([...s.teamIds, ...candidates.map((r) => r.record.teamId)])];
   const teams = new Map(
-    (await Promise.all(s.teamIds.map((id) => deps.store.get('team', id)))).flatMap((t) =>
+    (await Promise.all(teamIds.map((id) => deps.store.get('team', id)))).flatMap((t) =>
       t ? [[t.record.id, t.record] as const] : [],
     ),
   );
-  const mine = rows.filter(({ record: r }) => {
-    const team = teams.get(r.teamId);
-    const profile = team && deps.profiles(team.profileId);
-    return (
-      r.requesterId !== s.id &&
-      r.status !== 'more-info' &&
-      !!profile &&
-      decidersOf(profile, r.authority as never).some((a) => staffHolds(profile, a, s, r.teamId))
-    );
-  });
+  const deciders = new Map<string, Promise<string[]>>();
+  const mine = (
+    await Promise.all(
+      candidates.map(async (row) => {
+        const r = row.record;
+        const team = teams.get(r.teamId);
+        const profile = team && deps.profiles(team.profileId);
+        if (!profile) return undefined;
+        const key = `${r.teamId}\u0000${r.authority}\u0000${r.requesterId}`;
+        const who = deciders.get(key) ?? approversOf(deps, r, profile);
+        deciders.set(key, who);
+        return (await who).includes(s.id) ? row : undefined;
+      }),
+    )
+  ).flatMap((r) => (r ? [r] : []));
   const children = new Map(
     (
       await Promise.all(
@@ -115,7 +135,7 @@ export async function awaitingDecision(
   // of them? (The same evaluation the approval itself makes, with the child's record as it is now.)
   const settings = await deps.store.query('setting');
   const teamRows = new Map(
-    (await Promise.all(s.teamIds.map((id) => deps.store.get('team', id)))).flatMap((t) =>
+    (await Promise.all(teamIds.map((id) => deps.store.get('team', id)))).flatMap((t) =>
       t ? [[t.record.id, t] as const] : [],
     ),
   );
