@@ -115,9 +115,16 @@ describe('61 people who may decide', () => {
     // Teams refreshes the card for those listed: one listed and the 61st (opening it by hand) both get their view.
     const listed = cardOf(sent.find((s) => s.conversationId === chat(DECIDERS[0]!))!).refresh
       .userIds as string[];
-    // Teams' user ids (MRIs, "29:…"), the requester first, then the first 59 who may decide: never a staff id
-    // or an Entra object id, which Teams would not match to anyone.
-    expect(listed).toEqual([CM, ...DECIDERS.slice(0, 59)].map(mriOf));
+    // Teams' user ids (MRIs, "29:…"), the chat's own recipient first, then the requester, then the first who
+    // may decide: never a staff id or an Entra object id, which Teams would not match to anyone.
+    expect(listed).toEqual([DECIDERS[0]!, CM, ...DECIDERS.slice(1, 59)].map(mriOf));
+    // Each chat's card lists its own recipient, within 60: the 59th, 60th and 61st too (issue 20 walk: one
+    // list for every chat left the last ones off their own card).
+    for (const who of DECIDERS) {
+      const ids = cardOf(sent.find((s) => s.conversationId === chat(who))!).refresh.userIds as string[];
+      expect(ids.slice(0, 2)).toEqual([mriOf(who), mriOf(CM)]);
+      expect(ids.length).toBe(60);
+    }
     for (const who of [DECIDERS[0]!, DECIDERS[60]!]) {
       const r = await invoke(
         who,
@@ -145,6 +152,11 @@ describe('61 people who may decide', () => {
     expect(updates.length).toBeGreaterThanOrEqual(61);
     for (const s of connector.sent.slice(before))
       expect((cardOf(s)?.refresh?.userIds ?? []).length).toBeLessThanOrEqual(60);
+    // Each updated copy still lists the person of its chat first.
+    for (const who of DECIDERS) {
+      const update = updates.find((s) => s.conversationId === chat(who))!;
+      expect((cardOf(update).refresh.userIds as string[])[0]).toBe(mriOf(who));
+    }
   }, 120_000);
 });
 

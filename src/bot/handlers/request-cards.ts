@@ -29,13 +29,30 @@ import { approvalBaseCard, pointerCard, requestStatusCard } from '../views/appro
 import { noticeCard } from '../views/conversation-cards';
 import { recordCheckCard } from '../views/record-check-card';
 
-/** Who a card's refresh lists, by their Teams user ids (MRIs, conversations.ts `channelUserId`): the
- * requester first, then those who may decide, each whose MRI Overt knows, at most 60 (Teams refreshes for
- * no more); anyone else opens the card by hand ("Open"). */
-export async function refreshUsers(deps: Deps, r: Request, approvers?: string[]): Promise<string[]> {
+/** Who a card's refresh lists, by their Teams user ids (MRIs, conversations.ts `channelUserId`): whoever the
+ * copy is for (`first`: the chat's recipient, the person viewing it) first, then the requester, then those who
+ * may decide, each whose MRI Overt knows, at most 60 (Teams refreshes for no more). Each chat's card has its
+ * own list: with more than 60 who may decide, one list for every chat left some recipients off their own
+ * card (issue 20 walk: officers 59 and 60). Anyone else opens the card by hand ("Open"). */
+export async function refreshUsers(
+  deps: Deps,
+  r: Request,
+  approvers?: string[],
+  ...first: (string | undefined)[]
+): Promise<string[]> {
+  return (await refreshLister(deps, r, approvers))(...first);
+}
+
+/** The refresh list of a request, read once, for each recipient's copy: `(recipientMri) => userIds`. */
+export async function refreshLister(
+  deps: Deps,
+  r: Request,
+  approvers?: string[],
+): Promise<(...first: (string | undefined)[]) => string[]> {
   const ids = [...new Set([r.requesterId, ...(approvers ?? (await approversOf(deps, r)))])];
-  const mris = await Promise.all(ids.map((id) => channelUserId(deps, id)));
-  return mris.filter((m): m is string => !!m).slice(0, MAX_REFRESH_USERS);
+  const mris = (await Promise.all(ids.map((id) => channelUserId(deps, id)))).filter((m): m is string => !!m);
+  return (...first) =>
+    [...new Set([...first.filter((m): m is string => !!m), ...mris])].slice(0, MAX_REFRESH_USERS);
 }
 
 /** A refresh list of one person: theirs, if Overt knows their Teams user id. */
@@ -52,10 +69,12 @@ export async function baseCardOf(
   approvers?: string[],
   note?: string,
   shared = false,
+  /** The copy's refresh list, when the caller made it for its recipient (refreshLister). */
+  users?: string[],
 ) {
   const [caseRef, refreshUserIds] = await Promise.all([
     shared ? undefined : caseRefOf(deps, r.childId),
-    refreshUsers(deps, r, approvers),
+    users ?? refreshUsers(deps, r, approvers),
   ]);
   return approvalBaseCard({
     requestId: r.id,
@@ -65,6 +84,19 @@ export async function baseCardOf(
     refreshUserIds,
     ...(note ? { note } : {}),
   });
+}
+
+/** The approval card for one recipient: their own MRI first on its refresh list. */
+async function cardsFor(deps: Deps, r: Request, approvers: string[], note?: string) {
+  const lister = await refreshLister(deps, r, approvers);
+  return async (staffId: string) => {
+    const users = lister(await channelUserId(deps, staffId));
+    const [card, shared] = await Promise.all([
+      baseCardOf(deps, r, approvers, note, false, users),
+      baseCardOf(deps, r, approvers, note, true, users),
+    ]);
+    return { card, shared };
+  };
 }
 
 const waitingFor = (who: string) =>
@@ -81,9 +113,8 @@ async function sendKeptCopies(
   approvers: string[],
   note?: string,
 ): Promise<number> {
-  const [card, shared, managers, before] = await Promise.all([
-    baseCardOf(deps, r, approvers, note),
-    baseCardOf(deps, r, approvers, note, true),
+  const [cardOf, managers, before] = await Promise.all([
+    cardsFor(deps, r, approvers, note),
     serviceManagers(deps),
     cardCopies(deps, r.id),
   ]);
@@ -93,6 +124,7 @@ async function sendKeptCopies(
   const unreachable: string[] = [];
   const refusedFor = new Map<string, string>();
   for (const staffId of to) {
+    const { card, shared } = await cardOf(staffId);
     const d = await deliver(deps, outbox, {
       staffId,
       card,
@@ -324,13 +356,11 @@ export async function escalateDecision(
   const toApprovers = left.filter((id) => approvers.includes(id));
   // The copies already sent are not sent again; an escalation is a new copy in each of their chats, kept as
   // it is sent, so a decision updates it whoever sends the next one.
-  const [card, shared] = await Promise.all([
-    baseCardOf(deps, r, approvers, waited),
-    baseCardOf(deps, r, approvers, waited, true),
-  ]);
+  const cardOf = await cardsFor(deps, r, approvers, waited);
   const sentTo = new Set<string>();
   for (const staffId of toApprovers) {
     if (progress && !(await progress.hold())) throw new LeaseLost();
+    const { card, shared } = await cardOf(staffId);
     const d = await deliver(deps, outbox, {
       staffId,
       card,
@@ -355,14 +385,14 @@ export async function updateApprovalCards(deps: Deps, outbox: Outbox, requestId:
   if (!copies.length) return;
   const r = (await requestById(deps, requestId))?.record;
   if (!r) return;
-  const [card, shared] = await Promise.all([
-    baseCardOf(deps, r),
-    baseCardOf(deps, r, undefined, undefined, true),
-  ]);
+  const lister = await refreshLister(deps, r);
   for (const copy of copies) {
     const personal = copy.reference.conversation.conversationType === 'personal';
+    // Each copy lists the person of its chat first (the reference kept names them).
+    const users = lister(copy.reference.user?.id);
+    const card = await baseCardOf(deps, r, undefined, undefined, !personal, users);
     try {
-      await outbox.update(copy.reference, copy.activityId, personal ? card : shared);
+      await outbox.update(copy.reference, copy.activityId, card);
     } catch (err) {
       if (!(err instanceof ConversationGone)) throw err;
       await dropCardCopies(deps, requestId, copy.reference.conversation.id);

@@ -245,7 +245,7 @@ export async function requestCard(
   const known: ViewKnown = { ...given?.known, ...(profile ? { profile } : {}) };
   const [view, users] = await Promise.all([
     requestView(turn.deps, found, known),
-    refreshUsers(turn.deps, r, approvers),
+    refreshUsers(turn.deps, r, approvers, turn.userId),
   ]);
   if (!view) return errorCard('No such request', `requestId: Overt has no request "${requestId}".`);
   // A repeat viewing on the RIPA route: the authorising officer records the authorisation or refuses it.
