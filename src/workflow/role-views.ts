@@ -7,7 +7,7 @@ import type { Profile } from '../policy/profile';
 import type { Verdict } from '../policy/verdict';
 import { actor, canActForTeam, childHistory, profileOf } from './context';
 import { approversOf } from './queries/request';
-import { givenRationale, policyActor, staffHolds, verdictFor } from './policy-facts';
+import { givenRationale, policyActor, verdictFor } from './policy-facts';
 import { Id, parse } from './input';
 import { fail, ok, type Deps, type Outcome } from './types';
 import { citations, explanationText } from '../vocabulary';
