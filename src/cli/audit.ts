@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { CommanderError, type Command } from 'commander';
 import { z } from 'zod';
 import type { AuditEvent } from '../store/audit';
-import { Anchor, anchorPaths } from '../store/anchor';
+import { Anchor, anchorPaths, checkpointsSettingProblem, unanchoredProblem } from '../store/anchor';
 import { verifyTrail } from '../store/integrity';
-import { openStore, sqliteFile, storeOptions, type StoreOptions } from '../store/open';
+import { openGuarded, openStore, sqliteFile, storeOptions, type StoreOptions } from '../store/open';
 import { IsoDate } from '../store/records';
 import type { Store } from '../store/store';
 import { csvRecords } from '../util/csv';
@@ -140,6 +141,8 @@ async function verify(opts: Where & { unanchored?: boolean; witness?: string[] }
   const options = where(opts, opts.unanchored ? 'none' : 'anchor');
   let anchor: Anchor | undefined;
   if (!opts.unanchored) {
+    const settings = checkpointsSettingProblem(options.kind, process.env);
+    if (settings) return fail(2, settings);
     const paths = anchorPaths(options.dataDir);
     const opened = Anchor.open(paths, { create: false });
     if (!opened.ok) return fail(2, `${opened.message}; or pass --unanchored to check the store alone`);
@@ -185,6 +188,71 @@ async function verify(opts: Where & { unanchored?: boolean; witness?: string[] }
   } finally {
     await store.close();
   }
+}
+
+/**
+ * `overt audit adopt`: the one way to anchor here a trail that holds events no checkpoint here vouches for
+ * (the checkpoints file lost, or the trail moved). Only once the chain alone verifies; the adoption is itself an
+ * audit event naming who did it and why, and the first checkpoint is signed over it. Never done by a start.
+ */
+async function adopt(opts: Where & { by: string; reason: string }): Promise<void> {
+  const options = where(opts, 'anchor');
+  const settings = checkpointsSettingProblem(options.kind, process.env);
+  if (settings) return fail(2, settings);
+  const paths = anchorPaths(options.dataDir);
+  const store = await openExisting(options);
+  let count: number;
+  try {
+    const existing = Anchor.open(paths, { create: false });
+    if (existing.ok) {
+      const problem = await unanchoredProblem(existing.anchor, store.audit);
+      if (!problem)
+        return fail(
+          1,
+          `nothing to adopt: the trail already has checkpoints in ${paths.checkpointsFile} (or no events); run overt audit verify`,
+        );
+    }
+    const chain = await verifyTrail(store, {});
+    if (!chain.ok) {
+      process.stdout.write(
+        `audit trail broken${chain.seq === undefined ? '' : ` at event ${chain.seq}`}: ${chain.reason}; not adopted\n`,
+      );
+      throw new CommanderError(1, 'overt.audit.broken', 'audit trail broken');
+    }
+    count = chain.count;
+  } finally {
+    await store.close();
+  }
+  const opened = await openGuarded(options, process.env, { create: true, adopt: true });
+  if (!opened.ok) return fail(2, opened.error.message);
+  const { store: guarded, guard } = opened.value;
+  try {
+    const r = await guarded.commit({
+      key: `audit.adopt:${randomUUID()}`,
+      at: new Date().toISOString(),
+      writes: [],
+      audit: [
+        {
+          actor: { id: opts.by },
+          action: 'audit.adopt',
+          target: { kind: 'audit', id: 'trail' },
+          outcome: 'adopted',
+          details: {
+            events: count,
+            checkpoints: paths.checkpointsFile,
+            keyId: guard.anchor!.keyId,
+            reason: opts.reason,
+          },
+        },
+      ],
+    });
+    if (r.status !== 'committed') return fail(1, 'the adoption could not be recorded; nothing was anchored');
+  } finally {
+    await guarded.close();
+  }
+  process.stdout.write(
+    `audit trail adopted: ${count} events verified by the chain alone, the adoption recorded as event ${count + 1}, and checkpoints signed in ${paths.checkpointsFile}\n`,
+  );
 }
 
 async function exportTrail(raw: unknown): Promise<void> {
@@ -235,6 +303,17 @@ export function register(cli: Command): void {
       "the service's saved log (JSON lines): the checkpoints it logged are read beside the checkpoints file and $OVERT_AUDIT_WITNESS, so a trail cut together with the checkpoints file is found",
     )
     .action(verify);
+
+  storeOptionsOn(
+    audit
+      .command('adopt')
+      .description(
+        'anchor here a trail that has events but no checkpoints this service can see (the checkpoints file lost or moved): only after the chain alone verifies (overt audit verify --unanchored); recorded as an audit event, then the first checkpoint is signed. Never done by a start',
+      ),
+  )
+    .requiredOption('--by <name>', 'who verified the trail and adopts it (kept in the audit event)')
+    .requiredOption('--reason <text>', 'why the checkpoints were missing (kept in the audit event)')
+    .action(adopt);
 
   storeOptionsOn(
     audit

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CommanderError, type Command } from 'commander';
 import { checkDefaultProfile, loadConfig, loadCustomProfiles, workflowSettings } from '../config';
 import { createDemo } from '../demo/demo';
-import { anchorPaths } from '../store/anchor';
+import { anchorPaths, checkpointsSettingProblem } from '../store/anchor';
 import { openGuarded, openStore, sqliteFile } from '../store/open';
 import { SqliteStore } from '../store/sqlite/sqlite-store';
 import type { Store } from '../store/store';
@@ -63,6 +63,8 @@ export async function openService(
 function sameKeyAsTheService(where: { dataDir: string; kind: 'sqlite' | 'graph' }): void {
   const named = (process.env.OVERT_AUDIT_KEY ?? '').trim() !== '';
   const { keyFile, checkpointsFile } = anchorPaths(where.dataDir, process.env);
+  const checkpoints = checkpointsSettingProblem(where.kind, process.env);
+  if (checkpoints) return fail(2, checkpoints);
   // Beside a service that runs with the default key (`npm start` on the local Graph server) that key is used.
   if (where.kind === 'graph' && !named && !existsSync(keyFile))
     return fail(

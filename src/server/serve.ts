@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { anchorPaths } from '../store/anchor';
@@ -166,13 +166,19 @@ export function productionProblems(env: NodeJS.ProcessEnv): string[] {
     );
   else if (!existsSync(env.OVERT_AUDIT_KEY!)) {
     const checkpoints = anchorPaths(env.OVERT_DATA ?? '.', env).checkpointsFile;
-    if (existsSync(checkpoints))
+    // An empty file holds no signature: the start then refuses the store if its trail has events (open.ts).
+    if (existsSync(checkpoints) && statSync(checkpoints).size > 0)
       need(
         'OVERT_AUDIT_KEY',
         `no key at ${env.OVERT_AUDIT_KEY}, but checkpoints signed with one are at ${checkpoints}: restore the key (a new one could not vouch for the trail)`,
       );
   }
-  if (set('OVERT_AUDIT_CHECKPOINTS') && inside(env.OVERT_AUDIT_CHECKPOINTS!))
+  if (!set('OVERT_AUDIT_CHECKPOINTS'))
+    need(
+      'OVERT_AUDIT_CHECKPOINTS',
+      "not set: the file of the audit trail's signed checkpoints, the same one every overt command is given (never a default in the folder it is run from), outside the data folder",
+    );
+  else if (inside(env.OVERT_AUDIT_CHECKPOINTS!))
     need(
       'OVERT_AUDIT_CHECKPOINTS',
       `${env.OVERT_AUDIT_CHECKPOINTS} is inside the data folder (OVERT_DATA): keep the checkpoints outside it`,

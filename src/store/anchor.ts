@@ -23,6 +23,7 @@ import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { sha256 } from './audit';
 import { canonicalJson } from './canonical-json';
+import type { AuditLog } from './store';
 
 /**
  * The audit chain's anchor outside the store: checkpoints — the count of events and the hash of the last —
@@ -53,6 +54,43 @@ export function anchorPaths(dataDir: string, env: NodeJS.ProcessEnv = process.en
       .filter(Boolean)
       .map((p) => resolve(p)),
   };
+}
+
+/**
+ * Where the checkpoints go must never depend on the folder a command is run from: with a SharePoint store the
+ * data folder is only a default (`./.data`), so the guide's commands run in one folder and the service in
+ * another would keep two trails' anchors. A real store (SharePoint, or any store once the signing key is named)
+ * needs OVERT_AUDIT_CHECKPOINTS; only the demo's default key beside its default data keeps the default.
+ */
+export function checkpointsSettingProblem(
+  kind: 'sqlite' | 'graph',
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  if ((env.OVERT_AUDIT_CHECKPOINTS ?? '').trim() !== '') return undefined;
+  const keyNamed = (env.OVERT_AUDIT_KEY ?? '').trim() !== '';
+  if (kind === 'graph' && keyNamed)
+    return "OVERT_AUDIT_CHECKPOINTS: not set. A SharePoint store's audit checkpoints are kept in one file every command and the service share (the same OVERT_AUDIT_CHECKPOINTS as npm run serve, outside the data folder); set it before any overt command that reads or changes the store's trail";
+  return undefined;
+}
+
+/**
+ * A store whose trail holds events that no checkpoint here vouches for: the anchor lost or pointed elsewhere.
+ * Signing over it would re-anchor a trail nobody checked, so it is refused until the operator points
+ * OVERT_AUDIT_CHECKPOINTS at the file that was written, or adopts the trail deliberately (`overt audit adopt`,
+ * only after the chain verifies). The message, or undefined when there is no such problem.
+ */
+export async function unanchoredProblem(
+  anchor: Anchor,
+  audit: Pick<AuditLog, 'list' | 'verify'>,
+): Promise<string | undefined> {
+  const read = anchor.read();
+  if (read.checkpoints.length > 0) return undefined;
+  // A line that is not a checkpoint, or a witness missing: a real break, for the trail's own check to name.
+  if (read.problem && !read.problem.startsWith('no checkpoints at ')) return undefined;
+  if ((await audit.list({ afterSeq: 0, limit: 1 })).length === 0) return undefined;
+  const chain = await audit.verify({ accountErasures: false });
+  const n = chain.ok ? `${chain.count} events` : 'events';
+  return `this store's audit trail has ${n} but no checkpoints here (${anchor.paths.checkpointsFile}): point OVERT_AUDIT_CHECKPOINTS (and OVERT_AUDIT_KEY) at the files the commands that wrote it used, or, after \`overt audit verify --unanchored\` passes, run \`overt audit adopt\` to anchor it here`;
 }
 
 /** A checkpoint as read, with the file (and line) it was read from. */

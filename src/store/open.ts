@@ -1,7 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { Anchor, anchorPaths } from './anchor';
+import { Anchor, anchorPaths, unanchoredProblem } from './anchor';
 import { AuditGuard } from './integrity';
 import { graphConfig } from './graph/config';
 import { openGraphStore } from './graph/connect';
@@ -96,13 +96,21 @@ export async function openStore(
 export async function openGuarded(
   options: StoreOptions,
   env: NodeJS.ProcessEnv = process.env,
-  how: { create: boolean; checkpointEveryMs?: number } = { create: true },
+  how: { create: boolean; checkpointEveryMs?: number; adopt?: boolean } = { create: true },
 ): Promise<StoreOutcome<{ store: Store; guard: AuditGuard; anchorCreated: boolean }>> {
   const paths = anchorPaths(options.dataDir, env);
   const anchored = Anchor.open(paths, { create: how.create });
   if (!anchored.ok) return { ok: false, error: { code: 'STORE_CONFIG_INVALID', message: anchored.message } };
   const opened = await openStore(options, env);
   if (!opened.ok) return opened;
+  // Events no checkpoint here vouches for are never signed over silently (`overt audit adopt` is the way).
+  if (!how.adopt) {
+    const problem = await unanchoredProblem(anchored.anchor, opened.value.audit);
+    if (problem) {
+      await opened.value.close();
+      return { ok: false, error: { code: 'STORE_CONFIG_INVALID', message: problem } };
+    }
+  }
   const guard = new AuditGuard(opened.value, anchored.anchor, {
     anchorCreated: anchored.created,
     checkRecords: (options.kind ?? 'sqlite') === 'sqlite',

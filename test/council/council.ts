@@ -126,6 +126,7 @@ export async function startCouncil(dir: string): Promise<Council> {
       OVERT_GRAPH_CA_FILE: caFile,
       OVERT_DATA: data,
       OVERT_AUDIT_KEY: `${data}.key/signing-key.pem`,
+      OVERT_AUDIT_CHECKPOINTS: `${data}.key/checkpoints.jsonl`,
       OVERT_FIRST_ADMIN: PEOPLE.admin.userPrincipalName,
     }),
     stop: async () => {

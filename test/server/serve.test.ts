@@ -39,6 +39,7 @@ const REQUIRED = [
   'OVERT_STORE',
   'OVERT_GRAPH_SITE',
   'OVERT_AUDIT_KEY',
+  'OVERT_AUDIT_CHECKPOINTS',
 ];
 
 describe('npm run serve', () => {
@@ -109,7 +110,7 @@ describe('npm run serve', () => {
     ).toMatch(/^OVERT_AUDIT_CHECKPOINTS: .* is inside the data folder/m);
     // A key that signed checkpoints and is now missing: refused, not silently replaced by a new one.
     const checkpoints = join(dirs.make(), 'checkpoints.jsonl');
-    writeFileSync(checkpoints, '');
+    writeFileSync(checkpoints, '{"count":1}\n');
     expect(
       productionProblems({
         ...base,
