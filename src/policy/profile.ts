@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { strict } from './strict';
-import { ACTION_TYPES, Authority, EVENT_NAMES, Role } from './situation';
+import { ACTION_TYPES, Authority, CalendarDay, EVENT_NAMES, Role } from './situation';
 
 /**
  * A policy profile: one organisation's procedure as data. Every rule cites the clauses it rests on, and the
@@ -19,7 +19,7 @@ export const ClauseId = z
 
 const Months = z.number().int().positive();
 const Count = z.number().int().positive();
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day is YYYY-MM-DD');
+const Day = CalendarDay;
 
 /**
  * A length of time counted back from the moment of the action (or on from an event): calendar days, weeks,
@@ -304,7 +304,7 @@ export const Profile = strict({
   name: z.string().min(1),
   organisation: z.string().min(1),
   version: z.string().min(1),
-  effectiveDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  effectiveDate: Day,
   source: strict({ document: z.string().min(1), seed: z.string().optional(), note: z.string().optional() }),
   timeZone: z.string().default(DEFAULT_TIME_ZONE),
   /** The clauses of the source document this profile may cite, with a short title each. */
@@ -331,7 +331,7 @@ export const Profile = strict({
   /** Days that are not working days besides Saturdays and Sundays (for windows in working days). */
   bankHolidays: z.array(Day).default([]),
   platformNotes: strict({
-    lastChecked: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    lastChecked: Day,
     cites: z.array(ClauseId),
     platforms: z.array(PlatformNote),
   }).optional(),

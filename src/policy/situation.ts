@@ -10,14 +10,41 @@ import { strict } from './strict';
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-/** A day (`YYYY-MM-DD`) or an instant (ISO 8601 with an offset). */
+/**
+ * A day that is on the calendar: `2026-02-30` and `2026-13-45` match the pattern, and Date.parse rolls the
+ * first over into March, so the parts are checked themselves (month 1–12, the day within that month).
+ */
+export function isCalendarDay(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(s);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
+/** An instant whose day is on the calendar and whose time and offset are on the clock. */
+function isClockInstant(s: string): boolean {
+  const m = /T(\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-](\d{2}):(\d{2}))$/.exec(s);
+  if (!m || !isCalendarDay(s)) return false;
+  const [h, mi, se] = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
+  const [oh, om] = [Number(m[5] ?? 0), Number(m[6] ?? 0)];
+  return h <= 23 && mi <= 59 && se <= 59 && oh <= 23 && om <= 59 && !Number.isNaN(Date.parse(s));
+}
+
+/** A day, `YYYY-MM-DD`, that is on the calendar. */
+export const CalendarDay = z.string().refine((s) => DAY.test(s) && isCalendarDay(s), {
+  error: (iss) => `"${String(iss.input)}" is not a day on the calendar (YYYY-MM-DD, e.g. 2026-03-01)`,
+});
+
+/** A day (`YYYY-MM-DD`) or an instant (ISO 8601 with an offset), on the calendar. */
 export const When = z
   .string()
-  .refine((s) => (DAY.test(s) || INSTANT.test(s)) && !Number.isNaN(Date.parse(s)), {
-    message: 'expected a day (YYYY-MM-DD) or an instant with its offset (2026-03-01T10:00:00Z)',
+  .refine((s) => (DAY.test(s) ? isCalendarDay(s) : INSTANT.test(s) && isClockInstant(s)), {
+    error: (iss) =>
+      `"${String(iss.input)}" is not a day on the calendar (YYYY-MM-DD) or an instant with its offset (2026-03-01T10:00:00Z)`,
   });
-export const Instant = z.string().refine((s) => INSTANT.test(s) && !Number.isNaN(Date.parse(s)), {
-  message: 'expected an instant with its offset, e.g. 2026-03-01T10:00:00Z',
+export const Instant = z.string().refine((s) => INSTANT.test(s) && isClockInstant(s), {
+  error: (iss) =>
+    `"${String(iss.input)}" is not an instant on the calendar with its offset, e.g. 2026-03-01T10:00:00Z`,
 });
 
 export const Role = z.enum([
@@ -70,10 +97,7 @@ export type Actor = z.infer<typeof Actor>;
 
 /** What the case system holds about the child: date of birth and team, where known. */
 export const ChildFacts = strict({
-  dateOfBirth: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date of birth is a day, YYYY-MM-DD')
-    .optional(),
+  dateOfBirth: CalendarDay.optional(),
   team: Name.optional(),
 });
 export type ChildFacts = z.infer<typeof ChildFacts>;
