@@ -22,7 +22,12 @@ import {
   ReviewRipaInput,
 } from '../workflow/ripa';
 import { noteCentralRecordExport } from '../workflow/ripa';
-import { centralRecord, CENTRAL_RECORD_READERS, type CentralRecordEntry } from '../workflow/queries/ripa';
+import {
+  centralRecord,
+  CENTRAL_RECORD_READERS,
+  correctionWords,
+  type CentralRecordEntry,
+} from '../workflow/queries/ripa';
 import { toCsv } from '../util/csv';
 import { renderPdf, type Block } from './pdf';
 import { reply, route, type Reply, type Route } from './router';
@@ -71,6 +76,7 @@ const COLUMNS = [
   'Next review',
   'Renewals',
   'Cancelled',
+  'Corrections',
   'Confidential information likely',
   'Authoriser involved in the case',
   'State',
@@ -104,6 +110,7 @@ function row(e: CentralRecordEntry): string[] {
     e.cancelledOn ? '—' : dateGb(e.nextReviewOn),
     renewalsText(e),
     cancelledText(e),
+    e.corrections.map(correctionWords).join('; ') || 'None',
     yesNo(e.confidentialInfoLikely),
     yesNo(e.authoriserInvolved),
     label(e.state, RIPA_STATE),

@@ -206,6 +206,19 @@ export const verbs = {
     renewNextReviewAt: Field,
   }),
   'ripa.cancel': OnRipaVersion.extend({ formId: FormId, cancelOn: Field, cancelReasons: Field }),
+  'ripa.correct': OnRipaVersion.extend({
+    formId: FormId,
+    fixOffence: Field,
+    fixMaxSentenceMonths: Field,
+    fixNecessity: Field,
+    fixProportionality: Field,
+    fixLegalAdvice: Field,
+    fixGrantedOn: Field,
+    fixMagistrateApprovedOn: Field,
+    fixConfidentialInfoLikely: Flag.optional(),
+    fixAuthoriserInvolved: Flag.optional(),
+    fixReason: Field,
+  }),
 } as const;
 
 export type Verb = keyof typeof verbs;

@@ -222,6 +222,16 @@ export const RipaRenewal = z.object({
 });
 export type RipaRenewal = z.infer<typeof RipaRenewal>;
 
+/** A correction of what an authorisation recorded (a typo): each field's value before and after, why, by whom.
+ * The record then holds the corrected values; the originals stay here and on the audit trail. */
+export const RipaCorrection = z.object({
+  at: IsoDate,
+  by: Id,
+  reason: Text,
+  changes: z.array(z.object({ field: Text, was: z.string(), now: z.string() })),
+});
+export type RipaCorrection = z.infer<typeof RipaCorrection>;
+
 /**
  * A RIPA directed-surveillance authorisation (000 §12), with what the central record of authorisations
  * keeps under the Home Office code of practice: the unique reference, the authorising officer, the dates
@@ -253,6 +263,7 @@ export const Ripa = z.object({
   reviewAt: IsoDate,
   reviews: z.array(RipaReview).optional(),
   renewals: z.array(RipaRenewal).optional(),
+  corrections: z.array(RipaCorrection).optional(),
   cancelledAt: IsoDate.optional(),
   cancelledBy: Id.optional(),
   cancelReasons: Text.optional(),

@@ -28,6 +28,7 @@ export {
   reviewRipa,
   renewRipa,
   cancelRipa,
+  correctRipa,
   ripaIdOf,
   REFUSAL_GROUNDS,
   SENTENCE_THRESHOLD_MONTHS,

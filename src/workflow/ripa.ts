@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { addMonthsToDay, dayOf, type Day } from '../policy/days';
 import type { Profile } from '../policy/profile';
-import type { Request, Ripa, RipaRenewal, RipaReview } from '../store/records';
+import type { Request, Ripa, RipaCorrection, RipaRenewal, RipaReview } from '../store/records';
 import { childCommand, roleIn, type ChildCtx, type Step } from './child-command';
 import { CardVersion, cardOutOfDate, Id, Key, parseGiven, ShortText, Text, When } from './input';
 import { clausesAbout } from './policy-facts';
@@ -376,6 +376,7 @@ async function onRipa<
   input: unknown,
   action: string,
   change: (i: z.infer<S>, ctx: ChildCtx, ripa: Ripa) => RipaChange | Failure,
+  options: { evenCancelled?: boolean } = {},
 ): Promise<Outcome<Ripa>> {
   const parsed = parseGiven(schema, RipaTarget, input);
   if (!parsed.ok) return parsed;
@@ -399,7 +400,7 @@ async function onRipa<
       const cites = ripaClauses(ctx);
       if (!Array.isArray(cites)) return cites;
       const r = now.record;
-      if (r.cancelledAt)
+      if (r.cancelledAt && !options.evenCancelled)
         return {
           code: 'WRONG_STATE',
           message: `ripaId: it was cancelled on ${dayText(dayOf(r.cancelledAt, ctx.profile.timeZone))}`,
@@ -557,6 +558,125 @@ export function cancelRipa(deps: Deps, input: z.input<typeof CancelRipaInput>): 
       details: { cancelledOn: on, reasons: i.reasons || null },
     };
   });
+}
+
+/** What an authorisation recorded that its officer may correct (a typo), each with its input. */
+export const CORRECTABLE = [
+  'offence',
+  'maxSentenceMonths',
+  'necessity',
+  'proportionality',
+  'legalAdvice',
+  'grantedOn',
+  'magistrateApprovedOn',
+  'confidentialInfoLikely',
+  'authoriserInvolved',
+] as const;
+export type Correctable = (typeof CORRECTABLE)[number];
+
+export const CorrectRipaInput = z.object({
+  key: Key,
+  actorId: Id,
+  ripaId: Id,
+  /** The version of the authorisation its card showed (`cardOutOfDate`). */
+  expectedVersion: CardVersion,
+  /** What was wrong: the central record keeps it beside the correction. */
+  reason: Text,
+  offence: ShortText.optional(),
+  maxSentenceMonths: Months.optional(),
+  necessity: Text.optional(),
+  proportionality: Text.optional(),
+  legalAdvice: Text.optional(),
+  grantedOn: When.optional(),
+  magistrateApprovedOn: When.optional(),
+  confidentialInfoLikely: YesNo.optional(),
+  authoriserInvolved: YesNo.optional(),
+});
+
+/**
+ * The authorising officer corrects what an authorisation recorded (a typo in the offence, a date mistyped):
+ * its own unit and audit event (`ripa.correct`, citing the RIPA clause), the record holding the corrected
+ * values and, in `corrections`, each field's value before and after, why and by whom — the original is never
+ * lost, and the central record shows the entry as corrected. Also after cancellation (the record is kept).
+ * The corrected record is checked as a new one is: an offence's sentence over the threshold, the dates.
+ */
+export function correctRipa(deps: Deps, input: z.input<typeof CorrectRipaInput>): Promise<Outcome<Ripa>> {
+  return onRipa(
+    deps,
+    CorrectRipaInput,
+    input,
+    'ripa.correct',
+    (i, ctx, r) => {
+      const tz = ctx.profile.timeZone;
+      const was: Record<Correctable, string> = {
+        offence: r.offence,
+        maxSentenceMonths: String(r.maxSentenceMonths),
+        necessity: r.necessity ?? '',
+        proportionality: r.proportionality ?? '',
+        legalAdvice: r.legalAdviceRef,
+        grantedOn: r.grantedAt ? dayOf(r.grantedAt, tz) : '',
+        magistrateApprovedOn: r.magistrateApprovedOn ? dayOf(r.magistrateApprovedOn, tz) : '',
+        confidentialInfoLikely:
+          r.confidentialInfoLikely === undefined ? '' : String(r.confidentialInfoLikely),
+        authoriserInvolved: r.authoriserInvolved === undefined ? '' : String(r.authoriserInvolved),
+      };
+      const now: Record<Correctable, string> = { ...was };
+      for (const f of CORRECTABLE) {
+        const v = i[f];
+        if (v === undefined) continue;
+        now[f] = f === 'grantedOn' || f === 'magistrateApprovedOn' ? dayOf(String(v), tz) : String(v);
+      }
+      const changes = CORRECTABLE.filter((f) => now[f] !== was[f]).map((f) => ({
+        field: f,
+        was: was[f],
+        now: now[f],
+      }));
+      if (!changes.length)
+        return bad('reason', 'nothing differs from what was recorded: correct the field that is wrong first');
+      const months = Number(now.maxSentenceMonths);
+      if (!sentenceAllowsSurveillance(months))
+        return bad(
+          'maxSentenceMonths',
+          `directed surveillance is only for an offence ${SENTENCE_THRESHOLD_WORDS}: cancel the authorisation instead`,
+        );
+      if (now.grantedOn !== was.grantedOn || now.magistrateApprovedOn !== was.magistrateApprovedOn) {
+        const problem = periodProblem(ctx.profile, dayOf(deps.clock().toISOString(), tz), {
+          grantedOn: now.grantedOn,
+          ...(now.magistrateApprovedOn ? { magistrateApprovedOn: now.magistrateApprovedOn } : {}),
+          from: dayOf(r.from, tz),
+          until: dayOf(r.until, tz),
+          reviewAt: dayOf(r.reviewAt, tz),
+        });
+        if (problem) return problem;
+      }
+      const correction: RipaCorrection = {
+        at: deps.clock().toISOString(),
+        by: ctx.staff.id,
+        reason: i.reason,
+        changes,
+      };
+      const flag = (s: string) => (s === '' ? undefined : s === 'true');
+      const corrected: Ripa = {
+        ...r,
+        offence: now.offence,
+        maxSentenceMonths: months,
+        ...(now.necessity ? { necessity: now.necessity } : {}),
+        ...(now.proportionality ? { proportionality: now.proportionality } : {}),
+        legalAdviceRef: now.legalAdvice,
+        ...(now.grantedOn ? { grantedAt: now.grantedOn } : {}),
+        ...(now.magistrateApprovedOn ? { magistrateApprovedOn: now.magistrateApprovedOn } : {}),
+        ...(flag(now.confidentialInfoLikely) === undefined
+          ? {}
+          : { confidentialInfoLikely: flag(now.confidentialInfoLikely)! }),
+        ...(flag(now.authoriserInvolved) === undefined
+          ? {}
+          : { authoriserInvolved: flag(now.authoriserInvolved)! }),
+        corrections: [...(r.corrections ?? []), correction],
+      };
+      return { ripa: corrected, outcome: 'corrected', details: { reason: i.reason, changes } };
+    },
+    { evenCancelled: true },
+  );
 }
 
 /** An export of the central record, on the audit trail: who, when, in which form, how many entries. */

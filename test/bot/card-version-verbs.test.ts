@@ -211,6 +211,13 @@ describe('every verb that changes a record refuses a stale card in the same way'
     const reviewed = await refusedWhenStale(AO, 'ripa.review', shown, review, AUTHORISATION);
     await refusedWhenStale(AO, 'ripa.renew', shown, renew, AUTHORISATION);
     await refusedWhenStale(AO, 'ripa.cancel', shown, cancel, AUTHORISATION);
+    await refusedWhenStale(
+      AO,
+      'ripa.correct',
+      shown,
+      { fixOffence: 'Fictional offence, its typo corrected.', fixReason: 'Fictional: a typo.' },
+      AUTHORISATION,
+    );
 
     // The real move: the review recorded from this card; the cancel button of the same card, from before it,
     // is now stale — the authorisation as it is now (its review shown), nothing cancelled.

@@ -286,6 +286,88 @@ export async function ripaJourney(d: Driver, w: BotWorld): Promise<void> {
   await recordCheck(d, requestId);
   expect((await store.get('request', requestId))!.record.status).toBe('completed');
 
+  // A typo in what was recorded (the legal advice's reference): the officer corrects it from the card. The
+  // correction is its own audited event, citing the RIPA clause; the record keeps the original beside it.
+  const fixData = (card: Json, typed: Record<string, string>) => ({
+    ...inputsOf(card),
+    ...actionData(card, 'ripa.correct'),
+    ...typed,
+  });
+  expect(inputsOf(authorised)).toMatchObject({
+    fixLegalAdvice: good.legalAdvice,
+    fixOffence: good.offence,
+    fixMaxSentenceMonths: '9999',
+    fixReason: '',
+  });
+  // Nothing changed, or no reason given: the same card, the problem by its box, nothing written.
+  const unchanged = await d.invoke(
+    AO,
+    'ripa.correct',
+    fixData(authorised, { fixReason: 'Fictional: a typo.' }),
+  );
+  expect(problemOf(unchanged, 'fixReason')).toMatch(/Nothing differs from what was recorded/);
+  const fixedAdvice = 'Fictional: legal services advise it is lawful (LS-0010).';
+  const noReason = await d.invoke(AO, 'ripa.correct', fixData(authorised, { fixLegalAdvice: fixedAdvice }));
+  expect(problemOf(noReason, 'fixReason')).toMatch(/Say what was wrong/);
+  expect(inputsOf(noReason)).toMatchObject({ fixLegalAdvice: fixedAdvice });
+  plainForPeople(noReason);
+  // Information governance reads the record but cannot correct it.
+  expect(
+    textOf(
+      await d.invoke(
+        IG,
+        'ripa.correct',
+        fixData(authorised, { fixLegalAdvice: fixedAdvice, fixReason: 'x' }),
+      ),
+    ),
+  ).toMatch(/Only an authorising officer can do this/);
+  expect((await store.get('ripa', ripaId))!.record.corrections ?? []).toEqual([]);
+  // Each refusal is on the trail, with its reason.
+  const fixRefusals = (await store.audit.list()).filter(
+    (e) => e.action.includes('ripa.correct') && e.outcome === 'refuse',
+  );
+  expect(fixRefusals.map((e) => JSON.stringify(e.details))).toEqual([
+    expect.stringMatching(/Nothing differs|nothing differs/),
+    expect.stringMatching(/[Ss]ay what was wrong|reason/),
+    expect.stringMatching(/authorising officer/),
+  ]);
+  const fixWhy = 'Fictional: the advice’s reference was mistyped.';
+  const corrected = await d.invoke(
+    AO,
+    'ripa.correct',
+    fixData(authorised, { fixLegalAdvice: fixedAdvice, fixReason: fixWhy }),
+  );
+  expect(validateCard(corrected)).toEqual({ ok: true });
+  expect(textOf(corrected)).toMatch(/Correction recorded/);
+  expect(textOf(corrected)).toContain(
+    `Legal advice was “${good.legalAdvice}”, now “${fixedAdvice}” (${fixWhy})`,
+  );
+  expect(textOf(corrected)).toMatch(/Corrected\n\d{1,2} \w+ \d{4} by Orla Fenwick \(demo\)/);
+  plainForPeople(corrected);
+  d.seen?.('ripa-authorisation-corrected', corrected);
+  expect((await store.get('ripa', ripaId))!.record).toMatchObject({
+    legalAdviceRef: fixedAdvice,
+    corrections: [
+      {
+        by: AO,
+        reason: fixWhy,
+        changes: [{ field: 'legalAdvice', was: good.legalAdvice, now: fixedAdvice }],
+      },
+    ],
+  });
+  const correctedEvent = (await store.audit.list()).filter((e) => e.action === 'ripa.correct');
+  expect(correctedEvent).toEqual([
+    expect.objectContaining({
+      outcome: 'corrected',
+      target: { kind: 'ripa', id: ripaId },
+      cites: expect.arrayContaining(['000 §12']),
+      details: expect.objectContaining({
+        reason: fixWhy,
+        changes: [{ field: 'legalAdvice', was: good.legalAdvice, now: fixedAdvice }],
+      }),
+    }),
+  ]);
+
   // The review falls due and the officer is reminded: the timers run a week and a day from now.
   const later = new Date(Date.now() + 8 * 86_400_000);
   const jobs = await runJobs({ ...w.running.deps, clock: () => later }, 'journey');
@@ -397,6 +479,21 @@ export async function ripaJourney(d: Driver, w: BotWorld): Promise<void> {
         confidentialInfoLikely: false,
         authoriserInvolved: false,
         state: 'cancelled',
+        legalAdvice: 'Fictional: legal services advise it is lawful (LS-0010).',
+        corrections: [
+          {
+            on: t,
+            by: 'Orla Fenwick (demo)',
+            reason: 'Fictional: the advice’s reference was mistyped.',
+            changes: [
+              {
+                label: 'Legal advice',
+                was: good.legalAdvice,
+                now: 'Fictional: legal services advise it is lawful (LS-0010).',
+              },
+            ],
+          },
+        ],
       }),
     ]);
   }
@@ -411,6 +508,10 @@ export async function ripaJourney(d: Driver, w: BotWorld): Promise<void> {
   expect(line).toContain('Orla Fenwick (demo)');
   expect(line).toMatch(/Life imprisonment/);
   expect(line).toMatch(/Cancelled$/);
+  expect(head).toMatch(/,Cancelled,Corrections,/);
+  expect(line).toMatch(
+    /by Orla Fenwick \(demo\): Legal advice was “Fictional: legal services advise it is lawful \(LS-0001\)\.”, now “[^”]*LS-0010/,
+  );
   expect(line).not.toMatch(/demo-ao|\d{4}-\d{2}-\d{2}/);
   const pdf = Buffer.from(await (await tab(w, AO, '/api/v1/ripa/central-record.pdf')).arrayBuffer());
   const pages = pdfText(pdf).join('\n');
@@ -425,7 +526,13 @@ export async function ripaJourney(d: Driver, w: BotWorld): Promise<void> {
   ]);
   // The route is on the audit trail.
   const actions = (await store.audit.list()).filter((e) => e.target.id === ripaId).map((e) => e.action);
-  expect(actions).toEqual(['ripa.authorise', 'notice.ripa-review', 'ripa.review', 'ripa.cancel']);
+  expect(actions).toEqual([
+    'ripa.authorise',
+    'ripa.correct',
+    'notice.ripa-review',
+    'ripa.review',
+    'ripa.cancel',
+  ]);
   expect(await store.audit.verify()).toMatchObject({ ok: true });
 }
 

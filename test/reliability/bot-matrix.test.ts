@@ -172,6 +172,15 @@ const ROWS: Record<Verb, { about: About; data: (t: Target) => Record<string, unk
     about: 'authorisation',
     data: (t) => ({ ripaId: t.ripaId, formId: formId(), cancelOn: today, cancelReasons: 'Fictional.' }),
   },
+  'ripa.correct': {
+    about: 'authorisation',
+    data: (t) => ({
+      ripaId: t.ripaId,
+      formId: formId(),
+      fixOffence: 'Fictional offence, corrected.',
+      fixReason: 'Fictional: a typo.',
+    }),
+  },
   'objection.open': { about: 'child', data: (t) => ({ childId: t.childId }) },
   'objection.raise': {
     about: 'child',
@@ -347,6 +356,7 @@ const MUST_ALLOW: [Verb, RoleName, Scope | 'n/a'][] = [
       'ripa.review',
       'ripa.renew',
       'ripa.cancel',
+      'ripa.correct',
     ] as const
   ).map((v) => [v, 'authorised-officer', 'own team'] as [Verb, RoleName, Scope]),
   ['ripa.show', 'information-governance', 'own team'],

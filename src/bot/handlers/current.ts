@@ -43,7 +43,7 @@ async function application(
 }
 
 const authorisation =
-  (form: 'review' | 'renew' | 'cancel') =>
+  (form: 'review' | 'renew' | 'cancel' | 'correct') =>
   (data: { ripaId: string }, turn: Turn): Promise<AdaptiveCard> => {
     const { ripaId: _r, version: _v, formId: _f, ...values } = valuesOf(data);
     return authorisationCard(turn, data.ripaId, {
@@ -65,6 +65,7 @@ const current: Current = {
   'ripa.review': authorisation('review'),
   'ripa.renew': authorisation('renew'),
   'ripa.cancel': authorisation('cancel'),
+  'ripa.correct': authorisation('correct'),
 };
 
 /**

@@ -6,7 +6,15 @@
  */
 import { DEFAULT_TIME_ZONE } from '../../policy/profile';
 import { phrase, REQUEST_STATUS } from '../../vocabulary';
-import { authoriseRipa, cancelRipa, refuseRipa, renewRipa, reviewRipa, type Failure } from '../../workflow';
+import {
+  authoriseRipa,
+  cancelRipa,
+  correctRipa,
+  refuseRipa,
+  renewRipa,
+  reviewRipa,
+  type Failure,
+} from '../../workflow';
 import { canActForTeam } from '../../workflow/context';
 import { applicationOf, centralRecord, ripaFor, ripaProfile } from '../../workflow/queries/ripa';
 import { requestById, teamWithProfile as teamAndProfile } from '../../workflow/queries/request';
@@ -53,6 +61,7 @@ const NEEDS: Record<string, string> = {
   offence: 'Name the criminal offence.',
   reference: 'Give the authorisation its unique reference.',
   refuseReasons: 'Give the reasons for refusing.',
+  fixReason: 'Say what was wrong: the central record keeps it beside the correction.',
 };
 
 const NOT_AN_OFFICER = () =>
@@ -298,11 +307,59 @@ const onCancel: VerbHandler<'ripa.cancel'> = async (data, turn) => {
   );
 };
 
+/** Where the correction's workflow fields are on the card. */
+const FIX_INPUTS: Record<string, string> = {
+  reason: 'fixReason',
+  offence: 'fixOffence',
+  maxSentenceMonths: 'fixMaxSentenceMonths',
+  necessity: 'fixNecessity',
+  proportionality: 'fixProportionality',
+  legalAdvice: 'fixLegalAdvice',
+  grantedOn: 'fixGrantedOn',
+  magistrateApprovedOn: 'fixMagistrateApprovedOn',
+  from: 'fixGrantedOn',
+};
+
+const onCorrect: VerbHandler<'ripa.correct'> = async (data, turn) => {
+  if (turn.staff.role !== 'authorised-officer') return NOT_AN_OFFICER();
+  const months = data.fixMaxSentenceMonths === '' ? undefined : Number(data.fixMaxSentenceMonths);
+  const r = await correctRipa(turn.deps, {
+    key: `ripa-correct:${data.formId}`,
+    actorId: turn.staff.id,
+    ripaId: data.ripaId,
+    expectedVersion: data.version,
+    reason: data.fixReason,
+    ...(data.fixOffence ? { offence: data.fixOffence } : {}),
+    ...(months === undefined ? {} : { maxSentenceMonths: months }),
+    ...(data.fixNecessity ? { necessity: data.fixNecessity } : {}),
+    ...(data.fixProportionality ? { proportionality: data.fixProportionality } : {}),
+    ...(data.fixLegalAdvice ? { legalAdvice: data.fixLegalAdvice } : {}),
+    ...(data.fixGrantedOn ? { grantedOn: data.fixGrantedOn } : {}),
+    ...(data.fixMagistrateApprovedOn ? { magistrateApprovedOn: data.fixMagistrateApprovedOn } : {}),
+    ...(data.fixConfidentialInfoLikely === undefined
+      ? {}
+      : { confidentialInfoLikely: data.fixConfidentialInfoLikely }),
+    ...(data.fixAuthoriserInvolved === undefined ? {} : { authoriserInvolved: data.fixAuthoriserInvolved }),
+  });
+  const values: Record<string, string> = Object.fromEntries(
+    Object.entries(data).flatMap(([k, v]) => (k.startsWith('fix') ? [[k, String(v ?? '')]] : [])),
+  );
+  return after(
+    turn,
+    data.ripaId,
+    r,
+    'correct',
+    values,
+    FIX_INPUTS,
+    'Correction recorded. The central record shows what was recorded before, and why it was corrected.',
+  );
+};
+
 async function after(
   turn: Turn,
   ripaId: string,
   r: Awaited<ReturnType<typeof reviewRipa>>,
-  form: 'review' | 'renew' | 'cancel',
+  form: 'review' | 'renew' | 'cancel' | 'correct',
   values: Record<string, string>,
   fields: Record<string, string>,
   done: string,
@@ -312,7 +369,7 @@ async function after(
   const problem = problemOf(r.error, fields);
   if (problem) return authorisationCard(turn, ripaId, { values, problem, form });
   return errorCard(
-    `The ${form === 'renew' ? 'renewal' : form === 'cancel' ? 'cancellation' : 'review'} was not recorded`,
+    `The ${form === 'renew' ? 'renewal' : form === 'cancel' ? 'cancellation' : form === 'correct' ? 'correction' : 'review'} was not recorded`,
     r.error.message.replace(/^[\w.]+: /, ''),
   );
 }
@@ -327,6 +384,7 @@ export const ripaVerbs = {
   'ripa.review': onReview,
   'ripa.renew': onRenew,
   'ripa.cancel': onCancel,
+  'ripa.correct': onCorrect,
 } satisfies Partial<VerbHandlers>;
 
 /** Problems found by the input schema (routes.ts), by input, as a RIPA card shows them. */
@@ -361,7 +419,7 @@ export const ripaForms: Forms = {
       }),
   },
   ...Object.fromEntries(
-    (['review', 'renew', 'cancel'] as const).map((form) => [
+    (['review', 'renew', 'cancel', 'correct'] as const).map((form) => [
       `ripa.${form}`,
       {
         needs: NEEDS,

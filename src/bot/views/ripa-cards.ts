@@ -21,6 +21,7 @@ import {
   inputText,
   inputToggle,
   textBlock,
+  toggle as showHide,
 } from '../cards/build';
 import type { AdaptiveCard, CardElement } from '../cards/types';
 import {
@@ -34,7 +35,7 @@ import {
   sentenceWords,
   yesNo,
 } from '../../vocabulary';
-import type { CentralRecordEntry, RipaApplication } from '../../workflow/queries/ripa';
+import { correctionWords, type CentralRecordEntry, type RipaApplication } from '../../workflow/queries/ripa';
 import { act } from './act';
 import { markRefusal } from './failure-card';
 
@@ -209,7 +210,7 @@ export interface AuthorisationCardInput {
   canAct: boolean;
   values?: Values;
   problem?: FieldProblem;
-  form?: 'review' | 'renew' | 'cancel';
+  form?: 'review' | 'renew' | 'cancel' | 'correct';
   note?: { text: string; tone: 'good' | 'warning' | 'attention' };
   today: string;
 }
@@ -227,6 +228,16 @@ export function ripaAuthorisationCard(i: AuthorisationCardInput): AdaptiveCard {
     ...(i.judicialApproval ? { renewMagistrateOn: t } : {}),
     renewNextReviewAt: addMonths(e.until, 1),
     cancelOn: t,
+    // The correction form starts from what is recorded.
+    fixOffence: e.offence,
+    fixMaxSentenceMonths: String(e.maxSentenceMonths),
+    fixNecessity: e.necessity ?? '',
+    fixProportionality: e.proportionality ?? '',
+    fixLegalAdvice: e.legalAdvice,
+    fixGrantedOn: e.grantedOn,
+    fixMagistrateApprovedOn: e.magistrateApprovedOn ?? '',
+    fixConfidentialInfoLikely: String(e.confidentialInfoLikely ?? false),
+    fixAuthoriserInvolved: String(e.authoriserInvolved ?? false),
     ...i.values,
   };
   const p = (f: AuthorisationCardInput['form']) => (i.form === f ? i.problem : undefined);
@@ -234,7 +245,7 @@ export function ripaAuthorisationCard(i: AuthorisationCardInput): AdaptiveCard {
     ...(i.note ? [container([textBlock(i.note.text, { weight: 'bolder' })], { style: i.note.tone })] : []),
     ...banner(
       i.problem,
-      `the ${i.form === 'renew' ? 'renewal' : i.form === 'cancel' ? 'cancellation' : 'review'} was not recorded`,
+      `the ${i.form === 'renew' ? 'renewal' : i.form === 'cancel' ? 'cancellation' : i.form === 'correct' ? 'correction' : 'review'} was not recorded`,
     ),
     heading(`RIPA authorisation ${e.reference}`),
     factSet([
@@ -251,6 +262,7 @@ export function ripaAuthorisationCard(i: AuthorisationCardInput): AdaptiveCard {
       fact('Cancelled', e.cancelledOn ? `${dateGb(e.cancelledOn)} by ${e.cancelledBy}` : 'No'),
       fact('Confidential information likely', yesNo(e.confidentialInfoLikely)),
       fact('Authoriser involved in the case', yesNo(e.authoriserInvolved)),
+      ...e.corrections.map((c) => fact('Corrected', correctionWords(c))),
     ]),
   ];
   const open = i.canAct && (e.state === 'in-force' || e.state === 'review-due' || e.state === 'not-yet');
@@ -304,6 +316,57 @@ export function ripaAuthorisationCard(i: AuthorisationCardInput): AdaptiveCard {
           ),
         ]),
       ]),
+    );
+  }
+  // A typo in what was recorded is corrected here, in any state (the central record is kept after the end):
+  // its own record, the original kept beside it.
+  if (i.canAct) {
+    const cp = p('correct');
+    const fix = `fix-${e.id}`;
+    body.push(
+      actionSet([showHide('Correct what was recorded', [fix])], { separator: true, spacing: 'large' }),
+      container(
+        [
+          textBlock(
+            'Correct a mistake in what was recorded. The original stays on the central record, shown as corrected.',
+            { size: 'small', isSubtle: true },
+          ),
+          ...text(cp, v, 'fixOffence', 'The criminal offence'),
+          ...withProblem(
+            cp,
+            'fixMaxSentenceMonths',
+            choiceSet(
+              'fixMaxSentenceMonths',
+              'Its maximum sentence',
+              Object.entries(MAX_SENTENCE).map(([value, title]) => choice(title, value)),
+              { style: 'compact', value: v.fixMaxSentenceMonths ?? '' },
+            ),
+          ),
+          ...text(cp, v, 'fixNecessity', 'Why it is necessary', true),
+          ...text(cp, v, 'fixProportionality', 'Why it is proportionate', true),
+          ...text(cp, v, 'fixLegalAdvice', 'The legal advice taken', true),
+          ...date(cp, v, 'fixGrantedOn', 'Date granted'),
+          ...(i.judicialApproval
+            ? date(cp, v, 'fixMagistrateApprovedOn', 'Date a magistrate approved it')
+            : []),
+          toggle(
+            v,
+            'fixConfidentialInfoLikely',
+            'Confidential information',
+            'Confidential information is likely to be obtained',
+          ),
+          toggle(v, 'fixAuthoriserInvolved', 'Your involvement', 'The authoriser is involved in this case'),
+          ...text(cp, v, 'fixReason', 'What was wrong', true),
+          actionSet([
+            act('ripa.correct', 'Record the correction', {
+              ripaId: e.id,
+              version: i.version,
+              formId: `ripa-correct-${e.id}-${e.corrections.length}`,
+            }),
+          ]),
+        ],
+        { id: fix, isVisible: !!cp },
+      ),
     );
   }
   const made = card(body, {

@@ -408,6 +408,14 @@ export function RipaView({ api, canAct = false }: { api: Client; canAct?: boolea
                     render: (r) => (r.cancelledOn ? `${day(r.cancelledOn)} by ${r.cancelledBy}` : 'No'),
                   },
                   {
+                    // What was corrected, when and by whom; the values before and after are in the exports.
+                    label: 'Corrected',
+                    render: (r) =>
+                      r.corrections
+                        .map((c) => `${day(c.on)} by ${c.by} (${c.changes.map((x) => x.label).join(', ')})`)
+                        .join('; ') || 'No',
+                  },
+                  {
                     label: 'Confidential information likely',
                     render: (r) => yesNo(r.confidentialInfoLikely),
                   },

@@ -12,6 +12,7 @@ import type { Request, Ripa, Staff } from '../../store/records';
 import { actor, canActForTeam, teamProfile } from '../context';
 import { Id, parse } from '../input';
 import { fail, ok, type Deps, type Outcome } from '../types';
+import { dateGb, sentenceWords, yesNo } from '../../vocabulary';
 
 /** Who may read the central record: the authorising officers and information governance. */
 export const CENTRAL_RECORD_READERS: Staff['role'][] = ['authorised-officer', 'information-governance'];
@@ -41,11 +42,46 @@ export interface CentralRecordEntry {
   cancelledOn: string | null;
   cancelledBy: string | null;
   cancelReasons: string | null;
+  /** Corrections of what was recorded, oldest first: each field's value before and after, in words. */
+  corrections: RipaCorrectionEntry[];
   confidentialInfoLikely: boolean | null;
   authoriserInvolved: boolean | null;
   state: RipaState;
   requestId: string | null;
 }
+
+export interface RipaCorrectionEntry {
+  on: string;
+  by: string;
+  reason: string;
+  changes: { label: string; was: string; now: string }[];
+}
+
+/** What each correctable field is called on the central record. */
+const FIELD_WORDS: Record<string, string> = {
+  offence: 'Offence',
+  maxSentenceMonths: 'Maximum sentence',
+  necessity: 'Why it is necessary',
+  proportionality: 'Why it is proportionate',
+  legalAdvice: 'Legal advice',
+  grantedOn: 'Granted',
+  magistrateApprovedOn: 'Approved by a magistrate',
+  confidentialInfoLikely: 'Confidential information likely',
+  authoriserInvolved: 'Authoriser involved in the case',
+};
+
+/** A recorded value in words: a day en-GB, a sentence by its name, yes or no. */
+function valueWords(field: string, v: string): string {
+  if (v === '') return 'not recorded';
+  if (field === 'grantedOn' || field === 'magistrateApprovedOn') return dateGb(v);
+  if (field === 'maxSentenceMonths') return sentenceWords(Number(v));
+  if (field === 'confidentialInfoLikely' || field === 'authoriserInvolved') return yesNo(v === 'true');
+  return v;
+}
+
+/** One correction in a sentence, as the central record and its exports show it. */
+export const correctionWords = (c: RipaCorrectionEntry) =>
+  `${dateGb(c.on)} by ${c.by}: ${c.changes.map((x) => `${x.label} was “${x.was}”, now “${x.now}”`).join('; ')} (${c.reason})`;
 
 export interface RipaApplication {
   requestId: string;
@@ -118,6 +154,7 @@ async function entriesOf(
       r.cancelledBy,
       ...(r.reviews ?? []).map((v) => v.by),
       ...(r.renewals ?? []).map((v) => v.by),
+      ...(r.corrections ?? []).map((v) => v.by),
     ]),
   );
   const name = (id: string | undefined) => (id ? (who.get(id) ?? FORMER) : null);
@@ -155,6 +192,16 @@ async function entriesOf(
       cancelledOn: r.cancelledAt ? day(r.cancelledAt) : null,
       cancelledBy: r.cancelledAt ? (name(r.cancelledBy) ?? FORMER) : null,
       cancelReasons: r.cancelReasons ?? null,
+      corrections: (r.corrections ?? []).map((c) => ({
+        on: day(c.at),
+        by: name(c.by)!,
+        reason: c.reason,
+        changes: c.changes.map((x) => ({
+          label: FIELD_WORDS[x.field] ?? x.field,
+          was: valueWords(x.field, x.was),
+          now: valueWords(x.field, x.now),
+        })),
+      })),
       confidentialInfoLikely: r.confidentialInfoLikely ?? null,
       authoriserInvolved: r.authoriserInvolved ?? null,
       state: ripaState(r, dayOf(deps.clock().toISOString(), tz), tz),
