@@ -90,3 +90,31 @@ export function normaliseDate(value: string): string {
   if (Number.isNaN(date.getTime())) throw new Error(`not an ISO 8601 date: ${JSON.stringify(value)}`);
   return date.toISOString();
 }
+
+/**
+ * Where a stored row differs from the record in its body: its row id, or an indexed column (as the store
+ * gives it back: `same` compares one column's stored value with the value the record gives it). A sentence
+ * naming the row, or undefined if it agrees.
+ */
+export function rowProblem(
+  kind: Kind,
+  rowId: string,
+  record: { id?: unknown } & Record<string, unknown>,
+  columns: Record<string, unknown>,
+  same: (type: ColumnType, stored: unknown, expected: string | number | boolean | null) => boolean,
+): string | undefined {
+  if (record.id !== rowId)
+    return `${kind} row ${rowId} holds the record of ${kind} ${String(record.id)} (copied or moved outside Overt: written by no audit event)`;
+  const differ: string[] = [];
+  for (const [field, type] of indexedFields(kind)) {
+    let expected: string | number | boolean | null;
+    try {
+      expected = indexValue(type, record[field]);
+    } catch {
+      expected = null;
+    }
+    if (!same(type, columns[field] ?? null, expected)) differ.push(field);
+  }
+  if (differ.length === 0) return undefined;
+  return `${kind} ${rowId}: its ${differ.join(', ')} ${differ.length === 1 ? 'column differs' : 'columns differ'} from its record (changed outside Overt)`;
+}

@@ -120,6 +120,13 @@ export async function verifyTrail(
         problems.push(`the ${kind} records could not be read: ${(err as Error).message}`);
         continue;
       }
+      // A row whose id or indexed columns say other than its record: the reads filter on those columns,
+      // so a record moved to another child, status or date by editing them is acted on as edited.
+      try {
+        problems.push(...(await store.rowProblems(kind)));
+      } catch (err) {
+        problems.push(`the ${kind} rows could not be read: ${(err as Error).message}`);
+      }
       for (const { record } of list) {
         records += 1;
         const key = `${kind}/${record.id}`;
@@ -229,11 +236,21 @@ export class AuditGuard {
     const close = () => this.close();
     const get: Store['get'] = async (kind, id, opts) => {
       const found = await inner.get(kind, id, opts);
+      if (found && found.record.id !== id)
+        this.refuse(
+          `${kind} row ${id} holds the record of ${kind} ${found.record.id} (copied or moved outside Overt: written by no audit event)`,
+        );
       if (found) await this.matches([{ kind, record: found.record }]);
       return found;
     };
     const query: Store['query'] = async (kind, q) => {
       const found = await inner.query(kind, q);
+      const ids = new Set(found.map((f) => f.record.id));
+      // The same record twice: a row copied under another id (confirmed against the rows before refusing).
+      if (ids.size < found.length) {
+        const [problem] = await inner.rowProblems(kind);
+        if (problem) this.refuse(problem);
+      }
       await this.matches(found.map((f) => ({ kind, record: f.record })));
       return found;
     };
@@ -378,13 +395,19 @@ export class AuditGuard {
       this.sweep = end.seq >= this.verified.seq || window.count === 0 ? { seq: 0, hash: GENESIS } : end;
       // The records, one kind at a time, at most every `recordSweepMs`: an edit of a record nobody reads
       // is found within a few minutes, not only at the next start.
+      // Each kind's rows are also checked against their own bodies (row id and indexed columns), on both
+      // stores: on SharePoint an item's fields and body are written in one request, so never differ mid-unit.
       const every = this.options.recordSweepMs ?? 30_000;
-      if (this.latest && Date.now() - this.swept.at >= every) {
+      if (Date.now() - this.swept.at >= every) {
         this.swept.at = Date.now();
         const kind = SWEPT[this.swept.kind++ % SWEPT.length]!;
-        const rows = await this.inner.query(kind);
-        const bad = await this.mismatch(rows.map((r) => ({ kind, record: r.record })));
-        if (bad) return fail(undefined, bad);
+        const [problem] = await this.inner.rowProblems(kind);
+        if (problem) return fail(undefined, problem);
+        if (this.latest) {
+          const rows = await this.inner.query(kind);
+          const bad = await this.mismatch(rows.map((r) => ({ kind, record: r.record })));
+          if (bad) return fail(undefined, bad);
+        }
       }
       return { ok: true, count: this.verified.seq };
     } catch (err) {
@@ -450,6 +473,12 @@ export class AuditGuard {
     const bad = await this.mismatch(records);
     if (!bad) return;
     this.broken ??= { reason: bad };
+    throw this.brokenError();
+  }
+
+  /** A row found to disagree with its record as it was read: the trail is broken, and the read fails. */
+  private refuse(reason: string): never {
+    this.broken ??= { reason };
     throw this.brokenError();
   }
 

@@ -123,6 +123,10 @@ export interface Store {
    * zeroed as it is freed, and this empties the write-ahead log, which still holds pages as they were). */
   scrub(): Promise<void>;
   readonly audit: AuditLog;
+  /** Every stored row of a kind whose row id or indexed columns differ from the record in its body (the
+   * record the audit trail vouches for), as sentences naming the row: `overt audit verify` and the live
+   * check (issue 12 walk). */
+  rowProblems(kind: Kind): Promise<string[]>;
   /** Takes or renews the named lease until `now + ttlMs`. True if `holder` holds it now; false if
    * another holder's lease has not expired. Two instances never both hold a lease. */
   lease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean>;

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { start } from '../../src/server/main';
 import { sqliteFile } from '../../src/store/open';
+import { runCli } from '../cli/run';
 import {
   bootstrapAdministrator,
   decideRequest,
@@ -115,7 +116,7 @@ async function service(extra: Record<string, string> = {}) {
   const tamper = () => {
     const db = new Database(sqliteFile(data));
     db.prepare(
-      `UPDATE request SET body = json_set(body, '$.expiresAt', '2001-01-01T00:00:00.000Z'), expiresAt = '2001-01-01T00:00:00.000Z' WHERE id = ?`,
+      `UPDATE request SET body = json_set(body, '$.expiresAt', '2001-01-01T00:00:00.000Z') WHERE id = ?`,
     ).run(raised.request.id);
     db.close();
   };
@@ -130,7 +131,18 @@ async function service(extra: Record<string, string> = {}) {
     db.close();
     return { status: (JSON.parse(row.body) as { status: string }).status, expireEvents: expires.n };
   };
-  return { running, deps, healthz, tamper, raw, requestId: raised.request.id, logs };
+  return {
+    running,
+    deps,
+    healthz,
+    tamper,
+    raw,
+    requestId: raised.request.id,
+    childId: child!.record.id,
+    logs,
+    base,
+    data,
+  };
 }
 
 describe('a record edited in the live SQLite file', () => {
@@ -183,4 +195,61 @@ describe('a record edited in the live SQLite file', () => {
       await s.running.stop();
     }
   }, 60_000);
+});
+
+/** issue 12 walk: the reads filter on a row's indexed columns, so editing those columns alone (a check
+ * moved to another child, a declined request made approved) let a second viewing through while the chain
+ * said intact. The columns are generated from the record now; a row copied under another id, or a table
+ * rebuilt with plain columns and then edited, is found by verify and /healthz, and no change is taken. */
+describe("a row's columns or id made to differ from its record", () => {
+  it('cannot be edited apart from it, and a copied row or a rebuilt table is found and stops changes', async () => {
+    const s = await service({ OVERT_RECORD_SWEEP_MS: '0' });
+    const saved = { ...process.env };
+    process.env.OVERT_AUDIT_KEY = join(s.base, 'anchor', 'key.pem');
+    process.env.OVERT_AUDIT_CHECKPOINTS = join(s.base, 'anchor', 'checkpoints.jsonl');
+    try {
+      const db = new Database(sqliteFile(s.data));
+      for (const set of [`status = 'approved'`, `childId = 'moved'`, `expiresAt = '2001-01-01T00:00:00Z'`])
+        expect(() => db.prepare(`UPDATE request SET ${set} WHERE id = ?`).run(s.requestId)).toThrow(
+          /cannot UPDATE generated column/,
+        );
+      expect((await s.healthz()).status).toBe(200);
+      expect((await runCli('audit', 'verify', '--data', s.data)).code).toBe(0);
+      // A copy of the row under a new id, and the table rebuilt with a plain column, then edited.
+      db.prepare(
+        `INSERT INTO request (id, version, body) SELECT 'copied', version, body FROM request WHERE id = ?`,
+      ).run(s.requestId);
+      db.exec(`CREATE TABLE r2 (id TEXT PRIMARY KEY, version INTEGER NOT NULL, body TEXT NOT NULL,
+          childId TEXT, teamId TEXT, requesterId TEXT, status TEXT, createdAt TEXT, updatedAt TEXT, expiresAt TEXT);
+        INSERT INTO r2 SELECT id, version, body, childId, teamId, requesterId, status, createdAt, updatedAt, expiresAt FROM request;
+        DROP TABLE request; ALTER TABLE r2 RENAME TO request;`);
+      db.prepare(`UPDATE request SET childId = 'moved' WHERE id = ?`).run(s.requestId);
+      db.close();
+      const verify = await runCli('audit', 'verify', '--data', s.data);
+      expect(verify.code).toBe(1);
+      expect(verify.stdout).toMatch(
+        /request row copied holds the record of request \S+ \(copied or moved outside Overt/,
+      );
+      expect(verify.stdout).toContain(`request ${s.requestId}: its childId column differs from its record`);
+      expect(verify.stdout).toMatch(/the request table's .* no longer generated from its records/);
+      let h = await s.healthz();
+      for (let i = 0; i < 20 && h.status === 200; i++) h = await s.healthz();
+      expect(h.status).toBe(503);
+      // A request raised for the child now is not decided on the edited rows: no change is taken.
+      const raised = await raiseRequest(s.deps, {
+        key: 'after-edit',
+        actorId: 'cm',
+        childId: s.childId,
+        reason: 'risk-of-cse',
+        platforms: [{ platform: 'instagram', account: '@demo_1' }],
+        viewer: 'own-personal-account',
+        rationale: 'Fictional: raised after the edit.',
+      }).catch((e: Error) => ({ ok: false as const, thrown: e.message }));
+      expect(raised.ok).toBe(false);
+      expect(JSON.stringify(raised)).toMatch(/audit trail is broken|stopped taking changes/);
+    } finally {
+      process.env = saved;
+      await s.running.stop();
+    }
+  }, 90_000);
 });

@@ -1,5 +1,5 @@
 import { AuditEvent, verifyChainAsync, type VerifyOptions, type VerifyResult } from '../audit';
-import { indexedFields, indexValue, normaliseDate } from '../indexes';
+import { indexedFields, indexValue, normaliseDate, rowProblem } from '../indexes';
 import type { Kind } from '../records';
 import type {
   AuditListQuery,
@@ -27,7 +27,7 @@ import {
   recordOf,
   sortBy,
 } from './fields';
-import { AuditColumns, columnName } from './lists';
+import { AuditColumns, BODY, RECORD_ID, columnName } from './lists';
 import { UnitWriter } from './units';
 
 /** Seqs per read of the audit trail: under SharePoint's list view threshold (5,000 items). */
@@ -91,6 +91,41 @@ export class GraphStore implements Store {
     }
     const sorted = q.orderBy ? sortBy(kind, out, q.orderBy) : out;
     return q.limit === undefined ? sorted : sorted.slice(0, q.limit);
+  }
+
+  /** Each item's record id (and title) and indexed fields against its body. SharePoint keeps dates to the
+   * second and numbers as numbers, so they are compared so. */
+  async rowProblems(kind: Kind): Promise<string[]> {
+    checkQuery(kind);
+    const fields = indexedFields(kind);
+    const select = `$expand=fields($select=${['Title', RECORD_ID, BODY, ...fields.map(([f]) => columnName(f))].join(',')})`;
+    const problems: string[] = [];
+    for await (const items of this.ctx.pages(kind, { select })) {
+      for (const item of items) {
+        const f = item.fields;
+        const rowId = typeof f[RECORD_ID] === 'string' ? (f[RECORD_ID] as string) : `(item ${item.id})`;
+        let record: Record<string, unknown>;
+        try {
+          record = JSON.parse(String(f[BODY])) as Record<string, unknown>;
+        } catch {
+          problems.push(`${kind} row ${rowId} has a body that is not JSON (changed outside Overt)`);
+          continue;
+        }
+        if (f.Title !== undefined && f.Title !== rowId) {
+          problems.push(`${kind} row ${rowId} has the title ${String(f.Title)} (changed outside Overt)`);
+          continue;
+        }
+        const columns = Object.fromEntries(fields.map(([name]) => [name, f[columnName(name)] ?? null]));
+        const problem = rowProblem(kind, rowId, record, columns, (type, stored, expected) => {
+          if (stored === null || expected === null) return stored === expected;
+          if (type === 'date') return typeof stored === 'string' && sameSecond(stored, String(expected));
+          if (type === 'number') return Number(stored) === expected;
+          return stored === expected;
+        });
+        if (problem) problems.push(problem);
+      }
+    }
+    return problems;
   }
 
   /** Graph has no aggregates: the matching items are read (bodies only) and counted here. */
@@ -293,5 +328,14 @@ export class GraphStore implements Store {
       // retrying against a Graph nobody is listening to any more.
       await this.ctx.closeTransport();
     }
+  }
+}
+
+/** Two instants the same to the second (SharePoint keeps no milliseconds). */
+function sameSecond(a: string, b: string): boolean {
+  try {
+    return normaliseDate(a).slice(0, 19) === normaliseDate(b).slice(0, 19);
+  } catch {
+    return false;
   }
 }

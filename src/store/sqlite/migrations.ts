@@ -1,9 +1,12 @@
 import type Database from 'better-sqlite3';
+import type { ColumnType } from '../indexes';
 
 /**
  * Versioned migrations, applied in order and recorded in `schema_migrations`. A migration, once
  * released, never changes: add a new one. Each kind has a table named after it holding the record as
- * JSON (`body`), its version, and one real column per indexed field (see src/store/indexes.ts).
+ * JSON (`body`), its version, and one column per indexed field (see src/store/indexes.ts), generated from
+ * the body since version 6 (`generatedColumn`): a column can never say other than the record does. A
+ * migration that indexes a new field adds it with `generatedColumn`.
  */
 export type Migration = { version: number; name: string; up: (db: Database.Database) => void };
 
@@ -49,6 +52,46 @@ const V1_TABLES: Record<string, Column[]> = {
   review: [['year', 'REAL'], ...text('reviewerId')],
   setting: [],
   lease: [],
+};
+
+/** The indexed fields and their types as they were at version 6 (frozen: do not edit). */
+const V6_FIELDS: Record<string, Record<string, ColumnType>> = {
+  team: { profileId: 'text' },
+  staff: { email: 'text', role: 'text' },
+  child: {
+    caseRef: 'text',
+    teamId: 'text',
+    workerId: 'text',
+    createdAt: 'date',
+    consentStatus: 'text',
+    reminderDueAt: 'date',
+    openObjectionId: 'text',
+  },
+  request: {
+    childId: 'text',
+    teamId: 'text',
+    requesterId: 'text',
+    status: 'text',
+    createdAt: 'date',
+    updatedAt: 'date',
+    expiresAt: 'date',
+  },
+  decision: { requestId: 'text', childId: 'text', at: 'date' },
+  check: {
+    requestId: 'text',
+    childId: 'text',
+    teamId: 'text',
+    viewerId: 'text',
+    viewedAt: 'date',
+    thirdPartyData: 'text',
+  },
+  consent: { childId: 'text', teamId: 'text', date: 'date' },
+  reminder: { childId: 'text', teamId: 'text', givenAt: 'date' },
+  objection: { childId: 'text', teamId: 'text', status: 'text', raisedAt: 'date' },
+  ripa: { childId: 'text', teamId: 'text', officerId: 'text', reviewAt: 'date', until: 'date' },
+  delegation: { fromId: 'text', toId: 'text', until: 'date' },
+  conversation: { updatedAt: 'date' },
+  review: { year: 'number', reviewerId: 'text' },
 };
 
 export const migrations: Migration[] = [
@@ -146,7 +189,51 @@ export const migrations: Migration[] = [
       db.exec('CREATE TABLE projection (id TEXT PRIMARY KEY, version INTEGER NOT NULL, body TEXT NOT NULL);');
     },
   },
+  {
+    version: 6,
+    name: "every indexed column is generated from the record's body, so no column can be edited apart from the record the audit trail vouches for",
+    up(db) {
+      for (const [kind, byField] of Object.entries(V6_FIELDS)) {
+        const fields = Object.entries(byField);
+        const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(kind);
+        if (!exists) continue;
+        const next = `${kind}__next`;
+        db.exec(
+          `CREATE TABLE ${ident(next)} (id TEXT PRIMARY KEY, version INTEGER NOT NULL, body TEXT NOT NULL${fields
+            .map(([f, t]) => `, ${generatedColumn(f, t)}`)
+            .join('')})`,
+        );
+        db.exec(
+          `INSERT INTO ${ident(next)} (id, version, body) SELECT id, version, body FROM ${ident(kind)}`,
+        );
+        db.exec(`DROP TABLE ${ident(kind)}`);
+        db.exec(`ALTER TABLE ${ident(next)} RENAME TO ${ident(kind)}`);
+        for (const [f] of fields)
+          db.exec(`CREATE INDEX ${ident(`${kind}_${f}`)} ON ${ident(kind)} (${ident(f)})`);
+      }
+    },
+  },
 ];
+
+/**
+ * An indexed column as SQLite computes it from the body, as `indexValue` does in JavaScript: dates as UTC
+ * instants with milliseconds (`2026-01-31T08:00:00.000Z`), numbers as numbers, text as text.
+ */
+export function generatedColumn(field: string, type: ColumnType): string {
+  const value = `json_extract(body, ${quote(`$."${field}"`)})`;
+  const sql =
+    type === 'date'
+      ? `strftime('%Y-%m-%dT%H:%M:%fZ', ${value})`
+      : type === 'number'
+        ? `CAST(${value} AS REAL)`
+        : type === 'boolean'
+          ? `CASE json_type(body, ${quote(`$."${field}"`)}) WHEN 'true' THEN 1 WHEN 'false' THEN 0 END`
+          : `CAST(${value} AS TEXT)`;
+  const sqlType = type === 'number' ? 'REAL' : type === 'boolean' ? 'INTEGER' : 'TEXT';
+  return `${ident(field)} ${sqlType} GENERATED ALWAYS AS (${sql}) VIRTUAL`;
+}
+
+const quote = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 /**
  * The audit table's triggers as migration 4 leaves them: no row is deleted; no column is changed except

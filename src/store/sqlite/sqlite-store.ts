@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { AuditEvent, chain, verifyChain, type VerifyOptions, type VerifyResult } from '../audit';
-import { indexedFields, indexValue, normaliseDate, type ColumnType } from '../indexes';
+import { indexedFields, indexValue, normaliseDate, rowProblem, type ColumnType } from '../indexes';
 import { schemas, type Kind } from '../records';
 import type { AuditListQuery, CommitResult, CountRow, Store, Unit, Versioned, Write } from '../store';
 import { checkQuery, checkUnit, type CheckedQuery } from '../validate';
@@ -43,19 +43,18 @@ const AuditRow = z.object({
 });
 type AuditRow = z.infer<typeof AuditRow>;
 
-/** The statements on one kind's table, made once per kind. */
-type KindSql = { get: string; current: string; insert: string; fields: [string, ColumnType][] };
+/** The statements on one kind's table, made once per kind. Its indexed columns are generated from the
+ * body (migration 6): only the id, version and body are written. */
+type KindSql = { get: string; current: string; insert: string; update: string };
 const kindSql = new Map<Kind, KindSql>();
 function sqlOf(kind: Kind): KindSql {
   let k = kindSql.get(kind);
   if (!k) {
-    const fields = indexedFields(kind);
-    const cols = ['id', 'version', 'body', ...fields.map(([f]) => f)];
     k = {
       get: `SELECT id, version, body FROM ${ident(kind)} WHERE id = ?`,
-      current: `SELECT ${['version', ...fields.map(([f]) => f)].map(ident).join(', ')} FROM ${ident(kind)} WHERE id = ?`,
-      insert: `INSERT INTO ${ident(kind)} (${cols.map(ident).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
-      fields,
+      current: `SELECT version FROM ${ident(kind)} WHERE id = ?`,
+      insert: `INSERT INTO ${ident(kind)} (id, version, body) VALUES (?, ?, ?)`,
+      update: `UPDATE ${ident(kind)} SET version = ?, body = ? WHERE id = ?`,
     };
     kindSql.set(kind, k);
   }
@@ -242,6 +241,39 @@ export class SqliteStore implements Store {
     }));
   }
 
+  async rowProblems(kind: Kind): Promise<string[]> {
+    checkQuery(kind);
+    const fields = indexedFields(kind);
+    const cols = ['id', 'body', ...fields.map(([f]) => f)].map(ident).join(', ');
+    const problems: string[] = [];
+    // Since migration 6 every indexed column is generated from the body (hidden 2 or 3 in table_xinfo); one
+    // that is not was put back as a plain column, outside Overt, so it can be edited apart from the body.
+    const info = this.db.pragma(`table_xinfo(${ident(kind)})`) as { name: string; hidden: number }[];
+    const plain = fields.filter(
+      ([f]) => !info.some((c) => c.name === f && (c.hidden === 2 || c.hidden === 3)),
+    );
+    if (plain.length > 0)
+      problems.push(
+        `the ${kind} table's ${plain.map(([f]) => f).join(', ')} ${plain.length === 1 ? 'column is' : 'columns are'} no longer generated from its records (the table was rebuilt outside Overt)`,
+      );
+    for (const row of this.sql(`SELECT ${cols} FROM ${ident(kind)}`).iterate()) {
+      const r = row as Record<string, unknown>;
+      let record: Record<string, unknown>;
+      try {
+        record = JSON.parse(String(r.body)) as Record<string, unknown>;
+      } catch {
+        problems.push(`${kind} row ${String(r.id)} has a body that is not JSON (changed outside Overt)`);
+        continue;
+      }
+      const problem = rowProblem(kind, String(r.id), record, r, (type, stored, expected) => {
+        const e = typeof expected === 'boolean' ? (expected ? 1 : 0) : expected;
+        return type === 'number' ? (stored === null ? e === null : Number(stored) === e) : stored === e;
+      });
+      if (problem) problems.push(problem);
+    }
+    return problems;
+  }
+
   /** Every committed unit's key, time and result, for a migration to carry replays across. */
   async *units(): AsyncGenerator<{ key: string; at: string; result: unknown }> {
     const rows = this.sql('SELECT key, at, result FROM units ORDER BY rowid').all() as {
@@ -305,12 +337,9 @@ export class SqliteStore implements Store {
     if (prior)
       return { status: 'replayed', result: prior.result === null ? undefined : JSON.parse(prior.result) };
 
-    // Only the versions (and the indexed columns, to update no index needlessly) are read to check the
-    // unit; a record is parsed only to report a conflict.
+    // Only the versions are read to check the unit; a record is parsed only to report a conflict.
     const current = writes.map(
-      (w) =>
-        this.sql(sqlOf(w.kind).current).get(w.record.id) as
-          ({ version: number } & Record<string, unknown>) | undefined,
+      (w) => this.sql(sqlOf(w.kind).current).get(w.record.id) as { version: number } | undefined,
     );
     for (const [i, w] of writes.entries()) {
       const now = current[i]?.version;
@@ -367,28 +396,14 @@ export class SqliteStore implements Store {
     return { status: 'committed', events, versions };
   }
 
-  /**
-   * Writes one record at the version after `old`'s (inside a transaction): a new row, or an update of the
-   * body and of only those indexed columns whose values change, so that no other index is touched.
-   */
-  private write(w: Write, old: ({ version: number } & Record<string, unknown>) | undefined) {
+  /** Writes one record at the version after `old`'s (inside a transaction); SQLite computes its indexed
+   * columns from the body. */
+  private write(w: Write, old: { version: number } | undefined) {
     const version = (old?.version ?? 0) + 1;
-    const record = w.record as Record<string, unknown>;
-    const body = JSON.stringify(record);
-    const { insert, fields: indexed } = sqlOf(w.kind);
-    const fields = indexed.map(([f, t]) => [f, bindable(t, record[f])] as const);
-    if (old) {
-      const changed = fields.filter(([f, v]) => old[f] !== v);
-      const set = ['version', 'body', ...changed.map(([f]) => f)].map((c) => `${ident(c)} = ?`);
-      this.sql(`UPDATE ${ident(w.kind)} SET ${set.join(', ')} WHERE id = ?`).run(
-        version,
-        body,
-        ...changed.map(([, v]) => v),
-        w.record.id,
-      );
-    } else {
-      this.sql(insert).run(w.record.id, version, body, ...fields.map(([, v]) => v));
-    }
+    const body = JSON.stringify(w.record);
+    const { insert, update } = sqlOf(w.kind);
+    if (old) this.sql(update).run(version, body, w.record.id);
+    else this.sql(insert).run(w.record.id, version, body);
     this.keep(`${w.kind}/${w.record.id}`, version, body);
     return { kind: w.kind, id: w.record.id, version: String(version) };
   }
