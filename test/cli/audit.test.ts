@@ -205,7 +205,7 @@ describe('overt audit verify', () => {
     tamper(dataDir, (db) =>
       db
         .prepare(
-          `UPDATE request SET body = replace(body, '"declined"', '"approved"'), status = 'approved' WHERE id = ?`,
+          `UPDATE request SET body = replace(body, '"declined"', '"approved"') WHERE id = ?`,
         )
         .run(id),
     );
