@@ -203,11 +203,7 @@ describe('overt audit verify', () => {
     const dataDir = await trail();
     const id = samples.request.id;
     tamper(dataDir, (db) =>
-      db
-        .prepare(
-          `UPDATE request SET body = replace(body, '"declined"', '"approved"') WHERE id = ?`,
-        )
-        .run(id),
+      db.prepare(`UPDATE request SET body = replace(body, '"declined"', '"approved"') WHERE id = ?`).run(id),
     );
     const result = await overt('audit', 'verify', '--data', dataDir);
     expect(result.code).toBe(1);
