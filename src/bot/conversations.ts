@@ -66,7 +66,9 @@ export async function keepReference(
     const found = await deps.store.get('conversation', staffId);
     const parsed = found ? Kept.safeParse(found.record.reference) : undefined;
     const kept = parsed?.success ? parsed.data : {};
-    // `restoreOnly` (a card click): only what is missing is kept; a way in already kept is left as it is.
+    // `restoreOnly` (a card click): only what is missing is kept for someone met before (a block or a removal
+    // dropped it); a way in already kept is left as it is, and someone never met is reached by installing.
+    if (how.restoreOnly && !found) return;
     const slot = personal ? 'personal' : 'other';
     const next: Kept = {
       ...kept,

@@ -140,7 +140,7 @@ describe('every verb that changes a record refuses a stale card in the same way'
       /more information/i,
     );
     // The current card's button is taken.
-    expect(textOf(await press(CM, 'request.answer', answer))).toMatch(/Your answer was sent/);
+    expect(textOf(await press(CM, 'request.answer', answer))).toMatch(/Overt is sending it to the approver/);
   });
 
   it('recording the check, and every step of the RIPA route', async () => {

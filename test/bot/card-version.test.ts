@@ -107,6 +107,6 @@ describe('withdrawing and answering name the version their card showed too', () 
       ...answer,
       rationale: 'Fictional: a new post names the child.',
     });
-    expect(textOf(taken.json.value)).toMatch(/Your answer was sent/);
+    expect(textOf(taken.json.value)).toMatch(/Overt is sending it to the approver/);
   });
 });

@@ -166,7 +166,7 @@ describe('the bot writing first, through the connector', () => {
         rationale: 'Fictional: a peer reported contact from an unknown adult on Instagram.',
       })
     ).json.value;
-    expect(textOf(answered)).toMatch(/Your answer was sent to the approver/);
+    expect(textOf(answered)).toMatch(/Your answer is saved. Overt is sending it to the approver/);
     // The answer is kept beside the rationale the request was raised with, never over it.
     expect(await request(requestId)).toMatchObject({
       status: 'pending',

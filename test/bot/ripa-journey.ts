@@ -264,6 +264,7 @@ export async function ripaJourney(d: Driver, w: BotWorld): Promise<void> {
   const authorised = await d.invoke(AO, 'ripa.authorise', good);
   expect(validateCard(authorised)).toEqual({ ok: true });
   expect(textOf(authorised)).toMatch(/Authorisation recorded\. The check may proceed under it/);
+  expect(textOf(authorised)).toMatch(/Overt is telling the case manager, who records it/);
   expect(textOf(authorised)).toMatch(new RegExp(`RIPA authorisation ${good.reference}`));
   plainForPeople(authorised);
   d.seen?.('ripa-authorisation', authorised);
@@ -568,6 +569,10 @@ export async function refusedApplication(d: Driver, w: BotWorld, requestId: stri
     refuseReasons: 'Fictional: the offence named is a summary offence with no prison sentence.',
   });
   expect(textOf(refused)).toMatch(/Authorisation refused/);
+  // No reply claims a delivery that has not happened (issue 20 walk: 'the case manager has been told' came a
+  // moment before 'Overt cannot reach' her): it says what Overt is doing.
+  expect(textOf(refused)).toMatch(/Overt is telling the case manager/);
+  expect(textOf(refused)).not.toMatch(/has been told/);
   const r = (await w.running.store.get('request', requestId))!.record;
   expect(r).toMatchObject({ status: 'declined', decidedBy: AO });
   const decision = (await w.running.store.query('decision', { where: { requestId } }))[0]!.record;

@@ -149,7 +149,7 @@ const onObjectionRaise: VerbHandler<'objection.raise'> = async (data, turn) => {
     });
   return statusCard({
     title: `Objection recorded for ${child.caseRef}`,
-    detail: 'Every check on this child is stopped. Information governance has been told.',
+    detail: 'Every check on this child is stopped. Overt is telling information governance.',
     tone: 'warning',
   });
 };

@@ -376,7 +376,7 @@ function decide(outcome: 'approve' | 'decline' | 'more-info') {
     const note =
       request.status === 'escalated'
         ? ({
-            text: `Not approved: the policy now needs a decision by ${authorityInSentence(request.authority)}, and it has been sent on to them.`,
+            text: `Not approved: the policy now needs a decision by ${authorityInSentence(request.authority)}, and Overt is sending it on to them.`,
             tone: 'warning',
           } as const)
         : ({ text: DONE[outcome], tone: outcome === 'approve' ? 'good' : 'warning' } as const);
@@ -494,7 +494,10 @@ const onRequestAnswer: VerbHandler<'request.answer'> = async (data, turn) => {
         });
   const request = r.value.request;
   if (!r.replayed) turn.after(() => turn.outbox.followUps());
-  return requestCard(turn, request.id, { text: 'Your answer was sent to the approver.', tone: 'good' });
+  return requestCard(turn, request.id, {
+    text: 'Your answer is saved. Overt is sending it to the approver.',
+    tone: 'good',
+  });
 };
 
 const onRequestWithdraw: VerbHandler<'request.withdraw'> = async (data, turn) => {

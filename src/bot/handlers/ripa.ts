@@ -194,7 +194,7 @@ const onAuthorise: VerbHandler<'ripa.authorise'> = async (data, turn) => {
     note:
       after?.status === 'approved'
         ? {
-            text: 'Authorisation recorded. The check may proceed under it: the case manager has been told and records it.',
+            text: 'Authorisation recorded. The check may proceed under it: Overt is telling the case manager, who records it.',
             tone: 'good',
           }
         : {
@@ -224,7 +224,7 @@ const onRefuse: VerbHandler<'ripa.refuse'> = async (data, turn) => {
   if (!r.replayed) turn.after(() => turn.outbox.followUps());
   return statusCard({
     title: 'Authorisation refused',
-    detail: 'The request is declined with your reasons, and the case manager has been told.',
+    detail: 'The request is declined with your reasons. Overt is telling the case manager.',
     tone: 'success',
   });
 };
