@@ -166,6 +166,7 @@ it('onboards a council from nothing and raises a request for one child', async (
       ...council.env(data),
       OVERT_STORE: 'sqlite',
       OVERT_AUDIT_KEY: anchorPaths(data, {}).keyFile,
+      OVERT_AUDIT_CHECKPOINTS: anchorPaths(data, {}).checkpointsFile,
       MicrosoftAppId: '',
       MicrosoftAppPassword: '',
       MicrosoftAppTenantId: '',
