@@ -51,6 +51,14 @@ export function productionProblems(env: NodeJS.ProcessEnv): string[] {
       'not set: the address to listen on (0.0.0.0 in a container or on App Service; 127.0.0.1 behind a proxy on the same machine)',
     );
 
+  // An unsigned bot answers anyone who can reach it: only on this machine (a local trial without Teams).
+  const listen = (env.OVERT_LISTEN_HOST ?? '').trim().replace(/^\[|\]$/g, '');
+  if (env.OVERT_BOT_UNSIGNED === 'on' && listen && !isLoopback(listen))
+    need(
+      'OVERT_BOT_UNSIGNED',
+      `is on, but OVERT_LISTEN_HOST is ${listen}: an unsigned bot listens only on this machine (OVERT_LISTEN_HOST=127.0.0.1 or ::1); for Teams, set MicrosoftAppId and its secret and remove OVERT_BOT_UNSIGNED`,
+    );
+
   // No demo in production.
   if (env.OVERT_DEMO_AUTH && env.OVERT_DEMO_AUTH !== 'off')
     need('OVERT_DEMO_AUTH', 'demo personas are for the local demo (npm start) only: remove it');

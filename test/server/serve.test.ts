@@ -77,6 +77,24 @@ describe('npm run serve', () => {
     }
   }, 120_000);
 
+  it('as a process, an unsigned bot on 0.0.0.0 exits 1 naming both settings, and listens nowhere', () => {
+    const r = spawnSync(process.execPath, ['dist/src/server/serve.js'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...council.env(dirs.make()),
+        OVERT_LISTEN_HOST: '0.0.0.0',
+        MicrosoftAppId: '',
+        MicrosoftAppPassword: '',
+        MicrosoftAppTenantId: '',
+        MicrosoftAppType: 'MultiTenant',
+        OVERT_BOT_UNSIGNED: 'on',
+      },
+      encoding: 'utf8',
+    });
+    expect({ status: r.status, stdout: r.stdout }).toEqual({ status: 1, stdout: '' });
+    expect(r.stderr).toMatch(/\n {2}OVERT_BOT_UNSIGNED: is on, but OVERT_LISTEN_HOST is 0\.0\.0\.0: /);
+  });
+
   it('as a process with nothing set exits 1, naming every setting it needs', () => {
     const r = spawnSync(process.execPath, ['dist/src/server/serve.js'], {
       env: { PATH: process.env.PATH ?? '' },
@@ -181,6 +199,20 @@ describe('npm run serve', () => {
     expect(problems({ OVERT_BOT_UNSIGNED: 'on' })).toMatch(
       /OVERT_BOT_UNSIGNED: is on, but MicrosoftAppId is set/,
     );
+    // issue 19 walk: an unsigned bot on every interface answered anyone. Only on a loopback address.
+    const unsigned = {
+      MicrosoftAppId: '',
+      MicrosoftAppPassword: '',
+      MicrosoftAppTenantId: '',
+      MicrosoftAppType: 'MultiTenant',
+      OVERT_BOT_UNSIGNED: 'on',
+    };
+    for (const host of ['0.0.0.0', '::', '10.1.2.3', 'overt.wyvern-council.test'])
+      expect(problems({ ...unsigned, OVERT_LISTEN_HOST: host })).toBe(
+        `OVERT_BOT_UNSIGNED: is on, but OVERT_LISTEN_HOST is ${host}: an unsigned bot listens only on this machine (OVERT_LISTEN_HOST=127.0.0.1 or ::1); for Teams, set MicrosoftAppId and its secret and remove OVERT_BOT_UNSIGNED`,
+      );
+    for (const host of ['127.0.0.1', '::1', 'localhost'])
+      expect(problems({ ...unsigned, OVERT_LISTEN_HOST: host })).toBe('');
   });
 
   it('with every setting, makes the first administrator from OVERT_FIRST_ADMIN, serves, and refuses demo personas', async () => {
