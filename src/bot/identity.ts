@@ -105,5 +105,7 @@ export async function auditRefusal(deps: Deps, a: Seen, refusal: Refusal): Promi
 
 /** The staff id an Entra object id maps to: the configured map first, else a staff record of that id. */
 export function staffIdOf(aadObjectId: string, map: Readonly<Record<string, string>>): string {
-  return map[aadObjectId] ?? aadObjectId;
+  // Entra object ids are GUIDs: Teams and the map may write them in either case.
+  const id = aadObjectId.toLowerCase();
+  return map[aadObjectId] ?? Object.entries(map).find(([k]) => k.toLowerCase() === id)?.[1] ?? aadObjectId;
 }
