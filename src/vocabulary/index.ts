@@ -108,6 +108,13 @@ export function authorityInSentence(code: string, profileName?: string): string 
   return AUTHORITY_IN_SENTENCE[code] ?? profileName ?? `the ${phrase(code)}`;
 }
 
+/** An authority on its own (a card's "Decided by: …"): a standard authority's label, a profile's own authority
+ * by the name the profile gives it ("The child's own team manager"), else its code in words. */
+export function authorityAlone(code: string, profileName?: string): string {
+  if (Object.hasOwn(AUTHORITY, code)) return AUTHORITY[code]!;
+  return profileName ? profileName.charAt(0).toUpperCase() + profileName.slice(1) : label(code);
+}
+
 export const REASON: Record<string, string> = {
   'assessment-corroboration': 'Corroborating an assessment',
   'breach-of-conditions': 'Breach of conditions',

@@ -2,7 +2,7 @@
  * The policy's verdict as a card section: the outcome in plain words, the explanation, each clause it rests
  * on with its title, and the obligations that follow. Pure: the bot passes the clause titles in.
  */
-import { label, phrase } from '../../vocabulary';
+import { authorityAlone, authorityInSentence, phrase } from '../../vocabulary';
 import { container, textBlock } from '../cards/build';
 import type { CardElement, ContainerStyle } from '../cards/types';
 
@@ -25,7 +25,9 @@ export const words = (id: string): string => phrase(id);
 
 /** The verdict in one sentence, in its colour: what the policy says and who decides. */
 export function verdictLine(v: VerdictView): CardElement {
-  const who = v.authority ? `; the ${words(v.authority)} decides` : '';
+  const who = v.authority
+    ? `; ${v.authorityWords?.inSentence ?? authorityInSentence(v.authority)} decides`
+    : '';
   return container([textBlock(`${HEADLINE[v.outcome]}${who}.`, { weight: 'bolder' })], {
     style: STYLE[v.outcome],
     id: 'verdict-line',
@@ -65,7 +67,10 @@ export function verdictSection(v: VerdictView, options: { style?: ContainerStyle
     textBlock(HEADLINE[v.outcome], { weight: 'bolder' }),
     textBlock(v.explanation, { size: 'small' }),
   ];
-  if (v.authority) items.push(textBlock(`Decided by: ${label(v.authority)}`, { size: 'small' }));
+  if (v.authority)
+    items.push(
+      textBlock(`Decided by: ${v.authorityWords?.alone ?? authorityAlone(v.authority)}`, { size: 'small' }),
+    );
   if (v.clauses.length) {
     items.push(textBlock('The policy says so in:', { weight: 'bolder', size: 'small' }));
     for (const c of v.clauses)

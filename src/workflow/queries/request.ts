@@ -18,7 +18,14 @@ import type {
 import type { Versioned } from '../../store/store';
 import { authorityRoles, heldOtherwise } from '../../policy/authority';
 import { reasonsToApprove, type ReasonsNeed } from '../../policy/reasons';
-import { citation, dateGb, OBJECTION_STATUS, phrase } from '../../vocabulary';
+import {
+  authorityAlone,
+  authorityInSentence,
+  citation,
+  dateGb,
+  OBJECTION_STATUS,
+  phrase,
+} from '../../vocabulary';
 import { canActForTeam, teamProfile, type DecisionFacts, type VerdictSummary } from '../context';
 import { givenRationale, staffHolds } from '../policy-facts';
 import type { Deps } from '../types';
@@ -27,8 +34,11 @@ import { nameOf } from './people';
 
 export type VerdictView = {
   outcome: 'allow' | 'refuse' | 'needs-escalation';
-  /** Who must authorise, in words ("team manager"), when the outcome names one. */
+  /** Who must authorise (the authority's id), when the outcome names one. */
   authority: string | null;
+  /** That authority as people read it, by the profile's name for it: inside a sentence ("the child's own team
+   * manager") and on its own ("The child's own team manager"). */
+  authorityWords?: { inSentence: string; alone: string };
   explanation: string;
   /** Each clause it rests on: its id (for machines), its citation in words and its title (for people). */
   clauses: { id: string; cite: string; title: string }[];
@@ -99,6 +109,14 @@ export function verdictView(v: VerdictSummary | null | undefined, profile: Profi
   return {
     outcome: s.outcome ?? 'refuse',
     authority: s.authority ?? null,
+    ...(s.authority
+      ? {
+          authorityWords: {
+            inSentence: authorityInSentence(s.authority, profile?.authorities[s.authority]?.name),
+            alone: authorityAlone(s.authority, profile?.authorities[s.authority]?.name),
+          },
+        }
+      : {}),
     explanation: s.explanation ?? '',
     clauses: (s.cites ?? []).map((id) => ({
       id,
