@@ -46,7 +46,7 @@ window.renderCard = (json, titles) => {
   // Text cut off inside its own box (a FactSet value or a TextBlock clips what cannot wrap: a word with no
   // place to break, e.g. a handle whose dots were made unbreakable).
   const clipped = [];
-  for (const el of host.querySelectorAll('.ac-textBlock, .ac-fact-value, .ac-fact-title')) {
+  for (const el of host.querySelectorAll('.ac-textBlock, .ac-richTextBlock, .ac-fact-value, .ac-fact-title')) {
     if (!shown(el)) continue;
     if (el.scrollWidth > el.clientWidth + 1)
       clipped.push((el.innerText || '').slice(0, 60) + ' needs ' + el.scrollWidth + ' px of ' + el.clientWidth);
@@ -62,12 +62,22 @@ window.renderCard = (json, titles) => {
   return { events, wide, clipped, buttons, height: box.height };
 };`;
 
+/**
+ * Text a person typed is shown in RichTextBlocks (cards/build.ts). This renderer gives a wrapping TextBlock
+ * `word-wrap: break-word` but a RichTextBlock nothing, so a word longer than the line (a long handle or URL)
+ * runs off the card. The 400 px view stands for a phone, and Teams' phone apps render cards natively, where a
+ * word longer than the line is broken (UILabel / TextView); the same is given to a RichTextBlock here. Nothing
+ * else is: a FactSet value or TextBlock that cannot wrap is still reported cut off.
+ */
+const RICH_TEXT_WRAPS = '.ac-richTextBlock { overflow-wrap: break-word; }';
+
 const page = (
   width: number,
 ) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>card</title>
 <style>${readFileSync(require.resolve('adaptivecards/dist/adaptivecards.css'), 'utf8')}
 html, body { margin: 0; padding: 0; background: #fff; font-family: "Segoe UI", "DejaVu Sans", sans-serif; }
-#host { box-sizing: border-box; width: ${width}px; background: #fff; border: 1px solid #e0e0e0; }</style>
+#host { box-sizing: border-box; width: ${width}px; background: #fff; border: 1px solid #e0e0e0; }
+${RICH_TEXT_WRAPS}</style>
 </head><body><div id="host"></div></body></html>`;
 
 /** The titles of the actions a person can press (not the refresh, which Teams runs by itself). */

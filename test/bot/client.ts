@@ -1,6 +1,5 @@
 /** A plain HTTP client for /api/messages: activities as Teams would send them, unsigned (no app id). */
 import { randomUUID } from 'node:crypto';
-import { shownText } from '../../src/bot/cards/build';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -77,15 +76,23 @@ export async function execute(
   );
 }
 
-/** All the text a card shows, flattened, for assertions: as a reader sees it once markdown is rendered. */
+/** What a RichTextBlock shows: its runs' text, side by side. */
+export function richText(block: Record<string, unknown>): string {
+  return (block['inlines'] as (string | { text: string })[])
+    .map((r) => (typeof r === 'string' ? r : r.text))
+    .join('');
+}
+
+/** All the text a card shows, flattened, for assertions: as a reader sees it. */
 export function textOf(card: unknown): string {
   const out: string[] = [];
   const walk = (v: unknown) => {
     if (Array.isArray(v)) v.forEach(walk);
     else if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
+      if (o['type'] === 'RichTextBlock') return out.push(richText(o));
       for (const k of ['text', 'title', 'value', 'label'])
-        if (typeof o[k] === 'string') out.push(shownText(o[k] as string));
+        if (typeof o[k] === 'string') out.push(o[k] as string);
       Object.entries(o).forEach(([k, x]) => k !== 'refresh' && walk(x));
     }
   };
@@ -173,7 +180,8 @@ export function problemOf(card: unknown, inputId: string): string | undefined {
       v.forEach((x, i) => {
         const o = x as Record<string, unknown> | undefined;
         const next = v[i + 1] as Record<string, unknown> | undefined;
-        if (o?.['id'] === inputId && next?.['id'] === `${inputId}-problem`) found = String(next['text']);
+        if (o?.['id'] === inputId && next?.['id'] === `${inputId}-problem`)
+          found = next['type'] === 'RichTextBlock' ? richText(next) : String(next['text']);
       });
       v.forEach(walk);
     } else if (v && typeof v === 'object') Object.values(v as Record<string, unknown>).forEach(walk);

@@ -14,7 +14,7 @@ import { AuthConfig } from '../../src/api/auth-config';
 import { validateCard } from '../../src/bot/cards/validate';
 import { runJobs } from '../../src/workflow';
 import { pdfText } from '../api/pdf-text';
-import { actionData, inputsOf, problemOf, textOf } from './client';
+import { actionData, inputsOf, problemOf, richText, textOf } from './client';
 import type { BotWorld } from './world';
 
 /** Now, to the minute, on the team's calendar (Europe/London): a viewing no earlier than its approval. */
@@ -54,6 +54,7 @@ export function shownTextOf(card: unknown, options: { facts?: boolean } = {}): s
     if (Array.isArray(v)) v.forEach((x) => walk(x, under));
     else if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
+      if (o['type'] === 'RichTextBlock') return out.push(richText(o));
       const input = typeof o['type'] === 'string' && (o['type'] as string).startsWith('Input.');
       for (const k of ['text', 'title', 'label', 'placeholder'])
         if (typeof o[k] === 'string') out.push(o[k] as string);

@@ -4,6 +4,8 @@ import {
   choice,
   choiceSet,
   execute,
+  fact,
+  factSet,
   inputDate,
   inputTime,
   inputToggle,
@@ -69,6 +71,38 @@ describe('card builders', () => {
     expect(attachment(built)).toEqual({
       contentType: 'application/vnd.microsoft.card.adaptive',
       content: built,
+    });
+  });
+
+  it('keep inert text in a TextBlock or FactSet, and put anything a host could act on in TextRuns, unchanged', () => {
+    expect(textBlock('Why: seen at 10:45, on the shared screen.')).toEqual({
+      type: 'TextBlock',
+      text: 'Why: seen at 10:45, on the shared screen.',
+      wrap: true,
+    });
+    const typed = 'instagram: @jane.doe_22 on 30.11.2026 {{DATE(2026-11-30T10:00:00Z, SHORT)}} **x**';
+    expect(textBlock(typed, { weight: 'bolder', maxLines: 4, spacing: 'small' })).toEqual({
+      type: 'RichTextBlock',
+      spacing: 'small',
+      inlines: [
+        { type: 'TextRun', text: 'instagram: @jane.doe_22 on 30.11.2026 {', weight: 'bolder' },
+        { type: 'TextRun', text: '{DATE(2026-11-30T10:00:00Z, SHORT)}} **x**', weight: 'bolder' },
+      ],
+    });
+    expect(factSet([fact('Child', 'A (demo)')])).toEqual({
+      type: 'FactSet',
+      facts: [{ title: 'Child', value: 'A (demo)' }],
+    });
+    expect(factSet([fact('Platforms', 'tiktok: @r.x.2010')])).toEqual({
+      type: 'Container',
+      items: [
+        {
+          type: 'RichTextBlock',
+          inlines: [{ type: 'TextRun', text: 'Platforms', weight: 'bolder' }],
+          spacing: 'none',
+        },
+        { type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: 'tiktok: @r.x.2010' }], spacing: 'none' },
+      ],
     });
   });
 });

@@ -26,7 +26,9 @@ import type {
   InputTime,
   InputToggle,
   Refresh,
+  RichTextBlock,
   TextBlock,
+  TextRun,
 } from './types';
 
 export const CARD_VERSION = '1.5';
@@ -42,56 +44,108 @@ function defined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-/**
- * The zero-width space: invisible, a place where a line may break, and no part of a link's host or scheme to a
- * linkifier. (It replaced the word joiner, U+2060, which did the same to linkifiers but made every handle and
- * time one unbreakable word: a phone's card, 400 px wide, cut them off.)
- */
-const ZWSP = '\u200b';
 /** Direction controls in text already stored (refused at the boundary since: workflow/input.ts). */
 const DIRECTION_CONTROLS_ALL = new RegExp(DIRECTION_CONTROLS.source, 'g');
 
 /**
- * Text exactly as typed, for the places Teams reads as markdown (TextBlock text, FactSet titles and values):
- * every character markdown or the card's `{{DATE()}}` functions act on is escaped with a backslash, a line
- * that would start a list or a heading is escaped, and a zero-width space follows each `.` inside a word and
- * each `:` before a letter or a mark and comes before each `@` inside a word, so that a linkifier sees no URL,
- * host or address (`https://phishing.invalid` stays text) and a long handle may wrap at its dots. A time
- * (`10:45`) is left whole. What the boundary neutralises (workflow/input.ts: invisible characters, no-break
- * spaces, direction controls) is neutralised here too, for text stored before it did. Overt puts no markdown
- * and no links of its own in these places, so every string is made plain here, once, by the builders: text a
- * person typed can never become a live link, emphasis or list, nor hide or reorder what a reader sees.
+ * Text as it is to be shown: what the boundary neutralises (workflow/input.ts: invisible characters, no-break
+ * spaces, direction controls) is neutralised here too, for text stored before it did. Nothing is added.
  */
-export function plainText(text: string): string {
-  return neutraliseText(text)
-    .replace(DIRECTION_CONTROLS_ALL, '')
-    .replace(/[\\`*_{}[\]<>#~|&!]/g, '\\$&')
-    .replace(/^(\s*)([-+]|\d+[.)])(?=\s|$)/gm, (_m, space: string, mark: string) =>
-      mark.length === 1 ? `${space}\\${mark}` : `${space}${mark.slice(0, -1)}\\${mark.slice(-1)}`,
-    )
-    .replace(/\.(?=\S)|:(?=[^\s\d])/g, `$&${ZWSP}`)
-    .replace(/(?<=\S)@/g, `${ZWSP}@`);
+function clean(text: string): string {
+  return neutraliseText(text).replace(DIRECTION_CONTROLS_ALL, '');
 }
 
-/** What a reader sees of `plainText(text)` once a card host has rendered its markdown: the text itself. */
-export function shownText(text: string): string {
-  return text.replaceAll(ZWSP, '').replace(/\\([\\`*_{}[\]<>#~|&!.)+-])/g, '$1');
+/**
+ * Whether text reads the same where a host processes markdown (TextBlock text, a fact's title and value):
+ * letters, digits, spaces and ordinary punctuation only; no character markdown, a mention or the card's
+ * `{{DATE()}}` functions act on; no line break; no line that starts a list; no `.` or `:` inside a word (a host,
+ * a URL, an address, a handle, a dotted date: what a linkifier looks for). A time (`10:45`) is inert.
+ */
+export function inert(text: string): boolean {
+  return (
+    /^[\p{L}\p{M}\p{N} ,;'’‘"“”()?!%£/·•…–—.:-]*$/u.test(text) &&
+    !/^\s*(?:[-+]|\d+[.)])(?=\s|$)/.test(text) &&
+    !/\.(?=\S)|:(?=[^\s\d])/.test(text)
+  );
 }
 
-export function textBlock(text: string, props: Props<TextBlock, 'text'> = {}): TextBlock {
-  return defined({ type: 'TextBlock', text: plainText(text), wrap: true, ...props });
+type RunStyle = Pick<TextRun, 'size' | 'weight' | 'color' | 'isSubtle'>;
+
+/** A card date or time function (`{{DATE(2026-11-30T10:00:00Z, SHORT)}}`), matched more loosely than hosts do. */
+const DATE_FUNCTION = /\{\{[A-Za-z]+\(\s*\d{4}-\d\d-\d\dT[^)]*\)\}\}/g;
+
+/**
+ * Text as TextRuns: the schema says a TextRun's text is not markdown, so it is shown exactly as given, with no
+ * escape and no invisible character. A renderer still formats `{{DATE(…)}}` / `{{TIME(…)}}` inside one run
+ * (adaptivecards' TextFormatters), so the text is cut into two runs between the two `{` of each: no run holds
+ * one, and the reader sees the characters as typed, side by side.
+ */
+function runs(text: string, style: RunStyle = {}): TextRun[] {
+  const parts: string[] = [];
+  let from = 0;
+  for (const m of text.matchAll(DATE_FUNCTION)) {
+    parts.push(text.slice(from, m.index + 1));
+    from = m.index + 1;
+  }
+  parts.push(text.slice(from));
+  return parts.map((part) => defined({ type: 'TextRun' as const, text: part, ...style }));
 }
 
-export function heading(text: string, props: Props<TextBlock, 'text'> = {}): TextBlock {
+/**
+ * Text shown exactly as given. Overt's own words and anything else that is inert (above) stay a TextBlock; any
+ * other text — what a person typed, with its handles, addresses, URLs, dates, markdown, `<at>` or `{{…}}` — is
+ * a RichTextBlock of TextRuns, where the host processes no markdown. So text a person typed can never become a
+ * live link, emphasis, list, mention or date, nor be copied with a character they did not type.
+ */
+export function textBlock(text: string, props: Props<TextBlock, 'text'> = {}): TextBlock | RichTextBlock {
+  const shown = clean(text);
+  if (inert(shown)) return defined({ type: 'TextBlock', text: shown, wrap: true, ...props });
+  const { size, weight, color, isSubtle, style: _style, maxLines, wrap: _wrap, ...element } = props;
+  return defined({
+    type: 'RichTextBlock',
+    inlines: runs(maxLines ? firstLines(shown, maxLines) : shown, { size, weight, color, isSubtle }),
+    ...element,
+  });
+}
+
+/** A phone's line of card text, in characters (400 px): what `maxLines` keeps of a RichTextBlock, which has none. */
+const LINE_CHARS = 50;
+
+/** About the first `lines` lines of text, cut at a space and marked "…", as a TextBlock's `maxLines` would. */
+function firstLines(text: string, lines: number): string {
+  const room = lines * LINE_CHARS;
+  if (text.length <= room) return text;
+  const cut = text.slice(0, room);
+  const space = cut.lastIndexOf(' ');
+  return `${space > room / 2 ? cut.slice(0, space) : cut}…`;
+}
+
+export function heading(text: string, props: Props<TextBlock, 'text'> = {}): TextBlock | RichTextBlock {
   return textBlock(text, { size: 'medium', weight: 'bolder', style: 'heading', ...props });
 }
 
 export function fact(title: string, value: string): Fact {
-  return { title: plainText(title), value: plainText(value) };
+  return { title: clean(title), value: clean(value) };
 }
 
-export function factSet(facts: Fact[], props: Props<FactSet, 'facts'> = {}): FactSet {
-  return defined({ type: 'FactSet', facts, ...props });
+/**
+ * Facts: a FactSet when every title and value is inert; otherwise the same facts as a labelled list — each title
+ * in bold on its own line, its value under it as TextRuns — which reads well at a phone's 400 px too.
+ */
+export function factSet(facts: Fact[], props: Props<FactSet, 'facts'> = {}): FactSet | Container {
+  if (facts.every((f) => inert(f.title) && inert(f.value)))
+    return defined({ type: 'FactSet', facts, ...props });
+  return container(
+    facts.flatMap((f, i): CardElement[] => [
+      defined({
+        type: 'RichTextBlock' as const,
+        inlines: runs(f.title, { weight: 'bolder' }),
+        spacing: i === 0 ? ('none' as const) : ('small' as const),
+      }),
+      { type: 'RichTextBlock', inlines: runs(f.value), spacing: 'none' },
+    ]),
+    props,
+  );
 }
 
 export function container(items: CardElement[], props: Props<Container, 'items'> = {}): Container {
@@ -235,7 +289,7 @@ const SHORTENED = '… (shortened here: the full text is in the tab)';
 
 /**
  * Every input is bounded (workflow/input.ts), but a card can show many at once: past CARD_BUDGET its longest
- * shown texts (TextBlock text, FactSet values, the fallback text) are shortened, longest first, each marked
+ * shown texts (TextBlock text, TextRuns, FactSet values, the fallback text) are shortened, longest first, each marked
  * as shortened, until it fits. An input's value and an action's data are never touched: what a person sends
  * back is what they typed.
  */
@@ -248,7 +302,7 @@ function withinBudget(c: AdaptiveCard): AdaptiveCard {
     if (Array.isArray(v)) return v.forEach((x) => walk(x, inAction));
     if (!v || typeof v !== 'object') return;
     const o = v as Record<string, unknown>;
-    if (!inAction && o.type === 'TextBlock' && typeof o.text === 'string')
+    if (!inAction && (o.type === 'TextBlock' || o.type === 'TextRun') && typeof o.text === 'string')
       shown.push({ holder: o, key: 'text' });
     if (!inAction && o.type === 'FactSet' && Array.isArray(o.facts))
       for (const f of o.facts as Record<string, unknown>[])
@@ -267,9 +321,7 @@ function withinBudget(c: AdaptiveCard): AdaptiveCard {
       .sort((a, b) => text(b).length - text(a).length)[0];
     if (!longest) break;
     const t = text(longest);
-    // Cut at half, never inside an escape (a trailing backslash would escape the marker).
-    longest.holder[longest.key] =
-      t.slice(0, Math.max(200, Math.floor(t.length / 2))).replace(/\\+$/, '') + SHORTENED;
+    longest.holder[longest.key] = t.slice(0, Math.max(200, Math.floor(t.length / 2))) + SHORTENED;
   }
   return copy;
 }

@@ -31,6 +31,18 @@ export type TextBlock = ElementBase & {
   maxLines?: number;
 };
 
+/** A run of text in a RichTextBlock: shown exactly as given (the schema: "Markdown is not supported"). */
+export type TextRun = {
+  type: 'TextRun';
+  text: string;
+  size?: TextSize;
+  weight?: TextWeight;
+  color?: TextColor;
+  isSubtle?: boolean;
+};
+
+export type RichTextBlock = ElementBase & { type: 'RichTextBlock'; inlines: TextRun[] };
+
 export type Fact = { title: string; value: string };
 export type FactSet = ElementBase & { type: 'FactSet'; facts: Fact[] };
 
@@ -134,7 +146,7 @@ export type CardAction = ExecuteAction | ToggleVisibilityAction;
 
 export type ActionSet = ElementBase & { type: 'ActionSet'; actions: CardAction[] };
 
-export type CardElement = TextBlock | FactSet | Container | ColumnSet | ActionSet | CardInput;
+export type CardElement = TextBlock | RichTextBlock | FactSet | Container | ColumnSet | ActionSet | CardInput;
 
 /** Universal Actions refresh: Teams runs `action` automatically for the listed users (at most 60). */
 export type Refresh = { action: ExecuteAction; userIds?: string[] };
