@@ -10,7 +10,7 @@ import { recordSurfaceEvent, type Deps } from '../workflow';
 import type { AdaptiveCard } from './cards/types';
 import { dropReference, holdNotice, keepReference, keptOf, type Reference } from './conversations';
 import type { Installed } from './install';
-import { ConversationGone, type Outbox } from './outbox';
+import { ConversationGone, NotSentYet, type Outbox } from './outbox';
 import { nameOf, staffWithRole } from '../workflow/queries';
 import { noticeCard } from './views/conversation-cards';
 
@@ -26,6 +26,8 @@ export type Delivery = {
   /** Whether to open a personal chat with someone met only in a shared conversation (default yes). A card
    * whose refresh shows each listed person their own view in place (the approval card) need not. */
   openPersonal?: boolean;
+  /** Kept by the caller to send later when Teams keeps failing (a notice): answered `{ later: true }`. */
+  later?: boolean;
   /** Conversations already written to in this round: one copy per conversation. */
   sentTo?: Set<string>;
   /** Who is told when the person cannot be reached, and what they should know (no child detail); and what
@@ -44,9 +46,10 @@ export type Delivered =
   | { ref: Reference; activityId: string; shared: boolean }
   | { already: Reference }
   | { unreachable: true; refused?: string }
+  | { later: true }
   | undefined;
 
-type Sent = { activityId: string } | 'gone' | 'failed';
+type Sent = { activityId: string } | 'gone' | 'failed' | 'later';
 
 async function trySend(
   deps: Deps,
@@ -56,11 +59,13 @@ async function trySend(
   card: AdaptiveCard,
   log: (s: string) => void,
   what = 'a card',
+  later = false,
 ): Promise<Sent> {
   try {
-    const activityId = await outbox.send(ref, card, { what, to: staffId });
+    const activityId = await outbox.send(ref, card, { what, to: staffId, later });
     return activityId ? { activityId } : 'failed';
   } catch (err) {
+    if (err instanceof NotSentYet) return 'later';
     if (err instanceof ConversationGone) {
       log(`bot: ${what} to ${staffId}: ${err.message}; the conversation is forgotten`);
       await dropReference(deps, staffId, ref.conversation.id);
@@ -79,14 +84,16 @@ export async function deliver(
 ): Promise<Delivered> {
   const kept = await keptOf(deps, d.staffId);
   let transient = false;
+  let later = false;
   const personal = async (ref: Reference): Promise<Delivered> => {
     if (d.sentTo?.has(ref.conversation.id)) return { already: ref };
-    const r = await trySend(deps, outbox, d.staffId, ref, d.card, log, d.about);
+    const r = await trySend(deps, outbox, d.staffId, ref, d.card, log, d.about, d.later);
     if (typeof r === 'object') {
       d.sentTo?.add(ref.conversation.id);
       return { ref, activityId: r.activityId, shared: false };
     }
     if (r === 'failed') transient = true;
+    if (r === 'later') later = transient = true;
     return undefined;
   };
   if (kept.personal) {
@@ -111,14 +118,17 @@ export async function deliver(
         d.pointer,
         log,
         d.about && `a pointer to ${d.about}`,
+        d.later,
       );
       if (typeof r === 'object') {
         d.sentTo?.add(ref.conversation.id);
         return { ref, activityId: r.activityId, shared: true };
       }
       if (r === 'failed') transient = true;
+      if (r === 'later') later = transient = true;
     }
   }
+  if (later) return { later: true };
   // A connector that failed for a while is not a person out of reach: the failure is logged, nobody told.
   if (transient) return undefined;
   // Nowhere left to write: Overt adds itself for the person (as Teams apps do) and writes in that chat.
@@ -126,6 +136,7 @@ export async function deliver(
   if (installed && 'ref' in installed) {
     const done = await personal(installed.ref);
     if (done) return done;
+    if (later) return { later: true };
     if (transient) return undefined;
   }
   if (!d.unreachable) return undefined;

@@ -123,6 +123,7 @@ async function onePass(
           staffId: to,
           card,
           about: `the notice ${n.kind} (audit event ${n.seq})`,
+          later: true,
           pointer: n.requestId
             ? pointerCard(n.requestId, await refreshOne(deps, to))
             : neutralNoticeCard(await nameOf(deps, to)),
@@ -136,7 +137,8 @@ async function onePass(
           },
         });
         if (d && 'activityId' in d) sent++;
-        await taken.sent(n, to);
+        if (d && 'later' in d) await taken.later(n, to);
+        else await taken.sent(n, to);
       }
     }
     await taken.done();

@@ -23,8 +23,16 @@ import { PER_CONVERSATION, PER_TENANT, scaled, Throttle, type Window } from './t
 
 export type Task = () => Promise<void>;
 
-/** What a message is and for whom, for the log when it cannot be sent (ids and kinds, never content). */
-export type About = { what: string; to: string };
+/** What a message is and for whom, for the log when it cannot be sent (ids and kinds, never content);
+ * `later`: the caller keeps it to send later when Teams keeps failing (5xx, no answer): `NotSentYet`. */
+export type About = { what: string; to: string; later?: boolean };
+
+/** Teams kept failing (5xx, throttling or no answer) through every attempt: the caller keeps the message. */
+export class NotSentYet extends Error {
+  constructor(readonly status: number | undefined) {
+    super(`Teams did not take it (${status ?? 'no answer'})`);
+  }
+}
 
 /** The connector refused a conversation for good: blocked by the person, bot removed, conversation gone. */
 export class ConversationGone extends Error {
@@ -132,6 +140,12 @@ export class Outbox {
         );
         await sleep(wait);
         continue;
+      }
+      if (transient && about?.later) {
+        this.log(
+          `bot: could not send ${what} to ${who} (${f.status ?? 'no answer'}: ${f.message}) after ${attempt + 1} attempts; kept to be sent later`,
+        );
+        throw new NotSentYet(f.status);
       }
       this.log(
         `bot: could not send ${what} to ${who} (${f.status ?? 'no answer'}: ${f.message})${transient ? ` after ${attempt + 1} attempts` : ''}`,

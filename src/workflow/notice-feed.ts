@@ -28,6 +28,8 @@ const NoticeDetails = z.object({
 export type PendingNotice = z.infer<typeof NoticeDetails> & {
   seq: number;
   sentTo: string[];
+  /** Kept from an earlier pass, when Teams kept failing: `to` holds only those still to be sent it. */
+  retry?: boolean;
   /** A unit's follow-ups: the event's action and who acted; `to` holds the steps left to take. */
   followUp?: { action: string; actorId: string };
 };
@@ -75,6 +77,18 @@ const Cursor = z.object({
   seq: z.number().int().nonnegative(),
   /** The notice under way after it, and the people already sent it. */
   partial: z.object({ seq: z.number().int().nonnegative(), to: z.array(z.string()) }).optional(),
+  /** Notices Teams kept failing for (5xx, no answer), kept for the people still to be sent them: tried again
+   * from `after`, each time later (30 s doubling, at most an hour). */
+  later: z
+    .array(
+      z.object({
+        seq: z.number().int().positive(),
+        to: z.array(z.string()),
+        after: z.string(),
+        tries: z.number().int().positive(),
+      }),
+    )
+    .optional(),
 });
 type Cursor = z.infer<typeof Cursor>;
 
@@ -86,6 +100,8 @@ export interface NoticeBatch {
   hold: () => Promise<boolean>;
   /** After a message: the notice is recorded as sent to `to` (or to everyone it names, with no `to`). */
   sent: (n: PendingNotice, to?: string) => Promise<void>;
+  /** Teams kept failing for this message: kept for `to`, tried again in a later pass. */
+  later: (n: PendingNotice, to: string) => Promise<void>;
   /** After every notice: the cursor moves past every event read. */
   done: () => Promise<void>;
   /** More events wait after those read (a pass reads at most 200): take again. */
@@ -110,6 +126,14 @@ export async function takeNotices(
     cursor ? { afterSeq: cursor.seq, limit: PASS } : { from: since, limit: PASS },
   );
   const notices: PendingNotice[] = [];
+  let kept = cursor?.later ?? [];
+  const now = deps.clock();
+  for (const k of kept) {
+    if (new Date(k.after).getTime() > now.getTime()) continue;
+    const [e] = await deps.store.audit.list({ afterSeq: k.seq - 1, limit: 1 });
+    const n = e?.seq === k.seq ? NoticeDetails.safeParse(e.details) : undefined;
+    if (n?.success) notices.push({ ...n.data, to: k.to, seq: k.seq, sentTo: [], retry: true });
+  }
   for (const e of events) {
     const sentTo = cursor?.partial?.seq === e.seq ? cursor.partial.to : [];
     const follow = followUpOf(e);
@@ -122,9 +146,10 @@ export async function takeNotices(
     if (!n.success) continue;
     notices.push({ ...n.data, seq: e.seq, sentTo });
   }
-  const write = async (value: Cursor) => {
+  const write = async (given: Cursor) => {
+    const value: Cursor = { ...given, ...(kept.length ? { later: kept } : {}) };
     const r = await deps.store.commit({
-      key: `notices:${value.seq}:${value.partial ? `${value.partial.seq}:${value.partial.to.length}` : 'all'}:${holder}`,
+      key: `notices:${value.seq}:${value.partial ? `${value.partial.seq}:${value.partial.to.length}` : 'all'}:${value.later?.map((k) => `${k.seq}.${k.to.length}.${k.tries}`).join(',') ?? ''}:${holder}`,
       at: deps.clock().toISOString(),
       writes: [
         { kind: 'setting', record: { id: CURSOR, value }, ...(version ? { ifVersion: version } : {}) },
@@ -145,9 +170,36 @@ export async function takeNotices(
       : {}),
     hold: () => deps.store.lease(NOTICES_LEASE, holder, leaseMs, deps.clock()),
     sent: async (n, to) => {
+      if (n.retry) {
+        kept = kept
+          .map((k) => (k.seq === n.seq ? { ...k, to: k.to.filter((t) => t !== to) } : k))
+          .filter((k) => k.to.length);
+        await write({ seq: cursor?.seq ?? 0, ...(cursor?.partial ? { partial: cursor.partial } : {}) });
+        return;
+      }
       const done = [...new Set([...n.sentTo, ...(to === undefined ? n.to : [to])])];
       n.sentTo = done;
       // The events before this notice are all delivered (notices are delivered in order).
+      await write({ seq: Math.max(cursor?.seq ?? 0, n.seq - 1), partial: { seq: n.seq, to: done } });
+    },
+    later: async (n, to) => {
+      const was = kept.find((k) => k.seq === n.seq);
+      const tries = n.retry ? (was?.tries ?? 0) + 1 : 1;
+      const after = new Date(deps.clock().getTime() + Math.min(30_000 * 2 ** (tries - 1), 3_600_000));
+      const entry = {
+        seq: n.seq,
+        to: n.retry ? (was?.to ?? [to]) : [...new Set([...(was?.to ?? []), to])],
+        after: after.toISOString(),
+        tries,
+      };
+      kept = [...kept.filter((k) => k.seq !== n.seq), entry];
+      if (n.retry) {
+        await write({ seq: cursor?.seq ?? 0, ...(cursor?.partial ? { partial: cursor.partial } : {}) });
+        return;
+      }
+      // Out of this pass's way: the cursor moves on past it, and the kept list holds it.
+      const done = [...new Set([...n.sentTo, to])];
+      n.sentTo = done;
       await write({ seq: Math.max(cursor?.seq ?? 0, n.seq - 1), partial: { seq: n.seq, to: done } });
     },
     done: async () => {

@@ -33,7 +33,7 @@ export interface FakeConnector {
    * the bot (403 ConversationBlockedByUser) or the bot is no longer in it (403 BotNotInConversationRoster),
    * or the conversation is gone (404 ConversationNotFound); or, to fail every send there, a message too large
    * (413) or the service failing (500, 503). `unblock` lifts it. */
-  block: (conversationId: string, status: 403 | 404 | 413 | 500 | 503, code: string) => void;
+  block: (conversationId: string, status: 403 | 404 | 413 | 500 | 502 | 503 | 504, code: string) => void;
   unblock: (conversationId: string) => void;
   /** Users with whom a personal chat may not be opened (POST /v3/conversations answers 403). */
   noPersonalChat: Set<string>;
