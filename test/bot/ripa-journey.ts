@@ -50,8 +50,16 @@ const plusDays = (d: string, n: number) => {
 /** What a person reads on a card: texts, labels, titles and facts — not the values inputs and choices send. */
 export function shownTextOf(card: unknown, options: { facts?: boolean } = {}): string {
   const out: string[] = [];
+  // A fact's value in the labelled list factSet makes (cards/build.ts): a RichTextBlock right under a bold one.
+  const bold = (x: unknown) =>
+    (x as { type?: string; inlines?: { weight?: string }[] })?.type === 'RichTextBlock' &&
+    (x as { inlines: { weight?: string }[] }).inlines.every((r) => r.weight === 'bolder');
   const walk = (v: unknown, under: string) => {
-    if (Array.isArray(v)) v.forEach((x) => walk(x, under));
+    if (Array.isArray(v))
+      v.forEach((x, i) => {
+        if (options.facts === false && i > 0 && bold(v[i - 1]) && !bold(x)) return;
+        walk(x, under);
+      });
     else if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
       if (o['type'] === 'RichTextBlock') return out.push(richText(o));
