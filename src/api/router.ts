@@ -8,12 +8,7 @@ import type { AuditProjection } from '../workflow/audit-projection';
 import type { Caller } from './auth';
 import { answerRecorded, type Refused } from '../workflow/refusals';
 import { fromFailure, problem, sendProblem, type Problem } from './problem';
-import { phrase, ROLE } from '../vocabulary';
-
-/** "a, b and c". */
-const words = (xs: string[]) =>
-  xs.length > 1 ? `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}` : xs.join('');
-const article = (s: string) => `${/^[aeiou]/i.test(s) ? 'an' : 'a'} ${s}`;
+import { onlyRoles } from '../vocabulary';
 
 /**
  * A typed table of routes. Each route names its method and path, the roles that may call it (checked
@@ -148,11 +143,7 @@ export function router(
     const r = hit.r;
     if (r.roles !== 'any' && !r.roles.includes(staff.role))
       return {
-        r: problem(
-          403,
-          'FORBIDDEN',
-          `this is for ${words(r.roles.map((x) => phrase(x, ROLE)))}; you are ${article(phrase(staff.role, ROLE))}`,
-        ),
+        r: problem(403, 'FORBIDDEN', onlyRoles(r.roles)),
         route: r,
       };
     const rawQuery: Record<string, string> = Object.fromEntries(url.searchParams);

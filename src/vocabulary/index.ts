@@ -16,6 +16,25 @@ export const ROLE: Record<string, string> = {
   administrator: 'Administrator',
 };
 
+/** Who holds a role, inside a sentence ("a service manager", "information governance"). */
+const ROLE_HOLDER: Record<string, string> = {
+  'case-manager': 'a case manager',
+  'team-manager': 'a team manager',
+  'service-manager': 'a service manager',
+  'information-governance': 'information governance',
+  'authorised-officer': 'an authorising officer',
+  administrator: 'an administrator',
+};
+
+/** The one sentence a role refusal says, wherever it is made: "Only a service manager can do this.",
+ * "Only information governance or a service manager can do this." */
+export function onlyRoles(roles: readonly string[]): string {
+  const who = roles.map((r) => ROLE_HOLDER[r] ?? `a ${phrase(r, ROLE)}`);
+  const list =
+    who.length <= 1 ? (who[0] ?? 'someone else') : `${who.slice(0, -1).join(', ')} or ${who.at(-1)}`;
+  return `Only ${list} can do this.`;
+}
+
 export const REQUEST_STATUS: Record<string, string> = {
   pending: 'Awaiting decision',
   'more-info': 'More information asked for',

@@ -1,3 +1,4 @@
+import { onlyRoles } from '../vocabulary';
 import { z } from 'zod';
 import type { AuditEvent } from '../store/audit';
 import type { Staff } from '../store/records';
@@ -25,8 +26,7 @@ export async function auditExport(
   const c = cmdOf('audit.export', i);
   const staff = await actor(deps, i.actorId);
   if (!staff.ok) return staff;
-  if (!READERS.includes(staff.value.role))
-    return fail('FORBIDDEN', `the audit export is for ${READERS.join(', ')}`);
+  if (!READERS.includes(staff.value.role)) return fail('FORBIDDEN', onlyRoles(READERS));
   const events = await deps.store.audit.list({ from: i.from, to: i.to, limit: MAX + 1 });
   if (events.length > MAX)
     return fail('INVALID_INPUT', `to: more than ${MAX} events: choose a shorter period`, 'to');

@@ -191,7 +191,7 @@ type Kept<T> = { digest: string; outcome: Outcome<T> };
 
 const KEY_REUSED: Outcome<never> = fail(
   'CONFLICT',
-  'this was already sent with different details under the same key, and the first stands; nothing more was done (send it afresh to make another)',
+  'this was already sent with different details under the same key, and the first stands; nothing more was done',
   'key',
 );
 

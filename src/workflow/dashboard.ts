@@ -1,3 +1,4 @@
+import { onlyRoles } from '../vocabulary';
 import { TZDate } from '@date-fns/tz';
 import { startOfMonth, startOfQuarter, startOfYear } from 'date-fns';
 import { z } from 'zod';
@@ -131,8 +132,7 @@ export async function serviceDashboard(
   if (!parsed.ok) return parsed;
   const staff = await actor(deps, parsed.value.actorId);
   if (!staff.ok) return staff;
-  if (!READERS.includes(staff.value.role))
-    return fail('FORBIDDEN', `the dashboard is for ${READERS.join(', ')}`);
+  if (!READERS.includes(staff.value.role)) return fail('FORBIDDEN', onlyRoles(READERS));
   const now = deps.clock();
   const nowIso = now.toISOString();
   const [teamRows] = await Promise.all([deps.store.query('team', {}), projection.syncTallies()]);

@@ -1,3 +1,4 @@
+import { onlyRoles } from '../vocabulary';
 import { z } from 'zod';
 import type { Objection, Staff } from '../store/records';
 import { actor } from './context';
@@ -22,8 +23,7 @@ export async function objectionQueue(
   if (!parsed.ok) return parsed;
   const staff = await actor(deps, parsed.value.actorId);
   if (!staff.ok) return staff;
-  if (!READERS.includes(staff.value.role))
-    return fail('FORBIDDEN', `the objections queue is for ${READERS.join(', ')}`);
+  if (!READERS.includes(staff.value.role)) return fail('FORBIDDEN', onlyRoles(READERS));
   const [open, resolved, teams] = await Promise.all([
     deps.store.query('objection', {
       where: { status: ['open', 'with-ig', 'response-sent'] },
