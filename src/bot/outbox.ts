@@ -15,7 +15,7 @@ import {
   type ConversationReference,
   type TurnContext,
 } from 'botbuilder';
-import { backoffMs, sleep, type RetryPolicy } from '../util/retry';
+import { backoffMs, type RetryPolicy } from '../util/retry';
 import type { AdaptiveCard } from './cards/types';
 import type { Reference } from './conversations';
 import type { Installed } from './install';
@@ -76,6 +76,11 @@ function failureOf(err: unknown): SendFailure {
 export class Outbox {
   private readonly running = new Set<Promise<void>>();
 
+  /** Set by `stop()`: a failed send is not tried again, and a wait before trying again ends at once. */
+  private stopping = false;
+
+  private readonly wake = new Set<() => void>();
+
   /** Installs the app for a member of staff who has no chat with Overt (install.ts); unset: nobody is. */
   install?: (staffId: string) => Promise<Installed>;
 
@@ -133,12 +138,13 @@ export class Outbox {
         throw new ConversationGone(f.status, f.code, ref.conversation.id);
       }
       const transient = f.status === undefined || f.status === 429 || f.status >= 500;
-      if (transient && attempt + 1 < SEND_RETRY.attempts) {
+      // Shutting down, nothing waits on a channel that is failing: the send ends as its last attempt would.
+      if (transient && !this.stopping && attempt + 1 < SEND_RETRY.attempts) {
         const wait = backoffMs(attempt, SEND_RETRY, f.retryAfterMs ?? 0);
         this.log(
           `bot: sending ${what} to ${who} failed (${f.status ?? 'no answer'}: ${f.message}); trying again in ${wait} ms`,
         );
-        await sleep(wait);
+        await this.pause(wait);
         continue;
       }
       if (transient && about?.later) {
@@ -238,6 +244,25 @@ export class Outbox {
       this.running.add(p);
       void p.finally(() => this.running.delete(p));
     }
+  }
+
+  /** Waits `ms`, or less if the outbox stops meanwhile. */
+  private pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake.add(done);
+    });
+  }
+
+  /** At shutdown: sends under way are not tried again after a failure, and waits to try again end now. */
+  stop(): void {
+    this.stopping = true;
+    for (const done of [...this.wake]) done();
   }
 
   async settled(): Promise<void> {

@@ -14,9 +14,11 @@ export function botSurface({ deps, env, logger, graph }: SurfaceDeps): Surface {
   endpoints.set(deps, endpoint);
   return {
     bot: [endpoint.handler],
-    // At shutdown: no more notice passes, and what follows the turns already answered is sent.
+    // At shutdown: no more notice passes, and what follows the turns already answered is sent (a send that
+    // fails is not tried again: what a notice pass kept goes to the next holder of its lease).
     stop: async () => {
       endpoint.stop();
+      endpoint.outbox.stop();
       await endpoint.outbox.settled();
     },
   };

@@ -133,6 +133,7 @@ export async function botWorld(env: Record<string, string> = {}): Promise<BotWor
       // No more notice passes (what is left of one is in the store), then what follows the turns is awaited.
       const bot = botOf(deps);
       bot?.stop();
+      bot?.outbox.stop();
       await bot?.outbox.settled();
       await running.stop();
     },
