@@ -181,7 +181,9 @@ describe('bounds at the bot', () => {
         rationale: why(pattern),
       });
       sizes.answered = bytes(answered.json.value);
-      expect(textOf(answered.json.value)).toMatch(/Your answer was sent/);
+      expect(textOf(answered.json.value)).toMatch(
+        /Your answer is saved\. Overt is sending it to the approver/,
+      );
       const approved = await decideFromCard(w.url, TM, 'request.approve', requestId, {
         reasons: why(pattern),
       });

@@ -137,7 +137,8 @@ it('an approver who never spoke to the bot: Overt installs itself for them throu
     8000,
     from,
   );
-  expect(cardOf(next).refresh.userIds).toEqual([mriOf(CM), mriOf(TM)]);
+  // The chat's own person first, then the requester (each chat's card lists its recipient first).
+  expect(cardOf(next).refresh.userIds).toEqual([mriOf(TM), mriOf(CM)]);
 });
 
 it('where Teams will not let Overt be added for the approver: the requester is told so truthfully, the service manager is told, the refusal is audited, and the request waits in the approver’s "waiting for me"', async () => {

@@ -58,7 +58,7 @@ it('the answer box keeps what the requester typed before, and the decision is in
     ...actionData(opened, 'request.answer'),
     rationale: answer,
   });
-  expect(textOf(sent)).toMatch(/Your answer was sent to the approver/);
+  expect(textOf(sent)).toMatch(/Your answer is saved\. Overt is sending it to the approver/);
 
   // The approver's card: the rationale still, and the answer beside it, on the first screen and in the details.
   const approver = await d.invoke(TM, 'request.refresh', { requestId });

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openStore } from '../../src/store/open';
+import { openGuarded, openStore } from '../../src/store/open';
 import { bootstrapAdministrator, createDeps, upsertTeam } from '../../src/workflow';
 import { startGraphServer, type GraphServer } from '../../tools/graph-local/server';
 import { tempDirs } from '../store/temp-dirs';
@@ -48,9 +48,10 @@ beforeAll(async () => {
     OVERT_PROFILE_FILES: join(__dirname, '../../examples/fernmoor/fernmoor.json'),
   });
   data = dirs.make();
-  const opened = await openStore({ dataDir: data, kind: 'sqlite' });
+  // Opened as the service opens it, so the trail it starts is anchored where the CLI looks (beside the data).
+  const opened = await openGuarded({ dataDir: data, kind: 'sqlite' }, process.env, { create: true });
   if (!opened.ok) throw new Error(opened.error.message);
-  const deps = createDeps(opened.value);
+  const deps = createDeps(opened.value.store);
   must(await bootstrapAdministrator(deps, { id: 'admin-1', name: 'Ada Admin (fictional)' }));
   must(
     await upsertTeam(deps, {
@@ -59,7 +60,7 @@ beforeAll(async () => {
       team: { id: 'east', name: 'East (fictional)' },
     }),
   );
-  await opened.value.close();
+  await opened.value.store.close();
 });
 afterAll(async () => {
   process.env = saved;

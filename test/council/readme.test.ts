@@ -23,7 +23,13 @@ const started: ChildProcess[] = [];
 afterAll(() => {
   process.env = saved;
   // Each was started in its own process group (npm, and the node it runs).
-  for (const p of started) if (p.exitCode === null && p.pid) process.kill(-p.pid, 'SIGTERM');
+  for (const p of started)
+    if (p.exitCode === null && p.pid)
+      try {
+        process.kill(-p.pid, 'SIGTERM');
+      } catch {
+        // The group ended before its exit was seen here (ESRCH): nothing is left to stop.
+      }
   dirs.cleanup();
 });
 
