@@ -138,22 +138,29 @@ describe('on one local Graph site', () => {
     };
     const [holder, other] = await twoInstances(env);
 
-    // The commands sign with the service's audit key (made by the instances beside their data folder).
-    await withEnv({ ...env, OVERT_AUDIT_KEY: `${env.OVERT_DATA}.audit/signing-key.pem` }, async () => {
-      const once = await runCli('jobs', 'run-once', '--wait', '30');
-      // On a failure, what the holder logged says why it did not answer.
-      expect({ stderr: once.stderr, holderLog: once.stderr ? holder.lines.slice(-12) : [] }).toEqual({
-        stderr: '',
-        holderLog: [],
-      });
-      expect(once.code).toBe(0);
-      expect(once.stdout).toMatch(
-        new RegExp(`^the running service \\(overt-.+-${holder.pid}\\) ran the timers`),
-      );
-      const now = await runCli('jobs', 'run-once', '--now', '2027-01-15T09:00:00Z');
-      expect(now.code).toBe(2);
-      expect(now.stderr).toMatch(/--now is for tests .* a SharePoint site is never run at another moment/);
-    });
+    // The commands sign with the service's audit key and checkpoints (the instances', beside their data folder).
+    await withEnv(
+      {
+        ...env,
+        OVERT_AUDIT_KEY: `${env.OVERT_DATA}.audit/signing-key.pem`,
+        OVERT_AUDIT_CHECKPOINTS: `${env.OVERT_DATA}.audit/checkpoints.jsonl`,
+      },
+      async () => {
+        const once = await runCli('jobs', 'run-once', '--wait', '30');
+        // On a failure, what the holder logged says why it did not answer.
+        expect({ stderr: once.stderr, holderLog: once.stderr ? holder.lines.slice(-12) : [] }).toEqual({
+          stderr: '',
+          holderLog: [],
+        });
+        expect(once.code).toBe(0);
+        expect(once.stdout).toMatch(
+          new RegExp(`^the running service \\(overt-.+-${holder.pid}\\) ran the timers`),
+        );
+        const now = await runCli('jobs', 'run-once', '--now', '2027-01-15T09:00:00Z');
+        expect(now.code).toBe(2);
+        expect(now.stderr).toMatch(/--now is for tests .* a SharePoint site is never run at another moment/);
+      },
+    );
 
     await killHolderAndWatch(holder, other);
     await sigtermExitsZero(other);
