@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openStore } from '../../src/store/open';
+import { openGuarded, openStore } from '../../src/store/open';
 import { bootstrapAdministrator, createDeps, upsertTeam } from '../../src/workflow';
 import { tempDirs } from '../store/temp-dirs';
 import { must } from '../workflow/world';
@@ -26,9 +26,10 @@ const notts = JSON.parse(
 
 async function service(): Promise<string> {
   const data = dirs.make();
-  const opened = await openStore({ dataDir: data, kind: 'sqlite' });
+  // Opened as the service opens it, so the trail it starts is anchored where the CLI looks (beside the data).
+  const opened = await openGuarded({ dataDir: data, kind: 'sqlite' }, process.env, { create: true });
   if (!opened.ok) throw new Error(opened.error.message);
-  const deps = createDeps(opened.value);
+  const deps = createDeps(opened.value.store);
   must(await bootstrapAdministrator(deps, { id: 'admin-1', name: 'Ada Admin (fictional)' }));
   must(
     await upsertTeam(deps, {
@@ -37,7 +38,7 @@ async function service(): Promise<string> {
       team: { id: 'east', name: 'East (fictional)' },
     }),
   );
-  await opened.value.close();
+  await opened.value.store.close();
   return data;
 }
 
