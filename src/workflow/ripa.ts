@@ -332,32 +332,20 @@ export async function refuseRipa(
           field: 'requestId',
         }
       : undefined;
+  const decline = {
+    key: i.key,
+    actorId: i.actorId,
+    requestId: i.requestId,
+    outcome: 'decline' as const,
+    authority: 'authorised-officer' as const,
+    ...(i.expectedVersion === undefined ? {} : { expectedVersion: i.expectedVersion }),
+  };
   // A form at fault is answered once the officer's standing on the request is established, as a decision's is.
-  if (i.form)
-    return decideRequest(
-      deps,
-      {
-        key: i.key,
-        actorId: i.actorId,
-        requestId: i.requestId,
-        outcome: 'decline',
-        authority: 'authorised-officer',
-        ...(i.expectedVersion === undefined ? {} : { expectedVersion: i.expectedVersion }),
-      },
-      { form: i.form, state },
-    );
+  if (i.form) return decideRequest(deps, decline, { form: i.form, state });
   const ground = REFUSAL_GROUNDS[i.ground];
   return decideRequest(
     deps,
-    {
-      key: i.key,
-      actorId: i.actorId,
-      requestId: i.requestId,
-      outcome: 'decline',
-      authority: 'authorised-officer',
-      reasons: `RIPA authorisation refused: ${ground}. ${i.reasons}`,
-      ...(i.expectedVersion === undefined ? {} : { expectedVersion: i.expectedVersion }),
-    },
+    { ...decline, reasons: `RIPA authorisation refused: ${ground}. ${i.reasons}` },
     { state },
   );
 }
