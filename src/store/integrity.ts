@@ -284,9 +284,16 @@ export class AuditGuard {
     }
     this.verified = report.head;
     if (!this.head || this.head.seq < report.head.seq) this.head = report.head;
-    if (this.anchor && report.latest?.count !== report.head.seq) this.sign();
+    // An anchor the other instances do not share signs nothing, here or at close: a checkpoint written into
+    // another file would be one more anchor nobody else reads (found by test/server/shared-anchor: the refused
+    // instance signed the trail's head into the file it was wrongly given).
+    this.elsewhere = await this.anchoredElsewhere();
+    if (this.anchor && !this.elsewhere && report.latest?.count !== report.head.seq) this.sign();
     return report;
   }
+
+  /** Set by `verifyAll` when this instance's anchor lacks the checkpoint the others noted: it signs nothing. */
+  private elsewhere: string | undefined;
 
   /**
    * At start, with the trail verified: whether this instance anchors the trail where the others on this store
@@ -297,6 +304,38 @@ export class AuditGuard {
    * checkpoint. A witness with no checkpoint yet is a new one, and starts now.
    */
   async sharedAnchor(): Promise<string | undefined> {
+    if (!this.anchor) return undefined;
+    this.elsewhere ??= await this.anchoredElsewhere();
+    if (this.elsewhere) return this.elsewhere;
+    const found = await this.store.get('setting', ANCHOR_NOTE);
+    const read = this.anchor.read();
+    if (read.problem) return undefined; // the trail's own check reports it
+    const mine = read.checkpoints
+      .filter((c) => c.from.startsWith(`${this.anchor!.paths.checkpointsFile} line `))
+      .at(-1);
+    const parsed = found ? Checkpoint.safeParse(found.record.value) : undefined;
+    const note = parsed?.success ? parsed.data : undefined;
+    if (mine && mine.sig !== note?.sig) {
+      const { from: _from, ...value } = mine;
+      await this.store.commit({
+        key: `audit-anchor:${mine.count}:${mine.sig.slice(0, 16)}`,
+        at: new Date().toISOString(),
+        writes: [
+          {
+            kind: 'setting',
+            record: { id: ANCHOR_NOTE, value },
+            ...(found ? { ifVersion: found.version } : {}),
+          },
+        ],
+        audit: [],
+      });
+    }
+    return undefined;
+  }
+
+  /** Whether this instance's checkpoints file, or a witness holding any checkpoint, lacks the checkpoint the
+   * store's note names (another file, or another key): the problem, said plainly; read only. */
+  private async anchoredElsewhere(): Promise<string | undefined> {
     if (!this.anchor) return undefined;
     const found = await this.store.get('setting', ANCHOR_NOTE);
     const parsed = found ? Checkpoint.safeParse(found.record.value) : undefined;
@@ -317,22 +356,6 @@ export class AuditGuard {
         if (!there.some((c) => c.sig === note.sig))
           return `${file === checkpointsFile ? 'the checkpoints file' : 'the witness'} ${file} does not hold the checkpoint another instance of this store noted (${when}): it writes its checkpoints elsewhere; ${rule}`;
       }
-    }
-    const mine = inFile(checkpointsFile).at(-1);
-    if (mine && mine.sig !== note?.sig) {
-      const { from: _from, ...value } = mine;
-      await this.store.commit({
-        key: `audit-anchor:${mine.count}:${mine.sig.slice(0, 16)}`,
-        at: new Date().toISOString(),
-        writes: [
-          {
-            kind: 'setting',
-            record: { id: ANCHOR_NOTE, value },
-            ...(found ? { ifVersion: found.version } : {}),
-          },
-        ],
-        audit: [],
-      });
     }
     return undefined;
   }
@@ -534,6 +557,7 @@ export class AuditGuard {
   }
 
   private sign(): void {
+    if (this.elsewhere) return;
     const head = this.head ?? { seq: 0, hash: GENESIS };
     const c = this.anchor!.checkpoint({ count: head.seq, hash: head.hash }, new Date());
     this.signedCount = head.seq;

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { start, type Running } from '../../src/server/main';
 import { bootstrapAdministrator } from '../../src/workflow';
@@ -50,5 +50,47 @@ it('a second instance on the same store with another checkpoints file refuses to
   } finally {
     for (const r of second) await r.stop();
     await first.stop();
+  }
+}, 120_000);
+
+it('a second instance whose checkpoints file lacks the checkpoint the others noted refuses to start, naming the file and the rule, and writes nothing', async () => {
+  const data = dirs.make();
+  const env = { OVERT_DATA: data, OVERT_DEMO: 'off', BOT_PORT: '0', TAB_PORT: '0' };
+  const checkpoints = join(`${data}.audit`, 'checkpoints.jsonl');
+  // The first instance: an administrator made, and its checkpoints signed at close.
+  let running: Running = await start(env, () => undefined);
+  expect(await bootstrapAdministrator(running.deps, { id: 'admin', name: 'Ada Admin (demo)' })).toMatchObject({
+    ok: true,
+  });
+  await running.stop();
+  // An operator keeps a copy of the checkpoints file as it is now, and points a second instance at it later.
+  const stale = join(dirs.make(), 'checkpoints.jsonl');
+  copyFileSync(checkpoints, stale);
+  // The first instance runs on: more is written and signed, and its next start notes the newest checkpoint.
+  running = await start(env, () => undefined);
+  expect(await bootstrapAdministrator(running.deps, { id: 'admin-2', name: 'Bo Admin (demo)' })).toMatchObject({
+    ok: true,
+  });
+  await running.stop();
+  running = await start(env, () => undefined);
+  try {
+    const before = (await running.store.audit.list()).length;
+    const staleLines = readFileSync(stale, 'utf8').trim().split('\n').length;
+    expect(readFileSync(checkpoints, 'utf8').trim().split('\n').length).toBeGreaterThan(staleLines);
+    const lines: string[] = [];
+    const refused = start({ ...env, OVERT_AUDIT_CHECKPOINTS: stale }, (l) => lines.push(l));
+    await expect(refused).rejects.toThrow(
+      new RegExp(
+        `^Overt does not start: the checkpoints file ${stale.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} does not hold the checkpoint another instance of this store noted \\(\\d+ events, signed at [0-9T:.-]+Z\\): it writes its checkpoints elsewhere; every instance on one store must use the same signing key, checkpoints file and witnesses`,
+      ),
+    );
+    // Nothing written to the store, and nothing signed into the stale file.
+    expect((await running.store.audit.list()).length).toBe(before);
+    expect(readFileSync(stale, 'utf8').trim().split('\n').length).toBe(staleLines);
+    // The instance that shares the anchor still answers.
+    const port = (running.servers[0]!.address() as { port: number }).port;
+    expect((await fetch(`http://localhost:${port}/healthz`)).status).toBe(200);
+  } finally {
+    await running.stop();
   }
 }, 120_000);
