@@ -59,16 +59,20 @@ it('a second instance whose checkpoints file lacks the checkpoint the others not
   const checkpoints = join(`${data}.audit`, 'checkpoints.jsonl');
   // The first instance: an administrator made, and its checkpoints signed at close.
   let running: Running = await start(env, () => undefined);
-  expect(await bootstrapAdministrator(running.deps, { id: 'admin', name: 'Ada Admin (demo)' })).toMatchObject({
-    ok: true,
-  });
+  expect(await bootstrapAdministrator(running.deps, { id: 'admin', name: 'Ada Admin (demo)' })).toMatchObject(
+    {
+      ok: true,
+    },
+  );
   await running.stop();
   // An operator keeps a copy of the checkpoints file as it is now, and points a second instance at it later.
   const stale = join(dirs.make(), 'checkpoints.jsonl');
   copyFileSync(checkpoints, stale);
   // The first instance runs on: more is written and signed, and its next start notes the newest checkpoint.
   running = await start(env, () => undefined);
-  expect(await bootstrapAdministrator(running.deps, { id: 'admin-2', name: 'Bo Admin (demo)' })).toMatchObject({
+  expect(
+    await bootstrapAdministrator(running.deps, { id: 'admin-2', name: 'Bo Admin (demo)' }),
+  ).toMatchObject({
     ok: true,
   });
   await running.stop();
