@@ -3,7 +3,8 @@
  * its outbound clients kept. CloudAdapter asks for a new ConnectorClient and UserTokenClient on every turn,
  * and building one (an HTTP pipeline, its policies, credentials) cost more than a short invoke's own work;
  * the older BotFrameworkAdapter kept them per service URL, app and audience, and so does this. Inbound
- * requests are authenticated exactly as before: only what is made after authentication is kept.
+ * requests are authenticated exactly as before: only what is made after authentication is kept. No client is
+ * made for an address that is not Microsoft Teams' (service-url.ts).
  */
 import type { Activity } from 'botbuilder';
 import {
@@ -16,6 +17,7 @@ import {
   type ConnectorClient,
   type UserTokenClient,
 } from 'botframework-connector';
+import { serviceUrlProblem, type ServiceUrlRule } from './service-url';
 
 /** A small map that forgets its oldest entry past `max` (service URLs come from activities). */
 class Kept<V> {
@@ -46,11 +48,16 @@ class KeptConnectorFactory extends ConnectorFactory {
     private readonly inner: ConnectorFactory,
     private readonly clients: Kept<Promise<ConnectorClient>>,
     private readonly appKey: string,
+    private readonly service: ServiceUrlRule,
   ) {
     super();
   }
 
   create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+    // The one place a client to a connector is made: an address not Teams' gets none, whoever asked (an
+    // activity's reply, a kept conversation reference, a chat Overt opens).
+    const problem = serviceUrlProblem(serviceUrl, this.service);
+    if (problem) return Promise.reject(new Error(`the bot posts only to Microsoft Teams: ${problem}`));
     const key = `${this.appKey}\n${serviceUrl}\n${audience ?? ''}`;
     const made = this.clients.get(key, () => this.inner.create(serviceUrl, audience));
     // A client that could not be made is not kept: the next turn tries again.
@@ -72,7 +79,10 @@ export class KeptClientsAuthentication extends BotFrameworkAuthentication {
 
   private readonly userTokens = new Kept<Promise<UserTokenClient>>(KEPT_CLIENTS);
 
-  constructor(private readonly inner: BotFrameworkAuthentication) {
+  constructor(
+    private readonly inner: BotFrameworkAuthentication,
+    private readonly service: ServiceUrlRule,
+  ) {
     super();
   }
 
@@ -117,6 +127,6 @@ export class KeptClientsAuthentication extends BotFrameworkAuthentication {
   }
 
   private kept(factory: ConnectorFactory, claims: ClaimsIdentity): ConnectorFactory {
-    return new KeptConnectorFactory(factory, this.connectors, appKeyOf(claims));
+    return new KeptConnectorFactory(factory, this.connectors, appKeyOf(claims), this.service);
   }
 }

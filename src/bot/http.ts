@@ -23,7 +23,7 @@ import { followNotices } from './notices';
 import { installerOf, type GraphPort } from './install';
 import { Outbox, type Task } from './outbox';
 import { auditRefusal, refusalOf, type Seen } from './identity';
-import { certificateKey, tenantsOf, type BotSettings } from './settings';
+import { certificateKey, serviceRuleOf, tenantsOf, type BotSettings } from './settings';
 
 const MAX_BODY = 512 * 1024;
 /** A Teams activity, card and all, nests some twenty levels; anything past this is not an activity. */
@@ -154,7 +154,8 @@ export function botEndpoint(
         }
       : {}),
   });
-  const authentication = new KeptClientsAuthentication(auth);
+  const service = serviceRuleOf(settings);
+  const authentication = new KeptClientsAuthentication(auth, service);
   const adapter = new Adapter(authentication);
   const tenants = tenantsOf(settings);
   if (!tenants.length)
@@ -222,7 +223,7 @@ export function botEndpoint(
       );
       return true;
     }
-    const refused = refusalOf(envelope.data as Seen, tenants);
+    const refused = refusalOf(envelope.data as Seen, tenants, service);
     if (refused) {
       await auditRefusal(deps, envelope.data as Seen, refused);
       log(`bot: refused an activity: ${refused.message}`);

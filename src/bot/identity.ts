@@ -7,14 +7,19 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { recordSurfaceEvent, type Deps } from '../workflow';
+import { serviceUrlProblem, type ServiceUrlRule } from './service-url';
 
-export type Refusal = { reason: 'channel' | 'tenant' | 'identity' | 'not-staff'; message: string };
+export type Refusal = {
+  reason: 'channel' | 'service-url' | 'tenant' | 'identity' | 'not-staff';
+  message: string;
+};
 
 export type Seen = {
   type?: unknown;
   id?: unknown;
   name?: unknown;
   channelId?: unknown;
+  serviceUrl?: unknown;
   from?: { id?: unknown; aadObjectId?: unknown };
   conversation?: { id?: unknown; tenantId?: unknown; conversationType?: unknown };
   channelData?: { tenant?: { id?: unknown } };
@@ -38,11 +43,18 @@ export function tenantOf(a: Seen): string | undefined {
 /** Activities a person sends (as opposed to Teams telling the bot about a conversation). */
 const PERSON_ACTIVITIES = new Set(['message', 'invoke', 'messageReaction', 'messageUpdate', 'messageDelete']);
 
-export function refusalOf(a: Seen, tenants: readonly string[]): Refusal | undefined {
+export function refusalOf(a: Seen, tenants: readonly string[], service: ServiceUrlRule): Refusal | undefined {
   if (a.channelId !== 'msteams')
     return {
       reason: 'channel',
       message: `Overt answers only Microsoft Teams; this activity came from the "${String(a.channelId)}" channel`,
+    };
+  // Every answer to the activity would go to its serviceUrl, with the bot's credentials.
+  const elsewhere = serviceUrlProblem(String(a.serviceUrl), service);
+  if (elsewhere)
+    return {
+      reason: 'service-url',
+      message: `Overt answers only through Microsoft Teams; this activity asks for its answers to go elsewhere: ${elsewhere}`,
     };
   const tenant = tenantOf(a);
   if (!tenant || !tenants.includes(tenant))
@@ -92,6 +104,7 @@ export async function auditRefusal(deps: Deps, a: Seen, refusal: Refusal): Promi
       reason: refusal.reason,
       message: refusal.message,
       channelId: claim(a.channelId),
+      serviceUrl: claim(a.serviceUrl),
       tenantId: claim(text(a.channelData?.tenant?.id) ?? a.conversation?.tenantId),
       type: claim(a.type),
       name: claim(a.name),

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { commaList as list } from '../util/env';
+import { HOST_NAME, serviceUrlProblem, type ServiceUrlRule } from './service-url';
 
 /** The fictional demo's tenant: the Agents Playground's (scripts/playground.ts) and the tests'. */
 export const DEMO_TENANT = 'demo-tenant';
@@ -54,8 +55,26 @@ export const BotSettings = z
     TEAMS_APP_ID: z.string().trim().default(''),
     /** The connector's address for chats Overt opens itself (Teams' global one unless set). */
     OVERT_BOT_SERVICE_URL: z.url().default('https://smba.trafficmanager.net/teams/'),
+    /** Connector hosts the bot may post to besides Microsoft Teams' own (service-url.ts): a sovereign cloud's,
+     * comma-separated host names. */
+    OVERT_BOT_SERVICE_HOSTS: list.pipe(
+      z.array(
+        z
+          .string()
+          .regex(HOST_NAME, 'host names only, comma-separated (smba.example.net), no https:// or path')
+          .transform((h) => h.toLowerCase()),
+      ),
+    ),
   })
   .superRefine((s, ctx) => {
+    // The address for chats Overt opens itself is held to the rule every activity's is.
+    const problem = serviceUrlProblem(s.OVERT_BOT_SERVICE_URL, serviceRuleOf(s));
+    if (problem)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OVERT_BOT_SERVICE_URL'],
+        message: `the bot may post only to Microsoft Teams: ${problem}`,
+      });
     // A single-tenant or managed-identity bot is one with an app id: without one, botbuilder would stop on an
     // assertion naming no setting of ours.
     if (!s.MicrosoftAppId && s.MicrosoftAppType !== 'MultiTenant')
@@ -73,6 +92,14 @@ export function botSettings(env: NodeJS.ProcessEnv): BotSettings {
   if (!parsed.success)
     throw new Error(parsed.error.issues.map((i) => `${i.path.join('.') || 'bot'}: ${i.message}`).join('\n'));
   return parsed.data;
+}
+
+/** Where the bot may post (service-url.ts): Teams' connector hosts and OVERT_BOT_SERVICE_HOSTS; this machine
+ * only for a bot with no app id (the local demo, the Agents Playground, a local trial). */
+export function serviceRuleOf(
+  s: Pick<BotSettings, 'MicrosoftAppId' | 'OVERT_BOT_SERVICE_HOSTS'>,
+): ServiceUrlRule {
+  return { extraHosts: s.OVERT_BOT_SERVICE_HOSTS, loopback: !s.MicrosoftAppId };
 }
 
 /** The tenants the bot answers, by the rule above. */

@@ -1,6 +1,8 @@
 import { ConfigurationBotFrameworkAuthentication, type Activity } from 'botbuilder';
 import { KeptClientsAuthentication } from '../../src/bot/auth';
 
+const TEAMS_ONLY = { extraHosts: [], loopback: false };
+
 /** The bot's authentication keeps the outbound clients it makes, and authenticates every request as before. */
 const activity = (serviceUrl: string) =>
   ({
@@ -14,20 +16,23 @@ const activity = (serviceUrl: string) =>
 
 describe('KeptClientsAuthentication', () => {
   it('makes one connector client per service URL and audience, and one user token client', async () => {
-    const auth = new KeptClientsAuthentication(new ConfigurationBotFrameworkAuthentication({}));
-    const first = await auth.authenticateRequest(activity('https://smba.example/emea/'), '');
-    const second = await auth.authenticateRequest(activity('https://smba.example/emea/'), '');
-    const elsewhere = await auth.authenticateRequest(activity('https://smba.example/amer/'), '');
-    const a = await first.connectorFactory?.create('https://smba.example/emea/', first.audience);
-    const b = await second.connectorFactory?.create('https://smba.example/emea/', second.audience);
-    const c = await elsewhere.connectorFactory?.create('https://smba.example/amer/', elsewhere.audience);
+    const auth = new KeptClientsAuthentication(new ConfigurationBotFrameworkAuthentication({}), TEAMS_ONLY);
+    const first = await auth.authenticateRequest(activity('https://smba.trafficmanager.net/emea/'), '');
+    const second = await auth.authenticateRequest(activity('https://smba.trafficmanager.net/emea/'), '');
+    const elsewhere = await auth.authenticateRequest(activity('https://smba.trafficmanager.net/amer/'), '');
+    const a = await first.connectorFactory?.create('https://smba.trafficmanager.net/emea/', first.audience);
+    const b = await second.connectorFactory?.create('https://smba.trafficmanager.net/emea/', second.audience);
+    const c = await elsewhere.connectorFactory?.create(
+      'https://smba.trafficmanager.net/amer/',
+      elsewhere.audience,
+    );
     expect(a).toBeDefined();
     expect(b).toBe(a);
     expect(c).not.toBe(a);
-    expect((c as unknown as { baseUri: string }).baseUri).toBe('https://smba.example/amer/');
+    expect((c as unknown as { baseUri: string }).baseUri).toBe('https://smba.trafficmanager.net/amer/');
     const proactive = await auth
       .createConnectorFactory(first.claimsIdentity)
-      .create('https://smba.example/emea/', first.audience);
+      .create('https://smba.trafficmanager.net/emea/', first.audience);
     expect(proactive).toBe(a);
     expect(await auth.createUserTokenClient(first.claimsIdentity)).toBe(
       await auth.createUserTokenClient(second.claimsIdentity),
@@ -41,10 +46,13 @@ describe('KeptClientsAuthentication', () => {
         MicrosoftAppPassword: 'not-a-secret',
         MicrosoftAppType: 'MultiTenant',
       }),
+      TEAMS_ONLY,
     );
-    await expect(auth.authenticateRequest(activity('https://smba.example/emea/'), '')).rejects.toThrow();
     await expect(
-      auth.authenticateRequest(activity('https://smba.example/emea/'), 'Bearer not.a.token'),
+      auth.authenticateRequest(activity('https://smba.trafficmanager.net/emea/'), ''),
+    ).rejects.toThrow();
+    await expect(
+      auth.authenticateRequest(activity('https://smba.trafficmanager.net/emea/'), 'Bearer not.a.token'),
     ).rejects.toThrow();
   });
 });
