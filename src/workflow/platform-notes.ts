@@ -95,7 +95,7 @@ export async function policyView(deps: Deps, input: { actorId: string }): Promis
             id: r.id,
             effect: r.effect,
             actions: [...r.actions],
-            when: describeCondition(r.when, (c) => phrase(c)),
+            when: describeCondition(r.when, p),
             explain: r.explain,
             authority: [...(r.authority ?? [])],
           })),

@@ -30,13 +30,17 @@ describe('overt policy', () => {
     expect(r.code).toBe(0);
     for (const n of [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16, 17, 18, 19, 20, 21, 22, 23])
       expect(r.stdout).toMatch(new RegExp(`^000 §${n} — `, 'm'));
-    expect(r.stdout).toMatch(/ESCALATE repeat-inside-three-months .* authority: authorised-officer/);
-    expect(r.stdout).toMatch(/PLATFORM NOTES last checked 03\/01\/2023/);
-    expect(r.stdout).toMatch(/Clauses that carry no rule:\n {2}000 §1 /);
+    expect(r.stdout).toMatch(
+      /ESCALATES raising a request or approving — for an authorised officer \(RIPA\), after legal advice to decide/,
+    );
+    expect(r.stdout).toMatch(/PLATFORM NOTES last checked 3 January 2023/);
+    expect(r.stdout).toMatch(
+      /What Overt does not enforce \(clauses that carry no rule, each with why\):\n {2}000 §1 /,
+    );
     // A clause no rule enforces says why; a rule no clause carries says it is a local decision.
     expect(r.stdout).toMatch(/^ {2}000 §24 Annual review .* — The annual review is done by people/m);
     expect(r.stdout).toMatch(
-      /Local decisions \(no clause carries them\):\n {2}REFUSE platform-outside-consent/,
+      /Local decisions \(no clause carries them\):\n {2}REFUSES raising a request or approving\n/,
     );
   });
 
