@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { citations, clauseWords, phrase } from '../vocabulary';
+import { citations, clauseWords } from '../vocabulary';
 
 /** A clause as the policy page heads it: "Section 12 — its title", or its title alone when that is its name. */
 function clauseHeading(id: string, title: string): string {
