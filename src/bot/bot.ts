@@ -16,6 +16,7 @@ import { childChoices } from '../workflow/queries';
 import { staffOf } from './reads';
 import { route } from './routes';
 import type { Turn } from './turn';
+import type { TabLink } from './settings';
 import { helpCard, onReturnCard } from './views/conversation-cards';
 import { awaitingDecision } from '../workflow/role-views';
 import { errorCard } from './views/failure-card';
@@ -46,6 +47,7 @@ export async function onTurn(
   after: Task[],
   log: (s: string) => void,
   staffMap: Readonly<Record<string, string>> = {},
+  tab: TabLink = () => undefined,
 ) {
   const a = ctx.activity;
   const staff = await staffOf(deps, a.from ?? {}, staffMap);
@@ -85,6 +87,7 @@ export async function onTurn(
       activityId: a.id ?? randomUUID(),
       automatic,
       outbox,
+      tab,
       after: (task) => after.push(task),
     };
 

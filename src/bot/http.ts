@@ -23,7 +23,7 @@ import { followNotices } from './notices';
 import { installerOf, type GraphPort } from './install';
 import { Outbox, type Task } from './outbox';
 import { auditRefusal, refusalOf, type Seen } from './identity';
-import { certificateKey, serviceRuleOf, tenantsOf, type BotSettings } from './settings';
+import { certificateKey, serviceRuleOf, tabLinkOf, tenantsOf, type BotSettings } from './settings';
 
 const MAX_BODY = 512 * 1024;
 /** A Teams activity, card and all, nests some twenty levels; anything past this is not an activity. */
@@ -167,6 +167,7 @@ export function botEndpoint(
     await answerFailure(ctx, err).catch((e: Error) => log(`bot: the failure was not told: ${e.message}`));
   };
   const outbox = new Outbox(adapter, settings.MicrosoftAppId, log);
+  const tab = tabLinkOf(settings);
   const install = installerOf(settings, graph, log);
   if (install) outbox.install = install;
   const notices = followNotices(
@@ -235,7 +236,7 @@ export function botEndpoint(
     const after: Task[] = [];
     try {
       const r = await adapter.turn(authenticated, activity, (ctx) =>
-        onTurn(ctx, deps, outbox, after, log, settings.OVERT_AUTH_STAFF_MAP),
+        onTurn(ctx, deps, outbox, after, log, settings.OVERT_AUTH_STAFF_MAP, tab),
       );
       answer(res, r?.status ?? 200, r?.body);
     } catch (err) {

@@ -120,3 +120,23 @@ export function certificateKey(settings: BotSettings): string | undefined {
     );
   }
 }
+
+/** A view of the tab a card can point to (src/api/views.ts's ids). */
+export type TabView = 'decisions' | 'requests' | 'ripa';
+/** The address that opens the tab at a view, or undefined when the app's id is not known. */
+export type TabLink = (view: TabView) => string | undefined;
+
+/**
+ * Teams' deep link to the app's personal tab (appPackage/manifest.json's static tabs: "my-requests" for a
+ * person's requests, "dashboard" for the rest), opened at the view named as its sub-page
+ * (`context.subEntityId`, which the tab reads: src/tab/teams.ts). Without TEAMS_APP_ID (a local run, the
+ * Playground) there is no link, and cards say where the tab is in words.
+ */
+export function tabLinkOf(s: Pick<BotSettings, 'TEAMS_APP_ID'>): TabLink {
+  return (view) => {
+    if (!s.TEAMS_APP_ID) return undefined;
+    const entity = view === 'requests' ? 'my-requests' : 'dashboard';
+    const context = encodeURIComponent(JSON.stringify({ subEntityId: view }));
+    return `https://teams.microsoft.com/l/entity/${encodeURIComponent(s.TEAMS_APP_ID)}/${entity}?context=${context}`;
+  };
+}

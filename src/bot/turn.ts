@@ -3,6 +3,7 @@ import type { Staff } from '../workflow/queries';
 import type { Deps, Failure } from '../workflow';
 import type { AdaptiveCard } from './cards/types';
 import type { Outbox, Task } from './outbox';
+import type { TabLink } from './settings';
 import type { Verb, VerbData } from './verbs';
 import type { FormState } from './views/form';
 
@@ -18,6 +19,8 @@ export interface Turn {
   /** A Universal Actions refresh Teams ran by itself, rather than a click. */
   automatic: boolean;
   outbox: Outbox;
+  /** Where the tab is, for a card that points to it (a list with more than it shows). */
+  tab: TabLink;
   after: (task: Task) => void;
 }
 

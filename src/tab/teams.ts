@@ -13,6 +13,8 @@ export interface Host {
   theme: ThemeName;
   onTheme: (fn: (t: ThemeName) => void) => void;
   token: () => Promise<string>;
+  /** The view a deep link opened the tab at (its `subEntityId`: src/bot/settings.ts tabLinkOf), if any. */
+  subPage?: string;
 }
 
 const asTheme = (t: string | undefined): ThemeName =>
@@ -49,6 +51,7 @@ export async function connect(timeoutMs = 2500): Promise<Host> {
       theme: asTheme(context.app.theme),
       onTheme: (fn) => app.registerOnThemeChangeHandler((t) => fn(asTheme(t))),
       token: () => authentication.getAuthToken(),
+      ...(context.page.subPageId ? { subPage: context.page.subPageId } : {}),
     };
   } catch {
     return browserHost();

@@ -143,16 +143,22 @@ const CARDS: [string, AdaptiveCard][] = [
   ['help', helpCard('what is the weather')],
   [
     'my-requests',
-    myRequestsCard([
+    myRequestsCard(
       {
-        id: 'r-1',
-        caseRef: 'DEMO-0001',
-        status: 'pending',
-        createdAt: '2026-03-01T10:00:00Z',
-        reason: 'risk-of-cse',
-        timeZone: 'Europe/London',
+        lines: [
+          {
+            id: 'r-1',
+            caseRef: 'DEMO-0001',
+            status: 'pending',
+            createdAt: '2026-03-01T10:00:00Z',
+            reason: 'risk-of-cse',
+            timeZone: 'Europe/London',
+          },
+        ],
+        total: 16,
       },
-    ]),
+      () => 'https://teams.microsoft.com/l/entity/app/my-requests',
+    ),
   ],
   [
     'child-summary',

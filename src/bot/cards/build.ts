@@ -25,6 +25,7 @@ import type {
   InputText,
   InputTime,
   InputToggle,
+  OpenUrlAction,
   Refresh,
   RichTextBlock,
   TextBlock,
@@ -242,6 +243,11 @@ export function execute(
 /** A button that shows or hides the elements with these ids (each starts hidden: `isVisible: false`). */
 export function toggle(title: string, targetElements: string[]): ToggleVisibilityAction {
   return { type: 'Action.ToggleVisibility', title, targetElements };
+}
+
+/** A button that opens one of Overt's own addresses (the tab): never an address a person typed. */
+export function openUrl(title: string, url: string): OpenUrlAction {
+  return { type: 'Action.OpenUrl', title, url };
 }
 
 export function actionSet(actions: CardAction[], props: Props<ActionSet, 'actions'> = {}): ActionSet {

@@ -142,7 +142,15 @@ export type ToggleVisibilityAction = {
   id?: string;
 };
 
-export type CardAction = ExecuteAction | ToggleVisibilityAction;
+/** Opens an address: only Overt's own (the tab, by its Teams deep link), never one a person typed. */
+export type OpenUrlAction = {
+  type: 'Action.OpenUrl';
+  title: string;
+  url: string;
+  id?: string;
+};
+
+export type CardAction = ExecuteAction | ToggleVisibilityAction | OpenUrlAction;
 
 export type ActionSet = ElementBase & { type: 'ActionSet'; actions: CardAction[] };
 

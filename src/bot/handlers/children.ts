@@ -17,6 +17,7 @@ import {
   objectionCard,
 } from '../views/conversation-cards';
 import { dateGb } from '../../vocabulary';
+import { LIST_SHOWN } from '../views/list';
 import { errorCard, notYoursCard } from '../views/failure-card';
 
 /** Today on the calendar of the child's team (its profile's time zone). */
@@ -178,7 +179,7 @@ export const childForms: Forms = {
 const onRequestsWaiting: VerbHandler<'requests.waiting'> = async (_data, turn) => {
   const waiting = await awaitingDecision(turn.deps, { actorId: turn.staff.id });
   if (!waiting.ok) return errorCard('Overt could not list what waits for you', waiting.error.message);
-  return waitingCard(waiting.value);
+  return waitingCard(waiting.value, turn.tab);
 };
 
 /** The verbs this file answers (the whole table is routes.ts's). */
@@ -188,6 +189,7 @@ export const childVerbs = {
   'consent.record': onConsentRecord,
   'objection.open': onObjectionOpen,
   'objection.raise': onObjectionRaise,
-  'requests.mine': async (_data, turn) => myRequestsCard(await myRequests(turn.deps, turn.staff)),
+  'requests.mine': async (_data, turn) =>
+    myRequestsCard(await myRequests(turn.deps, turn.staff, LIST_SHOWN), turn.tab),
   'requests.waiting': onRequestsWaiting,
 } satisfies Partial<VerbHandlers>;

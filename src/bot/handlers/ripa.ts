@@ -131,7 +131,7 @@ export async function authorisationCard(
 const onQueue: VerbHandler<'ripa.queue'> = async (_data, turn) => {
   const read = await centralRecord(turn.deps, { actorId: turn.staff.id });
   if (!read.ok) return NOT_AN_OFFICER();
-  return ripaQueueCard(read.value.waiting, read.value.entries);
+  return ripaQueueCard(read.value.waiting, read.value.entries, turn.tab);
 };
 
 const onOpen: VerbHandler<'ripa.open'> = (data, turn) => applicationCard(turn, data.requestId);

@@ -14,7 +14,9 @@ import {
   textBlock,
 } from '../cards/build';
 import type { AdaptiveCard, CardElement } from '../cards/types';
+import type { TabLink } from '../settings';
 import { act } from './act';
+import { capped } from './list';
 import { markRefusal } from './failure-card';
 import { withState, type FormState } from './form';
 import { STATUS_WORDS, when } from './status-text';
@@ -57,24 +59,34 @@ export function helpCard(unknown?: string): AdaptiveCard {
   });
 }
 
-export function myRequestsCard(lines: RequestLine[]): AdaptiveCard {
+/** A person's requests, newest first: the first few (views/list.ts), how many more, and the way to the tab. */
+export function myRequestsCard(mine: { lines: RequestLine[]; total: number }, tab: TabLink): AdaptiveCard {
   const body: CardElement[] = [heading('Your requests')];
-  if (!lines.length) body.push(textBlock('You have no requests on record.'));
-  for (const l of lines)
-    body.push(
-      container(
-        [
-          textBlock(`${l.caseRef} · ${label(l.reason)}`, { weight: 'bolder' }),
-          textBlock(`${when(l.createdAt, l.timeZone)} · ${STATUS_WORDS[l.status]}`, {
-            size: 'small',
-            isSubtle: true,
-          }),
-          actionSet([act('request.refresh', 'Open', { requestId: l.id })]),
-        ],
-        { separator: true },
-      ),
-    );
-  return card(body, { actions: [act('request.new', 'New request', {})], fallbackText: 'Your requests' });
+  if (!mine.lines.length) body.push(textBlock('You have no requests on record.'));
+  const entries = mine.lines.map((l) =>
+    container(
+      [
+        textBlock(`${l.caseRef} · ${label(l.reason)}`, { weight: 'bolder' }),
+        textBlock(`${when(l.createdAt, l.timeZone)} · ${STATUS_WORDS[l.status]}`, {
+          size: 'small',
+          isSubtle: true,
+        }),
+        actionSet([act('request.refresh', 'Open', { requestId: l.id })]),
+      ],
+      { separator: true },
+    ),
+  );
+  body.push(
+    ...capped(entries, mine.total, {
+      view: 'requests',
+      what: (n) => (n === 1 ? '1 older request is' : `${n} older requests are`),
+      tab,
+    }),
+  );
+  return card(body, {
+    actions: [act('request.new', 'New request', {})],
+    fallbackText: `Your requests: ${mine.total}`,
+  });
 }
 
 export type WaitingLine = {
@@ -87,26 +99,33 @@ export type WaitingLine = {
   createdAt: string;
 };
 
-/** What waits for this person's decision, oldest first, each with a button that opens its approval card. */
-export function waitingCard(lines: WaitingLine[]): AdaptiveCard {
+/** What waits for this person's decision, oldest first, each with a button that opens its approval card: the
+ * first few (views/list.ts), how many more, and the way to the tab. */
+export function waitingCard(lines: WaitingLine[], tab: TabLink): AdaptiveCard {
   const body: CardElement[] = [heading('Waiting for your decision')];
   if (!lines.length) body.push(textBlock('Nothing is waiting for your decision.'));
-  for (const l of lines)
-    body.push(
-      container(
-        [
-          textBlock(`${l.childName ? `${l.childName} (${l.caseRef})` : l.caseRef} · ${label(l.reason)}`, {
-            weight: 'bolder',
-          }),
-          textBlock(`Asked by ${l.requesterName}, ${when(l.createdAt)} · ${STATUS_WORDS[l.status]}`, {
-            size: 'small',
-            isSubtle: true,
-          }),
-          actionSet([act('request.refresh', 'Open', { requestId: l.id })]),
-        ],
-        { separator: true },
-      ),
-    );
+  const entries = lines.map((l) =>
+    container(
+      [
+        textBlock(`${l.childName ? `${l.childName} (${l.caseRef})` : l.caseRef} · ${label(l.reason)}`, {
+          weight: 'bolder',
+        }),
+        textBlock(`Asked by ${l.requesterName}, ${when(l.createdAt)} · ${STATUS_WORDS[l.status]}`, {
+          size: 'small',
+          isSubtle: true,
+        }),
+        actionSet([act('request.refresh', 'Open', { requestId: l.id })]),
+      ],
+      { separator: true },
+    ),
+  );
+  body.push(
+    ...capped(entries, lines.length, {
+      view: 'decisions',
+      what: (n) => (n === 1 ? '1 more request is' : `${n} more requests are`),
+      tab,
+    }),
+  );
   return card(body, { fallbackText: `Waiting for your decision: ${lines.length}` });
 }
 

@@ -37,6 +37,8 @@ import {
 } from '../../vocabulary';
 import { correctionWords, type CentralRecordEntry, type RipaApplication } from '../../workflow/queries/ripa';
 import { act } from './act';
+import { capped } from './list';
+import type { TabLink } from '../settings';
 import { markRefusal } from './failure-card';
 
 /** A problem with one field of a form: the input's id and the message in plain words; `also`, the other
@@ -375,40 +377,57 @@ export function ripaAuthorisationCard(i: AuthorisationCardInput): AdaptiveCard {
   return i.problem ? markRefusal(made, i.problem.message, 'form') : made;
 }
 
-/** What waits for an authorisation, and what is in force: each opens its own card. */
-export function ripaQueueCard(waiting: RipaApplication[], entries: CentralRecordEntry[]): AdaptiveCard {
+/** What waits for an authorisation, and what is in force: each opens its own card; each list the first few
+ * (views/list.ts), how many more, and the way to the tab. */
+export function ripaQueueCard(
+  waiting: RipaApplication[],
+  entries: CentralRecordEntry[],
+  tab: TabLink,
+): AdaptiveCard {
   const live = entries.filter((e) => e.state !== 'cancelled' && e.state !== 'ended');
   const body: CardElement[] = [heading('RIPA: your queue')];
   body.push(textBlock('Waiting for an authorisation', { weight: 'bolder' }));
   if (!waiting.length) body.push(textBlock('Nothing is waiting.', { isSubtle: true, size: 'small' }));
-  for (const a of waiting.slice(0, 15))
-    body.push(
-      container(
-        [
-          textBlock(
-            `${a.childName} (${a.caseRef}), ${a.teamName}: asked by ${a.requesterName} on ${dateGb(a.raisedAt)}`,
-            { wrap: true },
-          ),
-          actionSet([act('ripa.open', 'Open the application', { requestId: a.requestId })]),
-        ],
-        { separator: true },
-      ),
-    );
+  const applications = waiting.map((a) =>
+    container(
+      [
+        textBlock(
+          `${a.childName} (${a.caseRef}), ${a.teamName}: asked by ${a.requesterName} on ${dateGb(a.raisedAt)}`,
+          { wrap: true },
+        ),
+        actionSet([act('ripa.open', 'Open the application', { requestId: a.requestId })]),
+      ],
+      { separator: true },
+    ),
+  );
+  body.push(
+    ...capped(applications, waiting.length, {
+      view: 'ripa',
+      what: (n) => (n === 1 ? '1 more application is' : `${n} more applications are`),
+      tab,
+    }),
+  );
   body.push(textBlock('Authorisations in force', { weight: 'bolder' }));
   if (!live.length) body.push(textBlock('None in force.', { isSubtle: true, size: 'small' }));
-  for (const e of live.slice(0, 15))
-    body.push(
-      container(
-        [
-          textBlock(
-            `${e.reference}: ${e.caseRef}, ${label(e.state, RIPA_STATE)}; next review by ${dateGb(e.nextReviewOn)}; ends ${dateGb(e.until)}`,
-            { wrap: true },
-          ),
-          actionSet([act('ripa.show', 'Open the authorisation', { ripaId: e.id })]),
-        ],
-        { separator: true },
-      ),
-    );
+  const inForce = live.map((e) =>
+    container(
+      [
+        textBlock(
+          `${e.reference}: ${e.caseRef}, ${label(e.state, RIPA_STATE)}; next review by ${dateGb(e.nextReviewOn)}; ends ${dateGb(e.until)}`,
+          { wrap: true },
+        ),
+        actionSet([act('ripa.show', 'Open the authorisation', { ripaId: e.id })]),
+      ],
+      { separator: true },
+    ),
+  );
+  body.push(
+    ...capped(inForce, live.length, {
+      view: 'ripa',
+      what: (n) => (n === 1 ? '1 more authorisation is' : `${n} more authorisations are`),
+      tab,
+    }),
+  );
   body.push(
     textBlock('The whole central record, and its CSV and PDF exports, are in the Overt tab.', {
       isSubtle: true,

@@ -299,13 +299,21 @@ export async function isOutsider(deps: Deps, staff: Staff, r: Request): Promise<
   return (await standing(deps, staff, r)) === 'outsider';
 }
 
-export async function myRequests(deps: Deps, staff: Staff): Promise<RequestLine[]> {
-  const rows = await deps.store.query('request', {
-    where: { requesterId: staff.id },
-    orderBy: { field: 'createdAt', dir: 'desc' },
-    limit: 15,
-  });
-  return Promise.all(
+/** A person's newest requests (at most `limit`), and how many they have in all. */
+export async function myRequests(
+  deps: Deps,
+  staff: Staff,
+  limit = 15,
+): Promise<{ lines: RequestLine[]; total: number }> {
+  const [rows, counted] = await Promise.all([
+    deps.store.query('request', {
+      where: { requesterId: staff.id },
+      orderBy: { field: 'createdAt', dir: 'desc' },
+      limit,
+    }),
+    deps.store.count('request', { where: { requesterId: staff.id } }),
+  ]);
+  const lines = await Promise.all(
     rows.map(async ({ record: r }) => ({
       id: r.id,
       caseRef: (await deps.store.get('child', r.childId))?.record.caseRef ?? r.childId,
@@ -315,4 +323,5 @@ export async function myRequests(deps: Deps, staff: Staff): Promise<RequestLine[
       timeZone: await teamZone(deps, r.teamId),
     })),
   );
+  return { lines, total: Math.max(counted[0]?.count ?? 0, lines.length) };
 }
