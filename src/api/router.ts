@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Staff } from '../store/records';
-import type { Deps, Outcome } from '../workflow';
+import type { Deps, Failure, Outcome } from '../workflow';
+import { FORM_AT_FAULT } from '../workflow/input';
 import { changesRefused } from '../workflow';
 import type { AuditProjection } from '../workflow/audit-projection';
 import type { Caller } from './auth';
@@ -40,6 +41,13 @@ export interface Route<Q = unknown, B = unknown> {
   body?: z.ZodType<B>;
   /** The largest body this route takes, in bytes (default 256 KB): the case list is larger. */
   maxBody?: number;
+  /**
+   * Its command decides who may act on the route's target (a request, an authorisation, an objection) before
+   * it reads the form (`parseGiven`): a body or an Idempotency-Key at fault is given to it as the form's
+   * problem (`FORM_AT_FAULT`, in the body it is handed), so someone it refuses is told that, never what is
+   * wrong with what they sent. Without it, the route's roles are its whole authority (checked first).
+   */
+  formAfterStanding?: true;
   handle: (ctx: Ctx<Q, B>) => Promise<Reply | Problem>;
 }
 
@@ -149,26 +157,6 @@ export function router(
     const rawQuery: Record<string, string> = Object.fromEntries(url.searchParams);
     const q = r.query ? r.query.safeParse(rawQuery) : { success: true as const, data: undefined };
     if (!q.success) return { r: invalid('query', q.error), route: r };
-    let body: unknown;
-    if (req.method !== 'GET') {
-      const read = await readBody(req, r.maxBody);
-      if (!read.ok) return { r: read.problem, route: r };
-      const b = r.body ? r.body.safeParse(read.value ?? {}) : { success: true as const, data: undefined };
-      if (!b.success) return { r: invalid('body', b.error, r.body), route: r };
-      body = b.data;
-    }
-    let key: string = randomUUID();
-    if (req.method !== 'GET') {
-      const k = KeyHeader.safeParse(req.headers['idempotency-key']);
-      if (!k.success)
-        return {
-          r: problem(400, 'INVALID_INPUT', `Idempotency-Key header: ${k.error.issues[0]!.message}`, {
-            field: 'Idempotency-Key',
-          }),
-          route: r,
-        };
-      key = k.data;
-    }
     let params: Record<string, string>;
     try {
       params = Object.fromEntries(
@@ -177,7 +165,49 @@ export function router(
     } catch {
       return { r: problem(400, 'INVALID_INPUT', 'the path is not validly encoded'), route: r };
     }
-    return { r: await r.handle({ deps, projection, staff, params, query: q.data, body, key }), route: r };
+    // The body and the key: their first problem, if any, is the form's.
+    let body: unknown;
+    let raw: unknown;
+    let atFault: Problem | undefined;
+    let key: string = randomUUID();
+    if (req.method !== 'GET') {
+      const read = await readBody(req, r.maxBody);
+      if (!read.ok) atFault = read.problem;
+      else {
+        raw = read.value;
+        const b = r.body ? r.body.safeParse(read.value ?? {}) : { success: true as const, data: undefined };
+        if (!b.success) atFault = invalid('body', b.error, r.body);
+        else body = b.data;
+      }
+      const k = KeyHeader.safeParse(req.headers['idempotency-key']);
+      if (k.success) key = k.data;
+      else
+        atFault ??= problem(400, 'INVALID_INPUT', `Idempotency-Key header: ${k.error.issues[0]!.message}`, {
+          field: 'Idempotency-Key',
+        });
+    }
+    if (!atFault)
+      return { r: await r.handle({ deps, projection, staff, params, query: q.data, body, key }), route: r };
+    if (!r.formAfterStanding) return { r: atFault, route: r };
+    // Who may act before what they sent: the command is handed what was sent with the problem marked, checks
+    // who may act on its target, and only then answers the form's problem (the one found here, as found).
+    const form: Failure = {
+      code: 'INVALID_INPUT',
+      message: atFault.detail,
+      ...(atFault.field ? { field: atFault.field } : {}),
+    };
+    const sent = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? raw : {};
+    const answered = await r.handle({
+      deps,
+      projection,
+      staff,
+      params,
+      query: q.data,
+      body: { ...sent, [FORM_AT_FAULT]: form },
+      key,
+    });
+    // A refusal of the person is the answer; the form's own problem is answered as the router found it.
+    return { r: isProblem(answered) && answered.code !== 'INVALID_INPUT' ? answered : atFault, route: r };
   }
 
   /** A refusal as the audit trail keeps it: who, the route asked for, and the problem they were given. */

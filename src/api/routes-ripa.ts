@@ -56,6 +56,7 @@ function ripaStep<B extends object>(
     path: `/api/v1/ripa/:ripaId/${path}`,
     roles: AO,
     body,
+    formAfterStanding: true,
     handle: async ({ deps, staff, params, body: b, key }) =>
       reply(await command(deps, { ...b, key, actorId: staff.id, ripaId: params.ripaId! })),
   });
@@ -181,6 +182,7 @@ export const ripaRoutes: Route[] = [
     path: '/api/v1/requests/:requestId/ripa-authorisation',
     roles: AO,
     body: AuthoriseBody,
+    formAfterStanding: true,
     handle: async ({ deps, staff, params, body, key }) => {
       const request = await deps.store.get('request', params.requestId!);
       if (!request)
@@ -205,6 +207,7 @@ export const ripaRoutes: Route[] = [
     path: '/api/v1/requests/:requestId/ripa-refusal',
     roles: AO,
     body: RefuseBody,
+    formAfterStanding: true,
     handle: async ({ deps, staff, params, body, key }) =>
       reply(
         await refuseRipa(deps, { ...body, key, actorId: staff.id, requestId: params.requestId! }),

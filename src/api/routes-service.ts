@@ -52,6 +52,7 @@ export const serviceRoutes = [
     path: '/api/v1/objections/:objectionId/steps',
     roles: ['information-governance'],
     body: StepBody,
+    formAfterStanding: true,
     handle: async ({ deps, staff, params, body, key }) =>
       reply(
         await progressObjection(deps, { ...body, key, actorId: staff.id, objectionId: params.objectionId! }),

@@ -5,6 +5,7 @@ import { ROLE } from '../vocabulary';
 import { BOUNDS, tooLong, typedString } from '../workflow/input';
 import { staffZone } from '../workflow/zone';
 import { reply, route, type Route } from './router';
+import { FORM_AT_FAULT, type FormAtFault } from '../workflow/input';
 import { capabilities, DECIDERS, viewsFor } from './views';
 
 /** Who am I and what may I use; what awaits my decision (and deciding it); the RIPA register; teams and staff. */
@@ -51,15 +52,25 @@ export const viewRoutes = (routes: () => readonly Route[]): Route[] => [
     path: '/api/v1/requests/:requestId/decision',
     roles: DECIDERS,
     body: DecisionBody,
+    formAfterStanding: true,
     handle: async ({ deps, staff, params, body, key }) =>
       reply(
         await decideRequest(deps, {
           key,
           actorId: staff.id,
           requestId: params.requestId!,
-          outcome: body.outcome,
-          ...(body.reasons ? { reasons: body.reasons } : {}),
-          expectedVersion: body.expectedVersion,
+          ...(FORM_AT_FAULT in body
+            ? {
+                // A body at fault: who may decide is checked as for an approval (the request's team, not one's
+                // own request) when its outcome is no outcome; the form's problem is answered after that.
+                outcome: DecisionBody.shape.outcome.safeParse(body.outcome).data ?? 'approve',
+                [FORM_AT_FAULT]: (body as FormAtFault)[FORM_AT_FAULT],
+              }
+            : {
+                outcome: body.outcome,
+                ...(body.reasons ? { reasons: body.reasons } : {}),
+                expectedVersion: body.expectedVersion,
+              }),
         }),
         (d) => ({ json: { status: d.request.status, decidedAt: d.request.decidedAt ?? null } }),
       ),

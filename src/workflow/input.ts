@@ -157,11 +157,27 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown): Outcome<z
 export type Given<S extends z.ZodType, T extends z.ZodType> =
   (z.infer<S> & { form?: undefined }) | (z.infer<T> & { form: Failure });
 
+/**
+ * A form a surface has already found at fault before its command ran (the API's body that is not the route's:
+ * missing or wrong fields, not JSON, a bad Idempotency-Key), given to the command under this key with the
+ * target: the command answers it as its form's problem, once it has established who may act (a symbol, so no
+ * JSON body or card can carry it). Without a target the surface's problem is the answer.
+ */
+export const FORM_AT_FAULT: unique symbol = Symbol('form at fault');
+export type FormAtFault = { [FORM_AT_FAULT]?: Failure };
+
 export function parseGiven<S extends z.ZodType, T extends z.ZodType>(
   schema: S,
   target: T | undefined,
   input: unknown,
 ): Outcome<Given<S, T>> {
+  const atFault = (input as FormAtFault | null | undefined)?.[FORM_AT_FAULT];
+  if (atFault) {
+    const t = target?.safeParse(input);
+    return t?.success
+      ? { ok: true, value: { ...(t.data as object), form: atFault } as Given<S, T> }
+      : { ok: false, error: atFault };
+  }
   const full = parse(schema, input);
   if (full.ok || !target) return full as Outcome<Given<S, T>>;
   const t = target.safeParse(input);
