@@ -7,7 +7,9 @@ import { caseProfileRef, collectCaseFiles, runCaseFile } from '../policy/cases';
 import { coverageMarkdown, coverageText, profileCoverage } from '../policy/coverage';
 import { describeProfile } from '../policy/describe';
 import { evaluate } from '../policy/evaluate';
-import { loadProfileFile, resolveProfile } from '../policy/load';
+import { profileDiff } from '../policy/diff';
+import { loadProfileFile, resolveProfile, type Loaded } from '../policy/load';
+import type { Profile } from '../policy/profile';
 import { Situation } from '../policy/situation';
 import { undeclaredValues } from '../policy/values';
 import { profileWarnings } from '../policy/warnings';
@@ -25,11 +27,7 @@ export function register(cli: Command): void {
       for (const p of builtinProfiles().values())
         out(`${p.id.padEnd(24)} v${p.version.padEnd(5)} effective ${p.effectiveDate}  ${p.organisation}`);
       // The custom profiles the service would load (OVERT_PROFILE_FILES), each marked with its file.
-      const files = (process.env['OVERT_PROFILE_FILES'] ?? '')
-        .split(',')
-        .map((f) => f.trim())
-        .filter(Boolean);
-      for (const f of files) {
+      for (const f of profileFiles()) {
         const p = loadProfileFile(f);
         if (!p.ok) {
           fail(p.error.message);
@@ -48,6 +46,19 @@ export function register(cli: Command): void {
       const p = resolveProfile(ref);
       if (!p.ok) return fail(p.error.message);
       out(describeProfile(p.value));
+    });
+
+  policy
+    .command('diff <a> <b> [c]')
+    .description(
+      'what changed between two profiles, in plain words: two files or built-in ids (`diff old.json new.json`), or a profile id and two of its versions loaded from OVERT_PROFILE_FILES (`diff <id> 1 2`)',
+    )
+    .action((a: string, b: string, c: string | undefined) => {
+      const pair = c ? versionsOf(a, b, c) : [resolveProfile(a), resolveProfile(b)];
+      const problems = pair.flatMap((p) => (p.ok ? [] : [p.error.message]));
+      if (problems.length) return fail(problems.join('\n'));
+      const [x, y] = pair.map((p) => (p as { value: Profile }).value) as [Profile, Profile];
+      out(profileDiff(x, y));
     });
 
   policy
@@ -179,6 +190,38 @@ export function register(cli: Command): void {
       out(`${passed} passed, ${failed} failed`);
       if (failed > 0) process.exitCode = 1;
     });
+}
+
+/** Two versions of one profile id, from the built-ins and the files OVERT_PROFILE_FILES names. */
+function versionsOf(id: string, v1: string, v2: string): Loaded<Profile>[] {
+  const loaded: Profile[] = [...builtinProfiles().values()];
+  for (const f of profileFiles()) {
+    const p = loadProfileFile(f);
+    if (p.ok) loaded.push(p.value);
+  }
+  const all = loaded.filter((p) => p.id === id);
+  const have = all.map((p) => p.version).join(', ');
+  return [v1, v2].map((v): Loaded<Profile> => {
+    const found = all.find((p) => p.version === v);
+    if (found) return { ok: true, value: found };
+    return {
+      ok: false,
+      error: {
+        code: 'PROFILE_NOT_FOUND',
+        message: all.length
+          ? `profile ${id} has no version ${v} loaded (loaded: ${have})`
+          : `no profile ${id} is loaded (the built-ins, and the files OVERT_PROFILE_FILES names)`,
+      },
+    };
+  });
+}
+
+/** The custom profile files the service would load (OVERT_PROFILE_FILES, comma-separated). */
+function profileFiles(): string[] {
+  return (process.env['OVERT_PROFILE_FILES'] ?? '')
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
 }
 
 /** The project's own policy cases (test/policy-cases), found from wherever this file runs (src or dist). */
