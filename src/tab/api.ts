@@ -7,6 +7,9 @@ export interface Problem {
   status: number;
   title: string;
   detail: string;
+  /** The reason as the service sent it, quoted values kept: for a view whose quoted values are the person's
+   * own input (a case list's rows), never ids. */
+  sent?: string;
   field?: string;
   /** The service's code for the problem (never shown): lets a view choose its own words. */
   code?: string;
@@ -44,6 +47,7 @@ async function problemOf(res: Response): Promise<Problem> {
       status: res.status,
       title: titleOf(res.status),
       detail: p.detail ? plainDetail(p.detail) : titleOf(res.status),
+      ...(p.detail ? { sent: p.detail } : {}),
       ...(p.field ? { field: p.field } : {}),
       ...(p.code ? { code: p.code } : {}),
     };

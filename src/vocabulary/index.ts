@@ -625,12 +625,13 @@ export const PROBLEM: Record<string, string> = {
 
 /**
  * A reason the service gave, in plain words: the field it names is not a "childId:" prefix, a quoted id (a
- * record or staff id) is left out, and the first letter is a capital.
+ * record or staff id: one word with a digit or a hyphen, "s-123") is left out, and the first letter is a
+ * capital. Quoted words are kept: an id has no spaces, and "CSV UTF-8 (Comma delimited)" is what to do.
  */
 export function plainDetail(detail: string): string {
   const s = detail
     .replace(/^[A-Za-z][\w.-]*: /, '')
-    .replace(/\s*["“][^"”]*[0-9-][^"”]*["”]/g, '')
+    .replace(/\s*["“][^"”\s]*[0-9-][^"”\s]*["”]/g, '')
     .trim();
   return s ? s.charAt(0).toUpperCase() + s.slice(1) : s;
 }

@@ -23,7 +23,6 @@ export const BOUNDS = {
   platform: 50,
   account: 100,
   platforms: 10,
-  csv: 1_000_000,
 } as const;
 
 const n = (x: number) => x.toLocaleString('en-GB');

@@ -7,6 +7,7 @@ import { Role } from '../store/records';
 import type { Write } from '../store/store';
 import { actor, cmdOf, commit, nowIso, refuse, replayed } from './context';
 import { BOUNDS, Id, Key, list, parse, ShortText, tooLong, When } from './input';
+import { caseListTooLarge, csvUnreadable, notUtf8, type CsvReadError } from '../vocabulary/case-list';
 import { FORMAT_FLAGS, staffMarks, unreadMarks } from './staff-marks';
 import { fail, ok, type Deps, type Outcome } from './types';
 import { dateGb } from '../vocabulary';
@@ -304,7 +305,9 @@ export async function delegate(
 export const CaseListInput = z.object({
   key: Key,
   actorId: Id,
-  csv: z.string().min(1, 'the CSV is empty').max(BOUNDS.csv, tooLong(BOUNDS.csv)),
+  // Its size is checked with the rows (planCaseList), so that a file too large is refused in the same words
+  // everywhere and, when imported, on the audit trail; the API's body limit bounds what reaches here.
+  csv: z.string().min(1, 'the CSV is empty'),
 });
 
 export interface CaseListReport {
@@ -371,16 +374,13 @@ export interface CaseListPlan {
  * importing it would do, or its problems. A CSV that cannot be read at all is an error naming why.
  */
 async function planCaseList(deps: Deps, csv: string): Promise<Outcome<CaseListPlan & { writes: Write[] }>> {
+  const large = caseListTooLarge(new TextEncoder().encode(csv).length);
+  if (large) return fail('INVALID_INPUT', `csv: ${large}`, 'csv');
   // A file read as UTF-8 that was not (Excel's plain "CSV" is Windows-1252) has its accented letters
   // replaced by U+FFFD on the way in (the tab's file.text(), the command's decoding): names would be
   // imported garbled, so the whole file is refused, saying how to save it. A UTF-8 BOM is accepted.
   const garbled = csv.split(/\r?\n/).findIndex((l) => l.includes('\uFFFD'));
-  if (garbled >= 0)
-    return fail(
-      'INVALID_INPUT',
-      `csv: the file is not in UTF-8 (line ${garbled + 1} has characters that could not be read): save it as "CSV UTF-8 (Comma delimited)" and import it again`,
-      'csv',
-    );
+  if (garbled >= 0) return fail('INVALID_INPUT', `csv: ${notUtf8(garbled + 1)}`, 'csv');
   let rows: { record: Record<string, string>; info: { lines: number } }[];
   try {
     rows = parseCsv(csv, {
@@ -391,7 +391,8 @@ async function planCaseList(deps: Deps, csv: string): Promise<Outcome<CaseListPl
       bom: true,
     });
   } catch (err) {
-    return fail('INVALID_INPUT', `csv: ${(err as Error).message}`, 'csv');
+    // The reader's own message ("Invalid Opening Quote: a quote is found on field …") in plain words.
+    return fail('INVALID_INPUT', `csv: ${csvUnreadable(err as CsvReadError)}`, 'csv');
   }
   if (!rows.length) return fail('INVALID_INPUT', 'csv: no rows under the header', 'csv');
   const header = Object.keys(rows[0]!.record);

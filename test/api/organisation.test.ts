@@ -1,4 +1,4 @@
-import { BOUNDS } from '../../src/workflow/input';
+import { CASE_LIST_MAX_BYTES, caseListTooLarge } from '../../src/vocabulary/case-list';
 import { startApi, type Api } from './harness';
 
 /**
@@ -236,12 +236,40 @@ describe('the case list', () => {
     });
   });
 
-  it('over its bound: a 400 naming the limit (not a 413); not the administrator: 403', async () => {
+  it('over its bound: refused in the words the tab and the CLI use (vocabulary/case-list.ts), audited; not the administrator: 403', async () => {
     const big = csv(Array.from({ length: 30_000 }, (_, i) => `BIG-${i},A.B. (demo),kent,cm-kent`));
-    expect(big.length).toBeGreaterThan(BOUNDS.csv);
-    const res = await api.send('POST', '/api/v1/children/import/preview', { csv: big }, 'admin');
+    expect(big.length).toBeGreaterThan(CASE_LIST_MAX_BYTES);
+    const before = await children();
+    // Within the request's limit: read, and refused by the workflow with the file's own size.
+    const res = await api.send('POST', '/api/v1/children/import', { csv: big }, 'admin');
     expect(res.status).toBe(400);
-    expect(await json(res)).toMatchObject({ field: 'csv' });
+    expect(await json(res)).toMatchObject({ field: 'csv', detail: `csv: ${caseListTooLarge(big.length)}` });
+    expect(await last()).toMatchObject({ action: 'caselist.import', outcome: 'refuse' });
+    // A 13 MB file: refused before it is read, in the same words (its size as the request gave it).
+    const huge = csv(Array.from({ length: 330_000 }, (_, i) => `HUGE-${i},A.B. (demo),kent,cm-kent`));
+    const refused = await api.send('POST', '/api/v1/children/import/preview', { csv: huge }, 'admin');
+    expect(refused.status).toBe(413);
+    const { detail } = await json<{ detail: string }>(refused);
+    expect(detail).toBe(caseListTooLarge(Buffer.byteLength(JSON.stringify({ csv: huge })), true));
+    expect(detail).toMatch(/^the file is about 12\.4 MB, and a case list can be at most 1 MB: split it /);
+    expect(await last()).toMatchObject({ outcome: 'refuse' });
+    expect(await children()).toBe(before);
     expect((await api.send('POST', '/api/v1/children/import', { csv: csv(good) }, 'sm')).status).toBe(403);
+  });
+
+  it('a badly quoted case list: the line and the field in words, not the CSV reader’s message', async () => {
+    for (const [row, words] of [
+      ['KENT-20,Jo "JJ" B. (demo),kent,cm-kent', 'line 2: a quote opens inside the name field: '],
+      ['KENT-20,"Jo" B. (demo),kent,cm-kent', 'line 2: the name field goes on after its closing quote: '],
+      ['KENT-20,"J.B. (demo),kent,cm-kent', 'a quote opened in the name field is never closed'],
+      ['KENT-20,Jo, B. (demo),kent,cm-kent', 'line 2: the row has 5 fields and the header 4: '],
+    ])
+      for (const path of ['/api/v1/children/import/preview', '/api/v1/children/import']) {
+        const res = await api.send('POST', path, { csv: csv([row!]) }, 'admin');
+        expect({ row, path, status: res.status }).toEqual({ row, path, status: 400 });
+        const { detail } = await json<{ detail: string }>(res);
+        expect({ row, detail }).toEqual({ row, detail: expect.stringContaining(`csv: ${words}`) });
+        expect(detail).not.toMatch(/Invalid|Quote Not Closed|non trimable/);
+      }
   });
 });

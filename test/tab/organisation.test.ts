@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { source as axeSource } from 'axe-core';
 import type { Page } from 'playwright-core';
@@ -6,6 +6,7 @@ import { buildTab } from '../../src/tab/build';
 import { start, type Running } from '../../src/server/main';
 import { launchChromium, screenshot, CHROMIUM_PATH, type BrowserSession } from '../browser/chromium';
 import { tempDirs } from '../store/temp-dirs';
+import { caseListTooLarge, notUtf8 } from '../../src/vocabulary/case-list';
 
 /**
  * issue 19: the administrator's teams and staff in the tab, in Chromium on the demo service — a team given
@@ -180,8 +181,11 @@ describe('the administrator’s teams and staff', () => {
     const form = page.getByRole('form', { name: 'Import the case list' });
     await form.getByLabel('Or paste it here').fill(rows(true));
     await form.getByRole('button', { name: 'Check the case list' }).click();
-    await form.getByText('2 of 3 rows have problems').waitFor();
+    await form.getByText('2 rows need fixing: line 3, line 4. Correct them').waitFor();
     const table = form.getByRole('table', { name: 'Case list rows' });
+    // The rows to fix come first.
+    const lines = await table.locator('tbody tr td:first-child').allInnerTexts();
+    expect(lines).toEqual(['3', '4', '2']);
     await table.getByText('no team "Westside"').waitFor();
     await table.getByText('no case manager "nobody@demo.invalid"').waitFor();
     expect(await form.getByRole('button', { name: /^Import/ }).count()).toBe(0);
@@ -196,6 +200,59 @@ describe('the administrator’s teams and staff', () => {
     await page.getByText('Case list imported: 3 children added, 0 updated, 0 already as listed.').waitFor();
     expect(await children()).toBe(before + 3);
     expect(await lastEvent()).toMatchObject({ action: 'caselist.import', outcome: 'recorded' });
+    await page.close();
+  });
+
+  it('refuses a 13 MB file before reading it, and says how to fix a file not in UTF-8 or badly quoted, in full', async () => {
+    const page = await open();
+    const children = async () => (await running.store.count('child'))[0]!.count;
+    const before = await children();
+    const sent: string[] = [];
+    page.on('request', (r) => (r.url().includes('/children/import') ? sent.push(r.url()) : undefined));
+    const form = page.getByRole('form', { name: 'Import the case list' });
+    const file = form.getByLabel('CSV file');
+    const header = 'Case reference,Name,Team,Worker\n';
+    const row = 'BIG-000000,A.B. (demo),south,someone@demo.invalid\n';
+    const big = Buffer.from(header + row.repeat(Math.ceil(13_000_000 / row.length)));
+    // From a file on disk: the browser gets its path, as from the file picker (a buffer would be copied over).
+    const path = join(dirs.make(), 'case-list-big.csv');
+    writeFileSync(path, big);
+    await file.setInputFiles(path);
+    const started = Date.now();
+    const alert = form.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.innerText()).toBe(`case-list-big.csv: ${caseListTooLarge(big.length)}`);
+    expect(await alert.innerText()).toMatch(
+      /^case-list-big\.csv: the file is 13 MB, and a case list can be at most 1 MB: /,
+    );
+    // Not read: nothing in the box, nothing sent, and the page answers at once.
+    expect(await form.getByLabel('Or paste it here').inputValue()).toBe('');
+    expect(await form.getByRole('button', { name: 'Check the case list' }).isDisabled()).toBe(true);
+    expect(sent).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await form.scrollIntoViewIfNeeded();
+    await shots(page, 'case-list-too-large');
+
+    // Excel's plain "CSV" (Windows-1252): the whole advice, "CSV UTF-8" and all.
+    const worker = (await running.store.get('staff', 'demo-cm-south-1'))!.record;
+    await file.setInputFiles({
+      name: 'case-list.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`${header}NEW-0100,Zoë (demo),south,${worker.email}\n`, 'latin1'),
+    });
+    await form.getByRole('button', { name: 'Check the case list' }).click();
+    await alert.waitFor();
+    expect(await alert.innerText()).toBe(notUtf8(2));
+    expect(await alert.innerText()).toContain('save it as "CSV UTF-8 (Comma delimited)"');
+    await shots(page, 'case-list-not-utf8');
+
+    // A quote opened inside a field: the line and the field in words, as the CLI and the API say it.
+    await form
+      .getByLabel('Or paste it here')
+      .fill(`${header}NEW-0101,Jo "JJ" B. (demo),south,${worker.email}`);
+    await form.getByRole('button', { name: 'Check the case list' }).click();
+    await form.getByText(/^line 2: a quote opens inside the name field: /).waitFor();
+    expect(await children()).toBe(before);
     await page.close();
   });
 });

@@ -14,6 +14,7 @@ import {
 import type { CaseListPlan, CaseListRow } from '../../workflow/organisation';
 import type { OrganisationView as Organisation } from '../../workflow/role-views';
 import { label, ROLE } from '../../vocabulary';
+import { CASE_LIST_MAX_BYTES, caseListTooLarge, rowsToFix, sizeWords } from '../../vocabulary/case-list';
 import type { Client, Problem } from '../api';
 import { DataTable, Heading, Loaded, SuccessNote, useLoad } from '../common';
 
@@ -29,11 +30,14 @@ type Person = Organisation['staff'][number];
 /** A problem in words: without the field's name the service puts first ("profileId: no profile …"). */
 const words = (p: Problem) => p.detail.replace(/^[\w.]+: /, '');
 
-function Refusal({ problem }: { problem: Problem | null }) {
+/** A refusal in words; `whole`: as given (a case list's, whose every word is the person's to read). */
+function Refusal({ problem, whole }: { problem: Problem | null; whole?: boolean }) {
   if (!problem) return null;
   return (
     <MessageBar intent="error" role="alert" layout="multiline">
-      <MessageBarBody style={{ whiteSpace: 'pre-line' }}>{words(problem)}</MessageBarBody>
+      <MessageBarBody style={{ whiteSpace: 'pre-line' }}>
+        {whole ? problem.detail : words(problem)}
+      </MessageBarBody>
     </MessageBar>
   );
 }
@@ -255,35 +259,48 @@ function StaffForm({
 const outcome = (r: CaseListRow) =>
   r.problems.length ? r.problems.join('; ') : r.action === 'update' ? 'will be updated' : 'will be added';
 
+/** A case-list refusal in full, as the service said it: its quoted values are the file's own (a team, a
+ * worker, a date as written), and its advice is whole ("save it as “CSV UTF-8 (Comma delimited)”"). */
+const caseListWords = (p: Problem): Problem => ({ ...p, detail: (p.sent ?? p.detail).replace(/^csv: /, '') });
+
+/** Rows with problems first, each kind in the file's order. */
+const badFirst = (rows: CaseListRow[]) =>
+  [...rows].sort((a, b) => Number(!a.problems.length) - Number(!b.problems.length) || a.line - b.line);
+
 function CaseListImport({ api, done }: { api: Client; done: (note: string) => void }) {
   const [csv, setCsv] = useState('');
   const [plan, setPlan] = useState<CaseListPlan | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
+  const refuse = (detail: string) => setProblem({ status: 0, title: '', detail });
   const check = async () => {
     setPlan(null);
     setProblem(null);
+    // The limit the service keeps, in its words, before anything is sent.
+    const large = caseListTooLarge(new TextEncoder().encode(csv).length);
+    if (large) return refuse(large);
     const r = await api.post<CaseListPlan>('/api/v1/children/import/preview', { csv });
     if (r.ok) setPlan(r.value);
-    else setProblem(r.problem);
+    else setProblem(caseListWords(r.problem));
   };
   const importAll = async () => {
     const r = await api.post<{ created: number; updated: number; unchanged: number }>(
       '/api/v1/children/import',
       { csv },
     );
-    if (!r.ok) return setProblem(r.problem);
+    if (!r.ok) return setProblem(caseListWords(r.problem));
     setPlan(null);
     setCsv('');
     done(
       `Case list imported: ${r.value.created} children added, ${r.value.updated} updated, ${r.value.unchanged} already as listed.`,
     );
   };
+  const bad = plan ? plan.rows.filter((r) => r.problems.length).map((r) => r.line) : [];
   return (
     <Panel label="Import the case list" wide>
       <Text>
-        The case system’s CSV export, with the columns case reference, name (or initials), team and worker
-        (their email or name); platforms and date of birth (31/01/2012) optional. Check it first: it is
-        imported whole, or not at all.
+        The case system’s CSV export, saved as CSV UTF-8, with the columns case reference, name (or initials),
+        team and worker (their email or name); platforms and date of birth (31/01/2012) optional; at most{' '}
+        {sizeWords(CASE_LIST_MAX_BYTES)}. Check it first: it is imported whole, or not at all.
       </Text>
       <div style={{ display: 'grid', gap: 4 }}>
         <label htmlFor="case-list-file">CSV file</label>
@@ -293,7 +310,18 @@ function CaseListImport({ api, done }: { api: Client; done: (note: string) => vo
           accept=".csv,text/csv"
           onChange={(e) => {
             const file = e.target.files?.[0];
-            if (file) void file.text().then((t) => (setCsv(t), setPlan(null)));
+            setPlan(null);
+            setProblem(null);
+            if (!file) return;
+            // A file over the limit is refused by its size, never read: a 13 MB file read into the page
+            // froze it, only for the service to refuse it.
+            const large = caseListTooLarge(file.size);
+            if (large) {
+              setCsv('');
+              e.target.value = '';
+              return refuse(`${file.name}: ${large}`);
+            }
+            void file.text().then((t) => setCsv(t));
           }}
         />
       </div>
@@ -310,17 +338,17 @@ function CaseListImport({ api, done }: { api: Client; done: (note: string) => vo
           Check the case list
         </Button>
       </div>
-      <Refusal problem={problem} />
+      <Refusal problem={problem} whole />
       {plan && (
         <>
           <Text role="status" weight="semibold">
             {plan.bad
-              ? `${plan.bad} of ${plan.rows.length} rows have problems. Correct them in the case system’s export and check again; nothing has been imported.`
+              ? `${rowsToFix(bad)}. Correct ${plan.bad > 1 ? 'them' : 'it'} in the case system’s export and check again; nothing has been imported.`
               : `All ${plan.rows.length} rows can be imported: ${plan.created} children to add, ${plan.updated} to update.`}
           </Text>
           <DataTable
             label="Case list rows"
-            rows={plan.rows}
+            rows={badFirst(plan.rows)}
             rowKey={(r) => String(r.line)}
             columns={[
               { label: 'Line', render: (r) => String(r.line) },
