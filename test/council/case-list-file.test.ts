@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/open';
+import { caseListTooLarge } from '../../src/vocabulary/case-list';
 import { tempDirs } from '../store/temp-dirs';
 import { PEOPLE, startCouncil, type Council } from './council';
 
@@ -95,4 +96,27 @@ it('refuses a case list not in UTF-8, audited; imports CSV UTF-8 with a BOM; lis
   const refusals = (await opened.value.audit.list()).filter((e) => e.outcome === 'refuse');
   await opened.value.close();
   expect(refusals.map((e) => JSON.stringify(e.details))).toEqual([expect.stringContaining('CSV UTF-8')]);
+
+  // A file over the limit, and one badly quoted: the words the tab and the API use (vocabulary/case-list.ts).
+  const big = join(dirs.make(), 'case-list-big.csv');
+  const row = `WY-9999,A.B. (fictional),east,${PEOPLE.cm1.userPrincipalName}\r\n`;
+  const text = 'Case reference,Name,Team,Worker\r\n' + row.repeat(Math.ceil(1_300_000 / row.length));
+  writeFileSync(big, text);
+  const tooBig = await overt(env, 'children', 'import', big);
+  expect({ code: tooBig.code, stderr: tooBig.stderr }).toEqual({
+    code: 1,
+    stderr: `overt: ${big}: ${caseListTooLarge(Buffer.byteLength(text))}\n`,
+  });
+  expect(tooBig.stderr).toMatch(/: the file is 1\.3 MB, and a case list can be at most 1 MB: split it /);
+  const quoted = join(dirs.make(), 'case-list-quoted.csv');
+  writeFileSync(
+    quoted,
+    `Case reference,Name,Team,Worker\r\nWY-0003,Jo "JJ" B. (fictional),east,${PEOPLE.cm1.userPrincipalName}\r\n`,
+  );
+  const badQuote = await overt(env, 'children', 'import', quoted);
+  expect({ code: badQuote.code, stderr: badQuote.stderr }).toEqual({
+    code: 1,
+    stderr: `overt: ${quoted}: line 2: a quote opens inside the name field: put the whole field in double quotes, and write each quote inside it twice ("")\n`,
+  });
+  expect(await ok('children', 'list')).toMatch(/\n2 children\n$/);
 }, 180_000);
