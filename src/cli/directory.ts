@@ -1,6 +1,6 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
-import { graphConfig, type GraphOverrides } from '../store/graph/config';
+import { directoryConfig, type GraphOverrides } from '../store/graph/config';
 import { clientFor } from '../store/graph/connect';
 
 /**
@@ -98,12 +98,7 @@ export function openDirectory(
   env: NodeJS.ProcessEnv = process.env,
   over: Omit<GraphOverrides, 'siteUrl'> = {},
 ): Found<Directory> {
-  // The Graph settings are shared with the SharePoint store; the directory needs no site, so any
-  // well-formed one satisfies the check when OVERT_GRAPH_SITE is not set.
-  const config = graphConfig(env, {
-    ...over,
-    siteUrl: env.OVERT_GRAPH_SITE || 'https://directory.invalid/sites/none',
-  });
+  const config = directoryConfig(env, over);
   if (!config.ok) return { ok: false, message: config.error.message };
   return { ok: true, value: directoryOver(clientFor(config.value).client) };
 }

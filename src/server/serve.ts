@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { anchorPaths } from '../store/anchor';
+import { directoryConfig } from '../store/graph/config';
 import type { Running } from './main';
 
 /**
@@ -153,6 +154,20 @@ export function productionProblems(env: NodeJS.ProcessEnv): string[] {
       if (p) problems.push(p);
     }
   }
+  // The first administrator is looked up in Entra ID through Graph (their name, and their object id when given
+  // a sign-in name). A SharePoint store's own check names its Graph settings; a SQLite store has none, so
+  // without this the start failed after opening the store, in words about SharePoint.
+  const firstAdmin = (env.OVERT_FIRST_ADMIN ?? '').trim();
+  if (firstAdmin && store !== 'graph') {
+    const dir = directoryConfig(env);
+    if (!dir.ok) {
+      const [head, ...gaps] = dir.error.message.split('\n').map((l) => l.trim());
+      const why = `the Entra ID (Graph) settings are needed to look the first administrator (OVERT_FIRST_ADMIN, ${firstAdmin}) up in Entra ID, with the User.Read.All application permission; remove OVERT_FIRST_ADMIN once they are set up`;
+      if (!gaps.length) problems.push(`${head}: ${why}`);
+      for (const gap of gaps) problems.push(`${gap}: ${why}`);
+    }
+  }
+
   // The audit trail's signing key: chosen by the operator, never beside the data it anchors by default, and
   // never inside the data folder (whoever can change the data must not be able to re-sign it). `npm start`
   // (the demo) keeps its own beside the demo's data.

@@ -277,6 +277,37 @@ describe('npm run serve', () => {
     );
   });
 
+  it('as a process on SQLite, OVERT_FIRST_ADMIN as an email without Graph settings: exits 1 naming each, as Entra ID settings', () => {
+    const env: Record<string, string | undefined> = {
+      PATH: process.env.PATH ?? '',
+      ...council.env(dirs.make()),
+      OVERT_STORE: 'sqlite',
+      OVERT_FIRST_ADMIN: PEOPLE.admin.userPrincipalName,
+    };
+    // A council's own tenant: Graph at graph.microsoft.com, and none of its sign-in settings given.
+    for (const name of ['OVERT_GRAPH_URL', 'OVERT_GRAPH_CA_FILE', 'OVERT_GRAPH_SITE']) delete env[name];
+    const r = spawnSync(process.execPath, ['dist/src/server/serve.js'], { env, encoding: 'utf8' });
+    expect({ status: r.status, stdout: r.stdout }).toEqual({ status: 1, stdout: '' });
+    const named = r.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('  '))
+      .map((l) => l.trim().split(':')[0]);
+    expect(named).toEqual([
+      'OVERT_TENANT_ID',
+      'OVERT_CLIENT_ID',
+      'OVERT_CLIENT_SECRET (or OVERT_CLIENT_CERTIFICATE_PATH)',
+    ]);
+    expect(r.stderr).toContain(
+      `  OVERT_TENANT_ID: not set: the Entra ID (Graph) settings are needed to look the first administrator (OVERT_FIRST_ADMIN, ${PEOPLE.admin.userPrincipalName}) up in Entra ID`,
+    );
+    expect(r.stderr).not.toMatch(/SharePoint/);
+    // Given them (here the local Graph server, which takes no sign-in), the same start passes the check.
+    const given = { ...env, OVERT_GRAPH_URL: council.graph.url, OVERT_GRAPH_CA_FILE: council.caFile };
+    expect(productionProblems(given)).toEqual([]);
+    // A SharePoint store names the same settings itself, for the store.
+    expect(productionProblems({ ...env, OVERT_STORE: 'graph', OVERT_GRAPH_SITE: SITE })).toEqual([]);
+  });
+
   it('keeps the SQLite file readable by its owner only', async () => {
     const data = dirs.make();
     const running = await serve({ ...council.env(data), OVERT_STORE: 'sqlite' }, () => undefined);

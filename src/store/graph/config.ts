@@ -61,7 +61,15 @@ export const GraphConfig = z
 export type GraphConfig = z.output<typeof GraphConfig>;
 export type GraphConfigInput = z.input<typeof GraphConfig>;
 
-export type GraphOverrides = { siteUrl?: string; graphUrl?: string; caFile?: string; staleMs?: number };
+export type GraphOverrides = {
+  siteUrl?: string;
+  graphUrl?: string;
+  caFile?: string;
+  staleMs?: number;
+  /** What the settings are for, as their problems are headed: the SharePoint store (the default), or only
+   * Entra ID's users and groups (a SQLite store's onboarding), which needs no site. */
+  purpose?: 'SharePoint' | 'Entra ID';
+};
 
 /** The Graph settings from the environment and command-line overrides; a gap is an error value. */
 export function graphConfig(
@@ -112,13 +120,29 @@ export function graphConfig(
       if (i.code === 'invalid_type' && i.input === undefined) return `${name}: not set`;
       return `${name}: ${i.message}`;
     });
-    return invalid(`SharePoint (Graph) settings:\n  ${problems.join('\n  ')}`);
+    return invalid(`${over.purpose ?? 'SharePoint'} (Graph) settings:\n  ${problems.join('\n  ')}`);
   }
   if (parsed.data.auth.type === 'certificate' && !existsSync(parsed.data.auth.certificatePath))
     return invalid(
       `OVERT_CLIENT_CERTIFICATE_PATH: no certificate file at ${parsed.data.auth.certificatePath} (a PEM holding the private key)`,
     );
   return { ok: true, value: parsed.data };
+}
+
+/**
+ * The Graph settings for Entra ID's users and groups alone (`overt staff`, the first administrator): the same
+ * app registration as the SharePoint store's, without a site (any well-formed one satisfies the check when
+ * OVERT_GRAPH_SITE is not set); a gap is headed "Entra ID (Graph) settings".
+ */
+export function directoryConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  over: Omit<GraphOverrides, 'siteUrl' | 'purpose'> = {},
+): StoreOutcome<GraphConfig> {
+  return graphConfig(env, {
+    ...over,
+    siteUrl: env.OVERT_GRAPH_SITE || 'https://directory.invalid/sites/none',
+    purpose: 'Entra ID',
+  });
 }
 
 const SETTING_NAMES: Record<string, string> = {
