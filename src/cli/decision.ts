@@ -24,6 +24,23 @@ export function register(cli: Command): void {
       const { store, deps } = await openService(opts.data, undefined, { anchored: false });
       try {
         const x = await explainEvent(deps, event);
+        if (!x.ok && x.notLoaded && !opts.json) {
+          // The version that decided is not configured here: say the recorded verdict, and plainly that it
+          // cannot be replayed, rather than only an error.
+          process.stdout.write(
+            (
+              await decisionInWords(deps, {
+                typed: event,
+                event: x.event!,
+                recorded: x.notLoaded,
+                replayed: undefined,
+                same: false,
+              })
+            ).join('\n'),
+          );
+          process.exitCode = 1;
+          return;
+        }
         if (!x.ok) return fail(1, x.message);
         const { recorded, replayed } = x;
         if (opts.json)

@@ -105,7 +105,12 @@ export type Explained =
       same: boolean;
       differences: string[];
     }
-  | { ok: false; message: string };
+  | {
+      ok: false;
+      message: string;
+      /** The decision as recorded, when only its profile version is missing (it cannot be replayed here). */
+      notLoaded?: DecisionRecord;
+    };
 
 /**
  * Re-evaluates a recorded decision with the profile it names (`profileOf(id, version)`: undefined when
@@ -146,6 +151,7 @@ export function explainDecision(
     return {
       ok: false,
       message: `event ${event.seq} was decided under profile ${recorded.profile.id} version ${recorded.profile.version} (fingerprint ${recorded.profile.fingerprint.slice(0, 12)}), which is not configured here`,
+      notLoaded: recorded,
     };
   const verdict = evaluate(profile, { ...recorded.facts, action: recorded.action });
   const replayed = decisionRecord({

@@ -88,14 +88,17 @@ export interface DecisionInWords {
   typed: string;
   event: AuditEvent;
   recorded: DecisionRecord;
-  replayed: DecisionRecord['verdict'];
+  /** Undefined when the version that decided is not loaded here: the recorded verdict is said, not replayed. */
+  replayed: DecisionRecord['verdict'] | undefined;
   same: boolean;
 }
 
 /** The explanation as lines of plain words. */
 export async function decisionInWords(deps: Deps, x: DecisionInWords): Promise<string[]> {
   const { recorded: r, event } = x;
-  const profile = profileOf(deps, r);
+  // Not loaded: the policy's name, authorities and clause titles from another version of it, if any; never
+  // its rules' words (they may have changed).
+  const profile = x.replayed ? profileOf(deps, r) : deps.profileVersions(r.profile.id).at(-1);
   const tz = profile?.timeZone ?? DEFAULT_TIME_ZONE;
   const a = r.action;
   const cite = (ids: string[]) => citations(ids, profile);
@@ -131,15 +134,22 @@ export async function decisionInWords(deps: Deps, x: DecisionInWords): Promise<s
   for (const d of r.verdict.determining) {
     // No rule fired: the policy fails closed, in its own words and clauses.
     const closed = d.rule === 'default' && profile ? profile.default : undefined;
-    const rule = closed ?? profile?.rules.find((x) => x.id === d.rule);
+    const rule = closed ?? (x.replayed ? profile?.rules.find((x) => x.id === d.rule) : undefined);
     const why = rule?.explain ?? 'a rule of this policy version no longer loaded here';
     const cites = closed ? closed.cites : d.cites;
     lines.push(`  because: ${why} (${cites.length ? cite(cites) : 'a local decision'})`);
   }
+  if (!x.replayed) {
+    lines.push(
+      `Not replayed: version ${r.profile.version} of ${profile?.name ?? 'this policy'} is not loaded here (its fingerprint begins ${r.profile.fingerprint.slice(7, 19)}), so the verdict above is the one recorded. To replay it, give the service that version's file in OVERT_PROFILE_FILES.`,
+    );
+    return [...lines, ''];
+  }
+  const replayed = x.replayed;
   lines.push(
     x.same
-      ? `Replayed with the same policy version: the same verdict (${verdictWords(x.replayed)})`
-      : `Replayed with the same policy version: a different verdict — now ${verdictWords(x.replayed)}${x.replayed.cites.length ? `, citing ${cite(x.replayed.cites)}` : ''}`,
+      ? `Replayed with the same policy version: the same verdict (${verdictWords(replayed)})`
+      : `Replayed with the same policy version: a different verdict — now ${verdictWords(replayed)}${replayed.cites.length ? `, citing ${cite(replayed.cites)}` : ''}`,
   );
   return [...lines, ''];
 }

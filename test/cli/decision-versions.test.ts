@@ -228,4 +228,18 @@ it('every Fernmoor v1 decision is explained by v1 after v2 is loaded, in either 
     expect(words.stdout).toMatch(/because: The child's own team manager authorises the viewing/);
     expect(words.stdout).toMatch(/the same verdict/);
   }
+
+  // Version 1 no longer configured (only version 2 is loaded): the recorded verdict in words, and plainly
+  // that version 1 is not loaded — not a bare error, a stack trace or a blank; exit 1 (not replayed).
+  process.env.OVERT_PROFILE_FILES = v2File;
+  const gone = await runCli('decision', 'explain', approvals[0]!.id, '--data', data);
+  expect(gone.code).toBe(1);
+  expect(gone.stderr).toBe('');
+  expect(gone.stdout).toMatch(/^Policy: Fernmoor social media viewing procedure, version 1$/m);
+  expect(gone.stdout).toMatch(/^Verdict recorded: Allowed/m);
+  expect(gone.stdout).toMatch(/because: a rule of this policy version no longer loaded here \(/);
+  expect(gone.stdout).toMatch(
+    /^Not replayed: version 1 of Fernmoor social media viewing procedure is not loaded here \(its fingerprint begins [0-9a-f]{12}\), so the verdict above is the one recorded\./m,
+  );
+  expect(gone.stdout).not.toMatch(/\n\s+at |undefined|Replayed with/);
 }, 120_000);
