@@ -2,7 +2,8 @@
 # "Running it for your council". Multi-stage: the build stage compiles TypeScript, the tab and
 # better-sqlite3 (native, from source); the runtime stage keeps dist/ and production dependencies only,
 # runs as a non-root user and starts with `npm run serve` (no build step, no demo).
-# Not built by any test here: there is no Docker engine on the machine this was written on.
+# Not built by any test here: there is no Docker engine on the machine this was written on. Its build context is
+# the allow-list .dockerignore (test/council/deploy.test.ts checks it against a checkout holding a case list).
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
@@ -27,6 +28,7 @@ COPY --from=build --chown=root:root /app/package.json ./
 COPY --from=build --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
 COPY --from=build --chown=root:root /app/bin ./bin
+COPY --from=build --chown=root:root /app/appPackage/color.png ./appPackage/color.png
 RUN mkdir -p /data /audit && chown node:node /data /audit && chmod 700 /data /audit
 USER node
 # The audit signing key and checkpoints on a volume of their own, apart from the data they vouch for.

@@ -127,8 +127,16 @@ it('the guide’s commands pass, in order, as written', async () => {
   }
   // The files the commands name are where the administrator wrote them (here, the temp folder).
   // …and the folder the guide keeps the audit signing key in is a folder of the temp folder.
+  // The guide keeps them outside the checkout, in /srv/overt-onboarding, and names them by that path: a bare
+  // name (a file in the checkout, where a deploy or a copy of the repository could take it) is not accepted.
+  const onboarding = '/srv/overt-onboarding/';
   const local = (args: string[]) =>
-    args.map((a) => files.get(a) ?? a.replace(/^\/srv\/overt-audit\//, `${join(dir, 'srv-overt-audit')}/`));
+    args.map((a) => {
+      if (files.has(a)) throw new Error(`the guide names ${a} in the checkout; name it ${onboarding}${a}`);
+      if (a.startsWith(onboarding) && files.has(a.slice(onboarding.length)))
+        return files.get(a.slice(onboarding.length))!;
+      return a.replace(/^\/srv\/overt-audit\//, `${join(dir, 'srv-overt-audit')}/`);
+    });
   // The settings of the guide's table, as the administrator has them in the environment, except those the
   // guide's commands set or print (the store, the site, the first administrator, the local Graph server's).
   // The audit signing key is one of those: were the guide to leave it out, its first `overt` command that writes
