@@ -147,6 +147,24 @@ export async function deliver(
   return { unreachable: true, ...(refused ? { refused } : {}) };
 }
 
+/** How long a message Teams keeps failing for is tried, in words (notice-feed.ts: 30 s doubling, 8 tries). */
+export const TRIED_FOR = 'about two hours';
+
+/**
+ * A message Teams kept failing for (5xx, throttling, no answer) through every later pass: given up, and told
+ * as the could-not-reach path tells — kept for the person to see when they next open Overt, the people who can
+ * act told by name (or when they next open Overt, if Teams fails them too), and an audit event.
+ */
+export async function notDelivered(
+  deps: Deps,
+  outbox: Outbox,
+  staffId: string,
+  u: NonNullable<Delivery['unreachable']>,
+  log: (s: string) => void = () => undefined,
+): Promise<void> {
+  await unreachable(deps, outbox, staffId, { ...u, summarised: false }, log, undefined, true);
+}
+
 /** The install through Graph, kept and audited (`bot.install`, installed or refused with why); once per
  * person at a time, so a round of cards to many people installs each once. */
 const installing = new WeakMap<Deps, Map<string, Promise<Installed>>>();
@@ -193,6 +211,8 @@ async function unreachable(
   u: NonNullable<Delivery['unreachable']>,
   log: (s: string) => void,
   refused?: string,
+  /** Teams itself kept failing (5xx, no answer), through every later pass: not a person out of reach. */
+  teamsFailed = false,
 ): Promise<void> {
   const name = await nameOf(deps, staffId);
   // Not lost: the person is shown it when they next open Overt (held.ts in conversations.ts).
@@ -200,11 +220,14 @@ async function unreachable(
   if (u.summarised) return;
   const tell = [...new Set(u.tell)].filter((id) => id !== staffId);
   const told: string[] = [];
-  const title = `Overt cannot reach ${name}`;
-  const text = refused
-    ? `${name} does not have the Overt app in Teams, and Overt could not add it for them: ${refused}. Overt cannot send them anything until it is added (an administrator can allow it, or ${name} can add Overt in Teams). ${u.about}`
-    : `${name} does not have the Overt app in Teams (it was never added for them, or they removed or blocked it, or left the only chat Overt could use), so Overt cannot send them anything. ${u.about}` +
-      (u.keep ? ' Overt will show it to them when they next open Overt in Teams.' : '');
+  const title = teamsFailed ? `Overt could not send ${name} a message` : `Overt cannot reach ${name}`;
+  const text = teamsFailed
+    ? `Teams did not accept a message from Overt for ${name}, though Overt tried for ${TRIED_FOR}. ${u.about}` +
+      (u.keep ? ' Overt will show it to them when they next open Overt in Teams.' : '')
+    : refused
+      ? `${name} does not have the Overt app in Teams, and Overt could not add it for them: ${refused}. Overt cannot send them anything until it is added (an administrator can allow it, or ${name} can add Overt in Teams). ${u.about}`
+      : `${name} does not have the Overt app in Teams (it was never added for them, or they removed or blocked it, or left the only chat Overt could use), so Overt cannot send them anything. ${u.about}` +
+        (u.keep ? ' Overt will show it to them when they next open Overt in Teams.' : '');
   const card = noticeCard(title, text);
   for (const id of tell) {
     const r = await deliver(
@@ -220,10 +243,10 @@ async function unreachable(
     tell.filter((id) => !told.includes(id)),
     { title, text },
   );
-  await recordSurfaceEvent(deps, `bot-unreachable:${staffId}:${u.key}`, {
+  await recordSurfaceEvent(deps, `bot-${teamsFailed ? 'not-delivered' : 'unreachable'}:${staffId}:${u.key}`, {
     action: 'bot.deliver',
     target: { kind: 'staff', id: staffId },
-    outcome: 'unreachable',
+    outcome: teamsFailed ? 'not-delivered' : 'unreachable',
     details: {
       about: u.key,
       told,
@@ -233,7 +256,7 @@ async function unreachable(
     },
   });
   log(
-    `bot: ${staffId} cannot be reached; told ${told.join(', ') || 'nobody now'}${later.length ? `; kept for ${later.join(', ')} to be told when they next open Overt` : ''}`,
+    `bot: ${staffId} ${teamsFailed ? `was not sent ${u.key}: Teams kept failing for ${TRIED_FOR}` : 'cannot be reached'}; told ${told.join(', ') || 'nobody now'}${later.length ? `; kept for ${later.join(', ')} to be told when they next open Overt` : ''}`,
   );
 }
 

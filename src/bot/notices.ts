@@ -6,15 +6,18 @@
  * as it is done; nothing from before the bot first ran). A follow-up is in the store with its unit, so an
  * instance that dies after a decision and before its follow-ups leaves them to the next lease holder.
  */
-import { takeNotices, type Deps, type PendingNotice } from '../workflow';
-import { deliver, serviceManagers } from './deliver';
-import { nameOf, requestById } from '../workflow/queries';
+import { recordSurfaceEvent, takeNotices, type Deps, type PendingNotice } from '../workflow';
+import { deliver, notDelivered, serviceManagers } from './deliver';
+import { caseRefOf, nameOf, requestById } from '../workflow/queries';
 import { pointerCard } from './views/approval-card';
 import {
+  approvalCardsNotSent,
   escalateDecision,
   LeaseLost,
   refreshOne,
+  requesterUnreachable,
   sendApprovalCards,
+  sendCheckCard,
   tellRequester,
   updateApprovalCards,
 } from './handlers/request-cards';
@@ -38,17 +41,60 @@ async function requesterOf(deps: Deps, requestId: string | undefined, to: string
   return r && r.requesterId !== to ? [r.requesterId] : [];
 }
 
-/** One step of a unit's follow-up (notice-feed.ts `FOLLOW_UPS`), on the request as it is now. */
-async function followUp(deps: Deps, outbox: Outbox, n: PendingNotice, step: string): Promise<void> {
+/** One step of a unit's follow-up (notice-feed.ts `FOLLOW_UPS`), on the request as it is now: what of it
+ * Teams kept failing for (5xx, no answer), to be done again later — the step itself, or for the approval
+ * cards `cards:<staff id>` for each person still to be sent theirs, or `check` for the record-the-check card
+ * after the status card went. */
+async function followUp(deps: Deps, outbox: Outbox, n: PendingNotice, step: string): Promise<string[]> {
+  const r = n.requestId ? (await requestById(deps, n.requestId))?.record : undefined;
+  if (!r || !n.followUp) return [];
+  if (step === 'update') return (await updateApprovalCards(deps, outbox, r.id)) ? [] : ['update'];
+  if (step === 'tell') return tellRequester(deps, outbox, r, n.followUp.actorId);
+  if (step === 'check') return (await sendCheckCard(deps, outbox, r)) ? [] : ['check'];
+  // The approval cards go to whoever may decide it now: after it was raised or answered, or sent on.
+  if (
+    (step === 'cards' || step.startsWith('cards:')) &&
+    ['pending', 'escalated'].includes(r.status) &&
+    (n.followUp.action !== 'request.approve' || r.status === 'escalated')
+  ) {
+    const only = step === 'cards' ? undefined : [step.slice('cards:'.length)];
+    return (await sendApprovalCards(deps, outbox, r, only)).map((id) => `cards:${id}`);
+  }
+  return [];
+}
+
+/** A follow-up's steps Teams kept failing for through every pass: whoever can act is told (the requester's
+ * news kept for them and their approver and the service managers told; the requester told whose approval
+ * card did not go); a copy not updated is on the record (it shows the request as it is when opened). */
+async function followUpGivenUp(
+  deps: Deps,
+  outbox: Outbox,
+  n: PendingNotice,
+  left: string[],
+  log: (s: string) => void,
+): Promise<void> {
   const r = n.requestId ? (await requestById(deps, n.requestId))?.record : undefined;
   if (!r || !n.followUp) return;
-  if (step === 'update') await updateApprovalCards(deps, outbox, r.id);
-  else if (step === 'tell') await tellRequester(deps, outbox, r, n.followUp.actorId);
-  // The approval cards go to whoever may decide it now: after it was raised or answered, or sent on.
-  else if (step === 'cards' && ['pending', 'escalated'].includes(r.status)) {
-    if (n.followUp.action !== 'request.approve' || r.status === 'escalated')
-      await sendApprovalCards(deps, outbox, r);
+  if (left.includes('tell') || left.includes('check')) {
+    const caseRef = (await caseRefOf(deps, r.childId)) ?? r.id;
+    await notDelivered(
+      deps,
+      outbox,
+      r.requesterId,
+      await requesterUnreachable(deps, r, caseRef, n.followUp.actorId),
+      log,
+    );
   }
+  const cards = left.filter((s) => s.startsWith('cards:')).map((s) => s.slice('cards:'.length));
+  if (cards.length) await approvalCardsNotSent(deps, outbox, r.id, cards);
+  if (left.includes('update'))
+    await recordSurfaceEvent(deps, `bot-not-updated:${r.id}:${n.seq}`, {
+      action: 'bot.deliver',
+      target: { kind: 'request', id: r.id },
+      outcome: 'not-updated',
+      details: { event: String(n.seq), status: r.status },
+    });
+  log(`bot: gave up ${left.join(', ')} of the follow-up of audit event ${n.seq} (request ${r.id})`);
 }
 
 /** Passes until nothing is left: deliver what arrived since the cursor, each message once (see
@@ -99,8 +145,10 @@ async function onePass(
         for (const step of n.to) {
           if (n.sentTo.includes(step)) continue;
           if (!(await hold())) throw new LeaseLost();
-          await followUp(deps, outbox, n, step);
-          await taken.sent(n, step);
+          const left = await followUp(deps, outbox, n, step);
+          if (!left.length) await taken.sent(n, step);
+          else if ((await taken.later(n, step, left)) === 'given-up')
+            await followUpGivenUp(deps, outbox, n, left, log);
         }
         continue;
       }
@@ -112,6 +160,22 @@ async function onePass(
           sentTo: n.sentTo,
           hold,
           sent: (to) => taken.sent(n, to),
+          later: async (to) => {
+            if ((await taken.later(n, to)) !== 'given-up') return;
+            const title = TITLES[n.kind]!;
+            await notDelivered(
+              deps,
+              outbox,
+              to,
+              {
+                tell: await serviceManagers(deps),
+                about: `A notice for them could not be delivered: “${title}”.`,
+                key: `notice:${n.seq}`,
+                keep: { title, text: n.text, requestId: n.requestId! },
+              },
+              log,
+            );
+          },
         });
         continue;
       }
@@ -119,6 +183,14 @@ async function onePass(
       for (const to of n.to) {
         if (n.sentTo.includes(to)) continue;
         if (!(await hold())) throw new LeaseLost();
+        const unreachable = {
+          // Whoever can act: the requester of a request it is about (when it is not for them), and the
+          // service managers.
+          tell: [...(await requesterOf(deps, n.requestId, to)), ...(await serviceManagers(deps))],
+          about: `A notice for them could not be delivered: “${title}”.`,
+          key: `notice:${n.seq}`,
+          keep: { title, text: n.text, ...(n.requestId ? { requestId: n.requestId } : {}) },
+        };
         const d = await deliver(deps, outbox, {
           staffId: to,
           card,
@@ -127,18 +199,12 @@ async function onePass(
           pointer: n.requestId
             ? pointerCard(n.requestId, await refreshOne(deps, to))
             : neutralNoticeCard(await nameOf(deps, to)),
-          unreachable: {
-            // Whoever can act: the requester of a request it is about (when it is not for them), and the
-            // service managers.
-            tell: [...(await requesterOf(deps, n.requestId, to)), ...(await serviceManagers(deps))],
-            about: `A notice for them could not be delivered: “${title}”.`,
-            key: `notice:${n.seq}`,
-            keep: { title, text: n.text, ...(n.requestId ? { requestId: n.requestId } : {}) },
-          },
+          unreachable,
         });
         if (d && 'activityId' in d) sent++;
-        if (d && 'later' in d) await taken.later(n, to);
-        else await taken.sent(n, to);
+        if (!(d && 'later' in d)) await taken.sent(n, to);
+        else if ((await taken.later(n, to)) === 'given-up')
+          await notDelivered(deps, outbox, to, unreachable, log);
       }
     }
     await taken.done();

@@ -93,12 +93,16 @@ export class Outbox {
 
   private readonly perTenant: Window[];
 
+  private readonly retry: RetryPolicy;
+
   constructor(
     private readonly adapter: CloudAdapter,
     private readonly appId: string,
     private readonly log: (s: string) => void,
-    rates: { perConversation?: number; perTenant?: number } = {},
+    /** Messages per second; and the retry within one send (default SEND_RETRY: 4 attempts from 0.5 s). */
+    rates: { perConversation?: number; perTenant?: number; retry?: RetryPolicy } = {},
   ) {
+    this.retry = rates.retry ?? SEND_RETRY;
     this.perConversation = scaled(PER_CONVERSATION, rates.perConversation ?? 5);
     this.perTenant = scaled(PER_TENANT, rates.perTenant ?? 40);
   }
@@ -139,8 +143,8 @@ export class Outbox {
       }
       const transient = f.status === undefined || f.status === 429 || f.status >= 500;
       // Shutting down, nothing waits on a channel that is failing: the send ends as its last attempt would.
-      if (transient && !this.stopping && attempt + 1 < SEND_RETRY.attempts) {
-        const wait = backoffMs(attempt, SEND_RETRY, f.retryAfterMs ?? 0);
+      if (transient && !this.stopping && attempt + 1 < this.retry.attempts) {
+        const wait = backoffMs(attempt, this.retry, f.retryAfterMs ?? 0);
         this.log(
           `bot: sending ${what} to ${who} failed (${f.status ?? 'no answer'}: ${f.message}); trying again in ${wait} ms`,
         );

@@ -85,5 +85,5 @@ export function createDeps(
 }
 export { firstWelcome, recordSurfaceEvent } from './surface-events';
 export type { SurfaceEvent } from './surface-events';
-export { takeNotices } from './notice-feed';
+export { GIVE_UP_AFTER, takeNotices } from './notice-feed';
 export type { PendingNotice } from './notice-feed';

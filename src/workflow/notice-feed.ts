@@ -28,8 +28,11 @@ const NoticeDetails = z.object({
 export type PendingNotice = z.infer<typeof NoticeDetails> & {
   seq: number;
   sentTo: string[];
-  /** Kept from an earlier pass, when Teams kept failing: `to` holds only those still to be sent it. */
+  /** Kept from an earlier pass, when Teams kept failing: `to` holds only those still to be sent it (for a
+   * follow-up, the steps left, a step that sends to many narrowed to those left: `cards:<staff id>`). */
   retry?: boolean;
+  /** How many passes have tried it (a kept one). */
+  tries?: number;
   /** A unit's follow-ups: the event's action and who acted; `to` holds the steps left to take. */
   followUp?: { action: string; actorId: string };
 };
@@ -66,6 +69,10 @@ function followUpOf(e: {
   };
 }
 
+/** The passes a message Teams keeps failing for is tried in (each waiting 30 s doubling, at most an hour,
+ * after the one before: about two hours in all); after the last, it is given up and whoever can act is told. */
+export const GIVE_UP_AFTER = 9;
+
 /** The events one pass reads at most. */
 const PASS = 200;
 
@@ -100,8 +107,10 @@ export interface NoticeBatch {
   hold: () => Promise<boolean>;
   /** After a message: the notice is recorded as sent to `to` (or to everyone it names, with no `to`). */
   sent: (n: PendingNotice, to?: string) => Promise<void>;
-  /** Teams kept failing for this message: kept for `to`, tried again in a later pass. */
-  later: (n: PendingNotice, to: string) => Promise<void>;
+  /** Teams kept failing for this message: kept for `to` (or, for a follow-up's step, for `left`, what of it is
+   * still to do), tried again in a later pass; `given-up` after the last try (`GIVE_UP_AFTER`): the caller
+   * tells whoever can act. */
+  later: (n: PendingNotice, to: string, left?: string[]) => Promise<'kept' | 'given-up'>;
   /** After every notice: the cursor moves past every event read. */
   done: () => Promise<void>;
   /** More events wait after those read (a pass reads at most 200): take again. */
@@ -131,8 +140,10 @@ export async function takeNotices(
   for (const k of kept) {
     if (new Date(k.after).getTime() > now.getTime()) continue;
     const [e] = await deps.store.audit.list({ afterSeq: k.seq - 1, limit: 1 });
-    const n = e?.seq === k.seq ? NoticeDetails.safeParse(e.details) : undefined;
-    if (n?.success) notices.push({ ...n.data, to: k.to, seq: k.seq, sentTo: [], retry: true });
+    if (e?.seq !== k.seq) continue;
+    const follow = followUpOf(e);
+    const n = follow ? { success: true as const, data: follow } : NoticeDetails.safeParse(e.details);
+    if (n.success) notices.push({ ...n.data, to: k.to, seq: k.seq, sentTo: [], retry: true, tries: k.tries });
   }
   for (const e of events) {
     const sentTo = cursor?.partial?.seq === e.seq ? cursor.partial.to : [];
@@ -182,25 +193,24 @@ export async function takeNotices(
       // The events before this notice are all delivered (notices are delivered in order).
       await write({ seq: Math.max(cursor?.seq ?? 0, n.seq - 1), partial: { seq: n.seq, to: done } });
     },
-    later: async (n, to) => {
+    later: async (n, to, left = [to]) => {
       const was = kept.find((k) => k.seq === n.seq);
-      const tries = n.retry ? (was?.tries ?? 0) + 1 : 1;
+      // One more try for the whole notice per pass, however many of its messages failed in it.
+      const tries = n.retry ? (n.tries ?? 0) + 1 : 1;
+      const givenUp = tries >= GIVE_UP_AFTER;
       const after = new Date(deps.clock().getTime() + Math.min(30_000 * 2 ** (tries - 1), 3_600_000));
-      const entry = {
-        seq: n.seq,
-        to: n.retry ? (was?.to ?? [to]) : [...new Set([...(was?.to ?? []), to])],
-        after: after.toISOString(),
-        tries,
-      };
-      kept = [...kept.filter((k) => k.seq !== n.seq), entry];
+      const still = [...new Set([...(was?.to ?? []).filter((t) => t !== to), ...(givenUp ? [] : left)])];
+      kept = kept.filter((k) => k.seq !== n.seq);
+      if (still.length) kept.push({ seq: n.seq, to: still, after: after.toISOString(), tries });
       if (n.retry) {
         await write({ seq: cursor?.seq ?? 0, ...(cursor?.partial ? { partial: cursor.partial } : {}) });
-        return;
+        return givenUp ? 'given-up' : 'kept';
       }
       // Out of this pass's way: the cursor moves on past it, and the kept list holds it.
       const done = [...new Set([...n.sentTo, to])];
       n.sentTo = done;
       await write({ seq: Math.max(cursor?.seq ?? 0, n.seq - 1), partial: { seq: n.seq, to: done } });
+      return givenUp ? 'given-up' : 'kept';
     },
     done: async () => {
       if (!last || (cursor && cursor.seq >= last.seq && !cursor.partial)) return;

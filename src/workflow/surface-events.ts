@@ -20,7 +20,8 @@ export type SurfaceEvent =
   | {
       action: 'bot.deliver';
       target: { kind: 'request' | 'staff'; id: string };
-      outcome: 'not-sent' | 'no-approver' | 'unreachable' | 'delivered-on-return';
+      outcome:
+        'not-sent' | 'no-approver' | 'unreachable' | 'not-delivered' | 'not-updated' | 'delivered-on-return';
       details: Details;
     }
   | { action: 'bot.install'; staffId: string; outcome: 'installed' | 'refused'; details: Details }

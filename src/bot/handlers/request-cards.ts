@@ -4,16 +4,9 @@ import { authorityInSentence, phrase, REQUEST_STATUS } from '../../vocabulary';
 import { recordSurfaceEvent, type Deps } from '../../workflow';
 import { MAX_REFRESH_USERS } from '../cards/build';
 import type { AdaptiveCard } from '../cards/types';
-import {
-  addCardCopies,
-  cardCopies,
-  channelUserId,
-  dropCardCopies,
-  type Copy,
-  type Reference,
-} from '../conversations';
-import { deliver, serviceManagers, tellOnReturn } from '../deliver';
-import { ConversationGone, type Outbox } from '../outbox';
+import { addCardCopies, cardCopies, channelUserId, dropCardCopies, type Reference } from '../conversations';
+import { deliver, serviceManagers, tellOnReturn, type Delivery } from '../deliver';
+import { ConversationGone, NotSentYet, type Outbox } from '../outbox';
 import {
   approversOf,
   checkPeople,
@@ -103,8 +96,10 @@ const waitingFor = (who: string) =>
   `A request is waiting for ${who} to decide it: ask them to open Overt in Teams again, or ask another approver.`;
 
 /** Sends a request's approval card to each person (one copy per conversation: the base card in their
- * personal chat, the neutral one where others can read it) and keeps the copies, so a decision updates them;
- * whoever cannot be reached is named to the requester and the service managers. How many were sent. */
+ * personal chat, the neutral one where others can read it) and keeps each copy as it is sent (before the
+ * next: an instance that dies part-way leaves the copies it sent on record, and the next holder sends only
+ * the rest), so a decision updates them; whoever cannot be reached is named to the requester and the service
+ * managers. Those Teams kept failing for (5xx, no answer) are returned, to be sent again later. */
 async function sendKeptCopies(
   deps: Deps,
   outbox: Outbox,
@@ -112,15 +107,16 @@ async function sendKeptCopies(
   to: string[],
   approvers: string[],
   note?: string,
-): Promise<number> {
+): Promise<string[]> {
   const [cardOf, managers, before] = await Promise.all([
     cardsFor(deps, r, approvers, note),
     serviceManagers(deps),
     cardCopies(deps, r.id),
   ]);
   const sentTo = new Set(before.map((c) => c.reference.conversation.id));
-  const copies: Copy[] = [];
+  let copies = 0;
   const notSent: string[] = [];
+  const later: string[] = [];
   const unreachable: string[] = [];
   const refusedFor = new Map<string, string>();
   for (const staffId of to) {
@@ -131,6 +127,7 @@ async function sendKeptCopies(
       about: `the approval card of request ${r.id}`,
       pointer: shared,
       openPersonal: false,
+      later: true,
       sentTo,
       unreachable: {
         tell: [r.requesterId, ...managers],
@@ -143,15 +140,31 @@ async function sendKeptCopies(
       unreachable.push(staffId);
       if (d.refused) refusedFor.set(staffId, d.refused);
     }
-    if (d && 'activityId' in d) copies.push({ reference: d.ref, activityId: d.activityId });
-    // Not sent and nobody told yet (Teams failed or refused the card, 5xx or 413): the requester is.
+    if (d && 'activityId' in d) {
+      await addCardCopies(deps, r.id, [{ reference: d.ref, activityId: d.activityId }]);
+      copies++;
+    } else if (d && 'later' in d) later.push(staffId);
+    // Not sent and nobody told yet (Teams refused the card for good, 413): the requester is.
     else if (!d) notSent.push(staffId);
   }
-  if (copies.length) await addCardCopies(deps, r.id, copies);
   if (unreachable.length)
     await tellUnreachable(deps, outbox, r, unreachable, approvers.length, managers, refusedFor);
-  if (notSent.length) await tellNotSent(deps, outbox, r, notSent, copies.length, managers);
-  return copies.length;
+  if (notSent.length) await tellNotSent(deps, outbox, r, notSent, copies, managers);
+  return later;
+}
+
+/** Teams kept failing, through every later pass, to take the approval card for these people: the requester
+ * is told (as for a card Teams refused), with who did not get it. */
+export async function approvalCardsNotSent(
+  deps: Deps,
+  outbox: Outbox,
+  requestId: string,
+  notSent: string[],
+): Promise<void> {
+  const r = (await requestById(deps, requestId))?.record;
+  if (!r || !notSent.length) return;
+  const copies = await cardCopies(deps, r.id);
+  await tellNotSent(deps, outbox, r, notSent, copies.length, await serviceManagers(deps));
 }
 
 /** Those who may decide whom Overt could not reach, in ONE card to the requester and the service managers
@@ -278,13 +291,24 @@ async function auditDelivery(
   });
 }
 
-/** Sends the base approval card to each approver and keeps the copies. */
-export async function sendApprovalCards(deps: Deps, outbox: Outbox, r: Request): Promise<void> {
+/** Sends the base approval card to each approver (or to those of them in `only`, when sent again later) and
+ * keeps the copies; those Teams kept failing for, to be sent again later. */
+export async function sendApprovalCards(
+  deps: Deps,
+  outbox: Outbox,
+  r: Request,
+  only?: string[],
+): Promise<string[]> {
   const approvers = await approversOf(deps, r);
-  if (approvers.length) {
-    await sendKeptCopies(deps, outbox, r, approvers, approvers);
-    return;
-  }
+  if (only)
+    return sendKeptCopies(
+      deps,
+      outbox,
+      r,
+      only.filter((id) => approvers.includes(id)),
+      approvers,
+    );
+  if (approvers.length) return sendKeptCopies(deps, outbox, r, approvers, approvers);
   // Nobody may decide it (no one holds the authority for this team): the service managers are told, by the
   // team's name, so the request is not left with nobody; it waits, and is audited as not sent.
   const team = await teamNameOf(deps, r.teamId, 'the team');
@@ -305,6 +329,7 @@ export async function sendApprovalCards(deps: Deps, outbox: Outbox, r: Request):
     if (d && !('unreachable' in d)) told.push(id);
   }
   await auditDelivery(deps, `bot-no-approver:${r.id}:${r.status}`, r, 'no-approver', { told });
+  return [];
 }
 
 /** A notice delivered person by person under the notices' lease (notices.ts): whom it already reached, a
@@ -313,6 +338,8 @@ export interface NoticeProgress {
   sentTo: readonly string[];
   hold: () => Promise<boolean>;
   sent: (staffId: string) => Promise<void>;
+  /** Teams kept failing for this person's message (5xx, no answer): kept to be sent in a later pass. */
+  later?: (staffId: string) => Promise<void>;
 }
 
 /** Stops the pass when the lease has gone to another instance: it sends what is left. */
@@ -349,9 +376,11 @@ export async function escalateDecision(
       card: notice,
       about: `the notice decision-waiting for request ${r.id}`,
       pointer: pointerCard(r.id, []),
+      later: !!progress?.later,
     });
     if (d && 'activityId' in d) sent++;
-    await progress?.sent(id);
+    if (d && 'later' in d) await progress?.later?.(id);
+    else await progress?.sent(id);
   }
   const toApprovers = left.filter((id) => approvers.includes(id));
   // The copies already sent are not sent again; an escalation is a new copy in each of their chats, kept as
@@ -367,37 +396,48 @@ export async function escalateDecision(
       about: `the escalated approval card of request ${r.id}`,
       pointer: shared,
       openPersonal: false,
+      later: !!progress?.later,
       sentTo,
     });
     if (d && 'activityId' in d) {
       await addCardCopies(deps, r.id, [{ reference: d.ref, activityId: d.activityId }]);
       sent++;
     }
-    await progress?.sent(staffId);
+    if (d && 'later' in d) await progress?.later?.(staffId);
+    else await progress?.sent(staffId);
   }
   return sent;
 }
 
 /** Every copy of the approval card shows the request as it is now; a copy in a conversation that has gone
- * is forgotten. */
-export async function updateApprovalCards(deps: Deps, outbox: Outbox, requestId: string): Promise<void> {
+ * is forgotten. False when Teams kept failing for a copy (5xx, no answer): the update is done again later
+ * (an update shows the request as it is then, so doing it twice shows nothing twice). */
+export async function updateApprovalCards(deps: Deps, outbox: Outbox, requestId: string): Promise<boolean> {
   const copies = await cardCopies(deps, requestId);
-  if (!copies.length) return;
+  if (!copies.length) return true;
   const r = (await requestById(deps, requestId))?.record;
-  if (!r) return;
+  if (!r) return true;
   const lister = await refreshLister(deps, r);
+  let all = true;
   for (const copy of copies) {
     const personal = copy.reference.conversation.conversationType === 'personal';
     // Each copy lists the person of its chat first (the reference kept names them).
     const users = lister(copy.reference.user?.id);
     const card = await baseCardOf(deps, r, undefined, undefined, !personal, users);
     try {
-      await outbox.update(copy.reference, copy.activityId, card);
+      await outbox.update(copy.reference, copy.activityId, card, {
+        what: `an update of the approval card of request ${requestId} (message ${copy.activityId})`,
+        to: `conversation ${copy.reference.conversation.id}`,
+        later: true,
+      });
     } catch (err) {
-      if (!(err instanceof ConversationGone)) throw err;
-      await dropCardCopies(deps, requestId, copy.reference.conversation.id);
+      if (err instanceof NotSentYet) all = false;
+      else if (err instanceof ConversationGone)
+        await dropCardCopies(deps, requestId, copy.reference.conversation.id);
+      else throw err;
     }
   }
+  return all;
 }
 
 const NOTES: Partial<Record<Request['status'], { text: string; tone: 'good' | 'warning' | 'attention' }>> = {
@@ -408,19 +448,41 @@ const NOTES: Partial<Record<Request['status'], { text: string; tone: 'good' | 'w
   expired: { text: 'Your request expired.', tone: 'attention' },
 };
 
+/** What a requester is told and kept, when Overt cannot reach them. */
+export const requesterUnreachable = async (
+  deps: Deps,
+  r: Request,
+  caseRef: string,
+  actorId?: string,
+): Promise<NonNullable<Delivery['unreachable']>> => {
+  const note = NOTES[r.status];
+  return {
+    tell: [...(actorId ? [actorId] : []), ...(await serviceManagers(deps))],
+    about: `Their request is now ${phrase(r.status, REQUEST_STATUS)}; they should open Overt in Teams to see it.`,
+    key: `requester:${r.id}:${r.status}`,
+    keep: {
+      title: `Your request for ${caseRef}`,
+      text: note?.text ?? `Your request is now ${phrase(r.status, REQUEST_STATUS)}.`,
+      requestId: r.id,
+    },
+  };
+};
+
 /** Tells the requester what became of their request (as it is now); after an approval, sends the
  * record-the-check card. In their personal chat only: where others can read it, a neutral pointer whose
- * refresh shows the requester their own view. Nobody reachable: the service managers are told. */
+ * refresh shows the requester their own view. Nobody reachable: the service managers are told. What Teams
+ * kept failing for (5xx, no answer), to be sent later: `tell` (the status card, and the check card after it),
+ * `check` (the record-the-check card alone). */
 export async function tellRequester(
   deps: Deps,
   outbox: Outbox,
   request: Request,
   /** Who acted (the approver): told, with the service managers, when the requester cannot be reached. */
   actorId?: string,
-): Promise<void> {
+): Promise<('tell' | 'check')[]> {
   const found = await requestById(deps, request.id);
   const view = found && (await requestView(deps, found));
-  if (!found || !view) return;
+  if (!found || !view) return [];
   const r = found.record;
   const note = NOTES[r.status];
   const users = await refreshUsers(deps, r);
@@ -429,31 +491,45 @@ export async function tellRequester(
     card: requestStatusCard(view, users, { requester: true, ...(note ? { note } : {}) }),
     about: `the status card of request ${r.id} (${r.status})`,
     pointer: pointerCard(r.id, await refreshOne(deps, r.requesterId)),
-    unreachable: {
-      tell: [...(actorId ? [actorId] : []), ...(await serviceManagers(deps))],
-      about: `Their request is now ${phrase(r.status, REQUEST_STATUS)}; they should open Overt in Teams to see it.`,
-      key: `requester:${r.id}:${r.status}`,
-      keep: {
-        title: `Your request for ${view.caseRef}`,
-        text: note?.text ?? `Your request is now ${phrase(r.status, REQUEST_STATUS)}.`,
-        requestId: r.id,
-      },
-    },
+    later: true,
+    unreachable: await requesterUnreachable(deps, r, view.caseRef, actorId),
   });
+  if (d && 'later' in d) return ['tell'];
   if (r.status === 'approved' && d && 'activityId' in d && !d.shared)
-    await trySendCheckCard(
-      outbox,
-      d.ref,
-      recordCheckCard(checkCardInput(view, deps.clock(), await checkPeople(deps, r), r.requesterId)),
-    );
+    return (await sendCheckCard(deps, outbox, r, d.ref)) ? [] : ['check'];
+  return [];
 }
 
-async function trySendCheckCard(outbox: Outbox, ref: Reference, card: AdaptiveCard): Promise<void> {
+/** The record-the-check card to the requester of an approved request, in their personal chat (`ref`, or the
+ * one kept); false when Teams kept failing for it (to be sent later). */
+export async function sendCheckCard(
+  deps: Deps,
+  outbox: Outbox,
+  request: Request,
+  ref?: Reference,
+): Promise<boolean> {
+  const found = await requestById(deps, request.id);
+  const view = found && (await requestView(deps, found));
+  if (!found || !view || found.record.status !== 'approved') return true;
+  const r = found.record;
+  const card = recordCheckCard(checkCardInput(view, deps.clock(), await checkPeople(deps, r), r.requesterId));
+  const about = { what: `the record-the-check card of request ${r.id}`, to: r.requesterId, later: true };
+  if (!ref) {
+    const d = await deliver(deps, outbox, {
+      staffId: r.requesterId,
+      card,
+      about: about.what,
+      later: true,
+    });
+    return !(d && 'later' in d);
+  }
   try {
-    await outbox.send(ref, card);
+    await outbox.send(ref, card, about);
   } catch (err) {
+    if (err instanceof NotSentYet) return false;
     if (!(err instanceof ConversationGone)) throw err;
   }
+  return true;
 }
 
 export function checkCardInput(

@@ -1,0 +1,158 @@
+/**
+ * issue 20 (newcomer's finding 1): a decision's follow-ups Teams keeps failing for (502 through every attempt)
+ * are kept in the notices' cursor like the timers' notices, sent once when Teams takes them again — and when
+ * it never does, given up after the last pass with someone named told, on the record.
+ */
+import { addHours } from 'date-fns';
+import { deliverNotices } from '../../src/bot/notices';
+import { Outbox } from '../../src/bot/outbox';
+import { botOf } from '../../src/bot/surface';
+import { GIVE_UP_AFTER } from '../../src/workflow';
+import { actionData, activity, decideFromCard, execute, post, textOf } from './client';
+import { cardOf, fakeConnector, type FakeConnector, type Sent } from './connector';
+import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
+
+let w: BotWorld;
+let connector: FakeConnector;
+const CM = 'demo-cm-north-1';
+const TM = 'demo-tm-north';
+const chat = (who: string) => `personal-${who}`;
+beforeAll(async () => {
+  w = await botWorld({ OVERT_NOTICES_EVERY: '3600' });
+  connector = await fakeConnector();
+  for (const who of [CM, TM]) {
+    const r = await post(
+      w.url,
+      activity(who, chat(who), {
+        type: 'conversationUpdate',
+        serviceUrl: connector.serviceUrl,
+        membersAdded: [{ id: 'overt-bot' }, { id: who }],
+      }),
+    );
+    expect(r.status).toBeLessThan(300);
+  }
+  await botOf(w.running.deps)!.outbox.settled();
+}, 60_000);
+afterAll(async () => {
+  await w?.close();
+  await connector?.close();
+  await cleanupBotWorlds();
+});
+
+const bot = () => botOf(w.running.deps)!;
+const in_ = (who: string, text: RegExp, from: number) =>
+  connector.sent
+    .slice(from)
+    .filter((s: Sent) => s.conversationId === chat(who) && text.test(textOf(cardOf(s))));
+const checkCards = (from: number) =>
+  connector.sent
+    .slice(from)
+    .filter(
+      (s) => s.conversationId === chat(CM) && s.method === 'POST' && actionData(cardOf(s), 'check.record'),
+    );
+const cursor = async () =>
+  (await w.running.store.get('setting', 'bot.notices.cursor'))?.record.value as {
+    later?: { seq: number; to: string[]; tries: number }[];
+  };
+
+/** A later pass by the notices' holder, its time come (each two hours on from the one before). An outbox of
+ * one attempt per message stands for the same bot with its retry spent sooner. */
+let hours = 0;
+const later = async () => {
+  const quick = new Outbox(bot().adapter, '', () => undefined, {
+    retry: { attempts: 1, baseMs: 1, maxMs: 1 },
+  });
+  return deliverNotices(
+    { ...w.running.deps, clock: () => addHours(new Date(), (hours += 2)) },
+    quick,
+    'a-later-holder',
+    new Date().toISOString(),
+  );
+};
+
+async function raise(caseRef: string): Promise<string> {
+  const sent = await execute(w.url, CM, 'request.send', {
+    formId: `form-${caseRef}-${Math.random()}`,
+    childId: await w.childId(caseRef),
+    reason: 'risk-of-cse',
+    platforms: 'instagram: @demo_account',
+    viewer: 'own-personal-account',
+    rationale: 'Fictional: new information suggests a risk to the child.',
+  });
+  const requestId = actionData(sent.json.value, 'request.withdraw')?.['requestId'] as string;
+  expect(requestId).toBeTruthy();
+  await bot().outbox.settled();
+  return requestId;
+}
+
+it('an approval whose status card and record-the-check card Teams answers 502 through every attempt: kept, then sent once each', async () => {
+  const requestId = await raise('DEMO-0001');
+  await bot().deliverNotices();
+  connector.block(chat(CM), 502, 'BadGateway');
+  const from = connector.sent.length;
+  const r = await decideFromCard(w.url, TM, 'request.approve', requestId, {
+    reasons: 'Necessary and proportionate (fictional).',
+  });
+  expect(textOf(r.json.value)).toMatch(/You approved this request/);
+  await bot().outbox.settled();
+  await bot().deliverNotices();
+  expect(in_(CM, /Your request was approved/, from)).toHaveLength(0);
+  expect((await cursor()).later).toEqual([expect.objectContaining({ to: ['tell'], tries: 1 })]);
+  expect(
+    w.logs.some((l) =>
+      /could not send the status card of request .* to demo-cm-north-1 \(502: .*\) after 4 attempts; kept to be sent later/.test(
+        l,
+      ),
+    ),
+  ).toBe(true);
+
+  connector.unblock(chat(CM));
+  await later();
+  await later();
+  expect(
+    in_(CM, /Your request was approved/, from).filter((s) => !actionData(cardOf(s), 'check.record')),
+  ).toHaveLength(1);
+  expect(checkCards(from)).toHaveLength(1);
+  expect((await cursor()).later).toBeUndefined();
+}, 60_000);
+
+it('Teams never takes them: after the last pass the requester is told whose approval card did not go, and the approver that the requester was not sent the outcome', async () => {
+  // The approver's chat fails: the approval card is kept, tried in every pass, then given up.
+  connector.block(chat(TM), 502, 'BadGateway');
+  const from = connector.sent.length;
+  const requestId = await raise('DEMO-0002');
+  for (let i = 0; i < GIVE_UP_AFTER; i++) await later();
+  expect((await cursor()).later).toBeUndefined();
+  const told = in_(CM, /a card did not go/, from);
+  expect(told).toHaveLength(1);
+  expect(textOf(cardOf(told[0]!))).toMatch(
+    /Teams did not accept the approval card for Arlo Ashdown \(demo\)/,
+  );
+  const audit = await w.running.store.audit.list();
+  expect(audit.find((e) => e.action === 'bot.deliver' && e.target.id === requestId)).toMatchObject({
+    outcome: 'not-sent',
+    details: { notSent: [TM], told: [CM] },
+  });
+
+  // Now the requester's chat fails: the approver decides from the request itself, and is told.
+  connector.unblock(chat(TM));
+  connector.block(chat(CM), 502, 'BadGateway');
+  const r = await decideFromCard(w.url, TM, 'request.approve', requestId, {
+    reasons: 'Necessary and proportionate (fictional).',
+  });
+  expect(textOf(r.json.value)).toMatch(/You approved this request/);
+  await bot().outbox.settled();
+  for (let i = 0; i < GIVE_UP_AFTER; i++) await later();
+  expect((await cursor()).later).toBeUndefined();
+  const toApprover = in_(TM, /Overt could not send Dara Dunmore \(demo\) a message/, from);
+  expect(toApprover).toHaveLength(1);
+  expect(textOf(cardOf(toApprover[0]!))).toMatch(/Their request is now approved/);
+  expect(
+    (await w.running.store.audit.list()).find(
+      (e) => e.action === 'bot.deliver' && e.outcome === 'not-delivered' && e.target.id === CM,
+    ),
+  ).toMatchObject({
+    details: expect.objectContaining({ about: `requester:${requestId}:approved`, told: [TM] }),
+  });
+  connector.unblock(chat(CM));
+}, 120_000);
