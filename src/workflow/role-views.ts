@@ -7,8 +7,7 @@ import type { Profile } from '../policy/profile';
 import type { Verdict } from '../policy/verdict';
 import { actor, canActForTeam, childHistory, profileOf } from './context';
 import { approversOf } from './queries/request';
-import { givenRationale, policyActor, staffHolds, verdictFor } from './policy-facts';
-import { decidersOf } from '../policy/authority';
+import { givenRationale, policyActor, verdictFor } from './policy-facts';
 import { Id, parse } from './input';
 import { fail, ok, type Deps, type Outcome } from './types';
 import { citations, explanationText } from '../vocabulary';
@@ -117,11 +116,7 @@ export async function awaitingDecision(
         const key = `${r.teamId}\u0000${r.authority}\u0000${r.requesterId}`;
         const who = deciders.get(key) ?? approversOf(deps, r, profile);
         deciders.set(key, who);
-        // Also whoever holds an authority the profile lets decide it (Kent 002 §Appendix 2: a manager and, if
-        // necessary, information governance decide a request without consent).
-        const decides =
-          (await who).includes(s.id) ||
-          decidersOf(profile, r.authority as never).some((a) => staffHolds(profile, a, s, r.teamId));
+        const decides = (await who).includes(s.id);
         return decides ? row : undefined;
       }),
     )

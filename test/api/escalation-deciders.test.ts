@@ -10,6 +10,7 @@ import { builtinProfiles } from '../../src/policy/builtin';
 import { authorityRoles } from '../../src/policy/authority';
 import { DECIDERS } from '../../src/api/views';
 import { raiseRequest } from '../../src/workflow';
+import { approversOf, standing } from '../../src/workflow/queries';
 import { cleanupWorlds, must } from '../workflow/world';
 import { startApi, type Api } from './harness';
 
@@ -67,6 +68,21 @@ it.each(['tm-kent', 'ig'] as const)(
   },
   60_000,
 );
+
+it('one rule of who may decide: the approvers (whom the card is sent to) name information governance beside the manager', async () => {
+  // 8ae9702 kept a second rule (decidersOf/staffHolds) beside approversOf in the awaiting view only, so the
+  // request waited for Kent's information governance while its card was never sent to them.
+  const api = await startApi();
+  try {
+    const id = await kentEscalated(api);
+    const r = (await api.w.store.get('request', id))!.record;
+    expect(await approversOf(api.w.deps, r)).toEqual(expect.arrayContaining(['tm-kent', 'ig']));
+    const asIg = (await api.w.store.get('staff', 'ig'))!.record;
+    expect(await standing(api.w.deps, asIg, r)).toBe('approver');
+  } finally {
+    await api.close();
+  }
+});
 
 it('the tab offers the decisions view to information governance', async () => {
   const api = await startApi();

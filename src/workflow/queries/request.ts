@@ -16,7 +16,8 @@ import type {
   Team,
 } from '../../store/records';
 import type { Versioned } from '../../store/store';
-import { authorityRoles, heldOtherwise } from '../../policy/authority';
+import { authorityRoles, decidersOf, heldOtherwise } from '../../policy/authority';
+import type { Authority } from '../../policy/situation';
 import { reasonsToApprove, type ReasonsNeed } from '../../policy/reasons';
 import {
   authorityAlone,
@@ -250,19 +251,25 @@ export async function requestView(
   };
 }
 
-/** Who may decide a request now: the team's staff in the roles the authority names, the cross-team roles,
- * and anyone an approver has delegated to today. */
+/** Who may decide a request now: for the authority it waits for and every other the profile lets decide it
+ * beside that one (decidersOf: Kent 002 §Appendix 2, a manager and, if necessary, information governance), the
+ * team's staff who hold it, the cross-team roles, and anyone an approver has delegated to today. The one rule
+ * of who may decide: the cards are sent to them, and it is what waits for them. */
 export async function approversOf(deps: Deps, r: Request, profile?: Profile): Promise<string[]> {
   const p = profile ?? (await profileOfTeam(deps, r.teamId));
   if (!p) return [];
-  const roles = authorityRoles(p, r.authority);
+  const authorities = decidersOf(p, r.authority as Authority);
+  const roles = [...new Set(authorities.flatMap((a) => authorityRoles(p, a)))];
   // Holders by a flag or a group may hold any role: then every member of staff is a candidate.
-  const otherwise = heldOtherwise(p, r.authority);
+  const otherwise = authorities.some((a) => heldOtherwise(p, a));
   if (!roles.length && !otherwise) return [];
   const staff = (await deps.store.query('staff', otherwise ? {} : { where: { role: roles } }))
     .map((s) => s.record)
     .filter(
-      (s) => canActForTeam(s, r.teamId) && s.id !== r.requesterId && staffHolds(p, r.authority, s, r.teamId),
+      (s) =>
+        canActForTeam(s, r.teamId) &&
+        s.id !== r.requesterId &&
+        authorities.some((a) => staffHolds(p, a, s, r.teamId)),
     );
   const ids = staff.map((s) => s.id);
   const now = deps.clock().toISOString();
