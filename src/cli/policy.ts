@@ -3,8 +3,8 @@ import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { BUILTIN_IDS, builtinProfiles } from '../policy/builtin';
-import { caseProfileRef, collectCaseFiles, runCaseFile } from '../policy/cases';
-import { coverageMarkdown, coverageText, profileCoverage } from '../policy/coverage';
+import { caseProfileRef, collectCaseFiles, runCaseFile, type CaseResult } from '../policy/cases';
+import { coverageMarkdown, coverageText, profileCoverage, unexercisedText } from '../policy/coverage';
 import { describeProfile } from '../policy/describe';
 import { evaluate } from '../policy/evaluate';
 import { profileDiff } from '../policy/diff';
@@ -148,24 +148,33 @@ export function register(cli: Command): void {
       const all = profiles.map((p) => profileCoverage(p, shared ?? files.map((f) => runCaseFile(f, p))));
       out(opts.markdown ? coverageMarkdown(all) : all.map(coverageText).join('\n\n'));
       const gaps = all.reduce((n, c) => n + c.gaps, 0);
+      const idle = all.reduce((n, c) => n + c.unexercisedRules.length, 0);
       const clauses = all.reduce((n, c) => n + c.clauses.length, 0);
       if (!opts.markdown)
         out(
-          `\n${clauses} clauses in ${all.length} ${all.length === 1 ? 'policy' : 'policies'}, ${files.length} cases: ${gaps} not accounted for`,
+          `\n${clauses} clauses in ${all.length} ${all.length === 1 ? 'policy' : 'policies'}, ${files.length} cases: ${gaps} not accounted for, ${idle} ${idle === 1 ? 'rule' : 'rules'} not exercised by any case`,
         );
-      if (gaps > 0) process.exitCode = 1;
+      // A rule no case exercises is not covered, whatever else its clause has.
+      if (gaps > 0 || idle > 0) process.exitCode = 1;
     });
 
   policy
     .command('test <paths...>')
     .description('run policy case files (shared/policy-cases/FORMAT.md); closes with "N passed, N failed"')
-    .action((paths: string[]) => {
+    .option(
+      '--coverage',
+      'then list, for each profile the cases ran under, the rules and clauses no passing case exercises',
+    )
+    .option('--strict', 'with --coverage: exit 1 when anything is not exercised')
+    .action((paths: string[], opts: { coverage?: boolean; strict?: boolean }) => {
+      const results: CaseResult[] = [];
       const { files, missing } = collectCaseFiles(paths);
       for (const m of missing) err(`no such file or folder: ${m}`);
       let passed = 0;
       let failed = missing.length;
       for (const file of files) {
         const r = runCaseFile(file);
+        results.push(r);
         if (r.passed) {
           passed++;
           out(`PASS ${r.name}  (${file})`);
@@ -189,6 +198,26 @@ export function register(cli: Command): void {
       }
       out(`${passed} passed, ${failed} failed`);
       if (failed > 0) process.exitCode = 1;
+      if (opts.coverage) {
+        // Each profile the cases ran under (each version by its fingerprint), judged on these cases.
+        const profiles = new Map<string, Profile>();
+        for (const r of results)
+          if (r.profile && r.verdict) profiles.set(r.verdict.profile.fingerprint, r.profile);
+        let idle = 0;
+        for (const [print, p] of profiles) {
+          const c = profileCoverage(
+            p,
+            results.filter((r) => r.verdict?.profile.fingerprint === print),
+          );
+          idle += c.unexercisedRules.length + c.unexercisedClauses.length + c.gaps;
+          out('');
+          for (const line of unexercisedText(c)) out(line);
+        }
+        if (idle && opts.strict) {
+          err(`${idle} not exercised (--strict)`);
+          process.exitCode = 1;
+        }
+      } else if (opts.strict) err('--strict is for --coverage');
     });
 }
 

@@ -56,6 +56,8 @@ export interface CaseResult {
   failures: string[];
   expected?: PolicyCase['expect'];
   verdict?: Verdict;
+  /** The profile the case ran under, when it could be read. */
+  profile?: Profile;
 }
 
 /** Every `.json` file under the given files and folders, sorted; a missing path is reported, not skipped. */
@@ -186,5 +188,13 @@ export function runCaseFile(file: string, as?: Profile): CaseResult {
     ...(c.people ? { people: c.people } : {}),
   });
   const failures = unmetExpectations(c.expect, verdict);
-  return { file, name, passed: failures.length === 0, failures, expected: c.expect, verdict };
+  return {
+    file,
+    name,
+    passed: failures.length === 0,
+    failures,
+    expected: c.expect,
+    verdict,
+    profile: profile.value,
+  };
 }

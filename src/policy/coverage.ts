@@ -42,7 +42,12 @@ export interface ProfileCoverage {
   local: (RuleCoverage & { why: string })[];
   /** The retention schedule in words, when no clause carries it (a local decision). */
   localRetention?: string[];
+  /** Clauses not accounted for (no exercised rule, no reason, no retention). */
   gaps: number;
+  /** Rules no passing case exercises (a rule with 0 cases is not exercised, whatever else its clause has). */
+  unexercisedRules: string[];
+  /** Clauses that carry rules of which no passing case exercises any. */
+  unexercisedClauses: string[];
 }
 
 /** The clauses a profile must account for: every clause of its seed, or for a custom policy, those it declares. */
@@ -96,7 +101,31 @@ export function profileCoverage(p: Profile, results: readonly CaseResult[]): Pro
       ? { localRetention: retentionLines(p.retention.schedule) }
       : {}),
     gaps: out.filter((c) => c.status === 'gap').length,
+    unexercisedRules: p.rules.filter((r) => !firedIn.has(r.id)).map((r) => r.id),
+    unexercisedClauses: out
+      .filter((c) => c.rules.length && !c.rules.some((r) => r.cases.length))
+      .map((c) => c.clause),
   };
+}
+
+/** What the cases never exercise, as lines for the end of `overt policy test --coverage`. */
+export function unexercisedText(c: ProfileCoverage): string[] {
+  const head = `Coverage of ${c.profile.name} (${c.profile.id} v${c.profile.version}) by these cases:`;
+  if (!c.unexercisedRules.length && !c.unexercisedClauses.length && !c.gaps)
+    return [head, '  every rule and every clause that carries one is exercised by a passing case'];
+  const out = [head];
+  if (c.unexercisedRules.length)
+    out.push(`  rules never exercised (${c.unexercisedRules.length}): ${c.unexercisedRules.join(', ')}`);
+  if (c.unexercisedClauses.length)
+    out.push(
+      `  clauses never exercised (${c.unexercisedClauses.length}): ${c.unexercisedClauses.join(', ')}`,
+    );
+  const gaps = c.clauses.filter((k) => k.status === 'gap' && !k.rules.length);
+  if (gaps.length)
+    out.push(
+      `  clauses with no rule and no reason (${gaps.length}): ${gaps.map((k) => k.clause).join(', ')}`,
+    );
+  return out;
 }
 
 const SHOWN = 3;
@@ -121,7 +150,7 @@ export function coverageText(c: ProfileCoverage): string {
     if (k.status === 'obliged') lines.push(`      ${OBLIGED}`);
     for (const r of k.rules)
       lines.push(
-        `      rule ${r.id} (${r.effect}): ${r.cases.length} case(s)${r.cases.length ? `: ${some(r.cases)}` : ''}`,
+        `      rule ${r.id} (${r.effect}): ${r.cases.length} case(s)${r.cases.length ? `: ${some(r.cases)}` : ' — NOT EXERCISED'}`,
       );
     if (k.reason && k.status !== 'enforced' && k.status !== 'obliged')
       lines.push(`      why no rule: ${k.reason}`);
@@ -129,7 +158,9 @@ export function coverageText(c: ProfileCoverage): string {
     if (k.problem) lines.push(`      problem: ${k.problem}`);
   }
   for (const r of c.local)
-    lines.push(`  LOCAL    rule ${r.id} (${r.effect}): ${r.why} — ${r.cases.length} case(s)`);
+    lines.push(
+      `  LOCAL    rule ${r.id} (${r.effect}): ${r.why} — ${r.cases.length} case(s)${r.cases.length ? '' : ' — NOT EXERCISED'}`,
+    );
   if (c.localRetention)
     lines.push(`  LOCAL    ${LOCAL_RETAINED}:`, ...c.localRetention.map((l) => `        ${l}`));
   return lines.join('\n');
