@@ -66,6 +66,34 @@ export function profileWarnings(p: Profile, today: string): string[] {
         `rule ${r.id}: never decides: ${[...new Set(over.map((s) => `rule ${s!.id} always ${s!.effect === 'refuse' ? 'refuses' : 'escalates'}`))].join(' and ')} ${r.actions.join(', ')}, and ${r.effect === 'allow' ? 'an allow' : 'an escalation'} never outranks it`,
       );
   }
+  // Declared but used by nothing: an authority no rule names (to decide, or as who acts or recorded), a clause
+  // nothing cites and the profile gives no reason for.
+  const named = new Set(
+    p.rules.flatMap((r) => [
+      ...(r.authority ?? []),
+      ...(r.when.byHolds ?? []),
+      ...(r.when.byHoldsNone ?? []),
+      ...(r.when.recordedBy?.holds ?? []),
+      ...(r.when.recordedBy?.holdsNone ?? []),
+    ]),
+  );
+  for (const [code, a] of Object.entries(p.authorities))
+    if (!named.has(code))
+      out.push(
+        `authorities.${code}: no rule uses ${a.name ?? code} (none escalates to it or asks who holds it): remove it, or name it in a rule`,
+      );
+  const cited = new Set([
+    ...p.rules.flatMap((r) => r.cites),
+    ...p.default.cites,
+    ...(p.platformNotes?.cites ?? []),
+    ...(p.retention?.cites ?? []),
+    ...Object.keys(p.unenforced),
+  ]);
+  for (const clause of Object.keys(p.clauses))
+    if (!cited.has(clause))
+      out.push(
+        `clauses.${clause}: nothing cites it and "unenforced" gives no reason: cite it from a rule, or say in "unenforced" why no rule enforces it`,
+      );
   const opens = (a: string) =>
     p.rules.some((r) => (r.effect === 'allow' || r.effect === 'escalate') && r.actions.includes(a as never));
   if (!ACTION_TYPES.some(opens))

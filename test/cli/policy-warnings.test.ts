@@ -73,3 +73,37 @@ it('an authority nobody can act as is still an error', async () => {
   expect(r.code).toBe(1);
   expect(r.stderr).toContain('nobody can act as the Prevent lead');
 });
+
+it('warns of an authority no rule uses and a clause nothing cites with no reason given; --strict exits 1', async () => {
+  const p = fernmoor();
+  (p.authorities as Record<string, unknown>)['deputy-director'] = {
+    name: 'the Deputy Director',
+    holders: [{ group: 'Deputy Directors' }],
+  };
+  (p.clauses as Record<string, string>)['SMP-9'] = 'Annual audit by the Deputy Director';
+  const file = write(p);
+  const r = await runCli('policy', 'check', file);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain(
+    '⚠ authorities.deputy-director: no rule uses the Deputy Director (none escalates to it or asks who holds it)',
+  );
+  expect(r.stdout).toContain('⚠ clauses.SMP-9: nothing cites it and "unenforced" gives no reason');
+  // A reason in "unenforced" accounts for the clause; a rule naming the authority uses it.
+  (p.unenforced as Record<string, string>) = {
+    ...(p.unenforced as object),
+    'SMP-9': 'An audit, done by people',
+  };
+  p.rules.push({
+    id: 'deputy-sees-history',
+    cites: ['SMP-8'],
+    actions: ['view-history'],
+    when: { byHolds: ['deputy-director'] },
+    effect: 'allow',
+    explain: 'The Deputy Director sees the record.',
+  });
+  const fixed = await runCli('policy', 'check', write(p), '--strict');
+  expect(fixed.stdout).not.toContain('⚠');
+  expect(fixed.code).toBe(0);
+  const strict = await runCli('policy', 'check', file, '--strict');
+  expect(strict.code).toBe(1);
+});
