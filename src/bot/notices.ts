@@ -45,7 +45,13 @@ async function requesterOf(deps: Deps, requestId: string | undefined, to: string
  * Teams kept failing for (5xx, no answer), to be done again later — the step itself, or for the approval
  * cards `cards:<staff id>` for each person still to be sent theirs, or `check` for the record-the-check card
  * after the status card went. */
-async function followUp(deps: Deps, outbox: Outbox, n: PendingNotice, step: string): Promise<string[]> {
+async function followUp(
+  deps: Deps,
+  outbox: Outbox,
+  n: PendingNotice,
+  step: string,
+  hold: () => Promise<boolean>,
+): Promise<string[]> {
   const r = n.requestId ? (await requestById(deps, n.requestId))?.record : undefined;
   if (!r || !n.followUp) return [];
   if (step === 'update') return (await updateApprovalCards(deps, outbox, r.id)) ? [] : ['update'];
@@ -58,7 +64,7 @@ async function followUp(deps: Deps, outbox: Outbox, n: PendingNotice, step: stri
     (n.followUp.action !== 'request.approve' || r.status === 'escalated')
   ) {
     const only = step === 'cards' ? undefined : [step.slice('cards:'.length)];
-    return (await sendApprovalCards(deps, outbox, r, only)).map((id) => `cards:${id}`);
+    return (await sendApprovalCards(deps, outbox, r, only, hold)).map((id) => `cards:${id}`);
   }
   return [];
 }
@@ -145,7 +151,7 @@ async function onePass(
         for (const step of n.to) {
           if (n.sentTo.includes(step)) continue;
           if (!(await hold())) throw new LeaseLost();
-          const left = await followUp(deps, outbox, n, step);
+          const left = await followUp(deps, outbox, n, step, hold);
           if (!left.length) await taken.sent(n, step);
           else if ((await taken.later(n, step, left)) === 'given-up')
             await followUpGivenUp(deps, outbox, n, left, log);

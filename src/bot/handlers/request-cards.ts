@@ -107,6 +107,9 @@ async function sendKeptCopies(
   to: string[],
   approvers: string[],
   note?: string,
+  /** Before each card, under a notices' pass: still holding its lease (false: LeaseLost; the next holder
+   * sends the rest, skipping the copies kept). */
+  hold?: () => Promise<boolean>,
 ): Promise<string[]> {
   const [cardOf, managers, before] = await Promise.all([
     cardsFor(deps, r, approvers, note),
@@ -120,6 +123,7 @@ async function sendKeptCopies(
   const unreachable: string[] = [];
   const refusedFor = new Map<string, string>();
   for (const staffId of to) {
+    if (hold && !(await hold())) throw new LeaseLost();
     const { card, shared } = await cardOf(staffId);
     const d = await deliver(deps, outbox, {
       staffId,
@@ -298,17 +302,11 @@ export async function sendApprovalCards(
   outbox: Outbox,
   r: Request,
   only?: string[],
+  hold?: () => Promise<boolean>,
 ): Promise<string[]> {
   const approvers = await approversOf(deps, r);
-  if (only)
-    return sendKeptCopies(
-      deps,
-      outbox,
-      r,
-      only.filter((id) => approvers.includes(id)),
-      approvers,
-    );
-  if (approvers.length) return sendKeptCopies(deps, outbox, r, approvers, approvers);
+  const to = only ? only.filter((id) => approvers.includes(id)) : approvers;
+  if (only || approvers.length) return sendKeptCopies(deps, outbox, r, to, approvers, undefined, hold);
   // Nobody may decide it (no one holds the authority for this team): the service managers are told, by the
   // team's name, so the request is not left with nobody; it waits, and is audited as not sent.
   const team = await teamNameOf(deps, r.teamId, 'the team');
