@@ -1,35 +1,55 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 /**
- * The README's worked example runs as written: each `npx overt …` line under the fernmoor-example marker is
- * run from the project folder, as `overt` itself (the sources, through tsx, since a fresh clone's `npm install`
- * builds the same), and must succeed with what the README says it prints.
+ * The README's worked example runs as written, as from a fresh clone: each line under the fernmoor-example
+ * marker — an `npx overt …` command, perhaps after `NAME=value` settings — is run as `overt` itself (the
+ * sources, through tsx, since a fresh clone's `npm install` builds the same) in a folder holding the clone's
+ * `examples/` (so its paths and its demo data folder are as written), and must succeed with what the README
+ * says it prints: check, test with coverage, eval, show, then the demo service, `teams set-profile` with the
+ * `--as` and `OVERT_PROFILE_FILES` it needs, and `teams list` showing the team's new profile.
  */
 const root = join(__dirname, '../..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const block = /<!-- fernmoor-example[^>]*-->\n```sh\n([\s\S]*?)```/.exec(readme);
 const lines = (block?.[1] ?? '').trim().split('\n');
+const tsx = join(dirname(require.resolve('tsx/package.json')), 'dist/loader.mjs');
+const clone = mkdtempSync(join(tmpdir(), 'overt-readme-example-'));
+cpSync(join(root, 'examples'), join(clone, 'examples'), { recursive: true });
+afterAll(() => rmSync(clone, { recursive: true, force: true }));
 
 function run(line: string): string {
-  const [npx, overt, ...args] = line.split(/\s+/);
+  const words = line.split(/\s+/);
+  const env: Record<string, string> = {};
+  while (/^[A-Z_]+=/.test(words[0]!)) {
+    const [k, ...v] = words.shift()!.split('=');
+    env[k!] = v.join('=');
+  }
+  const [npx, overt, ...args] = words;
   expect([npx, overt]).toEqual(['npx', 'overt']);
+  const clean = { ...process.env };
+  delete clean.OVERT_PROFILE_FILES;
+  delete clean.OVERT_DATA;
+  delete clean.OVERT_FIRST_ADMIN;
   return execFileSync(
     process.execPath,
-    ['--import', 'tsx', join(root, 'test/cli/overt-process.ts'), ...args],
-    { cwd: root, encoding: 'utf8' },
+    ['--import', pathToFileURL(tsx).href, join(root, 'test/cli/overt-process.ts'), ...args],
+    { cwd: clone, encoding: 'utf8', env: { ...clean, ...env } },
   );
 }
 
 describe('the README worked example', () => {
-  it('has its three commands', () => {
-    expect(lines).toHaveLength(3);
+  it('has its seven commands', () => {
+    expect(lines).toHaveLength(7);
   });
-  it('check, test and eval succeed as the README says', () => {
-    const [check, test, evalLine] = lines.map(run);
+  it('every command succeeds as the README says', () => {
+    const [check, test, evalLine, show, demo, setProfile, list] = lines.map(run);
     expect(check).toMatch(/valid profile fernmoor-cs v1/);
     expect(test).toMatch(/^22 passed, 0 failed$/m);
+    expect(test).toMatch(/every rule and every clause that carries one is exercised by a passing case/);
     const verdict = JSON.parse(evalLine!);
     expect(verdict).toMatchObject({
       outcome: 'needs-escalation',
@@ -41,5 +61,12 @@ describe('the README worked example', () => {
         fingerprint: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
       },
     });
-  }, 60_000);
+    expect(show).toMatch(/^Who may act as each authority:$/m);
+    expect(show).toMatch(/^How verdicts combine:$/m);
+    expect(demo).toMatch(/demo service created: 3 teams/);
+    expect(setProfile).toMatch(
+      /^team north: profile fernmoor-cs \(Fernmoor social media viewing procedure, version 1\)$/m,
+    );
+    expect(list).toMatch(/^north\t[^\t]+\tfernmoor-cs\t/m);
+  }, 240_000);
 });
