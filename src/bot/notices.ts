@@ -8,7 +8,8 @@
  */
 import { recordSurfaceEvent, takeNotices, type Deps, type PendingNotice } from '../workflow';
 import { deliver, notDelivered, serviceManagers } from './deliver';
-import { caseRefOf, nameOf, requestById } from '../workflow/queries';
+import { caseRefOf, nameOf, objectionForNotice, requestById, staffWithRole } from '../workflow/queries';
+import { dateGb } from '../vocabulary';
 import { pointerCard } from './views/approval-card';
 import {
   approvalCardsNotSent,
@@ -51,7 +52,11 @@ async function followUp(
   n: PendingNotice,
   step: string,
   hold: () => Promise<boolean>,
+  /** After a message of a step that sends to several people: recorded, so a next holder skips them. */
+  mark: (done: string) => Promise<void>,
 ): Promise<string[]> {
+  if (n.followUp?.action === 'objection.raise')
+    return tellInformationGovernance(deps, outbox, n, step, hold, mark);
   const r = n.requestId ? (await requestById(deps, n.requestId))?.record : undefined;
   if (!r || !n.followUp) return [];
   if (step === 'update') return (await updateApprovalCards(deps, outbox, r.id)) ? [] : ['update'];
@@ -69,6 +74,62 @@ async function followUp(
   return [];
 }
 
+/** What is said of an objection to information governance, and to whoever can act when one of them cannot be
+ * reached or Teams never takes it. */
+async function objectionNotice(deps: Deps, n: PendingNotice) {
+  const o = await objectionForNotice(deps, n.followUp!.targetId);
+  if (!o) return undefined;
+  const actorId = n.followUp!.actorId;
+  const title = `Objection recorded: case ${o.caseRef}`;
+  return {
+    card: noticeCard(
+      title,
+      `${await nameOf(deps, actorId)} recorded an objection raised by ${o.raisedBy} on ${dateGb(o.raisedAt)}. Every check on this child is stopped until information governance has dealt with it.`,
+    ),
+    about: `the notice objection-recorded for child ${o.childId}`,
+    unreachable: {
+      tell: [actorId, ...(await serviceManagers(deps))],
+      about: 'An objection was recorded and information governance must deal with it: tell them another way.',
+      key: `objection:${n.followUp!.targetId}`,
+      keep: {
+        title,
+        text: 'Every check on this child is stopped until information governance has dealt with it.',
+      },
+    },
+  };
+}
+
+/** An objection's notice to each member of information governance (`ig`), or to one of them again (`ig:<id>`),
+ * each recorded as it is sent; those Teams kept failing for, as `ig:<id>`. */
+async function tellInformationGovernance(
+  deps: Deps,
+  outbox: Outbox,
+  n: PendingNotice,
+  step: string,
+  hold: () => Promise<boolean>,
+  mark: (done: string) => Promise<void>,
+): Promise<string[]> {
+  const notice = await objectionNotice(deps, n);
+  if (!notice) return [];
+  const to = step === 'ig' ? await staffWithRole(deps, 'information-governance') : [step.slice('ig:'.length)];
+  const left: string[] = [];
+  for (const id of to) {
+    if (n.sentTo.includes(`ig:${id}`)) continue;
+    if (!(await hold())) throw new LeaseLost();
+    const d = await deliver(deps, outbox, {
+      staffId: id,
+      card: notice.card,
+      about: notice.about,
+      pointer: neutralNoticeCard(await nameOf(deps, id)),
+      later: true,
+      unreachable: notice.unreachable,
+    });
+    if (d && 'later' in d) left.push(`ig:${id}`);
+    else if (step === 'ig') await mark(`ig:${id}`);
+  }
+  return left;
+}
+
 /** A follow-up's steps Teams kept failing for through every pass: whoever can act is told (the requester's
  * news kept for them and their approver and the service managers told; the requester told whose approval
  * card did not go); a copy not updated is on the record (it shows the request as it is when opened). */
@@ -79,6 +140,12 @@ async function followUpGivenUp(
   left: string[],
   log: (s: string) => void,
 ): Promise<void> {
+  if (n.followUp?.action === 'objection.raise') {
+    const notice = await objectionNotice(deps, n);
+    for (const step of left)
+      if (notice) await notDelivered(deps, outbox, step.slice('ig:'.length), notice.unreachable, log);
+    return;
+  }
   const r = n.requestId ? (await requestById(deps, n.requestId))?.record : undefined;
   if (!r || !n.followUp) return;
   if (left.includes('tell') || left.includes('check')) {
@@ -151,7 +218,7 @@ async function onePass(
         for (const step of n.to) {
           if (n.sentTo.includes(step)) continue;
           if (!(await hold())) throw new LeaseLost();
-          const left = await followUp(deps, outbox, n, step, hold);
+          const left = await followUp(deps, outbox, n, step, hold, (done) => taken.sent(n, done));
           if (!left.length) await taken.sent(n, step);
           else if ((await taken.later(n, step, left)) === 'given-up')
             await followUpGivenUp(deps, outbox, n, left, log);

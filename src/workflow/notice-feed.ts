@@ -33,8 +33,8 @@ export type PendingNotice = z.infer<typeof NoticeDetails> & {
   retry?: boolean;
   /** How many passes have tried it (a kept one). */
   tries?: number;
-  /** A unit's follow-ups: the event's action and who acted; `to` holds the steps left to take. */
-  followUp?: { action: string; actorId: string };
+  /** A unit's follow-ups: the event's action, who acted and on what; `to` holds the steps left to take. */
+  followUp?: { action: string; actorId: string; targetId: string };
 };
 
 /** The steps that follow a unit on a request, by its event's action (refusals have none): `update` every copy
@@ -48,8 +48,11 @@ export const FOLLOW_UPS: Record<string, readonly FollowUpStep[]> = {
   'request.amend': ['update', 'cards'],
   'request.withdraw': ['update'],
   'check.record': ['update'],
+  // An objection raised: information governance told (issue 16: by the notices' holder, whichever instance
+  // took the objection), each of them once.
+  'objection.raise': ['ig'],
 };
-export type FollowUpStep = 'update' | 'tell' | 'cards';
+export type FollowUpStep = 'update' | 'tell' | 'cards' | 'ig';
 
 /** The follow-up an event leaves, if any. */
 function followUpOf(e: {
@@ -57,15 +60,17 @@ function followUpOf(e: {
   outcome: string;
   target: { kind: string; id: string };
   actor: { id: string };
-}): (z.infer<typeof NoticeDetails> & { followUp: { action: string; actorId: string } }) | undefined {
+}):
+  | (z.infer<typeof NoticeDetails> & { followUp: { action: string; actorId: string; targetId: string } })
+  | undefined {
   const steps = FOLLOW_UPS[e.action];
-  if (!steps || e.outcome === 'refuse' || e.target.kind !== 'request') return undefined;
+  if (!steps || e.outcome === 'refuse' || !['request', 'objection'].includes(e.target.kind)) return undefined;
   return {
     kind: 'follow-up',
     to: [...steps],
     text: e.action,
-    requestId: e.target.id,
-    followUp: { action: e.action, actorId: e.actor.id },
+    ...(e.target.kind === 'request' ? { requestId: e.target.id } : {}),
+    followUp: { action: e.action, actorId: e.actor.id, targetId: e.target.id },
   };
 }
 

@@ -2,8 +2,7 @@
 import { raiseObjection, recordConsent } from '../../workflow';
 import { awaitingDecision } from '../../workflow/role-views';
 import { statusCard } from '../cards/status';
-import { deliver, serviceManagers } from '../deliver';
-import { childSummary, findChild, myRequests, nameOf, staffWithRole } from '../../workflow/queries';
+import { childSummary, findChild, myRequests } from '../../workflow/queries';
 import { teamZone } from '../../workflow/zone';
 import type { Forms, Turn, VerbHandler, VerbHandlers } from '../turn';
 import { plainWords, valuesOf } from '../views/form';
@@ -11,9 +10,7 @@ import {
   childSummaryCard,
   consentCard,
   myRequestsCard,
-  neutralNoticeCard,
   waitingCard,
-  noticeCard,
   objectionCard,
 } from '../views/conversation-cards';
 import { dateGb } from '../../vocabulary';
@@ -123,31 +120,9 @@ const onObjectionRaise: VerbHandler<'objection.raise'> = async (data, turn) => {
         },
       },
     });
-  if (!r.replayed)
-    turn.after(async () => {
-      const card = noticeCard(
-        `Objection recorded: case ${child.caseRef}`,
-        `${turn.staff.name} recorded an objection raised by ${data.raisedBy} on ${dateGb(data.raisedAt)}. Every check on this child is stopped until information governance has dealt with it.`,
-      );
-      const managers = await serviceManagers(turn.deps);
-      for (const id of await staffWithRole(turn.deps, 'information-governance'))
-        await deliver(turn.deps, turn.outbox, {
-          staffId: id,
-          card,
-          about: `the notice objection-recorded for child ${child.id}`,
-          pointer: neutralNoticeCard(await nameOf(turn.deps, id)),
-          unreachable: {
-            tell: [turn.staff.id, ...managers],
-            about:
-              'An objection was recorded and information governance must deal with it: tell them another way.',
-            key: `objection:${child.id}:${data.formId}`,
-            keep: {
-              title: `Objection recorded: case ${child.caseRef}`,
-              text: 'Every check on this child is stopped until information governance has dealt with it.',
-            },
-          },
-        });
-    });
+  // Information governance is told by the notices' holder (notice-feed.ts FOLLOW_UPS: the objection's own
+  // event is the notice), whichever instance took the objection: at once if it is this one.
+  if (!r.replayed) turn.after(() => turn.outbox.followUps());
   return statusCard({
     title: `Objection recorded for ${child.caseRef}`,
     detail: 'Every check on this child is stopped. Overt is telling information governance.',

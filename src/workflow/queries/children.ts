@@ -75,6 +75,22 @@ export async function caseRefOf(deps: Deps, childId: string): Promise<string> {
   return (await deps.store.get('child', childId))?.record.caseRef ?? 'unknown';
 }
 
+/** An objection as the notice to information governance tells it: the child's case reference, who raised it
+ * and when (undefined if there is no such objection). */
+export async function objectionForNotice(
+  deps: Deps,
+  objectionId: string,
+): Promise<{ childId: string; caseRef: string; raisedBy: string; raisedAt: string } | undefined> {
+  const o = (await deps.store.get('objection', objectionId))?.record;
+  if (!o) return undefined;
+  return {
+    childId: o.childId,
+    caseRef: await caseRefOf(deps, o.childId),
+    raisedBy: o.raisedBy,
+    raisedAt: o.raisedAt,
+  };
+}
+
 export async function childSummary(deps: Deps, child: Child): Promise<ChildSummary> {
   const where = { childId: child.id };
   const [requests, checks, team, consent, objection] = await Promise.all([
