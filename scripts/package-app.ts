@@ -106,6 +106,96 @@ export function placeholderProblems(values: Record<string, string>, used: string
   return problems;
 }
 
+const isLocal = (host: string) => host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
+
+/** Names the package's values are checked against each other by, besides those the manifest uses. */
+const CHECKED_TOO = ['BOT_ENDPOINT', 'OVERT_AUTH_AUDIENCE'];
+
+/**
+ * What Teams would reject, or what would leave nobody able to sign in, from values that each look right: the
+ * tab's pages must be https on the app's valid domain (BOT_DOMAIN, the manifest's only validDomains entry),
+ * the SSO resource (webApplicationInfo.resource, api://<BOT_DOMAIN>/<AAD_APP_CLIENT_ID>) is on the tab's own
+ * host, and the service's OVERT_AUTH_AUDIENCE names that resource or its client id. Each problem names the
+ * setting to change. Refused with or without --allow-placeholders: these are never an offline try's choice.
+ */
+export function agreementProblems(values: Record<string, string>): string[] {
+  const problems: string[] = [];
+  const domain = (values['BOT_DOMAIN'] ?? '').toLowerCase();
+  const https = (name: string, why: string, localHttp = false) => {
+    const value = values[name];
+    if (value === undefined || value === '') return undefined;
+    let u: URL;
+    try {
+      u = new URL(value);
+    } catch {
+      problems.push(`${name}=${value} is not an address: write it in full, starting https://`);
+      return undefined;
+    }
+    if (u.protocol !== 'https:' && !(localHttp && u.protocol === 'http:' && isLocal(u.hostname))) {
+      problems.push(`${name}=${value} must start with https:// (${why})`);
+      return undefined;
+    }
+    return u;
+  };
+  const tab = https('TAB_ENDPOINT', 'Teams opens a tab only over https');
+  for (const name of ['APP_WEBSITE_URL', 'APP_PRIVACY_URL', 'APP_TERMS_URL'])
+    https(name, "Teams shows the app's pages only over https");
+  const bot = https(
+    'BOT_ENDPOINT',
+    'the Azure Bot sends activities only over https; http only to this machine, for a local debug',
+    true,
+  );
+  if (tab && domain && tab.hostname.toLowerCase() !== domain)
+    problems.push(
+      `TAB_ENDPOINT=${values['TAB_ENDPOINT']} is on ${tab.hostname}, but BOT_DOMAIN is ${domain}: Teams loads the tab only from the app's valid domain (BOT_DOMAIN) and signs people in to api://${domain}/… (the SSO resource), which must be the tab's own host; serve the tab on BOT_DOMAIN, or set BOT_DOMAIN to ${tab.hostname}`,
+    );
+  if (bot && domain && !isLocal(bot.hostname) && bot.hostname.toLowerCase() !== domain)
+    problems.push(
+      `BOT_ENDPOINT=${values['BOT_ENDPOINT']} is on ${bot.hostname}, but BOT_DOMAIN is ${domain}: the bot and the tab are one service on one host; set them to the same host`,
+    );
+  const client = (values['AAD_APP_CLIENT_ID'] ?? '').toLowerCase();
+  const audience = (values['OVERT_AUTH_AUDIENCE'] ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  const resource = `api://${domain}/${client}`;
+  for (const a of audience)
+    if (a.toLowerCase() !== resource && a.toLowerCase() !== client)
+      problems.push(
+        `OVERT_AUTH_AUDIENCE=${a} is not this package's SSO app: the service would refuse every sign-in from it. Give ${resource} (api://<BOT_DOMAIN>/<AAD_APP_CLIENT_ID>) and/or ${client} (AAD_APP_CLIENT_ID), or correct BOT_DOMAIN and AAD_APP_CLIENT_ID`,
+      );
+  return problems;
+}
+
+type Tab = { contentUrl?: string; websiteUrl?: string };
+
+/** The filled manifest against itself, whatever the template says: every tab's page on a valid domain, and
+ * the SSO resource api://<the tabs' host>/<the SSO app's id>. A backstop to agreementProblems, in Teams' terms. */
+export function manifestAgreement(manifest: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const valid = ((manifest['validDomains'] as string[] | undefined) ?? []).map((d) => d.toLowerCase());
+  const onValid = (host: string) =>
+    valid.some((d) => d === host || (d.startsWith('*.') && host.endsWith(d.slice(1))));
+  const hosts = new Set<string>();
+  for (const tab of (manifest['staticTabs'] as Tab[] | undefined) ?? [])
+    for (const url of [tab.contentUrl, tab.websiteUrl])
+      if (url) {
+        const host = new URL(url).hostname.toLowerCase();
+        hosts.add(host);
+        if (!onValid(host))
+          problems.push(`a tab's page ${url} is not on a valid domain (${valid.join(', ')})`);
+      }
+  const sso = manifest['webApplicationInfo'] as { id?: string; resource?: string } | undefined;
+  if (sso?.resource) {
+    const m = /^api:\/\/([^/]+)\/(.+)$/.exec(sso.resource);
+    if (!m || m[2]!.toLowerCase() !== String(sso.id).toLowerCase())
+      problems.push(`the SSO resource ${sso.resource} is not api://<host>/${String(sso.id)}`);
+    else if (![...hosts].every((h) => h === m[1]!.toLowerCase()))
+      problems.push(`the SSO resource ${sso.resource} is not on the tabs' host (${[...hosts].join(', ')})`);
+  }
+  return problems;
+}
+
 let compiledManifest: ReturnType<Ajv['compile']> | undefined;
 
 /** Checks a filled manifest against the Teams v1.22 schema; returns readable problems (none when valid). */
@@ -182,10 +272,17 @@ export function buildManifest(env: string, options: BuildOptions = {}): Record<s
   const given = options.given ?? process.env;
   const values = {
     ...readEnv(env, options.envDir),
-    ...Object.fromEntries(used.flatMap((name) => (given[name] ? [[name, given[name]]] : []))),
+    ...Object.fromEntries(
+      [...used, ...CHECKED_TOO].flatMap((name) => (given[name] ? [[name, given[name]]] : [])),
+    ),
   };
   const parsed = ManifestEnv.safeParse(values);
   if (!parsed.success) throw new Error(`env/.env.${env}: ${z.prettifyError(parsed.error)}`);
+  const disagree = agreementProblems(values);
+  if (disagree.length)
+    throw new Error(
+      `env/.env.${env}: Teams would refuse this package, or nobody could sign in with it:\n  ${disagree.join('\n  ')}`,
+    );
   if (!options.allowPlaceholders) {
     const problems = placeholderProblems(values, used);
     if (problems.length)
@@ -196,7 +293,7 @@ export function buildManifest(env: string, options: BuildOptions = {}): Record<s
   const { text, missing } = fillPlaceholders(template, values);
   if (missing.length > 0) throw new Error(`env/.env.${env} has no value for: ${missing.join(', ')}`);
   const manifest = JSON.parse(text) as Record<string, unknown>;
-  const problems = [...validateManifest(manifest), ...checkIcons()];
+  const problems = [...validateManifest(manifest), ...manifestAgreement(manifest), ...checkIcons()];
   if (problems.length > 0)
     throw new Error(`the ${env} app package is not valid:\n  ${problems.join('\n  ')}`);
   return manifest;

@@ -9,10 +9,38 @@ import { commaList as list } from '../util/env';
  * is what every route checks.
  */
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A host as an Application ID URI carries it: a DNS name (or localhost), an optional port, nothing else. */
+const HOST = /^(localhost|([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})(:\d{1,5})?$/i;
+
+/** The app (client) id an SSO audience names: Teams SSO tokens carry `api://<host>/<client id>` (v1) or the
+ * client id itself (v2). Undefined when the value is neither. */
+export function audienceAppId(value: string): string | undefined {
+  if (GUID.test(value)) return value.toLowerCase();
+  const m = /^api:\/\/([^/]+)\/([^/]+)$/.exec(value);
+  return m && HOST.test(m[1]!) && GUID.test(m[2]!) ? m[2]!.toLowerCase() : undefined;
+}
+
+/** Why OVERT_AUTH_AUDIENCE (its entries, comma-separated) is not the SSO app Teams issues tokens for, in
+ * words naming the setting; undefined when every entry is `api://<host>/<client id>` or the client id, all of
+ * one app. */
+export function audienceProblem(entries: readonly string[]): string | undefined {
+  for (const a of entries)
+    if (!audienceAppId(a))
+      return `OVERT_AUTH_AUDIENCE: "${a}" is not an SSO audience: write the SSO app registration's Application ID URI, api://<host>/<client id> (the host the tab is served on, the client id a GUID), or the client id alone`;
+  const apps = new Set(entries.map((a) => audienceAppId(a)));
+  if (apps.size > 1)
+    return `OVERT_AUTH_AUDIENCE: "${entries.join(',')}" names ${apps.size} different apps; every entry names the one SSO app registration (its Application ID URI and/or its client id)`;
+  return undefined;
+}
+
 export const AuthConfig = z.object({
   OVERT_AUTH_JWKS_URL: z.url().default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
-  /** Accepted audiences: the app id URI and/or the client id. */
-  OVERT_AUTH_AUDIENCE: list,
+  /** Accepted audiences: the app id URI and/or the client id; a token for any other is refused. */
+  OVERT_AUTH_AUDIENCE: list.superRefine((entries, ctx) => {
+    const problem = audienceProblem(entries);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
   /** Issuer templates; `{tenantid}` is replaced by the token's tenant. */
   OVERT_AUTH_ISSUERS: list.default([
     'https://login.microsoftonline.com/{tenantid}/v2.0',

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { isAbsolute, relative, resolve } from 'node:path';
+import { audienceProblem } from '../api/auth-config';
 import { anchorPaths } from '../store/anchor';
 import { directoryConfig } from '../store/graph/config';
 import type { Running } from './main';
@@ -117,12 +118,8 @@ export function productionProblems(env: NodeJS.ProcessEnv): string[] {
     );
   // Sign-in is only as safe as where its keys and names come from: https, or this machine when asked for.
   const localHttp = env.OVERT_ALLOW_LOCAL_HTTP === 'on';
-  for (const a of list('OVERT_AUTH_AUDIENCE'))
-    if (/^[a-z][a-z0-9+.-]*:/i.test(a) && !/^(api|https):\/\//i.test(a))
-      need(
-        'OVERT_AUTH_AUDIENCE',
-        `"${a}" is not an SSO audience: api://<host>/<client id> (https://… for an older app), or the client id; never http://`,
-      );
+  const audience = audienceProblem(list('OVERT_AUTH_AUDIENCE'));
+  if (audience) problems.push(audience);
   if (set('OVERT_AUTH_JWKS_URL')) {
     const p = urlProblem('OVERT_AUTH_JWKS_URL', env.OVERT_AUTH_JWKS_URL!, localHttp);
     if (p) problems.push(p);

@@ -15,6 +15,7 @@ import {
   checkIcons,
   ENV_DIR,
   fillPlaceholders,
+  manifestAgreement,
   packageApp,
   parseEnvFile,
   readEnv,
@@ -178,6 +179,7 @@ describe('Teams app manifest', () => {
         APP_WEBSITE_URL: `https://${host}/`,
         APP_PRIVACY_URL: `https://${host}/privacy`,
         APP_TERMS_URL: `https://${host}/terms`,
+        OVERT_AUTH_AUDIENCE: `api://${host}/6a0c8e53-2d4f-4b9a-9c17-e5f3a1b8d204`,
       });
       expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
       const zipPath = /^wrote (.*appPackage\.dev\.zip)$/m.exec(r.stdout)?.[1];
@@ -213,6 +215,7 @@ describe('Teams app manifest', () => {
           APP_WEBSITE_URL: `https://${host}/`,
           APP_PRIVACY_URL: `https://${host}/privacy`,
           APP_TERMS_URL: `https://${host}/terms`,
+          OVERT_AUTH_AUDIENCE: `api://${host}/6a0c8e53-2d4f-4b9a-9c17-e5f3a1b8d204,6a0c8e53-2d4f-4b9a-9c17-e5f3a1b8d204`,
         };
         writeFileSync(
           join(dir, '.env.dev'),
@@ -228,6 +231,98 @@ describe('Teams app manifest', () => {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    });
+  });
+
+  describe('refuses values Teams would reject, or no one could sign in with (issue 19)', () => {
+    const host = 'overt.wyverncouncil.gov.uk';
+    const CLIENT = '6a0c8e53-2d4f-4b9a-9c17-e5f3a1b8d204';
+    const real = {
+      TEAMS_APP_ID: '3f2a9c41-7b6e-4d15-a8c2-91e0f4b7d6a3',
+      BOT_ID: 'b7e41d02-5c9a-4f3b-8e61-2a0d9c7f4e18',
+      AAD_APP_CLIENT_ID: CLIENT,
+      BOT_DOMAIN: host,
+      BOT_ENDPOINT: `https://${host}`,
+      TAB_ENDPOINT: `https://${host}`,
+      APP_WEBSITE_URL: `https://${host}/`,
+      APP_PRIVACY_URL: `https://${host}/privacy`,
+      APP_TERMS_URL: `https://${host}/terms`,
+      OVERT_AUTH_AUDIENCE: `api://${host}/${CLIENT}`,
+    };
+    const refusal = (over: Record<string, string>) => {
+      try {
+        buildManifest('dev', { given: { ...real, ...over } });
+        return '';
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+
+    it('agreeing values build', () => {
+      expect(refusal({})).toBe('');
+      expect(refusal({ OVERT_AUTH_AUDIENCE: `${CLIENT},api://${host}/${CLIENT.toUpperCase()}` })).toBe('');
+    });
+
+    it.each([
+      [
+        'a tab over http',
+        { TAB_ENDPOINT: `http://${host}` },
+        `TAB_ENDPOINT=http://${host} must start with https:// (Teams opens a tab only over https)`,
+      ],
+      [
+        'a privacy page over http',
+        { APP_PRIVACY_URL: `http://${host}/privacy` },
+        `APP_PRIVACY_URL=http://${host}/privacy must start with https://`,
+      ],
+      [
+        'a bot endpoint over http to another machine',
+        { BOT_ENDPOINT: `http://${host}` },
+        `BOT_ENDPOINT=http://${host} must start with https://`,
+      ],
+      [
+        'a tab on another host than BOT_DOMAIN (validDomains and the SSO resource)',
+        { TAB_ENDPOINT: 'https://overt-tab.wyverncouncil.gov.uk' },
+        `TAB_ENDPOINT=https://overt-tab.wyverncouncil.gov.uk is on overt-tab.wyverncouncil.gov.uk, but BOT_DOMAIN is ${host}: Teams loads the tab only from the app's valid domain (BOT_DOMAIN)`,
+      ],
+      [
+        'a bot endpoint on another host',
+        { BOT_ENDPOINT: 'https://bot.wyverncouncil.gov.uk' },
+        `BOT_ENDPOINT=https://bot.wyverncouncil.gov.uk is on bot.wyverncouncil.gov.uk, but BOT_DOMAIN is ${host}`,
+      ],
+      [
+        'an audience on another host',
+        { OVERT_AUTH_AUDIENCE: `api://overt.othercouncil.gov.uk/${CLIENT}` },
+        `OVERT_AUTH_AUDIENCE=api://overt.othercouncil.gov.uk/${CLIENT} is not this package's SSO app: the service would refuse every sign-in from it. Give api://${host}/${CLIENT} (api://<BOT_DOMAIN>/<AAD_APP_CLIENT_ID>)`,
+      ],
+      [
+        "an audience naming another app's id",
+        { OVERT_AUTH_AUDIENCE: 'b7e41d02-5c9a-4f3b-8e61-2a0d9c7f4e18' },
+        `OVERT_AUTH_AUDIENCE=b7e41d02-5c9a-4f3b-8e61-2a0d9c7f4e18 is not this package's SSO app`,
+      ],
+    ])('%s is refused, naming the setting', (_what, over, words) => {
+      const message = refusal(over);
+      expect(message).toMatch(
+        /^env\/\.env\.dev: Teams would refuse this package, or nobody could sign in with it:\n/,
+      );
+      expect(message).toContain(words);
+      // Never the offline try's choice.
+      expect(() => buildManifest('dev', { given: { ...real, ...over }, allowPlaceholders: true })).toThrow(
+        words,
+      );
+    });
+
+    it('the filled manifest is checked against itself: tabs on a valid domain, the SSO resource on their host', () => {
+      const manifest = buildManifest('dev', { given: real });
+      expect(manifestAgreement(manifest)).toEqual([]);
+      const moved = JSON.parse(
+        JSON.stringify(manifest).replaceAll(`https://${host}/#`, 'https://elsewhere.gov.uk/#'),
+      );
+      expect(manifestAgreement(moved)).toEqual(
+        expect.arrayContaining([
+          "a tab's page https://elsewhere.gov.uk/#dashboard is not on a valid domain (overt.wyverncouncil.gov.uk)",
+          `the SSO resource api://${host}/${CLIENT} is not on the tabs' host (elsewhere.gov.uk)`,
+        ]),
+      );
     });
   });
 });

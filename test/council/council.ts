@@ -69,7 +69,8 @@ export interface Council {
   graph: GraphServer;
   caFile: string;
   jwksUrl: string;
-  token: (oid: string) => Promise<string>;
+  /** A token for `oid`, for the SSO app (or for `aud`, to show another is refused). */
+  token: (oid: string, aud?: string) => Promise<string>;
   /** The environment for `npm run serve` with every setting real use needs. */
   env: (data: string) => Record<string, string>;
   stop: () => Promise<void>;
@@ -95,12 +96,12 @@ export async function startCouncil(dir: string): Promise<Council> {
     graph,
     caFile,
     jwksUrl,
-    token: (who) =>
+    token: (who, aud = AUDIENCE) =>
       new SignJWT({
         oid: who,
         tid: TENANT,
         iss: `https://login.microsoftonline.com/${TENANT}/v2.0`,
-        aud: AUDIENCE,
+        aud,
       })
         .setProtectedHeader({ alg: 'RS256', kid: 'council-key', typ: 'JWT' })
         .setIssuedAt()

@@ -200,6 +200,8 @@ it('the guide’s commands pass, in order, as written', async () => {
           BOT_ID: BOT_APP,
           AAD_APP_CLIENT_ID: AUDIENCE.split('/').pop()!,
           BOT_DOMAIN: host,
+          // The service's audience as provision sets it beside them: the SSO app on the tab's host.
+          OVERT_AUTH_AUDIENCE: `api://${host}/${AUDIENCE.split('/').pop()!}`,
           BOT_ENDPOINT: `https://${host}`,
           TAB_ENDPOINT: `https://${host}`,
           APP_WEBSITE_URL: `https://${host}/`,

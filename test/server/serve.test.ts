@@ -162,8 +162,23 @@ describe('npm run serve', () => {
       /OVERT_AUTH_JWKS_URL: .* must start with https:\/\//,
     );
     // The walk's finding 6: http sign-in settings were accepted. Never http, but to this machine when asked for.
-    expect(problems({ OVERT_AUTH_AUDIENCE: 'http://overt.wyvern-council.test/2b8e4f61' })).toBe(
-      'OVERT_AUTH_AUDIENCE: "http://overt.wyvern-council.test/2b8e4f61" is not an SSO audience: api://<host>/<client id> (https://… for an older app), or the client id; never http://',
+    const AUDIENCE_WORDS =
+      "is not an SSO audience: write the SSO app registration's Application ID URI, api://<host>/<client id> (the host the tab is served on, the client id a GUID), or the client id alone";
+    for (const bad of [
+      'http://overt.wyvern-council.test/2b8e4f61-0c3d-4a7e-8f19-6d5c4b3a2e1f',
+      'https://overt.wyvern-council.test/2b8e4f61-0c3d-4a7e-8f19-6d5c4b3a2e1f',
+      'api://overt.wyvern-council.test/2b8e4f61',
+      'api://overt.wyvern-council.test',
+      'api://https://overt.wyvern-council.test/2b8e4f61-0c3d-4a7e-8f19-6d5c4b3a2e1f',
+      'overt-sso',
+    ])
+      expect(problems({ OVERT_AUTH_AUDIENCE: bad })).toBe(`OVERT_AUTH_AUDIENCE: "${bad}" ${AUDIENCE_WORDS}`);
+    expect(
+      problems({
+        OVERT_AUTH_AUDIENCE: `${base.OVERT_AUTH_AUDIENCE},9a4c2e71-3b5d-4f8a-a1c6-0e2d4f6b8a9c`,
+      }),
+    ).toMatch(
+      /^OVERT_AUTH_AUDIENCE: ".*" names 2 different apps; every entry names the one SSO app registration/,
     );
     expect(
       problems({ OVERT_AUTH_AUDIENCE: `${base.OVERT_AUTH_AUDIENCE},2b8e4f61-0c3d-4a7e-8f19-6d5c4b3a2e1f` }),
@@ -368,4 +383,39 @@ describe('any start', () => {
       await one.stop();
     }
   }, 30_000);
+
+  it('OVERT_AUTH_AUDIENCE is what a token must be for: another host’s resource or another app’s id is 401', async () => {
+    const { AUDIENCE, SSO_CLIENT } = await import('../council/council');
+    const data = dirs.make();
+    // `npm start` refuses a malformed audience too, naming it.
+    await expect(
+      start(
+        { ...council.env(data), OVERT_STORE: 'sqlite', OVERT_AUTH_AUDIENCE: 'overt-sso' },
+        () => undefined,
+      ),
+    ).rejects.toThrow(/OVERT_AUTH_AUDIENCE: "overt-sso" is not an SSO audience/);
+    const running = await start(
+      { ...council.env(data), OVERT_STORE: 'sqlite', OVERT_AUTH_AUDIENCE: `${AUDIENCE},${SSO_CLIENT}` },
+      () => undefined,
+    );
+    try {
+      const base = `http://127.0.0.1:${(running.servers[1]!.address() as { port: number }).port}`;
+      const me = async (aud: string) => {
+        const r = await fetch(`${base}/api/v1/me`, {
+          headers: { authorization: `Bearer ${await council.token(PEOPLE.admin.id, aud)}` },
+        });
+        return { status: r.status, detail: ((await r.json()) as { detail?: string }).detail };
+      };
+      // Signed in (no member of staff yet: 403), for the resource and for the client id alike.
+      for (const aud of [AUDIENCE, SSO_CLIENT]) expect((await me(aud)).status).toBe(403);
+      for (const aud of [
+        `api://overt.othercouncil.test/${SSO_CLIENT}`,
+        '9a4c2e71-3b5d-4f8a-a1c6-0e2d4f6b8a9c',
+        'https://graph.microsoft.com',
+      ])
+        expect(await me(aud)).toEqual({ status: 401, detail: "the token's aud claim is not accepted" });
+    } finally {
+      await running.stop();
+    }
+  }, 60_000);
 });
