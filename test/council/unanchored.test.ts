@@ -3,6 +3,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SITE, startCouncil, type Council } from './council';
 import { tempDirs } from '../store/temp-dirs';
+import Database from 'better-sqlite3';
+import { sqliteFile } from '../../src/store/open';
+import { batcherFor, configFor, reopen } from '../store/graph-harness';
 
 /**
  * issue 19 (the newcomer's walk, finding 1): the audit trail's anchor never depends on the folder a command is
@@ -219,5 +222,54 @@ describe.each(['graph', 'sqlite'] as const)('a %s store', (kind) => {
     ]);
     const s = await serve(moved);
     expect(s.stdout).toMatch(/Overt is running/);
+  }, 180_000);
+
+  // Last in its store's run: it breaks the trail.
+  it('overt audit adopt refuses a broken chain, naming where it breaks, and anchors nothing', async () => {
+    // Someone with the store but not the key removes an event from the middle of the trail.
+    if (kind === 'sqlite') {
+      const db = new Database(sqliteFile(data));
+      db.exec('DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; DROP TRIGGER audit_erase_only');
+      expect(db.prepare('DELETE FROM audit WHERE seq = 2').run().changes).toBe(1);
+      db.close();
+    } else {
+      const site = await reopen(configFor(council.graph, SITE));
+      const batcher = batcherFor(council.graph);
+      const [found] = await batcher.chain([
+        { method: 'GET', url: `${site.ctx.items('audit')}?$filter=fields/ovSeq eq 2&$expand=fields` },
+      ]);
+      const itemId = (found!.body as { value: { id: string }[] }).value[0]!.id;
+      const [deleted] = await batcher.chain([
+        { method: 'DELETE', url: `${site.ctx.items('audit')}/${itemId}` },
+      ]);
+      expect(deleted!.status).toBe(204);
+      await site.close();
+    }
+    const fresh = dirs.make();
+    const moved = {
+      ...env,
+      OVERT_AUDIT_KEY: join(fresh, 'signing-key.pem'),
+      OVERT_AUDIT_CHECKPOINTS: join(fresh, 'cp.jsonl'),
+    };
+    const where = kind === 'graph' ? ['--site', SITE] : ['--data', data];
+    const a = await overt(
+      moved,
+      'audit',
+      'adopt',
+      ...where,
+      '--by',
+      'Priya Shah',
+      '--reason',
+      'audit volume lost',
+    );
+    expect(a.status).toBe(1);
+    expect(a.stdout).toMatch(/^audit trail broken at event \d+: .+; not adopted$/m);
+    expect(a.stdout).not.toMatch(/adopted:/);
+    // Nothing anchored: no checkpoint, no key made, and the start still refuses the store.
+    expect(lines(join(fresh, 'cp.jsonl'))).toBe(0);
+    expect(existsSync(join(fresh, 'signing-key.pem'))).toBe(false);
+    const s = await serve(moved);
+    expect(s.status).toBe(1);
+    expect(s.stdout).not.toMatch(/Overt is running/);
   }, 180_000);
 });
