@@ -18,6 +18,7 @@ import { CardVersion, cardOutOfDate, Id, Key, parseGiven, ShortText, Text, When 
 import { clausesAbout } from './policy-facts';
 import { decideRequest, type Decided } from './requests';
 import { fail, type Deps, type Failure, type Outcome } from './types';
+import { onRipaRoute } from './queries/request';
 import { MAX_SENTENCE } from '../vocabulary';
 
 /** Directed surveillance is only for an offence "punishable by over six months in prison" (000 §12, the
@@ -158,7 +159,7 @@ export async function authoriseRipa(deps: Deps, input: AuthoriseRipaInput): Prom
     const req = await deps.store.get('request', i.requestId);
     if (!req || req.record.childId !== ctx.child.id)
       return bad('requestId', 'this request is not about this child');
-    if (req.record.status !== 'escalated' || req.record.authority !== 'authorised-officer')
+    if (!onRipaRoute(req.record))
       return {
         code: 'WRONG_STATE',
         message: 'this request is not waiting for an authorising officer',
@@ -325,7 +326,7 @@ export async function refuseRipa(
   // The request's state is answered only once the officer's standing on it is, as a decision's is (issue 12
   // walk: "not waiting for an authorising officer" came before who asked).
   const state = (r: Request): Failure | undefined =>
-    r.status !== 'escalated' || r.authority !== 'authorised-officer'
+    !onRipaRoute(r)
       ? {
           code: 'WRONG_STATE',
           message: 'requestId: this request is not waiting for an authorising officer',

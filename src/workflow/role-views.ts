@@ -6,7 +6,7 @@ import type { Request, Staff } from '../store/records';
 import type { Profile } from '../policy/profile';
 import type { Verdict } from '../policy/verdict';
 import { actor, canActForTeam, childHistory, profileOf } from './context';
-import { approversOf } from './queries/request';
+import { approversOf, decisionChoices, type DecisionChoices } from './queries/request';
 import { givenRationale, policyActor, verdictFor } from './policy-facts';
 import { Id, parse } from './input';
 import { fail, ok, type Deps, type Outcome } from './types';
@@ -49,6 +49,8 @@ export interface Awaiting {
    * the rule's explanation and clauses, for the field's hint.
    */
   reasonsToApprove: { required: boolean; why: string; cites: string[] };
+  /** What this person may do with it now: the same answer the bot's card offers (queries decisionChoices). */
+  choices: DecisionChoices;
 }
 
 /** Clauses as people read them: one citation of the policy in words (none when no clause is cited). */
@@ -215,6 +217,7 @@ export async function awaitingDecision(
           cites: cited((o.cites ?? []).map(String), profile),
         })),
         reasonsToApprove: reasonsNeeded.get(r.id)!,
+        choices: decisionChoices(r),
       };
     }),
   );

@@ -334,6 +334,31 @@ describe('the tab in Chromium', () => {
     await b.close();
   }, 60_000);
 
+  it('offers an authorising officer only what the workflow allows: a RIPA repeat viewing has no Approve, says why and leads to the RIPA central record (the same answer as the bot card)', async () => {
+    // A repeat viewing inside three months the demo left on the RIPA route (000 §12).
+    const ripa = (await running.store.query('request', { where: { status: 'escalated' } }))
+      .map((r) => r.record)
+      .find((r) => r.authority === 'authorised-officer');
+    expect(ripa).toBeDefined();
+    const caseRef = (await running.store.get('child', ripa!.childId))!.record.caseRef;
+    // The API says so, from the workflow's one answer (decisionChoices).
+    const awaiting = (await (
+      await fetch(`${base}/api/v1/decisions/awaiting`, { headers: { 'x-overt-demo-persona': 'demo-ao' } })
+    ).json()) as { id: string; choices: { route: string } }[];
+    expect(awaiting.find((a) => a.id === ripa!.id)?.choices.route).toBe('ripa');
+    const page = await open('demo-ao', 'decisions');
+    const item = page
+      .getByRole('list', { name: 'Requests awaiting your decision' })
+      .getByRole('listitem', { name: new RegExp(`^${caseRef},`) })
+      .first();
+    await item.getByText('Needs a RIPA authorisation').waitFor();
+    for (const name of ['Approve', 'Decline', 'Ask for more information'])
+      expect(await item.getByRole('button', { name }).count()).toBe(0);
+    await item.getByRole('link', { name: /Open the RIPA central record/ }).click();
+    await page.getByText('Waiting for an authorisation').first().waitFor();
+    await page.close();
+  }, 60_000);
+
   it("shows a case manager's own requests (the My requests tab)", async () => {
     const page = await open('demo-cm-north-1', 'requests');
     await page.getByRole('table', { name: 'My requests' }).getByRole('row').nth(1).waitFor();

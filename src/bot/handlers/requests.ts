@@ -28,6 +28,7 @@ import {
   mayRecordCheck,
   pickableChildren,
   isOutsider,
+  onRipaRoute,
   knownFrom,
   nameOf,
   requestById,
@@ -53,8 +54,6 @@ import { checkCardInput, refreshUsers } from './request-cards';
 import { applicationCard } from './ripa';
 
 const OPEN = new Set(['pending', 'escalated', 'more-info']);
-const onRipaRoute = (r: { status: string; authority: string }) =>
-  r.status === 'escalated' && r.authority === 'authorised-officer';
 
 async function blankForm(turn: Turn, problem?: string): Promise<AdaptiveCard> {
   const teamId = turn.staff.teamIds[0];

@@ -27,6 +27,7 @@ import type { RequestView } from './request-view';
 import { STATUS_WORDS, when } from './status-text';
 import { verdictLine, verdictSection } from './verdict';
 import { DECISION, label } from '../../vocabulary';
+import { decisionChoices } from '../../workflow/queries/request';
 
 const OPEN = new Set(['pending', 'escalated', 'more-info']);
 
@@ -160,6 +161,8 @@ function reasonsInput(r: RequestView): CardElement[] {
 export function approverCard(r: RequestView, refreshUserIds: string[], state?: FormState): AdaptiveCard {
   const base = { requestId: r.id, version: r.version };
   const more = `more-${r.id}`;
+  const choices = decisionChoices(r);
+  const may = choices.route === 'decide' ? choices.outcomes : [];
   const summary: CardElement[] = [
     heading(`Request to view public social media: case ${r.caseRef}`),
     factSet([
@@ -185,12 +188,21 @@ export function approverCard(r: RequestView, refreshUserIds: string[], state?: F
     container(
       [
         ...reasonsInput(r),
+        // Only what the workflow would allow now (decisionChoices: the tab offers the same).
+        ...(may.includes('approve') || may.includes('decline')
+          ? [
+              actionSet([
+                ...(may.includes('approve')
+                  ? [act('request.approve', 'Approve', base, { style: 'positive' })]
+                  : []),
+                ...(may.includes('decline')
+                  ? [act('request.decline', 'Decline', base, { style: 'destructive' })]
+                  : []),
+              ]),
+            ]
+          : []),
         actionSet([
-          act('request.approve', 'Approve', base, { style: 'positive' }),
-          act('request.decline', 'Decline', base, { style: 'destructive' }),
-        ]),
-        actionSet([
-          act('request.more-info', 'Ask for more information', base),
+          ...(may.includes('more-info') ? [act('request.more-info', 'Ask for more information', base)] : []),
           toggle('Show details', [more]),
         ]),
       ],

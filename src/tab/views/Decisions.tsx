@@ -16,6 +16,7 @@ import type { Awaiting } from '../../workflow/role-views';
 import { account, AUTHORITY, label, REASON, REQUEST_STATUS, VIEWER } from '../../vocabulary';
 import type { Client, Problem } from '../api';
 import { day, Facts, Heading, Loaded, ProblemBar, SuccessNote, useLoad } from '../common';
+import { useMe } from '../nav';
 
 /**
  * What awaits the team manager's decision: each open request of their teams that they may decide, with the
@@ -34,9 +35,12 @@ function Decide({
   r,
   done,
   refresh,
+  ripaView,
 }: {
   api: Client;
   r: Awaiting;
+  /** Whether this person has the RIPA view, where an application is authorised or refused. */
+  ripaView: boolean;
   done: (msg: string) => void;
   refresh: () => void;
 }) {
@@ -71,7 +75,9 @@ function Decide({
     });
     setBusy(false);
     if (res.ok) done(`${r.caseRef}: ${DONE[outcome]}.`);
-    else if (res.problem.status === 409) setGone(res.problem);
+    // Decided or changed elsewhere meanwhile: no decision can be made here any more. Any other refusal is
+    // shown with its own reason (a 409 for the request's state is not "it changed").
+    else if (res.problem.code === 'ALREADY_DECIDED' || res.problem.code === 'CONFLICT') setGone(res.problem);
     else setProblem(res.problem);
   };
   // Decided elsewhere (another tab, the card, a colleague) or changed since the page loaded: no decision
@@ -92,6 +98,18 @@ function Decide({
         </MessageBarActions>
       </MessageBar>
     );
+  // Only what the workflow would allow this person now (the same answer the approval card is made from).
+  if (r.choices.route === 'ripa')
+    return (
+      <MessageBar intent="info" role="note">
+        <MessageBarBody>
+          <MessageBarTitle>Needs a RIPA authorisation</MessageBarTitle>
+          {r.choices.why}{' '}
+          {ripaView && <Link href="#ripa">Open the RIPA central record to authorise or refuse it.</Link>}
+        </MessageBarBody>
+      </MessageBar>
+    );
+  const may = r.choices.outcomes;
   return (
     <div>
       <Field
@@ -108,21 +126,28 @@ function Decide({
       </Field>
       {problem && problem.field !== 'reasons' && <ProblemBar problem={problem} />}
       <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8, marginTop: 8 }}>
-        <Button appearance="primary" disabled={busy} onClick={() => void decide('approve')}>
-          Approve
-        </Button>
-        <Button disabled={busy} onClick={() => void decide('decline')}>
-          Decline
-        </Button>
-        <Button disabled={busy} onClick={() => void decide('more-info')}>
-          Ask for more information
-        </Button>
+        {may.includes('approve') && (
+          <Button appearance="primary" disabled={busy} onClick={() => void decide('approve')}>
+            Approve
+          </Button>
+        )}
+        {may.includes('decline') && (
+          <Button disabled={busy} onClick={() => void decide('decline')}>
+            Decline
+          </Button>
+        )}
+        {may.includes('more-info') && (
+          <Button disabled={busy} onClick={() => void decide('more-info')}>
+            Ask for more information
+          </Button>
+        )}
       </div>
     </div>
   );
 }
 
 export function DecisionsView({ api }: { api: Client }) {
+  const me = useMe();
   const [load, reload] = useLoad(() => api.get<Awaiting[]>('/api/v1/decisions/awaiting'), [api]);
   const [note, setNote] = useState('');
   return (
@@ -172,6 +197,7 @@ export function DecisionsView({ api }: { api: Client }) {
                   <Decide
                     api={api}
                     r={r}
+                    ripaView={me.views.some((v) => v.id === 'ripa')}
                     done={(m) => {
                       setNote(m);
                       reload();

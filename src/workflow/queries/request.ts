@@ -284,6 +284,35 @@ export async function approversOf(deps: Deps, r: Request, profile?: Profile): Pr
   return [...new Set(ids)];
 }
 
+/** A request on the RIPA route: a repeat viewing escalated to an authorising officer, who records a RIPA
+ * directed-surveillance authorisation on it or refuses it (ripa.ts); it is never approved as a request. */
+export const onRipaRoute = (r: Pick<Request, 'status' | 'authority'>): boolean =>
+  r.status === 'escalated' && r.authority === 'authorised-officer';
+
+export type DecisionOutcome = 'approve' | 'decline' | 'more-info';
+/** What someone who may decide a request can do with it now: decide it (these outcomes), or act on the RIPA
+ * route (authorise or refuse the directed surveillance from its own card or the RIPA view), with why. */
+export type DecisionChoices =
+  { route: 'decide'; outcomes: DecisionOutcome[] } | { route: 'ripa'; why: string };
+
+/**
+ * The one answer, for the bot's approval card and the tab alike, to what a person who may decide a request is
+ * offered: the commands (decideRequest, authoriseRipa, refuseRipa) refuse anything else, so nothing offered is
+ * refused for the request's state. On the RIPA route there is no approval; while more information is asked for,
+ * the request may only be declined; a request no longer open offers nothing.
+ */
+export function decisionChoices(r: Pick<Request, 'status' | 'authority'>): DecisionChoices {
+  if (onRipaRoute(r))
+    return {
+      route: 'ripa',
+      why: 'This repeat viewing needs a RIPA directed-surveillance authorisation: an authorising officer records it, or refuses it, on the RIPA application. It is not approved as a request.',
+    };
+  if (r.status === 'more-info') return { route: 'decide', outcomes: ['decline'] };
+  if (r.status === 'pending' || r.status === 'escalated')
+    return { route: 'decide', outcomes: ['approve', 'decline', 'more-info'] };
+  return { route: 'decide', outcomes: [] };
+}
+
 export type Standing = 'requester' | 'approver' | 'team' | 'outsider';
 
 /** How a person stands to a request, for choosing their view; the workflow checks again on every decision.
