@@ -7,7 +7,9 @@ function clauseHeading(id: string, title: string): string {
   const said = words.charAt(0).toUpperCase() + words.slice(1);
   return words.includes(title) ? said : `${said} — ${title}`;
 }
-import { describeCondition } from '../policy/describe';
+import { fingerprint } from '../policy/authority';
+import { BUILTIN_IDS } from '../policy/builtin';
+import { authorityLines, authorityWords, combineWords, describeCondition } from '../policy/describe';
 import type { Profile } from '../policy/profile';
 import type { Staff } from '../store/records';
 import { actor, cmdOf, commit, refuse, replayed } from './context';
@@ -55,9 +57,20 @@ export interface PolicyView {
         actions: string[];
         when: string;
         explain: string;
+        /** Who decides, by the names the profile declares. */
         authority: string[];
       }[];
     }[];
+    /** Who may act as each authority, by its declared name, and how a person comes to hold it. */
+    authorities: { name: string; holders: string }[];
+    /** How the verdicts of the rules that fire combine, in sentences. */
+    combine: string[];
+    /** The clauses no rule enforces, each with why (or that no reason is given). */
+    notEnforced: { heading: string; why: string }[];
+    /** Every loaded version, oldest first: when each takes effect, its fingerprint, and which is in force. */
+    versions: { version: string; effectiveDate: string; fingerprint: string; inForce: boolean }[];
+    /** Whether one of the reader's own teams works under it. */
+    mine: boolean;
     platformNotes: Awaited<ReturnType<typeof platformNotes>>;
   }[];
   canEditNotes: boolean;
@@ -72,12 +85,36 @@ export async function policyView(deps: Deps, input: { actorId: string }): Promis
     staff.value.role,
   );
   const mine = teams.filter((t) => spans || staff.value.teamIds.includes(t.id));
-  const ids = [...new Set(mine.map((t) => t.profileId))];
+  // Every loaded profile (not only those in use): the reader's own teams' first, then the built-ins and the
+  // custom profiles the service was given.
+  const own = [...new Set(mine.map((t) => t.profileId))];
+  const ids = [...new Set([...own, ...BUILTIN_IDS, ...(deps.customProfileIds ?? [])])];
   const profiles = [];
   for (const id of ids) {
     const p = deps.profiles(id);
     if (!p) continue;
+    const inForce = fingerprint(p);
     profiles.push({
+      mine: own.includes(id),
+      authorities: authorityLines(p),
+      combine: combineWords(p),
+      notEnforced: Object.entries(p.clauses)
+        .filter(
+          ([c]) =>
+            !p.rules.some((r) => r.cites.includes(c)) &&
+            !p.platformNotes?.cites.includes(c) &&
+            !p.retention?.cites.includes(c),
+        )
+        .map(([c, title]) => ({
+          heading: clauseHeading(c, title),
+          why: p.unenforced[c] ?? 'No reason is given.',
+        })),
+      versions: deps.profileVersions(id).map((v) => ({
+        version: v.version,
+        effectiveDate: v.effectiveDate,
+        fingerprint: fingerprint(v),
+        inForce: fingerprint(v) === inForce,
+      })),
       id: p.id,
       name: p.name,
       organisation: p.organisation,
@@ -97,7 +134,7 @@ export async function policyView(deps: Deps, input: { actorId: string }): Promis
             actions: [...r.actions],
             when: describeCondition(r.when, p),
             explain: r.explain,
-            authority: [...(r.authority ?? [])],
+            authority: (r.authority ?? []).map((a) => authorityWords(p, a)),
           })),
       })),
       platformNotes: await platformNotes(deps, p),

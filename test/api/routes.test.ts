@@ -1,3 +1,4 @@
+import { BUILTIN_IDS } from '../../src/policy/builtin';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { raiseObjection } from '../../src/workflow';
 import { AUDIT_HEADER } from '../../src/api/audit-csv';
@@ -205,7 +206,9 @@ describe('the policy view and the platform notes', () => {
       }[];
       canEditNotes: boolean;
     };
-    expect(view.profiles.map((p) => p.id)).toEqual(['nottinghamshire-yjs']);
+    // Every loaded profile, the reader's own teams' first (issue 18: not only those in use).
+    expect(view.profiles[0]!.id).toBe('nottinghamshire-yjs');
+    expect(view.profiles.map((p) => p.id)).toEqual(expect.arrayContaining(BUILTIN_IDS));
     expect(view.profiles[0]!.clauses.find((c) => c.id === '000 §11')!.rules.length).toBeGreaterThan(0);
     expect(view.canEditNotes).toBe(false);
     const notes = {

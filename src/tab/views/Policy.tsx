@@ -76,16 +76,53 @@ export function PolicyView({ api }: { api: Client }) {
                   {p.name} — {p.organisation} (version {p.version}, in force from {day(p.effectiveDate)})
                 </Heading>
                 <Text block>
-                  Teams:{' '}
-                  {v.teams
-                    .filter((t) => t.profileId === p.id)
-                    .map((t) => t.name)
-                    .join(', ')}
-                  . Source: {p.source.document}.
+                  {(() => {
+                    const names = v.teams.filter((t) => t.profileId === p.id).map((t) => t.name);
+                    return names.length ? `Teams: ${names.join(', ')}.` : 'No team works under it.';
+                  })()}{' '}
+                  Source: {p.source.document}.
                 </Text>
-                <Text block>
-                  When no rule decides: {p.failsClosed.explain} ({p.failsClosed.cites.join(', ')})
+                <Text as="h4" weight="semibold" block style={{ margin: '8px 0 0' }}>
+                  Versions
                 </Text>
+                <ul aria-label={`Versions of ${p.name}`}>
+                  {p.versions.map((x) => (
+                    <li key={x.fingerprint}>
+                      Version {x.version}, in force from {day(x.effectiveDate)}; fingerprint{' '}
+                      <span style={{ overflowWrap: 'anywhere' }}>{x.fingerprint.slice(7, 19)}</span>
+                      {x.inForce ? (
+                        <>
+                          {' '}
+                          <Badge appearance="tint" color="success">
+                            In force now
+                          </Badge>
+                        </>
+                      ) : null}
+                    </li>
+                  ))}
+                </ul>
+                <Text as="h4" weight="semibold" block style={{ margin: '8px 0 0' }}>
+                  Who may act as each authority
+                </Text>
+                {p.authorities.length ? (
+                  <ul aria-label={`Who may act as each authority in ${p.name}`}>
+                    {p.authorities.map((a) => (
+                      <li key={a.name}>
+                        <strong>{a.name}</strong>: {a.holders}
+                      </li>
+                    ))}
+                  </ul>
+                ) : (
+                  <Text block>None is declared: no rule asks anyone to decide.</Text>
+                )}
+                <Text as="h4" weight="semibold" block style={{ margin: '8px 0 0' }}>
+                  How verdicts combine
+                </Text>
+                <ul aria-label={`How verdicts combine in ${p.name}`}>
+                  {p.combine.map((line) => (
+                    <li key={line}>{line}</li>
+                  ))}
+                </ul>
                 {p.clauses
                   .filter((c) => c.rules.length)
                   .map((c) => (
@@ -110,13 +147,27 @@ export function PolicyView({ api }: { api: Client }) {
                             </Badge>{' '}
                             {r.explain}{' '}
                             <Text size={200}>
-                              (on {r.actions.map((a) => phrase(a, ACTION)).join(', ')}; when {r.when})
+                              (on {r.actions.map((a) => phrase(a, ACTION)).join(', ')}
+                              {r.authority.length ? `, for ${r.authority.join(' or ')} to decide` : ''}; when{' '}
+                              {r.when})
                             </Text>
                           </li>
                         ))}
                       </ul>
                     </details>
                   ))}
+                {p.notEnforced.length > 0 && (
+                  <details style={{ margin: '6px 0' }}>
+                    <summary>What Overt does not enforce ({p.notEnforced.length})</summary>
+                    <ul>
+                      {p.notEnforced.map((c) => (
+                        <li key={c.heading}>
+                          <strong>{c.heading}</strong>: {c.why}
+                        </li>
+                      ))}
+                    </ul>
+                  </details>
+                )}
                 {p.platformNotes && (
                   <div
                     style={{
