@@ -206,10 +206,16 @@ async function adopt(opts: Where & { by: string; reason: string }): Promise<void
     const existing = Anchor.open(paths, { create: false });
     if (existing.ok) {
       const problem = await unanchoredProblem(existing.anchor, store.audit);
-      if (!problem)
+      // Or a trail from before seals whose events no checkpoint of exactly their count vouches for (audit.ts).
+      const unvouched =
+        !problem &&
+        (await verifyTrail(store, { anchor: existing.anchor, records: false }).then(
+          (r) => !r.ok && r.unvouched === true,
+        ));
+      if (!problem && !unvouched)
         return fail(
           1,
-          `nothing to adopt: the trail already has checkpoints in ${paths.checkpointsFile} (or no events); run overt audit verify`,
+          `nothing to adopt: the trail already has checkpoints in ${paths.checkpointsFile} that vouch for its events (or no events); run overt audit verify`,
         );
     }
     const chain = await verifyTrail(store, {});

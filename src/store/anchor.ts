@@ -1,7 +1,9 @@
 import {
+  createHmac,
   createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
+  hkdfSync,
   sign,
   verify,
   type KeyObject,
@@ -114,8 +116,13 @@ export type Checkpoint = z.infer<typeof Checkpoint>;
 const signed = (c: Omit<Checkpoint, 'sig'>) =>
   Buffer.from(canonicalJson({ count: c.count, hash: c.hash, at: c.at, keyId: c.keyId }));
 
+/** The HKDF label of the events' seal key: a key for this use only, derived from the signing key. */
+const SEAL_INFO = 'overt audit event seal v1';
+
 export class Anchor {
   readonly keyId: string;
+  /** HMAC key for the events' seals (audit.ts), derived from the private key: only its holder can seal. */
+  private readonly sealKey: Buffer;
 
   private constructor(
     readonly paths: AnchorPaths,
@@ -124,7 +131,13 @@ export class Anchor {
   ) {
     const der = publicKey.export({ type: 'spki', format: 'der' });
     this.keyId = sha256(der.toString('hex')).slice(0, 16);
+    const secret = privateKey.export({ type: 'pkcs8', format: 'der' });
+    this.sealKey = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), SEAL_INFO, 32));
   }
+
+  /** The seal of an event's hash: HMAC-SHA256 under the seal key, hex. */
+  readonly sealOf = (hash: string): string =>
+    createHmac('sha256', this.sealKey).update(`overt-audit-event:${hash}`).digest('hex');
 
   /** The anchor at these paths; with `create`, a new key is made if there is none (the service's first
    * start). Without it, a missing key is an error value naming the path. */

@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { canonicalJson } from './canonical-json';
 import { IsoDate, Opaque, Role } from './records';
@@ -12,6 +12,13 @@ import { IsoDate, Opaque, Role } from './records';
  * keep the hash: the chain still verifies, and the erasure is itself an event (`retention.erase`) naming
  * the events it erased. They also carry, on a unit's first event, a digest of every record the unit
  * wrote (`writes`), so a record edited outside Overt no longer matches the event that wrote it.
+ *
+ * The hash alone is public arithmetic: whoever can write the store can append an event and compute its hash.
+ * So every event written by Overt also carries a seal (`seal`): an HMAC-SHA256 of its hash (which covers its
+ * canonical content and the previous event's hash) under a key derived from the audit signing key, which the
+ * store does not hold (anchor.ts). An event appended without the key has no valid seal and never verifies.
+ * Events written before seals existed are vouched for by a signed checkpoint of exactly their count, or by a
+ * sealed `audit.adopt` event right after them naming their count (see `SealCheck`).
  */
 
 export const Actor = z.object({ id: z.string().min(1), role: Role.optional() });
@@ -70,6 +77,8 @@ export const AuditEvent = z.object({
   detailsErased: z.literal(true).optional(),
   prevHash: Sha256,
   hash: Sha256,
+  /** HMAC-SHA256 of `hash` under the audit key's seal key (anchor.ts): proves Overt wrote it. */
+  seal: Sha256.optional(),
 });
 export type AuditEvent = z.infer<typeof AuditEvent>;
 
@@ -99,6 +108,7 @@ export function chain(
   unit: { key: string; at: string },
   newId: () => string,
   writes: readonly { kind: string; record: { id: string } }[] = [],
+  seal?: (hash: string) => string,
 ): AuditEvent[] {
   let seq = previous?.seq ?? 0;
   let prevHash = previous?.hash ?? GENESIS;
@@ -126,7 +136,8 @@ export function chain(
       ...(written ? { writes: written } : {}),
       prevHash,
     };
-    const event = { ...body, hash: hashEvent(body) };
+    const h = hashEvent(body);
+    const event: AuditEvent = { ...body, hash: h, ...(seal ? { seal: seal(h) } : {}) };
     prevHash = event.hash;
     return event;
   });
@@ -139,7 +150,33 @@ export function erasedBy(event: Pick<AuditEvent, 'action' | 'details'>): number[
   return Array.isArray(named) ? named.filter((n): n is number => Number.isInteger(n)) : [];
 }
 
-export type VerifyResult = { ok: true; count: number } | { ok: false; seq: number; reason: string };
+export type VerifyResult =
+  | { ok: true; count: number }
+  | {
+      ok: false;
+      seq: number;
+      reason: string;
+      /** The break is only that events from before seals are vouched for by nothing: `overt audit adopt`
+       * (after checking them) is the way to anchor them. */
+      unvouched?: true;
+    };
+
+/** The action of the event that anchors a trail here (`overt audit adopt`); its details name the count. */
+export const ADOPT_ACTION = 'audit.adopt';
+
+/**
+ * How seals are checked: `sealOf` computes the seal of a hash with the key. Every event must carry its
+ * seal, except the events of an unsealed prefix (1..V, written before seals, or sealed with another key
+ * before an adoption). In a whole walk V is found: the events before the first one sealed with this key
+ * (or all of them), and it must be vouched for, by a signed checkpoint of exactly V events (`anchors`) or by
+ * the event V+1 being a sealed adoption naming V. A later checkpoint over them does not vouch: an event
+ * appended without the key just before a sealed one would otherwise be covered by the next checkpoint.
+ * An incremental walk is given V (`vouched`), found by the whole walk before it.
+ */
+export type SealCheck = { sealOf: (hash: string) => string; vouched?: number };
+
+const sameHex = (a: string, b: string) =>
+  a.length === b.length && timingSafeEqual(Buffer.from(a, 'hex'), Buffer.from(b, 'hex'));
 
 export type VerifyOptions = {
   /** Start after this event (already verified), instead of at the genesis. */
@@ -155,6 +192,10 @@ export type VerifyOptions = {
   accountErasures?: boolean;
   /** Called with the last event verified, when the walk ends intact. */
   onHead?: (head: { seq: number; hash: string }) => void;
+  /** Check every event's seal (the key's holder: the service, `overt audit verify`). */
+  seal?: SealCheck;
+  /** Told the unsealed prefix's length a whole walk found (0: every event is sealed). */
+  onVouched?: (vouched: number) => void;
 };
 
 type Row = { seq: number; event: unknown; problem?: string };
@@ -194,10 +235,31 @@ class ChainWalk {
   private secondForm = false;
   /** Erased events not yet named by an erasure event. */
   private readonly unaccounted = new Set<number>();
+  /** The unsealed prefix: known (given, or found at the first sealed event), or still growing. */
+  private vouched: number | undefined;
+  private lastUnsealed = 0;
 
   constructor(private readonly options: VerifyOptions) {
     this.expectedSeq = (options.start?.seq ?? 0) + 1;
     this.prevHash = options.start?.hash ?? GENESIS;
+    this.vouched = options.seal?.vouched;
+  }
+
+  /** The unsealed prefix 1..v is vouched for by a checkpoint of exactly v, or by `next` adopting v. */
+  private vouchedFor(v: number, next?: AuditEvent): boolean {
+    if (v === 0) return true;
+    if (this.options.anchors?.has(v)) return true;
+    const named = (next?.details as { events?: unknown } | undefined)?.events;
+    return next?.action === ADOPT_ACTION && named === v;
+  }
+
+  private unvouched(v: number): VerifyResult {
+    return {
+      ok: false,
+      seq: v,
+      reason: `events 1–${v} carry no seal of the audit key, and no checkpoint signed for exactly ${v} events vouches for them (an event appended outside Overt, or a trail from before seals whose last checkpoint is older: after \`overt audit verify --unanchored\` passes, \`overt audit adopt\` anchors it)`,
+      unvouched: true,
+    };
   }
 
   push(row: Row): VerifyResult | undefined {
@@ -227,6 +289,26 @@ class ChainWalk {
         return fail(row.seq, 'its details do not match their hash (edited after writing)');
     }
     if (row.problem) return fail(row.seq, row.problem);
+    const check = this.options.seal;
+    if (check) {
+      const sealed = event.seal !== undefined && sameHex(event.seal, check.sealOf(event.hash));
+      if (!sealed) {
+        if (this.vouched !== undefined && event.seq > this.vouched)
+          return fail(
+            row.seq,
+            event.seal === undefined
+              ? 'it carries no seal of the audit key: it was written outside Overt, by someone without the key'
+              : 'its seal is not the audit key’s: it was written or changed outside Overt, by someone without the key',
+          );
+        this.lastUnsealed = event.seq;
+      } else if (this.vouched === undefined) {
+        const v = event.seq - 1;
+        if (v !== this.lastUnsealed)
+          return fail(row.seq, 'the events before it are unsealed but not counted');
+        if (!this.vouchedFor(v, event)) return this.unvouched(v);
+        this.vouched = v;
+      }
+    }
     const anchored = this.options.anchors?.get(event.seq);
     if (anchored !== undefined && anchored !== event.hash)
       return fail(
@@ -242,6 +324,12 @@ class ChainWalk {
   }
 
   finish(): VerifyResult {
+    if (this.options.seal && this.vouched === undefined) {
+      // No event sealed with this key: all of them are the prefix, vouched for by a checkpoint of them all.
+      if (!this.vouchedFor(this.lastUnsealed)) return this.unvouched(this.lastUnsealed);
+      this.vouched = this.lastUnsealed;
+    }
+    if (this.options.seal && this.vouched !== undefined) this.options.onVouched?.(this.vouched);
     if (this.options.accountErasures !== false && this.unaccounted.size > 0) {
       const seq = Math.min(...this.unaccounted);
       return {

@@ -1,4 +1,4 @@
-import { GENESIS, type VerifyResult, type WriteDigest } from './audit';
+import { GENESIS, type VerifyOptions, type VerifyResult, type WriteDigest } from './audit';
 import { Anchor, Checkpoint, type ReadCheckpoint } from './anchor';
 import { digestOf } from './audit';
 import { kinds, type Kind } from './records';
@@ -42,8 +42,10 @@ export type TrailReport =
       records: number;
       /** The last event. */
       head: { seq: number; hash: string };
+      /** With the anchor: how many events at the start of the trail are from before seals (audit.ts). */
+      vouched?: number;
     }
-  | { ok: false; seq?: number; reason: string; problems?: string[] };
+  | { ok: false; seq?: number; reason: string; problems?: string[]; unvouched?: true };
 
 const MAX_PROBLEMS = 20;
 
@@ -83,8 +85,12 @@ export async function verifyTrail(
   const latest = options.latest ?? new Map<string, { seq: number; digest: string }>();
   latest.clear();
   let head = { seq: 0, hash: GENESIS };
+  let vouched: number | undefined;
   const chain: VerifyResult = await store.audit.verify({
     anchors,
+    ...(options.anchor
+      ? { seal: { sealOf: options.anchor.sealOf }, onVouched: (v: number) => (vouched = v) }
+      : {}),
     onWrites: (seq: number, writes: readonly WriteDigest[]) => {
       for (const w of writes) latest.set(`${w.kind}/${w.id}`, { seq, digest: w.digest });
     },
@@ -158,6 +164,7 @@ export async function verifyTrail(
     ...(furthest ? { latest: furthest } : {}),
     records,
     head,
+    ...(vouched === undefined ? {} : { vouched }),
   };
 }
 
@@ -211,6 +218,10 @@ export class AuditGuard {
    * checkpoint found in them: a later check reads only what was appended since. */
   private readonly seen = new Map<string, number>();
   private furthest: ReadCheckpoint | undefined;
+  /** Every checkpoint read (count → hash): what vouches for the events from before seals. */
+  private readonly anchors = new Map<number, string>();
+  /** How many events at the trail's start are from before seals, once a whole walk has found it. */
+  private vouched: number | undefined;
   /** Told of every checkpoint this process signs (the service logs it: a witness outside every file). */
   onCheckpoint: ((c: Checkpoint) => void) | undefined;
   readonly store: Store;
@@ -232,6 +243,8 @@ export class AuditGuard {
       checkRecords?: boolean;
     } = {},
   ) {
+    // Every event this store writes from now on carries the audit key's seal.
+    if (anchor) inner.sealWith?.(anchor.sealOf);
     const commit = (unit: Unit) => this.commit(unit);
     const close = () => this.close();
     const get: Store['get'] = async (kind, id, opts) => {
@@ -269,7 +282,7 @@ export class AuditGuard {
 
   /** The whole trail, checkpoints and records; sets the guard's state and, if intact, signs the head. */
   async verifyAll(): Promise<TrailReport> {
-    this.flush();
+    await this.flush();
     if (this.anchor) this.readAnchor(); // what is there now; the whole check reads it again below
     const latest = new Map<string, { seq: number; digest: string }>();
     const report = await verifyTrail(this.inner, {
@@ -283,12 +296,13 @@ export class AuditGuard {
       return report;
     }
     this.verified = report.head;
+    if (report.vouched !== undefined) this.vouched = report.vouched;
     if (!this.head || this.head.seq < report.head.seq) this.head = report.head;
     // An anchor the other instances do not share signs nothing, here or at close: a checkpoint written into
     // another file would be one more anchor nobody else reads (found by test/server/shared-anchor: the refused
     // instance signed the trail's head into the file it was wrongly given).
     this.elsewhere = await this.anchoredElsewhere();
-    if (this.anchor && !this.elsewhere && report.latest?.count !== report.head.seq) this.sign();
+    if (this.anchor && !this.elsewhere && report.latest?.count !== report.head.seq) this.sign(report.head);
     return report;
   }
 
@@ -384,15 +398,8 @@ export class AuditGuard {
         if (!at || at.seq !== v.seq) return fail(v.seq, `event ${v.seq}, verified before, is gone`);
         if (at.hash !== v.hash) return fail(v.seq, `event ${v.seq} was rewritten after it was verified`);
       }
-      let head = v;
-      const tail = await this.inner.audit.verify({
-        start: v,
-        accountErasures: false,
-        onHead: (h) => (head = h),
-        onWrites: (seq, writes) => this.learn(seq, writes),
-      });
-      if (!tail.ok) return fail(tail.seq, tail.reason);
-      this.verified = head;
+      const tail = await this.catchUp();
+      if (!tail.ok) return tail;
       // A checkpoint (this instance's, another's, or a witness's) that the trail no longer reaches: its end
       // was cut. One signed by another instance after the events above were read is not a cut: the trail is
       // caught up with, a few times over about a second, before it is called one.
@@ -413,6 +420,7 @@ export class AuditGuard {
         limit: this.options.window ?? 5000,
         accountErasures: false,
         onHead: (h) => (end = h),
+        ...this.sealCheck(),
       });
       if (!window.ok) return fail(window.seq, window.reason);
       this.sweep = end.seq >= this.verified.seq || window.count === 0 ? { seq: 0, hash: GENESIS } : end;
@@ -505,22 +513,40 @@ export class AuditGuard {
     throw this.brokenError();
   }
 
+  /**
+   * How this guard checks seals: with the prefix from before seals known (from a whole walk), every later
+   * event must be sealed; not yet known (a command's guard, never verified whole), a walk from the genesis
+   * finds it against the checkpoints read.
+   */
+  private sealCheck(): Pick<VerifyOptions, 'seal' | 'anchors' | 'onVouched'> {
+    if (!this.anchor) return {};
+    if (this.vouched !== undefined) return { seal: { sealOf: this.anchor.sealOf, vouched: this.vouched } };
+    this.readAnchor();
+    return {
+      seal: { sealOf: this.anchor.sealOf },
+      anchors: this.anchors,
+      onVouched: (v) => (this.vouched = v),
+    };
+  }
+
   /** The events since the last verified one, verified and learnt (not the window of older ones). */
   private async catchUp(): Promise<TrailState> {
-    const v = this.verified;
+    // Until the prefix from before seals is known, only a walk from the genesis can find it.
+    const v = this.anchor && this.vouched === undefined ? { seq: 0, hash: GENESIS } : this.verified;
     let head = v;
     const tail = await this.inner.audit.verify({
       start: v,
       accountErasures: false,
       onHead: (h) => (head = h),
       onWrites: (seq, writes) => this.learn(seq, writes),
+      ...this.sealCheck(),
     });
     if (!tail.ok) {
       this.broken ??= { ...(tail.seq === undefined ? {} : { seq: tail.seq }), reason: tail.reason };
       return { ok: false, ...this.broken };
     }
-    this.verified = head;
-    return { ok: true, count: head.seq };
+    if (head.seq >= this.verified.seq) this.verified = head;
+    return { ok: true, count: this.verified.seq };
   }
 
   private brokenError(): AuditTrailBrokenError {
@@ -542,23 +568,30 @@ export class AuditGuard {
       if (!this.head || last.seq > this.head.seq) this.head = { seq: last.seq, hash: last.hash };
       if (this.anchor && !this.timer) {
         const every = this.options.checkpointEveryMs ?? 1000;
-        this.timer = setTimeout(() => this.flush(), every);
+        this.timer = setTimeout(() => void this.flush().catch(() => undefined), every);
         this.timer.unref();
       }
     }
     return r;
   }
 
-  /** Signs the newest head this process knows, if not signed yet. */
-  flush(): void {
+  /**
+   * Signs the newest head this process wrote, if not signed yet — only once every event up to it has been
+   * verified, seals included: a checkpoint never vouches for an event appended outside Overt that this
+   * process's own events were chained onto. The trail found broken, nothing is signed.
+   */
+  async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.anchor && this.head && this.head.seq !== this.signedCount) this.sign();
+    if (!this.anchor || !this.head || this.head.seq === this.signedCount || this.broken) return;
+    const caught = await this.catchUp();
+    if (!caught.ok) return;
+    if (this.verified.seq >= this.head.seq && this.verified.seq !== this.signedCount)
+      this.sign(this.verified);
   }
 
-  private sign(): void {
+  private sign(head: { seq: number; hash: string }): void {
     if (this.elsewhere) return;
-    const head = this.head ?? { seq: 0, hash: GENESIS };
     const c = this.anchor!.checkpoint({ count: head.seq, hash: head.hash }, new Date());
     this.signedCount = head.seq;
     this.onCheckpoint?.(c);
@@ -567,12 +600,15 @@ export class AuditGuard {
   /** Reads what was appended to the anchor's files since the last read; a problem if one was cut. */
   private readAnchor(): string | undefined {
     const read = this.anchor!.readSince(this.seen);
-    for (const c of read.checkpoints) if (!this.furthest || c.count > this.furthest.count) this.furthest = c;
+    for (const c of read.checkpoints) {
+      if (!this.furthest || c.count > this.furthest.count) this.furthest = c;
+      this.anchors.set(c.count, c.hash);
+    }
     return read.problem;
   }
 
   private async close(): Promise<void> {
-    this.flush();
+    await this.flush().catch(() => undefined);
     await this.inner.close();
   }
 }

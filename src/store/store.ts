@@ -131,6 +131,8 @@ export interface Store {
    * another holder's lease has not expired. Two instances never both hold a lease. */
   lease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean>;
   close(): Promise<void>;
+  /** Every event written from now on is sealed with this (the audit guard's key: audit.ts, anchor.ts). */
+  sealWith?(sealOf: (hash: string) => string): void;
   /** A shutdown past its deadline: every call under way to a remote store is abandoned and every later one
    * fails at once, so `close` and whatever waited on the store end now (a local store has none). */
   abandon?(): Promise<void>;

@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { CSV_COLUMNS } from '../../src/cli/audit';
 import { main } from '../../src/cli/main';
 import { AuditEvent } from '../../src/store/audit';
-import { hashEvent } from '../../src/store/audit';
+import { chain, hashEvent } from '../../src/store/audit';
 import { openGuarded, sqliteFile } from '../../src/store/open';
 import { draft, samples } from '../store/fixtures';
 import { tempDirs } from '../store/temp-dirs';
@@ -88,7 +88,9 @@ const afterRestore = (out: string) => out.replace(RESTORED, '');
 /** Opens the SQLite file behind Overt's back, with the audit triggers dropped. */
 function tamper(dataDir: string, edit: (db: Database.Database) => void): void {
   const db = new Database(sqliteFile(dataDir));
-  db.exec('DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; DROP TRIGGER audit_erase_only');
+  db.exec(
+    'DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete; DROP TRIGGER IF EXISTS audit_erase_only',
+  );
   edit(db);
   db.close();
 }
@@ -128,6 +130,53 @@ function rewriteFrom(db: Database.Database, from: number, outcome: string): void
     );
     prev = hash;
   }
+}
+
+/** Appends event 5 as someone with the file but not the key would: chained and hashed with Overt's own
+ * functions (public arithmetic), unsealed — here moving a check to another child. */
+function appendForged(dataDir: string): void {
+  tamper(dataDir, (db) => {
+    const last = db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as {
+      seq: number;
+      hash: string;
+    };
+    const [e] = chain(
+      [draft('check.record', { kind: 'check', id: 'chk-moved' })],
+      last,
+      { key: 'forged', at: '2026-03-05T09:00:00.000Z' },
+      () => 'forged-1',
+    );
+    db.prepare(
+      `INSERT INTO audit (seq, id, at, at_utc, actor_id, actor_role, action, target_kind, target_id, outcome, cites,
+         profile_id, profile_version, key, details, details_hash, writes, prev_hash, hash, seal)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`,
+    ).run(
+      e!.seq,
+      e!.id,
+      e!.at,
+      e!.at,
+      e!.actor.id,
+      e!.actor.role ?? null,
+      e!.action,
+      e!.target.kind,
+      e!.target.id,
+      e!.outcome,
+      JSON.stringify(e!.cites),
+      e!.profileId ?? null,
+      e!.profileVersion ?? null,
+      e!.key,
+      JSON.stringify(e!.details),
+      e!.detailsHash ?? null,
+      null,
+      e!.prevHash,
+      e!.hash,
+    );
+  });
+}
+
+/** Removes every event's seal, as events written before seals existed have none. */
+function unseal(dataDir: string): void {
+  tamper(dataDir, (db) => db.prepare('UPDATE audit SET seal = NULL').run());
 }
 
 beforeEach(() => {
@@ -194,9 +243,81 @@ describe('overt audit verify', () => {
     expect(afterRestore(alone.out)).toMatch(/^audit chain intact: 4 events \(not anchored/);
     const result = await overt('audit', 'verify', '--data', dataDir);
     expect(result.code).toBe(1);
+    // The rewritten event's seal no longer matches its hash, and its writer had no key to seal it anew.
     expect(afterRestore(result.out)).toMatch(
-      /^audit chain broken at event 4 \(.*\): its hash differs from the one signed outside the store for the first 4 events: an event at or before it was rewritten\n$/,
+      /^audit chain broken at event 2 \(.*\): its seal is not the audit key’s: it was written or changed outside Overt, by someone without the key\n$/,
     );
+  });
+
+  it('sees an event appended outside Overt with the public hash, even after Overt has written on top of it, and signs no checkpoint over it (issue 12 attacker 1)', async () => {
+    const dataDir = await trail();
+    const before = readFileSync(process.env.OVERT_AUDIT_CHECKPOINTS!, 'utf8');
+    appendForged(dataDir);
+    // The chain alone is whole: the hash is Overt's own arithmetic, which anyone can do.
+    expect(afterRestore((await overt('audit', 'verify', '--data', dataDir, '--unanchored')).out)).toMatch(
+      /^audit chain intact: 5 events \(not anchored/,
+    );
+    const result = await overt('audit', 'verify', '--data', dataDir);
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(
+      /^audit chain broken at event 5 \(2026-03-05T09:00:00.000Z check.record on check chk-moved\): it carries no seal of the audit key: it was written outside Overt, by someone without the key\n$/,
+    );
+    // A command with the key, opened on it, writes its own (sealed) event on top but signs nothing over it.
+    const opened = await openGuarded({ dataDir, kind: 'sqlite' }, process.env, { create: false });
+    if (!opened.ok) throw new Error(opened.error.message);
+    await opened.value.store.commit({
+      key: 'after-forgery',
+      at: '2026-03-06T09:00:00.000Z',
+      writes: [],
+      audit: [draft('record.view', { kind: 'child', id: 'c-after' })],
+    });
+    await opened.value.store.close();
+    expect(readFileSync(process.env.OVERT_AUDIT_CHECKPOINTS!, 'utf8')).toBe(before);
+    expect((await overt('audit', 'verify', '--data', dataDir)).out).toMatch(
+      /^audit chain broken at event 5 .*carries no seal/,
+    );
+  });
+
+  it('a trail from before seals: vouched for by its checkpoint; an unsealed event appended after it is not; `audit adopt` anchors one whose last checkpoint is older', async () => {
+    const dataDir = await trail();
+    unseal(dataDir); // as the events were written before seals existed
+    expect(afterRestore((await overt('audit', 'verify', '--data', dataDir)).out)).toMatch(INTACT);
+    // Overt writes on top: sealed; the old events are still vouched for by the checkpoint of exactly 4.
+    const opened = await openGuarded({ dataDir, kind: 'sqlite' }, process.env, { create: false });
+    if (!opened.ok) throw new Error(opened.error.message);
+    await opened.value.store.commit({
+      key: 'upgraded',
+      at: '2026-03-05T09:00:00.000Z',
+      writes: [],
+      audit: [draft('record.view', { kind: 'child', id: 'c-new' })],
+    });
+    await opened.value.store.close();
+    expect((await overt('audit', 'verify', '--data', dataDir)).out).toMatch(/^audit chain intact: 5 events/);
+
+    // An old trail and a forger's unsealed event after it: no checkpoint counts exactly 5.
+    const forged = await trail();
+    unseal(forged);
+    appendForged(forged);
+    const found = await overt('audit', 'verify', '--data', forged);
+    expect(found.code).toBe(1);
+    expect(afterRestore(found.out)).toMatch(
+      /^audit chain broken at event 5 .*events 1–5 carry no seal of the audit key, and no checkpoint signed for exactly 5 events vouches for them/,
+    );
+
+    // An old trail whose last checkpoint is older than its end (a crash before signing): refused until the
+    // operator, having checked it, adopts it; then intact.
+    const crashed = await trail();
+    unseal(crashed);
+    const file = process.env.OVERT_AUDIT_CHECKPOINTS!;
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    writeFileSync(
+      file,
+      `${lines.filter((l) => (JSON.parse(l) as { count: number }).count < 4).join('\n')}\n`,
+    );
+    expect((await overt('audit', 'verify', '--data', crashed)).out).toMatch(/events 1–4 carry no seal/);
+    const adopted = await overt('audit', 'adopt', '--data', crashed, '--by', 'admin', '--reason', 'upgrade');
+    expect(adopted).toMatchObject({ code: 0 });
+    expect((await overt('audit', 'verify', '--data', crashed)).out).toMatch(/^audit chain intact: 5 events/);
   });
 
   it('sees a request changed from declined to approved outside Overt, and a record no event wrote', async () => {
@@ -341,7 +462,7 @@ describe('a trail cut together with its checkpoints file (the walk of issue 12)'
         writes: [],
         audit: [draft('record.view', { kind: 'child', id: `c-${i}` })],
       });
-      guard.flush();
+      await guard.flush();
     }
     await store.close();
     return { dataDir, log, env };
@@ -428,7 +549,7 @@ describe('a trail cut together with its checkpoints file (the walk of issue 12)'
         writes: [],
         audit: [draft('record.view', { kind: 'child', id: `c-${i}` })],
       });
-    a.value.guard.flush();
+    await a.value.guard.flush();
     await a.value.store.close();
     cut3(dataDir);
     const found = await b.value.guard.check();

@@ -105,6 +105,7 @@ describe('SQLite store', () => {
       );
       db.exec(`DROP TRIGGER audit_no_update; DROP TRIGGER audit_erase_only;
         ALTER TABLE audit DROP COLUMN details_hash; ALTER TABLE audit DROP COLUMN writes;
+        ALTER TABLE audit DROP COLUMN seal;
         CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
           BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;`);
       db.exec(

@@ -28,6 +28,8 @@ export class GraphContext {
   /** The last audit event this instance knows of (null: the trail is empty; undefined: not read yet).
    * A stale one is caught by the unique seq column. */
   tail: Tail | null | undefined;
+  /** Seals each event written (the guard's, with the audit key: anchor.ts). */
+  sealer: ((hash: string) => string) | undefined;
 
   constructor(
     readonly client: Client,

@@ -66,6 +66,10 @@ export class GraphStore implements Store {
     this.units = new UnitWriter(ctx);
   }
 
+  sealWith(sealOf: (hash: string) => string): void {
+    this.ctx.sealer = sealOf;
+  }
+
   /** HTTP requests this instance has sent (a `$batch` is one). */
   get requests(): number {
     return this.ctx.counter.requests;

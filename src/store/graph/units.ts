@@ -262,6 +262,7 @@ export class UnitWriter {
       intent,
       () => eventId(intent.key, i++),
       landed === 0 ? intent.writes.map((w) => ({ kind: w.kind, record: w.record as { id: string } })) : [],
+      this.ctx.sealer,
     );
   }
 

@@ -213,6 +213,19 @@ export const migrations: Migration[] = [
       }
     },
   },
+  {
+    version: 7,
+    name: "each audit event's seal: an HMAC of its hash under a key derived from the audit signing key, so an event appended without the key is found",
+    up(db) {
+      db.exec(`
+        ALTER TABLE audit ADD COLUMN seal TEXT;
+        DROP TRIGGER IF EXISTS audit_no_update;
+        CREATE TRIGGER audit_no_update BEFORE UPDATE OF seq, id, at, at_utc, actor_id, actor_role, action,
+          target_kind, target_id, outcome, cites, profile_id, profile_version, key, details_hash, writes, prev_hash, hash, seal ON audit
+          BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+      `);
+    },
+  },
 ];
 
 /**
@@ -236,13 +249,13 @@ export function generatedColumn(field: string, type: ColumnType): string {
 const quote = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 /**
- * The audit table's triggers as migration 4 leaves them: no row is deleted; no column is changed except
+ * The audit table's triggers as migration 7 leaves them: no row is deleted; no column is changed except
  * the details of an event in the second form, and those only to null (erased by retention).
  * `restoreTriggers` puts them back on every open if they were dropped or altered.
  */
 export const AUDIT_TRIGGERS: Readonly<Record<string, string>> = {
   audit_no_update: `CREATE TRIGGER audit_no_update BEFORE UPDATE OF seq, id, at, at_utc, actor_id, actor_role, action,
-  target_kind, target_id, outcome, cites, profile_id, profile_version, key, details_hash, writes, prev_hash, hash ON audit
+  target_kind, target_id, outcome, cites, profile_id, profile_version, key, details_hash, writes, prev_hash, hash, seal ON audit
   BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END`,
   audit_erase_only: `CREATE TRIGGER audit_erase_only BEFORE UPDATE OF details ON audit
   WHEN NEW.details IS NOT 'null' OR OLD.details_hash IS NULL

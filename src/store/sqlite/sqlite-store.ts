@@ -40,6 +40,7 @@ const AuditRow = z.object({
   writes: z.string().nullable(),
   prev_hash: z.string(),
   hash: z.string(),
+  seal: z.string().nullable(),
 });
 type AuditRow = z.infer<typeof AuditRow>;
 
@@ -116,11 +117,18 @@ function toEvent(row: AuditRow): unknown {
     ...(row.writes === null ? {} : { writes: JSON.parse(row.writes) }),
     prevHash: row.prev_hash,
     hash: row.hash,
+    ...(row.seal === null ? {} : { seal: row.seal }),
   };
 }
 
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
+  /** Seals each event written (the guard's, with the audit key: anchor.ts). */
+  private sealer: ((hash: string) => string) | undefined;
+
+  sealWith(sealOf: (hash: string) => string): void {
+    this.sealer = sealOf;
+  }
 
   private readonly statements = new Map<string, Database.Statement>();
 
@@ -361,12 +369,12 @@ export class SqliteStore implements Store {
     const versions = writes.map((w, i) => this.write(w, current[i]));
     const last = this.sql('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as
       { seq: number; hash: string } | undefined;
-    const events = chain(unit.audit, last, unit, randomUUID, writes);
+    const events = chain(unit.audit, last, unit, randomUUID, writes, this.sealer);
     const insert = this.sql(
       `INSERT INTO audit (seq, id, at, at_utc, actor_id, actor_role, action, target_kind, target_id, outcome, cites,
-         profile_id, profile_version, key, details, details_hash, writes, prev_hash, hash)
+         profile_id, profile_version, key, details, details_hash, writes, prev_hash, hash, seal)
        VALUES (@seq, @id, @at, @at_utc, @actor_id, @actor_role, @action, @target_kind, @target_id, @outcome, @cites,
-         @profile_id, @profile_version, @key, @details, @details_hash, @writes, @prev_hash, @hash)`,
+         @profile_id, @profile_version, @key, @details, @details_hash, @writes, @prev_hash, @hash, @seal)`,
     );
     const atUtc = normaliseDate(unit.at);
     for (const e of events) {
@@ -390,6 +398,7 @@ export class SqliteStore implements Store {
         writes: e.writes === undefined ? null : JSON.stringify(e.writes),
         prev_hash: e.prevHash,
         hash: e.hash,
+        seal: e.seal ?? null,
       });
     }
     this.sql('INSERT INTO units (key, at, result) VALUES (?, ?, ?)').run(unit.key, unit.at, result);
