@@ -29,6 +29,14 @@ const AUDITED: ReadonlySet<Kind> = new Set([
   'review',
 ]);
 
+/**
+ * Kinds the policy's verdicts rest on: before a query of one is trusted, the guard compares how many records
+ * of it are stored with how many the trail says were written (Overt never deletes them), so a row deleted
+ * in the live file is found at the next read that could have been decided on it, not at the next start.
+ * Only where counting is one cheap query (SQLite); SharePoint has no aggregate (its count reads every item).
+ */
+const COUNTED: ReadonlySet<Kind> = new Set(['check', 'decision', 'request', 'consent', 'ripa', 'objection']);
+
 /** The audited kinds, swept in turn by `AuditGuard.check`. */
 const SWEPT: readonly Kind[] = [...AUDITED];
 
@@ -218,6 +226,12 @@ export class AuditGuard {
    * checkpoint found in them: a later check reads only what was appended since. */
   private readonly seen = new Map<string, number>();
   private furthest: ReadCheckpoint | undefined;
+  /**
+   * The ids of the records of each audited kind the trail says were written, known once the whole trail
+   * has been verified and kept up to date from every event since: one of them no longer stored was
+   * deleted outside Overt (no unit deletes a record of these kinds).
+   */
+  private written: Map<Kind, Set<string>> | undefined;
   /** Every checkpoint read (count → hash): what vouches for the events from before seals. */
   private readonly anchors = new Map<number, string>();
   /** How many events at the trail's start are from before seals, once a whole walk has found it. */
@@ -249,6 +263,7 @@ export class AuditGuard {
     const close = () => this.close();
     const get: Store['get'] = async (kind, id, opts) => {
       const found = await inner.get(kind, id, opts);
+      if (!found && this.written?.get(kind)?.has(id)) await this.gone(kind, id);
       if (found && found.record.id !== id)
         this.refuse(
           `${kind} row ${id} holds the record of ${kind} ${found.record.id} (copied or moved outside Overt: written by no audit event)`,
@@ -258,6 +273,7 @@ export class AuditGuard {
     };
     const query: Store['query'] = async (kind, q) => {
       const found = await inner.query(kind, q);
+      if (this.options.checkRecords && COUNTED.has(kind)) await this.counted(kind);
       const ids = new Set(found.map((f) => f.record.id));
       // The same record twice: a row copied under another id (confirmed against the rows before refusing).
       if (ids.size < found.length) {
@@ -291,6 +307,10 @@ export class AuditGuard {
       latest,
     });
     if (report.ok && this.options.checkRecords) this.latest = latest;
+    if (report.ok) {
+      this.written = new Map();
+      for (const key of latest.keys()) this.note(key);
+    }
     if (!report.ok) {
       this.broken = { ...(report.seq === undefined ? {} : { seq: report.seq }), reason: report.reason };
       return report;
@@ -434,10 +454,19 @@ export class AuditGuard {
         const kind = SWEPT[this.swept.kind++ % SWEPT.length]!;
         const [problem] = await this.inner.rowProblems(kind);
         if (problem) return fail(undefined, problem);
-        if (this.latest) {
+        if (this.latest || this.written?.get(kind)?.size) {
           const rows = await this.inner.query(kind);
           const bad = await this.mismatch(rows.map((r) => ({ kind, record: r.record })));
           if (bad) return fail(undefined, bad);
+          // A record the trail wrote and no row holds: deleted outside Overt (on SharePoint too, where a
+          // query is not counted first).
+          const ids = new Set(rows.map((r) => r.record.id));
+          const lost = [...(this.written?.get(kind) ?? [])].find((id) => !ids.has(id));
+          if (lost !== undefined && !(await this.inner.get(kind, lost)))
+            return fail(
+              undefined,
+              `${kind} ${lost}, written by the audit trail, is missing (deleted outside Overt)`,
+            );
         }
       }
       return { ok: true, count: this.verified.seq };
@@ -449,8 +478,44 @@ export class AuditGuard {
     }
   }
 
+  private note(key: string): void {
+    const slash = key.indexOf('/');
+    const kind = key.slice(0, slash) as Kind;
+    if (!AUDITED.has(kind)) return;
+    let ids = this.written!.get(kind);
+    if (!ids) this.written!.set(kind, (ids = new Set()));
+    ids.add(key.slice(slash + 1));
+  }
+
+  /** A record the trail wrote is not stored: after catching up (it may be another instance's, read before
+   * its unit landed — never on SQLite, whose units are atomic), the trail is broken and the read fails. */
+  private async gone(kind: Kind, id: string): Promise<void> {
+    if (this.broken) throw this.brokenError();
+    if (await this.inner.get(kind, id)) return;
+    this.refuse(`${kind} ${id}, written by the audit trail, is missing (deleted outside Overt)`);
+  }
+
+  /** Fewer records of a kind stored than the trail wrote: some were deleted outside Overt. */
+  private async counted(kind: Kind): Promise<void> {
+    const expected = this.written?.get(kind);
+    if (!expected) return;
+    if (this.broken) throw this.brokenError();
+    const [row] = await this.inner.count(kind);
+    const stored = row?.count ?? 0;
+    if (stored >= expected.size) return;
+    const caught = await this.catchUp();
+    if (!caught.ok) throw this.brokenError();
+    const ids = new Set((await this.inner.query(kind)).map((r) => r.record.id));
+    const missing = [...expected].filter((id) => !ids.has(id));
+    if (missing.length === 0) return;
+    this.refuse(
+      `${missing.length === 1 ? `${kind} ${missing[0]}` : `${missing.length} ${kind} records (${missing.slice(0, 3).join(', ')}…)`}, written by the audit trail, ${missing.length === 1 ? 'is' : 'are'} missing (deleted outside Overt)`,
+    );
+  }
+
   /** Notes the records an event wrote, as it wrote them. */
   private learn(seq: number, writes: readonly WriteDigest[]): void {
+    if (this.written) for (const w of writes) this.note(`${w.kind}/${w.id}`);
     if (!this.latest) return;
     for (const w of writes) this.latest.set(`${w.kind}/${w.id}`, { seq, digest: w.digest });
   }

@@ -15,6 +15,7 @@ import {
   decideRequest,
   importCaseList,
   raiseRequest,
+  recordCheck,
   recordConsent,
   upsertStaff,
   upsertTeam,
@@ -252,4 +253,60 @@ describe("a row's columns or id made to differ from its record", () => {
       await s.running.stop();
     }
   }, 90_000);
+});
+
+/** Issue 12 (session 25, attacker 2): a check row deleted in the live file was not seen by the running service
+ * until a restart or `overt audit verify`, and meanwhile the three-month rule did not see the check. The guard
+ * knows which records the trail wrote; a query of a kind the policy rests on is compared with how many are
+ * stored, so the next request for that child is refused as a broken trail, not decided on the missing fact. */
+describe('a check row deleted in the live SQLite file', () => {
+  it('is found at the next request for that child, which is refused; health turns unhealthy', async () => {
+    const s = await service();
+    try {
+      const checked = await recordCheck(s.deps, {
+        key: 'the-check',
+        actorId: 'cm',
+        requestId: s.requestId,
+        viewedAt: new Date().toISOString(),
+        accounts: [{ platform: 'instagram', account: '@demo_1' }],
+        relevantInfo: 'Fictional: nothing relevant.',
+        thirdPartyData: 'none',
+        sensitive: false,
+        attestNoFriendFollow: true,
+        attestOpenSourceOnly: true,
+      });
+      expect(checked.ok).toBe(true);
+      expect((await s.healthz()).status).toBe(200);
+      const db = new Database(sqliteFile(s.data));
+      const { n } = db.prepare('SELECT count(*) AS n FROM "check"').get() as { n: number };
+      expect(n).toBe(1);
+      db.exec('DELETE FROM "check"');
+      db.close();
+      const raised = await raiseRequest(s.deps, {
+        key: 'after-delete',
+        actorId: 'cm',
+        childId: s.childId,
+        reason: 'risk-of-cse',
+        platforms: [{ platform: 'instagram', account: '@demo_1' }],
+        viewer: 'own-personal-account',
+        rationale: 'Fictional: raised after the check row was deleted.',
+      }).catch((e: Error) => ({ ok: false as const, thrown: e.message }));
+      expect(raised.ok).toBe(false);
+      expect(JSON.stringify(raised)).toMatch(
+        /audit trail is broken.*check \S+, written by the audit trail, is missing \(deleted outside Overt\)/,
+      );
+      const h = await s.healthz();
+      expect(h.status).toBe(503);
+      expect(JSON.stringify(h.body)).toMatch(/is missing \(deleted outside Overt\)/);
+      // Nothing was written for the new request.
+      const after = new Database(sqliteFile(s.data), { readonly: true });
+      const events = after.prepare("SELECT count(*) AS n FROM audit WHERE key = 'after-delete'").get() as {
+        n: number;
+      };
+      after.close();
+      expect(events.n).toBe(0);
+    } finally {
+      await s.running.stop();
+    }
+  }, 60_000);
 });
