@@ -69,10 +69,18 @@ async function actorOf(store: Store, opts: Common): Promise<string> {
   return staff.id;
 }
 
+/** A command's outcome, or exit 1 with its reason — without the field's path the workflow puts first
+ * ("team.id: …"): the command line has options, not fields. */
 const checked = <T>(
-  o: { ok: true; value: T } | { ok: false; error: { message: string } },
+  o: { ok: true; value: T } | { ok: false; error: { message: string; field?: string } },
   what: string,
-): T => (o.ok ? o.value : fail(1, `${what}: ${o.error.message}`));
+): T =>
+  o.ok
+    ? o.value
+    : fail(
+        1,
+        `${what}: ${o.error.field ? o.error.message.replace(`${o.error.field}: `, '') : o.error.message}`,
+      );
 
 /** What would refuse `staff add` part-way, found before anything is written (undefined: nothing). */
 async function refusedBeforeWriting(

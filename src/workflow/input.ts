@@ -88,6 +88,12 @@ export const typedString = (params?: Parameters<typeof z.string>[0]) =>
 export const Key = z.string().trim().min(8, 'an idempotency key of at least 8 characters').max(200);
 export const Id = typedString().trim().min(1, 'required').max(BOUNDS.id, tooLong(BOUNDS.id));
 /** Free text: a rationale, reasons, a detail, a response. */
+/** A team's id as it is made (`overt teams add east`, PUT /api/v1/teams/east): one word, as it goes in a
+ * command line and a URL; a space in it split the command and was kept as %20 in the API's path. */
+export const TeamId = Id.regex(
+  /^[A-Za-z0-9][A-Za-z0-9_-]*$/,
+  'a team id is one word of letters, digits and hyphens, such as east or east-youth-justice, with no spaces',
+);
 export const Text = typedString().trim().min(1, 'required').max(BOUNDS.long, tooLong(BOUNDS.long));
 /** A name, a platform, an account, a reason or viewer id. */
 export const ShortText = typedString().trim().min(1, 'required').max(BOUNDS.short, tooLong(BOUNDS.short));

@@ -6,7 +6,7 @@ import type { Child, Delegation, Staff, Team } from '../store/records';
 import { Role } from '../store/records';
 import type { Write } from '../store/store';
 import { actor, cmdOf, commit, nowIso, refuse, replayed } from './context';
-import { BOUNDS, Id, Key, list, parse, ShortText, tooLong, When } from './input';
+import { BOUNDS, Id, Key, list, parse, ShortText, TeamId, tooLong, When } from './input';
 import { caseListTooLarge, csvUnreadable, notUtf8, type CsvReadError } from '../vocabulary/case-list';
 import { FORMAT_FLAGS, staffMarks, unreadMarks } from './staff-marks';
 import { fail, ok, type Deps, type Outcome } from './types';
@@ -53,7 +53,7 @@ export const TeamInput = z.object({
   key: Key,
   actorId: Id,
   team: z.object({
-    id: Id,
+    id: TeamId,
     name: ShortText,
     /** The profile in force for this team; without one, the tenant's default. */
     profileId: ShortText.optional(),

@@ -105,6 +105,18 @@ describe('teams', () => {
     });
   });
 
+  it('a team id with a space is a 400 saying a team id is one word, nothing written, audited', async () => {
+    const res = await api.send('PUT', '/api/v1/teams/west%20side', { name: 'West side (demo)' }, 'admin');
+    expect(res.status).toBe(400);
+    expect(await json(res)).toMatchObject({
+      detail: expect.stringContaining(
+        'a team id is one word of letters, digits and hyphens, such as east or east-youth-justice, with no spaces',
+      ),
+    });
+    expect(await team('west side')).toBeUndefined();
+    expect(await last()).toMatchObject({ outcome: 'refuse' });
+  });
+
   it('a manager who is not staff, or a blank name, is a 400 naming the field', async () => {
     const nobody = await api.send(
       'PUT',

@@ -134,3 +134,39 @@ it('--version: the version in force today is given; another is refused saying wh
     stdout: 'team east: profile wyvern-yjs (Wyvern YJS (fictional), version 1)\n',
   });
 });
+
+it('a team id with a space is refused in plain words by overt teams add and by the API alike, nothing written', async () => {
+  const data = await service();
+  const r = await runCli(
+    'teams',
+    'add',
+    'east team',
+    '--name',
+    'East Team (fictional)',
+    '--as',
+    'admin-1',
+    '--data',
+    data,
+  );
+  expect(r).toEqual({
+    code: 1,
+    stdout: '',
+    stderr:
+      'overt: team east team: a team id is one word of letters, digits and hyphens, such as east or east-youth-justice, with no spaces\n',
+  });
+  const opened = await openStore({ dataDir: data, kind: 'sqlite' });
+  if (!opened.ok) throw new Error(opened.error.message);
+  const deps = createDeps(opened.value);
+  expect((await opened.value.query('team', {})).map((t) => t.record.id)).toEqual(['east']);
+  // The same rule in the workflow, whatever calls it (the API's PUT /api/v1/teams/:teamId too).
+  const api = await upsertTeam(deps, {
+    key: 'test-team-space',
+    actorId: 'admin-1',
+    team: { id: 'west side', name: 'West (fictional)' },
+  });
+  expect(api).toMatchObject({
+    ok: false,
+    error: { code: 'INVALID_INPUT', field: 'team.id', message: expect.stringContaining('with no spaces') },
+  });
+  await opened.value.close();
+});
