@@ -1,57 +1,110 @@
-// `npm run graph:local`: run the local Graph lists server on its own.
-//   --port N (GRAPH_LOCAL_PORT, default 53100)   --delay MS (GRAPH_LOCAL_DELAY_MS)
-//   --fault-rate R (GRAPH_LOCAL_FAULT_RATE)      --retry-after S (GRAPH_LOCAL_RETRY_AFTER)
-//   --site host:/path, repeatable (GRAPH_LOCAL_SITES, comma-separated; default contoso.sharepoint.com:/sites/overt)
-//   --ca-file PATH (GRAPH_LOCAL_CA_FILE, default <tmpdir>/graph-local-ca.pem)
-//   --snapshot PATH (GRAPH_LOCAL_SNAPSHOT): JSON state loaded at start, written on exit
-//   --directory PATH (GRAPH_LOCAL_DIRECTORY): JSON { users: [{id, displayName, mail, userPrincipalName}],
-//     groups: [{id, displayName, members: [object ids]}] } served at /users and /groups
-//   --permissions A,B (GRAPH_LOCAL_PERMISSIONS): the app's application permissions (default Sites.Selected,
-//     User.Read.All, GroupMember.Read.All), checked by /users and /groups as Graph checks a token's roles
-// Another process trusts the server with NODE_EXTRA_CA_CERTS=<ca file> or an undici Agent({ connect: { ca } }).
+// `npm run graph:local`: run the local Graph lists server on its own. `npm run graph:local -- --help` lists
+// its options (each also an environment variable).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_SITE, startGraphServer } from './server';
 
-function flag(args: string[], name: string): string[] {
-  const out: string[] = [];
-  args.forEach((a, i) => {
-    if (a === `--${name}` && args[i + 1] !== undefined) out.push(args[i + 1]!);
-    else if (a.startsWith(`--${name}=`)) out.push(a.slice(name.length + 3));
-  });
-  return out;
+function num(what: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${what} must be a non-negative number`);
+    return n;
+  };
 }
 
-function num(value: string | undefined, fallback: number, what: string): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`${what} must be a non-negative number, got '${value}'`);
-  return n;
+/** The options, each also read from its environment variable; `--help` lists them (commander). */
+export function graphLocalCli(env: NodeJS.ProcessEnv = process.env): Command {
+  const repeat = (value: string, previous: string[] = []) => [...previous, value];
+  return new Command('npm run graph:local --')
+    .description(
+      'A local HTTPS server that behaves like the Graph lists API (and Entra ID users and groups), for Overt without a tenant.\nIt prints its URL and CA file: give them to Overt as OVERT_GRAPH_URL and OVERT_GRAPH_CA_FILE (or --graph-url, --ca-file).',
+    )
+    .option(
+      '--port <n>',
+      'the port to listen on (GRAPH_LOCAL_PORT)',
+      num('port'),
+      Number(env.GRAPH_LOCAL_PORT ?? 53100),
+    )
+    .option(
+      '--site <host:/path>',
+      'a site the app is granted, repeatable (GRAPH_LOCAL_SITES, comma-separated)',
+      repeat,
+    )
+    .option(
+      '--ca-file <path>',
+      'where to write the CA certificate (GRAPH_LOCAL_CA_FILE)',
+      env.GRAPH_LOCAL_CA_FILE ?? join(tmpdir(), 'graph-local-ca.pem'),
+    )
+    .option(
+      '--snapshot <path>',
+      'JSON state loaded at start and written on exit (GRAPH_LOCAL_SNAPSHOT)',
+      env.GRAPH_LOCAL_SNAPSHOT,
+    )
+    .option(
+      '--directory <path>',
+      'JSON { users: [{id, displayName, mail, userPrincipalName}], groups: [{id, displayName, members}] } served at /users and /groups (GRAPH_LOCAL_DIRECTORY)',
+      env.GRAPH_LOCAL_DIRECTORY,
+    )
+    .option(
+      '--permissions <a,b>',
+      "the app's application permissions, checked as Graph checks a token's roles (GRAPH_LOCAL_PERMISSIONS; default Sites.Selected,User.Read.All,GroupMember.Read.All)",
+      env.GRAPH_LOCAL_PERMISSIONS,
+    )
+    .option(
+      '--delay <ms>',
+      'a delay before each answer (GRAPH_LOCAL_DELAY_MS)',
+      num('delay'),
+      Number(env.GRAPH_LOCAL_DELAY_MS ?? 0),
+    )
+    .option(
+      '--fault-rate <r>',
+      'the share of requests answered 429 or 503, 0 to 1 (GRAPH_LOCAL_FAULT_RATE)',
+      num('fault rate'),
+      Number(env.GRAPH_LOCAL_FAULT_RATE ?? 0),
+    )
+    .option(
+      '--retry-after <s>',
+      'the Retry-After of a throttled answer (GRAPH_LOCAL_RETRY_AFTER)',
+      num('retry-after'),
+      Number(env.GRAPH_LOCAL_RETRY_AFTER ?? 1),
+    )
+    .showHelpAfterError();
+}
+
+interface Options {
+  port: number;
+  site?: string[];
+  caFile: string;
+  snapshot?: string;
+  directory?: string;
+  permissions?: string;
+  delay: number;
+  faultRate: number;
+  retryAfter: number;
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
   const env = process.env;
-  const one = (name: string, envName: string): string | undefined => flag(args, name).pop() ?? env[envName];
-  const sites = flag(args, 'site');
-  const granted =
-    sites.length > 0 ? sites : (env.GRAPH_LOCAL_SITES?.split(',').filter(Boolean) ?? [DEFAULT_SITE]);
-  const faultRate = num(one('fault-rate', 'GRAPH_LOCAL_FAULT_RATE'), 0, 'fault rate');
+  const opts = graphLocalCli(env).parse(process.argv).opts<Options>();
+  const granted = opts.site?.length
+    ? opts.site
+    : (env.GRAPH_LOCAL_SITES?.split(',').filter(Boolean) ?? [DEFAULT_SITE]);
+  const faultRate = opts.faultRate;
   if (faultRate > 1) throw new Error('fault rate must be between 0 and 1');
-  const directory = one('directory', 'GRAPH_LOCAL_DIRECTORY');
-  const permissions = one('permissions', 'GRAPH_LOCAL_PERMISSIONS');
+  const { directory, permissions } = opts;
   const server = await startGraphServer({
-    port: num(one('port', 'GRAPH_LOCAL_PORT'), 53100, 'port'),
-    delayMs: num(one('delay', 'GRAPH_LOCAL_DELAY_MS'), 0, 'delay'),
+    port: opts.port,
+    delayMs: opts.delay,
     faultRate,
-    retryAfterSeconds: num(one('retry-after', 'GRAPH_LOCAL_RETRY_AFTER'), 1, 'retry-after'),
+    retryAfterSeconds: opts.retryAfter,
     grantedSites: granted,
-    snapshotPath: one('snapshot', 'GRAPH_LOCAL_SNAPSHOT'),
+    snapshotPath: opts.snapshot,
     ...(permissions ? { appPermissions: permissions.split(',').map((p) => p.trim()) } : {}),
     ...(directory ? { directory: JSON.parse(readFileSync(directory, 'utf8')) as object } : {}),
   });
-  const caFile = one('ca-file', 'GRAPH_LOCAL_CA_FILE') ?? join(tmpdir(), 'graph-local-ca.pem');
+  const caFile = opts.caFile;
   writeFileSync(caFile, server.ca);
   console.log(`graph-local listening on ${server.url} (pass it as --graph-url or OVERT_GRAPH_URL)`);
   console.log(`CA certificate written to ${caFile}`);
@@ -67,7 +120,8 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-main().catch((e: unknown) => {
-  console.error(`graph-local: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(1);
-});
+if (require.main === module)
+  main().catch((e: unknown) => {
+    console.error(`graph-local: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  });
