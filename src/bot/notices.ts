@@ -22,7 +22,7 @@ import {
   tellRequester,
   updateApprovalCards,
 } from './handlers/request-cards';
-import type { Outbox } from './outbox';
+import { messageScope, type Outbox } from './outbox';
 import { neutralNoticeCard, noticeCard } from './views/conversation-cards';
 import { ripaNoticeCard } from './views/ripa-cards';
 
@@ -218,7 +218,9 @@ async function onePass(
         for (const step of n.to) {
           if (n.sentTo.includes(step)) continue;
           if (!(await hold())) throw new LeaseLost();
-          const left = await followUp(deps, outbox, n, step, hold, (done) => taken.sent(n, done));
+          const left = await messageScope.run(`notice:${n.seq}:${step}`, () =>
+            followUp(deps, outbox, n, step, hold, (done) => taken.sent(n, done)),
+          );
           if (!left.length) await taken.sent(n, step);
           else if ((await taken.later(n, step, left)) === 'given-up')
             await followUpGivenUp(deps, outbox, n, left, log);
@@ -229,27 +231,29 @@ async function onePass(
         ? ripaNoticeCard(TITLES[n.kind] ?? 'Notice', n.text, n.ripaId)
         : noticeCard(TITLES[n.kind] ?? 'Notice', n.text, n.requestId);
       if (n.kind === 'decision-waiting' && n.requestId) {
-        sent += await escalateDecision(deps, outbox, n.requestId, n.to, card, n.text, {
-          sentTo: n.sentTo,
-          hold,
-          sent: (to) => taken.sent(n, to),
-          later: async (to) => {
-            if ((await taken.later(n, to)) !== 'given-up') return;
-            const title = TITLES[n.kind]!;
-            await notDelivered(
-              deps,
-              outbox,
-              to,
-              {
-                tell: await serviceManagers(deps),
-                about: `A notice for them could not be delivered: “${title}”.`,
-                key: `notice:${n.seq}`,
-                keep: { title, text: n.text, requestId: n.requestId! },
-              },
-              log,
-            );
-          },
-        });
+        sent += await messageScope.run(`notice:${n.seq}`, () =>
+          escalateDecision(deps, outbox, n.requestId!, n.to, card, n.text, {
+            sentTo: n.sentTo,
+            hold,
+            sent: (to) => taken.sent(n, to),
+            later: async (to) => {
+              if ((await taken.later(n, to)) !== 'given-up') return;
+              const title = TITLES[n.kind]!;
+              await notDelivered(
+                deps,
+                outbox,
+                to,
+                {
+                  tell: await serviceManagers(deps),
+                  about: `A notice for them could not be delivered: “${title}”.`,
+                  key: `notice:${n.seq}`,
+                  keep: { title, text: n.text, requestId: n.requestId! },
+                },
+                log,
+              );
+            },
+          }),
+        );
         continue;
       }
       const title = TITLES[n.kind] ?? 'Notice';
@@ -264,16 +268,19 @@ async function onePass(
           key: `notice:${n.seq}`,
           keep: { title, text: n.text, ...(n.requestId ? { requestId: n.requestId } : {}) },
         };
-        const d = await deliver(deps, outbox, {
-          staffId: to,
-          card,
-          about: `the notice ${n.kind} (audit event ${n.seq})`,
-          later: true,
-          pointer: n.requestId
-            ? pointerCard(n.requestId, await refreshOne(deps, to))
-            : neutralNoticeCard(await nameOf(deps, to)),
-          unreachable,
-        });
+        const pointer = n.requestId
+          ? pointerCard(n.requestId, await refreshOne(deps, to))
+          : neutralNoticeCard(await nameOf(deps, to));
+        const d = await messageScope.run(`notice:${n.seq}`, () =>
+          deliver(deps, outbox, {
+            staffId: to,
+            card,
+            about: `the notice ${n.kind} (audit event ${n.seq})`,
+            later: true,
+            pointer,
+            unreachable,
+          }),
+        );
         if (d && 'activityId' in d) sent++;
         if (!(d && 'later' in d)) await taken.sent(n, to);
         else if ((await taken.later(n, to)) === 'given-up')

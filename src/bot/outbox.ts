@@ -15,6 +15,8 @@ import {
   type ConversationReference,
   type TurnContext,
 } from 'botbuilder';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash, randomUUID } from 'node:crypto';
 import { backoffMs, type RetryPolicy } from '../util/retry';
 import type { AdaptiveCard } from './cards/types';
 import type { Reference } from './conversations';
@@ -43,6 +45,23 @@ export class ConversationGone extends Error {
   ) {
     super(`the conversation is no longer open to Overt (${status}${code ? ` ${code}` : ''})`);
   }
+}
+
+/**
+ * What a message is part of, for its identity: set by a notices' pass (notices.ts: the notice's audit event and
+ * step), so a message sent again — by a later pass, or another instance after a restart — carries the same
+ * client activity id as every earlier attempt (`channelData.clientActivityID`; botbuilder drops `activity.id`).
+ * Without a scope, one send's attempts share one id. A connector that took a message but answered 5xx is thus
+ * asked for the same message again, not a new one (test/bot/connector.ts treats it so; Teams does not document
+ * whether it does).
+ */
+export const messageScope = new AsyncLocalStorage<string>();
+
+function clientIdOf(ref: Reference, about?: About): string {
+  const scope = messageScope.getStore();
+  if (!scope) return `overt-${randomUUID()}`;
+  const h = createHash('sha256').update(`${scope}\n${ref.conversation.id}\n${about?.what ?? ''}`);
+  return `overt-${h.digest('hex').slice(0, 32)}`;
 }
 
 /** Teams throttling (429), its own faults (5xx) and no answer are tried again; a refusal is not. */
@@ -168,10 +187,14 @@ export class Outbox {
    * `ConversationGone` on 403/404. */
   async send(ref: Reference, card: AdaptiveCard, about?: About): Promise<string | undefined> {
     let id: string | undefined;
+    // One identity for every attempt at this message (see messageScope).
+    const clientActivityID = clientIdOf(ref, about);
     const ok = await this.call(
       ref,
       async (ctx) => {
-        const r = await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+        const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+        activity.channelData = { ...(activity.channelData as object), clientActivityID };
+        const r = await ctx.sendActivity(activity);
         id = r?.id;
       },
       about,

@@ -45,6 +45,12 @@ export interface FakeConnector {
    * instance killed while Teams holds its message). A held request whose client goes away is dropped, as a
    * message the connector never accepted; `release()` takes the ones still held. */
   hold: (after?: number) => void;
+  /** The next `n` sends to this conversation are taken (visible, as a message Teams delivered) and yet
+   * answered `status` (a 5xx after delivery). */
+  takeThenFail: (conversationId: string, n: number, status: 500 | 502 | 503 | 504) => void;
+  /** Sends that carried a client activity id already taken in their conversation: the same message asked for
+   * again, answered with its id and not shown twice. */
+  repeats: Sent[];
   /** Requests held (their paths), in order. */
   held: string[];
   release: () => void;
@@ -70,6 +76,9 @@ export async function fakeConnector(): Promise<FakeConnector> {
   const times = new Map<string, number[]>();
   const holding = { after: -1 };
   const held: string[] = [];
+  const repeats: Sent[] = [];
+  const byClientId = new Map<string, string>();
+  const failing = new Map<string, { left: number; status: number }>();
   const waiting = new Set<() => void>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -126,18 +135,48 @@ export async function fakeConnector(): Promise<FakeConnector> {
         res.end(JSON.stringify({ error: { code: 'MessageSizeTooBig', message: 'Message size too big' } }));
         return;
       }
+      // A message asked for again by its client activity id: the one already taken, not a second.
+      const activity = JSON.parse(body.toString('utf8')) as Json;
+      const clientId =
+        req.method === 'POST' ? (activity?.channelData?.clientActivityID as string) : undefined;
+      const known = clientId ? byClientId.get(`${m[1]}\n${clientId}`) : undefined;
+      const fail = failing.get(m[1]!);
+      const failNow = req.method === 'POST' && !!fail && fail.left > 0;
+      if (failNow) fail!.left--;
+      const answer = (messageId: string) => {
+        if (failNow) {
+          res.writeHead(fail!.status, { 'content-type': 'application/json' });
+          res.end(
+            JSON.stringify({ error: { code: 'BadGateway', message: 'The service failed after taking it' } }),
+          );
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: messageId }));
+      };
+      if (known) {
+        repeats.push({
+          method: 'POST',
+          conversationId: m[1]!,
+          messageId: known,
+          activity,
+          bytes: body.length,
+        });
+        answer(known);
+        return;
+      }
       const take = () => {
         const messageId = req.method === 'PUT' ? m[2]! : randomUUID();
+        if (clientId) byClientId.set(`${m[1]}\n${clientId}`, messageId);
         times.set(m[1]!, [...(times.get(m[1]!) ?? []), Date.now()]);
         sent.push({
           method: req.method as 'POST' | 'PUT',
           conversationId: m[1]!,
           messageId,
-          activity: JSON.parse(body.toString('utf8')),
+          activity,
           bytes: body.length,
         });
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ id: messageId }));
+        answer(messageId);
       };
       if (holding.after >= 0 && holding.after-- === 0) {
         held.push(req.url ?? '');
@@ -170,6 +209,8 @@ export async function fakeConnector(): Promise<FakeConnector> {
     throttled,
     tooLarge,
     hold: (after = 0) => (holding.after = after),
+    takeThenFail: (conversationId, n, status) => failing.set(conversationId, { left: n, status }),
+    repeats,
     held,
     release: () => [...waiting].forEach((r) => r()),
     throttle: (n, seconds = 1) => Object.assign(throttling, { left: n, seconds }),

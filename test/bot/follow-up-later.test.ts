@@ -16,11 +16,12 @@ let w: BotWorld;
 let connector: FakeConnector;
 const CM = 'demo-cm-north-1';
 const TM = 'demo-tm-north';
+const CM2 = 'demo-cm-north-2';
 const chat = (who: string) => `personal-${who}`;
 beforeAll(async () => {
   w = await botWorld({ OVERT_NOTICES_EVERY: '3600' });
   connector = await fakeConnector();
-  for (const who of [CM, TM]) {
+  for (const who of [CM, CM2, TM]) {
     const r = await post(
       w.url,
       activity(who, chat(who), {
@@ -70,8 +71,8 @@ const later = async () => {
   );
 };
 
-async function raise(caseRef: string): Promise<string> {
-  const sent = await execute(w.url, CM, 'request.send', {
+async function raise(caseRef: string, who = CM): Promise<string> {
+  const sent = await execute(w.url, who, 'request.send', {
     formId: `form-${caseRef}-${Math.random()}`,
     childId: await w.childId(caseRef),
     reason: 'risk-of-cse',
@@ -156,3 +157,38 @@ it('Teams never takes them: after the last pass the requester is told whose appr
   });
   connector.unblock(chat(CM));
 }, 120_000);
+
+it('a status card Teams took but answered 502, through every attempt of a pass: asked for again by the same identity, in that pass and the next — one message shows', async () => {
+  const requestId = await raise('DEMO-0003', CM2);
+  await later();
+  const from = connector.sent.length;
+  const repeats = connector.repeats.length;
+  // Delivered, yet 502 to each of the pass's 4 attempts: the first is taken, the other 3 are the same message.
+  connector.takeThenFail(chat(CM2), 4, 502);
+  const r = await decideFromCard(w.url, TM, 'request.approve', requestId, {
+    reasons: 'Necessary and proportionate (fictional).',
+  });
+  expect(textOf(r.json.value)).toMatch(/You approved this request/);
+  await bot().outbox.settled();
+  await bot().deliverNotices();
+  await later(); // its time come: the same message again, answered with its id now
+  await later();
+  const status = connector.sent
+    .slice(from)
+    .filter(
+      (s) =>
+        s.conversationId === chat(CM2) &&
+        /Your request was approved/.test(textOf(cardOf(s))) &&
+        !actionData(cardOf(s), 'check.record'),
+    );
+  expect(status).toHaveLength(1);
+  const again = connector.repeats.slice(repeats).filter((s) => s.conversationId === chat(CM2));
+  expect(again.length).toBeGreaterThanOrEqual(4); // 3 in the first pass, 1 in the later one
+  expect(again.every((s) => s.messageId === status[0]!.messageId)).toBe(true);
+  expect(
+    connector.sent
+      .slice(from)
+      .filter((s) => s.conversationId === chat(CM2) && actionData(cardOf(s), 'check.record')),
+  ).toHaveLength(1);
+  expect((await cursor()).later).toBeUndefined();
+}, 60_000);
