@@ -60,6 +60,29 @@ export const DECIDED: Record<string, string> = {
   pending: 'awaiting a decision',
 };
 
+/**
+ * Where a request stands, as the rest of a sentence about it ("This request …"): the one way every surface says
+ * a request's state in a sentence (a decision refused because the request is no longer open, on the card and
+ * in the tab). Each reads whole: "This request is waiting for the answer to a request for more information",
+ * never "was already more information asked for".
+ */
+const STATE_CLAUSE: Record<string, string> = {
+  pending: 'is waiting for a decision',
+  escalated: 'has gone to a higher authority for a decision',
+  'more-info': 'is waiting for the requester’s answer to a request for more information',
+  approved: 'has been approved',
+  declined: 'has been declined',
+  withdrawn: 'has been withdrawn by the person who asked',
+  expired: 'has expired without a check being recorded',
+  completed: 'has been approved and its check recorded',
+  refused: 'was refused by the policy',
+};
+
+/** "This request has been withdrawn by the person who asked" (no full stop), for a request's state. */
+export function requestStateSentence(status: string, subject = 'This request'): string {
+  return `${subject} ${STATE_CLAUSE[status] ?? 'is no longer open'}`;
+}
+
 export const DECISION: Record<string, string> = {
   approve: 'Approved',
   decline: 'Declined',

@@ -53,7 +53,7 @@ import { declaredReasons } from '../policy/profile';
 import { authorityName } from '../policy/evaluate';
 import { fail, ok, type Deps, type Failure, type Outcome } from './types';
 import { teamZone } from './zone';
-import { citations, dateTimeGb, DECIDED, phrase } from '../vocabulary';
+import { citations, dateTimeGb, DECIDED, phrase, requestStateSentence } from '../vocabulary';
 
 export const RaiseInput = z.object({
   key: Key,
@@ -268,7 +268,7 @@ async function alreadyDecided(deps: Deps, r: Request): Promise<string> {
     : 'someone';
   return r.decidedAt
     ? `already decided (${phrase(r.status, DECIDED)}) by ${by} on ${dateTimeGb(r.decidedAt, await teamZone(deps, r.teamId))}`
-    : `already ${phrase(r.status, DECIDED)}`;
+    : requestStateSentence(r.status, 'this request');
 }
 
 /** Who the decider acts as: themselves, or an absent approver who delegated to them for today. */

@@ -9,7 +9,7 @@ import { addDays } from 'date-fns';
 import { validateCard } from '../../src/bot/cards/validate';
 import { botOf } from '../../src/bot/surface';
 import { runJobs } from '../../src/workflow';
-import { actionData, activity, execute, inputsOf, post, problemOf, textOf, decideFromCard } from './client';
+import { actionData, activity, execute, inputsOf, post, problemOf, textOf } from './client';
 import { cardOf, fakeConnector, type FakeConnector, type Sent } from './connector';
 import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
 
@@ -156,8 +156,19 @@ describe('the bot writing first, through the connector', () => {
     expect(answer).toMatchObject({ requestId });
 
     // The approver cannot approve while the requester is being asked.
-    const early = (await decideFromCard(w.url, TM, 'request.approve', requestId, {})).json.value;
-    expect(textOf(early)).toMatch(/already more information asked for/);
+    // Their card offers only what the workflow allows now (decisionChoices): decline, no approval.
+    const current = (await execute(w.url, TM, 'request.refresh', { requestId })).json.value;
+    expect(actionData(current, 'request.approve')).toBeUndefined();
+    expect(actionData(current, 'request.more-info')).toBeUndefined();
+    expect(actionData(current, 'request.decline')).toBeDefined();
+    // An approval pressed anyway (a crafted press with the current version) is told why, in a sentence.
+    const early = (await execute(w.url, TM, 'request.approve', { ...actionData(current, 'request.decline') }))
+      .json.value;
+    expect(textOf(early)).toMatch(
+      /This request is waiting for the requester’s answer to a request for more information\./,
+    );
+    // The state in one sentence that reads whole (requestStateSentence), never "was already more information…".
+    expect(textOf(early)).not.toMatch(/was already|already more/);
 
     from = connector.sent.length;
     const answered = (
@@ -226,7 +237,7 @@ describe('the bot writing first, through the connector', () => {
     expect(await audited('request.withdraw', requestId)).toHaveLength(1);
     const late = (await execute(w.url, TM, 'request.approve', { ...actionData(tmCard, 'request.approve') }))
       .json.value;
-    expect(textOf(late)).toMatch(/already withdrawn/);
+    expect(textOf(late)).toMatch(/This request has been withdrawn by the person who asked\./);
     expect(await w.running.store.query('decision', { where: { requestId } })).toHaveLength(0);
     // Only the requester (or their team manager) may withdraw.
     const { requestId: other } = await raise('DEMO-0003');

@@ -412,7 +412,13 @@ async function decisionFailure(
   switch (e.code) {
     case 'ALREADY_DECIDED':
       return markRefusal(
-        await requestCard(turn, requestId, { text: `This request was ${e.message}.`, tone: 'attention' }),
+        await requestCard(turn, requestId, {
+          // "already decided (approved) by … on …", or the request's state in a sentence (requestStateSentence).
+          text: /^already decided/.test(e.message)
+            ? `This request was ${e.message}.`
+            : `${plainWords(e.message)}.`,
+          tone: 'attention',
+        }),
         e.message,
       );
     case 'POLICY_REFUSED': {

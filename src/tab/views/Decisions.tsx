@@ -90,7 +90,9 @@ function Decide({
             {gone.code === 'ALREADY_DECIDED' ? 'Already decided' : 'This request has changed'}
           </MessageBarTitle>
           {gone.code === 'ALREADY_DECIDED'
-            ? `${r.caseRef} was ${gone.detail.replace(/^already decided /i, 'decided ')}.`
+            ? /^already decided /i.test(gone.detail)
+              ? `${r.caseRef} was ${gone.detail.replace(/^already decided /i, 'decided ')}.`
+              : `${r.caseRef}: ${gone.detail.replace(/\.?$/, '.')}`
             : `${r.caseRef} changed after this page was loaded. Refresh to see it as it is now.`}
         </MessageBarBody>
         <MessageBarActions>
