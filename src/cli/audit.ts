@@ -261,6 +261,42 @@ async function adopt(opts: Where & { by: string; reason: string }): Promise<void
   );
 }
 
+/**
+ * `overt audit keygen`: the deliberate step that makes the audit trail's signing key, once, at OVERT_AUDIT_KEY
+ * (with an empty checkpoints file at OVERT_AUDIT_CHECKPOINTS). The production start never makes a key, so two
+ * instances starting together can never make two; and this refuses a key that is already there (a new one
+ * could not vouch for what the old one signed). Two run at once make one key: the file is linked into place
+ * whole, and the second is told a key is already there.
+ */
+export function makeAuditKey(
+  env: NodeJS.ProcessEnv,
+): { ok: true; message: string } | { ok: false; code: number; message: string } {
+  const key = (env.OVERT_AUDIT_KEY ?? '').trim();
+  if (!key)
+    return {
+      ok: false,
+      code: 2,
+      message:
+        "OVERT_AUDIT_KEY: not set: the file to make the audit trail's signing key in (outside the data folder, where the store's administrators cannot write; every instance is given this same file)",
+    };
+  const already = `OVERT_AUDIT_KEY: a key is already at ${key}: keep it (a new key could not vouch for the checkpoints signed with this one)`;
+  if (existsSync(key)) return { ok: false, code: 1, message: already };
+  const paths = anchorPaths((env.OVERT_DATA ?? '').trim() || '.data', env);
+  const made = Anchor.open(paths, { create: true });
+  if (!made.ok) return { ok: false, code: 1, message: made.message };
+  if (!made.created) return { ok: false, code: 1, message: already };
+  return {
+    ok: true,
+    message: `audit signing key made at ${paths.keyFile} (key id ${made.anchor.keyId}); checkpoints will be signed into ${paths.checkpointsFile}. Give every instance and every overt command these same two files.`,
+  };
+}
+
+function keygen(): void {
+  const made = makeAuditKey(process.env);
+  if (!made.ok) return fail(made.code, made.message);
+  process.stdout.write(`${made.message}\n`);
+}
+
 async function exportTrail(raw: unknown): Promise<void> {
   const parsed = ExportOptions.safeParse(raw);
   if (!parsed.success) return fail(2, `audit export: ${z.prettifyError(parsed.error)}`);
@@ -320,6 +356,13 @@ export function register(cli: Command): void {
     .requiredOption('--by <name>', 'who verified the trail and adopts it (kept in the audit event)')
     .requiredOption('--reason <text>', 'why the checkpoints were missing (kept in the audit event)')
     .action(adopt);
+
+  audit
+    .command('keygen')
+    .description(
+      "make the audit trail's signing key at $OVERT_AUDIT_KEY, once, before the first production start (which never makes one), with an empty checkpoints file at $OVERT_AUDIT_CHECKPOINTS; refuses if a key is already there",
+    )
+    .action(keygen);
 
   storeOptionsOn(
     audit

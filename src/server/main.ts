@@ -202,6 +202,9 @@ export interface StartOptions {
   /** Runs once the store is open and before anything listens (the production start sets up the first
    * administrator here); a throw stops the start. */
   prepare?: (deps: Deps, logger: Logger) => Promise<void>;
+  /** `existing`: the audit signing key must already be there (the production start: made by `overt audit
+   * keygen`, never by a start). Default: made when missing (the local demo). */
+  auditKey?: 'create' | 'existing';
 }
 
 /** `sink`: where the JSON log lines go (default stdout). */
@@ -224,7 +227,7 @@ export async function start(
   const opened = await openGuarded(
     { dataDir: config.value.OVERT_DATA, kind: config.value.OVERT_STORE },
     env,
-    { create: true },
+    { create: options.auditKey !== 'existing' },
   );
   if (!opened.ok) throw new Error(opened.error.message);
   const { guard } = opened.value;

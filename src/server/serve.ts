@@ -177,7 +177,7 @@ export function productionProblems(env: NodeJS.ProcessEnv): string[] {
   if (!set('OVERT_AUDIT_KEY'))
     need(
       'OVERT_AUDIT_KEY',
-      "not set: the file of the audit trail's signing key (made there on first start), outside the data folder and where the store's administrators cannot write",
+      "not set: the file of the audit trail's signing key (made once with overt audit keygen), outside the data folder and where the store's administrators cannot write",
     );
   else if (inside(env.OVERT_AUDIT_KEY!))
     need(
@@ -186,12 +186,13 @@ export function productionProblems(env: NodeJS.ProcessEnv): string[] {
     );
   else if (!existsSync(env.OVERT_AUDIT_KEY!)) {
     const checkpoints = anchorPaths(env.OVERT_DATA ?? '.', env).checkpointsFile;
-    // An empty file holds no signature: the start then refuses the store if its trail has events (open.ts).
-    if (existsSync(checkpoints) && statSync(checkpoints).size > 0)
-      need(
-        'OVERT_AUDIT_KEY',
-        `no key at ${env.OVERT_AUDIT_KEY}, but checkpoints signed with one are at ${checkpoints}: restore the key (a new one could not vouch for the trail)`,
-      );
+    // A start never makes the key: two instances starting together would make two.
+    need(
+      'OVERT_AUDIT_KEY',
+      existsSync(checkpoints) && statSync(checkpoints).size > 0
+        ? `no key at ${env.OVERT_AUDIT_KEY}, but checkpoints signed with one are at ${checkpoints}: restore the key (a new one could not vouch for the trail)`
+        : `no key at ${env.OVERT_AUDIT_KEY}: make it once, before the first start, with overt audit keygen (with OVERT_AUDIT_KEY and OVERT_AUDIT_CHECKPOINTS set as here), and give every instance that same file; a start never makes one`,
+    );
   }
   if (!set('OVERT_AUDIT_CHECKPOINTS'))
     need(
@@ -224,6 +225,7 @@ export async function serve(
     import('../cli/first-admin'),
   ]);
   return start({ ...env, OVERT_DEMO: 'off', OVERT_DEMO_AUTH: 'off' }, sink, {
+    auditKey: 'existing',
     prepare: async (deps, logger) => logger.info(await firstAdministrator(deps, env)),
   });
 }

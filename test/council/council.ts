@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { startGraphServer, type GraphServer } from '../../tools/graph-local/server';
+import { makeAuditKey } from '../../src/cli/audit';
 
 /**
  * A fictional council's tenant, locally: the local Graph server with its SharePoint site and its Entra ID
@@ -76,6 +77,14 @@ export interface Council {
   stop: () => Promise<void>;
 }
 
+/** The council's settings with its audit signing key made, as its administrator makes it before the first
+ * start (`overt audit keygen`; the start never makes one). A key already there is kept. */
+function withAuditKey(env: Record<string, string>): Record<string, string> {
+  const made = makeAuditKey(env);
+  if (!made.ok && !/a key is already at/.test(made.message)) throw new Error(made.message);
+  return env;
+}
+
 const listen = (s: Server) =>
   new Promise<string>((r) =>
     s.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(s.address() as { port: number }).port}`)),
@@ -107,29 +116,30 @@ export async function startCouncil(dir: string): Promise<Council> {
         .setIssuedAt()
         .setExpirationTime('1h')
         .sign(privateKey),
-    env: (data) => ({
-      OVERT_LISTEN_HOST: '127.0.0.1',
-      BOT_PORT: '0',
-      TAB_PORT: '0',
-      MicrosoftAppId: BOT_APP,
-      MicrosoftAppPassword: 'fictional-bot-secret',
-      MicrosoftAppType: 'SingleTenant',
-      MicrosoftAppTenantId: TENANT,
-      OVERT_AUTH_AUDIENCE: AUDIENCE,
-      OVERT_AUTH_TENANTS: TENANT,
-      OVERT_AUTH_STAFF_MAP: 'entra',
-      OVERT_AUTH_JWKS_URL: jwksUrl,
-      // The key set above is served over http on this machine.
-      OVERT_ALLOW_LOCAL_HTTP: 'on',
-      OVERT_STORE: 'graph',
-      OVERT_GRAPH_SITE: SITE,
-      OVERT_GRAPH_URL: graph.url,
-      OVERT_GRAPH_CA_FILE: caFile,
-      OVERT_DATA: data,
-      OVERT_AUDIT_KEY: `${data}.key/signing-key.pem`,
-      OVERT_AUDIT_CHECKPOINTS: `${data}.key/checkpoints.jsonl`,
-      OVERT_FIRST_ADMIN: PEOPLE.admin.userPrincipalName,
-    }),
+    env: (data) =>
+      withAuditKey({
+        OVERT_LISTEN_HOST: '127.0.0.1',
+        BOT_PORT: '0',
+        TAB_PORT: '0',
+        MicrosoftAppId: BOT_APP,
+        MicrosoftAppPassword: 'fictional-bot-secret',
+        MicrosoftAppType: 'SingleTenant',
+        MicrosoftAppTenantId: TENANT,
+        OVERT_AUTH_AUDIENCE: AUDIENCE,
+        OVERT_AUTH_TENANTS: TENANT,
+        OVERT_AUTH_STAFF_MAP: 'entra',
+        OVERT_AUTH_JWKS_URL: jwksUrl,
+        // The key set above is served over http on this machine.
+        OVERT_ALLOW_LOCAL_HTTP: 'on',
+        OVERT_STORE: 'graph',
+        OVERT_GRAPH_SITE: SITE,
+        OVERT_GRAPH_URL: graph.url,
+        OVERT_GRAPH_CA_FILE: caFile,
+        OVERT_DATA: data,
+        OVERT_AUDIT_KEY: `${data}.key/signing-key.pem`,
+        OVERT_AUDIT_CHECKPOINTS: `${data}.key/checkpoints.jsonl`,
+        OVERT_FIRST_ADMIN: PEOPLE.admin.userPrincipalName,
+      }),
     stop: async () => {
       await graph.stop();
       await new Promise<void>((r) => jwks.close(() => r()));

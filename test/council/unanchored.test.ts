@@ -160,6 +160,13 @@ describe.each(['graph', 'sqlite'] as const)('a %s store', (kind) => {
     const lost = dirs.make();
     const empty = join(lost, 'checkpoints.jsonl');
     writeFileSync(empty, '');
+    // The new key is made deliberately (a start never makes one).
+    const k = await overt(
+      { ...env, OVERT_AUDIT_KEY: join(lost, 'signing-key.pem'), OVERT_AUDIT_CHECKPOINTS: empty },
+      'audit',
+      'keygen',
+    );
+    expect({ code: k.status, stderr: k.stderr }).toEqual({ code: 0, stderr: '' });
     const r = await serve({
       ...env,
       OVERT_AUDIT_KEY: join(lost, 'signing-key.pem'),
