@@ -106,14 +106,16 @@ const OnRipa = z.object({ ripaId: Id });
 const Field = typedString().trim().max(BOUNDS.long, tooLong(BOUNDS.long)).default('');
 /**
  * The version of the record the card showed, on every verb that changes a record already there (issue 20). A
- * card without one is a stale card: `null` here, answered in one place for every such verb (routes.ts), with
+ * card without one, or with anything but text there, is a stale card: `null` here, answered in one place for every such verb (routes.ts), with
  * the current card and nothing done; a version the record has moved on from is refused by the workflow
  * (`cardOutOfDate`), and answered the same way.
  */
-const Version = typedString()
-  .trim()
-  .max(BOUNDS.id, tooLong(BOUNDS.id))
-  .optional()
+const Version = z
+  .preprocess(
+    // Anything but text (a number, null, an object: an old or hand-made card) names no version the card showed.
+    (v) => (typeof v === 'string' ? v : undefined),
+    typedString().trim().max(BOUNDS.id, tooLong(BOUNDS.id)).optional(),
+  )
   .transform((v) => v || null);
 const Decision = OnRequest.extend({ version: Version });
 const OnRipaVersion = OnRipa.extend({ version: Version });

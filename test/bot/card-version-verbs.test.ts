@@ -86,6 +86,10 @@ async function refusedWhenStale(
   for (const data of [
     withoutVersion,
     { ...withoutVersion, version: `${String(pressed!['version'])}-older` },
+    // Malformed, as an old or hand-made card sends it: out of date too, never "Fill this in" with no field
+    // marked (issue 20 newcomer, 4).
+    { ...withoutVersion, version: 3 },
+    { ...withoutVersion, version: null },
   ]) {
     const before = await everything();
     const events = (await w.running.store.audit.list()).length;
