@@ -172,6 +172,10 @@ describe('bounds at the bot', () => {
       expect(requestId).toBeTruthy();
       const approver = await execute(w.url, TM, 'request.refresh', { requestId });
       sizes.approver = bytes(approver.json.value);
+      // The reasons box takes what the workflow takes: one limit (BOUNDS.long), not a card's own.
+      expect(JSON.stringify(approver.json.value)).toContain(`"id":"reasons"`);
+      for (const m of JSON.stringify(approver.json.value).matchAll(/"id":"reasons"[^}]*"maxLength":(\d+)/g))
+        expect(Number(m[1])).toBe(BOUNDS.long);
       const more = await decideFromCard(w.url, TM, 'request.more-info', requestId, { reasons: why(pattern) });
       sizes.moreInfo = bytes(more.json.value);
       // Pressed on the requester's card, with the version it showed.

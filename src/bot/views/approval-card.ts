@@ -7,6 +7,7 @@
  *   recent checks, and Approve / Decline (reasons required) / Ask for more information;
  * - the read-only view, for the requester and for approvers once it is decided.
  */
+import { BOUNDS } from '../../workflow/input';
 import {
   refresh as refreshOf,
   actionSet,
@@ -147,7 +148,7 @@ function reasonsInput(r: RequestView): CardElement[] {
       need.required
         ? 'Reasons for your decision (required to approve, decline or ask for more information)'
         : 'Reasons (required to decline or to ask for more information)',
-      { isMultiline: true, maxLength: 2000 },
+      { isMultiline: true, maxLength: BOUNDS.long },
     ),
     ...(need.required ? [textBlock(need.why, { size: 'small', isSubtle: true, spacing: 'none' })] : []),
   ];

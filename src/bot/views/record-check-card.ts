@@ -3,6 +3,7 @@
  * what was done — accounts accessed, date and time, relevant information found, third-party data, sensitive
  * information, safeguarding follow-up — and the attestations.
  */
+import { BOUNDS } from '../../workflow/input';
 import {
   actionSet,
   card,
@@ -93,7 +94,7 @@ export function recordCheckCard(i: RecordCheckInput): AdaptiveCard {
     inputTime('viewedTime', 'Time viewed', { isRequired: true, errorMessage: 'Pick the time of viewing' }),
     inputText('relevantInfo', 'Relevant information found (only what is relevant)', {
       isMultiline: true,
-      maxLength: 4000,
+      maxLength: BOUNDS.long,
     }),
     choiceSet(
       'thirdPartyData',

@@ -6,6 +6,7 @@
  * allows, and the rationale. "Check with the policy" previews the verdict in place; "Send" appears once the
  * verdict is shown and does not refuse.
  */
+import { BOUNDS } from '../../workflow/input';
 import {
   actionSet,
   card,
@@ -68,7 +69,7 @@ function childSearch(v: NonNullable<RequestFormInput['values']>): CardElement[] 
     search,
     inputText('childRef', 'Or type the child’s case reference', {
       placeholder: 'For example DEMO-0001',
-      maxLength: 200,
+      maxLength: BOUNDS.short,
       ...(v.childRef ? { value: v.childRef } : {}),
     }),
   ];
@@ -130,7 +131,7 @@ export function requestFormCard(input: RequestFormInput): AdaptiveCard {
         }),
     inputText('rationale', 'Why it is necessary and proportionate', {
       isMultiline: true,
-      maxLength: 4000,
+      maxLength: BOUNDS.long,
       ...(v.rationale ? { value: v.rationale } : {}),
     }),
   );

@@ -8,6 +8,7 @@
  * - the queue: what waits for an authorisation and what is in force.
  * A form sent with a problem comes back as it was filled in, the problem in plain words beside its field.
  */
+import { BOUNDS } from '../../workflow/input';
 import {
   actionSet,
   card,
@@ -73,7 +74,7 @@ const text = (p: FieldProblem | undefined, v: Values, id: string, title: string,
     inputText(id, title, {
       value: v[id] ?? '',
       ...(multiline ? { isMultiline: true } : {}),
-      maxLength: 4000,
+      maxLength: BOUNDS.long,
     }),
   );
 const date = (p: FieldProblem | undefined, v: Values, id: string, title: string) =>
