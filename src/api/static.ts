@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Store } from '../store/store';
+import { AuditTrailBrokenError, changesRefused, TRAIL_BROKEN_SENTENCE } from '../store/integrity';
 
 /**
  * The tab: one HTML page and the esbuild bundle from dist/tab (`npm run build:tab`), same origin as the API.
@@ -39,11 +40,13 @@ export interface Persona {
   role: string;
 }
 
-export function page(personas: Persona[] | null): string {
-  const config = JSON.stringify({ demo: personas !== null, personas: personas ?? [] }).replace(
-    /</g,
-    '\\u003c',
-  );
+/** `stopped`: the plain sentence the tab shows instead of itself while the audit trail is broken. */
+export function page(personas: Persona[] | null, stopped?: string): string {
+  const config = JSON.stringify({
+    demo: personas !== null,
+    personas: personas ?? [],
+    ...(stopped ? { stopped } : {}),
+  }).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en-GB">
 <head>
@@ -67,13 +70,24 @@ export function staticHandler(store: Store, demo: boolean) {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path === '/' || path === '/index.html') {
-      const personas = demo
-        ? (await store.query('staff', {}))
+      // The demo's personas are read from the store: while the audit trail is broken it answers no read,
+      // and the page says only that Overt is not taking changes (was the raw 503 JSON, to anyone).
+      let personas: Persona[] | null = null;
+      let stopped: string | undefined;
+      if (demo)
+        try {
+          personas = (await store.query('staff', {}))
             .map((s) => s.record)
             .filter((s) => s.id.startsWith('demo-'))
             .map((s) => ({ id: s.id, name: s.name, role: s.role }))
-            .sort((a, b) => a.id.localeCompare(b.id))
-        : null;
+            .sort((a, b) => a.id.localeCompare(b.id));
+          stopped = changesRefused(store, 'POST');
+          if (stopped) personas = [];
+        } catch (err) {
+          if (!(err instanceof AuditTrailBrokenError)) throw err;
+          personas = [];
+          stopped = TRAIL_BROKEN_SENTENCE;
+        }
       res.writeHead(200, {
         'content-type': 'text/html; charset=utf-8',
         'content-security-policy': CSP,
@@ -81,7 +95,7 @@ export function staticHandler(store: Store, demo: boolean) {
         'referrer-policy': 'no-referrer',
         'cache-control': 'no-store',
       });
-      res.end(req.method === 'HEAD' ? undefined : page(personas));
+      res.end(req.method === 'HEAD' ? undefined : page(personas, stopped));
       return true;
     }
     if (path === '/favicon.png' || path === '/favicon.ico') {

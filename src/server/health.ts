@@ -9,11 +9,20 @@ import { StoreUnavailableError, type Store } from '../store/store';
  * within `withinMs` whatever the store does: a store that has not answered by then is reported as not
  * answering (503), and a service that is shutting down says so (503), so a load balancer moves on.
  */
+/** What `/healthz` says of a broken trail, to anyone. */
+export const TRAIL_BROKEN_HEALTH =
+  'the audit trail is broken: Overt takes no changes; the details are in the service log and `overt audit verify`';
+
 export async function health(
   store: Store,
   service: string,
   guard: AuditGuard,
-  options: { withinMs?: number; draining?: boolean } = {},
+  options: {
+    withinMs?: number;
+    draining?: boolean;
+    /** Told the details of a broken trail (which event, which record, why): the service logs them. */
+    onBroken?: (chain: { seq?: number; reason: string }) => void;
+  } = {},
 ): Promise<{ status: number; body: unknown }> {
   if (options.draining)
     return { status: 503, body: { status: 'down', service, problems: ['shutting down'] } };
@@ -31,21 +40,17 @@ export async function health(
         );
       }),
     ]);
-    const ok = chain.ok;
+    if (!chain.ok) options.onBroken?.(chain);
+    // Anyone may ask /healthz: a broken trail is said, never which event or record (those name staff and
+    // records). The details go to the service's log (`onBroken`) and `overt audit verify`.
     return {
-      status: ok ? 200 : 503,
+      status: chain.ok ? 200 : 503,
       body: {
-        status: ok ? 'ok' : 'degraded',
+        status: chain.ok ? 'ok' : 'degraded',
         service,
         staff: staff[0]?.count ?? 0,
-        audit: chain,
-        ...(chain.ok
-          ? {}
-          : {
-              problems: [
-                `the audit trail is broken${chain.seq === undefined ? '' : ` at event ${chain.seq}`}: ${chain.reason}`,
-              ],
-            }),
+        audit: chain.ok ? chain : { ok: false },
+        ...(chain.ok ? {} : { problems: [TRAIL_BROKEN_HEALTH] }),
       },
     };
   } catch (err) {

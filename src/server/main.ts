@@ -47,6 +47,9 @@ export interface Running {
 // 0.7 s, leaving 0.3 s of the promised second for the answer on a loaded machine (1,009 ms was seen at 0.8 s).
 const HEALTH_WITHIN_MS = 700;
 
+/** The last broken-trail reason each guard's service logged: the details are logged once, not on every call. */
+const reportedBroken = new WeakMap<AuditGuard, string>();
+
 function listen(
   host: string,
   port: number,
@@ -68,6 +71,16 @@ function listen(
     headersTimeout,
     keepAliveTimeout: 5_000,
     connectionsCheckingInterval: Math.max(250, Math.min(1_000, headersTimeout / 2)),
+  };
+  // The details of a broken trail (which event or record, and why) are for the log, never for /healthz.
+  const reportBroken = (chain: { seq?: number; reason: string }) => {
+    const said = `${chain.seq ?? ''}:${chain.reason}`;
+    if (reportedBroken.get(guard) === said) return;
+    reportedBroken.set(guard, said);
+    logger.error(
+      { seq: chain.seq, reason: chain.reason },
+      `the audit trail is broken${chain.seq === undefined ? '' : ` at event ${chain.seq}`}: ${chain.reason}; Overt will take no changes until it is restored`,
+    );
   };
   const server = createServer(options, (req, res) => {
     retryAfterOn503(res);
@@ -91,7 +104,11 @@ function listen(
       void (async () => {
         try {
           if (req.method === 'GET' && path === '/healthz') {
-            const h = await health(store, name, guard, { withinMs: HEALTH_WITHIN_MS, draining: draining() });
+            const h = await health(store, name, guard, {
+              withinMs: HEALTH_WITHIN_MS,
+              draining: draining(),
+              onBroken: reportBroken,
+            });
             return sendJson(res, h.status, h.body);
           }
           // A broken audit trail: the store refuses every unit; the API and the bot answer a change with a

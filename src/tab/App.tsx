@@ -16,7 +16,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { ROLE } from '../vocabulary';
-import { client, type Auth } from './api';
+import { client, STOPPED_TITLE, type Auth } from './api';
 import { Loaded, setServiceZone, useLoad } from './common';
 import { SignInHelp, signInTrouble } from './SignInHelp';
 import { go, MeContext, NarrowContext, parseHash, useNarrowQuery, type Me, type ViewId } from './nav';
@@ -123,12 +123,26 @@ function Nav({ me, view }: { me: Me; view: ViewId }) {
   );
 }
 
+/** The tab while the audit trail is broken: what is happening and what to do, in plain words, nothing more. */
+function Stopped({ detail }: { detail: string }) {
+  return (
+    <main style={{ padding: '16px 20px' }}>
+      <div role="status">
+        <Text as="h2" size={500} weight="semibold" block style={{ margin: '0 0 8px' }}>
+          {STOPPED_TITLE}
+        </Text>
+        <Text block>{detail}</Text>
+      </div>
+    </main>
+  );
+}
+
 export function App({
   host,
   config,
 }: {
   host: Host;
-  config: { demo: boolean; personas: { id: string; name: string; role: string }[] };
+  config: { demo: boolean; personas: { id: string; name: string; role: string }[]; stopped?: string };
 }) {
   useBounded();
   const [theme, setTheme] = useState<ThemeName>(host.theme);
@@ -163,9 +177,25 @@ export function App({
     [demo, persona, host],
   );
   const api = useMemo(() => client(auth), [auth]);
-  const [me] = useLoad(() => api.get<Me>('/api/v1/me'), [api]);
+  const [me] = useLoad(
+    () =>
+      config.stopped
+        ? Promise.resolve({
+            ok: false as const,
+            problem: {
+              status: 503,
+              title: STOPPED_TITLE,
+              detail: config.stopped,
+              code: 'AUDIT_TRAIL_BROKEN',
+            },
+          })
+        : api.get<Me>('/api/v1/me'),
+    [api],
+  );
+  // While the audit trail is broken: one plain page, the same for everyone (the details are the log's).
+  const stopped = me.state === 'error' && me.problem.code === 'AUDIT_TRAIL_BROKEN' ? me.problem : undefined;
   const trouble =
-    me.state === 'error'
+    me.state === 'error' && !stopped
       ? signInTrouble(me.problem, { inTeams: host.inTeams, demo, tokenFailed: tokenFailed.current })
       : undefined;
 
@@ -187,7 +217,7 @@ export function App({
           <Text as="h1" size={narrow ? 600 : 700} weight="bold" style={{ margin: 0 }}>
             Overt
           </Text>
-          {demo && (
+          {demo && !stopped && (
             <Field
               label="Demo persona"
               orientation={narrow ? 'vertical' : 'horizontal'}
@@ -211,7 +241,9 @@ export function App({
             </Field>
           )}
         </header>
-        {trouble ? (
+        {stopped ? (
+          <Stopped detail={stopped.detail} />
+        ) : trouble ? (
           <SignInHelp trouble={trouble} />
         ) : (
           <Loaded load={me}>

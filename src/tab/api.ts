@@ -37,6 +37,8 @@ const TITLES: Record<number, string> = {
   415: 'Not possible here',
   429: 'Too many requests: try again shortly',
 };
+/** The title of every answer while the audit trail is broken (its detail is the service's plain sentence). */
+export const STOPPED_TITLE = 'Overt is not taking changes';
 const titleOf = (status: number) =>
   TITLES[status] ?? (status >= 500 ? 'Something went wrong: try again shortly' : 'That did not work');
 
@@ -45,7 +47,7 @@ async function problemOf(res: Response): Promise<Problem> {
     const p = (await res.json()) as Partial<Problem>;
     return {
       status: res.status,
-      title: titleOf(res.status),
+      title: p.code === 'AUDIT_TRAIL_BROKEN' ? STOPPED_TITLE : titleOf(res.status),
       detail: p.detail ? plainDetail(p.detail) : titleOf(res.status),
       ...(p.detail ? { sent: p.detail } : {}),
       ...(p.field ? { field: p.field } : {}),

@@ -6,6 +6,8 @@ import { connect } from './teams';
 interface PageConfig {
   demo: boolean;
   personas: { id: string; name: string; role: string }[];
+  /** While the audit trail is broken: the one sentence the tab shows instead of itself. */
+  stopped?: string;
 }
 
 function pageConfig(): PageConfig {
