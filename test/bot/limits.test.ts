@@ -289,6 +289,10 @@ describe('many who may decide cannot be reached (issue 20, fault 3)', () => {
       /Overt could not reach 59 of the 61 people who may decide/,
     );
     expect(textOf(cardOf(toRequester[0]!))).toMatch(/and 54 others/);
+    // It names the request (its child's case reference), and its fallback text says the heading once.
+    const told = cardOf(toRequester[0]!) as { fallbackText: string };
+    expect(textOf(told)).toMatch(/case DEMO-0003/);
+    expect(told.fallbackText.match(/could not reach 59/g)).toHaveLength(1);
     const events = (await w.running.store.audit.list()).filter(
       (e) => e.action === 'bot.deliver' && e.outcome === 'unreachable',
     );

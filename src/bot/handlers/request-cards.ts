@@ -1,6 +1,6 @@
 /** Sending and updating approval cards, and telling the requester: the work that follows a turn. */
 import { DEFAULT_TIME_ZONE } from '../../policy/profile';
-import { authorityInSentence, phrase, REQUEST_STATUS } from '../../vocabulary';
+import { authorityInSentence, label, phrase, REQUEST_STATUS } from '../../vocabulary';
 import { recordSurfaceEvent, type Deps } from '../../workflow';
 import { MAX_REFRESH_USERS } from '../cards/build';
 import type { AdaptiveCard } from '../cards/types';
@@ -187,14 +187,18 @@ async function tellUnreachable(
   const who =
     names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} others` : names.join(', ');
   const one = unreachable.length === 1;
+  // The request by its child's case reference and reason: the card says which request it is about.
+  const caseRef = await caseRefOf(deps, r.childId);
+  const request = `the request for case ${caseRef} (${label(r.reason)})`;
   const title = one
-    ? `Overt cannot reach ${names[0]}`
-    : `Overt could not reach ${unreachable.length} of the ${of} people who may decide`;
+    ? `Overt cannot reach ${names[0]} about case ${caseRef}`
+    : `Overt could not reach ${unreachable.length} of the ${of} people who may decide case ${caseRef}`;
+  // The text goes on from the title (the fallback is both): it never says the title again.
   const text = one
     ? refused
-      ? `${names[0]} does not have the Overt app in Teams, and Overt could not add it for them: ${refused}. Overt cannot send them anything until it is added (an administrator can allow it, or ${names[0]} can add Overt in Teams). ${waitingFor(names[0]!)}`
-      : `${names[0]} does not have the Overt app in Teams (it was never added for them, or they removed or blocked it, or left the only chat Overt could use), so Overt cannot send them anything. ${waitingFor(names[0]!)}`
-    : `Overt could not reach ${unreachable.length} of the ${of} people who may decide: ${who}. The request is stored and waits for a decision: ask them to open Overt in Teams.`;
+      ? `${names[0]} may decide ${request}, but does not have the Overt app in Teams, and Overt could not add it for them: ${refused}. Overt cannot send them anything until it is added (an administrator can allow it, or ${names[0]} can add Overt in Teams). ${waitingFor(names[0]!)}`
+      : `${names[0]} may decide ${request}, but does not have the Overt app in Teams (it was never added for them, or they removed or blocked it, or left the only chat Overt could use), so Overt cannot send them anything. ${waitingFor(names[0]!)}`
+    : `They are ${who}. ${request[0]!.toUpperCase()}${request.slice(1)} is stored and waits for a decision: ask them to open Overt in Teams.`;
   const card = noticeCard(title, text, r.id);
   const told: string[] = [];
   const tell = [...new Set([r.requesterId, ...managers])];
