@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PEOPLE, SITE, startCouncil, type Council } from './council';
 import { tempDirs } from '../store/temp-dirs';
+import { overt } from './overt-run';
 
 /**
  * issue 19 (the walk's finding 1): the `overt` commands and `npm run serve` sign the audit trail with one key.
@@ -11,7 +11,6 @@ import { tempDirs } from '../store/temp-dirs';
  * a SharePoint store refuses without OVERT_AUDIT_KEY, and none makes a new key where checkpoints signed with another are kept (as serve refuses to).
  * Run as `overt` itself, a process.
  */
-const ROOT = join(__dirname, '../..');
 const dirs = tempDirs('audit-key');
 let council: Council;
 beforeAll(async () => {
@@ -21,26 +20,6 @@ afterAll(async () => {
   await council.stop();
   dirs.cleanup();
 });
-
-function overt(env: Record<string, string | undefined>, ...args: string[]) {
-  const clean = Object.fromEntries(
-    Object.entries({ PATH: process.env.PATH, HOME: process.env.HOME, ...env }).filter(
-      (e): e is [string, string] => e[1] !== undefined,
-    ),
-  );
-  // Not spawnSync: the local Graph server answers from this process.
-  const p = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/cli/overt-process.ts'), ...args], {
-    cwd: ROOT,
-    env: clean,
-  });
-  let stdout = '';
-  let stderr = '';
-  p.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  p.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) =>
-    p.once('close', (status) => resolve({ status, stdout, stderr })),
-  );
-}
 
 it('a command that changes a SharePoint store refuses without OVERT_AUDIT_KEY, naming it, and makes no key', async () => {
   const data = dirs.make();

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve } from '../../src/server/serve';
 import { startCouncil, type Council } from './council';
 import { tempDirs } from '../store/temp-dirs';
+import { overt } from './overt-run';
 
 /**
  * issue 19: in production the audit trail's signing key is made by a deliberate step, `overt audit keygen`, and
@@ -23,25 +23,6 @@ afterAll(async () => {
   await council.stop();
   dirs.cleanup();
 });
-
-function overt(env: Record<string, string | undefined>, ...args: string[]) {
-  const clean = Object.fromEntries(
-    Object.entries({ PATH: process.env.PATH, HOME: process.env.HOME, ...env }).filter(
-      (e): e is [string, string] => e[1] !== undefined,
-    ),
-  );
-  const p = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/cli/overt-process.ts'), ...args], {
-    cwd: ROOT,
-    env: clean,
-  });
-  let stdout = '';
-  let stderr = '';
-  p.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  p.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) =>
-    p.once('close', (status) => resolve({ status, stdout, stderr })),
-  );
-}
 
 it('no start makes the key; two keygens at once make one; then the service starts on it', async () => {
   const data = dirs.make();

@@ -1,0 +1,28 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '../..');
+
+/**
+ * Runs `overt` (test/cli/overt-process.ts) as a process from the repository's root with only PATH, HOME and
+ * `env` set (a value of undefined leaves that setting out). Not spawnSync: the local Graph server answers from
+ * this process. Resolves with the exit status and everything printed.
+ */
+export function overt(env: Record<string, string | undefined>, ...args: string[]) {
+  const clean = Object.fromEntries(
+    Object.entries({ PATH: process.env.PATH, HOME: process.env.HOME, ...env }).filter(
+      (e): e is [string, string] => e[1] !== undefined,
+    ),
+  );
+  const p = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/cli/overt-process.ts'), ...args], {
+    cwd: ROOT,
+    env: clean,
+  });
+  let stdout = '';
+  let stderr = '';
+  p.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  p.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) =>
+    p.once('close', (status) => resolve({ status, stdout, stderr })),
+  );
+}
