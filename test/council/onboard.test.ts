@@ -65,7 +65,7 @@ it('onboards a council from nothing and raises a request for one child', async (
   );
   const badProfile = await runCli('teams', 'set-profile', 'west', 'wyvern-policy', '--data', data);
   expect(badProfile.code).toBe(1);
-  expect(badProfile.stderr).toMatch(/team west: profileId: no profile "wyvern-policy"/);
+  expect(badProfile.stderr).toMatch(/team west: no profile "wyvern-policy" is loaded \(built-in: .*\)/);
 
   // Five staff from Entra ID: a group of two case managers, a third by sign-in name, two team managers.
   const group = await ok('staff', 'add', '--group', EAST_GROUP, '--role', 'case-manager', '--team', 'east');
