@@ -12,6 +12,7 @@ import { loadProfileFile, resolveProfile, type Loaded } from '../policy/load';
 import type { Profile } from '../policy/profile';
 import { Situation } from '../policy/situation';
 import { undeclaredValues } from '../policy/values';
+import { dateGb, dayTyped } from '../vocabulary';
 import { profileWarnings } from '../policy/warnings';
 
 const out = (s: string) => process.stdout.write(s + '\n');
@@ -49,11 +50,27 @@ export function register(cli: Command): void {
     });
 
   policy
-    .command('diff <a> <b> [c]')
+    .command('diff <a> [b] [c]')
     .description(
-      'what changed between two profiles, in plain words: two files or built-in ids (`diff old.json new.json`), or a profile id and two of its versions loaded from OVERT_PROFILE_FILES (`diff <id> 1 2`)',
+      'what changed between two profiles, in plain words: two files or built-in ids (`diff old.json new.json`), or a profile id and two of its versions loaded from OVERT_PROFILE_FILES (`diff <id> 1 2`); `--on <date>` picks the version in force on that day instead of naming it (`diff <id> --on 15/07/2026 --on 2026-10-01`; with one version only, it is compared with the newest loaded)',
     )
-    .action((a: string, b: string, c: string | undefined) => {
+    .option(
+      '--on <date>',
+      'the version in force on this day (1 December 2026, 01/12/2026 or 2026-12-01); give it twice for two days',
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
+    .action((a: string, b: string | undefined, c: string | undefined, opts: { on: string[] }) => {
+      if (opts.on.length)
+        return diffOn(
+          a,
+          [b, c].filter((v): v is string => v !== undefined),
+          opts.on,
+        );
+      if (b === undefined)
+        return fail(
+          'policy diff: name two profiles (files or built-in ids), a profile id and two versions, or a profile id with --on <date>',
+        );
       const pair = c ? versionsOf(a, b, c) : [resolveProfile(a), resolveProfile(b)];
       const problems = pair.flatMap((p) => (p.ok ? [] : [p.error.message]));
       if (problems.length) return fail(problems.join('\n'));
@@ -222,13 +239,67 @@ export function register(cli: Command): void {
 }
 
 /** Two versions of one profile id, from the built-ins and the files OVERT_PROFILE_FILES names. */
-function versionsOf(id: string, v1: string, v2: string): Loaded<Profile>[] {
+/** Every loaded version of a profile (the built-ins and OVERT_PROFILE_FILES), as loaded. */
+function loadedVersions(id: string): Profile[] {
   const loaded: Profile[] = [...builtinProfiles().values()];
   for (const f of profileFiles()) {
     const p = loadProfileFile(f);
     if (p.ok) loaded.push(p.value);
   }
-  const all = loaded.filter((p) => p.id === id);
+  return loaded.filter((p) => p.id === id);
+}
+
+/**
+ * `policy diff <id> [version] --on <date> [--on <date>]`: each version named, then each version in force on a
+ * day (the latest loaded whose in-force date is on or before it); one alone is compared with the newest loaded.
+ * Which version each day picked is said first.
+ */
+function diffOn(id: string, named: string[], days: string[]): void {
+  const all = loadedVersions(id).sort((x, y) => x.effectiveDate.localeCompare(y.effectiveDate));
+  if (!all.length)
+    return fail(
+      `no profile ${id} is loaded (the built-ins, and the files OVERT_PROFILE_FILES names): --on picks among the versions of one profile, named by its id`,
+    );
+  if (named.length + days.length > 2)
+    return fail(
+      `policy diff: at most two versions: ${[...named, ...days.map((d) => `--on ${d}`)].join(', ')}`,
+    );
+  const have = all.map((p) => p.version).join(', ');
+  const picked: Profile[] = [];
+  const said: string[] = [];
+  const problems: string[] = [];
+  for (const v of named) {
+    const found = all.find((p) => p.version === v);
+    if (found) picked.push(found);
+    else problems.push(`profile ${id} has no version ${v} loaded (loaded: ${have})`);
+  }
+  for (const typed of days) {
+    const day = dayTyped(typed);
+    if (!day) {
+      problems.push(`--on ${typed}: not a date (write it as 1 December 2026, 01/12/2026 or 2026-12-01)`);
+      continue;
+    }
+    const then = all.filter((p) => p.effectiveDate <= day).at(-1);
+    if (!then) {
+      problems.push(
+        `--on ${typed}: no version of ${all[0]!.name} was in force on ${dateGb(day)}: the first loaded, version ${all[0]!.version}, is in force from ${dateGb(all[0]!.effectiveDate)}`,
+      );
+      continue;
+    }
+    picked.push(then);
+    said.push(`On ${dateGb(day)} version ${then.version} was in force (from ${dateGb(then.effectiveDate)}).`);
+  }
+  if (problems.length) return fail(problems.join('\n'));
+  if (picked.length === 1) {
+    const newest = all.at(-1)!;
+    picked.push(newest);
+    said.push(`Compared with version ${newest.version}, the newest loaded.`);
+  }
+  out([...said, '', profileDiff(picked[0]!, picked[1]!)].join('\n'));
+}
+
+function versionsOf(id: string, v1: string, v2: string): Loaded<Profile>[] {
+  const all = loadedVersions(id);
   const have = all.map((p) => p.version).join(', ');
   return [v1, v2].map((v): Loaded<Profile> => {
     const found = all.find((p) => p.version === v);

@@ -558,6 +558,43 @@ export function dateGb(iso: string | null | undefined, tz = DEFAULT_TIME_ZONE): 
   return fmt('d', bare ? 'UTC' : tz, { day: 'numeric', month: 'long', year: 'numeric' }).format(d);
 }
 
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
+
+/**
+ * A day a person typed, as YYYY-MM-DD: en-GB ("1 December 2026", "1 Dec 2026", "01/12/2026", "1/12/2026") or
+ * ISO ("2026-12-01"). Undefined when it is none of these or no such day (31/02/2026).
+ */
+export function dayTyped(text: string): string | undefined {
+  const t = text.trim().replace(/\s+/g, ' ');
+  let y: number, m: number, d: number;
+  let match: RegExpExecArray | null;
+  if ((match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(t))) [y, m, d] = [+match[1]!, +match[2]!, +match[3]!];
+  else if ((match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(t)))
+    [d, m, y] = [+match[1]!, +match[2]!, +match[3]!];
+  else if ((match = /^(\d{1,2}) ([a-z]+)\.? (\d{4})$/i.exec(t))) {
+    const word = match[2]!.toLowerCase();
+    const i = MONTHS.findIndex((name) => name === word || (word.length >= 3 && name.startsWith(word)));
+    if (i < 0) return undefined;
+    [d, m, y] = [+match[1]!, i + 1, +match[3]!];
+  } else return undefined;
+  const day = new Date(Date.UTC(y, m - 1, d));
+  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d) return undefined;
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
 /** A moment in en-GB in the profile's time zone: "15 January 2026, 14:05". */
 export function dateTimeGb(iso: string | null | undefined, tz = DEFAULT_TIME_ZONE): string {
   if (!iso) return '—';

@@ -150,7 +150,7 @@ export function explainDecision(
   if (!profile)
     return {
       ok: false,
-      message: `event ${event.seq} was decided under profile ${recorded.profile.id} version ${recorded.profile.version} (fingerprint ${recorded.profile.fingerprint.slice(0, 12)}), which is not configured here`,
+      message: `event ${event.seq} was decided under profile ${recorded.profile.id} version ${recorded.profile.version} (fingerprint ${recorded.profile.fingerprint}), which is not configured here`,
       notLoaded: recorded,
     };
   const verdict = evaluate(profile, { ...recorded.facts, action: recorded.action });

@@ -84,6 +84,16 @@ async function childOf(deps: Deps, event: AuditEvent): Promise<string | undefine
   return child ? `${child.displayName} (${child.caseRef})` : undefined;
 }
 
+/** Why a decision cannot be replayed here (the version that made it is not loaded), and how to replay it:
+ * one sentence for the words and for `--json`'s `problem`. */
+export function notLoaded(deps: Deps, r: DecisionRecord): { what: string; fix: string } {
+  const name = deps.profileVersions(r.profile.id).at(-1)?.name ?? 'this policy';
+  return {
+    what: `version ${r.profile.version} of ${name} is not loaded here (its fingerprint is ${r.profile.fingerprint})`,
+    fix: "To replay it, give the service that version's file in OVERT_PROFILE_FILES.",
+  };
+}
+
 export interface DecisionInWords {
   typed: string;
   event: AuditEvent;
@@ -140,9 +150,8 @@ export async function decisionInWords(deps: Deps, x: DecisionInWords): Promise<s
     lines.push(`  because: ${why} (${cites.length ? cite(cites) : 'a local decision'})`);
   }
   if (!x.replayed) {
-    lines.push(
-      `Not replayed: version ${r.profile.version} of ${profile?.name ?? 'this policy'} is not loaded here (its fingerprint begins ${r.profile.fingerprint.slice(7, 19)}), so the verdict above is the one recorded. To replay it, give the service that version's file in OVERT_PROFILE_FILES.`,
-    );
+    const missing = notLoaded(deps, r);
+    lines.push(`Not replayed: ${missing.what}, so the verdict above is the one recorded. ${missing.fix}`);
     return [...lines, ''];
   }
   const replayed = x.replayed;

@@ -34,11 +34,11 @@ function missing(deps: Deps, adopted: Adopted, ids: readonly string[]): string |
       const here = deps.profileVersions(id).find((p) => p.version === a.version);
       if (!here)
         lacks.push(
-          `profile ${id} version ${a.version} (fingerprint ${a.fingerprint.slice(0, 19)}, in force from ${a.effectiveDate}) is adopted in this data folder but this instance has not loaded it: add the file that holds it to OVERT_PROFILE_FILES`,
+          `profile ${id} version ${a.version} (fingerprint ${a.fingerprint}, in force from ${a.effectiveDate}) is adopted in this data folder but this instance has not loaded it: add the file that holds it to OVERT_PROFILE_FILES`,
         );
       else if (fingerprint(here) !== a.fingerprint)
         lacks.push(
-          `profile ${id} version ${a.version} loaded here (fingerprint ${fingerprint(here).slice(0, 19)}) is not the version ${a.version} adopted in this data folder (fingerprint ${a.fingerprint.slice(0, 19)}): a changed profile needs a version of its own`,
+          `profile ${id} version ${a.version} loaded here (fingerprint ${fingerprint(here)}) is not the version ${a.version} adopted in this data folder (fingerprint ${a.fingerprint}): a changed profile needs a version of its own`,
         );
     }
   return lacks.length ? lacks.join('; ') : undefined;

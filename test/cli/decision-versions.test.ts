@@ -17,6 +17,8 @@ import {
 import { tempDirs } from '../store/temp-dirs';
 import { must } from '../workflow/world';
 import { runCli } from './run';
+import { overt } from '../council/overt-run';
+import { fingerprint } from '../../src/policy/authority';
 
 /**
  * Issue 18, Must show: a decision made under a profile's version 1 and replayed after version 2 is adopted is
@@ -239,7 +241,33 @@ it('every Fernmoor v1 decision is explained by v1 after v2 is loaded, in either 
   expect(gone.stdout).toMatch(/^Verdict recorded: Allowed/m);
   expect(gone.stdout).toMatch(/because: a rule of this policy version no longer loaded here \(/);
   expect(gone.stdout).toMatch(
-    /^Not replayed: version 1 of Fernmoor social media viewing procedure is not loaded here \(its fingerprint begins [0-9a-f]{12}\), so the verdict above is the one recorded\./m,
+    /^Not replayed: version 1 of Fernmoor social media viewing procedure is not loaded here \(its fingerprint is sha256:[0-9a-f]{64}\), so the verdict above is the one recorded\./m,
   );
   expect(gone.stdout).not.toMatch(/\n\s+at |undefined|Replayed with/);
+  // The whole fingerprint, the one `overt policy show` and the tab print for version 1.
+  const v1Print = fingerprint(Profile.parse(raw));
+  expect(gone.stdout).toContain(`(its fingerprint is ${v1Print})`);
+
+  // The same as JSON, from `overt` run as a process: the decision recorded, replayed null, a plain problem
+  // naming the version, its whole fingerprint and how to load it, the words of the text form; exit 1.
+  const asJson = await overt(
+    { OVERT_DATA: data, OVERT_PROFILE_FILES: v2File },
+    'decision',
+    'explain',
+    approvals[0]!.id,
+    '--json',
+  );
+  expect({ status: asJson.status, stderr: asJson.stderr }).toEqual({ status: 1, stderr: '' });
+  const shown = JSON.parse(asJson.stdout) as Record<string, unknown>;
+  expect(shown).toEqual({
+    event: approvals[0]!.id,
+    same: false,
+    recorded: expect.objectContaining({
+      profile: { id: 'fernmoor-cs', version: '1', fingerprint: v1Print },
+      verdict: expect.objectContaining({ outcome: 'allow' }),
+    }),
+    replayed: null,
+    problem: `version 1 of Fernmoor social media viewing procedure is not loaded here (its fingerprint is ${v1Print}): the decision recorded cannot be replayed. To replay it, give the service that version's file in OVERT_PROFILE_FILES.`,
+    inWords: gone.stdout.split('\n').filter((l) => l !== ''),
+  });
 }, 120_000);

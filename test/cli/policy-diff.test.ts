@@ -2,13 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtinProfile } from '../../src/policy/builtin';
 import { runCli } from './run';
+import { overt } from '../council/overt-run';
 
 /**
  * Issue 18: `overt policy diff A B` says in plain words what changed between two profiles — effective dates,
  * clauses, who holds each authority, reasons, bank holidays, and each rule added, removed or changed (its
  * conditions, verdict, authority, clauses, obligation, explanation) — naming rules by their explanation and
  * clauses, never an id, an authority code or a field name. Two files, a profile id and two of its loaded
- * versions, and two built-ins.
+ * versions, and two built-ins; `--on <date>` picks the version in force on a day.
  */
 const dir = join(__dirname, '../policy/fixtures/ashbridge');
 const v1 = join(dir, 'policy-v1.json');
@@ -93,4 +94,53 @@ describe('overt policy diff', () => {
     const same = await runCli('policy', 'diff', 'kent-ics', 'kent-ics');
     expect(same.stdout).toMatch(/No differences: the two say exactly the same/);
   });
+
+  it('--on <date> picks the version in force that day (en-GB or ISO); `overt` run as a process', async () => {
+    const env = { OVERT_PROFILE_FILES: `${v2},${v1}` };
+    // Three through the process (the machine is shared: each is a Node start), the rest through the same
+    // command in-process.
+    const [onJuly, twoDays, badDate] = await Promise.all([
+      overt(env, 'policy', 'diff', 'ashbridge-cs', '--on', '15/07/2026'),
+      overt(env, 'policy', 'diff', 'ashbridge-cs', '--on', '1 October 2026', '--on', '2026-07-15'),
+      overt(env, 'policy', 'diff', 'ashbridge-cs', '--on', '31/02/2026'),
+    ]);
+    process.env.OVERT_PROFILE_FILES = env.OVERT_PROFILE_FILES;
+    const byVersions = await runCli('policy', 'diff', 'ashbridge-cs', '1', '2');
+    const namedAndDay = await runCli('policy', 'diff', 'ashbridge-cs', '1', '--on', '1 Sept 2026');
+    const onItsFirstDay = await runCli('policy', 'diff', 'ashbridge-cs', '--on', '2026-09-01');
+    const tooEarly = await runCli('policy', 'diff', 'ashbridge-cs', '--on', '1 January 2026');
+    const aFile = await runCli('policy', 'diff', v1, '--on', '2026-07-15');
+    expect(byVersions.code).toBe(0);
+    // One day: the version in force then, against the newest loaded — the same words as naming 1 and 2.
+    expect({ status: onJuly.status, stderr: onJuly.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(onJuly.stdout).toBe(
+      `On 15 July 2026 version 1 was in force (from 1 June 2026).\nCompared with version 2, the newest loaded.\n\n${byVersions.stdout}`,
+    );
+    // Two days, in the order given: version 2 (in force on 1 October) to version 1 (in force on 15 July).
+    expect(twoDays.status).toBe(0);
+    expect(twoDays.stdout).toMatch(
+      /^On 1 October 2026 version 2 was in force \(from 1 September 2026\)\.\nOn 15 July 2026 version 1 was in force \(from 1 June 2026\)\.\n\nFrom: .*version 2, in force from 1 September 2026\nTo: {3}.*version 1, in force from 1 June 2026\n/,
+    );
+    expect(twoDays.stdout).toMatch(/^In force from: was 1 September 2026; now 1 June 2026$/m);
+    // A version named and a day: version 2 is in force from its first day.
+    expect(namedAndDay.code).toBe(0);
+    expect(namedAndDay.stdout).toBe(
+      `On 1 September 2026 version 2 was in force (from 1 September 2026).\n\n${byVersions.stdout}`,
+    );
+    expect(onItsFirstDay.stdout).toMatch(/No differences: the two say exactly the same/);
+    // Not a day; a day before any version; a file (not an id) with --on: each refused, saying why.
+    expect({ status: badDate.status, stderr: badDate.stderr }).toEqual({
+      status: 1,
+      stderr: '--on 31/02/2026: not a date (write it as 1 December 2026, 01/12/2026 or 2026-12-01)\n',
+    });
+    expect({ code: tooEarly.code, stderr: tooEarly.stderr }).toEqual({
+      code: 1,
+      stderr:
+        '--on 1 January 2026: no version of Ashbridge online safeguarding viewing policy was in force on 1 January 2026: the first loaded, version 1, is in force from 1 June 2026\n',
+    });
+    expect(aFile.code).toBe(1);
+    expect(aFile.stderr).toMatch(
+      /^no profile .*policy-v1\.json is loaded .*: --on picks among the versions of one profile, named by its id\n$/,
+    );
+  }, 120_000);
 });

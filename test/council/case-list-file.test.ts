@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/open';
 import { caseListTooLarge } from '../../src/vocabulary/case-list';
 import { tempDirs } from '../store/temp-dirs';
 import { PEOPLE, startCouncil, type Council } from './council';
+import { overt } from './overt-run';
 
 /**
  * issue 19 (the walk's findings 5 and 8), with `overt` run as a process: a case list saved in Windows-1252
@@ -12,7 +12,6 @@ import { PEOPLE, startCouncil, type Council } from './council';
  * save it as CSV UTF-8, and the refusal is on the audit trail. A CSV UTF-8 file with Excel's byte-order mark
  * imports, and `overt children list` shows what is loaded (names, never ids).
  */
-const ROOT = join(__dirname, '../..');
 const dirs = tempDirs('case-list-file');
 let council: Council;
 beforeAll(async () => {
@@ -23,27 +22,12 @@ afterAll(async () => {
   dirs.cleanup();
 });
 
-function overt(env: Record<string, string>, ...args: string[]) {
-  // Not spawnSync: the local Graph server (the Entra directory) answers from this process.
-  const p = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/cli/overt-process.ts'), ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  p.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  p.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    p.once('close', (code) => resolve({ code, stdout, stderr })),
-  );
-}
-
 it('refuses a case list not in UTF-8, audited; imports CSV UTF-8 with a BOM; lists the children', async () => {
   const data = dirs.make();
   const env = { ...council.env(data), OVERT_STORE: 'sqlite' };
   const ok = async (...args: string[]) => {
     const r = await overt(env, ...args);
-    expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code: 0, stderr: '' });
+    expect({ args, code: r.status, stderr: r.stderr }).toEqual({ args, code: 0, stderr: '' });
     return r.stdout;
   };
   await ok('admin', 'init');
@@ -67,7 +51,7 @@ it('refuses a case list not in UTF-8, audited; imports CSV UTF-8 with a BOM; lis
   const latin1 = join(dirs.make(), 'case-list-latin1.csv');
   writeFileSync(latin1, Buffer.from(rows.replace('ŷ', 'y'), 'latin1'));
   const refused = await overt(env, 'children', 'import', latin1);
-  expect(refused.code).toBe(1);
+  expect(refused.status).toBe(1);
   expect(refused.stderr).toBe(
     `overt: ${latin1}: the file is not in UTF-8 (line 2 has characters that could not be read): save it as "CSV UTF-8 (Comma delimited)" and import it again\n`,
   );
@@ -103,7 +87,7 @@ it('refuses a case list not in UTF-8, audited; imports CSV UTF-8 with a BOM; lis
   const text = 'Case reference,Name,Team,Worker\r\n' + row.repeat(Math.ceil(1_300_000 / row.length));
   writeFileSync(big, text);
   const tooBig = await overt(env, 'children', 'import', big);
-  expect({ code: tooBig.code, stderr: tooBig.stderr }).toEqual({
+  expect({ code: tooBig.status, stderr: tooBig.stderr }).toEqual({
     code: 1,
     stderr: `overt: ${big}: ${caseListTooLarge(Buffer.byteLength(text))}\n`,
   });
@@ -114,7 +98,7 @@ it('refuses a case list not in UTF-8, audited; imports CSV UTF-8 with a BOM; lis
     `Case reference,Name,Team,Worker\r\nWY-0003,Jo "JJ" B. (fictional),east,${PEOPLE.cm1.userPrincipalName}\r\n`,
   );
   const badQuote = await overt(env, 'children', 'import', quoted);
-  expect({ code: badQuote.code, stderr: badQuote.stderr }).toEqual({
+  expect({ code: badQuote.status, stderr: badQuote.stderr }).toEqual({
     code: 1,
     stderr: `overt: ${quoted}: line 2: a quote opens inside the name field: put the whole field in double quotes, and write each quote inside it twice ("")\n`,
   });

@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const ROOT = join(__dirname, '../..');
+/** tsx's loader by its file, so that `overt` runs from a folder outside the repository too (a fresh clone's). */
+const TSX = pathToFileURL(join(dirname(require.resolve('tsx/package.json')), 'dist/loader.mjs')).href;
 
 /**
  * Runs `overt` (test/cli/overt-process.ts) as a process from the repository's root with only PATH, HOME and
@@ -9,13 +12,18 @@ const ROOT = join(__dirname, '../..');
  * this process. Resolves with the exit status and everything printed.
  */
 export function overt(env: Record<string, string | undefined>, ...args: string[]) {
+  return overtIn(ROOT, env, ...args);
+}
+
+/** `overt` as above, run from the folder `cwd` (relative paths on its command line are read from there). */
+export function overtIn(cwd: string, env: Record<string, string | undefined>, ...args: string[]) {
   const clean = Object.fromEntries(
     Object.entries({ PATH: process.env.PATH, HOME: process.env.HOME, ...env }).filter(
       (e): e is [string, string] => e[1] !== undefined,
     ),
   );
-  const p = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/cli/overt-process.ts'), ...args], {
-    cwd: ROOT,
+  const p = spawn(process.execPath, ['--import', TSX, join(ROOT, 'test/cli/overt-process.ts'), ...args], {
+    cwd,
     env: clean,
   });
   let stdout = '';

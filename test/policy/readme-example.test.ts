@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { overtIn } from '../council/overt-run';
 
 /**
  * The README's worked example runs as written, as from a fresh clone: each line under the fernmoor-example
@@ -16,12 +15,11 @@ const root = join(__dirname, '../..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const block = /<!-- fernmoor-example[^>]*-->\n```sh\n([\s\S]*?)```/.exec(readme);
 const lines = (block?.[1] ?? '').trim().split('\n');
-const tsx = join(dirname(require.resolve('tsx/package.json')), 'dist/loader.mjs');
 const clone = mkdtempSync(join(tmpdir(), 'overt-readme-example-'));
 cpSync(join(root, 'examples'), join(clone, 'examples'), { recursive: true });
 afterAll(() => rmSync(clone, { recursive: true, force: true }));
 
-function run(line: string): string {
+async function run(line: string): Promise<string> {
   const words = line.split(/\s+/);
   const env: Record<string, string> = {};
   while (/^[A-Z_]+=/.test(words[0]!)) {
@@ -30,23 +28,20 @@ function run(line: string): string {
   }
   const [npx, overt, ...args] = words;
   expect([npx, overt]).toEqual(['npx', 'overt']);
-  const clean = { ...process.env };
-  delete clean.OVERT_PROFILE_FILES;
-  delete clean.OVERT_DATA;
-  delete clean.OVERT_FIRST_ADMIN;
-  return execFileSync(
-    process.execPath,
-    ['--import', pathToFileURL(tsx).href, join(root, 'test/cli/overt-process.ts'), ...args],
-    { cwd: clone, encoding: 'utf8', env: { ...clean, ...env } },
-  );
+  // As from a fresh clone's folder, with only the settings the line gives (none of this process's OVERT_*).
+  const r = await overtIn(clone, env, ...args);
+  expect({ line, status: r.status, ...(r.status ? { stderr: r.stderr } : {}) }).toEqual({ line, status: 0 });
+  return r.stdout;
 }
 
 describe('the README worked example', () => {
   it('has its seven commands', () => {
     expect(lines).toHaveLength(7);
   });
-  it('every command succeeds as the README says', () => {
-    const [check, test, evalLine, show, demo, setProfile, list] = lines.map(run);
+  it('every command succeeds as the README says', async () => {
+    const outs: string[] = [];
+    for (const line of lines) outs.push(await run(line));
+    const [check, test, evalLine, show, demo, setProfile, list] = outs;
     expect(check).toMatch(/valid profile fernmoor-cs v1/);
     expect(test).toMatch(/^22 passed, 0 failed$/m);
     expect(test).toMatch(/every rule and every clause that carries one is exercised by a passing case/);

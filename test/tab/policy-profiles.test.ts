@@ -6,6 +6,9 @@ import { start, type Running } from '../../src/server/main';
 import { BUILTIN_IDS, builtinProfile } from '../../src/policy/builtin';
 import { launchChromium, screenshot, CHROMIUM_PATH, type BrowserSession } from '../browser/chromium';
 import { tempDirs } from '../store/temp-dirs';
+import { runCli } from '../cli/run';
+import { fingerprint } from '../../src/policy/authority';
+import { loadProfileFile } from '../../src/policy/load';
 
 /**
  * issue 18: the tab's Policy view reads like the policy and lists EVERY loaded profile, not only those in use —
@@ -103,10 +106,29 @@ describe('the Policy view', () => {
     const versions = await ashbridge
       .getByRole('list', { name: 'Versions of Ashbridge online safeguarding viewing policy' })
       .innerText();
-    expect(versions).toMatch(/Version 1, in force from 1 June 2026; fingerprint [0-9a-f]{12}\n/);
+    // The whole fingerprint, the same the API gives and `overt policy show` prints for each file.
+    const [p1, p2] = ['policy-v1.json', 'policy-v2.json'].map((f) => {
+      const loaded = loadProfileFile(join(ash, f));
+      if (!loaded.ok) throw new Error(loaded.error.message);
+      return fingerprint(loaded.value);
+    });
+    expect(p1).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(versions).toContain(`Version 1, in force from 1 June 2026; fingerprint ${p1}\n`);
     expect(versions).toMatch(
-      /Version 2, in force from 1 September 2026; fingerprint [0-9a-f]{12}\s*In force now/,
+      new RegExp(`Version 2, in force from 1 September 2026; fingerprint ${p2}\\s*In force now`),
     );
+    const api = (await page.evaluate(async () =>
+      (await fetch('/api/v1/policy', { headers: { 'x-overt-demo-persona': 'demo-cm-north-1' } })).json(),
+    )) as { profiles: { id: string; versions: { version: string; fingerprint: string }[] }[] };
+    expect(api.profiles.find((p) => p.id === 'ashbridge-cs')?.versions.map((v) => v.fingerprint)).toEqual([
+      p1,
+      p2,
+    ]);
+    for (const [f, print] of [
+      ['policy-v1.json', p1],
+      ['policy-v2.json', p2],
+    ] as const)
+      expect((await runCli('policy', 'show', join(ash, f))).stdout).toContain(`(fingerprint ${print})`);
     // Authorities by name, with who holds them.
     const who = await ashbridge.getByRole('list', { name: /Who may act as each authority/ }).innerText();
     expect(who).toMatch(/The child's own team manager: a team manager in the child's own team/);

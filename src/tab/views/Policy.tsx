@@ -89,7 +89,7 @@ export function PolicyView({ api }: { api: Client }) {
                   {p.versions.map((x) => (
                     <li key={x.fingerprint}>
                       Version {x.version}, in force from {day(x.effectiveDate)}; fingerprint{' '}
-                      <span style={{ overflowWrap: 'anywhere' }}>{x.fingerprint.slice(7, 19)}</span>
+                      <code style={{ overflowWrap: 'anywhere' }}>{x.fingerprint}</code>
                       {x.inForce ? (
                         <>
                           {' '}
