@@ -1,6 +1,7 @@
 import {
   ACTION,
   authorityInSentence,
+  citations,
   dateGb,
   humanise,
   label,
@@ -81,7 +82,7 @@ export function combineWords(p: Profile): string[] {
   return [
     'Every rule whose conditions all hold fires. A refusal decides over everything; failing that an escalation (to the authority it names); failing that an allow.',
     'Obligations go with an allow or an escalation, never with a refusal.',
-    `When no rule allows, escalates or refuses, the policy refuses: “${p.default.explain}” (${p.default.cites.join(', ')}).`,
+    `When no rule allows, escalates or refuses, the policy refuses: “${p.default.explain}” (${citations(p.default.cites, p)}).`,
     'A situation dated before the version’s effective date is not judged by it.',
   ];
 }

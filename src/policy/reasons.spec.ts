@@ -9,6 +9,7 @@ describe('reasonsToApprove: read from the profile rules, never a list of profile
     expect(need.required).toBe(true);
     expect(need.cites).toContain('000 §10');
     expect(need.why).toMatch(/reasons for the decision/);
+    expect(need.citation).toBe('Nottinghamshire YJS policy, section 10');
   });
 
   it('a profile with no such rule asks for none', () => {
@@ -16,6 +17,7 @@ describe('reasonsToApprove: read from the profile rules, never a list of profile
       required: false,
       why: '',
       cites: [],
+      citation: '',
     });
   });
 

@@ -4,9 +4,11 @@
  * request's own fields (always, the reason, whether a rationale was given). Declining and asking for more
  * information always need reasons (the workflow asks for them whatever the profile).
  */
+import { citations } from '../vocabulary';
 import type { Profile, Rule } from './profile';
 
-export type ReasonsNeed = { required: boolean; why: string; cites: string[] };
+/** `cites`: the clause ids; `citation`: the same in words, as people read it ("Nottinghamshire YJS policy, section 10"). */
+export type ReasonsNeed = { required: boolean; why: string; cites: string[]; citation?: string };
 
 /** The conditions this reading can decide from the request alone. */
 function holdsOnRequest(rule: Rule, r: { reason: string; rationale?: string | undefined }): boolean {
@@ -26,9 +28,11 @@ export function reasonsToApprove(
   const rules = profile.rules.filter(
     (x) => x.effect === 'refuse' && x.actions.includes('approve-check') && holdsOnRequest(x, r),
   );
+  const cites = [...new Set(rules.flatMap((x) => x.cites))];
   return {
     required: rules.length > 0,
     why: rules.map((x) => x.explain).join(' '),
-    cites: [...new Set(rules.flatMap((x) => x.cites))],
+    cites,
+    citation: citations(cites, profile),
   };
 }

@@ -1,6 +1,7 @@
 import { flagsOf } from './organisation';
 import { staffMarks, type StaffMarks } from './staff-marks';
 import { BUILTIN_IDS } from '../policy/builtin';
+import type { ReasonsNeed } from '../policy/reasons';
 import { z } from 'zod';
 import type { Request, Staff } from '../store/records';
 import type { Profile } from '../policy/profile';
@@ -48,7 +49,7 @@ export interface Awaiting {
    * Kent, 000 §10): the policy's own verdict on approving it with none, not a list of profiles. `why` is
    * the rule's explanation and clauses, for the field's hint.
    */
-  reasonsToApprove: { required: boolean; why: string; cites: string[] };
+  reasonsToApprove: ReasonsNeed;
   /** What this person may do with it now: the same answer the bot's card offers (queries decisionChoices). */
   choices: DecisionChoices;
 }

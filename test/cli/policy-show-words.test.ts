@@ -54,7 +54,9 @@ describe('overt policy show, in words', () => {
     expect(out).toMatch(
       /^How verdicts combine:\n {2}Every rule whose conditions all hold fires\. A refusal decides/m,
     );
-    expect(out).toMatch(/the policy refuses: “The policy does not allow this\.” \(ASH\/A1\)/);
+    expect(out).toMatch(
+      /the policy refuses: “The policy does not allow this\.” \(Ashbridge online safeguarding viewing policy, section “Authorised by the child's own team manager”\)/,
+    );
     // Each kind of condition in words.
     expect(out).toMatch(
       /already viewed in the last 3 weeks .*so this would be the second viewing in any 3 weeks/,

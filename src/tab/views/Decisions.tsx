@@ -51,7 +51,7 @@ function Decide({
   // The team's profile may refuse an approval without reasons (000 §10): the server asks the policy.
   const approveNeeds = r.reasonsToApprove;
   const why = approveNeeds.required
-    ? ` ${approveNeeds.why}${approveNeeds.cites.length ? ` (${approveNeeds.cites.join(', ')})` : ''}`
+    ? ` ${approveNeeds.why}${approveNeeds.citation ? ` (${approveNeeds.citation})` : ''}`
     : '';
   const decide = async (outcome: Outcome) => {
     setProblem(null);
