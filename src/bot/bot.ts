@@ -8,7 +8,14 @@ import { ActivityTypes, CardFactory, TurnContext } from 'botbuilder';
 import { firstWelcome, recordSurfaceEvent, type Deps } from '../workflow';
 import type { AdaptiveCard } from './cards/types';
 import { ExecuteInvoke, SearchInvoke } from './activity';
-import { dropReference, forgetConversation, keepReference, Reference, takeHeld } from './conversations';
+import {
+  claimArrival,
+  dropReference,
+  forgetConversation,
+  keepReference,
+  Reference,
+  takeHeld,
+} from './conversations';
 import { auditRefusal, type Seen } from './identity';
 import { intentOf } from './intents';
 import type { Outbox, Task } from './outbox';
@@ -17,7 +24,7 @@ import { staffOf } from './reads';
 import { route } from './routes';
 import type { Turn } from './turn';
 import type { TabLink } from './settings';
-import { helpCard, onReturnCard } from './views/conversation-cards';
+import { helpCard, onReturnCard, withKept } from './views/conversation-cards';
 import { awaitingDecision } from '../workflow/role-views';
 import { errorCard } from './views/failure-card';
 import { AuditTrailBrokenError, TRAIL_BROKEN_SENTENCE } from '../workflow';
@@ -104,11 +111,26 @@ export async function onTurn(
       (a.membersAdded ?? []).some((m) => m.id === a.recipient?.id));
   const personal = a.conversation?.conversationType === 'personal';
   /** On coming back to their personal chat: what was kept for them while they could not be reached, and (on
-   * an install or a greeting) how many requests wait for their decision. */
+   * an install or a greeting) how many requests wait for their decision; taken, and on the record, here. */
+  const returning = async (greeting: boolean): Promise<AdaptiveCard | undefined> => {
+    if (!staff || !personal) return undefined;
+    const missed = await takeHeld(deps, staff.id);
+    const waiting = greeting ? await awaitingDecision(deps, { actorId: staff.id }) : undefined;
+    const shown = onReturnCard(missed, waiting?.ok ? waiting.value.length : 0);
+    if (shown && missed.length)
+      await recordSurfaceEvent(deps, `bot-kept-delivered:${staff.id}:${missed.at(-1)!.at}:${missed.length}`, {
+        action: 'bot.deliver',
+        target: { kind: 'staff', id: staff.id },
+        outcome: 'delivered-on-return',
+        details: { count: String(missed.length) },
+      });
+    return shown;
+  };
+  /** The same, sent as a card of its own after `before` (the welcome on an install): what the person came for
+   * is answered first, never swallowed by the notices. */
   const onReturn = async (greeting: boolean, before?: (missed: number) => Promise<void>): Promise<void> => {
     if (!staff || !personal) return;
     const missed = await takeHeld(deps, staff.id);
-    // What the person came for is answered first (the welcome on an install), never swallowed by the notices.
     await before?.(missed.length);
     const waiting = greeting ? await awaitingDecision(deps, { actorId: staff.id }) : undefined;
     const shown = onReturnCard(missed, waiting?.ok ? waiting.value.length : 0);
@@ -127,6 +149,10 @@ export async function onTurn(
     const t = turn();
     if (!t) await notStaff();
     let card: AdaptiveCard;
+    // Whatever the message (a command, a greeting, words an older Overt understood, an older card's Submit
+    // with no text), ONE reply: what was kept for the person, and on a greeting or help how many requests wait
+    // for them, go in the same card as the answer (issue 20 walk: a legacy command had two replies).
+    let kept: AdaptiveCard | undefined;
     if (!t) card = UNKNOWN_PERSON;
     else {
       const intent = intentOf(a.text ?? '');
@@ -136,15 +162,17 @@ export async function onTurn(
         log(`bot: message failed: ${(err as Error).stack ?? String(err)}`);
         card = failureCard(err);
       }
-    }
-    await ctx.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
-    if (t) {
-      const intent = intentOf(a.text ?? '');
       // A greeting or help is someone arriving: they are shown what waits for them too.
-      await onReturn('help' in intent || intent.verb === 'request.new' || intent.verb === 'hello').catch(
-        (e: Error) => log(`bot: on return: ${e.message}`),
-      );
+      const greeting = 'help' in intent || intent.verb === 'request.new' || intent.verb === 'hello';
+      kept = await returning(greeting).catch((e: Error) => {
+        log(`bot: on return: ${e.message}`);
+        return undefined;
+      });
     }
+    await ctx.sendActivity({
+      type: 'message',
+      attachments: [CardFactory.adaptiveCard(kept ? withKept(card, kept) : card)],
+    });
     return;
   }
 
@@ -206,6 +234,15 @@ export async function onTurn(
       await welcome();
       return;
     }
+    // One answer per install: the other of Teams' two events for it says nothing.
+    if (
+      !(await claimArrival(
+        deps,
+        staff.id,
+        a.type === ActivityTypes.InstallationUpdate ? 'installationUpdate' : 'conversationUpdate',
+      ))
+    )
+      return;
     // Welcomed once: Teams sends two events when the app is added, and may add it again later. Someone who
     // adds it again with notices kept for them is welcomed too, before the notices (issue 12 walk: they were
     // shown "While you were away" alone, with nothing saying what Overt does); the notices are taken by the

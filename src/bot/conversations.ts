@@ -43,6 +43,8 @@ const Kept = z.object({
   /** The person's Teams user id (MRI) from their own last activity: who they are to Teams, kept when a
    * conversation is dropped (a block does not change it), so a card's refresh still names them. */
   userId: z.string().optional(),
+  /** The last event of Overt being added for the person, and whether its twin came (`claimArrival`). */
+  arrival: z.object({ at: z.string(), kind: z.string(), paired: z.boolean().optional() }).optional(),
 });
 type Kept = z.infer<typeof Kept>;
 
@@ -174,6 +176,33 @@ export async function holdNotice(deps: Deps, staffId: string, notice: Omit<Held,
     ...kept,
     held: [...(kept.held ?? []), held].slice(-MAX_HELD),
   }));
+}
+
+/** Teams sends two events when Overt is added (installationUpdate and conversationUpdate), often at once. */
+const ARRIVAL_MS = 60_000;
+
+/**
+ * Whether this event answers Overt being added for a member of staff (issue 20 walk: the count of what waits,
+ * and what was kept while they could not be reached, came twice, once per event). One install is one event of
+ * each kind, within a minute: the first answers, the other of its pair says nothing; another event of the kind
+ * that answered (Overt added again) answers again. Claimed in the store (optimistic, so of two events at once,
+ * on one instance or two, one wins).
+ */
+export async function claimArrival(
+  deps: Deps,
+  staffId: string,
+  kind: 'installationUpdate' | 'conversationUpdate',
+): Promise<boolean> {
+  const now = deps.clock();
+  let answers = false;
+  await changeKept(deps, staffId, (kept) => {
+    const last = kept.arrival;
+    const twin =
+      last && !last.paired && last.kind !== kind && now.getTime() - Date.parse(last.at) < ARRIVAL_MS;
+    answers = !twin;
+    return { ...kept, arrival: twin ? { ...last, paired: true } : { at: now.toISOString(), kind } };
+  });
+  return answers;
 }
 
 /** The notices kept for a member of staff, taken (no longer kept). */

@@ -10,6 +10,7 @@ import { childForms, childVerbs } from './handlers/children';
 import { helloVerbs } from './handlers/hello';
 import { requestForms, requestVerbs } from './handlers/requests';
 import { ripaForms, ripaVerbs } from './handlers/ripa';
+import { standingFirst } from './handlers/standing';
 import { OutOfDate, type Forms, type Turn, type VerbHandlers } from './turn';
 import { isVerb, isVersioned, verbs, type Verb, type VerbData, type VersionedVerb } from './verbs';
 import { outOfDateCard } from './handlers/current';
@@ -133,6 +134,9 @@ async function answer(verb: string, data: unknown, turn: Turn): Promise<Adaptive
       'This card asked for something Overt does not do',
       `Unknown action "${verb}". Type "help" to see what Overt can do.`,
     );
+  // Who may act, before anything they sent (its form, its reasons, its card's version) is looked at.
+  const first = await standingFirst[verb]?.(data, turn);
+  if (first) return first;
   const parsed = verbs[verb].safeParse(data ?? {});
   if (!parsed.success) {
     const form = forms[verb];

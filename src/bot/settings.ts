@@ -122,9 +122,10 @@ export function certificateKey(settings: BotSettings): string | undefined {
 }
 
 /** A view of the tab a card can point to (src/api/views.ts's ids). */
-export type TabView = 'decisions' | 'requests' | 'ripa';
-/** The address that opens the tab at a view, or undefined when the app's id is not known. */
-export type TabLink = (view: TabView) => string | undefined;
+export type TabView = 'decisions' | 'requests' | 'ripa' | 'child';
+/** The address that opens the tab at a view (and what in it: a child's id for `child`), or undefined when the
+ * app's id is not known. */
+export type TabLink = (view: TabView, arg?: string) => string | undefined;
 
 /**
  * Teams' deep link to the app's personal tab (appPackage/manifest.json's static tabs: "my-requests" for a
@@ -133,10 +134,11 @@ export type TabLink = (view: TabView) => string | undefined;
  * Playground) there is no link, and cards say where the tab is in words.
  */
 export function tabLinkOf(s: Pick<BotSettings, 'TEAMS_APP_ID'>): TabLink {
-  return (view) => {
+  return (view, arg) => {
     if (!s.TEAMS_APP_ID) return undefined;
     const entity = view === 'requests' ? 'my-requests' : 'dashboard';
-    const context = encodeURIComponent(JSON.stringify({ subEntityId: view }));
+    const subEntityId = arg ? `${view}/${encodeURIComponent(arg)}` : view;
+    const context = encodeURIComponent(JSON.stringify({ subEntityId }));
     return `https://teams.microsoft.com/l/entity/${encodeURIComponent(s.TEAMS_APP_ID)}/${entity}?context=${context}`;
   };
 }

@@ -20,6 +20,7 @@ function pageConfig(): PageConfig {
 
 void connect().then((host) => {
   // Opened by a deep link at a view (a card's "Open the Overt tab"): that view, if the person has it (App.tsx).
-  if (host.subPage && /^[a-z-]+$/.test(host.subPage)) window.location.hash = host.subPage;
+  // A view, and what in it (a child's record: "child/<id>").
+  if (host.subPage && /^[a-z-]+(\/[\w.%-]+)?$/.test(host.subPage)) window.location.hash = host.subPage;
   createRoot(document.getElementById('root')!).render(<App host={host} config={pageConfig()} />);
 });

@@ -18,7 +18,7 @@ import { execute, textOf } from './client';
 import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
 
 let w: BotWorld;
-const REFS = ['DEMO-0021', 'DEMO-0022', 'DEMO-0023', 'DEMO-0024'];
+const REFS = ['DEMO-0021', 'DEMO-0022', 'DEMO-0023', 'DEMO-0024', 'DEMO-0025'];
 const CM = 'demo-cm-north-1';
 const CM2 = 'demo-cm-north-2';
 const TM = 'demo-tm-north';
@@ -349,4 +349,61 @@ it('who may act comes before what became of a request and which authority it wai
     [AO, 'requestId: this request is not waiting for an authorising officer'],
   ]);
   expect((await store.get('request', first))!.record.status).toBe('completed');
+}, 120_000);
+
+it('a case manager of the same team gets one answer per action, whatever the reasons, the form or the card version say (issue 20 walk)', async () => {
+  // Before: Approve with "ok" was "Not yours to see", with a sentence the policy's refusal, with no version the
+  // stale card's answer; Withdraw and the RIPA steps likewise changed with the version.
+  const requestId = await raise(CM, REFS[4]!);
+  const version = (await w.running.store.get('request', requestId))!.version;
+  const verbs = [
+    'request.approve',
+    'request.decline',
+    'request.more-info',
+    'request.answer',
+    'request.withdraw',
+    'check.record',
+    'ripa.authorise',
+    'ripa.refuse',
+  ];
+  const bodies = ['ok', '', 'x'.repeat(9000), 'Fictional: a full sentence of reasons for this.'];
+  const versions = [version, undefined, 5];
+  const seen: Record<string, Set<string>> = {};
+  const audited: Record<string, Set<string>> = {};
+  for (const verb of verbs)
+    for (const text of bodies)
+      for (const v of versions) {
+        const before = (await refusals()).length;
+        const r = await execute(w.url, CM2, verb, {
+          requestId,
+          version: v,
+          formId: `first-same-team-${verb}`,
+          reasons: text,
+          rationale: text,
+          refuseReasons: text,
+          necessity: text,
+        });
+        (seen[verb] ??= new Set()).add(textOf(r.json.value));
+        const events = (await refusals()).slice(before);
+        expect(events.map((e) => e.actor.id)).toEqual([CM2]);
+        (audited[verb] ??= new Set()).add((events[0]!.details as { message: string }).message);
+      }
+  const one = (m: Record<string, Set<string>>) =>
+    Object.fromEntries(Object.entries(m).map(([k, v]) => [k, [...v]]));
+  expect(one(audited)).toEqual({
+    'request.approve': ['only the team manager can approve this request'],
+    'request.decline': ['only the team manager can decline this request'],
+    'request.more-info': ['only the team manager can question this request'],
+    'request.answer': ['only the requester answers a request for more information'],
+    'request.withdraw': ['only the requester or their team manager can withdraw a request'],
+    'check.record': [
+      expect.stringMatching(/^Not yours to record: Only the person who asked records the check/),
+    ],
+    'ripa.authorise': [expect.stringMatching(/^Only an authorising officer can do this/)],
+    'ripa.refuse': [expect.stringMatching(/^Only an authorising officer can do this/)],
+  });
+  for (const verb of verbs) expect([verb, seen[verb]!.size]).toEqual([verb, 1]);
+  expect([...seen['request.approve']!][0]).toMatch(/Only the team manager can approve this request/);
+  expect(await w.running.store.query('decision', { where: { requestId } })).toEqual([]);
+  expect((await w.running.store.get('request', requestId))!.version).toBe(version);
 }, 120_000);

@@ -162,17 +162,28 @@ const CARDS: [string, AdaptiveCard][] = [
   ],
   [
     'child-summary',
-    childSummaryCard({
-      childId: 'c-1',
-      caseRef: 'DEMO-0001',
-      name: 'A.B. (demo)',
-      team: 'North (demo)',
-      timeZone: 'Europe/London',
-      consent: 'given',
-      objection: null,
-      requests: [{ at: '2026-03-01T10:00:00Z', status: 'approved', by: 'Dara (demo)' }],
-      checks: [],
-    }),
+    childSummaryCard(
+      {
+        childId: 'c-1',
+        caseRef: 'DEMO-0001',
+        name: 'A.B. (demo)',
+        team: 'North (demo)',
+        timeZone: 'Europe/London',
+        consent: 'given',
+        objection: null,
+        // More than the summary shows: the newest, how many more, and the child's record in the tab.
+        requests: Array.from({ length: 10 }, (_, i) => ({
+          at: `2026-03-${String(10 - i).padStart(2, '0')}T10:00:00Z`,
+          status: 'approved' as const,
+          by: 'Dara (demo)',
+        })),
+        checks: [],
+        requestsTotal: 14,
+        checksTotal: 0,
+      },
+      () =>
+        'https://teams.microsoft.com/l/entity/app/dashboard?context=%7B%22subEntityId%22%3A%22child%2Fc-1%22%7D',
+    ),
   ],
   ['consent', consentCard({ formId: 'c-1', childId: 'c-1', caseRef: 'DEMO-0001', today: '2026-03-02' })],
   ['objection', objectionCard({ formId: 'o-1', childId: 'c-1', caseRef: 'DEMO-0001', today: '2026-03-02' })],

@@ -82,3 +82,22 @@ it.each([
   },
   60_000,
 );
+
+it('a child’s summary with 67 requests shows the newest five, says how many more, and opens the child’s record in the tab', async () => {
+  const childId = await w.childId('DEMO-0001');
+  for (const how of [
+    () => execute(w.url, CM, 'child.summary', { childId }).then((r) => r.json.value as Json),
+    () => say(w.url, CM, 'DEMO-0001').then((r) => r.cards[0] as Json),
+  ]) {
+    const card = await how();
+    expect(validateCard(card)).toEqual({ ok: true });
+    expect(bytes(card)).toBeLessThan(WELL_UNDER);
+    const text = textOf(card);
+    expect(text).toMatch(/62 more requests not shown here: open the Overt tab to see them all\./);
+    // Five requests shown ("Awaiting decision (Dara Dunmore (demo))"), none of the rest.
+    expect(text.match(/\(Dara Dunmore \(demo\)\)/g)).toHaveLength(5);
+    expect(openUrls(card)).toEqual([
+      `https://teams.microsoft.com/l/entity/${APP}/dashboard?context=${encodeURIComponent(JSON.stringify({ subEntityId: `child/${childId}` }))}`,
+    ]);
+  }
+});

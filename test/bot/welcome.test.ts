@@ -5,7 +5,9 @@
  * summary has a "New request" that opens the form with that child chosen (the Agents Playground has no
  * typeahead to choose one with).
  */
+import { holdNotice } from '../../src/bot/conversations';
 import { botOf } from '../../src/bot/surface';
+import { raiseRequest } from '../../src/workflow';
 import { actionData, activity, execute, post, say, textOf } from './client';
 import { cardOf, fakeConnector, type FakeConnector } from './connector';
 import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
@@ -95,4 +97,63 @@ it('"hi" answers by role: each person gets what their role comes to do, not the 
   }
   // An administrator: the list of what Overt can do.
   expect(textOf(await first('demo-admin'))).toMatch(/What Overt can do/);
+});
+
+it('adding Overt with requests waiting and a notice kept says each once per install, not once per Teams event (issue 20 walk)', async () => {
+  const TM = 'demo-tm-north';
+  const raised = await raiseRequest(w.running.deps, {
+    key: 'welcome-waiting-raise',
+    actorId: CM,
+    childId: await w.childId('DEMO-0002'),
+    reason: 'risk-of-cse',
+    platforms: [{ platform: 'instagram', account: '@welcome' }],
+    viewer: 'own-personal-account',
+    rationale: 'Fictional: new information suggests a risk to the child.',
+  });
+  expect(raised.ok).toBe(true);
+  await holdNotice(w.running.deps, TM, { title: 'Overt cannot reach someone', text: 'Kept (fictional).' });
+  const waitingCards = (from: number) =>
+    connector.sent
+      .slice(from)
+      .filter(
+        (s) =>
+          s.conversationId === `personal-${TM}` &&
+          /requests? waits? for your decision/.test(textOf(cardOf(s))),
+      );
+  const kept = (from: number) =>
+    connector.sent
+      .slice(from)
+      .filter((s) => s.conversationId === `personal-${TM}` && /While you were away/.test(textOf(cardOf(s))));
+  // Both of Teams' events at once: before, each sent "1 request waits for your decision".
+  let from = connector.sent.length;
+  await Promise.all(added(TM).map((a) => post(w.url, a)));
+  await botOf(w.running.deps)!.outbox.settled();
+  expect(waitingCards(from)).toHaveLength(1);
+  expect(kept(from)).toHaveLength(1);
+  expect(welcomes(TM)).toHaveLength(1);
+  // One after the other, as Teams also sends them: the same, for the south team's manager.
+  const TM_SOUTH = 'demo-tm-south';
+  expect(
+    (
+      await raiseRequest(w.running.deps, {
+        key: 'welcome-waiting-raise-south',
+        actorId: 'demo-cm-south-1',
+        childId: await w.childId('DEMO-0101'),
+        reason: 'risk-of-cse',
+        platforms: [{ platform: 'instagram', account: '@welcome' }],
+        viewer: 'own-personal-account',
+        rationale: 'Fictional: new information suggests a risk to the child.',
+      })
+    ).ok,
+  ).toBe(true);
+  from = connector.sent.length;
+  for (const a of added(TM_SOUTH)) expect((await post(w.url, a)).status).toBeLessThan(300);
+  await botOf(w.running.deps)!.outbox.settled();
+  const toSouth = connector.sent
+    .slice(from)
+    .filter(
+      (s) =>
+        s.conversationId === `personal-${TM_SOUTH}` && /waits? for your decision/.test(textOf(cardOf(s))),
+    );
+  expect(toSouth).toHaveLength(1);
 });

@@ -28,7 +28,7 @@ const notYours = (ref: string) =>
 
 const onChildSummary: VerbHandler<'child.summary'> = async (data, turn) => {
   const child = await findChild(turn.deps, turn.staff, data.childId);
-  return child ? childSummaryCard(await childSummary(turn.deps, child)) : notYours(data.childId);
+  return child ? childSummaryCard(await childSummary(turn.deps, child), turn.tab) : notYours(data.childId);
 };
 
 const onConsentOpen: VerbHandler<'consent.open'> = async (data, turn) => {

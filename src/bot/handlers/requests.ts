@@ -294,7 +294,7 @@ const onRequestRefresh: VerbHandler<'request.refresh'> = async (data, turn) => {
  * it is theirs now — the truth, with nothing of the request they may no longer see. Anyone else of the team
  * is told it is not theirs to see.
  */
-function movedOn(
+export function movedOn(
   turn: Turn,
   r: Request,
   profile: Profile | undefined,

@@ -64,7 +64,7 @@ const NEEDS: Record<string, string> = {
   fixReason: 'Say what was wrong: the central record keeps it beside the correction.',
 };
 
-const NOT_AN_OFFICER = () =>
+export const NOT_AN_OFFICER = () =>
   notYoursCard(
     'Only an authorising officer can do this',
     'RIPA authorisations are recorded, reviewed, renewed and cancelled by an authorising officer of the team.',

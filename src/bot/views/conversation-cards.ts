@@ -129,7 +129,19 @@ export function waitingCard(lines: WaitingLine[], tab: TabLink): AdaptiveCard {
   return card(body, { fallbackText: `Waiting for your decision: ${lines.length}` });
 }
 
-export function childSummaryCard(c: ChildSummary): AdaptiveCard {
+/** The most checks, and requests, a child's summary shows; the rest are in the child's record in the tab. */
+export const SUMMARY_SHOWN = 5;
+
+export function childSummaryCard(c: ChildSummary, tab: TabLink = () => undefined): AdaptiveCard {
+  // Each list capped like the list cards (list.ts): the newest, how many more, and the child's record in the tab.
+  const list = (rows: [string, string][], total: number, what: (n: number) => string): CardElement[] =>
+    rows.length
+      ? capped(
+          rows.map(([t, v]) => factSet([fact(t, v)], { spacing: 'none' })),
+          total,
+          { view: 'child', arg: c.childId, tab, what, shown: SUMMARY_SHOWN },
+        )
+      : [textBlock('None on record.', { isSubtle: true })];
   const body: CardElement[] = [
     heading(`${c.name} (${c.caseRef})`),
     factSet([
@@ -138,13 +150,17 @@ export function childSummaryCard(c: ChildSummary): AdaptiveCard {
       fact('Objection', c.objection ?? 'none open'),
     ]),
     textBlock('Checks', { weight: 'bolder' }),
-    c.checks.length
-      ? factSet(c.checks.map((x) => fact(when(x.at, c.timeZone), x.by)))
-      : textBlock('None on record.', { isSubtle: true }),
+    ...list(
+      c.checks.map((x) => [when(x.at, c.timeZone), x.by]),
+      c.checksTotal,
+      (n) => (n === 1 ? '1 more check' : `${n} more checks`),
+    ),
     textBlock('Requests', { weight: 'bolder' }),
-    c.requests.length
-      ? factSet(c.requests.map((x) => fact(when(x.at, c.timeZone), `${STATUS_WORDS[x.status]} (${x.by})`)))
-      : textBlock('None on record.', { isSubtle: true }),
+    ...list(
+      c.requests.map((x) => [when(x.at, c.timeZone), `${STATUS_WORDS[x.status]} (${x.by})`]),
+      c.requestsTotal,
+      (n) => (n === 1 ? '1 more request' : `${n} more requests`),
+    ),
   ];
   return card(body, {
     actions: [
@@ -317,6 +333,17 @@ export function onReturnCard(missed: Missed[], waiting: number): AdaptiveCard | 
     ? `While you were away: ${missed.map((m) => m.title).join('; ')}`
     : `${waiting} requests wait for your decision`;
   return card(body, { actions, fallbackText });
+}
+
+/** An answer with what the person is shown on coming back (`onReturnCard`) under it, in one card: one reply
+ * to one message. The answer's own actions come first. */
+export function withKept(answer: AdaptiveCard, kept: AdaptiveCard): AdaptiveCard {
+  const actions = [...(answer.actions ?? []), ...(kept.actions ?? [])];
+  return card([...answer.body, container(kept.body, { separator: true, spacing: 'large' })], {
+    ...(actions.length ? { actions } : {}),
+    ...(answer.refresh ? { refresh: answer.refresh } : {}),
+    fallbackText: [answer.fallbackText, kept.fallbackText].filter(Boolean).join(' — '),
+  });
 }
 
 /** What a shared conversation is told when the answer could not be sent to the person's personal chat:

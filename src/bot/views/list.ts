@@ -23,18 +23,18 @@ const bytes = (x: unknown) => Buffer.byteLength(JSON.stringify(x), 'utf8');
 export function capped(
   entries: CardElement[],
   total: number,
-  more: { view: TabView; what: (n: number) => string; tab: TabLink },
+  more: { view: TabView; what: (n: number) => string; tab: TabLink; arg?: string; shown?: number },
 ): CardElement[] {
   const shown: CardElement[] = [];
   let used = 0;
-  for (const e of entries.slice(0, LIST_SHOWN)) {
+  for (const e of entries.slice(0, more.shown ?? LIST_SHOWN)) {
     used += bytes(e);
     if (shown.length && used > LIST_BYTES) break;
     shown.push(e);
   }
   const left = Math.max(0, total - shown.length);
   if (!left) return shown;
-  const url = more.tab(more.view);
+  const url = more.tab(more.view, more.arg);
   return [
     ...shown,
     textBlock(

@@ -20,6 +20,9 @@ export type ChildSummary = {
   objection: string | null;
   requests: { at: string; status: RequestStatus; by: string }[];
   checks: { at: string; by: string }[];
+  /** How many of each the child has on record in all (the lists hold the newest). */
+  requestsTotal: number;
+  checksTotal: number;
 };
 
 /** The children of the person's teams matching what they typed (case reference or initials). */
@@ -93,12 +96,14 @@ export async function objectionForNotice(
 
 export async function childSummary(deps: Deps, child: Child): Promise<ChildSummary> {
   const where = { childId: child.id };
-  const [requests, checks, team, consent, objection] = await Promise.all([
+  const [requests, checks, team, consent, objection, requestCount, checkCount] = await Promise.all([
     deps.store.query('request', { where, orderBy: { field: 'createdAt', dir: 'desc' }, limit: 10 }),
     deps.store.query('check', { where, orderBy: { field: 'viewedAt', dir: 'desc' }, limit: 10 }),
     deps.store.get('team', child.teamId),
     consentText(deps, child),
     objectionText(deps, child),
+    deps.store.count('request', { where }),
+    deps.store.count('check', { where }),
   ]);
   const timeZone = await teamZone(deps, child.teamId);
   return {
@@ -119,5 +124,7 @@ export async function childSummary(deps: Deps, child: Child): Promise<ChildSumma
     checks: await Promise.all(
       checks.map(async ({ record: c }) => ({ at: c.viewedAt, by: await nameOf(deps, c.viewerId) })),
     ),
+    requestsTotal: Math.max(requestCount[0]?.count ?? 0, requests.length),
+    checksTotal: Math.max(checkCount[0]?.count ?? 0, checks.length),
   };
 }
