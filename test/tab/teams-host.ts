@@ -14,6 +14,8 @@ export async function inTeams(
   page: Page,
   service: string,
   token: string | { refuse: string },
+  /** The sub-page a deep link opened the tab at (`context.subEntityId` of a link to the tab), if any. */
+  subEntityId?: string,
 ): Promise<ReturnType<Page['frameLocator']>> {
   await page.route('https://res.cdn.office.net/**', (r) => r.abort());
   await page.route(`${TAB_ORIGIN}/**`, async (r) => {
@@ -29,6 +31,7 @@ export async function inTeams(
 <iframe id="tab" title="Overt" src="${TAB_ORIGIN}/" style="border:0;width:100vw;height:100vh"></iframe>
 <script>
 const token = ${answer};
+const subEntityId = ${JSON.stringify(subEntityId ?? null)};
 const runtime = JSON.stringify({ apiVersion: 4, hostVersionsInfo: {}, isLegacyTeams: false,
   supports: { app: {}, appInstallDialog: {}, authentication: {}, pages: { tabs: {}, config: {}, backStack: {} }, teamsCore: {}, logs: {} } });
 window.addEventListener('message', (e) => {
@@ -37,7 +40,7 @@ window.addEventListener('message', (e) => {
   const reply = (args) => e.source.postMessage({ id: m.id, uuidAsString: m.uuidAsString, args }, e.origin);
   if (m.func === 'initialize') reply(['content', 'web', runtime, '2.58.0']);
   else if (m.func === 'getContext')
-    reply([{ locale: 'en-gb', theme: 'default', appSessionId: 'session', frameContext: 'content', hostClientType: 'web' }]);
+    reply([{ locale: 'en-gb', theme: 'default', appSessionId: 'session', frameContext: 'content', hostClientType: 'web', ...(subEntityId ? { subEntityId } : {}) }]);
   else if (m.func === 'authentication.getAuthToken')
     reply(typeof token === 'string' ? [true, token] : [false, token.refuse]);
 });
