@@ -72,7 +72,7 @@ function fail(exitCode: number, message: string): never {
 }
 
 /** Opens the store of an existing data folder; a missing one is a mistake, not an empty trail. */
-async function openExisting(options: StoreOptions): Promise<Store> {
+async function openExisting(options: StoreOptions, how: { readonly?: boolean } = {}): Promise<Store> {
   const { dataDir, kind } = options;
   if (kind === 'sqlite' && !existsSync(sqliteFile(dataDir))) {
     return fail(
@@ -80,7 +80,7 @@ async function openExisting(options: StoreOptions): Promise<Store> {
       `no Overt data in ${dataDir} (expected ${sqliteFile(dataDir)}); pass --data DIR or set OVERT_DATA (or --store graph --site URL for a SharePoint store)`,
     );
   }
-  const opened = await openStore(options);
+  const opened = await openStore(options, process.env, how);
   if (!opened.ok) return fail(2, opened.error.message);
   return opened.value;
 }
@@ -150,13 +150,10 @@ async function verify(opts: Where & { unanchored?: boolean; witness?: string[] }
     if (options.kind === 'graph')
       process.stdout.write(`checking ${options.label} against the checkpoints in ${paths.checkpointsFile}\n`);
   }
-  const store = await openExisting(options);
+  // Read only: verify changes nothing it checks (a trigger missing is reported, not put back; a SharePoint
+  // unit under way is left for the service to finish).
+  const store = await openExisting(options, { readonly: true });
   try {
-    const restored = (store as { restoredTriggers?: readonly string[] }).restoredTriggers ?? [];
-    if (restored.length)
-      process.stdout.write(
-        `the audit trail's triggers were missing or altered and have been put back: ${restored.join(', ')}\n`,
-      );
     const witnesses = opts.witness ?? [];
     const result = await verifyTrail(store, anchor ? { anchor, witnesses } : {});
     if (result.ok) {

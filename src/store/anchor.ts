@@ -139,6 +139,11 @@ export class Anchor {
   readonly sealOf = (hash: string): string =>
     createHmac('sha256', this.sealKey).update(`overt-audit-event:${hash}`).digest('hex');
 
+  /** The seal of a row written with no audit event (rows.ts): HMAC-SHA256 under the same key, in a domain of
+   * its own (an event's seal is never a row's), hex. */
+  readonly rowSealOf = (text: string): string =>
+    createHmac('sha256', this.sealKey).update(`overt-row:${text}`).digest('hex');
+
   /** The anchor at these paths; with `create`, a new key is made if there is none (the service's first
    * start). Without it, a missing key is an error value naming the path. */
   static open(

@@ -2,7 +2,8 @@ import { GENESIS, type VerifyOptions, type VerifyResult, type WriteDigest } from
 import { Anchor, Checkpoint, type ReadCheckpoint } from './anchor';
 import { digestOf } from './audit';
 import { kinds, type Kind } from './records';
-import type { CommitResult, Store, Unit } from './store';
+import { kindDifference, sealed, sealProblem, SEALED } from './rows';
+import { StoreTamperedError, type CommitResult, type Store, type Unit, type Write } from './store';
 
 /**
  * The trail checked as a whole (`overt audit verify`, and the service at start) and kept checked while
@@ -37,8 +38,8 @@ const AUDITED: ReadonlySet<Kind> = new Set([
  */
 const COUNTED: ReadonlySet<Kind> = new Set(['check', 'decision', 'request', 'consent', 'ripa', 'objection']);
 
-/** The audited kinds, swept in turn by `AuditGuard.check`. */
-const SWEPT: readonly Kind[] = [...AUDITED];
+/** The audited kinds and the sealed ones, swept in turn by `AuditGuard.check`. */
+const SWEPT: readonly Kind[] = [...AUDITED, ...SEALED];
 
 export type TrailReport =
   | {
@@ -123,7 +124,10 @@ export async function verifyTrail(
     // A trail begun before events carried record digests cannot say which records were written outside it.
     const [first] = head.seq > 0 ? await store.audit.list({ limit: 1 }) : [];
     const secondFormOnly = first?.detailsHash !== undefined;
-    const problems: string[] = [];
+    // A trigger Overt did not make could rewrite or silently drop what Overt writes; one of the audit table's
+    // own missing lets the trail be edited (SQLite).
+    const structure = (await store.schemaProblems?.()) ?? [];
+    const problems: string[] = [...structure];
     const found = new Set<string>();
     for (const kind of kinds) {
       if (kind === 'lease') continue;
@@ -141,6 +145,7 @@ export async function verifyTrail(
       } catch (err) {
         problems.push(`the ${kind} rows could not be read: ${(err as Error).message}`);
       }
+      const before = problems.length;
       for (const { record } of list) {
         records += 1;
         const key = `${kind}/${record.id}`;
@@ -152,16 +157,38 @@ export async function verifyTrail(
           );
         else if (!wrote && AUDITED.has(kind) && secondFormOnly)
           problems.push(`${kind} ${record.id} was written by no audit event (put there outside Overt)`);
+        // A row written with no event is vouched for by its seal (rows.ts).
+        const unsealed =
+          options.anchor && SEALED.has(kind)
+            ? sealProblem(kind, record, options.anchor.rowSealOf)
+            : undefined;
+        if (unsealed) problems.push(unsealed);
+      }
+      // The kind's rows as a whole against what its events wrote (count and hash): a second copy of a record
+      // under another row, which no single record's digest shows.
+      if (AUDITED.has(kind) && problems.length === before) {
+        const difference = kindDifference(
+          kind,
+          list
+            .filter((r) => secondFormOnly || latest.has(`${kind}/${r.record.id}`))
+            .map((r) => ({ id: r.record.id, digest: digestOf(r.record) })),
+          writtenOf(latest, kind),
+        );
+        if (difference) problems.push(difference);
       }
     }
     for (const [key, wrote] of latest) {
       if (found.has(key) || key.startsWith('lease/')) continue;
+      if (problems.some((p) => p.startsWith(`${key.replace('/', ' ')}, written by event`))) continue;
       problems.push(`${key.replace('/', ' ')}, written by event ${wrote.seq}, is missing`);
     }
     if (problems.length > 0)
       return {
         ok: false,
-        reason: `${problems.length === 1 ? '1 record does' : `${problems.length} records do`} not match the audit trail: ${problems[0]}`,
+        reason:
+          structure.length > 0
+            ? `the store was changed outside Overt: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`
+            : `${problems.length === 1 ? '1 record does' : `${problems.length} records do`} not match the audit trail: ${problems[0]}`,
         problems: problems.slice(0, MAX_PROBLEMS),
       };
   }
@@ -174,6 +201,17 @@ export async function verifyTrail(
     head,
     ...(vouched === undefined ? {} : { vouched }),
   };
+}
+
+/** The records of one kind the trail wrote (id → the event that last wrote it, and the digest). */
+function writtenOf(
+  latest: ReadonlyMap<string, { seq: number; digest: string }>,
+  kind: Kind,
+): Map<string, { seq: number; digest: string }> {
+  const prefix = `${kind}/`;
+  const out = new Map<string, { seq: number; digest: string }>();
+  for (const [key, w] of latest) if (key.startsWith(prefix)) out.set(key.slice(prefix.length), w);
+  return out;
 }
 
 const cutReason = (end: number, furthest: ReadCheckpoint) =>
@@ -217,6 +255,12 @@ export class AuditGuard {
    * committed since: a record read that differs from it was changed outside Overt.
    */
   private latest: Map<string, { seq: number; digest: string }> | undefined;
+  /** Whether every record of the audited kinds was written by an event that digests it (a trail begun in the
+   * second form): only then is a row no event wrote a finding. */
+  private everyWrite = false;
+  /** Digests of record objects already computed (the SQLite adapter hands out the same frozen object while
+   * its row is unchanged), for the sweep's kind digests. */
+  private readonly digests = new WeakMap<object, string>();
   /** Record objects already found to match (the SQLite adapter hands out the same frozen object while
    * its row is unchanged), so a record is digested once, not on every read. */
   private readonly matched = new WeakSet<object>();
@@ -268,6 +312,7 @@ export class AuditGuard {
         this.refuse(
           `${kind} row ${id} holds the record of ${kind} ${found.record.id} (copied or moved outside Overt: written by no audit event)`,
         );
+      if (found) this.sealsHold(kind, [found.record]);
       if (found) await this.matches([{ kind, record: found.record }]);
       return found;
     };
@@ -280,6 +325,10 @@ export class AuditGuard {
         const [problem] = await inner.rowProblems(kind);
         if (problem) this.refuse(problem);
       }
+      this.sealsHold(
+        kind,
+        found.map((f) => f.record),
+      );
       await this.matches(found.map((f) => ({ kind, record: f.record })));
       return found;
     };
@@ -306,8 +355,11 @@ export class AuditGuard {
       allowNoCheckpoints: this.options.anchorCreated === true,
       latest,
     });
-    if (report.ok && this.options.checkRecords) this.latest = latest;
     if (report.ok) {
+      this.latest = latest;
+      // A trail begun before events carried record digests cannot say which records were written outside it.
+      const [first] = report.head.seq > 0 ? await this.inner.audit.list({ limit: 1 }) : [];
+      this.everyWrite = report.head.seq === 0 || first?.detailsHash !== undefined;
       this.written = new Map();
       for (const key of latest.keys()) this.note(key);
     }
@@ -448,26 +500,16 @@ export class AuditGuard {
       // is found within a few minutes, not only at the next start.
       // Each kind's rows are also checked against their own bodies (row id and indexed columns), on both
       // stores: on SharePoint an item's fields and body are written in one request, so never differ mid-unit.
+      const [structure] = (await this.inner.schemaProblems?.()) ?? [];
+      if (structure) return fail(undefined, structure);
       const every = this.options.recordSweepMs ?? 30_000;
       if (Date.now() - this.swept.at >= every) {
         this.swept.at = Date.now();
         const kind = SWEPT[this.swept.kind++ % SWEPT.length]!;
         const [problem] = await this.inner.rowProblems(kind);
         if (problem) return fail(undefined, problem);
-        if (this.latest || this.written?.get(kind)?.size) {
-          const rows = await this.inner.query(kind);
-          const bad = await this.mismatch(rows.map((r) => ({ kind, record: r.record })));
-          if (bad) return fail(undefined, bad);
-          // A record the trail wrote and no row holds: deleted outside Overt (on SharePoint too, where a
-          // query is not counted first).
-          const ids = new Set(rows.map((r) => r.record.id));
-          const lost = [...(this.written?.get(kind) ?? [])].find((id) => !ids.has(id));
-          if (lost !== undefined && !(await this.inner.get(kind, lost)))
-            return fail(
-              undefined,
-              `${kind} ${lost}, written by the audit trail, is missing (deleted outside Overt)`,
-            );
-        }
+        const bad = await this.kindProblem(kind);
+        if (bad) return fail(undefined, bad);
       }
       return { ok: true, count: this.verified.seq };
     } catch (err) {
@@ -475,6 +517,67 @@ export class AuditGuard {
       // next one, once the store answers, checks again (issue 16 walk: one stall left an instance refusing
       // every write until restarted, while holding the timers' lease).
       return { ok: false, reason: `the trail could not be read: ${(err as Error).message}` };
+    }
+  }
+
+  /**
+   * One kind's rows in the sweep: a sealed kind's every seal; an audited kind's rows as a whole against what
+   * the trail's events wrote (kind digest: count and hash, rows.ts). A difference is looked at again after
+   * catching up with the trail, a few times over about two seconds (another instance's unit, and on SharePoint
+   * a unit whose records land before its events), before it is called tampering.
+   */
+  private async kindProblem(kind: Kind): Promise<string | undefined> {
+    if (SEALED.has(kind)) {
+      if (!this.anchor) return undefined;
+      for (const { record } of await this.inner.query(kind)) {
+        const problem = sealProblem(kind, record, this.anchor.rowSealOf);
+        if (problem) return problem;
+      }
+      return undefined;
+    }
+    const latest = this.latest;
+    if (!latest) return undefined;
+    let difference: string | undefined;
+    // SQLite's units are atomic: once caught up with the trail, a difference is tampering. On SharePoint a
+    // unit's records land before its events: a few more looks, over about two seconds.
+    const looks = this.options.checkRecords ? 2 : 5;
+    for (let i = 0; i < looks; i++) {
+      if (i > 0) {
+        if (!this.options.checkRecords) await new Promise((r) => setTimeout(r, 200 * i));
+        const caught = await this.catchUp();
+        if (!caught.ok) return caught.reason;
+      }
+      const rows = await this.inner.query(kind);
+      const written = new Map<string, { seq: number; digest: string }>();
+      const prefix = `${kind}/`;
+      for (const [key, w] of latest) if (key.startsWith(prefix)) written.set(key.slice(prefix.length), w);
+      difference = kindDifference(
+        kind,
+        rows
+          .filter((r) => this.everyWrite || written.has(r.record.id))
+          .map((r) => ({ id: r.record.id, digest: this.digestOf(r.record) })),
+        written,
+      );
+      if (!difference) return undefined;
+    }
+    return difference;
+  }
+
+  private digestOf(record: object): string {
+    let d = this.digests.get(record);
+    if (d === undefined) this.digests.set(record, (d = digestOf(record)));
+    return d;
+  }
+
+  /** Rows of a sealed kind read: each must carry the audit key's seal, or the trail is broken and the read
+   * fails (a conversation reference edited to send a person's cards elsewhere is never used). */
+  private sealsHold(kind: Kind, records: readonly { id: string; seal?: string }[]): void {
+    if (!this.anchor || !SEALED.has(kind)) return;
+    for (const record of records) {
+      if (this.matched.has(record)) continue;
+      const problem = sealProblem(kind, record, this.anchor.rowSealOf);
+      if (problem) this.refuse(problem);
+      this.matched.add(record);
     }
   }
 
@@ -564,7 +667,7 @@ export class AuditGuard {
   /** Checks records as they are read: one changed outside Overt breaks the trail (health 503, no more
    * units) and the read fails, so nothing acts on it. */
   private async matches(records: readonly { kind: Kind; record: { id: string } }[]): Promise<void> {
-    if (!this.latest || records.length === 0) return;
+    if (!this.options.checkRecords || !this.latest || records.length === 0) return;
     if (this.broken) throw this.brokenError();
     const bad = await this.mismatch(records);
     if (!bad) return;
@@ -626,7 +729,28 @@ export class AuditGuard {
       throw new AuditTrailBrokenError(
         `Overt will not write while the audit trail is broken (${this.broken.seq === undefined ? '' : `at event ${this.broken.seq}: `}${this.broken.reason}); run \`overt audit verify\` and restore the trail`,
       );
-    const r = await this.inner.commit(unit);
+    // Rows written with no event carry the audit key's seal (rows.ts).
+    const anchor = this.anchor;
+    const toCommit: Unit =
+      anchor && unit.writes.some((w) => SEALED.has(w.kind))
+        ? {
+            ...unit,
+            writes: unit.writes.map((w) =>
+              SEALED.has(w.kind)
+                ? ({ ...w, record: sealed(w.kind, w.record, anchor.rowSealOf) } as Write)
+                : w,
+            ),
+          }
+        : unit;
+    let r: CommitResult;
+    try {
+      r = await this.inner.commit(toCommit);
+    } catch (err) {
+      // A write the store silently dropped (a trigger put there outside Overt): nothing of the unit was kept,
+      // and nothing more is written on a store that does that.
+      if (err instanceof StoreTamperedError) this.refuse(err.message);
+      throw err;
+    }
     if (r.status === 'committed' && r.events.length > 0) {
       for (const e of r.events) if (e.writes) this.learn(e.seq, e.writes);
       const last = r.events[r.events.length - 1]!;

@@ -50,10 +50,13 @@ export function storeOptions(
   return { ok: true, value: parsed.data };
 }
 
-/** Opens the store, creating the data folder if need be. */
+/** Opens the store, creating the data folder if need be. With `readonly` (`overt audit verify`) nothing is
+ * created or written: the SQLite file is opened read only (it must exist), and a SharePoint store's units
+ * under way are left as they are (not finished or undone). */
 export async function openStore(
   options: StoreOptions,
   env: NodeJS.ProcessEnv = process.env,
+  how: { readonly?: boolean } = {},
 ): Promise<StoreOutcome<Store>> {
   const parsed = StoreOptions.safeParse(options);
   if (!parsed.success) {
@@ -74,7 +77,14 @@ export async function openStore(
     }
     const config = graphConfig(env, over);
     if (!config.ok) return config;
-    return openGraphStore(config.value);
+    return openGraphStore(config.value, how);
+  }
+  if (how.readonly) {
+    try {
+      return { ok: true, value: SqliteStore.open(sqliteFile(dataDir), { readonly: true }) };
+    } catch (err) {
+      return { ok: false, error: { code: 'STORE_KIND_UNAVAILABLE', message: (err as Error).message } };
+    }
   }
   mkdirSync(resolve(dataDir), { recursive: true, mode: 0o700 });
   // Created readable and writable by its owner only; SQLite gives its -wal and -shm files the same mode.

@@ -32,6 +32,10 @@ function isJson(v: unknown, depth = 0): boolean {
 /** JSON the store keeps without looking inside (verdicts, conversation references, assertions). */
 export const Opaque = z.custom<JsonValue>((v) => isJson(v), { message: 'expected a JSON value' });
 
+/** The seal of a record written with no audit event (a conversation reference, a setting, an approval card's
+ * copies, a read model's checkpoint): put on by the audit guard as it commits, checked as it reads (rows.ts). */
+const RowSeal = z.string().optional();
+
 /** Staff roles: the policy's own vocabulary (the case format's `action.by.role`). */
 export { Role };
 
@@ -275,7 +279,7 @@ export const Delegation = z.object({ id: Id, fromId: Id, toId: Id, from: IsoDate
 export type Delegation = z.infer<typeof Delegation>;
 
 /** A Teams conversation reference for proactive messages; `id` is the user's id. */
-export const Conversation = z.object({ id: Id, reference: Opaque, updatedAt: IsoDate });
+export const Conversation = z.object({ id: Id, reference: Opaque, updatedAt: IsoDate, seal: RowSeal });
 export type Conversation = z.infer<typeof Conversation>;
 
 /** The annual practice review (000 §24). */
@@ -293,7 +297,7 @@ export const Review = z.object({
 });
 export type Review = z.infer<typeof Review>;
 
-export const Setting = z.object({ id: Id, value: Opaque });
+export const Setting = z.object({ id: Id, value: Opaque, seal: RowSeal });
 export type Setting = z.infer<typeof Setting>;
 
 /** The copies of one request's approval card that the bot has sent (the id is the request's), so that a
@@ -301,6 +305,7 @@ export type Setting = z.infer<typeof Setting>;
 export const Card = z.object({
   id: Id,
   copies: z.array(z.object({ reference: Opaque, activityId: Text })),
+  seal: RowSeal,
 });
 export type Card = z.infer<typeof Card>;
 
@@ -311,7 +316,7 @@ export type Lease = z.infer<typeof Lease>;
 /** A part of a read model's checkpoint (the audit projection's, src/workflow/audit-projection.ts), so that a
  * new instance starts from it instead of reading the whole audit trail. Derived from the trail, so written
  * with no event; a part is at most 60,000 characters (SharePoint's multi-line text holds 63,999). */
-export const Projection = z.object({ id: Id, value: z.string().max(60_000) });
+export const Projection = z.object({ id: Id, value: z.string().max(60_000), seal: RowSeal });
 export type Projection = z.infer<typeof Projection>;
 
 /** Every kind of record, by name. */

@@ -131,6 +131,9 @@ export interface Store {
    * another holder's lease has not expired. Two instances never both hold a lease. */
   lease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean>;
   close(): Promise<void>;
+  /** What is wrong with the store's own structure, read only (SQLite: a trigger Overt did not make, or one of
+   * the audit table's missing or altered): `overt audit verify` and the live check. */
+  schemaProblems?(): Promise<string[]>;
   /** Every event written from now on is sealed with this (the audit guard's key: audit.ts, anchor.ts). */
   sealWith?(sealOf: (hash: string) => string): void;
   /** A shutdown past its deadline: every call under way to a remote store is abandoned and every later one
@@ -149,6 +152,15 @@ export class StoreUnavailableError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * A write the store was told to make did not happen, though nothing refused it: something put into the store
+ * outside Overt (a SQLite trigger that `RAISE(IGNORE)`s) made it do nothing. The unit is undone, nothing of it
+ * kept; the audit guard takes it as a broken trail. The message says which write, in plain words.
+ */
+export class StoreTamperedError extends Error {
+  override name = 'StoreTamperedError';
 }
 
 /** An expected failure, as a value. */

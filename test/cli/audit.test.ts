@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
@@ -7,6 +8,7 @@ import { main } from '../../src/cli/main';
 import { AuditEvent } from '../../src/store/audit';
 import { chain, hashEvent } from '../../src/store/audit';
 import { openGuarded, sqliteFile } from '../../src/store/open';
+import { AUDIT_TRIGGERS } from '../../src/store/sqlite/migrations';
 import { draft, samples } from '../store/fixtures';
 import { tempDirs } from '../store/temp-dirs';
 
@@ -81,18 +83,28 @@ async function trail(extra = 0): Promise<string> {
   return dataDir;
 }
 
-/** What `audit verify` printed after the line saying it put back the triggers a test dropped. */
-const RESTORED = /^the audit trail's triggers were missing or altered and have been put back: [^\n]*\n/;
-const afterRestore = (out: string) => out.replace(RESTORED, '');
+/** What `audit verify` printed (it once began with a line saying it had put back triggers: it writes nothing now). */
+const afterRestore = (out: string) => out;
 
-/** Opens the SQLite file behind Overt's back, with the audit triggers dropped. */
-function tamper(dataDir: string, edit: (db: Database.Database) => void): void {
+/** Opens the SQLite file behind Overt's back, with the audit triggers dropped, and puts them back after the
+ * edit, as someone covering their tracks would (a trigger left missing is a finding of its own). */
+function tamper(dataDir: string, edit: (db: Database.Database) => void, restore = true): void {
   const db = new Database(sqliteFile(dataDir));
   db.exec(
     'DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete; DROP TRIGGER IF EXISTS audit_erase_only',
   );
   edit(db);
+  if (restore) for (const sql of Object.values(AUDIT_TRIGGERS)) db.exec(sql);
   db.close();
+}
+
+/** The file's bytes and when it was last changed: `overt audit verify` must leave both as they were. */
+function fingerprint(dataDir: string): { sha256: string; mtimeMs: number } {
+  const file = sqliteFile(dataDir);
+  return {
+    sha256: createHash('sha256').update(readFileSync(file)).digest('hex'),
+    mtimeMs: statSync(file).mtimeMs,
+  };
 }
 
 /** Rewrites event `from` with a new outcome and recomputes its hash and every later one, as someone with
@@ -341,17 +353,40 @@ describe('overt audit verify', () => {
     );
   });
 
-  it('puts back dropped triggers when the store is opened, and says so', async () => {
+  it('reads the store read only: the file unchanged, a dropped trigger or a foreign one reported, not mended (brief E12, 2 and 3)', async () => {
     const dataDir = await trail();
-    tamper(dataDir, () => undefined);
-    const result = await overt('audit', 'verify', '--data', dataDir);
-    expect(result.code).toBe(0);
-    expect(result.out).toMatch(
-      /^the audit trail's triggers were missing or altered and have been put back: audit_no_update, audit_erase_only, audit_no_delete\naudit chain intact/,
+    const before = fingerprint(dataDir);
+    const intact = await overt('audit', 'verify', '--data', dataDir);
+    expect(intact.code).toBe(0);
+    expect(fingerprint(dataDir)).toEqual(before);
+    // Triggers dropped, and one that makes an insert into the audit table silently do nothing.
+    tamper(
+      dataDir,
+      (db) => db.exec('CREATE TRIGGER audit_swallow BEFORE INSERT ON audit BEGIN SELECT RAISE(IGNORE); END;'),
+      false,
     );
-    const db = new Database(sqliteFile(dataDir));
-    expect(() => db.prepare('DELETE FROM audit WHERE seq = 4').run()).toThrow(/append-only/);
+    const dropped = fingerprint(dataDir);
+    const result = await overt('audit', 'verify', '--data', dataDir);
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(
+      /^audit trail broken: the store was changed outside Overt: the audit trail's triggers audit_no_update, audit_erase_only, audit_no_delete are missing or altered/,
+    );
+    expect(result.out).toMatch(/also: the SQLite file holds a trigger Overt did not make, audit_swallow/);
+    // Nothing put back, nothing written: the file is as the attacker left it.
+    expect(fingerprint(dataDir)).toEqual(dropped);
+    const db = new Database(sqliteFile(dataDir), { readonly: true });
+    const triggers = db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").all();
     db.close();
+    expect(triggers).toEqual([{ name: 'audit_swallow' }]);
+    // Opened to write (a start, a command), the triggers are put back and the foreign one dropped.
+    const opened = await openGuarded({ dataDir, kind: 'sqlite' }, audited(dataDir), { create: false });
+    if (!opened.ok) throw new Error(opened.error.message);
+    await opened.value.store.close();
+    const again = await overt('audit', 'verify', '--data', dataDir);
+    expect(again.code).toBe(0);
+    const after = new Database(sqliteFile(dataDir));
+    expect(() => after.prepare('DELETE FROM audit WHERE seq = 4').run()).toThrow(/append-only/);
+    after.close();
   });
 
   it('refuses a checkpoint that is not signed by the key, and a missing key', async () => {

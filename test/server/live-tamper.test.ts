@@ -314,3 +314,48 @@ describe('a check row deleted in the live SQLite file', () => {
     }
   }, 60_000);
 });
+
+/** Brief E12, 3: a trigger added to the live file that makes Overt's writes silently do nothing (RAISE(IGNORE))
+ * — here every check recorded — let a unit "succeed" with nothing kept. Now the write that did nothing fails
+ * the unit, in plain words, nothing of it kept; the service takes it as a broken trail and says so in its log
+ * (and /healthz, which says only that the trail is broken). */
+describe('a trigger put into the live SQLite file that silently drops writes', () => {
+  it('fails the change loudly, keeps nothing of it, and stops changes; the log says which write', async () => {
+    const s = await service();
+    try {
+      const db = new Database(sqliteFile(s.data));
+      db.exec('CREATE TRIGGER drop_checks BEFORE INSERT ON "check" BEGIN SELECT RAISE(IGNORE); END;');
+      db.close();
+      const recorded = await recordCheck(s.deps, {
+        key: 'swallowed-check',
+        actorId: 'cm',
+        requestId: s.requestId,
+        viewedAt: new Date().toISOString(),
+        accounts: [{ platform: 'instagram', account: '@demo_1' }],
+        relevantInfo: 'Fictional: nothing relevant.',
+        thirdPartyData: 'none',
+        sensitive: false,
+        attestNoFriendFollow: true,
+        attestOpenSourceOnly: true,
+      }).catch((e: Error) => ({ ok: false as const, thrown: e.message }));
+      expect(recorded.ok).toBe(false);
+      expect(JSON.stringify(recorded)).toMatch(
+        /audit trail is broken.*check \S+ was not written: a trigger in the SQLite file that Overt did not make silently dropped it/,
+      );
+      const h = await s.healthz();
+      expect(h.status).toBe(503);
+      expect(JSON.stringify(h.body)).not.toMatch(/trigger|check \S+/);
+      expect(s.logs.join('\n')).toMatch(/silently dropped it \(put there outside Overt\)/);
+      const after = new Database(sqliteFile(s.data), { readonly: true });
+      const kept = after
+        .prepare(
+          "SELECT (SELECT count(*) FROM audit WHERE key = 'swallowed-check') AS events, (SELECT count(*) FROM units WHERE key = 'swallowed-check') AS units",
+        )
+        .get();
+      after.close();
+      expect(kept).toEqual({ events: 0, units: 0 });
+    } finally {
+      await s.running.stop();
+    }
+  }, 60_000);
+});

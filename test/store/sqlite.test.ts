@@ -8,7 +8,7 @@ import { openStore, sqliteFile, storeOptions } from '../../src/store/open';
 import { kinds } from '../../src/store/records';
 import { migrate, migrations } from '../../src/store/sqlite/migrations';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
-import type { Store } from '../../src/store/store';
+import { StoreTamperedError, type Store } from '../../src/store/store';
 import { storeContract } from './contract';
 import { draft, samples } from './fixtures';
 import { tempDirs } from './temp-dirs';
@@ -375,6 +375,56 @@ describe('SQLite store', () => {
       const third = (await open(dataDir)) as SqliteStore;
       expect(third.restoredTriggers).toEqual([]);
       await third.close();
+    });
+
+    it('fails a write that a trigger put there outside Overt silently drops (RAISE(IGNORE)), saying so, and keeps nothing', async () => {
+      const dataDir = dirs.make();
+      await trail(dataDir);
+      const store = (await open(dataDir)) as SqliteStore;
+      await store.commit({
+        key: 'the-request',
+        at: '2026-03-05T09:00:00.000Z',
+        writes: [{ kind: 'request', record: samples.request }],
+        audit: [draft('request.raise', { kind: 'request', id: samples.request.id })],
+      });
+      const db = new Database(sqliteFile(dataDir));
+      db.exec(`CREATE TRIGGER swallow_request BEFORE UPDATE ON request BEGIN SELECT RAISE(IGNORE); END;
+        CREATE TRIGGER swallow_event BEFORE INSERT ON audit WHEN NEW.action = 'check.record' BEGIN SELECT RAISE(IGNORE); END;`);
+      db.close();
+      expect(await store.schemaProblems()).toEqual([
+        expect.stringMatching(/holds a trigger Overt did not make, swallow_request/),
+        expect.stringMatching(/holds a trigger Overt did not make, swallow_event/),
+      ]);
+      const before = (await store.get('request', samples.request.id))!;
+      const count = (await store.audit.list()).length;
+      const edit = store.commit({
+        key: 'swallowed-record',
+        at: '2026-03-05T09:00:00.000Z',
+        writes: [{ kind: 'request', record: { ...before.record, status: 'declined' } }],
+        audit: [draft('request.decide', { kind: 'request', id: before.record.id })],
+      });
+      await expect(edit).rejects.toThrow(StoreTamperedError);
+      await expect(edit).rejects.toThrow(
+        `request ${before.record.id} was not written: a trigger in the SQLite file that Overt did not make silently dropped it`,
+      );
+      const event = store.commit({
+        key: 'swallowed-event',
+        at: '2026-03-05T09:00:00.000Z',
+        writes: [],
+        audit: [draft('check.record', { kind: 'check', id: 'chk-1' })],
+      });
+      await expect(event).rejects.toThrow(/audit event \d+ \(check\.record\) was not written/);
+      // Nothing of either unit was kept: no event, no key, the record as it was.
+      expect((await store.audit.list()).length).toBe(count);
+      expect(await store.replay('swallowed-record')).toBeUndefined();
+      expect(await store.replay('swallowed-event')).toBeUndefined();
+      expect((await store.get('request', before.record.id))!.version).toBe(before.version);
+      await store.close();
+      // Opened again to write, every trigger Overt did not make is dropped, on whichever table.
+      const again = (await open(dataDir)) as SqliteStore;
+      expect([...again.restoredTriggers].sort()).toEqual(['swallow_event', 'swallow_request']);
+      expect(await again.schemaProblems()).toEqual([]);
+      await again.close();
     });
 
     it.each([

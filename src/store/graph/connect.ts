@@ -65,7 +65,10 @@ export async function readSite(
 }
 
 /** Opens the SharePoint store: the site's lists must have been provisioned (`overt provision`). */
-export async function openGraphStore(config: GraphConfig): Promise<StoreOutcome<GraphStore>> {
+export async function openGraphStore(
+  config: GraphConfig,
+  how: { readonly?: boolean } = {},
+): Promise<StoreOutcome<GraphStore>> {
   const { client, counter, close } = clientFor(config);
   const site = await readSite(new Batcher(client, retryOf(config)), config).catch(async (err: unknown) => {
     await close();
@@ -96,7 +99,8 @@ export async function openGraphStore(config: GraphConfig): Promise<StoreOutcome<
   const store = new GraphStore(
     new GraphContext(client, counter, graphSite, config.staleMs, close, retryOf(config)),
   );
-  // One request: the audit tail (so the first unit needs no read of its own) and the pending units.
-  await Promise.all([store.ctx.readTail(), store.reconcile()]);
+  // One request: the audit tail (so the first unit needs no read of its own) and the pending units — left as
+  // they are when opened read only (`overt audit verify` writes nothing).
+  await Promise.all([store.ctx.readTail(), how.readonly ? undefined : store.reconcile()]);
   return { ok: true, value: store };
 }

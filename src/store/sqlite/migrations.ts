@@ -266,32 +266,68 @@ export const AUDIT_TRIGGERS: Readonly<Record<string, string>> = {
 
 const squash = (sql: string | null | undefined) => (sql ?? '').replace(/\s+/g, ' ').trim();
 
+/** What is wrong with the file's triggers, read only: the audit table's own triggers missing or altered (by
+ * name), and any other trigger on any table (Overt makes none: one could rewrite or silently drop a write, as a
+ * `RAISE(IGNORE)` trigger does). */
+export function triggerFaults(db: Database.Database): { missing: string[]; foreign: string[] } {
+  const found = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all() as {
+    name: string;
+    sql: string | null;
+  }[];
+  const byName = new Map(found.map((t) => [t.name, squash(t.sql)]));
+  return {
+    foreign: found.map((t) => t.name).filter((name) => AUDIT_TRIGGERS[name] === undefined),
+    missing: Object.entries(AUDIT_TRIGGERS)
+      .filter(([name, sql]) => byName.get(name) !== squash(sql))
+      .map(([name]) => name),
+  };
+}
+
+/** The same, as sentences for `overt audit verify` and the live check. */
+export function triggerProblems(db: Database.Database): string[] {
+  const { missing, foreign } = triggerFaults(db);
+  return [
+    ...(missing.length
+      ? [
+          `the audit trail's ${missing.length === 1 ? 'trigger' : 'triggers'} ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing or altered (changed outside Overt: the trail could be edited; the service puts ${missing.length === 1 ? 'it' : 'them'} back when it starts)`,
+        ]
+      : []),
+    ...foreign.map(
+      (name) =>
+        `the SQLite file holds a trigger Overt did not make, ${name} (put there outside Overt: it could change or silently drop what Overt writes)`,
+    ),
+  ];
+}
+
 /**
- * Puts back the audit table's triggers if any was dropped or altered, and drops any other trigger on it
- * (one could rewrite events as they are inserted). Returns the names of the triggers it changed.
+ * Puts back the audit table's triggers if any was dropped or altered, and drops every other trigger in the
+ * file, on any table (one could rewrite events or records as they are written, or make a write silently do
+ * nothing). Returns the names of the triggers it changed.
  */
 export function restoreTriggers(db: Database.Database): string[] {
   const run = db.transaction(() => {
-    const found = db
-      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit'")
-      .all() as { name: string; sql: string | null }[];
-    const byName = new Map(found.map((t) => [t.name, squash(t.sql)]));
-    const changed: string[] = [];
-    for (const [name] of byName) {
-      if (AUDIT_TRIGGERS[name] === undefined) {
-        db.exec(`DROP TRIGGER ${ident(name)}`);
-        changed.push(name);
-      }
-    }
-    for (const [name, sql] of Object.entries(AUDIT_TRIGGERS)) {
-      if (byName.get(name) === squash(sql)) continue;
+    const { missing, foreign } = triggerFaults(db);
+    for (const name of foreign) db.exec(`DROP TRIGGER ${ident(name)}`);
+    for (const name of missing) {
       db.exec(`DROP TRIGGER IF EXISTS ${ident(name)}`);
-      db.exec(sql);
-      changed.push(name);
+      db.exec(AUDIT_TRIGGERS[name]!);
     }
-    return changed;
+    return [...foreign, ...missing];
   });
   return run.immediate();
+}
+
+/** The newest schema version this Overt knows. */
+export const SCHEMA_VERSION = Math.max(...migrations.map((m) => m.version));
+
+/** The schema version a file is at (0: none), read only. */
+export function schemaVersion(db: Database.Database): number {
+  const table = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+    .get();
+  if (!table) return 0;
+  const row = db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null };
+  return row.v ?? 0;
 }
 
 /**

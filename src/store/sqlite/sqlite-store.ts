@@ -4,10 +4,26 @@ import { z } from 'zod';
 import { AuditEvent, chain, verifyChain, type VerifyOptions, type VerifyResult } from '../audit';
 import { indexedFields, indexValue, normaliseDate, rowProblem, type ColumnType } from '../indexes';
 import { schemas, type Kind } from '../records';
-import type { AuditListQuery, CommitResult, CountRow, Store, Unit, Versioned, Write } from '../store';
+import {
+  StoreTamperedError,
+  type AuditListQuery,
+  type CommitResult,
+  type CountRow,
+  type Store,
+  type Unit,
+  type Versioned,
+  type Write,
+} from '../store';
 import { checkQuery, checkUnit, type CheckedQuery } from '../validate';
 import { deepFreeze } from '../../util/deep-freeze';
-import { ident, migrate, restoreTriggers } from './migrations';
+import {
+  ident,
+  migrate,
+  restoreTriggers,
+  SCHEMA_VERSION,
+  schemaVersion,
+  triggerProblems,
+} from './migrations';
 
 /**
  * The store on an embedded SQLite file (better-sqlite3). WAL with synchronous=FULL, so a committed
@@ -121,6 +137,12 @@ function toEvent(row: AuditRow): unknown {
   };
 }
 
+/** A write that did nothing though nothing refused it: only a trigger put there outside Overt does that. */
+const blocked = (what: string) =>
+  new StoreTamperedError(
+    `${what} was not written: a trigger in the SQLite file that Overt did not make silently dropped it (put there outside Overt); nothing of this change was kept`,
+  );
+
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   /** Seals each event written (the guard's, with the audit key: anchor.ts). */
@@ -146,12 +168,17 @@ export class SqliteStore implements Store {
     this.kept.set(key, { version, body, record });
   }
 
-  /** The audit table's triggers this connection found missing or altered and put back when it opened. */
+  /** The triggers this connection found missing, altered or foreign and put back or dropped when it opened
+   * (none for a connection opened read only, which changes nothing: see `schemaProblems`). */
   readonly restoredTriggers: readonly string[];
 
-  private constructor(db: Database.Database, restored: string[]) {
+  /** Opened read only (`overt audit verify`): nothing is written, not even the schema or the triggers. */
+  readonly readonly: boolean;
+
+  private constructor(db: Database.Database, restored: string[], readonly = false) {
     this.db = db;
     this.restoredTriggers = restored;
+    this.readonly = readonly;
     this.commitUnit = db.transaction((unit: Unit, writes: Write[], result: string | null) =>
       this.commitInTransaction(unit, writes, result),
     );
@@ -168,8 +195,29 @@ export class SqliteStore implements Store {
     return stmt;
   }
 
-  /** Opens (creating if need be) the database file, sets the pragmas and applies pending migrations. */
-  static open(file: string): SqliteStore {
+  /**
+   * Opens (creating if need be) the database file, sets the pragmas and applies pending migrations. With
+   * `readonly` (`overt audit verify`) the file must exist and is opened read only: no pragma is set, no
+   * migration applied and no trigger put back — what is wrong is reported (`schemaProblems`), not mended.
+   */
+  static open(file: string, options: { readonly?: boolean } = {}): SqliteStore {
+    if (options.readonly) {
+      const db = new Database(file, { readonly: true, fileMustExist: true });
+      try {
+        db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+        const at = schemaVersion(db);
+        if (at !== SCHEMA_VERSION)
+          throw new Error(
+            at < SCHEMA_VERSION
+              ? `the store in ${file} was last opened by an older Overt (its layout is version ${at} of ${SCHEMA_VERSION}): start the service on it once, then check it`
+              : `the store in ${file} was written by a newer Overt (its layout is version ${at}; this one knows ${SCHEMA_VERSION})`,
+          );
+        return new SqliteStore(db, [], true);
+      } catch (err) {
+        db.close();
+        throw err;
+      }
+    }
     const db = new Database(file);
     try {
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -247,6 +295,10 @@ export class SqliteStore implements Store {
       ) as CountRow<K>['group'],
       count: Number(row.n),
     }));
+  }
+
+  async schemaProblems(): Promise<string[]> {
+    return triggerProblems(this.db);
   }
 
   async rowProblems(kind: Kind): Promise<string[]> {
@@ -378,7 +430,7 @@ export class SqliteStore implements Store {
     );
     const atUtc = normaliseDate(unit.at);
     for (const e of events) {
-      insert.run({
+      const ran = insert.run({
         seq: e.seq,
         id: e.id,
         at: e.at,
@@ -400,8 +452,14 @@ export class SqliteStore implements Store {
         hash: e.hash,
         seal: e.seal ?? null,
       });
+      if (ran.changes !== 1) throw blocked(`audit event ${e.seq} (${e.action})`);
     }
-    this.sql('INSERT INTO units (key, at, result) VALUES (?, ?, ?)').run(unit.key, unit.at, result);
+    const kept = this.sql('INSERT INTO units (key, at, result) VALUES (?, ?, ?)').run(
+      unit.key,
+      unit.at,
+      result,
+    );
+    if (kept.changes !== 1) throw blocked(`the answer kept under the key ${unit.key}`);
     return { status: 'committed', events, versions };
   }
 
@@ -411,8 +469,10 @@ export class SqliteStore implements Store {
     const version = (old?.version ?? 0) + 1;
     const body = JSON.stringify(w.record);
     const { insert, update } = sqlOf(w.kind);
-    if (old) this.sql(update).run(version, body, w.record.id);
-    else this.sql(insert).run(w.record.id, version, body);
+    const ran = old
+      ? this.sql(update).run(version, body, w.record.id)
+      : this.sql(insert).run(w.record.id, version, body);
+    if (ran.changes !== 1) throw blocked(`${w.kind} ${w.record.id}`);
     this.keep(`${w.kind}/${w.record.id}`, version, body);
     return { kind: w.kind, id: w.record.id, version: String(version) };
   }
