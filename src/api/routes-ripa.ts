@@ -17,6 +17,8 @@ import {
 import {
   AuthoriseRipaInput,
   CancelRipaInput,
+  MagistrateApprovalInput,
+  recordMagistrateApproval,
   RefuseRipaInput,
   RenewRipaInput,
   ReviewRipaInput,
@@ -40,6 +42,7 @@ const RefuseBody = RefuseRipaInput.omit({ ...without, requestId: true });
 const ReviewBody = ReviewRipaInput.omit({ ...without, ripaId: true });
 const RenewBody = RenewRipaInput.omit({ ...without, ripaId: true });
 const CancelBody = CancelRipaInput.omit({ ...without, ripaId: true });
+const MagistrateBody = MagistrateApprovalInput.omit({ ...without, ripaId: true });
 
 /** A step an authorising officer records on an authorisation (a review, a renewal, the cancellation): the body,
  * with the actor, the key and the authorisation named in the path, is the command's input. */
@@ -217,4 +220,6 @@ export const ripaRoutes: Route[] = [
   ripaStep('reviews', ReviewBody, reviewRipa),
   ripaStep('renewals', RenewBody, renewRipa),
   ripaStep('cancellation', CancelBody, cancelRipa),
+  // An authorisation recorded awaiting a magistrate's approval takes effect with the day it was given.
+  ripaStep('magistrate-approval', MagistrateBody, recordMagistrateApproval),
 ];

@@ -208,6 +208,7 @@ export const verbs = {
     renewNextReviewAt: Field,
   }),
   'ripa.cancel': OnRipaVersion.extend({ formId: FormId, cancelOn: Field, cancelReasons: Field }),
+  'ripa.magistrate': OnRipaVersion.extend({ formId: FormId, approvedOn: Field }),
   'ripa.correct': OnRipaVersion.extend({
     formId: FormId,
     fixOffence: Field,

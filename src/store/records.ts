@@ -223,6 +223,8 @@ export const RipaRenewal = z.object({
   previousUntil: IsoDate,
   until: IsoDate,
   magistrateApprovedOn: IsoDate.optional(),
+  /** The first review the renewal set, in the period it adds (the review due before stays due). */
+  nextReviewAt: IsoDate.optional(),
 });
 export type RipaRenewal = z.infer<typeof RipaRenewal>;
 
@@ -260,6 +262,9 @@ export const Ripa = z.object({
   proportionality: Text.optional(),
   grantedAt: IsoDate.optional(),
   magistrateApprovedOn: IsoDate.optional(),
+  /** Recorded before a magistrate approved it, where the profile needs that approval: nothing proceeds under
+   * it until the date is recorded (workflow/ripa.ts `recordMagistrateApproval`). */
+  awaitingMagistrate: z.boolean().optional(),
   confidentialInfoLikely: z.boolean().optional(),
   authoriserInvolved: z.boolean().optional(),
   from: IsoDate,

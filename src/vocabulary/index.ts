@@ -290,6 +290,9 @@ export const AUDIT_ACTION: Record<string, string> = {
   'review.submit': 'Annual review submitted',
   'ripa.authorise': 'RIPA authorisation recorded',
   'ripa.cancel': 'RIPA authorisation cancelled',
+  'ripa.magistrate': 'Magistrate’s approval of a RIPA authorisation recorded',
+  'ripa.renew': 'RIPA authorisation renewed',
+  'ripa.review': 'RIPA authorisation reviewed',
   'staff.bootstrap': 'First administrator set up',
   'staff.upsert': 'Staff details saved',
   'team.upsert': 'Team saved',
@@ -436,6 +439,7 @@ export const RIPA_STATE: Record<string, string> = {
   'in-force': 'In force',
   'review-due': 'In force, review overdue',
   'not-yet': 'Not yet in force',
+  'awaiting-approval': 'Awaiting magistrate’s approval',
   cancelled: 'Cancelled',
   ended: 'Ended',
 };

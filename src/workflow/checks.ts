@@ -40,6 +40,8 @@ import { fail, type Deps, type Failure, type Outcome } from './types';
 import { teamZone } from './zone';
 import { isResponsibleManager } from './queries/people';
 import { dateTimeGb } from '../vocabulary';
+import { coverFor, reliesOnRipa } from './ripa-cover';
+import { dayOf } from '../policy/days';
 
 /** Whose check is recorded, by whom: what the recorder's standing is checked on before the form
  * (`parseGiven`). */
@@ -82,6 +84,8 @@ export interface Recorded {
   check: Check;
   request: Request;
   verdict: VerdictSummary;
+  /** The unique reference of the RIPA authorisation the check was done under (000 §12). */
+  ripaReference?: string;
 }
 
 /** Record the check that was done against its approved request: what was viewed, when, what was found. */
@@ -229,7 +233,7 @@ async function recordOnce(
       attestOpenSourceOnly: i.attestOpenSourceOnly,
       viewedAt: i.viewedAt,
     },
-    historyFrom(child.value.record, records),
+    historyFrom(child.value.record, records, { requestId: request.id, reason: request.reason }),
   );
   if (problems.length) {
     // Nothing is decided on input with problems: the policy's refusal, if any, is said beside them. A viewing
@@ -245,6 +249,27 @@ async function recordOnce(
       { ...audit, ...decisionAudit(verdict, { determining: [...verdict.determining] }) },
       policyRefusal(teamAndProfile.value.profile, verdict),
     );
+  // A check approved under a RIPA authorisation is done under it: the viewing falls on a day it covers — taken
+  // effect, not cancelled, not ended, its review not overdue (ripa-cover.ts).
+  const profile = teamAndProfile.value.profile;
+  const underRipa =
+    reliesOnRipa(profile, (request.verdict as { determining?: string[] } | undefined)?.determining) ||
+    records.ripas.some((r) => r.record.requestId === request.id);
+  const cover = underRipa
+    ? coverFor(
+        records.ripas,
+        records.requests,
+        { requestId: request.id, reason: request.reason },
+        dayOf(i.viewedAt, profile.timeZone),
+        profile.timeZone,
+      )
+    : undefined;
+  if (underRipa && (!cover || 'problem' in cover))
+    return refuse(deps, c, audit, {
+      code: 'WRONG_STATE',
+      message: `viewedAt: ${cover?.problem ?? 'no RIPA authorisation covers this check'}; nothing was recorded`,
+      field: 'viewedAt',
+    });
   // Keeping third-party data is authorised by a manager over the team, never by the viewer themselves: after the
   // policy, so that where the policy names who authorises (000 §17) its clause is what the refusal cites.
   const a = authoriser?.record;
@@ -285,7 +310,12 @@ async function recordOnce(
     recordedBy: staff.id,
   };
   const updated: Request = { ...request, status: 'completed', updatedAt: at };
-  const value: Recorded = { check, request: updated, verdict: verdictSummary(verdict) };
+  const value: Recorded = {
+    check,
+    request: updated,
+    verdict: verdictSummary(verdict),
+    ...(cover && !('problem' in cover) ? { ripaReference: cover.ripa.reference ?? '' } : {}),
+  };
   const r = await commit(
     deps,
     c,
@@ -303,6 +333,7 @@ async function recordOnce(
           thirdPartyData: i.thirdPartyData,
           sensitive: i.sensitive,
           safeguardingFollowUp: !!i.safeguardingFollowUp,
+          ...(value.ripaReference ? { ripaReference: value.ripaReference } : {}),
         }),
       },
     ],

@@ -11,6 +11,7 @@ import { noteAudited } from './refusals';
 import { fail, ok, type Deps, type Failure, type Outcome } from './types';
 import type { z } from 'zod';
 import { parseGiven, type Given } from './input';
+import { awaitingMagistrate, grantedFor, type RipaScope } from './ripa-cover';
 
 /** Shared steps of the use cases: look-ups that fail as values, the child's record as policy facts, and
  * the one commit per command (writes + audit, all or nothing, under the idempotency key). */
@@ -97,8 +98,10 @@ export async function childRecords(deps: Deps, childId: string) {
 }
 export type ChildRecords = Awaited<ReturnType<typeof childRecords>>;
 
-/** A child's records as policy history, oldest first. */
-export function historyFrom(child: Child, records: ChildRecords): HistoryEvent[] {
+/** A child's records as policy history, oldest first. With a scope (the request a step is about), only the
+ * RIPA authorisations granted for that request or its purpose are in it (`ripa-cover.ts`); awaiting a
+ * magistrate's approval, none is. */
+export function historyFrom(child: Child, records: ChildRecords, scope?: RipaScope): HistoryEvent[] {
   const { consents, reminders, requests, checks, objections, ripas } = records;
   const events: HistoryEvent[] = [];
   if (child.assessmentStartedAt) events.push({ event: 'assessment-started', on: child.assessmentStartedAt });
@@ -134,6 +137,7 @@ export function historyFrom(child: Child, records: ChildRecords): HistoryEvent[]
       events.push({ event: 'objection-resolved', on: o.resolvedAt, outcome: o.outcome });
   }
   for (const { record: r } of ripas) {
+    if (awaitingMagistrate(r) || (scope && !grantedFor(r, scope, requests))) continue;
     // Cancelled: not in force from the day of cancellation (the day before is the last it covers).
     const last = r.cancelledAt ? dayBefore(r.cancelledAt.slice(0, 10)) : undefined;
     const until = last && last < r.until.slice(0, 10) ? last : r.until;

@@ -29,6 +29,7 @@ export {
   renewRipa,
   cancelRipa,
   correctRipa,
+  recordMagistrateApproval,
   ripaIdOf,
   REFUSAL_GROUNDS,
   SENTENCE_THRESHOLD_MONTHS,

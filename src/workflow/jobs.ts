@@ -175,7 +175,8 @@ export async function runJobs(
   for (const { record: r } of await deps.store.query('ripa', {
     range: { field: 'reviewAt', from: month, to: nowIso },
   })) {
-    if (r.cancelledAt) continue;
+    // Awaiting a magistrate's approval, it has not taken effect: there is nothing to review yet.
+    if (r.cancelledAt || r.awaitingMagistrate) continue;
     const notice: Notice = {
       kind: 'ripa-review',
       to: [r.officerId],

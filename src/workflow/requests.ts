@@ -53,6 +53,8 @@ import { declaredReasons } from '../policy/profile';
 import { authorityName } from '../policy/evaluate';
 import { fail, ok, type Deps, type Failure, type Outcome } from './types';
 import { teamZone } from './zone';
+import { coverFor, reliesOnRipa, type RipaScope } from './ripa-cover';
+import { dayOf } from '../policy/days';
 import { citations, dateTimeGb, DECIDED, phrase, requestStateSentence } from '../vocabulary';
 
 export const RaiseInput = z.object({
@@ -84,11 +86,12 @@ async function load<T>(
   deps: Deps,
   c: Cmd | undefined,
   i: { actorId: string; childId: string },
+  scope: RipaScope,
 ): Promise<{ done: Outcome<T> } | (Ctx & { history: HistoryEvent[]; childVersion: string })> {
   const opened = await openChildCommand<T>(deps, c, i, true);
   if ('done' in opened) return opened;
   const { staff, child, childVersion, team, profile, records } = opened;
-  return { staff, child, childVersion, team, profile, history: historyFrom(child, records!) };
+  return { staff, child, childVersion, team, profile, history: historyFrom(child, records!, scope) };
 }
 
 function requestAction(
@@ -112,7 +115,7 @@ export async function previewRequest(
 ): Promise<Outcome<VerdictSummary>> {
   const parsed = parse(RaiseInput.omit({ key: true }), input);
   if (!parsed.ok) return parsed;
-  const ctx = await load<VerdictSummary>(deps, undefined, parsed.value);
+  const ctx = await load<VerdictSummary>(deps, undefined, parsed.value, parsed.value);
   if ('done' in ctx) return ctx.done;
   return ok(
     verdictSummary(
@@ -132,7 +135,7 @@ async function raiseOnce(
   i: z.infer<typeof RaiseInput>,
   c: Cmd,
 ): Promise<Outcome<Raised> | Stale> {
-  const ctx = await load<Raised>(deps, c, i);
+  const ctx = await load<Raised>(deps, c, i, i);
   if ('done' in ctx) return ctx.done;
   const { staff, child, childVersion, team, profile, history } = ctx;
   const target = { kind: 'child', id: child.id };
@@ -258,6 +261,8 @@ export interface Decided {
   request: Request;
   decisionId: string | null;
   verdict: VerdictSummary | null;
+  /** The unique reference of the RIPA authorisation an approval was made under (000 §12). */
+  ripaReference?: string;
 }
 
 const OPEN: Request['status'][] = ['pending', 'escalated', 'more-info'];
@@ -443,6 +448,7 @@ async function decideOnce(deps: Deps, i: Decision, c: Cmd, also: DecideAlso): Pr
 
   let verdict: VerdictGiven | undefined;
   let status: Request['status'];
+  let underRipa: string | undefined;
   if (i.outcome === 'approve') {
     verdict = await verdictFor(
       deps,
@@ -459,7 +465,7 @@ async function decideOnce(deps: Deps, i: Decision, c: Cmd, also: DecideAlso): Pr
         authority,
         ...(i.reasons ? { reasons: i.reasons } : {}),
       },
-      historyFrom(child, facts.records),
+      historyFrom(child, facts.records, { requestId: request.id, reason: request.reason }),
     );
     if (verdict.outcome === 'refuse')
       return refuse(
@@ -468,6 +474,32 @@ async function decideOnce(deps: Deps, i: Decision, c: Cmd, also: DecideAlso): Pr
         { ...audit, ...decisionAudit(verdict, { determining: [...verdict.determining] }) },
         policyRefusal(profile, verdict),
       );
+    // Approved under a RIPA authorisation: the one granted for this request or its purpose, taken effect and
+    // not overdue for review (ripa-cover.ts) — the policy sees only those in force; the review is this rule's.
+    if (verdict.outcome === 'allow' && reliesOnRipa(profile, verdict.determining)) {
+      const cover = coverFor(
+        facts.records.ripas,
+        facts.records.requests,
+        { requestId: request.id, reason: request.reason },
+        dayOf(deps.clock().toISOString(), profile.timeZone),
+        profile.timeZone,
+      );
+      if (!cover || 'problem' in cover)
+        return refuse(
+          deps,
+          c,
+          {
+            ...audit,
+            ...decisionAudit(verdict, { determining: [...verdict.determining] }),
+            outcome: 'refuse',
+          },
+          {
+            code: 'WRONG_STATE',
+            message: `${cover?.problem ?? 'no RIPA authorisation covers this request'}; nothing was approved`,
+          },
+        );
+      underRipa = cover.ripa.reference ?? '';
+    }
     if (
       verdict.outcome !== 'needs-escalation' &&
       authority !== request.authority &&
@@ -569,13 +601,19 @@ async function decideOnce(deps: Deps, i: Decision, c: Cmd, also: DecideAlso): Pr
       ifVersion: null,
     });
   writes.push(guardChild(child, childVersion));
-  const value: Decided = { request: updated, decisionId, verdict: verdict ? verdictSummary(verdict) : null };
+  const value: Decided = {
+    request: updated,
+    decisionId,
+    verdict: verdict ? verdictSummary(verdict) : null,
+    ...(underRipa !== undefined && status === 'approved' ? { ripaReference: underRipa } : {}),
+  };
   const decision = {
     status,
     authority,
     onBehalfOf: onBehalfOf ?? null,
     reasons: i.reasons ?? null,
     profileFingerprint: underProfile.profileFingerprint,
+    ...(underRipa && status === 'approved' ? { ripaReference: underRipa } : {}),
   };
   const r = await commitVersioned(
     deps,
@@ -704,7 +742,12 @@ async function answerOnce(
   const opened = await openRequestCommand<Raised>(deps, c, i);
   if ('done' in opened) return opened.done;
   const { request: record, version } = opened;
-  const ctx = await load<Raised>(deps, undefined, { actorId: i.actorId, childId: record.childId });
+  const ctx = await load<Raised>(
+    deps,
+    undefined,
+    { actorId: i.actorId, childId: record.childId },
+    { requestId: record.id, reason: record.reason },
+  );
   if ('done' in ctx) return ctx.done;
   const { staff, child, childVersion, profile, history } = ctx;
   const audit = {

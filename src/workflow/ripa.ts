@@ -19,7 +19,8 @@ import { clausesAbout } from './policy-facts';
 import { decideRequest, type Decided } from './requests';
 import { fail, type Deps, type Failure, type Outcome } from './types';
 import { onRipaRoute } from './queries/request';
-import { MAX_SENTENCE } from '../vocabulary';
+import { awaitingMagistrate, ripaName } from './ripa-cover';
+import { dateGb, MAX_SENTENCE } from '../vocabulary';
 
 /** Directed surveillance is only for an offence "punishable by over six months in prison" (000 §12, the
  * seed's words): the maximum sentence must be MORE than this many months; a six-month maximum is not enough. */
@@ -40,10 +41,8 @@ const Months = z
     message: `choose one of the maximum sentences listed: ${Object.values(MAX_SENTENCE).join('; ')}`,
   });
 
-const dayText = (d: Day) => {
-  const [y, m, dd] = d.split('-');
-  return `${dd}/${m}/${y}`;
-};
+/** A day as people read it: 1 December 2026. */
+const dayText = (d: Day) => dateGb(d);
 
 export const AuthoriseRipaInput = z.object({
   key: Key,
@@ -82,11 +81,14 @@ const bad = (field: string, message: string): Failure => ({
   field,
 });
 
-/** The rules of the period, in the profile's calendar: each a problem by its field. */
+/** The rules of the period, in the profile's calendar: each a problem by its field. `applied` is when the
+ * request it authorises was made: nothing is granted before it was asked for. Where the profile needs a
+ * magistrate's approval and no date is given, the authorisation waits for it (`recordMagistrateApproval`). */
 function periodProblem(
   profile: Profile,
   today: Day,
   i: { grantedOn: string; magistrateApprovedOn?: string; from: string; until: string; reviewAt: string },
+  applied?: Day,
 ): Failure | undefined {
   const tz = profile.timeZone;
   const granted = dayOf(i.grantedOn, tz);
@@ -94,16 +96,23 @@ function periodProblem(
   const until = dayOf(i.until, tz);
   const review = dayOf(i.reviewAt, tz);
   if (granted > today) return bad('grantedOn', 'the date granted cannot be in the future');
-  if (profile.ripa?.judicialApproval) {
-    if (!i.magistrateApprovedOn)
-      return bad(
-        'magistrateApprovedOn',
-        'give the date a magistrate approved it: this authority’s authorisations take effect only then',
-      );
+  if (applied && granted < applied)
+    return bad(
+      'grantedOn',
+      `the check it authorises was asked for on ${dateGb(applied)}: it cannot be granted before that`,
+    );
+  if (profile.ripa?.judicialApproval && i.magistrateApprovedOn) {
     const approved = dayOf(i.magistrateApprovedOn, tz);
     if (approved < granted)
-      return bad('magistrateApprovedOn', 'a magistrate approves an authorisation after it is granted');
-    if (approved > today) return bad('magistrateApprovedOn', 'the approval date cannot be in the future');
+      return bad(
+        'magistrateApprovedOn',
+        `a magistrate approves an authorisation after it is granted (${dateGb(granted)}), not before`,
+      );
+    if (approved > today)
+      return bad(
+        'magistrateApprovedOn',
+        'the approval date cannot be in the future: leave it empty until a magistrate has approved it',
+      );
     if (from < approved) return bad('from', 'it cannot take effect before the magistrate approved it');
   } else if (from < granted) return bad('from', 'it cannot take effect before it was granted');
   if (until <= from) return bad('until', 'the end must be after the start');
@@ -136,7 +145,8 @@ function ripaClauses(ctx: ChildCtx): string[] | Failure {
 
 export interface Authorised {
   ripa: Ripa;
-  /** The request approved under it, when one was named; or why it could not be. */
+  /** The request approved under it, when one was named; or why it could not be (awaiting the magistrate's
+   * approval, it waits too). */
   request?: { id: string; status: string; problem?: string };
 }
 
@@ -153,6 +163,7 @@ export async function authoriseRipa(deps: Deps, input: AuthoriseRipaInput): Prom
   // The request it is granted on, as the card showed it: checked once the officer's standing is (the role, the
   // child's team), before the form — and on the first attempt only (`childFactsCommand` says why).
   let attempt = 0;
+  let applied: Day | undefined;
   const onRequest = async (ctx: ChildCtx): Promise<Failure | undefined> => {
     const first = attempt++ === 0;
     if (!i.requestId) return undefined;
@@ -165,6 +176,7 @@ export async function authoriseRipa(deps: Deps, input: AuthoriseRipaInput): Prom
         message: 'this request is not waiting for an authorising officer',
         field: 'requestId',
       };
+    applied = dayOf(req.record.createdAt, ctx.profile.timeZone);
     return first ? cardOutOfDate(i.expectedVersion, req.version) : undefined;
   };
   // A form at fault is answered once the officer's standing is, and the card is known to be current.
@@ -194,11 +206,29 @@ export async function authoriseRipa(deps: Deps, input: AuthoriseRipaInput): Prom
           'maxSentenceMonths',
           `directed surveillance is only for an offence ${SENTENCE_THRESHOLD_WORDS}: refuse the application instead`,
         );
-      const problem = periodProblem(ctx.profile, dayOf(deps.clock().toISOString(), ctx.profile.timeZone), i);
+      const problem = periodProblem(
+        ctx.profile,
+        dayOf(deps.clock().toISOString(), ctx.profile.timeZone),
+        i,
+        applied,
+      );
       if (problem) return problem;
       if (await deps.store.get('ripa', id))
         return bad('reference', `${i.reference} is already the reference of another authorisation`);
+      // One authorisation a request: one already recorded for it (awaiting a magistrate, say) is the one to act on.
+      const already = i.requestId
+        ? (await deps.store.query('ripa', { where: { childId: ctx.child.id } })).find(
+            (x) => x.record.requestId === i.requestId && !x.record.cancelledAt,
+          )
+        : undefined;
+      if (already)
+        return {
+          code: 'WRONG_STATE',
+          message: `requestId: ${ripaName(already.record)} is already recorded for this request${awaitingMagistrate(already.record) ? ', awaiting the magistrate’s approval: record the date a magistrate approved it on that authorisation' : ''}`,
+          field: 'requestId',
+        };
       const tz = ctx.profile.timeZone;
+      const awaiting = profileNeedsMagistrate(ctx.profile) && !i.magistrateApprovedOn;
       const ripa: Ripa = {
         id,
         childId: ctx.child.id,
@@ -213,6 +243,7 @@ export async function authoriseRipa(deps: Deps, input: AuthoriseRipaInput): Prom
         proportionality: i.proportionality,
         grantedAt: dayOf(i.grantedOn, tz),
         ...(i.magistrateApprovedOn ? { magistrateApprovedOn: dayOf(i.magistrateApprovedOn, tz) } : {}),
+        ...(awaiting ? { awaitingMagistrate: true } : {}),
         confidentialInfoLikely: i.confidentialInfoLikely,
         authoriserInvolved: i.authoriserInvolved,
         from: dayOf(i.from, tz),
@@ -237,6 +268,7 @@ export async function authoriseRipa(deps: Deps, input: AuthoriseRipaInput): Prom
             until: ripa.until,
             reviewAt: ripa.reviewAt,
             magistrateApprovedOn: ripa.magistrateApprovedOn ?? null,
+            awaitingMagistrate: awaiting,
             confidentialInfoLikely: i.confidentialInfoLikely,
             authoriserInvolved: i.authoriserInvolved,
             legalAdvice: i.legalAdvice,
@@ -258,26 +290,32 @@ export async function authoriseRipa(deps: Deps, input: AuthoriseRipaInput): Prom
   }
   const ripa = made.value;
   if (!i.requestId) return { ...made, value: { ripa } };
-  // The request proceeds under the authorisation: the policy now sees it in force and allows the officer's
-  // approval. Its own unit, under a key derived from this one, so a retry approves once.
+  if (awaitingMagistrate(ripa))
+    return { ...made, value: { ripa, request: { id: i.requestId, status: 'escalated' } } };
+  return { ...made, value: { ripa, request: await approveUnder(deps, i.key, i.actorId, ripa) } };
+}
+
+/** The request an authorisation was granted on proceeds under it, once it has taken effect: the policy now sees
+ * it in force and allows the officer's approval. Its own unit, under a key derived from the step's, so a retry
+ * approves once. */
+async function approveUnder(
+  deps: Deps,
+  key: string,
+  actorId: string,
+  ripa: Ripa,
+): Promise<{ id: string; status: string; problem?: string } | undefined> {
+  if (!ripa.requestId) return undefined;
   const approved = await decideRequest(deps, {
-    key: `${i.key}:approve`,
-    actorId: i.actorId,
-    requestId: i.requestId,
+    key: `${key}:approve`,
+    actorId,
+    requestId: ripa.requestId,
     outcome: 'approve',
     authority: 'authorised-officer',
     reasons: `Directed surveillance authorised under RIPA, reference ${ripa.reference}.`,
   });
-  return {
-    ok: true,
-    ...(made.replayed ? { replayed: true } : {}),
-    value: {
-      ripa,
-      request: approved.ok
-        ? { id: i.requestId, status: approved.value.request.status }
-        : { id: i.requestId, status: 'escalated', problem: approved.error.message },
-    },
-  };
+  return approved.ok
+    ? { id: ripa.requestId, status: approved.value.request.status }
+    : { id: ripa.requestId, status: 'escalated', problem: approved.error.message };
 }
 
 /** Who acts on what — a child, a request, an authorisation: what an officer's standing is checked on before
@@ -434,6 +472,12 @@ export function reviewRipa(deps: Deps, input: z.input<typeof ReviewRipaInput>): 
     const today = dayOf(deps.clock().toISOString(), tz);
     const on = dayOf(i.reviewedOn, tz);
     const next = dayOf(i.nextReviewAt, tz);
+    if (awaitingMagistrate(r))
+      return {
+        code: 'WRONG_STATE',
+        message: `ripaId: ${ripaName(r)} has not taken effect: record the date a magistrate approved it first`,
+        field: 'ripaId',
+      };
     if (on > today) return bad('reviewedOn', 'the review date cannot be in the future');
     if (on < dayOf(r.from, tz))
       return bad('reviewedOn', 'a review falls within the period of the authorisation');
@@ -465,7 +509,12 @@ export const RenewRipaInput = z.object({
   nextReviewAt: When,
 });
 
-/** A renewal, granted before the authorisation ends, for up to three months more from its end. */
+/**
+ * A renewal, granted before the authorisation ends, for up to three months more. It takes effect when the
+ * authorisation would have ceased (the code of practice), so it runs from the end of the current period; one
+ * renewal a period — a second before the first has taken effect is refused, saying when it may be granted. The
+ * review due in the current period stays due; the renewal's first review falls in the period it adds.
+ */
 export function renewRipa(deps: Deps, input: z.input<typeof RenewRipaInput>): Promise<Outcome<Ripa>> {
   return onRipa(deps, RenewRipaInput, input, 'ripa.renew', (i, ctx, r) => {
     const tz = ctx.profile.timeZone;
@@ -474,7 +523,22 @@ export function renewRipa(deps: Deps, input: z.input<typeof RenewRipaInput>): Pr
     const end = dayOf(r.until, tz);
     const until = dayOf(i.until, tz);
     const next = dayOf(i.nextReviewAt, tz);
+    if (awaitingMagistrate(r))
+      return {
+        code: 'WRONG_STATE',
+        message: `ripaId: ${ripaName(r)} has not taken effect: record the date a magistrate approved it first`,
+        field: 'ripaId',
+      };
+    // One renewal a period: the last one not yet in effect (the period it renewed has not ended) stands.
+    const pending = (r.renewals ?? []).find((x) => dayOf(x.previousUntil, tz) >= today);
+    if (pending)
+      return bad(
+        'renewedOn',
+        `it was already renewed on ${dayText(dayOf(pending.at, tz))}, to run from ${dayText(addDaysToDay(dayOf(pending.previousUntil, tz), 1))} to ${dayText(dayOf(pending.until, tz))}; it can be renewed again once that renewal has taken effect, from ${dayText(addDaysToDay(dayOf(pending.previousUntil, tz), 1))}`,
+      );
     if (on > today) return bad('renewedOn', 'the renewal date cannot be in the future');
+    if (on < dayOf(r.grantedAt ?? r.from, tz))
+      return bad('renewedOn', 'a renewal is granted after the authorisation it renews');
     if (on > end)
       return bad(
         'renewedOn',
@@ -495,8 +559,11 @@ export function renewRipa(deps: Deps, input: z.input<typeof RenewRipaInput>): Pr
         'until',
         `a renewal lasts at most three months: it must end by ${dayText(addDaysToDay(max, -1))}`,
       );
-    if (next <= on || next > until)
-      return bad('nextReviewAt', 'the next review must fall after the renewal and within the new period');
+    if (next <= end || next > until)
+      return bad(
+        'nextReviewAt',
+        `the first review of the renewal falls in the period it adds, from ${dayText(addDaysToDay(end, 1))} to ${dayText(until)}`,
+      );
     const renewal: RipaRenewal = {
       at: on,
       by: ctx.staff.id,
@@ -504,16 +571,83 @@ export function renewRipa(deps: Deps, input: z.input<typeof RenewRipaInput>): Pr
       previousUntil: end,
       until,
       ...(i.magistrateApprovedOn ? { magistrateApprovedOn: dayOf(i.magistrateApprovedOn, tz) } : {}),
+      nextReviewAt: next,
     };
+    // The review due now stays due: the renewal's first review comes after it.
+    const reviewAt = dayOf(r.reviewAt, tz) < next ? r.reviewAt : next;
     return {
-      ripa: { ...r, until, reviewAt: next, renewals: [...(r.renewals ?? []), renewal] },
+      ripa: { ...r, until, reviewAt, renewals: [...(r.renewals ?? []), renewal] },
       outcome: 'renewed',
-      details: { renewedOn: on, until, reasons: i.reasons },
+      details: {
+        renewedOn: on,
+        takesEffect: addDaysToDay(end, 1),
+        until,
+        nextReviewAt: dayOf(reviewAt, tz),
+        reasons: i.reasons,
+      },
     };
   });
 }
 
 const profileNeedsMagistrate = (p: Profile) => p.ripa?.judicialApproval === true;
+
+export const MagistrateApprovalInput = z.object({
+  key: Key,
+  actorId: Id,
+  ripaId: Id,
+  /** The version of the authorisation its card showed (`cardOutOfDate`). */
+  expectedVersion: CardVersion,
+  /** The day a magistrate approved it: never assumed, always given. */
+  approvedOn: When,
+});
+
+/**
+ * The authorising officer records the day a magistrate approved an authorisation recorded while awaiting it
+ * (Protection of Freedoms Act 2012, ss. 37–38): it takes effect from then (its start moves to that day when it
+ * was earlier), and the request it was granted on proceeds under it. A day before it was granted, or ahead of
+ * today, is refused by the field.
+ */
+export async function recordMagistrateApproval(
+  deps: Deps,
+  input: z.input<typeof MagistrateApprovalInput>,
+): Promise<Outcome<Authorised>> {
+  const made = await onRipa(deps, MagistrateApprovalInput, input, 'ripa.magistrate', (i, ctx, r) => {
+    const tz = ctx.profile.timeZone;
+    const today = dayOf(deps.clock().toISOString(), tz);
+    const on = dayOf(i.approvedOn, tz);
+    if (!awaitingMagistrate(r))
+      return {
+        code: 'WRONG_STATE',
+        message: `ripaId: ${ripaName(r)} is not awaiting a magistrate’s approval${r.magistrateApprovedOn ? `: a magistrate approved it on ${dayText(dayOf(r.magistrateApprovedOn, tz))}` : ''}`,
+        field: 'ripaId',
+      };
+    const granted = dayOf(r.grantedAt ?? r.from, tz);
+    if (on < granted)
+      return bad(
+        'approvedOn',
+        `a magistrate approves an authorisation after it is granted (${dayText(granted)}), not before`,
+      );
+    if (on > today) return bad('approvedOn', 'the approval date cannot be in the future');
+    const until = dayOf(r.until, tz);
+    if (on > until)
+      return bad(
+        'approvedOn',
+        `its period ended on ${dayText(until)}, before a magistrate approved it: refuse or authorise afresh`,
+      );
+    const from = dayOf(r.from, tz) < on ? on : dayOf(r.from, tz);
+    const reviewAt = dayOf(r.reviewAt, tz) < from ? from : dayOf(r.reviewAt, tz);
+    const { awaitingMagistrate: _was, ...rest } = r;
+    return {
+      ripa: { ...rest, magistrateApprovedOn: on, from, reviewAt },
+      outcome: 'magistrate-approved',
+      details: { magistrateApprovedOn: on, from, until, reviewAt },
+    };
+  });
+  if (!made.ok) return made;
+  const ripa = made.value;
+  const request = await approveUnder(deps, input.key, input.actorId, ripa);
+  return { ...made, value: { ripa, ...(request ? { request } : {}) } };
+}
 
 export const CancelRipaInput = z.object({
   key: Key,
@@ -622,6 +756,11 @@ export function correctRipa(deps: Deps, input: z.input<typeof CorrectRipaInput>)
       }));
       if (!changes.length)
         return bad('reason', 'nothing differs from what was recorded: correct the field that is wrong first');
+      if (awaitingMagistrate(r) && now.magistrateApprovedOn !== was.magistrateApprovedOn)
+        return bad(
+          'magistrateApprovedOn',
+          'it is awaiting the magistrate’s approval: record the date a magistrate approved it with its own step',
+        );
       const months = Number(now.maxSentenceMonths);
       if (!sentenceAllowsSurveillance(months))
         return bad(

@@ -184,6 +184,13 @@ const ROWS: Record<string, { about: About; call: (id: string) => Call | Promise<
       },
     }),
   },
+  'POST /api/v1/ripa/:ripaId/magistrate-approval': {
+    about: 'ripa',
+    call: (id) => ({
+      path: `/api/v1/ripa/${id}/magistrate-approval`,
+      body: { approvedOn: '2026-03-01' },
+    }),
+  },
   'POST /api/v1/ripa/:ripaId/cancellation': {
     about: 'ripa',
     call: (id) => ({

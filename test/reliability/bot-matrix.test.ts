@@ -165,8 +165,12 @@ const ROWS: Record<Verb, { about: About; data: (t: Target) => Record<string, unk
       renewUntil: plusDays(50),
       renewReasons: 'Fictional: still necessary.',
       renewMagistrateOn: today,
-      renewNextReviewAt: plusDays(14),
+      renewNextReviewAt: plusDays(40),
     }),
+  },
+  'ripa.magistrate': {
+    about: 'authorisation',
+    data: (t) => ({ ripaId: t.ripaId, formId: formId(), approvedOn: today }),
   },
   'ripa.cancel': {
     about: 'authorisation',

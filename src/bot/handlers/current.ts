@@ -43,7 +43,7 @@ async function application(
 }
 
 const authorisation =
-  (form: 'review' | 'renew' | 'cancel' | 'correct') =>
+  (form: 'review' | 'renew' | 'cancel' | 'correct' | 'magistrate') =>
   (data: { ripaId: string }, turn: Turn): Promise<AdaptiveCard> => {
     const { ripaId: _r, version: _v, formId: _f, ...values } = valuesOf(data);
     return authorisationCard(turn, data.ripaId, {
@@ -66,6 +66,7 @@ const current: Current = {
   'ripa.renew': authorisation('renew'),
   'ripa.cancel': authorisation('cancel'),
   'ripa.correct': authorisation('correct'),
+  'ripa.magistrate': authorisation('magistrate'),
 };
 
 /**

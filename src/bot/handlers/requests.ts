@@ -378,7 +378,12 @@ function decide(outcome: 'approve' | 'decline' | 'more-info') {
             text: `Not approved: the policy now needs a decision by ${authorityInSentence(request.authority)}, and Overt is sending it on to them.`,
             tone: 'warning',
           } as const)
-        : ({ text: DONE[outcome], tone: outcome === 'approve' ? 'good' : 'warning' } as const);
+        : ({
+            text: r.value.ripaReference
+              ? `You approved this request, under RIPA authorisation ${r.value.ripaReference}.`
+              : DONE[outcome],
+            tone: outcome === 'approve' ? 'good' : 'warning',
+          } as const);
     // The card is made from what the decision returned: the request as it left it, and the decision itself.
     const given = r.version
       ? {
@@ -690,6 +695,9 @@ const onCheckRecord: VerbHandler<'check.record'> = async (data, turn) => {
     facts: [
       ['Viewed', when(viewedAt, zone)],
       ['Accounts', accounts.map((a) => `${a.platform}: ${a.account}`).join(', ')],
+      ...(r.value.ripaReference
+        ? [['Done under', `RIPA authorisation ${r.value.ripaReference}`] as [string, string]]
+        : []),
     ],
   });
 };

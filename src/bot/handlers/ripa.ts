@@ -10,13 +10,20 @@ import {
   authoriseRipa,
   cancelRipa,
   correctRipa,
+  recordMagistrateApproval,
   refuseRipa,
   renewRipa,
   reviewRipa,
   type Failure,
 } from '../../workflow';
 import { canActForTeam } from '../../workflow/context';
-import { applicationOf, centralRecord, ripaFor, ripaProfile } from '../../workflow/queries/ripa';
+import {
+  applicationOf,
+  centralRecord,
+  ripaFor,
+  ripaOfRequest,
+  ripaProfile,
+} from '../../workflow/queries/ripa';
 import { requestById, teamWithProfile as teamAndProfile } from '../../workflow/queries/request';
 import { statusCard } from '../cards/status';
 import type { AdaptiveCard } from '../cards/types';
@@ -92,6 +99,9 @@ export async function applicationCard(
       'Not waiting for an authorisation',
       `This request is not waiting for an authorising officer (it is ${phrase(r.status, REQUEST_STATUS)}); nothing was done.`,
     );
+  // An authorisation already recorded on it (awaiting a magistrate's approval) is the card to act on.
+  const recorded = await ripaOfRequest(turn.deps, r);
+  if (recorded) return authorisationCard(turn, recorded);
   const tp = await teamAndProfile(turn.deps, r.teamId);
   return ripaApplicationCard({
     app: await applicationOf(turn.deps, r, found.version),
@@ -190,17 +200,49 @@ const onAuthorise: VerbHandler<'ripa.authorise'> = async (data, turn) => {
   }
   const { ripa, request: after } = r.value;
   if (!r.replayed && after?.status === 'approved') turn.after(() => turn.outbox.followUps());
-  return authorisationCard(turn, ripa.id, {
-    note:
-      after?.status === 'approved'
-        ? {
-            text: 'Authorisation recorded. The check may proceed under it: Overt is telling the case manager, who records it.',
-            tone: 'good',
-          }
-        : {
-            text: `Authorisation recorded, but the request was not approved under it: ${after?.problem ?? 'it is no longer waiting'}.`,
-            tone: 'warning',
-          },
+  return authorisationCard(turn, ripa.id, { note: authorisedNote(ripa, after) });
+};
+
+/** What became of the request an authorisation was granted on, in a sentence naming the authorisation. */
+function authorisedNote(
+  ripa: Awaited<ReturnType<typeof authoriseRipa>> extends infer O
+    ? O extends { ok: true; value: { ripa: infer R } }
+      ? R
+      : never
+    : never,
+  after: { status: string; problem?: string } | undefined,
+  what = 'Authorisation',
+): { text: string; tone: 'good' | 'warning' } {
+  const name = `RIPA authorisation ${ripa.reference}`;
+  if (ripa.awaitingMagistrate)
+    return {
+      text: `${what} ${ripa.reference} recorded, awaiting the magistrate’s approval. No check may proceed under it until you record the date a magistrate approved it, below.`,
+      tone: 'warning',
+    };
+  if (after?.status === 'approved')
+    return {
+      text: `${what} recorded. The check may proceed under ${name}: Overt is telling the case manager, who records it.`,
+      tone: 'good',
+    };
+  return {
+    text: `${what} recorded, but the request was not approved under ${name}: ${after?.problem?.replace(/^[\w.]+: /, '') ?? 'it is no longer waiting'}.`,
+    tone: 'warning',
+  };
+}
+
+const onMagistrate: VerbHandler<'ripa.magistrate'> = async (data, turn) => {
+  if (turn.staff.role !== 'authorised-officer') return NOT_AN_OFFICER();
+  const r = await recordMagistrateApproval(turn.deps, {
+    key: `ripa-magistrate:${data.formId}`,
+    actorId: turn.staff.id,
+    ripaId: data.ripaId,
+    expectedVersion: data.version,
+    approvedOn: data.approvedOn,
+  });
+  if (!r.ok) return after(turn, data.ripaId, r, 'magistrate', { approvedOn: data.approvedOn }, {}, '');
+  if (!r.replayed && r.value.request?.status === 'approved') turn.after(() => turn.outbox.followUps());
+  return authorisationCard(turn, data.ripaId, {
+    note: authorisedNote(r.value.ripa, r.value.request, 'Magistrate’s approval'),
   });
 };
 
@@ -358,8 +400,8 @@ const onCorrect: VerbHandler<'ripa.correct'> = async (data, turn) => {
 async function after(
   turn: Turn,
   ripaId: string,
-  r: Awaited<ReturnType<typeof reviewRipa>>,
-  form: 'review' | 'renew' | 'cancel' | 'correct',
+  r: { ok: true } | { ok: false; error: Failure },
+  form: 'review' | 'renew' | 'cancel' | 'correct' | 'magistrate',
   values: Record<string, string>,
   fields: Record<string, string>,
   done: string,
@@ -368,11 +410,16 @@ async function after(
   if (OutOfDate.of(r.error)) return OutOfDate.of(r.error)!;
   const problem = problemOf(r.error, fields);
   if (problem) return authorisationCard(turn, ripaId, { values, problem, form });
-  return errorCard(
-    `The ${form === 'renew' ? 'renewal' : form === 'cancel' ? 'cancellation' : form === 'correct' ? 'correction' : 'review'} was not recorded`,
-    r.error.message.replace(/^[\w.]+: /, ''),
-  );
+  return errorCard(`The ${FORM_WORDS[form]} was not recorded`, r.error.message.replace(/^[\w.]+: /, ''));
 }
+
+const FORM_WORDS = {
+  review: 'review',
+  renew: 'renewal',
+  cancel: 'cancellation',
+  correct: 'correction',
+  magistrate: 'magistrate’s approval',
+} as const;
 
 /** The verbs this file answers (the whole table is routes.ts's). */
 export const ripaVerbs = {
@@ -385,6 +432,7 @@ export const ripaVerbs = {
   'ripa.renew': onRenew,
   'ripa.cancel': onCancel,
   'ripa.correct': onCorrect,
+  'ripa.magistrate': onMagistrate,
 } satisfies Partial<VerbHandlers>;
 
 /** Problems found by the input schema (routes.ts), by input, as a RIPA card shows them. */
@@ -419,7 +467,7 @@ export const ripaForms: Forms = {
       }),
   },
   ...Object.fromEntries(
-    (['review', 'renew', 'cancel', 'correct'] as const).map((form) => [
+    (['review', 'renew', 'cancel', 'correct', 'magistrate'] as const).map((form) => [
       `ripa.${form}`,
       {
         needs: NEEDS,

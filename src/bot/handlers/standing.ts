@@ -122,4 +122,5 @@ export const standingFirst: Partial<Record<Verb, Gate>> = {
   'ripa.renew': officer(false),
   'ripa.cancel': officer(false),
   'ripa.correct': officer(false),
+  'ripa.magistrate': officer(false),
 };

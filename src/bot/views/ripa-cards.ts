@@ -101,9 +101,9 @@ export interface ApplicationCardInput {
 export function ripaApplicationCard(i: ApplicationCardInput): AdaptiveCard {
   const a = i.app;
   const t = i.today;
+  // The magistrate's date is never assumed: left empty, the authorisation is recorded awaiting it.
   const v: Values = {
     grantedOn: t,
-    ...(a.judicialApproval ? { magistrateApprovedOn: t } : {}),
     from: t,
     until: addDays(addMonths(t, 3), -1),
     reviewAt: addMonths(t, 1),
@@ -154,7 +154,10 @@ export function ripaApplicationCard(i: ApplicationCardInput): AdaptiveCard {
       ...(a.judicialApproval
         ? [
             ...date(pa, v, 'magistrateApprovedOn', 'Date a magistrate approved it'),
-            textBlock(a.judicialBasis ?? '', { size: 'small', isSubtle: true }),
+            textBlock(
+              `${a.judicialBasis ?? ''} Not yet approved? Leave the date empty: the authorisation is recorded as awaiting the magistrate’s approval, and no check proceeds under it until you record the date.`.trim(),
+              { size: 'small', isSubtle: true },
+            ),
           ]
         : []),
       ...date(pa, v, 'from', 'In force from'),
@@ -213,7 +216,7 @@ export interface AuthorisationCardInput {
   canAct: boolean;
   values?: Values;
   problem?: FieldProblem;
-  form?: 'review' | 'renew' | 'cancel' | 'correct';
+  form?: 'review' | 'renew' | 'cancel' | 'correct' | 'magistrate';
   note?: { text: string; tone: 'good' | 'warning' | 'attention' };
   today: string;
 }
@@ -228,7 +231,6 @@ export function ripaAuthorisationCard(i: AuthorisationCardInput): AdaptiveCard {
     nextReviewAt: nextMonth < e.until ? nextMonth : e.until,
     renewedOn: t,
     renewUntil: addDays(addMonths(addDays(e.until, 1), 3), -1),
-    ...(i.judicialApproval ? { renewMagistrateOn: t } : {}),
     renewNextReviewAt: addMonths(e.until, 1),
     cancelOn: t,
     // The correction form starts from what is recorded.
@@ -246,10 +248,7 @@ export function ripaAuthorisationCard(i: AuthorisationCardInput): AdaptiveCard {
   const p = (f: AuthorisationCardInput['form']) => (i.form === f ? i.problem : undefined);
   const body: CardElement[] = [
     ...(i.note ? [container([textBlock(i.note.text, { weight: 'bolder' })], { style: i.note.tone })] : []),
-    ...banner(
-      i.problem,
-      `the ${i.form === 'renew' ? 'renewal' : i.form === 'cancel' ? 'cancellation' : i.form === 'correct' ? 'correction' : 'review'} was not recorded`,
-    ),
+    ...banner(i.problem, `the ${FORM_WORDS[i.form ?? 'review']} was not recorded`),
     heading(`RIPA authorisation ${e.reference}`),
     factSet([
       fact('Child', `${e.childName} (${e.caseRef})`),
@@ -257,7 +256,11 @@ export function ripaAuthorisationCard(i: AuthorisationCardInput): AdaptiveCard {
       fact('Authorising officer', e.officerName),
       fact('Offence', `${e.offence} (maximum: ${sentenceWords(e.maxSentenceMonths)})`),
       fact('Granted', dateGb(e.grantedOn)),
-      ...(e.magistrateApprovedOn ? [fact('Approved by a magistrate', dateGb(e.magistrateApprovedOn))] : []),
+      ...(e.magistrateApprovedOn
+        ? [fact('Approved by a magistrate', dateGb(e.magistrateApprovedOn))]
+        : e.state === 'awaiting-approval'
+          ? [fact('Approved by a magistrate', 'Not yet: no check may proceed under it')]
+          : []),
       fact('In force', `${dateGb(e.from)} to ${dateGb(e.until)}`),
       fact('Reviews', e.reviews.map((r) => `${dateGb(r.on)} by ${r.by}`).join('; ') || 'None yet'),
       ...(e.cancelledOn ? [] : [fact('Next review by', dateGb(e.nextReviewOn))]),
@@ -268,41 +271,81 @@ export function ripaAuthorisationCard(i: AuthorisationCardInput): AdaptiveCard {
       ...e.corrections.map((c) => fact('Corrected', correctionWords(c))),
     ]),
   ];
-  const open = i.canAct && (e.state === 'in-force' || e.state === 'review-due' || e.state === 'not-yet');
-  if (open) {
-    const rv = p('review');
-    const rn = p('renew');
-    const cn = p('cancel');
+  if (i.canAct && e.state === 'awaiting-approval') {
+    const mp = p('magistrate');
     body.push(
-      section('Record a review', [
-        ...date(rv, v, 'reviewedOn', 'Date reviewed'),
-        ...text(rv, v, 'reviewNotes', 'Is it still necessary and proportionate? What has it obtained?', true),
-        ...date(rv, v, 'nextReviewAt', 'Next review by'),
+      section('Record the magistrate’s approval', [
+        textBlock(
+          'It takes effect on the day a magistrate approves it. Give that day once it is known: it is not filled in for you.',
+          { size: 'small', isSubtle: true },
+        ),
+        ...date(mp, v, 'approvedOn', 'Date a magistrate approved it'),
         actionSet([
           act(
-            'ripa.review',
-            'Record the review',
-            { ripaId: e.id, version: i.version, formId: `ripa-review-${e.id}-${e.nextReviewOn}` },
+            'ripa.magistrate',
+            'Record the approval',
+            { ripaId: e.id, version: i.version, formId: `ripa-magistrate-${e.id}` },
             { style: 'positive' },
           ),
         ]),
       ]),
-      section('Renew it', [
-        ...date(rn, v, 'renewedOn', 'Date renewed'),
-        ...(i.judicialApproval
-          ? date(rn, v, 'renewMagistrateOn', 'Date a magistrate approved the renewal')
-          : []),
-        ...date(rn, v, 'renewUntil', 'New end (at most three months more)'),
-        ...text(rn, v, 'renewReasons', 'Why it is still necessary and proportionate', true),
-        ...date(rn, v, 'renewNextReviewAt', 'Next review by'),
-        actionSet([
-          act('ripa.renew', 'Record the renewal', {
-            ripaId: e.id,
-            version: i.version,
-            formId: `ripa-renew-${e.id}-${e.until}`,
-          }),
-        ]),
-      ]),
+    );
+  }
+  const open =
+    i.canAct &&
+    (e.state === 'in-force' ||
+      e.state === 'review-due' ||
+      e.state === 'not-yet' ||
+      e.state === 'awaiting-approval');
+  if (open) {
+    const rv = p('review');
+    const rn = p('renew');
+    const cn = p('cancel');
+    const inEffect = e.state !== 'awaiting-approval';
+    body.push(
+      ...(inEffect
+        ? [
+            section('Record a review', [
+              ...date(rv, v, 'reviewedOn', 'Date reviewed'),
+              ...text(
+                rv,
+                v,
+                'reviewNotes',
+                'Is it still necessary and proportionate? What has it obtained?',
+                true,
+              ),
+              ...date(rv, v, 'nextReviewAt', 'Next review by'),
+              actionSet([
+                act(
+                  'ripa.review',
+                  'Record the review',
+                  { ripaId: e.id, version: i.version, formId: `ripa-review-${e.id}-${e.nextReviewOn}` },
+                  { style: 'positive' },
+                ),
+              ]),
+            ]),
+            section('Renew it', [
+              textBlock(
+                `A renewal takes effect when the current period ends, on ${dateGb(e.until)}, for at most three months more; one renewal a period.`,
+                { size: 'small', isSubtle: true },
+              ),
+              ...date(rn, v, 'renewedOn', 'Date renewed'),
+              ...(i.judicialApproval
+                ? date(rn, v, 'renewMagistrateOn', 'Date a magistrate approved the renewal')
+                : []),
+              ...date(rn, v, 'renewUntil', 'New end (at most three months more)'),
+              ...text(rn, v, 'renewReasons', 'Why it is still necessary and proportionate', true),
+              ...date(rn, v, 'renewNextReviewAt', 'Next review by'),
+              actionSet([
+                act('ripa.renew', 'Record the renewal', {
+                  ripaId: e.id,
+                  version: i.version,
+                  formId: `ripa-renew-${e.id}-${e.until}`,
+                }),
+              ]),
+            ]),
+          ]
+        : []),
       section('Cancel it', [
         textBlock('Cancel it as soon as it is no longer necessary or proportionate.', {
           size: 'small',
@@ -349,7 +392,7 @@ export function ripaAuthorisationCard(i: AuthorisationCardInput): AdaptiveCard {
           ...text(cp, v, 'fixProportionality', 'Why it is proportionate', true),
           ...text(cp, v, 'fixLegalAdvice', 'The legal advice taken', true),
           ...date(cp, v, 'fixGrantedOn', 'Date granted'),
-          ...(i.judicialApproval
+          ...(i.judicialApproval && e.state !== 'awaiting-approval'
             ? date(cp, v, 'fixMagistrateApprovedOn', 'Date a magistrate approved it')
             : []),
           toggle(
@@ -377,6 +420,14 @@ export function ripaAuthorisationCard(i: AuthorisationCardInput): AdaptiveCard {
   });
   return i.problem ? markRefusal(made, i.problem.message, 'form') : made;
 }
+
+const FORM_WORDS = {
+  review: 'review',
+  renew: 'renewal',
+  cancel: 'cancellation',
+  correct: 'correction',
+  magistrate: 'magistrate’s approval',
+} as const;
 
 /** What waits for an authorisation, and what is in force: each opens its own card; each list the first few
  * (views/list.ts), how many more, and the way to the tab. */

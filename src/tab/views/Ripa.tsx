@@ -202,10 +202,15 @@ function Application({ api, a, done }: { api: Client; a: RipaApplication; done: 
         title={`Record the authorisation for ${a.caseRef}`}
         path={path('ripa-authorisation')}
         submit="Record the authorisation"
-        done={() => done(`${a.caseRef}: the authorisation is recorded and the check may proceed under it.`)}
+        done={() =>
+          done(
+            a.judicialApproval
+              ? `${a.caseRef}: the authorisation is recorded. The check proceeds under it once the date a magistrate approved it is recorded; until then it is awaiting the magistrate’s approval.`
+              : `${a.caseRef}: the authorisation is recorded and the check may proceed under it.`,
+          )
+        }
         initial={{
           grantedOn: t,
-          ...(a.judicialApproval ? { magistrateApprovedOn: t } : {}),
           from: t,
           until: plusDays(plusMonths(t, 3), -1),
           reviewAt: plusMonths(t, 1),
@@ -232,6 +237,8 @@ function Application({ api, a, done }: { api: Client; a: RipaApplication; done: 
                   name: 'magistrateApprovedOn',
                   label: 'Date a magistrate approved it',
                   kind: 'date' as const,
+                  optional: true,
+                  hint: 'Not yet approved? Leave it empty: the authorisation is recorded as awaiting the magistrate’s approval, and no check proceeds under it until you record the date.',
                 },
               ]
             : []),
@@ -266,6 +273,20 @@ function Application({ api, a, done }: { api: Client; a: RipaApplication; done: 
 function Actions({ api, e, done }: { api: Client; e: CentralRecordEntry; done: (m: string) => void }) {
   const t = today();
   const path = (what: string) => `/api/v1/ripa/${encodeURIComponent(e.id)}/${what}`;
+  if (e.state === 'awaiting-approval')
+    return (
+      <Form
+        api={api}
+        title={`Record the magistrate’s approval of ${e.reference}`}
+        path={path('magistrate-approval')}
+        submit="Record the approval"
+        done={() =>
+          done(`${e.reference}: the magistrate’s approval is recorded; it is in force from that day.`)
+        }
+        initial={{}}
+        fields={[{ name: 'approvedOn', label: 'Date a magistrate approved it', kind: 'date' }]}
+      />
+    );
   return (
     <>
       <Form
@@ -293,7 +314,6 @@ function Actions({ api, e, done }: { api: Client; e: CentralRecordEntry; done: (
         done={() => done(`${e.reference}: the renewal is recorded.`)}
         initial={{
           renewedOn: t,
-          magistrateApprovedOn: t,
           until: plusDays(plusMonths(plusDays(e.until, 1), 3), -1),
           nextReviewAt: plusMonths(e.until, 1),
         }}

@@ -17,7 +17,7 @@ import { dateGb, sentenceWords, yesNo } from '../../vocabulary';
 /** Who may read the central record: the authorising officers and information governance. */
 export const CENTRAL_RECORD_READERS: Staff['role'][] = ['authorised-officer', 'information-governance'];
 
-export type RipaState = 'in-force' | 'review-due' | 'cancelled' | 'ended' | 'not-yet';
+export type RipaState = 'in-force' | 'review-due' | 'cancelled' | 'ended' | 'not-yet' | 'awaiting-approval';
 
 export interface CentralRecordEntry {
   id: string;
@@ -119,6 +119,7 @@ const FORMER = 'a former member of staff';
 /** The state of an authorisation on a day of its team's calendar. */
 export function ripaState(r: Ripa, today: string, timeZone = DEFAULT_TIME_ZONE): RipaState {
   if (r.cancelledAt) return 'cancelled';
+  if (r.awaitingMagistrate) return 'awaiting-approval';
   if (dayOf(r.until, timeZone) < today) return 'ended';
   if (dayOf(r.from, timeZone) > today) return 'not-yet';
   return dayOf(r.reviewAt, timeZone) < today ? 'review-due' : 'in-force';
@@ -210,15 +211,35 @@ async function entriesOf(
   });
 }
 
-/** The repeat viewings waiting for an authorising officer in the teams this officer acts for. */
+/** The authorisation recorded on a request and not cancelled (one awaiting a magistrate's approval, say): its
+ * id, or undefined. */
+export async function ripaOfRequest(
+  deps: Deps,
+  r: Pick<Request, 'id' | 'childId'>,
+): Promise<string | undefined> {
+  const rows = await deps.store.query('ripa', { where: { childId: r.childId } });
+  return rows.find((x) => x.record.requestId === r.id && !x.record.cancelledAt)?.record.id;
+}
+
+/** The repeat viewings waiting for an authorising officer in the teams this officer acts for: those with an
+ * authorisation recorded (awaiting a magistrate) are among the authorisations instead. */
 async function applicationsFor(deps: Deps, staff: Staff): Promise<RipaApplication[]> {
   if (staff.role !== 'authorised-officer' || !staff.teamIds.length) return [];
-  const rows = await deps.store.query('request', {
-    where: { teamId: staff.teamIds, status: 'escalated' },
-    orderBy: { field: 'createdAt', dir: 'asc' },
-  });
+  const [rows, ripas] = await Promise.all([
+    deps.store.query('request', {
+      where: { teamId: staff.teamIds, status: 'escalated' },
+      orderBy: { field: 'createdAt', dir: 'asc' },
+    }),
+    deps.store.query('ripa', { where: { teamId: staff.teamIds } }),
+  ]);
+  const authorised = new Set(
+    ripas.flatMap((x) => (x.record.requestId && !x.record.cancelledAt ? [x.record.requestId] : [])),
+  );
   const mine = rows.filter(
-    (r) => r.record.authority === 'authorised-officer' && r.record.requesterId !== staff.id,
+    (r) =>
+      r.record.authority === 'authorised-officer' &&
+      r.record.requesterId !== staff.id &&
+      !authorised.has(r.record.id),
   );
   return Promise.all(mine.map((r) => applicationOf(deps, r.record, r.version)));
 }
