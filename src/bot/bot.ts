@@ -22,6 +22,7 @@ import type { Outbox, Task } from './outbox';
 import { childChoices } from '../workflow/queries';
 import { staffOf } from './reads';
 import { route } from './routes';
+import { stillTrue } from './notices';
 import type { Turn } from './turn';
 import type { TabLink } from './settings';
 import { helpCard, onReturnCard, withKept } from './views/conversation-cards';
@@ -114,7 +115,8 @@ export async function onTurn(
    * an install or a greeting) how many requests wait for their decision; taken, and on the record, here. */
   const returning = async (greeting: boolean): Promise<AdaptiveCard | undefined> => {
     if (!staff || !personal) return undefined;
-    const missed = await takeHeld(deps, staff.id);
+    // Only what is still true is shown: a "waiting for a decision" kept while they were away, decided since, is not.
+    const missed = await stillTrue(deps, staff.id, await takeHeld(deps, staff.id));
     const waiting = greeting ? await awaitingDecision(deps, { actorId: staff.id }) : undefined;
     const shown = onReturnCard(missed, waiting?.ok ? waiting.value.length : 0);
     if (shown && missed.length)
@@ -130,7 +132,8 @@ export async function onTurn(
    * is answered first, never swallowed by the notices. */
   const onReturn = async (greeting: boolean, before?: (missed: number) => Promise<void>): Promise<void> => {
     if (!staff || !personal) return;
-    const missed = await takeHeld(deps, staff.id);
+    // Only what is still true is shown: a "waiting for a decision" kept while they were away, decided since, is not.
+    const missed = await stillTrue(deps, staff.id, await takeHeld(deps, staff.id));
     await before?.(missed.length);
     const waiting = greeting ? await awaitingDecision(deps, { actorId: staff.id }) : undefined;
     const shown = onReturnCard(missed, waiting?.ok ? waiting.value.length : 0);

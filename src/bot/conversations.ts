@@ -26,10 +26,22 @@ export const Reference = z.object({
 export type Reference = z.infer<typeof Reference>;
 
 /** A notice that could not be delivered, kept for the person until they are next reachable. */
+/** What a kept notice says must still hold when it is shown (workflow/notice-feed.ts `noticeHolds`): a
+ * "waiting for a decision" kept for days is not shown once the request was decided. */
+export const HeldWhile = z.object({
+  kind: z.string(),
+  requestId: z.string().optional(),
+  ripaId: z.string().optional(),
+  childId: z.string().optional(),
+  authority: z.string().optional(),
+  dueOn: z.string().optional(),
+});
+export type HeldWhile = z.infer<typeof HeldWhile>;
 const Held = z.object({
   title: z.string(),
   text: z.string(),
   requestId: z.string().optional(),
+  while: HeldWhile.optional(),
   at: z.string(),
 });
 export type Held = z.infer<typeof Held>;

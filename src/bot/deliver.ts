@@ -8,7 +8,14 @@
  */
 import { recordSurfaceEvent, type Deps } from '../workflow';
 import type { AdaptiveCard } from './cards/types';
-import { dropReference, holdNotice, keepReference, keptOf, type Reference } from './conversations';
+import {
+  dropReference,
+  holdNotice,
+  keepReference,
+  keptOf,
+  type HeldWhile,
+  type Reference,
+} from './conversations';
 import type { Installed } from './install';
 import { ConversationGone, NotSentYet, type Outbox } from './outbox';
 import { nameOf, staffWithRole } from '../workflow/queries';
@@ -36,7 +43,7 @@ export type Delivery = {
     tell: string[];
     about: string;
     key: string;
-    keep?: { title: string; text: string; requestId?: string };
+    keep?: { title: string; text: string; requestId?: string; while?: HeldWhile };
     /** The caller tells and audits once for a whole round (one summary, not a card per person). */
     summarised?: boolean;
   };
@@ -241,7 +248,7 @@ async function unreachable(
   const later = await tellOnReturn(
     deps,
     tell.filter((id) => !told.includes(id)),
-    { title, text },
+    { title, text, ...(u.keep?.while ? { while: u.keep.while } : {}) },
   );
   await recordSurfaceEvent(deps, `bot-${teamsFailed ? 'not-delivered' : 'unreachable'}:${staffId}:${u.key}`, {
     action: 'bot.deliver',
@@ -269,7 +276,7 @@ async function unreachable(
 export async function tellOnReturn(
   deps: Deps,
   who: string[],
-  notice: { title: string; text: string; requestId?: string },
+  notice: { title: string; text: string; requestId?: string; while?: HeldWhile },
 ): Promise<string[]> {
   for (const id of who) await holdNotice(deps, id, notice);
   return who;

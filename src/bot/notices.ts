@@ -6,7 +6,8 @@
  * as it is done; nothing from before the bot first ran). A follow-up is in the store with its unit, so an
  * instance that dies after a decision and before its follow-ups leaves them to the next lease holder.
  */
-import { recordSurfaceEvent, takeNotices, type Deps, type PendingNotice } from '../workflow';
+import { noticeHolds, recordSurfaceEvent, takeNotices, type Deps, type PendingNotice } from '../workflow';
+import { ripaNoticeFacts } from '../workflow/queries/ripa';
 import { deliver, notDelivered, serviceManagers } from './deliver';
 import { caseRefOf, nameOf, objectionForNotice, requestById, staffWithRole } from '../workflow/queries';
 import { dateGb } from '../vocabulary';
@@ -23,6 +24,7 @@ import {
   updateApprovalCards,
 } from './handlers/request-cards';
 import { messageScope, type Outbox } from './outbox';
+import type { HeldWhile } from './conversations';
 import { neutralNoticeCard, noticeCard } from './views/conversation-cards';
 import { ripaNoticeCard } from './views/ripa-cards';
 
@@ -34,6 +36,45 @@ const TITLES: Record<string, string> = {
   'ripa-review': 'A RIPA authorisation needs review',
   'ripa-expired': 'A RIPA authorisation has ended',
 };
+
+/** What a notice kept for someone needs to still hold when they are shown it (noticeHolds). */
+const whileOf = (n: PendingNotice): HeldWhile => ({
+  kind: n.kind,
+  ...(n.requestId ? { requestId: n.requestId } : {}),
+  ...(n.ripaId ? { ripaId: n.ripaId } : {}),
+  ...(n.childId ? { childId: n.childId } : {}),
+  ...(n.authority ? { authority: n.authority } : {}),
+  ...(n.dueOn ? { dueOn: n.dueOn } : {}),
+});
+
+/** The notices kept for a person that still say what is true now; those that no longer do are recorded as
+ * dropped, with why, and not shown. */
+export async function stillTrue<T extends { while?: HeldWhile; at: string }>(
+  deps: Deps,
+  staffId: string,
+  kept: T[],
+): Promise<T[]> {
+  const out: T[] = [];
+  for (const m of kept) {
+    const now = m.while ? await noticeHolds(deps, m.while) : { holds: true as const };
+    if (now.holds) {
+      out.push(m);
+      continue;
+    }
+    await recordSurfaceEvent(deps, `bot-dropped-kept:${staffId}:${m.at}:${m.while!.kind}`, {
+      action: 'bot.deliver',
+      target: { kind: 'staff', id: staffId },
+      outcome: 'dropped',
+      details: {
+        notice: m.while!.kind,
+        why: now.why,
+        ...(m.while!.requestId ? { requestId: m.while!.requestId } : {}),
+        ...(m.while!.ripaId ? { ripaId: m.while!.ripaId } : {}),
+      },
+    });
+  }
+  return out;
+}
 
 /** The requester of the request a notice is about, unless the notice is for them. */
 async function requesterOf(deps: Deps, requestId: string | undefined, to: string): Promise<string[]> {
@@ -227,9 +268,32 @@ async function onePass(
         }
         continue;
       }
-      const card = n.ripaId
-        ? ripaNoticeCard(TITLES[n.kind] ?? 'Notice', n.text, n.ripaId)
-        : noticeCard(TITLES[n.kind] ?? 'Notice', n.text, n.requestId);
+      const title =
+        n.kind === 'ripa-review' && n.stage === 'overdue'
+          ? 'A RIPA authorisation’s review is overdue'
+          : (TITLES[n.kind] ?? 'Notice');
+      const card = noticeCard(title, n.text, n.requestId);
+      // A timer's notice says what was true when it was made: it is read again before each of its messages,
+      // and one no longer true (the request decided, the review recorded) is not sent, and that is recorded.
+      const dropped = async (): Promise<boolean> => {
+        const now = await noticeHolds(deps, n);
+        if (now.holds) return false;
+        const left = n.to.filter((to) => !n.sentTo.includes(to));
+        await recordSurfaceEvent(deps, `bot-dropped:${n.seq}`, {
+          action: 'bot.deliver',
+          target: n.requestId
+            ? { kind: 'request', id: n.requestId }
+            : n.ripaId
+              ? { kind: 'ripa', id: n.ripaId }
+              : { kind: 'child', id: n.childId ?? '' },
+          outcome: 'dropped',
+          details: { notice: n.kind, event: String(n.seq), why: now.why, notSentTo: left },
+        });
+        for (const to of left) await taken.sent(n, to);
+        log(`bot: the notice ${n.kind} (audit event ${n.seq}) was not sent: ${now.why}`);
+        return true;
+      };
+      if (await dropped()) continue;
       if (n.kind === 'decision-waiting' && n.requestId) {
         sent += await messageScope.run(`notice:${n.seq}`, () =>
           escalateDecision(deps, outbox, n.requestId!, n.to, card, n.text, {
@@ -238,7 +302,8 @@ async function onePass(
             sent: (to) => taken.sent(n, to),
             later: async (to) => {
               if ((await taken.later(n, to)) !== 'given-up') return;
-              const title = TITLES[n.kind]!;
+              // Given up after hours of trying: the service managers are told only if it still waits.
+              if (!(await noticeHolds(deps, n)).holds) return;
               await notDelivered(
                 deps,
                 outbox,
@@ -247,7 +312,7 @@ async function onePass(
                   tell: await serviceManagers(deps),
                   about: `A notice for them could not be delivered: “${title}”.`,
                   key: `notice:${n.seq}`,
-                  keep: { title, text: n.text, requestId: n.requestId! },
+                  keep: { title, text: n.text, requestId: n.requestId!, while: whileOf(n) },
                 },
                 log,
               );
@@ -256,25 +321,33 @@ async function onePass(
         );
         continue;
       }
-      const title = TITLES[n.kind] ?? 'Notice';
       for (const to of n.to) {
         if (n.sentTo.includes(to)) continue;
         if (!(await hold())) throw new LeaseLost();
+        if (await dropped()) break;
         const unreachable = {
           // Whoever can act: the requester of a request it is about (when it is not for them), and the
           // service managers.
           tell: [...(await requesterOf(deps, n.requestId, to)), ...(await serviceManagers(deps))],
           about: `A notice for them could not be delivered: “${title}”.`,
           key: `notice:${n.seq}`,
-          keep: { title, text: n.text, ...(n.requestId ? { requestId: n.requestId } : {}) },
+          keep: {
+            title,
+            text: n.text,
+            ...(n.requestId ? { requestId: n.requestId } : {}),
+            while: whileOf(n),
+          },
         };
         const pointer = n.requestId
           ? pointerCard(n.requestId, await refreshOne(deps, to))
           : neutralNoticeCard(await nameOf(deps, to));
-        const d = await messageScope.run(`notice:${n.seq}`, () =>
+        const d = await messageScope.run(`notice:${n.seq}`, async () =>
           deliver(deps, outbox, {
             staffId: to,
-            card,
+            // A RIPA notice shows the authorisation as it is now, the child as this person may see them.
+            card: n.ripaId
+              ? ripaNoticeCard(title, n.text, n.ripaId, (await ripaNoticeFacts(deps, n.ripaId, to)) ?? [])
+              : card,
             about: `the notice ${n.kind} (audit event ${n.seq})`,
             later: true,
             pointer,
@@ -283,7 +356,7 @@ async function onePass(
         );
         if (d && 'activityId' in d) sent++;
         if (!(d && 'later' in d)) await taken.sent(n, to);
-        else if ((await taken.later(n, to)) === 'given-up')
+        else if ((await taken.later(n, to)) === 'given-up' && (await noticeHolds(deps, n)).holds)
           await notDelivered(deps, outbox, to, unreachable, log);
       }
     }

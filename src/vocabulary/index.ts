@@ -78,9 +78,16 @@ const STATE_CLAUSE: Record<string, string> = {
   refused: 'was refused by the policy',
 };
 
-/** "This request has been withdrawn by the person who asked" (no full stop), for a request's state. */
-export function requestStateSentence(status: string, subject = 'This request'): string {
-  return `${subject} ${STATE_CLAUSE[status] ?? 'is no longer open'}`;
+/** "This request has been withdrawn by the person who asked" (no full stop), for a request's state; with
+ * `since`, when it came to be so and by whom, en-GB: "This request has been approved and its check recorded on
+ * 1 December 2026 by Dara Dunmore". */
+export function requestStateSentence(
+  status: string,
+  subject = 'This request',
+  since?: { at: string; by?: string; timeZone?: string },
+): string {
+  const when = since ? ` on ${dateGb(since.at, since.timeZone)}${since.by ? ` by ${since.by}` : ''}` : '';
+  return `${subject} ${STATE_CLAUSE[status] ?? 'is no longer open'}${when}`;
 }
 
 export const DECISION: Record<string, string> = {
@@ -315,6 +322,7 @@ export const AUDIT_OUTCOME: Record<string, string> = {
   resolved: 'Resolved',
   authorised: 'Authorised',
   unreachable: 'Could not be delivered',
+  dropped: 'Not sent: no longer true',
   delivered: 'Delivered',
   exported: 'Exported',
   'sent-to-ig': 'Sent to information governance',

@@ -86,5 +86,5 @@ export function createDeps(
 }
 export { firstWelcome, recordSurfaceEvent } from './surface-events';
 export type { SurfaceEvent } from './surface-events';
-export { GIVE_UP_AFTER, takeNotices } from './notice-feed';
+export { GIVE_UP_AFTER, noticeHolds, takeNotices } from './notice-feed';
 export type { PendingNotice } from './notice-feed';

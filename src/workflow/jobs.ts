@@ -7,6 +7,8 @@ import { runRetentionIfDue, type RetentionReport } from './retention';
 import type { Deps } from './types';
 import { childZone, teamZone } from './zone';
 import { AUTHORITY, dateGb, phrase } from '../vocabulary';
+import { dayOf } from '../policy/days';
+import { approversOf } from './queries/request';
 
 /**
  * Timers: requests expire, stale decisions are escalated, consent reminders and RIPA reviews fall due,
@@ -25,6 +27,13 @@ export interface Notice {
   requestId?: string;
   ripaId?: string;
   text: string;
+  /** A decision waiting: the authority it waits for (the notice holds only while it still does). */
+  authority?: string;
+  /** What the notice was made from, to read it against before it is sent: a RIPA review's day (with whether
+   * this is the reminder on that day or the one after it, overdue), an authorisation's last day, a consent
+   * reminder's due date. */
+  dueOn?: string;
+  stage?: 'due' | 'overdue';
 }
 
 export interface JobsReport {
@@ -73,13 +82,10 @@ export async function runJobs(
       },
       notice,
     );
-  const managersOf = async (teamId: string) => {
-    const team = await deps.store.get('team', teamId);
-    const sms = (await deps.store.query('staff', { where: { role: 'service-manager' } })).filter((s) =>
-      s.record.teamIds.includes(teamId),
-    );
-    return [...new Set([...(team?.record.managerIds ?? []), ...sms.map((s) => s.record.id)])];
-  };
+  const serviceManagersOf = async (teamId: string) =>
+    (await deps.store.query('staff', { where: { role: 'service-manager' } }))
+      .filter((s) => s.record.teamIds.includes(teamId))
+      .map((s) => s.record.id);
   const childRef = async (childId: string) =>
     (await deps.store.get('child', childId))?.record.caseRef ?? childId;
 
@@ -123,20 +129,29 @@ export async function runJobs(
       report.expired++;
   }
 
-  // Decisions waiting too long go to the next authority: the team's managers and service managers.
+  // Decisions waiting too long: whoever may decide it now (approversOf, the one rule of who may decide: the
+  // authorising officer for a request sent on to them), and the service managers who oversee the team. A
+  // request sent on is reminded once more, to those who decide it now, when it has waited as long again.
+  const cutoff = subHours(now, deps.settings.escalateAfterHours).toISOString();
   const stale = await deps.store.query('request', {
     where: { status: ['pending', 'escalated'] },
-    range: { field: 'createdAt', to: subHours(now, deps.settings.escalateAfterHours).toISOString() },
+    range: { field: 'createdAt', to: cutoff },
   });
   for (const { record: r } of stale) {
+    if (r.status === 'escalated' && r.updatedAt > cutoff) continue;
     const notice: Notice = {
       kind: 'decision-waiting',
-      to: await managersOf(r.teamId),
+      to: [...new Set([...(await approversOf(deps, r)), ...(await serviceManagersOf(r.teamId))])],
       childId: r.childId,
       requestId: r.id,
+      authority: r.authority,
       text: `A request for ${await childRef(r.childId)} has waited over ${deps.settings.escalateAfterHours} hours for the decision of ${phrase(r.authority, AUTHORITY)}.`,
     };
-    await notify(`stale:${r.id}`, { kind: 'request', id: r.id }, notice);
+    await notify(
+      r.status === 'pending' ? `stale:${r.id}` : `stale:${r.id}:${r.authority}`,
+      { kind: 'request', id: r.id },
+      notice,
+    );
   }
 
   // Approved checks not yet recorded, two days on.
@@ -165,26 +180,45 @@ export async function runJobs(
       kind: 'reminder-due',
       to: [c.workerId],
       childId: c.id,
+      ...(c.reminderDueAt ? { dueOn: c.reminderDueAt } : {}),
       text: `${c.caseRef} is due a reminder that their public social media may be looked at (last ${c.lastReminderAt ? dateGb(c.lastReminderAt, await teamZone(deps, c.teamId)) : 'never'}).`,
     };
     await notify(`remind:${c.id}:${c.reminderDueAt}`, { kind: 'child', id: c.id }, notice);
   }
 
-  // RIPA authorisations due for review, or ended, in the last 30 days.
+  // RIPA reviews: the authorising officer is reminded on the day a review falls due, and once more the day
+  // after, when it is overdue (or only then, when the timers first run after the day) — each once, by its
+  // key. Every authorisation in force is looked at (by its end, so an overdue review however old is found);
+  // one cancelled or ended has no review to do.
   const month = subDays(now, 30).toISOString();
   for (const { record: r } of await deps.store.query('ripa', {
-    range: { field: 'reviewAt', from: month, to: nowIso },
+    range: { field: 'until', from: subDays(now, 1).toISOString().slice(0, 10) },
   })) {
     // Awaiting a magistrate's approval, it has not taken effect: there is nothing to review yet.
     if (r.cancelledAt || r.awaitingMagistrate) continue;
+    const zone = await childZone(deps, r.childId);
+    const today = dayOf(nowIso, zone);
+    const dueOn = dayOf(r.reviewAt, zone);
+    if (dayOf(r.until, zone) < today || dueOn > today) continue;
+    const stage = dueOn === today ? 'due' : 'overdue';
+    const about = `The RIPA authorisation ${r.reference ? `${r.reference} ` : ''}for ${await childRef(r.childId)} (${r.offence})`;
     const notice: Notice = {
       kind: 'ripa-review',
       to: [r.officerId],
       childId: r.childId,
       ripaId: r.id,
-      text: `The RIPA authorisation ${r.reference ? `${r.reference} ` : ''}for ${await childRef(r.childId)} (${r.offence}) is due for review by ${dateGb(r.reviewAt, await childZone(deps, r.childId))}: record the review, renew it or cancel it.`,
+      dueOn,
+      stage,
+      text:
+        stage === 'due'
+          ? `${about} is due for review today, ${dateGb(dueOn, zone)}: record the review, renew it or cancel it.`
+          : `${about} was due for review on ${dateGb(dueOn, zone)} and the review is overdue: record the review, renew it or cancel it.`,
     };
-    await notify(`ripa-review:${r.id}:${r.reviewAt}`, { kind: 'ripa', id: r.id }, notice);
+    await notify(
+      `${stage === 'due' ? 'ripa-review' : 'ripa-review-overdue'}:${r.id}:${r.reviewAt}`,
+      { kind: 'ripa', id: r.id },
+      notice,
+    );
   }
   for (const { record: r } of await deps.store.query('ripa', {
     range: { field: 'until', from: month, to: nowIso },
@@ -195,6 +229,7 @@ export async function runJobs(
       to: [r.officerId],
       childId: r.childId,
       ripaId: r.id,
+      dueOn: dayOf(r.until, await childZone(deps, r.childId)),
       text: `The RIPA authorisation ${r.reference ? `${r.reference} ` : ''}for ${await childRef(r.childId)} ended on ${dateGb(r.until, await childZone(deps, r.childId))}: repeat viewing inside three months is no longer covered.`,
     };
     await notify(`ripa-end:${r.id}:${r.until}`, { kind: 'ripa', id: r.id }, notice);

@@ -14,14 +14,20 @@
  * took but whose answer never reached the dead holder arrives twice; nothing is lost).
  */
 import { z } from 'zod';
+import { dayOf } from '../policy/days';
 import type { Deps } from './types';
+import { childZone } from './zone';
 
 const NoticeDetails = z.object({
   kind: z.string(),
   to: z.array(z.string()),
   text: z.string(),
+  childId: z.string().optional(),
   requestId: z.string().optional(),
   ripaId: z.string().optional(),
+  authority: z.string().optional(),
+  dueOn: z.string().optional(),
+  stage: z.enum(['due', 'overdue']).optional(),
 });
 /** One notice to deliver: its kind, the staff it is for, its words, what it is about, its event's number,
  * and whom it was already sent to (by a holder that stopped part-way). */
@@ -222,4 +228,45 @@ export async function takeNotices(
       await write({ seq: last.seq });
     },
   };
+}
+
+/** Whether a timer's notice still says what is true now, read before each message of it is sent: a decision
+ * still waits (for the same authority), an approved check is still unrecorded, a consent reminder is still
+ * due, the RIPA review it reminds of is still the one to do (not recorded, the authorisation not cancelled),
+ * an authorisation's end not moved by a renewal. A notice no longer true is not sent (the surface records that it was dropped, and why). */
+export async function noticeHolds(
+  deps: Deps,
+  n: Pick<PendingNotice, 'kind' | 'requestId' | 'ripaId' | 'childId' | 'authority' | 'dueOn'>,
+): Promise<{ holds: true } | { holds: false; why: string }> {
+  const no = (why: string) => ({ holds: false as const, why });
+  if (n.kind === 'decision-waiting' || n.kind === 'record-check') {
+    const r = n.requestId ? (await deps.store.get('request', n.requestId))?.record : undefined;
+    if (!r) return no('the request is no longer on record');
+    if (n.kind === 'record-check')
+      return r.status === 'approved' ? { holds: true } : no(`the request is now ${r.status}`);
+    if (!['pending', 'escalated'].includes(r.status)) return no(`the request is now ${r.status}`);
+    if (n.authority && n.authority !== r.authority) return no(`the request now waits for ${r.authority}`);
+    return { holds: true };
+  }
+  // Each is read against what it was made from (never against the clock: the timers may run ahead of it).
+  if (n.kind === 'reminder-due') {
+    const c = n.childId ? (await deps.store.get('child', n.childId))?.record : undefined;
+    if (!c || c.consentStatus !== 'given') return no('consent is no longer on record as given');
+    if (n.dueOn && c.reminderDueAt !== n.dueOn) return no('the reminder has been given since');
+    return { holds: true };
+  }
+  if (n.kind === 'ripa-review' || n.kind === 'ripa-expired') {
+    const r = n.ripaId ? (await deps.store.get('ripa', n.ripaId))?.record : undefined;
+    if (!r) return no('the authorisation is no longer on record');
+    const zone = await childZone(deps, r.childId);
+    if (n.kind === 'ripa-expired')
+      return n.dueOn && n.dueOn !== dayOf(r.until, zone)
+        ? no('the authorisation was renewed')
+        : { holds: true };
+    if (r.cancelledAt) return no('the authorisation was cancelled');
+    if (n.dueOn && n.dueOn !== dayOf(r.reviewAt, zone))
+      return no('the review was recorded, or the authorisation renewed, since');
+    return { holds: true };
+  }
+  return { holds: true };
 }

@@ -267,6 +267,23 @@ export interface Decided {
 
 const OPEN: Request['status'][] = ['pending', 'escalated', 'more-info'];
 
+/** The field an "already decided" names when the decision on record is the person's own, the same as they ask
+ * now: a repeat of their press, not a refusal. */
+export const YOURS = 'yours';
+const DONE_WORDS: Record<'approve' | 'decline' | 'more-info', string> = {
+  approve: 'approved',
+  decline: 'declined',
+  'more-info': 'asked for more information on',
+};
+
+/** The latest decision on a request, if it is this person's and the one they ask for now. */
+async function ownDecision(deps: Deps, r: Request, staffId: string, outcome: string) {
+  const latest = (await deps.store.query('decision', { where: { requestId: r.id } }))
+    .map((d) => d.record)
+    .sort((a, b) => b.at.localeCompare(a.at))[0];
+  return latest && latest.deciderId === staffId && latest.outcome === outcome ? latest : undefined;
+}
+
 async function alreadyDecided(deps: Deps, r: Request): Promise<string> {
   const by = r.decidedBy
     ? ((await deps.store.get('staff', r.decidedBy))?.record.name ?? r.decidedBy)
@@ -320,7 +337,9 @@ export async function decideRequest(
   // as already decided.
   let attempt = 0;
   const run = (given: Decision, c: Cmd) =>
-    decideOnce(deps, attempt++ === 0 ? given : { ...given, expectedVersion: undefined }, c, also);
+    attempt++ === 0
+      ? decideOnce(deps, given, c, also)
+      : decideOnce(deps, { ...given, expectedVersion: undefined }, c, { ...also, again: true });
   if (!form) return childFactsCommand(DecideInput, 'request.decide', input, run, DecideTarget);
   const target = parse(DecideTarget, input);
   if (!target.ok) return target;
@@ -335,6 +354,8 @@ export interface DecideAlso {
   form?: Failure;
   /** What the route needs of the request's state, or why it cannot be decided that way. */
   state?: (request: Request) => Failure | undefined;
+  /** This command run again, after its unit met a changed child (decideRequest's own retry). */
+  again?: boolean;
 }
 
 type DecideOutcome = Outcome<Decided> & { version?: string; facts?: DecisionFacts };
@@ -421,11 +442,28 @@ async function decideOnce(deps: Deps, i: Decision, c: Cmd, also: DecideAlso): Pr
     });
   // Only now, with the decider's authority over this team's request established, may the answer say what
   // became of it: someone who may not decide it learns nothing of its outcome, its decider or its version.
-  if (!OPEN.includes(request.status) || (request.status === 'more-info' && i.outcome !== 'decline'))
+  if (!OPEN.includes(request.status) || (request.status === 'more-info' && i.outcome !== 'decline')) {
+    // Their own decision, found again: this command's first run, whose writes landed though its unit was
+    // answered as lost (a SharePoint unit's writes land in turn), is the decision recorded — the person who
+    // made it is told so, never "already decided"; the same press again (another key) is told they already
+    // decided it, and nothing is refused.
+    const mine = await ownDecision(deps, request, staff.id, i.outcome);
+    if (mine && also.again)
+      return {
+        ...ok({ request, decisionId: mine.id, verdict: (request.verdict ?? null) as VerdictSummary | null }),
+        version,
+      };
+    if (mine)
+      return fail(
+        'ALREADY_DECIDED',
+        `you already ${DONE_WORDS[i.outcome]} this request on ${dateTimeGb(mine.at, await teamZone(deps, request.teamId))}: your decision is recorded`,
+        YOURS,
+      );
     return refuse(deps, c, audit, {
       code: 'ALREADY_DECIDED',
       message: await alreadyDecided(deps, request),
     });
+  }
   const stale = cardOutOfDate(i.expectedVersion, version);
   if (stale) return { ok: false, error: stale };
   // Only now, with the decider's standing established, is what they wrote looked at.

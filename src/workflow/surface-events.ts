@@ -19,9 +19,16 @@ export type SurfaceEvent =
     }
   | {
       action: 'bot.deliver';
-      target: { kind: 'request' | 'staff'; id: string };
+      target: { kind: 'request' | 'staff' | 'ripa' | 'child'; id: string };
       outcome:
-        'not-sent' | 'no-approver' | 'unreachable' | 'not-delivered' | 'not-updated' | 'delivered-on-return';
+        | 'not-sent'
+        | 'no-approver'
+        | 'unreachable'
+        | 'not-delivered'
+        | 'not-updated'
+        | 'delivered-on-return'
+        /** A queued notice no longer true when its turn came (the request decided, the review recorded). */
+        | 'dropped';
       details: Details;
     }
   | { action: 'bot.install'; staffId: string; outcome: 'installed' | 'refused'; details: Details }

@@ -138,14 +138,16 @@ describe('the bot over plain HTTP', () => {
         reasons: 'Necessary and proportionate (fictional).',
       })
     ).json.value;
-    expect(textOf(again)).toMatch(/already decided \(approved\) by Arlo Ashdown \(demo\)/);
+    // The same person's press again: their decision is recorded, said so — not refused as "already decided".
+    expect(textOf(again)).toMatch(/You already approved this request on .*: your decision is recorded/);
+    expect(textOf(again)).not.toMatch(/already decided/);
     // The requester can now record the check.
     const check = (await execute(w.url, CM, 'check.open', { requestId })).json.value;
     expect(validateCard(check)).toEqual({ ok: true });
     expect(textOf(check)).toMatch(/Record the check/);
   });
 
-  it('50 concurrent Approve invokes on one request: one decision, 49 "already decided"', async () => {
+  it('50 concurrent Approve invokes on one request: one decision, 49 "you already approved"', async () => {
     const { requestId } = await raise('DEMO-0003');
     expect(requestId).toBeTruthy();
     const before = (await w.running.store.count('decision', { where: { requestId } }))[0]?.count ?? 0;
@@ -164,7 +166,8 @@ describe('the bot over plain HTTP', () => {
     expect(answers.every((a) => a.status === 200)).toBe(true);
     const texts = answers.map((a) => textOf(a.json.value));
     expect(texts.filter((t) => /You approved this request/.test(t))).toHaveLength(1);
-    expect(texts.filter((t) => /already decided/.test(t))).toHaveLength(49);
+    // Every other copy of the same person's press is told their decision is recorded, never "already decided".
+    expect(texts.filter((t) => /You already approved this request/.test(t))).toHaveLength(49);
     expect((await w.running.store.count('decision', { where: { requestId } }))[0]!.count).toBe(before + 1);
   });
 

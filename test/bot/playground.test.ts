@@ -138,9 +138,9 @@ describe('through the Agents Playground', () => {
     );
     expect(textOf(cardOf(checkFrame))).toMatch(/Before you view/);
 
-    // A second approval gets "already decided"; a forged or stale invoke gets an error card.
+    // The same approval pressed again is told it is recorded; a forged or stale invoke gets an error card.
     const second = (await pg.invoke(GROUP, TM, base.message.messageId, 'request.approve', approve)).value;
-    expect(textOf(second)).toMatch(/already decided \(approved\)/);
+    expect(textOf(second)).toMatch(/You already approved this request/);
     const forged = (
       await pg.invoke(GROUP, 'demo-tm-south', base.message.messageId, 'request.approve', { requestId })
     ).value;

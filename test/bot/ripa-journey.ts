@@ -395,8 +395,9 @@ export async function ripaJourney(d: Driver, w: BotWorld): Promise<void> {
     }),
   ]);
 
-  // The review falls due and the officer is reminded: the timers run a week and a day from now.
-  const later = new Date(Date.now() + 8 * 86_400_000);
+  // The review falls due and the officer is reminded: the timers run on its day, a week from now (the day
+  // after, it is reminded once more as overdue: test/bot/reminders-true.test.ts).
+  const later = new Date(Date.now() + 7 * 86_400_000);
   const jobs = await runJobs({ ...w.running.deps, clock: () => later }, 'journey');
   expect(jobs.ran).toBe(true);
   const notice = jobs.notices.find((n) => n.kind === 'ripa-review' && n.ripaId === ripaId);

@@ -92,6 +92,10 @@ async function cardsFor(deps: Deps, r: Request, approvers: string[], note?: stri
   };
 }
 
+/** What a kept "waiting for a decision" needs to still hold when it is shown: the request still waiting for
+ * the same authority. */
+const waitingWhile = (r: Request) => ({ kind: 'decision-waiting', requestId: r.id, authority: r.authority });
+
 const waitingFor = (who: string) =>
   `A request is waiting for ${who} to decide it: ask them to open Overt in Teams again, or ask another approver.`;
 
@@ -166,7 +170,8 @@ export async function approvalCardsNotSent(
   notSent: string[],
 ): Promise<void> {
   const r = (await requestById(deps, requestId))?.record;
-  if (!r || !notSent.length) return;
+  // Given up hours later: said only while the request still waits for a decision (decided since, it is not).
+  if (!r || !notSent.length || !['pending', 'escalated'].includes(r.status)) return;
   const copies = await cardCopies(deps, r.id);
   await tellNotSent(deps, outbox, r, notSent, copies.length, await serviceManagers(deps));
 }
@@ -215,7 +220,7 @@ async function tellUnreachable(
   const later = await tellOnReturn(
     deps,
     tell.filter((id) => !told.includes(id)),
-    { title, text },
+    { title, text, while: waitingWhile(r) },
   );
   // Each person not reached is on the record, with who was told (by the one summary).
   for (const staffId of unreachable)
@@ -273,6 +278,7 @@ async function tellNotSent(
         title: 'Your request is kept, but a card did not go',
         text: `Teams did not accept the approval card for ${who}: ask them to open Overt in Teams.`,
         requestId: r.id,
+        while: waitingWhile(r),
       },
     },
   });

@@ -18,6 +18,7 @@ import {
 import type { AdaptiveCard } from '../cards/types';
 import { statusCard } from '../cards/status';
 import { noteAudited } from '../../workflow/refusals';
+import { YOURS } from '../../workflow/requests';
 import { OutOfDate, type Forms, type Turn, type VerbHandler, type VerbHandlers } from '../turn';
 import { choice } from '../cards/build';
 import { BOUNDS } from '../../workflow/input';
@@ -32,6 +33,7 @@ import {
   knownFrom,
   nameOf,
   requestById,
+  requestStateNow,
   requestView,
   standing,
   teamWithProfile,
@@ -416,6 +418,9 @@ async function decisionFailure(
 ): Promise<AdaptiveCard> {
   switch (e.code) {
     case 'ALREADY_DECIDED':
+      // Their own decision, pressed again: told it is recorded, and nothing refused.
+      if (e.field === YOURS)
+        return requestCard(turn, requestId, { text: `${plainWords(e.message)}.`, tone: 'good' });
       return markRefusal(
         await requestCard(turn, requestId, {
           // "already decided (approved) by … on …", or the request's state in a sentence (requestStateSentence).
@@ -542,15 +547,18 @@ async function checkForm(
         ? 'Only the person who asked, or the team manager with social media responsibility who viewed, records the check.'
         : 'Only the person who asked records the check.',
     );
+  // Its check already recorded (a "Record the check" pressed again, an old card reopened): the request as it
+  // stands, in the one sentence of its state — when, and by whom — and nothing refused.
+  if (found.record.status === 'completed')
+    return requestCard(turn, requestId, {
+      text: `${await requestStateNow(turn.deps, found.record)}.`,
+      tone: 'good',
+    });
   // A refusal like any other (routes.ts records it): the check cannot be recorded on this request.
-  if (found.record.status !== 'approved')
-    return markRefusal(
-      await requestCard(turn, requestId, {
-        text: 'This request is not approved and waiting to be recorded.',
-        tone: 'attention',
-      }),
-      'This request is not approved and waiting to be recorded.',
-    );
+  if (found.record.status !== 'approved') {
+    const state = `${await requestStateNow(turn.deps, found.record)}: there is no check to record on it.`;
+    return markRefusal(await requestCard(turn, requestId, { text: state, tone: 'attention' }), state);
+  }
   return recordCheckCard({
     ...checkCardInput(
       view,

@@ -490,11 +490,20 @@ export function ripaQueueCard(
 }
 
 /** A notice about an authorisation (a review due, an end), with the way to it. */
-export function ripaNoticeCard(title: string, text: string, ripaId: string): AdaptiveCard {
-  return card([heading(title), textBlock(text)], {
-    actions: [act('ripa.show', 'Open the authorisation', { ripaId })],
-    fallbackText: `${title}: ${text}`,
-  });
+export function ripaNoticeCard(
+  title: string,
+  text: string,
+  ripaId: string,
+  /** The authorisation as it is now, as the person may see it (workflow/queries/ripa.ts ripaNoticeFacts). */
+  facts: [string, string][] = [],
+): AdaptiveCard {
+  return card(
+    [heading(title), textBlock(text), ...(facts.length ? [factSet(facts.map(([k, v]) => fact(k, v)))] : [])],
+    {
+      actions: [act('ripa.show', 'Open the authorisation', { ripaId })],
+      fallbackText: `${title}: ${text}`,
+    },
+  );
 }
 
 function addDays(day: string, n: number): string {

@@ -26,6 +26,7 @@ import {
   dateGb,
   OBJECTION_STATUS,
   phrase,
+  requestStateSentence,
 } from '../../vocabulary';
 import { canActForTeam, teamProfile, type DecisionFacts, type VerdictSummary } from '../context';
 import { givenRationale, staffHolds } from '../policy-facts';
@@ -360,4 +361,28 @@ export async function myRequests(
     })),
   );
   return { lines, total: Math.max(counted[0]?.count ?? 0, lines.length) };
+}
+
+/** Where a request stands now, in one sentence (vocabulary `requestStateSentence`), with when it came to be so
+ * and by whom: the check recorded (its date and who recorded it), or the decision (its date and decider). */
+export async function requestStateNow(deps: Deps, r: Request, subject = 'This request'): Promise<string> {
+  const timeZone = await teamZone(deps, r.teamId);
+  if (r.status === 'completed') {
+    const check = (await deps.store.query('check', { where: { requestId: r.id } }))
+      .map((c) => c.record)
+      .sort((a, b) => b.recordedAt.localeCompare(a.recordedAt))[0];
+    if (check)
+      return requestStateSentence(r.status, subject, {
+        at: check.recordedAt,
+        by: await nameOf(deps, check.recordedBy),
+        timeZone,
+      });
+  }
+  if (r.decidedAt && ['approved', 'declined'].includes(r.status))
+    return requestStateSentence(r.status, subject, {
+      at: r.decidedAt,
+      ...(r.decidedBy ? { by: await nameOf(deps, r.decidedBy) } : {}),
+      timeZone,
+    });
+  return requestStateSentence(r.status, subject);
 }

@@ -331,3 +331,32 @@ export async function ripaProfile(deps: Deps, ripaId: string): Promise<Profile |
   const tp = found && (await teamProfile(deps, found.record.teamId));
   return tp?.ok ? tp.value.profile : undefined;
 }
+
+/** What a reminder about one authorisation shows the person it is for, read as it is now: its reference, the
+ * child as their role may see it (by name and case reference to an authorising officer or information
+ * governance, who keep the central record; else by case reference alone), and its next review and end, en-GB. */
+export async function ripaNoticeFacts(
+  deps: Deps,
+  ripaId: string,
+  staffId: string,
+): Promise<[string, string][] | undefined> {
+  const [found, staff] = await Promise.all([
+    deps.store.get('ripa', ripaId),
+    deps.store.get('staff', staffId),
+  ]);
+  if (!found) return undefined;
+  const r = found.record;
+  const [child, team] = await Promise.all([
+    deps.store.get('child', r.childId),
+    deps.store.get('team', r.teamId),
+  ]);
+  const tz = (team && deps.profiles(team.record.profileId)?.timeZone) ?? DEFAULT_TIME_ZONE;
+  const caseRef = child?.record.caseRef ?? 'unknown child';
+  const named = staff && CENTRAL_RECORD_READERS.includes(staff.record.role) && child?.record.displayName;
+  return [
+    ['Reference', r.reference ?? 'No reference recorded'],
+    ['Child', named ? `${child.record.displayName} (${caseRef})` : caseRef],
+    ['Review due', dateGb(dayOf(r.reviewAt, tz))],
+    ['Ends', dateGb(dayOf(r.until, tz))],
+  ];
+}
