@@ -72,7 +72,14 @@ export const viewRoutes = (routes: () => readonly Route[]): Route[] => [
                 expectedVersion: body.expectedVersion,
               }),
         }),
-        (d) => ({ json: { status: d.request.status, decidedAt: d.request.decidedAt ?? null } }),
+        (d) => ({
+          json: {
+            status: d.request.status,
+            decidedAt: d.request.decidedAt ?? null,
+            // Approved under a RIPA authorisation: its unique reference (000 §12).
+            ...(d.ripaReference ? { ripaReference: d.ripaReference } : {}),
+          },
+        }),
       ),
   }),
   route({

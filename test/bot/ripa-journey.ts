@@ -117,7 +117,7 @@ export function plainForPeople(card: Json): void {
  * The tab's API over HTTP on the same service (the same deps and store), signed in as a demo persona: the
  * bot's world accepts only its tenant's Teams activities, so the tab is served beside it with demo sign-in.
  */
-export async function tab(w: BotWorld, who: string, path: string) {
+export async function tab(w: BotWorld, who: string, path: string, body?: unknown) {
   let base = tabs.get(w);
   if (!base) {
     const { handlers } = createApi(w.running.deps, AuthConfig.parse({ OVERT_DEMO_AUTH: 'on' }));
@@ -132,7 +132,16 @@ export async function tab(w: BotWorld, who: string, path: string) {
     tabs.set(w, base);
     servers.push(server);
   }
-  return fetch(`${base}${path}`, { headers: { 'x-overt-demo-persona': who } });
+  if (body === undefined) return fetch(`${base}${path}`, { headers: { 'x-overt-demo-persona': who } });
+  return fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: {
+      'x-overt-demo-persona': who,
+      'content-type': 'application/json',
+      'idempotency-key': `journey-${Math.random().toString(36).slice(2)}`,
+    },
+    body: JSON.stringify(body),
+  });
 }
 const tabs = new Map<BotWorld, string>();
 const servers: Server[] = [];

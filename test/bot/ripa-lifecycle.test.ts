@@ -14,7 +14,7 @@ import { tabLinkOf } from '../../src/bot/settings';
 import { ripaQueueCard } from '../../src/bot/views/ripa-cards';
 import type { CentralRecordEntry, RipaApplication } from '../../src/workflow/queries/ripa';
 import { actionData, execute, inputsOf, problemOf, textOf } from './client';
-import { AO, CM, plainForPeople, raise, recordCheck, TM, type Driver } from './ripa-journey';
+import { AO, CM, closeTabs, plainForPeople, raise, recordCheck, tab, TM, type Driver } from './ripa-journey';
 import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
 
 let w: BotWorld;
@@ -22,6 +22,7 @@ beforeAll(async () => {
   w = await botWorld();
 }, 120_000);
 afterAll(async () => {
+  await closeTabs();
   await w?.close();
   await cleanupBotWorlds();
 });
@@ -137,6 +138,35 @@ it('awaiting the magistrate’s approval → the date recorded → the check pro
     decidedBy: AO,
   });
   expect((await store.get('ripa', ripaId))!.record).toMatchObject({ magistrateApprovedOn: t });
+
+  // A further repeat for the same purpose proceeds under it, for the officer to approve: the approval names
+  // it, on the card and in the tab's API.
+  for (const via of ['bot', 'tab'] as const) {
+    const more = await raise(d, w, 'DEMO-0001');
+    expect(textOf(more)).not.toMatch(
+      /higher authority|sending it to the authorised officer.*to decide whether/,
+    );
+    const moreId = actionData(more, 'request.withdraw')!['requestId'] as string;
+    expect((await store.get('request', moreId))!.record).toMatchObject({
+      status: 'pending',
+      authority: 'authorised-officer',
+    });
+    if (via === 'bot') {
+      const yes = await d.invoke(AO, 'request.approve', {
+        ...actionData(await d.invoke(AO, 'request.refresh', { requestId: moreId }), 'request.approve'),
+        reasons: 'Fictional: still necessary and proportionate.',
+      });
+      expect(textOf(yes)).toMatch(/You approved this request, under RIPA authorisation DS-NOTTS-077/);
+    } else {
+      const res = await tab(w, AO, `/api/v1/requests/${moreId}/decision`, {
+        outcome: 'approve',
+        reasons: 'Fictional: still necessary and proportionate.',
+        expectedVersion: (await store.get('request', moreId))!.version,
+      });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ status: 'approved', ripaReference: 'DS-NOTTS-077' });
+    }
+  }
 
   // One renewal a period: the second the same day is refused beside its date; the review due stays due.
   const renewData = (card: unknown) => ({

@@ -68,13 +68,19 @@ function Decide({
       return;
     }
     setBusy(true);
-    const res = await api.post(`/api/v1/requests/${encodeURIComponent(r.id)}/decision`, {
-      outcome,
-      expectedVersion: r.version,
-      ...(reasons.trim() ? { reasons: reasons.trim() } : {}),
-    });
+    const res = await api.post<{ ripaReference?: string }>(
+      `/api/v1/requests/${encodeURIComponent(r.id)}/decision`,
+      {
+        outcome,
+        expectedVersion: r.version,
+        ...(reasons.trim() ? { reasons: reasons.trim() } : {}),
+      },
+    );
     setBusy(false);
-    if (res.ok) done(`${r.caseRef}: ${DONE[outcome]}.`);
+    if (res.ok)
+      done(
+        `${r.caseRef}: ${DONE[outcome]}${res.value.ripaReference ? `, under RIPA authorisation ${res.value.ripaReference}` : ''}.`,
+      );
     // Decided or changed elsewhere meanwhile: no decision can be made here any more. Any other refusal is
     // shown with its own reason (a 409 for the request's state is not "it changed").
     else if (res.problem.code === 'ALREADY_DECIDED' || res.problem.code === 'CONFLICT') setGone(res.problem);
