@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BUILTIN_IDS } from './policy/builtin';
 import { loadProfileFile } from './policy/load';
 import type { Profile } from './policy/profile';
+import { profileVersions } from './policy/versions';
 
 /**
  * The service's settings, from the environment (the Agents Toolkit's env/ files set them in Azure):
@@ -70,6 +71,13 @@ export function loadCustomProfiles(paths: string[]): Loaded<Profile[]> {
         message: `${path}: the id "${p.value.id}" is a built-in profile's; give the custom profile an id of its own (the built-ins are ${BUILTIN_IDS.join(', ')})`,
       };
     out.push(p.value);
+  }
+  // The versions of one id agree with each other (one set of rules per version, one version per day, later
+  // versions taking effect later): the checks the service makes of what it loads.
+  try {
+    profileVersions(out);
+  } catch (e) {
+    return { ok: false, message: (e as Error).message };
   }
   return { ok: true, value: out };
 }

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { loadCustomProfiles } from '../config';
 import { BUILTIN_IDS, builtinProfiles } from '../policy/builtin';
 import { caseProfileRef, collectCaseFiles, runCaseFile, type CaseResult } from '../policy/cases';
 import { coverageMarkdown, coverageText, profileCoverage, unexercisedText } from '../policy/coverage';
@@ -14,6 +15,9 @@ import { Situation } from '../policy/situation';
 import { undeclaredValues } from '../policy/values';
 import { dateGb, dayTyped } from '../vocabulary';
 import { profileWarnings } from '../policy/warnings';
+import { dayOf } from '../policy/days';
+import { outOfOrder, versionOrder } from '../policy/versions';
+import { fingerprint } from '../policy/authority';
 
 const out = (s: string) => process.stdout.write(s + '\n');
 const err = (s: string) => process.stderr.write(s + '\n');
@@ -23,7 +27,9 @@ export function register(cli: Command): void {
 
   policy
     .command('list')
-    .description('the built-in profiles')
+    .description(
+      'the built-in profiles and the custom ones OVERT_PROFILE_FILES names, checked as the service checks them at start',
+    )
     .action(() => {
       for (const p of builtinProfiles().values())
         out(`${p.id.padEnd(24)} v${p.version.padEnd(5)} effective ${p.effectiveDate}  ${p.organisation}`);
@@ -38,6 +44,10 @@ export function register(cli: Command): void {
           `${p.value.id.padEnd(24)} v${p.value.version.padEnd(5)} effective ${p.value.effectiveDate}  ${p.value.organisation}  (custom: ${f})`,
         );
       }
+      // What the service would refuse at start (a built-in's id, two files for one version, versions out of
+      // order): the same checks, so the list never shows what the service would not load.
+      const all = loadCustomProfiles(profileFiles());
+      if (!all.ok && !process.exitCode) fail(all.message);
     });
 
   policy
@@ -122,12 +132,34 @@ export function register(cli: Command): void {
           problems.push(
             `authorities.${id}: nobody can act as ${a.name ?? id}: give it "roles", "holders" (a role, flag or group) or say it is taken "outside" Overt`,
           );
+      // Its other versions (in OVERT_PROFILE_FILES and beside the file): a later version never takes effect
+      // before an earlier one, and two versions never share a day or a label with different rules.
+      const others = otherVersions(file, p.value);
+      for (const { path, profile: o } of others) {
+        const clash =
+          o.version === p.value.version
+            ? fingerprint(o) === fingerprint(p.value)
+              ? undefined
+              : `version ${o.version} of ${o.id} is also in ${path}, with different rules: give the changed one a version of its own`
+            : o.effectiveDate === p.value.effectiveDate
+              ? `version ${o.version} of ${o.id} (${path}) also takes effect on ${dateGb(o.effectiveDate)}: one of them would never be in force`
+              : outOfOrder([o, p.value]);
+        if (clash) problems.push(`effectiveDate: ${clash}${clash.includes(path) ? '' : ` (${path})`}`);
+      }
       if (problems.length)
         return fail(`${file}: invalid profile\n${problems.map((x) => `✖ ${x}`).join('\n')}`);
       out(
         `${file}: valid profile ${p.value.id} v${p.value.version}, ${p.value.rules.length} rules citing ${new Set(p.value.rules.flatMap((r) => r.cites)).size} clauses`,
       );
-      const warnings = profileWarnings(p.value, new Date().toISOString().slice(0, 10));
+      const today = dayOf(new Date().toISOString(), p.value.timeZone);
+      const warnings = profileWarnings(p.value, today);
+      const earlier = others
+        .map((o) => o.profile)
+        .filter((o) => versionOrder(o.version, p.value.version) < 0);
+      if (earlier.length && p.value.effectiveDate < today)
+        warnings.push(
+          `effectiveDate: version ${p.value.version} takes effect on ${dateGb(p.value.effectiveDate)}, before today, and version ${earlier.map((o) => o.version).join(', ')} of ${p.value.id} exists: a service that has adopted an earlier version refuses a new one dated before the day it is adopted (decisions already made are not rejudged); give it today's date or a later one`,
+        );
       for (const w of warnings) out(`⚠ ${w}`);
       if (warnings.length && opts.strict) {
         err(`${file}: ${warnings.length} warning${warnings.length > 1 ? 's' : ''} (--strict)`);
@@ -317,6 +349,21 @@ function versionsOf(id: string, v1: string, v2: string): Loaded<Profile>[] {
 }
 
 /** The custom profile files the service would load (OVERT_PROFILE_FILES, comma-separated). */
+/** The other versions of a profile's id found in OVERT_PROFILE_FILES and in the .json files beside it. */
+function otherVersions(file: string, p: Profile): { path: string; profile: Profile }[] {
+  const folder = dirname(resolve(file));
+  const beside = readdirSync(folder)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => join(folder, f));
+  const paths = [...new Set([...profileFiles().map((f) => resolve(f)), ...beside])].filter(
+    (f) => f !== resolve(file),
+  );
+  return paths.flatMap((path) => {
+    const q = loadProfileFile(path);
+    return q.ok && q.value.id === p.id ? [{ path, profile: q.value }] : [];
+  });
+}
+
 function profileFiles(): string[] {
   return (process.env['OVERT_PROFILE_FILES'] ?? '')
     .split(',')

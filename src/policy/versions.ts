@@ -1,6 +1,24 @@
 import { fingerprint } from './authority';
 import { dayOf } from './days';
 import type { Profile } from './profile';
+import { dateGb } from '../vocabulary';
+
+/** Version labels in order ("1" < "1.5" < "2" < "10"). */
+export const versionOrder = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
+
+/**
+ * A later version never takes effect before an earlier one: the versions of one id, in the order of their
+ * labels, must take effect in the same order (undefined: they do).
+ */
+export function outOfOrder(versions: readonly Profile[]): string | undefined {
+  const byLabel = [...versions].sort((a, b) => versionOrder(a.version, b.version));
+  for (let i = 1; i < byLabel.length; i++) {
+    const [before, after] = [byLabel[i - 1]!, byLabel[i]!];
+    if (after.effectiveDate < before.effectiveDate)
+      return `profile ${after.id} version ${after.version} takes effect on ${dateGb(after.effectiveDate)}, before version ${before.version} (${dateGb(before.effectiveDate)}): a later version cannot take effect before an earlier one`;
+  }
+  return undefined;
+}
 
 /**
  * A profile's versions: one id may be loaded in several versions, each with its effective date. A situation
@@ -26,6 +44,8 @@ export function profileVersions(profiles: readonly Profile[]): {
       );
     if (!list.some((q) => fingerprint(q) === fingerprint(p))) list.push(p);
     list.sort((a, b) => a.effectiveDate.localeCompare(b.effectiveDate));
+    const disorder = outOfOrder(list);
+    if (disorder) throw new Error(disorder);
     byId.set(p.id, list);
     byFingerprint.set(fingerprint(p), p);
   }

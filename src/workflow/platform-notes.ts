@@ -8,6 +8,8 @@ function clauseHeading(id: string, title: string): string {
   return words.includes(title) ? said : `${said} — ${title}`;
 }
 import { fingerprint } from '../policy/authority';
+import { dayOf } from '../policy/days';
+import { adoptedVersions } from './profile-adoption';
 import { BUILTIN_IDS } from '../policy/builtin';
 import { authorityLines, authorityWords, combineWords, describeCondition } from '../policy/describe';
 import type { Profile } from '../policy/profile';
@@ -67,13 +69,53 @@ export interface PolicyView {
     combine: string[];
     /** The clauses no rule enforces, each with why (or that no reason is given). */
     notEnforced: { heading: string; why: string }[];
-    /** Every loaded version, oldest first: when each takes effect, its fingerprint, and which is in force. */
-    versions: { version: string; effectiveDate: string; fingerprint: string; inForce: boolean }[];
+    /**
+     * Every version, oldest first: for a custom profile those the data folder has adopted (the record every
+     * instance reads), with any loaded here not yet adopted; when each takes effect, its fingerprint, which is
+     * in force, and whether this instance has it loaded (an instance lacking one decides nothing under it).
+     */
+    versions: {
+      version: string;
+      effectiveDate: string;
+      fingerprint: string;
+      inForce: boolean;
+      loadedHere: boolean;
+      adoptedAt?: string;
+    }[];
     /** Whether one of the reader's own teams works under it. */
     mine: boolean;
     platformNotes: Awaited<ReturnType<typeof platformNotes>>;
   }[];
   canEditNotes: boolean;
+}
+
+/** A profile's versions as the data folder records them, with those loaded here (see PolicyView). */
+async function versionsOf(deps: Deps, p: Profile): Promise<PolicyView['profiles'][number]['versions']> {
+  const loaded = deps.profileVersions(p.id);
+  const adopted = await adoptedVersions(deps, p.id);
+  const rows: PolicyView['profiles'][number]['versions'] = adopted.map((a) => ({
+    version: a.version,
+    effectiveDate: a.effectiveDate,
+    fingerprint: a.fingerprint,
+    inForce: false,
+    loadedHere: loaded.some((v) => fingerprint(v) === a.fingerprint),
+    ...(a.adoptedAt ? { adoptedAt: a.adoptedAt } : {}),
+  }));
+  for (const v of loaded)
+    if (!rows.some((r) => r.fingerprint === fingerprint(v)))
+      rows.push({
+        version: v.version,
+        effectiveDate: v.effectiveDate,
+        fingerprint: fingerprint(v),
+        inForce: false,
+        loadedHere: true,
+      });
+  rows.sort((a, b) => a.effectiveDate.localeCompare(b.effectiveDate));
+  // In force: the latest that has taken effect today (before the first has, the first), loaded here or not.
+  const today = dayOf(deps.clock().toISOString(), p.timeZone);
+  const current = rows.filter((r) => r.effectiveDate <= today).at(-1) ?? rows[0];
+  if (current) current.inForce = true;
+  return rows;
 }
 
 /** Every member of staff may read the policy that governs their work. */
@@ -93,7 +135,6 @@ export async function policyView(deps: Deps, input: { actorId: string }): Promis
   for (const id of ids) {
     const p = deps.profiles(id);
     if (!p) continue;
-    const inForce = fingerprint(p);
     profiles.push({
       mine: own.includes(id),
       authorities: authorityLines(p),
@@ -109,12 +150,7 @@ export async function policyView(deps: Deps, input: { actorId: string }): Promis
           heading: clauseHeading(c, title),
           why: p.unenforced[c] ?? 'No reason is given.',
         })),
-      versions: deps.profileVersions(id).map((v) => ({
-        version: v.version,
-        effectiveDate: v.effectiveDate,
-        fingerprint: fingerprint(v),
-        inForce: fingerprint(v) === inForce,
-      })),
+      versions: await versionsOf(deps, p),
       id: p.id,
       name: p.name,
       organisation: p.organisation,

@@ -5,10 +5,18 @@
  * version the folder has adopted neither starts (`adoptProfiles`) nor decides (`checkAdopted`): two
  * instances never judge the same request by different versions without anyone knowing. An instance started
  * with a new version adopts it, audited (`profile.adopt`).
+ *
+ * No backdating: once a version of a profile is adopted, decisions may have been made under it, so a new
+ * version takes effect from the day it is adopted at the earliest (in the profile's time zone); one dated
+ * earlier is refused at start, naming the first day it could take effect. The first versions of a profile
+ * the folder adopts may carry any dates (nothing was decided under it before), in the order of their labels
+ * (`profileVersions`). The folder's record is the truth every instance reads: the Policy view lists it.
  */
 import { z } from 'zod';
 import { fingerprint } from '../policy/authority';
 import { builtinProfile } from '../policy/builtin';
+import { dayOf } from '../policy/days';
+import { dateGb } from '../vocabulary';
 import type { Profile } from '../policy/profile';
 import type { Deps } from './types';
 
@@ -16,7 +24,15 @@ export const ADOPTED_SETTING = 'profiles-adopted';
 
 const Adopted = z.record(
   z.string(),
-  z.array(z.object({ version: z.string(), fingerprint: z.string(), effectiveDate: z.string() })),
+  z.array(
+    z.object({
+      version: z.string(),
+      fingerprint: z.string(),
+      effectiveDate: z.string(),
+      /** When the folder adopted it (absent in a record written before this was kept). */
+      adoptedAt: z.string().optional(),
+    }),
+  ),
 );
 type Adopted = z.infer<typeof Adopted>;
 
@@ -60,13 +76,22 @@ export async function adoptProfiles(
       deps.profileVersions(id).filter((p) => !(adopted[id] ?? []).some((a) => a.version === p.version)),
     );
     if (!fresh.length) return { ok: true, adopted: [] };
+    const at = deps.clock().toISOString();
+    const backdated = fresh.flatMap((p) => {
+      const today = dayOf(at, p.timeZone);
+      return (adopted[p.id] ?? []).length && p.effectiveDate < today
+        ? [
+            `profile ${p.id} version ${p.version} would take effect on ${dateGb(p.effectiveDate)}, before today (${dateGb(today)}), when it would be adopted: decisions were made under the versions already adopted (${(adopted[p.id] ?? []).map((a) => a.version).join(', ')}) and a new version cannot change what was in force then. Give it an effective date of ${dateGb(today)} or later`,
+          ]
+        : [];
+    });
+    if (backdated.length) return { ok: false, message: backdated.join('; ') };
     const next: Adopted = { ...adopted };
     for (const p of fresh)
       next[p.id] = [
         ...(next[p.id] ?? []),
-        { version: p.version, fingerprint: fingerprint(p), effectiveDate: p.effectiveDate },
+        { version: p.version, fingerprint: fingerprint(p), effectiveDate: p.effectiveDate, adoptedAt: at },
       ].sort((a, b) => a.effectiveDate.localeCompare(b.effectiveDate));
-    const at = deps.clock().toISOString();
     const result = await deps.store.commit({
       key: `${ADOPTED_SETTING}:${fresh.map((p) => `${p.id}@${fingerprint(p)}`).join(',')}`,
       at,
@@ -97,4 +122,10 @@ export async function checkAdopted(deps: Deps, profileId: string): Promise<void>
   const { adopted } = await readAdopted(deps);
   const lacks = missing(deps, adopted, [profileId]);
   if (lacks) throw new ProfileNotAdoptedHere(lacks);
+}
+
+/** The versions of a profile the data folder has adopted, oldest first (none for a built-in). */
+export async function adoptedVersions(deps: Deps, profileId: string): Promise<Adopted[string]> {
+  const { adopted } = await readAdopted(deps);
+  return adopted[profileId] ?? [];
 }

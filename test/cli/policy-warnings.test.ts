@@ -107,3 +107,52 @@ it('warns of an authority no rule uses and a clause nothing cites with no reason
   const strict = await runCli('policy', 'check', file, '--strict');
   expect(strict.code).toBe(1);
 });
+
+it('checks a version against the other versions beside it: out of order is refused, a backdated one warned of', async () => {
+  const folder = dirs.make();
+  const at = (name: string, version: string, effectiveDate: string) => {
+    const file = join(folder, name);
+    writeFileSync(file, JSON.stringify({ ...fernmoor(), version, effectiveDate }));
+    return file;
+  };
+  at('v1.json', '1', '2026-04-01');
+  const v3 = at('v3.json', '3', '2026-03-01');
+  const refused = await runCli('policy', 'check', v3);
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toContain(
+    'version 3 takes effect on 1 March 2026, before version 1 (1 April 2026): a later version cannot take effect before an earlier one',
+  );
+  // Version 2 after version 1 but before today: valid, with a warning that a service that adopted version 1
+  // refuses it.
+  writeFileSync(v3, '{}');
+  const v2 = at('v2.json', '2', '2026-05-01');
+  const warned = await runCli('policy', 'check', v2);
+  expect(warned.code).toBe(0);
+  expect(warned.stdout).toContain(
+    '⚠ effectiveDate: version 2 takes effect on 1 May 2026, before today, and version 1 of fernmoor-cs exists',
+  );
+});
+
+it('policy list refuses what the service refuses at start: a built-in id, two differing files for one version', async () => {
+  const folder = dirs.make();
+  const a = join(folder, 'a.json');
+  const b = join(folder, 'b.json');
+  writeFileSync(a, JSON.stringify(fernmoor()));
+  writeFileSync(b, JSON.stringify({ ...fernmoor(), name: 'Fernmoor changed' }));
+  const kent = join(folder, 'kent.json');
+  writeFileSync(kent, JSON.stringify({ ...fernmoor(), id: 'kent-ics' }));
+  const before = process.env['OVERT_PROFILE_FILES'];
+  try {
+    process.env['OVERT_PROFILE_FILES'] = `${a},${b}`;
+    const twice = await runCli('policy', 'list');
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toContain('profile fernmoor-cs v1 is loaded twice with different rules');
+    process.env['OVERT_PROFILE_FILES'] = kent;
+    const clash = await runCli('policy', 'list');
+    expect(clash.code).toBe(1);
+    expect(clash.stderr).toContain('the id "kent-ics" is a built-in profile\'s');
+  } finally {
+    if (before === undefined) delete process.env['OVERT_PROFILE_FILES'];
+    else process.env['OVERT_PROFILE_FILES'] = before;
+  }
+});

@@ -28,7 +28,8 @@ it('an instance without a version the data folder has adopted does not start, an
   const data = join(base, 'data');
   const V2 = join(base, 'fernmoor-v2.json');
   const raw = JSON.parse(readFileSync(V1, 'utf8'));
-  writeFileSync(V2, JSON.stringify({ ...raw, version: '2', effectiveDate: '2026-07-01' }));
+  // Version 2 takes effect in the future: a version adopted after another cannot be backdated (below).
+  writeFileSync(V2, JSON.stringify({ ...raw, version: '2', effectiveDate: '2099-07-01' }));
 
   // The first instance, with version 1: logs what it loaded, and the folder adopts version 1.
   const a = await startInstance({ OVERT_DATA: data, OVERT_PROFILE_FILES: V1 });
@@ -74,4 +75,49 @@ it('an instance without a version the data folder has adopted does not start, an
   await expect(startInstance({ OVERT_DATA: data, OVERT_PROFILE_FILES: V1 }, 30_000)).rejects.toThrow(
     /fernmoor-cs version 2 .*is adopted in this data folder but this instance has not loaded it/,
   );
+}, 240_000);
+
+it('a new version dated before the day it would be adopted, or before an earlier version, is refused at start', async () => {
+  const base = dirs.make();
+  const data = join(base, 'data');
+  const raw = JSON.parse(readFileSync(V1, 'utf8'));
+  const today = new Date().toISOString().slice(0, 10);
+  const file = (name: string, version: string, effectiveDate: string) => {
+    const path = join(base, name);
+    writeFileSync(path, JSON.stringify({ ...raw, version, effectiveDate }));
+    return path;
+  };
+  // Version 1.5 between version 1 (1 April 2026) and today: decisions were made under version 1 since.
+  const retro = file('v1.5.json', '1.5', '2026-05-01');
+  const before = file('v3.json', '3', '2026-03-01');
+
+  const a = await startInstance({ OVERT_DATA: data, OVERT_PROFILE_FILES: V1 });
+  instances.push(a);
+  await a.waitFor(byMsg('adopted in this data folder: fernmoor-cs v1'));
+
+  await expect(
+    startInstance({ OVERT_DATA: data, OVERT_PROFILE_FILES: `${V1},${retro}` }, 30_000),
+  ).rejects.toThrow(
+    /profile fernmoor-cs version 1\.5 would take effect on 1 May 2026, before today .*when it would be adopted: decisions were made under the versions already adopted \(1\)/,
+  );
+  // A later version taking effect before an earlier one is refused however new the data folder.
+  await expect(
+    startInstance({ OVERT_DATA: join(base, 'fresh'), OVERT_PROFILE_FILES: `${V1},${before}` }, 30_000),
+  ).rejects.toThrow(/version 3 takes effect on 1 March 2026, before version 1 \(1 April 2026\)/);
+
+  // Nothing was adopted by the refused instances: the folder still holds version 1 only.
+  const opened = await openStore({ dataDir: data, kind: 'sqlite' });
+  if (!opened.ok) throw new Error(opened.error.message);
+  try {
+    const adopted = (await opened.value.audit.list()).filter((e) => e.action === 'profile.adopt');
+    expect(adopted.map((e) => e.profileVersion)).toEqual(['1']);
+  } finally {
+    await opened.value.close();
+  }
+
+  // Dated today, version 2 is adopted.
+  const now = file('v2.json', '2', today);
+  const b = await startInstance({ OVERT_DATA: data, OVERT_PROFILE_FILES: `${V1},${now}` });
+  instances.push(b);
+  await b.waitFor(byMsg('adopted in this data folder: fernmoor-cs v2'));
 }, 240_000);

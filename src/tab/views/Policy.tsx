@@ -98,6 +98,15 @@ export function PolicyView({ api }: { api: Client }) {
                           </Badge>
                         </>
                       ) : null}
+                      {x.loadedHere ? null : (
+                        <>
+                          {' '}
+                          <Badge appearance="tint" color="warning">
+                            Adopted by the service, not loaded by this instance: it decides nothing under this
+                            policy until it is
+                          </Badge>
+                        </>
+                      )}
                     </li>
                   ))}
                 </ul>
