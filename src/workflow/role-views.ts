@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Request, Staff } from '../store/records';
 import type { Profile } from '../policy/profile';
 import type { Verdict } from '../policy/verdict';
-import { actor, canActForTeam, childHistory, profileOf } from './context';
+import { actor, canActForTeam, childRecords, historyFrom, profileOf } from './context';
 import { approversOf, decisionChoices, type DecisionChoices } from './queries/request';
 import { givenRationale, policyActor, verdictFor } from './policy-facts';
 import { Id, parse } from './input';
@@ -143,8 +143,12 @@ export async function awaitingDecision(
       t ? [[t.record.id, t] as const] : [],
     ),
   );
-  const histories = new Map(
-    await Promise.all([...children.values()].map(async (c) => [c.id, await childHistory(deps, c)] as const)),
+  // Each child's records, read once; the history of each request is scoped to it (the RIPA authorisations
+  // granted for its request or purpose, as the approval itself reads them: ripa-cover.ts).
+  const records = new Map(
+    await Promise.all(
+      [...children.values()].map(async (c) => [c.id, await childRecords(deps, c.id)] as const),
+    ),
   );
   const reasonsNeeded = new Map<string, Awaiting['reasonsToApprove']>(
     await Promise.all(
@@ -167,7 +171,7 @@ export async function awaitingDecision(
             ...(givenRationale(r) ? { rationale: givenRationale(r) } : {}),
             authority: r.authority as never,
           },
-          histories.get(child.id),
+          historyFrom(child, records.get(child.id)!, { requestId: r.id, reason: r.reason }),
         );
         const rules = reasonsRules(profile, v);
         return [
