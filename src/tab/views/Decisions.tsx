@@ -93,12 +93,18 @@ function Decide({
       <MessageBar intent="warning" role="status">
         <MessageBarBody>
           <MessageBarTitle>
-            {gone.code === 'ALREADY_DECIDED' ? 'Already decided' : 'This request has changed'}
+            {gone.code === 'ALREADY_DECIDED'
+              ? gone.field === 'yours'
+                ? 'Your decision is recorded'
+                : 'Already decided'
+              : 'This request has changed'}
           </MessageBarTitle>
           {gone.code === 'ALREADY_DECIDED'
-            ? /^already decided /i.test(gone.detail)
-              ? `${r.caseRef} was ${gone.detail.replace(/^already decided /i, 'decided ')}.`
-              : `${r.caseRef}: ${gone.detail.replace(/\.?$/, '.')}`
+            ? gone.field === 'yours'
+              ? `${r.caseRef}: ${gone.detail[0]!.toUpperCase()}${gone.detail.slice(1).replace(/\.?$/, '.')}`
+              : /^already decided /i.test(gone.detail)
+                ? `${r.caseRef} was ${gone.detail.replace(/^already decided /i, 'decided ')}.`
+                : `${r.caseRef}: ${gone.detail.replace(/\.?$/, '.')}`
             : `${r.caseRef} changed after this page was loaded. Refresh to see it as it is now.`}
         </MessageBarBody>
         <MessageBarActions>
