@@ -3,6 +3,7 @@ import {
   authorityInSentence,
   citations,
   dateGb,
+  officerWords,
   humanise,
   label,
   phrase,
@@ -44,7 +45,8 @@ export function roleHolder(role: string): string {
 
 /** An authority by the name the profile declares ("the Assistant Director"), else the standard words. */
 export function authorityWords(p: Profile | undefined, code: string): string {
-  return p?.authorities[code]?.name ?? authorityInSentence(code);
+  const named = p?.authorities[code]?.name;
+  return named ? officerWords(named) : authorityInSentence(code);
 }
 const authorities = (p: Profile | undefined, codes: readonly string[]) =>
   orList(codes.map((a) => authorityWords(p, a)));
@@ -82,7 +84,7 @@ export function combineWords(p: Profile): string[] {
   return [
     'Every rule whose conditions all hold fires. A refusal decides over everything; failing that an escalation (to the authority it names); failing that an allow.',
     'Obligations go with an allow or an escalation, never with a refusal.',
-    `When no rule allows, escalates or refuses, the policy refuses: “${p.default.explain}” (${citations(p.default.cites, p)}).`,
+    `When no rule allows, escalates or refuses, the policy refuses: “${officerWords(p.default.explain)}” (${citations(p.default.cites, p)}).`,
     'A situation dated before the version’s effective date is not judged by it.',
   ];
 }
@@ -227,7 +229,8 @@ export const actionsInWords = (actions: readonly string[]) => orList(actions.map
 /** A rule's head in words: what it does, on what, and to whom it escalates or what it obliges. */
 export function ruleHead(r: Rule, p?: Profile): string {
   const to = r.authority ? ` — for ${authorities(p, r.authority)} to decide` : '';
-  const ob = r.obligation && r.obligation.text !== r.explain ? ` — obliges: ${r.obligation.text}` : '';
+  const ob =
+    r.obligation && r.obligation.text !== r.explain ? ` — obliges: ${officerWords(r.obligation.text)}` : '';
   return `${EFFECT[r.effect]} ${actionsInWords(r.actions)}${to}${ob}`;
 }
 
@@ -236,7 +239,7 @@ function describeRule(r: Rule, p: Profile): string[] {
   const out = [
     `  ${ruleHead(r, p)}`,
     `      ${when === 'always' ? 'whenever it applies' : `when ${when}`}`,
-    `      ${r.explain}`,
+    `      ${officerWords(r.explain)}`,
   ];
   if (r.reports) out.push(`      counted in reports as ${REPORTS_WORDS[r.reports]}`);
   if (r.local) out.push(`      local decision (no clause carries it): ${r.local}`);
@@ -280,11 +283,11 @@ export function describeProfile(p: Profile): string {
     const retention = p.retention?.cites.includes(clause) ? p.retention : undefined;
     if (!rules.length && !notes && !retention) {
       uncited.push(
-        `${clause} ${title}${p.unenforced[clause] ? ` — ${p.unenforced[clause]}` : ' — no reason given'}`,
+        `${clause} ${officerWords(title)}${p.unenforced[clause] ? ` — ${p.unenforced[clause]}` : ' — no reason given'}`,
       );
       continue;
     }
-    out.push(`${clause} — ${title}`);
+    out.push(`${clause} — ${officerWords(title)}`);
     for (const r of rules) out.push(...describeRule(r, p));
     if (notes) {
       out.push(`  PLATFORM NOTES last checked ${dateGb(notes.lastChecked)}:`);
@@ -309,5 +312,6 @@ export function describeProfile(p: Profile): string {
       'What Overt does not enforce (clauses that carry no rule, each with why):',
       ...uncited.map((c) => `  ${c}`),
     );
-  return out.join('\n');
+  // Every line in the words people read: a profile's own words name the RIPA officer by its one name.
+  return officerWords(out.join('\n'));
 }

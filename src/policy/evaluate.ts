@@ -5,7 +5,7 @@ import { addMonthsToDay as addMonths, addWindow, ageOn, ukDate } from './days';
 import type { Condition, Profile, Rule } from './profile';
 import { ACTION_TYPES, type Action, type ActionType, type Authority, type Situation } from './situation';
 import type { FiredRule, Outcome, Verdict, VerdictObligation } from './verdict';
-import { authorityInSentence, clauseWords, obligationsSentence } from '../vocabulary';
+import { authorityInSentence, clauseWords, obligationsSentence, officerWords } from '../vocabulary';
 
 /**
  * evaluate(profile, situation) → verdict. Pure: no I/O, no clock (the moment is `situation.now`).
@@ -312,7 +312,8 @@ function combine(profile: Profile, action: Action, rules: Rule[], authorities: A
     rule: r.id,
     effect: r.effect,
     cites: r.cites,
-    explain: r.explain,
+    // A profile's own words, with the RIPA officer by the one name people read (vocabulary officerWords).
+    explain: officerWords(r.explain),
     ...(r.authority ? { authority: r.authority } : {}),
     ...(r.local ? { local: r.local } : {}),
     ...(r.reports ? { reports: r.reports } : {}),
@@ -359,7 +360,7 @@ function combine(profile: Profile, action: Action, rules: Rule[], authorities: A
     obligations,
     determining,
     fired,
-    explanation,
+    explanation: officerWords(explanation),
     profile: profileRef(profile),
     action: action.type,
   };
@@ -385,7 +386,7 @@ function notInForce(profile: Profile, action: Action, nowDay: string): Readonly<
 
 function obligationText(profile: Profile, rule: Rule, action: Action): string {
   const o = rule.obligation!;
-  if (!o.withPlatformNotes || !profile.platformNotes || !('platforms' in action)) return o.text;
+  if (!o.withPlatformNotes || !profile.platformNotes || !('platforms' in action)) return officerWords(o.text);
   const wanted = rule.when.platformsAny ?? action.platforms;
   const notes = profile.platformNotes.platforms.filter(
     (n) =>
@@ -394,7 +395,7 @@ function obligationText(profile: Profile, rule: Rule, action: Action): string {
   );
   const checked = ukDate(profile.platformNotes.lastChecked);
   const lines = notes.map((n) => `${cap(n.platform)}: ${n.note}`);
-  return `${o.text} [Platform notes last checked ${checked}.] ${lines.join(' ')}`.trim();
+  return `${officerWords(o.text)} [Platform notes last checked ${checked}.] ${lines.join(' ')}`.trim();
 }
 
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -7,12 +7,31 @@
  * words ("repeated-missing-episodes" → "Repeated missing episodes"), keeping the field's acronyms upper case.
  */
 
+/**
+ * The officer who authorises directed surveillance under RIPA, by the field's standard term (the Home Office
+ * code of practice's): the one name for the role wherever a person reads it — bot cards, the tab, the command
+ * line. Overt's own code for the role stays `authorised-officer`.
+ */
+export const AUTHORISING_OFFICER = 'authorising officer';
+const AUTHORISING_OFFICER_TITLE = 'Authorising officer';
+
+/** Other names the role went by ("RIPA authorised officer", "authorised officer", "authorizing officer"). */
+const OTHER_OFFICER_NAMES = /\b(?:RIPA )?(a)uthori[sz](?:ed|ing) officer(s?)\b/gi;
+
+/** A text (a profile's own words, say) with the role called by its one name, keeping a capital where one was. */
+export function officerWords(text: string): string {
+  return text.replace(OTHER_OFFICER_NAMES, (_m, a: string, plural: string) => {
+    const word = a === 'A' ? AUTHORISING_OFFICER_TITLE : AUTHORISING_OFFICER;
+    return `${word}${plural}`;
+  });
+}
+
 export const ROLE: Record<string, string> = {
   'case-manager': 'Case manager',
   'team-manager': 'Team manager',
   'service-manager': 'Service manager',
   'information-governance': 'Information governance',
-  'authorised-officer': 'Authorising officer',
+  'authorised-officer': AUTHORISING_OFFICER_TITLE,
   administrator: 'Administrator',
 };
 
@@ -22,7 +41,7 @@ const ROLE_HOLDER: Record<string, string> = {
   'team-manager': 'a team manager',
   'service-manager': 'a service manager',
   'information-governance': 'information governance',
-  'authorised-officer': 'an authorising officer',
+  'authorised-officer': `an ${AUTHORISING_OFFICER}`,
   administrator: 'an administrator',
 };
 
@@ -131,7 +150,7 @@ export const AUTHORITY: Record<string, string> = {
   'strategy-discussion': 'Strategy discussion',
   'exploitation-response-meeting': 'Exploitation response meeting',
   'cla-service-manager': 'Children looked after service manager',
-  'authorised-officer': 'Authorising officer (RIPA)',
+  'authorised-officer': `${AUTHORISING_OFFICER_TITLE} (RIPA)`,
   manager: 'Manager',
   trustees: 'Trustees',
   'information-governance': 'Information governance',
@@ -144,7 +163,7 @@ export const AUTHORITY_IN_SENTENCE: Record<string, string> = {
   'strategy-discussion': 'the strategy discussion',
   'exploitation-response-meeting': 'the exploitation response meeting',
   'cla-service-manager': 'the children looked after service manager',
-  'authorised-officer': 'the authorised officer',
+  'authorised-officer': `the ${AUTHORISING_OFFICER}`,
   manager: 'a manager',
   trustees: 'the trustees',
   'information-governance': 'information governance',
@@ -154,14 +173,14 @@ export const AUTHORITY_IN_SENTENCE: Record<string, string> = {
 /** An authority inside a sentence: a standard authority in its short words, a profile's own authority by the
  * name the profile gives it, else its code in words. */
 export function authorityInSentence(code: string, profileName?: string): string {
-  return AUTHORITY_IN_SENTENCE[code] ?? profileName ?? `the ${phrase(code)}`;
+  return AUTHORITY_IN_SENTENCE[code] ?? (profileName && officerWords(profileName)) ?? `the ${phrase(code)}`;
 }
 
 /** An authority on its own (a card's "Decided by: …"): a standard authority's label, a profile's own authority
  * by the name the profile gives it ("The child's own team manager"), else its code in words. */
 export function authorityAlone(code: string, profileName?: string): string {
   if (Object.hasOwn(AUTHORITY, code)) return AUTHORITY[code]!;
-  return profileName ? profileName.charAt(0).toUpperCase() + profileName.slice(1) : label(code);
+  return profileName ? officerWords(profileName.charAt(0).toUpperCase() + profileName.slice(1)) : label(code);
 }
 
 export const REASON: Record<string, string> = {

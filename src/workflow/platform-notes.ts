@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { citations, clauseWords } from '../vocabulary';
+import { citations, clauseWords, officerWords } from '../vocabulary';
 
 /** A clause as the policy page heads it: "Section 12 — its title", or its title alone when that is its name. */
 function clauseHeading(id: string, title: string): string {
@@ -147,7 +147,7 @@ export async function policyView(deps: Deps, input: { actorId: string }): Promis
             !p.retention?.cites.includes(c),
         )
         .map(([c, title]) => ({
-          heading: clauseHeading(c, title),
+          heading: clauseHeading(c, officerWords(title)),
           why: p.unenforced[c] ?? 'No reason is given.',
         })),
       versions: await versionsOf(deps, p),
@@ -157,11 +157,11 @@ export async function policyView(deps: Deps, input: { actorId: string }): Promis
       version: p.version,
       effectiveDate: p.effectiveDate,
       source: p.source,
-      failsClosed: { explain: p.default.explain, cites: [citations(p.default.cites, p)] },
+      failsClosed: { explain: officerWords(p.default.explain), cites: [citations(p.default.cites, p)] },
       clauses: Object.entries(p.clauses).map(([clause, title]) => ({
         id: clause,
-        heading: clauseHeading(clause, title),
-        title,
+        heading: clauseHeading(clause, officerWords(title)),
+        title: officerWords(title),
         rules: p.rules
           .filter((r) => r.cites.includes(clause))
           .map((r) => ({
@@ -169,7 +169,7 @@ export async function policyView(deps: Deps, input: { actorId: string }): Promis
             effect: r.effect,
             actions: [...r.actions],
             when: describeCondition(r.when, p),
-            explain: r.explain,
+            explain: officerWords(r.explain),
             authority: (r.authority ?? []).map((a) => authorityWords(p, a)),
           })),
       })),

@@ -39,14 +39,14 @@ it('a team manager approving a request sent on to the authorised officer is told
     });
   expect(textOf((await approve(first)).json.value)).toMatch(/You approved this request/);
   // The second approval meets the first: the policy sends it on to the authorised officer (000 §12).
-  expect(textOf((await approve(second)).json.value)).toMatch(/sending it on to them|authorised officer/);
+  expect(textOf((await approve(second)).json.value)).toMatch(/sending it on to them|authorising officer/);
   const request = (await w.running.store.get('request', second))!.record;
   expect(request.status).toBe('escalated');
 
   const before = (await w.running.store.audit.list()).length;
   const again = textOf((await approve(second)).json.value);
   expect(again).not.toMatch(/Not yours to see/);
-  expect(again).toMatch(/authorised officer/);
+  expect(again).toMatch(/authorising officer/);
   expect(again).toMatch(/\d{1,2} [A-Z][a-z]+ \d{4}/); // the date it went on, in words
   expect(again).not.toMatch(/DEMO-0003|E\.F\.|demo_account|Fictional: new information/);
   expect((await w.running.store.count('decision'))[0]!.count).toBe(1);
@@ -57,6 +57,6 @@ it('a team manager approving a request sent on to the authorised officer is told
   // Opening the old card says the same.
   const open = textOf((await execute(w.url, TM, 'request.refresh', { requestId: second })).json.value);
   expect(open).not.toMatch(/Not yours to see/);
-  expect(open).toMatch(/authorised officer/);
+  expect(open).toMatch(/authorising officer/);
   expect(open).not.toMatch(/DEMO-0003|E\.F\.|demo_account|Fictional: new information/);
 }, 60_000);

@@ -172,7 +172,7 @@ describe('through the Agents Playground', () => {
     const { preview } = await send('DEMO-0001');
     expect(textOf(preview)).toMatch(/higher authority/);
     expect(textOf(preview)).toMatch(/Nottinghamshire YJS policy, section 12/);
-    expect(textOf(preview)).toMatch(/authorised officer/);
+    expect(textOf(preview)).toMatch(/authorising officer/);
     await settle();
   });
 

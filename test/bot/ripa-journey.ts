@@ -196,7 +196,7 @@ export async function ripaJourney(d: Driver, w: BotWorld): Promise<void> {
 
   // A repeat inside three months, for a criminal purpose: to the authorising officer.
   const repeat = await raise(d, w, 'DEMO-0001');
-  expect(textOf(repeat)).toMatch(/sending it to the authorised officer, Orla Fenwick \(demo\), to decide/);
+  expect(textOf(repeat)).toMatch(/sending it to the authorising officer, Orla Fenwick \(demo\), to decide/);
   const requestId = actionData(repeat, 'request.withdraw')!['requestId'] as string;
   expect((await store.get('request', requestId))!.record).toMatchObject({
     status: 'escalated',

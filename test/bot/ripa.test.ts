@@ -90,7 +90,7 @@ describe.each([['SharePoint (local Graph server)', graphEnv]])(
     it('after the cancellation a repeat goes to the officer again, who refuses it (the offence is under the threshold)', async () => {
       const d = httpDriver(w);
       const sent = await raise(d, w, 'DEMO-0001');
-      expect(textOf(sent)).toMatch(/sending it to the authorised officer/);
+      expect(textOf(sent)).toMatch(/sending it to the authorising officer/);
       const requestId = actionData(sent, 'request.withdraw')!['requestId'] as string;
       await refusedApplication(d, w, requestId);
       // Someone who is not an authorising officer cannot open or act on it.

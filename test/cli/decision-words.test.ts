@@ -84,6 +84,6 @@ it('says each kind of decision in words: raised, approved, recorded; allowed, es
     data,
   );
   expect(escalated.stdout).toMatch(
-    /Verdict recorded: Needs escalation; for the authorised officer to decide/,
+    /Verdict recorded: Needs escalation; for the authorising officer to decide/,
   );
 }, 300_000);

@@ -31,8 +31,10 @@ describe('overt policy', () => {
     for (const n of [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16, 17, 18, 19, 20, 21, 22, 23])
       expect(r.stdout).toMatch(new RegExp(`^000 §${n} — `, 'm'));
     expect(r.stdout).toMatch(
-      /ESCALATES raising a request or approving — for an authorised officer \(RIPA\), after legal advice to decide/,
+      /ESCALATES raising a request or approving — for an authorising officer \(RIPA\), after legal advice to decide/,
     );
+    // The RIPA officer by one name (issue 20 walk): never "authorised officer", the profile's own word.
+    expect(r.stdout).not.toMatch(/\b(?:authori[sz]ed|authorizing) officers?\b/i);
     expect(r.stdout).toMatch(/PLATFORM NOTES last checked 3 January 2023/);
     expect(r.stdout).toMatch(
       /What Overt does not enforce \(clauses that carry no rule, each with why\):\n {2}000 §1 /,

@@ -4,7 +4,8 @@
  * child's summary with more requests than it shows, each carry a Teams deep link; the link's `subEntityId` is
  * given to the tab as Teams gives it (the host stand-in's getContext), the tab signed in through Teams SSO, in
  * headless Chromium: the first opens "Awaiting decision" listing every request waiting for that manager, the
- * second that child's record.
+ * second that child's record. And the tab names the RIPA officer by one name (issue 20 walk, 3): every view
+ * the officer and the case manager have, scanned for another.
  */
 import { existsSync } from 'node:fs';
 import { buildTab } from '../../src/tab/build';
@@ -27,6 +28,8 @@ const dirs = tempDirs('tab-deep-link');
 const APP = '5c0f7e2a-1d3b-4f6e-9a8c-000000000d20';
 const TM = PEOPLE.tmEast;
 const CM = PEOPLE.cm1;
+/** The authorising officer (RIPA). */
+const AO = PEOPLE.tmWest;
 /** More than a list card shows (10). */
 const WAITING = 13;
 let council: Council;
@@ -78,6 +81,7 @@ beforeAll(async () => {
   for (const [who, role] of [
     [TM, 'team-manager'],
     [CM, 'case-manager'],
+    [AO, 'authorised-officer'],
   ] as const)
     must(
       await upsertStaff(deps, {
@@ -213,3 +217,25 @@ it('a child’s summary with more requests than it shows: its link opens that ch
   await screenshot(page, 'tab/deep-link/child-1280.png');
   await page.close();
 });
+
+it('every view of the officer and the case manager names the RIPA officer "authorising officer" only', async () => {
+  const other = /\b(?:RIPA authori[sz]ed officer|authori[sz]ed officers?|authorizing officers?)\b/i;
+  const seen: string[] = [];
+  for (const who of [AO, CM]) {
+    const page = await browser.newPage();
+    const tab = await inTeams(page, base, await council.token(who.id));
+    await tab.getByRole('navigation', { name: 'Views' }).waitFor();
+    const views = await tab.getByRole('tab').allInnerTexts();
+    expect(views.length).toBeGreaterThan(1);
+    for (const view of views) {
+      await tab.getByRole('tab', { name: view }).click();
+      await tab.getByRole('main').waitFor();
+      await page.waitForTimeout(800);
+      const text = await tab.locator('body').innerText();
+      seen.push(text);
+      expect([who.displayName, view, text.match(other)?.[0] ?? null]).toEqual([who.displayName, view, null]);
+    }
+    await page.close();
+  }
+  expect(seen.join('\n')).toMatch(/authorising officer/i);
+}, 120_000);

@@ -25,6 +25,7 @@ import {
   citation,
   dateGb,
   OBJECTION_STATUS,
+  officerWords,
   phrase,
   requestStateSentence,
 } from '../../vocabulary';
@@ -119,13 +120,14 @@ export function verdictView(v: VerdictSummary | null | undefined, profile: Profi
           },
         }
       : {}),
-    explanation: s.explanation ?? '',
+    // Kept with the request as the policy said it then: the RIPA officer by the one name people read now.
+    explanation: officerWords(s.explanation ?? ''),
     clauses: (s.cites ?? []).map((id) => ({
       id,
       cite: citation(id, profile),
-      title: profile?.clauses[id] ?? '',
+      title: officerWords(profile?.clauses[id] ?? ''),
     })),
-    obligations: (s.obligations ?? []).map((o) => o.text),
+    obligations: (s.obligations ?? []).map((o) => officerWords(o.text)),
   };
 }
 
