@@ -177,6 +177,22 @@ export async function verifyTrail(
         if (difference) problems.push(difference);
       }
     }
+    // Each event's command keeps its answer under its key: one deleted, a retry would run the command again.
+    if (store.unitKeys && head.seq > 0) {
+      try {
+        const kept = await store.unitKeys();
+        const told = new Set<string>();
+        for (const e of await store.audit.list()) {
+          if (kept.has(e.key) || told.has(e.key)) continue;
+          told.add(e.key);
+          problems.push(
+            `the answer kept under the key ${e.key} (event ${e.seq}, ${e.action}) is missing (deleted outside Overt: a retry of that command would run it again)`,
+          );
+        }
+      } catch (err) {
+        problems.push(`the units could not be read: ${(err as Error).message}`);
+      }
+    }
     for (const [key, wrote] of latest) {
       if (found.has(key) || key.startsWith('lease/')) continue;
       if (problems.some((p) => p.startsWith(`${key.replace('/', ' ')}, written by event`))) continue;

@@ -134,6 +134,9 @@ export interface Store {
   /** What is wrong with the store's own structure, read only (SQLite: a trigger Overt did not make, or one of
    * the audit table's missing or altered): `overt audit verify` and the live check. */
   schemaProblems?(): Promise<string[]>;
+  /** The key of every unit the store keeps an answer for (`overt audit verify`: each event's key must have one,
+   * or a retry of its command would run it again). */
+  unitKeys?(): Promise<Set<string>>;
   /** Every event written from now on is sealed with this (the audit guard's key: audit.ts, anchor.ts). */
   sealWith?(sealOf: (hash: string) => string): void;
   /** A shutdown past its deadline: every call under way to a remote store is abandoned and every later one

@@ -83,9 +83,6 @@ async function trail(extra = 0): Promise<string> {
   return dataDir;
 }
 
-/** What `audit verify` printed (it once began with a line saying it had put back triggers: it writes nothing now). */
-const afterRestore = (out: string) => out;
-
 /** Opens the SQLite file behind Overt's back, with the audit triggers dropped, and puts them back after the
  * edit, as someone covering their tracks would (a trigger left missing is a finding of its own). */
 function tamper(dataDir: string, edit: (db: Database.Database) => void, restore = true): void {
@@ -183,6 +180,9 @@ function appendForged(dataDir: string): void {
       e!.prevHash,
       e!.hash,
     );
+    // And the answer its command would have kept under its key, as a careful forger would (without it, verify
+    // finds the key's answer missing).
+    db.prepare('INSERT INTO units (key, at, result) VALUES (?, ?, NULL)').run(e!.key, e!.at);
   });
 }
 
@@ -221,7 +221,7 @@ describe('overt audit verify', () => {
     tamper(dataDir, (db) => db.prepare("UPDATE audit SET outcome = 'allow' WHERE seq = 3").run());
     const result = await overt('audit', 'verify', '--data', dataDir);
     expect(result.code).toBe(1);
-    expect(afterRestore(result.out)).toMatch(
+    expect(result.out).toMatch(
       /^audit chain broken at event 3 \(2026-03-03T09:00:00.000Z \+SUM\(1,2\) on child @child\): /,
     );
     expect(result.out).toMatch(/hash does not match/);
@@ -232,7 +232,7 @@ describe('overt audit verify', () => {
     tamper(dataDir, (db) => db.prepare('DELETE FROM audit WHERE seq = 4').run());
     const result = await overt('audit', 'verify', '--data', dataDir);
     expect(result.code).toBe(1);
-    expect(afterRestore(result.out)).toMatch(
+    expect(result.out).toMatch(
       /^audit chain broken at event 4: the trail ends at event 3, but a checkpoint signed at \S+ \(\S+ line 1\) counts 4 events: 1 were removed from its end\n$/,
     );
   });
@@ -252,11 +252,11 @@ describe('overt audit verify', () => {
     tamper(dataDir, (db) => rewriteFrom(db, 2, 'refuse'));
     // The store alone cannot tell: the chain is whole.
     const alone = await overt('audit', 'verify', '--data', dataDir, '--unanchored');
-    expect(afterRestore(alone.out)).toMatch(/^audit chain intact: 4 events \(not anchored/);
+    expect(alone.out).toMatch(/^audit chain intact: 4 events \(not anchored/);
     const result = await overt('audit', 'verify', '--data', dataDir);
     expect(result.code).toBe(1);
     // The rewritten event's seal no longer matches its hash, and its writer had no key to seal it anew.
-    expect(afterRestore(result.out)).toMatch(
+    expect(result.out).toMatch(
       /^audit chain broken at event 2 \(.*\): its seal is not the audit key’s: it was written or changed outside Overt, by someone without the key\n$/,
     );
   });
@@ -266,7 +266,7 @@ describe('overt audit verify', () => {
     const before = readFileSync(process.env.OVERT_AUDIT_CHECKPOINTS!, 'utf8');
     appendForged(dataDir);
     // The chain alone is whole: the hash is Overt's own arithmetic, which anyone can do.
-    expect(afterRestore((await overt('audit', 'verify', '--data', dataDir, '--unanchored')).out)).toMatch(
+    expect((await overt('audit', 'verify', '--data', dataDir, '--unanchored')).out).toMatch(
       /^audit chain intact: 5 events \(not anchored/,
     );
     const result = await overt('audit', 'verify', '--data', dataDir);
@@ -293,7 +293,7 @@ describe('overt audit verify', () => {
   it('a trail from before seals: vouched for by its checkpoint; an unsealed event appended after it is not; `audit adopt` anchors one whose last checkpoint is older', async () => {
     const dataDir = await trail();
     unseal(dataDir); // as the events were written before seals existed
-    expect(afterRestore((await overt('audit', 'verify', '--data', dataDir)).out)).toMatch(INTACT);
+    expect((await overt('audit', 'verify', '--data', dataDir)).out).toMatch(INTACT);
     // Overt writes on top: sealed; the old events are still vouched for by the checkpoint of exactly 4.
     const opened = await openGuarded({ dataDir, kind: 'sqlite' }, process.env, { create: false });
     if (!opened.ok) throw new Error(opened.error.message);
@@ -312,7 +312,7 @@ describe('overt audit verify', () => {
     appendForged(forged);
     const found = await overt('audit', 'verify', '--data', forged);
     expect(found.code).toBe(1);
-    expect(afterRestore(found.out)).toMatch(
+    expect(found.out).toMatch(
       /^audit chain broken at event 5 .*events 1–5 carry no seal of the audit key, and no checkpoint signed for exactly 5 events vouches for them/,
     );
 
@@ -340,7 +340,7 @@ describe('overt audit verify', () => {
     );
     const result = await overt('audit', 'verify', '--data', dataDir);
     expect(result.code).toBe(1);
-    expect(afterRestore(result.out)).toBe(
+    expect(result.out).toBe(
       `audit trail broken: 1 record does not match the audit trail: request ${id} differs from what event 2 wrote (changed outside Overt)\n`,
     );
     tamper(dataDir, (db) =>
@@ -517,10 +517,10 @@ describe('a trail cut together with its checkpoints file (the walk of issue 12)'
     const { dataDir, log } = await signedTrail(false);
     cut(dataDir);
     const alone = await overt('audit', 'verify', '--data', dataDir);
-    expect(afterRestore(alone.out)).toMatch(/^audit chain intact: 4 events/);
+    expect(alone.out).toMatch(/^audit chain intact: 4 events/);
     const witnessed = await overt('audit', 'verify', '--data', dataDir, '--witness', log);
     expect(witnessed.code).toBe(1);
-    expect(afterRestore(witnessed.out)).toMatch(
+    expect(witnessed.out).toMatch(
       /^audit chain broken at event 5: the trail ends at event 4, but a checkpoint signed at \S+ \(\S+service\.log line 6\) counts 6 events: 2 were removed from its end\n$/,
     );
   });
@@ -532,9 +532,7 @@ describe('a trail cut together with its checkpoints file (the walk of issue 12)'
       cut(dataDir);
       const result = await overt('audit', 'verify', '--data', dataDir);
       expect(result.code).toBe(1);
-      expect(afterRestore(result.out)).toMatch(
-        /\(\S+witness\.jsonl line 6\) counts 6 events: 2 were removed/,
-      );
+      expect(result.out).toMatch(/\(\S+witness\.jsonl line 6\) counts 6 events: 2 were removed/);
       // A service starting on the cut folder finds it too, and writes nothing on top of it.
       const opened = await openGuarded({ dataDir, kind: 'sqlite' }, env, { create: false });
       if (!opened.ok) throw new Error(opened.error.message);

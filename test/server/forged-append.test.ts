@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { start, type Running } from '../../src/server/main';
 import { chain, type AuditEvent } from '../../src/store/audit';
-import { eventCall } from '../../src/store/graph/units';
+import { doneUnitCall, eventCall } from '../../src/store/graph/units';
 import { sqliteFile } from '../../src/store/open';
 import { bootstrapAdministrator } from '../../src/workflow';
 import { runCli } from '../cli/run';
@@ -87,6 +87,8 @@ async function setUp(kind: Store) {
           e.prevHash,
           e.hash,
         );
+        // And the answer its command would have kept under its key, as a careful forger would.
+        db.prepare('INSERT INTO units (key, at, result) VALUES (?, ?, NULL)').run(e.key, e.at);
         return e.seq;
       } finally {
         db.close();
@@ -110,8 +112,12 @@ async function setUp(kind: Store) {
         const events = await site.audit.list();
         const last = events.at(-1)!;
         const e = make(last);
-        const [r] = await batcherFor(server).chain([eventCall(site.ctx, e)]);
-        expect(r!.status).toBe(201);
+        const [r, u] = await batcherFor(server).chain([
+          eventCall(site.ctx, e),
+          // And the answer its command would have kept under its key, as a careful forger would.
+          doneUnitCall(site.ctx, { key: e.key, at: e.at, result: undefined }),
+        ]);
+        expect([r!.status, u!.status]).toEqual([201, 201]);
         return e.seq;
       } finally {
         await site.close();

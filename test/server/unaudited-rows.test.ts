@@ -16,7 +16,7 @@ import Database from 'better-sqlite3';
 import { keepReference, keptOf } from '../../src/bot/conversations';
 import { start, type Running } from '../../src/server/main';
 import { fieldsOf } from '../../src/store/graph/fields';
-import { columnName, RECORD_ID } from '../../src/store/graph/lists';
+import { columnName, RECORD_ID, UnitColumns } from '../../src/store/graph/lists';
 import { sqliteFile } from '../../src/store/open';
 import type { Kind } from '../../src/store/records';
 import {
@@ -243,6 +243,7 @@ async function service(kind: StoreKind) {
     childId,
     checkId: check!.record.id,
     config,
+    env,
   };
 }
 
@@ -289,6 +290,42 @@ describe.each<StoreKind>(['sqlite', 'graph'])('on the %s store', (kind) => {
       const verified = await s.verify();
       expect(verified.code).toBe(1);
       expect(verified.stdout).toMatch(/setting bot\.notices\.cursor does not match its seal/);
+    });
+  }, 120_000);
+
+  it("the answer kept under a command's key deleted (a retry would run it again) is named by verify", async () => {
+    const s = await service(kind);
+    await stopped(s.running, async () => {
+      // The check's command: a retry of it under its key, its answer gone, would record the check again.
+      const [decision] = (await s.running.store.audit.list()).filter((e) => e.target.kind === 'check');
+      const key = decision!.key;
+      if (kind === 'sqlite') {
+        const db = new Database(sqliteFile(s.env.OVERT_DATA!));
+        expect(db.prepare('DELETE FROM units WHERE key = ?').run(key).changes).toBe(1);
+        db.close();
+      } else {
+        const site = await reopen(s.config!);
+        try {
+          const [found] = await batcherFor(server).chain([
+            {
+              method: 'GET',
+              url: `${site.ctx.items('units')}?$filter=fields/${UnitColumns.key} eq '${key}'&$expand=fields`,
+            },
+          ]);
+          const itemId = (found!.body as { value: { id: string }[] }).value[0]!.id;
+          const [deleted] = await batcherFor(server).chain([
+            { method: 'DELETE', url: `${site.ctx.items('units')}/${itemId}` },
+          ]);
+          expect(deleted!.status).toBe(204);
+        } finally {
+          await site.close();
+        }
+      }
+      const verified = await s.verify();
+      expect(verified.code).toBe(1);
+      expect(verified.stdout).toContain(
+        `the answer kept under the key ${key} (event ${decision!.seq}, ${decision!.action}) is missing (deleted outside Overt`,
+      );
     });
   }, 120_000);
 

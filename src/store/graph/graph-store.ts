@@ -27,7 +27,7 @@ import {
   recordOf,
   sortBy,
 } from './fields';
-import { AuditColumns, BODY, RECORD_ID, columnName } from './lists';
+import { AuditColumns, BODY, RECORD_ID, UnitColumns, columnName } from './lists';
 import { UnitWriter } from './units';
 
 /** Seqs per read of the audit trail: under SharePoint's list view threshold (5,000 items). */
@@ -99,6 +99,14 @@ export class GraphStore implements Store {
 
   /** Each item's record id (and title) and indexed fields against its body. SharePoint keeps dates to the
    * second and numbers as numbers, so they are compared so. */
+  async unitKeys(): Promise<Set<string>> {
+    const keys = new Set<string>();
+    const select = `$expand=fields($select=${UnitColumns.key})`;
+    for await (const items of this.ctx.pages('units', { select }))
+      for (const i of items) keys.add(String(i.fields[UnitColumns.key]));
+    return keys;
+  }
+
   async rowProblems(kind: Kind): Promise<string[]> {
     checkQuery(kind);
     const fields = indexedFields(kind);

@@ -345,6 +345,10 @@ export class SqliteStore implements Store {
       yield { key: r.key, at: r.at, result: r.result === null ? undefined : JSON.parse(r.result) };
   }
 
+  async unitKeys(): Promise<Set<string>> {
+    return new Set((this.sql('SELECT key FROM units').all() as { key: string }[]).map((r) => r.key));
+  }
+
   /** A unit and its key commit in one transaction: nothing is ever under way to settle. */
   async replay(key: string): Promise<{ result: unknown } | undefined> {
     const prior = this.sql('SELECT result FROM units WHERE key = ?').get(key) as
