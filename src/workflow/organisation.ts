@@ -22,6 +22,8 @@ async function adminCommand<T>(
   action: string,
   target: { kind: string; id: string },
   build: () => Promise<Outcome<{ writes: Write[]; value: T; details?: Record<string, unknown> }>>,
+  /** Who may: administrators and service managers, unless the command is an administrator's alone. */
+  only?: { roles: readonly string[]; message: string },
 ): Promise<Outcome<T>> {
   const c = cmdOf(action, i);
   const again = await replayed<T>(deps, c);
@@ -29,12 +31,15 @@ async function adminCommand<T>(
   const staff = await actor(deps, i.actorId);
   if (!staff.ok) return staff;
   const who = { id: staff.value.id, role: staff.value.role };
-  if (!ADMIN.includes(staff.value.role))
+  if (!(only?.roles ?? ADMIN).includes(staff.value.role))
     return refuse(
       deps,
       c,
       { actor: who, action, target },
-      { code: 'FORBIDDEN', message: 'only an administrator or service manager can change the organisation' },
+      {
+        code: 'FORBIDDEN',
+        message: only?.message ?? 'only an administrator or service manager can change the organisation',
+      },
     );
   const built = await build();
   // A change refused for its content (a bad case-list row, an unknown profile or manager) is on the record.
@@ -122,30 +127,38 @@ export async function assignProfile(
   const parsed = parse(AssignProfileInput, input);
   if (!parsed.ok) return parsed;
   const { teamId, profileId, version } = parsed.value;
-  return adminCommand(deps, parsed.value, 'team.profile', { kind: 'team', id: teamId }, async () => {
-    const found = await deps.store.get('team', teamId);
-    if (!found) return fail('NOT_FOUND', `no team "${teamId}"`, 'teamId');
-    const profile = deps.profiles(profileId);
-    if (!profile)
-      return fail(
-        'INVALID_INPUT',
-        `profileId: no profile "${profileId}" is loaded (built-in: ${BUILTIN_IDS.join(', ')}; custom: ${(deps.customProfileIds ?? []).join(', ') || 'none'}). A custom profile is loaded when the service starts: set OVERT_PROFILE_FILES to the file that holds it`,
-        'profileId',
-      );
-    const wrong = version === undefined ? undefined : versionProblem(deps, profileId, version);
-    if (wrong) return fail('INVALID_INPUT', `version: ${wrong}`, 'version');
-    const team: Team = { ...found.record, profileId };
-    return ok({
-      writes: [{ kind: 'team', record: team, ifVersion: found.version }],
-      value: team,
-      details: {
-        from: found.record.profileId,
-        to: profileId,
-        profileVersion: profile.version,
-        profileFingerprint: fingerprint(profile),
-      },
-    });
-  });
+  return adminCommand(
+    deps,
+    parsed.value,
+    'team.profile',
+    { kind: 'team', id: teamId },
+    async () => {
+      const found = await deps.store.get('team', teamId);
+      if (!found) return fail('NOT_FOUND', `no team "${teamId}"`, 'teamId');
+      const profile = deps.profiles(profileId);
+      if (!profile)
+        return fail(
+          'INVALID_INPUT',
+          `profileId: no profile "${profileId}" is loaded (built-in: ${BUILTIN_IDS.join(', ')}; custom: ${(deps.customProfileIds ?? []).join(', ') || 'none'}). A custom profile is loaded when the service starts: set OVERT_PROFILE_FILES to the file that holds it`,
+          'profileId',
+        );
+      const wrong = version === undefined ? undefined : versionProblem(deps, profileId, version);
+      if (wrong) return fail('INVALID_INPUT', `version: ${wrong}`, 'version');
+      const team: Team = { ...found.record, profileId };
+      return ok({
+        writes: [{ kind: 'team', record: team, ifVersion: found.version }],
+        value: team,
+        details: {
+          from: found.record.profileId,
+          to: profileId,
+          profileVersion: profile.version,
+          profileFingerprint: fingerprint(profile),
+        },
+      });
+    },
+    // Which policy judges a team's requests is the administrators' to say (as the API and the tab have it).
+    { roles: ['administrator'], message: 'only an administrator can give a team its policy profile' },
+  );
 }
 
 export const StaffInput = z.object({

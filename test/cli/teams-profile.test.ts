@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openGuarded, openStore } from '../../src/store/open';
-import { bootstrapAdministrator, createDeps, upsertTeam } from '../../src/workflow';
+import { bootstrapAdministrator, createDeps, upsertStaff, upsertTeam } from '../../src/workflow';
 import { tempDirs } from '../store/temp-dirs';
 import { must } from '../workflow/world';
 import { runCli } from './run';
@@ -169,4 +169,33 @@ it('a team id with a space is refused in plain words by overt teams add and by t
     error: { code: 'INVALID_INPUT', field: 'team.id', message: expect.stringContaining('with no spaces') },
   });
   await opened.value.close();
+});
+
+it('only an administrator gives a team its profile: a service manager is refused, and the refusal is audited', async () => {
+  const data = await service();
+  const opened = await openGuarded({ dataDir: data, kind: 'sqlite' }, process.env, { create: false });
+  if (!opened.ok) throw new Error(opened.error.message);
+  must(
+    await upsertStaff(createDeps(opened.value.store), {
+      key: 'test-sm-staff',
+      actorId: 'admin-1',
+      staff: { id: 'sm-1', name: 'Sam Manager (fictional)', role: 'service-manager', teamIds: ['east'] },
+    }),
+  );
+  await opened.value.store.close();
+  const r = await runCli('teams', 'set-profile', 'east', 'kent-ics', '--as', 'sm-1', '--data', data);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain('only an administrator can give a team its policy profile');
+  const after = await openStore({ dataDir: data, kind: 'sqlite' });
+  if (!after.ok) throw new Error(after.error.message);
+  try {
+    expect((await after.value.get('team', 'east'))!.record.profileId).toBe('nottinghamshire-yjs');
+    expect((await after.value.audit.list()).at(-1)).toMatchObject({
+      action: 'team.profile',
+      actor: { id: 'sm-1' },
+      outcome: 'refuse',
+    });
+  } finally {
+    await after.value.close();
+  }
 });
