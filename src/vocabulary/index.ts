@@ -743,6 +743,8 @@ export function clauseWords(id: string, title?: string): string {
   if (/^\d/.test(rest)) return `section ${rest}`;
   const part = CLAUSE_PART.exec(rest);
   if (part) return part[0].charAt(0).toLowerCase() + part[0].slice(1);
+  // A council's own free-form id ("KM/OV 1"), not a seed's `NNN §x`: the id the council uses, with its title.
+  if (!id.includes('§')) return title ? `${id} “${title}”` : id;
   return `section “${title || rest}”`;
 }
 

@@ -55,7 +55,7 @@ describe('overt policy show, in words', () => {
       /^How verdicts combine:\n {2}Every rule whose conditions all hold fires\. A refusal decides/m,
     );
     expect(out).toMatch(
-      /the policy refuses: “The policy does not allow this\.” \(Ashbridge online safeguarding viewing policy, section “Authorised by the child's own team manager”\)/,
+      /the policy refuses: “The policy does not allow this\.” \(Ashbridge online safeguarding viewing policy, ASH\/A1 “Authorised by the child's own team manager”\)/,
     );
     // Each kind of condition in words.
     expect(out).toMatch(

@@ -27,7 +27,11 @@ describe('a clause as people read it', () => {
       'section “Information gathering and Assessment”',
     );
     expect(clauseWords('Section 3(b)')).toBe('section 3(b)');
-    expect(clauseWords('CP-4.2', 'Consent')).toBe('section “Consent”');
+    // A council's own free-form id is said as the council says it, with the clause's title.
+    expect(clauseWords('CP-4.2', 'Consent')).toBe('CP-4.2 “Consent”');
+    expect(citation('KM/OV 1', { name: 'Kestrel Moor', clauses: { 'KM/OV 1': 'Title' } })).toBe(
+      'Kestrel Moor policy, KM/OV 1 “Title”',
+    );
   });
 
   it('gives every clause of the built-in profiles without its id', () => {
