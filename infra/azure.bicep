@@ -40,6 +40,11 @@ param sharePointSite string
 param firstAdmin string
 @description('The policy profile in force unless a team has its own')
 param defaultProfile string = 'nottinghamshire-yjs'
+@description('Reach approvers who never opened Overt by adding the app for them through Graph: on or off. On needs teamsAppId and the Graph app permissions TeamsAppInstallation.ReadWriteSelfForUser.All and AppCatalog.Read.All, with admin consent (README, Running it for your council).')
+@allowed(['on', 'off'])
+param botInstall string = 'off'
+@description('The Teams app manifest id (TEAMS_APP_ID), how Overt finds itself in the app catalog to add itself.')
+param teamsAppId string = ''
 
 var serverfarmsName = resourceBaseName
 var webAppName = resourceBaseName
@@ -139,6 +144,8 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'OVERT_AUDIT_CHECKPOINTS', value: '/home/overt-audit/checkpoints.jsonl' }
         { name: 'OVERT_FIRST_ADMIN', value: firstAdmin }
         { name: 'OVERT_DEFAULT_PROFILE', value: defaultProfile }
+        { name: 'OVERT_BOT_INSTALL', value: botInstall }
+        { name: 'TEAMS_APP_ID', value: teamsAppId }
       ]
     }
   }

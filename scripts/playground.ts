@@ -72,12 +72,38 @@ export function botEndpoint(argv: string[], env: NodeJS.ProcessEnv): string {
   return `http://127.0.0.1:${p}/api/messages`;
 }
 
+/** The port the Playground itself serves its page on: `--playground-port N`, else `PLAYGROUND_PORT`, else the
+ * Playground's own default (56150, or a free one if that is taken). */
+export function playgroundPort(argv: string[], env: NodeJS.ProcessEnv): string | undefined {
+  const at = argv.indexOf('--playground-port');
+  const p = at >= 0 ? argv[at + 1] : env.PLAYGROUND_PORT || undefined;
+  if (p === undefined) return undefined;
+  if (!/^\d{1,5}$/.test(p) || Number(p) < 1 || Number(p) > 65535)
+    throw new Error(
+      `${at >= 0 ? '--playground-port' : 'PLAYGROUND_PORT'}: a port number from 1 to 65535, not "${p}"`,
+    );
+  return p;
+}
+
 /** The Playground's command line for a start with these arguments and environment. */
-export function playgroundCommand(argv: string[], env: NodeJS.ProcessEnv): { bot: string; args: string[] } {
+export function playgroundCommand(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+): { bot: string; port?: string; args: string[] } {
   const bot = botEndpoint(argv, env);
+  const port = playgroundPort(argv, env);
   return {
     bot,
-    args: [require.resolve('@microsoft/m365agentsplayground/cli.js'), '-e', bot, '-c', 'msteams', '--dt'],
+    ...(port ? { port } : {}),
+    args: [
+      require.resolve('@microsoft/m365agentsplayground/cli.js'),
+      '-e',
+      bot,
+      '-c',
+      'msteams',
+      '--dt',
+      ...(port ? ['-p', port] : []),
+    ],
   };
 }
 
@@ -88,7 +114,7 @@ function main(argv: string[]): void {
     console.error(`--as: one of ${Object.keys(DEMO_PEOPLE).join(', ')}`);
     process.exit(2);
   }
-  let command: { bot: string; args: string[] };
+  let command: ReturnType<typeof playgroundCommand>;
   try {
     command = playgroundCommand(argv, process.env);
   } catch (err) {
@@ -100,7 +126,7 @@ function main(argv: string[]): void {
   const file = join(dir, '.m365agentsplayground.yml');
   writeFileSync(file, playgroundConfig(as));
   console.log(
-    `Agents Playground as ${DEMO_PEOPLE[as].name}, talking to ${command.bot} (start Overt first: npm start)`,
+    `Agents Playground as ${DEMO_PEOPLE[as].name}, talking to ${command.bot} (start Overt first: npm start)${command.port ? `; open http://localhost:${command.port}` : ''}`,
   );
   const child = spawn(process.execPath, command.args, {
     cwd: dir,

@@ -15,7 +15,7 @@ import {
   PROBLEM,
   sentenceWords,
   REASON,
-  REQUEST_STATUS,
+  statusWords,
   VIEWER,
   AUTHORITY,
   citations,
@@ -106,7 +106,7 @@ export async function auditCsv(deps: Deps, events: AuditEvent[], timeZone?: stri
       if (key === 'role') return label(v, ROLE);
       if (key === 'code') return PROBLEM[v] ?? humanise(v);
       if (key === 'message') return plainDetail(clauseIdsInWords(v));
-      if (key === 'status' || key === 'was') return label(v, REQUEST_STATUS);
+      if (key === 'status' || key === 'was') return statusWords(v);
       if (key === 'reason') return label(v, REASON);
       if (key === 'viewer') return label(v, VIEWER);
       if (key === 'authority') return label(v, AUTHORITY);

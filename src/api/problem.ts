@@ -10,6 +10,9 @@ export interface Problem {
   detail: string;
   code: string;
   field?: string;
+  /** Every problem of the input, each by its field (the first is `field` and `detail`): a form hears them all
+   * at once. */
+  errors?: { field: string; detail: string }[];
   clauses?: string[];
 }
 
@@ -48,8 +51,14 @@ export function problem(status: number, code: string, detail: string, extra: Par
 
 export function fromFailure(f: Failure): Problem {
   const clauses = (f.verdict as { cites?: string[] } | undefined)?.cites;
+  const errors = f.problems?.length
+    ? f.problems.map((p) => ({ field: p.field, detail: p.message }))
+    : f.code === 'INVALID_INPUT' && f.field
+      ? [{ field: f.field, detail: f.message.replace(/^[\w.]+: /, '') }]
+      : undefined;
   return problem(STATUS[f.code], f.code, f.message, {
     ...(f.field ? { field: f.field } : {}),
+    ...(errors ? { errors } : {}),
     ...(clauses ? { clauses: [...clauses] } : {}),
   });
 }

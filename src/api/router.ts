@@ -130,7 +130,16 @@ function invalid(where: 'query' | 'body', error: z.ZodError, schema?: z.ZodType)
       { field: keys[0]! },
     );
   }
-  return problem(400, 'INVALID_INPUT', `${field ?? where}: ${issue.message}`, field ? { field } : {});
+  // Every problem, one per field, so a form hears them all at once.
+  const errors: { field: string; detail: string }[] = [];
+  for (const x of error.issues) {
+    const f = x.path.join('.') || where;
+    if (!errors.some((e) => e.field === f)) errors.push({ field: f, detail: x.message });
+  }
+  return problem(400, 'INVALID_INPUT', `${field ?? where}: ${issue.message}`, {
+    ...(field ? { field } : {}),
+    errors,
+  });
 }
 
 function compile(path: string): RegExp {
@@ -207,6 +216,9 @@ export function router(
       code: 'INVALID_INPUT',
       message: atFault.detail,
       ...(atFault.field ? { field: atFault.field } : {}),
+      ...(atFault.errors && atFault.errors.length > 1
+        ? { problems: atFault.errors.map((e) => ({ field: e.field, message: e.detail })) }
+        : {}),
     };
     const sent = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? raw : {};
     const answered = await r.handle({
@@ -218,8 +230,20 @@ export function router(
       body: { ...sent, [FORM_AT_FAULT]: form },
       key,
     });
-    // A refusal of the person is the answer; the form's own problem is answered as the router found it.
-    return { r: isProblem(answered) && answered.code !== 'INVALID_INPUT' ? answered : atFault, route: r };
+    // A refusal of the person is the answer; the form's own problem is answered as the router found it — or as
+    // the command answered it, when that names every problem the router found and more (the rules between
+    // fields: a RIPA authorisation's sentence and dates, heard with its empty boxes in one answer).
+    const found = new Set((atFault.errors ?? []).map((e) => e.field));
+    const more =
+      isProblem(answered) &&
+      atFault.code === 'INVALID_INPUT' &&
+      answered.code === 'INVALID_INPUT' &&
+      found.size > 0 &&
+      [...found].every((f) => answered.errors?.some((e) => e.field === f));
+    return {
+      r: isProblem(answered) && (answered.code !== 'INVALID_INPUT' || more) ? answered : atFault,
+      route: r,
+    };
   }
 
   /** A refusal as the audit trail keeps it: who, the route asked for, and the problem they were given. */

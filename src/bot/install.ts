@@ -131,9 +131,14 @@ export function graphInstaller(options: {
   };
 }
 
+/** What startup says when installs are asked for without the app's id. */
+export const INSTALL_WITHOUT_APP_ID =
+  'OVERT_BOT_INSTALL is on but TEAMS_APP_ID is not set, so Overt cannot add itself for people who have never opened it: an approver who has not opened Overt in Teams will not get cards (the requester and the service managers are told who could not be reached). Set TEAMS_APP_ID to the id in the app manifest (the Agents Toolkit writes it to env/.env.<env>).';
+
 /**
  * The installer the settings ask for (on the Graph client the service hands the bot), by staff id (the Entra object id through OVERT_AUTH_STAFF_MAP, else the
- * staff id itself), or undefined when OVERT_BOT_INSTALL is off. A setting missing is an error naming it.
+ * staff id itself), or undefined when OVERT_BOT_INSTALL is off, or on without TEAMS_APP_ID (a warning at startup).
+ * A Graph setting missing is an error naming it.
  */
 export function installerOf(
   settings: BotSettings,
@@ -141,10 +146,12 @@ export function installerOf(
   log: (s: string) => void,
 ): ((staffId: string) => Promise<Installed>) | undefined {
   if (settings.OVERT_BOT_INSTALL !== 'on') return undefined;
-  if (!settings.TEAMS_APP_ID)
-    throw new Error(
-      'OVERT_BOT_INSTALL=on needs TEAMS_APP_ID, the app manifest’s id, to find Overt in the catalog',
-    );
+  // Said plainly at startup, and the service starts without installing (issue 13): every other way of reaching
+  // people still works, and those it cannot reach are named to the requester and the service managers.
+  if (!settings.TEAMS_APP_ID) {
+    log(`warning: ${INSTALL_WITHOUT_APP_ID}`);
+    return undefined;
+  }
   let client: Client;
   try {
     if (!graph) throw new Error('the service gave the bot no Graph client');

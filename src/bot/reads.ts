@@ -3,7 +3,7 @@
  * the options a request form offers. Everything else the bot shows is a workflow query
  * (src/workflow/queries).
  */
-import { declaredReasons, type Profile } from '../policy/profile';
+import { profileOptions } from '../policy/profile';
 import type { Staff } from '../workflow/queries';
 import type { Deps } from '../workflow';
 import { staffById } from '../workflow/queries/people';
@@ -20,32 +20,5 @@ export async function staffOf(
   return staffById(deps, staffIdOf(from.aadObjectId, map));
 }
 
-/** The reasons and viewing methods a profile lists: what its refusal rules accept, and what its rules name. */
-export function profileOptions(profile: Profile): {
-  reasons: string[];
-  reasonNames?: Record<string, string>;
-  viewers: string[];
-} {
-  const reasons = new Set<string>(declaredReasons(profile) ?? []);
-  const viewers = new Set<string>();
-  for (const r of profile.rules) {
-    const w = r.when as {
-      reasonNotIn?: string[];
-      reasonIn?: string[];
-      viewerNotIn?: string[];
-      viewerIn?: string[];
-    };
-    const declared = declaredReasons(profile) !== undefined;
-    if (r.effect === 'refuse') {
-      if (!declared) w.reasonNotIn?.forEach((x) => reasons.add(x));
-      w.viewerNotIn?.forEach((x) => viewers.add(x));
-    }
-    if (!declared) w.reasonIn?.forEach((x) => reasons.add(x));
-    w.viewerIn?.forEach((x) => viewers.add(x));
-  }
-  return {
-    reasons: [...reasons],
-    ...(profile.reasons ? { reasonNames: { ...profile.reasons } } : {}),
-    viewers: [...viewers],
-  };
-}
+/** The reasons and viewing methods a profile lists (policy/profile.ts: the workflow checks a request against them). */
+export { profileOptions };

@@ -35,7 +35,10 @@ const OptionalId = typedString()
   .max(BOUNDS.id, tooLong(BOUNDS.id))
   .optional()
   .transform((s) => (s ? s : undefined));
-const Flag = z.enum(['true', 'false']).transform((s) => s === 'true');
+/** A yes or no (a toggle sends "true" or "false"): nothing else — "n", "p", "yes" — is taken for one. */
+const Flag = z
+  .enum(['true', 'false'], { error: 'tick it or leave it clear: nothing else is a yes or no' })
+  .transform((s) => s === 'true');
 
 /**
  * "instagram: @name" lines (or separated by ";"): the platforms and accounts of a request. Each bound is told

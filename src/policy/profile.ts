@@ -457,3 +457,36 @@ export function crossCheck(raw: unknown): CrossIssue[] {
 export function declaredReasons(profile: Profile): string[] | undefined {
   return profile.reasons ? Object.keys(profile.reasons) : undefined;
 }
+
+/**
+ * The reasons and viewing methods a profile lists: what its refusal rules accept, and what its rules name. The
+ * request form offers these and nothing else, and the workflow takes no other (a forged or mistyped choice).
+ */
+export function profileOptions(profile: Profile): {
+  reasons: string[];
+  reasonNames?: Record<string, string>;
+  viewers: string[];
+} {
+  const reasons = new Set<string>(declaredReasons(profile) ?? []);
+  const viewers = new Set<string>();
+  for (const r of profile.rules) {
+    const w = r.when as {
+      reasonNotIn?: string[];
+      reasonIn?: string[];
+      viewerNotIn?: string[];
+      viewerIn?: string[];
+    };
+    const declared = declaredReasons(profile) !== undefined;
+    if (r.effect === 'refuse') {
+      if (!declared) w.reasonNotIn?.forEach((x) => reasons.add(x));
+      w.viewerNotIn?.forEach((x) => viewers.add(x));
+    }
+    if (!declared) w.reasonIn?.forEach((x) => reasons.add(x));
+    w.viewerIn?.forEach((x) => viewers.add(x));
+  }
+  return {
+    reasons: [...reasons],
+    ...(profile.reasons ? { reasonNames: { ...profile.reasons } } : {}),
+    viewers: [...viewers],
+  };
+}

@@ -54,17 +54,28 @@ export function onlyRoles(roles: readonly string[]): string {
   return `Only ${list} can do this.`;
 }
 
+/**
+ * A request's status in words: the one vocabulary for every surface (issue 13: the bot said "waiting for a
+ * higher authority" where the tab said "Escalated"). The bot's cards and lists and the tab's views all show
+ * `statusWords(status)`; test/vocabulary/status-words.test.ts compares them over every status.
+ */
 export const REQUEST_STATUS: Record<string, string> = {
-  pending: 'Awaiting decision',
+  pending: 'Waiting for a decision',
+  escalated: 'Waiting for a higher authority',
   'more-info': 'More information asked for',
-  approved: 'Approved, awaiting the check',
+  approved: 'Approved, check not yet recorded',
   declined: 'Declined',
   withdrawn: 'Withdrawn',
   expired: 'Expired',
   completed: 'Check recorded',
-  refused: 'Refused by policy',
-  escalated: 'Escalated',
+  refused: 'Refused by the policy',
 };
+
+/** Every status a request can be in, in the order a person meets them. */
+export const REQUEST_STATUSES = Object.keys(REQUEST_STATUS);
+
+/** A request's status as every surface shows it (a status Overt does not know, in words, never raw). */
+export const statusWords = (status: string): string => label(status, REQUEST_STATUS);
 
 /** What became of a request, as a past participle in a sentence: "already decided (approved) by …". */
 export const DECIDED: Record<string, string> = {
@@ -486,6 +497,8 @@ export const MAX_SENTENCE: Record<string, string> = {
   '6': 'Six months',
   '12': 'One year',
   '24': 'Two years',
+  '36': 'Three years',
+  '48': 'Four years',
   '60': 'Five years',
   '84': 'Seven years',
   '120': 'Ten years',
@@ -626,19 +639,24 @@ export function dayTyped(text: string): string | undefined {
   return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
-/** A moment in en-GB in the profile's time zone: "15 January 2026, 14:05". */
+/**
+ * A moment in en-GB in the profile's time zone: "15 January 2026, 14:05" (the one form every card, view and paper
+ * shows a time in; ICU's own en-GB puts " at " between them).
+ */
 export function dateTimeGb(iso: string | null | undefined, tz = DEFAULT_TIME_ZONE): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return fmt('dt', tz, {
+  const parts = fmt('dt', tz, {
     day: 'numeric',
     month: 'long',
     year: 'numeric',
     hour: '2-digit',
     minute: '2-digit',
-    hour12: false,
-  }).format(d);
+    hourCycle: 'h23',
+  }).formatToParts(d);
+  const part = (t: Intl.DateTimeFormatPartTypes) => parts.find((x) => x.type === t)?.value ?? '';
+  return `${part('day')} ${part('month')} ${part('year')}, ${part('hour')}:${part('minute')}`;
 }
 
 /** A code's label inside a sentence: the first letter lower case unless the word is an acronym. */

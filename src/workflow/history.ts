@@ -16,7 +16,7 @@ import {
   OBJECTION_OUTCOME,
   OBJECTION_STATUS,
   REASON,
-  REQUEST_STATUS,
+  statusWords,
   THIRD_PARTY,
   VIEWER,
   citations,
@@ -138,7 +138,7 @@ export function timeline(r: ChildRecord): TimelineItem[] {
       at: q.createdAt,
       kind: 'request',
       id: q.id,
-      title: `Check requested (${label(q.status, REQUEST_STATUS).toLowerCase()})`,
+      title: `Check requested (${statusWords(q.status).toLowerCase()})`,
       by: q.requesterId,
       facts: [
         ['Reason', label(q.reason, REASON)],

@@ -33,6 +33,7 @@ export {
   ripaIdOf,
   REFUSAL_GROUNDS,
   SENTENCE_THRESHOLD_MONTHS,
+  sentenceAllowsSurveillance,
 } from './ripa';
 export type { Authorised, AuthoriseRipaInput, RefusalGround } from './ripa';
 export {

@@ -49,13 +49,22 @@ import {
   verdictFor,
   givenRationale,
 } from './policy-facts';
-import { declaredReasons } from '../policy/profile';
+import { profileOptions } from '../policy/profile';
 import { authorityName } from '../policy/evaluate';
 import { fail, ok, type Deps, type Failure, type Outcome } from './types';
 import { teamZone } from './zone';
 import { coverFor, reliesOnRipa, type RipaScope } from './ripa-cover';
 import { dayOf } from '../policy/days';
-import { citations, dateTimeGb, DECIDED, phrase, requestStateSentence } from '../vocabulary';
+import {
+  citations,
+  dateTimeGb,
+  DECIDED,
+  label,
+  phrase,
+  REASON,
+  requestStateSentence,
+  VIEWER,
+} from '../vocabulary';
 
 export const RaiseInput = z.object({
   key: Key,
@@ -124,6 +133,30 @@ export async function previewRequest(
   );
 }
 
+/** The reason and the viewing method, each one of the ids the team's profile offers (the form's choices). */
+function choiceProblem(profile: Profile, i: { reason: string; viewer: string }): Failure | undefined {
+  const problems: { field: string; message: string }[] = [];
+  const { reasons, viewers } = profileOptions(profile);
+  if (reasons.length && !reasons.includes(i.reason))
+    problems.push({
+      field: 'reason',
+      message: `${profile.name} does not recognise this reason; choose one of ${reasons.map((r) => profile.reasons?.[r] ?? label(r, REASON)).join('; ')}`,
+    });
+  if (viewers.length && !viewers.includes(i.viewer))
+    problems.push({
+      field: 'viewer',
+      message: `choose how it will be viewed: ${viewers.map((v) => label(v, VIEWER)).join('; ')}`,
+    });
+  const [first] = problems;
+  if (!first) return undefined;
+  return {
+    code: 'INVALID_INPUT',
+    message: `${first.field}: ${first.message}`,
+    field: first.field,
+    ...(problems.length > 1 ? { problems } : {}),
+  };
+}
+
 /** Raise a check request: facts → policy → a pending (or escalated) request and its audit event, or an
  * audited refusal that writes nothing else. */
 export async function raiseRequest(deps: Deps, input: RaiseInput): Promise<Outcome<Raised>> {
@@ -151,19 +184,10 @@ async function raiseOnce(
         field: 'childId',
       },
     );
-  // A reason the team's profile does not declare is refused before the policy is asked (a forged card).
-  const reasons = declaredReasons(profile);
-  if (reasons && !reasons.includes(i.reason))
-    return refuse(
-      deps,
-      c,
-      { actor: who, action: 'request.raise', target },
-      {
-        code: 'INVALID_INPUT',
-        message: `reason: ${profile.name} does not recognise this reason; choose one of ${reasons.map((r) => profile.reasons![r]).join('; ')}`,
-        field: 'reason',
-      },
-    );
+  // A reason or a viewing method the team's profile does not offer is refused before the policy is asked (a
+  // forged or mistyped card: a choice is one of its ids, never any text), both at once.
+  const choices = choiceProblem(profile, i);
+  if (choices) return refuse(deps, c, { actor: who, action: 'request.raise', target }, choices);
   const verdict = await verdictFor(deps, profile, child, requestAction(ctx, i), history);
   if (verdict.outcome === 'refuse')
     return refuse(

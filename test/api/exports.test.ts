@@ -94,7 +94,7 @@ describe('the audit export follows the view rules of the tab', () => {
     expect(Object.keys(rows[0]!)).toEqual(AUDIT_HEADER);
     const names = new Set((await api.w.store.query('staff')).map((s) => s.record.name));
     for (const r of rows) {
-      expect(r.When).toMatch(/^\d{1,2} [A-Z][a-z]+ \d{4} at \d{2}:\d{2}$/);
+      expect(r.When).toMatch(/^\d{1,2} [A-Z][a-z]+ \d{4}, \d{2}:\d{2}$/);
       expect(names.has(r.Who!) || r.Who === 'Overt (automatic)').toBe(true);
       expect(r.Role).toMatch(/^$|^[A-Z][a-z]+( [a-z]+)*$/);
       expect(r['What happened']).not.toMatch(/^[a-z]+[.:][a-z-]+/);
@@ -103,7 +103,7 @@ describe('the audit export follows the view rules of the tab', () => {
     }
     const raised = rows.find((r) => r['What happened'] === 'Request raised')!;
     expect(raised.About).toBe('Request about CASE-NOTTS-1');
-    expect(raised.Details).toMatch(/Status: Awaiting decision; Authority: Team manager/);
+    expect(raised.Details).toMatch(/Status: Waiting for a decision; Authority: Team manager/);
   });
 });
 

@@ -15,7 +15,18 @@ export const WIDTHS = [400, 1280] as const;
 /** The height of a phone's first screen, in CSS px (a common phone: 390 × 844). */
 export const PHONE_SCREEN = 844;
 
-export type CardShot = { name: string; width: number; path: string; problems: string[] };
+export type CardShot = {
+  name: string;
+  width: number;
+  path: string;
+  problems: string[];
+  /** Dates the rendered card shows in a machine's form (2026-12-01, 2026-12-01T14:05, 01/12/2026), not as
+   * people read them ("1 December 2026"): what its text shows, never an input's value. */
+  machineDates: string[];
+};
+
+/** A date in a machine's form: ISO 8601 (a day or an instant) or numeric day/month/year. */
+export const MACHINE_DATE = /\b\d{4}-\d{2}-\d{2}(?:T[\d:.]+Z?)?\b|\b\d{1,2}\/\d{1,2}\/\d{2,4}\b/g;
 
 const RENDERER = `
 const md = window.markdownit({ html: false, linkify: true, breaks: false });
@@ -59,7 +70,7 @@ window.renderCard = (json, titles) => {
     cut: Array.from(b.querySelectorAll('*')).concat([b]).some((x) => x.scrollWidth > x.clientWidth + 1),
     bottom: b.getBoundingClientRect().bottom,
   }));
-  return { events, wide, clipped, buttons, height: box.height };
+  return { events, wide, clipped, buttons, height: box.height, text: host.innerText };
 };`;
 
 /**
@@ -102,6 +113,7 @@ type Rendered = {
   clipped: string[];
   buttons: { text: string; shown: boolean; cut: boolean; bottom: number }[];
   height: number;
+  text: string;
 };
 
 export async function renderCardShots(cards: Map<string, Json>, folder: string): Promise<CardShot[]> {
@@ -151,7 +163,7 @@ export async function renderCardShots(cards: Map<string, Json>, folder: string):
             if (b.bottom > PHONE_SCREEN)
               problems.push(`"${b.text}" is below a phone's first screen (${Math.round(b.bottom)} px)`);
         }
-        shots.push({ name, width, path, problems });
+        shots.push({ name, width, path, problems, machineDates: r.text.match(MACHINE_DATE) ?? [] });
       }
       await p.close();
     }

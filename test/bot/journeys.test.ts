@@ -105,6 +105,17 @@ describe('every card the journeys showed, rendered with adaptivecards in Chromiu
       expect({ card: name, repeated: repeatedSentences(card) }).toEqual({ card: name, repeated: [] });
   });
 
+  it('no card shows a date in a machine’s form (2026-12-01, 01/12/2026): every date reads “1 December 2026”, a time “1 December 2026, 14:05”', () => {
+    for (const s of shots)
+      expect({ card: s.name, width: s.width, dates: s.machineDates }).toEqual({
+        card: s.name,
+        width: s.width,
+        dates: [],
+      });
+    const text = JSON.stringify([...cards.values()]);
+    expect(text).toMatch(/\d{1,2} [A-Z][a-z]+ \d{4}, \d{2}:\d{2}/);
+  });
+
   it('at 400 px (a phone) and 1280 px: no renderer complaint, nothing wider than the card, every button shown and readable', () => {
     for (const s of shots) {
       expect({ card: s.name, width: s.width, problems: s.problems }).toEqual({

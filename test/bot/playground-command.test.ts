@@ -41,3 +41,18 @@ describe('npm run playground: the bot it talks to', () => {
     );
   });
 });
+
+describe('npm run playground: the port of its own page', () => {
+  it('takes --playground-port or PLAYGROUND_PORT, and passes it to the Playground as -p', () => {
+    const c = playgroundCommand(['--port', '4220', '--playground-port', '4221'], {});
+    expect(c.bot).toBe('http://127.0.0.1:4220/api/messages');
+    expect(c.args.slice(c.args.indexOf('-p'), c.args.indexOf('-p') + 2)).toEqual(['-p', '4221']);
+    expect(playgroundCommand([], { PLAYGROUND_PORT: '4222' }).args).toEqual(
+      expect.arrayContaining(['-p', '4222']),
+    );
+    expect(playgroundCommand([], {}).args).not.toContain('-p');
+    expect(() => playgroundCommand(['--playground-port', 'eighty'], {})).toThrow(
+      /--playground-port: a port number from 1 to 65535, not "eighty"/,
+    );
+  });
+});

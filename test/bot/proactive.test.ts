@@ -145,7 +145,7 @@ describe('the bot writing first, through the connector', () => {
     ]);
     await settled();
     // Every copy shows the new state; the requester is asked, with a place to answer.
-    const updated = await connector.waitFor(to(TM, 'PUT', /more information asked for/), 8000, from);
+    const updated = await connector.waitFor(to(TM, 'PUT', /more information asked for/i), 8000, from);
     expect(updated.messageId).toBe(copy.messageId);
     const told = await connector.waitFor(to(CM, 'POST', /More information was asked for/), 8000, from);
     expect(validateCard(cardOf(told))).toEqual({ ok: true });
@@ -193,7 +193,7 @@ describe('the bot writing first, through the connector', () => {
     expect(await audited('request.amend', requestId)).toHaveLength(1);
     await settled();
     // Back with the approver: their copy is waiting again (updated in place, not a second card)…
-    const back = await connector.waitFor(to(TM, 'PUT', /waiting for a decision/), 8000, from);
+    const back = await connector.waitFor(to(TM, 'PUT', /waiting for a decision/i), 8000, from);
     expect(back.messageId).toBe(copy.messageId);
     expect(connector.sent.slice(from).filter(to(TM, 'POST', /case DEMO-0001/))).toHaveLength(0);
     // …and their view has the buttons again, with the answer, and approving works.
@@ -229,7 +229,7 @@ describe('the bot writing first, through the connector', () => {
       expect.objectContaining({ actor: expect.objectContaining({ id: CM }), outcome: 'withdrawn' }),
     ]);
     await settled();
-    const updated = await connector.waitFor(to(TM, 'PUT', /withdrawn/), 8000, from);
+    const updated = await connector.waitFor(to(TM, 'PUT', /withdrawn/i), 8000, from);
     expect(updated.messageId).toBe(copy.messageId);
 
     // Withdrawing twice changes nothing; deciding now is refused and no decision is written.
@@ -353,7 +353,7 @@ describe('the bot writing first, through the connector', () => {
     await settled();
     const updated = connector.sent
       .slice(decidedFrom)
-      .filter((s) => to(TM, 'PUT', /approved/)(s))
+      .filter((s) => to(TM, 'PUT', /approved/i)(s))
       .map((s) => s.messageId);
     expect(updated).toEqual(expect.arrayContaining([first.messageId, escalated.messageId]));
 

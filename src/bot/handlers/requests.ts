@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { TZDate } from '@date-fns/tz';
 import { DEFAULT_TIME_ZONE } from '../../policy/profile';
 import type { Profile } from '../../policy/profile';
-import { authorityInSentence, dateGb } from '../../vocabulary';
+import { authorityInSentence, dateGb, dateTimeGb } from '../../vocabulary';
 import {
   answerMoreInfo,
   decideRequest,
@@ -51,7 +51,6 @@ import { errorCard, markRefusal, notYoursCard, refusalCard } from '../views/fail
 import { accountChoice, recordCheckCard } from '../views/record-check-card';
 import { plainWords, valuesOf, type FormState } from '../views/form';
 import { requestFormCard } from '../views/request-form';
-import { when } from '../views/status-text';
 import { checkCardInput, refreshUsers } from './request-cards';
 import { applicationCard } from './ripa';
 
@@ -701,7 +700,7 @@ const onCheckRecord: VerbHandler<'check.record'> = async (data, turn) => {
     title: 'Check recorded',
     tone: 'success',
     facts: [
-      ['Viewed', when(viewedAt, zone)],
+      ['Viewed', dateTimeGb(viewedAt, zone)],
       ['Accounts', accounts.map((a) => `${a.platform}: ${a.account}`).join(', ')],
       ...(r.value.ripaReference
         ? [['Done under', `RIPA authorisation ${r.value.ripaReference}`] as [string, string]]

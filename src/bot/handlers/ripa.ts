@@ -5,7 +5,7 @@
  * on the same card, what was typed kept, the problem by its field; the refusal is audited by the route table.
  */
 import { DEFAULT_TIME_ZONE } from '../../policy/profile';
-import { phrase, REQUEST_STATUS } from '../../vocabulary';
+import { MAX_SENTENCE, phrase, REQUEST_STATUS } from '../../vocabulary';
 import {
   authoriseRipa,
   cancelRipa,
@@ -14,6 +14,7 @@ import {
   refuseRipa,
   renewRipa,
   reviewRipa,
+  sentenceAllowsSurveillance,
   type Failure,
 } from '../../workflow';
 import { canActForTeam } from '../../workflow/context';
@@ -195,7 +196,17 @@ const onAuthorise: VerbHandler<'ripa.authorise'> = async (data, turn) => {
   if (!r.ok && r.error.field === 'version' && OutOfDate.of(r.error)) return OutOfDate.of(r.error)!;
   if (!r.ok) {
     const problem = problemOf(r.error);
-    if (problem) return applicationCard(turn, data.requestId, { values, problem, form: 'authorise' });
+    // An offence below the threshold is refused, not authorised (000 §12): the refusal below is ready with
+    // that ground.
+    const below =
+      Object.hasOwn(MAX_SENTENCE, data.maxSentenceMonths) &&
+      !sentenceAllowsSurveillance(Number(data.maxSentenceMonths));
+    if (problem)
+      return applicationCard(turn, data.requestId, {
+        values: below ? { ...values, ground: 'below-threshold' } : values,
+        problem,
+        form: 'authorise',
+      });
     return errorCard('The authorisation was not recorded', r.error.message.replace(/^[\w.]+: /, ''));
   }
   const { ripa, request: after } = r.value;

@@ -25,9 +25,8 @@ import { act } from './act';
 import { withState, type FormState } from './form';
 import { markRefusal } from './failure-card';
 import type { RequestView } from './request-view';
-import { STATUS_WORDS, when } from './status-text';
 import { verdictLine, verdictSection } from './verdict';
-import { DECISION, label } from '../../vocabulary';
+import { dateTimeGb, DECISION, label, statusWords } from '../../vocabulary';
 import { decisionChoices } from '../../workflow/queries/request';
 
 const OPEN = new Set(['pending', 'escalated', 'more-info']);
@@ -53,7 +52,7 @@ export function approvalBaseCard(input: {
   const body: CardElement[] = [
     ...(input.note ? [container([textBlock(input.note, { weight: 'bolder' })], { style: 'warning' })] : []),
     heading(title),
-    factSet([fact('State', STATUS_WORDS[input.status]), fact('Needs', label(input.authority))]),
+    factSet([fact('State', statusWords(input.status)), fact('Needs', label(input.authority))]),
     textBlock(
       'The details are shown only to the requester and to those who may decide. Open the card to see your view.',
       { isSubtle: true, size: 'small' },
@@ -63,8 +62,8 @@ export function approvalBaseCard(input: {
     actions: [act('request.refresh', 'Open', { requestId: input.requestId })],
     refresh: refreshFor(input.requestId, input.refreshUserIds),
     fallbackText: input.caseRef
-      ? `Request for case ${input.caseRef}: ${STATUS_WORDS[input.status]}`
-      : `A request in Overt: ${STATUS_WORDS[input.status]}`,
+      ? `Request for case ${input.caseRef}: ${statusWords(input.status)}`
+      : `A request in Overt: ${statusWords(input.status)}`,
   });
 }
 
@@ -94,13 +93,13 @@ const DECIDED_AGAINST = new Set(['declined', 'withdrawn', 'expired', 'refused'])
 function details(r: RequestView): CardElement[] {
   const facts = [
     fact('Child', `${r.childName} (${r.caseRef})`),
-    fact('Requested by', `${r.requesterName}, ${when(r.createdAt, r.timeZone)}`),
+    fact('Requested by', `${r.requesterName}, ${dateTimeGb(r.createdAt, r.timeZone)}`),
     fact('Reason', label(r.reason)),
     fact('Platforms', r.platforms.map((p) => `${p.platform}: ${p.account}`).join(', ')),
     fact('Viewing method', label(r.viewer)),
     fact('Consent / notice', r.consent),
     fact('Objection', r.objection ?? 'none open'),
-    fact('State', STATUS_WORDS[r.status]),
+    fact('State', statusWords(r.status)),
   ];
   if (r.decided) facts.push(decision(r, r.decided));
   const items: CardElement[] = [
@@ -118,7 +117,7 @@ function reasonsGiven(r: RequestView): CardElement[] {
   return [
     ...(r.rationale ? [textBlock(`Why it is necessary and proportionate: ${r.rationale}`)] : []),
     ...(r.answers ?? []).map((a) =>
-      textBlock(`Answer to the request for more information, ${when(a.at, r.timeZone)}: ${a.text}`),
+      textBlock(`Answer to the request for more information, ${dateTimeGb(a.at, r.timeZone)}: ${a.text}`),
     ),
   ];
 }
@@ -126,14 +125,14 @@ function reasonsGiven(r: RequestView): CardElement[] {
 const decision = (r: RequestView, d: NonNullable<RequestView['decided']>) =>
   fact(
     'Decision',
-    `${label(d.outcome, DECISION)} by ${d.by}, ${when(d.at, r.timeZone)}${d.reasons ? `: ${d.reasons}` : ''}`,
+    `${label(d.outcome, DECISION)} by ${d.by}, ${dateTimeGb(d.at, r.timeZone)}${d.reasons ? `: ${d.reasons}` : ''}`,
   );
 
 function recentChecks(r: RequestView): CardElement[] {
   return [
     textBlock('Recent checks on this child', { weight: 'bolder', size: 'small' }),
     r.recentChecks.length
-      ? factSet(r.recentChecks.map((c) => fact(when(c.at, r.timeZone), c.by)))
+      ? factSet(r.recentChecks.map((c) => fact(dateTimeGb(c.at, r.timeZone), c.by)))
       : textBlock('None on record.', { size: 'small', isSubtle: true }),
   ];
 }
@@ -168,7 +167,7 @@ export function approverCard(r: RequestView, refreshUserIds: string[], state?: F
     heading(`Request to view public social media: case ${r.caseRef}`),
     factSet([
       fact('Child', `${r.childName} (${r.caseRef})`),
-      fact('Requested by', `${r.requesterName}, ${when(r.createdAt, r.timeZone)}`),
+      fact('Requested by', `${r.requesterName}, ${dateTimeGb(r.createdAt, r.timeZone)}`),
       fact('Reason', label(r.reason)),
       fact('Platforms', r.platforms.map((p) => `${p.platform}: ${p.account}`).join(', ')),
       ...(r.objection ? [fact('Objection', r.objection)] : []),
@@ -178,7 +177,7 @@ export function approverCard(r: RequestView, refreshUserIds: string[], state?: F
   const answer = r.answers?.at(-1);
   if (answer)
     summary.push(
-      textBlock(`Their answer, ${when(answer.at, r.timeZone)}: ${answer.text}`, {
+      textBlock(`Their answer, ${dateTimeGb(answer.at, r.timeZone)}: ${answer.text}`, {
         maxLines: 4,
         spacing: 'small',
       }),
@@ -215,7 +214,7 @@ export function approverCard(r: RequestView, refreshUserIds: string[], state?: F
           fact('Viewing method', label(r.viewer)),
           fact('Consent / notice', r.consent),
           fact('Objection', r.objection ?? 'none open'),
-          fact('State', STATUS_WORDS[r.status]),
+          fact('State', statusWords(r.status)),
           ...(r.decided ? [decision(r, r.decided)] : []),
         ]),
         ...reasonsGiven(r),
@@ -280,7 +279,7 @@ export function requestStatusCard(
   const made = card(withState(body, state), {
     actions,
     refresh: refreshFor(r.id, refreshUserIds),
-    fallbackText: `Request for case ${r.caseRef}: ${STATUS_WORDS[r.status]}`,
+    fallbackText: `Request for case ${r.caseRef}: ${statusWords(r.status)}`,
   });
   const why = Object.values(state?.problems ?? {}).join(' ');
   return why ? markRefusal(made, why, 'form') : made;

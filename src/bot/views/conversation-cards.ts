@@ -19,9 +19,8 @@ import { act } from './act';
 import { capped } from './list';
 import { markRefusal } from './failure-card';
 import { withState, type FormState } from './form';
-import { STATUS_WORDS, when } from './status-text';
 import type { RequestStatus } from '../../workflow/queries';
-import { label } from '../../vocabulary';
+import { dateTimeGb, label, statusWords } from '../../vocabulary';
 import type { ChildSummary } from '../../workflow/queries/children';
 import type { RequestLine } from '../../workflow/queries/request';
 export type { ChildSummary, RequestLine };
@@ -67,7 +66,7 @@ export function myRequestsCard(mine: { lines: RequestLine[]; total: number }, ta
     container(
       [
         textBlock(`${l.caseRef} · ${label(l.reason)}`, { weight: 'bolder' }),
-        textBlock(`${when(l.createdAt, l.timeZone)} · ${STATUS_WORDS[l.status]}`, {
+        textBlock(`${dateTimeGb(l.createdAt, l.timeZone)} · ${statusWords(l.status)}`, {
           size: 'small',
           isSubtle: true,
         }),
@@ -103,14 +102,22 @@ export type WaitingLine = {
  * first few (views/list.ts), how many more, and the way to the tab. */
 export function waitingCard(lines: WaitingLine[], tab: TabLink): AdaptiveCard {
   const body: CardElement[] = [heading('Waiting for your decision')];
-  if (!lines.length) body.push(textBlock('Nothing is waiting for your decision.'));
+  body.push(
+    textBlock(
+      !lines.length
+        ? 'Nothing is waiting for your decision.'
+        : lines.length === 1
+          ? '1 request waits for your decision.'
+          : `${lines.length} requests wait for your decision.`,
+    ),
+  );
   const entries = lines.map((l) =>
     container(
       [
         textBlock(`${l.childName ? `${l.childName} (${l.caseRef})` : l.caseRef} · ${label(l.reason)}`, {
           weight: 'bolder',
         }),
-        textBlock(`Asked by ${l.requesterName}, ${when(l.createdAt)} · ${STATUS_WORDS[l.status]}`, {
+        textBlock(`Asked by ${l.requesterName}, ${dateTimeGb(l.createdAt)} · ${statusWords(l.status)}`, {
           size: 'small',
           isSubtle: true,
         }),
@@ -151,13 +158,13 @@ export function childSummaryCard(c: ChildSummary, tab: TabLink = () => undefined
     ]),
     textBlock('Checks', { weight: 'bolder' }),
     ...list(
-      c.checks.map((x) => [when(x.at, c.timeZone), x.by]),
+      c.checks.map((x) => [dateTimeGb(x.at, c.timeZone), x.by]),
       c.checksTotal,
       (n) => (n === 1 ? '1 more check' : `${n} more checks`),
     ),
     textBlock('Requests', { weight: 'bolder' }),
     ...list(
-      c.requests.map((x) => [when(x.at, c.timeZone), `${STATUS_WORDS[x.status]} (${x.by})`]),
+      c.requests.map((x) => [dateTimeGb(x.at, c.timeZone), `${statusWords(x.status)} (${x.by})`]),
       c.requestsTotal,
       (n) => (n === 1 ? '1 more request' : `${n} more requests`),
     ),
@@ -310,7 +317,7 @@ export function onReturnCard(missed: Missed[], waiting: number): AdaptiveCard | 
       ),
     );
     for (const m of missed) {
-      body.push(textBlock(`${m.title} (${when(m.at)})`, { weight: 'bolder' }));
+      body.push(textBlock(`${m.title} (${dateTimeGb(m.at)})`, { weight: 'bolder' }));
       body.push(textBlock(m.text));
     }
     const requests = [...new Set(missed.flatMap((m) => (m.requestId ? [m.requestId] : [])))];

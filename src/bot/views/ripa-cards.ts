@@ -79,8 +79,8 @@ const text = (p: FieldProblem | undefined, v: Values, id: string, title: string,
   );
 const date = (p: FieldProblem | undefined, v: Values, id: string, title: string) =>
   withProblem(p, id, inputDate(id, title, { value: v[id] ?? '' }));
-const toggle = (v: Values, id: string, title: string, statement: string) =>
-  inputToggle(id, title, statement, { value: v[id] === 'true' ? 'true' : 'false' });
+const toggle = (v: Values, id: string, title: string, statement: string, p?: FieldProblem) =>
+  withProblem(p, id, inputToggle(id, title, statement, { value: v[id] === 'true' ? 'true' : 'false' }));
 
 const section = (title: string, items: CardElement[]): CardElement =>
   container([textBlock(title, { weight: 'bolder', size: 'medium' }), ...items], {
@@ -163,13 +163,14 @@ export function ripaApplicationCard(i: ApplicationCardInput): AdaptiveCard {
       ...date(pa, v, 'from', 'In force from'),
       ...date(pa, v, 'until', 'Ends on (at most three months)'),
       ...date(pa, v, 'reviewAt', 'First review by'),
-      toggle(
+      ...toggle(
         v,
         'confidentialInfoLikely',
         'Confidential information',
         'Confidential information is likely to be obtained',
+        pa,
       ),
-      toggle(v, 'authoriserInvolved', 'Your involvement', 'I am involved in this case'),
+      ...toggle(v, 'authoriserInvolved', 'Your involvement', 'I am involved in this case', pa),
       actionSet([
         act(
           'ripa.authorise',
@@ -395,13 +396,20 @@ export function ripaAuthorisationCard(i: AuthorisationCardInput): AdaptiveCard {
           ...(i.judicialApproval && e.state !== 'awaiting-approval'
             ? date(cp, v, 'fixMagistrateApprovedOn', 'Date a magistrate approved it')
             : []),
-          toggle(
+          ...toggle(
             v,
             'fixConfidentialInfoLikely',
             'Confidential information',
             'Confidential information is likely to be obtained',
+            cp,
           ),
-          toggle(v, 'fixAuthoriserInvolved', 'Your involvement', 'The authoriser is involved in this case'),
+          ...toggle(
+            v,
+            'fixAuthoriserInvolved',
+            'Your involvement',
+            'The authoriser is involved in this case',
+            cp,
+          ),
           ...text(cp, v, 'fixReason', 'What was wrong', true),
           actionSet([
             act('ripa.correct', 'Record the correction', {

@@ -13,7 +13,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import type { Awaiting } from '../../workflow/role-views';
-import { account, AUTHORITY, label, REASON, REQUEST_STATUS, VIEWER } from '../../vocabulary';
+import { account, AUTHORITY, label, REASON, statusWords, VIEWER } from '../../vocabulary';
 import type { Client, Problem } from '../api';
 import { day, Facts, Heading, Loaded, ProblemBar, SuccessNote, useLoad } from '../common';
 import { useMe } from '../nav';
@@ -192,7 +192,7 @@ export function DecisionsView({ api }: { api: Client }) {
                   </Text>
                   <Text block size={200}>
                     Requested by {r.requesterName} on {day(r.createdAt)}.{' '}
-                    <Badge appearance="outline">{label(r.status, REQUEST_STATUS)}</Badge>
+                    <Badge appearance="outline">{statusWords(r.status)}</Badge>
                   </Text>
                   <Facts
                     facts={[

@@ -1,7 +1,7 @@
 import { Link, Text } from '@fluentui/react-components';
 import type { ChildRow } from '../../workflow/children-list';
 import type { MyRequest } from '../../workflow/my-requests';
-import { AUTHORITY, label, PLATFORM, REASON, REQUEST_STATUS } from '../../vocabulary';
+import { AUTHORITY, label, PLATFORM, REASON, statusWords } from '../../vocabulary';
 import type { Client } from '../api';
 import { DataTable, day, Heading, Loaded, useLoad } from '../common';
 import { useMe } from '../nav';
@@ -42,7 +42,7 @@ export function MyRequestsView({ api }: { api: Client }) {
                   label: 'Decided by',
                   render: (r) => r.deciderName ?? `${label(r.authority, AUTHORITY)} (to decide)`,
                 },
-                { label: 'Status', render: (r) => label(r.status, REQUEST_STATUS) },
+                { label: 'Status', render: (r) => statusWords(r.status) },
                 { label: 'Last change', render: (r) => day(r.updatedAt) },
               ]}
             />
