@@ -6,12 +6,17 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  CallerIdConstants,
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   type Activity,
   type TurnContext,
 } from 'botbuilder';
-import { AuthenticationError, type AuthenticateRequestResult } from 'botframework-connector';
+import {
+  AuthenticationConstants,
+  AuthenticationError,
+  type AuthenticateRequestResult,
+} from 'botframework-connector';
 import { z } from 'zod';
 import type { Handler } from '../server/health';
 import type { Deps } from '../workflow';
@@ -136,13 +141,34 @@ export interface BotEndpoint {
   stop: () => void;
 }
 
+/** What only a test gives the endpoint: where the Bot Framework channel's signing keys are published (an
+ * OpenID configuration), so that tokens signed by a key set of the test's own are checked exactly as Teams'
+ * are. Never read from the environment: the service always trusts Microsoft's. */
+export interface BotEndpointTrust {
+  channelOpenIdMetadataUrl: string;
+}
+
 export function botEndpoint(
   deps: Deps,
   settings: BotSettings,
   log: (s: string) => void = console.log,
   graph?: GraphPort,
+  trust?: BotEndpointTrust,
 ): BotEndpoint {
   const auth = new ConfigurationBotFrameworkAuthentication({
+    // Bot Framework's public cloud, whole (one setting given makes the library expect them all), with the
+    // channel's key set from where the test publishes its own.
+    ...(trust
+      ? {
+          ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+          ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+          ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
+          OAuthUrl: AuthenticationConstants.OAuthUrl,
+          ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+          CallerId: CallerIdConstants.PublicAzureChannel,
+          ToBotFromChannelOpenIdMetadataUrl: trust.channelOpenIdMetadataUrl,
+        }
+      : {}),
     MicrosoftAppId: settings.MicrosoftAppId,
     MicrosoftAppPassword: settings.MicrosoftAppPassword,
     MicrosoftAppTenantId: settings.MicrosoftAppTenantId,
