@@ -226,7 +226,12 @@ async function adopt(opts: Where & { by: string; reason: string }): Promise<void
   } finally {
     await store.close();
   }
-  const opened = await openGuarded(options, process.env, { create: true, adopt: true });
+  if (!existsSync(paths.keyFile))
+    return fail(
+      2,
+      `OVERT_AUDIT_KEY: no audit signing key at ${paths.keyFile}: make it first with overt audit keygen${(process.env.OVERT_AUDIT_KEY ?? '').trim() ? '' : ` --data ${options.dataDir}`}, then adopt the trail with it (only keygen makes a key). Nothing was adopted`,
+    );
+  const opened = await openGuarded(options, process.env, { create: false, adopt: true });
   if (!opened.ok) return fail(2, opened.error.message);
   const { store: guarded, guard } = opened.value;
   try {
@@ -267,18 +272,22 @@ async function adopt(opts: Where & { by: string; reason: string }): Promise<void
  */
 export function makeAuditKey(
   env: NodeJS.ProcessEnv,
+  data?: string,
 ): { ok: true; message: string } | { ok: false; code: number; message: string } {
-  const key = (env.OVERT_AUDIT_KEY ?? '').trim();
-  if (!key)
+  const named = (env.OVERT_AUDIT_KEY ?? '').trim();
+  // A local SQLite data folder named with --data: the key beside it, where every command looks by default.
+  const beside = !named && data !== undefined && (env.OVERT_STORE ?? 'sqlite') === 'sqlite';
+  if (!named && !beside)
     return {
       ok: false,
       code: 2,
       message:
-        "OVERT_AUDIT_KEY: not set: the file to make the audit trail's signing key in (outside the data folder, where the store's administrators cannot write; every instance is given this same file)",
+        "OVERT_AUDIT_KEY: not set: the file to make the audit trail's signing key in (outside the data folder, where the store's administrators cannot write; every instance is given this same file). For a local SQLite data folder, --data <dir> makes it beside the folder, where the commands look by default",
     };
+  const paths = anchorPaths(data ?? ((env.OVERT_DATA ?? '').trim() || '.data'), env);
+  const key = named || paths.keyFile;
   const already = `OVERT_AUDIT_KEY: a key is already at ${key}: keep it (a new key could not vouch for the checkpoints signed with this one)`;
   if (existsSync(key)) return { ok: false, code: 1, message: already };
-  const paths = anchorPaths((env.OVERT_DATA ?? '').trim() || '.data', env);
   const made = Anchor.open(paths, { create: true });
   if (!made.ok) return { ok: false, code: 1, message: made.message };
   if (!made.created) return { ok: false, code: 1, message: already };
@@ -288,8 +297,8 @@ export function makeAuditKey(
   };
 }
 
-function keygen(): void {
-  const made = makeAuditKey(process.env);
+function keygen(opts: { data?: string }): void {
+  const made = makeAuditKey(process.env, opts.data);
   if (!made.ok) return fail(made.code, made.message);
   process.stdout.write(`${made.message}\n`);
 }
@@ -357,7 +366,11 @@ export function register(cli: Command): void {
   audit
     .command('keygen')
     .description(
-      "make the audit trail's signing key at $OVERT_AUDIT_KEY, once, before the first production start (which never makes one), with an empty checkpoints file at $OVERT_AUDIT_CHECKPOINTS; refuses if a key is already there",
+      "make the audit trail's signing key at $OVERT_AUDIT_KEY, once, before the first start (no start and no other command makes one), with an empty checkpoints file at $OVERT_AUDIT_CHECKPOINTS; refuses if a key is already there",
+    )
+    .option(
+      '--data <dir>',
+      'a local SQLite data folder: without OVERT_AUDIT_KEY, the key is made beside it (<dir>.audit/signing-key.pem), where every command looks by default',
     )
     .action(keygen);
 

@@ -39,7 +39,7 @@ export async function openService(
   const opened =
     options.anchored === false
       ? await openStore(where)
-      : await openGuarded(where, process.env, { create: true }).then((o) =>
+      : await openGuarded(where, process.env, { create: false }).then((o) =>
           o.ok ? { ok: true as const, value: o.value.store } : o,
         );
   if (!opened.ok) return fail(2, opened.error.message);
@@ -56,9 +56,10 @@ export async function openService(
 /**
  * The commands sign the audit trail with the service's own key, or not at all: a command that made a key of
  * its own (beside the data folder, the default) would leave checkpoints `npm run serve`, with its
- * OVERT_AUDIT_KEY, finds signed by another key — the trail "broken" and every write refused. So a SharePoint
- * store is written only with OVERT_AUDIT_KEY set or the service's default key found, and no key is made where
- * checkpoints signed with another are kept.
+ * OVERT_AUDIT_KEY, finds signed by another key — the trail "broken" and every write refused. So no command
+ * makes a key: only `overt audit keygen` does, once (issue 19). A SharePoint store is written only with
+ * OVERT_AUDIT_KEY set or the service's default key found; a key gone where checkpoints signed with one are
+ * kept is to be restored, not made again; and a key never made is made with keygen, which the refusal names.
  */
 function sameKeyAsTheService(where: { dataDir: string; kind: 'sqlite' | 'graph' }): void {
   const named = (process.env.OVERT_AUDIT_KEY ?? '').trim() !== '';
@@ -69,13 +70,18 @@ function sameKeyAsTheService(where: { dataDir: string; kind: 'sqlite' | 'graph' 
   if (where.kind === 'graph' && !named && !existsSync(keyFile))
     return fail(
       2,
-      'OVERT_AUDIT_KEY: not set. A SharePoint store is written with the audit signing key of the service (the same OVERT_AUDIT_KEY as npm run serve, outside the data folder); set it before any overt command that changes the store',
+      'OVERT_AUDIT_KEY: not set. A SharePoint store is written with the audit signing key of the service (the same OVERT_AUDIT_KEY as npm run serve, outside the data folder); set it before any overt command that changes the store. The key itself is made once, before the first start, by overt audit keygen',
     );
   // As `npm run serve` does: a key gone while checkpoints signed with one are there is never replaced.
   if (!existsSync(keyFile) && existsSync(checkpointsFile) && statSync(checkpointsFile).size > 0)
     return fail(
       2,
       `OVERT_AUDIT_KEY: no signing key at ${keyFile}, but checkpoints signed with one are at ${checkpointsFile}: set OVERT_AUDIT_KEY to the key file the service uses (a new key could not vouch for the trail)`,
+    );
+  if (!existsSync(keyFile))
+    return fail(
+      2,
+      `OVERT_AUDIT_KEY: no audit signing key at ${keyFile}. Make it once with ${named ? 'overt audit keygen (with this OVERT_AUDIT_KEY and OVERT_AUDIT_CHECKPOINTS)' : `overt audit keygen --data ${where.dataDir}`}, then run this again: only keygen makes the key, and every command and the service sign with that one. Nothing was changed`,
     );
 }
 

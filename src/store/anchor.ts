@@ -155,7 +155,7 @@ export class Anchor {
       if (!options.create)
         return {
           ok: false,
-          message: `no audit signing key at ${paths.keyFile} (set OVERT_AUDIT_KEY to where the key is kept)`,
+          message: `no audit signing key at ${paths.keyFile} (set OVERT_AUDIT_KEY to where the key is kept; only overt audit keygen makes one)`,
         };
       mkdirSync(dirname(paths.keyFile), { recursive: true, mode: 0o700 });
       // The checkpoints file exists before the key does, so an instance that finds the key never finds the

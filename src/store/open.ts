@@ -101,12 +101,13 @@ export async function openStore(
 
 /**
  * Opens the store behind an `AuditGuard` anchored outside it (anchor.ts): the service and the commands
- * that write use this. With `create`, a signing key is made if there is none (a new service).
+ * that write use this. With `create`, a signing key is made if there is none (only the local demo's start,
+ * `npm start`; the commands and the production start never make one: `overt audit keygen` does).
  */
 export async function openGuarded(
   options: StoreOptions,
   env: NodeJS.ProcessEnv = process.env,
-  how: { create: boolean; checkpointEveryMs?: number; adopt?: boolean } = { create: true },
+  how: { create: boolean; checkpointEveryMs?: number; adopt?: boolean } = { create: false },
 ): Promise<StoreOutcome<{ store: Store; guard: AuditGuard; anchorCreated: boolean }>> {
   const paths = anchorPaths(options.dataDir, env);
   const anchored = Anchor.open(paths, { create: how.create });

@@ -33,6 +33,8 @@ it('says each kind of decision in words: raised, approved, recorded; allowed, es
   const data = join(base, 'data');
   process.env.OVERT_AUDIT_KEY = join(base, 'anchor', 'key.pem');
   process.env.OVERT_AUDIT_CHECKPOINTS = join(base, 'anchor', 'checkpoints.jsonl');
+  // Only overt audit keygen makes the audit signing key (issue 19): made first.
+  expect((await runCli('audit', 'keygen', '--data', data)).code).toBe(0);
   expect((await runCli('demo', '--data', data)).code).toBe(0);
   const opened = await openStore({ dataDir: data, kind: 'sqlite' });
   if (!opened.ok) throw new Error(opened.error.message);

@@ -163,6 +163,8 @@ it('SQLite: the demo three years on, retention run — no byte of the store hold
   const anchor = join(base, 'anchor');
   process.env.OVERT_AUDIT_KEY = join(anchor, 'key.pem');
   process.env.OVERT_AUDIT_CHECKPOINTS = join(anchor, 'checkpoints.jsonl');
+  // Only overt audit keygen makes the audit signing key (issue 19): made first.
+  expect((await runCli('audit', 'keygen', '--data', data)).code).toBe(0);
   expect((await runCli('demo', '--data', data)).code).toBe(0);
 
   const m = markers();

@@ -17,6 +17,8 @@ it('erases what is due three years on, keeps what must stay, and the anchored ch
   const data = join(base, 'data');
   process.env.OVERT_AUDIT_KEY = join(base, 'anchor', 'key.pem');
   process.env.OVERT_AUDIT_CHECKPOINTS = join(base, 'anchor', 'checkpoints.jsonl');
+  // Only overt audit keygen makes the audit signing key (issue 19): made first.
+  expect((await runCli('audit', 'keygen', '--data', data)).code).toBe(0);
   expect((await runCli('demo', '--data', data)).code).toBe(0);
   const later = new Date(Date.now() + (3 * 365 + 1) * 86_400_000).toISOString();
 
@@ -81,6 +83,8 @@ it('the timers keep the schedule: once a day, `jobs run-once` erases what is due
   const data = join(base, 'data');
   process.env.OVERT_AUDIT_KEY = join(base, 'anchor', 'key.pem');
   process.env.OVERT_AUDIT_CHECKPOINTS = join(base, 'anchor', 'checkpoints.jsonl');
+  // Only overt audit keygen makes the audit signing key (issue 19): made first.
+  expect((await runCli('audit', 'keygen', '--data', data)).code).toBe(0);
   expect((await runCli('demo', '--data', data)).code).toBe(0);
   // Today: the timers run retention (nothing is due yet), and not again within the day.
   const today = await runCli('jobs', 'run-once', '--data', data);

@@ -45,6 +45,8 @@ it('onboards a council from nothing and raises a request for one child', async (
     return r.stdout;
   };
 
+  // The audit signing key first: only overt audit keygen makes it (issue 19).
+  expect((await runCli('audit', 'keygen', '--data', data)).code).toBe(0);
   // Nothing can be changed before there is an administrator.
   const early = await runCli('teams', 'add', 'east', '--name', 'East Youth Justice', '--data', data);
   expect(early.code).toBe(2);

@@ -91,8 +91,10 @@ describe.each(['graph', 'sqlite'] as const)('a %s store', (kind) => {
       const made = await overt(env, 'provision', '--site', SITE);
       expect({ code: made.status, stderr: made.stderr }).toEqual({ code: 0, stderr: '' });
     }
-    // The guide's commands: the first administrator and a team, signed into the checkpoints file given.
+    // The guide's commands: the key (only keygen makes it), the first administrator and a team, signed into
+    // the checkpoints file given.
     for (const args of [
+      ['audit', 'keygen'],
       ['admin', 'init'],
       ['teams', 'add', 'east', '--name', 'East Youth Justice'],
     ]) {
@@ -184,6 +186,9 @@ describe.each(['graph', 'sqlite'] as const)('a %s store', (kind) => {
       OVERT_AUDIT_CHECKPOINTS: join(fresh, 'cp.jsonl'),
     };
     const where = kind === 'graph' ? ['--site', SITE] : ['--data', data];
+    // The new volume's key, made deliberately (adopt, like every command but keygen, never makes one).
+    const k = await overt(moved, 'audit', 'keygen');
+    expect({ code: k.status, stderr: k.stderr }).toEqual({ code: 0, stderr: '' });
     // Its words are required: who verified, and why.
     const bare = await overt(moved, 'audit', 'adopt', ...where);
     expect(bare.status).not.toBe(0);

@@ -8,8 +8,9 @@ import { overtIn } from '../council/overt-run';
  * marker — an `npx overt …` command, perhaps after `NAME=value` settings — is run as `overt` itself (the
  * sources, through tsx, since a fresh clone's `npm install` builds the same) in a folder holding the clone's
  * `examples/` (so its paths and its demo data folder are as written), and must succeed with what the README
- * says it prints: check, test with coverage, eval, show, then the demo service, `teams set-profile` with the
- * `--as` and `OVERT_PROFILE_FILES` it needs, and `teams list` showing the team's new profile.
+ * says it prints: check, test with coverage, eval, show, then the audit key and the demo service,
+ * `teams set-profile` with the `--as` and `OVERT_PROFILE_FILES` it needs, and `teams list` showing the team's
+ * new profile.
  */
 const root = join(__dirname, '../..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -35,13 +36,13 @@ async function run(line: string): Promise<string> {
 }
 
 describe('the README worked example', () => {
-  it('has its seven commands', () => {
-    expect(lines).toHaveLength(7);
+  it('has its eight commands', () => {
+    expect(lines).toHaveLength(8);
   });
   it('every command succeeds as the README says', async () => {
     const outs: string[] = [];
     for (const line of lines) outs.push(await run(line));
-    const [check, test, evalLine, show, demo, setProfile, list] = outs;
+    const [check, test, evalLine, show, keygen, demo, setProfile, list] = outs;
     expect(check).toMatch(/valid profile fernmoor-cs v1/);
     expect(test).toMatch(/^22 passed, 0 failed$/m);
     expect(test).toMatch(/every rule and every clause that carries one is exercised by a passing case/);
@@ -58,6 +59,7 @@ describe('the README worked example', () => {
     });
     expect(show).toMatch(/^Who may act as each authority:$/m);
     expect(show).toMatch(/^How verdicts combine:$/m);
+    expect(keygen).toMatch(/^audit signing key made at .*\.data-fernmoor\.audit\/signing-key\.pem /);
     expect(demo).toMatch(/demo service created: 3 teams/);
     expect(setProfile).toMatch(
       /^team north: profile fernmoor-cs \(Fernmoor social media viewing procedure, version 1\)$/m,

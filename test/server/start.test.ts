@@ -71,6 +71,8 @@ describe('npm start', () => {
 describe('overt demo, audit verify and jobs run-once', () => {
   it('create a fictional service whose audit chain verifies, and refuse a second demo in the same folder', async () => {
     const data = dirs.make();
+    // Only overt audit keygen makes the audit signing key (issue 19): made first.
+    expect((await runCli('audit', 'keygen', '--data', data)).code).toBe(0);
     const demo = await runCli('demo', '--data', data);
     expect(demo.code).toBe(0);
     expect(demo.stdout).toMatch(

@@ -23,6 +23,8 @@ afterAll(async () => {
 
 it('moves the demo service into a fresh site: every record, the same verified chain, replays intact', async () => {
   const data = dirs.make();
+  // Only overt audit keygen makes the audit signing key (issue 19): made first.
+  expect((await runCli('audit', 'keygen', '--data', data)).code).toBe(0);
   expect((await runCli('demo', '--data', data)).code).toBe(0);
   const { store: empty, config } = await freshStore(server);
   await empty.close();
@@ -79,6 +81,8 @@ it('moves the demo service into a fresh site: every record, the same verified ch
 
   // Another service's data into that site: refused, naming why, nothing written.
   const other = dirs.make();
+  // Only overt audit keygen makes the audit signing key (issue 19): made first.
+  expect((await runCli('audit', 'keygen', '--data', other)).code).toBe(0);
   expect((await runCli('demo', '--data', other)).code).toBe(0);
   const foreign = await runCli(
     'migrate',
@@ -121,6 +125,8 @@ async function contents(config: GraphConfig, keys: string[]) {
 
 it('a migration cut off twice at random, under throttling and dropped connections, and run again ends identical to an uncut one', async () => {
   const data = dirs.make();
+  // Only overt audit keygen makes the audit signing key (issue 19): made first.
+  expect((await runCli('audit', 'keygen', '--data', data)).code).toBe(0);
   expect((await runCli('demo', '--data', data)).code).toBe(0);
   const slow = await startServer({ delayMs: 15 });
   try {
