@@ -31,6 +31,7 @@ import type { AdaptiveCard } from '../cards/types';
 import { OutOfDate, type Forms, type Turn, type VerbHandler, type VerbHandlers } from '../turn';
 import { errorCard, notYoursCard } from '../views/failure-card';
 import {
+  FORM_WORDS,
   ripaApplicationCard,
   ripaAuthorisationCard,
   ripaQueueCard,
@@ -423,14 +424,6 @@ async function after(
   if (problem) return authorisationCard(turn, ripaId, { values, problem, form });
   return errorCard(`The ${FORM_WORDS[form]} was not recorded`, r.error.message.replace(/^[\w.]+: /, ''));
 }
-
-const FORM_WORDS = {
-  review: 'review',
-  renew: 'renewal',
-  cancel: 'cancellation',
-  correct: 'correction',
-  magistrate: 'magistrate’s approval',
-} as const;
 
 /** The verbs this file answers (the whole table is routes.ts's). */
 export const ripaVerbs = {

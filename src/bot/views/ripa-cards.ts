@@ -429,7 +429,8 @@ export function ripaAuthorisationCard(i: AuthorisationCardInput): AdaptiveCard {
   return i.problem ? markRefusal(made, i.problem.message, 'form') : made;
 }
 
-const FORM_WORDS = {
+/** Each of an authorisation's later forms, as a sentence names it ("The renewal was not recorded"). */
+export const FORM_WORDS = {
   review: 'review',
   renew: 'renewal',
   cancel: 'cancellation',
