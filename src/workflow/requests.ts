@@ -133,7 +133,8 @@ export async function previewRequest(
   );
 }
 
-/** The reason and the viewing method, each one of the ids the team's profile offers (the form's choices). */
+/** The reason one of the ids the team's profile offers (the form's choices); the viewing method one it offers or
+ * one the policy can refuse by its clause. */
 function choiceProblem(profile: Profile, i: { reason: string; viewer: string }): Failure | undefined {
   const problems: { field: string; message: string }[] = [];
   const { reasons, viewers } = profileOptions(profile);
@@ -142,7 +143,9 @@ function choiceProblem(profile: Profile, i: { reason: string; viewer: string }):
       field: 'reason',
       message: `${profile.name} does not recognise this reason; choose one of ${reasons.map((r) => profile.reasons?.[r] ?? label(r, REASON)).join('; ')}`,
     });
-  if (viewers.length && !viewers.includes(i.viewer))
+  // A viewing method Overt knows but the profile does not offer (a personal account where the policy forbids
+  // one) goes on to the policy, whose refusal cites the clause that forbids it; only an unknown one stops here.
+  if (viewers.length && !viewers.includes(i.viewer) && !Object.hasOwn(VIEWER, i.viewer))
     problems.push({
       field: 'viewer',
       message: `choose how it will be viewed: ${viewers.map((v) => label(v, VIEWER)).join('; ')}`,
