@@ -128,7 +128,7 @@ describe('through the Agents Playground', () => {
     const updated = await pg.waitFrame(
       (f) => f.action === 'updateMessage' && f.message.messageId === base.message.messageId,
     );
-    expect(textOf(cardOf(updated))).toMatch(/approved/);
+    expect(textOf(cardOf(updated))).toMatch(/Approved, check not yet recorded/);
     const told = await pg.waitFrame(
       (f) => f.actionConversationId === PERSONAL && /Your request was approved/.test(textOf(cardOf(f))),
     );
