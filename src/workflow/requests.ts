@@ -49,7 +49,7 @@ import {
   verdictFor,
   givenRationale,
 } from './policy-facts';
-import { profileOptions } from '../policy/profile';
+import { declaredReasons, profileOptions } from '../policy/profile';
 import { authorityName } from '../policy/evaluate';
 import { fail, ok, type Deps, type Failure, type Outcome } from './types';
 import { teamZone } from './zone';
@@ -138,7 +138,13 @@ export async function previewRequest(
 function choiceProblem(profile: Profile, i: { reason: string; viewer: string }): Failure | undefined {
   const problems: { field: string; message: string }[] = [];
   const { reasons, viewers } = profileOptions(profile);
-  if (reasons.length && !reasons.includes(i.reason))
+  // A profile that declares its reasons takes no other. One that does not (the built-ins) refuses a reason Overt
+  // knows but its list lacks by a rule, and that refusal cites the clause (000 §3's criteria); an unknown one
+  // (a forged or mistyped choice) stops here.
+  const known = declaredReasons(profile)
+    ? reasons.includes(i.reason)
+    : reasons.includes(i.reason) || Object.hasOwn(REASON, i.reason);
+  if (reasons.length && !known)
     problems.push({
       field: 'reason',
       message: `${profile.name} does not recognise this reason; choose one of ${reasons.map((r) => profile.reasons?.[r] ?? label(r, REASON)).join('; ')}`,

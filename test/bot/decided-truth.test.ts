@@ -189,6 +189,6 @@ it('"Record the check" on a request whose check is recorded says so, with when a
   expect(await refusals()).toBe(before);
   // Its card opened again shows the same state.
   const refreshed = textOf((await execute(w.url, CM, 'request.refresh', { requestId })).json.value);
-  expect(refreshed).toMatch(/check recorded/);
+  expect(refreshed).toMatch(/Check recorded/);
   expect(refreshed).not.toMatch(/not approved/i);
 }, 60_000);

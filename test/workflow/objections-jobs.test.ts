@@ -215,7 +215,7 @@ describe('the annual review (000 §24)', () => {
       key: w.key(),
       actorId: 'cm-notts',
       childId: 'child-notts',
-      reason: 'fishing',
+      reason: 's47-enquiry', // a reason Overt knows that Nottinghamshire's criteria (000 §3) do not list
       platforms: [{ platform: 'x', account: '@x' }],
       viewer: 'own-personal-account',
     });
