@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, statSync, writeSync } from 'node:fs';
 import { CommanderError, type Command } from 'commander';
 import { z } from 'zod';
 import type { AuditEvent } from '../store/audit';
@@ -288,6 +288,14 @@ export function makeAuditKey(
   const key = named || paths.keyFile;
   const already = `OVERT_AUDIT_KEY: a key is already at ${key}: keep it (a new key could not vouch for the checkpoints signed with this one)`;
   if (existsSync(key)) return { ok: false, code: 1, message: already };
+  // Checkpoints already kept were signed by another key: a new one could not vouch for them, and every write
+  // signed with it would break the trail for the instances holding the right key.
+  if (existsSync(paths.checkpointsFile) && statSync(paths.checkpointsFile).size > 0)
+    return {
+      ok: false,
+      code: 1,
+      message: `OVERT_AUDIT_KEY: checkpoints signed with another key are already at ${paths.checkpointsFile}: a new key could not vouch for them. Point OVERT_AUDIT_KEY at the key that signed them (the one every instance is given); a new key goes with a new OVERT_AUDIT_CHECKPOINTS file for a new store only`,
+    };
   const made = Anchor.open(paths, { create: true });
   if (!made.ok) return { ok: false, code: 1, message: made.message };
   if (!made.created) return { ok: false, code: 1, message: already };

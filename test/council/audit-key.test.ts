@@ -53,6 +53,15 @@ it('no command makes a new key where checkpoints signed with another are kept', 
     /^overt: OVERT_AUDIT_KEY: no signing key at .*signing-key\.pem, but checkpoints signed with one are at /,
   );
   expect(existsSync(join(`${data}.audit`, 'signing-key.pem'))).toBe(false);
+  // A second key made for the same checkpoints is refused: it could not vouch for them (the walk of issue 19:
+  // keygen at another path, then a command signed with it, broke the running service's trail).
+  const other = join(dirs.make(), 'other.pem');
+  const again = await overt({ ...env, OVERT_AUDIT_KEY: other }, 'audit', 'keygen');
+  expect(again.status).toBe(1);
+  expect(again.stderr).toMatch(
+    /checkpoints signed with another key are already at .*: a new key could not vouch/,
+  );
+  expect(existsSync(other)).toBe(false);
   // With the key it was made with, the trail verifies.
   const v = await overt(env, 'audit', 'verify', '--data', data);
   expect({ code: v.status, stderr: v.stderr }).toEqual({ code: 0, stderr: '' });
