@@ -20,6 +20,7 @@ import { auditRefusal, type Seen } from './identity';
 import { intentOf } from './intents';
 import type { Outbox, Task } from './outbox';
 import { childChoices } from '../workflow/queries';
+import { staffZone } from '../workflow/zone';
 import { staffOf } from './reads';
 import { route } from './routes';
 import { stillTrue } from './notices';
@@ -118,7 +119,11 @@ export async function onTurn(
     // Only what is still true is shown: a "waiting for a decision" kept while they were away, decided since, is not.
     const missed = await stillTrue(deps, staff.id, await takeHeld(deps, staff.id));
     const waiting = greeting ? await awaitingDecision(deps, { actorId: staff.id }) : undefined;
-    const shown = onReturnCard(missed, waiting?.ok ? waiting.value.length : 0);
+    const shown = onReturnCard(
+      missed,
+      waiting?.ok ? waiting.value.length : 0,
+      await staffZone(deps, staff.teamIds),
+    );
     if (shown && missed.length)
       await recordSurfaceEvent(deps, `bot-kept-delivered:${staff.id}:${missed.at(-1)!.at}:${missed.length}`, {
         action: 'bot.deliver',
@@ -136,7 +141,11 @@ export async function onTurn(
     const missed = await stillTrue(deps, staff.id, await takeHeld(deps, staff.id));
     await before?.(missed.length);
     const waiting = greeting ? await awaitingDecision(deps, { actorId: staff.id }) : undefined;
-    const shown = onReturnCard(missed, waiting?.ok ? waiting.value.length : 0);
+    const shown = onReturnCard(
+      missed,
+      waiting?.ok ? waiting.value.length : 0,
+      await staffZone(deps, staff.teamIds),
+    );
     if (!shown) return;
     await ctx.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(shown)] });
     if (missed.length)

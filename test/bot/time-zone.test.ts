@@ -47,11 +47,13 @@ const shown = (iso: string, timeZone: string) =>
   new Intl.DateTimeFormat('en-GB', {
     timeZone,
     day: 'numeric',
-    month: 'short',
+    month: 'long',
     year: 'numeric',
     hour: '2-digit',
     minute: '2-digit',
-  }).format(new Date(iso));
+  })
+    .format(new Date(iso))
+    .replace(' at ', ', '); // '2 December 2026, 01:49', the one form every card says
 
 it("shows my requests and a child's summary in the team's profile's time zone", async () => {
   const sent = await execute(w.url, CM, 'request.send', {

@@ -304,7 +304,8 @@ export type Missed = { title: string; text: string; requestId?: string; at: stri
  * the notices that could not reach them while they were away, and how many requests wait for their decision,
  * with a way to open each. Undefined when there is nothing.
  */
-export function onReturnCard(missed: Missed[], waiting: number): AdaptiveCard | undefined {
+/** `timeZone`: the person's team's (IANA), in which each notice's time is said. */
+export function onReturnCard(missed: Missed[], waiting: number, timeZone?: string): AdaptiveCard | undefined {
   if (!missed.length && !waiting) return undefined;
   const body: CardElement[] = [];
   const actions: ReturnType<typeof act>[] = [];
@@ -317,7 +318,7 @@ export function onReturnCard(missed: Missed[], waiting: number): AdaptiveCard | 
       ),
     );
     for (const m of missed) {
-      body.push(textBlock(`${m.title} (${dateTimeGb(m.at)})`, { weight: 'bolder' }));
+      body.push(textBlock(`${m.title} (${dateTimeGb(m.at, timeZone)})`, { weight: 'bolder' }));
       body.push(textBlock(m.text));
     }
     const requests = [...new Set(missed.flatMap((m) => (m.requestId ? [m.requestId] : [])))];
