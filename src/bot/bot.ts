@@ -26,7 +26,7 @@ import { route } from './routes';
 import { stillTrue } from './notices';
 import type { Turn } from './turn';
 import type { TabLink } from './settings';
-import { helpCard, onReturnCard, withKept } from './views/conversation-cards';
+import { helpCard, isWaitingCard, onReturnCard, withKept } from './views/conversation-cards';
 import { awaitingDecision } from '../workflow/role-views';
 import { errorCard } from './views/failure-card';
 import { AuditTrailBrokenError, TRAIL_BROKEN_SENTENCE } from '../workflow';
@@ -175,7 +175,10 @@ export async function onTurn(
         card = failureCard(err);
       }
       // A greeting or help is someone arriving: they are shown what waits for them too.
-      const greeting = 'help' in intent || intent.verb === 'request.new' || intent.verb === 'hello';
+      // (Not when the answer is that list itself: a manager's "hi" — it says the count once.)
+      const greeting =
+        ('help' in intent || intent.verb === 'request.new' || intent.verb === 'hello') &&
+        !isWaitingCard(card);
       kept = await returning(greeting).catch((e: Error) => {
         log(`bot: on return: ${e.message}`);
         return undefined;

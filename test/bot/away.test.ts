@@ -177,7 +177,8 @@ describe('an approver who comes back (fault 2)', () => {
     const card =
       back.json.activities[back.texts.findIndex((t) => /wait for your decision/.test(t))].attachments[0]
         .content;
-    expect(actionData(card, 'requests.waiting')).toBeDefined();
+    // A manager's hello is the list itself: each request opens from it (on install, the count opens the list).
+    expect(actionData(card, 'request.refresh')).toBeDefined();
     // A case manager with nothing to decide gets only the help card.
     expect((await says(CM2, 'hi')).texts.join('\n')).not.toMatch(/wait for your decision/);
   });

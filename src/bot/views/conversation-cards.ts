@@ -98,10 +98,16 @@ export type WaitingLine = {
   createdAt: string;
 };
 
+const WAITING_HEADING = 'Waiting for your decision';
+
+/** Whether a card is the list of what waits for the person's decision (`waitingCard`): it says the count itself. */
+export const isWaitingCard = (c: AdaptiveCard): boolean =>
+  (c.body?.[0] as { text?: string } | undefined)?.text === WAITING_HEADING;
+
 /** What waits for this person's decision, oldest first, each with a button that opens its approval card: the
  * first few (views/list.ts), how many more, and the way to the tab. */
 export function waitingCard(lines: WaitingLine[], tab: TabLink): AdaptiveCard {
-  const body: CardElement[] = [heading('Waiting for your decision')];
+  const body: CardElement[] = [heading(WAITING_HEADING)];
   body.push(
     textBlock(
       !lines.length
