@@ -95,6 +95,19 @@ export async function unanchoredProblem(
   return `this store's audit trail has ${n} but no checkpoints here (${anchor.paths.checkpointsFile}): point OVERT_AUDIT_CHECKPOINTS (and OVERT_AUDIT_KEY) at the files the commands that wrote it used, or, after \`overt audit verify --unanchored\` passes, run \`overt audit adopt\` to anchor it here`;
 }
 
+/**
+ * A key that signed none of the checkpoints kept here (OVERT_AUDIT_KEY pointed at another key): writing with it
+ * would seal and sign what every instance holding the right key finds broken. Only when not even the first
+ * checkpoint is this key's: a forged line among good ones is a break for the trail's own check to name.
+ * The message, or undefined.
+ */
+export function foreignKeyProblem(anchor: Anchor): string | undefined {
+  const read = anchor.read();
+  if (read.checkpoints.length > 0 || !read.problem?.endsWith('is not signed by the audit key'))
+    return undefined;
+  return `OVERT_AUDIT_KEY: the key at ${anchor.paths.keyFile} did not sign the checkpoints at ${anchor.paths.checkpointsFile}: point OVERT_AUDIT_KEY at the key that signed them (the one every instance is given); nothing was written`;
+}
+
 /** A checkpoint as read, with the file (and line) it was read from. */
 export type ReadCheckpoint = Checkpoint & { from: string };
 

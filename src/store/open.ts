@@ -1,7 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { Anchor, anchorPaths, unanchoredProblem } from './anchor';
+import { Anchor, anchorPaths, foreignKeyProblem, unanchoredProblem } from './anchor';
 import { AuditGuard } from './integrity';
 import { graphConfig } from './graph/config';
 import { openGraphStore } from './graph/connect';
@@ -116,7 +116,8 @@ export async function openGuarded(
   if (!opened.ok) return opened;
   // Events no checkpoint here vouches for are never signed over silently (`overt audit adopt` is the way).
   if (!how.adopt) {
-    const problem = await unanchoredProblem(anchored.anchor, opened.value.audit);
+    const problem =
+      foreignKeyProblem(anchored.anchor) ?? (await unanchoredProblem(anchored.anchor, opened.value.audit));
     if (problem) {
       await opened.value.close();
       return { ok: false, error: { code: 'STORE_CONFIG_INVALID', message: problem } };

@@ -4,6 +4,7 @@ import { PEOPLE, SITE, startCouncil, type Council } from './council';
 import { tempDirs } from '../store/temp-dirs';
 import { overt } from './overt-run';
 import { openStore } from '../../src/store/open';
+import { anchorPaths } from '../../src/store/anchor';
 import { bootstrapAdministrator, createDeps } from '../../src/workflow';
 
 /**
@@ -62,6 +63,26 @@ it('no command makes a new key where checkpoints signed with another are kept', 
     /checkpoints signed with another key are already at .*: a new key could not vouch/,
   );
   expect(existsSync(other)).toBe(false);
+  // A key made for another store, pointed at these checkpoints, writes nothing (the walk: it broke the running
+  // service's trail).
+  const kept = anchorPaths(data, env).checkpointsFile;
+  const elsewhere = {
+    ...env,
+    OVERT_AUDIT_KEY: other,
+    OVERT_AUDIT_CHECKPOINTS: join(dirs.make(), 'cp.jsonl'),
+  };
+  expect((await overt(elsewhere, 'audit', 'keygen')).status).toBe(0);
+  const wrong = await overt(
+    { ...env, OVERT_AUDIT_KEY: other, OVERT_AUDIT_CHECKPOINTS: kept },
+    'jobs',
+    'run-once',
+    '--wait',
+    '0',
+  );
+  expect(wrong.status).toBe(2);
+  expect(wrong.stderr).toMatch(
+    /did not sign the checkpoints at .*: point OVERT_AUDIT_KEY at the key that signed them/,
+  );
   // With the key it was made with, the trail verifies.
   const v = await overt(env, 'audit', 'verify', '--data', data);
   expect({ code: v.status, stderr: v.stderr }).toEqual({ code: 0, stderr: '' });
