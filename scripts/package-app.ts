@@ -284,7 +284,7 @@ export function buildManifest(env: string, options: BuildOptions = {}): Record<s
       `env/.env.${env}: Teams would refuse this package, or nobody could sign in with it:\n  ${disagree.join('\n  ')}`,
     );
   if (!options.allowPlaceholders) {
-    const problems = placeholderProblems(values, used);
+    const problems = placeholderProblems(values, [...new Set([...used, ...CHECKED_TOO])]);
     if (problems.length)
       throw new Error(
         `env/.env.${env} still holds placeholders; provision (m365agents.yml), or write the real values there or in the environment, or pass --allow-placeholders for an offline try:\n  ${problems.join('\n  ')}`,
