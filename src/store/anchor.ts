@@ -84,8 +84,8 @@ export function checkpointsSettingProblem(
 export async function unanchoredProblem(
   anchor: Anchor,
   audit: Pick<AuditLog, 'list' | 'verify'>,
+  read = anchor.read(),
 ): Promise<string | undefined> {
-  const read = anchor.read();
   if (read.checkpoints.length > 0) return undefined;
   // A line that is not a checkpoint, or a witness missing: a real break, for the trail's own check to name.
   if (read.problem && !read.problem.startsWith('no checkpoints at ')) return undefined;
@@ -101,8 +101,7 @@ export async function unanchoredProblem(
  * checkpoint is this key's: a forged line among good ones is a break for the trail's own check to name.
  * The message, or undefined.
  */
-export function foreignKeyProblem(anchor: Anchor): string | undefined {
-  const read = anchor.read();
+export function foreignKeyProblem(anchor: Anchor, read = anchor.read()): string | undefined {
   if (read.checkpoints.length > 0 || !read.problem?.endsWith('is not signed by the audit key'))
     return undefined;
   return `OVERT_AUDIT_KEY: the key at ${anchor.paths.keyFile} did not sign the checkpoints at ${anchor.paths.checkpointsFile}: point OVERT_AUDIT_KEY at the key that signed them (the one every instance is given); nothing was written`;

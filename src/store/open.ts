@@ -116,8 +116,10 @@ export async function openGuarded(
   if (!opened.ok) return opened;
   // Events no checkpoint here vouches for are never signed over silently (`overt audit adopt` is the way).
   if (!how.adopt) {
+    const read = anchored.anchor.read(); // the checkpoints file, read once for both checks
     const problem =
-      foreignKeyProblem(anchored.anchor) ?? (await unanchoredProblem(anchored.anchor, opened.value.audit));
+      foreignKeyProblem(anchored.anchor, read) ??
+      (await unanchoredProblem(anchored.anchor, opened.value.audit, read));
     if (problem) {
       await opened.value.close();
       return { ok: false, error: { code: 'STORE_CONFIG_INVALID', message: problem } };

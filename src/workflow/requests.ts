@@ -141,9 +141,7 @@ function choiceProblem(profile: Profile, i: { reason: string; viewer: string }):
   // A profile that declares its reasons takes no other. One that does not (the built-ins) refuses a reason Overt
   // knows but its list lacks by a rule, and that refusal cites the clause (000 §3's criteria); an unknown one
   // (a forged or mistyped choice) stops here.
-  const known = declaredReasons(profile)
-    ? reasons.includes(i.reason)
-    : reasons.includes(i.reason) || Object.hasOwn(REASON, i.reason);
+  const known = reasons.includes(i.reason) || (!declaredReasons(profile) && Object.hasOwn(REASON, i.reason));
   if (reasons.length && !known)
     problems.push({
       field: 'reason',
