@@ -272,8 +272,8 @@ export async function refuse(
   // delivers an activity again; the copies land on two instances at once): its answer is this one's.
   // Read after the facts, so a copy whose writes were seen is found (waited for on SharePoint, where a
   // unit's records land before its key is done).
-  const copy = await deps.store.replay(c.unitKey, { settle: true });
-  if (copy) return answerOf<never>(c, copy.result);
+  const copy = await copyOfThis<never>(deps, c);
+  if (copy) return copy;
   const outcome: Outcome<never> = { ok: false, error };
   noteAudited(deps);
   await deps.store.commit({
@@ -289,6 +289,15 @@ export async function refuse(
     ],
   });
   return outcome;
+}
+
+/** The answer of a copy of this very command that committed meanwhile, perhaps on another instance (Teams
+ * delivers an activity again, and the copies may land on two instances at once); waited for on SharePoint,
+ * where a unit's records land before its key is done. Every answer that rests on finding the work already
+ * done — refused, or "you already did this" — asks this first, so each copy is answered as the first was. */
+export async function copyOfThis<T>(deps: Deps, c: Cmd): Promise<Outcome<T> | undefined> {
+  const copy = await deps.store.replay(c.unitKey, { settle: true });
+  return copy ? answerOf<T>(c, copy.result) : undefined;
 }
 
 /** A replayed key answers before any work is done (a card clicked twice); other input under it conflicts. */

@@ -18,6 +18,7 @@ import {
   staleChild,
   type Stale,
   refuse,
+  copyOfThis,
   decisionFacts,
   historyFrom,
   openChildCommand,
@@ -484,6 +485,8 @@ async function decideOnce(deps: Deps, i: Decision, c: Cmd, also: DecideAlso): Pr
         ...ok({ request, decisionId: mine.id, verdict: (request.verdict ?? null) as VerdictSummary | null }),
         version,
       };
+    const copy = mine && (await copyOfThis<Decided>(deps, c));
+    if (copy) return copy;
     if (mine)
       return fail(
         'ALREADY_DECIDED',
