@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CommanderError, Option, type Command } from 'commander';
 import { Role, type Staff, type Team } from '../store/records';
@@ -397,8 +397,11 @@ export function register(cli: Command): void {
         );
       }
       const actorId = await actorOf(store, opts);
-      const digest = createHash('sha256').update(csv).digest('hex').slice(0, 32);
-      const r = await importCaseList(deps, { key: `cli:children:${digest}`, actorId, csv });
+      // Each run is its own import, counted against the children as they are now: the same file again says
+      // every child is already as listed (a key made from the file answered with the first run's counts,
+      // "20 children added", and would not restore a child changed since). A run cut off part-way is finished
+      // by running it again: the parts that landed are already as listed.
+      const r = await importCaseList(deps, { key: `cli:children:${randomUUID()}`, actorId, csv });
       if (!r.ok) return fail(1, `${file}: ${r.error.message.replace(/^csv: /, '')}`);
       out(
         `${file}: ${r.value.created} children added, ${r.value.updated} updated, ${r.value.unchanged} already as listed${r.value.parts > 1 ? ` (written in ${r.value.parts} parts)` : ''}`,

@@ -158,6 +158,10 @@ it('onboards a council from nothing and raises a request for one child', async (
   expect(await ok('children', 'import', file)).toBe(
     `${file}: 20 children added, 0 updated, 0 already as listed\n`,
   );
+  // The same file again is counted against the children as they now are, not answered with the first run's.
+  expect(await ok('children', 'import', file)).toBe(
+    `${file}: 0 children added, 0 updated, 20 already as listed\n`,
+  );
   expect((await runCli('audit', 'verify', '--data', data)).code).toBe(0);
 
   // The service is started for real use (`npm run serve`) on what was onboarded, with a local unsigned bot
