@@ -1,8 +1,20 @@
 import { z } from 'zod';
+import { blockedPortProblem } from './blocked-ports';
 import { BUILTIN_IDS } from './policy/builtin';
 import { loadProfileFile } from './policy/load';
 import type { Profile } from './policy/profile';
 import { profileVersions } from './policy/versions';
+
+/** A port to listen on: 0 (any free one) or one browsers and `fetch` will connect to. */
+const Port = z.coerce
+  .number()
+  .int()
+  .min(0)
+  .max(65535)
+  .superRefine((port, ctx) => {
+    const blocked = blockedPortProblem(port);
+    if (blocked) ctx.addIssue({ code: z.ZodIssueCode.custom, message: blocked });
+  });
 
 /**
  * The service's settings, from the environment (the Agents Toolkit's env/ files set them in Azure):
@@ -25,8 +37,8 @@ export const Config = z.object({
   OVERT_DEMO: z.enum(['auto', 'off']).default('auto'),
   /** The address both ports listen on: loopback unless set (a container or App Service sets 0.0.0.0). */
   OVERT_LISTEN_HOST: z.string().trim().min(1).default('127.0.0.1'),
-  BOT_PORT: z.coerce.number().int().min(0).max(65535).default(3978),
-  TAB_PORT: z.coerce.number().int().min(0).max(65535).default(53000),
+  BOT_PORT: Port.default(3978),
+  TAB_PORT: Port.default(53000),
   /** The profile in force for the tenant (a team may name its own). */
   OVERT_DEFAULT_PROFILE: z.string().min(1).default('nottinghamshire-yjs'),
   /** A request not decided within this many days expires; an approved check not recorded within

@@ -37,3 +37,30 @@ it('the README says how to choose the port', () => {
   expect(readme).toMatch(/npm run graph:local -- --port \d+/);
   expect(readme).toContain('npm run graph:local -- --help');
 });
+
+it('a port browsers and fetch refuse (4190) is refused with the reason, and nothing starts', () => {
+  for (const r of [
+    run('--port', '4190'),
+    spawnSync(process.execPath, ['dist/tools/graph-local/main.js'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 20_000,
+      env: { ...process.env, GRAPH_LOCAL_PORT: '4190' },
+    }),
+  ]) {
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("port 4190 is one that browsers and Node's fetch refuse to connect to");
+    expect(r.stdout).not.toContain('listening');
+  }
+  // The service's own ports are checked as its settings are read: it says which setting, and does not start.
+  const service = spawnSync(process.execPath, ['dist/src/server/main.js'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 20_000,
+    env: { ...process.env, TAB_PORT: '6667', OVERT_DATA: join(ROOT, '.data-never-made') },
+  });
+  expect(service.status).not.toBe(0);
+  expect(service.stdout + service.stderr).toMatch(
+    /port 6667 is one that browsers[^\n]*\\n {2}→ at TAB_PORT|port 6667 is one that browsers[\s\S]*TAB_PORT/,
+  );
+});

@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { blockedPortProblem } from '../../src/blocked-ports';
 import { DEFAULT_SITE, startGraphServer } from './server';
 
 function num(what: string) {
@@ -91,6 +92,9 @@ async function main(): Promise<void> {
   const granted = opts.site?.length
     ? opts.site
     : (env.GRAPH_LOCAL_SITES?.split(',').filter(Boolean) ?? [DEFAULT_SITE]);
+  // From --port or GRAPH_LOCAL_PORT alike: a blocked port would start, and then no client could reach it.
+  const blocked = blockedPortProblem(opts.port);
+  if (blocked) throw new Error(blocked);
   const faultRate = opts.faultRate;
   if (faultRate > 1) throw new Error('fault rate must be between 0 and 1');
   const { directory, permissions } = opts;
