@@ -170,7 +170,14 @@ export const verbs = {
     raisedAt: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'pick the date'),
     detail: Blank.default(''),
   }),
-  'requests.mine': z.object({}),
+  /** A page of the person's requests, from 1 ("my requests 2", the card's Older and Newer). */
+  'requests.mine': z.object({
+    page: typedString()
+      .trim()
+      .regex(/^\d{1,5}$/, 'a page is a number')
+      .optional()
+      .transform((s) => (s ? Math.max(1, Number(s)) : 1)),
+  }),
   'requests.waiting': z.object({}),
   /** "hi": what the person's role comes to do (handlers/hello.ts). */
   hello: z.object({}),

@@ -156,6 +156,8 @@ const CARDS: [string, AdaptiveCard][] = [
           },
         ],
         total: 16,
+        page: 2,
+        size: 10,
       },
       () => 'https://teams.microsoft.com/l/entity/app/my-requests',
     ),

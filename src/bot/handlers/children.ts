@@ -164,7 +164,7 @@ export const childVerbs = {
   'consent.record': onConsentRecord,
   'objection.open': onObjectionOpen,
   'objection.raise': onObjectionRaise,
-  'requests.mine': async (_data, turn) =>
-    myRequestsCard(await myRequests(turn.deps, turn.staff, LIST_SHOWN), turn.tab),
+  'requests.mine': async (data, turn) =>
+    myRequestsCard(await myRequests(turn.deps, turn.staff, LIST_SHOWN, data.page), turn.tab),
   'requests.waiting': onRequestsWaiting,
 } satisfies Partial<VerbHandlers>;

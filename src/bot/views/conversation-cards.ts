@@ -11,6 +11,7 @@ import {
   heading,
   inputDate,
   inputText,
+  openUrl,
   textBlock,
 } from '../cards/build';
 import type { AdaptiveCard, CardElement } from '../cards/types';
@@ -58,30 +59,59 @@ export function helpCard(unknown?: string): AdaptiveCard {
   });
 }
 
-/** A person's requests, newest first: the first few (views/list.ts), how many more, and the way to the tab. */
-export function myRequestsCard(mine: { lines: RequestLine[]; total: number }, tab: TabLink): AdaptiveCard {
+/** One page of a person's requests, newest first: which of how many these are, each with Open, and the way to
+ * the newer and older pages (buttons, or typed: "my requests 2"), and to the tab, where the whole list is. */
+export function myRequestsCard(
+  mine: { lines: RequestLine[]; total: number; page: number; size: number },
+  tab: TabLink,
+): AdaptiveCard {
   const body: CardElement[] = [heading('Your requests')];
+  const pages = Math.max(1, Math.ceil(mine.total / mine.size));
+  const first = (mine.page - 1) * mine.size + 1;
   if (!mine.lines.length) body.push(textBlock('You have no requests on record.'));
-  const entries = mine.lines.map((l) =>
-    container(
-      [
-        textBlock(`${l.caseRef} · ${label(l.reason)}`, { weight: 'bolder' }),
-        textBlock(`${dateTimeGb(l.createdAt, l.timeZone)} · ${statusWords(l.status)}`, {
-          size: 'small',
-          isSubtle: true,
-        }),
-        actionSet([act('request.refresh', 'Open', { requestId: l.id })]),
-      ],
-      { separator: true },
+  else if (pages > 1)
+    body.push(
+      textBlock(
+        `Page ${mine.page} of ${pages}: requests ${first} to ${first + mine.lines.length - 1} of ${mine.total}, newest first.`,
+        { wrap: true, isSubtle: true },
+      ),
+    );
+  body.push(
+    ...mine.lines.map((l) =>
+      container(
+        [
+          textBlock(`${l.caseRef} · ${label(l.reason)}`, { weight: 'bolder' }),
+          textBlock(`${dateTimeGb(l.createdAt, l.timeZone)} · ${statusWords(l.status)}`, {
+            size: 'small',
+            isSubtle: true,
+          }),
+          actionSet([act('request.refresh', 'Open', { requestId: l.id })]),
+        ],
+        { separator: true },
+      ),
     ),
   );
-  body.push(
-    ...capped(entries, mine.total, {
-      view: 'requests',
-      what: (n) => (n === 1 ? '1 older request is' : `${n} older requests are`),
-      tab,
-    }),
-  );
+  if (pages > 1) {
+    body.push(
+      textBlock(
+        `Or type “my requests” and a page’s number, e.g. “my requests ${mine.page < pages ? mine.page + 1 : 1}”.`,
+        {
+          wrap: true,
+          size: 'small',
+          isSubtle: true,
+          separator: true,
+        },
+      ),
+      actionSet([
+        ...(mine.page > 1 ? [act('requests.mine', 'Newer requests', { page: String(mine.page - 1) })] : []),
+        ...(mine.page < pages
+          ? [act('requests.mine', 'Older requests', { page: String(mine.page + 1) })]
+          : []),
+      ]),
+    );
+    const url = tab('requests');
+    if (url) body.push(actionSet([openUrl('Open the Overt tab', url)]));
+  }
   return card(body, {
     actions: [act('request.new', 'New request', {})],
     fallbackText: `Your requests: ${mine.total}`,

@@ -338,20 +338,26 @@ export async function isOutsider(deps: Deps, staff: Staff, r: Request): Promise<
   return (await standing(deps, staff, r)) === 'outsider';
 }
 
-/** A person's newest requests (at most `limit`), and how many they have in all. */
+/** One page of a person's requests, newest first (`page` from 1, `size` a page), and how many they have in all.
+ * The store has no offset: a page reads the requests up to its end and keeps its own (a person's requests are
+ * hundreds at most). */
 export async function myRequests(
   deps: Deps,
   staff: Staff,
-  limit = 15,
-): Promise<{ lines: RequestLine[]; total: number }> {
-  const [rows, counted] = await Promise.all([
-    deps.store.query('request', {
+  size = 15,
+  page = 1,
+): Promise<{ lines: RequestLine[]; total: number; page: number; size: number }> {
+  const counted = await deps.store.count('request', { where: { requesterId: staff.id } });
+  const total = counted[0]?.count ?? 0;
+  const last = Math.max(1, Math.ceil(total / size));
+  const shown = Math.min(Math.max(1, page), last);
+  const rows = (
+    await deps.store.query('request', {
       where: { requesterId: staff.id },
       orderBy: { field: 'createdAt', dir: 'desc' },
-      limit,
-    }),
-    deps.store.count('request', { where: { requesterId: staff.id } }),
-  ]);
+      limit: shown * size,
+    })
+  ).slice((shown - 1) * size);
   const lines = await Promise.all(
     rows.map(async ({ record: r }) => ({
       id: r.id,
@@ -362,7 +368,7 @@ export async function myRequests(
       timeZone: await teamZone(deps, r.teamId),
     })),
   );
-  return { lines, total: Math.max(counted[0]?.count ?? 0, lines.length) };
+  return { lines, total: Math.max(total, (shown - 1) * size + lines.length), page: shown, size };
 }
 
 /** Where a request stands now, in one sentence (vocabulary `requestStateSentence`), with when it came to be so
