@@ -1,5 +1,5 @@
 import type { Condition, Profile, Rule } from './profile';
-import { ACTION_TYPES } from './situation';
+import { ACTION_TYPES, type ActionType } from './situation';
 import { dateGb } from '../vocabulary';
 
 /**
@@ -36,6 +36,56 @@ function unsatisfiable(w: Condition): string | undefined {
   return undefined;
 }
 
+/**
+ * The actions that carry what a condition reads: a reason, a viewer and platforms come with a request, an
+ * approval or a record of a check; the approver's reasons and who asked only with an approval; what was kept
+ * and attested only with a record. A condition that reads a field an action lacks never holds on it.
+ */
+const REQUEST_LIKE = ['request-check', 'approve-check', 'record-check'] as const;
+const READS: Partial<Record<keyof Condition, { actions: readonly ActionType[]; what: string }>> = {
+  reasonIn: { actions: REQUEST_LIKE, what: 'a reason' },
+  reasonNotIn: { actions: REQUEST_LIKE, what: 'a reason' },
+  viewerIn: { actions: REQUEST_LIKE, what: 'how the viewing is done' },
+  viewerNotIn: { actions: REQUEST_LIKE, what: 'how the viewing is done' },
+  platformsAny: { actions: REQUEST_LIKE, what: 'platforms' },
+  platformsUnlisted: { actions: REQUEST_LIKE, what: 'platforms' },
+  consentMissesPlatform: { actions: REQUEST_LIKE, what: 'platforms' },
+  thirdPartyData: { actions: ['record-check'], what: 'what was done with other people’s information' },
+  thirdPartyAuthorised: { actions: ['record-check'], what: 'what was done with other people’s information' },
+  thirdPartyAuthoriserRoleNotIn: {
+    actions: ['record-check'],
+    what: 'who authorised keeping other people’s information',
+  },
+  attestNoFriendFollow: { actions: ['record-check'], what: 'what the viewer confirms' },
+  attestOpenSourceOnly: { actions: ['record-check'], what: 'what the viewer confirms' },
+  selfApproval: { actions: ['approve-check'], what: 'who approves' },
+  reasons: { actions: ['approve-check'], what: 'the approver’s reasons' },
+  authorityMismatch: { actions: ['approve-check'], what: 'the authority an approver names' },
+  approverRoleMismatch: { actions: ['approve-check'], what: 'the authority an approver names' },
+};
+
+/** Why a rule's conditions can hold on none of its actions (each reads something those actions lack). */
+function unreachable(r: Rule): string | undefined {
+  let left: readonly ActionType[] = r.actions;
+  const lacking: string[] = [];
+  for (const key of Object.keys(r.when) as (keyof Condition)[]) {
+    const reads =
+      key === 'rationale' && r.when.rationale === 'present'
+        ? { actions: ['request-check', 'approve-check'] as const, what: 'a rationale' }
+        : key === 'overdue' && r.when.overdue?.from === 'viewing'
+          ? { actions: ['record-check'] as const, what: 'when the viewing took place' }
+          : READS[key];
+    if (!reads) continue;
+    const missing = left.filter((a) => !reads.actions.includes(a));
+    if (missing.length)
+      lacking.push(
+        `${key} reads ${reads.what}, which ${missing.join(' and ')} ${missing.length > 1 ? 'do' : 'does'} not carry`,
+      );
+    left = left.filter((a) => reads.actions.includes(a));
+  }
+  return left.length ? undefined : `${lacking.join('; ')}`;
+}
+
 /** Whether a rule fires on every situation of its actions. */
 const always = (r: Rule) => Object.keys(r.when).length === 1 && r.when.always === true;
 const RANK: Record<string, number> = { refuse: 3, escalate: 2, allow: 1, oblige: 0 };
@@ -54,7 +104,7 @@ export function profileWarnings(p: Profile, today: string): string[] {
       `effectiveDate: ${dateGb(p.effectiveDate)} is more than ${YEARS_BEHIND} years ago (is the year right?)`,
     );
   for (const r of p.rules) {
-    const why = unsatisfiable(r.when);
+    const why = unsatisfiable(r.when) ?? unreachable(r);
     if (why) out.push(`rule ${r.id}: can never fire: ${why}`);
     if (r.effect === 'oblige' || r.effect === 'refuse') continue;
     // Outranked on every one of its actions by a rule that always fires with a stronger effect.

@@ -60,6 +60,11 @@ describe('overt policy coverage', () => {
     expect(notts.stdout).toMatch(
       /^ {2}LOCAL {4}retention schedule, a local decision: no clause carries it .*:\n {8}Requests: kept 24 months/m,
     );
+    // Westgate's Appendix 1 is the golden rules of sharing: it names no period, so its schedule is local too,
+    // and section 3 (read with RIPA and data protection law) carries no rule of its fail-closed refusal.
+    const westgate = await runCli('policy', 'coverage', 'westgate-youth-project');
+    expect(westgate.stdout).toMatch(/^ {2}LOCAL {4}retention schedule, a local decision/m);
+    expect(westgate.stdout).toMatch(/^ {2}NO RULE {2}004 §3 — .*\n {6}why no rule: .*sets no step/m);
     const md = await runCli('policy', 'coverage', '--markdown');
     expect(md.stdout).toMatch(
       /Retention schedule \(carried by 002 §Appendix 2 Data protection; .*\):\n\n- Requests: kept 24 months from when the request is closed/,

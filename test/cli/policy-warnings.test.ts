@@ -156,3 +156,44 @@ it('policy list refuses what the service refuses at start: a built-in id, two di
     else process.env['OVERT_PROFILE_FILES'] = before;
   }
 });
+
+it('warns of a rule whose conditions read what none of its actions carries (view-history with reasonIn)', async () => {
+  const p = fernmoor();
+  p.rules.push(
+    {
+      id: 'history-for-prevent',
+      cites: ['SMP-7'],
+      actions: ['view-history'],
+      when: { reasonIn: ['prevent-concern'] },
+      effect: 'allow',
+      explain: 'The Prevent lead may read the record of Prevent checks.',
+    },
+    {
+      id: 'request-needs-reasons',
+      cites: ['SMP-2'],
+      actions: ['request-check', 'view-history'],
+      when: { reasons: 'absent' },
+      effect: 'refuse',
+      explain: 'No reasons, no check.',
+    },
+    {
+      id: 'record-on-reason',
+      cites: ['SMP-2'],
+      actions: ['record-check', 'view-history'],
+      when: { reasonIn: ['prevent-concern'] },
+      effect: 'oblige',
+      obligation: { id: 'prevent-note', text: 'Note the Prevent referral.' },
+      explain: 'Note the Prevent referral.',
+    },
+  );
+  const r = await runCli('policy', 'check', write(p), '--strict');
+  expect(r.stdout).toContain(
+    '⚠ rule history-for-prevent: can never fire: reasonIn reads a reason, which view-history does not carry',
+  );
+  expect(r.stdout).toContain(
+    '⚠ rule request-needs-reasons: can never fire: reasons reads the approver’s reasons, which request-check and view-history do not carry',
+  );
+  // It fires on record-check, so it is not reported, though view-history never meets it.
+  expect(r.stdout).not.toContain('record-on-reason');
+  expect(r.code).toBe(1);
+});
