@@ -1,7 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { z } from 'zod';
 import { loadCustomProfiles } from '../config';
 import { BUILTIN_IDS, builtinProfiles } from '../policy/builtin';
 import { caseProfileRef, collectCaseFiles, runCaseFile, type CaseResult } from '../policy/cases';
@@ -12,6 +11,7 @@ import { profileDiff } from '../policy/diff';
 import { loadProfileFile, resolveProfile, type Loaded } from '../policy/load';
 import type { Profile } from '../policy/profile';
 import { Situation } from '../policy/situation';
+import { plainProblems } from '../policy/problems';
 import { undeclaredValues } from '../policy/values';
 import { dateGb, dayTyped } from '../vocabulary';
 import { profileWarnings } from '../policy/warnings';
@@ -106,8 +106,8 @@ export function register(cli: Command): void {
       if (!ref) return fail(`${file}: name a "profile" in the case or pass --profile`);
       const p = resolveProfile(ref);
       if (!p.ok) return fail(p.error.message);
-      const s = Situation.safeParse(raw);
-      if (!s.success) return fail(`${file}: invalid situation\n${z.prettifyError(s.error)}`);
+      const s = Situation.safeParse(raw, { reportInput: true });
+      if (!s.success) return fail(`${file}: invalid situation\n${plainProblems(s.error)}`);
       const unknown = undeclaredValues(s.data, p.value);
       if (unknown.length) return fail(`${file}: ${unknown.map((x) => `✖ ${x}`).join('\n')}`);
       out(JSON.stringify(evaluate(p.value, s.data), null, 2));

@@ -13,6 +13,7 @@ import {
   Instant,
 } from './situation';
 import { strict } from './strict';
+import { plainProblems } from './problems';
 import { undeclaredValues } from './values';
 import type { Profile } from './profile';
 import type { Verdict } from './verdict';
@@ -166,9 +167,9 @@ export function runCaseFile(file: string, as?: Profile): CaseResult {
     typeof raw === 'object' && raw && typeof (raw as { name?: unknown }).name === 'string'
       ? (raw as { name: string }).name
       : file;
-  const parsed = PolicyCase.safeParse(raw);
+  const parsed = PolicyCase.safeParse(raw, { reportInput: true });
   if (!parsed.success)
-    return { file, name, passed: false, failures: [`invalid case:\n${z.prettifyError(parsed.error)}`] };
+    return { file, name, passed: false, failures: [`invalid case:\n${plainProblems(parsed.error)}`] };
   const c = parsed.data;
   const ref = caseProfileRef(file, c.profile);
   const resolved = resolveProfile(ref);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
 import { builtinProfile, BUILTIN_IDS } from './builtin';
+import { plainProblems } from './problems';
 import { Profile } from './profile';
 
 /** The one place src/policy touches the file system: reading a profile an administrator points the app at. */
@@ -10,13 +10,13 @@ export type Loaded<T> =
   | { ok: false; error: { code: 'PROFILE_INVALID' | 'PROFILE_NOT_FOUND'; message: string } };
 
 export function parseProfile(raw: unknown, where: string): Loaded<Profile> {
-  const parsed = Profile.safeParse(raw);
+  const parsed = Profile.safeParse(raw, { reportInput: true });
   if (!parsed.success)
     return {
       ok: false,
       error: {
         code: 'PROFILE_INVALID',
-        message: `${where}: invalid profile\n${z.prettifyError(parsed.error)}`,
+        message: `${where}: invalid profile\n${plainProblems(parsed.error)}`,
       },
     };
   return { ok: true, value: parsed.data };
