@@ -118,6 +118,48 @@ describe('a team under an invented council’s own profile', () => {
     expect((await request(id)).status).toBe('approved');
   });
 
+  it('a request the policy sent on to the Head of Service tells the child’s own team manager where it went, not “Not yours to see”', async () => {
+    // Approved viewings count against "twice in any 28 days": raise and approve until one is sent on.
+    let sentOn: string | undefined;
+    for (let n = 0; n < 4 && !sentOn; n++) {
+      const id = await raise('risk-of-cse');
+      if ((await request(id)).status === 'pending')
+        await decideFromCard(w.url, TM, 'request.approve', id, { reasons: 'Fictional: agreed.' });
+      if ((await request(id)).status === 'escalated') sentOn = id;
+    }
+    expect(sentOn).toBeDefined();
+    expect(await request(sentOn!)).toMatchObject({ status: 'escalated', authority: 'head-of-service' });
+    // The team manager holds their authority by a holder (a team manager of the child's own team), not a role.
+    const pressed = textOf(
+      (await decideFromCard(w.url, TM, 'request.approve', sentOn!, { reasons: 'Fictional: agreed.' })).json
+        .value,
+    );
+    expect(pressed).not.toMatch(/Not yours to see|Only the Head of Service can approve/);
+    expect(pressed).toMatch(
+      /went to the Head of Service on \d{1,2} [A-Z][a-z]+ \d{4}: it is for them to decide now/,
+    );
+    const opened = textOf((await execute(w.url, TM, 'request.refresh', { requestId: sentOn! })).json.value);
+    expect(opened).not.toMatch(/Not yours to see/);
+    expect(opened).toMatch(/With the Head of Service/);
+    expect(opened).not.toMatch(/DEMO-0101|demo_south_1|Fictional: new information/);
+    // A case manager of the team, who decides nothing, is still told it is not theirs to see.
+    const added = await upsertStaff(w.running.deps, {
+      key: 'fernmoor-colleague',
+      actorId: 'demo-admin',
+      staff: {
+        id: 'demo-cm-south-colleague',
+        name: 'Cole Colleague (demo)',
+        role: 'case-manager',
+        teamIds: ['south'],
+      },
+    });
+    expect(added.ok).toBe(true);
+    const colleague = textOf(
+      (await execute(w.url, 'demo-cm-south-colleague', 'request.refresh', { requestId: sentOn! })).json.value,
+    );
+    expect(colleague).toMatch(/Not yours to see/);
+  });
+
   it('the request form offers every reason the profile declares, in its words; a reason it does not declare is refused and audited', async () => {
     const form = (await say(w.url, CM, 'new request')).cards[0] as unknown;
     const choices: { title: string; value: string }[] = [];

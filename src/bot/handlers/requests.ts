@@ -43,6 +43,7 @@ import {
   type ViewKnown,
 } from '../../workflow/queries';
 import { teamZone } from '../../workflow/zone';
+import { staffHolds } from '../../workflow/policy-facts';
 import { authorityName } from '../../policy/evaluate';
 import { profileOptions } from '../reads';
 import { type VerbData } from '../verbs';
@@ -302,10 +303,15 @@ export function movedOn(
   note?: { text: string; tone: 'good' | 'warning' | 'attention' },
 ): AdaptiveCard | undefined {
   if (!profile || r.status !== 'escalated') return undefined;
-  const decides = Object.values(profile.authorities).some((a) => a.roles.includes(turn.staff.role));
-  const theirs =
-    (profile.authorities as Record<string, { roles: string[] } | undefined>)[r.authority]?.roles ?? [];
-  if (!decides || theirs.includes(turn.staff.role)) return undefined;
+  // Who holds an authority is the profile's to say — by role, or by a holder (a flag, a group, a role in the
+  // child's own team): the custom profiles' "child's own team manager" is held by a holder, not a role.
+  const holdsHere = (a: string) => staffHolds(profile, a, turn.staff, r.teamId);
+  const deciding = new Set(
+    profile.rules.flatMap((x) =>
+      x.effect === 'allow' || x.effect === 'escalate' ? (x.authority ?? []) : [],
+    ),
+  );
+  if (![...deciding].some(holdsHere) || holdsHere(r.authority)) return undefined;
   // The authority as the profile names it ("information governance", "a manager"), never a de-hyphenated id.
   const to = authorityName(r.authority as never, profile);
   const zone = profile.timeZone;
