@@ -83,6 +83,10 @@ export async function invokeRatio(rounds = 60): Promise<InvokeFigures> {
       );
     }
     const overtUrl = `http://127.0.0.1:${(running.servers[0]!.address() as { port: number }).port}/api/messages`;
+    // The approval card carries the request's version (a press on an older card is answered with the current
+    // one, and nothing is done): the invoke sends it as the card would.
+    const versions = new Map<string, string>();
+    for (const id of requestIds) versions.set(id, (await running.store.get('request', id))!.version);
     const invoke = (requestId: string) => ({
       type: 'invoke',
       name: 'adaptiveCard/action',
@@ -97,7 +101,7 @@ export async function invokeRatio(rounds = 60): Promise<InvokeFigures> {
         action: {
           type: 'Action.Execute',
           verb: 'request.approve',
-          data: { requestId, reasons: 'Bench reasons (fictional).' },
+          data: { requestId, version: versions.get(requestId), reasons: 'Bench reasons (fictional).' },
         },
         trigger: 'manual',
       },
