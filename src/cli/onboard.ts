@@ -5,6 +5,7 @@ import { Role, type Staff, type Team } from '../store/records';
 import type { Store } from '../store/store';
 import { assignProfile, importCaseList, upsertStaff, upsertTeam, type Deps } from '../workflow';
 import { flagsOf, StaffInput } from '../workflow/organisation';
+import { teamVersion } from '../workflow/context';
 import { BOUNDS } from '../workflow/input';
 import { emailOf, openDirectory, type Directory, type DirectoryUser } from './directory';
 import { firstAdministrator } from './first-admin';
@@ -185,7 +186,7 @@ export function register(cli: Command): void {
       .argument('<profile>', 'a profile id (overt policy list, or a custom one in OVERT_PROFILE_FILES)')
       .option(
         '--version <version>',
-        'the version meant: refused, with when each loaded version is in force, unless it is the one in force today',
+        'hold the team to this version (one that has taken effect): later versions do not apply to it until it is given the profile again without --version',
       ),
   ).action(async (id: string, profile: string, opts: Common & { version?: string }) =>
     withService(opts, async ({ store, deps }) => {
@@ -200,8 +201,10 @@ export function register(cli: Command): void {
         }),
         `team ${id}`,
       );
-      const p = deps.profiles(team.profileId)!;
-      out(`team ${team.id}: profile ${team.profileId} (${p.name}, version ${p.version})`);
+      const p = teamVersion(deps, team)!;
+      out(
+        `team ${team.id}: profile ${team.profileId} (${p.name}, version ${p.version}${team.profileVersion !== undefined ? ', held to this version' : ''})`,
+      );
     }),
   );
   teams

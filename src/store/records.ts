@@ -46,6 +46,9 @@ export const Team = z.object({
   id: Id,
   name: Text,
   profileId: Text,
+  /** The version of its profile the team is held to (`overt teams set-profile --version`); absent, the team is
+   * judged by the version in force on each day. */
+  profileVersion: Text.optional(),
   managerIds: z.array(Id),
   deputyIds: z.array(Id).optional(),
 });

@@ -45,6 +45,18 @@ export async function teamProfile(
   return profileOf(deps, teamId, team, notes);
 }
 
+/**
+ * The version of a team's profile that judges it: the one it is held to (`overt teams set-profile --version`),
+ * else the one in force today. Undefined when that profile, or the version held to, is not loaded.
+ */
+export function teamVersion(
+  deps: Deps,
+  team: Pick<Team, 'profileId' | 'profileVersion'>,
+): Profile | undefined {
+  if (team.profileVersion === undefined) return deps.profiles(team.profileId);
+  return deps.profileVersions(team.profileId).find((v) => v.version === team.profileVersion);
+}
+
 /** A team's record and the profile in force for it. */
 export function profileOf(
   deps: Deps,
@@ -53,7 +65,7 @@ export function profileOf(
   settings: Versioned<'setting'>[],
 ): Outcome<{ team: Team; profile: Profile }> {
   if (!t) return fail('NOT_FOUND', `teamId: no team "${teamId}"`, 'teamId');
-  const shipped = deps.profiles(t.record.profileId);
+  const shipped = teamVersion(deps, t.record);
   const profile =
     shipped &&
     withEditedNotes(
@@ -63,7 +75,9 @@ export function profileOf(
   if (!profile)
     return fail(
       'NOT_FOUND',
-      `team ${t.record.name} uses profile "${t.record.profileId}", which is not configured`,
+      t.record.profileVersion !== undefined && deps.profiles(t.record.profileId)
+        ? `team ${t.record.name} is held to version ${t.record.profileVersion} of profile "${t.record.profileId}", which is not loaded`
+        : `team ${t.record.name} uses profile "${t.record.profileId}", which is not configured`,
     );
   return ok({ team: t.record, profile });
 }

@@ -85,9 +85,15 @@ export async function upsertTeam(deps: Deps, input: z.input<typeof TeamInput>): 
     for (const m of team.managerIds)
       if (!(await deps.store.get('staff', m)))
         return fail('INVALID_INPUT', `team.managerIds: no member of staff "${m}"`, 'team.managerIds');
+    // A team held to a version of its profile stays held to it while it keeps that profile.
+    const was = (await deps.store.get('team', team.id))?.record;
+    const held =
+      was?.profileVersion !== undefined && was.profileId === team.profileId
+        ? { ...team, profileVersion: was.profileVersion }
+        : team;
     return ok({
-      writes: [{ kind: 'team', record: team }],
-      value: team,
+      writes: [{ kind: 'team', record: held }],
+      value: held,
       details: { profileId: team.profileId, managerIds: team.managerIds },
     });
   });
@@ -98,14 +104,15 @@ export const AssignProfileInput = z.object({
   actorId: Id,
   teamId: Id,
   profileId: ShortText,
-  /** The version meant: it must be a loaded version of the profile, and the one in force today. */
+  /** The version the team is held to: a loaded version of the profile that has taken effect. Without one, the
+   * team is judged by the version in force on each day. */
   version: ShortText.optional(),
 });
 
 /**
- * Whether the version asked for can be given: a team is judged by the version of its profile in force on
- * each day (the effective dates), so only that one can; any other is refused saying which are loaded and when
- * each takes effect.
+ * Whether the team can be held to the version asked for: one that is loaded and has taken effect (today's, or
+ * one it replaced); a version not yet in force would refuse everything until its day, so it is refused, saying
+ * which are loaded and when each takes effect.
  */
 function versionProblem(deps: Deps, profileId: string, asked: string): string | undefined {
   const versions = deps.profileVersions(profileId);
@@ -113,10 +120,8 @@ function versionProblem(deps: Deps, profileId: string, asked: string): string | 
   const list = versions.map((v) => `${v.version} (in force from ${dateGb(v.effectiveDate)})`).join(', ');
   const wanted = versions.find((v) => v.version === asked);
   if (!wanted) return `${now.name} has no version "${asked}" loaded; the loaded versions are ${list}`;
-  if (wanted === now) return undefined;
-  return wanted.effectiveDate > now.effectiveDate
-    ? `version ${asked} of ${now.name} takes effect on ${dateGb(wanted.effectiveDate)}; today version ${now.version} is in force. A team is judged by the version in force on each day, so give the team the profile (without a version) and version ${asked} applies from that day`
-    : `version ${asked} of ${now.name} was replaced by version ${now.version} on ${dateGb(now.effectiveDate)}; a team is judged by the version in force on each day and cannot be held to an earlier one`;
+  if (wanted.effectiveDate <= now.effectiveDate) return undefined;
+  return `version ${asked} of ${now.name} takes effect on ${dateGb(wanted.effectiveDate)}; today version ${now.version} is in force. Give the team the profile without a version and version ${asked} applies from that day, or hold it to version ${now.version}`;
 }
 
 /** Give a team its policy profile (built in, or a custom one the service has loaded); audited `team.profile`. */
@@ -144,15 +149,24 @@ export async function assignProfile(
         );
       const wrong = version === undefined ? undefined : versionProblem(deps, profileId, version);
       if (wrong) return fail('INVALID_INPUT', `version: ${wrong}`, 'version');
-      const team: Team = { ...found.record, profileId };
+      // Held to the version given; without one, judged by the version in force on each day.
+      const { profileVersion: _was, ...rest } = found.record;
+      const team: Team = {
+        ...rest,
+        profileId,
+        ...(version !== undefined ? { profileVersion: version } : {}),
+      };
+      const judged =
+        version === undefined ? profile : deps.profileVersions(profileId).find((v) => v.version === version)!;
       return ok({
         writes: [{ kind: 'team', record: team, ifVersion: found.version }],
         value: team,
         details: {
           from: found.record.profileId,
           to: profileId,
-          profileVersion: profile.version,
-          profileFingerprint: fingerprint(profile),
+          profileVersion: judged.version,
+          profileFingerprint: fingerprint(judged),
+          heldToVersion: version !== undefined,
         },
       });
     },

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Request, Staff } from '../store/records';
 import type { Profile } from '../policy/profile';
 import type { Verdict } from '../policy/verdict';
-import { actor, canActForTeam, childRecords, historyFrom, profileOf } from './context';
+import { actor, canActForTeam, childRecords, historyFrom, profileOf, teamVersion } from './context';
 import { approversOf, decisionChoices, type DecisionChoices } from './queries/request';
 import { givenRationale, policyActor, verdictFor } from './policy-facts';
 import { Id, parse } from './input';
@@ -114,7 +114,7 @@ export async function awaitingDecision(
       candidates.map(async (row) => {
         const r = row.record;
         const team = teams.get(r.teamId);
-        const profile = team && deps.profiles(team.profileId);
+        const profile = team && teamVersion(deps, team);
         if (!profile) return undefined;
         const key = `${r.teamId}\u0000${r.authority}\u0000${r.requesterId}`;
         const who = deciders.get(key) ?? approversOf(deps, r, profile);
@@ -197,7 +197,8 @@ export async function awaitingDecision(
       };
       const child = children.get(r.childId);
       const tp = profileOf(deps, r.teamId, teamRows.get(r.teamId), settings);
-      const profile = tp.ok ? tp.value.profile : deps.profiles(teams.get(r.teamId)?.profileId ?? '');
+      const t = teams.get(r.teamId);
+      const profile = tp.ok ? tp.value.profile : t && teamVersion(deps, t);
       return {
         id: r.id,
         version,

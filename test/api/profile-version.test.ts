@@ -4,8 +4,8 @@ import { parseProfile } from '../../src/policy/load';
 import { startApi, type Api } from './harness';
 
 /**
- * issue 18: the version given when a team is given a profile was ignored in silence. A team is judged by the
- * version in force on each day, so the version in force today is accepted (audited with it), and any other is a
+ * issue 18: the version given when a team is given a profile was ignored in silence. A version that has taken
+ * effect is accepted, and the team is held to it (audited with it); one not yet in force, or not loaded, is a
  * 400 by the field saying which versions are loaded and when each is in force; nothing is written.
  */
 

@@ -2,6 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openGuarded, openStore } from '../../src/store/open';
 import { bootstrapAdministrator, createDeps, upsertStaff, upsertTeam } from '../../src/workflow';
+import { teamProfile } from '../../src/workflow/context';
+import { parseProfile } from '../../src/policy/load';
 import { tempDirs } from '../store/temp-dirs';
 import { must } from '../workflow/world';
 import { runCli } from './run';
@@ -131,7 +133,72 @@ it('--version: the version in force today is given; another is refused saying wh
   expect(await set('1')).toEqual({
     code: 0,
     stderr: '',
-    stdout: 'team east: profile wyvern-yjs (Wyvern YJS (fictional), version 1)\n',
+    stdout: 'team east: profile wyvern-yjs (Wyvern YJS (fictional), version 1, held to this version)\n',
+  });
+});
+
+it('--version holds the team to that version: a later one in force does not judge it, until the profile is given again without one', async () => {
+  const data = await service();
+  const dir = dirs.make();
+  const wyvern = { ...notts, id: 'wyvern-yjs', name: 'Wyvern YJS (fictional)' };
+  const v1 = { ...wyvern, version: '1', effectiveDate: '2025-01-01' };
+  const v2 = { ...wyvern, version: '2', effectiveDate: '2026-01-01' };
+  const files = [join(dir, 'wyvern-1.json'), join(dir, 'wyvern-2.json')] as const;
+  writeFileSync(files[0], JSON.stringify(v1));
+  writeFileSync(files[1], JSON.stringify(v2));
+  process.env.OVERT_PROFILE_FILES = files.join(',');
+  const set = (...version: string[]) =>
+    runCli('teams', 'set-profile', 'east', 'wyvern-yjs', ...version, '--as', 'admin-1', '--data', data);
+  // Version 1 was replaced by version 2 a year ago: the team is held to it all the same.
+  expect((await set('--version', '1')).stdout).toBe(
+    'team east: profile wyvern-yjs (Wyvern YJS (fictional), version 1, held to this version)\n',
+  );
+  const judgedBy = async () => {
+    const opened = await openStore({ dataDir: data, kind: 'sqlite' });
+    if (!opened.ok) throw new Error(opened.error.message);
+    try {
+      const deps = createDeps(opened.value, {
+        customProfiles: [v1, v2].map((p) => {
+          const parsed = parseProfile(p, 'wyvern');
+          if (!parsed.ok) throw new Error(parsed.error.message);
+          return parsed.value;
+        }),
+      });
+      const tp = await teamProfile(deps, 'east');
+      if (!tp.ok) throw new Error(tp.error.message);
+      const [event] = (await opened.value.audit.list()).filter((e) => e.action === 'team.profile').slice(-1);
+      return { version: tp.value.profile.version, held: tp.value.team.profileVersion, event: event?.details };
+    } finally {
+      await opened.value.close();
+    }
+  };
+  expect(await judgedBy()).toEqual({
+    version: '1',
+    held: '1',
+    event: expect.objectContaining({ profileVersion: '1', heldToVersion: true }),
+  });
+  // Renaming the team keeps it held.
+  const renamed = await runCli(
+    'teams',
+    'add',
+    'east',
+    '--name',
+    'East Renamed (fictional)',
+    '--profile',
+    'wyvern-yjs',
+    '--as',
+    'admin-1',
+    '--data',
+    data,
+  );
+  expect(renamed.code).toBe(0);
+  expect((await judgedBy()).version).toBe('1');
+  // Given the profile again without a version: judged by the version in force, version 2.
+  expect((await set()).stdout).toBe('team east: profile wyvern-yjs (Wyvern YJS (fictional), version 2)\n');
+  expect(await judgedBy()).toEqual({
+    version: '2',
+    held: undefined,
+    event: expect.objectContaining({ profileVersion: '2', heldToVersion: false }),
   });
 });
 

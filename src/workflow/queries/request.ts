@@ -29,7 +29,7 @@ import {
   phrase,
   requestStateSentence,
 } from '../../vocabulary';
-import { canActForTeam, teamProfile, type DecisionFacts, type VerdictSummary } from '../context';
+import { canActForTeam, teamProfile, teamVersion, type DecisionFacts, type VerdictSummary } from '../context';
 import { givenRationale, staffHolds } from '../policy-facts';
 import type { Deps } from '../types';
 import { teamZone } from '../zone';
@@ -172,7 +172,7 @@ export type ViewKnown = {
 /** What a decision was made on, as a view's `known`. */
 export function knownFrom(deps: Deps, facts: DecisionFacts): ViewKnown {
   const { consents, checks, objections } = facts.records;
-  const profile = facts.team && deps.profiles(facts.team.record.profileId);
+  const profile = facts.team && teamVersion(deps, facts.team.record);
   return {
     ...(profile ? { profile } : {}),
     ...(facts.child

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { dayOf } from '../../policy/days';
 import { DEFAULT_TIME_ZONE, type Profile } from '../../policy/profile';
 import type { Request, Ripa, Staff } from '../../store/records';
-import { actor, canActForTeam, teamProfile } from '../context';
+import { actor, canActForTeam, teamProfile, teamVersion } from '../context';
 import { Id, parse } from '../input';
 import { fail, ok, type Deps, type Outcome } from '../types';
 import { dateGb, sentenceWords, yesNo } from '../../vocabulary';
@@ -131,7 +131,7 @@ export async function entryOf(deps: Deps, r: Ripa): Promise<CentralRecordEntry> 
     deps.store.get('child', r.childId),
     deps.store.get('team', r.teamId),
   ]);
-  const profile = team ? deps.profiles(team.record.profileId) : undefined;
+  const profile = team ? teamVersion(deps, team.record) : undefined;
   return (
     await entriesOf(deps, [r], {
       children: new Map(child ? [[child.record.id, child.record]] : []),
@@ -251,7 +251,7 @@ export async function applicationOf(deps: Deps, r: Request, version: string): Pr
     deps.store.get('team', r.teamId),
     deps.store.get('staff', r.requesterId),
   ]);
-  const profile = team ? deps.profiles(team.record.profileId) : undefined;
+  const profile = team ? teamVersion(deps, team.record) : undefined;
   return {
     requestId: r.id,
     version,
@@ -297,7 +297,7 @@ export async function centralRecord(
     {
       children,
       teams: new Map(
-        teams.map((t) => [t.record.id, { name: t.record.name, profile: deps.profiles(t.record.profileId) }]),
+        teams.map((t) => [t.record.id, { name: t.record.name, profile: teamVersion(deps, t.record) }]),
       ),
     },
   );
