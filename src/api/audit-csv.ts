@@ -56,6 +56,36 @@ const IDS = new Set([
   'ripaId',
 ]);
 
+/**
+ * What a message Overt sent or could not send was, by the kind its key starts with (a delivery's `about`:
+ * "approval:<request>:<status>", "notice:<event>").
+ */
+const MESSAGE: Record<string, string> = {
+  approval: 'The approval card',
+  requester: 'The card telling the requester of their request',
+  'not-sent': 'The notice that an approval card was not sent',
+  notice: 'A notice',
+  objection: 'The notice of an objection',
+  raise: 'The answer to a request raised',
+  decide: 'The answer to a decision',
+  answer: 'The answer to more information given',
+  withdraw: 'The answer to a request withdrawn',
+  check: 'The answer to a check recorded',
+  consent: 'The answer to a consent recorded',
+  'ripa-authorise': 'The answer to a RIPA authorisation recorded',
+  'ripa-magistrate': 'The answer to a magistrate’s approval recorded',
+};
+
+/** A delivery's `about` in words: a message's key by its kind (and the request's status where it has one),
+ * never the ids in it; words already are kept. */
+export function messageWords(about: string): string {
+  const m = /^([a-z-]+):([^:\s]+)(?::([^:\s]+))?/.exec(about);
+  const kind = m ? MESSAGE[m[1]!] : undefined;
+  if (!m || !kind) return valueText(about);
+  const status = ['approval', 'requester', 'not-sent'].includes(m[1]!) && m[3] ? statusWords(m[3]) : '';
+  return status ? `${kind} (${status})` : kind;
+}
+
 export async function auditCsv(deps: Deps, events: AuditEvent[], timeZone?: string): Promise<string> {
   const [staff, teams, children, requests] = await Promise.all([
     deps.store.query('staff'),
@@ -99,8 +129,22 @@ export async function auditCsv(deps: Deps, events: AuditEvent[], timeZone?: stri
       if (key === 'cites') return clauseWords(v);
       if (key === 'explanation' || key === 'explain') return clauseIdsInWords(v);
       if (key === 'teamId' || key === 'teamIds') return teamName.get(v) ?? humanise(v);
-      if (['onBehalfOf', 'to', 'managerIds', 'by', 'deciderId', 'viewerId', 'fromId', 'toId'].includes(key))
+      if (
+        [
+          'onBehalfOf',
+          'to',
+          'managerIds',
+          'by',
+          'deciderId',
+          'viewerId',
+          'fromId',
+          'toId',
+          'told',
+          'toldOnReturn',
+        ].includes(key)
+      )
         return person(v);
+      if (key === 'about') return messageWords(v);
       if (key === 'profileId') return profileName(v);
       if (/^\d{4}-\d{2}-\d{2}T/.test(v)) return dateTimeGb(v, timeZone);
       if (key === 'role') return label(v, ROLE);

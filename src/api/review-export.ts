@@ -34,7 +34,13 @@ export async function latestReview(deps: Deps, year: number) {
   };
 }
 
-export async function reviewExport(deps: Deps, year: number, format: 'pdf' | 'csv'): Promise<Reply> {
+/** The review of `year` as a CSV or a PDF; the paper says it was made by `madeBy` (a name). */
+export async function reviewExport(
+  deps: Deps,
+  year: number,
+  format: 'pdf' | 'csv',
+  madeBy?: string,
+): Promise<Reply> {
   const latest = (await reviewsOf(deps, year)).at(-1);
   const evidence = latest?.evidence ?? (await reviewEvidence(deps, year));
   const assertions: Assessed[] =
@@ -89,6 +95,7 @@ export async function reviewExport(deps: Deps, year: number, format: 'pdf' | 'cs
         ['Status', status.charAt(0).toUpperCase() + status.slice(1)],
       ],
       madeAt: deps.clock().toISOString(),
+      ...(madeBy ? { madeBy } : {}),
     }),
     type: 'application/pdf',
     filename: `${name}.pdf`,

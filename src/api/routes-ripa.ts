@@ -153,6 +153,7 @@ async function exportCentralRecord(
     file: await renderPdf('RIPA central record', blocks, {
       lines: [['Authorisations', String(entries.length)]],
       madeAt: deps.clock().toISOString(),
+      madeBy: (await deps.store.get('staff', actorId))?.record.name ?? '',
     }),
     type: 'application/pdf',
     filename: `${name}.pdf`,

@@ -94,7 +94,7 @@ export const serviceRoutes = [
     method: 'GET',
     path: '/api/v1/review/:year/export.:format',
     roles: ['service-manager', 'information-governance'],
-    handle: async ({ deps, params }) => {
+    handle: async ({ deps, params, staff }) => {
       const y = Year.safeParse(params);
       const f = z.enum(['pdf', 'csv']).safeParse(params.format);
       if (!y.success || !f.success)
@@ -106,7 +106,7 @@ export const serviceRoutes = [
             field: y.success ? 'format' : 'year',
           },
         });
-      return reviewExport(deps, y.data.year, f.data);
+      return reviewExport(deps, y.data.year, f.data, staff.name);
     },
   }),
 ];

@@ -149,7 +149,11 @@ export function App({
   useEffect(() => host.onTheme(setTheme), [host]);
   const [route, setRoute] = useState(parseHash);
   useEffect(() => {
-    const on = () => setRoute(parseHash());
+    // Another view (or another child) opens at its top, as a new page would.
+    const on = () => {
+      setRoute(parseHash());
+      window.scrollTo(0, 0);
+    };
     window.addEventListener('hashchange', on);
     return () => window.removeEventListener('hashchange', on);
   }, []);
@@ -221,7 +225,12 @@ export function App({
             <Field
               label="Demo persona"
               orientation={narrow ? 'vertical' : 'horizontal'}
-              style={{ marginLeft: narrow ? 0 : 'auto', minWidth: 0, maxWidth: '100%' }}
+              // As wide as the longest persona's name, up to a point: a long name wraps in the view, not here.
+              style={{
+                marginLeft: narrow ? 0 : 'auto',
+                minWidth: 0,
+                maxWidth: narrow ? '100%' : 'min(100%, 520px)',
+              }}
             >
               <Select
                 value={persona}

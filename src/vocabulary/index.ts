@@ -409,6 +409,7 @@ export const DETAIL: Record<string, string> = {
   via: 'Through',
   about: 'About',
   told: 'Told',
+  toldOnReturn: 'Told when they next open Overt',
   withheld: 'Withheld',
   raisedBy: 'Raised by',
   detail: 'Detail',

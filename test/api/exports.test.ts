@@ -1,5 +1,6 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { decideRequest, raiseObjection, raiseRequest } from '../../src/workflow';
+import { recordSurfaceEvent } from '../../src/workflow/surface-events';
 import { must } from '../workflow/world';
 import { AUDIT_HEADER } from '../../src/api/audit-csv';
 import { startApi, type Api } from './harness';
@@ -104,6 +105,27 @@ describe('the audit export follows the view rules of the tab', () => {
     const raised = rows.find((r) => r['What happened'] === 'Request raised')!;
     expect(raised.About).toBe('Request about CASE-NOTTS-1');
     expect(raised.Details).toMatch(/Status: Waiting for a decision; Authority: Team manager/);
+  });
+
+  it('says what a message Overt could not deliver was and who was told, by name, never by key or staff id', async () => {
+    const request = (await api.w.store.query('request'))[0]!.record;
+    await recordSurfaceEvent(api.w.deps, `bot-unreachable:tm-notts:approval:${request.id}:pending`, {
+      action: 'bot.deliver',
+      target: { kind: 'staff', id: 'tm-notts' },
+      outcome: 'unreachable',
+      details: {
+        about: `approval:${request.id}:pending`,
+        told: [],
+        toldOnReturn: ['cm-notts'],
+        summary: '1 of 1',
+      },
+    });
+    const rows = parseCsv((await exportAs('ig')).text, { columns: true }) as Record<string, string>[];
+    const row = rows.find((r) => r.Outcome === 'Could not be delivered')!;
+    const cm = (await api.w.store.get('staff', 'cm-notts'))!.record.name;
+    expect(row.Details).toBe(
+      `About: The approval card (Waiting for a decision); Told: none; Told when they next open Overt: ${cm}; Summary: 1 of 1`,
+    );
   });
 });
 

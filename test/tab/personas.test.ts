@@ -8,12 +8,21 @@ import { CODES } from '../../src/vocabulary';
 import { launchChromium, screenshot, CHROMIUM_PATH, type BrowserSession } from '../browser/chromium';
 import { tempDirs } from '../store/temp-dirs';
 import { pdfTextsInParallel } from '../api/pdf-text';
+import { paperPages, pastTheMargins } from '../browser/pdf-pages';
+import { upsertStaff, importCaseList } from '../../src/workflow/organisation';
+import { recordConsent } from '../../src/workflow/consent';
+import { raiseRequest } from '../../src/workflow/requests';
 
 /**
  * The tab as each demo persona, at 1280 px and at 400 px (Teams mobile, the meeting side panel): the landing
  * view is theirs; every view the server offers them opens without a refusal; nothing scrolls sideways; no
  * code, staff id or record id is in the text; axe-core finds no serious or critical violation. Screenshots in
- * test-artifacts/tab/personas/<persona>-<width>-<view>.png.
+ * test-artifacts/tab/personas/<persona>-<width>-<view>.png; the papers drawn page by page beside them, in
+ * test-artifacts/tab/papers/.
+ *
+ * The demo service gets one more child and case manager, each with a name of 80 characters (and one word of
+ * 26 letters), with a request waiting for the team manager: wherever either name is shown it wraps inside its
+ * box, in every view at every width and in the papers.
  */
 
 const dirs = tempDirs('tab-personas');
@@ -31,6 +40,65 @@ const PERSONAS: { id: string; landing: string; heading: RegExp }[] = [
 ];
 const WIDTHS = [1280, 400];
 
+/** Names as long as a family's can be: more than 60 characters, one word of 26 letters, letters outside
+ * Latin-1. */
+const LONG_CHILD = 'Maximiliana Konstantynopolitańczykówna-Wolkensteinhausenbergerová Ştefănescu (demo)';
+const LONG_STAFF = 'Bartholomew Alexander Montgomery-Featherstonehaugh Wiśniewski-Brzęczyszczykiewicz (demo)';
+const LONG_REF = 'DEMO-0041';
+let longChildId: string;
+
+/** The demo service, and the child and case manager with long names, added as an administrator would. */
+async function addLongNames(): Promise<void> {
+  const deps = running.deps;
+  const must = <T>(o: { ok: true; value: T } | { ok: false; error: { message: string } }): T => {
+    if (!o.ok) throw new Error(o.error.message);
+    return o.value;
+  };
+  must(
+    await upsertStaff(deps, {
+      key: 'long-names-staff',
+      actorId: 'demo-admin',
+      staff: {
+        id: 'demo-cm-north-long',
+        name: LONG_STAFF,
+        email: 'demo-cm-north-long@demo.invalid',
+        role: 'case-manager',
+        teamIds: ['north'],
+      },
+    }),
+  );
+  must(
+    await importCaseList(deps, {
+      key: 'long-names-child',
+      actorId: 'demo-admin',
+      csv: `case_reference,name,team,worker,platforms,date of birth\n${LONG_REF},${LONG_CHILD},north,demo-cm-north-long,instagram:@demo_north_41_in,14/03/2012`,
+    }),
+  );
+  const child = (await running.store.query('child', { where: { caseRef: LONG_REF } }))[0]!.record;
+  longChildId = child.id;
+  must(
+    await recordConsent(deps, {
+      key: 'long-names-consent',
+      actorId: 'demo-cm-north-long',
+      childId: child.id,
+      givenBy: 'child and parent',
+      date: deps.clock().toISOString().slice(0, 10),
+      scope: { platforms: [], purposes: ['the criteria for looking at a child’s social media'] },
+    }),
+  );
+  must(
+    await raiseRequest(deps, {
+      key: 'long-names-request',
+      actorId: 'demo-cm-north-long',
+      childId: child.id,
+      reason: 'risk-of-cse',
+      platforms: [{ platform: 'instagram', account: '@demo_north_41_in' }],
+      viewer: 'own-personal-account',
+      rationale: 'Fictional: a request from the case manager with the longest name.',
+    }),
+  );
+}
+
 beforeAll(async () => {
   if (!existsSync(CHROMIUM_PATH))
     throw new Error(`${CHROMIUM_PATH} is missing: run bash scripts/ensure-chromium.sh`);
@@ -41,6 +109,7 @@ beforeAll(async () => {
     () => undefined,
   );
   base = `http://localhost:${(running.servers[1]!.address() as { port: number }).port}`;
+  await addLongNames();
   browser = await launchChromium({ viewport: { width: 1280, height: 900 } });
 }, 180_000);
 
@@ -107,6 +176,38 @@ async function settled(page: Page): Promise<void> {
   expect(alerts).toEqual([]);
 }
 
+/**
+ * Where a long name is shown but does not fit: each line of text holding a word of one of the long names that
+ * reaches past the right edge of the box it is in (overflowing it, or cut off by it) or of the page.
+ */
+async function longNamesOverflow(page: Page): Promise<string[]> {
+  return page.evaluate(
+    (words) => {
+      const found: string[] = [];
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const text = n.textContent ?? '';
+        if (!words.some((w) => text.includes(w))) continue;
+        let box = n.parentElement!;
+        while (box.parentElement && getComputedStyle(box).display.startsWith('inline'))
+          box = box.parentElement;
+        // <option> text is drawn by the select itself.
+        if (box.closest('select')) continue;
+        const edge = Math.min(box.getBoundingClientRect().right, window.innerWidth);
+        const range = document.createRange();
+        range.selectNodeContents(n);
+        for (const r of range.getClientRects())
+          if (r.width && r.right > edge + 1)
+            found.push(
+              `“${text.slice(0, 60)}” reaches ${Math.round(r.right)} px, past ${Math.round(edge)} px`,
+            );
+      }
+      return found;
+    },
+    ['Konstantynopolita', 'Wolkensteinhausenbergerová', 'Featherstonehaugh', 'Brzęczyszczykiewicz'],
+  );
+}
+
 async function noSidewaysScroll(page: Page): Promise<void> {
   const { scroll, width } = await page.evaluate(() => ({
     scroll: document.documentElement.scrollWidth,
@@ -123,36 +224,35 @@ const CLOSED =
  * Every collapsible part of the view opened in turn — whatever it is called: each closed `<details>` and
  * each disclosure button (aria-expanded="false"), and any that opening reveals — and after each, nothing
  * scrolls sideways and what it opened is no wider than the page. Opening writes nothing. Gives how many
- * were opened.
+ * were opened. The walk runs in the page, one disclosure a frame or two (a round trip from the test for each
+ * made this the slowest part of the suite).
  */
 async function openEverything(page: Page, where: string): Promise<number> {
-  let opened = 0;
-  for (;;) {
-    const next = await page.$(CLOSED);
-    if (!next) return opened;
-    const what = await next.evaluate((el) => {
-      el.setAttribute('data-walked', '');
-      return (el.getAttribute('aria-label') ?? (el as HTMLElement).innerText).trim().slice(0, 80);
-    });
-    await next.click();
-    await next.dispose();
-    opened++;
-    const { scroll, width, wide } = await page.evaluate(() => ({
-      scroll: document.documentElement.scrollWidth,
-      width: window.innerWidth,
+  const { opened, problems } = await page.evaluate(async (closed) => {
+    const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const problems: { what: string; scroll: number; width: number; wide: string[] }[] = [];
+    let opened = 0;
+    for (let next = document.querySelector<HTMLElement>(closed); next;) {
+      next.setAttribute('data-walked', '');
+      const what = (next.getAttribute('aria-label') ?? next.innerText).trim().slice(0, 80);
+      next.click();
+      opened++;
+      await frame();
+      const scroll = document.documentElement.scrollWidth;
+      const width = window.innerWidth;
       // Anything in the view reaching past the page's right edge (a control as wide as its longest option).
-      wide: [...document.querySelectorAll('main *')]
-        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+      const wide = [...document.querySelectorAll('main *')]
+        .filter((e) => e.getBoundingClientRect().right > width + 1)
         .slice(0, 3)
-        .map((e) => `${e.tagName.toLowerCase()} ${Math.round(e.getBoundingClientRect().width)} px`),
-    }));
-    expect({ where: `${where}, opened “${what}”`, scroll: Math.min(scroll, width), wide }).toEqual({
-      where: `${where}, opened “${what}”`,
-      scroll: width,
-      wide: [],
-    });
-    if (opened > 200) throw new Error(`${where}: more than 200 disclosures`);
-  }
+        .map((e) => `${e.tagName.toLowerCase()} ${Math.round(e.getBoundingClientRect().width)} px`);
+      if (scroll > width || wide.length) problems.push({ what, scroll, width, wide });
+      if (opened > 200) throw new Error('more than 200 disclosures');
+      next = document.querySelector<HTMLElement>(closed);
+    }
+    return { opened, problems };
+  }, CLOSED);
+  expect(problems.map((p) => `${where}, opened “${p.what}”: ${JSON.stringify(p)}`)).toEqual([]);
+  return opened;
 }
 
 /**
@@ -201,7 +301,10 @@ describe('the tab as each persona, at 1280, 400 and 320 px', () => {
         ).toBeGreaterThan(0);
       const stray: string[] = [];
       const violations: unknown[] = [];
+      const overflow: string[] = [];
       let disclosures = 0;
+      // The landing view opens at its top.
+      expect(await page.evaluate(() => window.scrollY)).toBe(0);
       for (const width of WIDTHS) {
         await page.setViewportSize({ width, height: 900 });
         // The navigation offers exactly the server's views: tabs when wide, an overflow menu when narrow.
@@ -218,11 +321,13 @@ describe('the tab as each persona, at 1280, 400 and 320 px', () => {
           await settled(page);
           await noSidewaysScroll(page);
           stray.push(...(await strayCodes(page)).map((s) => `${width} ${view}: ${s}`));
+          overflow.push(...(await longNamesOverflow(page)).map((s) => `${width} ${view}: ${s}`));
           violations.push(...(await axe(page)).map((v) => ({ width, view, ...v })));
           await screenshot(page, `tab/personas/${p.id}-${width}-${view}.png`);
           if (width < 1000) {
             // Narrow: every section, form and dialog of the view opened, and still nothing scrolls sideways.
             disclosures += await openEverything(page, `${p.id} ${width} ${view}`);
+            overflow.push(...(await longNamesOverflow(page)).map((s) => `${width} ${view} opened: ${s}`));
             await screenshot(page, `tab/personas/${p.id}-${width}-${view}-opened.png`);
           }
           if (view === 'child') {
@@ -232,6 +337,7 @@ describe('the tab as each persona, at 1280, 400 and 320 px', () => {
             await settled(page);
             await noSidewaysScroll(page);
             stray.push(...(await strayCodes(page)).map((s) => `${width} child record: ${s}`));
+            overflow.push(...(await longNamesOverflow(page)).map((s) => `${width} child record: ${s}`));
             violations.push(...(await axe(page)).map((v) => ({ width, view: 'child record', ...v })));
             await screenshot(page, `tab/personas/${p.id}-${width}-child-record.png`);
             if (width < 1000) disclosures += await openEverything(page, `${p.id} ${width} child record`);
@@ -241,6 +347,7 @@ describe('the tab as each persona, at 1280, 400 and 320 px', () => {
       expect(problems).toEqual([]);
       expect(failed).toEqual([]);
       expect(stray).toEqual([]);
+      expect(overflow).toEqual([]);
       expect(violations).toEqual([]);
 
       // 320 px, the narrowest Teams panel: no tab list; the views are behind one button, each one chosen there
@@ -258,6 +365,7 @@ describe('the tab as each persona, at 1280, 400 and 320 px', () => {
         await settled(page);
         await noSidewaysScroll(page);
         disclosures += await openEverything(page, `${p.id} 320 ${label}`);
+        expect(await longNamesOverflow(page)).toEqual([]);
         if (label === 'Dashboard' || (await page.getByRole('tablist', { name: 'Period' }).count())) {
           // The period tabs wrap rather than push the page wider.
           for (const period of ['This quarter', 'This year', 'This month']) {
@@ -372,6 +480,28 @@ describe('switching persona (the demo)', () => {
   }, 60_000);
 });
 
+describe('a name of 80 characters', () => {
+  it("wraps in the child's record at 1280, 400 and 320 px: the heading, the request and who raised it", async () => {
+    const page = await browser.newPage();
+    await page.addInitScript((id) => sessionStorage.setItem('overt-demo-persona', id), 'demo-sm');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${base}/#child/${encodeURIComponent(longChildId)}`);
+    await page.getByRole('heading', { name: 'Who has read this record' }).waitFor();
+    for (const width of [1280, 400, 320]) {
+      await page.setViewportSize({ width, height: 900 });
+      await settled(page);
+      const heading = await page.locator('main h2').first().innerText();
+      expect(heading.replace(/\s+/g, ' ')).toContain(`${LONG_REF} — ${LONG_CHILD}`);
+      const text = await page.evaluate(() => document.querySelector('main')!.innerText.replace(/\s+/g, ' '));
+      expect(text).toContain(LONG_STAFF);
+      await noSidewaysScroll(page);
+      expect(await longNamesOverflow(page)).toEqual([]);
+      await screenshot(page, `tab/personas/long-names-${width}-child-record.png`);
+    }
+    await page.close();
+  }, 60_000);
+});
+
 describe('a link to a child one may not open', () => {
   it.each(WIDTHS)(
     "at %i px, another team's child and a child that does not exist are said in plain words, with no id",
@@ -450,15 +580,37 @@ describe('the papers of the demo service', () => {
     for (const row of central)
       for (const [k, v] of Object.entries(row))
         stray.push(...strayIn(`${k}: ${v}`).map((s) => `central record CSV: ${s}`));
-    // The papers are read once everything is fetched, by pdf.js in child processes, one a core.
-    const texts = (await pdfTextsInParallel(papers.map(([, pdf]) => pdf))).map((pages) => pages.join('\n'));
+    // The papers are read once everything is fetched, by pdf.js in child processes, one a core; meanwhile some
+    // are drawn as a reader sees them (kept as images beside the screenshots): the child with an objection, the
+    // child under RIPA, the child with the long names, the annual review, the central record.
+    const drawn = ['DEMO-0001', 'DEMO-0013', LONG_REF]
+      .map((ref) => papers.findIndex(([what]) => what === `subject access ${ref}`))
+      .concat([children.length, children.length + 1])
+      .map((i) => ({ name: `tab/papers/${papers[i]![0].replace(/\s+/g, '-')}`, pdf: papers[i]![1] }));
+    const [texts, pictures] = await Promise.all([
+      pdfTextsInParallel(papers.map(([, pdf]) => pdf)).then((all) => all.map((pages) => pages.join('\n'))),
+      paperPages(browser, drawn),
+    ]);
     texts.forEach((text, i) => stray.push(...strayIn(text).map((s) => `${papers[i]![0]}: ${s}`)));
+    // Nothing is drawn past the margins, and the long names are there whole, wrapped.
+    pictures.forEach((pages, i) =>
+      expect({ paper: drawn[i]!.name, past: pastTheMargins(pages) }).toEqual({
+        paper: drawn[i]!.name,
+        past: [],
+      }),
+    );
+    const long = pictures[2]!.flatMap((p) => p.runs.map((r) => r.text)).join(' ');
+    for (const word of `${LONG_CHILD} ${LONG_STAFF}`.split(/[\s-]+/)) expect(long).toContain(word);
     const review = texts[children.length]!;
     expect(review).toContain(`Annual review ${year} — page 1 of`);
+    // Each paper's title block says who made it, by name.
+    const made = (t: string) => /Made by: (.*)/.exec(t)?.[1]?.trim();
+    expect(made(review)).toBe((await running.store.get('staff', 'demo-sm'))!.record.name);
     // The central record holds the demo's authorisation.
     const ripa = texts[children.length + 1]!;
     expect(ripa).toMatch(/RIPA central record — page 1 of/);
     expect(ripa).not.toContain('No authorisation is on the record.');
+    expect(made(ripa)).toBe((await running.store.get('staff', 'demo-ao'))!.record.name);
     expect(stray).toEqual([]);
   }, 240_000);
 });

@@ -42,12 +42,23 @@ function Refusal({ problem, whole }: { problem: Problem | null; whole?: boolean 
   );
 }
 
-function Panel({ label: name, wide, children }: { label: string; wide?: boolean; children: ReactNode }) {
+function Panel({
+  label: name,
+  wide,
+  standing,
+  children,
+}: {
+  label: string;
+  wide?: boolean;
+  /** Always on the page (the case list's): not brought into view, or the view would open scrolled to it. */
+  standing?: boolean;
+  children: ReactNode;
+}) {
   // A form opened from a row of a long table is brought into view.
   const ref = useRef<HTMLFormElement>(null);
   useEffect(() => {
-    ref.current?.scrollIntoView({ block: 'nearest' });
-  }, []);
+    if (!standing) ref.current?.scrollIntoView({ block: 'nearest' });
+  }, [standing]);
   return (
     <form
       ref={ref}
@@ -296,7 +307,7 @@ function CaseListImport({ api, done }: { api: Client; done: (note: string) => vo
   };
   const bad = plan ? plan.rows.filter((r) => r.problems.length).map((r) => r.line) : [];
   return (
-    <Panel label="Import the case list" wide>
+    <Panel label="Import the case list" wide standing>
       <Text>
         The case system’s CSV export, saved as CSV UTF-8, with the columns case reference, name (or initials),
         team and worker (their email or name); platforms and date of birth (31/01/2012) optional; at most{' '}
