@@ -1,10 +1,8 @@
 import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { bundled } from '../bundled';
 
 const ROOT = join(__dirname, '../..');
-/** tsx's loader by its file, so that `overt` runs from a folder outside the repository too (a fresh clone's). */
-const TSX = pathToFileURL(join(dirname(require.resolve('tsx/package.json')), 'dist/loader.mjs')).href;
 
 /**
  * Runs `overt` (test/cli/overt-process.ts) as a process from the repository's root with only PATH, HOME and
@@ -16,13 +14,14 @@ export function overt(env: Record<string, string | undefined>, ...args: string[]
 }
 
 /** `overt` as above, run from the folder `cwd` (relative paths on its command line are read from there). */
-export function overtIn(cwd: string, env: Record<string, string | undefined>, ...args: string[]) {
+export async function overtIn(cwd: string, env: Record<string, string | undefined>, ...args: string[]) {
   const clean = Object.fromEntries(
     Object.entries({ PATH: process.env.PATH, HOME: process.env.HOME, ...env }).filter(
       (e): e is [string, string] => e[1] !== undefined,
     ),
   );
-  const p = spawn(process.execPath, ['--import', TSX, join(ROOT, 'test/cli/overt-process.ts'), ...args], {
+  // The current sources, bundled (test/bundled.ts): it runs from a folder outside the repository too.
+  const p = spawn(process.execPath, [await bundled('test/cli/overt-process.ts'), ...args], {
     cwd,
     env: clean,
   });

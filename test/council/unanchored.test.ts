@@ -6,6 +6,7 @@ import { tempDirs } from '../store/temp-dirs';
 import Database from 'better-sqlite3';
 import { sqliteFile } from '../../src/store/open';
 import { batcherFor, configFor, reopen } from '../store/graph-harness';
+import { bundled } from '../bundled';
 
 /**
  * issue 19 (the newcomer's walk, finding 1): the audit trail's anchor never depends on the folder a command is
@@ -30,14 +31,15 @@ afterAll(async () => {
 
 type Env = Record<string, string | undefined>;
 
-function run(script: string, env: Env, args: string[]) {
+async function run(script: string, env: Env, args: string[]) {
   const clean = Object.fromEntries(
     Object.entries({ PATH: process.env.PATH, HOME: process.env.HOME, ...env }).filter(
       (e): e is [string, string] => e[1] !== undefined,
     ),
   );
-  // Not spawnSync: the local Graph server and the key set answer from this process.
-  const p = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], {
+  // Not spawnSync: the local Graph server and the key set answer from this process. The current sources,
+  // bundled (test/bundled.ts).
+  const p = spawn(process.execPath, [await bundled(script), ...args], {
     cwd: ROOT,
     env: clean,
   });

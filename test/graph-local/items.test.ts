@@ -106,6 +106,21 @@ describe('items', () => {
     expect((await h.client.api(`${items}/2`).expand('fields').get()).fields.Sku).toBe('B-1');
   });
 
+  it('a unique value given up (changed, or its item deleted) may be taken again; an item keeps its own', async () => {
+    const a = await h.client.api(items).post({ fields: { Title: 'Unique A', Sku: 'U-1' } });
+    const b = await h.client.api(items).post({ fields: { Title: 'Unique B', Sku: 'U-2' } });
+    // Its own value again (any case) is no clash.
+    expect((await h.client.api(`${items}/${a.id}/fields`).patch({ Sku: 'u-1' })).Sku).toBe('u-1');
+    await h.client.api(`${items}/${a.id}/fields`).patch({ Sku: 'U-3' });
+    expect((await h.client.api(`${items}/${b.id}/fields`).patch({ Sku: 'U-1' })).Sku).toBe('U-1');
+    const taken = await graphErrorOf(h.client.api(items).post({ fields: { Title: 'Unique C', Sku: 'u-3' } }));
+    expect(taken.statusCode).toBe(400);
+    await h.client.api(`${items}/${a.id}`).delete();
+    const c = await h.client.api(items).post({ fields: { Title: 'Unique C', Sku: 'u-3' } });
+    expect(c.fields.Sku).toBe('u-3');
+    for (const id of [b.id, c.id]) await h.client.api(`${items}/${id}`).delete();
+  });
+
   it('rejects unknown fields and badly typed values', async () => {
     const unknown = await graphErrorOf(h.client.api(items).post({ fields: { Nope: 1 } }));
     expect([unknown.statusCode, unknown.code]).toEqual([400, 'invalidRequest']);

@@ -5,11 +5,11 @@
  * (full size), which print the figures.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { importCaseList, raiseRequest, recordConsent, type Outcome } from '../../src/workflow';
 import { actionData, activity, post, textOf } from '../bot/client';
 import { botWorld, type BotWorld } from '../bot/world';
 import { storeEnv, type StoreName } from './stores';
+import { bundled } from '../bundled';
 
 export interface RaceFigures {
   store: StoreName;
@@ -110,8 +110,9 @@ export async function twoProcesses(
   let stopping = false;
   let current: ChildProcess | undefined;
   const spawn = async () => {
-    const child: ChildProcess = fork(join(__dirname, 'race-server.ts'), [], {
-      execArgv: ['--import', 'tsx'],
+    // The current sources, bundled (test/bundled.ts).
+    const child: ChildProcess = fork(await bundled('test/reliability/race-server.ts'), [], {
+      execArgv: [],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     current = child;

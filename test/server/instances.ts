@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { bundled } from '../bundled';
 
 /** A service started as its own process (`src/server/main.ts`), its JSON log lines kept as they come. */
 export interface Instance {
@@ -17,8 +17,9 @@ export interface Instance {
 }
 
 export async function startInstance(env: Record<string, string>, readyMs = 90_000): Promise<Instance> {
-  const child = fork(join(__dirname, '../../src/server/main.ts'), [], {
-    execArgv: ['--import', 'tsx'],
+  // The current sources, bundled (test/bundled.ts).
+  const child = fork(await bundled('src/server/main.ts'), [], {
+    execArgv: [],
     env: { ...process.env, BOT_PORT: '0', TAB_PORT: '0', OVERT_DEMO: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

@@ -2,6 +2,7 @@ import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../cli/run';
+import { bundled } from '../bundled';
 import { tempDirs } from './temp-dirs';
 import { reopen, configFor, freshStore, startServer } from './graph-harness';
 import { openStore } from '../../src/store/open';
@@ -161,8 +162,8 @@ it('a migration cut off twice at random, under throttling and dropped connection
     for (let n = 0; n < 2; n++) {
       // Killed after a random number of progress lines and a random moment more.
       const after = 1 + Math.floor(Math.random() * 8);
-      const child = fork(join(__dirname, '../cli/overt-process.ts'), args(cut.config.siteUrl), {
-        execArgv: ['--import', 'tsx'],
+      const child = fork(await bundled('test/cli/overt-process.ts'), args(cut.config.siteUrl), {
+        execArgv: [],
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       });
       let out = '';

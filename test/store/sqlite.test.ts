@@ -12,6 +12,7 @@ import { StoreTamperedError, type Store } from '../../src/store/store';
 import { storeContract } from './contract';
 import { draft, samples } from './fixtures';
 import { tempDirs } from './temp-dirs';
+import { bundled } from '../bundled';
 
 const dirs = tempDirs('sqlite');
 afterAll(() => dirs.cleanup());
@@ -211,8 +212,9 @@ describe('SQLite store', () => {
       });
       if (created.status !== 'committed') throw new Error(created.status);
       const ifVersion = created.versions[0]!.version;
+      const worker = await bundled('test/store/race-worker.ts');
       const children = Array.from({ length: workers }, () =>
-        fork(join(__dirname, 'race-worker.ts'), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' }),
+        fork(worker, [], { execArgv: [], stdio: 'inherit' }),
       );
       const nextMessage = (child: (typeof children)[number]) =>
         new Promise<{ ready?: true; tally?: Tally; error?: string }>((resolve, reject) => {

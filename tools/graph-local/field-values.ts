@@ -101,17 +101,79 @@ export function applyFields(
 
 const norm = (v: Stored): string => (Array.isArray(v) ? JSON.stringify(v) : String(v).toLowerCase());
 
+/**
+ * The items of a list by the (normalised) value of each unique column, so that a write looks its value up
+ * instead of reading every item (a list of thousands took seconds a write). Made from the items whenever the
+ * list changed other than through `uniqueWritten` (its changeSeq moved), and each item it names is read again
+ * before it counts as a clash: it is never staler than the items themselves.
+ */
+type UniqueIndex = {
+  seq: number;
+  /** What it was made from: the items object and the unique columns (a column made unique later, or the items
+   * replaced, make it again). */
+  items: ListRec['items'];
+  columns: string;
+  byColumn: Map<string, Map<string, Set<number>>>;
+};
+const uniqueIndexes = new WeakMap<ListRec, UniqueIndex>();
+
+function addToIndex(index: UniqueIndex, list: ListRec, item: ItemRec): void {
+  for (const c of list.columns) {
+    const v = item.values[c.name];
+    if (!c.enforceUniqueValues || v === undefined) continue;
+    let values = index.byColumn.get(c.name);
+    if (!values) index.byColumn.set(c.name, (values = new Map()));
+    const key = norm(v);
+    const ids = values.get(key);
+    if (ids) ids.add(item.id);
+    else values.set(key, new Set([item.id]));
+  }
+}
+
+const uniqueColumns = (list: ListRec) =>
+  list.columns
+    .filter((c) => c.enforceUniqueValues)
+    .map((c) => c.name)
+    .join('\n');
+
+function uniqueIndexOf(list: ListRec): UniqueIndex {
+  const kept = uniqueIndexes.get(list);
+  const columns = uniqueColumns(list);
+  if (kept && kept.seq === list.changeSeq && kept.items === list.items && kept.columns === columns)
+    return kept;
+  const index: UniqueIndex = { seq: list.changeSeq, items: list.items, columns, byColumn: new Map() };
+  for (const item of Object.values(list.items)) addToIndex(index, list, item);
+  uniqueIndexes.set(list, index);
+  return index;
+}
+
 /** enforceUniqueValues: the message below is what public SharePoint-via-Graph clients match on (code invalidRequest). */
 export function checkUnique(list: ListRec, itemId: number | undefined, values: Record<string, Stored>): void {
-  for (const c of list.columns) {
-    const v = values[c.name];
-    if (!c.enforceUniqueValues || v === undefined) continue;
-    const clash = Object.values(list.items).some(
-      (other) =>
-        other.id !== itemId && other.values[c.name] !== undefined && norm(other.values[c.name]!) === norm(v),
-    );
+  const unique = list.columns.filter((c) => c.enforceUniqueValues && values[c.name] !== undefined);
+  if (!unique.length) return;
+  const index = uniqueIndexOf(list);
+  for (const c of unique) {
+    const key = norm(values[c.name]!);
+    const clash = [...(index.byColumn.get(c.name)?.get(key) ?? [])].some((id) => {
+      const other = list.items[String(id)];
+      const v = other?.values[c.name];
+      return id !== itemId && v !== undefined && norm(v) === key;
+    });
     if (clash) bad('One or more fields with unique constraints already has the provided value.');
   }
+}
+
+/** After a create or update that `checkUnique` allowed and that moved the list's changeSeq by one: the index
+ * keeps the item's values (it is made again from the items after any other change). */
+export function uniqueWritten(list: ListRec, item: ItemRec): void {
+  const index = uniqueIndexes.get(list);
+  if (!index) return;
+  if (index.seq !== list.changeSeq - 1) {
+    uniqueIndexes.delete(list);
+    return;
+  }
+  addToIndex(index, list, item);
+  index.seq = list.changeSeq;
 }
 
 export type LookupText = (listId: string, itemId: number, columnName: string) => string;

@@ -1,5 +1,5 @@
 // Item handlers: list/query, get, create, update (item or fields), delete, and delta.
-import { applyFields, checkUnique, renderFields, toGraphDate } from './field-values';
+import { applyFields, checkUnique, renderFields, toGraphDate, uniqueWritten } from './field-values';
 import type { Ctx, GraphRequest } from './context';
 import { fail, graphError, invalidRequest, json, notFound, type GraphResponse } from './errors';
 import { etagMatches, etagOf, newGuid } from './ids';
@@ -112,6 +112,7 @@ export function createItem(w: Where): GraphResponse {
   w.list.nextItemId += 1;
   w.list.items[String(item.id)] = item;
   touch(w.list, item, now);
+  uniqueWritten(w.list, item);
   const etag = etagOf(item.guid, item.version);
   return json(201, itemResource(w.site, w.list, item, { expand: true }), {
     ETag: etag,
@@ -132,6 +133,7 @@ export function updateItem(w: Where, id: string, fieldsOnly: boolean): GraphResp
   item.version += 1;
   item.modified = toGraphDate(new Date());
   touch(w.list, item, item.modified);
+  uniqueWritten(w.list, item);
   const etag = etagOf(item.guid, item.version);
   if (fieldsOnly)
     return json(200, renderFields(w.list, item, undefined, lookupTextIn(w.site)), { ETag: etag });
