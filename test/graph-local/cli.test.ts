@@ -1,5 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
@@ -64,3 +65,33 @@ it('a port browsers and fetch refuse (4190) is refused with the reason, and noth
     /port 6667 is one that browsers[^\n]*\\n {2}→ at TAB_PORT|port 6667 is one that browsers[\s\S]*TAB_PORT/,
   );
 });
+
+it('restarted with the same CA file, it serves the same certificate, so a service that loaded it still trusts it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'graph-local-cert-'));
+  const caFile = join(dir, 'ca.pem');
+  const startOnce = async () => {
+    const child = spawn(
+      process.execPath,
+      ['dist/tools/graph-local/main.js', '--port', '0', '--ca-file', caFile],
+      {
+        cwd: ROOT,
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    while (!/CA certificate written/.test(out)) await new Promise((r) => setTimeout(r, 50));
+    const ca = readFileSync(caFile, 'utf8');
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    return { out, ca };
+  };
+  try {
+    const first = await startOnce();
+    expect(statSync(`${caFile}.key`).mode & 0o777).toBe(0o600);
+    const second = await startOnce();
+    expect(second.ca).toBe(first.ca);
+    expect(second.out).toContain('the same as at its last start');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 60_000);

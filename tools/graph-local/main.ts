@@ -1,5 +1,6 @@
 // `npm run graph:local`: run the local Graph lists server on its own. `npm run graph:local -- --help` lists
 // its options (each also an environment variable).
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,7 +36,7 @@ export function graphLocalCli(env: NodeJS.ProcessEnv = process.env): Command {
     )
     .option(
       '--ca-file <path>',
-      'where to write the CA certificate (GRAPH_LOCAL_CA_FILE)',
+      'where to write the CA certificate (GRAPH_LOCAL_CA_FILE); its key is kept beside it (.key), and a restart serves the same certificate, so running services keep trusting it',
       env.GRAPH_LOCAL_CA_FILE ?? join(tmpdir(), 'graph-local-ca.pem'),
     )
     .option(
@@ -74,6 +75,27 @@ export function graphLocalCli(env: NodeJS.ProcessEnv = process.env): Command {
     .showHelpAfterError();
 }
 
+/** Where the server's TLS key is kept: beside its CA file, readable by its owner only. */
+const keyFileOf = (caFile: string) => `${caFile}.key`;
+
+/**
+ * The certificate of the last start, when its key is kept beside the CA file and it is good for another day:
+ * a restarted server (a stall or an outage, tried by hand) is then still trusted by the services that loaded
+ * the CA file before, as Graph's own certificate would be. Else undefined, and a new one is made.
+ */
+function keptCertificate(caFile: string): { key: string; cert: string } | undefined {
+  try {
+    const cert = readFileSync(caFile, 'utf8');
+    const key = readFileSync(keyFileOf(caFile), 'utf8');
+    const x509 = new X509Certificate(cert);
+    if (!x509.checkPrivateKey(createPrivateKey(key))) return undefined;
+    if (new Date(x509.validTo).getTime() < Date.now() + 24 * 3600 * 1000) return undefined;
+    return { key, cert };
+  } catch {
+    return undefined;
+  }
+}
+
 interface Options {
   port: number;
   site?: string[];
@@ -98,8 +120,11 @@ async function main(): Promise<void> {
   const faultRate = opts.faultRate;
   if (faultRate > 1) throw new Error('fault rate must be between 0 and 1');
   const { directory, permissions } = opts;
+  const caFile = opts.caFile;
+  const certificate = keptCertificate(caFile);
   const server = await startGraphServer({
     port: opts.port,
+    ...(certificate ? { certificate } : {}),
     delayMs: opts.delay,
     faultRate,
     retryAfterSeconds: opts.retryAfter,
@@ -108,10 +133,12 @@ async function main(): Promise<void> {
     ...(permissions ? { appPermissions: permissions.split(',').map((p) => p.trim()) } : {}),
     ...(directory ? { directory: JSON.parse(readFileSync(directory, 'utf8')) as object } : {}),
   });
-  const caFile = opts.caFile;
   writeFileSync(caFile, server.ca);
+  writeFileSync(keyFileOf(caFile), server.key, { mode: 0o600 });
   console.log(`graph-local listening on ${server.url} (pass it as --graph-url or OVERT_GRAPH_URL)`);
-  console.log(`CA certificate written to ${caFile}`);
+  console.log(
+    `CA certificate written to ${caFile}${certificate ? ' (the same as at its last start: running services still trust it)' : ''}`,
+  );
   console.log(`granted sites: ${granted.join(', ')}`);
   if (directory) console.log(`directory: users and groups from ${directory}`);
   const stop = (): void => {

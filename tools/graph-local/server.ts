@@ -49,6 +49,9 @@ export type GraphServerOptions = {
   /** Probability (0..1) that a request's connection is dropped without an answer: half of them before it
    * runs, half after it ran (the answer lost), as a network does. */
   dropRate?: number;
+  /** The TLS key and certificate to serve with (PEM); made afresh when not given. A server restarted with
+   * the ones it had keeps being trusted by clients that loaded its CA before (main.ts keeps them). */
+  certificate?: { key: string; cert: string };
 };
 
 export type GraphStats = {
@@ -69,6 +72,8 @@ export type GraphStats = {
 export type GraphServer = {
   url: string;
   ca: string;
+  /** The TLS private key (PEM), to start again with the same certificate. */
+  key: string;
   stats: GraphStats;
   resetStats(): void;
   setFaults(patch: Partial<FaultSettings>): void;
@@ -130,7 +135,7 @@ export async function startGraphServer(options: GraphServerOptions = {}): Promis
   const stats = emptyStats();
   const delay = { ms: options.delayMs ?? 0 };
   const drops = { rate: options.dropRate ?? 0 };
-  const { key, cert } = await localhostCertificate();
+  const { key, cert } = options.certificate ?? (await localhostCertificate());
   const ctx: Ctx = {
     state,
     settings: {
@@ -273,6 +278,7 @@ export async function startGraphServer(options: GraphServerOptions = {}): Promis
   return {
     url,
     ca: cert,
+    key,
     stats,
     resetStats: () => Object.assign(stats, emptyStats()),
     setFaults: (patch) => faults.set(patch),

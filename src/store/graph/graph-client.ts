@@ -110,6 +110,13 @@ export class GraphBreaker {
     if (wasOpen) this.onChange('closed', 'Graph answers again: requests go through');
   }
 
+  /** A request that ended with neither an answer nor a sign that Graph is down (the client closed, or
+   * signing in failed): if it was the probe, the next request after the open time may probe instead — a
+   * probe that never reports back would otherwise hold the breaker open for good. */
+  abandoned(admitted: 'probe' | 'pass'): void {
+    if (admitted === 'probe') this.probing = false;
+  }
+
   /** A request that got no answer: a timeout opens the breaker at once, a lost connection the fifth in a row. */
   unanswered(kind: 'timeout' | 'connection', detail: string): void {
     this.probing = false;
@@ -158,15 +165,16 @@ class BreakerHandler implements Middleware {
 
   async execute(context: Context): Promise<void> {
     if (!this.next) throw new Error('BreakerHandler needs a next middleware');
-    this.breaker.admit();
+    const admitted = this.breaker.admit();
     try {
       await this.next.execute(context);
     } catch (err) {
       const e = err as Error;
       if (e.name === 'TimeoutError') this.breaker.unanswered('timeout', e.message);
-      else if (e.name === 'AbortError' || e.name === 'GraphSignInError') {
+      else if (e.name === 'AbortError' || e.name === 'GraphSignInError')
         // The client closed, or signing in failed: not Graph's answer either way.
-      } else this.breaker.unanswered('connection', e.message);
+        this.breaker.abandoned(admitted);
+      else this.breaker.unanswered('connection', e.message);
       throw err;
     }
     this.breaker.answered();
