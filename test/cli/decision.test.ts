@@ -39,9 +39,13 @@ it('replays every decision of the demo service to the verdict recorded', async (
   expect(decisions.length).toBeGreaterThan(300);
   const outcomes = new Set<string>();
   let replayed = 0;
+  // Each by its sequence number (read straight from the trail); by its id, one decision of each outcome below
+  // (an id is found by reading the trail from its start).
+  const byId = new Map<string, string>();
   for (const e of decisions) {
-    const run = await runCli('decision', 'explain', e.id, '--data', data, '--json');
+    const run = await runCli('decision', 'explain', String(e.seq), '--data', data, '--json');
     expect([e.seq, run.stderr, run.code]).toEqual([e.seq, '', 0]);
+    if (!byId.has(e.outcome)) byId.set(e.outcome, run.stdout);
     const shown = JSON.parse(run.stdout) as {
       same: boolean;
       recorded: { verdict: { outcome: string; cites: string[] } };
@@ -55,6 +59,12 @@ it('replays every decision of the demo service to the verdict recorded', async (
     replayed++;
   }
   expect(replayed).toBe(decisions.length);
+  for (const outcome of byId.keys()) {
+    const e = decisions.find((d) => d.outcome === outcome)!;
+    const run = await runCli('decision', 'explain', e.id, '--data', data, '--json');
+    expect([e.id, run.stderr, run.code]).toEqual([e.id, '', 0]);
+    expect(run.stdout).toBe(byId.get(outcome));
+  }
   // The demo's decisions include refusals and escalations as well as allowances.
   expect([...outcomes].sort()).toEqual(['allow', 'needs-escalation', 'refuse']);
 
