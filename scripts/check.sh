@@ -3,9 +3,10 @@
 # build — run at the same time instead of one after another (CI has two cores; each is one process). Each one's
 # output is printed whole once it ends, in order; the exit status is non-zero if any failed, naming which.
 #
-# With --build, dist/ is emitted without a second type check (`tsc --noCheck`: the type check here already
-# covers src, bench and tools, and tsconfig's isolatedModules makes the emit the same either way), then the tab
-# is bundled. `npm run build` alone still type-checks as it emits.
+# With --build, dist/ is emitted without a second type check (`npm run build:emit`, `tsc --noCheck`: the type
+# check here already covers src, bench and tools, and tsconfig's isolatedModules makes the emit the same either
+# way), then the tab is bundled. `npm install` emits so too (prepare); `npm run build` alone type-checks as it
+# emits.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=node_modules/.bin
@@ -14,7 +15,7 @@ names=(typecheck eslint prettier)
 cmds=("$BIN/tsc -p tsconfig.json --noEmit" "$BIN/eslint ." "$BIN/prettier --check .")
 if [ "${1:-}" = "--build" ]; then
   names+=(build)
-  cmds+=("$BIN/tsc -p tsconfig.build.json --noCheck && npm run --silent build:tab")
+  cmds+=("npm run --silent build:emit")
 fi
 
 out=$(mktemp -d)
