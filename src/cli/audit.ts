@@ -4,10 +4,12 @@ import { CommanderError, type Command } from 'commander';
 import { z } from 'zod';
 import type { AuditEvent } from '../store/audit';
 import { Anchor, anchorPaths, checkpointsSettingProblem, unanchoredProblem } from '../store/anchor';
-import { verifyTrail } from '../store/integrity';
+import { verifyTrail, type AuditGuard } from '../store/integrity';
+import type { Kind } from '../store/records';
+import { isSealedAnswer, openAnswer, sealProblem, SEALED } from '../store/rows';
 import { openGuarded, openStore, sqliteFile, storeOptions, type StoreOptions } from '../store/open';
 import { IsoDate } from '../store/records';
-import type { Store } from '../store/store';
+import type { Store, Write } from '../store/store';
 import { csvRecords } from '../util/csv';
 
 /** `overt audit verify|export`: check the tamper-evident chain, or write a period out as CSV or JSON lines. */
@@ -199,6 +201,7 @@ async function adopt(opts: Where & { by: string; reason: string }): Promise<void
   const paths = anchorPaths(options.dataDir);
   const store = await openExisting(options);
   let count: number;
+  let unsealed: Unsealed;
   try {
     const existing = Anchor.open(paths, { create: false });
     if (existing.ok) {
@@ -223,6 +226,10 @@ async function adopt(opts: Where & { by: string; reason: string }): Promise<void
       throw new CommanderError(1, 'overt.audit.broken', 'audit trail broken');
     }
     count = chain.count;
+    // A trail adopted is a store taken on as it is: what it holds unsealed, or sealed with a key this one is
+    // not, is sealed with it (below).
+    const key = Anchor.open(paths, { create: false });
+    unsealed = key.ok ? await unsealedIn(store, key.anchor) : { rows: [], answers: [] };
   } finally {
     await store.close();
   }
@@ -255,11 +262,138 @@ async function adopt(opts: Where & { by: string; reason: string }): Promise<void
       ],
     });
     if (r.status !== 'committed') return fail(1, 'the adoption could not be recorded; nothing was anchored');
+    if (unsealed.rows.length > 0 || unsealed.answers.length > 0)
+      await sealUnsealed(guarded, guard, unsealed, { by: opts.by, reason: opts.reason }, true);
   } finally {
     await guarded.close();
   }
   process.stdout.write(
     `audit trail adopted: ${count} events verified by the chain alone, the adoption recorded as event ${count + 1}, and checkpoints signed in ${paths.checkpointsFile}\n`,
+  );
+}
+
+/** What a store written before seals holds unsealed: rows of the kinds written with no event, as read (with
+ * their versions), and the keys of the answers kept with no seal (rows.ts). Read from the store unguarded. */
+type Unsealed = { rows: { kind: Kind; record: { id: string }; version: string }[]; answers: string[] };
+
+async function unsealedIn(store: Store, anchor?: Anchor): Promise<Unsealed> {
+  // With the anchor (an adoption under a new key): also what another key sealed, which this one cannot vouch for.
+  const rows: Unsealed['rows'] = [];
+  for (const kind of SEALED)
+    for (const { record, version } of await store.query(kind))
+      if (
+        anchor
+          ? sealProblem(kind, record, anchor.rowSealOf) !== undefined
+          : (record as { seal?: string }).seal === undefined
+      )
+        rows.push({ kind, record, version });
+  const answers: string[] = [];
+  for (const [key, kept] of (await store.unitAnswers?.()) ?? new Map<string, unknown>())
+    if (anchor ? !openAnswer(key, kept, anchor.rowSealOf).ok : !isSealedAnswer(kept)) answers.push(key);
+  return { rows, answers };
+}
+
+/** Rows a seal event writes again at most (its record of them must fit one SharePoint item). */
+const SEAL_PART = 100;
+
+/**
+ * Seals what a store written before seals holds unsealed, through the guard (which seals each row it writes
+ * and each answer it keeps): each part of at most SEAL_PART rows is one unit with an `audit.seal` event naming
+ * who and why (the event's record of the rows it wrote is the trail's record that they exist); then the
+ * answers. Returns the events' sequence numbers.
+ */
+async function sealUnsealed(
+  store: Store,
+  guard: AuditGuard,
+  unsealed: Unsealed,
+  who: { by: string; reason: string },
+  again = false,
+): Promise<number[]> {
+  const parts: Unsealed['rows'][] = [];
+  for (let i = 0; i < unsealed.rows.length; i += SEAL_PART) parts.push(unsealed.rows.slice(i, i + SEAL_PART));
+  if (parts.length === 0) parts.push([]);
+  const kinds = (rows: Unsealed['rows']) =>
+    Object.fromEntries(
+      [...SEALED].map((k) => [k, rows.filter((r) => r.kind === k).length]).filter(([, n]) => n),
+    );
+  const seqs: number[] = [];
+  const batch = randomUUID();
+  for (const [i, part] of parts.entries()) {
+    const r = await store.commit({
+      key: `audit.seal:${batch}:${i}`,
+      at: new Date().toISOString(),
+      writes: part.map((p) => ({ kind: p.kind, record: p.record, ifVersion: p.version }) as Write),
+      audit: [
+        {
+          actor: { id: who.by },
+          action: 'audit.seal',
+          target: { kind: 'audit', id: 'trail' },
+          outcome: 'sealed',
+          details: {
+            reason: who.reason,
+            part: i + 1,
+            parts: parts.length,
+            rows: kinds(part),
+            ...(i === 0 ? { answers: unsealed.answers.length, rowsInAll: kinds(unsealed.rows) } : {}),
+          },
+        },
+      ],
+    });
+    if (r.status !== 'committed')
+      return fail(
+        1,
+        r.status === 'conflict'
+          ? `${r.kind} ${r.id} changed while it was being sealed (is the service running on this store?); run overt audit seal again`
+          : 'the sealing could not be recorded; nothing more was sealed',
+      );
+    seqs.push(r.events[0]!.seq);
+  }
+  await guard.sealAnswers(unsealed.answers, again);
+  return seqs;
+}
+
+/**
+ * `overt audit seal`: the one way to seal what a store written before seals holds unsealed (rows written with
+ * no event, the answers kept under commands' keys): only once the trail verifies in every other way; recorded
+ * as `audit.seal` events naming who did it and why. A row or answer whose seal does not match is never
+ * sealed again: that stays a break. Never done by a start.
+ */
+async function seal(opts: Where & { by: string; reason: string }): Promise<void> {
+  const options = where(opts, 'anchor');
+  const settings = checkpointsSettingProblem(options.kind, process.env);
+  if (settings) return fail(2, settings);
+  const paths = anchorPaths(options.dataDir);
+  const anchored = Anchor.open(paths, { create: false });
+  if (!anchored.ok) return fail(2, anchored.message);
+  const raw = await openExisting(options);
+  let unsealed: Unsealed;
+  try {
+    const report = await verifyTrail(raw, { anchor: anchored.anchor, allowUnsealed: true });
+    if (!report.ok) {
+      process.stdout.write(
+        `audit trail broken${report.seq === undefined ? '' : ` at event ${report.seq}`}: ${report.reason}; nothing was sealed\n`,
+      );
+      throw new CommanderError(1, 'overt.audit.broken', 'audit trail broken');
+    }
+    unsealed = await unsealedIn(raw);
+  } finally {
+    await raw.close();
+  }
+  if (unsealed.rows.length === 0 && unsealed.answers.length === 0)
+    return fail(
+      1,
+      'nothing to seal: every row and kept answer already carries the audit key’s seal; run overt audit verify',
+    );
+  const opened = await openGuarded(options, process.env, { create: false, seal: true });
+  if (!opened.ok) return fail(2, opened.error.message);
+  let seqs: number[];
+  try {
+    seqs = await sealUnsealed(opened.value.store, opened.value.guard, unsealed, opts);
+  } finally {
+    await opened.value.store.close();
+  }
+  process.stdout.write(
+    `sealed ${unsealed.rows.length} ${unsealed.rows.length === 1 ? 'row' : 'rows'} written with no audit event and ${unsealed.answers.length} kept ${unsealed.answers.length === 1 ? 'answer' : 'answers'}, recorded as event ${seqs.join(', ')}; overt audit verify checks them from now on\n`,
   );
 }
 
@@ -370,6 +504,17 @@ export function register(cli: Command): void {
     .requiredOption('--by <name>', 'who verified the trail and adopts it (kept in the audit event)')
     .requiredOption('--reason <text>', 'why the checkpoints were missing (kept in the audit event)')
     .action(adopt);
+
+  storeOptionsOn(
+    audit
+      .command('seal')
+      .description(
+        'seal what a store written by a version of Overt before seals holds unsealed (rows written with no audit event, the answers kept under commands’ keys), which Overt otherwise refuses: only once overt audit verify names nothing else; recorded as an audit event. Never done by a start',
+      ),
+  )
+    .requiredOption('--by <name>', 'who checked the store and seals it (kept in the audit event)')
+    .requiredOption('--reason <text>', 'why the store holds unsealed rows (kept in the audit event)')
+    .action(seal);
 
   audit
     .command('keygen')

@@ -2,7 +2,16 @@ import { GENESIS, type VerifyOptions, type VerifyResult, type WriteDigest } from
 import { Anchor, Checkpoint, type ReadCheckpoint } from './anchor';
 import { digestOf } from './audit';
 import { kinds, type Kind } from './records';
-import { kindDifference, sealed, sealProblem, SEALED } from './rows';
+import {
+  isSealedAnswer,
+  kindDifference,
+  openAnswer,
+  sealAnswer,
+  sealed,
+  sealProblem,
+  SEALED,
+  unsealedSentence,
+} from './rows';
 import { StoreTamperedError, type CommitResult, type Store, type Unit, type Write } from './store';
 
 /**
@@ -38,6 +47,14 @@ const AUDITED: ReadonlySet<Kind> = new Set([
  */
 const COUNTED: ReadonlySet<Kind> = new Set(['check', 'decision', 'request', 'consent', 'ripa', 'objection']);
 
+/** The event the guard adds to a unit with none that first writes a row of a sealed kind (`firstWrites`). */
+export const ROW_KEPT = 'row.kept';
+
+/** The sealed kinds whose first write is recorded so (`firstWrites`): those that reach people — a person's
+ * conversation reference (where their cards go) and an approval card's copies. Overt's own bookkeeping
+ * (settings, the projection's parts) is not: it is written at every start and timer run. */
+const RECORDED_FIRST: ReadonlySet<Kind> = new Set(['conversation', 'card']);
+
 /** The audited kinds and the sealed ones, swept in turn by `AuditGuard.check`. */
 const SWEPT: readonly Kind[] = [...AUDITED, ...SEALED];
 
@@ -53,6 +70,8 @@ export type TrailReport =
       head: { seq: number; hash: string };
       /** With the anchor: how many events at the start of the trail are from before seals (audit.ts). */
       vouched?: number;
+      /** With `allowUnsealed` (`overt audit seal`): the rows and kept answers that carry no seal at all. */
+      unsealed?: { rows: { kind: Kind; id: string }[]; answers: string[] };
     }
   | { ok: false; seq?: number; reason: string; problems?: string[]; unvouched?: true };
 
@@ -69,6 +88,9 @@ export async function verifyTrail(
     witnesses?: readonly string[];
     /** Filled with the digest each record had when its last event wrote it. */
     latest?: Map<string, { seq: number; digest: string }>;
+    /** Rows and kept answers with no seal at all (a store from before seals) are listed in the report, not
+     * problems: what `overt audit seal` seals, once nothing else is wrong. */
+    allowUnsealed?: boolean;
   } = {},
 ): Promise<TrailReport> {
   let checkpoints: ReadCheckpoint[] | undefined;
@@ -120,6 +142,7 @@ export async function verifyTrail(
     return { ok: false, seq: 0, reason: 'a checkpoint of the empty trail has a hash other than the genesis' };
 
   let records = 0;
+  const unsealed: { rows: { kind: Kind; id: string }[]; answers: string[] } = { rows: [], answers: [] };
   if (options.records !== false) {
     // A trail begun before events carried record digests cannot say which records were written outside it.
     const [first] = head.seq > 0 ? await store.audit.list({ limit: 1 }) : [];
@@ -151,18 +174,22 @@ export async function verifyTrail(
         const key = `${kind}/${record.id}`;
         found.add(key);
         const wrote = latest.get(key);
-        if (wrote && wrote.digest !== digestOf(record))
+        // A sealed kind's row is vouched for by its seal, not by the event that last wrote it (it is written
+        // again with no event); that event's record of it says only that it must be there.
+        if (wrote && !SEALED.has(kind) && wrote.digest !== digestOf(record))
           problems.push(
             `${kind} ${record.id} differs from what event ${wrote.seq} wrote (changed outside Overt)`,
           );
         else if (!wrote && AUDITED.has(kind) && secondFormOnly)
           problems.push(`${kind} ${record.id} was written by no audit event (put there outside Overt)`);
         // A row written with no event is vouched for by its seal (rows.ts).
-        const unsealed =
+        const seal =
           options.anchor && SEALED.has(kind)
             ? sealProblem(kind, record, options.anchor.rowSealOf)
             : undefined;
-        if (unsealed) problems.push(unsealed);
+        if (seal && options.allowUnsealed && (record as { seal?: string }).seal === undefined)
+          unsealed.rows.push({ kind, id: record.id });
+        else if (seal) problems.push(seal);
       }
       // The kind's rows as a whole against what its events wrote (count and hash): a second copy of a record
       // under another row, which no single record's digest shows.
@@ -177,10 +204,26 @@ export async function verifyTrail(
         if (difference) problems.push(difference);
       }
     }
+    // Every kept answer carries the audit key's seal, bound to its key (rows.ts): one forged or copied under
+    // another key would be handed to whoever retries that key.
+    let answers: Map<string, unknown> | undefined;
+    if (options.anchor && store.unitAnswers) {
+      try {
+        answers = await store.unitAnswers();
+        for (const [key, kept] of answers) {
+          const opened = openAnswer(key, kept, options.anchor.rowSealOf);
+          if (opened.ok) continue;
+          if (opened.unsealed && options.allowUnsealed) unsealed.answers.push(key);
+          else problems.push(opened.unsealed ? unsealedSentence(opened.problem) : opened.problem);
+        }
+      } catch (err) {
+        problems.push(`the kept answers could not be read: ${(err as Error).message}`);
+      }
+    }
     // Each event's command keeps its answer under its key: one deleted, a retry would run the command again.
     if (store.unitKeys && head.seq > 0) {
       try {
-        const kept = await store.unitKeys();
+        const kept = answers ? new Set(answers.keys()) : await store.unitKeys();
         const told = new Set<string>();
         for (const e of await store.audit.list()) {
           if (kept.has(e.key) || told.has(e.key)) continue;
@@ -216,6 +259,7 @@ export async function verifyTrail(
     records,
     head,
     ...(vouched === undefined ? {} : { vouched }),
+    ...(options.allowUnsealed ? { unsealed } : {}),
   };
 }
 
@@ -348,9 +392,25 @@ export class AuditGuard {
       await this.matches(found.map((f) => ({ kind, record: f.record })));
       return found;
     };
+    // A kept answer is handed back only with its seal (rows.ts): one forged, or copied from another key, breaks
+    // the trail and is never answered with.
+    const replay: Store['replay'] = async (key, opts) => {
+      const found = await inner.replay(key, opts);
+      return found && { result: this.answerOf(key, found.result) };
+    };
+    // Retention's erasure of an answer is kept sealed, as every answer is.
+    const forgetAnswers: Store['forgetAnswers'] = (keys, keep) => {
+      const rowSealOf = this.anchor?.rowSealOf;
+      if (!rowSealOf) return inner.forgetAnswers(keys, keep);
+      return inner.forgetAnswers(keys, (kept, key) =>
+        sealAnswer(key, keep(this.answerOf(key, kept), key), rowSealOf),
+      );
+    };
     this.store = new Proxy(inner, {
       get(target, prop) {
         if (prop === 'commit') return commit;
+        if (prop === 'replay') return replay;
+        if (prop === 'forgetAnswers') return forgetAnswers;
         if (prop === 'close') return close;
         if (prop === 'get') return get;
         if (prop === 'query') return query;
@@ -585,11 +645,41 @@ export class AuditGuard {
     return d;
   }
 
+  /** A kept answer opened: its result, or the trail is broken (one forged, copied from another key, or kept
+   * before answers were sealed, which names `overt audit seal`) and the read fails. */
+  private answerOf(key: string, kept: unknown): unknown {
+    if (!this.anchor) return kept;
+    const opened = openAnswer(key, kept, this.anchor.rowSealOf);
+    if (opened.ok) return opened.result;
+    return this.refuse(opened.unsealed ? unsealedSentence(opened.problem) : opened.problem);
+  }
+
+  /**
+   * `overt audit seal`: seals the answers kept under these keys that carry no seal at all (kept before answers
+   * were sealed). An answer that carries a seal is left as it is: one that does not match stays a break.
+   * `again` (`overt audit adopt`, a store taken on under a new key): those sealed with another key too.
+   */
+  async sealAnswers(keys: readonly string[], again = false): Promise<number> {
+    const rowSealOf = this.anchor?.rowSealOf;
+    if (!rowSealOf) return 0;
+    return this.inner.forgetAnswers(
+      keys,
+      (kept, key) =>
+        isSealedAnswer(kept)
+          ? again
+            ? sealAnswer(key, kept.result, rowSealOf)
+            : kept
+          : sealAnswer(key, kept, rowSealOf),
+      { withNone: true },
+    );
+  }
+
   /** Rows of a sealed kind read: each must carry the audit key's seal, or the trail is broken and the read
    * fails (a conversation reference edited to send a person's cards elsewhere is never used). */
   private sealsHold(kind: Kind, records: readonly { id: string; seal?: string }[]): void {
     if (!this.anchor || !SEALED.has(kind)) return;
     for (const record of records) {
+      this.kept.add(`${kind}/${record.id}`);
       if (this.matched.has(record)) continue;
       const problem = sealProblem(kind, record, this.anchor.rowSealOf);
       if (problem) this.refuse(problem);
@@ -597,10 +687,36 @@ export class AuditGuard {
     }
   }
 
+  /** Rows of the sealed kinds known to be stored (read or written here): a blind write of one is not a
+   * first write, so needs no look. */
+  private readonly kept = new Set<string>();
+
+  /**
+   * The rows of the sealed kinds this unit writes for the first time. A row written with no event is vouched
+   * for by its seal while it is there; that it was ever there is the trail's to say, or deleting it would go
+   * unseen (brief M12, 3). So a unit with no event that first writes such a row gets one (`row.kept`, by the
+   * system), whose record of the unit's writes is the trail's record that the row exists: `overt audit
+   * verify`, and a read of it here, find it missing once deleted. A write at a version, or of a row known to be
+   * there, is not a first write; a blind one of a row not known is looked up.
+   */
+  private async firstWrites(unit: Unit): Promise<Write[]> {
+    const first: Write[] = [];
+    for (const w of unit.writes) {
+      if (!RECORDED_FIRST.has(w.kind) || typeof w.ifVersion === 'string') continue;
+      const key = `${w.kind}/${w.record.id}`;
+      if (w.ifVersion === undefined && (this.kept.has(key) || (await this.inner.get(w.kind, w.record.id)))) {
+        this.kept.add(key);
+        continue;
+      }
+      first.push(w);
+    }
+    return first;
+  }
+
   private note(key: string): void {
     const slash = key.indexOf('/');
     const kind = key.slice(0, slash) as Kind;
-    if (!AUDITED.has(kind)) return;
+    if (!AUDITED.has(kind) && !SEALED.has(kind)) return;
     let ids = this.written!.get(kind);
     if (!ids) this.written!.set(kind, (ids = new Set()));
     ids.add(key.slice(slash + 1));
@@ -746,18 +862,32 @@ export class AuditGuard {
         `Overt will not write while the audit trail is broken (${this.broken.seq === undefined ? '' : `at event ${this.broken.seq}: `}${this.broken.reason}); run \`overt audit verify\` and restore the trail`,
       );
     // Rows written with no event carry the audit key's seal (rows.ts).
+    // So does the answer kept under the unit's key, bound to that key.
     const anchor = this.anchor;
-    const toCommit: Unit =
-      anchor && unit.writes.some((w) => SEALED.has(w.kind))
-        ? {
-            ...unit,
-            writes: unit.writes.map((w) =>
-              SEALED.has(w.kind)
-                ? ({ ...w, record: sealed(w.kind, w.record, anchor.rowSealOf) } as Write)
-                : w,
-            ),
-          }
-        : unit;
+    let toCommit: Unit = anchor
+      ? {
+          ...unit,
+          writes: unit.writes.map((w) =>
+            SEALED.has(w.kind) ? ({ ...w, record: sealed(w.kind, w.record, anchor.rowSealOf) } as Write) : w,
+          ),
+          result: sealAnswer(unit.key, unit.result, anchor.rowSealOf),
+        }
+      : unit;
+    if (anchor && unit.audit.length === 0) {
+      const [first] = await this.firstWrites(unit);
+      if (first)
+        toCommit = {
+          ...toCommit,
+          audit: [
+            {
+              actor: { id: 'system' },
+              action: ROW_KEPT,
+              target: { kind: first.kind, id: first.record.id },
+              outcome: 'kept',
+            },
+          ],
+        };
+    }
     let r: CommitResult;
     try {
       r = await this.inner.commit(toCommit);
@@ -767,6 +897,9 @@ export class AuditGuard {
       if (err instanceof StoreTamperedError) this.refuse(err.message);
       throw err;
     }
+    if (r.status === 'replayed') return { status: 'replayed', result: this.answerOf(unit.key, r.result) };
+    if (r.status === 'committed')
+      for (const w of toCommit.writes) if (SEALED.has(w.kind)) this.kept.add(`${w.kind}/${w.record.id}`);
     if (r.status === 'committed' && r.events.length > 0) {
       for (const e of r.events) if (e.writes) this.learn(e.seq, e.writes);
       const last = r.events[r.events.length - 1]!;

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { Anchor, anchorPaths, foreignKeyProblem, unanchoredProblem } from './anchor';
 import { AuditGuard } from './integrity';
+import { isSealedAnswer, SEAL_COMMAND, SEALED } from './rows';
 import { graphConfig } from './graph/config';
 import { openGraphStore } from './graph/connect';
 import { SqliteStore } from './sqlite/sqlite-store';
@@ -107,7 +108,7 @@ export async function openStore(
 export async function openGuarded(
   options: StoreOptions,
   env: NodeJS.ProcessEnv = process.env,
-  how: { create: boolean; checkpointEveryMs?: number; adopt?: boolean } = { create: false },
+  how: { create: boolean; checkpointEveryMs?: number; adopt?: boolean; seal?: boolean } = { create: false },
 ): Promise<StoreOutcome<{ store: Store; guard: AuditGuard; anchorCreated: boolean }>> {
   const paths = anchorPaths(options.dataDir, env);
   const anchored = Anchor.open(paths, { create: how.create });
@@ -119,7 +120,8 @@ export async function openGuarded(
     const read = anchored.anchor.read(); // the checkpoints file, read once for both checks
     const problem =
       foreignKeyProblem(anchored.anchor, read) ??
-      (await unanchoredProblem(anchored.anchor, opened.value.audit, read));
+      (await unanchoredProblem(anchored.anchor, opened.value.audit, read)) ??
+      (how.seal ? undefined : await unsealedProblem(opened.value));
     if (problem) {
       await opened.value.close();
       return { ok: false, error: { code: 'STORE_CONFIG_INVALID', message: problem } };
@@ -134,4 +136,30 @@ export async function openGuarded(
     ...(how.checkpointEveryMs === undefined ? {} : { checkpointEveryMs: how.checkpointEveryMs }),
   });
   return { ok: true, value: { store: guard.store, guard, anchorCreated: anchored.created } };
+}
+
+/**
+ * A store written before Overt sealed what it writes with no event and the answers it keeps (rows.ts): its rows
+ * of those kinds, and its first kept answer, carry no seal at all. Every read of them would be refused as a
+ * broken trail, so the store is refused at open, naming the deliberate, audited step that seals them
+ * (`overt audit seal`). The message, or undefined. The rows of the sealed kinds are read whole (they are few);
+ * of the answers only the first kept (one from before seals is the oldest): `overt audit verify` checks them all.
+ */
+export async function unsealedProblem(store: Store): Promise<string | undefined> {
+  const rows: string[] = [];
+  for (const kind of SEALED)
+    for (const { record } of await store.query(kind))
+      if ((record as { seal?: string }).seal === undefined) rows.push(`${kind} ${record.id}`);
+  const [first] = store.unitAnswers ? [...(await store.unitAnswers({ limit: 1 }))] : [];
+  const answers = first !== undefined && !isSealedAnswer(first[1]);
+  if (rows.length === 0 && !answers) return undefined;
+  const what = [
+    ...(rows.length > 0
+      ? [
+          `${rows.length} ${rows.length === 1 ? 'row' : 'rows'} written with no audit event (${rows.slice(0, 3).join(', ')}${rows.length > 3 ? ', …' : ''})`,
+        ]
+      : []),
+    ...(answers ? ['the answers kept under its commands’ keys'] : []),
+  ].join(' and ');
+  return `this store was written by a version of Overt before seals: ${what} carry no seal of the audit key, so Overt would refuse them. After \`overt audit verify\` names nothing else, run \`${SEAL_COMMAND}\` to seal them (recorded in the audit trail); nothing was written`;
 }

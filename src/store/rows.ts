@@ -44,7 +44,9 @@ export function sealProblem(
   rowSealOf: (t: string) => string,
 ): string | undefined {
   if (record.seal === undefined)
-    return `${kind} ${record.id} carries no seal of the audit key (written outside Overt, or by a version before row seals)`;
+    return unsealedSentence(
+      `${kind} ${record.id} carries no seal of the audit key (written outside Overt, or by a version before row seals)`,
+    );
   if (record.seal !== rowSealOf(sealText(kind, record)))
     return `${kind} ${record.id} does not match its seal (changed outside Overt)`;
   return undefined;
@@ -83,4 +85,69 @@ export function kindDifference(
   for (const [id, w] of written)
     if (!seen.has(id)) return `${kind} ${id}, written by event ${w.seq}, is missing (deleted outside Overt)`;
   return `the ${kind} rows differ from what the audit trail wrote: ${have.count} stored, ${want.count} written`;
+}
+
+/**
+ * **Kept answers.** What a command answered is kept under its idempotency key and given back, unrun, to a
+ * retry (store.ts `Unit.result`): an answer put under a key by someone without the audit key (another
+ * person's record under the key of a command not yet sent, or copied from another key) would be handed to
+ * whoever sends that key. So the guard keeps every answer sealed — `{ overtSealedAnswer: 1, result, seal }`,
+ * the seal HMAC-SHA256 of the key and the answer's digest under the audit key's row-seal key — and opens it
+ * at every replay, in the sweep at start and in `overt audit verify`. Retention's erasure of an answer
+ * (`forgetAnswers`) is sealed again by the guard as it writes it.
+ */
+const ANSWER = 'overtSealedAnswer';
+
+type SealedAnswer = { [ANSWER]: 1; result?: unknown; seal: string };
+
+const answerText = (key: string, result: unknown) =>
+  `answer:${key}:${digestOf({ result: result === undefined ? null : result })}`;
+
+/** The answer as kept: sealed with its key. */
+export function sealAnswer(key: string, result: unknown, rowSealOf: (t: string) => string): SealedAnswer {
+  return {
+    [ANSWER]: 1,
+    ...(result === undefined ? {} : { result }),
+    seal: rowSealOf(answerText(key, result)),
+  };
+}
+
+/** Whether a kept value is a sealed answer (of any key: the seal is checked by `openAnswer`). */
+export function isSealedAnswer(kept: unknown): kept is SealedAnswer {
+  return (
+    typeof kept === 'object' &&
+    kept !== null &&
+    (kept as Record<string, unknown>)[ANSWER] === 1 &&
+    typeof (kept as Record<string, unknown>).seal === 'string'
+  );
+}
+
+/** The answer kept under a key, opened: its result, or why it cannot be trusted (`unsealed`: it carries no
+ * seal at all, as every answer kept before answers were sealed). */
+export function openAnswer(
+  key: string,
+  kept: unknown,
+  rowSealOf: (t: string) => string,
+): { ok: true; result: unknown } | { ok: false; problem: string; unsealed: boolean } {
+  if (!isSealedAnswer(kept))
+    return {
+      ok: false,
+      unsealed: true,
+      problem: `the answer kept under the key ${key} carries no seal of the audit key (put there outside Overt, or kept by a version before answers were sealed)`,
+    };
+  if (kept.seal !== rowSealOf(answerText(key, kept.result)))
+    return {
+      ok: false,
+      unsealed: false,
+      problem: `the answer kept under the key ${key} does not match its seal (changed or copied there outside Overt: a retry would have been answered with it)`,
+    };
+  return { ok: true, result: kept.result };
+}
+
+/** What an operator runs on a store written before seals (said wherever such a store is refused). */
+export const SEAL_COMMAND = 'overt audit seal --by <your name> --reason "<why>"';
+
+/** The sentence for a store written before seals: what is unsealed, and the command that seals it. */
+export function unsealedSentence(what: string): string {
+  return `${what}: if this store was written by a version of Overt before seals, run \`${SEAL_COMMAND}\` (after \`overt audit verify\` names nothing else) to seal what is there, recorded in the audit trail`;
 }

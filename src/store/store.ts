@@ -118,7 +118,12 @@ export interface Store {
   /** Replaces what each of these committed units answered by `keep(result)`: retention's way to erase an
    * answer that held a copy of a record it erased. The key stays committed, so a retry still replays (the
    * new answer) and never runs the command again. Returns how many answers changed. */
-  forgetAnswers(keys: readonly string[], keep: (result: unknown) => unknown): Promise<number>;
+  forgetAnswers(
+    keys: readonly string[],
+    keep: (result: unknown, key: string) => unknown,
+    /** Also the keys kept with no answer (`keep(undefined)`; the guard's seal on them): else passed over. */
+    options?: { withNone?: boolean },
+  ): Promise<number>;
   /** Makes what was erased or overwritten unreadable in the store's own files too (SQLite: freed space is
    * zeroed as it is freed, and this empties the write-ahead log, which still holds pages as they were). */
   scrub(): Promise<void>;
@@ -137,6 +142,10 @@ export interface Store {
   /** The key of every unit the store keeps an answer for (`overt audit verify`: each event's key must have one,
    * or a retry of its command would run it again). */
   unitKeys?(): Promise<Set<string>>;
+  /** Every kept answer as stored, by key, in the order the units were kept (`limit`: the first so many): the
+   * audit guard's seals on them are checked by `overt audit verify`, at start and by `overt audit seal`
+   * (rows.ts). */
+  unitAnswers?(options?: { limit?: number }): Promise<Map<string, unknown>>;
   /** Every event written from now on is sealed with this (the audit guard's key: audit.ts, anchor.ts). */
   sealWith?(sealOf: (hash: string) => string): void;
   /** A shutdown past its deadline: every call under way to a remote store is abandoned and every later one

@@ -286,7 +286,9 @@ export const VERDICT_OUTCOME: Record<string, string> = {
 
 /** What happened, as the audit trail's export says it. */
 export const AUDIT_ACTION: Record<string, string> = {
+  'audit.adopt': 'Audit trail adopted under this signing key',
   'audit.export': 'Audit trail exported',
+  'audit.seal': 'Records kept before seals sealed',
   'bot.activity': 'Used the bot',
   'bot.deliver': 'Bot message delivered',
   'bot.install': 'Bot installed for a person',
@@ -324,6 +326,7 @@ export const AUDIT_ACTION: Record<string, string> = {
   'request.view': 'Request viewed',
   'request.withdraw': 'Request withdrawn',
   'retention.erase': 'Records erased at the end of retention',
+  'row.kept': 'Overt’s own note first kept',
   'review.submit': 'Annual review submitted',
   'ripa.authorise': 'RIPA authorisation recorded',
   'ripa.cancel': 'RIPA authorisation cancelled',
@@ -358,6 +361,8 @@ export const AUDIT_OUTCOME: Record<string, string> = {
   'sent-to-ig': 'Sent to information governance',
   kept: 'Kept',
   erased: 'Erased',
+  adopted: 'Adopted',
+  sealed: 'Sealed',
   cancelled: 'Cancelled',
 };
 

@@ -107,6 +107,23 @@ export class GraphStore implements Store {
     return keys;
   }
 
+  async unitAnswers(options: { limit?: number } = {}): Promise<Map<string, unknown>> {
+    const answers = new Map<string, unknown>();
+    const select = `$expand=fields($select=${UnitColumns.key},${UnitColumns.result})`;
+    const top = options.limit === undefined ? {} : { top: options.limit };
+    for await (const items of this.ctx.pages('units', { select, ...top })) {
+      for (const i of items) {
+        const raw = i.fields[UnitColumns.result];
+        answers.set(
+          String(i.fields[UnitColumns.key]),
+          typeof raw === 'string' && raw !== '' ? JSON.parse(raw) : undefined,
+        );
+        if (options.limit !== undefined && answers.size >= options.limit) return answers;
+      }
+    }
+    return answers;
+  }
+
   async rowProblems(kind: Kind): Promise<string[]> {
     checkQuery(kind);
     const fields = indexedFields(kind);
@@ -170,8 +187,12 @@ export class GraphStore implements Store {
     return this.units.replay(key, options.settle === true);
   }
 
-  forgetAnswers(keys: readonly string[], keep: (result: unknown) => unknown): Promise<number> {
-    return this.units.forgetAnswers(keys, keep);
+  forgetAnswers(
+    keys: readonly string[],
+    keep: (result: unknown, key: string) => unknown,
+    options: { withNone?: boolean } = {},
+  ): Promise<number> {
+    return this.units.forgetAnswers(keys, keep, options);
   }
 
   /** Nothing to do through Graph: an item's fields are replaced where they lie (but see the limits above on

@@ -232,13 +232,22 @@ export class UnitWriter {
   }
 
   /** Replaces the answers kept with these keys by `keep(answer)` (retention, `Store.forgetAnswers`). */
-  async forgetAnswers(keys: readonly string[], keep: (result: unknown) => unknown): Promise<number> {
+  async forgetAnswers(
+    keys: readonly string[],
+    keep: (result: unknown, key: string) => unknown,
+    options: { withNone?: boolean } = {},
+  ): Promise<number> {
     let changed = 0;
     for (const key of keys) {
       const item = await this.readUnit(key);
       const raw = item?.fields.ovResult;
-      if (!item || raw === undefined) continue;
-      const next = JSON.stringify(keep(JSON.parse(raw)) ?? null);
+      if (!item) continue;
+      // An answer kept as nothing changes only into something (the guard's seal on it).
+      const none = raw === undefined || raw === '';
+      if (none && !options.withNone) continue;
+      const after = keep(none ? undefined : JSON.parse(raw), key);
+      if (none && (after === undefined || after === null)) continue;
+      const next = JSON.stringify(after ?? null);
       if (next === raw) continue;
       const [r] = await this.ctx.batcher.chain([
         {

@@ -349,6 +349,17 @@ export class SqliteStore implements Store {
     return new Set((this.sql('SELECT key FROM units').all() as { key: string }[]).map((r) => r.key));
   }
 
+  async unitAnswers(options: { limit?: number } = {}): Promise<Map<string, unknown>> {
+    const limit = options.limit === undefined ? '' : ` LIMIT ${Math.max(1, Math.floor(options.limit))}`;
+    const rows = this.sql(`SELECT key, result FROM units ORDER BY rowid${limit}`).all() as {
+      key: string;
+      result: string | null;
+    }[];
+    return new Map(
+      rows.map((r) => [r.key, r.result === null ? undefined : (JSON.parse(r.result) as unknown)]),
+    );
+  }
+
   /** A unit and its key commit in one transaction: nothing is ever under way to settle. */
   async replay(key: string): Promise<{ result: unknown } | undefined> {
     const prior = this.sql('SELECT result FROM units WHERE key = ?').get(key) as
@@ -357,15 +368,22 @@ export class SqliteStore implements Store {
     return { result: prior.result === null ? undefined : JSON.parse(prior.result) };
   }
 
-  async forgetAnswers(keys: readonly string[], keep: (result: unknown) => unknown): Promise<number> {
+  async forgetAnswers(
+    keys: readonly string[],
+    keep: (result: unknown, key: string) => unknown,
+    options: { withNone?: boolean } = {},
+  ): Promise<number> {
     const read = this.sql('SELECT result FROM units WHERE key = ?');
     const write = this.sql('UPDATE units SET result = ? WHERE key = ?');
     const run = this.db.transaction(() => {
       let changed = 0;
       for (const key of keys) {
         const row = read.get(key) as { result: string | null } | undefined;
-        if (!row || row.result === null) continue;
-        const next = JSON.stringify(keep(JSON.parse(row.result)) ?? null);
+        if (!row || (row.result === null && !options.withNone)) continue;
+        // An answer kept as nothing changes only into something (the guard's seal on it).
+        const after = keep(row.result === null ? undefined : JSON.parse(row.result), key);
+        if (row.result === null && (after === undefined || after === null)) continue;
+        const next = JSON.stringify(after ?? null);
         if (next === row.result) continue;
         write.run(next, key);
         changed += 1;
