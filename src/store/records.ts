@@ -108,6 +108,8 @@ export const RequestStatus = z.enum([
   'completed',
   'refused',
   'escalated',
+  /** Approved under a RIPA authorisation since cancelled, its check never recorded: it can no longer be done. */
+  'stopped',
 ]);
 export type RequestStatus = z.infer<typeof RequestStatus>;
 

@@ -69,6 +69,7 @@ export const REQUEST_STATUS: Record<string, string> = {
   expired: 'Expired',
   completed: 'Check recorded',
   refused: 'Refused by the policy',
+  stopped: 'Stopped, authorisation cancelled',
 };
 
 /** Every status a request can be in, in the order a person meets them. */
@@ -86,6 +87,7 @@ export const DECIDED: Record<string, string> = {
   expired: 'expired',
   withdrawn: 'withdrawn',
   refused: 'refused by policy',
+  stopped: 'stopped: the RIPA authorisation it was approved under was cancelled',
   escalated: 'escalated',
   pending: 'awaiting a decision',
 };
@@ -106,6 +108,8 @@ const STATE_CLAUSE: Record<string, string> = {
   expired: 'has expired without a check being recorded',
   completed: 'has been approved and its check recorded',
   refused: 'was refused by the policy',
+  stopped:
+    'was stopped: the RIPA authorisation it was approved under was cancelled, so no check may be done or recorded for it',
 };
 
 /** "This request has been withdrawn by the person who asked" (no full stop), for a request's state; with
@@ -600,6 +604,14 @@ function fmt(key: string, tz: string, o: Intl.DateTimeFormatOptions): Intl.DateT
 }
 
 /** A day in en-GB in the profile's time zone: "15 January 2026". A bare day (2026-01-15) is that day. */
+/** A policy's text with its day/month/year dates ("last checked 03/01/2023", the seeds' and the policy core's
+ * form) said as people read them: "last checked 3 January 2023". */
+export const numericDatesInWords = (text: string): string =>
+  text.replace(/\b(\d{2})\/(\d{2})\/(\d{4})\b/g, (whole, d: string, m: string, y: string) => {
+    const said = dateGb(`${y}-${m}-${d}`, 'UTC');
+    return said === `${y}-${m}-${d}` ? whole : said;
+  });
+
 export function dateGb(iso: string | null | undefined, tz = DEFAULT_TIME_ZONE): string {
   if (!iso) return '—';
   const bare = /^\d{4}-\d{2}-\d{2}$/.test(iso);

@@ -35,11 +35,11 @@ import {
   type Given,
 } from './input';
 import { decisionAudit } from './decision-record';
-import { policyActor, policyRefusal, verdictFor } from './policy-facts';
+import { clausesAbout, policyActor, policyRefusal, verdictFor } from './policy-facts';
 import { fail, type Deps, type Failure, type Outcome } from './types';
 import { teamZone } from './zone';
 import { isResponsibleManager } from './queries/people';
-import { dateTimeGb } from '../vocabulary';
+import { citations, dateTimeGb } from '../vocabulary';
 import { coverFor, reliesOnRipa } from './ripa-cover';
 import { dayOf } from '../policy/days';
 
@@ -156,13 +156,19 @@ async function recordOnce(
   // On the behalf route, the policy judges whoever is named as the viewer (000 §13, cited when refused).
   const mayView = v.id === (request.viewerId ?? request.requesterId) || onBehalf;
   if (!mayView || !v.teamIds.includes(request.teamId)) return notTheirs();
-  if (request.status !== 'approved')
+  // A request stopped with the RIPA authorisation it was approved under (ripa.ts cancelRipa) still takes the
+  // record of a viewing done while the authorisation covered it; any later viewing is refused below, by the
+  // authorisation (ripa-cover.ts), citing the clause.
+  if (request.status !== 'approved' && request.status !== 'stopped')
     return refuse(deps, c, audit, {
       code: 'WRONG_STATE',
       message: `requestId: the request is ${request.status}; only an approved check can be recorded`,
       field: 'requestId',
     });
-  const stale = cardOutOfDate(i.expectedVersion, version);
+  // Stopping a request changes nothing the form showed (its accounts, its approval): a form opened before is
+  // answered on what it sent, the viewing date judged by the authorisation, never "out of date" with what was
+  // typed lost.
+  const stale = request.status === 'stopped' ? undefined : cardOutOfDate(i.expectedVersion, version);
   if (stale) return { ok: false, error: stale };
   // Only now, with the recorder's standing established, is what they filled in looked at.
   if (i.form) return { ok: false, error: i.form };
@@ -264,12 +270,23 @@ async function recordOnce(
         profile.timeZone,
       )
     : undefined;
-  if (underRipa && (!cover || 'problem' in cover))
-    return refuse(deps, c, audit, {
-      code: 'WRONG_STATE',
-      message: `viewedAt: ${cover?.problem ?? 'no RIPA authorisation covers this check'}; nothing was recorded`,
-      field: 'viewedAt',
-    });
+  if (underRipa && (!cover || 'problem' in cover)) {
+    const cites = clausesAbout(profile, 'ripaInForce');
+    const why = cover?.problem ?? 'no RIPA authorisation covers this check';
+    return refuse(
+      deps,
+      c,
+      { ...audit, cites },
+      {
+        code: 'WRONG_STATE',
+        message:
+          request.status === 'stopped'
+            ? `viewedAt: this request was stopped: ${why}; nothing was recorded. A viewing done before then can still be recorded; if a check is still needed, raise a new request (${citations(cites, profile)})`
+            : `viewedAt: ${why}; nothing was recorded`,
+        field: 'viewedAt',
+      },
+    );
+  }
   // Keeping third-party data is authorised by a manager over the team, never by the viewer themselves: after the
   // policy, so that where the policy names who authorises (000 §17) its clause is what the refusal cites.
   const a = authoriser?.record;

@@ -30,6 +30,9 @@ export interface ChildCtx {
 export interface ChildStep<T> {
   writes: Write[];
   audit: Omit<AuditDraft, 'actor' | 'action'>;
+  /** Further events of the same unit, by the same actor (a request stopped with the authorisation it was
+   * approved under). */
+  more?: Omit<AuditDraft, 'actor'>[];
   value: T;
 }
 
@@ -102,7 +105,15 @@ async function childCommandOnce<T>(
     deps,
     c,
     writes,
-    [{ actor: who, ...s.audit, action, profileId: ctx.profile.id, profileVersion: ctx.profile.version }],
+    [
+      { actor: who, ...s.audit, action, profileId: ctx.profile.id, profileVersion: ctx.profile.version },
+      ...(s.more ?? []).map((m) => ({
+        actor: who,
+        ...m,
+        profileId: ctx.profile.id,
+        profileVersion: ctx.profile.version,
+      })),
+    ],
     s.value,
   );
   if (staleChild(r)) return STALE;

@@ -135,7 +135,8 @@ export function historyFrom(child: Child, records: ChildRecords, scope?: RipaSco
   for (const { record: r } of requests) {
     events.push({ event: 'check-requested', on: r.createdAt, by: r.requesterId });
     // An approval counts as a check until it is done; once done, the check record stands for it.
-    if (r.status === 'approved' && r.decidedAt)
+    // (Stopped with its RIPA authorisation: it may have been done before, so it still counts.)
+    if ((r.status === 'approved' || r.status === 'stopped') && r.decidedAt)
       events.push({
         event: 'check-approved',
         on: r.decidedAt,

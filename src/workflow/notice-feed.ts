@@ -54,6 +54,8 @@ export const FOLLOW_UPS: Record<string, readonly FollowUpStep[]> = {
   'request.amend': ['update', 'cards'],
   'request.withdraw': ['update'],
   'check.record': ['update'],
+  // Stopped with the RIPA authorisation it was approved under (ripa.ts cancelRipa): the requester is told.
+  'request.stop': ['update', 'tell'],
   // An objection raised: information governance told (issue 16: by the notices' holder, whichever instance
   // took the objection), each of them once.
   'objection.raise': ['ig'],

@@ -19,7 +19,9 @@ import { clausesAbout } from './policy-facts';
 import { decideRequest, type Decided } from './requests';
 import { fail, type Deps, type Failure, type Outcome } from './types';
 import { onRipaRoute } from './queries/request';
-import { awaitingMagistrate, ripaName } from './ripa-cover';
+import { awaitingMagistrate, coverFor, grantedFor, reliesOnRipa, ripaName } from './ripa-cover';
+import type { AuditDraft } from '../store/audit';
+import type { Write } from '../store/store';
 import { dateGb, MAX_SENTENCE } from '../vocabulary';
 
 /** Directed surveillance is only for an offence "punishable by over six months in prison" (000 §12, the
@@ -81,50 +83,73 @@ const bad = (field: string, message: string): Failure => ({
   field,
 });
 
-/** The rules of the period, in the profile's calendar: each a problem by its field. `applied` is when the
- * request it authorises was made: nothing is granted before it was asked for. Where the profile needs a
- * magistrate's approval and no date is given, the authorisation waits for it (`recordMagistrateApproval`). */
-function periodProblem(
+/** Problems by their fields, said together (a form marks them all at once): the first is the failure's own. */
+function together(problems: { field: string; message: string }[]): Failure | undefined {
+  const [first] = problems;
+  if (!first) return undefined;
+  return {
+    code: 'INVALID_INPUT',
+    message: `${first.field}: ${first.message}`,
+    field: first.field,
+    ...(problems.length > 1
+      ? { problems: problems.map((p) => ({ field: p.field, message: `${p.field}: ${p.message}` })) }
+      : {}),
+  };
+}
+
+/** The rules of the period, in the profile's calendar: every problem, each by its field (at most one a field).
+ * `applied` is when the request it authorises was made: nothing is granted before it was asked for. Where the
+ * profile needs a magistrate's approval and no date is given, the authorisation waits for it
+ * (`recordMagistrateApproval`). */
+function periodProblems(
   profile: Profile,
   today: Day,
   i: { grantedOn: string; magistrateApprovedOn?: string; from: string; until: string; reviewAt: string },
   applied?: Day,
-): Failure | undefined {
+): { field: string; message: string }[] {
   const tz = profile.timeZone;
   const granted = dayOf(i.grantedOn, tz);
   const from = dayOf(i.from, tz);
   const until = dayOf(i.until, tz);
   const review = dayOf(i.reviewAt, tz);
-  if (granted > today) return bad('grantedOn', 'the date granted cannot be in the future');
+  const out: { field: string; message: string }[] = [];
+  const add = (field: string, message: string) => {
+    if (!out.some((p) => p.field === field)) out.push({ field, message });
+  };
+  if (granted > today) add('grantedOn', 'the date granted cannot be in the future');
   if (applied && granted < applied)
-    return bad(
+    add(
       'grantedOn',
       `the check it authorises was asked for on ${dateGb(applied)}: it cannot be granted before that`,
     );
   if (profile.ripa?.judicialApproval && i.magistrateApprovedOn) {
     const approved = dayOf(i.magistrateApprovedOn, tz);
     if (approved < granted)
-      return bad(
+      add(
         'magistrateApprovedOn',
         `a magistrate approves an authorisation after it is granted (${dateGb(granted)}), not before`,
       );
     if (approved > today)
-      return bad(
+      add(
         'magistrateApprovedOn',
         'the approval date cannot be in the future: leave it empty until a magistrate has approved it',
       );
-    if (from < approved) return bad('from', 'it cannot take effect before the magistrate approved it');
-  } else if (from < granted) return bad('from', 'it cannot take effect before it was granted');
-  if (until <= from) return bad('until', 'the end must be after the start');
+    if (from < approved) add('from', 'it cannot take effect before the magistrate approved it');
+  }
+  if (from < granted) add('from', 'it cannot take effect before it was granted');
+  if (until <= from) add('until', 'the end must be after the start');
   const max = addMonthsToDay(from, RIPA_PERIOD_MONTHS);
   if (until >= max)
-    return bad(
+    add(
       'until',
       `an authorisation lasts at most three months: it must end by ${dayText(addDaysToDay(max, -1))}; renew it to go on`,
     );
-  if (review < from || review > until) return bad('reviewAt', 'the first review must fall within the period');
-  return undefined;
+  if (review < from || review > until) add('reviewAt', 'the first review must fall within the period');
+  return out;
 }
+
+const periodProblem = (...args: Parameters<typeof periodProblems>): Failure | undefined =>
+  together(periodProblems(...args));
 
 function addDaysToDay(day: Day, days: number): Day {
   const t = new Date(`${day}T00:00:00Z`);
@@ -196,25 +221,33 @@ export async function authoriseRipa(deps: Deps, input: AuthoriseRipaInput): Prom
     i,
     'ripa.authorise',
     roleIn('authorised-officer'),
-    async (ctx): Promise<Step<Ripa>> => {
+    async (ctx): Promise<Step<Stepped>> => {
       const cites = ripaClauses(ctx);
       if (!Array.isArray(cites)) return cites;
       const notNow = await onRequest(ctx);
       if (notNow) return notNow;
-      if (!sentenceAllowsSurveillance(i.maxSentenceMonths))
-        return bad(
-          'maxSentenceMonths',
-          `directed surveillance is only for an offence ${SENTENCE_THRESHOLD_WORDS}: refuse the application instead`,
-        );
-      const problem = periodProblem(
-        ctx.profile,
-        dayOf(deps.clock().toISOString(), ctx.profile.timeZone),
-        i,
-        applied,
-      );
+      // Every problem with what was filled in, each by its field, said together (issue 13 walk, finding 4:
+      // one a send took six sends).
+      const problem = together([
+        ...((await deps.store.get('ripa', id))
+          ? [
+              {
+                field: 'reference',
+                message: `${i.reference} is already the reference of another authorisation`,
+              },
+            ]
+          : []),
+        ...(sentenceAllowsSurveillance(i.maxSentenceMonths)
+          ? []
+          : [
+              {
+                field: 'maxSentenceMonths',
+                message: `directed surveillance is only for an offence ${SENTENCE_THRESHOLD_WORDS}: refuse the application instead`,
+              },
+            ]),
+        ...periodProblems(ctx.profile, dayOf(deps.clock().toISOString(), ctx.profile.timeZone), i, applied),
+      ]);
       if (problem) return problem;
-      if (await deps.store.get('ripa', id))
-        return bad('reference', `${i.reference} is already the reference of another authorisation`);
       // One authorisation a request: one already recorded for it (awaiting a magistrate, say) is the one to act on.
       const already = i.requestId
         ? (await deps.store.query('ripa', { where: { childId: ctx.child.id } })).find(
@@ -391,7 +424,13 @@ export async function refuseRipa(
 
 /** What a step on an authorisation changes: the record as it becomes, and its event's outcome and details
  * (the child and the reference are added to them). */
-type RipaChange = { ripa: Ripa; outcome: string; details: Record<string, unknown> };
+type RipaChange = {
+  ripa: Ripa;
+  outcome: string;
+  details: Record<string, unknown>;
+  /** Other records the step changes, and their events (the requests a cancellation stops). */
+  also?: { writes: Write[]; more: Omit<AuditDraft, 'actor'>[] };
+};
 
 /** One command on an existing authorisation, by an authorising officer of its child's team: the input parsed,
  * the authorisation read (and refused once cancelled), and what `change` makes of it written with its event. */
@@ -402,9 +441,9 @@ async function onRipa<
   schema: S,
   input: unknown,
   action: string,
-  change: (i: z.infer<S>, ctx: ChildCtx, ripa: Ripa) => RipaChange | Failure,
+  change: (i: z.infer<S>, ctx: ChildCtx, ripa: Ripa) => RipaChange | Failure | Promise<RipaChange | Failure>,
   options: { evenCancelled?: boolean } = {},
-): Promise<Outcome<Ripa>> {
+): Promise<Outcome<Stepped>> {
   const parsed = parseGiven(schema, RipaTarget, input);
   if (!parsed.ok) return parsed;
   const i = parsed.value;
@@ -416,7 +455,7 @@ async function onRipa<
     { ...i, childId: found.record.childId },
     action,
     roleIn('authorised-officer'),
-    async (ctx): Promise<Step<Ripa>> => {
+    async (ctx): Promise<Step<Stepped>> => {
       const now = await deps.store.get('ripa', i.ripaId);
       if (!now)
         return {
@@ -438,21 +477,26 @@ async function onRipa<
       if (stale) return stale;
       // Only now, with the officer's standing established, is what they filled in looked at.
       if (i.form) return i.form;
-      const c = change(i, ctx, r);
+      const c = await change(i, ctx, r);
       if ('code' in c) return c;
       return {
-        writes: [{ kind: 'ripa', record: c.ripa, ifVersion: now.version }],
+        writes: [{ kind: 'ripa', record: c.ripa, ifVersion: now.version }, ...(c.also?.writes ?? [])],
+        ...(c.also ? { more: c.also.more } : {}),
         audit: {
           target: { kind: 'ripa', id: r.id },
           outcome: c.outcome,
           cites,
           details: { childId: r.childId, reference: r.reference ?? null, ...c.details },
         },
-        value: c.ripa,
+        value: c.also?.more.length ? { ...c.ripa, stoppedRequests: c.also.more.length } : c.ripa,
       };
     },
   );
 }
+
+/** An authorisation after a step on it; after a cancellation, how many requests approved under it were
+ * stopped with it. */
+export type Stepped = Ripa & { stoppedRequests?: number };
 
 export const ReviewRipaInput = z.object({
   key: Key,
@@ -660,26 +704,82 @@ export const CancelRipaInput = z.object({
   reasons: Text,
 });
 
-/** The authorising officer cancels an authorisation once it is no longer needed: repeat viewing is no
- * longer covered from then. */
-export function cancelRipa(deps: Deps, input: z.input<typeof CancelRipaInput>): Promise<Outcome<Ripa>> {
-  return onRipa(deps, CancelRipaInput, input, 'ripa.cancel', (i, ctx, r) => {
+/**
+ * The authorising officer cancels an authorisation once it is no longer needed: repeat viewing is no longer
+ * covered from then. A request approved under it whose check is not yet recorded, and which no other
+ * authorisation covers, can no longer be done: it is stopped in the same unit (`stopped`, its own event
+ * `request.stop`, citing the RIPA clause), so it is not left "approved" as if a check could still be done; the
+ * requester is told (notice-feed.ts follow-ups). A viewing done while it covered it may still be recorded; a
+ * later one is refused by the viewing date, citing the clause (checks.ts).
+ */
+export function cancelRipa(deps: Deps, input: z.input<typeof CancelRipaInput>): Promise<Outcome<Stepped>> {
+  return onRipa(deps, CancelRipaInput, input, 'ripa.cancel', async (i, ctx, r) => {
     const tz = ctx.profile.timeZone;
+    const today = dayOf(deps.clock().toISOString(), tz);
     const on = dayOf(i.at, tz);
-    if (on > dayOf(deps.clock().toISOString(), tz))
-      return bad('at', 'the cancellation date cannot be in the future');
+    if (on > today) return bad('at', 'the cancellation date cannot be in the future');
     if (on < dayOf(r.grantedAt ?? r.from, tz))
       return bad('at', 'it cannot be cancelled before it was granted');
-    return {
-      ripa: {
-        ...r,
-        cancelledAt: on,
-        cancelledBy: ctx.staff.id,
-        ...(i.reasons ? { cancelReasons: i.reasons } : {}),
-      },
-      outcome: 'cancelled',
-      details: { cancelledOn: on, reasons: i.reasons || null },
+    const ripa: Ripa = {
+      ...r,
+      cancelledAt: on,
+      cancelledBy: ctx.staff.id,
+      ...(i.reasons ? { cancelReasons: i.reasons } : {}),
     };
+    const stopped = await strandedBy(deps, ctx, ripa, today);
+    const at = deps.clock().toISOString();
+    const cites = clausesAbout(ctx.profile, 'ripaInForce');
+    return {
+      ripa,
+      outcome: 'cancelled',
+      details: {
+        cancelledOn: on,
+        reasons: i.reasons || null,
+        ...(stopped.length ? { requestsStopped: stopped.map((q) => q.record.id) } : {}),
+      },
+      also: {
+        writes: stopped.map((q) => ({
+          kind: 'request' as const,
+          record: { ...q.record, status: 'stopped' as const, updatedAt: at },
+          ifVersion: q.version,
+        })),
+        more: stopped.map((q) => ({
+          action: 'request.stop',
+          target: { kind: 'request', id: q.record.id },
+          outcome: 'stopped',
+          cites,
+          details: {
+            childId: q.record.childId,
+            ripaId: r.id,
+            reference: r.reference ?? null,
+            why: 'authorisation-cancelled',
+            cancelledOn: on,
+          },
+        })),
+      },
+    };
+  });
+}
+
+/** The approved requests whose check is not yet recorded that rested on this authorisation (granted on them,
+ * or for their purpose under a rule that needs one in force) and that no other authorisation covers once it is
+ * cancelled. */
+async function strandedBy(deps: Deps, ctx: ChildCtx, cancelled: Ripa, today: Day) {
+  const [requests, ripas] = await Promise.all([
+    deps.store.query('request', { where: { childId: cancelled.childId } }),
+    deps.store.query('ripa', { where: { childId: cancelled.childId } }),
+  ]);
+  const after = ripas.map((x) => (x.record.id === cancelled.id ? { record: cancelled } : x));
+  return requests.filter(({ record: q }) => {
+    if (q.status !== 'approved') return false;
+    const scope = { requestId: q.id, reason: q.reason };
+    const rested =
+      q.id === cancelled.requestId ||
+      (reliesOnRipa(ctx.profile, (q.verdict as { determining?: string[] } | undefined)?.determining) &&
+        grantedFor(cancelled, scope, requests));
+    if (!rested) return false;
+    const cover = coverFor(after, requests, scope, today, ctx.profile.timeZone);
+    return !cover || 'problem' in cover;
   });
 }
 

@@ -107,6 +107,43 @@ describe('the RIPA authorisation form', () => {
   });
 });
 
+describe('the RIPA authorisation form says every problem at once', () => {
+  it('a six-month sentence and five bad dates: one send, each problem beside its field, what was typed kept, nothing written, one refusal audited (issue 13 walk, finding 4: it took six sends)', async () => {
+    const before = await ripaCount();
+    const events = (await w.running.store.audit.list()).length;
+    const sent = {
+      ...good(),
+      maxSentenceMonths: '6',
+      grantedOn: plusDays(t, -1), // before the check was asked for
+      magistrateApprovedOn: plusDays(t, -2), // before it was granted
+      from: plusDays(t, -3), // before it was granted, and before the magistrate
+      until: plusDays(t, 120), // over three months
+      reviewAt: plusDays(t, 150), // outside the period
+    };
+    const card = await d.invoke(AO, 'ripa.authorise', sent);
+    expect(textOf(card)).toMatch(/The authorisation was not recorded\. See the problems marked below/);
+    expect(problemOf(card, 'maxSentenceMonths')).toMatch(/punishable by over six months in prison/);
+    expect(problemOf(card, 'grantedOn')).toMatch(/asked for on .*: it cannot be granted before that/);
+    expect(problemOf(card, 'magistrateApprovedOn')).toMatch(/after it is granted .*not before/);
+    expect(problemOf(card, 'from')).toMatch(/cannot take effect before/);
+    expect(problemOf(card, 'until')).toMatch(/at most three months/);
+    expect(problemOf(card, 'reviewAt')).toMatch(/The first review must fall within the period/);
+    expect(inputsOf(card)).toMatchObject({
+      reference: sent.reference,
+      grantedOn: sent.grantedOn,
+      magistrateApprovedOn: sent.magistrateApprovedOn,
+      from: sent.from,
+      until: sent.until,
+      reviewAt: sent.reviewAt,
+      necessity: sent.necessity,
+    });
+    expect(await ripaCount()).toBe(before);
+    const added = (await w.running.store.audit.list()).slice(events);
+    expect(added.filter((e) => e.outcome === 'refuse' || e.action.startsWith('bot:'))).toHaveLength(1);
+    expect((await w.running.store.get('request', requestId))!.record.status).toBe('escalated');
+  });
+});
+
 describe('a choice is one of its ids, never any text', () => {
   it.each([
     ['a yes/no as "n"', { confidentialInfoLikely: 'n' }, 'confidentialInfoLikely'],

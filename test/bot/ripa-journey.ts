@@ -38,6 +38,8 @@ export interface Driver {
   reminded: (ripaId: string) => Promise<Json>;
   /** Called with each new card, e.g. to keep a screenshot. */
   seen?: (name: string, card: Json) => void;
+  /** The first card sent to the person (not as the answer to a click) that matches (drivers.ts). */
+  delivered?: (who: string, match: (card: Json) => boolean) => Promise<{ card: Json }>;
 }
 
 const today = () => new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
@@ -470,6 +472,18 @@ export async function ripaJourney(d: Driver, w: BotWorld): Promise<void> {
   expect((await store.get('ripa', ripaId))!.version).toBe(kept.version);
   expect(await refusals(w)).toBe(refusedBefore + 4);
 
+  // A further repeat for the same purpose, approved by the officer under the authorisation; the case manager
+  // opens its record-the-check form, and has not sent it when the authorisation is cancelled.
+  const further = await raise(d, w, 'DEMO-0001');
+  const furtherId = actionData(further, 'request.withdraw')!['requestId'] as string;
+  const underIt = await d.invoke(AO, 'request.approve', {
+    ...actionData(await d.invoke(AO, 'request.refresh', { requestId: furtherId }), 'request.approve'),
+    reasons: 'Fictional: still necessary and proportionate.',
+  });
+  expect(textOf(underIt)).toMatch(/You approved this request, under RIPA authorisation DS-NOTTS-042/);
+  const openForm = await d.invoke(CM, 'check.open', { requestId: furtherId });
+  expect(actionData(openForm, 'check.record')).toBeTruthy();
+
   // A cancellation dated ahead comes back by its field; then it is cancelled.
   const ahead = await d.invoke(AO, 'ripa.cancel', {
     ...actionData(reviewed, 'ripa.cancel'),
@@ -493,6 +507,76 @@ export async function ripaJourney(d: Driver, w: BotWorld): Promise<void> {
     cancelledBy: AO,
     cancelReasons: 'Fictional: the child has been found.',
   });
+
+  // The request approved under it, its check not recorded, is stopped with it — not left "approved" with a
+  // check nobody may record (issue 13 walk, finding 1): the officer is told so, the stop is its own event
+  // citing the RIPA clause, and the person who asked is told.
+  expect(textOf(cancelled)).toMatch(
+    /The request approved under it, whose check was not recorded, is stopped: Overt is telling the person who asked/,
+  );
+  expect((await store.get('request', furtherId))!.record.status).toBe('stopped');
+  expect((await store.get('request', requestId))!.record.status).toBe('completed');
+  expect((await store.audit.list()).filter((e) => e.action === 'request.stop')).toEqual([
+    expect.objectContaining({
+      actor: expect.objectContaining({ id: AO }),
+      target: { kind: 'request', id: furtherId },
+      outcome: 'stopped',
+      cites: expect.arrayContaining(['000 §12']),
+    }),
+  ]);
+  if (d.delivered) {
+    const told = (
+      await d.delivered(
+        CM,
+        (c) => /Your request was stopped/.test(JSON.stringify(c)) && JSON.stringify(c).includes(furtherId),
+      )
+    ).card;
+    expect(textOf(told)).toMatch(
+      /Your request was stopped: the RIPA authorisation it was approved under was cancelled, so no check may be done under it from the day it was cancelled\. A viewing done before then can still be recorded/,
+    );
+    expect(textOf(told)).toMatch(/State\nStopped, authorisation cancelled/);
+    expect(actionData(told, 'check.open')).toEqual({ requestId: furtherId });
+    plainForPeople(told);
+    d.seen?.('request-stopped', told);
+  }
+  // Opened again, it says why.
+  const reopened = await d.invoke(CM, 'request.refresh', { requestId: furtherId });
+  expect(textOf(reopened)).toMatch(
+    /Stopped: the RIPA authorisation this request was approved under was cancelled/,
+  );
+  // The form the case manager had open, sent now for a viewing today: refused beside the viewing date, citing
+  // the clause, with what they typed kept and nothing recorded; the refusal is on the audit trail.
+  const checksBefore = (await store.count('check'))[0]!.count;
+  const refusedNow = await refusals(w);
+  const typed = 'Fictional: a post about a meeting place.';
+  const late = await d.invoke(CM, 'check.record', {
+    ...actionData(openForm, 'check.record'),
+    viewedDate: t,
+    viewedTime: nowTime(),
+    accounts: 'account-0',
+    relevantInfo: typed,
+    thirdPartyData: 'none',
+    sensitive: 'false',
+    attestNoFriendFollow: 'true',
+    attestOpenSourceOnly: 'true',
+  });
+  expect(validateCard(late)).toEqual({ ok: true });
+  expect(problemOf(late, 'viewedDate')).toMatch(
+    /This request was stopped: RIPA authorisation DS-NOTTS-042 was cancelled on .*: no check may proceed under it from that day; nothing was recorded\. A viewing done before then can still be recorded; if a check is still needed, raise a new request \(Nottinghamshire YJS policy, section 12/,
+  );
+  expect(inputsOf(late)).toMatchObject({ relevantInfo: typed, viewedDate: t });
+  plainForPeople(late);
+  d.seen?.('check-refused-request-stopped', late);
+  expect((await store.count('check'))[0]!.count).toBe(checksBefore);
+  expect(await refusals(w)).toBe(refusedNow + 1);
+  expect((await store.audit.list()).filter((e) => e.outcome === 'refuse').at(-1)).toMatchObject({
+    action: 'check.record',
+    actor: { id: CM },
+    target: { kind: 'request', id: furtherId },
+    cites: expect.arrayContaining(['000 §12']),
+  });
+  // "my requests" says it in the same words as everywhere.
+  expect(textOf(await d.invoke(CM, 'requests.mine', {}))).toMatch(/Stopped, authorisation cancelled/);
 
   // The queue card: nothing waiting, nothing in force.
   const queue = await d.invoke(AO, 'ripa.queue', {});

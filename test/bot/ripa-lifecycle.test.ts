@@ -188,14 +188,22 @@ it('awaiting the magistrate’s approval → the date recorded → the check pro
   plainForPeople(twice);
   expect((await store.get('ripa', ripaId))!.record.until).toBe(ripa.until);
 
-  // Cancelled today: the check approved under it can no longer be recorded for a viewing today.
+  // Cancelled today, with the case manager's form open: the check approved under it can no longer be recorded
+  // for a viewing today, and the requests approved under it are stopped.
+  const form = await d.invoke(CM, 'check.open', { requestId });
+  // And a further repeat for the same purpose waits for the officer, under it, when it is cancelled.
+  const waiting = await raise(d, w, 'DEMO-0001');
+  const waitingId = actionData(waiting, 'request.withdraw')!['requestId'] as string;
+  const waitingCard = await d.invoke(AO, 'request.refresh', { requestId: waitingId });
+  expect(actionData(waitingCard, 'request.approve')).toBeTruthy();
   const cancelled = await d.invoke(AO, 'ripa.cancel', {
     ...actionData(renewed, 'ripa.cancel'),
     cancelOn: t,
     cancelReasons: 'Fictional: the child has been found.',
   });
-  expect(textOf(cancelled)).toMatch(/Cancelled\./);
-  const form = await d.invoke(CM, 'check.open', { requestId });
+  expect(textOf(cancelled)).toMatch(
+    /Cancelled\. .*The 3 requests approved under it whose checks were not recorded are stopped/,
+  );
   const checksBefore = (await store.count('check'))[0]!.count;
   const refusedBefore = await refusals();
   const late = await d.invoke(CM, 'check.record', {
@@ -217,6 +225,25 @@ it('awaiting the magistrate’s approval → the date recorded → the check pro
   expect(await refusals()).toBe(refusedBefore + 1);
   const why = (await store.audit.list()).filter((e) => e.outcome === 'refuse').at(-1)!;
   expect(why).toMatchObject({ action: 'check.record', actor: { id: CM } });
+
+  // The officer approves the waiting repeat from the card they had: nothing covers it now, so it needs an
+  // authorisation of its own — they are told what to do, never that it is being "sent on" to themselves
+  // (issue 13 walk, finding 5a), and the application is in front of them.
+  const sentOn = await d.invoke(AO, 'request.approve', {
+    ...actionData(waitingCard, 'request.approve'),
+    reasons: 'Fictional: still necessary and proportionate.',
+  });
+  expect(validateCard(sentOn)).toEqual({ ok: true });
+  expect(textOf(sentOn)).toMatch(
+    /Not approved: no RIPA authorisation in force covers this repeat viewing now, so it needs one of its own\. Record the authorisation below, or refuse it\./,
+  );
+  expect(textOf(sentOn)).not.toMatch(/sending it on to them|You approved/);
+  expect(actionData(sentOn, 'ripa.authorise')).toBeTruthy();
+  expect((await store.get('request', waitingId))!.record).toMatchObject({
+    status: 'escalated',
+    authority: 'authorised-officer',
+  });
+  plainForPeople(sentOn);
 }, 180_000);
 
 it('the queue card shows at most ten of each list, says how many more, and opens the tab', () => {

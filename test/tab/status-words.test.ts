@@ -42,6 +42,7 @@ it('every status has its own words, and none is a code', () => {
       'more-info',
       'pending',
       'refused',
+      'stopped',
       'withdrawn',
     ].sort(),
   );

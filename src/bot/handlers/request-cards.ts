@@ -454,6 +454,10 @@ const NOTES: Partial<Record<Request['status'], { text: string; tone: 'good' | 'w
   'more-info': { text: 'More information was asked for: answer below.', tone: 'warning' },
   escalated: { text: 'Your request went to a higher authority.', tone: 'warning' },
   expired: { text: 'Your request expired.', tone: 'attention' },
+  stopped: {
+    text: 'Your request was stopped: the RIPA authorisation it was approved under was cancelled, so no check may be done under it from the day it was cancelled. A viewing done before then can still be recorded; if a check is still needed, raise a new request.',
+    tone: 'attention',
+  },
 };
 
 /** What a requester is told and kept, when Overt cannot reach them. */

@@ -378,11 +378,19 @@ function decide(outcome: 'approve' | 'decline' | 'more-info') {
     const request = r.value.request;
     // The copies updated, the requester told, the cards sent on: kept with the decision, done after the answer.
     if (!r.replayed) turn.after(() => turn.outbox.followUps());
-    // An approval the policy sent on (the child's record changed meanwhile, e.g. another check approved).
+    // An approval the policy sent on (the child's record changed meanwhile, e.g. another check approved, or the
+    // RIPA authorisation that covered it cancelled). Sent on to the very person who pressed Approve (the
+    // authorising officer), it says what they do now, never that it is going on to them.
+    const theirsNow =
+      request.status === 'escalated' && (await approversOf(turn.deps, request)).includes(turn.staff.id);
     const note =
       request.status === 'escalated'
         ? ({
-            text: `Not approved: the policy now needs a decision by ${authorityInSentence(request.authority)}, and Overt is sending it on to them.`,
+            text: !theirsNow
+              ? `Not approved: the policy now needs a decision by ${authorityInSentence(request.authority)}, and Overt is sending it on to them.`
+              : onRipaRoute(request)
+                ? 'Not approved: no RIPA authorisation in force covers this repeat viewing now, so it needs one of its own. Record the authorisation below, or refuse it.'
+                : `Not approved: the policy now needs a decision by ${authorityInSentence(request.authority)}, which you may give: decide it again below.`,
             tone: 'warning',
           } as const)
         : ({
@@ -391,6 +399,9 @@ function decide(outcome: 'approve' | 'decline' | 'more-info') {
               : DONE[outcome],
             tone: outcome === 'approve' ? 'good' : 'warning',
           } as const);
+    // Theirs to authorise now: the application in front of them, with what became of their approval.
+    if (theirsNow && onRipaRoute(request) && turn.staff.role === 'authorised-officer')
+      return applicationCard(turn, id, { note: note.text });
     // The card is made from what the decision returned: the request as it left it, and the decision itself.
     const given = r.version
       ? {
@@ -560,7 +571,9 @@ async function checkForm(
       tone: 'good',
     });
   // A refusal like any other (routes.ts records it): the check cannot be recorded on this request.
-  if (found.record.status !== 'approved') {
+  // (Stopped with its RIPA authorisation, a viewing done while it covered it may still be recorded: the form,
+  // whose viewing date the workflow judges by the authorisation.)
+  if (found.record.status !== 'approved' && found.record.status !== 'stopped') {
     const state = `${await requestStateNow(turn.deps, found.record)}: there is no check to record on it.`;
     return markRefusal(await requestCard(turn, requestId, { text: state, tone: 'attention' }), state);
   }

@@ -5,7 +5,7 @@
  * on the same card, what was typed kept, the problem by its field; the refusal is audited by the route table.
  */
 import { DEFAULT_TIME_ZONE } from '../../policy/profile';
-import { MAX_SENTENCE, phrase, REQUEST_STATUS } from '../../vocabulary';
+import { dateGb, MAX_SENTENCE, phrase, REQUEST_STATUS } from '../../vocabulary';
 import {
   authoriseRipa,
   cancelRipa,
@@ -350,6 +350,10 @@ const onCancel: VerbHandler<'ripa.cancel'> = async (data, turn) => {
     reasons: data.cancelReasons,
   });
   const values = { cancelOn: data.cancelOn, cancelReasons: data.cancelReasons };
+  // The requests stopped with it: their requesters are told (the notices' follow-ups).
+  const stopped = r.ok ? (r.value.stoppedRequests ?? 0) : 0;
+  if (r.ok && !r.replayed && stopped) turn.after(() => turn.outbox.followUps());
+  const from = r.ok && r.value.cancelledAt ? dateGb(r.value.cancelledAt) : 'today';
   return after(
     turn,
     data.ripaId,
@@ -357,7 +361,13 @@ const onCancel: VerbHandler<'ripa.cancel'> = async (data, turn) => {
     'cancel',
     values,
     { at: 'cancelOn', reasons: 'cancelReasons' },
-    'Cancelled. Repeat viewing of this child is no longer covered from today.',
+    `Cancelled. Repeat viewing of this child is no longer covered from ${from}.${
+      stopped === 1
+        ? ' The request approved under it, whose check was not recorded, is stopped: Overt is telling the person who asked.'
+        : stopped > 1
+          ? ` The ${stopped} requests approved under it whose checks were not recorded are stopped: Overt is telling the people who asked.`
+          : ''
+    }`,
   );
 };
 

@@ -86,7 +86,7 @@ export function pointerCard(requestId: string, refreshUserIds: string[]): Adapti
   );
 }
 
-const DECIDED_AGAINST = new Set(['declined', 'withdrawn', 'expired', 'refused']);
+const DECIDED_AGAINST = new Set(['declined', 'withdrawn', 'expired', 'refused', 'stopped']);
 
 /** Everything about the request, in full: the facts, the reasons given, the verdict with its clauses and
  * obligations, recent checks. A request decided against never shows the verdict as a green "allows". */
@@ -245,7 +245,16 @@ export function requestStatusCard(
   } = {},
 ): AdaptiveCard {
   const body = details(r);
-  const { note, requester = false, state, mayRecord = requester } = options;
+  const { requester = false, state, mayRecord = requester } = options;
+  // A stopped request always says why (its RIPA authorisation was cancelled), however it is opened.
+  const note =
+    options.note ??
+    (r.status === 'stopped'
+      ? {
+          text: 'Stopped: the RIPA authorisation this request was approved under was cancelled, so no check may be done under it from the day it was cancelled. A viewing done before then can still be recorded; if a check is still needed, raise a new request.',
+          tone: 'attention' as const,
+        }
+      : undefined);
   if (note) body.unshift(container([textBlock(note.text, { weight: 'bolder' })], { style: note.tone }));
   const actions = [];
   if (requester && r.status === 'more-info')
@@ -268,6 +277,8 @@ export function requestStatusCard(
     );
   if (mayRecord && r.status === 'approved')
     actions.push(act('check.open', 'Record the check', { requestId: r.id }));
+  if (mayRecord && r.status === 'stopped')
+    actions.push(act('check.open', 'Record a viewing done before it stopped', { requestId: r.id }));
   if (requester && (OPEN.has(r.status) || r.status === 'approved'))
     actions.push(
       act('request.withdraw', 'Withdraw', {

@@ -4,6 +4,7 @@
  * information, safeguarding follow-up — and the attestations.
  */
 import { BOUNDS } from '../../workflow/input';
+import { numericDatesInWords } from '../../vocabulary';
 import {
   actionSet,
   card,
@@ -59,7 +60,7 @@ export function recordCheckCard(i: RecordCheckInput): AdaptiveCard {
     body.push(container([textBlock(i.problem, { color: 'attention' })], { style: 'attention' }));
   if (i.obligations.length) {
     const items: CardElement[] = [textBlock('Before you view:', { weight: 'bolder' })];
-    for (const o of i.obligations) items.push(textBlock(`• ${o}`, { size: 'small' }));
+    for (const o of i.obligations) items.push(textBlock(`• ${numericDatesInWords(o)}`, { size: 'small' }));
     body.push(container(items, { style: 'warning', id: 'obligations' }));
   }
   const accounts = i.platforms.map((p, n) => choice(`${p.platform}: ${p.account}`, accountChoice(n)));

@@ -94,6 +94,8 @@ export interface ApplicationCardInput {
   problem?: FieldProblem;
   /** Which form the problem belongs to. */
   form?: 'authorise' | 'refuse';
+  /** What became of what the officer just did (an approval the policy sent back to them), at the top. */
+  note?: string;
   today: string;
 }
 
@@ -114,6 +116,7 @@ export function ripaApplicationCard(i: ApplicationCardInput): AdaptiveCard {
   const pa = i.form === 'authorise' ? i.problem : undefined;
   const pr = i.form === 'refuse' ? i.problem : undefined;
   const body: CardElement[] = [
+    ...(i.note ? [container([textBlock(i.note, { weight: 'bolder' })], { style: 'warning' })] : []),
     ...banner(
       i.problem,
       i.form === 'refuse' ? 'the refusal was not recorded' : 'the authorisation was not recorded',

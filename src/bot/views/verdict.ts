@@ -2,7 +2,7 @@
  * The policy's verdict as a card section: the outcome in plain words, the explanation, each clause it rests
  * on with its title, and the obligations that follow. Pure: the bot passes the clause titles in.
  */
-import { authorityAlone, authorityInSentence, phrase } from '../../vocabulary';
+import { authorityAlone, authorityInSentence, numericDatesInWords, phrase } from '../../vocabulary';
 import { container, textBlock } from '../cards/build';
 import type { CardElement, ContainerStyle } from '../cards/types';
 
@@ -74,11 +74,13 @@ export function verdictSection(v: VerdictView, options: { style?: ContainerStyle
   if (v.clauses.length) {
     items.push(textBlock('The policy says so in:', { weight: 'bolder', size: 'small' }));
     for (const c of v.clauses)
-      items.push(textBlock(`• ${c.cite}${c.title ? `: ${c.title}` : ''}`, { size: 'small' }));
+      items.push(
+        textBlock(`• ${c.cite}${c.title ? `: ${numericDatesInWords(c.title)}` : ''}`, { size: 'small' }),
+      );
   }
   if (v.obligations.length) {
     items.push(textBlock('Before and while viewing:', { weight: 'bolder', size: 'small' }));
-    for (const o of v.obligations) items.push(textBlock(`• ${o}`, { size: 'small' }));
+    for (const o of v.obligations) items.push(textBlock(`• ${numericDatesInWords(o)}`, { size: 'small' }));
   }
   return container(items, { style: options.style ?? STYLE[v.outcome], id: 'verdict' });
 }
