@@ -5,7 +5,7 @@ import { addMonthsToDay as addMonths, addWindow, ageOn, ukDate } from './days';
 import type { Condition, Profile, Rule } from './profile';
 import { ACTION_TYPES, type Action, type ActionType, type Authority, type Situation } from './situation';
 import type { FiredRule, Outcome, Verdict, VerdictObligation } from './verdict';
-import { authorityInSentence, clauseWords, obligationsSentence, officerWords } from '../vocabulary';
+import { authorityInSentence, clauseWords, obligationsSentence, officerWords, PLATFORM } from '../vocabulary';
 
 /**
  * evaluate(profile, situation) → verdict. Pure: no I/O, no clock (the moment is `situation.now`).
@@ -394,7 +394,7 @@ function obligationText(profile: Profile, rule: Rule, action: Action): string {
       (wanted.includes(n.platform) || n.aliases.some((x) => wanted.includes(x))),
   );
   const checked = ukDate(profile.platformNotes.lastChecked);
-  const lines = notes.map((n) => `${cap(n.platform)}: ${n.note}`);
+  const lines = notes.map((n) => `${PLATFORM[n.platform] ?? cap(n.platform)}: ${n.note}`);
   return `${officerWords(o.text)} [Platform notes last checked ${checked}.] ${lines.join(' ')}`.trim();
 }
 

@@ -58,4 +58,7 @@ it('no card of a request carries a markdown escape, and bracketed words show as 
     '• Nottinghamshire YJS policy, section 23: Platform privacy notes [last checked 03/01/2023]',
   );
   expect(shown.join('\n')).toContain('[Platform notes last checked 03/01/2023.]');
+  // Platforms by their names: TikTok, not Tiktok.
+  expect(shown.join('\n')).toMatch(/ TikTok: Users can see who has viewed a profile/);
+  expect(shown.join('\n')).not.toMatch(/Tiktok/);
 }, 120_000);
