@@ -12,7 +12,12 @@ import type { Reply } from './router';
 type Assessed = { id: string; statement: string; assessment?: string; comments?: string };
 
 /** Evidence as lines under human headings, for the CSV and the PDF alike. */
-export const flatten = (value: unknown): [string, string][] => evidenceLines(value);
+/** The evidence as lines, teams by name. */
+export const flatten = async (deps: Deps, value: unknown): Promise<[string, string][]> =>
+  evidenceLines(
+    value,
+    Object.fromEntries((await deps.store.query('team')).map((t) => [t.record.id, t.record.name])),
+  );
 
 /** The review last submitted for a year, with the reviewer by name: what the tab shows read-only. */
 export async function latestReview(deps: Deps, year: number) {
@@ -63,7 +68,7 @@ export async function reviewExport(
         a.assessment ? label(a.assessment, ASSESSMENT) : 'Not assessed',
         a.comments ?? '',
       ]),
-      ...flatten(evidence).map(([k, v]) => ['Evidence', k, v, '']),
+      ...(await flatten(deps, evidence)).map(([k, v]) => ['Evidence', k, v, '']),
     ];
     return {
       file: toCsv(['Section', 'Item', 'Value', 'Comments'], rows),
@@ -86,7 +91,7 @@ export async function reviewExport(
       },
     ]),
     { h: 'Evidence from the record' },
-    { kv: flatten(evidence) },
+    { kv: await flatten(deps, evidence) },
   ];
   return {
     file: await renderPdf(`Annual review ${year}`, blocks, {

@@ -701,13 +701,20 @@ export function valueText(v: unknown): string {
  * Nested figures (the review's evidence) as lines under human headings: each key through EVIDENCE or the
  * code tables ("volumes.byStatus.completed" → "Volumes — By status — Check recorded").
  */
-export function evidenceLines(value: unknown, path: string[] = []): [string, string][] {
+export function evidenceLines(
+  value: unknown,
+  /** Names for keys that are records' ids (a team's figures are kept under its id): "north" → "North Locality Team". */
+  names: Record<string, string> = {},
+  path: string[] = [],
+): [string, string][] {
   const key = () => path.join(' — ');
   if (value === null || value === undefined || typeof value !== 'object') return [[key(), valueText(value)]];
   if (Array.isArray(value)) return [[key(), value.map(valueText).join('; ') || '—']];
   const entries = Object.entries(value as Record<string, unknown>);
   if (!entries.length) return [[key(), 'none']];
-  return entries.flatMap(([k, v]) => evidenceLines(v, [...path, EVIDENCE[k] ?? label(k)]));
+  return entries.flatMap(([k, v]) =>
+    evidenceLines(v, names, [...path, EVIDENCE[k] ?? (Object.hasOwn(names, k) ? names[k]! : label(k))]),
+  );
 }
 
 /** A verdict's obligations as the sentence its explanation ends with, each in a few words. */

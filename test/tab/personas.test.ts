@@ -603,6 +603,10 @@ describe('the papers of the demo service', () => {
     for (const word of `${LONG_CHILD} ${LONG_STAFF}`.split(/[\s-]+/)) expect(long).toContain(word);
     const review = texts[children.length]!;
     expect(review).toContain(`Annual review ${year} — page 1 of`);
+    // A team's figures under the team's name, not its id ("By team — North").
+    const teams = (await running.store.query('team')).map((t) => t.record.name);
+    for (const team of teams) expect(review).toContain(`Volumes — By team — ${team}:`);
+    expect(review).not.toMatch(/By team — (North|South|City):/);
     // Each paper's title block says who made it, by name.
     const made = (t: string) => /Made by: (.*)/.exec(t)?.[1]?.trim();
     expect(made(review)).toBe((await running.store.get('staff', 'demo-sm'))!.record.name);

@@ -50,6 +50,8 @@ export function Download({ api, path, label }: { api: Client; path: string; labe
 }
 
 export function ReviewView({ api, me }: { api: Client; me: Me }) {
+  // A team's figures are kept under its id: shown by its name.
+  const teamNames = Object.fromEntries(me.teams.map((t) => [t.id, t.name]));
   const [year, setYear] = useState(String(new Date().getFullYear()));
   const valid = /^\d{4}$/.test(year);
   const [load, reload] = useLoad(
@@ -116,8 +118,8 @@ export function ReviewView({ api, me }: { api: Client; me: Me }) {
           <>
             <Heading level={3}>Evidence from the record</Heading>
             <details>
-              <summary>Show the evidence ({evidenceLines(evidence).length} figures)</summary>
-              <Facts facts={evidenceLines(evidence)} />
+              <summary>Show the evidence ({evidenceLines(evidence, teamNames).length} figures)</summary>
+              <Facts facts={evidenceLines(evidence, teamNames)} />
             </details>
             {submitted && !revising ? (
               <>
