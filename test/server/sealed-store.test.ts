@@ -9,33 +9,20 @@
  * 3. a row written with no event (a person's conversation reference) deleted behind Overt's back is refused at
  *    its next read and named by verify, exit 1; retention's own erasures (three years on) are not.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { keepReference, keptOf } from '../../src/bot/conversations';
+import { keptOf } from '../../src/bot/conversations';
 import { start, type Running } from '../../src/server/main';
 import { UnitColumns } from '../../src/store/graph/lists';
 import { sqliteFile } from '../../src/store/open';
 import type { Kind } from '../../src/store/records';
 import { SEALED } from '../../src/store/rows';
-import {
-  bootstrapAdministrator,
-  decideRequest,
-  importCaseList,
-  raiseRequest,
-  recordCheck,
-  recordConsent,
-  upsertStaff,
-  upsertTeam,
-  type Outcome,
-} from '../../src/workflow';
+import { decideRequest } from '../../src/workflow';
 import { createDeps } from '../../src/workflow';
-import { takeNotices } from '../../src/workflow/notice-feed';
 import { runRetention } from '../../src/workflow/retention';
 import { runCli } from '../cli/run';
-import { batcherFor, freshStore, reopen, startServer } from '../store/graph-harness';
+import { batcherFor, reopen, startServer } from '../store/graph-harness';
 import { tempDirs } from '../store/temp-dirs';
-import type { GraphConfig } from '../../src/store/graph/config';
+import { seededService, type StoreKind } from './seeded-service';
 import type { GraphServer } from '../../tools/graph-local/server';
 
 const dirs = tempDirs('sealed-store');
@@ -45,13 +32,6 @@ afterAll(async () => {
   await server.stop();
   dirs.cleanup();
 });
-
-const must = <T>(o: Outcome<T>): T => {
-  if (!o.ok) throw new Error(`${o.error.code}: ${o.error.message}`);
-  return o.value;
-};
-
-type StoreKind = 'sqlite' | 'graph';
 
 /** Behind Overt's back, as someone who can write the store but holds no key: every row of a kind. */
 type Raw = {
@@ -64,115 +44,12 @@ type Raw = {
 };
 
 async function service(kind: StoreKind) {
-  const base = dirs.make();
-  const env: Record<string, string> = {
-    OVERT_DATA: join(base, 'data'),
-    OVERT_DEMO: 'off',
-    OVERT_AUDIT_KEY: join(base, 'anchor', 'key.pem'),
-    OVERT_AUDIT_CHECKPOINTS: join(base, 'anchor', 'checkpoints.jsonl'),
-    BOT_PORT: '0',
-    TAB_PORT: '0',
-    OVERT_JOBS_EVERY: '3600',
-    OVERT_RECORD_SWEEP_MS: '0',
-  };
-  let config: GraphConfig | undefined;
-  if (kind === 'graph') {
-    const fresh = await freshStore(server);
-    await fresh.store.close();
-    config = fresh.config;
-    const ca = join(base, 'ca.pem');
-    writeFileSync(ca, server.ca);
-    Object.assign(env, {
-      OVERT_STORE: 'graph',
-      OVERT_GRAPH_SITE: config.siteUrl,
-      OVERT_GRAPH_URL: server.url,
-      OVERT_GRAPH_CA_FILE: ca,
-    });
-  }
-  const logs: string[] = [];
-  const running = await start(env, (l) => logs.push(l));
-  const deps = running.deps;
-  let k = 0;
-  const key = () => `sealed-${++k}`;
-  must(await bootstrapAdministrator(deps, { id: 'admin', name: 'Ada Admin (demo)' }));
-  for (const [id, role] of [
-    ['tm', 'team-manager'],
-    ['cm', 'case-manager'],
-  ] as const)
-    must(
-      await upsertStaff(deps, {
-        key: key(),
-        actorId: 'admin',
-        staff: { id, name: `${id} (demo)`, role, teamIds: ['north'] },
-      }),
-    );
-  must(
-    await upsertTeam(deps, {
-      key: key(),
-      actorId: 'admin',
-      team: { id: 'north', name: 'North (demo)', profileId: 'nottinghamshire-yjs', managerIds: ['tm'] },
-    }),
+  const { env, config, logs, running, deps, childId, raise, decide } = await seededService(
+    kind,
+    server,
+    dirs.make(),
+    'sealed',
   );
-  must(
-    await importCaseList(deps, {
-      key: key(),
-      actorId: 'admin',
-      csv: 'case_reference,initials,team,worker,platforms\nDEMO-0001,A.B. (demo),north,cm,instagram:@demo_1',
-    }),
-  );
-  const [child] = await running.store.query('child', { where: { caseRef: 'DEMO-0001' } });
-  const childId = child!.record.id;
-  must(
-    await recordConsent(deps, {
-      key: key(),
-      actorId: 'cm',
-      childId,
-      givenBy: 'child and parent',
-      date: new Date().toISOString().slice(0, 10),
-      scope: { platforms: [], purposes: [] },
-    }),
-  );
-  const raise = {
-    key: key(),
-    actorId: 'cm',
-    childId,
-    reason: 'risk-of-cse',
-    platforms: [{ platform: 'instagram', account: '@demo_1' }],
-    viewer: 'own-personal-account',
-    rationale: 'Fictional: new information suggests a risk.',
-  };
-  const raised = must(await raiseRequest(deps, raise));
-  const decide = {
-    key: key(),
-    actorId: 'tm',
-    requestId: raised.request.id,
-    outcome: 'approve' as const,
-    reasons: 'Necessary and proportionate (fictional).',
-  };
-  must(await decideRequest(deps, decide));
-  must(
-    await recordCheck(deps, {
-      key: key(),
-      actorId: 'cm',
-      requestId: raised.request.id,
-      viewedAt: new Date().toISOString(),
-      accounts: [{ platform: 'instagram', account: '@demo_1' }],
-      relevantInfo: 'Fictional: nothing relevant.',
-      thirdPartyData: 'none',
-      sensitive: false,
-      attestNoFriendFollow: true,
-      attestOpenSourceOnly: true,
-    }),
-  );
-  // Rows written with no event: the case manager's conversation reference and the notices cursor.
-  await keepReference(deps, 'cm', {
-    channelId: 'msteams',
-    serviceUrl: 'https://smba.trafficmanager.net/uk/',
-    conversation: { id: 'a:personal-cm', conversationType: 'personal', tenantId: 'demo-tenant' },
-    user: { id: '29:cm', aadObjectId: 'aad-cm' },
-  });
-  const batch = await takeNotices(deps, 'test-holder', new Date(0).toISOString());
-  await batch!.done();
   const events = await running.store.audit.list();
   const keyOf = (action: string) => events.find((e) => e.action === action)!.key;
 

@@ -10,31 +10,18 @@
  *   it, yet `/healthz`'s sweep compares each kind's rows as a whole with what the trail wrote (count and hash)
  *   and each row with its columns (`rowProblems`, on SharePoint too), and verify names it.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { keepReference, keptOf } from '../../src/bot/conversations';
-import { start, type Running } from '../../src/server/main';
+import { keptOf } from '../../src/bot/conversations';
+import { type Running } from '../../src/server/main';
 import { fieldsOf } from '../../src/store/graph/fields';
 import { columnName, RECORD_ID, UnitColumns } from '../../src/store/graph/lists';
 import { sqliteFile } from '../../src/store/open';
 import type { Kind } from '../../src/store/records';
-import {
-  bootstrapAdministrator,
-  decideRequest,
-  importCaseList,
-  raiseRequest,
-  recordCheck,
-  recordConsent,
-  upsertStaff,
-  upsertTeam,
-  type Outcome,
-} from '../../src/workflow';
 import { takeNotices } from '../../src/workflow/notice-feed';
 import { runCli } from '../cli/run';
-import { batcherFor, freshStore, reopen, startServer } from '../store/graph-harness';
+import { batcherFor, reopen, startServer } from '../store/graph-harness';
 import { tempDirs } from '../store/temp-dirs';
-import type { GraphConfig } from '../../src/store/graph/config';
+import { seededService, type StoreKind } from './seeded-service';
 import type { GraphServer } from '../../tools/graph-local/server';
 
 const dirs = tempDirs('unaudited-rows');
@@ -45,131 +32,17 @@ afterAll(async () => {
   dirs.cleanup();
 });
 
-const must = <T>(o: Outcome<T>): T => {
-  if (!o.ok) throw new Error(`${o.error.code}: ${o.error.message}`);
-  return o.value;
-};
-
-type StoreKind = 'sqlite' | 'graph';
-
 /** Rewrites a stored row behind Overt's back: its body (and, on SharePoint, the columns given). */
 type Edit = (kind: Kind, id: string, change: (body: Record<string, unknown>) => void) => Promise<void>;
 
 async function service(kind: StoreKind) {
-  const base = dirs.make();
-  const env: Record<string, string> = {
-    OVERT_DATA: join(base, 'data'),
-    OVERT_DEMO: 'off',
-    OVERT_AUDIT_KEY: join(base, 'anchor', 'key.pem'),
-    OVERT_AUDIT_CHECKPOINTS: join(base, 'anchor', 'checkpoints.jsonl'),
-    BOT_PORT: '0',
-    TAB_PORT: '0',
-    OVERT_JOBS_EVERY: '3600',
-    OVERT_RECORD_SWEEP_MS: '0',
-  };
-  let config: GraphConfig | undefined;
-  if (kind === 'graph') {
-    const fresh = await freshStore(server);
-    await fresh.store.close();
-    config = fresh.config;
-    const ca = join(base, 'ca.pem');
-    writeFileSync(ca, server.ca);
-    Object.assign(env, {
-      OVERT_STORE: 'graph',
-      OVERT_GRAPH_SITE: config.siteUrl,
-      OVERT_GRAPH_URL: server.url,
-      OVERT_GRAPH_CA_FILE: ca,
-    });
-  }
-  const logs: string[] = [];
-  const running = await start(env, (l) => logs.push(l));
-  const deps = running.deps;
-  let k = 0;
-  const key = () => `unaudited-${++k}`;
-  must(await bootstrapAdministrator(deps, { id: 'admin', name: 'Ada Admin (demo)' }));
-  for (const [id, role] of [
-    ['tm', 'team-manager'],
-    ['cm', 'case-manager'],
-  ] as const)
-    must(
-      await upsertStaff(deps, {
-        key: key(),
-        actorId: 'admin',
-        staff: { id, name: `${id} (demo)`, role, teamIds: ['north'] },
-      }),
-    );
-  must(
-    await upsertTeam(deps, {
-      key: key(),
-      actorId: 'admin',
-      team: { id: 'north', name: 'North (demo)', profileId: 'nottinghamshire-yjs', managerIds: ['tm'] },
-    }),
-  );
-  must(
-    await importCaseList(deps, {
-      key: key(),
-      actorId: 'admin',
-      csv: 'case_reference,initials,team,worker,platforms\nDEMO-0001,A.B. (demo),north,cm,instagram:@demo_1\nDEMO-0002,C.D. (demo),north,cm,instagram:@demo_2',
-    }),
-  );
-  const [child] = await running.store.query('child', { where: { caseRef: 'DEMO-0001' } });
-  const childId = child!.record.id;
-  must(
-    await recordConsent(deps, {
-      key: key(),
-      actorId: 'cm',
-      childId,
-      givenBy: 'child and parent',
-      date: new Date().toISOString().slice(0, 10),
-      scope: { platforms: [], purposes: [] },
-    }),
-  );
-  const raised = must(
-    await raiseRequest(deps, {
-      key: key(),
-      actorId: 'cm',
-      childId,
-      reason: 'risk-of-cse',
-      platforms: [{ platform: 'instagram', account: '@demo_1' }],
-      viewer: 'own-personal-account',
-      rationale: 'Fictional: new information suggests a risk.',
-    }),
-  );
-  must(
-    await decideRequest(deps, {
-      key: key(),
-      actorId: 'tm',
-      requestId: raised.request.id,
-      outcome: 'approve',
-      reasons: 'Necessary and proportionate (fictional).',
-    }),
-  );
-  must(
-    await recordCheck(deps, {
-      key: key(),
-      actorId: 'cm',
-      requestId: raised.request.id,
-      viewedAt: new Date().toISOString(),
-      accounts: [{ platform: 'instagram', account: '@demo_1' }],
-      relevantInfo: 'Fictional: nothing relevant.',
-      thirdPartyData: 'none',
-      sensitive: false,
-      attestNoFriendFollow: true,
-      attestOpenSourceOnly: true,
-    }),
+  const { env, config, logs, running, deps, childId } = await seededService(
+    kind,
+    server,
+    dirs.make(),
+    'unaudited',
   );
   const [check] = await running.store.query('check', { where: { childId } });
-  // The case manager met the bot in personal chat: their reference is kept (no audit event: it is sealed).
-  await keepReference(deps, 'cm', {
-    channelId: 'msteams',
-    serviceUrl: 'https://smba.trafficmanager.net/uk/',
-    conversation: { id: 'a:personal-cm', conversationType: 'personal', tenantId: 'demo-tenant' },
-    user: { id: '29:cm', aadObjectId: 'aad-cm' },
-  });
-  // A notices pass has run: the cursor is kept (no audit event: it is sealed).
-  const batch = await takeNotices(deps, 'test-holder', new Date(0).toISOString());
-  await batch!.done();
-
   let edit: Edit;
   if (kind === 'sqlite') {
     edit = async (k, id, change) => {
