@@ -69,6 +69,10 @@ export async function approvalJourney(d: Driver): Promise<string> {
   ]);
   expect(audit.filter((e) => e.action === 'bot.deliver' && e.target.id === TM)).toEqual([]);
 
+  // What waits for them, as "waiting for me" lists it (its picture kept).
+  const waiting = look(d, 'waiting-for-me', await d.invoke(TM, 'requests.waiting', {}));
+  expect(actionData(waiting, 'request.refresh')).toEqual({ requestId });
+
   // Their own view (the refresh Teams runs when they open it): who, which child, why, and the buttons.
   const view = look(d, 'approval-approver', await d.invoke(TM, 'request.refresh', { requestId }));
   expect(textOf(view)).toMatch(/C\.D\. \(demo\) \(DEMO-0002\)/);

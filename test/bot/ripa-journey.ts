@@ -501,6 +501,11 @@ export async function ripaJourney(d: Driver, w: BotWorld): Promise<void> {
   });
   expect(textOf(cancelled)).toMatch(/Cancelled\. Repeat viewing of this child is no longer covered/);
   expect(textOf(cancelled)).toMatch(/State\nCancelled/);
+  // No longer "In force" (issue 13 walk, finding 5c): the period it had, and the day it was cancelled.
+  expect(textOf(cancelled)).not.toMatch(/In force/);
+  expect(textOf(cancelled)).toMatch(
+    /Period\n\d{1,2} \w+ \d{4} to \d{1,2} \w+ \d{4}; cancelled on \d{1,2} \w+ \d{4}/,
+  );
   d.seen?.('ripa-authorisation-cancelled', cancelled);
   expect((await store.get('ripa', ripaId))!.record).toMatchObject({
     cancelledAt: t,
@@ -576,7 +581,9 @@ export async function ripaJourney(d: Driver, w: BotWorld): Promise<void> {
     cites: expect.arrayContaining(['000 §12']),
   });
   // "my requests" says it in the same words as everywhere.
-  expect(textOf(await d.invoke(CM, 'requests.mine', {}))).toMatch(/Stopped, authorisation cancelled/);
+  const mine = await d.invoke(CM, 'requests.mine', {});
+  expect(textOf(mine)).toMatch(/Stopped, authorisation cancelled/);
+  d.seen?.('my-requests', mine);
 
   // The queue card: nothing waiting, nothing in force.
   const queue = await d.invoke(AO, 'ripa.queue', {});

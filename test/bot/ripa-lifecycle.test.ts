@@ -181,7 +181,17 @@ it('awaiting the magistrate’s approval → the date recorded → the check pro
   const ripa = (await store.get('ripa', ripaId))!.record;
   expect(ripa.reviewAt).toBe(plusDays(t, 7));
   expect(ripa.until > plusDays(t, 60)).toBe(true);
-  const twice = await d.invoke(AO, 'ripa.renew', renewData(renewed));
+  // Once renewed, no second renewal form is offered: what was renewed, and from when it may be again.
+  expect(actionData(renewed, 'ripa.renew')).toBeUndefined();
+  expect(textOf(renewed)).toMatch(
+    /Renewed\nThe renewal runs from \d{1,2} \w+ \d{4} to \d{1,2} \w+ \d{4}\. It can be renewed again once that renewal has taken effect, from \d{1,2} \w+ \d{4}\./,
+  );
+  // A second renewal sent regardless (an older card's form): refused on its own form, by its date.
+  const twice = await d.invoke(AO, 'ripa.renew', {
+    ...renewData(approved),
+    version: (await store.get('ripa', ripaId))!.version,
+    formId: `ripa-renew-second-${ripaId}`,
+  });
   expect(problemOf(twice, 'renewedOn')).toMatch(
     /It was already renewed on .*, to run from .* to .*; it can be renewed again once that renewal has taken effect/,
   );

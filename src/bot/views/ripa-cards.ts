@@ -265,7 +265,12 @@ export function ripaAuthorisationCard(i: AuthorisationCardInput): AdaptiveCard {
         : e.state === 'awaiting-approval'
           ? [fact('Approved by a magistrate', 'Not yet: no check may proceed under it')]
           : []),
-      fact('In force', `${dateGb(e.from)} to ${dateGb(e.until)}`),
+      // Cancelled or ended, it is no longer in force: the period it had, and when it stopped.
+      e.cancelledOn
+        ? fact('Period', `${dateGb(e.from)} to ${dateGb(e.until)}; cancelled on ${dateGb(e.cancelledOn)}`)
+        : e.state === 'ended'
+          ? fact('Period', `${dateGb(e.from)} to ${dateGb(e.until)}; ended`)
+          : fact('In force', `${dateGb(e.from)} to ${dateGb(e.until)}`),
       fact('Reviews', e.reviews.map((r) => `${dateGb(r.on)} by ${r.by}`).join('; ') || 'None yet'),
       ...(e.cancelledOn ? [] : [fact('Next review by', dateGb(e.nextReviewOn))]),
       fact('Renewals', e.renewals.map((r) => `${dateGb(r.on)}, to ${dateGb(r.until)}`).join('; ') || 'None'),
@@ -328,26 +333,35 @@ export function ripaAuthorisationCard(i: AuthorisationCardInput): AdaptiveCard {
                 ),
               ]),
             ]),
-            section('Renew it', [
-              textBlock(
-                `A renewal takes effect when the current period ends, on ${dateGb(e.until)}, for at most three months more; one renewal a period.`,
-                { size: 'small', isSubtle: true },
-              ),
-              ...date(rn, v, 'renewedOn', 'Date renewed'),
-              ...(i.judicialApproval
-                ? date(rn, v, 'renewMagistrateOn', 'Date a magistrate approved the renewal')
-                : []),
-              ...date(rn, v, 'renewUntil', 'New end (at most three months more)'),
-              ...text(rn, v, 'renewReasons', 'Why it is still necessary and proportionate', true),
-              ...date(rn, v, 'renewNextReviewAt', 'Next review by'),
-              actionSet([
-                act('ripa.renew', 'Record the renewal', {
-                  ripaId: e.id,
-                  version: i.version,
-                  formId: `ripa-renew-${e.id}-${e.until}`,
-                }),
-              ]),
-            ]),
+            // One renewal a period: once renewed, no second form until the renewal takes effect (a renewal sent
+            // regardless comes back on its own form, the problem by its date).
+            e.renewalFrom && i.form !== 'renew'
+              ? section('Renewed', [
+                  textBlock(
+                    `The renewal runs from ${dateGb(e.renewalFrom)} to ${dateGb(e.until)}. It can be renewed again once that renewal has taken effect, from ${dateGb(e.renewalFrom)}.`,
+                    { size: 'small', isSubtle: true },
+                  ),
+                ])
+              : section('Renew it', [
+                  textBlock(
+                    `A renewal takes effect when the current period ends, on ${dateGb(e.until)}, for at most three months more; one renewal a period.`,
+                    { size: 'small', isSubtle: true },
+                  ),
+                  ...date(rn, v, 'renewedOn', 'Date renewed'),
+                  ...(i.judicialApproval
+                    ? date(rn, v, 'renewMagistrateOn', 'Date a magistrate approved the renewal')
+                    : []),
+                  ...date(rn, v, 'renewUntil', 'New end (at most three months more)'),
+                  ...text(rn, v, 'renewReasons', 'Why it is still necessary and proportionate', true),
+                  ...date(rn, v, 'renewNextReviewAt', 'Next review by'),
+                  actionSet([
+                    act('ripa.renew', 'Record the renewal', {
+                      ripaId: e.id,
+                      version: i.version,
+                      formId: `ripa-renew-${e.id}-${e.until}`,
+                    }),
+                  ]),
+                ]),
           ]
         : []),
       section('Cancel it', [

@@ -39,6 +39,8 @@ export interface CentralRecordEntry {
   nextReviewOn: string;
   reviews: { on: string; by: string; notes: string }[];
   renewals: { on: string; by: string; until: string; magistrateApprovedOn: string | null; reasons: string }[];
+  /** A renewal recorded that has not yet taken effect: the day it does (no other renewal until then). */
+  renewalFrom: string | null;
   cancelledOn: string | null;
   cancelledBy: string | null;
   cancelReasons: string | null;
@@ -116,6 +118,12 @@ async function namesOf(deps: Deps, ids: (string | undefined)[]): Promise<Map<str
 
 const FORMER = 'a former member of staff';
 
+const dayAfter = (d: string): string => {
+  const t = new Date(`${d}T00:00:00Z`);
+  t.setUTCDate(t.getUTCDate() + 1);
+  return t.toISOString().slice(0, 10);
+};
+
 /** The state of an authorisation on a day of its team's calendar. */
 export function ripaState(r: Ripa, today: string, timeZone = DEFAULT_TIME_ZONE): RipaState {
   if (r.cancelledAt) return 'cancelled';
@@ -190,6 +198,11 @@ async function entriesOf(
         magistrateApprovedOn: v.magistrateApprovedOn ? day(v.magistrateApprovedOn) : null,
         reasons: v.reasons,
       })),
+      renewalFrom: (() => {
+        const today = day(deps.clock().toISOString());
+        const pending = (r.renewals ?? []).find((v) => day(v.previousUntil) >= today);
+        return pending ? dayAfter(day(pending.previousUntil)) : null;
+      })(),
       cancelledOn: r.cancelledAt ? day(r.cancelledAt) : null,
       cancelledBy: r.cancelledAt ? (name(r.cancelledBy) ?? FORMER) : null,
       cancelReasons: r.cancelReasons ?? null,
