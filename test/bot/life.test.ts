@@ -10,6 +10,10 @@ import { botOf } from '../../src/bot/surface';
 import { actionData, activity, execute, post, textOf, decideFromCard, mriOf, pressFromCard } from './client';
 import { cardOf, fakeConnector, type FakeConnector, type Sent } from './connector';
 import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
+import { renderCardShots } from './card-shots';
+
+/** The cannot-reach notices as sent, drawn at 400 and 1280 px at the end (issue 13: a picture of each card). */
+const shown = new Map<string, unknown>();
 
 let w: BotWorld;
 let connector: FakeConnector;
@@ -129,11 +133,15 @@ describe('the conversation’s life', () => {
     const requestId = await raise('DEMO-0001');
     const notice = await connector.waitFor(told(CM, /Overt cannot reach Arlo Ashdown/), 8000, from);
     expect(textOf(cardOf(notice))).toMatch(/waiting for Arlo Ashdown \(demo\) to decide it/);
+    shown.set('cannot-reach-requester', cardOf(notice));
     expect(connector.sent.slice(from).filter((s) => s.conversationId === chat(TM))).toEqual([]);
     const e = (await events('bot.deliver')).find((x) => x.target.id === TM)!;
     expect(e).toMatchObject({ outcome: 'unreachable', details: { told: expect.arrayContaining([CM, SM]) } });
     // The service manager is told too; the record of who was told names them.
-    await connector.waitFor(told(SM, /Overt cannot reach Arlo Ashdown/), 8000, from);
+    shown.set(
+      'cannot-reach-service-manager',
+      cardOf(await connector.waitFor(told(SM, /Overt cannot reach Arlo Ashdown/), 8000, from)),
+    );
     await pressFromCard(w.url, CM, 'request.withdraw', requestId);
   });
 
@@ -334,3 +342,15 @@ describe('the personal chat cannot be opened (issue 20, fault 4)', () => {
     );
   });
 });
+
+it('the cannot-reach notices, drawn with adaptivecards in Chromium at 400 and 1280 px: kept as pictures, every button shown', async () => {
+  expect([...shown.keys()]).toEqual(['cannot-reach-requester', 'cannot-reach-service-manager']);
+  const shots = await renderCardShots(shown as Map<string, never>, 'cards/journeys');
+  expect(shots).toHaveLength(4);
+  for (const s of shots)
+    expect({ card: s.name, width: s.width, problems: s.problems }).toEqual({
+      card: s.name,
+      width: s.width,
+      problems: [],
+    });
+}, 120_000);

@@ -16,6 +16,11 @@ import type { CentralRecordEntry, RipaApplication } from '../../src/workflow/que
 import { actionData, execute, inputsOf, problemOf, textOf } from './client';
 import { AO, CM, closeTabs, plainForPeople, raise, recordCheck, tab, TM, type Driver } from './ripa-journey';
 import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
+import { renderCardShots } from './card-shots';
+
+/** The renewal's cards as the officer saw them, drawn at 400 and 1280 px at the end (issue 13: a picture of
+ * each card). */
+const shown = new Map<string, unknown>();
 
 let w: BotWorld;
 beforeAll(async () => {
@@ -178,6 +183,7 @@ it('awaiting the magistrate’s approval → the date recorded → the check pro
   expect(inputsOf(approved)['renewMagistrateOn']).toBe('');
   const renewed = await d.invoke(AO, 'ripa.renew', renewData(approved));
   expect(textOf(renewed)).toMatch(/Renewal recorded/);
+  shown.set('ripa-authorisation-renewed', renewed);
   const ripa = (await store.get('ripa', ripaId))!.record;
   expect(ripa.reviewAt).toBe(plusDays(t, 7));
   expect(ripa.until > plusDays(t, 60)).toBe(true);
@@ -196,6 +202,7 @@ it('awaiting the magistrate’s approval → the date recorded → the check pro
     /It was already renewed on .*, to run from .* to .*; it can be renewed again once that renewal has taken effect/,
   );
   plainForPeople(twice);
+  shown.set('ripa-renewal-refused-twice', twice);
   expect((await store.get('ripa', ripaId))!.record.until).toBe(ripa.until);
 
   // Cancelled today, with the case manager's form open: the check approved under it can no longer be recorded
@@ -295,3 +302,15 @@ it('the queue card shows at most ten of each list, says how many more, and opens
   expect(JSON.stringify(card).match(/"ripa\.show"/g)).toHaveLength(10);
   expect(JSON.stringify(card)).toMatch(/teams\.microsoft\.com\/l\/entity/);
 });
+
+it('the renewal cards, drawn with adaptivecards in Chromium at 400 and 1280 px: kept as pictures, every button shown', async () => {
+  expect([...shown.keys()]).toEqual(['ripa-authorisation-renewed', 'ripa-renewal-refused-twice']);
+  const shots = await renderCardShots(shown as Map<string, never>, 'cards/journeys');
+  expect(shots).toHaveLength(4);
+  for (const s of shots)
+    expect({ card: s.name, width: s.width, problems: s.problems }).toEqual({
+      card: s.name,
+      width: s.width,
+      problems: [],
+    });
+}, 120_000);
