@@ -293,6 +293,25 @@ async function unsealedIn(store: Store, anchor?: Anchor): Promise<Unsealed> {
   return { rows, answers };
 }
 
+/** Whether any row of the sealed kinds, or any kept answer, carries a seal (read unguarded). */
+async function holdsASeal(store: Store): Promise<boolean> {
+  for (const kind of SEALED)
+    for (const { record } of await store.query(kind))
+      if ((record as { seal?: string }).seal !== undefined) return true;
+  for (const kept of ((await store.unitAnswers?.()) ?? new Map<string, unknown>()).values())
+    if (isSealedAnswer(kept)) return true;
+  return false;
+}
+
+/** The first few of what is unsealed, by kind and id (an answer by its key), for a message. */
+function describeUnsealed(u: Unsealed): string {
+  const named = [
+    ...u.rows.map((r) => `${r.kind} ${r.record.id}`),
+    ...u.answers.map((k) => `the answer kept under ${k}`),
+  ];
+  return named.length > 5 ? `${named.slice(0, 5).join(', ')} and ${named.length - 5} more` : named.join(', ');
+}
+
 /** Rows a seal event writes again at most (its record of them must fit one SharePoint item). */
 const SEAL_PART = 100;
 
@@ -334,6 +353,8 @@ async function sealUnsealed(
             part: i + 1,
             parts: parts.length,
             rows: kinds(part),
+            // Which rows, by kind and id: the trail then says what this sealing vouched for.
+            ids: part.map((p) => `${p.kind} ${p.record.id}`),
             ...(i === 0 ? { answers: unsealed.answers.length, rowsInAll: kinds(unsealed.rows) } : {}),
           },
         },
@@ -376,6 +397,16 @@ async function seal(opts: Where & { by: string; reason: string }): Promise<void>
       throw new CommanderError(1, 'overt.audit.broken', 'audit trail broken');
     }
     unsealed = await unsealedIn(raw);
+    // A store written before seals carries no seal at all. One that carries some was written by a version that
+    // seals everything it writes, so what it holds unsealed was written outside Overt: sealing it would vouch
+    // for a forgery (a conversation reference pointing someone's cards elsewhere, an answer handed to the
+    // wrong person). That stays a break, for a backup to mend.
+    if ((unsealed.rows.length > 0 || unsealed.answers.length > 0) && (await holdsASeal(raw))) {
+      process.stdout.write(
+        `not sealed: this store was written with seals, so ${unsealed.rows.length} ${unsealed.rows.length === 1 ? 'row' : 'rows'} and ${unsealed.answers.length} kept ${unsealed.answers.length === 1 ? 'answer' : 'answers'} with none were written outside Overt (${describeUnsealed(unsealed)}); overt audit seal is only for a store from before seals. Restore them from a backup; overt audit verify names them. Nothing was sealed\n`,
+      );
+      throw new CommanderError(1, 'overt.audit.broken', 'unsealed rows in a sealed store');
+    }
   } finally {
     await raw.close();
   }

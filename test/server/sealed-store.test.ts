@@ -288,6 +288,40 @@ describe.each<StoreKind>(['sqlite', 'graph'])('on the %s store', (kind) => {
     });
   }, 120_000);
 
+  it('in a store written with seals, a row stripped of its seal and pointed elsewhere is not sealed by overt audit seal: it stays a break, named', async () => {
+    const s = await service(kind);
+    await stopped(s.running, async () => {
+      // Someone who can write the store points the case manager's cards at their own conversation and strips
+      // the seal, then asks the command that seals a store from before seals to vouch for it.
+      const [mine] = (await s.raw.rows('conversation')).filter((r) => r.id === 'cm');
+      const { seal: _seal, ...body } = mine!.body as Record<string, unknown> & { seal?: string };
+      const personal = body['personal'] as Record<string, unknown>;
+      await s.raw.setRow('conversation', 'cm', {
+        ...body,
+        personal: { ...personal, conversation: { id: 'a:attacker', conversationType: 'personal' } },
+      });
+      const sealing = await s.cli(
+        'audit',
+        'seal',
+        '--data',
+        s.env.OVERT_DATA!,
+        '--by',
+        'Mallory (fictional)',
+        '--reason',
+        'upgrade',
+      );
+      expect(sealing.code).toBe(1);
+      expect(sealing.stdout).toMatch(
+        /not sealed: this store was written with seals, so 1 row and 0 kept answers with none were written outside Overt \(conversation cm\).*Nothing was sealed/,
+      );
+      expect(
+        ((await s.raw.rows('conversation')).find((r) => r.id === 'cm')!.body as { seal?: string }).seal,
+      ).toBeUndefined();
+      expect((await s.running.store.audit.list()).some((e) => e.action === 'audit.seal')).toBe(false);
+      expect((await s.cli('audit', 'verify', '--data', s.env.OVERT_DATA!)).code).toBe(1);
+    });
+  }, 120_000);
+
   it("a kept answer forged to hand out another person's record, or copied under another key, is refused at the replay and named by verify", async () => {
     const s = await service(kind);
     await stopped(s.running, async () => {
