@@ -113,7 +113,9 @@ async function service(kind: StoreKind) {
       const [found] = await batcher.chain([
         {
           method: 'GET',
-          url: `${site.ctx.items('units')}?$filter=fields/${UnitColumns.key} eq '${k}'&$expand=fields`,
+          // The key encoded: a checkpoint's key holds base64 ('+' would arrive as a space, and the item not
+          // be found, so a second item with its key was refused as a clash: the 400 once seen here).
+          url: `${site.ctx.items('units')}?$filter=fields/${UnitColumns.key} eq '${encodeURIComponent(k)}'&$expand=fields`,
         },
       ]);
       return (found!.body as { value: { id: string }[] }).value[0]?.id;
