@@ -58,7 +58,7 @@ describe.each(DRIVERS)('the journeys %s', (_name, make) => {
   beforeAll(async () => {
     jw = await journeyWorld();
     ({ d, stop } = await make(jw));
-  }, 60_000);
+  }, 150_000);
   afterAll(async () => {
     await stop?.();
     await jw?.close();

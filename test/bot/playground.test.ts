@@ -50,7 +50,7 @@ beforeAll(async () => {
       channelData: { tenant: { id: TENANT } },
     });
   await pg.waitFrame((f) => f.actionConversationId === GROUP && /What Overt can do/.test(textOf(f.message)));
-}, 60_000);
+}, 150_000);
 
 afterAll(async () => {
   await pg?.stop();

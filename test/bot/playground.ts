@@ -77,7 +77,9 @@ export async function startPlayground(botUrl: string): Promise<Playground> {
   child.stdout?.on('data', (d) => (output += String(d)));
   child.stderr?.on('data', (d) => (output += String(d)));
   const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
+  // A minute: it is a large program, and on a loaded two-core machine it once took more than 20 s to answer
+  // (stop 27's fresh-clone run, load average 18).
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the Playground exited (${child.exitCode}): ${output}`);
     try {
