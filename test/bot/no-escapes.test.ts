@@ -53,11 +53,11 @@ it('no card of a request carries a markdown escape, and bracketed words show as 
   expect(shown.length).toBeGreaterThan(20);
   const escaped = shown.filter((t) => /\\[[\]\\*_`#>!+\-.(){}|~]/.test(t));
   expect(escaped).toEqual([]);
-  // The clause's and the platform notes' own brackets are there as written.
+  // The clause's and the platform notes' own brackets are there as written, their date as people read it.
   expect(shown).toContain(
-    '• Nottinghamshire YJS policy, section 23: Platform privacy notes [last checked 03/01/2023]',
+    '• Nottinghamshire YJS policy, section 23: Platform privacy notes [last checked 3 January 2023]',
   );
-  expect(shown.join('\n')).toContain('[Platform notes last checked 03/01/2023.]');
+  expect(shown.join('\n')).toContain('[Platform notes last checked 3 January 2023.]');
   // Platforms by their names: TikTok, not Tiktok.
   expect(shown.join('\n')).toMatch(/ TikTok: Users can see who has viewed a profile/);
   expect(shown.join('\n')).not.toMatch(/Tiktok/);
