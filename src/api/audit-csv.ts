@@ -4,6 +4,7 @@ import { WITHHELD } from '../workflow/audit-export';
 import {
   AUDIT_ACTION,
   AUDIT_OUTCOME,
+  dateGb,
   dateTimeGb,
   label,
   RECORD_KIND,
@@ -54,6 +55,12 @@ const IDS = new Set([
   'consentId',
   'decisionId',
   'ripaId',
+  // Bookkeeping of the record's own shape and its digest: nothing a reader of the trail acts on.
+  'schema',
+  'factsDigest',
+  'digest',
+  'stamp',
+  'seal',
 ]);
 
 /**
@@ -145,6 +152,14 @@ export async function auditCsv(deps: Deps, events: AuditEvent[], timeZone?: stri
       )
         return person(v);
       if (key === 'about') return messageWords(v);
+      // Any other field holding a person's, a team's or a child's id (a record written whole into the details:
+      // "by: { id }", a child's team): their name or case reference, never the id.
+      if (staffName.has(v)) return person(v);
+      if (teamName.has(v)) return teamName.get(v)!;
+      if (caseRef.has(v)) return caseRef.get(v)!;
+      if (key === 'platform' || key === 'platforms') return label(v);
+      // A day: as people read it (a date of birth, a day a review is due).
+      if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return dateGb(v);
       if (key === 'profileId') return profileName(v);
       if (/^\d{4}-\d{2}-\d{2}T/.test(v)) return dateTimeGb(v, timeZone);
       if (key === 'role') return label(v, ROLE);
@@ -161,6 +176,8 @@ export async function auditCsv(deps: Deps, events: AuditEvent[], timeZone?: stri
       const o = v as Record<string, unknown>;
       if (typeof o.platform === 'string' && typeof o.account === 'string')
         return `${label(o.platform)} ${o.account}`;
+      // A person written whole (an actor: id, role, teams): their name.
+      if (typeof o.id === 'string' && staffName.has(o.id)) return person(o.id);
       return details(o);
     }
     return valueText(v);

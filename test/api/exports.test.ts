@@ -152,3 +152,14 @@ describe('the dashboard follows the same view rules (issue 12 walk: it named chi
     expect(Object.values(admin.open).reduce((n, o) => n + o.openObjections, 0)).toBeGreaterThan(0);
   });
 });
+
+it("IG's audit export says people and days in words: a person written whole into an event's details by their name, no record bookkeeping, no day in a machine's form (issue 14 walk: 'By: Id: Demo cm north 1', 'Schema: 1', 'On: 2026 03 23')", async () => {
+  const { text } = await exportAs('ig');
+  const rows = parseCsv(text, { columns: true }) as Record<string, string>[];
+  const details = rows.map((r) => r.Details ?? '').join('\n');
+  expect(details).toContain('By: cm-notts (demo)'); // this world's case manager's name
+  expect(details).not.toContain('By: Id:');
+  expect(details).not.toMatch(/\bSchema:|Facts digest:|\bStamp:/);
+  expect(details).not.toMatch(/\b\d{4}[ -]\d{2}[ -]\d{2}\b/);
+  expect(details).toMatch(/On: 1 February 2026/);
+});
