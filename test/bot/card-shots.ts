@@ -174,3 +174,23 @@ export async function renderCardShots(cards: Map<string, Json>, folder: string):
   const order = [...cards.keys()];
   return shots.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name) || a.width - b.width);
 }
+
+/**
+ * Draws `cards` (the names `expected`, in that order) at each width into `folder`, and expects each drawing
+ * free of problems: no renderer complaint, nothing wider than the card, every button shown.
+ */
+export async function expectCleanShots(
+  cards: Map<string, unknown>,
+  expected: string[],
+  folder: string,
+): Promise<void> {
+  expect([...cards.keys()]).toEqual(expected);
+  const shots = await renderCardShots(cards as Map<string, Json>, folder);
+  expect(shots).toHaveLength(expected.length * WIDTHS.length);
+  for (const s of shots)
+    expect({ card: s.name, width: s.width, problems: s.problems }).toEqual({
+      card: s.name,
+      width: s.width,
+      problems: [],
+    });
+}
