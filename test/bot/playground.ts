@@ -87,7 +87,11 @@ export async function startPlayground(botUrl: string): Promise<Playground> {
     } catch {
       /* not yet */
     }
-    if (Date.now() > deadline) throw new Error(`the Playground did not start: ${output}`);
+    if (Date.now() > deadline) {
+      // Not left running behind the failed suite (one outlived stop 27's fresh-clone run).
+      child.kill('SIGKILL');
+      throw new Error(`the Playground did not start: ${output}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   const cfg = await (await fetch(`${base}/_internal/v1/config`)).json();
