@@ -274,33 +274,31 @@ async function adopt(opts: Where & { by: string; reason: string }): Promise<void
 
 /** What a store written before seals holds unsealed: rows of the kinds written with no event, as read (with
  * their versions), and the keys of the answers kept with no seal (rows.ts). Read from the store unguarded. */
-type Unsealed = { rows: { kind: Kind; record: { id: string }; version: string }[]; answers: string[] };
+type Unsealed = {
+  rows: { kind: Kind; record: { id: string }; version: string }[];
+  answers: string[];
+  /** Whether any row or kept answer read carries a seal (the store was written by a version with seals). */
+  anySealed?: boolean;
+};
 
 async function unsealedIn(store: Store, anchor?: Anchor): Promise<Unsealed> {
   // With the anchor (an adoption under a new key): also what another key sealed, which this one cannot vouch for.
   const rows: Unsealed['rows'] = [];
+  let anySealed = false;
   for (const kind of SEALED)
-    for (const { record, version } of await store.query(kind))
-      if (
-        anchor
-          ? sealProblem(kind, record, anchor.rowSealOf) !== undefined
-          : (record as { seal?: string }).seal === undefined
-      )
+    for (const { record, version } of await store.query(kind)) {
+      const sealed = (record as { seal?: string }).seal !== undefined;
+      anySealed ||= sealed;
+      if (anchor ? sealProblem(kind, record, anchor.rowSealOf) !== undefined : !sealed)
         rows.push({ kind, record, version });
+    }
   const answers: string[] = [];
-  for (const [key, kept] of (await store.unitAnswers?.()) ?? new Map<string, unknown>())
-    if (anchor ? !openAnswer(key, kept, anchor.rowSealOf).ok : !isSealedAnswer(kept)) answers.push(key);
-  return { rows, answers };
-}
-
-/** Whether any row of the sealed kinds, or any kept answer, carries a seal (read unguarded). */
-async function holdsASeal(store: Store): Promise<boolean> {
-  for (const kind of SEALED)
-    for (const { record } of await store.query(kind))
-      if ((record as { seal?: string }).seal !== undefined) return true;
-  for (const kept of ((await store.unitAnswers?.()) ?? new Map<string, unknown>()).values())
-    if (isSealedAnswer(kept)) return true;
-  return false;
+  for (const [key, kept] of (await store.unitAnswers?.()) ?? new Map<string, unknown>()) {
+    const sealed = isSealedAnswer(kept);
+    anySealed ||= sealed;
+    if (anchor ? !openAnswer(key, kept, anchor.rowSealOf).ok : !sealed) answers.push(key);
+  }
+  return { rows, answers, anySealed };
 }
 
 /** The first few of what is unsealed, by kind and id (an answer by its key), for a message. */
@@ -401,7 +399,7 @@ async function seal(opts: Where & { by: string; reason: string }): Promise<void>
     // seals everything it writes, so what it holds unsealed was written outside Overt: sealing it would vouch
     // for a forgery (a conversation reference pointing someone's cards elsewhere, an answer handed to the
     // wrong person). That stays a break, for a backup to mend.
-    if ((unsealed.rows.length > 0 || unsealed.answers.length > 0) && (await holdsASeal(raw))) {
+    if ((unsealed.rows.length > 0 || unsealed.answers.length > 0) && unsealed.anySealed) {
       process.stdout.write(
         `not sealed: this store was written with seals, so ${unsealed.rows.length} ${unsealed.rows.length === 1 ? 'row' : 'rows'} and ${unsealed.answers.length} kept ${unsealed.answers.length === 1 ? 'answer' : 'answers'} with none were written outside Overt (${describeUnsealed(unsealed)}); overt audit seal is only for a store from before seals. Restore them from a backup; overt audit verify names them. Nothing was sealed\n`,
       );
