@@ -241,6 +241,34 @@ export function renderPdf(title: string, blocks: Block[], head: TitleBlock = {})
         );
       doc.page.margins.bottom = bottom;
     }
+    logicalArabic(doc);
     doc.end();
   });
+}
+
+/** Arabic presentation forms (Arabic Presentation Forms-A and -B). */
+const PRESENTATION_FORM = /[\ufb50-\ufdff\ufe70-\ufeff]/u;
+
+/**
+ * What a reader of the PDF gets for each Arabic glyph drawn: the letter as typed, not its presentation
+ * form. An Arabic run is drawn as presentation forms (each glyph one form, see shapeArabic), and pdfkit's
+ * ToUnicode map would give each glyph back as the form it was drawn for ('ﻣﺮﻳﻢ', U+FEE3 U+FEAE U+FEF3
+ * U+FEE2); each form is put back to the letter (or, for lam-alef, the two letters) it stands for, Unicode's
+ * own decomposition of the form, so the text extracted or copied is the input ('مريم', U+0645 U+0631
+ * U+064A U+0645), in pdf.js and in poppler's pdftotext alike. Called once all text is drawn and before the
+ * fonts are written.
+ */
+function logicalArabic(doc: PDFKit.PDFDocument) {
+  const fonts = (doc as unknown as { _fontFamilies: Record<string, { unicode?: number[][] }> })._fontFamilies;
+  for (const font of new Set(Object.values(fonts)))
+    font.unicode?.forEach((codePoints, gid) => {
+      if (!codePoints) return;
+      const text = String.fromCodePoint(...codePoints);
+      if (!PRESENTATION_FORM.test(text)) return;
+      const letters = [...text.normalize('NFKC')].map((c) => c.codePointAt(0)!);
+      // A glyph for two letters (lam-alef) is given in the order drawn, right to left: pdf.js and poppler
+      // take a glyph's letters as drawn, left to right, then turn the right-to-left run round, so 'لا'
+      // given as written would come back 'ال'.
+      font.unicode![gid] = letters.length > 1 ? letters.reverse() : letters;
+    });
 }
