@@ -73,6 +73,19 @@ function fail(exitCode: number, message: string): never {
   throw new CommanderError(exitCode, 'overt.audit', message);
 }
 
+/**
+ * `--by` and `--reason` of a step recorded as an audit event (`adopt`, `seal`): each must say something. An empty
+ * one is refused in a sentence naming the option, before anything is opened (was a raw schema dump after).
+ */
+function wordsOf(command: string, opts: { by: string; reason: string }): void {
+  const bad = [
+    ...(opts.by.trim() === '' ? ['--by needs the name of the person doing it'] : []),
+    ...(opts.reason.trim() === '' ? ['--reason needs a few words saying why'] : []),
+  ];
+  if (bad.length > 0)
+    fail(2, `audit ${command}: ${bad.join('; ')} (both are kept in the audit event); nothing was written`);
+}
+
 /** Opens the store of an existing data folder; a missing one is a mistake, not an empty trail. */
 async function openExisting(options: StoreOptions, how: { readonly?: boolean } = {}): Promise<Store> {
   const { dataDir, kind } = options;
@@ -195,6 +208,7 @@ async function verify(opts: Where & { unanchored?: boolean; witness?: string[] }
  * audit event naming who did it and why, and the first checkpoint is signed over it. Never done by a start.
  */
 async function adopt(opts: Where & { by: string; reason: string }): Promise<void> {
+  wordsOf('adopt', opts);
   const options = where(opts, 'anchor');
   const settings = checkpointsSettingProblem(options.kind, process.env);
   if (settings) return fail(2, settings);
@@ -378,6 +392,7 @@ async function sealUnsealed(
  * sealed again: that stays a break. Never done by a start.
  */
 async function seal(opts: Where & { by: string; reason: string }): Promise<void> {
+  wordsOf('seal', opts);
   const options = where(opts, 'anchor');
   const settings = checkpointsSettingProblem(options.kind, process.env);
   if (settings) return fail(2, settings);

@@ -323,7 +323,9 @@ export async function start(
       witnesses: anchor.witnessFiles,
       newKey: opened.value.anchorCreated,
     },
-    'audit trail anchored outside the store',
+    opened.value.anchorCreated
+      ? 'audit trail anchored outside the store, with a signing key made now (only the local demo’s start makes one; `npm run serve` and every command refuse without one, naming `overt audit keygen`)'
+      : 'audit trail anchored outside the store',
   );
   const restored = (store as { restoredTriggers?: readonly string[] }).restoredTriggers ?? [];
   if (restored.length)

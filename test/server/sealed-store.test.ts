@@ -246,6 +246,16 @@ describe.each<StoreKind>(['sqlite', 'graph'])('on the %s store', (kind) => {
 
     // Its words are required: who, and why.
     expect((await s.cli('audit', 'seal', '--data', s.env.OVERT_DATA!)).code).not.toBe(0);
+    // Said in a sentence, not a schema's dump (issue 12 walk, finding 2): nothing written.
+    const kept = (await s.raw.answers()).size;
+    const empty = await s.cli('audit', 'seal', '--data', s.env.OVERT_DATA!, '--by', '', '--reason', ' ');
+    expect({ code: empty.code, stdout: empty.stdout, stderr: empty.stderr }).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'overt: audit seal: --by needs the name of the person doing it; --reason needs a few words saying why (both are kept in the audit event); nothing was written\n',
+    });
+    expect((await s.raw.answers()).size).toBe(kept);
     const sealed = await s.cli(
       'audit',
       'seal',

@@ -106,6 +106,10 @@ describe('sign-in mode', () => {
     const s = await runScript('start', { OVERT_DATA: dirs.make(), BOT_PORT: '0', TAB_PORT: '0' });
     try {
       expect(s.out.join('')).toMatch(/sign-in: DEMO personas \(OVERT_DEMO_AUTH=on\)/);
+      // The demo's start makes its signing key, as the README says, and its log says so in words.
+      expect(s.out.join('')).toMatch(
+        /"newKey":true.*audit trail anchored outside the store, with a signing key made now \(only the local demo’s start makes one/,
+      );
       const res = await asPersona(s.tab);
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ id: 'demo-sm', role: 'service-manager' });
