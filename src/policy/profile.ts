@@ -490,3 +490,21 @@ export function profileOptions(profile: Profile): {
     viewers: [...viewers],
   };
 }
+
+/**
+ * A rule as a report names it: the first sentence of its own explanation, without its closing stop
+ * ("The child's social media was viewed, or a viewing was approved and not yet done, inside the last three
+ * months"), never its id. `default` is the profile's fallback, `not-in-force` a moment before the version
+ * took effect; an id the profile does not have is undefined.
+ */
+export function ruleTitle(profile: Profile, id: string): string | undefined {
+  const explain =
+    id === 'default'
+      ? profile.default.explain
+      : id === 'not-in-force'
+        ? `The policy was not yet in force`
+        : profile.rules.find((r) => r.id === id)?.explain;
+  if (!explain) return undefined;
+  const first = explain.split(/(?<=[.:;!?])\s/)[0]!;
+  return first.replace(/[.:;!?]+$/, '');
+}

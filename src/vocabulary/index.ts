@@ -713,7 +713,11 @@ export function evidenceLines(
   const entries = Object.entries(value as Record<string, unknown>);
   if (!entries.length) return [[key(), 'none']];
   return entries.flatMap(([k, v]) =>
-    evidenceLines(v, names, [...path, EVIDENCE[k] ?? (Object.hasOwn(names, k) ? names[k]! : label(k))]),
+    evidenceLines(v, names, [
+      ...path,
+      // A key that is already words (a rule by its own words) is kept as it is.
+      EVIDENCE[k] ?? (Object.hasOwn(names, k) ? names[k]! : /\s/.test(k) ? k : label(k)),
+    ]),
   );
 }
 

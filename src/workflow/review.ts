@@ -4,7 +4,8 @@ import { actor, cmdOf, commit, refuse, replayed } from './context';
 import { Id, Key, meaningful, parse, REASONS_MESSAGE, tooLong } from './input';
 import { countsAsRefusal, NearMissTally } from './near-miss';
 import { fail, type Deps, type Outcome } from './types';
-import { dateTimeGb } from '../vocabulary';
+import { dateTimeGb, label } from '../vocabulary';
+import { ruleTitle } from '../policy/profile';
 
 /**
  * The annual review of the practice (000 §24): five assertions, each with the evidence the store can give,
@@ -60,8 +61,12 @@ export async function reviewEvidence(deps: Deps, year: number) {
   ]);
   const reqs = requests.map((r) => r.record);
   const refusals = events.filter(countsAsRefusal);
-  const determiningOf = (e: (typeof events)[number]) =>
-    ((e.details as { determining?: string[] } | null)?.determining ?? []) as string[];
+  // Each refusal under the rules that decided it, each rule by its own words (never its id).
+  const determiningOf = (e: (typeof events)[number]) => {
+    const ids = ((e.details as { determining?: string[] } | null)?.determining ?? []) as string[];
+    const profile = e.profileId ? deps.profiles(e.profileId) : undefined;
+    return ids.map((id) => (profile && ruleTitle(profile, id)) ?? label(id));
+  };
   // A near-miss as the dashboard counts it: what the profile's rules say they report (near-miss.ts).
   const once = new NearMissTally(deps.profiles);
   const nearMisses = events.flatMap((e) => {

@@ -14,6 +14,7 @@ import {
   ASSERTIONS,
 } from '../../src/workflow';
 import { cleanupWorlds, must, world, type World } from './world';
+import { evidenceLines } from '../../src/vocabulary';
 
 let w: World;
 beforeEach(async () => {
@@ -221,7 +222,20 @@ describe('the annual review (000 §24)', () => {
     });
     const evidence = await reviewEvidence(w.deps, 2026);
     expect(evidence.volumes).toMatchObject({ requests: 1, byStatus: { declined: 1 } });
-    expect(evidence.refusals).toEqual({ total: 1, byRule: { 'criteria-not-met': 1 } });
+    // The refusal under the rule that decided it, named in the rule's own words (not 'criteria-not-met').
+    expect(evidence.refusals).toEqual({
+      total: 1,
+      byRule: {
+        "The reason is not one of the criteria in paragraph 3, nor 'other circumstances' under paragraph 4": 1,
+      },
+    });
+    expect(evidenceLines(evidence.refusals, {}, ['Refusals by policy'])).toEqual([
+      ['Refusals by policy — Total', '1'],
+      [
+        "Refusals by policy — By rule — The reason is not one of the criteria in paragraph 3, nor 'other circumstances' under paragraph 4",
+        '1',
+      ],
+    ]);
     expect(evidence.records.auditChain).toMatchObject({ ok: true });
     const assessments = ASSERTIONS.map((a) => ({
       id: a.id,
