@@ -79,3 +79,18 @@ export function decidersOf(p: Profile, authority: Authority): Authority[] {
       for (const a of r.authority) if (!out.includes(a)) out.push(a);
   return out;
 }
+
+/**
+ * Who may decide a request: the authority it waits for, every other its verdict names beside it ("Authority:
+ * the authorising officer or the team manager" — a repeat under a RIPA authorisation in force, 000 §11 and §12),
+ * and for each, any an escalation names beside it (decidersOf). The one answer: the request is sent to, waits
+ * for, opens for and is decided by the holders of these, so nobody a verdict names is left without it.
+ */
+export function requestDeciders(p: Profile, waitsFor: Authority, named: readonly string[] = []): Authority[] {
+  const out: Authority[] = [];
+  for (const a of [waitsFor, ...named])
+    if (p.authorities[a as Authority])
+      for (const d of decidersOf(p, a as Authority)) if (!out.includes(d)) out.push(d);
+  if (!out.length) out.push(waitsFor);
+  return out;
+}

@@ -1,9 +1,15 @@
-import { holds } from '../policy/authority';
+import { holds, requestDeciders } from '../policy/authority';
 import { evaluate } from '../policy/evaluate';
 import type { Condition, Profile } from '../policy/profile';
-import { Action, type ActionInput, type HistoryEvent, type Situation } from '../policy/situation';
+import {
+  Action,
+  type ActionInput,
+  type Authority,
+  type HistoryEvent,
+  type Situation,
+} from '../policy/situation';
 import type { Verdict } from '../policy/verdict';
-import type { Child, Staff } from '../store/records';
+import type { Child, Request, Staff } from '../store/records';
 import { childHistory, verdictSummary } from './context';
 import type { VerdictGiven } from './decision-record';
 import { checkAdopted } from './profile-adoption';
@@ -72,6 +78,23 @@ export function policyActor(s: Staff, role: Staff['role'] = s.role) {
     ...(s.groups?.length ? { groups: [...s.groups] } : {}),
     teams: [...s.teamIds],
   };
+}
+
+/** The authorities a request's verdict names as able to decide it (none for a refusal). */
+function namedBy(verdict: unknown): string[] {
+  if (!verdict || typeof verdict !== 'object') return [];
+  const v = verdict as { outcome?: unknown; authorities?: unknown };
+  if (v.outcome === 'refuse' || !Array.isArray(v.authorities)) return [];
+  return v.authorities.filter((a): a is string => typeof a === 'string');
+}
+
+/** Who may decide a request, as authorities (requestDeciders): the one rule the queue, the card's Open and the
+ * decision all use. */
+export function decidingAuthorities(
+  profile: Profile,
+  r: Pick<Request, 'authority' | 'verdict'>,
+): Authority[] {
+  return requestDeciders(profile, r.authority as Authority, namedBy(r.verdict));
 }
 
 /** Whether a member of staff may act as an authority for a child of a team, as the team's profile says. */

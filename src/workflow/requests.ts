@@ -1,4 +1,4 @@
-import { decidersOf, fingerprint } from '../policy/authority';
+import { fingerprint } from '../policy/authority';
 import { addDays } from 'date-fns';
 import { z } from 'zod';
 import { Authority, type HistoryEvent } from '../policy/situation';
@@ -46,6 +46,7 @@ import {
   decisionReasonsClauses,
   policyActor,
   policyRefusal,
+  decidingAuthorities,
   staffHolds,
   verdictFor,
   givenRationale,
@@ -444,11 +445,13 @@ async function decideOnce(deps: Deps, i: Decision, c: Cmd, also: DecideAlso): Pr
   // Unnamed, an approval is made as the authority the request waits for — or, by someone who does not hold
   // that one, as another the profile names beside it (an escalation to "a manager and, if necessary,
   // information governance" is decided by either; the policy's verdict still says whether it may be).
+  // Who may decide it is one rule (decidingAuthorities): the queue and the card's Open use it too, so whoever a
+  // verdict names ("the authorising officer or the team manager") may decide — approve, decline or ask.
   const waitsFor = request.authority as z.infer<typeof Authority>;
-  const heldInstead =
-    i.outcome === 'approve' && !staffHolds(profile, waitsFor, staff, request.teamId)
-      ? decidersOf(profile, waitsFor).find((a) => staffHolds(profile, a, staff, request.teamId))
-      : undefined;
+  const deciding = decidingAuthorities(profile, request);
+  const heldInstead = !staffHolds(profile, waitsFor, staff, request.teamId)
+    ? deciding.find((a) => staffHolds(profile, a, staff, request.teamId))
+    : undefined;
   const authority = i.authority ?? heldInstead ?? waitsFor;
   const mayAct = (s: Staff) => staffHolds(profile, authority, s, request.teamId);
   const { as, onBehalfOf } = await capacity(deps, staff, mayAct, facts.delegations);
@@ -466,7 +469,7 @@ async function decideOnce(deps: Deps, i: Decision, c: Cmd, also: DecideAlso): Pr
   if (unready) return refuse(deps, c, audit, unready);
   // A decision is made as the authority the request needs (issue 12, fault 1): naming another is not a way
   // round it. Only an approval may name another, and only one the policy itself requires (checked below).
-  if (i.outcome !== 'approve' && authority !== request.authority)
+  if (i.outcome !== 'approve' && !deciding.includes(authority))
     return refuse(deps, c, audit, {
       code: 'FORBIDDEN',
       message: `authority: this request is for ${authorityName(request.authority, profile)} to decide`,

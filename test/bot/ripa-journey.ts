@@ -476,6 +476,26 @@ export async function ripaJourney(d: Driver, w: BotWorld): Promise<void> {
   // opens its record-the-check form, and has not sent it when the authorisation is cancelled.
   const further = await raise(d, w, 'DEMO-0001');
   const furtherId = actionData(further, 'request.withdraw')!['requestId'] as string;
+  // Its verdict names the team manager beside the officer (000 §11, each occasion; §12, the authorisation in
+  // force), so the team manager finds it waiting, opens it and may decide it — no "Not yours to see" (issue 13,
+  // walk 13b finding 1). One rule decides all three: the queue, the card's Open and the decision.
+  expect(textOf(further)).toMatch(/Authority: the authorising officer or the team manager/);
+  for (const who of [TM, AO]) {
+    const waitingFor = await d.invoke(who, 'requests.waiting', {});
+    expect({ who, lists: JSON.stringify(waitingFor).includes(furtherId) }).toEqual({ who, lists: true });
+  }
+  const tmTab = (await (await tab(w, TM, '/api/v1/decisions/awaiting')).json()) as Json;
+  expect(JSON.stringify(tmTab)).toContain(furtherId);
+  const tmOpen = await d.invoke(TM, 'request.refresh', { requestId: furtherId });
+  expect(textOf(tmOpen)).not.toMatch(/Not yours to see/);
+  expect(actionData(tmOpen, 'request.approve')).toBeTruthy();
+  expect(actionData(tmOpen, 'request.decline')).toBeTruthy();
+  // Declining is theirs too: sent without reasons, the reasons are asked for by their box (not "only the
+  // authorising officer can decline"), and nothing is decided.
+  const tmNoReason = await d.invoke(TM, 'request.decline', { ...actionData(tmOpen, 'request.decline') });
+  expect(textOf(tmNoReason)).not.toMatch(/only the authorising officer/i);
+  expect(JSON.stringify(tmNoReason)).toContain('"id":"reasons-problem"');
+  expect((await store.get('request', furtherId))!.record.status).toBe('pending');
   const underIt = await d.invoke(AO, 'request.approve', {
     ...actionData(await d.invoke(AO, 'request.refresh', { requestId: furtherId }), 'request.approve'),
     reasons: 'Fictional: still necessary and proportionate.',

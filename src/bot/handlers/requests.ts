@@ -43,7 +43,7 @@ import {
   type ViewKnown,
 } from '../../workflow/queries';
 import { teamZone } from '../../workflow/zone';
-import { staffHolds } from '../../workflow/policy-facts';
+import { decidingAuthorities, staffHolds } from '../../workflow/policy-facts';
 import { authorityName } from '../../policy/evaluate';
 import { profileOptions } from '../reads';
 import { type VerbData } from '../verbs';
@@ -311,7 +311,7 @@ export function movedOn(
       x.effect === 'allow' || x.effect === 'escalate' ? (x.authority ?? []) : [],
     ),
   );
-  if (![...deciding].some(holdsHere) || holdsHere(r.authority)) return undefined;
+  if (![...deciding].some(holdsHere) || decidingAuthorities(profile, r).some(holdsHere)) return undefined;
   // The authority as the profile names it ("information governance", "a manager"), never a de-hyphenated id.
   const to = authorityName(r.authority as never, profile);
   const zone = profile.timeZone;

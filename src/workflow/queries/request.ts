@@ -16,8 +16,7 @@ import type {
   Team,
 } from '../../store/records';
 import type { Versioned } from '../../store/store';
-import { authorityRoles, decidersOf, heldOtherwise } from '../../policy/authority';
-import type { Authority } from '../../policy/situation';
+import { authorityRoles, heldOtherwise } from '../../policy/authority';
 import { reasonsToApprove, type ReasonsNeed } from '../../policy/reasons';
 import {
   authorityAlone,
@@ -30,7 +29,7 @@ import {
   requestStateSentence,
 } from '../../vocabulary';
 import { canActForTeam, teamProfile, teamVersion, type DecisionFacts, type VerdictSummary } from '../context';
-import { givenRationale, staffHolds } from '../policy-facts';
+import { decidingAuthorities, givenRationale, staffHolds } from '../policy-facts';
 import type { Deps } from '../types';
 import { teamZone } from '../zone';
 import { nameOf } from './people';
@@ -254,14 +253,15 @@ export async function requestView(
   };
 }
 
-/** Who may decide a request now: for the authority it waits for and every other the profile lets decide it
- * beside that one (decidersOf: Kent 002 §Appendix 2, a manager and, if necessary, information governance), the
+/** Who may decide a request now: for the authority it waits for, every other its verdict names beside it and
+ * every other the profile lets decide beside those (decidingAuthorities: Kent 002 §Appendix 2, a manager and,
+ * if necessary, information governance; Nottinghamshire, a repeat under a RIPA authorisation in force), the
  * team's staff who hold it, the cross-team roles, and anyone an approver has delegated to today. The one rule
  * of who may decide: the cards are sent to them, and it is what waits for them. */
 export async function approversOf(deps: Deps, r: Request, profile?: Profile): Promise<string[]> {
   const p = profile ?? (await profileOfTeam(deps, r.teamId));
   if (!p) return [];
-  const authorities = decidersOf(p, r.authority as Authority);
+  const authorities = decidingAuthorities(p, r);
   const roles = [...new Set(authorities.flatMap((a) => authorityRoles(p, a)))];
   // Holders by a flag or a group may hold any role: then every member of staff is a candidate.
   const otherwise = authorities.some((a) => heldOtherwise(p, a));
