@@ -5,6 +5,10 @@
  * the older BotFrameworkAdapter kept them per service URL, app and audience, and so does this. Inbound
  * requests are authenticated exactly as before: only what is made after authentication is kept. No client is
  * made for an address that is not Microsoft Teams' (service-url.ts).
+ *
+ * A kept client makes one request per call: the Azure pipeline's own retry policy (3 more tries of every 5xx
+ * and 429, unlogged) is taken out, so the Outbox (outbox.ts) alone retries, with its backoff, Retry-After
+ * honoured and each wait logged. With both, a message Teams kept failing was 4 × 4 requests.
  */
 import type { Activity } from 'botbuilder';
 import {
@@ -59,11 +63,26 @@ class KeptConnectorFactory extends ConnectorFactory {
     const problem = serviceUrlProblem(serviceUrl, this.service);
     if (problem) return Promise.reject(new Error(`the bot posts only to Microsoft Teams: ${problem}`));
     const key = `${this.appKey}\n${serviceUrl}\n${audience ?? ''}`;
-    const made = this.clients.get(key, () => this.inner.create(serviceUrl, audience));
+    const made = this.clients.get(key, () => this.inner.create(serviceUrl, audience).then(withoutRetries));
     // A client that could not be made is not kept: the next turn tries again.
     made.catch(() => this.clients.delete(key));
     return made;
   }
+}
+
+/** The client's pipeline (botbuilder-stdlib's ServiceClientContext over @azure/core-client) without the
+ * policies of its Retry phase; a client whose pipeline is not where it is looked for is refused, not used
+ * with retries hidden inside the Outbox's. */
+function withoutRetries(client: ConnectorClient): ConnectorClient {
+  const pipeline = (
+    client as unknown as {
+      client?: { pipeline?: { removePolicy?: (o: { phase: 'Retry' }) => { name: string }[] } };
+    }
+  ).client?.pipeline;
+  if (typeof pipeline?.removePolicy !== 'function')
+    throw new Error('the Bot Framework connector client has no pipeline to take its retries out of');
+  pipeline.removePolicy({ phase: 'Retry' });
+  return client;
 }
 
 function appKeyOf(claims: ClaimsIdentity): string {

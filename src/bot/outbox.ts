@@ -4,7 +4,9 @@
  * (429), the channel's own faults (5xx) and no answer are tried again with backoff, Retry-After honoured; a
  * 403 or 404 (the person blocked the bot, the bot is no longer in the conversation, the conversation is gone)
  * is thrown as `ConversationGone` for the caller to follow; any other refusal (413 too large) is logged with
- * what it was and to whom, and not tried again. Work that follows a turn runs here after the turn is
+ * what it was and to whom, and not tried again. The retrying is the Outbox's alone (the connector client makes one
+ * request an attempt, auth.ts), each retry one log line with its wait and attempt number (so two alike are not
+ * folded into one by the log's repeat rule). Work that follows a turn runs here after the turn is
  * answered, never inside it; `settled()` lets tests and shutdown wait for it.
  */
 import {
@@ -65,7 +67,7 @@ function clientIdOf(ref: Reference, about?: About): string {
 }
 
 /** Teams throttling (429), its own faults (5xx) and no answer are tried again; a refusal is not. */
-const SEND_RETRY: RetryPolicy = { attempts: 4, baseMs: 500, maxMs: 8000 };
+export const SEND_RETRY: RetryPolicy = { attempts: 4, baseMs: 500, maxMs: 8000 };
 
 type SendFailure = { status?: number; code: string; message: string; retryAfterMs?: number };
 
@@ -165,7 +167,7 @@ export class Outbox {
       if (transient && !this.stopping && attempt + 1 < this.retry.attempts) {
         const wait = backoffMs(attempt, this.retry, f.retryAfterMs ?? 0);
         this.log(
-          `bot: sending ${what} to ${who} failed (${f.status ?? 'no answer'}: ${f.message}); trying again in ${wait} ms`,
+          `bot: sending ${what} to ${who} failed (${f.status ?? 'no answer'}: ${f.message}); trying again in ${wait} ms (attempt ${attempt + 2} of ${this.retry.attempts})`,
         );
         await this.pause(wait);
         continue;

@@ -51,6 +51,9 @@ export interface FakeConnector {
   /** Sends that carried a client activity id already taken in their conversation: the same message asked for
    * again, answered with its id and not shown twice. */
   repeats: Sent[];
+  /** Every request to a conversation's activities, as answered: the conversation, the message's client
+   * activity id (the same for every attempt at one message) and the status. */
+  requests: { method: string; conversationId: string; clientId?: string; status: number }[];
   /** Requests held (their paths), in order. */
   held: string[];
   release: () => void;
@@ -80,7 +83,19 @@ export async function fakeConnector(): Promise<FakeConnector> {
   const byClientId = new Map<string, string>();
   const failing = new Map<string, { left: number; status: number }>();
   const waiting = new Set<() => void>();
+  const requests: FakeConnector['requests'] = [];
   const server = createServer((req, res) => {
+    const asked = PATH.exec(decodeURIComponent(req.url?.split('?')[0] ?? ''));
+    const request: FakeConnector['requests'][number] = {
+      method: req.method ?? '',
+      conversationId: asked?.[1] ?? '',
+      status: 0,
+    };
+    if (asked)
+      res.once('finish', () => {
+        request.status = res.statusCode;
+        requests.push(request);
+      });
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -111,6 +126,12 @@ export async function fakeConnector(): Promise<FakeConnector> {
         return;
       }
       const body = Buffer.concat(chunks);
+      try {
+        const clientId = (JSON.parse(body.toString('utf8')) as Json)?.channelData?.clientActivityID;
+        if (typeof clientId === 'string') request.clientId = clientId;
+      } catch {
+        // not JSON: answered below as the connector would
+      }
       const gone = blocked.get(m[1]!);
       if (gone) {
         refused.push(req.url ?? '');
@@ -211,6 +232,7 @@ export async function fakeConnector(): Promise<FakeConnector> {
     hold: (after = 0) => (holding.after = after),
     takeThenFail: (conversationId, n, status) => failing.set(conversationId, { left: n, status }),
     repeats,
+    requests,
     held,
     release: () => [...waiting].forEach((r) => r()),
     throttle: (n, seconds = 1) => Object.assign(throttling, { left: n, seconds }),

@@ -37,7 +37,7 @@ afterAll(async () => {
 
 const logged = () => w.logs.map((l) => JSON.parse(l) as { level: string; msg: string });
 
-it('a notice Teams throttles five times (past the connector client’s own retries) is sent again after Retry-After, logged, and arrives once', async () => {
+it('a notice Teams throttles five times is sent again after Retry-After, logged, and arrives once', async () => {
   const from = connector.sent.length;
   const later = addDays(new Date(), 400); // consent reminders due for the case manager's children
   expect((await runJobs({ ...w.running.deps, clock: () => later }, 'test-jobs')).ran).toBe(true);
@@ -63,6 +63,33 @@ it('a notice Teams throttles five times (past the connector client’s own retri
     }),
   );
 }, 60_000);
+
+it('Teams throttling a card twice: one request an attempt, and one log line for each retry saying the wait Retry-After asked for', async () => {
+  const ref = (await referenceOf(w.running.deps, CM))!;
+  const card = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'Fictional.' }] };
+  const asked = connector.requests.length;
+  const lines = w.logs.length;
+  connector.throttle(2, 1);
+  const began = Date.now();
+  const id = await botOf(w.running.deps)!.outbox.send(ref, card as never, { what: 'a test card', to: CM });
+  expect(id).toBeTruthy();
+  expect(Date.now() - began).toBeGreaterThanOrEqual(2000);
+  // Before, the connector client retried the 429s itself, unlogged: 3 requests and no line.
+  expect(connector.requests.slice(asked).map((r) => r.status)).toEqual([429, 429, 200]);
+  const retries = w.logs
+    .slice(lines)
+    .map((l) => (JSON.parse(l) as { msg: string }).msg)
+    .filter((m) => m.startsWith('bot: sending a test card'));
+  expect(retries).toHaveLength(2);
+  for (const m of retries) {
+    const wait = Number(
+      /^bot: sending a test card to demo-cm-north-1 failed \(429: .*\); trying again in (\d+) ms \(attempt [23] of 4\)$/.exec(
+        m,
+      )?.[1],
+    );
+    expect(wait).toBeGreaterThanOrEqual(1000);
+  }
+}, 30_000);
 
 it('a card over Teams’ size limit is refused with 413, not retried, and logged with what and to whom', async () => {
   const ref = (await referenceOf(w.running.deps, CM))!;

@@ -5,7 +5,7 @@
  */
 import { addHours } from 'date-fns';
 import { deliverNotices } from '../../src/bot/notices';
-import { Outbox } from '../../src/bot/outbox';
+import { Outbox, SEND_RETRY } from '../../src/bot/outbox';
 import { botOf } from '../../src/bot/surface';
 import { GIVE_UP_AFTER } from '../../src/workflow';
 import { actionData, activity, decideFromCard, execute, post, textOf } from './client';
@@ -51,17 +51,26 @@ const checkCards = (from: number) =>
     .filter(
       (s) => s.conversationId === chat(CM) && s.method === 'POST' && actionData(cardOf(s), 'check.record'),
     );
+/** The requests each message to this conversation took, from `from` on (by its client activity id). */
+const attemptsPerMessage = (who: string, from: number) => {
+  const per = new Map<string, number>();
+  for (const r of connector.requests.slice(from))
+    if (r.conversationId === chat(who) && r.method === 'POST')
+      per.set(r.clientId ?? '', (per.get(r.clientId ?? '') ?? 0) + 1);
+  return [...per.values()];
+};
 const cursor = async () =>
   (await w.running.store.get('setting', 'bot.notices.cursor'))?.record.value as {
     later?: { seq: number; to: string[]; tries: number }[];
   };
 
-/** A later pass by the notices' holder, its time come (each two hours on from the one before). An outbox of
- * one attempt per message stands for the same bot with its retry spent sooner. */
+/** A later pass by the notices' holder, its time come (each two hours on from the one before). An outbox with
+ * the bot's attempts per message and no wait between them stands for the same bot, sooner. (It had one attempt,
+ * and the connector client's own hidden retries made up the others: 4 requests a pass, now 1 an attempt.) */
 let hours = 0;
 const later = async () => {
   const quick = new Outbox(bot().adapter, '', () => undefined, {
-    retry: { attempts: 1, baseMs: 1, maxMs: 1 },
+    retry: { ...SEND_RETRY, baseMs: 1, maxMs: 1 },
   });
   return deliverNotices(
     { ...w.running.deps, clock: () => addHours(new Date(), (hours += 2)) },
@@ -91,6 +100,7 @@ it('an approval whose status card and record-the-check card Teams answers 502 th
   await bot().deliverNotices();
   connector.block(chat(CM), 502, 'BadGateway');
   const from = connector.sent.length;
+  const asked = connector.requests.length;
   const r = await decideFromCard(w.url, TM, 'request.approve', requestId, {
     reasons: 'Necessary and proportionate (fictional).',
   });
@@ -98,6 +108,8 @@ it('an approval whose status card and record-the-check card Teams answers 502 th
   await bot().outbox.settled();
   await bot().deliverNotices();
   expect(in_(CM, /Your request was approved/, from)).toHaveLength(0);
+  // The Outbox's 4 attempts are 4 requests: the connector client does not retry inside each (it did: 16).
+  expect(attemptsPerMessage(CM, asked)).toEqual([4]);
   expect((await cursor()).later).toEqual([expect.objectContaining({ to: ['tell'], tries: 1 })]);
   expect(
     w.logs.some((l) =>
@@ -163,6 +175,7 @@ it('a status card Teams took but answered 502, through every attempt of a pass: 
   await later();
   const from = connector.sent.length;
   const repeats = connector.repeats.length;
+  const asked = connector.requests.length;
   // Delivered, yet 502 to each of the pass's 4 attempts: the first is taken, the other 3 are the same message.
   connector.takeThenFail(chat(CM2), 4, 502);
   const r = await decideFromCard(w.url, TM, 'request.approve', requestId, {
@@ -183,7 +196,9 @@ it('a status card Teams took but answered 502, through every attempt of a pass: 
     );
   expect(status).toHaveLength(1);
   const again = connector.repeats.slice(repeats).filter((s) => s.conversationId === chat(CM2));
-  expect(again.length).toBeGreaterThanOrEqual(4); // 3 in the first pass, 1 in the later one
+  expect(again).toHaveLength(4); // 3 in the first pass, 1 in the later one
+  // One request per attempt: 4 in the pass Teams answered 502, 1 in the later pass (not 4 × 4, then more).
+  expect(attemptsPerMessage(CM2, asked).sort()).toEqual([1, 5]);
   expect(again.every((s) => s.messageId === status[0]!.messageId)).toBe(true);
   expect(
     connector.sent
