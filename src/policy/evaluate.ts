@@ -218,7 +218,9 @@ function compileCondition(c: Condition, p: Profile): Test {
   }
   if (c.attestOpenSourceOnly !== undefined) {
     const want = c.attestOpenSourceOnly;
-    t.push((a) => a.type === 'record-check' && (a.attestOpenSourceOnly ?? false) === want);
+    // A case file that does not say (the shared case format names only the friend/follow attestation) is
+    // neither: the service always says, from the form's tick box.
+    t.push((a) => a.type === 'record-check' && a.attestOpenSourceOnly === want);
   }
   if (c.byRoleIn) {
     const list: string[] = c.byRoleIn;

@@ -171,6 +171,8 @@ export const RecordCheck = strict({
     .optional(),
   thirdPartyRationale: rationale,
   attestNoFriendFollow: z.boolean(),
+  /** "I viewed open-source (public) information only": the service always says; a case file may leave it
+   * out (the shared format does not name it), and then no rule about it fires. */
   attestOpenSourceOnly: z.boolean().optional(),
   /** When the viewing being recorded took place (a profile may set a deadline for recording it). */
   viewedAt: When.optional(),

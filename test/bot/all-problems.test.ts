@@ -26,6 +26,8 @@ afterAll(async () => {
   await cleanupBotWorlds();
 });
 
+const refusals = async () => (await w.running.store.audit.list()).filter((e) => e.outcome === 'refuse');
+
 const zoned = (o: Intl.DateTimeFormatOptions, at = new Date()) =>
   new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', ...o }).format(at);
 const today = () => zoned({ year: 'numeric', month: '2-digit', day: '2-digit' });
@@ -90,7 +92,21 @@ describe('the record-the-check form', () => {
         viewedDate: /cannot be recorded before it happens/,
         thirdPartyData: /significant safeguarding concern/,
         attestNoFriendFollow: /did not friend, follow or subscribe/,
+        attestOpenSourceOnly: /viewed only what the child has made public/,
       },
+    ],
+    [
+      'both attestations unticked: an error beside each tick box (000 §20, §13)',
+      { attestNoFriendFollow: 'false', attestOpenSourceOnly: 'false' },
+      {
+        attestNoFriendFollow: /did not friend, follow or subscribe/,
+        attestOpenSourceOnly: /viewed only what the child has made public/,
+      },
+    ],
+    [
+      'only the open-source attestation unticked (000 §13: the public profile only)',
+      { attestOpenSourceOnly: 'false' },
+      { attestOpenSourceOnly: /viewed only what the child has made public/ },
     ],
     [
       'no account ticked and nothing attested',
@@ -127,11 +143,25 @@ describe('the record-the-check form', () => {
         { year: 'numeric', month: '2-digit', day: '2-digit' },
         new Date(Date.now() + 3_600_000),
       );
+    const refusedBefore = await refusals();
     const card = await d.invoke(CM, 'check.record', sent);
     expect(textOf(card)).toMatch(/Nothing was saved yet/);
     for (const [f, m] of Object.entries(expected))
       expect({ f, problem: problemOf(card, f) }).toEqual({ f, problem: expect.stringMatching(m) });
+    // Only the problems named: an attestation ticked carries no error.
+    for (const f of ['attestNoFriendFollow', 'attestOpenSourceOnly'])
+      if (!(f in expected)) expect({ f, problem: problemOf(card, f) }).toEqual({ f, problem: undefined });
     expect(inputsOf(card)).toMatchObject({ relevantInfo: 'Fictional: kept as typed.' });
     expect(await w.running.store.query('check', { where: { requestId } })).toHaveLength(0);
+    // A refusal the policy decides alone (nothing typed wrong) is an audit event citing its clauses.
+    if (!('accounts' in expected)) {
+      const refused = (await refusals()).slice(refusedBefore.length);
+      expect(refused).toEqual([
+        expect.objectContaining({ action: 'check.record', actor: expect.objectContaining({ id: CM }) }),
+      ]);
+      const cites = refused[0]!.cites ?? [];
+      if ('attestOpenSourceOnly' in expected) expect(cites).toContain('000 §13');
+      if ('attestNoFriendFollow' in expected) expect(cites).toContain('000 §20');
+    }
   });
 });

@@ -136,6 +136,7 @@ export async function approvalJourney(d: Driver): Promise<string> {
   });
   expect(problemOf(first, 'thirdPartyData')).toMatch(/significant safeguarding concern/);
   expect(problemOf(first, 'attestNoFriendFollow')).toMatch(/did not friend, follow or subscribe/);
+  expect(problemOf(first, 'attestOpenSourceOnly')).toMatch(/viewed only what the child has made public/);
   expect(await store.query('check', { where: { requestId } })).toHaveLength(0);
 
   // Corrected on the same card and sent again: recorded, with the account named as approved.
