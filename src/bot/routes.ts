@@ -94,10 +94,15 @@ function recorded(verb: string, data: unknown, turn: Turn): Promise<AdaptiveCard
             why: { code: 'REFUSED', message: why },
             via: 'bot',
             ...(turn.automatic ? { details: { automatic: true } } : {}),
+            // A form's press (its form id) sent again is the same refusal: one event.
+            ...(hasForm(data) ? { sent: data } : {}),
           };
     },
   );
 }
+
+const hasForm = (data: unknown): boolean =>
+  typeof data === 'object' && data !== null && typeof (data as { formId?: unknown }).formId === 'string';
 
 /** What a card's data was about: its request, else its child, else the verb itself. */
 function targetOf(data: unknown, verb: string): { kind: string; id: string } {

@@ -276,7 +276,11 @@ export async function commitVersioned<T>(
 }
 
 /** A refusal: nothing but its audit event is written. It is never kept under the command's key, so a
- * corrected retry under the same key (a form sent again from the same card) is decided afresh. */
+ * corrected retry under the same key (a form sent again from the same card) is decided afresh — and so is the
+ * same input again, which may now be allowed. Its event's unit is keyed by the command's key, the input and
+ * the refusal's code and words: the same command refused again for the same reason (a card pressed twice, a
+ * request sent again) answers the same and writes no second event; a corrected retry refused for another
+ * reason, or another input refused, is an event of its own. */
 export async function refuse(
   deps: Deps,
   c: Cmd,
@@ -292,7 +296,7 @@ export async function refuse(
   const outcome: Outcome<never> = { ok: false, error };
   noteAudited(deps);
   await deps.store.commit({
-    key: `${c.unitKey}:refused:${randomUUID()}`,
+    key: `${c.unitKey}:refused:${sha256(canonicalJson([c.digest, error.code, error.message, error.field ?? '']))}`,
     at: nowIso(deps),
     writes: [],
     audit: [

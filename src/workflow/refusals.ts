@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { canonicalJson } from '../store/canonical-json';
 import type { Role } from '../store/records';
 import type { Deps } from './types';
 
@@ -19,6 +20,9 @@ export interface Refused {
   why: { code: string; message: string; field?: string; status?: number };
   via: 'api' | 'bot';
   details?: Record<string, unknown>;
+  /** The command as sent, when the surface has one that says "the same again" (a card's form id and its data):
+   * the same refused again for the same reason is the same event, not a second. */
+  sent?: unknown;
 }
 
 /** The workflow wrote a refusal's audit event in this command: the surface must not write a second. */
@@ -28,10 +32,18 @@ export function noteAudited(deps: Deps): void {
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
+/** The unit key of a refusal's event: one per command as sent, who and why when the surface says what was sent,
+ * so a copy (a card pressed twice, an activity Teams delivers again) writes nothing new; else one per refusal. */
+function refusalKey(r: Refused): string {
+  if (r.sent === undefined) return `refused:${randomUUID()}`;
+  const h = createHash('sha256').update(canonicalJson([r.who.id, r.what, r.why, r.via, r.sent]));
+  return `refused:${h.digest('hex')}`;
+}
+
 /** One refusal as one audit event, in a unit of its own (it writes nothing else). */
 export async function recordRefusal(deps: Deps, r: Refused): Promise<void> {
   await deps.store.commit({
-    key: `refused:${randomUUID()}`,
+    key: refusalKey(r),
     at: deps.clock().toISOString(),
     writes: [],
     audit: [

@@ -3,7 +3,8 @@
  * Through the API: information governance's objection step and the service manager's annual review under
  * one key are two commands, each done; the same input again is the first answer; other input under a used
  * key is a 409 that writes nothing. Through the bot, on both stores: a refused `check.record` is not kept
- * under the form's key, so the corrected form sent again from the same card records the check.
+ * under the form's key, so the corrected form sent again from the same card records the check; the refused form
+ * sent again is answered the same and writes no second refusal event.
  */
 import { raiseObjection } from '../../src/workflow';
 import { startApi, type Api } from '../api/harness';
@@ -116,13 +117,17 @@ describe.each(STORES)('through the bot, on the %s store', (store) => {
     // One card: the version of the request it showed goes with every press of it.
     const version = (await w.running.store.get('request', requestId))!.version;
     // Refused: not friending or following the child is not confirmed (000 §20).
-    const refused = await recordThroughBot(
-      w,
-      CM,
-      checkForm(requestId, form, { version, attestNoFriendFollow: 'false' }),
-    );
+    const unconfirmed = checkForm(requestId, form, { version, attestNoFriendFollow: 'false' });
+    const refused = await recordThroughBot(w, CM, unconfirmed);
     expect(refused).not.toMatch(/Check recorded/);
     expect(await checksOf(w, requestId)).toEqual([]);
+    // The same press again (Teams delivering it twice, a second click): the same refusal, no second event.
+    const trail = await w.running.store.audit.list();
+    const refusals = trail.filter((e) => e.outcome === 'refuse' && e.action.includes('check'));
+    expect(refusals.length).toBeGreaterThanOrEqual(1);
+    const again = await recordThroughBot(w, CM, unconfirmed);
+    expect(again).toBe(refused);
+    expect((await w.running.store.audit.list()).slice(trail.length)).toEqual([]);
     // The same card, corrected.
     const fixed = checkForm(requestId, form, { version });
     expect(await recordThroughBot(w, CM, fixed)).toMatch(/Check recorded/);
