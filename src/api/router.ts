@@ -7,7 +7,7 @@ import { FORM_AT_FAULT } from '../workflow/input';
 import { changesRefused } from '../workflow';
 import type { AuditProjection } from '../workflow/audit-projection';
 import type { Caller } from './auth';
-import { answerRecorded, type Refused } from '../workflow/refusals';
+import { answerRecorded, unsignedRefusals, type Refused } from '../workflow/refusals';
 import { fromFailure, problem, sendProblem, type Problem } from './problem';
 import { onlyRoles } from '../vocabulary';
 
@@ -300,6 +300,17 @@ export function router(
           async () => p,
           () => refused(req, url, { id: caller.subject! }, p),
         );
+      // A 401 names nobody: counted, one summary event per window (refusals.ts, unsignedRefusals), the
+      // persona or token it claimed never trusted.
+      if (caller.status === 401) {
+        const persona = req.headers['x-overt-demo-persona'];
+        unsignedRefusals(deps).note(
+          'api',
+          'no-sign-in',
+          401,
+          typeof persona === 'string' ? persona : undefined,
+        );
+      }
       send(p, caller.status === 401 ? { 'www-authenticate': 'Bearer' } : {});
       return true;
     }

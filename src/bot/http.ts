@@ -28,6 +28,7 @@ import { followNotices } from './notices';
 import { installerOf, type GraphPort } from './install';
 import { Outbox, type Task } from './outbox';
 import { auditRefusal, refusalOf, type Seen } from './identity';
+import { unsignedRefusals, type UnsignedKind } from '../workflow/refusals';
 import { certificateKey, serviceRuleOf, tabLinkOf, tenantsOf, type BotSettings } from './settings';
 
 const MAX_BODY = 512 * 1024;
@@ -70,6 +71,12 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
     req.on('end', () => resolve(size > MAX_BODY ? undefined : Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** The sender's id an activity's text claims (`"from": { … "id": "…" }`), read without parsing from its first
+ * 64 KB: recorded as claimed, never trusted (nothing proved it). */
+function claimedSender(text: string): string | undefined {
+  return /"from"\s*:\s*\{[^{}]*?"id"\s*:\s*"([^"\\]{1,100})"/.exec(text.slice(0, 65_536))?.[1];
 }
 
 /** How deep the JSON text nests (objects and arrays), scanned without parsing, stopping past `max`. */
@@ -205,6 +212,20 @@ export function botEndpoint(
   );
   outbox.notices = notices.deliver;
 
+  // Refused before anyone is known: counted, one summary event per kind and window (refusals.ts).
+  const unsigned = unsignedRefusals(deps, { log });
+  const refuseUnsigned = (
+    res: ServerResponse,
+    kind: UnsignedKind,
+    status: number,
+    detail: string,
+    text?: string,
+  ): true => {
+    unsigned.note('bot', kind, status, text === undefined ? undefined : claimedSender(text));
+    problem(res, status, detail);
+    return true;
+  };
+
   const handler: Handler = async (req, res) => {
     if (req.url?.split('?')[0] !== '/api/messages') return false;
     if (req.method !== 'POST') {
@@ -212,26 +233,19 @@ export function botEndpoint(
       return true;
     }
     const text = await readBody(req);
-    if (text === undefined) {
-      problem(res, 413, `an activity is at most ${MAX_BODY} bytes`);
-      return true;
-    }
-    if (depthOf(text) > MAX_DEPTH) {
-      problem(res, 400, `the activity nests deeper than ${MAX_DEPTH} levels`);
-      return true;
-    }
+    if (text === undefined)
+      return refuseUnsigned(res, 'too-large', 413, `an activity is at most ${MAX_BODY} bytes`);
+    if (depthOf(text) > MAX_DEPTH)
+      return refuseUnsigned(res, 'too-deep', 400, `the activity nests deeper than ${MAX_DEPTH} levels`, text);
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      problem(res, 400, 'the body is not JSON');
-      return true;
+      return refuseUnsigned(res, 'not-json', 400, 'the body is not JSON', text);
     }
     const envelope = ActivityEnvelope.safeParse(json);
-    if (!envelope.success) {
-      problem(res, 400, z.prettifyError(envelope.error));
-      return true;
-    }
+    if (!envelope.success)
+      return refuseUnsigned(res, 'not-an-activity', 400, z.prettifyError(envelope.error), text);
     const activity = envelope.data as unknown as Activity;
     let authenticated: AuthenticateRequestResult;
     try {
@@ -241,14 +255,15 @@ export function botEndpoint(
       // be fetched) means the sender is not authenticated: 401, never the turn's 500. The body says so plainly;
       // what failed (a library's wording, a host that could not be reached) goes to the log only.
       log(`bot: authentication failed: ${(err as Error).message}`);
-      problem(
+      return refuseUnsigned(
         res,
+        'not-authenticated',
         401,
         err instanceof AuthenticationError
           ? 'the request is not authenticated'
           : 'the request is not authenticated: the sign-in could not be checked',
+        text,
       );
-      return true;
     }
     const refused = refusalOf(envelope.data as Seen, tenants, service);
     if (refused) {

@@ -26,6 +26,7 @@ import { health, sendJson, type Handler } from './health';
 import { botSurface } from '../bot/surface';
 import { apiSurface } from '../api/surface';
 import type { Surface } from './surface';
+import { flushUnsigned, unsignedRefusals } from '../workflow/refusals';
 
 /**
  * `npm start`: the whole service on this machine — the store (SQLite in ./.data by default, with the
@@ -279,6 +280,12 @@ export async function start(
     customProfiles: profiles.value,
     settings: workflowSettings(config.value),
   });
+  // Refusals before sign-in: one summary event per kind and window (refusals.ts), and its log line.
+  const unsignedWindow = Number(surfaceEnv.OVERT_UNSIGNED_WINDOW_SECONDS);
+  unsignedRefusals(deps, {
+    log: (s) => logger.warn({ component: 'refusals' }, s),
+    ...(Number.isFinite(unsignedWindow) && unsignedWindow > 0 ? { windowMs: unsignedWindow * 1000 } : {}),
+  });
   // Which custom profiles this instance loaded, and whether the data folder agrees (profile-adoption.ts).
   if (profiles.value.length)
     logger.info(
@@ -346,6 +353,17 @@ export async function start(
     await store.close().catch(() => undefined);
     throw new Error(`Overt does not start: ${elsewhere}`);
   }
+  // A change to the store by another connection (another instance, or someone editing the live file) is
+  // checked within about a second, whether or not anyone asks /healthz; a break is logged once, as /healthz would.
+  guard.watch((broken) => {
+    const said = `${broken.seq ?? ''}:${broken.reason}`;
+    if (reportedBroken.get(guard) === said) return;
+    reportedBroken.set(guard, said);
+    logger.error(
+      { seq: broken.seq, reason: broken.reason },
+      `the audit trail is broken${broken.seq === undefined ? '' : ` at event ${broken.seq}`}: ${broken.reason}; Overt will take no changes until it is restored`,
+    );
+  });
   // The surfaces read their own settings: from the environment given, over the process's own.
   // The Graph client the bot's proactive installs use (made only if they are turned on).
   const graph = () => {
@@ -407,6 +425,7 @@ export async function start(
         const drained = (async () => {
           await timers.stop();
           for (const s of surfaces) await s.stop?.().catch(() => undefined);
+          await flushUnsigned(deps).catch(() => undefined);
           await closed;
         })();
         // Whatever the store is doing (a Graph stall holds each call up to its timeout, and retries), the

@@ -331,6 +331,10 @@ export class AuditGuard {
   private readonly matched = new WeakSet<object>();
   /** When the records were last swept, and which kind is next. */
   private swept = { at: 0, kind: 0 };
+  /** The store's change mark (`Store.changeMark`: SQLite's `data_version`) when every kind was last swept whole,
+   * and when; and the timer that looks at it (`watch`). */
+  private mark: { value: number | undefined; at: number } = { value: undefined, at: 0 };
+  private watcher: NodeJS.Timeout | undefined;
   /** How much of the checkpoints file and each witness has been read (file → bytes), and the furthest
    * checkpoint found in them: a later check reads only what was appended since. */
   private readonly seen = new Map<string, number>();
@@ -358,6 +362,9 @@ export class AuditGuard {
       anchorCreated?: boolean;
       /** How often `check` also sweeps one kind of record against the trail (default 30 s). */
       recordSweepMs?: number;
+      /** How often, at most, `check` sweeps every kind whole when another connection wrote to the store (its
+       * change mark moved: another instance, or a live edit of the file). Default 1 s. */
+      liveSweepMs?: number;
       /**
        * Check records against the trail as they are read and in `check`'s sweep. Only for a store whose
        * units are atomic (SQLite): on SharePoint a unit's records land before its events, so a record read
@@ -429,6 +436,8 @@ export class AuditGuard {
   /** The whole trail, checkpoints and records; sets the guard's state and, if intact, signs the head. */
   async verifyAll(): Promise<TrailReport> {
     await this.flush();
+    // The store's change mark before the whole check: a change by another connection after it is swept for.
+    const mark = await this.inner.changeMark?.();
     if (this.anchor) this.readAnchor(); // what is there now; the whole check reads it again below
     let latest = new Map<string, { seq: number; digest: string }>();
     const check = async () => {
@@ -455,6 +464,7 @@ export class AuditGuard {
       report = await check();
     }
     if (report.ok) {
+      this.mark = { value: mark, at: Date.now() };
       this.latest = latest;
       // A trail begun before events carried record digests cannot say which records were written outside it.
       const [first] = report.head.seq > 0 ? await this.inner.audit.list({ limit: 1 }) : [];
@@ -601,6 +611,20 @@ export class AuditGuard {
       // stores: on SharePoint an item's fields and body are written in one request, so never differ mid-unit.
       const [structure] = (await this.inner.schemaProblems?.()) ?? [];
       if (structure) return fail(undefined, structure);
+      // Another connection committed to the store (another instance's unit, or someone editing the file): every
+      // kind swept whole now, at most every `liveSweepMs` — a record edited in the live file is found within
+      // about a second, not when someone next reads it (issue 12 walk, finding 3). This instance's own units
+      // do not move the mark; with one instance, nothing is swept until someone else writes.
+      const moved = await this.movedMark();
+      if (moved !== undefined) {
+        for (const kind of SWEPT) {
+          const [problem] = await this.inner.rowProblems(kind);
+          if (problem) return fail(undefined, problem);
+          const bad = await this.kindProblem(kind);
+          if (bad) return fail(undefined, bad);
+        }
+        this.mark = { value: moved, at: Date.now() };
+      }
       const every = this.options.recordSweepMs ?? 30_000;
       if (Date.now() - this.swept.at >= every) {
         this.swept.at = Date.now();
@@ -617,6 +641,42 @@ export class AuditGuard {
       // every write until restarted, while holding the timers' lease).
       return { ok: false, reason: `the trail could not be read: ${(err as Error).message}` };
     }
+  }
+
+  /** The store's change mark, if it moved since every kind was last swept and the last sweep was at least
+   * `liveSweepMs` ago; else undefined. Only where records are checked as read (SQLite). */
+  private async movedMark(): Promise<number | undefined> {
+    if (!this.options.checkRecords || !this.latest || this.mark.value === undefined) return undefined;
+    if (Date.now() - this.mark.at < (this.options.liveSweepMs ?? 1_000)) return undefined;
+    const now = await this.inner.changeMark?.();
+    return now === undefined || now === this.mark.value ? undefined : now;
+  }
+
+  /**
+   * Looks at the store's change mark every `everyMs` (default: `liveSweepMs`) and, when another connection
+   * wrote, checks the trail (`check`): a record or event edited in the live file stops writes within about
+   * a second even if nobody asks `/healthz`. `onBroken` is told once. Stopped by `close`.
+   */
+  watch(onBroken?: (chain: { seq?: number; reason: string }) => void, everyMs?: number): void {
+    if (this.watcher || !this.options.checkRecords || !this.inner.changeMark) return;
+    const every = everyMs ?? this.options.liveSweepMs ?? 1_000;
+    let told = false;
+    this.watcher = setInterval(() => {
+      if (this.broken) {
+        if (!told && onBroken) onBroken({ ...this.broken });
+        told = true;
+        return;
+      }
+      void (async () => {
+        if ((await this.movedMark()) === undefined) return;
+        const state = await this.check();
+        if (!state.ok && this.broken && !told) {
+          told = true;
+          onBroken?.({ ...this.broken });
+        }
+      })().catch(() => undefined);
+    }, every);
+    this.watcher.unref();
   }
 
   /**
@@ -639,14 +699,22 @@ export class AuditGuard {
     let difference: string | undefined;
     // SQLite's units are atomic: once caught up with the trail, a difference is tampering. On SharePoint a
     // unit's records land before its events: a few more looks, over about two seconds.
-    const looks = this.options.checkRecords ? 2 : 5;
+    // Where the store has a change mark, a look during which another connection committed (the trail caught up
+    // with, then the rows read, and a unit landed between) proves nothing: it is made again, up to 8 looks (the
+    // live sweep runs exactly when another instance writes).
+    let looks = this.options.checkRecords ? 2 : 5;
     for (let i = 0; i < looks; i++) {
+      let before: number | undefined;
       if (i > 0) {
         if (!this.options.checkRecords) await new Promise((r) => setTimeout(r, 200 * i));
+        else if (i > 1) await new Promise((r) => setTimeout(r, 20 * i));
+        before = await this.inner.changeMark?.();
         const caught = await this.catchUp();
         if (!caught.ok) return caught.reason;
       }
       const rows = await this.inner.query(kind);
+      if (before !== undefined && (await this.inner.changeMark?.()) !== before)
+        looks = Math.min(8, looks + 1);
       const written = new Map<string, { seq: number; digest: string }>();
       const prefix = `${kind}/`;
       for (const [key, w] of latest) if (key.startsWith(prefix)) written.set(key.slice(prefix.length), w);
@@ -969,6 +1037,8 @@ export class AuditGuard {
   }
 
   private async close(): Promise<void> {
+    if (this.watcher) clearInterval(this.watcher);
+    this.watcher = undefined;
     await this.flush().catch(() => undefined);
     await this.inner.close();
   }

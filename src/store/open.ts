@@ -133,6 +133,7 @@ export async function openGuarded(
     ...(/^\d+$/.test(env.OVERT_RECORD_SWEEP_MS ?? '')
       ? { recordSweepMs: Number(env.OVERT_RECORD_SWEEP_MS) }
       : {}),
+    ...(/^\d+$/.test(env.OVERT_LIVE_SWEEP_MS ?? '') ? { liveSweepMs: Number(env.OVERT_LIVE_SWEEP_MS) } : {}),
     ...(how.checkpointEveryMs === undefined ? {} : { checkpointEveryMs: how.checkpointEveryMs }),
   });
   return { ok: true, value: { store: guard.store, guard, anchorCreated: anchored.created } };

@@ -139,6 +139,10 @@ export interface Store {
   /** What is wrong with the store's own structure, read only (SQLite: a trigger Overt did not make, or one of
    * the audit table's missing or altered): `overt audit verify` and the live check. */
   schemaProblems?(): Promise<string[]>;
+  /** A number that changes whenever another connection — another instance, or someone editing the file — has
+   * committed to the store since it was last asked, never for this one's own writes (SQLite's `data_version`):
+   * the audit guard sweeps the records when it moves (integrity.ts). Read in microseconds. */
+  changeMark?(): Promise<number>;
   /** The key of every unit the store keeps an answer for (`overt audit verify`: each event's key must have one,
    * or a retry of its command would run it again). */
   unitKeys?(): Promise<Set<string>>;

@@ -85,3 +85,124 @@ export async function answerRecorded<T>(
     );
   return answer;
 }
+
+/**
+ * Refusals made before anyone is known (issue 12, fault 4): the bot's envelope refusals (too large, nested too
+ * deep, not JSON, not an activity, a token that proves nothing) and the API's 401s. Whoever sends them proved
+ * nothing, so one event each would let a stranger fill the trail. Each kind is counted per instance, and one
+ * summary event per kind is written at the end of a window in which there was any (`windowMs`, default a
+ * minute): how many, the first and the last, and up to five ids the senders claimed — claimed, never trusted.
+ * A log line says the same. At stop what is counted is written (`flushUnsigned`).
+ */
+export type UnsignedKind =
+  'too-large' | 'too-deep' | 'not-json' | 'not-an-activity' | 'not-authenticated' | 'no-sign-in';
+
+const UNSIGNED_WORDS: Record<UnsignedKind, string> = {
+  'too-large': 'too large',
+  'too-deep': 'nested too deeply',
+  'not-json': 'not JSON',
+  'not-an-activity': 'not an activity',
+  'not-authenticated': 'a token that proves nothing',
+  'no-sign-in': 'not signed in',
+};
+
+const VIA_WORDS = { bot: 'bot requests', api: 'API requests' } as const;
+
+interface Tally {
+  count: number;
+  first: string;
+  last: string;
+  status: number;
+  claimed: Set<string>;
+  timer: NodeJS.Timeout;
+}
+
+class UnsignedRefusals {
+  private readonly tallies = new Map<string, Tally>();
+  private readonly writing = new Set<Promise<void>>();
+  constructor(
+    private readonly deps: Deps,
+    private readonly windowMs: number,
+    private readonly log: (s: string) => void,
+  ) {}
+
+  note(via: 'api' | 'bot', kind: UnsignedKind, status: number, claimed?: string): void {
+    const key = `${via}:${kind}`;
+    const at = this.deps.clock().toISOString();
+    let t = this.tallies.get(key);
+    if (!t) {
+      const timer = setTimeout(() => this.write(key), this.windowMs);
+      timer.unref();
+      t = { count: 0, first: at, last: at, status, claimed: new Set(), timer };
+      this.tallies.set(key, t);
+    }
+    t.count += 1;
+    t.last = at;
+    if (claimed && t.claimed.size < 5) t.claimed.add(clip(claimed, 100));
+  }
+
+  private write(key: string): Promise<void> {
+    const t = this.tallies.get(key);
+    if (!t) return Promise.resolve();
+    this.tallies.delete(key);
+    clearTimeout(t.timer);
+    const [via, kind] = key.split(':') as ['api' | 'bot', UnsignedKind];
+    const message = `${t.count} ${VIA_WORDS[via]} refused before sign-in: ${UNSIGNED_WORDS[kind]} ×${t.count}`;
+    const p = this.deps.store
+      .commit({
+        key: `refused-unsigned:${randomUUID()}`,
+        at: this.deps.clock().toISOString(),
+        writes: [],
+        audit: [
+          {
+            actor: { id: `unsigned:${via}` },
+            action: via === 'bot' ? 'bot:before-sign-in' : 'api:before-sign-in',
+            target: { kind: 'endpoint', id: via === 'bot' ? '/api/messages' : '/api/v1' },
+            outcome: 'refuse',
+            details: {
+              via,
+              code: kind,
+              message,
+              status: t.status,
+              count: t.count,
+              first: t.first,
+              last: t.last,
+              ...(t.claimed.size > 0 ? { claimedSenders: [...t.claimed], claimedNotTrusted: true } : {}),
+            },
+          },
+        ],
+      })
+      .then(
+        () => this.log(`${message} (first ${t.first}, last ${t.last}); one audit event`),
+        (err: Error) => this.log(`${message}: not recorded: ${err.message}`),
+      )
+      .finally(() => this.writing.delete(p));
+    this.writing.add(p);
+    return p;
+  }
+
+  async flush(): Promise<void> {
+    await Promise.all([...this.tallies.keys()].map((k) => this.write(k)));
+    await Promise.all([...this.writing]);
+  }
+}
+
+const unsignedByStore = new WeakMap<object, UnsignedRefusals>();
+
+/** The instance's tally of refusals before sign-in (one per store: the bot and the API share it). */
+export function unsignedRefusals(
+  deps: Deps,
+  how: { log?: (s: string) => void; windowMs?: number } = {},
+): { note: UnsignedRefusals['note'] } {
+  let u = unsignedByStore.get(deps.store);
+  if (!u) {
+    u = new UnsignedRefusals(deps, how.windowMs ?? 60_000, how.log ?? ((s) => console.error(s)));
+    unsignedByStore.set(deps.store, u);
+  }
+  return u;
+}
+
+/** Writes what is counted of the refusals before sign-in now (at stop). */
+export async function flushUnsigned(deps: Deps): Promise<void> {
+  await unsignedByStore.get(deps.store)?.flush();
+}

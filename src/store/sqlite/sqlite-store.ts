@@ -297,6 +297,10 @@ export class SqliteStore implements Store {
     }));
   }
 
+  async changeMark(): Promise<number> {
+    return Number(this.db.pragma('data_version', { simple: true }));
+  }
+
   async schemaProblems(): Promise<string[]> {
     return triggerProblems(this.db);
   }
