@@ -83,6 +83,8 @@ export type AuditListQuery = {
   to?: string;
   /** Events with a seq greater than this (for paging). */
   afterSeq?: number;
+  /** The one event with this id (an indexed look-up, not a read of the trail). */
+  eventId?: string;
   limit?: number;
 };
 

@@ -174,13 +174,9 @@ export async function auditEventOf(store: Store, idOrSeq: string): Promise<Audit
     const [event] = await store.audit.list({ afterSeq: Number(idOrSeq) - 1, limit: 1 });
     if (event?.seq === Number(idOrSeq)) return event;
   }
-  for (let afterSeq = 0; ;) {
-    const page = await store.audit.list({ afterSeq, limit: 5_000 });
-    const found = page.find((e) => e.id === idOrSeq);
-    if (found) return found;
-    if (page.length < 5_000) return undefined;
-    afterSeq = page[page.length - 1]!.seq;
-  }
+  // By its id: the one event, looked up by its indexed id (the trail is not read).
+  const [event] = await store.audit.list({ eventId: idOrSeq, limit: 1 });
+  return event;
 }
 
 /** Explains one event: re-evaluated with the profile of the version it used (`deps.profiles`). */

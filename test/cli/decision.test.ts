@@ -40,7 +40,7 @@ it('replays every decision of the demo service to the verdict recorded', async (
   const outcomes = new Set<string>();
   let replayed = 0;
   // Each by its sequence number (read straight from the trail); by its id, one decision of each outcome below
-  // (an id is found by reading the trail from its start).
+  // (an id is looked up by itself: the trail is not read).
   const byId = new Map<string, string>();
   for (const e of decisions) {
     const run = await runCli('decision', 'explain', String(e.seq), '--data', data, '--json');

@@ -505,6 +505,10 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
         ]);
         expect(targets(await store.audit.list({ afterSeq: 2 }))).toEqual(['03', '04']);
         expect(targets(await store.audit.list({ limit: 1 }))).toEqual(['01']);
+        // One event by its id (what `overt decision explain <id>` asks): that one, and none for an unknown id.
+        const third = (await store.audit.list({ afterSeq: 2, limit: 1 }))[0]!;
+        expect(await store.audit.list({ eventId: third.id })).toEqual([third]);
+        expect(await store.audit.list({ eventId: 'no-such-event' })).toEqual([]);
       });
 
       it('verifies an empty trail and a long one', async () => {

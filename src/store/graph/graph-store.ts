@@ -209,6 +209,19 @@ export class GraphStore implements Store {
       if (query.limit !== undefined && (!Number.isInteger(query.limit) || query.limit < 1)) {
         throw new Error('limit is a positive integer');
       }
+      if (query.eventId !== undefined) {
+        // One event by its indexed id: no window of the trail is read.
+        const filter = `fields/${AuditColumns.eventId} eq ${quote(query.eventId)}`;
+        const found: AuditEvent[] = [];
+        for await (const items of this.eventPages(filter, 1)) found.push(...items.map((i) => i.event));
+        return found.filter(
+          (e) =>
+            e.id === query.eventId &&
+            (query.afterSeq === undefined || e.seq > query.afterSeq) &&
+            (query.from === undefined || normaliseDate(e.at) >= normaliseDate(query.from)) &&
+            (query.to === undefined || normaliseDate(e.at) < normaliseDate(query.to)),
+        );
+      }
       const from = query.from === undefined ? undefined : normaliseDate(query.from);
       const to = query.to === undefined ? undefined : normaliseDate(query.to);
       const byTime = [

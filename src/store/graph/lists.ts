@@ -95,7 +95,7 @@ export const listSpecs: Record<ListKey, ListSpec> = {
       col(AuditColumns.seq, 'number', true, true),
       col(AuditColumns.at, 'date', true),
       col(AuditColumns.key, 'text', true),
-      col(AuditColumns.eventId, 'text'),
+      col(AuditColumns.eventId, 'text', true),
       col(AuditColumns.body, 'note'),
     ],
   },

@@ -519,6 +519,10 @@ export class SqliteStore implements Store {
         clauses.push('seq > ?');
         params.push(query.afterSeq);
       }
+      if (query.eventId !== undefined) {
+        clauses.push('id = ?');
+        params.push(query.eventId);
+      }
       if (query.limit !== undefined && (!Number.isInteger(query.limit) || query.limit < 1)) {
         throw new Error('limit is a positive integer');
       }
