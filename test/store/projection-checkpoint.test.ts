@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchChild, benchOrganisation, must } from '../../bench/seed';
-import { openStore } from '../../src/store/open';
+import Database from 'better-sqlite3';
+import { openStore, sqliteFile } from '../../src/store/open';
 import type { Store } from '../../src/store/store';
 import {
   createDeps,
@@ -192,3 +193,52 @@ it('on SQLite, a second process on the same folder starts from the checkpoint an
     rmSync(dir, { recursive: true, force: true });
   }
 }, 60_000);
+
+// Overt's bookkeeping rows carry no event (RELIABILITY.md, "Bookkeeping rows"): a checkpoint's parts or its
+// manifest deleted outside Overt is not a finding of `overt audit verify`, because nothing is lost — the tallies
+// are the trail's, and a projection that cannot read its checkpoint whole reads the trail whole.
+it.each(['a part', 'the manifest'] as const)(
+  'on SQLite, %s of the checkpoint deleted outside Overt: the next instance reads the trail whole and agrees with it',
+  async (which) => {
+    const dir = mkdtempSync(join(tmpdir(), 'overt-projection-'));
+    const open = async () => {
+      const o = await openStore({ dataDir: dir, kind: 'sqlite' });
+      if (!o.ok) throw new Error(o.error.message);
+      return o.value;
+    };
+    const store = await open();
+    try {
+      const w = world(store);
+      await checkpointed(store, w);
+      const db = new Database(sqliteFile(dir));
+      const deleted =
+        which === 'the manifest'
+          ? db.prepare('DELETE FROM projection WHERE id = ?').run(CHECKPOINT).changes
+          : db
+              .prepare(
+                'DELETE FROM projection WHERE id = (SELECT id FROM projection WHERE id <> ? ORDER BY id LIMIT 1)',
+              )
+              .run(CHECKPOINT).changes;
+      db.close();
+      expect(deleted).toBe(1);
+      const other = await open();
+      const deps = { ...w.deps, store: other };
+      const said: string[] = [];
+      const fromCheckpoint = new AuditProjection(other, deps.profiles, {
+        checkpointEvery: 0,
+        log: (m) => said.push(m),
+      });
+      const whole = new AuditProjection(other, deps.profiles, { fromCheckpoint: false, checkpointEvery: 0 });
+      const rebuilt = await dashboardOf(deps, fromCheckpoint);
+      expect(rebuilt).toEqual(await dashboardOf(deps, whole));
+      expect(rebuilt.periods.length).toBeGreaterThan(0);
+      if (which === 'a part')
+        expect(said).toEqual(['audit projection: the checkpoint does not match its hash; reading the trail']);
+      await other.close();
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+  60_000,
+);
