@@ -169,7 +169,10 @@ export async function onTurn(
     else {
       const intent = intentOf(a.text ?? '');
       try {
-        card = 'help' in intent ? helpCard(intent.unknown) : await route(intent.verb, intent.data, t);
+        card =
+          'help' in intent
+            ? helpCard(intent.unknown, t.staff.role)
+            : await route(intent.verb, intent.data, t);
       } catch (err) {
         log(`bot: message failed: ${(err as Error).stack ?? String(err)}`);
         card = failureCard(err);
@@ -243,7 +246,7 @@ export async function onTurn(
     const welcome = () =>
       ctx.sendActivity({
         type: 'message',
-        attachments: [CardFactory.adaptiveCard(staff ? helpCard() : UNKNOWN_PERSON)],
+        attachments: [CardFactory.adaptiveCard(staff ? helpCard(undefined, staff.role) : UNKNOWN_PERSON)],
       });
     if (!staff) {
       await welcome();

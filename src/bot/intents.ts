@@ -1,5 +1,5 @@
 /**
- * Lenient matching of what people type in chat: "hi" (answered by role: handlers/hello.ts), "new request", "my requests" (and "my requests 2", its page 2), "waiting for me", "child DEMO-0001",
+ * Lenient matching of what people type in chat: "hi" (answered by role: handlers/hello.ts), "new request", "my requests" (and "my requests 2", its page 2), "waiting for me" (and "waiting for me 2"), "child DEMO-0001",
  * "consent for DEMO-0001", "objection DEMO-0001", "help". A bare case reference opens the child's summary;
  * anything else gets the help card.
  */
@@ -20,8 +20,11 @@ export function intentOf(raw: string): Intent {
     return { verb: 'hello', data: {} };
   if (/^(help|\?|what can you do|commands?)\b/.test(text)) return { help: true };
   const ref = CASE_REF.exec(raw)?.[1];
-  if (/\bwaiting\b|\bto decide\b|^(my )?(decisions|approvals|queue|inbox)$/.test(text))
-    return { verb: 'requests.waiting', data: {} };
+  if (/\bwaiting\b|\bto decide\b|^(my )?(decisions|approvals|queue|inbox)( (page )?\d{1,5})?$/.test(text)) {
+    // "waiting for me 2", "waiting for me page 2": that page.
+    const page = /\b(?:page )?(\d{1,5})\b/.exec(text.replace(CASE_REF, ' '))?.[1];
+    return { verb: 'requests.waiting', data: page ? { page } : {} };
+  }
   if (/\b(my|mine)\b.*\brequests?\b|^(my )?(requests|status)( (page )?\d{1,5})?$/.test(text)) {
     // "my requests 2", "my requests page 2", "page 2 of my requests": that page.
     const page = /\b(?:page )?(\d{1,5})\b/.exec(text.replace(CASE_REF, ' '))?.[1];

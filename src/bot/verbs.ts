@@ -178,7 +178,14 @@ export const verbs = {
       .optional()
       .transform((s) => (s ? Math.max(1, Number(s)) : 1)),
   }),
-  'requests.waiting': z.object({}),
+  /** A page of what waits for the person's decision, from 1 ("waiting for me 2", the card's page buttons). */
+  'requests.waiting': z.object({
+    page: typedString()
+      .trim()
+      .regex(/^\d{1,5}$/, 'a page is a number')
+      .optional()
+      .transform((s) => (s ? Math.max(1, Number(s)) : 1)),
+  }),
   /** "hi": what the person's role comes to do (handlers/hello.ts). */
   hello: z.object({}),
   // The RIPA route (000 §12). Every field a person types is optional here: a missing or wrong one comes back

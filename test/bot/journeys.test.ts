@@ -8,7 +8,8 @@
  *       → review reminded (the reminder delivered) → reviewed → cancelled, and the central record shows it;
  *   (c) a repeat for a purpose that is not a crime is refused, citing 000 §12;
  *   (d) an approver who never spoke to the bot still receives the card;
- *   (e) a decline without a reason is an inline error on the same card.
+ *   (e) a decline without a reason is an inline error on the same card;
+ *   (f) each role is told what is theirs: "waiting for me" pages, IG's central record, the officer's help.
  * Then every card the journeys produced is rendered with `adaptivecards` in headless Chromium at 400 and
  * 1280 px, a screenshot of each kept in test-artifacts/cards/journeys/ (card-shots.ts).
  */
@@ -21,13 +22,13 @@ import {
   type Driver,
   type JourneyWorld,
 } from './drivers';
-import { approvalJourney } from './journeys';
+import { approvalJourney, rolesJourney } from './journeys';
 import type { Json, Playground } from './playground';
-import { closeTabs, nonCrimeRepeat, repeatedSentences, ripaJourney } from './ripa-journey';
+import { closeTabs, nonCrimeRepeat, repeatedSentences, ripaJourney, tab } from './ripa-journey';
 import { cleanupBotWorlds } from './world';
 
 /** The list cards among them. */
-const LISTS = new Set(['my-requests', 'waiting-for-me']);
+const LISTS = new Set(['my-requests', 'waiting-for-me', 'waiting-for-me-page-1', 'waiting-for-me-page-2']);
 
 /** Every card the journeys showed, by step, from the first driver that showed it. */
 const cards = new Map<string, Json>();
@@ -76,6 +77,10 @@ describe.each(DRIVERS)('the journeys %s', (_name, make) => {
   it('(c) a repeat for a purpose that is not a crime is refused, citing 000 §12', async () => {
     d.seen?.('request-refused-000-12', await nonCrimeRepeat(d, jw.w));
   }, 30_000);
+
+  it('(f) each role is told what is theirs: a team manager pages through all that waits in chat, longest waiting first as in the tab; information governance hears how many applications wait for an authorising officer; the officer’s help lists the RIPA queue, not a case manager’s commands', async () => {
+    await rolesJourney(d, (who, path) => tab(jw.w, who, path));
+  }, 60_000);
 });
 
 describe('every card the journeys showed, rendered with adaptivecards in Chromium', () => {

@@ -11,7 +11,8 @@ import { validateCard } from '../../src/bot/cards/validate';
 import { actionData, inputsOf, labelOf, NOT_FOR_PEOPLE, pick, problemOf, textOf } from './client';
 import { graphChatOf, type Driver } from './drivers';
 import type { Json } from './playground';
-import { CM, plainForPeople, TM } from './ripa-journey';
+import { raiseRequest } from '../../src/workflow';
+import { AO, CM, IG, plainForPeople, TM } from './ripa-journey';
 
 /** Now, to the minute, on the team's calendar (Europe/London): a viewing no earlier than its approval. */
 const nowTime = () =>
@@ -156,4 +157,127 @@ export async function approvalJourney(d: Driver): Promise<string> {
   expect((await store.get('request', requestId))!.record.status).toBe('completed');
   await d.settle();
   return requestId;
+}
+
+/** The requests a list card opens, in its order. */
+/** A list card, checked as `look` does but for sentences said twice (its entries may read alike: one child,
+ * one reason, asked twice). */
+function lookList(d: Driver, name: string, card: Json): Json {
+  expect(validateCard(card)).toEqual({ ok: true });
+  expect(textOf(card)).not.toMatch(NOT_FOR_PEOPLE);
+  expect(textOf(card)).not.toMatch(/demo-(cm|tm|sm|ig|ao|admin)|\d{4}-\d{2}-\d{2}T/);
+  d.seen?.(name, card);
+  return card;
+}
+
+const opened = (card: Json): string[] => {
+  const ids: string[] = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (o['type'] === 'Action.Execute' && o['verb'] === 'request.refresh')
+        ids.push((o['data'] as { requestId: string }).requestId);
+      else Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return ids;
+};
+
+/**
+ * Each role is told what is theirs (issue 13 walk 13b, findings 3, 4): a team manager with more waiting than
+ * one card shows pages through all of it in chat — buttons and "waiting for me 2" — longest waiting first, in
+ * the tab's order; information governance's "hi" says truthfully how many applications wait for an
+ * authorising officer; the authorising officer's "help" lists the RIPA queue and none of a case manager's
+ * commands.
+ */
+export async function rolesJourney(d: Driver, tabOf: (who: string, path: string) => Promise<Response>) {
+  const w = d.world;
+  // Eleven more requests waiting for the team manager (raised as the form would: the journey above showed
+  // the form), each for a reason of its own or by another case manager.
+  const reasons = [
+    'risk-of-cse',
+    'risk-of-cce',
+    'gang-involvement',
+    'weapon-offence',
+    'repeated-missing-episodes',
+  ];
+  for (let n = 0; n < 11; n++) {
+    const raised = await raiseRequest(w.running.deps, {
+      key: `roles-${d.name}-${n}`,
+      actorId: n % 2 ? 'demo-cm-north-2' : CM,
+      childId: await w.childId('DEMO-0003'),
+      reason: reasons[n % reasons.length]!,
+      platforms: [{ platform: 'youtube', account: '@demo_north_3' }],
+      viewer: 'own-personal-account',
+      rationale: `Fictional: new information (${n + 1}).`,
+    });
+    expect(raised.ok).toBe(true);
+  }
+  const all = ((await (await tabOf(TM, '/api/v1/decisions/awaiting')).json()) as { id: string }[]).map(
+    (r) => r.id,
+  );
+  expect(all.length).toBeGreaterThan(10);
+  // Typed over HTTP; in the Agents Playground, which types only as its current user (the case manager), the
+  // others press the button the card gives them for it.
+  const typed = (who: string, text: string, verb: string, data: Record<string, string> = {}) =>
+    d.name === 'over plain HTTP' || who === CM ? d.say(who, text) : d.invoke(who, verb, data);
+  const page1 = lookList(d, 'waiting-for-me-page-1', await typed(TM, 'waiting for me', 'requests.waiting'));
+  const pages = Math.ceil(all.length / 10);
+  expect(textOf(page1)).toMatch(
+    new RegExp(`${all.length} requests wait for your decision, longest waiting first`),
+  );
+  expect(textOf(page1)).toMatch(new RegExp(`Page 1 of ${pages}: requests 1 to 10`));
+  expect(textOf(page1)).not.toMatch(/not shown here/);
+  const page2 = lookList(d, 'waiting-for-me-page-2', await click(d, TM, page1, 'requests.waiting'));
+  expect(textOf(page2)).toMatch(new RegExp(`Page 2 of ${pages}: requests 11 to`));
+  const second = await typed(TM, 'waiting for me 2', 'requests.waiting', { page: '2' });
+  expect(opened(second)).toEqual(opened(page2));
+  // Every request is reachable in chat, in the tab's order (the longest waiting first).
+  const inChat = [...opened(page1)];
+  let page = page2;
+  for (let p = 2; p <= pages; p++) {
+    inChat.push(...opened(page));
+    if (p < pages) page = await d.invoke(TM, 'requests.waiting', { page: String(p + 1) });
+  }
+  expect(inChat).toEqual(all);
+
+  // A repeat inside three months for a crime goes to the authorising officer; information governance, who
+  // reads the central record, is told it waits for an authorising officer — not "Nothing is waiting".
+  const repeat = await raiseRequest(w.running.deps, {
+    key: `roles-${d.name}-repeat`,
+    actorId: CM,
+    childId: await w.childId('DEMO-0002'),
+    reason: 'risk-of-cse',
+    platforms: [{ platform: 'tiktok', account: '@demo_north_2' }],
+    viewer: 'own-personal-account',
+    rationale: 'Fictional: the child is missing again.',
+  });
+  expect(repeat.ok && repeat.value.request.authority).toBe('authorised-officer');
+  const officerWaits = ((await (await tabOf(AO, '/api/v1/ripa')).json()) as { waiting: unknown[] }).waiting
+    .length;
+  expect(officerWaits).toBeGreaterThan(0);
+  // (The Playground types only as the case manager, and its other people's chats are shared ones, where
+  // nothing of a child is shown: information governance and the officer are walked over HTTP.)
+  if (d.name !== 'over plain HTTP') return;
+  const ig = look(d, 'ripa-central-record-ig', await d.say(IG, 'hi'));
+  expect(textOf(ig)).toMatch(/RIPA: the central record/);
+  expect(textOf(ig)).toMatch(
+    new RegExp(
+      `${officerWaits === 1 ? '1 application waits' : `${officerWaits} applications wait`} for an authorising officer`,
+    ),
+  );
+  expect(textOf(ig)).not.toMatch(/your queue|Nothing is waiting/);
+
+  // The authorising officer's help: the RIPA queue and what waits for them; no case manager's commands.
+  const help = look(d, 'help-authorising-officer', await d.say(AO, 'help'));
+  expect(textOf(help)).toMatch(/\bripa\b[\s\S]*applications waiting for your authorisation/);
+  expect(actionData(help, 'ripa.queue')).toBeTruthy();
+  expect(textOf(help)).not.toMatch(/new request|consent DEMO-0001|objection DEMO-0001/);
+  expect(actionData(help, 'request.new')).toBeUndefined();
+  // A case manager's still lists theirs.
+  const cmHelp = await d.say(CM, 'help');
+  expect(textOf(cmHelp)).toMatch(/new request[\s\S]*consent DEMO-0001/);
+  expect(textOf(cmHelp)).not.toMatch(/\bripa\b/);
 }

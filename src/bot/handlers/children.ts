@@ -151,10 +151,10 @@ export const childForms: Forms = {
   'objection.raise': { again: formAgain('objection.raise', objectionCard) },
 };
 
-const onRequestsWaiting: VerbHandler<'requests.waiting'> = async (_data, turn) => {
+const onRequestsWaiting: VerbHandler<'requests.waiting'> = async (data, turn) => {
   const waiting = await awaitingDecision(turn.deps, { actorId: turn.staff.id });
   if (!waiting.ok) return errorCard('Overt could not list what waits for you', waiting.error.message);
-  return waitingCard(waiting.value, turn.tab);
+  return waitingCard(waiting.value, turn.tab, data.page);
 };
 
 /** The verbs this file answers (the whole table is routes.ts's). */

@@ -27,11 +27,11 @@ const onHello: VerbHandler<'hello'> = (_data, turn: Turn) => {
     case 'request.new':
       return requestVerbs['request.new']({}, turn);
     case 'requests.waiting':
-      return childVerbs['requests.waiting']({}, turn);
+      return childVerbs['requests.waiting']({ page: 1 }, turn);
     case 'ripa.queue':
       return ripaVerbs['ripa.queue']({}, turn);
     default:
-      return Promise.resolve(helpCard());
+      return Promise.resolve(helpCard(undefined, turn.staff.role));
   }
 };
 

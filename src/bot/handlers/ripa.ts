@@ -143,7 +143,14 @@ export async function authorisationCard(
 const onQueue: VerbHandler<'ripa.queue'> = async (_data, turn) => {
   const read = await centralRecord(turn.deps, { actorId: turn.staff.id });
   if (!read.ok) return NOT_AN_OFFICER();
-  return ripaQueueCard(read.value.waiting, read.value.entries, turn.tab);
+  return ripaQueueCard(
+    read.value.waiting,
+    read.value.entries,
+    turn.tab,
+    turn.staff.role === 'authorised-officer'
+      ? undefined
+      : { waitingForOfficer: read.value.waitingForOfficer },
+  );
 };
 
 const onOpen: VerbHandler<'ripa.open'> = (data, turn) => applicationCard(turn, data.requestId);

@@ -16,8 +16,9 @@ import {
 } from '../cards/build';
 import type { AdaptiveCard, CardElement } from '../cards/types';
 import type { TabLink } from '../settings';
+import type { Role } from '../../policy/situation';
 import { act } from './act';
-import { capped } from './list';
+import { capped, LIST_SHOWN } from './list';
 import { markRefusal } from './failure-card';
 import { withState, type FormState } from './form';
 import type { RequestStatus } from '../../workflow/queries';
@@ -36,6 +37,50 @@ export const COMMANDS: [string, string][] = [
   ['help', 'this list'],
 ];
 
+type Command = [string, string];
+const CMD = Object.fromEntries(COMMANDS.map((c) => [c[0].split(' ')[0]!, c])) as Record<string, Command>;
+const RIPA_QUEUE: Command = [
+  'ripa',
+  'the RIPA applications waiting for your authorisation, and the authorisations in force and their reviews',
+];
+const CENTRAL: Command = [
+  'central record',
+  'the RIPA central record: every authorisation, its reviews, renewals and cancellation, and what waits for an authorising officer',
+];
+
+/**
+ * The commands of a person's role, the ones that work for them (issue 13 walk: the authorising officer's
+ * welcome listed a case manager's commands and not the RIPA queue): what the welcome and "help" list, and the
+ * card's buttons (few, so each is whole on a phone: what waits for the person is added on coming back,
+ * onReturnCard). Without a role, every case-work command.
+ */
+export function commandsOf(role?: Role): { commands: Command[]; actions: ReturnType<typeof act>[] } {
+  const newRequest = act('request.new', 'New request', {});
+  const mine = act('requests.mine', 'My requests', {});
+  switch (role) {
+    case 'team-manager':
+    case 'service-manager':
+      return {
+        commands: [CMD['waiting']!, CMD['new']!, CMD['my']!, CMD['child']!, CMD['consent']!, CMD['help']!],
+        actions: [newRequest, mine],
+      };
+    case 'authorised-officer':
+      return {
+        commands: [RIPA_QUEUE, CMD['waiting']!, CMD['child']!, CMD['help']!],
+        actions: [act('ripa.queue', 'RIPA queue', {})],
+      };
+    case 'information-governance':
+      return {
+        commands: [CENTRAL, CMD['waiting']!, CMD['child']!, CMD['help']!],
+        actions: [act('ripa.queue', 'Central record', {})],
+      };
+    case 'administrator':
+      return { commands: [CMD['child']!, CMD['help']!], actions: [] };
+    default:
+      return { commands: COMMANDS, actions: [newRequest, mine] };
+  }
+}
+
 /** A form's card with its state applied (values kept, problems under their inputs), marked a refusal when it
  * carries one. */
 function formCard(
@@ -49,13 +94,22 @@ function formCard(
   return why ? markRefusal(made, why, 'form') : made;
 }
 
-export function helpCard(unknown?: string): AdaptiveCard {
+/** What Overt can do, for this person's role (commandsOf): the welcome card and the answer to "help". */
+export function helpCard(unknown?: string, role?: Role): AdaptiveCard {
+  const { commands, actions } = commandsOf(role);
   const body: CardElement[] = [heading('What Overt can do')];
   if (unknown) body.push(textBlock(`I did not understand “${unknown}”. Try one of these:`, { wrap: true }));
-  body.push(factSet(COMMANDS.map(([c, d]) => fact(c, d))));
+  body.push(factSet(commands.map(([c, d]) => fact(c, d))));
+  if (role === 'administrator')
+    body.push(
+      textBlock('Staff, teams, policies and the audit trail are in the Overt tab.', {
+        wrap: true,
+        isSubtle: true,
+      }),
+    );
   return card(body, {
-    actions: [act('request.new', 'New request', {}), act('requests.mine', 'My requests', {})],
-    fallbackText: 'Overt: new request, my requests, child, consent, objection, help',
+    ...(actions.length ? { actions } : {}),
+    fallbackText: `Overt: ${commands.map(([c]) => c).join(', ')}`,
   });
 }
 
@@ -134,41 +188,69 @@ const WAITING_HEADING = 'Waiting for your decision';
 export const isWaitingCard = (c: AdaptiveCard): boolean =>
   (c.body?.[0] as { text?: string } | undefined)?.text === WAITING_HEADING;
 
-/** What waits for this person's decision, oldest first, each with a button that opens its approval card: the
- * first few (views/list.ts), how many more, and the way to the tab. */
-export function waitingCard(lines: WaitingLine[], tab: TabLink): AdaptiveCard {
+/** The order of what waits for a decision, in the bot and the tab alike (awaitingDecision reads it so): the
+ * request that has waited longest first — a decision overdue is the one the service manager is told of. */
+export const WAITING_ORDER = 'longest waiting first';
+
+/** One page of what waits for this person's decision, the longest waiting first, each with a button that opens
+ * its approval card; which of how many these are, and the way to the other pages (buttons, or typed: "waiting
+ * for me 2") and to the tab — nothing is only in the tab. */
+export function waitingCard(lines: WaitingLine[], tab: TabLink, page = 1, size = LIST_SHOWN): AdaptiveCard {
   const body: CardElement[] = [heading(WAITING_HEADING)];
+  const pages = Math.max(1, Math.ceil(lines.length / size));
+  const shown = Math.min(Math.max(1, page), pages);
+  const first = (shown - 1) * size;
+  const these = lines.slice(first, first + size);
   body.push(
     textBlock(
       !lines.length
         ? 'Nothing is waiting for your decision.'
         : lines.length === 1
           ? '1 request waits for your decision.'
-          : `${lines.length} requests wait for your decision.`,
+          : `${lines.length} requests wait for your decision, ${WAITING_ORDER}.`,
+      { wrap: true },
     ),
   );
-  const entries = lines.map((l) =>
-    container(
-      [
-        textBlock(`${l.childName ? `${l.childName} (${l.caseRef})` : l.caseRef} · ${label(l.reason)}`, {
-          weight: 'bolder',
-        }),
-        textBlock(`Asked by ${l.requesterName}, ${dateTimeGb(l.createdAt)} · ${statusWords(l.status)}`, {
-          size: 'small',
-          isSubtle: true,
-        }),
-        actionSet([act('request.refresh', 'Open', { requestId: l.id })]),
-      ],
-      { separator: true },
-    ),
-  );
+  if (pages > 1)
+    body.push(
+      textBlock(`Page ${shown} of ${pages}: requests ${first + 1} to ${first + these.length}.`, {
+        wrap: true,
+        isSubtle: true,
+      }),
+    );
   body.push(
-    ...capped(entries, lines.length, {
-      view: 'decisions',
-      what: (n) => (n === 1 ? '1 more request is' : `${n} more requests are`),
-      tab,
-    }),
+    ...these.map((l) =>
+      container(
+        [
+          textBlock(`${l.childName ? `${l.childName} (${l.caseRef})` : l.caseRef} · ${label(l.reason)}`, {
+            weight: 'bolder',
+            wrap: true,
+          }),
+          textBlock(`Asked by ${l.requesterName}, ${dateTimeGb(l.createdAt)} · ${statusWords(l.status)}`, {
+            size: 'small',
+            isSubtle: true,
+            wrap: true,
+          }),
+          actionSet([act('request.refresh', 'Open', { requestId: l.id })]),
+        ],
+        { separator: true },
+      ),
+    ),
   );
+  if (pages > 1) {
+    body.push(
+      textBlock(
+        `Or type “waiting for me” and a page’s number, e.g. “waiting for me ${shown < pages ? shown + 1 : 1}”.`,
+        { wrap: true, size: 'small', isSubtle: true, separator: true },
+      ),
+      actionSet([
+        ...(shown > 1 ? [act('requests.waiting', 'Previous page', { page: String(shown - 1) })] : []),
+        ...(shown < pages ? [act('requests.waiting', 'Next page', { page: String(shown + 1) })] : []),
+      ]),
+    );
+    const url = tab('decisions');
+    if (url) body.push(actionSet([openUrl('Open the Overt tab', url)]));
+  }
   return card(body, { fallbackText: `Waiting for your decision: ${lines.length}` });
 }
 

@@ -461,11 +461,28 @@ export function ripaQueueCard(
   waiting: RipaApplication[],
   entries: CentralRecordEntry[],
   tab: TabLink,
+  /** For a reader who does not authorise (information governance): how many wait for an authorising officer.
+   * Their card is the central record's summary, never an empty queue labelled as theirs. */
+  reader?: { waitingForOfficer: number },
 ): AdaptiveCard {
   const live = entries.filter((e) => e.state !== 'cancelled' && e.state !== 'ended');
-  const body: CardElement[] = [heading('RIPA: your queue')];
-  body.push(textBlock('Waiting for an authorisation', { weight: 'bolder' }));
-  if (!waiting.length) body.push(textBlock('Nothing is waiting.', { isSubtle: true, size: 'small' }));
+  const body: CardElement[] = [heading(reader ? 'RIPA: the central record' : 'RIPA: your queue')];
+  body.push(
+    textBlock(reader ? 'Waiting for an authorising officer' : 'Waiting for an authorisation', {
+      weight: 'bolder',
+    }),
+  );
+  if (reader) {
+    const n = reader.waitingForOfficer;
+    body.push(
+      textBlock(
+        n === 0
+          ? 'No application waits for an authorising officer.'
+          : `${n === 1 ? '1 application waits' : `${n} applications wait`} for an authorising officer, who records the authorisation or refuses it.`,
+        { wrap: true },
+      ),
+    );
+  } else if (!waiting.length) body.push(textBlock('Nothing is waiting.', { isSubtle: true, size: 'small' }));
   const applications = waiting.map((a) =>
     container(
       [

@@ -173,57 +173,64 @@ export function DecisionsView({ api }: { api: Client }) {
       <Loaded load={load}>
         {(rows) =>
           rows.length ? (
-            <ul aria-label="Requests awaiting your decision" style={{ listStyle: 'none', padding: 0 }}>
-              {rows.map((r) => (
-                <li
-                  key={r.id}
-                  aria-label={`${r.caseRef}, ${label(r.reason, REASON)}`}
-                  style={{
-                    background: tokens.colorNeutralBackground1,
-                    border: `1px solid ${tokens.colorNeutralStroke2}`,
-                    borderRadius: 6,
-                    padding: 12,
-                    marginBottom: 8,
-                  }}
-                >
-                  <Text weight="semibold" block>
-                    <Link href={`#child/${encodeURIComponent(r.childId)}`}>{r.caseRef}</Link> {r.childName} —{' '}
-                    {r.teamName}
-                  </Text>
-                  <Text block size={200}>
-                    Requested by {r.requesterName} on {day(r.createdAt)}.{' '}
-                    <Badge appearance="outline">{statusWords(r.status)}</Badge>
-                  </Text>
-                  <Facts
-                    facts={[
-                      ['Reason', label(r.reason, REASON)],
-                      ...(r.rationale ? ([['Rationale', r.rationale]] as [string, string][]) : []),
-                      ...r.answers.map((a): [string, string] => [`Their answer, ${day(a.at)}`, a.text]),
-                      ['Platforms', r.platforms.map(account).join(', ')],
-                      ['Viewing with', label(r.viewer, VIEWER)],
-                      ['Needs the decision of', label(r.authority, AUTHORITY)],
-                      // The explanation names the clauses each reason rests on, in words; every clause the rules that
-                      // fired cite would say them again, longer.
-                      ['Policy says', r.explanation],
-                      ...r.obligations.map((o, i): [string, string] => [i ? '' : 'Obligations', o.text]),
-                    ]}
-                  />
-                  <Decide
-                    api={api}
-                    r={r}
-                    ripaView={me.views.some((v) => v.id === 'ripa')}
-                    done={(m) => {
-                      setNote(m);
-                      reload();
+            <>
+              {/* The same order as the bot's "waiting for me": the longest waiting first. */}
+              <Text block>
+                {rows.length === 1 ? '1 request waits' : `${rows.length} requests wait`} for your decision
+                {rows.length > 1 ? ', longest waiting first' : ''}.
+              </Text>
+              <ul aria-label="Requests awaiting your decision" style={{ listStyle: 'none', padding: 0 }}>
+                {rows.map((r) => (
+                  <li
+                    key={r.id}
+                    aria-label={`${r.caseRef}, ${label(r.reason, REASON)}`}
+                    style={{
+                      background: tokens.colorNeutralBackground1,
+                      border: `1px solid ${tokens.colorNeutralStroke2}`,
+                      borderRadius: 6,
+                      padding: 12,
+                      marginBottom: 8,
                     }}
-                    refresh={() => {
-                      setNote('');
-                      reload();
-                    }}
-                  />
-                </li>
-              ))}
-            </ul>
+                  >
+                    <Text weight="semibold" block>
+                      <Link href={`#child/${encodeURIComponent(r.childId)}`}>{r.caseRef}</Link> {r.childName}{' '}
+                      — {r.teamName}
+                    </Text>
+                    <Text block size={200}>
+                      Requested by {r.requesterName} on {day(r.createdAt)}.{' '}
+                      <Badge appearance="outline">{statusWords(r.status)}</Badge>
+                    </Text>
+                    <Facts
+                      facts={[
+                        ['Reason', label(r.reason, REASON)],
+                        ...(r.rationale ? ([['Rationale', r.rationale]] as [string, string][]) : []),
+                        ...r.answers.map((a): [string, string] => [`Their answer, ${day(a.at)}`, a.text]),
+                        ['Platforms', r.platforms.map(account).join(', ')],
+                        ['Viewing with', label(r.viewer, VIEWER)],
+                        ['Needs the decision of', label(r.authority, AUTHORITY)],
+                        // The explanation names the clauses each reason rests on, in words; every clause the rules that
+                        // fired cite would say them again, longer.
+                        ['Policy says', r.explanation],
+                        ...r.obligations.map((o, i): [string, string] => [i ? '' : 'Obligations', o.text]),
+                      ]}
+                    />
+                    <Decide
+                      api={api}
+                      r={r}
+                      ripaView={me.views.some((v) => v.id === 'ripa')}
+                      done={(m) => {
+                        setNote(m);
+                        reload();
+                      }}
+                      refresh={() => {
+                        setNote('');
+                        reload();
+                      }}
+                    />
+                  </li>
+                ))}
+              </ul>
+            </>
           ) : (
             <Text block>Nothing awaits your decision.</Text>
           )

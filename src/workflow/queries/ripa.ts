@@ -106,6 +106,9 @@ export interface CentralRecord {
   entries: CentralRecordEntry[];
   /** Repeat viewings waiting for an authorising officer: shown to authorising officers only. */
   waiting: RipaApplication[];
+  /** How many applications of the reader's teams wait for an authorising officer (for information governance,
+   * who reads the record but does not authorise: the truth of what waits, not an empty queue of their own). */
+  waitingForOfficer: number;
 }
 
 const ActorInput = z.object({ actorId: Id });
@@ -236,6 +239,23 @@ export async function ripaOfRequest(
 
 /** The repeat viewings waiting for an authorising officer in the teams this officer acts for: those with an
  * authorisation recorded (awaiting a magistrate) are among the authorisations instead. */
+/** How many repeat viewings of the teams a person may see wait for an authorising officer's authorisation. */
+async function waitingForOfficerOf(deps: Deps, staff: Staff): Promise<number> {
+  const [rows, ripas] = await Promise.all([
+    deps.store.query('request', { where: { status: 'escalated' } }),
+    deps.store.query('ripa', {}),
+  ]);
+  const authorised = new Set(
+    ripas.flatMap((x) => (x.record.requestId && !x.record.cancelledAt ? [x.record.requestId] : [])),
+  );
+  return rows.filter(
+    (r) =>
+      r.record.authority === 'authorised-officer' &&
+      canActForTeam(staff, r.record.teamId) &&
+      !authorised.has(r.record.id),
+  ).length;
+}
+
 async function applicationsFor(deps: Deps, staff: Staff): Promise<RipaApplication[]> {
   if (staff.role !== 'authorised-officer' || !staff.teamIds.length) return [];
   const [rows, ripas] = await Promise.all([
@@ -314,11 +334,16 @@ export async function centralRecord(
       ),
     },
   );
+  const waiting = await applicationsFor(deps, staff.value);
   return ok({
     entries: entries.sort(
       (a, b) => b.grantedOn.localeCompare(a.grantedOn) || a.reference.localeCompare(b.reference),
     ),
-    waiting: await applicationsFor(deps, staff.value),
+    waiting,
+    waitingForOfficer:
+      staff.value.role === 'authorised-officer'
+        ? waiting.length
+        : await waitingForOfficerOf(deps, staff.value),
   });
 }
 
