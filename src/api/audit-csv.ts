@@ -22,8 +22,10 @@ import {
   citations,
   clauseIdsInWords,
   clauseWords,
+  VERDICT_OUTCOME,
 } from '../vocabulary';
 import { toCsv } from '../util/csv';
+import { ruleTitle, type Profile } from '../policy/profile';
 
 /**
  * The audit trail as a spreadsheet a person reads: headings in words; people, teams and children by name
@@ -93,6 +95,13 @@ export function messageWords(about: string): string {
   return status ? `${kind} (${status})` : kind;
 }
 
+/** The way in a refusal came by. */
+const VIA: Record<string, string> = {
+  api: 'the tab',
+  bot: 'the bot',
+  cli: 'the command line',
+};
+
 export async function auditCsv(deps: Deps, events: AuditEvent[], timeZone?: string): Promise<string> {
   const [staff, teams, children, requests] = await Promise.all([
     deps.store.query('staff'),
@@ -130,9 +139,18 @@ export async function auditCsv(deps: Deps, events: AuditEvent[], timeZone?: stri
     return ref ? `${what} about ${ref}` : what;
   };
 
+  /** The policy of the event being written (its rules are named in their own words). */
+  let policy: Profile | undefined;
   const value = (key: string, v: unknown): string => {
-    if (Array.isArray(v)) return v.map((x) => value(key, x)).join(', ') || 'none';
+    if (Array.isArray(v))
+      return (
+        v.map((x) => value(key, x)).join(key === 'determining' || key === 'fired' ? '; ' : ', ') || 'none'
+      );
     if (typeof v === 'string') {
+      // A rule, by its own words (the rules that decided, and those that fired).
+      if (key === 'determining' || key === 'fired' || key === 'rule')
+        return (policy && ruleTitle(policy, v)) ?? label(v);
+      if (key === 'outcome') return label(v, VERDICT_OUTCOME);
       if (key === 'cites') return clauseWords(v);
       if (key === 'explanation' || key === 'explain') return clauseIdsInWords(v);
       if (key === 'teamId' || key === 'teamIds') return teamName.get(v) ?? humanise(v);
@@ -152,6 +170,7 @@ export async function auditCsv(deps: Deps, events: AuditEvent[], timeZone?: stri
       )
         return person(v);
       if (key === 'about') return messageWords(v);
+      if (key === 'via') return VIA[v] ?? valueText(v);
       // Any other field holding a person's, a team's or a child's id (a record written whole into the details:
       // "by: { id }", a child's team): their name or case reference, never the id.
       if (staffName.has(v)) return person(v);
@@ -178,13 +197,16 @@ export async function auditCsv(deps: Deps, events: AuditEvent[], timeZone?: stri
         return `${label(o.platform)} ${o.account}`;
       // A person written whole (an actor: id, role, teams): their name.
       if (typeof o.id === 'string' && staffName.has(o.id)) return person(o.id);
+      // An obligation (its id and its words): its words.
+      if (typeof o.id === 'string' && typeof o.text === 'string') return o.text;
       return details(o);
     }
     return valueText(v);
   };
   const details = (d: Record<string, unknown>): string =>
     Object.entries(d)
-      .filter(([k]) => !IDS.has(k))
+      // An answer's HTTP status is the service's bookkeeping: the problem says it in words.
+      .filter(([k, v]) => !IDS.has(k) && !(k === 'status' && typeof v === 'number'))
       .map(([k, v]) => `${DETAIL[k] ?? humanise(k)}: ${value(k, v)}`)
       .join('; ');
 
@@ -193,6 +215,7 @@ export async function auditCsv(deps: Deps, events: AuditEvent[], timeZone?: stri
     events.map((e) => {
       const d = (e.details ?? {}) as Record<string, unknown>;
       const withheld = d.withheld === WITHHELD;
+      policy = e.profileId ? deps.profiles(e.profileId) : undefined;
       return [
         e.seq,
         dateTimeGb(e.at, timeZone),
@@ -211,11 +234,48 @@ export async function auditCsv(deps: Deps, events: AuditEvent[], timeZone?: stri
   );
 }
 
-/** An audit action in words: "request.raise" → "Request raised"; a refused API call names its route. */
+/**
+ * What a person asked the service for, by the route asked (the trail keeps the route; people read what it
+ * is): "GET /api/v1/audit.csv" → "to download the audit trail".
+ */
+const ASKED: Record<string, string> = {
+  'GET /api/v1/audit.csv': 'to download the audit trail',
+  'GET /api/v1/children': 'to see the list of children',
+  'GET /api/v1/children/:childId/access-log': 'to see who opened a child’s record',
+  'GET /api/v1/children/:childId/history': 'to open a child’s record',
+  'GET /api/v1/children/:childId/subject-access.json': 'to download a child’s subject access file',
+  'GET /api/v1/children/:childId/subject-access.pdf': 'to download a child’s subject access paper',
+  'GET /api/v1/dashboard': 'to see the service dashboard',
+  'GET /api/v1/decisions/awaiting': 'to see what awaits their decision',
+  'GET /api/v1/me': 'to say who they are',
+  'GET /api/v1/objections': 'to see the objections',
+  'GET /api/v1/organisation': 'to see the teams and staff',
+  'GET /api/v1/policy': 'to see the policy',
+  'GET /api/v1/requests/mine': 'to see their requests',
+  'GET /api/v1/review/:year/evidence': 'to see the annual review',
+  'GET /api/v1/review/:year/export.:format': 'to download the annual review',
+  'GET /api/v1/ripa': 'to see the RIPA central record',
+  'GET /api/v1/ripa/central-record.:format': 'to download the RIPA central record',
+  'POST /api/v1/objections/:objectionId/steps': 'to record a step on an objection',
+  'POST /api/v1/requests/:requestId/decision': 'to decide a request',
+  'POST /api/v1/requests/:requestId/ripa-authorisation': 'to record a RIPA authorisation',
+  'POST /api/v1/requests/:requestId/ripa-refusal': 'to record a RIPA refusal',
+  'POST /api/v1/review': 'to submit the annual review',
+  'PUT /api/v1/policy/:profileId/platform-notes': 'to change the platform notes',
+  'PUT /api/v1/staff/:staffId': 'to change a member of staff',
+  'PUT /api/v1/teams/:teamId': 'to change a team',
+  'PUT /api/v1/teams/:teamId/profile': 'to change a team’s policy',
+};
+
+/** An audit action in words: "request.raise" → "Request raised"; a refused API call says what was asked for. */
 export function actionText(action: string): string {
   if (Object.hasOwn(AUDIT_ACTION, action)) return AUDIT_ACTION[action]!;
   const api = /^api:(\w+) (.*)$/.exec(action);
-  if (api) return `Asked the service (${api[1]} ${api[2]})`;
+  if (api) {
+    const asked = ASKED[`${api[1]} ${api[2]}`];
+    // A path no route has (a mistyped address): said as such, never the address itself.
+    return asked ? `Asked the service ${asked}` : 'Asked the service for a page it does not have';
+  }
   const bot = /^bot:(.*)$/.exec(action);
   if (bot) return `Used the bot: ${humanise(bot[1]!).toLowerCase()}`;
   return humanise(action);

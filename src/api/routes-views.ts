@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { decideRequest } from '../workflow';
-import { awaitingDecision, organisationView } from '../workflow/role-views';
+import { awaitingDecision, mayDecide, organisationView } from '../workflow/role-views';
 import { ROLE } from '../vocabulary';
 import { BOUNDS, tooLong, typedString } from '../workflow/input';
 import { staffZone } from '../workflow/zone';
@@ -34,7 +34,7 @@ export const viewRoutes = (routes: () => readonly Route[]): Route[] => [
           teamIds: staff.teamIds,
           teams,
           timeZone: await staffZone(deps, staff.teamIds),
-          ...viewsFor(routes(), staff),
+          ...viewsFor(routes(), staff, { decides: await mayDecide(deps, staff) }),
           can: capabilities(routes(), staff),
         },
       };

@@ -27,10 +27,16 @@ interface ViewDef {
   /** The routes the view calls (method and path as in the table). */
   needs: string[];
   /** Beyond the routes: whom the view is for (what the workflow would refuse or have nothing for). */
-  for?: (s: Staff) => boolean;
+  for?: (s: Staff, facts: PersonFacts) => boolean;
 }
 
 const hasTeams = (s: Staff) => s.teamIds.length > 0;
+
+/** What the server knows of the person beyond their record (read from the store by the caller). */
+export interface PersonFacts {
+  /** Whether anything can ever await their decision (workflow/role-views mayDecide). */
+  decides: boolean;
+}
 
 /** The roles a profile may name as an authority that decides a request: the decisions view and its routes. */
 export const DECIDERS: readonly Staff['role'][] = [
@@ -45,7 +51,8 @@ const VIEWS: ViewDef[] = [
     id: 'decisions',
     label: 'Awaiting decision',
     needs: ['GET /api/v1/decisions/awaiting', 'POST /api/v1/requests/:requestId/decision'],
-    for: (s) => DECIDERS.includes(s.role),
+    // Only for whom something can await: a role the policy names as an authority, or a deputy.
+    for: (s, facts) => DECIDERS.includes(s.role) && facts.decides,
   },
   {
     id: 'requests',
@@ -53,7 +60,14 @@ const VIEWS: ViewDef[] = [
     needs: ['GET /api/v1/requests/mine'],
     for: (s) => s.role === 'case-manager' || s.role === 'team-manager',
   },
-  { id: 'dashboard', label: 'Dashboard', needs: ['GET /api/v1/dashboard'] },
+  {
+    id: 'dashboard',
+    label: 'Dashboard',
+    needs: ['GET /api/v1/dashboard'],
+    // The service's figures are the managers' and information governance's work; the administrator's is
+    // the policy, teams and staff.
+    for: (s) => s.role !== 'administrator',
+  },
   { id: 'objections', label: 'Objections', needs: ['GET /api/v1/objections'] },
   { id: 'ripa', label: 'RIPA central record', needs: ['GET /api/v1/ripa'] },
   { id: 'organisation', label: 'Teams and staff', needs: ['GET /api/v1/organisation'] },
@@ -111,9 +125,10 @@ export type Capabilities = ReturnType<typeof capabilities>;
 export function viewsFor(
   routes: readonly Route[],
   s: Staff,
+  facts: PersonFacts,
 ): { views: { id: ViewId; label: string }[]; landing: ViewId } {
   const views = VIEWS.filter(
-    (v) => v.needs.every((n) => allows(routes, n, s.role)) && (v.for?.(s) ?? true),
+    (v) => v.needs.every((n) => allows(routes, n, s.role)) && (v.for?.(s, facts) ?? true),
   ).map((v) => ({ id: v.id, label: v.label }));
   const landing = views.some((v) => v.id === LANDING[s.role]) ? LANDING[s.role] : (views[0]?.id ?? 'policy');
   // The landing view first, the rest in their order.

@@ -226,10 +226,13 @@ export function App({
               label="Demo persona"
               orientation={narrow ? 'vertical' : 'horizontal'}
               // As wide as the longest persona's name, up to a point: a long name wraps in the view, not here.
+              // Side by side when wide, each as wide as its text (the field's own columns, a third for the
+              // label, cut the longest role: "Information gove…").
               style={{
                 marginLeft: narrow ? 0 : 'auto',
                 minWidth: 0,
-                maxWidth: narrow ? '100%' : 'min(100%, 520px)',
+                maxWidth: narrow ? '100%' : 'min(100%, 640px)',
+                ...(narrow ? {} : { gridTemplateColumns: 'max-content minmax(0, max-content)' }),
               }}
             >
               <Select

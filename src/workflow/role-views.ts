@@ -8,7 +8,7 @@ import type { Profile } from '../policy/profile';
 import type { Verdict } from '../policy/verdict';
 import { actor, canActForTeam, childRecords, historyFrom, profileOf, teamVersion } from './context';
 import { approversOf, decisionChoices, type DecisionChoices } from './queries/request';
-import { decidingAuthorities, givenRationale, policyActor, verdictFor } from './policy-facts';
+import { decidingAuthorities, givenRationale, policyActor, staffHolds, verdictFor } from './policy-facts';
 import { Id, parse } from './input';
 import { fail, ok, type Deps, type Outcome } from './types';
 import { citations, explanationText } from '../vocabulary';
@@ -68,6 +68,30 @@ async function names(deps: Deps, ids: string[]): Promise<Map<string, string>> {
   const unique = [...new Set(ids)];
   const got = await Promise.all(unique.map((id) => deps.store.get('staff', id)));
   return new Map(got.flatMap((s) => (s ? [[s.record.id, s.record.name] as const] : [])));
+}
+
+/**
+ * Whether anything can ever await this person's decision, so the tab offers "Awaiting decision" only then:
+ * someone has delegated their decisions to them, or the profile in force for a team they act for names an
+ * authority they hold (by role, flag or group). Information governance holds none in most profiles (the
+ * view could only ever say "Nothing awaits your decision"); in Kent's it decides some requests.
+ */
+export async function mayDecide(deps: Deps, s: Staff): Promise<boolean> {
+  const delegated = await deps.store.query('delegation', {
+    where: { toId: s.id },
+    range: { field: 'until', from: deps.clock().toISOString() },
+  });
+  if (delegated.length) return true;
+  const actsForEveryTeam = canActForTeam({ ...s, teamIds: [] }, '');
+  const teams = actsForEveryTeam
+    ? (await deps.store.query('team')).map((t) => t.record)
+    : (await Promise.all(s.teamIds.map((id) => deps.store.get('team', id)))).flatMap((t) =>
+        t ? [t.record] : [],
+      );
+  return teams.some((team) => {
+    const profile = teamVersion(deps, team);
+    return !!profile && Object.keys(profile.authorities).some((a) => staffHolds(profile, a, s, team.id));
+  });
 }
 
 /**

@@ -90,6 +90,8 @@ describe('the audit export follows the view rules of the tab', () => {
   });
 
   it('reads in words: headings, people by name, what happened and its outcome, en-GB times; no code', async () => {
+    // A case manager asks for the trail: refused, and the refusal is on the trail in words.
+    expect((await api.get('/api/v1/audit.csv', 'cm-notts')).status).toBe(403);
     const { text } = await exportAs('ig');
     const rows = parseCsv(text, { columns: true }) as Record<string, string>[];
     expect(Object.keys(rows[0]!)).toEqual(AUDIT_HEADER);
@@ -102,6 +104,11 @@ describe('the audit export follows the view rules of the tab', () => {
       expect(r.Outcome).toMatch(/^[A-Z]/);
       expect(r.Details).not.toMatch(/[{}"]|\b(childId|teamId|requestId)\b/);
     }
+    // No route, HTTP method or status code anywhere: what was asked, and the problem, in words.
+    expect(text).not.toMatch(/\/api\/|\b(GET|POST|PUT|DELETE) |Status: \d/);
+    const asked = rows.find((r) => r['What happened'] === 'Asked the service to download the audit trail')!;
+    expect(asked).toMatchObject({ Outcome: 'Refused' });
+    expect(asked.Details).toMatch(/^Through: the tab; Problem: Not allowed; Why: Only .+ can do this\.$/);
     const raised = rows.find((r) => r['What happened'] === 'Request raised')!;
     expect(raised.About).toBe('Request about CASE-NOTTS-1');
     expect(raised.Details).toMatch(/Status: Waiting for a decision; Authority: Team manager/);
