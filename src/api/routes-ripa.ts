@@ -83,6 +83,7 @@ const COLUMNS = [
   'Corrections',
   'Confidential information likely',
   'Authoriser involved in the case',
+  'Why the involved authoriser could not be avoided',
   'State',
 ];
 
@@ -117,6 +118,7 @@ function row(e: CentralRecordEntry): string[] {
     e.corrections.map(correctionWords).join('; ') || 'None',
     yesNo(e.confidentialInfoLikely),
     yesNo(e.authoriserInvolved),
+    e.authoriserInvolved ? (e.authoriserInvolvedReason ?? 'Not recorded') : '—',
     label(e.state, RIPA_STATE),
   ];
 }

@@ -207,6 +207,7 @@ export const verbs = {
     reviewAt: Field,
     confidentialInfoLikely: Flag.default(false),
     authoriserInvolved: Flag.default(false),
+    authoriserInvolvedReason: Field,
   }),
   'ripa.refuse': Decision.extend({ formId: FormId, ground: Field, refuseReasons: Field }),
   'ripa.show': OnRipa,
@@ -237,6 +238,7 @@ export const verbs = {
     fixMagistrateApprovedOn: Field,
     fixConfidentialInfoLikely: Flag.optional(),
     fixAuthoriserInvolved: Flag.optional(),
+    fixAuthoriserInvolvedReason: Field,
     fixReason: Field,
   }),
 } as const;

@@ -272,6 +272,9 @@ export const Ripa = z.object({
   awaitingMagistrate: z.boolean().optional(),
   confidentialInfoLikely: z.boolean().optional(),
   authoriserInvolved: z.boolean().optional(),
+  /** Why an officer involved in the case had to authorise it themselves (the code of practice: only where it
+   * cannot be avoided; the central record highlights it). */
+  authoriserInvolvedReason: Text.optional(),
   from: IsoDate,
   until: IsoDate,
   reviewAt: IsoDate,

@@ -14,7 +14,17 @@ import { addMonthsToDay, dayOf, type Day } from '../policy/days';
 import type { Profile } from '../policy/profile';
 import type { Request, Ripa, RipaCorrection, RipaRenewal, RipaReview } from '../store/records';
 import { childCommand, roleIn, type ChildCtx, type Step } from './child-command';
-import { CardVersion, cardOutOfDate, Id, Key, parseGiven, ShortText, Text, When } from './input';
+import {
+  CardVersion,
+  cardOutOfDate,
+  Id,
+  Key,
+  OptionalText,
+  parseGiven,
+  ShortText,
+  Text,
+  When,
+} from './input';
 import { clausesAbout } from './policy-facts';
 import { decideRequest, type Decided } from './requests';
 import { fail, type Deps, type Failure, type Outcome } from './types';
@@ -43,6 +53,16 @@ const Months = z
     message: `choose one of the maximum sentences listed: ${Object.values(MAX_SENTENCE).join('; ')}`,
   });
 
+/**
+ * The Covert Surveillance and Property Interference Code of Practice: an authorising officer should not
+ * authorise an operation they are directly involved in, except where it is unavoidable; where they do, the
+ * central record highlights it. So an officer who is involved says why it could not be avoided.
+ */
+export const INVOLVED_WORDS =
+  'you are involved in this case: say why it could not be avoided that you authorise it (the code of practice expects an authorising officer not to authorise a case they are involved in, unless that is unavoidable)';
+const involvementProblems = (involved: boolean, reason: string | undefined) =>
+  involved && !reason ? [{ field: 'authoriserInvolvedReason', message: INVOLVED_WORDS }] : [];
+
 /** A day as people read it: 1 December 2026. */
 const dayText = (d: Day) => dateGb(d);
 
@@ -68,6 +88,8 @@ export const AuthoriseRipaInput = z.object({
   reviewAt: When,
   confidentialInfoLikely: YesNo,
   authoriserInvolved: YesNo,
+  /** Involved: why it could not be avoided that they authorise it (`INVOLVED_WORDS`). */
+  authoriserInvolvedReason: OptionalText,
 });
 export type AuthoriseRipaInput = z.input<typeof AuthoriseRipaInput>;
 
@@ -245,6 +267,7 @@ export async function authoriseRipa(deps: Deps, input: AuthoriseRipaInput): Prom
                 message: `directed surveillance is only for an offence ${SENTENCE_THRESHOLD_WORDS}: refuse the application instead`,
               },
             ]),
+        ...involvementProblems(i.authoriserInvolved, i.authoriserInvolvedReason),
         ...periodProblems(ctx.profile, dayOf(deps.clock().toISOString(), ctx.profile.timeZone), i, applied),
       ]);
       if (problem) return problem;
@@ -279,6 +302,9 @@ export async function authoriseRipa(deps: Deps, input: AuthoriseRipaInput): Prom
         ...(awaiting ? { awaitingMagistrate: true } : {}),
         confidentialInfoLikely: i.confidentialInfoLikely,
         authoriserInvolved: i.authoriserInvolved,
+        ...(i.authoriserInvolved && i.authoriserInvolvedReason
+          ? { authoriserInvolvedReason: i.authoriserInvolvedReason }
+          : {}),
         from: dayOf(i.from, tz),
         until: dayOf(i.until, tz),
         reviewAt: dayOf(i.reviewAt, tz),
@@ -304,6 +330,9 @@ export async function authoriseRipa(deps: Deps, input: AuthoriseRipaInput): Prom
             awaitingMagistrate: awaiting,
             confidentialInfoLikely: i.confidentialInfoLikely,
             authoriserInvolved: i.authoriserInvolved,
+            ...(ripa.authoriserInvolvedReason
+              ? { authoriserInvolvedReason: ripa.authoriserInvolvedReason }
+              : {}),
             legalAdvice: i.legalAdvice,
           },
         },
@@ -540,6 +569,11 @@ export function reviewRipa(deps: Deps, input: z.input<typeof ReviewRipaInput>): 
   });
 }
 
+/** The first day a renewal may be granted: the final month of the period that ends on `end`. */
+export const renewalOpens = (end: Day): Day => addDaysToDay(addMonthsToDay(end, -1), 1);
+export const RENEWAL_WINDOW_WORDS =
+  'The code of practice expects a renewal only when the authorisation is drawing to an end, judged on what the surveillance has found so far.';
+
 export const RenewRipaInput = z.object({
   key: Key,
   actorId: Id,
@@ -587,6 +621,15 @@ export function renewRipa(deps: Deps, input: z.input<typeof RenewRipaInput>): Pr
       return bad(
         'renewedOn',
         `it ended on ${dayText(end)}: a renewal is granted before the end; authorise afresh instead`,
+      );
+    // Near the end only: the code of practice expects a renewal to be applied for shortly before the period ends,
+    // so the need for more is judged on what the surveillance has found; neither it nor the seeds say how
+    // shortly, so Overt takes the final month of the current period (RENEWAL_WINDOW_WORDS).
+    const opens = renewalOpens(end);
+    if (on < opens)
+      return bad(
+        'renewedOn',
+        `it runs to ${dayText(end)}: it can be renewed from ${dayText(opens)}, in its final month. ${RENEWAL_WINDOW_WORDS}`,
       );
     if (profileNeedsMagistrate(ctx.profile)) {
       if (!i.magistrateApprovedOn)
@@ -794,6 +837,7 @@ export const CORRECTABLE = [
   'magistrateApprovedOn',
   'confidentialInfoLikely',
   'authoriserInvolved',
+  'authoriserInvolvedReason',
 ] as const;
 export type Correctable = (typeof CORRECTABLE)[number];
 
@@ -814,6 +858,7 @@ export const CorrectRipaInput = z.object({
   magistrateApprovedOn: When.optional(),
   confidentialInfoLikely: YesNo.optional(),
   authoriserInvolved: YesNo.optional(),
+  authoriserInvolvedReason: OptionalText,
 });
 
 /**
@@ -842,6 +887,7 @@ export function correctRipa(deps: Deps, input: z.input<typeof CorrectRipaInput>)
         confidentialInfoLikely:
           r.confidentialInfoLikely === undefined ? '' : String(r.confidentialInfoLikely),
         authoriserInvolved: r.authoriserInvolved === undefined ? '' : String(r.authoriserInvolved),
+        authoriserInvolvedReason: r.authoriserInvolvedReason ?? '',
       };
       const now: Record<Correctable, string> = { ...was };
       for (const f of CORRECTABLE) {
@@ -856,6 +902,13 @@ export function correctRipa(deps: Deps, input: z.input<typeof CorrectRipaInput>)
       }));
       if (!changes.length)
         return bad('reason', 'nothing differs from what was recorded: correct the field that is wrong first');
+      // Not involved, no reason is kept; involved (now, by this correction), the reason it was unavoidable.
+      if (now.authoriserInvolved !== 'true') now.authoriserInvolvedReason = '';
+      else if (
+        !now.authoriserInvolvedReason &&
+        (was.authoriserInvolved !== 'true' || i.authoriserInvolvedReason !== undefined)
+      )
+        return bad('authoriserInvolvedReason', INVOLVED_WORDS);
       if (awaitingMagistrate(r) && now.magistrateApprovedOn !== was.magistrateApprovedOn)
         return bad(
           'magistrateApprovedOn',
@@ -901,6 +954,8 @@ export function correctRipa(deps: Deps, input: z.input<typeof CorrectRipaInput>)
           : { authoriserInvolved: flag(now.authoriserInvolved)! }),
         corrections: [...(r.corrections ?? []), correction],
       };
+      if (now.authoriserInvolvedReason) corrected.authoriserInvolvedReason = now.authoriserInvolvedReason;
+      else delete corrected.authoriserInvolvedReason;
       return { ripa: corrected, outcome: 'corrected', details: { reason: i.reason, changes } };
     },
     { evenCancelled: true },

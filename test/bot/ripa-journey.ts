@@ -651,7 +651,9 @@ export async function ripaJourney(d: Driver, w: BotWorld): Promise<void> {
   expect(head).toMatch(
     /^Reference,Case reference,Team,Authorising officer,Offence,Maximum sentence,Granted,Approved by a magistrate/,
   );
-  expect(head).toMatch(/Confidential information likely,Authoriser involved in the case,State$/);
+  expect(head).toMatch(
+    /Confidential information likely,Authoriser involved in the case,Why the involved authoriser could not be avoided,State$/,
+  );
   expect(line).toContain(good.reference);
   expect(line).toContain('Orla Fenwick (demo)');
   expect(line).toMatch(/Life imprisonment/);

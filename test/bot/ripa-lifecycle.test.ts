@@ -84,7 +84,8 @@ it('awaiting the magistrate’s approval → the date recorded → the check pro
     grantedOn: t,
     magistrateApprovedOn: '',
     from: t,
-    until: plusDays(t, 60),
+    // Ends within a month: a renewal today falls in its final month (renewals are made near the end).
+    until: plusDays(t, 25),
     reviewAt: plusDays(t, 7),
     confidentialInfoLikely: 'false',
     authoriserInvolved: 'false',

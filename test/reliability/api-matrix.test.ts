@@ -212,7 +212,8 @@ const authorisation = () => ({
   grantedOn: '2026-03-01',
   magistrateApprovedOn: '2026-03-01',
   from: '2026-03-01',
-  until: '2026-04-30',
+  // Ends within a month: a renewal on 1 March falls in its final month (renewals are made near the end).
+  until: '2026-03-25',
   reviewAt: '2026-03-15',
   confidentialInfoLikely: false,
   authoriserInvolved: false,

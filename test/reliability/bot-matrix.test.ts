@@ -211,7 +211,8 @@ function authorisation(form: string) {
     grantedOn: today,
     magistrateApprovedOn: today,
     from: today,
-    until: plusDays(30),
+    // Ends within a month: a renewal today falls in its final month (renewals are made near the end).
+    until: plusDays(25),
     reviewAt: plusDays(7),
     confidentialInfoLikely: 'false',
     authoriserInvolved: 'false',

@@ -169,6 +169,7 @@ const AUTHORISE_FIELDS = [
   'from',
   'until',
   'reviewAt',
+  'authoriserInvolvedReason',
 ] as const;
 
 const onAuthorise: VerbHandler<'ripa.authorise'> = async (data, turn) => {
@@ -200,6 +201,9 @@ const onAuthorise: VerbHandler<'ripa.authorise'> = async (data, turn) => {
     reviewAt: data.reviewAt,
     confidentialInfoLikely: data.confidentialInfoLikely,
     authoriserInvolved: data.authoriserInvolved,
+    ...(data.authoriserInvolved && data.authoriserInvolvedReason
+      ? { authoriserInvolvedReason: data.authoriserInvolvedReason }
+      : {}),
   } as Parameters<typeof authoriseRipa>[1]);
   if (!r.ok && r.error.field === 'version' && OutOfDate.of(r.error)) return OutOfDate.of(r.error)!;
   if (!r.ok) {
@@ -389,6 +393,7 @@ const FIX_INPUTS: Record<string, string> = {
   grantedOn: 'fixGrantedOn',
   magistrateApprovedOn: 'fixMagistrateApprovedOn',
   from: 'fixGrantedOn',
+  authoriserInvolvedReason: 'fixAuthoriserInvolvedReason',
 };
 
 const onCorrect: VerbHandler<'ripa.correct'> = async (data, turn) => {
@@ -411,6 +416,9 @@ const onCorrect: VerbHandler<'ripa.correct'> = async (data, turn) => {
       ? {}
       : { confidentialInfoLikely: data.fixConfidentialInfoLikely }),
     ...(data.fixAuthoriserInvolved === undefined ? {} : { authoriserInvolved: data.fixAuthoriserInvolved }),
+    ...(data.fixAuthoriserInvolvedReason
+      ? { authoriserInvolvedReason: data.fixAuthoriserInvolvedReason }
+      : {}),
   });
   const values: Record<string, string> = Object.fromEntries(
     Object.entries(data).flatMap(([k, v]) => (k.startsWith('fix') ? [[k, String(v ?? '')]] : [])),

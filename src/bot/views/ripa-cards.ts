@@ -9,6 +9,7 @@
  * A form sent with a problem comes back as it was filled in, the problem in plain words beside its field.
  */
 import { BOUNDS } from '../../workflow/input';
+import { renewalOpens } from '../../workflow/ripa';
 import {
   actionSet,
   card,
@@ -99,6 +100,9 @@ export interface ApplicationCardInput {
   today: string;
 }
 
+/** The code of practice: an officer involved in the case authorises it only where that cannot be avoided. */
+const INVOLVED_LABEL = 'If you are involved: why it could not be avoided that you authorise it';
+
 /** The application, with the authorisation form and the refusal. */
 export function ripaApplicationCard(i: ApplicationCardInput): AdaptiveCard {
   const a = i.app;
@@ -174,6 +178,7 @@ export function ripaApplicationCard(i: ApplicationCardInput): AdaptiveCard {
         pa,
       ),
       ...toggle(v, 'authoriserInvolved', 'Your involvement', 'I am involved in this case', pa),
+      ...text(pa, v, 'authoriserInvolvedReason', INVOLVED_LABEL, true),
       actionSet([
         act(
           'ripa.authorise',
@@ -247,6 +252,7 @@ export function ripaAuthorisationCard(i: AuthorisationCardInput): AdaptiveCard {
     fixMagistrateApprovedOn: e.magistrateApprovedOn ?? '',
     fixConfidentialInfoLikely: String(e.confidentialInfoLikely ?? false),
     fixAuthoriserInvolved: String(e.authoriserInvolved ?? false),
+    fixAuthoriserInvolvedReason: e.authoriserInvolvedReason ?? '',
     ...i.values,
   };
   const p = (f: AuthorisationCardInput['form']) => (i.form === f ? i.problem : undefined);
@@ -276,7 +282,12 @@ export function ripaAuthorisationCard(i: AuthorisationCardInput): AdaptiveCard {
       fact('Renewals', e.renewals.map((r) => `${dateGb(r.on)}, to ${dateGb(r.until)}`).join('; ') || 'None'),
       fact('Cancelled', e.cancelledOn ? `${dateGb(e.cancelledOn)} by ${e.cancelledBy}` : 'No'),
       fact('Confidential information likely', yesNo(e.confidentialInfoLikely)),
-      fact('Authoriser involved in the case', yesNo(e.authoriserInvolved)),
+      fact(
+        'Authoriser involved in the case',
+        e.authoriserInvolved
+          ? `Yes: ${e.authoriserInvolvedReason ?? 'no reason recorded'}`
+          : yesNo(e.authoriserInvolved),
+      ),
       ...e.corrections.map((c) => fact('Corrected', correctionWords(c))),
     ]),
   ];
@@ -344,7 +355,7 @@ export function ripaAuthorisationCard(i: AuthorisationCardInput): AdaptiveCard {
                 ])
               : section('Renew it', [
                   textBlock(
-                    `A renewal takes effect when the current period ends, on ${dateGb(e.until)}, for at most three months more; one renewal a period.`,
+                    `A renewal takes effect when the current period ends, on ${dateGb(e.until)}, for at most three months more; one renewal a period. It can be renewed from ${dateGb(renewalOpens(e.until))}, in its final month.`,
                     { size: 'small', isSubtle: true },
                   ),
                   ...date(rn, v, 'renewedOn', 'Date renewed'),
@@ -427,6 +438,7 @@ export function ripaAuthorisationCard(i: AuthorisationCardInput): AdaptiveCard {
             'The authoriser is involved in this case',
             cp,
           ),
+          ...text(cp, v, 'fixAuthoriserInvolvedReason', INVOLVED_LABEL, true),
           ...text(cp, v, 'fixReason', 'What was wrong', true),
           actionSet([
             act('ripa.correct', 'Record the correction', {

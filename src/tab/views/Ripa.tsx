@@ -251,6 +251,13 @@ function Application({ api, a, done }: { api: Client; a: RipaApplication; done: 
             kind: 'yes-no',
           },
           { name: 'authoriserInvolved', label: 'Are you involved in the case?', kind: 'yes-no' },
+          {
+            name: 'authoriserInvolvedReason',
+            label: 'If you are involved: why it could not be avoided that you authorise it',
+            kind: 'long',
+            optional: true,
+            hint: 'The code of practice expects an authorising officer not to authorise a case they are involved in unless that is unavoidable; the central record shows it.',
+          },
         ]}
       />
       <Form
@@ -439,7 +446,13 @@ export function RipaView({ api, canAct = false }: { api: Client; canAct?: boolea
                     label: 'Confidential information likely',
                     render: (r) => yesNo(r.confidentialInfoLikely),
                   },
-                  { label: 'Authoriser involved', render: (r) => yesNo(r.authoriserInvolved) },
+                  {
+                    label: 'Authoriser involved',
+                    render: (r) =>
+                      r.authoriserInvolved
+                        ? `Yes: ${r.authoriserInvolvedReason ?? 'no reason recorded'}`
+                        : yesNo(r.authoriserInvolved),
+                  },
                   { label: 'State', render: (r) => label(r.state, RIPA_STATE) },
                 ]}
               />

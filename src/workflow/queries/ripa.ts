@@ -48,6 +48,8 @@ export interface CentralRecordEntry {
   corrections: RipaCorrectionEntry[];
   confidentialInfoLikely: boolean | null;
   authoriserInvolved: boolean | null;
+  /** Involved: why it could not be avoided that they authorised it (the code of practice). */
+  authoriserInvolvedReason: string | null;
   state: RipaState;
   requestId: string | null;
 }
@@ -70,6 +72,7 @@ const FIELD_WORDS: Record<string, string> = {
   magistrateApprovedOn: 'Approved by a magistrate',
   confidentialInfoLikely: 'Confidential information likely',
   authoriserInvolved: 'Authoriser involved in the case',
+  authoriserInvolvedReason: 'Why the involved authoriser could not be avoided',
 };
 
 /** A recorded value in words: a day en-GB, a sentence by its name, yes or no. */
@@ -221,6 +224,7 @@ async function entriesOf(
       })),
       confidentialInfoLikely: r.confidentialInfoLikely ?? null,
       authoriserInvolved: r.authoriserInvolved ?? null,
+      authoriserInvolvedReason: r.authoriserInvolved ? (r.authoriserInvolvedReason ?? null) : null,
       state: ripaState(r, dayOf(deps.clock().toISOString(), tz), tz),
       requestId: r.requestId ?? null,
     };
