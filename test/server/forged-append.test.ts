@@ -6,8 +6,7 @@
  * `overt audit verify`, and no checkpoint is signed over it, even after the running service has written its
  * own events on top of it. Both stores, through the running service.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { start, type Running } from '../../src/server/main';
 import { chain, type AuditEvent } from '../../src/store/audit';
@@ -16,8 +15,9 @@ import { sqliteFile } from '../../src/store/open';
 import { bootstrapAdministrator } from '../../src/workflow';
 import { runCli } from '../cli/run';
 import { draft } from '../store/fixtures';
-import { batcherFor, freshStore, reopen, startServer } from '../store/graph-harness';
+import { batcherFor, reopen, startServer } from '../store/graph-harness';
 import { tempDirs } from '../store/temp-dirs';
+import { serviceEnv, type StoreKind } from './seeded-service';
 import type { GraphServer } from '../../tools/graph-local/server';
 
 const dirs = tempDirs('forged-append');
@@ -39,19 +39,9 @@ function forge(last: { seq: number; hash: string }): AuditEvent {
   return e!;
 }
 
-type Store = 'sqlite' | 'graph';
-
-async function setUp(kind: Store) {
+async function setUp(kind: StoreKind) {
   const base = dirs.make();
-  const env: Record<string, string> = {
-    OVERT_DATA: join(base, 'data'),
-    OVERT_DEMO: 'off',
-    OVERT_AUDIT_KEY: join(base, 'anchor', 'key.pem'),
-    OVERT_AUDIT_CHECKPOINTS: join(base, 'anchor', 'checkpoints.jsonl'),
-    BOT_PORT: '0',
-    TAB_PORT: '0',
-    OVERT_JOBS_EVERY: '3600',
-  };
+  const { env, config } = await serviceEnv(kind, server, base);
   let append: (e: (last: { seq: number; hash: string }) => AuditEvent) => Promise<number>;
   if (kind === 'sqlite') {
     append = async (make) => {
@@ -95,19 +85,9 @@ async function setUp(kind: Store) {
       }
     };
   } else {
-    const { store: provisioned, config } = await freshStore(server);
-    await provisioned.close();
-    const ca = join(base, 'ca.pem');
-    writeFileSync(ca, server.ca);
-    Object.assign(env, {
-      OVERT_STORE: 'graph',
-      OVERT_GRAPH_SITE: config.siteUrl,
-      OVERT_GRAPH_URL: server.url,
-      OVERT_GRAPH_CA_FILE: ca,
-    });
     append = async (make) => {
       // The forger's own connection to the site, and Overt's own code to build the item.
-      const site = await reopen(config);
+      const site = await reopen(config!);
       try {
         const events = await site.audit.list();
         const last = events.at(-1)!;
@@ -151,7 +131,7 @@ async function until(what: () => boolean, ms = 5000): Promise<void> {
   }
 }
 
-describe.each<Store>(['sqlite', 'graph'])('on the %s store', (kind) => {
+describe.each<StoreKind>(['sqlite', 'graph'])('on the %s store', (kind) => {
   it('an event appended without the audit key is found by /healthz and audit verify, and no checkpoint is signed over it, though the service wrote on top of it', async () => {
     const { env, running, append, logs } = await setUp(kind);
     let stopped = false;

@@ -7,107 +7,26 @@
  */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { start } from '../../src/server/main';
 import { sqliteFile } from '../../src/store/open';
 import { runCli } from '../cli/run';
-import {
-  bootstrapAdministrator,
-  decideRequest,
-  importCaseList,
-  raiseRequest,
-  recordCheck,
-  recordConsent,
-  upsertStaff,
-  upsertTeam,
-  type Outcome,
-} from '../../src/workflow';
+import { raiseRequest, recordCheck } from '../../src/workflow';
 import { tempDirs } from '../store/temp-dirs';
+import { checkOf, seededService } from './seeded-service';
 
 const dirs = tempDirs('live-tamper');
 afterAll(dirs.cleanup);
 
-const must = <T>(o: Outcome<T>): T => {
-  if (!o.ok) throw new Error(`${o.error.code}: ${o.error.message}`);
-  return o.value;
-};
-
 async function service(extra: Record<string, string> = {}) {
   const base = dirs.make();
-  const data = join(base, 'data');
-  const logs: string[] = [];
-  const running = await start(
-    {
-      OVERT_DATA: data,
-      OVERT_DEMO: 'off',
-      OVERT_AUDIT_KEY: join(base, 'anchor', 'key.pem'),
-      OVERT_AUDIT_CHECKPOINTS: join(base, 'anchor', 'checkpoints.jsonl'),
-      BOT_PORT: '0',
-      TAB_PORT: '0',
-      OVERT_JOBS_EVERY: '3600',
-      ...extra,
-    },
-    (l) => logs.push(l),
+  // The seeded service, its request approved and awaiting its check (what the expiry timer would act on).
+  const { env, logs, running, deps, requestId, childId } = await seededService(
+    'sqlite',
+    undefined,
+    base,
+    'live-tamper',
+    { upTo: 'approved', env: extra },
   );
-  const deps = running.deps;
-  let k = 0;
-  const key = () => `live-tamper-${++k}`;
-  must(await bootstrapAdministrator(deps, { id: 'admin', name: 'Ada Admin (demo)' }));
-  for (const [id, role] of [
-    ['tm', 'team-manager'],
-    ['cm', 'case-manager'],
-  ] as const)
-    must(
-      await upsertStaff(deps, {
-        key: key(),
-        actorId: 'admin',
-        staff: { id, name: `${id} (demo)`, role, teamIds: ['north'] },
-      }),
-    );
-  must(
-    await upsertTeam(deps, {
-      key: key(),
-      actorId: 'admin',
-      team: { id: 'north', name: 'North (demo)', profileId: 'nottinghamshire-yjs', managerIds: ['tm'] },
-    }),
-  );
-  must(
-    await importCaseList(deps, {
-      key: key(),
-      actorId: 'admin',
-      csv: 'case_reference,initials,team,worker,platforms\nDEMO-0001,A.B. (demo),north,cm,instagram:@demo_1',
-    }),
-  );
-  const [child] = await running.store.query('child', { where: { caseRef: 'DEMO-0001' } });
-  must(
-    await recordConsent(deps, {
-      key: key(),
-      actorId: 'cm',
-      childId: child!.record.id,
-      givenBy: 'child and parent',
-      date: new Date().toISOString().slice(0, 10),
-      scope: { platforms: [], purposes: [] },
-    }),
-  );
-  const raised = must(
-    await raiseRequest(deps, {
-      key: key(),
-      actorId: 'cm',
-      childId: child!.record.id,
-      reason: 'risk-of-cse',
-      platforms: [{ platform: 'instagram', account: '@demo_1' }],
-      viewer: 'own-personal-account',
-      rationale: 'Fictional: new information suggests a risk.',
-    }),
-  );
-  must(
-    await decideRequest(deps, {
-      key: key(),
-      actorId: 'tm',
-      requestId: raised.request.id,
-      outcome: 'approve',
-      reasons: 'Necessary and proportionate (fictional).',
-    }),
-  );
+  const data = env.OVERT_DATA!;
   const port = (running.servers[1]!.address() as { port: number }).port;
   const healthz = async () => {
     const res = await fetch(`http://localhost:${port}/healthz`);
@@ -118,12 +37,12 @@ async function service(extra: Record<string, string> = {}) {
     const db = new Database(sqliteFile(data));
     db.prepare(
       `UPDATE request SET body = json_set(body, '$.expiresAt', '2001-01-01T00:00:00.000Z') WHERE id = ?`,
-    ).run(raised.request.id);
+    ).run(requestId);
     db.close();
   };
   const raw = () => {
     const db = new Database(sqliteFile(data), { readonly: true });
-    const row = db.prepare('SELECT body FROM request WHERE id = ?').get(raised.request.id) as {
+    const row = db.prepare('SELECT body FROM request WHERE id = ?').get(requestId) as {
       body: string;
     };
     const expires = db.prepare("SELECT count(*) AS n FROM audit WHERE action = 'request.expire'").get() as {
@@ -138,8 +57,8 @@ async function service(extra: Record<string, string> = {}) {
     healthz,
     tamper,
     raw,
-    requestId: raised.request.id,
-    childId: child!.record.id,
+    requestId,
+    childId,
     logs,
     base,
     data,
@@ -265,18 +184,7 @@ describe('a check row deleted in the live SQLite file', () => {
   it('is found at the next request for that child, which is refused; health turns unhealthy', async () => {
     const s = await service();
     try {
-      const checked = await recordCheck(s.deps, {
-        key: 'the-check',
-        actorId: 'cm',
-        requestId: s.requestId,
-        viewedAt: new Date().toISOString(),
-        accounts: [{ platform: 'instagram', account: '@demo_1' }],
-        relevantInfo: 'Fictional: nothing relevant.',
-        thirdPartyData: 'none',
-        sensitive: false,
-        attestNoFriendFollow: true,
-        attestOpenSourceOnly: true,
-      });
+      const checked = await recordCheck(s.deps, checkOf(s.requestId, 'the-check'));
       expect(checked.ok).toBe(true);
       expect((await s.healthz()).status).toBe(200);
       const db = new Database(sqliteFile(s.data));
@@ -326,18 +234,9 @@ describe('a trigger put into the live SQLite file that silently drops writes', (
       const db = new Database(sqliteFile(s.data));
       db.exec('CREATE TRIGGER drop_checks BEFORE INSERT ON "check" BEGIN SELECT RAISE(IGNORE); END;');
       db.close();
-      const recorded = await recordCheck(s.deps, {
-        key: 'swallowed-check',
-        actorId: 'cm',
-        requestId: s.requestId,
-        viewedAt: new Date().toISOString(),
-        accounts: [{ platform: 'instagram', account: '@demo_1' }],
-        relevantInfo: 'Fictional: nothing relevant.',
-        thirdPartyData: 'none',
-        sensitive: false,
-        attestNoFriendFollow: true,
-        attestOpenSourceOnly: true,
-      }).catch((e: Error) => ({ ok: false as const, thrown: e.message }));
+      const recorded = await recordCheck(s.deps, checkOf(s.requestId, 'swallowed-check')).catch(
+        (e: Error) => ({ ok: false as const, thrown: e.message }),
+      );
       expect(recorded.ok).toBe(false);
       expect(JSON.stringify(recorded)).toMatch(
         /audit trail is broken.*check \S+ was not written: a trigger in the SQLite file that Overt did not make silently dropped it/,

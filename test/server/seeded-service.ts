@@ -3,18 +3,16 @@ import { join } from 'node:path';
 import { keepReference } from '../../src/bot/conversations';
 import { start } from '../../src/server/main';
 import {
-  bootstrapAdministrator,
   decideRequest,
   importCaseList,
   raiseRequest,
   recordCheck,
   recordConsent,
-  upsertStaff,
-  upsertTeam,
   type Outcome,
 } from '../../src/workflow';
 import { takeNotices } from '../../src/workflow/notice-feed';
 import { freshStore } from '../store/graph-harness';
+import { seedNorth } from '../workflow/world';
 import type { GraphConfig } from '../../src/store/graph/config';
 import type { GraphServer } from '../../tools/graph-local/server';
 
@@ -25,14 +23,31 @@ export const must = <T>(o: Outcome<T>): T => {
 
 export type StoreKind = 'sqlite' | 'graph';
 
+/** The case manager's check of the seeded request, under `key`. */
+export const checkOf = (requestId: string, key: string) => ({
+  key,
+  actorId: 'cm',
+  requestId,
+  viewedAt: new Date().toISOString(),
+  accounts: [{ platform: 'instagram', account: '@demo_1' }],
+  relevantInfo: 'Fictional: nothing relevant.',
+  thirdPartyData: 'none' as const,
+  sensitive: false,
+  attestNoFriendFollow: true,
+  attestOpenSourceOnly: true,
+});
+
 /**
- * The service for the tamper tests (sealed-store, unaudited-rows): started on SQLite or on a fresh site of the
- * local Graph server, with its audit key and checkpoints in a folder of its own, and one request's whole
- * journey on it — a team, a team manager and a case manager, two children, consent, a request raised, approved
- * and its check recorded — and the rows written with no audit event: the case manager's conversation
- * reference and the notices cursor. `base` is a fresh folder; keys are `${prefix}-n`.
+ * The settings of a service of its own for a test: no demo, its data, audit key and checkpoints under `base`,
+ * any free ports, timers hourly; on the Graph store, a fresh site of the local Graph server (`server`) with
+ * its certificate authority. `extra` adds or overrides settings.
  */
-export async function seededService(kind: StoreKind, server: GraphServer, base: string, prefix: string) {
+export async function serviceEnv(
+  kind: StoreKind,
+  server: GraphServer | undefined,
+  base: string,
+  extra: Record<string, string> = {},
+): Promise<{ env: Record<string, string>; config: GraphConfig | undefined }> {
   const env: Record<string, string> = {
     OVERT_DATA: join(base, 'data'),
     OVERT_DEMO: 'off',
@@ -41,46 +56,49 @@ export async function seededService(kind: StoreKind, server: GraphServer, base: 
     BOT_PORT: '0',
     TAB_PORT: '0',
     OVERT_JOBS_EVERY: '3600',
-    OVERT_RECORD_SWEEP_MS: '0',
+    ...extra,
   };
-  let config: GraphConfig | undefined;
-  if (kind === 'graph') {
-    const fresh = await freshStore(server);
-    await fresh.store.close();
-    config = fresh.config;
-    const ca = join(base, 'ca.pem');
-    writeFileSync(ca, server.ca);
-    Object.assign(env, {
-      OVERT_STORE: 'graph',
-      OVERT_GRAPH_SITE: config.siteUrl,
-      OVERT_GRAPH_URL: server.url,
-      OVERT_GRAPH_CA_FILE: ca,
-    });
-  }
+  if (kind !== 'graph') return { env, config: undefined };
+  if (!server) throw new Error('a service on the Graph store needs the local Graph server');
+  const fresh = await freshStore(server);
+  await fresh.store.close();
+  const ca = join(base, 'ca.pem');
+  writeFileSync(ca, server.ca);
+  Object.assign(env, {
+    OVERT_STORE: 'graph',
+    OVERT_GRAPH_SITE: fresh.config.siteUrl,
+    OVERT_GRAPH_URL: server.url,
+    OVERT_GRAPH_CA_FILE: ca,
+  });
+  return { env, config: fresh.config };
+}
+
+/**
+ * The service for the tamper tests (sealed-store, unaudited-rows): started on SQLite or on a fresh site of the
+ * local Graph server, with its audit key and checkpoints in a folder of its own, and one request's whole
+ * journey on it — a team, a team manager and a case manager, two children, consent, a request raised, approved
+ * and its check recorded — and the rows written with no audit event: the case manager's conversation
+ * reference and the notices cursor. `base` is a fresh folder; keys are `${prefix}-n`. `upTo: 'approved'` stops
+ * before the check (the request awaits it, as the expiry timer would find it); `env` adds or overrides settings;
+ * `server` is needed for the Graph store only.
+ */
+export async function seededService(
+  kind: StoreKind,
+  server: GraphServer | undefined,
+  base: string,
+  prefix: string,
+  options: { upTo?: 'approved' | 'checked'; env?: Record<string, string> } = {},
+) {
+  const { env, config } = await serviceEnv(kind, server, base, {
+    OVERT_RECORD_SWEEP_MS: '0',
+    ...options.env,
+  });
   const logs: string[] = [];
   const running = await start(env, (l) => logs.push(l));
   const deps = running.deps;
   let k = 0;
   const key = () => `${prefix}-${++k}`;
-  must(await bootstrapAdministrator(deps, { id: 'admin', name: 'Ada Admin (demo)' }));
-  for (const [id, role] of [
-    ['tm', 'team-manager'],
-    ['cm', 'case-manager'],
-  ] as const)
-    must(
-      await upsertStaff(deps, {
-        key: key(),
-        actorId: 'admin',
-        staff: { id, name: `${id} (demo)`, role, teamIds: ['north'] },
-      }),
-    );
-  must(
-    await upsertTeam(deps, {
-      key: key(),
-      actorId: 'admin',
-      team: { id: 'north', name: 'North (demo)', profileId: 'nottinghamshire-yjs', managerIds: ['tm'] },
-    }),
-  );
+  await seedNorth(deps, key, 'nottinghamshire-yjs');
   must(
     await importCaseList(deps, {
       key: key(),
@@ -118,20 +136,7 @@ export async function seededService(kind: StoreKind, server: GraphServer, base: 
     reasons: 'Necessary and proportionate (fictional).',
   };
   must(await decideRequest(deps, decide));
-  must(
-    await recordCheck(deps, {
-      key: key(),
-      actorId: 'cm',
-      requestId: raised.request.id,
-      viewedAt: new Date().toISOString(),
-      accounts: [{ platform: 'instagram', account: '@demo_1' }],
-      relevantInfo: 'Fictional: nothing relevant.',
-      thirdPartyData: 'none',
-      sensitive: false,
-      attestNoFriendFollow: true,
-      attestOpenSourceOnly: true,
-    }),
-  );
+  if (options.upTo !== 'approved') must(await recordCheck(deps, checkOf(raised.request.id, key())));
   // Rows written with no audit event: the case manager's conversation reference (they met the bot in personal
   // chat) and the notices cursor (a notices pass has run).
   await keepReference(deps, 'cm', {

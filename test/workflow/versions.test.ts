@@ -7,20 +7,17 @@ import { openStore } from '../../src/store/open';
 import type { Store } from '../../src/store/store';
 import {
   assignProfile,
-  bootstrapAdministrator,
   createDeps,
   decideRequest,
   raiseRequest,
   recordCheck,
   recordConsent,
-  upsertStaff,
-  upsertTeam,
   type Deps,
 } from '../../src/workflow';
 import { historyFrom, childRecords } from '../../src/workflow/context';
 import { decisionProfile } from '../../src/workflow/queries/decision-profile';
 import { tempDirs } from '../store/temp-dirs';
-import { must } from './world';
+import { must, seedNorth } from './world';
 
 /**
  * Versioning (issue 18): two versions of one custom profile loaded together. A situation is judged by the
@@ -59,25 +56,7 @@ beforeAll(async () => {
   store = opened.value;
   let n = 0;
   deps = createDeps(store, { clock: () => now, ids: () => `id-${++n}`, customProfiles: [v2, v1] });
-  must(await bootstrapAdministrator(deps, { id: 'admin', name: 'Ada Admin (demo)' }));
-  for (const [id, role] of [
-    ['cm', 'case-manager'],
-    ['tm', 'team-manager'],
-  ] as const)
-    must(
-      await upsertStaff(deps, {
-        key: key(),
-        actorId: 'admin',
-        staff: { id, name: `${id} (demo)`, role, teamIds: ['north'] },
-      }),
-    );
-  must(
-    await upsertTeam(deps, {
-      key: key(),
-      actorId: 'admin',
-      team: { id: 'north', name: 'North (demo)', profileId: 'fernmoor-cs', managerIds: ['tm'] },
-    }),
-  );
+  await seedNorth(deps, key, 'fernmoor-cs');
   await store.commit({
     key: 'child',
     at: now.toISOString(),

@@ -161,3 +161,27 @@ export async function world(
     close: () => store.close(),
   };
 }
+
+/** The one team the single-team tests start from: the administrator ('admin'), a team manager ('tm') and a
+ * case manager ('cm') of team 'north' (North (demo)), held to `profileId`. */
+export async function seedNorth(deps: Deps, key: () => string, profileId: string): Promise<void> {
+  must(await bootstrapAdministrator(deps, { id: 'admin', name: 'Ada Admin (demo)' }));
+  for (const [id, role] of [
+    ['tm', 'team-manager'],
+    ['cm', 'case-manager'],
+  ] as const)
+    must(
+      await upsertStaff(deps, {
+        key: key(),
+        actorId: 'admin',
+        staff: { id, name: `${id} (demo)`, role, teamIds: ['north'] },
+      }),
+    );
+  must(
+    await upsertTeam(deps, {
+      key: key(),
+      actorId: 'admin',
+      team: { id: 'north', name: 'North (demo)', profileId, managerIds: ['tm'] },
+    }),
+  );
+}
