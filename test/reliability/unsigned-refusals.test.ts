@@ -5,11 +5,10 @@
  * is one summary event per window (here 1 s), with how many, the first and last time, and the sender the text
  * claimed, marked as not trusted; a flood of 300 in one window is still one event; a log line says the same.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { start, type Running } from '../../src/server/main';
 import type { AuditEvent } from '../../src/store/audit';
-import { freshStore, startServer } from '../store/graph-harness';
+import { startServer } from '../store/graph-harness';
+import { serviceEnv } from '../server/seeded-service';
 import { tempDirs } from '../store/temp-dirs';
 import type { GraphServer } from '../../tools/graph-local/server';
 
@@ -23,28 +22,7 @@ afterAll(async () => {
 
 async function service(kind: 'sqlite' | 'graph') {
   const base = dirs.make();
-  const env: Record<string, string> = {
-    OVERT_DATA: join(base, 'data'),
-    OVERT_DEMO: 'off',
-    OVERT_AUDIT_KEY: join(base, 'anchor', 'key.pem'),
-    OVERT_AUDIT_CHECKPOINTS: join(base, 'anchor', 'checkpoints.jsonl'),
-    BOT_PORT: '0',
-    TAB_PORT: '0',
-    OVERT_JOBS_EVERY: '3600',
-    OVERT_UNSIGNED_WINDOW_SECONDS: '1',
-  };
-  if (kind === 'graph') {
-    const fresh = await freshStore(server);
-    await fresh.store.close();
-    const ca = join(base, 'ca.pem');
-    writeFileSync(ca, server.ca);
-    Object.assign(env, {
-      OVERT_STORE: 'graph',
-      OVERT_GRAPH_SITE: fresh.config.siteUrl,
-      OVERT_GRAPH_URL: server.url,
-      OVERT_GRAPH_CA_FILE: ca,
-    });
-  }
+  const { env } = await serviceEnv(kind, server, base, { OVERT_UNSIGNED_WINDOW_SECONDS: '1' });
   const logs: string[] = [];
   const running = await start(env, (l) => logs.push(l));
   const port = (i: number) => (running.servers[i]!.address() as { port: number }).port;
