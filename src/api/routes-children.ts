@@ -90,7 +90,7 @@ export const childRoutes = [
         {
           kv: [
             ['Policy', `${r.value.profile.name}, version ${r.value.profile.version}`],
-            ['Accounts known', c.platforms.map(account).join(', ') || 'none'],
+            ['Accounts known', c.platforms.map(account).join('; ') || 'none'],
           ],
         },
         { h: 'The record, oldest first' },

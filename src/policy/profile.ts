@@ -1,3 +1,4 @@
+import { officerWords } from '../vocabulary';
 import { z } from 'zod';
 import { strict } from './strict';
 import { ACTION_TYPES, Authority, CalendarDay, EVENT_NAMES, Role } from './situation';
@@ -505,6 +506,6 @@ export function ruleTitle(profile: Profile, id: string): string | undefined {
         ? `The policy was not yet in force`
         : profile.rules.find((r) => r.id === id)?.explain;
   if (!explain) return undefined;
-  const first = explain.split(/(?<=[.:;!?])\s/)[0]!;
+  const first = officerWords(explain).split(/(?<=[.:;!?])\s/)[0]!;
   return first.replace(/[.:;!?]+$/, '');
 }

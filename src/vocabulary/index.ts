@@ -18,12 +18,22 @@ const AUTHORISING_OFFICER_TITLE = 'Authorising officer';
 /** Other names the role went by ("RIPA authorised officer", "authorised officer", "authorizing officer"). */
 const OTHER_OFFICER_NAMES = /\b(?:RIPA )?(a)uthori[sz](?:ed|ing) officer(s?)\b/gi;
 
-/** A text (a profile's own words, say) with the role called by its one name, keeping a capital where one was. */
+/** A text (a profile's own words, say) with the role called by its one name, keeping a capital where one was,
+ * and a numbered clause called a section, as citations call it. */
 export function officerWords(text: string): string {
-  return text.replace(OTHER_OFFICER_NAMES, (_m, a: string, plural: string) => {
-    const word = a === 'A' ? AUTHORISING_OFFICER_TITLE : AUTHORISING_OFFICER;
-    return `${word}${plural}`;
-  });
+  return (
+    text
+      .replace(OTHER_OFFICER_NAMES, (_m, a: string, plural: string) => {
+        const word = a === 'A' ? AUTHORISING_OFFICER_TITLE : AUTHORISING_OFFICER;
+        return `${word}${plural}`;
+      })
+      // A numbered clause by the one word cards cite it with (clauseWords: "section 23"), never "paragraph 23"
+      // beside it (issue 13 walk 13b).
+      .replace(
+        /\b([Pp])aragraph(s?) (\d+)\b/g,
+        (_m, p: string, plural: string, n: string) => `${p === 'P' ? 'Section' : 'section'}${plural} ${n}`,
+      )
+  );
 }
 
 export const ROLE: Record<string, string> = {

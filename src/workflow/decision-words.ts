@@ -19,6 +19,7 @@ import {
   phrase,
   ROLE,
   VERDICT_OUTCOME,
+  officerWords,
 } from '../vocabulary';
 import type { DecisionRecord } from './decision-record';
 import { fingerprint } from '../policy/authority';
@@ -145,7 +146,7 @@ export async function decisionInWords(deps: Deps, x: DecisionInWords): Promise<s
     // No rule fired: the policy fails closed, in its own words and clauses.
     const closed = d.rule === 'default' && profile ? profile.default : undefined;
     const rule = closed ?? (x.replayed ? profile?.rules.find((x) => x.id === d.rule) : undefined);
-    const why = rule?.explain ?? 'a rule of this policy version no longer loaded here';
+    const why = rule ? officerWords(rule.explain) : 'a rule of this policy version no longer loaded here';
     const cites = closed ? closed.cites : d.cites;
     lines.push(`  because: ${why} (${cites.length ? cite(cites) : 'a local decision'})`);
   }

@@ -87,7 +87,7 @@ export interface History {
   checksStopped: boolean;
 }
 
-const list = (xs: { platform: string; account: string }[]) => xs.map(account).join(', ');
+const list = (xs: { platform: string; account: string }[]) => xs.map(account).join('; ');
 const cites = (v: unknown) => ((v as { cites?: string[] } | null)?.cites ?? []).map(String);
 const explanation = (v: unknown) => explanationText(v);
 

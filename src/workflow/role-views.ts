@@ -11,7 +11,7 @@ import { approversOf, decisionChoices, type DecisionChoices } from './queries/re
 import { decidingAuthorities, givenRationale, policyActor, staffHolds, verdictFor } from './policy-facts';
 import { Id, parse } from './input';
 import { fail, ok, type Deps, type Outcome } from './types';
-import { citations, explanationText } from '../vocabulary';
+import { citations, explanationText, officerWords } from '../vocabulary';
 
 /**
  * Read models for the tab's role-shaped views: what awaits a manager's decision, the RIPA register (the
@@ -202,7 +202,7 @@ export async function awaitingDecision(
           r.id,
           {
             required: rules.length > 0,
-            why: rules.map((x) => x.explain).join(' '),
+            why: rules.map((x) => officerWords(x.explain)).join(' '),
             cites: cited(
               rules.flatMap((x) => x.cites),
               profile,

@@ -1,5 +1,5 @@
 import { builtinProfiles } from '../../src/policy/builtin';
-import { citation, citations, clauseWords } from '../../src/vocabulary';
+import { citation, citations, clauseWords, officerWords } from '../../src/vocabulary';
 
 /**
  * One citation form for people: the policy by its name and the clause in words, never the clause's id.
@@ -42,4 +42,14 @@ describe('a clause as people read it', () => {
         expect(c.startsWith(`${p.name} policy, `)).toBe(true);
       }
   });
+});
+
+it('a profile’s own words cite a numbered clause as cards do, “section 23”, never “Paragraph 23” beside it (issue 13 walk 13b)', () => {
+  expect(officerWords('Paragraph 23 has no privacy notes for a requested platform.')).toBe(
+    'Section 23 has no privacy notes for a requested platform.',
+  );
+  expect(officerWords('the criteria in paragraph 3, nor under paragraphs 4')).toBe(
+    'the criteria in section 3, nor under sections 4',
+  );
+  expect(clauseWords('000 §23')).toBe('section 23');
 });

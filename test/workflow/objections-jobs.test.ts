@@ -226,13 +226,13 @@ describe('the annual review (000 §24)', () => {
     expect(evidence.refusals).toEqual({
       total: 1,
       byRule: {
-        "The reason is not one of the criteria in paragraph 3, nor 'other circumstances' under paragraph 4": 1,
+        "The reason is not one of the criteria in section 3, nor 'other circumstances' under section 4": 1,
       },
     });
     expect(evidenceLines(evidence.refusals, {}, ['Refusals by policy'])).toEqual([
       ['Refusals by policy — Total', '1'],
       [
-        "Refusals by policy — By rule — The reason is not one of the criteria in paragraph 3, nor 'other circumstances' under paragraph 4",
+        "Refusals by policy — By rule — The reason is not one of the criteria in section 3, nor 'other circumstances' under section 4",
         '1',
       ],
     ]);

@@ -720,7 +720,7 @@ const onCheckRecord: VerbHandler<'check.record'> = async (data, turn) => {
     tone: 'success',
     facts: [
       ['Viewed', dateTimeGb(viewedAt, zone)],
-      ['Accounts', accounts.map((a) => `${a.platform}: ${a.account}`).join(', ')],
+      ['Accounts', accounts.map((a) => `${a.platform}: ${a.account}`).join('; ')],
       ...(r.value.ripaReference
         ? [['Done under', `RIPA authorisation ${r.value.ripaReference}`] as [string, string]]
         : []),

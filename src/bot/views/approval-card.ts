@@ -95,7 +95,7 @@ function details(r: RequestView): CardElement[] {
     fact('Child', `${r.childName} (${r.caseRef})`),
     fact('Requested by', `${r.requesterName}, ${dateTimeGb(r.createdAt, r.timeZone)}`),
     fact('Reason', label(r.reason)),
-    fact('Platforms', r.platforms.map((p) => `${p.platform}: ${p.account}`).join(', ')),
+    fact('Platforms', r.platforms.map((p) => `${p.platform}: ${p.account}`).join('; ')),
     fact('Viewing method', label(r.viewer)),
     fact('Consent / notice', r.consent),
     fact('Objection', r.objection ?? 'none open'),
@@ -169,7 +169,7 @@ export function approverCard(r: RequestView, refreshUserIds: string[], state?: F
       fact('Child', `${r.childName} (${r.caseRef})`),
       fact('Requested by', `${r.requesterName}, ${dateTimeGb(r.createdAt, r.timeZone)}`),
       fact('Reason', label(r.reason)),
-      fact('Platforms', r.platforms.map((p) => `${p.platform}: ${p.account}`).join(', ')),
+      fact('Platforms', r.platforms.map((p) => `${p.platform}: ${p.account}`).join('; ')),
       ...(r.objection ? [fact('Objection', r.objection)] : []),
     ]),
   ];

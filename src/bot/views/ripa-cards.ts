@@ -134,7 +134,7 @@ export function ripaApplicationCard(i: ApplicationCardInput): AdaptiveCard {
       fact('Team', a.teamName),
       fact('Requested by', `${a.requesterName}, ${dateGb(a.raisedAt)}`),
       fact('Reason', label(a.reason, REASON)),
-      fact('Platforms', a.platforms.map(account).join(', ')),
+      fact('Platforms', a.platforms.map(account).join('; ')),
       ...(a.rationale ? [fact('Why', a.rationale)] : []),
     ]),
     section('Record the authorisation', [

@@ -205,7 +205,7 @@ export function DecisionsView({ api }: { api: Client }) {
                         ['Reason', label(r.reason, REASON)],
                         ...(r.rationale ? ([['Rationale', r.rationale]] as [string, string][]) : []),
                         ...r.answers.map((a): [string, string] => [`Their answer, ${day(a.at)}`, a.text]),
-                        ['Platforms', r.platforms.map(account).join(', ')],
+                        ['Platforms', r.platforms.map(account).join('; ')],
                         ['Viewing with', label(r.viewer, VIEWER)],
                         ['Needs the decision of', label(r.authority, AUTHORITY)],
                         // The explanation names the clauses each reason rests on, in words; every clause the rules that

@@ -193,7 +193,7 @@ function Application({ api, a, done }: { api: Client; a: RipaApplication; done: 
           ['Requested by', `${a.requesterName} on ${day(a.raisedAt)}`],
           ['Reason', label(a.reason, REASON)],
           ...(a.rationale ? ([['Why', a.rationale]] as [string, string][]) : []),
-          ['Platforms', a.platforms.map(account).join(', ')],
+          ['Platforms', a.platforms.map(account).join('; ')],
           ...(a.judicialBasis ? ([['Magistrate', a.judicialBasis]] as [string, string][]) : []),
         ]}
       />
