@@ -107,7 +107,23 @@ export function playgroundCommand(
   };
 }
 
+/** What `npm run playground -- --help` prints. */
+export const USAGE = [
+  'Usage: npm run playground -- [--as ROLE] [--port N] [--playground-port N]',
+  '',
+  'Opens the Microsoft 365 Agents Playground on the local Overt bot (start it first: npm start).',
+  '',
+  `  --as ROLE              whom you play: ${Object.keys(DEMO_PEOPLE).join(', ')} (default case-manager)`,
+  "  --port N               the bot's port (else BOT_ENDPOINT, else BOT_PORT, else 3978, as npm start)",
+  '  --playground-port N    the port the Playground serves its page on (else PLAYGROUND_PORT, else 56150)',
+  '  --help                 this text',
+].join('\n');
+
 function main(argv: string[]): void {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+    process.exit(0);
+  }
   const at = argv.indexOf('--as');
   const as = (at >= 0 ? argv[at + 1] : 'case-manager') as DemoRole;
   if (!(as in DEMO_PEOPLE)) {

@@ -2,6 +2,7 @@
  * `npm run playground` talks to the bot where `npm start` put it: `BOT_PORT` (as the README says), or
  * `-- --port N`, or a whole `BOT_ENDPOINT`; a port that is not one is refused with its name (issue 13).
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { playgroundCommand } from '../../scripts/playground';
@@ -55,4 +56,20 @@ describe('npm run playground: the port of its own page', () => {
       /--playground-port: a port number from 1 to 65535, not "eighty"/,
     );
   });
+});
+
+describe('npm run playground -- --help', () => {
+  it('prints its usage and exits, starting nothing (issue 13 walk 13b, finding 7)', () => {
+    const r = spawnSync(
+      process.execPath,
+      [require.resolve('tsx/cli'), join(__dirname, '../../scripts/playground.ts'), '--help'],
+      { encoding: 'utf8', timeout: 20_000, env: { ...process.env, BOT_PORT: '4219' } },
+    );
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(
+      /^Usage: npm run playground -- \[--as ROLE\] \[--port N\] \[--playground-port N\]/,
+    );
+    expect(r.stdout).toMatch(/--playground-port N/);
+    expect(r.stdout).not.toMatch(/Agents Playground as/);
+  }, 30_000);
 });
