@@ -114,7 +114,11 @@ export async function auditCsv(deps: Deps, events: AuditEvent[], timeZone?: stri
   const caseRef = new Map(children.map((c) => [c.record.id, c.record.caseRef]));
   const childOfRequest = new Map(requests.map((r) => [r.record.id, r.record.childId]));
   const person = (id: string) =>
-    id === 'system' ? 'Overt (automatic)' : (staffName.get(id) ?? 'a former member of staff');
+    id === 'system'
+      ? 'Overt (automatic)'
+      : id.startsWith('unsigned:')
+        ? 'Someone not signed in'
+        : (staffName.get(id) ?? 'a former member of staff');
   const profileName = (id: string) => deps.profiles(id)?.name ?? humanise(id);
 
   const about = (e: AuditEvent, withheld: boolean): string => {

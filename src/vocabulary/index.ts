@@ -303,6 +303,8 @@ export const AUDIT_ACTION: Record<string, string> = {
   'audit.adopt': 'Audit trail adopted under this signing key',
   'audit.export': 'Audit trail exported',
   'audit.seal': 'Records kept before seals sealed',
+  'api:before-sign-in': 'Requests to the service refused before sign-in (counted)',
+  'bot:before-sign-in': 'Requests to the bot refused before sign-in (counted)',
   'bot.activity': 'Used the bot',
   'bot.deliver': 'Bot message delivered',
   'bot.install': 'Bot installed for a person',
@@ -402,6 +404,11 @@ export const RECORD_KIND: Record<string, string> = {
 
 /** The details of an audit event, by key. */
 export const DETAIL: Record<string, string> = {
+  refused: 'How many were refused',
+  first: 'First',
+  last: 'Last',
+  claimedSenders: 'Senders they claimed to be (not checked)',
+  claimedNotTrusted: 'Who they claimed to be was not checked',
   status: 'Status',
   authority: 'Authority',
   determining: 'Deciding rules',

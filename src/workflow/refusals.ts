@@ -157,14 +157,14 @@ class UnsignedRefusals {
           {
             actor: { id: `unsigned:${via}` },
             action: via === 'bot' ? 'bot:before-sign-in' : 'api:before-sign-in',
-            target: { kind: 'endpoint', id: via === 'bot' ? '/api/messages' : '/api/v1' },
+            target: { kind: 'route', id: via === 'bot' ? '/api/messages' : '/api/v1' },
             outcome: 'refuse',
             details: {
               via,
               code: kind,
               message,
               status: t.status,
-              count: t.count,
+              refused: t.count,
               first: t.first,
               last: t.last,
               ...(t.claimed.size > 0 ? { claimedSenders: [...t.claimed], claimedNotTrusted: true } : {}),

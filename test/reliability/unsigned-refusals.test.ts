@@ -5,6 +5,7 @@
  * is one summary event per window (here 1 s), with how many, the first and last time, and the sender the text
  * claimed, marked as not trusted; a flood of 300 in one window is still one event; a log line says the same.
  */
+import { auditCsv } from '../../src/api/audit-csv';
 import { start, type Running } from '../../src/server/main';
 import type { AuditEvent } from '../../src/store/audit';
 import { startServer } from '../store/graph-harness';
@@ -74,7 +75,7 @@ describe.each(['sqlite', 'graph'] as const)('on the %s store', (kind) => {
         const n: Record<string, number> = {};
         for (const e of events) {
           const k = `${e.action} ${(e.details as { code: string }).code}`;
-          n[k] = (n[k] ?? 0) + (e.details as { count: number }).count;
+          n[k] = (n[k] ?? 0) + (e.details as { refused: number }).refused;
         }
         return n;
       };
@@ -89,7 +90,7 @@ describe.each(['sqlite', 'graph'] as const)('on the %s store', (kind) => {
       expect(deep).toMatchObject({
         actor: { id: 'unsigned:bot' },
         outcome: 'refuse',
-        target: { kind: 'endpoint', id: '/api/messages' },
+        target: { kind: 'route', id: '/api/messages' },
         details: {
           status: 400,
           message: expect.stringMatching(/^\d bot requests refused before sign-in: nested too deeply ×\d$/),
@@ -100,8 +101,11 @@ describe.each(['sqlite', 'graph'] as const)('on the %s store', (kind) => {
       const d = deep.details as { first: string; last: string };
       expect(d.first <= d.last).toBe(true);
       const of = (code: string) => events.find((e) => (e.details as { code: string }).code === code)!;
-      expect(of('too-large').details).toMatchObject({ count: 1, status: 413 });
-      expect(of('not-an-activity').details).toMatchObject({ count: 1, claimedSenders: ['29:someone-else'] });
+      expect(of('too-large').details).toMatchObject({ refused: 1, status: 413 });
+      expect(of('not-an-activity').details).toMatchObject({
+        refused: 1,
+        claimedSenders: ['29:someone-else'],
+      });
       expect(of('no-sign-in')).toMatchObject({
         actor: { id: 'unsigned:api' },
         details: {
@@ -117,6 +121,13 @@ describe.each(['sqlite', 'graph'] as const)('on the %s store', (kind) => {
         /\d bot requests refused before sign-in: nested too deeply ×\d \(first/,
       );
       const summaries = events.length;
+      // The audit export says it in words: who (nobody known), what, and the count.
+      const csv = await auditCsv(s.running.deps, [deep]);
+      expect(csv).toMatch(/Someone not signed in,.*Requests to the bot refused before sign-in \(counted\)/);
+      expect(csv).toMatch(
+        /nested too deeply.*How many were refused: \d.*Senders they claimed to be \(not checked\): 29:claimed-by-stranger/,
+      );
+      expect(csv).not.toMatch(/unsigned:bot|former member of staff/);
 
       // A flood: 300 in one window is one more event, not 300.
       const floodStarted = Date.now();
@@ -124,7 +135,7 @@ describe.each(['sqlite', 'graph'] as const)('on the %s store', (kind) => {
       const floodMs = Date.now() - floodStarted;
       expect(flood.every((a) => a.status === 400)).toBe(true);
       let more: AuditEvent[] = [];
-      const counted = () => more.reduce((n, e) => n + (e.details as { count: number }).count, 0);
+      const counted = () => more.reduce((n, e) => n + (e.details as { refused: number }).refused, 0);
       for (let i = 0; i < 40 && counted() < 300; i++) {
         await new Promise((r) => setTimeout(r, 250));
         more = (await refusedBefore(s.running)).slice(summaries);
