@@ -162,6 +162,21 @@ export function describeCondition(c: Condition, p?: Profile): string {
         : `the child was ${times}${after} ${counted}`,
     );
   }
+  if (c.noPriorChecks) {
+    const { since } = c.noPriorChecks;
+    const w =
+      c.noPriorChecks.within ??
+      (c.noPriorChecks.withinMonths ? { months: c.noPriorChecks.withinMonths } : undefined);
+    const after =
+      since === 'assessment-started'
+        ? ' since the latest assessment started'
+        : since
+          ? ' since consent was last recorded'
+          : '';
+    parts.push(
+      `the child was not yet viewed${w ? ` in the last ${span(w)}` : ''}${after} (checks done, or approved and not yet done, by anyone)`,
+    );
+  }
   if (c.ripaInForce !== undefined)
     parts.push(`a RIPA authorisation is ${c.ripaInForce ? '' : 'not '}in force`);
   if (c.reminderDueMonths)

@@ -139,6 +139,15 @@ function compileCondition(c: Condition, p: Profile): Test {
       return countPriorChecks(f, within, from, holidays) >= atLeast;
     });
   }
+  if (c.noPriorChecks) {
+    const { withinMonths, since } = c.noPriorChecks;
+    const within =
+      c.noPriorChecks.within ?? (withinMonths !== undefined ? { months: withinMonths } : undefined);
+    t.push((_a, f) => {
+      const from = since === 'assessment-started' ? f.assessmentDay : since ? f.consentDay : undefined;
+      return countPriorChecks(f, within, from, holidays) === 0;
+    });
+  }
   if (c.byHolds) {
     const list = c.byHolds;
     t.push((a, f) => list.some((x) => holds(p, x, a.by, f.childTeam)));

@@ -68,6 +68,14 @@ export const Condition = strict({
     since: z.enum(['assessment-started', 'consent-recorded']).optional(),
     atLeast: z.number().int().positive().default(1),
   }),
+  /** No check on the child (counted as `priorChecks` counts them) within the window or since the event: the
+   * first, where `priorChecks` holds on a repeat (e.g. 002: a manager's agreement for a first search without
+   * consent; a repeat without consent goes to a court alone). */
+  noPriorChecks: strict({
+    within: Window.optional(),
+    withinMonths: Months.optional(),
+    since: z.enum(['assessment-started', 'consent-recorded']).optional(),
+  }),
   /** A RIPA authorisation covers the moment of the action. */
   ripaInForce: z.boolean(),
   /** The last notice or reminder (consent-recorded, reminder-given) is this many months old or more. */
@@ -425,6 +433,7 @@ export function crossCheck(raw: unknown): CrossIssue[] {
         arr(when.recordedBy[key]).forEach((a, j) => named(a, ['rules', i, 'when', 'recordedBy', key, j]));
     const windows = [
       isObj(when.priorChecks) ? when.priorChecks.within : undefined,
+      isObj(when.noPriorChecks) ? when.noPriorChecks.within : undefined,
       isObj(when.overdue) ? when.overdue.within : undefined,
     ];
     if (windows.some((w) => isObj(w) && w.workingDays !== undefined)) workingDays = true;
