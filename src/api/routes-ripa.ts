@@ -93,7 +93,7 @@ const renewalsText = (e: CentralRecordEntry) =>
   e.renewals
     .map(
       (r) =>
-        `${dateGb(r.on)} by ${r.by}, to ${dateGb(r.until)}${r.magistrateApprovedOn ? ` (magistrate ${dateGb(r.magistrateApprovedOn)})` : ''}`,
+        `${dateGb(r.on)} by ${r.by}, for ${dateGb(r.from)} to ${dateGb(r.until)}${r.magistrateApprovedOn ? ` (magistrate ${dateGb(r.magistrateApprovedOn)})` : ''}`,
     )
     .join('; ') || 'None';
 const cancelledText = (e: CentralRecordEntry) =>

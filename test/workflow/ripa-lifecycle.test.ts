@@ -206,6 +206,13 @@ it('one renewal a period, from the end of the current one; a second the same day
     }),
   );
   expect(again.renewals).toHaveLength(2);
+  // The central record gives each renewal its own period, not the day it was recorded to its end (walk 13b:
+  // "1 Dec 2026 to 31 May 2027" for a renewal running 1 March to 31 May).
+  const entry = must(await centralRecord(w.deps, { actorId: 'ao' })).entries.find((e) => e.id === ripa.id)!;
+  expect(entry.renewals.map(({ on, from, until }) => ({ on, from, until }))).toEqual([
+    { on: '2026-05-01', from: '2026-05-20', until: '2026-08-19' },
+    { on: '2026-08-01', from: '2026-08-20', until: '2026-11-19' },
+  ]);
 });
 
 it('an authorisation covers its request and purpose only; an overdue review blocks an approval under it until reviewed; the approval and the check name it', async () => {

@@ -279,7 +279,11 @@ export function ripaAuthorisationCard(i: AuthorisationCardInput): AdaptiveCard {
           : fact('In force', `${dateGb(e.from)} to ${dateGb(e.until)}`),
       fact('Reviews', e.reviews.map((r) => `${dateGb(r.on)} by ${r.by}`).join('; ') || 'None yet'),
       ...(e.cancelledOn ? [] : [fact('Next review by', dateGb(e.nextReviewOn))]),
-      fact('Renewals', e.renewals.map((r) => `${dateGb(r.on)}, to ${dateGb(r.until)}`).join('; ') || 'None'),
+      fact(
+        'Renewals',
+        e.renewals.map((r) => `${dateGb(r.on)}, for ${dateGb(r.from)} to ${dateGb(r.until)}`).join('; ') ||
+          'None',
+      ),
       fact('Cancelled', e.cancelledOn ? `${dateGb(e.cancelledOn)} by ${e.cancelledBy}` : 'No'),
       fact('Confidential information likely', yesNo(e.confidentialInfoLikely)),
       fact(

@@ -428,7 +428,9 @@ export function RipaView({ api, canAct = false }: { api: Client; canAct?: boolea
                   {
                     label: 'Renewed',
                     render: (r) =>
-                      r.renewals.map((v) => `${day(v.on)} to ${day(v.until)}`).join(', ') || 'No',
+                      r.renewals
+                        .map((v) => `on ${day(v.on)}, for ${day(v.from)} to ${day(v.until)}`)
+                        .join('; ') || 'No',
                   },
                   {
                     label: 'Cancelled',

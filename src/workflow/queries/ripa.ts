@@ -38,7 +38,16 @@ export interface CentralRecordEntry {
   until: string;
   nextReviewOn: string;
   reviews: { on: string; by: string; notes: string }[];
-  renewals: { on: string; by: string; until: string; magistrateApprovedOn: string | null; reasons: string }[];
+  /** Each renewal: the day it was recorded (`on`) and its own period, `from` (the day after the period it
+   * renewed ended) to `until`. */
+  renewals: {
+    on: string;
+    by: string;
+    from: string;
+    until: string;
+    magistrateApprovedOn: string | null;
+    reasons: string;
+  }[];
   /** A renewal recorded that has not yet taken effect: the day it does (no other renewal until then). */
   renewalFrom: string | null;
   cancelledOn: string | null;
@@ -200,6 +209,7 @@ async function entriesOf(
       renewals: (r.renewals ?? []).map((v) => ({
         on: day(v.at),
         by: name(v.by)!,
+        from: dayAfter(day(v.previousUntil)),
         until: day(v.until),
         magistrateApprovedOn: v.magistrateApprovedOn ? day(v.magistrateApprovedOn) : null,
         reasons: v.reasons,
