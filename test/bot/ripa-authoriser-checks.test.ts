@@ -37,8 +37,11 @@ const plusDays = (day: string, n: number) => {
   t.setUTCDate(t.getUTCDate() + n);
   return t.toISOString().slice(0, 10);
 };
+/** The officer's refusals (other notices and deliveries, written after a reply, are not counted). */
 const refusals = async () =>
-  (await w.running.store.audit.list()).filter((e) => e.outcome === 'refuse' || e.action.startsWith('bot:'));
+  (await w.running.store.audit.list()).filter(
+    (e) => e.actor.id === AO && (e.outcome === 'refuse' || e.action.startsWith('bot:')),
+  );
 
 const REASON = 'Fictional: the only other authorising officer is on leave and the child is missing tonight.';
 
