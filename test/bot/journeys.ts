@@ -215,6 +215,25 @@ export async function rolesJourney(d: Driver, tabOf: (who: string, path: string)
     });
     expect(raised.ok).toBe(true);
   }
+  // The same request sent twice within seconds: the second is saved, with a word about the first.
+  const twice = {
+    childId: await w.childId('DEMO-0003'),
+    reason: 'serious-self-harm-risk',
+    platforms: 'youtube: @demo_north_3',
+    viewer: 'own-personal-account',
+    rationale: 'Fictional: sent twice.',
+  };
+  const once = await d.invoke(CM, 'request.send', { ...twice, formId: `twice-1-${d.name}` });
+  expect(textOf(once)).not.toMatch(/You already have a request/);
+  const again = look(
+    d,
+    'request-sent-twice',
+    await d.invoke(CM, 'request.send', { ...twice, formId: `twice-2-${d.name}` }),
+  );
+  expect(textOf(again)).toMatch(
+    /You already have a request for this child for the same reason waiting for a decision, sent \d{1,2} \w+ \d{4}, \d{2}:\d{2}: if this one was sent twice by mistake, withdraw it below/,
+  );
+  expect(actionData(again, 'request.withdraw')).toBeTruthy();
   const all = ((await (await tabOf(TM, '/api/v1/decisions/awaiting')).json()) as { id: string }[]).map(
     (r) => r.id,
   );

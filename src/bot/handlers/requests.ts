@@ -24,6 +24,7 @@ import { choice } from '../cards/build';
 import { BOUNDS } from '../../workflow/input';
 import {
   approversOf,
+  earlierOpenRequest,
   checkPeople,
   findChild,
   mayRecordCheck,
@@ -206,11 +207,18 @@ const onRequestSend: VerbHandler<'request.send'> = async (data, turn) => {
       : approvers.length > 3
         ? `${names.join(', ')} and ${approvers.length - 3} others`
         : names.join(' and ');
+  // The same person's earlier request for this child, for the same reason, still undecided (walk 13b: two sent
+  // within seconds were both accepted, with no word). Warned of, not refused: a second may be meant (other
+  // accounts, new information), and the one who decides sees both; a double press is withdrawn in one click.
+  const earlier = await earlierOpenRequest(turn.deps, request);
+  const twice = earlier
+    ? ` You already have a request for this child for the same reason waiting for a decision, sent ${dateTimeGb(earlier.createdAt, profile?.timeZone)}: if this one was sent twice by mistake, withdraw it below.`
+    : '';
   return requestCard(turn, request.id, {
     text: who
-      ? `Request saved. Overt is sending it to ${approvers.length > 1 ? `the people who may decide as ${authority}` : authority}, ${who}, to decide. You will be told here of the decision, or straight away if Overt cannot reach them.`
-      : `Request saved, but nobody in Overt may decide it for this team (nobody is set up as ${authority}). The service manager is being told; the request waits until someone is.`,
-    tone: who ? 'good' : 'warning',
+      ? `Request saved. Overt is sending it to ${approvers.length > 1 ? `the people who may decide as ${authority}` : authority}, ${who}, to decide. You will be told here of the decision, or straight away if Overt cannot reach them.${twice}`
+      : `Request saved, but nobody in Overt may decide it for this team (nobody is set up as ${authority}). The service manager is being told; the request waits until someone is.${twice}`,
+    tone: who && !earlier ? 'good' : 'warning',
   });
 };
 

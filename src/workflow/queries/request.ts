@@ -287,6 +287,24 @@ export async function approversOf(deps: Deps, r: Request, profile?: Profile): Pr
   return [...new Set(ids)];
 }
 
+/** The same person's earliest other request for the same child, for the same reason, still undecided and
+ * raised no later than this one: what a request sent twice is warned of (the second is saved; a second may be
+ * meant, and whoever decides sees both). */
+export async function earlierOpenRequest(deps: Deps, r: Request): Promise<Request | undefined> {
+  return (
+    await deps.store.query('request', {
+      where: {
+        requesterId: r.requesterId,
+        childId: r.childId,
+        status: ['pending', 'escalated', 'more-info'],
+      },
+    })
+  )
+    .map((x) => x.record)
+    .filter((x) => x.id !== r.id && x.reason === r.reason && x.createdAt <= r.createdAt)
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt))[0];
+}
+
 /** A request on the RIPA route: a repeat viewing escalated to an authorising officer, who records a RIPA
  * directed-surveillance authorisation on it or refuses it (ripa.ts); it is never approved as a request. */
 export const onRipaRoute = (r: Pick<Request, 'status' | 'authority'>): boolean =>
