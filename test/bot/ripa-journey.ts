@@ -693,6 +693,20 @@ export async function nonCrimeRepeat(d: Driver, w: BotWorld, caseRef = 'DEMO-000
   expect(textOf(refused)).toMatch(/Nottinghamshire YJS policy, section 12/);
   expect(textOf(refused)).toMatch(/not one, so there is no route/);
   expect(actionData(refused, 'request.withdraw')).toBeUndefined();
+  // The child is shown by name and case reference even where the renderer has no typeahead (Data.Query): the
+  // chosen child is among the input's own choices, never a bare id (walk 13b, finding 6).
+  const childId = await w.childId(caseRef);
+  let shownAs: string | undefined;
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const o = v as { id?: string; choices?: { title: string; value: string }[] };
+      if (o.id === 'childId') shownAs = o.choices?.find((c) => c.value === childId)?.title;
+      else Object.values(o).forEach(walk);
+    }
+  };
+  walk(refused);
+  expect(shownAs).toMatch(new RegExp(`${caseRef}`));
   expect((await w.running.store.count('request'))[0]!.count).toBe(before);
   const last = (await w.running.store.audit.list()).filter((e) => e.action === 'request.raise').at(-1)!;
   expect(last).toMatchObject({ outcome: 'refuse', actor: { id: CM } });
