@@ -97,6 +97,38 @@ export function decidingAuthorities(
   return requestDeciders(profile, r.authority as Authority, namedBy(r.verdict));
 }
 
+/**
+ * The version of its profile a request is decided under: the team's version now (`current`) while it still
+ * names the authority the request waits for; once a new version renames or removes that authority, the
+ * version the request was raised under (else the newest loaded that names it), so whoever held the authority
+ * under it still finds the request waiting, opens it and decides it — under that version, citing its clauses.
+ * No request is left with nobody to decide it.
+ */
+export function decidingProfile(
+  deps: Pick<Deps, 'profileVersions'>,
+  r: Pick<Request, 'authority' | 'profileId' | 'profileVersion'>,
+  current: Profile,
+): Profile;
+export function decidingProfile(
+  deps: Pick<Deps, 'profileVersions'>,
+  r: Pick<Request, 'authority' | 'profileId' | 'profileVersion'>,
+  current: Profile | undefined,
+): Profile | undefined;
+export function decidingProfile(
+  deps: Pick<Deps, 'profileVersions'>,
+  r: Pick<Request, 'authority' | 'profileId' | 'profileVersion'>,
+  current: Profile | undefined,
+): Profile | undefined {
+  if (!current || current.authorities[r.authority as Authority]) return current;
+  const names = (p: Profile) => p.authorities[r.authority as Authority] !== undefined;
+  const versions = deps.profileVersions(r.profileId);
+  return (
+    versions.find((p) => p.version === r.profileVersion && names(p)) ??
+    [...versions].reverse().find(names) ??
+    current
+  );
+}
+
 /** Whether a member of staff may act as an authority for a child of a team, as the team's profile says. */
 export function staffHolds(profile: Profile, authority: string, s: Staff, teamId: string): boolean {
   return holds(profile, authority, policyActor(s), teamId);

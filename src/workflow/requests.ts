@@ -47,6 +47,7 @@ import {
   policyActor,
   policyRefusal,
   decidingAuthorities,
+  decidingProfile,
   staffHolds,
   verdictFor,
   givenRationale,
@@ -434,7 +435,9 @@ async function decideOnce(deps: Deps, i: Decision, c: Cmd, also: DecideAlso): Pr
   const childVersion = facts.child.version;
   const teamAndProfile = profileOf(deps, request.teamId, facts.team, facts.settings);
   if (!teamAndProfile.ok) return teamAndProfile;
-  const { profile } = teamAndProfile.value;
+  // Decided under the version that names the authority it waits for: the team's now, or — once a new version
+  // renamed or removed it — the version it was raised under (decidingProfile, as the queue and Open).
+  const profile = decidingProfile(deps, request, teamAndProfile.value.profile);
   // Who may act comes before anything about the request (issue 12 walk), in this order, and only then its
   // state: the request's team — someone of another team learns nothing of it, not even which authority it
   // waits for —, then their own request, then the authority they would act as.

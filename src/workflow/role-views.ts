@@ -8,7 +8,14 @@ import type { Profile } from '../policy/profile';
 import type { Verdict } from '../policy/verdict';
 import { actor, canActForTeam, childRecords, historyFrom, profileOf, teamVersion } from './context';
 import { approversOf, decisionChoices, type DecisionChoices } from './queries/request';
-import { decidingAuthorities, givenRationale, policyActor, staffHolds, verdictFor } from './policy-facts';
+import {
+  decidingAuthorities,
+  decidingProfile,
+  givenRationale,
+  policyActor,
+  staffHolds,
+  verdictFor,
+} from './policy-facts';
 import { Id, parse } from './input';
 import { fail, ok, type Deps, type Outcome } from './types';
 import { citations, explanationText, officerWords } from '../vocabulary';
@@ -138,9 +145,9 @@ export async function awaitingDecision(
       candidates.map(async (row) => {
         const r = row.record;
         const team = teams.get(r.teamId);
-        const profile = team && teamVersion(deps, team);
+        const profile = decidingProfile(deps, r, team && teamVersion(deps, team));
         if (!profile) return undefined;
-        const key = `${r.teamId}\u0000${decidingAuthorities(profile, r).join(',')}\u0000${r.requesterId}`;
+        const key = `${r.teamId}\u0000${profile.id} v${profile.version}\u0000${decidingAuthorities(profile, r).join(',')}\u0000${r.requesterId}`;
         const who = deciders.get(key) ?? approversOf(deps, r, profile);
         deciders.set(key, who);
         const decides = (await who).includes(s.id);

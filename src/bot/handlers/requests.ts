@@ -44,7 +44,7 @@ import {
   type ViewKnown,
 } from '../../workflow/queries';
 import { teamZone } from '../../workflow/zone';
-import { decidingAuthorities, staffHolds } from '../../workflow/policy-facts';
+import { decidingAuthorities, decidingProfile, staffHolds } from '../../workflow/policy-facts';
 import { authorityName } from '../../policy/evaluate';
 import { profileOptions } from '../reads';
 import { type VerbData } from '../verbs';
@@ -199,7 +199,11 @@ const onRequestSend: VerbHandler<'request.send'> = async (data, turn) => {
   const approvers = await approversOf(turn.deps, request);
   const names = await Promise.all(approvers.slice(0, 3).map((id) => nameOf(turn.deps, id)));
   // The authority as the profile names it ("the team manager", "information governance"), never an id.
-  const profile = (await teamWithProfile(turn.deps, request.teamId))?.profile;
+  const profile = decidingProfile(
+    turn.deps,
+    request,
+    (await teamWithProfile(turn.deps, request.teamId))?.profile,
+  );
   const authority = authorityName(request.authority as never, profile);
   const who =
     names.length === 0
@@ -235,7 +239,7 @@ export async function requestCard(
   if (!found) return errorCard('No such request', `requestId: Overt has no request "${requestId}".`);
   const r = found.record;
   const teamAndProfile = given?.known.profile ? undefined : await teamWithProfile(turn.deps, r.teamId);
-  const profile = given?.known.profile ?? teamAndProfile?.profile;
+  const profile = decidingProfile(turn.deps, r, given?.known.profile ?? teamAndProfile?.profile);
   const approvers = knownApprovers ?? (await approversOf(turn.deps, r, profile));
   const who = await standing(turn.deps, turn.staff, r, approvers);
   if (who === 'outsider')

@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { authorityName } from '../../policy/evaluate';
 import { canActForTeam } from '../../workflow/context';
+import { decidingProfile } from '../../workflow/policy-facts';
 import { approversOf, requestById, standing, teamWithProfile } from '../../workflow/queries';
 import type { AdaptiveCard } from '../cards/types';
 import type { Turn } from '../turn';
@@ -45,7 +46,7 @@ const decision =
     const found = await requestById(turn.deps, t.data.requestId);
     if (!found) return undefined;
     const r = found.record;
-    const profile = (await teamWithProfile(turn.deps, r.teamId))?.profile;
+    const profile = decidingProfile(turn.deps, r, (await teamWithProfile(turn.deps, r.teamId))?.profile);
     const who = await standing(turn.deps, turn.staff, r, await approversOf(turn.deps, r, profile));
     if (who === 'approver') return undefined;
     if (who === 'outsider') return ANOTHER_TEAM();

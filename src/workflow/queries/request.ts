@@ -29,7 +29,7 @@ import {
   requestStateSentence,
 } from '../../vocabulary';
 import { canActForTeam, teamProfile, teamVersion, type DecisionFacts, type VerdictSummary } from '../context';
-import { decidingAuthorities, givenRationale, staffHolds } from '../policy-facts';
+import { decidingAuthorities, decidingProfile, givenRationale, staffHolds } from '../policy-facts';
 import type { Deps } from '../types';
 import { teamZone } from '../zone';
 import { nameOf } from './people';
@@ -198,7 +198,7 @@ export async function requestView(
   const given = known.child?.record.id === r.childId ? known.child : undefined;
   const [child, profile, checks, decisions] = await Promise.all([
     given?.record ?? deps.store.get('child', r.childId).then((c) => c?.record),
-    known.profile ?? profileOfTeam(deps, r.teamId),
+    Promise.resolve(known.profile ?? profileOfTeam(deps, r.teamId)).then((p) => decidingProfile(deps, r, p)),
     given
       ? [...given.checks].sort((a, b) => b.viewedAt.localeCompare(a.viewedAt)).slice(0, 5)
       : deps.store
@@ -259,7 +259,8 @@ export async function requestView(
  * team's staff who hold it, the cross-team roles, and anyone an approver has delegated to today. The one rule
  * of who may decide: the cards are sent to them, and it is what waits for them. */
 export async function approversOf(deps: Deps, r: Request, profile?: Profile): Promise<string[]> {
-  const p = profile ?? (await profileOfTeam(deps, r.teamId));
+  // The version that names the authority it waits for (a new version may have renamed it): decidingProfile.
+  const p = decidingProfile(deps, r, profile ?? (await profileOfTeam(deps, r.teamId)));
   if (!p) return [];
   const authorities = decidingAuthorities(p, r);
   const roles = [...new Set(authorities.flatMap((a) => authorityRoles(p, a)))];
