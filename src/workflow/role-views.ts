@@ -187,7 +187,7 @@ export async function awaitingDecision(
         const child = children.get(r.childId);
         const teamAndProfile = profileOf(deps, r.teamId, teamRows.get(r.teamId), settings);
         if (!child || !teamAndProfile.ok) return [r.id, { required: false, why: '', cites: [] }];
-        const { profile } = teamAndProfile.value;
+        const profile = decidingProfile(deps, r, teamAndProfile.value.profile);
         const v = await verdictFor(
           deps,
           profile,
@@ -229,7 +229,7 @@ export async function awaitingDecision(
       const child = children.get(r.childId);
       const tp = profileOf(deps, r.teamId, teamRows.get(r.teamId), settings);
       const t = teams.get(r.teamId);
-      const profile = tp.ok ? tp.value.profile : t && teamVersion(deps, t);
+      const profile = decidingProfile(deps, r, tp.ok ? tp.value.profile : t && teamVersion(deps, t));
       return {
         id: r.id,
         version,

@@ -283,15 +283,15 @@ const onRequestRefresh: VerbHandler<'request.refresh'> = async (data, turn) => {
   const found = await requestById(turn.deps, data.requestId);
   if (!found) return requestCard(turn, data.requestId);
   const r = found.record;
-  const teamAndProfile = await teamWithProfile(turn.deps, r.teamId);
-  const approvers = await approversOf(turn.deps, r, teamAndProfile?.profile);
+  const profile = decidingProfile(turn.deps, r, (await teamWithProfile(turn.deps, r.teamId))?.profile);
+  const approvers = await approversOf(turn.deps, r, profile);
   const who = await standing(turn.deps, turn.staff, r, approvers);
   const entitled = who === 'requester' || who === 'approver';
   if (!entitled || !turn.automatic || turn.conversationType !== 'personal')
     await auditView(turn, r.id, entitled ? 'allow' : 'refuse', who);
   if (!entitled)
     return (
-      (who === 'team' && movedOn(turn, r, teamAndProfile?.profile)) ||
+      (who === 'team' && movedOn(turn, r, profile)) ||
       notYoursCard(
         'Not yours to see',
         who === 'outsider'
@@ -461,22 +461,19 @@ async function decisionFailure(
       );
     case 'POLICY_REFUSED': {
       const r = (await requestById(turn.deps, requestId))?.record;
-      const teamAndProfile = r && (await teamWithProfile(turn.deps, r.teamId));
+      // The version the request is decided under (decidingProfile): its words and rules are the refusal's.
+      const profile =
+        r && decidingProfile(turn.deps, r, (await teamWithProfile(turn.deps, r.teamId))?.profile);
       // Refused because it is no longer theirs to decide: say where it went, not the request's details.
       const moved =
         r &&
-        (await standing(
-          turn.deps,
-          turn.staff,
-          r,
-          await approversOf(turn.deps, r, teamAndProfile?.profile),
-        )) === 'team' &&
-        movedOn(turn, r, teamAndProfile?.profile);
+        (await standing(turn.deps, turn.staff, r, await approversOf(turn.deps, r, profile))) === 'team' &&
+        movedOn(turn, r, profile);
       if (moved) return moved;
       // Refused for want of reasons (a profile that needs an approver's reasons): the same card, the rule's
       // words under the reasons box, what was typed kept.
       const wantsReasons = (e.verdict as VerdictSummary | undefined)?.determining.some(
-        (id) => teamAndProfile?.profile.rules.find((x) => x.id === id)?.when.reasons === 'absent',
+        (id) => profile?.rules.find((x) => x.id === id)?.when.reasons === 'absent',
       );
       if (wantsReasons && form)
         return requestCard(turn, requestId, undefined, undefined, undefined, {
@@ -486,7 +483,7 @@ async function decisionFailure(
       return refusalCard(
         'The policy does not allow this decision',
         e.message,
-        verdictView(e.verdict as VerdictSummary, teamAndProfile?.profile),
+        verdictView(e.verdict as VerdictSummary, profile),
       );
     }
     case 'WRONG_STATE': {
