@@ -1,5 +1,5 @@
 /**
- * Lenient matching of what people type in chat: "hi" (answered by role: handlers/hello.ts), "new request", "my requests" (and "my requests 2", its page 2), "waiting for me" (and "waiting for me 2"), "child DEMO-0001",
+ * Lenient matching of what people type in chat: "hi" (answered by role: handlers/hello.ts), "new request", "my requests" (and "my requests 2", its page 2), "waiting for me" (and "waiting for me 2"), "ripa" (and "ripa 2"), "child DEMO-0001",
  * "consent for DEMO-0001", "objection DEMO-0001", "help". A bare case reference opens the child's summary;
  * anything else gets the help card.
  */
@@ -32,8 +32,11 @@ export function intentOf(raw: string): Intent {
   }
   if (/\bobject(ion|s|ed)?\b/.test(text) && ref) return { verb: 'objection.open', data: { childId: ref } };
   if (/\b(consent|notice|told)\b/.test(text) && ref) return { verb: 'consent.open', data: { childId: ref } };
-  if (/\b(ripa|authorisations?|central record|surveillance)\b/.test(text))
-    return { verb: 'ripa.queue', data: {} };
+  if (/\b(ripa|authorisations?|central record|surveillance)\b/.test(text)) {
+    // "ripa 2", "ripa queue page 2": that page of the queue.
+    const page = /\b(?:page )?(\d{1,5})\b/.exec(text.replace(CASE_REF, ' '))?.[1];
+    return { verb: 'ripa.queue', data: page ? { page } : {} };
+  }
   if (/\b(new|raise|make|start)\b.*\b(request|check)\b|^(request|check)$/.test(text))
     return { verb: 'request.new', data: {} };
   if (ref) return { verb: 'child.summary', data: { childId: ref } };

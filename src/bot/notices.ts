@@ -125,7 +125,7 @@ async function objectionNotice(deps: Deps, n: PendingNotice) {
   return {
     card: noticeCard(
       title,
-      `${await nameOf(deps, actorId)} recorded an objection raised by ${o.raisedBy} on ${dateGb(o.raisedAt)}. Every check on this child is stopped until information governance has dealt with it.`,
+      `${await nameOf(deps, actorId)} recorded an objection raised by ${o.raisedBy} on ${dateGb(o.raisedAt, o.timeZone)}. Every check on this child is stopped until information governance has dealt with it.`,
     ),
     about: `the notice objection-recorded for child ${o.childId}`,
     unreachable: {

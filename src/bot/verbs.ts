@@ -121,6 +121,12 @@ const Version = z
   )
   .transform((v) => v || null);
 const Decision = OnRequest.extend({ version: Version });
+/** A page of a list card, from 1 (typed "my requests 2", or a card's page button). */
+const Page = typedString()
+  .trim()
+  .regex(/^\d{1,5}$/, 'a page is a number')
+  .optional()
+  .transform((s) => (s ? Math.max(1, Number(s)) : 1));
 const OnRipaVersion = OnRipa.extend({ version: Version });
 
 export const verbs = {
@@ -171,26 +177,15 @@ export const verbs = {
     detail: Blank.default(''),
   }),
   /** A page of the person's requests, from 1 ("my requests 2", the card's Older and Newer). */
-  'requests.mine': z.object({
-    page: typedString()
-      .trim()
-      .regex(/^\d{1,5}$/, 'a page is a number')
-      .optional()
-      .transform((s) => (s ? Math.max(1, Number(s)) : 1)),
-  }),
+  'requests.mine': z.object({ page: Page }),
   /** A page of what waits for the person's decision, from 1 ("waiting for me 2", the card's page buttons). */
-  'requests.waiting': z.object({
-    page: typedString()
-      .trim()
-      .regex(/^\d{1,5}$/, 'a page is a number')
-      .optional()
-      .transform((s) => (s ? Math.max(1, Number(s)) : 1)),
-  }),
+  'requests.waiting': z.object({ page: Page }),
   /** "hi": what the person's role comes to do (handlers/hello.ts). */
   hello: z.object({}),
   // The RIPA route (000 §12). Every field a person types is optional here: a missing or wrong one comes back
   // from the workflow by its field, on the same card with what was typed kept.
-  'ripa.queue': z.object({}),
+  /** A page of the RIPA queue, from 1 ("ripa 2", the card's page buttons). */
+  'ripa.queue': z.object({ page: Page }),
   'ripa.open': OnRequest,
   'ripa.authorise': Decision.extend({
     formId: FormId,

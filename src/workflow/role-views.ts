@@ -4,7 +4,7 @@ import { BUILTIN_IDS } from '../policy/builtin';
 import type { ReasonsNeed } from '../policy/reasons';
 import { z } from 'zod';
 import type { Request, Staff } from '../store/records';
-import type { Profile } from '../policy/profile';
+import { DEFAULT_TIME_ZONE, type Profile } from '../policy/profile';
 import type { Verdict } from '../policy/verdict';
 import { actor, canActForTeam, childRecords, historyFrom, profileOf, teamVersion } from './context';
 import { approversOf, decisionChoices, type DecisionChoices } from './queries/request';
@@ -47,6 +47,8 @@ export interface Awaiting {
   platforms: { platform: string; account: string }[];
   authority: string;
   createdAt: string;
+  /** The team's profile's time zone: when it was asked is shown on its calendar. */
+  timeZone: string;
   explanation: string;
   /** The clauses the verdict rests on, as one citation in words ("Nottinghamshire YJS policy, section 11"). */
   cites: string[];
@@ -246,6 +248,7 @@ export async function awaitingDecision(
         platforms: r.platforms,
         authority: r.authority,
         createdAt: r.createdAt,
+        timeZone: profile?.timeZone ?? DEFAULT_TIME_ZONE,
         // The obligations are listed in full beside it: the explanation stops before naming them.
         explanation: explanationText({ explanation: v.explanation }),
         cites: cited((v.cites ?? []).map(String), profile),

@@ -9,7 +9,8 @@
  *   (c) a repeat for a purpose that is not a crime is refused, citing 000 §12;
  *   (d) an approver who never spoke to the bot still receives the card;
  *   (e) a decline without a reason is an inline error on the same card;
- *   (f) each role is told what is theirs: "waiting for me" pages, IG's central record, the officer's help.
+ *   (f) each role is told what is theirs: "waiting for me" and the RIPA queue page, IG's central record, the
+ *       officer's help, and an officer in no team has the RIPA queue an officer in every team has.
  * Then every card the journeys produced is rendered with `adaptivecards` in headless Chromium at 400 and
  * 1280 px, a screenshot of each kept in test-artifacts/cards/journeys/ (card-shots.ts).
  */
@@ -28,7 +29,14 @@ import { closeTabs, nonCrimeRepeat, repeatedSentences, ripaJourney, tab } from '
 import { cleanupBotWorlds } from './world';
 
 /** The list cards among them. */
-const LISTS = new Set(['my-requests', 'waiting-for-me', 'waiting-for-me-page-1', 'waiting-for-me-page-2']);
+const LISTS = new Set([
+  'my-requests',
+  'waiting-for-me',
+  'waiting-for-me-page-1',
+  'waiting-for-me-page-2',
+  'ripa-queue-page-1',
+  'ripa-queue-page-2',
+]);
 
 /** Every card the journeys showed, by step, from the first driver that showed it. */
 const cards = new Map<string, Json>();
@@ -78,7 +86,7 @@ describe.each(DRIVERS)('the journeys %s', (_name, make) => {
     d.seen?.('request-refused-000-12', await nonCrimeRepeat(d, jw.w));
   }, 30_000);
 
-  it('(f) each role is told what is theirs: a team manager pages through all that waits in chat, longest waiting first as in the tab; information governance hears how many applications wait for an authorising officer; the officer’s help lists the RIPA queue, not a case manager’s commands', async () => {
+  it('(f) each role is told what is theirs: a team manager pages through all that waits in chat, longest waiting first as in the tab; information governance hears how many applications wait for an authorising officer; the officer’s help lists the RIPA queue, not a case manager’s commands; the RIPA queue pages as “waiting for me” does, in the register’s order; an officer in no team has the same queue', async () => {
     await rolesJourney(d, (who, path) => tab(jw.w, who, path));
   }, 60_000);
 });

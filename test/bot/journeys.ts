@@ -11,7 +11,7 @@ import { validateCard } from '../../src/bot/cards/validate';
 import { actionData, inputsOf, labelOf, NOT_FOR_PEOPLE, pick, problemOf, textOf } from './client';
 import { graphChatOf, type Driver } from './drivers';
 import type { Json } from './playground';
-import { raiseRequest } from '../../src/workflow';
+import { raiseRequest, upsertStaff } from '../../src/workflow';
 import { AO, CM, IG, plainForPeople, TM } from './ripa-journey';
 
 /** Now, to the minute, on the team's calendar (Europe/London): a viewing no earlier than its approval. */
@@ -159,7 +159,6 @@ export async function approvalJourney(d: Driver): Promise<string> {
   return requestId;
 }
 
-/** The requests a list card opens, in its order. */
 /** A list card, checked as `look` does but for sentences said twice (its entries may read alike: one child,
  * one reason, asked twice). */
 function lookList(d: Driver, name: string, card: Json): Json {
@@ -170,13 +169,14 @@ function lookList(d: Driver, name: string, card: Json): Json {
   return card;
 }
 
-const opened = (card: Json): string[] => {
+/** The requests a list card opens (by `verb`: the approval card, or a RIPA application), in its order. */
+const opened = (card: Json, verb = 'request.refresh'): string[] => {
   const ids: string[] = [];
   const walk = (v: unknown) => {
     if (Array.isArray(v)) v.forEach(walk);
     else if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
-      if (o['type'] === 'Action.Execute' && o['verb'] === 'request.refresh')
+      if (o['type'] === 'Action.Execute' && o['verb'] === verb)
         ids.push((o['data'] as { requestId: string }).requestId);
       else Object.values(o).forEach(walk);
     }
@@ -299,4 +299,63 @@ export async function rolesJourney(d: Driver, tabOf: (who: string, path: string)
   const cmHelp = await d.say(CM, 'help');
   expect(textOf(cmHelp)).toMatch(/new request[\s\S]*consent DEMO-0001/);
   expect(textOf(cmHelp)).not.toMatch(/\bripa\b/);
+
+  // The RIPA queue pages as "waiting for me" does (issue 13, brief W 1): more repeats than one card shows
+  // wait for the officer; "ripa", its Next page button and "ripa 2" reach every one, in the tab's order.
+  for (let n = 0; n < 10; n++) {
+    const more = await raiseRequest(w.running.deps, {
+      key: `roles-${d.name}-repeat-${n}`,
+      actorId: n % 2 ? 'demo-cm-north-2' : CM,
+      childId: await w.childId('DEMO-0002'),
+      reason: 'risk-of-cse',
+      platforms: [{ platform: 'tiktok', account: '@demo_north_2' }],
+      viewer: 'own-personal-account',
+      rationale: `Fictional: the child is missing again (${n + 1}).`,
+    });
+    expect(more.ok && more.value.request.authority).toBe('authorised-officer');
+  }
+  const register = async (who: string) =>
+    ((await (await tabOf(who, '/api/v1/ripa')).json()) as { waiting: { requestId: string }[] }).waiting.map(
+      (a) => a.requestId,
+    );
+  const inTab = await register(AO);
+  expect(inTab.length).toBeGreaterThan(10);
+  const ripaPages = Math.ceil(inTab.length / 10);
+  const queue1 = lookList(d, 'ripa-queue-page-1', await d.say(AO, 'hi'));
+  expect(textOf(queue1)).toMatch(
+    new RegExp(`${inTab.length} applications wait for your authorisation, longest waiting first`),
+  );
+  expect(textOf(queue1)).toMatch(new RegExp(`Page 1 of ${ripaPages}: applications 1 to 10\\.`));
+  expect(textOf(queue1)).not.toMatch(/not shown here/);
+  const queue2 = lookList(d, 'ripa-queue-page-2', await click(d, AO, queue1, 'ripa.queue'));
+  expect(textOf(queue2)).toMatch(new RegExp(`Page 2 of ${ripaPages}: applications 11 to`));
+  expect(opened(await d.say(AO, 'ripa 2'), 'ripa.open')).toEqual(opened(queue2, 'ripa.open'));
+  const officerSees = [...opened(queue1, 'ripa.open')];
+  for (let p = 2; p <= ripaPages; p++)
+    officerSees.push(...opened(await d.invoke(AO, 'ripa.queue', { page: String(p) }), 'ripa.open'));
+  expect(officerSees).toEqual(inTab);
+
+  // An authorising officer in no team (an officer acts for every team): the one rule that sends them the card
+  // and lists it in "waiting for me" (approversOf) gives them the same RIPA queue — not an empty one (brief W 3).
+  const NO_TEAM = 'demo-ao-no-team';
+  const added = await upsertStaff(w.running.deps, {
+    key: `roles-${d.name}-ao-no-team`,
+    actorId: 'demo-admin',
+    staff: { id: NO_TEAM, name: 'Noor Quayle (demo)', role: 'authorised-officer', teamIds: [] },
+  });
+  expect(added.ok).toBe(true);
+  const theirWaiting = (
+    (await (await tabOf(NO_TEAM, '/api/v1/decisions/awaiting')).json()) as {
+      id: string;
+      authority: string;
+    }[]
+  )
+    .filter((r) => r.authority === 'authorised-officer')
+    .map((r) => r.id);
+  expect(theirWaiting.length).toBeGreaterThan(0);
+  expect(await register(NO_TEAM)).toEqual(inTab);
+  expect([...theirWaiting].sort()).toEqual([...inTab].sort());
+  const theirs = await d.say(NO_TEAM, 'ripa');
+  expect(textOf(theirs)).not.toMatch(/Nothing is waiting/);
+  expect(opened(theirs, 'ripa.open')).toEqual(opened(queue1, 'ripa.open'));
 }

@@ -264,7 +264,7 @@ it('awaiting the magistrate’s approval → the date recorded → the check pro
   plainForPeople(sentOn);
 }, 180_000);
 
-it('the queue card shows at most ten of each list, says how many more, and opens the tab', () => {
+it('the queue card pages what waits ten at a time, as “waiting for me” does, shows at most ten authorisations in force, says how many more, and opens the tab', () => {
   const app = (n: number): RipaApplication => ({
     requestId: `request-${n}`,
     version: '1',
@@ -274,6 +274,7 @@ it('the queue card shows at most ten of each list, says how many more, and opens
     teamName: 'North Locality Team (demo)',
     requesterName: 'Dara Dunmore (demo)',
     raisedAt: '2026-11-20T10:00:00Z',
+    timeZone: 'Europe/London',
     reason: 'risk-of-cse',
     rationale: null,
     platforms: [{ platform: 'instagram', account: '@demo' }],
@@ -290,18 +291,25 @@ it('the queue card shows at most ten of each list, says how many more, and opens
       until: '2027-02-01',
     }) as CentralRecordEntry;
   const tab = tabLinkOf({ TEAMS_APP_ID: 'overt-app-id' });
-  const card = ripaQueueCard(
-    Array.from({ length: 13 }, (_, n) => app(n)),
-    Array.from({ length: 11 }, (_, n) => entry(n)),
-    tab,
-  );
+  const apps = Array.from({ length: 13 }, (_, n) => app(n));
+  const entries = Array.from({ length: 11 }, (_, n) => entry(n));
+  const card = ripaQueueCard(apps, entries, tab);
   expect(validateCard(card)).toEqual({ ok: true });
   const text = textOf(card);
-  expect(text).toMatch(/3 more applications are/);
+  expect(text).toMatch(/13 applications wait for your authorisation, longest waiting first/);
+  expect(text).toMatch(/Page 1 of 2: applications 1 to 10\./);
+  expect(text).not.toMatch(/more applications? (is|are)/);
   expect(text).toMatch(/1 more authorisation is/);
   expect(JSON.stringify(card).match(/"ripa\.open"/g)).toHaveLength(10);
   expect(JSON.stringify(card).match(/"ripa\.show"/g)).toHaveLength(10);
   expect(JSON.stringify(card)).toMatch(/teams\.microsoft\.com\/l\/entity/);
+  expect(JSON.stringify(card)).toContain('"verb":"ripa.queue","title":"Next page","data":{"page":"2"}');
+  const second = ripaQueueCard(apps, entries, tab, undefined, 2);
+  expect(validateCard(second)).toEqual({ ok: true });
+  expect(textOf(second)).toMatch(/Page 2 of 2: applications 11 to 13\./);
+  expect(JSON.stringify(second).match(/"ripa\.open"/g)).toHaveLength(3);
+  expect(JSON.stringify(second)).toContain('"title":"Previous page"');
+  expect(JSON.stringify(second)).not.toContain('"title":"Next page"');
 });
 
 it('the renewal cards, drawn with adaptivecards in Chromium at 400 and 1280 px: kept as pictures, every button shown', async () => {

@@ -1,6 +1,6 @@
 /**
  * One time zone, the team's profile's (issue 15, kind 4): every date a bot card shows in a chat — my requests,
- * a child's summary, consent and objection lines — is on the calendar of the team's profile, not London's, and
+ * what waits for a decision, a child's summary, consent and objection lines — is on the calendar of the team's profile, not London's, and
  * `/api/v1/me` says the person's profile zone. A team here runs on a custom profile in Pacific/Auckland
  * (13 hours from London in March), so a time shown in London's zone would be a different hour and often a
  * different day.
@@ -80,6 +80,20 @@ it("shows my requests and a child's summary in the team's profile's time zone", 
   expect(summary).toMatch(/given by child and parent on \d{1,2} [A-Z][a-z]+ \d{4}/);
   expect(summary).not.toMatch(/\d{4}-\d{2}-\d{2}/);
 }, 60_000);
+
+it("shows what waits for a decision in the team's profile's time zone, typed and by its button", async () => {
+  // The request the case manager sent above waits for the team manager.
+  const [request] = await w.running.store.query('request', { where: { requesterId: CM } });
+  const at = request!.record.createdAt;
+  for (const card of [
+    (await say(w.url, 'demo-tm-north', 'waiting for me')).cards[0],
+    (await execute(w.url, 'demo-tm-north', 'requests.waiting', {})).json.value,
+  ]) {
+    const text = textOf(card);
+    expect(text).toContain(`Asked by Dara Dunmore (demo), ${shown(at, ZONE)}`);
+    expect(text).not.toContain(shown(at, 'Europe/London'));
+  }
+}, 30_000);
 
 it("/api/v1/me says the person's profile's time zone, not a fixed one", async () => {
   const port = (w.running.servers[1]!.address() as { port: number }).port;

@@ -29,7 +29,7 @@ const onHello: VerbHandler<'hello'> = (_data, turn: Turn) => {
     case 'requests.waiting':
       return childVerbs['requests.waiting']({ page: 1 }, turn);
     case 'ripa.queue':
-      return ripaVerbs['ripa.queue']({}, turn);
+      return ripaVerbs['ripa.queue']({ page: 1 }, turn);
     default:
       return Promise.resolve(helpCard(undefined, turn.staff.role));
   }

@@ -140,7 +140,7 @@ export async function authorisationCard(
   });
 }
 
-const onQueue: VerbHandler<'ripa.queue'> = async (_data, turn) => {
+const onQueue: VerbHandler<'ripa.queue'> = async (data, turn) => {
   const read = await centralRecord(turn.deps, { actorId: turn.staff.id });
   if (!read.ok) return NOT_AN_OFFICER();
   return ripaQueueCard(
@@ -150,6 +150,7 @@ const onQueue: VerbHandler<'ripa.queue'> = async (_data, turn) => {
     turn.staff.role === 'authorised-officer'
       ? undefined
       : { waitingForOfficer: read.value.waitingForOfficer },
+    data.page,
   );
 };
 
@@ -364,7 +365,10 @@ const onCancel: VerbHandler<'ripa.cancel'> = async (data, turn) => {
   // The requests stopped with it: their requesters are told (the notices' follow-ups).
   const stopped = r.ok ? (r.value.stoppedRequests ?? 0) : 0;
   if (r.ok && !r.replayed && stopped) turn.after(() => turn.outbox.followUps());
-  const from = r.ok && r.value.cancelledAt ? dateGb(r.value.cancelledAt) : 'today';
+  const from =
+    r.ok && r.value.cancelledAt
+      ? dateGb(r.value.cancelledAt, (await ripaProfile(turn.deps, data.ripaId))?.timeZone)
+      : 'today';
   return after(
     turn,
     data.ripaId,

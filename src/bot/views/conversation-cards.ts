@@ -18,7 +18,7 @@ import type { AdaptiveCard, CardElement } from '../cards/types';
 import type { TabLink } from '../settings';
 import type { Role } from '../../policy/situation';
 import { act } from './act';
-import { capped, LIST_SHOWN } from './list';
+import { capped, LIST_SHOWN, pageLine, pageNav, pageOf, WAITING_ORDER } from './list';
 import { markRefusal } from './failure-card';
 import { withState, type FormState } from './form';
 import type { RequestStatus } from '../../workflow/queries';
@@ -180,6 +180,8 @@ export type WaitingLine = {
   reason: string;
   status: RequestStatus;
   createdAt: string;
+  /** The team's profile's time zone: the time asked is shown on its calendar. */
+  timeZone: string;
 };
 
 const WAITING_HEADING = 'Waiting for your decision';
@@ -188,19 +190,14 @@ const WAITING_HEADING = 'Waiting for your decision';
 export const isWaitingCard = (c: AdaptiveCard): boolean =>
   (c.body?.[0] as { text?: string } | undefined)?.text === WAITING_HEADING;
 
-/** The order of what waits for a decision, in the bot and the tab alike (awaitingDecision reads it so): the
- * request that has waited longest first — a decision overdue is the one the service manager is told of. */
-export const WAITING_ORDER = 'longest waiting first';
+export { WAITING_ORDER };
 
 /** One page of what waits for this person's decision, the longest waiting first, each with a button that opens
  * its approval card; which of how many these are, and the way to the other pages (buttons, or typed: "waiting
  * for me 2") and to the tab — nothing is only in the tab. */
 export function waitingCard(lines: WaitingLine[], tab: TabLink, page = 1, size = LIST_SHOWN): AdaptiveCard {
   const body: CardElement[] = [heading(WAITING_HEADING)];
-  const pages = Math.max(1, Math.ceil(lines.length / size));
-  const shown = Math.min(Math.max(1, page), pages);
-  const first = (shown - 1) * size;
-  const these = lines.slice(first, first + size);
+  const p = pageOf(lines, page, size);
   body.push(
     textBlock(
       !lines.length
@@ -210,47 +207,27 @@ export function waitingCard(lines: WaitingLine[], tab: TabLink, page = 1, size =
           : `${lines.length} requests wait for your decision, ${WAITING_ORDER}.`,
       { wrap: true },
     ),
+    ...pageLine(p, 'requests'),
   );
-  if (pages > 1)
-    body.push(
-      textBlock(`Page ${shown} of ${pages}: requests ${first + 1} to ${first + these.length}.`, {
-        wrap: true,
-        isSubtle: true,
-      }),
-    );
   body.push(
-    ...these.map((l) =>
+    ...p.these.map((l) =>
       container(
         [
           textBlock(`${l.childName ? `${l.childName} (${l.caseRef})` : l.caseRef} · ${label(l.reason)}`, {
             weight: 'bolder',
             wrap: true,
           }),
-          textBlock(`Asked by ${l.requesterName}, ${dateTimeGb(l.createdAt)} · ${statusWords(l.status)}`, {
-            size: 'small',
-            isSubtle: true,
-            wrap: true,
-          }),
+          textBlock(
+            `Asked by ${l.requesterName}, ${dateTimeGb(l.createdAt, l.timeZone)} · ${statusWords(l.status)}`,
+            { size: 'small', isSubtle: true, wrap: true },
+          ),
           actionSet([act('request.refresh', 'Open', { requestId: l.id })]),
         ],
         { separator: true },
       ),
     ),
+    ...pageNav(p, { typed: 'waiting for me', verb: 'requests.waiting', tab, view: 'decisions' }),
   );
-  if (pages > 1) {
-    body.push(
-      textBlock(
-        `Or type “waiting for me” and a page’s number, e.g. “waiting for me ${shown < pages ? shown + 1 : 1}”.`,
-        { wrap: true, size: 'small', isSubtle: true, separator: true },
-      ),
-      actionSet([
-        ...(shown > 1 ? [act('requests.waiting', 'Previous page', { page: String(shown - 1) })] : []),
-        ...(shown < pages ? [act('requests.waiting', 'Next page', { page: String(shown + 1) })] : []),
-      ]),
-    );
-    const url = tab('decisions');
-    if (url) body.push(actionSet([openUrl('Open the Overt tab', url)]));
-  }
   return card(body, { fallbackText: `Waiting for your decision: ${lines.length}` });
 }
 

@@ -8,6 +8,7 @@
 import { actionSet, openUrl, textBlock } from '../cards/build';
 import type { CardElement } from '../cards/types';
 import type { TabLink, TabView } from '../settings';
+import { act } from './act';
 
 /** The most entries a list card shows. */
 export const LIST_SHOWN = 10;
@@ -41,6 +42,62 @@ export function capped(
       `${more.what(left)} not shown here: ${url ? 'open the Overt tab to see them all.' : 'they are all in the Overt tab in Teams.'}`,
       { weight: 'bolder', separator: true },
     ),
+    ...(url ? [actionSet([openUrl('Open the Overt tab', url)])] : []),
+  ];
+}
+
+/** The order of what waits for a decision or an authorisation, in the bot and the tab alike (awaitingDecision
+ * and the RIPA queue read it so): what has waited longest first — a decision overdue is the one the service
+ * manager is told of. */
+export const WAITING_ORDER = 'longest waiting first';
+
+/** One page of a list: its entries, which page of how many it is, and the place of its first entry (from 1). */
+export interface Page<T> {
+  these: T[];
+  page: number;
+  pages: number;
+  first: number;
+}
+
+/** Page `page` of `items`, `size` a page (a page past the end is the last; before the first, the first). */
+export function pageOf<T>(items: T[], page = 1, size = LIST_SHOWN): Page<T> {
+  const pages = Math.max(1, Math.ceil(items.length / size));
+  const shown = Math.min(Math.max(1, page), pages);
+  const first = (shown - 1) * size;
+  return { these: items.slice(first, first + size), page: shown, pages, first: first + 1 };
+}
+
+/** "Page 2 of 3: requests 11 to 20." — which of how many entries a page shows (nothing when one page holds all). */
+export function pageLine(p: Page<unknown>, noun: string): CardElement[] {
+  if (p.pages <= 1) return [];
+  return [
+    textBlock(`Page ${p.page} of ${p.pages}: ${noun} ${p.first} to ${p.first + p.these.length - 1}.`, {
+      wrap: true,
+      isSubtle: true,
+    }),
+  ];
+}
+
+/**
+ * The way from one page to the others, the same on every paged list card ("waiting for me", the RIPA queue):
+ * what to type for a page ("waiting for me 2"), Previous and Next page buttons (the verb, with `page`), and the
+ * tab at `view`, where the whole list is. Nothing when one page holds all.
+ */
+export function pageNav(
+  p: Page<unknown>,
+  nav: { typed: string; verb: 'requests.waiting' | 'ripa.queue'; tab: TabLink; view: TabView },
+): CardElement[] {
+  if (p.pages <= 1) return [];
+  const url = nav.tab(nav.view);
+  return [
+    textBlock(
+      `Or type “${nav.typed}” and a page’s number, e.g. “${nav.typed} ${p.page < p.pages ? p.page + 1 : 1}”.`,
+      { wrap: true, size: 'small', isSubtle: true, separator: true },
+    ),
+    actionSet([
+      ...(p.page > 1 ? [act(nav.verb, 'Previous page', { page: String(p.page - 1) })] : []),
+      ...(p.page < p.pages ? [act(nav.verb, 'Next page', { page: String(p.page + 1) })] : []),
+    ]),
     ...(url ? [actionSet([openUrl('Open the Overt tab', url)])] : []),
   ];
 }

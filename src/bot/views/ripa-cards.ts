@@ -39,7 +39,7 @@ import {
 } from '../../vocabulary';
 import { correctionWords, type CentralRecordEntry, type RipaApplication } from '../../workflow/queries/ripa';
 import { act } from './act';
-import { capped } from './list';
+import { capped, pageLine, pageNav, pageOf, WAITING_ORDER } from './list';
 import type { TabLink } from '../settings';
 import { markRefusal } from './failure-card';
 
@@ -132,7 +132,7 @@ export function ripaApplicationCard(i: ApplicationCardInput): AdaptiveCard {
     ),
     factSet([
       fact('Team', a.teamName),
-      fact('Requested by', `${a.requesterName}, ${dateGb(a.raisedAt)}`),
+      fact('Requested by', `${a.requesterName}, ${dateGb(a.raisedAt, a.timeZone)}`),
       fact('Reason', label(a.reason, REASON)),
       fact('Platforms', a.platforms.map(account).join('; ')),
       ...(a.rationale ? [fact('Why', a.rationale)] : []),
@@ -471,8 +471,9 @@ export const FORM_WORDS = {
   magistrate: 'magistrate’s approval',
 } as const;
 
-/** What waits for an authorisation, and what is in force: each opens its own card; each list the first few
- * (views/list.ts), how many more, and the way to the tab. */
+/** What waits for an authorisation, and what is in force: each opens its own card. What waits is paged as
+ * "waiting for me" is (views/list.ts: "ripa 2", Previous/Next page), the longest waiting first as in the tab's
+ * register; what is in force the first few (views/list.ts), how many more, and the way to the tab. */
 export function ripaQueueCard(
   waiting: RipaApplication[],
   entries: CentralRecordEntry[],
@@ -480,6 +481,7 @@ export function ripaQueueCard(
   /** For a reader who does not authorise (information governance): how many wait for an authorising officer.
    * Their card is the central record's summary, never an empty queue labelled as theirs. */
   reader?: { waitingForOfficer: number },
+  page = 1,
 ): AdaptiveCard {
   const live = entries.filter((e) => e.state !== 'cancelled' && e.state !== 'ended');
   const body: CardElement[] = [heading(reader ? 'RIPA: the central record' : 'RIPA: your queue')];
@@ -488,6 +490,7 @@ export function ripaQueueCard(
       weight: 'bolder',
     }),
   );
+  const p = pageOf(waiting, page);
   if (reader) {
     const n = reader.waitingForOfficer;
     body.push(
@@ -499,24 +502,30 @@ export function ripaQueueCard(
       ),
     );
   } else if (!waiting.length) body.push(textBlock('Nothing is waiting.', { isSubtle: true, size: 'small' }));
-  const applications = waiting.map((a) =>
-    container(
-      [
-        textBlock(
-          `${a.childName} (${a.caseRef}), ${a.teamName}: asked by ${a.requesterName} on ${dateGb(a.raisedAt)}`,
-          { wrap: true },
-        ),
-        actionSet([act('ripa.open', 'Open the application', { requestId: a.requestId })]),
-      ],
-      { separator: true },
-    ),
-  );
+  else
+    body.push(
+      textBlock(
+        waiting.length === 1
+          ? '1 application waits for your authorisation.'
+          : `${waiting.length} applications wait for your authorisation, ${WAITING_ORDER}.`,
+        { wrap: true },
+      ),
+      ...pageLine(p, 'applications'),
+    );
   body.push(
-    ...capped(applications, waiting.length, {
-      view: 'ripa',
-      what: (n) => (n === 1 ? '1 more application is' : `${n} more applications are`),
-      tab,
-    }),
+    ...p.these.map((a) =>
+      container(
+        [
+          textBlock(
+            `${a.childName} (${a.caseRef}), ${a.teamName}: asked by ${a.requesterName} on ${dateGb(a.raisedAt, a.timeZone)}`,
+            { wrap: true },
+          ),
+          actionSet([act('ripa.open', 'Open the application', { requestId: a.requestId })]),
+        ],
+        { separator: true },
+      ),
+    ),
+    ...pageNav(p, { typed: 'ripa', verb: 'ripa.queue', tab, view: 'ripa' }),
   );
   body.push(textBlock('Authorisations in force', { weight: 'bolder' }));
   if (!live.length) body.push(textBlock('None in force.', { isSubtle: true, size: 'small' }));

@@ -5,7 +5,7 @@
 import type { Child, RequestStatus, Staff } from '../../store/records';
 import { canActForTeam } from '../context';
 import type { Deps } from '../types';
-import { teamZone } from '../zone';
+import { childZone, teamZone } from '../zone';
 import { consentText, objectionText } from './request';
 import { nameOf } from './people';
 
@@ -83,7 +83,9 @@ export async function caseRefOf(deps: Deps, childId: string): Promise<string> {
 export async function objectionForNotice(
   deps: Deps,
   objectionId: string,
-): Promise<{ childId: string; caseRef: string; raisedBy: string; raisedAt: string } | undefined> {
+): Promise<
+  { childId: string; caseRef: string; raisedBy: string; raisedAt: string; timeZone: string } | undefined
+> {
   const o = (await deps.store.get('objection', objectionId))?.record;
   if (!o) return undefined;
   return {
@@ -91,6 +93,8 @@ export async function objectionForNotice(
     caseRef: await caseRefOf(deps, o.childId),
     raisedBy: o.raisedBy,
     raisedAt: o.raisedAt,
+    // The day it was raised, on the calendar of the child's team's profile.
+    timeZone: await childZone(deps, o.childId),
   };
 }
 

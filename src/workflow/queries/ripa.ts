@@ -11,6 +11,8 @@ import { DEFAULT_TIME_ZONE, type Profile } from '../../policy/profile';
 import type { Request, Ripa, Staff } from '../../store/records';
 import { actor, canActForTeam, teamProfile, teamVersion } from '../context';
 import { Id, parse } from '../input';
+import { decidingAuthorities } from '../policy-facts';
+import { approversOf, onRipaRoute, teamWithProfile } from './request';
 import { fail, ok, type Deps, type Outcome } from '../types';
 import { dateGb, sentenceWords, yesNo } from '../../vocabulary';
 
@@ -106,6 +108,8 @@ export interface RipaApplication {
   teamName: string;
   requesterName: string;
   raisedAt: string;
+  /** The team's profile's time zone: the day it was asked is on its calendar. */
+  timeZone: string;
   reason: string;
   rationale: string | null;
   platforms: { platform: string; account: string }[];
@@ -251,8 +255,6 @@ export async function ripaOfRequest(
   return rows.find((x) => x.record.requestId === r.id && !x.record.cancelledAt)?.record.id;
 }
 
-/** The repeat viewings waiting for an authorising officer in the teams this officer acts for: those with an
- * authorisation recorded (awaiting a magistrate) are among the authorisations instead. */
 /** How many repeat viewings of the teams a person may see wait for an authorising officer's authorisation. */
 async function waitingForOfficerOf(deps: Deps, staff: Staff): Promise<number> {
   const [rows, ripas] = await Promise.all([
@@ -270,24 +272,38 @@ async function waitingForOfficerOf(deps: Deps, staff: Staff): Promise<number> {
   ).length;
 }
 
+/**
+ * The repeat viewings waiting for this authorising officer, the longest waiting first (the tab's order): those
+ * on the RIPA route that the officer may decide by the one rule that sends them the card and lists them in
+ * "waiting for me" (approversOf) — an officer in no team acts for every team, and is not left with an empty
+ * queue (issue 13). Those with an authorisation recorded (awaiting a magistrate) are among the authorisations.
+ */
 async function applicationsFor(deps: Deps, staff: Staff): Promise<RipaApplication[]> {
-  if (staff.role !== 'authorised-officer' || !staff.teamIds.length) return [];
+  if (staff.role !== 'authorised-officer') return [];
   const [rows, ripas] = await Promise.all([
     deps.store.query('request', {
-      where: { teamId: staff.teamIds, status: 'escalated' },
+      where: { status: 'escalated' },
       orderBy: { field: 'createdAt', dir: 'asc' },
     }),
-    deps.store.query('ripa', { where: { teamId: staff.teamIds } }),
+    deps.store.query('ripa', {}),
   ]);
   const authorised = new Set(
     ripas.flatMap((x) => (x.record.requestId && !x.record.cancelledAt ? [x.record.requestId] : [])),
   );
-  const mine = rows.filter(
-    (r) =>
-      r.record.authority === 'authorised-officer' &&
-      r.record.requesterId !== staff.id &&
-      !authorised.has(r.record.id),
+  const open = rows.filter((r) => onRipaRoute(r.record) && !authorised.has(r.record.id));
+  // Who may decide depends on the team's profile, the authorities and the requester: asked once for each.
+  const deciders = new Map<string, Promise<string[]>>();
+  const decides = await Promise.all(
+    open.map(async ({ record: r }) => {
+      const profile = (await teamWithProfile(deps, r.teamId))?.profile;
+      if (!profile) return false;
+      const key = `${r.teamId}\u0000${decidingAuthorities(profile, r).join(',')}\u0000${r.requesterId}`;
+      const who = deciders.get(key) ?? approversOf(deps, r, profile);
+      deciders.set(key, who);
+      return (await who).includes(staff.id);
+    }),
   );
+  const mine = open.filter((_, i) => decides[i]);
   return Promise.all(mine.map((r) => applicationOf(deps, r.record, r.version)));
 }
 
@@ -308,6 +324,7 @@ export async function applicationOf(deps: Deps, r: Request, version: string): Pr
     teamName: team?.record.name ?? '',
     requesterName: requester?.record.name ?? FORMER,
     raisedAt: r.createdAt,
+    timeZone: profile?.timeZone ?? DEFAULT_TIME_ZONE,
     reason: r.reason,
     rationale: r.rationale ?? null,
     platforms: r.platforms,
