@@ -11,7 +11,7 @@ import { DEFAULT_TIME_ZONE, type Profile } from '../../policy/profile';
 import type { Request, Ripa, Staff } from '../../store/records';
 import { actor, canActForTeam, teamProfile, teamVersion } from '../context';
 import { Id, parse } from '../input';
-import { decidingAuthorities } from '../policy-facts';
+import { decidingAuthorities, decidingProfile } from '../policy-facts';
 import { approversOf, onRipaRoute, teamWithProfile } from './request';
 import { fail, ok, type Deps, type Outcome } from '../types';
 import { dateGb, sentenceWords, yesNo } from '../../vocabulary';
@@ -295,9 +295,10 @@ async function applicationsFor(deps: Deps, staff: Staff): Promise<RipaApplicatio
   const deciders = new Map<string, Promise<string[]>>();
   const decides = await Promise.all(
     open.map(async ({ record: r }) => {
-      const profile = (await teamWithProfile(deps, r.teamId))?.profile;
+      // The version that names the authority it waits for (decidingProfile), as approversOf reads it.
+      const profile = decidingProfile(deps, r, (await teamWithProfile(deps, r.teamId))?.profile);
       if (!profile) return false;
-      const key = `${r.teamId}\u0000${decidingAuthorities(profile, r).join(',')}\u0000${r.requesterId}`;
+      const key = `${r.teamId}\u0000${profile.id} v${profile.version}\u0000${decidingAuthorities(profile, r).join(',')}\u0000${r.requesterId}`;
       const who = deciders.get(key) ?? approversOf(deps, r, profile);
       deciders.set(key, who);
       return (await who).includes(staff.id);
