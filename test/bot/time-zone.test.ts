@@ -9,7 +9,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { upsertTeam } from '../../src/workflow';
 import { tempDirs } from '../store/temp-dirs';
-import { execute, say, textOf } from './client';
+import { dateGb } from '../../src/vocabulary';
+import { actionData, execute, say, textOf } from './client';
 import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
 
 const dirs = tempDirs('bot-tz');
@@ -94,6 +95,67 @@ it("shows what waits for a decision in the team's profile's time zone, typed and
     expect(text).not.toContain(shown(at, 'Europe/London'));
   }
 }, 30_000);
+
+it("shows the day a repeat viewing was asked for in the team's profile's time zone on the officer's RIPA queue and application", async () => {
+  const v = (card: unknown) => card as Record<string, unknown>;
+  const send = async (formId: string) =>
+    v(
+      (
+        await execute(w.url, CM, 'request.send', {
+          formId,
+          childId: await w.childId('DEMO-0002'),
+          reason: 'risk-of-cse',
+          platforms: 'instagram: @demo_north_2',
+          viewer: 'own-personal-account',
+          rationale: 'Fictional: new information suggests a risk to the child.',
+        })
+      ).json.value,
+    );
+  // A first check on DEMO-0002, approved and recorded (viewed now, on the team's calendar).
+  const firstId = actionData(await send('tz-ripa-1'), 'request.withdraw')!['requestId'] as string;
+  const open = v(
+    (await execute(w.url, 'demo-tm-north', 'request.refresh', { requestId: firstId })).json.value,
+  );
+  const approved = await execute(w.url, 'demo-tm-north', 'request.approve', {
+    ...actionData(open, 'request.approve'),
+    reasons: 'Necessary and proportionate (fictional).',
+  });
+  expect(textOf(approved.json.value)).toMatch(/You approved this request/);
+  const form = v((await execute(w.url, CM, 'check.open', { requestId: firstId })).json.value);
+  const now = new Date();
+  const recorded = await execute(w.url, CM, 'check.record', {
+    ...actionData(form, 'check.record'),
+    viewedDate: now.toLocaleDateString('en-CA', { timeZone: ZONE }),
+    viewedTime: new Intl.DateTimeFormat('en-GB', {
+      timeZone: ZONE,
+      hour: '2-digit',
+      minute: '2-digit',
+    }).format(now),
+    accounts: 'account-0',
+    relevantInfo: 'Fictional: nothing of note.',
+    thirdPartyData: 'none',
+    sensitive: 'false',
+    attestNoFriendFollow: 'true',
+    attestOpenSourceOnly: 'true',
+  });
+  expect(textOf(recorded.json.value)).toMatch(/Check recorded/);
+  // A repeat inside three months: it waits for the authorising officer.
+  const repeatId = actionData(await send('tz-ripa-2'), 'request.withdraw')!['requestId'] as string;
+  const repeat = (await w.running.store.get('request', repeatId))!.record;
+  expect(repeat.authority).toBe('authorised-officer');
+  const day = (timeZone: string) => dateGb(repeat.createdAt, timeZone);
+  const queue = textOf((await say(w.url, 'demo-ao', 'ripa')).cards[0]);
+  expect(queue).toContain(`asked by Dara Dunmore (demo) on ${day(ZONE)}`);
+  const application = textOf(
+    (await execute(w.url, 'demo-ao', 'ripa.open', { requestId: repeatId })).json.value,
+  );
+  expect(application).toContain(`Dara Dunmore (demo), ${day(ZONE)}`);
+  // Which is another day than London's from 11:00 to midnight London time (Auckland is 13 hours ahead).
+  if (day(ZONE) !== day('Europe/London')) {
+    expect(queue).not.toContain(`on ${day('Europe/London')}`);
+    expect(application).not.toContain(`Dara Dunmore (demo), ${day('Europe/London')}`);
+  }
+}, 60_000);
 
 it("/api/v1/me says the person's profile's time zone, not a fixed one", async () => {
   const port = (w.running.servers[1]!.address() as { port: number }).port;
