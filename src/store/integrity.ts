@@ -377,7 +377,14 @@ export class AuditGuard {
     if (anchor) inner.sealWith?.(anchor.sealOf);
     const commit = (unit: Unit) => this.commit(unit);
     const close = () => this.close();
+    // A trail found broken (live, or at start) answers no read, on either store: the broken state is consulted
+    // here, before the store is asked, not only where records are checked as read (SQLite): on SharePoint, and
+    // on SQLite after a restart, reads were answered while changes were refused (issue 12 walk, finding 1).
+    const refuseIfBroken = () => {
+      if (this.broken) throw this.brokenError();
+    };
     const get: Store['get'] = async (kind, id, opts) => {
+      refuseIfBroken();
       const found = await inner.get(kind, id, opts);
       if (!found && this.written?.get(kind)?.has(id)) await this.gone(kind, id);
       if (found && found.record.id !== id)
@@ -389,6 +396,7 @@ export class AuditGuard {
       return found;
     };
     const query: Store['query'] = async (kind, q) => {
+      refuseIfBroken();
       const found = await inner.query(kind, q);
       if (this.options.checkRecords && COUNTED.has(kind)) await this.counted(kind);
       const ids = new Set(found.map((f) => f.record.id));
@@ -407,6 +415,7 @@ export class AuditGuard {
     // A kept answer is handed back only with its seal (rows.ts): one forged, or copied from another key, breaks
     // the trail and is never answered with.
     const replay: Store['replay'] = async (key, opts) => {
+      refuseIfBroken();
       const found = await inner.replay(key, opts);
       return found && { result: this.answerOf(key, found.result) };
     };
@@ -418,9 +427,16 @@ export class AuditGuard {
         sealAnswer(key, keep(this.answerOf(key, kept), key), rowSealOf),
       );
     };
+    // Counts are reads too (the dashboard, the children list); /healthz's own count is made on the store as it
+    // stands and says the break itself.
+    const count: Store['count'] = async (kind, q) => {
+      refuseIfBroken();
+      return inner.count(kind, q);
+    };
     this.store = new Proxy(inner, {
       get(target, prop) {
         if (prop === 'commit') return commit;
+        if (prop === 'count') return count;
         if (prop === 'replay') return replay;
         if (prop === 'forgetAnswers') return forgetAnswers;
         if (prop === 'close') return close;
