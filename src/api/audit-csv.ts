@@ -158,7 +158,11 @@ export async function auditCsv(deps: Deps, events: AuditEvent[], timeZone?: stri
       if (key === 'cites') return clauseWords(v);
       if (key === 'explanation' || key === 'explain') return clauseIdsInWords(v);
       if (key === 'teamId' || key === 'teamIds') return teamName.get(v) ?? humanise(v);
+      // A field named as a person's (`to`, `by`…) may hold a date in another event (the audit export's own
+      // period: from and to): a day or an instant is said as one, never as "a former member of staff".
+      const aDate = /^\d{4}-\d{2}-\d{2}(T|$)/.test(v) && !staffName.has(v);
       if (
+        !aDate &&
         [
           'onBehalfOf',
           'to',

@@ -170,3 +170,15 @@ it("IG's audit export says people and days in words: a person written whole into
   expect(details).not.toMatch(/\b\d{4}[ -]\d{2}[ -]\d{2}\b/);
   expect(details).toMatch(/On: 1 February 2026/);
 });
+
+it("the export's own event says its period as days, never a date as a person (issue 12 walk: 'From: 1 December 2026; To: a former member of staff')", async () => {
+  await exportAs('ig');
+  const { text } = await exportAs('ig');
+  const rows = parseCsv(text, { columns: true }) as Record<string, string>[];
+  const own = rows.filter((r) => /\bFrom: /.test(r.Details ?? ''));
+  expect(own.length).toBeGreaterThan(0);
+  for (const r of own) {
+    expect(r.Details).toMatch(/From: 1 January 2026(, 00:00)?; To: 1 January 2027(, 00:00)?/);
+    expect(r.Details).not.toMatch(/former member of staff/);
+  }
+});
