@@ -11,7 +11,7 @@ import { validateCard } from '../../src/bot/cards/validate';
 import { actionData, inputsOf, labelOf, NOT_FOR_PEOPLE, pick, problemOf, textOf } from './client';
 import { graphChatOf, type Driver } from './drivers';
 import type { Json } from './playground';
-import { raiseRequest, upsertStaff } from '../../src/workflow';
+import { decideRequest, raiseRequest, recordCheck, upsertStaff } from '../../src/workflow';
 import { AO, CM, IG, plainForPeople, TM } from './ripa-journey';
 
 /** Now, to the minute, on the team's calendar (Europe/London): a viewing no earlier than its approval. */
@@ -192,6 +192,8 @@ const opened = (card: Json, verb = 'request.refresh'): string[] => {
  * authorising officer; the authorising officer's "help" lists the RIPA queue and none of a case manager's
  * commands.
  */
+const CM_SOUTH = 'demo-cm-south-1';
+
 export async function rolesJourney(d: Driver, tabOf: (who: string, path: string) => Promise<Response>) {
   const w = d.world;
   // Eleven more requests waiting for the team manager (raised as the form would: the journey above showed
@@ -263,13 +265,49 @@ export async function rolesJourney(d: Driver, tabOf: (who: string, path: string)
   expect(inChat).toEqual(all);
 
   // A repeat inside three months for a crime goes to the authorising officer; information governance, who
-  // reads the central record, is told it waits for an authorising officer — not "Nothing is waiting".
+  // reads the central record, is told it waits for an authorising officer — not "Nothing is waiting". The
+  // check it repeats is this journey's own (a child no other journey views), so it holds run alone or in any
+  // order.
+  const repeated = await w.childId('DEMO-0101');
+  const earlier = await raiseRequest(w.running.deps, {
+    key: `roles-${d.name}-earlier`,
+    actorId: CM_SOUTH,
+    childId: repeated,
+    reason: 'risk-of-cse',
+    platforms: [{ platform: 'instagram', account: '@demo_south_1' }],
+    viewer: 'own-personal-account',
+    rationale: 'Fictional: the child was missing overnight.',
+  });
+  if (!earlier.ok) throw new Error(JSON.stringify(earlier));
+  expect(earlier.value.request.authority).toBe('team-manager');
+  const earlierId = earlier.value.request.id;
+  const decided = await decideRequest(w.running.deps, {
+    key: `roles-${d.name}-earlier-decided`,
+    actorId: 'demo-tm-south',
+    requestId: earlierId,
+    outcome: 'approve',
+    reasons: 'Fictional: proportionate to the risk.',
+  });
+  expect(decided.ok).toBe(true);
+  const checked = await recordCheck(w.running.deps, {
+    key: `roles-${d.name}-earlier-checked`,
+    actorId: CM_SOUTH,
+    requestId: earlierId,
+    viewedAt: new Date().toISOString(),
+    accounts: [{ platform: 'instagram', account: '@demo_south_1' }],
+    relevantInfo: 'Fictional: nothing relevant.',
+    thirdPartyData: 'none',
+    sensitive: false,
+    attestNoFriendFollow: true,
+    attestOpenSourceOnly: true,
+  });
+  expect(checked.ok).toBe(true);
   const repeat = await raiseRequest(w.running.deps, {
     key: `roles-${d.name}-repeat`,
-    actorId: CM,
-    childId: await w.childId('DEMO-0002'),
+    actorId: CM_SOUTH,
+    childId: repeated,
     reason: 'risk-of-cse',
-    platforms: [{ platform: 'tiktok', account: '@demo_north_2' }],
+    platforms: [{ platform: 'instagram', account: '@demo_south_1' }],
     viewer: 'own-personal-account',
     rationale: 'Fictional: the child is missing again.',
   });
@@ -305,10 +343,10 @@ export async function rolesJourney(d: Driver, tabOf: (who: string, path: string)
   for (let n = 0; n < 10; n++) {
     const more = await raiseRequest(w.running.deps, {
       key: `roles-${d.name}-repeat-${n}`,
-      actorId: n % 2 ? 'demo-cm-north-2' : CM,
-      childId: await w.childId('DEMO-0002'),
+      actorId: CM_SOUTH,
+      childId: repeated,
       reason: 'risk-of-cse',
-      platforms: [{ platform: 'tiktok', account: '@demo_north_2' }],
+      platforms: [{ platform: 'instagram', account: '@demo_south_1' }],
       viewer: 'own-personal-account',
       rationale: `Fictional: the child is missing again (${n + 1}).`,
     });

@@ -124,6 +124,10 @@ export async function tab(w: BotWorld, who: string, path: string, body?: unknown
   if (!base) {
     const { handlers } = createApi(w.running.deps, AuthConfig.parse({ OVERT_DEMO_AUTH: 'on' }));
     const server = createServer((req, res) => {
+      // Each tab call on a connection of its own: a socket kept alive idle could be closed by the server's
+      // keep-alive timeout (5 s) just as the next call reuses it ("other side closed"), a race of the test's
+      // one process, where a slow stretch stalls client and server alike; the service's own server is not this.
+      res.setHeader('connection', 'close');
       void (async () => {
         for (const h of handlers) if (await h(req, res)) return;
         res.writeHead(404).end();
