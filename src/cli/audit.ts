@@ -11,6 +11,7 @@ import { openGuarded, openStore, sqliteFile, storeOptions, type StoreOptions } f
 import { IsoDate } from '../store/records';
 import type { Store, Write } from '../store/store';
 import { csvRecords } from '../util/csv';
+import { plural } from '../util/plural';
 
 /** `overt audit verify|export`: check the tamper-evident chain, or write a period out as CSV or JSON lines. */
 
@@ -173,12 +174,12 @@ async function verify(opts: Where & { unanchored?: boolean; witness?: string[] }
     const result = await verifyTrail(store, anchor ? { anchor, witnesses } : {});
     if (result.ok) {
       const signed = result.latest
-        ? `, anchored by ${result.checkpoints} signed checkpoints (the latest counts ${result.latest.count} at ${result.latest.at})`
+        ? `, anchored by ${plural(result.checkpoints ?? 0, 'signed checkpoint')} (the latest counts ${result.latest.count} at ${result.latest.at})`
         : anchor
           ? ''
           : ' (not anchored: checked against the store alone)';
       process.stdout.write(
-        `audit chain intact: ${result.count} events${signed}; ${result.records} records match the events that wrote them\n`,
+        `audit chain intact: ${plural(result.count, 'event')}${signed}; ${plural(result.records, 'record')} ${result.records === 1 ? 'matches the event that wrote it' : 'match the events that wrote them'}\n`,
       );
       return;
     }
@@ -282,7 +283,7 @@ async function adopt(opts: Where & { by: string; reason: string }): Promise<void
     await guarded.close();
   }
   process.stdout.write(
-    `audit trail adopted: ${count} events verified by the chain alone, the adoption recorded as event ${count + 1}, and checkpoints signed in ${paths.checkpointsFile}\n`,
+    `audit trail adopted: ${plural(count, 'event')} verified by the chain alone, the adoption recorded as event ${count + 1}, and checkpoints signed in ${paths.checkpointsFile}\n`,
   );
 }
 

@@ -25,6 +25,7 @@ import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { sha256 } from './audit';
 import { canonicalJson } from './canonical-json';
+import { plural } from '../util/plural';
 import type { AuditLog } from './store';
 
 /**
@@ -91,7 +92,7 @@ export async function unanchoredProblem(
   if (read.problem && !read.problem.startsWith('no checkpoints at ')) return undefined;
   if ((await audit.list({ afterSeq: 0, limit: 1 })).length === 0) return undefined;
   const chain = await audit.verify({ accountErasures: false });
-  const n = chain.ok ? `${chain.count} events` : 'events';
+  const n = chain.ok ? plural(chain.count, 'event') : 'events';
   return `this store's audit trail has ${n} but no checkpoints here (${anchor.paths.checkpointsFile}): point OVERT_AUDIT_CHECKPOINTS (and OVERT_AUDIT_KEY) at the files the commands that wrote it used, or, after \`overt audit verify --unanchored\` passes, run \`overt audit adopt\` to anchor it here`;
 }
 

@@ -1,6 +1,7 @@
 import { hash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { canonicalJson } from './canonical-json';
+import { plural } from '../util/plural';
 import { IsoDate, Opaque, Role } from './records';
 
 /**
@@ -313,7 +314,7 @@ class ChainWalk {
     if (anchored !== undefined && anchored !== event.hash)
       return fail(
         event.seq,
-        `its hash differs from the one signed outside the store for the first ${event.seq} events: an event at or before it was rewritten`,
+        `its hash differs from the one signed outside the store for the first ${plural(event.seq, 'event')}: an event at or before it was rewritten`,
       );
     for (const seq of erasedBy(event)) this.unaccounted.delete(seq);
     if (event.writes) this.options.onWrites?.(event.seq, event.writes);

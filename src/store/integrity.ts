@@ -1,6 +1,7 @@
 import { GENESIS, type VerifyOptions, type VerifyResult, type WriteDigest } from './audit';
 import { Anchor, Checkpoint, type ReadCheckpoint } from './anchor';
 import { digestOf } from './audit';
+import { plural } from '../util/plural';
 import { kinds, type Kind } from './records';
 import {
   isSealedAnswer,
@@ -107,7 +108,7 @@ export async function verifyTrail(
         return {
           ok: false,
           seq: c.count,
-          reason: `the checkpoints signed at ${when.get(c.count)} and ${c.at} for the first ${c.count} events disagree: the trail was rewritten between them`,
+          reason: `the checkpoints signed at ${when.get(c.count)} and ${c.at} for the first ${plural(c.count, 'event')} disagree: the trail was rewritten between them`,
         };
       anchors.set(c.count, c.hash);
       when.set(c.count, c.at);
@@ -275,7 +276,7 @@ function writtenOf(
 }
 
 const cutReason = (end: number, furthest: ReadCheckpoint) =>
-  `the trail ends at event ${end}, but a checkpoint signed at ${furthest.at} (${furthest.from}) counts ${furthest.count} events: ${furthest.count - end} were removed from its end`;
+  `the trail ends at event ${end}, but a checkpoint signed at ${furthest.at} (${furthest.from}) counts ${plural(furthest.count, 'event')}: ${furthest.count - end} ${furthest.count - end === 1 ? 'was' : 'were'} removed from its end`;
 
 /** Thrown by a guarded store's `commit` once its trail is found broken. */
 export class AuditTrailBrokenError extends Error {
@@ -556,7 +557,7 @@ export class AuditGuard {
     const { checkpointsFile, witnessFiles } = this.anchor.paths;
     const inFile = (file: string) => read.checkpoints.filter((c) => c.from.startsWith(`${file} line `));
     if (note) {
-      const when = `${note.count} events, signed at ${note.at}`;
+      const when = `${plural(note.count, 'event')}, signed at ${note.at}`;
       const rule =
         'every instance on one store must use the same signing key, checkpoints file and witnesses (OVERT_AUDIT_KEY, OVERT_AUDIT_CHECKPOINTS, OVERT_AUDIT_WITNESS), or the end of the audit trail could be cut unseen';
       if (note.keyId !== this.anchor.keyId)

@@ -71,7 +71,7 @@ it('verifies a SharePoint store given on the command line, against the checkpoin
   expect(r.stdout).toContain(
     `checking the SharePoint store at ${site} against the checkpoints in ${anchorDir}.audit`,
   );
-  expect(r.stdout).toMatch(/audit chain intact: 3 events, anchored by \d+ signed checkpoints/);
+  expect(r.stdout).toMatch(/audit chain intact: 3 events, anchored by \d+ signed checkpoints?/);
 });
 
 it('exports from a SharePoint store; a --data it has no use for is refused, named', async () => {

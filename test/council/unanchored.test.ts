@@ -214,7 +214,7 @@ describe.each(['graph', 'sqlite'] as const)('a %s store', (kind) => {
     expect(again.stderr).toMatch(/nothing to adopt/);
     const v = await overt(moved, 'audit', 'verify', ...where);
     expect({ code: v.status, stderr: v.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(v.stdout).toMatch(/audit chain intact: \d+ events, anchored by \d+ signed checkpoints/);
+    expect(v.stdout).toMatch(/audit chain intact: \d+ events, anchored by \d+ signed checkpoints?/);
     const ex = await overt(
       moved,
       'audit',
