@@ -136,7 +136,12 @@ function invalid(where: 'query' | 'body', error: z.ZodError, schema?: z.ZodType)
     const f = x.path.join('.') || where;
     if (!errors.some((e) => e.field === f)) errors.push({ field: f, detail: x.message });
   }
-  return problem(400, 'INVALID_INPUT', `${field ?? where}: ${issue.message}`, {
+  // Messages written as sentences for people (the audit export's days) are said as they are, all of them,
+  // without a field's name before them.
+  const sentences = errors.map((e) => e.detail).filter((d) => /^[A-Z].*\.$/.test(d));
+  const detail =
+    sentences.length === errors.length ? sentences.join(' ') : `${field ?? where}: ${issue.message}`;
+  return problem(400, 'INVALID_INPUT', detail, {
     ...(field ? { field } : {}),
     errors,
   });

@@ -7,8 +7,12 @@ import { reply, route } from './router';
 
 /** My requests, the policy view and its platform notes, and the audit export. */
 
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day, e.g. 2026-03-01');
-const AuditQuery = z.object({ from: Day, to: Day });
+/** The audit export's first or last day: a missing or malformed one is said in a sentence naming which. */
+const Day = (which: 'first' | 'last') =>
+  z
+    .string({ error: `Choose the ${which} day of the period to download, e.g. 2026-03-01.` })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, `The ${which} day of the period must be a day, e.g. 2026-03-01.`);
+const AuditQuery = z.object({ from: Day('first'), to: Day('last') });
 const NotesBody = UpdateNotesInput.shape.notes;
 
 export const adminRoutes = [

@@ -182,3 +182,14 @@ it("the export's own event says its period as days, never a date as a person (is
     expect(r.Details).not.toMatch(/former member of staff/);
   }
 });
+
+it("IG's export asked without its period is refused with a plain sentence naming what is missing (issue 12 walk: 'Invalid input: expected string, received undefined')", async () => {
+  const res = await api.get('/api/v1/audit.csv', 'ig');
+  expect(res.status).toBe(400);
+  const detail = String(((await res.json()) as { detail?: unknown }).detail);
+  expect(detail).not.toMatch(/Invalid input|expected|received|undefined/);
+  expect(detail).toMatch(/first day/);
+  expect(detail).toMatch(/last day/);
+  const half = await api.get('/api/v1/audit.csv?from=2026-01-01', 'ig');
+  expect(((await half.json()) as { detail?: unknown }).detail).toMatch(/^[A-Z].*last day.*\.$/);
+});
