@@ -285,6 +285,10 @@ export function actionText(action: string): string {
     return asked ? `Asked the service ${asked}` : 'Asked the service for a page it does not have';
   }
   const bot = /^bot:(.*)$/.exec(action);
+  // A refusal in the bot of a verb the trail also records (a check refused from its card) reads as that
+  // action, as the same refusal through the tab does ('Check recorded', 'Refused'; its Details say 'Through:
+  // the bot'): one label, not 'Used the bot: check record' beside it.
+  if (bot && Object.hasOwn(AUDIT_ACTION, bot[1]!)) return AUDIT_ACTION[bot[1]!]!;
   if (bot) return `Used the bot: ${humanise(bot[1]!).toLowerCase()}`;
   return humanise(action);
 }

@@ -2,7 +2,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { decideRequest, raiseObjection, raiseRequest } from '../../src/workflow';
 import { recordSurfaceEvent } from '../../src/workflow/surface-events';
 import { must } from '../workflow/world';
-import { AUDIT_HEADER } from '../../src/api/audit-csv';
+import { actionText, AUDIT_HEADER } from '../../src/api/audit-csv';
 import { startApi, type Api } from './harness';
 
 /**
@@ -192,4 +192,11 @@ it("IG's export asked without its period is refused with a plain sentence naming
   expect(detail).toMatch(/last day/);
   const half = await api.get('/api/v1/audit.csv?from=2026-01-01', 'ig');
   expect(((await half.json()) as { detail?: unknown }).detail).toMatch(/^[A-Z].*last day.*\.$/);
+});
+
+it("a check refused through the bot has the one label a check refused through the tab has (issue 12 walk: 'Check recorded' beside 'Used the bot: check record')", () => {
+  expect(actionText('bot:check.record')).toBe(actionText('check.record'));
+  expect(actionText('bot:check.record')).toBe('Check recorded');
+  // A bot verb the trail records under no action of its own still says it was the bot.
+  expect(actionText('bot:requests.mine')).toMatch(/^Used the bot: /);
 });
