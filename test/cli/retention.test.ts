@@ -71,7 +71,7 @@ it('erases what is due three years on, keeps what must stay, and the anchored ch
 
   const verify = await runCli('audit', 'verify', '--data', data);
   expect(verify.code).toBe(0);
-  expect(verify.stdout).toMatch(/^audit chain intact: \d+ events, anchored by \d+ signed checkpoints?/);
+  expect(verify.stdout).toMatch(/^audit chain intact: \d+ events?, anchored by \d+ signed checkpoints?/);
 
   // A second run erases nothing twice.
   const again = await runCli('retention', 'run', '--data', data, '--now', later);

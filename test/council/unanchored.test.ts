@@ -68,7 +68,7 @@ function refusedUnanchored(
 ) {
   expect(r.status).toBe(1);
   expect(r.stderr).toMatch(
-    /this store's audit trail has \d+ events but no checkpoints here \(.*\): point OVERT_AUDIT_CHECKPOINTS .*`overt audit adopt`/,
+    /this store's audit trail has \d+ events? but no checkpoints here \(.*\): point OVERT_AUDIT_CHECKPOINTS .*`overt audit adopt`/,
   );
   expect(r.stderr + r.stdout).not.toMatch(/broken|restore/);
   expect(r.stdout).not.toMatch(/newKey|audit checkpoint signed/);
@@ -156,7 +156,7 @@ describe.each(['graph', 'sqlite'] as const)('a %s store', (kind) => {
       'West',
     );
     expect(c.status).toBe(2);
-    expect(c.stderr).toMatch(/this store's audit trail has \d+ events but no checkpoints here/);
+    expect(c.stderr).toMatch(/this store's audit trail has \d+ events? but no checkpoints here/);
     expect(lines(elsewhere)).toBe(0);
   }, 120_000);
 
@@ -214,7 +214,7 @@ describe.each(['graph', 'sqlite'] as const)('a %s store', (kind) => {
     expect(again.stderr).toMatch(/nothing to adopt/);
     const v = await overt(moved, 'audit', 'verify', ...where);
     expect({ code: v.status, stderr: v.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(v.stdout).toMatch(/audit chain intact: \d+ events, anchored by \d+ signed checkpoints?/);
+    expect(v.stdout).toMatch(/audit chain intact: \d+ events?, anchored by \d+ signed checkpoints?/);
     const ex = await overt(
       moved,
       'audit',

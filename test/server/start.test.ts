@@ -79,7 +79,7 @@ describe('overt demo, audit verify and jobs run-once', () => {
       /^demo service created: 3 teams, 16 staff, 40 children, \d+ requests, \d+ checks, \d+ refusals, \d+ audit events\n$/,
     );
     const verify = await runCli('audit', 'verify', '--data', data);
-    expect(verify.stdout).toMatch(/^audit chain intact: \d+ events/);
+    expect(verify.stdout).toMatch(/^audit chain intact: \d+ events?/);
     expect(verify.code).toBe(0);
     const again = await runCli('demo', '--data', data);
     expect(again.code).toBe(1);
