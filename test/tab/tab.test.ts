@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { buildTab } from '../../src/tab/build';
 import { start, type Running } from '../../src/server/main';
 import { raiseObjection } from '../../src/workflow';
+import { evidenceLines } from '../../src/vocabulary';
 import {
   docsScreenshot,
   launchChromium,
@@ -279,6 +280,14 @@ describe('the tab in Chromium', () => {
     ).toBe(0);
     const ig = await open('demo-ig', 'review');
     await ig.getByRole('list', { name: 'Assessments as submitted' }).getByText('Benefits: Met').waitFor();
+    // Above it, the evidence it was submitted with (as its PDF says it), not today's figures (walk 14c, finding 4).
+    await ig.getByRole('heading', { name: 'Evidence as submitted' }).waitFor();
+    const [kept] = await running.store.query('review', { where: { year: year0 } });
+    const checked = evidenceLines(kept!.record.evidence).find(([k]) => /Events checked/.test(k))!;
+    await ig.getByText(/^Show the evidence/).click();
+    expect(
+      await ig.locator('dt', { hasText: checked[0] }).locator('xpath=following-sibling::dd[1]').innerText(),
+    ).toBe(checked[1]);
     expect(await ig.getByRole('button', { name: /^Start revision/ }).count()).toBe(0);
     await ig.close();
     await page.getByRole('button', { name: 'Start revision 2' }).click();
@@ -359,6 +368,36 @@ describe('the tab in Chromium', () => {
       expect(await item.getByRole('button', { name }).count()).toBe(0);
     await item.getByRole('link', { name: /Open the RIPA central record/ }).click();
     await page.getByText('Waiting for an authorisation').first().waitFor();
+    await page.close();
+  }, 60_000);
+
+  it('tells the authorising officer an authorisation recorded with the date a magistrate approved it is in force, not awaiting the magistrate (walk 14c, finding 1)', async () => {
+    const page = await open('demo-ao', 'ripa');
+    const form = page
+      .locator('details')
+      .filter({ has: page.getByText('Date a magistrate approved it', { exact: true }) })
+      .first();
+    await page.getByText('Waiting for an authorisation').first().waitFor();
+    const title = (await form.locator('summary').innerText()).trim();
+    const caseRef = title.replace('Record the authorisation for ', '');
+    await form.locator('summary').click();
+    await form.getByLabel('Unique reference').fill(`DS-MAG-${caseRef}`);
+    await form.getByLabel('The criminal offence to be detected or prevented').fill('Assault (fictional)');
+    await form.getByLabel('Its maximum sentence').selectOption({ label: 'Five years' });
+    for (const l of ['Why it is necessary', 'Why it is proportionate', 'The legal advice taken'])
+      await form.getByLabel(l).fill('A fictional reason given for the test.');
+    await form
+      .getByLabel('Date a magistrate approved it')
+      .fill(new Date().toLocaleDateString('en-GB', { timeZone: 'Europe/London' }));
+    await form.getByRole('button', { name: 'Record the authorisation' }).click();
+    await page.getByText(`${caseRef}: the authorisation is recorded and in force`).waitFor();
+    expect(await page.getByText(/awaiting the magistrate’s approval\./).count()).toBe(0);
+    // What the tab says is what Overt recorded: in force, not awaiting a magistrate.
+    const [ripa] = (await running.store.query('ripa', { where: {} }))
+      .map((r) => r.record)
+      .filter((r) => r.reference === `DS-MAG-${caseRef}`);
+    expect(ripa?.magistrateApprovedOn).toBeDefined();
+    expect(ripa?.awaitingMagistrate).toBeUndefined();
     await page.close();
   }, 60_000);
 

@@ -76,7 +76,7 @@ function Form({
   fields: FieldSpec[];
   initial: Record<string, string | boolean>;
   submit: string;
-  done: (msg: string) => void;
+  done: (msg: string, value: unknown) => void;
   danger?: boolean;
 }) {
   const [values, setValues] = useState<Record<string, string | boolean>>(initial);
@@ -96,7 +96,7 @@ function Form({
     }
     const res = await api.post(path, body);
     setBusy(false);
-    if (res.ok) done(title);
+    if (res.ok) done(title, res.value);
     else setProblem(res.problem);
   };
   const set = (name: string, v: string | boolean) => setValues((old) => ({ ...old, [name]: v }));
@@ -180,6 +180,20 @@ const card = {
   marginBottom: 8,
 } as const;
 
+/** What the officer is told once an authorisation is recorded, from what Overt recorded (not from the form): awaiting
+ * the magistrate only when no date of a magistrate's approval was given. */
+function authorisedMessage(caseRef: string, value: unknown): string {
+  const v = (value ?? {}) as {
+    ripa?: { awaitingMagistrate?: boolean };
+    request?: { status?: string; problem?: string };
+  };
+  if (v.ripa?.awaitingMagistrate)
+    return `${caseRef}: the authorisation is recorded. The check proceeds under it once the date a magistrate approved it is recorded; until then it is awaiting the magistrate’s approval.`;
+  if (v.request && v.request.status !== 'approved')
+    return `${caseRef}: the authorisation is recorded and in force, but the request was not approved under it: ${v.request.problem?.replace(/^[\w.]+: /, '') ?? 'it is no longer waiting'}.`;
+  return `${caseRef}: the authorisation is recorded and in force; the check may proceed under it.`;
+}
+
 function Application({ api, a, done }: { api: Client; a: RipaApplication; done: (m: string) => void }) {
   const t = today();
   const path = (what: string) => `/api/v1/requests/${encodeURIComponent(a.requestId)}/${what}`;
@@ -202,13 +216,7 @@ function Application({ api, a, done }: { api: Client; a: RipaApplication; done: 
         title={`Record the authorisation for ${a.caseRef}`}
         path={path('ripa-authorisation')}
         submit="Record the authorisation"
-        done={() =>
-          done(
-            a.judicialApproval
-              ? `${a.caseRef}: the authorisation is recorded. The check proceeds under it once the date a magistrate approved it is recorded; until then it is awaiting the magistrate’s approval.`
-              : `${a.caseRef}: the authorisation is recorded and the check may proceed under it.`,
-          )
-        }
+        done={(_title, value) => done(authorisedMessage(a.caseRef, value))}
         initial={{
           grantedOn: t,
           from: t,
