@@ -39,6 +39,11 @@ export async function latestReview(deps: Deps, year: number) {
   };
 }
 
+/** The evidence the latest revision of `year` was submitted with, if one was. */
+export async function submittedEvidence(deps: Deps, year: number): Promise<unknown> {
+  return (await reviewsOf(deps, year)).at(-1)?.evidence ?? null;
+}
+
 /** The review of `year` as a CSV or a PDF; the paper says it was made by `madeBy` (a name). */
 export async function reviewExport(
   deps: Deps,

@@ -3,7 +3,7 @@ import { BOUNDS, tooLong, typedString } from '../workflow/input';
 import { ASSERTIONS, progressObjection, reviewEvidence, submitReview } from '../workflow';
 import { serviceDashboard } from '../workflow/dashboard';
 import { objectionQueue } from '../workflow/objection-queue';
-import { latestReview, reviewExport } from './review-export';
+import { latestReview, reviewExport, submittedEvidence } from './review-export';
 import { reply, route } from './router';
 
 /** The dashboard, information governance's objections queue and steps, and the annual review. */
@@ -69,11 +69,14 @@ export const serviceRoutes = [
           ok: false,
           error: { code: 'INVALID_INPUT', message: 'year: a year from 2000 to 2100', field: 'year' },
         });
-      const [evidence, submitted] = await Promise.all([
+      const [current, submitted, stored] = await Promise.all([
         reviewEvidence(deps, y.data.year),
         latestReview(deps, y.data.year),
+        submittedEvidence(deps, y.data.year),
       ]);
-      return { json: { assertions: ASSERTIONS, evidence, submitted } };
+      // A submitted revision is read with the evidence it was submitted with (as its PDF and CSV say it);
+      // today's figures are what a new revision would be submitted with.
+      return { json: { assertions: ASSERTIONS, evidence: stored ?? current, current, submitted } };
     },
   }),
   route<undefined, z.infer<typeof ReviewBody>>({

@@ -91,7 +91,16 @@ export async function reviewEvidence(deps: Deps, year: number) {
       checksWithRelevantInformation: checksList.filter((c) => c.relevantInfo.trim()).length,
       checksWithSafeguardingFollowUp: checksList.filter((c) => c.safeguardingFollowUp).length,
     },
-    refusals: { total: refusals.length, byRule: tally(refusals.flatMap(determiningOf)) },
+    // A refusal no rule is named for is counted as such, so the lines by rule account for every refusal.
+    refusals: {
+      total: refusals.length,
+      byRule: tally(
+        refusals.flatMap((e) => {
+          const rules = determiningOf(e);
+          return rules.length ? rules : ['Refused without a named rule'];
+        }),
+      ),
+    },
     nearMisses: {
       total: nearMisses.length,
       repeatsStopped: nearMisses.filter((k) => k === 'repeat-stopped').length,

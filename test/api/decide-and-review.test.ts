@@ -163,6 +163,38 @@ describe('the annual review has revisions', () => {
     expect(refusals.length).toBe(3);
   });
 
+  it('a submitted revision is read with the evidence it was submitted with, as its PDF says it; today’s figures come apart (walk 14c, finding 4)', async () => {
+    // Something happens after the revision was submitted: a new request (or its refusal) changes today's figures.
+    await raiseRequest(api.w.deps, {
+      key: api.w.key(),
+      actorId: 'cm-notts',
+      childId: 'child-notts',
+      reason: 'gang-involvement',
+      platforms: [{ platform: 'instagram', account: '@demo_after' }],
+      viewer: 'own-personal-account',
+    });
+    const ev = (await (await api.get('/api/v1/review/2026/evidence', 'ig')).json()) as {
+      evidence: { volumes: { requests: number } };
+      current: { volumes: { requests: number }; refusals: { total: number; byRule: Record<string, number> } };
+    };
+    const stored = (await api.w.store.query('review', { where: { year: 2026 } }))
+      .map((r) => r.record)
+      .sort((a, b) => (a.revision ?? 0) - (b.revision ?? 0))
+      .at(-1)!;
+    expect(ev.evidence).toEqual(stored.evidence);
+    expect(ev.current.volumes.requests).toBe(ev.evidence.volumes.requests + 1);
+    const pdf = pdfText(
+      Buffer.from(await (await api.get('/api/v1/review/2026/export.pdf', 'ig')).arrayBuffer()),
+    )
+      .join('\n')
+      .replace(/\s+/g, ' ');
+    expect(pdf).toContain(`Requests raised: ${ev.evidence.volumes.requests} `);
+    expect(pdf).not.toContain(`Requests raised: ${ev.current.volumes.requests} `);
+    // Every refusal is under a rule, or said to be under none: the lines by rule account for the total.
+    const byRule = Object.values(ev.current.refusals.byRule).reduce((a, b) => a + b, 0);
+    expect(byRule).toBeGreaterThanOrEqual(ev.current.refusals.total);
+  });
+
   it('the review PDF and CSV print the revision', async () => {
     const pdf = await api.get('/api/v1/review/2026/export.pdf', 'ig');
     expect(pdf.status).toBe(200);

@@ -57,9 +57,12 @@ export function ReviewView({ api, me }: { api: Client; me: Me }) {
   const [load, reload] = useLoad(
     () =>
       valid
-        ? api.get<{ assertions: Assertion[]; evidence: unknown; submitted: Submitted | null }>(
-            `/api/v1/review/${year}/evidence`,
-          )
+        ? api.get<{
+            assertions: Assertion[];
+            evidence: unknown;
+            current: unknown;
+            submitted: Submitted | null;
+          }>(`/api/v1/review/${year}/evidence`)
         : Promise.resolve({
             ok: false as const,
             problem: { status: 400, title: 'Year', detail: 'enter a year such as 2026' },
@@ -114,126 +117,134 @@ export function ReviewView({ api, me }: { api: Client; me: Me }) {
         />
       </Field>
       <Loaded load={load}>
-        {({ assertions, evidence, submitted }) => (
-          <>
-            <Heading level={3}>Evidence from the record</Heading>
-            <details>
-              <summary>Show the evidence ({evidenceLines(evidence, teamNames).length} figures)</summary>
-              <Facts facts={evidenceLines(evidence, teamNames)} />
-            </details>
-            {submitted && !revising ? (
-              <>
-                <Heading level={3}>The five assertions, as submitted</Heading>
-                {problem && <ProblemBar problem={problem} />}
-                <Text block>
-                  Revision {submitted.revision}, submitted by {submitted.reviewer}
-                  {submitted.submittedAt ? ` on ${moment(submitted.submittedAt)}` : ''}
-                  {submitted.sentToIgAt ? ' and sent to information governance' : ''}. It cannot be changed; a
-                  new revision can be submitted in its place.
-                </Text>
-                <ul aria-label="Assessments as submitted" style={{ listStyle: 'none', padding: 0 }}>
-                  {assertions.map((a) => {
-                    const got = submitted.assertions.find((x) => x.id === a.id);
-                    return (
-                      <li key={a.id} style={{ marginBottom: 8 }}>
-                        <Text weight="semibold" block>
-                          {label(a.id, ASSERTION)}:{' '}
-                          {got?.assessment ? label(got.assessment, ASSESSMENT) : 'Not assessed'}
-                        </Text>
-                        <Text block size={200}>
-                          {a.statement}
-                        </Text>
-                        <Text block>{got?.comments || '—'}</Text>
-                      </li>
-                    );
-                  })}
-                </ul>
-                <SuccessNote text={saved} />
-                {me.can.submitReview && (
-                  <Button
-                    onClick={() => {
-                      setProblem(null);
-                      setSaved('');
-                      setRevising(true);
-                    }}
-                  >
-                    Start revision {submitted.revision + 1}
-                  </Button>
-                )}
-              </>
-            ) : (
-              <>
-                <Heading level={3}>The five assertions</Heading>
-                {assertions.map((a) => (
-                  <fieldset
-                    key={a.id}
-                    style={{
-                      border: `1px solid ${tokens.colorNeutralStroke2}`,
-                      borderRadius: 6,
-                      marginBottom: 8,
-                    }}
-                  >
-                    <legend>{label(a.id, ASSERTION)}</legend>
-                    <Text block>{a.statement}</Text>
-                    <RadioGroup
-                      layout="horizontal"
-                      aria-label={`Assessment: ${label(a.id, ASSERTION)}`}
-                      value={answers[a.id]?.assessment ?? 'met'}
-                      onChange={(_e, d) =>
-                        setAnswers({
-                          ...answers,
-                          [a.id]: {
-                            comments: answers[a.id]?.comments ?? '',
-                            assessment: d.value as Assessment['assessment'],
-                          },
-                        })
-                      }
+        {({ assertions, evidence: asSubmitted, current, submitted }) => {
+          // A submitted revision is read with the evidence it was submitted with (as its PDF says it); a new
+          // revision is made with the evidence as it stands today.
+          const shown = submitted && !revising;
+          const evidence = shown ? asSubmitted : current;
+          return (
+            <>
+              <Heading level={3}>
+                {shown ? 'Evidence as submitted' : 'Evidence from the record today'}
+              </Heading>
+              <details>
+                <summary>Show the evidence ({evidenceLines(evidence, teamNames).length} figures)</summary>
+                <Facts facts={evidenceLines(evidence, teamNames)} />
+              </details>
+              {submitted && !revising ? (
+                <>
+                  <Heading level={3}>The five assertions, as submitted</Heading>
+                  {problem && <ProblemBar problem={problem} />}
+                  <Text block>
+                    Revision {submitted.revision}, submitted by {submitted.reviewer}
+                    {submitted.submittedAt ? ` on ${moment(submitted.submittedAt)}` : ''}
+                    {submitted.sentToIgAt ? ' and sent to information governance' : ''}. It cannot be changed;
+                    a new revision can be submitted in its place.
+                  </Text>
+                  <ul aria-label="Assessments as submitted" style={{ listStyle: 'none', padding: 0 }}>
+                    {assertions.map((a) => {
+                      const got = submitted.assertions.find((x) => x.id === a.id);
+                      return (
+                        <li key={a.id} style={{ marginBottom: 8 }}>
+                          <Text weight="semibold" block>
+                            {label(a.id, ASSERTION)}:{' '}
+                            {got?.assessment ? label(got.assessment, ASSESSMENT) : 'Not assessed'}
+                          </Text>
+                          <Text block size={200}>
+                            {a.statement}
+                          </Text>
+                          <Text block>{got?.comments || '—'}</Text>
+                        </li>
+                      );
+                    })}
+                  </ul>
+                  <SuccessNote text={saved} />
+                  {me.can.submitReview && (
+                    <Button
+                      onClick={() => {
+                        setProblem(null);
+                        setSaved('');
+                        setRevising(true);
+                      }}
                     >
-                      <Radio value="met" label="Met" />
-                      <Radio value="partly-met" label="Partly met" />
-                      <Radio value="not-met" label="Not met" />
-                    </RadioGroup>
-                    <Field label={`Why (${label(a.id, ASSERTION)})`} required>
-                      <Textarea
-                        value={answers[a.id]?.comments ?? ''}
+                      Start revision {submitted.revision + 1}
+                    </Button>
+                  )}
+                </>
+              ) : (
+                <>
+                  <Heading level={3}>The five assertions</Heading>
+                  {assertions.map((a) => (
+                    <fieldset
+                      key={a.id}
+                      style={{
+                        border: `1px solid ${tokens.colorNeutralStroke2}`,
+                        borderRadius: 6,
+                        marginBottom: 8,
+                      }}
+                    >
+                      <legend>{label(a.id, ASSERTION)}</legend>
+                      <Text block>{a.statement}</Text>
+                      <RadioGroup
+                        layout="horizontal"
+                        aria-label={`Assessment: ${label(a.id, ASSERTION)}`}
+                        value={answers[a.id]?.assessment ?? 'met'}
                         onChange={(_e, d) =>
                           setAnswers({
                             ...answers,
-                            [a.id]: { assessment: answers[a.id]?.assessment ?? 'met', comments: d.value },
+                            [a.id]: {
+                              comments: answers[a.id]?.comments ?? '',
+                              assessment: d.value as Assessment['assessment'],
+                            },
                           })
                         }
-                      />
-                    </Field>
-                  </fieldset>
-                ))}
-                {problem && <ProblemBar problem={problem} />}
-                <SuccessNote text={saved} />
-                {me.can.submitReview ? (
-                  <Button appearance="primary" onClick={() => void submit(assertions, submitted)}>
-                    {submitted
-                      ? `Submit revision ${submitted.revision + 1} and send to information governance`
-                      : 'Submit and send to information governance'}
-                  </Button>
-                ) : (
-                  <Text block>The service manager submits the review.</Text>
-                )}
-              </>
-            )}
-            <Heading level={3}>Export</Heading>
-            <div style={{ display: 'flex', gap: 16, flexWrap: 'wrap' }}>
-              <Download
-                api={api}
-                path={`/api/v1/review/${year}/export.pdf`}
-                label="Export the review as PDF"
-              />
-              <Download
-                api={api}
-                path={`/api/v1/review/${year}/export.csv`}
-                label="Export the review as CSV"
-              />
-            </div>
-          </>
-        )}
+                      >
+                        <Radio value="met" label="Met" />
+                        <Radio value="partly-met" label="Partly met" />
+                        <Radio value="not-met" label="Not met" />
+                      </RadioGroup>
+                      <Field label={`Why (${label(a.id, ASSERTION)})`} required>
+                        <Textarea
+                          value={answers[a.id]?.comments ?? ''}
+                          onChange={(_e, d) =>
+                            setAnswers({
+                              ...answers,
+                              [a.id]: { assessment: answers[a.id]?.assessment ?? 'met', comments: d.value },
+                            })
+                          }
+                        />
+                      </Field>
+                    </fieldset>
+                  ))}
+                  {problem && <ProblemBar problem={problem} />}
+                  <SuccessNote text={saved} />
+                  {me.can.submitReview ? (
+                    <Button appearance="primary" onClick={() => void submit(assertions, submitted)}>
+                      {submitted
+                        ? `Submit revision ${submitted.revision + 1} and send to information governance`
+                        : 'Submit and send to information governance'}
+                    </Button>
+                  ) : (
+                    <Text block>The service manager submits the review.</Text>
+                  )}
+                </>
+              )}
+              <Heading level={3}>Export</Heading>
+              <div style={{ display: 'flex', gap: 16, flexWrap: 'wrap' }}>
+                <Download
+                  api={api}
+                  path={`/api/v1/review/${year}/export.pdf`}
+                  label="Export the review as PDF"
+                />
+                <Download
+                  api={api}
+                  path={`/api/v1/review/${year}/export.csv`}
+                  label="Export the review as CSV"
+                />
+              </div>
+            </>
+          );
+        }}
       </Loaded>
     </section>
   );
