@@ -56,7 +56,7 @@ import { declaredReasons, profileOptions } from '../policy/profile';
 import { authorityName } from '../policy/evaluate';
 import { fail, ok, type Deps, type Failure, type Outcome } from './types';
 import { teamZone } from './zone';
-import { coverFor, reliesOnRipa, type RipaScope } from './ripa-cover';
+import { coverFor, otherPurposeInForce, reliesOnRipa, type RipaScope } from './ripa-cover';
 import { dayOf } from '../policy/days';
 import {
   citations,
@@ -99,11 +99,44 @@ async function load<T>(
   c: Cmd | undefined,
   i: { actorId: string; childId: string },
   scope: RipaScope,
-): Promise<{ done: Outcome<T> } | (Ctx & { history: HistoryEvent[]; childVersion: string })> {
+): Promise<
+  { done: Outcome<T> } | (Ctx & { history: HistoryEvent[]; childVersion: string; otherPurpose: string[] })
+> {
   const opened = await openChildCommand<T>(deps, c, i, true);
   if ('done' in opened) return opened;
   const { staff, child, childVersion, team, profile, records } = opened;
-  return { staff, child, childVersion, team, profile, history: historyFrom(child, records!, scope) };
+  const otherPurpose = otherPurposeInForce(
+    records!.ripas,
+    records!.requests,
+    scope,
+    dayOf(deps.clock().toISOString(), profile.timeZone),
+    profile.timeZone,
+    (r) => phrase(r, profile.reasons),
+  );
+  return {
+    staff,
+    child,
+    childVersion,
+    team,
+    profile,
+    history: historyFrom(child, records!, scope),
+    otherPurpose,
+  };
+}
+
+/** A verdict that sends a repeat to the RIPA route, told why an authorisation in force for this child does not
+ * cover it (granted for another purpose): named, with its purpose and its end (issue 13 walk, finding 1). */
+function withOtherPurpose<V extends { outcome: string; authority?: string | null; explanation: string }>(
+  verdict: V,
+  otherPurpose: readonly string[],
+): V {
+  if (
+    verdict.outcome !== 'needs-escalation' ||
+    verdict.authority !== 'authorised-officer' ||
+    !otherPurpose.length
+  )
+    return verdict;
+  return { ...verdict, explanation: [verdict.explanation, ...otherPurpose].join(' ') };
 }
 
 function requestAction(
@@ -131,7 +164,10 @@ export async function previewRequest(
   if ('done' in ctx) return ctx.done;
   return ok(
     verdictSummary(
-      await verdictFor(deps, ctx.profile, ctx.child, requestAction(ctx, parsed.value), ctx.history),
+      withOtherPurpose(
+        await verdictFor(deps, ctx.profile, ctx.child, requestAction(ctx, parsed.value), ctx.history),
+        ctx.otherPurpose,
+      ),
     ),
   );
 }
@@ -198,7 +234,10 @@ async function raiseOnce(
   // forged or mistyped card: a choice is one of its ids, never any text), both at once.
   const choices = choiceProblem(profile, i);
   if (choices) return refuse(deps, c, { actor: who, action: 'request.raise', target }, choices);
-  const verdict = await verdictFor(deps, profile, child, requestAction(ctx, i), history);
+  const verdict = withOtherPurpose(
+    await verdictFor(deps, profile, child, requestAction(ctx, i), history),
+    ctx.otherPurpose,
+  );
   if (verdict.outcome === 'refuse')
     return refuse(
       deps,

@@ -12,7 +12,7 @@
 import { dayOf, type Day } from '../policy/days';
 import type { Profile } from '../policy/profile';
 import type { Request, Ripa } from '../store/records';
-import { dateGb } from '../vocabulary';
+import { dateGb, phrase } from '../vocabulary';
 
 /** The request a step is about: its id (when it exists) and its purpose. */
 export interface RipaScope {
@@ -84,4 +84,29 @@ export function coverFor(
  * force. */
 export function reliesOnRipa(profile: Profile, determining: readonly string[] | undefined): boolean {
   return (determining ?? []).some((id) => profile.rules.find((r) => r.id === id)?.when.ripaInForce === true);
+}
+
+/**
+ * What people are told when a request for this child is not covered because the authorisation in force is for
+ * another purpose (issue 13 walk, finding 1): for each in force (taken effect, not ended, not cancelled) granted
+ * for another purpose than `scope`'s, one sentence naming it, its purpose and its end, and that it covers only
+ * that purpose, so this request needs one of its own. `reasonWords` names a reason as the team's profile does.
+ */
+export function otherPurposeInForce(
+  ripas: readonly { record: Ripa }[],
+  requests: readonly { record: Request }[],
+  scope: RipaScope,
+  day: Day,
+  timeZone: string,
+  reasonWords: (reason: string) => string = (r) => phrase(r),
+): string[] {
+  return ripas
+    .map((x) => x.record)
+    .filter((r) => !grantedFor(r, scope, requests) && !notCovering(r, day, timeZone, false))
+    .sort((a, b) => a.until.localeCompare(b.until))
+    .map((r) => {
+      const purpose = purposeOf(r, requests);
+      const forWhat = purpose ? `for ${reasonWords(purpose)}` : 'for another purpose';
+      return `${ripaName(r)} is in force for this child until ${dateGb(dayOf(r.until, timeZone))}, ${forWhat}; it covers only that purpose, so this request, for ${reasonWords(scope.reason)}, needs an authorisation of its own.`;
+    });
 }

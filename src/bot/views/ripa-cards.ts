@@ -130,6 +130,14 @@ export function ripaApplicationCard(i: ApplicationCardInput): AdaptiveCard {
       'A repeat viewing inside three months is surveillance. It may go ahead only under a directed-surveillance authorisation from an authorising officer, after legal advice, for a criminal offence punishable by over six months in prison; a six-month maximum is not enough.',
       { size: 'small' },
     ),
+    ...(a.otherPurpose?.length
+      ? [
+          container(
+            a.otherPurpose.map((x) => textBlock(x, { size: 'small' })),
+            { style: 'warning' },
+          ),
+        ]
+      : []),
     factSet([
       fact('Team', a.teamName),
       fact('Requested by', `${a.requesterName}, ${dateGb(a.raisedAt, a.timeZone)}`),

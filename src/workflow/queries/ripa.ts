@@ -14,7 +14,8 @@ import { Id, parse } from '../input';
 import { decidingAuthorities, decidingProfile } from '../policy-facts';
 import { approversOf, onRipaRoute, teamWithProfile } from './request';
 import { fail, ok, type Deps, type Outcome } from '../types';
-import { dateGb, sentenceWords, yesNo } from '../../vocabulary';
+import { dateGb, phrase, sentenceWords, yesNo } from '../../vocabulary';
+import { otherPurposeInForce } from '../ripa-cover';
 
 /** Who may read the central record: the authorising officers and information governance. */
 export const CENTRAL_RECORD_READERS: Staff['role'][] = ['authorised-officer', 'information-governance'];
@@ -116,6 +117,9 @@ export interface RipaApplication {
   /** Where the profile needs a magistrate's approval before an authorisation takes effect. */
   judicialApproval: boolean;
   judicialBasis: string | null;
+  /** Each authorisation in force for this child for another purpose, in a sentence: named, its purpose and
+   * its end, and that it does not cover this request (otherPurposeInForce). */
+  otherPurpose?: string[];
 }
 
 export interface CentralRecord {
@@ -310,12 +314,15 @@ async function applicationsFor(deps: Deps, staff: Staff): Promise<RipaApplicatio
 
 /** What an authorising officer needs to decide one application. */
 export async function applicationOf(deps: Deps, r: Request, version: string): Promise<RipaApplication> {
-  const [child, team, requester] = await Promise.all([
+  const [child, team, requester, ripas, requests] = await Promise.all([
     deps.store.get('child', r.childId),
     deps.store.get('team', r.teamId),
     deps.store.get('staff', r.requesterId),
+    deps.store.query('ripa', { where: { childId: r.childId } }),
+    deps.store.query('request', { where: { childId: r.childId } }),
   ]);
   const profile = team ? teamVersion(deps, team.record) : undefined;
+  const zone = profile?.timeZone ?? DEFAULT_TIME_ZONE;
   return {
     requestId: r.id,
     version,
@@ -331,6 +338,14 @@ export async function applicationOf(deps: Deps, r: Request, version: string): Pr
     platforms: r.platforms,
     judicialApproval: profile?.ripa?.judicialApproval ?? false,
     judicialBasis: profile?.ripa?.basis ?? null,
+    otherPurpose: otherPurposeInForce(
+      ripas,
+      requests,
+      { requestId: r.id, reason: r.reason },
+      dayOf(deps.clock().toISOString(), zone),
+      zone,
+      (x) => phrase(x, profile?.reasons),
+    ),
   };
 }
 

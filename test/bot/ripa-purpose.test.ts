@@ -1,0 +1,101 @@
+/**
+ * What an authorisation in force covers, over plain HTTP (issue 13 walk, finding 1): it covers further requests
+ * about the same child for the same purpose only. The walker's second request (risk of child criminal
+ * exploitation) was for another purpose than the one its authorisation was granted on (risk of child sexual
+ * exploitation: the walk's store), so it was not covered — but nobody was told why. Here:
+ * - a request for the same purpose under the authorisation in force is not sent to the RIPA route;
+ * - one for another purpose is, and both the case manager's verdict and the authorising officer's application
+ *   card name the authorisation in force, its purpose and its end, and say it covers only that purpose.
+ */
+import { actionData, textOf } from './client';
+import { AO, CM, closeTabs, raise, recordCheck, TM, type Driver } from './ripa-journey';
+import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
+import { execute } from './client';
+
+let w: BotWorld;
+beforeAll(async () => {
+  w = await botWorld();
+}, 120_000);
+afterAll(async () => {
+  await closeTabs();
+  await w?.close();
+  await cleanupBotWorlds();
+});
+
+const d: Driver = {
+  invoke: async (who, verb, data) => {
+    const r = await execute(w.url, who, verb, data);
+    expect(r.status).toBe(200);
+    return r.json.value;
+  },
+  reminded: () => Promise.reject(new Error('not used')),
+};
+const today = () => new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
+const plusDays = (day: string, n: number) => {
+  const t = new Date(`${day}T00:00:00Z`);
+  t.setUTCDate(t.getUTCDate() + n);
+  return t.toISOString().slice(0, 10);
+};
+const idOf = (card: unknown) => actionData(card, 'request.withdraw')!['requestId'] as string;
+const NOT_COVERED =
+  /RIPA authorisation DS-PURPOSE-1 is in force for this child until \d{1,2} [A-Z][a-z]+ \d{4}, for risk of child sexual exploitation; it covers only that purpose, so this request, for risk of child criminal exploitation, needs an authorisation of its own\./;
+
+it('an authorisation in force covers the same purpose; for another, the case manager and the authorising officer are told which is in force, for what, until when, and that it covers only that purpose', async () => {
+  const store = w.running.store;
+  const t = today();
+  const first = idOf(await raise(d, w, 'DEMO-0003'));
+  await d.invoke(TM, 'request.approve', {
+    ...actionData(await d.invoke(TM, 'request.refresh', { requestId: first }), 'request.approve'),
+    reasons: 'Necessary and proportionate (fictional).',
+  });
+  await recordCheck(d, first);
+  const repeat = idOf(await raise(d, w, 'DEMO-0003'));
+  const app = await d.invoke(AO, 'ripa.open', { requestId: repeat });
+  const done = await d.invoke(AO, 'ripa.authorise', {
+    ...actionData(app, 'ripa.authorise'),
+    reference: 'DS-PURPOSE-1',
+    offence: 'Trafficking a person for exploitation (fictional)',
+    maxSentenceMonths: '9999',
+    necessity: 'Fictional: the child is missing; no less intrusive way is known.',
+    proportionality: 'Fictional: public posts only, by one officer, for the shortest time.',
+    legalAdvice: 'Fictional: legal services advise it is lawful.',
+    grantedOn: t,
+    magistrateApprovedOn: t,
+    from: t,
+    until: plusDays(t, 60),
+    reviewAt: plusDays(t, 14),
+    confidentialInfoLikely: 'false',
+    authoriserInvolved: 'false',
+  });
+  expect(await store.query('ripa', {})).toHaveLength(1);
+  expect(textOf(done)).toMatch(/DS-PURPOSE-1/);
+
+  // The same purpose (risk of child sexual exploitation): covered, decided under it, not a new application.
+  const same = idOf(await raise(d, w, 'DEMO-0003'));
+  const covered = (await store.get('request', same))!.record;
+  expect(covered.status).toBe('pending');
+  expect(covered.verdict).toMatchObject({ outcome: 'allow' });
+  expect((covered.verdict as { determining: string[] }).determining).toContain('ripa-authorisation-in-force');
+
+  // Another purpose: a new application, and everyone is told why the one in force does not cover it.
+  const data = {
+    formId: 'purpose-cce',
+    childId: await w.childId('DEMO-0003'),
+    reason: 'risk-of-cce',
+    platforms: 'instagram: @demo_north_1',
+    viewer: 'own-personal-account',
+    rationale: 'Fictional: intelligence of county lines recruitment.',
+  };
+  const preview = await d.invoke(CM, 'request.preview', data);
+  expect(textOf(preview)).toMatch(NOT_COVERED);
+  const sent = await d.invoke(CM, 'request.send', data);
+  const other = idOf(sent);
+  expect((await store.get('request', other))!.record.authority).toBe('authorised-officer');
+  expect(textOf(sent)).toMatch(NOT_COVERED);
+  const application = await d.invoke(AO, 'ripa.open', { requestId: other });
+  expect(textOf(application)).toMatch(NOT_COVERED);
+  // The application for the same purpose's first repeat, now authorised, does not say so of itself.
+  expect(textOf(await d.invoke(AO, 'ripa.open', { requestId: repeat }))).not.toMatch(
+    /covers only that purpose/,
+  );
+}, 60_000);
