@@ -113,12 +113,15 @@ export async function auditCsv(deps: Deps, events: AuditEvent[], timeZone?: stri
   const teamName = new Map(teams.map((t) => [t.record.id, t.record.name]));
   const caseRef = new Map(children.map((c) => [c.record.id, c.record.caseRef]));
   const childOfRequest = new Map(requests.map((r) => [r.record.id, r.record.childId]));
+  // Overt's own doings (its jobs, its bot's messages) are said as Overt's, never as a former member of staff's.
   const person = (id: string) =>
-    id === 'system'
-      ? 'Overt (automatic)'
-      : id.startsWith('unsigned:')
-        ? 'Someone not signed in'
-        : (staffName.get(id) ?? 'a former member of staff');
+    id === 'system' || id === 'overt-bot'
+      ? 'Overt (the service)'
+      : id === 'unidentified'
+        ? 'Someone Overt could not identify'
+        : id.startsWith('unsigned:')
+          ? 'Someone not signed in'
+          : (staffName.get(id) ?? 'a former member of staff');
   const profileName = (id: string) => deps.profiles(id)?.name ?? humanise(id);
 
   const about = (e: AuditEvent, withheld: boolean): string => {

@@ -284,7 +284,9 @@ export function App({
                         />
                       )}
                       {view === 'review' && <ReviewView api={api} me={m} key={m.id} />}
-                      {view === 'policy' && <PolicyView api={api} key={m.id} />}
+                      {view === 'policy' && (
+                        <PolicyView api={api} key={m.id} showFingerprint={m.role === 'administrator'} />
+                      )}
                       {view === 'exports' && <ExportsView api={api} key={m.id} />}
                     </ThemeNameContext.Provider>
                   </main>

@@ -591,7 +591,8 @@ const ACRONYMS = new Set([
 export function humanise(code: string): string {
   const words = code
     .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .split(/[-_.\s]+/)
+    // A dot between digits is a number's (a version "2.0"), kept; any other dot parts words.
+    .split(/(?:[-_\s]|(?<!\d)\.|\.(?!\d))+/)
     .filter(Boolean)
     .map((w) => (ACRONYMS.has(w.toLowerCase()) ? w.toUpperCase() : w.toLowerCase()));
   const s = words.join(' ');
@@ -707,7 +708,8 @@ export function valueText(v: unknown): string {
   if (v === null || v === undefined) return '—';
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
   if (typeof v === 'string') {
-    if (!CODE_LIKE.test(v)) return v;
+    // A number with dots (a version, "2.0") is already words.
+    if (!CODE_LIKE.test(v) || /^\d+(?:\.\d+)+$/.test(v)) return v;
     const [code, version] = v.split(' v');
     return version ? `${label(code)}, version ${version}` : label(code);
   }

@@ -98,7 +98,7 @@ describe('the audit export follows the view rules of the tab', () => {
     const names = new Set((await api.w.store.query('staff')).map((s) => s.record.name));
     for (const r of rows) {
       expect(r.When).toMatch(/^\d{1,2} [A-Z][a-z]+ \d{4}, \d{2}:\d{2}$/);
-      expect(names.has(r.Who!) || r.Who === 'Overt (automatic)').toBe(true);
+      expect(names.has(r.Who!) || r.Who === 'Overt (the service)').toBe(true);
       expect(r.Role).toMatch(/^$|^[A-Z][a-z]+( [a-z]+)*$/);
       expect(r['What happened']).not.toMatch(/^[a-z]+[.:][a-z-]+/);
       expect(r.Outcome).toMatch(/^[A-Z]/);
@@ -112,6 +112,9 @@ describe('the audit export follows the view rules of the tab', () => {
     const raised = rows.find((r) => r['What happened'] === 'Request raised')!;
     expect(raised.About).toBe('Request about CASE-NOTTS-1');
     expect(raised.Details).toMatch(/Status: Waiting for a decision; Authority: Team manager/);
+    // A version is a number with a dot, kept as written (walk 14c, finding 3: "Version: 2 0").
+    expect(raised.Details).toMatch(/Version: \d+\.\d+\b/);
+    expect(text).not.toMatch(/Version: \d+ \d+/);
   });
 
   it('says what a message Overt could not deliver was and who was told, by name, never by key or staff id', async () => {
@@ -129,6 +132,9 @@ describe('the audit export follows the view rules of the tab', () => {
     });
     const rows = parseCsv((await exportAs('ig')).text, { columns: true }) as Record<string, string>[];
     const row = rows.find((r) => r.Outcome === 'Could not be delivered')!;
+    // Overt sent it (walk 14c, finding 2: "a former member of staff"); it is about the manager, by name.
+    expect(row.Who).toBe('Overt (the service)');
+    expect(row.About).toBe(`Staff: ${(await api.w.store.get('staff', 'tm-notts'))!.record.name}`);
     const cm = (await api.w.store.get('staff', 'cm-notts'))!.record.name;
     expect(row.Details).toBe(
       `About: The approval card (Waiting for a decision); Told: none; Told when they next open Overt: ${cm}; Summary: 1 of 1`,

@@ -113,10 +113,24 @@ describe('the Policy view', () => {
       return fingerprint(loaded.value);
     });
     expect(p1).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(versions).toContain(`Version 1, in force from 1 June 2026; fingerprint ${p1}\n`);
-    expect(versions).toMatch(
-      new RegExp(`Version 2, in force from 1 September 2026; fingerprint ${p2}\\s*In force now`),
+    // A case manager is shown no fingerprint: to them it is a code (walk 14c, finding 3).
+    expect(versions).toMatch(/^Version 1, in force from 1 June 2026\n/);
+    expect(versions).toMatch(/Version 2, in force from 1 September 2026\s*In force now/);
+    expect(versions).not.toMatch(/sha256|ingerprint/);
+    // The administrator, who compares copies of a policy file, is shown it in words.
+    const admin = await open('demo-admin');
+    const adminVersions = await admin
+      .getByRole('list', { name: 'Versions of Ashbridge online safeguarding viewing policy' })
+      .innerText();
+    expect(adminVersions).toContain(
+      `Version 1, in force from 1 June 2026. Fingerprint (to compare copies): ${p1}\n`,
     );
+    expect(adminVersions).toMatch(
+      new RegExp(
+        `Version 2, in force from 1 September 2026. Fingerprint \\(to compare copies\\): ${p2}\\s*In force now`,
+      ),
+    );
+    await admin.close();
     const api = (await page.evaluate(async () =>
       (await fetch('/api/v1/policy', { headers: { 'x-overt-demo-persona': 'demo-cm-north-1' } })).json(),
     )) as { profiles: { id: string; versions: { version: string; fingerprint: string }[] }[] };

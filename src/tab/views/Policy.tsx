@@ -58,7 +58,9 @@ function NotesEditor({
   );
 }
 
-export function PolicyView({ api }: { api: Client }) {
+/** A version's fingerprint is shown only to the administrator, who compares copies of a policy file with it
+ * (the same `overt policy show` prints); to anyone else it is a code. */
+export function PolicyView({ api, showFingerprint }: { api: Client; showFingerprint: boolean }) {
   const [load, reload] = useLoad(() => api.get<Policy>('/api/v1/policy'), [api]);
   const [note, setNote] = useState('');
   return (
@@ -88,8 +90,13 @@ export function PolicyView({ api }: { api: Client }) {
                 <ul aria-label={`Versions of ${p.name}`}>
                   {p.versions.map((x) => (
                     <li key={x.fingerprint}>
-                      Version {x.version}, in force from {day(x.effectiveDate)}; fingerprint{' '}
-                      <code style={{ overflowWrap: 'anywhere' }}>{x.fingerprint}</code>
+                      Version {x.version}, in force from {day(x.effectiveDate)}
+                      {showFingerprint ? (
+                        <>
+                          . Fingerprint (to compare copies):{' '}
+                          <code style={{ overflowWrap: 'anywhere' }}>{x.fingerprint}</code>
+                        </>
+                      ) : null}
                       {x.inForce ? (
                         <>
                           {' '}
