@@ -70,6 +70,22 @@ it('an authorisation in force covers the same purpose; for another, the case man
   expect(await store.query('ripa', {})).toHaveLength(1);
   expect(textOf(done)).toMatch(/DS-PURPOSE-1/);
 
+  // The record-the-check card names the authorisation the check is done under, and its end, before anything
+  // is saved; "Before you view" lists only what the viewer must do (walk finding 5).
+  const checkCard = await d.invoke(CM, 'check.open', { requestId: repeat });
+  expect(textOf(checkCard)).toMatch(
+    /This check is done under RIPA authorisation DS-PURPOSE-1, in force until \d{1,2} [A-Z][a-z]+ \d{4}: record only a viewing it covers\./,
+  );
+  expect(textOf(checkCard)).toMatch(/Before you view/);
+  // (The policy gave the officer's and the manager's duties with the request's verdict: the card leaves them out.)
+  expect(JSON.stringify((await store.get('request', repeat))!.record.verdict)).toMatch(
+    /The (authorising|authorised) officer records/,
+  );
+  expect(textOf(checkCard)).not.toMatch(
+    /The (authorising|authorised) officer records|The team manager (must|makes)/,
+  );
+  expect(await store.query('check', { where: { requestId: repeat } })).toHaveLength(0);
+
   // The same purpose (risk of child sexual exploitation): covered, decided under it, not a new application.
   const same = idOf(await raise(d, w, 'DEMO-0003'));
   const covered = (await store.get('request', same))!.record;

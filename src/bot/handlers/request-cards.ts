@@ -18,6 +18,7 @@ import {
   teamNameOf,
   type Request,
 } from '../../workflow/queries';
+import { checkUnderRipa } from '../../workflow/queries/ripa';
 import { approvalBaseCard, pointerCard, requestStatusCard } from '../views/approval-card';
 import { noticeCard } from '../views/conversation-cards';
 import { recordCheckCard } from '../views/record-check-card';
@@ -524,7 +525,11 @@ export async function sendCheckCard(
   const view = found && (await requestView(deps, found));
   if (!found || !view || found.record.status !== 'approved') return true;
   const r = found.record;
-  const card = recordCheckCard(checkCardInput(view, deps.clock(), await checkPeople(deps, r), r.requesterId));
+  const underRipa = await checkUnderRipa(deps, r);
+  const card = recordCheckCard({
+    ...checkCardInput(view, deps.clock(), await checkPeople(deps, r), r.requesterId),
+    ...(underRipa ? { underRipa } : {}),
+  });
   const about = { what: `the record-the-check card of request ${r.id}`, to: r.requesterId, later: true };
   if (!ref) {
     const d = await deliver(deps, outbox, {

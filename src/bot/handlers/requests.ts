@@ -43,6 +43,7 @@ import {
   type Request,
   type ViewKnown,
 } from '../../workflow/queries';
+import { checkUnderRipa } from '../../workflow/queries/ripa';
 import { teamZone } from '../../workflow/zone';
 import { decidingAuthorities, decidingProfile, staffHolds } from '../../workflow/policy-facts';
 import { authorityName } from '../../policy/evaluate';
@@ -586,6 +587,7 @@ async function checkForm(
     const state = `${await requestStateNow(turn.deps, found.record)}: there is no check to record on it.`;
     return markRefusal(await requestCard(turn, requestId, { text: state, tone: 'attention' }), state);
   }
+  const underRipa = await checkUnderRipa(turn.deps, found.record);
   return recordCheckCard({
     ...checkCardInput(
       view,
@@ -594,6 +596,7 @@ async function checkForm(
       turn.staff.id,
       problem,
     ),
+    ...(underRipa ? { underRipa } : {}),
     ...(state ? { state } : {}),
   });
 }

@@ -34,6 +34,9 @@ export type RecordCheckInput = {
   childName: string;
   platforms: { platform: string; account: string }[];
   obligations: string[];
+  /** Approved under a RIPA authorisation: the one the check is done under, named with its end (or why none
+   * covers it today), shown before anything is saved. */
+  underRipa?: string;
   today: string;
   /** The team's managers, by name: who may authorise keeping other people's information (000 §17). */
   authorisers: { id: string; name: string }[];
@@ -51,6 +54,9 @@ export type RecordCheckInput = {
  * comma, and the values of a multi-select arrive joined by commas). */
 export const accountChoice = (index: number) => `account-${index}`;
 
+/** An obligation addressed to someone other than the viewer: the officer's or the deciding manager's. */
+const SOMEONE_ELSES = /^The (authorising officer|authorised officer|team manager)\b/;
+
 export function recordCheckCard(i: RecordCheckInput): AdaptiveCard {
   const body: CardElement[] = [
     heading(`Record the check: ${i.childName} (${i.caseRef})`),
@@ -58,9 +64,14 @@ export function recordCheckCard(i: RecordCheckInput): AdaptiveCard {
   ];
   if (i.problem && !i.state)
     body.push(container([textBlock(i.problem, { color: 'attention' })], { style: 'attention' }));
-  if (i.obligations.length) {
+  if (i.underRipa)
+    body.push(container([textBlock(i.underRipa, { weight: 'bolder', size: 'small' })], { id: 'under-ripa' }));
+  // Only what the viewer must do: a duty the policy gives another (the authorising officer, the team manager)
+  // was theirs to do before the check was approved.
+  const mine = i.obligations.filter((o) => !SOMEONE_ELSES.test(o));
+  if (mine.length) {
     const items: CardElement[] = [textBlock('Before you view:', { weight: 'bolder' })];
-    for (const o of i.obligations) items.push(textBlock(`• ${numericDatesInWords(o)}`, { size: 'small' }));
+    for (const o of mine) items.push(textBlock(`• ${numericDatesInWords(o)}`, { size: 'small' }));
     body.push(container(items, { style: 'warning', id: 'obligations' }));
   }
   const accounts = i.platforms.map((p, n) => choice(`${p.platform}: ${p.account}`, accountChoice(n)));

@@ -15,7 +15,7 @@ import { decidingAuthorities, decidingProfile } from '../policy-facts';
 import { approversOf, onRipaRoute, teamWithProfile } from './request';
 import { fail, ok, type Deps, type Outcome } from '../types';
 import { dateGb, phrase, sentenceWords, yesNo } from '../../vocabulary';
-import { otherPurposeInForce } from '../ripa-cover';
+import { coverFor, otherPurposeInForce, reliesOnRipa, ripaName } from '../ripa-cover';
 
 /** Who may read the central record: the authorising officers and information governance. */
 export const CENTRAL_RECORD_READERS: Staff['role'][] = ['authorised-officer', 'information-governance'];
@@ -444,4 +444,34 @@ export async function ripaNoticeFacts(
     ['Review due', dateGb(dayOf(r.reviewAt, tz))],
     ['Ends', dateGb(dayOf(r.until, tz))],
   ];
+}
+
+/**
+ * The RIPA authorisation a request's check is done under, named for the record-the-check card before it is
+ * saved (issue 13 walk, finding 5): its reference and its end, as covering today; or why none covers it
+ * today. Undefined for a request not approved under one.
+ */
+export async function checkUnderRipa(deps: Deps, r: Request): Promise<string | undefined> {
+  const [team, ripas, requests] = await Promise.all([
+    deps.store.get('team', r.teamId),
+    deps.store.query('ripa', { where: { childId: r.childId } }),
+    deps.store.query('request', { where: { childId: r.childId } }),
+  ]);
+  const profile = team ? teamVersion(deps, team.record) : undefined;
+  if (!profile) return undefined;
+  const underRipa =
+    reliesOnRipa(profile, (r.verdict as { determining?: string[] } | undefined)?.determining) ||
+    ripas.some((x) => x.record.requestId === r.id);
+  if (!underRipa) return undefined;
+  const zone = profile.timeZone;
+  const cover = coverFor(
+    ripas,
+    requests,
+    { requestId: r.id, reason: r.reason },
+    dayOf(deps.clock().toISOString(), zone),
+    zone,
+  );
+  if (!cover) return 'This check needs a RIPA authorisation, and none is recorded for it.';
+  if ('problem' in cover) return `${cover.problem.charAt(0).toUpperCase()}${cover.problem.slice(1)}.`;
+  return `This check is done under ${ripaName(cover.ripa)}, in force until ${dateGb(dayOf(cover.ripa.until, zone))}: record only a viewing it covers.`;
 }
