@@ -140,6 +140,16 @@ export interface Column<T> {
   render: (row: T) => ReactNode;
 }
 
+/** A table cell's words: whole, hyphenated where a long one must be; narrow padding, so a wide table of
+ * many columns fits at 1280 px without breaking a word. */
+const WORDS = {
+  overflowWrap: 'normal',
+  wordBreak: 'normal',
+  hyphens: 'auto',
+  paddingLeft: 4,
+  paddingRight: 4,
+} as const;
+
 /**
  * A table on a wide page; on a narrow one (Teams mobile, the meeting side panel) each row becomes a block of
  * labelled lines, so nothing scrolls sideways and no header overlaps.
@@ -191,11 +201,15 @@ export function DataTable<T>({
     );
   return (
     <div style={{ overflowX: 'auto', maxWidth: '100%' }}>
-      <Table size="small" aria-label={label}>
+      {/* Columns as wide as their words need (a fixed layout gave each an equal share and broke words
+          mid-word: "Authorisin g officer"); a word is never broken, a long one is hyphenated. */}
+      <Table size="small" aria-label={label} style={{ tableLayout: 'auto' }}>
         <TableHeader>
           <TableRow>
             {columns.map((c) => (
-              <TableHeaderCell key={c.label}>{c.label}</TableHeaderCell>
+              <TableHeaderCell key={c.label} style={WORDS}>
+                {c.label}
+              </TableHeaderCell>
             ))}
           </TableRow>
         </TableHeader>
@@ -203,7 +217,9 @@ export function DataTable<T>({
           {rows.map((r, i) => (
             <TableRow key={rowKey(r, i)}>
               {columns.map((c) => (
-                <TableCell key={c.label}>{c.render(r)}</TableCell>
+                <TableCell key={c.label} style={WORDS}>
+                  {c.render(r)}
+                </TableCell>
               ))}
             </TableRow>
           ))}

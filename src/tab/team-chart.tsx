@@ -19,8 +19,19 @@ export interface TeamSeries {
 /** The chart's own height (legend included): it takes the height of its container, which must be fixed. */
 const CHART_HEIGHT = 300;
 
-// The charts' legends capitalise each word; the figures' names are written as they should read.
-const useStyles = makeStyles({ legend: { textTransform: 'none' } });
+// The charts' legends capitalise each word; the figures' names are written as they should read. A legend
+// keeps to one line by default, cut off at 320 px ("Repeats stopped (too soon after the"): it wraps instead.
+const useStyles = makeStyles({
+  legend: {
+    textTransform: 'none',
+    whiteSpace: 'normal',
+    maxWidth: '100%',
+    height: 'auto',
+    textAlign: 'start',
+  },
+  legendContainer: { maxWidth: '100%', whiteSpace: 'normal' },
+  legendText: { whiteSpace: 'normal', overflowWrap: 'normal' },
+});
 
 const wholeNumbers = (v: number) => (Number.isInteger(v) ? String(v) : '');
 
@@ -75,7 +86,14 @@ export function TeamBarChart({
           chartTitle={title}
           height={CHART_HEIGHT}
           hideLegend={series.length === 1}
-          legendProps={{ styles: { legend: classes.legend } }}
+          legendProps={{
+            styles: {
+              legend: classes.legend,
+              text: classes.legendText,
+              resizableArea: classes.legendContainer,
+              root: classes.legendContainer,
+            },
+          }}
           enabledLegendsWrapLines
           wrapXAxisLables
           hideTickOverlap={false}

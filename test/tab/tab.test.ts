@@ -401,6 +401,46 @@ describe('the tab in Chromium', () => {
     await page.close();
   }, 60_000);
 
+  it('breaks no word in the RIPA authorisations table at 1280 px, and shows the dashboard legend whole at 320 px (walk 14c, findings 6-7)', async () => {
+    /** Words in tables and charts drawn on more than one line (broken mid-word), and words past the right edge. */
+    const split = (page: Page) =>
+      page.evaluate(() => {
+        const out = { broken: [] as string[], cut: [] as string[] };
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          const text = n as Text;
+          if (!text.parentElement?.closest('table, figure')) continue;
+          for (const m of text.data.matchAll(/\S+/g)) {
+            const range = document.createRange();
+            range.setStart(text, m.index);
+            range.setEnd(text, m.index + m[0].length);
+            const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+            if (rects.length > 1) out.broken.push(m[0]);
+            if (rects.some((r) => r.right > window.innerWidth)) out.cut.push(m[0]);
+          }
+        }
+        return out;
+      });
+    const ao = await open('demo-ao', 'ripa');
+    const table = ao.getByRole('table', { name: 'RIPA authorisations' });
+    await table.getByRole('row').nth(1).waitFor();
+    await table.getByRole('columnheader', { name: 'Authorising officer' }).waitFor();
+    expect(await split(ao)).toEqual({ broken: [], cut: [] });
+    // Nor does the table scroll sideways to keep its words whole.
+    expect(await table.evaluate((t) => t.parentElement!.scrollWidth - t.parentElement!.clientWidth)).toBe(0);
+    await ao.close();
+    const narrow = await open('demo-sm', 'dashboard');
+    await narrow.setViewportSize({ width: 320, height: 900 });
+    await narrow
+      .locator('figure')
+      .getByText('Repeats stopped (too soon after the last)', { exact: true })
+      .first()
+      .waitFor();
+    const legend = await split(narrow);
+    expect(legend.cut).toEqual([]);
+    await narrow.close();
+  }, 60_000);
+
   it("shows a case manager's own requests (the My requests tab)", async () => {
     const page = await open('demo-cm-north-1', 'requests');
     await page.getByRole('table', { name: 'My requests' }).getByRole('row').nth(1).waitFor();

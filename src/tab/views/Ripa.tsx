@@ -407,12 +407,20 @@ export function RipaView({ api, canAct = false }: { api: Client; canAct?: boolea
                 rows={entries}
                 rowKey={(r) => r.id}
                 columns={[
-                  { label: 'Reference', render: (r) => r.reference },
+                  {
+                    label: 'Reference',
+                    render: (r) => <span style={{ whiteSpace: 'nowrap' }}>{r.reference}</span>,
+                  },
                   {
                     label: 'Child',
                     render: (r) => (
                       <>
-                        <Link href={`#child/${encodeURIComponent(r.childId)}`}>{r.caseRef}</Link>{' '}
+                        <Link
+                          href={`#child/${encodeURIComponent(r.childId)}`}
+                          style={{ whiteSpace: 'nowrap' }}
+                        >
+                          {r.caseRef}
+                        </Link>{' '}
                         {r.childName}
                       </>
                     ),
