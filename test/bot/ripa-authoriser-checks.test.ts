@@ -8,56 +8,26 @@
  *   early, is refused beside its date, saying from when it can be, nothing written, audited.
  */
 import { pdfText } from '../api/pdf-text';
-import { actionData, execute, inputsOf, problemOf, textOf } from './client';
-import { AO, closeTabs, plainForPeople, raise, recordCheck, tab, TM, type Driver } from './ripa-journey';
-import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
+import { actionData, inputsOf, problemOf, textOf } from './client';
+import { AO, httpSuite, plainForPeople, plusDays, repeatToOfficer, tab, today } from './ripa-journey';
 import type { CentralRecordEntry } from '../../src/workflow/queries/ripa';
 
-let w: BotWorld;
-beforeAll(async () => {
-  w = await botWorld();
-}, 120_000);
-afterAll(async () => {
-  await closeTabs();
-  await w?.close();
-  await cleanupBotWorlds();
-});
-
-const d: Driver = {
-  invoke: async (who, verb, data) => {
-    const r = await execute(w.url, who, verb, data);
-    expect(r.status).toBe(200);
-    return r.json.value;
-  },
-  reminded: () => Promise.reject(new Error('not used')),
-};
-const today = () => new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
-const plusDays = (day: string, n: number) => {
-  const t = new Date(`${day}T00:00:00Z`);
-  t.setUTCDate(t.getUTCDate() + n);
-  return t.toISOString().slice(0, 10);
-};
+const suite = httpSuite();
+const d = suite.d;
 /** The officer's refusals (other notices and deliveries, written after a reply, are not counted). */
 const refusals = async () =>
-  (await w.running.store.audit.list()).filter(
+  (await suite.world().running.store.audit.list()).filter(
     (e) => e.actor.id === AO && (e.outcome === 'refuse' || e.action.startsWith('bot:')),
   );
 
 const REASON = 'Fictional: the only other authorising officer is on leave and the child is missing tonight.';
 
 it('an involved officer says why it could not be avoided; the reason is kept and shown in the central record, CSV and PDF; a renewal three months early is refused', async () => {
+  const w = suite.world();
   const store = w.running.store;
   const t = today();
   // A first check, then a repeat inside three months: to the authorising officer.
-  const first = await raise(d, w, 'DEMO-0003');
-  const firstId = actionData(first, 'request.withdraw')!['requestId'] as string;
-  await d.invoke(TM, 'request.approve', {
-    ...actionData(await d.invoke(TM, 'request.refresh', { requestId: firstId }), 'request.approve'),
-    reasons: 'Necessary and proportionate (fictional).',
-  });
-  await recordCheck(d, firstId);
-  const repeat = await raise(d, w, 'DEMO-0003');
-  const requestId = actionData(repeat, 'request.withdraw')!['requestId'] as string;
+  const requestId = await repeatToOfficer(d, w, 'DEMO-0003');
   const app = await d.invoke(AO, 'ripa.open', { requestId });
   expect(textOf(app)).toMatch(/If you are involved: why it could not be avoided that you authorise it/);
   const good = {

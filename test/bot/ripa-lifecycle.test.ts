@@ -13,61 +13,42 @@ import { validateCard } from '../../src/bot/cards/validate';
 import { tabLinkOf } from '../../src/bot/settings';
 import { ripaQueueCard } from '../../src/bot/views/ripa-cards';
 import type { CentralRecordEntry, RipaApplication } from '../../src/workflow/queries/ripa';
-import { actionData, execute, inputsOf, problemOf, textOf } from './client';
-import { AO, CM, closeTabs, plainForPeople, raise, recordCheck, tab, TM, type Driver } from './ripa-journey';
-import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
+import { actionData, inputsOf, problemOf, textOf } from './client';
+import {
+  AO,
+  CM,
+  httpSuite,
+  plainForPeople,
+  plusDays,
+  raise,
+  repeatToOfficer,
+  tab,
+  today,
+} from './ripa-journey';
 import { expectCleanShots } from './card-shots';
 
 /** The renewal's cards as the officer saw them, drawn at 400 and 1280 px at the end (issue 13: a picture of
  * each card). */
 const shown = new Map<string, unknown>();
 
-let w: BotWorld;
-beforeAll(async () => {
-  w = await botWorld();
-}, 120_000);
-afterAll(async () => {
-  await closeTabs();
-  await w?.close();
-  await cleanupBotWorlds();
-});
-
-const driver = (): Driver => ({
-  invoke: async (who, verb, data) => {
-    const r = await execute(w.url, who, verb, data);
-    expect(r.status).toBe(200);
-    return r.json.value;
-  },
-  reminded: () => Promise.reject(new Error('not used')),
-});
-const today = () => new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
-const plusDays = (d: string, n: number) => {
-  const t = new Date(`${d}T00:00:00Z`);
-  t.setUTCDate(t.getUTCDate() + n);
-  return t.toISOString().slice(0, 10);
-};
+const suite = httpSuite();
+const driver = () => suite.d;
 const nowTime = () =>
   new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit' }).format(
     new Date(),
   );
 const refusals = async () =>
-  (await w.running.store.audit.list()).filter((e) => e.outcome === 'refuse' || e.action.startsWith('bot:'))
-    .length;
+  (await suite.world().running.store.audit.list()).filter(
+    (e) => e.outcome === 'refuse' || e.action.startsWith('bot:'),
+  ).length;
 
 it('awaiting the magistrate’s approval → the date recorded → the check proceeds under it, named → one renewal a period → cancelled, and no check after', async () => {
   const d = driver();
+  const w = suite.world();
   const store = w.running.store;
   const t = today();
   // A first check, then a repeat inside three months: to the authorising officer.
-  const first = await raise(d, w, 'DEMO-0001');
-  const firstId = actionData(first, 'request.withdraw')!['requestId'] as string;
-  await d.invoke(TM, 'request.approve', {
-    ...actionData(await d.invoke(TM, 'request.refresh', { requestId: firstId }), 'request.approve'),
-    reasons: 'Necessary and proportionate (fictional).',
-  });
-  await recordCheck(d, firstId);
-  const repeat = await raise(d, w, 'DEMO-0001');
-  const requestId = actionData(repeat, 'request.withdraw')!['requestId'] as string;
+  const requestId = await repeatToOfficer(d, w, 'DEMO-0001');
   const app = await d.invoke(AO, 'ripa.open', { requestId });
   // The magistrate's date is not filled in.
   expect(inputsOf(app)).toMatchObject({ magistrateApprovedOn: '', grantedOn: t });

@@ -8,48 +8,19 @@
  *   card name the authorisation in force, its purpose and its end, and say it covers only that purpose.
  */
 import { actionData, textOf } from './client';
-import { AO, CM, closeTabs, raise, recordCheck, TM, type Driver } from './ripa-journey';
-import { botWorld, cleanupBotWorlds, type BotWorld } from './world';
-import { execute } from './client';
+import { AO, CM, httpSuite, plusDays, raise, repeatToOfficer, today } from './ripa-journey';
 
-let w: BotWorld;
-beforeAll(async () => {
-  w = await botWorld();
-}, 120_000);
-afterAll(async () => {
-  await closeTabs();
-  await w?.close();
-  await cleanupBotWorlds();
-});
-
-const d: Driver = {
-  invoke: async (who, verb, data) => {
-    const r = await execute(w.url, who, verb, data);
-    expect(r.status).toBe(200);
-    return r.json.value;
-  },
-  reminded: () => Promise.reject(new Error('not used')),
-};
-const today = () => new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
-const plusDays = (day: string, n: number) => {
-  const t = new Date(`${day}T00:00:00Z`);
-  t.setUTCDate(t.getUTCDate() + n);
-  return t.toISOString().slice(0, 10);
-};
+const suite = httpSuite();
+const d = suite.d;
 const idOf = (card: unknown) => actionData(card, 'request.withdraw')!['requestId'] as string;
 const NOT_COVERED =
   /RIPA authorisation DS-PURPOSE-1 is in force for this child until \d{1,2} [A-Z][a-z]+ \d{4}, for risk of child sexual exploitation; it covers only that purpose, so this request, for risk of child criminal exploitation, needs an authorisation of its own\./;
 
 it('an authorisation in force covers the same purpose; for another, the case manager and the authorising officer are told which is in force, for what, until when, and that it covers only that purpose', async () => {
+  const w = suite.world();
   const store = w.running.store;
   const t = today();
-  const first = idOf(await raise(d, w, 'DEMO-0003'));
-  await d.invoke(TM, 'request.approve', {
-    ...actionData(await d.invoke(TM, 'request.refresh', { requestId: first }), 'request.approve'),
-    reasons: 'Necessary and proportionate (fictional).',
-  });
-  await recordCheck(d, first);
-  const repeat = idOf(await raise(d, w, 'DEMO-0003'));
+  const repeat = await repeatToOfficer(d, w, 'DEMO-0003');
   const app = await d.invoke(AO, 'ripa.open', { requestId: repeat });
   const done = await d.invoke(AO, 'ripa.authorise', {
     ...actionData(app, 'ripa.authorise'),
