@@ -124,6 +124,22 @@ const months = (n: number) => windowWords({ months: n });
 /** A window after "in the last" or "in any": "3 weeks", "week". */
 const span = (w: Parameters<typeof windowWords>[0]) => windowWords(w).replace(/^an? /, '');
 
+/** The window a count of prior checks runs over (`within`, or the older `withinMonths`) and, after it, since
+ * when it counts (" since the latest assessment started"): shared by `priorChecks` and `noPriorChecks`. */
+function countedOver(c: NonNullable<Condition['noPriorChecks']>): {
+  w: Parameters<typeof windowWords>[0] | undefined;
+  after: string;
+} {
+  const w = c.within ?? (c.withinMonths ? { months: c.withinMonths } : undefined);
+  const after =
+    c.since === 'assessment-started'
+      ? ' since the latest assessment started'
+      : c.since
+        ? ' since consent was last recorded'
+        : '';
+  return { w, after };
+}
+
 /** A rule's condition in words, every kind of condition; the profile gives authorities and reasons their names. */
 export function describeCondition(c: Condition, p?: Profile): string {
   const reasons = { ...REASON, ...(p?.reasons ?? {}) };
@@ -144,17 +160,9 @@ export function describeCondition(c: Condition, p?: Profile): string {
     parts.push(`a platform asked for is ${orList(c.platformsAny.map((x) => label(x, PLATFORM)))}`);
   if (c.platformsUnlisted) parts.push('a platform asked for has no privacy notes');
   if (c.priorChecks) {
-    const { atLeast, since } = c.priorChecks;
-    const w =
-      c.priorChecks.within ??
-      (c.priorChecks.withinMonths ? { months: c.priorChecks.withinMonths } : undefined);
+    const { atLeast } = c.priorChecks;
+    const { w, after } = countedOver(c.priorChecks);
     const times = atLeast === 1 ? 'already viewed' : `already viewed ${atLeast} times or more`;
-    const after =
-      since === 'assessment-started'
-        ? ' since the latest assessment started'
-        : since
-          ? ' since consent was last recorded'
-          : '';
     const counted = '(checks done, or approved and not yet done, by anyone)';
     parts.push(
       w
@@ -163,16 +171,7 @@ export function describeCondition(c: Condition, p?: Profile): string {
     );
   }
   if (c.noPriorChecks) {
-    const { since } = c.noPriorChecks;
-    const w =
-      c.noPriorChecks.within ??
-      (c.noPriorChecks.withinMonths ? { months: c.noPriorChecks.withinMonths } : undefined);
-    const after =
-      since === 'assessment-started'
-        ? ' since the latest assessment started'
-        : since
-          ? ' since consent was last recorded'
-          : '';
+    const { w, after } = countedOver(c.noPriorChecks);
     parts.push(
       `the child was not yet viewed${w ? ` in the last ${span(w)}` : ''}${after} (checks done, or approved and not yet done, by anyone)`,
     );

@@ -51,6 +51,18 @@ const HEALTH_WITHIN_MS = 700;
 /** The last broken-trail reason each guard's service logged: the details are logged once, not on every call. */
 const reportedBroken = new WeakMap<AuditGuard, string>();
 
+/** Logs a broken trail's details (which event or record, and why) once per guard and reason: they are for the
+ * log, never for /healthz. Told by /healthz's check and by the guard's watch alike. */
+function logBroken(guard: AuditGuard, logger: Logger, chain: { seq?: number; reason: string }): void {
+  const said = `${chain.seq ?? ''}:${chain.reason}`;
+  if (reportedBroken.get(guard) === said) return;
+  reportedBroken.set(guard, said);
+  logger.error(
+    { seq: chain.seq, reason: chain.reason },
+    `the audit trail is broken${chain.seq === undefined ? '' : ` at event ${chain.seq}`}: ${chain.reason}; Overt will take no changes until it is restored`,
+  );
+}
+
 function listen(
   host: string,
   port: number,
@@ -72,16 +84,6 @@ function listen(
     headersTimeout,
     keepAliveTimeout: 5_000,
     connectionsCheckingInterval: Math.max(250, Math.min(1_000, headersTimeout / 2)),
-  };
-  // The details of a broken trail (which event or record, and why) are for the log, never for /healthz.
-  const reportBroken = (chain: { seq?: number; reason: string }) => {
-    const said = `${chain.seq ?? ''}:${chain.reason}`;
-    if (reportedBroken.get(guard) === said) return;
-    reportedBroken.set(guard, said);
-    logger.error(
-      { seq: chain.seq, reason: chain.reason },
-      `the audit trail is broken${chain.seq === undefined ? '' : ` at event ${chain.seq}`}: ${chain.reason}; Overt will take no changes until it is restored`,
-    );
   };
   const server = createServer(options, (req, res) => {
     retryAfterOn503(res);
@@ -108,7 +110,7 @@ function listen(
             const h = await health(store, name, guard, {
               withinMs: HEALTH_WITHIN_MS,
               draining: draining(),
-              onBroken: reportBroken,
+              onBroken: (chain) => logBroken(guard, logger, chain),
             });
             return sendJson(res, h.status, h.body);
           }
@@ -355,15 +357,7 @@ export async function start(
   }
   // A change to the store by another connection (another instance, or someone editing the live file) is
   // checked within about a second, whether or not anyone asks /healthz; a break is logged once, as /healthz would.
-  guard.watch((broken) => {
-    const said = `${broken.seq ?? ''}:${broken.reason}`;
-    if (reportedBroken.get(guard) === said) return;
-    reportedBroken.set(guard, said);
-    logger.error(
-      { seq: broken.seq, reason: broken.reason },
-      `the audit trail is broken${broken.seq === undefined ? '' : ` at event ${broken.seq}`}: ${broken.reason}; Overt will take no changes until it is restored`,
-    );
-  });
+  guard.watch((broken) => logBroken(guard, logger, broken));
   // The surfaces read their own settings: from the environment given, over the process's own.
   // The Graph client the bot's proactive installs use (made only if they are turned on).
   const graph = () => {
